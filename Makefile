@@ -1,0 +1,75 @@
+# make run   - start the app on the built-in model (http://localhost:8501; PORT=... to change)
+# make test  - lint, format check and every test, browser tests included
+#
+# Both create .venv if it is missing and install the project into it (editable, extras dev + hf).
+# A torch already in .venv is kept: the project asks for torch>=2.2 and pip leaves a satisfying
+# install alone. On a fresh machine with no torch, pip pulls a torch build on its own (on Linux
+# that is a large CUDA build); for a CPU-only machine install a CPU build of torch into .venv first.
+# CI (.ci/run) pre-installs torch==2.13.0 (CPU) into .venv.
+
+VENV   ?= .venv
+PYTHON ?= python3
+PORT   ?= 8501
+ARGS   ?=
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: help install run test lint format unit e2e bench screenshots e2e-deps clean
+
+help:
+	@echo "make run       start the app (PORT=$(PORT))"
+	@echo "make test      ruff check + ruff format --check + pytest (all tests, e2e included)"
+	@echo "make unit      pytest without the browser tests"
+	@echo "make e2e       only the browser tests (needs /usr/bin/chromium: make e2e-deps)"
+	@echo "make lint      ruff check + ruff format --check"
+	@echo "make format    ruff check --fix + ruff format"
+	@echo "make bench     print the benchmark figures (llm-explainer bench)"
+	@echo "make screenshots  run the browser tests and copy the home page shot to docs/home.png"
+	@echo "make e2e-deps  install Debian's chromium for the browser tests (apt-get)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when pyproject.toml changed since the last install.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -e '.[dev,hf]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) $(ARGS)
+
+test: lint $(STAMP)
+	$(BIN)/pytest $(ARGS)
+
+unit: $(STAMP)
+	$(BIN)/pytest -m "not e2e" $(ARGS)
+
+e2e: $(STAMP)
+	$(BIN)/pytest -m e2e $(ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(STAMP)
+	$(BIN)/llm-explainer bench $(ARGS)
+
+screenshots: e2e
+	mkdir -p docs
+	cp tests/e2e/screenshots/home.png docs/home.png
+
+e2e-deps:
+	@if [ -x /usr/bin/chromium ]; then echo "chromium: $$(/usr/bin/chromium --version)"; \
+	else \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; \
+	fi
+
+clean:
+	rm -rf build dist *.egg-info .pytest_cache .ruff_cache tests/e2e/screenshots

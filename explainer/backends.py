@@ -1,0 +1,226 @@
+"""One interface over every model the app can show.
+
+Pages and the CLI talk to `Backend` only: tokenize, next-token distribution,
+trace, embeddings, logit lens, generation and metadata. `BuiltinBackend` wraps
+our own GPT checkpoints; `HFBackend` (hf_backend.py) wraps Hugging Face causal LMs.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from . import sampling
+from .checkpoints import CheckpointError, is_checkpoint, load_checkpoint
+from .device import configure_threads, describe, pick_device
+from .model import GPT, Trace
+from .tokenizers import Token, Tokenizer
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+BUILTIN_DIR = ASSETS / "builtin"
+
+
+class BackendError(ValueError):
+    """A model that cannot be loaded or used; the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    name: str
+    source: str  # "builtin" | "checkpoint" | "hf"
+    vocab_size: int
+    context_length: int
+    n_layer: int
+    n_head: int
+    d_model: int
+    n_params: int
+    device: str  # human-readable, e.g. "CPU (2 threads)"
+    tokenizer_kind: str
+
+
+@dataclass(frozen=True)
+class GenStep:
+    """One generated token and what the model thought at that step."""
+
+    token_id: int
+    text: str  # what this token added to the text
+    prob: float  # probability of the chosen token under the sampling settings
+    model_prob: float  # its probability straight from the model (T = 1)
+    top: list[tuple[str, float]]  # the model's most likely alternatives (T = 1)
+
+
+class Backend(ABC):
+    info: ModelInfo
+    tokenizer: Tokenizer
+    device: torch.device
+
+    # --- what each kind of model provides --------------------------------
+    @abstractmethod
+    def _forward(self, ids: torch.Tensor) -> torch.Tensor:
+        """(1, T) ids on self.device -> (T, V) float32 logits on the CPU (fast path)."""
+
+    @abstractmethod
+    def _trace(self, ids: torch.Tensor) -> Trace:
+        """(1, T) ids -> a Trace with CPU float32 tensors (explicit path)."""
+
+    @abstractmethod
+    def unembed(self, h: torch.Tensor) -> torch.Tensor:
+        """Final norm + unembedding: (..., D) residual vectors -> (..., V) logits."""
+
+    @abstractmethod
+    def embedding_matrix(self) -> torch.Tensor:
+        """(V, D) token embeddings, float32 on the CPU."""
+
+    # --- shared behaviour -------------------------------------------------
+    def tokenize(self, text: str) -> list[Token]:
+        return self.tokenizer.tokens(text)
+
+    def encode(self, text: str) -> list[int]:
+        return self.tokenizer.encode(text)
+
+    def decode(self, ids: list[int]) -> str:
+        return self.tokenizer.decode(ids)
+
+    def token_str(self, token_id: int) -> str:
+        return self.tokenizer.id_to_token(token_id)
+
+    def fit(self, ids: list[int]) -> tuple[list[int], int]:
+        """Cut from the left to the context length: (kept ids, number cut)."""
+        n = self.info.context_length
+        return (ids[-n:], max(0, len(ids) - n))
+
+    def _tensor(self, ids: list[int]) -> torch.Tensor:
+        if not ids:
+            raise BackendError("the text has no tokens: type at least one word")
+        return torch.tensor([self.fit(ids)[0]], dtype=torch.long, device=self.device)
+
+    @torch.inference_mode()
+    def logits(self, ids: list[int]) -> torch.Tensor:
+        """(T, V) logits for every position of the (left-cut) ids."""
+        return self._forward(self._tensor(ids))
+
+    def next_token_logits(self, ids: list[int]) -> torch.Tensor:
+        """(V,) logits for the token after `ids`."""
+        return self.logits(ids)[-1]
+
+    def next_token_probs(self, text: str) -> torch.Tensor:
+        """(V,) probabilities of every vocabulary entry being the next token."""
+        return self.next_token_logits(self.encode(text)).softmax(-1)
+
+    @torch.inference_mode()
+    def trace(self, ids: list[int]) -> Trace:
+        return self._trace(self._tensor(ids))
+
+    @torch.inference_mode()
+    def logit_lens(self, ids: list[int]) -> torch.Tensor:
+        """(L + 1, T, V) probabilities read off the residual stream after the
+        embedding and after each layer, through the final norm and unembedding."""
+        tr = self.trace(ids)
+        stream = torch.stack([tr.resid_pre[0], *tr.resid_post])  # (L+1, T, D)
+        return self.unembed(stream).float().softmax(-1)
+
+    def generate(
+        self,
+        ids: list[int],
+        max_new: int,
+        params: sampling.SamplingParams,
+        generator: torch.Generator | None = None,
+        stop: Callable[[str], bool] | None = None,
+        top_n: int = 5,
+    ) -> Iterator[GenStep]:
+        """Yield tokens one by one; stop after max_new or when stop(continuation) is true."""
+        params.validate()
+        ids = list(ids)
+        base = self.decode(ids)
+        produced = ""
+        for _ in range(max_new):
+            logits = self.next_token_logits(ids)
+            model_probs = logits.softmax(-1)
+            dist = sampling.distribution(logits, params)
+            tok = sampling.sample(dist, generator)
+            ids.append(tok)
+            text = self.decode(ids)
+            piece = text[len(base) + len(produced) :] if text.startswith(base) else self.decode([tok])
+            produced += piece
+            top_p, top_i = model_probs.topk(min(top_n, model_probs.numel()))
+            top = [(self.token_str(int(i)), float(p)) for p, i in zip(top_p, top_i)]
+            yield GenStep(tok, piece, float(dist[tok]), float(model_probs[tok]), top)
+            if stop is not None and stop(produced):
+                return
+
+    def complete(self, text: str, max_new: int, params: sampling.SamplingParams, seed: int | None = None, **kw) -> str:
+        """Generated continuation of `text` as a string."""
+        gen, _ = sampling.make_generator(seed)
+        return "".join(s.text for s in self.generate(self.encode(text), max_new, params, gen, **kw))
+
+
+class BuiltinBackend(Backend):
+    """Our own GPT (the shipped model, a trained run, any checkpoint folder)."""
+
+    def __init__(self, model: GPT, tokenizer: Tokenizer, name: str, source: str, device: torch.device):
+        self.device = device
+        self.model = model.to(device).eval()
+        self.tokenizer = tokenizer
+        c = model.cfg
+        self.info = ModelInfo(
+            name, source, c.vocab_size, c.context_length, c.n_layer, c.n_head, c.d_model,
+            model.n_params(), describe(device), tokenizer.kind,
+        )  # fmt: skip
+
+    def _forward(self, ids: torch.Tensor) -> torch.Tensor:
+        logits, _ = self.model(ids)
+        return logits[0].float().cpu()
+
+    def _trace(self, ids: torch.Tensor) -> Trace:
+        tr = Trace()
+        self.model(ids, trace=tr)
+        return _to_cpu(tr)
+
+    @torch.inference_mode()
+    def unembed(self, h: torch.Tensor) -> torch.Tensor:
+        return self.model.unembed(h.to(self.device)).float().cpu()
+
+    def embedding_matrix(self) -> torch.Tensor:
+        return self.model.tok_emb.weight.detach().float().cpu()
+
+
+def _to_cpu(tr: Trace) -> Trace:
+    cpu = lambda xs: [x.float().cpu() for x in xs]  # noqa: E731
+    return Trace(
+        cpu(tr.attentions), cpu(tr.resid_pre), cpu(tr.resid_mid), cpu(tr.resid_post), cpu(tr.mlp_hidden),
+        None if tr.final is None else tr.final.float().cpu(),
+        None if tr.logits is None else tr.logits.float().cpu(),
+    )  # fmt: skip
+
+
+def load_backend(spec: str = "builtin", device: str | None = None) -> Backend:
+    """'builtin' | a checkpoint folder | 'hf:ID' (Hugging Face id or local folder)."""
+    spec = (spec or "builtin").strip()
+    dev = pick_device(device)
+    if dev.type == "cpu":
+        configure_threads()
+    if spec.startswith("hf:"):
+        from .hf_backend import load_hf
+
+        return load_hf(spec[3:], dev)
+    if spec == "builtin":
+        folder, source, name = BUILTIN_DIR, "builtin", "built-in model"
+        if not (folder / "config.json").exists():
+            raise BackendError(f"{folder}: the built-in model is missing; run `llm-explainer train --preset builtin`")
+    else:
+        folder, source, name = Path(spec).expanduser(), "checkpoint", Path(spec).name
+        if not folder.is_dir():
+            raise BackendError(f"unknown model {spec!r}: use builtin, a checkpoint folder or hf:ID")
+        if not is_checkpoint(folder) and (folder / "config.json").is_file():
+            from .hf_backend import load_hf
+
+            return load_hf(str(folder), dev)
+    try:
+        model, tok, _ = load_checkpoint(folder)
+    except CheckpointError as e:
+        raise BackendError(str(e)) from None
+    return BuiltinBackend(model, tok, name, source, dev)

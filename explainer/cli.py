@@ -1,0 +1,101 @@
+"""`llm-explainer ...` (= `python -m explainer ...`).
+
+Bad input never shows a traceback: one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+EXIT_BAD_INPUT = 2
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line instead of usage + message
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _model_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", default="builtin", help="builtin | a checkpoint folder | hf:ID (e.g. hf:gpt2)")
+    p.add_argument("--device", default=None, help="auto | cpu | cuda | mps (default: auto)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def _sampling_options(p: argparse.ArgumentParser, top: bool = True) -> None:
+    p.add_argument("--temperature", type=float, default=1.0, help="0 = always the most likely word")
+    if top:
+        p.add_argument("--top-k", type=int, default=0, help="keep the k most likely tokens (0 = off)")
+        p.add_argument("--top-p", type=float, default=1.0, help="keep the smallest set reaching p (1 = off)")
+    p.add_argument("--seed", type=int, default=None, help="random seed (shown when not given)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="llm-explainer", description="See how a language model predicts the next word.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("predict", help="probabilities of the next token")
+    p.add_argument("text")
+    p.add_argument("--top", type=int, default=10)
+    _model_options(p)
+
+    p = sub.add_parser("generate", help="continue a text token by token")
+    p.add_argument("text")
+    p.add_argument("--max-new", type=int, default=40)
+    _sampling_options(p)
+    _model_options(p)
+
+    p = sub.add_parser("chat", help="wrap a message in the assistant script and print the reply")
+    p.add_argument("message")
+    p.add_argument("--show-script", action="store_true", help="print the whole script the model sees")
+    p.add_argument("--max-new", type=int, default=60)
+    _sampling_options(p, top=False)
+    _model_options(p)
+
+    p = sub.add_parser("train", help="train a model (preset builtin = the shipped model)")
+    p.add_argument("--preset", choices=["builtin"], default="builtin")
+    p.add_argument("--out", required=True, help="output checkpoint folder")
+    p.add_argument("--steps", type=int, default=None, help="override the preset's number of steps")
+    p.add_argument("--device", default=None)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("eval", help="top-1 answer accuracy on the held-out questions")
+    p.add_argument("--limit", type=int, default=None)
+    _model_options(p)
+
+    p = sub.add_parser("bench", help="print performance figures")
+    p.add_argument("--quick", action="store_true", help="fewer repeats")
+    _model_options(p)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .backends import BackendError
+
+    try:
+        args = build_parser().parse_args(argv)
+        return _run(args)
+    except (UsageError, BackendError, ValueError) as e:
+        msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        print(f"error: {msg}" if not msg.startswith("llm-explainer") else msg, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    from . import commands
+
+    out = getattr(commands, args.command)(args)
+    if out is None:
+        return 0
+    if args.json:
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+    else:
+        print(commands.format_human(args.command, out))
+    return 0

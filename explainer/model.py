@@ -1,0 +1,164 @@
+"""A small decoder-only GPT in the nanoGPT style, with an optional trace.
+
+Two attention paths compute the same numbers:
+- fast: `scaled_dot_product_attention`, used for training and plain prediction;
+- traced: explicit softmax(QK^T/sqrt(d))V that also records what happened inside
+  (attention probabilities, the residual stream around every sublayer, the
+  feed-forward activations), which the pages turn into pictures.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+@dataclass
+class GPTConfig:
+    vocab_size: int = 3000
+    context_length: int = 128
+    n_layer: int = 4
+    n_head: int = 4
+    d_model: int = 128
+    dropout: float = 0.0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> GPTConfig:
+        known = {k: d[k] for k in cls.__dataclass_fields__ if k in d}
+        return cls(**known)
+
+
+@dataclass
+class Trace:
+    """Everything recorded during one traced forward pass (batch of one).
+
+    Lists have one entry per layer. Shapes: T tokens, D model width, H heads.
+    """
+
+    attentions: list[torch.Tensor] = field(default_factory=list)  # (H, T, T)
+    resid_pre: list[torch.Tensor] = field(default_factory=list)  # (T, D) into the block
+    resid_mid: list[torch.Tensor] = field(default_factory=list)  # (T, D) after attention
+    resid_post: list[torch.Tensor] = field(default_factory=list)  # (T, D) after feed-forward
+    mlp_hidden: list[torch.Tensor] = field(default_factory=list)  # (T, 4D) after GELU
+    final: torch.Tensor | None = None  # (T, D) after the final LayerNorm
+    logits: torch.Tensor | None = None  # (T, V)
+
+
+class CausalSelfAttention(nn.Module):
+    def __init__(self, cfg: GPTConfig):
+        super().__init__()
+        assert cfg.d_model % cfg.n_head == 0, "d_model must be divisible by n_head"
+        self.n_head = cfg.n_head
+        self.qkv = nn.Linear(cfg.d_model, 3 * cfg.d_model)
+        self.proj = nn.Linear(cfg.d_model, cfg.d_model)
+        self.dropout = cfg.dropout
+
+    def forward(self, x: torch.Tensor, trace: Trace | None = None) -> torch.Tensor:
+        B, T, C = x.shape
+        q, k, v = self.qkv(x).split(C, dim=2)
+        # (B, nh, T, hs)
+        q, k, v = (t.view(B, T, self.n_head, C // self.n_head).transpose(1, 2) for t in (q, k, v))
+        if trace is None:
+            p = self.dropout if self.training else 0.0
+            y = F.scaled_dot_product_attention(q, k, v, is_causal=True, dropout_p=p)
+        else:
+            att = (q @ k.transpose(-2, -1)) / math.sqrt(k.size(-1))  # (B, nh, T, T)
+            mask = torch.ones(T, T, dtype=torch.bool, device=x.device).tril()
+            att = att.masked_fill(~mask, float("-inf")).softmax(dim=-1)
+            trace.attentions.append(att[0].detach())
+            y = att @ v  # (B, nh, T, hs)
+        y = y.transpose(1, 2).contiguous().view(B, T, C)
+        return self.proj(y)
+
+
+class MLP(nn.Module):
+    def __init__(self, cfg: GPTConfig):
+        super().__init__()
+        self.fc = nn.Linear(cfg.d_model, 4 * cfg.d_model)
+        self.proj = nn.Linear(4 * cfg.d_model, cfg.d_model)
+
+    def forward(self, x: torch.Tensor, trace: Trace | None = None) -> torch.Tensor:
+        h = F.gelu(self.fc(x))  # (B, T, 4D)
+        if trace is not None:
+            trace.mlp_hidden.append(h[0].detach())
+        return self.proj(h)
+
+
+class Block(nn.Module):
+    def __init__(self, cfg: GPTConfig):
+        super().__init__()
+        self.ln1 = nn.LayerNorm(cfg.d_model)
+        self.attn = CausalSelfAttention(cfg)
+        self.ln2 = nn.LayerNorm(cfg.d_model)
+        self.mlp = MLP(cfg)
+
+    def forward(self, x: torch.Tensor, trace: Trace | None = None) -> torch.Tensor:
+        if trace is not None:
+            trace.resid_pre.append(x[0].detach())
+        x = x + self.attn(self.ln1(x), trace)
+        if trace is not None:
+            trace.resid_mid.append(x[0].detach())
+        x = x + self.mlp(self.ln2(x), trace)
+        if trace is not None:
+            trace.resid_post.append(x[0].detach())
+        return x
+
+
+class GPT(nn.Module):
+    def __init__(self, cfg: GPTConfig):
+        super().__init__()
+        self.cfg = cfg
+        self.tok_emb = nn.Embedding(cfg.vocab_size, cfg.d_model)
+        self.pos_emb = nn.Embedding(cfg.context_length, cfg.d_model)
+        self.drop = nn.Dropout(cfg.dropout)
+        self.blocks = nn.ModuleList(Block(cfg) for _ in range(cfg.n_layer))
+        self.ln_f = nn.LayerNorm(cfg.d_model)
+        self.apply(self._init_weights)
+        # GPT-2 style: scale the residual projections down with depth
+        for name, p in self.named_parameters():
+            if name.endswith("proj.weight"):
+                nn.init.normal_(p, mean=0.0, std=0.02 / math.sqrt(2 * cfg.n_layer))
+
+    @staticmethod
+    def _init_weights(m: nn.Module) -> None:
+        if isinstance(m, nn.Linear):
+            nn.init.normal_(m.weight, mean=0.0, std=0.02)
+            nn.init.zeros_(m.bias)
+        elif isinstance(m, nn.Embedding):
+            nn.init.normal_(m.weight, mean=0.0, std=0.02)
+
+    def n_params(self) -> int:
+        # tied embeddings count once; positions count
+        return sum(p.numel() for p in self.parameters())
+
+    def unembed(self, h: torch.Tensor) -> torch.Tensor:
+        """Final LayerNorm + tied unembedding: (..., D) residual -> (..., V) logits."""
+        return self.ln_f(h) @ self.tok_emb.weight.T
+
+    def forward(
+        self, idx: torch.Tensor, targets: torch.Tensor | None = None, trace: Trace | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """idx (B, T) token ids -> logits (B, T, V) and the mean cross-entropy if targets given."""
+        B, T = idx.shape
+        if T > self.cfg.context_length:
+            raise ValueError(f"sequence of {T} tokens exceeds the context of {self.cfg.context_length}")
+        pos = torch.arange(T, device=idx.device)
+        x = self.drop(self.tok_emb(idx) + self.pos_emb(pos))  # (B, T, D)
+        for block in self.blocks:
+            x = block(x, trace)
+        x = self.ln_f(x)
+        logits = x @ self.tok_emb.weight.T  # (B, T, V), weights tied with the embedding
+        if trace is not None:
+            trace.final = x[0].detach()
+            trace.logits = logits[0].detach()
+        loss = None
+        if targets is not None:
+            loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)).float(), targets.reshape(-1))
+        return logits, loss

@@ -1,0 +1,336 @@
+"""Tokenizers: text <-> integer ids, three kinds behind one interface.
+
+- "word": words, single punctuation marks and newlines; unknown words -> <unk>.
+- "char": one token per character; unknown characters -> <unk>.
+- "bpe":  byte-level BPE (Hugging Face `tokenizers`); every string round-trips.
+- "hf":   a wrapper around a pretrained Hugging Face tokenizer (not saveable).
+
+Every tokenizer also gives `Token`s with character spans for the tokenization view.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from abc import ABC, abstractmethod
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+UNK = "<unk>"
+
+
+@dataclass(frozen=True)
+class Token:
+    id: int
+    text: str  # the piece of the input this token stands for
+    start: int  # character span in the input: text[start:end]
+    end: int
+    unknown: bool = False  # True when mapped to <unk>
+
+
+class Tokenizer(ABC):
+    kind: str
+    unk_id: int | None = None
+
+    @property
+    @abstractmethod
+    def vocab_size(self) -> int: ...
+
+    @abstractmethod
+    def tokens(self, text: str) -> list[Token]: ...
+
+    @abstractmethod
+    def decode(self, ids: list[int]) -> str: ...
+
+    @abstractmethod
+    def id_to_token(self, i: int) -> str: ...
+
+    @abstractmethod
+    def token_to_id(self, s: str) -> int | None: ...
+
+    @abstractmethod
+    def to_dict(self) -> dict: ...
+
+    def encode(self, text: str) -> list[int]:
+        return [t.id for t in self.tokens(text)]
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(json.dumps(self.to_dict(), ensure_ascii=False), encoding="utf-8")
+
+    def _check_id(self, i: int) -> None:
+        if not 0 <= i < self.vocab_size:
+            raise ValueError(f"token id {i} is outside the vocabulary (0..{self.vocab_size - 1})")
+
+
+class _VocabTokenizer(Tokenizer):
+    """Shared by word and char: an explicit list of strings, id 0 = <unk>."""
+
+    unk_id = 0
+
+    def __init__(self, vocab: list[str]):
+        if not vocab or vocab[0] != UNK:
+            raise ValueError(f"vocabulary must start with {UNK!r}")
+        if len(set(vocab)) != len(vocab) or not all(isinstance(v, str) for v in vocab):
+            raise ValueError("vocabulary entries must be distinct strings")
+        self.vocab = list(vocab)
+        self._ids = {s: i for i, s in enumerate(vocab)}
+
+    @property
+    def vocab_size(self) -> int:
+        return len(self.vocab)
+
+    def id_to_token(self, i: int) -> str:
+        self._check_id(i)
+        return self.vocab[i]
+
+    def token_to_id(self, s: str) -> int | None:
+        return self._ids.get(s)
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "vocab": self.vocab}
+
+    def _token(self, piece: str, start: int) -> Token:
+        i = self._ids.get(piece)
+        return Token(self.unk_id if i is None else i, piece, start, start + len(piece), i is None)
+
+
+# A word (letters/digits/underscore, with in-word apostrophes: "what's"), a newline,
+# or any other single non-space character. Other whitespace is dropped.
+WORD_RE = re.compile(r"\w+(?:'\w+)*|\n|[^\w\s]")
+NO_SPACE_BEFORE = frozenset(".,?!:;')\n")
+NO_SPACE_AFTER = frozenset("(\n")
+
+
+class WordTokenizer(_VocabTokenizer):
+    kind = "word"
+
+    def encode(self, text: str) -> list[int]:
+        get = self._ids.get
+        return [get(w, 0) for w in WORD_RE.findall(text)]
+
+    def tokens(self, text: str) -> list[Token]:
+        return [self._token(m.group(), m.start()) for m in WORD_RE.finditer(text)]
+
+    def decode(self, ids: list[int]) -> str:
+        out: list[str] = []
+        prev = "\n"  # no leading space
+        for i in ids:
+            piece = self.id_to_token(i)
+            if prev not in NO_SPACE_AFTER and piece not in NO_SPACE_BEFORE:
+                out.append(" ")
+            out.append(piece)
+            prev = piece
+        return "".join(out)
+
+
+class CharTokenizer(_VocabTokenizer):
+    kind = "char"
+
+    def encode(self, text: str) -> list[int]:
+        get = self._ids.get
+        return [get(c, 0) for c in text]
+
+    def tokens(self, text: str) -> list[Token]:
+        return [self._token(c, i) for i, c in enumerate(text)]
+
+    def decode(self, ids: list[int]) -> str:
+        return "".join(self.id_to_token(i) for i in ids)
+
+
+@cache
+def _byte_decoder() -> dict[str, int]:
+    """GPT-2's byte-level alphabet: printable stand-in character -> byte."""
+    bs = [*range(ord("!"), ord("~") + 1), *range(ord("¡"), ord("¬") + 1), *range(ord("®"), ord("ÿ") + 1)]
+    cs = list(bs)
+    extra = 0
+    for b in range(256):
+        if b not in bs:  # unprintable bytes get the code points from 256 up
+            bs.append(b)
+            cs.append(256 + extra)
+            extra += 1
+    return {chr(c): b for b, c in zip(bs, cs)}
+
+
+def _bytes_display(raw: str) -> str | None:
+    """A byte-level token ("Ġthe", "ðŁĺ") as readable text (" the", "\\xf0\\x9f\\x98");
+    None if `raw` is not made of byte-level characters."""
+    table = _byte_decoder()
+    if not raw or any(c not in table for c in raw):
+        return None
+    return bytes(table[c] for c in raw).decode("utf-8", errors="backslashreplace")
+
+
+class BPETokenizer(Tokenizer):
+    kind = "bpe"
+    unk_id = None  # every byte has a token
+
+    def __init__(self, hf):  # hf: tokenizers.Tokenizer
+        self.hf = hf
+        self._display: dict[str, int] | None = None
+
+    @property
+    def vocab_size(self) -> int:
+        return self.hf.get_vocab_size()
+
+    def encode(self, text: str) -> list[int]:
+        return self.hf.encode(text).ids
+
+    def tokens(self, text: str) -> list[Token]:
+        # A token holding only part of a multi-byte character spans that whole
+        # character, so neighbouring byte pieces can share a span.
+        enc = self.hf.encode(text)
+        return [Token(i, text[s:e], s, e) for i, (s, e) in zip(enc.ids, enc.offsets)]
+
+    def decode(self, ids: list[int]) -> str:
+        for i in ids:
+            self._check_id(i)
+        return self.hf.decode(list(ids))
+
+    def id_to_token(self, i: int) -> str:
+        self._check_id(i)
+        raw = self.hf.id_to_token(i)
+        return _bytes_display(raw) or raw
+
+    def token_to_id(self, s: str) -> int | None:
+        i = self.hf.token_to_id(s)  # the raw byte-level form, e.g. "Ġthe"
+        if i is None:
+            if self._display is None:
+                self._display = {}
+                for j in range(self.vocab_size):
+                    self._display.setdefault(self.id_to_token(j), j)
+            i = self._display.get(s)  # the display form, e.g. " the"
+        return i
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "hf_json": self.hf.to_str()}
+
+
+class HFTokenizer(Tokenizer):
+    """Adapts a pretrained `transformers` fast tokenizer (special tokens are never added)."""
+
+    kind = "hf"
+
+    def __init__(self, tok):
+        from tokenizers import decoders
+
+        self.tok = tok
+        self.unk_id = tok.unk_token_id
+        self._byte_level = isinstance(tok.backend_tokenizer.decoder, decoders.ByteLevel)  # GPT-2 style
+        self._vocab: dict[str, int] | None = None
+
+    @property
+    def vocab_size(self) -> int:
+        return len(self.tok)
+
+    def encode(self, text: str) -> list[int]:
+        return self.tok(text, add_special_tokens=False, verbose=False)["input_ids"]
+
+    def tokens(self, text: str) -> list[Token]:
+        enc = self.tok(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
+        unk = self.unk_id
+        return [Token(i, text[s:e], s, e, i == unk) for i, (s, e) in zip(enc["input_ids"], enc["offset_mapping"])]
+
+    def decode(self, ids: list[int]) -> str:
+        return self.tok.decode(list(ids), clean_up_tokenization_spaces=False)
+
+    def id_to_token(self, i: int) -> str:
+        self._check_id(i)
+        raw = self.tok.convert_ids_to_tokens(i)
+        if self._byte_level:
+            return _bytes_display(raw) or raw
+        text = self.decode([i])
+        return text if text and "\ufffd" not in text else raw  # raw: special tokens, byte pieces
+
+    def token_to_id(self, s: str) -> int | None:
+        if self._vocab is None:
+            raw = self.tok.get_vocab()  # e.g. "Ġthe"
+            shown = {_bytes_display(r): i for r, i in raw.items()} if self._byte_level else {}  # e.g. " the"
+            shown.pop(None, None)
+            self._vocab = {**shown, **raw}
+        if s in self._vocab:
+            return self._vocab[s]
+        ids = self.encode(s)  # a readable form, for other tokenizer families
+        return ids[0] if len(ids) == 1 else None
+
+    def to_dict(self) -> dict:
+        raise NotImplementedError("pretrained Hugging Face tokenizers are not saved by this app")
+
+
+# --------------------------------------------------------------------------- training
+
+
+def train_tokenizer(kind: str, text: str, vocab_size: int | None = None, min_freq: int = 1) -> Tokenizer:
+    """Build a tokenizer of `kind` from `text`. vocab_size counts every entry (incl. <unk>)."""
+    if vocab_size is not None and vocab_size < 1:
+        raise ValueError(f"vocab_size must be positive, got {vocab_size}")
+    if min_freq < 1:
+        raise ValueError(f"min_freq must be at least 1, got {min_freq}")
+    if kind == "word":
+        counts = Counter(m.group() for m in WORD_RE.finditer(text))
+        return WordTokenizer([UNK, *_most_common(counts, vocab_size, min_freq)])
+    if kind == "char":
+        return CharTokenizer([UNK, *sorted(_most_common(Counter(text), vocab_size, min_freq))])
+    if kind == "bpe":
+        return _train_bpe(text, 1024 if vocab_size is None else vocab_size, min_freq)
+    raise ValueError(f"unknown tokenizer kind {kind!r}: expected 'word', 'char' or 'bpe'")
+
+
+def _most_common(counts: Counter, vocab_size: int | None, min_freq: int) -> list[str]:
+    """Entries by frequency (desc) then alphabetically, leaving room for <unk>."""
+    ranked = sorted((s for s, n in counts.items() if n >= min_freq), key=lambda s: (-counts[s], s))
+    return ranked if vocab_size is None else ranked[: vocab_size - 1]
+
+
+def _train_bpe(text: str, vocab_size: int, min_freq: int) -> BPETokenizer:
+    from tokenizers import Tokenizer as HF
+    from tokenizers import decoders, models, pre_tokenizers, trainers
+
+    if vocab_size < 256:
+        raise ValueError(f"bpe vocab_size must be at least 256 (one token per byte), got {vocab_size}")
+    hf = HF(models.BPE())
+    hf.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    hf.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=vocab_size,
+        min_frequency=min_freq,
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        show_progress=False,
+    )
+    hf.train_from_iterator([text], trainer=trainer)
+    return BPETokenizer(hf)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def tokenizer_from_dict(d: Any) -> Tokenizer:
+    if not isinstance(d, dict):
+        raise ValueError("tokenizer data must be a JSON object")
+    kind = d.get("kind")
+    if kind in ("word", "char"):
+        vocab = d.get("vocab")
+        if not isinstance(vocab, list):
+            raise ValueError(f"{kind} tokenizer needs a 'vocab' list")
+        return (WordTokenizer if kind == "word" else CharTokenizer)(vocab)
+    if kind == "bpe":
+        from tokenizers import Tokenizer as HF
+
+        if not isinstance(d.get("hf_json"), str):
+            raise ValueError("bpe tokenizer needs an 'hf_json' string")
+        try:
+            return BPETokenizer(HF.from_str(d["hf_json"]))
+        except Exception as e:  # the Rust side raises plain Exception
+            raise ValueError(f"invalid bpe tokenizer data: {e}") from None
+    raise ValueError(f"unknown tokenizer kind {kind!r}: expected 'word', 'char' or 'bpe'")
+
+
+def load_tokenizer(path: str | Path) -> Tokenizer:
+    """Load a tokenizer saved with `save`; ValueError naming the file if it is not valid."""
+    path = Path(path)
+    try:
+        return tokenizer_from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, UnicodeDecodeError) as e:  # JSONDecodeError is a ValueError
+        raise ValueError(f"{path}: not a valid tokenizer file ({e})") from None

@@ -1,0 +1,100 @@
+import pytest
+import torch
+
+from explainer.backends import Backend, BackendError, load_backend
+from explainer.sampling import SamplingParams, make_generator
+
+from .helpers import tiny_checkpoint, tiny_hf_gpt2
+
+
+@pytest.fixture(scope="module", params=["builtin-format", "hf-gpt2"])
+def backend(request, tmp_path_factory) -> Backend:
+    folder = tmp_path_factory.mktemp(request.param)
+    if request.param == "builtin-format":
+        return load_backend(str(tiny_checkpoint(folder)), "cpu")
+    return load_backend("hf:" + str(tiny_hf_gpt2(folder)), "cpu")
+
+
+PROMPT = "User: What is the capital of France?\nAssistant: The capital of"
+
+
+def test_metadata(backend):
+    i = backend.info
+    assert i.n_layer == 2 and i.n_head == 2 and i.d_model == 32
+    assert i.vocab_size == backend.embedding_matrix().shape[0] and i.n_params > 0
+    assert "CPU" in i.device
+
+
+def test_next_token_distribution_sums_to_one(backend):
+    p = backend.next_token_probs(PROMPT)
+    assert p.shape == (backend.info.vocab_size,)
+    assert abs(float(p.sum()) - 1) < 1e-4 and float(p.min()) >= 0
+
+
+def test_trace_matches_fast_path(backend):
+    ids = backend.encode(PROMPT)
+    tr = backend.trace(ids)
+    T = len(backend.fit(ids)[0])
+    assert len(tr.attentions) == backend.info.n_layer
+    assert tr.attentions[0].shape == (backend.info.n_head, T, T)
+    torch.testing.assert_close(tr.attentions[0].sum(-1), torch.ones(backend.info.n_head, T), atol=1e-5, rtol=0)
+    torch.testing.assert_close(tr.logits, backend.logits(ids), atol=1e-4, rtol=1e-4)
+    assert len(tr.resid_mid) == len(tr.resid_post) == backend.info.n_layer
+    assert tr.mlp_hidden[0].shape == (T, 4 * backend.info.d_model)
+
+
+def test_logit_lens_last_layer_equals_the_output(backend):
+    ids = backend.encode(PROMPT)
+    lens = backend.logit_lens(ids)
+    T = len(backend.fit(ids)[0])
+    assert lens.shape == (backend.info.n_layer + 1, T, backend.info.vocab_size)
+    torch.testing.assert_close(lens[-1], backend.logits(ids).softmax(-1), atol=1e-4, rtol=1e-3)
+
+
+def test_greedy_generation_is_argmax_and_repeatable(backend):
+    ids = backend.encode(PROMPT)
+    steps = list(backend.generate(ids, 3, SamplingParams(temperature=0)))
+    assert steps[0].token_id == int(backend.next_token_logits(ids).argmax())
+    assert steps[0].prob == 1.0
+    again = list(backend.generate(ids, 3, SamplingParams(temperature=0)))
+    assert [s.token_id for s in steps] == [s.token_id for s in again]
+
+
+def test_same_seed_same_text(backend):
+    params = SamplingParams(temperature=1.5)
+    a = backend.complete(PROMPT, 8, params, seed=7)
+    b = backend.complete(PROMPT, 8, params, seed=7)
+    assert a == b
+    gen, seed = make_generator(None)
+    assert isinstance(seed, int)
+
+
+def test_long_input_is_cut_from_the_left(backend):
+    ids = backend.encode(PROMPT * 200)
+    kept, cut = backend.fit(ids)
+    assert len(kept) == backend.info.context_length and cut == len(ids) - len(kept)
+    assert backend.next_token_logits(ids).shape == (backend.info.vocab_size,)
+
+
+def test_empty_text_gives_a_clear_error(backend):
+    with pytest.raises(BackendError, match="no tokens"):
+        backend.next_token_probs("")
+
+
+@pytest.mark.parametrize("spec", ["no-such-model", "/definitely/not/here", "hf:"])
+def test_unknown_models_are_refused_clearly(spec):
+    with pytest.raises(BackendError):
+        load_backend(spec, "cpu")
+
+
+def test_hf_id_without_network_is_refused_clearly(monkeypatch):
+    import huggingface_hub.constants
+
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)  # no network, no retries
+    with pytest.raises(BackendError, match="cannot load Hugging Face model"):
+        load_backend("hf:nobody/no-such-model-xyz", "cpu")
+
+
+def test_unknown_device_is_refused():
+    with pytest.raises(ValueError, match="device"):
+        load_backend("builtin", "tpu")
