@@ -113,7 +113,7 @@ class Trainer:
             if self.cfg.grad_clip > 0:
                 torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.cfg.grad_clip)
             self.opt.step()
-            value = float(loss)
+            value = loss.detach().item()
             self.step_count += 1
             self.tokens_seen += x.numel()
             self.elapsed += time.perf_counter() - t0
