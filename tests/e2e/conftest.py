@@ -1,0 +1,40 @@
+"""Browser-test fixtures: one app server and one Chromium for the whole run."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .harness import CHROMIUM, CHROMIUM_ARGS, SHOTS, Server, start_server, stop
+
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (make e2e-deps)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright Python package is not installed")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    srv = start_server(tmp_path_factory.mktemp("streamlit") / "server.log")
+    try:
+        yield srv
+    finally:
+        stop(srv.proc)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fresh_screenshots() -> None:
+    shutil.rmtree(SHOTS, ignore_errors=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)

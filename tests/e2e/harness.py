@@ -1,0 +1,140 @@
+"""The machinery of the browser tests: a real `streamlit run` server and Debian's Chromium.
+
+conftest.py turns it into fixtures (`server`, `browser`); test files use `open_page` and `screenshot`.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = Path(__file__).resolve().parent / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+APP_IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
+START_TIMEOUT_S = 90
+PAGE_TIMEOUT_MS = 90_000
+VIEWPORTS = {"laptop": (1280, 800), "projector": (1024, 768)}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    proc: subprocess.Popen
+    log_path: Path
+
+    def log(self) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except OSError:
+            return "(no server log)"
+        return text[-8000:]
+
+
+def start_server(log_path: Path) -> Server:
+    """`streamlit run streamlit_app.py` on a free port, healthy when this returns."""
+    port = _free_port()
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+        "--server.headless", "true",
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",
+        "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    srv = Server(f"http://127.0.0.1:{port}", proc, log_path)
+    try:
+        _wait_healthy(srv)
+    except BaseException:
+        stop(proc)
+        raise
+    return srv
+
+
+def _wait_healthy(srv: Server) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if srv.proc.poll() is not None:
+            pytest.fail(f"streamlit exited with code {srv.proc.returncode}\n--- server log ---\n{srv.log()}")
+        try:
+            with urllib.request.urlopen(f"{srv.url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    pytest.fail(f"streamlit not healthy after {START_TIMEOUT_S}s\n--- server log ---\n{srv.log()}")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Stop the server we started (its own process group), politely first."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait(timeout=10)
+
+
+def open_page(browser, srv: Server, path: str, viewport: tuple[int, int]):
+    w, h = viewport
+    ctx = browser.new_context(viewport={"width": w, "height": h})
+    page = ctx.new_page()
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
+    page.goto(f"{srv.url}/{path}", wait_until="domcontentloaded")
+    page.wait_for_selector(APP_IDLE)
+    return page
+
+
+def screenshot(page, path: Path) -> None:
+    """The whole page: Streamlit scrolls inside its main container, so grow the viewport to fit it first."""
+    height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stSidebarContent]')]"
+        ".map(e => e.scrollHeight), document.body.scrollHeight)"
+    )
+    size = page.viewport_size
+    if height > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": min(int(height), 6000)})
+        page.wait_for_timeout(300)  # let the layout settle
+        page.wait_for_selector(APP_IDLE)
+    page.screenshot(path=str(path), full_page=True)
