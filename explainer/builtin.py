@@ -24,7 +24,7 @@ from .training import TrainConfig, Trainer
 
 CORPUS_SEED = 0
 MODEL = GPTConfig(context_length=128, n_layer=4, n_head=4, d_model=192)
-TRAIN = TrainConfig(steps=3000, batch_size=32, lr=3e-3, warmup=150, eval_every=250, seed=0)
+TRAIN = TrainConfig(steps=1200, batch_size=32, lr=3e-3, warmup=100, eval_every=200, seed=0)
 
 
 def train_builtin(
