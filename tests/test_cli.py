@@ -60,3 +60,16 @@ def test_bad_input_is_one_line_and_exit_2(argv, words, model_dir):
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in r.stderr, r.stderr
     assert words.lower() in lines[0].lower()
+
+
+def test_train_preset_writes_a_loadable_checkpoint(capsys, tmp_path):
+    out = run_json(capsys, "train", "--preset", "builtin", "--out", str(tmp_path / "m"), "--steps", "4")
+    assert out["train"]["steps"] == 4 and 0 <= out["heldout_accuracy"] <= 1
+    reply = run_json(capsys, "chat", "Hello!", "--temperature", "0", "--model", str(tmp_path / "m"))
+    assert isinstance(reply["reply"], str)
+
+
+def test_eval_on_the_builtin_model(capsys):
+    out = run_json(capsys, "eval", "--limit", "200")
+    assert out["items"] == 200 and out["accuracy"] >= 0.85
+    assert sum(t["items"] for t in out["by_topic"].values()) == 200
