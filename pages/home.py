@@ -1,4 +1,4 @@
-"""Home: what the app shows, in the story's order, and the model running here."""
+"""Home: what the app shows, links to each page in the story's order, and the model running here."""
 
 import streamlit as st
 
@@ -14,7 +14,39 @@ lets you poke at one step of that, on a real (small) language model running righ
 """
 )
 
-st.subheader("The model running here")
+st.subheader("From prompt to reply", anchor=False)
+st.page_link(
+    "pages/chat.py", label="The torn script: a chatbot is next-word prediction, repeated", icon=":material/forum:"
+)
+st.page_link(
+    "pages/next_word.py", label="Next word: a probability for every possible word", icon=":material/bar_chart:"
+)
+st.page_link(
+    "pages/sampling.py", label="Temperature & sampling: why the same question gets different replies",
+    icon=":material/casino:",
+)  # fmt: skip
+st.subheader("Inside the transformer", anchor=False)
+st.page_link(
+    "pages/embeddings.py", label="Embeddings: every token becomes a list of numbers", icon=":material/scatter_plot:"
+)
+st.page_link("pages/attention.py", label="Attention: the vectors talk to each other", icon=":material/visibility:")
+st.page_link(
+    "pages/meaning.py",
+    label="Meaning in context: the same word, two senses, two vectors",
+    icon=":material/compare_arrows:",
+)
+st.page_link("pages/layers.py", label="Layers: attention and feed-forward, many times over", icon=":material/layers:")
+st.page_link(
+    "pages/last_vector.py", label="The last vector: from one vector to the next word", icon=":material/output:"
+)
+st.markdown(
+    """
+**Coming next — learning from text:** the parameters start random, so the first guesses are gibberish;
+showing the model real text and nudging every parameter toward the word that actually came next makes it better.
+"""
+)
+
+st.subheader("The model running here", anchor=False)
 backend = current_backend()
 if backend is not None:
     info = backend.info
@@ -27,24 +59,3 @@ if backend is not None:
         f"{info.n_params:,} parameters in all. The chatbots you know have hundreds of billions: "
         "the ideas are the same, only the scale differs."
     )
-
-st.subheader("What you will see")
-st.markdown(
-    """
-1. **A chatbot is next-word prediction, repeated.** Write the start of a conversation, let the
-   model add one word, feed the longer text back in, and again, until a reply has grown.
-2. **Probabilities, not one word.** For every word it knows, the model gives a probability of
-   it coming next. You can see the whole list.
-3. **Sampling.** Picking the likeliest word every time sounds stiff, so words are drawn at random
-   according to those probabilities. Temperature, top-k and top-p change how adventurous the draw is.
-4. **Training.** The model's parameters start random, so its first guesses are gibberish. Showing it
-   real text and nudging every parameter toward the word that actually came next makes it better.
-5. **Embeddings.** Before any of that, each token becomes a long list of numbers, a vector; words
-   used alike end up with vectors that sit close together.
-6. **Attention.** The vectors exchange information, so that each word's meaning is sharpened by the
-   words around it.
-7. **Layers.** Attention and a feed-forward network take turns, layer after layer, until the last
-   vector holds what is needed to score every possible next word.
-"""
-)
-st.caption("The pages for each step are on their way; this one is the start.")

@@ -5,18 +5,52 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from explainer.backends import load_backend
-from explainer.ui.models import MODEL_ENV, SPEC_KEY, human_count
+from explainer.ui import models
+from explainer.ui.models import ERROR_KEY, FOLDER, GPT2_SPEC, MODEL_ENV, OTHER_HF, SPEC_KEY, URL_KEY, human_count
+from explainer.ui.sidebar import CHOICE_KEY, TYPED_KEY
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 
 
-def run_app(**session) -> AppTest:
+@pytest.fixture(autouse=True)
+def entry_file_on_every_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run streamlit_app.py on every AppTest run, as the real server does once st.navigation was seen.
+
+    Streamlit (1.67) treats a folder named pages/ next to the entry file as an old-style multipage
+    app until some run calls st.navigation, and AppTest forgets that at each run: from the second run
+    on it runs only the page's file, without the entry file (no sidebar, no picker). Not needed once
+    the pages live in a folder with another name.
+    """
+    init = PagesManager.__init__
+
+    def init_v2(self, *args, **kwargs) -> None:
+        init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init_v2)
+
+
+def run_app(query: dict[str, str] | None = None, **session) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     for k, v in session.items():
         at.session_state[k] = v
+    at.query_params.update(query or {})
+    return at.run()
+
+
+def sidebar_text(at: AppTest) -> str:
+    return " ".join(m.value for m in at.sidebar.markdown)
+
+
+def load_typed(at: AppTest, choice: str, text: str) -> AppTest:
+    """Pick "another Hugging Face model" or "a checkpoint folder", type, press Load."""
+    at.sidebar.selectbox(key=CHOICE_KEY).set_value(choice).run()
+    at.sidebar.text_input(key=TYPED_KEY[choice]).input(text)
+    at.sidebar.button[0].click()  # the form's Load button
     return at.run()
 
 
@@ -80,6 +114,115 @@ def test_broken_checkpoint_shows_the_file_at_fault(monkeypatch: pytest.MonkeyPat
     at = run_app()
     assert not at.exception, at.exception
     assert "model.safetensors" in at.error[0].value
+
+
+# ----------------------------------------------------------------------------- navigation
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        ("pages/chat.py", "The torn script"),
+        ("pages/next_word.py", "Next word"),
+        ("pages/sampling.py", "Temperature"),
+        ("pages/embeddings.py", "Embeddings"),
+        ("pages/attention.py", "Attention"),
+        ("pages/meaning.py", "Meaning"),
+        ("pages/layers.py", "Layers"),
+        ("pages/last_vector.py", "The last vector"),
+    ],
+)
+def test_every_page_opens_with_the_shared_sidebar(monkeypatch: pytest.MonkeyPatch, path: str, title: str) -> None:
+    monkeypatch.delenv(MODEL_ENV, raising=False)
+    at = run_app()
+    at.switch_page(path).run()
+    assert not at.exception, at.exception
+    assert at.title[0].value.startswith(title)
+    assert "parameters" in sidebar_text(at) and at.sidebar.selectbox(key=CHOICE_KEY).value == "builtin"
+
+
+def test_home_links_to_each_page() -> None:
+    at = run_app()
+    links = [el.proto.page for el in at.get("page_link")]
+    assert links == ["chat", "next-word", "sampling", "embeddings", "attention", "meaning", "layers", "last-vector"], (
+        links
+    )
+
+
+# ----------------------------------------------------------------------------- the model picker
+def test_picker_offers_builtin_gpt2_any_hf_id_and_a_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(MODEL_ENV, raising=False)
+    at = run_app()
+    picker = at.sidebar.selectbox(key=CHOICE_KEY)
+    assert picker.options[:2] == ["Built-in model (small)", "GPT-2 (downloads ~500 MB on first use)"]
+    assert len(picker.options) == 4 and picker.value == "builtin"
+    assert "runs on" in sidebar_text(at)
+
+
+def test_loading_a_folder_switches_the_model_and_the_link(monkeypatch: pytest.MonkeyPatch, tiny_model_dir) -> None:
+    monkeypatch.delenv(MODEL_ENV, raising=False)
+    at = load_typed(run_app(), FOLDER, str(tiny_model_dir))
+    assert not at.exception, at.exception
+    assert at.session_state[SPEC_KEY] == str(tiny_model_dir)
+    assert "tiny-model" in sidebar_text(at) and not at.sidebar.error
+    assert at.query_params.get(URL_KEY) == str(tiny_model_dir), "the address bar names the model"
+    at.switch_page("pages/chat.py").run()
+    assert at.session_state[SPEC_KEY] == str(tiny_model_dir), "the choice carries across pages"
+
+
+def test_a_link_with_model_opens_that_model(monkeypatch: pytest.MonkeyPatch, tiny_model_dir) -> None:
+    monkeypatch.delenv(MODEL_ENV, raising=False)
+    info = load_backend(str(tiny_model_dir)).info
+    at = run_app(query={URL_KEY: str(tiny_model_dir)})
+    assert not at.exception, at.exception
+    assert at.session_state[SPEC_KEY] == str(tiny_model_dir)
+    assert metric(at, "Parameters") == human_count(info.n_params)
+    assert at.sidebar.selectbox(key=CHOICE_KEY).value == FOLDER
+    assert at.sidebar.text_input(key=TYPED_KEY[FOLDER]).value == str(tiny_model_dir)
+
+
+def test_a_link_with_a_bad_model_falls_back_with_an_error(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    monkeypatch.delenv(MODEL_ENV, raising=False)
+    at = run_app(query={URL_KEY: str(tmp_path / "gone")})
+    assert not at.exception, at.exception
+    assert "The link asks for" in at.sidebar.error[0].value and "gone" in at.sidebar.error[0].value
+    assert at.session_state[SPEC_KEY] == "builtin"
+    assert metric(at, "Parameters") == human_count(load_backend("builtin").info.n_params)
+    assert URL_KEY not in at.query_params, "the bad link is dropped from the address bar"
+
+
+@pytest.mark.parametrize(
+    ("choice", "text", "why"),
+    [
+        (OTHER_HF, "no-such-user/no-such-model", "huggingface.co"),  # no network here: a fast, clear refusal
+        (OTHER_HF, "/no/such/folder", "cannot load Hugging Face model"),
+        (FOLDER, "/no/such/folder", "unknown model"),
+        (FOLDER, "   ", "Type a checkpoint folder first"),
+    ],
+)
+def test_a_model_that_cannot_load_keeps_the_previous_one(
+    monkeypatch: pytest.MonkeyPatch, tiny_model_dir, choice: str, text: str, why: str
+) -> None:
+    monkeypatch.setattr(models, "HUB", ("127.0.0.1", 9))  # as if offline, even where a network exists
+    monkeypatch.delenv(MODEL_ENV, raising=False)
+    at = load_typed(run_app(**{SPEC_KEY: str(tiny_model_dir)}), choice, text)
+    assert not at.exception, at.exception
+    assert why in at.sidebar.error[0].value
+    assert at.session_state[SPEC_KEY] == str(tiny_model_dir), "the model in use stays"
+    assert "tiny-model" in sidebar_text(at) and metric(at, "Parameters")
+    at.switch_page("pages/chat.py").run()
+    at.chat_input[0].set_value("What is the capital of France?").run()
+    assert not at.exception and [m for m in at.chat_message if m.name == "assistant"], "the app stays usable"
+
+
+def test_gpt2_without_a_network_says_so_and_the_picker_goes_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(models, "HUB", ("127.0.0.1", 9))
+    monkeypatch.setattr(models, "try_to_load_from_cache", lambda *a: None, raising=False)
+    monkeypatch.delenv(MODEL_ENV, raising=False)
+    at = run_app()
+    at.sidebar.selectbox(key=CHOICE_KEY).set_value(GPT2_SPEC).run()
+    assert not at.exception, at.exception
+    assert "cannot be reached" in at.sidebar.error[0].value
+    assert at.sidebar.selectbox(key=CHOICE_KEY).value == "builtin" and at.session_state[SPEC_KEY] == "builtin"
+    assert ERROR_KEY in at.session_state
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,8 @@
 
 The choice lives in `st.session_state[SPEC_KEY]` as a backend spec (see
 `explainer.backends.load_backend`): "builtin", a checkpoint folder or "hf:ID".
-Its default comes from the LLM_EXPLAINER_MODEL environment variable, else "builtin".
+Its default comes from the LLM_EXPLAINER_MODEL environment variable, else "builtin";
+a link's `?model=...` overrides it for a new session, and the address bar follows the choice.
 Loaded models are cached with `st.cache_resource` and must never be mutated:
 anything a student changes (a model being trained, say) belongs in session state.
 """
@@ -10,6 +11,7 @@ anything a student changes (a model being trained, say) belongs in session state
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 
 import streamlit as st
@@ -17,8 +19,14 @@ import streamlit as st
 from explainer.backends import Backend, ModelInfo, load_backend
 
 MODEL_ENV = "LLM_EXPLAINER_MODEL"
-SPEC_KEY = "model_spec"
-BUILTIN_LABEL = "Built-in model"
+SPEC_KEY = "model_spec"  # the spec in use in this session (last one that loaded)
+ERROR_KEY = "model_error"  # why the last switch failed, shown in the sidebar until the next one
+URL_KEY = "model"  # ?model=... in the address bar, so that a shared link opens the same model
+GPT2_SPEC = "hf:gpt2"
+OTHER_HF = "other-hf"  # picker entries that need a name or a path typed in
+FOLDER = "folder"
+CUSTOM_LABELS = {OTHER_HF: "Another Hugging Face model…", FOLDER: "A checkpoint folder…"}
+HUB = ("huggingface.co", 443)
 
 
 def default_spec() -> str:
@@ -26,20 +34,66 @@ def default_spec() -> str:
 
 
 def model_choices() -> dict[str, str]:
-    """Specs the picker offers, mapped to their labels, the default first."""
+    """Picker entries (a spec, or OTHER_HF / FOLDER) mapped to their labels, the default first."""
     choices: dict[str, str] = {}
     spec = default_spec()
     if spec != "builtin":
         choices[spec] = f"{Path(spec).name or spec} (from {MODEL_ENV})"
-    choices["builtin"] = BUILTIN_LABEL
-    return choices
+    choices["builtin"] = "Built-in model (small)"
+    choices.setdefault(GPT2_SPEC, "GPT-2 (downloads ~500 MB on first use)")
+    return {**choices, **CUSTOM_LABELS}
+
+
+def choice_for(spec: str) -> str:
+    """The picker entry that shows `spec`."""
+    if spec in model_choices():
+        return spec
+    return OTHER_HF if spec.startswith("hf:") else FOLDER
+
+
+def custom_spec(choice: str, text: str) -> str:
+    """The spec for a typed Hugging Face id or folder ('' if nothing was typed)."""
+    text = text.strip()
+    if not text:
+        return ""
+    return "hf:" + text.removeprefix("hf:") if choice == OTHER_HF else text
 
 
 def current_spec() -> str:
-    """The spec chosen in this session (initialised to the default on first use)."""
+    """The spec in use in this session: on first use the link's ?model=... if it loads, else the default."""
     if not st.session_state.get(SPEC_KEY):
-        st.session_state[SPEC_KEY] = default_spec()
+        spec = default_spec()
+        wanted = str(st.query_params.get(URL_KEY, "")).strip()
+        if wanted and wanted != spec:
+            error = load_error(wanted)
+            if error:
+                st.session_state[ERROR_KEY] = (
+                    f"The link asks for the model **{wanted}**, which could not be loaded: {error}"
+                )
+            else:
+                spec = wanted
+        st.session_state[SPEC_KEY] = spec
     return st.session_state[SPEC_KEY]
+
+
+def switch_model(spec: str) -> bool:
+    """Make `spec` this session's model if it loads; if not, keep the current one and remember why."""
+    error = load_error(spec)
+    if error:
+        st.session_state[ERROR_KEY] = f"**{spec}** could not be loaded: {error}  \nThe model in use stays the same."
+        return False
+    st.session_state[SPEC_KEY] = spec
+    st.session_state.pop(ERROR_KEY, None)
+    return True
+
+
+def sync_url(spec: str) -> None:
+    """Keep ?model=... in the address bar (left out for the default model, to keep links short)."""
+    if spec == default_spec():
+        if URL_KEY in st.query_params:
+            del st.query_params[URL_KEY]
+    elif st.query_params.get(URL_KEY) != spec:
+        st.query_params[URL_KEY] = spec
 
 
 @st.cache_resource(show_spinner="Loading the model…", max_entries=4)
@@ -48,12 +102,37 @@ def get_backend(spec: str, device: str | None = None) -> Backend:
     return load_backend(spec, device)
 
 
+def hub_problem(spec: str) -> str | None:
+    """Why a Hugging Face model cannot be downloaded right now, found in a few seconds (the download
+    itself retries for about a minute without a network); None if loading may go ahead."""
+    repo = spec.removeprefix("hf:").strip() if spec.startswith("hf:") else ""
+    proxied = any(os.environ.get(v) for v in ("HTTPS_PROXY", "https_proxy", "HF_HUB_OFFLINE"))
+    if not repo or proxied or Path(repo).expanduser().exists():
+        return None
+    try:
+        from huggingface_hub import try_to_load_from_cache
+
+        if isinstance(try_to_load_from_cache(repo, "config.json"), str):
+            return None  # downloaded before
+    except Exception:  # not a valid id, say: loading will say so
+        return None
+    try:
+        socket.create_connection(HUB, timeout=3).close()
+    except OSError:
+        return f"{repo!r} is not on this computer yet, and huggingface.co cannot be reached to fetch it (no internet?)"
+    return None
+
+
 def load_error(spec: str, device: str | None = None) -> str | None:
     """None if the model loads, else a message for the user."""
+    if problem := hub_problem(spec):
+        return problem
     try:
         get_backend(spec, device)
     except ValueError as e:  # BackendError, or a device that is not available
         return str(e)
+    except Exception as e:  # a model someone typed in can fail in many ways: say how, never a traceback
+        return f"{type(e).__name__}: {e}"
     return None
 
 
@@ -87,6 +166,12 @@ def human_count(n: int) -> str:
             text = f"{x:.1f}" if round(x, 1) < 10 else f"{x:.0f}"
             return f"{text} {unit}"
     return str(n)
+
+
+def weights_size(n_params: int) -> str:
+    """Memory the parameters take as 32-bit floats: 2_174_208 -> '8.7 MB'."""
+    mb = n_params * 4 / 1e6
+    return f"{mb / 1000:.1f} GB" if mb >= 1000 else f"{mb:.1f} MB" if mb < 100 else f"{mb:.0f} MB"
 
 
 def model_facts(info: ModelInfo) -> list[tuple[str, str, str]]:

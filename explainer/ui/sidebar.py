@@ -1,27 +1,100 @@
-"""The sidebar every page shares: the model picker and what the chosen model is."""
+"""The sidebar every page shares: the model picker and what the chosen model is.
+
+The picker only changes the model in use once the new one has loaded; if it cannot be
+loaded, an error says why and the previous model stays in use.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from explainer.ui.models import SPEC_KEY, current_backend, current_spec, human_count, model_choices
+from explainer.ui.models import (
+    ERROR_KEY,
+    FOLDER,
+    OTHER_HF,
+    choice_for,
+    current_backend,
+    current_spec,
+    custom_spec,
+    human_count,
+    model_choices,
+    switch_model,
+    sync_url,
+    weights_size,
+)
+
+CHOICE_KEY = "model_choice"  # the picker entry (may differ from the model in use until a load succeeds)
+TYPED_KEY = {OTHER_HF: "model_hf_id", FOLDER: "model_folder"}
+TYPED_UI = {  # label, placeholder, note
+    OTHER_HF: (
+        "Hugging Face model id",
+        "e.g. distilgpt2",
+        "Downloaded from huggingface.co the first time it is used (often hundreds of MB), so the computer "
+        "running the app needs internet then. Causal language models only (GPT-2, Pythia, SmolLM…).",
+    ),
+    FOLDER: (
+        "Checkpoint folder",
+        "e.g. runs/my-model",
+        "A folder on the computer running the app, saved by `llm-explainer train` "
+        "(or a Hugging Face model saved with `save_pretrained`).",
+    ),
+}
+
+
+def _on_choice() -> None:
+    choice = st.session_state[CHOICE_KEY]
+    st.session_state.pop(ERROR_KEY, None)
+    if choice in TYPED_KEY:  # wait for a name or a folder
+        return
+    if not switch_model(choice):
+        st.session_state[CHOICE_KEY] = choice_for(current_spec())  # back to the model in use
+
+
+def _on_load_typed() -> None:
+    choice = st.session_state[CHOICE_KEY]
+    spec = custom_spec(choice, st.session_state.get(TYPED_KEY[choice], ""))
+    if not spec:
+        st.session_state[ERROR_KEY] = f"Type a {TYPED_UI[choice][0].lower()} first."
+        return
+    switch_model(spec)
+
+
+def _init_widgets(spec: str) -> None:
+    """First run of a session: the picker shows the model in use."""
+    if CHOICE_KEY in st.session_state:
+        return
+    choice = choice_for(spec)
+    st.session_state[CHOICE_KEY] = choice
+    if choice in TYPED_KEY:
+        st.session_state[TYPED_KEY[choice]] = spec.removeprefix("hf:") if choice == OTHER_HF else spec
 
 
 def render_sidebar() -> None:
+    spec = current_spec()
+    _init_widgets(spec)
     with st.sidebar:
         choices = model_choices()
-        spec = current_spec()
-        if spec not in choices:  # set elsewhere in this session (a test, a trained run)
-            choices[spec] = spec
-        st.selectbox("Model", list(choices), format_func=choices.__getitem__, key=SPEC_KEY, help=f"Loaded from: {spec}")
+        st.selectbox("Model", list(choices), format_func=choices.__getitem__, key=CHOICE_KEY, on_change=_on_choice)
+        choice = st.session_state[CHOICE_KEY]
+        if choice in TYPED_KEY:
+            label, placeholder, note = TYPED_UI[choice]
+            with st.form(f"load_{choice}", border=False):
+                st.text_input(label, key=TYPED_KEY[choice], placeholder=placeholder)
+                st.form_submit_button("Load", icon=":material/download:", on_click=_on_load_typed)
+            st.caption(note)
+        if error := st.session_state.get(ERROR_KEY):
+            st.error(error, icon=":material/error:")
+        spec = current_spec()  # a callback may have switched it
+        sync_url(spec)
         backend = current_backend(show_error=False)
         if backend is None:
             st.warning("This model could not be loaded: see the page for why.", icon=":material/warning:")
             return
         i = backend.info
         st.markdown(
-            f"**{i.name}** · {human_count(i.n_params)} parameters  \n"
+            f"In use: **{i.name}**  \n"
+            f"{human_count(i.n_params)} parameters ({weights_size(i.n_params)})  \n"
             f"{i.n_layer} layers · {i.n_head} heads · width {i.d_model}  \n"
-            f"vocabulary {i.vocab_size:,} · context {i.context_length:,}  \n"
+            f"vocabulary {i.vocab_size:,} · context {i.context_length:,} tokens  \n"
             f"runs on {i.device}"
         )

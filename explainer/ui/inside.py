@@ -1,0 +1,84 @@
+"""Streamlit caching for the attention, layers and last-vector pages.
+
+Everything is keyed by (model spec, text) and computed once per process: moving a slider or
+picking another head never reruns the model. Cached values are shared: read them, never change them.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from explainer import inside
+from explainer.corpus import build_script, generate_corpus
+from explainer.model import Trace
+from explainer.sampling import SamplingParams
+from explainer.ui.models import get_backend
+
+DEFAULT_PROMPT = build_script([], "What is the capital of France?") + " The capital of France is"
+SAMPLE_BYTES = 40_000  # the corpus sample for the neurons: ~8,000 words, cut further to the token cap
+N_CAPITAL_QUESTIONS = 36
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def trace_for(spec: str, text: str) -> Trace:
+    """Everything recorded inside the model for `text` (its last context-length tokens)."""
+    backend = get_backend(spec)
+    return backend.trace(backend.encode(text))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def trace_of_ids(spec: str, ids: tuple[int, ...]) -> Trace:
+    """The same for token ids (a prompt with its generated continuation)."""
+    return get_backend(spec).trace(list(ids))
+
+
+@st.cache_data(max_entries=8, show_spinner="Measuring every head on capital questions…")
+def entity_head_for(spec: str) -> inside.EntityHead:
+    return inside.find_entity_head(get_backend(spec), inside.capital_questions(N_CAPITAL_QUESTIONS))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def lens_for(spec: str, text: str, n_positions: int) -> inside.LensTable:
+    trace = trace_for(spec, text)
+    T = trace.resid_pre[0].shape[0]
+    return inside.logit_lens_top(get_backend(spec), trace, inside.window(T, n_positions))
+
+
+@st.cache_data(max_entries=32, show_spinner="Generating…")
+def continuation_for(spec: str, text: str, max_new: int = 12) -> list[int]:
+    """Greedy continuation (the likeliest token each time), stopping after a line break."""
+    backend = get_backend(spec)
+    ids = backend.fit(backend.encode(text))[0]
+    steps = backend.generate(ids, max_new, SamplingParams(temperature=0.0), stop=lambda s: "\n" in s.strip(" "))
+    return [s.token_id for s in steps]
+
+
+@st.cache_resource(show_spinner=False)
+def corpus_sample() -> str:
+    """A sample from the built-in corpus generator (seeded: always the same text)."""
+    return generate_corpus(size_bytes=SAMPLE_BYTES).train_text
+
+
+@st.cache_data(max_entries=4, show_spinner="Running a sample of the built-in corpus through the model (once)…")
+def neuron_index_for(spec: str) -> inside.NeuronIndex | None:
+    backend = get_backend(spec)
+    max_tokens = 4000 if backend.info.n_params < 20_000_000 else 1500  # a few seconds on 2 CPU cores
+    return inside.neuron_index(backend, corpus_sample(), max_tokens=max_tokens)
+
+
+def pick_layer_head(n_layer: int, n_head: int, default: tuple[int, int] = (0, 0), key: str = "") -> tuple[int, int]:
+    """Two select boxes, numbered from 1 for people; returns 0-based (layer, head)."""
+    a, b = st.columns(2)
+    layer = a.selectbox(
+        "Layer", range(n_layer), index=default[0], format_func=lambda i: f"layer {i + 1}", key=f"{key}layer"
+    )
+    head = b.selectbox("Head", range(n_head), index=default[1], format_func=lambda i: f"head {i + 1}", key=f"{key}head")
+    return layer, head
+
+
+def cap_note(n_tokens: int, cap: int) -> None:
+    if n_tokens > cap:
+        st.caption(
+            f"The text has {n_tokens:,} tokens; the charts draw the last {cap} so that they stay readable and fast. "
+            "Weights on earlier tokens are left out of the picture, so a row can add up to less than 100 %."
+        )

@@ -1,0 +1,360 @@
+"""Streamlit pieces shared by the prediction pages (next word; temperature & sampling).
+
+- `logits_for`: next-token logits cached per (model, text), so moving a slider never reruns the model;
+- `prompt_box` / `show_tokens`: the text box (kept in the URL) and its tokens as chips;
+- `sampling_controls` / `seed_control`: temperature, top-k, top-p and seed, kept in the URL,
+  so that a link like `/sampling?temperature=0.5&prompt=...` reopens the same view.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+import torch
+
+from explainer.backends import Backend
+from explainer.charts import percent, visible_token
+from explainer.next_token import (
+    TopTokens,
+    append_piece,
+    count_answers,
+    describe,
+    distribution_table,
+    entropy_by_temperature,
+    sample_runs,
+)
+from explainer.sampling import SamplingParams, sample
+from explainer.ui.models import get_backend
+
+PROMPT_KEY = "prompt"
+MAX_CHIPS = 400  # a longer context is shown by its last MAX_CHIPS tokens
+
+
+# ---------------------------------------------------------------------------- the model's numbers
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _cached_logits(spec: str, text: str) -> np.ndarray:
+    backend = get_backend(spec)
+    return backend.next_token_logits(backend.encode(text)).numpy()
+
+
+def logits_for(spec: str, text: str) -> torch.Tensor:
+    """(V,) next-token logits for `text` under model `spec`, computed once per (model, text)."""
+    return torch.from_numpy(_cached_logits(spec, text))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def distribution_table_for(spec: str, text: str) -> pd.DataFrame:
+    """Every token with its probability of coming next, likeliest first."""
+    table = distribution_table(logits_for(spec, text).softmax(-1), get_backend(spec).token_str)
+    table["token"] = table["token"].map(visible_token)
+    return table
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def entropy_curve_for(spec: str, text: str, top_k: int, top_p: float, temperatures: tuple[float, ...]) -> list[float]:
+    """Entropy of the draw at each temperature (depends on top-k / top-p, not on the chosen T)."""
+    return entropy_by_temperature(logits_for(spec, text), list(temperatures), top_k, top_p)
+
+
+# ---------------------------------------------------------------------------- the text and its tokens
+
+
+def prompt_box(default: str, label: str = "Text so far", height: int = 140) -> str:
+    """The text to predict from; kept in the URL as ?prompt=..."""
+    return st.text_area(
+        label,
+        value=default,
+        key=PROMPT_KEY,
+        bind="query-params",
+        height=height,
+        help="Any text. The model only reads its last tokens, up to its context length.",
+    )
+
+
+def set_prompt(text: str) -> None:
+    """Replace the text (call from a widget callback, before the text box is drawn)."""
+    st.session_state[PROMPT_KEY] = text
+
+
+@dataclass(frozen=True)
+class Prompt:
+    text: str
+    ids: list[int]  # the tokens the model reads, after the cut from the left
+    n_cut: int  # tokens cut from the left to fit the context
+
+
+_CHIP_CSS = """<style>
+.tok-chips{line-height:2.3;font-size:18px;margin:.2rem 0 .6rem}
+.tok-chip{display:inline-block;padding:0 .45em;margin:0 .18em .25em 0;border-radius:.35em;
+  font-family:ui-monospace,SFMono-Regular,Menlo,monospace;white-space:pre;line-height:1.7;
+  background:rgba(31,95,191,.14);border:1px solid rgba(31,95,191,.35)}
+.tok-chip:nth-child(even){background:rgba(232,89,12,.12);border-color:rgba(232,89,12,.35)}
+.tok-chip.unk{background:rgba(207,34,46,.16);border:2px dashed rgb(207,34,46)}
+.tok-chip.unk sup{color:rgb(207,34,46);font-size:.7em;margin-left:.25em}
+.tok-cut{opacity:.7;font-style:italic;margin-right:.4em}
+</style>"""
+
+
+def _chips_html(backend: Backend, tokens: list, n_hidden: int) -> str:
+    chips = []
+    prev_span = None
+    for i, t in enumerate(tokens):
+        span = (t.start, t.end)
+        # Byte pieces of one character share its span: show each piece's own form instead.
+        shown = backend.token_str(t.id) if span == prev_span or not t.text else t.text
+        prev_span = span
+        label = html.escape(visible_token(shown))
+        tip = html.escape(f"token {i + 1 + n_hidden} · id {t.id}" + (" · unknown word → <unk>" if t.unknown else ""))
+        if t.unknown:
+            chips.append(f'<span class="tok-chip unk" title="{tip}">{label}<sup>&lt;unk&gt;</sup></span>')
+        else:
+            chips.append(f'<span class="tok-chip" title="{tip}">{label}</span>')
+    cut = f'<span class="tok-cut">… {n_hidden:,} tokens before these</span>' if n_hidden else ""
+    return f'{_CHIP_CSS}<div class="tok-chips">{cut}{"".join(chips)}</div>'
+
+
+def show_tokens(backend: Backend, text: str) -> Prompt | None:
+    """Draw the text's tokens as chips, with notices for a cut and for unknown words.
+    None (after a message saying why) when there is nothing to predict from."""
+    if not text.strip():
+        st.info("Type some text in the box: the model needs at least one word to predict the next one.")
+        return None
+    tokens = backend.tokenize(text)
+    if not tokens:
+        st.info("This text has no tokens the model can read: type a word or two.")
+        return None
+    context = backend.info.context_length
+    n_cut = max(0, len(tokens) - context)
+    kept = tokens[n_cut:]
+    if n_cut:
+        st.warning(
+            f"This text is {len(tokens):,} tokens long, but the model reads at most {context:,}. "
+            f"The first {n_cut:,} tokens are cut off (from the left); only the last {context:,} count.",
+            icon=":material/content_cut:",
+        )
+    shown = kept[-MAX_CHIPS:]
+    with st.expander(f"The model reads **{len(kept):,} tokens** — hover over one to see its number", expanded=True):
+        st.markdown(_chips_html(backend, shown, len(tokens) - len(shown)), unsafe_allow_html=True)
+    n_unknown = sum(t.unknown for t in kept)
+    if n_unknown == len(kept):
+        st.warning(
+            "The model knows none of these words: each one reaches it as the same <unk> token, "
+            "so its prediction says little. Try words from everyday conversation.",
+            icon=":material/help:",
+        )
+    elif n_unknown:
+        st.caption(
+            f"{n_unknown} of these {'is a word' if n_unknown == 1 else 'are words'} the model never saw in "
+            "training (dashed red): it reads each as the same token, `<unk>`."
+        )
+    return Prompt(text, [t.id for t in kept], n_cut)
+
+
+# ---------------------------------------------------------------------------- building a text word by word
+
+HISTORY_KEY = "prompt_history"  # texts before each added word, for "back one word"
+ADDED_KEY = "last_added"  # (text after, token, probability) of the word just added
+
+
+def _add(backend: Backend, text: str, token_id: int, prob: float) -> None:
+    new = append_piece(backend, text, token_id)
+    st.session_state.setdefault(HISTORY_KEY, []).append(text)
+    st.session_state[ADDED_KEY] = (new, backend.token_str(token_id), prob)
+    set_prompt(new)
+
+
+def _roll(backend: Backend, text: str, probs: torch.Tensor) -> None:
+    token_id = sample(probs)
+    _add(backend, text, token_id, float(probs[token_id]))
+
+
+def _picked(backend: Backend, text: str, top: TopTokens) -> None:
+    i = st.session_state.get("pick")
+    st.session_state["pick"] = None  # ready for the next pick
+    if i is not None:
+        _add(backend, text, top.ids[i], top.probs[i])
+
+
+def _back() -> None:
+    history = st.session_state.get(HISTORY_KEY) or []
+    if history:
+        set_prompt(history.pop())
+    st.session_state.pop(ADDED_KEY, None)
+
+
+def step_forward(backend: Backend, text: str, probs: torch.Tensor, top: TopTokens) -> None:
+    """Add a word to the text (the likeliest, a random draw, or one picked from the bars) and predict again."""
+    st.subheader("Add a word, predict again")
+    likeliest, dice, back = st.columns(3)
+    likeliest.button(
+        f"Add “{visible_token(top.labels[0])}”",
+        on_click=_add, args=(backend, text, top.ids[0], top.probs[0]),
+        icon=":material/trending_up:", type="primary", width="stretch", help="Add the likeliest word.",
+    )  # fmt: skip
+    dice.button(
+        "Roll the dice", on_click=_roll, args=(backend, text, probs), icon=":material/casino:", width="stretch",
+        help="Draw a word at random, each with the probability shown.",
+    )  # fmt: skip
+    back.button(
+        "Back one word", on_click=_back, icon=":material/undo:", width="stretch",
+        disabled=not st.session_state.get(HISTORY_KEY),
+    )  # fmt: skip
+    st.pills(
+        "Or pick one yourself",
+        options=range(len(top.ids)),
+        format_func=lambda i: f"{visible_token(top.labels[i])} · {percent(top.probs[i])}",
+        key="pick",
+        on_change=_picked,
+        args=(backend, text, top),
+    )
+    added = st.session_state.get(ADDED_KEY)
+    if added and added[0] == text:
+        st.success(
+            f"Added “{visible_token(added[1])}”, which the model gave {percent(added[2])}. "
+            "The bars above are its prediction for the word after that.",
+            icon=":material/add:",
+        )
+
+
+# ---------------------------------------------------------------------------- settings in the URL
+
+
+@dataclass(frozen=True)
+class Knob:
+    key: str  # widget key and URL parameter
+    label: str
+    lo: float
+    hi: float
+    default: float
+    step: float
+    help: str
+
+
+TEMPERATURE = Knob(
+    "temperature", "Temperature T", 0.0, 5.0, 1.0, 0.05,
+    "Divides every score before the softmax. 0 = always the likeliest word; below 1 sharper; above 1 flatter.",
+)  # fmt: skip
+TOP_K = Knob("top_k", "Top-k (0 = off)", 0, 100, 0, 1, "Draw only among the k likeliest words.")
+TOP_P = Knob(
+    "top_p", "Top-p (1 = off)", 0.01, 1.0, 1.0, 0.01,
+    "Draw only among the fewest likeliest words whose probabilities add up to at least p.",
+)  # fmt: skip
+SEED = Knob("seed", "Seed", 0, 2**32 - 1, 42, 1, "The number the dice start from: the same seed, the same rolls.")
+
+
+def _clamp_from_url(knob: Knob, hi: float | None = None) -> None:
+    """A link whose value is outside the widget's range gets the nearest allowed one, with a note.
+    (Streamlit alone would silently drop it.) Runs once, before the widget first appears."""
+    raw = st.query_params.get(knob.key)
+    if raw is None or knob.key in st.session_state:
+        return
+    hi = knob.hi if hi is None else hi
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        st.warning(f"The link's {knob.key} = {raw!r} is not a number: using {knob.default:g}.", icon=":material/link:")
+        return
+    clamped = min(max(value, knob.lo), hi)
+    if isinstance(knob.default, int):
+        clamped = int(round(clamped))
+    if clamped != value:
+        st.session_state[knob.key] = clamped
+        st.warning(
+            f"The link asks for {knob.label.split(' (')[0]} = {raw}, but it goes from {knob.lo:g} to {hi:g}: "
+            f"using {clamped:g}." + (" (Top-p = 0 would leave no word to draw.)" if knob is TOP_P else ""),
+            icon=":material/link:",
+        )
+
+
+def _slider(knob: Knob, where=st, hi: float | None = None):
+    _clamp_from_url(knob, hi)
+    hi = knob.hi if hi is None else hi
+    default = min(knob.default, hi)
+    return where.slider(knob.label, knob.lo, hi, default, knob.step, key=knob.key, bind="query-params", help=knob.help)
+
+
+def sampling_controls(vocab_size: int) -> SamplingParams:
+    """Temperature, top-k and top-p sliders side by side; their values live in the URL."""
+    left, mid, right = st.columns(3)
+    temperature = _slider(TEMPERATURE, left)
+    top_k = _slider(TOP_K, mid, hi=min(TOP_K.hi, vocab_size))
+    top_p = _slider(TOP_P, right)
+    return SamplingParams(float(temperature), int(top_k), float(top_p))
+
+
+def seed_control(where=st) -> int | None:
+    """A fixed-seed switch and the seed (kept in the URL while the switch is on); None = a fresh seed each time."""
+    fixed = where.toggle(
+        "Fixed seed", value=SEED.key in st.query_params, key="fixed_seed", help="Roll the same dice every time."
+    )
+    if not fixed:
+        return None
+    _clamp_from_url(SEED)
+    seed = where.number_input(
+        SEED.label, int(SEED.lo), int(SEED.hi), int(SEED.default), 1, key=SEED.key, bind="query-params", help=SEED.help
+    )
+    return int(seed)
+
+
+# ---------------------------------------------------------------------------- same prompt, many runs
+
+RUNS_KEY = "sampling_runs"  # the last batch: (what produced it, the runs)
+
+
+def many_runs(backend: Backend, spec: str, text: str, params: SamplingParams) -> None:
+    """Continue the text N times with the current settings and count the distinct answers."""
+    st.subheader("Same prompt, many runs")
+    st.markdown(
+        "Each run continues the text to the end of the sentence, drawing every word with the settings above. "
+        "The probabilities are the same on every run; only the dice rolls differ. "
+        "Fix the seed and the dice roll the same way too: every run then writes the same text."
+    )
+    n_runs_col, words_col = st.columns(2)
+    n_runs = n_runs_col.slider("Runs", 2, 50, 20, key="n_runs")
+    max_tokens = words_col.slider("Words per run, at most", 1, 20, 8, key="run_words")
+    seed_col, go_col = st.columns(2, vertical_alignment="bottom")
+    seed = seed_control(seed_col)
+    made_by = (spec, text, params, n_runs, max_tokens, seed)
+    if go_col.button(f"Run {n_runs} times", type="primary", icon=":material/casino:", width="stretch"):
+        with st.spinner(f"Writing {n_runs} continuations…"):
+            st.session_state[RUNS_KEY] = (made_by, sample_runs(backend, text, params, n_runs, max_tokens, seed))
+    last = st.session_state.get(RUNS_KEY)
+    if last is None:
+        st.caption("Press the button to see how many different answers the same prompt gets.")
+        return
+    (old_spec, old_text, old_params, *_), runs = last
+    if last[0] != made_by:
+        note = "for another text or model" if (old_spec, old_text) != (spec, text) else f"with {describe(old_params)}"
+        st.caption(f"These runs were made {note}; press the button again to use the current settings.")
+    answers = count_answers(runs)
+    seeds = sorted({r.seed for r in runs})
+    seed_note = f"all with seed {seeds[0]}" if len(seeds) == 1 else "each with its own random seed"
+    st.markdown(
+        f"**{len(runs)} runs** ({seed_note}) gave **{len(answers)} different answer{'s' * (len(answers) != 1)}**:"
+    )
+    table = pd.DataFrame({"answer": [a or "(nothing)" for a, _ in answers], "runs": [c for _, c in answers]})
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "answer": st.column_config.TextColumn("answer", width="large"),
+            "runs": st.column_config.ProgressColumn("runs", format="%d", min_value=0, max_value=len(runs)),
+        },
+    )
+    with st.expander("Every run with its seed (the same seed always gives the same text)"):
+        st.dataframe(
+            pd.DataFrame(
+                {"run": range(1, len(runs) + 1), "seed": [r.seed for r in runs], "text": [r.text for r in runs]}
+            ),
+            hide_index=True,
+        )

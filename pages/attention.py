@@ -1,0 +1,124 @@
+"""Attention: which earlier tokens each head reads from, for a prompt and during generation."""
+
+import streamlit as st
+
+from explainer import inside
+from explainer.charts_inside import attention_heatmap, attention_lines, generation_heads, heads_grid
+from explainer.ui.inside import (
+    DEFAULT_PROMPT,
+    cap_note,
+    continuation_for,
+    entity_head_for,
+    pick_layer_head,
+    trace_for,
+    trace_of_ids,
+)
+from explainer.ui.models import current_spec, require_backend
+from explainer.ui.prediction import prompt_box, show_tokens
+
+st.title("Attention — letting the vectors talk")
+st.markdown(
+    """
+Each token starts as its own vector, knowing nothing about its neighbours. **Attention** lets every
+vector gather information from the tokens before it, all positions at once. Each *head* asks, for every
+token, "which earlier tokens matter to me?": it scores each earlier token (query · key), turns the scores
+into weights that add up to 100 % with a softmax, and adds up the earlier tokens' values with those
+weights. A token never sees the tokens after it (the *causal mask*): the model must predict what comes next.
+"""
+)
+st.latex(r"\mathrm{Attention}(Q,K,V)=\mathrm{softmax}\!\left(\frac{QK^{\top}}{\sqrt{d}}\right)V")
+
+backend = require_backend()
+spec = current_spec()
+info = backend.info
+text = prompt_box(DEFAULT_PROMPT)
+if show_tokens(backend, text) is None:
+    st.stop()
+
+trace = trace_for(spec, text)
+att = inside.attention_stack(trace)  # (L, H, T, T)
+T = att.shape[-1]
+ids = backend.fit(backend.encode(text))[0]
+labels = inside.token_labels(backend, ids)
+win = inside.window(T)
+shown = labels[win]
+
+found = entity_head_for(spec)
+where = f"layer {found.layer + 1}, head {found.head + 1}"
+measured = (
+    f"Measured on {found.n} capital questions (“…The capital of Japan is”), from the last position, where the "
+    f"capital is predicted. Spreading attention evenly would give the country {found.baseline:.0%}; "
+    f"the model's top next word was the right capital in {found.n_correct} of {found.n}."
+)
+if found.found:
+    st.success(
+        f"**A head that finds the country.** In **{where}**, the answer position puts on average "
+        f"**{found.weight:.0%}** of its attention on the country's name. {measured} "
+        "Layer and head below start there: look at the last row.",
+        icon=":material/travel_explore:",
+    )
+else:
+    st.info(
+        f"**No head clearly looks at the country.** The strongest is {where}, with {found.weight:.0%} of its "
+        f"attention on the country's name on average. {measured}",
+        icon=":material/travel_explore:",
+    )
+
+st.subheader("One head")
+layer, head = pick_layer_head(info.n_layer, info.n_head, (found.layer, found.head))
+sub = att[layer, head][win, win]  # (t, t)
+fig = attention_heatmap(sub, shown, f"Layer {layer + 1}, head {head + 1}: who looks at whom", highlight=len(shown) - 1)
+st.plotly_chart(fig, key="attn_heatmap")
+st.caption(
+    "Each row is a token looking back; each row's weights add up to 100 %. Grey cells are the future, hidden "
+    "by the causal mask. The orange box is the last token, whose vector predicts the next word."
+)
+cap_note(T, inside.MAX_DRAWN)
+
+st.subheader(f"All {info.n_head} heads of layer {layer + 1}")
+summaries = inside.head_summaries(att[layer])
+titles = [f"<b>head {h + 1}</b><br>{s.describe()}" for h, s in enumerate(summaries)]
+st.plotly_chart(heads_grid(att[layer][:, win, win], shown, titles), key="attn_grid")
+st.caption(
+    "Heads in the same layer learn different habits: some look at the previous token, some at the first, "
+    "some at one word that matters. The titles say where each head's weight goes on average in this text."
+)
+
+st.subheader("One token's view")
+query = st.select_slider(
+    "The token looking back",
+    options=list(range(win.start, T)),
+    value=T - 1,
+    format_func=lambda i: f"{i + 1}: {labels[i]}",
+    key="attn_query",
+)
+q = query - win.start
+line_title = f"Where “{labels[query]}” looks (layer {layer + 1}, head {head + 1})"
+st.plotly_chart(attention_lines(att[layer, head, query, win], shown, q, line_title), key="attn_lines")
+
+st.subheader("Attention during generation")
+st.markdown(
+    "The model writes a reply one token at a time (here always the likeliest). Step through it: for each new "
+    f"token, the rows show where every head of layer {layer + 1} looked from the last position before it, "
+    "the one whose vector chose it."
+)
+new = continuation_for(spec, text)
+if not new:
+    st.info("The model ended the text right away: there is nothing generated to step through.")
+    st.stop()
+full = (ids + new)[-info.context_length :]
+gen_trace = trace_of_ids(spec, tuple(full))
+n0 = len(full) - len(new)
+step = st.slider("Generated token", 1, len(new), 1, key="gen_step") if len(new) > 1 else 1
+qpos = n0 + step - 2  # the position whose vector predicted token n0 + step - 1
+g_labels = inside.token_labels(backend, full[: qpos + 1])
+g_win = inside.window(qpos + 1)
+weights = inside.attention_stack(gen_trace)[layer][:, qpos, g_win]  # (H, t)
+is_new = [i >= n0 for i in range(g_win.start, qpos + 1)]
+so_far = backend.decode(full[n0 : n0 + step])
+new_word = inside.token_labels(backend, [full[n0 + step - 1]])[0]
+st.markdown(f"Reply so far: **{so_far.strip() or '…'}** — the new token is **“{new_word}”**.")
+fig = generation_heads(
+    weights, g_labels[g_win], is_new, f"Choosing token {step}: where each head of layer {layer + 1} looked"
+)
+st.plotly_chart(fig, key="attn_generation")

@@ -1,0 +1,156 @@
+"""Embeddings: every token is a list of numbers; words used alike get similar lists."""
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from explainer import embeddings as em
+from explainer.charts import visible_token
+from explainer.charts_embeddings import embedding_map, heat_strip
+from explainer.ui import embeddings as ui
+from explainer.ui.models import current_spec, require_backend
+
+st.title("Embeddings — words as lists of numbers")
+backend = require_backend()
+spec, info = current_spec(), backend.info
+st.markdown(
+    f"""
+The first thing a transformer does is look each token up in a table and swap it for a list of
+**{info.d_model} numbers**, its *embedding*. The model only computes with numbers, and training can
+only nudge numbers that vary smoothly, so words must become vectors. Nobody chooses these numbers:
+they start random and training moves them. Words that the text uses in similar ways end up with
+vectors that point in similar directions.
+"""
+)
+a, b, c = st.columns(3)
+a.metric("Tokens in the table", f"{info.vocab_size:,}", border=True)
+b.metric("Numbers per token", f"{info.d_model:,}", border=True)
+c.metric("Numbers in the table", f"{info.vocab_size * info.d_model:,}", border=True)
+
+labels = ui.vocab_labels(spec)
+unit = ui.unit_matrix(spec)
+emb = backend.embedding_matrix()  # (V, D), read only
+sample, groups = ui.map_sample(spec)
+
+
+def find(word: str) -> int | None:
+    """The token id for a typed word, with a message if it isn't one token of the vocabulary."""
+    ids, exact = em.lookup(backend, word)
+    if not ids:
+        st.warning(f"“{word}” is not in this model's vocabulary.", icon=":material/search_off:")
+        return None
+    if not exact:
+        pieces = " + ".join(f"“{visible_token(labels[i])}”" for i in ids)
+        st.info(f"“{word}” is not one token here: it splits into {pieces}. Showing the last piece.")
+    return ids[-1]
+
+
+# ---------------------------------------------------------------------------- the map
+st.subheader("A map of the vocabulary")
+left, mid, right = st.columns([2, 2, 3])
+method = left.segmented_control(
+    "Projection", ["PCA", "t-SNE"], default="PCA", key="emb_proj", bind="query-params", required=True
+)
+dirs = [(0, 1, 2), (1, 2, 3), (3, 4, 5)]
+first = mid.selectbox(
+    "PCA directions on the axes",
+    dirs,
+    format_func=lambda d: ", ".join(str(i + 1) for i in d),
+    disabled=method != "PCA",
+    key="emb_dirs",
+)
+typed = right.text_input("Find words (commas between them)", "bank, river, money, Paris, dog", key="emb_find")
+wanted = [w.strip() for w in typed.split(",") if w.strip()][:20]
+found = {w: ids[-1] for w in wanted if (ids := em.lookup(backend, w)[0])}
+if missing := [w for w in wanted if w not in found]:
+    st.warning(f"Not in this model's vocabulary: {', '.join(missing)}", icon=":material/search_off:")
+
+if method == "PCA":
+    proj = ui.pca_for(spec)
+    extra = [i for i in found.values() if i not in set(sample.tolist())]
+    ids = np.concatenate([sample, np.asarray(extra, dtype=int)])
+    coords = proj(emb[ids].numpy())[:, list(first)]  # (N, 3)
+    names = [f"direction {i + 1}" for i in first]
+    kept = proj.explained[list(first)]
+    note = (
+        f"PCA finds the directions in which the {info.d_model}-number vectors spread out most. "
+        f"Directions {first[0] + 1} and {first[1] + 1} keep **{kept[:2].sum():.0%}** of the spread "
+        f"(with direction {first[2] + 1}, {kept.sum():.0%}); the rest is invisible here. The map is a flat "
+        f"shadow of {info.d_model} dimensions. A shadow can only bring points closer: words near each other "
+        "in full stay near on the map, but words near on the map may be far apart in full, so trust the neighbour "
+        "table below over the picture."
+    )
+else:
+    ids = sample
+    coords = ui.tsne_for(spec, 2)
+    names = ["t-SNE 1", "t-SNE 2", "t-SNE 3"]
+    note = (
+        "t-SNE moves the points around until each one's nearest neighbours on the map are, as far as "
+        f"possible, its nearest neighbours among the {info.d_model}-number vectors. Clusters are meaningful; "
+        "distances between clusters and the axes are not."
+    )
+    if outside := [w for w, i in found.items() if i not in set(sample.tolist())]:
+        st.info(f"Not in the t-SNE sample, so not drawn: {', '.join(outside)} (switch to PCA to see them).")
+
+pos = {int(t): n for n, t in enumerate(ids)}
+hi = [pos[i] for i in found.values() if i in pos]
+shown_labels = [labels[i] for i in ids]
+shown_groups = [groups[i] for i in ids]
+tab2, tab3 = st.tabs(["2D map", "3D map (drag to turn)"], key="emb_tab", on_change="rerun", bind="query-params")
+if tab2.open:  # only the open tab is drawn: a 3D map is heavy for the browser
+    with tab2:
+        fig = embedding_map(coords[:, :2], shown_labels, shown_groups, hi, tuple(names[:2]))
+        st.plotly_chart(fig, key="emb_map2d")
+if tab3.open:
+    with tab3:
+        if method != "PCA":
+            coords = ui.tsne_for(spec, 3)
+        fig = embedding_map(coords[:, :3], shown_labels, shown_groups, hi, tuple(names))
+        st.plotly_chart(fig, key="emb_map3d")
+st.caption(note)
+if len(sample) < info.vocab_size:
+    st.caption(
+        f"This model knows {info.vocab_size:,} tokens; drawing them all would make the page slow, so the map shows "
+        f"{len(sample):,}: the words of the corpus groups it has, a fixed random sample of the rest, and your words."
+    )
+st.caption("Colours: word groups from the built-in corpus (countries, animals, …); grey: every other token.")
+
+# ---------------------------------------------------------------------------- one word up close
+st.subheader("One word up close")
+l, r = st.columns(2)
+word = l.text_input("A word", "Paris", key="emb_word", bind="query-params")
+other = r.text_input("Compare it with", "Berlin", key="emb_other", bind="query-params")
+i, j = find(word), find(other) if other.strip() else None
+if i is None:
+    st.stop()
+strip = {labels[i]: emb[i].numpy()} | ({labels[j]: emb[j].numpy()} if j is not None else {})
+st.plotly_chart(
+    heat_strip(strip, f"The {info.d_model} numbers of each word (red above 0, blue below)"), key="emb_strip"
+)
+if j is not None:
+    sim = em.cosine(emb[i], emb[j])
+    st.metric(f"Cosine similarity of “{visible_token(labels[i])}” and “{visible_token(labels[j])}”", f"{sim:.2f}")
+    st.caption(
+        "Cosine similarity compares only the directions of two vectors: 1 means the same direction, "
+        "0 unrelated (at right angles), −1 opposite. Random vectors this long land near 0."
+    )
+k = st.slider("Neighbours shown", 5, 50, 15, key="emb_k")
+table = pd.DataFrame(
+    [
+        {"rank": n, "token": visible_token(labels[t]), "cosine similarity": s, "group": groups[t].replace("_", " ")}
+        for n, (t, s) in enumerate(em.neighbours(unit, i, k + 1))
+    ]
+)
+st.markdown(f"**Nearest neighbours of “{visible_token(labels[i])}”** (rank 0 is the word itself, similarity 1)")
+st.dataframe(
+    table,
+    hide_index=True,
+    column_config={"cosine similarity": st.column_config.ProgressColumn(format="%.3f", min_value=-1, max_value=1)},
+)
+st.download_button(
+    "Download as CSV",
+    table.to_csv(index=False),
+    file_name=f"neighbours_{word.strip()}.csv",
+    mime="text/csv",
+    icon=":material/download:",
+)

@@ -1,0 +1,132 @@
+"""Meaning in context: the same word's vector, sentence by sentence, layer by layer."""
+
+import re
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from explainer import embeddings as em
+from explainer.charts import visible_token
+from explainer.charts_embeddings import similarity_lines, similarity_matrix, trajectory_map
+from explainer.corpus import AMBIGUOUS_SENSES, AMBIGUOUS_WORDS
+from explainer.ui import embeddings as ui
+from explainer.ui.models import current_spec, require_backend
+
+MAX_SENTENCES = 8  # per sense: more would crowd the charts
+MAX_CHARS = 300  # per sentence
+
+st.title("Meaning in context — bank")
+backend = require_backend()
+spec, info = current_spec(), backend.info
+st.markdown(
+    f"""
+“We sat on the **bank** of the river” and “She took her money to the **bank**”: one word, two meanings.
+The embedding table has only **one** vector for the token *bank*, so both sentences start from exactly
+the same list of numbers. Then the model's {info.n_layer} layers let every word's vector take in the
+words around it (that is what attention is for). Follow the vector of *bank* through the layers: do the
+river-banks end up closer to each other than to the money-banks?
+"""
+)
+
+
+def defaults(word: str, sense: int) -> str:
+    """The corpus sentences where the word is written in lower case (the same token every time)."""
+    pool = AMBIGUOUS_WORDS[word][sense]
+    lower = [s for s in pool if re.search(rf"(?<!\w){word}(?!\w)", s)]
+    return "\n".join((lower + [s for s in pool if s not in lower])[:MAX_SENTENCES])
+
+
+word = st.selectbox("The word", list(AMBIGUOUS_WORDS), key="mean_word", bind="query-params")
+cols = st.columns(2)
+texts = [
+    col.text_area(
+        f"Sense {k + 1}: *{AMBIGUOUS_SENSES[word][k]}* — one sentence per line",
+        defaults(word, k),
+        height=200,
+        key=f"mean_s{k}_{word}",
+    )
+    for k, col in enumerate(cols)
+]
+
+items, problems = [], []
+for k, text in enumerate(texts):
+    lines = [s.strip() for s in text.splitlines() if s.strip()]
+    if len(lines) > MAX_SENTENCES:
+        problems.append(
+            f"Sense {k + 1}: only the first {MAX_SENTENCES} sentences are used, to keep the charts readable."
+        )
+    for s in lines[:MAX_SENTENCES]:
+        w = ui.word_in_context(spec, s[:MAX_CHARS], word, k)
+        if w is None:
+            problems.append(f"“{word}” is not in “{s[:80]}”, so that sentence is left out.")
+        else:
+            items.append(w)
+for p in problems:
+    st.warning(p, icon=":material/info:")
+if len(items) < 2 or len({w.sense for w in items}) < 2:
+    st.error(f"Give at least one sentence with the word “{word}” for each sense.", icon=":material/error:")
+    st.stop()
+if any(w.pieces > 1 for w in items):
+    st.info(
+        f"This model splits “{word}” into several tokens in some sentences; we follow the **last** piece, "
+        "the first one that has seen the whole word."
+    )
+if len({w.token_id for w in items}) > 1:
+    forms = ", ".join(sorted({f"“{visible_token(w.token)}”" for w in items}))
+    st.info(f"The word is not the same token in every sentence ({forms}), so even the embeddings differ.")
+
+stages = em.stage_names(info.n_layer)
+senses = [w.sense for w in items]
+sim = em.pairwise(items)  # (S, N, N)
+series = em.same_vs_different(sim, senses)
+
+st.subheader(f"How alike are the vectors of “{word}”, layer by layer?")
+st.plotly_chart(similarity_lines(stages, series), key="mean_lines")
+last = {name.split(" (")[0]: float(v[-1]) for name, v in series.items()}
+found = ", ".join(f"{name} **{v:.2f}**" for name, v in last.items())
+st.markdown(
+    f"""
+- **Token embedding**: the same token has the same vector, so the similarity is exactly 1.
+- **+ position**: the model also adds a vector for *where* the word sits in the sentence (models that mark
+  positions inside attention instead show no change here). The word's position differs between sentences,
+  so the similarity drops a little before any layer has looked at the context.
+- **After each layer**: each vector now carries information from the other words. After the last layer:
+  {found}.
+"""
+)
+st.caption(
+    "Measured on the built-in model over all 12 words, 6–7 corpus sentences per sense: after the last layer, "
+    "vectors of the same sense average 0.52 and of different senses 0.49. Every context pulls the vectors "
+    "apart (from 1 to about 0.5) and the sense shows only as a small extra gap. For *bank* (0.55 vs 0.47) and "
+    "*bat* (0.64 vs 0.53) the gap is clear; for *bark*, *match*, *light*, *ring* and *key* there is none. "
+    "A small model trained on a small corpus separates senses weakly."
+)
+if st.button("Measure it now on this model, for all 12 words", icon=":material/science:", key="mean_all"):
+    rows = []
+    for w, pools in AMBIGUOUS_WORDS.items():
+        found = [v for k, pool in enumerate(pools) for x in pool if (v := ui.word_in_context(spec, x, w, k))]
+        gaps = em.same_vs_different(em.pairwise(found), [v.sense for v in found])
+        rows.append({"word": w} | {name.split(" (")[0]: float(v[-1]) for name, v in gaps.items()})
+    table = pd.DataFrame(rows)
+    table["gap"] = table["same sense"] - table["different senses"]
+    st.dataframe(table.round(3), hide_index=True)
+    st.caption("Cosine similarity after the last layer, averaged over every pair of corpus sentences.")
+
+st.subheader("The paths of the vectors")
+coords, kept = em.trajectories(items)
+names = [w.sentence for w in items]
+sense_names = [f"sense {k + 1}: {d}" for k, d in enumerate(AMBIGUOUS_SENSES[word])]
+st.plotly_chart(trajectory_map(coords, names, senses, stages, sense_names), key="mean_paths")
+st.caption(
+    f"Each line is the word “{word}” in one sentence (colour: its sense), from the token embedding (circle) "
+    f"through the layers to the last one (star). The {info.d_model} numbers are squeezed into 2 directions by "
+    f"PCA after scaling every vector to length 1, since cosine similarity only compares directions; these two "
+    f"directions keep {kept.sum():.0%} of the spread, so the picture is only a rough shadow."
+)
+
+box = st.expander("Every pair of sentences, at one stage", key="mean_pairs", on_change="rerun")
+if box.open:
+    stage = box.select_slider("Stage", stages, value=stages[-1], key="mean_stage")
+    s = stages.index(stage)
+    box.plotly_chart(similarity_matrix(np.asarray(sim[s]), names), key="mean_matrix")

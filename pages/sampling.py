@@ -1,0 +1,61 @@
+"""Temperature & sampling: a deterministic model, and a dice roll that makes each answer different."""
+
+import math
+
+import streamlit as st
+
+from explainer.charts import entropy_curve, sampling_comparison
+from explainer.corpus import build_script
+from explainer.next_token import compare
+from explainer.ui.models import current_spec, get_backend, require_backend
+from explainer.ui.prediction import entropy_curve_for, logits_for, many_runs, prompt_box, sampling_controls, show_tokens
+
+DEFAULT_PROMPT = build_script([], "Tell me a short story about a fox.") + " Once upon a time, there was a"
+N_SHOWN = 10  # words in the side-by-side chart
+TEMPERATURES = tuple(round(0.05 * i, 2) for i in range(101))  # 0 .. 5, the curve's x-axis
+
+st.title("Temperature & sampling")
+st.markdown(
+    """
+The model itself is **deterministic**: the same text always gets exactly the same probabilities.
+The variety comes afterwards, when the next word is **drawn at random** from them, like a loaded die.
+Before the draw you can reshape the die: the **temperature** $T$ divides every score $z$ before the
+softmax. Below 1 the favourite grows stronger ($T = 0$ always takes it); above 1 the odds even out and
+unlikely words get a real chance. **Top-k** keeps only the $k$ likeliest words; **top-p** keeps the
+fewest likeliest words whose probabilities reach $p$. **Entropy** counts, in bits, how open the draw is:
+0 bits = no choice at all, 1 bit = a fair coin, 3 bits = a fair choice among 8 words.
+"""
+)
+st.latex(r"p_i(T) = \frac{e^{z_i / T}}{\sum_j e^{z_j / T}}")
+
+backend = require_backend()
+spec = current_spec()
+text = prompt_box(DEFAULT_PROMPT)
+prompt = show_tokens(backend, text)
+if prompt is None:
+    st.stop()
+
+
+@st.fragment
+def explore(spec: str, text: str) -> None:
+    """Everything that reacts to the sliders: reruns alone, from the cached logits (no model call)."""
+    backend = get_backend(spec)
+    params = sampling_controls(backend.info.vocab_size)
+    logits = logits_for(spec, text)
+    comparison = compare(logits, params, N_SHOWN, backend.token_str)
+    st.plotly_chart(sampling_comparison(comparison), key="sampling_comparison")
+    bits_base, bits_now, left = st.columns(3)
+    bits_base.metric("Entropy at T = 1", f"{comparison.base_bits:.2f} bits", border=True)
+    bits_now.metric("Entropy, your settings", f"{comparison.chosen_bits:.2f} bits", border=True)
+    left.metric(f"Words left (of {logits.numel():,})", f"{comparison.n_kept:,}", border=True)
+    curve = entropy_curve_for(spec, text, params.top_k, params.top_p, TEMPERATURES)
+    n_max = min(params.top_k or logits.numel(), logits.numel())  # as T grows, these become equally likely
+    ceiling = f"all {n_max} words left equally likely" if params.top_k else "every word equally likely"
+    now = (params.temperature, comparison.chosen_bits)
+    title = "How open the draw is, at each temperature"
+    fig = entropy_curve(list(TEMPERATURES), curve, now, math.log2(n_max), title=title, max_label=ceiling)
+    st.plotly_chart(fig, key="entropy_curve")
+    many_runs(backend, spec, text, params)
+
+
+explore(spec, text)

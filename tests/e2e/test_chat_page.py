@@ -1,0 +1,101 @@
+"""The torn-script page in a real browser: reach it from the navigation, ask, read the script.
+
+The server shows the default model (LLM_EXPLAINER_MODEL if set, else the built-in one), which
+must answer "What is the capital of France?" with Paris at temperature 0.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ..helpers import tiny_checkpoint
+from .harness import APP_IDLE, PAGE_TIMEOUT_MS, SHOTS, VIEWPORTS, Server, open_page, screenshot
+
+pytestmark = pytest.mark.e2e
+sync_api = pytest.importorskip("playwright.sync_api")
+expect = sync_api.expect
+expect.set_options(timeout=PAGE_TIMEOUT_MS)  # the first run on a fresh server loads torch and the model
+
+QUESTION = "What is the capital of France?"
+
+
+def _fit_to_content(page) -> None:
+    """Grow the viewport to the chat's scroll box, which the harness's screenshot() does not measure."""
+    height = page.evaluate("() => document.querySelector('[data-testid=stAppScrollToBottomContainer]').scrollHeight")
+    size = page.viewport_size
+    if height > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 6000)})
+        _idle(page)
+
+
+def _idle(page) -> None:
+    page.wait_for_timeout(300)  # let a rerun start before waiting for it to end
+    page.wait_for_selector(APP_IDLE)
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS), ids=list(VIEWPORTS))
+def test_ask_a_question_and_read_the_script(browser, server: Server, viewport: str) -> None:
+    page = open_page(browser, server, "", VIEWPORTS[viewport])
+    try:
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name="The torn script").click()
+        main = page.get_by_role("main")  # with a chat input, main is not "stMain" but a scroll-to-bottom box
+        expect(main.get_by_role("heading", name="The torn script")).to_be_visible()
+        _idle(page)
+        expect(page.get_by_test_id("stSidebar")).to_contain_text("runs on")  # the shared sidebar is there too
+
+        page.get_by_role("slider", name="Temperature").press("Home")  # temperature 0: the likeliest word
+        _idle(page)
+        expect(page).to_have_url(re.compile(r"/chat\?.*temperature=0"))
+
+        page.get_by_test_id("stChatInputTextArea").fill(QUESTION)
+        page.get_by_test_id("stChatInputTextArea").press("Enter")
+        reply = page.get_by_test_id("stChatMessage").nth(1)
+        expect(reply).to_contain_text("Paris")
+        expect(reply).to_contain_text("seed")
+        _idle(page)
+
+        page.get_by_test_id("stCheckbox").filter(has_text="Show the script the model sees").click()
+        expect(page.get_by_role("switch", name="Show the script the model sees")).to_be_checked()
+        _idle(page)
+        script = main.locator("pre")
+        expect(script).to_contain_text(re.compile(rf"User: {re.escape(QUESTION)}\nAssistant: .*Paris"))
+        expect(script.locator("span[style*=background]")).to_contain_text("Paris")  # marked: the model wrote it
+        expect(page).to_have_url(re.compile(r"script=true"))
+
+        page.get_by_test_id("stExpander").get_by_text("Inspect each word").click()
+        expect(main.get_by_test_id("stPlotlyChart")).to_be_visible()
+        expect(main.get_by_test_id("stDataFrame")).to_be_visible()
+        _idle(page)
+        exceptions = page.get_by_test_id("stException")
+        assert exceptions.count() == 0, exceptions.first.inner_text()
+        suffix = "" if viewport == "laptop" else f"-{viewport}"
+        _fit_to_content(page)
+        screenshot(page, SHOTS / f"chat{suffix}.png")
+    except (AssertionError, sync_api.Error) as e:
+        page.screenshot(path=str(SHOTS / f"chat-failed-{viewport}.png"), full_page=True)
+        raise AssertionError(f"{e}\n--- server log ---\n{server.log()}") from e
+    finally:
+        page.context.close()
+
+
+def test_a_shared_link_opens_the_same_view(browser, server: Server, tmp_path) -> None:
+    model = tiny_checkpoint(tmp_path / "class-model")
+    page = open_page(browser, server, "", VIEWPORTS["laptop"])  # the home page first: see the report on pages/
+    try:
+        page.goto(f"{server.url}/chat?model={model}&temperature=0&seed=5&script=true", wait_until="domcontentloaded")
+        page.wait_for_selector(APP_IDLE)
+        expect(page.get_by_role("slider", name="Temperature")).to_have_value("0")
+        expect(page.get_by_test_id("stNumberInputField")).to_have_value("5")
+        expect(page.get_by_role("main").locator("pre")).to_contain_text("A conversation between")
+        sidebar = page.get_by_test_id("stSidebar")
+        expect(sidebar).to_contain_text("In use: class-model")
+        sidebar.get_by_role("link", name="Next word").click()  # the model follows to the next page
+        _idle(page)
+        expect(sidebar).to_contain_text("In use: class-model")
+        expect(page).to_have_url(re.compile(r"/next-word\?model="))
+    except (AssertionError, sync_api.Error) as e:
+        raise AssertionError(f"{e}\n--- server log ---\n{server.log()}") from e
+    finally:
+        page.context.close()

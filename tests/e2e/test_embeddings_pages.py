@@ -1,0 +1,69 @@
+"""The embeddings and meaning-in-context pages in real Chromium: open each, interact once (find a word;
+pick another ambiguous word), check the charts redraw, and save screenshots to SHOTS."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from .harness import APP_IDLE, SHOTS, VIEWPORTS, Server, open_page, screenshot
+
+pytestmark = pytest.mark.e2e
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+def idle(page) -> None:
+    page.wait_for_timeout(300)
+    page.wait_for_selector(APP_IDLE)
+    exceptions = page.locator("[data-testid=stException]")
+    assert exceptions.count() == 0, exceptions.first.inner_text()
+
+
+def opened(browser, server: Server, path: str, viewport: str):
+    """The page, loaded and drawn; prints how long that took (a figure, never a pass/fail)."""
+    t = time.perf_counter()
+    page = open_page(browser, server, path, VIEWPORTS[viewport])
+    page.locator(".js-plotly-plot").first.wait_for()
+    print(f"{path} ({viewport}): drawn {time.perf_counter() - t:.2f} s after opening")
+    idle(page)
+    return page
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_embeddings_page(browser, server: Server, viewport: str) -> None:
+    page = opened(browser, server, "embeddings", viewport)
+    try:
+        box = page.get_by_label("A word")
+        box.fill("cat")
+        box.press("Enter")
+        idle(page)
+        main = page.locator("[data-testid=stMain]")
+        sync_api.expect(main).to_contain_text("Nearest neighbours of “cat”")
+        sync_api.expect(page.locator("[data-testid=stDataFrame]")).to_be_visible()
+        assert page.locator(".js-plotly-plot").count() >= 2  # the map and the heat strip
+        suffix = "" if viewport == "laptop" else f"-{viewport}"
+        screenshot(page, SHOTS / f"embeddings{suffix}.png")
+    except (AssertionError, sync_api.Error) as e:
+        raise AssertionError(f"{e}\n--- server log ---\n{server.log()}") from e
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_meaning_page(browser, server: Server, viewport: str) -> None:
+    page = opened(browser, server, "meaning", viewport)
+    try:
+        page.locator("[data-testid=stSelectbox]").filter(has_text="The word").click()
+        page.get_by_role("option", name="bat", exact=True).click()
+        idle(page)
+        main = page.locator("[data-testid=stMain]")
+        sync_api.expect(main).to_contain_text("How alike are the vectors of “bat”")
+        sync_api.expect(page.locator("[data-testid=stTextArea] textarea").nth(1)).to_contain_text("ball")
+        assert page.locator(".js-plotly-plot").count() == 2  # similarity by stage, the paths
+        suffix = "" if viewport == "laptop" else f"-{viewport}"
+        screenshot(page, SHOTS / f"meaning{suffix}.png")
+    except (AssertionError, sync_api.Error) as e:
+        raise AssertionError(f"{e}\n--- server log ---\n{server.log()}") from e
+    finally:
+        page.context.close()

@@ -1,0 +1,91 @@
+"""Attention, layers and the last vector in real Chromium: each page opens on the built-in model,
+draws its charts, redraws after one interaction, and leaves screenshots in SHOTS."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from .harness import APP_IDLE, SHOTS, VIEWPORTS, Server, open_page, screenshot
+
+pytestmark = pytest.mark.e2e
+sync_api = pytest.importorskip("playwright.sync_api")
+
+COW = "User: What sound does a cow make?\nAssistant: A cow says"
+# The first trace's z (heatmaps) or x (bars) of the n-th plotly chart on the page, as drawn.
+CHART_DATA = "(n) => JSON.stringify([...document.querySelectorAll('.js-plotly-plot')][n].data.map(t => t.z || t.x))"
+
+
+def chart_data(page, n: int) -> str:
+    page.wait_for_selector(APP_IDLE)
+    page.locator(".js-plotly-plot").nth(n).wait_for()
+    return page.evaluate(CHART_DATA, n)
+
+
+def choose(page, label: str, option: str) -> None:
+    box = page.locator("[data-testid=stSelectbox]").filter(has_text=label).first.locator("input")
+    box.click()
+    box.press("ArrowDown")  # opens the list of options
+    page.locator("[role=option]").filter(has_text=option).first.click()
+    page.wait_for_timeout(300)
+    page.wait_for_selector(APP_IDLE)
+
+
+def type_prompt(page, text: str) -> None:
+    box = page.locator("[data-testid=stTextArea] textarea").first
+    box.fill(text)
+    box.press("Control+Enter")
+    page.wait_for_timeout(300)
+    page.wait_for_selector(APP_IDLE)
+
+
+def attention(page) -> None:
+    choose(page, "Head", "head 4")
+
+
+def layers(page) -> None:
+    choose(page, "Layer", "layer 3")
+
+
+def last_vector(page) -> None:
+    type_prompt(page, COW)
+
+
+# url path -> (title, the chart that must change, the interaction)
+PAGES = {
+    "attention": ("Attention", 0, attention),
+    "layers": ("Layers", 2, layers),
+    "last-vector": ("The last vector", 2, last_vector),
+}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _first_session(browser, server: Server) -> None:
+    """Open the home page once first: on a fresh server, the very first session can still see the
+    pages/ folder's own names (last_vector) instead of st.navigation's url paths (last-vector)
+    and answer a deep link with "Page not found"."""
+    open_page(browser, server, "", VIEWPORTS["laptop"]).context.close()
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize("path", list(PAGES))
+def test_inside_page(browser, server: Server, path: str, viewport: str) -> None:
+    title, chart, interact = PAGES[path]
+    start = time.monotonic()
+    page = open_page(browser, server, path, VIEWPORTS[viewport])
+    try:
+        sync_api.expect(page.locator("h1").first).to_contain_text(title)
+        page.locator(".js-plotly-plot").first.wait_for()
+        print(f"{path} ({viewport}): drawn {time.monotonic() - start:.2f}s after opening")
+        before = chart_data(page, chart)
+        interact(page)
+        assert chart_data(page, chart) != before, "the interaction should redraw the chart"
+        exceptions = page.locator("[data-testid=stException]")
+        assert exceptions.count() == 0, exceptions.first.inner_text()
+        suffix = "" if viewport == "laptop" else f"-{viewport}"
+        screenshot(page, SHOTS / f"{path}{suffix}.png")
+    except (AssertionError, sync_api.Error) as e:
+        raise AssertionError(f"{e}\n--- server log ---\n{server.log()}") from e
+    finally:
+        page.context.close()

@@ -1,0 +1,200 @@
+"""The torn-script (chat) page, rendered headlessly with AppTest, and its pure helpers."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from explainer.backends import GenStep, load_backend
+from explainer.chat import cut_message, out_of_view, script_segments, step_choices
+from explainer.corpus import DEMO_QUESTIONS, FRAMING, build_script
+from explainer.ui import chat as chat_ui
+from explainer.ui.models import MODEL_ENV, SPEC_KEY
+
+from .helpers import tiny_hf_gpt2
+from .test_app import entry_file_on_every_run  # noqa: F401  (autouse: the whole app runs every time)
+
+APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+QUESTION = "What is the capital of France?"
+
+
+@pytest.fixture(autouse=True)
+def _no_model_env_no_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(MODEL_ENV, raising=False)
+    monkeypatch.setattr(chat_ui, "PACE_S", 0.0)  # AppTest runs the page in this process
+
+
+@pytest.fixture(scope="module")
+def tiny_hf_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tiny_hf_gpt2(tmp_path_factory.mktemp("hf") / "tiny-gpt2")
+
+
+def open_chat(spec: str, **query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state[SPEC_KEY] = spec
+    at.query_params.update(query)
+    at.switch_page("pages/chat.py")
+    return checked(at.run())
+
+
+def checked(at: AppTest) -> AppTest:
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def send(at: AppTest, text: str) -> AppTest:
+    at.chat_input[0].set_value(text)
+    return checked(at.run())
+
+
+def replies(at: AppTest) -> list[str]:
+    """The text of every assistant bubble (its first markdown: the reply)."""
+    return [m.markdown[0].value for m in at.chat_message if m.name == "assistant"]
+
+
+def regenerate(at: AppTest) -> AppTest:
+    next(b for b in at.button if b.label.startswith("Regenerate")).click()
+    return checked(at.run())
+
+
+# ----------------------------------------------------------------------------- the page
+def test_first_visit_offers_the_demo_questions(tiny_model_dir) -> None:
+    at = open_chat(str(tiny_model_dir))
+    assert at.title[0].value == "The torn script"
+    labels = [b.label for b in at.button]
+    assert labels[: len(DEMO_QUESTIONS)] == DEMO_QUESTIONS
+    assert at.slider(key="temperature").value == pytest.approx(0.7)
+    assert at.number_input(key="seed").value is None
+
+
+def test_a_message_gets_a_streamed_reply_with_its_seed(tiny_model_dir) -> None:
+    at = send(open_chat(str(tiny_model_dir)), "What sound does a dog make?")
+    users = [m.markdown[0].value for m in at.chat_message if m.name == "user"]
+    assert users == ["What sound does a dog make?"]
+    assert len(replies(at)) == 1
+    caption = next(c.value for c in at.caption if "seed" in c.value)
+    assert "temperature 0.7" in caption
+    assert not any(b.label == DEMO_QUESTIONS[0] for b in at.button), "suggestions are for an empty chat"
+
+
+def test_inspection_table_and_chart_for_each_word(tiny_model_dir) -> None:
+    at = send(open_chat(str(tiny_model_dir), temperature="1.0", seed="3"), QUESTION)
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["step", "word", "probability", "after temperature", "top guesses"]
+    assert ((table["probability"] > 0) & (table["probability"] <= 1)).all()
+    spec = at.get("plotly_chart")[0].proto.spec
+    assert '"orientation":"h"' in spec.replace(" ", "") and "everything else" in spec
+
+
+def test_regenerate_at_temperature_zero_repeats_the_reply(tiny_model_dir) -> None:
+    at = send(open_chat(str(tiny_model_dir), temperature="0"), QUESTION)
+    first = replies(at)
+    at = regenerate(at)
+    second = replies(at)
+    at = regenerate(at)
+    assert first == second == replies(at)
+    assert len(first) == 1, "regenerate replaces the last reply, it does not add one"
+
+
+def test_the_seed_decides_the_reply_at_temperature_one(tiny_model_dir) -> None:
+    at = send(open_chat(str(tiny_model_dir), temperature="1.0", seed="7"), QUESTION)
+    first = replies(at)
+    assert replies(regenerate(at)) == first, "the same seed gives the same draws"
+    assert any("seed 7" in c.value for c in at.caption)
+    at.number_input(key="seed").set_value(8)
+    assert replies(regenerate(at)) != first, "another seed, other draws (a random model: many choices)"
+
+
+def test_the_builtin_model_knows_the_capital_of_france() -> None:
+    at = send(open_chat("builtin", temperature="0"), QUESTION)
+    assert "Paris" in replies(at)[0]
+
+
+def test_the_script_toggle_shows_what_the_model_reads(tiny_model_dir) -> None:
+    at = send(open_chat(str(tiny_model_dir), temperature="0"), QUESTION)
+    assert not at.html
+    at.toggle(key="script").set_value(True)
+    at = checked(at.run())
+    body = at.html[0].value
+    text = html.unescape(re.sub(r"<[^>]+>", "", body))
+    assert text.startswith(FRAMING) and f"User: {QUESTION}\nAssistant: " in text
+    assert "background:#ffd966" in body, "the model's words are highlighted"
+    assert "line-through" in body and any("out of its view" in i.value for i in at.info), "context 32: the start is cut"
+
+
+def test_a_suggestion_button_asks_its_question(tiny_model_dir) -> None:
+    at = open_chat(str(tiny_model_dir))
+    at.button(key="suggest_4").click()
+    at = checked(at.run())
+    assert [m.markdown[0].value for m in at.chat_message if m.name == "user"] == [DEMO_QUESTIONS[4]]
+    next(b for b in at.button if b.label.startswith("Clear")).click()
+    at = checked(at.run())
+    assert not at.chat_message and at.button(key="suggest_0")
+
+
+def test_a_hugging_face_model_works_the_same_way(tiny_hf_dir) -> None:
+    at = send(open_chat(f"hf:{tiny_hf_dir}", temperature="1.0", seed="1"), QUESTION)
+    assert len(replies(at)) == 1
+    assert at.dataframe and at.get("plotly_chart")
+    at.toggle(key="script").set_value(True)
+    assert "Assistant:" in checked(at.run()).html[0].value
+
+
+@pytest.mark.parametrize("text", ["", "   \n  "])
+def test_an_empty_message_is_ignored_with_a_note(tiny_model_dir, text: str) -> None:
+    at = send(open_chat(str(tiny_model_dir)), text)
+    assert not at.chat_message
+    assert any("empty" in i.value for i in at.info)
+
+
+def test_emoji_and_unknown_words_still_get_a_reply(tiny_model_dir) -> None:
+    at = send(open_chat(str(tiny_model_dir), temperature="0"), "🙂 Qué tal, zyzzyva?")
+    assert len(replies(at)) == 1
+
+
+def test_a_very_long_message_is_cut_with_a_notice(tiny_model_dir) -> None:
+    at = send(open_chat(str(tiny_model_dir), temperature="0"), "the bank of the river " * 20_000)
+    assert any("too long" in w.value for w in at.warning)
+    assert len(replies(at)) == 1
+
+
+def test_query_params_set_temperature_and_seed(tiny_model_dir) -> None:
+    at = open_chat(str(tiny_model_dir), temperature="1.3", seed="42", script="true")
+    assert at.slider(key="temperature").value == pytest.approx(1.3)
+    assert at.number_input(key="seed").value == 42
+    assert at.toggle(key="script").value is True and at.html
+
+
+# ----------------------------------------------------------------------------- pure helpers
+@pytest.mark.parametrize("message", [None, "What is 4 + 5?"])
+def test_script_segments_rebuild_the_script(message: str | None) -> None:
+    turns = [("Hi there?", "Hello."), ("What is two plus three?", "Two plus three is five.")]
+    segments = script_segments(turns, message)
+    assert "".join(t for t, _, _ in segments) == build_script(turns, message)
+    assert [t for t, kind, _ in segments if kind == "model"] == ["Hello.", "Two plus three is five."]
+    cut = script_segments(turns, message, hidden_chars=30)
+    assert "".join(t for t, _, seen in cut if not seen) == build_script(turns, message)[:30]
+
+
+def test_cut_message_keeps_the_end(tiny_model_dir) -> None:
+    backend = load_backend(str(tiny_model_dir))
+    assert cut_message(backend, "  What is the capital of France?  ") == ("What is the capital of France?", 0)
+    kept, cut = cut_message(backend, "dog " * 500 + "Paris")
+    assert kept.endswith("Paris") and cut > 0
+    framing = len(backend.encode(FRAMING + "\n"))
+    assert len(backend.encode(build_script([], kept))) - framing == backend.info.context_length  # "User: … Assistant:"
+    assert out_of_view(backend, "dog") == (0, 0)
+    chars, tokens = out_of_view(backend, "dog " * 40)
+    assert tokens == 40 - backend.info.context_length and chars == 4 * tokens
+
+
+def test_step_choices_add_the_chosen_word_when_it_was_not_a_top_guess() -> None:
+    step = GenStep(1, " Paris", 0.5, 0.2, [("Paris", 0.2), ("Rome", 0.1)])
+    assert step_choices(step) == (["Paris", "Rome"], [0.2, 0.1], "Paris")
+    rare = GenStep(2, " Lima", 0.01, 0.01, [("Paris", 0.2), ("Rome", 0.1)])
+    assert step_choices(rare) == (["Paris", "Rome", " Lima"], [0.2, 0.1, 0.01], " Lima")

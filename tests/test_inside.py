@@ -1,0 +1,176 @@
+"""Trace → numbers → figures for the attention, layers and last-vector pages, on small fixed inputs."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from explainer import inside
+from explainer.backends import load_backend
+from explainer.charts_inside import (
+    attention_heatmap,
+    attention_lines,
+    change_bars,
+    flow_dot,
+    generation_heads,
+    heads_grid,
+    heat_strip,
+    logit_bars,
+    logit_lens_heatmap,
+    neuron_bars,
+)
+from explainer.model import Trace
+
+from .helpers import TEXT, tiny_hf_gpt2
+
+PROMPT = "User: What is the capital of France?\nAssistant: The capital of France is"
+
+
+@pytest.fixture(scope="module")
+def tiny(tiny_model_dir: Path):
+    return load_backend(str(tiny_model_dir), "cpu")
+
+
+@pytest.fixture(scope="module")
+def tiny_hf(tmp_path_factory: pytest.TempPathFactory):
+    return load_backend("hf:" + str(tiny_hf_gpt2(tmp_path_factory.mktemp("hf") / "gpt2")), "cpu")
+
+
+@pytest.fixture(scope="module", params=["builtin", "hf"])
+def backend(request, tiny, tiny_hf):
+    return tiny if request.param == "builtin" else tiny_hf
+
+
+def fixed_trace() -> Trace:
+    """2 layers, T = 3, D = 2, hand-made numbers."""
+    pre0 = torch.tensor([[3.0, 4.0], [0.0, 1.0], [1.0, 0.0]])
+    mid0, post0 = pre0 + torch.tensor([0.0, 2.0]), pre0 + torch.tensor([0.0, 2.0]) + torch.tensor([6.0, 8.0])
+    mid1, post1 = post0 + 1.0, post0 + 2.0
+    return Trace(
+        attentions=[torch.eye(3).repeat(2, 1, 1)] * 2,
+        resid_pre=[pre0, post0], resid_mid=[mid0, mid1], resid_post=[post0, post1],
+        mlp_hidden=[torch.zeros(3, 8)] * 2, final=torch.ones(3, 2), logits=torch.zeros(3, 5),
+    )  # fmt: skip
+
+
+def test_attention_rows_sum_to_one_and_the_future_is_masked(backend) -> None:
+    att = inside.attention_stack(backend.trace(backend.encode(PROMPT)))  # (L, H, T, T)
+    L, H, T, _ = att.shape
+    assert (L, H) == (backend.info.n_layer, backend.info.n_head)
+    np.testing.assert_allclose(att.sum(-1), 1.0, atol=1e-5)
+    assert np.all(att[..., np.triu_indices(T, 1)[0], np.triu_indices(T, 1)[1]] == 0)
+
+
+def test_attention_heatmap_draws_weights_mask_and_a_labelled_0_to_1_scale() -> None:
+    att = np.tril(np.ones((4, 4))) / np.arange(1, 5)[:, None]  # uniform causal rows
+    fig = attention_heatmap(att, ["a", "b", "<unk>", "a"], "t", highlight=3)
+    mask, weights = fig.data
+    z = np.array(weights.z, dtype=float)
+    assert z.shape == (4, 4)
+    assert np.isnan(z[np.triu_indices(4, 1)]).all() and not np.isnan(np.array(mask.z, dtype=float)[0, 1])
+    np.testing.assert_allclose(np.nansum(z, 1), 1.0)
+    assert (weights.zmin, weights.zmax) == (0, 1)
+    assert weights.colorbar.title.text == "attention weight"
+    assert list(fig.layout.xaxis.ticktext) == ["a", "b", "&lt;unk&gt;", "a"]  # repeated words stay apart
+    assert fig.layout.font.size >= 16 and fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
+
+
+def test_heads_grid_has_one_panel_per_head_and_one_colour_bar() -> None:
+    att = np.stack([np.tril(np.ones((3, 3))) / np.arange(1, 4)[:, None]] * 6)
+    fig = heads_grid(att, ["x", "y", "z"], [f"head {h}" for h in range(6)])
+    assert len(fig.data) == 6 and sum(bool(t.showscale) for t in fig.data) == 1
+
+
+def test_head_summaries_recognise_a_previous_token_head() -> None:
+    prev = np.zeros((1, 5, 5))
+    prev[0, 0, 0] = 1
+    prev[0, np.arange(1, 5), np.arange(0, 4)] = 1
+    (s,) = inside.head_summaries(prev)
+    assert s.previous == 1.0 and s.bits == 0.0 and s.describe() == "the previous token 100%"
+    (u,) = inside.head_summaries(np.tril(np.ones((1, 5, 5))) / np.arange(1, 6)[:, None])
+    assert u.describe().startswith("spread out")
+
+
+def test_entity_positions_follow_the_left_cut(tiny) -> None:
+    pos, T = inside.entity_positions(tiny, PROMPT, "France")
+    toks = tiny.tokenize(PROMPT)
+    assert T == len(toks) and [toks[i].text for i in pos] == ["France", "France"]
+    long = "bank " * 40 + PROMPT  # longer than the 32-token context
+    pos, T = inside.entity_positions(tiny, long, "France")
+    assert T == 32 and len(pos) == 2 and all(0 <= p < 32 for p in pos)
+
+
+def test_find_entity_head_reports_the_strongest_head(backend) -> None:
+    found = inside.find_entity_head(backend, [(PROMPT, "France", "Paris")] * 2)
+    assert found.table.shape == (backend.info.n_layer, backend.info.n_head)
+    assert found.weight == pytest.approx(found.table.max()) and 0 <= found.weight <= 1
+    assert found.n == 2 and 0 < found.baseline < 1
+    assert found.found == (found.weight >= 0.5 and found.weight >= 3 * found.baseline)
+    assert len(inside.capital_questions(36)) == 36
+
+
+def test_residual_stages_measure_each_sublayer() -> None:
+    stages = inside.residual_stages(fixed_trace(), pos=0)
+    assert [s.kind for s in stages] == ["embed", "attn", "ff", "attn", "ff", "final"]
+    assert stages[0].norm == 5.0 and stages[1].change == 2.0 and stages[2].change == 10.0
+    assert stages[3].change == pytest.approx(math.sqrt(2)) and stages[-1].norm == pytest.approx(math.sqrt(2))
+    no_mid = fixed_trace()
+    no_mid.resid_mid = []
+    assert [s.kind for s in inside.residual_stages(no_mid)] == ["embed", "block", "block", "final"]
+    dot = flow_dot(stages, 'next: "Paris" 97%')
+    assert all(s.name in dot for s in stages) and '\\"Paris\\"' in dot and dot.count("rank=same") == 2
+    assert len(change_bars(stages).data[0].x) == 6
+
+
+def test_logit_lens_last_layer_is_the_models_output(backend) -> None:
+    ids = backend.encode(PROMPT)
+    tr = backend.trace(ids)
+    T = tr.logits.shape[0]
+    lens = inside.logit_lens_top(backend, tr, inside.window(T, 5))
+    assert lens.ids.shape == lens.probs.shape == (backend.info.n_layer + 1, min(5, T))
+    out = tr.logits[-min(5, T) :].softmax(-1)  # the model's own next-token distributions
+    np.testing.assert_array_equal(lens.ids[-1], out.argmax(-1).numpy())
+    np.testing.assert_allclose(lens.probs[-1], out.max(-1).values.numpy(), rtol=1e-4)
+    full = backend.logit_lens(ids)  # (L+1, T, V): the backend's own lens agrees at every depth
+    np.testing.assert_allclose(lens.probs, full[:, -min(5, T) :].max(-1).values.numpy(), rtol=1e-4)
+    words = [["w"] * lens.ids.shape[1]] * lens.ids.shape[0]
+    fig = logit_lens_heatmap(words, lens.probs, ["x"] * lens.ids.shape[1], ["d"] * lens.ids.shape[0])
+    assert np.array(fig.data[0].z).shape == lens.probs.shape and fig.data[0].colorbar.title.text
+
+
+def test_neuron_index_keeps_the_true_top_activations(tiny) -> None:
+    index = inside.neuron_index(tiny, TEXT, max_tokens=70, k=3)
+    windows = inside.corpus_windows(tiny, TEXT, 70)
+    assert len(index.ids) == sum(map(len, windows)) <= 70
+    acts = torch.cat([torch.stack(tiny.trace(w).mlp_hidden) for w in windows], 1)  # (L, N, F)
+    np.testing.assert_allclose(index.top_val, acts.topk(3, dim=1).values.numpy(), rtol=1e-5)
+    rows = inside.neuron_examples(index, tiny, 1, 7)
+    assert len(rows) == 3 and rows[0]["activation"] >= rows[-1]["activation"]
+    neurons, values = inside.top_neurons(acts[0, 0], 4)
+    assert len(neurons) == 4 and values == sorted(values, reverse=True)
+    assert len(neuron_bars(neurons, values).data[0].x) == 4
+
+
+def test_last_vector_unembedding_and_softmax(backend) -> None:
+    tr = backend.trace(backend.encode(PROMPT))
+    last = inside.last_vector(backend, tr)
+    assert last.vector.shape == (backend.info.d_model,) and last.tied  # both tiny models tie their weights
+    table = inside.softmax_table(last.logits, 5)
+    probs = tr.logits[-1].softmax(-1)
+    assert table[0]["id"] == int(probs.argmax()) and table[0]["exp"] == 1.0
+    assert table[0]["prob"] == pytest.approx(float(probs.max()), rel=1e-5)
+    assert [r["logit"] for r in table] == sorted((r["logit"] for r in table), reverse=True)
+    assert np.array(heat_strip(last.vector).data[0].z).shape == (1, backend.info.d_model)
+    assert len(logit_bars(["a", "b"], [2.0, -1.0]).data[0].x) == 2
+
+
+def test_line_and_generation_views() -> None:
+    w = np.array([0.5, 0.3, 0.2, 0.0])
+    fig = attention_lines(w, ["a", "b", "c", "d"], 2)
+    assert sum(t.mode == "lines" for t in fig.data) == 3  # one line per earlier token with weight
+    gen = generation_heads(np.full((2, 3), 1 / 3), ["a", "b", "c"], [False, False, True])
+    assert np.array(gen.data[0].z).shape == (2, 3) and "span" in gen.layout.xaxis.ticktext[2]

@@ -1,0 +1,185 @@
+"""The next-word and sampling pages, rendered headlessly with AppTest, on the built-in model
+and on a tiny local GPT-2 (the Hugging Face path); bad input gives a message, never a traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from explainer.backends import Backend
+from explainer.ui.models import MODEL_ENV, SPEC_KEY
+
+from .helpers import tiny_hf_gpt2
+
+APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+NEXT_WORD, SAMPLING = "pages/next_word.py", "pages/sampling.py"
+
+
+@pytest.fixture(autouse=True)
+def _no_model_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(MODEL_ENV, raising=False)
+
+
+@pytest.fixture(scope="module")
+def tiny_hf_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tiny_hf_gpt2(tmp_path_factory.mktemp("hf") / "tiny-gpt2")
+
+
+@pytest.fixture(params=["builtin", "hf"])
+def spec(request: pytest.FixtureRequest, tiny_hf_dir: Path) -> str:
+    return "builtin" if request.param == "builtin" else f"hf:{tiny_hf_dir}"
+
+
+def open_page(page: str, spec: str = "builtin", **query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state[SPEC_KEY] = spec
+    at.query_params.update(query)
+    at.switch_page(page)
+    return checked(at.run())
+
+
+def checked(at: AppTest) -> AppTest:
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def type_text(at: AppTest, text: str) -> AppTest:
+    at.text_area(key="prompt").input(text)
+    return checked(at.run())
+
+
+def charts(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def bar_counts(figure: dict) -> list[int]:
+    return [len(t["x"]) for t in figure["data"] if t["type"] == "bar"]
+
+
+def messages(at: AppTest) -> str:
+    return " ".join(m.value for m in [*at.info, *at.warning, *at.caption])
+
+
+def test_next_word_shows_top_words_and_everything_else(spec: str) -> None:
+    at = open_page(NEXT_WORD, spec)
+    (bars,) = charts(at)
+    assert bar_counts(bars) == [11]  # 10 words + "everything else"
+    assert sum(bars["data"][0]["x"]) == pytest.approx(1.0, abs=1e-4)
+    at.slider(key="shown").set_value(5).run()
+    assert bar_counts(charts(checked(at))[0]) == [6]
+    at.toggle(key="log").set_value(True).run()
+    assert charts(checked(at))[0]["layout"]["xaxis"]["type"] == "log"
+
+
+def test_next_word_adds_the_likeliest_word_and_goes_back() -> None:
+    at = open_page(NEXT_WORD)
+    before = at.text_area(key="prompt").value
+    assert before.endswith("The capital of France is")
+    next(b for b in at.button if b.label == "Add “Paris”").click()
+    after = checked(at.run()).text_area(key="prompt").value
+    assert after == before + " Paris"
+    assert "Added “Paris”" in at.success[0].value
+    next(b for b in at.button if b.label == "Back one word").click()
+    assert checked(at.run()).text_area(key="prompt").value == before
+
+
+def test_sampling_redraws_from_cached_logits(spec: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    st.cache_data.clear()
+    calls = []
+    real = Backend.next_token_logits
+    monkeypatch.setattr(Backend, "next_token_logits", lambda self, ids: calls.append(1) or real(self, ids))
+    at = open_page(SAMPLING, spec)
+    comparison, curve = charts(at)
+    assert bar_counts(comparison) == [11, 11]  # each panel: 10 words + everything else
+    assert len(curve["data"][0]["x"]) == 101
+    n_calls = len(calls)
+    at.slider(key="temperature").set_value(0.3).run()
+    changed = charts(checked(at))[0]
+    assert changed["data"][1]["x"] != comparison["data"][1]["x"], "the temperature should change the figure"
+    assert changed["data"][0]["x"] == comparison["data"][0]["x"], "the T = 1 panel stays"
+    assert len(calls) == n_calls, "moving the temperature must not run the model again"
+
+
+def test_top_k_greys_out_the_cut_words() -> None:
+    at = open_page(SAMPLING, top_k="3")
+    chosen = charts(at)[0]["data"][1]
+    assert chosen["text"][3:] == ["cut"] * 8
+    assert at.metric[2].value == "3"  # words left to draw from
+    assert at.metric[2].label.startswith("Words left")
+
+
+def test_a_link_reproduces_the_view() -> None:
+    at = open_page(SAMPLING, temperature="0.5", top_p="0.9", prompt="User: What sound does a cow make?")
+    assert at.slider(key="temperature").value == 0.5
+    assert at.slider(key="top_p").value == 0.9
+    assert at.text_area(key="prompt").value == "User: What sound does a cow make?"
+    assert "T = 0.5, top-p 0.9" in charts(at)[0]["layout"]["annotations"][1]["text"]
+
+
+def test_temperature_zero_is_greedy() -> None:
+    at = open_page(SAMPLING, temperature="0")
+    chosen = charts(at)[0]["data"][1]
+    assert chosen["text"][0] == "100%" and at.metric[1].value == "0.00 bits"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "said"),
+    [
+        ({"top_p": "0"}, ("top_p", 0.01), "Top-p = 0"),
+        ({"temperature": "99"}, ("temperature", 5.0), "using 5"),
+        ({"temperature": "-1"}, ("temperature", 0.0), "using 0"),
+        ({"temperature": "warm"}, ("temperature", 1.0), "not a number"),
+        ({"top_k": "100000"}, ("top_k", 100), "using 100"),
+    ],
+)
+def test_bad_values_in_a_link_are_clamped_with_a_message(query: dict, expected: tuple, said: str) -> None:
+    at = open_page(SAMPLING, **query)
+    key, value = expected
+    assert at.slider(key=key).value == value
+    assert said in messages(at)
+
+
+@pytest.mark.parametrize("page", [NEXT_WORD, SAMPLING])
+@pytest.mark.parametrize(
+    ("text", "said", "n_charts"),
+    [
+        ("", "Type some text", 0),
+        ("   \n  ", "Type some text", 0),
+        ("🙂🙂", "knows none of these words", None),
+        ("Zorblax quuxified flibbertigibbets", "knows none of these words", None),
+        ("The zorblax sat on the mat", "never saw in training", None),
+        ("word " * 20_000, "cut off", None),  # 100 000 characters
+    ],
+    ids=["empty", "spaces", "emoji", "unknown", "some-unknown", "100k"],
+)
+def test_bad_text_gives_a_message(page: str, text: str, said: str, n_charts: int | None) -> None:
+    at = type_text(open_page(page), text)
+    assert said in messages(at)
+    if n_charts is not None:
+        assert len(charts(at)) == n_charts
+    else:
+        assert charts(at), "a prediction is still shown"
+
+
+def test_long_text_on_the_hf_model_is_cut_too(tiny_hf_dir: Path) -> None:
+    at = type_text(open_page(NEXT_WORD, f"hf:{tiny_hf_dir}"), "🙂 cat " * 20_000)
+    assert "cut off" in messages(at) and charts(at)
+
+
+def test_many_runs_with_a_fixed_seed_give_one_answer(spec: str) -> None:
+    at = open_page(SAMPLING, spec, temperature="1.5")
+    at.slider(key="n_runs").set_value(6)
+    at.slider(key="run_words").set_value(3)
+    at.toggle(key="fixed_seed").set_value(True).run()
+    next(b for b in at.button if b.label.startswith("Run 6 times")).click()
+    text = " ".join(m.value for m in checked(at.run()).markdown)
+    assert "**6 runs** (all with seed 42) gave **1 different answer**" in text
+    at.toggle(key="fixed_seed").set_value(False).run()
+    next(b for b in at.button if b.label.startswith("Run 6 times")).click()
+    text = " ".join(m.value for m in checked(at.run()).markdown)
+    assert "**6 runs** (each with its own random seed)" in text
