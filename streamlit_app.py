@@ -10,23 +10,25 @@ from explainer.ui.sidebar import render_sidebar
 
 st.set_page_config(page_title="How LLMs work", page_icon=":material/neurology:", layout="wide")
 
-# One section per part of the story; each page is a small file in pages/ with a stable URL.
+# One section per part of the story; each page is a small file in app_pages/ with a stable URL.
 PAGES = {
     "Start": [
-        st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+        st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True),
     ],
     "From prompt to reply": [
-        st.Page("pages/chat.py", title="The torn script", icon=":material/forum:", url_path="chat"),
-        st.Page("pages/next_word.py", title="Next word", icon=":material/bar_chart:", url_path="next-word"),
-        st.Page("pages/sampling.py", title="Temperature & sampling", icon=":material/casino:", url_path="sampling"),
+        st.Page("app_pages/chat.py", title="The torn script", icon=":material/forum:", url_path="chat"),
+        st.Page("app_pages/next_word.py", title="Next word", icon=":material/bar_chart:", url_path="next-word"),
+        st.Page("app_pages/sampling.py", title="Temperature & sampling", icon=":material/casino:", url_path="sampling"),
     ],
     # "Learning from text": training data, parameters as dials, one training step, scale, human feedback
     "Inside the transformer": [
-        st.Page("pages/embeddings.py", title="Embeddings", icon=":material/scatter_plot:", url_path="embeddings"),
-        st.Page("pages/attention.py", title="Attention", icon=":material/visibility:", url_path="attention"),
-        st.Page("pages/meaning.py", title="Meaning in context", icon=":material/compare_arrows:", url_path="meaning"),
-        st.Page("pages/layers.py", title="Layers", icon=":material/layers:", url_path="layers"),
-        st.Page("pages/last_vector.py", title="The last vector", icon=":material/output:", url_path="last-vector"),
+        st.Page("app_pages/embeddings.py", title="Embeddings", icon=":material/scatter_plot:", url_path="embeddings"),
+        st.Page("app_pages/attention.py", title="Attention", icon=":material/visibility:", url_path="attention"),
+        st.Page(
+            "app_pages/meaning.py", title="Meaning in context", icon=":material/compare_arrows:", url_path="meaning"
+        ),
+        st.Page("app_pages/layers.py", title="Layers", icon=":material/layers:", url_path="layers"),
+        st.Page("app_pages/last_vector.py", title="The last vector", icon=":material/output:", url_path="last-vector"),
     ],
     # "Emergence": why nobody can say exactly why it predicts what it does
 }

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from explainer.backends import load_backend
@@ -14,24 +13,6 @@ from explainer.ui.models import ERROR_KEY, FOLDER, GPT2_SPEC, MODEL_ENV, OTHER_H
 from explainer.ui.sidebar import CHOICE_KEY, TYPED_KEY
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
-
-
-@pytest.fixture(autouse=True)
-def entry_file_on_every_run(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run streamlit_app.py on every AppTest run, as the real server does once st.navigation was seen.
-
-    Streamlit (1.67) treats a folder named pages/ next to the entry file as an old-style multipage
-    app until some run calls st.navigation, and AppTest forgets that at each run: from the second run
-    on it runs only the page's file, without the entry file (no sidebar, no picker). Not needed once
-    the pages live in a folder with another name.
-    """
-    init = PagesManager.__init__
-
-    def init_v2(self, *args, **kwargs) -> None:
-        init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init_v2)
 
 
 def run_app(query: dict[str, str] | None = None, **session) -> AppTest:
@@ -120,14 +101,14 @@ def test_broken_checkpoint_shows_the_file_at_fault(monkeypatch: pytest.MonkeyPat
 @pytest.mark.parametrize(
     ("path", "title"),
     [
-        ("pages/chat.py", "The torn script"),
-        ("pages/next_word.py", "Next word"),
-        ("pages/sampling.py", "Temperature"),
-        ("pages/embeddings.py", "Embeddings"),
-        ("pages/attention.py", "Attention"),
-        ("pages/meaning.py", "Meaning"),
-        ("pages/layers.py", "Layers"),
-        ("pages/last_vector.py", "The last vector"),
+        ("app_pages/chat.py", "The torn script"),
+        ("app_pages/next_word.py", "Next word"),
+        ("app_pages/sampling.py", "Temperature"),
+        ("app_pages/embeddings.py", "Embeddings"),
+        ("app_pages/attention.py", "Attention"),
+        ("app_pages/meaning.py", "Meaning"),
+        ("app_pages/layers.py", "Layers"),
+        ("app_pages/last_vector.py", "The last vector"),
     ],
 )
 def test_every_page_opens_with_the_shared_sidebar(monkeypatch: pytest.MonkeyPatch, path: str, title: str) -> None:
@@ -164,7 +145,7 @@ def test_loading_a_folder_switches_the_model_and_the_link(monkeypatch: pytest.Mo
     assert at.session_state[SPEC_KEY] == str(tiny_model_dir)
     assert "tiny-model" in sidebar_text(at) and not at.sidebar.error
     assert at.query_params.get(URL_KEY) == str(tiny_model_dir), "the address bar names the model"
-    at.switch_page("pages/chat.py").run()
+    at.switch_page("app_pages/chat.py").run()
     assert at.session_state[SPEC_KEY] == str(tiny_model_dir), "the choice carries across pages"
 
 
@@ -208,7 +189,7 @@ def test_a_model_that_cannot_load_keeps_the_previous_one(
     assert why in at.sidebar.error[0].value
     assert at.session_state[SPEC_KEY] == str(tiny_model_dir), "the model in use stays"
     assert "tiny-model" in sidebar_text(at) and metric(at, "Parameters")
-    at.switch_page("pages/chat.py").run()
+    at.switch_page("app_pages/chat.py").run()
     at.chat_input[0].set_value("What is the capital of France?").run()
     assert not at.exception and [m for m in at.chat_message if m.name == "assistant"], "the app stays usable"
 

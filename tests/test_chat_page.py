@@ -16,7 +16,6 @@ from explainer.ui import chat as chat_ui
 from explainer.ui.models import MODEL_ENV, SPEC_KEY
 
 from .helpers import tiny_hf_gpt2
-from .test_app import entry_file_on_every_run  # noqa: F401  (autouse: the whole app runs every time)
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 QUESTION = "What is the capital of France?"
@@ -37,7 +36,8 @@ def open_chat(spec: str, **query: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
     at.session_state[SPEC_KEY] = spec
     at.query_params.update(query)
-    at.switch_page("pages/chat.py")
+    at.run()  # the entry file registers the pages with st.navigation first
+    at.switch_page("app_pages/chat.py")
     return checked(at.run())
 
 

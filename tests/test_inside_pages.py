@@ -13,7 +13,7 @@ from explainer.ui.models import MODEL_ENV, SPEC_KEY
 
 from .helpers import tiny_hf_gpt2
 
-PAGES = Path(__file__).resolve().parent.parent / "pages"
+PAGES = Path(__file__).resolve().parent.parent / "app_pages"
 # page -> (plotly charts expected, graphviz diagrams expected)
 EXPECTED = {"attention": (4, 0), "layers": (3, 1), "last_vector": (3, 0)}
 

@@ -16,7 +16,7 @@ from explainer.ui.models import MODEL_ENV, SPEC_KEY
 from .helpers import tiny_hf_gpt2
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
-NEXT_WORD, SAMPLING = "pages/next_word.py", "pages/sampling.py"
+NEXT_WORD, SAMPLING = "app_pages/next_word.py", "app_pages/sampling.py"
 
 
 @pytest.fixture(autouse=True)
@@ -38,6 +38,7 @@ def open_page(page: str, spec: str = "builtin", **query: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state[SPEC_KEY] = spec
     at.query_params.update(query)
+    at.run()  # the entry file registers the pages with st.navigation first
     at.switch_page(page)
     return checked(at.run())
 

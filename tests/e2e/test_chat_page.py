@@ -82,10 +82,8 @@ def test_ask_a_question_and_read_the_script(browser, server: Server, viewport: s
 
 def test_a_shared_link_opens_the_same_view(browser, server: Server, tmp_path) -> None:
     model = tiny_checkpoint(tmp_path / "class-model")
-    page = open_page(browser, server, "", VIEWPORTS["laptop"])  # the home page first: see the report on pages/
+    page = open_page(browser, server, f"chat?model={model}&temperature=0&seed=5&script=true", VIEWPORTS["laptop"])
     try:
-        page.goto(f"{server.url}/chat?model={model}&temperature=0&seed=5&script=true", wait_until="domcontentloaded")
-        page.wait_for_selector(APP_IDLE)
         expect(page.get_by_role("slider", name="Temperature")).to_have_value("0")
         expect(page.get_by_test_id("stNumberInputField")).to_have_value("5")
         expect(page.get_by_role("main").locator("pre")).to_contain_text("A conversation between")

@@ -60,14 +60,6 @@ PAGES = {
 }
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _first_session(browser, server: Server) -> None:
-    """Open the home page once first: on a fresh server, the very first session can still see the
-    pages/ folder's own names (last_vector) instead of st.navigation's url paths (last-vector)
-    and answer a deep link with "Page not found"."""
-    open_page(browser, server, "", VIEWPORTS["laptop"]).context.close()
-
-
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 @pytest.mark.parametrize("path", list(PAGES))
 def test_inside_page(browser, server: Server, path: str, viewport: str) -> None:

@@ -16,28 +16,30 @@ lets you poke at one step of that, on a real (small) language model running righ
 
 st.subheader("From prompt to reply", anchor=False)
 st.page_link(
-    "pages/chat.py", label="The torn script: a chatbot is next-word prediction, repeated", icon=":material/forum:"
+    "app_pages/chat.py", label="The torn script: a chatbot is next-word prediction, repeated", icon=":material/forum:"
 )
 st.page_link(
-    "pages/next_word.py", label="Next word: a probability for every possible word", icon=":material/bar_chart:"
+    "app_pages/next_word.py", label="Next word: a probability for every possible word", icon=":material/bar_chart:"
 )
 st.page_link(
-    "pages/sampling.py", label="Temperature & sampling: why the same question gets different replies",
+    "app_pages/sampling.py", label="Temperature & sampling: why the same question gets different replies",
     icon=":material/casino:",
 )  # fmt: skip
 st.subheader("Inside the transformer", anchor=False)
 st.page_link(
-    "pages/embeddings.py", label="Embeddings: every token becomes a list of numbers", icon=":material/scatter_plot:"
+    "app_pages/embeddings.py", label="Embeddings: every token becomes a list of numbers", icon=":material/scatter_plot:"
 )
-st.page_link("pages/attention.py", label="Attention: the vectors talk to each other", icon=":material/visibility:")
+st.page_link("app_pages/attention.py", label="Attention: the vectors talk to each other", icon=":material/visibility:")
 st.page_link(
-    "pages/meaning.py",
+    "app_pages/meaning.py",
     label="Meaning in context: the same word, two senses, two vectors",
     icon=":material/compare_arrows:",
 )
-st.page_link("pages/layers.py", label="Layers: attention and feed-forward, many times over", icon=":material/layers:")
 st.page_link(
-    "pages/last_vector.py", label="The last vector: from one vector to the next word", icon=":material/output:"
+    "app_pages/layers.py", label="Layers: attention and feed-forward, many times over", icon=":material/layers:"
+)
+st.page_link(
+    "app_pages/last_vector.py", label="The last vector: from one vector to the next word", icon=":material/output:"
 )
 st.markdown(
     """

@@ -83,7 +83,7 @@ st.plotly_chart(next_token_bars(names, probs, other, title=f"What comes after â€
 if (Path(__file__).parent / "next_word.py").exists():
     try:
         st.page_link(
-            "pages/next_word.py",
+            "app_pages/next_word.py",
             label="These are the bars of the Next word page: try it there",
             icon=":material/bar_chart:",
         )
