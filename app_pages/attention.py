@@ -13,8 +13,7 @@ from explainer.ui.inside import (
     trace_for,
     trace_of_ids,
 )
-from explainer.ui.models import current_spec, require_backend
-from explainer.ui.prediction import prompt_box, show_tokens
+from explainer.ui.prediction import prompt_section
 
 st.title("Attention — letting the vectors talk")
 st.markdown(
@@ -28,12 +27,8 @@ weights. A token never sees the tokens after it (the *causal mask*): the model m
 )
 st.latex(r"\mathrm{Attention}(Q,K,V)=\mathrm{softmax}\!\left(\frac{QK^{\top}}{\sqrt{d}}\right)V")
 
-backend = require_backend()
-spec = current_spec()
+backend, spec, text, _ = prompt_section(DEFAULT_PROMPT)
 info = backend.info
-text = prompt_box(DEFAULT_PROMPT)
-if show_tokens(backend, text) is None:
-    st.stop()
 
 trace = trace_for(spec, text)
 att = inside.attention_stack(trace)  # (L, H, T, T)

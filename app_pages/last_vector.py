@@ -10,8 +10,7 @@ from explainer import inside
 from explainer.charts import next_token_bars, percent
 from explainer.charts_inside import heat_strip, logit_bars
 from explainer.ui.inside import DEFAULT_PROMPT, trace_for
-from explainer.ui.models import current_spec, require_backend
-from explainer.ui.prediction import prompt_box, show_tokens
+from explainer.ui.prediction import prompt_section
 
 st.title("The last vector → the next word")
 st.markdown(
@@ -23,12 +22,8 @@ token's vector lines up, the higher its score, its *logit*. A softmax turns the 
 """
 )
 
-backend = require_backend()
-spec = current_spec()
+backend, spec, text, _ = prompt_section(DEFAULT_PROMPT)
 info = backend.info
-text = prompt_box(DEFAULT_PROMPT)
-if show_tokens(backend, text) is None:
-    st.stop()
 
 trace = trace_for(spec, text)
 last = inside.last_vector(backend, trace)

@@ -7,8 +7,7 @@ from explainer import inside
 from explainer.charts import percent
 from explainer.charts_inside import change_bars, flow_dot, logit_lens_heatmap, neuron_bars
 from explainer.ui.inside import DEFAULT_PROMPT, lens_for, neuron_index_for, trace_for
-from explainer.ui.models import current_spec, require_backend
-from explainer.ui.prediction import prompt_box, show_tokens
+from explainer.ui.prediction import prompt_section
 
 st.title("Layers — attention and feed-forward, many times over")
 st.markdown(
@@ -21,12 +20,8 @@ normalisation and the unembedding turn it into a probability for every possible 
 """
 )
 
-backend = require_backend()
-spec = current_spec()
+backend, spec, text, _ = prompt_section(DEFAULT_PROMPT)
 info = backend.info
-text = prompt_box(DEFAULT_PROMPT)
-if show_tokens(backend, text) is None:
-    st.stop()
 
 trace = trace_for(spec, text)
 T = trace.resid_pre[0].shape[0]
@@ -72,7 +67,7 @@ lens = lens_for(spec, text, n_pos)
 words = [[inside.token_labels(backend, [int(i)])[0] for i in row] for row in lens.ids]
 depths = ["embedding"] + [f"after layer {i + 1}" for i in range(info.n_layer)]
 fig = logit_lens_heatmap(words, lens.probs, [labels[i] for i in lens.positions], depths)
-st.plotly_chart(fig, key="layers_lens")
+st.plotly_chart(fig, key="layers_lens", width="stretch")
 if T > n_pos:
     st.caption(f"Showing the last {n_pos} of {T} positions, so that each cell's word stays readable.")
 

@@ -5,8 +5,7 @@ import streamlit as st
 from explainer.charts import next_token_bars, visible_token
 from explainer.corpus import build_script
 from explainer.next_token import top_tokens
-from explainer.ui.models import current_spec, require_backend
-from explainer.ui.prediction import distribution_table_for, logits_for, prompt_box, show_tokens, step_forward
+from explainer.ui.prediction import distribution_table_for, logits_for, prompt_section, step_forward
 
 DEFAULT_PROMPT = build_script([], "What is the capital of France?") + " The capital of France is"
 
@@ -21,12 +20,7 @@ Add a word and the model predicts again from the longer text: a chatbot's reply 
 )
 st.latex(r"p_i = \frac{e^{z_i}}{\sum_j e^{z_j}}")
 
-backend = require_backend()
-spec = current_spec()
-text = prompt_box(DEFAULT_PROMPT)
-prompt = show_tokens(backend, text)
-if prompt is None:
-    st.stop()
+backend, spec, text, prompt = prompt_section(DEFAULT_PROMPT)
 
 probs = logits_for(spec, text).softmax(-1)
 chart, side = st.columns([3, 1], vertical_alignment="top")

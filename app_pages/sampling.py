@@ -7,8 +7,8 @@ import streamlit as st
 from explainer.charts import entropy_curve, sampling_comparison
 from explainer.corpus import build_script
 from explainer.next_token import compare
-from explainer.ui.models import current_spec, get_backend, require_backend
-from explainer.ui.prediction import entropy_curve_for, logits_for, many_runs, prompt_box, sampling_controls, show_tokens
+from explainer.ui.models import get_backend
+from explainer.ui.prediction import entropy_curve_for, logits_for, many_runs, prompt_section, sampling_controls
 
 DEFAULT_PROMPT = build_script([], "Tell me a short story about a fox.") + " Once upon a time, there was a"
 N_SHOWN = 10  # words in the side-by-side chart
@@ -28,12 +28,7 @@ fewest likeliest words whose probabilities reach $p$. **Entropy** counts, in bit
 )
 st.latex(r"p_i(T) = \frac{e^{z_i / T}}{\sum_j e^{z_j / T}}")
 
-backend = require_backend()
-spec = current_spec()
-text = prompt_box(DEFAULT_PROMPT)
-prompt = show_tokens(backend, text)
-if prompt is None:
-    st.stop()
+backend, spec, text, prompt = prompt_section(DEFAULT_PROMPT)
 
 
 @st.fragment

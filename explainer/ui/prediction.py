@@ -29,7 +29,7 @@ from explainer.next_token import (
     sample_runs,
 )
 from explainer.sampling import SamplingParams, sample
-from explainer.ui.models import get_backend
+from explainer.ui.models import current_spec, get_backend, require_backend
 
 PROMPT_KEY = "prompt"
 MAX_CHIPS = 400  # a longer context is shown by its last MAX_CHIPS tokens
@@ -161,6 +161,17 @@ def show_tokens(backend: Backend, text: str) -> Prompt | None:
 
 HISTORY_KEY = "prompt_history"  # texts before each added word, for "back one word"
 ADDED_KEY = "last_added"  # (text after, token, probability) of the word just added
+
+
+def prompt_section(default: str) -> tuple[Backend, str, str, Prompt]:
+    """The top of every page that reads a prompt: the model, its spec, the text box and the
+    token chips. Stops the page (after saying why) when there is nothing to predict from."""
+    backend = require_backend()
+    text = prompt_box(default)
+    prompt = show_tokens(backend, text)
+    if prompt is None:
+        st.stop()
+    return backend, current_spec(), text, prompt
 
 
 def _add(backend: Backend, text: str, token_id: int, prob: float) -> None:
