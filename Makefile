@@ -24,7 +24,7 @@ help:
 	@echo "make lint      ruff check + ruff format --check"
 	@echo "make format    ruff check --fix + ruff format"
 	@echo "make bench     print the benchmark figures (llm-explainer bench)"
-	@echo "make screenshots  run the browser tests and copy the home page shot to docs/home.png"
+	@echo "make screenshots  run the browser tests and copy the home and chat shots to docs/"
 	@echo "make e2e-deps  install Debian's chromium for the browser tests (apt-get)"
 
 $(BIN)/python:
@@ -62,7 +62,7 @@ bench: $(STAMP)
 
 screenshots: e2e
 	mkdir -p docs
-	cp tests/e2e/screenshots/home.png docs/home.png
+	cp tests/e2e/screenshots/home.png tests/e2e/screenshots/chat.png docs/
 
 e2e-deps:
 	@if [ -x /usr/bin/chromium ]; then echo "chromium: $$(/usr/bin/chromium --version)"; \
