@@ -46,11 +46,18 @@ def explore(spec: str, text: str) -> None:
     curve = entropy_curve_for(spec, text, params.top_k, params.top_p, TEMPERATURES)
     n_max = min(params.top_k or logits.numel(), logits.numel())  # as T grows, these become equally likely
     ceiling = f"all {n_max} words left equally likely" if params.top_k else "every word equally likely"
+    max_bits = math.log2(n_max) if params.top_p == 1 else None  # with top-p, the words left vary with T
     now = (params.temperature, comparison.chosen_bits)
     title = "How open the draw is, at each temperature"
-    fig = entropy_curve(list(TEMPERATURES), curve, now, math.log2(n_max), title=title, max_label=ceiling)
+    fig = entropy_curve(list(TEMPERATURES), curve, now, max_bits, title=title, max_label=ceiling)
     st.plotly_chart(fig, key="entropy_curve")
-    many_runs(backend, spec, text, params)
+
+
+@st.fragment
+def runs(spec: str, text: str) -> None:
+    """The many-runs section reruns on its own button, not on every slider move."""
+    many_runs(get_backend(spec), spec, text)
 
 
 explore(spec, text)
+runs(spec, text)

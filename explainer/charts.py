@@ -218,7 +218,7 @@ def entropy_curve(
             {"type": "scatter", "mode": "markers+text", "x": [t], "y": [b], "text": [f"T = {t:.2f}: {b:.2f} bits"],
              "marker": {"color": ORANGE, "size": 18, "line": {"color": "white", "width": 2}},
              "textposition": "bottom right" if t < 0.6 * t_max else "bottom left",
-             "textfont": {"size": FONT, "color": ORANGE}, "hoverinfo": "skip"}
+             "textfont": {"size": FONT, "color": ORANGE}, "hoverinfo": "skip", "cliponaxis": False}
         )  # fmt: skip
     top = max([*bits, max_bits or 0, 1.0])
     grid = "rgba(128,128,128,0.25)"

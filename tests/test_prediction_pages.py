@@ -122,6 +122,12 @@ def test_a_link_reproduces_the_view() -> None:
     assert "T = 0.5, top-p 0.9" in charts(at)[0]["layout"]["annotations"][1]["text"]
 
 
+def test_a_link_with_a_fixed_seed_turns_the_switch_on() -> None:
+    at = open_page(SAMPLING, fixed_seed="true", seed="7")
+    assert at.toggle(key="fixed_seed").value is True
+    assert at.number_input(key="seed").value == 7
+
+
 def test_temperature_zero_is_greedy() -> None:
     at = open_page(SAMPLING, temperature="0")
     chosen = charts(at)[0]["data"][1]
@@ -179,8 +185,8 @@ def test_many_runs_with_a_fixed_seed_give_one_answer(spec: str) -> None:
     at.toggle(key="fixed_seed").set_value(True).run()
     next(b for b in at.button if b.label.startswith("Run 6 times")).click()
     text = " ".join(m.value for m in checked(at.run()).markdown)
-    assert "**6 runs** (all with seed 42) gave **1 different answer**" in text
+    assert "**6 runs** with T = 1.5 (all with seed 42) gave **1 different answer**" in text
     at.toggle(key="fixed_seed").set_value(False).run()
     next(b for b in at.button if b.label.startswith("Run 6 times")).click()
     text = " ".join(m.value for m in checked(at.run()).markdown)
-    assert "**6 runs** (each with its own random seed)" in text
+    assert "**6 runs** with T = 1.5 (each with its own random seed)" in text

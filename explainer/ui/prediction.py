@@ -303,10 +303,8 @@ def sampling_controls(vocab_size: int) -> SamplingParams:
 
 
 def seed_control(where=st) -> int | None:
-    """A fixed-seed switch and the seed (kept in the URL while the switch is on); None = a fresh seed each time."""
-    fixed = where.toggle(
-        "Fixed seed", value=SEED.key in st.query_params, key="fixed_seed", help="Roll the same dice every time."
-    )
+    """A fixed-seed switch and the seed, both kept in the URL; None = a fresh seed each time."""
+    fixed = where.toggle("Fixed seed", key="fixed_seed", bind="query-params", help="Roll the same dice every time.")
     if not fixed:
         return None
     _clamp_from_url(SEED)
@@ -318,11 +316,19 @@ def seed_control(where=st) -> int | None:
 
 # ---------------------------------------------------------------------------- same prompt, many runs
 
-RUNS_KEY = "sampling_runs"  # the last batch: (what produced it, the runs)
+RUNS_KEY = "sampling_runs"  # the last batch: ((model, text), settings, runs)
 
 
-def many_runs(backend: Backend, spec: str, text: str, params: SamplingParams) -> None:
-    """Continue the text N times with the current settings and count the distinct answers."""
+def current_params() -> SamplingParams:
+    """The settings the sliders hold now (read from session state, e.g. by another fragment)."""
+    ss = st.session_state
+    get = lambda knob: ss.get(knob.key, knob.default)  # noqa: E731
+    return SamplingParams(float(get(TEMPERATURE)), int(get(TOP_K)), float(get(TOP_P)))
+
+
+def many_runs(backend: Backend, spec: str, text: str) -> None:
+    """Continue the text N times with the current settings and count the distinct answers.
+    (Its own fragment on the page: moving a slider does not redraw it.)"""
     st.subheader("Same prompt, many runs")
     st.markdown(
         "Each run continues the text to the end of the sentence, drawing every word with the settings above. "
@@ -334,23 +340,24 @@ def many_runs(backend: Backend, spec: str, text: str, params: SamplingParams) ->
     max_tokens = words_col.slider("Words per run, at most", 1, 20, 8, key="run_words")
     seed_col, go_col = st.columns(2, vertical_alignment="bottom")
     seed = seed_control(seed_col)
-    made_by = (spec, text, params, n_runs, max_tokens, seed)
     if go_col.button(f"Run {n_runs} times", type="primary", icon=":material/casino:", width="stretch"):
+        params = current_params()
         with st.spinner(f"Writing {n_runs} continuations…"):
-            st.session_state[RUNS_KEY] = (made_by, sample_runs(backend, text, params, n_runs, max_tokens, seed))
+            runs = sample_runs(backend, text, params, n_runs, max_tokens, seed)
+        st.session_state[RUNS_KEY] = ((spec, text), params, runs)
     last = st.session_state.get(RUNS_KEY)
     if last is None:
         st.caption("Press the button to see how many different answers the same prompt gets.")
         return
-    (old_spec, old_text, old_params, *_), runs = last
-    if last[0] != made_by:
-        note = "for another text or model" if (old_spec, old_text) != (spec, text) else f"with {describe(old_params)}"
-        st.caption(f"These runs were made {note}; press the button again to use the current settings.")
+    made_for, params, runs = last
+    if made_for != (spec, text):
+        st.caption("These runs were made for another text or model: press the button again.")
     answers = count_answers(runs)
     seeds = sorted({r.seed for r in runs})
     seed_note = f"all with seed {seeds[0]}" if len(seeds) == 1 else "each with its own random seed"
+    plural = "s" * (len(answers) != 1)
     st.markdown(
-        f"**{len(runs)} runs** ({seed_note}) gave **{len(answers)} different answer{'s' * (len(answers) != 1)}**:"
+        f"**{len(runs)} runs** with {describe(params)} ({seed_note}) gave **{len(answers)} different answer{plural}**:"
     )
     table = pd.DataFrame({"answer": [a or "(nothing)" for a, _ in answers], "runs": [c for _, c in answers]})
     st.dataframe(
@@ -363,9 +370,5 @@ def many_runs(backend: Backend, spec: str, text: str, params: SamplingParams) ->
         },
     )
     with st.expander("Every run with its seed (the same seed always gives the same text)"):
-        st.dataframe(
-            pd.DataFrame(
-                {"run": range(1, len(runs) + 1), "seed": [r.seed for r in runs], "text": [r.text for r in runs]}
-            ),
-            hide_index=True,
-        )
+        runs_table = {"run": range(1, len(runs) + 1), "seed": [r.seed for r in runs], "text": [r.text for r in runs]}
+        st.dataframe(pd.DataFrame(runs_table), hide_index=True)
