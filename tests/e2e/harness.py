@@ -138,3 +138,15 @@ def screenshot(page, path: Path) -> None:
         page.wait_for_timeout(300)  # let the layout settle
         page.wait_for_selector(APP_IDLE)
     page.screenshot(path=str(path), full_page=True)
+
+
+def assert_no_exception(page) -> None:
+    exceptions = page.get_by_test_id("stException")
+    assert exceptions.count() == 0, exceptions.first.inner_text()
+
+
+def finish(page, name: str, viewport: str) -> None:
+    """The page shows no exception; save its screenshot (name, plus -viewport unless 'laptop')."""
+    assert_no_exception(page)
+    suffix = "" if viewport == "laptop" else f"-{viewport}"
+    screenshot(page, SHOTS / f"{name}{suffix}.png")

@@ -14,7 +14,14 @@ import pytest
 from explainer.backends import load_backend
 from explainer.ui.models import default_spec, human_count
 
-from .harness import APP_IDLE, PAGE_TIMEOUT_MS, SHOTS, VIEWPORTS, Server, open_page, screenshot
+from .harness import (
+    APP_IDLE,
+    PAGE_TIMEOUT_MS,
+    VIEWPORTS,
+    Server,
+    finish,
+    open_page,
+)
 
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -45,10 +52,7 @@ def test_page_renders(browser, server: Server, page_spec: Page, viewport: str) -
         for text in (t() for t in page_spec.texts):
             sync_api.expect(main).to_contain_text(text, timeout=PAGE_TIMEOUT_MS)
         page.wait_for_selector(APP_IDLE)
-        exceptions = page.locator("[data-testid=stException]")
-        assert exceptions.count() == 0, exceptions.first.inner_text()
-        suffix = "" if viewport == "laptop" else f"-{viewport}"
-        screenshot(page, SHOTS / f"{page_spec.name}{suffix}.png")
+        finish(page, page_spec.name, viewport)
     except (AssertionError, sync_api.Error) as e:
         raise AssertionError(f"{e}\n--- server log ---\n{server.log()}") from e
     finally:

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from .harness import APP_IDLE, SHOTS, VIEWPORTS, Server, open_page, screenshot
+from .harness import APP_IDLE, VIEWPORTS, Server, finish, open_page
 
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -42,8 +42,7 @@ def test_embeddings_page(browser, server: Server, viewport: str) -> None:
         sync_api.expect(main).to_contain_text("Nearest neighbours of “cat”")
         sync_api.expect(page.locator("[data-testid=stDataFrame]")).to_be_visible()
         assert page.locator(".js-plotly-plot").count() >= 2  # the map and the heat strip
-        suffix = "" if viewport == "laptop" else f"-{viewport}"
-        screenshot(page, SHOTS / f"embeddings{suffix}.png")
+        finish(page, "embeddings", viewport)
     except (AssertionError, sync_api.Error) as e:
         raise AssertionError(f"{e}\n--- server log ---\n{server.log()}") from e
     finally:
@@ -61,8 +60,7 @@ def test_meaning_page(browser, server: Server, viewport: str) -> None:
         sync_api.expect(main).to_contain_text("How alike are the vectors of “bat”")
         sync_api.expect(page.locator("[data-testid=stTextArea] textarea").nth(1)).to_contain_text("ball")
         assert page.locator(".js-plotly-plot").count() == 2  # similarity by stage, the paths
-        suffix = "" if viewport == "laptop" else f"-{viewport}"
-        screenshot(page, SHOTS / f"meaning{suffix}.png")
+        finish(page, "meaning", viewport)
     except (AssertionError, sync_api.Error) as e:
         raise AssertionError(f"{e}\n--- server log ---\n{server.log()}") from e
     finally:

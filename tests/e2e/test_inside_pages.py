@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from .harness import APP_IDLE, SHOTS, VIEWPORTS, Server, open_page, screenshot
+from .harness import APP_IDLE, VIEWPORTS, Server, finish, open_page
 
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -73,10 +73,7 @@ def test_inside_page(browser, server: Server, path: str, viewport: str) -> None:
         before = chart_data(page, chart)
         interact(page)
         assert chart_data(page, chart) != before, "the interaction should redraw the chart"
-        exceptions = page.locator("[data-testid=stException]")
-        assert exceptions.count() == 0, exceptions.first.inner_text()
-        suffix = "" if viewport == "laptop" else f"-{viewport}"
-        screenshot(page, SHOTS / f"{path}{suffix}.png")
+        finish(page, path, viewport)
     except (AssertionError, sync_api.Error) as e:
         raise AssertionError(f"{e}\n--- server log ---\n{server.log()}") from e
     finally:

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 import pytest
 
-from .harness import APP_IDLE, SHOTS, VIEWPORTS, Server, open_page, screenshot
+from .harness import APP_IDLE, SHOTS, VIEWPORTS, Server, assert_no_exception, finish, open_page, screenshot
 
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -42,11 +42,6 @@ def type_prompt(page, text: str) -> None:
     page.wait_for_selector(APP_IDLE)
 
 
-def no_exception(page) -> None:
-    exceptions = page.locator("[data-testid=stException]")
-    assert exceptions.count() == 0, exceptions.first.inner_text()
-
-
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 @pytest.mark.parametrize(
     ("nav_title", "slider", "shot"),
@@ -67,9 +62,7 @@ def test_page_from_navigation(browser, server: Server, nav_title: str, slider: s
         after = chart_data(page)
         assert after != before, "moving the slider should redraw the chart"
         assert "prompt=" in page.url, "the prompt should be kept in the URL"
-        no_exception(page)
-        suffix = "" if viewport == "laptop" else f"-{viewport}"
-        screenshot(page, SHOTS / f"{shot}{suffix}.png")
+        finish(page, shot, viewport)
     except (AssertionError, sync_api.Error) as e:
         raise AssertionError(f"{e}\n--- server log ---\n{server.log()}") from e
     finally:
@@ -84,7 +77,7 @@ def test_a_shared_link_reproduces_the_view(browser, server: Server) -> None:
         sync_api.expect(slider_thumb(page, "Top-k")).to_have_value("3")
         sync_api.expect(page.locator(".tok-chips")).to_contain_text("cow")
         sync_api.expect(page.locator("[data-testid=stMain]")).to_contain_text("T = 0.5, top-k 3")
-        no_exception(page)
+        assert_no_exception(page)
     finally:
         page.context.close()
 
@@ -96,7 +89,7 @@ def test_a_link_with_top_p_zero_is_clamped_with_a_message(browser, server: Serve
         sync_api.expect(main).to_contain_text("Top-p = 0")
         sync_api.expect(slider_thumb(page, "Top-p")).to_have_value("0.01")
         sync_api.expect(slider_thumb(page, "Temperature T")).to_have_value("5")
-        no_exception(page)
+        assert_no_exception(page)
         screenshot(page, SHOTS / "sampling-clamped-link.png")
     finally:
         page.context.close()
