@@ -60,7 +60,7 @@ st.markdown(
     "and read off the likeliest next token. Each cell shows that token, coloured by its probability; the "
     "bottom row is the model's real prediction. Early rows are rough guesses that sharpen as depth grows."
 )
-n_pos = st.slider("Positions shown", 2, min(inside.MAX_DRAWN, max(T, 2)), min(12, max(T, 2)), key="lens_n")
+n_pos = st.slider("Positions shown", 2, min(inside.MAX_DRAWN, max(T, 2)), min(8, max(T, 2)), key="lens_n")
 if T < 2:
     n_pos = 1
 lens = lens_for(spec, text, n_pos)

@@ -233,13 +233,13 @@ def logit_lens_heatmap(
     position (columns: the token just read); each cell shows that top token."""
     Lp1, P = probs.shape
     w = [_esc(r) for r in words]
-    short = [[t if len(t) <= 6 else t[:5] + "…" for t in r] for r in w]  # cells stay narrow; hover has it all
+    short = [[t if len(t) <= 5 else t[:4] + "…" for t in r] for r in w]  # cells stay narrow; hover has it all
     xs = _esc(x_labels)
     hover = [[f"after “{xs[p]}”, {y_labels[d]}: “{w[d][p]}” {probs[d, p]:.1%}" for p in range(P)] for d in range(Lp1)]
     fig = go.Figure(
         go.Heatmap(
             z=probs, x=list(range(P)), y=list(range(Lp1)), zmin=0, zmax=1, colorscale="YlGnBu", xgap=2, ygap=2,
-            text=short, texttemplate="%{text}", textfont={"size": SMALL}, customdata=hover,
+            text=short, texttemplate="%{text}", textfont={"size": SMALL - 2}, customdata=hover,
             hovertemplate="%{customdata}<extra></extra>", colorbar=_colorbar("probability of the top word"),
         )
     )  # fmt: skip
