@@ -41,8 +41,7 @@ def metric(at: AppTest, label: str) -> str:
     return values[0]
 
 
-def test_home_shows_the_builtin_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(MODEL_ENV, raising=False)
+def test_home_shows_the_builtin_model() -> None:
     info = load_backend("builtin").info
     at = run_app()
     assert not at.exception, at.exception
@@ -76,7 +75,6 @@ def test_bad_model_shows_an_error_not_a_traceback(monkeypatch: pytest.MonkeyPatc
         monkeypatch.setenv(MODEL_ENV, bad)
         at = run_app()
     else:
-        monkeypatch.delenv(MODEL_ENV, raising=False)
         at = run_app(**{SPEC_KEY: bad})
     assert not at.exception, at.exception
     assert len(at.error) == 1
@@ -111,8 +109,7 @@ def test_broken_checkpoint_shows_the_file_at_fault(monkeypatch: pytest.MonkeyPat
         ("app_pages/last_vector.py", "The last vector"),
     ],
 )
-def test_every_page_opens_with_the_shared_sidebar(monkeypatch: pytest.MonkeyPatch, path: str, title: str) -> None:
-    monkeypatch.delenv(MODEL_ENV, raising=False)
+def test_every_page_opens_with_the_shared_sidebar(path: str, title: str) -> None:
     at = run_app()
     at.switch_page(path).run()
     assert not at.exception, at.exception
@@ -129,8 +126,7 @@ def test_home_links_to_each_page() -> None:
 
 
 # ----------------------------------------------------------------------------- the model picker
-def test_picker_offers_builtin_gpt2_any_hf_id_and_a_folder(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(MODEL_ENV, raising=False)
+def test_picker_offers_builtin_gpt2_any_hf_id_and_a_folder() -> None:
     at = run_app()
     picker = at.sidebar.selectbox(key=CHOICE_KEY)
     assert picker.options[:2] == ["Built-in model (small)", "GPT-2 (downloads ~500 MB on first use)"]
@@ -138,8 +134,7 @@ def test_picker_offers_builtin_gpt2_any_hf_id_and_a_folder(monkeypatch: pytest.M
     assert "runs on" in sidebar_text(at)
 
 
-def test_loading_a_folder_switches_the_model_and_the_link(monkeypatch: pytest.MonkeyPatch, tiny_model_dir) -> None:
-    monkeypatch.delenv(MODEL_ENV, raising=False)
+def test_loading_a_folder_switches_the_model_and_the_link(tiny_model_dir) -> None:
     at = load_typed(run_app(), FOLDER, str(tiny_model_dir))
     assert not at.exception, at.exception
     assert at.session_state[SPEC_KEY] == str(tiny_model_dir)
@@ -149,8 +144,7 @@ def test_loading_a_folder_switches_the_model_and_the_link(monkeypatch: pytest.Mo
     assert at.session_state[SPEC_KEY] == str(tiny_model_dir), "the choice carries across pages"
 
 
-def test_a_link_with_model_opens_that_model(monkeypatch: pytest.MonkeyPatch, tiny_model_dir) -> None:
-    monkeypatch.delenv(MODEL_ENV, raising=False)
+def test_a_link_with_model_opens_that_model(tiny_model_dir) -> None:
     info = load_backend(str(tiny_model_dir)).info
     at = run_app(query={URL_KEY: str(tiny_model_dir)})
     assert not at.exception, at.exception
@@ -160,8 +154,7 @@ def test_a_link_with_model_opens_that_model(monkeypatch: pytest.MonkeyPatch, tin
     assert at.sidebar.text_input(key=TYPED_KEY[FOLDER]).value == str(tiny_model_dir)
 
 
-def test_a_link_with_a_bad_model_falls_back_with_an_error(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
-    monkeypatch.delenv(MODEL_ENV, raising=False)
+def test_a_link_with_a_bad_model_falls_back_with_an_error(tmp_path) -> None:
     at = run_app(query={URL_KEY: str(tmp_path / "gone")})
     assert not at.exception, at.exception
     assert "The link asks for" in at.sidebar.error[0].value and "gone" in at.sidebar.error[0].value
@@ -183,7 +176,6 @@ def test_a_model_that_cannot_load_keeps_the_previous_one(
     monkeypatch: pytest.MonkeyPatch, tiny_model_dir, choice: str, text: str, why: str
 ) -> None:
     monkeypatch.setattr(models, "HUB", ("127.0.0.1", 9))  # as if offline, even where a network exists
-    monkeypatch.delenv(MODEL_ENV, raising=False)
     at = load_typed(run_app(**{SPEC_KEY: str(tiny_model_dir)}), choice, text)
     assert not at.exception, at.exception
     assert why in at.sidebar.error[0].value
@@ -197,7 +189,6 @@ def test_a_model_that_cannot_load_keeps_the_previous_one(
 def test_gpt2_without_a_network_says_so_and_the_picker_goes_back(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(models, "HUB", ("127.0.0.1", 9))
     monkeypatch.setattr(models, "try_to_load_from_cache", lambda *a: None, raising=False)
-    monkeypatch.delenv(MODEL_ENV, raising=False)
     at = run_app()
     at.sidebar.selectbox(key=CHOICE_KEY).set_value(GPT2_SPEC).run()
     assert not at.exception, at.exception

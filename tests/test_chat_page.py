@@ -13,23 +13,15 @@ from explainer.backends import GenStep, load_backend
 from explainer.chat import cut_message, out_of_view, script_segments, step_choices
 from explainer.corpus import DEMO_QUESTIONS, FRAMING, build_script
 from explainer.ui import chat as chat_ui
-from explainer.ui.models import MODEL_ENV, SPEC_KEY
-
-from .helpers import tiny_hf_gpt2
+from explainer.ui.models import SPEC_KEY
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 QUESTION = "What is the capital of France?"
 
 
 @pytest.fixture(autouse=True)
-def _no_model_env_no_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(MODEL_ENV, raising=False)
+def _no_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(chat_ui, "PACE_S", 0.0)  # AppTest runs the page in this process
-
-
-@pytest.fixture(scope="module")
-def tiny_hf_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tiny_hf_gpt2(tmp_path_factory.mktemp("hf") / "tiny-gpt2")
 
 
 def open_chat(spec: str, **query: str) -> AppTest:

@@ -9,21 +9,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explainer.ui.models import MODEL_ENV, SPEC_KEY
-
-from .helpers import tiny_hf_gpt2
+from explainer.ui.models import SPEC_KEY
 
 PAGES = Path(__file__).resolve().parent.parent / "app_pages"
-
-
-@pytest.fixture(autouse=True)
-def _no_model_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(MODEL_ENV, raising=False)
-
-
-@pytest.fixture(scope="module")
-def tiny_hf(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return "hf:" + str(tiny_hf_gpt2(tmp_path_factory.mktemp("hf") / "tiny-gpt2"))
 
 
 def run(page: str, spec: str = "builtin") -> AppTest:
@@ -63,8 +51,8 @@ def test_embeddings_page_builtin() -> None:
     assert "not in this model's vocabulary" in texts(checked(at.run()), "warning")
 
 
-def test_embeddings_page_hf_tsne_and_pieces(tiny_hf: str) -> None:
-    at = run("embeddings.py", tiny_hf)
+def test_embeddings_page_hf_tsne_and_pieces(tiny_hf_spec: str) -> None:
+    at = run("embeddings.py", tiny_hf_spec)
     at.segmented_control(key="emb_proj").set_value("t-SNE")
     at.text_input(key="emb_other").input("Tokyo")  # not a token of the tiny BPE vocabulary
     checked(at.run())
@@ -95,8 +83,8 @@ def test_meaning_page_bad_input() -> None:
     assert "at least one sentence" in texts(at, "error")
 
 
-def test_meaning_page_hf(tiny_hf: str) -> None:
-    at = run("meaning.py", tiny_hf)
+def test_meaning_page_hf(tiny_hf_spec: str) -> None:
+    at = run("meaning.py", tiny_hf_spec)
     figs = charts(at)
     assert len(figs) == 2
     assert len(figs[0]["data"][0]["x"]) == 2 + 2  # two stages before the tiny model's two layers

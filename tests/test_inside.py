@@ -25,7 +25,7 @@ from explainer.charts_inside import (
 )
 from explainer.model import Trace
 
-from .helpers import TEXT, tiny_hf_gpt2
+from .helpers import TEXT
 
 PROMPT = "User: What is the capital of France?\nAssistant: The capital of France is"
 
@@ -36,8 +36,8 @@ def tiny(tiny_model_dir: Path):
 
 
 @pytest.fixture(scope="module")
-def tiny_hf(tmp_path_factory: pytest.TempPathFactory):
-    return load_backend("hf:" + str(tiny_hf_gpt2(tmp_path_factory.mktemp("hf") / "gpt2")), "cpu")
+def tiny_hf(tiny_hf_spec: str):
+    return load_backend(tiny_hf_spec, "cpu")
 
 
 @pytest.fixture(scope="module", params=["builtin", "hf"])

@@ -9,23 +9,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explainer.ui.models import MODEL_ENV, SPEC_KEY
-
-from .helpers import tiny_hf_gpt2
+from explainer.ui.models import SPEC_KEY
 
 PAGES = Path(__file__).resolve().parent.parent / "app_pages"
 # page -> (plotly charts expected, graphviz diagrams expected)
 EXPECTED = {"attention": (4, 0), "layers": (3, 1), "last_vector": (3, 0)}
-
-
-@pytest.fixture(autouse=True)
-def _no_model_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(MODEL_ENV, raising=False)
-
-
-@pytest.fixture(scope="module")
-def hf_spec(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return "hf:" + str(tiny_hf_gpt2(tmp_path_factory.mktemp("hf") / "tiny-gpt2"))
 
 
 def run_page(page: str, spec: str = "builtin") -> AppTest:
@@ -46,8 +34,8 @@ def specs(at: AppTest) -> list[dict]:
 
 @pytest.mark.parametrize("page", list(EXPECTED))
 @pytest.mark.parametrize("model", ["builtin", "hf"])
-def test_page_renders_its_charts(page: str, model: str, hf_spec: str) -> None:
-    at = run_page(page, "builtin" if model == "builtin" else hf_spec)
+def test_page_renders_its_charts(page: str, model: str, tiny_hf_spec: str) -> None:
+    at = run_page(page, "builtin" if model == "builtin" else tiny_hf_spec)
     n_plotly, n_graphviz = EXPECTED[page]
     assert len(at.get("plotly_chart")) == n_plotly
     assert len(at.get("graphviz_chart")) == n_graphviz

@@ -11,22 +11,10 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from explainer.backends import Backend
-from explainer.ui.models import MODEL_ENV, SPEC_KEY
-
-from .helpers import tiny_hf_gpt2
+from explainer.ui.models import SPEC_KEY
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 NEXT_WORD, SAMPLING = "app_pages/next_word.py", "app_pages/sampling.py"
-
-
-@pytest.fixture(autouse=True)
-def _no_model_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(MODEL_ENV, raising=False)
-
-
-@pytest.fixture(scope="module")
-def tiny_hf_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tiny_hf_gpt2(tmp_path_factory.mktemp("hf") / "tiny-gpt2")
 
 
 @pytest.fixture(params=["builtin", "hf"])
