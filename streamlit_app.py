@@ -20,7 +20,9 @@ PAGES = {
         st.Page("app_pages/next_word.py", title="Next word", icon=":material/bar_chart:", url_path="next-word"),
         st.Page("app_pages/sampling.py", title="Temperature & sampling", icon=":material/casino:", url_path="sampling"),
     ],
-    # "Learning from text": training data, parameters as dials, one training step, scale, human feedback
+    "Learning from text": [
+        # train (issue 5), scale, feedback, why-gpus (issue 6): one st.Page line each, in that order
+    ],
     "Inside the transformer": [
         st.Page("app_pages/embeddings.py", title="Embeddings", icon=":material/scatter_plot:", url_path="embeddings"),
         st.Page("app_pages/attention.py", title="Attention", icon=":material/visibility:", url_path="attention"),
