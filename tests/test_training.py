@@ -43,3 +43,60 @@ def test_too_short_text_is_refused():
         assert "too short" in str(e)
     else:
         raise AssertionError("expected a clear error")
+
+
+def test_resume_continues_exactly_the_same_loss_curve():
+    """Stop after 12 steps, save everything through safetensors + JSON, resume in a fresh trainer."""
+    import json
+
+    from safetensors.torch import load, save
+
+    whole = make_trainer(seed=3, steps=30)
+    expected = whole.step(30)
+    first = make_trainer(seed=3, steps=30)
+    first.step(12)
+    tensors, meta = first.optimizer_state()
+    tensors, meta = load(save(tensors)), json.loads(json.dumps(meta))
+    weights = {k: v.clone() for k, v in first.model.state_dict().items()}
+    torch.manual_seed(999)  # a different global RNG state must not matter
+    second = make_trainer(seed=7, steps=30)  # a different batch seed too: the state carries the sampler's RNG
+    second.model.load_state_dict(weights)
+    second.load_optimizer_state(tensors, meta)
+    assert second.step_count == 12 and second.history.train_loss == expected[:12]
+    assert second.step(30) == expected[12:]
+    assert second.history.train_loss == whole.history.train_loss
+    assert second.history.val_loss == whole.history.val_loss
+
+
+def test_optimizer_state_must_fit_the_model():
+    other = GPT(GPTConfig(vocab_size=7, context_length=16, n_layer=2, n_head=2, d_model=32))
+    tr = Trainer(other, torch.arange(500) % 7, None, TrainConfig(steps=5))
+    tr.step(1)
+    with_state = make_trainer()
+    with_state.step(2)
+    tensors, meta = with_state.optimizer_state()
+    try:
+        tr.load_optimizer_state(tensors, meta)
+    except ValueError as e:
+        assert "does not match" in str(e)
+    else:
+        raise AssertionError("a two-layer model accepted a one-layer optimizer state")
+
+
+def test_update_norms_per_layer_group():
+    tr = make_trainer()
+    assert tr.last_update_norms == {}
+    tr.step(3)
+    norms = tr.last_update_norms
+    assert list(norms) == ["embeddings", "layer 1", "final norm"]
+    assert all(0 < v < 1 for v in norms.values())  # each step moves the weights a little
+    tr.step(2)
+    assert tr.history.update_steps == [3, 5]  # one reading per step(n) call, at its last step
+    assert [vs[-1] for vs in tr.history.update_norms.values()] == list(tr.last_update_norms.values())
+
+
+def test_losses_are_read_back_in_order_without_a_callback():
+    a, b = make_trainer(seed=2), make_trainer(seed=2)
+    b.on_step = lambda t, loss: None  # per-step read-back
+    assert a.step(25) == b.step(25)
+    assert a.history.steps == list(range(1, 26))

@@ -1,0 +1,169 @@
+"""`llm-explainer train --text FILE | --corpus builtin ...`: one run of the shared engine, with a
+progress line on stderr, a checkpoint folder every page and command can load, and a summary."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from .checkpoints import save_checkpoint
+from .device import configure_threads, describe, pick_device
+from .train_setup import MAX_BYTES, RunSpec, load_text, new_run, prepare_data
+from .training import Trainer
+
+# torch.compile on the CPU costs 20-40 s of compiling and then saves about 2 ms a step on the
+# 4-layer benchmark model (bench_training.py, 2 cores): it pays after ~10-20,000 steps, so "auto"
+# turns it on for runs at least this long on the CPU, and always on CUDA. The page never compiles.
+CPU_COMPILE_MIN_STEPS = 20_000
+
+FLAGS = {  # CLI flag -> RunSpec field
+    "tokenizer": "tokenizer", "vocab_size": "vocab_size", "layers": "n_layer", "heads": "n_head",
+    "width": "d_model", "context": "context_length", "batch": "batch_size", "steps": "steps", "lr": "lr",
+    "eval_every": "eval_every", "seed": "seed",
+}  # fmt: skip
+
+
+def read_text_file(path: str) -> bytes:
+    p = Path(path).expanduser()
+    if not p.is_file():
+        raise ValueError(f"{path}: no such file")
+    if p.stat().st_size > MAX_BYTES:
+        raise ValueError(f"{path}: too large, {p.stat().st_size:,} bytes (the limit is {MAX_BYTES:,} bytes)")
+    try:
+        return p.read_bytes()
+    except OSError as e:
+        raise ValueError(f"{path}: cannot read it ({e.strerror})") from None
+
+
+def spec_from_args(args) -> tuple[RunSpec, str]:
+    """The run's spec and text from the parsed flags (ValueError on bad input)."""
+    overrides = {field: getattr(args, flag) for flag, field in FLAGS.items() if getattr(args, flag, None) is not None}
+    if args.text:
+        raw = read_text_file(args.text)
+        try:
+            text = load_text("upload", raw)
+        except ValueError as e:
+            raise ValueError(f"{args.text}: {e}") from None
+        overrides.update(source="upload", source_name=Path(args.text).name)
+    elif args.corpus == "builtin":
+        text = load_text("builtin")
+        overrides.update(source="builtin", source_name="built-in corpus")
+    else:
+        raise ValueError("say what to train on: --text FILE or --corpus builtin (or --preset builtin)")
+    spec = RunSpec.from_preset(args.preset or "tiny", **overrides)
+    if args.eval_every is None:
+        spec.eval_every = max(1, min(200, spec.steps // 10))
+    return spec.validate(), text
+
+
+def use_compile(choice: str, device, steps: int) -> bool:
+    if choice != "auto":
+        return choice == "on"
+    return device.type == "cuda" or (device.type == "cpu" and steps >= CPU_COMPILE_MIN_STEPS)
+
+
+class Progress:
+    """One line that rewrites itself on a terminal; plain lines (every ~5 %) otherwise."""
+
+    def __init__(self, total: int, stream=None):
+        self.total, self.stream = total, stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self.every = max(1, total // 20)
+        self.t0 = time.perf_counter()
+        self.val: float | None = None
+
+    def line(self, tr: Trainer) -> str:
+        recent = tr.history.train_loss[-10:]
+        loss = sum(recent) / len(recent)
+        wall = time.perf_counter() - self.t0
+        eta = wall / tr.step_count * (self.total - tr.step_count) if tr.step_count else 0
+        val = f"  val {self.val:.3f}" if self.val is not None else ""
+        bar = "#" * int(20 * tr.step_count / self.total)
+        return (
+            f"[{bar:<20}] step {tr.step_count}/{self.total}  loss {loss:.3f}{val}  "
+            f"{tr.tokens_per_second:,.0f} tok/s  {wall:.0f}s, ETA {eta:.0f}s"
+        )
+
+    @property
+    def chunk(self) -> int:
+        """Steps between two progress updates (the trainer runs this many per call)."""
+        return max(1, self.total // 100) if self.tty else self.every
+
+    def update(self, tr: Trainer) -> None:
+        if self.tty:
+            self.stream.write("\r" + self.line(tr).ljust(100)[:120])
+            self.stream.flush()
+        else:
+            print(self.line(tr), file=self.stream, flush=True)
+
+    def on_eval(self, tr: Trainer, val: float) -> None:
+        self.val = val
+
+    def close(self) -> None:
+        if self.tty:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def train_from_args(args) -> dict:
+    t_start = time.perf_counter()
+    spec, text = spec_from_args(args)
+    device = pick_device(args.device)
+    if device.type == "cpu":
+        configure_threads()
+    spec.compile = use_compile(args.compile, device, spec.steps)
+    data = prepare_data(text, spec.tokenizer, spec.vocab_size)
+    run = new_run(spec, text, device, data=data)
+    tr = run.trainer
+    if spec.compile and device.type != "cuda":
+        tr.enable_compile()
+    log = lambda s: print(s, file=sys.stderr, flush=True)
+    log(
+        f"{spec.source_name}: {len(data.train_ids):,} training tokens, {len(data.val_ids):,} validation tokens, "
+        f"{spec.tokenizer} vocabulary {data.tokenizer.vocab_size:,}; model {run.model.n_params():,} parameters "
+        f"on {describe(device)}{', compiled' if spec.compile else ''}"
+    )
+    progress = Progress(spec.steps)
+    tr.on_eval = progress.on_eval  # no on_step: the losses are read back once per chunk
+    t0 = time.perf_counter()
+    tr.step(1)
+    first_step_s = time.perf_counter() - t0
+    while not tr.done:
+        tr.step(progress.chunk - tr.step_count % progress.chunk)
+        progress.update(tr)
+    progress.close()
+    train_s = time.perf_counter() - t0
+    recent = tr.history.train_loss[-10:]
+    summary = {
+        "out": str(args.out),
+        "parameters": run.model.n_params(),
+        "steps": tr.step_count,
+        "tokens_seen": tr.tokens_seen,
+        "final_train_loss": round(sum(recent) / len(recent), 4),  # mean of the last 10 steps
+        "final_val_loss": round(tr.history.val_loss[-1], 4) if tr.history.val_loss else None,
+        "tokens_per_s": round(tr.tokens_seen / train_s, 1),
+        "wall_seconds": None,
+        "train_seconds": round(train_s, 2),
+        "compiled": spec.compile,
+        "first_step_seconds": round(first_step_s, 2),  # includes the compile time when compiled
+        "device": describe(device),
+        "tokenizer": spec.tokenizer,
+        "vocab_size": data.tokenizer.vocab_size,
+        "train_tokens": len(data.train_ids),
+        "val_tokens": len(data.val_ids),
+        "spec": spec.to_dict(),
+    }
+    meta = {k: v for k, v in summary.items() if k not in ("out", "wall_seconds")}
+    save_checkpoint(run.model.float().cpu(), data.tokenizer, args.out, meta)
+    summary["wall_seconds"] = round(time.perf_counter() - t_start, 2)
+    return summary
+
+
+def format_summary(out: dict) -> str:
+    val = f", validation loss {out['final_val_loss']:.3f}" if out["final_val_loss"] is not None else ""
+    return (
+        f"saved to {out['out']}: {out['parameters']:,} parameters, {out['steps']} steps, "
+        f"train loss {out['final_train_loss']:.3f}{val}, {out['tokens_per_s']:,.0f} tokens/s, "
+        f"{out['wall_seconds']} s in all"
+    )

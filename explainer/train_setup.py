@@ -1,0 +1,344 @@
+"""Choices -> a run: the text, the tokenizer, the model size and the trainer.
+
+Shared by the training page and `llm-explainer train`. Every bad choice raises
+ValueError with a one-line message meant for the user.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+
+import torch
+
+from .backends import BuiltinBackend
+from .device import pick_device
+from .model import GPT, GPTConfig
+from .sampling import SamplingParams
+from .tokenizers import Tokenizer, train_tokenizer
+from .training import TrainConfig, Trainer
+
+MIN_CHARS = 2_000
+MAX_BYTES = 5_000_000
+SOURCES = ("builtin", "upload", "paste", "hf")
+TOKENIZERS = ("char", "word", "bpe")
+DEFAULT_VOCAB = {"word": 5000, "bpe": 1024}  # char: every character of the training text
+HF_TIMEOUT_S = 20
+
+
+@dataclass
+class ModelPreset:
+    name: str
+    n_layer: int
+    n_head: int
+    d_model: int
+    context_length: int
+    batch_size: int
+    lr: float
+    steps: int
+    blurb: str
+
+
+PRESETS: dict[str, ModelPreset] = {
+    "tiny": ModelPreset("tiny", 2, 2, 64, 64, 16, 3e-3, 600, "2 layers, width 64: trains visibly in about a minute"),
+    "small": ModelPreset("small", 4, 4, 128, 64, 12, 2e-3, 1500, "4 layers, width 128: a few minutes, clearer words"),
+    "medium": ModelPreset("medium", 6, 6, 192, 128, 16, 1e-3, 3000, "6 layers, width 192: slow on a CPU, best text"),
+}
+
+
+@dataclass
+class RunSpec:
+    source: str = "builtin"  # builtin | upload | paste | hf
+    source_name: str = "built-in corpus"  # file name / dataset id / "built-in corpus"
+    tokenizer: str = "char"  # char | word | bpe
+    vocab_size: int | None = None  # word / bpe only
+    n_layer: int = 2
+    n_head: int = 2
+    d_model: int = 64
+    context_length: int = 64
+    batch_size: int = 16
+    lr: float = 3e-3
+    steps: int = 600
+    eval_every: int = 50
+    seed: int = 0
+    compile: bool = False
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> RunSpec:
+        return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
+
+    @classmethod
+    def from_preset(cls, name: str, **overrides) -> RunSpec:
+        if name not in PRESETS:
+            raise ValueError(f"unknown preset {name!r}: choose {', '.join(PRESETS)}")
+        p = PRESETS[name]
+        base = dict(n_layer=p.n_layer, n_head=p.n_head, d_model=p.d_model, context_length=p.context_length)
+        base.update(batch_size=p.batch_size, lr=p.lr, steps=p.steps)
+        return cls(**{**base, **overrides})
+
+    def validate(self) -> RunSpec:
+        def within(label: str, value, lo, hi) -> None:
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or not lo <= value <= hi:
+                raise ValueError(f"{label} must be between {lo:g} and {hi:g} (got {value})")
+
+        if self.source not in SOURCES:
+            raise ValueError(f"unknown text source {self.source!r}: choose {', '.join(SOURCES)}")
+        if self.tokenizer not in TOKENIZERS:
+            raise ValueError(f"unknown tokenizer {self.tokenizer!r}: choose char, word or bpe")
+        for label, value in [("layers", self.n_layer), ("heads", self.n_head), ("width", self.d_model)]:
+            if not isinstance(value, int):
+                raise ValueError(f"{label} must be a whole number (got {value})")
+        within("layers", self.n_layer, 1, 24)
+        within("heads", self.n_head, 1, 32)
+        within("width", self.d_model, 8, 2048)
+        if self.d_model % self.n_head:
+            raise ValueError(f"the number of heads ({self.n_head}) must divide the width ({self.d_model})")
+        within("context", self.context_length, 4, 2048)
+        within("batch size", self.batch_size, 1, 1024)
+        within("learning rate", self.lr, 1e-6, 1.0)
+        within("steps", self.steps, 1, 1_000_000)
+        within("eval every", self.eval_every, 1, 1_000_000)
+        if self.vocab_size is not None and self.tokenizer != "char":
+            lo = 256 if self.tokenizer == "bpe" else 2
+            within(f"vocabulary size for {self.tokenizer}", self.vocab_size, lo, 100_000)
+        return self
+
+    def train_config(self) -> TrainConfig:
+        warmup = max(1, min(100, self.steps // 10))
+        return TrainConfig(
+            steps=self.steps, batch_size=self.batch_size, lr=self.lr, warmup=warmup,
+            eval_every=self.eval_every, eval_batches=4, seed=self.seed, compile=self.compile,
+        )  # fmt: skip
+
+
+# ----------------------------------------------------------------------------- text
+@lru_cache(maxsize=1)
+def builtin_text() -> str:
+    from .corpus import generate_corpus
+
+    return generate_corpus().train_text
+
+
+def load_text(source: str, data: bytes | str | None = None, hf_id: str | None = None) -> str:
+    """The training text for a source; ValueError with a one-line message on bad input."""
+    from .corpus import load_user_text
+
+    if source == "builtin":
+        return builtin_text()
+    if source in ("upload", "paste"):
+        if data is None:
+            raise ValueError("No text given: upload a .txt/.md file or paste some text.")
+        raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+        try:
+            return load_user_text(raw, min_chars=MIN_CHARS, max_bytes=MAX_BYTES)
+        except ValueError as e:
+            if source == "paste":
+                raise ValueError(str(e).replace("The file", "The text").replace("upload", "paste")) from None
+            raise
+    if source == "hf":
+        return load_hf_text(hf_id or "")
+    raise ValueError(f"unknown text source {source!r}: choose {', '.join(SOURCES)}")
+
+
+def load_hf_text(dataset_id: str, max_chars: int = MAX_BYTES) -> str:
+    """The text column of a Hugging Face dataset's train split (first max_chars characters)."""
+    dataset_id = dataset_id.strip()
+    if not dataset_id or any(c.isspace() for c in dataset_id):
+        raise ValueError("Give a Hugging Face dataset id such as 'roneneldan/TinyStories'.")
+    try:
+        import datasets  # noqa: F401
+    except ImportError:
+        raise ValueError("Hugging Face datasets need the 'hf' extra: pip install 'llm-explainer[hf]'.") from None
+    os.environ.setdefault("HF_HUB_ETAG_TIMEOUT", "5")
+    os.environ.setdefault("HF_HUB_DOWNLOAD_TIMEOUT", str(HF_TIMEOUT_S))
+    if os.environ.get("HF_DATASETS_OFFLINE") != "1" and not hub_reachable():
+        raise ValueError("Cannot reach the Hugging Face Hub (no network here?): use the built-in corpus or a file.")
+    try:
+        import datasets
+
+        datasets.logging.set_verbosity_error()
+        from datasets import load_dataset
+
+        ds = load_dataset(dataset_id, split="train", streaming=True)
+        parts, n = [], 0
+        column = None
+        for row in ds:
+            if column is None:
+                column = "text" if "text" in row else next((k for k, v in row.items() if isinstance(v, str)), None)
+                if column is None:
+                    raise ValueError(f"The dataset {dataset_id!r} has no text column.")
+            piece = row.get(column) or ""
+            parts.append(piece)
+            n += len(piece) + 1
+            if n >= max_chars:
+                break
+    except ValueError as e:
+        if "text column" in str(e):
+            raise
+        raise ValueError(f"Could not load the dataset {dataset_id!r}: {_first_line(e)}") from None
+    except Exception as e:  # network, missing dataset, hub errors: one line for the user
+        raise ValueError(
+            f"Could not load the dataset {dataset_id!r} (offline or not found): {_first_line(e)}"
+        ) from None
+    text = "\n".join(parts)[:max_chars]
+    if len(text.strip()) < MIN_CHARS:
+        raise ValueError(f"The dataset's text is too short: {len(text.strip()):,} characters (need {MIN_CHARS:,}).")
+    return text
+
+
+def hub_reachable(timeout_s: float = 3.0) -> bool:
+    """A quick TCP connection to the Hub (its own retries take half a minute when offline)."""
+    import socket
+    from urllib.parse import urlparse
+
+    url = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co"))
+    try:
+        with socket.create_connection((url.hostname or "", url.port or 443), timeout=timeout_s):
+            return True
+    except OSError:
+        return False
+
+
+def _first_line(e: Exception) -> str:
+    s = str(e).strip()
+    return (s.splitlines()[0] if s else type(e).__name__)[:200]
+
+
+# ----------------------------------------------------------------------------- data
+@dataclass
+class TrainingData:
+    text: str
+    tokenizer: Tokenizer
+    train_ids: torch.Tensor  # (N_train,)
+    val_ids: torch.Tensor  # (N_val,)
+    train_chars: int  # the first train_chars characters of text are for training
+    val_chars: int  # the last val_chars characters are held out
+
+    @property
+    def train_text(self) -> str:
+        return self.text[: self.train_chars]
+
+    @property
+    def val_text(self) -> str:
+        return self.text[self.train_chars :]
+
+
+def split_point(text: str, val_fraction: float) -> int:
+    """Where validation starts: near the last val_fraction of text, just after a newline (else a space)."""
+    if not 0 < val_fraction < 1:
+        raise ValueError(f"val_fraction must be between 0 and 1 (got {val_fraction})")
+    cut = int(len(text) * (1 - val_fraction))
+    window = max(1, len(text) // 50)  # look this far back for a boundary
+    for sep in ("\n", " "):
+        i = text.rfind(sep, max(0, cut - window), cut)
+        if i > 0:
+            return i + 1
+    return cut
+
+
+def prepare_data(
+    text: str,
+    tokenizer_kind: str,
+    vocab_size: int | None = None,
+    val_fraction: float = 0.1,
+    tokenizer: Tokenizer | None = None,
+) -> TrainingData:
+    """Split off the last val_fraction as validation; fit the tokenizer on the training part only
+    (or use `tokenizer` as given, e.g. one that came with a checkpoint)."""
+    cut = split_point(text, val_fraction)
+    train_text, val_text = text[:cut], text[cut:]
+    if tokenizer is None:
+        size = vocab_size if tokenizer_kind != "char" else None
+        tokenizer = train_tokenizer(tokenizer_kind, train_text, size or DEFAULT_VOCAB.get(tokenizer_kind))
+    train_ids = torch.tensor(tokenizer.encode(train_text), dtype=torch.long)
+    val_ids = torch.tensor(tokenizer.encode(val_text), dtype=torch.long)
+    return TrainingData(text, tokenizer, train_ids, val_ids, len(train_text), len(val_text))
+
+
+# ----------------------------------------------------------------------------- runs
+@dataclass
+class Run:
+    spec: RunSpec
+    data: TrainingData
+    model: GPT
+    trainer: Trainer
+    samples: list[tuple[int, str]] = field(default_factory=list)  # (step, generated text)
+
+
+def model_config(spec: RunSpec, vocab_size: int) -> GPTConfig:
+    return GPTConfig(
+        vocab_size=vocab_size, context_length=spec.context_length,
+        n_layer=spec.n_layer, n_head=spec.n_head, d_model=spec.d_model,
+    )  # fmt: skip
+
+
+def new_run(
+    spec: RunSpec, text: str, device: str | torch.device | None = None, data: TrainingData | None = None
+) -> Run:
+    """A fresh model and trainer for `spec` on `text` (pass `data` to reuse a prepared split)."""
+    spec.validate()
+    data = data or prepare_data(text, spec.tokenizer, spec.vocab_size)
+    return make_run(spec, data, None, device)
+
+
+def make_run(spec: RunSpec, data: TrainingData, model: GPT | None, device: str | torch.device | None = None) -> Run:
+    """A run on prepared data; a new model (seeded) unless one is given."""
+    dev = device if isinstance(device, torch.device) else pick_device(device)
+    need = spec.context_length + 2
+    if len(data.train_ids) < need:
+        raise ValueError(
+            f"The training text gives {len(data.train_ids):,} tokens; a context of {spec.context_length} "
+            f"needs at least {need:,}. Use more text, a shorter context or a finer tokenizer."
+        )
+    if model is None:
+        torch.manual_seed(spec.seed)
+        model = GPT(model_config(spec, data.tokenizer.vocab_size))
+    trainer = Trainer(model, data.train_ids, data.val_ids, spec.train_config(), device=dev)
+    return Run(spec, data, model, trainer)
+
+
+def run_backend(run: Run, name: str | None = None) -> BuiltinBackend:
+    """The run's model behind the Backend interface (read-only use: bars, attention, sampling)."""
+    return BuiltinBackend(run.model, run.data.tokenizer, name or "your model", "trained", run.trainer.device)
+
+
+def sample_text(run: Run, prompt: str, n_tokens: int = 80, seed: int = 0, temperature: float = 0.8) -> str:
+    """Text the model writes after `prompt` (an empty prompt starts from the first training token)."""
+    backend = run_backend(run)
+    ids = backend.encode(prompt) if prompt else []
+    if not ids:
+        ids = run.data.train_ids[:1].tolist()
+        prompt = backend.decode(ids)
+    gen = torch.Generator().manual_seed(seed)
+    params = SamplingParams(temperature=temperature)
+    with torch.inference_mode():
+        steps = list(backend.generate(ids, n_tokens, params, gen))
+    run.model.eval()
+    return prompt + "".join(s.text for s in steps)
+
+
+def parameter_count(spec: RunSpec, vocab_size: int) -> int:
+    with torch.device("meta"):
+        return GPT(model_config(spec, vocab_size)).n_params()
+
+
+def estimate_tokens_per_s(
+    spec: RunSpec, vocab_size: int, device: str | torch.device | None = None, budget_s: float = 1.0
+) -> float:
+    """Training tokens/s of this model size on this machine: a few steps on random tokens (< 2 s)."""
+    dev = device if isinstance(device, torch.device) else pick_device(device)
+    cfg = model_config(spec, vocab_size)
+    data = torch.randint(0, vocab_size, (spec.batch_size * (spec.context_length + 1) * 4,))
+    tcfg = TrainConfig(steps=1000, batch_size=spec.batch_size, warmup=1, track_updates=False)
+    tr = Trainer(GPT(cfg), data, None, tcfg, device=dev)
+    tr.step(1)  # warm-up
+    tr.tokens_seen, tr.elapsed = 0, 0.0
+    t0 = time.perf_counter()
+    while tr.step_count < 20 and time.perf_counter() - t0 < budget_s:
+        tr.step(1)
+    return tr.tokens_per_second
