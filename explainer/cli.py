@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 EXIT_BAD_INPUT = 2
@@ -57,10 +58,34 @@ def build_parser() -> argparse.ArgumentParser:
     _sampling_options(p, top=False)
     _model_options(p)
 
-    p = sub.add_parser("train", help="train a model (preset builtin = the shipped model)")
-    p.add_argument("--preset", choices=["builtin"], default="builtin")
+    p = sub.add_parser("train", help="train a GPT on a text (or --preset builtin: rebuild the shipped model)")
+    p.add_argument(
+        "--preset",
+        choices=["builtin", "tiny", "small", "medium"],
+        default=None,
+        help="builtin = rebuild assets/builtin; tiny|small|medium = a model size (flags override it)",
+    )
+    data = p.add_mutually_exclusive_group()
+    data.add_argument("--text", metavar="FILE", help="a UTF-8 .txt/.md file to train on")
+    data.add_argument("--corpus", choices=["builtin"], help="the built-in corpus")
+    p.add_argument("--tokenizer", choices=["char", "word", "bpe"], default=None, help="default: char")
+    p.add_argument("--vocab-size", type=int, default=None, help="vocabulary size for word / bpe")
+    p.add_argument("--layers", type=int, default=None)
+    p.add_argument("--heads", type=int, default=None)
+    p.add_argument("--width", type=int, default=None, help="model width (d_model); heads must divide it")
+    p.add_argument("--context", type=int, default=None, help="context length in tokens")
+    p.add_argument("--batch", type=int, default=None, help="batch size")
+    p.add_argument("--steps", type=int, default=None, help="optimisation steps (default: the preset's)")
+    p.add_argument("--lr", type=float, default=None, help="peak learning rate")
+    p.add_argument("--eval-every", type=int, default=None, help="validation loss every K steps")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--compile",
+        choices=["auto", "on", "off"],
+        default="auto",
+        help="torch.compile: auto = on CUDA, and on the CPU for long runs",
+    )
     p.add_argument("--out", required=True, help="output checkpoint folder")
-    p.add_argument("--steps", type=int, default=None, help="override the preset's number of steps")
     p.add_argument("--device", default=None)
     p.add_argument("--json", action="store_true")
 
@@ -70,11 +95,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("bench", help="print performance figures")
     p.add_argument("--quick", action="store_true", help="fewer repeats")
+    p.add_argument(
+        "--training",
+        action="store_true",
+        help="training speed: the engine beside a plain PyTorch loop (CPU, compiled CPU, GPU if present)",
+    )
     _model_options(p)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")  # its warnings would break "one line on stderr"
     from .backends import BackendError
 
     try:

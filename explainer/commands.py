@@ -10,12 +10,18 @@ from .sampling import SamplingParams, make_generator
 
 
 def _backend(args: argparse.Namespace) -> Backend:
+    # The CLI is the local user's own tool: it loads any folder. Only the app, which students reach over the
+    # network, limits local models to the allowed folders (explainer/safety.py).
     return load_backend(args.model, args.device)
 
 
 def _text(value: str) -> str:
     if not value.strip():
         raise ValueError("the text is empty: give at least one word")
+    try:
+        value.encode("utf-8")  # bytes that are not UTF-8 reach argv as lone surrogates
+    except UnicodeEncodeError:
+        raise ValueError("the text is not valid UTF-8: check your terminal's character encoding") from None
     return value
 
 
@@ -66,10 +72,18 @@ def chat(args) -> dict:
 
 
 def train(args) -> dict:
-    from .builtin import train_builtin
+    if args.preset == "builtin":
+        from .builtin import train_builtin
 
-    log = (lambda s: print(s, file=sys.stderr)) if args.json else print
-    return train_builtin(args.out, steps=args.steps, device=args.device, log=log)
+        extra = [f for f in ("text", "corpus", "tokenizer", "vocab_size", "layers", "heads", "width", "context",
+                             "batch", "lr", "eval_every") if getattr(args, f) is not None]  # fmt: skip
+        if extra:
+            raise ValueError("--preset builtin rebuilds the shipped model: it takes only --out, --steps and --device")
+        log = (lambda s: print(s, file=sys.stderr)) if args.json else print
+        return train_builtin(args.out, steps=args.steps, device=args.device, log=log)
+    from .train_cli import train_from_args
+
+    return train_from_args(args)
 
 
 def eval(args) -> dict:  # noqa: A001 - the subcommand's name
@@ -88,6 +102,10 @@ def eval(args) -> dict:  # noqa: A001 - the subcommand's name
 
 
 def bench(args) -> dict:
+    if getattr(args, "training", False):
+        from .bench_training import bench_training
+
+        return {"training": bench_training(quick=args.quick)}
     from .bench import run_bench
 
     return run_bench(_backend(args), quick=args.quick)
@@ -108,6 +126,14 @@ def format_human(command: str, out: dict) -> str:
         lines = [f"held-out accuracy: {out['accuracy']:.1%} of {out['items']} questions"]
         lines += [f"  {t:22s} {v['accuracy']:6.1%}  ({v['items']})" for t, v in out["by_topic"].items()]
         return "\n".join(lines)
-    if command == "train":
+    if command == "bench" and "training" in out:
+        from .bench_training import format_training
+
+        return format_training(out["training"])
+    if command == "train" and "heldout_accuracy" in out:
         return f"held-out accuracy {out['heldout_accuracy']:.1%}, {out['train_seconds']} s"
+    if command == "train":
+        from .train_cli import format_summary
+
+        return format_summary(out)
     return "\n".join(f"{k:24s} {v}" for k, v in out.items())

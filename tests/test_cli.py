@@ -73,3 +73,66 @@ def test_eval_on_the_builtin_model(capsys):
     out = run_json(capsys, "eval", "--limit", "200")
     assert out["items"] == 200 and out["accuracy"] >= 0.85
     assert sum(t["items"] for t in out["by_topic"].values()) == 200
+
+
+TRAIN_TEXT = "the cat sat on the mat.\nthe dog ran to the park.\na bird sang in the tree.\n" * 40
+TINY = ["--layers", "1", "--heads", "2", "--width", "32", "--context", "16", "--batch", "8"]
+
+
+def test_train_on_a_text_file_end_to_end(tmp_path, capsys):
+    """A real subprocess: progress on stderr, a JSON summary on stdout, a checkpoint `predict` can load."""
+    (tmp_path / "t.txt").write_text(TRAIN_TEXT, encoding="utf-8")
+    out = tmp_path / "model"
+    argv = ["train", "--text", str(tmp_path / "t.txt"), *TINY, "--steps", "40", "--eval-every", "20"]
+    r = subprocess.run([sys.executable, "-m", "explainer", *argv, "--out", str(out), "--json"],
+                       capture_output=True, text=True, timeout=180)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    summary = json.loads(r.stdout)
+    assert summary["steps"] == 40 and summary["parameters"] > 10_000
+    assert summary["final_train_loss"] < 3.0 and summary["final_val_loss"] is not None
+    assert summary["tokens_per_s"] > 0 and summary["wall_seconds"] >= summary["train_seconds"] > 0
+    assert "step 40/40" in r.stderr and "tok/s" in r.stderr  # plain progress lines when not a terminal
+    assert "Traceback" not in r.stderr
+    pred = run_json(capsys, "predict", "the ca", "--model", str(out), "--top", "3")
+    assert len(pred["next"]) == 3
+
+
+def test_train_human_summary_and_word_tokenizer(tmp_path, capsys):
+    (tmp_path / "t.md").write_text(TRAIN_TEXT, encoding="utf-8")
+    argv = ["train", "--text", str(tmp_path / "t.md"), "--tokenizer", "word", *TINY, "--steps", "5"]
+    assert main([*argv, "--out", str(tmp_path / "m")]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("saved to") and "parameters" in captured.out
+    assert json.loads((tmp_path / "m" / "config.json").read_text())["meta"]["tokenizer"] == "word"
+
+
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        (["--text", "NOFILE"], "no such file"),
+        (["--text", "BINARY"], "binary"),
+        (["--text", "SHORT"], "too short"),
+        (["--corpus", "builtin", "--heads", "3", "--width", "32"], "divide"),
+        (["--corpus", "builtin", "--steps", "-5"], "steps"),
+        (["--corpus", "builtin", "--lr", "-1"], "learning rate"),
+        (["--corpus", "builtin", "--tokenizer", "bpe", "--vocab-size", "10"], "vocabulary size"),
+        ([], "--text FILE or --corpus builtin"),
+        (["--preset", "builtin", "--corpus", "builtin"], "preset builtin"),
+        (["--corpus", "builtin", "--text", "x.txt"], "not allowed with"),
+    ],
+)
+def test_train_bad_input_is_one_line_and_exit_2(argv, words, tmp_path, capsys):
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02" * 1000)
+    (tmp_path / "short.txt").write_text("too short", encoding="utf-8")
+    names = {"NOFILE": tmp_path / "missing.txt", "BINARY": tmp_path / "binary.txt", "SHORT": tmp_path / "short.txt"}
+    argv = [str(names.get(a, a)) for a in argv]
+    assert main(["train", *argv, "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and words.lower() in err[0].lower(), err
+    assert not (tmp_path / "out").exists()
+
+
+def test_train_bad_input_in_a_subprocess(tmp_path):
+    argv = ["train", "--corpus", "builtin", "--heads", "5", "--width", "64", "--out", str(tmp_path / "o")]
+    r = subprocess.run([sys.executable, "-m", "explainer", *argv], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "divide" in r.stderr
