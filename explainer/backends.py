@@ -1,12 +1,14 @@
 """One interface over every model the app can show.
 
 Pages and the CLI talk to `Backend` only: tokenize, next-token distribution,
-trace, embeddings, logit lens, generation and metadata. `BuiltinBackend` wraps
-our own GPT checkpoints; `HFBackend` (hf_backend.py) wraps Hugging Face causal LMs.
+trace, embeddings, logit lens, generation and metadata; `clone`, `module` and
+`train_logits` let a page train a student's own copy (never the shared model).
+`BuiltinBackend` wraps our own GPT checkpoints; `HFBackend` (hf_backend.py) wraps Hugging Face causal LMs.
 """
 
 from __future__ import annotations
 
+import copy
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,6 +24,7 @@ from .tokenizers import Token, Tokenizer
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 BUILTIN_DIR = ASSETS / "builtin"
+MAX_CLONE_PARAMS = {"cpu": 50_000_000, "gpu": 2_000_000_000}  # a student's copy + its optimiser must stay small
 
 
 class BackendError(ValueError):
@@ -75,6 +78,19 @@ class Backend(ABC):
     def embedding_matrix(self) -> torch.Tensor:
         """(V, D) token embeddings, float32 on the CPU."""
 
+    @property
+    @abstractmethod
+    def module(self) -> torch.nn.Module:
+        """The torch module whose parameters set the behaviour (for an optimiser on a clone)."""
+
+    @abstractmethod
+    def _train_forward(self, ids: torch.Tensor) -> torch.Tensor:
+        """(B, T) ids on self.device -> (B, T, V) logits with grad."""
+
+    @abstractmethod
+    def _clone(self) -> Backend:
+        """The same backend around a deep copy of the model (tokenizer shared: it never changes)."""
+
     # --- shared behaviour -------------------------------------------------
     def tokenize(self, text: str) -> list[Token]:
         return self.tokenizer.tokens(text)
@@ -97,6 +113,23 @@ class Backend(ABC):
         if not ids:
             raise BackendError("the text has no tokens: type at least one word")
         return torch.tensor([self.fit(ids)[0]], dtype=torch.long, device=self.device)
+
+    def train_logits(self, ids: torch.Tensor) -> torch.Tensor:
+        """(B, T) ids -> (B, T, V) float32 logits on self.device, differentiable (grad flows to
+        `module`'s parameters). Dropout stays off (eval mode), so a step is deterministic."""
+        return self._train_forward(ids.to(self.device)).float()
+
+    def clone(self) -> Backend:
+        """A copy with its own parameters, for one student to change; the original is untouched.
+        Refused (BackendError) for models too large to copy on this device."""
+        limit = MAX_CLONE_PARAMS["cpu" if self.device.type == "cpu" else "gpu"]
+        if self.info.n_params > limit:
+            where = "on the CPU" if self.device.type == "cpu" else "here"
+            raise BackendError(
+                f"{self.info.name} has {self.info.n_params / 1e6:,.0f} M parameters: too many to give each student "
+                f"a copy to change {where} (at most {limit / 1e6:,.0f} M). Use the built-in model or a smaller one."
+            )
+        return self._clone()
 
     @torch.inference_mode()
     def logits(self, ids: list[int]) -> torch.Tensor:
@@ -186,6 +219,17 @@ class BuiltinBackend(Backend):
 
     def embedding_matrix(self) -> torch.Tensor:
         return self.model.tok_emb.weight.detach().float().cpu()
+
+    @property
+    def module(self) -> torch.nn.Module:
+        return self.model
+
+    def _train_forward(self, ids: torch.Tensor) -> torch.Tensor:
+        return self.model(ids)[0]
+
+    def _clone(self) -> Backend:
+        i = self.info
+        return BuiltinBackend(copy.deepcopy(self.model), self.tokenizer, i.name, i.source, self.device)
 
 
 def _to_cpu(tr: Trace) -> Trace:

@@ -7,6 +7,12 @@ trusted. Sublayer outputs are read with forward hooks on each decoder layer.
 
 from __future__ import annotations
 
+import copy
+import os
+import socket
+from pathlib import Path
+from urllib.parse import urlparse
+
 import torch
 import torch.nn as nn
 
@@ -26,12 +32,14 @@ def load_hf(model_id: str, device: torch.device) -> HFBackend:
         raise BackendError("Hugging Face models need the optional extra: pip install 'llm-explainer[hf]'") from None
     if not model_id:
         raise BackendError("empty Hugging Face model id: use e.g. hf:gpt2")
+    if problem := hub_problem(model_id):
+        raise BackendError(problem)
     try:
         tok = AutoTokenizer.from_pretrained(model_id, trust_remote_code=False)
-        model = AutoModelForCausalLM.from_pretrained(
-            model_id, attn_implementation="eager", trust_remote_code=False, dtype=torch.float32
+        model = AutoModelForCausalLM.from_pretrained(  # safetensors only: a pickled .bin is never opened
+            model_id, attn_implementation="eager", trust_remote_code=False, dtype=torch.float32, use_safetensors=True
         )
-    except (OSError, ValueError, KeyError) as e:
+    except Exception as e:  # a model someone named can fail in many ways (OSError, UnpicklingError...): say how
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         raise BackendError(
             f"cannot load Hugging Face model {model_id!r} (unknown id, no network, or not a causal LM): {first}"
@@ -39,6 +47,37 @@ def load_hf(model_id: str, device: torch.device) -> HFBackend:
     if not getattr(tok, "is_fast", False):
         raise BackendError(f"{model_id!r}: only models with a fast tokenizer are supported")
     return HFBackend(model, tok, model_id, device)
+
+
+def hub_address() -> tuple[str, int]:
+    """(host, port) of the Hugging Face Hub: HF_ENDPOINT if set (a mirror), else huggingface.co."""
+    url = urlparse(os.environ.get("HF_ENDPOINT") or "https://huggingface.co")
+    return url.hostname or "huggingface.co", url.port or (80 if url.scheme == "http" else 443)
+
+
+def hub_problem(repo: str, hub: tuple[str, int] | None = None, timeout: float = 3.0) -> str | None:
+    """Why a Hub model cannot be downloaded right now, found in a few seconds (the download itself
+    retries for about a minute without a network); None if loading may go ahead."""
+    repo = repo.strip()
+    proxied = any(os.environ.get(v) for v in ("HTTPS_PROXY", "https_proxy"))
+    if not repo or proxied or Path(repo).expanduser().exists():
+        return None
+    try:
+        from huggingface_hub import constants, try_to_load_from_cache
+
+        if constants.HF_HUB_OFFLINE:  # HF_HUB_OFFLINE=1: loading reads the cache only, and fails fast
+            return None
+        if isinstance(try_to_load_from_cache(repo, "config.json"), str):
+            return None  # downloaded before
+    except Exception:  # not a valid id, say: loading will say so
+        return None
+    host, port = hub or hub_address()
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError:
+        where = os.environ.get("HF_ENDPOINT") or "huggingface.co"
+        return f"{repo!r} is not on this computer yet, and {where} cannot be reached to fetch it (no internet?)"
+    return None
 
 
 class HFBackend(Backend):
@@ -100,6 +139,16 @@ class HFBackend(Backend):
 
     def embedding_matrix(self) -> torch.Tensor:
         return self.model.get_input_embeddings().weight.detach().float().cpu()
+
+    @property
+    def module(self) -> nn.Module:
+        return self.model
+
+    def _train_forward(self, ids: torch.Tensor) -> torch.Tensor:
+        return self.model(input_ids=ids).logits
+
+    def _clone(self) -> HFBackend:
+        return HFBackend(copy.deepcopy(self.model), self.tokenizer.tok, self.info.name, self.device)
 
 
 def _find_layers(model: nn.Module, n_layer: int) -> nn.ModuleList:

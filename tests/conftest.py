@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import torch
 
-from explainer.ui.models import MODEL_ENV
+from explainer.safety import MODEL_DIRS_ENV, MODEL_ENV
 
 from .helpers import tiny_checkpoint, tiny_hf_gpt2
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _allow_test_models(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The app loads local models only from allowed folders (explainer/safety.py): allow this run's
+    temporary folders, where the tiny test models live (the browser tests' server inherits it)."""
+    with pytest.MonkeyPatch.context() as mp:
+        extra = [str(tmp_path_factory.getbasetemp()), os.environ.get(MODEL_DIRS_ENV, "")]
+        mp.setenv(MODEL_DIRS_ENV, os.pathsep.join(d for d in extra if d))
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -6,19 +6,21 @@ Its default comes from the LLM_EXPLAINER_MODEL environment variable, else "built
 a link's `?model=...` overrides it for a new session, and the address bar follows the choice.
 Loaded models are cached with `st.cache_resource` and must never be mutated:
 anything a student changes (a model being trained, say) belongs in session state.
+Local folders are loaded only from the allowed ones (see explainer/safety.py): every load goes
+through `get_backend`, which checks first.
 """
 
 from __future__ import annotations
 
 import os
-import socket
 from pathlib import Path
 
 import streamlit as st
 
 from explainer.backends import Backend, ModelInfo, load_backend
+from explainer.safety import MODEL_ENV, check_model_allowed, model_path_problem
+from explainer.ui.tour import stop
 
-MODEL_ENV = "LLM_EXPLAINER_MODEL"
 SPEC_KEY = "model_spec"  # the spec in use in this session (last one that loaded)
 ERROR_KEY = "model_error"  # why the last switch failed, shown in the sidebar until the next one
 URL_KEY = "model"  # ?model=... in the address bar, so that a shared link opens the same model
@@ -26,7 +28,7 @@ GPT2_SPEC = "hf:gpt2"
 OTHER_HF = "other-hf"  # picker entries that need a name or a path typed in
 FOLDER = "folder"
 CUSTOM_LABELS = {OTHER_HF: "Another Hugging Face model…", FOLDER: "A checkpoint folder…"}
-HUB = ("huggingface.co", 443)
+HUB: tuple[str, int] | None = None  # the Hub's (host, port); None = from HF_ENDPOINT, else huggingface.co
 
 
 def default_spec() -> str:
@@ -96,36 +98,30 @@ def sync_url(spec: str) -> None:
         st.query_params[URL_KEY] = spec
 
 
-@st.cache_resource(show_spinner="Loading the model…", max_entries=4)
-def get_backend(spec: str, device: str | None = None) -> Backend:
-    """The model for `spec`, loaded once per process and shared: read it, never change it."""
+@st.cache_resource(show_spinner="Loading the model…", max_entries=16)  # a class's snapshots, several models
+def _shared_backend(spec: str, device: str | None = None) -> Backend:
     return load_backend(spec, device)
 
 
-def hub_problem(spec: str) -> str | None:
-    """Why a Hugging Face model cannot be downloaded right now, found in a few seconds (the download
-    itself retries for about a minute without a network); None if loading may go ahead."""
-    repo = spec.removeprefix("hf:").strip() if spec.startswith("hf:") else ""
-    proxied = any(os.environ.get(v) for v in ("HTTPS_PROXY", "https_proxy", "HF_HUB_OFFLINE"))
-    if not repo or proxied or Path(repo).expanduser().exists():
-        return None
-    try:
-        from huggingface_hub import try_to_load_from_cache
+def get_backend(spec: str, device: str | None = None) -> Backend:
+    """The model for `spec`, loaded once per process and shared: read it, never change it.
+    A local folder outside the allowed ones (explainer.safety) raises ModelNotAllowed, a ValueError."""
+    check_model_allowed(spec)
+    return _shared_backend(spec, device)
 
-        if isinstance(try_to_load_from_cache(repo, "config.json"), str):
-            return None  # downloaded before
-    except Exception:  # not a valid id, say: loading will say so
+
+def hub_problem(spec: str) -> str | None:
+    """Why a Hugging Face model cannot be downloaded right now (no network), found in a few seconds."""
+    if not spec.startswith("hf:"):
         return None
-    try:
-        socket.create_connection(HUB, timeout=3).close()
-    except OSError:
-        return f"{repo!r} is not on this computer yet, and huggingface.co cannot be reached to fetch it (no internet?)"
-    return None
+    from explainer.hf_backend import hub_problem as problem
+
+    return problem(spec.removeprefix("hf:"), HUB)
 
 
 def load_error(spec: str, device: str | None = None) -> str | None:
-    """None if the model loads, else a message for the user."""
-    if problem := hub_problem(spec):
+    """None if the model loads (and may be loaded here), else a message for the user."""
+    if problem := model_path_problem(spec) or hub_problem(spec):
         return problem
     try:
         get_backend(spec, device)
@@ -151,7 +147,7 @@ def require_backend() -> Backend:
     """For pages that cannot do anything without a model: show the error and stop the page."""
     backend = current_backend()
     if backend is None:
-        st.stop()
+        stop()
     return backend
 
 

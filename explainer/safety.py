@@ -1,0 +1,87 @@
+"""Which local folders the app may load a model from, so that a student cannot make a shared server read
+arbitrary files (`?model=/etc`, a typed folder, `hf:` + a path, a symlink out of an allowed folder).
+
+Allowed: the built-in assets folder, the run store (where trained models are saved), the folder named by
+LLM_EXPLAINER_MODEL (the teacher's choice) and any folders listed in LLM_EXPLAINER_MODEL_DIRS
+(separated by os.pathsep, ':' on Linux and macOS). Hugging Face hub ids (no local path) stay allowed.
+Only the app applies this: the CLI is the local user's own tool and may load any folder.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from .backends import ASSETS, BackendError
+
+MODEL_DIRS_ENV = "LLM_EXPLAINER_MODEL_DIRS"
+MODEL_ENV = "LLM_EXPLAINER_MODEL"
+
+
+class ModelNotAllowed(BackendError):
+    """A local folder outside the allowed ones; the message says which are allowed and how to allow more."""
+
+
+def _runs_root() -> Path:
+    from .runs import default_root  # the run store (imported late: it pulls in the training code)
+
+    return default_root()
+
+
+def allowed_model_dirs(environ: Mapping[str, str] | None = None) -> list[Path]:
+    """The folders (symlinks resolved) whose models the app may load, in the order they are listed."""
+    env = os.environ if environ is None else environ
+    dirs = [ASSETS, _runs_root()]
+    if local := local_folder(env.get(MODEL_ENV, "")):
+        dirs.append(local)
+    dirs += [Path(d).expanduser() for d in env.get(MODEL_DIRS_ENV, "").split(os.pathsep) if d.strip()]
+    resolved: list[Path] = []
+    for d in dirs:
+        r = d.resolve()
+        if r not in resolved:
+            resolved.append(r)
+    return resolved
+
+
+def local_folder(spec: str) -> Path | None:
+    """The local path a model spec would read, or None for the built-in model and Hugging Face hub ids.
+    `hf:NAME` reads a local folder when NAME exists on disk (transformers looks there first) or looks like
+    a path (starts with / ~ . or holds more than one '/'); otherwise it names a model on the Hub."""
+    spec = (spec or "").strip()
+    if spec in ("", "builtin"):
+        return None
+    if not spec.startswith("hf:"):
+        return Path(spec).expanduser()
+    repo = spec[3:].strip()
+    if not repo:
+        return None  # loading says the id is empty
+    path = Path(repo).expanduser()
+    looks_like_path = repo.startswith(("/", "~", ".", "\\")) or "\\" in repo or ".." in repo or repo.count("/") > 1
+    return path if looks_like_path or path.exists() else None
+
+
+def model_path_problem(spec: str, allowed: list[Path] | None = None) -> str | None:
+    """None if the app may load `spec`, else a message that says which folders are allowed."""
+    folder = local_folder(spec)
+    if folder is None:
+        return None
+    allowed = allowed_model_dirs() if allowed is None else allowed
+    try:
+        real = folder.resolve()  # follows symlinks and "..": where the files really are
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, a NUL in the name
+        real = None
+    if real is not None and any(real.is_relative_to(d) for d in allowed):
+        return None
+    listed = ", ".join(f"`{d}`" for d in allowed)
+    return (
+        f"for safety this server only loads models from its own folders ({listed}). "
+        f"To allow another folder, start the app with {MODEL_DIRS_ENV}=/path/to/folder "
+        f"(several folders separated by '{os.pathsep}')."
+    )
+
+
+def check_model_allowed(spec: str) -> None:
+    """Raise ModelNotAllowed if the app must not load `spec`."""
+    if problem := model_path_problem(spec):
+        raise ModelNotAllowed(problem)
