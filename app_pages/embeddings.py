@@ -9,6 +9,7 @@ from explainer.charts import visible_token
 from explainer.charts_embeddings import embedding_map, heat_strip
 from explainer.ui import embeddings as ui
 from explainer.ui.models import current_spec, require_backend
+from explainer.ui.tour import advanced, presented, stop
 
 st.title("Embeddings — words as lists of numbers")
 backend = require_backend()
@@ -47,18 +48,21 @@ def find(word: str) -> int | None:
 
 # ---------------------------------------------------------------------------- the map
 st.subheader("A map of the vocabulary")
-left, mid, right = st.columns([2, 2, 3])
-method = left.segmented_control(
-    "Projection", ["PCA", "t-SNE"], default="PCA", key="emb_proj", bind="query-params", required=True
-)
-dirs = [(0, 1, 2), (1, 2, 3), (3, 4, 5)]
-first = mid.selectbox(
-    "PCA directions on the axes",
-    dirs,
-    format_func=lambda d: ", ".join(str(i + 1) for i in d),
-    disabled=method != "PCA",
-    key="emb_dirs",
-)
+if advanced():
+    left, mid, right = st.columns([2, 2, 3])
+    method = left.segmented_control(
+        "Projection", ["PCA", "t-SNE"], default="PCA", key="emb_proj", bind="query-params", required=True
+    )
+    dirs = [(0, 1, 2), (1, 2, 3), (3, 4, 5)]
+    first = mid.selectbox(
+        "PCA directions on the axes",
+        dirs,
+        format_func=lambda d: ", ".join(str(i + 1) for i in d),
+        disabled=method != "PCA",
+        key="emb_dirs",
+    )
+else:  # presenter mode: the plain PCA map
+    method, first, right = "PCA", (0, 1, 2), st.container()
 typed = right.text_input("Find words (commas between them)", "bank, river, money, Paris, dog", key="emb_find")
 wanted = [w.strip() for w in typed.split(",") if w.strip()][:20]
 found = {w: ids[-1] for w in wanted if (ids := em.lookup(backend, w)[0])}
@@ -100,13 +104,13 @@ tab2, tab3 = st.tabs(["2D map", "3D map (drag to turn)"], key="emb_tab", on_chan
 if tab2.open:  # only the open tab is drawn: a 3D map is heavy for the browser
     with tab2:
         fig = embedding_map(coords[:, :2], shown_labels, shown_groups, hi, tuple(names[:2]))
-        st.plotly_chart(fig, key="emb_map2d")
+        st.plotly_chart(presented(fig), key="emb_map2d")
 if tab3.open:
     with tab3:
         if method != "PCA":
             coords = ui.tsne_for(spec, 3)
         fig = embedding_map(coords[:, :3], shown_labels, shown_groups, hi, tuple(names))
-        st.plotly_chart(fig, key="emb_map3d")
+        st.plotly_chart(presented(fig), key="emb_map3d")
 st.caption(note)
 if len(sample) < info.vocab_size:
     st.caption(
@@ -122,10 +126,10 @@ word = l.text_input("A word", "Paris", key="emb_word", bind="query-params")
 other = r.text_input("Compare it with", "Berlin", key="emb_other", bind="query-params")
 i, j = find(word), find(other) if other.strip() else None
 if i is None:
-    st.stop()
+    stop()
 strip = {labels[i]: emb[i].numpy()} | ({labels[j]: emb[j].numpy()} if j is not None else {})
 st.plotly_chart(
-    heat_strip(strip, f"The {info.d_model} numbers of each word (red above 0, blue below)"), key="emb_strip"
+    presented(heat_strip(strip, f"The {info.d_model} numbers of each word (red above 0, blue below)")), key="emb_strip"
 )
 if j is not None:
     sim = em.cosine(emb[i], emb[j])
@@ -134,7 +138,7 @@ if j is not None:
         "Cosine similarity compares only the directions of two vectors: 1 means the same direction, "
         "0 unrelated (at right angles), −1 opposite. Random vectors this long land near 0."
     )
-k = st.slider("Neighbours shown", 5, 50, 15, key="emb_k")
+k = st.slider("Neighbours shown", 5, 50, 15, key="emb_k") if advanced() else 15
 table = pd.DataFrame(
     [
         {"rank": n, "token": visible_token(labels[t]), "cosine similarity": s, "group": groups[t].replace("_", " ")}
@@ -147,10 +151,11 @@ st.dataframe(
     hide_index=True,
     column_config={"cosine similarity": st.column_config.ProgressColumn(format="%.3f", min_value=-1, max_value=1)},
 )
-st.download_button(
-    "Download as CSV",
-    table.to_csv(index=False),
-    file_name=f"neighbours_{word.strip()}.csv",
-    mime="text/csv",
-    icon=":material/download:",
-)
+if advanced():
+    st.download_button(
+        "Download as CSV",
+        table.to_csv(index=False),
+        file_name=f"neighbours_{word.strip()}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+    )

@@ -1,7 +1,8 @@
-"""Home: what the app shows, links to each page in the story's order, and the model running here."""
+"""Home: what the app shows, the lesson plan (each point of the story linked to its page) the model here."""
 
 import streamlit as st
 
+from explainer.ui.lesson import lesson_overview
 from explainer.ui.models import current_backend, model_facts
 
 st.title("How large language models work")
@@ -14,41 +15,14 @@ lets you poke at one step of that, on a real (small) language model running righ
 """
 )
 
-st.subheader("From prompt to reply", anchor=False)
-st.page_link(
-    "app_pages/chat.py", label="The torn script: a chatbot is next-word prediction, repeated", icon=":material/forum:"
+st.header("The lesson, step by step", anchor=False)
+st.caption(
+    "Each step links to the page that shows it. Teaching on a projector? Turn on presenter mode in the sidebar; "
+    "the previous / next links at the bottom of every page walk through the pages in order."
 )
-st.page_link(
-    "app_pages/next_word.py", label="Next word: a probability for every possible word", icon=":material/bar_chart:"
-)
-st.page_link(
-    "app_pages/sampling.py", label="Temperature & sampling: why the same question gets different replies",
-    icon=":material/casino:",
-)  # fmt: skip
-st.subheader("Inside the transformer", anchor=False)
-st.page_link(
-    "app_pages/embeddings.py", label="Embeddings: every token becomes a list of numbers", icon=":material/scatter_plot:"
-)
-st.page_link("app_pages/attention.py", label="Attention: the vectors talk to each other", icon=":material/visibility:")
-st.page_link(
-    "app_pages/meaning.py",
-    label="Meaning in context: the same word, two senses, two vectors",
-    icon=":material/compare_arrows:",
-)
-st.page_link(
-    "app_pages/layers.py", label="Layers: attention and feed-forward, many times over", icon=":material/layers:"
-)
-st.page_link(
-    "app_pages/last_vector.py", label="The last vector: from one vector to the next word", icon=":material/output:"
-)
-st.markdown(
-    """
-**Coming next — learning from text:** the parameters start random, so the first guesses are gibberish;
-showing the model real text and nudging every parameter toward the word that actually came next makes it better.
-"""
-)
+lesson_overview()
 
-st.subheader("The model running here", anchor=False)
+st.header("The model running here", anchor=False)
 backend = current_backend()
 if backend is not None:
     info = backend.info

@@ -11,6 +11,7 @@ from explainer.charts import next_token_bars, percent
 from explainer.charts_inside import heat_strip, logit_bars
 from explainer.ui.inside import DEFAULT_PROMPT, trace_for
 from explainer.ui.prediction import prompt_section
+from explainer.ui.tour import presented
 
 st.title("The last vector → the next word")
 st.markdown(
@@ -31,7 +32,7 @@ ids = backend.fit(backend.encode(text))[0]
 word = inside.token_labels(backend, ids[-1:])[0]
 
 st.subheader(f"1 · The vector of the last token, “{word}”")
-st.plotly_chart(heat_strip(last.vector, name="value"), key="last_vector_strip")
+st.plotly_chart(presented(heat_strip(last.vector, name="value")), key="last_vector_strip")
 st.caption(
     f"{info.d_model:,} numbers after the final normalisation (blue positive, red negative). "
     f"The other {len(ids) - 1:,} positions' vectors are not used for this prediction: in training, "
@@ -53,7 +54,9 @@ else:
         "and its score is the dot product of the last vector with it."
     )
     st.latex(r"z_i = h \cdot w_i")
-st.plotly_chart(logit_bars(names, [r["logit"] for r in table], "The highest scores (logits)"), key="last_logits")
+st.plotly_chart(
+    presented(logit_bars(names, [r["logit"] for r in table], "The highest scores (logits)")), key="last_logits"
+)
 
 st.subheader("3 · Softmax: scores → probabilities")
 st.latex(r"p_i = \frac{e^{z_i}}{\sum_j e^{z_j}}")
@@ -74,7 +77,7 @@ st.dataframe(frame, hide_index=True, column_config={"score z": st.column_config.
 st.subheader("4 · The result: the next-word bars")
 probs = [r["prob"] for r in table]
 other = max(0.0, 1.0 - sum(probs))
-st.plotly_chart(next_token_bars(names, probs, other, title=f"What comes after “{word}”?"), key="last_bars")
+st.plotly_chart(presented(next_token_bars(names, probs, other, title=f"What comes after “{word}”?")), key="last_bars")
 if (Path(__file__).parent / "next_word.py").exists():
     try:
         st.page_link(

@@ -12,6 +12,7 @@ from explainer.charts_embeddings import similarity_lines, similarity_matrix, tra
 from explainer.corpus import AMBIGUOUS_SENSES, AMBIGUOUS_WORDS
 from explainer.ui import embeddings as ui
 from explainer.ui.models import current_spec, require_backend
+from explainer.ui.tour import advanced, presented, stop
 
 MAX_SENTENCES = 8  # per sense: more would crowd the charts
 MAX_CHARS = 300  # per sentence
@@ -66,7 +67,7 @@ for p in problems:
     st.warning(p, icon=":material/info:")
 if len(items) < 2 or len({w.sense for w in items}) < 2:
     st.error(f"Give at least one sentence with the word “{word}” for each sense.", icon=":material/error:")
-    st.stop()
+    stop()
 if any(w.pieces > 1 for w in items):
     st.info(
         f"This model splits “{word}” into several tokens in some sentences; we follow the **last** piece, "
@@ -82,7 +83,7 @@ sim = em.pairwise(items)  # (S, N, N)
 series = em.same_vs_different(sim, senses)
 
 st.subheader(f"How alike are the vectors of “{word}”, layer by layer?")
-st.plotly_chart(similarity_lines(stages, series), key="mean_lines")
+st.plotly_chart(presented(similarity_lines(stages, series)), key="mean_lines")
 last = {name.split(" (")[0]: float(v[-1]) for name, v in series.items()}
 found = ", ".join(f"{name} **{v:.2f}**" for name, v in last.items())
 st.markdown(
@@ -102,7 +103,9 @@ st.caption(
     "*bat* (0.64 vs 0.53) the gap is clear; for *bark*, *match*, *light*, *ring* and *key* there is none. "
     "A small model trained on a small corpus separates senses weakly."
 )
-if st.button("Measure it now on this model, for all 12 words", icon=":material/science:", key="mean_all"):
+if advanced() and st.button(
+    "Measure it now on this model, for all 12 words", icon=":material/science:", key="mean_all"
+):
     rows = []
     for w, pools in AMBIGUOUS_WORDS.items():
         found = [v for k, pool in enumerate(pools) for x in pool if (v := ui.word_in_context(spec, x, w, k))]
@@ -117,7 +120,7 @@ st.subheader("The paths of the vectors")
 coords, kept = em.trajectories(items)
 names = [w.sentence for w in items]
 sense_names = [f"sense {k + 1}: {d}" for k, d in enumerate(AMBIGUOUS_SENSES[word])]
-st.plotly_chart(trajectory_map(coords, names, senses, stages, sense_names), key="mean_paths")
+st.plotly_chart(presented(trajectory_map(coords, names, senses, stages, sense_names)), key="mean_paths")
 st.caption(
     f"Each line is the word “{word}” in one sentence (colour: its sense), from the token embedding (circle) "
     f"through the layers to the last one (star). The {info.d_model} numbers are squeezed into 2 directions by "
@@ -129,4 +132,4 @@ box = st.expander("Every pair of sentences, at one stage", key="mean_pairs", on_
 if box.open:
     stage = box.select_slider("Stage", stages, value=stages[-1], key="mean_stage")
     s = stages.index(stage)
-    box.plotly_chart(similarity_matrix(np.asarray(sim[s]), names), key="mean_matrix")
+    box.plotly_chart(presented(similarity_matrix(np.asarray(sim[s]), names)), key="mean_matrix")

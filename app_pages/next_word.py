@@ -6,6 +6,7 @@ from explainer.charts import next_token_bars, visible_token
 from explainer.corpus import build_script
 from explainer.next_token import top_tokens
 from explainer.ui.prediction import distribution_table_for, logits_for, prompt_section, step_forward
+from explainer.ui.tour import advanced, presented
 
 DEFAULT_PROMPT = build_script([], "What is the capital of France?") + " The capital of France is"
 
@@ -25,28 +26,33 @@ backend, spec, text, prompt = prompt_section(DEFAULT_PROMPT)
 probs = logits_for(spec, text).softmax(-1)
 chart, side = st.columns([3, 1], vertical_alignment="top")
 n_shown = side.slider("Words shown", 3, 30, 10, key="shown", bind="query-params")
-log_x = side.toggle("Log scale", key="log", bind="query-params", help="Makes the tiny probabilities visible too.")
+log_x = advanced() and side.toggle(
+    "Log scale", key="log", bind="query-params", help="Makes the tiny probabilities visible too."
+)
 top = top_tokens(probs, n_shown, backend.token_str)
 tail = visible_token(backend.decode(prompt.ids[-4:]).strip()[-40:])
 fig = next_token_bars(top.labels, top.probs, top.other, log_x=log_x, title=f"What comes after “…{tail}”?")
-chart.plotly_chart(fig, key="next_word_bars")
+chart.plotly_chart(presented(fig), key="next_word_bars")
 
 step_forward(backend, text, probs, top)
 
-table = distribution_table_for(spec, text)
-with st.expander(f"All {len(table):,} tokens the model knows, with their probabilities"):
-    st.dataframe(
-        table,
-        hide_index=True,
-        height=420,
-        column_config={
-            "probability": st.column_config.ProgressColumn("probability", format="percent", min_value=0, max_value=1)
-        },
-    )
-    st.download_button(
-        "Download as CSV",
-        lambda: table.to_csv(index=False),
-        file_name="next_token_probabilities.csv",
-        mime="text/csv",
-        icon=":material/download:",
-    )
+if advanced():  # not in presenter mode: the full table and its download
+    table = distribution_table_for(spec, text)
+    with st.expander(f"All {len(table):,} tokens the model knows, with their probabilities"):
+        st.dataframe(
+            table,
+            hide_index=True,
+            height=420,
+            column_config={
+                "probability": st.column_config.ProgressColumn(
+                    "probability", format="percent", min_value=0, max_value=1
+                )
+            },
+        )
+        st.download_button(
+            "Download as CSV",
+            lambda: table.to_csv(index=False),
+            file_name="next_token_probabilities.csv",
+            mime="text/csv",
+            icon=":material/download:",
+        )

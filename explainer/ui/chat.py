@@ -15,6 +15,7 @@ from explainer.charts import next_token_bars
 from explainer.chat import ChatTurn, Segment
 from explainer.corpus import DEMO_QUESTIONS, build_script
 from explainer.sampling import SamplingParams, make_generator
+from explainer.ui.tour import advanced, presented
 
 TURNS_KEY = "chat_turns"
 PENDING_KEY = "chat_pending"  # a question to answer on this run (a suggestion or "regenerate")
@@ -53,7 +54,7 @@ def sampling_controls() -> tuple[float, int | None, bool]:
         help="0: always the most likely word, so the same question always gets the same reply. "
         "Higher: less likely words get picked more often.",
     )  # fmt: skip
-    seed = right.number_input(
+    seed = None if not advanced() else right.number_input(  # presenter mode: a fresh seed each time
         "Seed", min_value=0, max_value=2**32 - 1, value=None, step=1, key="seed", bind="query-params",
         placeholder="random each time",
         help="The starting point of the random draws. Empty: a new one for every reply. "
@@ -137,7 +138,7 @@ def _step_chart(turn: ChatTurn, index: int) -> None:
         i = st.select_slider("Look closer at step", range(len(words)), format_func=pick, key=f"inspect_{index}")
     labels, probs, chosen = core.step_choices(turn.steps[i])
     title = f"Step {i + 1}: what might come next"
-    st.plotly_chart(next_token_bars(labels, probs, other=1 - sum(probs), highlight=chosen, title=title))
+    st.plotly_chart(presented(next_token_bars(labels, probs, other=1 - sum(probs), highlight=chosen, title=title)))
 
 
 def show_turn(turn: ChatTurn, index: int, backend: Backend) -> None:

@@ -30,6 +30,7 @@ from explainer.next_token import (
 )
 from explainer.sampling import SamplingParams, sample
 from explainer.ui.models import current_spec, get_backend, require_backend
+from explainer.ui.tour import advanced, stop
 
 PROMPT_KEY = "prompt"
 MAX_CHIPS = 400  # a longer context is shown by its last MAX_CHIPS tokens
@@ -170,7 +171,7 @@ def prompt_section(default: str) -> tuple[Backend, str, str, Prompt]:
     text = prompt_box(default)
     prompt = show_tokens(backend, text)
     if prompt is None:
-        st.stop()
+        stop()
     return backend, current_spec(), text, prompt
 
 
@@ -339,7 +340,7 @@ def many_runs(backend: Backend, spec: str, text: str) -> None:
     n_runs = n_runs_col.slider("Runs", 2, 50, 20, key="n_runs")
     max_tokens = words_col.slider("Words per run, at most", 1, 20, 8, key="run_words")
     seed_col, go_col = st.columns(2, vertical_alignment="bottom")
-    seed = seed_control(seed_col)
+    seed = seed_control(seed_col) if advanced() else None  # presenter mode: no seed
     if go_col.button(f"Run {n_runs} times", type="primary", icon=":material/casino:", width="stretch"):
         params = current_params()
         with st.spinner(f"Writing {n_runs} continuations…"):
@@ -369,6 +370,8 @@ def many_runs(backend: Backend, spec: str, text: str) -> None:
             "runs": st.column_config.ProgressColumn("runs", format="%d", min_value=0, max_value=len(runs)),
         },
     )
+    if not advanced():
+        return
     with st.expander("Every run with its seed (the same seed always gives the same text)"):
         runs_table = {"run": range(1, len(runs) + 1), "seed": [r.seed for r in runs], "text": [r.text for r in runs]}
         st.dataframe(pd.DataFrame(runs_table), hide_index=True)

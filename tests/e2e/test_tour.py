@@ -1,0 +1,78 @@
+"""The guided tour in real Chromium on a projector-sized window: a ?present=1 link opens presenter mode,
+"Next" at the bottom of a page goes to the next page of the story and presenter mode stays on.
+Screenshots go to SHOTS (tour-*.png): look at them, text must be readable from the back of a room."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+import pytest
+
+from .harness import APP_IDLE, SHOTS, VIEWPORTS, Server, assert_no_exception, open_page, screenshot
+
+pytestmark = pytest.mark.e2e
+sync_api = pytest.importorskip("playwright.sync_api")
+
+PRESENTER_FONT = "() => getComputedStyle(document.documentElement).fontSize === '21px'"
+# How far the main column's content sticks out sideways (0: nothing cut off on the right).
+OVERFLOW = (
+    "() => { const m = document.querySelector('[data-testid=stMainBlockContainer]');"
+    " return m.scrollWidth - m.clientWidth; }"
+)
+# Texts in the main column cut short with "…" (a link label, a metric that does not fit).
+CUT_SHORT = (
+    "() => [...document.querySelectorAll('[data-testid=stMainBlockContainer] *')]"
+    ".filter(e => getComputedStyle(e).textOverflow === 'ellipsis' && e.scrollWidth > e.clientWidth + 1)"
+    ".map(e => e.innerText)"
+)
+
+
+def follow_next(page) -> str:
+    """Click the "Next: …" link at the bottom of the page; return the address it points to."""
+    link = page.locator("[data-testid=stPageLink-NavLink]").filter(has_text="Next:").last
+    href = urlparse(link.get_attribute("href")).path
+    link.click()
+    page.wait_for_url(lambda url: urlparse(url).path.strip("/") == href.strip("/"))
+    page.wait_for_selector(APP_IDLE)
+    return href
+
+
+def check_presenting(page, name: str) -> None:
+    page.wait_for_url(re.compile(r"present=1"))  # put back after a page switch
+    page.wait_for_function(PRESENTER_FONT)  # presenter mode's bigger text
+    page.wait_for_selector(APP_IDLE)
+    assert_no_exception(page)
+    assert page.evaluate(OVERFLOW) <= 1, "nothing sticks out of the page sideways"
+    assert page.evaluate(CUT_SHORT) == [], "no text cut short"
+    screenshot(page, SHOTS / f"tour-{name}.png")
+
+
+@pytest.mark.parametrize(("start", "shots"), [("", ("home", "chat")), ("next-word", ("next-word", "sampling"))])
+def test_present_link_and_next(browser, server: Server, start: str, shots: tuple[str, str]) -> None:
+    page = open_page(browser, server, f"{start}?present=1", VIEWPORTS["projector"])
+    try:
+        toggle = page.locator("[data-testid=stSidebar] [data-testid=stCheckbox]").filter(has_text="Presenter mode")
+        sync_api.expect(toggle.locator("input")).to_be_checked()
+        check_presenting(page, shots[0])
+        heading = page.locator("h1").first.inner_text()
+        href = follow_next(page)
+        assert urlparse(page.url).path.strip("/") == href.strip("/"), (page.url, href)
+        sync_api.expect(page.locator("h1").first).not_to_have_text(heading)
+        check_presenting(page, shots[1])
+    finally:
+        page.context.close()
+
+
+def test_a_lesson_link_opens_its_preset_view(browser, server: Server) -> None:
+    page = open_page(browser, server, "", VIEWPORTS["projector"])
+    try:
+        page.locator("[data-testid=stPageLink-NavLink]").filter(has_text="3 · Sampling").click()
+        page.wait_for_url(re.compile(r"temperature=1\.5"))
+        page.wait_for_selector(APP_IDLE)
+        assert_no_exception(page)
+        assert "temperature=1.5" in page.url, page.url
+        slider = page.locator("[data-testid=stSlider]").filter(has_text="Temperature T")
+        sync_api.expect(slider.get_by_test_id("stSliderThumbValue")).to_have_text("1.50")
+    finally:
+        page.context.close()

@@ -1,0 +1,173 @@
+"""The guided tour: previous / next links in the story's order, the lesson plan on the home page,
+and presenter mode (kept in the URL across page switches, advanced controls hidden, bigger charts)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from explainer.ui.lesson import PARTS
+from explainer.ui.tour import PAGES_KEY, PRESENT_KEY, _scaled
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "streamlit_app.py")
+
+
+def run_app(**query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(query)
+    return checked(at.run())
+
+
+def checked(at: AppTest) -> AppTest:
+    assert not at.exception, at.exception
+    return at
+
+
+def go(at: AppTest, path: str) -> AppTest:
+    """Switch page as the browser does: the navigation drops the address bar's parameters."""
+    at.switch_page(path)
+    at.query_params.clear()
+    return checked(at.run())
+
+
+def story(at: AppTest) -> list[tuple[str, str, str]]:
+    """(url path, title, file relative to the app) of every page, in the navigation's order."""
+    return [(p.url_path, p.title, p._page.relative_to(ROOT).as_posix()) for p in at.session_state[PAGES_KEY]]
+
+
+def footer(at: AppTest) -> dict[str, tuple[str, str]]:
+    """{"Previous" / "Next": (url path, label)} from the links at the bottom of the page."""
+    links = {}
+    for el in at.get("page_link"):
+        word = el.proto.label.split(":")[0]
+        if word in ("Previous", "Next"):
+            links[word] = (el.proto.page, el.proto.label)
+    return links
+
+
+def test_pages_link_to_their_neighbours_in_story_order() -> None:
+    at = run_app()
+    pages = story(at)
+    assert pages[0][0] == "" and len(pages) >= 9, "home first, then the story's pages"
+    files = [path for _, _, path in pages]
+    # The first and the last page, and two that start or end a section of the navigation.
+    visit = [0, files.index("app_pages/sampling.py"), files.index("app_pages/embeddings.py"), len(pages) - 1]
+    for i in visit:
+        if i:
+            go(at, files[i])
+        links = footer(at)
+        if i == 0:
+            assert "Previous" not in links, "the first page has no previous page"
+        else:
+            assert links["Previous"] == (pages[i - 1][0], f"Previous: {pages[i - 1][1]}")
+        if i == len(pages) - 1:
+            assert "Next" not in links, "the last page has no next page"
+        else:
+            assert links["Next"] == (pages[i + 1][0], f"Next: {pages[i + 1][1]}")
+
+
+def test_a_page_that_stops_early_still_has_the_links() -> None:
+    at = go(run_app(), "app_pages/next_word.py")
+    at.text_area(key="prompt").set_value("   ")
+    at = checked(at.run())
+    assert any("Type some text" in i.value for i in at.info), "the page stopped, saying why"
+    assert set(footer(at)) == {"Previous", "Next"}
+
+
+# ----------------------------------------------------------------------------- the lesson plan
+def test_lesson_plan_links_each_point_to_a_page_of_the_app() -> None:
+    at = run_app()
+    pages = story(at)
+    files = {path: url for url, _, path in pages}
+    lesson = [el.proto for el in at.get("page_link") if el.proto.label.split(":")[0] not in ("Previous", "Next")]
+    linked = {p.page for p in lesson}
+    assert linked == {url for url, _, _ in pages[1:]}, "every page but home, and only pages of the app"
+    points = [p for part in PARTS.values() for p in part]
+    assert [p.n for p in points] == list(range(1, 16)), "the story's 15 points, in order"
+    text = [m.value for m in at.markdown]
+    for point in points:
+        head = f"**{point.n} · {point.title}**"
+        target = files.get(point.links[0].path)
+        first = [p for p in lesson if p.label == head]
+        if target is None:
+            assert not first and f"{head}: {point.line} *(no page for this yet)*" in text
+        else:
+            assert len(first) == 1 and first[0].page == target, f"point {point.n} links to its page once"
+            assert dict(parse_qsl(first[0].query_string)) == point.links[0].params
+            assert point.line in text
+
+
+PRESETS = [(link.path, link.params) for part in PARTS.values() for p in part for link in p.links if link.params]
+
+
+@pytest.mark.parametrize(("path", "params"), PRESETS, ids=[p for p, _ in PRESETS])
+def test_a_preset_link_opens_that_view(path: str, params: dict[str, str]) -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page(path)
+    at.query_params.clear()
+    at.query_params.update(params)  # what clicking the lesson plan's link does
+    at = checked(at.run())
+    for key, value in params.items():
+        shown = at.session_state[key]
+        expected = {"true": True, "false": False}.get(value, value)
+        assert shown == (float(expected) if isinstance(shown, float) else expected), key
+
+
+# ----------------------------------------------------------------------------- presenter mode
+def chart_font(at: AppTest) -> float:
+    return json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["font"]["size"]
+
+
+def test_presenter_mode_hides_advanced_controls_and_survives_a_page_switch() -> None:
+    at = run_app(present="1")
+    assert at.sidebar.toggle(key=PRESENT_KEY).value is True
+    assert at.html, "the presenter style sheet is on the page"
+    at = go(at, "app_pages/next_word.py")
+    assert at.query_params.get(PRESENT_KEY) == "1", "the address bar keeps ?present=1 on the new page"
+    assert at.sidebar.toggle(key=PRESENT_KEY).value is True
+    assert "log" not in [t.key for t in at.toggle] and not at.get("download_button"), "advanced controls hidden"
+    big = chart_font(at)
+
+    at.sidebar.toggle(key=PRESENT_KEY).set_value(False)
+    at = checked(at.run())
+    assert PRESENT_KEY not in at.query_params and not at.html
+    assert "log" in [t.key for t in at.toggle] and at.get("download_button"), "advanced controls back"
+    assert chart_font(at) < big, "the chart's text is bigger in presenter mode"
+
+
+@pytest.mark.parametrize(
+    ("path", "hidden"),
+    [("app_pages/chat.py", "seed"), ("app_pages/embeddings.py", "emb_proj"), ("app_pages/sampling.py", "fixed_seed")],
+)
+def test_presenter_mode_hides_more_advanced_controls(path: str, hidden: str) -> None:
+    for present in (False, True):
+        at = go(run_app(**({"present": "1"} if present else {})), path)
+        keys = [w.key for kind in ("number_input", "toggle", "button_group") for w in at.get(kind) if hasattr(w, "key")]
+        assert (hidden in keys) is not present, f"{hidden} shown: {not present}"
+        if path.endswith("embeddings.py"):
+            assert bool(at.get("download_button")) is not present
+
+
+def test_a_link_without_present_is_not_presenter_mode() -> None:
+    at = run_app()
+    assert at.sidebar.toggle(key=PRESENT_KEY).value is False and PRESENT_KEY not in at.query_params
+    assert not at.html
+
+
+def test_scaling_a_figure_grows_every_font() -> None:
+    spec = {
+        "layout": {"font": {"size": 18}, "xaxis": {"tickfont": {"size": 16}}, "uniformtext": {"minsize": 10}},
+        "data": [{"textfont": {"size": [10, 20]}, "text": "<span style='font-size:16px'>a</span>"}],
+    }
+    out = _scaled(spec, 1.5)
+    assert out["layout"]["font"]["size"] == 27 and out["layout"]["xaxis"]["tickfont"]["size"] == 24
+    assert out["layout"]["uniformtext"]["minsize"] == 15
+    assert out["data"][0]["textfont"]["size"] == [15, 30]
+    assert "font-size:24px" in out["data"][0]["text"]
+    assert spec["layout"]["font"]["size"] == 18, "the original is left alone"
