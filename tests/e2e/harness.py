@@ -66,7 +66,7 @@ def start_server(log_path: Path) -> Server:
         "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
     ]  # fmt: skip
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "LLM_EXPLAINER_RUNS": str(log_path.parent / "runs")}
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             cmd,

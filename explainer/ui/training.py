@@ -1,0 +1,312 @@
+"""The training page's run: one per student, in session state, saved to the server's run store.
+
+A run's life: "ready" (random dials, settings still open) -> "running" (a fragment trains a slice of
+steps per rerun) <-> "paused" -> "finished". Every few seconds of training, on pause and at the end the
+run is saved to the RunStore under an id kept in the URL (?run=...), so a refresh or a shared link
+finds it again. A process-wide TrainingSlots queue limits how many students train at once.
+
+Shared things (the store, the queue, prepared data) are cached per process and never changed;
+the model, optimizer and history of a student live only in that student's session state.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterator
+
+import streamlit as st
+import torch
+
+from explainer.runs import RunStore, default_root
+from explainer.slots import TrainingSlots
+from explainer.train_setup import Run, TrainingData, make_run, prepare_data
+
+RUN = "train_run"  # the Run
+RUN_ID = "train_run_id"
+STATUS = "train_status"  # ready | running | paused | finished
+SAVED = "train_saved"  # (step, monotonic time) of the last save
+BUILT_FROM = "train_built_from"  # the setup a "ready" run was built from
+FLASH = "train_flash"  # {place: (kind, message)}, each shown once where it belongs
+URL_KEY = "run"
+
+READY, RUNNING, PAUSED, FINISHED = "ready", "running", "paused", "finished"
+SLICE_S = 0.45  # seconds of training per fragment rerun: pause takes effect within this
+TICK_S = 0.5  # the fragment's rerun interval while training (or waiting for a slot)
+SAVE_EVERY_S = 5.0
+SAMPLES_PER_RUN = 12  # about this many generated samples over a run
+
+
+# ---------------------------------------------------------------------------- shared, per process
+
+
+@st.cache_resource(show_spinner=False)
+def _store_at(root: str) -> RunStore:
+    return RunStore(root)
+
+
+def run_store() -> RunStore:
+    """The server's run store (LLM_EXPLAINER_RUNS, else ~/.cache/llm-explainer/runs)."""
+    return _store_at(str(default_root()))
+
+
+@st.cache_resource(show_spinner=False)
+def training_slots() -> TrainingSlots:
+    """The classroom queue, one per server (LLM_EXPLAINER_MAX_TRAININGS at once, default 2)."""
+    return TrainingSlots()
+
+
+@st.cache_resource(max_entries=6, show_spinner="Splitting the text and fitting the tokenizer…")
+def prepared_data(digest: str, _text: str, tokenizer: str, vocab_size: int | None) -> TrainingData:
+    """The train/validation split and fitted tokenizer for a text (shared by sessions: read it, never change it)."""
+    return prepare_data(_text, tokenizer, vocab_size)
+
+
+@contextlib.contextmanager
+def bounded_threads() -> Iterator[int]:
+    """Train with at most the queue's share of the CPU cores, so the server stays responsive."""
+    n = training_slots().threads_per_run()
+    old = torch.get_num_threads()
+    if n < old:
+        torch.set_num_threads(n)
+    try:
+        yield min(n, old)
+    finally:
+        if torch.get_num_threads() != old:
+            torch.set_num_threads(old)
+
+
+# ---------------------------------------------------------------------------- this session's run
+
+
+def current() -> Run | None:
+    return st.session_state.get(RUN)
+
+
+def status() -> str:
+    return st.session_state.get(STATUS, READY)
+
+
+def run_id() -> str | None:
+    return st.session_state.get(RUN_ID)
+
+
+def flash(kind: str, message: str, place: str = "top") -> None:
+    """A message for the next run of the page, shown once at `place` (a callback cannot draw anything)."""
+    st.session_state.setdefault(FLASH, {})[place] = (kind, message)
+
+
+def show_flash(place: str = "top") -> None:
+    if item := st.session_state.get(FLASH, {}).pop(place, None):
+        kind, message = item
+        show = {"error": st.error, "warning": st.warning, "success": st.success}.get(kind, st.info)
+        show(message, icon={"error": ":material/error:", "success": ":material/check_circle:"}.get(kind))
+
+
+def adopt(run: Run, rid: str, state: str | None = None) -> None:
+    """Make `run` this session's run (restored, imported or freshly built)."""
+    st.session_state[RUN] = run
+    st.session_state[RUN_ID] = rid
+    st.session_state[STATUS] = state or (FINISHED if run.trainer.done else PAUSED)
+    st.session_state[SAVED] = (run.trainer.step_count, time.monotonic()) if state != READY else None
+    st.session_state.pop(BUILT_FROM, None)
+    record_progress(run)
+
+
+def build_ready(run: Run, built_from: str) -> None:
+    """A fresh run with random dials for the current setup (nothing saved until it trains)."""
+    adopt(run, run_store().new_id(), READY)
+    st.session_state[BUILT_FROM] = built_from
+
+
+def built_from() -> str | None:
+    return st.session_state.get(BUILT_FROM)
+
+
+def drop_run() -> None:
+    for key in (RUN, RUN_ID, STATUS, SAVED, BUILT_FROM):
+        st.session_state.pop(key, None)
+    if URL_KEY in st.query_params:
+        del st.query_params[URL_KEY]
+
+
+def sync_url() -> None:
+    """?run=<id> once the run has trained (a ready run has nothing saved to come back to)."""
+    rid = run_id()
+    if rid and status() != READY:
+        if st.query_params.get(URL_KEY) != rid:
+            st.query_params[URL_KEY] = rid
+    elif URL_KEY in st.query_params and current() is not None:
+        del st.query_params[URL_KEY]
+
+
+def restore_from_url() -> Run | None:
+    """A link or a refresh with ?run=<id>: load that run from the store (once per session); the run if loaded."""
+    wanted = str(st.query_params.get(URL_KEY, "")).strip()
+    if not wanted or wanted == run_id():
+        return None
+    store = run_store()
+    if not store.valid_id(wanted) or not store.exists(wanted):
+        del st.query_params[URL_KEY]
+        flash(
+            "warning",
+            f"The run in this link ({wanted[:20]}) is not on this server any more: runs are kept for "
+            f"{store.max_age_hours:g} hours. Start a new one below.",
+        )
+        return None
+    try:
+        with st.spinner("Bringing your run back…"):
+            run = store.load(wanted)
+    except ValueError as e:
+        del st.query_params[URL_KEY]
+        flash("error", f"{e} Start a new one below.")
+        return None
+    release()
+    adopt(run, wanted)
+    flash("success", f"Your run is back where you left it: step {run.trainer.step_count:,}. Press Continue to go on.")
+    return run
+
+
+# ---------------------------------------------------------------------------- saving and progress
+
+
+def save(force: bool = False) -> None:
+    """Save to the run store every SAVE_EVERY_S seconds (or now if `force`), if anything changed."""
+    run, rid = current(), run_id()
+    if run is None or rid is None or status() == READY:
+        return
+    step = run.trainer.step_count
+    last_step, last_time = st.session_state.get(SAVED) or (-1, 0.0)
+    if step == last_step and not force:
+        return
+    if not force and time.monotonic() - last_time < SAVE_EVERY_S:
+        return
+    try:
+        run_store().save(rid, run)
+    except OSError as e:
+        st.warning(f"Could not save your run on the server ({e.strerror or e}); it stays in this browser tab.")
+        return
+    st.session_state[SAVED] = (step, time.monotonic())
+
+
+def saved_step() -> int | None:
+    item = st.session_state.get(SAVED)
+    return item[0] if item else None
+
+
+def record_progress(run: Run) -> None:
+    """What other pages read: the scale page compares your run with the big models."""
+    st.session_state["trained_tokens_seen"] = run.trainer.tokens_seen
+    st.session_state["trained_params"] = run.model.n_params()
+
+
+def release() -> None:
+    if rid := run_id():
+        training_slots().release(rid)
+
+
+# ---------------------------------------------------------------------------- training
+
+
+def train_slice(run: Run, budget_s: float = SLICE_S) -> int:
+    """Train for about `budget_s` seconds (at least one step); returns the number of steps taken."""
+    tr = run.trainer
+    start, taken = time.perf_counter(), 0
+    with bounded_threads():
+        while not tr.done:
+            per_step = tr.elapsed / tr.step_count if tr.step_count else None
+            left = budget_s - (time.perf_counter() - start)
+            if taken and (per_step is None or left < per_step):
+                break
+            n = 1 if per_step is None or not taken else max(1, int(left / per_step))
+            taken += len(tr.step(n))
+    record_progress(run)
+    return taken
+
+
+def one_step() -> None:
+    run = current()
+    if run is None or run.trainer.done:
+        return
+    begin()
+    with bounded_threads():
+        run.trainer.step(1)
+    record_progress(run)
+    st.session_state[STATUS] = FINISHED if run.trainer.done else PAUSED
+    save(force=True)
+
+
+def begin() -> None:
+    """Leaving "ready": the run gets its place in the store and in the URL."""
+    if status() != READY:
+        return
+    st.session_state[STATUS] = PAUSED
+    st.session_state.pop(BUILT_FROM, None)
+    try:
+        run_store().cleanup()
+    except OSError:
+        pass
+    save(force=True)
+    sync_url()
+
+
+def start() -> None:
+    run = current()
+    if run is None or run.trainer.done:
+        return
+    begin()
+    st.session_state[STATUS] = RUNNING
+
+
+def pause() -> None:
+    if status() != RUNNING:
+        return
+    release()
+    st.session_state[STATUS] = PAUSED
+    save(force=True)
+
+
+def finish() -> None:
+    release()
+    st.session_state[STATUS] = FINISHED
+    save(force=True)
+
+
+def reset() -> None:
+    """Forget this run (also on the server): the settings open again and the dials start random again."""
+    release()
+    rid = run_id()
+    if rid and status() != READY:
+        with contextlib.suppress(OSError, ValueError):
+            run_store().delete(rid)
+    drop_run()
+
+
+def sample_due(run: Run) -> bool:
+    """A new sample at step 0, then about SAMPLES_PER_RUN times over the run, and at the end."""
+    step = run.trainer.step_count
+    if not run.samples:
+        return True
+    last = run.samples[-1][0]
+    every = max(1, run.spec.steps // SAMPLES_PER_RUN)
+    return step // every > last // every or (run.trainer.done and last != step)
+
+
+def ensure_ready_run(spec, data, key: str | None) -> Run | None:
+    """While nothing has trained, keep a run with random dials that matches the settings (None: no usable
+    settings). A run that has trained stays as it is until Reset."""
+    if status() != READY and current() is not None:
+        return current()
+    if key is None:
+        drop_run()
+        return None
+    if current() is None or built_from() != key:
+        try:
+            with st.spinner("Building a model with random dials…"):
+                run = make_run(spec, data, None)
+        except ValueError as e:
+            st.error(str(e), icon=":material/error:")
+            drop_run()
+            return None
+        build_ready(run, key)
+    return current()

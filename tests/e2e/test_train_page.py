@@ -1,0 +1,87 @@
+"""The training page in real Chromium: start training and watch the loss chart grow, pause, download the
+model zip, use the trained model on every page (the sidebar and the next-word page show it), and reopen
+the run from its link on a projector-sized screen. Screenshots go to SHOTS."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+
+from .harness import APP_IDLE, SHOTS, VIEWPORTS, Server, finish, open_page
+
+pytestmark = pytest.mark.e2e
+sync_api = pytest.importorskip("playwright.sync_api")
+
+# Number of training points in the loss chart (the first plotly chart on the page), as drawn in the browser.
+LOSS_POINTS = (
+    "() => { const p = document.querySelector('.js-plotly-plot'); return p && p.data.length ? p.data[0].x.length : 0 }"
+)
+
+
+def loss_points(page) -> int:
+    return page.evaluate(LOSS_POINTS)
+
+
+def wait_for_points(page, more_than: int, timeout_ms: int = 30_000) -> int:
+    page.wait_for_function(f"() => ({LOSS_POINTS})() > {more_than}", timeout=timeout_ms)
+    return loss_points(page)
+
+
+def button(page, label: str):
+    return page.locator("[data-testid=stButton] button, [data-testid=stDownloadButton] button").filter(has_text=label)
+
+
+def test_train_pause_download_and_use_everywhere(browser, server: Server, tmp_path) -> None:
+    page = open_page(browser, server, "train", VIEWPORTS["laptop"])
+    try:
+        sync_api.expect(page.locator("h1").first).to_contain_text("Train it yourself")
+        button(page, "Start training").click()
+        first = wait_for_points(page, 0)
+        wait_for_points(page, first)  # the chart keeps growing while the fragment trains
+        assert "run=" in page.url, "the run's id should be in the address bar"
+
+        button(page, "Pause").click()
+        sync_api.expect(page.get_by_role("button", name="Continue", exact=True)).to_be_visible()
+        page.wait_for_selector(APP_IDLE)
+        paused = loss_points(page)
+        page.wait_for_timeout(1500)
+        assert loss_points(page) == paused, "a paused run should not train"
+        finish(page, "train", "laptop")
+        run_link = page.url.split("/", 3)[-1]
+
+        download = button(page, "Download the model")
+        sync_api.expect(download).to_be_enabled()
+        with page.expect_download() as got:
+            download.click()
+        path = tmp_path / "model.zip"
+        got.value.save_as(path)
+        with zipfile.ZipFile(path) as z:
+            assert sorted(z.namelist()) == ["config.json", "model.safetensors", "tokenizer.json"]
+
+        button(page, "Use this model on every page").click()
+        page.wait_for_selector(APP_IDLE)
+        sidebar = page.locator("[data-testid=stSidebarContent]")
+        sync_api.expect(sidebar).to_contain_text("In use: your-model-step-")
+        page.locator("[data-testid=stSidebarNav] a").filter(has_text="Next word").first.click()
+        page.wait_for_selector(APP_IDLE)
+        sync_api.expect(page.locator("h1").first).to_contain_text("Next word")
+        sync_api.expect(sidebar).to_contain_text("In use: your-model-step-")
+        sync_api.expect(page.locator(".js-plotly-plot").first).to_be_visible()
+        finish(page, "train-next-word", "laptop")
+    except (AssertionError, sync_api.Error) as e:
+        raise AssertionError(f"{e}\n--- server log ---\n{server.log()}") from e
+    finally:
+        page.context.close()
+
+    projector = open_page(browser, server, run_link, VIEWPORTS["projector"])
+    try:  # a new tab (a new session) with the run's link: the run is back, paused where it was
+        sync_api.expect(projector.locator("[data-testid=stAlert]").first).to_contain_text("Your run is back")
+        sync_api.expect(projector.get_by_role("button", name="Continue", exact=True)).to_be_visible()
+        projector.wait_for_function(f"() => ({LOSS_POINTS})() === {paused}")  # the same loss curve
+        finish(projector, "train", "projector")
+    except (AssertionError, sync_api.Error) as e:
+        raise AssertionError(f"{e}\n--- server log ---\n{server.log()}") from e
+    finally:
+        projector.context.close()
+    assert (SHOTS / "train.png").exists()

@@ -1,0 +1,61 @@
+"""The training page's figures: the loss curve, the dials, the nudge bars and the sample history."""
+
+from __future__ import annotations
+
+import math
+
+import plotly.graph_objects as go
+import pytest
+
+from explainer import charts_training as ct
+from explainer.charts import ORANGE
+
+
+def valid(fig: go.Figure) -> go.Figure:
+    go.Figure(fig.to_dict())  # the builders skip plotly's validation for speed: validate here
+    return fig
+
+
+def test_smooth_is_bias_corrected() -> None:
+    assert ct.smooth([2.0, 2.0, 2.0]) == pytest.approx([2.0, 2.0, 2.0])
+    out = ct.smooth([4.0, 0.0])
+    assert out[0] == pytest.approx(4.0) and 0 < out[1] < 4.0
+
+
+def test_loss_chart_draws_training_validation_and_blind_guessing() -> None:
+    steps = list(range(1, 51))
+    train = [4.0 - 0.05 * s for s in steps]
+    fig = valid(ct.loss_chart(steps, train, [25, 50], [3.0, 2.0], total_steps=200, random_loss=math.log(72)))
+    raw, smoothed, val = fig.data
+    assert list(raw.y) == train and len(smoothed.y) == 50 and smoothed.y[-1] > train[-1]  # smoothing lags a fall
+    assert list(val.x) == [25, 50] and "never trained on" in val.name
+    assert fig.layout.shapes[0].y0 == pytest.approx(math.log(72))
+    assert "guessing blindly" in fig.layout.annotations[0].text
+    assert fig.layout.xaxis.range[1] >= 200  # room for the steps still to come
+    assert valid(ct.loss_chart(steps, train, [], [], log_x=True)).layout.xaxis.type == "log"
+    assert len(valid(ct.loss_chart([], [], [], [])).data) == 0  # nothing trained yet
+
+
+def test_update_size_chart_one_line_per_part_on_a_log_axis() -> None:
+    sizes = {"embeddings": [0.02, 0.01], "layer 1": [0.005, 0.004], "final norm": [0.001, float("nan")]}
+    fig = valid(ct.update_size_chart([10, 20], sizes, title="t"))
+    assert [t.name for t in fig.data] == list(sizes)
+    lo, hi = fig.layout.yaxis.range
+    assert fig.layout.yaxis.type == "log" and lo <= math.log10(0.001) and hi >= math.log10(0.02)
+    assert fig.layout.yaxis.tickformat.endswith("%")
+
+
+def test_nudge_chart_marks_the_true_token_and_the_change() -> None:
+    fig = valid(ct.nudge_chart(["Paris", "<unk>", " the"], [0.2, 0.5, 0.3], [0.3, 0.45, 0.25], 0, "t"))
+    before, after = fig.data
+    assert fig.layout.yaxis.ticktext[0] == "<b>Paris ✓</b>" and "&lt;unk&gt;" in fig.layout.yaxis.ticktext[1]
+    assert after.marker.color[0] == ORANGE
+    assert after.text[0] == "30%  (+10 pts)" and after.text[1] == "45%  (−5 pts)"
+    (only,) = valid(ct.nudge_chart(["a", "b"], [0.6, 0.4], None, 1)).data
+    assert only.marker.color[1] == ORANGE
+
+
+def test_samples_html_newest_first_and_escaped() -> None:
+    out = ct.samples_html([(0, "x<unk>y"), (100, "the cat\nsat")])
+    assert out.index("after step 100") < out.index("after step 0")
+    assert "x&lt;unk&gt;y" in out and "<unk>" not in out

@@ -1,0 +1,142 @@
+"""The training page, rendered headlessly with AppTest: it starts with random dials, trains, pauses, takes one
+step, resets; a bad file or zip gives a message, never a traceback; a ?run= link brings a saved run back;
+a student waits in the queue while the classroom's training places are taken."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from explainer.runs import ROOT_ENV, RunStore
+from explainer.train_setup import RunSpec, load_text, new_run
+from explainer.ui.training import training_slots
+
+APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+PAGE = "app_pages/train.py"
+
+
+@pytest.fixture(autouse=True)
+def run_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "runs"
+    monkeypatch.setenv(ROOT_ENV, str(root))
+    return root
+
+
+def open_page(**query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update(query)
+    at.run()
+    at.switch_page(PAGE)
+    return checked(at.run())
+
+
+def checked(at: AppTest) -> AppTest:
+    assert not at.exception, at.exception
+    return at
+
+
+def click(at: AppTest, key: str) -> AppTest:
+    return checked(at.button(key=key).click().run())
+
+
+def step(at: AppTest) -> int:
+    return at.session_state["train_run"].trainer.step_count
+
+
+def chart_titles(at: AppTest) -> list[str]:
+    return [(json.loads(c.proto.spec)["layout"].get("title") or {}).get("text", "") for c in at.get("plotly_chart")]
+
+
+def test_start_pause_one_step_reset(run_root: Path) -> None:
+    at = open_page()
+    assert not at.error, [e.value for e in at.error]
+    assert at.session_state["train_status"] == "ready" and step(at) == 0
+    titles = " | ".join(chart_titles(at))
+    for shown in ("Loss", "What comes after", "Attention", "guesses for the next token"):
+        assert shown in titles
+    assert at.session_state["train_run"].samples[0][0] == 0  # the random model's gibberish, kept as history
+
+    click(at, "train_start")
+    rid = at.session_state["train_run_id"]
+    assert at.session_state["train_status"] == "running" and step(at) > 0
+    assert at.query_params["run"] == rid and RunStore(run_root).exists(rid)
+    before = step(at)
+    checked(at.run())  # the fragment's next slice
+    assert step(at) > before
+    assert at.session_state["trained_tokens_seen"] > 0 and at.session_state["trained_params"] > 0
+    assert "Size of one step's change" in " | ".join(chart_titles(at))  # the dials
+
+    click(at, "train_pause")
+    paused = step(at)
+    checked(at.run())
+    assert at.session_state["train_status"] == "paused" and step(at) == paused
+    assert RunStore(run_root).load(rid).trainer.step_count == paused  # saved on pause
+    (download,) = at.get("download_button")
+    assert not download.proto.disabled
+
+    click(at, "train_step")
+    assert step(at) == paused + 1
+
+    at.select_slider(key="train_nudge_lr").set_value(0.01)  # small enough never to overshoot
+    click(at, "train_nudge_button")
+    assert any("went from" in s.value for s in at.success), "the true token's probability should go up"
+    assert step(at) == paused + 1  # the nudge works on a copy
+
+    click(at, "train_reset")
+    assert at.session_state["train_status"] == "ready" and step(at) == 0
+    assert "run" not in at.query_params and not RunStore(run_root).exists(rid)
+
+
+def test_bad_upload_and_bad_zip_give_messages() -> None:
+    at = open_page()
+    at.radio(key="train_src").set_value("upload")
+    checked(at.run())
+    at.file_uploader(key="train_upload").set_value(("notes.txt", b"caf\xe9 " * 1000, "text/plain"))
+    checked(at.run())
+    assert any("UTF-8" in e.value for e in at.error), [e.value for e in at.error]
+    assert "train_run" not in at.session_state  # nothing to train on: no run, no training controls
+
+    at.radio(key="train_src").set_value("builtin")
+    checked(at.run())
+    at.file_uploader(key="train_zip").set_value(("model.zip", b"not a zip at all", "application/zip"))
+    checked(at.run())
+    click(at, "train_import")
+    assert any("not a zip" in e.value for e in at.error), [e.value for e in at.error]
+    assert at.session_state["train_status"] == "ready"
+
+
+def test_a_run_link_brings_the_run_back_and_the_queue_waits(run_root: Path) -> None:
+    run = new_run(RunSpec.from_preset("tiny", steps=2000, eval_every=5), load_text("builtin"))
+    run.trainer.step(6)
+    run.samples.append((6, "a sample"))
+    store = RunStore(run_root)
+    rid = store.new_id()
+    store.save(rid, run)
+
+    at = open_page(run=rid)
+    assert step(at) == 6 and at.session_state["train_status"] == "paused"
+    assert any("step 6" in s.value for s in at.success)
+    restored = at.session_state["train_run"]
+    assert restored.trainer.history.train_loss == run.trainer.history.train_loss
+    assert (6, "a sample") in restored.samples
+
+    slots = training_slots()
+    others = [f"{i:016x}" for i in range(slots.max_concurrent)]
+    for other in others:  # the classroom's places are all taken
+        assert slots.request(other) == 0
+    try:
+        click(at, "train_start")
+        assert step(at) == 6 and any("position 1 in the queue" in i.value for i in at.info)
+    finally:
+        for other in others:
+            slots.release(other)
+    checked(at.run())
+    assert step(at) > 6  # a place freed up: it trains
+    click(at, "train_pause")
+
+    gone = open_page(run="0123456789abcdef")
+    assert any("not on this server" in w.value for w in gone.warning)
+    assert gone.session_state["train_status"] == "ready"
