@@ -1,0 +1,192 @@
+"""Scale: how much text the big models read, and how much computing their training takes."""
+
+import pandas as pd
+import streamlit as st
+
+from explainer import scale as S
+from explainer.charts_scale import LIFETIME_YEARS, compute_chart, reading_chart
+from explainer.device import describe, pick_device
+from explainer.ui.tour import advanced, presented, registered, stop
+
+TOKENS_SEEN_KEY, PARAMS_KEY = "trained_tokens_seen", "trained_params"  # set by the Train page
+
+st.title("Scale — how much reading, how much computing")
+st.markdown(
+    """
+The chatbots you know learned from a vast amount of text, and learning from it took a vast amount of
+arithmetic. Both are easy to say and hard to picture, so this page turns them into **time**: how long a
+person would need to *read* the training text, and how long a computer would need to *do the sums*.
+Every figure comes from the model's own paper (sources at the bottom) and a few stated assumptions.
+"""
+)
+
+
+@st.cache_data(ttl=3600, show_spinner="Measuring how fast this machine multiplies (half a second)…")
+def machine_rate(device: str) -> float:
+    """Operations per second of this machine, shared by every visitor for an hour."""
+    return S.measure_ops_per_second(device)
+
+
+def available_presets() -> list[S.Preset]:
+    presets = list(S.PRESETS)
+    try:
+        presets.append(S.builtin_preset())
+    except (OSError, ValueError, KeyError) as e:
+        st.warning(f"The built-in model's files could not be read, so it is left out: {e}")
+    own = S.own_run_preset(st.session_state.get(TOKENS_SEEN_KEY), st.session_state.get(PARAMS_KEY))
+    return presets + [own] if own else presets
+
+
+presets = available_presets()
+by_name = {p.name: p for p in presets}
+left, right = st.columns([3, 2])
+chosen = left.multiselect("Models to compare", list(by_name), default=list(by_name), key="scale_presets")
+wpm = right.slider(
+    "Reading speed (words per minute)", 50, 600, S.SPEECH_WPM, 10, key="wpm", bind="query-params",
+    help=f"About {S.SPEECH_WPM} is the pace of speech; adults read non-fiction silently at about "
+    f"{S.SILENT_READING_WPM} (Brysbaert 2019).",
+)  # fmt: skip
+words_per_token = S.WORDS_PER_TOKEN
+if advanced():
+    with st.expander("Change the assumptions"):
+        words_per_token = st.slider(
+            "Words per token", 0.5, 1.0, S.WORDS_PER_TOKEN, 0.05, key="words_per_token",
+            help="English text in a BPE tokenizer averages about 0.75 words per token (100 tokens ≈ 75 words).",
+        )  # fmt: skip
+if TOKENS_SEEN_KEY not in st.session_state and (train := registered("app_pages/train.py")):
+    st.page_link(train, label="Train a model of your own and it joins the comparison", icon=":material/school:")
+selected = [by_name[name] for name in chosen]
+if not selected:
+    st.info("Pick at least one model above.")
+    stop()
+
+# ---------------------------------------------------------------------------- reading
+st.header("How much reading", anchor=False)
+words = [S.preset_words(p, words_per_token) for p in selected]
+years = [S.reading_years(w, wpm) for w in words]
+st.plotly_chart(presented(reading_chart([p.name for p in selected], years, wpm)), key="scale_reading")
+
+gpt3_words = S.preset_words(S.GPT3, words_per_token)
+gpt3_years = S.reading_years(gpt3_words, wpm)
+minutes = gpt3_words / wpm
+silent_years = S.reading_years(gpt3_words, S.SILENT_READING_WPM)
+break_even = S.speed_for_years(gpt3_words, S.VIDEO_READING_YEARS)
+st.markdown(
+    f"""
+**GPT-3's training text, worked out** (reading non-stop: 24 hours a day, 365.25 days a year):
+
+| step | result |
+| --- | --- |
+| training tokens (the paper) | {S.big_number(S.GPT3.tokens)} |
+| × {words_per_token:g} words per token | = {S.big_number(gpt3_words)} words |
+| ÷ {wpm} words a minute | = {S.big_number(minutes)} minutes |
+| ÷ {S.MINUTES_PER_YEAR:,.0f} minutes in a year | = **{S.duration(gpt3_years)}** |
+
+The video says **over 2,600 years**. That holds at any reading speed below **{break_even:.0f} words a minute**
+— the pace of speech is about {S.SPEECH_WPM}. A quick silent reader at {S.SILENT_READING_WPM} words a minute would
+still need {S.duration(silent_years)}: {silent_years / LIFETIME_YEARS:.0f} lifetimes of {LIFETIME_YEARS} years.
+And GPT-3 is small by today's standards: Llama 3.1 read {S.LLAMA31_405B.tokens / S.GPT3.tokens:.0f} times as much.
+"""
+)
+
+# ---------------------------------------------------------------------------- computing
+st.header("How much computing", anchor=False)
+st.markdown(
+    """
+How many sums does training take? A rule of thumb answers it: **about 6 operations per parameter, for
+every token of training text.** Each parameter is one number in a matrix product, so passing one token
+forward through the model costs a multiplication and an addition per parameter (2 operations). Learning
+from that token runs the computation backwards, to work out how to nudge every parameter, which costs about
+twice as much again (4 operations). So:
+"""
+)
+st.latex(r"\text{operations} \approx 6 \times \text{parameters} \times \text{training tokens}")
+
+try:
+    device = pick_device()
+except ValueError:
+    device = pick_device("cpu")
+measured = machine_rate(str(device))
+st.markdown(
+    f"This machine (**{describe(device)}**) just did **{S.sci(measured)} operations a second**, measured live by "
+    "multiplying two large matrices again and again."
+)
+if st.button("Measure again", icon=":material/speed:"):
+    machine_rate.clear()
+    st.rerun()
+rates = [
+    ("10⁹ operations a second", S.BILLION_PER_SECOND),
+    (f"this machine, {S.sci(measured)}/s", measured),
+    (f"{S.GPU_NAME}, {S.sci(S.GPU_PEAK_OPS)}/s", S.GPU_PEAK_OPS),
+]
+ops = [S.training_ops(p.params, p.tokens) for p in selected]
+fig = compute_chart([p.name for p in selected], ops, rates, S.VIDEO_COMPUTE_YEARS)
+st.plotly_chart(presented(fig), key="scale_compute")
+
+biggest = max(selected, key=lambda p: p.params * p.tokens)
+big_ops = S.training_ops(biggest.params, biggest.tokens)
+seconds = big_ops / S.BILLION_PER_SECOND
+formula = f"6 × {S.big_number(biggest.params)} parameters × {S.big_number(biggest.tokens)} tokens"
+stated = f" (the paper itself states {S.sci(biggest.published_ops)})" if biggest.published_ops else ""
+st.markdown(
+    f"""
+**{biggest.name}, worked out** at one billion operations a second:
+
+| step | result |
+| --- | --- |
+| {formula} | = {S.sci(big_ops)} operations{stated} |
+| ÷ 10⁹ operations a second | = {S.sci(seconds)} seconds |
+| ÷ {S.SECONDS_PER_YEAR:,.0f} seconds in a year | = **{S.duration(S.years_at(big_ops, S.BILLION_PER_SECOND))}** |
+
+The video says training the largest models at that speed would take **well over 100 million years**.
+For comparison, GPT-3 alone: {S.sci(S.training_ops(S.GPT3.params, S.GPT3.tokens))} operations,
+{S.duration(S.years_at(S.training_ops(S.GPT3.params, S.GPT3.tokens), S.BILLION_PER_SECOND))} at 10⁹ a second.
+"""
+)
+llama_ops = S.training_ops(S.LLAMA31_405B.params, S.LLAMA31_405B.tokens)
+cluster = S.CLUSTER_GPUS * S.CLUSTER_OPS_PER_GPU
+st.markdown(
+    f"""
+Even one of today's fastest chips at its peak would need
+{S.duration(S.years_at(llama_ops, S.GPU_PEAK_OPS))} for Llama 3.1 405B. So it was trained on up to
+**{S.CLUSTER_GPUS:,} GPUs at once**, each sustaining about 40% of its peak: {S.sci(cluster)} operations a second
+together, which brings it down to **{S.duration(S.years_at(llama_ops, cluster))}**. Only chips that do a great
+many operations side by side make this possible: *Why GPUs* shows why the transformer can use them.
+"""
+)
+
+# ---------------------------------------------------------------------------- the table and its sources
+st.header("The numbers and where they come from", anchor=False)
+rows = []
+for p, w, y, n in zip(selected, words, years, ops):
+    rows.append(
+        {
+            "model": p.name,
+            "year": str(p.year or "—"),
+            "parameters": S.big_number(p.params),
+            "training tokens": S.big_number(p.tokens),
+            "words to read": S.big_number(w),
+            f"reading at {wpm} wpm": S.duration(y),
+            "operations (6·N·D)": S.sci(n),
+            "stated by the source": S.sci(p.published_ops) if p.published_ops else "—",
+            **{f"at {label}": S.duration(S.years_at(n, rate)) for label, rate in rates},
+        }
+    )
+st.dataframe(pd.DataFrame(rows), hide_index=True)
+sources = []
+for p in selected:
+    title = f"[{p.source.title}]({p.source.url})" if p.source.url.startswith("http") else p.source.title
+    extra = f" — {p.note}" if p.note else ""
+    when = f" ({p.year})" if p.year else ""
+    sources.append(f"- **{p.name}**{when}: {title}; {p.source.where}{extra}.")
+for name, src in (
+    ("Words per token", S.WORDS_PER_TOKEN_SOURCE),
+    ("Reading speed", S.READING_SPEED_SOURCE),
+    ("GPU peak", S.GPU_SOURCE),
+):
+    sources.append(f"- **{name}**: [{src.title}]({src.url}); {src.where}.")
+sources.append(
+    "- **6 × parameters × tokens**: Kaplan et al. 2020, "
+    "[“Scaling Laws for Neural Language Models”](https://arxiv.org/abs/2001.08361), §2.1."
+)
+st.markdown("\n".join(sources))

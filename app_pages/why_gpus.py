@@ -1,0 +1,139 @@
+"""Why GPUs: a recurrent network reading one word at a time against a transformer reading all at once, timed live."""
+
+import threading
+
+import pandas as pd
+import streamlit as st
+import torch
+
+from explainer import parallel_bench as P
+from explainer.charts_scale import bench_chart
+from explainer.device import describe
+from explainer.ui.tour import advanced, presented
+
+RESULT_KEY = "why_gpus_results"
+LENGTHS = (8, 16, 32, 64, 128, 256, 512, 1024)
+
+st.title("Why GPUs — one word at a time vs all at once")
+st.markdown(
+    """
+Training a large model takes an enormous number of operations (see *Scale*). That is only possible on
+chips that do many operations **side by side**: a GPU has thousands of small cores running the same
+arithmetic on different numbers at the same moment. But side by side only helps when the work does not
+have to wait for other work. How a model reads a text decides that.
+
+- A **recurrent network**, the usual design before 2017, reads like we do: one word after another, carrying
+  a summary of everything so far. It cannot start on word 100 before it has finished word 99.
+- A **transformer** reads every word of the text **at once**: each position looks at the earlier ones
+  directly, through attention, so all of them are computed together, as a few big matrix products.
+
+Below, both read the same random text of several lengths (same width and depth as the built-in model,
+a next-word prediction at every position, which is what each training step does first). Run it and watch
+how the time grows with the length.
+"""
+)
+
+
+@st.cache_resource
+def bench_lock() -> threading.Lock:
+    """One benchmark at a time on this server: two at once would spoil each other's timings."""
+    return threading.Lock()
+
+
+def devices() -> list[torch.device]:
+    found = [torch.device("cpu")]
+    if torch.cuda.is_available():
+        found.append(torch.device("cuda"))
+    return found
+
+
+longest = st.select_slider("Longest text (tokens)", LENGTHS, value=512, key="longest", bind="query-params")
+batch_size, budget = 8, 6.0
+if advanced():
+    with st.expander("Benchmark settings"):
+        left, right = st.columns(2)
+        batch_size = left.slider("Texts read at once (batch)", 1, 32, 8, key="why_gpus_batch")
+        budget = right.slider("Time budget per device (seconds)", 1.0, 20.0, 6.0, 1.0, key="why_gpus_budget")
+hardware = " and ".join(describe(d) for d in devices())
+if st.button(f"Run the benchmark on {hardware}", icon=":material/timer:", type="primary"):
+    lock = bench_lock()
+    if not lock.acquire(timeout=2 * budget * len(devices())):
+        st.warning("Another benchmark is running on this server right now: try again in a few seconds.")
+    else:
+        try:
+            bar = st.progress(0.0, text="Starting…")
+            results = []
+            for k, dev in enumerate(devices()):
+                share = lambda f, msg, k=k: bar.progress(min(1.0, (k + f) / len(devices())), text=msg)  # noqa: E731
+                lengths = [n for n in LENGTHS if n <= longest]
+                results.append(
+                    P.run_parallel_bench(
+                        lengths, batch_size, budget_s=budget, min_lengths=3, device=dev, progress=share
+                    )
+                )
+            bar.empty()
+            st.session_state[RESULT_KEY] = results
+        finally:
+            lock.release()
+
+results: list[P.BenchResult] = st.session_state.get(RESULT_KEY, [])
+if results:
+    st.plotly_chart(presented(bench_chart(results)), key="why_gpus_chart")
+    for r in results:
+        n = r.lengths[-1]
+        factor = r.speedups()[-1]
+        faster = f"**{factor:.1f}× faster**" if factor >= 1 else f"{1 / factor:.1f}× slower"
+        growth = ""
+        if len(r.lengths) > 1:
+            grow = lambda ms: ms[-1] / ms[0]  # noqa: E731
+            growth = (
+                f" From {r.lengths[0]} to {n} tokens ({n // r.lengths[0]}× longer), one-at-a-time took "
+                f"{grow(r.sequential_ms):.2g}× as long, all-at-once {grow(r.parallel_ms):.2g}×."
+            )
+        skipped = (
+            f" Left out to stay within the time budget: {', '.join(map(str, r.skipped))} tokens." if r.skipped else ""
+        )
+        st.markdown(
+            f"On **{r.device}**, at {n} tokens, reading all at once was {faster} than one word at a time.{growth}"
+            f"{skipped}"
+        )
+    if advanced():
+        table = pd.DataFrame(
+            [
+                {"hardware": r.device, "tokens": n, "one at a time (ms)": s, "all at once (ms)": p, "speed-up": s / p}
+                for r in results
+                for n, s, p in zip(r.lengths, r.sequential_ms, r.parallel_ms)
+            ]
+        )
+        ms = st.column_config.NumberColumn(format="%.1f")
+        config = {
+            "one at a time (ms)": ms,
+            "all at once (ms)": ms,
+            "speed-up": st.column_config.NumberColumn(format="%.1f×"),
+        }
+        st.dataframe(table, hide_index=True, column_config=config)
+    st.caption(
+        "Median of 3 runs after a warm-up. Timings are noisy on a shared server, and a CPU has only a few cores "
+        "to spread the work over: the gap is much wider on a GPU, where one-at-a-time grows in step with the "
+        "length while all-at-once barely moves until the chip is full."
+    )
+else:
+    st.info("Press the button: it takes a few seconds.", icon=":material/timer:")
+
+st.header("Why this made the 2017 transformer trainable at scale", anchor=False)
+st.markdown(
+    """
+In 2017 a team at Google published *Attention Is All You Need* (Vaswani et al.), the paper that introduced
+the transformer. Its key move was to drop the chain of steps: instead of passing a running summary from
+word to word, every position reads the earlier ones directly through attention.
+
+During training the whole text is known in advance, so the model can make its prediction for every position
+of it at once: a text of a thousand tokens becomes a few large matrix products instead of a queue of a
+thousand steps, each waiting for the one before. Large matrix products are exactly what GPUs are built for,
+and thousands of GPUs can share the work of one training run. That is what made it possible to push
+trillions of tokens through models with hundreds of billions of parameters in weeks instead of millennia.
+
+(Writing a reply is still one word at a time: each new word depends on the one before. But training, by far
+the bigger cost, is not.)
+"""
+)

@@ -1,0 +1,97 @@
+"""The scale and why-GPUs pages, rendered headlessly with AppTest: the video's figures on the page, the reading
+speed slider, the student's own run as a preset, and the benchmark run with tiny sizes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from explainer import scale as S
+from explainer.parallel_bench import BenchResult
+
+APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+SCALE, WHY_GPUS = "app_pages/scale.py", "app_pages/why_gpus.py"
+
+
+def open_page(page: str, query: dict[str, str] | None = None, **state) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(query or {})
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()  # the entry file registers the pages with st.navigation first
+    at.switch_page(page)
+    return checked(at.run())
+
+
+def checked(at: AppTest) -> AppTest:
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def charts(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def text(at: AppTest) -> str:
+    return " ".join(m.value for m in at.markdown)
+
+
+def test_scale_page_shows_the_videos_figures_with_sources() -> None:
+    at = open_page(SCALE)
+    reading, compute = charts(at)
+    names = reading["data"][0]["y"]
+    assert names[:4] == [p.name for p in S.PRESETS] and "Built-in model" in names
+    assert reading["data"][0]["x"][0] == pytest.approx(2852, abs=1)  # GPT-3 at 150 words a minute
+    assert reading["layout"]["xaxis"]["type"] == "log"
+    assert [t["name"].split(",")[0] for t in compute["data"]] == ["10⁹ operations a second", "this machine", S.GPU_NAME]
+    llama = names.index(S.LLAMA31_405B.name)
+    assert compute["data"][0]["x"][llama] == pytest.approx(1.2e9, rel=0.01)  # well over 100 million years
+    body = text(at)
+    assert "**2,852 years**" in body and "below **165 words a minute**" in body
+    assert "3.8 × 10²⁵ operations" in body and "**1.2 billion years**" in body
+    for p in S.PRESETS:
+        assert p.source.url in body
+    assert at.dataframe[0].value.shape[0] == len(names)
+
+
+def test_reading_speed_slider_changes_the_years() -> None:
+    at = open_page(SCALE)
+    at.slider(key="wpm").set_value(300)
+    reading = charts(checked(at.run()))[0]
+    assert reading["data"][0]["x"][0] == pytest.approx(2852 / 2, abs=1)
+    assert "**1,426 years**" in text(at)
+    shared = open_page(SCALE, {"wpm": "600"})  # a link sets the speed
+    assert charts(shared)[0]["data"][0]["x"][0] == pytest.approx(2852 / 4, abs=1)
+
+
+def test_own_training_run_joins_the_comparison() -> None:
+    at = open_page(SCALE, trained_tokens_seen=1_000_000, trained_params=500_000)
+    names = charts(at)[0]["data"][0]["y"]
+    assert names[-1] == "Your training run"
+    assert "Your training run" not in charts(open_page(SCALE))[0]["data"][0]["y"]
+
+
+def test_no_model_picked_gives_a_message() -> None:
+    at = open_page(SCALE)
+    at.multiselect(key="scale_presets").set_value([])
+    at = checked(at.run())
+    assert not at.get("plotly_chart") and "Pick at least one model" in at.info[0].value
+
+
+def test_why_gpus_runs_a_tiny_benchmark() -> None:
+    at = open_page(WHY_GPUS)
+    assert not at.get("plotly_chart") and "Press the button" in at.info[0].value
+    at.select_slider(key="longest").set_value(16)
+    at.slider(key="why_gpus_budget").set_value(5.0)
+    at.button[0].click()
+    at = checked(at.run())
+    (result,) = at.session_state["why_gpus_results"]
+    assert isinstance(result, BenchResult) and result.lengths == [8, 16]  # the shortest three always run
+    (chart,) = charts(at)
+    assert result.device in chart["layout"]["title"]["text"]
+    assert len(chart["data"]) == 2 and chart["data"][0]["x"] == result.lengths
+    assert f"On **{result.device}**" in text(at)
