@@ -1,0 +1,291 @@
+"""Streamlit pieces of the human-feedback page.
+
+Each student gets their own copy of the model in session state (`Backend.clone()` of the shared cached
+model, made once); feedback changes only that copy. The shared model, never changed, is the frozen
+reference the updates are measured against. Work happens in button callbacks, before the page is drawn,
+so that every number on the page already shows the update.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from explainer import preference as core
+from explainer.backends import Backend, BackendError
+from explainer.charts import percent
+from explainer.charts_feedback import before_after_bars
+from explainer.ui.models import get_backend
+
+COPY_KEY = "feedback_copy"  # (spec, Backend): this student's copy of the model
+ROUND_KEY = "feedback_round"  # Round: the question and the answers on screen
+LAST_KEY = "feedback_last"  # Judged: the last update, for the before/after chart
+HISTORY_KEY = "feedback_history"  # list of table rows
+MESSAGE_KEY = "feedback_message"  # a problem to tell the student on the next draw
+QUESTION_KEY = "feedback_question"
+DONT_KNOW_KEY = "feedback_dont_know"
+COUNT_KEY = "feedback_count"
+STRENGTH_KEY = "feedback_strength"
+SEED_KEY = "feedback_seed"  # the next sampling seed: new answers each time
+EXAMPLES = (
+    "What is the capital of Zubrowka?",
+    "What is the capital of France?",
+    "What sound does a cat make?",
+    "Hello",
+)
+MARKDOWN_CHARS = set("\\`*_[]<>#|$~+-")  # escaped in model-written text
+STRENGTHS = {"gentle": core.LR / 2, "normal": core.LR, "strong": core.LR * 3}  # Adam learning rates
+
+
+@dataclass
+class Round:
+    question: str
+    answers: list[str]
+
+
+@dataclass
+class Judged:
+    question: str
+    answers: list[str]
+    marks: list[str]  # "better" | "flagged" | "" per answer
+    before: list[float]  # probability per word, before the update
+    after: list[float]
+    seconds: float
+
+
+def _escape(text: str) -> str:
+    """Model-written text shown as it is, not read as Markdown."""
+    return "".join("\\" + c if c in MARKDOWN_CHARS else c for c in text)
+
+
+def _history() -> list[dict]:
+    return st.session_state.setdefault(HISTORY_KEY, [])
+
+
+def student_copy(reference: Backend, spec: str) -> Backend | None:
+    """This student's copy of `reference`, cloned on first use (or after a change of model)."""
+    held = st.session_state.get(COPY_KEY)
+    if held is not None and held[0] == spec:
+        return held[1]
+    try:
+        with st.spinner("Making your own copy of the model…"):
+            copy = reference.clone()
+    except BackendError as e:
+        st.warning(f"{e}  \nFeedback needs a copy of the model that only you change.", icon=":material/block:")
+        return None
+    if held is not None:  # another model: the answers and the feedback were about the old one
+        for key in (ROUND_KEY, LAST_KEY, HISTORY_KEY):
+            st.session_state.pop(key, None)
+    st.session_state[COPY_KEY] = (spec, copy)
+    return copy
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def shared_greedy(spec: str, question: str) -> str:
+    """The shared model's likeliest reply: it never changes, so every student can reuse it."""
+    return core.greedy_answer(get_backend(spec), question)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def shared_per_word(spec: str, question: str, answers: tuple[str, ...]) -> list[float]:
+    return [s.per_token for s in core.score_answers(get_backend(spec), question, list(answers))]
+
+
+# ----------------------------------------------------------------------------- callbacks (run before the page)
+def ask(student: Backend, question: str | None = None) -> None:
+    """New answers from the student's copy, to `question` (or the one typed in the box)."""
+    if question is not None:
+        st.session_state[QUESTION_KEY] = question
+    question = (st.session_state.get(QUESTION_KEY) or "").strip()
+    if not question:
+        st.session_state[MESSAGE_KEY] = "Type a question first, then ask for answers."
+        return
+    seed = st.session_state.get(SEED_KEY, 0)
+    st.session_state[SEED_KEY] = seed + 10
+    extra = core.dont_know(student) if st.session_state.get(DONT_KNOW_KEY, True) else None
+    n = st.session_state.get(COUNT_KEY, 2)
+    try:
+        answers = core.candidate_answers(student, question, n, seed=seed, extra=extra)
+    except (BackendError, ValueError) as e:
+        st.session_state[MESSAGE_KEY] = f"The model could not answer: {e}"
+        return
+    st.session_state[ROUND_KEY] = Round(question, answers)
+    st.session_state.pop(LAST_KEY, None)
+
+
+def judge(student: Backend, reference: Backend, index: int, kind: str) -> None:
+    """Apply the student's judgement of answer `index` ("better" or "flagged") to their copy."""
+    rnd: Round | None = st.session_state.get(ROUND_KEY)
+    if rnd is None:  # a button from a page drawn before a reset or a change of model
+        return
+    answers, q = rnd.answers, rnd.question
+    lr = STRENGTHS[st.session_state.get(STRENGTH_KEY, "normal")]
+    try:
+        before = [s.per_token for s in core.score_answers(student, q, answers)]
+        if kind == "better":
+            others = answers[:index] + answers[index + 1 :]
+            result = core.prefer(student, reference, q, answers[index], others, lr=lr)
+        else:
+            result = core.flag(student, reference, q, answers[index], lr=lr)
+        after = [s.per_token for s in core.score_answers(student, q, answers)]
+    except (BackendError, ValueError) as e:
+        st.session_state[MESSAGE_KEY] = f"The update could not be made: {e}"
+        return
+    marks = [kind if i == index else "" for i in range(len(answers))]
+    st.session_state[LAST_KEY] = Judged(q, answers, marks, before, after, result.seconds)
+    _history().append(  # the question last: on a narrow screen the table scrolls sideways
+        {
+            "#": len(_history()) + 1,
+            "feedback": "better" if kind == "better" else "unhelpful",
+            "answer": answers[index],
+            "before": before[index],
+            "after": after[index],
+            "question": q,
+        }
+    )
+
+
+def reset() -> None:
+    """Back to the shared model: drop this student's copy and its history."""
+    for key in (COPY_KEY, LAST_KEY, HISTORY_KEY):
+        st.session_state.pop(key, None)
+
+
+# ----------------------------------------------------------------------------- the page's parts
+def question_box(student: Backend) -> None:
+    with st.form("feedback_ask", border=False), st.container(horizontal=True, vertical_alignment="bottom"):
+        st.text_input("Ask the model a question", key=QUESTION_KEY, placeholder="e.g. What is the capital of Peru?")
+        st.form_submit_button("Get answers", icon=":material/forum:", on_click=ask, args=(student,), type="primary")
+    with st.container(horizontal=True):
+        st.markdown("Or try:")
+        for i, q in enumerate(EXAMPLES):
+            st.button(q, key=f"feedback_example_{i}", on_click=ask, args=(student, q))
+    with st.expander("Options"):
+        st.toggle(
+            f"Also offer the answer “{core.dont_know(student)}”", value=True, key=DONT_KNOW_KEY,
+            help="A fixed extra answer, so that you can teach the model to admit it does not know "
+            "(try a made-up country such as Zubrowka).",
+        )  # fmt: skip
+        st.slider("Answers written by the model", 2, 4, 2, key=COUNT_KEY, help="Each one sampled at temperature 1.")
+        st.select_slider(
+            "How hard each piece of feedback pushes", list(STRENGTHS), value="normal", key=STRENGTH_KEY,
+            help=f"The optimiser's step size (learning rate {core.LR:g} for 'normal'); "
+            f"{core.STEPS} steps per click.",
+        )  # fmt: skip
+    if message := st.session_state.pop(MESSAGE_KEY, None):
+        st.warning(message, icon=":material/warning:")
+
+
+def answer_cards(student: Backend, reference: Backend, spec: str) -> None:
+    rnd: Round | None = st.session_state.get(ROUND_KEY)
+    if rnd is None:
+        st.info("Ask a question to see the model's answers.", icon=":material/arrow_upward:")
+        return
+    st.subheader(f"Which answer is better? · “{rnd.question}”", anchor=False)
+    try:
+        mine = [s.per_token for s in core.score_answers(student, rnd.question, rnd.answers)]
+        shared = shared_per_word(spec, rnd.question, tuple(rnd.answers))
+    except (BackendError, ValueError) as e:
+        st.warning(f"These answers cannot be scored: {e}. Ask again.", icon=":material/warning:")
+        return
+    can_prefer = len(rnd.answers) > 1
+    cols = st.columns(len(rnd.answers))
+    for i, (col, answer) in enumerate(zip(cols, rnd.answers)):
+        with col.container(border=True, height="stretch"):
+            st.markdown(f"**{_escape(answer)}**")
+            st.caption(f"Your copy: **{percent(mine[i])}** per word · shared model: {percent(shared[i])}")
+            with st.container(horizontal=True):
+                st.button(
+                    "Better", key=f"feedback_better_{i}", icon=":material/thumb_up:", on_click=judge,
+                    args=(student, reference, i, "better"), disabled=not can_prefer,
+                    help="Prefer this answer to the others (a DPO step on your copy).",
+                )  # fmt: skip
+                st.button(
+                    "Unhelpful", key=f"feedback_flag_{i}", icon=":material/flag:", on_click=judge,
+                    args=(student, reference, i, "flagged"), help="Flag this answer: make it less likely.",
+                )  # fmt: skip
+    st.button(
+        "New answers from your copy", icon=":material/refresh:", on_click=ask, args=(student, rnd.question),
+        help="Sample fresh answers from your copy of the model, after your feedback.",
+    )  # fmt: skip
+
+
+def last_update() -> None:
+    last: Judged | None = st.session_state.get(LAST_KEY)
+    if last is None:
+        return
+    st.plotly_chart(
+        before_after_bars(last.answers, last.before, last.after, last.marks),
+        config={"displayModeBar": False},
+        key="feedback_chart",
+    )
+    st.caption(
+        f"The update took {last.seconds:.2f} s ({core.STEPS} optimiser steps). "
+        "Probability per word: the average over the answer's words (geometric mean), so that long and short "
+        "answers compare. Grey: before your feedback; blue: after."
+    )
+
+
+def says_now(student: Backend, spec: str) -> None:
+    """Both models' single likeliest reply (temperature 0) to the question on screen."""
+    rnd: Round | None = st.session_state.get(ROUND_KEY)
+    if rnd is None:
+        return
+    st.subheader("What it says now (temperature 0: always the likeliest word)", anchor=False)
+    left, right = st.columns(2)
+    with left.container(border=True):
+        st.markdown("**The shared model** (no feedback)")
+        st.markdown(_escape(shared_greedy(spec, rnd.question)) or "*(no reply)*")
+    with right.container(border=True):
+        n = len(_history())
+        st.markdown(f"**Your copy** (after {n} piece{'' if n == 1 else 's'} of feedback)")
+        st.markdown(_escape(core.greedy_answer(student, rnd.question)) or "*(no reply)*")
+
+
+def history_table() -> None:
+    rows = _history()
+    st.subheader("Your feedback so far", anchor=False)
+    if not rows:
+        st.caption("None yet: your copy is the same as the shared model.")
+    else:
+        st.dataframe(
+            pd.DataFrame(rows),
+            hide_index=True,
+            key="feedback_table",
+            column_config={
+                "#": st.column_config.NumberColumn("#", width=40),
+                "answer": st.column_config.TextColumn("answer", width="medium"),
+                "before": st.column_config.NumberColumn("before", format="percent", help="Probability per word"),
+                "after": st.column_config.NumberColumn("after", format="percent", help="Probability per word"),
+            },
+        )
+    st.button(
+        "Reset: back to the shared model", icon=":material/restart_alt:", on_click=reset, disabled=not rows,
+        help="Throw away your copy and its feedback.",
+    )  # fmt: skip
+
+
+def how_it_works() -> None:
+    with st.expander("How the update works"):
+        st.markdown(
+            "Your copy (π) and the shared model (π_ref, never changed) both score each answer y to the question x: "
+            "log π(y | x) adds up the log-probabilities of the answer's words, one next-word prediction each. "
+            "**Better** takes a few steps of *Direct Preference Optimisation* (DPO) on your copy, with the answer "
+            "you chose as y_w and each other answer as y_l:"
+        )
+        st.latex(
+            r"\text{loss} = -\log \sigma\Big(\beta\big[(\log \pi(y_w|x) - \log \pi_{ref}(y_w|x))"
+            r" - (\log \pi(y_l|x) - \log \pi_{ref}(y_l|x))\big]\Big)"
+        )
+        st.markdown(
+            "Backpropagation then nudges every parameter so that the chosen answer gains on the others, "
+            "measured against where the shared model had them, plus a little plain training on the chosen answer. "
+            f"β = {core.BETA:g}: the larger it is, the sooner the loss stops pulling the copy away from the "
+            "reference. **Unhelpful** uses the same loss with only the flagged answer: it pushes that answer "
+            "below where the shared model had it, then lets go.\n\n"
+            "Real assistants are trained this way on huge numbers of comparisons from many people, often by "
+            "first training a *reward model* that predicts which answer people prefer and then reinforcement "
+            "learning against it (RLHF), or with DPO straight from the comparisons."
+        )

@@ -1,0 +1,120 @@
+"""The human-feedback page, rendered headlessly with AppTest on the built-in model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import torch
+from streamlit.testing.v1 import AppTest
+
+from explainer import backends
+from explainer.ui import feedback as ui
+from explainer.ui.models import SPEC_KEY, get_backend
+
+APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+ZUBROWKA = "What is the capital of Zubrowka?"
+
+
+def open_page() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("app_pages/feedback.py")
+    return checked(at.run())
+
+
+def checked(at: AppTest, warnings: bool = False) -> AppTest:
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert warnings or not at.warning, [w.value for w in at.warning]
+    return at
+
+
+def click(at: AppTest, label: str, nth: int = 0, warnings: bool = False) -> AppTest:
+    [b for b in at.button if b.label == label][nth].click()
+    return checked(at.run(), warnings)
+
+
+def chart(at: AppTest) -> dict:
+    return json.loads(at.get("plotly_chart")[0].proto.spec)
+
+
+def test_page_says_it_is_a_small_demonstration_and_asks_for_a_question() -> None:
+    at = open_page()
+    assert at.title[0].value == "Pre-training vs human feedback"
+    assert any("small demonstration" in i.value and "thousands" in i.value for i in at.info)
+    assert any(b.label == ZUBROWKA for b in at.button)
+    assert not at.get("plotly_chart")
+    click(at, "Get answers", warnings=True)  # nothing typed
+    assert any("Type a question first" in w.value for w in at.warning)
+
+
+def test_pick_an_answer_shifts_the_probabilities_then_reset() -> None:
+    shared = get_backend("builtin")  # the same cached object the page uses (AppTest runs in this process)
+    shared_before = {k: v.clone() for k, v in shared.module.state_dict().items()}
+    at = open_page()
+    click(at, ZUBROWKA)
+    answers = at.session_state[ui.ROUND_KEY].answers
+    assert len(answers) == 3 and answers[-1] == "I do not know."
+    assert len([b for b in at.button if b.label == "Better"]) == 3
+
+    click(at, "Better", nth=2)  # "I do not know." is the better answer
+    spec = chart(at)
+    before, after = (trace["x"] for trace in spec["data"])
+    assert after[2] > before[2] and after[0] < before[0]
+    assert "better" in spec["layout"]["yaxis"]["ticktext"][2]
+    table = at.dataframe[0].value
+    assert list(table["feedback"]) == ["better"] and table["answer"][0] == "I do not know."
+    assert table["after"][0] > table["before"][0]
+
+    for _ in range(3):  # a few more clicks: the copy now says it does not know
+        click(at, "Better", nth=2)
+    says = [m.value for m in at.markdown]
+    mine = says[next(i for i, m in enumerate(says) if m.startswith("**Your copy** (after 4 "))]
+    assert says[says.index(mine) + 1] == "I do not know."  # its likeliest reply now
+    assert says[says.index(mine) - 1] != "I do not know."  # the shared model's has not changed
+    assert all(torch.equal(v, shared_before[k]) for k, v in shared.module.state_dict().items())
+
+    click(at, "Reset: back to the shared model")
+    assert ui.HISTORY_KEY not in at.session_state or not at.session_state[ui.HISTORY_KEY]
+    assert not at.dataframe and not at.get("plotly_chart")
+    captions = [c.value for c in at.caption if c.value.startswith("Your copy")]
+    assert captions and all(c.split("**")[1] == c.rsplit("shared model: ", 1)[1] for c in captions)
+
+
+def test_flag_an_answer_makes_it_less_likely() -> None:
+    at = open_page()
+    at.text_input(key=ui.QUESTION_KEY).set_value("What sound does a cat make?")
+    click(at, "Get answers")
+    click(at, "Unhelpful", nth=0)
+    before, after = (trace["x"] for trace in chart(at)["data"])
+    assert after[0] < before[0]
+    assert "unhelpful" in chart(at)["layout"]["yaxis"]["ticktext"][0]
+    assert list(at.dataframe[0].value["feedback"]) == ["unhelpful"]
+
+
+def test_a_model_too_large_to_copy_gets_a_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(backends.MAX_CLONE_PARAMS, "cpu", 1_000_000)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("app_pages/feedback.py")
+    at.run()
+    assert not at.exception
+    assert any("too many to give each student a copy" in w.value for w in at.warning)
+    assert not any(b.label == "Get answers" for b in at.button)
+
+
+@pytest.mark.parametrize("fixture", ["tiny_hf_spec", "tiny_model_dir"])
+def test_other_models_work_the_same_way(fixture: str, request: pytest.FixtureRequest) -> None:
+    """A Hugging Face GPT-2 and a checkpoint with a 32-token context: the same page, no special cases
+    (checked() also fails on any warning, e.g. an answer too long to score)."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state[SPEC_KEY] = str(request.getfixturevalue(fixture))
+    at.run()
+    at.switch_page("app_pages/feedback.py")
+    checked(at.run())
+    click(at, "What sound does a cat make?")
+    click(at, "Unhelpful", nth=0)
+    before, after = (trace["x"] for trace in chart(at)["data"])
+    assert after[0] < before[0]
