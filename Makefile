@@ -58,7 +58,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 bench: $(STAMP)
-	$(BIN)/llm-explainer bench $(ARGS)
+	$(BIN)/python bench/run_all.py $(ARGS)
 
 screenshots: e2e
 	mkdir -p docs

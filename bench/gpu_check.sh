@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
-# One prepared run of the GPU path on a CUDA machine (the lent device): the GPU-marked
-# tests, the benchmark on CUDA beside the CPU, and the built-in preset trained on CUDA (bf16).
-# Usage: bash bench/gpu_check.sh [OUTDIR]
+# One prepared run of the GPU path on a CUDA machine (the lent device): the GPU-marked tests and the
+# core tests on a CUDA host, then every GPU benchmark: inference on CUDA beside the CPU, the training
+# engine (6 layers, width 384, context 256, bf16, compiled) beside a plain PyTorch loop, and
+# one-word-at-a-time vs all-at-once (the Why GPUs page) on the GPU.
+# Usage: bash bench/gpu_check.sh [OUTDIR]   (needs torch with CUDA, safetensors, tokenizers, plotly, pytest)
 set -uo pipefail
 out=${1:-${OUT:-/tmp/gpu_check}}
 mkdir -p "$out"
-export PYTHONPATH=$PWD PYTHONUNBUFFERED=1
+export PYTHONPATH=$PWD${PYTHONPATH:+:$PYTHONPATH} PYTHONUNBUFFERED=1
 py=${PYTHON:-python3}
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv | tee "$out/gpu.txt"
-$py -m pytest -q -p no:cacheprovider tests/test_gpu.py tests/test_model.py tests/test_training.py 2>&1 | tee "$out/tests.txt"
+# Tests that need streamlit (the app) are left out: the GPU path is all in explainer/.
+$py -m pytest -q -p no:cacheprovider -m "gpu or not e2e" tests/test_gpu.py tests/test_model.py \
+  tests/test_training.py tests/test_scale.py tests/test_parallel_bench.py tests/test_nudge.py 2>&1 | tee "$out/tests.txt"
 for dev in cuda cpu; do
   $py -m explainer bench --device "$dev" --json | tee "$out/bench_$dev.json"
 done
-$py -m explainer train --preset builtin --out /tmp/builtin_gpu --device cuda 2>&1 | tee "$out/train_cuda.txt"
-$py -m explainer eval --model /tmp/builtin_gpu --device cuda 2>&1 | tee "$out/eval_cuda.txt"
+$py -m explainer bench --training --quick --json | tee "$out/bench_training.json"
+$py - <<'EOF' 2>&1 | tee "$out/parallel_cuda.txt"
+import torch
+from explainer.parallel_bench import run_parallel_bench
+r = run_parallel_bench(device=torch.device("cuda"))
+print(r)
+EOF

@@ -89,6 +89,20 @@ def measure(url: str, presses: int) -> dict[str, list[float]]:
     return times
 
 
+def run(presses: int = 40, url: str | None = None) -> dict[str, dict[str, float]]:
+    """Median and p95 (ms after the key press) of each part, on `url` or on a server started here."""
+    if url:
+        times = measure(url, presses)
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            server = start_server(Path(tmp) / "server.log")
+            try:
+                times = measure(server.url, presses)
+            finally:
+                stop(server.proc)
+    return {name: {"median_ms": round(statistics.median(xs)), "p95_ms": round(p95(xs))} for name, xs in times.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--presses", type=int, default=40)
@@ -102,19 +116,14 @@ def main() -> None:
     if args.post_script_gc:
         os.environ["STREAMLIT_RUNNER_POST_SCRIPT_GC"] = str(args.post_script_gc == "on").lower()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so that `finally` stops the server
-    with tempfile.TemporaryDirectory() as tmp:
-        server = start_server(Path(tmp) / "server.log")
-        try:
-            times = measure(server.url, args.presses)
-        finally:
-            stop(server.proc)
+    figures = run(args.presses)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     model = os.environ.get("LLM_EXPLAINER_MODEL") or "builtin"
     gc = {"true": "on", "false": "off"}.get(os.environ.get("STREAMLIT_RUNNER_POST_SCRIPT_GC", ""), "as configured")
     print(f"temperature slider, {args.presses} presses, {cores} cores, model {model}, postScriptGC {gc}")
     print("ms after the key press:")
-    for name, xs in times.items():
-        print(f"  {name:>14}: median {statistics.median(xs):4.0f}   p95 {p95(xs):4.0f}")
+    for name, f in figures.items():
+        print(f"  {name:>14}: median {f['median_ms']:4.0f}   p95 {f['p95_ms']:4.0f}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,229 @@
+"""Every performance figure of the project in one run: one table, and JSON (a benchmark: it measures,
+it never passes or fails).
+
+    .venv/bin/python bench/run_all.py [--quick] [--json out.json] [--load-sessions 30 --load-duration 60]
+    .venv/bin/python bench/run_all.py --only load --load-sessions 30 --load-server-cpus 0,1   # >2-core machine
+    make bench ARGS="--quick"
+
+Sections, in this order (CPU-bound ones first, before any server or browser runs):
+  machine    CPU model, cores, torch, GPU
+  inference  next-token latency, generation and trainer throughput of the built-in model
+             (explainer/bench.py), on the CPU and, when CUDA is present, on the GPU
+  training   the training engine beside a plain PyTorch loop (explainer/bench_training.py)
+  parallel   one word at a time vs all at once (explainer/parallel_bench.py, the Why GPUs page)
+  slider     temperature slider -> charts redrawn, in Chromium (bench/slider_latency.py)
+  pages      each page drawn after a navigation click (bench/page_render.py)
+  load       N students at once on one server (bench/load_test.py; default 10 for 30 s)
+--only / --skip take a comma-separated list of sections. A section that fails is reported, the rest go on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SECTIONS = ["machine", "inference", "training", "parallel", "slider", "pages", "load"]
+
+
+def machine() -> dict:
+    import streamlit
+    import torch
+
+    cpu = next((line.split(":", 1)[1].strip() for line in _read("/proc/cpuinfo") if line.startswith("model name")),
+               platform.processor() or platform.machine())  # fmt: skip
+    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
+    return {
+        "cpu": cpu,
+        "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "torch_threads": torch.get_num_threads(),
+        "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1e9, 1),
+        "gpu": gpu,
+        "torch": torch.__version__,
+        "cuda": torch.version.cuda if gpu else None,
+        "python": platform.python_version(),
+        "streamlit": streamlit.__version__,
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+def _read(path: str) -> list[str]:
+    try:
+        return Path(path).read_text().splitlines()
+    except OSError:
+        return []
+
+
+def _cuda() -> bool:
+    import torch
+
+    return torch.cuda.is_available()
+
+
+def inference(quick: bool) -> dict:
+    from explainer.backends import load_backend
+    from explainer.bench import run_bench
+
+    out = {"cpu": run_bench(load_backend("builtin", "cpu"), quick=quick)}
+    if _cuda():
+        out["gpu"] = run_bench(load_backend("builtin", "cuda"), quick=quick)
+    return out
+
+
+def training(quick: bool) -> dict:
+    from explainer.bench_training import bench_training
+
+    return bench_training(quick=quick)
+
+
+def parallel(quick: bool) -> dict:
+    from explainer.parallel_bench import run_parallel_bench
+
+    out = {}
+    for dev in ["cpu"] + (["cuda"] if _cuda() else []):
+        r = run_parallel_bench(budget_s=2.0 if quick else 8.0, device=dev)
+        out[dev] = {"device": r.device, "lengths": r.lengths, "sequential_ms": [round(x, 2) for x in r.sequential_ms],
+                    "parallel_ms": [round(x, 2) for x in r.parallel_ms],
+                    "speedup_at_longest": round(r.speedups()[-1], 1)}  # fmt: skip
+    return out
+
+
+def browser_sections(wanted: list[str], quick: bool, load_sessions: int, load_duration: float,
+                     server_cpus: set[int] | None = None) -> dict:  # fmt: skip
+    """The slider and page figures share one server; the load test starts its own (clean memory figures)."""
+    from bench import load_test, page_render, slider_latency
+    from tests.e2e.harness import CHROMIUM, start_server, stop
+
+    if not Path(CHROMIUM).exists():
+        return {s: {"error": f"{CHROMIUM} is missing (make e2e-deps)"} for s in wanted}
+    out = {}
+    if {"slider", "pages"} & set(wanted):
+        with tempfile.TemporaryDirectory() as tmp:
+            srv = start_server(Path(tmp) / "server.log")
+            try:
+                if "slider" in wanted:
+                    out["slider"] = _guard(lambda: slider_latency.run(10 if quick else 40, url=srv.url))
+                if "pages" in wanted:
+                    out["pages"] = _guard(lambda: page_render.run(1 if quick else 3, url=srv.url))
+            finally:
+                stop(srv.proc)
+    if "load" in wanted:
+        n, d = (3, 10) if quick else (load_sessions, load_duration)
+        k = min(2, n - 1)
+        out["load"] = _guard(lambda: load_test.run_load_test(n, d, k, server_cpus=server_cpus))
+    return out
+
+
+def _guard(fn) -> dict:
+    try:
+        return fn()
+    except Exception as e:  # one broken section must not hide the others' figures
+        traceback.print_exc()
+        return {"error": f"{type(e).__name__}: {str(e).splitlines()[0][:300] if str(e) else ''}"}
+
+
+# ---------------------------------------------------------------------------- the table
+
+
+def rows(r: dict) -> list[tuple[str, str, str]]:
+    """(section, what, figure) for the table."""
+    out = []
+    m = r.get("machine", {})
+    if m:
+        out.append(("machine", "CPU", f"{m['cpu']} ({m['cores']} cores, {m['memory_gb']} GB)"))
+        out.append(("machine", "software", f"torch {m['torch']}, Python {m['python']}, Streamlit {m['streamlit']}"))
+        out.append(("machine", "GPU", f"{m['gpu']} (CUDA {m['cuda']})" if m["gpu"] else "none"))
+    for b in _ok(r, "inference").values():
+        out += [
+            ("inference", f"next-token distribution, 64-token prompt, {b['device']}", f"{b['next_token_ms_64']} ms"),
+            ("inference", f"generation, token by token, {b['device']}", f"{b['generate_tokens_per_s']:,} tokens/s"),
+        ]
+        if "train_tokens_per_s" in b:
+            out.append(
+                ("inference", f"trainer, built-in model, {b['device']}", f"{b['train_tokens_per_s']:,} tokens/s")
+            )
+    for key, t in _ok(r, "training").items():
+        if "error" in t:
+            out.append(("training", key, f"not measured: {t['error']}"))
+            continue
+        label = f"{key.replace('_', ' ')}: {t['model']}"
+        figure = (f"engine {t['engine_tokens_per_s']:,} vs plain loop {t['reference_tokens_per_s']:,} tokens/s "
+                  f"({t['ratio']}x)")  # fmt: skip
+        out.append(("training", label, figure))
+    for p in _ok(r, "parallel").values():
+        figure = (
+            f"{p['speedup_at_longest']}x faster all at once ({p['sequential_ms'][-1]} vs {p['parallel_ms'][-1]} ms)"
+        )
+        out.append(("parallel", f"{p['lengths'][-1]} tokens, {p['device']}", figure))
+    for part, f in _ok(r, "slider").items():
+        out.append(("slider", f"temperature key press -> {part}", f"median {f['median_ms']} ms, p95 {f['p95_ms']} ms"))
+    for page, f in _ok(r, "pages").items():
+        out.append(("pages", page, f"first {f['first_s']} s, then median {f['median_s']} s"))
+    load = _ok(r, "load")
+    if load:
+        head = f"{load['sessions']} sessions ({load['trainers']} training), {load['duration_s']:.0f} s"
+        for kind, s in load["actions"].items():
+            out.append(("load", f"{head}: {kind}", f"p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms (n {s['n']})"))
+        if load["all_interactions"]:
+            a = load["all_interactions"]
+            out.append(("load", f"{head}: all interactions", f"p50 {a['p50_ms']} ms, p95 {a['p95_ms']} ms"))
+        out.append(("load", f"{head}: errors", str(load["errors"])))
+        m = load["server_rss_mb"]
+        out.append(("load", f"{head}: server memory (RSS)", f"start {m['start']} MB, peak {m['peak']} MB"))
+    for name in SECTIONS:
+        if isinstance(r.get(name), dict) and "error" in r[name]:
+            out.append((name, "not measured", r[name]["error"]))
+    return out
+
+
+def _ok(r: dict, name: str) -> dict:
+    v = r.get(name)
+    return v if isinstance(v, dict) and "error" not in v else {}
+
+
+def print_table(r: dict) -> None:
+    table = rows(r)
+    w = max(len(what) for _, what, _ in table)
+    for section, what, figure in table:
+        print(f"{section:10s} {what:{w}s}  {figure}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="a fast smoke run: few repeats, a 3-session load test")
+    ap.add_argument("--json", help="also write every figure to this JSON file")
+    ap.add_argument("--only", help=f"comma-separated sections: {','.join(SECTIONS)}")
+    ap.add_argument("--skip", help="comma-separated sections to leave out")
+    ap.add_argument("--load-sessions", type=int, default=10, help="load test: sessions (the goal is set for 30)")
+    ap.add_argument("--load-duration", type=float, default=30, help="load test: seconds of interactions")
+    ap.add_argument("--load-server-cpus", help="load test: pin its server to these cores (e.g. 0,1), the browser apart")
+    args = ap.parse_args()
+    wanted = [s for s in SECTIONS if not args.only or s in args.only.split(",")]
+    wanted = [s for s in wanted if not args.skip or s not in args.skip.split(",")]
+    results: dict = {}
+    for name in ("machine", "inference", "training", "parallel"):
+        if name in wanted:
+            print(f"[{time.strftime('%H:%M:%S')}] {name}…", file=sys.stderr, flush=True)
+            fn = globals()[name]
+            results[name] = _guard(fn if name == "machine" else lambda fn=fn: fn(args.quick))
+    browser = [s for s in ("slider", "pages", "load") if s in wanted]
+    if browser:
+        print(f"[{time.strftime('%H:%M:%S')}] {', '.join(browser)} (in Chromium)…", file=sys.stderr, flush=True)
+        cpus = {int(c) for c in args.load_server_cpus.split(",")} if args.load_server_cpus else None
+        results.update(browser_sections(browser, args.quick, args.load_sessions, args.load_duration, cpus))
+    print_table(results)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
