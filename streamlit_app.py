@@ -7,6 +7,7 @@ and routes to the pages, listed in the order the story tells them (see README).
 import streamlit as st
 
 from explainer.ui.sidebar import render_sidebar
+from explainer.ui.tour import footer, navigation, presenter_toggle
 
 st.set_page_config(page_title="How LLMs work", page_icon=":material/neurology:", layout="wide")
 
@@ -22,6 +23,10 @@ PAGES = {
     ],
     "Learning from text": [
         # train (issue 5), scale, feedback, why-gpus (issue 6): one st.Page line each, in that order
+        st.Page("app_pages/train.py", title="Train it yourself", icon=":material/model_training:", url_path="train"),
+        st.Page("app_pages/scale.py", title="Scale", icon=":material/menu_book:", url_path="scale"),
+        st.Page("app_pages/feedback.py", title="Human feedback", icon=":material/thumb_up:", url_path="feedback"),
+        st.Page("app_pages/why_gpus.py", title="Why GPUs", icon=":material/memory:", url_path="why-gpus"),
     ],
     "Inside the transformer": [
         st.Page("app_pages/embeddings.py", title="Embeddings", icon=":material/scatter_plot:", url_path="embeddings"),
@@ -35,6 +40,8 @@ PAGES = {
     # "Emergence": why nobody can say exactly why it predicts what it does
 }
 
-page = st.navigation(PAGES)
+page = navigation(PAGES)  # st.navigation, remembering the order for the previous / next links
+presenter_toggle()
 render_sidebar()
 page.run()
+footer()  # previous / next (a page that stops early draws it itself)
