@@ -23,7 +23,7 @@ help:
 	@echo "make e2e       only the browser tests (needs /usr/bin/chromium: make e2e-deps)"
 	@echo "make lint      ruff check + ruff format --check"
 	@echo "make format    ruff check --fix + ruff format"
-	@echo "make bench     print the benchmark figures (llm-explainer bench)"
+	@echo "make bench     print every performance figure (bench/run_all.py; ARGS=--quick for a fast run)"
 	@echo "make screenshots  run the browser tests and copy the home and chat shots to docs/"
 	@echo "make e2e-deps  install Debian's chromium for the browser tests (apt-get)"
 
