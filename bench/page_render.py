@@ -11,14 +11,13 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.harness import APP_IDLE, CHROMIUM, CHROMIUM_ARGS, start_server, stop  # noqa: E402
+from tests.e2e.harness import APP_IDLE, CHROMIUM, CHROMIUM_ARGS, serving  # noqa: E402
 
 PAGES = ["The torn script", "Next word", "Temperature & sampling", "Train it yourself", "Scale", "Human feedback",
          "Why GPUs", "Embeddings", "Attention", "Meaning in context", "Layers", "The last vector"]  # fmt: skip
@@ -54,14 +53,8 @@ def measure(url: str, repeats: int = 3) -> dict[str, list[float]]:
 
 def run(repeats: int = 3, url: str | None = None) -> dict[str, dict[str, float]]:
     """Each page's first visit and median visit (s), on `url` or on a server started here."""
-    if url:
-        times = measure(url, repeats)
-    else:
-        srv = start_server(Path(tempfile.mkdtemp()) / "server.log")
-        try:
-            times = measure(srv.url, repeats)
-        finally:
-            stop(srv.proc)
+    with serving(url) as app:
+        times = measure(app, repeats)
     return {
         name: {"first_s": round(ts[0], 2), "median_s": round(statistics.median(ts), 2)} for name, ts in times.items()
     }

@@ -19,13 +19,12 @@ import os
 import signal
 import statistics
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.harness import APP_IDLE, CHROMIUM, CHROMIUM_ARGS, start_server, stop  # noqa: E402
+from tests.e2e.harness import APP_IDLE, CHROMIUM, CHROMIUM_ARGS, serving  # noqa: E402
 
 # Every plotly chart's data, as drawn. (Streamlit remounts a chart whose figure changed, so for a
 # moment one may be missing: wait until there are as many as before, all with new data.)
@@ -91,15 +90,8 @@ def measure(url: str, presses: int) -> dict[str, list[float]]:
 
 def run(presses: int = 40, url: str | None = None) -> dict[str, dict[str, float]]:
     """Median and p95 (ms after the key press) of each part, on `url` or on a server started here."""
-    if url:
-        times = measure(url, presses)
-    else:
-        with tempfile.TemporaryDirectory() as tmp:
-            server = start_server(Path(tmp) / "server.log")
-            try:
-                times = measure(server.url, presses)
-            finally:
-                stop(server.proc)
+    with serving(url) as app:
+        times = measure(app, presses)
     return {name: {"median_ms": round(statistics.median(xs)), "p95_ms": round(p95(xs))} for name, xs in times.items()}
 
 

@@ -33,27 +33,18 @@ from explainer.ui import models
 from explainer.ui.models import ERROR_KEY, FOLDER, OTHER_HF, SPEC_KEY, URL_KEY
 from explainer.ui.sidebar import CHOICE_KEY, TYPED_KEY
 
+from . import apptest
+from .apptest import ROOT, no_crash
 from .helpers import tiny_checkpoint
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "streamlit_app.py")
 NEXT_WORD, SAMPLING = "app_pages/next_word.py", "app_pages/sampling.py"
 NOT_ALLOWED = "only loads models from its own folders"
 
 
 # ----------------------------------------------------------------------------- helpers
 def open_page(page: str, spec: str = "builtin", **query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state[SPEC_KEY] = spec
-    at.query_params.update(query)
-    at.run()
-    at.switch_page(page)
-    return no_crash(at.run())
-
-
-def no_crash(at: AppTest) -> AppTest:
-    assert not at.exception, at.exception
-    return at
+    """`page` on the model `spec`; the page may show errors (they are what these tests read)."""
+    return apptest.open_page(page, spec=spec, query=query, errors_ok=True)
 
 
 def said(at: AppTest) -> str:
@@ -300,9 +291,7 @@ def test_cli_edge_settings_are_valid(capsys, tiny_dir: Path, flags: list, same_a
 
 # ============================================================================= models
 def test_a_link_to_etc_is_refused_and_the_model_stays() -> None:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params[URL_KEY] = "/etc"
-    no_crash(at.run())
+    at = apptest.open_page(query={URL_KEY: "/etc"}, errors_ok=True)
     assert "The link asks for the model **/etc**" in said(at) and NOT_ALLOWED in said(at)
     assert MODEL_DIRS_ENV in said(at), "the message says how to allow another folder"
     assert at.session_state[SPEC_KEY] == "builtin" and URL_KEY not in at.query_params
@@ -484,10 +473,7 @@ def train_page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppTest]:
     """One student's training page (its run store in a temporary folder), reused by the upload cases."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv(run_store.ROOT_ENV, str(tmp_path_factory.mktemp("runs")))
-        at = AppTest.from_file(APP, default_timeout=120)
-        at.run()
-        at.switch_page("app_pages/train.py")
-        yield no_crash(at.run())
+        yield apptest.open_page("app_pages/train.py", timeout=120, errors_ok=True)
 
 
 @pytest.mark.parametrize("case", UPLOADS)
@@ -510,7 +496,7 @@ def test_app_model_zip(train_page: AppTest, tiny_dir: Path, tmp_path: Path, case
     data, message = bad_zips(tiny_dir, tmp_path)[case]
     at.file_uploader(key="train_zip").set_value((f"{case}.zip", data, "application/zip"))
     no_crash(at.run())
-    no_crash(at.button(key="train_import").click().run())
+    apptest.click(at, "train_import", errors_ok=True)
     assert any("That zip cannot be used" in e.value and message in e.value for e in at.error), [
         e.value for e in at.error
     ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -13,9 +12,9 @@ from explainer.backends import GenStep, load_backend
 from explainer.chat import cut_message, out_of_view, script_segments, step_choices
 from explainer.corpus import DEMO_QUESTIONS, FRAMING, build_script
 from explainer.ui import chat as chat_ui
-from explainer.ui.models import SPEC_KEY
 
-APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+from .apptest import checked, open_page
+
 QUESTION = "What is the capital of France?"
 
 
@@ -25,18 +24,7 @@ def _no_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def open_chat(spec: str, **query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state[SPEC_KEY] = spec
-    at.query_params.update(query)
-    at.run()  # the entry file registers the pages with st.navigation first
-    at.switch_page("app_pages/chat.py")
-    return checked(at.run())
-
-
-def checked(at: AppTest) -> AppTest:
-    assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
-    return at
+    return open_page("app_pages/chat.py", spec=spec, query=query, timeout=120)
 
 
 def send(at: AppTest, text: str) -> AppTest:

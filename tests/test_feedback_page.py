@@ -2,42 +2,30 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
 from explainer import backends
 from explainer.ui import feedback as ui
-from explainer.ui.models import SPEC_KEY, get_backend
+from explainer.ui.models import get_backend
 
-APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+from . import apptest
+from .apptest import chart_specs, checked
+
+FEEDBACK = "app_pages/feedback.py"
 ZUBROWKA = "What is the capital of Zubrowka?"
 
 
-def open_page() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    at.switch_page("app_pages/feedback.py")
-    return checked(at.run())
-
-
-def checked(at: AppTest, warnings: bool = False) -> AppTest:
-    assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
-    assert warnings or not at.warning, [w.value for w in at.warning]
-    return at
+def open_page(spec: str | None = None) -> AppTest:
+    """The feedback page, checked strictly: a warning fails the test too."""
+    return apptest.open_page(FEEDBACK, spec=spec, timeout=120, warnings_ok=False)
 
 
 def click(at: AppTest, label: str, nth: int = 0, warnings: bool = False) -> AppTest:
+    """Click the `nth` button labelled `label` (answers have no fixed key); a warning fails unless `warnings`."""
     [b for b in at.button if b.label == label][nth].click()
-    return checked(at.run(), warnings)
-
-
-def chart(at: AppTest) -> dict:
-    return json.loads(at.get("plotly_chart")[0].proto.spec)
+    return checked(at.run(), warnings_ok=warnings)
 
 
 def test_page_says_it_is_a_small_demonstration_and_asks_for_a_question() -> None:
@@ -60,7 +48,7 @@ def test_pick_an_answer_shifts_the_probabilities_then_reset() -> None:
     assert len([b for b in at.button if b.label == "Better"]) == 3
 
     click(at, "Better", nth=2)  # "I do not know." is the better answer
-    spec = chart(at)
+    spec = chart_specs(at)[0]
     before, after = (trace["x"] for trace in spec["data"])
     assert after[2] > before[2] and after[0] < before[0]
     assert "better" in spec["layout"]["yaxis"]["ticktext"][2]
@@ -88,19 +76,15 @@ def test_flag_an_answer_makes_it_less_likely() -> None:
     at.text_input(key=ui.QUESTION_KEY).set_value("What sound does a cat make?")
     click(at, "Get answers")
     click(at, "Unhelpful", nth=0)
-    before, after = (trace["x"] for trace in chart(at)["data"])
+    before, after = (trace["x"] for trace in chart_specs(at)[0]["data"])
     assert after[0] < before[0]
-    assert "unhelpful" in chart(at)["layout"]["yaxis"]["ticktext"][0]
+    assert "unhelpful" in chart_specs(at)[0]["layout"]["yaxis"]["ticktext"][0]
     assert list(at.dataframe[0].value["feedback"]) == ["unhelpful"]
 
 
 def test_a_model_too_large_to_copy_gets_a_message(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(backends.MAX_CLONE_PARAMS, "cpu", 1_000_000)
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    at.switch_page("app_pages/feedback.py")
-    at.run()
-    assert not at.exception
+    at = apptest.open_page(FEEDBACK, timeout=120, errors_ok=True)
     assert any("too many to give each student a copy" in w.value for w in at.warning)
     assert not any(b.label == "Get answers" for b in at.button)
 
@@ -109,12 +93,8 @@ def test_a_model_too_large_to_copy_gets_a_message(monkeypatch: pytest.MonkeyPatc
 def test_other_models_work_the_same_way(fixture: str, request: pytest.FixtureRequest) -> None:
     """A Hugging Face GPT-2 and a checkpoint with a 32-token context: the same page, no special cases
     (checked() also fails on any warning, e.g. an answer too long to score)."""
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state[SPEC_KEY] = str(request.getfixturevalue(fixture))
-    at.run()
-    at.switch_page("app_pages/feedback.py")
-    checked(at.run())
+    at = open_page(str(request.getfixturevalue(fixture)))
     click(at, "What sound does a cat make?")
     click(at, "Unhelpful", nth=0)
-    before, after = (trace["x"] for trace in chart(at)["data"])
+    before, after = (trace["x"] for trace in chart_specs(at)[0]["data"])
     assert after[0] < before[0]

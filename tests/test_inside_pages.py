@@ -4,32 +4,19 @@ model and on a tiny Hugging Face GPT-2 (the same code path as any HF model)."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explainer.ui.models import SPEC_KEY
+from .apptest import chart_specs, checked, open_page
 
-PAGES = Path(__file__).resolve().parent.parent / "app_pages"
 # page -> (plotly charts expected, graphviz diagrams expected)
 EXPECTED = {"attention": (4, 0), "layers": (3, 1), "last_vector": (3, 0)}
 
 
 def run_page(page: str, spec: str = "builtin") -> AppTest:
-    at = AppTest.from_file(str(PAGES / f"{page}.py"), default_timeout=60)
-    at.session_state[SPEC_KEY] = spec
-    return checked(at.run())
-
-
-def checked(at: AppTest) -> AppTest:
-    assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
-    return at
-
-
-def specs(at: AppTest) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    """app_pages/`page`.py run on its own (no navigation) on the model `spec`."""
+    return open_page(f"app_pages/{page}.py", spec=spec, direct=True)
 
 
 @pytest.mark.parametrize("page", list(EXPECTED))
@@ -39,7 +26,7 @@ def test_page_renders_its_charts(page: str, model: str, tiny_hf_spec: str) -> No
     n_plotly, n_graphviz = EXPECTED[page]
     assert len(at.get("plotly_chart")) == n_plotly
     assert len(at.get("graphviz_chart")) == n_graphviz
-    for spec in specs(at):
+    for spec in chart_specs(at):
         assert spec["layout"]["font"]["size"] >= 16
 
 
@@ -57,25 +44,25 @@ def test_attention_names_the_measured_country_head_and_starts_there() -> None:
     note = at.success[0].value
     assert "finds the country" in note and "layer 1, head 2" in note  # measured on the shipped model
     assert at.selectbox[0].value == 0 and at.selectbox[1].value == 1
-    heat = specs(at)[0]["data"][1]
+    heat = chart_specs(at)[0]["data"][1]
     assert heat["colorbar"]["title"]["text"] == "attention weight" and heat["zmax"] == 1
 
 
 def test_picking_another_head_redraws_the_heatmap() -> None:
     at = run_page("attention")
-    before = json.dumps(specs(at)[0]["data"][1]["z"])
+    before = json.dumps(chart_specs(at)[0]["data"][1]["z"])
     at.selectbox[1].set_value(3)
     checked(at.run())
-    spec = specs(at)[0]
+    spec = chart_specs(at)[0]
     assert json.dumps(spec["data"][1]["z"]) != before and "head 4" in spec["layout"]["title"]["text"]
     at.slider[0].set_value(1)  # the first generated token
     checked(at.run())
-    assert "Choosing token 1" in specs(at)[3]["layout"]["title"]["text"]
+    assert "Choosing token 1" in chart_specs(at)[3]["layout"]["title"]["text"]
 
 
 def test_layers_lists_neurons_and_their_corpus_tokens() -> None:
     at = run_page("layers")
-    lens = specs(at)[1]["data"][0]
+    lens = chart_specs(at)[1]["data"][0]
     assert len(lens["text"]) == 5  # the embedding and 4 layers
     assert "Paris" in lens["text"][-1][-1]  # the last layer at the last position: the model's answer
     assert len(at.dataframe) == 1 and len(at.dataframe[0].value) >= 3

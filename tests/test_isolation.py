@@ -5,7 +5,6 @@ the shared built-in model stays bit-identical to the shipped weights."""
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 import pytest
@@ -19,8 +18,8 @@ from explainer.train_setup import Run, new_run, run_backend
 from explainer.ui.models import get_backend
 from explainer.ui.training import bounded_threads
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "streamlit_app.py")
+from .apptest import ROOT, chart_specs, checked, click, open_page
+
 SHIPPED = ROOT / "assets" / "builtin" / "model.safetensors"
 # Two texts with no letter or digit in common, so even the two models' vocabularies tell them apart.
 TEXT_A = "the cat sat on the mat and the dog ran to the log; a fox hid in a box by the pond.\n" * 30
@@ -34,26 +33,15 @@ def run_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "runs"
 
 
-def checked(at: AppTest) -> AppTest:
-    assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
-    return at
-
-
 def student_with_text(text: str) -> AppTest:
     """A new session on the training page, training on pasted `text` (character tokens, tiny model)."""
-    at = AppTest.from_file(APP, default_timeout=120)
-    checked(at.run())
+    at = open_page(timeout=120)  # the home page, checked too
     at.switch_page("app_pages/train.py")
     checked(at.run())
     at.radio(key="train_src").set_value("paste")
     checked(at.run())
     at.text_area(key="train_paste").set_value(text)
     return checked(at.run())
-
-
-def click(at: AppTest, key: str) -> AppTest:
-    return checked(at.button(key=key).click().run())
 
 
 def session_run(at: AppTest) -> Run:
@@ -81,8 +69,7 @@ def next_word_bars(at: AppTest, prompt: str) -> list[float]:
     checked(at.run())
     at.text_area(key="prompt").set_value(prompt)
     checked(at.run())
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    return spec["data"][0]["x"][:-1]
+    return chart_specs(at)[0]["data"][0]["x"][:-1]
 
 
 def predicted(run_or_backend, prompt: str, n: int) -> list[float]:

@@ -3,7 +3,6 @@ and on a tiny local GPT-2 (the Hugging Face path); bad input gives a message, ne
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -11,9 +10,10 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from explainer.backends import Backend
-from explainer.ui.models import SPEC_KEY
 
-APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+from . import apptest
+from .apptest import chart_specs, checked
+
 NEXT_WORD, SAMPLING = "app_pages/next_word.py", "app_pages/sampling.py"
 
 
@@ -23,27 +23,13 @@ def spec(request: pytest.FixtureRequest, tiny_hf_dir: Path) -> str:
 
 
 def open_page(page: str, spec: str = "builtin", **query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state[SPEC_KEY] = spec
-    at.query_params.update(query)
-    at.run()  # the entry file registers the pages with st.navigation first
-    at.switch_page(page)
-    return checked(at.run())
-
-
-def checked(at: AppTest) -> AppTest:
-    assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
-    return at
+    """`page` on the model `spec` (the built-in one unless told), with the URL's parameters `query`."""
+    return apptest.open_page(page, spec=spec, query=query)
 
 
 def type_text(at: AppTest, text: str) -> AppTest:
     at.text_area(key="prompt").input(text)
     return checked(at.run())
-
-
-def charts(at: AppTest) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
 def bar_counts(figure: dict) -> list[int]:
@@ -56,13 +42,13 @@ def messages(at: AppTest) -> str:
 
 def test_next_word_shows_top_words_and_everything_else(spec: str) -> None:
     at = open_page(NEXT_WORD, spec)
-    (bars,) = charts(at)
+    (bars,) = chart_specs(at)
     assert bar_counts(bars) == [11]  # 10 words + "everything else"
     assert sum(bars["data"][0]["x"]) == pytest.approx(1.0, abs=1e-4)
     at.slider(key="shown").set_value(5).run()
-    assert bar_counts(charts(checked(at))[0]) == [6]
+    assert bar_counts(chart_specs(checked(at))[0]) == [6]
     at.toggle(key="log").set_value(True).run()
-    assert charts(checked(at))[0]["layout"]["xaxis"]["type"] == "log"
+    assert chart_specs(checked(at))[0]["layout"]["xaxis"]["type"] == "log"
 
 
 def test_next_word_adds_the_likeliest_word_and_goes_back() -> None:
@@ -83,12 +69,12 @@ def test_sampling_redraws_from_cached_logits(spec: str, monkeypatch: pytest.Monk
     real = Backend.next_token_logits
     monkeypatch.setattr(Backend, "next_token_logits", lambda self, ids: calls.append(1) or real(self, ids))
     at = open_page(SAMPLING, spec)
-    comparison, curve = charts(at)
+    comparison, curve = chart_specs(at)
     assert bar_counts(comparison) == [11, 11]  # each panel: 10 words + everything else
     assert len(curve["data"][0]["x"]) == 101
     n_calls = len(calls)
     at.slider(key="temperature").set_value(0.3).run()
-    changed = charts(checked(at))[0]
+    changed = chart_specs(checked(at))[0]
     assert changed["data"][1]["x"] != comparison["data"][1]["x"], "the temperature should change the figure"
     assert changed["data"][0]["x"] == comparison["data"][0]["x"], "the T = 1 panel stays"
     assert len(calls) == n_calls, "moving the temperature must not run the model again"
@@ -96,7 +82,7 @@ def test_sampling_redraws_from_cached_logits(spec: str, monkeypatch: pytest.Monk
 
 def test_top_k_greys_out_the_cut_words() -> None:
     at = open_page(SAMPLING, top_k="3")
-    chosen = charts(at)[0]["data"][1]
+    chosen = chart_specs(at)[0]["data"][1]
     assert chosen["text"][3:] == ["cut"] * 8
     assert at.metric[2].value == "3"  # words left to draw from
     assert at.metric[2].label.startswith("Words left")
@@ -107,7 +93,7 @@ def test_a_link_reproduces_the_view() -> None:
     assert at.slider(key="temperature").value == 0.5
     assert at.slider(key="top_p").value == 0.9
     assert at.text_area(key="prompt").value == "User: What sound does a cow make?"
-    assert "T = 0.5, top-p 0.9" in charts(at)[0]["layout"]["annotations"][1]["text"]
+    assert "T = 0.5, top-p 0.9" in chart_specs(at)[0]["layout"]["annotations"][1]["text"]
 
 
 def test_a_link_with_a_fixed_seed_turns_the_switch_on() -> None:
@@ -118,7 +104,7 @@ def test_a_link_with_a_fixed_seed_turns_the_switch_on() -> None:
 
 def test_temperature_zero_is_greedy() -> None:
     at = open_page(SAMPLING, temperature="0")
-    chosen = charts(at)[0]["data"][1]
+    chosen = chart_specs(at)[0]["data"][1]
     assert chosen["text"][0] == "100%" and at.metric[1].value == "0.00 bits"
 
 
@@ -156,14 +142,14 @@ def test_bad_text_gives_a_message(page: str, text: str, said: str, n_charts: int
     at = type_text(open_page(page), text)
     assert said in messages(at)
     if n_charts is not None:
-        assert len(charts(at)) == n_charts
+        assert len(chart_specs(at)) == n_charts
     else:
-        assert charts(at), "a prediction is still shown"
+        assert chart_specs(at), "a prediction is still shown"
 
 
 def test_long_text_on_the_hf_model_is_cut_too(tiny_hf_dir: Path) -> None:
     at = type_text(open_page(NEXT_WORD, f"hf:{tiny_hf_dir}"), "🙂 cat " * 20_000)
-    assert "cut off" in messages(at) and charts(at)
+    assert "cut off" in messages(at) and chart_specs(at)
 
 
 def test_many_runs_with_a_fixed_seed_give_one_answer(spec: str) -> None:

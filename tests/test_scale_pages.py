@@ -3,37 +3,15 @@ speed slider, the student's own run as a preset, and the benchmark run with tiny
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from explainer import scale as S
 from explainer.parallel_bench import BenchResult
 
-APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+from .apptest import chart_specs, checked, open_page
+
 SCALE, WHY_GPUS = "app_pages/scale.py", "app_pages/why_gpus.py"
-
-
-def open_page(page: str, query: dict[str, str] | None = None, **state) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update(query or {})
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()  # the entry file registers the pages with st.navigation first
-    at.switch_page(page)
-    return checked(at.run())
-
-
-def checked(at: AppTest) -> AppTest:
-    assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
-    return at
-
-
-def charts(at: AppTest) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
 def text(at: AppTest) -> str:
@@ -42,7 +20,7 @@ def text(at: AppTest) -> str:
 
 def test_scale_page_shows_the_videos_figures_with_sources() -> None:
     at = open_page(SCALE)
-    reading, compute = charts(at)
+    reading, compute = chart_specs(at)
     names = reading["data"][0]["y"]
     assert names[:4] == [p.name for p in S.PRESETS] and "Built-in model" in names
     assert reading["data"][0]["x"][0] == pytest.approx(2852, abs=1)  # GPT-3 at 150 words a minute
@@ -61,18 +39,18 @@ def test_scale_page_shows_the_videos_figures_with_sources() -> None:
 def test_reading_speed_slider_changes_the_years() -> None:
     at = open_page(SCALE)
     at.slider(key="wpm").set_value(300)
-    reading = charts(checked(at.run()))[0]
+    reading = chart_specs(checked(at.run()))[0]
     assert reading["data"][0]["x"][0] == pytest.approx(2852 / 2, abs=1)
     assert "**1,426 years**" in text(at)
-    shared = open_page(SCALE, {"wpm": "600"})  # a link sets the speed
-    assert charts(shared)[0]["data"][0]["x"][0] == pytest.approx(2852 / 4, abs=1)
+    shared = open_page(SCALE, query={"wpm": "600"})  # a link sets the speed
+    assert chart_specs(shared)[0]["data"][0]["x"][0] == pytest.approx(2852 / 4, abs=1)
 
 
 def test_own_training_run_joins_the_comparison() -> None:
-    at = open_page(SCALE, trained_tokens_seen=1_000_000, trained_params=500_000)
-    names = charts(at)[0]["data"][0]["y"]
+    at = open_page(SCALE, state={"trained_tokens_seen": 1_000_000, "trained_params": 500_000})
+    names = chart_specs(at)[0]["data"][0]["y"]
     assert names[-1] == "Your training run"
-    assert "Your training run" not in charts(open_page(SCALE))[0]["data"][0]["y"]
+    assert "Your training run" not in chart_specs(open_page(SCALE))[0]["data"][0]["y"]
 
 
 def test_no_model_picked_gives_a_message() -> None:
@@ -91,7 +69,7 @@ def test_why_gpus_runs_a_tiny_benchmark() -> None:
     at = checked(at.run())
     (result,) = at.session_state["why_gpus_results"]
     assert isinstance(result, BenchResult) and result.lengths == [8, 16]  # the shortest three always run
-    (chart,) = charts(at)
+    (chart,) = chart_specs(at)
     assert result.device in chart["layout"]["title"]["text"]
     assert len(chart["data"]) == 2 and chart["data"][0]["x"] == result.lengths
     assert f"On **{result.device}**" in text(at)

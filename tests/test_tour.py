@@ -3,8 +3,6 @@ and presenter mode (kept in the URL across page switches, advanced controls hidd
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from urllib.parse import parse_qsl
 
 import pytest
@@ -13,26 +11,19 @@ from streamlit.testing.v1 import AppTest
 from explainer.ui.lesson import PARTS
 from explainer.ui.tour import PAGES_KEY, PRESENT_KEY, _scaled
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "streamlit_app.py")
+from .apptest import APP, ROOT, chart_specs, no_crash, open_page
 
 
 def run_app(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update(query)
-    return checked(at.run())
-
-
-def checked(at: AppTest) -> AppTest:
-    assert not at.exception, at.exception
-    return at
+    """The home page with the URL's parameters `query`."""
+    return open_page(query=query, errors_ok=True)
 
 
 def go(at: AppTest, path: str) -> AppTest:
     """Switch page as the browser does: the navigation drops the address bar's parameters."""
     at.switch_page(path)
     at.query_params.clear()
-    return checked(at.run())
+    return no_crash(at.run())
 
 
 def story(at: AppTest) -> list[tuple[str, str, str]]:
@@ -74,7 +65,7 @@ def test_pages_link_to_their_neighbours_in_story_order() -> None:
 def test_a_page_that_stops_early_still_has_the_links() -> None:
     at = go(run_app(), "app_pages/next_word.py")
     at.text_area(key="prompt").set_value("   ")
-    at = checked(at.run())
+    at = no_crash(at.run())
     assert any("Type some text" in i.value for i in at.info), "the page stopped, saying why"
     assert set(footer(at)) == {"Previous", "Next"}
 
@@ -112,7 +103,7 @@ def test_a_preset_link_opens_that_view(path: str, params: dict[str, str]) -> Non
     at.switch_page(path)
     at.query_params.clear()
     at.query_params.update(params)  # what clicking the lesson plan's link does
-    at = checked(at.run())
+    at = no_crash(at.run())
     for key, value in params.items():
         shown = at.session_state[key]
         expected = {"true": True, "false": False}.get(value, value)
@@ -121,7 +112,7 @@ def test_a_preset_link_opens_that_view(path: str, params: dict[str, str]) -> Non
 
 # ----------------------------------------------------------------------------- presenter mode
 def chart_font(at: AppTest) -> float:
-    return json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["font"]["size"]
+    return chart_specs(at)[0]["layout"]["font"]["size"]
 
 
 def test_presenter_mode_hides_advanced_controls_and_survives_a_page_switch() -> None:
@@ -135,7 +126,7 @@ def test_presenter_mode_hides_advanced_controls_and_survives_a_page_switch() -> 
     big = chart_font(at)
 
     at.sidebar.toggle(key=PRESENT_KEY).set_value(False)
-    at = checked(at.run())
+    at = no_crash(at.run())
     assert PRESENT_KEY not in at.query_params and not at.html
     assert "log" in [t.key for t in at.toggle] and at.get("download_button"), "advanced controls back"
     assert chart_font(at) < big, "the chart's text is bigger in presenter mode"

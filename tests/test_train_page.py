@@ -4,7 +4,6 @@ a student waits in the queue while the classroom's training places are taken."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,9 @@ from explainer.runs import ROOT_ENV, RunStore
 from explainer.train_setup import RunSpec, load_text, new_run
 from explainer.ui.training import training_slots
 
-APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+from . import apptest
+from .apptest import chart_specs, no_crash
+
 PAGE = "app_pages/train.py"
 
 
@@ -26,20 +27,12 @@ def run_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def open_page(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params.update(query)
-    at.run()
-    at.switch_page(PAGE)
-    return checked(at.run())
-
-
-def checked(at: AppTest) -> AppTest:
-    assert not at.exception, at.exception
-    return at
+    """The training page with the URL's parameters `query`; it may show errors (some tests read them)."""
+    return apptest.open_page(PAGE, query=query, timeout=120, errors_ok=True)
 
 
 def click(at: AppTest, key: str) -> AppTest:
-    return checked(at.button(key=key).click().run())
+    return apptest.click(at, key, errors_ok=True)
 
 
 def step(at: AppTest) -> int:
@@ -47,7 +40,7 @@ def step(at: AppTest) -> int:
 
 
 def chart_titles(at: AppTest) -> list[str]:
-    return [(json.loads(c.proto.spec)["layout"].get("title") or {}).get("text", "") for c in at.get("plotly_chart")]
+    return [(spec["layout"].get("title") or {}).get("text", "") for spec in chart_specs(at)]
 
 
 def test_start_pause_one_step_reset(run_root: Path) -> None:
@@ -64,14 +57,14 @@ def test_start_pause_one_step_reset(run_root: Path) -> None:
     assert at.session_state["train_status"] == "running" and step(at) > 0
     assert at.query_params["run"] == rid and RunStore(run_root).exists(rid)
     before = step(at)
-    checked(at.run())  # the fragment's next slice
+    no_crash(at.run())  # the fragment's next slice
     assert step(at) > before
     assert at.session_state["trained_tokens_seen"] > 0 and at.session_state["trained_params"] > 0
     assert "Size of one step's change" in " | ".join(chart_titles(at))  # the dials
 
     click(at, "train_pause")
     paused = step(at)
-    checked(at.run())
+    no_crash(at.run())
     assert at.session_state["train_status"] == "paused" and step(at) == paused
     assert RunStore(run_root).load(rid).trainer.step_count == paused  # saved on pause
     (download,) = at.get("download_button")
@@ -93,16 +86,16 @@ def test_start_pause_one_step_reset(run_root: Path) -> None:
 def test_bad_upload_and_bad_zip_give_messages() -> None:
     at = open_page()
     at.radio(key="train_src").set_value("upload")
-    checked(at.run())
+    no_crash(at.run())
     at.file_uploader(key="train_upload").set_value(("notes.txt", b"caf\xe9 " * 1000, "text/plain"))
-    checked(at.run())
+    no_crash(at.run())
     assert any("UTF-8" in e.value for e in at.error), [e.value for e in at.error]
     assert "train_run" not in at.session_state  # nothing to train on: no run, no training controls
 
     at.radio(key="train_src").set_value("builtin")
-    checked(at.run())
+    no_crash(at.run())
     at.file_uploader(key="train_zip").set_value(("model.zip", b"not a zip at all", "application/zip"))
-    checked(at.run())
+    no_crash(at.run())
     click(at, "train_import")
     assert any("not a zip" in e.value for e in at.error), [e.value for e in at.error]
     assert at.session_state["train_status"] == "ready"
@@ -133,7 +126,7 @@ def test_a_run_link_brings_the_run_back_and_the_queue_waits(run_root: Path) -> N
     finally:
         for other in others:
             slots.release(other)
-    checked(at.run())
+    no_crash(at.run())
     assert step(at) > 6  # a place freed up: it trains
     click(at, "train_pause")
 

@@ -1,6 +1,7 @@
 """The machinery of the browser tests: a real `streamlit run` server and Debian's Chromium.
 
-conftest.py turns it into fixtures (`server`, `browser`); test files use `open_page` and `screenshot`.
+conftest.py turns it into fixtures (`server`, `browser`); test files use `open_page`, `closing_page`, `wait_idle`,
+`finish` and `screenshot`.
 """
 
 from __future__ import annotations
@@ -10,8 +11,11 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,6 +120,20 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=10)
 
 
+@contextmanager
+def serving(url: str | None = None) -> Iterator[str]:
+    """The app's URL: `url` if given, else a server started here for the block (and stopped after)."""
+    if url:
+        yield url
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        srv = start_server(Path(tmp) / "server.log")
+        try:
+            yield srv.url
+        finally:
+            stop(srv.proc)
+
+
 def open_page(browser, srv: Server, path: str, viewport: tuple[int, int]):
     w, h = viewport
     ctx = browser.new_context(viewport={"width": w, "height": h})
@@ -124,6 +142,28 @@ def open_page(browser, srv: Server, path: str, viewport: tuple[int, int]):
     page.goto(f"{srv.url}/{path}", wait_until="domcontentloaded")
     page.wait_for_selector(APP_IDLE)
     return page
+
+
+@contextmanager
+def closing_page(page, srv: Server, failed_shot: Path | None = None) -> Iterator[None]:
+    """Around a browser test's steps: a failed check (an AssertionError or a Playwright error) fails with the
+    server's log added, after a full-page screenshot to `failed_shot` if given; the page's context closes."""
+    from playwright.sync_api import Error  # here: the test files skip themselves when Playwright is missing
+
+    try:
+        yield
+    except (AssertionError, Error) as e:
+        if failed_shot is not None:
+            page.screenshot(path=str(failed_shot), full_page=True)
+        raise AssertionError(f"{e}\n--- server log ---\n{srv.log()}") from e
+    finally:
+        page.context.close()
+
+
+def wait_idle(page) -> None:
+    """Let a rerun start (after a click or a key), then wait for it to end."""
+    page.wait_for_timeout(300)
+    page.wait_for_selector(APP_IDLE)
 
 
 def screenshot(page, path: Path) -> None:
@@ -135,8 +175,7 @@ def screenshot(page, path: Path) -> None:
     size = page.viewport_size
     if height > size["height"]:
         page.set_viewport_size({"width": size["width"], "height": min(int(height), 6000)})
-        page.wait_for_timeout(300)  # let the layout settle
-        page.wait_for_selector(APP_IDLE)
+        wait_idle(page)  # let the layout settle
     page.screenshot(path=str(path), full_page=True)
 
 

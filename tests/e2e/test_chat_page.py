@@ -11,7 +11,17 @@ import re
 import pytest
 
 from ..helpers import tiny_checkpoint
-from .harness import APP_IDLE, PAGE_TIMEOUT_MS, SHOTS, VIEWPORTS, Server, open_page, screenshot
+from .harness import (
+    PAGE_TIMEOUT_MS,
+    SHOTS,
+    VIEWPORTS,
+    Server,
+    assert_no_exception,
+    closing_page,
+    open_page,
+    screenshot,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -27,26 +37,21 @@ def _fit_to_content(page) -> None:
     size = page.viewport_size
     if height > size["height"]:
         page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 6000)})
-        _idle(page)
-
-
-def _idle(page) -> None:
-    page.wait_for_timeout(300)  # let a rerun start before waiting for it to end
-    page.wait_for_selector(APP_IDLE)
+        wait_idle(page)
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS), ids=list(VIEWPORTS))
 def test_ask_a_question_and_read_the_script(browser, server: Server, viewport: str) -> None:
     page = open_page(browser, server, "", VIEWPORTS[viewport])
-    try:
+    with closing_page(page, server, failed_shot=SHOTS / f"chat-failed-{viewport}.png"):
         page.get_by_test_id("stSidebarNav").get_by_role("link", name="The torn script").click()
         main = page.get_by_role("main")  # with a chat input, main is not "stMain" but a scroll-to-bottom box
         expect(main.get_by_role("heading", name="The torn script")).to_be_visible()
-        _idle(page)
+        wait_idle(page)
         expect(page.get_by_test_id("stSidebar")).to_contain_text("runs on")  # the shared sidebar is there too
 
         page.get_by_role("slider", name="Temperature").press("Home")  # temperature 0: the likeliest word
-        _idle(page)
+        wait_idle(page)
         expect(page).to_have_url(re.compile(r"/chat\?.*temperature=0"))
 
         page.get_by_test_id("stChatInputTextArea").fill(QUESTION)
@@ -54,11 +59,11 @@ def test_ask_a_question_and_read_the_script(browser, server: Server, viewport: s
         reply = page.get_by_test_id("stChatMessage").nth(1)
         expect(reply).to_contain_text("Paris")
         expect(reply).to_contain_text("seed")
-        _idle(page)
+        wait_idle(page)
 
         page.get_by_test_id("stCheckbox").filter(has_text="Show the script the model sees").click()
         expect(page.get_by_role("switch", name="Show the script the model sees")).to_be_checked()
-        _idle(page)
+        wait_idle(page)
         script = main.locator("pre")
         expect(script).to_contain_text(re.compile(rf"User: {re.escape(QUESTION)}\nAssistant: .*Paris"))
         expect(script.locator("span[style*=background]")).to_contain_text("Paris")  # marked: the model wrote it
@@ -67,33 +72,23 @@ def test_ask_a_question_and_read_the_script(browser, server: Server, viewport: s
         page.get_by_test_id("stExpander").get_by_text("Inspect each word").click()
         expect(main.get_by_test_id("stPlotlyChart")).to_be_visible()
         expect(main.get_by_test_id("stDataFrame")).to_be_visible()
-        _idle(page)
-        exceptions = page.get_by_test_id("stException")
-        assert exceptions.count() == 0, exceptions.first.inner_text()
+        wait_idle(page)
+        assert_no_exception(page)
         suffix = "" if viewport == "laptop" else f"-{viewport}"
         _fit_to_content(page)
         screenshot(page, SHOTS / f"chat{suffix}.png")
-    except (AssertionError, sync_api.Error) as e:
-        page.screenshot(path=str(SHOTS / f"chat-failed-{viewport}.png"), full_page=True)
-        raise AssertionError(f"{e}\n--- server log ---\n{server.log()}") from e
-    finally:
-        page.context.close()
 
 
 def test_a_shared_link_opens_the_same_view(browser, server: Server, tmp_path) -> None:
     model = tiny_checkpoint(tmp_path / "class-model")
     page = open_page(browser, server, f"chat?model={model}&temperature=0&seed=5&script=true", VIEWPORTS["laptop"])
-    try:
+    with closing_page(page, server):
         expect(page.get_by_role("slider", name="Temperature")).to_have_value("0")
         expect(page.get_by_test_id("stNumberInputField")).to_have_value("5")
         expect(page.get_by_role("main").locator("pre")).to_contain_text("A conversation between")
         sidebar = page.get_by_test_id("stSidebar")
         expect(sidebar).to_contain_text("In use: class-model")
         sidebar.get_by_role("link", name="Next word").click()  # the model follows to the next page
-        _idle(page)
+        wait_idle(page)
         expect(sidebar).to_contain_text("In use: class-model")
         expect(page).to_have_url(re.compile(r"/next-word\?model="))
-    except (AssertionError, sync_api.Error) as e:
-        raise AssertionError(f"{e}\n--- server log ---\n{server.log()}") from e
-    finally:
-        page.context.close()

@@ -7,17 +7,16 @@ import time
 
 import pytest
 
-from .harness import APP_IDLE, VIEWPORTS, Server, finish, open_page
+from .harness import VIEWPORTS, Server, assert_no_exception, closing_page, finish, open_page, wait_idle
 
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
 def idle(page) -> None:
-    page.wait_for_timeout(300)
-    page.wait_for_selector(APP_IDLE)
-    exceptions = page.locator("[data-testid=stException]")
-    assert exceptions.count() == 0, exceptions.first.inner_text()
+    """Wait for the rerun to end; the page shows no exception."""
+    wait_idle(page)
+    assert_no_exception(page)
 
 
 def opened(browser, server: Server, path: str, viewport: str):
@@ -33,7 +32,7 @@ def opened(browser, server: Server, path: str, viewport: str):
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_embeddings_page(browser, server: Server, viewport: str) -> None:
     page = opened(browser, server, "embeddings", viewport)
-    try:
+    with closing_page(page, server):
         box = page.get_by_label("A word")
         box.fill("cat")
         box.press("Enter")
@@ -43,16 +42,12 @@ def test_embeddings_page(browser, server: Server, viewport: str) -> None:
         sync_api.expect(page.locator("[data-testid=stDataFrame]")).to_be_visible()
         assert page.locator(".js-plotly-plot").count() >= 2  # the map and the heat strip
         finish(page, "embeddings", viewport)
-    except (AssertionError, sync_api.Error) as e:
-        raise AssertionError(f"{e}\n--- server log ---\n{server.log()}") from e
-    finally:
-        page.context.close()
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_meaning_page(browser, server: Server, viewport: str) -> None:
     page = opened(browser, server, "meaning", viewport)
-    try:
+    with closing_page(page, server):
         page.locator("[data-testid=stSelectbox]").filter(has_text="The word").click()
         page.get_by_role("option", name="bat", exact=True).click()
         idle(page)
@@ -61,7 +56,3 @@ def test_meaning_page(browser, server: Server, viewport: str) -> None:
         sync_api.expect(page.locator("[data-testid=stTextArea] textarea").nth(1)).to_contain_text("ball")
         assert page.locator(".js-plotly-plot").count() == 2  # similarity by stage, the paths
         finish(page, "meaning", viewport)
-    except (AssertionError, sync_api.Error) as e:
-        raise AssertionError(f"{e}\n--- server log ---\n{server.log()}") from e
-    finally:
-        page.context.close()

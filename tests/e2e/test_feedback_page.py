@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from .harness import APP_IDLE, PAGE_TIMEOUT_MS, SHOTS, VIEWPORTS, Server, finish, open_page
+from .harness import PAGE_TIMEOUT_MS, SHOTS, VIEWPORTS, Server, closing_page, finish, open_page, wait_idle
 
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -17,28 +17,23 @@ expect.set_options(timeout=PAGE_TIMEOUT_MS)  # the first run on a fresh server l
 QUESTION = "What is the capital of Zubrowka?"
 
 
-def _idle(page) -> None:
-    page.wait_for_timeout(300)  # let a rerun start before waiting for it to end
-    page.wait_for_selector(APP_IDLE)
-
-
 @pytest.mark.parametrize("viewport", list(VIEWPORTS), ids=list(VIEWPORTS))
 def test_ask_pick_and_see_the_probabilities_move(browser, server: Server, viewport: str) -> None:
     page = open_page(browser, server, "feedback", VIEWPORTS[viewport])
-    try:
+    with closing_page(page, server, failed_shot=SHOTS / f"feedback-failed-{viewport}.png"):
         main = page.get_by_test_id("stMain")
         expect(main.get_by_role("heading", name="Pre-training vs human feedback")).to_be_visible()
         expect(main).to_contain_text("small demonstration")
 
         page.get_by_label("Ask the model a question").fill(QUESTION)
         page.get_by_label("Ask the model a question").press("Enter")  # submits the form
-        _idle(page)
+        wait_idle(page)
         better = main.get_by_role("button", name="Better")
         expect(better).to_have_count(3)
         expect(main).to_contain_text("I do not know.")
 
         better.nth(2).click()  # the fixed answer "I do not know." is the last card
-        _idle(page)
+        wait_idle(page)
         chart = main.get_by_test_id("stPlotlyChart")
         expect(chart).to_be_visible()
         expect(chart).to_contain_text("before your feedback")
@@ -46,8 +41,3 @@ def test_ask_pick_and_see_the_probabilities_move(browser, server: Server, viewpo
         expect(main.get_by_test_id("stDataFrame")).to_be_visible()
         expect(main).to_contain_text("after 1 piece of feedback")
         finish(page, "feedback", viewport)
-    except (AssertionError, sync_api.Error) as e:
-        page.screenshot(path=str(SHOTS / f"feedback-failed-{viewport}.png"), full_page=True)
-        raise AssertionError(f"{e}\n--- server log ---\n{server.log()}") from e
-    finally:
-        page.context.close()

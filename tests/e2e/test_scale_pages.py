@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from .harness import APP_IDLE, VIEWPORTS, Server, finish, open_page
+from .harness import APP_IDLE, VIEWPORTS, Server, closing_page, finish, open_page
 
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -22,22 +22,18 @@ def url(path: str, viewport: str, **query: str) -> str:
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_scale_page(browser, server: Server, viewport: str) -> None:
     page = open_page(browser, server, url("scale", viewport), VIEWPORTS[viewport])
-    try:
+    with closing_page(page, server):
         sync_api.expect(page.locator("h1").first).to_contain_text("Scale")
         sync_api.expect(page.locator(".js-plotly-plot")).to_have_count(2)
         sync_api.expect(page.get_by_text("years", exact=False).first).to_be_visible()
         sync_api.expect(page.locator("[data-testid=stMarkdown]").filter(has_text="2,852 years").first).to_be_visible()
         finish(page, "scale", viewport)
-    except (AssertionError, sync_api.Error) as e:
-        raise AssertionError(f"{e}\n--- server log ---\n{server.log()}") from e
-    finally:
-        page.context.close()
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_why_gpus_runs_the_benchmark(browser, server: Server, viewport: str) -> None:
     page = open_page(browser, server, url("why-gpus", viewport, longest="128"), VIEWPORTS[viewport])  # a quick run
-    try:
+    with closing_page(page, server):
         sync_api.expect(page.locator("h1").first).to_contain_text("Why GPUs")
         sync_api.expect(page.locator(".js-plotly-plot")).to_have_count(0)
         page.get_by_role("button", name=re.compile("Run the benchmark")).click()
@@ -45,7 +41,3 @@ def test_why_gpus_runs_the_benchmark(browser, server: Server, viewport: str) -> 
         page.wait_for_selector(APP_IDLE)
         sync_api.expect(page.locator(".js-plotly-plot .gtitle")).to_contain_text("measured on CPU")
         finish(page, "why-gpus", viewport)
-    except (AssertionError, sync_api.Error) as e:
-        raise AssertionError(f"{e}\n--- server log ---\n{server.log()}") from e
-    finally:
-        page.context.close()

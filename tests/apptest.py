@@ -1,0 +1,72 @@
+"""What the headless app tests (streamlit.testing.v1.AppTest) share: open a page, check a run, read its charts.
+
+`open_page` opens a page the way a student reaches it (the entry file first, which registers the pages with
+st.navigation, then a switch to the page), or runs a page file on its own (`direct=True`). Every helper that
+runs the app checks the result with `checked`: never an exception, and no st.error unless `errors_ok`
+(for pages whose tests look at the error messages themselves); `warnings_ok=False` fails on any st.warning too.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from streamlit.testing.v1 import AppTest
+
+from explainer.ui.models import SPEC_KEY
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "streamlit_app.py")
+
+
+def checked(at: AppTest, *, errors_ok: bool = False, warnings_ok: bool = True) -> AppTest:
+    """`at` after a run that raised nothing and (unless allowed) showed no error / warning."""
+    assert not at.exception, at.exception
+    assert errors_ok or not at.error, [e.value for e in at.error]
+    assert warnings_ok or not at.warning, [w.value for w in at.warning]
+    return at
+
+
+def no_crash(at: AppTest) -> AppTest:
+    """`at` after a run that raised nothing: error messages are what the test looks at."""
+    return checked(at, errors_ok=True)
+
+
+def open_page(
+    page: str | None = None,
+    *,
+    spec: str | None = None,
+    query: Mapping[str, str] | None = None,
+    state: Mapping[str, Any] | None = None,
+    timeout: float = 60,
+    direct: bool = False,
+    errors_ok: bool = False,
+    warnings_ok: bool = True,
+) -> AppTest:
+    """A new session on `page` ("app_pages/x.py"; None: the home page), checked.
+
+    spec: the session's model (SPEC_KEY), query: the URL's parameters, state: other session_state to set first.
+    Through the app (the default), only the page's run is checked; direct=True runs the page file on its own.
+    """
+    at = AppTest.from_file(str(ROOT / page) if direct else APP, default_timeout=timeout)
+    if spec is not None:
+        at.session_state[SPEC_KEY] = spec
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
+    at.query_params.update(query or {})
+    if page is not None and not direct:
+        at.run()  # the entry file registers the pages with st.navigation first
+        at.switch_page(page)
+    return checked(at.run(), errors_ok=errors_ok, warnings_ok=warnings_ok)
+
+
+def click(at: AppTest, key: str, *, errors_ok: bool = False, warnings_ok: bool = True) -> AppTest:
+    """Click the button with widget key `key` and check the rerun."""
+    return checked(at.button(key=key).click().run(), errors_ok=errors_ok, warnings_ok=warnings_ok)
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    """Every Plotly chart on the page, as its figure dict ({"data": [...], "layout": {...}}), in page order."""
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
