@@ -24,7 +24,7 @@ help:
 	@echo "make lint      ruff check + ruff format --check"
 	@echo "make format    ruff check --fix + ruff format"
 	@echo "make bench     print every performance figure (bench/run_all.py; ARGS=--quick for a fast run)"
-	@echo "make screenshots  run the browser tests and copy the home and chat shots to docs/"
+	@echo "make screenshots  run the browser tests and copy the home, chat and train shots to docs/"
 	@echo "make e2e-deps  install Debian's chromium for the browser tests (apt-get)"
 
 $(BIN)/python:
@@ -62,7 +62,7 @@ bench: $(STAMP)
 
 screenshots: e2e
 	mkdir -p docs
-	cp tests/e2e/screenshots/home.png tests/e2e/screenshots/chat.png docs/
+	cp tests/e2e/screenshots/home.png tests/e2e/screenshots/chat.png tests/e2e/screenshots/train.png docs/
 
 e2e-deps:
 	@if [ -x /usr/bin/chromium ]; then echo "chromium: $$(/usr/bin/chromium --version)"; \
