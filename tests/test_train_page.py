@@ -133,3 +133,20 @@ def test_a_run_link_brings_the_run_back_and_the_queue_waits(run_root: Path) -> N
     gone = open_page(run="0123456789abcdef")
     assert any("not on this server" in w.value for w in gone.warning)
     assert gone.session_state["train_status"] == "ready"
+
+
+def test_a_finished_run_can_train_more_steps(run_root: Path) -> None:
+    run = new_run(RunSpec.from_preset("tiny", steps=12, eval_every=6), load_text("builtin"))
+    run.trainer.step(12)
+    store = RunStore(run_root)
+    rid = store.new_id()
+    store.save(rid, run)
+
+    at = open_page(run=rid)
+    assert at.session_state["train_status"] == "finished" and at.button(key="train_start").proto.disabled
+    click(at, "train_more")
+    more = at.session_state["train_run"]
+    assert more.spec.steps == more.trainer.cfg.steps == 112  # at least 100 more
+    assert at.session_state["train_status"] == "running" and step(at) > 12
+    click(at, "train_pause")  # frees its training place for the tests that follow
+    assert store.load(rid).spec.steps == 112  # a refresh keeps the longer run

@@ -12,6 +12,7 @@ the model, optimizer and history of a student live only in that student's sessio
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import Iterator
 
@@ -26,6 +27,7 @@ RUN = "train_run"  # the Run
 RUN_ID = "train_run_id"
 STATUS = "train_status"  # ready | running | paused | finished
 SAVED = "train_saved"  # (step, monotonic time) of the last save
+LOCK = "train_lock"  # one per session: a training slice, a pause and a save never overlap
 BUILT_FROM = "train_built_from"  # the setup a "ready" run was built from
 FLASH = "train_flash"  # {place: (kind, message)}, each shown once where it belongs
 URL_KEY = "run"
@@ -77,6 +79,13 @@ def bounded_threads() -> Iterator[int]:
 
 
 # ---------------------------------------------------------------------------- this session's run
+
+
+def run_lock() -> threading.RLock:
+    """This session's lock around everything that changes or saves its run. A click can start a new script
+    thread while the last fragment run is still training in the old one (Streamlit stops a script only at its
+    next st.* call): the pause then waits for that slice, and saves what it really did."""
+    return st.session_state.setdefault(LOCK, threading.RLock())
 
 
 def current() -> Run | None:
@@ -172,6 +181,11 @@ def restore_from_url() -> Run | None:
 
 def save(force: bool = False) -> None:
     """Save to the run store every SAVE_EVERY_S seconds (or now if `force`), if anything changed."""
+    with run_lock():
+        _save(force)
+
+
+def _save(force: bool) -> None:
     run, rid = current(), run_id()
     if run is None or rid is None or status() == READY:
         return
@@ -212,8 +226,8 @@ def train_slice(run: Run, budget_s: float = SLICE_S) -> int:
     """Train for about `budget_s` seconds (at least one step); returns the number of steps taken."""
     tr = run.trainer
     start, taken = time.perf_counter(), 0
-    with bounded_threads():
-        while not tr.done:
+    with run_lock(), bounded_threads():
+        while not tr.done and status() == RUNNING:
             per_step = tr.elapsed / tr.step_count if tr.step_count else None
             left = budget_s - (time.perf_counter() - start)
             if taken and (per_step is None or left < per_step):
@@ -229,7 +243,7 @@ def one_step() -> None:
     if run is None or run.trainer.done:
         return
     begin()
-    with bounded_threads():
+    with run_lock(), bounded_threads():
         run.trainer.step(1)
     record_progress(run)
     st.session_state[STATUS] = FINISHED if run.trainer.done else PAUSED
@@ -258,12 +272,27 @@ def start() -> None:
     st.session_state[STATUS] = RUNNING
 
 
+def extend(n: int) -> None:
+    """A finished run gets n more steps: the learning rate rises again and decays over the new steps
+    (a warm restart), the same schedule a reload of the run would rebuild from its settings."""
+    run = current()
+    with run_lock():
+        if run is None or not run.trainer.done:
+            return
+        run.spec.steps += n
+        run.trainer.cfg = run.spec.train_config()
+        st.session_state[STATUS] = PAUSED
+        save(force=True)
+    start()
+
+
 def pause() -> None:
-    if status() != RUNNING:
-        return
-    release()
-    st.session_state[STATUS] = PAUSED
-    save(force=True)
+    with run_lock():  # after the slice that may still be running
+        if status() != RUNNING:
+            return
+        release()
+        st.session_state[STATUS] = PAUSED
+        save(force=True)
 
 
 def finish() -> None:

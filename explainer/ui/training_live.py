@@ -69,6 +69,11 @@ def controls() -> None:
         label = "Start training" if state == T.READY else "Continue"
         row.button(label, icon=":material/play_arrow:", key="train_start", on_click=T.start, type="primary",
                    disabled=run is None or done)  # fmt: skip
+    if done:
+        more = max(100, run.spec.steps // 2)
+        row.button(f"Train {more:,} more steps", icon=":material/fast_forward:", key="train_more",
+                   on_click=T.extend, args=(more,),
+                   help="Keep going: the learning rate rises again, then decays over the new steps.")  # fmt: skip
     row.button("One step", icon=":material/skip_next:", key="train_step", on_click=T.one_step,
                disabled=run is None or done or state == T.RUNNING,
                help="One training step: one batch of examples, one nudge of every dial.")  # fmt: skip
