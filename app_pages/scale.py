@@ -7,8 +7,7 @@ from explainer import scale as S
 from explainer.charts_scale import LIFETIME_YEARS, compute_chart, reading_chart
 from explainer.device import describe, pick_device
 from explainer.ui.tour import advanced, presented, registered, stop
-
-TOKENS_SEEN_KEY, PARAMS_KEY = "trained_tokens_seen", "trained_params"  # set by the Train page
+from explainer.ui.training import PARAMS_KEY, TOKENS_SEEN_KEY
 
 st.title("Scale — how much reading, how much computing")
 st.markdown(

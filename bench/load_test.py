@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.proc_stats import pids_listening_on, process_tree, tree_cpu_s, tree_stats  # noqa: E402
 from bench.students import Stats, student, summary  # noqa: E402
-from bench.trainers import has_training_page, trainer  # noqa: E402
+from bench.trainers import trainer  # noqa: E402
 from tests.e2e.harness import CHROMIUM, CHROMIUM_ARGS, start_server, stop  # noqa: E402
 
 SAMPLE_EVERY_S = 0.5
@@ -83,7 +83,7 @@ async def _load(url: str, pids: list[int], sessions: int, trainers: int, duratio
     stats, ready, until = Stats(), asyncio.Event(), [float("inf")]
     mem, stop_event = Memory(pids), asyncio.Event()
     rss_start, threads_start = mem.sample() if pids else (None, None)
-    k = min(trainers, sessions) if has_training_page(ROOT) else 0
+    k = min(trainers, sessions)
     async with async_playwright() as pw:
         browser = await _launch(pw)
         watcher = asyncio.create_task(mem.watch(stop_event)) if pids else None
@@ -112,7 +112,6 @@ async def _load(url: str, pids: list[int], sessions: int, trainers: int, duratio
         "url": url,
         "sessions": sessions,
         "trainers": k,
-        "training_page": has_training_page(ROOT),
         "duration_s": duration,
         "cores": len(os.sched_getaffinity(0)),
         "actions": {kind: summary(xs) for kind, xs in sorted(stats.latencies.items())},
@@ -158,7 +157,7 @@ async def _churn(url: str, pids: list[int], cycles: int, sessions: int, trainers
         for c in range(1, cycles + 1):
             ready, until = asyncio.Event(), [time.monotonic() + stay]
             ready.set()
-            base, k = c * 1000, min(trainers, sessions) if has_training_page(ROOT) else 0
+            base, k = c * 1000, min(trainers, sessions)
             tasks = [trainer(browser, url, base + i, stats, ready, until) for i in range(k)]
             tasks += [student(browser, url, base + i, stats, ready, until, think) for i in range(k, sessions)]
             await asyncio.gather(*tasks)  # each closes its context when `until` has passed
@@ -173,7 +172,7 @@ async def _churn(url: str, pids: list[int], cycles: int, sessions: int, trainers
         "url": url,
         "cycles": cycles,
         "sessions_per_cycle": sessions,
-        "trainers_per_cycle": min(trainers, sessions) if has_training_page(ROOT) else 0,
+        "trainers_per_cycle": min(trainers, sessions),
         "disconnected_session_ttl_s": os.environ.get(TTL_ENV, "Streamlit's default (120)"),
         "stay_s": stay,
         "pause_s": pause,
@@ -271,8 +270,6 @@ def run_churn(cycles: int = 8, sessions: int = 10, trainers: int = 2, stay: floa
 def print_report(r: dict) -> None:
     print(f"\nload test: {r['sessions']} sessions ({r['trainers']} training) for {r['duration_s']:.0f} s "
           f"on {r['url']}, {_where(r)}")  # fmt: skip
-    if not r["training_page"]:
-        print("  (no /train page in this app yet: nobody trains)")
     print(f"  {'action':28s} {'n':>5s} {'p50 ms':>8s} {'p95 ms':>8s} {'max ms':>8s}")
     rows = {**r["actions"], **({"ALL INTERACTIONS": r["all_interactions"]} if r["all_interactions"] else {})}
     for kind, s in rows.items():

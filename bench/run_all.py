@@ -24,7 +24,6 @@ import json
 import os
 import platform
 import sys
-import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -101,21 +100,17 @@ def browser_sections(wanted: list[str], quick: bool, load_sessions: int, load_du
                      server_cpus: set[int] | None = None) -> dict:  # fmt: skip
     """The slider and page figures share one server; the load test starts its own (clean memory figures)."""
     from bench import load_test, page_render, slider_latency
-    from tests.e2e.harness import CHROMIUM, start_server, stop
+    from tests.e2e.harness import CHROMIUM, serving
 
     if not Path(CHROMIUM).exists():
         return {s: {"error": f"{CHROMIUM} is missing (make e2e-deps)"} for s in wanted}
     out = {}
     if {"slider", "pages"} & set(wanted):
-        with tempfile.TemporaryDirectory() as tmp:
-            srv = start_server(Path(tmp) / "server.log")
-            try:
-                if "slider" in wanted:
-                    out["slider"] = _guard(lambda: slider_latency.run(10 if quick else 40, url=srv.url))
-                if "pages" in wanted:
-                    out["pages"] = _guard(lambda: page_render.run(1 if quick else 3, url=srv.url))
-            finally:
-                stop(srv.proc)
+        with serving() as url:
+            if "slider" in wanted:
+                out["slider"] = _guard(lambda: slider_latency.run(10 if quick else 40, url=url))
+            if "pages" in wanted:
+                out["pages"] = _guard(lambda: page_render.run(1 if quick else 3, url=url))
     if "load" in wanted:
         n, d = (3, 10) if quick else (load_sessions, load_duration)
         k = min(2, n - 1)

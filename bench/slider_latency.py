@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.students import percentile  # noqa: E402
 from tests.e2e.harness import APP_IDLE, CHROMIUM, CHROMIUM_ARGS, serving  # noqa: E402
 
 # Every plotly chart's data, as drawn. (Streamlit remounts a chart whose figure changed, so for a
@@ -57,10 +58,6 @@ REDRAWN = """() => {
 }"""
 
 
-def p95(xs: list[float]) -> float:
-    return statistics.quantiles(xs, n=20, method="inclusive")[-1] if len(xs) > 1 else xs[0]
-
-
 def measure(url: str, presses: int) -> dict[str, list[float]]:
     from playwright.sync_api import sync_playwright
 
@@ -92,7 +89,10 @@ def run(presses: int = 40, url: str | None = None) -> dict[str, dict[str, float]
     """Median and p95 (ms after the key press) of each part, on `url` or on a server started here."""
     with serving(url) as app:
         times = measure(app, presses)
-    return {name: {"median_ms": round(statistics.median(xs)), "p95_ms": round(p95(xs))} for name, xs in times.items()}
+    return {
+        name: {"median_ms": round(statistics.median(xs)), "p95_ms": round(percentile(xs, 0.95))}
+        for name, xs in times.items()
+    }
 
 
 def main() -> None:

@@ -4,15 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from pathlib import Path
 
 from bench.students import ACTION_TIMEOUT_MS, Stats, close, new_student_page, open_app
-
-
-def has_training_page(root: Path) -> bool:
-    """The app registers a page at /train."""
-    app = (root / "streamlit_app.py").read_text()
-    return (root / "app_pages" / "train.py").exists() and 'url_path="train"' in app
 
 
 async def trainer(browser, url: str, who: int, stats: Stats, ready: asyncio.Event, until: list[float]) -> None:

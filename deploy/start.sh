@@ -87,10 +87,15 @@ status() {
   if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/_stcore/health"; then echo "nginx: http://127.0.0.1:$PORT"; else echo "nginx: not answering"; fi
 }
 
+all_up() {  # nginx and every replica still running
+  [ -s "$RUN_DIR/nginx.pid" ] && kill -0 "$(cat "$RUN_DIR/nginx.pid")" 2>/dev/null || return 1
+  for pid in $(cat "$RUN_DIR/replicas.pid"); do kill -0 "$pid" 2>/dev/null || return 1; done
+}
+
 run() {
   start
   trap 'stop; exit 0' INT TERM
-  while [ -s "$RUN_DIR/nginx.pid" ] && kill -0 "$(head -n1 "$RUN_DIR/replicas.pid")" 2>/dev/null; do sleep 2; done
+  while all_up; do sleep 2; done
   echo "a replica or nginx stopped: stopping the rest" >&2
   stop
   exit 1

@@ -18,7 +18,7 @@ import torch
 
 from .device import configure_threads, describe
 from .model import GPT, GPTConfig
-from .training import TrainConfig, Trainer
+from .training import TrainConfig, Trainer, uses_bf16
 
 CPU_MODEL = dict(n_layer=4, n_head=4, d_model=128, context_length=64)
 CPU_BATCH = 12
@@ -70,10 +70,7 @@ def _engine(
     cfg: GPTConfig, data: torch.Tensor, batch: int, device: torch.device, compile: bool, cpu_bf16: bool | None = None
 ) -> Trainer:
     tcfg = TrainConfig(steps=10**9, batch_size=batch, lr=LR, warmup=100, compile=compile, cpu_bf16=cpu_bf16)
-    tr = Trainer(_model(cfg, device), data, None, tcfg, device=device)
-    if compile and device.type != "cuda":
-        tr.enable_compile()
-    return tr
+    return Trainer(_model(cfg, device), data, None, tcfg, device=device)
 
 
 def _timed(fn, n: int, device: torch.device) -> float:
@@ -114,7 +111,7 @@ def compare(
         f"batch {batch}, vocabulary {vocab} (characters)",
         "parameters": sum(p.numel() for p in eng.model.parameters()),
         "device": describe(device),
-        "precision": "bf16 autocast" if _bf16(eng) else "fp32",
+        "precision": "bf16 autocast" if uses_bf16(eng.device, eng.cfg.cpu_bf16) else "fp32",
         "compiled": compile,
         "reference_tokens_per_s": round(ref_tps),
         "engine_tokens_per_s": round(eng_tps),
@@ -126,14 +123,6 @@ def compare(
     if compile:
         out["compile_s"] = round(max(0.0, first_step_s - statistics.median(eng_s) / steps), 1)
     return out
-
-
-def _bf16(tr: Trainer) -> bool:
-    from .training import cpu_has_bf16_matmul
-
-    if tr.device.type == "cuda":
-        return True
-    return tr.device.type == "cpu" and (tr.cfg.cpu_bf16 if tr.cfg.cpu_bf16 is not None else cpu_has_bf16_matmul())
 
 
 @contextmanager
@@ -167,14 +156,14 @@ def bench_gpu(steps: int = 10, rounds: int = 6) -> dict | None:
     return compare(GPU_MODEL, GPU_BATCH, torch.device("cuda"), steps, rounds, compile=True, slices=False)
 
 
-def bench_training(quick: bool = False, cpu_compile: bool | None = None) -> dict:
+def bench_training(quick: bool = False) -> dict:
     """Every training figure: CPU eager (what the page runs), the same in fp32 (to show what bf16 gives),
     CPU compiled (the CLI on long runs), GPU (when CUDA is present)."""
     rounds = 4 if quick else 12
     out = {"cpu": bench_cpu(rounds=rounds)}
     if not quick and out["cpu"]["precision"] != "fp32":
         out["cpu_fp32"] = bench_cpu(rounds=rounds, cpu_bf16=False)
-    if cpu_compile if cpu_compile is not None else not quick:
+    if not quick:
         try:
             out["cpu_compiled"] = bench_cpu(rounds=rounds, compile=True)
         except Exception as e:  # no C++ compiler, an unsupported platform: say so, keep the rest

@@ -20,9 +20,11 @@ if TYPE_CHECKING:
     from .next_token import Comparison
 
 FONT = 18  # base font size (px): readable from the back of a classroom
+SMALL = FONT - 2  # 16 px: the smallest text drawn
 BLUE = "#1f5fbf"  # the words
 ORANGE = "#e8590c"  # a highlighted word (the one chosen)
 GREY = "#8c959f"  # "everything else"
+GREEN = "#2b8a3e"  # good: the validation text, the answer a student preferred
 CUT = "#d0d7de"  # words that top-k / top-p removed
 OTHER_LABEL = "everything else"
 ROW_PX = 36  # height of one bar row

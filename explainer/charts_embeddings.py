@@ -10,10 +10,9 @@ import html
 import numpy as np
 import plotly.graph_objects as go
 
-from .charts import visible_token
+from .charts import FONT, visible_token
 from .embeddings import OTHER
 
-FONT = 18
 GREY = "#b0b7bf"
 HIGHLIGHT = "#d6336c"
 SENSE_COLOURS = ["#1f5fbf", "#e8590c", "#2b8a3e", "#7048e8"]  # sentences, by sense

@@ -11,9 +11,8 @@ import textwrap
 
 import plotly.graph_objects as go
 
-from .charts import BLUE, FONT, GREY, percent
+from .charts import BLUE, FONT, GREEN, GREY, _figure, percent
 
-GREEN = "#2b8a3e"  # the answer the student preferred
 RED = "#c92a2a"  # the answer the student flagged
 MARKS = {"better": ("✔ better", GREEN), "flagged": ("✘ unhelpful", RED), "": ("", BLUE)}
 LINE_CHARS = 30  # characters per line of an answer's label
@@ -91,4 +90,4 @@ def before_after_bars(
         },
     }
     data = [bars("before your feedback", before, GREY), bars("after", after, BLUE)]
-    return go.Figure({"data": data, "layout": layout}, _validate=False)  # validated in the tests
+    return _figure(data, layout)

@@ -12,11 +12,10 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .charts import BLUE, FONT, GREY, ORANGE
+from .charts import BLUE, FONT, GREY, ORANGE, SMALL
 
 ATTN_SCALE = "Blues"  # 0 = white, 1 = dark blue
 MASK = "#c8cdd3"  # future tokens, hidden by the causal mask
-SMALL = FONT - 2  # 16 px: the smallest text drawn
 
 
 def _esc(labels: list[str]) -> list[str]:

@@ -11,13 +11,11 @@ import math
 
 import plotly.graph_objects as go
 
-from .charts import BLUE, FONT, ORANGE
+from .charts import BLUE, FONT, GREEN, ORANGE, SMALL
 from .parallel_bench import PARALLEL, SEQUENTIAL, BenchResult
 from .scale import SECONDS_PER_YEAR, duration
 
-SMALL = FONT - 2
 DARK_GREY = "#6e7781"  # a bar that carries white text
-GREEN = "#2b8a3e"
 TEXT = "#31333f"
 RATE_COLOURS = (DARK_GREY, BLUE, GREEN, ORANGE)  # 10⁹ ops/s, this machine, a GPU's peak, more
 ROW_PX = 44

@@ -10,11 +10,9 @@ import math
 
 import plotly.graph_objects as go
 
-from .charts import BLUE, FONT, GREY, ORANGE, _figure, _label, percent
+from .charts import BLUE, FONT, GREEN, GREY, ORANGE, SMALL, _figure, _label, _row_axis, percent
 
-SMALL = FONT - 2
 GRID = "rgba(128,128,128,0.25)"
-VAL_GREEN = "#2b8a3e"  # validation: text the model never trains on
 LAYER_COLOURS = ["#1f5fbf", "#e8590c", "#2b8a3e", "#9c36b5", "#c92a2a", "#0b7285", "#5c940d", "#d6336c"]
 
 
@@ -79,7 +77,7 @@ def loss_chart(
     if val_steps:
         data.append(
             {"type": "scatter", "mode": "lines+markers", "x": val_steps, "y": val_loss,
-             "name": "validation text (never trained on)", "line": {"color": VAL_GREEN, "width": 3},
+             "name": "validation text (never trained on)", "line": {"color": GREEN, "width": 3},
              "marker": {"size": 10}, "hovertemplate": "step %{x}: %{y:.3f}<extra>validation</extra>"}
         )  # fmt: skip
     layout = _base_layout(title, 420)
@@ -170,8 +168,7 @@ def nudge_chart(
         bargroupgap=0.05,
         xaxis={"range": [0, top * (1.75 if after is not None else 1.3)], "showticklabels": False,
                "showgrid": False, "zeroline": True},
-        yaxis={"tickmode": "array", "tickvals": y, "ticktext": rows, "autorange": "reversed",
-               "showgrid": False, "automargin": True, "tickfont": {"size": FONT}},
+        yaxis=_row_axis(rows),
     )  # fmt: skip
     layout["margin"]["t"] = (100 if after is not None else 60) if title else 50
     return _figure(data, layout)

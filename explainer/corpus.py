@@ -656,18 +656,20 @@ DEMO_QUESTIONS: list[str] = [
 
 
 # ----------------------------------------------------------------------------- user-supplied text
-def load_user_text(data: bytes, min_chars: int = 500, max_bytes: int = 5_000_000) -> str:
-    """Decode an uploaded training text (strict UTF-8); raise ValueError with a one-line reason if unusable."""
+def load_user_text(data: bytes, min_chars: int = 500, max_bytes: int = 5_000_000, what: str = "file") -> str:
+    """Decode a training text (strict UTF-8; `what` is "file" for an upload, "text" when pasted);
+    raise ValueError with a one-line reason if unusable."""
+    the, give = f"The {what}", "upload" if what == "file" else "paste"
     if not data or not bytes(data).strip():
-        raise ValueError("The file is empty.")
+        raise ValueError(f"{the} is empty.")
     if len(data) > max_bytes:
-        raise ValueError(f"The file is too large: {len(data):,} bytes (the limit is {max_bytes:,} bytes).")
+        raise ValueError(f"{the} is too large: {len(data):,} bytes (the limit is {max_bytes:,} bytes).")
     if b"\x00" in data:
-        raise ValueError("The file looks binary (it contains NUL bytes); please upload plain UTF-8 text.")
+        raise ValueError(f"{the} looks binary (it contains NUL bytes); please {give} plain UTF-8 text.")
     try:
         text = bytes(data).decode("utf-8")
     except UnicodeDecodeError as e:
-        raise ValueError(f"The file is not valid UTF-8 text (bad byte at position {e.start}).") from None
+        raise ValueError(f"{the} is not valid UTF-8 text (bad byte at position {e.start}).") from None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     n = len(text.strip())
     if n < min_chars:

@@ -55,12 +55,6 @@ def configure_threads() -> int:
     return n
 
 
-def autocast(device: torch.device):
-    """bf16 autocast on CUDA (training speed); a no-op context elsewhere."""
-    enabled = device.type == "cuda"
-    return torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=enabled)
-
-
 def describe(device: torch.device) -> str:
     if device.type == "cuda":
         return f"GPU ({torch.cuda.get_device_name(device)})"

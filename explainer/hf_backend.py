@@ -55,7 +55,7 @@ def hub_address() -> tuple[str, int]:
     return url.hostname or "huggingface.co", url.port or (80 if url.scheme == "http" else 443)
 
 
-def hub_problem(repo: str, hub: tuple[str, int] | None = None, timeout: float = 3.0) -> str | None:
+def hub_problem(repo: str, timeout: float = 3.0) -> str | None:
     """Why a Hub model cannot be downloaded right now, found in a few seconds (the download itself
     retries for about a minute without a network); None if loading may go ahead."""
     repo = repo.strip()
@@ -71,7 +71,7 @@ def hub_problem(repo: str, hub: tuple[str, int] | None = None, timeout: float = 
             return None  # downloaded before
     except Exception:  # not a valid id, say: loading will say so
         return None
-    host, port = hub or hub_address()
+    host, port = hub_address()
     try:
         socket.create_connection((host, port), timeout=timeout).close()
     except OSError:

@@ -118,10 +118,6 @@ def score_answers(backend: Backend, question: str, answers: list[str]) -> list[A
     return [AnswerScore(a.strip(), float(v), int(m.sum())) for a, v, m in zip(answers, lp, mask)]
 
 
-def sequence_logprob(backend: Backend, question: str, answer: str) -> float:
-    return score_answers(backend, question, [answer])[0].logprob
-
-
 # ----------------------------------------------------------------------------- the updates
 def _optimise(student: Backend, loss_fn, steps: int, lr: float) -> list[float]:
     params = [p for p in student.module.parameters() if p.requires_grad]

@@ -122,7 +122,7 @@ class RunStore:
             spec = RunSpec.from_dict(state["spec"])
             model, tok, _ = load_checkpoint(folder)
             tensors = load_file(str(folder / OPTIMIZER))
-            text = self._text(run_id, spec)
+            text = self._text(run_id)
             data = prepare_data(text, spec.tokenizer, tokenizer=tok)
             run = make_run(spec, data, model, device)
             run.trainer.load_optimizer_state(tensors, state["trainer"])
@@ -134,7 +134,7 @@ class RunStore:
         _touch(self._dir(run_id))
         return run
 
-    def _text(self, run_id: str, spec: RunSpec) -> str:
+    def _text(self, run_id: str) -> str:
         path = self._dir(run_id) / TEXT
         if path.exists():
             return path.read_text(encoding="utf-8")

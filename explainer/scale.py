@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -208,11 +208,6 @@ def own_run_preset(tokens_seen: float | None, params: float | None) -> Preset | 
         return None
     note = "words estimated as 0.75 per token (a character tokenizer's tokens are letters: far fewer words)"
     return Preset("own", "Your training run", None, float(params), float(tokens_seen), OWN_RUN_SOURCE, note=note)
-
-
-def with_words_per_token(preset: Preset, words_per_token: float) -> Preset:
-    """The preset with its words fixed at tokens × words_per_token (unless they were counted)."""
-    return replace(preset, words=preset_words(preset, words_per_token))
 
 
 # ----------------------------------------------------------------------------- plain words for numbers

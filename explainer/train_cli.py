@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .checkpoints import save_checkpoint
 from .device import configure_threads, describe, pick_device
-from .train_setup import MAX_BYTES, RunSpec, load_text, new_run, prepare_data
+from .train_setup import MAX_BYTES, RunSpec, load_text, new_run
 from .training import Trainer
 
 # torch.compile on the CPU costs 20-40 s of compiling and then saves about 2 ms a step on the
@@ -113,11 +113,8 @@ def train_from_args(args) -> dict:
     if device.type == "cpu":
         configure_threads()
     spec.compile = use_compile(args.compile, device, spec.steps)
-    data = prepare_data(text, spec.tokenizer, spec.vocab_size)
-    run = new_run(spec, text, device, data=data)
-    tr = run.trainer
-    if spec.compile and device.type != "cuda":
-        tr.enable_compile()
+    run = new_run(spec, text, device)
+    data, tr = run.data, run.trainer
     log = lambda s: print(s, file=sys.stderr, flush=True)
     log(
         f"{spec.source_name}: {len(data.train_ids):,} training tokens, {len(data.val_ids):,} validation tokens, "

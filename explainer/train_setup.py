@@ -134,12 +134,7 @@ def load_text(source: str, data: bytes | str | None = None, hf_id: str | None = 
         if data is None:
             raise ValueError("No text given: upload a .txt/.md file or paste some text.")
         raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-        try:
-            return load_user_text(raw, min_chars=MIN_CHARS, max_bytes=MAX_BYTES)
-        except ValueError as e:
-            if source == "paste":
-                raise ValueError(str(e).replace("The file", "The text").replace("upload", "paste")) from None
-            raise
+        return load_user_text(raw, MIN_CHARS, MAX_BYTES, what="text" if source == "paste" else "file")
     if source == "hf":
         return load_hf_text(hf_id or "")
     raise ValueError(f"unknown text source {source!r}: choose {', '.join(SOURCES)}")
@@ -277,13 +272,10 @@ def model_config(spec: RunSpec, vocab_size: int) -> GPTConfig:
     )  # fmt: skip
 
 
-def new_run(
-    spec: RunSpec, text: str, device: str | torch.device | None = None, data: TrainingData | None = None
-) -> Run:
-    """A fresh model and trainer for `spec` on `text` (pass `data` to reuse a prepared split)."""
+def new_run(spec: RunSpec, text: str, device: str | torch.device | None = None) -> Run:
+    """A fresh model and trainer for `spec` on `text`."""
     spec.validate()
-    data = data or prepare_data(text, spec.tokenizer, spec.vocab_size)
-    return make_run(spec, data, None, device)
+    return make_run(spec, prepare_data(text, spec.tokenizer, spec.vocab_size), None, device)
 
 
 def make_run(spec: RunSpec, data: TrainingData, model: GPT | None, device: str | torch.device | None = None) -> Run:
@@ -316,15 +308,18 @@ def sample_text(run: Run, prompt: str, n_tokens: int = 80, seed: int = 0, temper
         prompt = backend.decode(ids)
     gen = torch.Generator().manual_seed(seed)
     params = SamplingParams(temperature=temperature)
-    with torch.inference_mode():
-        steps = list(backend.generate(ids, n_tokens, params, gen))
-    run.model.eval()
+    steps = list(backend.generate(ids, n_tokens, params, gen))
     return prompt + "".join(s.text for s in steps)
 
 
 def parameter_count(spec: RunSpec, vocab_size: int) -> int:
+    return _parameter_count(**model_config(spec, vocab_size).to_dict())
+
+
+@lru_cache(maxsize=256)  # the setup cards ask on every rerun
+def _parameter_count(**config) -> int:
     with torch.device("meta"):
-        return GPT(model_config(spec, vocab_size)).n_params()
+        return GPT(GPTConfig(**config)).n_params()
 
 
 def estimate_tokens_per_s(

@@ -25,7 +25,6 @@ from functools import cache
 
 import torch
 
-from .device import autocast
 from .model import GPT
 
 
@@ -40,11 +39,15 @@ def cpu_has_bf16_matmul() -> bool:
     return "amx_bf16" in flags  # measured here; AVX512-BF16 alone (no AMX) is not measured, so left off
 
 
+def uses_bf16(device: torch.device, cpu_bf16: bool | None = None) -> bool:
+    """Training runs in bf16 autocast on CUDA, and on the CPU when asked (None: when it has AMX bf16 units)."""
+    if device.type == "cpu":
+        return cpu_bf16 if cpu_bf16 is not None else cpu_has_bf16_matmul()
+    return device.type == "cuda"
+
+
 def train_autocast(device: torch.device, cpu_bf16: bool | None = None):
-    """bf16 autocast on CUDA, and on the CPU when asked (None: when the CPU has bf16 units)."""
-    if device.type == "cpu" and (cpu_bf16 if cpu_bf16 is not None else cpu_has_bf16_matmul()):
-        return torch.autocast(device_type="cpu", dtype=torch.bfloat16)
-    return autocast(device)
+    return torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=uses_bf16(device, cpu_bf16))
 
 
 @dataclass
@@ -59,7 +62,7 @@ class TrainConfig:
     eval_every: int = 200
     eval_batches: int = 8
     seed: int = 0
-    compile: bool = False  # torch.compile the model on CUDA (on the CPU: Trainer.enable_compile())
+    compile: bool = False  # torch.compile the training forward (pays on CUDA; on the CPU only for long runs)
     cpu_bf16: bool | None = None  # bf16 autocast on the CPU; None = when it has AMX bf16 units
     track_updates: bool = True  # record last_update_norms on the last step of each step(n) call
 
@@ -118,7 +121,6 @@ class Trainer:
         self.on_step, self.on_eval = on_step, on_eval
         self.gen = torch.Generator().manual_seed(cfg.seed)
         torch.manual_seed(cfg.seed)
-        self.param_names = [n for n, _ in model.named_parameters()]  # tied weights appear once
         params = dict(model.named_parameters())
         decay = [p for n, p in params.items() if p.dim() >= 2]
         no_decay = [p for n, p in params.items() if p.dim() < 2]
@@ -134,7 +136,7 @@ class Trainer:
         for n, p in params.items():
             self._groups.setdefault(parameter_group(n), []).append(p)
         self.forward = model
-        if cfg.compile and self.device.type == "cuda":
+        if cfg.compile:
             self.enable_compile()
         self.step_count = 0
         self.tokens_seen = 0

@@ -23,6 +23,7 @@ import pytest
 import tomllib
 from streamlit.testing.v1 import AppTest
 
+from explainer import hf_backend
 from explainer import runs as run_store
 from explainer.backends import ASSETS, load_backend
 from explainer.checkpoints import CONFIG, TOKENIZER, WEIGHTS
@@ -340,7 +341,7 @@ def test_a_hugging_face_id_that_cannot_load_fails_fast(
     if how == "unknown-id":  # the Hub is not asked (offline mode): the id is simply not there
         monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
     else:  # nothing listens at the Hub's address: the probe says so in a few seconds
-        monkeypatch.setattr(models, "HUB", ("127.0.0.1", 9))
+        monkeypatch.setattr(hf_backend, "hub_address", lambda: ("127.0.0.1", 9))
     at = type_prompt(open_page(NEXT_WORD, str(tiny_dir)), "the dog")
     at = pick_model(at, OTHER_HF, "no-such-user/no-such-model")
     why = "cannot load Hugging Face model" if how == "unknown-id" else "cannot be reached to fetch it"

@@ -18,7 +18,7 @@ from pathlib import Path
 import streamlit as st
 
 from explainer.backends import Backend, ModelInfo, load_backend
-from explainer.safety import MODEL_ENV, check_model_allowed, model_path_problem
+from explainer.safety import MODEL_ENV, check_model_allowed
 from explainer.ui.tour import stop
 
 SPEC_KEY = "model_spec"  # the spec in use in this session (last one that loaded)
@@ -28,7 +28,6 @@ GPT2_SPEC = "hf:gpt2"
 OTHER_HF = "other-hf"  # picker entries that need a name or a path typed in
 FOLDER = "folder"
 CUSTOM_LABELS = {OTHER_HF: "Another Hugging Face model…", FOLDER: "A checkpoint folder…"}
-HUB: tuple[str, int] | None = None  # the Hub's (host, port); None = from HF_ENDPOINT, else huggingface.co
 
 
 def default_spec() -> str:
@@ -110,19 +109,9 @@ def get_backend(spec: str, device: str | None = None) -> Backend:
     return _shared_backend(spec, device)
 
 
-def hub_problem(spec: str) -> str | None:
-    """Why a Hugging Face model cannot be downloaded right now (no network), found in a few seconds."""
-    if not spec.startswith("hf:"):
-        return None
-    from explainer.hf_backend import hub_problem as problem
-
-    return problem(spec.removeprefix("hf:"), HUB)
-
-
 def load_error(spec: str, device: str | None = None) -> str | None:
-    """None if the model loads (and may be loaded here), else a message for the user."""
-    if problem := model_path_problem(spec) or hub_problem(spec):
-        return problem
+    """None if the model loads (and may be loaded here), else a message for the user: a folder outside the
+    allowed ones, a Hub model that cannot be fetched (found in seconds by load_hf), or why loading failed."""
     try:
         get_backend(spec, device)
     except ValueError as e:  # BackendError, or a device that is not available

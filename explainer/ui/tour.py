@@ -158,4 +158,4 @@ def presented(fig: go.Figure) -> go.Figure:
     for side in ("l", "r", "t", "b"):
         if isinstance(margin.get(side), (int, float)):
             margin[side] = round(margin[side] * FONT_SCALE)
-    return go.Figure(spec)
+    return go.Figure(spec, _validate=False)  # the builders made it valid; checking again costs ~40 ms

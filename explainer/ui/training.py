@@ -27,6 +27,7 @@ RUN = "train_run"  # the Run
 RUN_ID = "train_run_id"
 STATUS = "train_status"  # ready | running | paused | finished
 SAVED = "train_saved"  # (step, monotonic time) of the last save
+TOKENS_SEEN_KEY, PARAMS_KEY = "trained_tokens_seen", "trained_params"  # read by the Scale page
 LOCK = "train_lock"  # one per session: a training slice, a pause and a save never overlap
 BUILT_FROM = "train_built_from"  # the setup a "ready" run was built from
 FLASH = "train_flash"  # {place: (kind, message)}, each shown once where it belongs
@@ -210,8 +211,8 @@ def saved_step() -> int | None:
 
 def record_progress(run: Run) -> None:
     """What other pages read: the scale page compares your run with the big models."""
-    st.session_state["trained_tokens_seen"] = run.trainer.tokens_seen
-    st.session_state["trained_params"] = run.model.n_params()
+    st.session_state[TOKENS_SEEN_KEY] = run.trainer.tokens_seen
+    st.session_state[PARAMS_KEY] = run.model.n_params()
 
 
 def release() -> None:

@@ -172,7 +172,7 @@ def _charts(run: Run) -> None:
         with st.container(height=min(440, 150 + 110 * len(run.samples)), border=True):
             st.html(samples_html(run.samples))
     _probe(run)
-    _dials()
+    _dials(run)
 
 
 def _probe(run: Run) -> None:
@@ -187,7 +187,8 @@ def _probe(run: Run) -> None:
     if not ids:
         st.info("Type a prompt to see what the model predicts after it.")
         return
-    probs = backend.next_token_logits(ids).softmax(-1)
+    trace = backend.trace(ids)  # one forward pass for the bars and the attention map
+    probs = trace.logits[-1].softmax(-1)
     top = top_tokens(probs, 8, backend.token_str)
     tail = visible_token(backend.decode(ids[-6:]).lstrip()[-30:])
     bars, attn = st.container(key="train_pair_probe").columns([2, 3], gap="medium")
@@ -195,7 +196,6 @@ def _probe(run: Run) -> None:
         presented(next_token_bars(top.labels, top.probs, top.other, title=f"What comes after “…{tail}”?")),
         key="train_probe_bars",
     )
-    trace = backend.trace(ids)
     att = inside.attention_stack(trace)  # (L, H, T, T)
     win = inside.window(len(ids), ATTN_TOKENS)
     labels = inside.token_labels(backend, ids)[win]
@@ -210,11 +210,10 @@ def _probe(run: Run) -> None:
     )
 
 
-def _dials() -> None:
+def _dials(run: Run) -> None:
     st.subheader("The dials: how much each step turns them", anchor=False)
-    run = T.current()
-    history = run.trainer.history if run else None
-    if history is None or not history.update_steps:
+    history = run.trainer.history
+    if not history.update_steps:
         st.info("Train a few steps to see how much each step changes the model's numbers.")
         return
     fig = update_size_chart(history.update_steps, history.update_norms,
