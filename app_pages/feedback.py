@@ -29,11 +29,11 @@ st.info(
 
 spec = current_spec()
 reference = require_backend()  # the shared model: read, never changed
-student = feedback.student_copy(reference, spec)  # None (with a message) if the model is too large to copy
+student = feedback.student_model(reference, spec)  # None (with a message) if the model is too large to copy
 if student is not None:
     feedback.question_box(student)
     feedback.answer_cards(student, reference, spec)
     feedback.last_update()
-    feedback.says_now(student, spec)
+    feedback.says_now(student, reference, spec)
     feedback.history_table()
 feedback.how_it_works()

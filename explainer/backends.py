@@ -119,16 +119,22 @@ class Backend(ABC):
         `module`'s parameters). Dropout stays off (eval mode), so a step is deterministic."""
         return self._train_forward(ids.to(self.device)).float()
 
+    def clone_problem(self) -> str | None:
+        """Why this model is too large to give each student a copy on this device (None: it is not)."""
+        limit = MAX_CLONE_PARAMS["cpu" if self.device.type == "cpu" else "gpu"]
+        if self.info.n_params <= limit:
+            return None
+        where = "on the CPU" if self.device.type == "cpu" else "here"
+        return (
+            f"{self.info.name} has {self.info.n_params / 1e6:,.0f} M parameters: too many to give each student "
+            f"a copy to change {where} (at most {limit / 1e6:,.0f} M). Use the built-in model or a smaller one."
+        )
+
     def clone(self) -> Backend:
         """A copy with its own parameters, for one student to change; the original is untouched.
         Refused (BackendError) for models too large to copy on this device."""
-        limit = MAX_CLONE_PARAMS["cpu" if self.device.type == "cpu" else "gpu"]
-        if self.info.n_params > limit:
-            where = "on the CPU" if self.device.type == "cpu" else "here"
-            raise BackendError(
-                f"{self.info.name} has {self.info.n_params / 1e6:,.0f} M parameters: too many to give each student "
-                f"a copy to change {where} (at most {limit / 1e6:,.0f} M). Use the built-in model or a smaller one."
-            )
+        if problem := self.clone_problem():
+            raise BackendError(problem)
         return self._clone()
 
     @torch.inference_mode()

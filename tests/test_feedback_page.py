@@ -46,8 +46,10 @@ def test_pick_an_answer_shifts_the_probabilities_then_reset() -> None:
     answers = at.session_state[ui.ROUND_KEY].answers
     assert len(answers) == 3 and answers[-1] == "I do not know."
     assert len([b for b in at.button if b.label == "Better"]) == 3
+    assert ui.COPY_KEY not in at.session_state  # no copy of the model until the first piece of feedback
 
     click(at, "Better", nth=2)  # "I do not know." is the better answer
+    assert at.session_state[ui.COPY_KEY][1] is not shared
     spec = chart_specs(at)[0]
     before, after = (trace["x"] for trace in spec["data"])
     assert after[2] > before[2] and after[0] < before[0]

@@ -1,7 +1,8 @@
 """Streamlit pieces of the human-feedback page.
 
-Each student gets their own copy of the model in session state (`Backend.clone()` of the shared cached
-model, made once); feedback changes only that copy. The shared model, never changed, is the frozen
+A student's first piece of feedback makes their own copy of the model in session state (`Backend.clone()` of
+the shared cached model); feedback changes only that copy, and until then the page reads the shared model.
+The shared model, never changed, is the frozen
 reference the updates are measured against. Work happens in button callbacks, before the page is drawn,
 so that every number on the page already shows the update.
 """
@@ -64,22 +65,27 @@ def _history() -> list[dict]:
     return st.session_state.setdefault(HISTORY_KEY, [])
 
 
-def student_copy(reference: Backend, spec: str) -> Backend | None:
-    """This student's copy of `reference`, cloned on first use (or after a change of model)."""
+def student_model(reference: Backend, spec: str) -> Backend | None:
+    """The model this student reads: their copy once feedback has made one, else the shared `reference`
+    (read only); None, with a message, if the model is too large to copy."""
+    if problem := reference.clone_problem():
+        st.warning(f"{problem}  \nFeedback needs a copy of the model that only you change.", icon=":material/block:")
+        return None
     held = st.session_state.get(COPY_KEY)
     if held is not None and held[0] == spec:
         return held[1]
-    try:
-        with st.spinner("Making your own copy of the model…"):
-            copy = reference.clone()
-    except BackendError as e:
-        st.warning(f"{e}  \nFeedback needs a copy of the model that only you change.", icon=":material/block:")
-        return None
     if held is not None:  # another model: the answers and the feedback were about the old one
-        for key in (ROUND_KEY, LAST_KEY, HISTORY_KEY):
+        for key in (COPY_KEY, ROUND_KEY, LAST_KEY, HISTORY_KEY):
             st.session_state.pop(key, None)
-    st.session_state[COPY_KEY] = (spec, copy)
-    return copy
+    return reference
+
+
+def _own_copy(reference: Backend, spec: str) -> Backend:
+    """This student's copy, cloned from the shared model at their first piece of feedback."""
+    held = st.session_state.get(COPY_KEY)
+    if held is None or held[0] != spec:
+        held = st.session_state[COPY_KEY] = (spec, reference.clone())
+    return held[1]
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -115,7 +121,7 @@ def ask(student: Backend, question: str | None = None) -> None:
     st.session_state.pop(LAST_KEY, None)
 
 
-def judge(student: Backend, reference: Backend, index: int, kind: str) -> None:
+def judge(reference: Backend, spec: str, index: int, kind: str) -> None:
     """Apply the student's judgement of answer `index` ("better" or "flagged") to their copy."""
     rnd: Round | None = st.session_state.get(ROUND_KEY)
     if rnd is None:  # a button from a page drawn before a reset or a change of model
@@ -123,6 +129,7 @@ def judge(student: Backend, reference: Backend, index: int, kind: str) -> None:
     answers, q = rnd.answers, rnd.question
     lr = STRENGTHS[st.session_state.get(STRENGTH_KEY, "normal")]
     try:
+        student = _own_copy(reference, spec)
         before = [s.per_token for s in core.score_answers(student, q, answers)]
         if kind == "better":
             others = answers[:index] + answers[index + 1 :]
@@ -185,8 +192,12 @@ def answer_cards(student: Backend, reference: Backend, spec: str) -> None:
         return
     st.subheader(f"Which answer is better? · “{rnd.question}”", anchor=False)
     try:
-        mine = [s.per_token for s in core.score_answers(student, rnd.question, rnd.answers)]
         shared = shared_per_word(spec, rnd.question, tuple(rnd.answers))
+        mine = (
+            shared
+            if student is reference
+            else [s.per_token for s in core.score_answers(student, rnd.question, rnd.answers)]
+        )
     except (BackendError, ValueError) as e:
         st.warning(f"These answers cannot be scored: {e}. Ask again.", icon=":material/warning:")
         return
@@ -199,12 +210,12 @@ def answer_cards(student: Backend, reference: Backend, spec: str) -> None:
             with st.container(horizontal=True):
                 st.button(
                     "Better", key=f"feedback_better_{i}", icon=":material/thumb_up:", on_click=judge,
-                    args=(student, reference, i, "better"), disabled=not can_prefer,
+                    args=(reference, spec, i, "better"), disabled=not can_prefer,
                     help="Prefer this answer to the others (a DPO step on your copy).",
                 )  # fmt: skip
                 st.button(
                     "Unhelpful", key=f"feedback_flag_{i}", icon=":material/flag:", on_click=judge,
-                    args=(student, reference, i, "flagged"), help="Flag this answer: make it less likely.",
+                    args=(reference, spec, i, "flagged"), help="Flag this answer: make it less likely.",
                 )  # fmt: skip
     st.button(
         "New answers from your copy", icon=":material/refresh:", on_click=ask, args=(student, rnd.question),
@@ -228,7 +239,7 @@ def last_update() -> None:
     )
 
 
-def says_now(student: Backend, spec: str) -> None:
+def says_now(student: Backend, reference: Backend, spec: str) -> None:
     """Both models' single likeliest reply (temperature 0) to the question on screen."""
     rnd: Round | None = st.session_state.get(ROUND_KEY)
     if rnd is None:
@@ -241,7 +252,8 @@ def says_now(student: Backend, spec: str) -> None:
     with right.container(border=True):
         n = len(_history())
         st.markdown(f"**Your copy** (after {n} piece{'' if n == 1 else 's'} of feedback)")
-        st.markdown(_escape(core.greedy_answer(student, rnd.question)) or "*(no reply)*")
+        reply = shared_greedy(spec, rnd.question) if student is reference else core.greedy_answer(student, rnd.question)
+        st.markdown(_escape(reply) or "*(no reply)*")
 
 
 def history_table() -> None:
