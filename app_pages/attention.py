@@ -4,6 +4,7 @@ import streamlit as st
 
 from explainer import inside
 from explainer.charts_inside import attention_heatmap, attention_lines, generation_heads, heads_grid
+from explainer.format import md_escape
 from explainer.ui.inside import (
     DEFAULT_PROMPT,
     cap_note,
@@ -113,7 +114,7 @@ weights = inside.attention_stack(gen_trace)[layer][:, qpos, g_win]  # (H, t)
 is_new = [i >= n0 for i in range(g_win.start, qpos + 1)]
 so_far = backend.decode(full[n0 : n0 + step])
 new_word = inside.token_labels(backend, [full[n0 + step - 1]])[0]
-st.markdown(f"Reply so far: **{so_far.strip() or '…'}** — the new token is **“{new_word}”**.")
+st.markdown(f"Reply so far: **{md_escape(so_far.strip()) or '…'}** — the new token is **“{md_escape(new_word)}”**.")
 fig = generation_heads(
     weights, g_labels[g_win], is_new, f"Choosing token {step}: where each head of layer {layer + 1} looked"
 )

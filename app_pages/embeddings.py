@@ -7,6 +7,7 @@ import streamlit as st
 from explainer import embeddings as em
 from explainer.charts import visible_token
 from explainer.charts_embeddings import embedding_map, heat_strip
+from explainer.format import md_escape
 from explainer.ui import embeddings as ui
 from explainer.ui.models import current_spec, require_backend
 from explainer.ui.tour import advanced, presented, stop
@@ -38,11 +39,11 @@ def find(word: str) -> int | None:
     """The token id for a typed word, with a message if it isn't one token of the vocabulary."""
     ids, exact = em.lookup(backend, word)
     if not ids:
-        st.warning(f"“{word}” is not in this model's vocabulary.", icon=":material/search_off:")
+        st.warning(f"“{md_escape(word)}” is not in this model's vocabulary.", icon=":material/search_off:")
         return None
     if not exact:
-        pieces = " + ".join(f"“{visible_token(labels[i])}”" for i in ids)
-        st.info(f"“{word}” is not one token here: it splits into {pieces}. Showing the last piece.")
+        pieces = " + ".join(f"“{md_escape(visible_token(labels[i]))}”" for i in ids)
+        st.info(f"“{md_escape(word)}” is not one token here: it splits into {pieces}. Showing the last piece.")
     return ids[-1]
 
 
@@ -67,7 +68,7 @@ typed = right.text_input("Find words (commas between them)", "bank, river, money
 wanted = [w.strip() for w in typed.split(",") if w.strip()][:20]
 found = {w: ids[-1] for w in wanted if (ids := em.lookup(backend, w)[0])}
 if missing := [w for w in wanted if w not in found]:
-    st.warning(f"Not in this model's vocabulary: {', '.join(missing)}", icon=":material/search_off:")
+    st.warning(f"Not in this model's vocabulary: {md_escape(', '.join(missing))}", icon=":material/search_off:")
 
 if method == "PCA":
     proj = ui.pca_for(spec)
@@ -94,7 +95,7 @@ else:
         "distances between clusters and the axes are not."
     )
     if outside := [w for w, i in found.items() if i not in set(sample.tolist())]:
-        st.info(f"Not in the t-SNE sample, so not drawn: {', '.join(outside)} (switch to PCA to see them).")
+        st.info(f"Not in the t-SNE sample, so not drawn: {md_escape(', '.join(outside))} (switch to PCA to see them).")
 
 pos = {int(t): n for n, t in enumerate(ids)}
 hi = [pos[i] for i in found.values() if i in pos]
@@ -145,7 +146,9 @@ table = pd.DataFrame(
         for n, (t, s) in enumerate(em.neighbours(unit, i, k + 1))
     ]
 )
-st.markdown(f"**Nearest neighbours of “{visible_token(labels[i])}”** (rank 0 is the word itself, similarity 1)")
+st.markdown(
+    f"**Nearest neighbours of “{md_escape(visible_token(labels[i]))}”** (rank 0 is the word itself, similarity 1)"
+)
 st.dataframe(
     table,
     hide_index=True,

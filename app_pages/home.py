@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from explainer.format import md_escape
 from explainer.ui.lesson import lesson_overview
 from explainer.ui.models import current_backend, model_facts
 
@@ -30,7 +31,7 @@ if backend is not None:
     for row in range(0, len(facts), 3):
         for col, (label, value, help_text) in zip(st.columns(3), facts[row : row + 3]):
             col.metric(label, value, help=help_text, border=True)
-    st.markdown(f"**{info.name}**, running on **{info.device}**.")
+    st.markdown(f"**{md_escape(info.name)}**, running on **{md_escape(info.device)}**.")
     st.caption(
         f"{info.n_params:,} parameters in all. The chatbots you know have hundreds of billions: "
         "the ideas are the same, only the scale differs."

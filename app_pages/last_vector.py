@@ -9,6 +9,7 @@ from streamlit.errors import StreamlitAPIException
 from explainer import inside
 from explainer.charts import next_token_bars, percent
 from explainer.charts_inside import heat_strip, logit_bars
+from explainer.format import md_escape
 from explainer.ui.inside import DEFAULT_PROMPT, trace_for
 from explainer.ui.prediction import prompt_section
 from explainer.ui.tour import presented
@@ -31,7 +32,7 @@ last = inside.last_vector(backend, trace)
 ids = backend.fit(backend.encode(text))[0]
 word = inside.token_labels(backend, ids[-1:])[0]
 
-st.subheader(f"1 · The vector of the last token, “{word}”")
+st.subheader(f"1 · The vector of the last token, “{md_escape(word)}”")
 st.plotly_chart(presented(heat_strip(last.vector, name="value")), key="last_vector_strip")
 st.caption(
     f"{info.d_model:,} numbers after the final normalisation (blue positive, red negative). "

@@ -6,6 +6,7 @@ import streamlit as st
 from explainer import inside
 from explainer.charts import percent
 from explainer.charts_inside import change_bars, flow_dot, logit_lens_heatmap, neuron_bars
+from explainer.format import md_escape
 from explainer.ui.inside import DEFAULT_PROMPT, lens_for, neuron_index_for, trace_for
 from explainer.ui.prediction import prompt_section
 from explainer.ui.tour import advanced, presented, stop
@@ -37,7 +38,7 @@ pos = st.select_slider(
     help="The last token's vector is the one that predicts the next word.",
 )
 
-st.subheader(f"The flow for “{labels[pos]}”, with live numbers")
+st.subheader(f"The flow for “{md_escape(labels[pos])}”, with live numbers")
 stages = inside.residual_stages(trace, pos)
 probs = trace.logits[pos].softmax(-1)
 p, top = probs.max(-1)

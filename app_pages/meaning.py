@@ -10,6 +10,7 @@ from explainer import embeddings as em
 from explainer.charts import visible_token
 from explainer.charts_embeddings import similarity_lines, similarity_matrix, trajectory_map
 from explainer.corpus import AMBIGUOUS_SENSES, AMBIGUOUS_WORDS
+from explainer.format import md_escape
 from explainer.ui import embeddings as ui
 from explainer.ui.models import current_spec, require_backend
 from explainer.ui.tour import advanced, presented, stop
@@ -60,21 +61,21 @@ for k, text in enumerate(texts):
     for s in lines[:MAX_SENTENCES]:
         w = ui.word_in_context(spec, s[:MAX_CHARS], word, k)
         if w is None:
-            problems.append(f"“{word}” is not in “{s[:80]}”, so that sentence is left out.")
+            problems.append(f"“{md_escape(word)}” is not in “{md_escape(s[:80])}”, so that sentence is left out.")
         else:
             items.append(w)
 for p in problems:
     st.warning(p, icon=":material/info:")
 if len(items) < 2 or len({w.sense for w in items}) < 2:
-    st.error(f"Give at least one sentence with the word “{word}” for each sense.", icon=":material/error:")
+    st.error(f"Give at least one sentence with the word “{md_escape(word)}” for each sense.", icon=":material/error:")
     stop()
 if any(w.pieces > 1 for w in items):
     st.info(
-        f"This model splits “{word}” into several tokens in some sentences; we follow the **last** piece, "
+        f"This model splits “{md_escape(word)}” into several tokens in some sentences; we follow the **last** piece, "
         "the first one that has seen the whole word."
     )
 if len({w.token_id for w in items}) > 1:
-    forms = ", ".join(sorted({f"“{visible_token(w.token)}”" for w in items}))
+    forms = ", ".join(sorted({f"“{md_escape(visible_token(w.token))}”" for w in items}))
     st.info(f"The word is not the same token in every sentence ({forms}), so even the embeddings differ.")
 
 stages = em.stage_names(info.n_layer)
@@ -82,7 +83,7 @@ senses = [w.sense for w in items]
 sim = em.pairwise(items)  # (S, N, N)
 series = em.same_vs_different(sim, senses)
 
-st.subheader(f"How alike are the vectors of “{word}”, layer by layer?")
+st.subheader(f"How alike are the vectors of “{md_escape(word)}”, layer by layer?")
 st.plotly_chart(presented(similarity_lines(stages, series)), key="mean_lines")
 last = {name.split(" (")[0]: float(v[-1]) for name, v in series.items()}
 found = ", ".join(f"{name} **{v:.2f}**" for name, v in last.items())

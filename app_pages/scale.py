@@ -6,6 +6,7 @@ import streamlit as st
 from explainer import scale as S
 from explainer.charts_scale import LIFETIME_YEARS, compute_chart, reading_chart
 from explainer.device import describe, pick_device
+from explainer.format import md_escape
 from explainer.ui.tour import advanced, presented, registered, stop
 from explainer.ui.training import PARAMS_KEY, TOKENS_SEEN_KEY
 
@@ -31,7 +32,7 @@ def available_presets() -> list[S.Preset]:
     try:
         presets.append(S.builtin_preset())
     except (OSError, ValueError, KeyError) as e:
-        st.warning(f"The built-in model's files could not be read, so it is left out: {e}")
+        st.warning(f"The built-in model's files could not be read, so it is left out: {md_escape(e)}")
     own = S.own_run_preset(st.session_state.get(TOKENS_SEEN_KEY), st.session_state.get(PARAMS_KEY))
     return presets + [own] if own else presets
 

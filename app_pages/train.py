@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from explainer.format import md_escape
 from explainer.ui import training as T
 from explainer.ui.tour import stop
 from explainer.ui.training_extras import SETUP_TEXT, keep_section, nudge_section
@@ -29,7 +30,7 @@ with st.expander("Settings: the text, the tokens, the model", expanded=not locke
     if locked and run is not None:
         s = run.spec
         st.info(
-            f"This run trains on **{s.source_name}** with **{TOKENIZERS[s.tokenizer].lower()}** as tokens "
+            f"This run trains on **{md_escape(s.source_name)}** with **{TOKENIZERS[s.tokenizer].lower()}** as tokens "
             f"({run.data.tokenizer.vocab_size:,} of them): {s.n_layer} layers, {s.n_head} heads, width {s.d_model}, "
             f"context {s.context_length} · batch {s.batch_size} · learning rate {s.lr:g} · {s.steps:,} steps. "
             "Press **Reset** to change them.",

@@ -24,6 +24,7 @@ from .tokenizers import Token, Tokenizer
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 BUILTIN_DIR = ASSETS / "builtin"
+DECODE_TAIL = 16  # prompt tokens decoded with each generated one
 MAX_CLONE_PARAMS = {"cpu": 50_000_000, "gpu": 2_000_000_000}  # a student's copy + its optimiser must stay small
 
 
@@ -174,7 +175,10 @@ class Backend(ABC):
         """Yield tokens one by one; stop after max_new or when stop(continuation) is true."""
         params.validate()
         ids = list(ids)
-        base = self.decode(ids)
+        # Each token's text is read off the decoded tail: the prompt's last few tokens (for spacing and characters
+        # split over several byte tokens) plus what was generated, never the whole prompt (it may be megabytes).
+        tail = ids[-DECODE_TAIL:]
+        base = self.decode(tail)
         produced = ""
         for _ in range(max_new):
             logits = self.next_token_logits(ids)
@@ -182,7 +186,8 @@ class Backend(ABC):
             dist = sampling.distribution(logits, params)
             tok = sampling.sample(dist, generator)
             ids.append(tok)
-            text = self.decode(ids)
+            tail.append(tok)
+            text = self.decode(tail)
             piece = text[len(base) + len(produced) :] if text.startswith(base) else self.decode([tok])
             produced += piece
             top_p, top_i = model_probs.topk(min(top_n, model_probs.numel()))

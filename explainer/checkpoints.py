@@ -10,10 +10,10 @@ import json
 from pathlib import Path
 
 import torch
-from safetensors import SafetensorError
+from safetensors import SafetensorError, safe_open
 from safetensors.torch import load_file, save_file
 
-from .model import GPT, GPTConfig
+from .model import ANY_SIZE, GPT, SizeLimits, checked_config
 from .tokenizers import Tokenizer, load_tokenizer
 
 WEIGHTS = "model.safetensors"
@@ -48,45 +48,59 @@ def save_checkpoint(model: GPT, tokenizer: Tokenizer, folder: str | Path, meta: 
     return folder
 
 
-def load_checkpoint(folder: str | Path) -> tuple[GPT, Tokenizer, dict]:
-    """Load (model on CPU in eval mode, tokenizer, meta) or raise CheckpointError."""
+def load_checkpoint(folder: str | Path, limits: SizeLimits = ANY_SIZE) -> tuple[GPT, Tokenizer, dict]:
+    """Load (model on CPU in eval mode, tokenizer, meta) or raise CheckpointError.
+
+    The config, the tokenizer and the weights' header are all checked against each other and against
+    `limits` before any tensor is allocated (a zip's config may say a million layers)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise CheckpointError(f"{folder}: not a folder")
     config = _read_config(folder / CONFIG)
     try:
+        cfg = checked_config(config["model"], limits)
+    except ValueError as e:
+        raise CheckpointError(f"{folder / CONFIG}: {e}") from None
+    try:
         tokenizer = load_tokenizer(folder / TOKENIZER)
     except (OSError, ValueError, KeyError) as e:
         raise CheckpointError(f"{folder / TOKENIZER}: cannot load tokenizer ({e})") from None
-    cfg = GPTConfig.from_dict(config["model"])
     if cfg.vocab_size != tokenizer.vocab_size:
         raise CheckpointError(
             f"{folder / TOKENIZER}: vocabulary of {tokenizer.vocab_size} does not match "
             f"the model's {cfg.vocab_size} in {CONFIG}"
         )
-    model = GPT(cfg)
+    with torch.device("meta"):
+        model = GPT(cfg)  # shapes only: the weights come from the file
     path = folder / WEIGHTS
+    _check_shapes(path, {k: tuple(v.shape) for k, v in model.state_dict().items()})
     try:
         state = load_file(str(path))
+    except (SafetensorError, OSError, ValueError) as e:
+        raise CheckpointError(f"{path}: not a valid safetensors file ({e})") from None
+    model.load_state_dict({k: v.float() for k, v in state.items()}, assign=True)
+    model.eval()
+    return model, tokenizer, config["meta"]
+
+
+def _check_shapes(path: Path, expected: dict[str, tuple[int, ...]]) -> None:
+    """The weights file holds exactly the tensors the config asks for (read from its header only)."""
+    try:
+        with safe_open(str(path), "pt") as f:
+            shapes = {k: tuple(f.get_slice(k).get_shape()) for k in f.keys()}
     except FileNotFoundError:
         raise CheckpointError(f"{path}: missing") from None
     except (SafetensorError, OSError, ValueError) as e:
         raise CheckpointError(f"{path}: not a valid safetensors file ({e})") from None
-    expected = model.state_dict()
-    missing = sorted(set(expected) - set(state))
-    extra = sorted(set(state) - set(expected))
+    missing = sorted(set(expected) - set(shapes))
+    extra = sorted(set(shapes) - set(expected))
     if missing or extra:
         raise CheckpointError(
             f"{path}: tensors do not match the config (missing {missing[:3]}, unexpected {extra[:3]})"
         )
-    for name, t in state.items():
-        if t.shape != expected[name].shape:
-            raise CheckpointError(
-                f"{path}: tensor {name} has shape {tuple(t.shape)}, the config needs {tuple(expected[name].shape)}"
-            )
-    model.load_state_dict(state)
-    model.eval()
-    return model, tokenizer, config.get("meta", {})
+    for name, shape in shapes.items():
+        if shape != expected[name]:
+            raise CheckpointError(f"{path}: tensor {name} has shape {shape}, the config needs {expected[name]}")
 
 
 def _read_config(path: Path) -> dict:
@@ -98,4 +112,7 @@ def _read_config(path: Path) -> dict:
         raise CheckpointError(f"{path}: not valid JSON ({e})") from None
     if not isinstance(config, dict) or config.get("format") != FORMAT or not isinstance(config.get("model"), dict):
         raise CheckpointError(f"{path}: not an llm-explainer checkpoint config (format {FORMAT!r} expected)")
+    config.setdefault("meta", {})
+    if not isinstance(config["meta"], dict):
+        raise CheckpointError(f"{path}: 'meta' must be a JSON object")
     return config

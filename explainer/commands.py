@@ -79,6 +79,9 @@ def train(args) -> dict:
                              "batch", "lr", "eval_every") if getattr(args, f) is not None]  # fmt: skip
         if extra:
             raise ValueError("--preset builtin rebuilds the shipped model: it takes only --out, --steps and --device")
+        from .train_cli import writable_folder
+
+        writable_folder(args.out)
         log = (lambda s: print(s, file=sys.stderr)) if args.json else print
         return train_builtin(args.out, steps=args.steps, device=args.device, log=log)
     from .train_cli import train_from_args
@@ -90,6 +93,8 @@ def eval(args) -> dict:  # noqa: A001 - the subcommand's name
     from .corpus import generate_corpus
     from .evaluate import heldout_accuracy
 
+    if args.limit is not None and args.limit < 1:
+        raise ValueError("--limit must be at least 1 (leave it out to ask every question)")
     b = _backend(args)
     r = heldout_accuracy(b, generate_corpus().heldout, args.limit)
     return {

@@ -34,6 +34,51 @@ class GPTConfig:
         known = {k: d[k] for k in cls.__dataclass_fields__ if k in d}
         return cls(**known)
 
+    def n_params(self) -> int:
+        """Parameters of GPT(self), by formula (nothing allocated): tied embeddings count once."""
+        D, L = self.d_model, self.n_layer
+        block = 12 * D * D + 13 * D  # qkv 3D²+3D, proj D²+D, fc 4D²+4D, proj 4D²+D, two LayerNorms 4D
+        return self.vocab_size * D + self.context_length * D + L * block + 2 * D
+
+
+@dataclass(frozen=True)
+class SizeLimits:
+    """How big a model from outside (a checkpoint, a zip, a run folder) may be, checked before any tensor exists."""
+
+    vocab_size: int = 1_000_000
+    context_length: int = 32_768
+    n_layer: int = 128
+    n_head: int = 128
+    d_model: int = 16_384
+    params: int = 2_000_000_000  # 8 GB of float32
+
+
+ANY_SIZE = SizeLimits()  # the command line's: the user's own machine
+
+
+def checked_config(d: object, limits: SizeLimits = ANY_SIZE) -> GPTConfig:
+    """A GPTConfig from untrusted JSON, or ValueError saying what is wrong: whole numbers in range,
+    heads that divide the width, a parameter count within the limit (by formula: nothing is built)."""
+    if not isinstance(d, dict):
+        raise ValueError("the model settings must be a JSON object")
+    values = {}
+    for name in ("vocab_size", "context_length", "n_layer", "n_head", "d_model"):
+        v, hi = d.get(name), getattr(limits, name)
+        if type(v) is not int:  # bool, float, str, None are all refused
+            raise ValueError(f"{name} must be a whole number (got {v!r:.40})")
+        if not 1 <= v <= hi:
+            raise ValueError(f"{name} must be between 1 and {hi:,} (got {v:,})")
+        values[name] = v
+    dropout = d.get("dropout", 0.0)
+    if type(dropout) not in (int, float) or not 0 <= dropout < 1:
+        raise ValueError(f"dropout must be a number from 0 to below 1 (got {dropout!r:.40})")
+    if values["d_model"] % values["n_head"]:
+        raise ValueError(f"n_head ({values['n_head']}) must divide d_model ({values['d_model']})")
+    cfg = GPTConfig(**values, dropout=float(dropout))
+    if cfg.n_params() > limits.params:
+        raise ValueError(f"{cfg.n_params():,} parameters is more than the {limits.params:,} allowed here")
+    return cfg
+
 
 @dataclass
 class Trace:

@@ -27,7 +27,8 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from .checkpoints import CONFIG, TOKENIZER, WEIGHTS, CheckpointError, load_checkpoint, save_checkpoint
-from .train_setup import Run, RunSpec, builtin_text, load_text, make_run, prepare_data
+from .model import SizeLimits
+from .train_setup import PAGE_LIMITS, Run, RunSpec, builtin_text, load_text, make_run, prepare_data
 
 ROOT_ENV = "LLM_EXPLAINER_RUNS"
 MAX_AGE_ENV = "LLM_EXPLAINER_RUNS_MAX_AGE_HOURS"
@@ -38,6 +39,11 @@ CURRENT = "CURRENT"
 TEXT = "text.txt"
 ZIP_NAMES = (WEIGHTS, CONFIG, TOKENIZER)
 MAX_ZIP_BYTES = 200_000_000
+# What a run folder or an uploaded zip may hold: the training page's own limits (explainer.train_setup.PAGE_LIMITS).
+MODEL_LIMITS = SizeLimits(
+    vocab_size=PAGE_LIMITS.vocab_size[1], context_length=PAGE_LIMITS.context_length[1],
+    n_layer=PAGE_LIMITS.n_layer[1], n_head=PAGE_LIMITS.n_head[1], d_model=PAGE_LIMITS.d_model[1], params=200_000_000,
+)  # fmt: skip
 
 
 def default_root() -> Path:
@@ -119,17 +125,17 @@ class RunStore:
         folder = self._current(run_id)
         try:
             state = json.loads((folder / STATE).read_text(encoding="utf-8"))
-            spec = RunSpec.from_dict(state["spec"])
-            model, tok, _ = load_checkpoint(folder)
+            spec = RunSpec.from_dict(state["spec"]).validate(PAGE_LIMITS)
+            model, tok, _ = load_checkpoint(folder, MODEL_LIMITS)
             tensors = load_file(str(folder / OPTIMIZER))
             text = self._text(run_id)
             data = prepare_data(text, spec.tokenizer, tokenizer=tok)
-            run = make_run(spec, data, model, device)
+            run = make_run(spec, data, model, device, PAGE_LIMITS)
             run.trainer.load_optimizer_state(tensors, state["trainer"])
             run.samples = [(int(s), str(t)) for s, t in state.get("samples", [])]
-        except (OSError, KeyError, TypeError, SafetensorError, json.JSONDecodeError) as e:
+        except (OSError, KeyError, TypeError, AttributeError, SafetensorError, json.JSONDecodeError) as e:
             raise ValueError(f"The saved run {run_id!r} cannot be loaded ({type(e).__name__}).") from None
-        except CheckpointError as e:
+        except (CheckpointError, ValueError) as e:
             raise ValueError(f"The saved run {run_id!r} cannot be loaded: {e}") from None
         _touch(self._dir(run_id))
         return run
@@ -171,21 +177,24 @@ class RunStore:
             folder = Path(tmp)
             extract_checkpoint_zip(data, folder)
             try:
-                model, tok, meta = load_checkpoint(folder)
+                model, tok, meta = load_checkpoint(folder, MODEL_LIMITS)
             except CheckpointError as e:
                 msg = str(e).replace(str(folder) + os.sep, "")
                 raise ValueError(f"The zip is not a usable model: {msg}") from None
         c = model.cfg
         old = meta.get("spec") if isinstance(meta.get("spec"), dict) else {}
-        spec = RunSpec.from_dict({**old, "tokenizer": tok.kind, "vocab_size": None})
+        spec = RunSpec.from_dict({**old, "tokenizer": tok.kind, "vocab_size": None, "compile": False})
         spec.n_layer, spec.n_head, spec.d_model, spec.context_length = c.n_layer, c.n_head, c.d_model, c.context_length
         if text is None:
             spec.source, spec.source_name = "builtin", "built-in corpus"
             text = load_text("builtin")
         else:
             spec.source, spec.source_name = source or "upload", source_name or "your text"
-        spec.validate()
-        run = make_run(spec, prepare_data(text, tok.kind, tokenizer=tok), model, device)
+        try:  # the page's limits apply to a zip's settings too
+            spec.validate(PAGE_LIMITS)
+        except ValueError as e:
+            raise ValueError(f"The zip's settings are outside what this page allows: {e}.") from None
+        run = make_run(spec, prepare_data(text, tok.kind, tokenizer=tok), model, device, PAGE_LIMITS)
         run_id = self.new_id()
         self.save(run_id, run)
         return run_id, run

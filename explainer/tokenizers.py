@@ -14,12 +14,16 @@ import json
 import re
 from abc import ABC, abstractmethod
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 UNK = "<unk>"
+MAX_WORD_CHARS = 40  # longer "words" are not learnt as tokens (word: <unk>; bpe: learnt in pieces)
+FIT_MAX_CHARS = 2_000_000  # BPE learns its pieces from at most this much text
+_LONG_RUN = re.compile(rf"(\S{{{MAX_WORD_CHARS}}})(?=\S)")
 
 
 @dataclass(frozen=True)
@@ -269,7 +273,7 @@ def train_tokenizer(kind: str, text: str, vocab_size: int | None = None, min_fre
     if min_freq < 1:
         raise ValueError(f"min_freq must be at least 1, got {min_freq}")
     if kind == "word":
-        counts = Counter(m.group() for m in WORD_RE.finditer(text))
+        counts = Counter(w for w in WORD_RE.findall(text) if len(w) <= MAX_WORD_CHARS)
         return WordTokenizer([UNK, *_most_common(counts, vocab_size, min_freq)])
     if kind == "char":
         return CharTokenizer([UNK, *sorted(_most_common(Counter(text), vocab_size, min_freq))])
@@ -299,8 +303,16 @@ def _train_bpe(text: str, vocab_size: int, min_freq: int) -> BPETokenizer:
         initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
         show_progress=False,
     )
-    hf.train_from_iterator([text], trainer=trainer)
+    hf.train_from_iterator(_fitting_lines(text), trainer=trainer)
     return BPETokenizer(hf)
+
+
+def _fitting_lines(text: str) -> Iterator[str]:
+    """What BPE learns from: the text's lines, with a space put into every run of more than MAX_WORD_CHARS
+    non-space characters (the trainer's time grows with the square of a word's length: 200 KB of "a" took
+    minutes), cut to FIT_MAX_CHARS. Ordinary text is unchanged."""
+    for line in text[:FIT_MAX_CHARS].splitlines(keepends=True):
+        yield _LONG_RUN.sub(r"\1 ", line) if len(line) > MAX_WORD_CHARS else line
 
 
 # --------------------------------------------------------------------------- loading

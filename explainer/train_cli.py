@@ -4,6 +4,7 @@ progress line on stderr, a checkpoint folder every page and command can load, an
 from __future__ import annotations
 
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -34,6 +35,18 @@ def read_text_file(path: str) -> bytes:
         return p.read_bytes()
     except OSError as e:
         raise ValueError(f"{path}: cannot read it ({e.strerror})") from None
+
+
+def writable_folder(path: str) -> Path:
+    """The output folder, created now and checked writable, so that a bad --out fails before training."""
+    folder = Path(path).expanduser()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as e:
+        raise ValueError(f"--out {path}: cannot write there ({e.strerror or type(e).__name__})") from None
+    return folder
 
 
 def spec_from_args(args) -> tuple[RunSpec, str]:
@@ -109,6 +122,7 @@ class Progress:
 def train_from_args(args) -> dict:
     t_start = time.perf_counter()
     spec, text = spec_from_args(args)
+    writable_folder(args.out)  # before training: a bad --out must not cost the whole run
     device = pick_device(args.device)
     if device.type == "cpu":
         configure_threads()

@@ -24,8 +24,17 @@ MIN_CHARS = 2_000
 MAX_BYTES = 5_000_000
 SOURCES = ("builtin", "upload", "paste", "hf")
 TOKENIZERS = ("char", "word", "bpe")
-DEFAULT_VOCAB = {"word": 5000, "bpe": 1024}  # char: every character of the training text
+DEFAULT_VOCAB = {"word": 5000, "bpe": 1024}  # char: every character of the training text, up to MAX_CHAR_VOCAB
+MAX_CHAR_VOCAB = 1000  # the most frequent characters (rarer ones read as <unk>): a text of 5 MB may hold 1 M kinds
 HF_TIMEOUT_S = 20
+MAX_TRAIN_MB_ENV = "LLM_EXPLAINER_MAX_TRAIN_MB"
+
+
+def _env_float(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name, default))
+    except ValueError:
+        return default
 
 
 @dataclass
@@ -46,6 +55,32 @@ PRESETS: dict[str, ModelPreset] = {
     "small": ModelPreset("small", 4, 4, 128, 64, 12, 2e-3, 1500, "4 layers, width 128: a few minutes, clearer words"),
     "medium": ModelPreset("medium", 6, 6, 192, 128, 16, 1e-3, 3000, "6 layers, width 192: slow on a CPU, best text"),
 }
+
+
+@dataclass(frozen=True)
+class SpecLimits:
+    """The range of every setting of a run, as (low, high); `train_mb` caps the memory one training may take."""
+
+    n_layer: tuple[int, int] = (1, 24)
+    n_head: tuple[int, int] = (1, 32)
+    d_model: tuple[int, int] = (8, 2048)
+    context_length: tuple[int, int] = (4, 2048)
+    batch_size: tuple[int, int] = (1, 1024)
+    lr: tuple[float, float] = (1e-6, 1.0)
+    steps: tuple[int, int] = (1, 1_000_000)
+    eval_every: tuple[int, int] = (1, 1_000_000)
+    vocab_size: tuple[int, int] = (2, 100_000)
+    compile: bool = True  # may a run ask for torch.compile
+    train_mb: float | None = None  # None: no memory budget (the command line: the user's own machine)
+
+
+CLI_LIMITS = SpecLimits()
+# The training page (what a student may ask of a shared server): its widgets, a zip's or a run folder's settings.
+PAGE_LIMITS = SpecLimits(
+    n_layer=(1, 12), n_head=(1, 16), d_model=(8, 768), context_length=(8, 512), batch_size=(1, 256),
+    lr=(1e-5, 0.1), steps=(1, 100_000), eval_every=(1, 100_000), vocab_size=(100, 50_000), compile=False,
+    train_mb=_env_float(MAX_TRAIN_MB_ENV, 1000.0),
+)  # fmt: skip
 
 
 @dataclass
@@ -70,6 +105,8 @@ class RunSpec:
 
     @classmethod
     def from_dict(cls, d: dict) -> RunSpec:
+        if not isinstance(d, dict):
+            raise ValueError("the run's settings must be a JSON object")
         return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
 
     @classmethod
@@ -81,31 +118,40 @@ class RunSpec:
         base.update(batch_size=p.batch_size, lr=p.lr, steps=p.steps)
         return cls(**{**base, **overrides})
 
-    def validate(self) -> RunSpec:
-        def within(label: str, value, lo, hi) -> None:
-            if not isinstance(value, (int, float)) or isinstance(value, bool) or not lo <= value <= hi:
-                raise ValueError(f"{label} must be between {lo:g} and {hi:g} (got {value})")
+    def validate(self, limits: SpecLimits = CLI_LIMITS) -> RunSpec:
+        """Every field of the right type and within `limits` (settings may come from a zip or a link)."""
+
+        def within(label: str, value, bounds, whole: bool = True) -> None:
+            lo, hi = bounds
+            if type(value) is not int and (whole or type(value) is not float):
+                raise ValueError(f"{label} must be a {'whole ' if whole else ''}number (got {value!r:.40})")
+            if not lo <= value <= hi:
+                raise ValueError(f"{label} must be between {lo:g} and {hi:g} (got {value:g})")
 
         if self.source not in SOURCES:
-            raise ValueError(f"unknown text source {self.source!r}: choose {', '.join(SOURCES)}")
+            raise ValueError(f"unknown text source {self.source!r:.40}: choose {', '.join(SOURCES)}")
+        if not isinstance(self.source_name, str) or len(self.source_name) > 200:
+            raise ValueError("the text's name must be a string of at most 200 characters")
         if self.tokenizer not in TOKENIZERS:
-            raise ValueError(f"unknown tokenizer {self.tokenizer!r}: choose char, word or bpe")
-        for label, value in [("layers", self.n_layer), ("heads", self.n_head), ("width", self.d_model)]:
-            if not isinstance(value, int):
-                raise ValueError(f"{label} must be a whole number (got {value})")
-        within("layers", self.n_layer, 1, 24)
-        within("heads", self.n_head, 1, 32)
-        within("width", self.d_model, 8, 2048)
+            raise ValueError(f"unknown tokenizer {self.tokenizer!r:.40}: choose char, word or bpe")
+        within("layers", self.n_layer, limits.n_layer)
+        within("heads", self.n_head, limits.n_head)
+        within("width", self.d_model, limits.d_model)
         if self.d_model % self.n_head:
             raise ValueError(f"the number of heads ({self.n_head}) must divide the width ({self.d_model})")
-        within("context", self.context_length, 4, 2048)
-        within("batch size", self.batch_size, 1, 1024)
-        within("learning rate", self.lr, 1e-6, 1.0)
-        within("steps", self.steps, 1, 1_000_000)
-        within("eval every", self.eval_every, 1, 1_000_000)
+        within("context", self.context_length, limits.context_length)
+        within("batch size", self.batch_size, limits.batch_size)
+        within("learning rate", self.lr, limits.lr, whole=False)
+        within("steps", self.steps, limits.steps)
+        within("eval every", self.eval_every, limits.eval_every)
+        within("seed", self.seed, (0, 2**31 - 1))
+        if type(self.compile) is not bool or (self.compile and not limits.compile):
+            raise ValueError("compile must be true or false (and is not offered here)")
         if self.vocab_size is not None and self.tokenizer != "char":
-            lo = 256 if self.tokenizer == "bpe" else 2
-            within(f"vocabulary size for {self.tokenizer}", self.vocab_size, lo, 100_000)
+            lo, hi = limits.vocab_size
+            within(
+                f"vocabulary size for {self.tokenizer}", self.vocab_size, (256 if self.tokenizer == "bpe" else lo, hi)
+            )
         return self
 
     def train_config(self) -> TrainConfig:
@@ -248,7 +294,7 @@ def prepare_data(
     cut = split_point(text, val_fraction)
     train_text, val_text = text[:cut], text[cut:]
     if tokenizer is None:
-        size = vocab_size if tokenizer_kind != "char" else None
+        size = vocab_size if tokenizer_kind != "char" else MAX_CHAR_VOCAB
         tokenizer = train_tokenizer(tokenizer_kind, train_text, size or DEFAULT_VOCAB.get(tokenizer_kind))
     train_ids = torch.tensor(tokenizer.encode(train_text), dtype=torch.long)
     val_ids = torch.tensor(tokenizer.encode(val_text), dtype=torch.long)
@@ -272,14 +318,24 @@ def model_config(spec: RunSpec, vocab_size: int) -> GPTConfig:
     )  # fmt: skip
 
 
-def new_run(spec: RunSpec, text: str, device: str | torch.device | None = None) -> Run:
+def new_run(spec: RunSpec, text: str, device: str | torch.device | None = None, limits: SpecLimits = CLI_LIMITS) -> Run:
     """A fresh model and trainer for `spec` on `text`."""
-    spec.validate()
-    return make_run(spec, prepare_data(text, spec.tokenizer, spec.vocab_size), None, device)
+    spec.validate(limits)
+    return make_run(spec, prepare_data(text, spec.tokenizer, spec.vocab_size), None, device, limits)
 
 
-def make_run(spec: RunSpec, data: TrainingData, model: GPT | None, device: str | torch.device | None = None) -> Run:
-    """A run on prepared data; a new model (seeded) unless one is given."""
+def make_run(
+    spec: RunSpec,
+    data: TrainingData,
+    model: GPT | None,
+    device: str | torch.device | None = None,
+    limits: SpecLimits = CLI_LIMITS,
+) -> Run:
+    """A run on prepared data; a new model (seeded) unless one is given. `spec` is checked against `limits`
+    (ranges and the memory budget) before anything is built."""
+    spec.validate(limits)
+    if problem := memory_problem(spec, data.tokenizer.vocab_size, limits):
+        raise ValueError(problem[0].upper() + problem[1:] + ".")
     dev = device if isinstance(device, torch.device) else pick_device(device)
     need = spec.context_length + 2
     if len(data.train_ids) < need:
@@ -313,27 +369,59 @@ def sample_text(run: Run, prompt: str, n_tokens: int = 80, seed: int = 0, temper
 
 
 def parameter_count(spec: RunSpec, vocab_size: int) -> int:
-    return _parameter_count(**model_config(spec, vocab_size).to_dict())
+    return model_config(spec, vocab_size).n_params()
 
 
-@lru_cache(maxsize=256)  # the setup cards ask on every rerun
-def _parameter_count(**config) -> int:
-    with torch.device("meta"):
-        return GPT(GPTConfig(**config)).n_params()
+def flops_per_token(spec: RunSpec, vocab_size: int) -> float:
+    """Training operations per token (forward + backward): 6 per parameter plus attention (nanoGPT's estimate)."""
+    L, H, T = spec.n_layer, spec.n_head, spec.context_length
+    return 6 * parameter_count(spec, vocab_size) + 12 * L * H * (spec.d_model // H) * T
 
 
-def estimate_tokens_per_s(
-    spec: RunSpec, vocab_size: int, device: str | torch.device | None = None, budget_s: float = 1.0
-) -> float:
-    """Training tokens/s of this model size on this machine: a few steps on random tokens (< 2 s)."""
-    dev = device if isinstance(device, torch.device) else pick_device(device)
-    cfg = model_config(spec, vocab_size)
-    data = torch.randint(0, vocab_size, (spec.batch_size * (spec.context_length + 1) * 4,))
-    tcfg = TrainConfig(steps=1000, batch_size=spec.batch_size, warmup=1, track_updates=False)
+def train_memory_mb(spec: RunSpec, vocab_size: int) -> float:
+    """Memory one training of `spec` takes, about (fitted to measured peaks on a CPU, rounded up): weights,
+    gradients and AdamW's two moments, plus activations per token of the batch (logits, every layer's vectors
+    and attention)."""
+    tokens = spec.batch_size * spec.context_length
+    L, H, T, D = spec.n_layer, spec.n_head, spec.context_length, spec.d_model
+    per_token = 20 * vocab_size + L * (48 * D + 12 * H * T)
+    return 100 + (16 * parameter_count(spec, vocab_size) + tokens * per_token) / 1e6
+
+
+def memory_problem(spec: RunSpec, vocab_size: int, limits: SpecLimits) -> str | None:
+    """Why this run would take too much memory here (None: it fits the budget)."""
+    need = train_memory_mb(spec, vocab_size)
+    if limits.train_mb is None or need <= limits.train_mb:
+        return None
+    return (
+        f"training this model would take about {need:,.0f} MB of memory; this server allows {limits.train_mb:,.0f} MB "
+        "per training: make the batch, the context or the width smaller"
+    )
+
+
+CALIBRATION = RunSpec(n_layer=4, n_head=4, d_model=128, context_length=64, batch_size=12)
+
+
+@lru_cache(maxsize=4)
+def machine_flops(device: str = "cpu", vocab_size: int = 128) -> float:
+    """Training operations per second of this machine, measured once per process on one small model
+    (4 layers, width 128: a few steps, well under a second). Size estimates scale it by each size's work."""
+    dev = pick_device(device)
+    cfg = model_config(CALIBRATION, vocab_size)
+    data = torch.randint(0, vocab_size, (CALIBRATION.batch_size * (CALIBRATION.context_length + 1) * 4,))
+    tcfg = TrainConfig(steps=1000, batch_size=CALIBRATION.batch_size, warmup=1, track_updates=False)
     tr = Trainer(GPT(cfg), data, None, tcfg, device=dev)
     tr.step(1)  # warm-up
-    tr.tokens_seen, tr.elapsed = 0, 0.0
-    t0 = time.perf_counter()
-    while tr.step_count < 20 and time.perf_counter() - t0 < budget_s:
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
         tr.step(1)
-    return tr.tokens_per_second
+        best = min(best, time.perf_counter() - t0)
+    tokens = CALIBRATION.batch_size * CALIBRATION.context_length
+    return tokens / best * flops_per_token(CALIBRATION, vocab_size)
+
+
+def estimate_tokens_per_s(spec: RunSpec, vocab_size: int, device: str = "cpu") -> float:
+    """Training tokens/s of this size here, from its operations per token and the machine's measured rate
+    (no model of this size is built: a student may ask for one far too big to train)."""
+    return machine_flops(device) / flops_per_token(spec, vocab_size)

@@ -149,4 +149,7 @@ def test_a_finished_run_can_train_more_steps(run_root: Path) -> None:
     assert more.spec.steps == more.trainer.cfg.steps == 112  # at least 100 more
     assert at.session_state["train_status"] == "running" and step(at) > 12
     click(at, "train_pause")  # frees its training place for the tests that follow
-    assert store.load(rid).spec.steps == 112  # a refresh keeps the longer run
+    copy = at.session_state["train_run_id"]
+    assert copy != rid and at.query_params["run"] == copy  # a link opens a copy
+    assert store.load(copy).spec.steps == 112  # a refresh keeps the longer run
+    assert store.load(rid).spec.steps == 12  # the run behind the link is unchanged

@@ -14,6 +14,7 @@ from explainer.backends import Backend, BackendError
 from explainer.charts import next_token_bars
 from explainer.chat import ChatTurn, Segment
 from explainer.corpus import DEMO_QUESTIONS, build_script
+from explainer.format import md_escape
 from explainer.sampling import SamplingParams, make_generator
 from explainer.ui.tour import advanced, presented
 
@@ -171,7 +172,7 @@ def answer(backend: Backend, message: str, temperature: float, seed: int | None)
         try:
             st.write_stream(pieces())
         except (BackendError, ValueError) as e:
-            st.error(f"The model could not reply: {e}", icon=":material/error:")
+            st.error(f"The model could not reply: {md_escape(e)}", icon=":material/error:")
             return
         if not turn.steps:
             st.markdown("*(the model ended its reply at once)*")

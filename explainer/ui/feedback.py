@@ -18,6 +18,7 @@ from explainer import preference as core
 from explainer.backends import Backend, BackendError
 from explainer.charts import percent
 from explainer.charts_feedback import before_after_bars
+from explainer.format import md_escape
 from explainer.ui.models import get_backend
 
 COPY_KEY = "feedback_copy"  # (spec, Backend): this student's copy of the model
@@ -36,7 +37,6 @@ EXAMPLES = (
     "What sound does a cat make?",
     "Hello",
 )
-MARKDOWN_CHARS = set("\\`*_[]<>#|$~+-")  # escaped in model-written text
 STRENGTHS = {"gentle": core.LR / 2, "normal": core.LR, "strong": core.LR * 3}  # Adam learning rates
 
 
@@ -56,11 +56,6 @@ class Judged:
     seconds: float
 
 
-def _escape(text: str) -> str:
-    """Model-written text shown as it is, not read as Markdown."""
-    return "".join("\\" + c if c in MARKDOWN_CHARS else c for c in text)
-
-
 def _history() -> list[dict]:
     return st.session_state.setdefault(HISTORY_KEY, [])
 
@@ -69,7 +64,9 @@ def student_model(reference: Backend, spec: str) -> Backend | None:
     """The model this student reads: their copy once feedback has made one, else the shared `reference`
     (read only); None, with a message, if the model is too large to copy."""
     if problem := reference.clone_problem():
-        st.warning(f"{problem}  \nFeedback needs a copy of the model that only you change.", icon=":material/block:")
+        st.warning(
+            f"{md_escape(problem)}  \nFeedback needs a copy of the model that only you change.", icon=":material/block:"
+        )
         return None
     held = st.session_state.get(COPY_KEY)
     if held is not None and held[0] == spec:
@@ -115,7 +112,7 @@ def ask(student: Backend, question: str | None = None) -> None:
     try:
         answers = core.candidate_answers(student, question, n, seed=seed, extra=extra)
     except (BackendError, ValueError) as e:
-        st.session_state[MESSAGE_KEY] = f"The model could not answer: {e}"
+        st.session_state[MESSAGE_KEY] = f"The model could not answer: {md_escape(e)}"
         return
     st.session_state[ROUND_KEY] = Round(question, answers)
     st.session_state.pop(LAST_KEY, None)
@@ -138,7 +135,7 @@ def judge(reference: Backend, spec: str, index: int, kind: str) -> None:
             result = core.flag(student, reference, q, answers[index], lr=lr)
         after = [s.per_token for s in core.score_answers(student, q, answers)]
     except (BackendError, ValueError) as e:
-        st.session_state[MESSAGE_KEY] = f"The update could not be made: {e}"
+        st.session_state[MESSAGE_KEY] = f"The update could not be made: {md_escape(e)}"
         return
     marks = [kind if i == index else "" for i in range(len(answers))]
     st.session_state[LAST_KEY] = Judged(q, answers, marks, before, after, result.seconds)
@@ -190,7 +187,7 @@ def answer_cards(student: Backend, reference: Backend, spec: str) -> None:
     if rnd is None:
         st.info("Ask a question to see the model's answers.", icon=":material/arrow_upward:")
         return
-    st.subheader(f"Which answer is better? · “{rnd.question}”", anchor=False)
+    st.subheader(f"Which answer is better? · “{md_escape(rnd.question)}”", anchor=False)
     try:
         shared = shared_per_word(spec, rnd.question, tuple(rnd.answers))
         mine = (
@@ -199,13 +196,13 @@ def answer_cards(student: Backend, reference: Backend, spec: str) -> None:
             else [s.per_token for s in core.score_answers(student, rnd.question, rnd.answers)]
         )
     except (BackendError, ValueError) as e:
-        st.warning(f"These answers cannot be scored: {e}. Ask again.", icon=":material/warning:")
+        st.warning(f"These answers cannot be scored: {md_escape(e)}. Ask again.", icon=":material/warning:")
         return
     can_prefer = len(rnd.answers) > 1
     cols = st.columns(len(rnd.answers))
     for i, (col, answer) in enumerate(zip(cols, rnd.answers)):
         with col.container(border=True, height="stretch"):
-            st.markdown(f"**{_escape(answer)}**")
+            st.markdown(f"**{md_escape(answer)}**")
             st.caption(f"Your copy: **{percent(mine[i])}** per word · shared model: {percent(shared[i])}")
             with st.container(horizontal=True):
                 st.button(
@@ -248,12 +245,12 @@ def says_now(student: Backend, reference: Backend, spec: str) -> None:
     left, right = st.columns(2)
     with left.container(border=True):
         st.markdown("**The shared model** (no feedback)")
-        st.markdown(_escape(shared_greedy(spec, rnd.question)) or "*(no reply)*")
+        st.markdown(md_escape(shared_greedy(spec, rnd.question)) or "*(no reply)*")
     with right.container(border=True):
         n = len(_history())
         st.markdown(f"**Your copy** (after {n} piece{'' if n == 1 else 's'} of feedback)")
         reply = shared_greedy(spec, rnd.question) if student is reference else core.greedy_answer(student, rnd.question)
-        st.markdown(_escape(reply) or "*(no reply)*")
+        st.markdown(md_escape(reply) or "*(no reply)*")
 
 
 def history_table() -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 import streamlit as st
 
 from explainer.backends import Backend, ModelInfo, load_backend
+from explainer.format import md_escape
 from explainer.safety import MODEL_ENV, check_model_allowed
 from explainer.ui.tour import stop
 
@@ -69,7 +70,8 @@ def current_spec() -> str:
             error = load_error(wanted)
             if error:
                 st.session_state[ERROR_KEY] = (
-                    f"The link asks for the model **{wanted}**, which could not be loaded: {error}"
+                    f"The link asks for the model **{md_escape(wanted)}**, which could not be loaded: "
+                    f"{md_escape(error)}"
                 )
             else:
                 spec = wanted
@@ -81,7 +83,9 @@ def switch_model(spec: str) -> bool:
     """Make `spec` this session's model if it loads; if not, keep the current one and remember why."""
     error = load_error(spec)
     if error:
-        st.session_state[ERROR_KEY] = f"**{spec}** could not be loaded: {error}  \nThe model in use stays the same."
+        st.session_state[ERROR_KEY] = (
+            f"**{md_escape(spec)}** could not be loaded: {md_escape(error)}  \nThe model in use stays the same."
+        )
         return False
     st.session_state[SPEC_KEY] = spec
     st.session_state.pop(ERROR_KEY, None)
@@ -128,7 +132,7 @@ def current_backend(show_error: bool = True) -> Backend | None:
         return get_backend(spec)
     except ValueError as e:  # BackendError, or a device that is not available
         if show_error:
-            st.error(f"The model **{spec}** could not be loaded: {e}", icon=":material/error:")
+            st.error(f"The model **{md_escape(spec)}** could not be loaded: {md_escape(e)}", icon=":material/error:")
         return None
 
 

@@ -19,6 +19,7 @@ import torch
 
 from explainer.backends import Backend
 from explainer.charts import percent, visible_token
+from explainer.format import md_escape
 from explainer.next_token import (
     TopTokens,
     append_piece,
@@ -273,7 +274,10 @@ def _clamp_from_url(knob: Knob, hi: float | None = None) -> None:
     except ValueError:
         value = math.nan
     if not math.isfinite(value):
-        st.warning(f"The link's {knob.key} = {raw!r} is not a number: using {knob.default:g}.", icon=":material/link:")
+        st.warning(
+            f"The link's {knob.key} = {md_escape(repr(raw)[:40])} is not a number: using {knob.default:g}.",
+            icon=":material/link:",
+        )
         return
     clamped = min(max(value, knob.lo), hi)
     if isinstance(knob.default, int):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from explainer.format import md_escape
 from explainer.ui.models import (
     ERROR_KEY,
     FOLDER,
@@ -92,7 +93,7 @@ def render_sidebar() -> None:
             return
         i = backend.info
         st.markdown(
-            f"In use: **{i.name}**  \n"
+            f"In use: **{md_escape(i.name)}**  \n"
             f"{human_count(i.n_params)} parameters ({weights_size(i.n_params)})  \n"
             f"{i.n_layer} layers · {i.n_head} heads · width {i.d_model}  \n"
             f"vocabulary {i.vocab_size:,} · context {i.context_length:,} tokens  \n"

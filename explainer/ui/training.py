@@ -12,6 +12,7 @@ the model, optimizer and history of a student live only in that student's sessio
 from __future__ import annotations
 
 import contextlib
+import secrets
 import threading
 import time
 from collections.abc import Iterator
@@ -19,9 +20,10 @@ from collections.abc import Iterator
 import streamlit as st
 import torch
 
+from explainer.format import md_escape
 from explainer.runs import RunStore, default_root
 from explainer.slots import TrainingSlots
-from explainer.train_setup import Run, TrainingData, make_run, prepare_data
+from explainer.train_setup import PAGE_LIMITS, Run, TrainingData, make_run, prepare_data
 
 RUN = "train_run"  # the Run
 RUN_ID = "train_run_id"
@@ -31,6 +33,7 @@ TOKENS_SEEN_KEY, PARAMS_KEY = "trained_tokens_seen", "trained_params"  # read by
 LOCK = "train_lock"  # one per session: a training slice, a pause and a save never overlap
 BUILT_FROM = "train_built_from"  # the setup a "ready" run was built from
 FLASH = "train_flash"  # {place: (kind, message)}, each shown once where it belongs
+SESSION = "train_session"  # this session's place in the training queue (one per session, whatever the run)
 URL_KEY = "run"
 
 READY, RUNNING, PAUSED, FINISHED = "ready", "running", "paused", "finished"
@@ -80,6 +83,17 @@ def bounded_threads() -> Iterator[int]:
 
 
 # ---------------------------------------------------------------------------- this session's run
+
+
+def session_key() -> str:
+    """This session's key in the training queue: the queue counts students (sessions), not runs, so one run
+    link open in several tabs still takes one place per tab."""
+    return st.session_state.setdefault(SESSION, secrets.token_hex(8))
+
+
+def request_slot() -> int:
+    """0: this session may train now; k > 0: its place in the queue (kept across calls)."""
+    return training_slots().request(session_key())
 
 
 def run_lock() -> threading.RLock:
@@ -151,7 +165,8 @@ def sync_url() -> None:
 
 
 def restore_from_url() -> Run | None:
-    """A link or a refresh with ?run=<id>: load that run from the store (once per session); the run if loaded."""
+    """A link or a refresh with ?run=<id>: load that run from the store as this session's own copy (a new id),
+    so that whoever opens a link, in however many tabs, never changes or deletes the run behind it."""
     wanted = str(st.query_params.get(URL_KEY, "")).strip()
     if not wanted or wanted == run_id():
         return None
@@ -160,7 +175,7 @@ def restore_from_url() -> Run | None:
         del st.query_params[URL_KEY]
         flash(
             "warning",
-            f"The run in this link ({wanted[:20]}) is not on this server any more: runs are kept for "
+            "The run in this link is not on this server any more: runs are kept for "
             f"{store.max_age_hours:g} hours. Start a new one below.",
         )
         return None
@@ -169,11 +184,17 @@ def restore_from_url() -> Run | None:
             run = store.load(wanted)
     except ValueError as e:
         del st.query_params[URL_KEY]
-        flash("error", f"{e} Start a new one below.")
+        flash("error", f"{md_escape(e)} Start a new one below.")
         return None
     release()
-    adopt(run, wanted)
-    flash("success", f"Your run is back where you left it: step {run.trainer.step_count:,}. Press Continue to go on.")
+    adopt(run, store.new_id())
+    save(force=True)
+    sync_url()
+    flash(
+        "success",
+        f"The run from this link is back at step {run.trainer.step_count:,}, as your own copy: training, resetting "
+        "or downloading it never changes the run behind the link. Press Continue to go on.",
+    )
     return run
 
 
@@ -199,7 +220,9 @@ def _save(force: bool) -> None:
     try:
         run_store().save(rid, run)
     except OSError as e:
-        st.warning(f"Could not save your run on the server ({e.strerror or e}); it stays in this browser tab.")
+        st.warning(
+            f"Could not save your run on the server ({md_escape(e.strerror or e)}); it stays in this browser tab."
+        )
         return
     st.session_state[SAVED] = (step, time.monotonic())
 
@@ -216,8 +239,7 @@ def record_progress(run: Run) -> None:
 
 
 def release() -> None:
-    if rid := run_id():
-        training_slots().release(rid)
+    training_slots().release(session_key())
 
 
 # ---------------------------------------------------------------------------- training
@@ -240,12 +262,21 @@ def train_slice(run: Run, budget_s: float = SLICE_S) -> int:
 
 
 def one_step() -> None:
+    """One training step, through the queue like any training: refused while every place is taken."""
     run = current()
     if run is None or run.trainer.done:
         return
+    if request_slot():
+        release()
+        n = training_slots().max_concurrent
+        flash("warning", f"All {n} training places on this server are in use: try One step again in a moment.")
+        return
     begin()
-    with run_lock(), bounded_threads():
-        run.trainer.step(1)
+    try:
+        with run_lock(), bounded_threads():
+            run.trainer.step(1)
+    finally:
+        release()
     record_progress(run)
     st.session_state[STATUS] = FINISHED if run.trainer.done else PAUSED
     save(force=True)
@@ -303,7 +334,8 @@ def finish() -> None:
 
 
 def reset() -> None:
-    """Forget this run (also on the server): the settings open again and the dials start random again."""
+    """Forget this run (also on the server): the settings open again and the dials start random again.
+    Every run of a session is its own (a link opens a copy), so this never deletes someone else's run."""
     release()
     rid = run_id()
     if rid and status() != READY:
@@ -333,9 +365,9 @@ def ensure_ready_run(spec, data, key: str | None) -> Run | None:
     if current() is None or built_from() != key:
         try:
             with st.spinner("Building a model with random dials…"):
-                run = make_run(spec, data, None)
+                run = make_run(spec, data, None, limits=PAGE_LIMITS)
         except ValueError as e:
-            st.error(str(e), icon=":material/error:")
+            st.error(md_escape(e), icon=":material/error:")
             drop_run()
             return None
         build_ready(run, key)

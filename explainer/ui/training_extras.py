@@ -8,6 +8,7 @@ import torch
 
 from explainer.charts import visible_token
 from explainer.charts_training import nudge_chart
+from explainer.format import md_escape
 from explainer.nudge import Nudge, example_windows, one_example_nudge
 from explainer.train_setup import Run, run_backend
 from explainer.ui import training as T
@@ -43,7 +44,7 @@ def _rows(nudge_before: torch.Tensor, nudge_after: torch.Tensor | None, true_id:
     for probs in (nudge_before, nudge_after):
         if probs is None:
             continue
-        for i in probs.topk(SHOWN + 1).indices.tolist():
+        for i in probs.topk(min(SHOWN + 1, probs.numel())).indices.tolist():
             if i not in ids and len(ids) < SHOWN + 1:
                 ids.append(i)
     return ids
@@ -78,7 +79,7 @@ def nudge_section(run: Run) -> None:
         f"{_esc(true_tok)}</span></div>",
         unsafe_allow_html=True,
     )
-    st.caption(f"The model reads the text; the orange token “{true_tok}” is what really came next.")
+    st.caption(f"The model reads the text; the orange token “{md_escape(true_tok)}” is what really came next.")
     ident = (T.run_id(), run.trainer.step_count, tuple(ids), lr)
     if st.button("Nudge: one training step on this example", icon=":material/tune:", type="primary",
                  key="train_nudge_button"):  # fmt: skip
@@ -142,7 +143,7 @@ def _use_everywhere() -> None:
     try:
         path = T.run_store().snapshot(rid, run)
     except OSError as e:
-        T.flash("error", f"Could not save a copy of your model on the server: {e}", "keep")
+        T.flash("error", f"Could not save a copy of your model on the server: {md_escape(e)}", "keep")
         return
     if switch_model(str(path)):
         st.session_state[CHOICE_KEY] = FOLDER  # the sidebar picker shows it as a checkpoint folder
@@ -168,13 +169,17 @@ def _continue_from_zip() -> None:
         custom = {} if source == "builtin" else {"text": text, "source": source, "source_name": source_name}
         rid, run = T.run_store().import_zip(upload.getvalue(), **custom)
     except ValueError as e:
-        T.flash("error", f"That zip cannot be used: {e}", "keep")
+        T.flash("error", f"That zip cannot be used: {md_escape(e)}", "keep")
         return
     T.release()
     T.adopt(run, rid)
     T.sync_url()
     show_spec(run.spec)
-    T.flash("success", f"Loaded **{upload.name}**: training continues from those weights on {source_name}.", "keep")
+    T.flash(
+        "success",
+        f"Loaded **{md_escape(upload.name)}**: training continues from those weights on {md_escape(source_name)}.",
+        "keep",
+    )
 
 
 def keep_section(run: Run) -> None:

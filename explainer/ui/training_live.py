@@ -35,20 +35,26 @@ BUILTIN_PROBE = "User: What is the capital of France?\nAssistant: The capital of
 # ---------------------------------------------------------------------------- prompts
 
 
+def first_words(text: str, n: int, max_chars: int) -> str:
+    """The first n words of text, at most max_chars long (a text may be one 5 MB "word"); reads only its start."""
+    return " ".join(text[: max_chars * 4].split()[:n])[:max_chars]
+
+
 def default_probe(run: Run) -> str:
     """A fixed prompt to watch: a question from the built-in chats, else the start of the validation text."""
     if run.spec.source == "builtin":
         text = BUILTIN_PROBE
     else:
-        line = next((s.strip() for s in run.data.val_text.splitlines() if len(s.strip()) > 20), run.data.val_text)
-        text = " ".join(line.split()[:8])
+        head = run.data.val_text[:4000]
+        line = next((s.strip() for s in head.splitlines() if len(s.strip()) > 20), head)
+        text = first_words(line, 8, 120)
     return text + " " if run.spec.tokenizer == "char" else text
 
 
 def sample_prompt(run: Run) -> str:
     if run.spec.source == "builtin":
         return "User:"
-    return " ".join(run.data.train_text.split()[:2])
+    return first_words(run.data.train_text, 2, 40)
 
 
 def sample_length(run: Run) -> int:
@@ -103,7 +109,7 @@ def _live() -> None:
     if run is None:
         return
     if T.status() == T.RUNNING:
-        position = T.training_slots().request(T.run_id())
+        position = T.request_slot()
         if position:
             n = T.training_slots().max_concurrent
             st.info(

@@ -11,15 +11,18 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from explainer.format import md_escape
 from explainer.train_setup import (
     DEFAULT_VOCAB,
     MAX_BYTES,
     MIN_CHARS,
+    PAGE_LIMITS,
     PRESETS,
     RunSpec,
     TrainingData,
     estimate_tokens_per_s,
     load_text,
+    memory_problem,
     parameter_count,
 )
 from explainer.ui.models import human_count
@@ -104,13 +107,11 @@ def _hf_text(dataset_id: str) -> str:
     return load_text("hf", hf_id=dataset_id)
 
 
-@st.cache_data(max_entries=64, show_spinner="Timing each size on this computer (once)…")
-def expected_speed(dims: tuple[int, int, int, int, int], vocab_size: int) -> float:
-    """Training tokens/s for (layers, heads, width, context, batch) at this vocabulary, with a student's threads."""
-    n_layer, n_head, d_model, context, batch = dims
-    spec = RunSpec(n_layer=n_layer, n_head=n_head, d_model=d_model, context_length=context, batch_size=batch)
+def expected_speed(spec: RunSpec, vocab_size: int) -> float:
+    """Training tokens/s for this size here, with a student's share of the cores: from a formula scaled by one
+    small measured model (timed once per server process), so no model of the asked-for size is ever built."""
     with bounded_threads():
-        return estimate_tokens_per_s(spec, vocab_size, budget_s=0.4)
+        return estimate_tokens_per_s(spec, vocab_size)
 
 
 def _digest(text: str) -> str:
@@ -166,7 +167,7 @@ def _the_text(locked: bool) -> tuple[str, str] | None:
             return None
         return fetched[1], fetched[0]
     except ValueError as e:
-        st.error(str(e), icon=":material/error:")
+        st.error(md_escape(e), icon=":material/error:")
         return None
 
 
@@ -179,7 +180,9 @@ def _the_tokens(locked: bool) -> tuple[str, int | None]:
         return kind, None
     low = 256 if kind == "bpe" else 100
     note = "How many different tokens the model knows; rarer words become 'unknown' (or pieces)."
-    vocab = st.number_input("Vocabulary size", low, 50_000, step=256, key=VOCAB, disabled=locked, help=note)
+    vocab = st.number_input(
+        "Vocabulary size", low, PAGE_LIMITS.vocab_size[1], step=256, key=VOCAB, disabled=locked, help=note
+    )
     return kind, int(vocab)
 
 
@@ -196,7 +199,7 @@ def _split_caption(data: TrainingData) -> None:
 
 def _card(title: str, spec: RunSpec, vocab_size: int, blurb: str) -> None:
     n = parameter_count(spec, vocab_size)
-    speed = expected_speed((spec.n_layer, spec.n_head, spec.d_model, spec.context_length, spec.batch_size), vocab_size)
+    speed = expected_speed(spec, vocab_size)
     tokens = spec.steps * spec.batch_size * spec.context_length
     eta = f"{spec.steps:,} steps ≈ {duration(tokens / speed)}" if speed > 0 else f"{spec.steps:,} steps"
     st.markdown(
@@ -232,16 +235,15 @@ def setup_panel(locked: bool) -> Setup | None:
     cards_box = st.container()
     if st.session_state[SIZE] == "custom":
         cols = st.columns(4)
-        labels = {"n_layer": ("Layers", 1, 12), "n_head": ("Heads", 1, 16), "d_model": ("Width", 8, 768),
-                  "context_length": ("Context (tokens)", 8, 512)}  # fmt: skip
-        for col, (field, (label, lo, hi)) in zip(cols, labels.items()):
-            col.number_input(label, lo, hi, key=DIMS[field], disabled=locked)
+        labels = {"n_layer": "Layers", "n_head": "Heads", "d_model": "Width", "context_length": "Context (tokens)"}
+        for col, (field, label) in zip(cols, labels.items()):
+            col.number_input(label, *getattr(PAGE_LIMITS, field), key=DIMS[field], disabled=locked)
     cols = st.columns(3)
     note = "How big each nudge is. Too big and training jumps about; too small and it crawls."
-    cols[0].number_input("Learning rate", 1e-5, 0.1, key=KNOBS["lr"], format="%.4f", step=5e-4, disabled=locked,
-                         help=note)  # fmt: skip
-    cols[1].number_input("Batch size", 1, 256, key=KNOBS["batch_size"], disabled=locked)
-    cols[2].number_input("Steps", 1, 100_000, step=100, key=KNOBS["steps"], disabled=locked)
+    cols[0].number_input("Learning rate", *PAGE_LIMITS.lr, key=KNOBS["lr"], format="%.4f", step=5e-4,
+                         disabled=locked, help=note)  # fmt: skip
+    cols[1].number_input("Batch size", *PAGE_LIMITS.batch_size, key=KNOBS["batch_size"], disabled=locked)
+    cols[2].number_input("Steps", *PAGE_LIMITS.steps, step=100, key=KNOBS["steps"], disabled=locked)
     if got is None:
         return None
     text, source_name = got
@@ -257,18 +259,21 @@ def setup_panel(locked: bool) -> Setup | None:
     spec = spec_for(st.session_state[SIZE])
     spec.eval_every = max(10, spec.steps // 30)
     try:
-        spec.validate()
+        spec.validate(PAGE_LIMITS)
     except ValueError as e:
-        st.error(f"These settings do not work: {e}.", icon=":material/error:")
+        st.error(f"These settings do not work: {md_escape(e)}.", icon=":material/error:")
         return None
     digest = _digest(text)
     try:
         data = prepared_data(digest, text, kind, vocab)
     except ValueError as e:
-        st.error(str(e), icon=":material/error:")
+        st.error(md_escape(e), icon=":material/error:")
         return None
     with cards_box:
         _preset_cards(spec_for, data.tokenizer.vocab_size)
     with split_box:
         _split_caption(data)
+    if problem := memory_problem(spec, data.tokenizer.vocab_size, PAGE_LIMITS):
+        st.error(f"These settings do not work: {problem}.", icon=":material/memory:")
+        return None
     return Setup(spec, text, data, f"{digest}|{spec.to_dict()}")
