@@ -253,7 +253,7 @@ def _to_cpu(tr: Trace) -> Trace:
 
 
 def load_backend(spec: str = "builtin", device: str | None = None) -> Backend:
-    """'builtin' | a checkpoint folder | 'hf:ID' (Hugging Face id or local folder)."""
+    """'builtin' | a checkpoint folder | 'hf:ID' (a Hub id: always from the Hub; anything else: a local folder)."""
     spec = (spec or "builtin").strip()
     dev = pick_device(device)
     if dev.type == "cpu":
@@ -271,9 +271,9 @@ def load_backend(spec: str = "builtin", device: str | None = None) -> Backend:
         if not folder.is_dir():
             raise BackendError(f"unknown model {spec!r}: use builtin, a checkpoint folder or hf:ID")
         if not is_checkpoint(folder) and (folder / "config.json").is_file():
-            from .hf_backend import load_hf
+            from .hf_backend import load_hf_folder
 
-            return load_hf(str(folder), dev)
+            return load_hf_folder(folder, dev, str(folder))
     try:
         model, tok, _ = load_checkpoint(folder)
     except CheckpointError as e:

@@ -8,14 +8,12 @@ trusted. Sublayer outputs are read with forward hooks on each decoder layer.
 from __future__ import annotations
 
 import copy
-import os
-import socket
 from pathlib import Path
-from urllib.parse import urlparse
 
 import torch
 import torch.nn as nn
 
+from . import hub
 from .backends import Backend, BackendError, ModelInfo
 from .device import describe
 from .model import Trace
@@ -26,58 +24,48 @@ _NORM_NAMES = ("ln_f", "norm", "final_layer_norm", "final_layernorm")
 
 
 def load_hf(model_id: str, device: torch.device) -> HFBackend:
-    try:
-        from transformers import AutoModelForCausalLM, AutoTokenizer
-    except ImportError:
-        raise BackendError("Hugging Face models need the optional extra: pip install 'llm-explainer[hf]'") from None
+    """`hf:` + model_id: a Hub id (name or owner/name) always comes from the Hub or its cache (explainer/hub.py), never
+    from a local folder of that name; anything else names a local folder."""
+    _need_transformers()
+    model_id = model_id.strip()
     if not model_id:
         raise BackendError("empty Hugging Face model id: use e.g. hf:gpt2")
-    if problem := hub_problem(model_id):
-        raise BackendError(problem)
+    if not hub.is_hub_id(model_id):
+        return load_hf_folder(Path(model_id), device, model_id)
     try:
-        tok = AutoTokenizer.from_pretrained(model_id, trust_remote_code=False)
+        folder = hub.model_folder(model_id)
+    except ValueError as e:
+        raise BackendError(str(e)) from None
+    return load_hf_folder(folder, device, model_id)
+
+
+def load_hf_folder(folder: Path, device: torch.device, name: str) -> HFBackend:
+    """A model saved with `save_pretrained` in a local folder (never the network)."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    try:
+        folder = folder.expanduser()
+        if not folder.is_dir():
+            raise FileNotFoundError("no such folder")
+        kw = dict(trust_remote_code=False, local_files_only=True)
+        tok = AutoTokenizer.from_pretrained(str(folder), **kw)
         model = AutoModelForCausalLM.from_pretrained(  # safetensors only: a pickled .bin is never opened
-            model_id, attn_implementation="eager", trust_remote_code=False, dtype=torch.float32, use_safetensors=True
+            str(folder), attn_implementation="eager", dtype=torch.float32, use_safetensors=True, **kw
         )
     except Exception as e:  # a model someone named can fail in many ways (OSError, UnpicklingError...): say how
-        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         raise BackendError(
-            f"cannot load Hugging Face model {model_id!r} (unknown id, no network, or not a causal LM): {first}"
+            f"cannot load Hugging Face model {name!r} (unknown id, no network, or not a causal LM): {hub.first_line(e)}"
         ) from None
     if not getattr(tok, "is_fast", False):
-        raise BackendError(f"{model_id!r}: only models with a fast tokenizer are supported")
-    return HFBackend(model, tok, model_id, device)
+        raise BackendError(f"{name!r}: only models with a fast tokenizer are supported")
+    return HFBackend(model, tok, name, device)
 
 
-def hub_address() -> tuple[str, int]:
-    """(host, port) of the Hugging Face Hub: HF_ENDPOINT if set (a mirror), else huggingface.co."""
-    url = urlparse(os.environ.get("HF_ENDPOINT") or "https://huggingface.co")
-    return url.hostname or "huggingface.co", url.port or (80 if url.scheme == "http" else 443)
-
-
-def hub_problem(repo: str, timeout: float = 3.0) -> str | None:
-    """Why a Hub model cannot be downloaded right now, found in a few seconds (the download itself
-    retries for about a minute without a network); None if loading may go ahead."""
-    repo = repo.strip()
-    proxied = any(os.environ.get(v) for v in ("HTTPS_PROXY", "https_proxy"))
-    if not repo or proxied or Path(repo).expanduser().exists():
-        return None
+def _need_transformers() -> None:
     try:
-        from huggingface_hub import constants, try_to_load_from_cache
-
-        if constants.HF_HUB_OFFLINE:  # HF_HUB_OFFLINE=1: loading reads the cache only, and fails fast
-            return None
-        if isinstance(try_to_load_from_cache(repo, "config.json"), str):
-            return None  # downloaded before
-    except Exception:  # not a valid id, say: loading will say so
-        return None
-    host, port = hub_address()
-    try:
-        socket.create_connection((host, port), timeout=timeout).close()
-    except OSError:
-        where = os.environ.get("HF_ENDPOINT") or "huggingface.co"
-        return f"{repo!r} is not on this computer yet, and {where} cannot be reached to fetch it (no internet?)"
-    return None
+        import transformers  # noqa: F401
+    except ImportError:
+        raise BackendError("Hugging Face models need the optional extra: pip install 'llm-explainer[hf]'") from None
 
 
 class HFBackend(Backend):

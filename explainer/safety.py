@@ -3,7 +3,8 @@ arbitrary files (`?model=/etc`, a typed folder, `hf:` + a path, a symlink out of
 
 Allowed: the built-in assets folder, the run store (where trained models are saved), the folder named by
 LLM_EXPLAINER_MODEL (the teacher's choice) and any folders listed in LLM_EXPLAINER_MODEL_DIRS
-(separated by os.pathsep, ':' on Linux and macOS). Hugging Face hub ids (no local path) stay allowed.
+(separated by os.pathsep, ':' on Linux and macOS). Hugging Face Hub ids (`hf:gpt2`, `hf:owner/name`) are read from
+the Hub only (explainer/hub.py, which also caps their size), never from a local folder of that name.
 Only the app applies this: the CLI is the local user's own tool and may load any folder.
 """
 
@@ -14,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .backends import ASSETS, BackendError
+from .hub import is_hub_id
 
 MODEL_DIRS_ENV = "LLM_EXPLAINER_MODEL_DIRS"
 MODEL_ENV = "LLM_EXPLAINER_MODEL"
@@ -45,20 +47,26 @@ def allowed_model_dirs(environ: Mapping[str, str] | None = None) -> list[Path]:
 
 
 def local_folder(spec: str) -> Path | None:
-    """The local path a model spec would read, or None for the built-in model and Hugging Face hub ids.
-    `hf:NAME` reads a local folder when NAME exists on disk (transformers looks there first) or looks like
-    a path (starts with / ~ . or holds more than one '/'); otherwise it names a model on the Hub."""
+    """The local path a model spec would read, or None for the built-in model and Hugging Face Hub ids.
+    `hf:NAME` with NAME in the Hub's form ('gpt2', 'owner/name') always names a model on the Hub, even if a folder
+    NAME exists here; anything else after `hf:` is a local path. Never looks at the disk, so that the answer (and the
+    message it leads to) cannot tell which folders exist."""
     spec = (spec or "").strip()
     if spec in ("", "builtin"):
         return None
     if not spec.startswith("hf:"):
-        return Path(spec).expanduser()
+        return _expand(spec)
     repo = spec[3:].strip()
-    if not repo:
-        return None  # loading says the id is empty
-    path = Path(repo).expanduser()
-    looks_like_path = repo.startswith(("/", "~", ".", "\\")) or "\\" in repo or ".." in repo or repo.count("/") > 1
-    return path if looks_like_path or path.exists() else None
+    if not repo or is_hub_id(repo):
+        return None  # loading says the id is empty, or asks the Hub
+    return _expand(repo)
+
+
+def _expand(path: str) -> Path:
+    try:
+        return Path(path).expanduser()
+    except RuntimeError:  # ~someone unknown: left as it is (refused like any folder outside the allowed ones)
+        return Path(path)
 
 
 def model_path_problem(spec: str, allowed: list[Path] | None = None) -> str | None:

@@ -26,7 +26,6 @@ SOURCES = ("builtin", "upload", "paste", "hf")
 TOKENIZERS = ("char", "word", "bpe")
 DEFAULT_VOCAB = {"word": 5000, "bpe": 1024}  # char: every character of the training text, up to MAX_CHAR_VOCAB
 MAX_CHAR_VOCAB = 1000  # the most frequent characters (rarer ones read as <unk>): a text of 5 MB may hold 1 M kinds
-HF_TIMEOUT_S = 20
 MAX_TRAIN_MB_ENV = "LLM_EXPLAINER_MAX_TRAIN_MB"
 
 
@@ -187,67 +186,14 @@ def load_text(source: str, data: bytes | str | None = None, hf_id: str | None = 
 
 
 def load_hf_text(dataset_id: str, max_chars: int = MAX_BYTES) -> str:
-    """The text column of a Hugging Face dataset's train split (first max_chars characters)."""
-    dataset_id = dataset_id.strip()
-    if not dataset_id or any(c.isspace() for c in dataset_id):
-        raise ValueError("Give a Hugging Face dataset id such as 'roneneldan/TinyStories'.")
-    try:
-        import datasets  # noqa: F401
-    except ImportError:
-        raise ValueError("Hugging Face datasets need the 'hf' extra: pip install 'llm-explainer[hf]'.") from None
-    os.environ.setdefault("HF_HUB_ETAG_TIMEOUT", "5")
-    os.environ.setdefault("HF_HUB_DOWNLOAD_TIMEOUT", str(HF_TIMEOUT_S))
-    if os.environ.get("HF_DATASETS_OFFLINE") != "1" and not hub_reachable():
-        raise ValueError("Cannot reach the Hugging Face Hub (no network here?): use the built-in corpus or a file.")
-    try:
-        import datasets
+    """The text column of a Hugging Face dataset's train split (first max_chars characters). Hub ids only
+    ('owner/name'), read from the Hub (explainer/hub.py): a folder on the server is never read."""
+    from .hub import dataset_text
 
-        datasets.logging.set_verbosity_error()
-        from datasets import load_dataset
-
-        ds = load_dataset(dataset_id, split="train", streaming=True)
-        parts, n = [], 0
-        column = None
-        for row in ds:
-            if column is None:
-                column = "text" if "text" in row else next((k for k, v in row.items() if isinstance(v, str)), None)
-                if column is None:
-                    raise ValueError(f"The dataset {dataset_id!r} has no text column.")
-            piece = row.get(column) or ""
-            parts.append(piece)
-            n += len(piece) + 1
-            if n >= max_chars:
-                break
-    except ValueError as e:
-        if "text column" in str(e):
-            raise
-        raise ValueError(f"Could not load the dataset {dataset_id!r}: {_first_line(e)}") from None
-    except Exception as e:  # network, missing dataset, hub errors: one line for the user
-        raise ValueError(
-            f"Could not load the dataset {dataset_id!r} (offline or not found): {_first_line(e)}"
-        ) from None
-    text = "\n".join(parts)[:max_chars]
+    text = dataset_text(dataset_id.strip(), max_chars)
     if len(text.strip()) < MIN_CHARS:
         raise ValueError(f"The dataset's text is too short: {len(text.strip()):,} characters (need {MIN_CHARS:,}).")
     return text
-
-
-def hub_reachable(timeout_s: float = 3.0) -> bool:
-    """A quick TCP connection to the Hub (its own retries take half a minute when offline)."""
-    import socket
-    from urllib.parse import urlparse
-
-    url = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co"))
-    try:
-        with socket.create_connection((url.hostname or "", url.port or 443), timeout=timeout_s):
-            return True
-    except OSError:
-        return False
-
-
-def _first_line(e: Exception) -> str:
-    s = str(e).strip()
-    return (s.splitlines()[0] if s else type(e).__name__)[:200]
 
 
 # ----------------------------------------------------------------------------- data

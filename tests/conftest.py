@@ -41,6 +41,15 @@ def tiny_hf_spec(tiny_hf_dir: Path) -> str:
     return f"hf:{tiny_hf_dir}"
 
 
+@pytest.fixture
+def no_hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """As if the Hub could not be reached (nothing listens at its address) and nothing had been downloaded."""
+    import huggingface_hub.constants
+
+    monkeypatch.setattr(huggingface_hub.constants, "ENDPOINT", "http://127.0.0.1:9")
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path / "hf-cache"))
+
+
 @pytest.fixture(autouse=True)
 def _no_model_env(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Unit and app tests start on the built-in model whatever the shell set; a test that wants

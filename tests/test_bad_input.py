@@ -23,7 +23,6 @@ import pytest
 import tomllib
 from streamlit.testing.v1 import AppTest
 
-from explainer import hf_backend
 from explainer import runs as run_store
 from explainer.backends import ASSETS, load_backend
 from explainer.checkpoints import CONFIG, TOKENIZER, WEIGHTS
@@ -245,7 +244,7 @@ CLI_ERRORS = {
     "top-p-0": "top_p must be in (0, 1]",
     "t-not-a-number": "invalid float value: 'warm'",
     "unknown-hf-id": "cannot load Hugging Face model 'no-such-user/no-such-model'",
-    "hf-no-network": "cannot be reached to fetch it (no internet?)",  # the fast probe, not a minute of retries
+    "hf-no-network": "cannot be reached (no internet?)",  # the fast probe, not a minute of retries
     "not-a-model-folder": "config.json: missing",
     "pickled-hf-model": "no file named model.safetensors",
 }
@@ -341,10 +340,10 @@ def test_a_hugging_face_id_that_cannot_load_fails_fast(
     if how == "unknown-id":  # the Hub is not asked (offline mode): the id is simply not there
         monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
     else:  # nothing listens at the Hub's address: the probe says so in a few seconds
-        monkeypatch.setattr(hf_backend, "hub_address", lambda: ("127.0.0.1", 9))
+        monkeypatch.setattr(huggingface_hub.constants, "ENDPOINT", "http://127.0.0.1:9")
     at = type_prompt(open_page(NEXT_WORD, str(tiny_dir)), "the dog")
     at = pick_model(at, OTHER_HF, "no-such-user/no-such-model")
-    why = "cannot load Hugging Face model" if how == "unknown-id" else "cannot be reached to fetch it"
+    why = "cannot load Hugging Face model" if how == "unknown-id" else "cannot be reached (no internet?)"
     assert why in at.sidebar.error[0].value and "The model in use stays the same" in at.sidebar.error[0].value
     assert at.session_state[SPEC_KEY] == str(tiny_dir) and at.text_area(key="prompt").value == "the dog"
     assert at.session_state[ERROR_KEY]

@@ -101,16 +101,23 @@ def sync_url(spec: str) -> None:
         st.query_params[URL_KEY] = spec
 
 
-@st.cache_resource(show_spinner="Loading the model…", max_entries=16)  # a class's snapshots, several models
+@st.cache_resource(show_spinner="Loading the model…", max_entries=16)  # a class's snapshots: small models
 def _shared_backend(spec: str, device: str | None = None) -> Backend:
+    return load_backend(spec, device)
+
+
+@st.cache_resource(show_spinner="Loading the model…", max_entries=2)  # hf: models are large: a few at most
+def _shared_hf_backend(spec: str, device: str | None = None) -> Backend:
     return load_backend(spec, device)
 
 
 def get_backend(spec: str, device: str | None = None) -> Backend:
     """The model for `spec`, loaded once per process and shared: read it, never change it.
-    A local folder outside the allowed ones (explainer.safety) raises ModelNotAllowed, a ValueError."""
+    A local folder outside the allowed ones (explainer.safety) raises ModelNotAllowed, a ValueError;
+    a Hub model over LLM_EXPLAINER_MAX_HUB_MB is refused (explainer.hub) before it is downloaded."""
     check_model_allowed(spec)
-    return _shared_backend(spec, device)
+    load = _shared_hf_backend if spec.strip().startswith("hf:") else _shared_backend
+    return load(spec, device)
 
 
 def load_error(spec: str, device: str | None = None) -> str | None:
