@@ -81,7 +81,7 @@ def model_path_problem(spec: str, allowed: list[Path] | None = None) -> str | No
         real = None
     if real is not None and any(real.is_relative_to(d) for d in allowed):
         return None
-    listed = ", ".join(f"`{d}`" for d in allowed)
+    listed = ", ".join(str(d) for d in allowed)
     return (
         f"for safety this server only loads models from its own folders ({listed}). "
         f"To allow another folder, start the app with {MODEL_DIRS_ENV}=/path/to/folder "

@@ -9,6 +9,7 @@ runs the app checks the result with `checked`: never an exception, and no st.err
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,12 @@ def checked(at: AppTest, *, errors_ok: bool = False, warnings_ok: bool = True) -
     assert errors_ok or not at.error, [e.value for e in at.error]
     assert warnings_ok or not at.warning, [w.value for w in at.warning]
     return at
+
+
+def plain(markdown: str) -> str:
+    """A message as the student reads it: the Markdown source without its backslash escapes (the app escapes
+    every string that comes from outside: a link, a typed name, a file name)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def no_crash(at: AppTest) -> AppTest:

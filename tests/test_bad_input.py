@@ -23,6 +23,7 @@ import pytest
 import tomllib
 from streamlit.testing.v1 import AppTest
 
+from explainer import checkpoints
 from explainer import runs as run_store
 from explainer.backends import ASSETS, load_backend
 from explainer.checkpoints import CONFIG, TOKENIZER, WEIGHTS
@@ -34,7 +35,7 @@ from explainer.ui.models import ERROR_KEY, FOLDER, OTHER_HF, SPEC_KEY, URL_KEY
 from explainer.ui.sidebar import CHOICE_KEY, TYPED_KEY
 
 from . import apptest
-from .apptest import ROOT, no_crash
+from .apptest import ROOT, no_crash, plain
 from .helpers import tiny_checkpoint
 
 NEXT_WORD, SAMPLING = "app_pages/next_word.py", "app_pages/sampling.py"
@@ -50,7 +51,7 @@ def open_page(page: str, spec: str = "builtin", **query: str) -> AppTest:
 def said(at: AppTest) -> str:
     """Every message the page shows (errors, warnings, notes, captions, the tokens' expander)."""
     parts = [*at.error, *at.warning, *at.info, *at.caption, *at.sidebar.error]
-    return " ".join([m.value for m in parts] + [e.label for e in at.expander])
+    return plain(" ".join([m.value for m in parts] + [e.label for e in at.expander]))
 
 
 def n_charts(at: AppTest) -> int:
@@ -199,7 +200,9 @@ def pickled_hf(tiny_hf_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> P
 
 
 @pytest.fixture(scope="module")
-def cli_errors(tiny_dir: Path, pickled_hf: Path) -> dict[str, subprocess.CompletedProcess]:
+def cli_errors(
+    tiny_dir: Path, pickled_hf: Path, bad_checkpoints: dict[str, Path]
+) -> dict[str, subprocess.CompletedProcess]:
     """Every CLI case that must end in one stderr line and exit 2, run once, in parallel."""
     offline = {"HF_HUB_OFFLINE": "1"}
     no_network = {"HF_ENDPOINT": "http://127.0.0.1:9"}  # nothing listens there: as if offline
@@ -215,6 +218,12 @@ def cli_errors(tiny_dir: Path, pickled_hf: Path) -> dict[str, subprocess.Complet
             "hf-no-network": (["predict", "hi", "--model", "hf:no-such-user/no-such-model"], no_network),
             "not-a-model-folder": (["predict", "hi", "--model", str(ASSETS)], {}),
             "pickled-hf-model": (["predict", "hi", "--model", f"hf:{pickled_hf}"], {}),
+            **{
+                f"checkpoint-{name}": (["predict", "hi", "--model", str(folder)], {})
+                for name, folder in bad_checkpoints.items()
+            },
+            "train-out-under-a-file": (["train", "--corpus", "builtin", "--steps", "1", "--out", "/etc/passwd/x"], {}),
+            "eval-limit-negative": (["eval", "--limit", "-1", *m], {}),
         }
     )
 
@@ -237,6 +246,33 @@ def test_cli_impossible_setting(capsys: pytest.CaptureFixture, tiny_dir: Path, f
     assert len(err) == 1 and words in err[0], err
 
 
+BAD_CONFIGS = {  # a checkpoint's (or a zip's) model settings -> what the refusal says
+    "no-heads": ({"n_head": 0}, "n_head must be between 1 and"),
+    "heads-dont-divide-width": ({"n_head": 5}, "n_head (5) must divide d_model (32)"),
+    "layers-as-text": ({"n_layer": "x"}, "n_layer must be a whole number"),
+    "layers-as-a-number-in-text": ({"n_layer": "4"}, "n_layer must be a whole number"),
+    "layers-null": ({"n_layer": None}, "n_layer must be a whole number"),
+    "fractional-width": ({"d_model": 1.5}, "d_model must be a whole number"),
+    "huge-context": ({"context_length": 1_000_000_000}, "context_length must be between 1 and"),
+    "a-million-layers": ({"n_layer": 1_000_000}, "n_layer must be between 1 and"),
+    "too-many-parameters": ({"n_layer": 100, "d_model": 4096, "n_head": 32}, "parameters is more than"),
+}
+
+
+@pytest.fixture(scope="module")
+def bad_checkpoints(tiny_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The tiny checkpoint with each bad setting written into its config.json."""
+    out = {}
+    for name, (change, _) in BAD_CONFIGS.items():
+        folder = tmp_path_factory.mktemp("bad-config") / name
+        shutil.copytree(tiny_dir, folder)
+        config = json.loads((folder / CONFIG).read_text())
+        config["model"].update(change)
+        (folder / CONFIG).write_text(json.dumps(config))
+        out[name] = folder
+    return out
+
+
 CLI_ERRORS = {
     "empty": "the text is empty",
     "spaces-only": "the text is empty",
@@ -247,6 +283,9 @@ CLI_ERRORS = {
     "hf-no-network": "cannot be reached (no internet?)",  # the fast probe, not a minute of retries
     "not-a-model-folder": "config.json: missing",
     "pickled-hf-model": "no file named model.safetensors",
+    **{f"checkpoint-{name}": words for name, (_, words) in BAD_CONFIGS.items()},
+    "train-out-under-a-file": "--out /etc/passwd/x: cannot write there",  # before any training
+    "eval-limit-negative": "--limit must be at least 1",
 }
 
 
@@ -260,7 +299,7 @@ def test_a_pickled_model_never_runs(cli_errors: dict, pickled_hf: Path, tiny_dir
     marker = pickled_hf.parent / "MARKER"
     assert cli_errors["pickled-hf-model"].returncode == 2 and not marker.exists(), "the pickle's code ran (CLI)"
     at = pick_model(type_prompt(open_page(NEXT_WORD, str(tiny_dir)), "the dog"), FOLDER, str(pickled_hf))
-    assert "no file named model.safetensors" in at.sidebar.error[0].value
+    assert "no file named model.safetensors" in plain(at.sidebar.error[0].value)
     assert not marker.exists(), "the pickle's code ran (app)"
     assert at.session_state[SPEC_KEY] == str(tiny_dir) and at.text_area(key="prompt").value == "the dog"
     pickle.loads((pickled_hf / "pytorch_model.bin").read_bytes())  # control: unpickling it DOES run the code
@@ -312,7 +351,7 @@ def test_a_link_to_etc_is_refused_and_the_model_stays() -> None:
 def test_a_folder_outside_the_allowed_ones_is_refused(tiny_dir: Path, choice: str, text: str) -> None:
     at = type_prompt(open_page(NEXT_WORD, str(tiny_dir)), "the dog")
     at = pick_model(at, choice, text)
-    assert NOT_ALLOWED in at.sidebar.error[0].value and str(ASSETS) in at.sidebar.error[0].value
+    assert NOT_ALLOWED in plain(at.sidebar.error[0].value) and str(ASSETS) in plain(at.sidebar.error[0].value)
     assert at.session_state[SPEC_KEY] == str(tiny_dir), "the model in use stays"
     assert at.text_area(key="prompt").value == "the dog" and n_charts(at) == 1, "the text and its prediction stay"
 
@@ -325,7 +364,7 @@ def test_a_symlink_out_of_an_allowed_folder_is_refused(tmp_path: Path, monkeypat
     monkeypatch.setenv(MODEL_DIRS_ENV, str(allowed))
     at = type_prompt(open_page(NEXT_WORD), "the dog")
     at = pick_model(at, FOLDER, str(allowed / "link"))
-    assert NOT_ALLOWED in at.sidebar.error[0].value and str(allowed) in at.sidebar.error[0].value
+    assert NOT_ALLOWED in plain(at.sidebar.error[0].value) and str(allowed) in plain(at.sidebar.error[0].value)
     assert at.session_state[SPEC_KEY] == "builtin" and at.text_area(key="prompt").value == "the dog"
     at = pick_model(at, FOLDER, str(allowed / "inside-model"))  # the same kind of folder, really inside: loads
     assert not at.sidebar.error and at.session_state[SPEC_KEY] == str(allowed / "inside-model")
@@ -344,7 +383,9 @@ def test_a_hugging_face_id_that_cannot_load_fails_fast(
     at = type_prompt(open_page(NEXT_WORD, str(tiny_dir)), "the dog")
     at = pick_model(at, OTHER_HF, "no-such-user/no-such-model")
     why = "cannot load Hugging Face model" if how == "unknown-id" else "cannot be reached (no internet?)"
-    assert why in at.sidebar.error[0].value and "The model in use stays the same" in at.sidebar.error[0].value
+    assert why in plain(at.sidebar.error[0].value) and "The model in use stays the same" in plain(
+        at.sidebar.error[0].value
+    )
     assert at.session_state[SPEC_KEY] == str(tiny_dir) and at.text_area(key="prompt").value == "the dog"
     assert at.session_state[ERROR_KEY]
 
@@ -426,7 +467,28 @@ def bad_zips(tiny_dir: Path, tmp_path: Path) -> dict[str, tuple[bytes, str]]:
         "wrong-shapes": (zip_of({**good, CONFIG: json.dumps(config).encode(), WEIGHTS: good[WEIGHTS]}), "shape"),
         "truncated-safetensors": (zip_of({**good, WEIGHTS: good[WEIGHTS][: len(good[WEIGHTS]) // 2]}), "safetensors"),
         "pickle-as-weights": (zip_of({**good, WEIGHTS: pickle.dumps(RunsCode(tmp_path / "MARKER"))}), "safetensors"),
+        **{f"config-{name}": (with_config(good, model=change), words) for name, (change, words) in BAD_CONFIGS.items()},
+        # the page's own limits come first for a zip: 100 layers is over its 12
+        "config-too-many-parameters": (with_config(good, model=BAD_CONFIGS["too-many-parameters"][0]), "and 12"),
+        "config-3000-layers": (with_config(good, model={"n_layer": 3000}), "n_layer must be between 1 and 12"),
+        "config-wider-than-the-page": (with_config(good, model={"d_model": 1024}), "d_model must be between 1 and 768"),
+        "config-meta-not-an-object": (with_config(good, meta=[1, 2]), "'meta' must be a JSON object"),
+        "spec-batch-1024": (
+            with_config(good, meta={"spec": {"batch_size": 1024}}),
+            "batch size must be between 1 and 256",
+        ),
+        "spec-lr-1": (with_config(good, meta={"spec": {"lr": 1.0}}), "learning rate must be between"),
+        "spec-seed-text": (with_config(good, meta={"spec": {"seed": "x"}}), "seed must be a whole number"),
     }
+
+
+def with_config(files: dict[str, bytes], model: dict | None = None, meta=None) -> bytes:
+    """A zip of the checkpoint `files` with its config.json changed."""
+    config = json.loads(files[CONFIG])
+    config["model"].update(model or {})
+    if meta is not None:
+        config["meta"] = meta
+    return zip_of({**files, CONFIG: json.dumps(config).encode()})
 
 
 ZIP_CASES = [
@@ -437,13 +499,22 @@ ZIP_CASES = [
     "wrong-shapes",
     "truncated-safetensors",
     "pickle-as-weights",
+    *[f"config-{name}" for name in BAD_CONFIGS],
+    "config-3000-layers",
+    "config-wider-than-the-page",
+    "config-meta-not-an-object",
+    "spec-batch-1024",
+    "spec-lr-1",
+    "spec-seed-text",
 ]
 
 
 @pytest.mark.parametrize("case", ZIP_CASES)
-def test_imported_model_zip(tiny_dir: Path, tmp_path: Path, case: str) -> None:
+def test_imported_model_zip(tiny_dir: Path, tmp_path: Path, case: str, monkeypatch: pytest.MonkeyPatch) -> None:
     data, message = bad_zips(tiny_dir, tmp_path)[case]
     store = run_store.RunStore(tmp_path / "runs")
+    if case.startswith("config-"):  # refused from the settings alone: no model is built, not even its shapes
+        monkeypatch.setattr(checkpoints, "GPT", lambda cfg: pytest.fail(f"a model was built for {cfg}"))
     with pytest.raises(ValueError) as e:
         store.import_zip(data)
     assert message in str(e.value) and "\n" not in str(e.value), str(e.value)

@@ -1,0 +1,201 @@
+"""What a mischievous student can try on a class's shared server, and why it comes to nothing: sizes that would
+take the server's memory, one run link in many tabs, someone else's run link, a huge one-word text, a link or a
+file name written as Markdown. App cases run headlessly (AppTest); nothing here measures time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import tomllib
+from markdown_it import MarkdownIt
+from streamlit.testing.v1 import AppTest
+
+from explainer import train_setup
+from explainer.backends import DECODE_TAIL, load_backend
+from explainer.format import md_escape
+from explainer.runs import ROOT_ENV, RunStore
+from explainer.tokenizers import MAX_WORD_CHARS, _fitting_lines, train_tokenizer
+from explainer.train_setup import PAGE_LIMITS, RunSpec, load_text, memory_problem, new_run
+from explainer.ui.training import training_slots
+from explainer.ui.training_live import first_words
+
+from . import apptest
+from .apptest import ROOT, no_crash, plain
+
+PAGE = "app_pages/train.py"
+EVIL = "[Your teacher says: log in here](http://evil.example/x) ![t](//evil.example/t.png) www.evil.example"
+
+
+@pytest.fixture(autouse=True)
+def run_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "runs"
+    monkeypatch.setenv(ROOT_ENV, str(root))
+    return root
+
+
+def train_page(**query: str) -> AppTest:
+    return apptest.open_page(PAGE, query=query, timeout=120, errors_ok=True)
+
+
+def saved_run(root: Path, steps: int = 4) -> str:
+    run = new_run(RunSpec.from_preset("tiny", steps=500, eval_every=50), load_text("builtin"))
+    run.trainer.step(steps)
+    rid = RunStore(root).new_id()
+    RunStore(root).save(rid, run)
+    return rid
+
+
+def links_and_images(markdown: str) -> list[str]:
+    """What CommonMark (+ GFM tables and strikethrough) would draw from `markdown` as a link, image or HTML,
+    plus any bare URL or www. that GFM would turn into a link."""
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    found = []
+    for block in md.parse(markdown):
+        for t in block.children or []:
+            if t.type in ("link_open", "image", "html_inline"):
+                found.append(t.type)
+    found += [w for w in ("http://", "https://", "www.") if w in markdown]
+    return found
+
+
+# ----------------------------------------------------------------------------- sizes
+def test_the_size_cards_never_build_a_model_of_the_asked_for_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    built: list[int] = []
+    real_gpt = train_setup.GPT
+    monkeypatch.setattr(train_setup, "GPT", lambda cfg: built.append(cfg.d_model) or real_gpt(cfg))
+    at = train_page()
+    at.segmented_control(key="train_size").set_value("custom")
+    no_crash(at.run())
+    for key, value in [("train_batch", 256), ("train_context", 512), ("train_layers", 12), ("train_heads", 16)]:
+        at.number_input(key=key).set_value(value)
+        no_crash(at.run())
+    at.number_input(key="train_width").set_value(768)
+    no_crash(at.run())
+    errors = " ".join(plain(e.value) for e in at.error)
+    assert "MB of memory" in errors and "per training" in errors, errors
+    assert 768 not in built and set(built) <= {train_setup.CALIBRATION.d_model, 64}, built  # calibration, tiny
+    assert "train_run" not in at.session_state, "no run with random dials is built either"
+
+
+def test_the_memory_estimate_lets_the_presets_through_and_refuses_the_attack() -> None:
+    for name in train_setup.PRESETS:
+        assert memory_problem(RunSpec.from_preset(name), 5000, PAGE_LIMITS) is None, name
+    attack = RunSpec(n_layer=12, n_head=16, d_model=768, context_length=512, batch_size=256)
+    assert train_setup.train_memory_mb(attack, 100) > 50_000
+    assert "make the batch" in memory_problem(attack, 100, PAGE_LIMITS)
+
+
+# ----------------------------------------------------------------------------- run links and the queue
+def test_one_run_link_in_four_tabs_takes_four_places_and_never_changes_the_run(run_root: Path) -> None:
+    rid = saved_run(run_root)
+    slots = training_slots()
+    tabs = [train_page(run=rid) for _ in range(4)]
+    ids = {at.session_state["train_run_id"] for at in tabs}
+    assert len(ids) == 4 and rid not in ids, "every tab works on its own copy"
+    try:
+        for at in tabs:
+            apptest.click(at, "train_start", errors_ok=True)
+        assert len(slots.active()) == slots.max_concurrent == 2 and len(slots.waiting()) == 2
+        queued = [at for at in tabs if any("in the queue" in i.value for i in at.info)]
+        assert len(queued) == 2
+    finally:
+        for at in tabs:
+            if at.session_state["train_status"] == "running":
+                apptest.click(at, "train_pause", errors_ok=True)
+    assert RunStore(run_root).load(rid).trainer.step_count == 4, "the run behind the link is untouched"
+
+
+def test_one_step_waits_for_a_training_place(run_root: Path) -> None:
+    at = train_page()
+    slots = training_slots()
+    others = [f"other-student-{i}" for i in range(slots.max_concurrent)]
+    for other in others:
+        assert slots.request(other) == 0
+    try:
+        apptest.click(at, "train_step", errors_ok=True)
+        assert at.session_state["train_run"].trainer.step_count == 0
+        assert any("training places" in w.value for w in at.warning), [w.value for w in at.warning]
+    finally:
+        for other in others:
+            slots.release(other)
+    apptest.click(at, "train_step", errors_ok=True)
+    assert at.session_state["train_run"].trainer.step_count == 1 and not slots.active()
+
+
+def test_reset_on_someone_elses_link_deletes_only_the_copy(run_root: Path) -> None:
+    rid = saved_run(run_root)
+    at = train_page(run=rid)
+    copy = at.session_state["train_run_id"]
+    assert RunStore(run_root).exists(copy)
+    apptest.click(at, "train_reset", errors_ok=True)
+    assert RunStore(run_root).exists(rid) and not RunStore(run_root).exists(copy)
+
+
+# ----------------------------------------------------------------------------- texts that cost minutes
+def test_a_five_megabyte_word_is_read_only_at_its_start() -> None:
+    word = "a" * 5_000_000
+    assert first_words(word, 2, 40) == "a" * 40
+    assert first_words("one two three", 2, 40) == "one two"
+
+
+def test_generation_decodes_the_prompts_tail_not_the_whole_prompt(tiny_model_dir: Path) -> None:
+    backend = load_backend(str(tiny_model_dir))
+    longest = []
+    decode = backend.tokenizer.decode
+    backend.tokenizer.decode = lambda ids: longest.append(len(ids)) or decode(ids)
+    prompt = backend.encode("the dog " * 50_000)  # 100,000 tokens
+    steps = list(backend.generate(prompt, 5, train_setup.SamplingParams(temperature=0)))
+    assert len(steps) == 5 and max(longest) <= DECODE_TAIL + 5
+
+
+def test_bpe_learns_from_pieces_of_a_one_word_text() -> None:
+    lines = list(_fitting_lines("a" * 200_000 + "\nthe dog ran\n"))
+    assert max(len(w) for line in lines for w in line.split()) == MAX_WORD_CHARS
+    assert lines[-1] == "the dog ran\n", "ordinary text is unchanged"
+    tok = train_tokenizer("bpe", "a" * 200_000, 300)
+    assert tok.decode(tok.encode("aaaa")) == "aaaa"
+    assert train_tokenizer("word", "b" * 100 + " the dog").vocab[1:] == ["dog", "the"], "a 100-letter word is no token"
+
+
+def test_a_text_of_fewer_than_eight_characters_trains_and_nudges() -> None:
+    at = train_page()
+    at.radio(key="train_src").set_value("paste")
+    no_crash(at.run())
+    at.text_area(key="train_paste").input("ab " * 1000)
+    no_crash(at.run())
+    assert at.session_state["train_run"].data.tokenizer.vocab_size == 4  # <unk>, a, b, space
+    apptest.click(at, "train_nudge_button", errors_ok=True)
+    assert any("Before and after" in (s["layout"].get("title") or {}).get("text", "") for s in apptest.chart_specs(at))
+
+
+# ----------------------------------------------------------------------------- Markdown from outside
+def test_md_escape_leaves_no_link_image_or_autolink() -> None:
+    assert links_and_images(EVIL), "the check itself finds them unescaped"
+    assert links_and_images(md_escape(EVIL)) == []
+    assert plain(md_escape(EVIL)) == EVIL, "the student still reads the text as typed"
+
+
+def test_a_model_link_written_as_markdown_shows_as_text() -> None:
+    at = apptest.open_page(query={"model": EVIL}, errors_ok=True)
+    shown = [e.value for e in [*at.error, *at.sidebar.error]]
+    assert shown and all(links_and_images(m) == [] for m in shown), shown
+    assert any(EVIL in plain(m) for m in shown)
+
+
+def test_a_file_name_written_as_markdown_shows_as_text(tiny_model_dir: Path) -> None:
+    at = train_page()
+    at.radio(key="train_src").set_value("upload")
+    no_crash(at.run())
+    name = f"{EVIL}.txt"
+    at.file_uploader(key="train_upload").set_value((name, ("the dog ran home. " * 200).encode(), "text/plain"))
+    no_crash(at.run())
+    apptest.click(at, "train_step", errors_ok=True)  # the settings lock and name the text
+    shown = [m.value for m in [*at.info, *at.success, *at.error]]
+    assert any(EVIL in plain(m) for m in shown), shown
+    assert all(links_and_images(m) == [] for m in shown), shown
+
+
+def test_students_never_see_error_details() -> None:
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["showErrorDetails"] == "none"
