@@ -70,7 +70,7 @@ def _expand(path: str) -> Path:
 
 
 def model_path_problem(spec: str, allowed: list[Path] | None = None) -> str | None:
-    """None if the app may load `spec`, else a message that says which folders are allowed."""
+    """None if the app may load `spec`, else a message that says how a teacher allows more folders."""
     folder = local_folder(spec)
     if folder is None:
         return None
@@ -81,11 +81,10 @@ def model_path_problem(spec: str, allowed: list[Path] | None = None) -> str | No
         real = None
     if real is not None and any(real.is_relative_to(d) for d in allowed):
         return None
-    listed = ", ".join(str(d) for d in allowed)
-    return (
-        f"for safety this server only loads models from its own folders ({listed}). "
-        f"To allow another folder, start the app with {MODEL_DIRS_ENV}=/path/to/folder "
-        f"(several folders separated by '{os.pathsep}')."
+    return (  # the allowed folders are not listed: a student has no business knowing the server's paths
+        "for safety this server only loads models from its own folders (the built-in model, trained runs and the "
+        f"teacher's folders). A teacher can allow another folder by starting the app with {MODEL_DIRS_ENV}="
+        f"/path/to/folder (several folders separated by '{os.pathsep}')."
     )
 
 

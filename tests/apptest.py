@@ -33,7 +33,7 @@ def checked(at: AppTest, *, errors_ok: bool = False, warnings_ok: bool = True) -
 def plain(markdown: str) -> str:
     """A message as the student reads it: the Markdown source without its backslash escapes (the app escapes
     every string that comes from outside: a link, a typed name, a file name)."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u200b", "")  # a zero-width space breaks bare URLs
 
 
 def no_crash(at: AppTest) -> AppTest:
