@@ -199,3 +199,19 @@ def test_a_file_name_written_as_markdown_shows_as_text(tiny_model_dir: Path) -> 
 def test_students_never_see_error_details() -> None:
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["client"]["showErrorDetails"] == "none"
+
+
+@pytest.mark.parametrize("tokens", ["char", "bpe"])
+def test_a_five_megabyte_one_word_upload_settles(tokens: str) -> None:
+    """4.9 MB of "a": before the caps, minutes of server CPU (the whole text was the sample prompt, decoded on every
+    token; BPE learnt from one 4.9 MB word). Now the sample is short and the page settles (pytest-timeout guards)."""
+    at = train_page()
+    at.radio(key="train_src").set_value("upload")
+    no_crash(at.run())
+    at.radio(key="train_tok").set_value(tokens)
+    no_crash(at.run())
+    at.file_uploader(key="train_upload").set_value(("a.txt", b"a" * 4_900_000, "text/plain"))
+    no_crash(at.run())
+    run = at.session_state["train_run"]
+    (step, sample), *_ = run.samples
+    assert step == 0 and len(sample) <= 40 + 120 * 40, len(sample)  # a short prompt, then 120 tokens at most

@@ -87,7 +87,7 @@ def conversation_buttons() -> None:
 # ----------------------------------------------------------------------------- the conversation
 def _user_bubble(turn: ChatTurn, backend: Backend) -> None:
     with st.chat_message("user"):
-        st.markdown(turn.message)
+        st.markdown(md_escape(turn.message))
         if turn.cut_tokens:
             st.warning(
                 f"Your message was too long for this model, which reads at most "
@@ -145,7 +145,7 @@ def _step_chart(turn: ChatTurn, index: int) -> None:
 def show_turn(turn: ChatTurn, index: int, backend: Backend) -> None:
     _user_bubble(turn, backend)
     with st.chat_message("assistant"):
-        st.markdown(turn.reply or "*(the model ended its reply at once)*")
+        st.markdown(md_escape(turn.reply) or "*(the model ended its reply at once)*")
         _details(turn, index)
 
 
@@ -160,17 +160,14 @@ def answer(backend: Backend, message: str, temperature: float, seed: int | None)
     _user_bubble(turn, backend)
     steps = core.reply_steps(backend, core.history(turns()), kept, SamplingParams(temperature), gen, MAX_REPLY_TOKENS)
 
-    def pieces():
-        due = time.monotonic()
-        for step in steps:
-            turn.steps.append(step)
-            due += PACE_S
-            time.sleep(max(0.0, due - time.monotonic()))
-            yield step.text
-
     with st.chat_message("assistant"):
+        box, due = st.empty(), time.monotonic()
         try:
-            st.write_stream(pieces())
+            for step in steps:  # the reply so far, escaped as a whole: model-written text is never Markdown
+                turn.steps.append(step)
+                due += PACE_S
+                time.sleep(max(0.0, due - time.monotonic()))
+                box.markdown(md_escape(turn.reply))
         except (BackendError, ValueError) as e:
             st.error(f"The model could not reply: {md_escape(e)}", icon=":material/error:")
             return
