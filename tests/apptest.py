@@ -69,6 +69,11 @@ def open_page(
     return checked(at.run(), errors_ok=errors_ok, warnings_ok=warnings_ok)
 
 
+def train_page(**query: str) -> AppTest:
+    """The training page with the URL's parameters `query`; it may show errors (some tests read them)."""
+    return open_page("app_pages/train.py", query=query, timeout=120, errors_ok=True)
+
+
 def click(at: AppTest, key: str, *, errors_ok: bool = False, warnings_ok: bool = True) -> AppTest:
     """Click the button with widget key `key` and check the rerun."""
     return checked(at.button(key=key).click().run(), errors_ok=errors_ok, warnings_ok=warnings_ok)

@@ -50,6 +50,16 @@ def no_hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path / "hf-cache"))
 
 
+@pytest.fixture
+def run_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A run store of this test's own (LLM_EXPLAINER_RUNS), for tests of the training page."""
+    from explainer.runs import ROOT_ENV
+
+    root = tmp_path / "runs"
+    monkeypatch.setenv(ROOT_ENV, str(root))
+    return root
+
+
 @pytest.fixture(autouse=True)
 def _no_model_env(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Unit and app tests start on the built-in model whatever the shell set; a test that wants

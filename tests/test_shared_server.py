@@ -9,12 +9,11 @@ from pathlib import Path
 import pytest
 import tomllib
 from markdown_it import MarkdownIt
-from streamlit.testing.v1 import AppTest
 
 from explainer import train_setup
 from explainer.backends import DECODE_TAIL, load_backend
 from explainer.format import md_escape
-from explainer.runs import ROOT_ENV, RunStore
+from explainer.runs import RunStore
 from explainer.tokenizers import MAX_WORD_CHARS, _fitting_lines, train_tokenizer
 from explainer.train_setup import PAGE_LIMITS, RunSpec, load_text, memory_problem, new_run
 from explainer.ui.training import training_slots
@@ -27,15 +26,7 @@ PAGE = "app_pages/train.py"
 EVIL = "[Your teacher says: log in here](http://evil.example/x) ![t](//evil.example/t.png) www.evil.example"
 
 
-@pytest.fixture(autouse=True)
-def run_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "runs"
-    monkeypatch.setenv(ROOT_ENV, str(root))
-    return root
-
-
-def train_page(**query: str) -> AppTest:
-    return apptest.open_page(PAGE, query=query, timeout=120, errors_ok=True)
+pytestmark = pytest.mark.usefixtures("run_root")
 
 
 def saved_run(root: Path, steps: int = 4) -> str:
@@ -64,7 +55,7 @@ def test_the_size_cards_never_build_a_model_of_the_asked_for_size(monkeypatch: p
     built: list[int] = []
     real_gpt = train_setup.GPT
     monkeypatch.setattr(train_setup, "GPT", lambda cfg: built.append(cfg.d_model) or real_gpt(cfg))
-    at = train_page()
+    at = apptest.train_page()
     at.segmented_control(key="train_size").set_value("custom")
     no_crash(at.run())
     for key, value in [("train_batch", 256), ("train_context", 512), ("train_layers", 12), ("train_heads", 16)]:
@@ -90,7 +81,7 @@ def test_the_memory_estimate_lets_the_presets_through_and_refuses_the_attack() -
 def test_one_run_link_in_four_tabs_takes_four_places_and_never_changes_the_run(run_root: Path) -> None:
     rid = saved_run(run_root)
     slots = training_slots()
-    tabs = [train_page(run=rid) for _ in range(4)]
+    tabs = [apptest.train_page(run=rid) for _ in range(4)]
     ids = {at.session_state["train_run_id"] for at in tabs}
     assert len(ids) == 4 and rid not in ids, "every tab works on its own copy"
     try:
@@ -107,7 +98,7 @@ def test_one_run_link_in_four_tabs_takes_four_places_and_never_changes_the_run(r
 
 
 def test_one_step_waits_for_a_training_place(run_root: Path) -> None:
-    at = train_page()
+    at = apptest.train_page()
     slots = training_slots()
     others = [f"other-student-{i}" for i in range(slots.max_concurrent)]
     for other in others:
@@ -125,7 +116,7 @@ def test_one_step_waits_for_a_training_place(run_root: Path) -> None:
 
 def test_reset_on_someone_elses_link_deletes_only_the_copy(run_root: Path) -> None:
     rid = saved_run(run_root)
-    at = train_page(run=rid)
+    at = apptest.train_page(run=rid)
     copy = at.session_state["train_run_id"]
     assert RunStore(run_root).exists(copy)
     apptest.click(at, "train_reset", errors_ok=True)
@@ -159,7 +150,7 @@ def test_bpe_learns_from_pieces_of_a_one_word_text() -> None:
 
 
 def test_a_text_of_fewer_than_eight_characters_trains_and_nudges() -> None:
-    at = train_page()
+    at = apptest.train_page()
     at.radio(key="train_src").set_value("paste")
     no_crash(at.run())
     at.text_area(key="train_paste").input("ab " * 1000)
@@ -184,7 +175,7 @@ def test_a_model_link_written_as_markdown_shows_as_text() -> None:
 
 
 def test_a_file_name_written_as_markdown_shows_as_text(tiny_model_dir: Path) -> None:
-    at = train_page()
+    at = apptest.train_page()
     at.radio(key="train_src").set_value("upload")
     no_crash(at.run())
     name = f"{EVIL}.txt"
@@ -205,7 +196,7 @@ def test_students_never_see_error_details() -> None:
 def test_a_five_megabyte_one_word_upload_settles(tokens: str) -> None:
     """4.9 MB of "a": before the caps, minutes of server CPU (the whole text was the sample prompt, decoded on every
     token; BPE learnt from one 4.9 MB word). Now the sample is short and the page settles (pytest-timeout guards)."""
-    at = train_page()
+    at = apptest.train_page()
     at.radio(key="train_src").set_value("upload")
     no_crash(at.run())
     at.radio(key="train_tok").set_value(tokens)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explainer.runs import ROOT_ENV, RunStore
+from explainer.runs import RunStore
 from explainer.train_setup import RunSpec, load_text, new_run
 from explainer.ui.training import training_slots
 
@@ -19,16 +19,7 @@ from .apptest import chart_specs, no_crash
 PAGE = "app_pages/train.py"
 
 
-@pytest.fixture(autouse=True)
-def run_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "runs"
-    monkeypatch.setenv(ROOT_ENV, str(root))
-    return root
-
-
-def open_page(**query: str) -> AppTest:
-    """The training page with the URL's parameters `query`; it may show errors (some tests read them)."""
-    return apptest.open_page(PAGE, query=query, timeout=120, errors_ok=True)
+pytestmark = pytest.mark.usefixtures("run_root")
 
 
 def click(at: AppTest, key: str) -> AppTest:
@@ -44,7 +35,7 @@ def chart_titles(at: AppTest) -> list[str]:
 
 
 def test_start_pause_one_step_reset(run_root: Path) -> None:
-    at = open_page()
+    at = apptest.train_page()
     assert not at.error, [e.value for e in at.error]
     assert at.session_state["train_status"] == "ready" and step(at) == 0
     titles = " | ".join(chart_titles(at))
@@ -84,7 +75,7 @@ def test_start_pause_one_step_reset(run_root: Path) -> None:
 
 
 def test_bad_upload_and_bad_zip_give_messages() -> None:
-    at = open_page()
+    at = apptest.train_page()
     at.radio(key="train_src").set_value("upload")
     no_crash(at.run())
     at.file_uploader(key="train_upload").set_value(("notes.txt", b"caf\xe9 " * 1000, "text/plain"))
@@ -109,7 +100,7 @@ def test_a_run_link_brings_the_run_back_and_the_queue_waits(run_root: Path) -> N
     rid = store.new_id()
     store.save(rid, run)
 
-    at = open_page(run=rid)
+    at = apptest.train_page(run=rid)
     assert step(at) == 6 and at.session_state["train_status"] == "paused"
     assert any("step 6" in s.value for s in at.success)
     restored = at.session_state["train_run"]
@@ -130,7 +121,7 @@ def test_a_run_link_brings_the_run_back_and_the_queue_waits(run_root: Path) -> N
     assert step(at) > 6  # a place freed up: it trains
     click(at, "train_pause")
 
-    gone = open_page(run="0123456789abcdef")
+    gone = apptest.train_page(run="0123456789abcdef")
     assert any("not on this server" in w.value for w in gone.warning)
     assert gone.session_state["train_status"] == "ready"
 
@@ -142,7 +133,7 @@ def test_a_finished_run_can_train_more_steps(run_root: Path) -> None:
     rid = store.new_id()
     store.save(rid, run)
 
-    at = open_page(run=rid)
+    at = apptest.train_page(run=rid)
     assert at.session_state["train_status"] == "finished" and at.button(key="train_start").proto.disabled
     click(at, "train_more")
     more = at.session_state["train_run"]

@@ -75,10 +75,11 @@ def test_train_pause_download_and_use_everywhere(browser, server: Server, tmp_pa
         page.context.close()
 
     projector = open_page(browser, server, run_link, VIEWPORTS["projector"])
-    try:  # a new tab (a new session) with the run's link: the run is back, paused where it was
-        sync_api.expect(projector.locator("[data-testid=stAlert]").first).to_contain_text("Your run is back")
+    try:  # a new tab (a new session) with the run's link: a copy of the run is back, paused where it was
+        sync_api.expect(projector.locator("[data-testid=stAlert]").first).to_contain_text("is back at step")
         sync_api.expect(projector.get_by_role("button", name="Continue", exact=True)).to_be_visible()
         projector.wait_for_function(f"() => ({LOSS_POINTS})() === {paused}")  # the same loss curve
+        assert "run=" in projector.url and projector.url.split("run=")[1][:16] != run_link.split("run=")[1][:16]
         finish(projector, "train", "projector")
     except (AssertionError, sync_api.Error) as e:
         raise AssertionError(f"{e}\n--- server log ---\n{server.log()}") from e
