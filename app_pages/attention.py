@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from explainer import inside
-from explainer.charts_inside import attention_heatmap, attention_lines, generation_heads, heads_grid
+from explainer.analysis import inside
+from explainer.charts.inside import attention_heatmap, attention_lines, generation_heads, heads_grid
 from explainer.format import md_escape
 from explainer.ui.inside import (
     DEFAULT_PROMPT,
@@ -15,7 +15,8 @@ from explainer.ui.inside import (
     trace_of_ids,
 )
 from explainer.ui.prediction import prompt_section
-from explainer.ui.tour import presented, stop
+from explainer.ui.shell.navigation import stop
+from explainer.ui.shell.presenter import presented
 
 st.title("Attention — letting the vectors talk")
 st.markdown(
@@ -74,7 +75,7 @@ cap_note(T, inside.MAX_DRAWN)
 
 st.subheader(f"All {info.n_head} heads of layer {layer + 1}")
 summaries = inside.head_summaries(att[layer])
-titles = [f"<b>head {h + 1}</b><br>{s.describe()}" for h, s in enumerate(summaries)]
+titles = [f"<b>head {h + 1}</b><br>{s.habit()}" for h, s in enumerate(summaries)]
 st.plotly_chart(presented(heads_grid(att[layer][:, win, win], shown, titles)), key="attn_grid")
 st.caption(
     "Heads in the same layer learn different habits: some look at the previous token, some at the first, "

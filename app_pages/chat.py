@@ -3,7 +3,7 @@
 import streamlit as st
 
 from explainer.ui import chat
-from explainer.ui.models import require_backend
+from explainer.ui.shell.models import require_backend
 
 st.title("The torn script")
 st.markdown(
@@ -20,7 +20,7 @@ backend = require_backend()
 typed = st.chat_input("Ask the assistant a question")
 temperature, seed, show_script = chat.sampling_controls()
 
-if not chat.turns() and not st.session_state.get(chat.PENDING_KEY) and not typed:
+if not chat.turns() and not chat.pending() and not typed:
     chat.suggestions()
 for i, turn in enumerate(chat.turns()):
     chat.show_turn(turn, i, backend)

@@ -4,13 +4,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from explainer import embeddings as em
-from explainer.charts import visible_token
-from explainer.charts_embeddings import embedding_map, heat_strip
-from explainer.format import md_escape
+from explainer.analysis import embeddings as em
+from explainer.charts.embeddings import embedding_map, heat_strip
+from explainer.format import md_escape, visible_token
 from explainer.ui import embeddings as ui
-from explainer.ui.models import current_spec, require_backend
-from explainer.ui.tour import advanced, presented, stop
+from explainer.ui.shell.models import current_spec, require_backend
+from explainer.ui.shell.navigation import stop
+from explainer.ui.shell.presenter import advanced, presented
 
 st.title("Embeddings — words as lists of numbers")
 backend = require_backend()

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from explainer.ui import feedback
-from explainer.ui.models import current_spec, require_backend
+from explainer.ui.shell.models import current_spec, require_backend
 
 st.title("Pre-training vs human feedback")
 st.markdown(

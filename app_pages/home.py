@@ -3,8 +3,8 @@
 import streamlit as st
 
 from explainer.format import md_escape
-from explainer.ui.lesson import lesson_overview
-from explainer.ui.models import current_backend, model_facts
+from explainer.ui.shell.lesson import lesson_overview
+from explainer.ui.shell.models import current_backend, model_facts
 
 st.title("How large language models work")
 

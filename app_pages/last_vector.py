@@ -1,18 +1,16 @@
 """The last vector → the next word: unembedding (a dot product with every token's vector), softmax, bars."""
 
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
-from explainer import inside
-from explainer.charts import next_token_bars, percent
-from explainer.charts_inside import heat_strip, logit_bars
-from explainer.format import md_escape
+from explainer.analysis import inside
+from explainer.charts.inside import heat_strip, logit_bars
+from explainer.charts.prediction import next_token_bars
+from explainer.format import md_escape, percent
 from explainer.ui.inside import DEFAULT_PROMPT, trace_for
 from explainer.ui.prediction import prompt_section
-from explainer.ui.tour import presented
+from explainer.ui.shell.navigation import link_page
+from explainer.ui.shell.presenter import presented
 
 st.title("The last vector → the next word")
 st.markdown(
@@ -79,12 +77,7 @@ st.subheader("4 · The result: the next-word bars")
 probs = [r["prob"] for r in table]
 other = max(0.0, 1.0 - sum(probs))
 st.plotly_chart(presented(next_token_bars(names, probs, other, title=f"What comes after “{word}”?")), key="last_bars")
-if (Path(__file__).parent / "next_word.py").exists():
-    try:
-        st.page_link(
-            "app_pages/next_word.py",
-            label="These are the bars of the Next word page: try it there",
-            icon=":material/bar_chart:",
-        )
-    except StreamlitAPIException:  # this page run on its own, outside the app's navigation
-        st.markdown("These are the bars of the **Next word** page: try it there.")
+if (next_word := link_page("next-word")) is not None:
+    st.page_link(next_word, label="These are the bars of the Next word page: try it there", icon=":material/bar_chart:")
+else:  # this page run on its own, outside the app's navigation
+    st.markdown("These are the bars of the **Next word** page: try it there.")

@@ -3,13 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from explainer import inside
-from explainer.charts import percent
-from explainer.charts_inside import change_bars, flow_dot, logit_lens_heatmap, neuron_bars
-from explainer.format import md_escape
+from explainer.analysis import inside
+from explainer.charts.inside import change_bars, flow_dot, logit_lens_heatmap, neuron_bars
+from explainer.format import md_escape, percent
 from explainer.ui.inside import DEFAULT_PROMPT, lens_for, neuron_index_for, trace_for
 from explainer.ui.prediction import prompt_section
-from explainer.ui.tour import advanced, presented, stop
+from explainer.ui.shell.navigation import stop
+from explainer.ui.shell.presenter import advanced, presented
 
 st.title("Layers — attention and feed-forward, many times over")
 st.markdown(

@@ -6,14 +6,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from explainer import embeddings as em
-from explainer.charts import visible_token
-from explainer.charts_embeddings import similarity_lines, similarity_matrix, trajectory_map
-from explainer.corpus import AMBIGUOUS_SENSES, AMBIGUOUS_WORDS
-from explainer.format import md_escape
+from explainer.analysis import embeddings as em
+from explainer.charts.embeddings import similarity_lines, similarity_matrix, trajectory_map
+from explainer.corpus.generator import AMBIGUOUS_SENSES, AMBIGUOUS_WORDS
+from explainer.format import md_escape, visible_token
 from explainer.ui import embeddings as ui
-from explainer.ui.models import current_spec, require_backend
-from explainer.ui.tour import advanced, presented, stop
+from explainer.ui.shell.models import current_spec, require_backend
+from explainer.ui.shell.navigation import stop
+from explainer.ui.shell.presenter import advanced, presented
 
 MAX_SENTENCES = 8  # per sense: more would crowd the charts
 MAX_CHARS = 300  # per sentence

@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from explainer.charts import next_token_bars, visible_token
-from explainer.corpus import build_script
-from explainer.next_token import top_tokens
+from explainer.charts.prediction import next_token_bars
+from explainer.format import visible_token
+from explainer.generation.next_token import top_tokens
+from explainer.generation.script import build_script
 from explainer.ui.prediction import distribution_table_for, logits_for, prompt_section, step_forward
-from explainer.ui.tour import advanced, presented
+from explainer.ui.shell.presenter import advanced, presented
 
 DEFAULT_PROMPT = build_script([], "What is the capital of France?") + " The capital of France is"
 

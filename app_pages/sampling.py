@@ -4,12 +4,12 @@ import math
 
 import streamlit as st
 
-from explainer.charts import entropy_curve, sampling_comparison
-from explainer.corpus import build_script
-from explainer.next_token import compare
-from explainer.ui.models import get_backend
+from explainer.charts.prediction import entropy_curve, sampling_comparison
+from explainer.generation.next_token import compare
+from explainer.generation.script import build_script
 from explainer.ui.prediction import entropy_curve_for, logits_for, many_runs, prompt_section, sampling_controls
-from explainer.ui.tour import presented
+from explainer.ui.shell.models import get_backend
+from explainer.ui.shell.presenter import presented
 
 DEFAULT_PROMPT = build_script([], "Tell me a short story about a fox.") + " Once upon a time, there was a"
 N_SHOWN = 10  # words in the side-by-side chart

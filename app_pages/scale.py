@@ -3,12 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from explainer import scale as S
-from explainer.charts_scale import LIFETIME_YEARS, compute_chart, reading_chart
-from explainer.device import describe, pick_device
-from explainer.format import md_escape
-from explainer.ui.tour import advanced, presented, registered, stop
-from explainer.ui.training import PARAMS_KEY, TOKENS_SEEN_KEY
+from explainer.analysis import scale as S
+from explainer.charts.scale import LIFETIME_YEARS, compute_chart, reading_chart
+from explainer.format import SECONDS_PER_YEAR, big_number, duration_from_years, md_escape, sci
+from explainer.model.device import device_label, pick_device
+from explainer.ui.shell.navigation import link_page, stop
+from explainer.ui.shell.presenter import advanced, presented
+from explainer.ui.training.session import TrainingSession
 
 st.title("Scale — how much reading, how much computing")
 st.markdown(
@@ -33,7 +34,8 @@ def available_presets() -> list[S.Preset]:
         presets.append(S.builtin_preset())
     except (OSError, ValueError, KeyError) as e:
         st.warning(f"The built-in model's files could not be read, so it is left out: {md_escape(e)}")
-    own = S.own_run_preset(st.session_state.get(TOKENS_SEEN_KEY), st.session_state.get(PARAMS_KEY))
+    training = TrainingSession.of()  # the student's own run, if they trained one
+    own = S.own_run_preset(training.tokens_seen, training.params)
     return presets + [own] if own else presets
 
 
@@ -53,7 +55,7 @@ if advanced():
             "Words per token", 0.5, 1.0, S.WORDS_PER_TOKEN, 0.05, key="words_per_token",
             help="English text in a BPE tokenizer averages about 0.75 words per token (100 tokens ≈ 75 words).",
         )  # fmt: skip
-if TOKENS_SEEN_KEY not in st.session_state and (train := registered("app_pages/train.py")):
+if TrainingSession.of().tokens_seen is None and (train := link_page("train")):
     st.page_link(train, label="Train a model of your own and it joins the comparison", icon=":material/school:")
 selected = [by_name[name] for name in chosen]
 if not selected:
@@ -77,14 +79,14 @@ st.markdown(
 
 | step | result |
 | --- | --- |
-| training tokens (the paper) | {S.big_number(S.GPT3.tokens)} |
-| × {words_per_token:g} words per token | = {S.big_number(gpt3_words)} words |
-| ÷ {wpm} words a minute | = {S.big_number(minutes)} minutes |
-| ÷ {S.MINUTES_PER_YEAR:,.0f} minutes in a year | = **{S.duration(gpt3_years)}** |
+| training tokens (the paper) | {big_number(S.GPT3.tokens)} |
+| × {words_per_token:g} words per token | = {big_number(gpt3_words)} words |
+| ÷ {wpm} words a minute | = {big_number(minutes)} minutes |
+| ÷ {S.MINUTES_PER_YEAR:,.0f} minutes in a year | = **{duration_from_years(gpt3_years)}** |
 
 The video says **over 2,600 years**. That holds at any reading speed below **{break_even:.0f} words a minute**
 — the pace of speech is about {S.SPEECH_WPM}. A quick silent reader at {S.SILENT_READING_WPM} words a minute would
-still need {S.duration(silent_years)}: {silent_years / LIFETIME_YEARS:.0f} lifetimes of {LIFETIME_YEARS} years.
+still need {duration_from_years(silent_years)}: {silent_years / LIFETIME_YEARS:.0f} lifetimes of {LIFETIME_YEARS} years.
 And GPT-3 is small by today's standards: Llama 3.1 read {S.LLAMA31_405B.tokens / S.GPT3.tokens:.0f} times as much.
 """
 )
@@ -108,7 +110,7 @@ except ValueError:
     device = pick_device("cpu")
 measured = machine_rate(str(device))
 st.markdown(
-    f"This machine (**{describe(device)}**) just did **{S.sci(measured)} operations a second**, measured live by "
+    f"This machine (**{device_label(device)}**) just did **{sci(measured)} operations a second**, measured live by "
     "multiplying two large matrices again and again."
 )
 if st.button("Measure again", icon=":material/speed:"):
@@ -116,8 +118,8 @@ if st.button("Measure again", icon=":material/speed:"):
     st.rerun()
 rates = [
     ("10⁹ operations a second", S.BILLION_PER_SECOND),
-    (f"this machine, {S.sci(measured)}/s", measured),
-    (f"{S.GPU_NAME}, {S.sci(S.GPU_PEAK_OPS)}/s", S.GPU_PEAK_OPS),
+    (f"this machine, {sci(measured)}/s", measured),
+    (f"{S.GPU_NAME}, {sci(S.GPU_PEAK_OPS)}/s", S.GPU_PEAK_OPS),
 ]
 ops = [S.training_ops(p.params, p.tokens) for p in selected]
 fig = compute_chart([p.name for p in selected], ops, rates, S.VIDEO_COMPUTE_YEARS)
@@ -126,21 +128,21 @@ st.plotly_chart(presented(fig), key="scale_compute")
 biggest = max(selected, key=lambda p: p.params * p.tokens)
 big_ops = S.training_ops(biggest.params, biggest.tokens)
 seconds = big_ops / S.BILLION_PER_SECOND
-formula = f"6 × {S.big_number(biggest.params)} parameters × {S.big_number(biggest.tokens)} tokens"
-stated = f" (the paper itself states {S.sci(biggest.published_ops)})" if biggest.published_ops else ""
+formula = f"6 × {big_number(biggest.params)} parameters × {big_number(biggest.tokens)} tokens"
+stated = f" (the paper itself states {sci(biggest.published_ops)})" if biggest.published_ops else ""
 st.markdown(
     f"""
 **{biggest.name}, worked out** at one billion operations a second:
 
 | step | result |
 | --- | --- |
-| {formula} | = {S.sci(big_ops)} operations{stated} |
-| ÷ 10⁹ operations a second | = {S.sci(seconds)} seconds |
-| ÷ {S.SECONDS_PER_YEAR:,.0f} seconds in a year | = **{S.duration(S.years_at(big_ops, S.BILLION_PER_SECOND))}** |
+| {formula} | = {sci(big_ops)} operations{stated} |
+| ÷ 10⁹ operations a second | = {sci(seconds)} seconds |
+| ÷ {SECONDS_PER_YEAR:,.0f} seconds in a year | = **{duration_from_years(S.years_at(big_ops, S.BILLION_PER_SECOND))}** |
 
 The video says training the largest models at that speed would take **well over 100 million years**.
-For comparison, GPT-3 alone: {S.sci(S.training_ops(S.GPT3.params, S.GPT3.tokens))} operations,
-{S.duration(S.years_at(S.training_ops(S.GPT3.params, S.GPT3.tokens), S.BILLION_PER_SECOND))} at 10⁹ a second.
+For comparison, GPT-3 alone: {sci(S.training_ops(S.GPT3.params, S.GPT3.tokens))} operations,
+{duration_from_years(S.years_at(S.training_ops(S.GPT3.params, S.GPT3.tokens), S.BILLION_PER_SECOND))} at 10⁹ a second.
 """
 )
 llama_ops = S.training_ops(S.LLAMA31_405B.params, S.LLAMA31_405B.tokens)
@@ -148,9 +150,9 @@ cluster = S.CLUSTER_GPUS * S.CLUSTER_OPS_PER_GPU
 st.markdown(
     f"""
 Even one of today's fastest chips at its peak would need
-{S.duration(S.years_at(llama_ops, S.GPU_PEAK_OPS))} for Llama 3.1 405B. So it was trained on up to
-**{S.CLUSTER_GPUS:,} GPUs at once**, each sustaining about 40% of its peak: {S.sci(cluster)} operations a second
-together, which brings it down to **{S.duration(S.years_at(llama_ops, cluster))}**. Only chips that do a great
+{duration_from_years(S.years_at(llama_ops, S.GPU_PEAK_OPS))} for Llama 3.1 405B. So it was trained on up to
+**{S.CLUSTER_GPUS:,} GPUs at once**, each sustaining about 40% of its peak: {sci(cluster)} operations a second
+together, which brings it down to **{duration_from_years(S.years_at(llama_ops, cluster))}**. Only chips that do a great
 many operations side by side make this possible: *Why GPUs* shows why the transformer can use them.
 """
 )
@@ -163,13 +165,13 @@ for p, w, y, n in zip(selected, words, years, ops):
         {
             "model": p.name,
             "year": str(p.year or "—"),
-            "parameters": S.big_number(p.params),
-            "training tokens": S.big_number(p.tokens),
-            "words to read": S.big_number(w),
-            f"reading at {wpm} wpm": S.duration(y),
-            "operations (6·N·D)": S.sci(n),
-            "stated by the source": S.sci(p.published_ops) if p.published_ops else "—",
-            **{f"at {label}": S.duration(S.years_at(n, rate)) for label, rate in rates},
+            "parameters": big_number(p.params),
+            "training tokens": big_number(p.tokens),
+            "words to read": big_number(w),
+            f"reading at {wpm} wpm": duration_from_years(y),
+            "operations (6·N·D)": sci(n),
+            "stated by the source": sci(p.published_ops) if p.published_ops else "—",
+            **{f"at {label}": duration_from_years(S.years_at(n, rate)) for label, rate in rates},
         }
     )
 st.dataframe(pd.DataFrame(rows), hide_index=True)

@@ -3,11 +3,12 @@
 import streamlit as st
 
 from explainer.format import md_escape
-from explainer.ui import training as T
-from explainer.ui.tour import stop
-from explainer.ui.training_extras import SETUP_TEXT, keep_section, nudge_section
-from explainer.ui.training_live import STACK_CSS, controls, live_view
-from explainer.ui.training_setup import TOKENIZERS, setup_panel, show_spec
+from explainer.ui.shell.navigation import stop
+from explainer.ui.training.keep import keep_section
+from explainer.ui.training.live import STACK_CSS, controls, live_view
+from explainer.ui.training.nudge import nudge_section
+from explainer.ui.training.session import READY, TrainingSession
+from explainer.ui.training.setup import TOKENIZERS, setup_panel, show_spec
 
 st.title("Train it yourself")
 st.html(STACK_CSS)  # side-by-side columns stack on a projector-sized screen
@@ -21,11 +22,12 @@ the gibberish turn into words.
 """
 )
 
-if restored := T.restore_from_url():
+session = TrainingSession.of()
+if restored := session.restore_from_url():
     show_spec(restored.spec)
-T.show_flash()
-locked = T.status() != T.READY
-run = T.current()
+session.show_flash()
+locked = session.status != READY
+run = session.run
 with st.expander("Settings: the text, the tokens, the model", expanded=not locked, icon=":material/tune:"):
     if locked and run is not None:
         s = run.spec
@@ -38,13 +40,13 @@ with st.expander("Settings: the text, the tokens, the model", expanded=not locke
         )
     setup = setup_panel(locked)
 if setup is not None:
-    st.session_state[SETUP_TEXT] = (setup.spec.source, setup.spec.source_name, setup.text)
-run = T.ensure_ready_run(*((setup.spec, setup.data, setup.key) if setup else (None, None, None)))
+    session.setup_text = (setup.spec.source, setup.spec.source_name, setup.text)
+run = session.ensure_ready_run(*((setup.spec, setup.data, setup.key) if setup else (None, None, None)))
 if run is None:
     st.info("Choose a text to train on in the settings above.", icon=":material/arrow_upward:")
     stop()
 
-T.sync_url()  # ?run=<id> (a page switch clears the address bar's parameters)
+session.sync_url()  # ?run=<id> (a page switch clears the address bar's parameters)
 controls()
 live_view()
 nudge_section(run)

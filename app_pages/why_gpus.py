@@ -1,17 +1,14 @@
 """Why GPUs: a recurrent network reading one word at a time against a transformer reading all at once, timed live."""
 
-import threading
-
 import pandas as pd
 import streamlit as st
-import torch
 
-from explainer import parallel_bench as P
-from explainer.charts_scale import bench_chart
-from explainer.device import describe
-from explainer.ui.tour import advanced, presented
+from explainer.analysis import parallel as P
+from explainer.charts.scale import bench_chart
+from explainer.model.device import device_label
+from explainer.ui.shell.presenter import advanced, presented
+from explainer.ui.why_gpus import WhyGpusState, bench_lock, devices
 
-RESULT_KEY = "why_gpus_results"
 LENGTHS = (8, 16, 32, 64, 128, 256, 512, 1024)
 
 st.title("Why GPUs — one word at a time vs all at once")
@@ -34,19 +31,6 @@ how the time grows with the length.
 )
 
 
-@st.cache_resource
-def bench_lock() -> threading.Lock:
-    """One benchmark at a time on this server: two at once would spoil each other's timings."""
-    return threading.Lock()
-
-
-def devices() -> list[torch.device]:
-    found = [torch.device("cpu")]
-    if torch.cuda.is_available():
-        found.append(torch.device("cuda"))
-    return found
-
-
 longest = st.select_slider("Longest text (tokens)", LENGTHS, value=512, key="longest", bind="query-params")
 batch_size, budget = 8, 6.0
 if advanced():
@@ -54,7 +38,7 @@ if advanced():
         left, right = st.columns(2)
         batch_size = left.slider("Texts read at once (batch)", 1, 32, 8, key="why_gpus_batch")
         budget = right.slider("Time budget per device (seconds)", 1.0, 20.0, 6.0, 1.0, key="why_gpus_budget")
-hardware = " and ".join(describe(d) for d in devices())
+hardware = " and ".join(device_label(d) for d in devices())
 if st.button(f"Run the benchmark on {hardware}", icon=":material/timer:", type="primary"):
     lock = bench_lock()
     if not lock.acquire(timeout=2 * budget * len(devices())):
@@ -72,11 +56,11 @@ if st.button(f"Run the benchmark on {hardware}", icon=":material/timer:", type="
                     )
                 )
             bar.empty()
-            st.session_state[RESULT_KEY] = results
+            WhyGpusState.of().results = results
         finally:
             lock.release()
 
-results: list[P.BenchResult] = st.session_state.get(RESULT_KEY, [])
+results = WhyGpusState.of().results
 if results:
     st.plotly_chart(presented(bench_chart(results)), key="why_gpus_chart")
     for r in results:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
-from explainer.ui.models import SPEC_KEY
+from explainer.ui.shell.models import ModelInUse
+from explainer.ui.shell.state import SessionObject
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
@@ -46,7 +46,7 @@ def open_page(
     *,
     spec: str | None = None,
     query: Mapping[str, str] | None = None,
-    state: Mapping[str, Any] | None = None,
+    state: Iterable[SessionObject] = (),
     timeout: float = 60,
     direct: bool = False,
     errors_ok: bool = False,
@@ -54,14 +54,14 @@ def open_page(
 ) -> AppTest:
     """A new session on `page` ("app_pages/x.py"; None: the home page), checked.
 
-    spec: the session's model (SPEC_KEY), query: the URL's parameters, state: other session_state to set first.
+    spec: the session's model (ModelInUse), query: the URL's parameters, state: session objects to start with.
     Through the app (the default), only the page's run is checked; direct=True runs the page file on its own.
     """
     at = AppTest.from_file(str(ROOT / page) if direct else APP, default_timeout=timeout)
     if spec is not None:
-        at.session_state[SPEC_KEY] = spec
-    for key, value in (state or {}).items():
-        at.session_state[key] = value
+        ModelInUse.of(at.session_state).spec = spec
+    for obj in state:
+        at.session_state[obj.KEY] = obj
     at.query_params.update(query or {})
     if page is not None and not direct:
         at.run()  # the entry file registers the pages with st.navigation first

@@ -9,18 +9,18 @@ from pathlib import Path
 import pytest
 import torch
 
-from explainer.safety import MODEL_DIRS_ENV, MODEL_ENV
+from explainer.config import MODEL, MODEL_DIRS, RUNS
 
 from .helpers import tiny_checkpoint, tiny_hf_gpt2
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _allow_test_models(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """The app loads local models only from allowed folders (explainer/safety.py): allow this run's
+    """The app loads local models only from allowed folders (explainer/backends/safety.py): allow this run's
     temporary folders, where the tiny test models live (the browser tests' server inherits it)."""
     with pytest.MonkeyPatch.context() as mp:
-        extra = [str(tmp_path_factory.getbasetemp()), os.environ.get(MODEL_DIRS_ENV, "")]
-        mp.setenv(MODEL_DIRS_ENV, os.pathsep.join(d for d in extra if d))
+        extra = [str(tmp_path_factory.getbasetemp()), os.environ.get(MODEL_DIRS, "")]
+        mp.setenv(MODEL_DIRS, os.pathsep.join(d for d in extra if d))
         yield
 
 
@@ -53,10 +53,8 @@ def no_hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 @pytest.fixture
 def run_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A run store of this test's own (LLM_EXPLAINER_RUNS), for tests of the training page."""
-    from explainer.runs import ROOT_ENV
-
     root = tmp_path / "runs"
-    monkeypatch.setenv(ROOT_ENV, str(root))
+    monkeypatch.setenv(RUNS, str(root))
     return root
 
 
@@ -65,7 +63,7 @@ def _no_model_env(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatc
     """Unit and app tests start on the built-in model whatever the shell set; a test that wants
     LLM_EXPLAINER_MODEL sets it. Browser tests keep it: their server was started with it."""
     if request.node.get_closest_marker("e2e") is None:
-        monkeypatch.delenv(MODEL_ENV, raising=False)
+        monkeypatch.delenv(MODEL, raising=False)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -1,4 +1,5 @@
-"""Small models built locally for tests (no network, a few seconds)."""
+"""Small models built locally for tests (no network, a few seconds), and what tests ask of a model that the app
+never does."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ from pathlib import Path
 
 import torch
 
-from explainer.checkpoints import save_checkpoint
-from explainer.model import GPT, GPTConfig
-from explainer.tokenizers import train_tokenizer
+from explainer.backends.base import Backend
+from explainer.model.checkpoints import save_checkpoint
+from explainer.model.gpt import GPT, GPTConfig
+from explainer.model.sampling import SamplingParams, make_generator
+from explainer.model.tokenizers import train_tokenizer
+from explainer.training.runs import CURRENT, RunStore
 
 TEXT = (
     "User: What is the capital of France?\nAssistant: The capital of France is Paris.\n"
@@ -43,3 +47,28 @@ def tiny_hf_gpt2(folder: Path) -> Path:
     GPT2LMHeadModel(cfg).save_pretrained(folder)
     tok.save_pretrained(folder)
     return folder
+
+
+def next_token_probs(backend: Backend, text: str) -> torch.Tensor:
+    """(V,) probabilities of every vocabulary entry being the token after `text`."""
+    return backend.next_token_logits(backend.encode(text)).softmax(-1)
+
+
+def full_logit_lens(backend: Backend, ids: list[int]) -> torch.Tensor:
+    """(L + 1, T, V) probabilities read off the residual stream after the embedding and after each layer: every
+    token of the vocabulary at every depth and position (the app keeps only the top token: inside.logit_lens_top)."""
+    tr = backend.trace(ids)
+    stream = torch.stack([tr.resid_pre[0], *tr.resid_post])  # (L+1, T, D)
+    return backend.unembed(stream).float().softmax(-1)
+
+
+def complete(backend: Backend, text: str, max_new: int, params: SamplingParams, seed: int | None = None) -> str:
+    """The continuation `backend` writes after `text`."""
+    gen, _ = make_generator(seed)
+    return "".join(s.text for s in backend.generate(backend.encode(text), max_new, params, gen))
+
+
+def current_save(store: RunStore, run_id: str) -> Path:
+    """The run's save folder in use (a checkpoint folder): the one CURRENT names."""
+    folder = store.root / run_id
+    return folder / (folder / CURRENT).read_text(encoding="utf-8").strip()

@@ -7,19 +7,25 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explainer.backends import ASSETS, load_backend
-from explainer.ui.models import ERROR_KEY, FOLDER, GPT2_SPEC, MODEL_ENV, OTHER_HF, SPEC_KEY, URL_KEY, human_count
-from explainer.ui.sidebar import CHOICE_KEY, TYPED_KEY
+from explainer.backends.load import load_backend
+from explainer.config import ASSETS, MODEL
+from explainer.format import human_count
+from explainer.ui.shell.models import FOLDER, GPT2_SPEC, OTHER_HF, URL_KEY, ModelInUse
+from explainer.ui.shell.sidebar import CHOICE_KEY, TYPED_KEY
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 
 
-def run_app(query: dict[str, str] | None = None, **session) -> AppTest:
+def run_app(query: dict[str, str] | None = None, spec: str | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
-    for k, v in session.items():
-        at.session_state[k] = v
+    if spec is not None:
+        ModelInUse.of(at.session_state).spec = spec
     at.query_params.update(query or {})
     return at.run()
+
+
+def in_use(at: AppTest) -> ModelInUse:
+    return ModelInUse.of(at.session_state)
 
 
 def sidebar_text(at: AppTest) -> str:
@@ -53,11 +59,11 @@ def test_home_shows_the_builtin_model() -> None:
 
 
 def test_home_shows_a_checkpoint_from_the_environment(monkeypatch: pytest.MonkeyPatch, tiny_model_dir) -> None:
-    monkeypatch.setenv(MODEL_ENV, str(tiny_model_dir))
+    monkeypatch.setenv(MODEL, str(tiny_model_dir))
     info = load_backend(str(tiny_model_dir)).info
     at = run_app()
     assert not at.exception, at.exception
-    assert at.session_state[SPEC_KEY] == str(tiny_model_dir)
+    assert in_use(at).spec == str(tiny_model_dir)
     assert metric(at, "Parameters") == human_count(info.n_params)
     assert metric(at, "Heads") == str(info.n_head)
     assert metric(at, "Width") == str(info.d_model)
@@ -71,10 +77,10 @@ def test_home_shows_a_checkpoint_from_the_environment(monkeypatch: pytest.Monkey
 def test_bad_model_shows_an_error_not_a_traceback(monkeypatch: pytest.MonkeyPatch, tmp_path, via: str) -> None:
     bad = str(tmp_path / "no-such-model")
     if via == "environment":
-        monkeypatch.setenv(MODEL_ENV, bad)
+        monkeypatch.setenv(MODEL, bad)
         at = run_app()
     else:
-        at = run_app(**{SPEC_KEY: bad})
+        at = run_app(spec=bad)
     assert not at.exception, at.exception
     assert len(at.error) == 1
     assert "could not be loaded" in at.error[0].value and "no-such-model" in at.error[0].value
@@ -88,7 +94,7 @@ def test_broken_checkpoint_shows_the_file_at_fault(monkeypatch: pytest.MonkeyPat
     for name in ("config.json", "tokenizer.json"):
         (broken / name).write_bytes((tiny_model_dir / name).read_bytes())
     (broken / "model.safetensors").write_bytes(b"not a safetensors file")
-    monkeypatch.setenv(MODEL_ENV, str(broken))
+    monkeypatch.setenv(MODEL, str(broken))
     at = run_app()
     assert not at.exception, at.exception
     assert "model.safetensors" in at.error[0].value
@@ -136,18 +142,18 @@ def test_picker_offers_builtin_gpt2_any_hf_id_and_a_folder() -> None:
 def test_loading_a_folder_switches_the_model_and_the_link(tiny_model_dir) -> None:
     at = load_typed(run_app(), FOLDER, str(tiny_model_dir))
     assert not at.exception, at.exception
-    assert at.session_state[SPEC_KEY] == str(tiny_model_dir)
+    assert in_use(at).spec == str(tiny_model_dir)
     assert "tiny-model" in sidebar_text(at) and not at.sidebar.error
     assert at.query_params.get(URL_KEY) == str(tiny_model_dir), "the address bar names the model"
     at.switch_page("app_pages/chat.py").run()
-    assert at.session_state[SPEC_KEY] == str(tiny_model_dir), "the choice carries across pages"
+    assert in_use(at).spec == str(tiny_model_dir), "the choice carries across pages"
 
 
 def test_a_link_with_model_opens_that_model(tiny_model_dir) -> None:
     info = load_backend(str(tiny_model_dir)).info
     at = run_app(query={URL_KEY: str(tiny_model_dir)})
     assert not at.exception, at.exception
-    assert at.session_state[SPEC_KEY] == str(tiny_model_dir)
+    assert in_use(at).spec == str(tiny_model_dir)
     assert metric(at, "Parameters") == human_count(info.n_params)
     assert at.sidebar.selectbox(key=CHOICE_KEY).value == FOLDER
     assert at.sidebar.text_input(key=TYPED_KEY[FOLDER]).value == str(tiny_model_dir)
@@ -157,7 +163,7 @@ def test_a_link_with_a_bad_model_falls_back_with_an_error(tmp_path) -> None:
     at = run_app(query={URL_KEY: str(tmp_path / "gone")})
     assert not at.exception, at.exception
     assert "The link asks for" in at.sidebar.error[0].value and "gone" in at.sidebar.error[0].value
-    assert at.session_state[SPEC_KEY] == "builtin"
+    assert in_use(at).spec == "builtin"
     assert metric(at, "Parameters") == human_count(load_backend("builtin").info.n_params)
     assert URL_KEY not in at.query_params, "the bad link is dropped from the address bar"
 
@@ -176,10 +182,10 @@ def test_a_link_with_a_bad_model_falls_back_with_an_error(tmp_path) -> None:
 def test_a_model_that_cannot_load_keeps_the_previous_one(
     no_hub: None, tiny_model_dir, choice: str, text: str, why: str
 ) -> None:
-    at = load_typed(run_app(**{SPEC_KEY: str(tiny_model_dir)}), choice, text)
+    at = load_typed(run_app(spec=str(tiny_model_dir)), choice, text)
     assert not at.exception, at.exception
     assert why in at.sidebar.error[0].value
-    assert at.session_state[SPEC_KEY] == str(tiny_model_dir), "the model in use stays"
+    assert in_use(at).spec == str(tiny_model_dir), "the model in use stays"
     assert "tiny-model" in sidebar_text(at) and metric(at, "Parameters")
     at.switch_page("app_pages/chat.py").run()
     at.chat_input[0].set_value("What is the capital of France?").run()
@@ -191,14 +197,5 @@ def test_gpt2_without_a_network_says_so_and_the_picker_goes_back(no_hub: None) -
     at.sidebar.selectbox(key=CHOICE_KEY).set_value(GPT2_SPEC).run()
     assert not at.exception, at.exception
     assert "cannot be reached" in at.sidebar.error[0].value
-    assert at.sidebar.selectbox(key=CHOICE_KEY).value == "builtin" and at.session_state[SPEC_KEY] == "builtin"
-    assert ERROR_KEY in at.session_state
-
-
-@pytest.mark.parametrize(
-    ("n", "text"),
-    [(0, "0"), (999, "999"), (85_000, "85 K"), (2_412_345, "2.4 M"), (9_960_000, "10 M"),
-     (124_439_808, "124 M"), (175_000_000_000, "175 B")],
-)  # fmt: skip
-def test_human_count(n: int, text: str) -> None:
-    assert human_count(n) == text
+    assert at.sidebar.selectbox(key=CHOICE_KEY).value == "builtin" and in_use(at).spec == "builtin"
+    assert in_use(at).error

@@ -1,10 +1,11 @@
 import pytest
 import torch
 
-from explainer.backends import Backend, BackendError, load_backend
-from explainer.sampling import SamplingParams, make_generator
+from explainer.backends.base import Backend, BackendError
+from explainer.backends.load import load_backend
+from explainer.model.sampling import SamplingParams, make_generator
 
-from .helpers import tiny_checkpoint, tiny_hf_gpt2
+from .helpers import complete, full_logit_lens, next_token_probs, tiny_checkpoint, tiny_hf_gpt2
 
 
 @pytest.fixture(scope="module", params=["builtin-format", "hf-gpt2"])
@@ -26,7 +27,7 @@ def test_metadata(backend):
 
 
 def test_next_token_distribution_sums_to_one(backend):
-    p = backend.next_token_probs(PROMPT)
+    p = next_token_probs(backend, PROMPT)
     assert p.shape == (backend.info.vocab_size,)
     assert abs(float(p.sum()) - 1) < 1e-4 and float(p.min()) >= 0
 
@@ -45,7 +46,7 @@ def test_trace_matches_fast_path(backend):
 
 def test_logit_lens_last_layer_equals_the_output(backend):
     ids = backend.encode(PROMPT)
-    lens = backend.logit_lens(ids)
+    lens = full_logit_lens(backend, ids)
     T = len(backend.fit(ids)[0])
     assert lens.shape == (backend.info.n_layer + 1, T, backend.info.vocab_size)
     torch.testing.assert_close(lens[-1], backend.logits(ids).softmax(-1), atol=1e-4, rtol=1e-3)
@@ -62,8 +63,8 @@ def test_greedy_generation_is_argmax_and_repeatable(backend):
 
 def test_same_seed_same_text(backend):
     params = SamplingParams(temperature=1.5)
-    a = backend.complete(PROMPT, 8, params, seed=7)
-    b = backend.complete(PROMPT, 8, params, seed=7)
+    a = complete(backend, PROMPT, 8, params, seed=7)
+    b = complete(backend, PROMPT, 8, params, seed=7)
     assert a == b
     gen, seed = make_generator(None)
     assert isinstance(seed, int)
@@ -78,7 +79,7 @@ def test_long_input_is_cut_from_the_left(backend):
 
 def test_empty_text_gives_a_clear_error(backend):
     with pytest.raises(BackendError, match="no tokens"):
-        backend.next_token_probs("")
+        next_token_probs(backend, "")
 
 
 @pytest.mark.parametrize("spec", ["no-such-model", "/definitely/not/here", "hf:"])

@@ -23,16 +23,18 @@ import pytest
 import tomllib
 from streamlit.testing.v1 import AppTest
 
-from explainer import checkpoints
-from explainer import runs as run_store
-from explainer.backends import ASSETS, load_backend
-from explainer.checkpoints import CONFIG, TOKENIZER, WEIGHTS
-from explainer.cli import main
-from explainer.safety import MODEL_DIRS_ENV, ModelNotAllowed, allowed_model_dirs, model_path_problem
-from explainer.train_setup import MAX_BYTES, MIN_CHARS, load_text
-from explainer.ui import models
-from explainer.ui.models import ERROR_KEY, FOLDER, OTHER_HF, SPEC_KEY, URL_KEY
-from explainer.ui.sidebar import CHOICE_KEY, TYPED_KEY
+from explainer.backends.load import load_backend
+from explainer.backends.safety import ModelNotAllowed, allowed_model_dirs, model_path_problem
+from explainer.cli.main import main
+from explainer.config import ASSETS, MODEL, MODEL_DIRS, RUNS
+from explainer.model import checkpoints
+from explainer.model.checkpoints import CONFIG, TOKENIZER, WEIGHTS
+from explainer.training import runs as run_store
+from explainer.training.text import MAX_BYTES, MIN_CHARS, load_text
+from explainer.ui.shell import models
+from explainer.ui.shell.models import FOLDER, OTHER_HF, URL_KEY, ModelInUse
+from explainer.ui.shell.sidebar import CHOICE_KEY, TYPED_KEY
+from explainer.ui.training.session import READY, TrainingSession
 
 from . import apptest
 from .apptest import ROOT, no_crash, plain
@@ -131,7 +133,7 @@ def test_app_prompt(next_word_page: AppTest, case: str) -> None:
     assert message in said(at), said(at)
     assert at.text_area(key="prompt").value == text, "the text typed stays in the box"
     assert n_charts(at) == (0 if not text.strip() else 1), "a prediction whenever there is a token to read"
-    assert at.session_state[SPEC_KEY] == "builtin"
+    assert ModelInUse.of(at.session_state).spec == "builtin"
 
 
 # ============================================================================= prompts on the command line
@@ -301,7 +303,7 @@ def test_a_pickled_model_never_runs(cli_errors: dict, pickled_hf: Path, tiny_dir
     at = pick_model(type_prompt(open_page(NEXT_WORD, str(tiny_dir)), "the dog"), FOLDER, str(pickled_hf))
     assert "no file named model.safetensors" in plain(at.sidebar.error[0].value)
     assert not marker.exists(), "the pickle's code ran (app)"
-    assert at.session_state[SPEC_KEY] == str(tiny_dir) and at.text_area(key="prompt").value == "the dog"
+    assert ModelInUse.of(at.session_state).spec == str(tiny_dir) and at.text_area(key="prompt").value == "the dog"
     pickle.loads((pickled_hf / "pytorch_model.bin").read_bytes())  # control: unpickling it DOES run the code
     assert marker.exists()
     marker.unlink()
@@ -332,8 +334,8 @@ def test_cli_edge_settings_are_valid(capsys, tiny_dir: Path, flags: list, same_a
 def test_a_link_to_etc_is_refused_and_the_model_stays() -> None:
     at = apptest.open_page(query={URL_KEY: "/etc"}, errors_ok=True)
     assert "The link asks for the model **/etc**" in said(at) and NOT_ALLOWED in said(at)
-    assert MODEL_DIRS_ENV in said(at), "the message says how to allow another folder"
-    assert at.session_state[SPEC_KEY] == "builtin" and URL_KEY not in at.query_params
+    assert MODEL_DIRS in said(at), "the message says how to allow another folder"
+    assert ModelInUse.of(at.session_state).spec == "builtin" and URL_KEY not in at.query_params
     with pytest.raises(ModelNotAllowed):
         models.get_backend("/etc")  # the one gate every page's model goes through
 
@@ -353,7 +355,7 @@ def test_a_folder_outside_the_allowed_ones_is_refused(tiny_dir: Path, choice: st
     at = pick_model(at, choice, text)
     why = plain(at.sidebar.error[0].value).split("could not be loaded:")[1]  # after the name the student typed
     assert NOT_ALLOWED in why and str(ASSETS) not in why, "the server's paths stay private"
-    assert at.session_state[SPEC_KEY] == str(tiny_dir), "the model in use stays"
+    assert ModelInUse.of(at.session_state).spec == str(tiny_dir), "the model in use stays"
     assert at.text_area(key="prompt").value == "the dog" and n_charts(at) == 1, "the text and its prediction stay"
 
 
@@ -362,14 +364,14 @@ def test_a_symlink_out_of_an_allowed_folder_is_refused(tmp_path: Path, monkeypat
     tiny_checkpoint(allowed / "inside-model")
     tiny_checkpoint(outside / "secret-model")
     (allowed / "link").symlink_to(outside / "secret-model", target_is_directory=True)
-    monkeypatch.setenv(MODEL_DIRS_ENV, str(allowed))
+    monkeypatch.setenv(MODEL_DIRS, str(allowed))
     at = type_prompt(open_page(NEXT_WORD), "the dog")
     at = pick_model(at, FOLDER, str(allowed / "link"))
     why = plain(at.sidebar.error[0].value).split("could not be loaded:")[1]
     assert NOT_ALLOWED in why and str(allowed) not in why
-    assert at.session_state[SPEC_KEY] == "builtin" and at.text_area(key="prompt").value == "the dog"
+    assert ModelInUse.of(at.session_state).spec == "builtin" and at.text_area(key="prompt").value == "the dog"
     at = pick_model(at, FOLDER, str(allowed / "inside-model"))  # the same kind of folder, really inside: loads
-    assert not at.sidebar.error and at.session_state[SPEC_KEY] == str(allowed / "inside-model")
+    assert not at.sidebar.error and ModelInUse.of(at.session_state).spec == str(allowed / "inside-model")
 
 
 @pytest.mark.parametrize("how", ["unknown-id", "no-network"])
@@ -388,14 +390,14 @@ def test_a_hugging_face_id_that_cannot_load_fails_fast(
     assert why in plain(at.sidebar.error[0].value) and "The model in use stays the same" in plain(
         at.sidebar.error[0].value
     )
-    assert at.session_state[SPEC_KEY] == str(tiny_dir) and at.text_area(key="prompt").value == "the dog"
-    assert at.session_state[ERROR_KEY]
+    assert ModelInUse.of(at.session_state).spec == str(tiny_dir) and at.text_area(key="prompt").value == "the dog"
+    assert ModelInUse.of(at.session_state).error
 
 
-def test_the_allow_list_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_allow_list_rules(tmp_path: Path) -> None:
     extra = tmp_path / "class-models"
-    env = {MODEL_DIRS_ENV: f"{extra}{os.pathsep}{tmp_path / 'more'}", "LLM_EXPLAINER_MODEL": str(tmp_path / "m")}
-    monkeypatch.setenv("LLM_EXPLAINER_RUNS", str(tmp_path / "runs"))
+    env = {MODEL_DIRS: f"{extra}{os.pathsep}{tmp_path / 'more'}", MODEL: str(tmp_path / "m")}
+    env[RUNS] = str(tmp_path / "runs")
     allowed = allowed_model_dirs(env)
     assert allowed[:2] == [ASSETS.resolve(), (tmp_path / "runs").resolve()]
     assert set(allowed[2:]) == {(tmp_path / "m").resolve(), extra.resolve(), (tmp_path / "more").resolve()}
@@ -545,7 +547,7 @@ def test_a_checkpoint_folder_with_pickled_weights_never_runs(tmp_path: Path) -> 
 def train_page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppTest]:
     """One student's training page (its run store in a temporary folder), reused by the upload cases."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv(run_store.ROOT_ENV, str(tmp_path_factory.mktemp("runs")))
+        mp.setenv(RUNS, str(tmp_path_factory.mktemp("runs")))
         yield apptest.open_page("app_pages/train.py", timeout=120, errors_ok=True)
 
 
@@ -558,14 +560,14 @@ def test_app_text_upload(train_page: AppTest, case: str) -> None:
     no_crash(at.run())
     assert any(message in e.value for e in at.error), [e.value for e in at.error]
     assert at.radio(key="train_src").value == "upload"
-    assert "train_status" not in at.session_state or at.session_state["train_status"] == "ready", "nothing trains"
+    assert TrainingSession.of(at.session_state).status == READY, "nothing trains"
 
 
 @pytest.mark.parametrize("case", ["not-a-checkpoint", "wrong-shapes", "truncated-safetensors", "pickle-as-weights"])
 def test_app_model_zip(train_page: AppTest, tiny_dir: Path, tmp_path: Path, case: str) -> None:
     at = train_page
     no_crash(at.radio(key="train_src").set_value("builtin").run())
-    run_before = at.session_state["train_run"]
+    run_before = TrainingSession.of(at.session_state).run
     data, message = bad_zips(tiny_dir, tmp_path)[case]
     at.file_uploader(key="train_zip").set_value((f"{case}.zip", data, "application/zip"))
     no_crash(at.run())
@@ -574,4 +576,4 @@ def test_app_model_zip(train_page: AppTest, tiny_dir: Path, tmp_path: Path, case
         e.value for e in at.error
     ]
     assert not (tmp_path / "MARKER").exists(), "the pickle's code ran"
-    assert at.session_state["train_run"] is run_before, "the student's run stays"
+    assert TrainingSession.of(at.session_state).run is run_before, "the student's run stays"

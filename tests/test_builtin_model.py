@@ -4,11 +4,14 @@ import json
 
 import pytest
 
-from explainer.backends import BUILTIN_DIR, load_backend
-from explainer.chat import reply_steps, reply_text
-from explainer.corpus import generate_corpus
-from explainer.evaluate import heldout_accuracy
-from explainer.sampling import SamplingParams
+from explainer.backends.load import load_backend
+from explainer.config import BUILTIN_DIR
+from explainer.corpus.generator import generate_corpus
+from explainer.generation.chat import reply_steps, reply_text
+from explainer.model.sampling import SamplingParams, make_generator
+from explainer.training.evaluate import heldout_accuracy
+
+from .helpers import next_token_probs
 
 
 @pytest.fixture(scope="module")
@@ -49,10 +52,8 @@ def test_sampling_varies_but_the_model_does_not(builtin):
     warm = SamplingParams(temperature=1.0)
     texts = {reply_text(list(reply_steps(builtin, [], q, warm, _gen(s)))) for s in range(4)}
     assert len(texts) > 1
-    assert len(builtin.next_token_probs(q)) == builtin.info.vocab_size
+    assert len(next_token_probs(builtin, q)) == builtin.info.vocab_size
 
 
 def _gen(seed):
-    from explainer.sampling import make_generator
-
     return make_generator(seed)[0]

@@ -6,9 +6,9 @@ import plotly.graph_objects as go
 import pytest
 import torch
 
-from explainer import charts
-from explainer.next_token import compare, top_tokens
-from explainer.sampling import SamplingParams
+from explainer.charts import prediction as charts
+from explainer.generation.next_token import compare, top_tokens
+from explainer.model.sampling import SamplingParams
 
 VOCAB = ["the", "a", "\n", " cat", "<unk>", "dog", "sat", "."]
 LOGITS = torch.tensor([3.0, 2.5, 2.0, 1.0, 0.5, 0.0, -1.0, -2.0])
@@ -22,19 +22,6 @@ def valid(fig: go.Figure) -> go.Figure:
     """The builders skip plotly's validation for speed: validate here instead (raises if invalid)."""
     go.Figure(fig.to_dict())
     return fig
-
-
-@pytest.mark.parametrize(
-    ("token", "shown"),
-    [("the", "the"), ("\n", "⏎"), (" the", "␣the"), ("a ", "a␣"), ("  ", "␣␣"), ("", "∅"), ("\t", "⇥")],
-)
-def test_visible_token(token: str, shown: str) -> None:
-    assert charts.visible_token(token) == shown
-
-
-@pytest.mark.parametrize(("p", "text"), [(0.976, "97.6%"), (0.0421, "4.21%"), (0.00012, "0.012%"), (0, "0%")])
-def test_percent(p: float, text: str) -> None:
-    assert charts.percent(p) == text
 
 
 def test_next_token_bars_sorted_with_everything_else() -> None:

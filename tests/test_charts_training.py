@@ -7,8 +7,8 @@ import math
 import plotly.graph_objects as go
 import pytest
 
-from explainer import charts_training as ct
-from explainer.charts import ORANGE
+from explainer.charts import training as ct
+from explainer.charts.prediction import ORANGE
 
 
 def valid(fig: go.Figure) -> go.Figure:

@@ -8,9 +8,11 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explainer.backends import GenStep, load_backend
-from explainer.chat import cut_message, out_of_view, script_segments, step_choices
-from explainer.corpus import DEMO_QUESTIONS, FRAMING, build_script
+from explainer.backends.base import GenStep
+from explainer.backends.load import load_backend
+from explainer.corpus.generator import DEMO_QUESTIONS
+from explainer.generation.chat import cut_message, out_of_view, step_choices
+from explainer.generation.script import FRAMING, build_script, script_segments
 from explainer.ui import chat as chat_ui
 
 from .apptest import checked, open_page

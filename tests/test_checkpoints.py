@@ -4,8 +4,8 @@ import pickle
 import pytest
 import torch
 
-from explainer.checkpoints import CheckpointError, load_checkpoint, save_checkpoint
-from explainer.model import GPT, GPTConfig
+from explainer.model.checkpoints import CheckpointError, load_checkpoint, save_checkpoint
+from explainer.model.gpt import GPT, GPTConfig
 
 from .helpers import tiny_checkpoint
 
@@ -79,7 +79,7 @@ def test_a_pickle_in_place_of_weights_is_never_run(tmp_path):
 
 def test_saved_weights_are_float32_safetensors(tmp_path):
     torch.manual_seed(0)
-    from explainer.tokenizers import train_tokenizer
+    from explainer.model.tokenizers import train_tokenizer
 
     tok = train_tokenizer("char", "abc")
     m = GPT(GPTConfig(vocab_size=tok.vocab_size, context_length=8, n_layer=1, n_head=1, d_model=8))

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from explainer.cli import main
+from explainer.cli.main import main
 
 from .helpers import tiny_checkpoint
 

@@ -1,4 +1,4 @@
-"""Tests of the built-in assistant-script corpus (explainer/corpus.py)."""
+"""Tests of the built-in assistant-script corpus (explainer/corpus/generator.py)."""
 
 from __future__ import annotations
 
@@ -7,21 +7,20 @@ from collections import Counter
 
 import pytest
 
-from explainer import corpus_data
-from explainer.corpus import (
+from explainer.corpus import data as corpus_data
+from explainer.corpus.generator import (
     AMBIGUOUS_SENSES,
     AMBIGUOUS_WORDS,
     COUNTRIES,
     DEMO_QUESTIONS,
-    FRAMING,
     MAX_DIALOGUE_TOKENS,
     QUESTION_PREFIXES,
     WORD_GROUPS,
     Corpus,
-    build_script,
     generate_corpus,
-    load_user_text,
 )
+from explainer.generation.script import FRAMING, build_script
+from explainer.training.text import load_user_text
 
 TOKEN_RE = re.compile(r"\n|[A-Za-z0-9]+(?:'[A-Za-z]+)?|[^\sA-Za-z0-9]")
 NO_SPACE_BEFORE = set(".,?!:;")

@@ -9,10 +9,10 @@ import plotly.graph_objects as go
 import pytest
 import torch
 
-from explainer import charts_embeddings as ch
-from explainer import embeddings as em
-from explainer.backends import load_backend
-from explainer.tokenizers import Token
+from explainer.analysis import embeddings as em
+from explainer.backends.load import load_backend
+from explainer.charts import embeddings as ch
+from explainer.model.tokenizers import Token
 
 RIVER = "We sat on the bank of the river."
 MONEY = "She put money in the bank."

@@ -6,9 +6,9 @@ import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
-from explainer import backends
+from explainer.backends import base
 from explainer.ui import feedback as ui
-from explainer.ui.models import get_backend
+from explainer.ui.shell.models import get_backend
 
 from . import apptest
 from .apptest import chart_specs, checked
@@ -43,13 +43,13 @@ def test_pick_an_answer_shifts_the_probabilities_then_reset() -> None:
     shared_before = {k: v.clone() for k, v in shared.module.state_dict().items()}
     at = open_page()
     click(at, ZUBROWKA)
-    answers = at.session_state[ui.ROUND_KEY].answers
+    answers = ui.FeedbackState.of(at.session_state).round.answers
     assert len(answers) == 3 and answers[-1] == "I do not know."
     assert len([b for b in at.button if b.label == "Better"]) == 3
-    assert ui.COPY_KEY not in at.session_state  # no copy of the model until the first piece of feedback
+    assert ui.FeedbackState.of(at.session_state).copy is None  # no copy of the model until the first piece of feedback
 
     click(at, "Better", nth=2)  # "I do not know." is the better answer
-    assert at.session_state[ui.COPY_KEY][1] is not shared
+    assert ui.FeedbackState.of(at.session_state).copy[1] is not shared
     spec = chart_specs(at)[0]
     before, after = (trace["x"] for trace in spec["data"])
     assert after[2] > before[2] and after[0] < before[0]
@@ -67,7 +67,7 @@ def test_pick_an_answer_shifts_the_probabilities_then_reset() -> None:
     assert all(torch.equal(v, shared_before[k]) for k, v in shared.module.state_dict().items())
 
     click(at, "Reset: back to the shared model")
-    assert ui.HISTORY_KEY not in at.session_state or not at.session_state[ui.HISTORY_KEY]
+    assert not ui.FeedbackState.of(at.session_state).history
     assert not at.dataframe and not at.get("plotly_chart")
     captions = [c.value for c in at.caption if c.value.startswith("Your copy")]
     assert captions and all(c.split("**")[1] == c.rsplit("shared model: ", 1)[1] for c in captions)
@@ -85,7 +85,7 @@ def test_flag_an_answer_makes_it_less_likely() -> None:
 
 
 def test_a_model_too_large_to_copy_gets_a_message(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(backends.MAX_CLONE_PARAMS, "cpu", 1_000_000)
+    monkeypatch.setitem(base.MAX_CLONE_PARAMS, "cpu", 1_000_000)
     at = apptest.open_page(FEEDBACK, timeout=120, errors_ok=True)
     assert any("too many to give each student a copy" in w.value for w in at.warning)
     assert not any(b.label == "Get answers" for b in at.button)

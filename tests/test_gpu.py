@@ -3,9 +3,9 @@
 import pytest
 import torch
 
-from explainer.backends import load_backend
-from explainer.model import GPT, GPTConfig
-from explainer.training import TrainConfig, Trainer
+from explainer.backends.load import load_backend
+from explainer.model.gpt import GPT, GPTConfig
+from explainer.training.trainer import TrainConfig, Trainer
 
 pytestmark = [
     pytest.mark.gpu,

@@ -1,7 +1,7 @@
-"""Hugging Face names from untrusted students on a shared server (explainer/hub.py): a dataset or model name that is not
-a Hub id is refused without looking at the disk, one message for all; a Hub id is read from the Hub only, even when a
-local folder of that name exists; a Hub model's size is checked from the Hub's metadata before any download. No test
-here reaches the network: the Hub's answers and the downloads are stand-ins (monkeypatched)."""
+"""Hugging Face names from untrusted students on a shared server (explainer/backends/hub.py): a dataset or model name
+that is not a Hub id is refused without looking at the disk, one message for all; a Hub id is read from the Hub only,
+even when a local folder of that name exists; a Hub model's size is checked from the Hub's metadata before any
+download. No test here reaches the network: the Hub's answers and the downloads are stand-ins (monkeypatched)."""
 
 from __future__ import annotations
 
@@ -17,11 +17,12 @@ import pytest
 from huggingface_hub.errors import LocalEntryNotFoundError
 from huggingface_hub.hf_api import RepoSibling
 
-from explainer import hub
-from explainer.backends import ASSETS, load_backend
-from explainer.safety import MODEL_DIRS_ENV, local_folder
-from explainer.train_setup import MAX_BYTES, MIN_CHARS, load_text
-from explainer.ui import models
+from explainer.backends import hub
+from explainer.backends.load import load_backend
+from explainer.backends.safety import local_folder
+from explainer.config import ASSETS, MAX_HUB_MB, MODEL_DIRS
+from explainer.training.text import MAX_BYTES, MIN_CHARS, load_text
+from explainer.ui.shell import models
 
 from . import apptest
 
@@ -242,9 +243,9 @@ def test_a_model_under_the_limit_is_downloaded_and_loaded_from_its_snapshot(
 def test_the_limit_is_a_setting(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     model_on_hub(monkeypatch, {"config.json": 900, "model.safetensors": 3_250_000_000})
     got = downloads(monkeypatch, tmp_path)  # an empty folder: loading then fails, after the download
-    monkeypatch.setenv(hub.MAX_HUB_MB_ENV, "4000")
-    assert hub.MAX_HUB_MB_ENV not in refusal(load_backend, "hf:owner/big", "cpu") and len(got) == 1
-    monkeypatch.setenv(hub.MAX_HUB_MB_ENV, "lots")
+    monkeypatch.setenv(MAX_HUB_MB, "4000")
+    assert MAX_HUB_MB not in refusal(load_backend, "hf:owner/big", "cpu") and len(got) == 1
+    monkeypatch.setenv(MAX_HUB_MB, "lots")
     assert "LLM_EXPLAINER_MAX_HUB_MB must be a number" in refusal(load_backend, "hf:owner/big", "cpu")
 
 
@@ -269,7 +270,7 @@ def test_a_cached_model_loads_offline_without_asking_the_hub(
     got = downloads(monkeypatch, Path("/nowhere"), cached=tiny_hf_dir)
     assert load_backend("hf:owner/cached", "cpu").info.name == "owner/cached"
     assert got == [] and not [c for c in spies if c[0] == "repo_info"]
-    monkeypatch.setenv(hub.MAX_HUB_MB_ENV, "0.001")  # what the cache holds is measured too
+    monkeypatch.setenv(MAX_HUB_MB, "0.001")  # what the cache holds is measured too
     assert "this server loads Hub models up to 0 MB" in refusal(load_backend, "hf:owner/cached", "cpu")
 
 
@@ -303,7 +304,7 @@ def test_the_cli_still_loads_a_local_folder_written_as_a_path(tests_folder: Path
 def test_the_app_refuses_an_existing_and_a_missing_folder_alike(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny_hf_dir: Path, how: str
 ) -> None:
-    monkeypatch.setenv(MODEL_DIRS_ENV, "")  # the test folders are not allowed here
+    monkeypatch.setenv(MODEL_DIRS, "")  # the test folders are not allowed here
     shutil.copytree(tiny_hf_dir, tmp_path / "secret")
     monkeypatch.chdir(tmp_path)
     names = {"secret": str(tmp_path / "secret"), "missing": str(tmp_path / "missing")}
@@ -318,7 +319,7 @@ def test_a_link_to_hf_tests_and_hf_testsxyz_say_the_same(tests_folder: Path, no_
     for name in ("tests", "testsxyz"):
         at = apptest.open_page(query={models.URL_KEY: f"hf:{name}"}, errors_ok=True)
         said.append(" ".join(e.value for e in [*at.error, *at.sidebar.error]).replace(name, "NAME"))
-        assert at.session_state[models.SPEC_KEY] == "builtin"
+        assert models.ModelInUse.of(at.session_state).spec == "builtin"
     assert said[0] == said[1] and "not on this computer yet" in said[0], said
 
 

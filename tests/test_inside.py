@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 import torch
 
-from explainer import inside
-from explainer.backends import load_backend
-from explainer.charts_inside import (
+from explainer.analysis import inside
+from explainer.backends.load import load_backend
+from explainer.charts.inside import (
     attention_heatmap,
     attention_lines,
     change_bars,
@@ -23,9 +23,9 @@ from explainer.charts_inside import (
     logit_lens_heatmap,
     neuron_bars,
 )
-from explainer.model import Trace
+from explainer.model.gpt import Trace
 
-from .helpers import TEXT
+from .helpers import TEXT, full_logit_lens
 
 PROMPT = "User: What is the capital of France?\nAssistant: The capital of France is"
 
@@ -90,9 +90,9 @@ def test_head_summaries_recognise_a_previous_token_head() -> None:
     prev[0, 0, 0] = 1
     prev[0, np.arange(1, 5), np.arange(0, 4)] = 1
     (s,) = inside.head_summaries(prev)
-    assert s.previous == 1.0 and s.bits == 0.0 and s.describe() == "the previous token 100%"
+    assert s.previous == 1.0 and s.bits == 0.0 and s.habit() == "the previous token 100%"
     (u,) = inside.head_summaries(np.tril(np.ones((1, 5, 5))) / np.arange(1, 6)[:, None])
-    assert u.describe().startswith("spread out")
+    assert u.habit().startswith("spread out")
 
 
 def test_entity_positions_follow_the_left_cut(tiny) -> None:
@@ -135,7 +135,7 @@ def test_logit_lens_last_layer_is_the_models_output(backend) -> None:
     out = tr.logits[-min(5, T) :].softmax(-1)  # the model's own next-token distributions
     np.testing.assert_array_equal(lens.ids[-1], out.argmax(-1).numpy())
     np.testing.assert_allclose(lens.probs[-1], out.max(-1).values.numpy(), rtol=1e-4)
-    full = backend.logit_lens(ids)  # (L+1, T, V): the backend's own lens agrees at every depth
+    full = full_logit_lens(backend, ids)  # (L+1, T, V): the whole lens agrees at every depth
     np.testing.assert_allclose(lens.probs, full[:, -min(5, T) :].max(-1).values.numpy(), rtol=1e-4)
     words = [["w"] * lens.ids.shape[1]] * lens.ids.shape[0]
     fig = logit_lens_heatmap(words, lens.probs, ["x"] * lens.ids.shape[1], ["d"] * lens.ids.shape[0])

@@ -12,11 +12,11 @@ import torch
 from safetensors.torch import load_file
 from streamlit.testing.v1 import AppTest
 
-from explainer.next_token import top_tokens
-from explainer.runs import ROOT_ENV
-from explainer.train_setup import Run, new_run, run_backend
-from explainer.ui.models import get_backend
-from explainer.ui.training import bounded_threads
+from explainer.config import RUNS
+from explainer.generation.next_token import top_tokens
+from explainer.training.run import Run, new_run, run_backend
+from explainer.ui.shell.models import get_backend
+from explainer.ui.training.session import TrainingSession, bounded_threads
 
 from .apptest import ROOT, chart_specs, checked, click, open_page
 
@@ -29,7 +29,7 @@ PROMPT_A, PROMPT_B = "the cat sat on the", "ROOM 12 HAS"
 
 @pytest.fixture(autouse=True)
 def run_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv(ROOT_ENV, str(tmp_path / "runs"))
+    monkeypatch.setenv(RUNS, str(tmp_path / "runs"))
     return tmp_path / "runs"
 
 
@@ -45,7 +45,7 @@ def student_with_text(text: str) -> AppTest:
 
 
 def session_run(at: AppTest) -> Run:
-    return at.session_state["train_run"]
+    return TrainingSession.of(at.session_state).run
 
 
 def letters(run: Run) -> set[str]:

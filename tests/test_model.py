@@ -1,6 +1,6 @@
 import torch
 
-from explainer.model import GPT, GPTConfig, Trace
+from explainer.model.gpt import GPT, GPTConfig, Trace
 
 
 def small_model(seed: int = 0) -> GPT:

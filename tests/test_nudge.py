@@ -3,8 +3,9 @@
 import pytest
 import torch
 
-from explainer.nudge import example_windows, one_example_nudge
-from explainer.train_setup import RunSpec, new_run
+from explainer.training.nudge import example_windows, one_example_nudge
+from explainer.training.run import new_run
+from explainer.training.spec import RunSpec
 
 TEXT = "the cat sat on the mat.\nthe dog ran to the park.\n" * 60
 

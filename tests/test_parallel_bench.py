@@ -1,28 +1,25 @@
-"""The one-at-a-time vs all-at-once benchmark: sane timings for tiny sizes, a budget it keeps, the chart."""
+"""The one-at-a-time vs all-at-once benchmark: timings for tiny sizes, a budget it keeps, the chart. (How long it
+takes is a figure of bench/run_all.py, never a pass or a fail.)"""
 
 from __future__ import annotations
-
-import time
 
 import plotly.graph_objects as go
 import pytest
 import torch
 
-from explainer.charts_scale import bench_chart
-from explainer.parallel_bench import PARALLEL, SEQUENTIAL, RecurrentLM, run_parallel_bench
+from explainer.analysis.parallel import PARALLEL, SEQUENTIAL, RecurrentLM, run_parallel_bench
+from explainer.charts.scale import bench_chart
 
 TINY = {"batch_size": 2, "d_model": 16, "n_layer": 1, "n_head": 2, "vocab_size": 50, "repeats": 2}
 
 
-def test_tiny_benchmark_returns_sane_timings_fast() -> None:
+def test_tiny_benchmark_returns_timings() -> None:
     calls = []
-    t0 = time.perf_counter()
-    r = run_parallel_bench((8, 4), budget_s=5, progress=lambda f, m: calls.append(f), **TINY)
-    assert time.perf_counter() - t0 < 5
+    r = run_parallel_bench((8, 4), budget_s=60, progress=lambda f, m: calls.append(f), **TINY)
     assert r.lengths == [4, 8] and not r.skipped  # sorted, every length measured
-    assert all(0 < ms < 2000 for ms in r.sequential_ms + r.parallel_ms)
+    assert all(ms > 0 for ms in r.sequential_ms + r.parallel_ms)
     assert r.speedups() == pytest.approx([s / p for s, p in zip(r.sequential_ms, r.parallel_ms)])
-    assert r.device.startswith("CPU") and 0 < r.seconds < 5
+    assert r.device.startswith("CPU") and r.seconds > 0
     assert calls == [0.5, 1.0]
 
 

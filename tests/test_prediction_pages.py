@@ -9,7 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from explainer.backends import Backend
+from explainer.backends.base import Backend
 
 from . import apptest
 from .apptest import chart_specs, checked

@@ -6,10 +6,11 @@ import plotly.graph_objects as go
 import pytest
 import torch
 
-from explainer import backends
-from explainer import preference as pref
-from explainer.backends import BackendError, load_backend
-from explainer.charts_feedback import answer_label, before_after_bars
+from explainer.backends import base
+from explainer.backends.base import Backend, BackendError
+from explainer.backends.load import load_backend
+from explainer.charts.feedback import answer_label, before_after_bars
+from explainer.training import preference as pref
 
 ZUBROWKA = "What is the capital of Zubrowka?"
 FRANCE = "What is the capital of France?"
@@ -17,20 +18,20 @@ MADE_UP = "The capital of Zubrowka is Paris."
 
 
 @pytest.fixture(scope="module")
-def builtin() -> backends.Backend:
+def builtin() -> Backend:
     return load_backend("builtin", "cpu")
 
 
 @pytest.fixture(scope="module")
-def tiny_hf(tiny_hf_dir) -> backends.Backend:
+def tiny_hf(tiny_hf_dir) -> Backend:
     return load_backend(f"hf:{tiny_hf_dir}", "cpu")
 
 
-def snapshot(backend: backends.Backend) -> dict[str, torch.Tensor]:
+def snapshot(backend: Backend) -> dict[str, torch.Tensor]:
     return {k: v.detach().clone() for k, v in backend.module.state_dict().items()}
 
 
-def assert_identical(backend: backends.Backend, snap: dict[str, torch.Tensor]) -> None:
+def assert_identical(backend: Backend, snap: dict[str, torch.Tensor]) -> None:
     state = backend.module.state_dict()
     assert state.keys() == snap.keys()
     changed = [k for k in snap if not torch.equal(state[k], snap[k])]
@@ -56,7 +57,7 @@ def test_clone_has_its_own_parameters(which: str, request: pytest.FixtureRequest
 
 
 def test_clone_of_a_model_too_large_is_refused(builtin, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(backends.MAX_CLONE_PARAMS, "cpu", 1_000_000)
+    monkeypatch.setitem(base.MAX_CLONE_PARAMS, "cpu", 1_000_000)
     with pytest.raises(BackendError, match=r"2 M parameters: too many .*at most 1 M"):
         builtin.clone()
 

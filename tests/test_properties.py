@@ -12,9 +12,13 @@ import torch
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from explainer.backends import BackendError, BuiltinBackend, load_backend
-from explainer.sampling import SamplingParams, distribution, keep_mask, sample
-from explainer.tokenizers import UNK, WORD_RE, train_tokenizer
+from explainer.backends.base import BackendError
+from explainer.backends.builtin import BuiltinBackend
+from explainer.backends.load import load_backend
+from explainer.model.sampling import SamplingParams, distribution, keep_mask, sample
+from explainer.model.tokenizers import UNK, WORD_RE, train_tokenizer
+
+from .helpers import next_token_probs
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 ODD = ["🙂", "👩‍👩‍👧", "שלום", "مرحبا", "e\u0301", "\x00", "\x1b", "\u202e", "\u200b", "\t", "\n", "  ", "zyzzyva", "…"]
@@ -145,9 +149,9 @@ def test_predict_gives_a_distribution_over_the_vocabulary_for_any_text(text: str
     b = builtin()
     if not WORD_RE.search(text):
         with pytest.raises(BackendError, match="no tokens"):
-            b.next_token_probs(text)
+            next_token_probs(b, text)
         return
-    probs = b.next_token_probs(text)
+    probs = next_token_probs(b, text)
     assert probs.shape == (b.info.vocab_size,)
     assert torch.isfinite(probs).all() and (probs >= 0).all()
     assert float(probs.sum()) == pytest.approx(1.0, abs=1e-4)

@@ -10,9 +10,13 @@ import zipfile
 import pytest
 import torch
 
-from explainer.backends import load_backend
-from explainer.runs import RunStore, default_root
-from explainer.train_setup import RunSpec, new_run
+from explainer.backends.load import load_backend
+from explainer.config import settings
+from explainer.training.run import new_run
+from explainer.training.runs import RunStore
+from explainer.training.spec import RunSpec
+
+from .helpers import current_save
 
 TEXT = "the cat sat on the mat.\nthe dog ran to the park.\na bird sang in the tree.\n" * 40
 SPEC = RunSpec(source="paste", source_name="pasted text", n_layer=1, n_head=2, d_model=32, context_length=16,
@@ -53,7 +57,7 @@ def test_ids_are_hex_only(store):
 
 def test_default_root_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("LLM_EXPLAINER_RUNS", str(tmp_path / "here"))
-    assert default_root() == tmp_path / "here"
+    assert settings().runs == tmp_path / "here"
     monkeypatch.setenv("LLM_EXPLAINER_RUNS_MAX_AGE_HOURS", "2")
     assert RunStore().max_age_hours == 2 and RunStore().root == tmp_path / "here"
 
@@ -84,7 +88,7 @@ def test_repeated_saves_leave_one_loadable_run(store):
     saves = [p for p in (store.root / rid).iterdir() if p.name.startswith("save-")]
     assert len(saves) <= 2  # the current one and the one before
     assert store.load(rid).trainer.step_count == 12
-    assert load_backend(str(store.checkpoint_dir(rid))).info.n_layer == 1
+    assert load_backend(str(current_save(store, rid))).info.n_layer == 1
 
 
 def test_missing_or_broken_runs_are_clear_errors(store):
@@ -92,7 +96,7 @@ def test_missing_or_broken_runs_are_clear_errors(store):
         store.load(store.new_id())
     run, rid = fresh_run(), store.new_id()
     store.save(rid, run)
-    (store.checkpoint_dir(rid) / "optimizer.safetensors").write_bytes(b"garbage")
+    (current_save(store, rid) / "optimizer.safetensors").write_bytes(b"garbage")
     with pytest.raises(ValueError, match="cannot be loaded"):
         store.load(rid)
 

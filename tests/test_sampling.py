@@ -5,7 +5,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explainer.sampling import (
+from explainer.model.sampling import (
     SamplingParams,
     distribution,
     entropy_bits,

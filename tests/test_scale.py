@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-import time
 
 import plotly.graph_objects as go
 import pytest
 
-from explainer import scale as S
-from explainer.backends import BUILTIN_DIR
-from explainer.charts_scale import MAX_TICKS, compute_chart, reading_chart
+from explainer.analysis import scale as S
+from explainer.charts.scale import MAX_TICKS, compute_chart, reading_chart
+from explainer.config import BUILTIN_DIR
+from explainer.format import SECONDS_PER_YEAR, duration_from_years
 
 
 def test_gpt3_reading_takes_over_2600_years_at_the_pace_of_speech() -> None:
@@ -49,9 +49,9 @@ def test_gpt3_compute_matches_its_paper() -> None:
 
 def test_units_and_rule_of_thumb() -> None:
     assert S.MINUTES_PER_YEAR == 525_960
-    assert S.SECONDS_PER_YEAR == 31_557_600
+    assert SECONDS_PER_YEAR == 31_557_600
     assert S.reading_years(S.MINUTES_PER_YEAR * 100, 100) == pytest.approx(1.0)
-    assert S.years_at(S.SECONDS_PER_YEAR * 1e9, 1e9) == pytest.approx(1.0)
+    assert S.years_at(SECONDS_PER_YEAR * 1e9, 1e9) == pytest.approx(1.0)
     assert S.words_from_tokens(100) == pytest.approx(75)
     assert S.words_from_tokens(100, 1.0) == 100
     assert S.training_ops(1, 1) == 6  # 2 forward + 4 backward per parameter per token
@@ -59,19 +59,6 @@ def test_units_and_rule_of_thumb() -> None:
     for bad in (lambda: S.reading_years(1, 0), lambda: S.years_at(1, -1), lambda: S.words_from_tokens(1, 0)):
         with pytest.raises(ValueError):
             bad()
-
-
-def test_numbers_in_words() -> None:
-    assert S.sci(3.15e23) == "3.2 × 10²³"
-    assert S.sci(4.1e10, 3) == "4.10 × 10¹⁰"
-    assert S.big_number(175e9) == "175 billion"
-    assert S.big_number(1.4e12) == "1.4 trillion"
-    assert S.big_number(293_977) == "293,977"
-    assert S.duration(2852.3) == "2,852 years"
-    assert S.duration(1.2e9) == "1.2 billion years"
-    assert S.duration(9.98e6) == "9.98 million years"
-    assert S.duration(23.5 / (24 * 365.25)) == "23.5 hours"
-    assert S.duration(0.07 / S.SECONDS_PER_YEAR) == "0.07 seconds"
 
 
 def test_every_preset_cites_its_source() -> None:
@@ -102,10 +89,8 @@ def test_own_run_preset_only_when_trained() -> None:
     assert S.preset_words(p) == pytest.approx(37_500)
 
 
-def test_machine_rate_is_measured_quickly() -> None:
-    t0 = time.perf_counter()
+def test_machine_rate_is_measured() -> None:  # how long it takes: bench/run_all.py (section "timings")
     rate = S.measure_ops_per_second(seconds=0.1, n=128)
-    assert time.perf_counter() - t0 < 3
     assert 1e6 < rate < 1e16  # somewhere between a very slow CPU and any GPU
 
 
@@ -115,7 +100,7 @@ def test_charts_are_log_scale_with_spoken_ticks() -> None:
     fig = go.Figure(reading_chart(names, years, 150).to_dict())  # valid plotly
     assert fig.layout.xaxis.type == "log"
     assert list(fig.layout.xaxis.ticktext) == ["1 day", "1 year", "100 years"]
-    assert list(fig.data[0].text) == ["2,852 years", S.duration(0.002)]
+    assert list(fig.data[0].text) == ["2,852 years", duration_from_years(0.002)]
     assert list(fig.data[0].textposition) == ["inside", "outside"]  # long bars carry their label inside
     rates = [("10⁹", 1e9), ("GPU", S.GPU_PEAK_OPS)]
     fig = go.Figure(compute_chart(names, [3.15e23, 6.4e13], rates, 1e8).to_dict())

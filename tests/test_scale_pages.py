@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explainer import scale as S
-from explainer.parallel_bench import BenchResult
+from explainer.analysis import scale as S
+from explainer.analysis.parallel import BenchResult
+from explainer.ui.training.session import TrainingSession
+from explainer.ui.why_gpus import WhyGpusState
 
 from .apptest import chart_specs, checked, open_page
 
@@ -47,7 +49,7 @@ def test_reading_speed_slider_changes_the_years() -> None:
 
 
 def test_own_training_run_joins_the_comparison() -> None:
-    at = open_page(SCALE, state={"trained_tokens_seen": 1_000_000, "trained_params": 500_000})
+    at = open_page(SCALE, state=[TrainingSession(tokens_seen=1_000_000, params=500_000)])
     names = chart_specs(at)[0]["data"][0]["y"]
     assert names[-1] == "Your training run"
     assert "Your training run" not in chart_specs(open_page(SCALE))[0]["data"][0]["y"]
@@ -67,7 +69,7 @@ def test_why_gpus_runs_a_tiny_benchmark() -> None:
     at.slider(key="why_gpus_budget").set_value(5.0)
     at.button[0].click()
     at = checked(at.run())
-    (result,) = at.session_state["why_gpus_results"]
+    (result,) = WhyGpusState.of(at.session_state).results
     assert isinstance(result, BenchResult) and result.lengths == [8, 16]  # the shortest three always run
     (chart,) = chart_specs(at)
     assert result.device in chart["layout"]["title"]["text"]

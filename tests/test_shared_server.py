@@ -10,14 +10,19 @@ import pytest
 import tomllib
 from markdown_it import MarkdownIt
 
-from explainer import train_setup
-from explainer.backends import DECODE_TAIL, load_backend
+from explainer.backends.base import DECODE_TAIL
+from explainer.backends.load import load_backend
 from explainer.format import md_escape
-from explainer.runs import RunStore
-from explainer.tokenizers import MAX_WORD_CHARS, _fitting_lines, train_tokenizer
-from explainer.train_setup import PAGE_LIMITS, RunSpec, load_text, memory_problem, new_run
-from explainer.ui.training import training_slots
-from explainer.ui.training_live import first_words
+from explainer.model.sampling import SamplingParams
+from explainer.model.tokenizers import MAX_WORD_CHARS, _fitting_lines, train_tokenizer
+from explainer.training import run as training_run
+from explainer.training import throughput
+from explainer.training.run import new_run
+from explainer.training.runs import RunStore
+from explainer.training.spec import PAGE_LIMITS, PRESETS, RunSpec, memory_problem, train_memory_mb
+from explainer.training.text import load_text
+from explainer.ui.training.live import first_words
+from explainer.ui.training.session import RUNNING, TrainingSession, training_slots
 
 from . import apptest
 from .apptest import ROOT, no_crash, plain
@@ -53,8 +58,9 @@ def links_and_images(markdown: str) -> list[str]:
 # ----------------------------------------------------------------------------- sizes
 def test_the_size_cards_never_build_a_model_of_the_asked_for_size(monkeypatch: pytest.MonkeyPatch) -> None:
     built: list[int] = []
-    real_gpt = train_setup.GPT
-    monkeypatch.setattr(train_setup, "GPT", lambda cfg: built.append(cfg.d_model) or real_gpt(cfg))
+    real_gpt = training_run.GPT
+    for module in (training_run, throughput):  # a run's model, and the one the size cards are calibrated on
+        monkeypatch.setattr(module, "GPT", lambda cfg: built.append(cfg.d_model) or real_gpt(cfg))
     at = apptest.train_page()
     at.segmented_control(key="train_size").set_value("custom")
     no_crash(at.run())
@@ -65,15 +71,15 @@ def test_the_size_cards_never_build_a_model_of_the_asked_for_size(monkeypatch: p
     no_crash(at.run())
     errors = " ".join(plain(e.value) for e in at.error)
     assert "MB of memory" in errors and "per training" in errors, errors
-    assert 768 not in built and set(built) <= {train_setup.CALIBRATION.d_model, 64}, built  # calibration, tiny
-    assert "train_run" not in at.session_state, "no run with random dials is built either"
+    assert 768 not in built and set(built) <= {throughput.CALIBRATION.d_model, 64}, built  # calibration, tiny
+    assert TrainingSession.of(at.session_state).run is None, "no run with random dials is built either"
 
 
 def test_the_memory_estimate_lets_the_presets_through_and_refuses_the_attack() -> None:
-    for name in train_setup.PRESETS:
+    for name in PRESETS:
         assert memory_problem(RunSpec.from_preset(name), 5000, PAGE_LIMITS) is None, name
     attack = RunSpec(n_layer=12, n_head=16, d_model=768, context_length=512, batch_size=256)
-    assert train_setup.train_memory_mb(attack, 100) > 50_000
+    assert train_memory_mb(attack, 100) > 50_000
     assert "make the batch" in memory_problem(attack, 100, PAGE_LIMITS)
 
 
@@ -82,17 +88,18 @@ def test_one_run_link_in_four_tabs_takes_four_places_and_never_changes_the_run(r
     rid = saved_run(run_root)
     slots = training_slots()
     tabs = [apptest.train_page(run=rid) for _ in range(4)]
-    ids = {at.session_state["train_run_id"] for at in tabs}
+    ids = {TrainingSession.of(at.session_state).run_id for at in tabs}
     assert len(ids) == 4 and rid not in ids, "every tab works on its own copy"
     try:
         for at in tabs:
             apptest.click(at, "train_start", errors_ok=True)
-        assert len(slots.active()) == slots.max_concurrent == 2 and len(slots.waiting()) == 2
+        assert slots.max_concurrent == 2 and slots.request("probe") == 3, "two tabs train, two wait, then this"
+        slots.release("probe")
         queued = [at for at in tabs if any("in the queue" in i.value for i in at.info)]
         assert len(queued) == 2
     finally:
         for at in tabs:
-            if at.session_state["train_status"] == "running":
+            if TrainingSession.of(at.session_state).status == RUNNING:
                 apptest.click(at, "train_pause", errors_ok=True)
     assert RunStore(run_root).load(rid).trainer.step_count == 4, "the run behind the link is untouched"
 
@@ -105,19 +112,21 @@ def test_one_step_waits_for_a_training_place(run_root: Path) -> None:
         assert slots.request(other) == 0
     try:
         apptest.click(at, "train_step", errors_ok=True)
-        assert at.session_state["train_run"].trainer.step_count == 0
+        assert TrainingSession.of(at.session_state).run.trainer.step_count == 0
         assert any("training places" in w.value for w in at.warning), [w.value for w in at.warning]
     finally:
         for other in others:
             slots.release(other)
     apptest.click(at, "train_step", errors_ok=True)
-    assert at.session_state["train_run"].trainer.step_count == 1 and not slots.active()
+    assert TrainingSession.of(at.session_state).run.trainer.step_count == 1
+    assert slots.request("probe") == 0, "the step gave its place back"
+    slots.release("probe")
 
 
 def test_reset_on_someone_elses_link_deletes_only_the_copy(run_root: Path) -> None:
     rid = saved_run(run_root)
     at = apptest.train_page(run=rid)
-    copy = at.session_state["train_run_id"]
+    copy = TrainingSession.of(at.session_state).run_id
     assert RunStore(run_root).exists(copy)
     apptest.click(at, "train_reset", errors_ok=True)
     assert RunStore(run_root).exists(rid) and not RunStore(run_root).exists(copy)
@@ -136,7 +145,7 @@ def test_generation_decodes_the_prompts_tail_not_the_whole_prompt(tiny_model_dir
     decode = backend.tokenizer.decode
     backend.tokenizer.decode = lambda ids: longest.append(len(ids)) or decode(ids)
     prompt = backend.encode("the dog " * 50_000)  # 100,000 tokens
-    steps = list(backend.generate(prompt, 5, train_setup.SamplingParams(temperature=0)))
+    steps = list(backend.generate(prompt, 5, SamplingParams(temperature=0)))
     assert len(steps) == 5 and max(longest) <= DECODE_TAIL + 5
 
 
@@ -155,7 +164,7 @@ def test_a_text_of_fewer_than_eight_characters_trains_and_nudges() -> None:
     no_crash(at.run())
     at.text_area(key="train_paste").input("ab " * 1000)
     no_crash(at.run())
-    assert at.session_state["train_run"].data.tokenizer.vocab_size == 4  # <unk>, a, b, space
+    assert TrainingSession.of(at.session_state).run.data.tokenizer.vocab_size == 4  # <unk>, a, b, space
     apptest.click(at, "train_nudge_button", errors_ok=True)
     assert any("Before and after" in (s["layout"].get("title") or {}).get("text", "") for s in apptest.chart_specs(at))
 
@@ -203,6 +212,6 @@ def test_a_five_megabyte_one_word_upload_settles(tokens: str) -> None:
     no_crash(at.run())
     at.file_uploader(key="train_upload").set_value(("a.txt", b"a" * 4_900_000, "text/plain"))
     no_crash(at.run())
-    run = at.session_state["train_run"]
+    run = TrainingSession.of(at.session_state).run
     (step, sample), *_ = run.samples
     assert step == 0 and len(sample) <= 40 + 120 * 40, len(sample)  # a short prompt, then 120 tokens at most

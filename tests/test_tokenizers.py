@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explainer.tokenizers import (
+from explainer.model.tokenizers import (
     BPETokenizer,
     HFTokenizer,
     Token,
@@ -239,7 +239,8 @@ def test_large_input(any_tok):
 
 def test_no_optional_imports():
     code = (
-        "import sys, explainer.tokenizers; assert 'transformers' not in sys.modules and 'streamlit' not in sys.modules"
+        "import sys, explainer.model.tokenizers; "
+        "assert 'transformers' not in sys.modules and 'streamlit' not in sys.modules"
     )
     root = Path(__file__).resolve().parent.parent
     subprocess.run([sys.executable, "-c", code], check=True, cwd=root)

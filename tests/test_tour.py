@@ -8,10 +8,11 @@ from urllib.parse import parse_qsl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explainer.ui.lesson import PARTS
-from explainer.ui.tour import PAGES_KEY, PRESENT_KEY, _scaled
+from explainer.ui.shell.lesson import PARTS
+from explainer.ui.shell.pages import BY_URL, PAGES
+from explainer.ui.shell.presenter import PRESENT_KEY, _scaled
 
-from .apptest import APP, ROOT, chart_specs, no_crash, open_page
+from .apptest import APP, chart_specs, no_crash, open_page
 
 
 def run_app(**query: str) -> AppTest:
@@ -26,9 +27,9 @@ def go(at: AppTest, path: str) -> AppTest:
     return no_crash(at.run())
 
 
-def story(at: AppTest) -> list[tuple[str, str, str]]:
-    """(url path, title, file relative to the app) of every page, in the navigation's order."""
-    return [(p.url_path, p.title, p._page.relative_to(ROOT).as_posix()) for p in at.session_state[PAGES_KEY]]
+def story() -> list[tuple[str, str, str]]:
+    """(url path, title, file relative to the app) of every page, in the registry's (the navigation's) order."""
+    return [(p.url_path, p.title, p.file) for p in PAGES]
 
 
 def footer(at: AppTest) -> dict[str, tuple[str, str]]:
@@ -43,7 +44,7 @@ def footer(at: AppTest) -> dict[str, tuple[str, str]]:
 
 def test_pages_link_to_their_neighbours_in_story_order() -> None:
     at = run_app()
-    pages = story(at)
+    pages = story()
     assert pages[0][0] == "" and len(pages) >= 9, "home first, then the story's pages"
     files = [path for _, _, path in pages]
     # The first and the last page, and two that start or end a section of the navigation.
@@ -73,8 +74,7 @@ def test_a_page_that_stops_early_still_has_the_links() -> None:
 # ----------------------------------------------------------------------------- the lesson plan
 def test_lesson_plan_links_each_point_to_a_page_of_the_app() -> None:
     at = run_app()
-    pages = story(at)
-    files = {path: url for url, _, path in pages}
+    pages = story()
     lesson = [el.proto for el in at.get("page_link") if el.proto.label.split(":")[0] not in ("Previous", "Next")]
     linked = {p.page for p in lesson}
     assert linked == {url for url, _, _ in pages[1:]}, "every page but home, and only pages of the app"
@@ -83,7 +83,7 @@ def test_lesson_plan_links_each_point_to_a_page_of_the_app() -> None:
     text = [m.value for m in at.markdown]
     for point in points:
         head = f"**{point.n} · {point.title}**"
-        target = files.get(point.links[0].path)
+        target = point.links[0].url_path if point.links[0].url_path in BY_URL else None
         first = [p for p in lesson if p.label == head]
         if target is None:
             assert not first and f"{head}: {point.line} *(no page for this yet)*" in text
@@ -93,7 +93,8 @@ def test_lesson_plan_links_each_point_to_a_page_of_the_app() -> None:
             assert point.line in text
 
 
-PRESETS = [(link.path, link.params) for part in PARTS.values() for p in part for link in p.links if link.params]
+PRESETS = [(BY_URL[link.url_path].file, link.params) for part in PARTS.values() for p in part for link in p.links
+           if link.params]  # fmt: skip
 
 
 @pytest.mark.parametrize(("path", "params"), PRESETS, ids=[p for p, _ in PRESETS])

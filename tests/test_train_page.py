@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explainer.runs import RunStore
-from explainer.train_setup import RunSpec, load_text, new_run
-from explainer.ui.training import training_slots
+from explainer.training.run import new_run
+from explainer.training.runs import RunStore
+from explainer.training.spec import RunSpec
+from explainer.training.text import load_text
+from explainer.ui.training.session import FINISHED, PAUSED, READY, RUNNING, TrainingSession, training_slots
 
 from . import apptest
 from .apptest import chart_specs, no_crash
@@ -26,8 +28,12 @@ def click(at: AppTest, key: str) -> AppTest:
     return apptest.click(at, key, errors_ok=True)
 
 
+def session(at: AppTest) -> TrainingSession:
+    return TrainingSession.of(at.session_state)
+
+
 def step(at: AppTest) -> int:
-    return at.session_state["train_run"].trainer.step_count
+    return session(at).run.trainer.step_count
 
 
 def chart_titles(at: AppTest) -> list[str]:
@@ -37,26 +43,26 @@ def chart_titles(at: AppTest) -> list[str]:
 def test_start_pause_one_step_reset(run_root: Path) -> None:
     at = apptest.train_page()
     assert not at.error, [e.value for e in at.error]
-    assert at.session_state["train_status"] == "ready" and step(at) == 0
+    assert session(at).status == READY and step(at) == 0
     titles = " | ".join(chart_titles(at))
     for shown in ("Loss", "What comes after", "Attention", "guesses for the next token"):
         assert shown in titles
-    assert at.session_state["train_run"].samples[0][0] == 0  # the random model's gibberish, kept as history
+    assert session(at).run.samples[0][0] == 0  # the random model's gibberish, kept as history
 
     click(at, "train_start")
-    rid = at.session_state["train_run_id"]
-    assert at.session_state["train_status"] == "running" and step(at) > 0
+    rid = session(at).run_id
+    assert session(at).status == RUNNING and step(at) > 0
     assert at.query_params["run"] == rid and RunStore(run_root).exists(rid)
     before = step(at)
     no_crash(at.run())  # the fragment's next slice
     assert step(at) > before
-    assert at.session_state["trained_tokens_seen"] > 0 and at.session_state["trained_params"] > 0
+    assert session(at).tokens_seen > 0 and session(at).params > 0
     assert "Size of one step's change" in " | ".join(chart_titles(at))  # the dials
 
     click(at, "train_pause")
     paused = step(at)
     no_crash(at.run())
-    assert at.session_state["train_status"] == "paused" and step(at) == paused
+    assert session(at).status == PAUSED and step(at) == paused
     assert RunStore(run_root).load(rid).trainer.step_count == paused  # saved on pause
     (download,) = at.get("download_button")
     assert not download.proto.disabled
@@ -70,7 +76,7 @@ def test_start_pause_one_step_reset(run_root: Path) -> None:
     assert step(at) == paused + 1  # the nudge works on a copy
 
     click(at, "train_reset")
-    assert at.session_state["train_status"] == "ready" and step(at) == 0
+    assert session(at).status == READY and step(at) == 0
     assert "run" not in at.query_params and not RunStore(run_root).exists(rid)
 
 
@@ -81,7 +87,7 @@ def test_bad_upload_and_bad_zip_give_messages() -> None:
     at.file_uploader(key="train_upload").set_value(("notes.txt", b"caf\xe9 " * 1000, "text/plain"))
     no_crash(at.run())
     assert any("UTF-8" in e.value for e in at.error), [e.value for e in at.error]
-    assert "train_run" not in at.session_state  # nothing to train on: no run, no training controls
+    assert session(at).run is None  # nothing to train on: no run, no training controls
 
     at.radio(key="train_src").set_value("builtin")
     no_crash(at.run())
@@ -89,7 +95,7 @@ def test_bad_upload_and_bad_zip_give_messages() -> None:
     no_crash(at.run())
     click(at, "train_import")
     assert any("not a zip" in e.value for e in at.error), [e.value for e in at.error]
-    assert at.session_state["train_status"] == "ready"
+    assert session(at).status == READY
 
 
 def test_a_run_link_brings_the_run_back_and_the_queue_waits(run_root: Path) -> None:
@@ -101,9 +107,9 @@ def test_a_run_link_brings_the_run_back_and_the_queue_waits(run_root: Path) -> N
     store.save(rid, run)
 
     at = apptest.train_page(run=rid)
-    assert step(at) == 6 and at.session_state["train_status"] == "paused"
+    assert step(at) == 6 and session(at).status == PAUSED
     assert any("step 6" in s.value for s in at.success)
-    restored = at.session_state["train_run"]
+    restored = session(at).run
     assert restored.trainer.history.train_loss == run.trainer.history.train_loss
     assert (6, "a sample") in restored.samples
 
@@ -123,7 +129,7 @@ def test_a_run_link_brings_the_run_back_and_the_queue_waits(run_root: Path) -> N
 
     gone = apptest.train_page(run="0123456789abcdef")
     assert any("not on this server" in w.value for w in gone.warning)
-    assert gone.session_state["train_status"] == "ready"
+    assert session(gone).status == READY
 
 
 def test_a_finished_run_can_train_more_steps(run_root: Path) -> None:
@@ -134,13 +140,13 @@ def test_a_finished_run_can_train_more_steps(run_root: Path) -> None:
     store.save(rid, run)
 
     at = apptest.train_page(run=rid)
-    assert at.session_state["train_status"] == "finished" and at.button(key="train_start").proto.disabled
+    assert session(at).status == FINISHED and at.button(key="train_start").proto.disabled
     click(at, "train_more")
-    more = at.session_state["train_run"]
+    more = session(at).run
     assert more.spec.steps == more.trainer.cfg.steps == 112  # at least 100 more
-    assert at.session_state["train_status"] == "running" and step(at) > 12
+    assert session(at).status == RUNNING and step(at) > 12
     click(at, "train_pause")  # frees its training place for the tests that follow
-    copy = at.session_state["train_run_id"]
+    copy = session(at).run_id
     assert copy != rid and at.query_params["run"] == copy  # a link opens a copy
     assert store.load(copy).spec.steps == 112  # a refresh keeps the longer run
     assert store.load(rid).spec.steps == 12  # the run behind the link is unchanged

@@ -1,7 +1,7 @@
 import torch
 
-from explainer.model import GPT, GPTConfig
-from explainer.training import TrainConfig, Trainer
+from explainer.model.gpt import GPT, GPTConfig
+from explainer.training.trainer import TrainConfig, Trainer
 
 
 def make_trainer(seed=0, steps=60):

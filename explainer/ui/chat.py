@@ -1,35 +1,42 @@
-"""Streamlit pieces of the chat page: the conversation (per student, in session state),
+"""Streamlit pieces of the chat page: the conversation (per student, in `ChatState`),
 the streamed reply, the per-word inspection and the raw script the model sees."""
 
 from __future__ import annotations
 
-import html
 import time
+from dataclasses import dataclass, field
 
 import pandas as pd
 import streamlit as st
 
-from explainer import chat as core
-from explainer.backends import Backend, BackendError
-from explainer.charts import next_token_bars
-from explainer.chat import ChatTurn, Segment
-from explainer.corpus import DEMO_QUESTIONS, build_script
-from explainer.format import md_escape
-from explainer.sampling import SamplingParams, make_generator
-from explainer.ui.tour import advanced, presented
+from explainer.backends.base import Backend, BackendError
+from explainer.charts.prediction import next_token_bars
+from explainer.corpus.generator import DEMO_QUESTIONS
+from explainer.format import html_escape, md_escape, token_word
+from explainer.generation import chat as core
+from explainer.generation.chat import ChatTurn
+from explainer.generation.script import Segment, build_script, script_segments
+from explainer.model.sampling import SamplingParams, make_generator
+from explainer.ui.shell.presenter import advanced, presented
+from explainer.ui.shell.state import SessionObject
 
-TURNS_KEY = "chat_turns"
-PENDING_KEY = "chat_pending"  # a question to answer on this run (a suggestion or "regenerate")
 MAX_REPLY_TOKENS = 60
 PACE_S = 0.05  # at least this long per token, so that a fast small model is still seen writing word by word
 
 
+@dataclass
+class ChatState(SessionObject):
+    KEY = "chat"
+    turns: list[ChatTurn] = field(default_factory=list)  # the conversation so far
+    pending: str | None = None  # a question to answer on the next run (a suggestion or "regenerate")
+
+
 def turns() -> list[ChatTurn]:
-    return st.session_state.setdefault(TURNS_KEY, [])
+    return ChatState.of().turns
 
 
 def ask(message: str) -> None:
-    st.session_state[PENDING_KEY] = message
+    ChatState.of().pending = message
 
 
 def regenerate() -> None:
@@ -38,12 +45,18 @@ def regenerate() -> None:
 
 
 def clear() -> None:
-    st.session_state[TURNS_KEY] = []
+    ChatState.of().turns = []
+
+
+def pending() -> bool:
+    return ChatState.of().pending is not None
 
 
 def take_message(typed: str | None) -> str | None:
     """The question to answer on this run: typed in the chat box, or from a button."""
-    return st.session_state.pop(PENDING_KEY, None) or typed
+    state = ChatState.of()
+    message, state.pending = state.pending, None
+    return message or typed
 
 
 # ----------------------------------------------------------------------------- controls
@@ -132,7 +145,7 @@ def _details(turn: ChatTurn, index: int) -> None:
 
 def _step_chart(turn: ChatTurn, index: int) -> None:
     """The model's top guesses at one step of the reply, the word it picked in orange."""
-    words = [core.display_token(s.text) for s in turn.steps]
+    words = [token_word(s.text) for s in turn.steps]
     pick = lambda i: f"{i + 1}: {words[i]}"  # noqa: E731
     i = 0
     if len(words) > 1:
@@ -198,7 +211,7 @@ def script_html(segments: list[Segment]) -> str:
     spans = []
     for text, kind, seen in segments:
         style = ";".join(s for s in (_STYLE[kind], "" if seen else _UNSEEN) if s)
-        body = html.escape(text)
+        body = html_escape(text)
         spans.append(f'<span style="{style}">{body}</span>' if style else body)
     return f'<pre style="{_BOX}">{"".join(spans)}</pre>'
 
@@ -208,7 +221,7 @@ def script_view(backend: Backend) -> None:
     script = build_script(pairs)
     hidden_chars, hidden_tokens = core.out_of_view(backend, script.removesuffix("\n"))
     st.subheader("The script the model sees", anchor=False)
-    st.html(script_html(core.script_segments(pairs, hidden_chars=hidden_chars)))
+    st.html(script_html(script_segments(pairs, hidden_chars=hidden_chars)))
     st.caption(
         "Bold: the labels that mark who speaks. Highlighted: words the model wrote, one prediction at a time. "
         "For the next question, the app appends “User: …” and “Assistant:”, and the model continues from there."

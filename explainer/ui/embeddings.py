@@ -9,8 +9,8 @@ import numpy as np
 import streamlit as st
 import torch
 
-from explainer import embeddings as em
-from explainer.ui.models import get_backend
+from explainer.analysis import embeddings as em
+from explainer.ui.shell.models import get_backend
 
 PCA_DIRECTIONS = 6  # principal directions kept for the map (choose any 2 or 3 of them)
 

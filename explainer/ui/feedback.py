@@ -1,6 +1,6 @@
 """Streamlit pieces of the human-feedback page.
 
-A student's first piece of feedback makes their own copy of the model in session state (`Backend.clone()` of
+A student's first piece of feedback makes their own copy of the model in `FeedbackState` (`Backend.clone()` of
 the shared cached model); feedback changes only that copy, and until then the page reads the shared model.
 The shared model, never changed, is the frozen
 reference the updates are measured against. Work happens in button callbacks, before the page is drawn,
@@ -9,28 +9,23 @@ so that every number on the page already shows the update.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 import streamlit as st
 
-from explainer import preference as core
-from explainer.backends import Backend, BackendError
-from explainer.charts import percent
-from explainer.charts_feedback import before_after_bars
-from explainer.format import md_escape
-from explainer.ui.models import get_backend
+from explainer.backends.base import Backend, BackendError
+from explainer.charts.feedback import before_after_bars
+from explainer.format import md_escape, percent
+from explainer.training import preference as core
+from explainer.ui.shell.models import get_backend
+from explainer.ui.shell.state import SessionObject
 
-COPY_KEY = "feedback_copy"  # (spec, Backend): this student's copy of the model
-ROUND_KEY = "feedback_round"  # Round: the question and the answers on screen
-LAST_KEY = "feedback_last"  # Judged: the last update, for the before/after chart
-HISTORY_KEY = "feedback_history"  # list of table rows
-MESSAGE_KEY = "feedback_message"  # a problem to tell the student on the next draw
+# widget keys
 QUESTION_KEY = "feedback_question"
 DONT_KNOW_KEY = "feedback_dont_know"
 COUNT_KEY = "feedback_count"
 STRENGTH_KEY = "feedback_strength"
-SEED_KEY = "feedback_seed"  # the next sampling seed: new answers each time
 EXAMPLES = (
     "What is the capital of Zubrowka?",
     "What is the capital of France?",
@@ -56,8 +51,23 @@ class Judged:
     seconds: float
 
 
+@dataclass
+class FeedbackState(SessionObject):
+    KEY = "feedback"
+    copy: tuple[str, Backend] | None = None  # (spec, this student's copy of the model)
+    round: Round | None = None  # the question and the answers on screen
+    last: Judged | None = None  # the last update, for the before/after chart
+    history: list[dict] = field(default_factory=list)  # the table's rows
+    message: str | None = None  # a problem to tell the student on the next draw
+    seed: int = 0  # the next sampling seed: new answers each time
+
+    def forget_copy(self) -> None:
+        """Back to the shared model: no copy, no update, no history."""
+        self.copy, self.last, self.history = None, None, []
+
+
 def _history() -> list[dict]:
-    return st.session_state.setdefault(HISTORY_KEY, [])
+    return FeedbackState.of().history
 
 
 def student_model(reference: Backend, spec: str) -> Backend | None:
@@ -68,21 +78,21 @@ def student_model(reference: Backend, spec: str) -> Backend | None:
             f"{md_escape(problem)}  \nFeedback needs a copy of the model that only you change.", icon=":material/block:"
         )
         return None
-    held = st.session_state.get(COPY_KEY)
-    if held is not None and held[0] == spec:
-        return held[1]
-    if held is not None:  # another model: the answers and the feedback were about the old one
-        for key in (COPY_KEY, ROUND_KEY, LAST_KEY, HISTORY_KEY):
-            st.session_state.pop(key, None)
+    state = FeedbackState.of()
+    if state.copy is not None and state.copy[0] == spec:
+        return state.copy[1]
+    if state.copy is not None:  # another model: the answers and the feedback were about the old one
+        state.forget_copy()
+        state.round = None
     return reference
 
 
 def _own_copy(reference: Backend, spec: str) -> Backend:
     """This student's copy, cloned from the shared model at their first piece of feedback."""
-    held = st.session_state.get(COPY_KEY)
-    if held is None or held[0] != spec:
-        held = st.session_state[COPY_KEY] = (spec, reference.clone())
-    return held[1]
+    state = FeedbackState.of()
+    if state.copy is None or state.copy[0] != spec:
+        state.copy = (spec, reference.clone())
+    return state.copy[1]
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -99,28 +109,29 @@ def shared_per_word(spec: str, question: str, answers: tuple[str, ...]) -> list[
 # ----------------------------------------------------------------------------- callbacks (run before the page)
 def ask(student: Backend, question: str | None = None) -> None:
     """New answers from the student's copy, to `question` (or the one typed in the box)."""
+    state = FeedbackState.of()
     if question is not None:
         st.session_state[QUESTION_KEY] = question
     question = (st.session_state.get(QUESTION_KEY) or "").strip()
     if not question:
-        st.session_state[MESSAGE_KEY] = "Type a question first, then ask for answers."
+        state.message = "Type a question first, then ask for answers."
         return
-    seed = st.session_state.get(SEED_KEY, 0)
-    st.session_state[SEED_KEY] = seed + 10
+    seed = state.seed
+    state.seed = seed + 10
     extra = core.dont_know(student) if st.session_state.get(DONT_KNOW_KEY, True) else None
     n = st.session_state.get(COUNT_KEY, 2)
     try:
         answers = core.candidate_answers(student, question, n, seed=seed, extra=extra)
     except (BackendError, ValueError) as e:
-        st.session_state[MESSAGE_KEY] = f"The model could not answer: {md_escape(e)}"
+        state.message = f"The model could not answer: {md_escape(e)}"
         return
-    st.session_state[ROUND_KEY] = Round(question, answers)
-    st.session_state.pop(LAST_KEY, None)
+    state.round, state.last = Round(question, answers), None
 
 
 def judge(reference: Backend, spec: str, index: int, kind: str) -> None:
     """Apply the student's judgement of answer `index` ("better" or "flagged") to their copy."""
-    rnd: Round | None = st.session_state.get(ROUND_KEY)
+    state = FeedbackState.of()
+    rnd = state.round
     if rnd is None:  # a button from a page drawn before a reset or a change of model
         return
     answers, q = rnd.answers, rnd.question
@@ -135,10 +146,10 @@ def judge(reference: Backend, spec: str, index: int, kind: str) -> None:
             result = core.flag(student, reference, q, answers[index], lr=lr)
         after = [s.per_token for s in core.score_answers(student, q, answers)]
     except (BackendError, ValueError) as e:
-        st.session_state[MESSAGE_KEY] = f"The update could not be made: {md_escape(e)}"
+        state.message = f"The update could not be made: {md_escape(e)}"
         return
     marks = [kind if i == index else "" for i in range(len(answers))]
-    st.session_state[LAST_KEY] = Judged(q, answers, marks, before, after, result.seconds)
+    state.last = Judged(q, answers, marks, before, after, result.seconds)
     _history().append(  # the question last: on a narrow screen the table scrolls sideways
         {
             "#": len(_history()) + 1,
@@ -153,8 +164,7 @@ def judge(reference: Backend, spec: str, index: int, kind: str) -> None:
 
 def reset() -> None:
     """Back to the shared model: drop this student's copy and its history."""
-    for key in (COPY_KEY, LAST_KEY, HISTORY_KEY):
-        st.session_state.pop(key, None)
+    FeedbackState.of().forget_copy()
 
 
 # ----------------------------------------------------------------------------- the page's parts
@@ -178,12 +188,14 @@ def question_box(student: Backend) -> None:
             help=f"The optimiser's step size (learning rate {core.LR:g} for 'normal'); "
             f"{core.STEPS} steps per click.",
         )  # fmt: skip
-    if message := st.session_state.pop(MESSAGE_KEY, None):
+    state = FeedbackState.of()
+    if message := state.message:
+        state.message = None
         st.warning(message, icon=":material/warning:")
 
 
 def answer_cards(student: Backend, reference: Backend, spec: str) -> None:
-    rnd: Round | None = st.session_state.get(ROUND_KEY)
+    rnd = FeedbackState.of().round
     if rnd is None:
         st.info("Ask a question to see the model's answers.", icon=":material/arrow_upward:")
         return
@@ -221,7 +233,7 @@ def answer_cards(student: Backend, reference: Backend, spec: str) -> None:
 
 
 def last_update() -> None:
-    last: Judged | None = st.session_state.get(LAST_KEY)
+    last = FeedbackState.of().last
     if last is None:
         return
     st.plotly_chart(
@@ -238,7 +250,7 @@ def last_update() -> None:
 
 def says_now(student: Backend, reference: Backend, spec: str) -> None:
     """Both models' single likeliest reply (temperature 0) to the question on screen."""
-    rnd: Round | None = st.session_state.get(ROUND_KEY)
+    rnd = FeedbackState.of().round
     if rnd is None:
         return
     st.subheader("What it says now (temperature 0: always the likeliest word)", anchor=False)

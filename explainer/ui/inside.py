@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explainer import inside
-from explainer.corpus import build_script, generate_corpus
-from explainer.model import Trace
-from explainer.sampling import SamplingParams
-from explainer.ui.models import get_backend
+from explainer.analysis import inside
+from explainer.corpus.generator import generate_corpus
+from explainer.generation.script import build_script
+from explainer.model.gpt import Trace
+from explainer.model.sampling import SamplingParams
+from explainer.ui.shell.models import get_backend
 
 DEFAULT_PROMPT = build_script([], "What is the capital of France?") + " The capital of France is"
 SAMPLE_BYTES = 40_000  # the corpus sample for the neurons: ~8,000 words, cut further to the token cap

@@ -8,33 +8,44 @@
 
 from __future__ import annotations
 
-import html
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 import torch
 
-from explainer.backends import Backend
-from explainer.charts import percent, visible_token
-from explainer.format import md_escape
-from explainer.next_token import (
+from explainer.backends.base import Backend
+from explainer.format import html_escape, md_escape, percent, visible_token
+from explainer.generation.next_token import (
+    Continuation,
     TopTokens,
     append_piece,
     count_answers,
-    describe,
     distribution_table,
     entropy_by_temperature,
     sample_runs,
 )
-from explainer.sampling import SamplingParams, sample
-from explainer.ui.models import current_spec, get_backend, require_backend
-from explainer.ui.tour import advanced, stop
+from explainer.model.sampling import SamplingParams, sample
+from explainer.ui.shell.models import current_spec, get_backend, require_backend
+from explainer.ui.shell.navigation import stop
+from explainer.ui.shell.presenter import advanced
+from explainer.ui.shell.state import SessionObject
 
-PROMPT_KEY = "prompt"
+PROMPT_KEY = "prompt"  # the text box's key and the URL's parameter
+PICK_KEY = "pick"  # the word picked from the pills
 MAX_CHIPS = 400  # a longer context is shown by its last MAX_CHIPS tokens
+
+
+@dataclass
+class PredictionState(SessionObject):
+    """What the prediction pages remember between runs (their settings live in their widgets and the URL)."""
+
+    KEY = "prediction"
+    history: list[str] = field(default_factory=list)  # the text before each added word, for "back one word"
+    added: tuple[str, str, float] | None = None  # (text after, token, probability) of the word just added
+    runs: tuple[tuple[str, str], SamplingParams, list[Continuation]] | None = None  # ((model, text), settings, runs)
 
 
 # ---------------------------------------------------------------------------- the model's numbers
@@ -112,8 +123,10 @@ def _chips_html(backend: Backend, tokens: list, n_hidden: int) -> str:
         # Byte pieces of one character share its span: show each piece's own form instead.
         shown = backend.token_str(t.id) if span == prev_span or not t.text else t.text
         prev_span = span
-        label = html.escape(visible_token(shown))
-        tip = html.escape(f"token {i + 1 + n_hidden} · id {t.id}" + (" · unknown word → <unk>" if t.unknown else ""))
+        label = html_escape(visible_token(shown))
+        tip = html_escape(
+            f"token {i + 1 + n_hidden} · id {t.id}" + (" · unknown word → <unk>" if t.unknown else ""), True
+        )
         if t.unknown:
             chips.append(f'<span class="tok-chip unk" title="{tip}">{label}<sup>&lt;unk&gt;</sup></span>')
         else:
@@ -161,9 +174,6 @@ def show_tokens(backend: Backend, text: str) -> Prompt | None:
 
 # ---------------------------------------------------------------------------- building a text word by word
 
-HISTORY_KEY = "prompt_history"  # texts before each added word, for "back one word"
-ADDED_KEY = "last_added"  # (text after, token, probability) of the word just added
-
 
 def prompt_section(default: str) -> tuple[Backend, str, str, Prompt]:
     """The top of every page that reads a prompt: the model, its spec, the text box and the
@@ -177,9 +187,9 @@ def prompt_section(default: str) -> tuple[Backend, str, str, Prompt]:
 
 
 def _add(backend: Backend, text: str, token_id: int, prob: float) -> None:
-    new = append_piece(backend, text, token_id)
-    st.session_state.setdefault(HISTORY_KEY, []).append(text)
-    st.session_state[ADDED_KEY] = (new, backend.token_str(token_id), prob)
+    new, state = append_piece(backend, text, token_id), PredictionState.of()
+    state.history.append(text)
+    state.added = (new, backend.token_str(token_id), prob)
     set_prompt(new)
 
 
@@ -189,17 +199,17 @@ def _roll(backend: Backend, text: str, probs: torch.Tensor) -> None:
 
 
 def _picked(backend: Backend, text: str, top: TopTokens) -> None:
-    i = st.session_state.get("pick")
-    st.session_state["pick"] = None  # ready for the next pick
+    i = st.session_state.get(PICK_KEY)
+    st.session_state[PICK_KEY] = None  # ready for the next pick
     if i is not None:
         _add(backend, text, top.ids[i], top.probs[i])
 
 
 def _back() -> None:
-    history = st.session_state.get(HISTORY_KEY) or []
-    if history:
-        set_prompt(history.pop())
-    st.session_state.pop(ADDED_KEY, None)
+    state = PredictionState.of()
+    if state.history:
+        set_prompt(state.history.pop())
+    state.added = None
 
 
 def step_forward(backend: Backend, text: str, probs: torch.Tensor, top: TopTokens) -> None:
@@ -217,17 +227,17 @@ def step_forward(backend: Backend, text: str, probs: torch.Tensor, top: TopToken
     )  # fmt: skip
     back.button(
         "Back one word", on_click=_back, icon=":material/undo:", width="stretch",
-        disabled=not st.session_state.get(HISTORY_KEY),
+        disabled=not PredictionState.of().history,
     )  # fmt: skip
     st.pills(
         "Or pick one yourself",
         options=range(len(top.ids)),
         format_func=lambda i: f"{visible_token(top.labels[i])} · {percent(top.probs[i])}",
-        key="pick",
+        key=PICK_KEY,
         on_change=_picked,
         args=(backend, text, top),
     )
-    added = st.session_state.get(ADDED_KEY)
+    added = PredictionState.of().added
     if added and added[0] == text:
         st.success(
             f"Added “{visible_token(added[1])}”, which the model gave {percent(added[2])}. "
@@ -321,8 +331,6 @@ def seed_control(where=st) -> int | None:
 
 # ---------------------------------------------------------------------------- same prompt, many runs
 
-RUNS_KEY = "sampling_runs"  # the last batch: ((model, text), settings, runs)
-
 
 def current_params() -> SamplingParams:
     """The settings the sliders hold now (read from session state, e.g. by another fragment)."""
@@ -349,8 +357,8 @@ def many_runs(backend: Backend, spec: str, text: str) -> None:
         params = current_params()
         with st.spinner(f"Writing {n_runs} continuations…"):
             runs = sample_runs(backend, text, params, n_runs, max_tokens, seed)
-        st.session_state[RUNS_KEY] = ((spec, text), params, runs)
-    last = st.session_state.get(RUNS_KEY)
+        PredictionState.of().runs = ((spec, text), params, runs)
+    last = PredictionState.of().runs
     if last is None:
         st.caption("Press the button to see how many different answers the same prompt gets.")
         return
@@ -362,7 +370,7 @@ def many_runs(backend: Backend, spec: str, text: str) -> None:
     seed_note = f"all with seed {seeds[0]}" if len(seeds) == 1 else "each with its own random seed"
     plural = "s" * (len(answers) != 1)
     st.markdown(
-        f"**{len(runs)} runs** with {describe(params)} ({seed_note}) gave **{len(answers)} different answer{plural}**:"
+        f"**{len(runs)} runs** with {params.label()} ({seed_note}) gave **{len(answers)} different answer{plural}**:"
     )
     table = pd.DataFrame({"answer": [a or "(nothing)" for a, _ in answers], "runs": [c for _, c in answers]})
     st.dataframe(

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from explainer.backends import load_backend
-from explainer.ui.models import default_spec, human_count
+from explainer.backends.load import load_backend
+from explainer.format import human_count
+from explainer.ui.shell.models import default_spec
 
 from .harness import (
     APP_IDLE,

@@ -1,0 +1,213 @@
+"""Embeddings as numbers: projections, cosine neighbours, word groups, a word's vector in context.
+
+Pure numpy/torch (no Streamlit). Shapes: V vocabulary, D model width, N points, S stages.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from explainer.corpus.generator import WORD_GROUPS
+
+OTHER = "other"
+MAX_POINTS = 2000  # tokens drawn on a map at most (a sample for big vocabularies)
+
+
+# ----------------------------------------------------------------------------- projections
+@dataclass(frozen=True)
+class Projection:
+    mean: np.ndarray  # (D,)
+    components: np.ndarray  # (k, D) unit directions, widest spread first
+    explained: np.ndarray  # (k,) share of the total variance each direction keeps
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        """(N, D) -> (N, k) coordinates."""
+        return (np.asarray(x, dtype=np.float32) - self.mean) @ self.components.T
+
+
+def pca(x: np.ndarray, k: int = 3) -> Projection:
+    """Principal directions of the rows of x (N, D): the k directions of widest spread."""
+    x = np.asarray(x, dtype=np.float64)
+    mean = x.mean(0)
+    _, s, vt = np.linalg.svd(x - mean, full_matrices=False)  # vt (min(N,D), D)
+    var = s**2
+    k = min(k, vt.shape[0])
+    ratio = var[:k] / max(var.sum(), 1e-12)
+    return Projection(mean.astype(np.float32), vt[:k].astype(np.float32), ratio.astype(np.float32))
+
+
+def tsne(x: np.ndarray, dims: int = 2, perplexity: float = 30.0, iters: int = 250, seed: int = 0) -> np.ndarray:
+    """A small exact t-SNE (van der Maaten & Hinton, 2008) in torch: (N, D) -> (N, dims).
+    Keeps who-is-near-whom; distances between far-apart clusters mean nothing."""
+    g = torch.Generator().manual_seed(seed)
+    p0 = pca(x, min(50, x.shape[1]))
+    z = torch.from_numpy(p0(x)).double()  # (N, <=50)
+    n = z.shape[0]
+    d2 = torch.cdist(z, z).pow(2)  # (N, N)
+    d2.fill_diagonal_(float("inf"))
+    # per-row Gaussian width so that each point has about `perplexity` neighbours
+    lo, hi = torch.full((n, 1), 1e-20, dtype=torch.double), torch.full((n, 1), 1e20, dtype=torch.double)
+    beta, target = torch.ones((n, 1), dtype=torch.double), np.log(min(perplexity, (n - 1) / 3))
+    for _ in range(60):
+        w = torch.exp(-(d2 - d2.min(1, keepdim=True).values) * beta)
+        p = w / w.sum(1, keepdim=True)
+        h = -(p * torch.log(p.clamp_min(1e-30))).sum(1, keepdim=True)  # entropy (nats)
+        up = h > target  # too flat: narrow the Gaussian
+        lo, hi = torch.where(up, beta, lo), torch.where(up, hi, beta)
+        beta = torch.where(hi >= 1e19, beta * 2, (lo + hi) / 2)
+    p = (p + p.T) / (2 * n)
+    p = p.clamp_min(1e-12).float()
+    y = (torch.from_numpy(p0(x)[:, :dims].copy()) if x.shape[1] >= dims else torch.randn(n, dims, generator=g)).float()
+    y = 1e-4 * y / y.std().clamp_min(1e-12)
+    vel, gains = torch.zeros_like(y), torch.ones_like(y)
+    lr = max(n / 12 / 4, 50.0)
+    for it in range(iters):
+        ex = 12.0 if it < 100 else 1.0
+        w = 1 / (1 + torch.cdist(y, y).pow(2))  # (N, N) Student-t kernel
+        w.fill_diagonal_(0)
+        pq = (ex * p - w / w.sum()) * w
+        grad = 4 * (pq.sum(1, keepdim=True) * y - pq @ y)  # (N, dims)
+        gains = torch.where((grad > 0) != (vel > 0), gains + 0.2, gains * 0.8).clamp_min(0.01)
+        vel = (0.5 if it < 100 else 0.8) * vel - lr * gains * grad
+        y = y + vel
+    return (y - y.mean(0)).numpy()
+
+
+# ----------------------------------------------------------------------------- words and groups
+def group_lookup(groups: dict[str, list[str]] = WORD_GROUPS) -> dict[str, str]:
+    """word -> its group (the first group that lists it)."""
+    out: dict[str, str] = {}
+    for g, words in groups.items():
+        for w in words:
+            out.setdefault(w, g)
+    return out
+
+
+def word_groups(labels: list[str], groups: dict[str, list[str]] = WORD_GROUPS) -> list[str]:
+    """The corpus group of each token string (' Paris' counts as 'Paris'), else OTHER."""
+    look = group_lookup(groups)
+    return [look.get(s.strip(), OTHER) for s in labels]
+
+
+def sample_ids(groups: list[str], max_points: int = MAX_POINTS, seed: int = 0) -> np.ndarray:
+    """Token ids to draw: all of them if they fit, else every grouped token plus a random sample."""
+    v = len(groups)
+    if v <= max_points:
+        return np.arange(v)
+    grouped = [i for i, g in enumerate(groups) if g != OTHER][: max_points // 2]
+    rest = np.setdiff1d(np.arange(v), grouped)
+    fill = np.random.default_rng(seed).choice(rest, max_points - len(grouped), replace=False)
+    return np.sort(np.concatenate([np.asarray(grouped, dtype=int), fill]))
+
+
+def lookup(backend, word: str) -> tuple[list[int], bool]:
+    """Token ids for a typed word: ([id], True) if the vocabulary has it as one token
+    (' word' — as inside a sentence — first, then 'word'), else (its pieces, False)."""
+    word = word.strip()
+    if not word:
+        return [], False
+    for s in (" " + word, word):
+        i = backend.tokenizer.token_to_id(s)
+        if i is not None and i != backend.tokenizer.unk_id:
+            return [i], True
+    pieces = [t.id for t in backend.tokenize(" " + word) if not t.unknown]  # [] if the model doesn't know it
+    return pieces, False
+
+
+def unit_rows(e: torch.Tensor) -> torch.Tensor:
+    """(V, D) -> rows scaled to length 1, so that a dot product is a cosine similarity."""
+    return e / e.norm(dim=-1, keepdim=True).clamp_min(1e-12)
+
+
+def neighbours(unit: torch.Tensor, i: int, k: int = 10) -> list[tuple[int, float]]:
+    """The k tokens whose vectors point most nearly the same way as token i (itself first, 1.0)."""
+    sims = unit @ unit[i]  # (V,)
+    top = sims.topk(min(k, sims.numel()))
+    return [(int(j), float(s)) for s, j in zip(top.values, top.indices)]
+
+
+def cosine(a, b) -> float:
+    a, b = torch.as_tensor(a, dtype=torch.float32), torch.as_tensor(b, dtype=torch.float32)
+    return float(torch.nn.functional.cosine_similarity(a, b, dim=-1))
+
+
+# ----------------------------------------------------------------------------- a word in context
+@dataclass(frozen=True)
+class WordInContext:
+    sentence: str
+    sense: int  # which group of sentences it came from (0, 1, ...)
+    token: str  # the token followed (the word's last piece)
+    token_id: int
+    index: int  # its position in the sentence's tokens
+    pieces: int  # how many tokens the word is split into
+    vectors: np.ndarray  # (S, D): token embedding, + position, after each layer
+
+
+def stage_names(n_layer: int) -> list[str]:
+    return ["token embedding", "+ position"] + [f"after layer {i + 1}" for i in range(n_layer)]
+
+
+def locate(tokens, sentence: str, word: str) -> tuple[int, int] | None:
+    """(index of the last token of `word`'s first whole-word occurrence, number of its tokens), or None."""
+    m = re.search(rf"(?<!\w){re.escape(word.strip())}(?!\w)", sentence, flags=re.IGNORECASE)
+    if not word.strip() or m is None:
+        return None
+    covering = [k for k, t in enumerate(tokens) if t.start < m.end() and t.end > m.start()]
+    return (covering[-1], len(covering)) if covering else None
+
+
+@torch.inference_mode()
+def word_in_context(backend, sentence: str, word: str, sense: int = 0) -> WordInContext | None:
+    """The vector of `word` in `sentence` at every stage, or None if the word is not in it (or was cut)."""
+    tokens = backend.tokenize(sentence)
+    found = locate(tokens, sentence, word)
+    if found is None:
+        return None
+    index, pieces = found
+    kept, cut = backend.fit([t.id for t in tokens])
+    index -= cut
+    if index < 0:
+        return None
+    tr = backend.trace(kept)
+    tid = kept[index]
+    stages = [backend.embedding_matrix()[tid], tr.resid_pre[0][index], *(r[index] for r in tr.resid_post)]
+    vectors = torch.stack(stages).float().numpy()  # (L + 2, D)
+    return WordInContext(sentence, sense, backend.token_str(tid), tid, index, pieces, vectors)
+
+
+def pairwise(items: list[WordInContext]) -> np.ndarray:
+    """(S, N, N) cosine similarity between every two sentences' vectors, at every stage."""
+    v = torch.from_numpy(np.stack([w.vectors for w in items], 1))  # (S, N, D)
+    u = unit_rows(v)
+    return (u @ u.transpose(1, 2)).numpy()
+
+
+def same_vs_different(sim: np.ndarray, senses: list[int]) -> dict[str, np.ndarray]:
+    """Mean similarity per stage over pairs of the same sense and of different senses: name -> (S,)."""
+    same, diff = [], []
+    for i, j in itertools.combinations(range(len(senses)), 2):
+        (same if senses[i] == senses[j] else diff).append(sim[:, i, j])
+    out = {}
+    if same:
+        out[f"same sense ({len(same)} pairs)"] = np.mean(same, 0)
+    if diff:
+        out[f"different senses ({len(diff)} pairs)"] = np.mean(diff, 0)
+    return out
+
+
+def trajectories(items: list[WordInContext]) -> tuple[np.ndarray, np.ndarray]:
+    """A 2D picture of each word's path through the stages: (N, S, 2) coordinates and the (2,)
+    variance kept. Vectors are scaled to length 1 first (direction is what cosine compares)."""
+    v = np.stack([w.vectors for w in items])  # (N, S, D)
+    u = v / np.clip(np.linalg.norm(v, axis=-1, keepdims=True), 1e-12, None)
+    n, s, d = u.shape
+    proj = pca(u.reshape(n * s, d), 2)
+    xy = proj(u.reshape(n * s, d))
+    if xy.shape[1] < 2:
+        xy = np.pad(xy, ((0, 0), (0, 2 - xy.shape[1])))
+    return xy.reshape(n, s, 2), proj.explained

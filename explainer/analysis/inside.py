@@ -1,0 +1,282 @@
+"""Numbers from inside the model, for the attention, layers and last-vector pages.
+
+Pure computations on a `Trace` (explainer/model/gpt.py) or a `Backend`: no Streamlit, no plotting.
+Shapes: L layers, H heads, T tokens, D model width, F feed-forward width, V vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from explainer.backends.base import Backend
+from explainer.corpus.data import COUNTRIES
+from explainer.format import visible_token
+from explainer.generation.script import build_script
+from explainer.model.gpt import Trace
+
+MAX_DRAWN = 48  # heatmaps draw at most the last 48 tokens (rows and columns)
+
+
+def window(n_tokens: int, cap: int = MAX_DRAWN) -> slice:
+    """The positions drawn: the last `cap` of `n_tokens`."""
+    return slice(max(0, n_tokens - cap), n_tokens)
+
+
+def token_labels(backend: Backend, ids: list[int]) -> list[str]:
+    """Each token as a student can read it (edge spaces as ␣, newlines as ⏎)."""
+    return [visible_token(backend.token_str(i)) for i in ids]
+
+
+def attention_stack(trace: Trace) -> np.ndarray:
+    """(L, H, T, T) attention weights: row = the token looking (query), column = the token looked at (key)."""
+    return torch.stack(trace.attentions).numpy()
+
+
+# ---------------------------------------------------------------------------- what each head does
+
+
+@dataclass(frozen=True)
+class HeadSummary:
+    previous: float  # mean weight on the token just before (over queries 1..T-1)
+    itself: float  # mean weight on the query's own token
+    first: float  # mean weight on the very first token
+    bits: float  # mean entropy of a row: 0 = one token only, higher = spread out
+
+    def habit(self) -> str:
+        """Where the head's weight goes on average, in a few words: 'the previous token 83%', 'spread out'."""
+        parts = {"the previous token": self.previous, "itself": self.itself, "the first token": self.first}
+        what, w = max(parts.items(), key=lambda kv: kv[1])
+        return f"{what} {w:.0%}" if w >= 0.4 else f"spread out ({self.bits:.1f} bits)"
+
+
+def head_summaries(att: np.ndarray) -> list[HeadSummary]:
+    """att (H, T, T) for one layer -> one summary per head (queries from position 1 on)."""
+    H, T, _ = att.shape
+    if T < 2:
+        return [HeadSummary(0.0, 1.0, 1.0, 0.0) for _ in range(H)]
+    q = np.arange(1, T)
+    p = np.clip(att[:, 1:, :], 1e-12, 1.0)
+    bits = -(att[:, 1:, :] * np.log2(p)).sum(-1).mean(-1)  # (H,)
+    return [
+        HeadSummary(
+            float(att[h, q, q - 1].mean()), float(att[h, q, q].mean()), float(att[h, 1:, 0].mean()), float(bits[h])
+        )
+        for h in range(H)
+    ]
+
+
+# ---------------------------------------------------------------------------- the head that finds the country
+
+CAPITAL_TEMPLATES = (
+    "What is the capital of {c}?",
+    "Which city is the capital of {c}?",
+    "Can you tell me the capital of {c}?",
+)
+
+
+def capital_questions(n: int = 36) -> list[tuple[str, str, str]]:
+    """(prompt ending right before the answer, entity = the country, answer = its capital), n of them."""
+    step = max(1, len(COUNTRIES) // n)
+    out = []
+    for i, c in enumerate(COUNTRIES[::step][:n]):
+        q = CAPITAL_TEMPLATES[i % len(CAPITAL_TEMPLATES)].format(c=c.name)
+        out.append((build_script([], q) + f" The capital of {c.name} is", c.name, c.capital))
+    return out
+
+
+@dataclass(frozen=True)
+class EntityHead:
+    layer: int  # 0-based
+    head: int  # 0-based
+    weight: float  # mean attention from the answer position to the entity's tokens
+    table: np.ndarray  # (L, H) that mean for every head
+    baseline: float  # what spreading attention evenly would give (entity tokens / all tokens)
+    n: int  # prompts measured
+    n_correct: int  # prompts where the model's top next token is the right answer
+
+    @property
+    def found(self) -> bool:
+        """A head counts only if it gives the entity most of its attention, far above even spreading."""
+        return self.weight >= 0.5 and self.weight >= 3 * self.baseline
+
+
+def entity_positions(backend: Backend, text: str, entity: str) -> tuple[list[int], int]:
+    """(positions of the tokens overlapping a whole-word `entity` in text, number of tokens), after the left cut."""
+    tokens = backend.tokenize(text)
+    cut = max(0, len(tokens) - backend.info.context_length)
+    tokens = tokens[cut:]
+    spans = [m.span() for m in re.finditer(rf"\b{re.escape(entity)}\b", text)]
+    pos = [i for i, t in enumerate(tokens) if any(t.start < e and t.end > s for s, e in spans)]
+    return pos, len(tokens)
+
+
+def find_entity_head(backend: Backend, prompts: list[tuple[str, str, str]]) -> EntityHead:
+    """Over (prompt, entity, answer) triples: which head puts the most weight, from the last
+    position (where the answer is predicted), on the entity's tokens."""
+    info = backend.info
+    total = np.zeros((info.n_layer, info.n_head))
+    base, n, correct = 0.0, 0, 0
+    for text, entity, answer in prompts:
+        pos, T = entity_positions(backend, text, entity)
+        if not pos:
+            continue
+        tr = backend.trace(backend.encode(text))
+        att = attention_stack(tr)[:, :, -1, :]  # (L, H, T): the answer position's rows
+        total += att[:, :, pos].sum(-1)
+        base += len(pos) / T
+        n += 1
+        correct += backend.token_str(int(tr.logits[-1].argmax())).strip() == answer
+    if n == 0:
+        raise ValueError("no prompt contains its entity")
+    table = total / n
+    layer, head = np.unravel_index(int(table.argmax()), table.shape)
+    return EntityHead(int(layer), int(head), float(table[layer, head]), table, base / n, n, correct)
+
+
+# ---------------------------------------------------------------------------- layers: the residual stream
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str  # "embedding", "layer 1 · attention", ...
+    kind: str  # "embed" | "attn" | "ff" | "block" | "final"
+    change: float  # length of what this stage adds to the vector (the embedding: its own length)
+    norm: float  # length of the vector after it
+
+
+def residual_stages(trace: Trace, pos: int = -1) -> list[Stage]:
+    """The vector of one position through the model: embedding, then per layer attention and
+    feed-forward (one "block" stage when the attention output was not recorded), then the final norm."""
+    n = lambda v: float(v.norm())  # noqa: E731
+    x0 = trace.resid_pre[0][pos]  # (D,)
+    stages = [Stage("embedding", "embed", n(x0), n(x0))]
+    has_mid = len(trace.resid_mid) == len(trace.resid_pre)
+    for i, (pre, post) in enumerate(zip(trace.resid_pre, trace.resid_post)):
+        if has_mid:
+            mid = trace.resid_mid[i][pos]
+            stages.append(Stage(f"layer {i + 1} · attention", "attn", n(mid - pre[pos]), n(mid)))
+            stages.append(Stage(f"layer {i + 1} · feed-forward", "ff", n(post[pos] - mid), n(post[pos])))
+        else:
+            stages.append(Stage(f"layer {i + 1}", "block", n(post[pos] - pre[pos]), n(post[pos])))
+    if trace.final is not None:
+        stages.append(
+            Stage("final norm", "final", n(trace.final[pos] - trace.resid_post[-1][pos]), n(trace.final[pos]))
+        )
+    return stages
+
+
+@dataclass(frozen=True)
+class LensTable:
+    ids: np.ndarray  # (L+1, P) top token id at each depth and drawn position
+    probs: np.ndarray  # (L+1, P) its probability
+    positions: list[int]  # the P positions drawn
+
+
+@torch.inference_mode()
+def logit_lens_top(backend: Backend, trace: Trace, positions: list[int] | slice) -> LensTable:
+    """Read the residual stream after the embedding and after each layer through the final norm
+    and unembedding; keep only the top token per (depth, position), never the (L+1, T, V) cube."""
+    T = trace.resid_pre[0].shape[0]
+    positions = list(range(T))[positions] if isinstance(positions, slice) else list(positions)
+    ids, probs = [], []
+    for h in [trace.resid_pre[0], *trace.resid_post]:  # (T, D) each
+        p = backend.unembed(h[positions]).float().softmax(-1)  # (P, V)
+        top = p.max(-1)
+        ids.append(top.indices.numpy())
+        probs.append(top.values.numpy())
+    return LensTable(np.stack(ids), np.stack(probs), positions)
+
+
+# ---------------------------------------------------------------------------- feed-forward neurons
+
+
+def top_neurons(hidden: torch.Tensor, k: int = 10) -> tuple[list[int], list[float]]:
+    """hidden (F,) activations of one token in one layer -> the k most active neurons and their values."""
+    v, i = hidden.float().topk(min(k, hidden.numel()))
+    return i.tolist(), v.tolist()
+
+
+@dataclass(frozen=True)
+class NeuronIndex:
+    """For every layer and neuron, where in the corpus sample it fired most."""
+
+    ids: np.ndarray  # (N,) the sample's token ids
+    doc: np.ndarray  # (N,) which window each token came from (contexts never cross windows)
+    top_val: np.ndarray  # (L, k, F) the k largest activations per neuron
+    top_pos: np.ndarray  # (L, k, F) their positions in `ids`
+
+
+def corpus_windows(backend: Backend, text: str, max_tokens: int) -> list[list[int]]:
+    """The first `max_tokens` tokens of `text`, in windows that fit the context (≤ 128 tokens)."""
+    ids = backend.encode(text)[:max_tokens]
+    w = min(128, backend.info.context_length)
+    return [ids[i : i + w] for i in range(0, len(ids), w) if len(ids[i : i + w]) > 1]
+
+
+@torch.inference_mode()
+def neuron_index(backend: Backend, text: str, max_tokens: int = 6000, k: int = 8) -> NeuronIndex | None:
+    """Run the sample through the model window by window, keeping a running top-k per neuron
+    (memory stays (L, k, F) however long the sample). None if the model records no neurons."""
+    vals = pos = None
+    all_ids, doc, offset = [], [], 0
+    for d, chunk in enumerate(corpus_windows(backend, text, max_tokens)):
+        tr = backend.trace(chunk)
+        if not tr.mlp_hidden:
+            return None
+        acts = torch.stack(tr.mlp_hidden)  # (L, t, F)
+        where = torch.arange(offset, offset + len(chunk)).view(1, -1, 1).expand_as(acts)
+        if vals is not None:
+            acts, where = torch.cat([vals, acts], 1), torch.cat([pos, where], 1)
+        vals, j = acts.topk(min(k, acts.shape[1]), dim=1)  # (L, k, F)
+        pos = where.gather(1, j)
+        all_ids += chunk
+        doc += [d] * len(chunk)
+        offset += len(chunk)
+    if vals is None:
+        return None
+    return NeuronIndex(np.array(all_ids), np.array(doc), vals.numpy(), pos.numpy())
+
+
+def neuron_examples(index: NeuronIndex, backend: Backend, layer: int, neuron: int, before: int = 5) -> list[dict]:
+    """The tokens that excite one neuron most, with a few words of context before each."""
+    rows = []
+    for v, p in zip(index.top_val[layer, :, neuron], index.top_pos[layer, :, neuron]):
+        start = int(p)
+        while start > 0 and int(p) - start < before and index.doc[start - 1] == index.doc[p]:
+            start -= 1
+        context = " ".join(visible_token(backend.token_str(int(i))).strip() for i in index.ids[start:p])
+        rows.append(
+            {"token": visible_token(backend.token_str(int(index.ids[p]))), "after": context, "activation": float(v)}
+        )
+    return rows
+
+
+# ---------------------------------------------------------------------------- the last vector
+
+
+@dataclass(frozen=True)
+class LastVector:
+    vector: np.ndarray  # (D,) the last position's vector after the final norm
+    logits: np.ndarray  # (V,) the model's scores for the next token
+    tied: bool  # logits == embedding matrix @ vector: the output vectors are the token embeddings
+
+
+def last_vector(backend: Backend, trace: Trace) -> LastVector:
+    h = trace.final[-1]  # (D,)
+    logits = trace.logits[-1]  # (V,)
+    E = backend.embedding_matrix()  # (V, D)
+    tied = E.shape == (logits.numel(), h.numel()) and torch.allclose(E @ h, logits, atol=1e-3, rtol=1e-3)
+    return LastVector(h.numpy(), logits.numpy(), bool(tied))
+
+
+def softmax_table(logits: np.ndarray, k: int = 8) -> list[dict]:
+    """The k highest logits z with e^(z - max z) and the probability softmax gives them."""
+    z = torch.from_numpy(logits).double()
+    p = z.softmax(-1)
+    top = z.topk(min(k, z.numel())).indices.tolist()
+    zmax = float(z.max())
+    return [{"id": i, "logit": float(z[i]), "exp": float(np.exp(float(z[i]) - zmax)), "prob": float(p[i])} for i in top]

@@ -1,0 +1,180 @@
+"""One interface over every model the app can show.
+
+Pages and the CLI talk to `Backend` only: tokenize, next-token distribution,
+trace, embeddings, unembedding, generation and metadata; `clone`, `module` and
+`train_logits` let a page train a student's own copy (never the shared model).
+`BuiltinBackend` (builtin.py) wraps our own GPT checkpoints; `HFBackend` (hf.py) wraps Hugging Face causal LMs;
+`load_backend` (load.py) picks one from a spec.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import torch
+
+from explainer.model import sampling
+from explainer.model.gpt import Trace
+from explainer.model.tokenizers import Token, Tokenizer
+
+DECODE_TAIL = 16  # prompt tokens decoded with each generated one
+MAX_CLONE_PARAMS = {"cpu": 50_000_000, "gpu": 2_000_000_000}  # a student's copy + its optimiser must stay small
+
+
+class BackendError(ValueError):
+    """A model that cannot be loaded or used; the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    name: str
+    source: str  # "builtin" | "checkpoint" | "hf"
+    vocab_size: int
+    context_length: int
+    n_layer: int
+    n_head: int
+    d_model: int
+    n_params: int
+    device: str  # human-readable, e.g. "CPU (2 threads)"
+    tokenizer_kind: str
+
+
+@dataclass(frozen=True)
+class GenStep:
+    """One generated token and what the model thought at that step."""
+
+    token_id: int
+    text: str  # what this token added to the text
+    prob: float  # probability of the chosen token under the sampling settings
+    model_prob: float  # its probability straight from the model (T = 1)
+    top: list[tuple[str, float]]  # the model's most likely alternatives (T = 1)
+
+
+class Backend(ABC):
+    info: ModelInfo
+    tokenizer: Tokenizer
+    device: torch.device
+
+    # --- what each kind of model provides --------------------------------
+    @abstractmethod
+    def _forward(self, ids: torch.Tensor) -> torch.Tensor:
+        """(1, T) ids on self.device -> (T, V) float32 logits on the CPU (fast path)."""
+
+    @abstractmethod
+    def _trace(self, ids: torch.Tensor) -> Trace:
+        """(1, T) ids -> a Trace with CPU float32 tensors (explicit path)."""
+
+    @abstractmethod
+    def unembed(self, h: torch.Tensor) -> torch.Tensor:
+        """Final norm + unembedding: (..., D) residual vectors -> (..., V) logits."""
+
+    @abstractmethod
+    def embedding_matrix(self) -> torch.Tensor:
+        """(V, D) token embeddings, float32 on the CPU."""
+
+    @property
+    @abstractmethod
+    def module(self) -> torch.nn.Module:
+        """The torch module whose parameters set the behaviour (for an optimiser on a clone)."""
+
+    @abstractmethod
+    def _train_forward(self, ids: torch.Tensor) -> torch.Tensor:
+        """(B, T) ids on self.device -> (B, T, V) logits with grad."""
+
+    @abstractmethod
+    def _clone(self) -> Backend:
+        """The same backend around a deep copy of the model (tokenizer shared: it never changes)."""
+
+    # --- shared behaviour -------------------------------------------------
+    def tokenize(self, text: str) -> list[Token]:
+        return self.tokenizer.tokens(text)
+
+    def encode(self, text: str) -> list[int]:
+        return self.tokenizer.encode(text)
+
+    def decode(self, ids: list[int]) -> str:
+        return self.tokenizer.decode(ids)
+
+    def token_str(self, token_id: int) -> str:
+        return self.tokenizer.id_to_token(token_id)
+
+    def fit(self, ids: list[int]) -> tuple[list[int], int]:
+        """Cut from the left to the context length: (kept ids, number cut)."""
+        n = self.info.context_length
+        return (ids[-n:], max(0, len(ids) - n))
+
+    def _tensor(self, ids: list[int]) -> torch.Tensor:
+        if not ids:
+            raise BackendError("the text has no tokens: type at least one word")
+        return torch.tensor([self.fit(ids)[0]], dtype=torch.long, device=self.device)
+
+    def train_logits(self, ids: torch.Tensor) -> torch.Tensor:
+        """(B, T) ids -> (B, T, V) float32 logits on self.device, differentiable (grad flows to
+        `module`'s parameters). Dropout stays off (eval mode), so a step is deterministic."""
+        return self._train_forward(ids.to(self.device)).float()
+
+    def clone_problem(self) -> str | None:
+        """Why this model is too large to give each student a copy on this device (None: it is not)."""
+        limit = MAX_CLONE_PARAMS["cpu" if self.device.type == "cpu" else "gpu"]
+        if self.info.n_params <= limit:
+            return None
+        where = "on the CPU" if self.device.type == "cpu" else "here"
+        return (
+            f"{self.info.name} has {self.info.n_params / 1e6:,.0f} M parameters: too many to give each student "
+            f"a copy to change {where} (at most {limit / 1e6:,.0f} M). Use the built-in model or a smaller one."
+        )
+
+    def clone(self) -> Backend:
+        """A copy with its own parameters, for one student to change; the original is untouched.
+        Refused (BackendError) for models too large to copy on this device."""
+        if problem := self.clone_problem():
+            raise BackendError(problem)
+        return self._clone()
+
+    @torch.inference_mode()
+    def logits(self, ids: list[int]) -> torch.Tensor:
+        """(T, V) logits for every position of the (left-cut) ids."""
+        return self._forward(self._tensor(ids))
+
+    def next_token_logits(self, ids: list[int]) -> torch.Tensor:
+        """(V,) logits for the token after `ids`."""
+        return self.logits(ids)[-1]
+
+    @torch.inference_mode()
+    def trace(self, ids: list[int]) -> Trace:
+        return self._trace(self._tensor(ids))
+
+    def generate(
+        self,
+        ids: list[int],
+        max_new: int,
+        params: sampling.SamplingParams,
+        generator: torch.Generator | None = None,
+        stop: Callable[[str], bool] | None = None,
+        top_n: int = 5,
+    ) -> Iterator[GenStep]:
+        """Yield tokens one by one; stop after max_new or when stop(continuation) is true."""
+        params.validate()
+        ids = list(ids)
+        # Each token's text is read off the decoded tail: the prompt's last few tokens (for spacing and characters
+        # split over several byte tokens) plus what was generated, never the whole prompt (it may be megabytes).
+        tail = ids[-DECODE_TAIL:]
+        base = self.decode(tail)
+        produced = ""
+        for _ in range(max_new):
+            logits = self.next_token_logits(ids)
+            model_probs = logits.softmax(-1)
+            dist = sampling.distribution(logits, params)
+            tok = sampling.sample(dist, generator)
+            ids.append(tok)
+            tail.append(tok)
+            text = self.decode(tail)
+            piece = text[len(base) + len(produced) :] if text.startswith(base) else self.decode([tok])
+            produced += piece
+            top_p, top_i = model_probs.topk(min(top_n, model_probs.numel()))
+            top = [(self.token_str(int(i)), float(p)) for p, i in zip(top_p, top_i)]
+            yield GenStep(tok, piece, float(dist[tok]), float(model_probs[tok]), top)
+            if stop is not None and stop(produced):
+                return

@@ -1,0 +1,62 @@
+"""Our own GPT behind the Backend interface: the shipped model, a trained run, any checkpoint folder."""
+
+from __future__ import annotations
+
+import copy
+
+import torch
+
+from explainer.backends.base import Backend, ModelInfo
+from explainer.model.device import device_label
+from explainer.model.gpt import GPT, Trace
+from explainer.model.tokenizers import Tokenizer
+
+
+class BuiltinBackend(Backend):
+    """Our own GPT (the shipped model, a trained run, any checkpoint folder)."""
+
+    def __init__(self, model: GPT, tokenizer: Tokenizer, name: str, source: str, device: torch.device):
+        self.device = device
+        self.model = model.to(device).eval()
+        self.tokenizer = tokenizer
+        c = model.cfg
+        self.info = ModelInfo(
+            name, source, c.vocab_size, c.context_length, c.n_layer, c.n_head, c.d_model,
+            model.n_params(), device_label(device), tokenizer.kind,
+        )  # fmt: skip
+
+    def _forward(self, ids: torch.Tensor) -> torch.Tensor:
+        logits, _ = self.model(ids)
+        return logits[0].float().cpu()
+
+    def _trace(self, ids: torch.Tensor) -> Trace:
+        tr = Trace()
+        self.model(ids, trace=tr)
+        return _to_cpu(tr)
+
+    @torch.inference_mode()
+    def unembed(self, h: torch.Tensor) -> torch.Tensor:
+        return self.model.unembed(h.to(self.device)).float().cpu()
+
+    def embedding_matrix(self) -> torch.Tensor:
+        return self.model.tok_emb.weight.detach().float().cpu()
+
+    @property
+    def module(self) -> torch.nn.Module:
+        return self.model
+
+    def _train_forward(self, ids: torch.Tensor) -> torch.Tensor:
+        return self.model(ids)[0]
+
+    def _clone(self) -> Backend:
+        i = self.info
+        return BuiltinBackend(copy.deepcopy(self.model), self.tokenizer, i.name, i.source, self.device)
+
+
+def _to_cpu(tr: Trace) -> Trace:
+    cpu = lambda xs: [x.float().cpu() for x in xs]  # noqa: E731
+    return Trace(
+        cpu(tr.attentions), cpu(tr.resid_pre), cpu(tr.resid_mid), cpu(tr.resid_post), cpu(tr.mlp_hidden),
+        None if tr.final is None else tr.final.float().cpu(),
+        None if tr.logits is None else tr.logits.float().cpu(),
+    )  # fmt: skip

@@ -1,0 +1,37 @@
+"""`load_backend`: a model spec ("builtin", a checkpoint folder, "hf:ID") -> a Backend on a device."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from explainer.backends.base import Backend, BackendError
+from explainer.backends.builtin import BuiltinBackend
+from explainer.backends.hf import load_hf, load_hf_folder
+from explainer.config import BUILTIN_DIR
+from explainer.model.checkpoints import CheckpointError, is_checkpoint, load_checkpoint
+from explainer.model.device import configure_threads, pick_device
+
+
+def load_backend(spec: str = "builtin", device: str | None = None) -> Backend:
+    """'builtin' | a checkpoint folder | 'hf:ID' (a Hub id: always from the Hub; anything else: a local folder)."""
+    spec = (spec or "builtin").strip()
+    dev = pick_device(device)
+    if dev.type == "cpu":
+        configure_threads()
+    if spec.startswith("hf:"):
+        return load_hf(spec[3:], dev)
+    if spec == "builtin":
+        folder, source, name = BUILTIN_DIR, "builtin", "built-in model"
+        if not (folder / "config.json").exists():
+            raise BackendError(f"{folder}: the built-in model is missing; run `llm-explainer train --preset builtin`")
+    else:
+        folder, source, name = Path(spec).expanduser(), "checkpoint", Path(spec).name
+        if not folder.is_dir():
+            raise BackendError(f"unknown model {spec!r}: use builtin, a checkpoint folder or hf:ID")
+        if not is_checkpoint(folder) and (folder / "config.json").is_file():
+            return load_hf_folder(folder, dev, str(folder))
+    try:
+        model, tok, _ = load_checkpoint(folder)
+    except CheckpointError as e:
+        raise BackendError(str(e)) from None
+    return BuiltinBackend(model, tok, name, source, dev)

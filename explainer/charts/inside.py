@@ -1,0 +1,299 @@
+"""Figures for the attention, layers and last-vector pages: heatmaps of who looks at whom, the residual stream's
+flow, the logit lens, neurons, the last vector and its scores. Data in, figure out (explainer/charts/style.py);
+token axes are numbered positions with the words as tick text, so that a repeated word never merges."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from explainer.charts.style import (
+    BLUE,
+    FONT,
+    GREY,
+    GRID,
+    ORANGE,
+    SMALL,
+    colorbar,
+    colorscale,
+    figure,
+    layout,
+    spoken_axes,
+)
+from explainer.format import html_escape
+
+ATTN_SCALE = "Blues"  # 0 = white, 1 = dark blue
+MASK = "#c8cdd3"  # future tokens, hidden by the causal mask
+
+
+def _esc(labels: list[str]) -> list[str]:
+    return [html_escape(s) for s in labels]
+
+
+def _figure(data: list[dict], height: int, title: str = "", axes: dict | None = None, **margin) -> go.Figure:
+    """The figure with this module's layout: white plot, projector sizes on every axis."""
+    out = layout(title, height, {"l": 10, "r": 10, "t": 60 if title else 20, "b": 10, **margin}, plot_bgcolor="white")
+    return figure(data, spoken_axes({**out, **(axes or {})}))
+
+
+def _positions(labels: list[str], **extra) -> dict:
+    """An axis of token positions 0..T-1 labelled with the tokens."""
+    return {"tickmode": "array", "tickvals": list(range(len(labels))), "ticktext": labels, **extra}
+
+
+def _attention(z: np.ndarray, hover: list[list[str]], **extra) -> dict:
+    return {"type": "heatmap", "z": z, "zmin": 0, "zmax": 1, "colorscale": colorscale(ATTN_SCALE),
+            "colorbar": colorbar("attention weight"), "text": hover, "hovertemplate": "%{text}<extra></extra>",
+            **extra}  # fmt: skip
+
+
+def attention_heatmap(
+    att: np.ndarray, labels: list[str], title: str = "", highlight: int | None = None, height: int | None = None
+) -> go.Figure:
+    """att (T, T) for one head (rows: the token looking; columns: the token looked at), labels (T,).
+    Cells above the diagonal are the future, hidden by the causal mask: drawn grey. The height grows with T
+    unless given."""
+    T = len(labels)
+    lab = _esc(labels)
+    future = np.triu(np.ones((T, T), dtype=bool), 1)
+    hover = [[f"“{lab[q]}” → “{lab[k]}”: {att[q, k]:.3%}" for k in range(T)] for q in range(T)]
+    data = [
+        {"type": "heatmap", "z": np.where(future, 1.0, np.nan), "x": list(range(T)), "y": list(range(T)),
+         "colorscale": [[0, MASK], [1, MASK]], "showscale": False,
+         "hovertemplate": "future token: hidden by the causal mask<extra></extra>"},
+        _attention(np.where(future, np.nan, att), hover, x=list(range(T)), y=list(range(T)), xgap=1, ygap=1),
+    ]  # fmt: skip
+    ticks = {"tickfont": {"size": SMALL}}
+    axes = {
+        "xaxis": _positions(
+            lab, title={"text": "looked at (key)"}, tickangle=-60, side="bottom", showgrid=False, **ticks
+        ),
+        "yaxis": _positions(lab, title={"text": "looking (query)"}, autorange="reversed", showgrid=False, **ticks),
+    }
+    if highlight is not None:
+        axes["shapes"] = [
+            {"type": "rect", "x0": -0.5, "x1": T - 0.5, "y0": highlight - 0.5, "y1": highlight + 0.5,
+             "line": {"color": ORANGE, "width": 3}}
+        ]  # fmt: skip
+    return _figure(data, height or 160 + 24 * T + 40 * bool(title), title, axes)
+
+
+def _grid(rows: int, cols: int, titles: list[str], h_gap: float, v_gap: float) -> dict:
+    """Axes (and title annotations) of a rows × cols grid of small plots, as plotly's make_subplots lays them out."""
+    width, height = (1 - h_gap * (cols - 1)) / cols, (1 - v_gap * (rows - 1)) / rows
+    axes: dict = {}
+    notes = []
+    for cell in range(rows * cols):
+        r, c = divmod(cell, cols)
+        x = [c * (width + h_gap), c * (width + h_gap) + width]
+        y = [1 - r * (height + v_gap) - height, 1 - r * (height + v_gap)]
+        n = "" if cell == 0 else str(cell + 1)
+        axes[f"xaxis{n}"] = {"anchor": f"y{n}", "domain": x}
+        axes[f"yaxis{n}"] = {"anchor": f"x{n}", "domain": y}
+        if cell < len(titles):
+            notes.append({"font": {"size": SMALL}, "showarrow": False, "text": titles[cell], "x": sum(x) / 2,
+                          "xanchor": "center", "xref": "paper", "y": y[1], "yanchor": "bottom",
+                          "yref": "paper"})  # fmt: skip
+    return {**axes, "annotations": notes}
+
+
+def heads_grid(att: np.ndarray, labels: list[str], titles: list[str]) -> go.Figure:
+    """att (H, T, T) for every head of one layer, small multiples sharing one 0–1 colour bar."""
+    H, T = att.shape[0], len(labels)
+    cols = min(H, 4)
+    rows = -(-H // cols)
+    lab = _esc(labels)
+    future = np.triu(np.ones((T, T), dtype=bool), 1)
+    data = []
+    for h in range(H):
+        hover = [[f"“{lab[q]}” → “{lab[k]}”: {att[h, q, k]:.2%}" for k in range(T)] for q in range(T)]
+        cell = _attention(np.where(future, np.nan, att[h]), hover, showscale=h == 0)
+        if h:
+            cell.update(xaxis=f"x{h + 1}", yaxis=f"y{h + 1}")
+        data.append(cell)
+    axes = _grid(rows, cols, titles, 0.04, 0.08 / rows**0.5)
+    for key in [k for k in axes if k.startswith(("xaxis", "yaxis"))]:
+        axes[key].update(showticklabels=False, showgrid=False, zeroline=False)
+        if key.startswith("yaxis"):
+            axes[key]["autorange"] = "reversed"
+    axes["plot_bgcolor"] = MASK  # the masked future shows through as grey
+    return _figure(data, 80 + rows * (250 if cols > 2 else 320), axes=axes, t=70)
+
+
+def attention_lines(weights: np.ndarray, labels: list[str], query: int, title: str = "") -> go.Figure:
+    """weights (T,) of one query over the keys: lines from the query (right) to every earlier
+    token (left), thicker and darker for more weight."""
+    T = len(labels)
+    lab = _esc(labels)
+    top = max(float(weights[: query + 1].max()), 1e-9)
+    data = [
+        {"type": "scatter", "x": [0, 1], "y": [k, query], "mode": "lines", "hoverinfo": "skip",
+         "line": {"color": BLUE, "width": 1 + 14 * float(weights[k]) / top},
+         "opacity": 0.25 + 0.75 * float(weights[k]) / top}
+        for k in range(query + 1)
+        if float(weights[k]) >= 0.005
+    ]  # fmt: skip
+    text = [f"{lab[k]}  {weights[k]:.0%}" if k <= query else lab[k] for k in range(T)]
+    data.append(
+        {"type": "scatter", "x": [0] * T, "y": list(range(T)), "mode": "markers+text", "text": text,
+         "textposition": "middle left",
+         "textfont": {"size": SMALL, "color": [BLUE if k <= query else GREY for k in range(T)]},
+         "marker": {"size": 8, "color": BLUE}, "customdata": [f"{weights[k]:.3%}" for k in range(T)],
+         "hovertemplate": "“%{text}”: %{customdata}<extra></extra>"}
+    )  # fmt: skip
+    data.append(
+        {"type": "scatter", "x": [1], "y": [query], "mode": "markers+text", "text": [f"<b>{lab[query]}</b>"],
+         "textposition": "middle right", "textfont": {"size": FONT, "color": ORANGE},
+         "marker": {"size": 14, "color": ORANGE}, "hoverinfo": "skip"}
+    )  # fmt: skip
+    axes = {"xaxis": {"visible": False, "range": [-0.9, 1.6]}, "yaxis": {"visible": False, "autorange": "reversed"}}
+    return _figure(data, 80 + 26 * T, title, {**axes, "showlegend": False})
+
+
+def generation_heads(att: np.ndarray, labels: list[str], generated: list[bool], title: str = "") -> go.Figure:
+    """att (H, T) for one query (the position that predicted the new token): a row per head over
+    the tokens it could see; generated tokens' labels in orange."""
+    H, T = att.shape
+    lab = _esc(labels)
+    ticks = [f'<span style="color:{ORANGE}"><b>{s}</b></span>' if g else s for s, g in zip(lab, generated)]
+    hover = [[f"head {h + 1} → “{lab[k]}”: {att[h, k]:.3%}" for k in range(T)] for h in range(H)]
+    cells = _attention(att, hover, x=list(range(T)), y=list(range(H)), xgap=1, ygap=2)
+    axes = {
+        "xaxis": _positions(ticks, title={"text": "earlier tokens (orange: generated)"}, tickangle=-60,
+                            tickfont={"size": SMALL}, showgrid=False),
+        "yaxis": _positions([f"head {h + 1}" for h in range(H)], title={"text": "head"}, autorange="reversed",
+                            showgrid=False),
+    }  # fmt: skip
+    return _figure([cells], 230 + 34 * H, title, axes)
+
+
+# ---------------------------------------------------------------------------- layers
+
+KIND_COLOUR = {"embed": GREY, "attn": BLUE, "ff": ORANGE, "block": BLUE, "final": GREY}
+
+
+def flow_dot(stages: list, result: str) -> str:
+    """Graphviz DOT of the flow: embedding → (attention → feed-forward) per layer → final norm → result.
+    `stages` are inside.Stage; each box shows the change it adds (+Δ) and the vector's length after.
+    One layer per row: attention on the left, feed-forward on the right."""
+    fill = {"embed": "#eef1f4", "attn": "#dbe7f8", "ff": "#fde4d5", "block": "#dbe7f8", "final": "#eef1f4"}
+    lines = [
+        "digraph flow {",
+        'rankdir=TB; nodesep=0.5; ranksep=0.3; bgcolor="transparent";',
+        'node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=18, color="#8c959f", width=2.4];',
+        'edge [color="#57606a", arrowsize=0.9, penwidth=1.5];',
+    ]
+    left = None  # the previous row's first box, to keep the rows in one column
+    for i, s in enumerate(stages):
+        if s.kind == "embed":
+            label = f"{s.name}\\nlength {s.norm:.1f}"
+        elif s.kind == "final":
+            label = f"{s.name}\\nlength {s.norm:.1f}"
+        else:
+            label = f"{s.name}\\n+Δ {s.change:.1f} → length {s.norm:.1f}"
+        lines.append(f'n{i} [label="{label}", fillcolor="{fill[s.kind]}"];')
+        if i == 0:
+            left = 0
+            continue
+        if s.kind == "ff" and stages[i - 1].kind == "attn":  # same row as its attention
+            lines += [f"n{i - 1} -> n{i};", f"{{rank=same; n{i - 1}; n{i};}}"]
+        else:
+            lines += [f"n{i - 1} -> n{i} [constraint=false];", f"n{left} -> n{i} [style=invis];"]
+            left = i
+    lines.append(f'out [label="{_dot(result)}", style="rounded,filled,bold", fillcolor="#d3f0d9"];')
+    lines += [f"n{len(stages) - 1} -> out;", "}"]
+    return "\n".join(lines)
+
+
+def _dot(s: str) -> str:
+    return s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def change_bars(stages: list, title: str = "") -> go.Figure:
+    """How much each stage changes one position's vector (the embedding bar is its own length)."""
+    names = [s.name for s in stages]
+    bars = {
+        "type": "bar", "x": [s.change for s in stages], "y": list(range(len(stages))), "orientation": "h",
+        "marker": {"color": [KIND_COLOUR[s.kind] for s in stages]},
+        "text": [f"{s.change:.1f}" for s in stages], "textposition": "outside", "cliponaxis": False,
+        "customdata": [f"{s.norm:.2f}" for s in stages],
+        "hovertemplate": "%{y}: adds a change of length %{x:.2f}; vector length after: %{customdata}<extra></extra>",
+    }  # fmt: skip
+    axes = {
+        "yaxis": _positions(names, autorange="reversed", automargin=True),
+        "xaxis": {"title": {"text": "length of the change (‖Δ‖)"}, "gridcolor": GRID, "tickfont": {"size": SMALL}},
+    }
+    return _figure([bars], 110 + 34 * len(stages), title, axes, r=40)
+
+
+def logit_lens_heatmap(
+    words: list[list[str]], probs: np.ndarray, x_labels: list[str], y_labels: list[str], title: str = ""
+) -> go.Figure:
+    """probs (L+1, P): the top token's probability at each depth (rows, embedding on top) and
+    position (columns: the token just read); each cell shows that top token."""
+    Lp1, P = probs.shape
+    w = [_esc(r) for r in words]
+    short = [[t if len(t) <= 5 else t[:4] + "…" for t in r] for r in w]  # cells stay narrow; hover has it all
+    xs = _esc(x_labels)
+    hover = [[f"after “{xs[p]}”, {y_labels[d]}: “{w[d][p]}” {probs[d, p]:.1%}" for p in range(P)] for d in range(Lp1)]
+    cells = {
+        "type": "heatmap", "z": probs, "x": list(range(P)), "y": list(range(Lp1)), "zmin": 0, "zmax": 1,
+        "colorscale": colorscale("YlGnBu"), "xgap": 2, "ygap": 2, "text": short, "texttemplate": "%{text}",
+        "textfont": {"size": SMALL - 2}, "customdata": hover, "hovertemplate": "%{customdata}<extra></extra>",
+        "colorbar": colorbar("probability of the top word"),
+    }  # fmt: skip
+    axes = {
+        "xaxis": _positions(xs, title={"text": "position (the token just read)"}, tickangle=-45,
+                            tickfont={"size": SMALL}, showgrid=False),
+        "yaxis": _positions(y_labels, title={"text": "depth"}, autorange="reversed", showgrid=False),
+    }  # fmt: skip
+    return _figure([cells], 200 + 44 * Lp1, title, axes)
+
+
+def neuron_bars(neurons: list[int], acts: list[float], title: str = "") -> go.Figure:
+    """The most active feed-forward neurons for one token (activation after the GELU)."""
+    bars = {
+        "type": "bar", "x": acts, "y": list(range(len(neurons))), "orientation": "h", "marker": {"color": ORANGE},
+        "text": [f"{a:.2f}" for a in acts], "textposition": "outside", "cliponaxis": False,
+        "customdata": neurons, "hovertemplate": "neuron %{customdata}: %{x:.3f}<extra></extra>",
+    }  # fmt: skip
+    axes = {
+        "yaxis": _positions([f"neuron {n}" for n in neurons], autorange="reversed", automargin=True),
+        "xaxis": {"title": {"text": "activation"}, "gridcolor": GRID, "tickfont": {"size": SMALL}},
+    }
+    return _figure([bars], 110 + 32 * len(neurons), title, axes, r=40)
+
+
+# ---------------------------------------------------------------------------- the last vector
+
+
+def heat_strip(v: np.ndarray, title: str = "", name: str = "value") -> go.Figure:
+    """A vector (D,) as one row of coloured cells: red negative, blue positive, white zero."""
+    m = max(float(np.abs(v).max()), 1e-9)
+    cells = {
+        "type": "heatmap", "z": [v], "x": list(range(len(v))), "y": [0], "zmin": -m, "zmax": m,
+        "colorscale": colorscale("RdBu"), "zmid": 0, "colorbar": colorbar(name, ".2~f"),
+        "hovertemplate": "number %{x}: %{z:.3f}<extra></extra>",
+    }  # fmt: skip
+    axes = {
+        "yaxis": {"visible": False},
+        "xaxis": {"title": {"text": f"its {len(v)} numbers"}, "showgrid": False, "tickfont": {"size": SMALL}},
+    }
+    return _figure([cells], 170 + 40 * bool(title), title, axes, b=10)
+
+
+def logit_bars(labels: list[str], logits: list[float], title: str = "") -> go.Figure:
+    """The highest scores (logits) before the softmax; they can be any real number."""
+    lab = _esc(labels)
+    bars = {
+        "type": "bar", "x": logits, "y": list(range(len(labels))), "orientation": "h", "marker": {"color": GREY},
+        "text": [f"{z:.2f}" for z in logits], "textposition": "outside", "cliponaxis": False,
+        "hovertext": lab, "hovertemplate": "“%{hovertext}”: logit %{x:.3f}<extra></extra>",
+    }  # fmt: skip
+    lo = min(0.0, min(logits, default=0.0))
+    axes = {
+        "yaxis": _positions(lab, autorange="reversed", automargin=True),
+        "xaxis": {"title": {"text": "score (logit)"}, "range": [lo * 1.15, max(logits, default=1.0) * 1.2],
+                  "tickfont": {"size": SMALL}},
+    }  # fmt: skip
+    return _figure([bars], 110 + 34 * len(labels), title, axes, r=40)

@@ -1,0 +1,151 @@
+"""Figures for the scale and why-GPUs pages: years of reading and of computing, and the two ways of reading a text
+timed. Data in, figure out (explainer/charts/style.py).
+
+Durations span from fractions of a second to billions of years, so their axes are logarithmic with
+ticks written as a person says them ("1 day", "1 million years"); every bar carries its own label.
+"""
+
+from __future__ import annotations
+
+import math
+
+import plotly.graph_objects as go
+
+from explainer.analysis.parallel import PARALLEL, SEQUENTIAL, BenchResult
+from explainer.charts.style import BLUE, FONT, GREEN, ORANGE, SMALL, axis, figure, layout
+from explainer.format import SECONDS_PER_YEAR, duration_from_years
+
+DARK_GREY = "#6e7781"  # a bar that carries white text
+TEXT = "#31333f"
+RATE_COLOURS = (DARK_GREY, BLUE, GREEN, ORANGE)  # 10⁹ ops/s, this machine, a GPU's peak, more
+ROW_PX = 44
+MAX_TICKS = 4  # a narrow chart (a projector beside the sidebar) has room for about four
+INSIDE_FROM = 0.55  # a bar longer than this share of the axis carries its label inside, the rest just beyond it
+LOG_GRID = "rgba(128,128,128,0.3)"
+_S = 1 / SECONDS_PER_YEAR  # one second, in years
+TIME_TICKS = (
+    (_S, "1 second"), (3600 * _S, "1 hour"), (86400 * _S, "1 day"), (1, "1 year"), (100, "100 years"),
+    (1e4, "10,000 years"), (1e6, "1 million years"), (1e8, "100 million years"), (1e10, "10 billion years"),
+)  # fmt: skip
+LIFETIME_YEARS = 80
+BOTTOM_LEGEND = {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "font": {"size": SMALL}}
+
+
+def _span(values: list[float]) -> tuple[float, float]:
+    """The log10 range of a years axis: from half a decade below the smallest value to a bit above the largest."""
+    positive = [v for v in values if v > 0] or [1.0]
+    return math.log10(min(positive)) - 0.5, math.log10(max(positive)) + 0.35
+
+
+def _years_axis(span: tuple[float, float], title: str) -> dict:
+    """A log axis of years with spoken ticks ("1 day", "1 million years"), at most MAX_TICKS of them."""
+    lo, hi = span
+    ticks: list[tuple[float, str]] = []
+    for v, t in TIME_TICKS:  # spread out: each at least a MAX_TICKS-th of the axis from the one before
+        if lo <= math.log10(v) <= hi and (not ticks or math.log10(v / ticks[-1][0]) >= (hi - lo) / MAX_TICKS):
+            ticks.append((v, t))
+    return axis(
+        {"text": title, "font": {"size": SMALL}}, type="log", range=[lo, hi], tickvals=[v for v, _ in ticks],
+        ticktext=[t for _, t in ticks], tickangle=0, gridcolor=LOG_GRID,
+    )  # fmt: skip
+
+
+def _labelled_bars(x: list[float], y: list[str], span: tuple[float, float], size: int = FONT, **bar) -> dict:
+    """Bars whose duration labels sit inside the long bars (white) and just beyond the short ones:
+    never past the chart's right edge, whatever its width."""
+    lo, hi = span
+    inside = [v > 0 and (math.log10(v) - lo) > INSIDE_FROM * (hi - lo) for v in x]
+    return {
+        "type": "bar", "x": x, "y": y, "orientation": "h", "text": [duration_from_years(v) for v in x],
+        "textposition": ["inside" if i else "outside" for i in inside], "insidetextanchor": "end",
+        "insidetextfont": {"color": "white", "size": size}, "outsidetextfont": {"color": TEXT, "size": size},
+        "cliponaxis": False, **bar,
+    }  # fmt: skip
+
+
+def _years_figure(
+    data: list[dict], title: str, height: int, xaxis: dict, years: float, mark: str, bottom: int = 60, **extra
+) -> go.Figure:
+    """Bars on a log axis of years with a dotted line (and its label) at `years`, under the bars' labels."""
+    line = {"type": "line", "x0": years, "x1": years, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain",
+            "line": {"color": ORANGE, "dash": "dot", "width": 2}, "layer": "below"}  # fmt: skip
+    note = {"x": math.log10(years), "y": 1, "yref": "paper", "yanchor": "bottom", "xanchor": "right", "text": mark,
+            "showarrow": False, "font": {"size": SMALL, "color": ORANGE},
+            "bgcolor": "rgba(255,255,255,0.85)"}  # fmt: skip
+    out = layout(title, height, {"l": 10, "r": 20, "t": 90, "b": bottom}, plot_bgcolor="white", **extra)
+    out.update(
+        xaxis=xaxis, yaxis=axis(autorange="reversed", automargin=True, tickfont={"size": FONT}), shapes=[line],
+        annotations=[note],
+    )  # fmt: skip
+    return figure(data, out)
+
+
+def reading_chart(names: list[str], years: list[float], words_per_minute: float) -> go.Figure:
+    """One bar per preset: years of reading its training text non-stop, on a log axis."""
+    span = _span([*years, LIFETIME_YEARS])
+    bars = _labelled_bars(
+        years, names, span, marker={"color": BLUE}, hovertemplate="%{y}: %{text} of reading<extra></extra>"
+    )
+    title = f"Reading the training text non-stop,<br>at {words_per_minute:g} words a minute"
+    xaxis = _years_axis(span, "time to read it all (log scale)")
+    return _years_figure(
+        [bars], title, 170 + ROW_PX * len(names), xaxis, LIFETIME_YEARS, f"a lifetime: {LIFETIME_YEARS} years"
+    )
+
+
+def compute_chart(names: list[str], ops: list[float], rates: list[tuple[str, float]], mark_years: float) -> go.Figure:
+    """Grouped bars: for each preset, the years its training operations take at each rate (label, ops per second)."""
+    per_rate = [[n / rate / SECONDS_PER_YEAR for n in ops] for _, rate in rates]
+    span = _span([y for ys in per_rate for y in ys] + [mark_years])
+    bars = [
+        _labelled_bars(years, names, span, size=SMALL, name=label, marker={"color": colour},
+                       hovertemplate="%{y}: %{text} " + f"at {label}<extra></extra>")
+        for (label, _), years, colour in zip(rates, per_rate, RATE_COLOURS)
+    ]  # fmt: skip
+    title = "Training: 6 × parameters × tokens operations,<br>at three speeds"
+    height = 260 + 30 * len(names) * max(1, len(rates))
+    xaxis = _years_axis(span, "time to do every operation (log scale)")
+    bottom = 60 + 28 * len(rates)  # room for the axis, then one legend row per rate
+    mark = duration_from_years(mark_years)
+    return _years_figure(
+        bars, title, height, xaxis, mark_years, mark, bottom, barmode="group", bargap=0.2, legend=BOTTOM_LEGEND
+    )
+
+
+def _ms_ticks(values: list[float]) -> list[float]:
+    """1-2-5 ticks (…, 1, 2, 5, 10, 20, …) spanning the values: big round labels instead of plotly's tiny log digits."""
+    positive = [v for v in values if v > 0] or [1.0]
+    lo, hi = math.floor(math.log10(min(positive))), math.ceil(math.log10(max(positive)))
+    ticks = [m * 10.0**e for e in range(lo, hi + 1) for m in (1, 2, 5)]
+    inside = [t for t in ticks if min(positive) / 1.5 <= t <= max(positive) * 1.5]
+    if len(inside) > 7:  # many decades: powers of ten only
+        inside = [t for t in inside if f"{t:.0e}"[0] == "1"]
+    return inside if len(inside) >= 2 else ticks
+
+
+def bench_chart(results: list[BenchResult]) -> go.Figure:
+    """Milliseconds per batch against sequence length, both models, one line style per device (log-log)."""
+    data = [
+        {"type": "scatter", "x": r.lengths, "y": ms, "mode": "lines+markers",
+         "name": f"{name}, {r.device.split(' (')[0]}",
+         "line": {"color": colour, "width": 3, "dash": "solid" if k == 0 else "dash"}, "marker": {"size": 10},
+         "hovertemplate": "%{x} tokens: %{y:.3g} ms<extra>" + name + "</extra>"}
+        for k, r in enumerate(results)
+        for name, ms, colour in ((SEQUENTIAL, r.sequential_ms, ORANGE), (PARALLEL, r.parallel_ms, BLUE))
+    ]  # fmt: skip
+    lengths = sorted({n for r in results for n in r.lengths})
+    ticks = _ms_ticks([v for r in results for v in r.sequential_ms + r.parallel_ms])
+    hardware = " and ".join(r.device for r in results)
+    first = results[0] if results else None
+    detail = f"batch of {first.batch_size}, width {first.d_model}, {first.n_layer} layers" if first else ""
+    small = f"<span style='font-size:{SMALL}px'>"
+    title = f"Time to read a batch of texts<br>{small}measured on {hardware}</span><br>{small}{detail}</span>"
+    margin = {"l": 10, "r": 20, "t": 120, "b": 80 + 26 * len(data)}  # the axis, then one legend row per line
+    out = layout(title, 540 + 26 * len(data), margin, plot_bgcolor="white", legend=BOTTOM_LEGEND)
+    out.update(
+        xaxis=axis(type="log", tickvals=lengths, ticktext=[str(n) for n in lengths], title="text length (tokens)",
+                   gridcolor=LOG_GRID),
+        yaxis=axis(type="log", title="ms per batch (log scale)", tickvals=ticks,
+                   ticktext=[f"{t:g}" for t in ticks], gridcolor=LOG_GRID),
+    )  # fmt: skip
+    return figure(data, out)

@@ -1,0 +1,117 @@
+"""The one look of every chart and the one way to build it (no Streamlit here).
+
+Sized for a classroom projector: fonts of 16 px and more, one strong colour for the words, grey for "everything
+else", a pale hatched grey for words cut away, plain axis titles.
+
+Figures are written as plain dicts and wrapped without plotly's validation (`figure`), which costs 10-20 ms per
+figure: too slow for a slider that redraws on every step. The tests validate every builder's output instead
+(`go.Figure(fig.to_dict())`).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import plotly.colors
+import plotly.graph_objects as go
+
+from explainer.format import html_escape, visible_token
+
+FONT = 18  # base font size (px): readable from the back of a classroom
+SMALL = FONT - 2  # 16 px: the smallest text drawn
+BLUE = "#1f5fbf"  # the words
+ORANGE = "#e8590c"  # a highlighted word (the one chosen)
+GREY = "#8c959f"  # "everything else"
+GREEN = "#2b8a3e"  # good: the validation text, the answer a student preferred
+RED = "#c92a2a"  # bad: the answer a student flagged
+CUT = "#d0d7de"  # words that top-k / top-p removed
+GRID = "rgba(128,128,128,0.25)"
+ROW_PX = 36  # height of one bar row
+
+
+def figure(data: list[dict], layout: dict) -> go.Figure:
+    """The figure for plotly.js, unvalidated (see the module docstring)."""
+    return go.Figure({"data": data, "layout": layout}, _validate=False)
+
+
+def heading(text: str, **extra) -> dict | None:
+    """A chart's title in the title size, or None for no title."""
+    return {"text": text, "font": {"size": FONT + 2}, **extra} if text else None
+
+
+def layout(title: str, height: int, margin: dict, **extra) -> dict:
+    """What every chart's layout starts with: its title, projector fonts (hover labels too), height and margins."""
+    return {
+        "title": heading(title),
+        "font": {"size": FONT},
+        "height": height,
+        "margin": margin,
+        "hoverlabel": {"font": {"size": FONT}},
+        **extra,
+    }
+
+
+def axis(title: str | dict = "", **extra) -> dict:
+    """An axis with projector-sized tick labels and, if given, its title (a text, in the base size, or a title
+    dict as plotly takes it)."""
+    if isinstance(title, str):
+        title = {"text": title, "font": {"size": FONT}} if title else None
+    return {**({"title": title} if title else {}), "tickfont": {"size": SMALL}, **extra}
+
+
+def row_axis(labels: list[str], size: int = FONT, **extra) -> dict:
+    """Rows at positions 0..n-1, top to bottom, labelled with `labels` (equal labels never merge)."""
+    return {
+        "tickmode": "array",
+        "tickvals": list(range(len(labels))),
+        "ticktext": labels,
+        "autorange": "reversed",
+        "showgrid": False,
+        "automargin": True,
+        "tickfont": {"size": size},
+        **extra,
+    }
+
+
+def reference_line(y: float, text: str, left: bool = True) -> tuple[dict, dict]:
+    """(shape, annotation): a dashed grey line across the plot at height `y`, with `text` on it at the left (or the
+    right) end; a level to compare the data with (a uniform guess, the most uncertain draw)."""
+    line = {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": y, "y1": y,
+            "line": {"dash": "dash", "color": GREY, "width": 2}}  # fmt: skip
+    note = {"text": text, "xref": "paper", "x": 0 if left else 1, "xanchor": "left" if left else "right", "y": y,
+            "yanchor": "bottom", "showarrow": False, "font": {"size": SMALL, "color": GREY}}  # fmt: skip
+    return line, note
+
+
+def label(token: str) -> str:
+    """A token as a chart's label: visible (edge spaces, line breaks) and escaped (plotly reads "<unk>" as a tag)."""
+    return html_escape(visible_token(token))
+
+
+@cache
+def colorscale(name: str) -> list[list]:
+    """A named plotly colour scale as plotly.py spells it out ("Blues", "RdBu_r", ...): plotly.js's own scales of
+    the same names differ, so a figure always carries the colours themselves."""
+    return [[float(v), c] for v, c in plotly.colors.get_colorscale(name)]
+
+
+def colorbar(text: str, fmt: str = ".0%") -> dict:
+    return {
+        "title": {"text": text, "side": "right", "font": {"size": SMALL}},
+        "tickformat": fmt,
+        "tickfont": {"size": SMALL},
+    }
+
+
+def spoken_axes(layout: dict) -> dict:
+    """Every axis of `layout` with projector sizes where none is set (Streamlit's plotly theme draws small ones)."""
+    for key in [k for k in layout if k.startswith(("xaxis", "yaxis"))] or ["xaxis", "yaxis"]:
+        ax = layout.setdefault(key, {})
+        ax.setdefault("tickfont", {}).setdefault("size", SMALL)
+        if isinstance(ax.get("title"), str):
+            ax["title"] = {"text": ax["title"]}
+        ax.setdefault("title", {}).setdefault("font", {}).setdefault("size", FONT)
+    for key in ("xaxis", "yaxis"):
+        layout.setdefault(key, {}).setdefault("tickfont", {}).setdefault("size", SMALL)
+        layout[key].setdefault("title", {}).setdefault("font", {}).setdefault("size", FONT)
+    return layout

@@ -1,0 +1,186 @@
+"""Figures for the training page: the loss, the dials, one example's nudge, the generated samples. Data in, figure
+out (explainer/charts/style.py); titles that say what is shown."""
+
+from __future__ import annotations
+
+import math
+
+import plotly.graph_objects as go
+
+from explainer.charts.style import (
+    BLUE,
+    GREEN,
+    GREY,
+    GRID,
+    ORANGE,
+    SMALL,
+    axis,
+    figure,
+    heading,
+    label,
+    layout,
+    reference_line,
+    row_axis,
+)
+from explainer.format import html_escape, percent, points
+
+LAYER_COLOURS = ["#1f5fbf", "#e8590c", "#2b8a3e", "#9c36b5", "#c92a2a", "#0b7285", "#5c940d", "#d6336c"]
+
+
+def _axis(title: str, **extra) -> dict:
+    return axis(title, gridcolor=GRID, zeroline=False, automargin=True, **extra)
+
+
+def _base_layout(title: str, height: int) -> dict:
+    out = layout("", height, {"l": 10, "r": 20, "t": 60 if title else 20, "b": 10}, plot_bgcolor="white")
+    out["title"] = heading(title, x=0, xanchor="left")
+    out["legend"] = {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": SMALL}}
+    return out
+
+
+def smooth(values: list[float], weight: float = 0.9) -> list[float]:
+    """Exponential moving average with bias correction (like TensorBoard's smoothing)."""
+    out, avg = [], 0.0
+    for i, v in enumerate(values, start=1):
+        avg = weight * avg + (1 - weight) * v
+        out.append(avg / (1 - weight**i))
+    return out
+
+
+def loss_chart(
+    steps: list[int],
+    train_loss: list[float],
+    val_steps: list[int],
+    val_loss: list[float],
+    total_steps: int | None = None,
+    random_loss: float | None = None,
+    log_x: bool = False,
+    title: str = "",
+) -> go.Figure:
+    """Training loss per step (faint, with a smoothed line on top) and validation loss (dots on a line).
+
+    `random_loss` (ln of the vocabulary size) is drawn as a dashed line: the loss of a model that gives
+    every token the same probability, where random dials start."""
+    data = []
+    if steps:
+        data.append(
+            {"type": "scatter", "mode": "lines", "x": steps, "y": train_loss, "name": "training (each step)",
+             "line": {"color": BLUE, "width": 1}, "opacity": 0.3, "showlegend": False,
+             "hovertemplate": "step %{x}: %{y:.3f}<extra>training batch</extra>"}
+        )  # fmt: skip
+        data.append(
+            {"type": "scatter", "mode": "lines", "x": steps, "y": smooth(train_loss), "name": "training text",
+             "line": {"color": BLUE, "width": 4},
+             "hovertemplate": "step %{x}: %{y:.3f}<extra>training (smoothed)</extra>"}
+        )  # fmt: skip
+    if val_steps:
+        data.append(
+            {"type": "scatter", "mode": "lines+markers", "x": val_steps, "y": val_loss,
+             "name": "validation text (never trained on)", "line": {"color": GREEN, "width": 3},
+             "marker": {"size": 10}, "hovertemplate": "step %{x}: %{y:.3f}<extra>validation</extra>"}
+        )  # fmt: skip
+    out = _base_layout(title, 420)
+    out["showlegend"] = True
+    out["margin"]["t"] = 100 if title else 50
+    shown = [*train_loss, *val_loss]
+    top = max([*shown, random_loss or 0.0, 1.0])
+    low = min([*shown, top])
+    shapes, notes = [], []
+    if random_loss:
+        line, note = reference_line(random_loss, f"guessing blindly: {random_loss:.2f}", left=False)
+        shapes.append(line)
+        notes.append(note)
+    last = max([*steps, *val_steps, 1])
+    end = max(total_steps or last, last)
+    if log_x:
+        xaxis = _axis("training step (log scale)", type="log", range=[0, math.log10(max(end, 10)) + 0.02])
+    else:
+        xaxis = _axis("training step", range=[0, end * 1.01])
+    out.update(
+        shapes=shapes,
+        annotations=notes,
+        xaxis=xaxis,
+        yaxis=_axis("loss (lower is better)", range=[max(0.0, low * 0.9 - 0.1), top * 1.08]),
+    )
+    return figure(data, out)
+
+
+def update_size_chart(steps: list[int], sizes: dict[str, list[float]], title: str = "") -> go.Figure:
+    """The dials: for each part of the model, how much one training step changed its numbers,
+    as a share of their size (‖Δw‖ / ‖w‖), one line per part over the training steps (log y)."""
+    data = []
+    for i, (group, values) in enumerate(sizes.items()):
+        data.append(
+            {"type": "scatter", "mode": "lines+markers" if len(steps) < 30 else "lines", "x": steps,
+             "y": [max(v, 1e-9) for v in values], "name": group,
+             "line": {"color": LAYER_COLOURS[i % len(LAYER_COLOURS)], "width": 3}, "marker": {"size": 7},
+             "hovertemplate": "step %{x}: %{y:.3%} of its size<extra>" + html_escape(group) + "</extra>"}
+        )  # fmt: skip
+    out = _base_layout(title, 400)
+    out["showlegend"] = True
+    out["margin"]["t"] = 100 if title else 50
+    shown = [v for values in sizes.values() for v in values if v > 0 and math.isfinite(v)]
+    lo, hi = (math.log10(min(shown)), math.log10(max(shown))) if shown else (-4.0, -2.0)
+    pad = max(0.3, (1.2 - (hi - lo)) / 2)  # at least ~1.2 decades, so the 1-2-5 ticks never crowd
+    out.update(
+        xaxis=_axis("training step", rangemode="tozero"),
+        yaxis=_axis("change in one step", type="log", tickformat=".2~%", dtick="D2", range=[lo - pad, hi + pad]),
+    )
+    return figure(data, out)
+
+
+def nudge_chart(
+    labels: list[str], before: list[float], after: list[float] | None, true_index: int, title: str = ""
+) -> go.Figure:
+    """One example, one nudge: each token's probability before (pale) and after (strong) one training
+    step on that example, with the change in percentage points; the true next token in orange.
+    Without `after`, the probabilities before the nudge alone (strong colours)."""
+    rows = [label(t) for t in labels]
+    rows = [f"<b>{r} ✓</b>" if i == true_index else r for i, r in enumerate(rows)]
+    strong = [ORANGE if i == true_index else BLUE for i in range(len(labels))]
+    pale = ["#f7c6a8" if i == true_index else "#b9cdef" for i in range(len(labels))]
+    y = list(range(len(labels)))
+    data = [
+        {"type": "bar", "orientation": "h", "x": before, "y": y, "name": "before the nudge",
+         "marker": {"color": strong if after is None else pale}, "text": [percent(b) for b in before],
+         "textposition": "outside", "cliponaxis": False, "hovertemplate": "%{x:.3%} before<extra></extra>"},
+    ]  # fmt: skip
+    if after is not None:
+        changes = [f"{percent(a)}  ({points(a - b)})" for a, b in zip(after, before)]
+        data.append(
+            {"type": "bar", "orientation": "h", "x": after, "y": y, "name": "after one nudge",
+             "marker": {"color": strong}, "text": changes, "textposition": "outside", "cliponaxis": False,
+             "hovertemplate": "%{x:.3%} after<extra></extra>"}
+        )  # fmt: skip
+    top = max([*before, *(after or []), 1e-6])
+    per_row = 62 if after is not None else 40
+    out = _base_layout(title, 110 + per_row * max(len(labels), 1))
+    out.update(
+        showlegend=after is not None,
+        barmode="group",
+        bargap=0.3,
+        bargroupgap=0.05,
+        xaxis={"range": [0, top * (1.75 if after is not None else 1.3)], "showticklabels": False,
+               "showgrid": False, "zeroline": True},
+        yaxis=row_axis(rows),
+    )  # fmt: skip
+    out["margin"]["t"] = (100 if after is not None else 60) if title else 50
+    return figure(data, out)
+
+
+def samples_html(samples: list[tuple[int, str]], newest_first: bool = True, max_chars: int = 400) -> str:
+    """The generated samples as HTML blocks, each headed by its training step (text escaped, line breaks kept)."""
+    items = list(reversed(samples)) if newest_first else list(samples)
+    box = (
+        "white-space:pre-wrap;overflow-wrap:anywhere;font-family:monospace;font-size:1.05rem;line-height:1.35;"
+        "background:rgba(128,128,128,0.08);border-radius:.4rem;padding:.4rem .6rem"
+    )
+    head = f"font-size:0.9rem;color:{GREY};font-weight:600"
+    blocks = []
+    for step, text in items:
+        shown = html_escape(text[:max_chars] + ("…" if len(text) > max_chars else ""))
+        blocks.append(
+            f"<div style='margin:0 0 .6rem 0'><div style='{head}'>after step {step:,}</div>"
+            f"<div style='{box}'>{shown}</div></div>"
+        )
+    return "".join(blocks)

@@ -1,0 +1,108 @@
+"""A chatbot is next-word prediction on a script: framing, the conversation, then 'Assistant:'."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import torch
+
+from explainer.backends.base import Backend, GenStep
+from explainer.format import rough_percent, token_word
+from explainer.generation.script import build_script
+from explainer.model.sampling import SamplingParams
+
+
+@dataclass
+class ChatTurn:
+    """One question and the reply the model wrote for it, with what it takes to inspect or repeat it."""
+
+    message: str
+    steps: list[GenStep] = field(default_factory=list)
+    seed: int = 0
+    temperature: float = 1.0
+    cut_tokens: int = 0  # tokens cut from the left of a message too long for the context
+
+    @property
+    def reply(self) -> str:
+        return reply_text(self.steps)
+
+
+def history(turns: list[ChatTurn]) -> list[tuple[str, str]]:
+    """(user, assistant) pairs, as `build_script` takes them."""
+    return [(t.message, t.reply) for t in turns]
+
+
+def reply_steps(
+    backend: Backend,
+    history: list[tuple[str, str]],
+    message: str,
+    params: SamplingParams,
+    generator: torch.Generator | None = None,
+    max_new: int = 60,
+) -> Iterator[GenStep]:
+    """The assistant's reply, token by token; it ends at the end of the line."""
+    if not message.strip():
+        raise ValueError("the message is empty: type a question")
+    script = build_script(history, message.strip())
+    ids = backend.encode(script)
+    steps = backend.generate(ids, max_new, params, generator, stop=lambda s: "\n" in s)
+    for step in steps:
+        if "\n" in step.text:  # the line break ends the reply; keep what came before it
+            head = step.text.split("\n", 1)[0]
+            if head.strip():
+                yield GenStep(step.token_id, head, step.prob, step.model_prob, step.top)
+            return
+        yield step
+
+
+def reply_text(steps: list[GenStep]) -> str:
+    return "".join(s.text for s in steps).strip()
+
+
+def cut_message(backend: Backend, message: str) -> tuple[str, int]:
+    """The message cut from the left so that "User: msg / Assistant:" fits the model's context:
+    (kept text, number of tokens cut)."""
+    message = message.strip()
+    tokens = backend.tokenize(message)
+    room = backend.info.context_length - len(backend.encode("User: \nAssistant:"))
+    if len(tokens) <= room:
+        return message, 0
+    return message[tokens[-room].start :].strip(), len(tokens) - room
+
+
+def out_of_view(backend: Backend, script: str) -> tuple[int, int]:
+    """(characters, tokens) at the start of `script` that the model cannot see: it reads
+    only the last `context_length` tokens."""
+    tokens = backend.tokenize(script)
+    n = backend.info.context_length
+    if len(tokens) <= n:
+        return 0, 0
+    return tokens[-n].start, len(tokens) - n
+
+
+def step_rows(steps: list[GenStep], n_guesses: int = 3) -> list[dict]:
+    """One row per generated token: the word, its probability (the model's, then after temperature),
+    and the model's top guesses at that step."""
+    return [
+        {
+            "step": i,
+            "word": token_word(s.text),
+            "probability": s.model_prob,
+            "after temperature": s.prob,
+            "top guesses": " · ".join(f"{token_word(t)} {rough_percent(p)}" for t, p in s.top[:n_guesses]),
+        }
+        for i, s in enumerate(steps, 1)
+    ]
+
+
+def step_choices(step: GenStep) -> tuple[list[str], list[float], str]:
+    """(tokens, model probabilities, the chosen one) for a chart of one step: the model's top guesses,
+    plus the chosen token if it was not among them."""
+    labels, probs = [t for t, _ in step.top], [p for _, p in step.top]
+    chosen = next((t for t in labels if t.strip() == step.text.strip()), None)
+    if chosen is None:
+        chosen = step.text
+        labels.append(chosen)
+        probs.append(step.model_prob)
+    return labels, probs, chosen

@@ -1,0 +1,84 @@
+"""Which device to run on (CUDA if present, else Apple MPS, else the CPU), how many CPU threads, and timing a call
+on it.
+
+Override with `--device` or LLM_EXPLAINER_DEVICE (`cpu`, `cuda`, `cuda:1`, `mps`). CPU thread count:
+LLM_EXPLAINER_THREADS, else the number of cores this process may use (explainer/config.py).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+
+import torch
+from torch.utils import benchmark
+
+from explainer.config import settings
+
+
+def pick_device(requested: str | None = None) -> torch.device:
+    """Resolve a device name ('auto' or None picks the best available)."""
+    name = (requested or settings().device).strip().lower()
+    if name == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    try:
+        dev = torch.device(name)
+    except RuntimeError:
+        raise ValueError(f"unknown device {name!r}: use auto, cpu, cuda or mps") from None
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError("device 'cuda' was requested but no CUDA GPU is available")
+    if dev.type == "mps" and not torch.backends.mps.is_available():
+        raise ValueError("device 'mps' was requested but Apple MPS is not available")
+    if dev.type not in ("cpu", "cuda", "mps"):
+        raise ValueError(f"unsupported device {name!r}: use auto, cpu, cuda or mps")
+    return dev
+
+
+def cpu_threads() -> int:
+    if threads := settings().threads:
+        return threads
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def configure_threads() -> int:
+    """Set torch's intra-op thread count once; returns it."""
+    n = cpu_threads()
+    if torch.get_num_threads() != n:
+        torch.set_num_threads(n)
+    return n
+
+
+def device_label(device: torch.device) -> str:
+    """The device as people read it: 'GPU (NVIDIA H100 80GB HBM3)', 'Apple GPU (MPS)', 'CPU (2 threads)'."""
+    if device.type == "cuda":
+        return f"GPU ({torch.cuda.get_device_name(device)})"
+    if device.type == "mps":
+        return "Apple GPU (MPS)"
+    return f"CPU ({torch.get_num_threads()} threads)"
+
+
+def measure(fn: Callable[[], object], min_run_time: float) -> benchmark.Measurement:
+    """torch.utils.benchmark's measurement of a call that may be repeated freely (a forward pass, a matrix
+    product): warm-up, then blocks of calls for about `min_run_time` seconds, CUDA synchronised, with torch's
+    thread count as it is now (the Timer's own default is one thread). `.median`, `.times`: seconds per call."""
+    timer = benchmark.Timer(stmt="fn()", globals={"fn": fn}, num_threads=torch.get_num_threads())
+    return timer.blocked_autorange(min_run_time=min_run_time)
+
+
+def timed(fn: Callable[[], object], device: torch.device) -> float:
+    """Seconds one call of `fn` takes on `device`, its queued GPU work included: for calls that change something
+    (training steps) or that take turns with another (so that a busy moment slows both alike)."""
+    sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
+    sync()
+    t0 = time.perf_counter()
+    fn()
+    sync()
+    return time.perf_counter() - t0

@@ -1,0 +1,109 @@
+"""Turning next-token logits into a choice: temperature, top-k, top-p, sampling.
+
+Pure functions on 1-D CPU tensors; the maths runs in float64 so that extreme
+logits and temperatures still give a valid distribution.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+from dataclasses import dataclass
+from numbers import Integral, Real
+
+import torch
+from torch import Tensor
+
+
+@dataclass(frozen=True)
+class SamplingParams:
+    temperature: float = 1.0  # 0 = greedy (always the most likely token)
+    top_k: int = 0  # keep only the k most likely tokens; 0 = off
+    top_p: float = 1.0  # keep the fewest most likely tokens whose probability reaches p; 1 = off
+
+    def validate(self) -> None:
+        t, k, p = self.temperature, self.top_k, self.top_p
+        if isinstance(t, bool) or not isinstance(t, Real) or not math.isfinite(t) or t < 0:
+            raise ValueError(f"temperature must be a finite number >= 0 (0 = greedy), got {t!r}")
+        if isinstance(k, bool) or not isinstance(k, Integral) or k < 0:
+            raise ValueError(f"top_k must be a whole number >= 0 (0 = off), got {k!r}")
+        if isinstance(p, bool) or not isinstance(p, Real) or not 0 < p <= 1:
+            raise ValueError(f"top_p must be in (0, 1] (1 = off), got {p!r}")
+
+    def label(self) -> str:
+        """The settings as a person reads them: 'T = 0.7, top-k 5', 'T = 0 (greedy)'."""
+        parts = [f"T = {self.temperature:g}" + (" (greedy)" if self.temperature == 0 else "")]
+        if self.top_k:
+            parts.append(f"top-k {self.top_k}")
+        if self.top_p < 1:
+            parts.append(f"top-p {self.top_p:g}")
+        return ", ".join(parts)
+
+
+def _check_logits(logits: Tensor) -> Tensor:
+    if logits.dim() != 1 or logits.numel() == 0:
+        raise ValueError(f"expected a non-empty 1-D tensor of logits, got shape {tuple(logits.shape)}")
+    x = logits.detach().to("cpu", torch.float64)
+    if torch.isnan(x).any() or (x == math.inf).any():
+        raise ValueError("logits contain NaN or +inf")
+    if (x == -math.inf).all():
+        raise ValueError("every logit is -inf: no token can be chosen")
+    return x
+
+
+def keep_mask(logits: Tensor, top_k: int = 0, top_p: float = 1.0) -> Tensor:
+    """(V,) bool: the tokens that survive top-k, then top-p.
+
+    Top-p looks at softmax(logits), renormalised over the top-k survivors: pass
+    logits already divided by the temperature. Ties go to the lower index. The
+    most likely token always survives; top_k >= V keeps every (finite) token.
+    """
+    SamplingParams(top_k=top_k, top_p=top_p).validate()
+    top_k = int(top_k)
+    x = _check_logits(logits)
+    order = torch.sort(x, descending=True, stable=True).indices
+    n = top_k or x.numel()  # slicing past the end keeps all
+    if top_p < 1.0:
+        probs = torch.softmax(x[order[:n]], dim=0)
+        before = torch.cumsum(probs, dim=0) - probs  # probability of the more likely ones
+        n = int((before < top_p).sum())  # >= 1, since before[0] == 0
+    mask = torch.zeros(x.numel(), dtype=torch.bool)
+    mask[order[:n]] = True
+    return mask & (x > -math.inf)  # a -inf logit never survives
+
+
+def distribution(logits: Tensor, params: SamplingParams) -> Tensor:
+    """(V,) float32 probabilities the next token is actually drawn from."""
+    params.validate()
+    x = _check_logits(logits)
+    if params.temperature == 0:
+        out = torch.zeros(x.numel(), dtype=torch.float32)
+        out[int(torch.argmax(x))] = 1.0  # argmax returns the first maximum
+        return out
+    z = (x - x.max()) / params.temperature  # <= 0 everywhere, 0 at the max: no overflow
+    z[~keep_mask(z, params.top_k, params.top_p)] = -math.inf
+    return torch.softmax(z, dim=0).to(torch.float32)
+
+
+def sample(probs: Tensor, generator: torch.Generator | None = None) -> int:
+    """Draw one token id from `probs` (as returned by `distribution`)."""
+    return int(torch.multinomial(probs.detach().cpu().float(), 1, generator=generator))
+
+
+def make_generator(seed: int | None = None) -> tuple[torch.Generator, int]:
+    """(CPU generator, the seed it was given); a random seed when `seed` is None,
+    so that the UI can show it and the run can be repeated."""
+    if seed is None:
+        seed = secrets.randbits(32)
+    if isinstance(seed, bool) or not isinstance(seed, Integral) or not 0 <= seed < 2**64:
+        raise ValueError(f"seed must be a whole number in [0, 2**64), got {seed!r}")
+    gen = torch.Generator(device="cpu")
+    gen.manual_seed(int(seed))
+    return gen, int(seed)
+
+
+def entropy_bits(probs: Tensor) -> float:
+    """Shannon entropy in bits; 0 for a certain choice, log2(V) for a uniform one."""
+    p = probs.detach().to("cpu", torch.float64)
+    p = p[p > 0]
+    return float(-(p * torch.log2(p)).sum())

@@ -1,0 +1,63 @@
+"""A text made ready to train on: the last tenth held out for validation (cut at a line break), a tokenizer fitted
+on the training part only, both parts as token ids."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+from explainer.model.tokenizers import Tokenizer, train_tokenizer
+
+DEFAULT_VOCAB = {"word": 5000, "bpe": 1024}  # char: every character of the training text, up to MAX_CHAR_VOCAB
+MAX_CHAR_VOCAB = 1000  # the most frequent characters (rarer ones read as <unk>): a text of 5 MB may hold 1 M kinds
+
+
+@dataclass
+class TrainingData:
+    text: str
+    tokenizer: Tokenizer
+    train_ids: torch.Tensor  # (N_train,)
+    val_ids: torch.Tensor  # (N_val,)
+    train_chars: int  # the first train_chars characters of text are for training
+    val_chars: int  # the last val_chars characters are held out
+
+    @property
+    def train_text(self) -> str:
+        return self.text[: self.train_chars]
+
+    @property
+    def val_text(self) -> str:
+        return self.text[self.train_chars :]
+
+
+def split_point(text: str, val_fraction: float) -> int:
+    """Where validation starts: near the last val_fraction of text, just after a newline (else a space)."""
+    if not 0 < val_fraction < 1:
+        raise ValueError(f"val_fraction must be between 0 and 1 (got {val_fraction})")
+    cut = int(len(text) * (1 - val_fraction))
+    window = max(1, len(text) // 50)  # look this far back for a boundary
+    for sep in ("\n", " "):
+        i = text.rfind(sep, max(0, cut - window), cut)
+        if i > 0:
+            return i + 1
+    return cut
+
+
+def prepare_data(
+    text: str,
+    tokenizer_kind: str,
+    vocab_size: int | None = None,
+    val_fraction: float = 0.1,
+    tokenizer: Tokenizer | None = None,
+) -> TrainingData:
+    """Split off the last val_fraction as validation; fit the tokenizer on the training part only
+    (or use `tokenizer` as given, e.g. one that came with a checkpoint)."""
+    cut = split_point(text, val_fraction)
+    train_text, val_text = text[:cut], text[cut:]
+    if tokenizer is None:
+        size = vocab_size if tokenizer_kind != "char" else MAX_CHAR_VOCAB
+        tokenizer = train_tokenizer(tokenizer_kind, train_text, size or DEFAULT_VOCAB.get(tokenizer_kind))
+    train_ids = torch.tensor(tokenizer.encode(train_text), dtype=torch.long)
+    val_ids = torch.tensor(tokenizer.encode(val_text), dtype=torch.long)
+    return TrainingData(text, tokenizer, train_ids, val_ids, len(train_text), len(val_text))

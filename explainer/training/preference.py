@@ -1,0 +1,241 @@
+"""Human feedback in miniature: nudge a student's own copy of the model toward the answers they prefer.
+
+After pre-training, chatbots get a second stage in which people's judgements change the parameters.
+Here one student's comparison ("this answer is better than that one") becomes a few steps of Direct
+Preference Optimisation (DPO, Rafailov et al. 2023) on the student's copy, measured against a frozen
+reference copy (the model as it was before any feedback):
+
+    margin = (log π(y_w|x) − log π_ref(y_w|x)) − (log π(y_l|x) − log π_ref(y_l|x))
+    loss   = −log σ(β · margin)
+
+where log π(y|x) sums the log-probabilities of the reply's tokens after the chat script x. A small plain
+"learn this answer" term on y_w is added (as in RPO, Pang et al. 2024), so that the preferred answer itself
+becomes more likely rather than only pulling away from the others. A flag ("this answer is unhelpful")
+has no better answer to compare with; it uses the one-sided form of the same loss (negative preference
+optimisation, Zhang et al. 2024):
+
+    loss   = −(2/β) · log σ(−β · (log π(y|x) − log π_ref(y|x)))
+
+which pushes the flagged answer below where the reference had it, and stops pushing once it is well
+below, so one flag cannot wreck the rest of the model.
+
+Real systems do this with many thousands of human comparisons over big datasets (often training a
+separate reward model first); this is the same idea at classroom scale.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+
+from explainer.backends.base import Backend, BackendError
+from explainer.generation.chat import reply_steps, reply_text
+from explainer.generation.script import build_script
+from explainer.model.sampling import SamplingParams, make_generator
+
+BETA = 0.5  # how far from the reference the copy may move before the loss stops pulling (larger: sooner)
+LR = 1e-5  # Adam step size: every parameter moves by about this much per step
+STEPS = 3  # optimiser steps per click
+SFT_WEIGHT = 0.1  # a little plain "learn this answer" on the preferred one, so that its own probability rises
+# (DPO alone only widens the gap, and can lower both answers; adding this term is common practice, e.g. RPO)
+DONT_KNOW = ("I do not know.", "I don't know.")  # the fixed extra answer: the first one the tokenizer knows
+MAX_ANSWER_TOKENS = 40
+
+
+@dataclass(frozen=True)
+class AnswerScore:
+    answer: str
+    logprob: float  # log π(answer | question), summed over the reply's tokens (its end of line included)
+    n_tokens: int
+
+    @property
+    def per_token(self) -> float:
+        """Geometric mean probability per token, so that a long answer and a short one compare."""
+        return math.exp(self.logprob / max(self.n_tokens, 1))
+
+
+@dataclass(frozen=True)
+class UpdateResult:
+    kind: str  # "prefer" | "flag"
+    losses: list[float]  # the loss before each optimiser step
+    seconds: float
+
+
+# ----------------------------------------------------------------------------- encoding and scoring
+def encode_answer(backend: Backend, question: str, answer: str) -> tuple[list[int], int]:
+    """(ids of script + answer + end of line, number of answer tokens at the end), cut from the left
+    to the model's context. The end of line counts: it is how the model says the reply is over."""
+    question, answer = question.strip(), answer.strip()
+    if not question:
+        raise ValueError("the question is empty: type a question")
+    if not answer:
+        raise ValueError("the answer is empty")
+    prompt = backend.encode(build_script([], question))
+    full = backend.encode(build_script([], question) + " " + answer + "\n")
+    if full[: len(prompt)] == prompt:
+        reply = full[len(prompt) :]
+    else:  # a tokenizer that merges across the boundary: encode the reply on its own
+        reply = backend.encode(" " + answer + "\n")
+    room = backend.info.context_length - 1  # at least one script token before the reply
+    if len(reply) > room:
+        raise ValueError(f"the answer is too long for this model ({len(reply)} tokens, at most {room})")
+    ids = (prompt + reply)[-backend.info.context_length :]
+    return ids, len(reply)
+
+
+def _batch(backend: Backend, question: str, answers: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Right-padded ids (B, T) and a mask (B, T - 1) of the positions that predict an answer token.
+    Padding sits after every real token, so a causal model's real positions never see it."""
+    encoded = [encode_answer(backend, question, a) for a in answers]
+    width = max(len(ids) for ids, _ in encoded)
+    ids = torch.zeros(len(encoded), width, dtype=torch.long)
+    mask = torch.zeros(len(encoded), width - 1, dtype=torch.bool)
+    for row, (seq, n_reply) in enumerate(encoded):
+        ids[row, : len(seq)] = torch.tensor(seq)
+        mask[row, len(seq) - 1 - n_reply : len(seq) - 1] = True  # logits at t predict token t + 1
+    return ids, mask
+
+
+def _logprobs(backend: Backend, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """(B,) summed log-probability of each row's answer tokens (differentiable if grad is on)."""
+    logits = backend.train_logits(ids)[:, :-1]  # (B, T-1, V)
+    targets = ids[:, 1:].to(logits.device)  # (B, T-1)
+    token_lp = F.log_softmax(logits, -1).gather(-1, targets.unsqueeze(-1)).squeeze(-1)  # (B, T-1)
+    return (token_lp * mask.to(logits.device)).sum(-1)
+
+
+def score_answers(backend: Backend, question: str, answers: list[str]) -> list[AnswerScore]:
+    """How likely the model is to write each answer to the question (no parameter changes)."""
+    if not answers:
+        return []
+    ids, mask = _batch(backend, question, answers)
+    with torch.no_grad():
+        lp = _logprobs(backend, ids, mask).cpu()
+    return [AnswerScore(a.strip(), float(v), int(m.sum())) for a, v, m in zip(answers, lp, mask)]
+
+
+# ----------------------------------------------------------------------------- the updates
+def _optimise(student: Backend, loss_fn, steps: int, lr: float) -> list[float]:
+    params = [p for p in student.module.parameters() if p.requires_grad]
+    opt = torch.optim.Adam(params, lr=lr)
+    losses = []
+    for _ in range(steps):
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn()
+        loss.backward()
+        opt.step()
+        losses.append(float(loss.detach()))
+    return losses
+
+
+def _check(student: Backend, reference: Backend) -> None:
+    if student is reference or student.module is reference.module:
+        raise BackendError("the student's copy is the reference model itself: clone it first")
+
+
+def prefer(
+    student: Backend,
+    reference: Backend,
+    question: str,
+    chosen: str,
+    rejected: list[str],
+    steps: int = STEPS,
+    lr: float = LR,
+    beta: float = BETA,
+) -> UpdateResult:
+    """DPO steps on `student`: `chosen` is better than each of `rejected`. `reference` is only read."""
+    _check(student, reference)
+    rejected = [r for r in rejected if r.strip() and r.strip() != chosen.strip()]
+    if not rejected:
+        raise ValueError("pick an answer that differs from the others: there is nothing to prefer it to")
+    start = time.perf_counter()
+    ids, mask = _batch(student, question, [chosen, *rejected])  # row 0: chosen
+    with torch.no_grad():
+        ref = _logprobs(reference, ids, mask).to(student.device)  # (1 + R,)
+    n_chosen = mask[0].sum().clamp(min=1).to(student.device)
+
+    def loss() -> torch.Tensor:
+        lp = _logprobs(student, ids, mask)  # (1 + R,)
+        gain = lp - ref  # how much more likely than the reference has it, each answer
+        dpo = -F.logsigmoid(beta * (gain[0] - gain[1:])).mean()
+        return dpo - SFT_WEIGHT * lp[0] / n_chosen
+
+    return UpdateResult("prefer", _optimise(student, loss, steps, lr), time.perf_counter() - start)
+
+
+def flag(
+    student: Backend,
+    reference: Backend,
+    question: str,
+    answer: str,
+    steps: int = STEPS,
+    lr: float = LR,
+    beta: float = BETA,
+) -> UpdateResult:
+    """Steps that make `answer` less likely than the reference had it (see the module docstring)."""
+    _check(student, reference)
+    start = time.perf_counter()
+    ids, mask = _batch(student, question, [answer])
+    with torch.no_grad():
+        ref = _logprobs(reference, ids, mask).to(student.device)
+
+    def loss() -> torch.Tensor:
+        gain = _logprobs(student, ids, mask) - ref
+        return -(2 / beta) * F.logsigmoid(-beta * gain).mean()
+
+    return UpdateResult("flag", _optimise(student, loss, steps, lr), time.perf_counter() - start)
+
+
+# ----------------------------------------------------------------------------- the answers to judge
+def dont_know(backend: Backend) -> str:
+    """'I do not know.' in words the model has (a word tokenizer may lack "don't")."""
+    for text in DONT_KNOW:
+        if not any(t.unknown for t in backend.tokenize(text)):
+            return text
+    return DONT_KNOW[0]
+
+
+def candidate_answers(
+    backend: Backend,
+    question: str,
+    n: int = 2,
+    seed: int = 0,
+    temperature: float = 1.0,
+    extra: str | None = None,
+    max_tries: int = 8,
+) -> list[str]:
+    """Up to `n` different answers the model writes (seeds seed, seed + 1, ...), each short enough to
+    score, then `extra` if given."""
+    if not question.strip():
+        raise ValueError("the question is empty: type a question")
+    answers: list[str] = []
+    for s in range(seed, seed + max_tries):
+        if len(answers) >= n:
+            break
+        gen, _ = make_generator(s)
+        steps = reply_steps(backend, [], question, SamplingParams(temperature), gen, MAX_ANSWER_TOKENS)
+        text = reply_text(list(steps))
+        if text and text not in answers and text != extra and _fits(backend, question, text):
+            answers.append(text)
+    if extra and extra.strip() not in answers:
+        answers.append(extra.strip())
+    return answers
+
+
+def _fits(backend: Backend, question: str, answer: str) -> bool:
+    """Whether the answer, encoded again after the script, fits the model's context (a reply can
+    re-encode into more tokens than were generated, and a tiny model's context is short)."""
+    try:
+        encode_answer(backend, question, answer)
+    except ValueError:
+        return False
+    return True
+
+
+def greedy_answer(backend: Backend, question: str) -> str:
+    """What the model says at temperature 0: its single most likely reply, word by word."""
+    return reply_text(list(reply_steps(backend, [], question, SamplingParams(0.0), None, MAX_ANSWER_TOKENS)))

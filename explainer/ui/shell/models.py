@@ -1,0 +1,174 @@
+"""Which model the app shows, loaded once per process and shared by every session.
+
+The choice lives in this session's `ModelInUse` as a backend spec (see
+`explainer.backends.load.load_backend`): "builtin", a checkpoint folder or "hf:ID".
+Its default comes from the LLM_EXPLAINER_MODEL environment variable, else "builtin";
+a link's `?model=...` overrides it for a new session, and the address bar follows the choice.
+Loaded models are cached with `st.cache_resource` and must never be mutated:
+anything a student changes (a model being trained, say) belongs in session state.
+Local folders are loaded only from the allowed ones (see explainer/backends/safety.py): every load goes
+through `get_backend`, which checks first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from explainer.backends.base import Backend, ModelInfo
+from explainer.backends.load import load_backend
+from explainer.backends.safety import check_model_allowed
+from explainer.config import MODEL, settings
+from explainer.format import human_count, md_escape
+from explainer.ui.shell.navigation import stop
+from explainer.ui.shell.state import SessionObject
+
+URL_KEY = "model"  # ?model=... in the address bar, so that a shared link opens the same model
+GPT2_SPEC = "hf:gpt2"
+OTHER_HF = "other-hf"  # picker entries that need a name or a path typed in
+FOLDER = "folder"
+CUSTOM_LABELS = {OTHER_HF: "Another Hugging Face model…", FOLDER: "A checkpoint folder…"}
+
+
+@dataclass
+class ModelInUse(SessionObject):
+    KEY = "model_in_use"
+    spec: str | None = None  # the spec in use in this session (the last one that loaded); None: not chosen yet
+    error: str | None = None  # why the last switch failed, shown in the sidebar until the next one
+
+
+def default_spec() -> str:
+    return settings().model
+
+
+def model_choices() -> dict[str, str]:
+    """Picker entries (a spec, or OTHER_HF / FOLDER) mapped to their labels, the default first."""
+    choices: dict[str, str] = {}
+    spec = default_spec()
+    if spec != "builtin":
+        choices[spec] = f"{Path(spec).name or spec} (from {MODEL})"
+    choices["builtin"] = "Built-in model (small)"
+    choices.setdefault(GPT2_SPEC, "GPT-2 (downloads ~500 MB on first use)")
+    return {**choices, **CUSTOM_LABELS}
+
+
+def choice_for(spec: str) -> str:
+    """The picker entry that shows `spec`."""
+    if spec in model_choices():
+        return spec
+    return OTHER_HF if spec.startswith("hf:") else FOLDER
+
+
+def custom_spec(choice: str, text: str) -> str:
+    """The spec for a typed Hugging Face id or folder ('' if nothing was typed)."""
+    text = text.strip()
+    if not text:
+        return ""
+    return "hf:" + text.removeprefix("hf:") if choice == OTHER_HF else text
+
+
+def current_spec() -> str:
+    """The spec in use in this session: on first use the link's ?model=... if it loads, else the default."""
+    state = ModelInUse.of()
+    if not state.spec:
+        spec = default_spec()
+        wanted = str(st.query_params.get(URL_KEY, "")).strip()
+        if wanted and wanted != spec:
+            error = load_error(wanted)
+            if error:
+                state.error = (
+                    f"The link asks for the model **{md_escape(wanted)}**, which could not be loaded: "
+                    f"{md_escape(error)}"
+                )
+            else:
+                spec = wanted
+        state.spec = spec
+    return state.spec
+
+
+def switch_model(spec: str) -> bool:
+    """Make `spec` this session's model if it loads; if not, keep the current one and remember why."""
+    state, error = ModelInUse.of(), load_error(spec)
+    if error:
+        state.error = (
+            f"**{md_escape(spec)}** could not be loaded: {md_escape(error)}  \nThe model in use stays the same."
+        )
+        return False
+    state.spec, state.error = spec, None
+    return True
+
+
+def sync_url(spec: str) -> None:
+    """Keep ?model=... in the address bar (left out for the default model, to keep links short)."""
+    if spec == default_spec():
+        if URL_KEY in st.query_params:
+            del st.query_params[URL_KEY]
+    elif st.query_params.get(URL_KEY) != spec:
+        st.query_params[URL_KEY] = spec
+
+
+@st.cache_resource(show_spinner="Loading the model…", max_entries=16)  # a class's snapshots: small models
+def _shared_backend(spec: str, device: str | None = None) -> Backend:
+    return load_backend(spec, device)
+
+
+@st.cache_resource(show_spinner="Loading the model…", max_entries=2)  # hf: models are large: a few at most
+def _shared_hf_backend(spec: str, device: str | None = None) -> Backend:
+    return load_backend(spec, device)
+
+
+def get_backend(spec: str, device: str | None = None) -> Backend:
+    """The model for `spec`, loaded once per process and shared: read it, never change it.
+    A local folder outside the allowed ones (explainer.backends.safety) raises ModelNotAllowed, a ValueError;
+    a Hub model over LLM_EXPLAINER_MAX_HUB_MB is refused (explainer.backends.hub) before it is downloaded."""
+    check_model_allowed(spec)
+    load = _shared_hf_backend if spec.strip().startswith("hf:") else _shared_backend
+    return load(spec, device)
+
+
+def load_error(spec: str, device: str | None = None) -> str | None:
+    """None if the model loads (and may be loaded here), else a message for the user: a folder outside the
+    allowed ones, a Hub model that cannot be fetched (found in seconds by load_hf), or why loading failed."""
+    try:
+        get_backend(spec, device)
+    except ValueError as e:  # BackendError, or a device that is not available
+        return str(e)
+    except Exception as e:  # a model someone typed in can fail in many ways: say how, never a traceback
+        return f"{type(e).__name__}: {e}"
+    return None
+
+
+def current_backend(show_error: bool = True) -> Backend | None:
+    """The model chosen in this session, or None (after an st.error) if it cannot be loaded."""
+    spec = current_spec()
+    try:
+        return get_backend(spec)
+    except ValueError as e:  # BackendError, or a device that is not available
+        if show_error:
+            st.error(f"The model **{md_escape(spec)}** could not be loaded: {md_escape(e)}", icon=":material/error:")
+        return None
+
+
+def require_backend() -> Backend:
+    """For pages that cannot do anything without a model: show the error and stop the page."""
+    backend = current_backend()
+    if backend is None:
+        stop()
+    return backend
+
+
+# ---------------------------------------------------------------------------- presentation
+
+
+def model_facts(info: ModelInfo) -> list[tuple[str, str, str]]:
+    """(label, value, explanation) for the model's size, for metric cards (the device is `info.device`)."""
+    return [
+        ("Parameters", human_count(info.n_params), f"{info.n_params:,} numbers set by training"),
+        ("Layers", str(info.n_layer), "attention + feed-forward blocks the vectors flow through"),
+        ("Heads", str(info.n_head), "attention heads in each layer"),
+        ("Width", str(info.d_model), "numbers in each token's vector"),
+        ("Vocabulary", f"{info.vocab_size:,}", f"tokens it can predict ({info.tokenizer_kind} tokenizer)"),
+        ("Context", f"{info.context_length:,}", "tokens it can look at, at most"),
+    ]

@@ -1,0 +1,249 @@
+"""The training page's controls and live view: a fragment that trains a slice of steps per rerun,
+then redraws the loss, the samples, the probe prompt's next-word bars and attention, and the dials."""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from explainer.analysis import inside
+from explainer.charts.inside import attention_heatmap
+from explainer.charts.prediction import next_token_bars
+from explainer.charts.training import loss_chart, samples_html, smooth, update_size_chart
+from explainer.format import duration_from_seconds, human_count, visible_token
+from explainer.generation.next_token import top_tokens
+from explainer.training.run import Run, run_backend, sample_text
+from explainer.ui.shell.presenter import presented
+from explainer.ui.training.session import (
+    FINISHED,
+    PAUSED,
+    READY,
+    RUNNING,
+    TICK_S,
+    TrainingSession,
+    bounded_threads,
+    training_slots,
+)
+
+PROBE_KEY = "train_probe"
+LOG_X_KEY = "train_log_x"
+ATTN_TOKENS = 14  # the attention map shows the probe's last tokens only, to stay readable
+# Column pairs in a container whose key starts with "train_pair" sit side by side on a wide screen and stack
+# on a projector-sized one (Streamlit itself only stacks columns below 640 px).
+STACK_CSS = """<style>
+@media (max-width: 1180px) {
+  [class*="st-key-train_pair"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
+  [class*="st-key-train_pair"] [data-testid="stColumn"] { min-width: 100% !important; flex: 1 1 100% !important; }
+}
+</style>"""
+BUILTIN_PROBE = "User: What is the capital of France?\nAssistant: The capital of France is"
+
+
+# ---------------------------------------------------------------------------- prompts
+
+
+def first_words(text: str, n: int, max_chars: int) -> str:
+    """The first n words of text, at most max_chars long (a text may be one 5 MB "word"); reads only its start."""
+    return " ".join(text[: max_chars * 4].split()[:n])[:max_chars]
+
+
+def default_probe(run: Run) -> str:
+    """A fixed prompt to watch: a question from the built-in chats, else the start of the validation text."""
+    if run.spec.source == "builtin":
+        text = BUILTIN_PROBE
+    else:
+        head = run.data.val_text[:4000]
+        line = next((s.strip() for s in head.splitlines() if len(s.strip()) > 20), head)
+        text = first_words(line, 8, 120)
+    return text + " " if run.spec.tokenizer == "char" else text
+
+
+def sample_prompt(run: Run) -> str:
+    if run.spec.source == "builtin":
+        return "User:"
+    return first_words(run.data.train_text, 2, 40)
+
+
+def sample_length(run: Run) -> int:
+    return 120 if run.spec.tokenizer == "char" else 40
+
+
+# ---------------------------------------------------------------------------- controls
+
+
+def controls() -> None:
+    """Start / Pause, One step, Reset, and what the run is doing."""
+    session = TrainingSession.of()
+    run, state = session.run, session.status
+    done = run is not None and run.trainer.done
+    row = st.container(horizontal=True, vertical_alignment="center")
+    if state == RUNNING:
+        row.button("Pause", icon=":material/pause:", key="train_pause", on_click=session.pause, type="primary")
+    else:
+        label = "Start training" if state == READY else "Continue"
+        row.button(label, icon=":material/play_arrow:", key="train_start", on_click=session.start, type="primary",
+                   disabled=run is None or done)  # fmt: skip
+    if done:
+        more = max(100, run.spec.steps // 2)
+        row.button(f"Train {more:,} more steps", icon=":material/fast_forward:", key="train_more",
+                   on_click=session.extend, args=(more,),
+                   help="Keep going: the learning rate rises again, then decays over the new steps.")  # fmt: skip
+    row.button("One step", icon=":material/skip_next:", key="train_step", on_click=session.one_step,
+               disabled=run is None or done or state == RUNNING,
+               help="One training step: one batch of examples, one nudge of every dial.")  # fmt: skip
+    row.button("Reset", icon=":material/restart_alt:", key="train_reset", on_click=session.reset,
+               disabled=run is None or state == READY,
+               help="Forget this run: random dials again, and the settings open again.")  # fmt: skip
+    note = {
+        READY: "The dials are random: press Start and watch them get tuned.",
+        RUNNING: "Training…",
+        PAUSED: "Paused.",
+        FINISHED: "Finished: every step is done.",
+    }[state]
+    row.markdown(note)
+
+
+# ---------------------------------------------------------------------------- the live view
+
+
+def live_view() -> None:
+    """The fragment: reruns every TICK_S while training, so pause works at once and nothing blocks."""
+    every = TICK_S if TrainingSession.of().status == RUNNING else None
+    st.fragment(run_every=every)(_live)()
+
+
+def _live() -> None:
+    session = TrainingSession.of()
+    run = session.run
+    if run is None:
+        return
+    if session.status == RUNNING:
+        position = session.request_slot()
+        if position:
+            n = training_slots().max_concurrent
+            st.info(
+                f"**Waiting — position {position} in the queue.** {n} students are training on this server "
+                "right now; yours starts by itself as soon as one of them pauses or finishes.",
+                icon=":material/hourglass_top:",
+            )
+        else:
+            session.train_slice()
+            if run.trainer.done:
+                _take_sample(run)
+                session.finish()
+                st.rerun()  # the controls change and the fragment stops its timer
+            session.save()
+    if session.sample_due():
+        _take_sample(run)
+    _metrics(run)
+    _charts(run)
+
+
+def _take_sample(run: Run) -> None:
+    with bounded_threads():
+        text = sample_text(run, sample_prompt(run), sample_length(run), seed=run.trainer.step_count)
+    run.samples.append((run.trainer.step_count, text))
+
+
+def _metrics(run: Run) -> None:
+    tr, h = run.trainer, run.trainer.history
+    loss = smooth(h.train_loss)[-1] if h.train_loss else None
+    left = (tr.cfg.steps - tr.step_count) * tr.elapsed / tr.step_count if tr.step_count else None
+    n = run.model.n_params()
+    cards = [
+        ("Step", f"{tr.step_count:,}", f"of {tr.cfg.steps:,}", None),
+        ("Loss", f"{loss:.2f}" if loss is not None else "—",
+         f"validation {h.val_loss[-1]:.2f}" if h.val_loss else "validation: not yet",
+         "How surprised the model is by the true next token, on average (lower is better)."),
+        ("Speed", f"{tr.tokens_per_second:,.0f}" if tr.tokens_per_second else "—", "tokens per second", None),
+        ("Training time", duration_from_seconds(tr.elapsed),
+         f"{duration_from_seconds(left)} left" if left else ("done" if tr.done else "to go: —"), None),
+        ("Parameters", human_count(n), f"{tr.tokens_seen:,} tokens read", f"{n:,} numbers, all set by training"),
+    ]  # fmt: skip
+    row = st.container(horizontal=True, wrap=True, gap="small")
+    for label, value, note, why in cards:
+        row.metric(label, value, note, delta_color="off", delta_arrow="off", help=why, width=140)
+    st.progress(min(1.0, tr.step_count / max(1, tr.cfg.steps)))
+
+
+def _charts(run: Run) -> None:
+    h = run.trainer.history
+    random_loss = math.log(run.data.tokenizer.vocab_size)
+    left, right = st.container(key="train_pair_loss").columns([3, 2], gap="medium")
+    with left:
+        log_x = st.toggle(
+            "Log scale for the steps", key=LOG_X_KEY, help="Stretches the first steps, where most happens."
+        )
+        fig = loss_chart(h.steps, h.train_loss, h.val_steps, h.val_loss, run.trainer.cfg.steps, random_loss, log_x,
+                         title="Loss: how wrong the guesses are")  # fmt: skip
+        st.plotly_chart(presented(fig), key="train_loss_chart")
+        st.caption(
+            f"The dashed line is a model guessing blindly among {run.data.tokenizer.vocab_size:,} tokens: "
+            "random dials start there. Green is the validation text, never trained on: if it keeps falling, the "
+            "model is learning patterns, not memorising."
+        )
+    with right:
+        st.markdown("**What the model writes** (newest first)")
+        with st.container(height=min(440, 150 + 110 * len(run.samples)), border=True):
+            st.html(samples_html(run.samples))
+    _probe(run)
+    _dials(run)
+
+
+def _probe(run: Run) -> None:
+    st.subheader("One prompt, watched as it learns", anchor=False)
+    session = TrainingSession.of()
+    if PROBE_KEY not in st.session_state or session.probe_for != session.run_id:
+        st.session_state[PROBE_KEY] = default_probe(run)
+        session.probe_for = session.run_id
+    prompt = st.text_area("Prompt", key=PROBE_KEY, height=80,
+                          help="Any text: the bars show what your model predicts after it.")  # fmt: skip
+    backend = run_backend(run)
+    ids = backend.fit(backend.encode(prompt))[0]
+    if not ids:
+        st.info("Type a prompt to see what the model predicts after it.")
+        return
+    trace = backend.trace(ids)  # one forward pass for the bars and the attention map
+    probs = trace.logits[-1].softmax(-1)
+    top = top_tokens(probs, 8, backend.token_str)
+    tail = visible_token(backend.decode(ids[-6:]).lstrip()[-30:])
+    bars, attn = st.container(key="train_pair_probe").columns([2, 3], gap="medium")
+    bars.plotly_chart(
+        presented(next_token_bars(top.labels, top.probs, top.other, title=f"What comes after “…{tail}”?")),
+        key="train_probe_bars",
+    )
+    att = inside.attention_stack(trace)  # (L, H, T, T)
+    win = inside.window(len(ids), ATTN_TOKENS)
+    labels = inside.token_labels(backend, ids)[win]
+    layer = att.shape[0] - 1
+    fig = attention_heatmap(
+        att[layer, 0][win, win],
+        labels,
+        f"Attention: layer {layer + 1}, head 1",
+        highlight=len(labels) - 1,
+        height=230 + 22 * len(labels),
+    )  # cells about square here
+    attn.plotly_chart(presented(fig), key="train_probe_attention")
+    st.caption(
+        "At the start every next token is about equally likely and attention is spread evenly. As training goes "
+        "on, the bars pick out likely tokens and each head learns where to look."
+    )
+
+
+def _dials(run: Run) -> None:
+    st.subheader("The dials: how much each step turns them", anchor=False)
+    history = run.trainer.history
+    if not history.update_steps:
+        st.info("Train a few steps to see how much each step changes the model's numbers.")
+        return
+    fig = update_size_chart(history.update_steps, history.update_norms,
+                            title="Size of one step's change, as a share of each part's numbers")  # fmt: skip
+    st.plotly_chart(presented(fig), key="train_dials_chart")
+    last = {g: v[-1] for g, v in history.update_norms.items() if v and not math.isnan(v[-1])}
+    typical = sorted(last.values())[len(last) // 2] if last else 0.0
+    st.caption(
+        f"Every step changes every number a little: at the last step each part's numbers moved by about "
+        f"{typical:.2%} of their size (‖Δw‖ / ‖w‖). Big moves early on, while the learning rate warms up and the "
+        "dials are far from right; smaller and smaller as the learning rate decays and the model settles."
+    )

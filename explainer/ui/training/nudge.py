@@ -1,0 +1,120 @@
+"""The training page's "one example, one nudge": a single backpropagation step on one piece of the text, on a copy
+of the student's model, and what it did to the probabilities."""
+
+from __future__ import annotations
+
+import streamlit as st
+import torch
+
+from explainer.charts.training import nudge_chart
+from explainer.format import html_escape, md_escape, visible_token
+from explainer.training.nudge import Nudge, example_windows, one_example_nudge
+from explainer.training.run import Run, run_backend
+from explainer.ui.shell.presenter import presented
+from explainer.ui.training.session import TrainingSession, bounded_threads
+
+EXAMPLE_KEY, LR_KEY = "train_example", "train_nudge_lr"  # widget keys
+N_EXAMPLES = 12
+STEP_SIZES = [0.01, 0.02, 0.05, 0.1, 0.2]
+SHOWN = 7  # tokens in the nudge chart besides the true one
+
+
+# ---------------------------------------------------------------------------- one example, one nudge
+
+
+def _example_tokens(run: Run) -> int:
+    return min(run.spec.context_length, 48 if run.spec.tokenizer == "char" else 16) + 1
+
+
+def _another_example() -> None:
+    TrainingSession.of().example_seed += 1
+    st.session_state[EXAMPLE_KEY] = 1
+
+
+def _rows(nudge_before: torch.Tensor, nudge_after: torch.Tensor | None, true_id: int) -> list[int]:
+    """The token ids drawn: the true one first, then the likeliest before (and after) the nudge."""
+    ids = [true_id]
+    for probs in (nudge_before, nudge_after):
+        if probs is None:
+            continue
+        for i in probs.topk(min(SHOWN + 1, probs.numel())).indices.tolist():
+            if i not in ids and len(ids) < SHOWN + 1:
+                ids.append(i)
+    return ids
+
+
+def nudge_section(run: Run) -> None:
+    st.header("One example, one nudge", anchor=False)
+    st.markdown(
+        "Training is made of single steps like this one. Take a piece of the text, hide its last token, and let "
+        "the model guess it. Then **backpropagation** works out, for every one of the model's numbers, which way "
+        "to turn it so that the true token gets a little more likely, and turns them all a little. Here it is "
+        "on one example, on a copy of your model (your run is not changed)."
+    )
+    session = TrainingSession.of()
+    examples = example_windows(run.data, _example_tokens(run), N_EXAMPLES, session.example_seed)
+    if not examples:
+        st.info("The training text is too short to pick an example from.")
+        return
+    backend = run_backend(run)
+    cols = st.container(key="train_pair_nudge").columns([2, 2, 1], vertical_alignment="bottom")
+    n = cols[0].select_slider("Example", list(range(1, len(examples) + 1)), key=EXAMPLE_KEY)
+    help_lr = "Plain gradient descent: every number moves by this times its gradient."
+    lr = cols[1].select_slider("Size of the nudge (learning rate)", STEP_SIZES, value=0.02, key=LR_KEY, help=help_lr)
+    cols[2].button("Shuffle", icon=":material/shuffle:", on_click=_another_example, key="train_more_examples")
+    ids = examples[n - 1]
+    context, true_id = ids[:-1], ids[-1]
+    true_tok = visible_token(backend.token_str(true_id))
+    shown = backend.decode(context)[-240:]
+    st.markdown(
+        f"<div style='font-family:monospace;font-size:1.15rem;white-space:pre-wrap;line-height:1.5;"
+        f"background:rgba(128,128,128,0.08);border-radius:.4rem;padding:.5rem .8rem'>…{html_escape(shown)}"
+        f"<span style='background:#e8590c;color:white;border-radius:.3rem;padding:0 .3rem;margin-left:.2rem'>"
+        f"{html_escape(true_tok)}</span></div>",
+        unsafe_allow_html=True,
+    )
+    st.caption(f"The model reads the text; the orange token “{md_escape(true_tok)}” is what really came next.")
+    ident = (session.run_id, run.trainer.step_count, tuple(ids), lr)
+    if st.button("Nudge: one training step on this example", icon=":material/tune:", type="primary",
+                 key="train_nudge_button"):  # fmt: skip
+        with bounded_threads():
+            session.nudge = (ident, one_example_nudge(run.model, ids, lr))
+    saved = session.nudge
+    nudge: Nudge | None = saved[1] if saved and saved[0] == ident else None
+    if nudge is None:
+        before = backend.next_token_logits(context).softmax(-1)
+        rows = _rows(before, None, true_id)
+        fig = nudge_chart([backend.token_str(i) for i in rows], [float(before[i]) for i in rows], None, 0,
+                          title="The model's guesses for the next token")  # fmt: skip
+        st.plotly_chart(presented(fig), key="train_nudge_chart")
+        return
+    rows = _rows(nudge.before, nudge.after, true_id)
+    fig = nudge_chart(
+        [backend.token_str(i) for i in rows], [float(nudge.before[i]) for i in rows],
+        [float(nudge.after[i]) for i in rows], 0, title="Before and after one nudge",
+    )  # fmt: skip
+    st.plotly_chart(presented(fig), key="train_nudge_chart")
+    _nudge_summary(nudge, true_tok, backend.token_str)
+
+
+def _nudge_summary(nudge: Nudge, true_tok: str, token_str) -> None:
+    up = nudge.true_after - nudge.true_before
+    change = nudge.change.clone()
+    change[nudge.true_id] = 0.0
+    drop_id = int(change.argmin())
+    others = float(change.sum())
+    if up > 0:
+        st.success(
+            f"**“{true_tok}” went from {nudge.true_before:.2%} to {nudge.true_after:.2%}** ({100 * up:+.2f} "
+            f"points). All the other {len(change) - 1:,} tokens together went down by {100 * -others:.2f} points "
+            f"(most of all “{visible_token(token_str(drop_id))}”, {100 * float(change[drop_id]):+.2f} points): "
+            "the probabilities still add up to 100 %. Training repeats this for every example of every batch, "
+            "thousands of times.",
+            icon=":material/trending_up:",
+        )
+    else:
+        st.warning(
+            f"“{true_tok}” went from {nudge.true_before:.2%} to {nudge.true_after:.2%}: this nudge was too big and "
+            "overshot. Try a smaller size: real training takes many small steps.",
+            icon=":material/trending_down:",
+        )

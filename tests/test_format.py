@@ -1,0 +1,65 @@
+"""Text for people (explainer/format.py): tokens made visible, percentages, counts, big numbers and durations."""
+
+from __future__ import annotations
+
+import pytest
+
+from explainer.format import (
+    SECONDS_PER_YEAR,
+    big_number,
+    duration_from_seconds,
+    duration_from_years,
+    human_count,
+    percent,
+    points,
+    rough_percent,
+    sci,
+    token_word,
+    visible_token,
+)
+
+
+@pytest.mark.parametrize(
+    ("token", "shown"),
+    [("the", "the"), ("\n", "⏎"), (" the", "␣the"), ("a ", "a␣"), ("  ", "␣␣"), ("", "∅"), ("\t", "⇥")],
+)
+def test_visible_token(token: str, shown: str) -> None:
+    assert visible_token(token) == shown
+
+
+@pytest.mark.parametrize(("p", "text"), [(0.976, "97.6%"), (0.0421, "4.21%"), (0.00012, "0.012%"), (0, "0%")])
+def test_percent(p: float, text: str) -> None:
+    assert percent(p) == text
+
+
+@pytest.mark.parametrize(
+    ("n", "text"),
+    [(0, "0"), (999, "999"), (85_000, "85 K"), (2_412_345, "2.4 M"), (9_960_000, "10 M"),
+     (124_439_808, "124 M"), (175_000_000_000, "175 B")],
+)  # fmt: skip
+def test_human_count(n: int, text: str) -> None:
+    assert human_count(n) == text
+
+
+def test_numbers_in_words() -> None:
+    assert sci(3.15e23) == "3.2 × 10²³"
+    assert sci(4.1e10, 3) == "4.10 × 10¹⁰"
+    assert big_number(175e9) == "175 billion"
+    assert big_number(1.4e12) == "1.4 trillion"
+    assert big_number(293_977) == "293,977"
+    assert duration_from_years(2852.3) == "2,852 years"
+    assert duration_from_years(1.2e9) == "1.2 billion years"
+    assert duration_from_years(9.98e6) == "9.98 million years"
+    assert duration_from_years(23.5 / (24 * 365.25)) == "23.5 hours"
+    assert duration_from_years(0.07 / SECONDS_PER_YEAR) == "0.07 seconds"
+
+
+@pytest.mark.parametrize(("seconds", "text"), [(12, "12 s"), (95, "1 min 35 s"), (4000, "1 h 6 min")])
+def test_duration_from_seconds(seconds: float, text: str) -> None:
+    assert duration_from_seconds(seconds) == text
+
+
+def test_token_words_and_rough_numbers() -> None:
+    assert [token_word(t) for t in (" Paris", "\n", " ")] == ["Paris", "↵", "␣"]
+    assert [rough_percent(p) for p in (0.976, 0.004)] == ["98%", "<1%"]
+    assert [points(d) for d in (0.012, -0.0003, 0.0)] == ["+1.2 pts", "−0.03 pts", "±0"]
