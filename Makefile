@@ -23,7 +23,7 @@ help:
 	@echo "make e2e       only the browser tests (needs /usr/bin/chromium: make e2e-deps)"
 	@echo "make lint      ruff check + ruff format --check"
 	@echo "make format    ruff check --fix + ruff format"
-	@echo "make bench     print every performance figure (bench/run_all.py; ARGS=--quick for a fast run)"
+	@echo "make bench     print every performance figure (python -m bench.run_all; ARGS=--quick for a fast run)"
 	@echo "make screenshots  run the browser tests and copy the home, chat and train shots to docs/"
 	@echo "make e2e-deps  install Debian's chromium for the browser tests (apt-get)"
 
@@ -58,7 +58,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 bench: $(STAMP)
-	$(BIN)/python bench/run_all.py $(ARGS)
+	$(BIN)/python -m bench.run_all $(ARGS)
 
 screenshots: e2e
 	mkdir -p docs

@@ -19,7 +19,7 @@ done
 $py -m explainer bench --training --quick --json | tee "$out/bench_training.json"
 $py - <<'EOF' 2>&1 | tee "$out/parallel_cuda.txt"
 import torch
-from explainer.parallel_bench import run_parallel_bench
+from explainer.analysis.parallel import run_parallel_bench
 r = run_parallel_bench(device=torch.device("cuda"))
 print(r)
 EOF

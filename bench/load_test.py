@@ -9,10 +9,12 @@ server's memory (RSS of its process tree, start / peak / end) and CPU. Goal on 2
 p95 <= 1 s, RSS <= 1.5 GB. The browser runs on the same machine and takes its share of the cores: on a
 bigger machine, --server-cpus 0,1 pins the server to 2 cores and the browser to the others.
 
-    .venv/bin/python bench/load_test.py --sessions 30 --duration 60 [--trainers 2] [--json out.json]
-    .venv/bin/python bench/load_test.py --sessions 30 --server-cpus 0,1   # a 2-core server, the browser apart
-    .venv/bin/python bench/load_test.py --url http://127.0.0.1:8080 --pid-file /tmp/x/replicas.pid  # a running server
-    .venv/bin/python bench/load_test.py --churn 8 --sessions 10   # open/close sessions: does memory plateau?
+    .venv/bin/python -m bench.load_test --sessions 30 --duration 60 [--trainers 2] [--json out.json]
+    .venv/bin/python -m bench.load_test --sessions 30 --server-cpus 0,1   # a 2-core server, the browser apart
+    .venv/bin/python -m bench.load_test --url http://127.0.0.1:8080 --pid-file /tmp/x/replicas.pid  # a running server
+    .venv/bin/python -m bench.load_test --churn 8 --sessions 10   # open/close sessions: does memory plateau?
+
+(from the repository's root, like every benchmark: `python -m bench.NAME`).
 
 With --url, server figures need the server's processes: --pids, --pid-file, or found from the URL's port
 when it is local. Behind deploy/ (nginx), each response names its replica, so the report also shows how
@@ -29,23 +31,63 @@ import json
 import os
 import random
 import signal
-import sys
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import psutil
 
-from bench.proc_stats import pids_listening_on, process_tree, tree_cpu_s, tree_stats  # noqa: E402
-from bench.students import Stats, student, summary  # noqa: E402
-from bench.trainers import trainer  # noqa: E402
-from tests.e2e.harness import CHROMIUM, CHROMIUM_ARGS, start_server, stop  # noqa: E402
+from bench.students import Stats, student, summary
+from bench.trainers import trainer
+from tests.e2e.harness import CHROMIUM, CHROMIUM_ARGS, start_server, stop
 
 SAMPLE_EVERY_S = 0.5
 TTL_ENV = "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL"
+
+
+# ---------------------------------------------------------------------------- the server's processes (psutil)
+def process_tree(pids: list[int]) -> list[psutil.Process]:
+    """The processes and all their descendants (those still alive)."""
+    out = []
+    for pid in pids:
+        try:
+            parent = psutil.Process(pid)
+            out += [parent, *parent.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            continue
+    return out
+
+
+def tree_stats(pids: list[int]) -> tuple[float, int]:
+    """(resident memory in MB, threads) of the processes and their descendants, summed."""
+    rss, threads = 0, 0
+    for p in process_tree(pids):
+        try:
+            with p.oneshot():
+                rss, threads = rss + p.memory_info().rss, threads + p.num_threads()
+        except psutil.NoSuchProcess:  # it ended meanwhile
+            continue
+    return rss / 2**20, threads
+
+
+def cpu_seconds(procs: list[psutil.Process]) -> float:
+    """CPU time (user + system, seconds) the processes have used so far."""
+    total = 0.0
+    for p in procs:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.NoSuchProcess:
+            continue
+    return total
+
+
+def pids_listening_on(port: int) -> list[int]:
+    """Processes (of this user) with a socket listening on `port`: the server behind a local URL."""
+    return sorted({c.pid for c in psutil.net_connections("tcp") if c.status == psutil.CONN_LISTEN
+                   and c.laddr and c.laddr.port == port and c.pid})  # fmt: skip
 
 
 class Memory:
@@ -94,11 +136,11 @@ async def _load(url: str, pids: list[int], sessions: int, trainers: int, duratio
         loaded = lambda: len(stats.latencies.get("first page load", [])) + len(stats.errors)  # noqa: E731
         while loaded() < sessions and time.monotonic() < mem.t0 + 300:
             await asyncio.sleep(0.2)
-        cpu0, t0, browser0 = tree_cpu_s(pids) if pids else 0.0, time.monotonic(), _browser_cpu_s(pids)
+        cpu0, t0, browser0 = cpu_seconds(process_tree(pids)), time.monotonic(), _browser_cpu_s(pids)
         until[0] = t0 + duration
         ready.set()
         await asyncio.sleep(duration)
-        cpu1, t1, browser1 = tree_cpu_s(pids) if pids else 0.0, time.monotonic(), _browser_cpu_s(pids)
+        cpu1, t1, browser1 = cpu_seconds(process_tree(pids)), time.monotonic(), _browser_cpu_s(pids)
         rss_end, threads_end = mem.sample() if pids else (None, None)
         await asyncio.gather(*tasks)
         stop_event.set()
@@ -136,8 +178,8 @@ async def _load(url: str, pids: list[int], sessions: int, trainers: int, duratio
 
 def _browser_cpu_s(server_pids: list[int]) -> float:
     """CPU time of this process's descendants other than the server: the Playwright driver and Chromium."""
-    server = set(process_tree(server_pids))
-    return tree_cpu_s([p for p in process_tree([os.getpid()]) if p not in server and p != os.getpid()], tree=False)
+    server = {p.pid for p in process_tree(server_pids)}
+    return cpu_seconds([p for p in psutil.Process().children(recursive=True) if p.pid not in server])
 
 
 def _r(x: float | None) -> float | None:
@@ -206,9 +248,9 @@ def _env(values: dict[str, str]):
 def _pin(server_pid: int, cpus: set[int]) -> None:
     """The server (every thread; threads started later inherit) on `cpus`, this process and the browser it
     starts on the other cores: the server's figures then do not pay for the browser's work."""
-    for pid in process_tree([server_pid]):
-        for task in Path(f"/proc/{pid}/task").iterdir():
-            os.sched_setaffinity(int(task.name), cpus)
+    for p in process_tree([server_pid]):
+        for thread in p.threads():
+            os.sched_setaffinity(thread.id, cpus)
     rest = os.sched_getaffinity(0) - cpus
     if rest:
         os.sched_setaffinity(0, rest)

@@ -3,21 +3,16 @@
 Starts the app, opens the home page in headless Chromium, then for each page clicks its link in the
 navigation and times until its first chart is drawn and the app is idle. Prints a table in seconds.
 
-    .venv/bin/python bench/page_render.py [--repeats 3]
+    .venv/bin/python -m bench.page_render [--repeats 3]
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from tests.e2e.harness import APP_IDLE, CHROMIUM, CHROMIUM_ARGS, serving  # noqa: E402
+from tests.e2e.harness import APP_IDLE, CHROMIUM, CHROMIUM_ARGS, serving
 
 PAGES = ["The torn script", "Next word", "Temperature & sampling", "Train it yourself", "Scale", "Human feedback",
          "Why GPUs", "Embeddings", "Attention", "Meaning in context", "Layers", "The last vector"]  # fmt: skip

@@ -1,16 +1,20 @@
 """Every performance figure of the project in one run: one table, and JSON (a benchmark: it measures,
 it never passes or fails).
 
-    .venv/bin/python bench/run_all.py [--quick] [--json out.json] [--load-sessions 30 --load-duration 60]
-    .venv/bin/python bench/run_all.py --only load --load-sessions 30 --load-server-cpus 0,1   # >2-core machine
+    .venv/bin/python -m bench.run_all [--quick] [--json out.json] [--load-sessions 30 --load-duration 60]
+    .venv/bin/python -m bench.run_all --only load --load-sessions 30 --load-server-cpus 0,1   # >2-core machine
     make bench ARGS="--quick"
 
-Sections, in this order (CPU-bound ones first, before any server or browser runs):
+Run from the repository's root (`-m`): the benchmarks import `explainer` and the browser tests' harness
+(tests/e2e/harness.py) as ordinary packages. Sections, in this order (CPU-bound ones first, before any server or
+browser runs):
   machine    CPU model, cores, torch, GPU
   inference  next-token latency, generation and trainer throughput of the built-in model
-             (explainer/bench.py), on the CPU and, when CUDA is present, on the GPU
-  training   the training engine beside a plain PyTorch loop (explainer/bench_training.py)
-  parallel   one word at a time vs all at once (explainer/parallel_bench.py, the Why GPUs page)
+             (explainer/analysis/inference.py), on the CPU and, when CUDA is present, on the GPU
+  training   the training engine beside a plain PyTorch loop (explainer/training/throughput.py)
+  parallel   one word at a time vs all at once (explainer/analysis/parallel.py, the Why GPUs page)
+  timings    how long the app's quick measurements and refusals take (the page's machine rate, a tiny
+             Why GPUs run, the Hub probe with no network): figures the tests leave to this script
   slider     temperature slider -> charts redrawn, in Chromium (bench/slider_latency.py)
   pages      each page drawn after a navigation click (bench/page_render.py)
   load       N students at once on one server (bench/load_test.py; default 10 for 30 s)
@@ -28,10 +32,7 @@ import time
 import traceback
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-SECTIONS = ["machine", "inference", "training", "parallel", "slider", "pages", "load"]
+SECTIONS = ["machine", "inference", "training", "parallel", "timings", "slider", "pages", "load"]
 
 
 def machine() -> dict:
@@ -69,8 +70,8 @@ def _cuda() -> bool:
 
 
 def inference(quick: bool) -> dict:
-    from explainer.backends import load_backend
-    from explainer.bench import run_bench
+    from explainer.analysis.inference import run_bench
+    from explainer.backends.load import load_backend
 
     out = {"cpu": run_bench(load_backend("builtin", "cpu"), quick=quick)}
     if _cuda():
@@ -79,13 +80,13 @@ def inference(quick: bool) -> dict:
 
 
 def training(quick: bool) -> dict:
-    from explainer.bench_training import bench_training
+    from explainer.training.throughput import bench_training
 
     return bench_training(quick=quick)
 
 
 def parallel(quick: bool) -> dict:
-    from explainer.parallel_bench import run_parallel_bench
+    from explainer.analysis.parallel import run_parallel_bench
 
     out = {}
     for dev in ["cpu"] + (["cuda"] if _cuda() else []):
@@ -94,6 +95,36 @@ def parallel(quick: bool) -> dict:
                     "parallel_ms": [round(x, 2) for x in r.parallel_ms],
                     "speedup_at_longest": round(r.speedups()[-1], 1)}  # fmt: skip
     return out
+
+
+def timings(quick: bool) -> dict:
+    """Seconds the app's own quick work takes here (each used to be a test's time limit; now a figure)."""
+    import huggingface_hub.constants
+
+    from explainer.analysis.parallel import run_parallel_bench
+    from explainer.analysis.scale import measure_ops_per_second
+    from explainer.training.text import load_text
+
+    def seconds(fn) -> float:
+        t0 = time.perf_counter()
+        fn()
+        return round(time.perf_counter() - t0, 2)
+
+    def offline_dataset() -> None:
+        endpoint, huggingface_hub.constants.ENDPOINT = huggingface_hub.constants.ENDPOINT, "http://127.0.0.1:9"
+        try:
+            load_text("hf", hf_id="roneneldan/TinyStories")
+        except ValueError:
+            pass  # "cannot be reached": the refusal is what is timed
+        finally:
+            huggingface_hub.constants.ENDPOINT = endpoint
+
+    tiny = {"batch_size": 2, "d_model": 16, "n_layer": 1, "n_head": 2, "vocab_size": 50, "repeats": 2}
+    return {
+        "machine_rate_s": seconds(lambda: measure_ops_per_second(seconds=0.1, n=128)),
+        "tiny_why_gpus_s": seconds(lambda: run_parallel_bench((8, 4), budget_s=5, **tiny)),
+        "hub_dataset_offline_s": seconds(offline_dataset),
+    }
 
 
 def browser_sections(wanted: list[str], quick: bool, load_sessions: int, load_duration: float,
@@ -159,6 +190,8 @@ def rows(r: dict) -> list[tuple[str, str, str]]:
             f"{p['speedup_at_longest']}x faster all at once ({p['sequential_ms'][-1]} vs {p['parallel_ms'][-1]} ms)"
         )
         out.append(("parallel", f"{p['lengths'][-1]} tokens, {p['device']}", figure))
+    for name, s in _ok(r, "timings").items():
+        out.append(("timings", name.removesuffix("_s").replace("_", " "), f"{s} s"))
     for part, f in _ok(r, "slider").items():
         out.append(("slider", f"temperature key press -> {part}", f"median {f['median_ms']} ms, p95 {f['p95_ms']} ms"))
     for page, f in _ok(r, "pages").items():
@@ -205,7 +238,7 @@ def main() -> None:
     wanted = [s for s in SECTIONS if not args.only or s in args.only.split(",")]
     wanted = [s for s in wanted if not args.skip or s not in args.skip.split(",")]
     results: dict = {}
-    for name in ("machine", "inference", "training", "parallel"):
+    for name in ("machine", "inference", "training", "parallel", "timings"):
         if name in wanted:
             print(f"[{time.strftime('%H:%M:%S')}] {name}…", file=sys.stderr, flush=True)
             fn = globals()[name]

@@ -5,7 +5,7 @@ an arrow key on the temperature slider N times and, for each press, measures in 
 until the browser sent the new value, the server's first reply, every chart holding new data (redrawn),
 and the app idle again. Prints median and p95 in ms. Goal: <= 100 ms median on 2 cores.
 
-    .venv/bin/python bench/slider_latency.py [--presses 40] [--model builtin] [--post-script-gc off]
+    .venv/bin/python -m bench.slider_latency [--presses 40] [--model builtin] [--post-script-gc off]
 
 Where the time goes (2 cores): Streamlit's `runner.postScriptGC` (a full gc.collect() after every run,
 ~100 ms once torch is imported) and plotly charts, which Streamlit 1.67 remounts whenever their
@@ -17,15 +17,11 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import statistics
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import numpy as np
 
-from bench.students import percentile  # noqa: E402
-from tests.e2e.harness import APP_IDLE, CHROMIUM, CHROMIUM_ARGS, serving  # noqa: E402
+from tests.e2e.harness import APP_IDLE, CHROMIUM, CHROMIUM_ARGS, serving
 
 # Every plotly chart's data, as drawn. (Streamlit remounts a chart whose figure changed, so for a
 # moment one may be missing: wait until there are as many as before, all with new data.)
@@ -90,8 +86,7 @@ def run(presses: int = 40, url: str | None = None) -> dict[str, dict[str, float]
     with serving(url) as app:
         times = measure(app, presses)
     return {
-        name: {"median_ms": round(statistics.median(xs)), "p95_ms": round(percentile(xs, 0.95))}
-        for name, xs in times.items()
+        name: {"median_ms": round(np.median(xs)), "p95_ms": round(np.percentile(xs, 95))} for name, xs in times.items()
     }
 
 
