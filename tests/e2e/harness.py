@@ -1,7 +1,8 @@
 """The machinery of the browser tests: a real `streamlit run` server and Debian's Chromium.
 
-conftest.py turns it into fixtures (`server`, `browser`); test files use `open_page`, `closing_page`, `wait_idle`,
-`finish` and `screenshot`.
+conftest.py turns it into fixtures (`server`, `browser`); test files use `open_page`, `closing_page`, `drawn`,
+`settled`, `finish` and `screenshot`; the benchmarks in bench/ use the server and the Chromium settings too. Every wait
+is for a condition (an element, a value, the app idle after its effect is drawn), never a fixed time.
 """
 
 from __future__ import annotations
@@ -160,10 +161,19 @@ def closing_page(page, srv: Server, failed_shot: Path | None = None) -> Iterator
         page.context.close()
 
 
-def wait_idle(page) -> None:
-    """Let a rerun start (after a click or a key), then wait for it to end."""
-    page.wait_for_timeout(300)
+def drawn(page, effect) -> None:
+    """Wait for what an action draws (`effect`: a Playwright expectation, e.g. `lambda: expect(box).to_contain_text(
+    "cat")`), then for the app to be idle. What the rerun drew is the proof it ran: the idle state alone could be the
+    one from before the action (a fast rerun may never show the "running" state at all)."""
+    effect()
     page.wait_for_selector(APP_IDLE)
+
+
+def settled(page) -> None:
+    """The app idle and the browser done laying it out (two animation frames later): after a resize, which
+    reruns nothing."""
+    page.wait_for_selector(APP_IDLE)
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
 
 
 def screenshot(page, path: Path) -> None:
@@ -175,7 +185,7 @@ def screenshot(page, path: Path) -> None:
     size = page.viewport_size
     if height > size["height"]:
         page.set_viewport_size({"width": size["width"], "height": min(int(height), 6000)})
-        wait_idle(page)  # let the layout settle
+        settled(page)
     page.screenshot(path=str(path), full_page=True)
 
 

@@ -18,9 +18,10 @@ from .harness import (
     Server,
     assert_no_exception,
     closing_page,
+    drawn,
     open_page,
     screenshot,
-    wait_idle,
+    settled,
 )
 
 pytestmark = pytest.mark.e2e
@@ -37,7 +38,7 @@ def _fit_to_content(page) -> None:
     size = page.viewport_size
     if height > size["height"]:
         page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 6000)})
-        wait_idle(page)
+        settled(page)
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS), ids=list(VIEWPORTS))
@@ -46,24 +47,20 @@ def test_ask_a_question_and_read_the_script(browser, server: Server, viewport: s
     with closing_page(page, server, failed_shot=SHOTS / f"chat-failed-{viewport}.png"):
         page.get_by_test_id("stSidebarNav").get_by_role("link", name="The torn script").click()
         main = page.get_by_role("main")  # with a chat input, main is not "stMain" but a scroll-to-bottom box
-        expect(main.get_by_role("heading", name="The torn script")).to_be_visible()
-        wait_idle(page)
+        drawn(page, lambda: expect(main.get_by_role("heading", name="The torn script")).to_be_visible())
         expect(page.get_by_test_id("stSidebar")).to_contain_text("runs on")  # the shared sidebar is there too
 
         page.get_by_role("slider", name="Temperature").press("Home")  # temperature 0: the likeliest word
-        wait_idle(page)
-        expect(page).to_have_url(re.compile(r"/chat\?.*temperature=0"))
+        drawn(page, lambda: expect(page).to_have_url(re.compile(r"/chat\?.*temperature=0")))
 
         page.get_by_test_id("stChatInputTextArea").fill(QUESTION)
         page.get_by_test_id("stChatInputTextArea").press("Enter")
         reply = page.get_by_test_id("stChatMessage").nth(1)
         expect(reply).to_contain_text("Paris")
-        expect(reply).to_contain_text("seed")
-        wait_idle(page)
+        drawn(page, lambda: expect(reply).to_contain_text("seed"))  # the caption under a finished reply
 
         page.get_by_test_id("stCheckbox").filter(has_text="Show the script the model sees").click()
         expect(page.get_by_role("switch", name="Show the script the model sees")).to_be_checked()
-        wait_idle(page)
         script = main.locator("pre")
         expect(script).to_contain_text(re.compile(rf"User: {re.escape(QUESTION)}\nAssistant: .*Paris"))
         expect(script.locator("span[style*=background]")).to_contain_text("Paris")  # marked: the model wrote it
@@ -72,7 +69,7 @@ def test_ask_a_question_and_read_the_script(browser, server: Server, viewport: s
         page.get_by_test_id("stExpander").get_by_text("Inspect each word").click()
         expect(main.get_by_test_id("stPlotlyChart")).to_be_visible()
         expect(main.get_by_test_id("stDataFrame")).to_be_visible()
-        wait_idle(page)
+        settled(page)  # an expander opens in the browser alone: no rerun
         assert_no_exception(page)
         suffix = "" if viewport == "laptop" else f"-{viewport}"
         _fit_to_content(page)
@@ -89,6 +86,6 @@ def test_a_shared_link_opens_the_same_view(browser, server: Server, tmp_path) ->
         sidebar = page.get_by_test_id("stSidebar")
         expect(sidebar).to_contain_text("In use: class-model")
         sidebar.get_by_role("link", name="Next word").click()  # the model follows to the next page
-        wait_idle(page)
+        drawn(page, lambda: expect(page.locator("h1").first).to_contain_text("Next word"))
         expect(sidebar).to_contain_text("In use: class-model")
         expect(page).to_have_url(re.compile(r"/next-word\?model="))

@@ -7,16 +7,10 @@ import time
 
 import pytest
 
-from .harness import VIEWPORTS, Server, assert_no_exception, closing_page, finish, open_page, wait_idle
+from .harness import VIEWPORTS, Server, assert_no_exception, closing_page, drawn, finish, open_page
 
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
-
-
-def idle(page) -> None:
-    """Wait for the rerun to end; the page shows no exception."""
-    wait_idle(page)
-    assert_no_exception(page)
 
 
 def opened(browser, server: Server, path: str, viewport: str):
@@ -25,7 +19,7 @@ def opened(browser, server: Server, path: str, viewport: str):
     page = open_page(browser, server, path, VIEWPORTS[viewport])
     page.locator(".js-plotly-plot").first.wait_for()
     print(f"{path} ({viewport}): drawn {time.perf_counter() - t:.2f} s after opening")
-    idle(page)
+    assert_no_exception(page)
     return page
 
 
@@ -36,9 +30,9 @@ def test_embeddings_page(browser, server: Server, viewport: str) -> None:
         box = page.get_by_label("A word")
         box.fill("cat")
         box.press("Enter")
-        idle(page)
         main = page.locator("[data-testid=stMain]")
-        sync_api.expect(main).to_contain_text("Nearest neighbours of “cat”")
+        drawn(page, lambda: sync_api.expect(main).to_contain_text("Nearest neighbours of “cat”"))
+        assert_no_exception(page)
         sync_api.expect(page.locator("[data-testid=stDataFrame]")).to_be_visible()
         assert page.locator(".js-plotly-plot").count() >= 2  # the map and the heat strip
         finish(page, "embeddings", viewport)
@@ -50,9 +44,9 @@ def test_meaning_page(browser, server: Server, viewport: str) -> None:
     with closing_page(page, server):
         page.locator("[data-testid=stSelectbox]").filter(has_text="The word").click()
         page.get_by_role("option", name="bat", exact=True).click()
-        idle(page)
         main = page.locator("[data-testid=stMain]")
-        sync_api.expect(main).to_contain_text("How alike are the vectors of “bat”")
+        drawn(page, lambda: sync_api.expect(main).to_contain_text("How alike are the vectors of “bat”"))
+        assert_no_exception(page)
         sync_api.expect(page.locator("[data-testid=stTextArea] textarea").nth(1)).to_contain_text("ball")
         assert page.locator(".js-plotly-plot").count() == 2  # similarity by stage, the paths
         finish(page, "meaning", viewport)

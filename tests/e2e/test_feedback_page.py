@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from .harness import PAGE_TIMEOUT_MS, SHOTS, VIEWPORTS, Server, closing_page, finish, open_page, wait_idle
+from .harness import PAGE_TIMEOUT_MS, SHOTS, VIEWPORTS, Server, closing_page, drawn, finish, open_page
 
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -27,13 +27,12 @@ def test_ask_pick_and_see_the_probabilities_move(browser, server: Server, viewpo
 
         page.get_by_label("Ask the model a question").fill(QUESTION)
         page.get_by_label("Ask the model a question").press("Enter")  # submits the form
-        wait_idle(page)
         better = main.get_by_role("button", name="Better")
         expect(better).to_have_count(3)
-        expect(main).to_contain_text("I do not know.")
+        drawn(page, lambda: expect(main).to_contain_text("I do not know."))
 
         better.nth(2).click()  # the fixed answer "I do not know." is the last card
-        wait_idle(page)
+        drawn(page, lambda: expect(main).to_contain_text("after 1 piece of feedback"))
         chart = main.get_by_test_id("stPlotlyChart")
         expect(chart).to_be_visible()
         expect(chart).to_contain_text("before your feedback")

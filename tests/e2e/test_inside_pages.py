@@ -13,8 +13,10 @@ pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
 
 COW = "User: What sound does a cow make?\nAssistant: A cow says"
-# The first trace's z (heatmaps) or x (bars) of the n-th plotly chart on the page, as drawn.
-CHART_DATA = "(n) => JSON.stringify([...document.querySelectorAll('.js-plotly-plot')][n].data.map(t => t.z || t.x))"
+# Every trace's z (heatmaps) or x (bars) of the n-th plotly chart on the page, as drawn (null while it is redrawn).
+CHART_DATA = """(n) => { const p = document.querySelectorAll('.js-plotly-plot')[n];
+  return p && p.data ? JSON.stringify(p.data.map(t => t.z || t.x)) : null; }"""
+CHANGED = f"([n, before]) => {{ const now = ({CHART_DATA})(n); return now !== null && now !== before; }}"
 
 
 def chart_data(page, n: int) -> str:
@@ -28,16 +30,12 @@ def choose(page, label: str, option: str) -> None:
     box.click()
     box.press("ArrowDown")  # opens the list of options
     page.locator("[role=option]").filter(has_text=option).first.click()
-    page.wait_for_timeout(300)
-    page.wait_for_selector(APP_IDLE)
 
 
 def type_prompt(page, text: str) -> None:
     box = page.locator("[data-testid=stTextArea] textarea").first
     box.fill(text)
     box.press("Control+Enter")
-    page.wait_for_timeout(300)
-    page.wait_for_selector(APP_IDLE)
 
 
 def attention(page) -> None:
@@ -72,7 +70,8 @@ def test_inside_page(browser, server: Server, path: str, viewport: str) -> None:
         print(f"{path} ({viewport}): drawn {time.monotonic() - start:.2f}s after opening")
         before = chart_data(page, chart)
         interact(page)
-        assert chart_data(page, chart) != before, "the interaction should redraw the chart"
+        page.wait_for_function(CHANGED, arg=[chart, before])  # the interaction redraws the chart
+        assert chart_data(page, chart) != before
         finish(page, path, viewport)
     except (AssertionError, sync_api.Error) as e:
         raise AssertionError(f"{e}\n--- server log ---\n{server.log()}") from e

@@ -3,19 +3,21 @@ moved with the keyboard, the chart redrawn; a shared link reproduces the view. S
 
 from __future__ import annotations
 
+import json
 from urllib.parse import quote
 
 import pytest
 
-from .harness import APP_IDLE, SHOTS, VIEWPORTS, Server, assert_no_exception, finish, open_page, screenshot
+from .harness import APP_IDLE, SHOTS, VIEWPORTS, Server, assert_no_exception, drawn, finish, open_page, screenshot
 
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
 
 PROMPT = "User: What sound does a cow make?\nAssistant: A cow says"
 
-# The first trace's x values of the n-th plotly chart on the page, as drawn in the browser.
-CHART_DATA = "(n) => JSON.stringify([...document.querySelectorAll('.js-plotly-plot')][n].data.map(t => t.x))"
+# Every trace's x values of the n-th plotly chart on the page, as drawn in the browser (null while it is redrawn).
+CHART_DATA = """(n) => { const p = document.querySelectorAll('.js-plotly-plot')[n];
+  return p && p.data ? JSON.stringify(p.data.map(t => t.x)) : null; }"""
 
 
 def chart_data(page, n: int = 0) -> str:
@@ -30,16 +32,14 @@ def slider_thumb(page, label: str):
 
 def go_to(page, nav_title: str) -> None:
     page.locator("[data-testid=stSidebarNav] a").filter(has_text=nav_title).first.click()
-    page.wait_for_selector(APP_IDLE)
-    sync_api.expect(page.locator("h1").first).to_contain_text(nav_title)
+    drawn(page, lambda: sync_api.expect(page.locator("h1").first).to_contain_text(nav_title))
 
 
 def type_prompt(page, text: str) -> None:
     box = page.locator("[data-testid=stTextArea] textarea").first
     box.fill(text)
     box.press("Control+Enter")  # commits the text area
-    page.wait_for_timeout(300)
-    page.wait_for_selector(APP_IDLE)
+    drawn(page, lambda: sync_api.expect(page.locator(".tok-chips")).to_contain_text(text.split()[-1]))
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
@@ -58,7 +58,7 @@ def test_page_from_navigation(browser, server: Server, nav_title: str, slider: s
         thumb.focus()
         for _ in range(4):
             thumb.press("ArrowLeft")
-        page.wait_for_timeout(500)
+        page.wait_for_function(f"() => ({CHART_DATA})(0) !== {json.dumps(before)}")  # redrawn with new data
         after = chart_data(page)
         assert after != before, "moving the slider should redraw the chart"
         assert "prompt=" in page.url, "the prompt should be kept in the URL"

@@ -31,9 +31,10 @@ CUT_SHORT = (
 def follow_next(page) -> str:
     """Click the "Next: …" link at the bottom of the page; return the address it points to."""
     link = page.locator("[data-testid=stPageLink-NavLink]").filter(has_text="Next:").last
-    href = urlparse(link.get_attribute("href")).path
+    href, heading = urlparse(link.get_attribute("href")).path, page.locator("h1").first.inner_text()
     link.click()
     page.wait_for_url(lambda url: urlparse(url).path.strip("/") == href.strip("/"))
+    sync_api.expect(page.locator("h1").first).not_to_have_text(heading)  # the next page is drawn
     page.wait_for_selector(APP_IDLE)
     return href
 
@@ -69,6 +70,7 @@ def test_a_lesson_link_opens_its_preset_view(browser, server: Server) -> None:
     try:
         page.locator("[data-testid=stPageLink-NavLink]").filter(has_text="3 · Sampling").click()
         page.wait_for_url(re.compile(r"temperature=1\.5"))
+        sync_api.expect(page.locator("h1").first).to_contain_text("Temperature")
         page.wait_for_selector(APP_IDLE)
         assert_no_exception(page)
         assert "temperature=1.5" in page.url, page.url

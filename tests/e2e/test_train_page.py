@@ -5,15 +5,20 @@ the run from its link on a projector-sized screen. Screenshots go to SHOTS."""
 from __future__ import annotations
 
 import zipfile
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from .harness import APP_IDLE, SHOTS, VIEWPORTS, Server, finish, open_page
+from explainer.training.runs import RunStore
+
+from .harness import APP_IDLE, SHOTS, VIEWPORTS, Server, drawn, finish, open_page
 
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
 
-# Number of training points in the loss chart (the first plotly chart on the page), as drawn in the browser.
+# The x axis's type of the loss chart (the first plotly chart on the page), as drawn: "log" or "linear".
+LOSS_AXIS = "() => { const p = document.querySelector('.js-plotly-plot'); return p && p._fullLayout.xaxis.type }"
+# Number of training points in the loss chart, as drawn in the browser.
 LOSS_POINTS = (
     "() => { const p = document.querySelector('.js-plotly-plot'); return p && p.data.length ? p.data[0].x.length : 0 }"
 )
@@ -26,6 +31,18 @@ def loss_points(page) -> int:
 def wait_for_points(page, more_than: int, timeout_ms: int = 30_000) -> int:
     page.wait_for_function(f"() => ({LOSS_POINTS})() > {more_than}", timeout=timeout_ms)
     return loss_points(page)
+
+
+def shown_step(page) -> int:
+    """The Step card's number."""
+    card = page.get_by_test_id("stMetric").filter(has_text="Step").get_by_test_id("stMetricValue")
+    return int(card.inner_text().replace(",", ""))
+
+
+def saved_step(server: Server, page) -> int:
+    """The step of the run in the page's address, as the server saved it in its run store."""
+    rid = parse_qs(urlparse(page.url).query)["run"][0]
+    return RunStore(server.log_path.parent / "runs").load(rid).trainer.step_count
 
 
 def button(page, label: str):
@@ -44,9 +61,14 @@ def test_train_pause_download_and_use_everywhere(browser, server: Server, tmp_pa
         button(page, "Pause").click()
         sync_api.expect(page.get_by_role("button", name="Continue", exact=True)).to_be_visible()
         page.wait_for_selector(APP_IDLE)
-        paused = loss_points(page)
-        page.wait_for_timeout(1500)
-        assert loss_points(page) == paused, "a paused run should not train"
+        paused, step = loss_points(page), shown_step(page)
+        assert saved_step(server, page) == step, "the pause saved the run where it stopped"
+        log_x = page.locator("[data-testid=stCheckbox]").filter(has_text="Log scale for the steps")
+        for axis in ("log", "linear"):  # two whole reruns, the training fragment's included: no step taken
+            log_x.click()
+            drawn(page, lambda axis=axis: page.wait_for_function(f"() => ({LOSS_AXIS})() === '{axis}'"))
+            assert (loss_points(page), shown_step(page)) == (paused, step), "a paused run should not train"
+        assert saved_step(server, page) == step
         finish(page, "train", "laptop")
         run_link = page.url.split("/", 3)[-1]
 
@@ -60,11 +82,9 @@ def test_train_pause_download_and_use_everywhere(browser, server: Server, tmp_pa
             assert sorted(z.namelist()) == ["config.json", "model.safetensors", "tokenizer.json"]
 
         button(page, "Use this model on every page").click()
-        page.wait_for_selector(APP_IDLE)
         sidebar = page.locator("[data-testid=stSidebarContent]")
-        sync_api.expect(sidebar).to_contain_text("In use: your-model-step-")
+        drawn(page, lambda: sync_api.expect(sidebar).to_contain_text("In use: your-model-step-"))
         page.locator("[data-testid=stSidebarNav] a").filter(has_text="Next word").first.click()
-        page.wait_for_selector(APP_IDLE)
         sync_api.expect(page.locator("h1").first).to_contain_text("Next word")
         sync_api.expect(sidebar).to_contain_text("In use: your-model-step-")
         sync_api.expect(page.locator(".js-plotly-plot").first).to_be_visible()
