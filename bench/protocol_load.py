@@ -18,7 +18,9 @@ start / peak / end) and CPU; sessions opened per second. `--json FILE` writes th
         --pid-file /tmp/llm-explainer-deploy/replicas.pid --students 100 --trainers 2   # through nginx + replicas
 
 The load generator runs on the same machine as the server unless `--url` points elsewhere: its own CPU use is
-printed too (`client`), so that a reader can tell how much of the machine it took. `bench/load_test.py` (real
+printed too (`client`), so that a reader can tell how much of the machine it took. Before the clock starts, one
+visitor opens every page once (`--no-warmup` to skip), so that what the server computes once per process is not
+charged to the first students; behind nginx that visitor warms one replica only. `bench/load_test.py` (real
 Chromium tabs) stays the realism check: it includes what a browser adds (drawing, its own JavaScript).
 """
 
@@ -54,6 +56,7 @@ from bench.ws_students import (  # noqa: E402
     Stats,
     student,
     trainer,
+    warm_up,
 )
 
 SAMPLE_EVERY_S = 0.5
@@ -197,11 +200,17 @@ async def run_load(
     think: float = 3.0,
     seed: int = 0,
     pids: list[int] | None = None,
+    warmup: bool = True,
     log=None,
 ) -> dict:
     """`students` sessions on the app at `url` (`trainers` of them training), arriving evenly over `ramp` s and
-    then active for `duration` s; returns the report (see `print_report`)."""
+    then active for `duration` s; returns the report (see `print_report`). `warmup`: first visit every page once
+    (not timed), so that the figures are a warm server's."""
     stats = Stats(log=log)
+    warm_stats = Stats()
+    warm = await warm_up(url, warm_stats) if warmup else None
+    stats.errors.update(warm_stats.errors)  # an error while warming up counts; its times and its session do not
+    stats.error_samples.extend(warm_stats.error_samples)
     watch = ProcWatch(pids) if pids else None
     me = psutil.Process()
     stop = asyncio.Event()
@@ -247,6 +256,7 @@ async def run_load(
         "ramp_s": ramp,
         "think_s": think,
         "seed": seed,
+        "warm_up_s": warm,
         "machine_cores": psutil.cpu_count(),
         "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         "actions": {
@@ -283,9 +293,10 @@ def _r(x: float | None) -> float | None:
 
 
 def print_report(r: dict) -> None:
+    warm = f"; warmed up first ({r['warm_up_s']} s per page)" if r["warm_up_s"] else "; a cold server (no warm-up)"
     print(
         f"\n{r['students']} protocol-level students ({r['trainers']} training) on {r['url']}: "
-        f"{r['ramp_s']:g} s arriving, then {r['duration_s']:g} s; about {r['think_s']:g} s between actions"
+        f"{r['ramp_s']:g} s arriving, then {r['duration_s']:g} s; about {r['think_s']:g} s between actions{warm}"
     )
     print(f"\n{'interaction':46s} {'n':>5s} {'p50':>7s} {'p95':>7s} {'p99':>7s} {'max':>7s}   (ms)  no change")
     for kind, s in r["actions"].items():
@@ -338,6 +349,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--port", type=int, default=0, help="port of our own server (default: a free one)")
     ap.add_argument("--json", help="write the report to this file")
     ap.add_argument("--verbose", action="store_true", help="print each interaction: time and what it changed")
+    ap.add_argument("--no-warmup", action="store_true", help="no warm-up visit: the first students meet a cold server")
     args = ap.parse_args(argv)
 
     proc, tmp = None, None

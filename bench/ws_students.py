@@ -20,8 +20,12 @@ Messages of 10 kB or more (charts, tables) are cacheable: the client keeps them 
 browser, the client forgets a message after `max_cached_message_age` runs without it.
 
 Each interaction is timed from sending its `BackMsg` to the `script_finished` of the run it caused (for the chat,
-also to the first delta of the reply). Errors: an `exception` element on the page, no `script_finished` within
-`ACTION_TIMEOUT_S`, a websocket the server dropped, a widget that cannot be found, a cached message missing.
+also to the first delta of the reply). A fragment with `run_every` (the training page's live view) gets what a
+browser's `setInterval` sends: a fragment rerun every interval, whether or not the last one has ended; a run still
+going when the next request comes ends `FINISHED_EARLY_FOR_RERUN`, and such a tick is timed to that end.
+
+Errors: an `exception` element on the page, no `script_finished` within `ACTION_TIMEOUT_S`, a websocket the server
+dropped, a widget that cannot be found (or is disabled), a cached message missing.
 
 `INTERACTIONS` (below) is the one table of what students do and how each widget is found: by the user key at the
 end of its id first, then by its label, so that renamed keys keep working.
@@ -422,7 +426,8 @@ class Session:
         return [(n.kind, n.proto, n) for n in self.nodes.values() if n.kind in VALUED | TRIGGERS and n.proto.id]
 
     def find(self, target: Widget) -> tuple[str, Any, Node]:
-        found = [w for w in self.widgets() if w[0] in target.kinds]
+        """The widget `target` names: by key, else by label; a disabled one cannot be used (WidgetMissing)."""
+        found = [w for w in self.widgets() if w[0] in target.kinds and not getattr(w[1], "disabled", False)]
         if target.key:
             hits = [w for w in found if user_key(w[1].id) == target.key]
             if hits:
@@ -432,7 +437,7 @@ class Session:
             hits = [w for w in found if _label(w[0], w[1]).lower().startswith(want)]
             if hits:
                 return hits[0]
-        raise WidgetMissing(f"no {'/'.join(target.kinds)} with key {target.key!r} or label {target.label!r}")
+        raise WidgetMissing(f"no enabled {'/'.join(target.kinds)} with key {target.key!r} or label {target.label!r}")
 
     def has(self, target: Widget) -> bool:
         try:
@@ -857,6 +862,25 @@ async def trainer(url: str, who: int, stats: Stats, until: float, think: float, 
     finally:
         stats.training[who] = said
         await session.close()
+
+
+async def warm_up(url: str, stats: Stats) -> dict[str, float]:
+    """One visitor opens every page of the tour and the training page once, so that what a server computes once
+    (the model, each page's cached figures) is not charged to the first students. Returns seconds per page;
+    errors go to `stats`, times do not."""
+    pages = [page for page, _ in TOUR] + [TRAIN_PAGE]
+    session, seconds = Session(url, -1, stats), {}
+    try:
+        t0 = time.perf_counter()
+        await session.open(pages[0])
+        seconds[pages[0]] = time.perf_counter() - t0
+        for page in pages[1:]:
+            seconds[page] = (await session.switch_page(page)).seconds
+    except (WidgetMissing, SessionDropped, OSError, websockets.InvalidHandshake) as e:
+        stats.error(-1, "warm-up", type(e).__name__, str(e))
+    finally:
+        await session.close()
+    return {k: round(v, 2) for k, v in seconds.items()}
 
 
 async def _pause(rng: random.Random, think: float, until: float) -> None:

@@ -34,7 +34,9 @@ def test_user_key_is_the_end_of_a_widget_id() -> None:
 
 def test_five_students_one_training_without_errors(server: tuple[str, int, Path]) -> None:
     url, pid, log = server
-    report = asyncio.run(run_load(url, students=5, trainers=1, duration=15, ramp=2, think=0.5, seed=1, pids=[pid]))
+    report = asyncio.run(
+        run_load(url, students=5, trainers=1, duration=15, ramp=2, think=0.5, seed=1, pids=[pid], warmup=False)
+    )
     # An exception is redacted on the page (client.showErrorDetails = "none"): its traceback is in the log.
     assert report["errors"] == 0, (report["error_samples"], log.read_text(errors="replace")[-4000:])
     missing = expected_kinds(trainers=True) - set(report["actions"])
