@@ -184,6 +184,10 @@ class SessionDropped(Exception):
     pass
 
 
+class ActionTimeout(TimeoutError):
+    """No end of the run within ACTION_TIMEOUT_S; says what the session saw meanwhile."""
+
+
 # ---------------------------------------------------------------------------- the protocol client
 
 
@@ -525,9 +529,10 @@ class Session:
         try:
             await self.ws.send(msg.SerializeToString())
             await asyncio.wait_for(asyncio.shield(waiter.done), ACTION_TIMEOUT_S)
-        except asyncio.TimeoutError:
+        except asyncio.TimeoutError as e:
             self.waiters.remove(waiter)
-            raise
+            seen = f"{self.run - waiter.after_run} runs started since, {len(waiter.deltas)} deltas"
+            raise ActionTimeout(f"no script_finished within {ACTION_TIMEOUT_S:.0f} s ({seen})") from e
         except websockets.ConnectionClosed as e:
             self._lost()
             raise SessionDropped(str(e)) from e
@@ -736,8 +741,8 @@ class Session:
         try:
             out = await self._rerun(TRAIN_TICK, {}, fragment_id=fragment_id, auto=True)
             self.stats.add(TRAIN_TICK, out.seconds)
-        except asyncio.TimeoutError:
-            self.stats.error(self.who, TRAIN_TICK, "timeout", f"no script_finished within {ACTION_TIMEOUT_S:.0f} s")
+        except ActionTimeout as e:
+            self.stats.error(self.who, TRAIN_TICK, "timeout", str(e))
         except SessionDropped:
             pass  # counted once, where the socket was lost
 
@@ -773,8 +778,8 @@ async def timed(session: Session, who: int, name: str, action, stats: Stats) -> 
     except WidgetMissing as e:
         stats.error(who, name, "widget not found", str(e))
         return None
-    except asyncio.TimeoutError:
-        stats.error(who, name, "timeout", f"no script_finished within {ACTION_TIMEOUT_S:.0f} s")
+    except asyncio.TimeoutError as e:  # ActionTimeout, or the websocket's opening handshake
+        stats.error(who, name, "timeout", str(e) or f"no answer within {ACTION_TIMEOUT_S:.0f} s")
         return None
     except SessionDropped:
         raise
