@@ -1,0 +1,404 @@
+"""Many students on one server, without a browser: how many students does one server hold? (a benchmark: it
+measures, it never passes or fails on time).
+
+Each simulated student (bench/ws_students.py) speaks Streamlit's websocket protocol: it opens a page, waits
+for the run to finish, then goes round Next word (types a prompt, adds the likeliest word, rolls the dice),
+Temperature & sampling (moves the slider), Attention (switches layer and head), the chat (asks a question)
+and Human feedback (gets answers, picks the better one), pausing about `--think` s before each action; K of
+them train on Train it yourself instead. No browser draws anything, so the latencies are the server's:
+from sending the message to the end of the run it caused (the chat also to the first words of its reply).
+
+Prints, per interaction, count and p50 / p95 / p99 / max; the errors (an exception on the page, no end of the
+run within 30 s, a dropped websocket, a widget not found); the server's memory (RSS of its process tree,
+start / peak / end) and CPU; sessions opened per second. `--json FILE` writes the same as JSON.
+
+    python bench/protocol_load.py --students 30 --trainers 2 --duration 60           # starts its own server
+    python bench/protocol_load.py --students 1 --trainers 0 --duration 40 --verbose  # what each action changed
+    deploy/start.sh start && python bench/protocol_load.py --url http://127.0.0.1:8080 \\
+        --pid-file /tmp/llm-explainer-deploy/replicas.pid --students 100 --trainers 2   # through nginx + replicas
+
+The load generator runs on the same machine as the server unless `--url` points elsewhere: its own CPU use is
+printed too (`client`), so that a reader can tell how much of the machine it took. Before the clock starts, one
+visitor opens every page once (`--no-warmup` to skip), so that what the server computes once per process is not
+charged to the first students; behind nginx that visitor warms one replica only. `bench/load_test.py` (real
+Chromium tabs) stays the realism check: it includes what a browser adds (drawing, its own JavaScript).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import numpy as np
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.ws_students import (  # noqa: E402
+    CHAT_FIRST,
+    NAVIGATE,
+    OPEN_PAGE,
+    TRAIN_REFRESH,
+    TRAIN_TICK,
+    Stats,
+    student,
+    trainer,
+    warm_up,
+)
+
+SAMPLE_EVERY_S = 0.5
+STARTUP_TIMEOUT_S = 180
+# Times set by the app's own pace, not by the server's speed: the chat writes at most one word per 0.05 s, and
+# the live training view trains for 0.45 s in each of its reruns. Reported, but not among "interactions".
+PACED = {TRAIN_TICK, TRAIN_REFRESH, "chat: ask a question (whole reply)"}
+
+
+# ---------------------------------------------------------------------------- a server of our own
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port: int, log_path: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """`streamlit run streamlit_app.py` on 127.0.0.1:port in its own process group; returns when it is healthy."""
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    full_env = {**os.environ, **(env or {})}
+    full_env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), full_env.get("PYTHONPATH", "")) if p)
+    log = open(log_path, "ab")  # noqa: SIM115 (the server writes to it for its whole life)
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    log.close()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server exited with {proc.returncode}; see {log_path}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc
+        except OSError:
+            pass
+        time.sleep(0.3)
+    stop_server(proc)
+    raise RuntimeError(f"the server did not answer /_stcore/health within {STARTUP_TIMEOUT_S} s; see {log_path}")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """SIGTERM to the server's process group, SIGKILL if it is still there after 10 s."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(5)
+    except ProcessLookupError:
+        pass
+
+
+# ---------------------------------------------------------------------------- the server's processes
+
+
+class ProcWatch:
+    """RSS and CPU time of the server's process trees (psutil), RSS sampled in the background."""
+
+    def __init__(self, pids: list[int]) -> None:
+        self.roots = [psutil.Process(p) for p in pids]
+        self.samples: list[tuple[float, float]] = []  # (monotonic s, MB)
+
+    def tree(self) -> list[psutil.Process]:
+        procs = {}
+        for root in self.roots:
+            try:
+                for p in [root, *root.children(recursive=True)]:
+                    procs[p.pid] = p
+            except psutil.NoSuchProcess:
+                continue
+        return list(procs.values())
+
+    def rss_mb(self) -> float:
+        total = 0
+        for p in self.tree():
+            try:
+                total += p.memory_info().rss
+            except psutil.NoSuchProcess:
+                pass
+        mb = total / 2**20
+        self.samples.append((time.monotonic(), mb))
+        return mb
+
+    def cpu_s(self) -> float:
+        """User + system seconds of the trees (ended children that were waited for included)."""
+        total = 0.0
+        for p in self.tree():
+            try:
+                t = p.cpu_times()
+                total += t.user + t.system + t.children_user + t.children_system
+            except psutil.NoSuchProcess:
+                pass
+        return total
+
+    async def watch(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            await asyncio.to_thread(self.rss_mb)
+            try:
+                await asyncio.wait_for(stop.wait(), SAMPLE_EVERY_S)
+            except asyncio.TimeoutError:
+                pass
+
+
+def pids_listening(port: int) -> list[int]:
+    """Processes listening on `port` on this machine (a server given by --url without --pids)."""
+    try:
+        conns = psutil.net_connections(kind="inet")
+    except psutil.AccessDenied:
+        return []
+    return sorted({c.pid for c in conns if c.pid and c.status == psutil.CONN_LISTEN and c.laddr.port == port})
+
+
+def read_pid_file(path: str) -> list[int]:
+    return [int(x) for x in Path(path).read_text().split()]
+
+
+# ---------------------------------------------------------------------------- the run
+
+
+def summary(seconds: list[float]) -> dict:
+    ms = np.asarray(seconds) * 1000
+    p50, p95, p99 = np.percentile(ms, [50, 95, 99])
+    return {"n": len(ms), "p50_ms": round(p50), "p95_ms": round(p95), "p99_ms": round(p99), "max_ms": round(ms.max())}
+
+
+async def run_load(
+    url: str,
+    *,
+    students: int,
+    trainers: int = 0,
+    duration: float = 60.0,
+    ramp: float = 10.0,
+    think: float = 3.0,
+    seed: int = 0,
+    pids: list[int] | None = None,
+    warmup: bool = True,
+    log=None,
+) -> dict:
+    """`students` sessions on the app at `url` (`trainers` of them training), arriving evenly over `ramp` s and
+    then active for `duration` s; returns the report (see `print_report`). `warmup`: first visit every page once
+    (not timed), so that the figures are a warm server's."""
+    stats = Stats(log=log)
+    warm_stats = Stats()
+    warm = await warm_up(url, warm_stats) if warmup else None
+    stats.errors.update(warm_stats.errors)  # an error while warming up counts; its times and its session do not
+    stats.error_samples.extend(warm_stats.error_samples)
+    watch = ProcWatch(pids) if pids else None
+    me = psutil.Process()
+    stop = asyncio.Event()
+    rss_start = watch.rss_mb() if watch else None
+    cpu0, me0, t0 = (watch.cpu_s() if watch else 0.0), sum(me.cpu_times()[:2]), time.monotonic()
+    steady_from, until = t0 + ramp, t0 + ramp + duration
+    watcher = asyncio.create_task(watch.watch(stop)) if watch else None
+    k = min(trainers, students)
+
+    async def one(i: int) -> None:
+        await asyncio.sleep(ramp * i / max(1, students))
+        if i < k:
+            await trainer(url, i, stats, until, think, seed)
+        else:
+            await student(url, i, stats, until, think, seed)
+
+    async def steady_cpu() -> tuple[float, float]:
+        await asyncio.sleep(max(0.0, steady_from - time.monotonic()))
+        a = watch.cpu_s() if watch else 0.0
+        await asyncio.sleep(max(0.0, until - time.monotonic()))
+        return a, watch.cpu_s() if watch else 0.0
+
+    steady = asyncio.create_task(steady_cpu())
+    await asyncio.gather(*(one(i) for i in range(students)))
+    cpu_a, cpu_b = await steady
+    t1 = time.monotonic()
+    cpu1, me1 = (watch.cpu_s() if watch else 0.0), sum(me.cpu_times()[:2])
+    rss_end = watch.rss_mb() if watch else None
+    stop.set()
+    if watcher:
+        await watcher
+
+    kinds = sorted(stats.latencies, key=lambda k_: (k_ not in (OPEN_PAGE, NAVIGATE), k_))
+    interactions = [
+        s for kind, xs in stats.latencies.items() if kind not in PACED | {OPEN_PAGE, CHAT_FIRST} for s in xs
+    ]
+    opened = sorted(stats.open_times)
+    return {
+        "url": url,
+        "students": students,
+        "trainers": k,
+        "duration_s": duration,
+        "ramp_s": ramp,
+        "think_s": think,
+        "seed": seed,
+        "warm_up_s": warm,
+        "machine_cores": psutil.cpu_count(),
+        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+        "actions": {
+            kind: {**summary(stats.latencies[kind]), "unchanged": stats.unchanged.get(kind, 0)} for kind in kinds
+        },  # fmt: skip
+        "interactions": summary(interactions) if interactions else None,
+        "interactions_note": "every action but opening a page, the chat's whole reply and the training view's "
+        "ticks (both paced by the app itself)",
+        "errors": sum(stats.errors.values()),
+        "errors_by_kind": dict(stats.errors),
+        "error_samples": stats.error_samples[:20],
+        "app_error_messages": dict(stats.app_errors),
+        "fragment_runs_cut_short": dict(stats.cut_short),
+        "sessions_opened": stats.sessions_opened,
+        "sessions_per_s": round(len(opened) / max(1e-9, opened[-1] - t0), 2) if opened else None,
+        "interactions_per_s": round(len(interactions) / max(1e-9, t1 - t0), 2),
+        "server_pids": pids or None,
+        "server_rss_mb": {
+            "start": _r(rss_start),
+            "peak": _r(max((mb for _, mb in watch.samples), default=None)) if watch else None,
+            "end": _r(rss_end),
+        },
+        "server_cpu_s": _r(cpu1 - cpu0) if watch else None,
+        "server_cores_busy": round((cpu_b - cpu_a) / max(1e-9, duration), 2) if watch and duration else None,
+        "client_cores_busy": round((me1 - me0) / max(1e-9, t1 - t0), 2),
+        "wall_s": round(t1 - t0, 1),
+        "replicas": dict(stats.replicas) or None,
+        "training": {str(w): said for w, said in sorted(stats.training.items())} or None,
+    }
+
+
+def _r(x: float | None) -> float | None:
+    return None if x is None else round(x, 1)
+
+
+def print_report(r: dict) -> None:
+    warm = f"; warmed up first ({r['warm_up_s']} s per page)" if r["warm_up_s"] else "; a cold server (no warm-up)"
+    print(
+        f"\n{r['students']} protocol-level students ({r['trainers']} training) on {r['url']}: "
+        f"{r['ramp_s']:g} s arriving, then {r['duration_s']:g} s; about {r['think_s']:g} s between actions{warm}"
+    )
+    print(f"\n{'interaction':46s} {'n':>5s} {'p50':>7s} {'p95':>7s} {'p99':>7s} {'max':>7s}   (ms)  no change")
+    for kind, s in r["actions"].items():
+        paced = "  (paced by the app)" if kind in PACED else ""
+        print(
+            f"{kind:46s} {s['n']:5d} {s['p50_ms']:7d} {s['p95_ms']:7d} {s['p99_ms']:7d} {s['max_ms']:7d}"
+            f"        {s['unchanged'] or '':>4}{paced}"
+        )
+    if r["interactions"]:
+        s = r["interactions"]
+        print(f"{'all interactions (see note)':46s} {s['n']:5d} {s['p50_ms']:7d} {s['p95_ms']:7d} {s['p99_ms']:7d} "
+              f"{s['max_ms']:7d}")  # fmt: skip
+    print(f"\nerrors: {r['errors']}" + (f"  {r['errors_by_kind']}" if r["errors"] else ""))
+    for line in r["error_samples"][:10]:
+        print(f"  {line}")
+    if r["app_error_messages"]:
+        print(f"error messages the app showed (st.error, not counted as errors): {r['app_error_messages']}")
+    if r["fragment_runs_cut_short"]:
+        print(f"fragment runs cut short by the next request (FINISHED_EARLY_FOR_RERUN): {r['fragment_runs_cut_short']}")
+    rss = r["server_rss_mb"]
+    if r["server_pids"]:
+        print(f"server RSS start / peak / end: {rss['start']} / {rss['peak']} / {rss['end']} MB; "
+              f"CPU {r['server_cpu_s']} s, {r['server_cores_busy']} cores busy after the ramp")  # fmt: skip
+    else:
+        print("server process figures: none (give --pids or --pid-file with --url)")
+    print(
+        f"client (this load generator): {r['client_cores_busy']} cores busy; machine: {r['machine_cores']} cores, "
+        f"load average {r['load_average_at_end']}"
+    )
+    print(f"sessions: {r['sessions_opened']} opened, {r['sessions_per_s']} per s; "
+          f"{r['interactions_per_s']} interactions per s")  # fmt: skip
+    if r["replicas"]:
+        print(f"replicas (X-Replica of each session's page): {r['replicas']}")
+    if r["training"]:
+        for who, said in r["training"].items():
+            print(f"trainer {who}: {said}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--students", type=int, default=30, help="simulated students, trainers included (30)")
+    ap.add_argument("--trainers", type=int, default=2, help="of them training on Train it yourself (2)")
+    ap.add_argument("--duration", type=float, default=60, help="seconds of activity after the ramp (60)")
+    ap.add_argument("--ramp", type=float, default=10, help="seconds over which the students arrive (10)")
+    ap.add_argument("--think", type=float, default=3, help="mean pause before each action, s (3; uniform ±50 %%)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--url", help="a running app (e.g. nginx from deploy/); default: start a server of our own")
+    ap.add_argument("--pids", type=int, nargs="*", default=None, help="with --url: the server's process ids")
+    ap.add_argument("--pid-file", help="with --url: a file of process ids (deploy/start.sh writes replicas.pid)")
+    ap.add_argument("--port", type=int, default=0, help="port of our own server (default: a free one)")
+    ap.add_argument("--json", help="write the report to this file")
+    ap.add_argument("--verbose", action="store_true", help="print each interaction: time and what it changed")
+    ap.add_argument("--no-warmup", action="store_true", help="no warm-up visit: the first students meet a cold server")
+    args = ap.parse_args(argv)
+
+    proc, tmp = None, None
+    url = args.url
+    if url:
+        pids = list(args.pids or []) + (read_pid_file(args.pid_file) if args.pid_file else [])
+        if not pids and urlsplit(url).hostname in ("127.0.0.1", "localhost", "::1"):
+            pids = pids_listening(urlsplit(url).port or 80)
+    else:
+        tmp = tempfile.TemporaryDirectory(prefix="protocol-load-")
+        port = args.port or free_port()
+        log_path = Path(tmp.name) / "server.log"
+        env = {} if os.environ.get("LLM_EXPLAINER_RUNS") else {"LLM_EXPLAINER_RUNS": str(Path(tmp.name) / "runs")}
+        print(f"starting the app on 127.0.0.1:{port} (log: {log_path}) …", flush=True)
+        proc = start_server(port, log_path, env)
+        url, pids = f"http://127.0.0.1:{port}", [proc.pid]
+    log = (lambda line: print(line, flush=True)) if args.verbose else None
+    try:
+        report = asyncio.run(
+            run_load(
+                url,
+                students=args.students,
+                trainers=args.trainers,
+                duration=args.duration,
+                ramp=args.ramp,
+                think=args.think,
+                seed=args.seed,
+                pids=pids,
+                log=log,
+            )  # fmt: skip
+        )
+    finally:
+        log_tail = []
+        if proc is not None:
+            stop_server(proc)
+            log_tail = log_path.read_text(errors="replace").splitlines()[-60:]
+        if tmp is not None:
+            tmp.cleanup()
+    if report["errors"] and log_tail:
+        report["server_log_tail"] = log_tail
+    print_report(report)
+    if report.get("server_log_tail"):
+        print("\nthe server's log ends with (exceptions are redacted on the page; their tracebacks are here):")
+        print("\n".join(report["server_log_tail"]))
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
+        print(f"\nwritten: {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

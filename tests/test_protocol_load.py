@@ -1,0 +1,47 @@
+"""Smoke test of the browserless load generator (bench/protocol_load.py): a real server, five students (one of
+them training) for 15 s. It checks that the students could do everything they do, without errors, and that
+each kind of action changed what the page shows. It never checks a time: that is the benchmark's job."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bench.protocol_load import free_port, run_load, start_server, stop_server
+from bench.ws_students import expected_kinds, user_key
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int, Path]]:
+    """The app on a free port with a run store of its own; (url, pid, log file)."""
+    tmp = tmp_path_factory.mktemp("protocol-load")
+    port = free_port()
+    proc = start_server(port, tmp / "server.log", {"LLM_EXPLAINER_RUNS": str(tmp / "runs")})
+    try:
+        yield f"http://127.0.0.1:{port}", proc.pid, tmp / "server.log"
+    finally:
+        stop_server(proc)
+
+
+def test_user_key_is_the_end_of_a_widget_id() -> None:
+    assert user_key("$$ID-64d9456ff0500e8d490f226c1811650a-prompt") == "prompt"
+    assert user_key("$$ID-64d9456ff0500e8d490f226c1811650a-feedback-better-0") == "feedback-better-0"
+    assert user_key("$$ID-7e4eef51477cfe4e2e81a575849ee28a-None") is None
+
+
+def test_five_students_one_training_without_errors(server: tuple[str, int, Path]) -> None:
+    url, pid, log = server
+    report = asyncio.run(
+        run_load(url, students=5, trainers=1, duration=15, ramp=2, think=0.5, seed=1, pids=[pid], warmup=False)
+    )
+    # An exception is redacted on the page (client.showErrorDetails = "none"): its traceback is in the log.
+    assert report["errors"] == 0, (report["error_samples"], log.read_text(errors="replace")[-4000:])
+    missing = expected_kinds(trainers=True) - set(report["actions"])
+    assert not missing, f"never happened: {sorted(missing)}; happened: {report['actions']}"
+    no_effect = [kind for kind, s in report["actions"].items() if s["unchanged"] == s["n"]]
+    assert not no_effect, f"changed nothing on the page: {no_effect}"
+    assert report["server_rss_mb"]["peak"] > 0
+    assert report["training"] and all(said != "did not start" for said in report["training"].values())
