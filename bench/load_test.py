@@ -37,75 +37,12 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlparse
 
-import psutil
-
-from bench.students import Stats, student, summary
+from bench.measure import ProcWatch, pids_listening, read_pid_file, summary
+from bench.students import Stats, student
 from bench.trainers import trainer
 from tests.e2e.harness import CHROMIUM, CHROMIUM_ARGS, start_server, stop
 
-SAMPLE_EVERY_S = 0.5
 TTL_ENV = "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL"
-
-
-# ---------------------------------------------------------------------------- the server's processes (psutil)
-def process_tree(pids: list[int]) -> list[psutil.Process]:
-    """The processes and all their descendants (those still alive)."""
-    out = []
-    for pid in pids:
-        try:
-            parent = psutil.Process(pid)
-            out += [parent, *parent.children(recursive=True)]
-        except psutil.NoSuchProcess:
-            continue
-    return out
-
-
-def tree_stats(pids: list[int]) -> tuple[float, int]:
-    """(resident memory in MB, threads) of the processes and their descendants, summed."""
-    rss, threads = 0, 0
-    for p in process_tree(pids):
-        try:
-            with p.oneshot():
-                rss, threads = rss + p.memory_info().rss, threads + p.num_threads()
-        except psutil.NoSuchProcess:  # it ended meanwhile
-            continue
-    return rss / 2**20, threads
-
-
-def cpu_seconds(procs: list[psutil.Process]) -> float:
-    """CPU time (user + system, seconds) the processes have used so far."""
-    total = 0.0
-    for p in procs:
-        try:
-            t = p.cpu_times()
-            total += t.user + t.system
-        except psutil.NoSuchProcess:
-            continue
-    return total
-
-
-def pids_listening_on(port: int) -> list[int]:
-    """Processes (of this user) with a socket listening on `port`: the server behind a local URL."""
-    return sorted({c.pid for c in psutil.net_connections("tcp") if c.status == psutil.CONN_LISTEN
-                   and c.laddr and c.laddr.port == port and c.pid})  # fmt: skip
-
-
-class Memory:
-    """RSS and threads of the server's process tree, sampled in the background."""
-
-    def __init__(self, pids: list[int]) -> None:
-        self.pids, self.samples = pids, []  # (seconds since start, MB, threads)
-        self.t0 = time.monotonic()
-
-    def sample(self) -> tuple[float, int]:
-        mb, threads = tree_stats(self.pids)
-        self.samples.append((round(time.monotonic() - self.t0, 1), round(mb, 1), threads))
-        return mb, threads
-
-    async def watch(self, stop_event: asyncio.Event) -> None:
-        while not stop_event.is_set():
-            self.sample()
-            await asyncio.sleep(SAMPLE_EVERY_S)
 
 
 def _think(lo: float, hi: float):
@@ -123,7 +60,7 @@ async def _load(url: str, pids: list[int], sessions: int, trainers: int, duratio
     from playwright.async_api import async_playwright
 
     stats, ready, until = Stats(), asyncio.Event(), [float("inf")]
-    mem, stop_event = Memory(pids), asyncio.Event()
+    mem, stop_event = ProcWatch(pids), asyncio.Event()
     rss_start, threads_start = mem.sample() if pids else (None, None)
     k = min(trainers, sessions)
     async with async_playwright() as pw:
@@ -136,11 +73,11 @@ async def _load(url: str, pids: list[int], sessions: int, trainers: int, duratio
         loaded = lambda: len(stats.latencies.get("first page load", [])) + len(stats.errors)  # noqa: E731
         while loaded() < sessions and time.monotonic() < mem.t0 + 300:
             await asyncio.sleep(0.2)
-        cpu0, t0, browser0 = cpu_seconds(process_tree(pids)), time.monotonic(), _browser_cpu_s(pids)
+        cpu0, t0, browser0 = mem.cpu_s(), time.monotonic(), _browser_cpu_s(pids)
         until[0] = t0 + duration
         ready.set()
         await asyncio.sleep(duration)
-        cpu1, t1, browser1 = cpu_seconds(process_tree(pids)), time.monotonic(), _browser_cpu_s(pids)
+        cpu1, t1, browser1 = mem.cpu_s(), time.monotonic(), _browser_cpu_s(pids)
         rss_end, threads_end = mem.sample() if pids else (None, None)
         await asyncio.gather(*tasks)
         stop_event.set()
@@ -164,7 +101,7 @@ async def _load(url: str, pids: list[int], sessions: int, trainers: int, duratio
         "js_error_samples": stats.js_errors[:5],
         "server_rss_mb": {
             "start": _r(rss_start),
-            "peak": max((s[1] for s in mem.samples), default=None),
+            "peak": mem.peak_mb(),
             "end": _r(rss_end),
         },
         "server_threads": {"start": threads_start, "peak": max((s[2] for s in mem.samples), default=None)},
@@ -178,8 +115,8 @@ async def _load(url: str, pids: list[int], sessions: int, trainers: int, duratio
 
 def _browser_cpu_s(server_pids: list[int]) -> float:
     """CPU time of this process's descendants other than the server: the Playwright driver and Chromium."""
-    server = {p.pid for p in process_tree(server_pids)}
-    return cpu_seconds([p for p in psutil.Process().children(recursive=True) if p.pid not in server])
+    me = os.getpid()
+    return ProcWatch([me]).cpu_s(skip={me, *(p.pid for p in ProcWatch(server_pids).tree())})
 
 
 def _r(x: float | None) -> float | None:
@@ -192,7 +129,7 @@ async def _churn(url: str, pids: list[int], cycles: int, sessions: int, trainers
     `pause` s, note the server's RSS and threads; repeat."""
     from playwright.async_api import async_playwright
 
-    stats, mem, rows = Stats(), Memory(pids), []
+    stats, mem, rows = Stats(), ProcWatch(pids), []
     rows.append({"cycle": 0, "opened": 0, **_mem_row(mem)})
     async with async_playwright() as pw:
         browser = await _launch(pw)
@@ -225,7 +162,7 @@ async def _churn(url: str, pids: list[int], cycles: int, sessions: int, trainers
     }
 
 
-def _mem_row(mem: Memory) -> dict:
+def _mem_row(mem: ProcWatch) -> dict:
     mb, threads = mem.sample()
     return {"t_s": mem.samples[-1][0], "rss_mb": round(mb, 1), "threads": threads}
 
@@ -248,7 +185,7 @@ def _env(values: dict[str, str]):
 def _pin(server_pid: int, cpus: set[int]) -> None:
     """The server (every thread; threads started later inherit) on `cpus`, this process and the browser it
     starts on the other cores: the server's figures then do not pay for the browser's work."""
-    for p in process_tree([server_pid]):
+    for p in ProcWatch([server_pid]).tree():
         for thread in p.threads():
             os.sched_setaffinity(thread.id, cpus)
     rest = os.sched_getaffinity(0) - cpus
@@ -262,7 +199,7 @@ def _with_server(fn, url: str | None, pids: list[int] | None, log_dir: Path | No
     if url:
         port = urlparse(url).port
         if not pids and port and urlparse(url).hostname in ("127.0.0.1", "localhost"):
-            pids = pids_listening_on(port)
+            pids = pids_listening(port)
         return fn(url.rstrip("/"), pids or [])
     env = dict(env or {})
     if server_cpus:
@@ -338,7 +275,7 @@ def _where(r: dict) -> str:
 
 def _pids(args) -> list[int] | None:
     if args.pid_file:
-        return [int(x) for x in Path(args.pid_file).read_text().split()]
+        return read_pid_file(args.pid_file)
     return [int(x) for x in args.pids.split(",")] if args.pids else None
 
 

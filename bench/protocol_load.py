@@ -12,9 +12,9 @@ Prints, per interaction, count and p50 / p95 / p99 / max; the errors (an excepti
 run within 30 s, a dropped websocket, a widget not found); the server's memory (RSS of its process tree,
 start / peak / end) and CPU; sessions opened per second. `--json FILE` writes the same as JSON.
 
-    python bench/protocol_load.py --students 30 --trainers 2 --duration 60           # starts its own server
-    python bench/protocol_load.py --students 1 --trainers 0 --duration 40 --verbose  # what each action changed
-    deploy/start.sh start && python bench/protocol_load.py --url http://127.0.0.1:8080 \\
+    python -m bench.protocol_load --students 30 --trainers 2 --duration 60           # starts its own server
+    python -m bench.protocol_load --students 1 --trainers 0 --duration 40 --verbose  # what each action changed
+    deploy/start.sh start && python -m bench.protocol_load --url http://127.0.0.1:8080 \\
         --pid-file /tmp/llm-explainer-deploy/replicas.pid --students 100 --trainers 2   # through nginx + replicas
 
 The load generator runs on the same machine as the server unless `--url` points elsewhere: its own CPU use is
@@ -30,24 +30,16 @@ import argparse
 import asyncio
 import json
 import os
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import numpy as np
 import psutil
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from bench.ws_students import (  # noqa: E402
+from bench.measure import ProcWatch, pids_listening, read_pid_file, summary
+from bench.ws_students import (
     CHAT_FIRST,
     NAVIGATE,
     OPEN_PAGE,
@@ -58,136 +50,14 @@ from bench.ws_students import (  # noqa: E402
     trainer,
     warm_up,
 )
+from tests.e2e.harness import start_server, stop
 
-SAMPLE_EVERY_S = 0.5
-STARTUP_TIMEOUT_S = 180
 # Times set by the app's own pace, not by the server's speed: the chat writes at most one word per 0.05 s, and
 # the live training view trains for 0.45 s in each of its reruns. Reported, but not among "interactions".
 PACED = {TRAIN_TICK, TRAIN_REFRESH, "chat: ask a question (whole reply)"}
 
 
-# ---------------------------------------------------------------------------- a server of our own
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(port: int, log_path: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
-    """`streamlit run streamlit_app.py` on 127.0.0.1:port in its own process group; returns when it is healthy."""
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    full_env = {**os.environ, **(env or {})}
-    full_env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), full_env.get("PYTHONPATH", "")) if p)
-    log = open(log_path, "ab")  # noqa: SIM115 (the server writes to it for its whole life)
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    log.close()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the server exited with {proc.returncode}; see {log_path}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc
-        except OSError:
-            pass
-        time.sleep(0.3)
-    stop_server(proc)
-    raise RuntimeError(f"the server did not answer /_stcore/health within {STARTUP_TIMEOUT_S} s; see {log_path}")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    """SIGTERM to the server's process group, SIGKILL if it is still there after 10 s."""
-    if proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(5)
-    except ProcessLookupError:
-        pass
-
-
-# ---------------------------------------------------------------------------- the server's processes
-
-
-class ProcWatch:
-    """RSS and CPU time of the server's process trees (psutil), RSS sampled in the background."""
-
-    def __init__(self, pids: list[int]) -> None:
-        self.roots = [psutil.Process(p) for p in pids]
-        self.samples: list[tuple[float, float]] = []  # (monotonic s, MB)
-
-    def tree(self) -> list[psutil.Process]:
-        procs = {}
-        for root in self.roots:
-            try:
-                for p in [root, *root.children(recursive=True)]:
-                    procs[p.pid] = p
-            except psutil.NoSuchProcess:
-                continue
-        return list(procs.values())
-
-    def rss_mb(self) -> float:
-        total = 0
-        for p in self.tree():
-            try:
-                total += p.memory_info().rss
-            except psutil.NoSuchProcess:
-                pass
-        mb = total / 2**20
-        self.samples.append((time.monotonic(), mb))
-        return mb
-
-    def cpu_s(self) -> float:
-        """User + system seconds of the trees (ended children that were waited for included)."""
-        total = 0.0
-        for p in self.tree():
-            try:
-                t = p.cpu_times()
-                total += t.user + t.system + t.children_user + t.children_system
-            except psutil.NoSuchProcess:
-                pass
-        return total
-
-    async def watch(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            await asyncio.to_thread(self.rss_mb)
-            try:
-                await asyncio.wait_for(stop.wait(), SAMPLE_EVERY_S)
-            except asyncio.TimeoutError:
-                pass
-
-
-def pids_listening(port: int) -> list[int]:
-    """Processes listening on `port` on this machine (a server given by --url without --pids)."""
-    try:
-        conns = psutil.net_connections(kind="inet")
-    except psutil.AccessDenied:
-        return []
-    return sorted({c.pid for c in conns if c.pid and c.status == psutil.CONN_LISTEN and c.laddr.port == port})
-
-
-def read_pid_file(path: str) -> list[int]:
-    return [int(x) for x in Path(path).read_text().split()]
-
-
 # ---------------------------------------------------------------------------- the run
-
-
-def summary(seconds: list[float]) -> dict:
-    ms = np.asarray(seconds) * 1000
-    p50, p95, p99 = np.percentile(ms, [50, 95, 99])
-    return {"n": len(ms), "p50_ms": round(p50), "p95_ms": round(p95), "p99_ms": round(p99), "max_ms": round(ms.max())}
 
 
 async def run_load(
@@ -214,7 +84,7 @@ async def run_load(
     watch = ProcWatch(pids) if pids else None
     me = psutil.Process()
     stop = asyncio.Event()
-    rss_start = watch.rss_mb() if watch else None
+    rss_start = watch.sample()[0] if watch else None
     cpu0, me0, t0 = (watch.cpu_s() if watch else 0.0), sum(me.cpu_times()[:2]), time.monotonic()
     steady_from, until = t0 + ramp, t0 + ramp + duration
     watcher = asyncio.create_task(watch.watch(stop)) if watch else None
@@ -238,7 +108,7 @@ async def run_load(
     cpu_a, cpu_b = await steady
     t1 = time.monotonic()
     cpu1, me1 = (watch.cpu_s() if watch else 0.0), sum(me.cpu_times()[:2])
-    rss_end = watch.rss_mb() if watch else None
+    rss_end = watch.sample()[0] if watch else None
     stop.set()
     if watcher:
         await watcher
@@ -260,9 +130,9 @@ async def run_load(
         "machine_cores": psutil.cpu_count(),
         "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         "actions": {
-            kind: {**summary(stats.latencies[kind]), "unchanged": stats.unchanged.get(kind, 0)} for kind in kinds
+            kind: {**summary(_ms(stats.latencies[kind])), "unchanged": stats.unchanged.get(kind, 0)} for kind in kinds
         },  # fmt: skip
-        "interactions": summary(interactions) if interactions else None,
+        "interactions": summary(_ms(interactions)) if interactions else None,
         "interactions_note": "every action but opening a page, the chat's whole reply and the training view's "
         "ticks (both paced by the app itself)",
         "errors": sum(stats.errors.values()),
@@ -276,7 +146,7 @@ async def run_load(
         "server_pids": pids or None,
         "server_rss_mb": {
             "start": _r(rss_start),
-            "peak": _r(max((mb for _, mb in watch.samples), default=None)) if watch else None,
+            "peak": _r(watch.peak_mb()) if watch else None,
             "end": _r(rss_end),
         },
         "server_cpu_s": _r(cpu1 - cpu0) if watch else None,
@@ -286,6 +156,10 @@ async def run_load(
         "replicas": dict(stats.replicas) or None,
         "training": {str(w): said for w, said in sorted(stats.training.items())} or None,
     }
+
+
+def _ms(seconds: list[float]) -> list[float]:
+    return [1000 * s for s in seconds]
 
 
 def _r(x: float | None) -> float | None:
@@ -352,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-warmup", action="store_true", help="no warm-up visit: the first students meet a cold server")
     args = ap.parse_args(argv)
 
-    proc, tmp = None, None
+    server, tmp = None, None
     url = args.url
     if url:
         pids = list(args.pids or []) + (read_pid_file(args.pid_file) if args.pid_file else [])
@@ -360,12 +234,11 @@ def main(argv: list[str] | None = None) -> int:
             pids = pids_listening(urlsplit(url).port or 80)
     else:
         tmp = tempfile.TemporaryDirectory(prefix="protocol-load-")
-        port = args.port or free_port()
         log_path = Path(tmp.name) / "server.log"
-        env = {} if os.environ.get("LLM_EXPLAINER_RUNS") else {"LLM_EXPLAINER_RUNS": str(Path(tmp.name) / "runs")}
-        print(f"starting the app on 127.0.0.1:{port} (log: {log_path}) …", flush=True)
-        proc = start_server(port, log_path, env)
-        url, pids = f"http://127.0.0.1:{port}", [proc.pid]
+        runs = os.environ.get("LLM_EXPLAINER_RUNS")  # kept if set; else the run store goes next to the log
+        print(f"starting the app (log: {log_path}) …", flush=True)
+        server = start_server(log_path, args.port or None, {"LLM_EXPLAINER_RUNS": runs} if runs else None)
+        url, pids = server.url, [server.proc.pid]
     log = (lambda line: print(line, flush=True)) if args.verbose else None
     try:
         report = asyncio.run(
@@ -383,8 +256,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     finally:
         log_tail = []
-        if proc is not None:
-            stop_server(proc)
+        if server is not None:
+            stop(server.proc)
             log_tail = log_path.read_text(errors="replace").splitlines()[-60:]
         if tmp is not None:
             tmp.cleanup()

@@ -14,8 +14,6 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from tests.e2e.harness import APP_IDLE
 
 COUNTRIES = ["France", "Japan", "Kenya", "Peru", "Norway", "Egypt", "Canada", "India", "Chile", "Spain", "Italy"]
@@ -58,11 +56,6 @@ class Stats:
 
     def error(self, who: int, kind: str, what: str) -> None:
         self.errors.append(f"student {who}, {kind}: {what[:300]}")
-
-
-def summary(xs: list[float]) -> dict[str, float]:
-    p50, p95 = np.percentile(xs, [50, 95])
-    return {"n": len(xs), "p50_ms": round(p50), "p95_ms": round(p95), "max_ms": round(max(xs))}
 
 
 async def new_student_page(browser, url: str, who: int, stats: Stats):

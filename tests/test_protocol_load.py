@@ -10,20 +10,20 @@ from pathlib import Path
 
 import pytest
 
-from bench.protocol_load import free_port, run_load, start_server, stop_server
+from bench.protocol_load import run_load
 from bench.ws_students import expected_kinds, user_key
+
+from .e2e.harness import start_server, stop
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int, Path]]:
     """The app on a free port with a run store of its own; (url, pid, log file)."""
-    tmp = tmp_path_factory.mktemp("protocol-load")
-    port = free_port()
-    proc = start_server(port, tmp / "server.log", {"LLM_EXPLAINER_RUNS": str(tmp / "runs")})
+    srv = start_server(tmp_path_factory.mktemp("protocol-load") / "server.log")  # its run store beside the log
     try:
-        yield f"http://127.0.0.1:{port}", proc.pid, tmp / "server.log"
+        yield srv.url, srv.proc.pid, srv.log_path
     finally:
-        stop_server(proc)
+        stop(srv.proc)
 
 
 def test_user_key_is_the_end_of_a_widget_id() -> None:

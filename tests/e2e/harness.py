@@ -20,8 +20,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = Path(__file__).resolve().parent / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
@@ -35,12 +33,12 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 APP_IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
-START_TIMEOUT_S = 90
+START_TIMEOUT_S = 180
 PAGE_TIMEOUT_MS = 90_000
 VIEWPORTS = {"laptop": (1280, 800), "projector": (1024, 768)}
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -60,9 +58,10 @@ class Server:
         return text[-8000:]
 
 
-def start_server(log_path: Path) -> Server:
-    """`streamlit run streamlit_app.py` on a free port, healthy when this returns."""
-    port = _free_port()
+def start_server(log_path: Path, port: int | None = None, env: dict[str, str] | None = None) -> Server:
+    """`streamlit run streamlit_app.py` on 127.0.0.1:`port` (default: a free one) in its own process group, healthy
+    when this returns; its run store beside its log unless `env` names another; RuntimeError if it never is."""
+    port = port or free_port()
     cmd = [
         sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
         "--server.headless", "true",
@@ -71,7 +70,7 @@ def start_server(log_path: Path) -> Server:
         "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
     ]  # fmt: skip
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "LLM_EXPLAINER_RUNS": str(log_path.parent / "runs")}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "LLM_EXPLAINER_RUNS": str(log_path.parent / "runs"), **(env or {})}
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             cmd,
@@ -95,7 +94,7 @@ def _wait_healthy(srv: Server) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if srv.proc.poll() is not None:
-            pytest.fail(f"streamlit exited with code {srv.proc.returncode}\n--- server log ---\n{srv.log()}")
+            raise RuntimeError(f"streamlit exited with code {srv.proc.returncode}\n--- server log ---\n{srv.log()}")
         try:
             with urllib.request.urlopen(f"{srv.url}/_stcore/health", timeout=2) as r:
                 if r.status == 200:
@@ -103,7 +102,7 @@ def _wait_healthy(srv: Server) -> None:
         except OSError:
             pass
         time.sleep(0.3)
-    pytest.fail(f"streamlit not healthy after {START_TIMEOUT_S}s\n--- server log ---\n{srv.log()}")
+    raise RuntimeError(f"streamlit not healthy after {START_TIMEOUT_S}s\n--- server log ---\n{srv.log()}")
 
 
 def stop(proc: subprocess.Popen) -> None:

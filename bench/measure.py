@@ -1,0 +1,91 @@
+"""What the load benchmarks measure besides their own latencies: the server's processes through psutil (memory,
+threads, CPU time, who listens on a port) and latency summaries (numpy percentiles)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import numpy as np
+import psutil
+
+SAMPLE_EVERY_S = 0.5
+
+
+class ProcWatch:
+    """Memory, threads and CPU time of process trees (a server and everything it started), memory sampled in the
+    background by `watch`: `samples` holds (seconds since the start, MB, threads)."""
+
+    def __init__(self, pids: list[int]) -> None:
+        self.roots = [psutil.Process(p) for p in pids]
+        self.t0 = time.monotonic()
+        self.samples: list[tuple[float, float, int]] = []
+
+    def tree(self) -> list[psutil.Process]:
+        """The processes and all their descendants still alive."""
+        procs = {}
+        for root in self.roots:
+            try:
+                for p in [root, *root.children(recursive=True)]:
+                    procs[p.pid] = p
+            except psutil.NoSuchProcess:
+                continue
+        return list(procs.values())
+
+    def sample(self) -> tuple[float, int]:
+        """(resident memory in MB, threads) of the trees now, kept in `samples`."""
+        rss, threads = 0, 0
+        for p in self.tree():
+            try:
+                with p.oneshot():
+                    rss, threads = rss + p.memory_info().rss, threads + p.num_threads()
+            except psutil.NoSuchProcess:  # it ended meanwhile
+                continue
+        mb = rss / 2**20
+        self.samples.append((round(time.monotonic() - self.t0, 1), round(mb, 1), threads))
+        return mb, threads
+
+    def peak_mb(self) -> float | None:
+        return max((mb for _, mb, _ in self.samples), default=None)
+
+    def cpu_s(self, skip: set[int] = frozenset()) -> float:
+        """User + system seconds of the trees (their ended children that were waited for included), but `skip`."""
+        total = 0.0
+        for p in self.tree():
+            if p.pid in skip:
+                continue
+            try:
+                t = p.cpu_times()
+                total += t.user + t.system + t.children_user + t.children_system
+            except psutil.NoSuchProcess:
+                continue
+        return total
+
+    async def watch(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            await asyncio.to_thread(self.sample)
+            try:
+                await asyncio.wait_for(stop.wait(), SAMPLE_EVERY_S)
+            except asyncio.TimeoutError:
+                pass
+
+
+def pids_listening(port: int) -> list[int]:
+    """Processes (of this user) listening on `port` on this machine: the server behind a local URL."""
+    try:
+        conns = psutil.net_connections(kind="inet")
+    except psutil.AccessDenied:
+        return []
+    return sorted({c.pid for c in conns if c.pid and c.status == psutil.CONN_LISTEN and c.laddr.port == port})
+
+
+def read_pid_file(path: str) -> list[int]:
+    """Process ids written in a file (deploy/start.sh writes the replicas')."""
+    return [int(x) for x in Path(path).read_text().split()]
+
+
+def summary(ms: list[float]) -> dict[str, float]:
+    """Count, median, 95th and 99th percentile and maximum of latencies in milliseconds."""
+    p50, p95, p99 = np.percentile(ms, [50, 95, 99])
+    return {"n": len(ms), "p50_ms": round(p50), "p95_ms": round(p95), "p99_ms": round(p99), "max_ms": round(max(ms))}
