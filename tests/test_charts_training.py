@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import pytest
 
 from explainer.charts import training as ct
-from explainer.charts.prediction import ORANGE
+from explainer.charts.style import ORANGE
 
 
 def valid(fig: go.Figure) -> go.Figure:
