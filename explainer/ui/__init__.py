@@ -1,5 +1,6 @@
-"""Streamlit helpers shared by the pages: model loading and caching, the sidebar.
+"""Streamlit helpers for the pages: shell/ (the page registry and navigation, presenter mode, the sidebar, the lesson
+plan, model loading, typed session state), then one module (or folder) per topic.
 
-This package and `app_pages/` are the only places that import streamlit; the rest of
-`explainer` stays plain Python so the CLI and the tests can use it without a UI.
+This package and `app_pages/` are the only places that import streamlit (tests/test_layers.py checks it); the rest
+of `explainer` stays plain Python so the CLI and the tests can use it without a UI.
 """
