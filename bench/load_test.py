@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import concurrent.futures
 import contextlib
 import json
 import os
@@ -37,7 +36,7 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlparse
 
-from bench.measure import ProcWatch, pids_listening, read_pid_file, summary
+from bench.measure import ProcWatch, pids_listening, read_pid_file, run_async, summary
 from bench.students import Stats, student
 from bench.trainers import trainer
 from tests.e2e.harness import CHROMIUM, CHROMIUM_ARGS, start_server, stop
@@ -215,22 +214,12 @@ def _with_server(fn, url: str | None, pids: list[int] | None, log_dir: Path | No
             stop(srv.proc)
 
 
-def _run(coro):
-    """asyncio.run, in a thread of its own when this one already has an event loop (pytest's sync Playwright)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coro)
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()
-
-
 def run_load_test(sessions: int = 10, duration: float = 30, trainers: int = 2, url: str | None = None,
                   pids: list[int] | None = None, think: tuple[float, float] = (1.0, 4.0),
                   log_dir: Path | None = None, server_cpus: set[int] | None = None) -> dict:  # fmt: skip
     """The load test's figures as a dict (see `print_report`); starts a server unless `url` is given,
     pinned to `server_cpus` if given (the browser then runs on the other cores)."""
-    go = lambda u, p: _run(_load(u, p, sessions, trainers, duration, _think(*think)))  # noqa: E731
+    go = lambda u, p: run_async(_load(u, p, sessions, trainers, duration, _think(*think)))  # noqa: E731
     result = _with_server(go, url, pids, log_dir, server_cpus=server_cpus)
     result["server_cpus"] = sorted(server_cpus) if server_cpus else None
     return result
@@ -241,7 +230,7 @@ def run_churn(cycles: int = 8, sessions: int = 10, trainers: int = 2, stay: floa
               session_ttl: int | None = None, server_cpus: set[int] | None = None) -> dict:  # fmt: skip
     """Sessions opened and closed `cycles` times; `session_ttl` sets Streamlit's server.disconnectedSessionTTL
     (how long a closed tab's session is kept for a reconnect) on a server started here."""
-    go = lambda u, p: _run(_churn(u, p, cycles, sessions, trainers, stay, pause, _think(*think)))  # noqa: E731
+    go = lambda u, p: run_async(_churn(u, p, cycles, sessions, trainers, stay, pause, _think(*think)))  # noqa: E731
     env = {TTL_ENV: str(session_ttl)} if session_ttl is not None else {}
     return _with_server(go, url, pids, None, env, server_cpus)
 

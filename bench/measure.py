@@ -1,9 +1,10 @@
-"""What the load benchmarks measure besides their own latencies: the server's processes through psutil (memory,
-threads, CPU time, who listens on a port) and latency summaries (numpy percentiles)."""
+"""What the load benchmarks share: the server's processes through psutil (memory, threads, CPU time, who listens on a
+port), latency summaries (numpy percentiles), and running their asyncio students beside a test's Playwright."""
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import time
 from pathlib import Path
 
@@ -83,6 +84,17 @@ def pids_listening(port: int) -> list[int]:
 def read_pid_file(path: str) -> list[int]:
     """Process ids written in a file (deploy/start.sh writes the replicas')."""
     return [int(x) for x in Path(path).read_text().split()]
+
+
+def run_async(coro):
+    """asyncio.run, in a thread of its own when this one already has an event loop (a test session's sync
+    Playwright keeps one running)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def summary(ms: list[float]) -> dict[str, float]:

@@ -4,12 +4,12 @@ each kind of action changed what the page shows. It never checks a time: that is
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from bench.measure import run_async
 from bench.protocol_load import run_load
 from bench.ws_students import expected_kinds, user_key
 
@@ -34,7 +34,7 @@ def test_user_key_is_the_end_of_a_widget_id() -> None:
 
 def test_five_students_one_training_without_errors(server: tuple[str, int, Path]) -> None:
     url, pid, log = server
-    report = asyncio.run(
+    report = run_async(  # beside the browser tests' Playwright, whose event loop runs in this thread
         run_load(url, students=5, trainers=1, duration=15, ramp=2, think=0.5, seed=1, pids=[pid], warmup=False)
     )
     # An exception is redacted on the page (client.showErrorDetails = "none"): its traceback is in the log.
