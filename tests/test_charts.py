@@ -32,7 +32,7 @@ def test_next_token_bars_sorted_with_everything_else() -> None:
     assert list(bar.x[:5]) == sorted(bar.x[:5], reverse=True)  # likeliest on top
     assert sum(bar.x) == pytest.approx(1.0)
     assert fig.layout.yaxis.ticktext[-1] == "<i>everything else</i>"
-    assert bar.marker.color[-1] == charts.GREY and bar.marker.color[1] == charts.ORANGE
+    assert bar.marker.color[-1] == charts.GREY and bar.marker.color[1] == charts.CHOSEN
     assert "⏎" in fig.layout.yaxis.ticktext and "&lt;unk&gt;" in fig.layout.yaxis.ticktext  # visible, escaped
     assert all(t.endswith("%") for t in bar.text)
     assert fig.layout.font.size >= 16
@@ -68,3 +68,25 @@ def test_entropy_curve_marks_the_current_temperature() -> None:
     line, dot = fig.data
     assert len(line.x) == 3 and list(dot.x) == [1.0]
     assert fig.layout.shapes  # the dashed "every word equally likely" line
+    (said,) = [a for a in fig.layout.annotations if "your setting" in a.text]
+    assert "T = 1.00" in said.text and said.yref == "paper" and said.y >= 1, "above the plot: never over the curve"
+
+
+def test_one_diverging_scale_for_vectors_and_one_colour_per_role() -> None:
+    """Every page draws a vector's numbers with the same scale, blue above 0 and red below, centred on 0; the word
+    the model picked is always CHOSEN and the word that really came next always TRUE."""
+    import numpy as np
+
+    from explainer.charts import embeddings, style, training
+
+    strip = valid(embeddings.heat_strip({"a": np.array([-2.0, 0.0, 1.0])}))
+    similarity = valid(embeddings.similarity_matrix(np.eye(2), ["x", "y"]))
+    scale = [list(c) for c in strip.data[0].colorscale]
+    assert scale == style.colorscale(style.DIVERGING) == [list(c) for c in similarity.data[0].colorscale]
+    assert strip.data[0].zmin == -2.0 and strip.data[0].zmax == 2.0 and strip.data[0].zmid == 0
+    assert "blue" in strip.data[0].colorbar.ticktext[-1]
+    assert scale[-1][1] in ("rgb(5,48,97)", "#053061") and scale[0][1] in ("rgb(103,0,31)", "#67001f")  # top blue
+    chosen = valid(charts.next_token_bars(["x", "y"], [0.6, 0.4], highlight="y"))
+    assert chosen.data[0].marker.color[1] == style.CHOSEN
+    nudge = valid(training.nudge_chart(["yes", "no"], [0.2, 0.8], [0.3, 0.7], 0))
+    assert nudge.data[1].marker.color[0] == style.TRUE != style.CHOSEN

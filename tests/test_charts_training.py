@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import pytest
 
 from explainer.charts import training as ct
-from explainer.charts.style import ORANGE
+from explainer.charts.style import TRUE
 
 
 def valid(fig: go.Figure) -> go.Figure:
@@ -49,10 +49,10 @@ def test_nudge_chart_marks_the_true_token_and_the_change() -> None:
     fig = valid(ct.nudge_chart(["Paris", "<unk>", " the"], [0.2, 0.5, 0.3], [0.3, 0.45, 0.25], 0, "t"))
     before, after = fig.data
     assert fig.layout.yaxis.ticktext[0] == "<b>Paris ✓</b>" and "&lt;unk&gt;" in fig.layout.yaxis.ticktext[1]
-    assert after.marker.color[0] == ORANGE
+    assert after.marker.color[0] == TRUE
     assert after.text[0] == "30%  (+10 pts)" and after.text[1] == "45%  (−5 pts)"
     (only,) = valid(ct.nudge_chart(["a", "b"], [0.6, 0.4], None, 1)).data
-    assert only.marker.color[1] == ORANGE
+    assert only.marker.color[1] == TRUE
 
 
 def test_samples_html_newest_first_and_escaped() -> None:

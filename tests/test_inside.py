@@ -11,6 +11,7 @@ import torch
 
 from explainer.analysis import inside
 from explainer.backends.load import load_backend
+from explainer.charts.embeddings import heat_strip
 from explainer.charts.inside import (
     attention_heatmap,
     attention_lines,
@@ -18,7 +19,6 @@ from explainer.charts.inside import (
     flow_dot,
     generation_heads,
     heads_grid,
-    heat_strip,
     logit_bars,
     logit_lens_heatmap,
     neuron_bars,
@@ -164,7 +164,7 @@ def test_last_vector_unembedding_and_softmax(backend) -> None:
     assert table[0]["id"] == int(probs.argmax()) and table[0]["exp"] == 1.0
     assert table[0]["prob"] == pytest.approx(float(probs.max()), rel=1e-5)
     assert [r["logit"] for r in table] == sorted((r["logit"] for r in table), reverse=True)
-    assert np.array(heat_strip(last.vector).data[0].z).shape == (1, backend.info.d_model)
+    assert np.array(heat_strip({"last": last.vector}).data[0].z).shape == (1, backend.info.d_model)
     assert len(logit_bars(["a", "b"], [2.0, -1.0]).data[0].x) == 2
 
 

@@ -7,17 +7,28 @@ import numpy as np
 import plotly.graph_objects as go
 
 from explainer.analysis.embeddings import OTHER
-from explainer.charts.style import FONT, SMALL, axis, colorscale, figure, label, layout
+from explainer.charts.style import CHOSEN, DIVERGING, FONT, SMALL, axis, colorscale, diverging, figure, label, layout
 from explainer.format import html_escape
 
 GREY = "#b0b7bf"
-HIGHLIGHT = "#d6336c"
+HIGHLIGHT = CHOSEN  # the words a student typed in
 SENSE_COLOURS = ["#1f5fbf", "#e8590c", "#2b8a3e", "#7048e8"]  # sentences, by sense
 LINE_COLOURS = ["#2b8a3e", "#862e9c", "#495057"]  # same sense / different senses
 GROUP_COLOURS = [
-    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
-    "#17becf", "#bcbd22", "#393b79", "#637939", "#843c39", "#7b4173", "#3182bd",
-]  # fmt: skip
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+    "#393b79",
+    "#637939",
+    "#843c39",
+    "#7b4173",
+    "#3182bd",
+]  # fmt: skip  (no orange: that is the colour of the words you typed, as of a chosen word on every page)
 
 
 def _layout(title: str, height: int, legend: bool = True) -> dict:
@@ -97,20 +108,18 @@ def embedding_map(
 
 
 def heat_strip(vectors: dict[str, np.ndarray], title: str = "") -> go.Figure:
-    """Each word's vector as one row of coloured cells (red positive, blue negative): label -> (D,)."""
+    """Each vector as one row of coloured cells (the diverging scale of every page: blue above 0, red below):
+    label -> (D,)."""
     names = list(vectors)
     z = np.stack([np.asarray(vectors[n], dtype=np.float32) for n in names])  # (rows, D)
-    lim = float(np.abs(z).max()) or 1.0
     cells = {
         "type": "heatmap", "z": z, "y": [label(n) for n in names], "x": np.arange(1, z.shape[1] + 1),
-        "colorscale": colorscale("RdBu_r"), "zmin": -lim, "zmax": lim,
-        "colorbar": {"thickness": 14, "tickvals": [-lim, 0, lim], "ticktext": [f"{-lim:.2g}", "0", f"{lim:.2g}"]},
-        "hovertemplate": "%{y}, number %{x}: %{z:.3f}<extra></extra>",
+        **diverging(z), "hovertemplate": "%{y}, number %{x}: %{z:.3f}<extra></extra>",
     }  # fmt: skip
     out = _layout(title, 150 + 55 * len(names), legend=False)
     out.update(
         xaxis=axis(f"position in the list (1 … {z.shape[1]})"),
-        yaxis={"tickfont": {"size": FONT}, "autorange": "reversed"},
+        yaxis={"tickfont": {"size": FONT}, "autorange": "reversed", "automargin": True},
     )
     return figure([cells], out)
 
@@ -157,7 +166,7 @@ def similarity_matrix(sim: np.ndarray, names: list[str], title: str = "") -> go.
     """(N, N) cosine similarities as a labelled heatmap with the values written in."""
     short = [f"{i + 1}. {html_escape(n[:28])}{'…' if len(n) > 28 else ''}" for i, n in enumerate(names)]
     cells = {
-        "type": "heatmap", "z": sim, "x": short, "y": short, "zmin": -1, "zmax": 1, "colorscale": colorscale("RdBu_r"),
+        "type": "heatmap", "z": sim, "x": short, "y": short, "zmin": -1, "zmax": 1, "colorscale": colorscale(DIVERGING),
         "text": np.round(sim, 2), "texttemplate": "%{text:.2f}", "textfont": {"size": SMALL},
         "colorbar": {"title": {"text": "cosine"}}, "hovertemplate": "%{y}<br>%{x}<br>%{z:.3f}<extra></extra>",
     }  # fmt: skip

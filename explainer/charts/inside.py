@@ -13,6 +13,7 @@ from explainer.charts.style import (
     GREY,
     GRID,
     ORANGE,
+    SEQUENTIAL,
     SMALL,
     colorbar,
     colorscale,
@@ -22,7 +23,6 @@ from explainer.charts.style import (
 )
 from explainer.format import html_escape
 
-ATTN_SCALE = "Blues"  # 0 = white, 1 = dark blue
 MASK = "#c8cdd3"  # future tokens, hidden by the causal mask
 
 
@@ -42,7 +42,7 @@ def _positions(labels: list[str], **extra) -> dict:
 
 
 def _attention(z: np.ndarray, hover: list[list[str]], **extra) -> dict:
-    return {"type": "heatmap", "z": z, "zmin": 0, "zmax": 1, "colorscale": colorscale(ATTN_SCALE),
+    return {"type": "heatmap", "z": z, "zmin": 0, "zmax": 1, "colorscale": colorscale(SEQUENTIAL),
             "colorbar": colorbar("attention weight"), "text": hover, "hovertemplate": "%{text}<extra></extra>",
             **extra}  # fmt: skip
 
@@ -233,13 +233,14 @@ def logit_lens_heatmap(
     position (columns: the token just read); each cell shows that top token."""
     Lp1, P = probs.shape
     w = [_esc(r) for r in words]
-    short = [[t if len(t) <= 5 else t[:4] + "…" for t in r] for r in w]  # cells stay narrow; hover has it all
+    room = 12 if P <= 8 else 8 if P <= 12 else 5  # characters a cell holds at this many columns; hover has it all
+    short = [[t if len(t) <= room else t[: room - 1] + "…" for t in r] for r in w]
     xs = _esc(x_labels)
     hover = [[f"after “{xs[p]}”, {y_labels[d]}: “{w[d][p]}” {probs[d, p]:.1%}" for p in range(P)] for d in range(Lp1)]
     cells = {
         "type": "heatmap", "z": probs, "x": list(range(P)), "y": list(range(Lp1)), "zmin": 0, "zmax": 1,
-        "colorscale": colorscale("YlGnBu"), "xgap": 2, "ygap": 2, "text": short, "texttemplate": "%{text}",
-        "textfont": {"size": SMALL - 2}, "customdata": hover, "hovertemplate": "%{customdata}<extra></extra>",
+        "colorscale": colorscale(SEQUENTIAL), "xgap": 2, "ygap": 2, "text": short, "texttemplate": "%{text}",
+        "textfont": {"size": SMALL}, "customdata": hover, "hovertemplate": "%{customdata}<extra></extra>",
         "colorbar": colorbar("probability of the top word"),
     }  # fmt: skip
     axes = {
@@ -265,21 +266,6 @@ def neuron_bars(neurons: list[int], acts: list[float], title: str = "") -> go.Fi
 
 
 # ---------------------------------------------------------------------------- the last vector
-
-
-def heat_strip(v: np.ndarray, title: str = "", name: str = "value") -> go.Figure:
-    """A vector (D,) as one row of coloured cells: red negative, blue positive, white zero."""
-    m = max(float(np.abs(v).max()), 1e-9)
-    cells = {
-        "type": "heatmap", "z": [v], "x": list(range(len(v))), "y": [0], "zmin": -m, "zmax": m,
-        "colorscale": colorscale("RdBu"), "zmid": 0, "colorbar": colorbar(name, ".2~f"),
-        "hovertemplate": "number %{x}: %{z:.3f}<extra></extra>",
-    }  # fmt: skip
-    axes = {
-        "yaxis": {"visible": False},
-        "xaxis": {"title": {"text": f"its {len(v)} numbers"}, "showgrid": False, "tickfont": {"size": SMALL}},
-    }
-    return _figure([cells], 170 + 40 * bool(title), title, axes, b=10)
 
 
 def logit_bars(labels: list[str], logits: list[float], title: str = "") -> go.Figure:

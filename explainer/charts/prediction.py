@@ -10,11 +10,11 @@ import plotly.graph_objects as go
 
 from explainer.charts.style import (
     BLUE,
+    CHOSEN,
     CUT,
     FONT,
     GREY,
     GRID,
-    ORANGE,
     ROW_PX,
     SMALL,
     axis,
@@ -79,7 +79,7 @@ def next_token_bars(
     """Horizontal bars of the likeliest next tokens, most likely on top, with % labels;
     `other` adds a grey "everything else" bar at the bottom; `highlight` colours one token."""
     order = sorted(range(len(probs)), key=lambda i: -probs[i])
-    rows = [(label(labels[i]), float(probs[i]), ORANGE if labels[i] == highlight else BLUE) for i in order]
+    rows = [(label(labels[i]), float(probs[i]), CHOSEN if labels[i] == highlight else BLUE) for i in order]
     if other is not None:
         rows.append((f"<i>{OTHER_LABEL}</i>", max(float(other), 0.0), GREY))
     names = [r[0] for r in rows]
@@ -154,19 +154,23 @@ def entropy_curve(
             "hovertemplate": "T = %{x:.2f}: %{y:.2f} bits<extra></extra>",
         }
     ]
-    out = _layout(title, 380)
+    out = _layout(title, 400, top=100 if title else 60)
     shapes, notes = [], []
     if max_bits is not None:
         line, note = reference_line(max_bits, f"{max_label}: {max_bits:.1f} bits")
         shapes.append(line)
         notes.append(note)
-    if current is not None:
+    if current is not None:  # the dot on the curve; its numbers above the plot, where no curve can cross them
         t, b = current
         data.append(
-            {"type": "scatter", "mode": "markers+text", "x": [t], "y": [b], "text": [f"T = {t:.2f}: {b:.2f} bits"],
-             "marker": {"color": ORANGE, "size": 18, "line": {"color": "white", "width": 2}},
-             "textposition": "bottom right" if t < 0.6 * t_max else "bottom left",
-             "textfont": {"size": FONT, "color": ORANGE}, "hoverinfo": "skip", "cliponaxis": False}
+            {"type": "scatter", "mode": "markers", "x": [t], "y": [b],
+             "marker": {"color": CHOSEN, "size": 18, "line": {"color": "white", "width": 2}},
+             "hovertemplate": "your setting: T = %{x:.2f}, %{y:.2f} bits<extra></extra>", "cliponaxis": False}
+        )  # fmt: skip
+        notes.append(
+            {"text": f"● your setting: T = {t:.2f} → {b:.2f} bits", "xref": "paper", "x": 1, "xanchor": "right",
+             "yref": "paper", "y": 1.02, "yanchor": "bottom", "showarrow": False,
+             "font": {"size": FONT, "color": CHOSEN}}
         )  # fmt: skip
     top = max([*bits, max_bits or 0, 1.0])
     out.update(

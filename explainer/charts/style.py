@@ -1,7 +1,9 @@
 """The one look of every chart and the one way to build it (no Streamlit here).
 
-Sized for a classroom projector: fonts of 16 px and more, one strong colour for the words, grey for "everything
-else", a pale hatched grey for words cut away, plain axis titles.
+Sized for a classroom projector: fonts of 16 px and more in a dark ink, plain axis titles. One colour per role on
+every page (the words, the word chosen, the word that really came next, "everything else", words cut away) and one
+diverging scale for the numbers of a vector: all defined here, colour-blind safe (blue against orange or red, never
+red against green alone, and every role also marked by a label or a pattern).
 
 Figures are written as plain dicts and wrapped without plotly's validation (`figure`), which costs 10-20 ms per
 figure: too slow for a slider that redraws on every step. The tests validate every builder's output instead
@@ -19,14 +21,20 @@ from explainer.format import html_escape, visible_token
 
 FONT = 18  # base font size (px): readable from the back of a classroom
 SMALL = FONT - 2  # 16 px: the smallest text drawn
-BLUE = "#1f5fbf"  # the words
-ORANGE = "#e8590c"  # a highlighted word (the one chosen)
+INK = "#1f2328"  # every text of a chart: dark, for a projector
+MUTED = "#57606a"  # notes on a chart (a reference line's label): quieter, still readable from the back
+# The roles, one colour each, on every page:
+BLUE = "#1f5fbf"  # the words (a model's guesses)
+ORANGE = CHOSEN = "#e8590c"  # the word the model picked, or the one being looked at
+GREEN = TRUE = "#2b8a3e"  # the word that really came next; good (the validation text, the answer preferred)
 GREY = "#8c959f"  # "everything else"
-GREEN = "#2b8a3e"  # good: the validation text, the answer a student preferred
+CUT = "#d0d7de"  # words that top-k / top-p removed (drawn hatched)
 RED = "#c92a2a"  # bad: the answer a student flagged
-CUT = "#d0d7de"  # words that top-k / top-p removed
+PALE = {BLUE: "#b9cdef", CHOSEN: "#f7c6a8", TRUE: "#b7dcc0"}  # the same roles, before a change
 GRID = "rgba(128,128,128,0.25)"
 ROW_PX = 36  # height of one bar row
+DIVERGING = "RdBu"  # the numbers of a vector: red below 0, white at 0, blue above (ColorBrewer: colour-blind safe)
+SEQUENTIAL = "Blues"  # a share from 0 to 1 (attention weights, probabilities): white to dark blue
 
 
 def figure(data: list[dict], layout: dict) -> go.Figure:
@@ -43,7 +51,7 @@ def layout(title: str, height: int, margin: dict, **extra) -> dict:
     """What every chart's layout starts with: its title, projector fonts (hover labels too), height and margins."""
     return {
         "title": heading(title),
-        "font": {"size": FONT},
+        "font": {"size": FONT, "color": INK},
         "height": height,
         "margin": margin,
         "hoverlabel": {"font": {"size": FONT}},
@@ -79,7 +87,7 @@ def reference_line(y: float, text: str, left: bool = True) -> tuple[dict, dict]:
     line = {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": y, "y1": y,
             "line": {"dash": "dash", "color": GREY, "width": 2}}  # fmt: skip
     note = {"text": text, "xref": "paper", "x": 0 if left else 1, "xanchor": "left" if left else "right", "y": y,
-            "yanchor": "bottom", "showarrow": False, "font": {"size": SMALL, "color": GREY}}  # fmt: skip
+            "yanchor": "bottom", "showarrow": False, "font": {"size": SMALL, "color": MUTED}}  # fmt: skip
     return line, note
 
 
@@ -101,6 +109,17 @@ def colorbar(text: str, fmt: str = ".0%") -> dict:
         "tickformat": fmt,
         "tickfont": {"size": SMALL},
     }
+
+
+def diverging(values, title: str = "value") -> dict:
+    """A heatmap's colours for the numbers of a vector, the same on every page: DIVERGING, centred on 0, symmetric
+    around it (the largest size in `values`), with a colour bar that says which side is which."""
+    lim = max(float(abs(values).max()), 1e-9)
+    return {
+        "colorscale": colorscale(DIVERGING), "zmin": -lim, "zmax": lim, "zmid": 0,
+        "colorbar": {**colorbar(title, ".2~f"), "tickvals": [-lim, 0, lim],
+                     "ticktext": [f"{-lim:.2g} (red)", "0", f"{lim:.2g} (blue)"]},
+    }  # fmt: skip
 
 
 def spoken_axes(layout: dict) -> dict:

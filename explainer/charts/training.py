@@ -12,8 +12,9 @@ from explainer.charts.style import (
     GREEN,
     GREY,
     GRID,
-    ORANGE,
+    PALE,
     SMALL,
+    TRUE,
     axis,
     figure,
     heading,
@@ -133,12 +134,12 @@ def nudge_chart(
     labels: list[str], before: list[float], after: list[float] | None, true_index: int, title: str = ""
 ) -> go.Figure:
     """One example, one nudge: each token's probability before (pale) and after (strong) one training
-    step on that example, with the change in percentage points; the true next token in orange.
+    step on that example, with the change in percentage points; the true next token in TRUE's colour, marked ✓.
     Without `after`, the probabilities before the nudge alone (strong colours)."""
     rows = [label(t) for t in labels]
     rows = [f"<b>{r} ✓</b>" if i == true_index else r for i, r in enumerate(rows)]
-    strong = [ORANGE if i == true_index else BLUE for i in range(len(labels))]
-    pale = ["#f7c6a8" if i == true_index else "#b9cdef" for i in range(len(labels))]
+    strong = [TRUE if i == true_index else BLUE for i in range(len(labels))]
+    pale = [PALE[c] for c in strong]
     y = list(range(len(labels)))
     data = [
         {"type": "bar", "orientation": "h", "x": before, "y": y, "name": "before the nudge",
