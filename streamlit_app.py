@@ -6,14 +6,16 @@ registry (explainer/ui/shell/pages.py), listed in the order the story tells them
 
 import streamlit as st
 
+from explainer.config import ICON
 from explainer.ui.shell.navigation import footer, navigation
-from explainer.ui.shell.presenter import presenter_toggle
+from explainer.ui.shell.presenter import presenter_toggle, sidebar_state
 from explainer.ui.shell.sidebar import render_sidebar
 
-st.set_page_config(page_title="How LLMs work", page_icon=":material/neurology:", layout="wide")
+# The icon is a file the app serves itself: a material icon would be fetched from a font CDN (offline classrooms).
+st.set_page_config(page_title="How LLMs work", page_icon=ICON, layout="wide", initial_sidebar_state=sidebar_state())
 
 page = navigation()  # st.navigation over the registry, one section per part of the story
 presenter_toggle()
 render_sidebar()
 page.run()
-footer()  # previous / next (a page that stops early draws it itself)
+footer()  # previous / next, back to the plan (a page that stops early draws it itself)

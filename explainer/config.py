@@ -11,6 +11,7 @@ from pathlib import Path
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"  # shipped next to the package
 BUILTIN_DIR = ASSETS / "builtin"
+ICON = ASSETS / "icon.png"  # the browser tab's icon, served by the app itself (no font CDN: classrooms may be offline)
 
 MODEL = "LLM_EXPLAINER_MODEL"
 DEVICE = "LLM_EXPLAINER_DEVICE"

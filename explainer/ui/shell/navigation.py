@@ -1,5 +1,5 @@
-"""The guided tour: st.navigation over the page registry (pages.py) in the story's order, previous / next links at
-the bottom of every page, and links to any page of the app (`link_page`)."""
+"""The guided tour: st.navigation over the page registry (pages.py) in the story's order, previous / next and "back to
+the lesson plan" at the bottom of every page, and links to any page of the app (`link_page`)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ import streamlit as st
 
 from explainer.ui.shell.pages import BY_URL, PAGES, PageEntry, neighbours
 from explainer.ui.shell.state import SessionObject
+from explainer.ui.shell.views import VIEW_KEY, land_on_view
+
+PLAN_VIEW = "plan"  # the lesson plan's anchor on the home page
 
 
 @dataclass
@@ -44,22 +47,29 @@ def link_page(url_path: str) -> st.Page | None:
 
 
 def footer() -> None:
-    """Previous / next links at the bottom of the page, with the neighbouring pages' titles."""
+    """Previous / next links (the neighbouring pages' titles) and the way back to the lesson plan, at the bottom of
+    the page; then the landing on a linked view (?view=...), once everything above is drawn."""
     current = Navigation.of().current
-    before, after = neighbours(current) if current is not None else (None, None)
-    if before is None and after is None:
+    if current is None:  # a page script run on its own: no navigation to link within
         return
+    before, after = neighbours(current)
     st.divider()
-    # One row, previous on the left and next on the right; on a narrow screen next wraps below (never cut short).
-    align = "distribute" if before is not None and after is not None else "right" if after is not None else "left"
-    with st.container(horizontal=True, horizontal_alignment=align, vertical_alignment="center"):
+    # One row, previous on the left and next on the right; on a narrow screen it wraps (never cut short).
+    align = "right" if before is None and current == "" else "distribute"
+    with st.container(horizontal=True, horizontal_alignment=align, vertical_alignment="center", key="footer"):
         if before is not None:
             st.page_link(_page(before), label=f"Previous: {before.title}", icon=":material/arrow_back:", help="")
+        if current != "":
+            st.page_link(
+                _page(BY_URL[""]), label="Back to the lesson plan", icon=":material/list_alt:",
+                query_params={VIEW_KEY: PLAN_VIEW}, help="",
+            )  # fmt: skip
         if after is not None:
             st.page_link(
                 _page(after), label=f"Next: {after.title}", icon=":material/arrow_forward:", icon_position="right",
                 help="",
             )  # fmt: skip
+    land_on_view()
 
 
 def stop() -> NoReturn:

@@ -13,15 +13,18 @@ class PageEntry:
     icon: str
     url_path: str  # "" for the home page
     section: str  # the navigation's heading above it
+    story: bool = True  # a step of the story (previous / next walk through these); False: a reference page
 
 
-def _section(section: str, *pages: tuple[str, str, str, str]) -> tuple[PageEntry, ...]:
+def _section(section: str, *pages: tuple[str, str, str, str], story: bool = True) -> tuple[PageEntry, ...]:
     """(file name in app_pages/, title, icon, url path) per page, under one heading of the navigation."""
-    return tuple(PageEntry(f"app_pages/{file}.py", title, icon, url, section) for file, title, icon, url in pages)
+    return tuple(
+        PageEntry(f"app_pages/{file}.py", title, icon, url, section, story) for file, title, icon, url in pages
+    )
 
 
 PAGES: tuple[PageEntry, ...] = (
-    *_section("Start", ("home", "Home", ":material/home:", "")),
+    *_section("Start", ("home", "Lesson plan", ":material/home:", "")),
     *_section(
         "From prompt to reply",
         ("chat", "The torn script", ":material/forum:", "chat"),
@@ -43,14 +46,16 @@ PAGES: tuple[PageEntry, ...] = (
         ("layers", "Layers", ":material/layers:", "layers"),
         ("last_vector", "The last vector", ":material/output:", "last-vector"),
     ),
-    # "Emergence": why nobody can say exactly why it predicts what it does (the lesson plan points to Layers)
+    # "Emergence" has no page of its own yet: the lesson plan points to the most fitting view (lesson.py, point 15)
+    *_section("Look it up", ("glossary", "Glossary", ":material/dictionary:", "glossary"), story=False),
 )
 BY_URL = {p.url_path: p for p in PAGES}
+STORY = tuple(p for p in PAGES if p.story)
 
 
 def neighbours(url_path: str) -> tuple[PageEntry | None, PageEntry | None]:
-    """The pages before and after `url_path` in the story (None at either end, or for an unknown path)."""
-    if url_path not in BY_URL:
+    """The story's pages before and after `url_path` (None at either end, for an unknown path or a reference page)."""
+    if url_path not in BY_URL or not BY_URL[url_path].story:
         return None, None
-    i = PAGES.index(BY_URL[url_path])
-    return (PAGES[i - 1] if i > 0 else None), (PAGES[i + 1] if i + 1 < len(PAGES) else None)
+    i = STORY.index(BY_URL[url_path])
+    return (STORY[i - 1] if i > 0 else None), (STORY[i + 1] if i + 1 < len(STORY) else None)

@@ -16,15 +16,23 @@ ON = {"1", "true", "yes", "on"}
 FONT_SCALE = 1.2  # charts' text on a projector: 18 px -> 22 px, a little above the page's text
 HEIGHT_SCALE = 1.15
 # Streamlit sizes its text in rem: a bigger root font grows every label, widget and heading alike
-# (21 px: a quarter above the 17 px of .streamlit/config.toml).
-# The main column gets the room the side margins took; metrics wrap instead of being cut off with "…".
+# (21 px: a quarter above the 17 px of .streamlit/config.toml; 24 px on a full-HD projector).
+# The main column gets the room the side margins took and a smaller title, so that the main chart starts on the
+# first screen; captions are dark and full size (Streamlit's grey 14 px fades on a projector); metrics and their
+# notes wrap instead of being cut off with "…".
 PRESENTER_CSS = """<style>
 html { font-size: 21px !important; }
-[data-testid="stMainBlockContainer"] { padding: 2.5rem 1.5rem 4rem; }
-[data-testid="stMetricValue"] > div, [data-testid="stMetricLabel"] > div, [data-testid="stMetricLabel"] p {
+@media (min-width: 1700px) { html { font-size: 24px !important; } }
+[data-testid="stMainBlockContainer"] { padding: 3.4rem 1.5rem 4rem; }
+h1 { font-size: 2.1rem !important; padding-top: 0.4rem !important; padding-bottom: 0.4rem !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {
+  color: #262730 !important; font-size: 0.95rem !important; }
+[data-testid="stMetricValue"] > div, [data-testid="stMetricLabel"] > div, [data-testid="stMetricLabel"] p,
+[data-testid="stMetricDelta"] > div, [data-testid="stMetricDelta"] p {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 [data-testid="stMetricValue"] { font-size: 1.9rem; }
 [data-testid="stPageLink-NavLink"] p { font-size: 1rem; }
+[data-baseweb="tag"] span { max-width: none !important; text-overflow: clip !important; }
 </style>"""
 
 
@@ -38,6 +46,11 @@ def presenting() -> bool:
 def advanced() -> bool:
     """Whether to draw advanced controls (downloads, full tables, seeds, projections): not when presenting."""
     return not presenting()
+
+
+def sidebar_state() -> str:
+    """How the sidebar starts: collapsed when presenting (the projector gets the whole width; its arrow opens it)."""
+    return "collapsed" if presenting() else "auto"
 
 
 def presenter_toggle() -> None:
