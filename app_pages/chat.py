@@ -3,29 +3,34 @@
 import streamlit as st
 
 from explainer.ui import chat
-from explainer.ui.shell.models import require_backend
+from explainer.ui.shell.models import current_spec, require_backend
+from explainer.ui.shell.views import section
+from explainer.ui.shell.words import for_the_teacher
 
 st.title("The torn script")
-st.markdown(
-    """
-A chatbot has no separate machinery for *answering*. The app keeps a short script: one line
-that sets the scene, the conversation so far, then your question followed by `Assistant:`, as if
-the reply had been torn off the page. The model does one thing only: it gives every possible next
-word a probability. One word is picked, added to the script, and the longer script goes back in.
-When the model starts a new line, the reply is over.
+st.markdown("A chatbot has no special machinery for *answering*. It finishes a script, one word at a time.")
+with for_the_teacher("token", "temperature"):
+    st.markdown(
+        """
+The app keeps a short script: one line that sets the scene, the conversation so far, then your question
+followed by `Assistant:`, as if the reply had been torn off the page.
+
+The model gives every possible next token a probability. One is drawn (the **temperature** decides how adventurous
+the draw is), added to the script, and the longer script goes back in. When the model writes a line break, the
+reply is over: nobody told it to stop, it predicted the end.
+
+The **seed** fixes the dice: the same seed at the same temperature repeats the same reply.
 """
-)
+    )
 
 backend = require_backend()
-typed = st.chat_input("Ask the assistant a question")
+chat.chat_box()
+section("Ask it something", "ask")
 temperature, seed, show_script = chat.sampling_controls()
-
-if not chat.turns() and not chat.pending() and not typed:
-    chat.suggestions()
+chat.what_it_knows(builtin=current_spec() == "builtin", suggest=not chat.turns() and not chat.busy())
 for i, turn in enumerate(chat.turns()):
     chat.show_turn(turn, i, backend)
-if (message := chat.take_message(typed)) is not None:
-    chat.answer(backend, message, temperature, seed)
+chat.write_reply(backend, temperature, seed)
 if chat.turns():
     chat.conversation_buttons()
 if show_script:

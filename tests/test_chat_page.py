@@ -10,9 +10,20 @@ from streamlit.testing.v1 import AppTest
 
 from explainer.backends.base import GenStep
 from explainer.backends.load import load_backend
+from explainer.charts.style import CHOSEN, PALE
 from explainer.corpus.generator import DEMO_QUESTIONS
-from explainer.generation.chat import cut_message, out_of_view, step_choices
+from explainer.generation.chat import (
+    SHORTENED,
+    STOPPED,
+    ChatTurn,
+    cut_message,
+    out_of_view,
+    reply_steps,
+    step_choices,
+    whole_sentences,
+)
 from explainer.generation.script import FRAMING, build_script, script_segments
+from explainer.model.sampling import SamplingParams, make_generator
 from explainer.ui import chat as chat_ui
 
 from .apptest import checked, open_page
@@ -50,6 +61,7 @@ def test_first_visit_offers_the_demo_questions(tiny_model_dir) -> None:
     assert at.title[0].value == "The torn script"
     labels = [b.label for b in at.button]
     assert labels[: len(DEMO_QUESTIONS)] == DEMO_QUESTIONS
+    assert any("What this model knows" in i.value for i in at.info), "what a model knows is said before asking"
     assert at.slider(key="temperature").value == pytest.approx(0.7)
     assert at.number_input(key="seed").value is None
 
@@ -95,6 +107,46 @@ def test_the_seed_decides_the_reply_at_temperature_one(tiny_model_dir) -> None:
 def test_the_builtin_model_knows_the_capital_of_france() -> None:
     at = send(open_chat("builtin", temperature="0"), QUESTION)
     assert "Paris" in replies(at)[0]
+    note = next(i.value for i in at.info if "What this small model knows" in i.value)
+    assert "capitals" in note and "nonsense" in note, "the topics it learned, and why anything else gets nonsense"
+
+
+def _half_written(backend, question: str, seed: int = 3) -> tuple[ChatTurn, object]:
+    """A reply cut short after its first two tokens (a rerun stopped the run that wrote it), with its dice."""
+    gen, used = make_generator(seed)
+    steps = reply_steps(backend, [], question, SamplingParams(1.0), gen, 200)
+    first = [next(steps), next(steps)]
+    return ChatTurn(question, first, used, 1.0), gen
+
+
+def test_a_question_sent_mid_reply_waits_and_both_are_answered(tiny_model_dir) -> None:
+    """The first reply is taken up where it stopped (the same dice: the same reply as if never cut), then the
+    question that came in meanwhile gets its own."""
+    backend = load_backend(str(tiny_model_dir))
+    turn, gen = _half_written(backend, QUESTION)
+    whole = [s.token_id for s in reply_steps(backend, [], QUESTION, SamplingParams(1.0), make_generator(3)[0], 200)]
+    state = chat_ui.ChatState(writing=turn, generator=gen, queue=["What sound does a dog make?"])
+    at = open_page("app_pages/chat.py", spec=str(tiny_model_dir), state=[state], timeout=120)
+    users = [m.markdown[0].value for m in at.chat_message if m.name == "user"]
+    assert users == [QUESTION, "What sound does a dog make?"] and len(replies(at)) == 2
+    done = chat_ui.ChatState.of(at.session_state)
+    assert [s.token_id for s in done.turns[0].steps] == whole and done.writing is None and not done.queue
+
+
+def test_stop_keeps_the_reply_so_far(tiny_model_dir, monkeypatch: pytest.MonkeyPatch) -> None:
+    turn, gen = _half_written(load_backend(str(tiny_model_dir)), QUESTION)
+    state = chat_ui.ChatState(writing=turn, generator=gen, queue=["Hello"])
+    monkeypatch.setattr(chat_ui.st, "session_state", {state.KEY: state})  # what the Stop button's callback sees
+    chat_ui.stop_writing()
+    assert state.writing is None and state.turns == [turn] and turn.ending == STOPPED and len(turn.steps) == 2
+    assert state.queue == ["Hello"], "a question waiting its turn is not lost"
+
+
+def test_whole_sentences_cut_back_to_the_last_full_stop() -> None:
+    words = [GenStep(i, t, 0.5, 0.5, []) for i, t in enumerate([" It", " is", " red", ".", " It", " is"])]
+    assert [s.text for s in whole_sentences(words)] == [" It", " is", " red", "."]
+    assert whole_sentences(words[:3]) == words[:3], "no sentence ends: nothing to cut back to"
+    assert SHORTENED in chat_ui.ENDINGS and STOPPED in chat_ui.ENDINGS
 
 
 def test_the_script_toggle_shows_what_the_model_reads(tiny_model_dir) -> None:
@@ -105,7 +157,7 @@ def test_the_script_toggle_shows_what_the_model_reads(tiny_model_dir) -> None:
     body = at.html[0].value
     text = html.unescape(re.sub(r"<[^>]+>", "", body))
     assert text.startswith(FRAMING) and f"User: {QUESTION}\nAssistant: " in text
-    assert "background:#ffd966" in body, "the model's words are highlighted"
+    assert f"background:{PALE[CHOSEN]}" in body, "the model's words are highlighted, in the chosen word's colour"
     assert "line-through" in body and any("out of its view" in i.value for i in at.info), "context 32: the start is cut"
 
 

@@ -22,10 +22,16 @@ class ChatTurn:
     seed: int = 0
     temperature: float = 1.0
     cut_tokens: int = 0  # tokens cut from the left of a message too long for the context
+    ending: str = ""  # how the reply ended: "" (a line break, as the model chose), STOPPED or SHORTENED
 
     @property
     def reply(self) -> str:
         return reply_text(self.steps)
+
+
+STOPPED = "stopped"  # the student pressed Stop
+SHORTENED = "shortened"  # the model ran on to the length limit: its reply is kept up to its last full sentence
+SENTENCE_END = (".", "!", "?")
 
 
 def history(turns: list[ChatTurn]) -> list[tuple[str, str]]:
@@ -40,13 +46,15 @@ def reply_steps(
     params: SamplingParams,
     generator: torch.Generator | None = None,
     max_new: int = 60,
+    so_far: list[int] = (),
 ) -> Iterator[GenStep]:
-    """The assistant's reply, token by token; it ends at the end of the line."""
+    """The assistant's reply, token by token; it ends at the end of the line. `so_far`: the ids of the reply's first
+    tokens, already written (a reply taken up again after an interruption): it goes on from there."""
     if not message.strip():
         raise ValueError("the message is empty: type a question")
     script = build_script(history, message.strip())
-    ids = backend.encode(script)
-    steps = backend.generate(ids, max_new, params, generator, stop=lambda s: "\n" in s)
+    ids = backend.encode(script) + list(so_far)
+    steps = backend.generate(ids, max_new - len(so_far), params, generator, stop=lambda s: "\n" in s)
     for step in steps:
         if "\n" in step.text:  # the line break ends the reply; keep what came before it
             head = step.text.split("\n", 1)[0]
@@ -54,6 +62,12 @@ def reply_steps(
                 yield GenStep(step.token_id, head, step.prob, step.model_prob, step.top)
             return
         yield step
+
+
+def whole_sentences(steps: list[GenStep]) -> list[GenStep]:
+    """The steps up to the end of the last full sentence (all of them if no sentence ends)."""
+    ends = [i for i, s in enumerate(steps) if s.text.rstrip().endswith(SENTENCE_END)]
+    return steps[: ends[-1] + 1] if ends else steps
 
 
 def reply_text(steps: list[GenStep]) -> str:

@@ -1,5 +1,6 @@
-"""Streamlit pieces of the chat page: the conversation (per student, in `ChatState`),
-the streamed reply, the per-word inspection and the raw script the model sees."""
+"""Streamlit pieces of the chat page: the conversation (per student, in `ChatState`), the reply being written (kept
+across reruns, so that a question sent mid-reply, a click or Stop never loses a turn), the questions waiting their
+turn, the per-word inspection and the raw script the model sees."""
 
 from __future__ import annotations
 
@@ -8,27 +9,32 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 import streamlit as st
+import torch
 
 from explainer.backends.base import Backend, BackendError
 from explainer.charts.prediction import next_token_bars
-from explainer.corpus.generator import DEMO_QUESTIONS
+from explainer.charts.style import CHOSEN, PALE
+from explainer.corpus.generator import COUNTRIES, DEMO_QUESTIONS
 from explainer.format import html_escape, md_escape, token_word
 from explainer.generation import chat as core
-from explainer.generation.chat import ChatTurn
+from explainer.generation.chat import SHORTENED, STOPPED, ChatTurn
 from explainer.generation.script import Segment, build_script, script_segments
 from explainer.model.sampling import SamplingParams, make_generator
 from explainer.ui.shell.presenter import advanced, presented
 from explainer.ui.shell.state import SessionObject
 
-MAX_REPLY_TOKENS = 60
+MAX_REPLY_TOKENS = 200  # far beyond a reply of the built-in chats: only a model that runs on reaches it
 PACE_S = 0.05  # at least this long per token, so that a fast small model is still seen writing word by word
+INPUT_KEY = "chat_box"
 
 
 @dataclass
 class ChatState(SessionObject):
     KEY = "chat"
     turns: list[ChatTurn] = field(default_factory=list)  # the conversation so far
-    pending: str | None = None  # a question to answer on the next run (a suggestion or "regenerate")
+    queue: list[str] = field(default_factory=list)  # questions to answer, in order (sent while a reply was written)
+    writing: ChatTurn | None = None  # the reply being written: taken up again on the next run if one cut it short
+    generator: torch.Generator | None = None  # its dice, where they stopped
 
 
 def turns() -> list[ChatTurn]:
@@ -36,7 +42,13 @@ def turns() -> list[ChatTurn]:
 
 
 def ask(message: str) -> None:
-    ChatState.of().pending = message
+    ChatState.of().queue.append(message)
+
+
+def _typed() -> None:
+    """The chat box's callback: the question joins the queue (answered after the reply being written, if any)."""
+    if (text := st.session_state.get(INPUT_KEY)) is not None:
+        ask(text)
 
 
 def regenerate() -> None:
@@ -45,18 +57,28 @@ def regenerate() -> None:
 
 
 def clear() -> None:
-    ChatState.of().turns = []
-
-
-def pending() -> bool:
-    return ChatState.of().pending is not None
-
-
-def take_message(typed: str | None) -> str | None:
-    """The question to answer on this run: typed in the chat box, or from a button."""
     state = ChatState.of()
-    message, state.pending = state.pending, None
-    return message or typed
+    state.turns, state.queue, state.writing = [], [], None
+
+
+def stop_writing() -> None:
+    """Stop: the reply keeps what it has so far, marked as stopped; waiting questions stay in the queue."""
+    state = ChatState.of()
+    if state.writing is not None:
+        state.writing.ending = STOPPED
+        state.turns.append(state.writing)
+        state.writing = None
+
+
+def busy() -> bool:
+    state = ChatState.of()
+    return state.writing is not None or bool(state.queue)
+
+
+def chat_box() -> None:
+    st.chat_input(
+        "Ask the assistant a question (sent while it writes, it waits its turn)", key=INPUT_KEY, on_submit=_typed
+    )
 
 
 # ----------------------------------------------------------------------------- controls
@@ -81,9 +103,25 @@ def sampling_controls() -> tuple[float, int | None, bool]:
     return temperature, None if seed is None else int(seed), show_script
 
 
-def suggestions() -> None:
-    st.markdown("**New here? Ask one of these** (or type your own question below):")
-    with st.container(horizontal=True):
+def what_it_knows(builtin: bool, suggest: bool) -> None:
+    """What this model can talk about (off-topic questions get nonsense: the note says why before anyone asks), with
+    the questions to start from if `suggest`."""
+    if builtin:
+        text = (
+            "**What this small model knows.** It learned only from made-up chats about a few topics: the capitals, "
+            f"continents and languages of {len(COUNTRIES)} countries, animals (their sounds, homes, young and food), "
+            "colours of things, opposites, plurals, numbers and small sums, days and months, and short stories. "
+            "Ask about anything else and it still writes the likeliest words *it* knows, so the reply is nonsense."
+        )
+    else:
+        text = (
+            "**What this model knows** depends on the text it was trained on. A model that never saw chats like "
+            "this script may wander off instead of answering."
+        )
+    st.info(text, icon=":material/school:")
+    if not suggest:
+        return
+    with st.container(horizontal=True, key="chat_suggestions"):
         for i, question in enumerate(DEMO_QUESTIONS):
             st.button(question, key=f"suggest_{i}", on_click=ask, args=(question,))
 
@@ -100,7 +138,7 @@ def conversation_buttons() -> None:
 # ----------------------------------------------------------------------------- the conversation
 def _user_bubble(turn: ChatTurn, backend: Backend) -> None:
     with st.chat_message("user"):
-        st.markdown(md_escape(turn.message))
+        st.markdown(md_escape(turn.message))  # as typed: never Markdown
         if turn.cut_tokens:
             st.warning(
                 f"Your message was too long for this model, which reads at most "
@@ -109,10 +147,18 @@ def _user_bubble(turn: ChatTurn, backend: Backend) -> None:
             )
 
 
+ENDINGS = {
+    STOPPED: "stopped by you",
+    SHORTENED: f"the model ran on past {MAX_REPLY_TOKENS} tokens without ending its reply: shown up to its last "
+    "full sentence",
+}
+
+
 def _details(turn: ChatTurn, index: int) -> None:
+    ending = f" · {ENDINGS[turn.ending]}" if turn.ending else ""
     st.caption(
         f"{len(turn.steps)} tokens, each picked by next-word prediction · "
-        f"temperature {turn.temperature:g} · seed {turn.seed}"
+        f"temperature {turn.temperature:g} · seed {turn.seed}{ending}"
     )
     if not turn.steps:
         return
@@ -162,32 +208,59 @@ def show_turn(turn: ChatTurn, index: int, backend: Backend) -> None:
         _details(turn, index)
 
 
-def answer(backend: Backend, message: str, temperature: float, seed: int | None) -> None:
-    """Show the question, stream the reply token by token, and add both to the conversation."""
-    kept, cut = core.cut_message(backend, message)
-    if not kept:
-        st.info("The message is empty: type a question.", icon=":material/info:")
-        return
-    gen, used_seed = make_generator(seed)
-    turn = ChatTurn(kept, [], used_seed, temperature, cut)
-    _user_bubble(turn, backend)
-    steps = core.reply_steps(backend, core.history(turns()), kept, SamplingParams(temperature), gen, MAX_REPLY_TOKENS)
+def _start_next(backend: Backend, temperature: float, seed: int | None) -> ChatTurn | None:
+    """Take the next question off the queue as the reply to write (None when there is none left to answer)."""
+    state = ChatState.of()
+    while state.queue:
+        kept, cut = core.cut_message(backend, state.queue.pop(0))
+        if not kept:
+            st.info("The message is empty: type a question.", icon=":material/info:")
+            continue
+        state.generator, used_seed = make_generator(seed)
+        state.writing = ChatTurn(kept, [], used_seed, temperature, cut)
+        return state.writing
+    return None
 
+
+def write_reply(backend: Backend, temperature: float, seed: int | None) -> None:
+    """Write one reply, token by token: the one a rerun cut short (taken up where it stopped), else the next
+    question of the queue; the questions still waiting are shown below it. Then a rerun for the next one."""
+    state = ChatState.of()
+    turn = state.writing or _start_next(backend, temperature, seed)
+    if turn is None:
+        return
+    _user_bubble(turn, backend)
     with st.chat_message("assistant"):
-        box, due = st.empty(), time.monotonic()
-        try:
-            for step in steps:  # the reply so far, escaped as a whole: model-written text is never Markdown
-                turn.steps.append(step)
-                due += PACE_S
-                time.sleep(max(0.0, due - time.monotonic()))
-                box.markdown(md_escape(turn.reply))
-        except (BackendError, ValueError) as e:
-            st.error(f"The model could not reply: {md_escape(e)}", icon=":material/error:")
-            return
-        if not turn.steps:
-            st.markdown("*(the model ended its reply at once)*")
-        turns().append(turn)
-        _details(turn, len(turns()) - 1)
+        with st.container(horizontal=True, vertical_alignment="center", key="chat_writing"):
+            st.markdown(":material/edit_note: *writing…*")
+            st.button("Stop", icon=":material/stop_circle:", key="chat_stop", on_click=stop_writing)
+        box = st.empty()
+    for waiting in state.queue:
+        with st.chat_message("user"):
+            st.markdown(md_escape(waiting))
+            st.caption("Waiting: the model answers it as soon as the reply above is finished.")
+    history = core.history(state.turns)
+    params = SamplingParams(turn.temperature)
+    steps = core.reply_steps(
+        backend, history, turn.message, params, state.generator, MAX_REPLY_TOKENS, [s.token_id for s in turn.steps]
+    )
+    box.markdown(md_escape(turn.reply) + " ▌")
+    due = time.monotonic()
+    try:
+        for step in steps:  # a click or a new question stops this run here; the next run takes the reply up again
+            turn.steps.append(step)
+            due += PACE_S
+            time.sleep(max(0.0, due - time.monotonic()))
+            box.markdown(md_escape(turn.reply) + " ▌")  # the reply so far, escaped as a whole: never Markdown
+    except (BackendError, ValueError) as e:
+        state.writing = None
+        st.error(f"The model could not reply: {md_escape(e)}", icon=":material/error:")
+        return
+    if len(turn.steps) >= MAX_REPLY_TOKENS:
+        turn.steps, turn.ending = core.whole_sentences(turn.steps), SHORTENED
+    state.turns.append(turn)
+    state.writing = None
+    st.rerun()  # the finished turn drawn with its details, then the next question
 
 
 # ----------------------------------------------------------------------------- the raw script
@@ -195,7 +268,7 @@ _STYLE = {
     "framing": "color:#4a4a4a;font-style:italic",
     "label": "font-weight:700",
     "user": "",
-    "model": "background:#ffd966;color:#000;border-radius:3px;padding:0 2px",
+    "model": f"background:{PALE[CHOSEN]};color:#000;border-radius:3px;padding:0 2px",  # the words the model chose
     "text": "",
 }
 _UNSEEN = "opacity:.45;text-decoration:line-through"
