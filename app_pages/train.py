@@ -4,23 +4,32 @@ import streamlit as st
 
 from explainer.format import md_escape
 from explainer.ui.shell.navigation import stop
+from explainer.ui.shell.presenter import advanced
+from explainer.ui.shell.views import section
+from explainer.ui.shell.words import for_the_teacher
 from explainer.ui.training.keep import keep_section
 from explainer.ui.training.live import STACK_CSS, controls, live_view
-from explainer.ui.training.nudge import nudge_section
 from explainer.ui.training.session import READY, TrainingSession
 from explainer.ui.training.setup import TOKENIZERS, setup_panel, show_spec
 
 st.title("Train it yourself")
 st.html(STACK_CSS)  # side-by-side columns stack on a projector-sized screen
 st.markdown(
-    """
-A language model's behaviour is set by its **parameters**: many numbers, like dials. Nobody sets them by
-hand. They start **random**, so the model writes gibberish. Then training shows it pieces of text: for
-each one it guesses every next token, compares its guesses with what really came next, and **nudges
-every dial** a little so the true tokens get more likely. Here you train a small one yourself and watch
-the gibberish turn into words.
-"""
+    "A language model's behaviour is set by many numbers, like dials. Nobody sets them by hand: they start "
+    "**random**, so the model writes gibberish."
 )
+st.markdown(
+    "Training shows it pieces of text. It guesses each next word, and every dial is **nudged** a little so that "
+    "the word that really came next gets more likely. Train a small one here and watch the gibberish turn into words."
+)
+with for_the_teacher("parameter", "loss", "backpropagation", "learning-rate"):
+    st.markdown(
+        "The dials are the model's **parameters** (weights). Each step takes a batch of pieces of text, measures the "
+        "**loss** (how surprised the model is by the true next tokens), and **backpropagation** gives, for every "
+        "parameter, the direction that lowers it. The optimiser (AdamW) moves each parameter a little that way; the "
+        "**learning rate** sets how far, warming up at the start and decaying towards the end. The validation text "
+        "is never trained on: if its loss falls too, the model learns patterns rather than memorising."
+    )
 
 session = TrainingSession.of()
 if restored := session.restore_from_url():
@@ -28,7 +37,10 @@ if restored := session.restore_from_url():
 session.show_flash()
 locked = session.status != READY
 run = session.run
-with st.expander("Settings: the text, the tokens, the model", expanded=not locked, icon=":material/tune:"):
+# On a projector the settings start closed, so that the loss chart is on the first screen.
+with st.expander(
+    "Settings: the text, the tokens, the model", expanded=not locked and advanced(), icon=":material/tune:"
+):
     if locked and run is not None:
         s = run.spec
         st.info(
@@ -47,7 +59,7 @@ if run is None:
     stop()
 
 session.sync_url()  # ?run=<id> (a page switch clears the address bar's parameters)
+section("Watch it learn", "live")
 controls()
-live_view()
-nudge_section(run)
+live_view()  # the loss, the samples, one prompt's bars, the dials and one nudge, redrawn while it trains
 keep_section(run)

@@ -1,9 +1,11 @@
-"""The training page's controls and live view: a fragment that trains a slice of steps per rerun,
-then redraws the loss, the samples, the probe prompt's next-word bars and attention, and the dials."""
+"""The training page's controls and live view: a fragment that trains a slice of steps per rerun, then redraws the
+loss, the samples, the probe prompt's next-word bars and attention, the dials and the one-example nudge, every chart
+without a blank frame (explainer/ui/shell/steady.py)."""
 
 from __future__ import annotations
 
 import math
+import time
 
 import streamlit as st
 
@@ -14,7 +16,9 @@ from explainer.charts.training import loss_chart, samples_html, smooth, update_s
 from explainer.format import duration_from_seconds, human_count, visible_token
 from explainer.generation.next_token import top_tokens
 from explainer.training.run import Run, run_backend, sample_text
-from explainer.ui.shell.presenter import presented
+from explainer.ui.shell.presenter import advanced, presented
+from explainer.ui.shell.steady import steady_chart
+from explainer.ui.training.nudge import nudge_section
 from explainer.ui.training.session import (
     FINISHED,
     PAUSED,
@@ -121,6 +125,7 @@ def _live() -> None:
     if session.status == RUNNING:
         position = session.request_slot()
         if position:
+            session.clock.reset()  # the wait is not the run's pace
             n = training_slots().max_concurrent
             st.info(
                 f"**Waiting — position {position} in the queue.** {n} students are training on this server "
@@ -129,6 +134,7 @@ def _live() -> None:
             )
         else:
             session.train_slice()
+            session.clock.mark(time.monotonic(), run.trainer.step_count)
             if run.trainer.done:
                 _take_sample(run)
                 session.finish()
@@ -136,8 +142,8 @@ def _live() -> None:
             session.save()
     if session.sample_due():
         _take_sample(run)
-    _metrics(run)
     _charts(run)
+    nudge_section(run)  # here, so that its bars follow the training too
 
 
 def _take_sample(run: Run) -> None:
@@ -146,10 +152,20 @@ def _take_sample(run: Run) -> None:
     run.samples.append((run.trainer.step_count, text))
 
 
+def _time_left(run: Run) -> str:
+    """By the wall clock while it trains (drawing the page included), never by the training steps' time alone."""
+    tr = run.trainer
+    if tr.done:
+        return "done"
+    left = TrainingSession.of().clock.seconds_left(tr.cfg.steps - tr.step_count)
+    if left is None:
+        return "measuring…" if TrainingSession.of().status == RUNNING else "—"
+    return f"≈ {duration_from_seconds(left)}"
+
+
 def _metrics(run: Run) -> None:
     tr, h = run.trainer, run.trainer.history
     loss = smooth(h.train_loss)[-1] if h.train_loss else None
-    left = (tr.cfg.steps - tr.step_count) * tr.elapsed / tr.step_count if tr.step_count else None
     n = run.model.n_params()
     cards = [
         ("Step", f"{tr.step_count:,}", f"of {tr.cfg.steps:,}", None),
@@ -157,33 +173,39 @@ def _metrics(run: Run) -> None:
          f"validation {h.val_loss[-1]:.2f}" if h.val_loss else "validation: not yet",
          "How surprised the model is by the true next token, on average (lower is better)."),
         ("Speed", f"{tr.tokens_per_second:,.0f}" if tr.tokens_per_second else "—", "tokens per second", None),
-        ("Training time", duration_from_seconds(tr.elapsed),
-         f"{duration_from_seconds(left)} left" if left else ("done" if tr.done else "to go: —"), None),
+        ("Time left", _time_left(run), f"{duration_from_seconds(tr.elapsed)} of training so far",
+         "At the pace of the last half minute, by the clock on the wall: the page's drawing counts too."),
         ("Parameters", human_count(n), f"{tr.tokens_seen:,} tokens read", f"{n:,} numbers, all set by training"),
     ]  # fmt: skip
     row = st.container(horizontal=True, wrap=True, gap="small")
     for label, value, note, why in cards:
-        row.metric(label, value, note, delta_color="off", delta_arrow="off", help=why, width=140)
+        row.metric(label, value, note, delta_color="off", delta_arrow="off", help=why, width="content")
     st.progress(min(1.0, tr.step_count / max(1, tr.cfg.steps)))
 
 
 def _charts(run: Run) -> None:
+    """The numbers, the loss and the samples (in presenter mode the numbers sit beside the loss chart, so that the
+    chart starts on the first screen), then the probe prompt and the dials."""
     h = run.trainer.history
     random_loss = math.log(run.data.tokenizer.vocab_size)
+    if advanced():
+        _metrics(run)
     left, right = st.container(key="train_pair_loss").columns([3, 2], gap="medium")
     with left:
-        log_x = st.toggle(
+        log_x = advanced() and st.toggle(
             "Log scale for the steps", key=LOG_X_KEY, help="Stretches the first steps, where most happens."
         )
         fig = loss_chart(h.steps, h.train_loss, h.val_steps, h.val_loss, run.trainer.cfg.steps, random_loss, log_x,
                          title="Loss: how wrong the guesses are")  # fmt: skip
-        st.plotly_chart(presented(fig), key="train_loss_chart")
+        steady_chart(presented(fig), "train_loss")
         st.caption(
             f"The dashed line is a model guessing blindly among {run.data.tokenizer.vocab_size:,} tokens: "
             "random dials start there. Green is the validation text, never trained on: if it keeps falling, the "
             "model is learning patterns, not memorising."
         )
     with right:
+        if not advanced():
+            _metrics(run)
         st.markdown("**What the model writes** (newest first)")
         with st.container(height=min(440, 150 + 110 * len(run.samples)), border=True):
             st.html(samples_html(run.samples))
@@ -209,9 +231,10 @@ def _probe(run: Run) -> None:
     top = top_tokens(probs, 8, backend.token_str)
     tail = visible_token(backend.decode(ids[-6:]).lstrip()[-30:])
     bars, attn = st.container(key="train_pair_probe").columns([2, 3], gap="medium")
-    bars.plotly_chart(
+    steady_chart(
         presented(next_token_bars(top.labels, top.probs, top.other, title=f"What comes after “…{tail}”?")),
-        key="train_probe_bars",
+        "train_probe_bars",
+        bars,
     )
     att = inside.attention_stack(trace)  # (L, H, T, T)
     win = inside.window(len(ids), ATTN_TOKENS)
@@ -224,7 +247,7 @@ def _probe(run: Run) -> None:
         highlight=len(labels) - 1,
         height=230 + 22 * len(labels),
     )  # cells about square here
-    attn.plotly_chart(presented(fig), key="train_probe_attention")
+    steady_chart(presented(fig), "train_probe_attention", attn)
     st.caption(
         "At the start every next token is about equally likely and attention is spread evenly. As training goes "
         "on, the bars pick out likely tokens and each head learns where to look."
@@ -239,7 +262,7 @@ def _dials(run: Run) -> None:
         return
     fig = update_size_chart(history.update_steps, history.update_norms,
                             title="Size of one step's change, as a share of each part's numbers")  # fmt: skip
-    st.plotly_chart(presented(fig), key="train_dials_chart")
+    steady_chart(presented(fig), "train_dials")
     last = {g: v[-1] for g, v in history.update_norms.items() if v and not math.isnan(v[-1])}
     typical = sorted(last.values())[len(last) // 2] if last else 0.0
     st.caption(

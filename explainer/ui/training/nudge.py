@@ -6,11 +6,15 @@ from __future__ import annotations
 import streamlit as st
 import torch
 
+from explainer.charts.style import TRUE
 from explainer.charts.training import nudge_chart
 from explainer.format import html_escape, md_escape, visible_token
 from explainer.training.nudge import Nudge, example_windows, one_example_nudge
 from explainer.training.run import Run, run_backend
 from explainer.ui.shell.presenter import presented
+from explainer.ui.shell.steady import steady_chart
+from explainer.ui.shell.views import section
+from explainer.ui.shell.words import for_the_teacher
 from explainer.ui.training.session import TrainingSession, bounded_threads
 
 EXAMPLE_KEY, LR_KEY = "train_example", "train_nudge_lr"  # widget keys
@@ -44,13 +48,20 @@ def _rows(nudge_before: torch.Tensor, nudge_after: torch.Tensor | None, true_id:
 
 
 def nudge_section(run: Run) -> None:
-    st.header("One example, one nudge", anchor=False)
+    """Drawn inside the live view: while the run trains, the guesses shown are those of the model as it is now."""
+    section("One example, one nudge", "nudge", level="header")
     st.markdown(
-        "Training is made of single steps like this one. Take a piece of the text, hide its last token, and let "
-        "the model guess it. Then **backpropagation** works out, for every one of the model's numbers, which way "
-        "to turn it so that the true token gets a little more likely, and turns them all a little. Here it is "
-        "on one example, on a copy of your model (your run is not changed)."
+        "Training is made of single steps like this one. Take a piece of the text, hide its last word, and let "
+        "the model guess it. Then nudge every one of the model's numbers a little, each in the direction that "
+        "makes the true word more likely."
     )
+    with for_the_teacher("backpropagation", "learning-rate", "loss"):
+        st.markdown(
+            "**Backpropagation** works out, for every parameter at once, which way to turn it (the gradient of the "
+            "loss). The nudge here is plain gradient descent on one example, on a copy of the student's model: "
+            "the run itself is not changed. Real training averages the gradients of a whole batch of examples and "
+            "uses AdamW, which adapts the step size of each parameter."
+        )
     session = TrainingSession.of()
     examples = example_windows(run.data, _example_tokens(run), N_EXAMPLES, session.example_seed)
     if not examples:
@@ -69,31 +80,35 @@ def nudge_section(run: Run) -> None:
     st.markdown(
         f"<div style='font-family:monospace;font-size:1.15rem;white-space:pre-wrap;line-height:1.5;"
         f"background:rgba(128,128,128,0.08);border-radius:.4rem;padding:.5rem .8rem'>…{html_escape(shown)}"
-        f"<span style='background:#e8590c;color:white;border-radius:.3rem;padding:0 .3rem;margin-left:.2rem'>"
+        f"<span style='background:{TRUE};color:white;border-radius:.3rem;padding:0 .3rem;margin-left:.2rem'>"
         f"{html_escape(true_tok)}</span></div>",
         unsafe_allow_html=True,
     )
-    st.caption(f"The model reads the text; the orange token “{md_escape(true_tok)}” is what really came next.")
-    ident = (session.run_id, run.trainer.step_count, tuple(ids), lr)
+    st.caption(f"The model reads the text; the green word “{md_escape(true_tok)}” (✓) is what really came next.")
+    ident = (session.run_id, tuple(ids), lr)
+    step = run.trainer.step_count
     if st.button("Nudge: one training step on this example", icon=":material/tune:", type="primary",
                  key="train_nudge_button"):  # fmt: skip
-        with bounded_threads():
-            session.nudge = (ident, one_example_nudge(run.model, ids, lr))
+        with session.lock, bounded_threads():
+            session.nudge = (ident, step, one_example_nudge(run.model, ids, lr))
     saved = session.nudge
-    nudge: Nudge | None = saved[1] if saved and saved[0] == ident else None
+    nudge: Nudge | None = saved[2] if saved and saved[0] == ident else None
     if nudge is None:
         before = backend.next_token_logits(context).softmax(-1)
         rows = _rows(before, None, true_id)
         fig = nudge_chart([backend.token_str(i) for i in rows], [float(before[i]) for i in rows], None, 0,
-                          title="The model's guesses for the next token")  # fmt: skip
-        st.plotly_chart(presented(fig), key="train_nudge_chart")
+                          title=f"The model's guesses for the next word, at step {step:,}")  # fmt: skip
+        steady_chart(presented(fig), "train_nudge")
         return
     rows = _rows(nudge.before, nudge.after, true_id)
     fig = nudge_chart(
         [backend.token_str(i) for i in rows], [float(nudge.before[i]) for i in rows],
-        [float(nudge.after[i]) for i in rows], 0, title="Before and after one nudge",
+        [float(nudge.after[i]) for i in rows], 0, title=f"Before and after one nudge, at step {saved[1]:,}",
     )  # fmt: skip
-    st.plotly_chart(presented(fig), key="train_nudge_chart")
+    steady_chart(presented(fig), "train_nudge")
+    if saved[1] != step:
+        st.caption(f"The nudge was made on the model at step {saved[1]:,}; it has trained since. Nudge again to "
+                   "see the model as it is now.")  # fmt: skip
     _nudge_summary(nudge, true_tok, backend.token_str)
 
 

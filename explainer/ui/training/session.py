@@ -23,6 +23,7 @@ import torch
 
 from explainer.config import settings
 from explainer.format import md_escape
+from explainer.training.clock import WallClock
 from explainer.training.data import TrainingData, prepare_data
 from explainer.training.run import Run, make_run
 from explainer.training.runs import RunStore
@@ -103,8 +104,9 @@ class TrainingSession(SessionObject):
     setup_text: tuple[str, str, str] | None = None  # (source, name, text) of the settings, for a zip to continue on
     hf_text: tuple[str, str] | None = None  # (dataset id, text) fetched from the Hugging Face Hub
     probe_for: str | None = None  # the run id the probe prompt was filled in for
-    nudge: tuple | None = None  # ((run id, step, example, lr), Nudge) of the last nudge
+    nudge: tuple | None = None  # ((run id, example, lr), the step it was made at, Nudge) of the last nudge
     example_seed: int = 0  # which examples the nudge section draws
+    clock: WallClock = field(default_factory=WallClock)  # steps against the wall clock while running: the time left
 
     # ------------------------------------------------------------------ the queue
     def request_slot(self) -> int:
@@ -281,6 +283,7 @@ class TrainingSession(SessionObject):
         if self.run is None or self.run.trainer.done:
             return
         self.begin()
+        self.clock.reset()
         self.status = RUNNING
 
     def extend(self, n: int) -> None:
