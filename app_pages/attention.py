@@ -17,18 +17,26 @@ from explainer.ui.inside import (
 from explainer.ui.prediction import prompt_section
 from explainer.ui.shell.navigation import stop
 from explainer.ui.shell.presenter import presented
+from explainer.ui.shell.views import section
+from explainer.ui.shell.words import for_the_teacher
 
 st.title("Attention — letting the vectors talk")
 st.markdown(
-    """
-Each token starts as its own vector, knowing nothing about its neighbours. **Attention** lets every
-vector gather information from the tokens before it, all positions at once. Each *head* asks, for every
-token, "which earlier tokens matter to me?": it scores each earlier token (query · key), turns the scores
-into weights that add up to 100 % with a softmax, and adds up the earlier tokens' values with those
-weights. A token never sees the tokens after it (the *causal mask*): the model must predict what comes next.
-"""
+    "Each token starts as its own list of numbers, knowing nothing of its neighbours. **Attention** lets each one "
+    "gather information from the tokens before it, all at once."
 )
-st.latex(r"\mathrm{Attention}(Q,K,V)=\mathrm{softmax}\!\left(\frac{QK^{\top}}{\sqrt{d}}\right)V")
+st.markdown("Each *head* asks, for every token: which earlier tokens matter to me?")
+with for_the_teacher("attention", "head", "query-key", "causal-mask", "softmax"):
+    st.markdown(
+        "A head scores each earlier token by a dot product, **query · key** (what the looking token asks for, "
+        "times what the earlier token offers), turns the scores into weights that add up to 100 % with a "
+        "**softmax**, and adds up the earlier tokens' values with those weights:"
+    )
+    st.latex(r"\mathrm{Attention}(Q,K,V)=\mathrm{softmax}\!\left(\frac{QK^{\top}}{\sqrt{d}}\right)V")
+    st.markdown(
+        "A token never sees the tokens after it: the **causal mask** hides them (grey cells), because the model "
+        "must predict what comes next. Every layer has several **heads**, each with its own habit."
+    )
 
 backend, spec, text, _ = prompt_section(DEFAULT_PROMPT)
 info = backend.info
@@ -48,21 +56,7 @@ measured = (
     f"capital is predicted. Spreading attention evenly would give the country {found.baseline:.0%}; "
     f"the model's top next word was the right capital in {found.n_correct} of {found.n}."
 )
-if found.found:
-    st.success(
-        f"**A head that finds the country.** In **{where}**, the answer position puts on average "
-        f"**{found.weight:.0%}** of its attention on the country's name. {measured} "
-        "Layer and head below start there: look at the last row.",
-        icon=":material/travel_explore:",
-    )
-else:
-    st.info(
-        f"**No head clearly looks at the country.** The strongest is {where}, with {found.weight:.0%} of its "
-        f"attention on the country's name on average. {measured}",
-        icon=":material/travel_explore:",
-    )
-
-st.subheader("One head")
+section("One head: who looks at whom", "head")
 layer, head = pick_layer_head(info.n_layer, info.n_head, (found.layer, found.head))
 sub = att[layer, head][win, win]  # (t, t)
 fig = attention_heatmap(sub, shown, f"Layer {layer + 1}, head {head + 1}: who looks at whom", highlight=len(shown) - 1)
@@ -72,8 +66,22 @@ st.caption(
     "by the causal mask. The orange box is the last token, whose vector predicts the next word."
 )
 cap_note(T, inside.MAX_DRAWN)
+if found.found:
+    st.success(
+        f"**A head that finds the country.** In **{where}**, the answer position puts on average "
+        f"**{found.weight:.0%}** of its attention on the country's name. {measured} "
+        "The layer and head above start there: look at the last row.",
+        icon=":material/travel_explore:",
+    )
+else:
+    st.info(
+        f"**No head clearly looks at the country.** The strongest is {where}, with {found.weight:.0%} of its "
+        f"attention on the country's name on average. {measured}",
+        icon=":material/travel_explore:",
+    )
 
-st.subheader(f"All {info.n_head} heads of layer {layer + 1}")
+
+section(f"All {info.n_head} heads of layer {layer + 1}", "heads")
 summaries = inside.head_summaries(att[layer])
 titles = [f"<b>head {h + 1}</b><br>{s.habit()}" for h, s in enumerate(summaries)]
 st.plotly_chart(presented(heads_grid(att[layer][:, win, win], shown, titles)), key="attn_grid")
@@ -82,7 +90,7 @@ st.caption(
     "some at one word that matters. The titles say where each head's weight goes on average in this text."
 )
 
-st.subheader("One token's view")
+section("One token's view", "lines")
 query = st.select_slider(
     "The token looking back",
     options=list(range(win.start, T)),
@@ -94,7 +102,7 @@ q = query - win.start
 line_title = f"Where “{labels[query]}” looks (layer {layer + 1}, head {head + 1})"
 st.plotly_chart(presented(attention_lines(att[layer, head, query, win], shown, q, line_title)), key="attn_lines")
 
-st.subheader("Attention during generation")
+section("Attention during generation", "generation")
 st.markdown(
     "The model writes a reply one token at a time (here always the likeliest). Step through it: for each new "
     f"token, the rows show where every head of layer {layer + 1} looked from the last position before it, "

@@ -11,23 +11,25 @@ from explainer.ui import embeddings as ui
 from explainer.ui.shell.models import current_spec, require_backend
 from explainer.ui.shell.navigation import stop
 from explainer.ui.shell.presenter import advanced, presented
+from explainer.ui.shell.views import section
+from explainer.ui.shell.words import for_the_teacher
 
 st.title("Embeddings — words as lists of numbers")
 backend = require_backend()
 spec, info = current_spec(), backend.info
 st.markdown(
-    f"""
-The first thing a transformer does is look each token up in a table and swap it for a list of
-**{info.d_model} numbers**, its *embedding*. The model only computes with numbers, and training can
-only nudge numbers that vary smoothly, so words must become vectors. Nobody chooses these numbers:
-they start random and training moves them. Words that the text uses in similar ways end up with
-vectors that point in similar directions.
-"""
+    f"The first thing a transformer does is turn each token into a list of **{info.d_model} numbers**, its "
+    "*embedding*. Words that the text uses in similar ways end up with similar lists."
 )
-a, b, c = st.columns(3)
-a.metric("Tokens in the table", f"{info.vocab_size:,}", border=True)
-b.metric("Numbers per token", f"{info.d_model:,}", border=True)
-c.metric("Numbers in the table", f"{info.vocab_size * info.d_model:,}", border=True)
+with for_the_teacher("embedding", "token", "parameter"):
+    st.markdown(
+        "The model looks each token up in a table (the embedding matrix) and swaps it for a vector. It only "
+        "computes with numbers, and training can only nudge numbers that vary smoothly, so words must become "
+        "vectors. Nobody chooses these numbers: they are **parameters**, random at first, moved by training.\n\n"
+        "**Cosine similarity** compares two vectors' directions: 1 the same direction, 0 unrelated (at right "
+        "angles), −1 opposite. The map squeezes the vectors into 2 or 3 directions (PCA or t-SNE): a shadow of "
+        f"{info.d_model} dimensions."
+    )
 
 labels = ui.vocab_labels(spec)
 unit = ui.unit_matrix(spec)
@@ -48,7 +50,7 @@ def find(word: str) -> int | None:
 
 
 # ---------------------------------------------------------------------------- the map
-st.subheader("A map of the vocabulary")
+section("A map of the vocabulary", "map")
 if advanced():
     left, mid, right = st.columns([2, 2, 3])
     method = left.segmented_control(
@@ -120,8 +122,13 @@ if len(sample) < info.vocab_size:
     )
 st.caption("Colours: word groups from the built-in corpus (countries, animals, …); grey: every other token.")
 
+a, b, c = st.columns(3)
+a.metric("Tokens in the table", f"{info.vocab_size:,}", border=True)
+b.metric("Numbers per token", f"{info.d_model:,}", border=True)
+c.metric("Numbers in the table", f"{info.vocab_size * info.d_model:,}", border=True)
+
 # ---------------------------------------------------------------------------- one word up close
-st.subheader("One word up close")
+section("One word up close", "word")
 l, r = st.columns(2)
 word = l.text_input("A word", "Paris", key="emb_word", bind="query-params")
 other = r.text_input("Compare it with", "Berlin", key="emb_other", bind="query-params")
@@ -130,7 +137,7 @@ if i is None:
     stop()
 strip = {labels[i]: emb[i].numpy()} | ({labels[j]: emb[j].numpy()} if j is not None else {})
 st.plotly_chart(
-    presented(heat_strip(strip, f"The {info.d_model} numbers of each word (red above 0, blue below)")), key="emb_strip"
+    presented(heat_strip(strip, f"The {info.d_model} numbers of each word (blue above 0, red below)")), key="emb_strip"
 )
 if j is not None:
     sim = em.cosine(emb[i], emb[j])

@@ -4,28 +4,24 @@ import streamlit as st
 
 from explainer.ui import feedback
 from explainer.ui.shell.models import current_spec, require_backend
+from explainer.ui.shell.views import section
 
 st.title("Pre-training vs human feedback")
 st.markdown(
-    """
-Pre-training teaches a model to continue text the way its training text goes on. That is not the same
-goal as being a good assistant: the likeliest continuation can be made up, unhelpful or rude. So chatbots
-get a second stage of training in which **people judge the model's answers**, and those judgements change
-the parameters toward the answers people prefer (*reinforcement learning from human feedback*).
-
-Try it: ask a question, pick the better of the model's answers or flag one as unhelpful, and watch the
-probabilities move. A made-up country such as *Zubrowka* is a good start: the model invents a capital,
-and a few clicks teach it to say it does not know. Then ask about another made-up country, and a real
-one, to see what else your feedback changed.
-"""
+    "Learning to continue text is not the same as being a good assistant: the likeliest continuation can be made "
+    "up, unhelpful or rude. So chatbots get a second training stage, in which **people judge the answers**."
 )
-st.info(
-    "This is a small demonstration of the idea, not the real thing. Your feedback changes **your own copy** "
-    "of the model with a few optimiser steps (a DPO-style preference update); the shared model stays as it "
-    "was. Real systems collect many thousands of human comparisons and train on big datasets of them, "
-    "often with a separate reward model.",
-    icon=":material/science:",
+st.markdown(
+    "Try it: ask a question, pick the better answer or flag one, and watch the probabilities move. A made-up "
+    "country such as *Zubrowka* is a good start: the model invents a capital, and a few clicks teach it to say it "
+    "does not know."
 )
+feedback.how_it_works()
+st.caption(
+    "A small demonstration, not the real thing: your feedback changes **your own copy** of the model; the shared "
+    "model stays as it was. Real systems learn from many thousands of people's comparisons."
+)
+section("Ask, then judge the answers", "try")
 
 spec = current_spec()
 reference = require_backend()  # the shared model: read, never changed
@@ -36,4 +32,3 @@ if student is not None:
     feedback.last_update()
     feedback.says_now(student, reference, spec)
     feedback.history_table()
-feedback.how_it_works()

@@ -4,23 +4,29 @@ import pandas as pd
 import streamlit as st
 
 from explainer.analysis import inside
-from explainer.charts.inside import heat_strip, logit_bars
+from explainer.charts.embeddings import heat_strip
+from explainer.charts.inside import logit_bars
 from explainer.charts.prediction import next_token_bars
 from explainer.format import md_escape, percent
 from explainer.ui.inside import DEFAULT_PROMPT, trace_for
 from explainer.ui.prediction import prompt_section
 from explainer.ui.shell.navigation import link_page
 from explainer.ui.shell.presenter import presented
+from explainer.ui.shell.views import section
+from explainer.ui.shell.words import for_the_teacher
 
 st.title("The last vector → the next word")
 st.markdown(
-    """
-After the last layer, every position holds a vector that has soaked up the context. To predict what comes
-after the text, the model uses **only the last one**. A final normalisation rescales it, then the
-**unembedding** compares it with a vector for every token in the vocabulary (a dot product): the better a
-token's vector lines up, the higher its score, its *logit*. A softmax turns the scores into probabilities.
-"""
+    "After the last layer, the vector of the **last token** has taken in the whole text. The model compares it with "
+    "every word it knows: the better a word lines up, the higher its score, and the likelier it comes next."
 )
+with for_the_teacher("unembedding", "logit", "softmax"):
+    st.markdown(
+        "A final normalisation rescales the last vector $h$; the **unembedding** takes its dot product with an "
+        "output vector for every token (often the token's own embedding), which gives each token its score $z$, "
+        "its **logit**. The **softmax** turns the scores into probabilities. Only the last position's vector is "
+        "used for this prediction: in training, each other position predicted the token after it."
+    )
 
 backend, spec, text, _ = prompt_section(DEFAULT_PROMPT)
 info = backend.info
@@ -30,15 +36,15 @@ last = inside.last_vector(backend, trace)
 ids = backend.fit(backend.encode(text))[0]
 word = inside.token_labels(backend, ids[-1:])[0]
 
-st.subheader(f"1 · The vector of the last token, “{md_escape(word)}”")
-st.plotly_chart(presented(heat_strip(last.vector, name="value")), key="last_vector_strip")
+section(f"1 · The vector of the last token, “{md_escape(word)}”", "vector")
+st.plotly_chart(presented(heat_strip({word: last.vector})), key="last_vector_strip")
 st.caption(
-    f"{info.d_model:,} numbers after the final normalisation (blue positive, red negative). "
+    f"{info.d_model:,} numbers after the final normalisation (blue above 0, red below, as on every page). "
     f"The other {len(ids) - 1:,} positions' vectors are not used for this prediction: in training, "
     "each of them predicted the token that follows it."
 )
 
-st.subheader("2 · Unembedding: one score per token")
+section("2 · One score per word", "scores")
 table = inside.softmax_table(last.logits, 8)
 names = inside.token_labels(backend, [r["id"] for r in table])
 if last.tied:
@@ -57,7 +63,7 @@ st.plotly_chart(
     presented(logit_bars(names, [r["logit"] for r in table], "The highest scores (logits)")), key="last_logits"
 )
 
-st.subheader("3 · Softmax: scores → probabilities")
+section("3 · Softmax: scores → probabilities", "softmax")
 st.latex(r"p_i = \frac{e^{z_i}}{\sum_j e^{z_j}}")
 st.markdown(
     "Raising *e* to each score makes every value positive and stretches the gaps: a score 2 higher is "

@@ -10,17 +10,24 @@ from explainer.ui.inside import DEFAULT_PROMPT, lens_for, neuron_index_for, trac
 from explainer.ui.prediction import prompt_section
 from explainer.ui.shell.navigation import stop
 from explainer.ui.shell.presenter import advanced, presented
+from explainer.ui.shell.views import section
+from explainer.ui.shell.words import for_the_teacher
 
 st.title("Layers — attention and feed-forward, many times over")
 st.markdown(
-    """
-A transformer is a stack of identical-looking **layers**. In each, *attention* lets a token's vector
-gather from the tokens before it, then a *feed-forward network* works on each vector alone, applying
-patterns stored in its weights during training. Neither replaces the vector: each **adds** a change to it
-(the "residual stream"), so the vector is refined a little at every step. After the last layer, a final
-normalisation and the unembedding turn it into a probability for every possible next token.
-"""
+    "A transformer is a stack of **layers**. In each, *attention* lets a token's vector gather from the tokens "
+    "before it, then a *feed-forward network* works on each vector alone."
 )
+st.markdown("Neither replaces the vector: each **adds** a change to it, so it is refined a little at every step.")
+with for_the_teacher("residual-stream", "feed-forward", "neuron", "logit-lens", "unembedding"):
+    st.markdown(
+        "The running vector is called the **residual stream**: each attention and feed-forward step adds a change "
+        "Δ to it. ‖Δ‖ is the size (length, or norm) of that change; “length” is the size of the vector itself. "
+        "After the last layer, a final normalisation and the **unembedding** turn it into a score for every token.\n\n"
+        "The **logit lens** reads the vector after each layer as if it were the last: it shows the prediction "
+        "forming with depth. The **feed-forward network** has many hidden **neurons**; for one token a few fire "
+        "strongly, and the words that excite a neuron most hint at the pattern it stores."
+    )
 
 backend, spec, text, _ = prompt_section(DEFAULT_PROMPT)
 info = backend.info
@@ -29,6 +36,7 @@ trace = trace_for(spec, text)
 T = trace.resid_pre[0].shape[0]
 ids = backend.fit(backend.encode(text))[0]
 labels = inside.token_labels(backend, ids)
+section("One token's vector, layer after layer", "flow")
 pos = st.select_slider(
     "Follow the vector of",
     options=list(range(max(0, T - inside.MAX_DRAWN), T)),
@@ -38,7 +46,7 @@ pos = st.select_slider(
     help="The last token's vector is the one that predicts the next word.",
 )
 
-st.subheader(f"The flow for “{md_escape(labels[pos])}”, with live numbers")
+st.markdown(f"**The flow for “{md_escape(labels[pos])}”, with live numbers**")
 stages = inside.residual_stages(trace, pos)
 probs = trace.logits[pos].softmax(-1)
 p, top = probs.max(-1)
@@ -46,7 +54,7 @@ result = f"probabilities\nnext: “{inside.token_labels(backend, [int(top)])[0]}
 st.graphviz_chart(flow_dot(stages, result))
 st.plotly_chart(presented(change_bars(stages, "How much each step changes the vector")), key="layers_changes")
 st.caption(
-    "“Length” is the vector's size (its norm); “+Δ” is the size of what a step adds to it. "
+    "“Length” is the vector's size; “+Δ” is the size of what a step adds to it. "
     "Big changes mark where this token's vector is rewritten most. The final norm rescales the vector "
     "before the unembedding."
     + (
@@ -56,11 +64,11 @@ st.caption(
     )
 )
 
-st.subheader("Logit lens: the prediction forming with depth")
+section("The guess forming, layer by layer", "lens")
 st.markdown(
-    "What if we stopped early? Send the vector after each layer straight to the final norm and unembedding "
-    "and read off the likeliest next token. Each cell shows that token, coloured by its probability; the "
-    "bottom row is the model's real prediction. Early rows are rough guesses that sharpen as depth grows."
+    "What if the model stopped early? Each row reads the vector after one more layer as if it were the last "
+    "(the *logit lens*). Each cell shows the likeliest next word, coloured by its probability; the bottom row is "
+    "the model's real prediction. Nobody wrote these rules: they emerged from training."
 )
 n_pos = st.slider("Positions shown", 2, min(inside.MAX_DRAWN, max(T, 2)), min(8, max(T, 2)), key="lens_n")
 if T < 2:
@@ -73,7 +81,7 @@ st.plotly_chart(presented(fig), key="layers_lens", width="stretch")
 if T > n_pos:
     st.caption(f"Showing the last {n_pos} of {T} positions, so that each cell's word stays readable.")
 
-st.subheader("Feed-forward: neurons")
+section("Feed-forward: neurons", "neurons")
 if not trace.mlp_hidden:
     st.info("This model does not expose its feed-forward activations, so its neurons cannot be shown.")
     stop()

@@ -14,6 +14,8 @@ from explainer.ui import embeddings as ui
 from explainer.ui.shell.models import current_spec, require_backend
 from explainer.ui.shell.navigation import stop
 from explainer.ui.shell.presenter import advanced, presented
+from explainer.ui.shell.views import section
+from explainer.ui.shell.words import for_the_teacher
 
 MAX_SENTENCES = 8  # per sense: more would crowd the charts
 MAX_CHARS = 300  # per sentence
@@ -22,14 +24,17 @@ st.title("Meaning in context — bank")
 backend = require_backend()
 spec, info = current_spec(), backend.info
 st.markdown(
-    f"""
-“We sat on the **bank** of the river” and “She took her money to the **bank**”: one word, two meanings.
-The embedding table has only **one** vector for the token *bank*, so both sentences start from exactly
-the same list of numbers. Then the model's {info.n_layer} layers let every word's vector take in the
-words around it (that is what attention is for). Follow the vector of *bank* through the layers: do the
-river-banks end up closer to each other than to the money-banks?
-"""
+    "“We sat on the **bank** of the river” and “She took her money to the **bank**”: one word, two meanings, and "
+    "the same list of numbers to start from. Attention lets the words around it change that list, layer by layer."
 )
+st.markdown("Do the river-banks end up closer to each other than to the money-banks?")
+with for_the_teacher("embedding", "attention", "residual-stream"):
+    st.markdown(
+        f"The embedding table has only **one** vector for the token *bank*, so both sentences start from exactly the "
+        f"same numbers. Each of the model's {info.n_layer} layers adds to every word's vector what attention "
+        "gathered from the words before it. We compare the vectors of *bank* after each layer by **cosine "
+        "similarity** (1: the same direction, 0: unrelated)."
+    )
 
 
 def defaults(word: str, sense: int) -> str:
@@ -40,7 +45,8 @@ def defaults(word: str, sense: int) -> str:
 
 
 word = st.selectbox("The word", list(AMBIGUOUS_WORDS), key="mean_word", bind="query-params")
-cols = st.columns(2)
+# Open for a student; closed on a projector, so that the chart is on the first screen.
+cols = st.expander("The sentences: one per line, edit them", expanded=advanced(), icon=":material/edit:").columns(2)
 texts = [
     col.text_area(
         f"Sense {k + 1}: *{AMBIGUOUS_SENSES[word][k]}* — one sentence per line",
@@ -83,7 +89,7 @@ senses = [w.sense for w in items]
 sim = em.pairwise(items)  # (S, N, N)
 series = em.same_vs_different(sim, senses)
 
-st.subheader(f"How alike are the vectors of “{md_escape(word)}”, layer by layer?")
+section(f"How alike are the vectors of “{md_escape(word)}”, layer by layer?", "alike")
 st.plotly_chart(presented(similarity_lines(stages, series)), key="mean_lines")
 last = {name.split(" (")[0]: float(v[-1]) for name, v in series.items()}
 found = ", ".join(f"{name} **{v:.2f}**" for name, v in last.items())
@@ -117,7 +123,7 @@ if advanced() and st.button(
     st.dataframe(table.round(3), hide_index=True)
     st.caption("Cosine similarity after the last layer, averaged over every pair of corpus sentences.")
 
-st.subheader("The paths of the vectors")
+section("The paths of the vectors", "paths")
 coords, kept = em.trajectories(items)
 names = [w.sentence for w in items]
 sense_names = [f"sense {k + 1}: {d}" for k, d in enumerate(AMBIGUOUS_SENSES[word])]

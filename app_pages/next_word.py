@@ -8,23 +8,29 @@ from explainer.generation.next_token import top_tokens
 from explainer.generation.script import build_script
 from explainer.ui.prediction import distribution_table_for, logits_for, prompt_section, step_forward
 from explainer.ui.shell.presenter import advanced, presented
+from explainer.ui.shell.views import section
+from explainer.ui.shell.words import for_the_teacher
 
 DEFAULT_PROMPT = build_script([], "What is the capital of France?") + " The capital of France is"
 
 st.title("Next word")
 st.markdown(
-    """
-The model never answers with one word. Give it some text and it scores **every token it knows**
-(a word, a punctuation mark, a line break); a *softmax* turns those scores $z$ into probabilities
-that add up to 100 %. The bars are the likeliest; the grey bar is all the others together.
-Add a word and the model predicts again from the longer text: a chatbot's reply is just this, repeated.
-"""
+    "The model never answers with one word. For any text, it gives **every word it knows** a probability of "
+    "coming next. Add a word and it predicts again: a chatbot's reply is just this, repeated."
 )
-st.latex(r"p_i = \frac{e^{z_i}}{\sum_j e^{z_j}}")
+with for_the_teacher("token", "logit", "softmax"):
+    st.markdown(
+        "The model reads **tokens** (words, pieces of words, punctuation, line breaks) and gives each token of its "
+        "vocabulary a score $z$, its **logit**. The **softmax** turns the scores into probabilities that add up to "
+        "100 %:"
+    )
+    st.latex(r"p_i = \frac{e^{z_i}}{\sum_j e^{z_j}}")
+    st.markdown("The bars show the likeliest tokens; the grey bar is all the others together.")
 
 backend, spec, text, prompt = prompt_section(DEFAULT_PROMPT)
 
 probs = logits_for(spec, text).softmax(-1)
+section("What comes next?", "bars")
 chart, side = st.columns([3, 1], vertical_alignment="top")
 n_shown = side.slider("Words shown", 3, 30, 10, key="shown", bind="query-params")
 log_x = advanced() and side.toggle(

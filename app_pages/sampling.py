@@ -10,6 +10,8 @@ from explainer.generation.script import build_script
 from explainer.ui.prediction import entropy_curve_for, logits_for, many_runs, prompt_section, sampling_controls
 from explainer.ui.shell.models import get_backend
 from explainer.ui.shell.presenter import presented
+from explainer.ui.shell.views import section
+from explainer.ui.shell.words import for_the_teacher
 
 DEFAULT_PROMPT = build_script([], "Tell me a short story about a fox.") + " Once upon a time, there was a"
 N_SHOWN = 10  # words in the side-by-side chart
@@ -17,17 +19,23 @@ TEMPERATURES = tuple(round(0.05 * i, 2) for i in range(101))  # 0 .. 5, the curv
 
 st.title("Temperature & sampling")
 st.markdown(
-    """
-The model itself is **deterministic**: the same text always gets exactly the same probabilities.
-The variety comes afterwards, when the next word is **drawn at random** from them, like a loaded die.
-Before the draw you can reshape the die: the **temperature** $T$ divides every score $z$ before the
-softmax. Below 1 the favourite grows stronger ($T = 0$ always takes it); above 1 the odds even out and
-unlikely words get a real chance. **Top-k** keeps only the $k$ likeliest words; **top-p** keeps the
-fewest likeliest words whose probabilities reach $p$. **Entropy** counts, in bits, how open the draw is:
-0 bits = no choice at all, 1 bit = a fair coin, 3 bits = a fair choice among 8 words.
-"""
+    "The model always gives the same text the same probabilities. The variety comes after: the next word is "
+    "**drawn at random** from them, like a loaded die."
 )
-st.latex(r"p_i(T) = \frac{e^{z_i / T}}{\sum_j e^{z_j / T}}")
+st.markdown(
+    "The **temperature** reshapes the die before the draw: low, the favourite almost always wins; high, "
+    "unlikely words get a real chance."
+)
+with for_the_teacher("temperature", "top-k-top-p", "entropy", "softmax"):
+    st.markdown("The **temperature** $T$ divides every score $z$ before the softmax:")
+    st.latex(r"p_i(T) = \frac{e^{z_i / T}}{\sum_j e^{z_j / T}}")
+    st.markdown(
+        "Below 1 the favourite grows stronger ($T = 0$ always takes it); above 1 the odds even out.\n\n"
+        "**Top-k** keeps only the $k$ likeliest words; **top-p** keeps the fewest likeliest words whose "
+        "probabilities add up to $p$. The cut words are drawn hatched.\n\n"
+        "**Entropy**, in bits, says how open the draw is: 0 bits, no choice at all; 1 bit, a fair coin; 3 bits, "
+        "a fair choice among 8 words."
+    )
 
 backend, spec, text, prompt = prompt_section(DEFAULT_PROMPT)
 
@@ -36,10 +44,12 @@ backend, spec, text, prompt = prompt_section(DEFAULT_PROMPT)
 def explore(spec: str, text: str) -> None:
     """Everything that reacts to the sliders: reruns alone, from the cached logits (no model call)."""
     backend = get_backend(spec)
+    section("The model's own odds, and the die you draw from", "compare")
     params = sampling_controls(backend.info.vocab_size)
     logits = logits_for(spec, text)
     comparison = compare(logits, params, N_SHOWN, backend.token_str)
     st.plotly_chart(presented(sampling_comparison(comparison)), key="sampling_comparison")
+    section("How open the draw is", "entropy")
     bits_base, bits_now, left = st.columns(3)
     bits_base.metric("Entropy at T = 1", f"{comparison.base_bits:.2f} bits", border=True)
     bits_now.metric("Entropy, your settings", f"{comparison.chosen_bits:.2f} bits", border=True)

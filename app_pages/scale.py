@@ -9,17 +9,22 @@ from explainer.format import SECONDS_PER_YEAR, big_number, duration_from_years, 
 from explainer.model.device import device_label, pick_device
 from explainer.ui.shell.navigation import link_page, stop
 from explainer.ui.shell.presenter import advanced, presented
+from explainer.ui.shell.views import section
+from explainer.ui.shell.words import for_the_teacher
 from explainer.ui.training.session import TrainingSession
 
 st.title("Scale — how much reading, how much computing")
 st.markdown(
-    """
-The chatbots you know learned from a vast amount of text, and learning from it took a vast amount of
-arithmetic. Both are easy to say and hard to picture, so this page turns them into **time**: how long a
-person would need to *read* the training text, and how long a computer would need to *do the sums*.
-Every figure comes from the model's own paper (sources at the bottom) and a few stated assumptions.
-"""
+    "The chatbots you know learned from a vast amount of text, with a vast amount of arithmetic. This page turns "
+    "both into **time**: how long a person would need to *read* the text, and a computer to *do the sums*."
 )
+with for_the_teacher("token", "parameter"):
+    st.markdown(
+        "Every figure comes from the model's own paper (sources at the bottom) and a few stated assumptions: "
+        "about 0.75 words per **token**, reading non-stop, and about 6 operations per **parameter** for every "
+        "token of training text (2 to read it forward, 4 to work out the nudges backwards):"
+    )
+    st.latex(r"\text{operations} \approx 6 \times \text{parameters} \times \text{training tokens}")
 
 
 @st.cache_data(ttl=3600, show_spinner="Measuring how fast this machine multiplies (half a second)…")
@@ -63,7 +68,7 @@ if not selected:
     stop()
 
 # ---------------------------------------------------------------------------- reading
-st.header("How much reading", anchor=False)
+section("How much reading", "reading", level="header")
 words = [S.preset_words(p, words_per_token) for p in selected]
 years = [S.reading_years(w, wpm) for w in words]
 st.plotly_chart(presented(reading_chart([p.name for p in selected], years, wpm)), key="scale_reading")
@@ -92,17 +97,11 @@ And GPT-3 is small by today's standards: Llama 3.1 read {S.LLAMA31_405B.tokens /
 )
 
 # ---------------------------------------------------------------------------- computing
-st.header("How much computing", anchor=False)
+section("How much computing", "computing", level="header")
 st.markdown(
-    """
-How many sums does training take? A rule of thumb answers it: **about 6 operations per parameter, for
-every token of training text.** Each parameter is one number in a matrix product, so passing one token
-forward through the model costs a multiplication and an addition per parameter (2 operations). Learning
-from that token runs the computation backwards, to work out how to nudge every parameter, which costs about
-twice as much again (4 operations). So:
-"""
+    "Training does about **6 sums for every parameter, for every token of text** it reads: reading a token costs a "
+    "multiplication and an addition per parameter, and working out the nudges backwards costs twice that again."
 )
-st.latex(r"\text{operations} \approx 6 \times \text{parameters} \times \text{training tokens}")
 
 try:
     device = pick_device()

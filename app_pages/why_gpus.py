@@ -7,30 +7,36 @@ from explainer.analysis import parallel as P
 from explainer.charts.scale import bench_chart
 from explainer.model.device import device_label
 from explainer.ui.shell.presenter import advanced, presented
+from explainer.ui.shell.views import section
+from explainer.ui.shell.words import for_the_teacher
 from explainer.ui.why_gpus import WhyGpusState, bench_lock, devices
 
 LENGTHS = (8, 16, 32, 64, 128, 256, 512, 1024)
 
 st.title("Why GPUs — one word at a time vs all at once")
 st.markdown(
-    """
-Training a large model takes an enormous number of operations (see *Scale*). That is only possible on
-chips that do many operations **side by side**: a GPU has thousands of small cores running the same
-arithmetic on different numbers at the same moment. But side by side only helps when the work does not
-have to wait for other work. How a model reads a text decides that.
-
-- A **recurrent network**, the usual design before 2017, reads like we do: one word after another, carrying
-  a summary of everything so far. It cannot start on word 100 before it has finished word 99.
-- A **transformer** reads every word of the text **at once**: each position looks at the earlier ones
-  directly, through attention, so all of them are computed together, as a few big matrix products.
-
-Below, both read the same random text of several lengths (same width and depth as the built-in model,
-a next-word prediction at every position, which is what each training step does first). Run it and watch
-how the time grows with the length.
-"""
+    "Training takes an enormous number of sums (see *Scale*). Only chips that do thousands of sums **side by side** "
+    "make it possible, and side by side only helps when the sums do not have to wait for each other."
 )
+st.markdown(
+    "Below, two models read the same text: one **word after word**, the other **all at once**. Run it and watch "
+    "how the time grows with the length of the text."
+)
+with for_the_teacher("attention"):
+    st.markdown(
+        """
+- A **recurrent network**, the usual design before 2017, reads like we do: one word after another, carrying a
+  summary of everything so far. It cannot start on word 100 before it has finished word 99.
+- A **transformer** reads every word of the text at once: each position looks at the earlier ones directly,
+  through **attention**, so all of them are computed together, as a few big matrix products.
 
+Both models here have the width and depth of the built-in model and make a next-word prediction at every
+position, which is what each training step does first. A GPU has thousands of small cores running the same
+arithmetic on different numbers at the same moment: the all-at-once reader keeps them busy.
+"""
+    )
 
+section("The race", "race")
 longest = st.select_slider("Longest text (tokens)", LENGTHS, value=512, key="longest", bind="query-params")
 batch_size, budget = 8, 6.0
 if advanced():

@@ -20,6 +20,7 @@ from explainer.format import md_escape, percent
 from explainer.training import preference as core
 from explainer.ui.shell.models import get_backend
 from explainer.ui.shell.state import SessionObject
+from explainer.ui.shell.words import for_the_teacher
 
 # widget keys
 QUESTION_KEY = "feedback_question"
@@ -289,7 +290,7 @@ def history_table() -> None:
 
 
 def how_it_works() -> None:
-    with st.expander("How the update works"):
+    with for_the_teacher("rlhf-dpo", "backpropagation", "learning-rate"):
         st.markdown(
             "Your copy (π) and the shared model (π_ref, never changed) both score each answer y to the question x: "
             "log π(y | x) adds up the log-probabilities of the answer's words, one next-word prediction each. "

@@ -29,9 +29,10 @@ from explainer.generation.next_token import (
 )
 from explainer.model.sampling import SamplingParams, sample
 from explainer.ui.shell.models import current_spec, get_backend, require_backend
-from explainer.ui.shell.navigation import stop
+from explainer.ui.shell.navigation import Navigation, stop
 from explainer.ui.shell.presenter import advanced
 from explainer.ui.shell.state import SessionObject
+from explainer.ui.shell.views import section
 
 PROMPT_KEY = "prompt"  # the text box's key and the URL's parameter
 PICK_KEY = "pick"  # the word picked from the pills
@@ -46,6 +47,7 @@ class PredictionState(SessionObject):
     history: list[str] = field(default_factory=list)  # the text before each added word, for "back one word"
     added: tuple[str, str, float] | None = None  # (text after, token, probability) of the word just added
     runs: tuple[tuple[str, str], SamplingParams, list[Continuation]] | None = None  # ((model, text), settings, runs)
+    prompt_for: str | None = None  # the page whose default the text box was last given
 
 
 # ---------------------------------------------------------------------------- the model's numbers
@@ -80,15 +82,22 @@ def entropy_curve_for(spec: str, text: str, top_k: int, top_p: float, temperatur
 
 
 def prompt_box(default: str, label: str = "Text so far", height: int = 140) -> str:
-    """The text to predict from; kept in the URL as ?prompt=..."""
-    return st.text_area(
+    """The text to predict from; kept in the URL as ?prompt=... The buttons that add a word set it through session
+    state, so the box takes its page's default from there too (a widget given a default value and also set
+    through session state makes Streamlit warn): once per visit of a page, unless the link brings its own text."""
+    state, page = PredictionState.of(), Navigation.of().current
+    if state.prompt_for != page or PROMPT_KEY not in st.session_state:
+        state.prompt_for = page
+        if PROMPT_KEY not in st.query_params:
+            st.session_state[PROMPT_KEY] = default
+    text = st.text_area(
         label,
-        value=default,
         key=PROMPT_KEY,
         bind="query-params",
-        height=height,
+        height=height if advanced() else 110,  # presenter mode: room for the chart on the first screen
         help="Any text. The model only reads its last tokens, up to its context length.",
     )
+    return text or ""
 
 
 def set_prompt(text: str) -> None:
@@ -155,7 +164,10 @@ def show_tokens(backend: Backend, text: str) -> Prompt | None:
             icon=":material/content_cut:",
         )
     shown = kept[-MAX_CHIPS:]
-    with st.expander(f"The model reads **{len(kept):,} tokens** — hover over one to see its number", expanded=True):
+    # Open for a student; closed on a projector, where the chart below must start on the first screen.
+    with st.expander(
+        f"The model reads **{len(kept):,} tokens** — hover over one to see its number", expanded=advanced()
+    ):
         st.markdown(_chips_html(backend, shown, len(tokens) - len(shown)), unsafe_allow_html=True)
     n_unknown = sum(t.unknown for t in kept)
     if n_unknown == len(kept):
@@ -272,40 +284,41 @@ TOP_P = Knob(
 SEED = Knob("seed", "Seed", 0, 2**32 - 1, 42, 1, "The number the dice start from: the same seed, the same rolls.")
 
 
-def _clamp_from_url(knob: Knob, hi: float | None = None) -> None:
-    """A link whose value is outside the widget's range gets the nearest allowed one, with a note.
-    (Streamlit alone would silently drop it.) Runs once, before the widget first appears."""
+def _start_value(knob: Knob, hi: float | None = None) -> float:
+    """The value the widget starts at: its default, or the nearest allowed value to a link's out-of-range one, with a
+    note (Streamlit alone would silently drop it). Passed as the widget's default, never written into session state
+    (a widget given a default value and also set through session state makes Streamlit warn)."""
+    hi = knob.hi if hi is None else hi
+    default = min(knob.default, hi)
     raw = st.query_params.get(knob.key)
     if raw is None or knob.key in st.session_state:
-        return
-    hi = knob.hi if hi is None else hi
+        return default
     try:
         value = float(raw)
     except ValueError:
         value = math.nan
     if not math.isfinite(value):
         st.warning(
-            f"The link's {knob.key} = {md_escape(repr(raw)[:40])} is not a number: using {knob.default:g}.",
+            f"The link's {knob.key} = {md_escape(repr(raw)[:40])} is not a number: using {default:g}.",
             icon=":material/link:",
         )
-        return
+        return default
     clamped = min(max(value, knob.lo), hi)
     if isinstance(knob.default, int):
         clamped = int(round(clamped))
     if clamped != value:
-        st.session_state[knob.key] = clamped
         st.warning(
             f"The link asks for {knob.label.split(' (')[0]} = {raw}, but it goes from {knob.lo:g} to {hi:g}: "
             f"using {clamped:g}." + (" (Top-p = 0 would leave no word to draw.)" if knob is TOP_P else ""),
             icon=":material/link:",
         )
+    return clamped
 
 
 def _slider(knob: Knob, where=st, hi: float | None = None):
-    _clamp_from_url(knob, hi)
+    value = _start_value(knob, hi)
     hi = knob.hi if hi is None else hi
-    default = min(knob.default, hi)
-    return where.slider(knob.label, knob.lo, hi, default, knob.step, key=knob.key, bind="query-params", help=knob.help)
+    return where.slider(knob.label, knob.lo, hi, value, knob.step, key=knob.key, bind="query-params", help=knob.help)
 
 
 def sampling_controls(vocab_size: int) -> SamplingParams:
@@ -322,9 +335,9 @@ def seed_control(where=st) -> int | None:
     fixed = where.toggle("Fixed seed", key="fixed_seed", bind="query-params", help="Roll the same dice every time.")
     if not fixed:
         return None
-    _clamp_from_url(SEED)
+    start = int(_start_value(SEED))
     seed = where.number_input(
-        SEED.label, int(SEED.lo), int(SEED.hi), int(SEED.default), 1, key=SEED.key, bind="query-params", help=SEED.help
+        SEED.label, int(SEED.lo), int(SEED.hi), start, 1, key=SEED.key, bind="query-params", help=SEED.help
     )
     return int(seed)
 
@@ -342,7 +355,7 @@ def current_params() -> SamplingParams:
 def many_runs(backend: Backend, spec: str, text: str) -> None:
     """Continue the text N times with the current settings and count the distinct answers.
     (Its own fragment on the page: moving a slider does not redraw it.)"""
-    st.subheader("Same prompt, many runs")
+    section("Same prompt, many runs", "runs")
     st.markdown(
         "Each run continues the text to the end of the sentence, drawing every word with the settings above. "
         "The probabilities are the same on every run; only the dice rolls differ. "
