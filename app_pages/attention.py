@@ -16,8 +16,8 @@ from explainer.ui.inside import (
 )
 from explainer.ui.prediction import prompt_section
 from explainer.ui.shell.navigation import stop
-from explainer.ui.shell.presenter import presented
-from explainer.ui.shell.views import section
+from explainer.ui.shell.presenter import presented, side_by_side
+from explainer.ui.shell.views import section, view
 from explainer.ui.shell.words import for_the_teacher
 
 st.title("Attention — letting the vectors talk")
@@ -38,7 +38,8 @@ with for_the_teacher("attention", "head", "query-key", "causal-mask", "softmax")
         "must predict what comes next. Every layer has several **heads**, each with its own habit."
     )
 
-backend, spec, text, _ = prompt_section(DEFAULT_PROMPT)
+controls, main = side_by_side()  # presenter mode: the text beside the heatmap, so that it is on the first screen
+backend, spec, text, _ = prompt_section(DEFAULT_PROMPT, controls)
 info = backend.info
 
 trace = trace_for(spec, text)
@@ -56,11 +57,11 @@ measured = (
     f"capital is predicted. Spreading attention evenly would give the country {found.baseline:.0%}; "
     f"the model's top next word was the right capital in {found.n_correct} of {found.n}."
 )
-section("One head: who looks at whom", "head")
-layer, head = pick_layer_head(info.n_layer, info.n_head, (found.layer, found.head))
+with controls:
+    layer, head = pick_layer_head(info.n_layer, info.n_head, (found.layer, found.head))
 sub = att[layer, head][win, win]  # (t, t)
 fig = attention_heatmap(sub, shown, f"Layer {layer + 1}, head {head + 1}: who looks at whom", highlight=len(shown) - 1)
-st.plotly_chart(presented(fig), key="attn_heatmap")
+view("head", main).plotly_chart(presented(fig), key="attn_heatmap")
 st.caption(
     "Each row is a token looking back; each row's weights add up to 100 %. Grey cells are the future, hidden "
     "by the causal mask. The orange box is the last token, whose vector predicts the next word."

@@ -4,7 +4,7 @@ import streamlit as st
 
 from explainer.ui import chat
 from explainer.ui.shell.models import current_spec, require_backend
-from explainer.ui.shell.views import section
+from explainer.ui.shell.views import view
 from explainer.ui.shell.words import for_the_teacher
 
 st.title("The torn script")
@@ -25,9 +25,9 @@ The **seed** fixes the dice: the same seed at the same temperature repeats the s
 
 backend = require_backend()
 chat.chat_box()
-section("Ask it something", "ask")
-temperature, seed, show_script = chat.sampling_controls()
-chat.what_it_knows(builtin=current_spec() == "builtin", suggest=not chat.turns() and not chat.busy())
+with view("ask"):
+    temperature, seed, show_script = chat.sampling_controls()
+    chat.what_it_knows(builtin=current_spec() == "builtin", suggest=not chat.turns() and not chat.busy())
 for i, turn in enumerate(chat.turns()):
     chat.show_turn(turn, i, backend)
 chat.write_reply(backend, temperature, seed)

@@ -10,8 +10,8 @@ from explainer.format import md_escape, visible_token
 from explainer.ui import embeddings as ui
 from explainer.ui.shell.models import current_spec, require_backend
 from explainer.ui.shell.navigation import stop
-from explainer.ui.shell.presenter import advanced, presented
-from explainer.ui.shell.views import section
+from explainer.ui.shell.presenter import advanced, presented, side_by_side
+from explainer.ui.shell.views import section, view
 from explainer.ui.shell.words import for_the_teacher
 
 st.title("Embeddings — words as lists of numbers")
@@ -50,9 +50,10 @@ def find(word: str) -> int | None:
 
 
 # ---------------------------------------------------------------------------- the map
-section("A map of the vocabulary", "map")
+controls, main = side_by_side((1, 2))  # presenter mode: the words to find beside the map, on the first screen
 if advanced():
-    left, mid, right = st.columns([2, 2, 3])
+    section("A map of the vocabulary", "map")
+    left, mid, right = controls.columns([2, 2, 3])
     method = left.segmented_control(
         "Projection", ["PCA", "t-SNE"], default="PCA", key="emb_proj", bind="query-params", required=True
     )
@@ -65,12 +66,12 @@ if advanced():
         key="emb_dirs",
     )
 else:  # presenter mode: the plain PCA map
-    method, first, right = "PCA", (0, 1, 2), st.container()
+    method, first, right = "PCA", (0, 1, 2), controls
 typed = right.text_input("Find words (commas between them)", "bank, river, money, Paris, dog", key="emb_find")
 wanted = [w.strip() for w in typed.split(",") if w.strip()][:20]
 found = {w: ids[-1] for w in wanted if (ids := em.lookup(backend, w)[0])}
 if missing := [w for w in wanted if w not in found]:
-    st.warning(f"Not in this model's vocabulary: {md_escape(', '.join(missing))}", icon=":material/search_off:")
+    controls.warning(f"Not in this model's vocabulary: {md_escape(', '.join(missing))}", icon=":material/search_off:")
 
 if method == "PCA":
     proj = ui.pca_for(spec)
@@ -103,7 +104,8 @@ pos = {int(t): n for n, t in enumerate(ids)}
 hi = [pos[i] for i in found.values() if i in pos]
 shown_labels = [labels[i] for i in ids]
 shown_groups = [groups[i] for i in ids]
-tab2, tab3 = st.tabs(["2D map", "3D map (drag to turn)"], key="emb_tab", on_change="rerun", bind="query-params")
+the_map = view("map", main)
+tab2, tab3 = the_map.tabs(["2D map", "3D map (drag to turn)"], key="emb_tab", on_change="rerun", bind="query-params")
 if tab2.open:  # only the open tab is drawn: a 3D map is heavy for the browser
     with tab2:
         fig = embedding_map(coords[:, :2], shown_labels, shown_groups, hi, tuple(names[:2]))
@@ -114,13 +116,13 @@ if tab3.open:
             coords = ui.tsne_for(spec, 3)
         fig = embedding_map(coords[:, :3], shown_labels, shown_groups, hi, tuple(names))
         st.plotly_chart(presented(fig), key="emb_map3d")
-st.caption(note)
+the_map.caption(note)
 if len(sample) < info.vocab_size:
-    st.caption(
+    the_map.caption(
         f"This model knows {info.vocab_size:,} tokens; drawing them all would make the page slow, so the map shows "
         f"{len(sample):,}: the words of the corpus groups it has, a fixed random sample of the rest, and your words."
     )
-st.caption("Colours: word groups from the built-in corpus (countries, animals, …); grey: every other token.")
+the_map.caption("Colours: word groups from the built-in corpus (countries, animals, …); grey: every other token.")
 
 a, b, c = st.columns(3)
 a.metric("Tokens in the table", f"{info.vocab_size:,}", border=True)

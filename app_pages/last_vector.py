@@ -11,8 +11,8 @@ from explainer.format import md_escape, percent
 from explainer.ui.inside import DEFAULT_PROMPT, trace_for
 from explainer.ui.prediction import prompt_section
 from explainer.ui.shell.navigation import link_page
-from explainer.ui.shell.presenter import presented
-from explainer.ui.shell.views import section
+from explainer.ui.shell.presenter import presented, side_by_side
+from explainer.ui.shell.views import section, view
 from explainer.ui.shell.words import for_the_teacher
 
 st.title("The last vector → the next word")
@@ -28,7 +28,8 @@ with for_the_teacher("unembedding", "logit", "softmax"):
         "used for this prediction: in training, each other position predicted the token after it."
     )
 
-backend, spec, text, _ = prompt_section(DEFAULT_PROMPT)
+controls, main = side_by_side()  # presenter mode: the text beside the vector, so that it is on the first screen
+backend, spec, text, _ = prompt_section(DEFAULT_PROMPT, controls)
 info = backend.info
 
 trace = trace_for(spec, text)
@@ -36,9 +37,10 @@ last = inside.last_vector(backend, trace)
 ids = backend.fit(backend.encode(text))[0]
 word = inside.token_labels(backend, ids[-1:])[0]
 
-section(f"1 · The vector of the last token, “{md_escape(word)}”", "vector")
-st.plotly_chart(presented(heat_strip({word: last.vector})), key="last_vector_strip")
-st.caption(
+vector = view("vector", main)
+vector.markdown(f"**1 · The vector of the last token, “{md_escape(word)}”**")
+vector.plotly_chart(presented(heat_strip({word: last.vector})), key="last_vector_strip")
+vector.caption(
     f"{info.d_model:,} numbers after the final normalisation (blue above 0, red below, as on every page). "
     f"The other {len(ids) - 1:,} positions' vectors are not used for this prediction: in training, "
     "each of them predicted the token that follows it."

@@ -9,8 +9,8 @@ from explainer.format import md_escape, percent
 from explainer.ui.inside import DEFAULT_PROMPT, lens_for, neuron_index_for, trace_for
 from explainer.ui.prediction import prompt_section
 from explainer.ui.shell.navigation import stop
-from explainer.ui.shell.presenter import advanced, presented
-from explainer.ui.shell.views import section
+from explainer.ui.shell.presenter import advanced, presented, side_by_side
+from explainer.ui.shell.views import section, view
 from explainer.ui.shell.words import for_the_teacher
 
 st.title("Layers — attention and feed-forward, many times over")
@@ -29,15 +29,15 @@ with for_the_teacher("residual-stream", "feed-forward", "neuron", "logit-lens", 
         "strongly, and the words that excite a neuron most hint at the pattern it stores."
     )
 
-backend, spec, text, _ = prompt_section(DEFAULT_PROMPT)
+controls, main = side_by_side()  # presenter mode: the text beside the flow, so that it is on the first screen
+backend, spec, text, _ = prompt_section(DEFAULT_PROMPT, controls)
 info = backend.info
 
 trace = trace_for(spec, text)
 T = trace.resid_pre[0].shape[0]
 ids = backend.fit(backend.encode(text))[0]
 labels = inside.token_labels(backend, ids)
-section("One token's vector, layer after layer", "flow")
-pos = st.select_slider(
+pos = controls.select_slider(
     "Follow the vector of",
     options=list(range(max(0, T - inside.MAX_DRAWN), T)),
     value=T - 1,
@@ -46,12 +46,13 @@ pos = st.select_slider(
     help="The last token's vector is the one that predicts the next word.",
 )
 
-st.markdown(f"**The flow for “{md_escape(labels[pos])}”, with live numbers**")
 stages = inside.residual_stages(trace, pos)
 probs = trace.logits[pos].softmax(-1)
 p, top = probs.max(-1)
 result = f"probabilities\nnext: “{inside.token_labels(backend, [int(top)])[0]}” {percent(float(p))}"
-st.graphviz_chart(flow_dot(stages, result))
+flow = view("flow", main)
+flow.markdown(f"**The vector of “{md_escape(labels[pos])}” through the layers, with live numbers**")
+flow.container(key="layers_flow").graphviz_chart(flow_dot(stages, result))
 st.plotly_chart(presented(change_bars(stages, "How much each step changes the vector")), key="layers_changes")
 st.caption(
     "“Length” is the vector's size; “+Δ” is the size of what a step adds to it. "

@@ -13,8 +13,8 @@ from explainer.format import md_escape, visible_token
 from explainer.ui import embeddings as ui
 from explainer.ui.shell.models import current_spec, require_backend
 from explainer.ui.shell.navigation import stop
-from explainer.ui.shell.presenter import advanced, presented
-from explainer.ui.shell.views import section
+from explainer.ui.shell.presenter import advanced, presented, side_by_side
+from explainer.ui.shell.views import section, view
 from explainer.ui.shell.words import for_the_teacher
 
 MAX_SENTENCES = 8  # per sense: more would crowd the charts
@@ -44,9 +44,11 @@ def defaults(word: str, sense: int) -> str:
     return "\n".join((lower + [s for s in pool if s not in lower])[:MAX_SENTENCES])
 
 
-word = st.selectbox("The word", list(AMBIGUOUS_WORDS), key="mean_word", bind="query-params")
+controls, main = side_by_side()  # presenter mode: the sentences beside the chart, on the first screen
+word = controls.selectbox("The word", list(AMBIGUOUS_WORDS), key="mean_word", bind="query-params")
 # Open for a student; closed on a projector, so that the chart is on the first screen.
-cols = st.expander("The sentences: one per line, edit them", expanded=advanced(), icon=":material/edit:").columns(2)
+sentences = controls.expander("The sentences: one per line, edit them", expanded=advanced(), icon=":material/edit:")
+cols = sentences.columns(2)
 texts = [
     col.text_area(
         f"Sense {k + 1}: *{AMBIGUOUS_SENSES[word][k]}* — one sentence per line",
@@ -89,8 +91,9 @@ senses = [w.sense for w in items]
 sim = em.pairwise(items)  # (S, N, N)
 series = em.same_vs_different(sim, senses)
 
-section(f"How alike are the vectors of “{md_escape(word)}”, layer by layer?", "alike")
-st.plotly_chart(presented(similarity_lines(stages, series)), key="mean_lines")
+alike = view("alike", main)
+alike.markdown(f"**How alike are the vectors of “{md_escape(word)}”, layer by layer?**")
+alike.plotly_chart(presented(similarity_lines(stages, series)), key="mean_lines")
 last = {name.split(" (")[0]: float(v[-1]) for name, v in series.items()}
 found = ", ".join(f"{name} **{v:.2f}**" for name, v in last.items())
 st.markdown(

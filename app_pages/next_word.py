@@ -7,8 +7,8 @@ from explainer.format import visible_token
 from explainer.generation.next_token import top_tokens
 from explainer.generation.script import build_script
 from explainer.ui.prediction import distribution_table_for, logits_for, prompt_section, step_forward
-from explainer.ui.shell.presenter import advanced, presented
-from explainer.ui.shell.views import section
+from explainer.ui.shell.presenter import advanced, presented, side_by_side
+from explainer.ui.shell.views import view
 from explainer.ui.shell.words import for_the_teacher
 
 DEFAULT_PROMPT = build_script([], "What is the capital of France?") + " The capital of France is"
@@ -27,11 +27,12 @@ with for_the_teacher("token", "logit", "softmax"):
     st.latex(r"p_i = \frac{e^{z_i}}{\sum_j e^{z_j}}")
     st.markdown("The bars show the likeliest tokens; the grey bar is all the others together.")
 
-backend, spec, text, prompt = prompt_section(DEFAULT_PROMPT)
+controls, main = side_by_side()  # presenter mode: the text beside the chart, so that the chart is on the first screen
+backend, spec, text, prompt = prompt_section(DEFAULT_PROMPT, controls)
 
 probs = logits_for(spec, text).softmax(-1)
-section("What comes next?", "bars")
-chart, side = st.columns([3, 1], vertical_alignment="top")
+bars = view("bars", main)
+chart, side = bars.columns([3, 1], vertical_alignment="top") if advanced() else (bars, controls)
 n_shown = side.slider("Words shown", 3, 30, 10, key="shown", bind="query-params")
 log_x = advanced() and side.toggle(
     "Log scale", key="log", bind="query-params", help="Makes the tiny probabilities visible too."
@@ -41,7 +42,8 @@ tail = visible_token(backend.decode(prompt.ids[-4:]).strip()[-40:])
 fig = next_token_bars(top.labels, top.probs, top.other, log_x=log_x, title=f"What comes after “…{tail}”?")
 chart.plotly_chart(presented(fig), key="next_word_bars")
 
-step_forward(backend, text, probs, top)
+with st.container() if advanced() else controls:  # presenter mode: the buttons under the text they add to
+    step_forward(backend, text, probs, top)
 
 if advanced():  # not in presenter mode: the full table and its download
     table = distribution_table_for(spec, text)

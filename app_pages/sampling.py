@@ -9,8 +9,8 @@ from explainer.generation.next_token import compare
 from explainer.generation.script import build_script
 from explainer.ui.prediction import entropy_curve_for, logits_for, many_runs, prompt_section, sampling_controls
 from explainer.ui.shell.models import get_backend
-from explainer.ui.shell.presenter import presented
-from explainer.ui.shell.views import section
+from explainer.ui.shell.presenter import presented, side_by_side
+from explainer.ui.shell.views import section, view
 from explainer.ui.shell.words import for_the_teacher
 
 DEFAULT_PROMPT = build_script([], "Tell me a short story about a fox.") + " Once upon a time, there was a"
@@ -37,18 +37,19 @@ with for_the_teacher("temperature", "top-k-top-p", "entropy", "softmax"):
         "a fair choice among 8 words."
     )
 
-backend, spec, text, prompt = prompt_section(DEFAULT_PROMPT)
+controls, main = side_by_side()  # presenter mode: the text beside the charts, so that they are on the first screen
+backend, spec, text, prompt = prompt_section(DEFAULT_PROMPT, controls)
 
 
 @st.fragment
 def explore(spec: str, text: str) -> None:
     """Everything that reacts to the sliders: reruns alone, from the cached logits (no model call)."""
     backend = get_backend(spec)
-    section("The model's own odds, and the die you draw from", "compare")
-    params = sampling_controls(backend.info.vocab_size)
-    logits = logits_for(spec, text)
-    comparison = compare(logits, params, N_SHOWN, backend.token_str)
-    st.plotly_chart(presented(sampling_comparison(comparison)), key="sampling_comparison")
+    with view("compare"):
+        params = sampling_controls(backend.info.vocab_size)
+        logits = logits_for(spec, text)
+        comparison = compare(logits, params, N_SHOWN, backend.token_str)
+        st.plotly_chart(presented(sampling_comparison(comparison)), key="sampling_comparison")
     section("How open the draw is", "entropy")
     bits_base, bits_now, left = st.columns(3)
     bits_base.metric("Entropy at T = 1", f"{comparison.base_bits:.2f} bits", border=True)
@@ -70,5 +71,6 @@ def runs(spec: str, text: str) -> None:
     many_runs(get_backend(spec), spec, text)
 
 
-explore(spec, text)
+with main:
+    explore(spec, text)
 runs(spec, text)

@@ -8,8 +8,8 @@ from explainer.charts.scale import LIFETIME_YEARS, compute_chart, reading_chart
 from explainer.format import SECONDS_PER_YEAR, big_number, duration_from_years, md_escape, sci
 from explainer.model.device import device_label, pick_device
 from explainer.ui.shell.navigation import link_page, stop
-from explainer.ui.shell.presenter import advanced, presented
-from explainer.ui.shell.views import section
+from explainer.ui.shell.presenter import advanced, presented, side_by_side
+from explainer.ui.shell.views import section, view
 from explainer.ui.shell.words import for_the_teacher
 from explainer.ui.training.session import TrainingSession
 
@@ -46,8 +46,13 @@ def available_presets() -> list[S.Preset]:
 
 presets = available_presets()
 by_name = {p.name: p for p in presets}
-left, right = st.columns([3, 2])
-chosen = left.multiselect("Models to compare", list(by_name), default=list(by_name), key="scale_presets")
+controls, main = side_by_side((1, 2))  # presenter mode: the settings beside the chart, on the first screen
+if advanced():
+    section("How much reading", "reading", level="header")
+left, right = controls.columns([3, 2]) if advanced() else (controls, controls)
+chosen = left.pills(  # pills wrap onto more lines: a name is never cut short
+    "Models to compare", list(by_name), selection_mode="multi", default=list(by_name), key="scale_presets"
+)
 wpm = right.slider(
     "Reading speed (words per minute)", 50, 600, S.SPEECH_WPM, 10, key="wpm", bind="query-params",
     help=f"About {S.SPEECH_WPM} is the pace of speech; adults read non-fiction silently at about "
@@ -55,23 +60,23 @@ wpm = right.slider(
 )  # fmt: skip
 words_per_token = S.WORDS_PER_TOKEN
 if advanced():
-    with st.expander("Change the assumptions"):
+    with controls.expander("Change the assumptions"):
         words_per_token = st.slider(
             "Words per token", 0.5, 1.0, S.WORDS_PER_TOKEN, 0.05, key="words_per_token",
             help="English text in a BPE tokenizer averages about 0.75 words per token (100 tokens ≈ 75 words).",
         )  # fmt: skip
 if TrainingSession.of().tokens_seen is None and (train := link_page("train")):
-    st.page_link(train, label="Train a model of your own and it joins the comparison", icon=":material/school:")
+    controls.page_link(train, label="Add a model you trained yourself", icon=":material/school:")
 selected = [by_name[name] for name in chosen]
 if not selected:
     st.info("Pick at least one model above.")
     stop()
 
 # ---------------------------------------------------------------------------- reading
-section("How much reading", "reading", level="header")
 words = [S.preset_words(p, words_per_token) for p in selected]
 years = [S.reading_years(w, wpm) for w in words]
-st.plotly_chart(presented(reading_chart([p.name for p in selected], years, wpm)), key="scale_reading")
+reading = view("reading", main)
+reading.plotly_chart(presented(reading_chart([p.name for p in selected], years, wpm)), key="scale_reading")
 
 gpt3_words = S.preset_words(S.GPT3, words_per_token)
 gpt3_years = S.reading_years(gpt3_words, wpm)

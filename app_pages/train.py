@@ -5,7 +5,7 @@ import streamlit as st
 from explainer.format import md_escape
 from explainer.ui.shell.navigation import stop
 from explainer.ui.shell.presenter import advanced
-from explainer.ui.shell.views import section
+from explainer.ui.shell.views import section, view
 from explainer.ui.shell.words import for_the_teacher
 from explainer.ui.training.keep import keep_section
 from explainer.ui.training.live import STACK_CSS, controls, live_view
@@ -14,14 +14,8 @@ from explainer.ui.training.setup import TOKENIZERS, setup_panel, show_spec
 
 st.title("Train it yourself")
 st.html(STACK_CSS)  # side-by-side columns stack on a projector-sized screen
-st.markdown(
-    "A language model's behaviour is set by many numbers, like dials. Nobody sets them by hand: they start "
-    "**random**, so the model writes gibberish."
-)
-st.markdown(
-    "Training shows it pieces of text. It guesses each next word, and every dial is **nudged** a little so that "
-    "the word that really came next gets more likely. Train a small one here and watch the gibberish turn into words."
-)
+st.markdown("A model's behaviour is set by many numbers, like dials. They start **random**: it writes gibberish.")
+st.markdown("Training **nudges** every dial so the right next word gets likelier. Watch gibberish turn into words.")
 with for_the_teacher("parameter", "loss", "backpropagation", "learning-rate"):
     st.markdown(
         "The dials are the model's **parameters** (weights). Each step takes a batch of pieces of text, measures the "
@@ -59,7 +53,9 @@ if run is None:
     stop()
 
 session.sync_url()  # ?run=<id> (a page switch clears the address bar's parameters)
-section("Watch it learn", "live")
-controls()
-live_view()  # the loss, the samples, one prompt's bars, the dials and one nudge, redrawn while it trains
+if advanced():  # on a projector the chart's own title says it, one line higher
+    section("Watch it learn", "live")
+with view("live"):
+    controls()
+    live_view()  # the loss, the samples, one prompt's bars, the dials and one nudge, redrawn while it trains
 keep_section(run)

@@ -57,7 +57,7 @@ def test_own_training_run_joins_the_comparison() -> None:
 
 def test_no_model_picked_gives_a_message() -> None:
     at = open_page(SCALE)
-    at.multiselect(key="scale_presets").set_value([])
+    at.button_group(key="scale_presets").set_value([])
     at = checked(at.run())
     assert not at.get("plotly_chart") and "Pick at least one model" in at.info[0].value
 

@@ -272,7 +272,7 @@ def logit_bars(labels: list[str], logits: list[float], title: str = "") -> go.Fi
     """The highest scores (logits) before the softmax; they can be any real number."""
     lab = _esc(labels)
     bars = {
-        "type": "bar", "x": logits, "y": list(range(len(labels))), "orientation": "h", "marker": {"color": GREY},
+        "type": "bar", "x": logits, "y": list(range(len(labels))), "orientation": "h", "marker": {"color": BLUE},
         "text": [f"{z:.2f}" for z in logits], "textposition": "outside", "cliponaxis": False,
         "hovertext": lab, "hovertemplate": "“%{hovertext}”: logit %{x:.3f}<extra></extra>",
     }  # fmt: skip

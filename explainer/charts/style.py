@@ -37,9 +37,35 @@ DIVERGING = "RdBu"  # the numbers of a vector: red below 0, white at 0, blue abo
 SEQUENTIAL = "Blues"  # a share from 0 to 1 (attention weights, probabilities): white to dark blue
 
 
+def inked(node: dict) -> dict:
+    """`node` with INK as the colour of every font that has none (in place): Streamlit's chart theme would draw tick
+    labels, legends and colour bars in a pale grey that fades on a projector. Walks dicts only, never data arrays."""
+    for key, value in node.items():
+        if isinstance(value, dict):
+            if key.endswith("font"):
+                value.setdefault("color", INK)
+            inked(value)
+        elif isinstance(value, list) and key == "annotations":
+            for note in value:
+                note.setdefault("font", {}).setdefault("color", INK)
+    return node
+
+
 def figure(data: list[dict], layout: dict) -> go.Figure:
-    """The figure for plotly.js, unvalidated (see the module docstring)."""
-    return go.Figure({"data": data, "layout": layout}, _validate=False)
+    """The figure for plotly.js, unvalidated (see the module docstring); every text in INK unless coloured."""
+    for trace in data:
+        if isinstance(trace.get("colorbar"), dict):
+            inked(trace["colorbar"])
+    for key in [k for k in layout if k.startswith(("xaxis", "yaxis"))] or ["xaxis", "yaxis"]:
+        axis_ = layout.setdefault(key, {})
+        if isinstance(axis_, dict):
+            axis_.setdefault("tickfont", {})
+            if isinstance(axis_.get("title"), str):
+                axis_["title"] = {"text": axis_["title"]}
+            if isinstance(axis_.get("title"), dict):
+                axis_["title"].setdefault("font", {})
+    layout.setdefault("legend", {}).setdefault("font", {})
+    return go.Figure({"data": data, "layout": inked(layout)}, _validate=False)
 
 
 def heading(text: str, **extra) -> dict | None:
@@ -117,8 +143,8 @@ def diverging(values, title: str = "value") -> dict:
     lim = max(float(abs(values).max()), 1e-9)
     return {
         "colorscale": colorscale(DIVERGING), "zmin": -lim, "zmax": lim, "zmid": 0,
-        "colorbar": {**colorbar(title, ".2~f"), "tickvals": [-lim, 0, lim],
-                     "ticktext": [f"{-lim:.2g} (red)", "0", f"{lim:.2g} (blue)"]},
+        "colorbar": {**colorbar(title, ".2~f"), "title": {"text": title, "side": "top", "font": {"size": SMALL}},
+                     "tickvals": [-lim, 0, lim], "ticktext": [f"{-lim:.2g} (red)", "0", f"{lim:.2g} (blue)"]},
     }  # fmt: skip
 
 

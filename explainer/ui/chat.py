@@ -96,7 +96,7 @@ def sampling_controls() -> tuple[float, int | None, bool]:
         help="The starting point of the random draws. Empty: a new one for every reply. "
         "A fixed seed repeats the same draws, so the same reply.",
     )  # fmt: skip
-    show_script = st.toggle(
+    show_script = (right if not advanced() else st).toggle(  # presenter mode: beside the slider, one row less
         "Show the script the model sees", key="script", bind="query-params",
         help="The raw text behind the chat: what the model reads before it predicts each word.",
     )  # fmt: skip

@@ -94,7 +94,7 @@ def prompt_box(default: str, label: str = "Text so far", height: int = 140) -> s
         label,
         key=PROMPT_KEY,
         bind="query-params",
-        height=height if advanced() else 110,  # presenter mode: room for the chart on the first screen
+        height=height,
         help="Any text. The model only reads its last tokens, up to its context length.",
     )
     return text or ""
@@ -187,12 +187,13 @@ def show_tokens(backend: Backend, text: str) -> Prompt | None:
 # ---------------------------------------------------------------------------- building a text word by word
 
 
-def prompt_section(default: str) -> tuple[Backend, str, str, Prompt]:
-    """The top of every page that reads a prompt: the model, its spec, the text box and the
-    token chips. Stops the page (after saying why) when there is nothing to predict from."""
+def prompt_section(default: str, where=None) -> tuple[Backend, str, str, Prompt]:
+    """The top of every page that reads a prompt: the model, its spec, the text box and the token chips (in `where`,
+    a column in presenter mode). Stops the page (after saying why) when there is nothing to predict from."""
     backend = require_backend()
-    text = prompt_box(default)
-    prompt = show_tokens(backend, text)
+    with where or st.container():
+        text = prompt_box(default)
+        prompt = show_tokens(backend, text)
     if prompt is None:
         stop()
     return backend, current_spec(), text, prompt
@@ -227,19 +228,18 @@ def _back() -> None:
 def step_forward(backend: Backend, text: str, probs: torch.Tensor, top: TopTokens) -> None:
     """Add a word to the text (the likeliest, a random draw, or one picked from the bars) and predict again."""
     st.subheader("Add a word, predict again")
-    likeliest, dice, back = st.columns(3)
-    likeliest.button(
+    row = st.container(horizontal=True, wrap=True, gap="small")  # wraps in a narrow column, never cut short
+    row.button(
         f"Add “{visible_token(top.labels[0])}”",
         on_click=_add, args=(backend, text, top.ids[0], top.probs[0]),
-        icon=":material/trending_up:", type="primary", width="stretch", help="Add the likeliest word.",
+        icon=":material/trending_up:", type="primary", help="Add the likeliest word.",
     )  # fmt: skip
-    dice.button(
-        "Roll the dice", on_click=_roll, args=(backend, text, probs), icon=":material/casino:", width="stretch",
+    row.button(
+        "Roll the dice", on_click=_roll, args=(backend, text, probs), icon=":material/casino:",
         help="Draw a word at random, each with the probability shown.",
     )  # fmt: skip
-    back.button(
-        "Back one word", on_click=_back, icon=":material/undo:", width="stretch",
-        disabled=not PredictionState.of().history,
+    row.button(
+        "Back one word", on_click=_back, icon=":material/undo:", disabled=not PredictionState.of().history,
     )  # fmt: skip
     st.pills(
         "Or pick one yourself",

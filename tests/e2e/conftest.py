@@ -17,11 +17,15 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright Pyt
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The app server of the whole browser suite; the suite fails (an error at its teardown) if the server's log holds
+    a single warning."""
     srv = start_server(tmp_path_factory.mktemp("streamlit") / "server.log")
     try:
         yield srv
     finally:
         stop(srv.proc)
+    warnings = srv.warnings()
+    assert not warnings, "the server warned during the browser tests:\n" + "\n---\n".join(warnings[:5])
 
 
 @pytest.fixture(scope="session")

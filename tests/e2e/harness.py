@@ -8,6 +8,7 @@ is for a condition (an element, a value, the app idle after its effect is drawn)
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -19,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -36,6 +38,9 @@ APP_IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 START_TIMEOUT_S = 180
 PAGE_TIMEOUT_MS = 90_000
 VIEWPORTS = {"laptop": (1280, 800), "projector": (1024, 768)}
+# A line of the server's log that fails the browser suite: every Streamlit warning (a widget given a default value and
+# also set through session state, for one) is a defect to fix, not noise.
+LOG_WARNING = re.compile(r"WARNING|was created with a default value")
 
 
 def free_port() -> int:
@@ -56,6 +61,14 @@ class Server:
         except OSError:
             return "(no server log)"
         return text[-8000:]
+
+    def warnings(self) -> list[str]:
+        """The lines of the whole log that say WARNING (or the widget-default warning), with their next lines."""
+        try:
+            lines = self.log_path.read_text(errors="replace").splitlines()
+        except OSError:
+            return []
+        return ["\n".join(lines[i : i + 3]) for i, line in enumerate(lines) if LOG_WARNING.search(line)]
 
 
 def start_server(log_path: Path, port: int | None = None, env: dict[str, str] | None = None) -> Server:
@@ -135,13 +148,28 @@ def serving(url: str | None = None) -> Iterator[str]:
 
 
 def open_page(browser, srv: Server, path: str, viewport: tuple[int, int]):
+    """A new tab (its own session) on `path`, once the app is idle. Every request it makes to another host than the
+    app's is kept in `page.foreign_requests`: the app must work offline (`finish` checks it)."""
     w, h = viewport
     ctx = browser.new_context(viewport={"width": w, "height": h})
     page = ctx.new_page()
+    origin = urlparse(srv.url).netloc
+    page.foreign_requests = []
+    page.on("request", lambda r: page.foreign_requests.append(r.url) if _foreign(r.url, origin) else None)
     page.set_default_timeout(PAGE_TIMEOUT_MS)
     page.goto(f"{srv.url}/{path}", wait_until="domcontentloaded")
     page.wait_for_selector(APP_IDLE)
     return page
+
+
+def _foreign(url: str, origin: str) -> bool:
+    """A request that leaves the app's origin (data: and blob: URLs are the page's own)."""
+    parsed = urlparse(url)
+    return parsed.scheme not in ("data", "blob", "about") and parsed.netloc != origin
+
+
+def assert_offline(page) -> None:
+    assert page.foreign_requests == [], f"requests to other hosts: {page.foreign_requests[:5]}"
 
 
 @contextmanager
@@ -194,7 +222,9 @@ def assert_no_exception(page) -> None:
 
 
 def finish(page, name: str, viewport: str) -> None:
-    """The page shows no exception; save its screenshot (name, plus -viewport unless 'laptop')."""
+    """The page shows no exception and asked no other host for anything; save its screenshot (name, plus -viewport
+    unless 'laptop')."""
     assert_no_exception(page)
+    assert_offline(page)
     suffix = "" if viewport == "laptop" else f"-{viewport}"
     screenshot(page, SHOTS / f"{name}{suffix}.png")

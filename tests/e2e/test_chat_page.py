@@ -12,6 +12,7 @@ import pytest
 
 from ..helpers import tiny_checkpoint
 from .harness import (
+    APP_IDLE,
     PAGE_TIMEOUT_MS,
     SHOTS,
     VIEWPORTS,
@@ -89,3 +90,51 @@ def test_a_shared_link_opens_the_same_view(browser, server: Server, tmp_path) ->
         drawn(page, lambda: expect(page.locator("h1").first).to_contain_text("Next word"))
         expect(sidebar).to_contain_text("In use: class-model")
         expect(page).to_have_url(re.compile(r"/next-word\?model="))
+
+
+STORY = "Tell me a short story about a fox."  # a long reply: seconds of writing to send a question into
+
+
+def _bubbles(page, who: str):
+    return page.get_by_test_id("stChatMessage").filter(has=page.get_by_test_id(f"stChatMessageAvatar{who}"))
+
+
+def _send(page, text: str) -> None:
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill(text)
+    box.press("Enter")
+
+
+def test_a_question_sent_mid_reply_waits_and_both_are_answered(browser, server: Server) -> None:
+    page = open_page(browser, server, "chat", VIEWPORTS["laptop"])
+    with closing_page(page, server, failed_shot=SHOTS / "chat-queue-failed.png"):
+        _send(page, STORY)
+        writing = page.locator(".st-key-chat_writing")
+        expect(writing).to_contain_text("writing")  # the model is busy, and says so
+        expect(_bubbles(page, "Assistant").first).to_contain_text(re.compile(r"\w+ \w+"))  # a few words in
+        _send(page, QUESTION)  # while the first reply is still being written
+        users, replies = _bubbles(page, "User"), _bubbles(page, "Assistant")
+        expect(users).to_have_count(2)
+        expect(users.nth(0)).to_contain_text(STORY)
+        expect(users.nth(1)).to_contain_text(QUESTION)
+        expect(replies).to_have_count(2)
+        expect(replies.nth(1)).to_contain_text("seed")  # both replies finished, with their captions
+        expect(replies.nth(0)).to_contain_text("seed")
+        expect(replies.nth(0)).not_to_contain_text("stopped")
+        expect(writing).to_have_count(0)
+        page.wait_for_selector(APP_IDLE)
+        assert_no_exception(page)
+        _fit_to_content(page)
+        screenshot(page, SHOTS / "chat-two-questions.png")
+
+
+def test_stop_keeps_the_reply_so_far(browser, server: Server) -> None:
+    page = open_page(browser, server, "chat", VIEWPORTS["laptop"])
+    with closing_page(page, server, failed_shot=SHOTS / "chat-stop-failed.png"):
+        _send(page, STORY)
+        expect(_bubbles(page, "Assistant").first).to_contain_text(re.compile(r"\w+ \w+"))
+        page.locator(".st-key-chat_stop button").click()
+        reply = _bubbles(page, "Assistant").first
+        expect(reply).to_contain_text("stopped by you")
+        expect(page.locator(".st-key-chat_writing")).to_have_count(0)
+        assert_no_exception(page)

@@ -59,7 +59,7 @@ def footer() -> None:
     with st.container(horizontal=True, horizontal_alignment=align, vertical_alignment="center", key="footer"):
         if before is not None:
             st.page_link(_page(before), label=f"Previous: {before.title}", icon=":material/arrow_back:", help="")
-        if current != "":
+        if current != "" and (before is None or before.url_path != ""):  # (the first page's previous is the plan)
             st.page_link(
                 _page(BY_URL[""]), label="Back to the lesson plan", icon=":material/list_alt:",
                 query_params={VIEW_KEY: PLAN_VIEW}, help="",

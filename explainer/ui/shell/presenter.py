@@ -19,20 +19,22 @@ HEIGHT_SCALE = 1.15
 # (21 px: a quarter above the 17 px of .streamlit/config.toml; 24 px on a full-HD projector).
 # The main column gets the room the side margins took and a smaller title, so that the main chart starts on the
 # first screen; captions are dark and full size (Streamlit's grey 14 px fades on a projector); metrics and their
-# notes wrap instead of being cut off with "…".
+# notes wrap instead of being cut off with "…", and so do pills (Streamlit scrolls a long row of them sideways).
 PRESENTER_CSS = """<style>
 html { font-size: 21px !important; }
 @media (min-width: 1700px) { html { font-size: 24px !important; } }
 [data-testid="stMainBlockContainer"] { padding: 3.4rem 1.5rem 4rem; }
 h1 { font-size: 2.1rem !important; padding-top: 0.4rem !important; padding-bottom: 0.4rem !important; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {
-  color: #262730 !important; font-size: 0.95rem !important; }
+  color: #262730 !important; font-size: 0.95rem !important; opacity: 1 !important; }
 [data-testid="stMetricValue"] > div, [data-testid="stMetricLabel"] > div, [data-testid="stMetricLabel"] p,
 [data-testid="stMetricDelta"] > div, [data-testid="stMetricDelta"] p {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 [data-testid="stMetricValue"] { font-size: 1.9rem; }
 [data-testid="stPageLink-NavLink"] p { font-size: 1rem; }
 [data-baseweb="tag"] span { max-width: none !important; text-overflow: clip !important; }
+[data-testid="stButtonGroup"] div:has(> button) { flex-wrap: wrap !important; overflow: visible !important;
+  mask-image: none !important; -webkit-mask-image: none !important; }
 </style>"""
 
 
@@ -51,6 +53,14 @@ def advanced() -> bool:
 def sidebar_state() -> str:
     """How the sidebar starts: collapsed when presenting (the projector gets the whole width; its arrow opens it)."""
     return "collapsed" if presenting() else "auto"
+
+
+def side_by_side(ratio: tuple[int, int] = (2, 3)) -> tuple:
+    """(controls, view): in presenter mode two columns, the controls beside the main chart so that the chart starts on
+    the first screen of a projector; otherwise two containers, one under the other."""
+    if presenting():
+        return tuple(st.columns(list(ratio), gap="medium"))
+    return st.container(), st.container()
 
 
 def presenter_toggle() -> None:

@@ -18,7 +18,7 @@ _LAND_JS = """<script>
   let last = null, still = 0;
   const idle = () => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState === 'notRunning';
   const tick = () => {
-    const el = document.getElementById(id);
+    const el = document.getElementById(id) || document.querySelector('.st-key-view-' + id);
     if (el && idle()) {
       const top = el.getBoundingClientRect().top;
       if (last !== null && Math.abs(top - last) < 1) still += 1;
@@ -32,12 +32,17 @@ _LAND_JS = """<script>
 })();
 </script>"""
 # Anchored headings stop below Streamlit's top bar, not under it.
-_ANCHOR_CSS = "<style>h1[id], h2[id], h3[id] { scroll-margin-top: 4.5rem; }</style>"
+_ANCHOR_CSS = "<style>h1[id], h2[id], h3[id], [class*=st-key-view-] { scroll-margin-top: 4.5rem; }</style>"
 
 
 def section(title: str, view: str, *, level: str = "subheader", help: str | None = None) -> None:
     """A heading that `?view=<view>` lands on (`level`: "header" or "subheader")."""
     getattr(st, level)(title, anchor=view, help=help)
+
+
+def view(name: str, where=st):
+    """A container that `?view=<name>` lands on, for a view without a heading of its own (a chart has its title)."""
+    return where.container(key=f"view-{name}")
 
 
 def land_on_view() -> None:

@@ -1,0 +1,78 @@
+"""The lesson plan in real Chromium: each of its links opens its page and lands on the exact view (the section is
+scrolled to the top part of the screen, the preset settings are in the address bar), "Back to the lesson plan" comes
+back to the plan, and the handout prints on one page."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlparse
+
+import pytest
+
+from explainer.ui.shell.lesson import STEPS, Link
+
+from .harness import APP_IDLE, SHOTS, VIEWPORTS, Server, assert_offline, closing_page, open_page
+
+pytestmark = pytest.mark.e2e
+sync_api = pytest.importorskip("playwright.sync_api")
+
+# Where a view is on the screen: its element (a heading anchored by that name, or a container keyed view-NAME) and the
+# top of its box in the viewport, once the app is idle.
+VIEW_TOP = """(name) => {
+  if (document.querySelector('[data-testid=stApp]')?.dataset.testScriptState !== 'notRunning') return null;
+  const el = document.getElementById(name) || document.querySelector('.st-key-view-' + name);
+  return el ? el.getBoundingClientRect().top : null;
+}"""
+
+
+def landed(page, view: str) -> None:
+    """Wait until the view's top is in the upper half of the screen, below the top bar."""
+    page.wait_for_function(
+        f"() => {{ const top = ({VIEW_TOP})({view!r}); return top !== null && top >= 0 && top <= innerHeight / 2; }}"
+    )
+
+
+def follow(page, locator, link: Link) -> None:
+    locator.click()
+    page.wait_for_url(lambda url: urlparse(url).path.strip("/") == link.url_path)
+    page.wait_for_selector(APP_IDLE)
+    landed(page, link.view)
+    query = dict(parse_qsl(urlparse(page.url).query))
+    assert {k: query.get(k) for k in link.params} == link.params, f"the preset settings of {link}: {page.url}"
+
+
+def back_to_the_plan(page) -> None:
+    footer = page.locator(".st-key-footer [data-testid=stPageLink-NavLink]")
+    back = footer.filter(has_text="Back to the lesson plan")
+    (back if back.count() else footer.filter(has_text="Previous: Lesson plan")).click()
+    page.wait_for_url(lambda url: urlparse(url).path.strip("/") == "")
+    page.wait_for_selector(APP_IDLE)
+
+
+def test_each_step_of_the_plan_lands_on_its_view(browser, server: Server) -> None:
+    page = open_page(browser, server, "", VIEWPORTS["laptop"])
+    with closing_page(page, server, failed_shot=SHOTS / "lesson-failed.png"):
+        for step in STEPS:
+            box = page.locator(f".st-key-plan_step_{step.n}")
+            sync_api.expect(box).to_contain_text(f"{step.minutes} min")
+            follow(page, box.locator("[data-testid=stPageLink-NavLink]").first, step.link)
+            page.screenshot(path=str(SHOTS / f"lesson-step-{step.n:02d}.png"))  # the first screen: the view
+            back_to_the_plan(page)
+            if step.n > 1:  # "Back to the lesson plan" lands on the plan itself, not the top of the page
+                landed(page, "plan")
+        assert_offline(page)
+
+
+def test_the_handout_prints_on_one_page(browser, server: Server, tmp_path) -> None:
+    page = open_page(browser, server, "", VIEWPORTS["laptop"])
+    with closing_page(page, server):
+        with page.expect_download() as got:
+            page.get_by_role("button", name="Print the plan on one page").click()
+        path = tmp_path / "plan.html"
+        got.value.save_as(path)
+        html = path.read_text(encoding="utf-8")
+        assert all(f"<b>{s.n} · " in html for s in STEPS) and "http" not in html, "every step, nothing fetched"
+        page.set_content(html)
+        pdf = page.pdf(landscape=True, format="A4", print_background=True)
+        assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, "the whole plan on one printed page"
+        page.screenshot(path=str(SHOTS / "lesson-handout.png"), full_page=True)

@@ -1,0 +1,96 @@
+"""Presenter mode on a projector, measured in real Chromium at 1920×1080 and 1280×720, on every page: the sidebar
+collapsed, captions dark and large, the main chart starting on the first screen, nothing cut off (no text cut short,
+nothing sticking out sideways, every text of a chart inside the chart), no request to another host. Screenshots go to
+SHOTS (present-*.png): look at them."""
+
+from __future__ import annotations
+
+import pytest
+
+from explainer.ui.shell.pages import PAGES
+
+from .harness import SHOTS, Server, assert_no_exception, assert_offline, closing_page, open_page, settled
+
+pytestmark = pytest.mark.e2e
+sync_api = pytest.importorskip("playwright.sync_api")
+
+SIZES = [(1920, 1080), (1280, 720)]
+# The page's main chart, by its element's key (pages without one at first: the chat, the feedback and the GPU race
+# until asked, the plan, the glossary).
+MAIN_CHART = {
+    "next-word": "next_word_bars",
+    "sampling": "sampling_comparison",
+    "train": "steady_train_loss",
+    "scale": "scale_reading",
+    "embeddings": "emb_map2d",
+    "attention": "attn_heatmap",
+    "meaning": "mean_lines",
+    "layers": "layers_flow",
+    "last-vector": "last_vector_strip",
+}
+PRESENTING = "() => parseFloat(getComputedStyle(document.documentElement).fontSize) >= 21"
+FIRST_SCREEN = 0.6  # the chart starts in the top 60 % of the screen: at least 40 % of the screen shows it
+
+# Elements that scroll sideways by design (a table, code, a text box, a chart's own canvas, a formula).
+SCROLLS_BY = "[data-testid=stDataFrame], [data-testid=stCode], textarea, input, .js-plotly-plot, pre, .katex-display"
+MEASURE = (
+    """(key) => {
+  const SCROLLS_BY_DESIGN = '"""
+    + SCROLLS_BY
+    + """';
+  const main = document.querySelector('[data-testid=stMainBlockContainer]');
+  const out = {sideways: main.scrollWidth - main.clientWidth, cut: [], outside: [], faint: []};
+  for (const e of main.querySelectorAll('*')) {
+    const s = getComputedStyle(e);
+    const cut = s.textOverflow === 'ellipsis' && e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1;
+    const scrolled = ['auto', 'scroll', 'hidden'].includes(s.overflowX) && e.clientWidth > 2  // 1 px: screen readers
+      && e.scrollWidth > e.clientWidth + 1 && !e.closest(SCROLLS_BY_DESIGN);
+    if (cut || scrolled) out.cut.push(e.innerText.slice(0, 60) || e.className);
+  }
+  for (const p of main.querySelectorAll('.js-plotly-plot')) {
+    const box = p.getBoundingClientRect();
+    if (box.height < 5) continue;  // a slot being replaced
+    for (const t of p.querySelectorAll('.main-svg text')) {
+      const r = t.getBoundingClientRect();
+      if (!r.width || !t.textContent.trim()) continue;
+      if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1)
+        out.outside.push(t.textContent);
+    }
+  }
+  for (const c of main.querySelectorAll('[data-testid=stCaptionContainer]')) {
+    const s = getComputedStyle(c), [r, g, b] = s.color.match(/\\d+/g).map(Number);
+    const faint = parseFloat(s.fontSize) < 19 || (r + g + b) / 3 > 80 || parseFloat(s.opacity) < 1;
+    if (faint) out.faint.push(c.innerText.slice(0, 40));
+  }
+  const chart = key && document.querySelector('.st-key-' + key);
+  out.chart = chart ? chart.getBoundingClientRect().top : null;
+  const sidebar = document.querySelector('[data-testid=stSidebar]');
+  out.sidebar = sidebar ? sidebar.getBoundingClientRect().right : 0;
+  return out;
+}"""
+)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+@pytest.mark.parametrize("entry", PAGES, ids=[p.url_path or "home" for p in PAGES])
+def test_presenter_mode_fits_a_projector(browser, server: Server, entry, size: tuple[int, int]) -> None:
+    name = entry.url_path or "home"
+    page = open_page(browser, server, f"{entry.url_path}?present=1", size)
+    with closing_page(page, server, failed_shot=SHOTS / f"present-failed-{name}-{size[0]}.png"):
+        key = MAIN_CHART.get(entry.url_path)
+        page.wait_for_function(PRESENTING)  # presenter mode's style is on the page
+        page.locator(".st-key-footer").wait_for()  # drawn last: the page's script has run to its end
+        if key:  # drawn, not only placed: plotly's svg (graphviz's for the layers' flow)
+            page.locator(f".st-key-{key} .main-svg, .st-key-{key} svg").first.wait_for()
+        settled(page)
+        assert_no_exception(page)
+        found = page.evaluate(MEASURE, key)
+        assert found["sidebar"] <= 1, "the sidebar starts collapsed: the projector gets the whole width"
+        assert found["sideways"] <= 1, "nothing sticks out of the page sideways"
+        assert found["cut"] == [], "no text cut short with …"
+        assert found["outside"] == [], "every text of a chart (labels, legend, title) inside the chart"
+        assert found["faint"] == [], "captions dark and at least 19 px"
+        if key:
+            assert found["chart"] <= FIRST_SCREEN * size[1], f"the main chart starts at {found['chart']:.0f} px"
+        page.screenshot(path=str(SHOTS / f"present-{name}-{size[0]}x{size[1]}.png"))  # the first screen
+        assert_offline(page)
