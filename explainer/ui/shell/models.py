@@ -22,6 +22,7 @@ from explainer.backends.load import load_backend
 from explainer.backends.safety import check_model_allowed
 from explainer.config import MODEL, settings
 from explainer.format import human_count, md_escape
+from explainer.model.device import serving_threads
 from explainer.ui.shell.navigation import stop
 from explainer.ui.shell.state import SessionObject
 
@@ -111,12 +112,12 @@ def sync_url(spec: str) -> None:
 
 @st.cache_resource(show_spinner="Loading the model…", max_entries=16)  # a class's snapshots: small models
 def _shared_backend(spec: str, device: str | None = None) -> Backend:
-    return load_backend(spec, device)
+    return load_backend(spec, device, serving_threads())
 
 
 @st.cache_resource(show_spinner="Loading the model…", max_entries=2)  # hf: models are large: a few at most
 def _shared_hf_backend(spec: str, device: str | None = None) -> Backend:
-    return load_backend(spec, device)
+    return load_backend(spec, device, serving_threads())
 
 
 def get_backend(spec: str, device: str | None = None) -> Backend:

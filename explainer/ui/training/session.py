@@ -65,13 +65,14 @@ def prepared_data(digest: str, _text: str, tokenizer: str, vocab_size: int | Non
 
 @contextlib.contextmanager
 def bounded_threads() -> Iterator[int]:
-    """Train with at most the queue's share of the CPU cores, so the server stays responsive."""
+    """Train with the queue's share of the CPU cores (the server answers each request with one thread otherwise:
+    explainer.model.device.serving_threads), so the server stays responsive."""
     n = training_slots().threads_per_run()
     old = torch.get_num_threads()
-    if n < old:
+    if n != old:
         torch.set_num_threads(n)
     try:
-        yield min(n, old)
+        yield n
     finally:
         if torch.get_num_threads() != old:
             torch.set_num_threads(old)
