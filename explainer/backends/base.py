@@ -14,6 +14,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import torch
 
@@ -58,6 +59,7 @@ class Backend(ABC):
     info: ModelInfo
     tokenizer: Tokenizer
     device: torch.device
+    folder: Path | None = None  # the checkpoint folder it was loaded from (None: a copy, or from the Hub)
 
     # --- what each kind of model provides --------------------------------
     @abstractmethod

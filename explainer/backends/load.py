@@ -35,4 +35,6 @@ def load_backend(spec: str = "builtin", device: str | None = None, threads: int 
         model, tok, _ = load_checkpoint(folder)
     except CheckpointError as e:
         raise BackendError(str(e)) from None
-    return BuiltinBackend(model, tok, name, source, dev)
+    backend = BuiltinBackend(model, tok, name, source, dev)
+    backend.folder = folder
+    return backend

@@ -12,11 +12,13 @@ through `get_backend`, which checks first.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
+from explainer.analysis.precomputed import ModelAnalyses
 from explainer.backends.base import Backend, ModelInfo
 from explainer.backends.load import load_backend
 from explainer.backends.safety import check_model_allowed
@@ -129,6 +131,24 @@ def get_backend(spec: str, device: str | None = None) -> Backend:
     return load(spec, device)
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def model_analyses(spec: str) -> ModelAnalyses:
+    """The model's own analyses (embedding maps, the entity head, neurons: explainer/analysis/precomputed.py), one
+    object per model that every session shares: read from its folder's file when that matches the weights, else
+    computed from now on in a background thread (no Streamlit calls there), t-SNE only when a page asks."""
+    analyses = ModelAnalyses(get_backend(spec))
+    if analyses.loaded_from is None:
+        threading.Thread(target=_warm, args=(analyses,), name=f"analyses of {spec}", daemon=True).start()
+    return analyses
+
+
+def _warm(analyses: ModelAnalyses) -> None:
+    try:
+        analyses.warm()
+    except Exception:  # a piece that fails here fails again, with its message, on the page that asks for it
+        pass
+
+
 def load_error(spec: str, device: str | None = None) -> str | None:
     """None if the model loads (and may be loaded here), else a message for the user: a folder outside the
     allowed ones, a Hub model that cannot be fetched (found in seconds by load_hf), or why loading failed."""
@@ -145,7 +165,9 @@ def current_backend(show_error: bool = True) -> Backend | None:
     """The model chosen in this session, or None (after an st.error) if it cannot be loaded."""
     spec = current_spec()
     try:
-        return get_backend(spec)
+        backend = get_backend(spec)
+        model_analyses(spec)  # the first time: starts computing the model's analyses in the background
+        return backend
     except ValueError as e:  # BackendError, or a device that is not available
         if show_error:
             st.error(f"The model **{md_escape(spec)}** could not be loaded: {md_escape(e)}", icon=":material/error:")
