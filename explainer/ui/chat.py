@@ -21,7 +21,7 @@ from explainer.ui.shell.presenter import advanced, presented
 from explainer.ui.shell.state import SessionObject
 
 MAX_REPLY_TOKENS = 60
-PACE_S = 0.05  # at least this long per token, so that a fast small model is still seen writing word by word
+PACE_S = 0.02  # at least this long per token: a fast small model is still seen writing word by word (60: 1.2 s)
 
 
 @dataclass

@@ -103,6 +103,14 @@ def expected_speed(spec: RunSpec, vocab_size: int) -> float:
         return estimate_tokens_per_s(spec, vocab_size)
 
 
+def warm_training_page() -> None:
+    """What the page's first visit computes with its default settings (the built-in chats as characters), ahead
+    of time (explainer/ui/warm.py): the text's split and tokenizer, and the machine's measured training speed."""
+    text = load_text("builtin")
+    data = prepared_data(_digest(text), text, "char", None)
+    expected_speed(PRESETS["tiny"], data.tokenizer.vocab_size)
+
+
 def _digest(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8", "replace")).hexdigest()
 
