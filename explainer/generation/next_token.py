@@ -1,8 +1,8 @@
 """Next-token distributions the way the prediction pages show them (pure: numbers in, numbers out).
 
 - `top_tokens`: the N likeliest tokens and the probability of all the rest;
-- `compare`: the model's distribution (T = 1) next to the one a token is drawn from;
-- `entropy_by_temperature`: how uncertain the draw is, for a range of temperatures;
+- `compare`: the model's distribution (T = 1) next to the one a token is drawn from (the sampling page computes the
+  same in the browser, explainer/ui/sampling_view.js; the browser test checks the two agree);
 - `sample_runs` / `count_answers`: the same prompt continued many times (`Continuation`s).
 """
 
@@ -106,10 +106,6 @@ def compare(logits: torch.Tensor, params: SamplingParams, n: int, token_str: Cal
         n_kept=int(kept.sum()),
         settings=params.label(),
     )
-
-
-def entropy_by_temperature(logits: torch.Tensor, temperatures: list[float], top_k: int, top_p: float) -> list[float]:
-    return [_bits(distribution(logits, SamplingParams(t, top_k, top_p))) for t in temperatures]
 
 
 def _bits(probs: torch.Tensor) -> float:

@@ -69,7 +69,8 @@ def device_label(device: torch.device) -> str:
         return f"GPU ({torch.cuda.get_device_name(device)})"
     if device.type == "mps":
         return "Apple GPU (MPS)"
-    return f"CPU ({torch.get_num_threads()} threads)"
+    n = torch.get_num_threads()
+    return f"CPU ({n} thread{'s' * (n != 1)})"
 
 
 def measure(fn: Callable[[], object], min_run_time: float) -> benchmark.Measurement:
