@@ -43,7 +43,8 @@ CHART_DATA = """() => { const p = document.querySelector('.js-plotly-plot');
 COUNT_SENDS = """const send = WebSocket.prototype.send; window.__sends = 0;
 WebSocket.prototype.send = function (d) { window.__sends++; return send.call(this, d); };"""
 VIEW = ".sv-root[data-version]"
-THUMB_CENTRE = "e => { const r = e.parentElement.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }"
+THUMB_CENTRE = """e => { const r = e.parentElement.getBoundingClientRect();
+  return [r.x + r.width / 2, r.y + r.height / 2]; }"""
 
 
 def chart_data(page) -> str:
