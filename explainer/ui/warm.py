@@ -1,7 +1,8 @@
 """What the pages compute once per server process, done ahead in a background thread, so that no student's first
 visit of a page waits for it: the heavy imports (torch, and torch._dynamo, which torch's optimisers import: ~2.5 s),
-the default model and its analyses (explainer/analysis/precomputed.py), the training page's measured machine speed
-and default text, the Scale page's corpus counts.
+Streamlit's icon tables (the first message with an icon took ~1 s), the default model and its analyses
+(explainer/analysis/precomputed.py), the training page's measured machine speed and default text, the Scale page's
+corpus counts.
 
 `warm_up()` starts it once per process; `explainer.ui.serve` calls it at server start, and streamlit_app.py on every
 run (a no-op after the first). No Streamlit calls in the thread but the caches', which are process-wide.
@@ -29,6 +30,8 @@ def _quiet(record: logging.LogRecord) -> bool:
 
 
 def _work() -> None:
+    import streamlit.emojis  # noqa: F401  Streamlit compiles its emoji pattern on the first icon it checks: ~1 s
+    import streamlit.material_icon_names  # noqa: F401
     import torch
 
     from explainer.analysis.scale import builtin_preset
