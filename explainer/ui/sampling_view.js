@@ -205,6 +205,7 @@ function drawCurve(svg, s, d, look) {
 }
 
 function draw(s) {
+  const start = performance.now();
   const look = s.data.look;
   const d = distribution(s.m, s.t, s.topK, s.topP);
   const cards = s.root.querySelectorAll(".sv-card-value");
@@ -216,6 +217,7 @@ function draw(s) {
   s.width = s.root.clientWidth;
   s.root.dataset.version = String(Number(s.root.dataset.version || 0) + 1);
   s.root.dataset.settings = settingsLabel(s.t, s.topK, s.topP);
+  s.root.dataset.ms = (performance.now() - start).toFixed(2); // this redraw's own time (bench/slider_latency.py)
 }
 
 // ---------------------------------------------------------------------------- the sliders
