@@ -79,8 +79,11 @@ def _cuda() -> bool:
 def inference(quick: bool) -> dict:
     from explainer.analysis.inference import run_bench
     from explainer.backends.load import load_backend
+    from explainer.model.device import serving_threads
 
-    out = {"cpu": run_bench(load_backend("builtin", "cpu"), quick=quick)}
+    out = {"cpu": run_bench(load_backend("builtin", "cpu", threads=serving_threads()), quick=quick)}  # as the app
+    if not quick:  # as the command line: every core
+        out["cpu_all_cores"] = run_bench(load_backend("builtin", "cpu"), quick=quick)
     if _cuda():
         out["gpu"] = run_bench(load_backend("builtin", "cuda"), quick=quick)
     return out

@@ -22,7 +22,7 @@ from explainer.ui.shell.state import SessionObject
 
 MAX_REPLY_TOKENS = 60
 MAX_TEMPERATURE = 2.0
-PACE_S = 0.02  # at least this long per token: a fast small model is still seen writing word by word (60: 1.2 s)
+PACE_S = 0.01  # at least this long per token: a fast small model is still seen writing word by word (60: 0.6 s)
 
 
 @dataclass
