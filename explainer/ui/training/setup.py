@@ -99,7 +99,7 @@ def _hf_text(dataset_id: str) -> str:
 def expected_speed(spec: RunSpec, vocab_size: int) -> float:
     """Training tokens/s for this size here, with a student's share of the cores: from a formula scaled by one
     small measured model (timed once per server process), so no model of the asked-for size is ever built."""
-    with bounded_threads():
+    with bounded_threads(give_way=False):  # measured at the normal priority
         return estimate_tokens_per_s(spec, vocab_size)
 
 
