@@ -1,4 +1,4 @@
-"""Entry point: `streamlit run streamlit_app.py` (or `make run`).
+"""Entry point: `python -m explainer.ui.serve` (`make run`), or `streamlit run streamlit_app.py`.
 
 Sets up the page, draws the sidebar every page shares (which model is running), and routes to the pages of the
 registry (explainer/ui/shell/pages.py), listed in the order the story tells them (see README).
@@ -10,9 +10,11 @@ from explainer.config import ICON
 from explainer.ui.shell.navigation import footer, navigation
 from explainer.ui.shell.presenter import presenter_toggle, sidebar_state
 from explainer.ui.shell.sidebar import render_sidebar
+from explainer.ui.warm import warm_up
 
 # The icon is a file the app serves itself: a material icon would be fetched from a font CDN (offline classrooms).
 st.set_page_config(page_title="How LLMs work", page_icon=ICON, layout="wide", initial_sidebar_state=sidebar_state())
+warm_up()  # once per process: what the pages compute once, in a background thread
 
 page = navigation()  # st.navigation over the registry, one section per part of the story
 presenter_toggle()
