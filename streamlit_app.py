@@ -6,6 +6,7 @@ registry (explainer/ui/shell/pages.py), listed in the order the story tells them
 
 import streamlit as st
 
+from explainer.ui.shell.export import export_sidebar
 from explainer.ui.shell.navigation import footer, navigation
 from explainer.ui.shell.presenter import presenter_toggle
 from explainer.ui.shell.sidebar import render_sidebar
@@ -15,5 +16,6 @@ st.set_page_config(page_title="How LLMs work", page_icon=":material/neurology:",
 page = navigation()  # st.navigation over the registry, one section per part of the story
 presenter_toggle()
 render_sidebar()
+export_sidebar()  # chart image format, the lesson handout
 page.run()
 footer()  # previous / next (a page that stops early draws it itself)

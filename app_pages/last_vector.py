@@ -9,8 +9,8 @@ from explainer.charts.prediction import next_token_bars
 from explainer.format import md_escape, percent
 from explainer.ui.inside import DEFAULT_PROMPT, trace_for
 from explainer.ui.prediction import prompt_section
+from explainer.ui.shell.export import show_chart
 from explainer.ui.shell.navigation import link_page
-from explainer.ui.shell.presenter import presented
 
 st.title("The last vector → the next word")
 st.markdown(
@@ -31,7 +31,7 @@ ids = backend.fit(backend.encode(text))[0]
 word = inside.token_labels(backend, ids[-1:])[0]
 
 st.subheader(f"1 · The vector of the last token, “{md_escape(word)}”")
-st.plotly_chart(presented(heat_strip(last.vector, name="value")), key="last_vector_strip")
+show_chart(heat_strip(last.vector, name="value"), "last_vector_strip")
 st.caption(
     f"{info.d_model:,} numbers after the final normalisation (blue positive, red negative). "
     f"The other {len(ids) - 1:,} positions' vectors are not used for this prediction: in training, "
@@ -53,9 +53,7 @@ else:
         "and its score is the dot product of the last vector with it."
     )
     st.latex(r"z_i = h \cdot w_i")
-st.plotly_chart(
-    presented(logit_bars(names, [r["logit"] for r in table], "The highest scores (logits)")), key="last_logits"
-)
+show_chart(logit_bars(names, [r["logit"] for r in table], "The highest scores (logits)"), "last_logits")
 
 st.subheader("3 · Softmax: scores → probabilities")
 st.latex(r"p_i = \frac{e^{z_i}}{\sum_j e^{z_j}}")
@@ -76,7 +74,7 @@ st.dataframe(frame, hide_index=True, column_config={"score z": st.column_config.
 st.subheader("4 · The result: the next-word bars")
 probs = [r["prob"] for r in table]
 other = max(0.0, 1.0 - sum(probs))
-st.plotly_chart(presented(next_token_bars(names, probs, other, title=f"What comes after “{word}”?")), key="last_bars")
+show_chart(next_token_bars(names, probs, other, title=f"What comes after “{word}”?"), "last_bars")
 if (next_word := link_page("next-word")) is not None:
     st.page_link(next_word, label="These are the bars of the Next word page: try it there", icon=":material/bar_chart:")
 else:  # this page run on its own, outside the app's navigation

@@ -8,8 +8,8 @@ from explainer.charts.prediction import entropy_curve, sampling_comparison
 from explainer.generation.next_token import compare
 from explainer.generation.script import build_script
 from explainer.ui.prediction import entropy_curve_for, logits_for, many_runs, prompt_section, sampling_controls
+from explainer.ui.shell.export import show_chart
 from explainer.ui.shell.models import get_backend
-from explainer.ui.shell.presenter import presented
 
 DEFAULT_PROMPT = build_script([], "Tell me a short story about a fox.") + " Once upon a time, there was a"
 N_SHOWN = 10  # words in the side-by-side chart
@@ -39,7 +39,7 @@ def explore(spec: str, text: str) -> None:
     params = sampling_controls(backend.info.vocab_size)
     logits = logits_for(spec, text)
     comparison = compare(logits, params, N_SHOWN, backend.token_str)
-    st.plotly_chart(presented(sampling_comparison(comparison)), key="sampling_comparison")
+    show_chart(sampling_comparison(comparison), "sampling_comparison")
     bits_base, bits_now, left = st.columns(3)
     bits_base.metric("Entropy at T = 1", f"{comparison.base_bits:.2f} bits", border=True)
     bits_now.metric("Entropy, your settings", f"{comparison.chosen_bits:.2f} bits", border=True)
@@ -51,7 +51,7 @@ def explore(spec: str, text: str) -> None:
     now = (params.temperature, comparison.chosen_bits)
     title = "How open the draw is, at each temperature"
     fig = entropy_curve(list(TEMPERATURES), curve, now, max_bits, title=title, max_label=ceiling)
-    st.plotly_chart(presented(fig), key="entropy_curve")
+    show_chart(fig, "entropy_curve")
 
 
 @st.fragment

@@ -32,7 +32,8 @@ PARTS: dict[str, list[Point]] = {
         Point(2, "Probabilities", "the model gives every possible next word a probability",
               (Link("next-word"),)),
         Point(3, "Sampling", "a weighted dice roll picks the word, so the same prompt gets different replies",
-              (Link("sampling", {"temperature": "1.5"}),)),
+              (Link("sampling", {"temperature": "1.5"}),
+               Link("what-else", {}, "What else could it have said? Every likely reply as a tree"))),
     ],
     "Learning from text": [
         Point(4, "Training data", "a person would need over 2,600 years to read GPT-3's training text",
@@ -63,8 +64,9 @@ PARTS: dict[str, list[Point]] = {
     ],
     "Emergence": [
         Point(15, "Emergence", "nobody writes the rules: they come from how training tuned the numbers, which is why "
-              "it is so hard to say why a model predicts what it does (watch the logit lens form a guess)",
-              (Link("layers"),)),
+              "it is so hard to say why a model predicts what it does",
+              (Link("why-word"),
+               Link("layers", {}, "Watch the logit lens form a guess, layer by layer"))),
     ],
 }  # fmt: skip
 

@@ -27,6 +27,7 @@ PAGES: tuple[PageEntry, ...] = (
         ("chat", "The torn script", ":material/forum:", "chat"),
         ("next_word", "Next word", ":material/bar_chart:", "next-word"),
         ("sampling", "Temperature & sampling", ":material/casino:", "sampling"),
+        ("what_else", "What else could it have said?", ":material/account_tree:", "what-else"),
     ),
     *_section(
         "Learning from text",
@@ -43,7 +44,7 @@ PAGES: tuple[PageEntry, ...] = (
         ("layers", "Layers", ":material/layers:", "layers"),
         ("last_vector", "The last vector", ":material/output:", "last-vector"),
     ),
-    # "Emergence": why nobody can say exactly why it predicts what it does (the lesson plan points to Layers)
+    *_section("Emergence", ("why_word", "Why this word?", ":material/psychology_alt:", "why-word")),
 )
 BY_URL = {p.url_path: p for p in PAGES}
 

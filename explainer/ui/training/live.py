@@ -14,7 +14,7 @@ from explainer.charts.training import loss_chart, samples_html, smooth, update_s
 from explainer.format import duration_from_seconds, human_count, visible_token
 from explainer.generation.next_token import top_tokens
 from explainer.training.run import Run, run_backend, sample_text
-from explainer.ui.shell.presenter import presented
+from explainer.ui.shell.export import show_chart
 from explainer.ui.training.session import (
     FINISHED,
     PAUSED,
@@ -177,7 +177,7 @@ def _charts(run: Run) -> None:
         )
         fig = loss_chart(h.steps, h.train_loss, h.val_steps, h.val_loss, run.trainer.cfg.steps, random_loss, log_x,
                          title="Loss: how wrong the guesses are")  # fmt: skip
-        st.plotly_chart(presented(fig), key="train_loss_chart")
+        show_chart(fig, "train_loss_chart")
         st.caption(
             f"The dashed line is a model guessing blindly among {run.data.tokenizer.vocab_size:,} tokens: "
             "random dials start there. Green is the validation text, never trained on: if it keeps falling, the "
@@ -209,9 +209,10 @@ def _probe(run: Run) -> None:
     top = top_tokens(probs, 8, backend.token_str)
     tail = visible_token(backend.decode(ids[-6:]).lstrip()[-30:])
     bars, attn = st.container(key="train_pair_probe").columns([2, 3], gap="medium")
-    bars.plotly_chart(
-        presented(next_token_bars(top.labels, top.probs, top.other, title=f"What comes after “…{tail}”?")),
-        key="train_probe_bars",
+    show_chart(
+        next_token_bars(top.labels, top.probs, top.other, title=f"What comes after “…{tail}”?"),
+        "train_probe_bars",
+        bars,
     )
     att = inside.attention_stack(trace)  # (L, H, T, T)
     win = inside.window(len(ids), ATTN_TOKENS)
@@ -224,7 +225,7 @@ def _probe(run: Run) -> None:
         highlight=len(labels) - 1,
         height=230 + 22 * len(labels),
     )  # cells about square here
-    attn.plotly_chart(presented(fig), key="train_probe_attention")
+    show_chart(fig, "train_probe_attention", attn)
     st.caption(
         "At the start every next token is about equally likely and attention is spread evenly. As training goes "
         "on, the bars pick out likely tokens and each head learns where to look."
@@ -239,7 +240,7 @@ def _dials(run: Run) -> None:
         return
     fig = update_size_chart(history.update_steps, history.update_norms,
                             title="Size of one step's change, as a share of each part's numbers")  # fmt: skip
-    st.plotly_chart(presented(fig), key="train_dials_chart")
+    show_chart(fig, "train_dials_chart")
     last = {g: v[-1] for g, v in history.update_norms.items() if v and not math.isnan(v[-1])}
     typical = sorted(last.values())[len(last) // 2] if last else 0.0
     st.caption(

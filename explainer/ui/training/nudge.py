@@ -10,7 +10,7 @@ from explainer.charts.training import nudge_chart
 from explainer.format import html_escape, md_escape, visible_token
 from explainer.training.nudge import Nudge, example_windows, one_example_nudge
 from explainer.training.run import Run, run_backend
-from explainer.ui.shell.presenter import presented
+from explainer.ui.shell.export import show_chart
 from explainer.ui.training.session import TrainingSession, bounded_threads
 
 EXAMPLE_KEY, LR_KEY = "train_example", "train_nudge_lr"  # widget keys
@@ -86,14 +86,14 @@ def nudge_section(run: Run) -> None:
         rows = _rows(before, None, true_id)
         fig = nudge_chart([backend.token_str(i) for i in rows], [float(before[i]) for i in rows], None, 0,
                           title="The model's guesses for the next token")  # fmt: skip
-        st.plotly_chart(presented(fig), key="train_nudge_chart")
+        show_chart(fig, "train_nudge_chart")
         return
     rows = _rows(nudge.before, nudge.after, true_id)
     fig = nudge_chart(
         [backend.token_str(i) for i in rows], [float(nudge.before[i]) for i in rows],
         [float(nudge.after[i]) for i in rows], 0, title="Before and after one nudge",
     )  # fmt: skip
-    st.plotly_chart(presented(fig), key="train_nudge_chart")
+    show_chart(fig, "train_nudge_chart")
     _nudge_summary(nudge, true_tok, backend.token_str)
 
 
