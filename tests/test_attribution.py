@@ -116,6 +116,8 @@ def test_the_country_pushes_the_capital_most(builtin) -> None:
 
 def test_sentences_name_the_strongest(builtin) -> None:
     scores = np.array([0.5, -2.0, 3.0])
-    assert attr.pushes_sentence(["a", "b", "c"], scores, "X") == "“c” pushed “X” up the most; “b” pushed it down the most."
+    assert (
+        attr.pushes_sentence(["a", "b", "c"], scores, "X") == "“c” pushed “X” up the most; “b” pushed it down the most."
+    )
     la = attr.logit_attribution(builtin, builtin.trace(builtin.encode(PROMPT)), top_id(builtin, PROMPT))
     assert "wrote the most" in attr.writers_sentence(la, "Paris")

@@ -44,7 +44,7 @@ class View:
 
 
 @cache
-def _plotly_js() -> str:
+def plotly_js() -> str:
     """plotly.js from the installed plotly package (about 4.6 MB), read once."""
     path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
     return path.read_text(encoding="utf-8")
@@ -66,7 +66,7 @@ def handout_html(title: str, model: str, when: str, views: list[View]) -> str:
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>{html_escape(title)}</title><style>{_CSS}</style>",
-        f"<script>{_plotly_js()}</script></head><body>",
+        f"<script>{plotly_js()}</script></head><body>",
         f"<h1>{html_escape(title)}</h1>",
         f"<p class='note'>Model: {html_escape(model)} · {html_escape(when)} · {len(views)} views. "
         "Each link reopens the view with the same settings on the server it came from.</p>",
