@@ -10,7 +10,7 @@ from explainer.generation.tree import MAX_BRANCHES, leaves, path_of
 from explainer.ui.prediction import prompt_section, sampling_controls
 from explainer.ui.shell.export import csv_button, show_chart
 from explainer.ui.shell.presenter import advanced
-from explainer.ui.tree import TreeState, clicked_node, continue_from, go_back, tree_for
+from explainer.ui.tree import TreeState, clicked_node, continue_from, go_back, shown, tree_for
 
 DEFAULT_PROMPT = build_script([], "What is the capital of France?") + " The capital of France is"
 FLOORS = (0.001, 0.005, 0.01, 0.02, 0.05, 0.1)
@@ -50,22 +50,22 @@ else:
     best = path_of(nodes, ends[0])
     product = " × ".join(f"{percent(n.prob)}" for n in best)
     st.markdown(
-        f"The likeliest path writes **“{md_escape(best[-1].text.strip())}”**: {product} = "
+        f"The likeliest path writes **“{md_escape(shown(best[-1]))}”**: {product} = "
         f"**{percent(best[-1].path_prob)}** ({md_escape(params.label())})."
     )
-    pick, go, back = st.columns([3, 1, 1], vertical_alignment="bottom")
+    pick, go, back = st.columns([4, 2, 1], vertical_alignment="bottom")
     choice = pick.selectbox(
-        "Or pick a path", ends, format_func=lambda i: f"{nodes[i].text.strip()} · {percent(nodes[i].path_prob)}",
-        key="tree_path",
+        "Or pick a path", ends, key="tree_path",
+        format_func=lambda i: f"{shown(nodes[i])} · {percent(nodes[i].path_prob)}",
     )  # fmt: skip
     go.button(
-        "Continue from it", on_click=continue_from, args=(text, nodes[choice]), icon=":material/arrow_forward:",
+        "Continue", on_click=continue_from, args=(text, nodes[choice]), icon=":material/arrow_forward:",
         type="primary", width="stretch",
     )  # fmt: skip
     back.button("Back", on_click=go_back, icon=":material/undo:", width="stretch", disabled=not TreeState.of().history)
     if advanced():
         table = pd.DataFrame(
-            {"path": [nodes[i].text.strip() for i in ends], "probability": [nodes[i].path_prob for i in ends],
+            {"path": [shown(nodes[i]) for i in ends], "probability": [nodes[i].path_prob for i in ends],
              "words": [nodes[i].depth for i in ends]}
         )  # fmt: skip
         with st.expander(f"All {len(ends)} paths with their probabilities"):

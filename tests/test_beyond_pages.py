@@ -58,9 +58,9 @@ def test_the_tree_draws_and_continues_from_a_branch(model: str, tiny_hf_spec: st
     nodes = tree["data"][-1]
     assert nodes["customdata"][0] == 0 and len(nodes["customdata"]) > 1
     before = prompt_of(at)
-    chosen = at.selectbox(key="tree_path").options[0].split(" · ")[0]
+    chosen = at.selectbox(key="tree_path").options[0].split(" · ")[0].replace("⏎", "\n")
     checked(at.button[0].click().run())  # continue from the likeliest path
-    assert prompt_of(at).startswith(before) and prompt_of(at)[len(before) :].strip() == chosen
+    assert prompt_of(at).startswith(before) and prompt_of(at)[len(before) :].strip() == chosen.strip()
     assert TreeState.of(at.session_state).history == [before]
     checked(at.button[1].click().run())  # back
     assert prompt_of(at) == before

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from explainer.charts.export import View, plotly_js, file_stem, handout_html, image_config
+from explainer.charts.export import View, file_stem, handout_html, image_config, plotly_js
 from explainer.charts.prediction import next_token_bars
 
 

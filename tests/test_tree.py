@@ -24,8 +24,8 @@ def small(request, tiny_model_dir, tiny_hf_spec):
     return load_backend(str(tiny_model_dir) if request.param == "tiny" else tiny_hf_spec, "cpu")
 
 
-def grow(backend, params=SamplingParams(), **limits):
-    return continuation_tree(backend, backend.encode(PROMPT), params, TreeLimits(**limits))
+def grow(backend, params: SamplingParams | None = None, **limits):
+    return continuation_tree(backend, backend.encode(PROMPT), params or SamplingParams(), TreeLimits(**limits))
 
 
 @pytest.mark.parametrize(

@@ -139,6 +139,6 @@ def writers_sentence(la: LogitAttribution, target: str) -> str:
     best = max(parts, key=parts.get)
     share = parts[best] / sum(v for v in parts.values() if v > 0)
     return (
-        f"Of everything that raised “{target}”'s score (to {la.logit:.1f} in all), {best} wrote the most: "
+        f"Of everything that raised the score of “{target}” (to {la.logit:.1f} in all), {best} wrote the most: "
         f"{parts[best]:+.1f}, {share:.0%} of the pushes up."
     )

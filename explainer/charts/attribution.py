@@ -47,7 +47,7 @@ def logit_parts(la: LogitAttribution, target: str, title: str = "") -> go.Figure
     ]  # fmt: skip
     for d in data:
         d["hovertemplate"] = "%{x} · " + d["name"] + ": %{y:+.2f}<extra></extra>"
-    title = title or f"What each part added to “{label(target)}”'s score ({la.logit:.1f} in all)"
+    title = title or f"What each part added to the score of “{label(target)}” ({la.logit:.1f} in all)"
     out = layout(
         title, 420, {"l": 70, "r": 20, "t": 70, "b": 20}, plot_bgcolor="white", barmode="group",
         legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right",
@@ -69,7 +69,7 @@ def head_grid(heads: np.ndarray, target: str, title: str = "") -> go.Figure:
         "textfont": {"size": SMALL}, "colorbar": colorbar("added to the score", ".1f"),
         "hovertemplate": "%{y}, %{x}: %{z:+.2f}<extra></extra>", "xgap": 2, "ygap": 2,
     }  # fmt: skip
-    title = title or f"What each attention head added to “{label(target)}”'s score"
+    title = title or f"What each attention head added to the score of “{label(target)}”"
     out = layout(
         title, 120 + 48 * L, {"l": 20, "r": 20, "t": 70, "b": 20}, plot_bgcolor="white",
         xaxis=axis(side="bottom"), yaxis=axis(autorange="reversed", automargin=True),

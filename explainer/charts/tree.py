@@ -10,6 +10,7 @@ from explainer.format import rough_percent
 from explainer.generation.tree import Node, leaves, path_of
 
 MAX_WIDTH = 16  # px: a branch of probability 1
+INK = "#1f2328"  # the words
 
 
 def _rows(nodes: list[Node]) -> list[float]:
@@ -51,20 +52,24 @@ def continuation_tree(nodes: list[Node], tokens: list[str], prompt_tail: str, ti
         f"“{label(n.text.strip())}”<br>this word: {n.prob:.1%} · the whole path: {n.path_prob:.2%}" for n in nodes[1:]
     ]
     points = {
-        "type": "scatter", "mode": "markers+text", "x": [n.depth for n in nodes], "y": y,
-        "text": texts, "textposition": "middle right", "textfont": {"size": FONT},
+        "type": "scatter", "mode": "markers", "x": [n.depth for n in nodes], "y": y,
         "marker": {"size": 14, "color": [GREY] + [ORANGE if id(n) in on_best else BLUE for n in nodes[1:]]},
         "customdata": list(range(len(nodes))), "hovertext": hover, "hovertemplate": "%{hovertext}<extra></extra>",
         "showlegend": False,
     }  # fmt: skip
+    notes = [  # the words above their nodes, on white: readable across a thick branch
+        {"x": n.depth, "y": y[i], "text": texts[i], "showarrow": False, "xanchor": "left", "yanchor": "bottom",
+         "xshift": 2, "yshift": 6, "bgcolor": "rgba(255,255,255,0.85)", "font": {"size": FONT, "color": INK}}
+        for i, n in enumerate(nodes)
+    ]  # fmt: skip
     depth = max(n.depth for n in nodes)
     rows = max(y) + 1 if len(nodes) > 1 else 1
     title = title or "What else could it have said? (thicker = likelier; orange = the likeliest path)"
     out = layout(
-        title, int(140 + 44 * rows), {"l": 10, "r": 10, "t": 70, "b": 30}, plot_bgcolor="white",
+        title, int(150 + 56 * rows), {"l": 10, "r": 10, "t": 70, "b": 30}, plot_bgcolor="white",
         xaxis={"range": [-0.2, depth + 0.9], "tickmode": "array", "tickvals": list(range(depth + 1)),
                "ticktext": ["prompt"] + [f"word {d}" for d in range(1, depth + 1)], "showgrid": False,
                "zeroline": False, "tickfont": {"size": SMALL}},
-        yaxis={"visible": False, "autorange": "reversed"}, hovermode="closest", dragmode=False,
+        yaxis={"visible": False, "autorange": "reversed"}, hovermode="closest", dragmode=False, annotations=notes,
     )  # fmt: skip
     return figure(edges + [points], out)

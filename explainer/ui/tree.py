@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
+from explainer.format import visible_token
 from explainer.generation.tree import Node, TreeLimits, continuation_tree
 from explainer.model.sampling import SamplingParams
 from explainer.ui.prediction import set_prompt
@@ -27,6 +28,11 @@ def tree_for(
     backend = get_backend(spec)
     params = SamplingParams(temperature, top_k, top_p)
     return continuation_tree(backend, backend.encode(text), params, TreeLimits(depth, branches, floor))
+
+
+def shown(node: Node) -> str:
+    """A branch's words as the eye reads them: a newline shows as ⏎."""
+    return visible_token(node.text.strip(" "))
 
 
 def continue_from(text: str, node: Node) -> None:
