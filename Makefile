@@ -38,7 +38,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) $(ARGS)
+	$(BIN)/python -m explainer.ui.serve --server.port $(PORT) $(ARGS)
 
 test: lint $(STAMP)
 	$(BIN)/pytest $(ARGS)

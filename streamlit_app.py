@@ -1,4 +1,4 @@
-"""Entry point: `streamlit run streamlit_app.py` (or `make run`).
+"""Entry point: `python -m explainer.ui.serve` (`make run`), or `streamlit run streamlit_app.py`.
 
 Sets up the page, draws the sidebar every page shares (which model is running), and routes to the pages of the
 registry (explainer/ui/shell/pages.py), listed in the order the story tells them (see README).
@@ -10,8 +10,10 @@ from explainer.ui.shell.export import export_sidebar
 from explainer.ui.shell.navigation import footer, navigation
 from explainer.ui.shell.presenter import presenter_toggle
 from explainer.ui.shell.sidebar import render_sidebar
+from explainer.ui.warm import warm_up
 
 st.set_page_config(page_title="How LLMs work", page_icon=":material/neurology:", layout="wide")
+warm_up()  # once per process: what the pages compute once, in a background thread
 
 page = navigation()  # st.navigation over the registry, one section per part of the story
 presenter_toggle()

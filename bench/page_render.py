@@ -39,7 +39,7 @@ def measure(url: str, repeats: int = 3) -> dict[str, list[float]]:
                 page.get_by_test_id("stSidebarNav").get_by_text(name, exact=True).click()
                 page.wait_for_selector("h1:has-text('" + name.split(" ")[0] + "')")
                 if name not in NO_CHART:
-                    page.locator(".js-plotly-plot").first.wait_for()
+                    page.locator(".js-plotly-plot, .sv-root[data-version]").first.wait_for()
                 page.wait_for_selector(APP_IDLE)
                 times[name].append(time.perf_counter() - t0)
         browser.close()

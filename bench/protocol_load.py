@@ -3,7 +3,8 @@ measures, it never passes or fails on time).
 
 Each simulated student (bench/ws_students.py) speaks Streamlit's websocket protocol: it opens a page, waits
 for the run to finish, then goes round Next word (types a prompt, adds the likeliest word, rolls the dice),
-Temperature & sampling (moves the slider), Attention (switches layer and head), the chat (asks a question)
+Temperature & sampling (moves the slider, runs the text 20 times at T = 3), Embeddings (switches the map between
+PCA and t-SNE), Attention (switches layer and head), the chat (asks a question)
 and Human feedback (gets answers, picks the better one), pausing about `--think` s before each action; K of
 them train on Train it yourself instead. No browser draws anything, so the latencies are the server's:
 from sending the message to the end of the run it caused (the chat also to the first words of its reply).

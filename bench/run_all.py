@@ -14,10 +14,15 @@ browser runs):
   training   the training engine beside a plain PyTorch loop (explainer/training/throughput.py)
   parallel   one word at a time vs all at once (explainer/analysis/parallel.py, the Why GPUs page)
   timings    how long the app's quick measurements and refusals take (the page's machine rate, a tiny
-             Why GPUs run, the Hub probe with no network): figures the tests leave to this script
-  slider     temperature slider -> charts redrawn, in Chromium (bench/slider_latency.py)
-  pages      each page drawn after a navigation click (bench/page_render.py)
-  load       N students at once on one server (bench/load_test.py; default 10 for 30 s)
+             Why GPUs run, the Hub probe with no network, the shipped t-SNE map read from its file): figures the
+             tests leave to this script
+  first      each page's first visit after the server starts (bench/first_visit.py, protocol level)
+  chat       the chat's longest reply: first words, whole reply, longest pause (bench/chat_reply.py)
+  protocol   students without a browser (bench/protocol_load.py): 1 student (every interaction's time on a quiet
+             server), 30 and 100 students with 2 of them training (--quick: 1 and 10)
+  slider     the temperature slider dragged: redraw time per frame, messages to the server (bench/slider_latency.py)
+  pages      each page drawn after a navigation click, in Chromium (bench/page_render.py)
+  load       N students at once on one server as Chromium tabs (bench/load_test.py; default 10 for 30 s)
 --only / --skip take a comma-separated list of sections. A section that fails is reported, the rest go on.
 """
 
@@ -32,7 +37,9 @@ import time
 import traceback
 from pathlib import Path
 
-SECTIONS = ["machine", "inference", "training", "parallel", "timings", "slider", "pages", "load"]
+SECTIONS = [
+    "machine", "inference", "training", "parallel", "timings", "first", "chat", "protocol", "slider", "pages", "load",
+]  # fmt: skip
 
 
 def machine() -> dict:
@@ -72,8 +79,11 @@ def _cuda() -> bool:
 def inference(quick: bool) -> dict:
     from explainer.analysis.inference import run_bench
     from explainer.backends.load import load_backend
+    from explainer.model.device import serving_threads
 
-    out = {"cpu": run_bench(load_backend("builtin", "cpu"), quick=quick)}
+    out = {"cpu": run_bench(load_backend("builtin", "cpu", threads=serving_threads()), quick=quick)}  # as the app
+    if not quick:  # as the command line: every core
+        out["cpu_all_cores"] = run_bench(load_backend("builtin", "cpu"), quick=quick)
     if _cuda():
         out["gpu"] = run_bench(load_backend("builtin", "cuda"), quick=quick)
     return out
@@ -119,12 +129,54 @@ def timings(quick: bool) -> dict:
         finally:
             huggingface_hub.constants.ENDPOINT = endpoint
 
+    def shipped_tsne() -> None:
+        from explainer.analysis.precomputed import ModelAnalyses
+        from explainer.backends.load import load_backend
+
+        ModelAnalyses(load_backend("builtin", "cpu", threads=1)).tsne(2)
+
     tiny = {"batch_size": 2, "d_model": 16, "n_layer": 1, "n_head": 2, "vocab_size": 50, "repeats": 2}
     return {
         "machine_rate_s": seconds(lambda: measure_ops_per_second(seconds=0.1, n=128)),
         "tiny_why_gpus_s": seconds(lambda: run_parallel_bench((8, 4), budget_s=5, **tiny)),
         "hub_dataset_offline_s": seconds(offline_dataset),
+        "shipped_model_tsne_map_from_its_file_s": seconds(shipped_tsne),
     }
+
+
+def first(quick: bool) -> dict:
+    from bench import first_visit
+
+    return first_visit.run(["", "attention", "layers", "embeddings"] if quick else None, cold=not quick)
+
+
+def chat(quick: bool) -> dict:
+    from bench import chat_reply
+
+    return chat_reply.run(2 if quick else 5)
+
+
+def protocol(quick: bool) -> dict:
+    """Students without a browser, each size on a server of its own (clean memory figures)."""
+    import asyncio
+    import tempfile
+
+    from bench.protocol_load import run_load
+    from tests.e2e.harness import start_server, stop
+
+    sizes = [(1, 0, 30), (10, 2, 30)] if quick else [(1, 0, 90), (30, 2, 60), (100, 2, 60)]
+    out = {}
+    for students, trainers, duration in sizes:
+        with tempfile.TemporaryDirectory(prefix="protocol-") as tmp:
+            srv = start_server(Path(tmp) / "server.log")
+            try:
+                r = asyncio.run(run_load(srv.url, students=students, trainers=trainers, duration=duration,
+                                         ramp=min(10.0, students / 10), think=1.0 if students == 1 else 3.0,
+                                         pids=[srv.proc.pid]))  # fmt: skip
+            finally:
+                stop(srv.proc)
+        out[f"{students} students, {trainers} training"] = r
+    return out
 
 
 def browser_sections(wanted: list[str], quick: bool, load_sessions: int, load_duration: float,
@@ -139,7 +191,7 @@ def browser_sections(wanted: list[str], quick: bool, load_sessions: int, load_du
     if {"slider", "pages"} & set(wanted):
         with serving() as url:
             if "slider" in wanted:
-                out["slider"] = _guard(lambda: slider_latency.run(10 if quick else 40, url=url))
+                out["slider"] = _guard(lambda: slider_latency.run(60 if quick else 240, url=url))
             if "pages" in wanted:
                 out["pages"] = _guard(lambda: page_render.run(1 if quick else 3, url=url))
     if "load" in wanted:
@@ -169,10 +221,14 @@ def rows(r: dict) -> list[tuple[str, str, str]]:
         out.append(("machine", "software", f"torch {m['torch']}, Python {m['python']}, Streamlit {m['streamlit']}"))
         out.append(("machine", "GPU", f"{m['gpu']} (CUDA {m['cuda']})" if m["gpu"] else "none"))
     for b in _ok(r, "inference").values():
+        kv, full = b["generate_tokens_per_s"], b["generate_full_context_tokens_per_s"]
         out += [
             ("inference", f"next-token distribution, 64-token prompt, {b['device']}", f"{b['next_token_ms_64']} ms"),
-            ("inference", f"generation, token by token, {b['device']}", f"{b['generate_tokens_per_s']:,} tokens/s"),
-        ]
+            ("inference", f"generation, KV cache vs whole context per token, {b['device']}",
+             f"{kv:,} vs {full:,} tokens/s ({kv / max(full, 1e-9):.1f}x)"),
+            ("inference", f"run 20 times at T = 3, 8 / 20 words a run, {b['device']}",
+             f"{b['run_20_times_t3_ms']} / {b['run_20_times_t3_20_words_ms']} ms"),
+        ]  # fmt: skip
         if "train_tokens_per_s" in b:
             out.append(
                 ("inference", f"trainer, built-in model, {b['device']}", f"{b['train_tokens_per_s']:,} tokens/s")
@@ -192,8 +248,34 @@ def rows(r: dict) -> list[tuple[str, str, str]]:
         out.append(("parallel", f"{p['lengths'][-1]} tokens, {p['device']}", figure))
     for name, s in _ok(r, "timings").items():
         out.append(("timings", name.removesuffix("_s").replace("_", " "), f"{s} s"))
-    for part, f in _ok(r, "slider").items():
-        out.append(("slider", f"temperature key press -> {part}", f"median {f['median_ms']} ms, p95 {f['p95_ms']} ms"))
+    first_visits = _ok(r, "first")
+    for page, s in first_visits.get("first_s", {}).items():
+        cold = first_visits.get("cold_s", {}).get(page)
+        out.append(("first", f"{page}: first visit (after home) / as the server's first page",
+                    f"{s} s" + (f" / {cold} s" if cold is not None else "")))  # fmt: skip
+    c = _ok(r, "chat")
+    if c:
+        out.append(("chat", "fox story (60 tokens): first words / whole reply / longest pause (median)",
+                    f"{c['first_words_ms']['median']} / {c['whole_reply_ms']['median']} / "
+                    f"{c['longest_pause_ms']['median']} ms"))  # fmt: skip
+    for size, p in _ok(r, "protocol").items():
+        a = p["interactions"]
+        out.append(("protocol", f"{size}: all interactions p50 / p95",
+                    f"{a['p50_ms']} / {a['p95_ms']} ms (n {a['n']}), errors {p['errors']}, "
+                    f"RSS peak {p['server_rss_mb']['peak']} MB"))  # fmt: skip
+        for kind, k in p["actions"].items():
+            out.append(("protocol", f"{size}: {kind}", f"p50 {k['p50_ms']} ms, p95 {k['p95_ms']} ms (n {k['n']})"))
+    sl = _ok(r, "slider")
+    if sl:
+        f, w = sl["per_redraw_ms"], sl["redraw_work_ms"]
+        out.append(
+            ("slider", "drag: pointer move -> both charts painted", f"median {f['median']} ms, p95 {f['p95']} ms")
+        )
+        out.append(
+            ("slider", "drag: the redraw's own work (JavaScript)", f"median {w['median']} ms, p95 {w['p95']} ms")
+        )
+        out.append(("slider", "drag: redraws per second / server messages during the drag",
+                    f"{sl['redraws_per_s']} / {sl['server_messages_during_drag']}"))  # fmt: skip
     for page, f in _ok(r, "pages").items():
         out.append(("pages", page, f"first {f['first_s']} s, then median {f['median_s']} s"))
     load = _ok(r, "load")
@@ -238,7 +320,7 @@ def main() -> None:
     wanted = [s for s in SECTIONS if not args.only or s in args.only.split(",")]
     wanted = [s for s in wanted if not args.skip or s not in args.skip.split(",")]
     results: dict = {}
-    for name in ("machine", "inference", "training", "parallel", "timings"):
+    for name in ("machine", "inference", "training", "parallel", "timings", "first", "chat", "protocol"):
         if name in wanted:
             print(f"[{time.strftime('%H:%M:%S')}] {name}…", file=sys.stderr, flush=True)
             fn = globals()[name]

@@ -23,20 +23,24 @@ LOAD_TIMEOUT_MS = 180_000
 # Tabs loading the app at once. Each load compiles the app's JavaScript (plotly is large) in its own
 # browser context: thirty at once would measure the one shared CPU the browser runs on, not the server.
 LOADING_AT_ONCE = 3
-START = """() => { const c = document.querySelector('.js-plotly-plot');
-  window.__before = c && c.data ? JSON.stringify(c.data.map(t => [t.x, t.y])) : null;
-  window.__t0 = performance.now(); }"""
+# The first chart as drawn: a plotly chart's data, else the sampling view's text (explainer/ui/sampling_view.py).
+CHART = """const c = document.querySelector('.js-plotly-plot'), v = document.querySelector('.sv-root[data-version]');
+  const chart = c ? (c.data ? JSON.stringify(c.data.map(t => [t.x, t.y])) : null) : (v ? v.textContent : null);"""
+START = "() => { " + CHART + " window.__before = chart; window.__t0 = performance.now(); }"
 # Polled: false until the app is idle, the title holds `heading` (if given) and the first chart changed;
 # then the milliseconds since START.
-DONE = """(heading) => {
+DONE = (
+    """(heading) => {
   const app = document.querySelector('[data-testid=stApp]');
   if (!app || app.dataset.testScriptState !== 'notRunning') return false;
   if (heading) { const h = document.querySelector('h1'); if (!h || !h.textContent.includes(heading)) return false; }
-  const c = document.querySelector('.js-plotly-plot');
-  const now = c && c.data ? JSON.stringify(c.data.map(t => [t.x, t.y])) : null;
-  if (!now || now === window.__before) return false;
+  """
+    + CHART
+    + """
+  if (!chart || chart === window.__before) return false;
   return performance.now() - window.__t0;
 }"""
+)
 
 
 @dataclass
@@ -87,7 +91,7 @@ async def open_app(page, url: str, path: str, stats: Stats, chart: bool = True) 
         await page.goto(f"{url}/{path}", wait_until="domcontentloaded", timeout=LOAD_TIMEOUT_MS)
         await page.wait_for_selector(APP_IDLE, timeout=LOAD_TIMEOUT_MS)
         if chart:
-            await page.locator(".js-plotly-plot").first.wait_for(timeout=LOAD_TIMEOUT_MS)
+            await page.locator(".js-plotly-plot, .sv-root[data-version]").first.wait_for(timeout=LOAD_TIMEOUT_MS)
         stats.add("first page load", (time.perf_counter() - t0) * 1000)
 
 

@@ -66,6 +66,7 @@ TRIGGERS = {"button", "download_button", "chat_input"}
 COUNTRIES = ["France", "Japan", "Kenya", "Peru", "Norway", "Egypt", "Canada", "India", "Chile", "Spain", "Italy"]
 PROMPTS = [f"User: What is the capital of {c}?\nAssistant: The capital of {c} is" for c in COUNTRIES]
 QUESTIONS = [f"What is the capital of {c}?" for c in COUNTRIES] + ["What sound does a cat make?", "Hello"]
+STORY = "Tell me a short story about a fox."  # the longest reply: up to the chat's 60 tokens
 FEEDBACK_QUESTIONS = ["What is the capital of Zubrowka?", *QUESTIONS[:4]]
 
 
@@ -107,6 +108,11 @@ def _other_option(rng: random.Random, current: Any, proto: Any) -> str:
     return rng.choice([o for o in options if o != current] or options)
 
 
+def _other_map(rng: random.Random, current: Any, proto: Any) -> list[str]:
+    """The embeddings map's projection: t-SNE, or back to PCA."""
+    return ["PCA" if current == ["t-SNE"] else "t-SNE"]
+
+
 def _pick(choices: list[str]) -> Callable[[random.Random, Any, Any], str]:
     return lambda rng, current, proto: rng.choice(choices)
 
@@ -118,20 +124,25 @@ INTERACTIONS: tuple[Interaction, ...] = (
     Interaction("next word: roll the dice", "next-word", Widget(("button",), None, "Roll the dice")),
     Interaction("sampling: move the temperature", "sampling", Widget(("slider",), "temperature", "Temperature"),
                 _nudge_temperature),
+    Interaction("sampling: run 20 times at T = 3", "sampling", Widget(("button",), None, "Run "),
+                also=((Widget(("slider",), "temperature", "Temperature"), lambda rng, current, proto: [3.0]),)),
+    Interaction("embeddings: switch the map (PCA / t-SNE)", "embeddings",
+                Widget(("button_group",), "emb_proj", "Projection"), _other_map),
     Interaction("attention: switch layer", "attention", Widget(("selectbox",), "layer", "Layer"), _other_option),
     Interaction("attention: switch head", "attention", Widget(("selectbox",), "head", "Head"), _other_option),
     Interaction("chat: ask a question (whole reply)", "chat", Widget(("chat_input",), None, "Ask the assistant"),
-                _pick(QUESTIONS)),
+                _pick([*QUESTIONS, STORY])),
     Interaction("feedback: get answers", "feedback", Widget(("button",), None, "Get answers"),
                 also=((Widget(("text_input",), "feedback_question", "Ask the model"),
                        _pick(FEEDBACK_QUESTIONS)),)),
     Interaction("feedback: better answer", "feedback", Widget(("button",), "feedback_better_0", "Better")),
 )  # fmt: skip
 # A student's tour: the pages in this order, each visit doing these interactions (a student starts at one of
-# them, by number, then goes round). The sampling slider moves three times per visit.
+# them, by number, then goes round). The sampling slider moves three times per visit, then the text is run 20 times.
 TOUR: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("next-word", ("next word: type a prompt", "next word: add the likeliest word", "next word: roll the dice")),
-    ("sampling", ("sampling: move the temperature",) * 3),
+    ("sampling", ("sampling: move the temperature",) * 3 + ("sampling: run 20 times at T = 3",)),
+    ("embeddings", ("embeddings: switch the map (PCA / t-SNE)",)),
     ("attention", ("attention: switch layer", "attention: switch head")),
     ("chat", ("chat: ask a question (whole reply)",)),
     ("feedback", ("feedback: get answers", "feedback: better answer")),

@@ -43,7 +43,7 @@ start() {
   for i in $(seq "$REPLICAS"); do
     port=$((BASE_PORT + i - 1))
     # Its own session (setsid): `stop` ends the replica and anything it started, and nothing else.
-    (cd "$ROOT" && exec setsid "$PY" -m streamlit run streamlit_app.py --server.headless true \
+    (cd "$ROOT" && exec setsid "$PY" -m explainer.ui.serve --server.headless true \
       --server.address 127.0.0.1 --server.port "$port" --server.fileWatcherType none \
       --browser.gatherUsageStats false) > "$RUN_DIR/replica-$i.log" 2>&1 < /dev/null &
     echo $! >> "$RUN_DIR/replicas.pid"

@@ -82,3 +82,8 @@ def click(at: AppTest, key: str, *, errors_ok: bool = False, warnings_ok: bool =
 def chart_specs(at: AppTest) -> list[dict]:
     """Every Plotly chart on the page, as its figure dict ({"data": [...], "layout": {...}}), in page order."""
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def component_data(at: AppTest) -> list[dict]:
+    """The data each `st.components.v2` component on the page was given (the sampling view's logits...)."""
+    return [json.loads(c.proto.json) for c in at.get("bidi_component")]

@@ -3,7 +3,7 @@ import torch
 
 from explainer.backends.base import Backend, BackendError
 from explainer.backends.load import load_backend
-from explainer.model.sampling import SamplingParams, make_generator
+from explainer.model.sampling import SamplingParams, distribution, make_generator, sample
 
 from .helpers import complete, full_logit_lens, next_token_probs, tiny_checkpoint, tiny_hf_gpt2
 
@@ -68,6 +68,45 @@ def test_same_seed_same_text(backend):
     assert a == b
     gen, seed = make_generator(None)
     assert isinstance(seed, int)
+
+
+def _full_context_run(backend, ids, n, params, seed):
+    """The reference path: every token from the whole (left-cut) context, with no cache: (tokens, model probs)."""
+    ids, gen = list(ids), make_generator(seed)[0]
+    tokens, probs = [], []
+    for _ in range(n):
+        logits = backend.next_token_logits(ids)
+        tok = sample(distribution(logits, params), gen)
+        tokens.append(tok)
+        probs.append(float(logits.softmax(-1)[tok]))
+        ids.append(tok)
+    return tokens, probs
+
+
+@pytest.mark.parametrize("temperature", [0.0, 1.5])
+def test_kv_cache_gives_the_full_context_path_tokens_and_probabilities(backend, temperature):
+    """Generation reads one position per token (KV cache) until the context is full, then the whole left-cut
+    context each time: the same tokens and probabilities as reading the whole context for every token."""
+    ids = backend.encode(PROMPT)
+    n = backend.info.context_length - len(ids) + 6  # runs past the context: the cache gives way to the window
+    params = SamplingParams(temperature=temperature)
+    steps = list(backend.generate(ids, n, params, make_generator(3)[0]))
+    tokens, probs = _full_context_run(backend, ids, n, params, 3)
+    assert [s.token_id for s in steps] == tokens
+    torch.testing.assert_close(torch.tensor([s.model_prob for s in steps]), torch.tensor(probs), atol=1e-5, rtol=1e-4)
+
+
+def test_many_continuations_in_one_batch_equal_one_at_a_time(backend):
+    ids = backend.encode(PROMPT)
+    params = SamplingParams(temperature=2.0, top_k=50)
+    gens = [make_generator(s)[0] for s in (0, 1, 2, 2)]
+    texts = backend.generate_many(ids, gens, 10, params, stop=lambda s: "." in s)
+    one_by_one = [
+        "".join(s.text for s in backend.generate(ids, 10, params, make_generator(s)[0], stop=lambda s: "." in s))
+        for s in (0, 1, 2, 2)
+    ]
+    assert texts == one_by_one
+    assert texts[2] == texts[3] and len(set(texts)) >= 2  # the same seed, the same text; others differ
 
 
 def test_long_input_is_cut_from_the_left(backend):

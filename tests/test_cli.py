@@ -136,3 +136,18 @@ def test_train_bad_input_in_a_subprocess(tmp_path):
     argv = ["train", "--corpus", "builtin", "--heads", "5", "--width", "64", "--out", str(tmp_path / "o")]
     r = subprocess.run([sys.executable, "-m", "explainer", *argv], capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "divide" in r.stderr
+
+
+def test_precompute_writes_the_analyses_the_app_reads(capsys, tmp_path):
+    from explainer.analysis.precomputed import FILE, ModelAnalyses
+    from explainer.backends.load import load_backend
+
+    folder = tiny_checkpoint(tmp_path / "m")
+    out = run_json(capsys, "precompute", "--model", str(folder))
+    assert out["file"] == str(folder / FILE) and out["bytes"] > 0
+    assert ModelAnalyses(load_backend(str(folder), "cpu")).loaded_from == folder / FILE
+
+
+def test_precompute_needs_a_checkpoint_folder(capsys, tiny_hf_spec):
+    assert main(["precompute", "--model", tiny_hf_spec]) == 2
+    assert "no checkpoint folder" in capsys.readouterr().err

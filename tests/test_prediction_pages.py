@@ -5,16 +5,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 import streamlit as st
+import torch
 from streamlit.testing.v1 import AppTest
 
 from explainer.backends.base import Backend
+from explainer.format import visible_token
+from explainer.generation.next_token import compare
+from explainer.generation.script import build_script
+from explainer.model.sampling import SamplingParams
+from explainer.ui.shell.models import get_backend
 
 from . import apptest
-from .apptest import chart_specs, checked
+from .apptest import chart_specs, checked, component_data
 
 NEXT_WORD, SAMPLING = "app_pages/next_word.py", "app_pages/sampling.py"
+DEFAULT_SAMPLING_PROMPT = build_script([], "Tell me a short story about a fox.") + " Once upon a time, there was a"
 
 
 @pytest.fixture(params=["builtin", "hf"])
@@ -63,29 +71,38 @@ def test_next_word_adds_the_likeliest_word_and_goes_back() -> None:
     assert checked(at.run()).text_area(key="prompt").value == before
 
 
-def test_sampling_redraws_from_cached_logits(spec: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sampling_sends_the_logits_once_and_the_sliders_reuse_them(spec: str, monkeypatch: pytest.MonkeyPatch) -> None:
     st.cache_data.clear()
     calls = []
     real = Backend.next_token_logits
     monkeypatch.setattr(Backend, "next_token_logits", lambda self, ids: calls.append(1) or real(self, ids))
     at = open_page(SAMPLING, spec)
-    comparison, curve = chart_specs(at)
-    assert bar_counts(comparison) == [11, 11]  # each panel: 10 words + everything else
-    assert len(curve["data"][0]["x"]) == 101
+    (view,) = component_data(at)
+    assert not chart_specs(at), "the sampling charts are drawn in the browser"
+    assert len(view["logits"]) == get_backend(spec).info.vocab_size and len(view["labels"]) == 10
+    assert len(view["temperatures"]) == 101 and view["params"] == {"temperature": 1.0, "top_k": 0, "top_p": 1.0}
     n_calls = len(calls)
     at.slider(key="temperature").set_value(0.3).run()
-    changed = chart_specs(checked(at))[0]
-    assert changed["data"][1]["x"] != comparison["data"][1]["x"], "the temperature should change the figure"
-    assert changed["data"][0]["x"] == comparison["data"][0]["x"], "the T = 1 panel stays"
+    (after,) = component_data(checked(at))
+    assert after["params"]["temperature"] == 0.3
+    assert after["logits"] == view["logits"] and after["logits_key"] == view["logits_key"]
     assert len(calls) == n_calls, "moving the temperature must not run the model again"
 
 
-def test_top_k_greys_out_the_cut_words() -> None:
-    at = open_page(SAMPLING, top_k="3")
-    chosen = chart_specs(at)[0]["data"][1]
-    assert chosen["text"][3:] == ["cut"] * 8
-    assert at.metric[2].value == "3"  # words left to draw from
-    assert at.metric[2].label.startswith("Words left")
+@pytest.mark.parametrize(
+    "params", [SamplingParams(0.5, 3, 1.0), SamplingParams(0.0), SamplingParams(2.0, 0, 0.9), SamplingParams(1.0)]
+)
+def test_the_sent_logits_give_the_model_s_numbers(params: SamplingParams) -> None:
+    """The browser computes every number from the logits it is sent (rounded to 5 decimals): the same as the model's."""
+    at = open_page(SAMPLING)
+    (view,) = component_data(at)
+    backend = get_backend("builtin")
+    exact = compare(backend.next_token_logits(backend.encode(DEFAULT_SAMPLING_PROMPT)), params, 10, backend.token_str)
+    sent = compare(torch.tensor(view["logits"], dtype=torch.float64), params, 10, backend.token_str)
+    assert sent.kept == exact.kept and sent.n_kept == exact.n_kept
+    assert [visible_token(t) for t in exact.labels] == view["labels"]
+    np.testing.assert_allclose(sent.chosen, exact.chosen, atol=1e-5)
+    assert sent.chosen_bits == pytest.approx(exact.chosen_bits, abs=1e-4)
 
 
 def test_a_link_reproduces_the_view() -> None:
@@ -93,19 +110,13 @@ def test_a_link_reproduces_the_view() -> None:
     assert at.slider(key="temperature").value == 0.5
     assert at.slider(key="top_p").value == 0.9
     assert at.text_area(key="prompt").value == "User: What sound does a cow make?"
-    assert "T = 0.5, top-p 0.9" in chart_specs(at)[0]["layout"]["annotations"][1]["text"]
+    assert component_data(at)[0]["params"] == {"temperature": 0.5, "top_k": 0, "top_p": 0.9}
 
 
 def test_a_link_with_a_fixed_seed_turns_the_switch_on() -> None:
     at = open_page(SAMPLING, fixed_seed="true", seed="7")
     assert at.toggle(key="fixed_seed").value is True
     assert at.number_input(key="seed").value == 7
-
-
-def test_temperature_zero_is_greedy() -> None:
-    at = open_page(SAMPLING, temperature="0")
-    chosen = chart_specs(at)[0]["data"][1]
-    assert chosen["text"][0] == "100%" and at.metric[1].value == "0.00 bits"
 
 
 @pytest.mark.parametrize(
@@ -141,10 +152,11 @@ def test_bad_values_in_a_link_are_clamped_with_a_message(query: dict, expected: 
 def test_bad_text_gives_a_message(page: str, text: str, said: str, n_charts: int | None) -> None:
     at = type_text(open_page(page), text)
     assert said in messages(at)
+    shown = len(chart_specs(at)) + len(component_data(at))
     if n_charts is not None:
-        assert len(chart_specs(at)) == n_charts
+        assert shown == n_charts
     else:
-        assert chart_specs(at), "a prediction is still shown"
+        assert shown, "a prediction is still shown"
 
 
 def test_long_text_on_the_hf_model_is_cut_too(tiny_hf_dir: Path) -> None:

@@ -16,6 +16,7 @@ from explainer.corpus.generator import WORD_GROUPS
 
 OTHER = "other"
 MAX_POINTS = 2000  # tokens drawn on a map at most (a sample for big vocabularies)
+TSNE_ITERS = 250
 
 
 # ----------------------------------------------------------------------------- projections
@@ -41,7 +42,7 @@ def pca(x: np.ndarray, k: int = 3) -> Projection:
     return Projection(mean.astype(np.float32), vt[:k].astype(np.float32), ratio.astype(np.float32))
 
 
-def tsne(x: np.ndarray, dims: int = 2, perplexity: float = 30.0, iters: int = 250, seed: int = 0) -> np.ndarray:
+def tsne(x: np.ndarray, dims: int = 2, perplexity: float = 30.0, iters: int = TSNE_ITERS, seed: int = 0) -> np.ndarray:
     """A small exact t-SNE (van der Maaten & Hinton, 2008) in torch: (N, D) -> (N, dims).
     Keeps who-is-near-whom; distances between far-apart clusters mean nothing."""
     g = torch.Generator().manual_seed(seed)

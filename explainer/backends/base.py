@@ -3,6 +3,8 @@
 Pages and the CLI talk to `Backend` only: tokenize, next-token distribution,
 trace, embeddings, unembedding, generation and metadata; `clone`, `module` and
 `train_logits` let a page train a student's own copy (never the shared model).
+Generation reads the prompt once and then one position per new token (each model's KV cache), for one
+continuation (`generate`) or many at once in one batch (`generate_many`).
 `BuiltinBackend` (builtin.py) wraps our own GPT checkpoints; `HFBackend` (hf.py) wraps Hugging Face causal LMs;
 `load_backend` (load.py) picks one from a spec.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import torch
 
@@ -82,11 +85,25 @@ class Backend(ABC):
     info: ModelInfo
     tokenizer: Tokenizer
     device: torch.device
+    folder: Path | None = None  # the checkpoint folder it was loaded from (None: a copy, or from the Hub)
 
     # --- what each kind of model provides --------------------------------
     @abstractmethod
     def _forward(self, ids: torch.Tensor) -> torch.Tensor:
         """(1, T) ids on self.device -> (T, V) float32 logits on the CPU (fast path)."""
+
+    @abstractmethod
+    def _new_cache(self) -> object:
+        """An empty KV cache for `_read`."""
+
+    @abstractmethod
+    def _read(self, ids: torch.Tensor, cache: object | None) -> torch.Tensor:
+        """(B, T) ids on self.device that follow the tokens `cache` holds (which keeps them too), or the whole
+        context when `cache` is None -> (B, V) float32 logits of the last position, on the CPU."""
+
+    @abstractmethod
+    def _repeat_cache(self, cache: object, n: int) -> None:
+        """Every row of `cache` n times (one prompt read once, continued n ways)."""
 
     @abstractmethod
     def _trace(self, ids: torch.Tensor) -> Trace:
@@ -227,24 +244,92 @@ class Backend(ABC):
     ) -> Iterator[GenStep]:
         """Yield tokens one by one; stop after max_new or when stop(continuation) is true."""
         params.validate()
-        ids = list(ids)
-        # Each token's text is read off the decoded tail: the prompt's last few tokens (for spacing and characters
-        # split over several byte tokens) plus what was generated, never the whole prompt (it may be megabytes).
-        tail = ids[-DECODE_TAIL:]
-        base = self.decode(tail)
-        produced = ""
-        for _ in range(max_new):
-            logits = self.next_token_logits(ids)
+        stream, text = _Stream(self, ids, 1), _Text(self, ids)
+        for i in range(max_new):
+            logits = stream.logits[0]  # (V,)
             model_probs = logits.softmax(-1)
             dist = sampling.distribution(logits, params)
             tok = sampling.sample(dist, generator)
-            ids.append(tok)
-            tail.append(tok)
-            text = self.decode(tail)
-            piece = text[len(base) + len(produced) :] if text.startswith(base) else self.decode([tok])
-            produced += piece
+            piece = text.add(tok)
             top_p, top_i = model_probs.topk(min(top_n, model_probs.numel()))
             top = [(self.token_str(int(i)), float(p)) for p, i in zip(top_p, top_i)]
             yield GenStep(tok, piece, float(dist[tok]), float(model_probs[tok]), top)
-            if stop is not None and stop(produced):
+            if (stop is not None and stop(text.produced)) or i == max_new - 1:
                 return
+            stream.push([tok])
+
+    def generate_many(
+        self,
+        ids: list[int],
+        generators: list[torch.Generator | None],
+        max_new: int,
+        params: sampling.SamplingParams,
+        stop: Callable[[str], bool] | None = None,
+    ) -> list[str]:
+        """One continuation of `ids` per generator, all in one batch: row r writes what `generate` writes with
+        generators[r] (the same draws), until max_new tokens or stop(its text). Returns each row's text."""
+        params.validate()
+        stream, texts = _Stream(self, ids, len(generators)), [_Text(self, ids) for _ in generators]
+        live = [True] * len(generators)
+        for i in range(max_new):
+            tokens = []
+            for r, (gen, text) in enumerate(zip(generators, texts)):
+                tok = sampling.sample(sampling.distribution(stream.logits[r], params), gen) if live[r] else 0
+                if live[r]:
+                    text.add(tok)
+                    live[r] = stop is None or not stop(text.produced)
+                tokens.append(tok)  # a finished row reads on (one position), its text no longer changes
+            if not any(live) or i == max_new - 1:
+                break
+            stream.push(tokens)
+        return [t.produced for t in texts]
+
+
+class _Stream:
+    """B continuations of one prompt, read by the model token by token. While the text fits the context, a new token
+    costs one position (the model's KV cache); past it, the model reads its whole left-cut context again, exactly
+    as `Backend.logits` would (learned positions cannot slide)."""
+
+    def __init__(self, backend: Backend, ids: list[int], rows: int):
+        prompt = backend._tensor(ids)  # (1, T), left-cut; a clear error for no tokens
+        self.backend, self.context = backend, backend.info.context_length
+        self.rows = [prompt[0].tolist() for _ in range(rows)]
+        self.cache: object | None = backend._new_cache()
+        with torch.inference_mode():
+            first = backend._read(prompt, self.cache)  # (1, V): the prompt is read once for every row
+            backend._repeat_cache(self.cache, rows)
+        self.logits = first.expand(rows, -1)  # (B, V)
+        self.length = prompt.shape[1]  # tokens the cache holds
+
+    def push(self, tokens: list[int]) -> None:
+        """Append one token to each row and read the next logits."""
+        b = self.backend
+        for row, tok in zip(self.rows, tokens):
+            row.append(tok)
+            del row[: -self.context]
+        self.length += 1
+        with torch.inference_mode():
+            if self.cache is not None and self.length <= self.context:
+                self.logits = b._read(torch.tensor([[t] for t in tokens], device=b.device), self.cache)
+            else:
+                self.cache = None
+                self.logits = b._read(torch.tensor(self.rows, device=b.device), None)
+
+
+class _Text:
+    """What one continuation wrote. Each token's text is read off the decoded tail: the prompt's last few tokens
+    (for spacing and characters split over several byte tokens) plus what was generated, never the whole prompt
+    (it may be megabytes)."""
+
+    def __init__(self, backend: Backend, ids: list[int]):
+        self.backend, self.tail = backend, list(ids[-DECODE_TAIL:])
+        self.base, self.produced = backend.decode(self.tail), ""
+
+    def add(self, tok: int) -> str:
+        """Append a token; returns the text it added."""
+        self.tail.append(tok)
+        text = self.backend.decode(self.tail)
+        start = len(self.base) + len(self.produced)
+        piece = text[start:] if text.startswith(self.base) else self.backend.decode([tok])
+        self.produced += piece
+        return piece

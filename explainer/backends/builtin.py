@@ -8,7 +8,7 @@ import torch
 
 from explainer.backends.base import Backend, FinalNorm, ModelInfo
 from explainer.model.device import device_label
-from explainer.model.gpt import GPT, Trace
+from explainer.model.gpt import GPT, KVCache, Trace
 from explainer.model.tokenizers import Tokenizer
 
 
@@ -28,6 +28,16 @@ class BuiltinBackend(Backend):
     def _forward(self, ids: torch.Tensor) -> torch.Tensor:
         logits, _ = self.model(ids)
         return logits[0].float().cpu()
+
+    def _new_cache(self) -> KVCache:
+        return KVCache(self.model.cfg.n_layer)
+
+    def _read(self, ids: torch.Tensor, cache: KVCache | None) -> torch.Tensor:
+        logits, _ = self.model(ids, cache=cache)
+        return logits[:, -1].float().cpu()
+
+    def _repeat_cache(self, cache: KVCache, n: int) -> None:
+        cache.repeat(n)
 
     def _trace(self, ids: torch.Tensor) -> Trace:
         tr = Trace()

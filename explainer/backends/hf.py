@@ -9,6 +9,7 @@ position, by feeding the attention's output projection one head's slice at a tim
 from __future__ import annotations
 
 import copy
+import inspect
 from pathlib import Path
 
 import torch
@@ -82,6 +83,8 @@ class HFBackend(Backend):
         self._final_norm = next((getattr(base, n) for n in _NORM_NAMES if hasattr(base, n)), nn.Identity())
         context = getattr(cfg, "n_positions", None) or getattr(cfg, "max_position_embeddings", None) or 1024
         n_params = sum(p.numel() for p in model.parameters())
+        # the KV cache's argument: `cache` in recent transformers, `past_key_values` before
+        self._cache_arg = "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
         self.info = ModelInfo(
             name, "hf", len(hf_tokenizer), int(context), n_layer, cfg.num_attention_heads, cfg.hidden_size,
             n_params, device_label(device), "hf",
@@ -89,6 +92,19 @@ class HFBackend(Backend):
 
     def _forward(self, ids: torch.Tensor) -> torch.Tensor:
         return self.model(input_ids=ids).logits[0].float().cpu()
+
+    def _new_cache(self):
+        from transformers import DynamicCache
+
+        return DynamicCache()  # filled in place by each call
+
+    def _read(self, ids: torch.Tensor, cache) -> torch.Tensor:
+        past = {} if cache is None else {"use_cache": True, self._cache_arg: cache}
+        return self.model(input_ids=ids, **past).logits[:, -1].float().cpu()
+
+    def _repeat_cache(self, cache, n: int) -> None:
+        if n > 1:
+            cache.batch_repeat_interleave(n)
 
     def _trace(self, ids: torch.Tensor) -> Trace:
         attn_out: list[torch.Tensor] = []

@@ -12,12 +12,13 @@ from explainer.model.checkpoints import CheckpointError, is_checkpoint, load_che
 from explainer.model.device import configure_threads, pick_device
 
 
-def load_backend(spec: str = "builtin", device: str | None = None) -> Backend:
-    """'builtin' | a checkpoint folder | 'hf:ID' (a Hub id: always from the Hub; anything else: a local folder)."""
+def load_backend(spec: str = "builtin", device: str | None = None, threads: int | None = None) -> Backend:
+    """'builtin' | a checkpoint folder | 'hf:ID' (a Hub id: always from the Hub; anything else: a local folder).
+    On the CPU, torch then uses `threads` threads (default: every core this process may use)."""
     spec = (spec or "builtin").strip()
     dev = pick_device(device)
     if dev.type == "cpu":
-        configure_threads()
+        configure_threads(threads)
     if spec.startswith("hf:"):
         return load_hf(spec[3:], dev)
     if spec == "builtin":
@@ -34,4 +35,6 @@ def load_backend(spec: str = "builtin", device: str | None = None) -> Backend:
         model, tok, _ = load_checkpoint(folder)
     except CheckpointError as e:
         raise BackendError(str(e)) from None
-    return BuiltinBackend(model, tok, name, source, dev)
+    backend = BuiltinBackend(model, tok, name, source, dev)
+    backend.folder = folder
+    return backend

@@ -1,17 +1,14 @@
-"""Figures for the prediction pages (next word; temperature & sampling): the next-token bars, the two distributions
-side by side, entropy against temperature. Data in, figure out (explainer/charts/style.py)."""
+"""Figures for the prediction pages (next word, the chat's steps): the next-token bars. Data in, figure out
+(explainer/charts/style.py). The sampling page's charts are drawn in the browser (explainer/ui/sampling_view.py)."""
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 import plotly.graph_objects as go
 
 from explainer.charts.style import (
     BLUE,
-    CUT,
-    FONT,
     GREY,
     GRID,
     ORANGE,
@@ -21,13 +18,9 @@ from explainer.charts.style import (
     figure,
     label,
     layout,
-    reference_line,
     row_axis,
 )
 from explainer.format import percent
-
-if TYPE_CHECKING:
-    from explainer.generation.next_token import Comparison
 
 OTHER_LABEL = "everything else"
 
@@ -88,91 +81,3 @@ def next_token_bars(
     out = _layout(title, _rows_height(len(rows)))
     out.update(xaxis=_prob_axis(values, log_x), yaxis=row_axis(names))
     return figure([bar], out)
-
-
-def sampling_comparison(c: Comparison, log_x: bool = False) -> go.Figure:
-    """Side by side: the model's own distribution (T = 1) and the one the word is drawn from.
-
-    Right panel: words top-k / top-p cut away are pale hatched bars at the probability
-    they would have had (temperature applied, before the cut), labelled "cut"."""
-    labels = [label(t) for t in c.labels] + [f"<i>{OTHER_LABEL}</i>"]
-    base = [*c.base, c.base_other]
-    chosen = [*c.chosen, c.chosen_other]
-    before = [*c.before_cut, c.before_cut_other]
-    kept = [*c.kept, c.other_kept]
-    is_other = [False] * len(c.labels) + [True]
-    left = _bars(base, [GREY if o else BLUE for o in is_other], [percent(v) for v in base], labels)
-    shown = [v if k else b for v, b, k in zip(chosen, before, kept)]
-    right = _bars(
-        shown,
-        [(GREY if o else BLUE) if k else CUT for k, o in zip(kept, is_other)],
-        [percent(v) if k or b == 0 else "cut" for v, b, k in zip(chosen, before, kept)],
-        labels,
-        xaxis="x2",
-        hovertemplate="%{hovertext}: %{text}<extra></extra>",
-    )
-    right["marker"]["pattern"] = {"shape": ["" if k else "/" for k in kept], "fgcolor": GREY, "size": 8}
-    gap = 0.06
-    domains = [[0, 0.5 - gap / 2], [0.5 + gap / 2, 1]]
-    small = f"<span style='font-size:{SMALL}px'>"
-    titles = [
-        f"<b>The model's own</b> · {c.base_bits:.2f} bits<br>{small}T = 1, nothing cut</span>",
-        f"<b>Drawn from</b> · {c.chosen_bits:.2f} bits<br>{small}{c.settings}</span>",
-    ]
-    out = _layout("", _rows_height(len(labels), extra=120), top=80)
-    out.update(
-        xaxis=_prob_axis(base, log_x, domain=domains[0]),
-        xaxis2=_prob_axis(shown, log_x, domain=domains[1], anchor="y"),
-        yaxis=row_axis(labels),
-        annotations=[
-            {"text": text, "x": sum(d) / 2, "xref": "paper", "xanchor": "center", "y": 1, "yref": "paper",
-             "yanchor": "bottom", "showarrow": False, "font": {"size": FONT}}
-            for text, d in zip(titles, domains)
-        ],
-    )  # fmt: skip
-    return figure([left, right], out)
-
-
-def entropy_curve(
-    temperatures: list[float],
-    bits: list[float],
-    current: tuple[float, float] | None = None,
-    max_bits: float | None = None,
-    title: str = "",
-    max_label: str = "every word equally likely",
-) -> go.Figure:
-    """Entropy (bits) of the draw against temperature; a dot for the current setting and a
-    dashed line at `max_bits`, the most uncertain case (`max_label`)."""
-    t_max = max(temperatures, default=1.0)
-    data = [
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "x": temperatures,
-            "y": bits,
-            "line": {"color": BLUE, "width": 4},
-            "hovertemplate": "T = %{x:.2f}: %{y:.2f} bits<extra></extra>",
-        }
-    ]
-    out = _layout(title, 380)
-    shapes, notes = [], []
-    if max_bits is not None:
-        line, note = reference_line(max_bits, f"{max_label}: {max_bits:.1f} bits")
-        shapes.append(line)
-        notes.append(note)
-    if current is not None:
-        t, b = current
-        data.append(
-            {"type": "scatter", "mode": "markers+text", "x": [t], "y": [b], "text": [f"T = {t:.2f}: {b:.2f} bits"],
-             "marker": {"color": ORANGE, "size": 18, "line": {"color": "white", "width": 2}},
-             "textposition": "bottom right" if t < 0.6 * t_max else "bottom left",
-             "textfont": {"size": FONT, "color": ORANGE}, "hoverinfo": "skip", "cliponaxis": False}
-        )  # fmt: skip
-    top = max([*bits, max_bits or 0, 1.0])
-    out.update(
-        shapes=shapes,
-        annotations=notes,
-        xaxis=axis("temperature T", range=[0, t_max], gridcolor=GRID),
-        yaxis=axis("entropy (bits)", range=[0, top * 1.12], gridcolor=GRID, automargin=True),
-    )
-    return figure(data, out)

@@ -4,7 +4,9 @@ has a `show_*` function that writes that dict for people."""
 from __future__ import annotations
 
 import argparse
+import time
 
+from explainer.analysis import precomputed
 from explainer.analysis.inference import run_bench
 from explainer.backends.base import Backend
 from explainer.backends.load import load_backend
@@ -116,6 +118,21 @@ def show_evaluate(out: dict) -> str:
 
 
 # ----------------------------------------------------------------------------- bench
+def precompute(args) -> dict:
+    """The model's analyses into its own folder (assets/builtin for the built-in model), where the app reads them."""
+    backend = _backend(args)
+    if backend.folder is None:
+        raise ValueError("this model has no checkpoint folder to keep its analyses in (a Hub model is computed live)")
+    t0 = time.perf_counter()
+    path = precomputed.write(precomputed.ModelAnalyses(backend), backend.folder)
+    return {"file": str(path), "bytes": path.stat().st_size, "seconds": round(time.perf_counter() - t0, 1),
+            "weights_sha256": precomputed.weights_digest(backend)}  # fmt: skip
+
+
+def show_precompute(out: dict) -> str:
+    return f"wrote {out['file']} ({out['bytes']:,} bytes) in {out['seconds']} s"
+
+
 def bench(args) -> dict:
     if args.training:
         return {"training": bench_training(quick=args.quick)}

@@ -103,6 +103,13 @@ def build_parser() -> argparse.ArgumentParser:
     _model_options(p)
     p.set_defaults(run=commands.evaluate, show=commands.show_evaluate)
 
+    p = sub.add_parser(
+        "precompute",
+        help="compute a model's analyses once (embedding maps with t-SNE, the entity head, neurons) into its folder",
+    )
+    _model_options(p)
+    p.set_defaults(run=commands.precompute, show=commands.show_precompute)
+
     p = sub.add_parser("bench", help="print performance figures")
     p.add_argument("--quick", action="store_true", help="fewer repeats")
     p.add_argument(

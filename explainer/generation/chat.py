@@ -56,6 +56,22 @@ def reply_steps(
         yield step
 
 
+def replies(
+    backend: Backend,
+    history: list[tuple[str, str]],
+    message: str,
+    params: SamplingParams,
+    generators: list[torch.Generator | None],
+    max_new: int = 60,
+) -> list[str]:
+    """One reply per generator, all written in one batch: reply r is what `reply_steps` writes with generators[r]."""
+    if not message.strip():
+        raise ValueError("the message is empty: type a question")
+    ids = backend.encode(build_script(history, message.strip()))
+    texts = backend.generate_many(ids, generators, max_new, params, stop=lambda s: "\n" in s)
+    return [t.split("\n", 1)[0].strip() for t in texts]
+
+
 def reply_text(steps: list[GenStep]) -> str:
     return "".join(s.text for s in steps).strip()
 

@@ -1,8 +1,8 @@
 """Next-token distributions the way the prediction pages show them (pure: numbers in, numbers out).
 
 - `top_tokens`: the N likeliest tokens and the probability of all the rest;
-- `compare`: the model's distribution (T = 1) next to the one a token is drawn from;
-- `entropy_by_temperature`: how uncertain the draw is, for a range of temperatures;
+- `compare`: the model's distribution (T = 1) next to the one a token is drawn from (the sampling page computes the
+  same in the browser, explainer/ui/sampling_view.js; the browser test checks the two agree);
 - `sample_runs` / `count_answers`: the same prompt continued many times (`Continuation`s).
 """
 
@@ -108,10 +108,6 @@ def compare(logits: torch.Tensor, params: SamplingParams, n: int, token_str: Cal
     )
 
 
-def entropy_by_temperature(logits: torch.Tensor, temperatures: list[float], top_k: int, top_p: float) -> list[float]:
-    return [_bits(distribution(logits, SamplingParams(t, top_k, top_p))) for t in temperatures]
-
-
 def _bits(probs: torch.Tensor) -> float:
     return max(0.0, entropy_bits(probs))  # never "-0.00 bits"
 
@@ -127,15 +123,12 @@ class Continuation:
 def sample_runs(
     backend: Backend, text: str, params: SamplingParams, runs: int, max_tokens: int, seed: int | None = None
 ) -> list[Continuation]:
-    """Continue `text` `runs` times up to the end of the sentence (at most `max_tokens`).
+    """Continue `text` `runs` times up to the end of the sentence (at most `max_tokens`), all runs in one batch.
     With a fixed `seed` every run rolls the same dice, so every run gives the same text."""
-    ids = backend.encode(text)
-    out = []
-    for _ in range(runs):
-        gen, used = make_generator(seed)
-        steps = backend.generate(ids, max_tokens, params, gen, stop=lambda s: s.endswith(SENTENCE_END))
-        out.append(Continuation(used, "".join(s.text for s in steps).strip()))
-    return out
+    dice = [make_generator(seed) for _ in range(runs)]
+    stop = lambda s: s.endswith(SENTENCE_END)  # noqa: E731
+    texts = backend.generate_many(backend.encode(text), [g for g, _ in dice], max_tokens, params, stop)
+    return [Continuation(used, t.strip()) for (_, used), t in zip(dice, texts)]
 
 
 def count_answers(runs: list[Continuation]) -> list[tuple[str, int]]:

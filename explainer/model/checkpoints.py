@@ -71,7 +71,7 @@ def load_checkpoint(folder: str | Path, limits: SizeLimits = ANY_SIZE) -> tuple[
             f"the model's {cfg.vocab_size} in {CONFIG}"
         )
     with torch.device("meta"):
-        model = GPT(cfg)  # shapes only: the weights come from the file
+        model = GPT(cfg, init=False)  # shapes only: the weights come from the file
     path = folder / WEIGHTS
     _check_shapes(path, {k: tuple(v.shape) for k, v in model.state_dict().items()})
     try:

@@ -1,4 +1,4 @@
-"""A small decoder-only GPT in the nanoGPT style, with an optional trace.
+"""A small decoder-only GPT in the nanoGPT style, with an optional trace and an optional KV cache.
 
 Two attention paths compute the same numbers:
 - fast: `scaled_dot_product_attention`, used for training and plain prediction;
@@ -6,6 +6,8 @@ Two attention paths compute the same numbers:
   (attention probabilities, the residual stream around every sublayer, the
   feed-forward activations, each head's output at the last position), which the
   pages turn into pictures.
+Generation passes a `KVCache`: each layer keeps the keys and values of the tokens read so far, so that a new
+token costs one position instead of the whole context.
 """
 
 from __future__ import annotations
@@ -100,20 +102,50 @@ class Trace:
     logits: torch.Tensor | None = None  # (T, V)
 
 
+class KVCache:
+    """Keys and values of every layer for the tokens read so far; the next call reads only the new tokens."""
+
+    def __init__(self, n_layer: int):
+        self.keys: list[torch.Tensor | None] = [None] * n_layer  # (B, nh, T, hs) each
+        self.values: list[torch.Tensor | None] = [None] * n_layer
+        self.length = 0  # tokens held
+
+    def extend(self, layer: int, k: torch.Tensor, v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The layer's keys and values with the new ones (B, nh, T_new, hs) appended."""
+        if self.keys[layer] is not None:
+            k, v = torch.cat([self.keys[layer], k], 2), torch.cat([self.values[layer], v], 2)
+        self.keys[layer], self.values[layer] = k, v
+        return k, v
+
+    def repeat(self, n: int) -> None:
+        """Every row n times (a prompt read once, then continued in n different ways)."""
+        self.keys = [None if k is None else k.repeat_interleave(n, 0) for k in self.keys]
+        self.values = [None if v is None else v.repeat_interleave(n, 0) for v in self.values]
+
+
 class CausalSelfAttention(nn.Module):
-    def __init__(self, cfg: GPTConfig):
+    def __init__(self, cfg: GPTConfig, layer: int = 0):
         super().__init__()
         assert cfg.d_model % cfg.n_head == 0, "d_model must be divisible by n_head"
+        self.layer = layer  # its place in a KVCache
         self.n_head = cfg.n_head
         self.qkv = nn.Linear(cfg.d_model, 3 * cfg.d_model)
         self.proj = nn.Linear(cfg.d_model, cfg.d_model)
         self.dropout = cfg.dropout
 
-    def forward(self, x: torch.Tensor, trace: Trace | None = None) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, trace: Trace | None = None, cache: KVCache | None = None) -> torch.Tensor:
         B, T, C = x.shape
         q, k, v = self.qkv(x).split(C, dim=2)
         # (B, nh, T, hs)
         q, k, v = (t.view(B, T, self.n_head, C // self.n_head).transpose(1, 2) for t in (q, k, v))
+        if cache is not None and cache.length:  # earlier tokens come from the cache: (B, nh, past + T, hs)
+            k, v = cache.extend(self.layer, k, v)
+            past = cache.length
+            mask = None if T == 1 else torch.ones(T, past + T, dtype=torch.bool, device=x.device).tril(past)
+            y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+            return self.proj(y.transpose(1, 2).contiguous().view(B, T, C))
+        if cache is not None:
+            cache.extend(self.layer, k, v)
         if trace is None:
             p = self.dropout if self.training else 0.0
             if q.device.type == "cpu" and q.dtype != x.dtype:  # CPU bf16 autocast: attention is faster in fp32
@@ -147,17 +179,17 @@ class MLP(nn.Module):
 
 
 class Block(nn.Module):
-    def __init__(self, cfg: GPTConfig):
+    def __init__(self, cfg: GPTConfig, layer: int = 0):
         super().__init__()
         self.ln1 = nn.LayerNorm(cfg.d_model)
-        self.attn = CausalSelfAttention(cfg)
+        self.attn = CausalSelfAttention(cfg, layer)
         self.ln2 = nn.LayerNorm(cfg.d_model)
         self.mlp = MLP(cfg)
 
-    def forward(self, x: torch.Tensor, trace: Trace | None = None) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, trace: Trace | None = None, cache: KVCache | None = None) -> torch.Tensor:
         if trace is not None:
             trace.resid_pre.append(x[0].detach())
-        x = x + self.attn(self.ln1(x), trace)
+        x = x + self.attn(self.ln1(x), trace, cache)
         if trace is not None:
             trace.resid_mid.append(x[0].detach())
         x = x + self.mlp(self.ln2(x), trace)
@@ -167,14 +199,21 @@ class Block(nn.Module):
 
 
 class GPT(nn.Module):
-    def __init__(self, cfg: GPTConfig):
+    def __init__(self, cfg: GPTConfig, init: bool = True):
+        """init=False: the weights are left unset (they come from a file): `GPT(cfg, init=False)` under
+        `torch.device("meta")` allocates nothing and draws nothing (drawing meta tensors imports torch._dynamo,
+        seconds on a page's first visit)."""
         super().__init__()
         self.cfg = cfg
-        self.tok_emb = nn.Embedding(cfg.vocab_size, cfg.d_model)
-        self.pos_emb = nn.Embedding(cfg.context_length, cfg.d_model)
+        V, C, D = cfg.vocab_size, cfg.context_length, cfg.d_model
+        unset = lambda n: {} if init else {"_weight": torch.empty(n, D)}  # noqa: E731
+        self.tok_emb = nn.Embedding(V, D, **unset(V))
+        self.pos_emb = nn.Embedding(C, D, **unset(C))
         self.drop = nn.Dropout(cfg.dropout)
-        self.blocks = nn.ModuleList(Block(cfg) for _ in range(cfg.n_layer))
-        self.ln_f = nn.LayerNorm(cfg.d_model)
+        self.blocks = nn.ModuleList(Block(cfg, i) for i in range(cfg.n_layer))
+        self.ln_f = nn.LayerNorm(D)
+        if not init:
+            return
         self.apply(self._init_weights)
         # GPT-2 style: scale the residual projections down with depth
         for name, p in self.named_parameters():
@@ -197,23 +236,32 @@ class GPT(nn.Module):
         """Final LayerNorm + tied unembedding: (..., D) residual -> (..., V) logits."""
         return self.ln_f(h) @ self.tok_emb.weight.T
 
-    def final_hidden(self, tok: torch.Tensor, trace: Trace | None = None) -> torch.Tensor:
+    def final_hidden(self, tok: torch.Tensor, trace: Trace | None = None, cache: KVCache | None = None) -> torch.Tensor:
         """Token embeddings (B, T, D) -> the vectors after the final LayerNorm (B, T, D): the model from its input
-        embeddings on (positions added here), so that gradients can be taken with respect to them."""
+        embeddings on (positions added here), so that gradients can be taken with respect to them.
+        With a `cache`, the tokens come after those it holds (positions go on from there); it keeps them too."""
         T = tok.shape[1]
-        if T > self.cfg.context_length:
-            raise ValueError(f"sequence of {T} tokens exceeds the context of {self.cfg.context_length}")
-        pos = torch.arange(T, device=tok.device)
+        start = cache.length if cache is not None else 0
+        if start + T > self.cfg.context_length:
+            raise ValueError(f"sequence of {start + T} tokens exceeds the context of {self.cfg.context_length}")
+        pos = torch.arange(start, start + T, device=tok.device)
         x = self.drop(tok + self.pos_emb(pos))  # (B, T, D)
         for block in self.blocks:
-            x = block(x, trace)
+            x = block(x, trace, cache)
+        if cache is not None:
+            cache.length += T
         return self.ln_f(x)
 
     def forward(
-        self, idx: torch.Tensor, targets: torch.Tensor | None = None, trace: Trace | None = None
+        self,
+        idx: torch.Tensor,
+        targets: torch.Tensor | None = None,
+        trace: Trace | None = None,
+        cache: KVCache | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """idx (B, T) token ids -> logits (B, T, V) and the mean cross-entropy if targets given."""
-        x = self.final_hidden(self.tok_emb(idx), trace)  # (B, T, D)
+        """idx (B, T) token ids -> logits (B, T, V) and the mean cross-entropy if targets given.
+        With a `cache`, idx are the tokens after those it holds (positions go on from there); it keeps them too."""
+        x = self.final_hidden(self.tok_emb(idx), trace, cache)  # (B, T, D)
         logits = x @ self.tok_emb.weight.T  # (B, T, V), weights tied with the embedding
         if trace is not None:
             trace.final = x[0].detach()

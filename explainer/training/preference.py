@@ -33,7 +33,7 @@ import torch
 import torch.nn.functional as F
 
 from explainer.backends.base import Backend, BackendError
-from explainer.generation.chat import reply_steps, reply_text
+from explainer.generation.chat import replies, reply_steps, reply_text
 from explainer.generation.script import build_script
 from explainer.model.sampling import SamplingParams, make_generator
 
@@ -208,19 +208,18 @@ def candidate_answers(
     extra: str | None = None,
     max_tries: int = 8,
 ) -> list[str]:
-    """Up to `n` different answers the model writes (seeds seed, seed + 1, ...), each short enough to
-    score, then `extra` if given."""
+    """Up to `n` different answers the model writes (seeds seed, seed + 1, ..., at most `max_tries`; written n + 1
+    at a time, in one batch each), each short enough to score, then `extra` if given."""
     if not question.strip():
         raise ValueError("the question is empty: type a question")
     answers: list[str] = []
-    for s in range(seed, seed + max_tries):
-        if len(answers) >= n:
-            break
-        gen, _ = make_generator(s)
-        steps = reply_steps(backend, [], question, SamplingParams(temperature), gen, MAX_ANSWER_TOKENS)
-        text = reply_text(list(steps))
-        if text and text not in answers and text != extra and _fits(backend, question, text):
-            answers.append(text)
+    seeds = list(range(seed, seed + max_tries))
+    while len(answers) < n and seeds:
+        batch, seeds = seeds[: n + 1], seeds[n + 1 :]
+        dice = [make_generator(s)[0] for s in batch]
+        for text in replies(backend, [], question, SamplingParams(temperature), dice, MAX_ANSWER_TOKENS):
+            if len(answers) < n and text and text not in answers and text != extra and _fits(backend, question, text):
+                answers.append(text)
     if extra and extra.strip() not in answers:
         answers.append(extra.strip())
     return answers

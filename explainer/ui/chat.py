@@ -22,7 +22,8 @@ from explainer.ui.shell.presenter import advanced
 from explainer.ui.shell.state import SessionObject
 
 MAX_REPLY_TOKENS = 60
-PACE_S = 0.05  # at least this long per token, so that a fast small model is still seen writing word by word
+MAX_TEMPERATURE = 2.0
+PACE_S = 0.01  # at least this long per token: a fast small model is still seen writing word by word (60: 0.6 s)
 
 
 @dataclass
@@ -64,8 +65,10 @@ def take_message(typed: str | None) -> str | None:
 def sampling_controls() -> tuple[float, int | None, bool]:
     """Temperature, seed (None = a new random one per reply) and the script toggle, kept in the URL."""
     left, right = st.columns([3, 2], vertical_alignment="bottom")
+    if st.session_state.get("temperature", 0.0) > MAX_TEMPERATURE:  # the sampling page's slider (same key) goes to 5
+        st.session_state["temperature"] = MAX_TEMPERATURE
     temperature = left.slider(
-        "Temperature", 0.0, 2.0, 0.7, 0.1, format="%.1f", key="temperature", bind="query-params",
+        "Temperature", 0.0, MAX_TEMPERATURE, 0.7, 0.1, format="%.1f", key="temperature", bind="query-params",
         help="0: always the most likely word, so the same question always gets the same reply. "
         "Higher: less likely words get picked more often.",
     )  # fmt: skip

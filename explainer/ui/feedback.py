@@ -61,10 +61,25 @@ class FeedbackState(SessionObject):
     history: list[dict] = field(default_factory=list)  # the table's rows
     message: str | None = None  # a problem to tell the student on the next draw
     seed: int = 0  # the next sampling seed: new answers each time
+    # what the copy says, kept until it changes (every draw would ask the model again): per-word probabilities of the
+    # answers on screen, and its likeliest reply to the question
+    scores: tuple[tuple[str, tuple[str, ...]], list[float]] | None = None
+    says: tuple[str, str] | None = None
 
     def forget_copy(self) -> None:
         """Back to the shared model: no copy, no update, no history."""
-        self.copy, self.last, self.history = None, None, []
+        self.copy, self.last, self.history, self.scores, self.says = None, None, [], None, None
+
+    def copy_scores(self, student: Backend, question: str, answers: list[str]) -> list[float]:
+        key = (question, tuple(answers))
+        if self.scores is None or self.scores[0] != key:
+            self.scores = (key, [s.per_token for s in core.score_answers(student, question, answers)])
+        return self.scores[1]
+
+    def copy_says(self, student: Backend, question: str) -> str:
+        if self.says is None or self.says[0] != question:
+            self.says = (question, core.greedy_answer(student, question))
+        return self.says[1]
 
 
 def _history() -> list[dict]:
@@ -139,13 +154,14 @@ def judge(reference: Backend, spec: str, index: int, kind: str) -> None:
     lr = STRENGTHS[st.session_state.get(STRENGTH_KEY, "normal")]
     try:
         student = _own_copy(reference, spec)
-        before = [s.per_token for s in core.score_answers(student, q, answers)]
+        before = state.copy_scores(student, q, answers)  # what the cards showed
         if kind == "better":
             others = answers[:index] + answers[index + 1 :]
             result = core.prefer(student, reference, q, answers[index], others, lr=lr)
         else:
             result = core.flag(student, reference, q, answers[index], lr=lr)
-        after = [s.per_token for s in core.score_answers(student, q, answers)]
+        state.scores, state.says = None, None  # the copy changed
+        after = state.copy_scores(student, q, answers)
     except (BackendError, ValueError) as e:
         state.message = f"The update could not be made: {md_escape(e)}"
         return
@@ -203,11 +219,8 @@ def answer_cards(student: Backend, reference: Backend, spec: str) -> None:
     st.subheader(f"Which answer is better? · “{md_escape(rnd.question)}”", anchor=False)
     try:
         shared = shared_per_word(spec, rnd.question, tuple(rnd.answers))
-        mine = (
-            shared
-            if student is reference
-            else [s.per_token for s in core.score_answers(student, rnd.question, rnd.answers)]
-        )
+        state = FeedbackState.of()
+        mine = shared if student is reference else state.copy_scores(student, rnd.question, rnd.answers)
     except (BackendError, ValueError) as e:
         st.warning(f"These answers cannot be scored: {md_escape(e)}. Ask again.", icon=":material/warning:")
         return
@@ -258,7 +271,8 @@ def says_now(student: Backend, reference: Backend, spec: str) -> None:
     with right.container(border=True):
         n = len(_history())
         st.markdown(f"**Your copy** (after {n} piece{'' if n == 1 else 's'} of feedback)")
-        reply = shared_greedy(spec, rnd.question) if student is reference else core.greedy_answer(student, rnd.question)
+        state = FeedbackState.of()
+        reply = shared_greedy(spec, rnd.question) if student is reference else state.copy_says(student, rnd.question)
         st.markdown(md_escape(reply) or "*(no reply)*")
 
 

@@ -1,7 +1,9 @@
 """Streamlit caching for the attention, layers and last-vector pages.
 
 Everything is keyed by (model spec, text) and computed once per process: moving a slider or
-picking another head never reruns the model. Cached values are shared: read them, never change them.
+picking another head never reruns the model. Cached values are shared (`st.cache_resource`: no copy on each
+rerun, which for a trace cost more than the page's own work): read them, never change them.
+The model's own analyses (the entity head, neurons) are computed once per model: `model_analyses`.
 """
 
 from __future__ import annotations
@@ -9,36 +11,33 @@ from __future__ import annotations
 import streamlit as st
 
 from explainer.analysis import inside
-from explainer.corpus.generator import generate_corpus
 from explainer.generation.script import build_script
 from explainer.model.gpt import Trace
 from explainer.model.sampling import SamplingParams
-from explainer.ui.shell.models import get_backend
+from explainer.ui.shell.models import get_backend, model_analyses
 
 DEFAULT_PROMPT = build_script([], "What is the capital of France?") + " The capital of France is"
-SAMPLE_BYTES = 40_000  # the corpus sample for the neurons: ~8,000 words, cut further to the token cap
-N_CAPITAL_QUESTIONS = 36
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def trace_for(spec: str, text: str) -> Trace:
     """Everything recorded inside the model for `text` (its last context-length tokens)."""
     backend = get_backend(spec)
     return backend.trace(backend.encode(text))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def trace_of_ids(spec: str, ids: tuple[int, ...]) -> Trace:
     """The same for token ids (a prompt with its generated continuation)."""
     return get_backend(spec).trace(list(ids))
 
 
-@st.cache_data(max_entries=8, show_spinner="Measuring every head on capital questions…")
 def entity_head_for(spec: str) -> inside.EntityHead:
-    return inside.find_entity_head(get_backend(spec), inside.capital_questions(N_CAPITAL_QUESTIONS))
+    with st.spinner("Measuring every head on capital questions (once for this model)…"):
+        return model_analyses(spec).entity_head()
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def lens_for(spec: str, text: str, n_positions: int) -> inside.LensTable:
     trace = trace_for(spec, text)
     T = trace.resid_pre[0].shape[0]
@@ -54,17 +53,9 @@ def continuation_for(spec: str, text: str, max_new: int = 12) -> list[int]:
     return [s.token_id for s in steps]
 
 
-@st.cache_resource(show_spinner=False)
-def corpus_sample() -> str:
-    """A sample from the built-in corpus generator (seeded: always the same text)."""
-    return generate_corpus(size_bytes=SAMPLE_BYTES).train_text
-
-
-@st.cache_data(max_entries=4, show_spinner="Running a sample of the built-in corpus through the model (once)…")
 def neuron_index_for(spec: str) -> inside.NeuronIndex | None:
-    backend = get_backend(spec)
-    max_tokens = 4000 if backend.info.n_params < 20_000_000 else 1500  # a few seconds on 2 CPU cores
-    return inside.neuron_index(backend, corpus_sample(), max_tokens=max_tokens)
+    with st.spinner("Running a sample of the built-in corpus through the model (once for this model)…"):
+        return model_analyses(spec).neurons()
 
 
 def pick_layer_head(n_layer: int, n_head: int, default: tuple[int, int] = (0, 0), key: str = "") -> tuple[int, int]:

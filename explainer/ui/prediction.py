@@ -24,7 +24,6 @@ from explainer.generation.next_token import (
     append_piece,
     count_answers,
     distribution_table,
-    entropy_by_temperature,
     sample_runs,
 )
 from explainer.model.sampling import SamplingParams, sample
@@ -68,12 +67,6 @@ def distribution_table_for(spec: str, text: str) -> pd.DataFrame:
     table = distribution_table(logits_for(spec, text).softmax(-1), get_backend(spec).token_str)
     table["token"] = table["token"].map(visible_token)
     return table
-
-
-@st.cache_data(max_entries=128, show_spinner=False)
-def entropy_curve_for(spec: str, text: str, top_k: int, top_p: float, temperatures: tuple[float, ...]) -> list[float]:
-    """Entropy of the draw at each temperature (depends on top-k / top-p, not on the chosen T)."""
-    return entropy_by_temperature(logits_for(spec, text), list(temperatures), top_k, top_p)
 
 
 # ---------------------------------------------------------------------------- the text and its tokens
@@ -269,6 +262,7 @@ TOP_P = Knob(
     "top_p", "Top-p (1 = off)", 0.01, 1.0, 1.0, 0.01,
     "Draw only among the fewest likeliest words whose probabilities add up to at least p.",
 )  # fmt: skip
+KNOB_KEYS = {"temperature": TEMPERATURE.key, "top_k": TOP_K.key, "top_p": TOP_P.key}  # the sampling view follows them
 SEED = Knob("seed", "Seed", 0, 2**32 - 1, 42, 1, "The number the dice start from: the same seed, the same rolls.")
 
 

@@ -1,4 +1,5 @@
-"""The machinery of the browser tests: a real `streamlit run` server and Debian's Chromium.
+"""The machinery of the browser tests: a real server (`python -m explainer.ui.serve`: `streamlit run`, warmed up) and
+Debian's Chromium.
 
 conftest.py turns it into fixtures (`server`, `browser`); test files use `open_page`, `closing_page`, `drawn`,
 `settled`, `finish` and `screenshot`; the benchmarks in bench/ use the server and the Chromium settings too. Every wait
@@ -59,11 +60,12 @@ class Server:
 
 
 def start_server(log_path: Path, port: int | None = None, env: dict[str, str] | None = None) -> Server:
-    """`streamlit run streamlit_app.py` on 127.0.0.1:`port` (default: a free one) in its own process group, healthy
+    """`python -m explainer.ui.serve` (`streamlit run streamlit_app.py`, warmed up at start) on 127.0.0.1:`port`
+    (default: a free one) in its own process group, healthy
     when this returns; its run store beside its log unless `env` names another; RuntimeError if it never is."""
     port = port or free_port()
     cmd = [
-        sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+        sys.executable, "-m", "explainer.ui.serve",
         "--server.headless", "true",
         "--server.port", str(port),
         "--server.address", "127.0.0.1",

@@ -1,5 +1,6 @@
 """The prediction pages in real Chromium: reached from the navigation, a typed prompt, a slider
-moved with the keyboard, the chart redrawn; a shared link reproduces the view. Screenshots go to SHOTS."""
+moved with the keyboard, the chart redrawn; a slider dragged redraws the sampling view in the browser alone, with
+the model's numbers; a shared link reproduces the view. Screenshots go to SHOTS."""
 
 from __future__ import annotations
 
@@ -8,22 +9,48 @@ from urllib.parse import quote
 
 import pytest
 
-from .harness import APP_IDLE, SHOTS, VIEWPORTS, Server, assert_no_exception, drawn, finish, open_page, screenshot
+from explainer.backends.load import load_backend
+from explainer.format import percent
+from explainer.generation.next_token import compare
+from explainer.generation.script import build_script
+from explainer.model.sampling import SamplingParams
+
+from .harness import (
+    APP_IDLE,
+    PAGE_TIMEOUT_MS,
+    SHOTS,
+    VIEWPORTS,
+    Server,
+    assert_no_exception,
+    drawn,
+    finish,
+    open_page,
+    screenshot,
+)
 
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
 
 PROMPT = "User: What sound does a cow make?\nAssistant: A cow says"
 
-# Every trace's x values of the n-th plotly chart on the page, as drawn in the browser (null while it is redrawn).
-CHART_DATA = """(n) => { const p = document.querySelectorAll('.js-plotly-plot')[n];
-  return p && p.data ? JSON.stringify(p.data.map(t => t.x)) : null; }"""
+SAMPLING_PROMPT = build_script([], "Tell me a short story about a fox.") + " Once upon a time, there was a"
+# What the page's first chart shows, as drawn in the browser: a plotly chart's traces' x values (null while it is
+# redrawn), else the sampling view's text (every label and number of its charts).
+CHART_DATA = """() => { const p = document.querySelector('.js-plotly-plot');
+  if (p) return p.data ? JSON.stringify(p.data.map(t => t.x)) : null;
+  const v = document.querySelector('.sv-root[data-version]'); return v ? v.textContent : null; }"""
+# Counts the messages the page sends to the server (installed before the page loads).
+COUNT_SENDS = """const send = WebSocket.prototype.send; window.__sends = 0;
+WebSocket.prototype.send = function (d) { window.__sends++; return send.call(this, d); };"""
+VIEW = ".sv-root[data-version]"
+THUMB_CENTRE = """e => { const r = e.parentElement.getBoundingClientRect();
+  return [r.x + r.width / 2, r.y + r.height / 2]; }"""
 
 
-def chart_data(page, n: int = 0) -> str:
+def chart_data(page) -> str:
     page.wait_for_selector(APP_IDLE)
-    page.locator(".js-plotly-plot").nth(n).wait_for()
-    return page.evaluate(CHART_DATA, n)
+    page.locator(".js-plotly-plot, .sv-root[data-version]").first.wait_for()
+    return page.evaluate(CHART_DATA)
 
 
 def slider_thumb(page, label: str):
@@ -58,7 +85,7 @@ def test_page_from_navigation(browser, server: Server, nav_title: str, slider: s
         thumb.focus()
         for _ in range(4):
             thumb.press("ArrowLeft")
-        page.wait_for_function(f"() => ({CHART_DATA})(0) !== {json.dumps(before)}")  # redrawn with new data
+        page.wait_for_function(f"() => ({CHART_DATA})() !== {json.dumps(before)}")  # redrawn with new data
         after = chart_data(page)
         assert after != before, "moving the slider should redraw the chart"
         assert "prompt=" in page.url, "the prompt should be kept in the URL"
@@ -93,3 +120,50 @@ def test_a_link_with_top_p_zero_is_clamped_with_a_message(browser, server: Serve
         screenshot(page, SHOTS / "sampling-clamped-link.png")
     finally:
         page.context.close()
+
+
+def test_dragging_a_slider_redraws_the_sampling_view_in_the_browser_alone(browser, server: Server) -> None:
+    """While the thumb moves, the charts follow with no message to the server; the numbers are the model's
+    (explainer.generation.next_token.compare on the same logits); letting go puts the value in the URL."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = ctx.new_page()
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
+    page.add_init_script(COUNT_SENDS)
+    page.goto(f"{server.url}/sampling?top_k=5", wait_until="domcontentloaded")
+    page.wait_for_selector(APP_IDLE)
+    try:
+        view = page.locator(VIEW)
+        view.wait_for()
+        page.locator(".st-key-temperature").scroll_into_view_if_needed()
+        box = page.locator(".st-key-temperature input[type=range]").evaluate(THUMB_CENTRE)
+        version = int(view.get_attribute("data-version"))
+        sends = page.evaluate("window.__sends")
+        page.mouse.move(*box)
+        page.mouse.down()
+        for step in range(1, 11):
+            page.mouse.move(box[0] + 8 * step, box[1])
+        page.wait_for_function(f"() => +document.querySelector('{VIEW}').dataset.version > {version}")
+        settings = view.get_attribute("data-settings")
+        t = float(page.locator(".st-key-temperature input[type=range]").input_value())
+        assert settings == f"T = {t:g}, top-k 5" and t > 1.0
+        assert page.evaluate("window.__sends") == sends, "nothing may go to the server during the drag"
+
+        backend = load_backend("builtin", "cpu")
+        c = compare(
+            backend.next_token_logits(backend.encode(SAMPLING_PROMPT)), SamplingParams(t, 5), 10, backend.token_str
+        )
+        cards = page.locator(".sv-card-value").all_inner_texts()
+        assert cards == [f"{c.base_bits:.2f} bits", f"{c.chosen_bits:.2f} bits", f"{c.n_kept:,}"]
+        chosen = page.locator("[data-role=chosen]").all_text_contents()
+        assert chosen == [percent(v) if k else "cut" for v, k in zip(c.chosen, c.kept)] + ["cut"]
+
+        page.mouse.up()
+        page.wait_for_function(f"() => location.search.includes('temperature={t:g}')")
+        page.wait_for_selector(APP_IDLE)
+        assert page.evaluate("window.__sends") > sends, "letting go sends the value"
+        assert_no_exception(page)
+        screenshot(page, SHOTS / "sampling-dragged.png")
+    except (AssertionError, sync_api.Error) as e:
+        raise AssertionError(f"{e}\n--- server log ---\n{server.log()}") from e
+    finally:
+        ctx.close()

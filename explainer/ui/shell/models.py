@@ -12,16 +12,19 @@ through `get_backend`, which checks first.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
+from explainer.analysis.precomputed import ModelAnalyses
 from explainer.backends.base import Backend, ModelInfo
 from explainer.backends.load import load_backend
 from explainer.backends.safety import check_model_allowed
 from explainer.config import MODEL, settings
 from explainer.format import human_count, md_escape
+from explainer.model.device import serving_threads
 from explainer.ui.shell.navigation import stop
 from explainer.ui.shell.state import SessionObject
 
@@ -111,12 +114,12 @@ def sync_url(spec: str) -> None:
 
 @st.cache_resource(show_spinner="Loading the model…", max_entries=16)  # a class's snapshots: small models
 def _shared_backend(spec: str, device: str | None = None) -> Backend:
-    return load_backend(spec, device)
+    return load_backend(spec, device, serving_threads())
 
 
 @st.cache_resource(show_spinner="Loading the model…", max_entries=2)  # hf: models are large: a few at most
 def _shared_hf_backend(spec: str, device: str | None = None) -> Backend:
-    return load_backend(spec, device)
+    return load_backend(spec, device, serving_threads())
 
 
 def get_backend(spec: str, device: str | None = None) -> Backend:
@@ -126,6 +129,24 @@ def get_backend(spec: str, device: str | None = None) -> Backend:
     check_model_allowed(spec)
     load = _shared_hf_backend if spec.strip().startswith("hf:") else _shared_backend
     return load(spec, device)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def model_analyses(spec: str) -> ModelAnalyses:
+    """The model's own analyses (embedding maps, the entity head, neurons: explainer/analysis/precomputed.py), one
+    object per model that every session shares: read from its folder's file when that matches the weights, else
+    computed from now on in a background thread (no Streamlit calls there), t-SNE only when a page asks."""
+    analyses = ModelAnalyses(get_backend(spec))
+    if analyses.loaded_from is None:
+        threading.Thread(target=_warm, args=(analyses,), name=f"analyses of {spec}", daemon=True).start()
+    return analyses
+
+
+def _warm(analyses: ModelAnalyses) -> None:
+    try:
+        analyses.warm()
+    except Exception:  # a piece that fails here fails again, with its message, on the page that asks for it
+        pass
 
 
 def load_error(spec: str, device: str | None = None) -> str | None:
@@ -144,7 +165,9 @@ def current_backend(show_error: bool = True) -> Backend | None:
     """The model chosen in this session, or None (after an st.error) if it cannot be loaded."""
     spec = current_spec()
     try:
-        return get_backend(spec)
+        backend = get_backend(spec)
+        model_analyses(spec)  # the first time: starts computing the model's analyses in the background
+        return backend
     except ValueError as e:  # BackendError, or a device that is not available
         if show_error:
             st.error(f"The model **{md_escape(spec)}** could not be loaded: {md_escape(e)}", icon=":material/error:")

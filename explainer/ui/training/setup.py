@@ -99,8 +99,16 @@ def _hf_text(dataset_id: str) -> str:
 def expected_speed(spec: RunSpec, vocab_size: int) -> float:
     """Training tokens/s for this size here, with a student's share of the cores: from a formula scaled by one
     small measured model (timed once per server process), so no model of the asked-for size is ever built."""
-    with bounded_threads():
+    with bounded_threads(give_way=False):  # measured at the normal priority
         return estimate_tokens_per_s(spec, vocab_size)
+
+
+def warm_training_page() -> None:
+    """What the page's first visit computes with its default settings (the built-in chats as characters), ahead
+    of time (explainer/ui/warm.py): the text's split and tokenizer, and the machine's measured training speed."""
+    text = load_text("builtin")
+    data = prepared_data(_digest(text), text, "char", None)
+    expected_speed(PRESETS["tiny"], data.tokenizer.vocab_size)
 
 
 def _digest(text: str) -> str:

@@ -1,0 +1,73 @@
+"""The sampling page's charts drawn in the browser, so that moving a slider redraws them at once.
+
+Every number on them (both distributions, the cut, the entropies, the curve against temperature) is a pure function
+of the model's logits for the text and of temperature, top-k and top-p (explainer/model/sampling.py). The server
+sends the logits once per text; a Streamlit component (`st.components.v2`, inline JavaScript and CSS from the files
+beside this one: no build step, nothing fetched from elsewhere) computes and draws them with the same maths, and
+watches the page's own sliders: while a thumb moves, the charts follow in the browser and the server does nothing;
+when the student lets go, the slider's value reaches the server and the URL as before, so shared links keep working.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+import torch
+
+from explainer.charts.prediction import OTHER_LABEL
+from explainer.charts.style import BLUE, CUT, FONT, GREY, GRID, ORANGE, ROW_PX, SMALL
+from explainer.format import visible_token
+from explainer.generation.next_token import top_tokens
+from explainer.model.sampling import SamplingParams
+from explainer.ui.shell.presenter import FONT_SCALE, presenting
+
+HERE = Path(__file__).parent
+_component = st.components.v2.component(
+    "llm_explainer.sampling_view",
+    js=(HERE / "sampling_view.js").read_text(encoding="utf-8"),
+    css=(HERE / "sampling_view.css").read_text(encoding="utf-8"),
+    isolate_styles=False,  # plain DOM (classes prefixed sv-): the browser tests and benchmark read it
+)
+
+
+def sampling_view(
+    logits: torch.Tensor,
+    logits_key: str,
+    params: SamplingParams,
+    knobs: dict[str, str],
+    token_str,
+    n_shown: int,
+    temperatures: tuple[float, ...],
+) -> None:
+    """Draw the two distributions and the entropy curve for (V,) `logits` (`logits_key` names them: the browser
+    prepares them again only when it changes) at `params`, following the sliders whose keys `knobs` gives
+    (temperature, top_k, top_p)."""
+    scale = FONT_SCALE if presenting() else 1.0
+    top = top_tokens(logits.double().softmax(-1), n_shown, token_str)
+    vocab = logits.numel()
+    data = {
+        "logits": [round(float(v), 5) for v in logits],
+        "logits_key": logits_key,
+        "shown": top.ids,
+        "labels": [visible_token(t) for t in top.labels],
+        "other_label": OTHER_LABEL,
+        "params": {"temperature": params.temperature, "top_k": params.top_k, "top_p": params.top_p},
+        "knobs": knobs,
+        "temperatures": list(temperatures),
+        "card_labels": ["Entropy at T = 1", "Entropy, your settings", f"Words left (of {vocab:,})"],
+        "bars_label": "The model's own probabilities (T = 1) beside the ones the next word is drawn from",
+        "curve_title": "How open the draw is, at each temperature",
+        "look": {
+            "font": round(FONT * scale),
+            "small": round(SMALL * scale),
+            "row": round(ROW_PX * scale),
+            "scale": scale,
+            "blue": BLUE,
+            "grey": GREY,
+            "cut": CUT,
+            "orange": ORANGE,
+            "grid": GRID,
+        },  # fmt: skip
+    }
+    _component(data=data, key="sampling_view")

@@ -1,0 +1,53 @@
+"""What the pages compute once per server process, done ahead in a background thread, so that no student's first
+visit of a page waits for it: the heavy imports (torch, and torch._dynamo, which torch's optimisers import: ~2.5 s),
+Streamlit's icon tables (the first message with an icon took ~1 s), the default model and its analyses
+(explainer/analysis/precomputed.py), the training page's measured machine speed and default text, the Scale page's
+corpus counts.
+
+`warm_up()` starts it once per process; `explainer.ui.serve` calls it at server start, and streamlit_app.py on every
+run (a no-op after the first). No Streamlit calls in the thread but the caches', which are process-wide.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+THREAD = "warm-up"
+_started = threading.Lock()
+
+
+def warm_up() -> None:
+    """Start the warm-up thread, once per process."""
+    if _started.acquire(blocking=False):
+        logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(_quiet)
+        threading.Thread(target=_work, name=THREAD, daemon=True).start()
+
+
+def _quiet(record: logging.LogRecord) -> bool:
+    """The caches warn that this thread has no ScriptRunContext (it has no page to draw a spinner on): expected."""
+    return not (record.threadName == THREAD and "missing ScriptRunContext" in record.getMessage())
+
+
+def _work() -> None:
+    import streamlit.emojis  # noqa: F401  Streamlit compiles its emoji pattern on the first icon it checks: ~1 s
+    import streamlit.material_icon_names  # noqa: F401
+    import torch
+
+    from explainer.analysis.scale import builtin_preset
+    from explainer.ui import prediction  # noqa: F401  the pages' helpers import pandas, plotly, the charts
+    from explainer.ui.shell.models import default_spec, get_backend, model_analyses
+    from explainer.ui.training.setup import warm_training_page
+
+    steps = [
+        lambda: torch.optim.Adam([torch.zeros(1, requires_grad=True)]),  # imports torch._dynamo
+        lambda: get_backend(default_spec()),
+        lambda: model_analyses(default_spec()).warm(),
+        warm_training_page,
+        builtin_preset,
+    ]
+    for step in steps:
+        try:
+            step()
+        except Exception:  # a page that needs it computes it again and says what went wrong
+            pass
