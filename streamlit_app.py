@@ -6,7 +6,7 @@ registry (explainer/ui/shell/pages.py), listed in the order the story tells them
 
 import streamlit as st
 
-from explainer.ui.shell.export import export_sidebar
+from explainer.ui.shell.export import export_sidebar, record_visit
 from explainer.ui.shell.navigation import footer, navigation
 from explainer.ui.shell.presenter import presenter_toggle
 from explainer.ui.shell.sidebar import render_sidebar
@@ -20,4 +20,5 @@ presenter_toggle()
 render_sidebar()
 export_sidebar()  # chart image format, the lesson handout
 page.run()
+record_visit()  # the page's view and link into the handout, when recording
 footer()  # previous / next (a page that stops early draws it itself)

@@ -50,19 +50,32 @@ def view_link() -> str:
     return f"{base}/{current}" + (f"?{query}" if query else "")
 
 
-def _record(stem: str, fig: go.Figure) -> None:
+def _current_view() -> View | None:
+    """The view being drawn, moved to the end of the handout (the latest view is the last one); None unless
+    recording."""
     if not st.session_state.get(RECORD_KEY):
-        return
+        return None
     handout, link = Handout.of(), view_link()
-    view = handout.views.pop(link, None)  # re-inserted last: the latest view is the last one
+    view = handout.views.pop(link, None)
     if view is None:
         entry = BY_URL.get(Navigation.of().current or "")
         view = View(entry.title if entry else "Page", link)
-    if stem in view.figures or len(view.figures) < MAX_FIGURES:
-        view.figures[stem] = fig.to_dict()
     handout.views[link] = view
     while len(handout.views) > MAX_VIEWS:
         handout.views.pop(next(iter(handout.views)))
+    return view
+
+
+def _record(stem: str, fig: go.Figure) -> None:
+    view = _current_view()
+    if view is not None and (stem in view.figures or len(view.figures) < MAX_FIGURES):
+        view.figures[stem] = fig.to_dict()
+
+
+def record_visit() -> None:
+    """After the page: the view goes into the handout when recording, with its link even when it drew no plotly
+    chart (the sampling page draws its charts in the browser)."""
+    _current_view()
 
 
 def show_chart(fig: go.Figure, key: str, where=st, name: str | None = None, **kwargs):
