@@ -10,24 +10,12 @@ import torch
 from explainer.analysis import attribution as attr
 from explainer.analysis.inside import capital_questions
 from explainer.backends.base import FinalNorm
-from explainer.backends.load import load_backend
 from explainer.corpus.data import COUNTRIES
 from explainer.corpus.generator import generate_corpus
 from explainer.training.evaluate import answer_token
 
 PROMPT = "User: What is the capital of France?\nAssistant: The capital of France is"
 COUNTRY_SHARE = 0.75  # integrated gradients put the country first: 81 % of all 127 held-out capital questions
-
-
-@pytest.fixture(scope="module")
-def builtin():
-    return load_backend("builtin", "cpu")
-
-
-@pytest.fixture(scope="module", params=["tiny", "hf"])
-def small(request, tiny_model_dir, tiny_hf_spec):
-    """The two model kinds, small and random: our own GPT and a Hugging Face GPT-2."""
-    return load_backend(str(tiny_model_dir) if request.param == "tiny" else tiny_hf_spec, "cpu")
 
 
 def top_id(backend, text: str) -> int:

@@ -143,7 +143,7 @@ def test_presenter_mode_hides_more_advanced_controls(path: str, hidden: str) -> 
         keys = [w.key for kind in ("number_input", "toggle", "button_group") for w in at.get(kind) if hasattr(w, "key")]
         assert (hidden in keys) is not present, f"{hidden} shown: {not present}"
         if path.endswith("embeddings.py"):
-            assert bool(at.get("download_button")) is not present
+            assert bool(at.main.get("download_button")) is not present
 
 
 def test_a_link_without_present_is_not_presenter_mode() -> None:

@@ -7,21 +7,10 @@ from __future__ import annotations
 import pytest
 
 from explainer.analysis.inside import capital_questions
-from explainer.backends.load import load_backend
 from explainer.generation.tree import TreeLimits, continuation_tree, leaves, path_of
 from explainer.model.sampling import SamplingParams
 
 PROMPT = "User: What is the capital of France?\nAssistant: The capital of France is"
-
-
-@pytest.fixture(scope="module")
-def builtin():
-    return load_backend("builtin", "cpu")
-
-
-@pytest.fixture(scope="module", params=["tiny", "hf"])
-def small(request, tiny_model_dir, tiny_hf_spec):
-    return load_backend(str(tiny_model_dir) if request.param == "tiny" else tiny_hf_spec, "cpu")
 
 
 def grow(backend, params: SamplingParams | None = None, **limits):
