@@ -7,6 +7,7 @@ registry (explainer/ui/shell/pages.py), listed in the order the story tells them
 import streamlit as st
 
 from explainer.config import ICON
+from explainer.ui.shell.export import export_sidebar, record_visit
 from explainer.ui.shell.navigation import footer, navigation
 from explainer.ui.shell.presenter import presenter_toggle, sidebar_state
 from explainer.ui.shell.sidebar import render_sidebar
@@ -19,5 +20,7 @@ warm_up()  # once per process: what the pages compute once, in a background thre
 page = navigation()  # st.navigation over the registry, one section per part of the story
 presenter_toggle()
 render_sidebar()
+export_sidebar()  # chart image format, the lesson handout
 page.run()
+record_visit()  # the page's view and link into the handout, when recording
 footer()  # previous / next, back to the plan (a page that stops early draws it itself)

@@ -41,6 +41,22 @@ def tiny_hf_spec(tiny_hf_dir: Path) -> str:
     return f"hf:{tiny_hf_dir}"
 
 
+@pytest.fixture(scope="session")
+def builtin():
+    """The shipped model on the CPU, loaded once per run (tests only read it)."""
+    from explainer.backends.load import load_backend
+
+    return load_backend("builtin", "cpu")
+
+
+@pytest.fixture(scope="session", params=["tiny", "hf"])
+def small(request: pytest.FixtureRequest, tiny_model_dir: Path, tiny_hf_spec: str):
+    """The two model kinds, small and random: our own GPT and a Hugging Face GPT-2."""
+    from explainer.backends.load import load_backend
+
+    return load_backend(str(tiny_model_dir) if request.param == "tiny" else tiny_hf_spec, "cpu")
+
+
 @pytest.fixture
 def no_hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """As if the Hub could not be reached (nothing listens at its address) and nothing had been downloaded."""

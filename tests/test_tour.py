@@ -120,13 +120,13 @@ def test_presenter_mode_hides_advanced_controls_and_survives_a_page_switch() -> 
     at = go(at, "app_pages/next_word.py")
     assert at.query_params.get(PRESENT_KEY) == "1", "the address bar keeps ?present=1 on the new page"
     assert at.sidebar.toggle(key=PRESENT_KEY).value is True
-    assert "log" not in [t.key for t in at.toggle] and not at.get("download_button"), "advanced controls hidden"
+    assert "log" not in [t.key for t in at.toggle] and not at.main.get("download_button"), "advanced controls hidden"
     big = chart_font(at)
 
     at.sidebar.toggle(key=PRESENT_KEY).set_value(False)
     at = no_crash(at.run())
     assert PRESENT_KEY not in at.query_params and not at.html
-    assert "log" in [t.key for t in at.toggle] and at.get("download_button"), "advanced controls back"
+    assert "log" in [t.key for t in at.toggle] and at.main.get("download_button"), "advanced controls back"
     assert chart_font(at) < big, "the chart's text is bigger in presenter mode"
 
 
@@ -140,7 +140,7 @@ def test_presenter_mode_hides_more_advanced_controls(path: str, hidden: str) -> 
         keys = [w.key for kind in ("number_input", "toggle", "button_group") for w in at.get(kind) if hasattr(w, "key")]
         assert (hidden in keys) is not present, f"{hidden} shown: {not present}"
         if path.endswith("embeddings.py"):
-            assert bool(at.get("download_button")) is not present
+            assert bool(at.main.get("download_button")) is not present
 
 
 def test_a_link_without_present_is_not_presenter_mode() -> None:

@@ -45,6 +45,32 @@ class ModelInfo:
 
 
 @dataclass(frozen=True)
+class FinalNorm:
+    """The norm before the unembedding, as numbers (D,): norm(x) = weight * c(x) / scale(x) + bias, where
+    c(x) = x - mean(x), scale = sqrt(var(x) + eps) for a LayerNorm (centred); c(x) = x, scale = sqrt(mean(x²) + eps)
+    for an RMSNorm; `normalises` False: no norm at all (scale 1)."""
+
+    weight: torch.Tensor
+    bias: torch.Tensor
+    eps: float
+    centred: bool
+    normalises: bool = True
+
+    def scale(self, x: torch.Tensor) -> float:
+        """The divisor for the vector x (D,)."""
+        if not self.normalises:
+            return 1.0
+        c = x - x.mean() if self.centred else x
+        return float((c.pow(2).mean() + self.eps).sqrt())
+
+    def frozen(self, parts: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        """(N, D) parts of x -> (N, D): the norm made linear by freezing its scale at x's. Linear, so the parts' images
+        plus `bias` add up to norm(x) exactly when the parts add up to x."""
+        c = parts - parts.mean(-1, keepdim=True) if self.centred else parts
+        return self.weight * c / self.scale(x)
+
+
+@dataclass(frozen=True)
 class GenStep:
     """One generated token and what the model thought at that step."""
 
@@ -90,6 +116,22 @@ class Backend(ABC):
     @abstractmethod
     def embedding_matrix(self) -> torch.Tensor:
         """(V, D) token embeddings, float32 on the CPU."""
+
+    @abstractmethod
+    def _token_embeddings(self, ids: torch.Tensor) -> torch.Tensor:
+        """(B, T) ids on self.device -> (B, T, D) the input token embeddings (positions are added later, if at all)."""
+
+    @abstractmethod
+    def _last_logits(self, embeds: torch.Tensor) -> torch.Tensor:
+        """(B, T, D) input token embeddings -> (B, V) logits at the last position, differentiable in `embeds`."""
+
+    @abstractmethod
+    def unembed_row(self, token_id: int) -> tuple[torch.Tensor, float]:
+        """(the token's output vector (D,) on the CPU, its output bias): its logit is vector · final-normed h + bias."""
+
+    @abstractmethod
+    def final_norm(self) -> FinalNorm:
+        """The final norm's numbers (CPU float32), for reading the logit off the residual stream linearly."""
 
     @property
     @abstractmethod
@@ -160,8 +202,36 @@ class Backend(ABC):
         return self.logits(ids)[-1]
 
     @torch.inference_mode()
+    def next_token_logits_batch(self, rows: list[list[int]]) -> torch.Tensor:
+        """(N, V) next-token logits for N token lists of one length, in one forward pass (a level of a tree)."""
+        if not rows or len({len(r) for r in rows}) != 1:
+            raise BackendError("a batch needs token lists of one length")
+        ids = torch.stack([self._tensor(r)[0] for r in rows])  # (N, T)
+        return self._train_forward(ids)[:, -1].float().cpu()
+
+    @torch.inference_mode()
     def trace(self, ids: list[int]) -> Trace:
         return self._trace(self._tensor(ids))
+
+    def embedding_gradients(
+        self, ids: list[int], target: int, scales: list[float] | tuple[float, ...] = (1.0,), batch: int = 8
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """The log-probability of `target` after `ids` with the input token embeddings multiplied by each of the S
+        `scales` (1: the text itself; 0 < s < 1: on the way from all zeros, for integrated gradients), and its
+        gradients: (embeddings (T, D), gradients (S, T, D), log-probabilities (S,)). Only copies of the embeddings get
+        gradients: the model's parameters are neither marked nor changed, so the shared model stays as it is."""
+        x = self._tensor(ids)
+        grads, values = [], []
+        with torch.inference_mode(False), torch.enable_grad():
+            emb = self._token_embeddings(x.clone()).detach()  # (1, T, D)
+            for i in range(0, len(scales), batch):
+                s = torch.tensor(scales[i : i + batch], dtype=emb.dtype, device=self.device).view(-1, 1, 1)
+                path = (s * emb).requires_grad_(True)  # (S', T, D): a fresh leaf, not a parameter
+                logp = self._last_logits(path).float().log_softmax(-1)[:, target]  # (S',)
+                (g,) = torch.autograd.grad(logp.sum(), path)
+                grads.append(g.float().cpu())
+                values.append(logp.detach().cpu())
+        return emb[0].float().cpu(), torch.cat(grads), torch.cat(values)
 
     def generate(
         self,

@@ -6,7 +6,7 @@ import copy
 
 import torch
 
-from explainer.backends.base import Backend, ModelInfo
+from explainer.backends.base import Backend, FinalNorm, ModelInfo
 from explainer.model.device import device_label
 from explainer.model.gpt import GPT, KVCache, Trace
 from explainer.model.tokenizers import Tokenizer
@@ -51,6 +51,19 @@ class BuiltinBackend(Backend):
     def embedding_matrix(self) -> torch.Tensor:
         return self.model.tok_emb.weight.detach().float().cpu()
 
+    def _token_embeddings(self, ids: torch.Tensor) -> torch.Tensor:
+        return self.model.tok_emb(ids)
+
+    def _last_logits(self, embeds: torch.Tensor) -> torch.Tensor:
+        return self.model.final_hidden(embeds)[:, -1] @ self.model.tok_emb.weight.T
+
+    def unembed_row(self, token_id: int) -> tuple[torch.Tensor, float]:
+        return self.model.tok_emb.weight[token_id].detach().float().cpu(), 0.0  # tied, no bias
+
+    def final_norm(self) -> FinalNorm:
+        ln = self.model.ln_f
+        return FinalNorm(ln.weight.detach().float().cpu(), ln.bias.detach().float().cpu(), ln.eps, centred=True)
+
     @property
     def module(self) -> torch.nn.Module:
         return self.model
@@ -67,6 +80,6 @@ def _to_cpu(tr: Trace) -> Trace:
     cpu = lambda xs: [x.float().cpu() for x in xs]  # noqa: E731
     return Trace(
         cpu(tr.attentions), cpu(tr.resid_pre), cpu(tr.resid_mid), cpu(tr.resid_post), cpu(tr.mlp_hidden),
-        None if tr.final is None else tr.final.float().cpu(),
+        cpu(tr.head_out), None if tr.final is None else tr.final.float().cpu(),
         None if tr.logits is None else tr.logits.float().cpu(),
     )  # fmt: skip

@@ -2,7 +2,8 @@
 
 Needs the optional `hf` extra (transformers). Attention runs in the eager
 implementation so that attention probabilities come back. Remote code is never
-trusted. Sublayer outputs are read with forward hooks on each decoder layer.
+trusted. Sublayer outputs are read with forward hooks on each decoder layer; each head's output at the last
+position, by feeding the attention's output projection one head's slice at a time.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ import torch
 import torch.nn as nn
 
 from explainer.backends import hub
-from explainer.backends.base import Backend, BackendError, ModelInfo
+from explainer.backends.base import Backend, BackendError, FinalNorm, ModelInfo
 from explainer.model.device import device_label
 from explainer.model.gpt import Trace
 from explainer.model.tokenizers import HFTokenizer
 
 _ATTN_NAMES = ("attn", "self_attn", "attention", "self_attention")
 _NORM_NAMES = ("ln_f", "norm", "final_layer_norm", "final_layernorm")
+_OUT_PROJ_NAMES = ("c_proj", "o_proj", "out_proj", "dense")  # an attention's output projection (heads -> residual)
 
 
 def load_hf(model_id: str, device: torch.device) -> HFBackend:
@@ -78,7 +80,7 @@ class HFBackend(Backend):
         n_layer = cfg.num_hidden_layers
         self.layers = _find_layers(model, n_layer)
         base = model.base_model
-        self.final_norm = next((getattr(base, n) for n in _NORM_NAMES if hasattr(base, n)), nn.Identity())
+        self._final_norm = next((getattr(base, n) for n in _NORM_NAMES if hasattr(base, n)), nn.Identity())
         context = getattr(cfg, "n_positions", None) or getattr(cfg, "max_position_embeddings", None) or 1024
         n_params = sum(p.numel() for p in model.parameters())
         # the KV cache's argument: `cache` in recent transformers, `past_key_values` before
@@ -108,12 +110,16 @@ class HFBackend(Backend):
         attn_out: list[torch.Tensor] = []
         mlp_act: list[torch.Tensor] = []
         block_out: list[torch.Tensor] = []
+        head_out: list[torch.Tensor] = []
         first = lambda o: o[0] if isinstance(o, tuple) else o  # noqa: E731
         hooks = []
         for layer in self.layers:
             attn = next((getattr(layer, n) for n in _ATTN_NAMES if hasattr(layer, n)), None)
             if attn is not None:
                 hooks.append(attn.register_forward_hook(lambda m, i, o: attn_out.append(first(o)[0])))
+                proj = next((getattr(attn, n) for n in _OUT_PROJ_NAMES if hasattr(attn, n)), None)
+                if isinstance(proj, nn.Module):
+                    hooks.append(proj.register_forward_pre_hook(lambda m, i: head_out.append(self._heads(m, i[0]))))
             act = _mlp_activation(layer)
             if act is not None:
                 hooks.append(act.register_forward_hook(lambda m, i, o: mlp_act.append(o[0])))
@@ -132,14 +138,49 @@ class HFBackend(Backend):
             tr.resid_mid = [(r + a).float().cpu() for r, a in zip(resid[:-1], attn_out)]
         if len(mlp_act) == len(self.layers):
             tr.mlp_hidden = [a.float().cpu() for a in mlp_act]
-        tr.final = self.final_norm(resid[-1]).float().cpu()
+        if len(head_out) == len(self.layers) and tr.resid_mid:
+            tr.head_out = [h.float().cpu() for h in head_out]
+        tr.final = self._final_norm(resid[-1]).float().cpu()
         tr.logits = out.logits[0].float().cpu()
         return tr
+
+    def _heads(self, proj: nn.Module, x: torch.Tensor) -> torch.Tensor:
+        """The output projection's input (B, T, H*hs) -> (H, D): each head's slice alone through it, bias taken off."""
+        H = self.info.n_head
+        last = x[0, -1]  # (H*hs,)
+        mask = torch.eye(H, dtype=last.dtype, device=last.device).repeat_interleave(last.numel() // H, dim=1)
+        return proj.forward(mask * last) - proj.forward(torch.zeros_like(last))  # (H, D); forward: no hooks again
 
     @torch.inference_mode()
     def unembed(self, h: torch.Tensor) -> torch.Tensor:
         head = self.model.get_output_embeddings()
-        return head(self.final_norm(h.to(self.device))).float().cpu()
+        return head(self._final_norm(h.to(self.device))).float().cpu()
+
+    def _token_embeddings(self, ids: torch.Tensor) -> torch.Tensor:
+        return self.model.get_input_embeddings()(ids)
+
+    def _last_logits(self, embeds: torch.Tensor) -> torch.Tensor:
+        h = self.model.base_model(inputs_embeds=embeds).last_hidden_state[:, -1]  # (B, D), final norm applied
+        return self.model.get_output_embeddings()(h)
+
+    def unembed_row(self, token_id: int) -> tuple[torch.Tensor, float]:
+        head = self.model.get_output_embeddings()
+        bias = getattr(head, "bias", None)
+        return head.weight[token_id].detach().float().cpu(), 0.0 if bias is None else float(bias[token_id])
+
+    def final_norm(self) -> FinalNorm:
+        """LayerNorm (weight and bias) or RMSNorm (weight only, `eps` or `variance_epsilon`); BackendError otherwise."""
+        norm = self._final_norm
+        D = self.info.d_model
+        if isinstance(norm, nn.Identity):
+            return FinalNorm(torch.ones(D), torch.zeros(D), 0.0, centred=False, normalises=False)
+        weight, bias = getattr(norm, "weight", None), getattr(norm, "bias", None)
+        eps = getattr(norm, "eps", None) or getattr(norm, "variance_epsilon", None)
+        if not isinstance(weight, torch.Tensor) or eps is None:
+            raise BackendError(f"{self.info.name}: its final norm ({type(norm).__name__}) is not one this app can read")
+        centred = isinstance(norm, nn.LayerNorm) or isinstance(bias, torch.Tensor)
+        bias = bias.detach().float().cpu() if isinstance(bias, torch.Tensor) else torch.zeros(D)
+        return FinalNorm(weight.detach().float().cpu(), bias, float(eps), centred)
 
     def embedding_matrix(self) -> torch.Tensor:
         return self.model.get_input_embeddings().weight.detach().float().cpu()

@@ -4,7 +4,8 @@ Two attention paths compute the same numbers:
 - fast: `scaled_dot_product_attention`, used for training and plain prediction;
 - traced: explicit softmax(QK^T/sqrt(d))V that also records what happened inside
   (attention probabilities, the residual stream around every sublayer, the
-  feed-forward activations), which the pages turn into pictures.
+  feed-forward activations, each head's output at the last position), which the
+  pages turn into pictures.
 Generation passes a `KVCache`: each layer keeps the keys and values of the tokens read so far, so that a new
 token costs one position instead of the whole context.
 """
@@ -94,6 +95,9 @@ class Trace:
     resid_mid: list[torch.Tensor] = field(default_factory=list)  # (T, D) after attention
     resid_post: list[torch.Tensor] = field(default_factory=list)  # (T, D) after feed-forward
     mlp_hidden: list[torch.Tensor] = field(default_factory=list)  # (T, 4D) after GELU
+    # (H, D) what each head writes into the residual stream at the LAST position (its slice of the output projection,
+    # without the projection's bias): the heads plus that bias add up to resid_mid - resid_pre there
+    head_out: list[torch.Tensor] = field(default_factory=list)
     final: torch.Tensor | None = None  # (T, D) after the final LayerNorm
     logits: torch.Tensor | None = None  # (T, V)
 
@@ -155,6 +159,8 @@ class CausalSelfAttention(nn.Module):
             att = att.masked_fill(~mask, float("-inf")).softmax(dim=-1)
             trace.attentions.append(att[0].detach())
             y = att @ v  # (B, nh, T, hs)
+            w = self.proj.weight.view(C, self.n_head, C // self.n_head)  # (D out, nh, hs)
+            trace.head_out.append(torch.einsum("hs,dhs->hd", y[0, :, -1], w).detach())  # (nh, D)
         y = y.transpose(1, 2).contiguous().view(B, T, C)
         return self.proj(y)
 
@@ -230,6 +236,22 @@ class GPT(nn.Module):
         """Final LayerNorm + tied unembedding: (..., D) residual -> (..., V) logits."""
         return self.ln_f(h) @ self.tok_emb.weight.T
 
+    def final_hidden(self, tok: torch.Tensor, trace: Trace | None = None, cache: KVCache | None = None) -> torch.Tensor:
+        """Token embeddings (B, T, D) -> the vectors after the final LayerNorm (B, T, D): the model from its input
+        embeddings on (positions added here), so that gradients can be taken with respect to them.
+        With a `cache`, the tokens come after those it holds (positions go on from there); it keeps them too."""
+        T = tok.shape[1]
+        start = cache.length if cache is not None else 0
+        if start + T > self.cfg.context_length:
+            raise ValueError(f"sequence of {start + T} tokens exceeds the context of {self.cfg.context_length}")
+        pos = torch.arange(start, start + T, device=tok.device)
+        x = self.drop(tok + self.pos_emb(pos))  # (B, T, D)
+        for block in self.blocks:
+            x = block(x, trace, cache)
+        if cache is not None:
+            cache.length += T
+        return self.ln_f(x)
+
     def forward(
         self,
         idx: torch.Tensor,
@@ -239,17 +261,7 @@ class GPT(nn.Module):
     ) -> tuple[torch.Tensor, torch.Tensor | None]:
         """idx (B, T) token ids -> logits (B, T, V) and the mean cross-entropy if targets given.
         With a `cache`, idx are the tokens after those it holds (positions go on from there); it keeps them too."""
-        B, T = idx.shape
-        start = cache.length if cache is not None else 0
-        if start + T > self.cfg.context_length:
-            raise ValueError(f"sequence of {start + T} tokens exceeds the context of {self.cfg.context_length}")
-        pos = torch.arange(start, start + T, device=idx.device)
-        x = self.drop(self.tok_emb(idx) + self.pos_emb(pos))  # (B, T, D)
-        for block in self.blocks:
-            x = block(x, trace, cache)
-        if cache is not None:
-            cache.length += T
-        x = self.ln_f(x)
+        x = self.final_hidden(self.tok_emb(idx), trace, cache)  # (B, T, D)
         logits = x @ self.tok_emb.weight.T  # (B, T, V), weights tied with the embedding
         if trace is not None:
             trace.final = x[0].detach()

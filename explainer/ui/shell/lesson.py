@@ -41,9 +41,6 @@ class Step:
     more: tuple[Link, ...] = ()
 
 
-# Point 15 has no page of its own yet: its link is this one entry, to change when a page for it exists.
-EMERGENCE = Link("layers", "lens")
-
 PARTS: dict[str, list[Step]] = {
     "From prompt to reply": [
         Step(1, "The torn script", 4, "A chatbot finishes a script, one predicted word at a time.",
@@ -54,7 +51,8 @@ PARTS: dict[str, list[Step]] = {
              Link("next-word", "bars")),
         Step(3, "Sampling", 4, "A weighted dice roll picks the word, so the same prompt gets different replies.",
              "drag the temperature from 0 to 2", "At temperature 0, how many different stories would 20 runs "
-             "write?", Link("sampling", "compare", {"temperature": "1.5"})),
+             "write?", Link("sampling", "compare", {"temperature": "1.5"}),
+             (Link("what-else", "tree", {}, "What else could it have said? Every likely reply as a tree"),)),
     ],
     "Learning from text": [
         Step(4, "Training data", 2, "A person would need over 2,600 years to read GPT-3's training text.",
@@ -95,8 +93,11 @@ PARTS: dict[str, list[Step]] = {
     ],
     "Emergence": [
         Step(15, "Emergence", 2, "Nobody writes the rules: they come from how training tuned the numbers, which is "
-             "why it is so hard to say why a model predicts what it does.", "the logit lens's rows, top to bottom",
-             "At which layer does the model “know” the answer? Could anyone have written that rule?", EMERGENCE),
+             "why it is so hard to say why a model predicts what it does.",
+             "the words highlighted, then the heads' bars",
+             "Which words and heads made “Paris” win? Could anyone have written that rule?",
+             Link("why-word", "pushes"),
+             (Link("layers", "lens", {}, "Watch the logit lens form a guess, layer by layer"),)),
     ],
 }  # fmt: skip
 STEPS: list[Step] = [step for part in PARTS.values() for step in part]

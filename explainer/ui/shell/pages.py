@@ -30,6 +30,7 @@ PAGES: tuple[PageEntry, ...] = (
         ("chat", "The torn script", ":material/forum:", "chat"),
         ("next_word", "Next word", ":material/bar_chart:", "next-word"),
         ("sampling", "Temperature & sampling", ":material/casino:", "sampling"),
+        ("what_else", "What else could it have said?", ":material/account_tree:", "what-else"),
     ),
     *_section(
         "Learning from text",
@@ -46,7 +47,7 @@ PAGES: tuple[PageEntry, ...] = (
         ("layers", "Layers", ":material/layers:", "layers"),
         ("last_vector", "The last vector", ":material/output:", "last-vector"),
     ),
-    # "Emergence" has no page of its own yet: the lesson plan points to the most fitting view (lesson.py, point 15)
+    *_section("Emergence", ("why_word", "Why this word?", ":material/psychology_alt:", "why-word")),
     *_section("Look it up", ("glossary", "Glossary", ":material/dictionary:", "glossary"), story=False),
 )
 BY_URL = {p.url_path: p for p in PAGES}

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 import plotly.graph_objects as go
 import streamlit as st
 
+from explainer.ui.shell.export import exported
+from explainer.ui.shell.presenter import presented
 from explainer.ui.shell.state import SessionObject
 
 N_SLOTS = 3
@@ -43,7 +45,10 @@ def _css(key: str, order: list[int]) -> str:
 
 
 def steady_chart(fig: go.Figure, key: str, where=st) -> None:
-    """`st.plotly_chart(fig)` for a chart that changes on every rerun of a fragment, drawn without a blank frame."""
+    """`show_chart` (presenter-sized, exportable) for a chart that changes on every rerun of a fragment, drawn
+    without a blank frame."""
+    config = exported(fig, key)
+    fig = presented(fig)
     charts = SteadyCharts.of().charts
     slots = charts.setdefault(key, Slots([fig] * N_SLOTS, list(range(N_SLOTS))))
     if slots.figures[slots.order[-1]].to_json() != fig.to_json():  # new data: into the oldest slot, brought to front
@@ -53,4 +58,4 @@ def steady_chart(fig: go.Figure, key: str, where=st) -> None:
     st.html(_css(key, slots.order))
     box = where.container(key=f"steady_{key}")
     for i, figure in enumerate(slots.figures):
-        box.plotly_chart(figure, key=f"{key}_{i}")
+        box.plotly_chart(figure, key=f"{key}_{i}", config=config)

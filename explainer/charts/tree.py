@@ -1,0 +1,75 @@
+"""The tree of continuations ("What else could it have said?"): the prompt on the left, each token a node to the
+right of the one before, a branch as thick as its path is likely. Data in, figure out (explainer/charts/style.py)."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from explainer.charts.style import BLUE, FONT, GREY, ORANGE, SMALL, figure, label, layout
+from explainer.format import rough_percent
+from explainer.generation.tree import Node, leaves, path_of
+
+MAX_WIDTH = 16  # px: a branch of probability 1
+INK = "#1f2328"  # the words
+
+
+def _rows(nodes: list[Node]) -> list[float]:
+    """Each node's height: the leaves one row apart in depth-first order, a parent in the middle of its children."""
+    children: dict[int, list[int]] = {}
+    for i, n in enumerate(nodes[1:], 1):
+        children.setdefault(n.parent, []).append(i)
+    y = [0.0] * len(nodes)
+    next_row = 0
+
+    def place(i: int) -> float:
+        nonlocal next_row
+        kids = children.get(i, [])
+        if not kids:
+            y[i], next_row = next_row, next_row + 1
+        else:
+            y[i] = sum(place(k) for k in kids) / len(kids)
+        return y[i]
+
+    place(0)
+    return y
+
+
+def continuation_tree(nodes: list[Node], tokens: list[str], prompt_tail: str, title: str = "") -> go.Figure:
+    """nodes from `generation.tree.continuation_tree`, tokens[i]: node i's own token as shown (tokens[0] unused).
+    Every node carries its index as customdata, so that a click can continue from it."""
+    y = _rows(nodes)
+    ends = leaves(nodes)
+    on_best = {id(n) for n in path_of(nodes, ends[0])} if ends else set()
+    edges = []
+    for i, n in enumerate(nodes[1:], 1):
+        edges.append({
+            "type": "scatter", "mode": "lines", "x": [n.depth - 1, n.depth], "y": [y[n.parent], y[i]],
+            "line": {"width": 1 + (MAX_WIDTH - 1) * n.path_prob, "color": ORANGE if id(n) in on_best else BLUE},
+            "opacity": 0.85, "hoverinfo": "skip", "showlegend": False,
+        })  # fmt: skip
+    texts = [label(prompt_tail)] + [f"{label(tokens[i])} {rough_percent(n.prob)}" for i, n in enumerate(nodes[1:], 1)]
+    hover = ["the prompt"] + [
+        f"“{label(n.text.strip())}”<br>this word: {n.prob:.1%} · the whole path: {n.path_prob:.2%}" for n in nodes[1:]
+    ]
+    points = {
+        "type": "scatter", "mode": "markers", "x": [n.depth for n in nodes], "y": y,
+        "marker": {"size": 14, "color": [GREY] + [ORANGE if id(n) in on_best else BLUE for n in nodes[1:]]},
+        "customdata": list(range(len(nodes))), "hovertext": hover, "hovertemplate": "%{hovertext}<extra></extra>",
+        "showlegend": False,
+    }  # fmt: skip
+    notes = [  # the words above their nodes, on white: readable across a thick branch
+        {"x": n.depth, "y": y[i], "text": texts[i], "showarrow": False, "xanchor": "left", "yanchor": "bottom",
+         "xshift": 2, "yshift": 6, "bgcolor": "rgba(255,255,255,0.85)", "font": {"size": FONT, "color": INK}}
+        for i, n in enumerate(nodes)
+    ]  # fmt: skip
+    depth = max(n.depth for n in nodes)
+    rows = max(y) + 1 if len(nodes) > 1 else 1
+    title = title or "What else could it have said? (thicker = likelier; orange = the likeliest path)"
+    out = layout(
+        title, int(150 + 56 * rows), {"l": 10, "r": 10, "t": 70, "b": 30}, plot_bgcolor="white",
+        xaxis={"range": [-0.2, depth + 0.9], "tickmode": "array", "tickvals": list(range(depth + 1)),
+               "ticktext": ["prompt"] + [f"word {d}" for d in range(1, depth + 1)], "showgrid": False,
+               "zeroline": False, "tickfont": {"size": SMALL}},
+        yaxis={"visible": False, "autorange": "reversed"}, hovermode="closest", dragmode=False, annotations=notes,
+    )  # fmt: skip
+    return figure(edges + [points], out)

@@ -1,0 +1,110 @@
+"""Why this word?, What else could it have said? and the export for lessons in real Chromium: the views draw on the
+built-in model, a click on the tree continues the text, a chart's camera button downloads a file named for what it
+is, and the recorded handout opens offline with its charts. Screenshots go to SHOTS: look at them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from .harness import APP_IDLE, SHOTS, VIEWPORTS, Server, closing_page, drawn, finish, open_page, screenshot, settled
+
+pytestmark = pytest.mark.e2e
+sync_api = pytest.importorskip("playwright.sync_api")
+expect = sync_api.expect
+
+PRESENTER_FONT = "() => getComputedStyle(document.documentElement).fontSize === '21px'"
+OVERFLOW = (  # how far the main column's content sticks out sideways
+    "() => { const m = document.querySelector('[data-testid=stMainBlockContainer]');"
+    " return m.scrollWidth - m.clientWidth; }"
+)
+CHART_DATA = """(n) => { const p = document.querySelectorAll('.js-plotly-plot')[n];
+  return p && p.data ? JSON.stringify(p.data.map(t => t.y)) : null; }"""
+
+
+def charts(page, n: int) -> None:
+    page.wait_for_selector(APP_IDLE)
+    expect(page.locator(".js-plotly-plot")).to_have_count(n)
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_why_this_word(browser, server: Server, viewport: str) -> None:
+    page = open_page(browser, server, "why-word", VIEWPORTS[viewport])
+    with closing_page(page, server, SHOTS / f"why-word-{viewport}-failed.png"):
+        expect(page.locator("h1").first).to_contain_text("Why this word?")
+        charts(page, 3)
+        assert page.locator(".why-tok").count() > 10  # the highlighted text
+        expect(page.get_by_text("pushed “Paris” up the most")).to_be_visible()
+        before = page.evaluate(CHART_DATA, 0)
+        page.get_by_text("Gradient × input").click()
+        page.wait_for_function(f"(b) => ({CHART_DATA})(0) !== null && ({CHART_DATA})(0) !== b", arg=before)
+        finish(page, "why-word", viewport)
+
+
+@pytest.mark.parametrize(("path", "n"), [("why-word", 3), ("what-else", 1)])
+def test_presenter_mode_on_a_small_projector(browser, server: Server, path: str, n: int) -> None:
+    page = open_page(browser, server, f"{path}?present=1", (1280, 720))
+    with closing_page(page, server, SHOTS / f"{path}-present-failed.png"):
+        page.wait_for_function(PRESENTER_FONT)
+        charts(page, n)
+        assert page.evaluate(OVERFLOW) <= 1, "nothing sticks out of the page sideways"
+        finish(page, path, "present-720")
+
+
+def test_a_click_on_the_tree_continues_the_text(browser, server: Server) -> None:
+    page = open_page(browser, server, "what-else", VIEWPORTS["laptop"])
+    with closing_page(page, server, SHOTS / "what-else-failed.png"):
+        charts(page, 1)
+        box = page.locator("[data-testid=stTextArea] textarea").first
+        assert box.input_value().endswith("The capital of France is")
+        finish(page, "what-else", "laptop")
+        point = page.locator(".js-plotly-plot .scatterlayer .trace").last.locator(".point").nth(1)  # "Paris"
+        point.click(force=True)
+        drawn(page, lambda: expect(box).to_have_value(re.compile(r"is Paris$"), timeout=60_000))
+        charts(page, 1)
+        screenshot(page, SHOTS / "what-else-continued.png")
+
+
+def test_the_camera_and_the_handout(browser, server: Server, tmp_path: Path) -> None:
+    page = open_page(browser, server, "why-word", VIEWPORTS["laptop"])
+    with closing_page(page, server, SHOTS / "handout-failed.png"):
+        charts(page, 3)
+        chart = page.locator(".js-plotly-plot").first
+        chart.hover()
+        with page.expect_download() as png:
+            chart.locator(".modebar-btn[data-title^='Download plot']").click()
+        assert png.value.suggested_filename == "why-word_token-pushes.png"
+
+        page.get_by_text("Export for a lesson").click()
+        page.get_by_text("SVG", exact=True).click()
+        page.get_by_text("Record the views I visit").click()
+        settled(page)
+        for link, n in (("What else could it have said?", 1), ("Why this word?", 3)):
+            page.locator("[data-testid=stSidebarNav] a").filter(has_text=link).click()
+            expect(page.locator("h1").first).to_contain_text(link)
+            charts(page, n)
+        chart = page.locator(".js-plotly-plot").first
+        chart.hover()
+        with page.expect_download() as svg:
+            chart.locator(".modebar-btn[data-title^='Download plot']").click()
+        assert svg.value.suggested_filename == "why-word_token-pushes.svg"
+        with page.expect_download() as handout:
+            page.get_by_role("button", name="Download the handout (HTML)").click()
+        path = tmp_path / "handout.html"
+        handout.value.save_as(path)
+
+    offline = browser.new_context(viewport={"width": 1100, "height": 900}, offline=True)
+    doc = offline.new_page()
+    requests: list[str] = []
+    doc.on("request", lambda r: requests.append(r.url))
+    try:
+        doc.goto(path.as_uri())
+        expect(doc.locator("h2")).to_have_count(2)
+        expect(doc.locator(".js-plotly-plot")).to_have_count(4)  # the tree, then the three of Why this word?
+        expect(doc.locator("h2").first).to_contain_text("What else could it have said?")
+        assert [u for u in requests if not u.startswith("file:")] == []
+        doc.screenshot(path=str(SHOTS / "handout.png"), full_page=True)
+    finally:
+        offline.close()

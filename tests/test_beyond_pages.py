@@ -1,0 +1,113 @@
+"""The "What else could it have said?" and "Why this word?" pages with AppTest, on the built-in model and a tiny
+Hugging Face GPT-2; every chart's camera button; the lesson handout recorded from the pages a teacher opens."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from explainer.charts.export import handout_html
+from explainer.ui.shell.export import FORMAT_KEY, RECORD_KEY, Handout
+from explainer.ui.tree import TreeState
+
+from .apptest import chart_specs, checked, open_page, plain
+
+WHY, TREE = "app_pages/why_word.py", "app_pages/what_else.py"
+
+
+def prompt_of(at: AppTest) -> str:
+    return at.text_area(key="prompt").value
+
+
+@pytest.mark.parametrize("model", ["builtin", "hf"])
+def test_why_this_word_draws_its_three_views(model: str, tiny_hf_spec: str) -> None:
+    at = open_page(WHY, spec="builtin" if model == "builtin" else tiny_hf_spec, timeout=120)
+    titles = [s["layout"]["title"]["text"] for s in chart_specs(at)]
+    assert len(titles) == 3 and "pushed" in titles[0] and "each part" in titles[1] and "head" in titles[2]
+    sentences = [plain(m.value) for m in at.markdown if m.value.startswith("**")]
+    assert any("up the most" in s for s in sentences) and any("wrote the most" in s for s in sentences)
+    sums = next(c.value for c in at.caption if "add up to" in c.value)
+    total, own = (float(x) for x in re.findall(r"-?\d+\.\d{3}", sums))
+    assert total == pytest.approx(own, abs=2e-3)
+
+
+def test_why_this_word_explains_paris_on_the_shipped_model() -> None:
+    at = open_page(WHY, timeout=120)
+    assert at.selectbox(key="rank").value == 0
+    assert "Paris" in chart_specs(at)[0]["layout"]["title"]["text"]
+    at.radio(key="method").set_value("gradient")
+    at.selectbox(key="rank").set_value(1)
+    checked(at.run())
+    title = chart_specs(at)[0]["layout"]["title"]["text"]
+    assert "Paris" not in title and "pushed" in title
+
+
+def test_why_this_word_offers_its_numbers_as_csv() -> None:
+    at = open_page(WHY, timeout=120)
+    names = [b.proto.label for b in at.get("download_button")]
+    assert "Download as CSV" in names and "Download the words' pushes as CSV" in names
+
+
+@pytest.mark.parametrize("model", ["builtin", "hf"])
+def test_the_tree_draws_and_continues_from_a_branch(model: str, tiny_hf_spec: str) -> None:
+    at = open_page(TREE, spec="builtin" if model == "builtin" else tiny_hf_spec, query={"floor": "0.1%"})
+    [tree] = chart_specs(at)
+    nodes = tree["data"][-1]
+    assert nodes["customdata"][0] == 0 and len(nodes["customdata"]) > 1
+    before = prompt_of(at)
+    chosen = at.selectbox(key="tree_path").options[0].split(" · ")[0].replace("⏎", "\n")
+    checked(at.button[0].click().run())  # continue from the likeliest path
+    assert prompt_of(at).startswith(before) and prompt_of(at)[len(before) :].strip() == chosen.strip()
+    assert TreeState.of(at.session_state).history == [before]
+    checked(at.button[1].click().run())  # back
+    assert prompt_of(at) == before
+
+
+def test_the_tree_shows_the_capital_thickest_and_follows_the_settings() -> None:
+    at = open_page(TREE)
+    line = plain(next(m.value for m in at.markdown if "likeliest path" in m.value))
+    assert "“Paris" in line and "T = 1" in line
+    at.slider(key="temperature").set_value(0.0)
+    checked(at.run())
+    nodes = chart_specs(at)[0]["data"][-1]
+    assert len(nodes["x"]) == 4  # greedy: one path, three words deep
+
+
+def test_every_chart_downloads_with_a_name_that_says_what_it_is() -> None:
+    at = open_page(WHY, timeout=120)
+    configs = [json.loads(c.proto.config) for c in at.get("plotly_chart")]
+    names = [c["toImageButtonOptions"]["filename"] for c in configs]
+    assert names == ["why-word_token-pushes", "why-word_logit-parts", "why-word_head-grid"]
+    assert {c["toImageButtonOptions"]["format"] for c in configs} == {"png"}
+    at.session_state[FORMAT_KEY] = "svg"
+    checked(at.run())
+    assert {json.loads(c.proto.config)["toImageButtonOptions"]["format"] for c in at.get("plotly_chart")} == {"svg"}
+
+
+def test_the_handout_records_each_view_with_its_figures() -> None:
+    at = open_page(query={"temperature": "1.5"})
+    at.session_state[RECORD_KEY] = True
+    for page in ("app_pages/sampling.py", TREE, WHY):
+        at.switch_page(page)
+        checked(at.run(timeout=120))
+    views = list(Handout.of(at.session_state).views.values())
+    assert [v.title for v in views] == ["Temperature & sampling", "What else could it have said?", "Why this word?"]
+    assert views[0].link.startswith("/sampling?") and "temperature=1.5" in views[0].link
+    assert list(views[2].figures) == ["why-word_token-pushes", "why-word_logit-parts", "why-word_head-grid"]
+    html = handout_html("Lesson", "built-in model", "today", views)
+    assert html.count("Plotly.newPlot") == 1 and "why-word_head-grid" in html
+
+
+def test_nothing_is_recorded_unless_asked() -> None:
+    at = open_page(TREE)
+    assert not Handout.of(at.session_state).views
+
+
+def test_the_lesson_plan_links_to_both_views() -> None:
+    at = open_page()
+    pages = {p.proto.label: p.proto.page for p in at.get("page_link")}
+    assert pages["**15 · Emergence**"] == "why-word"
+    assert pages["↳ What else could it have said? Every likely reply as a tree"] == "what-else"

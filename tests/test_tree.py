@@ -1,0 +1,96 @@
+"""What else could it have said? The continuation tree keeps its bounds, multiplies along each path, applies the
+sampling settings, runs one batched forward pass per level, and on the shipped model the capital is the thickest
+branch."""
+
+from __future__ import annotations
+
+import pytest
+
+from explainer.analysis.inside import capital_questions
+from explainer.generation.tree import TreeLimits, continuation_tree, leaves, path_of
+from explainer.model.sampling import SamplingParams
+
+PROMPT = "User: What is the capital of France?\nAssistant: The capital of France is"
+
+
+def grow(backend, params: SamplingParams | None = None, **limits):
+    return continuation_tree(backend, backend.encode(PROMPT), params or SamplingParams(), TreeLimits(**limits))
+
+
+@pytest.mark.parametrize(
+    "limits",
+    [
+        dict(depth=3, branches=3, floor=0.0, max_nodes=40),
+        dict(depth=4, branches=5, floor=0.001, max_nodes=12),
+        dict(depth=2, branches=6, floor=0.002, max_nodes=80),
+    ],
+)
+def test_the_tree_keeps_its_bounds(small, limits) -> None:
+    nodes = grow(small, **limits)
+    assert nodes[0].path == () and nodes[0].path_prob == 1.0
+    assert 1 < len(nodes) <= limits["max_nodes"] + 1
+    children: dict[int, int] = {}
+    for n in nodes[1:]:
+        parent = nodes[n.parent]
+        children[n.parent] = children.get(n.parent, 0) + 1
+        assert n.path[:-1] == parent.path and n.depth == parent.depth + 1 <= limits["depth"]
+        assert n.path_prob == pytest.approx(parent.path_prob * n.prob)
+        assert n.path_prob >= limits["floor"] and 0 < n.prob <= 1
+    assert max(children.values()) <= limits["branches"]
+
+
+def test_one_batched_forward_pass_per_level(builtin, monkeypatch) -> None:
+    calls = []
+    batch = builtin.next_token_logits_batch
+    monkeypatch.setattr(builtin, "next_token_logits_batch", lambda rows: calls.append(len(rows)) or batch(rows))
+    nodes = grow(builtin, depth=3, branches=3, floor=0.0)
+    assert calls == [1, 3, 9] and len(nodes) == 1 + 3 + 9 + 27
+
+
+def test_the_batch_gives_each_row_its_own_prediction(small) -> None:
+    rows = [small.encode("User: What"), small.encode("the bank of")]
+    rows = [r[-2:] for r in rows]
+    batch = small.next_token_logits_batch(rows)
+    for row, logits in zip(rows, batch):
+        assert logits.tolist() == pytest.approx(small.next_token_logits(row).tolist(), abs=1e-4)
+
+
+def test_the_text_of_a_path_is_what_the_model_would_write(builtin) -> None:
+    nodes = grow(builtin, depth=3, branches=2, floor=0.0)
+    for i in leaves(nodes):
+        assert builtin.decode(builtin.encode(PROMPT) + list(nodes[i].path)) == builtin.decode(
+            builtin.encode(PROMPT)) + nodes[i].text  # fmt: skip
+        assert [n.path[-1] for n in path_of(nodes, i)] == list(nodes[i].path)
+
+
+def test_sampling_settings_shape_the_tree(builtin) -> None:
+    greedy = grow(builtin, SamplingParams(temperature=0), depth=4, branches=5, floor=0.0)
+    assert [n.depth for n in greedy] == [0, 1, 2, 3, 4] and all(n.prob == 1.0 for n in greedy)
+    one = grow(builtin, SamplingParams(top_k=1), depth=2, branches=5, floor=0.0)
+    assert len(one) == 3
+    cold = grow(builtin, SamplingParams(temperature=0.5), depth=1, branches=5, floor=0.01)
+    hot = grow(builtin, SamplingParams(temperature=3.0), depth=1, branches=5, floor=0.01)
+    assert len(hot) > len(cold) and hot[1].prob < cold[1].prob
+
+
+def test_the_capital_is_the_thickest_branch(builtin) -> None:
+    questions = capital_questions(36)
+    for text, country, capital in questions:
+        nodes = continuation_tree(builtin, builtin.encode(text), SamplingParams(), TreeLimits(depth=2))
+        first = max((n for n in nodes if n.depth == 1), key=lambda n: n.path_prob)
+        assert first.text.strip() == capital, (country, first.text)
+        assert path_of(nodes, leaves(nodes)[0])[0] is first
+
+
+@pytest.mark.parametrize(
+    "limits, message",
+    [
+        (dict(depth=0), "depth"),
+        (dict(branches=9), "branches"),
+        (dict(floor=1.0), "floor"),
+        (dict(max_nodes=0), "max_nodes"),
+    ],
+)
+def test_limits_outside_their_range_are_refused(builtin, limits, message) -> None:
+    with pytest.raises(ValueError, match=message):
+        grow(builtin, **limits)
