@@ -279,9 +279,10 @@ SEED = Knob("seed", "Seed", 0, 2**32 - 1, 42, 1, "The number the dice start from
 
 
 def _start_value(knob: Knob, hi: float | None = None) -> float:
-    """The value the widget starts at: its default, or the nearest allowed value to a link's out-of-range one, with a
-    note (Streamlit alone would silently drop it). Passed as the widget's default, never written into session state
-    (a widget given a default value and also set through session state makes Streamlit warn)."""
+    """The widget's default: the knob's own, so that a link's allowed values stay in the URL (Streamlit drops a bound
+    parameter equal to the widget's default); for a link's out-of-range value, the nearest allowed one, with a note
+    (Streamlit alone would silently drop it). Never written into session state (a widget given a default value and
+    also set through session state makes Streamlit warn)."""
     hi = knob.hi if hi is None else hi
     default = min(knob.default, hi)
     raw = st.query_params.get(knob.key)
@@ -306,7 +307,8 @@ def _start_value(knob: Knob, hi: float | None = None) -> float:
             f"using {clamped:g}." + (" (Top-p = 0 would leave no word to draw.)" if knob is TOP_P else ""),
             icon=":material/link:",
         )
-    return clamped
+        return clamped  # (then equal to the widget's default: the URL drops it, the widget shows it)
+    return default  # an allowed value: the bound widget reads it from the URL, and the URL keeps it
 
 
 def _slider(knob: Knob, where=st, hi: float | None = None):
