@@ -129,42 +129,54 @@ def update_size_chart(steps: list[int], sizes: dict[str, list[float]], title: st
     return figure(data, out)
 
 
-def nudge_chart(
-    labels: list[str], before: list[float], after: list[float] | None, true_index: int, title: str = ""
-) -> go.Figure:
-    """One example, one nudge: each token's probability before (pale) and after (strong) one training
-    step on that example, with the change in percentage points; the true next token in orange.
-    Without `after`, the probabilities before the nudge alone (strong colours)."""
+def nudge_chart(labels: list[str], probs: list[float], true_index: int, title: str = "") -> go.Figure:
+    """The model's guesses before the nudge: each token's probability, the true next token in orange."""
     rows = [label(t) for t in labels]
     rows = [f"<b>{r} ✓</b>" if i == true_index else r for i, r in enumerate(rows)]
-    strong = [ORANGE if i == true_index else BLUE for i in range(len(labels))]
-    pale = ["#f7c6a8" if i == true_index else "#b9cdef" for i in range(len(labels))]
-    y = list(range(len(labels)))
     data = [
-        {"type": "bar", "orientation": "h", "x": before, "y": y, "name": "before the nudge",
-         "marker": {"color": strong if after is None else pale}, "text": [percent(b) for b in before],
-         "textposition": "outside", "cliponaxis": False, "hovertemplate": "%{x:.3%} before<extra></extra>"},
+        {"type": "bar", "orientation": "h", "x": probs, "y": list(range(len(labels))),
+         "marker": {"color": [ORANGE if i == true_index else BLUE for i in range(len(labels))]},
+         "text": [percent(p) for p in probs], "textposition": "outside", "cliponaxis": False,
+         "hovertemplate": "%{x:.3%}<extra></extra>"},
     ]  # fmt: skip
-    if after is not None:
-        changes = [f"{percent(a)}  ({points(a - b)})" for a, b in zip(after, before)]
-        data.append(
-            {"type": "bar", "orientation": "h", "x": after, "y": y, "name": "after one nudge",
-             "marker": {"color": strong}, "text": changes, "textposition": "outside", "cliponaxis": False,
-             "hovertemplate": "%{x:.3%} after<extra></extra>"}
-        )  # fmt: skip
-    top = max([*before, *(after or []), 1e-6])
-    per_row = 62 if after is not None else 40
-    out = _base_layout(title, 110 + per_row * max(len(labels), 1))
+    out = _base_layout(title, 110 + 40 * max(len(labels), 1))
     out.update(
-        showlegend=after is not None,
-        barmode="group",
+        showlegend=False,
         bargap=0.3,
-        bargroupgap=0.05,
-        xaxis={"range": [0, top * (1.75 if after is not None else 1.3)], "showticklabels": False,
-               "showgrid": False, "zeroline": True},
+        xaxis={"range": [0, max([*probs, 1e-6]) * 1.3], "showticklabels": False, "showgrid": False, "zeroline": True},
+        yaxis=row_axis(rows),
+    )
+    out["margin"]["t"] = 60 if title else 50
+    return figure(data, out)
+
+
+def nudge_change_chart(
+    labels: list[str], before: list[float], after: list[float], rest: tuple[int, float, float], title: str = ""
+) -> go.Figure:
+    """One nudge as diverging bars: each token's change in percentage points (the true next token first, in
+    orange; gains right, losses left), then `rest` = (how many, before, after) for every other token together,
+    in grey, so that the bars add up to zero: the true token's gain is what all the others lost."""
+    n_rest, rest_before, rest_after = rest
+    rows = [f"<b>{label(labels[0])} ✓</b>", *(label(t) for t in labels[1:]), f"the other {n_rest:,} tokens"]
+    befores, afters = [*before, rest_before], [*after, rest_after]
+    changes = [100 * (a - b) for a, b in zip(afters, befores)]
+    colours = [ORANGE] + [GREEN if c > 0 else BLUE for c in changes[1:-1]] + [GREY]
+    text = [f"{points(a - b)}   {percent(b)} → {percent(a)}" for a, b in zip(afters, befores)]
+    data = [
+        {"type": "bar", "orientation": "h", "x": changes, "y": list(range(len(rows))), "marker": {"color": colours},
+         "text": text, "textposition": "outside", "cliponaxis": False,
+         "hovertemplate": "%{x:+.3f} points<extra></extra>"},
+    ]  # fmt: skip
+    reach = max([abs(c) for c in changes] + [1e-9])
+    out = _base_layout(title, 130 + 44 * len(rows))
+    out.update(
+        showlegend=False,
+        bargap=0.25,
+        xaxis=_axis("change in percentage points (right: more likely, left: less likely)",
+                    range=[-2.6 * reach, 2.6 * reach], zeroline=True, zerolinecolor="#555", zerolinewidth=2),
         yaxis=row_axis(rows),
     )  # fmt: skip
-    out["margin"]["t"] = (100 if after is not None else 60) if title else 50
+    out["margin"]["t"] = 70 if title else 30
     return figure(data, out)
 
 
