@@ -63,8 +63,8 @@ PARTS: dict[str, list[Point]] = {
     ],
     "Emergence": [
         Point(15, "Emergence", "nobody writes the rules: they come from how training tuned the numbers, which is why "
-              "it is so hard to say why a model predicts what it does (watch the logit lens form a guess)",
-              (Link("layers"),)),
+              "it is so hard to say why a model predicts what it does: two copies trained from different random starts "
+              "answer alike with different insides", (Link("emergence"),)),
     ],
 }  # fmt: skip
 

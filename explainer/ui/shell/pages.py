@@ -43,7 +43,7 @@ PAGES: tuple[PageEntry, ...] = (
         ("layers", "Layers", ":material/layers:", "layers"),
         ("last_vector", "The last vector", ":material/output:", "last-vector"),
     ),
-    # "Emergence": why nobody can say exactly why it predicts what it does (the lesson plan points to Layers)
+    *_section("Emergence", ("emergence", "Emergence", ":material/auto_awesome:", "emergence")),
 )
 BY_URL = {p.url_path: p for p in PAGES}
 
