@@ -11,6 +11,7 @@ from pathlib import Path
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"  # shipped next to the package
 BUILTIN_DIR = ASSETS / "builtin"
+WHY_GPUS_REFERENCE = ASSETS / "why_gpus_reference.json"  # bench/why_gpus_reference.py's run, beside the live one
 BUILTIN_TWIN = ASSETS / "builtin-seed1"  # the same recipe from another random seed (the Emergence page)
 
 MODEL = "LLM_EXPLAINER_MODEL"
