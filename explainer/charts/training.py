@@ -172,8 +172,8 @@ def nudge_change_chart(
     out.update(
         showlegend=False,
         bargap=0.25,
-        xaxis=_axis("change in percentage points (right: more likely, left: less likely)",
-                    range=[-2.6 * reach, 2.6 * reach], zeroline=True, zerolinecolor="#555", zerolinewidth=2),
+        xaxis=axis("change in percentage points (right: more likely, left: less likely)", gridcolor=GRID,
+                   range=[-2.6 * reach, 2.6 * reach], zeroline=True, zerolinecolor="#555", zerolinewidth=2),
         yaxis=row_axis(rows),
     )  # fmt: skip
     out["margin"]["t"] = 70 if title else 30
