@@ -59,8 +59,11 @@ if st.button(f"Run the benchmark on {hardware}", icon=":material/timer:", type="
 def summary(r: P.BenchResult) -> str:
     """What one run shows, in words: the speed-up at the longest text, and how each time grew with the length."""
     n, factor = r.lengths[-1], r.speedups()[-1]
-    faster = f"**{F.factor(factor)} faster**" if factor >= 1 else f"**{F.factor(1 / factor)} slower**"
-    text = f"At {n} tokens, all at once was {faster} than one word at a time"
+    if 0.9 <= factor <= 1.1:
+        faster = "**about as fast as**"
+    else:
+        faster = f"**{F.factor(factor)} faster** than" if factor > 1 else f"**{F.factor(1 / factor)} slower** than"
+    text = f"At {n} tokens, all at once was {faster} one word at a time"
     if len(r.lengths) > 1:
         grow = lambda ms: F.factor(ms[-1] / ms[0])  # noqa: E731
         text += (
@@ -89,13 +92,16 @@ with live_col:
 if stored and reference_col is not None:
     machine, ref_results = stored
     with reference_col:
-        st.subheader("Reference, on a quiet machine", anchor=False)
+        st.subheader("Reference, stored with the app", anchor=False)
         st.plotly_chart(presented(bench_chart(ref_results, "Reference run")), key="why_gpus_reference")
         for r in ref_results:
             st.markdown(f"On **{r.device}**: {summary(r)}")
+        busy = machine.get("load_before", 0) > machine.get("cores", 1)
         st.caption(
-            f"Stored with the app: {machine.get('cpu', 'a CPU')}, measured {machine.get('date', '')} with a load "
-            f"average of {machine.get('load_before', '?')} (bench/why_gpus_reference.py)."
+            f"Measured on {machine.get('cpu', 'a CPU')} ({machine.get('cores', '?')} cores) on "
+            f"{machine.get('date', '?')}, load average {machine.get('load_before', '?')}"
+            + (": a busy machine, so read it with care" if busy else ": a quiet machine")
+            + " (bench/why_gpus_reference.py)."
         )
 if results and advanced():
     rows = [

@@ -66,7 +66,7 @@ def test_why_gpus_shows_the_reference_then_runs_every_length_offered() -> None:
     at = open_page(WHY_GPUS)
     (reference,) = chart_specs(at)
     assert reference["layout"]["title"]["text"].startswith("Reference run")
-    assert "Press the button" in at.info[0].value and "quiet machine" in " ".join(s.value for s in at.subheader)
+    assert "Press the button" in at.info[0].value and "stored with the app" in " ".join(s.value for s in at.subheader)
     at.select_slider(key="longest").set_value(16)
     at.button[0].click()
     at = checked(at.run())
