@@ -40,7 +40,8 @@ st.success(
     f"neither ever read. Seed 0 got {right[0]} right, seed 1 {right[1]}.",
     icon=":material/done_all:",
 )
-shown = [a for a in answers if a.same][:6] + [a for a in answers if not a.same][:2]
+one_per_topic = {a.topic: a for a in reversed([a for a in answers if a.same])}  # the first of each topic
+shown = list(one_per_topic.values())[:6] + [a for a in answers if not a.same][:2]
 table = pd.DataFrame(
     {
         "question (never seen in training)": [a.question for a in shown],

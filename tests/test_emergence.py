@@ -54,6 +54,7 @@ def test_shared_words_say_where_each_model_keeps_them() -> None:
     shared = shared_word_neurons((index(first), vocab), (index(second), vocab))
     where = {s.word: (s.first.neuron, s.second.neuron, s.twin_there) for s in shared}
     assert where == {"cat": (0, 1, "the"), "dog": (1, 2, "cat"), "the": (2, 0, "dog")}
+    assert [s.word for s in shared] == ["cat", "dog", "the"]  # equally clear: longer words first, then a-z
 
 
 @pytest.fixture(scope="module")

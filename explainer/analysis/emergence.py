@@ -21,6 +21,7 @@ MIN_SHARE = 6  # a neuron is a word's own when at least this many of its top 8 t
 @dataclass(frozen=True)
 class AnswerPair:
     question: str
+    topic: str
     expected: str
     first: str  # the first model's likeliest next word
     second: str  # the twin's
@@ -38,7 +39,7 @@ def compare_answers(first: Backend, second: Backend, items) -> list[AnswerPair]:
         words = [
             token_word(b.token_str(int(b.next_token_logits(b.encode(it.prompt)).argmax()))) for b in (first, second)
         ]
-        out.append(AnswerPair(it.question, it.answer, *words))
+        out.append(AnswerPair(it.question, it.topic, it.answer, *words))
     return out
 
 
@@ -83,9 +84,9 @@ class SharedWord:
 def shared_word_neurons(
     first: tuple[NeuronIndex, Backend], second: tuple[NeuronIndex, Backend], limit: int = 8
 ) -> list[SharedWord]:
-    """Words with a neuron of their own in both models, clearest first: where each model keeps it, and what the
-    twin does at the first model's place."""
+    """Words with a neuron of their own in both models, clearest first (then longer words: "capital" says more
+    than "a"): where each model keeps it, and what the twin does at the first model's place."""
     a, b = word_neurons(*first), word_neurons(*second)
-    both = sorted(set(a) & set(b), key=lambda w: (-(a[w].share + b[w].share), w))[:limit]
+    both = sorted(set(a) & set(b), key=lambda w: (-(a[w].share + b[w].share), -len(w), w))[:limit]
     index, backend = second
     return [SharedWord(w, a[w], b[w], neuron_word(index, backend, a[w].layer, a[w].neuron)[0]) for w in both]

@@ -25,7 +25,7 @@ def entity_heads_chart(table: np.ndarray, found: tuple[int, int], title: str = "
     out = layout(title, 150 + 70 * L, {"l": 10, "r": 10, "t": 70 if title else 20, "b": 10}, plot_bgcolor="white")
     out.update(
         shapes=[box],
-        xaxis=axis("head", tickvals=list(range(H)), ticktext=[str(h + 1) for h in range(H)], side="top"),
+        xaxis=axis("head", tickvals=list(range(H)), ticktext=[str(h + 1) for h in range(H)]),
         yaxis=axis("layer", tickvals=list(range(L)), ticktext=[str(i + 1) for i in range(L)], autorange="reversed"),
     )
     return figure([cells], out)
