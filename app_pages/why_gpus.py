@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from explainer import format as F
 from explainer.analysis import parallel as P
 from explainer.charts.scale import bench_chart
 from explainer.model.device import device_label
@@ -10,9 +11,7 @@ from explainer.ui.shell.export import show_chart
 from explainer.ui.shell.presenter import advanced
 from explainer.ui.shell.views import section
 from explainer.ui.shell.words import for_the_teacher
-from explainer.ui.why_gpus import WhyGpusState, bench_lock, devices
-
-LENGTHS = (8, 16, 32, 64, 128, 256, 512, 1024)
+from explainer.ui.why_gpus import WhyGpusState, bench_lock, devices, reference
 
 st.title("Why GPUs — one word at a time vs all at once")
 st.markdown(
@@ -38,17 +37,17 @@ arithmetic on different numbers at the same moment: the all-at-once reader keeps
     )
 
 section("The race", "race")
-longest = st.select_slider("Longest text (tokens)", LENGTHS, value=512, key="longest", bind="query-params")
-batch_size, budget = 8, 6.0
+longest = st.select_slider(
+    "Longest text (tokens)", P.DEFAULT_LENGTHS, value=P.DEFAULT_LENGTHS[-1], key="longest", bind="query-params"
+)
+batch_size = 8
 if advanced():
     with st.expander("Benchmark settings"):
-        left, right = st.columns(2)
-        batch_size = left.slider("Texts read at once (batch)", 1, 32, 8, key="why_gpus_batch")
-        budget = right.slider("Time budget per device (seconds)", 1.0, 20.0, 6.0, 1.0, key="why_gpus_budget")
+        batch_size = st.slider("Texts read at once (batch)", 1, 32, 8, key="why_gpus_batch")
 hardware = " and ".join(device_label(d) for d in devices())
 if st.button(f"Run the benchmark on {hardware}", icon=":material/timer:", type="primary"):
     lock = bench_lock()
-    if not lock.acquire(timeout=2 * budget * len(devices())):
+    if not lock.acquire(timeout=60):
         st.warning("Another benchmark is running on this server right now: try again in a few seconds.")
     else:
         try:
@@ -56,60 +55,80 @@ if st.button(f"Run the benchmark on {hardware}", icon=":material/timer:", type="
             results = []
             for k, dev in enumerate(devices()):
                 share = lambda f, msg, k=k: bar.progress(min(1.0, (k + f) / len(devices())), text=msg)  # noqa: E731
-                lengths = [n for n in LENGTHS if n <= longest]
-                results.append(
-                    P.run_parallel_bench(
-                        lengths, batch_size, budget_s=budget, min_lengths=3, device=dev, progress=share
-                    )
-                )
+                lengths = [n for n in P.DEFAULT_LENGTHS if n <= longest]
+                results.append(P.run_parallel_bench(lengths, batch_size, device=dev, progress=share))
             bar.empty()
             WhyGpusState.of().results = results
         finally:
             lock.release()
 
-results = WhyGpusState.of().results
-if results:
-    show_chart(bench_chart(results), "why_gpus_chart")
-    for r in results:
-        n = r.lengths[-1]
-        factor = r.speedups()[-1]
-        faster = f"**{factor:.1f}× faster**" if factor >= 1 else f"{1 / factor:.1f}× slower"
-        growth = ""
-        if len(r.lengths) > 1:
-            grow = lambda ms: ms[-1] / ms[0]  # noqa: E731
-            growth = (
-                f" From {r.lengths[0]} to {n} tokens ({n // r.lengths[0]}× longer), one-at-a-time took "
-                f"{grow(r.sequential_ms):.2g}× as long, all-at-once {grow(r.parallel_ms):.2g}×."
-            )
-        skipped = (
-            f" Left out to stay within the time budget: {', '.join(map(str, r.skipped))} tokens." if r.skipped else ""
+
+def summary(r: P.BenchResult) -> str:
+    """What one run shows, in words: the speed-up at the longest text, and how each time grew with the length."""
+    n, factor = r.lengths[-1], r.speedups()[-1]
+    if 0.9 <= factor <= 1.1:
+        faster = "**about as fast as**"
+    else:
+        faster = f"**{F.factor(factor)} faster** than" if factor > 1 else f"**{F.factor(1 / factor)} slower** than"
+    text = f"At {n} tokens, all at once was {faster} one word at a time"
+    if len(r.lengths) > 1:
+        grow = lambda ms: F.factor(ms[-1] / ms[0])  # noqa: E731
+        text += (
+            f"; from {r.lengths[0]} to {n} tokens ({F.factor(n / r.lengths[0])} longer), one at a time took "
+            f"{grow(r.sequential_ms)} as long, all at once {grow(r.parallel_ms)}"
         )
-        st.markdown(
-            f"On **{r.device}**, at {n} tokens, reading all at once was {faster} than one word at a time.{growth}"
-            f"{skipped}"
+    return text + "."
+
+
+results, stored = WhyGpusState.of().results, reference()
+live_col, reference_col = st.columns(2) if stored else (st.container(), None)
+with live_col:
+    if results:
+        st.subheader("Live, on this server now", anchor=False)
+        show_chart(bench_chart(results, "Live run"), "why_gpus_chart")
+        for r in results:
+            st.markdown(f"On **{r.device}**: {summary(r)}")
+            if problem := P.noise_problem(r):
+                st.warning(
+                    f"**Too noisy to read:** {problem}. Other work on this server (other students, other programs) "
+                    "got in the way of the clock. Compare with the reference run, or run again in a quiet moment.",
+                    icon=":material/warning:",
+                )
+    else:
+        st.info("Press the button: it takes a few seconds.", icon=":material/timer:")
+if stored and reference_col is not None:
+    machine, ref_results = stored
+    with reference_col:
+        st.subheader("Reference, stored with the app", anchor=False)
+        show_chart(bench_chart(ref_results, "Reference run"), "why_gpus_reference")
+        for r in ref_results:
+            st.markdown(f"On **{r.device}**: {summary(r)}")
+        busy = machine.get("load_before", 0) > machine.get("cores", 1)
+        st.caption(
+            f"Measured on {machine.get('cpu', 'a CPU')} ({machine.get('cores', '?')} cores) on "
+            f"{machine.get('date', '?')}, load average {machine.get('load_before', '?')}"
+            + (": a busy machine, so read it with care" if busy else ": a quiet machine")
+            + " (bench/why_gpus_reference.py)."
         )
-    if advanced():
-        table = pd.DataFrame(
-            [
-                {"hardware": r.device, "tokens": n, "one at a time (ms)": s, "all at once (ms)": p, "speed-up": s / p}
-                for r in results
-                for n, s, p in zip(r.lengths, r.sequential_ms, r.parallel_ms)
-            ]
-        )
-        ms = st.column_config.NumberColumn(format="%.1f")
-        config = {
-            "one at a time (ms)": ms,
-            "all at once (ms)": ms,
-            "speed-up": st.column_config.NumberColumn(format="%.1f×"),
-        }
-        st.dataframe(table, hide_index=True, column_config=config)
-    st.caption(
-        "Median of 3 runs after a warm-up. Timings are noisy on a shared server, and a CPU has only a few cores "
-        "to spread the work over: the gap is much wider on a GPU, where one-at-a-time grows in step with the "
-        "length while all-at-once barely moves until the chip is full."
-    )
-else:
-    st.info("Press the button: it takes a few seconds.", icon=":material/timer:")
+if results and advanced():
+    rows = [
+        {"hardware": r.device, "tokens": n, "one at a time (ms)": s, "all at once (ms)": p, "speed-up": s / p}
+        for r in results
+        for n, s, p in zip(r.lengths, r.sequential_ms, r.parallel_ms)
+    ]
+    ms = st.column_config.NumberColumn(format="%.1f")
+    config = {
+        "one at a time (ms)": ms,
+        "all at once (ms)": ms,
+        "speed-up": st.column_config.NumberColumn(format="%.1f×"),
+    }
+    st.dataframe(pd.DataFrame(rows), hide_index=True, column_config=config)
+st.caption(
+    f"Each time is the median of {P.REPEATS} runs after a warm-up, at every length up to the one chosen. On one "
+    "CPU thread both ways do the same arithmetic one operation after another, so all at once wins little or "
+    "nothing there: reading all at once pays on hardware that does many operations at the same moment. On a GPU, "
+    "one-at-a-time grows in step with the length while all-at-once barely moves until the chip is full."
+)
 
 st.header("Why this made the 2017 transformer trainable at scale", anchor=False)
 st.markdown(

@@ -2,7 +2,7 @@
 # One prepared run of the GPU path on a CUDA machine (the lent device): the GPU-marked tests and the
 # core tests on a CUDA host, then every GPU benchmark: inference on CUDA beside the CPU, the training
 # engine (6 layers, width 384, context 256, bf16, compiled) beside a plain PyTorch loop, and
-# one-word-at-a-time vs all-at-once (the Why GPUs page) on the GPU.
+# one-word-at-a-time vs all-at-once (the Why GPUs page's reference run) on the CPU and the GPU.
 # Usage: bash bench/gpu_check.sh [OUTDIR]   (needs torch with CUDA, safetensors, tokenizers, plotly, pytest)
 set -uo pipefail
 out=${1:-${OUT:-/tmp/gpu_check}}
@@ -17,9 +17,5 @@ for dev in cuda cpu; do
   $py -m explainer bench --device "$dev" --json | tee "$out/bench_$dev.json"
 done
 $py -m explainer bench --training --quick --json | tee "$out/bench_training.json"
-$py - <<'EOF' 2>&1 | tee "$out/parallel_cuda.txt"
-import torch
-from explainer.analysis.parallel import run_parallel_bench
-r = run_parallel_bench(device=torch.device("cuda"))
-print(r)
-EOF
+# The Why GPUs page's reference run, CPU and GPU (copy it to assets/why_gpus_reference.json to ship it).
+$py -m bench.why_gpus_reference --out "$out/why_gpus_reference.json" 2>&1 | tee "$out/parallel.txt"

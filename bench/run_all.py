@@ -100,7 +100,7 @@ def parallel(quick: bool) -> dict:
 
     out = {}
     for dev in ["cpu"] + (["cuda"] if _cuda() else []):
-        r = run_parallel_bench(budget_s=2.0 if quick else 8.0, device=dev)
+        r = run_parallel_bench((8, 16, 32) if quick else (8, 16, 32, 64, 128, 256), device=dev)
         out[dev] = {"device": r.device, "lengths": r.lengths, "sequential_ms": [round(x, 2) for x in r.sequential_ms],
                     "parallel_ms": [round(x, 2) for x in r.parallel_ms],
                     "speedup_at_longest": round(r.speedups()[-1], 1)}  # fmt: skip
@@ -138,7 +138,7 @@ def timings(quick: bool) -> dict:
     tiny = {"batch_size": 2, "d_model": 16, "n_layer": 1, "n_head": 2, "vocab_size": 50, "repeats": 2}
     return {
         "machine_rate_s": seconds(lambda: measure_ops_per_second(seconds=0.1, n=128)),
-        "tiny_why_gpus_s": seconds(lambda: run_parallel_bench((8, 4), budget_s=5, **tiny)),
+        "tiny_why_gpus_s": seconds(lambda: run_parallel_bench((8, 4), **tiny)),
         "hub_dataset_offline_s": seconds(offline_dataset),
         "shipped_model_tsne_map_from_its_file_s": seconds(shipped_tsne),
     }

@@ -76,6 +76,23 @@ def points(delta: float) -> str:
     return f"{sign}{abs(pts):.3g} pts"
 
 
+def factor(x: float) -> str:
+    """How many times as much, as a person writes it: 312.4 -> '312×', 1234 -> '1,234×', 12.3 -> '12×',
+    3.46 -> '3.5×', 0.62 -> '0.62×' (never '3e+02×')."""
+    if x >= 9.95:
+        return f"{x:,.0f}×"
+    if x >= 0.995:
+        return f"{x:.1f}×"
+    return f"{x:.2g}×"
+
+
+def milliseconds(ms: float) -> str:
+    """A timing: 0.4213 -> '0.42 ms', 24.3 -> '24 ms', 5445 -> '5.4 s', 12_345 -> '12 s'."""
+    if ms >= 999.5:
+        return f"{ms / 1000:.2g} s" if ms < 9950 else f"{ms / 1000:,.0f} s"
+    return f"{ms:.2g} ms" if ms < 10 else f"{ms:.0f} ms"
+
+
 def human_count(n: int) -> str:
     """2_412_345 -> '2.4 M', 124_439_808 -> '124 M', 85_000 -> '85 K', 999 -> '999'."""
     for div, unit in ((10**12, "T"), (10**9, "B"), (10**6, "M"), (10**3, "K")):

@@ -55,6 +55,20 @@ def test_nudge_chart_marks_the_true_token_and_the_change() -> None:
     assert only.marker.color[1] == TRUE
 
 
+def test_nudge_change_chart_bars_add_up_to_zero() -> None:
+    before, after = [0.2, 0.5, 0.1], [0.22, 0.49, 0.105]
+    rest = (1906, 0.2, 0.2 - 0.02 + 0.01 - 0.005)  # what the three drawn tokens do not account for
+    fig = valid(ct.nudge_change_chart(["Paris", "<unk>", " the"], before, after, rest, "t"))
+    (bars,) = fig.data
+    assert list(fig.layout.yaxis.ticktext) == ["<b>Paris ✓</b>", "&lt;unk&gt;", "␣the", "the other 1,906 tokens"]
+    assert sum(bars.x) == pytest.approx(0, abs=1e-9), "the true token's gain is what all the others lost"
+    assert bars.x[0] == pytest.approx(2.0) and bars.marker.color[0] == TRUE
+    assert bars.marker.color[1] != bars.marker.color[2], "a loss and a gain in different colours"
+    assert bars.text[0].startswith("+2 pts") and "20% → 22%" in bars.text[0]
+    lo, hi = fig.layout.xaxis.range
+    assert lo < min(bars.x) and hi > max(bars.x)
+
+
 def test_samples_html_newest_first_and_escaped() -> None:
     out = ct.samples_html([(0, "x<unk>y"), (100, "the cat\nsat")])
     assert out.index("after step 100") < out.index("after step 0")

@@ -9,7 +9,9 @@ from explainer.format import (
     big_number,
     duration_from_seconds,
     duration_from_years,
+    factor,
     human_count,
+    milliseconds,
     percent,
     points,
     rough_percent,
@@ -63,3 +65,21 @@ def test_token_words_and_rough_numbers() -> None:
     assert [token_word(t) for t in (" Paris", "\n", " ")] == ["Paris", "↵", "␣"]
     assert [rough_percent(p) for p in (0.976, 0.004)] == ["98%", "<1%"]
     assert [points(d) for d in (0.012, -0.0003, 0.0)] == ["+1.2 pts", "−0.03 pts", "±0"]
+
+
+@pytest.mark.parametrize(
+    ("x", "shown"),
+    [(312.4, "312×"), (1234.0, "1,234×"), (12.3, "12×"), (9.96, "10×"), (3.46, "3.5×"), (1.0, "1.0×"),
+     (0.62, "0.62×"), (0.0123, "0.012×")],
+)  # fmt: skip
+def test_factor_is_written_for_people(x: float, shown: str) -> None:
+    assert factor(x) == shown and "e" not in factor(x)
+
+
+@pytest.mark.parametrize(
+    ("ms", "shown"),
+    [(0.4213, "0.42 ms"), (2.5, "2.5 ms"), (24.3, "24 ms"), (999.4, "999 ms"), (999.6, "1 s"), (5445, "5.4 s"),
+     (12_345, "12 s"), (1e6, "1,000 s")],
+)  # fmt: skip
+def test_milliseconds_are_written_for_people(ms: float, shown: str) -> None:
+    assert milliseconds(ms) == shown

@@ -1,34 +1,75 @@
-"""The one-at-a-time vs all-at-once benchmark: timings for tiny sizes, a budget it keeps, the chart. (How long it
-takes is a figure of bench/run_all.py, never a pass or a fail.)"""
+"""The one-at-a-time vs all-at-once benchmark: timings for tiny sizes, the noise check, the stored reference, the
+chart. (How long it takes is a figure of bench/run_all.py, never a pass or a fail.)"""
 
 from __future__ import annotations
+
+import statistics
 
 import plotly.graph_objects as go
 import pytest
 import torch
 
-from explainer.analysis.parallel import PARALLEL, SEQUENTIAL, RecurrentLM, run_parallel_bench
+from explainer import config
+from explainer.analysis.parallel import (
+    DEFAULT_LENGTHS,
+    PARALLEL,
+    SEQUENTIAL,
+    BenchResult,
+    RecurrentLM,
+    load_reference,
+    noise_problem,
+    run_parallel_bench,
+)
 from explainer.charts.scale import bench_chart
 
 TINY = {"batch_size": 2, "d_model": 16, "n_layer": 1, "n_head": 2, "vocab_size": 50, "repeats": 2}
 
 
-def test_tiny_benchmark_returns_timings() -> None:
+def test_tiny_benchmark_times_every_length_with_repeats() -> None:
     calls = []
-    r = run_parallel_bench((8, 4), budget_s=60, progress=lambda f, m: calls.append(f), **TINY)
-    assert r.lengths == [4, 8] and not r.skipped  # sorted, every length measured
+    r = run_parallel_bench((8, 4), progress=lambda f, m: calls.append(f), **TINY)
+    assert r.lengths == [4, 8]  # sorted, every length measured
+    assert [len(runs) for runs in r.sequential_runs + r.parallel_runs] == [2, 2, 2, 2]  # the repeats, all kept
+    assert r.sequential_ms == [statistics.median(runs) for runs in r.sequential_runs]
     assert all(ms > 0 for ms in r.sequential_ms + r.parallel_ms)
     assert r.speedups() == pytest.approx([s / p for s, p in zip(r.sequential_ms, r.parallel_ms)])
     assert r.device.startswith("CPU") and r.seconds > 0
     assert calls == [0.5, 1.0]
+    assert BenchResult.from_dict(r.to_dict()) == r
 
 
-def test_budget_skips_the_longer_lengths() -> None:
-    r = run_parallel_bench((4, 8, 16), budget_s=0.0, **TINY)
-    assert r.lengths == [4]  # the first length always runs
-    assert r.skipped == [8, 16]
-    r = run_parallel_bench((4, 8, 16), budget_s=0.0, min_lengths=2, **TINY)
-    assert r.lengths == [4, 8] and r.skipped == [16]
+def result(seq: list[list[float]], par: list[list[float]], lengths=(8, 16, 32)) -> BenchResult:
+    return BenchResult("CPU (2 threads)", 8, 192, 4, list(lengths), seq, par)
+
+
+def test_a_clean_run_reads_as_the_lesson() -> None:
+    assert noise_problem(result([[10, 11, 10], [21, 20, 22], [40, 41, 44]], [[5, 5, 6], [6, 6, 6], [9, 8, 9]])) is None
+
+
+@pytest.mark.parametrize(
+    ("seq", "par", "said"),
+    [
+        ([[24, 24], [20, 21], [40, 40]], [[5, 5], [6, 6], [9, 9]], "no longer for 16 tokens than for 8"),
+        ([[10, 10], [24, 24], [5445, 5445]], [[5, 5], [6, 6], [9, 9]], "jumped from 24 ms to 5.4 s between 16 and 32"),
+        ([[10, 10], [20, 20], [40, 40]], [[9, 9], [5, 5], [9, 9]], "all at once got faster from 8 to 16"),
+        (
+            [[10, 10], [20, 21, 70], [40, 40]],
+            [[5, 5], [6, 6], [9, 9]],
+            "at 16 tokens, the same run took from 20 ms to 70 ms",
+        ),
+    ],
+)
+def test_times_that_do_not_grow_with_the_length_are_too_noisy(seq, par, said) -> None:
+    assert said in noise_problem(result(seq, par))
+
+
+def test_the_stored_reference_run_reads_back(tmp_path) -> None:
+    machine, (cpu, *_) = load_reference(config.WHY_GPUS_REFERENCE)
+    assert cpu.lengths == list(DEFAULT_LENGTHS), "the reference covers every length the page offers"
+    assert cpu.device.startswith("CPU") and {"cpu", "date", "load_before"} <= set(machine)
+    assert load_reference(tmp_path / "none.json") is None
+    (tmp_path / "bad.json").write_text("{not json")
+    assert load_reference(tmp_path / "bad.json") is None
 
 
 def test_bad_lengths_are_refused() -> None:
@@ -50,7 +91,7 @@ def test_recurrent_model_reads_one_token_at_a_time() -> None:
 
 
 def test_chart_states_the_hardware() -> None:
-    r = run_parallel_bench((4, 8), budget_s=5, **TINY)
+    r = run_parallel_bench((4, 8), **TINY)
     fig = go.Figure(bench_chart([r]).to_dict())
     assert r.device in fig.layout.title.text
     assert [t.name for t in fig.data] == [f"{SEQUENTIAL}, CPU", f"{PARALLEL}, CPU"]  # the details are in the title
@@ -63,6 +104,6 @@ def test_chart_states_the_hardware() -> None:
 @pytest.mark.gpu
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 def test_benchmark_runs_on_the_gpu() -> None:
-    r = run_parallel_bench((16, 64), budget_s=10, device="cuda", **TINY)
+    r = run_parallel_bench((16, 64), device="cuda", **TINY)
     assert r.device.startswith("GPU") and r.lengths == [16, 64]
     assert all(ms > 0 for ms in r.sequential_ms + r.parallel_ms)

@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from explainer.analysis import scale as S
-from explainer.analysis.parallel import BenchResult
+from explainer.analysis.parallel import BenchResult, noise_problem
 from explainer.ui.training.session import TrainingSession
 from explainer.ui.why_gpus import WhyGpusState
 
@@ -62,16 +62,19 @@ def test_no_model_picked_gives_a_message() -> None:
     assert not at.get("plotly_chart") and "Pick at least one model" in at.info[0].value
 
 
-def test_why_gpus_runs_a_tiny_benchmark() -> None:
+def test_why_gpus_shows_the_reference_then_runs_every_length_offered() -> None:
     at = open_page(WHY_GPUS)
-    assert not at.get("plotly_chart") and "Press the button" in at.info[0].value
+    (reference,) = chart_specs(at)
+    assert reference["layout"]["title"]["text"].startswith("Reference run")
+    assert "Press the button" in at.info[0].value and "stored with the app" in " ".join(s.value for s in at.subheader)
     at.select_slider(key="longest").set_value(16)
-    at.slider(key="why_gpus_budget").set_value(5.0)
     at.button[0].click()
     at = checked(at.run())
     (result,) = WhyGpusState.of(at.session_state).results
-    assert isinstance(result, BenchResult) and result.lengths == [8, 16]  # the shortest three always run
-    (chart,) = chart_specs(at)
-    assert result.device in chart["layout"]["title"]["text"]
-    assert len(chart["data"]) == 2 and chart["data"][0]["x"] == result.lengths
-    assert f"On **{result.device}**" in text(at)
+    assert isinstance(result, BenchResult) and result.lengths == [8, 16]  # every length up to the one chosen
+    live, reference = chart_specs(at)
+    assert result.device in live["layout"]["title"]["text"] and live["layout"]["title"]["text"].startswith("Live")
+    assert len(live["data"]) == 2 and live["data"][0]["x"] == result.lengths
+    said = text(at)
+    assert f"On **{result.device}**" in said and "e+" not in said  # numbers for people: 300×, never 3e+02×
+    assert bool(at.warning) == (noise_problem(result) is not None)

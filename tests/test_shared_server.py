@@ -166,7 +166,7 @@ def test_a_text_of_fewer_than_eight_characters_trains_and_nudges() -> None:
     no_crash(at.run())
     assert TrainingSession.of(at.session_state).run.data.tokenizer.vocab_size == 4  # <unk>, a, b, space
     apptest.click(at, "train_nudge_button", errors_ok=True)
-    assert any("Before and after" in (s["layout"].get("title") or {}).get("text", "") for s in apptest.chart_specs(at))
+    assert any("One nudge" in (s["layout"].get("title") or {}).get("text", "") for s in apptest.chart_specs(at))
 
 
 # ----------------------------------------------------------------------------- Markdown from outside

@@ -70,9 +70,13 @@ def test_start_pause_one_step_reset(run_root: Path) -> None:
     click(at, "train_step")
     assert step(at) == paused + 1
 
-    at.select_slider(key="train_nudge_lr").set_value(0.01)  # small enough never to overshoot
-    click(at, "train_nudge_button")
-    assert any("went from" in s.value for s in at.success), "the true token's probability should go up"
+    click(at, "train_nudge_button")  # the default: the small, calibrated nudge
+    assert any("lost exactly as much" in s.value for s in at.success), "the true token's probability should go up"
+    assert any(t.startswith("One nudge:") for t in chart_titles(at))
+    assert not at.warning, "no warning for the small step"
+    at.select_slider(key="train_nudge_lr").set_value(1.0)
+    no_crash(at.run())
+    assert any("overshoot" in w.value for w in at.warning), "a big step says what it does"
     assert step(at) == paused + 1  # the nudge works on a copy
 
     click(at, "train_reset")

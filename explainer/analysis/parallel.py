@@ -7,26 +7,36 @@
 
 Both have the built-in model's width and depth and compute a next-token prediction at every position
 of a batch of sequences, which is what every training step does first. Timings are the median of a few
-repeats after a warm-up, with a time budget: lengths that would not fit in it are skipped.
+repeats after a warm-up, at every length asked for; `noise_problem` says when a busy machine spoiled them, and a
+reference run from a quiet machine is stored beside the app (bench/why_gpus_reference.py writes it).
 """
 
 from __future__ import annotations
 
+import itertools
+import json
 import statistics
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import torch
 import torch.nn as nn
 
+from explainer.format import milliseconds
 from explainer.model.device import device_label, timed
 from explainer.model.gpt import GPT, GPTConfig
 from explainer.training.builtin import MODEL as BUILTIN
 
 SEQUENTIAL = "one word at a time (recurrent network)"
 PARALLEL = "all at once (transformer)"
-DEFAULT_LENGTHS = (16, 32, 64, 128, 256, 512)
+DEFAULT_LENGTHS = (8, 16, 32, 64, 128, 256)  # the Why GPUs page's choices: all of them run in seconds on 2 cores
+REPEATS = 5  # timed calls per length and model, after one warm-up; the median is shown
+GROWTH = 1.15  # one word at a time: a longer text must take at least this much longer ...
+SEQUENTIAL_JUMP = 3.0  # ... and at most this many times the length's growth
+SHRINK = 0.8  # all at once: a longer text must not take less than this share of a shorter one's time
+SPREAD = 2.0  # the repeats at one length: the slowest at most this many times the fastest
 
 
 class RecurrentLM(nn.Module):
@@ -61,14 +71,29 @@ class BenchResult:
     d_model: int
     n_layer: int
     lengths: list[int] = field(default_factory=list)  # the lengths measured, increasing
-    sequential_ms: list[float] = field(default_factory=list)  # median time per batch, one per length
-    parallel_ms: list[float] = field(default_factory=list)
-    skipped: list[int] = field(default_factory=list)  # lengths left out to stay within the budget
+    sequential_runs: list[list[float]] = field(default_factory=list)  # ms of every repeat, one list per length
+    parallel_runs: list[list[float]] = field(default_factory=list)
     seconds: float = 0.0  # wall time of the whole benchmark
+
+    @property
+    def sequential_ms(self) -> list[float]:
+        """The median time per batch, one per length."""
+        return [statistics.median(runs) for runs in self.sequential_runs]
+
+    @property
+    def parallel_ms(self) -> list[float]:
+        return [statistics.median(runs) for runs in self.parallel_runs]
 
     def speedups(self) -> list[float]:
         """How many times faster all-at-once is than one-at-a-time, per length."""
         return [s / p for s, p in zip(self.sequential_ms, self.parallel_ms)]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> BenchResult:
+        return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
 
 
 def run_parallel_bench(
@@ -78,15 +103,12 @@ def run_parallel_bench(
     n_layer: int = BUILTIN.n_layer,
     n_head: int = BUILTIN.n_head,
     vocab_size: int = 2000,
-    repeats: int = 3,
-    budget_s: float = 5.0,
-    min_lengths: int = 1,
+    repeats: int = REPEATS,
     device: torch.device | str = "cpu",
     progress: Callable[[float, str], None] | None = None,
 ) -> BenchResult:
-    """Time both models on random tokens at each length (increasing). After the `min_lengths` shortest, a length
-    runs only if the time it is expected to take (the last length's, scaled by the length ratio) fits in `budget_s`.
-    `progress(fraction, message)` is called after each length."""
+    """Time both models on random tokens at every length (increasing): one warm-up call, then `repeats` timed calls
+    of each, taking turns. `progress(fraction, message)` is called after each length."""
     lengths = sorted({int(n) for n in lengths if int(n) > 0})
     if not lengths:
         raise ValueError("give at least one positive sequence length")
@@ -100,12 +122,6 @@ def run_parallel_bench(
     gen = torch.Generator().manual_seed(0)
     with torch.inference_mode():
         for i, T in enumerate(lengths):
-            if len(result.lengths) >= max(1, min_lengths):
-                scale = T / result.lengths[-1]
-                expected = (result.sequential_ms[-1] + result.parallel_ms[-1]) * scale * (repeats + 1) / 1000
-                if time.perf_counter() - start + expected > budget_s:
-                    result.skipped = lengths[i:]
-                    break
             idx = torch.randint(0, vocab_size, (batch_size, T), generator=gen).to(dev)  # (B, T)
             parallel(idx)  # warm-up: first calls at a new shape pay one-off costs
             sequential(idx)
@@ -113,10 +129,40 @@ def run_parallel_bench(
             for _ in range(repeats):  # taking turns, so that a busy moment slows both alike
                 seq.append(1000 * timed(lambda: sequential(idx), dev))  # noqa: B023 - called at once
                 par.append(1000 * timed(lambda: parallel(idx), dev))  # noqa: B023
-            result.sequential_ms.append(statistics.median(seq))
-            result.parallel_ms.append(statistics.median(par))
+            result.sequential_runs.append(seq)
+            result.parallel_runs.append(par)
             result.lengths.append(T)
             if progress:
                 progress((i + 1) / len(lengths), f"{T} tokens done on {result.device}")
     result.seconds = time.perf_counter() - start
     return result
+
+
+def noise_problem(r: BenchResult) -> str | None:
+    """Why these timings cannot be read as the lesson (None: they can). One word at a time must take longer for a
+    longer text, but not far longer than the text grew (at most SEQUENTIAL_JUMP times the length ratio); all at
+    once must not get faster with length; the repeats at one length must roughly agree (within SPREAD times)."""
+    for (n1, s1, p1), (n2, s2, p2) in itertools.pairwise(zip(r.lengths, r.sequential_ms, r.parallel_ms)):
+        if s2 < GROWTH * s1:
+            return f"one word at a time took no longer for {n2} tokens than for {n1}"
+        if s2 > SEQUENTIAL_JUMP * (n2 / n1) * s1:
+            return (
+                f"one word at a time jumped from {milliseconds(s1)} to {milliseconds(s2)} between {n1} and {n2} tokens"
+            )
+        if p2 < SHRINK * p1:
+            return f"all at once got faster from {n1} to {n2} tokens"
+    for n, seq, par in zip(r.lengths, r.sequential_runs, r.parallel_runs):
+        for runs in (seq, par):
+            if max(runs) > SPREAD * min(runs):
+                return f"at {n} tokens, the same run took from {milliseconds(min(runs))} to {milliseconds(max(runs))}"
+    return None
+
+
+def load_reference(path: Path) -> tuple[dict, list[BenchResult]] | None:
+    """(machine, results) of a stored reference run (bench/why_gpus_reference.py writes it), or None when there is
+    none or it cannot be read."""
+    try:
+        data = json.loads(path.read_text())
+        return dict(data["machine"]), [BenchResult.from_dict(d) for d in data["results"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

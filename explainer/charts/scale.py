@@ -123,7 +123,7 @@ def _ms_ticks(values: list[float]) -> list[float]:
     return inside if len(inside) >= 2 else ticks
 
 
-def bench_chart(results: list[BenchResult]) -> go.Figure:
+def bench_chart(results: list[BenchResult], heading: str = "Time to read a batch of texts") -> go.Figure:
     """Milliseconds per batch against sequence length, both models, one line style per device (log-log)."""
     data = [
         {"type": "scatter", "x": r.lengths, "y": ms, "mode": "lines+markers",
@@ -139,7 +139,7 @@ def bench_chart(results: list[BenchResult]) -> go.Figure:
     first = results[0] if results else None
     detail = f"batch of {first.batch_size}, width {first.d_model}, {first.n_layer} layers" if first else ""
     small = f"<span style='font-size:{SMALL}px'>"
-    title = f"Time to read a batch of texts<br>{small}measured on {hardware}</span><br>{small}{detail}</span>"
+    title = f"{heading}<br>{small}measured on {hardware}</span><br>{small}{detail}</span>"
     margin = {"l": 10, "r": 20, "t": 120, "b": 80 + 26 * len(data)}  # the axis, then one legend row per line
     out = layout(title, 540 + 26 * len(data), margin, plot_bgcolor="white", legend=BOTTOM_LEGEND)
     out.update(

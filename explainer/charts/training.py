@@ -13,6 +13,7 @@ from explainer.charts.style import (
     GREY,
     GRID,
     PALE,
+    RED,
     SMALL,
     TRUE,
     axis,
@@ -166,6 +167,37 @@ def nudge_chart(
         yaxis=row_axis(rows),
     )  # fmt: skip
     out["margin"]["t"] = (100 if after is not None else 60) if title else 50
+    return figure(data, out)
+
+
+def nudge_change_chart(
+    labels: list[str], before: list[float], after: list[float], rest: tuple[int, float, float], title: str = ""
+) -> go.Figure:
+    """One nudge as diverging bars: each token's change in percentage points (the true next token first, in
+    TRUE's colour and marked ✓; other gains right in blue, losses left in red, as on every diverging scale), then
+    `rest` = (how many, before, after) for every other token together, in grey, so that the bars add up to zero:
+    the true token's gain is what all the others lost."""
+    n_rest, rest_before, rest_after = rest
+    rows = [f"<b>{label(labels[0])} ✓</b>", *(label(t) for t in labels[1:]), f"the other {n_rest:,} tokens"]
+    befores, afters = [*before, rest_before], [*after, rest_after]
+    changes = [100 * (a - b) for a, b in zip(afters, befores)]
+    colours = [TRUE] + [BLUE if c > 0 else RED for c in changes[1:-1]] + [GREY]
+    text = [f"{points(a - b)}   {percent(b)} → {percent(a)}" for a, b in zip(afters, befores)]
+    data = [
+        {"type": "bar", "orientation": "h", "x": changes, "y": list(range(len(rows))), "marker": {"color": colours},
+         "text": text, "textposition": "outside", "cliponaxis": False,
+         "hovertemplate": "%{x:+.3f} points<extra></extra>"},
+    ]  # fmt: skip
+    reach = max([abs(c) for c in changes] + [1e-9])
+    out = _base_layout(title, 130 + 44 * len(rows))
+    out.update(
+        showlegend=False,
+        bargap=0.25,
+        xaxis=axis("change in percentage points (right: more likely, left: less likely)", gridcolor=GRID,
+                   range=[-2.6 * reach, 2.6 * reach], zeroline=True, zerolinecolor="#555", zerolinewidth=2),
+        yaxis=row_axis(rows),
+    )  # fmt: skip
+    out["margin"]["t"] = 70 if title else 30
     return figure(data, out)
 
 

@@ -1,5 +1,5 @@
-"""Streamlit pieces of the Why GPUs page: the devices to time, one benchmark at a time per server, and this
-student's last results (`WhyGpusState`)."""
+"""Streamlit pieces of the Why GPUs page: the devices to time, one benchmark at a time per server, the stored
+reference run, and this student's last results (`WhyGpusState`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 import streamlit as st
 import torch
 
-from explainer.analysis.parallel import BenchResult
+from explainer import config
+from explainer.analysis.parallel import BenchResult, load_reference
 from explainer.ui.shell.state import SessionObject
 
 
@@ -23,6 +24,12 @@ class WhyGpusState(SessionObject):
 def bench_lock() -> threading.Lock:
     """One benchmark at a time on this server: two at once would spoil each other's timings."""
     return threading.Lock()
+
+
+@st.cache_resource(show_spinner=False)
+def reference() -> tuple[dict, list[BenchResult]] | None:
+    """The reference run shipped with the app (config.WHY_GPUS_REFERENCE), read once; shared, never changed."""
+    return load_reference(config.WHY_GPUS_REFERENCE)
 
 
 def devices() -> list[torch.device]:

@@ -35,9 +35,11 @@ def test_why_gpus_runs_the_benchmark(browser, server: Server, viewport: str) -> 
     page = open_page(browser, server, url("why-gpus", viewport, longest="128"), VIEWPORTS[viewport])  # a quick run
     with closing_page(page, server):
         sync_api.expect(page.locator("h1").first).to_contain_text("Why GPUs")
-        sync_api.expect(page.locator(".js-plotly-plot")).to_have_count(0)
+        sync_api.expect(page.locator(".js-plotly-plot")).to_have_count(1)  # the stored reference run
+        sync_api.expect(page.locator(".js-plotly-plot .gtitle").first).to_contain_text("Reference run")
         page.get_by_role("button", name=re.compile("Run the benchmark")).click()
-        page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+        sync_api.expect(page.locator(".js-plotly-plot")).to_have_count(2, timeout=60_000)
         page.wait_for_selector(APP_IDLE)
-        sync_api.expect(page.locator(".js-plotly-plot .gtitle")).to_contain_text("measured on CPU")
+        sync_api.expect(page.locator(".js-plotly-plot .gtitle").first).to_contain_text("Live run")
+        sync_api.expect(page.locator(".js-plotly-plot .gtitle").first).to_contain_text("measured on CPU")
         finish(page, "why-gpus", viewport)

@@ -92,12 +92,13 @@ PARTS: dict[str, list[Step]] = {
              Link("last-vector", "scores")),
     ],
     "Emergence": [
-        Step(15, "Emergence", 2, "Nobody writes the rules: they come from how training tuned the numbers, which is "
-             "why it is so hard to say why a model predicts what it does.",
-             "the words highlighted, then the heads' bars",
-             "Which words and heads made “Paris” win? Could anyone have written that rule?",
-             Link("why-word", "pushes"),
-             (Link("layers", "lens", {}, "Watch the logit lens form a guess, layer by layer"),)),
+        Step(15, "Emergence", 3, "Nobody writes the rules: they come from how training tuned the numbers. Two copies "
+             "trained from different random starts answer alike, with different insides.",
+             "the two models' answers, then “The head that finds the country”",
+             "If nobody wrote the rule, how can anyone say why a model answered as it did?",
+             Link("emergence", "inside"),
+             (Link("why-word", "pushes", {}, "Why this word? Which words and heads made the answer"),
+              Link("layers", "lens", {}, "Watch the logit lens form a guess, layer by layer"))),
     ],
 }  # fmt: skip
 STEPS: list[Step] = [step for part in PARTS.values() for step in part]

@@ -47,7 +47,11 @@ PAGES: tuple[PageEntry, ...] = (
         ("layers", "Layers", ":material/layers:", "layers"),
         ("last_vector", "The last vector", ":material/output:", "last-vector"),
     ),
-    *_section("Emergence", ("why_word", "Why this word?", ":material/psychology_alt:", "why-word")),
+    *_section(
+        "Emergence",
+        ("emergence", "Emergence", ":material/auto_awesome:", "emergence"),
+        ("why_word", "Why this word?", ":material/psychology_alt:", "why-word"),
+    ),
     *_section("Look it up", ("glossary", "Glossary", ":material/dictionary:", "glossary"), story=False),
 )
 BY_URL = {p.url_path: p for p in PAGES}

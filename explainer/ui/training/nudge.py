@@ -3,13 +3,14 @@ of the student's model, and what it did to the probabilities."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 import torch
 
 from explainer.charts.style import TRUE
-from explainer.charts.training import nudge_chart
-from explainer.format import html_escape, md_escape, visible_token
-from explainer.training.nudge import Nudge, example_windows, one_example_nudge
+from explainer.charts.training import nudge_change_chart, nudge_chart
+from explainer.format import html_escape, md_escape, points, visible_token
+from explainer.training.nudge import LEARNING_RATES, SMALL_GAIN, Nudge, example_windows, one_example_nudge
 from explainer.training.run import Run, run_backend
 from explainer.ui.shell.steady import steady_chart
 from explainer.ui.shell.views import section
@@ -18,8 +19,14 @@ from explainer.ui.training.session import TrainingSession, bounded_threads
 
 EXAMPLE_KEY, LR_KEY = "train_example", "train_nudge_lr"  # widget keys
 N_EXAMPLES = 12
-STEP_SIZES = [0.01, 0.02, 0.05, 0.1, 0.2]
-SHOWN = 7  # tokens in the nudge chart besides the true one
+SMALL = 0.0  # the step choice that means "the calibrated small nudge"
+STEP_CHOICES = [SMALL, *LEARNING_RATES]
+SHOWN = 7  # tokens in the guesses chart besides the true one
+MOVED = 6  # tokens in the change chart besides the true one
+
+
+def _step_label(lr: float) -> str:
+    return f"small: +{100 * SMALL_GAIN:g} points" if lr == SMALL else f"learning rate {lr:g}"
 
 
 # ---------------------------------------------------------------------------- one example, one nudge
@@ -69,8 +76,12 @@ def nudge_section(run: Run) -> None:
     backend = run_backend(run)
     cols = st.container(key="train_pair_nudge").columns([2, 2, 1], vertical_alignment="bottom")
     n = cols[0].select_slider("Example", list(range(1, len(examples) + 1)), key=EXAMPLE_KEY)
-    help_lr = "Plain gradient descent: every number moves by this times its gradient."
-    lr = cols[1].select_slider("Size of the nudge (learning rate)", STEP_SIZES, value=0.02, key=LR_KEY, help=help_lr)
+    help_lr = (
+        "Small: a plain gradient step sized so that the true token gains 2 percentage points, as one step of "
+        "real training does. A learning rate: every number moves by that times its gradient, however far it goes."
+    )
+    lr = cols[1].select_slider("Size of the nudge", STEP_CHOICES, value=SMALL, key=LR_KEY, help=help_lr,
+                               format_func=_step_label)  # fmt: skip
     cols[2].button("Shuffle", icon=":material/shuffle:", on_click=_another_example, key="train_more_examples")
     ids = examples[n - 1]
     context, true_id = ids[:-1], ids[-1]
@@ -89,7 +100,7 @@ def nudge_section(run: Run) -> None:
     if st.button("Nudge: one training step on this example", icon=":material/tune:", type="primary",
                  key="train_nudge_button"):  # fmt: skip
         with session.lock, bounded_threads():
-            session.nudge = (ident, step, one_example_nudge(run.model, ids, lr))
+            session.nudge = (ident, step, one_example_nudge(run.model, ids, None if lr == SMALL else lr))
     saved = session.nudge
     nudge: Nudge | None = saved[2] if saved and saved[0] == ident else None
     if nudge is None:
@@ -99,36 +110,59 @@ def nudge_section(run: Run) -> None:
                           title=f"The model's guesses for the next word, at step {step:,}")  # fmt: skip
         steady_chart(fig, "train_nudge")
         return
-    rows = _rows(nudge.before, nudge.after, true_id)
-    fig = nudge_chart(
-        [backend.token_str(i) for i in rows], [float(nudge.before[i]) for i in rows],
-        [float(nudge.after[i]) for i in rows], 0, title=f"Before and after one nudge, at step {saved[1]:,}",
-    )  # fmt: skip
+    moved = nudge_rows(nudge, MOVED)
+    others = [i for i in range(len(nudge.change)) if i not in moved]
+    rest = (len(others), float(nudge.before[others].sum()), float(nudge.after[others].sum()))
+    gain = f"“{true_tok}” {points(nudge.gain)}; every other token together {points(nudge.others_change)}"
+    fig = nudge_change_chart([backend.token_str(i) for i in moved], [float(nudge.before[i]) for i in moved],
+                             [float(nudge.after[i]) for i in moved], rest,
+                             title=f"One nudge at step {saved[1]:,}: {gain}")  # fmt: skip
     steady_chart(fig, "train_nudge")
+    with st.expander(f"Every token's change (all {len(nudge.change):,})", icon=":material/table_rows:"):
+        st.dataframe(every_change(nudge, backend.token_str), hide_index=True, key="train_nudge_table")
     if saved[1] != step:
         st.caption(f"The nudge was made on the model at step {saved[1]:,}; it has trained since. Nudge again to "
                    "see the model as it is now.")  # fmt: skip
     _nudge_summary(nudge, true_tok, backend.token_str)
 
 
+def nudge_rows(nudge: Nudge, k: int) -> list[int]:
+    """The token ids drawn in the change chart: the true one first, then the k others that moved most."""
+    change = nudge.change.abs()
+    change[nudge.true_id] = -1.0
+    return [nudge.true_id, *change.topk(min(k, len(change) - 1)).indices.tolist()]
+
+
+def every_change(nudge: Nudge, token_str) -> pd.DataFrame:
+    """One row per token of the vocabulary, the biggest gain first: before, after and the change (in %)."""
+    order = nudge.change.argsort(descending=True).tolist()
+    return pd.DataFrame(
+        {
+            "token": [visible_token(token_str(i)) for i in order],
+            "before (%)": (100 * nudge.before[order]).numpy(),
+            "after (%)": (100 * nudge.after[order]).numpy(),
+            "change (points)": (100 * nudge.change[order]).numpy(),
+        }
+    )
+
+
 def _nudge_summary(nudge: Nudge, true_tok: str, token_str) -> None:
-    up = nudge.true_after - nudge.true_before
     change = nudge.change.clone()
     change[nudge.true_id] = 0.0
     drop_id = int(change.argmin())
-    others = float(change.sum())
-    if up > 0:
+    moved = f"{nudge.true_before:.2%} to {nudge.true_after:.2%}"
+    if nudge.gain > 0:
         st.success(
-            f"**“{true_tok}” went from {nudge.true_before:.2%} to {nudge.true_after:.2%}** ({100 * up:+.2f} "
-            f"points). All the other {len(change) - 1:,} tokens together went down by {100 * -others:.2f} points "
-            f"(most of all “{visible_token(token_str(drop_id))}”, {100 * float(change[drop_id]):+.2f} points): "
-            "the probabilities still add up to 100 %. Training repeats this for every example of every batch, "
-            "thousands of times.",
+            f"**“{true_tok}” went from {moved}** ({points(nudge.gain)}); **all the other {len(change) - 1:,} "
+            f"tokens together lost exactly as much** ({points(nudge.others_change)}; most of all "
+            f"“{visible_token(token_str(drop_id))}”, {points(float(change[drop_id]))}): the probabilities still "
+            "add up to 100 %. Training repeats this for every example of every batch, thousands of times.",
             icon=":material/trending_up:",
         )
     else:
-        st.warning(
-            f"“{true_tok}” went from {nudge.true_before:.2%} to {nudge.true_after:.2%}: this nudge was too big and "
-            "overshot. Try a smaller size: real training takes many small steps.",
+        st.error(
+            f"**Overshot: “{true_tok}” went from {moved}**, less likely than before. The step was so big that it "
+            "went past the point where the true token was likeliest. Choose the small nudge: real training takes "
+            "many small steps.",
             icon=":material/trending_down:",
         )

@@ -1,0 +1,92 @@
+"""Emergence: two copies of the same model, trained the same way from different random seeds, compared.
+
+Outside they agree: the same answers to questions neither was trained on (`compare_answers`). Inside they do
+not: the head that finds the country sits elsewhere (`EntityHead` of each, from analysis/inside.py), and a word
+that has a neuron of its own in both has it at another place in each (`word_neurons`, `shared_word_neurons`).
+Nobody chose any of it: the places came out of the random start and the order of the examples.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from explainer.analysis.inside import NeuronIndex
+from explainer.backends.base import Backend
+from explainer.format import token_word
+
+MIN_SHARE = 6  # a neuron is a word's own when at least this many of its top 8 tokens are that word
+
+
+@dataclass(frozen=True)
+class AnswerPair:
+    question: str
+    topic: str
+    expected: str
+    first: str  # the first model's likeliest next word
+    second: str  # the twin's
+
+    @property
+    def same(self) -> bool:
+        return self.first == self.second
+
+
+def compare_answers(first: Backend, second: Backend, items) -> list[AnswerPair]:
+    """Each held-out item (corpus.HeldOutItem: .prompt, .question, .answer) answered by both models: their
+    likeliest next word after the prompt, which ends right before the answer."""
+    out = []
+    for it in items:
+        words = [
+            token_word(b.token_str(int(b.next_token_logits(b.encode(it.prompt)).argmax()))) for b in (first, second)
+        ]
+        out.append(AnswerPair(it.question, it.topic, it.answer, *words))
+    return out
+
+
+@dataclass(frozen=True)
+class WordNeuron:
+    word: str
+    layer: int  # 0-based
+    neuron: int
+    share: int  # how many of its top tokens are the word
+
+
+def word_neurons(index: NeuronIndex, backend: Backend, min_share: int = MIN_SHARE) -> dict[str, WordNeuron]:
+    """For each word that some neuron fires for almost alone (at least `min_share` of the tokens that excite it
+    most are that word), the neuron that does so most clearly (ties: the earliest layer, the lowest number)."""
+    found: dict[str, WordNeuron] = {}
+    L, _, F = index.top_pos.shape  # (L, k, F)
+    for layer in range(L):
+        for neuron in range(F):
+            ids = index.ids[index.top_pos[layer, :, neuron]]
+            token, share = Counter(ids.tolist()).most_common(1)[0]
+            word = token_word(backend.token_str(int(token)))
+            if share >= min_share and word.isalpha() and (word not in found or share > found[word].share):
+                found[word] = WordNeuron(word, layer, neuron, share)
+    return found
+
+
+def neuron_word(index: NeuronIndex, backend: Backend, layer: int, neuron: int) -> tuple[str, int]:
+    """What one neuron fires for most: the commonest of its top tokens and how many of them it is."""
+    ids = index.ids[index.top_pos[layer, :, neuron]]
+    token, share = Counter(ids.tolist()).most_common(1)[0]
+    return token_word(backend.token_str(int(token))), share
+
+
+@dataclass(frozen=True)
+class SharedWord:
+    word: str
+    first: WordNeuron  # its neuron in the first model
+    second: WordNeuron  # its neuron in the twin
+    twin_there: str  # what the twin's neuron at the first model's place fires for
+
+
+def shared_word_neurons(
+    first: tuple[NeuronIndex, Backend], second: tuple[NeuronIndex, Backend], limit: int = 8
+) -> list[SharedWord]:
+    """Words with a neuron of their own in both models, clearest first (then longer words: "capital" says more
+    than "a"): where each model keeps it, and what the twin does at the first model's place."""
+    a, b = word_neurons(*first), word_neurons(*second)
+    both = sorted(set(a) & set(b), key=lambda w: (-(a[w].share + b[w].share), -len(w), w))[:limit]
+    index, backend = second
+    return [SharedWord(w, a[w], b[w], neuron_word(index, backend, a[w].layer, a[w].neuron)[0]) for w in both]

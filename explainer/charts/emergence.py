@@ -1,0 +1,31 @@
+"""Figures for the Emergence page: where a model keeps what it learned. Data in, figure out
+(explainer/charts/style.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from explainer.charts.style import ORANGE, SMALL, axis, colorbar, colorscale, figure, layout
+
+
+def entity_heads_chart(table: np.ndarray, found: tuple[int, int], title: str = "") -> go.Figure:
+    """table (L, H): the share of attention each head puts on the country's name from the answer position, every
+    cell written out; the strongest head (`found`, 0-based layer and head) boxed in orange."""
+    L, H = table.shape
+    cells = {
+        "type": "heatmap", "z": table, "x": list(range(H)), "y": list(range(L)), "zmin": 0, "zmax": 1,
+        "colorscale": colorscale("Blues"), "xgap": 3, "ygap": 3, "text": [[f"{v:.0%}" for v in row] for row in table],
+        "texttemplate": "%{text}", "textfont": {"size": SMALL}, "colorbar": colorbar("attention on the country"),
+        "hovertemplate": "layer %{y}, head %{x}: %{z:.0%}<extra></extra>",
+    }  # fmt: skip
+    layer, head = found
+    box = {"type": "rect", "x0": head - 0.5, "x1": head + 0.5, "y0": layer - 0.5, "y1": layer + 0.5,
+           "line": {"color": ORANGE, "width": 5}}  # fmt: skip
+    out = layout(title, 150 + 70 * L, {"l": 10, "r": 10, "t": 70 if title else 20, "b": 10}, plot_bgcolor="white")
+    out.update(
+        shapes=[box],
+        xaxis=axis("head", tickvals=list(range(H)), ticktext=[str(h + 1) for h in range(H)]),
+        yaxis=axis("layer", tickvals=list(range(L)), ticktext=[str(i + 1) for i in range(L)], autorange="reversed"),
+    )
+    return figure([cells], out)

@@ -1,0 +1,108 @@
+"""Emergence: two copies of the built-in model from different seeds answer alike while their insides differ.
+
+The page runs with its twin missing (a plain message), with the built-in model standing in as its own twin (the
+page's logic: every answer the same), and, where the shipped twin is installed, on the real pair."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from explainer import config
+from explainer.analysis.emergence import compare_answers, neuron_word, shared_word_neurons, word_neurons
+from explainer.analysis.inside import NeuronIndex
+from explainer.analysis.precomputed import ModelAnalyses
+from explainer.backends.load import load_backend
+from explainer.corpus.generator import generate_corpus
+from tests.apptest import open_page
+
+PAGE = "app_pages/emergence.py"
+REAL_TWIN = config.BUILTIN_TWIN
+
+
+class Words:
+    """A stand-in backend whose token i is the word words[i]."""
+
+    def __init__(self, words: list[str]):
+        self.words = words
+
+    def token_str(self, i: int) -> str:
+        return " " + self.words[i]
+
+
+def index(top_ids: np.ndarray) -> NeuronIndex:
+    """A neuron index whose top tokens per (layer, k, neuron) are `top_ids` (token ids laid out one per position)."""
+    L, k, F = top_ids.shape
+    ids = top_ids.reshape(-1)
+    pos = np.arange(ids.size).reshape(L, k, F)
+    return NeuronIndex(ids, np.zeros_like(ids), np.ones((L, k, F)), pos)
+
+
+def test_a_word_neuron_is_one_whose_top_tokens_are_mostly_that_word() -> None:
+    vocab = Words(["cat", "dog", "the", "42"])
+    top = np.array([[[0, 1, 3], [0, 1, 3], [0, 2, 3], [0, 1, 3]]])  # (1 layer, k=4, 3 neurons)
+    found = word_neurons(index(top), vocab, min_share=3)
+    assert set(found) == {"cat", "dog"}, "neuron 2 is '42': not a word"
+    assert (found["cat"].layer, found["cat"].neuron, found["cat"].share) == (0, 0, 4)
+    assert found["dog"].share == 3 and neuron_word(index(top), vocab, 0, 1) == ("dog", 3)
+
+
+def test_shared_words_say_where_each_model_keeps_them() -> None:
+    vocab = Words(["cat", "dog", "the"])
+    first = np.array([[[0, 1, 2]] * 8])  # neuron 0: cat, neuron 1: dog, neuron 2: the
+    second = np.array([[[2, 0, 1]] * 8])  # the same words at other places
+    shared = shared_word_neurons((index(first), vocab), (index(second), vocab))
+    where = {s.word: (s.first.neuron, s.second.neuron, s.twin_there) for s in shared}
+    assert where == {"cat": (0, 1, "the"), "dog": (1, 2, "cat"), "the": (2, 0, "dog")}
+    assert [s.word for s in shared] == ["cat", "dog", "the"]  # equally clear: longer words first, then a-z
+
+
+@pytest.fixture(scope="module")
+def builtin():
+    return load_backend("builtin")
+
+
+def test_a_model_compared_with_itself_answers_the_same(builtin) -> None:
+    items = generate_corpus(seed=0, size_bytes=20_000).heldout[:8]
+    pairs = compare_answers(builtin, builtin, items)
+    assert len(pairs) == 8 and all(p.same for p in pairs)
+    assert sum(p.first == p.expected for p in pairs) >= 6, "the built-in model answers held-out questions"
+
+
+def test_the_page_says_plainly_when_the_twin_is_missing(monkeypatch, tmp_path) -> None:
+    monkeypatch.setattr(config, "BUILTIN_TWIN", tmp_path / "builtin-seed1")
+    at = open_page(PAGE)
+    assert at.title[0].value.startswith("Emergence")
+    assert any("not installed" in i.value for i in at.info)
+    assert not at.dataframe
+
+
+def test_the_page_compares_answers_heads_and_neurons(monkeypatch) -> None:
+    monkeypatch.setattr(config, "BUILTIN_TWIN", config.BUILTIN_DIR)  # the model as its own twin
+    at = open_page(PAGE, timeout=180)
+    answered = at.success[0].value
+    assert answered.startswith("**60 of 60 questions answered identically**"), answered
+    answers, neurons = at.dataframe
+    assert list(answers.value["same?"]) == ["✓"] * 6
+    assert len(neurons.value) > 0 and (neurons.value["seed 0 keeps it in"] == neurons.value["seed 1 keeps it in"]).all()
+    assert any("happen to use" in i.value for i in at.info), "one model's head is its own"
+    assert len(at.get("plotly_chart")) == 2
+
+
+@pytest.mark.skipif(
+    not (REAL_TWIN / "config.json").is_file(), reason="the shipped twin (assets/builtin-seed1) is absent"
+)
+def test_the_shipped_twin_answers_alike_with_different_insides(builtin) -> None:
+    twin = load_backend(str(REAL_TWIN))
+    items = generate_corpus(seed=0).heldout
+    pairs = compare_answers(builtin, twin, items[:: len(items) // 200])
+    assert sum(p.same for p in pairs) >= 0.9 * len(pairs)
+    first, second = ModelAnalyses(builtin), ModelAnalyses(twin)
+    assert second.loaded_from is not None, "the twin's analyses are precomputed (llm-explainer precompute)"
+    heads = first.entity_head(), second.entity_head()
+    shared = shared_word_neurons((first.neurons(), builtin), (second.neurons(), twin))
+    moved = [s for s in shared if (s.first.layer, s.first.neuron) != (s.second.layer, s.second.neuron)]
+    assert (heads[0].layer, heads[0].head) != (heads[1].layer, heads[1].head) or not np.allclose(
+        heads[0].table, heads[1].table, atol=0.05
+    )
+    assert len(shared) >= 3 and len(moved) == len(shared), "the same words live at other neurons"
