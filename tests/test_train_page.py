@@ -45,7 +45,7 @@ def test_start_pause_one_step_reset(run_root: Path) -> None:
     assert not at.error, [e.value for e in at.error]
     assert session(at).status == READY and step(at) == 0
     titles = " | ".join(chart_titles(at))
-    for shown in ("Loss", "What comes after", "Attention", "guesses for the next token"):
+    for shown in ("Loss", "What comes after", "Attention", "guesses for the next word"):
         assert shown in titles
     assert session(at).run.samples[0][0] == 0  # the random model's gibberish, kept as history
 
@@ -64,7 +64,7 @@ def test_start_pause_one_step_reset(run_root: Path) -> None:
     no_crash(at.run())
     assert session(at).status == PAUSED and step(at) == paused
     assert RunStore(run_root).load(rid).trainer.step_count == paused  # saved on pause
-    (download,) = at.get("download_button")
+    (download,) = [d for d in at.get("download_button") if d.proto.label == "Download the model (.zip)"]
     assert not download.proto.disabled
 
     click(at, "train_step")
@@ -72,7 +72,7 @@ def test_start_pause_one_step_reset(run_root: Path) -> None:
 
     click(at, "train_nudge_button")  # the default: the small, calibrated nudge
     assert any("lost exactly as much" in s.value for s in at.success), "the true token's probability should go up"
-    assert any(t.startswith("One nudge:") for t in chart_titles(at))
+    assert any(t.startswith("One nudge at step") for t in chart_titles(at))
     assert not at.warning, "no warning for the small step"
     at.select_slider(key="train_nudge_lr").set_value(1.0)
     no_crash(at.run())

@@ -83,6 +83,13 @@ def nudge_section(run: Run) -> None:
     lr = cols[1].select_slider("Size of the nudge", STEP_CHOICES, value=SMALL, key=LR_KEY, help=help_lr,
                                format_func=_step_label)  # fmt: skip
     cols[2].button("Shuffle", icon=":material/shuffle:", on_click=_another_example, key="train_more_examples")
+    if lr != SMALL:
+        st.warning(
+            f"**A big step, taken as asked.** Every number moves by {lr:g} times its gradient. One step that big "
+            "can **overshoot** (the true token ends up less likely than before) and **squash other words** that "
+            "had nothing to do with this example. Real training takes many small steps instead.",
+            icon=":material/warning:",
+        )
     ids = examples[n - 1]
     context, true_id = ids[:-1], ids[-1]
     true_tok = visible_token(backend.token_str(true_id))
