@@ -35,11 +35,22 @@ def story() -> list[tuple[str, str, str]]:
 def footer(at: AppTest) -> dict[str, tuple[str, str]]:
     """{"Previous" / "Next": (url path, label)} from the links at the bottom of the page."""
     links = {}
-    for el in at.get("page_link"):
+    for el in at.main.get("page_link"):
         word = el.proto.label.split(":")[0]
         if word in ("Previous", "Next"):
             links[word] = (el.proto.page, el.proto.label)
     return links
+
+
+def test_sidebar_lists_every_page_by_section_in_the_registrys_order() -> None:
+    """The navigation is drawn as page links (Streamlit's own list fails axe): every page, once, in order, under its
+    section's name, whichever page is shown."""
+    for path in ("", "app_pages/layers.py"):
+        at = run_app() if not path else go(run_app(), path)
+        assert [el.proto.page for el in at.sidebar.get("page_link")] == [p.url_path for p in PAGES]
+        names = [m.value for m in at.sidebar.markdown]
+        sections = list(dict.fromkeys(p.section for p in PAGES))
+        assert [n for n in names if n.strip("*") in sections] == [f"**{s}**" for s in sections]
 
 
 def test_pages_link_to_their_neighbours_in_story_order() -> None:
@@ -75,7 +86,7 @@ def test_a_page_that_stops_early_still_has_the_links() -> None:
 def test_lesson_plan_links_each_point_to_a_page_of_the_app() -> None:
     at = run_app()
     pages = story()
-    lesson = [el.proto for el in at.get("page_link") if el.proto.label.split(":")[0] not in ("Previous", "Next")]
+    lesson = [el.proto for el in at.main.get("page_link") if el.proto.label.split(":")[0] not in ("Previous", "Next")]
     linked = {p.page for p in lesson}
     assert linked == {url for url, _, _ in pages[1:]}, "every page but home, and only pages of the app"
     points = [p for part in PARTS.values() for p in part]
