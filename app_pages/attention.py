@@ -15,8 +15,9 @@ from explainer.ui.inside import (
     trace_of_ids,
 )
 from explainer.ui.prediction import prompt_section
+from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.navigation import stop
-from explainer.ui.shell.presenter import presented, side_by_side
+from explainer.ui.shell.presenter import side_by_side
 from explainer.ui.shell.views import section, view
 from explainer.ui.shell.words import for_the_teacher
 
@@ -61,7 +62,7 @@ with controls:
     layer, head = pick_layer_head(info.n_layer, info.n_head, (found.layer, found.head))
 sub = att[layer, head][win, win]  # (t, t)
 fig = attention_heatmap(sub, shown, f"Layer {layer + 1}, head {head + 1}: who looks at whom", highlight=len(shown) - 1)
-view("head", main).plotly_chart(presented(fig), key="attn_heatmap")
+show_chart(fig, key="attn_heatmap", where=view("head", main))
 st.caption(
     "Each row is a token looking back; each row's weights add up to 100 %. Grey cells are the future, hidden "
     "by the causal mask. The orange box is the last token, whose vector predicts the next word."
@@ -85,7 +86,7 @@ else:
 section(f"All {info.n_head} heads of layer {layer + 1}", "heads")
 summaries = inside.head_summaries(att[layer])
 titles = [f"<b>head {h + 1}</b><br>{s.habit()}" for h, s in enumerate(summaries)]
-st.plotly_chart(presented(heads_grid(att[layer][:, win, win], shown, titles)), key="attn_grid")
+show_chart(heads_grid(att[layer][:, win, win], shown, titles), key="attn_grid")
 st.caption(
     "Heads in the same layer learn different habits: some look at the previous token, some at the first, "
     "some at one word that matters. The titles say where each head's weight goes on average in this text."
@@ -101,7 +102,7 @@ query = st.select_slider(
 )
 q = query - win.start
 line_title = f"Where “{labels[query]}” looks (layer {layer + 1}, head {head + 1})"
-st.plotly_chart(presented(attention_lines(att[layer, head, query, win], shown, q, line_title)), key="attn_lines")
+show_chart(attention_lines(att[layer, head, query, win], shown, q, line_title), key="attn_lines")
 
 section("Attention during generation", "generation")
 st.markdown(
@@ -128,4 +129,4 @@ st.markdown(f"Reply so far: **{md_escape(so_far.strip()) or '…'}** — the new
 fig = generation_heads(
     weights, g_labels[g_win], is_new, f"Choosing token {step}: where each head of layer {layer + 1} looked"
 )
-st.plotly_chart(presented(fig), key="attn_generation")
+show_chart(fig, key="attn_generation")

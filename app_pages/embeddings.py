@@ -8,9 +8,10 @@ from explainer.analysis import embeddings as em
 from explainer.charts.embeddings import embedding_map, heat_strip
 from explainer.format import md_escape, visible_token
 from explainer.ui import embeddings as ui
+from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.models import current_spec, require_backend
 from explainer.ui.shell.navigation import stop
-from explainer.ui.shell.presenter import advanced, presented, side_by_side
+from explainer.ui.shell.presenter import advanced, side_by_side
 from explainer.ui.shell.views import section, view
 from explainer.ui.shell.words import for_the_teacher
 
@@ -109,13 +110,13 @@ tab2, tab3 = the_map.tabs(["2D map", "3D map (drag to turn)"], key="emb_tab", on
 if tab2.open:  # only the open tab is drawn: a 3D map is heavy for the browser
     with tab2:
         fig = embedding_map(coords[:, :2], shown_labels, shown_groups, hi, tuple(names[:2]))
-        st.plotly_chart(presented(fig), key="emb_map2d")
+        show_chart(fig, key="emb_map2d")
 if tab3.open:
     with tab3:
         if method != "PCA":
             coords = ui.tsne_for(spec, 3)
         fig = embedding_map(coords[:, :3], shown_labels, shown_groups, hi, tuple(names))
-        st.plotly_chart(presented(fig), key="emb_map3d")
+        show_chart(fig, key="emb_map3d")
 the_map.caption(note)
 if len(sample) < info.vocab_size:
     the_map.caption(
@@ -138,9 +139,7 @@ i, j = find(word), find(other) if other.strip() else None
 if i is None:
     stop()
 strip = {labels[i]: emb[i].numpy()} | ({labels[j]: emb[j].numpy()} if j is not None else {})
-st.plotly_chart(
-    presented(heat_strip(strip, f"The {info.d_model} numbers of each word (blue above 0, red below)")), key="emb_strip"
-)
+show_chart(heat_strip(strip, f"The {info.d_model} numbers of each word (blue above 0, red below)"), key="emb_strip")
 if j is not None:
     sim = em.cosine(emb[i], emb[j])
     st.metric(f"Cosine similarity of “{visible_token(labels[i])}” and “{visible_token(labels[j])}”", f"{sim:.2f}")

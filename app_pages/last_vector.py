@@ -10,8 +10,9 @@ from explainer.charts.prediction import next_token_bars
 from explainer.format import md_escape, percent
 from explainer.ui.inside import DEFAULT_PROMPT, trace_for
 from explainer.ui.prediction import prompt_section
+from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.navigation import link_page
-from explainer.ui.shell.presenter import presented, side_by_side
+from explainer.ui.shell.presenter import side_by_side
 from explainer.ui.shell.views import section, view
 from explainer.ui.shell.words import for_the_teacher
 
@@ -39,7 +40,7 @@ word = inside.token_labels(backend, ids[-1:])[0]
 
 vector = view("vector", main)
 vector.markdown(f"**1 · The vector of the last token, “{md_escape(word)}”**")
-vector.plotly_chart(presented(heat_strip({word: last.vector})), key="last_vector_strip")
+show_chart(heat_strip({word: last.vector}), key="last_vector_strip", where=vector)
 vector.caption(
     f"{info.d_model:,} numbers after the final normalisation (blue above 0, red below, as on every page). "
     f"The other {len(ids) - 1:,} positions' vectors are not used for this prediction: in training, "
@@ -61,9 +62,7 @@ else:
         "and its score is the dot product of the last vector with it."
     )
     st.latex(r"z_i = h \cdot w_i")
-st.plotly_chart(
-    presented(logit_bars(names, [r["logit"] for r in table], "The highest scores (logits)")), key="last_logits"
-)
+show_chart(logit_bars(names, [r["logit"] for r in table], "The highest scores (logits)"), key="last_logits")
 
 section("3 · Softmax: scores → probabilities", "softmax")
 st.latex(r"p_i = \frac{e^{z_i}}{\sum_j e^{z_j}}")
@@ -84,7 +83,7 @@ st.dataframe(frame, hide_index=True, column_config={"score z": st.column_config.
 st.subheader("4 · The result: the next-word bars")
 probs = [r["prob"] for r in table]
 other = max(0.0, 1.0 - sum(probs))
-st.plotly_chart(presented(next_token_bars(names, probs, other, title=f"What comes after “{word}”?")), key="last_bars")
+show_chart(next_token_bars(names, probs, other, title=f"What comes after “{word}”?"), key="last_bars")
 if (next_word := link_page("next-word")) is not None:
     st.page_link(next_word, label="These are the bars of the Next word page: try it there", icon=":material/bar_chart:")
 else:  # this page run on its own, outside the app's navigation

@@ -8,8 +8,9 @@ from explainer.charts.inside import change_bars, flow_dot, logit_lens_heatmap, n
 from explainer.format import md_escape, percent
 from explainer.ui.inside import DEFAULT_PROMPT, lens_for, neuron_index_for, trace_for
 from explainer.ui.prediction import prompt_section
+from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.navigation import stop
-from explainer.ui.shell.presenter import advanced, presented, side_by_side
+from explainer.ui.shell.presenter import advanced, side_by_side
 from explainer.ui.shell.views import section, view
 from explainer.ui.shell.words import for_the_teacher
 
@@ -53,7 +54,7 @@ result = f"probabilities\nnext: “{inside.token_labels(backend, [int(top)])[0]}
 flow = view("flow", main)
 flow.markdown(f"**The vector of “{md_escape(labels[pos])}” through the layers, with live numbers**")
 flow.container(key="layers_flow").graphviz_chart(flow_dot(stages, result))
-st.plotly_chart(presented(change_bars(stages, "How much each step changes the vector")), key="layers_changes")
+show_chart(change_bars(stages, "How much each step changes the vector"), key="layers_changes")
 st.caption(
     "“Length” is the vector's size; “+Δ” is the size of what a step adds to it. "
     "Big changes mark where this token's vector is rewritten most. The final norm rescales the vector "
@@ -78,7 +79,7 @@ lens = lens_for(spec, text, n_pos)
 words = [[inside.token_labels(backend, [int(i)])[0] for i in row] for row in lens.ids]
 depths = ["embedding"] + [f"after layer {i + 1}" for i in range(info.n_layer)]
 fig = logit_lens_heatmap(words, lens.probs, [labels[i] for i in lens.positions], depths)
-st.plotly_chart(presented(fig), key="layers_lens", width="stretch")
+show_chart(fig, key="layers_lens", width="stretch")
 if T > n_pos:
     st.caption(f"Showing the last {n_pos} of {T} positions, so that each cell's word stays readable.")
 
@@ -94,8 +95,10 @@ st.markdown(
 layer = st.selectbox("Layer", range(info.n_layer), format_func=lambda i: f"layer {i + 1}", key="ff_layer")
 neurons, acts = inside.top_neurons(trace.mlp_hidden[layer][pos], 10)
 left, right = st.columns([1, 1]) if advanced() else (st.container(), st.container())  # presenter: full width
-left.plotly_chart(
-    presented(neuron_bars(neurons, acts, f"Most active for “{labels[pos]}” in layer {layer + 1}")), key="layers_neurons"
+show_chart(
+    neuron_bars(neurons, acts, f"Most active for “{labels[pos]}” in layer {layer + 1}"),
+    key="layers_neurons",
+    where=left,
 )
 neuron = right.selectbox("Neuron", neurons, format_func=lambda n: f"neuron {n}", key="ff_neuron")
 index = neuron_index_for(spec)

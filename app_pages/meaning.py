@@ -11,9 +11,10 @@ from explainer.charts.embeddings import similarity_lines, similarity_matrix, tra
 from explainer.corpus.generator import AMBIGUOUS_SENSES, AMBIGUOUS_WORDS
 from explainer.format import md_escape, visible_token
 from explainer.ui import embeddings as ui
+from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.models import current_spec, require_backend
 from explainer.ui.shell.navigation import stop
-from explainer.ui.shell.presenter import advanced, presented, side_by_side
+from explainer.ui.shell.presenter import advanced, side_by_side
 from explainer.ui.shell.views import section, view
 from explainer.ui.shell.words import for_the_teacher
 
@@ -93,7 +94,7 @@ series = em.same_vs_different(sim, senses)
 
 alike = view("alike", main)
 alike.markdown(f"**How alike are the vectors of “{md_escape(word)}”, layer by layer?**")
-alike.plotly_chart(presented(similarity_lines(stages, series)), key="mean_lines")
+show_chart(similarity_lines(stages, series), key="mean_lines", where=alike)
 last = {name.split(" (")[0]: float(v[-1]) for name, v in series.items()}
 found = ", ".join(f"{name} **{v:.2f}**" for name, v in last.items())
 st.markdown(
@@ -130,7 +131,7 @@ section("The paths of the vectors", "paths")
 coords, kept = em.trajectories(items)
 names = [w.sentence for w in items]
 sense_names = [f"sense {k + 1}: {d}" for k, d in enumerate(AMBIGUOUS_SENSES[word])]
-st.plotly_chart(presented(trajectory_map(coords, names, senses, stages, sense_names)), key="mean_paths")
+show_chart(trajectory_map(coords, names, senses, stages, sense_names), key="mean_paths")
 st.caption(
     f"Each line is the word “{word}” in one sentence (colour: its sense), from the token embedding (circle) "
     f"through the layers to the last one (star). The {info.d_model} numbers are squeezed into 2 directions by "
@@ -142,4 +143,4 @@ box = st.expander("Every pair of sentences, at one stage", key="mean_pairs", on_
 if box.open:
     stage = box.select_slider("Stage", stages, value=stages[-1], key="mean_stage")
     s = stages.index(stage)
-    box.plotly_chart(presented(similarity_matrix(np.asarray(sim[s]), names)), key="mean_matrix")
+    show_chart(similarity_matrix(np.asarray(sim[s]), names), key="mean_matrix", where=box)

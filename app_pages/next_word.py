@@ -7,7 +7,8 @@ from explainer.format import visible_token
 from explainer.generation.next_token import top_tokens
 from explainer.generation.script import build_script
 from explainer.ui.prediction import distribution_table_for, logits_for, prompt_section, step_forward
-from explainer.ui.shell.presenter import advanced, presented, side_by_side
+from explainer.ui.shell.chart import show_chart
+from explainer.ui.shell.presenter import advanced, side_by_side
 from explainer.ui.shell.views import view
 from explainer.ui.shell.words import for_the_teacher
 
@@ -40,7 +41,7 @@ log_x = advanced() and side.toggle(
 top = top_tokens(probs, n_shown, backend.token_str)
 tail = visible_token(backend.decode(prompt.ids[-4:]).strip()[-40:])
 fig = next_token_bars(top.labels, top.probs, top.other, log_x=log_x, title=f"What comes after “…{tail}”?")
-chart.plotly_chart(presented(fig), key="next_word_bars")
+show_chart(fig, key="next_word_bars", where=chart)
 
 with st.container() if advanced() else controls:  # presenter mode: the buttons under the text they add to
     step_forward(backend, text, probs, top)

@@ -7,8 +7,9 @@ from explainer.analysis import scale as S
 from explainer.charts.scale import LIFETIME_YEARS, compute_chart, reading_chart
 from explainer.format import SECONDS_PER_YEAR, big_number, duration_from_years, md_escape, sci
 from explainer.model.device import device_label, pick_device
+from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.navigation import link_page, stop
-from explainer.ui.shell.presenter import advanced, presented, side_by_side
+from explainer.ui.shell.presenter import advanced, side_by_side
 from explainer.ui.shell.views import section, view
 from explainer.ui.shell.words import for_the_teacher
 from explainer.ui.training.session import TrainingSession
@@ -76,7 +77,7 @@ if not selected:
 words = [S.preset_words(p, words_per_token) for p in selected]
 years = [S.reading_years(w, wpm) for w in words]
 reading = view("reading", main)
-reading.plotly_chart(presented(reading_chart([p.name for p in selected], years, wpm)), key="scale_reading")
+show_chart(reading_chart([p.name for p in selected], years, wpm), key="scale_reading", where=reading)
 
 gpt3_words = S.preset_words(S.GPT3, words_per_token)
 gpt3_years = S.reading_years(gpt3_words, wpm)
@@ -127,7 +128,7 @@ rates = [
 ]
 ops = [S.training_ops(p.params, p.tokens) for p in selected]
 fig = compute_chart([p.name for p in selected], ops, rates, S.VIDEO_COMPUTE_YEARS)
-st.plotly_chart(presented(fig), key="scale_compute")
+show_chart(fig, key="scale_compute")
 
 biggest = max(selected, key=lambda p: p.params * p.tokens)
 big_ops = S.training_ops(biggest.params, biggest.tokens)

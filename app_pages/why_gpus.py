@@ -6,7 +6,8 @@ import streamlit as st
 from explainer.analysis import parallel as P
 from explainer.charts.scale import bench_chart
 from explainer.model.device import device_label
-from explainer.ui.shell.presenter import advanced, presented
+from explainer.ui.shell.chart import show_chart
+from explainer.ui.shell.presenter import advanced
 from explainer.ui.shell.views import section
 from explainer.ui.shell.words import for_the_teacher
 from explainer.ui.why_gpus import WhyGpusState, bench_lock, devices
@@ -68,7 +69,7 @@ if st.button(f"Run the benchmark on {hardware}", icon=":material/timer:", type="
 
 results = WhyGpusState.of().results
 if results:
-    st.plotly_chart(presented(bench_chart(results)), key="why_gpus_chart")
+    show_chart(bench_chart(results), key="why_gpus_chart")
     for r in results:
         n = r.lengths[-1]
         factor = r.speedups()[-1]

@@ -20,7 +20,8 @@ from explainer.generation import chat as core
 from explainer.generation.chat import SHORTENED, STOPPED, ChatTurn
 from explainer.generation.script import Segment, build_script, script_segments
 from explainer.model.sampling import SamplingParams, make_generator
-from explainer.ui.shell.presenter import advanced, presented
+from explainer.ui.shell.chart import show_chart
+from explainer.ui.shell.presenter import advanced
 from explainer.ui.shell.state import SessionObject
 
 MAX_REPLY_TOKENS = 200  # far beyond a reply of the built-in chats: only a model that runs on reaches it
@@ -207,7 +208,7 @@ def _step_chart(turn: ChatTurn, index: int) -> None:
         i = st.select_slider("Look closer at step", range(len(words)), format_func=pick, key=f"inspect_{index}")
     labels, probs, chosen = core.step_choices(turn.steps[i])
     title = f"Step {i + 1}: what might come next"
-    st.plotly_chart(presented(next_token_bars(labels, probs, other=1 - sum(probs), highlight=chosen, title=title)))
+    show_chart(next_token_bars(labels, probs, other=1 - sum(probs), highlight=chosen, title=title))
 
 
 def show_turn(turn: ChatTurn, index: int, backend: Backend) -> None:

@@ -16,7 +16,7 @@ from explainer.charts.training import loss_chart, samples_html, smooth, update_s
 from explainer.format import duration_from_seconds, human_count, visible_token
 from explainer.generation.next_token import top_tokens
 from explainer.training.run import Run, run_backend, sample_text
-from explainer.ui.shell.presenter import advanced, presented
+from explainer.ui.shell.presenter import advanced
 from explainer.ui.shell.steady import steady_chart
 from explainer.ui.training.nudge import nudge_section
 from explainer.ui.training.session import (
@@ -197,7 +197,7 @@ def _charts(run: Run) -> None:
         )
         fig = loss_chart(h.steps, h.train_loss, h.val_steps, h.val_loss, run.trainer.cfg.steps, random_loss, log_x,
                          title="Loss: how wrong the guesses are")  # fmt: skip
-        steady_chart(presented(fig), "train_loss")
+        steady_chart(fig, "train_loss")
         st.caption(
             f"The dashed line is a model guessing blindly among {run.data.tokenizer.vocab_size:,} tokens: "
             "random dials start there. Green is the validation text, never trained on: if it keeps falling, the "
@@ -232,7 +232,7 @@ def _probe(run: Run) -> None:
     tail = visible_token(backend.decode(ids[-6:]).lstrip()[-30:])
     bars, attn = st.container(key="train_pair_probe").columns([2, 3], gap="medium")
     steady_chart(
-        presented(next_token_bars(top.labels, top.probs, top.other, title=f"What comes after “…{tail}”?")),
+        next_token_bars(top.labels, top.probs, top.other, title=f"What comes after “…{tail}”?"),
         "train_probe_bars",
         bars,
     )
@@ -247,7 +247,7 @@ def _probe(run: Run) -> None:
         highlight=len(labels) - 1,
         height=230 + 22 * len(labels),
     )  # cells about square here
-    steady_chart(presented(fig), "train_probe_attention", attn)
+    steady_chart(fig, "train_probe_attention", attn)
     st.caption(
         "At the start every next token is about equally likely and attention is spread evenly. As training goes "
         "on, the bars pick out likely tokens and each head learns where to look."
@@ -262,7 +262,7 @@ def _dials(run: Run) -> None:
         return
     fig = update_size_chart(history.update_steps, history.update_norms,
                             title="Size of one step's change, as a share of each part's numbers")  # fmt: skip
-    steady_chart(presented(fig), "train_dials")
+    steady_chart(fig, "train_dials")
     last = {g: v[-1] for g, v in history.update_norms.items() if v and not math.isnan(v[-1])}
     typical = sorted(last.values())[len(last) // 2] if last else 0.0
     st.caption(

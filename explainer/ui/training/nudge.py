@@ -11,7 +11,6 @@ from explainer.charts.training import nudge_chart
 from explainer.format import html_escape, md_escape, visible_token
 from explainer.training.nudge import Nudge, example_windows, one_example_nudge
 from explainer.training.run import Run, run_backend
-from explainer.ui.shell.presenter import presented
 from explainer.ui.shell.steady import steady_chart
 from explainer.ui.shell.views import section
 from explainer.ui.shell.words import for_the_teacher
@@ -98,14 +97,14 @@ def nudge_section(run: Run) -> None:
         rows = _rows(before, None, true_id)
         fig = nudge_chart([backend.token_str(i) for i in rows], [float(before[i]) for i in rows], None, 0,
                           title=f"The model's guesses for the next word, at step {step:,}")  # fmt: skip
-        steady_chart(presented(fig), "train_nudge")
+        steady_chart(fig, "train_nudge")
         return
     rows = _rows(nudge.before, nudge.after, true_id)
     fig = nudge_chart(
         [backend.token_str(i) for i in rows], [float(nudge.before[i]) for i in rows],
         [float(nudge.after[i]) for i in rows], 0, title=f"Before and after one nudge, at step {saved[1]:,}",
     )  # fmt: skip
-    steady_chart(presented(fig), "train_nudge")
+    steady_chart(fig, "train_nudge")
     if saved[1] != step:
         st.caption(f"The nudge was made on the model at step {saved[1]:,}; it has trained since. Nudge again to "
                    "see the model as it is now.")  # fmt: skip
