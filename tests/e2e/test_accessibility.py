@@ -17,7 +17,7 @@ BLOCKING = {"critical", "serious"}
 MODES = {"normal": "", "presenter": "?present=1"}
 # Drawn in full: the page's title, the sidebar's page links, presenter mode's root font when asked for (its style sheet
 # comes with a second run, after the URL is rewritten) and the script that makes scrolling boxes focusable installed.
-DRAWN = """(presenting) => document.querySelector('[data-testid=stMain] h1')
+DRAWN = """(presenting) => document.querySelector('main h1')
   && document.querySelector('.st-key-nav a') && window.__llmScrollFocus
   && (!presenting || parseFloat(getComputedStyle(document.documentElement).fontSize) >= 21)"""
 
