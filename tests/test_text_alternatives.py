@@ -59,7 +59,7 @@ def test_the_table_escapes_what_it_shows() -> None:
 def test_every_chart_on_every_page_has_a_text_alternative(entry) -> None:
     at = open_page(None if entry.url_path == "" else entry.file, timeout=120)
     charts = at.get("plotly_chart")
-    tables = [h.proto.body for h in at.get("html") if h.proto.body.startswith(f'<table class="{SR_ONLY}"')]
+    tables = [h.proto.body for h in at.get("html") if h.proto.body.startswith(f'<div class="{SR_ONLY}"><table>')]
     captions = {html.unescape(t.split("<caption>")[1].split("</caption>")[0]) for t in tables}
     assert charts or entry.url_path not in CHARTED, "this page draws a chart at first"
     if at.get("bidi_component"):  # the sampling page's charts, drawn in the browser: a table of what they show

@@ -187,5 +187,6 @@ def table_html(caption: str, table: pd.DataFrame, css_class: str) -> str:
     cols = [c for c in table.columns if (table[c].astype(str) != "").any()]
     head = "".join(f'<th scope="col">{html_escape(c)}</th>' for c in cols)
     body = "".join("<tr>" + "".join(f"<td>{html_escape(v)}</td>" for v in row) + "</tr>" for row in table[cols].values)
-    return (f'<table class="{css_class}"><caption>{html_escape(caption)}</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")  # fmt: skip
+    # In a box of its own: a table grows to fit its cells whatever its width, and would widen the page.
+    return (f'<div class="{css_class}"><table><caption>{html_escape(caption)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")  # fmt: skip
