@@ -12,15 +12,12 @@ SR_ONLY = "sr-only"  # a class for what only screen readers read (a chart's data
 
 # - Captions dark enough everywhere (presenter mode darkens them further, presenter.py).
 # - Chosen pills and segments in a darker red.
-# - A display formula: Streamlit makes it a scrollable box (streamlit/streamlit#10071) that the keyboard cannot reach
-#   (axe "scrollable-region-focusable", The last vector); the app's formulas are short, so they are drawn unclipped.
 # - The visually hidden class: kept in the page for screen readers, 1 px and clipped.
 # - Section names of the sidebar's page links, quieter than the links.
 ACCESSIBLE_CSS = f"""<style>
 [data-testid="stCaptionContainer"] {{ opacity: 1 !important; }}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {{ color: {CAPTION_INK} !important; }}
 button[data-variant][data-selected="true"] p {{ color: {PILL_INK} !important; }}
-.katex-display {{ overflow: visible !important; }}
 .{SR_ONLY} {{ position: absolute !important; width: 1px !important; height: 1px !important; overflow: hidden !important;
   clip-path: inset(50%) !important; white-space: nowrap !important; margin: -1px !important; padding: 0 !important;
   border: 0 !important; }}
@@ -28,15 +25,15 @@ button[data-variant][data-selected="true"] p {{ color: {PILL_INK} !important; }}
 </style>"""
 
 
-# Streamlit's scrolling boxes (the sidebar when its links are taller than the screen, a container of fixed height) take
-# no keyboard focus (tabindex -1 or none): a keyboard user cannot scroll them (axe "scrollable-region-focusable";
-# streamlit/streamlit#8399). Installed once per browser tab: whenever the page changes (at most every 250 ms), each such
+# Streamlit's scrolling boxes (the sidebar when its links are taller than the screen, a container of fixed height, a
+# display formula: streamlit/streamlit#10071 made it scroll sideways) take no keyboard focus (tabindex -1 or none): a
+# keyboard user cannot scroll them (axe "scrollable-region-focusable", The last vector; streamlit/streamlit#8399). Installed once per browser tab: whenever the page changes (at most every 250 ms), each such
 # box that overflows gets tabindex 0, so that Tab reaches it and the arrow keys scroll it.
 SCROLLABLE_JS = """<script>
 (() => {
   if (window.__llmScrollFocus) return;
   window.__llmScrollFocus = true;
-  const BOXES = '[data-testid=stSidebarContent], [data-testid=stVerticalBlock]';
+  const BOXES = '[data-testid=stSidebarContent], [data-testid=stVerticalBlock], .katex-display';
   const scrolls = (e, s) => (['auto', 'scroll'].includes(s.overflowY) && e.scrollHeight > e.clientHeight + 1)
     || (['auto', 'scroll'].includes(s.overflowX) && e.scrollWidth > e.clientWidth + 1);
   const mark = () => {
