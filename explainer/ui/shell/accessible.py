@@ -27,8 +27,9 @@ button[data-variant][data-selected="true"] p {{ color: {PILL_INK} !important; }}
 
 # Streamlit's scrolling boxes (the sidebar when its links are taller than the screen, a container of fixed height, a
 # display formula: streamlit/streamlit#10071 made it scroll sideways) take no keyboard focus (tabindex -1 or none): a
-# keyboard user cannot scroll them (axe "scrollable-region-focusable", The last vector; streamlit/streamlit#8399). Installed once per browser tab: whenever the page changes (at most every 250 ms), each such
-# box that overflows gets tabindex 0, so that Tab reaches it and the arrow keys scroll it.
+# keyboard user cannot scroll them (axe "scrollable-region-focusable", The last vector; streamlit/streamlit#8399).
+# Installed once per browser tab: whenever the page changes (at most every 250 ms), each such box that overflows gets
+# tabindex 0, so that Tab reaches it and the arrow keys scroll it.
 SCROLLABLE_JS = """<script>
 (() => {
   if (window.__llmScrollFocus) return;
