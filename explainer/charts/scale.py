@@ -100,7 +100,8 @@ def compute_chart(names: list[str], ops: list[float], rates: list[tuple[str, flo
     span = _span([y for ys in per_rate for y in ys] + [mark_years])
     bars = [
         _labelled_bars(years, names, span, size=SMALL, name=label,
-                       marker={"color": colour, "pattern": {"shape": shape, "fgopacity": 0.45, "size": 9}},
+                       marker={"color": colour, "pattern": {"shape": shape, "bgcolor": colour, "fgcolor": "white",
+                                                            "fgopacity": 0.35, "size": 9, "solidity": 0.2}},
                        hovertemplate="%{y}: %{text} " + f"at {label}<extra></extra>")
         for (label, _), years, colour, shape in zip(rates, per_rate, RATE_COLOURS, RATE_PATTERNS)
     ]  # fmt: skip
