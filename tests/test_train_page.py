@@ -45,7 +45,7 @@ def test_start_pause_one_step_reset(run_root: Path) -> None:
     assert not at.error, [e.value for e in at.error]
     assert session(at).status == READY and step(at) == 0
     titles = " | ".join(chart_titles(at))
-    for shown in ("Loss", "What comes after", "Attention", "guesses for the next token"):
+    for shown in ("Loss", "What comes after", "Attention", "guesses for the next word"):
         assert shown in titles
     assert session(at).run.samples[0][0] == 0  # the random model's gibberish, kept as history
 
