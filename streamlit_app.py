@@ -7,6 +7,7 @@ registry (explainer/ui/shell/pages.py), listed in the order the story tells them
 import streamlit as st
 
 from explainer.config import ICON
+from explainer.ui.shell.accessible import accessible_page
 from explainer.ui.shell.export import export_sidebar, record_visit
 from explainer.ui.shell.navigation import footer, navigation
 from explainer.ui.shell.presenter import presenter_toggle, sidebar_state
@@ -17,7 +18,8 @@ from explainer.ui.warm import warm_up
 st.set_page_config(page_title="How LLMs work", page_icon=ICON, layout="wide", initial_sidebar_state=sidebar_state())
 warm_up()  # once per process: what the pages compute once, in a background thread
 
-page = navigation()  # st.navigation over the registry, one section per part of the story
+page = navigation()  # st.navigation over the registry, drawn in the sidebar by section
+accessible_page()  # WCAG AA where Streamlit's own styles fall short
 presenter_toggle()
 render_sidebar()
 export_sidebar()  # chart image format, the lesson handout

@@ -15,7 +15,7 @@ from explainer.ui.inside import (
     trace_of_ids,
 )
 from explainer.ui.prediction import prompt_section
-from explainer.ui.shell.export import show_chart
+from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.navigation import stop
 from explainer.ui.shell.presenter import side_by_side
 from explainer.ui.shell.views import section, view

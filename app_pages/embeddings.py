@@ -8,7 +8,7 @@ from explainer.analysis import embeddings as em
 from explainer.charts.embeddings import embedding_map, heat_strip
 from explainer.format import md_escape, visible_token
 from explainer.ui import embeddings as ui
-from explainer.ui.shell.export import show_chart
+from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.models import current_spec, require_backend
 from explainer.ui.shell.navigation import stop
 from explainer.ui.shell.presenter import advanced, side_by_side

@@ -10,7 +10,7 @@ from explainer.charts.prediction import next_token_bars
 from explainer.format import md_escape, percent
 from explainer.ui.inside import DEFAULT_PROMPT, trace_for
 from explainer.ui.prediction import prompt_section
-from explainer.ui.shell.export import show_chart
+from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.navigation import link_page
 from explainer.ui.shell.presenter import side_by_side
 from explainer.ui.shell.views import section, view

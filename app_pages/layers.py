@@ -8,7 +8,7 @@ from explainer.charts.inside import change_bars, flow_dot, logit_lens_heatmap, n
 from explainer.format import md_escape, percent
 from explainer.ui.inside import DEFAULT_PROMPT, lens_for, neuron_index_for, trace_for
 from explainer.ui.prediction import prompt_section
-from explainer.ui.shell.export import show_chart
+from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.navigation import stop
 from explainer.ui.shell.presenter import advanced, side_by_side
 from explainer.ui.shell.views import section, view

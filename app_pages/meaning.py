@@ -11,7 +11,7 @@ from explainer.charts.embeddings import similarity_lines, similarity_matrix, tra
 from explainer.corpus.generator import AMBIGUOUS_SENSES, AMBIGUOUS_WORDS
 from explainer.format import md_escape, visible_token
 from explainer.ui import embeddings as ui
-from explainer.ui.shell.export import show_chart
+from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.models import current_spec, require_backend
 from explainer.ui.shell.navigation import stop
 from explainer.ui.shell.presenter import advanced, side_by_side

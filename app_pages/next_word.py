@@ -7,7 +7,7 @@ from explainer.format import visible_token
 from explainer.generation.next_token import top_tokens
 from explainer.generation.script import build_script
 from explainer.ui.prediction import distribution_table_for, logits_for, prompt_section, step_forward
-from explainer.ui.shell.export import show_chart
+from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.presenter import advanced, side_by_side
 from explainer.ui.shell.views import view
 from explainer.ui.shell.words import for_the_teacher

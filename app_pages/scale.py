@@ -7,7 +7,7 @@ from explainer.analysis import scale as S
 from explainer.charts.scale import LIFETIME_YEARS, compute_chart, reading_chart
 from explainer.format import SECONDS_PER_YEAR, big_number, duration_from_years, md_escape, sci
 from explainer.model.device import device_label, pick_device
-from explainer.ui.shell.export import show_chart
+from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.navigation import link_page, stop
 from explainer.ui.shell.presenter import advanced, side_by_side
 from explainer.ui.shell.views import section, view

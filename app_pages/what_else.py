@@ -8,7 +8,8 @@ from explainer.format import md_escape, percent, visible_token
 from explainer.generation.script import build_script
 from explainer.generation.tree import MAX_BRANCHES, leaves, path_of
 from explainer.ui.prediction import prompt_section, sampling_controls
-from explainer.ui.shell.export import csv_button, show_chart
+from explainer.ui.shell.chart import show_chart
+from explainer.ui.shell.export import csv_button
 from explainer.ui.shell.presenter import advanced
 from explainer.ui.shell.views import view
 from explainer.ui.tree import TreeState, clicked_node, continue_from, go_back, shown, tree_for

@@ -7,7 +7,7 @@ from explainer import format as F
 from explainer.analysis import parallel as P
 from explainer.charts.scale import bench_chart
 from explainer.model.device import device_label
-from explainer.ui.shell.export import show_chart
+from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.presenter import advanced
 from explainer.ui.shell.views import section
 from explainer.ui.shell.words import for_the_teacher

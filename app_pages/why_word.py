@@ -11,7 +11,8 @@ from explainer.generation.next_token import top_tokens
 from explainer.ui.attribution import highlighted_tokens, logit_attribution_for, token_attribution_for
 from explainer.ui.inside import DEFAULT_PROMPT
 from explainer.ui.prediction import logits_for, prompt_section
-from explainer.ui.shell.export import csv_button, show_chart
+from explainer.ui.shell.chart import show_chart
+from explainer.ui.shell.export import csv_button
 from explainer.ui.shell.presenter import advanced
 from explainer.ui.shell.views import section
 

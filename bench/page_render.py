@@ -30,13 +30,10 @@ def measure(url: str, repeats: int = 3) -> dict[str, list[float]]:
         page.set_default_timeout(60_000)
         page.goto(url)
         page.wait_for_selector(APP_IDLE)
-        more = page.get_by_test_id("stSidebarNavViewButton")  # a long navigation shows its first pages only
-        if more.count() and "more" in more.inner_text():
-            more.click()
         for _ in range(repeats):
             for name in PAGES:
                 t0 = time.perf_counter()
-                page.get_by_test_id("stSidebarNav").get_by_text(name, exact=True).click()
+                page.locator(".st-key-nav").get_by_text(name, exact=True).click()
                 page.wait_for_selector("h1:has-text('" + name.split(" ")[0] + "')")
                 if name not in NO_CHART:
                     page.locator(".js-plotly-plot, .sv-root[data-version]").first.wait_for()

@@ -122,7 +122,7 @@ async def _type_prompt(page, text: str) -> None:
 
 
 async def _nav(page, title: str) -> None:
-    await page.locator("[data-testid=stSidebarNav] a").filter(has_text=title).first.click()
+    await page.locator(".st-key-nav a").filter(has_text=title).first.click()
 
 
 async def student(browser, url: str, who: int, stats: Stats, ready: asyncio.Event, until: list[float], think) -> None:

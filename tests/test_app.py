@@ -125,7 +125,7 @@ def test_every_page_opens_with_the_shared_sidebar(path: str, title: str) -> None
 
 def test_home_links_to_each_page() -> None:
     at = run_app()
-    links = {el.proto.page for el in at.get("page_link")}  # the lesson plan (tests/test_tour.py) and "Next"
+    links = {el.proto.page for el in at.main.get("page_link")}  # the lesson plan (tests/test_tour.py) and "Next"
     assert {"chat", "next-word", "sampling", "embeddings", "attention", "meaning", "layers", "last-vector"} <= links, (
         links
     )

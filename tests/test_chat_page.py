@@ -25,6 +25,7 @@ from explainer.generation.chat import (
 from explainer.generation.script import FRAMING, build_script, script_segments
 from explainer.model.sampling import SamplingParams, make_generator
 from explainer.ui import chat as chat_ui
+from explainer.ui.shell.accessible import SR_ONLY
 
 from .apptest import checked, open_page
 
@@ -149,12 +150,17 @@ def test_whole_sentences_cut_back_to_the_last_full_stop() -> None:
     assert SHORTENED in chat_ui.ENDINGS and STOPPED in chat_ui.ENDINGS
 
 
+def script_views(at) -> list[str]:
+    """The HTML the chat drew (the script the model reads), not the app's style sheet or a chart's data table."""
+    return [h.value for h in at.html if not h.value.startswith(("<style>", f'<div class="{SR_ONLY}">'))]
+
+
 def test_the_script_toggle_shows_what_the_model_reads(tiny_model_dir) -> None:
     at = send(open_chat(str(tiny_model_dir), temperature="0"), QUESTION)
-    assert not at.html
+    assert not script_views(at)
     at.toggle(key="script").set_value(True)
     at = checked(at.run())
-    body = at.html[0].value
+    body = script_views(at)[0]
     text = html.unescape(re.sub(r"<[^>]+>", "", body))
     assert text.startswith(FRAMING) and f"User: {QUESTION}\nAssistant: " in text
     assert f"background:{PALE[CHOSEN]}" in body, "the model's words are highlighted, in the chosen word's colour"
@@ -176,7 +182,7 @@ def test_a_hugging_face_model_works_the_same_way(tiny_hf_dir) -> None:
     assert len(replies(at)) == 1
     assert at.dataframe and at.get("plotly_chart")
     at.toggle(key="script").set_value(True)
-    assert "Assistant:" in checked(at.run()).html[0].value
+    assert "Assistant:" in script_views(checked(at.run()))[0]
 
 
 @pytest.mark.parametrize("text", ["", "   \n  "])
@@ -201,7 +207,7 @@ def test_query_params_set_temperature_and_seed(tiny_model_dir) -> None:
     at = open_chat(str(tiny_model_dir), temperature="1.3", seed="42", script="true")
     assert at.slider(key="temperature").value == pytest.approx(1.3)
     assert at.number_input(key="seed").value == 42
-    assert at.toggle(key="script").value is True and at.html
+    assert at.toggle(key="script").value is True and script_views(at)
 
 
 # ----------------------------------------------------------------------------- pure helpers

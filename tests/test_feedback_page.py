@@ -31,7 +31,7 @@ def click(at: AppTest, label: str, nth: int = 0, warnings: bool = False) -> AppT
 def test_page_says_it_is_a_small_demonstration_and_asks_for_a_question() -> None:
     at = open_page()
     assert at.title[0].value == "Pre-training vs human feedback"
-    assert any("small demonstration" in i.value and "thousands" in i.value for i in at.info)
+    assert any("small demonstration" in c.value and "thousands" in c.value for c in at.caption)
     assert any(b.label == ZUBROWKA for b in at.button)
     assert not at.get("plotly_chart")
     click(at, "Get answers", warnings=True)  # nothing typed

@@ -9,8 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from explainer.ui.shell.lesson import PARTS
-from explainer.ui.shell.pages import BY_URL, STORY
-from explainer.ui.shell.presenter import PRESENT_KEY, _scaled
+from explainer.ui.shell.pages import BY_URL, PAGES, STORY
+from explainer.ui.shell.presenter import PRESENT_KEY, PRESENTER_CSS, _scaled
 
 from .apptest import APP, chart_specs, no_crash, open_page
 
@@ -36,11 +36,22 @@ def story() -> list[tuple[str, str, str]]:
 def footer(at: AppTest) -> dict[str, tuple[str, str]]:
     """{"Previous" / "Next": (url path, label)} from the links at the bottom of the page."""
     links = {}
-    for el in at.get("page_link"):
+    for el in at.main.get("page_link"):
         word = el.proto.label.split(":")[0]
         if word in ("Previous", "Next"):
             links[word] = (el.proto.page, el.proto.label)
     return links
+
+
+def test_sidebar_lists_every_page_by_section_in_the_registrys_order() -> None:
+    """The navigation is drawn as page links (Streamlit's own list fails axe): every page, once, in order, under its
+    section's name, whichever page is shown."""
+    for path in ("", "app_pages/layers.py"):
+        at = run_app() if not path else go(run_app(), path)
+        assert [el.proto.page for el in at.sidebar.get("page_link")] == [p.url_path for p in PAGES]
+        names = [m.value for m in at.sidebar.markdown]
+        sections = list(dict.fromkeys(p.section for p in PAGES))
+        assert [n for n in names if n.strip("*") in sections] == [f"**{s}**" for s in sections]
 
 
 def test_pages_link_to_their_neighbours_in_story_order() -> None:
@@ -76,7 +87,7 @@ def test_a_page_that_stops_early_still_has_the_links() -> None:
 def test_lesson_plan_links_each_point_to_a_page_of_the_app() -> None:
     at = run_app()
     pages = story()
-    lesson = [el.proto for el in at.get("page_link") if el.proto.label.split(":")[0] not in ("Previous", "Next")]
+    lesson = [el.proto for el in at.main.get("page_link") if el.proto.label.split(":")[0] not in ("Previous", "Next")]
     linked = {p.page for p in lesson}
     assert linked == {url for url, _, _ in pages[1:]}, "every page but home, and only pages of the app"
     points = [p for part in PARTS.values() for p in part]
@@ -113,10 +124,14 @@ def chart_font(at: AppTest) -> float:
     return chart_specs(at)[0]["layout"]["font"]["size"]
 
 
+def presenter_css(at: AppTest) -> bool:
+    return any(h.proto.body == PRESENTER_CSS for h in at.html)
+
+
 def test_presenter_mode_hides_advanced_controls_and_survives_a_page_switch() -> None:
     at = run_app(present="1")
     assert at.sidebar.toggle(key=PRESENT_KEY).value is True
-    assert at.html, "the presenter style sheet is on the page"
+    assert presenter_css(at), "the presenter style sheet is on the page"
     at = go(at, "app_pages/next_word.py")
     assert at.query_params.get(PRESENT_KEY) == "1", "the address bar keeps ?present=1 on the new page"
     assert at.sidebar.toggle(key=PRESENT_KEY).value is True
@@ -125,7 +140,7 @@ def test_presenter_mode_hides_advanced_controls_and_survives_a_page_switch() -> 
 
     at.sidebar.toggle(key=PRESENT_KEY).set_value(False)
     at = no_crash(at.run())
-    assert PRESENT_KEY not in at.query_params and not at.html
+    assert PRESENT_KEY not in at.query_params and not presenter_css(at)
     assert "log" in [t.key for t in at.toggle] and at.main.get("download_button"), "advanced controls back"
     assert chart_font(at) < big, "the chart's text is bigger in presenter mode"
 
@@ -146,7 +161,7 @@ def test_presenter_mode_hides_more_advanced_controls(path: str, hidden: str) -> 
 def test_a_link_without_present_is_not_presenter_mode() -> None:
     at = run_app()
     assert at.sidebar.toggle(key=PRESENT_KEY).value is False and PRESENT_KEY not in at.query_params
-    assert not at.html
+    assert not presenter_css(at)
 
 
 def test_scaling_a_figure_grows_every_font() -> None:

@@ -18,6 +18,7 @@ from explainer.format import SECONDS_PER_YEAR, duration_from_years
 DARK_GREY = "#6e7781"  # a bar that carries white text
 TEXT = "#31333f"
 RATE_COLOURS = (DARK_GREY, BLUE, GREEN, ORANGE)  # 10⁹ ops/s, this machine, a GPU's peak, more
+RATE_PATTERNS = ("", "/", ".", "x")  # the same rates told apart without colour (green and orange, for one)
 ROW_PX = 44
 MAX_TICKS = 4  # a narrow chart (a projector beside the sidebar) has room for about four
 INSIDE_FROM = 0.55  # a bar longer than this share of the axis carries its label inside, the rest just beyond it
@@ -98,9 +99,11 @@ def compute_chart(names: list[str], ops: list[float], rates: list[tuple[str, flo
     per_rate = [[n / rate / SECONDS_PER_YEAR for n in ops] for _, rate in rates]
     span = _span([y for ys in per_rate for y in ys] + [mark_years])
     bars = [
-        _labelled_bars(years, names, span, size=SMALL, name=label, marker={"color": colour},
+        _labelled_bars(years, names, span, size=SMALL, name=label,
+                       marker={"color": colour, "pattern": {"shape": shape, "bgcolor": colour, "fgcolor": "white",
+                                                            "fgopacity": 0.35, "size": 9, "solidity": 0.2}},
                        hovertemplate="%{y}: %{text} " + f"at {label}<extra></extra>")
-        for (label, _), years, colour in zip(rates, per_rate, RATE_COLOURS)
+        for (label, _), years, colour, shape in zip(rates, per_rate, RATE_COLOURS, RATE_PATTERNS)
     ]  # fmt: skip
     title = "Training: 6 × parameters × tokens operations,<br>at three speeds"
     height = 260 + 30 * len(names) * max(1, len(rates))

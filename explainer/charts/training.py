@@ -78,8 +78,9 @@ def loss_chart(
     if val_steps:
         data.append(
             {"type": "scatter", "mode": "lines+markers", "x": val_steps, "y": val_loss,
-             "name": "validation text (never trained on)", "line": {"color": GREEN, "width": 3},
-             "marker": {"size": 10}, "hovertemplate": "step %{x}: %{y:.3f}<extra>validation</extra>"}
+             "name": "validation text (never trained on)", "line": {"color": GREEN, "width": 3, "dash": "dash"},
+             "marker": {"size": 10, "symbol": "diamond"},
+             "hovertemplate": "step %{x}: %{y:.3f}<extra>validation</extra>"}
         )  # fmt: skip
     out = _base_layout(title, 420)
     out["showlegend"] = True

@@ -20,7 +20,7 @@ from explainer.generation import chat as core
 from explainer.generation.chat import SHORTENED, STOPPED, ChatTurn
 from explainer.generation.script import Segment, build_script, script_segments
 from explainer.model.sampling import SamplingParams, make_generator
-from explainer.ui.shell.export import show_chart
+from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.presenter import advanced
 from explainer.ui.shell.state import SessionObject
 

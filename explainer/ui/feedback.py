@@ -18,7 +18,7 @@ from explainer.backends.base import Backend, BackendError
 from explainer.charts.feedback import before_after_bars
 from explainer.format import md_escape, percent
 from explainer.training import preference as core
-from explainer.ui.shell.export import show_chart
+from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.models import get_backend
 from explainer.ui.shell.state import SessionObject
 from explainer.ui.shell.words import for_the_teacher

@@ -15,11 +15,12 @@ from pathlib import Path
 import streamlit as st
 import torch
 
-from explainer.charts.prediction import OTHER_LABEL
+from explainer.charts.prediction import OTHER_LABEL, next_token_bars
 from explainer.charts.style import BLUE, CUT, FONT, GREY, GRID, ORANGE, ROW_PX, SMALL
 from explainer.format import visible_token
 from explainer.generation.next_token import top_tokens
-from explainer.model.sampling import SamplingParams
+from explainer.model.sampling import SamplingParams, distribution
+from explainer.ui.shell.chart import text_alternative
 from explainer.ui.shell.presenter import FONT_SCALE, presenting
 
 HERE = Path(__file__).parent
@@ -71,3 +72,14 @@ def sampling_view(
         },  # fmt: skip
     }
     _component(data=data, key="sampling_view")
+    st.html(_text_alternative(logits, params, top.ids, top.labels))
+
+
+def _text_alternative(logits: torch.Tensor, params: SamplingParams, ids: list[int], labels: list[str]) -> str:
+    """The drawn chart for screen readers (the component draws an SVG): the chance of each word shown, at the
+    settings, as a sentence and a table (chart.py); the browser redraws while a slider moves, this when it stops."""
+    drawn = distribution(logits, params)  # (V,)
+    probs = [float(drawn[i]) for i in ids]
+    k = params.top_k or "off"
+    title = f"Chances of the next word at T = {params.temperature:g}, top-k {k}, top-p {params.top_p:g}"
+    return text_alternative(next_token_bars(labels, probs, other=max(1 - sum(probs), 0.0), title=title))[1]

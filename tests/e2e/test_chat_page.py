@@ -46,7 +46,7 @@ def _fit_to_content(page) -> None:
 def test_ask_a_question_and_read_the_script(browser, server: Server, viewport: str) -> None:
     page = open_page(browser, server, "", VIEWPORTS[viewport])
     with closing_page(page, server, failed_shot=SHOTS / f"chat-failed-{viewport}.png"):
-        page.get_by_test_id("stSidebarNav").get_by_role("link", name="The torn script").click()
+        page.locator(".st-key-nav").get_by_role("link", name="The torn script").click()
         main = page.get_by_role("main")  # with a chat input, main is not "stMain" but a scroll-to-bottom box
         drawn(page, lambda: expect(main.get_by_role("heading", name="The torn script")).to_be_visible())
         expect(page.get_by_test_id("stSidebar")).to_contain_text("runs on")  # the shared sidebar is there too

@@ -58,7 +58,7 @@ def slider_thumb(page, label: str):
 
 
 def go_to(page, nav_title: str) -> None:
-    page.locator("[data-testid=stSidebarNav] a").filter(has_text=nav_title).first.click()
+    page.locator(".st-key-nav a").filter(has_text=nav_title).first.click()
     drawn(page, lambda: sync_api.expect(page.locator("h1").first).to_contain_text(nav_title))
 
 

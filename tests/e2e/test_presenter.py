@@ -19,7 +19,7 @@ SIZES = [(1920, 1080), (1280, 720)]
 # until asked, the plan, the glossary).
 MAIN_CHART = {
     "next-word": "next_word_bars",
-    "sampling": "sampling_comparison",
+    "sampling": "sampling_view",  # drawn in the browser (explainer/ui/sampling_view.py)
     "train": "steady_train_loss",
     "scale": "scale_reading",
     "embeddings": "emb_map2d",

@@ -84,7 +84,7 @@ def test_train_pause_download_and_use_everywhere(browser, server: Server, tmp_pa
         button(page, "Use this model on every page").click()
         sidebar = page.locator("[data-testid=stSidebarContent]")
         drawn(page, lambda: sync_api.expect(sidebar).to_contain_text("In use: your-model-step-"))
-        page.locator("[data-testid=stSidebarNav] a").filter(has_text="Next word").first.click()
+        page.locator(".st-key-nav a").filter(has_text="Next word").first.click()
         sync_api.expect(page.locator("h1").first).to_contain_text("Next word")
         sync_api.expect(sidebar).to_contain_text("In use: your-model-step-")
         sync_api.expect(page.locator(".js-plotly-plot").first).to_be_visible()

@@ -1,7 +1,7 @@
-"""Export for lessons: every chart is drawn by `show_chart` (presenter sizes; plotly's camera button downloads it as
-PNG or SVG, as picked in the sidebar, under a file name that says what it is), every table offers its CSV
-(`csv_button`, and each table's own toolbar), and the views a teacher visits can be recorded into a lesson handout:
-one HTML file (explainer/charts/export.py) with each view's charts and the link that reopens it."""
+"""Export for lessons: every chart drawn by `show_chart` (chart.py) gets `exported`'s config (plotly's camera
+button downloads it as PNG or SVG, as picked in the sidebar, under a file name that says what it is), every table
+offers its CSV (`csv_button`, and each table's own toolbar), and the views a teacher visits can be recorded into a
+lesson handout: one HTML file (explainer/charts/export.py) with each view's charts and the link that reopens it."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from explainer.charts.export import IMAGE_FORMATS, View, file_stem, handout_html
 from explainer.ui.shell.models import current_backend, current_spec
 from explainer.ui.shell.navigation import Navigation
 from explainer.ui.shell.pages import BY_URL
-from explainer.ui.shell.presenter import presented
 from explainer.ui.shell.state import SessionObject
 
 FORMAT_KEY = "image_format"  # the sidebar's choice: what the camera button of every chart downloads
@@ -84,12 +83,6 @@ def exported(fig: go.Figure, key: str, name: str | None = None) -> dict:
     stem = file_stem(_page(), name or key)
     _record(stem, fig)
     return image_config(stem, st.session_state.get(FORMAT_KEY, IMAGE_FORMATS[0]))
-
-
-def show_chart(fig: go.Figure, key: str, where=st, name: str | None = None, **kwargs):
-    """Draw `fig` (sized for a projector in presenter mode), exportable (`exported`). Returns what st.plotly_chart
-    returns (its selection, with on_select)."""
-    return where.plotly_chart(presented(fig), key=key, config=exported(fig, key, name), **kwargs)
 
 
 def csv_button(table: pd.DataFrame, name: str, where=st, label: str = "Download as CSV") -> None:

@@ -1,5 +1,6 @@
-"""The guided tour: st.navigation over the page registry (pages.py) in the story's order, previous / next and "back to
-the lesson plan" at the bottom of every page, and links to any page of the app (`link_page`)."""
+"""The guided tour: st.navigation over the page registry (pages.py) in the story's order, drawn in the sidebar as page
+links under their sections, previous / next and "back to the lesson plan" at the bottom of every page, and links to any
+page of the app (`link_page`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from explainer.ui.shell.state import SessionObject
 from explainer.ui.shell.views import VIEW_KEY, land_on_view
 
 PLAN_VIEW = "plan"  # the lesson plan's anchor on the home page
+NAV_KEY = "nav"  # the sidebar's list of pages (.st-key-nav)
 
 
 @dataclass
@@ -29,13 +31,27 @@ def _page(entry: PageEntry) -> st.Page:
 
 
 def navigation() -> st.Page:
-    """`st.navigation` over every page of the registry, by section; remembers which page is shown."""
+    """`st.navigation` over every page of the registry, by section, listed in the sidebar; remembers which page is
+    shown."""
     sections: dict[str, list[st.Page]] = {}
     for entry in PAGES:
         sections.setdefault(entry.section, []).append(_page(entry))
-    page = st.navigation(sections, expanded=True)  # every page listed: no "View more" to find
+    # Streamlit's own sidebar navigation puts its section headers as <div>s inside the <ul> and its <li>s outside one
+    # (axe "list" and "listitem", 15 serious violations on every page; streamlit/streamlit#8399 asks for accessible
+    # structure): hidden here, and drawn below as page links (the current one marked by Streamlit).
+    page = st.navigation(sections, position="hidden")
     Navigation.of().current = page.url_path
+    _draw(sections)
     return page
+
+
+def _draw(sections: dict[str, list[st.Page]]) -> None:
+    """Every page of the registry as a link in the sidebar, under its section's name, in the registry's order."""
+    with st.sidebar.container(key=NAV_KEY, gap=None):
+        for section, pages in sections.items():
+            st.markdown(f"**{section}**")
+            for p in pages:
+                st.page_link(p, width="stretch")  # its title and icon
 
 
 def link_page(url_path: str) -> st.Page | None:

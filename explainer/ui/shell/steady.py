@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import plotly.graph_objects as go
 import streamlit as st
 
+from explainer.ui.shell.chart import text_alternative
 from explainer.ui.shell.export import exported
 from explainer.ui.shell.presenter import presented
 from explainer.ui.shell.state import SessionObject
@@ -26,6 +27,7 @@ N_SLOTS = 3
 @dataclass
 class Slots:
     figures: list[go.Figure]  # what each slot shows
+    alts: list[str]  # each slot's sentence for screen readers (a new one would redraw the slot: kept with its figure)
     order: list[int]  # the slots, oldest figure first: the last one is in front
 
 
@@ -44,18 +46,20 @@ def _css(key: str, order: list[int]) -> str:
     )
 
 
-def steady_chart(fig: go.Figure, key: str, where=st) -> None:
-    """`show_chart` (presenter-sized, exportable) for a chart that changes on every rerun of a fragment, drawn
-    without a blank frame."""
-    config = exported(fig, key)
-    fig = presented(fig)
+def steady_chart(fig: go.Figure, key: str, where=st, summary: str | None = None) -> None:
+    """`show_chart(fig)` (chart.py: presenter-sized, exportable, with its text alternative) for a chart that changes
+    on every rerun of a fragment, drawn without a blank frame."""
     charts = SteadyCharts.of().charts
-    slots = charts.setdefault(key, Slots([fig] * N_SLOTS, list(range(N_SLOTS))))
-    if slots.figures[slots.order[-1]].to_json() != fig.to_json():  # new data: into the oldest slot, brought to front
+    config = exported(fig, key)
+    sentence, table = text_alternative(fig, summary)
+    shown = presented(fig)
+    slots = charts.setdefault(key, Slots([shown] * N_SLOTS, [sentence] * N_SLOTS, list(range(N_SLOTS))))
+    if slots.figures[slots.order[-1]].to_json() != shown.to_json():  # new data: into the oldest slot, to the front
         oldest = slots.order.pop(0)
-        slots.figures[oldest] = fig
+        slots.figures[oldest], slots.alts[oldest] = shown, sentence
         slots.order.append(oldest)
     st.html(_css(key, slots.order))
     box = where.container(key=f"steady_{key}")
     for i, figure in enumerate(slots.figures):
-        box.plotly_chart(figure, key=f"{key}_{i}", config=config)
+        box.plotly_chart(figure, key=f"{key}_{i}", alt=slots.alts[i], config=config)
+    where.html(table)

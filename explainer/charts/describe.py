@@ -1,0 +1,192 @@
+"""A chart's text alternative, read from the figure itself (WCAG 1.1.1): one sentence that says what it shows, and its
+data as a table for screen readers. Works on every figure the chart builders make: bars, lines and points, heat maps;
+a page may give its own sentence instead, the table still comes from here."""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from explainer.format import html_escape, percent
+
+MAX_ROWS = 400  # a table longer than this is cut (a screen reader reads it row by row): the sentence says so
+MAX_NAMED = 5  # items named in the sentence ("' Paris' 62 %, ' Rome' 11 %, …")
+MAX_SERIES = 4  # series summed up in the sentence (the table has them all)
+COLUMNS = ["series", "item", "x", "value"]
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _array(values, dtype=object) -> np.ndarray:
+    """A figure's data as an array: plotly writes numpy arrays as typed arrays ({"dtype", "bdata", "shape"})."""
+    if isinstance(values, dict) and "bdata" in values:
+        out = np.frombuffer(base64.b64decode(values["bdata"]), dtype=np.dtype(values["dtype"]))
+        shape = values.get("shape")
+        return out.reshape([int(n) for n in str(shape).split(",")] if shape else -1).astype(dtype)
+    return np.asarray([] if values is None else values, dtype=dtype)
+
+
+def plain(text) -> str:
+    """A chart's label as words: no HTML tags (<br> a space), entities unescaped, spaces collapsed."""
+    text = _TAG.sub("", re.sub(r"<br\s*/?>", " ", str(text)))
+    return " ".join(html.unescape(text).split())
+
+
+def _text(node) -> str:
+    """A title as plotly takes it (a text or {"text": ...}) as words."""
+    return plain(node.get("text", "") if isinstance(node, dict) else node or "")
+
+
+def _ticks(axis: dict) -> dict:
+    """{position: label} of an axis that names its positions (the bar charts' rows, a heat map's tokens)."""
+    vals, text = axis.get("tickvals"), axis.get("ticktext")
+    if vals is None or text is None:
+        return {}
+    return {float(v): plain(t) for v, t in zip(vals, text, strict=False)}
+
+
+def _labels(values, axis: dict) -> list[str]:
+    ticks = _ticks(axis)
+    out = []
+    for v in _array(values).ravel():
+        try:
+            out.append(ticks.get(float(v), plain(_number(v))) if ticks else plain(_number(v)))
+        except (TypeError, ValueError):
+            out.append(plain(v))
+    return out
+
+
+def _number(v, fmt: str = "") -> str:
+    if isinstance(v, str):
+        return v
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return "none"
+    if "%" in fmt:
+        return percent(float(v))
+    return f"{float(v):,.3g}" if isinstance(v, (float, np.floating)) else str(v)
+
+
+def _axis(layout: dict, trace: dict, letter: str) -> dict:
+    ref = trace.get(f"{letter}axis", letter)  # "x2" -> layout["xaxis2"]
+    return layout.get(f"{letter}axis{ref[1:]}", {}) or {}
+
+
+def _series(trace: dict, i: int) -> str:
+    return plain(trace.get("name") or "") or f"series {i + 1}"  # (dropped from the table when it is the only one)
+
+
+def _bar_rows(trace: dict, layout: dict, name: str) -> tuple[list[list], list[str]]:
+    across = trace.get("orientation") == "h"
+    cat, val = ("y", "x") if across else ("x", "y")
+    labels = _labels(trace.get(cat), _axis(layout, trace, cat))
+    values = list(_array(trace.get(val), float).ravel())
+    texts = trace.get("text")
+    fmt = _axis(layout, trace, val).get("tickformat", "")
+    shown = [
+        plain(texts[i]) if isinstance(texts, (list, tuple)) and i < len(texts) and texts[i] else _number(v, fmt)
+        for i, v in enumerate(values)
+    ]
+    rows = [[name, lab, "", sh] for lab, sh in zip(labels, shown, strict=False)]
+    named = [f"{lab} {sh}" for lab, sh in zip(labels, shown, strict=False)]
+    return rows, named
+
+
+def _xy_rows(trace: dict, layout: dict, name: str) -> tuple[list[list], list[str]]:
+    xs = _labels(trace.get("x"), _axis(layout, trace, "x"))
+    ys = list(_array(trace.get("y")).ravel())
+    zs = list(_array(trace.get("z")).ravel()) if trace.get("type") == "scatter3d" else []
+    texts = trace.get("text") if isinstance(trace.get("text"), (list, tuple)) else trace.get("hovertext")
+    texts = [plain(t) for t in texts] if isinstance(texts, (list, tuple)) else []
+    fmt = _axis(layout, trace, "y").get("tickformat", "")
+    rows = []
+    for i, (x, y) in enumerate(zip(xs, ys, strict=False)):
+        item = texts[i] if i < len(texts) else ""
+        value = _number(y, fmt) + (f", {_number(zs[i])}" if i < len(zs) else "")
+        rows.append([name, item, x, value])
+    if not rows:
+        return [], []
+    if texts:  # points with names (a map of words): the first few names
+        return rows, texts[:MAX_NAMED]
+    first, last = rows[0], rows[-1]
+    at = f"at {_text(_axis(layout, trace, 'x').get('title')).lower() or 'x ='} "
+    return rows, [f"{name} from {first[3]} {at}{first[2]} to {last[3]} {at}{last[2]}"]
+
+
+def _heat_rows(trace: dict, layout: dict, name: str) -> tuple[list[list], list[str]]:
+    scale = trace.get("colorscale")
+    if isinstance(scale, list) and len({c for _, c in scale}) == 1:  # one colour: a backdrop (the causal mask)
+        return [], []
+    z = _array(trace.get("z"), float)
+    if z.ndim == 1:
+        z = z[None, :]
+    if z.size == 0:
+        return [], []
+    xs = _labels(trace.get("x", list(range(z.shape[1]))), _axis(layout, trace, "x"))
+    ys = _labels(trace.get("y", list(range(z.shape[0]))), _axis(layout, trace, "y"))
+    fmt = ((trace.get("colorbar") or {}).get("tickformat")) or ""
+    rows = [[name, ys[r] if r < len(ys) else str(r), xs[c] if c < len(xs) else str(c), _number(z[r, c], fmt)]
+            for r in range(z.shape[0]) for c in range(z.shape[1])]  # fmt: skip
+    r, c = np.unravel_index(np.nanargmax(z), z.shape)
+    lo, hi = np.nanmin(z), np.nanmax(z)
+    where = f"{ys[r]} / {xs[c]}" if z.shape[0] > 1 else xs[c]
+    summary = (f"a {z.shape[0]} × {z.shape[1]} grid from {_number(lo, fmt)} to {_number(hi, fmt)}, "
+               f"highest at {where}")  # fmt: skip
+    return rows, [summary]
+
+
+def _axes_title(layout: dict) -> str:
+    """A title for a chart without one: its axes' titles ("similarity by where in the model"), else "Chart"."""
+    x, y = (_text((layout.get(k) or {}).get("title")) for k in ("xaxis", "yaxis"))
+    return f"{y} by {x}" if x and y else (y or x or "Chart")
+
+
+_KINDS = {"bar": _bar_rows, "heatmap": _heat_rows, "scatter": _xy_rows, "scattergl": _xy_rows, "scatter3d": _xy_rows}
+
+
+def describe(fig: go.Figure) -> tuple[str, pd.DataFrame]:
+    """(sentence, table): what the figure shows in one sentence ("Next-word probabilities: ' Paris' 62 %, …"), and
+    every value it draws, one row each (series, item, x, value as drawn), at most MAX_ROWS rows."""
+    spec = fig.to_dict()
+    layout = spec.get("layout", {})
+    title = _text(layout.get("title")) or _axes_title(layout)
+    rows: list[list] = []
+    parts: list[str] = []
+    for i, trace in enumerate(spec.get("data", [])):
+        kind = _KINDS.get(trace.get("type", "scatter"))
+        if (
+            kind is None
+            or trace.get("visible") is False
+            or (trace.get("hoverinfo") == "skip" and not trace.get("name"))
+        ):
+            continue  # hidden, or a decoration (a connecting line, a marker over a point already listed)
+        name = _series(trace, i)
+        got, named = kind(trace, layout, name)
+        if not got:
+            continue
+        rows += got
+        more = ", …" if len(named) > MAX_NAMED else ""
+        parts.append(", ".join(named[:MAX_NAMED]) + more)
+    if len(parts) > MAX_SERIES:
+        parts = [*parts[:MAX_SERIES], f"and {len(parts) - MAX_SERIES} more"]
+    sentence = f"{title}: " + ("; ".join(parts) if parts else "no data") + "."
+    if len({r[0] for r in rows}) == 1:  # one series: its name says nothing the title does not
+        for r in rows:
+            r[0] = ""
+    if len(rows) > MAX_ROWS:
+        sentence += f" The table lists the first {MAX_ROWS:,} of {len(rows):,} values."
+    return sentence, pd.DataFrame(rows[:MAX_ROWS], columns=COLUMNS)
+
+
+def table_html(caption: str, table: pd.DataFrame, css_class: str) -> str:
+    """`table` as an HTML table with `caption`, for screen readers (`css_class` hides it from sight); columns with
+    nothing in them are left out."""
+    cols = [c for c in table.columns if (table[c].astype(str) != "").any()]
+    head = "".join(f'<th scope="col">{html_escape(c)}</th>' for c in cols)
+    body = "".join("<tr>" + "".join(f"<td>{html_escape(v)}</td>" for v in row) + "</tr>" for row in table[cols].values)
+    # In a box of its own: a table grows to fit its cells whatever its width, and would widen the page.
+    return (f'<div class="{css_class}"><table><caption>{html_escape(caption)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")  # fmt: skip

@@ -1,0 +1,55 @@
+"""What every page needs to meet WCAG 2.1 AA where Streamlit's own styles fall short, as one style sheet (the sidebar's
+page links are drawn in navigation.py, the charts' text alternatives in chart.py)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+# 7.9:1 on white (AA asks 4.5:1): Streamlit draws captions at 60 % opacity, 3.9:1 (streamlit/streamlit#8863)
+CAPTION_INK = "#4a5059"
+PILL_INK = "#a3202e"  # a chosen pill's text, 6.4:1 on its pink: Streamlit's primary red is 4.47:1 there
+SR_ONLY = "sr-only"  # a class for what only screen readers read (a chart's data as a table)
+
+# - Captions dark enough everywhere (presenter mode darkens them further, presenter.py).
+# - Chosen pills and segments in a darker red.
+# - The visually hidden class: kept in the page for screen readers, 1 px and clipped.
+# - Section names of the sidebar's page links, quieter than the links.
+ACCESSIBLE_CSS = f"""<style>
+[data-testid="stCaptionContainer"] {{ opacity: 1 !important; }}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {{ color: {CAPTION_INK} !important; }}
+button[data-variant][data-selected="true"] p {{ color: {PILL_INK} !important; }}
+.{SR_ONLY} {{ position: absolute !important; width: 1px !important; height: 1px !important; overflow: hidden !important;
+  clip-path: inset(50%) !important; white-space: nowrap !important; margin: -1px !important; padding: 0 !important;
+  border: 0 !important; }}
+.st-key-nav p strong {{ display: block; margin-top: 0.6rem; color: {CAPTION_INK}; font-size: 0.9rem; }}
+</style>"""
+
+
+# Streamlit's scrolling boxes (the sidebar when its links are taller than the screen, a container of fixed height, a
+# display formula: streamlit/streamlit#10071 made it scroll sideways) take no keyboard focus (tabindex -1 or none): a
+# keyboard user cannot scroll them (axe "scrollable-region-focusable", The last vector; streamlit/streamlit#8399).
+# Installed once per browser tab: whenever the page changes (at most every 250 ms), each such box that overflows gets
+# tabindex 0, so that Tab reaches it and the arrow keys scroll it.
+SCROLLABLE_JS = """<script>
+(() => {
+  if (window.__llmScrollFocus) return;
+  window.__llmScrollFocus = true;
+  const BOXES = '[data-testid=stSidebarContent], [data-testid=stVerticalBlock], .katex-display';
+  const scrolls = (e, s) => (['auto', 'scroll'].includes(s.overflowY) && e.scrollHeight > e.clientHeight + 1)
+    || (['auto', 'scroll'].includes(s.overflowX) && e.scrollWidth > e.clientWidth + 1);
+  const mark = () => {
+    for (const e of document.querySelectorAll(BOXES))
+      if (e.tabIndex < 0 && scrolls(e, getComputedStyle(e))) e.tabIndex = 0;
+  };
+  let queued = false;
+  new MutationObserver(() => {
+    if (!queued) { queued = true; setTimeout(() => { queued = false; mark(); }, 250); }
+  }).observe(document.body, {childList: true, subtree: true});
+  mark();
+})();
+</script>"""
+
+
+def accessible_page() -> None:
+    """The style sheet and the script above, on the page being drawn (once per run, from streamlit_app.py)."""
+    st.html(ACCESSIBLE_CSS + SCROLLABLE_JS, unsafe_allow_javascript=True)

@@ -1,0 +1,31 @@
+"""The one way a page draws a plotly chart: presenter-sized (presenter.py), exportable (export.py), and with its text
+alternative: a sentence for screen readers (the chart's accessible name) and its data as a table only they read
+(explainer/charts/describe.py)."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from explainer.charts.describe import describe, table_html
+from explainer.ui.shell.accessible import SR_ONLY
+from explainer.ui.shell.export import exported
+from explainer.ui.shell.presenter import presented
+
+
+def text_alternative(fig: go.Figure, summary: str | None = None) -> tuple[str, str]:
+    """(sentence, HTML table) for `fig`: `summary` if the page says it better, else the sentence read from the
+    figure."""
+    sentence, table = describe(fig)
+    return summary or sentence, table_html(summary or sentence, table, SR_ONLY)
+
+
+def show_chart(fig: go.Figure, key: str, where=st, *, name: str | None = None, summary: str | None = None, **kwargs):
+    """`fig` drawn in `where` (presenter-sized), exportable (export.py: the camera button's file name; the handout),
+    named by its sentence, its data in a table beneath for screen readers; `kwargs` go to st.plotly_chart, whose
+    return value (a selection, with on_select) this returns."""
+    sentence, table = text_alternative(fig, summary)
+    box = where.container(gap=None)
+    picked = box.plotly_chart(presented(fig), key=key, alt=sentence, config=exported(fig, key, name), **kwargs)
+    box.html(table)
+    return picked
