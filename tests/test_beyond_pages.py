@@ -112,5 +112,6 @@ def test_nothing_is_recorded_unless_asked() -> None:
 def test_the_lesson_plan_links_to_both_views() -> None:
     at = open_page()
     pages = {p.proto.label: p.proto.page for p in at.get("page_link")}
-    assert pages["15 · Emergence"] == "why-word"
+    assert pages["15 · Emergence"] == "emergence"
+    assert pages["↳ Why this word? Which words and heads made the answer"] == "why-word"
     assert pages["↳ What else could it have said? Every likely reply as a tree"] == "what-else"

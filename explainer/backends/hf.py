@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import threading
 from pathlib import Path
 
 import torch
@@ -112,18 +113,23 @@ class HFBackend(Backend):
         block_out: list[torch.Tensor] = []
         head_out: list[torch.Tensor] = []
         first = lambda o: o[0] if isinstance(o, tuple) else o  # noqa: E731
+        # The hooks sit on the shared model: another thread's forward pass (another student, a background analysis)
+        # runs them too, so each records only this thread's pass.
+        me = threading.get_ident()
+        mine = lambda record: lambda *args: record(*args) if threading.get_ident() == me else None  # noqa: E731
         hooks = []
         for layer in self.layers:
             attn = next((getattr(layer, n) for n in _ATTN_NAMES if hasattr(layer, n)), None)
             if attn is not None:
-                hooks.append(attn.register_forward_hook(lambda m, i, o: attn_out.append(first(o)[0])))
+                hooks.append(attn.register_forward_hook(mine(lambda m, i, o: attn_out.append(first(o)[0]))))
                 proj = next((getattr(attn, n) for n in _OUT_PROJ_NAMES if hasattr(attn, n)), None)
                 if isinstance(proj, nn.Module):
-                    hooks.append(proj.register_forward_pre_hook(lambda m, i: head_out.append(self._heads(m, i[0]))))
+                    heads = mine(lambda m, i: head_out.append(self._heads(m, i[0])))
+                    hooks.append(proj.register_forward_pre_hook(heads))
             act = _mlp_activation(layer)
             if act is not None:
-                hooks.append(act.register_forward_hook(lambda m, i, o: mlp_act.append(o[0])))
-            hooks.append(layer.register_forward_hook(lambda m, i, o: block_out.append(first(o)[0])))
+                hooks.append(act.register_forward_hook(mine(lambda m, i, o: mlp_act.append(o[0]))))
+            hooks.append(layer.register_forward_hook(mine(lambda m, i, o: block_out.append(first(o)[0]))))
         try:
             out = self.model(input_ids=ids, output_attentions=True, output_hidden_states=True)
         finally:
