@@ -14,7 +14,7 @@ ARGS   ?=
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install run test lint format unit e2e bench screenshots e2e-deps clean
+.PHONY: help install run test lint format unit e2e bench screenshots e2e-deps clean messages
 
 help:
 	@echo "make run       start the app (PORT=$(PORT))"
@@ -26,6 +26,7 @@ help:
 	@echo "make bench     print every performance figure (python -m bench.run_all; ARGS=--quick for a fast run)"
 	@echo "make screenshots  run the browser tests and copy the home, chat and train shots to docs/"
 	@echo "make e2e-deps  install Debian's chromium for the browser tests (apt-get)"
+	@echo "make messages  extract the app's strings into explainer/locales/messages.pot and update every .po"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,3 +74,18 @@ e2e-deps:
 
 clean:
 	rm -rf build dist *.egg-info .pytest_cache .ruff_cache tests/e2e/screenshots
+
+# The translation catalogs: extract every _() N_() ngettext() (babel.cfg says where), then merge the new strings into
+# each language's .po (a new one is left untranslated, an old one that changed is marked fuzzy).
+LOCALES := explainer/locales
+LANGS   := es fr de pt_BR zh_CN
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-wrap --sort-by-file --project llm-explainer \
+		-o $(LOCALES)/messages.pot .
+	for lang in $(LANGS); do \
+		if [ -f $(LOCALES)/$$lang/LC_MESSAGES/messages.po ]; then \
+			$(BIN)/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) -l $$lang --no-wrap; \
+		else \
+			$(BIN)/pybabel init -i $(LOCALES)/messages.pot -d $(LOCALES) -l $$lang --no-wrap; \
+		fi; \
+	done

@@ -5,6 +5,8 @@ import streamlit as st
 
 from explainer.analysis import parallel as P
 from explainer.charts.scale import bench_chart
+from explainer.format import number
+from explainer.i18n import _
 from explainer.model.device import device_label
 from explainer.ui.shell.presenter import advanced, presented
 from explainer.ui.shell.views import section
@@ -13,18 +15,23 @@ from explainer.ui.why_gpus import WhyGpusState, bench_lock, devices
 
 LENGTHS = (8, 16, 32, 64, 128, 256, 512, 1024)
 
-st.title("Why GPUs — one word at a time vs all at once")
+st.title(_("Why GPUs — one word at a time vs all at once"))
 st.markdown(
-    "Training takes an enormous number of sums (see *Scale*). Only chips that do thousands of sums **side by side** "
-    "make it possible, and side by side only helps when the sums do not have to wait for each other."
+    _(
+        "Training takes an enormous number of sums (see *Scale*). Only chips that do thousands of sums **side "
+        "by side** "
+        "make it possible, and side by side only helps when the sums do not have to wait for each other."
+    )
 )
 st.markdown(
-    "Below, two models read the same text: one **word after word**, the other **all at once**. Run it and watch "
-    "how the time grows with the length of the text."
+    _(
+        "Below, two models read the same text: one **word after word**, the other **all at once**. Run it and watch "
+        "how the time grows with the length of the text."
+    )
 )
 with for_the_teacher("attention"):
     st.markdown(
-        """
+        _("""
 - A **recurrent network**, the usual design before 2017, reads like we do: one word after another, carrying a
   summary of everything so far. It cannot start on word 100 before it has finished word 99.
 - A **transformer** reads every word of the text at once: each position looks at the earlier ones directly,
@@ -33,25 +40,25 @@ with for_the_teacher("attention"):
 Both models here have the width and depth of the built-in model and make a next-word prediction at every
 position, which is what each training step does first. A GPU has thousands of small cores running the same
 arithmetic on different numbers at the same moment: the all-at-once reader keeps them busy.
-"""
+""")
     )
 
-section("The race", "race")
-longest = st.select_slider("Longest text (tokens)", LENGTHS, value=512, key="longest", bind="query-params")
+section(_("The race"), "race")
+longest = st.select_slider(_("Longest text (tokens)"), LENGTHS, value=512, key="longest", bind="query-params")
 batch_size, budget = 8, 6.0
 if advanced():
-    with st.expander("Benchmark settings"):
+    with st.expander(_("Benchmark settings")):
         left, right = st.columns(2)
-        batch_size = left.slider("Texts read at once (batch)", 1, 32, 8, key="why_gpus_batch")
-        budget = right.slider("Time budget per device (seconds)", 1.0, 20.0, 6.0, 1.0, key="why_gpus_budget")
+        batch_size = left.slider(_("Texts read at once (batch)"), 1, 32, 8, key="why_gpus_batch")
+        budget = right.slider(_("Time budget per device (seconds)"), 1.0, 20.0, 6.0, 1.0, key="why_gpus_budget")
 hardware = " and ".join(device_label(d) for d in devices())
-if st.button(f"Run the benchmark on {hardware}", icon=":material/timer:", type="primary"):
+if st.button(_("Run the benchmark on {hardware}").format(hardware=hardware), icon=":material/timer:", type="primary"):
     lock = bench_lock()
     if not lock.acquire(timeout=2 * budget * len(devices())):
-        st.warning("Another benchmark is running on this server right now: try again in a few seconds.")
+        st.warning(_("Another benchmark is running on this server right now: try again in a few seconds."))
     else:
         try:
-            bar = st.progress(0.0, text="Starting…")
+            bar = st.progress(0.0, text=_("Starting…"))
             results = []
             for k, dev in enumerate(devices()):
                 share = lambda f, msg, k=k: bar.progress(min(1.0, (k + f) / len(devices())), text=msg)  # noqa: E731
@@ -72,20 +79,30 @@ if results:
     for r in results:
         n = r.lengths[-1]
         factor = r.speedups()[-1]
-        faster = f"**{factor:.1f}× faster**" if factor >= 1 else f"{1 / factor:.1f}× slower"
+        faster = (
+            _("**{factor}× faster**").format(factor=number(factor, 1))
+            if factor >= 1
+            else _("{factor}× slower").format(factor=number(1 / factor, 1))
+        )
         growth = ""
         if len(r.lengths) > 1:
             grow = lambda ms: ms[-1] / ms[0]  # noqa: E731
-            growth = (
-                f" From {r.lengths[0]} to {n} tokens ({n // r.lengths[0]}× longer), one-at-a-time took "
-                f"{grow(r.sequential_ms):.2g}× as long, all-at-once {grow(r.parallel_ms):.2g}×."
+            growth = _(
+                " From {lengths} to {n} tokens ({n2}× longer), one-at-a-time took {grow:.2g}× as long, all-at-once "
+                "{grow2:.2g}×."
+            ).format(
+                lengths=r.lengths[0], n=n, n2=n // r.lengths[0], grow=grow(r.sequential_ms), grow2=grow(r.parallel_ms)
             )
         skipped = (
-            f" Left out to stay within the time budget: {', '.join(map(str, r.skipped))} tokens." if r.skipped else ""
+            _(" Left out to stay within the time budget: {map} tokens.").format(map=", ".join(map(str, r.skipped)))
+            if r.skipped
+            else ""
         )
         st.markdown(
-            f"On **{r.device}**, at {n} tokens, reading all at once was {faster} than one word at a time.{growth}"
-            f"{skipped}"
+            _(
+                "On **{device}**, at {n} tokens, reading all at once was {faster} than one word at a "
+                "time.{growth}{skipped}"
+            ).format(device=r.device, n=n, faster=faster, growth=growth, skipped=skipped)
         )
     if advanced():
         table = pd.DataFrame(
@@ -103,16 +120,18 @@ if results:
         }
         st.dataframe(table, hide_index=True, column_config=config)
     st.caption(
-        "Median of 3 runs after a warm-up. Timings are noisy on a shared server, and a CPU has only a few cores "
-        "to spread the work over: the gap is much wider on a GPU, where one-at-a-time grows in step with the "
-        "length while all-at-once barely moves until the chip is full."
+        _(
+            "Median of 3 runs after a warm-up. Timings are noisy on a shared server, and a CPU has only a few cores "
+            "to spread the work over: the gap is much wider on a GPU, where one-at-a-time grows in step with the "
+            "length while all-at-once barely moves until the chip is full."
+        )
     )
 else:
-    st.info("Press the button: it takes a few seconds.", icon=":material/timer:")
+    st.info(_("Press the button: it takes a few seconds."), icon=":material/timer:")
 
-st.header("Why this made the 2017 transformer trainable at scale", anchor=False)
+st.header(_("Why this made the 2017 transformer trainable at scale"), anchor=False)
 st.markdown(
-    """
+    _("""
 In 2017 a team at Google published *Attention Is All You Need* (Vaswani et al.), the paper that introduced
 the transformer. Its key move was to drop the chain of steps: instead of passing a running summary from
 word to word, every position reads the earlier ones directly through attention.
@@ -125,5 +144,5 @@ trillions of tokens through models with hundreds of billions of parameters in we
 
 (Writing a reply is still one word at a time: each new word depends on the one before. But training, by far
 the bigger cost, is not.)
-"""
+""")
 )

@@ -80,6 +80,13 @@ def percent(p: float) -> str:
     return format_percent(_sig(100 * p) / 100, locale=language(), decimal_quantization=False)
 
 
+def fixed_percent(p: float, decimals: int = 0) -> str:
+    """0.25 -> '25%' (German '25 %'), rounded to `decimals` digits after the point: fixed_percent(0.1234, 1) -> '12.3%'
+    (a trailing 0 is dropped)."""
+    rounded = round(Decimal(str(p)) * 100, decimals) / 100
+    return format_percent(rounded, locale=language(), decimal_quantization=False)
+
+
 def rough_percent(p: float) -> str:
     """0.976 -> '98%', 0.004 -> '<1%': a probability at a glance."""
     if p < 0.005:

@@ -14,8 +14,9 @@ import torch
 
 from explainer.backends.base import Backend
 from explainer.corpus.data import COUNTRIES
-from explainer.format import visible_token
+from explainer.format import fixed_percent, number, visible_token
 from explainer.generation.script import build_script
+from explainer.i18n import N_, _
 from explainer.model.gpt import Trace
 
 MAX_DRAWN = 48  # heatmaps draw at most the last 48 tokens (rows and columns)
@@ -48,16 +49,18 @@ class HeadSummary:
 
     def habit(self) -> str:
         """Where the head's weight goes on average, in a few words: 'the previous token 83%', 'spread out'."""
-        parts = {"the previous token": self.previous, "itself": self.itself, "the first token": self.first}
+        parts = {N_("the previous token"): self.previous, N_("itself"): self.itself, N_("the first token"): self.first}
         what, w = max(parts.items(), key=lambda kv: kv[1])
-        return f"{what} {w:.0%}" if w >= 0.4 else f"spread out ({self.bits:.1f} bits)"
+        if w >= 0.4:
+            return _("{what} {share}").format(what=_(what), share=fixed_percent(w))
+        return _("spread out ({bits} bits)").format(bits=number(self.bits, 1))
 
 
 def head_summaries(att: np.ndarray) -> list[HeadSummary]:
     """att (H, T, T) for one layer -> one summary per head (queries from position 1 on)."""
-    H, T, _ = att.shape
+    H, T, _T = att.shape
     if T < 2:
-        return [HeadSummary(0.0, 1.0, 1.0, 0.0) for _ in range(H)]
+        return [HeadSummary(0.0, 1.0, 1.0, 0.0) for _h in range(H)]
     q = np.arange(1, T)
     p = np.clip(att[:, 1:, :], 1e-12, 1.0)
     bits = -(att[:, 1:, :] * np.log2(p)).sum(-1).mean(-1)  # (H,)
@@ -131,7 +134,7 @@ def find_entity_head(backend: Backend, prompts: list[tuple[str, str, str]]) -> E
         n += 1
         correct += backend.token_str(int(tr.logits[-1].argmax())).strip() == answer
     if n == 0:
-        raise ValueError("no prompt contains its entity")
+        raise ValueError(_("no prompt contains its entity"))
     table = total / n
     layer, head = np.unravel_index(int(table.argmax()), table.shape)
     return EntityHead(int(layer), int(head), float(table[layer, head]), table, base / n, n, correct)

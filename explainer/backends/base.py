@@ -18,6 +18,7 @@ from pathlib import Path
 
 import torch
 
+from explainer.i18n import _
 from explainer.model import sampling
 from explainer.model.gpt import Trace
 from explainer.model.tokenizers import Token, Tokenizer
@@ -124,7 +125,7 @@ class Backend(ABC):
 
     def _tensor(self, ids: list[int]) -> torch.Tensor:
         if not ids:
-            raise BackendError("the text has no tokens: type at least one word")
+            raise BackendError(_("the text has no tokens: type at least one word"))
         return torch.tensor([self.fit(ids)[0]], dtype=torch.long, device=self.device)
 
     def train_logits(self, ids: torch.Tensor) -> torch.Tensor:
@@ -199,7 +200,7 @@ class Backend(ABC):
         """One continuation of `ids` per generator, all in one batch: row r writes what `generate` writes with
         generators[r] (the same draws), until max_new tokens or stop(its text). Returns each row's text."""
         params.validate()
-        stream, texts = _Stream(self, ids, len(generators)), [_Text(self, ids) for _ in generators]
+        stream, texts = _Stream(self, ids, len(generators)), [_Text(self, ids) for _gen in generators]
         live = [True] * len(generators)
         for i in range(max_new):
             tokens = []
@@ -223,7 +224,7 @@ class _Stream:
     def __init__(self, backend: Backend, ids: list[int], rows: int):
         prompt = backend._tensor(ids)  # (1, T), left-cut; a clear error for no tokens
         self.backend, self.context = backend, backend.info.context_length
-        self.rows = [prompt[0].tolist() for _ in range(rows)]
+        self.rows = [prompt[0].tolist() for _row in range(rows)]
         self.cache: object | None = backend._new_cache()
         with torch.inference_mode():
             first = backend._read(prompt, self.cache)  # (1, V): the prompt is read once for every row

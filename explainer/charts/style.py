@@ -18,6 +18,7 @@ import plotly.colors
 import plotly.graph_objects as go
 
 from explainer.format import html_escape, visible_token
+from explainer.i18n import _
 
 FONT = 18  # base font size (px): readable from the back of a classroom
 SMALL = FONT - 2  # 16 px: the smallest text drawn
@@ -144,7 +145,8 @@ def diverging(values, title: str = "value") -> dict:
     return {
         "colorscale": colorscale(DIVERGING), "zmin": -lim, "zmax": lim, "zmid": 0,
         "colorbar": {**colorbar(title, ".2~f"), "title": {"text": title, "side": "top", "font": {"size": SMALL}},
-                     "tickvals": [-lim, 0, lim], "ticktext": [f"{-lim:.2g} (red)", "0", f"{lim:.2g} (blue)"]},
+                     "tickvals": [-lim, 0, lim], "ticktext": [_("{value} (red)").format(value=f"{-lim:.2g}"), "0",
+                                   _("{value} (blue)").format(value=f"{lim:.2g}")]},
     }  # fmt: skip
 
 

@@ -20,6 +20,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from explainer.i18n import _
+
 UNK = "<unk>"
 MAX_WORD_CHARS = 40  # longer "words" are not learnt as tokens (word: <unk>; bpe: learnt in pieces)
 FIT_MAX_CHARS = 2_000_000  # BPE learns its pieces from at most this much text
@@ -66,7 +68,11 @@ class Tokenizer(ABC):
 
     def _check_id(self, i: int) -> None:
         if not 0 <= i < self.vocab_size:
-            raise ValueError(f"token id {i} is outside the vocabulary (0..{self.vocab_size - 1})")
+            raise ValueError(
+                _("token id {i} is outside the vocabulary (0..{vocab_size})").format(
+                    i=i, vocab_size=self.vocab_size - 1
+                )
+            )
 
 
 class _VocabTokenizer(Tokenizer):
@@ -76,9 +82,9 @@ class _VocabTokenizer(Tokenizer):
 
     def __init__(self, vocab: list[str]):
         if not vocab or vocab[0] != UNK:
-            raise ValueError(f"vocabulary must start with {UNK!r}")
+            raise ValueError(_("vocabulary must start with {unk!r}").format(unk=UNK))
         if len(set(vocab)) != len(vocab) or not all(isinstance(v, str) for v in vocab):
-            raise ValueError("vocabulary entries must be distinct strings")
+            raise ValueError(_("vocabulary entries must be distinct strings"))
         self.vocab = list(vocab)
         self._ids = {s: i for i, s in enumerate(vocab)}
 
@@ -260,7 +266,7 @@ class HFTokenizer(Tokenizer):
         return ids[0] if len(ids) == 1 else None
 
     def to_dict(self) -> dict:
-        raise NotImplementedError("pretrained Hugging Face tokenizers are not saved by this app")
+        raise NotImplementedError(_("pretrained Hugging Face tokenizers are not saved by this app"))
 
 
 # --------------------------------------------------------------------------- training
@@ -269,9 +275,9 @@ class HFTokenizer(Tokenizer):
 def train_tokenizer(kind: str, text: str, vocab_size: int | None = None, min_freq: int = 1) -> Tokenizer:
     """Build a tokenizer of `kind` from `text`. vocab_size counts every entry (incl. <unk>)."""
     if vocab_size is not None and vocab_size < 1:
-        raise ValueError(f"vocab_size must be positive, got {vocab_size}")
+        raise ValueError(_("vocab_size must be positive, got {vocab_size}").format(vocab_size=vocab_size))
     if min_freq < 1:
-        raise ValueError(f"min_freq must be at least 1, got {min_freq}")
+        raise ValueError(_("min_freq must be at least 1, got {min_freq}").format(min_freq=min_freq))
     if kind == "word":
         counts = Counter(w for w in WORD_RE.findall(text) if len(w) <= MAX_WORD_CHARS)
         return WordTokenizer([UNK, *_most_common(counts, vocab_size, min_freq)])
@@ -279,7 +285,7 @@ def train_tokenizer(kind: str, text: str, vocab_size: int | None = None, min_fre
         return CharTokenizer([UNK, *sorted(_most_common(Counter(text), vocab_size, min_freq))])
     if kind == "bpe":
         return _train_bpe(text, 1024 if vocab_size is None else vocab_size, min_freq)
-    raise ValueError(f"unknown tokenizer kind {kind!r}: expected 'word', 'char' or 'bpe'")
+    raise ValueError(_("unknown tokenizer kind {kind!r}: expected 'word', 'char' or 'bpe'").format(kind=kind))
 
 
 def _most_common(counts: Counter, vocab_size: int | None, min_freq: int) -> list[str]:
@@ -293,7 +299,11 @@ def _train_bpe(text: str, vocab_size: int, min_freq: int) -> BPETokenizer:
     from tokenizers import decoders, models, pre_tokenizers, trainers
 
     if vocab_size < 256:
-        raise ValueError(f"bpe vocab_size must be at least 256 (one token per byte), got {vocab_size}")
+        raise ValueError(
+            _("bpe vocab_size must be at least 256 (one token per byte), got {vocab_size}").format(
+                vocab_size=vocab_size
+            )
+        )
     hf = HF(models.BPE())
     hf.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     hf.decoder = decoders.ByteLevel()
@@ -320,23 +330,23 @@ def _fitting_lines(text: str) -> Iterator[str]:
 
 def tokenizer_from_dict(d: Any) -> Tokenizer:
     if not isinstance(d, dict):
-        raise ValueError("tokenizer data must be a JSON object")
+        raise ValueError(_("tokenizer data must be a JSON object"))
     kind = d.get("kind")
     if kind in ("word", "char"):
         vocab = d.get("vocab")
         if not isinstance(vocab, list):
-            raise ValueError(f"{kind} tokenizer needs a 'vocab' list")
+            raise ValueError(_("{kind} tokenizer needs a 'vocab' list").format(kind=kind))
         return (WordTokenizer if kind == "word" else CharTokenizer)(vocab)
     if kind == "bpe":
         from tokenizers import Tokenizer as HF
 
         if not isinstance(d.get("hf_json"), str):
-            raise ValueError("bpe tokenizer needs an 'hf_json' string")
+            raise ValueError(_("bpe tokenizer needs an 'hf_json' string"))
         try:
             return BPETokenizer(HF.from_str(d["hf_json"]))
         except Exception as e:  # the Rust side raises plain Exception
-            raise ValueError(f"invalid bpe tokenizer data: {e}") from None
-    raise ValueError(f"unknown tokenizer kind {kind!r}: expected 'word', 'char' or 'bpe'")
+            raise ValueError(_("invalid bpe tokenizer data: {e}").format(e=e)) from None
+    raise ValueError(_("unknown tokenizer kind {kind!r}: expected 'word', 'char' or 'bpe'").format(kind=kind))
 
 
 def load_tokenizer(path: str | Path) -> Tokenizer:
@@ -345,4 +355,4 @@ def load_tokenizer(path: str | Path) -> Tokenizer:
     try:
         return tokenizer_from_dict(json.loads(path.read_text(encoding="utf-8")))
     except (ValueError, UnicodeDecodeError) as e:  # JSONDecodeError is a ValueError
-        raise ValueError(f"{path}: not a valid tokenizer file ({e})") from None
+        raise ValueError(_("{path}: not a valid tokenizer file ({e})").format(path=path, e=e)) from None

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
+from explainer.i18n import _
 from explainer.model.gpt import GPT
 
 
@@ -37,7 +38,7 @@ class Nudge:
 
 
 def _next_probs(model: GPT, ctx: torch.Tensor) -> torch.Tensor:
-    logits, _ = model(ctx)  # (1, T, V)
+    logits, _cache = model(ctx)  # (1, T, V)
     return logits[0, -1].float().softmax(-1)  # (V,)
 
 
@@ -48,22 +49,22 @@ def one_example_nudge(model: GPT, ids: list[int], lr: float = 0.05, max_halvings
     up to max_halvings times; `Nudge.lr` is the step size used.
     """
     if len(ids) < 2:
-        raise ValueError("An example needs at least two tokens: a context and the word that follows.")
+        raise ValueError(_("An example needs at least two tokens: a context and the word that follows."))
     if lr <= 0:
-        raise ValueError(f"The step size must be positive (got {lr}).")
+        raise ValueError(_("The step size must be positive (got {lr}).").format(lr=lr))
     device = next(model.parameters()).device
     context, true_id = list(ids[:-1])[-model.cfg.context_length :], int(ids[-1])
     ctx = torch.tensor([context], dtype=torch.long, device=device)  # (1, T)
     copy_ = copy.deepcopy(model).float().eval()  # eval: no dropout, the same function the student sees
     copy_.zero_grad(set_to_none=True)  # a deep copy carries the training's last gradients
-    logits, _ = copy_(ctx)
+    logits, _cache = copy_(ctx)
     before = logits[0, -1].detach().softmax(-1).cpu()  # (V,)
     loss = F.cross_entropy(logits[0, -1:].float(), torch.tensor([true_id], device=device))
     loss.backward()
     params = [p for p in copy_.parameters() if p.grad is not None]
     start = [p.detach().clone() for p in params]
     with torch.no_grad():
-        for _ in range(max_halvings + 1):
+        for _halving in range(max_halvings + 1):
             for p, w in zip(params, start):
                 p.copy_(w - lr * p.grad)
             after = _next_probs(copy_, ctx).cpu()

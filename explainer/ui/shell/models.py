@@ -23,7 +23,8 @@ from explainer.backends.base import Backend, ModelInfo
 from explainer.backends.load import load_backend
 from explainer.backends.safety import check_model_allowed
 from explainer.config import MODEL, settings
-from explainer.format import human_count, md_escape
+from explainer.format import human_count, md_escape, number
+from explainer.i18n import N_, _
 from explainer.model.device import serving_threads
 from explainer.ui.shell.navigation import stop
 from explainer.ui.shell.state import SessionObject
@@ -32,7 +33,7 @@ URL_KEY = "model"  # ?model=... in the address bar, so that a shared link opens 
 GPT2_SPEC = "hf:gpt2"
 OTHER_HF = "other-hf"  # picker entries that need a name or a path typed in
 FOLDER = "folder"
-CUSTOM_LABELS = {OTHER_HF: "Another Hugging Face model…", FOLDER: "A checkpoint folder…"}
+CUSTOM_LABELS = {OTHER_HF: N_("Another Hugging Face model…"), FOLDER: N_("A checkpoint folder…")}
 
 
 @dataclass
@@ -51,10 +52,10 @@ def model_choices() -> dict[str, str]:
     choices: dict[str, str] = {}
     spec = default_spec()
     if spec != "builtin":
-        choices[spec] = f"{Path(spec).name or spec} (from {MODEL})"
-    choices["builtin"] = "Built-in model (small)"
+        choices[spec] = _("{name} (from {folder})").format(name=Path(spec).name or spec, folder=MODEL)
+    choices["builtin"] = _("Built-in model (small)")
     choices.setdefault(GPT2_SPEC, "GPT-2 (downloads ~500 MB on first use)")
-    return {**choices, **CUSTOM_LABELS}
+    return {**choices, **{k: _(v) for k, v in CUSTOM_LABELS.items()}}
 
 
 def choice_for(spec: str) -> str:
@@ -81,9 +82,8 @@ def current_spec() -> str:
         if wanted and wanted != spec:
             error = load_error(wanted)
             if error:
-                state.error = (
-                    f"The link asks for the model **{md_escape(wanted)}**, which could not be loaded: "
-                    f"{md_escape(error)}"
+                state.error = _("The link asks for the model **{wanted}**, which could not be loaded: {error}").format(
+                    wanted=md_escape(wanted), error=md_escape(error)
                 )
             else:
                 spec = wanted
@@ -95,8 +95,8 @@ def switch_model(spec: str) -> bool:
     """Make `spec` this session's model if it loads; if not, keep the current one and remember why."""
     state, error = ModelInUse.of(), load_error(spec)
     if error:
-        state.error = (
-            f"**{md_escape(spec)}** could not be loaded: {md_escape(error)}  \nThe model in use stays the same."
+        state.error = _("**{spec}** could not be loaded: {error}  \nThe model in use stays the same.").format(
+            spec=md_escape(spec), error=md_escape(error)
         )
         return False
     state.spec, state.error = spec, None
@@ -170,7 +170,10 @@ def current_backend(show_error: bool = True) -> Backend | None:
         return backend
     except ValueError as e:  # BackendError, or a device that is not available
         if show_error:
-            st.error(f"The model **{md_escape(spec)}** could not be loaded: {md_escape(e)}", icon=":material/error:")
+            st.error(
+                _("The model **{spec}** could not be loaded: {e}").format(spec=md_escape(spec), e=md_escape(e)),
+                icon=":material/error:",
+            )
         return None
 
 
@@ -188,10 +191,18 @@ def require_backend() -> Backend:
 def model_facts(info: ModelInfo) -> list[tuple[str, str, str]]:
     """(label, value, explanation) for the model's size, for metric cards (the device is `info.device`)."""
     return [
-        ("Parameters", human_count(info.n_params), f"{info.n_params:,} numbers set by training"),
-        ("Layers", str(info.n_layer), "attention + feed-forward blocks the vectors flow through"),
-        ("Heads", str(info.n_head), "attention heads in each layer"),
-        ("Width", str(info.d_model), "numbers in each token's vector"),
-        ("Vocabulary", f"{info.vocab_size:,}", f"tokens it can predict ({info.tokenizer_kind} tokenizer)"),
-        ("Context", f"{info.context_length:,}", "tokens it can look at, at most"),
+        (
+            _("Parameters"),
+            human_count(info.n_params),
+            _("{n_params} numbers set by training").format(n_params=number(info.n_params)),
+        ),
+        (_("Layers"), str(info.n_layer), _("attention + feed-forward blocks the vectors flow through")),
+        (_("Heads"), str(info.n_head), _("attention heads in each layer")),
+        (_("Width"), str(info.d_model), _("numbers in each token's vector")),
+        (
+            _("Vocabulary"),
+            number(info.vocab_size),
+            _("tokens it can predict ({tokenizer_kind} tokenizer)").format(tokenizer_kind=info.tokenizer_kind),
+        ),
+        (_("Context"), number(info.context_length), _("tokens it can look at, at most")),
     ]
