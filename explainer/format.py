@@ -51,6 +51,22 @@ def visible_token(token: str) -> str:
     return "␣" * lead + core + "␣" * trail
 
 
+def byte_piece(data: bytes) -> str:
+    """A token's bytes as text: whole UTF-8 characters as themselves, and the bytes of a character that the
+    tokenizer cut between tokens as their hex values, b"\\xe4\\xb8" -> '⟨e4 b8⟩' (never the replacement mark �).
+    Byte-level tokenizers (GPT-2's, most multilingual models') cut Chinese, Arabic or emoji characters this way."""
+    out, rest = [], data
+    while rest:
+        try:
+            out.append(rest.decode("utf-8"))
+            break
+        except UnicodeDecodeError as e:
+            out.append(rest[: e.start].decode("utf-8"))
+            out.append("⟨" + " ".join(f"{b:02x}" for b in rest[e.start : e.end]) + "⟩")
+            rest = rest[e.end :]
+    return "".join(out).replace("⟩⟨", " ")  # one ⟨…⟩ per run of loose bytes
+
+
 def token_word(text: str) -> str:
     """A token as a word in a sentence-like table: no edge spaces, line breaks as ↵, a bare space as ␣."""
     shown = text.replace("\n", "↵").strip()

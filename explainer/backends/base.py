@@ -18,6 +18,7 @@ from pathlib import Path
 
 import torch
 
+from explainer.format import token_word
 from explainer.i18n import _
 from explainer.model import sampling
 from explainer.model.gpt import Trace
@@ -54,6 +55,12 @@ class GenStep:
     prob: float  # probability of the chosen token under the sampling settings
     model_prob: float  # its probability straight from the model (T = 1)
     top: list[tuple[str, float]]  # the model's most likely alternatives (T = 1)
+    piece: str = ""  # the token as shown on its own (token_str): "⟨e4 b8⟩" for part of a character
+
+    @property
+    def word(self) -> str:
+        """The token as a word in a table: the text it added, or its bytes when it only began a character."""
+        return token_word(self.text) if self.text or not self.piece else self.piece
 
 
 class Backend(ABC):
@@ -184,7 +191,7 @@ class Backend(ABC):
             piece = text.add(tok)
             top_p, top_i = model_probs.topk(min(top_n, model_probs.numel()))
             top = [(self.token_str(int(i)), float(p)) for p, i in zip(top_p, top_i)]
-            yield GenStep(tok, piece, float(dist[tok]), float(model_probs[tok]), top)
+            yield GenStep(tok, piece, float(dist[tok]), float(model_probs[tok]), top, self.token_str(tok))
             if (stop is not None and stop(text.produced)) or i == max_new - 1:
                 return
             stream.push([tok])
@@ -254,13 +261,14 @@ class _Text:
 
     def __init__(self, backend: Backend, ids: list[int]):
         self.backend, self.tail = backend, list(ids[-DECODE_TAIL:])
-        self.base, self.produced = backend.decode(self.tail), ""
+        self.base, self.produced = backend.decode(self.tail).rstrip("\ufffd"), ""
 
     def add(self, tok: int) -> str:
         """Append a token; returns the text it added."""
         self.tail.append(tok)
-        text = self.backend.decode(self.tail)
+        # A character cut between tokens decodes as � until its last byte comes: it is left for the next token.
+        text = self.backend.decode(self.tail).rstrip("\ufffd")
         start = len(self.base) + len(self.produced)
-        piece = text[start:] if text.startswith(self.base) else self.backend.decode([tok])
+        piece = text[start:] if text.startswith(self.base) else self.backend.decode([tok]).rstrip("\ufffd")
         self.produced += piece
         return piece

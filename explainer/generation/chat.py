@@ -60,7 +60,7 @@ def reply_steps(
         if "\n" in step.text:  # the line break ends the reply; keep what came before it
             head = step.text.split("\n", 1)[0]
             if head.strip():
-                yield GenStep(step.token_id, head, step.prob, step.model_prob, step.top)
+                yield GenStep(step.token_id, head, step.prob, step.model_prob, step.top, step.piece)
             return
         yield step
 
@@ -118,7 +118,7 @@ def step_rows(steps: list[GenStep], n_guesses: int = 3) -> list[dict]:
     return [
         {
             "step": i,
-            "word": token_word(s.text),
+            "word": s.word,
             "probability": s.model_prob,
             "after temperature": s.prob,
             "top guesses": " · ".join(f"{token_word(t)} {rough_percent(p)}" for t, p in s.top[:n_guesses]),

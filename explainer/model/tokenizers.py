@@ -20,6 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from explainer.format import byte_piece
 from explainer.i18n import _
 
 UNK = "<unk>"
@@ -165,12 +166,15 @@ def _byte_decoder() -> dict[str, int]:
 
 
 def _bytes_display(raw: str) -> str | None:
-    """A byte-level token ("Ġthe", "ðŁĺ") as readable text (" the", "\\xf0\\x9f\\x98");
-    None if `raw` is not made of byte-level characters."""
+    """A byte-level token ("Ġthe", "ðŁĺ") as readable text (" the", "⟨f0 9f 98⟩": part of a character, see
+    format.byte_piece); None if `raw` is not made of byte-level characters."""
     table = _byte_decoder()
     if not raw or any(c not in table for c in raw):
         return None
-    return bytes(table[c] for c in raw).decode("utf-8", errors="backslashreplace")
+    return byte_piece(bytes(table[c] for c in raw))
+
+
+_BYTE_FALLBACK = re.compile(r"<0x([0-9A-Fa-f]{2})>")  # SentencePiece's byte tokens (Llama, Gemma...): "<0xE4>"
 
 
 class BPETokenizer(Tokenizer):
@@ -251,8 +255,10 @@ class HFTokenizer(Tokenizer):
         raw = self.tok.convert_ids_to_tokens(i)
         if self._byte_level:
             return _bytes_display(raw) or raw
+        if m := _BYTE_FALLBACK.fullmatch(raw):
+            return byte_piece(bytes([int(m.group(1), 16)]))
         text = self.decode([i])
-        return text if text and "\ufffd" not in text else raw  # raw: special tokens, byte pieces
+        return text if text and "\ufffd" not in text else raw  # raw: special tokens
 
     def token_to_id(self, s: str) -> int | None:
         if self._vocab is None:

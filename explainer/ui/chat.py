@@ -15,12 +15,13 @@ from explainer.backends.base import Backend, BackendError
 from explainer.charts.prediction import next_token_bars
 from explainer.charts.style import CHOSEN, PALE
 from explainer.corpus.generator import COUNTRIES, DEMO_QUESTIONS
-from explainer.format import html_escape, md_escape, number, token_word
+from explainer.format import html_escape, md_escape, number
 from explainer.generation import chat as core
 from explainer.generation.chat import SHORTENED, STOPPED, ChatTurn
 from explainer.generation.script import Segment, build_script, script_segments
 from explainer.i18n import N_, _
 from explainer.model.sampling import SamplingParams, make_generator
+from explainer.ui.shell.models import reads_english_note
 from explainer.ui.shell.presenter import advanced, presented
 from explainer.ui.shell.state import SessionObject
 
@@ -81,6 +82,7 @@ def chat_box() -> None:
     st.chat_input(
         _("Ask the assistant a question (sent while it writes, it waits its turn)"), key=INPUT_KEY, on_submit=_typed
     )
+    reads_english_note()
 
 
 # ----------------------------------------------------------------------------- controls
@@ -203,7 +205,7 @@ def _details(turn: ChatTurn, index: int) -> None:
 
 def _step_chart(turn: ChatTurn, index: int) -> None:
     """The model's top guesses at one step of the reply, the word it picked in orange."""
-    words = [token_word(s.text) for s in turn.steps]
+    words = [s.word for s in turn.steps]
     pick = lambda i: f"{i + 1}: {words[i]}"  # noqa: E731
     i = 0
     if len(words) > 1:
@@ -244,7 +246,7 @@ def write_reply(backend: Backend, temperature: float, seed: int | None) -> None:
     _user_bubble(turn, backend)
     with st.chat_message("assistant"):
         with st.container(horizontal=True, vertical_alignment="center", key="chat_writing"):
-            st.markdown(":material/edit_note: *writing…*")
+            st.markdown(":material/edit_note: *" + _("writing…") + "*")
             st.button(_("Stop"), icon=":material/stop_circle:", key="chat_stop", on_click=stop_writing)
         box = st.empty()
     for waiting in state.queue:

@@ -19,7 +19,7 @@ from explainer.charts.feedback import before_after_bars
 from explainer.format import md_escape, number, percent
 from explainer.i18n import _
 from explainer.training import preference as core
-from explainer.ui.shell.models import get_backend
+from explainer.ui.shell.models import get_backend, reads_english_note
 from explainer.ui.shell.state import SessionObject
 from explainer.ui.shell.words import for_the_teacher
 
@@ -28,6 +28,9 @@ QUESTION_KEY = "feedback_question"
 DONT_KNOW_KEY = "feedback_dont_know"
 COUNT_KEY = "feedback_count"
 STRENGTH_KEY = "feedback_strength"
+EXAMPLE_QUESTION = (
+    "What is the capital of Peru?"  # what the model reads: English (the built-in model reads nothing else)
+)
 EXAMPLES = (
     "What is the capital of Zubrowka?",
     "What is the capital of France?",
@@ -192,9 +195,12 @@ def reset() -> None:
 def question_box(student: Backend) -> None:
     with st.form("feedback_ask", border=False), st.container(horizontal=True, vertical_alignment="bottom"):
         st.text_input(
-            _("Ask the model a question"), key=QUESTION_KEY, placeholder=_("e.g. What is the capital of Peru?")
+            _("Ask the model a question"),
+            key=QUESTION_KEY,
+            placeholder=_("e.g. {question}").format(question=EXAMPLE_QUESTION),
         )
         st.form_submit_button(_("Get answers"), icon=":material/forum:", on_click=ask, args=(student,), type="primary")
+    reads_english_note()
     with st.container(horizontal=True):
         st.markdown(_("Or try:"))
         for i, q in enumerate(EXAMPLES):

@@ -28,7 +28,7 @@ from explainer.generation.next_token import (
 )
 from explainer.i18n import N_, _, ngettext
 from explainer.model.sampling import SamplingParams, sample
-from explainer.ui.shell.models import current_spec, get_backend, require_backend
+from explainer.ui.shell.models import current_spec, get_backend, reads_english_note, require_backend
 from explainer.ui.shell.navigation import Navigation, stop
 from explainer.ui.shell.presenter import advanced
 from explainer.ui.shell.state import SessionObject
@@ -75,7 +75,7 @@ def distribution_table_for(spec: str, text: str) -> pd.DataFrame:
 # ---------------------------------------------------------------------------- the text and its tokens
 
 
-def prompt_box(default: str, label: str = _("Text so far"), height: int = 140) -> str:
+def prompt_box(default: str, label: str | None = None, height: int = 140) -> str:
     """The text to predict from; kept in the URL as ?prompt=... The buttons that add a word set it through session
     state, so the box takes its page's default from there too (a widget given a default value and also set
     through session state makes Streamlit warn): once per visit of a page, unless the link brings its own text."""
@@ -85,7 +85,7 @@ def prompt_box(default: str, label: str = _("Text so far"), height: int = 140) -
         if PROMPT_KEY not in st.query_params:
             st.session_state[PROMPT_KEY] = default
     text = st.text_area(
-        label,
+        label or _("Text so far"),
         key=PROMPT_KEY,
         bind="query-params",
         height=height,
@@ -120,18 +120,18 @@ _CHIP_CSS = """<style>
 
 def _chips_html(backend: Backend, tokens: list, n_hidden: int) -> str:
     chips = []
-    prev_span = None
+    spans = [(t.start, t.end) for t in tokens]
     for i, t in enumerate(tokens):
-        span = (t.start, t.end)
-        # Byte pieces of one character share its span: show each piece's own form instead.
-        shown = backend.token_str(t.id) if span == prev_span or not t.text else t.text
-        prev_span = span
+        # Byte pieces of one character share its span: each shows its own bytes (⟨e4 b8⟩), the tip the character.
+        cut = spans[i] in spans[max(i - 1, 0) : i] + spans[i + 1 : i + 2]
+        shown = backend.token_str(t.id) if cut or not t.text else t.text
         label = html_escape(visible_token(shown))
-        tip = html_escape(
-            _("token {i} · id {id}").format(i=i + 1 + n_hidden, id=t.id)
-            + (_(" · unknown word → <unk>") if t.unknown else ""),
-            True,
-        )
+        tip = _("token {i} · id {id}").format(i=i + 1 + n_hidden, id=t.id)
+        if cut:
+            tip += _(" · part of the character “{char}”").format(char=t.text)
+        if t.unknown:
+            tip += _(" · unknown word → <unk>")
+        tip = html_escape(tip, True)
         if t.unknown:
             chips.append(f'<span class="tok-chip unk" title="{tip}">{label}<sup>&lt;unk&gt;</sup></span>')
         else:
@@ -200,6 +200,7 @@ def prompt_section(default: str, where=None) -> tuple[Backend, str, str, Prompt]
     backend = require_backend()
     with where or st.container():
         text = prompt_box(default)
+        reads_english_note()
         prompt = show_tokens(backend, text)
     if prompt is None:
         stop()

@@ -161,6 +161,18 @@ def load_error(spec: str, device: str | None = None) -> str | None:
     return None
 
 
+def reads_english_note(where=st) -> None:
+    """The one line every page that takes a prompt shows, in every language: the built-in model reads English."""
+    backend = current_backend(show_error=False)
+    if backend is not None and backend.info.source == "builtin":
+        where.caption(
+            _(
+                "The built-in model reads English only: write your text in English, or pick a multilingual Hugging "
+                "Face model in the sidebar."
+            )
+        )
+
+
 def current_backend(show_error: bool = True) -> Backend | None:
     """The model chosen in this session, or None (after an st.error) if it cannot be loaded."""
     spec = current_spec()

@@ -88,7 +88,7 @@ def keep_section(run: Run) -> None:
                 ).format(step=number(step), rid=rid, max_age_hours=run_store().max_age_hours)
             )
     with middle:
-        st.markdown("**Download**")
+        st.markdown("**" + _("Download") + "**")
         ready = state in (PAUSED, FINISHED) and session.saved_step() is not None
         st.download_button(
             _("Download the model (.zip)"), lambda: run_store().export_zip(rid), file_name=f"my-model-{rid[:8]}.zip",
