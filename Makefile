@@ -79,8 +79,8 @@ clean:
 # each language's .po (a new one is left untranslated, an old one that changed is marked fuzzy).
 LOCALES := explainer/locales
 LANGS   := es fr de pt_BR zh_CN
-messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-wrap --sort-by-file --project llm-explainer \
+messages:
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-wrap --sort-by-file --add-location=file --project llm-explainer \
 		-o $(LOCALES)/messages.pot .
 	for lang in $(LANGS); do \
 		if [ -f $(LOCALES)/$$lang/LC_MESSAGES/messages.po ]; then \

@@ -95,18 +95,18 @@ if method == "PCA":
     names = [_("direction {n}").format(n=i + 1) for i in first]
     kept = proj.explained[list(first)]
     note = _(
-        "PCA finds the directions in which the {d_model}-number vectors spread out most. Directions {first} "
-        "and {first2} keep **{sum}** of the spread (with direction {first3}, {sum2}); the rest is invisible "
+        "PCA finds the directions in which the {d_model}-number vectors spread out most. Directions {a} "
+        "and {b} keep **{share_ab}** of the spread (with direction {c}, {share_abc}); the rest is invisible "
         "here. The map is a flat shadow of {d_model} dimensions. A shadow can only bring points closer: "
         "words near each other in full stay near on the map, but words near on the map may be far apart in "
         "full, so trust the neighbour table below over the picture."
     ).format(
         d_model=info.d_model,
-        first=first[0] + 1,
-        first2=first[1] + 1,
-        sum=fixed_percent(kept[:2].sum(), 0),
-        first3=first[2] + 1,
-        sum2=fixed_percent(kept.sum(), 0),
+        a=first[0] + 1,
+        b=first[1] + 1,
+        share_ab=fixed_percent(kept[:2].sum(), 0),
+        c=first[2] + 1,
+        share_abc=fixed_percent(kept.sum(), 0),
     )
 else:
     ids = sample
@@ -178,8 +178,8 @@ st.plotly_chart(
 if j is not None:
     sim = em.cosine(emb[i], emb[j])
     st.metric(
-        _("Cosine similarity of “{labels}” and “{labels2}”").format(
-            labels=visible_token(labels[i]), labels2=visible_token(labels[j])
+        _("Cosine similarity of “{word}” and “{other}”").format(
+            word=visible_token(labels[i]), other=visible_token(labels[j])
         ),
         f"{sim:.2f}",
     )

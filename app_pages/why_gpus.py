@@ -94,7 +94,9 @@ if results:
                 lengths=r.lengths[0], n=n, n2=n // r.lengths[0], grow=grow(r.sequential_ms), grow2=grow(r.parallel_ms)
             )
         skipped = (
-            _(" Left out to stay within the time budget: {map} tokens.").format(map=", ".join(map(str, r.skipped)))
+            _(" Left out to stay within the time budget: {lengths} tokens.").format(
+                lengths=", ".join(map(str, r.skipped))
+            )
             if r.skipped
             else ""
         )

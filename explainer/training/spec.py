@@ -110,9 +110,11 @@ class RunSpec:
             lo, hi = bounds
             if type(value) is not int and (whole or type(value) is not float):
                 raise ValueError(
-                    _("{label} must be a {value2}number (got {value!r:.40})").format(
-                        label=label, value2="whole " if whole else "", value=value
-                    )
+                    (
+                        _("{label} must be a whole number (got {value!r:.40})")
+                        if whole
+                        else _("{label} must be a number (got {value!r:.40})")
+                    ).format(label=label, value=value)
                 )
             if not lo <= value <= hi:
                 raise ValueError(

@@ -17,7 +17,7 @@ import streamlit as st
 from explainer.backends.base import Backend, BackendError
 from explainer.charts.feedback import before_after_bars
 from explainer.format import md_escape, number, percent
-from explainer.i18n import _
+from explainer.i18n import _, ngettext
 from explainer.training import preference as core
 from explainer.ui.shell.models import get_backend, reads_english_note
 from explainer.ui.shell.state import SessionObject
@@ -315,7 +315,11 @@ def says_now(student: Backend, reference: Backend, spec: str) -> None:
         st.markdown(md_escape(shared_greedy(spec, rnd.question)) or _("*(no reply)*"))
     with right.container(border=True):
         n = len(_history())
-        st.markdown(_("**Your copy** (after {n} piece{value3} of feedback)").format(n=n, value3="" if n == 1 else "s"))
+        st.markdown(
+            ngettext(
+                "**Your copy** (after {n} piece of feedback)", "**Your copy** (after {n} pieces of feedback)", n
+            ).format(n=n)
+        )
         state = FeedbackState.of()
         reply = shared_greedy(spec, rnd.question) if student is reference else state.copy_says(student, rnd.question)
         st.markdown(md_escape(reply) or _("*(no reply)*"))

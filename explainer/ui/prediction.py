@@ -323,8 +323,8 @@ def _start_value(knob: Knob, hi: float | None = None) -> float:
         clamped = int(round(clamped))
     if clamped != value:
         st.warning(
-            _("The link asks for {split} = {raw}, but it goes from {lo:g} to {hi:g}: using {clamped:g}.").format(
-                split=_(knob.label).split(" (")[0], raw=raw, lo=knob.lo, hi=hi, clamped=clamped
+            _("The link asks for {setting} = {raw}, but it goes from {lo:g} to {hi:g}: using {clamped:g}.").format(
+                setting=_(knob.label).split(" (")[0], raw=raw, lo=knob.lo, hi=hi, clamped=clamped
             )
             + (_(" (Top-p = 0 would leave no word to draw.)") if knob is TOP_P else ""),
             icon=":material/link:",
