@@ -67,6 +67,18 @@ def byte_piece(data: bytes) -> str:
     return "".join(out).replace("⟩⟨", " ")  # one ⟨…⟩ per run of loose bytes
 
 
+def complete_text(data: bytes) -> tuple[str, bytes]:
+    """Bytes written so far as (text, the bytes still waiting): a character whose last bytes have not come yet waits;
+    bytes that can never make a character are shown as byte_piece shows them (⟨ad⟩)."""
+    for cut in range(len(data), max(len(data) - 4, -1), -1):  # a UTF-8 character is at most 4 bytes long
+        try:
+            data[cut:].decode("utf-8")
+        except UnicodeDecodeError as e:
+            if e.reason == "unexpected end of data":  # the start of a character, cut short
+                return byte_piece(data[:cut]), data[cut:]
+    return byte_piece(data), b""
+
+
 def token_word(text: str) -> str:
     """A token as a word in a sentence-like table: no edge spaces, line breaks as ↵, a bare space as ␣."""
     shown = text.replace("\n", "↵").strip()

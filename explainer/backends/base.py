@@ -18,7 +18,7 @@ from pathlib import Path
 
 import torch
 
-from explainer.format import token_word
+from explainer.format import complete_text, token_word
 from explainer.i18n import _
 from explainer.model import sampling
 from explainer.model.gpt import Trace
@@ -261,14 +261,19 @@ class _Text:
 
     def __init__(self, backend: Backend, ids: list[int]):
         self.backend, self.tail = backend, list(ids[-DECODE_TAIL:])
-        self.base, self.produced = backend.decode(self.tail).rstrip("\ufffd"), ""
+        self.base, self.produced = backend.decode(self.tail), ""
+        self.waiting = b""  # a byte-level tokenizer's last bytes, the start of a character still to come
 
     def add(self, tok: int) -> str:
-        """Append a token; returns the text it added."""
+        """Append a token; returns the text it added: a character cut between tokens comes with its last byte, and
+        bytes that make no character are shown as their values (⟨ad⟩, format.byte_piece), never as �."""
         self.tail.append(tok)
-        # A character cut between tokens decodes as � until its last byte comes: it is left for the next token.
-        text = self.backend.decode(self.tail).rstrip("\ufffd")
-        start = len(self.base) + len(self.produced)
-        piece = text[start:] if text.startswith(self.base) else self.backend.decode([tok]).rstrip("\ufffd")
+        data = self.backend.tokenizer.token_bytes(tok)
+        if data is not None:  # byte-level: the text is exactly the bytes, decoded
+            piece, self.waiting = complete_text(self.waiting + data)
+        else:
+            text = self.backend.decode(self.tail)
+            start = len(self.base) + len(self.produced)
+            piece = text[start:] if text.startswith(self.base) else self.backend.decode([tok])
         self.produced += piece
         return piece

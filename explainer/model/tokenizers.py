@@ -61,6 +61,10 @@ class Tokenizer(ABC):
     @abstractmethod
     def to_dict(self) -> dict: ...
 
+    def token_bytes(self, i: int) -> bytes | None:
+        """The bytes token `i` stands for, for a byte-level tokenizer (its tokens may cut a character); else None."""
+        return None
+
     def encode(self, text: str) -> list[int]:
         return [t.id for t in self.tokens(text)]
 
@@ -165,13 +169,19 @@ def _byte_decoder() -> dict[str, int]:
     return {chr(c): b for b, c in zip(bs, cs)}
 
 
-def _bytes_display(raw: str) -> str | None:
-    """A byte-level token ("Ġthe", "ðŁĺ") as readable text (" the", "⟨f0 9f 98⟩": part of a character, see
-    format.byte_piece); None if `raw` is not made of byte-level characters."""
+def _raw_bytes(raw: str) -> bytes | None:
+    """A byte-level token ("Ġthe") as the bytes it stands for; None if `raw` is not made of byte-level characters."""
     table = _byte_decoder()
     if not raw or any(c not in table for c in raw):
         return None
-    return byte_piece(bytes(table[c] for c in raw))
+    return bytes(table[c] for c in raw)
+
+
+def _bytes_display(raw: str) -> str | None:
+    """A byte-level token ("Ġthe", "ðŁĺ") as readable text (" the", "⟨f0 9f 98⟩": part of a character, see
+    format.byte_piece); None if `raw` is not made of byte-level characters."""
+    data = _raw_bytes(raw)
+    return None if data is None else byte_piece(data)
 
 
 _BYTE_FALLBACK = re.compile(r"<0x([0-9A-Fa-f]{2})>")  # SentencePiece's byte tokens (Llama, Gemma...): "<0xE4>"
@@ -207,6 +217,10 @@ class BPETokenizer(Tokenizer):
         self._check_id(i)
         raw = self.hf.id_to_token(i)
         return _bytes_display(raw) or raw
+
+    def token_bytes(self, i: int) -> bytes | None:
+        self._check_id(i)
+        return _raw_bytes(self.hf.id_to_token(i))
 
     def token_to_id(self, s: str) -> int | None:
         i = self.hf.token_to_id(s)  # the raw byte-level form, e.g. "Ġthe"
@@ -259,6 +273,10 @@ class HFTokenizer(Tokenizer):
             return byte_piece(bytes([int(m.group(1), 16)]))
         text = self.decode([i])
         return text if text and "\ufffd" not in text else raw  # raw: special tokens
+
+    def token_bytes(self, i: int) -> bytes | None:
+        self._check_id(i)
+        return _raw_bytes(self.tok.convert_ids_to_tokens(i)) if self._byte_level else None
 
     def token_to_id(self, s: str) -> int | None:
         if self._vocab is None:

@@ -122,8 +122,9 @@ def _chips_html(backend: Backend, tokens: list, n_hidden: int) -> str:
     chips = []
     spans = [(t.start, t.end) for t in tokens]
     for i, t in enumerate(tokens):
-        # Byte pieces of one character share its span: each shows its own bytes (⟨e4 b8⟩), the tip the character.
-        cut = spans[i] in spans[max(i - 1, 0) : i] + spans[i + 1 : i + 2]
+        # Byte pieces of one character share (part of) its span: each shows its own bytes (⟨e4 b8⟩), the tip the
+        # character.
+        cut = (i > 0 and spans[i - 1][1] > t.start) or (i + 1 < len(spans) and spans[i + 1][0] < t.end)
         shown = backend.token_str(t.id) if cut or not t.text else t.text
         label = html_escape(visible_token(shown))
         tip = _("token {i} · id {id}").format(i=i + 1 + n_hidden, id=t.id)
