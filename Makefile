@@ -25,7 +25,7 @@ help:
 	@echo "make format    ruff check --fix + ruff format"
 	@echo "make bench     print every performance figure (python -m bench.run_all; ARGS=--quick for a fast run)"
 	@echo "make screenshots  run the browser tests and copy the home, chat and train shots to docs/"
-	@echo "make e2e-deps  install Debian's chromium for the browser tests (apt-get)"
+	@echo "make e2e-deps  install Debian's chromium and CJK fonts for the browser tests (apt-get)"
 	@echo "make messages  extract the app's strings into explainer/locales/messages.pot and update every .po"
 
 $(BIN)/python:
@@ -65,11 +65,13 @@ screenshots: e2e
 	mkdir -p docs
 	cp tests/e2e/screenshots/home.png tests/e2e/screenshots/chat.png tests/e2e/screenshots/train.png docs/
 
+# Chromium, and the Noto CJK fonts it draws the Chinese pages with (Debian's Chromium has none of its own; the app
+# never fetches a font from elsewhere).
 e2e-deps:
-	@if [ -x /usr/bin/chromium ]; then echo "chromium: $$(/usr/bin/chromium --version)"; \
+	@if [ -x /usr/bin/chromium ] && fc-list :lang=zh | grep -q .; then echo "chromium: $$(/usr/bin/chromium --version)"; \
 	else \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium fonts-noto-cjk; \
 	fi
 
 clean:

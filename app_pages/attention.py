@@ -133,7 +133,8 @@ st.markdown(
         "the one whose vector chose it."
     ).format(layer=layer + 1)
 )
-new = continuation_for(spec, text)
+with st.spinner(_("Generating…")):
+    new = continuation_for(spec, text)
 if not new:
     st.info(_("The model ended the text right away: there is nothing generated to step through."))
     stop()

@@ -32,7 +32,7 @@ with for_the_teacher("token", "parameter"):
     st.latex(r"\text{operations} \approx 6 \times \text{parameters} \times \text{training tokens}")
 
 
-@st.cache_data(ttl=3600, show_spinner="Measuring how fast this machine multiplies (half a second)…")
+@st.cache_data(ttl=3600, show_spinner=False)
 def machine_rate(device: str) -> float:
     """Operations per second of this machine, shared by every visitor for an hour."""
     return S.measure_ops_per_second(device)
@@ -131,7 +131,8 @@ try:
     device = pick_device()
 except ValueError:
     device = pick_device("cpu")
-measured = machine_rate(str(device))
+with st.spinner(_("Measuring how fast this machine multiplies (half a second)…")):
+    measured = machine_rate(str(device))
 st.markdown(
     _(
         "This machine (**{device_label}**) just did **{measured} operations a second**, measured live by "

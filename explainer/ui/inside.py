@@ -46,7 +46,7 @@ def lens_for(spec: str, text: str, n_positions: int) -> inside.LensTable:
     return inside.logit_lens_top(get_backend(spec), trace, inside.window(T, n_positions))
 
 
-@st.cache_data(max_entries=32, show_spinner="Generating…")
+@st.cache_data(max_entries=32, show_spinner=False)
 def continuation_for(spec: str, text: str, max_new: int = 12) -> list[int]:
     """Greedy continuation (the likeliest token each time), stopping after a line break."""
     backend = get_backend(spec)

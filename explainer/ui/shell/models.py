@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from explainer.analysis.precomputed import ModelAnalyses
 from explainer.backends.base import Backend, ModelInfo
@@ -112,12 +113,12 @@ def sync_url(spec: str) -> None:
         st.query_params[URL_KEY] = spec
 
 
-@st.cache_resource(show_spinner="Loading the model…", max_entries=16)  # a class's snapshots: small models
+@st.cache_resource(show_spinner=False, max_entries=16)  # a class's snapshots: small models
 def _shared_backend(spec: str, device: str | None = None) -> Backend:
     return load_backend(spec, device, serving_threads())
 
 
-@st.cache_resource(show_spinner="Loading the model…", max_entries=2)  # hf: models are large: a few at most
+@st.cache_resource(show_spinner=False, max_entries=2)  # hf: models are large: a few at most
 def _shared_hf_backend(spec: str, device: str | None = None) -> Backend:
     return load_backend(spec, device, serving_threads())
 
@@ -128,7 +129,10 @@ def get_backend(spec: str, device: str | None = None) -> Backend:
     a Hub model over LLM_EXPLAINER_MAX_HUB_MB is refused (explainer.backends.hub) before it is downloaded."""
     check_model_allowed(spec)
     load = _shared_hf_backend if spec.strip().startswith("hf:") else _shared_backend
-    return load(spec, device)
+    if get_script_run_ctx(suppress_warning=True) is None:  # the warm-up's thread: nobody to tell
+        return load(spec, device)
+    with st.spinner(_("Loading the model…")):  # (shown only if it takes over half a second: a first load)
+        return load(spec, device)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

@@ -61,7 +61,7 @@ def training_slots() -> TrainingSlots:
     return TrainingSlots()
 
 
-@st.cache_resource(max_entries=6, show_spinner="Splitting the text and fitting the tokenizer…")
+@st.cache_resource(max_entries=6, show_spinner=False)  # the page says what it does (setup.py)
 def prepared_data(digest: str, _text: str, tokenizer: str, vocab_size: int | None) -> TrainingData:
     """The train/validation split and fitted tokenizer for a text (shared by sessions: read it, never change it)."""
     return prepare_data(_text, tokenizer, vocab_size)

@@ -92,7 +92,7 @@ def _user_text(source: str, data: bytes | str) -> str:
     return load_text(source, data)
 
 
-@st.cache_data(max_entries=4, show_spinner="Fetching the dataset from Hugging Face…", ttl=3600)
+@st.cache_data(max_entries=4, show_spinner=False, ttl=3600)
 def _hf_text(dataset_id: str) -> str:
     return load_text("hf", hf_id=dataset_id)
 
@@ -164,7 +164,8 @@ def _the_text(locked: bool) -> tuple[str, str] | None:
         st.caption(_("Needs the computer running the app to reach huggingface.co; the first 5 MB of text are used."))
         wanted, session = st.session_state.get(HF_ID, "").strip(), TrainingSession.of()
         if fetch and wanted:
-            session.hf_text = (wanted, _hf_text(wanted))
+            with st.spinner(_("Fetching the dataset from Hugging Face…")):
+                session.hf_text = (wanted, _hf_text(wanted))
         fetched = session.hf_text
         if not fetched or fetched[0] != wanted:
             st.info(_("Type a dataset id and press Fetch."))
@@ -288,7 +289,8 @@ def setup_panel(locked: bool) -> Setup | None:
         return None
     digest = _digest(text)
     try:
-        data = prepared_data(digest, text, kind, vocab)
+        with st.spinner(_("Splitting the text and fitting the tokenizer…")):
+            data = prepared_data(digest, text, kind, vocab)
     except ValueError as e:
         st.error(md_escape(e), icon=":material/error:")
         return None
