@@ -187,3 +187,20 @@ def test_units_follow_the_language() -> None:
     assert human_count(2_412_345) == "2.4 M"
     with speaking("de"):
         assert plain(human_count(2_412_345)).startswith("2,4")
+
+
+def test_charts_write_numbers_the_languages_way() -> None:
+    from explainer.charts.prediction import next_token_bars
+
+    with speaking("de"):
+        fig = next_token_bars(["Paris", "Lyon"], [0.5, 0.25], 0.25, title=_("Next word"))
+    assert fig.layout.separators == ",."
+    assert fig.layout.title.text == said_in("de", "Next word")
+    assert next_token_bars(["Paris"], [0.5], 0.5, title="x").layout.separators == ".,"
+
+
+def said_in(lang: str, message: str) -> str:
+    with speaking(lang):
+        text = _(message)
+    assert text != message
+    return text

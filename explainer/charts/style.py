@@ -16,9 +16,10 @@ from functools import cache
 
 import plotly.colors
 import plotly.graph_objects as go
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from explainer.format import html_escape, visible_token
-from explainer.i18n import _
+from explainer.i18n import _, language
 
 FONT = 18  # base font size (px): readable from the back of a classroom
 SMALL = FONT - 2  # 16 px: the smallest text drawn
@@ -66,7 +67,14 @@ def figure(data: list[dict], layout: dict) -> go.Figure:
             if isinstance(axis_.get("title"), dict):
                 axis_["title"].setdefault("font", {})
     layout.setdefault("legend", {}).setdefault("font", {})
+    layout.setdefault("separators", separators())
     return go.Figure({"data": data, "layout": inked(layout)}, _validate=False)
+
+
+def separators() -> str:
+    """plotly's decimal point and thousands separator, the language's own: ".," in English, ",." in German."""
+    lang = language()
+    return get_decimal_symbol(lang) + get_group_symbol(lang)
 
 
 def heading(text: str, **extra) -> dict | None:
