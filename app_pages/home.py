@@ -58,7 +58,7 @@ if backend is not None:
         for col, (label, value, help_text) in zip(st.columns(3), facts[row : row + 3]):
             col.metric(label, value, help=help_text, border=True)
     st.markdown(
-        _("**{name}**, running on **{device}**.").format(name=md_escape(info.name), device=md_escape(info.device))
+        _("**{name}**, running on **{device}**.").format(name=md_escape(_(info.name)), device=md_escape(info.device))
     )
     st.caption(
         _(

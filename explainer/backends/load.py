@@ -8,7 +8,7 @@ from explainer.backends.base import Backend, BackendError
 from explainer.backends.builtin import BuiltinBackend
 from explainer.backends.hf import load_hf, load_hf_folder
 from explainer.config import BUILTIN_DIR
-from explainer.i18n import _
+from explainer.i18n import N_, _
 from explainer.model.checkpoints import CheckpointError, is_checkpoint, load_checkpoint
 from explainer.model.device import configure_threads, pick_device
 
@@ -23,7 +23,7 @@ def load_backend(spec: str = "builtin", device: str | None = None, threads: int 
     if spec.startswith("hf:"):
         return load_hf(spec[3:], dev)
     if spec == "builtin":
-        folder, source, name = BUILTIN_DIR, "builtin", "built-in model"
+        folder, source, name = BUILTIN_DIR, "builtin", N_("built-in model")  # translated where shown
         if not (folder / "config.json").exists():
             raise BackendError(
                 _("{folder}: the built-in model is missing; run `llm-explainer train --preset builtin`").format(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from explainer.config import settings
-from explainer.i18n import _
+from explainer.i18n import N_, _
 from explainer.model.gpt import GPTConfig
 from explainer.training.trainer import TrainConfig
 
@@ -25,13 +25,19 @@ class ModelPreset:
     batch_size: int
     lr: float
     steps: int
-    blurb: str
+    blurb: str  # marked for the catalog (N_), translated where shown
 
 
 PRESETS: dict[str, ModelPreset] = {
-    "tiny": ModelPreset("tiny", 2, 2, 64, 64, 16, 3e-3, 600, "2 layers, width 64: trains visibly in about a minute"),
-    "small": ModelPreset("small", 4, 4, 128, 64, 12, 2e-3, 1500, "4 layers, width 128: a few minutes, clearer words"),
-    "medium": ModelPreset("medium", 6, 6, 192, 128, 16, 1e-3, 3000, "6 layers, width 192: slow on a CPU, best text"),
+    "tiny": ModelPreset(
+        "tiny", 2, 2, 64, 64, 16, 3e-3, 600, N_("2 layers, width 64: trains visibly in about a minute")
+    ),
+    "small": ModelPreset(
+        "small", 4, 4, 128, 64, 12, 2e-3, 1500, N_("4 layers, width 128: a few minutes, clearer words")
+    ),
+    "medium": ModelPreset(
+        "medium", 6, 6, 192, 128, 16, 1e-3, 3000, N_("6 layers, width 192: slow on a CPU, best text")
+    ),
 }
 
 

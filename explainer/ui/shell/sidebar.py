@@ -102,7 +102,7 @@ def render_sidebar() -> None:
                 "In use: **{name}**  \n{n_params} parameters ({size})  \n{n_layer} layers · {n_head} heads · "
                 "width {d_model}  \nvocabulary {vocab_size} · context {context_length} tokens  \nruns on {device}"
             ).format(
-                name=md_escape(i.name),
+                name=md_escape(_(i.name)),
                 n_params=human_count(i.n_params),
                 size=weights_size(i.n_params),
                 n_layer=i.n_layer,

@@ -230,7 +230,7 @@ def _preset_cards(spec_for, vocab_size: int) -> None:
     cols = st.container(key="train_pair_cards").columns(len(PRESETS))
     for col, (name, preset) in zip(cols, PRESETS.items()):
         with col:
-            _card(_(SIZES[name]), spec_for(name), vocab_size, preset.blurb)
+            _card(_(SIZES[name]), spec_for(name), vocab_size, _(preset.blurb))
     if st.session_state[SIZE] == "custom":
         _card(
             _("Your custom model"), spec_for("custom"), vocab_size, _("the layers, heads, width and context set below")
