@@ -156,18 +156,18 @@ def residual_stages(trace: Trace, pos: int = -1) -> list[Stage]:
     feed-forward (one "block" stage when the attention output was not recorded), then the final norm."""
     n = lambda v: float(v.norm())  # noqa: E731
     x0 = trace.resid_pre[0][pos]  # (D,)
-    stages = [Stage("embedding", "embed", n(x0), n(x0))]
+    stages = [Stage(_("embedding"), "embed", n(x0), n(x0))]  # (names in the language in use: drawn as they are)
     has_mid = len(trace.resid_mid) == len(trace.resid_pre)
     for i, (pre, post) in enumerate(zip(trace.resid_pre, trace.resid_post)):
         if has_mid:
             mid = trace.resid_mid[i][pos]
-            stages.append(Stage(f"layer {i + 1} · attention", "attn", n(mid - pre[pos]), n(mid)))
-            stages.append(Stage(f"layer {i + 1} · feed-forward", "ff", n(post[pos] - mid), n(post[pos])))
+            stages.append(Stage(_("layer {n} · attention").format(n=i + 1), "attn", n(mid - pre[pos]), n(mid)))
+            stages.append(Stage(_("layer {n} · feed-forward").format(n=i + 1), "ff", n(post[pos] - mid), n(post[pos])))
         else:
-            stages.append(Stage(f"layer {i + 1}", "block", n(post[pos] - pre[pos]), n(post[pos])))
+            stages.append(Stage(_("layer {n}").format(n=i + 1), "block", n(post[pos] - pre[pos]), n(post[pos])))
     if trace.final is not None:
         stages.append(
-            Stage("final norm", "final", n(trace.final[pos] - trace.resid_post[-1][pos]), n(trace.final[pos]))
+            Stage(_("final norm"), "final", n(trace.final[pos] - trace.resid_post[-1][pos]), n(trace.final[pos]))
         )
     return stages
 
