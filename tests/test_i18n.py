@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import re
+import unicodedata
 from pathlib import Path
 from string import Formatter
 
@@ -204,3 +205,44 @@ def said_in(lang: str, message: str) -> str:
         text = _(message)
     assert text != message
     return text
+
+
+# ----------------------------------------------------------------------------- Markdown in other scripts
+def _punctuation(c: str | None) -> bool:
+    return c is not None and unicodedata.category(c)[0] in "PS"
+
+
+def _space(c: str | None) -> bool:
+    return c is None or c.isspace()
+
+
+def unreadable_bold(text: str) -> list[str]:
+    """The ** of `text` that Markdown cannot read as bold (CommonMark's flanking rules): in Chinese "什么。**它" does
+    not close (punctuation before, a letter after: "什么**。它" does). Placeholders count as words."""
+    t = re.sub(r"\{[^{}]*\}", "x", text)
+    found = []
+    for k, m in enumerate(re.finditer(r"(?<!\*)\*\*(?!\*)", t)):
+        i = m.start()
+        before, after = (t[i - 1] if i else None), (t[i + 2] if i + 2 < len(t) else None)
+        opens = not _space(after) and (not _punctuation(after) or _space(before) or _punctuation(before))
+        closes = not _space(before) and (not _punctuation(before) or _space(after) or _punctuation(after))
+        if not (closes if k % 2 else opens):
+            found.append(t[max(0, i - 8) : i + 10])
+    return found
+
+
+def test_the_bold_check_finds_what_markdown_cannot_read() -> None:
+    assert unreadable_bold("**这个小模型知道什么。**它只") == ["小模型知道什么。**它只"]
+    assert unreadable_bold("**这个小模型知道什么**。它只") == []
+    assert unreadable_bold("Die **Temperatur** formt, **„Paris“ anhängen**") == []
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_bold_text_stays_bold(lang: str) -> None:
+    with catalog_path(lang).open("rb") as f:
+        catalog = read_po(f, locale=lang)
+    bad = []
+    for m in catalog:
+        strings = m.string if isinstance(m.string, tuple) else (m.string,)
+        bad += [f"{s!r}: {unreadable_bold(s)}" for s in strings if m.id and s and unreadable_bold(s)]
+    assert not bad, "\n".join(bad[:10])
