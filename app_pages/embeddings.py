@@ -154,9 +154,9 @@ if len(sample) < info.vocab_size:
 the_map.caption(_("Colours: word groups from the built-in corpus (countries, animals, …); grey: every other token."))
 
 a, b, c = st.columns(3)
-a.metric(_("Tokens in the table"), f"{info.vocab_size:,}", border=True)
-b.metric(_("Numbers per token"), f"{info.d_model:,}", border=True)
-c.metric(_("Numbers in the table"), f"{info.vocab_size * info.d_model:,}", border=True)
+a.metric(_("Tokens in the table"), number(info.vocab_size), border=True)
+b.metric(_("Numbers per token"), number(info.d_model), border=True)
+c.metric(_("Numbers in the table"), number(info.vocab_size * info.d_model), border=True)
 
 # ---------------------------------------------------------------------------- one word up close
 section(_("One word up close"), "word")
@@ -181,7 +181,7 @@ if j is not None:
         _("Cosine similarity of “{word}” and “{other}”").format(
             word=visible_token(labels[i]), other=visible_token(labels[j])
         ),
-        f"{sim:.2f}",
+        number(sim, 2),
     )
     st.caption(
         _(
