@@ -27,11 +27,11 @@ The **seed** fixes the dice: the same seed at the same temperature repeats the s
 backend = require_backend()
 chat.chat_box()
 with view("ask"):
-    temperature, seed, show_script = chat.sampling_controls()
+    temperature, seed, show_script, pace_s = chat.sampling_controls()
     chat.what_it_knows(builtin=current_spec() == "builtin", suggest=not chat.turns() and not chat.busy())
 for i, turn in enumerate(chat.turns()):
     chat.show_turn(turn, i, backend)
-chat.write_reply(backend, temperature, seed)
+chat.write_reply(backend, temperature, seed, pace_s)
 if chat.turns():
     chat.conversation_buttons()
 if show_script:

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from explainer.ui.shell.lesson import PARTS
-from explainer.ui.shell.pages import BY_URL, PAGES
+from explainer.ui.shell.pages import BY_URL, STORY
 from explainer.ui.shell.presenter import PRESENT_KEY, _scaled
 
 from .apptest import APP, chart_specs, no_crash, open_page
@@ -28,8 +28,9 @@ def go(at: AppTest, path: str) -> AppTest:
 
 
 def story() -> list[tuple[str, str, str]]:
-    """(url path, title, file relative to the app) of every page, in the registry's (the navigation's) order."""
-    return [(p.url_path, p.title, p.file) for p in PAGES]
+    """(url path, title, file relative to the app) of every story page (reference pages such as the glossary are
+    outside the previous / next walk), in the registry's (the navigation's) order."""
+    return [(p.url_path, p.title, p.file) for p in STORY]
 
 
 def footer(at: AppTest) -> dict[str, tuple[str, str]]:
@@ -82,19 +83,15 @@ def test_lesson_plan_links_each_point_to_a_page_of_the_app() -> None:
     assert [p.n for p in points] == list(range(1, 16)), "the story's 15 points, in order"
     text = [m.value for m in at.markdown]
     for point in points:
-        head = f"**{point.n} · {point.title}**"
-        target = point.links[0].url_path if point.links[0].url_path in BY_URL else None
+        head = f"{point.n} · {point.title}"
         first = [p for p in lesson if p.label == head]
-        if target is None:
-            assert not first and f"{head}: {point.line} *(no page for this yet)*" in text
-        else:
-            assert len(first) == 1 and first[0].page == target, f"point {point.n} links to its page once"
-            assert dict(parse_qsl(first[0].query_string)) == point.links[0].params
-            assert point.line in text
+        assert len(first) == 1 and first[0].page == point.link.url_path, f"point {point.n} links to its page once"
+        assert dict(parse_qsl(first[0].query_string)) == point.link.query, "the link lands on its view and settings"
+        assert point.line in text
 
 
-PRESETS = [(BY_URL[link.url_path].file, link.params) for part in PARTS.values() for p in part for link in p.links
-           if link.params]  # fmt: skip
+PRESETS = [(BY_URL[link.url_path].file, link.params) for part in PARTS.values() for p in part
+           for link in (p.link, *p.more) if link.params]  # fmt: skip
 
 
 @pytest.mark.parametrize(("path", "params"), PRESETS, ids=[p for p, _ in PRESETS])

@@ -28,6 +28,7 @@ from explainer.ui.shell.state import SessionObject
 MAX_REPLY_TOKENS = 200  # far beyond a reply of the built-in chats: only a model that runs on reaches it
 MAX_TEMPERATURE = 2.0
 PACE_S = 0.01  # at least this long per token: a fast small model is still seen writing word by word (60: 0.6 s)
+READING_PACE_S = 0.15  # "write at reading pace": about 7 tokens a second, so a class can read along (and press Stop)
 INPUT_KEY = "chat_box"
 
 
@@ -86,8 +87,9 @@ def chat_box() -> None:
 
 
 # ----------------------------------------------------------------------------- controls
-def sampling_controls() -> tuple[float, int | None, bool]:
-    """Temperature, seed (None = a new random one per reply) and the script toggle, kept in the URL."""
+def sampling_controls() -> tuple[float, int | None, bool, float]:
+    """Temperature, seed (None = a new random one per reply), the script toggle and the writing pace (seconds per
+    token at least), kept in the URL."""
     left, right = st.columns([3, 2], vertical_alignment="bottom")
     if st.session_state.get("temperature", 0.0) > MAX_TEMPERATURE:  # the sampling page's slider (same key) goes to 5
         st.session_state["temperature"] = MAX_TEMPERATURE
@@ -106,7 +108,11 @@ def sampling_controls() -> tuple[float, int | None, bool]:
         _("Show the script the model sees"), key="script", bind="query-params",
         help=_("The raw text behind the chat: what the model reads before it predicts each word."),
     )  # fmt: skip
-    return temperature, None if seed is None else int(seed), show_script
+    slow = st.toggle(
+        "Write at reading pace", key="slow", bind="query-params",
+        help="The built-in model writes a reply in under a second. Slower, a class can read along and stop it.",
+    )  # fmt: skip
+    return temperature, None if seed is None else int(seed), show_script, READING_PACE_S if slow else PACE_S
 
 
 def what_it_knows(builtin: bool, suggest: bool) -> None:
@@ -236,7 +242,7 @@ def _start_next(backend: Backend, temperature: float, seed: int | None) -> ChatT
     return None
 
 
-def write_reply(backend: Backend, temperature: float, seed: int | None) -> None:
+def write_reply(backend: Backend, temperature: float, seed: int | None, pace_s: float = PACE_S) -> None:
     """Write one reply, token by token: the one a rerun cut short (taken up where it stopped), else the next
     question of the queue; the questions still waiting are shown below it. Then a rerun for the next one."""
     state = ChatState.of()
@@ -263,7 +269,7 @@ def write_reply(backend: Backend, temperature: float, seed: int | None) -> None:
     try:
         for step in steps:  # a click or a new question stops this run here; the next run takes the reply up again
             turn.steps.append(step)
-            due += PACE_S
+            due += pace_s
             time.sleep(max(0.0, due - time.monotonic()))
             box.markdown(md_escape(turn.reply) + " ▌")  # the reply so far, escaped as a whole: never Markdown
     except (BackendError, ValueError) as e:

@@ -92,7 +92,7 @@ def test_a_shared_link_opens_the_same_view(browser, server: Server, tmp_path) ->
         expect(page).to_have_url(re.compile(r"/next-word\?model="))
 
 
-STORY = "Tell me a short story about a fox."  # a long reply: seconds of writing to send a question into
+STORY = "Tell me a short story about a fox."  # a long reply: at reading pace, seconds to send a question into
 
 
 def _bubbles(page, who: str):
@@ -106,7 +106,7 @@ def _send(page, text: str) -> None:
 
 
 def test_a_question_sent_mid_reply_waits_and_both_are_answered(browser, server: Server) -> None:
-    page = open_page(browser, server, "chat", VIEWPORTS["laptop"])
+    page = open_page(browser, server, "chat?slow=true", VIEWPORTS["laptop"])  # at reading pace: seconds of writing
     with closing_page(page, server, failed_shot=SHOTS / "chat-queue-failed.png"):
         _send(page, STORY)
         writing = page.locator(".st-key-chat_writing")
@@ -129,7 +129,7 @@ def test_a_question_sent_mid_reply_waits_and_both_are_answered(browser, server: 
 
 
 def test_stop_keeps_the_reply_so_far(browser, server: Server) -> None:
-    page = open_page(browser, server, "chat", VIEWPORTS["laptop"])
+    page = open_page(browser, server, "chat?slow=true", VIEWPORTS["laptop"])  # at reading pace: time to press Stop
     with closing_page(page, server, failed_shot=SHOTS / "chat-stop-failed.png"):
         _send(page, STORY)
         expect(_bubbles(page, "Assistant").first).to_contain_text(re.compile(r"\w+ \w+"))
