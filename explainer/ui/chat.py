@@ -109,8 +109,8 @@ def sampling_controls() -> tuple[float, int | None, bool, float]:
         help=_("The raw text behind the chat: what the model reads before it predicts each word."),
     )  # fmt: skip
     slow = st.toggle(
-        "Write at reading pace", key="slow", bind="query-params",
-        help="The built-in model writes a reply in under a second. Slower, a class can read along and stop it.",
+        _("Write at reading pace"), key="slow", bind="query-params",
+        help=_("The built-in model writes a reply in under a second. Slower, a class can read along and stop it."),
     )  # fmt: skip
     return temperature, None if seed is None else int(seed), show_script, READING_PACE_S if slow else PACE_S
 
