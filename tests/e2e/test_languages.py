@@ -25,6 +25,7 @@ from .harness import (
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
 SHOT_LANGUAGES = {"de", "zh_CN"}
+NOTHING_PENDING = "() => !document.querySelector('[data-testid=stSkeleton]')"
 # The main column's content may not be wider than the column itself (a word or a button too long to wrap).
 OVERFLOW = """() => {
   const main = document.querySelector('[data-testid=stMainBlockContainer]');
@@ -41,6 +42,7 @@ def test_every_page_in_every_language(browser, server: Server, lang: str) -> Non
         page = open_page(browser, server, f"{entry.url_path}?lang={lang}", VIEWPORTS["laptop"])
         name = entry.url_path or "home"
         with closing_page(page, server, SHOTS / f"lang-{lang}-{name}-failed.png"):
+            page.wait_for_function(NOTHING_PENDING)  # every element drawn (a slow one shows a grey placeholder first)
             assert_no_exception(page)
             with speaking(lang):
                 label = _(entry.title)
