@@ -19,8 +19,8 @@ st.set_page_config(page_title=_("How LLMs work"), page_icon=ICON, layout="wide",
 warm_up()  # once per process: what the pages compute once, in a background thread
 
 page = navigation()  # st.navigation over the registry, one section per part of the story
-language_picker()  # ?lang= on arrival, kept from page to page
 presenter_toggle()
 render_sidebar()
+language_picker()  # (its ?lang= is read on arrival, before anything is drawn) kept from page to page
 page.run()
 footer()  # previous / next, back to the plan (a page that stops early draws it itself)
