@@ -14,7 +14,7 @@ ARGS   ?=
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install run test lint format unit e2e bench screenshots e2e-deps clean
+.PHONY: help install run test lint format unit e2e bench screenshots e2e-deps clean messages
 
 help:
 	@echo "make run       start the app (PORT=$(PORT))"
@@ -25,7 +25,8 @@ help:
 	@echo "make format    ruff check --fix + ruff format"
 	@echo "make bench     print every performance figure (python -m bench.run_all; ARGS=--quick for a fast run)"
 	@echo "make screenshots  run the browser tests and copy the home, chat and train shots to docs/"
-	@echo "make e2e-deps  install Debian's chromium for the browser tests (apt-get)"
+	@echo "make e2e-deps  install Debian's chromium and CJK fonts for the browser tests (apt-get)"
+	@echo "make messages  extract the app's strings into explainer/locales/messages.pot and update every .po"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,13 +64,31 @@ bench: $(STAMP)
 screenshots: e2e
 	mkdir -p docs
 	cp tests/e2e/screenshots/home.png tests/e2e/screenshots/chat.png tests/e2e/screenshots/train.png docs/
+	cp tests/e2e/screenshots/lang-zh_CN-next-word.png docs/next-word-zh.png
 
+# Chromium, and the Noto CJK fonts it draws the Chinese pages with (Debian's Chromium has none of its own; the app
+# never fetches a font from elsewhere).
 e2e-deps:
-	@if [ -x /usr/bin/chromium ]; then echo "chromium: $$(/usr/bin/chromium --version)"; \
+	@if [ -x /usr/bin/chromium ] && fc-list :lang=zh | grep -q .; then echo "chromium: $$(/usr/bin/chromium --version)"; \
 	else \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium fonts-noto-cjk; \
 	fi
 
 clean:
 	rm -rf build dist *.egg-info .pytest_cache .ruff_cache tests/e2e/screenshots
+
+# The translation catalogs: extract every _() N_() ngettext() (babel.cfg says where), then merge the new strings into
+# each language's .po (a new one is left untranslated, an old one that changed is marked fuzzy).
+LOCALES := explainer/locales
+LANGS   := es fr de pt_BR zh_CN
+messages:
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-wrap --sort-by-file --add-location=file --project llm-explainer \
+		-o $(LOCALES)/messages.pot .
+	for lang in $(LANGS); do \
+		if [ -f $(LOCALES)/$$lang/LC_MESSAGES/messages.po ]; then \
+			$(BIN)/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) -l $$lang --no-wrap; \
+		else \
+			$(BIN)/pybabel init -i $(LOCALES)/messages.pot -d $(LOCALES) -l $$lang --no-wrap; \
+		fi; \
+	done

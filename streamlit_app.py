@@ -7,21 +7,24 @@ registry (explainer/ui/shell/pages.py), listed in the order the story tells them
 import streamlit as st
 
 from explainer.config import ICON
+from explainer.i18n import _
 from explainer.ui.shell.accessible import accessible_page
 from explainer.ui.shell.export import export_sidebar, record_visit
+from explainer.ui.shell.language import language_picker
 from explainer.ui.shell.navigation import footer, navigation
 from explainer.ui.shell.presenter import presenter_toggle, sidebar_state
 from explainer.ui.shell.sidebar import render_sidebar
 from explainer.ui.warm import warm_up
 
 # The icon is a file the app serves itself: a material icon would be fetched from a font CDN (offline classrooms).
-st.set_page_config(page_title="How LLMs work", page_icon=ICON, layout="wide", initial_sidebar_state=sidebar_state())
+st.set_page_config(page_title=_("How LLMs work"), page_icon=ICON, layout="wide", initial_sidebar_state=sidebar_state())
 warm_up()  # once per process: what the pages compute once, in a background thread
 
 page = navigation()  # st.navigation over the registry, drawn in the sidebar by section
 accessible_page()  # WCAG AA where Streamlit's own styles fall short
 presenter_toggle()
 render_sidebar()
+language_picker()  # (its ?lang= is read on arrival, before anything is drawn) kept from page to page
 export_sidebar()  # chart image format, the lesson handout
 page.run()
 record_visit()  # the page's view and link into the handout, when recording

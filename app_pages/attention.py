@@ -4,7 +4,8 @@ import streamlit as st
 
 from explainer.analysis import inside
 from explainer.charts.inside import attention_heatmap, attention_lines, generation_heads, heads_grid
-from explainer.format import md_escape
+from explainer.format import fixed_percent, md_escape
+from explainer.i18n import _
 from explainer.ui.inside import (
     DEFAULT_PROMPT,
     cap_note,
@@ -21,26 +22,32 @@ from explainer.ui.shell.presenter import side_by_side
 from explainer.ui.shell.views import section, view
 from explainer.ui.shell.words import for_the_teacher
 
-st.title("Attention — letting the vectors talk")
+st.title(_("Attention — letting the vectors talk"))
 st.markdown(
-    "Each token starts as its own list of numbers, knowing nothing of its neighbours. **Attention** lets each one "
-    "gather information from the tokens before it, all at once."
+    _(
+        "Each token starts as its own list of numbers, knowing nothing of its neighbours. **Attention** lets each one "
+        "gather information from the tokens before it, all at once."
+    )
 )
-st.markdown("Each *head* asks, for every token: which earlier tokens matter to me?")
+st.markdown(_("Each *head* asks, for every token: which earlier tokens matter to me?"))
 with for_the_teacher("attention", "head", "query-key", "causal-mask", "softmax"):
     st.markdown(
-        "A head scores each earlier token by a dot product, **query · key** (what the looking token asks for, "
-        "times what the earlier token offers), turns the scores into weights that add up to 100 % with a "
-        "**softmax**, and adds up the earlier tokens' values with those weights:"
+        _(
+            "A head scores each earlier token by a dot product, **query · key** (what the looking token asks for, "
+            "times what the earlier token offers), turns the scores into weights that add up to 100 % with a "
+            "**softmax**, and adds up the earlier tokens' values with those weights:"
+        )
     )
     st.latex(r"\mathrm{Attention}(Q,K,V)=\mathrm{softmax}\!\left(\frac{QK^{\top}}{\sqrt{d}}\right)V")
     st.markdown(
-        "A token never sees the tokens after it: the **causal mask** hides them (grey cells), because the model "
-        "must predict what comes next. Every layer has several **heads**, each with its own habit."
+        _(
+            "A token never sees the tokens after it: the **causal mask** hides them (grey cells), because the model "
+            "must predict what comes next. Every layer has several **heads**, each with its own habit."
+        )
     )
 
 controls, main = side_by_side()  # presenter mode: the text beside the heatmap, so that it is on the first screen
-backend, spec, text, _ = prompt_section(DEFAULT_PROMPT, controls)
+backend, spec, text, _prompt = prompt_section(DEFAULT_PROMPT, controls)
 info = backend.info
 
 trace = trace_for(spec, text)
@@ -52,72 +59,90 @@ win = inside.window(T)
 shown = labels[win]
 
 found = entity_head_for(spec)
-where = f"layer {found.layer + 1}, head {found.head + 1}"
-measured = (
-    f"Measured on {found.n} capital questions (“…The capital of Japan is”), from the last position, where the "
-    f"capital is predicted. Spreading attention evenly would give the country {found.baseline:.0%}; "
-    f"the model's top next word was the right capital in {found.n_correct} of {found.n}."
-)
+where = _("layer {layer}, head {head}").format(layer=found.layer + 1, head=found.head + 1)
+measured = _(
+    "Measured on {n} capital questions (“…The capital of Japan is”), from the last position, where the "
+    "capital is predicted. Spreading attention evenly would give the country {baseline}; the model's top "
+    "next word was the right capital in {n_correct} of {n}."
+).format(n=found.n, baseline=fixed_percent(found.baseline, 0), n_correct=found.n_correct)
 with controls:
     layer, head = pick_layer_head(info.n_layer, info.n_head, (found.layer, found.head))
 sub = att[layer, head][win, win]  # (t, t)
-fig = attention_heatmap(sub, shown, f"Layer {layer + 1}, head {head + 1}: who looks at whom", highlight=len(shown) - 1)
+fig = attention_heatmap(
+    sub,
+    shown,
+    _("Layer {layer}, head {head}: who looks at whom").format(layer=layer + 1, head=head + 1),
+    highlight=len(shown) - 1,
+)
 show_chart(fig, "attn_heatmap", where=view("head", main))
 st.caption(
-    "Each row is a token looking back; each row's weights add up to 100 %. Grey cells are the future, hidden "
-    "by the causal mask. The orange box is the last token, whose vector predicts the next word."
+    _(
+        "Each row is a token looking back; each row's weights add up to 100 %. Grey cells are the future, hidden "
+        "by the causal mask. The orange box is the last token, whose vector predicts the next word."
+    )
 )
 cap_note(T, inside.MAX_DRAWN)
 if found.found:
     st.success(
-        f"**A head that finds the country.** In **{where}**, the answer position puts on average "
-        f"**{found.weight:.0%}** of its attention on the country's name. {measured} "
-        "The layer and head above start there: look at the last row.",
+        _(
+            "**A head that finds the country.** In **{where}**, the answer position puts on average **{weight}** "
+            "of its attention on the country's name. {measured} The layer and head above start there: look at "
+            "the last row."
+        ).format(where=where, weight=fixed_percent(found.weight, 0), measured=measured),
         icon=":material/travel_explore:",
     )
 else:
     st.info(
-        f"**No head clearly looks at the country.** The strongest is {where}, with {found.weight:.0%} of its "
-        f"attention on the country's name on average. {measured}",
+        _(
+            "**No head clearly looks at the country.** The strongest is {where}, with {weight} of its attention "
+            "on the country's name on average. {measured}"
+        ).format(where=where, weight=fixed_percent(found.weight, 0), measured=measured),
         icon=":material/travel_explore:",
     )
 
 
-section(f"All {info.n_head} heads of layer {layer + 1}", "heads")
+section(_("All {n_head} heads of layer {layer}").format(n_head=info.n_head, layer=layer + 1), "heads")
 summaries = inside.head_summaries(att[layer])
-titles = [f"<b>head {h + 1}</b><br>{s.habit()}" for h, s in enumerate(summaries)]
+titles = [f"<b>{_('head {n}').format(n=h + 1)}</b><br>{s.habit()}" for h, s in enumerate(summaries)]
 show_chart(heads_grid(att[layer][:, win, win], shown, titles), "attn_grid")
 st.caption(
-    "Heads in the same layer learn different habits: some look at the previous token, some at the first, "
-    "some at one word that matters. The titles say where each head's weight goes on average in this text."
+    _(
+        "Heads in the same layer learn different habits: some look at the previous token, some at the first, "
+        "some at one word that matters. The titles say where each head's weight goes on average in this text."
+    )
 )
 
-section("One token's view", "lines")
+section(_("One token's view"), "lines")
 query = st.select_slider(
-    "The token looking back",
+    _("The token looking back"),
     options=list(range(win.start, T)),
     value=T - 1,
     format_func=lambda i: f"{i + 1}: {labels[i]}",
     key="attn_query",
 )
 q = query - win.start
-line_title = f"Where “{labels[query]}” looks (layer {layer + 1}, head {head + 1})"
+line_title = _("Where “{labels}” looks (layer {layer}, head {head})").format(
+    labels=labels[query], layer=layer + 1, head=head + 1
+)
 show_chart(attention_lines(att[layer, head, query, win], shown, q, line_title), "attn_lines")
 
-section("Attention during generation", "generation")
+section(_("Attention during generation"), "generation")
 st.markdown(
-    "The model writes a reply one token at a time (here always the likeliest). Step through it: for each new "
-    f"token, the rows show where every head of layer {layer + 1} looked from the last position before it, "
-    "the one whose vector chose it."
+    _(
+        "The model writes a reply one token at a time (here always the likeliest). Step through it: for each "
+        "new token, the rows show where every head of layer {layer} looked from the last position before it, "
+        "the one whose vector chose it."
+    ).format(layer=layer + 1)
 )
-new = continuation_for(spec, text)
+with st.spinner(_("Generating…")):
+    new = continuation_for(spec, text)
 if not new:
-    st.info("The model ended the text right away: there is nothing generated to step through.")
+    st.info(_("The model ended the text right away: there is nothing generated to step through."))
     stop()
 full = (ids + new)[-info.context_length :]
 gen_trace = trace_of_ids(spec, tuple(full))
 n0 = len(full) - len(new)
-step = st.slider("Generated token", 1, len(new), 1, key="gen_step") if len(new) > 1 else 1
+step = st.slider(_("Generated token"), 1, len(new), 1, key="gen_step") if len(new) > 1 else 1
 qpos = n0 + step - 2  # the position whose vector predicted token n0 + step - 1
 g_labels = inside.token_labels(backend, full[: qpos + 1])
 g_win = inside.window(qpos + 1)
@@ -125,8 +150,15 @@ weights = inside.attention_stack(gen_trace)[layer][:, qpos, g_win]  # (H, t)
 is_new = [i >= n0 for i in range(g_win.start, qpos + 1)]
 so_far = backend.decode(full[n0 : n0 + step])
 new_word = inside.token_labels(backend, [full[n0 + step - 1]])[0]
-st.markdown(f"Reply so far: **{md_escape(so_far.strip()) or '…'}** — the new token is **“{md_escape(new_word)}”**.")
+st.markdown(
+    _("Reply so far: **{so_far}** — the new token is **“{new_word}”**.").format(
+        so_far=md_escape(so_far.strip()) or "…", new_word=md_escape(new_word)
+    )
+)
 fig = generation_heads(
-    weights, g_labels[g_win], is_new, f"Choosing token {step}: where each head of layer {layer + 1} looked"
+    weights,
+    g_labels[g_win],
+    is_new,
+    _("Choosing token {step}: where each head of layer {layer} looked").format(step=step, layer=layer + 1),
 )
 show_chart(fig, "attn_generation")

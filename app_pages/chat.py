@@ -2,16 +2,17 @@
 
 import streamlit as st
 
+from explainer.i18n import _
 from explainer.ui import chat
 from explainer.ui.shell.models import current_spec, require_backend
 from explainer.ui.shell.views import view
 from explainer.ui.shell.words import for_the_teacher
 
-st.title("The torn script")
-st.markdown("A chatbot has no special machinery for *answering*. It finishes a script, one word at a time.")
+st.title(_("The torn script"))
+st.markdown(_("A chatbot has no special machinery for *answering*. It finishes a script, one word at a time."))
 with for_the_teacher("token", "temperature"):
     st.markdown(
-        """
+        _("""
 The app keeps a short script: one line that sets the scene, the conversation so far, then your question
 followed by `Assistant:`, as if the reply had been torn off the page.
 
@@ -20,7 +21,7 @@ the draw is), added to the script, and the longer script goes back in. When the 
 reply is over: nobody told it to stop, it predicted the end.
 
 The **seed** fixes the dice: the same seed at the same temperature repeats the same reply.
-"""
+""")
     )
 
 backend = require_backend()

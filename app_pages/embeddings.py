@@ -6,7 +6,8 @@ import streamlit as st
 
 from explainer.analysis import embeddings as em
 from explainer.charts.embeddings import embedding_map, heat_strip
-from explainer.format import md_escape, visible_token
+from explainer.format import fixed_percent, md_escape, number, visible_token
+from explainer.i18n import _
 from explainer.ui import embeddings as ui
 from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.models import current_spec, require_backend
@@ -15,21 +16,25 @@ from explainer.ui.shell.presenter import advanced, side_by_side
 from explainer.ui.shell.views import section, view
 from explainer.ui.shell.words import for_the_teacher
 
-st.title("Embeddings — words as lists of numbers")
+st.title(_("Embeddings — words as lists of numbers"))
 backend = require_backend()
 spec, info = current_spec(), backend.info
 st.markdown(
-    f"The first thing a transformer does is turn each token into a list of **{info.d_model} numbers**, its "
-    "*embedding*. Words that the text uses in similar ways end up with similar lists."
+    _(
+        "The first thing a transformer does is turn each token into a list of **{d_model} numbers**, its "
+        "*embedding*. Words that the text uses in similar ways end up with similar lists."
+    ).format(d_model=info.d_model)
 )
 with for_the_teacher("embedding", "token", "parameter"):
     st.markdown(
-        "The model looks each token up in a table (the embedding matrix) and swaps it for a vector. It only "
-        "computes with numbers, and training can only nudge numbers that vary smoothly, so words must become "
-        "vectors. Nobody chooses these numbers: they are **parameters**, random at first, moved by training.\n\n"
-        "**Cosine similarity** compares two vectors' directions: 1 the same direction, 0 unrelated (at right "
-        "angles), −1 opposite. The map squeezes the vectors into 2 or 3 directions (PCA or t-SNE): a shadow of "
-        f"{info.d_model} dimensions."
+        _(
+            "The model looks each token up in a table (the embedding matrix) and swaps it for a vector. It only "
+            "computes with numbers, and training can only nudge numbers that vary smoothly, so words must become "
+            "vectors. Nobody chooses these numbers: they are **parameters**, random at first, moved by "
+            "training.\n\n**Cosine similarity** compares two vectors' directions: 1 the same direction, 0 "
+            "unrelated (at right angles), −1 opposite. The map squeezes the vectors into 2 or 3 directions (PCA "
+            "or t-SNE): a shadow of {d_model} dimensions."
+        ).format(d_model=info.d_model)
     )
 
 labels = ui.vocab_labels(spec)
@@ -42,25 +47,31 @@ def find(word: str) -> int | None:
     """The token id for a typed word, with a message if it isn't one token of the vocabulary."""
     ids, exact = em.lookup(backend, word)
     if not ids:
-        st.warning(f"“{md_escape(word)}” is not in this model's vocabulary.", icon=":material/search_off:")
+        st.warning(
+            _("“{word}” is not in this model's vocabulary.").format(word=md_escape(word)), icon=":material/search_off:"
+        )
         return None
     if not exact:
         pieces = " + ".join(f"“{md_escape(visible_token(labels[i]))}”" for i in ids)
-        st.info(f"“{md_escape(word)}” is not one token here: it splits into {pieces}. Showing the last piece.")
+        st.info(
+            _("“{word}” is not one token here: it splits into {pieces}. Showing the last piece.").format(
+                word=md_escape(word), pieces=pieces
+            )
+        )
     return ids[-1]
 
 
 # ---------------------------------------------------------------------------- the map
 controls, main = side_by_side((1, 2))  # presenter mode: the words to find beside the map, on the first screen
 if advanced():
-    section("A map of the vocabulary", "map")
+    section(_("A map of the vocabulary"), "map")
     left, mid, right = controls.columns([2, 2, 3])
     method = left.segmented_control(
-        "Projection", ["PCA", "t-SNE"], default="PCA", key="emb_proj", bind="query-params", required=True
+        _("Projection"), ["PCA", "t-SNE"], default="PCA", key="emb_proj", bind="query-params", required=True
     )
     dirs = [(0, 1, 2), (1, 2, 3), (3, 4, 5)]
     first = mid.selectbox(
-        "PCA directions on the axes",
+        _("PCA directions on the axes"),
         dirs,
         format_func=lambda d: ", ".join(str(i + 1) for i in d),
         disabled=method != "PCA",
@@ -68,45 +79,60 @@ if advanced():
     )
 else:  # presenter mode: the plain PCA map
     method, first, right = "PCA", (0, 1, 2), controls
-typed = right.text_input("Find words (commas between them)", "bank, river, money, Paris, dog", key="emb_find")
+typed = right.text_input(_("Find words (commas between them)"), "bank, river, money, Paris, dog", key="emb_find")
 wanted = [w.strip() for w in typed.split(",") if w.strip()][:20]
 found = {w: ids[-1] for w in wanted if (ids := em.lookup(backend, w)[0])}
 if missing := [w for w in wanted if w not in found]:
-    controls.warning(f"Not in this model's vocabulary: {md_escape(', '.join(missing))}", icon=":material/search_off:")
+    controls.warning(
+        _("Not in this model's vocabulary: {missing}").format(missing=md_escape(", ".join(missing))),
+        icon=":material/search_off:",
+    )
 
 if method == "PCA":
     proj = ui.pca_for(spec)
     extra = [i for i in found.values() if i not in set(sample.tolist())]
     ids = np.concatenate([sample, np.asarray(extra, dtype=int)])
     coords = proj(emb[ids].numpy())[:, list(first)]  # (N, 3)
-    names = [f"direction {i + 1}" for i in first]
+    names = [_("direction {n}").format(n=i + 1) for i in first]
     kept = proj.explained[list(first)]
-    note = (
-        f"PCA finds the directions in which the {info.d_model}-number vectors spread out most. "
-        f"Directions {first[0] + 1} and {first[1] + 1} keep **{kept[:2].sum():.0%}** of the spread "
-        f"(with direction {first[2] + 1}, {kept.sum():.0%}); the rest is invisible here. The map is a flat "
-        f"shadow of {info.d_model} dimensions. A shadow can only bring points closer: words near each other "
-        "in full stay near on the map, but words near on the map may be far apart in full, so trust the neighbour "
-        "table below over the picture."
+    note = _(
+        "PCA finds the directions in which the {d_model}-number vectors spread out most. Directions {a} "
+        "and {b} keep **{share_ab}** of the spread (with direction {c}, {share_abc}); the rest is invisible "
+        "here. The map is a flat shadow of {d_model} dimensions. A shadow can only bring points closer: "
+        "words near each other in full stay near on the map, but words near on the map may be far apart in "
+        "full, so trust the neighbour table below over the picture."
+    ).format(
+        d_model=info.d_model,
+        a=first[0] + 1,
+        b=first[1] + 1,
+        share_ab=fixed_percent(kept[:2].sum(), 0),
+        c=first[2] + 1,
+        share_abc=fixed_percent(kept.sum(), 0),
     )
 else:
     ids = sample
     coords = ui.tsne_for(spec, 2)
-    names = ["t-SNE 1", "t-SNE 2", "t-SNE 3"]
-    note = (
+    names = [_("t-SNE 1"), _("t-SNE 2"), _("t-SNE 3")]
+    note = _(
         "t-SNE moves the points around until each one's nearest neighbours on the map are, as far as "
-        f"possible, its nearest neighbours among the {info.d_model}-number vectors. Clusters are meaningful; "
+        "possible, its nearest neighbours among the {d_model}-number vectors. Clusters are meaningful; "
         "distances between clusters and the axes are not."
-    )
+    ).format(d_model=info.d_model)
     if outside := [w for w, i in found.items() if i not in set(sample.tolist())]:
-        st.info(f"Not in the t-SNE sample, so not drawn: {md_escape(', '.join(outside))} (switch to PCA to see them).")
+        st.info(
+            _("Not in the t-SNE sample, so not drawn: {outside} (switch to PCA to see them).").format(
+                outside=md_escape(", ".join(outside))
+            )
+        )
 
 pos = {int(t): n for n, t in enumerate(ids)}
 hi = [pos[i] for i in found.values() if i in pos]
 shown_labels = [labels[i] for i in ids]
 shown_groups = [groups[i] for i in ids]
 the_map = view("map", main)
-tab2, tab3 = the_map.tabs(["2D map", "3D map (drag to turn)"], key="emb_tab", on_change="rerun", bind="query-params")
+tab2, tab3 = the_map.tabs(
+    [_("2D map"), _("3D map (drag to turn)")], key="emb_tab", on_change="rerun", bind="query-params"
+)
 if tab2.open:  # only the open tab is drawn: a 3D map is heavy for the browser
     with tab2:
         fig = embedding_map(coords[:, :2], shown_labels, shown_groups, hi, tuple(names[:2]))
@@ -120,34 +146,47 @@ if tab3.open:
 the_map.caption(note)
 if len(sample) < info.vocab_size:
     the_map.caption(
-        f"This model knows {info.vocab_size:,} tokens; drawing them all would make the page slow, so the map shows "
-        f"{len(sample):,}: the words of the corpus groups it has, a fixed random sample of the rest, and your words."
+        _(
+            "This model knows {vocab_size} tokens; drawing them all would make the page slow, so the map shows "
+            "{n_sample}: the words of the corpus groups it has, a fixed random sample of the rest, and your "
+            "words."
+        ).format(vocab_size=number(info.vocab_size), n_sample=number(len(sample)))
     )
-the_map.caption("Colours: word groups from the built-in corpus (countries, animals, …); grey: every other token.")
+the_map.caption(_("Colours: word groups from the built-in corpus (countries, animals, …); grey: every other token."))
 
 a, b, c = st.columns(3)
-a.metric("Tokens in the table", f"{info.vocab_size:,}", border=True)
-b.metric("Numbers per token", f"{info.d_model:,}", border=True)
-c.metric("Numbers in the table", f"{info.vocab_size * info.d_model:,}", border=True)
+a.metric(_("Tokens in the table"), number(info.vocab_size), border=True)
+b.metric(_("Numbers per token"), number(info.d_model), border=True)
+c.metric(_("Numbers in the table"), number(info.vocab_size * info.d_model), border=True)
 
 # ---------------------------------------------------------------------------- one word up close
-section("One word up close", "word")
+section(_("One word up close"), "word")
 l, r = st.columns(2)
-word = l.text_input("A word", "Paris", key="emb_word", bind="query-params")
-other = r.text_input("Compare it with", "Berlin", key="emb_other", bind="query-params")
+word = l.text_input(_("A word"), "Paris", key="emb_word", bind="query-params")
+other = r.text_input(_("Compare it with"), "Berlin", key="emb_other", bind="query-params")
 i, j = find(word), find(other) if other.strip() else None
 if i is None:
     stop()
 strip = {labels[i]: emb[i].numpy()} | ({labels[j]: emb[j].numpy()} if j is not None else {})
-show_chart(heat_strip(strip, f"The {info.d_model} numbers of each word (blue above 0, red below)"), "emb_strip")
+show_chart(
+    heat_strip(strip, _("The {d_model} numbers of each word (blue above 0, red below)").format(d_model=info.d_model)),
+    "emb_strip",
+)
 if j is not None:
     sim = em.cosine(emb[i], emb[j])
-    st.metric(f"Cosine similarity of “{visible_token(labels[i])}” and “{visible_token(labels[j])}”", f"{sim:.2f}")
-    st.caption(
-        "Cosine similarity compares only the directions of two vectors: 1 means the same direction, "
-        "0 unrelated (at right angles), −1 opposite. Random vectors this long land near 0."
+    st.metric(
+        _("Cosine similarity of “{word}” and “{other}”").format(
+            word=visible_token(labels[i]), other=visible_token(labels[j])
+        ),
+        number(sim, 2),
     )
-k = st.slider("Neighbours shown", 5, 50, 15, key="emb_k") if advanced() else 15
+    st.caption(
+        _(
+            "Cosine similarity compares only the directions of two vectors: 1 means the same direction, "
+            "0 unrelated (at right angles), −1 opposite. Random vectors this long land near 0."
+        )
+    )
+k = st.slider(_("Neighbours shown"), 5, 50, 15, key="emb_k") if advanced() else 15
 table = pd.DataFrame(
     [
         {"rank": n, "token": visible_token(labels[t]), "cosine similarity": s, "group": groups[t].replace("_", " ")}
@@ -155,16 +194,25 @@ table = pd.DataFrame(
     ]
 )
 st.markdown(
-    f"**Nearest neighbours of “{md_escape(visible_token(labels[i]))}”** (rank 0 is the word itself, similarity 1)"
+    _("**Nearest neighbours of “{labels}”** (rank 0 is the word itself, similarity 1)").format(
+        labels=md_escape(visible_token(labels[i]))
+    )
 )
 st.dataframe(
     table,
     hide_index=True,
-    column_config={"cosine similarity": st.column_config.ProgressColumn(format="%.3f", min_value=-1, max_value=1)},
+    column_config={
+        "rank": _("rank"),
+        "token": _("token"),
+        "cosine similarity": st.column_config.ProgressColumn(
+            _("cosine similarity"), format="%.3f", min_value=-1, max_value=1
+        ),
+        "group": _("group"),
+    },
 )
 if advanced():
     st.download_button(
-        "Download as CSV",
+        _("Download as CSV"),
         table.to_csv(index=False),
         file_name=f"neighbours_{word.strip()}.csv",
         mime="text/csv",

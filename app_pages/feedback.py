@@ -2,26 +2,33 @@
 
 import streamlit as st
 
+from explainer.i18n import _
 from explainer.ui import feedback
 from explainer.ui.shell.models import current_spec, require_backend
 from explainer.ui.shell.views import section
 
-st.title("Pre-training vs human feedback")
+st.title(_("Pre-training vs human feedback"))
 st.markdown(
-    "Learning to continue text is not the same as being a good assistant: the likeliest continuation can be made "
-    "up, unhelpful or rude. So chatbots get a second training stage, in which **people judge the answers**."
+    _(
+        "Learning to continue text is not the same as being a good assistant: the likeliest continuation can be made "
+        "up, unhelpful or rude. So chatbots get a second training stage, in which **people judge the answers**."
+    )
 )
 st.markdown(
-    "Try it: ask a question, pick the better answer or flag one, and watch the probabilities move. A made-up "
-    "country such as *Zubrowka* is a good start: the model invents a capital, and a few clicks teach it to say it "
-    "does not know."
+    _(
+        "Try it: ask a question, pick the better answer or flag one, and watch the probabilities move. A made-up "
+        "country such as *Zubrowka* is a good start: the model invents a capital, and a few clicks teach it to say it "
+        "does not know."
+    )
 )
 feedback.how_it_works()
 st.caption(
-    "A small demonstration, not the real thing: your feedback changes **your own copy** of the model; the shared "
-    "model stays as it was. Real systems learn from many thousands of people's comparisons."
+    _(
+        "A small demonstration, not the real thing: your feedback changes **your own copy** of the model; the shared "
+        "model stays as it was. Real systems learn from many thousands of people's comparisons."
+    )
 )
-section("Ask, then judge the answers", "try")
+section(_("Ask, then judge the answers"), "try")
 
 spec = current_spec()
 reference = require_backend()  # the shared model: read, never changed

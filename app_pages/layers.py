@@ -5,7 +5,8 @@ import streamlit as st
 
 from explainer.analysis import inside
 from explainer.charts.inside import change_bars, flow_dot, logit_lens_heatmap, neuron_bars
-from explainer.format import md_escape, percent
+from explainer.format import md_escape, number, percent
+from explainer.i18n import _
 from explainer.ui.inside import DEFAULT_PROMPT, lens_for, neuron_index_for, trace_for
 from explainer.ui.prediction import prompt_section
 from explainer.ui.shell.chart import show_chart
@@ -14,24 +15,29 @@ from explainer.ui.shell.presenter import advanced, side_by_side
 from explainer.ui.shell.views import section, view
 from explainer.ui.shell.words import for_the_teacher
 
-st.title("Layers — attention and feed-forward, many times over")
+st.title(_("Layers — attention and feed-forward, many times over"))
 st.markdown(
-    "A transformer is a stack of **layers**. In each, *attention* lets a token's vector gather from the tokens "
-    "before it, then a *feed-forward network* works on each vector alone."
+    _(
+        "A transformer is a stack of **layers**. In each, *attention* lets a token's vector gather from the tokens "
+        "before it, then a *feed-forward network* works on each vector alone."
+    )
 )
-st.markdown("Neither replaces the vector: each **adds** a change to it, so it is refined a little at every step.")
+st.markdown(_("Neither replaces the vector: each **adds** a change to it, so it is refined a little at every step."))
 with for_the_teacher("residual-stream", "feed-forward", "neuron", "logit-lens", "unembedding"):
     st.markdown(
-        "The running vector is called the **residual stream**: each attention and feed-forward step adds a change "
-        "Δ to it. ‖Δ‖ is the size (length, or norm) of that change; “length” is the size of the vector itself. "
-        "After the last layer, a final normalisation and the **unembedding** turn it into a score for every token.\n\n"
-        "The **logit lens** reads the vector after each layer as if it were the last: it shows the prediction "
-        "forming with depth. The **feed-forward network** has many hidden **neurons**; for one token a few fire "
-        "strongly, and the words that excite a neuron most hint at the pattern it stores."
+        _(
+            "The running vector is called the **residual stream**: each attention and feed-forward step adds a change "
+            "Δ to it. ‖Δ‖ is the size (length, or norm) of that change; “length” is the size of the vector itself. "
+            "After the last layer, a final normalisation and the **unembedding** turn it into a score for "
+            "every token.\n\n"
+            "The **logit lens** reads the vector after each layer as if it were the last: it shows the prediction "
+            "forming with depth. The **feed-forward network** has many hidden **neurons**; for one token a few fire "
+            "strongly, and the words that excite a neuron most hint at the pattern it stores."
+        )
     )
 
 controls, main = side_by_side()  # presenter mode: the text beside the flow, so that it is on the first screen
-backend, spec, text, _ = prompt_section(DEFAULT_PROMPT, controls)
+backend, spec, text, _prompt = prompt_section(DEFAULT_PROMPT, controls)
 info = backend.info
 
 trace = trace_for(spec, text)
@@ -39,76 +45,102 @@ T = trace.resid_pre[0].shape[0]
 ids = backend.fit(backend.encode(text))[0]
 labels = inside.token_labels(backend, ids)
 pos = controls.select_slider(
-    "Follow the vector of",
+    _("Follow the vector of"),
     options=list(range(max(0, T - inside.MAX_DRAWN), T)),
     value=T - 1,
     format_func=lambda i: f"{i + 1}: {labels[i]}",
     key="layers_pos",
-    help="The last token's vector is the one that predicts the next word.",
+    help=_("The last token's vector is the one that predicts the next word."),
 )
 
 stages = inside.residual_stages(trace, pos)
 probs = trace.logits[pos].softmax(-1)
 p, top = probs.max(-1)
-result = f"probabilities\nnext: “{inside.token_labels(backend, [int(top)])[0]}” {percent(float(p))}"
+result = _("probabilities\nnext: “{token_labels}” {p}").format(
+    token_labels=inside.token_labels(backend, [int(top)])[0], p=percent(float(p))
+)
 flow = view("flow", main)
-flow.markdown(f"**The vector of “{md_escape(labels[pos])}” through the layers, with live numbers**")
+flow.markdown(
+    _("**The vector of “{labels}” through the layers, with live numbers**").format(labels=md_escape(labels[pos]))
+)
 flow.container(key="layers_flow").graphviz_chart(flow_dot(stages, result))
-show_chart(change_bars(stages, "How much each step changes the vector"), "layers_changes")
+show_chart(change_bars(stages, _("How much each step changes the vector")), "layers_changes")
 st.caption(
-    "“Length” is the vector's size; “+Δ” is the size of what a step adds to it. "
-    "Big changes mark where this token's vector is rewritten most. The final norm rescales the vector "
-    "before the unembedding."
+    _(
+        "“Length” is the vector's size; “+Δ” is the size of what a step adds to it. "
+        "Big changes mark where this token's vector is rewritten most. The final norm rescales the vector "
+        "before the unembedding."
+    )
     + (
         ""
         if len(trace.resid_mid) == info.n_layer
-        else " For this model, attention and feed-forward are shown together."
+        else _(" For this model, attention and feed-forward are shown together.")
     )
 )
 
-section("The guess forming, layer by layer", "lens")
+section(_("The guess forming, layer by layer"), "lens")
 st.markdown(
-    "What if the model stopped early? Each row reads the vector after one more layer as if it were the last "
-    "(the *logit lens*). Each cell shows the likeliest next word, coloured by its probability; the bottom row is "
-    "the model's real prediction. Nobody wrote these rules: they emerged from training."
+    _(
+        "What if the model stopped early? Each row reads the vector after one more layer as if it were the last "
+        "(the *logit lens*). Each cell shows the likeliest next word, coloured by its probability; the bottom row is "
+        "the model's real prediction. Nobody wrote these rules: they emerged from training."
+    )
 )
-n_pos = st.slider("Positions shown", 2, min(inside.MAX_DRAWN, max(T, 2)), min(8, max(T, 2)), key="lens_n")
+n_pos = st.slider(_("Positions shown"), 2, min(inside.MAX_DRAWN, max(T, 2)), min(8, max(T, 2)), key="lens_n")
 if T < 2:
     n_pos = 1
 lens = lens_for(spec, text, n_pos)
 words = [[inside.token_labels(backend, [int(i)])[0] for i in row] for row in lens.ids]
-depths = ["embedding"] + [f"after layer {i + 1}" for i in range(info.n_layer)]
+depths = [_("embedding")] + [_("after layer {i}").format(i=i + 1) for i in range(info.n_layer)]
 fig = logit_lens_heatmap(words, lens.probs, [labels[i] for i in lens.positions], depths)
 show_chart(fig, "layers_lens", width="stretch")
 if T > n_pos:
-    st.caption(f"Showing the last {n_pos} of {T} positions, so that each cell's word stays readable.")
+    st.caption(
+        _("Showing the last {n_pos} of {t} positions, so that each cell's word stays readable.").format(
+            n_pos=n_pos, t=T
+        )
+    )
 
-section("Feed-forward: neurons", "neurons")
+section(_("Feed-forward: neurons"), "neurons")
 if not trace.mlp_hidden:
-    st.info("This model does not expose its feed-forward activations, so its neurons cannot be shown.")
+    st.info(_("This model does not expose its feed-forward activations, so its neurons cannot be shown."))
     stop()
 F = trace.mlp_hidden[0].shape[-1]
 st.markdown(
-    f"Each feed-forward network has {F:,} hidden *neurons* per layer. For one token, a few fire strongly; "
-    "many researchers read a neuron by finding the words that make it fire most."
+    _(
+        "Each feed-forward network has {f} hidden *neurons* per layer. For one token, a few fire strongly; "
+        "many researchers read a neuron by finding the words that make it fire most."
+    ).format(f=number(F))
 )
-layer = st.selectbox("Layer", range(info.n_layer), format_func=lambda i: f"layer {i + 1}", key="ff_layer")
+layer = st.selectbox(
+    _("Layer"), range(info.n_layer), format_func=lambda i: _("layer {n}").format(n=i + 1), key="ff_layer"
+)
 neurons, acts = inside.top_neurons(trace.mlp_hidden[layer][pos], 10)
 left, right = st.columns([1, 1]) if advanced() else (st.container(), st.container())  # presenter: full width
-show_chart(neuron_bars(neurons, acts, f"Most active for “{labels[pos]}” in layer {layer + 1}"), "layers_neurons", left)
-neuron = right.selectbox("Neuron", neurons, format_func=lambda n: f"neuron {n}", key="ff_neuron")
+show_chart(
+    neuron_bars(
+        neurons, acts, _("Most active for “{labels}” in layer {layer}").format(labels=labels[pos], layer=layer + 1)
+    ),
+    "layers_neurons",
+    where=left,
+)
+neuron = right.selectbox(_("Neuron"), neurons, format_func=lambda n: _("neuron {n}").format(n=n), key="ff_neuron")
 index = neuron_index_for(spec)
 if index is None:
-    right.info("This model does not expose its feed-forward activations for the corpus sample.")
+    right.info(_("This model does not expose its feed-forward activations for the corpus sample."))
 else:
     rows = pd.DataFrame(inside.neuron_examples(index, backend, layer, neuron))
-    right.markdown(f"**Tokens that excite neuron {neuron} most**, in {len(index.ids):,} tokens of the built-in corpus:")
+    right.markdown(
+        _("**Tokens that excite neuron {neuron} most**, in {n_ids} tokens of the built-in corpus:").format(
+            neuron=neuron, n_ids=number(len(index.ids))
+        )
+    )
     right.dataframe(
         rows,
         hide_index=True,
         column_order=("after", "token", "activation"),
         column_config={
-            "after": st.column_config.TextColumn("words before"),
+            "after": st.column_config.TextColumn(_("words before")),
             "token": st.column_config.TextColumn("token"),
             "activation": st.column_config.NumberColumn("activation", format="%.2f"),
         },

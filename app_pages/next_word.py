@@ -3,9 +3,10 @@
 import streamlit as st
 
 from explainer.charts.prediction import next_token_bars
-from explainer.format import visible_token
+from explainer.format import number, visible_token
 from explainer.generation.next_token import top_tokens
 from explainer.generation.script import build_script
+from explainer.i18n import _
 from explainer.ui.prediction import distribution_table_for, logits_for, prompt_section, step_forward
 from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.presenter import advanced, side_by_side
@@ -14,19 +15,23 @@ from explainer.ui.shell.words import for_the_teacher
 
 DEFAULT_PROMPT = build_script([], "What is the capital of France?") + " The capital of France is"
 
-st.title("Next word")
+st.title(_("Next word"))
 st.markdown(
-    "The model never answers with one word. For any text, it gives **every word it knows** a probability of "
-    "coming next. Add a word and it predicts again: a chatbot's reply is just this, repeated."
+    _(
+        "The model never answers with one word. For any text, it gives **every word it knows** a probability of "
+        "coming next. Add a word and it predicts again: a chatbot's reply is just this, repeated."
+    )
 )
 with for_the_teacher("token", "logit", "softmax"):
     st.markdown(
-        "The model reads **tokens** (words, pieces of words, punctuation, line breaks) and gives each token of its "
-        "vocabulary a score $z$, its **logit**. The **softmax** turns the scores into probabilities that add up to "
-        "100 %:"
+        _(
+            "The model reads **tokens** (words, pieces of words, punctuation, line breaks) and gives each token of its "
+            "vocabulary a score $z$, its **logit**. The **softmax** turns the scores into probabilities that add up to "
+            "100 %:"
+        )
     )
     st.latex(r"p_i = \frac{e^{z_i}}{\sum_j e^{z_j}}")
-    st.markdown("The bars show the likeliest tokens; the grey bar is all the others together.")
+    st.markdown(_("The bars show the likeliest tokens; the grey bar is all the others together."))
 
 controls, main = side_by_side()  # presenter mode: the text beside the chart, so that the chart is on the first screen
 backend, spec, text, prompt = prompt_section(DEFAULT_PROMPT, controls)
@@ -34,33 +39,37 @@ backend, spec, text, prompt = prompt_section(DEFAULT_PROMPT, controls)
 probs = logits_for(spec, text).softmax(-1)
 bars = view("bars", main)
 chart, side = bars.columns([3, 1], vertical_alignment="top") if advanced() else (bars, controls)
-n_shown = side.slider("Words shown", 3, 30, 10, key="shown", bind="query-params")
+n_shown = side.slider(_("Words shown"), 3, 30, 10, key="shown", bind="query-params")
 log_x = advanced() and side.toggle(
-    "Log scale", key="log", bind="query-params", help="Makes the tiny probabilities visible too."
+    _("Log scale"), key="log", bind="query-params", help=_("Makes the tiny probabilities visible too.")
 )
 top = top_tokens(probs, n_shown, backend.token_str)
 tail = visible_token(backend.decode(prompt.ids[-4:]).strip()[-40:])
-fig = next_token_bars(top.labels, top.probs, top.other, log_x=log_x, title=f"What comes after “…{tail}”?")
-show_chart(fig, "next_word_bars", chart)
+fig = next_token_bars(
+    top.labels, top.probs, top.other, log_x=log_x, title=_("What comes after “…{tail}”?").format(tail=tail)
+)
+show_chart(fig, "next_word_bars", where=chart)
 
 with st.container() if advanced() else controls:  # presenter mode: the buttons under the text they add to
     step_forward(backend, text, probs, top)
 
 if advanced():  # not in presenter mode: the full table and its download
     table = distribution_table_for(spec, text)
-    with st.expander(f"All {len(table):,} tokens the model knows, with their probabilities"):
+    with st.expander(
+        _("All {n_table} tokens the model knows, with their probabilities").format(n_table=number(len(table)))
+    ):
         st.dataframe(
             table,
             hide_index=True,
             height=420,
             column_config={
                 "probability": st.column_config.ProgressColumn(
-                    "probability", format="percent", min_value=0, max_value=1
+                    _("probability"), format="percent", min_value=0, max_value=1
                 )
             },
         )
         st.download_button(
-            "Download as CSV",
+            _("Download as CSV"),
             lambda: table.to_csv(index=False),
             file_name="next_token_probabilities.csv",
             mime="text/csv",

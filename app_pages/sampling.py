@@ -3,6 +3,7 @@
 import streamlit as st
 
 from explainer.generation.script import build_script
+from explainer.i18n import _
 from explainer.ui.prediction import KNOB_KEYS, logits_for, many_runs, prompt_section, sampling_controls
 from explainer.ui.sampling_view import sampling_view
 from explainer.ui.shell.models import get_backend
@@ -14,24 +15,30 @@ DEFAULT_PROMPT = build_script([], "Tell me a short story about a fox.") + " Once
 N_SHOWN = 10  # words in the side-by-side chart
 TEMPERATURES = tuple(round(0.05 * i, 2) for i in range(101))  # 0 .. 5, the curve's x-axis
 
-st.title("Temperature & sampling")
+st.title(_("Temperature & sampling"))
 st.markdown(
-    "The model always gives the same text the same probabilities. The variety comes after: the next word is "
-    "**drawn at random** from them, like a loaded die."
+    _(
+        "The model always gives the same text the same probabilities. The variety comes after: the next word is "
+        "**drawn at random** from them, like a loaded die."
+    )
 )
 st.markdown(
-    "The **temperature** reshapes the die before the draw: low, the favourite almost always wins; high, "
-    "unlikely words get a real chance."
+    _(
+        "The **temperature** reshapes the die before the draw: low, the favourite almost always wins; high, "
+        "unlikely words get a real chance."
+    )
 )
 with for_the_teacher("temperature", "top-k-top-p", "entropy", "softmax"):
-    st.markdown("The **temperature** $T$ divides every score $z$ before the softmax:")
+    st.markdown(_("The **temperature** $T$ divides every score $z$ before the softmax:"))
     st.latex(r"p_i(T) = \frac{e^{z_i / T}}{\sum_j e^{z_j / T}}")
     st.markdown(
-        "Below 1 the favourite grows stronger ($T = 0$ always takes it); above 1 the odds even out.\n\n"
-        "**Top-k** keeps only the $k$ likeliest words; **top-p** keeps the fewest likeliest words whose "
-        "probabilities add up to $p$. The cut words are drawn hatched.\n\n"
-        "**Entropy**, in bits, says how open the draw is: 0 bits, no choice at all; 1 bit, a fair coin; 3 bits, "
-        "a fair choice among 8 words."
+        _(
+            "Below 1 the favourite grows stronger ($T = 0$ always takes it); above 1 the odds even out.\n\n"
+            "**Top-k** keeps only the $k$ likeliest words; **top-p** keeps the fewest likeliest words whose "
+            "probabilities add up to $p$. The cut words are drawn hatched.\n\n"
+            "**Entropy**, in bits, says how open the draw is: 0 bits, no choice at all; 1 bit, a fair coin; 3 bits, "
+            "a fair choice among 8 words."
+        )
     )
 
 controls, main = side_by_side()  # presenter mode: the text beside the charts, so that they are on the first screen

@@ -6,6 +6,7 @@ import streamlit as st
 from explainer import format as F
 from explainer.analysis import parallel as P
 from explainer.charts.scale import bench_chart
+from explainer.i18n import _
 from explainer.model.device import device_label
 from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.presenter import advanced
@@ -13,18 +14,23 @@ from explainer.ui.shell.views import section
 from explainer.ui.shell.words import for_the_teacher
 from explainer.ui.why_gpus import WhyGpusState, bench_lock, devices, reference
 
-st.title("Why GPUs — one word at a time vs all at once")
+st.title(_("Why GPUs — one word at a time vs all at once"))
 st.markdown(
-    "Training takes an enormous number of sums (see *Scale*). Only chips that do thousands of sums **side by side** "
-    "make it possible, and side by side only helps when the sums do not have to wait for each other."
+    _(
+        "Training takes an enormous number of sums (see *Scale*). Only chips that do thousands of sums **side "
+        "by side** "
+        "make it possible, and side by side only helps when the sums do not have to wait for each other."
+    )
 )
 st.markdown(
-    "Below, two models read the same text: one **word after word**, the other **all at once**. Run it and watch "
-    "how the time grows with the length of the text."
+    _(
+        "Below, two models read the same text: one **word after word**, the other **all at once**. Run it and watch "
+        "how the time grows with the length of the text."
+    )
 )
 with for_the_teacher("attention"):
     st.markdown(
-        """
+        _("""
 - A **recurrent network**, the usual design before 2017, reads like we do: one word after another, carrying a
   summary of everything so far. It cannot start on word 100 before it has finished word 99.
 - A **transformer** reads every word of the text at once: each position looks at the earlier ones directly,
@@ -33,7 +39,7 @@ with for_the_teacher("attention"):
 Both models here have the width and depth of the built-in model and make a next-word prediction at every
 position, which is what each training step does first. A GPU has thousands of small cores running the same
 arithmetic on different numbers at the same moment: the all-at-once reader keeps them busy.
-"""
+""")
     )
 
 section("The race", "race")
@@ -45,13 +51,13 @@ if advanced():
     with st.expander("Benchmark settings"):
         batch_size = st.slider("Texts read at once (batch)", 1, 32, 8, key="why_gpus_batch")
 hardware = " and ".join(device_label(d) for d in devices())
-if st.button(f"Run the benchmark on {hardware}", icon=":material/timer:", type="primary"):
+if st.button(_("Run the benchmark on {hardware}").format(hardware=hardware), icon=":material/timer:", type="primary"):
     lock = bench_lock()
     if not lock.acquire(timeout=60):
         st.warning("Another benchmark is running on this server right now: try again in a few seconds.")
     else:
         try:
-            bar = st.progress(0.0, text="Starting…")
+            bar = st.progress(0.0, text=_("Starting…"))
             results = []
             for k, dev in enumerate(devices()):
                 share = lambda f, msg, k=k: bar.progress(min(1.0, (k + f) / len(devices())), text=msg)  # noqa: E731
@@ -130,9 +136,9 @@ st.caption(
     "one-at-a-time grows in step with the length while all-at-once barely moves until the chip is full."
 )
 
-st.header("Why this made the 2017 transformer trainable at scale", anchor=False)
+st.header(_("Why this made the 2017 transformer trainable at scale"), anchor=False)
 st.markdown(
-    """
+    _("""
 In 2017 a team at Google published *Attention Is All You Need* (Vaswani et al.), the paper that introduced
 the transformer. Its key move was to drop the chain of steps: instead of passing a running summary from
 word to word, every position reads the earlier ones directly through attention.
@@ -145,5 +151,5 @@ trillions of tokens through models with hundreds of billions of parameters in we
 
 (Writing a reply is still one word at a time: each new word depends on the one before. But training, by far
 the bigger cost, is not.)
-"""
+""")
 )

@@ -6,6 +6,11 @@ from __future__ import annotations
 
 import html
 import re
+from decimal import Decimal
+
+from babel.numbers import format_decimal, format_percent
+
+from explainer.i18n import N_, _, language
 
 SECONDS_PER_YEAR = 365.25 * 24 * 3600  # a year of 365.25 days
 
@@ -46,6 +51,34 @@ def visible_token(token: str) -> str:
     return "␣" * lead + core + "␣" * trail
 
 
+def byte_piece(data: bytes) -> str:
+    """A token's bytes as text: whole UTF-8 characters as themselves, and the bytes of a character that the
+    tokenizer cut between tokens as their hex values, b"\\xe4\\xb8" -> '⟨e4 b8⟩' (never the replacement mark �).
+    Byte-level tokenizers (GPT-2's, most multilingual models') cut Chinese, Arabic or emoji characters this way."""
+    out, rest = [], data
+    while rest:
+        try:
+            out.append(rest.decode("utf-8"))
+            break
+        except UnicodeDecodeError as e:
+            out.append(rest[: e.start].decode("utf-8"))
+            out.append("⟨" + " ".join(f"{b:02x}" for b in rest[e.start : e.end]) + "⟩")
+            rest = rest[e.end :]
+    return "".join(out).replace("⟩⟨", " ")  # one ⟨…⟩ per run of loose bytes
+
+
+def complete_text(data: bytes) -> tuple[str, bytes]:
+    """Bytes written so far as (text, the bytes still waiting): a character whose last bytes have not come yet waits;
+    bytes that can never make a character are shown as byte_piece shows them (⟨ad⟩)."""
+    for cut in range(len(data), max(len(data) - 4, -1), -1):  # a UTF-8 character is at most 4 bytes long
+        try:
+            data[cut:].decode("utf-8")
+        except UnicodeDecodeError as e:
+            if e.reason == "unexpected end of data":  # the start of a character, cut short
+                return byte_piece(data[:cut]), data[cut:]
+    return byte_piece(data), b""
+
+
 def token_word(text: str) -> str:
     """A token as a word in a sentence-like table: no edge spaces, line breaks as ↵, a bare space as ␣."""
     shown = text.replace("\n", "↵").strip()
@@ -53,18 +86,40 @@ def token_word(text: str) -> str:
 
 
 # ----------------------------------------------------------------------------- numbers
+# Written the way the language in use writes them (Babel): 97.6% in English, 97,6 % in German, 1 234 in French.
+def _sig(x: float, digits: int = 3) -> Decimal:
+    """`x` rounded to `digits` significant figures, as a Decimal that keeps exactly those digits."""
+    return Decimal(f"{x:.{digits}g}")
+
+
+def number(x: float, decimals: int | None = None) -> str:
+    """1234567 -> '1,234,567' (en), '1.234.567' (de); `decimals`: that many digits after the point (else as given)."""
+    if decimals is not None:
+        return format_decimal(x, format="#,##0" + ("." + "0" * decimals if decimals else ""), locale=language())
+    return format_decimal(x, locale=language(), decimal_quantization=False)
+
+
 def percent(p: float) -> str:
-    """0.976 -> '97.6%', 0.0421 -> '4.21%', 0.00012 -> '0.012%', 3e-9 -> '<0.001%'."""
+    """0.976 -> '97.6%', 0.0421 -> '4.21%', 0.00012 -> '0.012%', 3e-9 -> '<0.001%' (German: '97,6 %')."""
     if p <= 0:
-        return "0%"
+        return format_percent(0, locale=language())
     if p < 1e-5:
-        return "<0.001%"
-    return f"{100 * p:.3g}%"
+        return "<" + format_percent(Decimal("0.00001"), locale=language(), decimal_quantization=False)
+    return format_percent(_sig(100 * p) / 100, locale=language(), decimal_quantization=False)
+
+
+def fixed_percent(p: float, decimals: int = 0) -> str:
+    """0.25 -> '25%' (German '25 %'), rounded to `decimals` digits after the point: fixed_percent(0.1234, 1) -> '12.3%'
+    (a trailing 0 is dropped)."""
+    rounded = round(Decimal(str(p)) * 100, decimals) / 100
+    return format_percent(rounded, locale=language(), decimal_quantization=False)
 
 
 def rough_percent(p: float) -> str:
     """0.976 -> '98%', 0.004 -> '<1%': a probability at a glance."""
-    return f"{p:.0%}" if p >= 0.005 else "<1%"
+    if p < 0.005:
+        return "<" + format_percent(0.01, locale=language())
+    return format_percent(p, locale=language())
 
 
 def points(delta: float) -> str:
@@ -73,7 +128,10 @@ def points(delta: float) -> str:
     if abs(pts) < 0.0005:
         return "±0"
     sign = "+" if pts > 0 else "−"
-    return f"{sign}{abs(pts):.3g} pts"
+    return _("{value} pts").format(value=sign + number(_sig(abs(pts))))
+
+
+_COUNT_UNITS = ((10**12, N_("{n} T")), (10**9, N_("{n} B")), (10**6, N_("{n} M")), (10**3, N_("{n} K")))
 
 
 def factor(x: float) -> str:
@@ -95,22 +153,23 @@ def milliseconds(ms: float) -> str:
 
 def human_count(n: int) -> str:
     """2_412_345 -> '2.4 M', 124_439_808 -> '124 M', 85_000 -> '85 K', 999 -> '999'."""
-    for div, unit in ((10**12, "T"), (10**9, "B"), (10**6, "M"), (10**3, "K")):
+    for div, unit in _COUNT_UNITS:
         if abs(n) >= div:
             x = n / div
-            text = f"{x:.1f}" if round(x, 1) < 10 else f"{x:.0f}"
-            return f"{text} {unit}"
-    return str(n)
+            return _(unit).format(n=number(x, 1 if round(x, 1) < 10 else 0))
+    return number(n)
 
 
 def weights_size(n_params: int) -> str:
     """Memory the parameters take as 32-bit floats: 2_174_208 -> '8.7 MB'."""
     mb = n_params * 4 / 1e6
-    return f"{mb / 1000:.1f} GB" if mb >= 1000 else f"{mb:.1f} MB" if mb < 100 else f"{mb:.0f} MB"
+    if mb >= 1000:
+        return _("{n} GB").format(n=number(mb / 1000, 1))
+    return _("{n} MB").format(n=number(mb, 1 if mb < 100 else 0))
 
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-_LARGE = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
+_LARGE = ((1e12, N_("{n} trillion")), (1e9, N_("{n} billion")), (1e6, N_("{n} million")))
 
 
 def sci(x: float, digits: int = 2) -> str:
@@ -118,15 +177,15 @@ def sci(x: float, digits: int = 2) -> str:
     if x == 0:
         return "0"
     mantissa, exponent = f"{x:.{digits - 1}e}".split("e")
-    return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+    return f"{number(float(mantissa), digits - 1)} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
 
 
 def big_number(x: float) -> str:
     """175e9 -> '175 billion', 1.4e12 -> '1.4 trillion', 293_977 -> '293,977'."""
     for size, word in _LARGE:
         if abs(x) >= size:
-            return f"{x / size:.3g} {word}"
-    return f"{x:,.0f}"
+            return _(word).format(n=number(_sig(x / size)))
+    return number(x, 0)
 
 
 # ----------------------------------------------------------------------------- durations
@@ -134,19 +193,26 @@ def duration_from_seconds(seconds: float) -> str:
     """A clock's reading: 95 -> '1 min 35 s', 4000 -> '1 h 6 min', 12 -> '12 s'."""
     s = int(round(seconds))
     if s < 60:
-        return f"{s} s"
+        return _("{s} s").format(s=s)
     if s < 3600:
-        return f"{s // 60} min {s % 60:02d} s"
-    return f"{s // 3600} h {(s % 3600) // 60} min"
+        return _("{m} min {s} s").format(m=s // 60, s=f"{s % 60:02d}")
+    return _("{h} h {m} min").format(h=s // 3600, m=(s % 3600) // 60)
+
+
+_UNITS = (
+    (60, 1, N_("{n} seconds")),
+    (3600, 60, N_("{n} minutes")),
+    (86400, 3600, N_("{n} hours")),
+    (SECONDS_PER_YEAR, 86400, N_("{n} days")),
+)
 
 
 def duration_from_years(years: float) -> str:
     """A duration in the unit a person would use: '0.07 seconds', '23.5 hours', '2,852 years', '1.2 billion years'."""
     seconds = years * SECONDS_PER_YEAR
-    for size, unit in ((60, "seconds"), (3600, "minutes"), (86400, "hours"), (SECONDS_PER_YEAR, "days")):
+    for size, per, unit in _UNITS:
         if seconds < size:
-            per = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}[unit]
-            return f"{seconds / per:.3g} {unit}"
+            return _(unit).format(n=number(_sig(seconds / per)))
     if years < 1e6:
-        return f"{years:,.0f} years" if years >= 100 else f"{years:.3g} years"
-    return f"{big_number(years)} years"
+        return _("{n} years").format(n=number(years, 0) if years >= 100 else number(_sig(years)))
+    return _("{n} years").format(n=big_number(years))

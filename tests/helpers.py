@@ -29,8 +29,15 @@ def tiny_checkpoint(folder: Path, seed: int = 0) -> Path:
     return save_checkpoint(model, tok, folder)
 
 
-def tiny_hf_gpt2(folder: Path) -> Path:
-    """A random GPT-2 with a locally trained byte-level BPE tokenizer, saved like a Hub model."""
+# A few sentences in Chinese and Arabic: a byte-level tokenizer trained on them learns pieces that are part of a
+# character (two of the three bytes of 中), as multilingual models' tokenizers do.
+MULTILINGUAL_TEXT = (
+    TEXT + ("法国的首都是巴黎。中国的首都是北京。你好，世界！\nعاصمة فرنسا هي باريس. مرحبا بالعالم!\n") * 3
+)
+
+
+def tiny_hf_gpt2(folder: Path, text: str = TEXT, vocab_size: int = 300) -> Path:
+    """A random GPT-2 with a byte-level BPE tokenizer trained here on `text`, saved like a Hub model."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
 
@@ -38,9 +45,9 @@ def tiny_hf_gpt2(folder: Path) -> Path:
     raw.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     raw.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(
-        vocab_size=300, special_tokens=["<|endoftext|>"], initial_alphabet=pre_tokenizers.ByteLevel.alphabet()
+        vocab_size=vocab_size, special_tokens=["<|endoftext|>"], initial_alphabet=pre_tokenizers.ByteLevel.alphabet()
     )
-    raw.train_from_iterator([TEXT], trainer)
+    raw.train_from_iterator([text], trainer)
     tok = PreTrainedTokenizerFast(tokenizer_object=raw, eos_token="<|endoftext|>")
     torch.manual_seed(0)
     cfg = GPT2Config(vocab_size=len(tok), n_positions=64, n_embd=32, n_layer=2, n_head=2)

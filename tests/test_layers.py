@@ -12,6 +12,7 @@ SOURCES = ["explainer", "app_pages", "tests", "bench", "streamlit_app.py"]
 # explainer/'s layers, bottom to top. A module may import its own entry (its folder, or its file at the top level) and
 # any entry of a lower layer; never one above, nor the other entry of its own layer.
 LAYERS: list[tuple[str, ...]] = [
+    ("explainer.i18n",),  # translations: every layer above may show text
     ("explainer.config", "explainer.format"),  # settings; text for people
     ("explainer.model",),  # the GPT, tokenizers, checkpoints, sampling, device
     ("explainer.backends",),  # one interface over every model

@@ -14,8 +14,9 @@ import torch
 
 from explainer.backends.base import Backend
 from explainer.corpus.data import COUNTRIES
-from explainer.format import visible_token
+from explainer.format import fixed_percent, number, visible_token
 from explainer.generation.script import build_script
+from explainer.i18n import N_, _
 from explainer.model.gpt import Trace
 
 MAX_DRAWN = 48  # heatmaps draw at most the last 48 tokens (rows and columns)
@@ -48,16 +49,18 @@ class HeadSummary:
 
     def habit(self) -> str:
         """Where the head's weight goes on average, in a few words: 'the previous token 83%', 'spread out'."""
-        parts = {"the previous token": self.previous, "itself": self.itself, "the first token": self.first}
+        parts = {N_("the previous token"): self.previous, N_("itself"): self.itself, N_("the first token"): self.first}
         what, w = max(parts.items(), key=lambda kv: kv[1])
-        return f"{what} {w:.0%}" if w >= 0.4 else f"spread out ({self.bits:.1f} bits)"
+        if w >= 0.4:
+            return _("{what} {share}").format(what=_(what), share=fixed_percent(w))
+        return _("spread out ({bits} bits)").format(bits=number(self.bits, 1))
 
 
 def head_summaries(att: np.ndarray) -> list[HeadSummary]:
     """att (H, T, T) for one layer -> one summary per head (queries from position 1 on)."""
-    H, T, _ = att.shape
+    H, T, _T = att.shape
     if T < 2:
-        return [HeadSummary(0.0, 1.0, 1.0, 0.0) for _ in range(H)]
+        return [HeadSummary(0.0, 1.0, 1.0, 0.0) for _h in range(H)]
     q = np.arange(1, T)
     p = np.clip(att[:, 1:, :], 1e-12, 1.0)
     bits = -(att[:, 1:, :] * np.log2(p)).sum(-1).mean(-1)  # (H,)
@@ -131,7 +134,7 @@ def find_entity_head(backend: Backend, prompts: list[tuple[str, str, str]]) -> E
         n += 1
         correct += backend.token_str(int(tr.logits[-1].argmax())).strip() == answer
     if n == 0:
-        raise ValueError("no prompt contains its entity")
+        raise ValueError(_("no prompt contains its entity"))
     table = total / n
     layer, head = np.unravel_index(int(table.argmax()), table.shape)
     return EntityHead(int(layer), int(head), float(table[layer, head]), table, base / n, n, correct)
@@ -153,18 +156,18 @@ def residual_stages(trace: Trace, pos: int = -1) -> list[Stage]:
     feed-forward (one "block" stage when the attention output was not recorded), then the final norm."""
     n = lambda v: float(v.norm())  # noqa: E731
     x0 = trace.resid_pre[0][pos]  # (D,)
-    stages = [Stage("embedding", "embed", n(x0), n(x0))]
+    stages = [Stage(_("embedding"), "embed", n(x0), n(x0))]  # (names in the language in use: drawn as they are)
     has_mid = len(trace.resid_mid) == len(trace.resid_pre)
     for i, (pre, post) in enumerate(zip(trace.resid_pre, trace.resid_post)):
         if has_mid:
             mid = trace.resid_mid[i][pos]
-            stages.append(Stage(f"layer {i + 1} · attention", "attn", n(mid - pre[pos]), n(mid)))
-            stages.append(Stage(f"layer {i + 1} · feed-forward", "ff", n(post[pos] - mid), n(post[pos])))
+            stages.append(Stage(_("layer {n} · attention").format(n=i + 1), "attn", n(mid - pre[pos]), n(mid)))
+            stages.append(Stage(_("layer {n} · feed-forward").format(n=i + 1), "ff", n(post[pos] - mid), n(post[pos])))
         else:
-            stages.append(Stage(f"layer {i + 1}", "block", n(post[pos] - pre[pos]), n(post[pos])))
+            stages.append(Stage(_("layer {n}").format(n=i + 1), "block", n(post[pos] - pre[pos]), n(post[pos])))
     if trace.final is not None:
         stages.append(
-            Stage("final norm", "final", n(trace.final[pos] - trace.resid_post[-1][pos]), n(trace.final[pos]))
+            Stage(_("final norm"), "final", n(trace.final[pos] - trace.resid_post[-1][pos]), n(trace.final[pos]))
         )
     return stages
 

@@ -25,6 +25,7 @@ import torch
 import torch.nn as nn
 
 from explainer.format import milliseconds
+from explainer.i18n import _
 from explainer.model.device import device_label, timed
 from explainer.model.gpt import GPT, GPTConfig
 from explainer.training.builtin import MODEL as BUILTIN
@@ -46,14 +47,14 @@ class RecurrentLM(nn.Module):
     def __init__(self, vocab_size: int, d_model: int, n_layer: int):
         super().__init__()
         self.tok_emb = nn.Embedding(vocab_size, d_model)
-        self.cells = nn.ModuleList(nn.GRUCell(d_model, d_model) for _ in range(n_layer))
+        self.cells = nn.ModuleList(nn.GRUCell(d_model, d_model) for _layer in range(n_layer))
         self.ln_f = nn.LayerNorm(d_model)
 
     def forward(self, idx: torch.Tensor) -> torch.Tensor:
         """idx (B, T) -> logits (B, T, V), one step per token."""
         B, T = idx.shape
         x = self.tok_emb(idx)  # (B, T, D)
-        states = [x.new_zeros(B, x.size(-1)) for _ in self.cells]  # (B, D) per layer
+        states = [x.new_zeros(B, x.size(-1)) for _cell in self.cells]  # (B, D) per layer
         outputs = []
         for t in range(T):  # step t needs the states left by step t-1: no way to start it earlier
             h = x[:, t]  # (B, D)
@@ -111,7 +112,7 @@ def run_parallel_bench(
     of each, taking turns. `progress(fraction, message)` is called after each length."""
     lengths = sorted({int(n) for n in lengths if int(n) > 0})
     if not lengths:
-        raise ValueError("give at least one positive sequence length")
+        raise ValueError(_("give at least one positive sequence length"))
     dev = torch.device(device)
     start = time.perf_counter()
     torch.manual_seed(0)
@@ -126,7 +127,7 @@ def run_parallel_bench(
             parallel(idx)  # warm-up: first calls at a new shape pay one-off costs
             sequential(idx)
             seq, par = [], []
-            for _ in range(repeats):  # taking turns, so that a busy moment slows both alike
+            for _repeat in range(repeats):  # taking turns, so that a busy moment slows both alike
                 seq.append(1000 * timed(lambda: sequential(idx), dev))  # noqa: B023 - called at once
                 par.append(1000 * timed(lambda: parallel(idx), dev))  # noqa: B023
             result.sequential_runs.append(seq)

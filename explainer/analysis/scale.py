@@ -20,6 +20,7 @@ import torch
 from explainer.config import BUILTIN_DIR
 from explainer.corpus.generator import generate_corpus
 from explainer.format import SECONDS_PER_YEAR
+from explainer.i18n import _
 from explainer.model.device import measure
 from explainer.model.gpt import GPTConfig
 from explainer.model.tokenizers import WORD_RE, load_tokenizer
@@ -111,7 +112,7 @@ OWN_RUN_SOURCE = Source("Your own training run on the Train page", "", "tokens i
 def words_from_tokens(tokens: float, words_per_token: float = WORDS_PER_TOKEN) -> float:
     """Words in a text of `tokens` tokens: about 0.75 words per token for English in a BPE tokenizer."""
     if words_per_token <= 0:
-        raise ValueError("words per token must be positive")
+        raise ValueError(_("words per token must be positive"))
     return tokens * words_per_token
 
 
@@ -123,7 +124,7 @@ def preset_words(preset: Preset, words_per_token: float = WORDS_PER_TOKEN) -> fl
 def reading_years(words: float, words_per_minute: float) -> float:
     """Years to read `words` at a speed, non-stop: 24 hours a day, 365.25 days a year."""
     if words_per_minute <= 0:
-        raise ValueError("reading speed must be positive")
+        raise ValueError(_("reading speed must be positive"))
     return words / words_per_minute / MINUTES_PER_YEAR
 
 
@@ -149,7 +150,7 @@ def training_ops(params: float, tokens: float) -> float:
 def years_at(ops: float, ops_per_second: float) -> float:
     """Years to do `ops` operations at a steady rate."""
     if ops_per_second <= 0:
-        raise ValueError("the rate must be positive")
+        raise ValueError(_("the rate must be positive"))
     return ops / ops_per_second / SECONDS_PER_YEAR
 
 

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import torch
 
+from explainer.format import complete_text, token_word
+from explainer.i18n import _
 from explainer.model import sampling
 from explainer.model.gpt import Trace
 from explainer.model.tokenizers import Token, Tokenizer
@@ -79,6 +81,12 @@ class GenStep:
     prob: float  # probability of the chosen token under the sampling settings
     model_prob: float  # its probability straight from the model (T = 1)
     top: list[tuple[str, float]]  # the model's most likely alternatives (T = 1)
+    piece: str = ""  # the token as shown on its own (token_str): "⟨e4 b8⟩" for part of a character
+
+    @property
+    def word(self) -> str:
+        """The token as a word in a table: the text it added, or its bytes when it only began a character."""
+        return token_word(self.text) if self.text or not self.piece else self.piece
 
 
 class Backend(ABC):
@@ -166,7 +174,7 @@ class Backend(ABC):
 
     def _tensor(self, ids: list[int]) -> torch.Tensor:
         if not ids:
-            raise BackendError("the text has no tokens: type at least one word")
+            raise BackendError(_("the text has no tokens: type at least one word"))
         return torch.tensor([self.fit(ids)[0]], dtype=torch.long, device=self.device)
 
     def train_logits(self, ids: torch.Tensor) -> torch.Tensor:
@@ -253,7 +261,7 @@ class Backend(ABC):
             piece = text.add(tok)
             top_p, top_i = model_probs.topk(min(top_n, model_probs.numel()))
             top = [(self.token_str(int(i)), float(p)) for p, i in zip(top_p, top_i)]
-            yield GenStep(tok, piece, float(dist[tok]), float(model_probs[tok]), top)
+            yield GenStep(tok, piece, float(dist[tok]), float(model_probs[tok]), top, self.token_str(tok))
             if (stop is not None and stop(text.produced)) or i == max_new - 1:
                 return
             stream.push([tok])
@@ -269,7 +277,7 @@ class Backend(ABC):
         """One continuation of `ids` per generator, all in one batch: row r writes what `generate` writes with
         generators[r] (the same draws), until max_new tokens or stop(its text). Returns each row's text."""
         params.validate()
-        stream, texts = _Stream(self, ids, len(generators)), [_Text(self, ids) for _ in generators]
+        stream, texts = _Stream(self, ids, len(generators)), [_Text(self, ids) for _gen in generators]
         live = [True] * len(generators)
         for i in range(max_new):
             tokens = []
@@ -293,7 +301,7 @@ class _Stream:
     def __init__(self, backend: Backend, ids: list[int], rows: int):
         prompt = backend._tensor(ids)  # (1, T), left-cut; a clear error for no tokens
         self.backend, self.context = backend, backend.info.context_length
-        self.rows = [prompt[0].tolist() for _ in range(rows)]
+        self.rows = [prompt[0].tolist() for _row in range(rows)]
         self.cache: object | None = backend._new_cache()
         with torch.inference_mode():
             first = backend._read(prompt, self.cache)  # (1, V): the prompt is read once for every row
@@ -324,12 +332,18 @@ class _Text:
     def __init__(self, backend: Backend, ids: list[int]):
         self.backend, self.tail = backend, list(ids[-DECODE_TAIL:])
         self.base, self.produced = backend.decode(self.tail), ""
+        self.waiting = b""  # a byte-level tokenizer's last bytes, the start of a character still to come
 
     def add(self, tok: int) -> str:
-        """Append a token; returns the text it added."""
+        """Append a token; returns the text it added: a character cut between tokens comes with its last byte, and
+        bytes that make no character are shown as their values (⟨ad⟩, format.byte_piece), never as �."""
         self.tail.append(tok)
-        text = self.backend.decode(self.tail)
-        start = len(self.base) + len(self.produced)
-        piece = text[start:] if text.startswith(self.base) else self.backend.decode([tok])
+        data = self.backend.tokenizer.token_bytes(tok)
+        if data is not None:  # byte-level: the text is exactly the bytes, decoded
+            piece, self.waiting = complete_text(self.waiting + data)
+        else:
+            text = self.backend.decode(self.tail)
+            start = len(self.base) + len(self.produced)
+            piece = text[start:] if text.startswith(self.base) else self.backend.decode([tok])
         self.produced += piece
         return piece

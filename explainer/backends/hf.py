@@ -18,6 +18,7 @@ import torch.nn as nn
 
 from explainer.backends import hub
 from explainer.backends.base import Backend, BackendError, FinalNorm, ModelInfo
+from explainer.i18n import _
 from explainer.model.device import device_label
 from explainer.model.gpt import Trace
 from explainer.model.tokenizers import HFTokenizer
@@ -33,7 +34,7 @@ def load_hf(model_id: str, device: torch.device) -> HFBackend:
     _need_transformers()
     model_id = model_id.strip()
     if not model_id:
-        raise BackendError("empty Hugging Face model id: use e.g. hf:gpt2")
+        raise BackendError(_("empty Hugging Face model id: use e.g. hf:gpt2"))
     if not hub.is_hub_id(model_id):
         return load_hf_folder(Path(model_id), device, model_id)
     try:
@@ -50,7 +51,7 @@ def load_hf_folder(folder: Path, device: torch.device, name: str) -> HFBackend:
     try:
         folder = folder.expanduser()
         if not folder.is_dir():
-            raise FileNotFoundError("no such folder")
+            raise FileNotFoundError(_("no such folder"))
         kw = dict(trust_remote_code=False, local_files_only=True)
         tok = AutoTokenizer.from_pretrained(str(folder), **kw)
         model = AutoModelForCausalLM.from_pretrained(  # safetensors only: a pickled .bin is never opened
@@ -58,10 +59,12 @@ def load_hf_folder(folder: Path, device: torch.device, name: str) -> HFBackend:
         )
     except Exception as e:  # a model someone named can fail in many ways (OSError, UnpicklingError...): say how
         raise BackendError(
-            f"cannot load Hugging Face model {name!r} (unknown id, no network, or not a causal LM): {hub.first_line(e)}"
+            _(
+                "cannot load Hugging Face model {name!r} (unknown id, no network, or not a causal LM): {first_line}"
+            ).format(name=name, first_line=hub.first_line(e))
         ) from None
     if not getattr(tok, "is_fast", False):
-        raise BackendError(f"{name!r}: only models with a fast tokenizer are supported")
+        raise BackendError(_("{name!r}: only models with a fast tokenizer are supported").format(name=name))
     return HFBackend(model, tok, name, device)
 
 
@@ -69,7 +72,7 @@ def _need_transformers() -> None:
     try:
         import transformers  # noqa: F401
     except ImportError:
-        raise BackendError("Hugging Face models need the optional extra: pip install 'llm-explainer[hf]'") from None
+        raise BackendError(_("Hugging Face models need the optional extra: pip install 'llm-explainer[hf]'")) from None
 
 
 class HFBackend(Backend):
@@ -206,7 +209,9 @@ def _find_layers(model: nn.Module, n_layer: int) -> nn.ModuleList:
     for m in model.modules():
         if isinstance(m, nn.ModuleList) and len(m) == n_layer:
             return m
-    raise BackendError(f"{type(model).__name__}: cannot find its {n_layer} decoder layers")
+    raise BackendError(
+        _("{name__}: cannot find its {n_layer} decoder layers").format(name__=type(model).__name__, n_layer=n_layer)
+    )
 
 
 def _mlp_activation(layer: nn.Module) -> nn.Module | None:

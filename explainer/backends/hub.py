@@ -13,6 +13,8 @@ import re
 from pathlib import Path
 
 from explainer.config import MAX_HUB_MB, hub_limit_mb
+from explainer.format import number
+from explainer.i18n import _
 
 PROBE_TIMEOUT_S = 5.0
 MODEL_FILES = (".json", ".txt", ".model", ".tiktoken", ".jinja", ".safetensors")  # config, tokenizer, weights
@@ -65,15 +67,19 @@ def repo_info(repo: str, repo_type: str = "model", revision: str | None = None):
             repo, repo_type=repo_type, revision=revision, files_metadata=True, timeout=PROBE_TIMEOUT_S
         )
     except errors.OfflineModeIsEnabled:
-        raise HubUnreachable("the Hub is switched off here (HF_HUB_OFFLINE=1)") from None
+        raise HubUnreachable(_("the Hub is switched off here (HF_HUB_OFFLINE=1)")) from None
     except errors.GatedRepoError:
-        raise ValueError(f"it is gated on {where()} (it needs an accepted licence and a token)") from None
+        raise ValueError(
+            _("it is gated on {where} (it needs an accepted licence and a token)").format(where=where())
+        ) from None
     except errors.RepositoryNotFoundError:
-        raise ValueError(f"{where()} has no public {repo_type} of that name") from None
+        raise ValueError(
+            _("{where} has no public {repo_type} of that name").format(where=where(), repo_type=repo_type)
+        ) from None
     except errors.HfHubHTTPError as e:
         raise ValueError(f"{where()} answered: {first_line(e)}") from None
     except Exception:  # connection refused, timeout, DNS, proxy: the client's error types vary between versions
-        raise HubUnreachable(f"{where()} cannot be reached (no internet?)") from None
+        raise HubUnreachable(_("{where} cannot be reached (no internet?)").format(where=where())) from None
 
 
 def first_line(e: Exception) -> str:
@@ -99,9 +105,13 @@ def model_mb(info) -> float | None:
 def check_size(mb: float | None) -> None:
     limit = hub_limit_mb()
     if mb is None:
-        raise ValueError("the Hub does not say how large it is, so it is not loaded here")
+        raise ValueError(_("the Hub does not say how large it is, so it is not loaded here"))
     if mb > limit:
-        raise ValueError(f"it is {mb:,.0f} MB; this server loads Hub models up to {limit:,.0f} MB ({MAX_HUB_MB})")
+        raise ValueError(
+            _("it is {mb} MB; this server loads Hub models up to {limit} MB ({max_hub_mb})").format(
+                mb=number(mb, 0), limit=number(limit, 0), max_hub_mb=MAX_HUB_MB
+            )
+        )
 
 
 def model_folder(repo: str) -> Path:
@@ -110,14 +120,16 @@ def model_folder(repo: str) -> Path:
     try:
         return _snapshot(repo)
     except Exception as e:  # a download cut short, a full disk, ...: one line
-        raise ValueError(f"cannot load Hugging Face model {repo[:100]!r}: {first_line(e)}") from None
+        raise ValueError(
+            _("cannot load Hugging Face model {repo!r}: {first_line}").format(repo=repo[:100], first_line=first_line(e))
+        ) from None
 
 
 def _snapshot(repo: str) -> Path:
     from huggingface_hub import snapshot_download
 
     if not is_hub_id(repo):
-        raise ValueError("not a Hub id (name or owner/name)")
+        raise ValueError(_("not a Hub id (name or owner/name)"))
     patterns = [f"*{ext}" for ext in MODEL_FILES]
     try:  # downloaded before (all that HF_HUB_OFFLINE=1 reads)
         folder = Path(snapshot_download(repo, allow_patterns=patterns, local_files_only=True))
@@ -127,10 +139,10 @@ def _snapshot(repo: str) -> Path:
         try:
             info = repo_info(repo)
         except HubUnreachable as e:
-            raise ValueError(f"it is not on this computer yet, and {e}") from None
+            raise ValueError(_("it is not on this computer yet, and {e}").format(e=e)) from None
         files = [s.rfilename for s in info.siblings or [] if _model_file(s.rfilename)]
         if not any(f.endswith(".safetensors") for f in files):
-            raise ValueError("it has no safetensors weights (pickled .bin files are never loaded)")
+            raise ValueError(_("it has no safetensors weights (pickled .bin files are never loaded)"))
         check_size(model_mb(info))  # before any download
         folder = Path(snapshot_download(repo, revision=info.sha, allow_patterns=files, etag_timeout=PROBE_TIMEOUT_S))
     check_size(sum(p.stat().st_size for p in folder.glob("*.safetensors")) / 1e6)  # what the cache holds, too
@@ -159,24 +171,26 @@ def dataset_text(dataset_id: str, max_chars: int) -> str:
     try:
         import datasets
     except ImportError:
-        raise ValueError("Hugging Face datasets need the 'hf' extra: pip install 'llm-explainer[hf]'.") from None
+        raise ValueError(_("Hugging Face datasets need the 'hf' extra: pip install 'llm-explainer[hf]'.")) from None
     name = repr(dataset_id)
     builder, files, sha = "", [], None
     for revision in (None, "refs/convert/parquet"):  # the dataset's own files, else the Hub's parquet conversion
         try:
             info = repo_info(dataset_id, "dataset", revision)
         except HubUnreachable as e:
-            raise ValueError(f"Cannot fetch the dataset {name}: {e}. Use the built-in corpus or a file.") from None
+            raise ValueError(
+                _("Cannot fetch the dataset {name}: {e}. Use the built-in corpus or a file.").format(name=name, e=e)
+            ) from None
         except ValueError as e:
             if revision:
                 break
-            raise ValueError(f"Could not load the dataset {name}: {e}.") from None
+            raise ValueError(_("Could not load the dataset {name}: {e}.").format(name=name, e=e)) from None
         builder, files = data_files([s.rfilename for s in info.siblings or []])
         sha = info.sha
         if files:
             break
     if not files:
-        raise ValueError(f"The dataset {name} has no parquet, JSON, CSV or text files to read.")
+        raise ValueError(_("The dataset {name} has no parquet, JSON, CSV or text files to read.").format(name=name))
     urls = [f"hf://datasets/{dataset_id}@{sha}/{f}" for f in files]
     datasets.logging.set_verbosity_error()
     parts, n, column = [], 0, None
@@ -192,7 +206,9 @@ def dataset_text(dataset_id: str, max_chars: int) -> str:
             if n >= max_chars:
                 break
     except _NoText:
-        raise ValueError(f"The dataset {name} has no text column.") from None
+        raise ValueError(_("The dataset {name} has no text column.").format(name=name)) from None
     except Exception as e:  # network, odd files: one line for the user
-        raise ValueError(f"Could not load the dataset {name}: {first_line(e)}") from None
+        raise ValueError(
+            _("Could not load the dataset {name}: {first_line}").format(name=name, first_line=first_line(e))
+        ) from None
     return "\n".join(parts)[:max_chars]

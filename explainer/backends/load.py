@@ -8,6 +8,7 @@ from explainer.backends.base import Backend, BackendError
 from explainer.backends.builtin import BuiltinBackend
 from explainer.backends.hf import load_hf, load_hf_folder
 from explainer.config import BUILTIN_DIR
+from explainer.i18n import N_, _
 from explainer.model.checkpoints import CheckpointError, is_checkpoint, load_checkpoint
 from explainer.model.device import configure_threads, pick_device
 
@@ -22,17 +23,21 @@ def load_backend(spec: str = "builtin", device: str | None = None, threads: int 
     if spec.startswith("hf:"):
         return load_hf(spec[3:], dev)
     if spec == "builtin":
-        folder, source, name = BUILTIN_DIR, "builtin", "built-in model"
+        folder, source, name = BUILTIN_DIR, "builtin", N_("built-in model")  # translated where shown
         if not (folder / "config.json").exists():
-            raise BackendError(f"{folder}: the built-in model is missing; run `llm-explainer train --preset builtin`")
+            raise BackendError(
+                _("{folder}: the built-in model is missing; run `llm-explainer train --preset builtin`").format(
+                    folder=folder
+                )
+            )
     else:
         folder, source, name = Path(spec).expanduser(), "checkpoint", Path(spec).name
         if not folder.is_dir():
-            raise BackendError(f"unknown model {spec!r}: use builtin, a checkpoint folder or hf:ID")
+            raise BackendError(_("unknown model {spec!r}: use builtin, a checkpoint folder or hf:ID").format(spec=spec))
         if not is_checkpoint(folder) and (folder / "config.json").is_file():
             return load_hf_folder(folder, dev, str(folder))
     try:
-        model, tok, _ = load_checkpoint(folder)
+        model, tok, _meta = load_checkpoint(folder)
     except CheckpointError as e:
         raise BackendError(str(e)) from None
     backend = BuiltinBackend(model, tok, name, source, dev)

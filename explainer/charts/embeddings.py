@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from explainer.analysis.embeddings import OTHER
 from explainer.charts.style import CHOSEN, DIVERGING, FONT, SMALL, axis, colorscale, diverging, figure, label, layout
 from explainer.format import html_escape
+from explainer.i18n import _
 
 GREY = "#b0b7bf"
 HIGHLIGHT = CHOSEN  # the words a student typed in
@@ -51,7 +52,7 @@ def embedding_map(
     labels: list[str],
     groups: list[str],
     highlight: list[int] = (),
-    axes: tuple[str, ...] = ("direction 1", "direction 2"),
+    axes: tuple[str, ...] | None = None,
     title: str = "",
 ) -> go.Figure:
     """Scatter of token vectors, coords (N, 2) or (N, 3): one trace per group (OTHER grey, small,
@@ -70,31 +71,59 @@ def embedding_map(
         if not len(idx):
             continue
         data.append(
-            {"type": kind, **{k: coords[idx, n] for n, k in enumerate("xyz"[:dims])}, "mode": "markers",
-             "name": g.replace("_", " "),
-             "marker": {"size": base if g != OTHER else base - 3, "color": colours[g],
-                        "opacity": 0.9 if g != OTHER else 0.45},
-             "text": [shown[i] for i in idx],
-             "hovertemplate": f"<b>%{{text}}</b><br>{g.replace('_', ' ')}<extra></extra>"}
-        )  # fmt: skip
+            {
+                "type": kind,
+                **{k: coords[idx, n] for n, k in enumerate("xyz"[:dims])},
+                "mode": "markers",
+                "name": g.replace("_", " "),
+                "marker": {
+                    "size": base if g != OTHER else base - 3,
+                    "color": colours[g],
+                    "opacity": 0.9 if g != OTHER else 0.45,
+                },
+                "text": [shown[i] for i in idx],
+                "hovertemplate": f"<b>%{{text}}</b><br>{g.replace('_', ' ')}<extra></extra>",
+            }
+        )
     hi = [i for i in dict.fromkeys(highlight) if 0 <= i < len(coords)]
     notes = []
     if hi:
         data.append(
-            {"type": kind, **{k: coords[hi, n] for n, k in enumerate("xyz"[:dims])},
-             "mode": "markers+text" if dims == 3 else "markers", "name": "your words", "text": [shown[i] for i in hi],
-             "textposition": "top center", "textfont": {"size": FONT + 2, "color": HIGHLIGHT},
-             "marker": {"size": base + (4 if dims == 3 else 7), "color": HIGHLIGHT, "symbol": "diamond",
-                        "line": {"width": 1, "color": "white"}},
-             "hovertemplate": "<b>%{text}</b><extra>your word</extra>"}
-        )  # fmt: skip
+            {
+                "type": kind,
+                **{k: coords[hi, n] for n, k in enumerate("xyz"[:dims])},
+                "mode": "markers+text" if dims == 3 else "markers",
+                "name": _("your words"),
+                "text": [shown[i] for i in hi],
+                "textposition": "top center",
+                "textfont": {"size": FONT + 2, "color": HIGHLIGHT},
+                "marker": {
+                    "size": base + (4 if dims == 3 else 7),
+                    "color": HIGHLIGHT,
+                    "symbol": "diamond",
+                    "line": {"width": 1, "color": "white"},
+                },
+                "hovertemplate": "<b>%{text}</b><extra>your word</extra>",
+            }
+        )
         if dims == 2:  # labels on a white card, readable over the dense cloud
             notes = [
-                {"x": coords[i, 0], "y": coords[i, 1], "text": f"<b>{shown[i]}</b>", "showarrow": True,
-                 "arrowcolor": HIGHLIGHT, "ax": 0, "ay": -34, "font": {"size": FONT, "color": HIGHLIGHT},
-                 "bgcolor": "rgba(255,255,255,0.85)", "bordercolor": HIGHLIGHT, "borderpad": 2}
+                {
+                    "x": coords[i, 0],
+                    "y": coords[i, 1],
+                    "text": f"<b>{shown[i]}</b>",
+                    "showarrow": True,
+                    "arrowcolor": HIGHLIGHT,
+                    "ax": 0,
+                    "ay": -34,
+                    "font": {"size": FONT, "color": HIGHLIGHT},
+                    "bgcolor": "rgba(255,255,255,0.85)",
+                    "bordercolor": HIGHLIGHT,
+                    "borderpad": 2,
+                }
                 for i in hi
-            ]  # fmt: skip
+            ]
+    axes = axes or (_("direction 1"), _("direction 2"))
     out = _layout(title, 620 if dims == 3 else 560)
     if notes:
         out["annotations"] = notes
@@ -113,12 +142,16 @@ def heat_strip(vectors: dict[str, np.ndarray], title: str = "") -> go.Figure:
     names = list(vectors)
     z = np.stack([np.asarray(vectors[n], dtype=np.float32) for n in names])  # (rows, D)
     cells = {
-        "type": "heatmap", "z": z, "y": [label(n) for n in names], "x": np.arange(1, z.shape[1] + 1),
-        **diverging(z), "hovertemplate": "%{y}, number %{x}: %{z:.3f}<extra></extra>",
-    }  # fmt: skip
+        "type": "heatmap",
+        "z": z,
+        "y": [label(n) for n in names],
+        "x": np.arange(1, z.shape[1] + 1),
+        **diverging(z),
+        "hovertemplate": "%{y}, number %{x}: %{z:.3f}<extra></extra>",
+    }
     out = _layout(title, 150 + 55 * len(names), legend=False)
     out.update(
-        xaxis=axis(f"position in the list (1 … {z.shape[1]})"),
+        xaxis=axis(_("position in the list (1 … {shape})").format(shape=z.shape[1])),
         yaxis={"tickfont": {"size": FONT}, "autorange": "reversed", "automargin": True},
     )
     return figure([cells], out)
@@ -127,15 +160,22 @@ def heat_strip(vectors: dict[str, np.ndarray], title: str = "") -> go.Figure:
 def similarity_lines(stages: list[str], series: dict[str, np.ndarray], title: str = "") -> go.Figure:
     """Cosine similarity (y) at every stage (x): one line per name -> (S,)."""
     data = [
-        {"type": "scatter", "x": stages, "y": [float(v) for v in ys], "mode": "lines+markers", "name": name,
-         "line": {"width": 4, "color": LINE_COLOURS[k % len(LINE_COLOURS)], "dash": "solid" if k == 0 else "dash"},
-         "marker": {"size": 11}, "hovertemplate": "%{x}: %{y:.3f}<extra>" + html_escape(name) + "</extra>"}
+        {
+            "type": "scatter",
+            "x": stages,
+            "y": [float(v) for v in ys],
+            "mode": "lines+markers",
+            "name": name,
+            "line": {"width": 4, "color": LINE_COLOURS[k % len(LINE_COLOURS)], "dash": "solid" if k == 0 else "dash"},
+            "marker": {"size": 11},
+            "hovertemplate": "%{x}: %{y:.3f}<extra>" + html_escape(name) + "</extra>",
+        }
         for k, (name, ys) in enumerate(series.items())
-    ]  # fmt: skip
+    ]
     low = min([float(np.nanmin(v)) for v in series.values()] + [0.0])
     out = _layout(title, 430)
     out["legend"].update(orientation="h", y=-0.3, x=0)
-    out.update(xaxis=axis("where in the model"), yaxis=axis("cosine similarity", range=[low - 0.05, 1.05]))
+    out.update(xaxis=axis(_("where in the model")), yaxis=axis(_("cosine similarity"), range=[low - 0.05, 1.05]))
     return figure(data, out)
 
 
@@ -150,15 +190,23 @@ def trajectory_map(
         k = senses[n]
         c = SENSE_COLOURS[k % len(SENSE_COLOURS)]
         data.append(
-            {"type": "scatter", "x": coords[n, :, 0], "y": coords[n, :, 1], "mode": "lines+markers",
-             "name": html_escape(sense_names[k]), "legendgroup": str(k), "showlegend": k not in senses[:n],
-             "line": {"width": 3, "color": c},
-             "marker": {"size": [12] + [9] * (s - 2) + [20], "symbol": ["circle"] * (s - 1) + ["star"], "color": c},
-             "text": stages, "hovertemplate": "%{text}<extra>" + html_escape(name[:60]) + "</extra>"}
-        )  # fmt: skip
+            {
+                "type": "scatter",
+                "x": coords[n, :, 0],
+                "y": coords[n, :, 1],
+                "mode": "lines+markers",
+                "name": html_escape(sense_names[k]),
+                "legendgroup": str(k),
+                "showlegend": k not in senses[:n],
+                "line": {"width": 3, "color": c},
+                "marker": {"size": [12] + [9] * (s - 2) + [20], "symbol": ["circle"] * (s - 1) + ["star"], "color": c},
+                "text": stages,
+                "hovertemplate": "%{text}<extra>" + html_escape(name[:60]) + "</extra>",
+            }
+        )
     out = _layout(title, 520)
     out["legend"].update(orientation="h", y=-0.2, x=0)
-    out.update(xaxis=_flat_axis("direction 1"), yaxis=_flat_axis("direction 2", scaleanchor="x"))
+    out.update(xaxis=_flat_axis(_("direction 1")), yaxis=_flat_axis(_("direction 2"), scaleanchor="x"))
     return figure(data, out)
 
 
@@ -166,10 +214,19 @@ def similarity_matrix(sim: np.ndarray, names: list[str], title: str = "") -> go.
     """(N, N) cosine similarities as a labelled heatmap with the values written in."""
     short = [f"{i + 1}. {html_escape(n[:28])}{'…' if len(n) > 28 else ''}" for i, n in enumerate(names)]
     cells = {
-        "type": "heatmap", "z": sim, "x": short, "y": short, "zmin": -1, "zmax": 1, "colorscale": colorscale(DIVERGING),
-        "text": np.round(sim, 2), "texttemplate": "%{text:.2f}", "textfont": {"size": SMALL},
-        "colorbar": {"title": {"text": "cosine"}}, "hovertemplate": "%{y}<br>%{x}<br>%{z:.3f}<extra></extra>",
-    }  # fmt: skip
+        "type": "heatmap",
+        "z": sim,
+        "x": short,
+        "y": short,
+        "zmin": -1,
+        "zmax": 1,
+        "colorscale": colorscale(DIVERGING),
+        "text": np.round(sim, 2),
+        "texttemplate": "%{text:.2f}",
+        "textfont": {"size": SMALL},
+        "colorbar": {"title": {"text": "cosine"}},
+        "hovertemplate": "%{y}<br>%{x}<br>%{z:.3f}<extra></extra>",
+    }
     out = _layout(title, 160 + 60 * len(names), legend=False)
     out.update(yaxis={"autorange": "reversed", "tickfont": {"size": SMALL}}, xaxis=axis(tickangle=-30))
     return figure([cells], out)

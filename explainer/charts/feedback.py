@@ -10,8 +10,9 @@ import plotly.graph_objects as go
 
 from explainer.charts.style import BLUE, FONT, GREEN, GREY, GRID, RED, SMALL, axis, figure, layout, row_axis
 from explainer.format import html_escape, percent
+from explainer.i18n import N_, _
 
-MARKS = {"better": ("✔ better", GREEN), "flagged": ("✘ unhelpful", RED), "": ("", BLUE)}
+MARKS = {"better": (N_("✔ better"), GREEN), "flagged": (N_("✘ unhelpful"), RED), "": ("", BLUE)}
 LINE_CHARS = 30  # characters per line of an answer's label
 MAX_LINES = 3
 
@@ -25,6 +26,7 @@ def answer_label(answer: str, mark: str = "", width: int = LINE_CHARS, max_lines
         lines[-1] = lines[-1][: width - 1].rstrip() + "…"
     text = "<br>".join(html_escape(line) for line in lines)
     label, colour = MARKS[mark]
+    label = _(label)
     return f"<span style='color:{colour}'><b>{label}</b></span><br>{text}" if label else text
 
 
@@ -33,11 +35,12 @@ def before_after_bars(
     before: list[float],
     after: list[float],
     marks: list[str] | None = None,
-    title: str = "How likely the model is to write each answer",
+    title: str | None = None,
 ) -> go.Figure:
     """Per answer, two horizontal bars: its probability per word before the feedback (grey) and after
     (blue); `marks` ("better" / "flagged" / "") label the answer the student judged."""
     marks = marks or [""] * len(answers)
+    title = title or _("How likely the model is to write each answer")
     labels = [answer_label(a, m) for a, m in zip(answers, marks)]
     rows = list(range(len(answers)))
     lines = sum(label.count("<br>") + 1 for label in labels)
@@ -56,7 +59,7 @@ def before_after_bars(
             "textfont": {"size": FONT},
             "cliponaxis": False,
             "hovertext": answers,
-            "hovertemplate": f"{name}: %{{x:.2%}}<extra></extra>",
+            "hovertemplate": _("{name}: %{{x:.2%}}<extra></extra>").format(name=name),
         }
 
     out = layout(title, 130 + 34 * lines + 40 * len(answers), {"l": 10, "r": 30, "t": 100, "b": 50})
@@ -66,9 +69,9 @@ def before_after_bars(
         bargroupgap=0.08,
         legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": FONT}},
         xaxis=axis(
-            "probability per word", range=[0, min(1.0, top) * 1.25], tickformat=".0%", gridcolor=GRID, zeroline=True
+            _("probability per word"), range=[0, min(1.0, top) * 1.25], tickformat=".0%", gridcolor=GRID, zeroline=True
         ),
         yaxis=row_axis(labels, size=SMALL),
     )
-    data = [bars("before your feedback", before, GREY), bars("after", after, BLUE)]
+    data = [bars(_("before your feedback"), before, GREY), bars(_("after"), after, BLUE)]
     return figure(data, out)

@@ -21,7 +21,8 @@ from explainer.charts.style import (
     layout,
     spoken_axes,
 )
-from explainer.format import html_escape
+from explainer.format import fixed_percent, html_escape, number
+from explainer.i18n import _
 
 MASK = "#c8cdd3"  # future tokens, hidden by the causal mask
 
@@ -43,7 +44,7 @@ def _positions(labels: list[str], **extra) -> dict:
 
 def _attention(z: np.ndarray, hover: list[list[str]], **extra) -> dict:
     return {"type": "heatmap", "z": z, "zmin": 0, "zmax": 1, "colorscale": colorscale(SEQUENTIAL),
-            "colorbar": colorbar("attention weight"), "text": hover, "hovertemplate": "%{text}<extra></extra>",
+            "colorbar": colorbar(_("attention weight")), "text": hover, "hovertemplate": "%{text}<extra></extra>",
             **extra}  # fmt: skip
 
 
@@ -60,15 +61,15 @@ def attention_heatmap(
     data = [
         {"type": "heatmap", "z": np.where(future, 1.0, np.nan), "x": list(range(T)), "y": list(range(T)),
          "colorscale": [[0, MASK], [1, MASK]], "showscale": False,
-         "hovertemplate": "future token: hidden by the causal mask<extra></extra>"},
+         "hovertemplate": _("future token: hidden by the causal mask<extra></extra>")},
         _attention(np.where(future, np.nan, att), hover, x=list(range(T)), y=list(range(T)), xgap=1, ygap=1),
     ]  # fmt: skip
     ticks = {"tickfont": {"size": SMALL}}
     axes = {
         "xaxis": _positions(
-            lab, title={"text": "looked at (key)"}, tickangle=-60, side="bottom", showgrid=False, **ticks
+            lab, title={"text": _("looked at (key)")}, tickangle=-60, side="bottom", showgrid=False, **ticks
         ),
-        "yaxis": _positions(lab, title={"text": "looking (query)"}, autorange="reversed", showgrid=False, **ticks),
+        "yaxis": _positions(lab, title={"text": _("looking (query)")}, autorange="reversed", showgrid=False, **ticks),
     }
     if highlight is not None:
         axes["shapes"] = [
@@ -139,7 +140,7 @@ def attention_lines(weights: np.ndarray, labels: list[str], query: int, title: s
          "textposition": "middle left",
          "textfont": {"size": SMALL, "color": [BLUE if k <= query else GREY for k in range(T)]},
          "marker": {"size": 8, "color": BLUE}, "customdata": [f"{weights[k]:.3%}" for k in range(T)],
-         "hovertemplate": "“%{text}”: %{customdata}<extra></extra>"}
+         "hovertemplate": _("“%{text}”: %{customdata}<extra></extra>")}
     )  # fmt: skip
     data.append(
         {"type": "scatter", "x": [1], "y": [query], "mode": "markers+text", "text": [f"<b>{lab[query]}</b>"],
@@ -156,13 +157,16 @@ def generation_heads(att: np.ndarray, labels: list[str], generated: list[bool], 
     H, T = att.shape
     lab = _esc(labels)
     ticks = [f'<span style="color:{ORANGE}"><b>{s}</b></span>' if g else s for s, g in zip(lab, generated)]
-    hover = [[f"head {h + 1} → “{lab[k]}”: {att[h, k]:.3%}" for k in range(T)] for h in range(H)]
+    hover = [
+        [_("head {h} → “{lab}”: {att}").format(h=h + 1, lab=lab[k], att=fixed_percent(att[h, k], 3)) for k in range(T)]
+        for h in range(H)
+    ]
     cells = _attention(att, hover, x=list(range(T)), y=list(range(H)), xgap=1, ygap=2)
     axes = {
-        "xaxis": _positions(ticks, title={"text": "earlier tokens (orange: generated)"}, tickangle=-60,
+        "xaxis": _positions(ticks, title={"text": _("earlier tokens (orange: generated)")}, tickangle=-60,
                             tickfont={"size": SMALL}, showgrid=False),
-        "yaxis": _positions([f"head {h + 1}" for h in range(H)], title={"text": "head"}, autorange="reversed",
-                            showgrid=False),
+        "yaxis": _positions([_("head {n}").format(n=h + 1) for h in range(H)], title={"text": _("head")},
+                            autorange="reversed", showgrid=False),
     }  # fmt: skip
     return _figure([cells], 230 + 34 * H, title, axes)
 
@@ -185,12 +189,12 @@ def flow_dot(stages: list, result: str) -> str:
     ]
     left = None  # the previous row's first box, to keep the rows in one column
     for i, s in enumerate(stages):
-        if s.kind == "embed":
-            label = f"{s.name}\\nlength {s.norm:.1f}"
-        elif s.kind == "final":
-            label = f"{s.name}\\nlength {s.norm:.1f}"
+        if s.kind in ("embed", "final"):
+            label = _("{name}\\nlength {norm}").format(name=s.name, norm=number(s.norm, 1))
         else:
-            label = f"{s.name}\\n+Δ {s.change:.1f} → length {s.norm:.1f}"
+            label = _("{name}\\n+Δ {change} → length {norm}").format(
+                name=s.name, change=number(s.change, 1), norm=number(s.norm, 1)
+            )
         lines.append(f'n{i} [label="{label}", fillcolor="{fill[s.kind]}"];')
         if i == 0:
             left = 0
@@ -221,7 +225,7 @@ def change_bars(stages: list, title: str = "") -> go.Figure:
     }  # fmt: skip
     axes = {
         "yaxis": _positions(names, autorange="reversed", automargin=True),
-        "xaxis": {"title": {"text": "length of the change (‖Δ‖)"}, "gridcolor": GRID, "tickfont": {"size": SMALL}},
+        "xaxis": {"title": {"text": _("length of the change (‖Δ‖)")}, "gridcolor": GRID, "tickfont": {"size": SMALL}},
     }
     return _figure([bars], 110 + 34 * len(stages), title, axes, r=40)
 
@@ -236,15 +240,23 @@ def logit_lens_heatmap(
     room = 12 if P <= 8 else 8 if P <= 12 else 5  # characters a cell holds at this many columns; hover has it all
     short = [[t if len(t) <= room else t[: room - 1] + "…" for t in r] for r in w]
     xs = _esc(x_labels)
-    hover = [[f"after “{xs[p]}”, {y_labels[d]}: “{w[d][p]}” {probs[d, p]:.1%}" for p in range(P)] for d in range(Lp1)]
+    hover = [
+        [
+            _("after “{xs}”, {y_labels}: “{w}” {probs}").format(
+                xs=xs[p], y_labels=y_labels[d], w=w[d][p], probs=fixed_percent(probs[d, p], 1)
+            )
+            for p in range(P)
+        ]
+        for d in range(Lp1)
+    ]
     cells = {
         "type": "heatmap", "z": probs, "x": list(range(P)), "y": list(range(Lp1)), "zmin": 0, "zmax": 1,
         "colorscale": colorscale(SEQUENTIAL), "xgap": 2, "ygap": 2, "text": short, "texttemplate": "%{text}",
         "textfont": {"size": SMALL}, "customdata": hover, "hovertemplate": "%{customdata}<extra></extra>",
-        "colorbar": colorbar("probability of the top word"),
+        "colorbar": colorbar(_("probability of the top word")),
     }  # fmt: skip
     axes = {
-        "xaxis": _positions(xs, title={"text": "position (the token just read)"}, tickangle=-45,
+        "xaxis": _positions(xs, title={"text": _("position (the token just read)")}, tickangle=-45,
                             tickfont={"size": SMALL}, showgrid=False),
         "yaxis": _positions(y_labels, title={"text": "depth"}, autorange="reversed", showgrid=False),
     }  # fmt: skip
@@ -256,10 +268,10 @@ def neuron_bars(neurons: list[int], acts: list[float], title: str = "") -> go.Fi
     bars = {
         "type": "bar", "x": acts, "y": list(range(len(neurons))), "orientation": "h", "marker": {"color": ORANGE},
         "text": [f"{a:.2f}" for a in acts], "textposition": "outside", "cliponaxis": False,
-        "customdata": neurons, "hovertemplate": "neuron %{customdata}: %{x:.3f}<extra></extra>",
+        "customdata": neurons, "hovertemplate": _("neuron %{customdata}: %{x:.3f}<extra></extra>"),
     }  # fmt: skip
     axes = {
-        "yaxis": _positions([f"neuron {n}" for n in neurons], autorange="reversed", automargin=True),
+        "yaxis": _positions([_("neuron {n}").format(n=n) for n in neurons], autorange="reversed", automargin=True),
         "xaxis": {"title": {"text": "activation"}, "gridcolor": GRID, "tickfont": {"size": SMALL}},
     }
     return _figure([bars], 110 + 32 * len(neurons), title, axes, r=40)
@@ -274,12 +286,12 @@ def logit_bars(labels: list[str], logits: list[float], title: str = "") -> go.Fi
     bars = {
         "type": "bar", "x": logits, "y": list(range(len(labels))), "orientation": "h", "marker": {"color": BLUE},
         "text": [f"{z:.2f}" for z in logits], "textposition": "outside", "cliponaxis": False,
-        "hovertext": lab, "hovertemplate": "“%{hovertext}”: logit %{x:.3f}<extra></extra>",
+        "hovertext": lab, "hovertemplate": _("“%{hovertext}”: logit %{x:.3f}<extra></extra>"),
     }  # fmt: skip
     lo = min(0.0, min(logits, default=0.0))
     axes = {
         "yaxis": _positions(lab, autorange="reversed", automargin=True),
-        "xaxis": {"title": {"text": "score (logit)"}, "range": [lo * 1.15, max(logits, default=1.0) * 1.2],
+        "xaxis": {"title": {"text": _("score (logit)")}, "range": [lo * 1.15, max(logits, default=1.0) * 1.2],
                   "tickfont": {"size": SMALL}},
     }  # fmt: skip
     return _figure([bars], 110 + 34 * len(labels), title, axes, r=40)

@@ -21,8 +21,9 @@ from explainer.charts.style import (
     row_axis,
 )
 from explainer.format import percent
+from explainer.i18n import N_, _
 
-OTHER_LABEL = "everything else"
+OTHER_LABEL = N_("everything else")
 
 
 def _layout(title: str, height: int, top: int | None = None) -> dict:
@@ -74,7 +75,7 @@ def next_token_bars(
     order = sorted(range(len(probs)), key=lambda i: -probs[i])
     rows = [(label(labels[i]), float(probs[i]), CHOSEN if labels[i] == highlight else BLUE) for i in order]
     if other is not None:
-        rows.append((f"<i>{OTHER_LABEL}</i>", max(float(other), 0.0), GREY))
+        rows.append((f"<i>{_(OTHER_LABEL)}</i>", max(float(other), 0.0), GREY))
     names = [r[0] for r in rows]
     values = [r[1] for r in rows]
     bar = _bars(values, [r[2] for r in rows], [percent(v) for v in values], names)

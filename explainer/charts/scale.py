@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from explainer.analysis.parallel import PARALLEL, SEQUENTIAL, BenchResult
 from explainer.charts.style import BLUE, FONT, GREEN, ORANGE, SMALL, axis, figure, layout
 from explainer.format import SECONDS_PER_YEAR, duration_from_years
+from explainer.i18n import N_, _
 
 DARK_GREY = "#6e7781"  # a bar that carries white text
 TEXT = "#31333f"
@@ -25,9 +26,16 @@ INSIDE_FROM = 0.55  # a bar longer than this share of the axis carries its label
 LOG_GRID = "rgba(128,128,128,0.3)"
 _S = 1 / SECONDS_PER_YEAR  # one second, in years
 TIME_TICKS = (
-    (_S, "1 second"), (3600 * _S, "1 hour"), (86400 * _S, "1 day"), (1, "1 year"), (100, "100 years"),
-    (1e4, "10,000 years"), (1e6, "1 million years"), (1e8, "100 million years"), (1e10, "10 billion years"),
-)  # fmt: skip
+    (_S, N_("1 second")),
+    (3600 * _S, N_("1 hour")),
+    (86400 * _S, N_("1 day")),
+    (1, N_("1 year")),
+    (100, N_("100 years")),
+    (1e4, N_("10,000 years")),
+    (1e6, N_("1 million years")),
+    (1e8, N_("100 million years")),
+    (1e10, N_("10 billion years")),
+)
 LIFETIME_YEARS = 80
 BOTTOM_LEGEND = {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "font": {"size": SMALL}}
 
@@ -46,9 +54,14 @@ def _years_axis(span: tuple[float, float], title: str) -> dict:
         if lo <= math.log10(v) <= hi and (not ticks or math.log10(v / ticks[-1][0]) >= (hi - lo) / MAX_TICKS):
             ticks.append((v, t))
     return axis(
-        {"text": title, "font": {"size": SMALL}}, type="log", range=[lo, hi], tickvals=[v for v, _ in ticks],
-        ticktext=[t for _, t in ticks], tickangle=0, gridcolor=LOG_GRID,
-    )  # fmt: skip
+        {"text": title, "font": {"size": SMALL}},
+        type="log",
+        range=[lo, hi],
+        tickvals=[v for v, _text in ticks],
+        ticktext=[_(t) for _tick, t in ticks],
+        tickangle=0,
+        gridcolor=LOG_GRID,
+    )
 
 
 def _labelled_bars(x: list[float], y: list[str], span: tuple[float, float], size: int = FONT, **bar) -> dict:
@@ -57,27 +70,53 @@ def _labelled_bars(x: list[float], y: list[str], span: tuple[float, float], size
     lo, hi = span
     inside = [v > 0 and (math.log10(v) - lo) > INSIDE_FROM * (hi - lo) for v in x]
     return {
-        "type": "bar", "x": x, "y": y, "orientation": "h", "text": [duration_from_years(v) for v in x],
-        "textposition": ["inside" if i else "outside" for i in inside], "insidetextanchor": "end",
-        "insidetextfont": {"color": "white", "size": size}, "outsidetextfont": {"color": TEXT, "size": size},
-        "cliponaxis": False, **bar,
-    }  # fmt: skip
+        "type": "bar",
+        "x": x,
+        "y": y,
+        "orientation": "h",
+        "text": [duration_from_years(v) for v in x],
+        "textposition": ["inside" if i else "outside" for i in inside],
+        "insidetextanchor": "end",
+        "insidetextfont": {"color": "white", "size": size},
+        "outsidetextfont": {"color": TEXT, "size": size},
+        "cliponaxis": False,
+        **bar,
+    }
 
 
 def _years_figure(
     data: list[dict], title: str, height: int, xaxis: dict, years: float, mark: str, bottom: int = 60, **extra
 ) -> go.Figure:
     """Bars on a log axis of years with a dotted line (and its label) at `years`, under the bars' labels."""
-    line = {"type": "line", "x0": years, "x1": years, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain",
-            "line": {"color": ORANGE, "dash": "dot", "width": 2}, "layer": "below"}  # fmt: skip
-    note = {"x": math.log10(years), "y": 1, "yref": "paper", "yanchor": "bottom", "xanchor": "right", "text": mark,
-            "showarrow": False, "font": {"size": SMALL, "color": ORANGE},
-            "bgcolor": "rgba(255,255,255,0.85)"}  # fmt: skip
+    line = {
+        "type": "line",
+        "x0": years,
+        "x1": years,
+        "xref": "x",
+        "y0": 0,
+        "y1": 1,
+        "yref": "y domain",
+        "line": {"color": ORANGE, "dash": "dot", "width": 2},
+        "layer": "below",
+    }
+    note = {
+        "x": math.log10(years),
+        "y": 1,
+        "yref": "paper",
+        "yanchor": "bottom",
+        "xanchor": "right",
+        "text": mark,
+        "showarrow": False,
+        "font": {"size": SMALL, "color": ORANGE},
+        "bgcolor": "rgba(255,255,255,0.85)",
+    }
     out = layout(title, height, {"l": 10, "r": 20, "t": 90, "b": bottom}, plot_bgcolor="white", **extra)
     out.update(
-        xaxis=xaxis, yaxis=axis(autorange="reversed", automargin=True, tickfont={"size": FONT}), shapes=[line],
+        xaxis=xaxis,
+        yaxis=axis(autorange="reversed", automargin=True, tickfont={"size": FONT}),
+        shapes=[line],
         annotations=[note],
-    )  # fmt: skip
+    )
     return figure(data, out)
 
 
@@ -87,27 +126,34 @@ def reading_chart(names: list[str], years: list[float], words_per_minute: float)
     bars = _labelled_bars(
         years, names, span, marker={"color": BLUE}, hovertemplate="%{y}: %{text} of reading<extra></extra>"
     )
-    title = f"Reading the training text non-stop,<br>at {words_per_minute:g} words a minute"
-    xaxis = _years_axis(span, "time to read it all (log scale)")
+    title = _("Reading the training text non-stop,<br>at {words_per_minute:g} words a minute").format(
+        words_per_minute=words_per_minute
+    )
+    xaxis = _years_axis(span, _("time to read it all (log scale)"))
     return _years_figure(
-        [bars], title, 170 + ROW_PX * len(names), xaxis, LIFETIME_YEARS, f"a lifetime: {LIFETIME_YEARS} years"
+        [bars],
+        title,
+        170 + ROW_PX * len(names),
+        xaxis,
+        LIFETIME_YEARS,
+        _("a lifetime: {lifetime_years} years").format(lifetime_years=LIFETIME_YEARS),
     )
 
 
 def compute_chart(names: list[str], ops: list[float], rates: list[tuple[str, float]], mark_years: float) -> go.Figure:
     """Grouped bars: for each preset, the years its training operations take at each rate (label, ops per second)."""
-    per_rate = [[n / rate / SECONDS_PER_YEAR for n in ops] for _, rate in rates]
+    per_rate = [[n / rate / SECONDS_PER_YEAR for n in ops] for _name, rate in rates]
     span = _span([y for ys in per_rate for y in ys] + [mark_years])
     bars = [
         _labelled_bars(years, names, span, size=SMALL, name=label,
                        marker={"color": colour, "pattern": {"shape": shape, "bgcolor": colour, "fgcolor": "white",
                                                             "fgopacity": 0.35, "size": 9, "solidity": 0.2}},
-                       hovertemplate="%{y}: %{text} " + f"at {label}<extra></extra>")
-        for (label, _), years, colour, shape in zip(rates, per_rate, RATE_COLOURS, RATE_PATTERNS)
+                       hovertemplate="%{y}: %{text} " + _("at {label}<extra></extra>").format(label=label))
+        for (label, _rate), years, colour, shape in zip(rates, per_rate, RATE_COLOURS, RATE_PATTERNS)
     ]  # fmt: skip
-    title = "Training: 6 × parameters × tokens operations,<br>at three speeds"
+    title = _("Training: 6 × parameters × tokens operations,<br>at three speeds")
     height = 260 + 30 * len(names) * max(1, len(rates))
-    xaxis = _years_axis(span, "time to do every operation (log scale)")
+    xaxis = _years_axis(span, _("time to do every operation (log scale)"))
     bottom = 60 + 28 * len(rates)  # room for the axis, then one legend row per rate
     mark = duration_from_years(mark_years)
     return _years_figure(
@@ -126,7 +172,7 @@ def _ms_ticks(values: list[float]) -> list[float]:
     return inside if len(inside) >= 2 else ticks
 
 
-def bench_chart(results: list[BenchResult], heading: str = "Time to read a batch of texts") -> go.Figure:
+def bench_chart(results: list[BenchResult], heading: str = "") -> go.Figure:
     """Milliseconds per batch against sequence length, both models, one line style per device (log-log)."""
     data = [
         {"type": "scatter", "x": r.lengths, "y": ms, "mode": "lines+markers",
@@ -140,15 +186,33 @@ def bench_chart(results: list[BenchResult], heading: str = "Time to read a batch
     ticks = _ms_ticks([v for r in results for v in r.sequential_ms + r.parallel_ms])
     hardware = " and ".join(r.device for r in results)
     first = results[0] if results else None
-    detail = f"batch of {first.batch_size}, width {first.d_model}, {first.n_layer} layers" if first else ""
+    detail = (
+        _("batch of {batch_size}, width {d_model}, {n_layer} layers").format(
+            batch_size=first.batch_size, d_model=first.d_model, n_layer=first.n_layer
+        )
+        if first
+        else ""
+    )
     small = f"<span style='font-size:{SMALL}px'>"
-    title = f"{heading}<br>{small}measured on {hardware}</span><br>{small}{detail}</span>"
+    title = _("{heading}<br>{small}measured on {hardware}</span><br>{small}{detail}</span>").format(
+        heading=heading or _("Time to read a batch of texts"), small=small, hardware=hardware, detail=detail
+    )
     margin = {"l": 10, "r": 20, "t": 120, "b": 80 + 26 * len(data)}  # the axis, then one legend row per line
     out = layout(title, 540 + 26 * len(data), margin, plot_bgcolor="white", legend=BOTTOM_LEGEND)
     out.update(
-        xaxis=axis(type="log", tickvals=lengths, ticktext=[str(n) for n in lengths], title="text length (tokens)",
-                   gridcolor=LOG_GRID),
-        yaxis=axis(type="log", title="ms per batch (log scale)", tickvals=ticks,
-                   ticktext=[f"{t:g}" for t in ticks], gridcolor=LOG_GRID),
-    )  # fmt: skip
+        xaxis=axis(
+            type="log",
+            tickvals=lengths,
+            ticktext=[str(n) for n in lengths],
+            title=_("text length (tokens)"),
+            gridcolor=LOG_GRID,
+        ),
+        yaxis=axis(
+            type="log",
+            title=_("ms per batch (log scale)"),
+            tickvals=ticks,
+            ticktext=[f"{t:g}" for t in ticks],
+            gridcolor=LOG_GRID,
+        ),
+    )
     return figure(data, out)

@@ -16,8 +16,10 @@ from functools import cache
 
 import plotly.colors
 import plotly.graph_objects as go
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from explainer.format import html_escape, visible_token
+from explainer.i18n import _, language
 
 FONT = 18  # base font size (px): readable from the back of a classroom
 SMALL = FONT - 2  # 16 px: the smallest text drawn
@@ -65,7 +67,14 @@ def figure(data: list[dict], layout: dict) -> go.Figure:
             if isinstance(axis_.get("title"), dict):
                 axis_["title"].setdefault("font", {})
     layout.setdefault("legend", {}).setdefault("font", {})
+    layout.setdefault("separators", separators())
     return go.Figure({"data": data, "layout": inked(layout)}, _validate=False)
+
+
+def separators() -> str:
+    """plotly's decimal point and thousands separator, the language's own: ".," in English, ",." in German."""
+    lang = language()
+    return get_decimal_symbol(lang) + get_group_symbol(lang)
 
 
 def heading(text: str, **extra) -> dict | None:
@@ -144,7 +153,8 @@ def diverging(values, title: str = "value") -> dict:
     return {
         "colorscale": colorscale(DIVERGING), "zmin": -lim, "zmax": lim, "zmid": 0,
         "colorbar": {**colorbar(title, ".2~f"), "title": {"text": title, "side": "top", "font": {"size": SMALL}},
-                     "tickvals": [-lim, 0, lim], "ticktext": [f"{-lim:.2g} (red)", "0", f"{lim:.2g} (blue)"]},
+                     "tickvals": [-lim, 0, lim], "ticktext": [_("{value} (red)").format(value=f"{-lim:.2g}"), "0",
+                                   _("{value} (blue)").format(value=f"{lim:.2g}")]},
     }  # fmt: skip
 
 

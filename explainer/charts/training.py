@@ -24,7 +24,8 @@ from explainer.charts.style import (
     reference_line,
     row_axis,
 )
-from explainer.format import html_escape, percent, points
+from explainer.format import html_escape, number, percent, points
+from explainer.i18n import _
 
 LAYER_COLOURS = ["#1f5fbf", "#e8590c", "#2b8a3e", "#9c36b5", "#c92a2a", "#0b7285", "#5c940d", "#d6336c"]
 
@@ -66,21 +67,21 @@ def loss_chart(
     data = []
     if steps:
         data.append(
-            {"type": "scatter", "mode": "lines", "x": steps, "y": train_loss, "name": "training (each step)",
+            {"type": "scatter", "mode": "lines", "x": steps, "y": train_loss, "name": _("training (each step)"),
              "line": {"color": BLUE, "width": 1}, "opacity": 0.3, "showlegend": False,
-             "hovertemplate": "step %{x}: %{y:.3f}<extra>training batch</extra>"}
+             "hovertemplate": _("step %{x}: %{y:.3f}<extra>training batch</extra>")}
         )  # fmt: skip
         data.append(
-            {"type": "scatter", "mode": "lines", "x": steps, "y": smooth(train_loss), "name": "training text",
+            {"type": "scatter", "mode": "lines", "x": steps, "y": smooth(train_loss), "name": _("training text"),
              "line": {"color": BLUE, "width": 4},
-             "hovertemplate": "step %{x}: %{y:.3f}<extra>training (smoothed)</extra>"}
+             "hovertemplate": _("step %{x}: %{y:.3f}<extra>training (smoothed)</extra>")}
         )  # fmt: skip
     if val_steps:
         data.append(
             {"type": "scatter", "mode": "lines+markers", "x": val_steps, "y": val_loss,
-             "name": "validation text (never trained on)", "line": {"color": GREEN, "width": 3, "dash": "dash"},
+             "name": _("validation text (never trained on)"), "line": {"color": GREEN, "width": 3, "dash": "dash"},
              "marker": {"size": 10, "symbol": "diamond"},
-             "hovertemplate": "step %{x}: %{y:.3f}<extra>validation</extra>"}
+             "hovertemplate": _("step %{x}: %{y:.3f}<extra>validation</extra>")}
         )  # fmt: skip
     out = _base_layout(title, 420)
     out["showlegend"] = True
@@ -90,20 +91,22 @@ def loss_chart(
     low = min([*shown, top])
     shapes, notes = [], []
     if random_loss:
-        line, note = reference_line(random_loss, f"guessing blindly: {random_loss:.2f}", left=False)
+        line, note = reference_line(
+            random_loss, _("guessing blindly: {random_loss}").format(random_loss=number(random_loss, 2)), left=False
+        )
         shapes.append(line)
         notes.append(note)
     last = max([*steps, *val_steps, 1])
     end = max(total_steps or last, last)
     if log_x:
-        xaxis = _axis("training step (log scale)", type="log", range=[0, math.log10(max(end, 10)) + 0.02])
+        xaxis = _axis(_("training step (log scale)"), type="log", range=[0, math.log10(max(end, 10)) + 0.02])
     else:
-        xaxis = _axis("training step", range=[0, end * 1.01])
+        xaxis = _axis(_("training step"), range=[0, end * 1.01])
     out.update(
         shapes=shapes,
         annotations=notes,
         xaxis=xaxis,
-        yaxis=_axis("loss (lower is better)", range=[max(0.0, low * 0.9 - 0.1), top * 1.08]),
+        yaxis=_axis(_("loss (lower is better)"), range=[max(0.0, low * 0.9 - 0.1), top * 1.08]),
     )
     return figure(data, out)
 
@@ -117,7 +120,7 @@ def update_size_chart(steps: list[int], sizes: dict[str, list[float]], title: st
             {"type": "scatter", "mode": "lines+markers" if len(steps) < 30 else "lines", "x": steps,
              "y": [max(v, 1e-9) for v in values], "name": group,
              "line": {"color": LAYER_COLOURS[i % len(LAYER_COLOURS)], "width": 3}, "marker": {"size": 7},
-             "hovertemplate": "step %{x}: %{y:.3%} of its size<extra>" + html_escape(group) + "</extra>"}
+             "hovertemplate": _("step %{x}: %{y:.3%} of its size<extra>") + html_escape(group) + "</extra>"}
         )  # fmt: skip
     out = _base_layout(title, 400)
     out["showlegend"] = True
@@ -126,8 +129,8 @@ def update_size_chart(steps: list[int], sizes: dict[str, list[float]], title: st
     lo, hi = (math.log10(min(shown)), math.log10(max(shown))) if shown else (-4.0, -2.0)
     pad = max(0.3, (1.2 - (hi - lo)) / 2)  # at least ~1.2 decades, so the 1-2-5 ticks never crowd
     out.update(
-        xaxis=_axis("training step", rangemode="tozero"),
-        yaxis=_axis("change in one step", type="log", tickformat=".2~%", dtick="D2", range=[lo - pad, hi + pad]),
+        xaxis=_axis(_("training step"), rangemode="tozero"),
+        yaxis=_axis(_("change in one step"), type="log", tickformat=".2~%", dtick="D2", range=[lo - pad, hi + pad]),
     )
     return figure(data, out)
 
@@ -144,14 +147,14 @@ def nudge_chart(
     pale = [PALE[c] for c in strong]
     y = list(range(len(labels)))
     data = [
-        {"type": "bar", "orientation": "h", "x": before, "y": y, "name": "before the nudge",
+        {"type": "bar", "orientation": "h", "x": before, "y": y, "name": _("before the nudge"),
          "marker": {"color": strong if after is None else pale}, "text": [percent(b) for b in before],
          "textposition": "outside", "cliponaxis": False, "hovertemplate": "%{x:.3%} before<extra></extra>"},
     ]  # fmt: skip
     if after is not None:
         changes = [f"{percent(a)}  ({points(a - b)})" for a, b in zip(after, before)]
         data.append(
-            {"type": "bar", "orientation": "h", "x": after, "y": y, "name": "after one nudge",
+            {"type": "bar", "orientation": "h", "x": after, "y": y, "name": _("after one nudge"),
              "marker": {"color": strong}, "text": changes, "textposition": "outside", "cliponaxis": False,
              "hovertemplate": "%{x:.3%} after<extra></extra>"}
         )  # fmt: skip
@@ -213,8 +216,8 @@ def samples_html(samples: list[tuple[int, str]], newest_first: bool = True, max_
     blocks = []
     for step, text in items:
         shown = html_escape(text[:max_chars] + ("…" if len(text) > max_chars else ""))
+        when = html_escape(_("after step {step}").format(step=number(step)))
         blocks.append(
-            f"<div style='margin:0 0 .6rem 0'><div style='{head}'>after step {step:,}</div>"
-            f"<div style='{box}'>{shown}</div></div>"
+            f"<div style='margin:0 0 .6rem 0'><div style='{head}'>{when}</div><div style='{box}'>{shown}</div></div>"
         )
     return "".join(blocks)

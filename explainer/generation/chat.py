@@ -10,6 +10,7 @@ import torch
 from explainer.backends.base import Backend, GenStep
 from explainer.format import rough_percent, token_word
 from explainer.generation.script import build_script
+from explainer.i18n import _
 from explainer.model.sampling import SamplingParams
 
 
@@ -51,7 +52,7 @@ def reply_steps(
     """The assistant's reply, token by token; it ends at the end of the line. `so_far`: the ids of the reply's first
     tokens, already written (a reply taken up again after an interruption): it goes on from there."""
     if not message.strip():
-        raise ValueError("the message is empty: type a question")
+        raise ValueError(_("the message is empty: type a question"))
     script = build_script(history, message.strip())
     ids = backend.encode(script) + list(so_far)
     steps = backend.generate(ids, max_new - len(so_far), params, generator, stop=lambda s: "\n" in s)
@@ -59,7 +60,7 @@ def reply_steps(
         if "\n" in step.text:  # the line break ends the reply; keep what came before it
             head = step.text.split("\n", 1)[0]
             if head.strip():
-                yield GenStep(step.token_id, head, step.prob, step.model_prob, step.top)
+                yield GenStep(step.token_id, head, step.prob, step.model_prob, step.top, step.piece)
             return
         yield step
 
@@ -80,7 +81,7 @@ def replies(
 ) -> list[str]:
     """One reply per generator, all written in one batch: reply r is what `reply_steps` writes with generators[r]."""
     if not message.strip():
-        raise ValueError("the message is empty: type a question")
+        raise ValueError(_("the message is empty: type a question"))
     ids = backend.encode(build_script(history, message.strip()))
     texts = backend.generate_many(ids, generators, max_new, params, stop=lambda s: "\n" in s)
     return [t.split("\n", 1)[0].strip() for t in texts]
@@ -117,7 +118,7 @@ def step_rows(steps: list[GenStep], n_guesses: int = 3) -> list[dict]:
     return [
         {
             "step": i,
-            "word": token_word(s.text),
+            "word": s.word,
             "probability": s.model_prob,
             "after temperature": s.prob,
             "top guesses": " · ".join(f"{token_word(t)} {rough_percent(p)}" for t, p in s.top[:n_guesses]),
@@ -129,7 +130,7 @@ def step_rows(steps: list[GenStep], n_guesses: int = 3) -> list[dict]:
 def step_choices(step: GenStep) -> tuple[list[str], list[float], str]:
     """(tokens, model probabilities, the chosen one) for a chart of one step: the model's top guesses,
     plus the chosen token if it was not among them."""
-    labels, probs = [t for t, _ in step.top], [p for _, p in step.top]
+    labels, probs = [t for t, _p in step.top], [p for _t, p in step.top]
     chosen = next((t for t in labels if t.strip() == step.text.strip()), None)
     if chosen is None:
         chosen = step.text

@@ -13,6 +13,7 @@ import torch
 from safetensors import SafetensorError, safe_open
 from safetensors.torch import load_file, save_file
 
+from explainer.i18n import _
 from explainer.model.gpt import ANY_SIZE, GPT, SizeLimits, checked_config
 from explainer.model.tokenizers import Tokenizer, load_tokenizer
 
@@ -55,7 +56,7 @@ def load_checkpoint(folder: str | Path, limits: SizeLimits = ANY_SIZE) -> tuple[
     `limits` before any tensor is allocated (a zip's config may say a million layers)."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise CheckpointError(f"{folder}: not a folder")
+        raise CheckpointError(_("{folder}: not a folder").format(folder=folder))
     config = _read_config(folder / CONFIG)
     try:
         cfg = checked_config(config["model"], limits)
@@ -64,11 +65,14 @@ def load_checkpoint(folder: str | Path, limits: SizeLimits = ANY_SIZE) -> tuple[
     try:
         tokenizer = load_tokenizer(folder / TOKENIZER)
     except (OSError, ValueError, KeyError) as e:
-        raise CheckpointError(f"{folder / TOKENIZER}: cannot load tokenizer ({e})") from None
+        raise CheckpointError(
+            _("{folder}: cannot load tokenizer ({e})").format(folder=folder / TOKENIZER, e=e)
+        ) from None
     if cfg.vocab_size != tokenizer.vocab_size:
         raise CheckpointError(
-            f"{folder / TOKENIZER}: vocabulary of {tokenizer.vocab_size} does not match "
-            f"the model's {cfg.vocab_size} in {CONFIG}"
+            _("{folder}: vocabulary of {vocab_size} does not match the model's {vocab_size2} in {config}").format(
+                folder=folder / TOKENIZER, vocab_size=tokenizer.vocab_size, vocab_size2=cfg.vocab_size, config=CONFIG
+            )
         )
     with torch.device("meta"):
         model = GPT(cfg, init=False)  # shapes only: the weights come from the file
@@ -77,7 +81,7 @@ def load_checkpoint(folder: str | Path, limits: SizeLimits = ANY_SIZE) -> tuple[
     try:
         state = load_file(str(path))
     except (SafetensorError, OSError, ValueError) as e:
-        raise CheckpointError(f"{path}: not a valid safetensors file ({e})") from None
+        raise CheckpointError(_("{path}: not a valid safetensors file ({e})").format(path=path, e=e)) from None
     model.load_state_dict({k: v.float() for k, v in state.items()}, assign=True)
     model.eval()
     return model, tokenizer, config["meta"]
@@ -89,30 +93,40 @@ def _check_shapes(path: Path, expected: dict[str, tuple[int, ...]]) -> None:
         with safe_open(str(path), "pt") as f:
             shapes = {k: tuple(f.get_slice(k).get_shape()) for k in f.keys()}
     except FileNotFoundError:
-        raise CheckpointError(f"{path}: missing") from None
+        raise CheckpointError(_("{path}: missing").format(path=path)) from None
     except (SafetensorError, OSError, ValueError) as e:
-        raise CheckpointError(f"{path}: not a valid safetensors file ({e})") from None
+        raise CheckpointError(_("{path}: not a valid safetensors file ({e})").format(path=path, e=e)) from None
     missing = sorted(set(expected) - set(shapes))
     extra = sorted(set(shapes) - set(expected))
     if missing or extra:
         raise CheckpointError(
-            f"{path}: tensors do not match the config (missing {missing[:3]}, unexpected {extra[:3]})"
+            _("{path}: tensors do not match the config (missing {missing}, unexpected {extra})").format(
+                path=path, missing=missing[:3], extra=extra[:3]
+            )
         )
     for name, shape in shapes.items():
         if shape != expected[name]:
-            raise CheckpointError(f"{path}: tensor {name} has shape {shape}, the config needs {expected[name]}")
+            raise CheckpointError(
+                _("{path}: tensor {name} has shape {shape}, the config needs {expected}").format(
+                    path=path, name=name, shape=shape, expected=expected[name]
+                )
+            )
 
 
 def _read_config(path: Path) -> dict:
     try:
         config = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise CheckpointError(f"{path}: missing") from None
+        raise CheckpointError(_("{path}: missing").format(path=path)) from None
     except (OSError, UnicodeDecodeError, ValueError) as e:
-        raise CheckpointError(f"{path}: not valid JSON ({e})") from None
+        raise CheckpointError(_("{path}: not valid JSON ({e})").format(path=path, e=e)) from None
     if not isinstance(config, dict) or config.get("format") != FORMAT or not isinstance(config.get("model"), dict):
-        raise CheckpointError(f"{path}: not an llm-explainer checkpoint config (format {FORMAT!r} expected)")
+        raise CheckpointError(
+            _("{path}: not an llm-explainer checkpoint config (format {format!r} expected)").format(
+                path=path, format=FORMAT
+            )
+        )
     config.setdefault("meta", {})
     if not isinstance(config["meta"], dict):
-        raise CheckpointError(f"{path}: 'meta' must be a JSON object")
+        raise CheckpointError(_("{path}: 'meta' must be a JSON object").format(path=path))
     return config

@@ -15,6 +15,7 @@ import torch
 from torch.utils import benchmark
 
 from explainer.config import settings
+from explainer.i18n import _
 
 
 def pick_device(requested: str | None = None) -> torch.device:
@@ -29,13 +30,13 @@ def pick_device(requested: str | None = None) -> torch.device:
     try:
         dev = torch.device(name)
     except RuntimeError:
-        raise ValueError(f"unknown device {name!r}: use auto, cpu, cuda or mps") from None
+        raise ValueError(_("unknown device {name!r}: use auto, cpu, cuda or mps").format(name=name)) from None
     if dev.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError("device 'cuda' was requested but no CUDA GPU is available")
+        raise ValueError(_("device 'cuda' was requested but no CUDA GPU is available"))
     if dev.type == "mps" and not torch.backends.mps.is_available():
-        raise ValueError("device 'mps' was requested but Apple MPS is not available")
+        raise ValueError(_("device 'mps' was requested but Apple MPS is not available"))
     if dev.type not in ("cpu", "cuda", "mps"):
-        raise ValueError(f"unsupported device {name!r}: use auto, cpu, cuda or mps")
+        raise ValueError(_("unsupported device {name!r}: use auto, cpu, cuda or mps").format(name=name))
     return dev
 
 

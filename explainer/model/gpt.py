@@ -19,6 +19,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from explainer.format import number
+from explainer.i18n import _
+
 
 @dataclass
 class GPTConfig:
@@ -63,23 +66,33 @@ def checked_config(d: object, limits: SizeLimits = ANY_SIZE) -> GPTConfig:
     """A GPTConfig from untrusted JSON, or ValueError saying what is wrong: whole numbers in range,
     heads that divide the width, a parameter count within the limit (by formula: nothing is built)."""
     if not isinstance(d, dict):
-        raise ValueError("the model settings must be a JSON object")
+        raise ValueError(_("the model settings must be a JSON object"))
     values = {}
     for name in ("vocab_size", "context_length", "n_layer", "n_head", "d_model"):
         v, hi = d.get(name), getattr(limits, name)
         if type(v) is not int:  # bool, float, str, None are all refused
-            raise ValueError(f"{name} must be a whole number (got {v!r:.40})")
+            raise ValueError(_("{name} must be a whole number (got {v!r:.40})").format(name=name, v=v))
         if not 1 <= v <= hi:
-            raise ValueError(f"{name} must be between 1 and {hi:,} (got {v:,})")
+            raise ValueError(
+                _("{name} must be between 1 and {hi} (got {v})").format(name=name, hi=number(hi), v=number(v))
+            )
         values[name] = v
     dropout = d.get("dropout", 0.0)
     if type(dropout) not in (int, float) or not 0 <= dropout < 1:
-        raise ValueError(f"dropout must be a number from 0 to below 1 (got {dropout!r:.40})")
+        raise ValueError(_("dropout must be a number from 0 to below 1 (got {dropout!r:.40})").format(dropout=dropout))
     if values["d_model"] % values["n_head"]:
-        raise ValueError(f"n_head ({values['n_head']}) must divide d_model ({values['d_model']})")
+        raise ValueError(
+            _("n_head ({values}) must divide d_model ({values2})").format(
+                values=values["n_head"], values2=values["d_model"]
+            )
+        )
     cfg = GPTConfig(**values, dropout=float(dropout))
     if cfg.n_params() > limits.params:
-        raise ValueError(f"{cfg.n_params():,} parameters is more than the {limits.params:,} allowed here")
+        raise ValueError(
+            _("{n_params} parameters is more than the {params} allowed here").format(
+                n_params=number(cfg.n_params()), params=number(limits.params)
+            )
+        )
     return cfg
 
 
@@ -243,7 +256,11 @@ class GPT(nn.Module):
         T = tok.shape[1]
         start = cache.length if cache is not None else 0
         if start + T > self.cfg.context_length:
-            raise ValueError(f"sequence of {start + T} tokens exceeds the context of {self.cfg.context_length}")
+            raise ValueError(
+                _("sequence of {start} tokens exceeds the context of {context_length}").format(
+                    start=start + T, context_length=self.cfg.context_length
+                )
+            )
         pos = torch.arange(start, start + T, device=tok.device)
         x = self.drop(tok + self.pos_emb(pos))  # (B, T, D)
         for block in self.blocks:

@@ -14,6 +14,8 @@ from numbers import Integral, Real
 import torch
 from torch import Tensor
 
+from explainer.i18n import _
+
 
 @dataclass(frozen=True)
 class SamplingParams:
@@ -24,11 +26,11 @@ class SamplingParams:
     def validate(self) -> None:
         t, k, p = self.temperature, self.top_k, self.top_p
         if isinstance(t, bool) or not isinstance(t, Real) or not math.isfinite(t) or t < 0:
-            raise ValueError(f"temperature must be a finite number >= 0 (0 = greedy), got {t!r}")
+            raise ValueError(_("temperature must be a finite number >= 0 (0 = greedy), got {t!r}").format(t=t))
         if isinstance(k, bool) or not isinstance(k, Integral) or k < 0:
-            raise ValueError(f"top_k must be a whole number >= 0 (0 = off), got {k!r}")
+            raise ValueError(_("top_k must be a whole number >= 0 (0 = off), got {k!r}").format(k=k))
         if isinstance(p, bool) or not isinstance(p, Real) or not 0 < p <= 1:
-            raise ValueError(f"top_p must be in (0, 1] (1 = off), got {p!r}")
+            raise ValueError(_("top_p must be in (0, 1] (1 = off), got {p!r}").format(p=p))
 
     def label(self) -> str:
         """The settings as a person reads them: 'T = 0.7, top-k 5', 'T = 0 (greedy)'."""
@@ -42,12 +44,14 @@ class SamplingParams:
 
 def _check_logits(logits: Tensor) -> Tensor:
     if logits.dim() != 1 or logits.numel() == 0:
-        raise ValueError(f"expected a non-empty 1-D tensor of logits, got shape {tuple(logits.shape)}")
+        raise ValueError(
+            _("expected a non-empty 1-D tensor of logits, got shape {tuple}").format(tuple=tuple(logits.shape))
+        )
     x = logits.detach().to("cpu", torch.float64)
     if torch.isnan(x).any() or (x == math.inf).any():
-        raise ValueError("logits contain NaN or +inf")
+        raise ValueError(_("logits contain NaN or +inf"))
     if (x == -math.inf).all():
-        raise ValueError("every logit is -inf: no token can be chosen")
+        raise ValueError(_("every logit is -inf: no token can be chosen"))
     return x
 
 
@@ -96,7 +100,7 @@ def make_generator(seed: int | None = None) -> tuple[torch.Generator, int]:
     if seed is None:
         seed = secrets.randbits(32)
     if isinstance(seed, bool) or not isinstance(seed, Integral) or not 0 <= seed < 2**64:
-        raise ValueError(f"seed must be a whole number in [0, 2**64), got {seed!r}")
+        raise ValueError(_("seed must be a whole number in [0, 2**64), got {seed!r}").format(seed=seed))
     gen = torch.Generator(device="cpu")
     gen.manual_seed(int(seed))
     return gen, int(seed)

@@ -20,6 +20,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from explainer.format import byte_piece
+from explainer.i18n import _
+
 UNK = "<unk>"
 MAX_WORD_CHARS = 40  # longer "words" are not learnt as tokens (word: <unk>; bpe: learnt in pieces)
 FIT_MAX_CHARS = 2_000_000  # BPE learns its pieces from at most this much text
@@ -58,6 +61,10 @@ class Tokenizer(ABC):
     @abstractmethod
     def to_dict(self) -> dict: ...
 
+    def token_bytes(self, i: int) -> bytes | None:
+        """The bytes token `i` stands for, for a byte-level tokenizer (its tokens may cut a character); else None."""
+        return None
+
     def encode(self, text: str) -> list[int]:
         return [t.id for t in self.tokens(text)]
 
@@ -66,7 +73,11 @@ class Tokenizer(ABC):
 
     def _check_id(self, i: int) -> None:
         if not 0 <= i < self.vocab_size:
-            raise ValueError(f"token id {i} is outside the vocabulary (0..{self.vocab_size - 1})")
+            raise ValueError(
+                _("token id {i} is outside the vocabulary (0..{vocab_size})").format(
+                    i=i, vocab_size=self.vocab_size - 1
+                )
+            )
 
 
 class _VocabTokenizer(Tokenizer):
@@ -76,9 +87,9 @@ class _VocabTokenizer(Tokenizer):
 
     def __init__(self, vocab: list[str]):
         if not vocab or vocab[0] != UNK:
-            raise ValueError(f"vocabulary must start with {UNK!r}")
+            raise ValueError(_("vocabulary must start with {unk!r}").format(unk=UNK))
         if len(set(vocab)) != len(vocab) or not all(isinstance(v, str) for v in vocab):
-            raise ValueError("vocabulary entries must be distinct strings")
+            raise ValueError(_("vocabulary entries must be distinct strings"))
         self.vocab = list(vocab)
         self._ids = {s: i for i, s in enumerate(vocab)}
 
@@ -158,13 +169,22 @@ def _byte_decoder() -> dict[str, int]:
     return {chr(c): b for b, c in zip(bs, cs)}
 
 
-def _bytes_display(raw: str) -> str | None:
-    """A byte-level token ("Ġthe", "ðŁĺ") as readable text (" the", "\\xf0\\x9f\\x98");
-    None if `raw` is not made of byte-level characters."""
+def _raw_bytes(raw: str) -> bytes | None:
+    """A byte-level token ("Ġthe") as the bytes it stands for; None if `raw` is not made of byte-level characters."""
     table = _byte_decoder()
     if not raw or any(c not in table for c in raw):
         return None
-    return bytes(table[c] for c in raw).decode("utf-8", errors="backslashreplace")
+    return bytes(table[c] for c in raw)
+
+
+def _bytes_display(raw: str) -> str | None:
+    """A byte-level token ("Ġthe", "ðŁĺ") as readable text (" the", "⟨f0 9f 98⟩": part of a character, see
+    format.byte_piece); None if `raw` is not made of byte-level characters."""
+    data = _raw_bytes(raw)
+    return None if data is None else byte_piece(data)
+
+
+_BYTE_FALLBACK = re.compile(r"<0x([0-9A-Fa-f]{2})>")  # SentencePiece's byte tokens (Llama, Gemma...): "<0xE4>"
 
 
 class BPETokenizer(Tokenizer):
@@ -197,6 +217,10 @@ class BPETokenizer(Tokenizer):
         self._check_id(i)
         raw = self.hf.id_to_token(i)
         return _bytes_display(raw) or raw
+
+    def token_bytes(self, i: int) -> bytes | None:
+        self._check_id(i)
+        return _raw_bytes(self.hf.id_to_token(i))
 
     def token_to_id(self, s: str) -> int | None:
         i = self.hf.token_to_id(s)  # the raw byte-level form, e.g. "Ġthe"
@@ -245,8 +269,14 @@ class HFTokenizer(Tokenizer):
         raw = self.tok.convert_ids_to_tokens(i)
         if self._byte_level:
             return _bytes_display(raw) or raw
+        if m := _BYTE_FALLBACK.fullmatch(raw):
+            return byte_piece(bytes([int(m.group(1), 16)]))
         text = self.decode([i])
-        return text if text and "\ufffd" not in text else raw  # raw: special tokens, byte pieces
+        return text if text and "\ufffd" not in text else raw  # raw: special tokens
+
+    def token_bytes(self, i: int) -> bytes | None:
+        self._check_id(i)
+        return _raw_bytes(self.tok.convert_ids_to_tokens(i)) if self._byte_level else None
 
     def token_to_id(self, s: str) -> int | None:
         if self._vocab is None:
@@ -260,7 +290,7 @@ class HFTokenizer(Tokenizer):
         return ids[0] if len(ids) == 1 else None
 
     def to_dict(self) -> dict:
-        raise NotImplementedError("pretrained Hugging Face tokenizers are not saved by this app")
+        raise NotImplementedError(_("pretrained Hugging Face tokenizers are not saved by this app"))
 
 
 # --------------------------------------------------------------------------- training
@@ -269,9 +299,9 @@ class HFTokenizer(Tokenizer):
 def train_tokenizer(kind: str, text: str, vocab_size: int | None = None, min_freq: int = 1) -> Tokenizer:
     """Build a tokenizer of `kind` from `text`. vocab_size counts every entry (incl. <unk>)."""
     if vocab_size is not None and vocab_size < 1:
-        raise ValueError(f"vocab_size must be positive, got {vocab_size}")
+        raise ValueError(_("vocab_size must be positive, got {vocab_size}").format(vocab_size=vocab_size))
     if min_freq < 1:
-        raise ValueError(f"min_freq must be at least 1, got {min_freq}")
+        raise ValueError(_("min_freq must be at least 1, got {min_freq}").format(min_freq=min_freq))
     if kind == "word":
         counts = Counter(w for w in WORD_RE.findall(text) if len(w) <= MAX_WORD_CHARS)
         return WordTokenizer([UNK, *_most_common(counts, vocab_size, min_freq)])
@@ -279,7 +309,7 @@ def train_tokenizer(kind: str, text: str, vocab_size: int | None = None, min_fre
         return CharTokenizer([UNK, *sorted(_most_common(Counter(text), vocab_size, min_freq))])
     if kind == "bpe":
         return _train_bpe(text, 1024 if vocab_size is None else vocab_size, min_freq)
-    raise ValueError(f"unknown tokenizer kind {kind!r}: expected 'word', 'char' or 'bpe'")
+    raise ValueError(_("unknown tokenizer kind {kind!r}: expected 'word', 'char' or 'bpe'").format(kind=kind))
 
 
 def _most_common(counts: Counter, vocab_size: int | None, min_freq: int) -> list[str]:
@@ -293,7 +323,11 @@ def _train_bpe(text: str, vocab_size: int, min_freq: int) -> BPETokenizer:
     from tokenizers import decoders, models, pre_tokenizers, trainers
 
     if vocab_size < 256:
-        raise ValueError(f"bpe vocab_size must be at least 256 (one token per byte), got {vocab_size}")
+        raise ValueError(
+            _("bpe vocab_size must be at least 256 (one token per byte), got {vocab_size}").format(
+                vocab_size=vocab_size
+            )
+        )
     hf = HF(models.BPE())
     hf.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     hf.decoder = decoders.ByteLevel()
@@ -320,23 +354,23 @@ def _fitting_lines(text: str) -> Iterator[str]:
 
 def tokenizer_from_dict(d: Any) -> Tokenizer:
     if not isinstance(d, dict):
-        raise ValueError("tokenizer data must be a JSON object")
+        raise ValueError(_("tokenizer data must be a JSON object"))
     kind = d.get("kind")
     if kind in ("word", "char"):
         vocab = d.get("vocab")
         if not isinstance(vocab, list):
-            raise ValueError(f"{kind} tokenizer needs a 'vocab' list")
+            raise ValueError(_("{kind} tokenizer needs a 'vocab' list").format(kind=kind))
         return (WordTokenizer if kind == "word" else CharTokenizer)(vocab)
     if kind == "bpe":
         from tokenizers import Tokenizer as HF
 
         if not isinstance(d.get("hf_json"), str):
-            raise ValueError("bpe tokenizer needs an 'hf_json' string")
+            raise ValueError(_("bpe tokenizer needs an 'hf_json' string"))
         try:
             return BPETokenizer(HF.from_str(d["hf_json"]))
         except Exception as e:  # the Rust side raises plain Exception
-            raise ValueError(f"invalid bpe tokenizer data: {e}") from None
-    raise ValueError(f"unknown tokenizer kind {kind!r}: expected 'word', 'char' or 'bpe'")
+            raise ValueError(_("invalid bpe tokenizer data: {e}").format(e=e)) from None
+    raise ValueError(_("unknown tokenizer kind {kind!r}: expected 'word', 'char' or 'bpe'").format(kind=kind))
 
 
 def load_tokenizer(path: str | Path) -> Tokenizer:
@@ -345,4 +379,4 @@ def load_tokenizer(path: str | Path) -> Tokenizer:
     try:
         return tokenizer_from_dict(json.loads(path.read_text(encoding="utf-8")))
     except (ValueError, UnicodeDecodeError) as e:  # JSONDecodeError is a ValueError
-        raise ValueError(f"{path}: not a valid tokenizer file ({e})") from None
+        raise ValueError(_("{path}: not a valid tokenizer file ({e})").format(path=path, e=e)) from None

@@ -15,6 +15,7 @@ import torch
 
 from explainer.backends.builtin import BuiltinBackend
 from explainer.corpus.generator import generate_corpus
+from explainer.i18n import N_
 from explainer.model.checkpoints import save_checkpoint
 from explainer.model.device import configure_threads, device_label, pick_device
 from explainer.model.gpt import GPT, GPTConfig
@@ -54,7 +55,7 @@ def train_builtin(
 
     trainer = Trainer(model, train_ids, val_ids, train_cfg, device=dev, on_eval=report)
     train_to_end(trainer, 50)  # the loop `llm-explainer train` runs
-    backend = BuiltinBackend(model.float(), tok, "built-in model", "builtin", dev)
+    backend = BuiltinBackend(model.float(), tok, N_("built-in model"), "builtin", dev)
     result = heldout_accuracy(backend, corpus.heldout)
     meta = {
         "corpus_seed": CORPUS_SEED,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import torch
 
+from explainer.i18n import _
 from explainer.model.tokenizers import Tokenizer, train_tokenizer
 
 DEFAULT_VOCAB = {"word": 5000, "bpe": 1024}  # char: every character of the training text, up to MAX_CHAR_VOCAB
@@ -34,7 +35,9 @@ class TrainingData:
 def split_point(text: str, val_fraction: float) -> int:
     """Where validation starts: near the last val_fraction of text, just after a newline (else a space)."""
     if not 0 < val_fraction < 1:
-        raise ValueError(f"val_fraction must be between 0 and 1 (got {val_fraction})")
+        raise ValueError(
+            _("val_fraction must be between 0 and 1 (got {val_fraction})").format(val_fraction=val_fraction)
+        )
     cut = int(len(text) * (1 - val_fraction))
     window = max(1, len(text) // 50)  # look this far back for a boundary
     for sep in ("\n", " "):

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from explainer.backends.base import Backend
+from explainer.i18n import _
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ def answer_token(backend: Backend, prompt: str, answer: str) -> int:
     ids = backend.encode(prompt)
     full = backend.encode(prompt + " " + answer)
     if full[: len(ids)] != ids or len(full) == len(ids):
-        raise ValueError(f"cannot align answer {answer!r} after prompt")
+        raise ValueError(_("cannot align answer {answer!r} after prompt").format(answer=answer))
     return full[len(ids)]
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
+from explainer.i18n import _
 from explainer.model.gpt import GPT
 
 SMALL_GAIN = 0.02  # the calibrated step's gain for the true token: 2 percentage points
@@ -56,7 +57,7 @@ class Nudge:
 
 
 def _next_probs(model: GPT, ctx: torch.Tensor) -> torch.Tensor:
-    logits, _ = model(ctx)  # (1, T, V)
+    logits, _cache = model(ctx)  # (1, T, V)
     return logits[0, -1].double().softmax(-1)  # (V,) in double: the changes add up to zero to 1e-12
 
 
@@ -66,15 +67,15 @@ def one_example_nudge(model: GPT, ids: list[int], lr: float | None = None, gain:
     lr None: the calibrated step, sized so that the true token gains `gain` (at most half of 1 - p before);
     otherwise every parameter moves by exactly `lr` times its gradient, however far that takes the true token."""
     if len(ids) < 2:
-        raise ValueError("An example needs at least two tokens: a context and the word that follows.")
+        raise ValueError(_("An example needs at least two tokens: a context and the word that follows."))
     if lr is not None and not lr > 0:
-        raise ValueError(f"The step size must be positive (got {lr}).")
+        raise ValueError(_("The step size must be positive (got {lr}).").format(lr=lr))
     device = next(model.parameters()).device
     context, true_id = list(ids[:-1])[-model.cfg.context_length :], int(ids[-1])
     ctx = torch.tensor([context], dtype=torch.long, device=device)  # (1, T)
     copy_ = copy.deepcopy(model).float().eval()  # eval: no dropout, the same function the student sees
     copy_.zero_grad(set_to_none=True)  # a deep copy carries the training's last gradients
-    logits, _ = copy_(ctx)
+    logits, _cache = copy_(ctx)
     before = logits[0, -1].detach().double().softmax(-1)  # (V,)
     loss = F.cross_entropy(logits[0, -1:].float(), torch.tensor([true_id], device=device))
     loss.backward()
@@ -104,13 +105,13 @@ def _calibrated_step(
     p0 = float(before[true_id])
     target = min(gain, (1.0 - p0) / 2)
     size = target / max(p0 * grad_sq, 1e-30)
-    for _ in range(_RESCALES):
+    for _rescale in range(_RESCALES):
         probs = step(size)
         g = float(probs[true_id]) - p0
         if 0.8 * target <= g <= target:
             return size, probs
         size *= min(4.0, max(0.25, target / g)) if g > 0 else 0.25
-    for _ in range(_HALVINGS):
+    for _halving in range(_HALVINGS):
         if 0 < g <= target:
             return size, probs
         size /= 2

@@ -35,6 +35,7 @@ import torch.nn.functional as F
 from explainer.backends.base import Backend, BackendError
 from explainer.generation.chat import replies, reply_steps, reply_text
 from explainer.generation.script import build_script
+from explainer.i18n import _
 from explainer.model.sampling import SamplingParams, make_generator
 
 BETA = 0.5  # how far from the reference the copy may move before the loss stops pulling (larger: sooner)
@@ -71,9 +72,9 @@ def encode_answer(backend: Backend, question: str, answer: str) -> tuple[list[in
     to the model's context. The end of line counts: it is how the model says the reply is over."""
     question, answer = question.strip(), answer.strip()
     if not question:
-        raise ValueError("the question is empty: type a question")
+        raise ValueError(_("the question is empty: type a question"))
     if not answer:
-        raise ValueError("the answer is empty")
+        raise ValueError(_("the answer is empty"))
     prompt = backend.encode(build_script([], question))
     full = backend.encode(build_script([], question) + " " + answer + "\n")
     if full[: len(prompt)] == prompt:
@@ -82,7 +83,11 @@ def encode_answer(backend: Backend, question: str, answer: str) -> tuple[list[in
         reply = backend.encode(" " + answer + "\n")
     room = backend.info.context_length - 1  # at least one script token before the reply
     if len(reply) > room:
-        raise ValueError(f"the answer is too long for this model ({len(reply)} tokens, at most {room})")
+        raise ValueError(
+            _("the answer is too long for this model ({n_reply} tokens, at most {room})").format(
+                n_reply=len(reply), room=room
+            )
+        )
     ids = (prompt + reply)[-backend.info.context_length :]
     return ids, len(reply)
 
@@ -91,7 +96,7 @@ def _batch(backend: Backend, question: str, answers: list[str]) -> tuple[torch.T
     """Right-padded ids (B, T) and a mask (B, T - 1) of the positions that predict an answer token.
     Padding sits after every real token, so a causal model's real positions never see it."""
     encoded = [encode_answer(backend, question, a) for a in answers]
-    width = max(len(ids) for ids, _ in encoded)
+    width = max(len(ids) for ids, _mask in encoded)
     ids = torch.zeros(len(encoded), width, dtype=torch.long)
     mask = torch.zeros(len(encoded), width - 1, dtype=torch.bool)
     for row, (seq, n_reply) in enumerate(encoded):
@@ -123,7 +128,7 @@ def _optimise(student: Backend, loss_fn, steps: int, lr: float) -> list[float]:
     params = [p for p in student.module.parameters() if p.requires_grad]
     opt = torch.optim.Adam(params, lr=lr)
     losses = []
-    for _ in range(steps):
+    for _step in range(steps):
         opt.zero_grad(set_to_none=True)
         loss = loss_fn()
         loss.backward()
@@ -134,7 +139,7 @@ def _optimise(student: Backend, loss_fn, steps: int, lr: float) -> list[float]:
 
 def _check(student: Backend, reference: Backend) -> None:
     if student is reference or student.module is reference.module:
-        raise BackendError("the student's copy is the reference model itself: clone it first")
+        raise BackendError(_("the student's copy is the reference model itself: clone it first"))
 
 
 def prefer(
@@ -151,7 +156,7 @@ def prefer(
     _check(student, reference)
     rejected = [r for r in rejected if r.strip() and r.strip() != chosen.strip()]
     if not rejected:
-        raise ValueError("pick an answer that differs from the others: there is nothing to prefer it to")
+        raise ValueError(_("pick an answer that differs from the others: there is nothing to prefer it to"))
     start = time.perf_counter()
     ids, mask = _batch(student, question, [chosen, *rejected])  # row 0: chosen
     with torch.no_grad():
@@ -211,7 +216,7 @@ def candidate_answers(
     """Up to `n` different answers the model writes (seeds seed, seed + 1, ..., at most `max_tries`; written n + 1
     at a time, in one batch each), each short enough to score, then `extra` if given."""
     if not question.strip():
-        raise ValueError("the question is empty: type a question")
+        raise ValueError(_("the question is empty: type a question"))
     answers: list[str] = []
     seeds = list(range(seed, seed + max_tries))
     while len(answers) < n and seeds:

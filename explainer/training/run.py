@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 import torch
 
 from explainer.backends.builtin import BuiltinBackend
+from explainer.format import number
+from explainer.i18n import _
 from explainer.model.device import pick_device
 from explainer.model.gpt import GPT
 from explainer.model.sampling import SamplingParams
@@ -47,8 +49,10 @@ def make_run(
     need = spec.context_length + 2
     if len(data.train_ids) < need:
         raise ValueError(
-            f"The training text gives {len(data.train_ids):,} tokens; a context of {spec.context_length} "
-            f"needs at least {need:,}. Use more text, a shorter context or a finer tokenizer."
+            _(
+                "The training text gives {n_train_ids} tokens; a context of {context_length} needs at least {need}. "
+                "Use more text, a shorter context or a finer tokenizer."
+            ).format(n_train_ids=number(len(data.train_ids)), context_length=spec.context_length, need=number(need))
         )
     if model is None:
         torch.manual_seed(spec.seed)

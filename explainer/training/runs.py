@@ -27,6 +27,8 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from explainer.config import settings
+from explainer.format import number
+from explainer.i18n import _
 from explainer.model.checkpoints import CONFIG, TOKENIZER, WEIGHTS, CheckpointError, load_checkpoint, save_checkpoint
 from explainer.model.gpt import SizeLimits
 from explainer.training.data import prepare_data
@@ -65,7 +67,7 @@ class RunStore:
 
     def _dir(self, run_id: str) -> Path:
         if not self.valid_id(run_id):
-            raise ValueError("That run id is not valid.")
+            raise ValueError(_("That run id is not valid."))
         return self.root / run_id
 
     def _current(self, run_id: str) -> Path:
@@ -73,9 +75,11 @@ class RunStore:
         try:
             name = (d / CURRENT).read_text(encoding="utf-8").strip()
         except OSError:
-            raise ValueError(f"No saved run {run_id!r} (it may have been cleaned up).") from None
+            raise ValueError(
+                _("No saved run {run_id!r} (it may have been cleaned up).").format(run_id=run_id)
+            ) from None
         if not name.startswith("save-") or "/" in name or not (d / name).is_dir():
-            raise ValueError(f"The saved run {run_id!r} is incomplete.")
+            raise ValueError(_("The saved run {run_id!r} is incomplete.").format(run_id=run_id))
         return d / name
 
     def exists(self, run_id: str) -> bool:
@@ -112,7 +116,7 @@ class RunStore:
         try:
             state = json.loads((folder / STATE).read_text(encoding="utf-8"))
             spec = RunSpec.from_dict(state["spec"]).validate(PAGE_LIMITS)
-            model, tok, _ = load_checkpoint(folder, MODEL_LIMITS)
+            model, tok, _meta = load_checkpoint(folder, MODEL_LIMITS)
             tensors = load_file(str(folder / OPTIMIZER))
             text = self._text(run_id)
             data = prepare_data(text, spec.tokenizer, tokenizer=tok)
@@ -120,9 +124,13 @@ class RunStore:
             run.trainer.load_optimizer_state(tensors, state["trainer"])
             run.samples = [(int(s), str(t)) for s, t in state.get("samples", [])]
         except (OSError, KeyError, TypeError, AttributeError, SafetensorError, json.JSONDecodeError) as e:
-            raise ValueError(f"The saved run {run_id!r} cannot be loaded ({type(e).__name__}).") from None
+            raise ValueError(
+                _("The saved run {run_id!r} cannot be loaded ({name__}).").format(
+                    run_id=run_id, name__=type(e).__name__
+                )
+            ) from None
         except (CheckpointError, ValueError) as e:
-            raise ValueError(f"The saved run {run_id!r} cannot be loaded: {e}") from None
+            raise ValueError(_("The saved run {run_id!r} cannot be loaded: {e}").format(run_id=run_id, e=e)) from None
         _touch(self._dir(run_id))
         return run
 
@@ -166,7 +174,7 @@ class RunStore:
                 model, tok, meta = load_checkpoint(folder, MODEL_LIMITS)
             except CheckpointError as e:
                 msg = str(e).replace(str(folder) + os.sep, "")
-                raise ValueError(f"The zip is not a usable model: {msg}") from None
+                raise ValueError(_("The zip is not a usable model: {msg}").format(msg=msg)) from None
         c = model.cfg
         old = meta.get("spec") if isinstance(meta.get("spec"), dict) else {}
         spec = RunSpec.from_dict({**old, "tokenizer": tok.kind, "vocab_size": None, "compile": False})
@@ -179,7 +187,7 @@ class RunStore:
         try:  # the page's limits apply to a zip's settings too
             spec.validate(PAGE_LIMITS)
         except ValueError as e:
-            raise ValueError(f"The zip's settings are outside what this page allows: {e}.") from None
+            raise ValueError(_("The zip's settings are outside what this page allows: {e}.").format(e=e)) from None
         run = make_run(spec, prepare_data(text, tok.kind, tokenizer=tok), model, device, PAGE_LIMITS)
         run_id = self.new_id()
         self.save(run_id, run)
@@ -196,7 +204,7 @@ class RunStore:
                 runs.append((_last_used(d), _size(d), d))
         runs.sort()  # oldest first
         removed, now = 0, time.time()
-        total = sum(size for _, size, _ in runs)
+        total = sum(size for _rid, size, _at in runs)
         for used, size, d in runs:
             too_old = now - used > self.max_age_hours * 3600
             too_big = total > self.max_total_mb * 1e6
@@ -211,23 +219,37 @@ class RunStore:
 def extract_checkpoint_zip(data: bytes, folder: Path) -> None:
     """Write the three checkpoint files from a zip into folder; ValueError on anything else."""
     if len(data) > MAX_ZIP_BYTES:
-        raise ValueError(f"The zip is too large: {len(data):,} bytes (the limit is {MAX_ZIP_BYTES:,}).")
+        raise ValueError(
+            _("The zip is too large: {n_data} bytes (the limit is {max_zip_bytes}).").format(
+                n_data=number(len(data)), max_zip_bytes=number(MAX_ZIP_BYTES)
+            )
+        )
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise ValueError("That file is not a zip: download a model zip from the training page.") from None
+        raise ValueError(_("That file is not a zip: download a model zip from the training page.")) from None
     with z:
         infos = z.infolist()
         names = sorted(i.filename for i in infos)
         if names != sorted(ZIP_NAMES):
-            raise ValueError(f"The zip must hold exactly {', '.join(ZIP_NAMES)} (found: {', '.join(names)[:200]}).")
+            raise ValueError(
+                _("The zip must hold exactly {zip_names} (found: {names}).").format(
+                    zip_names=", ".join(ZIP_NAMES), names=", ".join(names)[:200]
+                )
+            )
         if sum(i.file_size for i in infos) > MAX_ZIP_BYTES:
-            raise ValueError(f"The zip unpacks to more than {MAX_ZIP_BYTES:,} bytes.")
+            raise ValueError(
+                _("The zip unpacks to more than {max_zip_bytes} bytes.").format(max_zip_bytes=number(MAX_ZIP_BYTES))
+            )
         for info in infos:
             try:
                 (folder / info.filename).write_bytes(z.read(info))
             except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as e:
-                raise ValueError(f"The zip is damaged ({info.filename}: {type(e).__name__}).") from None
+                raise ValueError(
+                    _("The zip is damaged ({filename}: {name__}).").format(
+                        filename=info.filename, name__=type(e).__name__
+                    )
+                ) from None
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from explainer.config import settings
+from explainer.i18n import N_, _
 from explainer.model.gpt import GPTConfig
 from explainer.training.trainer import TrainConfig
 
@@ -24,13 +25,19 @@ class ModelPreset:
     batch_size: int
     lr: float
     steps: int
-    blurb: str
+    blurb: str  # marked for the catalog (N_), translated where shown
 
 
 PRESETS: dict[str, ModelPreset] = {
-    "tiny": ModelPreset("tiny", 2, 2, 64, 64, 16, 3e-3, 600, "2 layers, width 64: trains visibly in about a minute"),
-    "small": ModelPreset("small", 4, 4, 128, 64, 12, 2e-3, 1500, "4 layers, width 128: a few minutes, clearer words"),
-    "medium": ModelPreset("medium", 6, 6, 192, 128, 16, 1e-3, 3000, "6 layers, width 192: slow on a CPU, best text"),
+    "tiny": ModelPreset(
+        "tiny", 2, 2, 64, 64, 16, 3e-3, 600, N_("2 layers, width 64: trains visibly in about a minute")
+    ),
+    "small": ModelPreset(
+        "small", 4, 4, 128, 64, 12, 2e-3, 1500, N_("4 layers, width 128: a few minutes, clearer words")
+    ),
+    "medium": ModelPreset(
+        "medium", 6, 6, 192, 128, 16, 1e-3, 3000, N_("6 layers, width 192: slow on a CPU, best text")
+    ),
 }
 
 
@@ -88,13 +95,15 @@ class RunSpec:
     @classmethod
     def from_dict(cls, d: dict) -> RunSpec:
         if not isinstance(d, dict):
-            raise ValueError("the run's settings must be a JSON object")
+            raise ValueError(_("the run's settings must be a JSON object"))
         return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
 
     @classmethod
     def from_preset(cls, name: str, **overrides) -> RunSpec:
         if name not in PRESETS:
-            raise ValueError(f"unknown preset {name!r}: choose {', '.join(PRESETS)}")
+            raise ValueError(
+                _("unknown preset {name!r}: choose {presets}").format(name=name, presets=", ".join(PRESETS))
+            )
         p = PRESETS[name]
         base = dict(n_layer=p.n_layer, n_head=p.n_head, d_model=p.d_model, context_length=p.context_length)
         base.update(batch_size=p.batch_size, lr=p.lr, steps=p.steps)
@@ -106,21 +115,41 @@ class RunSpec:
         def within(label: str, value, bounds, whole: bool = True) -> None:
             lo, hi = bounds
             if type(value) is not int and (whole or type(value) is not float):
-                raise ValueError(f"{label} must be a {'whole ' if whole else ''}number (got {value!r:.40})")
+                raise ValueError(
+                    (
+                        _("{label} must be a whole number (got {value!r:.40})")
+                        if whole
+                        else _("{label} must be a number (got {value!r:.40})")
+                    ).format(label=label, value=value)
+                )
             if not lo <= value <= hi:
-                raise ValueError(f"{label} must be between {lo:g} and {hi:g} (got {value:g})")
+                raise ValueError(
+                    _("{label} must be between {lo:g} and {hi:g} (got {value:g})").format(
+                        label=label, lo=lo, hi=hi, value=value
+                    )
+                )
 
         if self.source not in SOURCES:
-            raise ValueError(f"unknown text source {self.source!r:.40}: choose {', '.join(SOURCES)}")
+            raise ValueError(
+                _("unknown text source {source!r:.40}: choose {sources}").format(
+                    source=self.source, sources=", ".join(SOURCES)
+                )
+            )
         if not isinstance(self.source_name, str) or len(self.source_name) > 200:
-            raise ValueError("the text's name must be a string of at most 200 characters")
+            raise ValueError(_("the text's name must be a string of at most 200 characters"))
         if self.tokenizer not in TOKENIZERS:
-            raise ValueError(f"unknown tokenizer {self.tokenizer!r:.40}: choose char, word or bpe")
+            raise ValueError(
+                _("unknown tokenizer {tokenizer!r:.40}: choose char, word or bpe").format(tokenizer=self.tokenizer)
+            )
         within("layers", self.n_layer, limits.n_layer)
         within("heads", self.n_head, limits.n_head)
         within("width", self.d_model, limits.d_model)
         if self.d_model % self.n_head:
-            raise ValueError(f"the number of heads ({self.n_head}) must divide the width ({self.d_model})")
+            raise ValueError(
+                _("the number of heads ({n_head}) must divide the width ({d_model})").format(
+                    n_head=self.n_head, d_model=self.d_model
+                )
+            )
         within("context", self.context_length, limits.context_length)
         within("batch size", self.batch_size, limits.batch_size)
         within("learning rate", self.lr, limits.lr, whole=False)
@@ -128,7 +157,7 @@ class RunSpec:
         within("eval every", self.eval_every, limits.eval_every)
         within("seed", self.seed, (0, 2**31 - 1))
         if type(self.compile) is not bool or (self.compile and not limits.compile):
-            raise ValueError("compile must be true or false (and is not offered here)")
+            raise ValueError(_("compile must be true or false (and is not offered here)"))
         if self.vocab_size is not None and self.tokenizer != "char":
             lo, hi = limits.vocab_size
             within(

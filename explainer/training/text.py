@@ -9,6 +9,8 @@ from pathlib import Path
 
 from explainer.backends.hub import dataset_text
 from explainer.corpus.generator import generate_corpus
+from explainer.format import number
+from explainer.i18n import _
 from explainer.training.spec import SOURCES
 
 MIN_CHARS = 2_000
@@ -26,12 +28,14 @@ def load_text(source: str, data: bytes | str | None = None, hf_id: str | None = 
         return builtin_text()
     if source in ("upload", "paste"):
         if data is None:
-            raise ValueError("No text given: upload a .txt/.md file or paste some text.")
+            raise ValueError(_("No text given: upload a .txt/.md file or paste some text."))
         raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
         return load_user_text(raw, MIN_CHARS, MAX_BYTES, what="text" if source == "paste" else "file")
     if source == "hf":
         return load_hf_text(hf_id or "")
-    raise ValueError(f"unknown text source {source!r}: choose {', '.join(SOURCES)}")
+    raise ValueError(
+        _("unknown text source {source!r}: choose {sources}").format(source=source, sources=", ".join(SOURCES))
+    )
 
 
 def load_hf_text(dataset_id: str, max_chars: int = MAX_BYTES) -> str:
@@ -39,7 +43,11 @@ def load_hf_text(dataset_id: str, max_chars: int = MAX_BYTES) -> str:
     ('owner/name'), read from the Hub: a folder on the server is never read."""
     text = dataset_text(dataset_id.strip(), max_chars)
     if len(text.strip()) < MIN_CHARS:
-        raise ValueError(f"The dataset's text is too short: {len(text.strip()):,} characters (need {MIN_CHARS:,}).")
+        raise ValueError(
+            _("The dataset's text is too short: {n_text} characters (need {min_chars}).").format(
+                n_text=number(len(text.strip())), min_chars=number(MIN_CHARS)
+            )
+        )
     return text
 
 
@@ -48,19 +56,31 @@ def load_user_text(data: bytes, min_chars: int = 500, max_bytes: int = 5_000_000
     raise ValueError with a one-line reason if unusable."""
     the, give = f"The {what}", "upload" if what == "file" else "paste"
     if not data or not bytes(data).strip():
-        raise ValueError(f"{the} is empty.")
+        raise ValueError(_("{the} is empty.").format(the=the))
     if len(data) > max_bytes:
-        raise ValueError(f"{the} is too large: {len(data):,} bytes (the limit is {max_bytes:,} bytes).")
+        raise ValueError(
+            _("{the} is too large: {n_data} bytes (the limit is {max_bytes} bytes).").format(
+                the=the, n_data=number(len(data)), max_bytes=number(max_bytes)
+            )
+        )
     if b"\x00" in data:
-        raise ValueError(f"{the} looks binary (it contains NUL bytes); please {give} plain UTF-8 text.")
+        raise ValueError(
+            _("{the} looks binary (it contains NUL bytes); please {give} plain UTF-8 text.").format(the=the, give=give)
+        )
     try:
         text = bytes(data).decode("utf-8")
     except UnicodeDecodeError as e:
-        raise ValueError(f"{the} is not valid UTF-8 text (bad byte at position {e.start}).") from None
+        raise ValueError(
+            _("{the} is not valid UTF-8 text (bad byte at position {start}).").format(the=the, start=e.start)
+        ) from None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     n = len(text.strip())
     if n < min_chars:
-        raise ValueError(f"The text is too short: {n:,} characters (at least {min_chars:,} are needed).")
+        raise ValueError(
+            _("The text is too short: {n} characters (at least {min_chars} are needed).").format(
+                n=number(n), min_chars=number(min_chars)
+            )
+        )
     return text
 
 
@@ -68,10 +88,14 @@ def read_text_file(path: str) -> bytes:
     """A text file's bytes for `load_text("upload", ...)`, refused before reading if it is too large."""
     p = Path(path).expanduser()
     if not p.is_file():
-        raise ValueError(f"{path}: no such file")
+        raise ValueError(_("{path}: no such file").format(path=path))
     if p.stat().st_size > MAX_BYTES:
-        raise ValueError(f"{path}: too large, {p.stat().st_size:,} bytes (the limit is {MAX_BYTES:,} bytes)")
+        raise ValueError(
+            _("{path}: too large, {st_size} bytes (the limit is {max_bytes} bytes)").format(
+                path=path, st_size=number(p.stat().st_size), max_bytes=number(MAX_BYTES)
+            )
+        )
     try:
         return p.read_bytes()
     except OSError as e:
-        raise ValueError(f"{path}: cannot read it ({e.strerror})") from None
+        raise ValueError(_("{path}: cannot read it ({strerror})").format(path=path, strerror=e.strerror)) from None

@@ -25,6 +25,7 @@ from functools import cache
 
 import torch
 
+from explainer.i18n import _
 from explainer.model.gpt import GPT
 
 
@@ -114,7 +115,11 @@ class Trainer:
         self.model = model.to(self.device)
         self.ctx = model.cfg.context_length
         if len(train_ids) < self.ctx + 2:
-            raise ValueError(f"training text too short: {len(train_ids)} tokens, need at least {self.ctx + 2}")
+            raise ValueError(
+                _("training text too short: {n_train_ids} tokens, need at least {ctx}").format(
+                    n_train_ids=len(train_ids), ctx=self.ctx + 2
+                )
+            )
         self.train_ids = train_ids.long().cpu()
         self.val_ids = val_ids.long().cpu() if val_ids is not None and len(val_ids) > self.ctx + 1 else None
         self._offsets = torch.arange(self.ctx + 1)  # (T+1,) window offsets
@@ -186,7 +191,7 @@ class Trainer:
                 g["lr"] = self.lr_at(self.step_count)
             x, y = self.batch(self.train_ids, self.gen)
             with train_autocast(self.device, self.cfg.cpu_bf16):
-                _, loss = self.forward(x, y)
+                _logits, loss = self.forward(x, y)
             self.opt.zero_grad(set_to_none=True)
             loss.backward()
             if self.cfg.grad_clip > 0:
@@ -245,10 +250,10 @@ class Trainer:
         self.model.eval()
         gen = torch.Generator().manual_seed(1234)
         losses = []
-        for _ in range(self.cfg.eval_batches):
+        for _batch in range(self.cfg.eval_batches):
             x, y = self.batch(self.val_ids, gen)
             with train_autocast(self.device, self.cfg.cpu_bf16):
-                _, loss = self.model(x, y)
+                _logits, loss = self.model(x, y)
             losses.append(float(loss))
         val = sum(losses) / len(losses)
         self.history.val_steps.append(self.step_count)
@@ -290,15 +295,15 @@ class Trainer:
             if keys:
                 state[idx] = {k[len(name) + 1 :]: tensors[k] for k in keys}
         if state and len(state) != len(self._opt_names):
-            raise ValueError("the optimizer state does not match this model")
+            raise ValueError(_("the optimizer state does not match this model"))
         groups = meta.get("param_groups") or []
         if len(groups) != len(sd["param_groups"]):
-            raise ValueError("the optimizer state does not match this model")
+            raise ValueError(_("the optimizer state does not match this model"))
         param_groups = [{**g, "params": sd_g["params"]} for g, sd_g in zip(groups, sd["param_groups"])]
         try:
             self.opt.load_state_dict({"state": state, "param_groups": param_groups})
         except (ValueError, RuntimeError, KeyError) as e:
-            raise ValueError(f"the optimizer state does not match this model ({e})") from None
+            raise ValueError(_("the optimizer state does not match this model ({e})").format(e=e)) from None
         self.step_count = int(meta["step_count"])
         self.tokens_seen = int(meta.get("tokens_seen", 0))
         self.elapsed = float(meta.get("elapsed", 0.0))

@@ -15,12 +15,14 @@ from explainer.backends.base import Backend, BackendError
 from explainer.charts.prediction import next_token_bars
 from explainer.charts.style import CHOSEN, PALE
 from explainer.corpus.generator import COUNTRIES, DEMO_QUESTIONS
-from explainer.format import html_escape, md_escape, token_word
+from explainer.format import html_escape, md_escape, number
 from explainer.generation import chat as core
 from explainer.generation.chat import SHORTENED, STOPPED, ChatTurn
 from explainer.generation.script import Segment, build_script, script_segments
+from explainer.i18n import N_, _
 from explainer.model.sampling import SamplingParams, make_generator
 from explainer.ui.shell.chart import show_chart
+from explainer.ui.shell.models import reads_english_note
 from explainer.ui.shell.presenter import advanced
 from explainer.ui.shell.state import SessionObject
 
@@ -80,8 +82,9 @@ def busy() -> bool:
 
 def chat_box() -> None:
     st.chat_input(
-        "Ask the assistant a question (sent while it writes, it waits its turn)", key=INPUT_KEY, on_submit=_typed
+        _("Ask the assistant a question (sent while it writes, it waits its turn)"), key=INPUT_KEY, on_submit=_typed
     )
+    reads_english_note()
 
 
 # ----------------------------------------------------------------------------- controls
@@ -92,23 +95,23 @@ def sampling_controls() -> tuple[float, int | None, bool, float]:
     if st.session_state.get("temperature", 0.0) > MAX_TEMPERATURE:  # the sampling page's slider (same key) goes to 5
         st.session_state["temperature"] = MAX_TEMPERATURE
     temperature = left.slider(
-        "Temperature", 0.0, MAX_TEMPERATURE, 0.7, 0.1, format="%.1f", key="temperature", bind="query-params",
-        help="0: always the most likely word, so the same question always gets the same reply. "
-        "Higher: less likely words get picked more often.",
+        _("Temperature"), 0.0, MAX_TEMPERATURE, 0.7, 0.1, format="%.1f", key="temperature", bind="query-params",
+        help=_("0: always the most likely word, so the same question always gets the same reply. "
+        "Higher: less likely words get picked more often."),
     )  # fmt: skip
     seed = None if not advanced() else right.number_input(  # presenter mode: a fresh seed each time
-        "Seed", min_value=0, max_value=2**32 - 1, value=None, step=1, key="seed", bind="query-params",
-        placeholder="random each time",
-        help="The starting point of the random draws. Empty: a new one for every reply. "
-        "A fixed seed repeats the same draws, so the same reply.",
+        _("Seed"), min_value=0, max_value=2**32 - 1, value=None, step=1, key="seed", bind="query-params",
+        placeholder=_("random each time"),
+        help=_("The starting point of the random draws. Empty: a new one for every reply. "
+        "A fixed seed repeats the same draws, so the same reply."),
     )  # fmt: skip
     show_script = (right if not advanced() else st).toggle(  # presenter mode: beside the slider, one row less
-        "Show the script the model sees", key="script", bind="query-params",
-        help="The raw text behind the chat: what the model reads before it predicts each word.",
+        _("Show the script the model sees"), key="script", bind="query-params",
+        help=_("The raw text behind the chat: what the model reads before it predicts each word."),
     )  # fmt: skip
     slow = st.toggle(
-        "Write at reading pace", key="slow", bind="query-params",
-        help="The built-in model writes a reply in under a second. Slower, a class can read along and stop it.",
+        _("Write at reading pace"), key="slow", bind="query-params",
+        help=_("The built-in model writes a reply in under a second. Slower, a class can read along and stop it."),
     )  # fmt: skip
     return temperature, None if seed is None else int(seed), show_script, READING_PACE_S if slow else PACE_S
 
@@ -117,14 +120,15 @@ def what_it_knows(builtin: bool, suggest: bool) -> None:
     """What this model can talk about (off-topic questions get nonsense: the note says why before anyone asks), with
     the questions to start from if `suggest`."""
     if builtin:
-        text = (
-            "**What this small model knows.** It learned only from made-up chats about a few topics: the capitals, "
-            f"continents and languages of {len(COUNTRIES)} countries, animals (their sounds, homes, young and food), "
-            "colours of things, opposites, plurals, numbers and small sums, days and months, and short stories. "
-            "Ask about anything else and it still writes the likeliest words *it* knows, so the reply is nonsense."
-        )
+        text = _(
+            "**What this small model knows.** It learned only from made-up chats about a few topics: the "
+            "capitals, continents and languages of {n_countries} countries, animals (their sounds, homes, young "
+            "and food), colours of things, opposites, plurals, numbers and small sums, days and months, and "
+            "short stories. Ask about anything else and it still writes the likeliest words *it* knows, so the "
+            "reply is nonsense."
+        ).format(n_countries=len(COUNTRIES))
     else:
-        text = (
+        text = _(
             "**What this model knows** depends on the text it was trained on. A model that never saw chats like "
             "this script may wander off instead of answering."
         )
@@ -139,10 +143,10 @@ def what_it_knows(builtin: bool, suggest: bool) -> None:
 def conversation_buttons() -> None:
     with st.container(horizontal=True):
         st.button(
-            "Regenerate the last reply", icon=":material/refresh:", on_click=regenerate,
-            help="Ask the same question again: a different reply if temperature > 0 and the seed is random.",
+            _("Regenerate the last reply"), icon=":material/refresh:", on_click=regenerate,
+            help=_("Ask the same question again: a different reply if temperature > 0 and the seed is random."),
         )  # fmt: skip
-        st.button("Clear the conversation", icon=":material/delete:", on_click=clear)
+        st.button(_("Clear the conversation"), icon=":material/delete:", on_click=clear)
 
 
 # ----------------------------------------------------------------------------- the conversation
@@ -151,49 +155,56 @@ def _user_bubble(turn: ChatTurn, backend: Backend) -> None:
         st.markdown(md_escape(turn.message))  # as typed: never Markdown
         if turn.cut_tokens:
             st.warning(
-                f"Your message was too long for this model, which reads at most "
-                f"{backend.info.context_length:,} tokens at once: its first {turn.cut_tokens:,} tokens were cut.",
+                _(
+                    "Your message was too long for this model, which reads at most {context_length} tokens at "
+                    "once: its "
+                    "first {cut_tokens} tokens were cut."
+                ).format(context_length=number(backend.info.context_length), cut_tokens=number(turn.cut_tokens)),
                 icon=":material/content_cut:",
             )
 
 
 ENDINGS = {
-    STOPPED: "stopped by you",
-    SHORTENED: f"the model ran on past {MAX_REPLY_TOKENS} tokens without ending its reply: shown up to its last "
-    "full sentence",
+    STOPPED: N_("stopped by you"),
+    SHORTENED: N_(
+        "the model ran on past {max_reply_tokens} tokens without ending its reply: shown up to its last full sentence"
+    ),
 }
 
 
 def _details(turn: ChatTurn, index: int) -> None:
-    ending = f" · {ENDINGS[turn.ending]}" if turn.ending else ""
+    ending = " · " + _(ENDINGS[turn.ending]).format(max_reply_tokens=MAX_REPLY_TOKENS) if turn.ending else ""
     st.caption(
-        f"{len(turn.steps)} tokens, each picked by next-word prediction · "
-        f"temperature {turn.temperature:g} · seed {turn.seed}{ending}"
+        _(
+            "{n_steps} tokens, each picked by next-word prediction · temperature {temperature:g} · seed {seed}{ending}"
+        ).format(n_steps=len(turn.steps), temperature=turn.temperature, seed=turn.seed, ending=ending)
     )
     if not turn.steps:
         return
-    with st.expander("Inspect each word: how likely it was, and the alternatives"):
+    with st.expander(_("Inspect each word: how likely it was, and the alternatives")):
         st.dataframe(
             pd.DataFrame(core.step_rows(turn.steps)),
             hide_index=True,
             key=f"steps_{index}",
             column_config={  # fmt: skip
                 "step": st.column_config.NumberColumn("#", width=40),
-                "word": st.column_config.TextColumn("word", width="small"),
+                "word": st.column_config.TextColumn(_("word"), width="small"),
                 "probability": st.column_config.ProgressColumn(
-                    "probability",
-                    help="What the model gave this word (temperature 1)",
+                    _("probability"),
+                    help=_("What the model gave this word (temperature 1)"),
                     format="percent",
                     min_value=0.0,
                     max_value=1.0,
                     width="medium",
                 ),
                 "after temperature": st.column_config.NumberColumn(
-                    "after temperature",
-                    help="Its chance of being picked at this reply's temperature",
+                    _("after temperature"),
+                    help=_("Its chance of being picked at this reply's temperature"),
                     format="percent",
                 ),
-                "top guesses": st.column_config.TextColumn("top guesses", help="The model's three likeliest words"),
+                "top guesses": st.column_config.TextColumn(
+                    _("top guesses"), help=_("The model's three likeliest words")
+                ),
             },
         )
         _step_chart(turn, index)
@@ -201,13 +212,13 @@ def _details(turn: ChatTurn, index: int) -> None:
 
 def _step_chart(turn: ChatTurn, index: int) -> None:
     """The model's top guesses at one step of the reply, the word it picked in orange."""
-    words = [token_word(s.text) for s in turn.steps]
+    words = [s.word for s in turn.steps]
     pick = lambda i: f"{i + 1}: {words[i]}"  # noqa: E731
     i = 0
     if len(words) > 1:
-        i = st.select_slider("Look closer at step", range(len(words)), format_func=pick, key=f"inspect_{index}")
+        i = st.select_slider(_("Look closer at step"), range(len(words)), format_func=pick, key=f"inspect_{index}")
     labels, probs, chosen = core.step_choices(turn.steps[i])
-    title = f"Step {i + 1}: what might come next"
+    title = _("Step {i}: what might come next").format(i=i + 1)
     show_chart(
         next_token_bars(labels, probs, other=1 - sum(probs), highlight=chosen, title=title), f"chat_step_{index}"
     )
@@ -216,7 +227,7 @@ def _step_chart(turn: ChatTurn, index: int) -> None:
 def show_turn(turn: ChatTurn, index: int, backend: Backend) -> None:
     _user_bubble(turn, backend)
     with st.chat_message("assistant"):
-        st.markdown(md_escape(turn.reply) or "*(the model ended its reply at once)*")
+        st.markdown(md_escape(turn.reply) or _("*(the model ended its reply at once)*"))
         _details(turn, index)
 
 
@@ -226,7 +237,7 @@ def _start_next(backend: Backend, temperature: float, seed: int | None) -> ChatT
     while state.queue:
         kept, cut = core.cut_message(backend, state.queue.pop(0))
         if not kept:
-            st.info("The message is empty: type a question.", icon=":material/info:")
+            st.info(_("The message is empty: type a question."), icon=":material/info:")
             continue
         state.generator, used_seed = make_generator(seed)
         state.writing = ChatTurn(kept, [], used_seed, temperature, cut)
@@ -244,13 +255,13 @@ def write_reply(backend: Backend, temperature: float, seed: int | None, pace_s: 
     _user_bubble(turn, backend)
     with st.chat_message("assistant"):
         with st.container(horizontal=True, vertical_alignment="center", key="chat_writing"):
-            st.markdown(":material/edit_note: *writing…*")
-            st.button("Stop", icon=":material/stop_circle:", key="chat_stop", on_click=stop_writing)
+            st.markdown(":material/edit_note: *" + _("writing…") + "*")
+            st.button(_("Stop"), icon=":material/stop_circle:", key="chat_stop", on_click=stop_writing)
         box = st.empty()
     for waiting in state.queue:
         with st.chat_message("user"):
             st.markdown(md_escape(waiting))
-            st.caption("Waiting: the model answers it as soon as the reply above is finished.")
+            st.caption(_("Waiting: the model answers it as soon as the reply above is finished."))
     history = core.history(state.turns)
     params = SamplingParams(turn.temperature)
     steps = core.reply_steps(
@@ -266,7 +277,7 @@ def write_reply(backend: Backend, temperature: float, seed: int | None, pace_s: 
             box.markdown(md_escape(turn.reply) + " ▌")  # the reply so far, escaped as a whole: never Markdown
     except (BackendError, ValueError) as e:
         state.writing = None
-        st.error(f"The model could not reply: {md_escape(e)}", icon=":material/error:")
+        st.error(_("The model could not reply: {e}").format(e=md_escape(e)), icon=":material/error:")
         return
     if len(turn.steps) >= MAX_REPLY_TOKENS:
         turn.steps, turn.ending = core.whole_sentences(turn.steps), SHORTENED
@@ -305,15 +316,19 @@ def script_view(backend: Backend) -> None:
     pairs = core.history(turns())
     script = build_script(pairs)
     hidden_chars, hidden_tokens = core.out_of_view(backend, script.removesuffix("\n"))
-    st.subheader("The script the model sees", anchor=False)
+    st.subheader(_("The script the model sees"), anchor=False)
     st.html(script_html(script_segments(pairs, hidden_chars=hidden_chars)))
     st.caption(
-        "Bold: the labels that mark who speaks. Highlighted: words the model wrote, one prediction at a time. "
-        "For the next question, the app appends “User: …” and “Assistant:”, and the model continues from there."
+        _(
+            "Bold: the labels that mark who speaks. Highlighted: words the model wrote, one prediction at a time. "
+            "For the next question, the app appends “User: …” and “Assistant:”, and the model continues from there."
+        )
     )
     if hidden_tokens:
         st.info(
-            f"The script is longer than the {backend.info.context_length:,} tokens this model can read at once: "
-            f"its first {hidden_tokens:,} tokens (struck through) are out of its view.",
+            _(
+                "The script is longer than the {context_length} tokens this model can read at once: its first "
+                "{hidden_tokens} tokens (struck through) are out of its view."
+            ).format(context_length=number(backend.info.context_length), hidden_tokens=number(hidden_tokens)),
             icon=":material/visibility_off:",
         )

@@ -11,6 +11,7 @@ import streamlit as st
 import torch
 
 from explainer.analysis import embeddings as em
+from explainer.i18n import _
 from explainer.ui.shell.models import get_backend, model_analyses
 
 
@@ -32,13 +33,13 @@ def map_sample(spec: str) -> tuple[np.ndarray, list[str]]:
 
 def pca_for(spec: str) -> em.Projection:
     """PCA fitted on the drawn tokens' embeddings."""
-    with st.spinner("Finding the directions of widest spread (PCA)…"):
+    with st.spinner(_("Finding the directions of widest spread (PCA)…")):
         return model_analyses(spec).pca()
 
 
 def tsne_for(spec: str, dims: int) -> np.ndarray:
     """(N, dims) t-SNE coordinates of the drawn tokens: shipped with the built-in model, else computed once."""
-    with st.spinner("Running t-SNE once for this model (seconds to minutes on a small CPU)…"):
+    with st.spinner(_("Running t-SNE once for this model (seconds to minutes on a small CPU)…")):
         return model_analyses(spec).tsne(dims)
 
 

@@ -16,10 +16,11 @@ import streamlit as st
 
 from explainer.backends.base import Backend, BackendError
 from explainer.charts.feedback import before_after_bars
-from explainer.format import md_escape, percent
+from explainer.format import md_escape, number, percent
+from explainer.i18n import _, ngettext
 from explainer.training import preference as core
 from explainer.ui.shell.chart import show_chart
-from explainer.ui.shell.models import get_backend
+from explainer.ui.shell.models import get_backend, reads_english_note
 from explainer.ui.shell.state import SessionObject
 from explainer.ui.shell.words import for_the_teacher
 
@@ -28,6 +29,9 @@ QUESTION_KEY = "feedback_question"
 DONT_KNOW_KEY = "feedback_dont_know"
 COUNT_KEY = "feedback_count"
 STRENGTH_KEY = "feedback_strength"
+EXAMPLE_QUESTION = (
+    "What is the capital of Peru?"  # what the model reads: English (the built-in model reads nothing else)
+)
 EXAMPLES = (
     "What is the capital of Zubrowka?",
     "What is the capital of France?",
@@ -92,7 +96,10 @@ def student_model(reference: Backend, spec: str) -> Backend | None:
     (read only); None, with a message, if the model is too large to copy."""
     if problem := reference.clone_problem():
         st.warning(
-            f"{md_escape(problem)}  \nFeedback needs a copy of the model that only you change.", icon=":material/block:"
+            _("{problem}  \nFeedback needs a copy of the model that only you change.").format(
+                problem=md_escape(problem)
+            ),
+            icon=":material/block:",
         )
         return None
     state = FeedbackState.of()
@@ -131,7 +138,7 @@ def ask(student: Backend, question: str | None = None) -> None:
         st.session_state[QUESTION_KEY] = question
     question = (st.session_state.get(QUESTION_KEY) or "").strip()
     if not question:
-        state.message = "Type a question first, then ask for answers."
+        state.message = _("Type a question first, then ask for answers.")
         return
     seed = state.seed
     state.seed = seed + 10
@@ -140,7 +147,7 @@ def ask(student: Backend, question: str | None = None) -> None:
     try:
         answers = core.candidate_answers(student, question, n, seed=seed, extra=extra)
     except (BackendError, ValueError) as e:
-        state.message = f"The model could not answer: {md_escape(e)}"
+        state.message = _("The model could not answer: {e}").format(e=md_escape(e))
         return
     state.round, state.last = Round(question, answers), None
 
@@ -164,7 +171,7 @@ def judge(reference: Backend, spec: str, index: int, kind: str) -> None:
         state.scores, state.says = None, None  # the copy changed
         after = state.copy_scores(student, q, answers)
     except (BackendError, ValueError) as e:
-        state.message = f"The update could not be made: {md_escape(e)}"
+        state.message = _("The update could not be made: {e}").format(e=md_escape(e))
         return
     marks = [kind if i == index else "" for i in range(len(answers))]
     state.last = Judged(q, answers, marks, before, after, result.seconds)
@@ -188,24 +195,39 @@ def reset() -> None:
 # ----------------------------------------------------------------------------- the page's parts
 def question_box(student: Backend) -> None:
     with st.form("feedback_ask", border=False), st.container(horizontal=True, vertical_alignment="bottom"):
-        st.text_input("Ask the model a question", key=QUESTION_KEY, placeholder="e.g. What is the capital of Peru?")
-        st.form_submit_button("Get answers", icon=":material/forum:", on_click=ask, args=(student,), type="primary")
+        st.text_input(
+            _("Ask the model a question"),
+            key=QUESTION_KEY,
+            placeholder=_("e.g. {question}").format(question=EXAMPLE_QUESTION),
+        )
+        st.form_submit_button(_("Get answers"), icon=":material/forum:", on_click=ask, args=(student,), type="primary")
+    reads_english_note()
     with st.container(horizontal=True):
-        st.markdown("Or try:")
+        st.markdown(_("Or try:"))
         for i, q in enumerate(EXAMPLES):
             st.button(q, key=f"feedback_example_{i}", on_click=ask, args=(student, q))
-    with st.expander("Options"):
+    with st.expander(_("Options")):
         st.toggle(
-            f"Also offer the answer “{core.dont_know(student)}”", value=True, key=DONT_KNOW_KEY,
-            help="A fixed extra answer, so that you can teach the model to admit it does not know "
-            "(try a made-up country such as Zubrowka).",
-        )  # fmt: skip
-        st.slider("Answers written by the model", 2, 4, 2, key=COUNT_KEY, help="Each one sampled at temperature 1.")
+            _("Also offer the answer “{dont_know}”").format(dont_know=core.dont_know(student)),
+            value=True,
+            key=DONT_KNOW_KEY,
+            help=_(
+                "A fixed extra answer, so that you can teach the model to admit it does not know "
+                "(try a made-up country such as Zubrowka)."
+            ),
+        )
+        st.slider(
+            _("Answers written by the model"), 2, 4, 2, key=COUNT_KEY, help=_("Each one sampled at temperature 1.")
+        )
         st.select_slider(
-            "How hard each piece of feedback pushes", list(STRENGTHS), value="normal", key=STRENGTH_KEY,
-            help=f"The optimiser's step size (learning rate {core.LR:g} for 'normal'); "
-            f"{core.STEPS} steps per click.",
-        )  # fmt: skip
+            _("How hard each piece of feedback pushes"),
+            list(STRENGTHS),
+            value="normal",
+            key=STRENGTH_KEY,
+            help=_("The optimiser's step size (learning rate {lr:g} for 'normal'); {steps} steps per click.").format(
+                lr=core.LR, steps=core.STEPS
+            ),
+        )
     state = FeedbackState.of()
     if message := state.message:
         state.message = None
@@ -215,36 +237,53 @@ def question_box(student: Backend) -> None:
 def answer_cards(student: Backend, reference: Backend, spec: str) -> None:
     rnd = FeedbackState.of().round
     if rnd is None:
-        st.info("Ask a question to see the model's answers.", icon=":material/arrow_upward:")
+        st.info(_("Ask a question to see the model's answers."), icon=":material/arrow_upward:")
         return
-    st.subheader(f"Which answer is better? · “{md_escape(rnd.question)}”", anchor=False)
+    st.subheader(_("Which answer is better? · “{question}”").format(question=md_escape(rnd.question)), anchor=False)
     try:
         shared = shared_per_word(spec, rnd.question, tuple(rnd.answers))
         state = FeedbackState.of()
         mine = shared if student is reference else state.copy_scores(student, rnd.question, rnd.answers)
     except (BackendError, ValueError) as e:
-        st.warning(f"These answers cannot be scored: {md_escape(e)}. Ask again.", icon=":material/warning:")
+        st.warning(
+            _("These answers cannot be scored: {e}. Ask again.").format(e=md_escape(e)), icon=":material/warning:"
+        )
         return
     can_prefer = len(rnd.answers) > 1
     cols = st.columns(len(rnd.answers))
     for i, (col, answer) in enumerate(zip(cols, rnd.answers)):
         with col.container(border=True, height="stretch"):
             st.markdown(f"**{md_escape(answer)}**")
-            st.caption(f"Your copy: **{percent(mine[i])}** per word · shared model: {percent(shared[i])}")
+            st.caption(
+                _("Your copy: **{mine}** per word · shared model: {shared}").format(
+                    mine=percent(mine[i]), shared=percent(shared[i])
+                )
+            )
             with st.container(horizontal=True):
                 st.button(
-                    "Better", key=f"feedback_better_{i}", icon=":material/thumb_up:", on_click=judge,
-                    args=(reference, spec, i, "better"), disabled=not can_prefer,
-                    help="Prefer this answer to the others (a DPO step on your copy).",
-                )  # fmt: skip
+                    _("Better"),
+                    key=f"feedback_better_{i}",
+                    icon=":material/thumb_up:",
+                    on_click=judge,
+                    args=(reference, spec, i, "better"),
+                    disabled=not can_prefer,
+                    help=_("Prefer this answer to the others (a DPO step on your copy)."),
+                )
                 st.button(
-                    "Unhelpful", key=f"feedback_flag_{i}", icon=":material/flag:", on_click=judge,
-                    args=(reference, spec, i, "flagged"), help="Flag this answer: make it less likely.",
-                )  # fmt: skip
+                    _("Unhelpful"),
+                    key=f"feedback_flag_{i}",
+                    icon=":material/flag:",
+                    on_click=judge,
+                    args=(reference, spec, i, "flagged"),
+                    help=_("Flag this answer: make it less likely."),
+                )
     st.button(
-        "New answers from your copy", icon=":material/refresh:", on_click=ask, args=(student, rnd.question),
-        help="Sample fresh answers from your copy of the model, after your feedback.",
-    )  # fmt: skip
+        _("New answers from your copy"),
+        icon=":material/refresh:",
+        on_click=ask,
+        args=(student, rnd.question),
+        help=_("Sample fresh answers from your copy of the model, after your feedback."),
+    )
 
 
 def last_update() -> None:
@@ -253,9 +292,11 @@ def last_update() -> None:
         return
     show_chart(before_after_bars(last.answers, last.before, last.after, last.marks), "feedback_chart")
     st.caption(
-        f"The update took {last.seconds:.2f} s ({core.STEPS} optimiser steps). "
-        "Probability per word: the average over the answer's words (geometric mean), so that long and short "
-        "answers compare. Grey: before your feedback; blue: after."
+        _(
+            "The update took {seconds} s ({steps} optimiser steps). Probability per word: the average over the "
+            "answer's words (geometric mean), so that long and short answers compare. Grey: before your "
+            "feedback; blue: after."
+        ).format(seconds=number(last.seconds, 2), steps=core.STEPS)
     )
 
 
@@ -264,24 +305,28 @@ def says_now(student: Backend, reference: Backend, spec: str) -> None:
     rnd = FeedbackState.of().round
     if rnd is None:
         return
-    st.subheader("What it says now (temperature 0: always the likeliest word)", anchor=False)
+    st.subheader(_("What it says now (temperature 0: always the likeliest word)"), anchor=False)
     left, right = st.columns(2)
     with left.container(border=True):
-        st.markdown("**The shared model** (no feedback)")
-        st.markdown(md_escape(shared_greedy(spec, rnd.question)) or "*(no reply)*")
+        st.markdown(_("**The shared model** (no feedback)"))
+        st.markdown(md_escape(shared_greedy(spec, rnd.question)) or _("*(no reply)*"))
     with right.container(border=True):
         n = len(_history())
-        st.markdown(f"**Your copy** (after {n} piece{'' if n == 1 else 's'} of feedback)")
+        st.markdown(
+            ngettext(
+                "**Your copy** (after {n} piece of feedback)", "**Your copy** (after {n} pieces of feedback)", n
+            ).format(n=n)
+        )
         state = FeedbackState.of()
         reply = shared_greedy(spec, rnd.question) if student is reference else state.copy_says(student, rnd.question)
-        st.markdown(md_escape(reply) or "*(no reply)*")
+        st.markdown(md_escape(reply) or _("*(no reply)*"))
 
 
 def history_table() -> None:
     rows = _history()
-    st.subheader("Your feedback so far", anchor=False)
+    st.subheader(_("Your feedback so far"), anchor=False)
     if not rows:
-        st.caption("None yet: your copy is the same as the shared model.")
+        st.caption(_("None yet: your copy is the same as the shared model."))
     else:
         st.dataframe(
             pd.DataFrame(rows),
@@ -290,35 +335,44 @@ def history_table() -> None:
             column_config={
                 "#": st.column_config.NumberColumn("#", width=40),
                 "answer": st.column_config.TextColumn("answer", width="medium"),
-                "before": st.column_config.NumberColumn("before", format="percent", help="Probability per word"),
-                "after": st.column_config.NumberColumn("after", format="percent", help="Probability per word"),
+                "before": st.column_config.NumberColumn("before", format="percent", help=_("Probability per word")),
+                "after": st.column_config.NumberColumn("after", format="percent", help=_("Probability per word")),
             },
         )
     st.button(
-        "Reset: back to the shared model", icon=":material/restart_alt:", on_click=reset, disabled=not rows,
-        help="Throw away your copy and its feedback.",
-    )  # fmt: skip
+        _("Reset: back to the shared model"),
+        icon=":material/restart_alt:",
+        on_click=reset,
+        disabled=not rows,
+        help=_("Throw away your copy and its feedback."),
+    )
 
 
 def how_it_works() -> None:
     with for_the_teacher("rlhf-dpo", "backpropagation", "learning-rate"):
         st.markdown(
-            "Your copy (π) and the shared model (π_ref, never changed) both score each answer y to the question x: "
-            "log π(y | x) adds up the log-probabilities of the answer's words, one next-word prediction each. "
-            "**Better** takes a few steps of *Direct Preference Optimisation* (DPO) on your copy, with the answer "
-            "you chose as y_w and each other answer as y_l:"
+            _(
+                "Your copy (π) and the shared model (π_ref, never changed) both score each answer y to the question x: "
+                "log π(y | x) adds up the log-probabilities of the answer's words, one next-word prediction each. "
+                "**Better** takes a few steps of *Direct Preference Optimisation* (DPO) on your copy, with the answer "
+                "you chose as y_w and each other answer as y_l:"
+            )
         )
         st.latex(
-            r"\text{loss} = -\log \sigma\Big(\beta\big[(\log \pi(y_w|x) - \log \pi_{ref}(y_w|x))"
-            r" - (\log \pi(y_l|x) - \log \pi_{ref}(y_l|x))\big]\Big)"
+            _(
+                r"\text{loss} = -\log \sigma\Big(\beta\big[(\log \pi(y_w|x) - \log \pi_{ref}(y_w|x))"
+                r" - (\log \pi(y_l|x) - \log \pi_{ref}(y_l|x))\big]\Big)"
+            )
         )
         st.markdown(
-            "Backpropagation then nudges every parameter so that the chosen answer gains on the others, "
-            "measured against where the shared model had them, plus a little plain training on the chosen answer. "
-            f"β = {core.BETA:g}: the larger it is, the sooner the loss stops pulling the copy away from the "
-            "reference. **Unhelpful** uses the same loss with only the flagged answer: it pushes that answer "
-            "below where the shared model had it, then lets go.\n\n"
-            "Real assistants are trained this way on huge numbers of comparisons from many people, often by "
-            "first training a *reward model* that predicts which answer people prefer and then reinforcement "
-            "learning against it (RLHF), or with DPO straight from the comparisons."
+            _(
+                "Backpropagation then nudges every parameter so that the chosen answer gains on the others, measured "
+                "against where the shared model had them, plus a little plain training on the chosen answer. β = "
+                "{beta:g}: the larger it is, the sooner the loss stops pulling the copy away from the reference. "
+                "**Unhelpful** uses the same loss with only the flagged answer: it pushes that answer below where "
+                "the shared model had it, then lets go.\n\nReal assistants are trained this way on huge numbers of "
+                "comparisons from many people, often by first training a *reward model* that predicts which answer "
+                "people prefer and then reinforcement learning against it (RLHF), or with DPO straight from the "
+                "comparisons."
+            ).format(beta=core.BETA)
         )

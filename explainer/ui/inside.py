@@ -11,7 +11,9 @@ from __future__ import annotations
 import streamlit as st
 
 from explainer.analysis import inside
+from explainer.format import number
 from explainer.generation.script import build_script
+from explainer.i18n import _
 from explainer.model.gpt import Trace
 from explainer.model.sampling import SamplingParams
 from explainer.ui.shell.models import get_backend, model_analyses
@@ -33,7 +35,7 @@ def trace_of_ids(spec: str, ids: tuple[int, ...]) -> Trace:
 
 
 def entity_head_for(spec: str) -> inside.EntityHead:
-    with st.spinner("Measuring every head on capital questions (once for this model)…"):
+    with st.spinner(_("Measuring every head on capital questions (once for this model)…")):
         return model_analyses(spec).entity_head()
 
 
@@ -44,7 +46,7 @@ def lens_for(spec: str, text: str, n_positions: int) -> inside.LensTable:
     return inside.logit_lens_top(get_backend(spec), trace, inside.window(T, n_positions))
 
 
-@st.cache_data(max_entries=32, show_spinner="Generating…")
+@st.cache_data(max_entries=32, show_spinner=False)
 def continuation_for(spec: str, text: str, max_new: int = 12) -> list[int]:
     """Greedy continuation (the likeliest token each time), stopping after a line break."""
     backend = get_backend(spec)
@@ -54,7 +56,7 @@ def continuation_for(spec: str, text: str, max_new: int = 12) -> list[int]:
 
 
 def neuron_index_for(spec: str) -> inside.NeuronIndex | None:
-    with st.spinner("Running a sample of the built-in corpus through the model (once for this model)…"):
+    with st.spinner(_("Running a sample of the built-in corpus through the model (once for this model)…")):
         return model_analyses(spec).neurons()
 
 
@@ -62,15 +64,27 @@ def pick_layer_head(n_layer: int, n_head: int, default: tuple[int, int] = (0, 0)
     """Two select boxes, numbered from 1 for people; returns 0-based (layer, head)."""
     a, b = st.columns(2)
     layer = a.selectbox(
-        "Layer", range(n_layer), index=default[0], format_func=lambda i: f"layer {i + 1}", key=f"{key}layer"
+        _("Layer"),
+        range(n_layer),
+        index=default[0],
+        format_func=lambda i: _("layer {n}").format(n=i + 1),
+        key=f"{key}layer",
     )
-    head = b.selectbox("Head", range(n_head), index=default[1], format_func=lambda i: f"head {i + 1}", key=f"{key}head")
+    head = b.selectbox(
+        _("Head"),
+        range(n_head),
+        index=default[1],
+        format_func=lambda i: _("head {n}").format(n=i + 1),
+        key=f"{key}head",
+    )
     return layer, head
 
 
 def cap_note(n_tokens: int, cap: int) -> None:
     if n_tokens > cap:
         st.caption(
-            f"The text has {n_tokens:,} tokens; the charts draw the last {cap} so that they stay readable and fast. "
-            "Weights on earlier tokens are left out of the picture, so a row can add up to less than 100 %."
+            _(
+                "The text has {n_tokens} tokens; the charts draw the last {cap} so that they stay readable and fast. "
+                "Weights on earlier tokens are left out of the picture, so a row can add up to less than 100 %."
+            ).format(n_tokens=number(n_tokens), cap=cap)
         )

@@ -17,7 +17,7 @@ import streamlit as st
 import torch
 
 from explainer.backends.base import Backend
-from explainer.format import html_escape, md_escape, percent, visible_token
+from explainer.format import html_escape, md_escape, number, percent, visible_token
 from explainer.generation.next_token import (
     Continuation,
     TopTokens,
@@ -26,8 +26,9 @@ from explainer.generation.next_token import (
     distribution_table,
     sample_runs,
 )
+from explainer.i18n import N_, _, ngettext
 from explainer.model.sampling import SamplingParams, sample
-from explainer.ui.shell.models import current_spec, get_backend, require_backend
+from explainer.ui.shell.models import current_spec, get_backend, reads_english_note, require_backend
 from explainer.ui.shell.navigation import Navigation, stop
 from explainer.ui.shell.presenter import advanced
 from explainer.ui.shell.state import SessionObject
@@ -74,7 +75,7 @@ def distribution_table_for(spec: str, text: str) -> pd.DataFrame:
 # ---------------------------------------------------------------------------- the text and its tokens
 
 
-def prompt_box(default: str, label: str = "Text so far", height: int = 140) -> str:
+def prompt_box(default: str, label: str | None = None, height: int = 140) -> str:
     """The text to predict from; kept in the URL as ?prompt=... The buttons that add a word set it through session
     state, so the box takes its page's default from there too (a widget given a default value and also set
     through session state makes Streamlit warn): once per visit of a page, unless the link brings its own text."""
@@ -84,11 +85,11 @@ def prompt_box(default: str, label: str = "Text so far", height: int = 140) -> s
         if PROMPT_KEY not in st.query_params:
             st.session_state[PROMPT_KEY] = default
     text = st.text_area(
-        label,
+        label or _("Text so far"),
         key=PROMPT_KEY,
         bind="query-params",
         height=height,
-        help="Any text. The model only reads its last tokens, up to its context length.",
+        help=_("Any text. The model only reads its last tokens, up to its context length."),
     )
     return text or ""
 
@@ -119,21 +120,25 @@ _CHIP_CSS = """<style>
 
 def _chips_html(backend: Backend, tokens: list, n_hidden: int) -> str:
     chips = []
-    prev_span = None
+    spans = [(t.start, t.end) for t in tokens]
     for i, t in enumerate(tokens):
-        span = (t.start, t.end)
-        # Byte pieces of one character share its span: show each piece's own form instead.
-        shown = backend.token_str(t.id) if span == prev_span or not t.text else t.text
-        prev_span = span
+        # Byte pieces of one character share (part of) its span: each shows its own bytes (⟨e4 b8⟩), the tip the
+        # character.
+        cut = (i > 0 and spans[i - 1][1] > t.start) or (i + 1 < len(spans) and spans[i + 1][0] < t.end)
+        shown = backend.token_str(t.id) if cut or not t.text else t.text
         label = html_escape(visible_token(shown))
-        tip = html_escape(
-            f"token {i + 1 + n_hidden} · id {t.id}" + (" · unknown word → <unk>" if t.unknown else ""), True
-        )
+        tip = _("token {i} · id {id}").format(i=i + 1 + n_hidden, id=t.id)
+        if cut:
+            tip += _(" · part of the character “{char}”").format(char=t.text)
+        if t.unknown:
+            tip += _(" · unknown word → <unk>")
+        tip = html_escape(tip, True)
         if t.unknown:
             chips.append(f'<span class="tok-chip unk" title="{tip}">{label}<sup>&lt;unk&gt;</sup></span>')
         else:
             chips.append(f'<span class="tok-chip" title="{tip}">{label}</span>')
-    cut = f'<span class="tok-cut">… {n_hidden:,} tokens before these</span>' if n_hidden else ""
+    hidden = _("… {n} tokens before these").format(n=number(n_hidden))
+    cut = f'<span class="tok-cut">{html_escape(hidden)}</span>' if n_hidden else ""
     return f'{_CHIP_CSS}<div class="tok-chips">{cut}{"".join(chips)}</div>'
 
 
@@ -141,38 +146,48 @@ def show_tokens(backend: Backend, text: str) -> Prompt | None:
     """Draw the text's tokens as chips, with notices for a cut and for unknown words.
     None (after a message saying why) when there is nothing to predict from."""
     if not text.strip():
-        st.info("Type some text in the box: the model needs at least one word to predict the next one.")
+        st.info(_("Type some text in the box: the model needs at least one word to predict the next one."))
         return None
     tokens = backend.tokenize(text)
     if not tokens:
-        st.info("This text has no tokens the model can read: type a word or two.")
+        st.info(_("This text has no tokens the model can read: type a word or two."))
         return None
     context = backend.info.context_length
     n_cut = max(0, len(tokens) - context)
     kept = tokens[n_cut:]
     if n_cut:
         st.warning(
-            f"This text is {len(tokens):,} tokens long, but the model reads at most {context:,}. "
-            f"The first {n_cut:,} tokens are cut off (from the left); only the last {context:,} count.",
+            _(
+                "This text is {n_tokens} tokens long, but the model reads at most {context}. The first {n_cut} "
+                "tokens are cut off (from the left); only the last {context} count."
+            ).format(n_tokens=number(len(tokens)), context=number(context), n_cut=number(n_cut)),
             icon=":material/content_cut:",
         )
     shown = kept[-MAX_CHIPS:]
     # Open for a student; closed on a projector, where the chart below must start on the first screen.
     with st.expander(
-        f"The model reads **{len(kept):,} tokens** — hover over one to see its number", expanded=advanced()
+        _("The model reads **{n_kept} tokens** — hover over one to see its number").format(n_kept=number(len(kept))),
+        expanded=advanced(),
     ):
         st.markdown(_chips_html(backend, shown, len(tokens) - len(shown)), unsafe_allow_html=True)
     n_unknown = sum(t.unknown for t in kept)
     if n_unknown == len(kept):
         st.warning(
-            "The model knows none of these words: each one reaches it as the same <unk> token, "
-            "so its prediction says little. Try words from everyday conversation.",
+            _(
+                "The model knows none of these words: each one reaches it as the same <unk> token, "
+                "so its prediction says little. Try words from everyday conversation."
+            ),
             icon=":material/help:",
         )
     elif n_unknown:
         st.caption(
-            f"{n_unknown} of these {'is a word' if n_unknown == 1 else 'are words'} the model never saw in "
-            "training (dashed red): it reads each as the same token, `<unk>`."
+            ngettext(
+                "{n} of these is a word the model never saw in training (dashed red): it reads it as the token "
+                "`<unk>`.",
+                "{n} of these are words the model never saw in training (dashed red): it reads each as the same "
+                "token, `<unk>`.",
+                n_unknown,
+            ).format(n=n_unknown)
         )
     return Prompt(text, [t.id for t in kept], n_cut)
 
@@ -186,6 +201,7 @@ def prompt_section(default: str, where=None) -> tuple[Backend, str, str, Prompt]
     backend = require_backend()
     with where or st.container():
         text = prompt_box(default)
+        reads_english_note()
         prompt = show_tokens(backend, text)
     if prompt is None:
         stop()
@@ -220,22 +236,22 @@ def _back() -> None:
 
 def step_forward(backend: Backend, text: str, probs: torch.Tensor, top: TopTokens) -> None:
     """Add a word to the text (the likeliest, a random draw, or one picked from the bars) and predict again."""
-    st.subheader("Add a word, predict again")
+    st.subheader(_("Add a word, predict again"))
     row = st.container(horizontal=True, wrap=True, gap="small")  # wraps in a narrow column, never cut short
     row.button(
-        f"Add “{visible_token(top.labels[0])}”",
+        _("Add “{labels}”").format(labels=visible_token(top.labels[0])),
         on_click=_add, args=(backend, text, top.ids[0], top.probs[0]),
-        icon=":material/trending_up:", type="primary", help="Add the likeliest word.",
+        icon=":material/trending_up:", type="primary", help=_("Add the likeliest word."),
     )  # fmt: skip
     row.button(
-        "Roll the dice", on_click=_roll, args=(backend, text, probs), icon=":material/casino:",
-        help="Draw a word at random, each with the probability shown.",
+        _("Roll the dice"), on_click=_roll, args=(backend, text, probs), icon=":material/casino:",
+        help=_("Draw a word at random, each with the probability shown."),
     )  # fmt: skip
     row.button(
-        "Back one word", on_click=_back, icon=":material/undo:", disabled=not PredictionState.of().history,
+        _("Back one word"), on_click=_back, icon=":material/undo:", disabled=not PredictionState.of().history,
     )  # fmt: skip
     st.pills(
-        "Or pick one yourself",
+        _("Or pick one yourself"),
         options=range(len(top.ids)),
         format_func=lambda i: f"{visible_token(top.labels[i])} · {percent(top.probs[i])}",
         key=PICK_KEY,
@@ -245,8 +261,10 @@ def step_forward(backend: Backend, text: str, probs: torch.Tensor, top: TopToken
     added = PredictionState.of().added
     if added and added[0] == text:
         st.success(
-            f"Added “{visible_token(added[1])}”, which the model gave {percent(added[2])}. "
-            "The bars above are its prediction for the word after that.",
+            _(
+                "Added “{added}”, which the model gave {added2}. The bars above are its prediction for the word "
+                "after that."
+            ).format(added=visible_token(added[1]), added2=percent(added[2])),
             icon=":material/add:",
         )
 
@@ -266,16 +284,18 @@ class Knob:
 
 
 TEMPERATURE = Knob(
-    "temperature", "Temperature T", 0.0, 5.0, 1.0, 0.05,
-    "Divides every score before the softmax. 0 = always the likeliest word; below 1 sharper; above 1 flatter.",
+    "temperature", N_("Temperature T"), 0.0, 5.0, 1.0, 0.05,
+    N_("Divides every score before the softmax. 0 = always the likeliest word; below 1 sharper; above 1 flatter."),
 )  # fmt: skip
-TOP_K = Knob("top_k", "Top-k (0 = off)", 0, 100, 0, 1, "Draw only among the k likeliest words.")
+TOP_K = Knob("top_k", N_("Top-k (0 = off)"), 0, 100, 0, 1, N_("Draw only among the k likeliest words."))
 TOP_P = Knob(
-    "top_p", "Top-p (1 = off)", 0.01, 1.0, 1.0, 0.01,
-    "Draw only among the fewest likeliest words whose probabilities add up to at least p.",
+    "top_p", N_("Top-p (1 = off)"), 0.01, 1.0, 1.0, 0.01,
+    N_("Draw only among the fewest likeliest words whose probabilities add up to at least p."),
 )  # fmt: skip
 KNOB_KEYS = {"temperature": TEMPERATURE.key, "top_k": TOP_K.key, "top_p": TOP_P.key}  # the sampling view follows them
-SEED = Knob("seed", "Seed", 0, 2**32 - 1, 42, 1, "The number the dice start from: the same seed, the same rolls.")
+SEED = Knob(
+    "seed", N_("Seed"), 0, 2**32 - 1, 42, 1, N_("The number the dice start from: the same seed, the same rolls.")
+)
 
 
 def _start_value(knob: Knob, hi: float | None = None) -> float:
@@ -294,7 +314,9 @@ def _start_value(knob: Knob, hi: float | None = None) -> float:
         value = math.nan
     if not math.isfinite(value):
         st.warning(
-            f"The link's {knob.key} = {md_escape(repr(raw)[:40])} is not a number: using {default:g}.",
+            _("The link's {key} = {repr} is not a number: using {default:g}.").format(
+                key=knob.key, repr=md_escape(repr(raw)[:40]), default=default
+            ),
             icon=":material/link:",
         )
         return default
@@ -303,8 +325,10 @@ def _start_value(knob: Knob, hi: float | None = None) -> float:
         clamped = int(round(clamped))
     if clamped != value:
         st.warning(
-            f"The link asks for {knob.label.split(' (')[0]} = {raw}, but it goes from {knob.lo:g} to {hi:g}: "
-            f"using {clamped:g}." + (" (Top-p = 0 would leave no word to draw.)" if knob is TOP_P else ""),
+            _("The link asks for {setting} = {raw}, but it goes from {lo:g} to {hi:g}: using {clamped:g}.").format(
+                setting=_(knob.label).split(" (")[0], raw=raw, lo=knob.lo, hi=hi, clamped=clamped
+            )
+            + (_(" (Top-p = 0 would leave no word to draw.)") if knob is TOP_P else ""),
             icon=":material/link:",
         )
         return clamped  # (then equal to the widget's default: the URL drops it, the widget shows it)
@@ -314,7 +338,9 @@ def _start_value(knob: Knob, hi: float | None = None) -> float:
 def _slider(knob: Knob, where=st, hi: float | None = None):
     value = _start_value(knob, hi)
     hi = knob.hi if hi is None else hi
-    return where.slider(knob.label, knob.lo, hi, value, knob.step, key=knob.key, bind="query-params", help=knob.help)
+    return where.slider(
+        _(knob.label), knob.lo, hi, value, knob.step, key=knob.key, bind="query-params", help=_(knob.help)
+    )
 
 
 def sampling_controls(vocab_size: int) -> SamplingParams:
@@ -328,12 +354,14 @@ def sampling_controls(vocab_size: int) -> SamplingParams:
 
 def seed_control(where=st) -> int | None:
     """A fixed-seed switch and the seed, both kept in the URL; None = a fresh seed each time."""
-    fixed = where.toggle("Fixed seed", key="fixed_seed", bind="query-params", help="Roll the same dice every time.")
+    fixed = where.toggle(
+        _("Fixed seed"), key="fixed_seed", bind="query-params", help=_("Roll the same dice every time.")
+    )
     if not fixed:
         return None
     start = int(_start_value(SEED))
     seed = where.number_input(
-        SEED.label, int(SEED.lo), int(SEED.hi), start, 1, key=SEED.key, bind="query-params", help=SEED.help
+        _(SEED.label), int(SEED.lo), int(SEED.hi), start, 1, key=SEED.key, bind="query-params", help=_(SEED.help)
     )
     return int(seed)
 
@@ -351,37 +379,45 @@ def current_params() -> SamplingParams:
 def many_runs(backend: Backend, spec: str, text: str) -> None:
     """Continue the text N times with the current settings and count the distinct answers.
     (Its own fragment on the page: moving a slider does not redraw it.)"""
-    section("Same prompt, many runs", "runs")
+    section(_("Same prompt, many runs"), "runs")
     st.markdown(
-        "Each run continues the text to the end of the sentence, drawing every word with the settings above. "
-        "The probabilities are the same on every run; only the dice rolls differ. "
-        "Fix the seed and the dice roll the same way too: every run then writes the same text."
+        _(
+            "Each run continues the text to the end of the sentence, drawing every word with the settings above. "
+            "The probabilities are the same on every run; only the dice rolls differ. "
+            "Fix the seed and the dice roll the same way too: every run then writes the same text."
+        )
     )
     n_runs_col, words_col = st.columns(2)
-    n_runs = n_runs_col.slider("Runs", 2, 50, 20, key="n_runs")
-    max_tokens = words_col.slider("Words per run, at most", 1, 20, 8, key="run_words")
+    n_runs = n_runs_col.slider(_("Runs"), 2, 50, 20, key="n_runs")
+    max_tokens = words_col.slider(_("Words per run, at most"), 1, 20, 8, key="run_words")
     seed_col, go_col = st.columns(2, vertical_alignment="bottom")
     seed = seed_control(seed_col) if advanced() else None  # presenter mode: no seed
-    if go_col.button(f"Run {n_runs} times", type="primary", icon=":material/casino:", width="stretch"):
+    if go_col.button(
+        _("Run {n_runs} times").format(n_runs=n_runs), type="primary", icon=":material/casino:", width="stretch"
+    ):
         params = current_params()
-        with st.spinner(f"Writing {n_runs} continuations…"):
+        with st.spinner(_("Writing {n_runs} continuations…").format(n_runs=n_runs)):
             runs = sample_runs(backend, text, params, n_runs, max_tokens, seed)
         PredictionState.of().runs = ((spec, text), params, runs)
     last = PredictionState.of().runs
     if last is None:
-        st.caption("Press the button to see how many different answers the same prompt gets.")
+        st.caption(_("Press the button to see how many different answers the same prompt gets."))
         return
     made_for, params, runs = last
     if made_for != (spec, text):
-        st.caption("These runs were made for another text or model: press the button again.")
+        st.caption(_("These runs were made for another text or model: press the button again."))
     answers = count_answers(runs)
     seeds = sorted({r.seed for r in runs})
-    seed_note = f"all with seed {seeds[0]}" if len(seeds) == 1 else "each with its own random seed"
+    seed_note = (
+        _("all with seed {seeds}").format(seeds=seeds[0]) if len(seeds) == 1 else _("each with its own random seed")
+    )
     plural = "s" * (len(answers) != 1)
     st.markdown(
-        f"**{len(runs)} runs** with {params.label()} ({seed_note}) gave **{len(answers)} different answer{plural}**:"
+        _("**{n_runs} runs** with {label} ({seed_note}) gave **{n_answers} different answer{plural}**:").format(
+            n_runs=len(runs), label=params.label(), seed_note=seed_note, n_answers=len(answers), plural=plural
+        )
     )
-    table = pd.DataFrame({"answer": [a or "(nothing)" for a, _ in answers], "runs": [c for _, c in answers]})
+    table = pd.DataFrame({"answer": [a or "(nothing)" for a, _count in answers], "runs": [c for _answer, c in answers]})
     st.dataframe(
         table,
         hide_index=True,
@@ -393,6 +429,6 @@ def many_runs(backend: Backend, spec: str, text: str) -> None:
     )
     if not advanced():
         return
-    with st.expander("Every run with its seed (the same seed always gives the same text)"):
+    with st.expander(_("Every run with its seed (the same seed always gives the same text)")):
         runs_table = {"run": range(1, len(runs) + 1), "seed": [r.seed for r in runs], "text": [r.text for r in runs]}
         st.dataframe(pd.DataFrame(runs_table), hide_index=True)

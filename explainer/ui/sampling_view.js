@@ -58,10 +58,23 @@ function bits(p) {
   return Math.max(0, h);
 }
 
+// The page's language: its words come from the server's catalog (data.words, {name} fields), its numbers from Intl.
+let locale = "en";
+let words = {};
+
+function w(key, fields = {}) {
+  return (words[key] ?? key).replace(/\{(\w+)\}/g, (m, name) => (name in fields ? fields[name] : m));
+}
+
+function fixed(v, digits) {
+  return v.toLocaleString(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
 function percent(p) {
-  if (p <= 0) return "0%";
-  if (p < 1e-5) return "<0.001%";
-  return `${parseFloat((100 * p).toPrecision(3))}%`;
+  const pct = (v, digits) => v.toLocaleString(locale, { style: "percent", maximumSignificantDigits: digits });
+  if (p <= 0) return pct(0, 1);
+  if (p < 1e-5) return `<${pct(1e-5, 1)}`;
+  return pct(parseFloat(p.toPrecision(3)), 3);
 }
 
 function g(v) {
@@ -69,7 +82,7 @@ function g(v) {
 }
 
 function settingsLabel(t, topK, topP) {
-  const parts = [`T = ${g(t)}${t === 0 ? " (greedy)" : ""}`];
+  const parts = [`T = ${g(t)}${t === 0 ? w("greedy") : ""}`];
   if (topK) parts.push(`top-k ${topK}`);
   if (topP < 1) parts.push(`top-p ${g(topP)}`);
   return parts.join(", ");
@@ -122,8 +135,8 @@ function drawBars(svg, s, d, look) {
     if (r === shown.length) t.setAttribute("font-style", "italic");
   });
   const titles = [
-    [`The model's own · ${bits(s.m.base).toFixed(2)} bits`, "T = 1, nothing cut"],
-    [`Drawn from · ${bits(d.chosen).toFixed(2)} bits`, settingsLabel(s.t, s.topK, s.topP)],
+    [w("model_own", { bits: fixed(bits(s.m.base), 2) }), w("nothing_cut")],
+    [w("drawn_from", { bits: fixed(bits(d.chosen), 2) }), settingsLabel(s.t, s.topK, s.topP)],
   ];
   [base, chosen.map((v, r) => (keptRow[r] ? v : before[r]))].forEach((values, k) => {
     const x0 = labelW + k * (panel + gap);
@@ -140,7 +153,7 @@ function drawBars(svg, s, d, look) {
       const w = Math.max(0, v * scale);
       el("rect", { x: x0, y, width: w, height: row * 0.7, fill: cut ? `url(#${s.id}-cut)` : isOther ? look.grey : look.blue },
         svg);
-      const label = cut && before[r] > 0 ? "cut" : percent(k ? chosen[r] : v);
+      const label = cut && before[r] > 0 ? w("cut") : percent(k ? chosen[r] : v);
       el("text", { x: x0 + w + 6, y: y + row * 0.35, "dominant-baseline": "central", "font-size": small }, svg, label)
         .dataset.role = k ? "chosen" : "base";
     });
@@ -184,15 +197,15 @@ function drawCurve(svg, s, d, look) {
     el("text", { x: m.l - 8, y: Y(b), "text-anchor": "end", "dominant-baseline": "central", "font-size": small },
       svg, String(b));
   }
-  el("text", { x: (m.l + W - m.r) / 2, y: H - 8, "text-anchor": "middle", "font-size": font }, svg, "temperature T");
+  el("text", { x: (m.l + W - m.r) / 2, y: H - 8, "text-anchor": "middle", "font-size": font }, svg, w("temperature"));
   el("text", { x: 0, y: 0, "text-anchor": "middle", "font-size": font,
-    transform: `translate(${font}, ${(m.t + H - m.b) / 2}) rotate(-90)` }, svg, "entropy (bits)");
+    transform: `translate(${font}, ${(m.t + H - m.b) / 2}) rotate(-90)` }, svg, w("entropy"));
   if (maxBits !== null) {
     el("line", { x1: m.l, x2: W - m.r, y1: Y(maxBits), y2: Y(maxBits), stroke: look.grey, "stroke-width": 2,
       "stroke-dasharray": "8 6" }, svg);
-    const what = s.topK ? `all ${nMax} words left equally likely` : "every word equally likely";
+    const what = s.topK ? w("all_left", { n: nMax.toLocaleString(locale) }) : w("every_word");
     el("text", { x: W - m.r - 6, y: Y(maxBits) - 6, "text-anchor": "end", "font-size": small, fill: look.grey }, svg,
-      `${what}: ${maxBits.toFixed(1)} bits`);
+      w("max_bits", { what, bits: fixed(maxBits, 1) }));
   }
   el("path", { d: ts.map((t, i) => `${i ? "L" : "M"}${X(t).toFixed(1)},${Y(ys[i]).toFixed(1)}`).join(""),
     fill: "none", stroke: look.blue, "stroke-width": 4 }, svg);
@@ -201,7 +214,7 @@ function drawCurve(svg, s, d, look) {
   el("circle", { cx, cy, r: 9, fill: look.orange, stroke: "white", "stroke-width": 2 }, svg);
   const right = s.t < 0.6 * tMax;
   el("text", { x: cx + (right ? 14 : -14), y: cy + font, "text-anchor": right ? "start" : "end", "font-size": font,
-    fill: look.orange }, svg, `T = ${s.t.toFixed(2)}: ${now.toFixed(2)} bits`).dataset.role = "now";
+    fill: look.orange }, svg, w("now", { t: fixed(s.t, 2), bits: fixed(now, 2) })).dataset.role = "now";
 }
 
 function draw(s) {
@@ -209,9 +222,9 @@ function draw(s) {
   const look = s.data.look;
   const d = distribution(s.m, s.t, s.topK, s.topP);
   const cards = s.root.querySelectorAll(".sv-card-value");
-  cards[0].textContent = `${bits(s.m.base).toFixed(2)} bits`;
-  cards[1].textContent = `${bits(d.chosen).toFixed(2)} bits`;
-  cards[2].textContent = d.n.toLocaleString("en-US");
+  cards[0].textContent = w("bits", { bits: fixed(bits(s.m.base), 2) });
+  cards[1].textContent = w("bits", { bits: fixed(bits(d.chosen), 2) });
+  cards[2].textContent = d.n.toLocaleString(locale);
   drawBars(s.root.querySelector(".sv-bars"), s, d, look);
   drawCurve(s.root.querySelector(".sv-curve"), s, d, look);
   s.width = s.root.clientWidth;
@@ -281,6 +294,7 @@ export default function (component) {
     s.curveKey = null;
   }
   s.data = data;
+  [locale, words] = [data.locale, data.words];
   root.style.setProperty("--sv-font", `${data.look.font}px`);
   root.querySelectorAll(".sv-card-label").forEach((e, i) => (e.textContent = data.card_labels[i]));
   root.querySelector(".sv-bars").setAttribute("aria-label", data.bars_label);

@@ -17,8 +17,9 @@ import torch
 
 from explainer.charts.prediction import OTHER_LABEL, next_token_bars
 from explainer.charts.style import BLUE, CUT, FONT, GREY, GRID, ORANGE, ROW_PX, SMALL
-from explainer.format import visible_token
+from explainer.format import number, visible_token
 from explainer.generation.next_token import top_tokens
+from explainer.i18n import _, language
 from explainer.model.sampling import SamplingParams, distribution
 from explainer.ui.shell.chart import text_alternative
 from explainer.ui.shell.presenter import FONT_SCALE, presenting
@@ -52,13 +53,32 @@ def sampling_view(
         "logits_key": logits_key,
         "shown": top.ids,
         "labels": [visible_token(t) for t in top.labels],
-        "other_label": OTHER_LABEL,
+        "other_label": _(OTHER_LABEL),
         "params": {"temperature": params.temperature, "top_k": params.top_k, "top_p": params.top_p},
         "knobs": knobs,
         "temperatures": list(temperatures),
-        "card_labels": ["Entropy at T = 1", "Entropy, your settings", f"Words left (of {vocab:,})"],
-        "bars_label": "The model's own probabilities (T = 1) beside the ones the next word is drawn from",
-        "curve_title": "How open the draw is, at each temperature",
+        "card_labels": [
+            _("Entropy at T = 1"),
+            _("Entropy, your settings"),
+            _("Words left (of {vocab})").format(vocab=number(vocab)),
+        ],
+        "bars_label": _("The model's own probabilities (T = 1) beside the ones the next word is drawn from"),
+        "curve_title": _("How open the draw is, at each temperature"),
+        "locale": language().replace("_", "-"),
+        "words": {
+            "model_own": _("The model's own · {bits} bits"),
+            "nothing_cut": _("T = 1, nothing cut"),
+            "drawn_from": _("Drawn from · {bits} bits"),
+            "greedy": _(" (greedy)"),
+            "cut": _("cut"),
+            "temperature": _("temperature T"),
+            "entropy": _("entropy (bits)"),
+            "all_left": _("all {n} words left equally likely"),
+            "every_word": _("every word equally likely"),
+            "max_bits": _("{what}: {bits} bits"),
+            "now": _("T = {t}: {bits} bits"),
+            "bits": _("{bits} bits"),
+        },
         "look": {
             "font": round(FONT * scale),
             "small": round(SMALL * scale),

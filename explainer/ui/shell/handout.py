@@ -4,6 +4,7 @@ print CSS for one landscape A4 / Letter sheet, downloaded from the home page."""
 from __future__ import annotations
 
 from explainer.format import html_escape
+from explainer.i18n import _, language
 from explainer.ui.shell.lesson import PARTS, Step, starts
 
 _CSS = """
@@ -21,27 +22,32 @@ tr { break-inside: avoid; }
 
 
 def _row(step: Step, start: int) -> str:
-    cells = [html_escape(step.link.place()), html_escape(step.click), html_escape(step.ask)]
+    cells = [html_escape(step.link.place()), html_escape(_(step.click)), html_escape(_(step.ask))]
     return (
         f'<tr><td class="time">{start}′–{start + step.minutes}′</td>'
-        f"<td><b>{step.n} · {html_escape(step.title)}</b><br>{html_escape(step.line)}</td>"
+        f"<td><b>{step.n} · {html_escape(_(step.title))}</b><br>{html_escape(_(step.line))}</td>"
         + "".join(f"<td>{c}</td>" for c in cells)
         + "</tr>"
     )
 
 
-def handout_html(title: str = "How large language models work: the lesson plan") -> str:
+def handout_html(title: str | None = None) -> str:
     """The whole plan as one HTML page: a row per step (time, point, where, click, ask), a heading row per part."""
+    title = title or _("How large language models work: the lesson plan")
     start, total = starts(), sum(s.minutes for part in PARTS.values() for s in part)
     rows = []
     for part, steps in PARTS.items():
-        rows.append(f'<tr><td class="part" colspan="5">{html_escape(part)}</td></tr>')
+        rows.append(f'<tr><td class="part" colspan="5">{html_escape(_(part))}</td></tr>')
         rows += [_row(step, start[step.n]) for step in steps]
-    head = "<tr><th>time</th><th>the point</th><th>open (page → section)</th><th>click</th><th>ask the class</th></tr>"
+    columns = (_("time"), _("the point"), _("open (page → section)"), _("click"), _("ask the class"))
+    head = "<tr>" + "".join(f"<th>{html_escape(c)}</th>" for c in columns) + "</tr>"
+    note = _(
+        "Each step opens from the app's home page (the lesson plan); previous / next at the bottom of every page walk "
+        "the story in this order. Presenter mode (sidebar) makes everything projector-sized."
+    )
+    heading = _("{title} · {total} minutes").format(title=title, total=total)
     return (
-        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html_escape(title)}</title>'
-        f"<style>{_CSS}</style></head><body><h1>{html_escape(title)} · {total} minutes</h1>"
-        '<p class="note">Each step opens from the app\'s home page (the lesson plan); previous / next at the bottom '
-        "of every page walk the story in this order. Presenter mode (sidebar) makes everything projector-sized.</p>"
-        f"<table>{head}{''.join(rows)}</table></body></html>"
+        f'<!doctype html><html lang="{language().replace("_", "-")}"><head><meta charset="utf-8">'
+        f"<title>{html_escape(title)}</title><style>{_CSS}</style></head><body><h1>{html_escape(heading)}</h1>"
+        f'<p class="note">{html_escape(note)}</p><table>{head}{"".join(rows)}</table></body></html>'
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
+from explainer.i18n import N_, _
 from explainer.ui.shell.navigation import link_page
 from explainer.ui.shell.pages import BY_URL
 from explainer.ui.shell.views import VIEW_KEY
@@ -26,11 +27,11 @@ class Link:
 
     def place(self) -> str:
         """Where it lands, in words: "Train it yourself → nudge"."""
-        return f"{BY_URL[self.url_path].title} → {self.view.replace('-', ' ')}"
+        return f"{_(BY_URL[self.url_path].title)} → {self.view.replace('-', ' ')}"
 
 
 @dataclass(frozen=True)
-class Step:
+class Step:  # its words are marked for the catalog (N_) and translated where they are shown
     n: int
     title: str
     minutes: int
@@ -42,65 +43,159 @@ class Step:
 
 
 PARTS: dict[str, list[Step]] = {
-    "From prompt to reply": [
-        Step(1, "The torn script", 4, "A chatbot finishes a script, one predicted word at a time.",
-             "a suggested question, then “Show the script the model sees”",
-             "Where does the model's reply stop, and who decided that?", Link("chat", "ask", {"script": "true"})),
-        Step(2, "Probabilities", 3, "The model gives every possible next word a probability.",
-             "“Add” the likeliest word, three times", "Why isn't the likeliest word at 100 %?",
-             Link("next-word", "bars")),
-        Step(3, "Sampling", 4, "A weighted dice roll picks the word, so the same prompt gets different replies.",
-             "drag the temperature from 0 to 2", "At temperature 0, how many different stories would 20 runs "
-             "write?", Link("sampling", "compare", {"temperature": "1.5"}),
-             (Link("what-else", "tree", {}, "What else could it have said? Every likely reply as a tree"),)),
+    N_("From prompt to reply"): [
+        Step(
+            1,
+            N_("The torn script"),
+            4,
+            N_("A chatbot finishes a script, one predicted word at a time."),
+            N_("a suggested question, then “Show the script the model sees”"),
+            N_("Where does the model's reply stop, and who decided that?"),
+            Link("chat", "ask", {"script": "true"}),
+        ),
+        Step(
+            2,
+            N_("Probabilities"),
+            3,
+            N_("The model gives every possible next word a probability."),
+            N_("“Add” the likeliest word, three times"),
+            N_("Why isn't the likeliest word at 100 %?"),
+            Link("next-word", "bars"),
+        ),
+        Step(
+            3,
+            N_("Sampling"),
+            4,
+            N_("A weighted dice roll picks the word, so the same prompt gets different replies."),
+            N_("drag the temperature from 0 to 2"),
+            N_("At temperature 0, how many different stories would 20 runs write?"),
+            Link("sampling", "compare", {"temperature": "1.5"}),
+            (Link("what-else", "tree", {}, N_("What else could it have said? Every likely reply as a tree")),),
+        ),
     ],
-    "Learning from text": [
-        Step(4, "Training data", 2, "A person would need over 2,600 years to read GPT-3's training text.",
-             "the reading speed slider", "How many lifetimes is that?", Link("scale", "reading")),
-        Step(5, "Parameters are dials", 3, "They start random, so an untrained model writes gibberish.",
-             "“Start training”, and watch the samples", "When do the first real words appear?",
-             Link("train", "live")),
-        Step(6, "One training step", 4, "Each step nudges every parameter so the word that really came next gets "
-             "likelier.", "“Nudge: one training step on this example”",
-             "The true word went up: which words went down, and why must they?", Link("train", "nudge")),
-        Step(7, "Scale of computation", 2, "At a billion operations a second: well over 100 million years.",
-             "“Measure again”, to time this machine", "Why do the biggest models need thousands of chips?",
-             Link("scale", "computing")),
-        Step(8, "Human feedback", 4, "People's preferences retune the model into a helpful assistant.",
-             "pick the better answer, or flag a made-up one", "What else did your feedback change?",
-             Link("feedback", "try")),
-        Step(9, "GPUs and parallelism", 3, "The transformer reads the whole text at once, not word by word.",
-             "“Run the benchmark”", "Why can't the one-word-at-a-time reader use a thousand cores?",
-             Link("why-gpus", "race")),
+    N_("Learning from text"): [
+        Step(
+            4,
+            N_("Training data"),
+            2,
+            N_("A person would need over 2,600 years to read GPT-3's training text."),
+            N_("the reading speed slider"),
+            N_("How many lifetimes is that?"),
+            Link("scale", "reading"),
+        ),
+        Step(
+            5,
+            N_("Parameters are dials"),
+            3,
+            N_("They start random, so an untrained model writes gibberish."),
+            N_("“Start training”, and watch the samples"),
+            N_("When do the first real words appear?"),
+            Link("train", "live"),
+        ),
+        Step(
+            6,
+            N_("One training step"),
+            4,
+            N_("Each step nudges every parameter so the word that really came next gets likelier."),
+            N_("“Nudge: one training step on this example”"),
+            N_("The true word went up: which words went down, and why must they?"),
+            Link("train", "nudge"),
+        ),
+        Step(
+            7,
+            N_("Scale of computation"),
+            2,
+            N_("At a billion operations a second: well over 100 million years."),
+            N_("“Measure again”, to time this machine"),
+            N_("Why do the biggest models need thousands of chips?"),
+            Link("scale", "computing"),
+        ),
+        Step(
+            8,
+            N_("Human feedback"),
+            4,
+            N_("People's preferences retune the model into a helpful assistant."),
+            N_("pick the better answer, or flag a made-up one"),
+            N_("What else did your feedback change?"),
+            Link("feedback", "try"),
+        ),
+        Step(
+            9,
+            N_("GPUs and parallelism"),
+            3,
+            N_("The transformer reads the whole text at once, not word by word."),
+            N_("“Run the benchmark”"),
+            N_("Why can't the one-word-at-a-time reader use a thousand cores?"),
+            Link("why-gpus", "race"),
+        ),
     ],
-    "Inside the transformer": [
-        Step(10, "Embeddings", 3, "Every token becomes a long list of numbers; similar words get similar lists.",
-             "type your own words into “Find words”", "Which words ended up near each other, and why?",
-             Link("embeddings", "map")),
-        Step(11, "Attention", 4, "The vectors look at each other and take in their context.",
-             "the last row of the heatmap", "Which word does the end of the question look at to find the "
-             "capital?", Link("attention", "head"),
-             (Link("meaning", "paths", {"mean_word": "bank"}, "“bank” by a river or for money"),)),
-        Step(12, "Feed-forward networks", 2, "Neurons store patterns learned in training.",
-             "a neuron in the list", "What do the words that excite this neuron have in common?",
-             Link("layers", "neurons")),
-        Step(13, "Many layers", 3, "Attention and feed-forward, again and again, each refining the vectors.",
-             "“Follow the vector of” another word", "Which step changes the vector the most?",
-             Link("layers", "flow")),
-        Step(14, "The last vector", 2, "Compared with every token, it gives the probabilities of the next word.",
-             "the highest scores, then the softmax below", "A score 2 higher: how much likelier?",
-             Link("last-vector", "scores")),
+    N_("Inside the transformer"): [
+        Step(
+            10,
+            N_("Embeddings"),
+            3,
+            N_("Every token becomes a long list of numbers; similar words get similar lists."),
+            N_("type your own words into “Find words”"),
+            N_("Which words ended up near each other, and why?"),
+            Link("embeddings", "map"),
+        ),
+        Step(
+            11,
+            N_("Attention"),
+            4,
+            N_("The vectors look at each other and take in their context."),
+            N_("the last row of the heatmap"),
+            N_("Which word does the end of the question look at to find the capital?"),
+            Link("attention", "head"),
+            (Link("meaning", "paths", {"mean_word": "bank"}, N_("“bank” by a river or for money")),),
+        ),
+        Step(
+            12,
+            N_("Feed-forward networks"),
+            2,
+            N_("Neurons store patterns learned in training."),
+            N_("a neuron in the list"),
+            N_("What do the words that excite this neuron have in common?"),
+            Link("layers", "neurons"),
+        ),
+        Step(
+            13,
+            N_("Many layers"),
+            3,
+            N_("Attention and feed-forward, again and again, each refining the vectors."),
+            N_("“Follow the vector of” another word"),
+            N_("Which step changes the vector the most?"),
+            Link("layers", "flow"),
+        ),
+        Step(
+            14,
+            N_("The last vector"),
+            2,
+            N_("Compared with every token, it gives the probabilities of the next word."),
+            N_("the highest scores, then the softmax below"),
+            N_("A score 2 higher: how much likelier?"),
+            Link("last-vector", "scores"),
+        ),
     ],
-    "Emergence": [
-        Step(15, "Emergence", 3, "Nobody writes the rules: they come from how training tuned the numbers. Two copies "
-             "trained from different random starts answer alike, with different insides.",
-             "the two models' answers, then “The head that finds the country”",
-             "If nobody wrote the rule, how can anyone say why a model answered as it did?",
-             Link("emergence", "inside"),
-             (Link("why-word", "pushes", {}, "Why this word? Which words and heads made the answer"),
-              Link("layers", "lens", {}, "Watch the logit lens form a guess, layer by layer"))),
+    N_("Emergence"): [
+        Step(
+            15,
+            N_("Emergence"),
+            3,
+            N_(
+                "Nobody writes the rules: they come from how training tuned the numbers. Two copies trained from "
+                "different random starts answer alike, with different insides."
+            ),
+            N_("the two models' answers, then “The head that finds the country”"),
+            N_("If nobody wrote the rule, how can anyone say why a model answered as it did?"),
+            Link("emergence", "inside"),
+            (
+                Link("why-word", "pushes", {}, N_("Why this word? Which words and heads made the answer")),
+                Link("layers", "lens", {}, N_("Watch the logit lens form a guess, layer by layer")),
+            ),
+        ),
     ],
-}  # fmt: skip
+}
 STEPS: list[Step] = [step for part in PARTS.values() for step in part]
 
 
@@ -117,20 +212,24 @@ def _link(link: Link, label: str, where=st) -> None:
     if page is None:  # a page script run on its own, outside the app's navigation
         where.markdown(f"**{label}**")
     else:
-        where.page_link(page, label=label, query_params=link.query, help=f"Opens {link.place()}")
+        where.page_link(page, label=label, query_params=link.query, help=_("Opens {place}").format(place=link.place()))
 
 
 def lesson_plan() -> None:
     """The 15 steps in order, grouped by part: each a box with its link, minutes, what to click and what to ask."""
     start = starts()
     for part, steps in PARTS.items():
-        st.subheader(part, anchor=False)
+        st.subheader(_(part), anchor=False)
         for step in steps:
             with st.container(border=True, key=f"plan_step_{step.n}"):
                 top = st.container(horizontal=True, vertical_alignment="center", gap="small")
-                _link(step.link, f"{step.n} · {step.title}", top)
-                top.badge(f"{step.minutes} min · from {start[step.n]}′", icon=":material/schedule:", color="gray")
-                top.markdown(step.line)
-                st.markdown(f"**Click:** {step.click}  \n**Ask:** {step.ask}")
+                _link(step.link, f"{step.n} · {_(step.title)}", top)
+                top.badge(
+                    _("{minutes} min · from {start}′").format(minutes=step.minutes, start=start[step.n]),
+                    icon=":material/schedule:",
+                    color="gray",
+                )
+                top.markdown(_(step.line))
+                st.markdown(_("**Click:** {click}  \n**Ask:** {ask}").format(click=_(step.click), ask=_(step.ask)))
                 for link in step.more:
-                    _link(link, f"↳ {link.label}")
+                    _link(link, f"↳ {_(link.label)}")

@@ -17,13 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from explainer.analysis.precomputed import ModelAnalyses
 from explainer.backends.base import Backend, ModelInfo
 from explainer.backends.load import load_backend
 from explainer.backends.safety import check_model_allowed
 from explainer.config import MODEL, settings
-from explainer.format import human_count, md_escape
+from explainer.format import human_count, md_escape, number
+from explainer.i18n import N_, _
 from explainer.model.device import serving_threads
 from explainer.ui.shell.navigation import stop
 from explainer.ui.shell.state import SessionObject
@@ -32,7 +34,7 @@ URL_KEY = "model"  # ?model=... in the address bar, so that a shared link opens 
 GPT2_SPEC = "hf:gpt2"
 OTHER_HF = "other-hf"  # picker entries that need a name or a path typed in
 FOLDER = "folder"
-CUSTOM_LABELS = {OTHER_HF: "Another Hugging Face model…", FOLDER: "A checkpoint folder…"}
+CUSTOM_LABELS = {OTHER_HF: N_("Another Hugging Face model…"), FOLDER: N_("A checkpoint folder…")}
 
 
 @dataclass
@@ -51,10 +53,10 @@ def model_choices() -> dict[str, str]:
     choices: dict[str, str] = {}
     spec = default_spec()
     if spec != "builtin":
-        choices[spec] = f"{Path(spec).name or spec} (from {MODEL})"
-    choices["builtin"] = "Built-in model (small)"
+        choices[spec] = _("{name} (from {folder})").format(name=Path(spec).name or spec, folder=MODEL)
+    choices["builtin"] = _("Built-in model (small)")
     choices.setdefault(GPT2_SPEC, "GPT-2 (downloads ~500 MB on first use)")
-    return {**choices, **CUSTOM_LABELS}
+    return {**choices, **{k: _(v) for k, v in CUSTOM_LABELS.items()}}
 
 
 def choice_for(spec: str) -> str:
@@ -81,9 +83,8 @@ def current_spec() -> str:
         if wanted and wanted != spec:
             error = load_error(wanted)
             if error:
-                state.error = (
-                    f"The link asks for the model **{md_escape(wanted)}**, which could not be loaded: "
-                    f"{md_escape(error)}"
+                state.error = _("The link asks for the model **{wanted}**, which could not be loaded: {error}").format(
+                    wanted=md_escape(wanted), error=md_escape(error)
                 )
             else:
                 spec = wanted
@@ -95,8 +96,8 @@ def switch_model(spec: str) -> bool:
     """Make `spec` this session's model if it loads; if not, keep the current one and remember why."""
     state, error = ModelInUse.of(), load_error(spec)
     if error:
-        state.error = (
-            f"**{md_escape(spec)}** could not be loaded: {md_escape(error)}  \nThe model in use stays the same."
+        state.error = _("**{spec}** could not be loaded: {error}  \nThe model in use stays the same.").format(
+            spec=md_escape(spec), error=md_escape(error)
         )
         return False
     state.spec, state.error = spec, None
@@ -112,12 +113,12 @@ def sync_url(spec: str) -> None:
         st.query_params[URL_KEY] = spec
 
 
-@st.cache_resource(show_spinner="Loading the model…", max_entries=16)  # a class's snapshots: small models
+@st.cache_resource(show_spinner=False, max_entries=16)  # a class's snapshots: small models
 def _shared_backend(spec: str, device: str | None = None) -> Backend:
     return load_backend(spec, device, serving_threads())
 
 
-@st.cache_resource(show_spinner="Loading the model…", max_entries=2)  # hf: models are large: a few at most
+@st.cache_resource(show_spinner=False, max_entries=2)  # hf: models are large: a few at most
 def _shared_hf_backend(spec: str, device: str | None = None) -> Backend:
     return load_backend(spec, device, serving_threads())
 
@@ -128,7 +129,10 @@ def get_backend(spec: str, device: str | None = None) -> Backend:
     a Hub model over LLM_EXPLAINER_MAX_HUB_MB is refused (explainer.backends.hub) before it is downloaded."""
     check_model_allowed(spec)
     load = _shared_hf_backend if spec.strip().startswith("hf:") else _shared_backend
-    return load(spec, device)
+    if get_script_run_ctx(suppress_warning=True) is None:  # the warm-up's thread: nobody to tell
+        return load(spec, device)
+    with st.spinner(_("Loading the model…")):  # (shown only if it takes over half a second: a first load)
+        return load(spec, device)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -161,6 +165,18 @@ def load_error(spec: str, device: str | None = None) -> str | None:
     return None
 
 
+def reads_english_note(where=st) -> None:
+    """The one line every page that takes a prompt shows, in every language: the built-in model reads English."""
+    backend = current_backend(show_error=False)
+    if backend is not None and backend.info.source == "builtin":
+        where.caption(
+            _(
+                "The built-in model reads English only: write your text in English, or pick a multilingual Hugging "
+                "Face model in the sidebar."
+            )
+        )
+
+
 def current_backend(show_error: bool = True) -> Backend | None:
     """The model chosen in this session, or None (after an st.error) if it cannot be loaded."""
     spec = current_spec()
@@ -170,7 +186,10 @@ def current_backend(show_error: bool = True) -> Backend | None:
         return backend
     except ValueError as e:  # BackendError, or a device that is not available
         if show_error:
-            st.error(f"The model **{md_escape(spec)}** could not be loaded: {md_escape(e)}", icon=":material/error:")
+            st.error(
+                _("The model **{spec}** could not be loaded: {e}").format(spec=md_escape(spec), e=md_escape(e)),
+                icon=":material/error:",
+            )
         return None
 
 
@@ -188,10 +207,18 @@ def require_backend() -> Backend:
 def model_facts(info: ModelInfo) -> list[tuple[str, str, str]]:
     """(label, value, explanation) for the model's size, for metric cards (the device is `info.device`)."""
     return [
-        ("Parameters", human_count(info.n_params), f"{info.n_params:,} numbers set by training"),
-        ("Layers", str(info.n_layer), "attention + feed-forward blocks the vectors flow through"),
-        ("Heads", str(info.n_head), "attention heads in each layer"),
-        ("Width", str(info.d_model), "numbers in each token's vector"),
-        ("Vocabulary", f"{info.vocab_size:,}", f"tokens it can predict ({info.tokenizer_kind} tokenizer)"),
-        ("Context", f"{info.context_length:,}", "tokens it can look at, at most"),
+        (
+            _("Parameters"),
+            human_count(info.n_params),
+            _("{n_params} numbers set by training").format(n_params=number(info.n_params)),
+        ),
+        (_("Layers"), str(info.n_layer), _("attention + feed-forward blocks the vectors flow through")),
+        (_("Heads"), str(info.n_head), _("attention heads in each layer")),
+        (_("Width"), str(info.d_model), _("numbers in each token's vector")),
+        (
+            _("Vocabulary"),
+            number(info.vocab_size),
+            _("tokens it can predict ({tokenizer_kind} tokenizer)").format(tokenizer_kind=info.tokenizer_kind),
+        ),
+        (_("Context"), number(info.context_length), _("tokens it can look at, at most")),
     ]

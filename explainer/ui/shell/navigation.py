@@ -9,6 +9,7 @@ from typing import NoReturn
 
 import streamlit as st
 
+from explainer.i18n import _
 from explainer.ui.shell.pages import BY_URL, PAGES, PageEntry, neighbours
 from explainer.ui.shell.state import SessionObject
 from explainer.ui.shell.views import VIEW_KEY, land_on_view
@@ -26,7 +27,7 @@ class Navigation(SessionObject):
 def _page(entry: PageEntry) -> st.Page:
     home = entry.url_path == ""
     return st.Page(
-        entry.file, title=entry.title, icon=entry.icon, url_path=None if home else entry.url_path, default=home
+        entry.file, title=_(entry.title), icon=entry.icon, url_path=None if home else entry.url_path, default=home
     )
 
 
@@ -35,7 +36,7 @@ def navigation() -> st.Page:
     shown."""
     sections: dict[str, list[st.Page]] = {}
     for entry in PAGES:
-        sections.setdefault(entry.section, []).append(_page(entry))
+        sections.setdefault(_(entry.section), []).append(_page(entry))
     # Streamlit's own sidebar navigation puts its section headers as <div>s inside the <ul> and its <li>s outside one
     # (axe "list" and "listitem", 15 serious violations on every page; streamlit/streamlit#8399 asks for accessible
     # structure): hidden here, and drawn below as page links (the current one marked by Streamlit).
@@ -74,17 +75,28 @@ def footer() -> None:
     align = "right" if before is None and current == "" else "distribute"
     with st.container(horizontal=True, horizontal_alignment=align, vertical_alignment="center", key="footer"):
         if before is not None:
-            st.page_link(_page(before), label=f"Previous: {before.title}", icon=":material/arrow_back:", help="")
+            st.page_link(
+                _page(before),
+                label=_("Previous: {title}").format(title=_(before.title)),
+                icon=":material/arrow_back:",
+                help="",
+            )
         if current != "" and (before is None or before.url_path != ""):  # (the first page's previous is the plan)
             st.page_link(
-                _page(BY_URL[""]), label="Back to the lesson plan", icon=":material/list_alt:",
-                query_params={VIEW_KEY: PLAN_VIEW}, help="",
-            )  # fmt: skip
+                _page(BY_URL[""]),
+                label=_("Back to the lesson plan"),
+                icon=":material/list_alt:",
+                query_params={VIEW_KEY: PLAN_VIEW},
+                help="",
+            )
         if after is not None:
             st.page_link(
-                _page(after), label=f"Next: {after.title}", icon=":material/arrow_forward:", icon_position="right",
+                _page(after),
+                label=_("Next: {title}").format(title=_(after.title)),
+                icon=":material/arrow_forward:",
+                icon_position="right",
                 help="",
-            )  # fmt: skip
+            )
     land_on_view()
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from explainer.i18n import N_
+
 
 @dataclass(frozen=True)
 class PageEntry:
@@ -24,35 +26,35 @@ def _section(section: str, *pages: tuple[str, str, str, str], story: bool = True
 
 
 PAGES: tuple[PageEntry, ...] = (
-    *_section("Start", ("home", "Lesson plan", ":material/home:", "")),
+    *_section(N_("Start"), ("home", N_("Lesson plan"), ":material/home:", "")),
     *_section(
-        "From prompt to reply",
-        ("chat", "The torn script", ":material/forum:", "chat"),
-        ("next_word", "Next word", ":material/bar_chart:", "next-word"),
-        ("sampling", "Temperature & sampling", ":material/casino:", "sampling"),
-        ("what_else", "What else could it have said?", ":material/account_tree:", "what-else"),
+        N_("From prompt to reply"),
+        ("chat", N_("The torn script"), ":material/forum:", "chat"),
+        ("next_word", N_("Next word"), ":material/bar_chart:", "next-word"),
+        ("sampling", N_("Temperature & sampling"), ":material/casino:", "sampling"),
+        ("what_else", N_("What else could it have said?"), ":material/account_tree:", "what-else"),
     ),
     *_section(
-        "Learning from text",
-        ("train", "Train it yourself", ":material/model_training:", "train"),
-        ("scale", "Scale", ":material/menu_book:", "scale"),
-        ("feedback", "Human feedback", ":material/thumb_up:", "feedback"),
-        ("why_gpus", "Why GPUs", ":material/memory:", "why-gpus"),
+        N_("Learning from text"),
+        ("train", N_("Train it yourself"), ":material/model_training:", "train"),
+        ("scale", N_("Scale"), ":material/menu_book:", "scale"),
+        ("feedback", N_("Human feedback"), ":material/thumb_up:", "feedback"),
+        ("why_gpus", N_("Why GPUs"), ":material/memory:", "why-gpus"),
     ),
     *_section(
-        "Inside the transformer",
-        ("embeddings", "Embeddings", ":material/scatter_plot:", "embeddings"),
-        ("attention", "Attention", ":material/visibility:", "attention"),
-        ("meaning", "Meaning in context", ":material/compare_arrows:", "meaning"),
-        ("layers", "Layers", ":material/layers:", "layers"),
-        ("last_vector", "The last vector", ":material/output:", "last-vector"),
+        N_("Inside the transformer"),
+        ("embeddings", N_("Embeddings"), ":material/scatter_plot:", "embeddings"),
+        ("attention", N_("Attention"), ":material/visibility:", "attention"),
+        ("meaning", N_("Meaning in context"), ":material/compare_arrows:", "meaning"),
+        ("layers", N_("Layers"), ":material/layers:", "layers"),
+        ("last_vector", N_("The last vector"), ":material/output:", "last-vector"),
     ),
     *_section(
-        "Emergence",
-        ("emergence", "Emergence", ":material/auto_awesome:", "emergence"),
-        ("why_word", "Why this word?", ":material/psychology_alt:", "why-word"),
+        N_("Emergence"),
+        ("emergence", N_("Emergence"), ":material/auto_awesome:", "emergence"),
+        ("why_word", N_("Why this word?"), ":material/psychology_alt:", "why-word"),
     ),
-    *_section("Look it up", ("glossary", "Glossary", ":material/dictionary:", "glossary"), story=False),
+    *_section(N_("Look it up"), ("glossary", N_("Glossary"), ":material/dictionary:", "glossary"), story=False),
 )
 BY_URL = {p.url_path: p for p in PAGES}
 STORY = tuple(p for p in PAGES if p.story)

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from explainer.charts.style import figure
+from explainer.i18n import _
 
 PRESENT_KEY = "present"  # the sidebar toggle's key and the URL's parameter: ?present=1
 ON = {"1", "true", "yes", "on"}
@@ -67,10 +68,12 @@ def presenter_toggle() -> None:
     """The sidebar switch; keeps ?present=1 in the address bar (a page switch clears it) and styles the page."""
     presenting()  # first run: take the link's setting
     st.sidebar.toggle(
-        "Presenter mode",
+        _("Presenter mode"),
         key=PRESENT_KEY,
-        help="For a projector: bigger text and charts, advanced controls hidden. "
-        "The link in the address bar keeps it on, to share with a class.",
+        help=_(
+            "For a projector: bigger text and charts, advanced controls hidden. "
+            "The link in the address bar keeps it on, to share with a class."
+        ),
     )
     if presenting():
         if st.query_params.get(PRESENT_KEY) != "1":

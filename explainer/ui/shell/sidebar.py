@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explainer.format import human_count, md_escape, weights_size
+from explainer.format import human_count, md_escape, number, weights_size
+from explainer.i18n import N_, _
 from explainer.ui.shell.models import (
     FOLDER,
     OTHER_HF,
@@ -25,18 +26,24 @@ from explainer.ui.shell.models import (
 
 CHOICE_KEY = "model_choice"  # the picker entry (may differ from the model in use until a load succeeds)
 TYPED_KEY = {OTHER_HF: "model_hf_id", FOLDER: "model_folder"}
-TYPED_UI = {  # label, placeholder, note
+TYPED_UI = {  # label, placeholder, note, the message when nothing was typed (translated where shown)
     OTHER_HF: (
-        "Hugging Face model id",
-        "e.g. distilgpt2",
-        "Downloaded from huggingface.co the first time it is used (often hundreds of MB), so the computer "
-        "running the app needs internet then. Causal language models only (GPT-2, Pythia, SmolLM…).",
+        N_("Hugging Face model id"),
+        N_("e.g. distilgpt2"),
+        N_(
+            "Downloaded from huggingface.co the first time it is used (often hundreds of MB), so the computer "
+            "running the app needs internet then. Causal language models only (GPT-2, Pythia, SmolLM…)."
+        ),
+        N_("Type a Hugging Face model id first."),
     ),
     FOLDER: (
-        "Checkpoint folder",
-        "e.g. runs/my-model",
-        "A folder on the computer running the app, saved by `llm-explainer train` "
-        "(or a Hugging Face model saved with `save_pretrained`).",
+        N_("Checkpoint folder"),
+        N_("e.g. runs/my-model"),
+        N_(
+            "A folder on the computer running the app, saved by `llm-explainer train` "
+            "(or a Hugging Face model saved with `save_pretrained`)."
+        ),
+        N_("Type a checkpoint folder first."),
     ),
 }
 
@@ -62,7 +69,7 @@ def _on_load_typed() -> None:
     choice = st.session_state[CHOICE_KEY]
     spec = custom_spec(choice, st.session_state.get(TYPED_KEY[choice], ""))
     if not spec:
-        ModelInUse.of().error = f"Type a {TYPED_UI[choice][0].lower()} first."
+        ModelInUse.of().error = _(TYPED_UI[choice][3])
         return
     switch_model(spec)
 
@@ -73,13 +80,13 @@ def render_sidebar() -> None:
         show_model(spec)
     with st.sidebar:
         choices = model_choices()
-        st.selectbox("Model", list(choices), format_func=choices.__getitem__, key=CHOICE_KEY, on_change=_on_choice)
+        st.selectbox(_("Model"), list(choices), format_func=choices.__getitem__, key=CHOICE_KEY, on_change=_on_choice)
         choice = st.session_state[CHOICE_KEY]
         if choice in TYPED_KEY:
-            label, placeholder, note = TYPED_UI[choice]
+            label, placeholder, note, _missing = map(_, TYPED_UI[choice])
             with st.form(f"load_{choice}", border=False):
                 st.text_input(label, key=TYPED_KEY[choice], placeholder=placeholder)
-                st.form_submit_button("Load", icon=":material/download:", on_click=_on_load_typed)
+                st.form_submit_button(_("Load"), icon=":material/download:", on_click=_on_load_typed)
             st.caption(note)
         if error := ModelInUse.of().error:
             st.error(error, icon=":material/error:")
@@ -87,13 +94,22 @@ def render_sidebar() -> None:
         sync_url(spec)
         backend = current_backend(show_error=False)
         if backend is None:
-            st.warning("This model could not be loaded: see the page for why.", icon=":material/warning:")
+            st.warning(_("This model could not be loaded: see the page for why."), icon=":material/warning:")
             return
         i = backend.info
         st.markdown(
-            f"In use: **{md_escape(i.name)}**  \n"
-            f"{human_count(i.n_params)} parameters ({weights_size(i.n_params)})  \n"
-            f"{i.n_layer} layers · {i.n_head} heads · width {i.d_model}  \n"
-            f"vocabulary {i.vocab_size:,} · context {i.context_length:,} tokens  \n"
-            f"runs on {i.device}"
+            _(
+                "In use: **{name}**  \n{n_params} parameters ({size})  \n{n_layer} layers · {n_head} heads · "
+                "width {d_model}  \nvocabulary {vocab_size} · context {context_length} tokens  \nruns on {device}"
+            ).format(
+                name=md_escape(_(i.name)),
+                n_params=human_count(i.n_params),
+                size=weights_size(i.n_params),
+                n_layer=i.n_layer,
+                n_head=i.n_head,
+                d_model=i.d_model,
+                vocab_size=number(i.vocab_size),
+                context_length=number(i.context_length),
+                device=i.device,
+            )
         )

@@ -9,69 +9,183 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from explainer.i18n import N_, _
 from explainer.ui.shell.navigation import link_page
 from explainer.ui.shell.presenter import presenting
 from explainer.ui.shell.views import VIEW_KEY
 
 
 @dataclass(frozen=True)
-class Term:
+class Term:  # its words are marked for the catalog (N_) and translated where they are shown
     name: str
     plain: str  # what it is, in a sentence or two a student can follow
     see: tuple[str, str]  # (url path, view) where the app shows it
 
 
 TERMS: dict[str, Term] = {  # key: the term's anchor on the glossary page, in the order a lesson meets them
-    "token": Term("Token", "A piece of text the model reads and writes: a word, part of a word, a punctuation mark "
-                  "or a line break. The model knows a fixed list of them, its vocabulary.", ("next-word", "bars")),
-    "logit": Term("Logit (score)", "The raw number the model gives each possible next token before it becomes a "
-                  "probability. Higher means likelier; it can be any number, even negative.",
-                  ("last-vector", "scores")),
-    "softmax": Term("Softmax", "The step that turns scores into probabilities: every score becomes positive and they "
-                    "are scaled to add up to 100 %. A score 1 higher makes a token about 2.7 times likelier.",
-                    ("last-vector", "softmax")),
-    "temperature": Term("Temperature", "A dial applied before the softmax: below 1 the favourite word grows "
-                        "stronger (0 always takes it), above 1 the odds even out.", ("sampling", "compare")),
-    "top-k-top-p": Term("Top-k and top-p", "Two ways to leave unlikely words out of the draw: top-k keeps the k "
-                        "likeliest; top-p keeps the fewest likeliest whose probabilities add up to p.",
-                        ("sampling", "compare")),
-    "entropy": Term("Entropy (bits)", "How open the draw is. 0 bits: no choice at all; 1 bit: a fair coin; 3 bits: "
-                    "a fair choice among 8 words.", ("sampling", "entropy")),
-    "parameter": Term("Parameter (weight)", "One of the many numbers inside the model, like a dial. Training sets "
-                      "them all; nobody sets them by hand.", ("train", "live")),
-    "loss": Term("Loss", "How surprised the model is by the word that really came next, on average. Training "
-                 "pushes it down; a model guessing blindly starts high.", ("train", "live")),
-    "backpropagation": Term("Backpropagation", "The way to work out, for every parameter at once, which way to "
-                            "turn it so that the right next word gets a little likelier.", ("train", "nudge")),
-    "learning-rate": Term("Learning rate", "How big each nudge of the parameters is. Too small: learning is slow; "
-                          "too big: a step overshoots and makes things worse.", ("train", "nudge")),
-    "rlhf-dpo": Term("RLHF and DPO", "A second stage of training with people's judgements: answers people prefer "
-                     "become likelier, flagged ones less likely. RLHF (reinforcement learning from human feedback) "
-                     "does it with a reward model; DPO (direct preference optimisation) updates the model straight "
-                     "from pairs of better and worse answers, as the Human feedback page does.", ("feedback", "try")),
-    "embedding": Term("Embedding", "The list of numbers (a vector) a token is turned into first. Words used alike "
-                      "end up with similar lists.", ("embeddings", "map")),
-    "attention": Term("Attention", "The step where each token's vector gathers information from the tokens before "
-                      "it, weighting the ones that matter.", ("attention", "head")),
-    "head": Term("Head", "One attention pattern among several in a layer. Each head learns its own habit: the "
-                 "previous word, the first word, the word that names a country…", ("attention", "heads")),
-    "query-key": Term("Query · key", "How a head scores an earlier token: the looking token's query vector times "
-                      "the earlier token's key vector. High score, much attention.", ("attention", "head")),
-    "causal-mask": Term("Causal mask", "The rule that a token may only look back, never at the tokens after it: "
-                        "the model must predict what comes next without seeing it.", ("attention", "head")),
-    "feed-forward": Term("Feed-forward network", "The second step of every layer: a small network that works on "
-                         "each vector alone, applying patterns stored in its weights during training.",
-                         ("layers", "neurons")),
-    "neuron": Term("Neuron", "One of the feed-forward network's inner numbers. For a given token a few fire "
-                   "strongly; the words that excite one most hint at what it does.", ("layers", "neurons")),
-    "residual-stream": Term("Residual stream", "The running vector of a token as it passes through the layers: each "
-                            "attention and feed-forward step adds a change to it (‖Δ‖, the size of that change) "
-                            "instead of replacing it.", ("layers", "flow")),
-    "logit-lens": Term("Logit lens", "A way to peek inside: take the vector after some layer and read it as if it "
-                       "were the last one. It shows the guess forming layer by layer.", ("layers", "lens")),
-    "unembedding": Term("Unembedding", "The last step: the final vector is compared with a vector for every token "
-                        "(a dot product), which gives each token its score.", ("last-vector", "scores")),
-}  # fmt: skip
+    "token": Term(
+        N_("Token"),
+        N_(
+            "A piece of text the model reads and writes: a word, part of a word, a punctuation mark "
+            "or a line break. The model knows a fixed list of them, its vocabulary."
+        ),
+        ("next-word", "bars"),
+    ),
+    "logit": Term(
+        N_("Logit (score)"),
+        N_(
+            "The raw number the model gives each possible next token before it becomes a "
+            "probability. Higher means likelier; it can be any number, even negative."
+        ),
+        ("last-vector", "scores"),
+    ),
+    "softmax": Term(
+        N_("Softmax"),
+        N_(
+            "The step that turns scores into probabilities: every score becomes positive and they "
+            "are scaled to add up to 100 %. A score 1 higher makes a token about 2.7 times likelier."
+        ),
+        ("last-vector", "softmax"),
+    ),
+    "temperature": Term(
+        N_("Temperature"),
+        N_(
+            "A dial applied before the softmax: below 1 the favourite word grows "
+            "stronger (0 always takes it), above 1 the odds even out."
+        ),
+        ("sampling", "compare"),
+    ),
+    "top-k-top-p": Term(
+        N_("Top-k and top-p"),
+        N_(
+            "Two ways to leave unlikely words out of the draw: top-k keeps the k "
+            "likeliest; top-p keeps the fewest likeliest whose probabilities add up to p."
+        ),
+        ("sampling", "compare"),
+    ),
+    "entropy": Term(
+        N_("Entropy (bits)"),
+        N_("How open the draw is. 0 bits: no choice at all; 1 bit: a fair coin; 3 bits: a fair choice among 8 words."),
+        ("sampling", "entropy"),
+    ),
+    "parameter": Term(
+        N_("Parameter (weight)"),
+        N_("One of the many numbers inside the model, like a dial. Training sets them all; nobody sets them by hand."),
+        ("train", "live"),
+    ),
+    "loss": Term(
+        N_("Loss"),
+        N_(
+            "How surprised the model is by the word that really came next, on average. Training "
+            "pushes it down; a model guessing blindly starts high."
+        ),
+        ("train", "live"),
+    ),
+    "backpropagation": Term(
+        N_("Backpropagation"),
+        N_(
+            "The way to work out, for every parameter at once, which way to "
+            "turn it so that the right next word gets a little likelier."
+        ),
+        ("train", "nudge"),
+    ),
+    "learning-rate": Term(
+        N_("Learning rate"),
+        N_(
+            "How big each nudge of the parameters is. Too small: learning is slow; "
+            "too big: a step overshoots and makes things worse."
+        ),
+        ("train", "nudge"),
+    ),
+    "rlhf-dpo": Term(
+        N_("RLHF and DPO"),
+        N_(
+            "A second stage of training with people's judgements: answers people prefer "
+            "become likelier, flagged ones less likely. RLHF (reinforcement learning from human feedback) "
+            "does it with a reward model; DPO (direct preference optimisation) updates the model straight "
+            "from pairs of better and worse answers, as the Human feedback page does."
+        ),
+        ("feedback", "try"),
+    ),
+    "embedding": Term(
+        N_("Embedding"),
+        N_("The list of numbers (a vector) a token is turned into first. Words used alike end up with similar lists."),
+        ("embeddings", "map"),
+    ),
+    "attention": Term(
+        N_("Attention"),
+        N_(
+            "The step where each token's vector gathers information from the tokens before "
+            "it, weighting the ones that matter."
+        ),
+        ("attention", "head"),
+    ),
+    "head": Term(
+        N_("Head"),
+        N_(
+            "One attention pattern among several in a layer. Each head learns its own habit: the "
+            "previous word, the first word, the word that names a country…"
+        ),
+        ("attention", "heads"),
+    ),
+    "query-key": Term(
+        N_("Query · key"),
+        N_(
+            "How a head scores an earlier token: the looking token's query vector times "
+            "the earlier token's key vector. High score, much attention."
+        ),
+        ("attention", "head"),
+    ),
+    "causal-mask": Term(
+        N_("Causal mask"),
+        N_(
+            "The rule that a token may only look back, never at the tokens after it: "
+            "the model must predict what comes next without seeing it."
+        ),
+        ("attention", "head"),
+    ),
+    "feed-forward": Term(
+        N_("Feed-forward network"),
+        N_(
+            "The second step of every layer: a small network that works on "
+            "each vector alone, applying patterns stored in its weights during training."
+        ),
+        ("layers", "neurons"),
+    ),
+    "neuron": Term(
+        N_("Neuron"),
+        N_(
+            "One of the feed-forward network's inner numbers. For a given token a few fire "
+            "strongly; the words that excite one most hint at what it does."
+        ),
+        ("layers", "neurons"),
+    ),
+    "residual-stream": Term(
+        N_("Residual stream"),
+        N_(
+            "The running vector of a token as it passes through the layers: each "
+            "attention and feed-forward step adds a change to it (‖Δ‖, the size of that change) "
+            "instead of replacing it."
+        ),
+        ("layers", "flow"),
+    ),
+    "logit-lens": Term(
+        N_("Logit lens"),
+        N_(
+            "A way to peek inside: take the vector after some layer and read it as if it "
+            "were the last one. It shows the guess forming layer by layer."
+        ),
+        ("layers", "lens"),
+    ),
+    "unembedding": Term(
+        N_("Unembedding"),
+        N_(
+            "The last step: the final vector is compared with a vector for every token "
+            "(a dot product), which gives each token its score."
+        ),
+        ("last-vector", "scores"),
+    ),
+}
 
 
 def term_links(*keys: str, where=st) -> None:
@@ -80,9 +194,9 @@ def term_links(*keys: str, where=st) -> None:
     if page is None:
         return
     row = where.container(horizontal=True, gap="small", vertical_alignment="center")
-    row.markdown("**In the glossary:**")
+    row.markdown(_("**In the glossary:**"))
     for key in keys:
-        row.page_link(page, label=TERMS[key].name, query_params={VIEW_KEY: key}, help="")
+        row.page_link(page, label=_(TERMS[key].name), query_params={VIEW_KEY: key}, help="")
 
 
 @contextmanager
@@ -91,7 +205,7 @@ def for_the_teacher(*terms: str) -> Iterator[None]:
     In presenter mode it moves to the (collapsed) sidebar: the projector shows the plain view, the teacher opens
     the sidebar to read the details."""
     where = st.sidebar if presenting() else st
-    with where.expander("For the teacher: the maths and the technical words", icon=":material/school:"):
+    with where.expander(_("For the teacher: the maths and the technical words"), icon=":material/school:"):
         yield
         if terms:
             term_links(*terms)

@@ -13,8 +13,9 @@ from explainer.analysis import inside
 from explainer.charts.inside import attention_heatmap
 from explainer.charts.prediction import next_token_bars
 from explainer.charts.training import loss_chart, samples_html, smooth, update_size_chart
-from explainer.format import duration_from_seconds, human_count, visible_token
+from explainer.format import duration_from_seconds, fixed_percent, human_count, number, visible_token
 from explainer.generation.next_token import top_tokens
+from explainer.i18n import _
 from explainer.training.run import Run, run_backend, sample_text
 from explainer.ui.shell.presenter import advanced
 from explainer.ui.shell.steady import steady_chart
@@ -65,7 +66,7 @@ def default_probe(run: Run) -> str:
 
 def sample_prompt(run: Run) -> str:
     if run.spec.source == "builtin":
-        return "User:"
+        return _("User:")
     return first_words(run.data.train_text, 2, 40)
 
 
@@ -83,27 +84,48 @@ def controls() -> None:
     done = run is not None and run.trainer.done
     row = st.container(horizontal=True, vertical_alignment="center")
     if state == RUNNING:
-        row.button("Pause", icon=":material/pause:", key="train_pause", on_click=session.pause, type="primary")
+        row.button(_("Pause"), icon=":material/pause:", key="train_pause", on_click=session.pause, type="primary")
     else:
-        label = "Start training" if state == READY else "Continue"
-        row.button(label, icon=":material/play_arrow:", key="train_start", on_click=session.start, type="primary",
-                   disabled=run is None or done)  # fmt: skip
+        label = _("Start training") if state == READY else _("Continue")
+        row.button(
+            label,
+            icon=":material/play_arrow:",
+            key="train_start",
+            on_click=session.start,
+            type="primary",
+            disabled=run is None or done,
+        )
     if done:
         more = max(100, run.spec.steps // 2)
-        row.button(f"Train {more:,} more steps", icon=":material/fast_forward:", key="train_more",
-                   on_click=session.extend, args=(more,),
-                   help="Keep going: the learning rate rises again, then decays over the new steps.")  # fmt: skip
-    row.button("One step", icon=":material/skip_next:", key="train_step", on_click=session.one_step,
-               disabled=run is None or done or state == RUNNING,
-               help="One training step: one batch of examples, one nudge of every dial.")  # fmt: skip
-    row.button("Reset", icon=":material/restart_alt:", key="train_reset", on_click=session.reset,
-               disabled=run is None or state == READY,
-               help="Forget this run: random dials again, and the settings open again.")  # fmt: skip
+        row.button(
+            _("Train {more} more steps").format(more=number(more)),
+            icon=":material/fast_forward:",
+            key="train_more",
+            on_click=session.extend,
+            args=(more,),
+            help=_("Keep going: the learning rate rises again, then decays over the new steps."),
+        )
+    row.button(
+        _("One step"),
+        icon=":material/skip_next:",
+        key="train_step",
+        on_click=session.one_step,
+        disabled=run is None or done or state == RUNNING,
+        help=_("One training step: one batch of examples, one nudge of every dial."),
+    )
+    row.button(
+        _("Reset"),
+        icon=":material/restart_alt:",
+        key="train_reset",
+        on_click=session.reset,
+        disabled=run is None or state == READY,
+        help=_("Forget this run: random dials again, and the settings open again."),
+    )
     note = {
-        READY: "The dials are random: press Start and watch them get tuned.",
-        RUNNING: "Training…",
-        PAUSED: "Paused.",
-        FINISHED: "Finished: every step is done.",
+        READY: _("The dials are random: press Start and watch them get tuned."),
+        RUNNING: _("Training…"),
+        PAUSED: _("Paused."),
+        FINISHED: _("Finished: every step is done."),
     }[state]
     row.markdown(note)
 
@@ -128,8 +150,11 @@ def _live() -> None:
             session.clock.reset()  # the wait is not the run's pace
             n = training_slots().max_concurrent
             st.info(
-                f"**Waiting — position {position} in the queue.** {n} students are training on this server "
-                "right now; yours starts by itself as soon as one of them pauses or finishes.",
+                _(
+                    "**Waiting — position {position} in the queue.** {n} students are training on this server "
+                    "right now; "
+                    "yours starts by itself as soon as one of them pauses or finishes."
+                ).format(position=position, n=n),
                 icon=":material/hourglass_top:",
             )
         else:
@@ -159,7 +184,7 @@ def _time_left(run: Run) -> str:
         return "done"
     left = TrainingSession.of().clock.seconds_left(tr.cfg.steps - tr.step_count)
     if left is None:
-        return "measuring…" if TrainingSession.of().status == RUNNING else "—"
+        return _("measuring…") if TrainingSession.of().status == RUNNING else "—"
     return f"≈ {duration_from_seconds(left)}"
 
 
@@ -168,15 +193,27 @@ def _metrics(run: Run) -> None:
     loss = smooth(h.train_loss)[-1] if h.train_loss else None
     n = run.model.n_params()
     cards = [
-        ("Step", f"{tr.step_count:,}", f"of {tr.cfg.steps:,}", None),
-        ("Loss", f"{loss:.2f}" if loss is not None else "—",
-         f"validation {h.val_loss[-1]:.2f}" if h.val_loss else "validation: not yet",
-         "How surprised the model is by the true next token, on average (lower is better)."),
-        ("Speed", f"{tr.tokens_per_second:,.0f}" if tr.tokens_per_second else "—", "tokens per second", None),
-        ("Time left", _time_left(run), f"{duration_from_seconds(tr.elapsed)} of training so far",
-         "At the pace of the last half minute, by the clock on the wall: the page's drawing counts too."),
-        ("Parameters", human_count(n), f"{tr.tokens_seen:,} tokens read", f"{n:,} numbers, all set by training"),
-    ]  # fmt: skip
+        (_("Step"), number(tr.step_count), _("of {steps}").format(steps=number(tr.cfg.steps)), None),
+        (
+            _("Loss"),
+            number(loss, 2) if loss is not None else "—",
+            _("validation {loss}").format(loss=number(h.val_loss[-1], 2)) if h.val_loss else _("validation: not yet"),
+            _("How surprised the model is by the true next token, on average (lower is better)."),
+        ),
+        (_("Speed"), number(tr.tokens_per_second, 0) if tr.tokens_per_second else "—", _("tokens per second"), None),
+        (
+            _("Time left"),
+            _time_left(run),
+            _("{elapsed} of training so far").format(elapsed=duration_from_seconds(tr.elapsed)),
+            _("At the pace of the last half minute, by the clock on the wall: the page's drawing counts too."),
+        ),
+        (
+            _("Parameters"),
+            human_count(n),
+            _("{tokens_seen} tokens read").format(tokens_seen=number(tr.tokens_seen)),
+            _("{n} numbers, all set by training").format(n=number(n)),
+        ),
+    ]
     row = st.container(horizontal=True, wrap=True, gap="small")
     for label, value, note, why in cards:
         row.metric(label, value, note, delta_color="off", delta_arrow="off", help=why, width="content")
@@ -193,20 +230,32 @@ def _charts(run: Run) -> None:
     left, right = st.container(key="train_pair_loss").columns([3, 2], gap="medium")
     with left:
         log_x = advanced() and st.toggle(
-            "Log scale for the steps", key=LOG_X_KEY, help="Stretches the first steps, where most happens."
+            _("Log scale for the steps"), key=LOG_X_KEY, help=_("Stretches the first steps, where most happens.")
+        )
+        fig = loss_chart(
+            h.steps,
+            h.train_loss,
+            h.val_steps,
+            h.val_loss,
+            run.trainer.cfg.steps,
+            random_loss,
+            log_x,
+            title=_("Loss: how wrong the guesses are"),
         )
         fig = loss_chart(h.steps, h.train_loss, h.val_steps, h.val_loss, run.trainer.cfg.steps, random_loss, log_x,
-                         title="Loss: how wrong the guesses are")  # fmt: skip
+                         title=_("Loss: how wrong the guesses are"))  # fmt: skip
         steady_chart(fig, "train_loss")
         st.caption(
-            f"The dashed line is a model guessing blindly among {run.data.tokenizer.vocab_size:,} tokens: "
-            "random dials start there. Green is the validation text, never trained on: if it keeps falling, the "
-            "model is learning patterns, not memorising."
+            _(
+                "The dashed line is a model guessing blindly among {vocab_size} tokens: random dials start there. "
+                "Green is the validation text, never trained on: if it keeps falling, the model is learning "
+                "patterns, not memorising."
+            ).format(vocab_size=number(run.data.tokenizer.vocab_size))
         )
     with right:
         if not advanced():
             _metrics(run)
-        st.markdown("**What the model writes** (newest first)")
+        st.markdown(_("**What the model writes** (newest first)"))
         with st.container(height=min(440, 150 + 110 * len(run.samples)), border=True):
             st.html(samples_html(run.samples))
     _probe(run)
@@ -214,17 +263,18 @@ def _charts(run: Run) -> None:
 
 
 def _probe(run: Run) -> None:
-    st.subheader("One prompt, watched as it learns", anchor=False)
+    st.subheader(_("One prompt, watched as it learns"), anchor=False)
     session = TrainingSession.of()
     if PROBE_KEY not in st.session_state or session.probe_for != session.run_id:
         st.session_state[PROBE_KEY] = default_probe(run)
         session.probe_for = session.run_id
-    prompt = st.text_area("Prompt", key=PROBE_KEY, height=80,
-                          help="Any text: the bars show what your model predicts after it.")  # fmt: skip
+    prompt = st.text_area(
+        _("Prompt"), key=PROBE_KEY, height=80, help=_("Any text: the bars show what your model predicts after it.")
+    )
     backend = run_backend(run)
     ids = backend.fit(backend.encode(prompt))[0]
     if not ids:
-        st.info("Type a prompt to see what the model predicts after it.")
+        st.info(_("Type a prompt to see what the model predicts after it."))
         return
     trace = backend.trace(ids)  # one forward pass for the bars and the attention map
     probs = trace.logits[-1].softmax(-1)
@@ -232,7 +282,7 @@ def _probe(run: Run) -> None:
     tail = visible_token(backend.decode(ids[-6:]).lstrip()[-30:])
     bars, attn = st.container(key="train_pair_probe").columns([2, 3], gap="medium")
     steady_chart(
-        next_token_bars(top.labels, top.probs, top.other, title=f"What comes after “…{tail}”?"),
+        next_token_bars(top.labels, top.probs, top.other, title=_("What comes after “…{tail}”?").format(tail=tail)),
         "train_probe_bars",
         bars,
     )
@@ -243,30 +293,34 @@ def _probe(run: Run) -> None:
     fig = attention_heatmap(
         att[layer, 0][win, win],
         labels,
-        f"Attention: layer {layer + 1}, head 1",
+        _("Attention: layer {layer}, head 1").format(layer=layer + 1),
         highlight=len(labels) - 1,
         height=230 + 22 * len(labels),
     )  # cells about square here
     steady_chart(fig, "train_probe_attention", attn)
     st.caption(
-        "At the start every next token is about equally likely and attention is spread evenly. As training goes "
-        "on, the bars pick out likely tokens and each head learns where to look."
+        _(
+            "At the start every next token is about equally likely and attention is spread evenly. As training goes "
+            "on, the bars pick out likely tokens and each head learns where to look."
+        )
     )
 
 
 def _dials(run: Run) -> None:
-    st.subheader("The dials: how much each step turns them", anchor=False)
+    st.subheader(_("The dials: how much each step turns them"), anchor=False)
     history = run.trainer.history
     if not history.update_steps:
-        st.info("Train a few steps to see how much each step changes the model's numbers.")
+        st.info(_("Train a few steps to see how much each step changes the model's numbers."))
         return
     fig = update_size_chart(history.update_steps, history.update_norms,
-                            title="Size of one step's change, as a share of each part's numbers")  # fmt: skip
+                            title=_("Size of one step's change, as a share of each part's numbers"))  # fmt: skip
     steady_chart(fig, "train_dials")
     last = {g: v[-1] for g, v in history.update_norms.items() if v and not math.isnan(v[-1])}
     typical = sorted(last.values())[len(last) // 2] if last else 0.0
     st.caption(
-        f"Every step changes every number a little: at the last step each part's numbers moved by about "
-        f"{typical:.2%} of their size (‖Δw‖ / ‖w‖). Big moves early on, while the learning rate warms up and the "
-        "dials are far from right; smaller and smaller as the learning rate decays and the model settles."
+        _(
+            "Every step changes every number a little: at the last step each part's numbers moved by about "
+            "{typical} of their size (‖Δw‖ / ‖w‖). Big moves early on, while the learning rate warms up and the "
+            "dials are far from right; smaller and smaller as the learning rate decays and the model settles."
+        ).format(typical=fixed_percent(typical, 2))
     )

@@ -9,7 +9,8 @@ import torch
 
 from explainer.charts.style import TRUE
 from explainer.charts.training import nudge_change_chart, nudge_chart
-from explainer.format import html_escape, md_escape, points, visible_token
+from explainer.format import html_escape, md_escape, number, points, visible_token
+from explainer.i18n import _
 from explainer.training.nudge import LEARNING_RATES, SMALL_GAIN, Nudge, example_windows, one_example_nudge
 from explainer.training.run import Run, run_backend
 from explainer.ui.shell.steady import steady_chart
@@ -55,23 +56,27 @@ def _rows(nudge_before: torch.Tensor, nudge_after: torch.Tensor | None, true_id:
 
 def nudge_section(run: Run) -> None:
     """Drawn inside the live view: while the run trains, the guesses shown are those of the model as it is now."""
-    section("One example, one nudge", "nudge", level="header")
+    section(_("One example, one nudge"), "nudge", level="header")
     st.markdown(
-        "Training is made of single steps like this one. Take a piece of the text, hide its last word, and let "
-        "the model guess it. Then nudge every one of the model's numbers a little, each in the direction that "
-        "makes the true word more likely."
+        _(
+            "Training is made of single steps like this one. Take a piece of the text, hide its last word, and let "
+            "the model guess it. Then nudge every one of the model's numbers a little, each in the direction that "
+            "makes the true word more likely."
+        )
     )
     with for_the_teacher("backpropagation", "learning-rate", "loss"):
         st.markdown(
-            "**Backpropagation** works out, for every parameter at once, which way to turn it (the gradient of the "
-            "loss). The nudge here is plain gradient descent on one example, on a copy of the student's model: "
-            "the run itself is not changed. Real training averages the gradients of a whole batch of examples and "
-            "uses AdamW, which adapts the step size of each parameter."
+            _(
+                "**Backpropagation** works out, for every parameter at once, which way to turn it (the gradient of the "
+                "loss). The nudge here is plain gradient descent on one example, on a copy of the student's model: "
+                "the run itself is not changed. Real training averages the gradients of a whole batch of examples and "
+                "uses AdamW, which adapts the step size of each parameter."
+            )
         )
     session = TrainingSession.of()
     examples = example_windows(run.data, _example_tokens(run), N_EXAMPLES, session.example_seed)
     if not examples:
-        st.info("The training text is too short to pick an example from.")
+        st.info(_("The training text is too short to pick an example from."))
         return
     backend = run_backend(run)
     cols = st.container(key="train_pair_nudge").columns([2, 2, 1], vertical_alignment="bottom")
@@ -101,11 +106,16 @@ def nudge_section(run: Run) -> None:
         f"{html_escape(true_tok)}</span></div>",
         unsafe_allow_html=True,
     )
-    st.caption(f"The model reads the text; the green word “{md_escape(true_tok)}” (✓) is what really came next.")
+    st.caption(
+        _("The model reads the text; the green word “{true_tok}” (✓) is what really came next.").format(
+            true_tok=md_escape(true_tok)
+        )
+    )
     ident = (session.run_id, tuple(ids), lr)
     step = run.trainer.step_count
-    if st.button("Nudge: one training step on this example", icon=":material/tune:", type="primary",
-                 key="train_nudge_button"):  # fmt: skip
+    if st.button(
+        _("Nudge: one training step on this example"), icon=":material/tune:", type="primary", key="train_nudge_button"
+    ):
         with session.lock, bounded_threads():
             session.nudge = (ident, step, one_example_nudge(run.model, ids, None if lr == SMALL else lr))
     saved = session.nudge
@@ -128,8 +138,12 @@ def nudge_section(run: Run) -> None:
     with st.expander(f"Every token's change (all {len(nudge.change):,})", icon=":material/table_rows:"):
         st.dataframe(every_change(nudge, backend.token_str), hide_index=True, key="train_nudge_table")
     if saved[1] != step:
-        st.caption(f"The nudge was made on the model at step {saved[1]:,}; it has trained since. Nudge again to "
-                   "see the model as it is now.")  # fmt: skip
+        st.caption(
+            _(
+                "The nudge was made on the model at step {saved}; it has trained since. Nudge again to see the model "
+                "as it is now."
+            ).format(saved=number(saved[1]))
+        )
     _nudge_summary(nudge, true_tok, backend.token_str)
 
 

@@ -24,7 +24,8 @@ import streamlit as st
 import torch
 
 from explainer.config import settings
-from explainer.format import md_escape
+from explainer.format import md_escape, number
+from explainer.i18n import _
 from explainer.training.clock import WallClock
 from explainer.training.data import TrainingData, prepare_data
 from explainer.training.run import Run, make_run
@@ -60,7 +61,7 @@ def training_slots() -> TrainingSlots:
     return TrainingSlots()
 
 
-@st.cache_resource(max_entries=6, show_spinner="Splitting the text and fitting the tokenizer…")
+@st.cache_resource(max_entries=6, show_spinner=False)  # the page says what it does (setup.py)
 def prepared_data(digest: str, _text: str, tokenizer: str, vocab_size: int | None) -> TrainingData:
     """The train/validation split and fitted tokenizer for a text (shared by sessions: read it, never change it)."""
     return prepare_data(_text, tokenizer, vocab_size)
@@ -173,7 +174,7 @@ class TrainingSession(SessionObject):
             return None
         if self.run is None or self.built_from != key:
             try:
-                with st.spinner("Building a model with random dials…"):
+                with st.spinner(_("Building a model with random dials…")):
                     run = make_run(spec, data, None, limits=PAGE_LIMITS)
             except ValueError as e:
                 st.error(md_escape(e), icon=":material/error:")
@@ -202,16 +203,18 @@ class TrainingSession(SessionObject):
             del st.query_params[URL_KEY]
             self.flash(
                 "warning",
-                "The run in this link is not on this server any more: runs are kept for "
-                f"{store.max_age_hours:g} hours. Start a new one below.",
+                _(
+                    "The run in this link is not on this server any more: runs are kept for {max_age_hours:g} hours. "
+                    "Start a new one below."
+                ).format(max_age_hours=store.max_age_hours),
             )
             return None
         try:
-            with st.spinner("Bringing your run back…"):
+            with st.spinner(_("Bringing your run back…")):
                 run = store.load(wanted)
         except ValueError as e:
             del st.query_params[URL_KEY]
-            self.flash("error", f"{md_escape(e)} Start a new one below.")
+            self.flash("error", _("{e} Start a new one below.").format(e=md_escape(e)))
             return None
         self.release()
         self.adopt(run, store.new_id())
@@ -219,8 +222,10 @@ class TrainingSession(SessionObject):
         self.sync_url()
         self.flash(
             "success",
-            f"The run from this link is back at step {run.trainer.step_count:,}, as your own copy: training, "
-            "resetting or downloading it never changes the run behind the link. Press Continue to go on.",
+            _(
+                "The run from this link is back at step {step_count}, as your own copy: training, resetting or "
+                "downloading it never changes the run behind the link. Press Continue to go on."
+            ).format(step_count=number(run.trainer.step_count)),
         )
         return run
 
@@ -241,7 +246,9 @@ class TrainingSession(SessionObject):
                 run_store().save(rid, run)
             except OSError as e:
                 why = md_escape(e.strerror or e)
-                st.warning(f"Could not save your run on the server ({why}); it stays in this browser tab.")
+                st.warning(
+                    _("Could not save your run on the server ({why}); it stays in this browser tab.").format(why=why)
+                )
                 return
             self.saved = (step, time.monotonic())
 
@@ -276,7 +283,10 @@ class TrainingSession(SessionObject):
         if self.request_slot():
             self.release()
             n = training_slots().max_concurrent
-            self.flash("warning", f"All {n} training places on this server are in use: try One step again in a moment.")
+            self.flash(
+                "warning",
+                _("All {n} training places on this server are in use: try One step again in a moment.").format(n=n),
+            )
             return
         self.begin()
         try:

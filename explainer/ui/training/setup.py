@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from explainer.format import duration_from_seconds, human_count, md_escape
+from explainer.format import duration_from_seconds, fixed_percent, human_count, md_escape, number
+from explainer.i18n import N_, _
 from explainer.training.data import DEFAULT_VOCAB, TrainingData
 from explainer.training.spec import PAGE_LIMITS, PRESETS, RunSpec, memory_problem, parameter_count
 from explainer.training.text import MAX_BYTES, MIN_CHARS, load_text
@@ -19,18 +20,18 @@ from explainer.training.throughput import estimate_tokens_per_s
 from explainer.ui.training.session import TrainingSession, bounded_threads, prepared_data
 
 SOURCES = {
-    "builtin": "Built-in chats",
-    "upload": "Upload a file",
-    "paste": "Paste text",
-    "hf": "Hugging Face dataset",
+    "builtin": N_("Built-in chats"),
+    "upload": N_("Upload a file"),
+    "paste": N_("Paste text"),
+    "hf": N_("Hugging Face dataset"),
 }
-TOKENIZERS = {"char": "Characters", "word": "Words", "bpe": "Word pieces (BPE)"}
+TOKENIZERS = {"char": N_("Characters"), "word": N_("Words"), "bpe": N_("Word pieces (BPE)")}
 TOKENIZER_NOTES = {
-    "char": "Every letter, space and punctuation mark is a token: a tiny vocabulary, long sequences.",
-    "word": "Every word (and punctuation mark) is a token: the model writes real words from the start.",
-    "bpe": "Frequent words whole, rare words in pieces, as GPT models do.",
+    "char": N_("Every letter, space and punctuation mark is a token: a tiny vocabulary, long sequences."),
+    "word": N_("Every word (and punctuation mark) is a token: the model writes real words from the start."),
+    "bpe": N_("Frequent words whole, rare words in pieces, as GPT models do."),
 }
-SIZES = {**{name: name.capitalize() for name in PRESETS}, "custom": "Custom"}
+SIZES = {**{name: name.capitalize() for name in PRESETS}, "custom": N_("Custom")}
 
 # widget keys
 SRC, UPLOAD, PASTE, HF_ID = "train_src", "train_upload", "train_paste", "train_hf_id"
@@ -91,7 +92,7 @@ def _user_text(source: str, data: bytes | str) -> str:
     return load_text(source, data)
 
 
-@st.cache_data(max_entries=4, show_spinner="Fetching the dataset from Hugging Face…", ttl=3600)
+@st.cache_data(max_entries=4, show_spinner=False, ttl=3600)
 def _hf_text(dataset_id: str) -> str:
     return load_text("hf", hf_id=dataset_id)
 
@@ -120,37 +121,54 @@ def _digest(text: str) -> str:
 
 def _the_text(locked: bool) -> tuple[str, str] | None:
     """(text, source name) for the chosen source, or None after saying what is missing or wrong."""
-    st.radio("Train on", list(SOURCES), format_func=SOURCES.get, key=SRC, horizontal=True, disabled=locked)
+    st.radio(
+        _("Train on"), list(SOURCES), format_func=lambda k: _(SOURCES[k]), key=SRC, horizontal=True, disabled=locked
+    )
     source = st.session_state[SRC]
-    limits = f"UTF-8 text, {MIN_CHARS:,} characters to {MAX_BYTES // 1_000_000} MB."
+    limits = _("UTF-8 text, {min_chars} characters to {max_bytes} MB.").format(
+        min_chars=number(MIN_CHARS), max_bytes=MAX_BYTES // 1_000_000
+    )
     try:
         if source == "builtin":
             st.caption(
-                "Short chats about countries, animals, colours, numbers and stories: the app's own model learnt these."
+                _(
+                    "Short chats about countries, animals, colours, numbers and stories: the app's own model "
+                    "learnt these."
+                )
             )
-            return load_text("builtin"), "built-in chats"
+            return load_text("builtin"), _("built-in chats")
         if source == "upload":
-            f = st.file_uploader(f"A .txt or .md file ({limits})", type=["txt", "md"], key=UPLOAD, disabled=locked)
+            f = st.file_uploader(
+                _("A .txt or .md file ({limits})").format(limits=limits),
+                type=["txt", "md"],
+                key=UPLOAD,
+                disabled=locked,
+            )
             if f is None:
-                st.info("Upload a text file to train on it: a book, your notes, song lyrics…")
+                st.info(_("Upload a text file to train on it: a book, your notes, song lyrics…"))
                 return None
             return _user_text("upload", f.getvalue()), f.name
         if source == "paste":
-            text = st.text_area(f"Your text ({limits})", key=PASTE, height=160, disabled=locked)
+            text = st.text_area(_("Your text ({limits})").format(limits=limits), key=PASTE, height=160, disabled=locked)
             if not text.strip():
-                st.info(f"Paste at least {MIN_CHARS:,} characters of text (press Ctrl+Enter when done).")
+                st.info(
+                    _("Paste at least {min_chars} characters of text (press Ctrl+Enter when done).").format(
+                        min_chars=number(MIN_CHARS)
+                    )
+                )
                 return None
-            return _user_text("paste", text), "pasted text"
+            return _user_text("paste", text), _("pasted text")
         with st.form("train_hf", border=False):
-            st.text_input("Dataset id", key=HF_ID, placeholder="e.g. roneneldan/TinyStories", disabled=locked)
-            fetch = st.form_submit_button("Fetch", icon=":material/download:", disabled=locked)
-        st.caption("Needs the computer running the app to reach huggingface.co; the first 5 MB of text are used.")
+            st.text_input(_("Dataset id"), key=HF_ID, placeholder=_("e.g. roneneldan/TinyStories"), disabled=locked)
+            fetch = st.form_submit_button(_("Fetch"), icon=":material/download:", disabled=locked)
+        st.caption(_("Needs the computer running the app to reach huggingface.co; the first 5 MB of text are used."))
         wanted, session = st.session_state.get(HF_ID, "").strip(), TrainingSession.of()
         if fetch and wanted:
-            session.hf_text = (wanted, _hf_text(wanted))
+            with st.spinner(_("Fetching the dataset from Hugging Face…")):
+                session.hf_text = (wanted, _hf_text(wanted))
         fetched = session.hf_text
         if not fetched or fetched[0] != wanted:
-            st.info("Type a dataset id and press Fetch.")
+            st.info(_("Type a dataset id and press Fetch."))
             return None
         return fetched[1], fetched[0]
     except ValueError as e:
@@ -159,16 +177,16 @@ def _the_text(locked: bool) -> tuple[str, str] | None:
 
 
 def _the_tokens(locked: bool) -> tuple[str, int | None]:
-    st.radio("Tokens", list(TOKENIZERS), format_func=TOKENIZERS.get, key=TOK, horizontal=True,
+    st.radio(_("Tokens"), list(TOKENIZERS), format_func=lambda k: _(TOKENIZERS[k]), key=TOK, horizontal=True,
              on_change=_on_tokenizer, disabled=locked)  # fmt: skip
     kind = st.session_state[TOK]
-    st.caption(TOKENIZER_NOTES[kind])
+    st.caption(_(TOKENIZER_NOTES[kind]))
     if kind == "char":
         return kind, None
     low = 256 if kind == "bpe" else 100
-    note = "How many different tokens the model knows; rarer words become 'unknown' (or pieces)."
+    note = _("How many different tokens the model knows; rarer words become 'unknown' (or pieces).")
     vocab = st.number_input(
-        "Vocabulary size", low, PAGE_LIMITS.vocab_size[1], step=256, key=VOCAB, disabled=locked, help=note
+        _("Vocabulary size"), low, PAGE_LIMITS.vocab_size[1], step=256, key=VOCAB, disabled=locked, help=note
     )
     return kind, int(vocab)
 
@@ -176,11 +194,18 @@ def _the_tokens(locked: bool) -> tuple[str, int | None]:
 def _split_caption(data: TrainingData) -> None:
     total = data.train_chars + data.val_chars
     st.markdown(
-        f"- **Training text:** {data.train_chars:,} characters ({data.train_chars / total:.0%}), "
-        f"{len(data.train_ids):,} tokens\n"
-        f"- **Validation text:** {data.val_chars:,} characters ({data.val_chars / total:.0%}): the end of the "
-        "text, never trained on, to check the model on text it has not seen\n"
-        f"- **Vocabulary:** {data.tokenizer.vocab_size:,} different tokens"
+        _(
+            "- **Training text:** {train_chars} characters ({train_chars2}), {n_train_ids} tokens\n- **Validation "
+            "text:** {val_chars} characters ({val_chars2}): the end of the text, never trained on, to check the "
+            "model on text it has not seen\n- **Vocabulary:** {vocab_size} different tokens"
+        ).format(
+            train_chars=number(data.train_chars),
+            train_chars2=fixed_percent(data.train_chars / total, 0),
+            n_train_ids=number(len(data.train_ids)),
+            val_chars=number(data.val_chars),
+            val_chars2=fixed_percent(data.val_chars / total, 0),
+            vocab_size=number(data.tokenizer.vocab_size),
+        )
     )
 
 
@@ -188,10 +213,15 @@ def _card(title: str, spec: RunSpec, vocab_size: int, blurb: str) -> None:
     n = parameter_count(spec, vocab_size)
     speed = expected_speed(spec, vocab_size)
     tokens = spec.steps * spec.batch_size * spec.context_length
-    eta = f"{spec.steps:,} steps ≈ {duration_from_seconds(tokens / speed)}" if speed > 0 else f"{spec.steps:,} steps"
+    eta = (
+        _("{steps} steps ≈ {tokens}").format(steps=number(spec.steps), tokens=duration_from_seconds(tokens / speed))
+        if speed > 0
+        else _("{steps} steps").format(steps=number(spec.steps))
+    )
     st.markdown(
-        f"**{title}** · {human_count(n)} parameters  \n{speed:,.0f} tokens/s here · {eta}  \n"
-        f"<span style='color:gray'>{blurb}</span>",
+        _(
+            "**{title}** · {n} parameters  \n{speed} tokens/s here · {eta}  \n<span style='color:gray'>{blurb}</span>"
+        ).format(title=title, n=human_count(n), speed=number(speed, 0), eta=eta, blurb=blurb),
         unsafe_allow_html=True,
     )
 
@@ -200,9 +230,11 @@ def _preset_cards(spec_for, vocab_size: int) -> None:
     cols = st.container(key="train_pair_cards").columns(len(PRESETS))
     for col, (name, preset) in zip(cols, PRESETS.items()):
         with col:
-            _card(SIZES[name], spec_for(name), vocab_size, preset.blurb)
+            _card(_(SIZES[name]), spec_for(name), vocab_size, _(preset.blurb))
     if st.session_state[SIZE] == "custom":
-        _card("Your custom model", spec_for("custom"), vocab_size, "the layers, heads, width and context set below")
+        _card(
+            _("Your custom model"), spec_for("custom"), vocab_size, _("the layers, heads, width and context set below")
+        )
 
 
 def setup_panel(locked: bool) -> Setup | None:
@@ -210,27 +242,32 @@ def setup_panel(locked: bool) -> Setup | None:
     _init_state()
     left, right = st.container(key="train_pair_setup").columns(2, gap="large")
     with left:
-        st.subheader("The text", anchor=False)
+        st.subheader(_("The text"), anchor=False)
         got = _the_text(locked)
         split_box = st.container()
     with right:
-        st.subheader("The tokens", anchor=False)
+        st.subheader(_("The tokens"), anchor=False)
         kind, vocab = _the_tokens(locked)
-    st.subheader("The model", anchor=False)
-    st.segmented_control("Size", list(SIZES), format_func=SIZES.get, key=SIZE, on_change=_on_size,
+    st.subheader(_("The model"), anchor=False)
+    st.segmented_control(_("Size"), list(SIZES), format_func=lambda k: _(SIZES[k]), key=SIZE, on_change=_on_size,
                          disabled=locked, required=True)  # fmt: skip
     cards_box = st.container()
     if st.session_state[SIZE] == "custom":
         cols = st.columns(4)
-        labels = {"n_layer": "Layers", "n_head": "Heads", "d_model": "Width", "context_length": "Context (tokens)"}
+        labels = {
+            "n_layer": _("Layers"),
+            "n_head": _("Heads"),
+            "d_model": _("Width"),
+            "context_length": _("Context (tokens)"),
+        }
         for col, (field, label) in zip(cols, labels.items()):
             col.number_input(label, *getattr(PAGE_LIMITS, field), key=DIMS[field], disabled=locked)
     cols = st.columns(3)
-    note = "How big each nudge is. Too big and training jumps about; too small and it crawls."
-    cols[0].number_input("Learning rate", *PAGE_LIMITS.lr, key=KNOBS["lr"], format="%.4f", step=5e-4,
+    note = _("How big each nudge is. Too big and training jumps about; too small and it crawls.")
+    cols[0].number_input(_("Learning rate"), *PAGE_LIMITS.lr, key=KNOBS["lr"], format="%.4f", step=5e-4,
                          disabled=locked, help=note)  # fmt: skip
-    cols[1].number_input("Batch size", *PAGE_LIMITS.batch_size, key=KNOBS["batch_size"], disabled=locked)
-    cols[2].number_input("Steps", *PAGE_LIMITS.steps, step=100, key=KNOBS["steps"], disabled=locked)
+    cols[1].number_input(_("Batch size"), *PAGE_LIMITS.batch_size, key=KNOBS["batch_size"], disabled=locked)
+    cols[2].number_input(_("Steps"), *PAGE_LIMITS.steps, step=100, key=KNOBS["steps"], disabled=locked)
     if got is None:
         return None
     text, source_name = got
@@ -248,11 +285,12 @@ def setup_panel(locked: bool) -> Setup | None:
     try:
         spec.validate(PAGE_LIMITS)
     except ValueError as e:
-        st.error(f"These settings do not work: {md_escape(e)}.", icon=":material/error:")
+        st.error(_("These settings do not work: {e}.").format(e=md_escape(e)), icon=":material/error:")
         return None
     digest = _digest(text)
     try:
-        data = prepared_data(digest, text, kind, vocab)
+        with st.spinner(_("Splitting the text and fitting the tokenizer…")):
+            data = prepared_data(digest, text, kind, vocab)
     except ValueError as e:
         st.error(md_escape(e), icon=":material/error:")
         return None
@@ -261,6 +299,6 @@ def setup_panel(locked: bool) -> Setup | None:
     with split_box:
         _split_caption(data)
     if problem := memory_problem(spec, data.tokenizer.vocab_size, PAGE_LIMITS):
-        st.error(f"These settings do not work: {problem}.", icon=":material/memory:")
+        st.error(_("These settings do not work: {problem}.").format(problem=problem), icon=":material/memory:")
         return None
     return Setup(spec, text, data, f"{digest}|{spec.to_dict()}")

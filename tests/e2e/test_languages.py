@@ -1,0 +1,69 @@
+"""Every page in every language, in Chromium (built-in model): no exception, the page's own title in the language,
+nothing wider than the window (German's long words), ?lang= kept when a link goes to the next page. Screenshots of
+every page in German and Chinese (the Chinese ones need a CJK font: make e2e-deps installs Noto CJK)."""
+
+from __future__ import annotations
+
+import pytest
+
+from explainer.i18n import LANGUAGES, _, speaking
+from explainer.ui.shell.pages import PAGES
+
+from .harness import (
+    APP_IDLE,
+    SHOTS,
+    VIEWPORTS,
+    Server,
+    assert_no_exception,
+    assert_offline,
+    closing_page,
+    drawn,
+    open_page,
+    screenshot,
+)
+
+pytestmark = pytest.mark.e2e
+sync_api = pytest.importorskip("playwright.sync_api")
+SHOT_LANGUAGES = {"de", "zh_CN"}
+NOTHING_PENDING = "() => !document.querySelector('[data-testid=stSkeleton]')"
+# The main column's content may not be wider than the column itself (a word or a button too long to wrap).
+OVERFLOW = """() => {
+  const main = document.querySelector('[data-testid=stMainBlockContainer]');
+  const right = main.getBoundingClientRect().right + 2;
+  return [...main.querySelectorAll('p, h1, h2, h3, button, label, [data-testid=stMetric]')]
+    .filter(e => e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().right > right)
+    .map(e => e.tagName + ': ' + e.innerText.slice(0, 60));
+}"""
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_every_page_in_every_language(browser, server: Server, lang: str) -> None:
+    for entry in PAGES:
+        page = open_page(browser, server, f"{entry.url_path}?lang={lang}", VIEWPORTS["laptop"])
+        name = entry.url_path or "home"
+        with closing_page(page, server, SHOTS / f"lang-{lang}-{name}-failed.png"):
+            page.wait_for_function(NOTHING_PENDING)  # every element drawn (a slow one shows a grey placeholder first)
+            assert_no_exception(page)
+            with speaking(lang):
+                label = _(entry.title)
+            nav = page.get_by_test_id("stSidebarNav")
+            sync_api.expect(nav).to_contain_text(label)  # the navigation speaks the language
+            assert page.evaluate(OVERFLOW) == [], f"{name} ({lang}): wider than the window"
+            assert_offline(page)
+            if lang in SHOT_LANGUAGES:
+                screenshot(page, SHOTS / f"lang-{lang}-{name}.png")
+
+
+@pytest.mark.parametrize("lang", ["de", "zh_CN"])
+def test_the_language_stays_on_from_page_to_page(browser, server: Server, lang: str) -> None:
+    page = open_page(browser, server, f"next-word?lang={lang}", VIEWPORTS["laptop"])
+    with closing_page(page, server):
+        with speaking(lang):
+            next_title = _("Temperature & sampling")
+            nxt = _("Next: {title}").format(title=next_title)
+        link = page.locator(".st-key-footer [data-testid=stPageLink-NavLink]").filter(has_text=nxt)
+        link.click()
+        drawn(page, lambda: sync_api.expect(page.locator("h1").first).to_contain_text(next_title))
+        page.wait_for_selector(APP_IDLE)
+        assert f"lang={lang}" in page.url
+        assert_no_exception(page)

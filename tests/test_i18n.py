@@ -1,0 +1,248 @@
+"""Translations (explainer/i18n.py): every string the app shows is in every language's catalog, translated, with
+the same {placeholders} as the English; the pages pass no bare English to Streamlit; numbers are written the way
+each language writes them."""
+
+from __future__ import annotations
+
+import ast
+import re
+import unicodedata
+from pathlib import Path
+from string import Formatter
+
+import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.pofile import read_po
+
+from explainer.format import fixed_percent, human_count, number, percent
+from explainer.i18n import DEFAULT, LANGUAGES, LOCALES, _, catalog_path, ngettext, speaking
+
+ROOT = Path(__file__).resolve().parent.parent
+TRANSLATED = [lang for lang in LANGUAGES if lang != DEFAULT]
+KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}
+SOURCES = [("streamlit_app.py", "python"), ("app_pages/**.py", "python"), ("explainer/**.py", "python")]
+
+
+def extracted() -> dict[str | tuple[str, ...], list[str]]:
+    """Every message marked in the source (_ N_ ngettext), with where it is: what `make messages` extracts."""
+    found: dict[str | tuple[str, ...], list[str]] = {}
+    for path, line, message, _comments, _context in extract_from_dir(ROOT, SOURCES, keywords=KEYWORDS):
+        found.setdefault(message, []).append(f"{path}:{line}")
+    return found
+
+
+MESSAGES = extracted()
+
+
+def fields(text: str) -> set[str]:
+    """The {placeholders} of a message, as str.format reads them ({{ and }} are literal braces)."""
+    return {name for _text, name, _spec, _conv in Formatter().parse(text) if name is not None}
+
+
+def test_the_source_has_its_messages() -> None:
+    assert len(MESSAGES) > 500, "the extraction found too few messages: is babel.cfg's list of files right?"
+    assert "Presenter mode" in MESSAGES and "The torn script" in MESSAGES
+
+
+def test_the_template_is_up_to_date() -> None:
+    """explainer/locales/messages.pot holds what the source marks: `make messages` was run after the last change."""
+    with (LOCALES / "messages.pot").open("rb") as f:
+        template = {m.id for m in read_po(f) if m.id}
+    missing = sorted(str(m) for m in set(MESSAGES) - template)
+    assert not missing, f"not in messages.pot (run `make messages`): {missing[:10]}"
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_message_is_translated(lang: str) -> None:
+    with catalog_path(lang).open("rb") as f:
+        catalog = read_po(f, locale=lang)
+    problems = []
+    for msgid, where in MESSAGES.items():
+        key = msgid[0] if isinstance(msgid, tuple) else msgid
+        entry = catalog.get(key)
+        if entry is None:
+            problems.append(f"missing: {msgid!r} ({where[0]})")
+            continue
+        strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        if entry.fuzzy or not all(strings):
+            problems.append(f"untranslated: {msgid!r} ({where[0]})")
+            continue
+        want = set().union(*(fields(m) for m in (msgid if isinstance(msgid, tuple) else (msgid,))))
+        for s in strings:
+            try:
+                got = fields(s)
+            except ValueError as e:
+                problems.append(f"broken braces in {s!r}: {e}")
+                continue
+            if got != want:
+                problems.append(f"placeholders {sorted(got)} instead of {sorted(want)}: {msgid!r} -> {s!r}")
+    assert not problems, f"{len(problems)} problems in {lang}:\n" + "\n".join(problems[:40])
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_translations_are_used(lang: str) -> None:
+    """A catalog is read and used: the app's name reads differently in each language, and back in English."""
+    with speaking(lang):
+        title = _("How large language models work")
+        plural = ngettext("{n} of these is a word the model never saw in training (dashed red): it reads it as the "
+                          "token `<unk>`.", "{n} of these are words the model never saw in training (dashed red): "
+                          "it reads each as the same token, `<unk>`.", 3)  # fmt: skip
+    assert title != "How large language models work"
+    assert "{n}" in plural and "are words" not in plural
+    assert _("How large language models work") == "How large language models work"
+
+
+# ----------------------------------------------------------------------------- the pages pass no bare English
+# Streamlit calls whose first argument (or these keywords) is text a student reads.
+SHOWS_TEXT = {
+    "title", "header", "subheader", "markdown", "caption", "text", "write", "info", "warning", "error", "success",
+    "toast", "button", "download_button", "link_button", "page_link", "checkbox", "toggle", "radio", "selectbox",
+    "multiselect", "slider", "select_slider", "text_input", "text_area", "number_input", "file_uploader",
+    "chat_input", "expander", "tabs", "metric", "spinner", "progress", "status", "popover", "form_submit_button",
+    "segmented_control", "pills", "badge", "set_page_config",
+}  # fmt: skip
+TEXT_KEYWORDS = {"label", "help", "placeholder", "caption", "text", "body", "page_title"}
+LINT_ROOTS = ["app_pages", "explainer/ui", "streamlit_app.py"]
+PROSE = re.compile(r"[A-Za-z]{2,}")
+
+
+def _prose(node: ast.AST) -> str | None:
+    """The English in a literal (a string, an f-string's fixed parts, a list of them), or None."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        text = node.value
+    elif isinstance(node, ast.JoinedStr):
+        text = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+    elif isinstance(node, (ast.List, ast.Tuple)):
+        found = [p for p in map(_prose, node.elts) if p]
+        return found[0] if found else None
+    else:
+        return None
+    text = re.sub(r":material/\w+:|<[^>]*>", "", text)  # icons and HTML tags are not words
+    return text if PROSE.search(text) else None
+
+
+def bare_strings(path: Path, root: Path = ROOT) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        if node.func.attr not in SHOWS_TEXT:
+            continue
+        args = node.args[:1] + [k.value for k in node.keywords if k.arg in TEXT_KEYWORDS]
+        if node.func.attr == "set_page_config":
+            args = [k.value for k in node.keywords if k.arg == "page_title"]
+        for arg in args:
+            if (text := _prose(arg)) is not None:
+                found.append(f"{path.relative_to(root)}:{arg.lineno} {node.func.attr}: {text[:60]!r}")
+    return found
+
+
+def test_pages_pass_no_bare_english_to_streamlit() -> None:
+    """A literal passed as the text, label, help or caption of a Streamlit call would stay English: it must go
+    through _() first."""
+    paths = []
+    for root in LINT_ROOTS:
+        top = ROOT / root
+        paths += [top] if top.is_file() else sorted(top.rglob("*.py"))
+    found = [hit for path in paths for hit in bare_strings(path)]
+    assert not found, "wrap these in _():\n" + "\n".join(found)
+
+
+def test_the_lint_finds_a_bare_label(tmp_path: Path) -> None:
+    page = tmp_path / "page.py"
+    page.write_text(
+        'import streamlit as st\nst.button("Run it", key="run")\nst.slider(_("Fine"), help=f"{x} tokens")\n'
+        'st.markdown(f"**{name}**")\nst.caption(_("Fine"), help="")\n'
+    )
+    assert [hit.split(" ", 1)[1] for hit in bare_strings(page, tmp_path)] == ["button: 'Run it'", "slider: ' tokens'"]
+
+
+# ----------------------------------------------------------------------------- numbers
+NBSP = {"\u00a0": " ", "\u202f": " "}
+
+
+def plain(text: str) -> str:
+    return "".join(NBSP.get(c, c) for c in text)
+
+
+@pytest.mark.parametrize(
+    "lang, quarter, big, share",
+    [
+        ("en", "25%", "1,234,567", "97.6%"),
+        ("de", "25 %", "1.234.567", "97,6 %"),
+        ("fr", "25 %", "1 234 567", "97,6 %"),
+        ("es", "25 %", "1.234.567", "97,6 %"),
+        ("pt_BR", "25%", "1.234.567", "97,6%"),
+        ("zh_CN", "25%", "1,234,567", "97.6%"),
+    ],
+)
+def test_numbers_are_written_per_language(lang: str, quarter: str, big: str, share: str) -> None:
+    with speaking(lang):
+        assert plain(fixed_percent(0.25)) == quarter
+        assert plain(number(1_234_567)) == big
+        assert plain(percent(0.976)) == share
+        assert plain(number(0.5, 2)) == ("0,50" if "," in share else "0.50")
+
+
+def test_units_follow_the_language() -> None:
+    assert human_count(2_412_345) == "2.4 M"
+    with speaking("de"):
+        assert plain(human_count(2_412_345)).startswith("2,4")
+
+
+def test_charts_write_numbers_the_languages_way() -> None:
+    from explainer.charts.prediction import next_token_bars
+
+    with speaking("de"):
+        fig = next_token_bars(["Paris", "Lyon"], [0.5, 0.25], 0.25, title=_("Next word"))
+    assert fig.layout.separators == ",."
+    assert fig.layout.title.text == said_in("de", "Next word")
+    assert next_token_bars(["Paris"], [0.5], 0.5, title="x").layout.separators == ".,"
+
+
+def said_in(lang: str, message: str) -> str:
+    with speaking(lang):
+        text = _(message)
+    assert text != message
+    return text
+
+
+# ----------------------------------------------------------------------------- Markdown in other scripts
+def _punctuation(c: str | None) -> bool:
+    return c is not None and unicodedata.category(c)[0] in "PS"
+
+
+def _space(c: str | None) -> bool:
+    return c is None or c.isspace()
+
+
+def unreadable_bold(text: str) -> list[str]:
+    """The ** of `text` that Markdown cannot read as bold (CommonMark's flanking rules): in Chinese "什么。**它" does
+    not close (punctuation before, a letter after: "什么**。它" does). Placeholders count as words."""
+    t = re.sub(r"\{[^{}]*\}", "x", text)
+    found = []
+    for k, m in enumerate(re.finditer(r"(?<!\*)\*\*(?!\*)", t)):
+        i = m.start()
+        before, after = (t[i - 1] if i else None), (t[i + 2] if i + 2 < len(t) else None)
+        opens = not _space(after) and (not _punctuation(after) or _space(before) or _punctuation(before))
+        closes = not _space(before) and (not _punctuation(before) or _space(after) or _punctuation(after))
+        if not (closes if k % 2 else opens):
+            found.append(t[max(0, i - 8) : i + 10])
+    return found
+
+
+def test_the_bold_check_finds_what_markdown_cannot_read() -> None:
+    assert unreadable_bold("**这个小模型知道什么。**它只") == ["小模型知道什么。**它只"]
+    assert unreadable_bold("**这个小模型知道什么**。它只") == []
+    assert unreadable_bold("Die **Temperatur** formt, **„Paris“ anhängen**") == []
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_bold_text_stays_bold(lang: str) -> None:
+    with catalog_path(lang).open("rb") as f:
+        catalog = read_po(f, locale=lang)
+    bad = []
+    for m in catalog:
+        strings = m.string if isinstance(m.string, tuple) else (m.string,)
+        bad += [f"{s!r}: {unreadable_bold(s)}" for s in strings if m.id and s and unreadable_bold(s)]
+    assert not bad, "\n".join(bad[:10])
