@@ -7,6 +7,7 @@ from explainer.charts.tree import continuation_tree
 from explainer.format import md_escape, percent, visible_token
 from explainer.generation.script import build_script
 from explainer.generation.tree import MAX_BRANCHES, leaves, path_of
+from explainer.i18n import _, ngettext
 from explainer.ui.prediction import prompt_section, sampling_controls
 from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.export import csv_button
@@ -17,24 +18,24 @@ from explainer.ui.tree import TreeState, clicked_node, continue_from, go_back, s
 DEFAULT_PROMPT = build_script([], "What is the capital of France?") + " The capital of France is"
 FLOORS = (0.001, 0.005, 0.01, 0.02, 0.05, 0.1)
 
-st.title("What else could it have said?")
+st.title(_("What else could it have said?"))
 st.markdown(
-    """
+    _("""
 Walking word by word shows one path. Here are several at once: the likeliest next words, then the likeliest after
 each of those, a few words deep. A branch is as thick as the chance of writing exactly that path, the product of
 the probabilities along it. The sampling settings below change the tree the way they change every draw.
 **Click a word** to continue the text from there.
-"""
+""")
 )
 
 backend, spec, text, prompt = prompt_section(DEFAULT_PROMPT)
 params = sampling_controls(backend.info.vocab_size)
 a, b, c = st.columns(3)
-depth = a.slider("Words deep", 1, 5, 3, key="depth", bind="query-params")
-branches = b.slider("Branches per word", 1, MAX_BRANCHES, 3, key="branches", bind="query-params")
+depth = a.slider(_("Words deep"), 1, 5, 3, key="depth", bind="query-params")
+branches = b.slider(_("Branches per word"), 1, MAX_BRANCHES, 3, key="branches", bind="query-params")
 floor = c.select_slider(
-    "Hide paths below", FLOORS, 0.01, format_func=percent, key="floor", bind="query-params",
-    help="A path less likely than this is not drawn: it keeps the tree readable and quick.",
+    _("Hide paths below"), FLOORS, 0.01, format_func=percent, key="floor", bind="query-params",
+    help=_("A path less likely than this is not drawn: it keeps the tree readable and quick."),
 )  # fmt: skip
 
 nodes = tree_for(spec, text, params.temperature, params.top_k, params.top_p, depth, branches, floor)
@@ -47,31 +48,42 @@ show_chart(
 )  # fmt: skip
 ends = leaves(nodes)
 if not ends:
-    st.info("No continuation is above the floor: lower “Hide paths below”.", icon=":material/info:")
+    st.info(_("No continuation is above the floor: lower “Hide paths below”."), icon=":material/info:")
 else:
     best = path_of(nodes, ends[0])
     product = " × ".join(f"{percent(n.prob)}" for n in best)
     st.markdown(
-        f"The likeliest path writes **“{md_escape(shown(best[-1]))}”**: {product} = "
-        f"**{percent(best[-1].path_prob)}** ({md_escape(params.label())})."
+        _("The likeliest path writes **“{path}”**: {product} = **{probability}** ({settings}).").format(
+            path=md_escape(shown(best[-1])),
+            product=product,
+            probability=percent(best[-1].path_prob),
+            settings=md_escape(params.label()),
+        )
     )
     pick, go, back = st.columns([4, 2, 1], vertical_alignment="bottom")
     choice = pick.selectbox(
-        "Or pick a path", ends, key="tree_path",
+        _("Or pick a path"), ends, key="tree_path",
         format_func=lambda i: f"{shown(nodes[i])} · {percent(nodes[i].path_prob)}",
     )  # fmt: skip
     go.button(
-        "Continue", on_click=continue_from, args=(text, nodes[choice]), icon=":material/arrow_forward:",
+        _("Continue"), on_click=continue_from, args=(text, nodes[choice]), icon=":material/arrow_forward:",
         type="primary", width="stretch",
     )  # fmt: skip
-    back.button("Back", on_click=go_back, icon=":material/undo:", width="stretch", disabled=not TreeState.of().history)
+    back.button(
+        _("Back"), on_click=go_back, icon=":material/undo:", width="stretch", disabled=not TreeState.of().history
+    )
     if advanced():
+        probability = _("probability")
         table = pd.DataFrame(
-            {"path": [shown(nodes[i]) for i in ends], "probability": [nodes[i].path_prob for i in ends],
-             "words": [nodes[i].depth for i in ends]}
+            {_("path"): [shown(nodes[i]) for i in ends], probability: [nodes[i].path_prob for i in ends],
+             _("words"): [nodes[i].depth for i in ends]}
         )  # fmt: skip
-        with st.expander(f"All {len(ends)} paths with their probabilities"):
+        with st.expander(
+            ngettext("All {n} path with its probability", "All {n} paths with their probabilities", len(ends)).format(
+                n=len(ends)
+            )
+        ):
             st.dataframe(
-                table, hide_index=True, column_config={"probability": st.column_config.NumberColumn(format="percent")}
+                table, hide_index=True, column_config={probability: st.column_config.NumberColumn(format="percent")}
             )
             csv_button(table, "paths")

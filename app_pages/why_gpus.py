@@ -6,7 +6,7 @@ import streamlit as st
 from explainer import format as F
 from explainer.analysis import parallel as P
 from explainer.charts.scale import bench_chart
-from explainer.i18n import _
+from explainer.i18n import _, ngettext
 from explainer.model.device import device_label
 from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.presenter import advanced
@@ -42,19 +42,22 @@ arithmetic on different numbers at the same moment: the all-at-once reader keeps
 """)
     )
 
-section("The race", "race")
+section(_("The race"), "race")
 longest = st.select_slider(
-    "Longest text (tokens)", P.DEFAULT_LENGTHS, value=P.DEFAULT_LENGTHS[-1], key="longest", bind="query-params"
+    _("Longest text (tokens)"), P.DEFAULT_LENGTHS, value=P.DEFAULT_LENGTHS[-1], key="longest", bind="query-params"
 )
 batch_size = 8
 if advanced():
-    with st.expander("Benchmark settings"):
-        batch_size = st.slider("Texts read at once (batch)", 1, 32, 8, key="why_gpus_batch")
-hardware = " and ".join(device_label(d) for d in devices())
+    with st.expander(_("Benchmark settings")):
+        batch_size = st.slider(_("Texts read at once (batch)"), 1, 32, 8, key="why_gpus_batch")
+names = [device_label(d) for d in devices()]
+hardware = (
+    names[0] if len(names) == 1 else _("{first} and {second}").format(first=", ".join(names[:-1]), second=names[-1])
+)
 if st.button(_("Run the benchmark on {hardware}").format(hardware=hardware), icon=":material/timer:", type="primary"):
     lock = bench_lock()
     if not lock.acquire(timeout=60):
-        st.warning("Another benchmark is running on this server right now: try again in a few seconds.")
+        st.warning(_("Another benchmark is running on this server right now: try again in a few seconds."))
     else:
         try:
             bar = st.progress(0.0, text=_("Starting…"))
@@ -72,68 +75,100 @@ if st.button(_("Run the benchmark on {hardware}").format(hardware=hardware), ico
 def summary(r: P.BenchResult) -> str:
     """What one run shows, in words: the speed-up at the longest text, and how each time grew with the length."""
     n, factor = r.lengths[-1], r.speedups()[-1]
-    if 0.9 <= factor <= 1.1:
-        faster = "**about as fast as**"
-    else:
-        faster = f"**{F.factor(factor)} faster** than" if factor > 1 else f"**{F.factor(1 / factor)} slower** than"
-    text = f"At {n} tokens, all at once was {faster} one word at a time"
     if len(r.lengths) > 1:
         grow = lambda ms: F.factor(ms[-1] / ms[0])  # noqa: E731
-        text += (
-            f"; from {r.lengths[0]} to {n} tokens ({F.factor(n / r.lengths[0])} longer), one at a time took "
-            f"{grow(r.sequential_ms)} as long, all at once {grow(r.parallel_ms)}"
+        fields = {
+            "n": n, "first": r.lengths[0], "longer": F.factor(n / r.lengths[0]),
+            "one_grew": grow(r.sequential_ms), "all_grew": grow(r.parallel_ms),
+        }  # fmt: skip
+        if 0.9 <= factor <= 1.1:
+            return _(
+                "At {n} tokens, all at once was **about as fast as** one word at a time; from {first} to {n} tokens "
+                "({longer} longer), one at a time took {one_grew} as long, all at once {all_grew}."
+            ).format(**fields)
+        if factor > 1:
+            return _(
+                "At {n} tokens, all at once was **{factor} faster** than one word at a time; from {first} to {n} "
+                "tokens ({longer} longer), one at a time took {one_grew} as long, all at once {all_grew}."
+            ).format(factor=F.factor(factor), **fields)
+        return _(
+            "At {n} tokens, all at once was **{factor} slower** than one word at a time; from {first} to {n} "
+            "tokens ({longer} longer), one at a time took {one_grew} as long, all at once {all_grew}."
+        ).format(factor=F.factor(1 / factor), **fields)
+    if 0.9 <= factor <= 1.1:
+        return _("At {n} tokens, all at once was **about as fast as** one word at a time.").format(n=n)
+    if factor > 1:
+        return _("At {n} tokens, all at once was **{factor} faster** than one word at a time.").format(
+            n=n, factor=F.factor(factor)
         )
-    return text + "."
+    return _("At {n} tokens, all at once was **{factor} slower** than one word at a time.").format(
+        n=n, factor=F.factor(1 / factor)
+    )
 
 
 results, stored = WhyGpusState.of().results, reference()
 live_col, reference_col = st.columns(2) if stored else (st.container(), None)
 with live_col:
     if results:
-        st.subheader("Live, on this server now", anchor=False)
-        show_chart(bench_chart(results, "Live run"), "why_gpus_chart")
+        st.subheader(_("Live, on this server now"), anchor=False)
+        show_chart(bench_chart(results, _("Live run")), "why_gpus_chart")
         for r in results:
-            st.markdown(f"On **{r.device}**: {summary(r)}")
+            st.markdown(_("On **{device}**: {summary}").format(device=r.device, summary=summary(r)))
             if problem := P.noise_problem(r):
                 st.warning(
-                    f"**Too noisy to read:** {problem}. Other work on this server (other students, other programs) "
-                    "got in the way of the clock. Compare with the reference run, or run again in a quiet moment.",
+                    _(
+                        "**Too noisy to read:** {problem}. Other work on this server (other students, other programs) "
+                        "got in the way of the clock. Compare with the reference run, or run again in a quiet moment."
+                    ).format(problem=problem),
                     icon=":material/warning:",
                 )
     else:
-        st.info("Press the button: it takes a few seconds.", icon=":material/timer:")
+        st.info(_("Press the button: it takes a few seconds."), icon=":material/timer:")
 if stored and reference_col is not None:
     machine, ref_results = stored
     with reference_col:
-        st.subheader("Reference, stored with the app", anchor=False)
-        show_chart(bench_chart(ref_results, "Reference run"), "why_gpus_reference")
+        st.subheader(_("Reference, stored with the app"), anchor=False)
+        show_chart(bench_chart(ref_results, _("Reference run")), "why_gpus_reference")
         for r in ref_results:
-            st.markdown(f"On **{r.device}**: {summary(r)}")
+            st.markdown(_("On **{device}**: {summary}").format(device=r.device, summary=summary(r)))
         busy = machine.get("load_before", 0) > machine.get("cores", 1)
-        st.caption(
-            f"Measured on {machine.get('cpu', 'a CPU')} ({machine.get('cores', '?')} cores) on "
-            f"{machine.get('date', '?')}, load average {machine.get('load_before', '?')}"
-            + (": a busy machine, so read it with care" if busy else ": a quiet machine")
-            + " (bench/why_gpus_reference.py)."
-        )
+        measured = {
+            "cpu": machine.get("cpu", _("a CPU")), "cores": machine.get("cores", "?"), "date": machine.get("date", "?"),
+            "load": machine.get("load_before", "?"), "script": "bench/why_gpus_reference.py",
+        }  # fmt: skip
+        cores = measured["cores"] if isinstance(measured["cores"], int) else 2
+        if busy:
+            caption = ngettext(
+                "Measured on {cpu} ({cores} core) on {date}, load average {load}: a busy machine, so read it with "
+                "care ({script}).",
+                "Measured on {cpu} ({cores} cores) on {date}, load average {load}: a busy machine, so read it with "
+                "care ({script}).",
+                cores,
+            )
+        else:
+            caption = ngettext(
+                "Measured on {cpu} ({cores} core) on {date}, load average {load}: a quiet machine ({script}).",
+                "Measured on {cpu} ({cores} cores) on {date}, load average {load}: a quiet machine ({script}).",
+                cores,
+            )
+        st.caption(caption.format(**measured))
 if results and advanced():
+    one, every, speedup = _("one at a time (ms)"), _("all at once (ms)"), _("speed-up")
     rows = [
-        {"hardware": r.device, "tokens": n, "one at a time (ms)": s, "all at once (ms)": p, "speed-up": s / p}
+        {_("hardware"): r.device, _("tokens"): n, one: s, every: p, speedup: s / p}
         for r in results
         for n, s, p in zip(r.lengths, r.sequential_ms, r.parallel_ms)
     ]
     ms = st.column_config.NumberColumn(format="%.1f")
-    config = {
-        "one at a time (ms)": ms,
-        "all at once (ms)": ms,
-        "speed-up": st.column_config.NumberColumn(format="%.1f×"),
-    }
+    config = {one: ms, every: ms, speedup: st.column_config.NumberColumn(format="%.1f×")}
     st.dataframe(pd.DataFrame(rows), hide_index=True, column_config=config)
 st.caption(
-    f"Each time is the median of {P.REPEATS} runs after a warm-up, at every length up to the one chosen. On one "
-    "CPU thread both ways do the same arithmetic one operation after another, so all at once wins little or "
-    "nothing there: reading all at once pays on hardware that does many operations at the same moment. On a GPU, "
-    "one-at-a-time grows in step with the length while all-at-once barely moves until the chip is full."
+    _(
+        "Each time is the median of {repeats} runs after a warm-up, at every length up to the one chosen. On one "
+        "CPU thread both ways do the same arithmetic one operation after another, so all at once wins little or "
+        "nothing there: reading all at once pays on hardware that does many operations at the same moment. On a "
+        "GPU, one-at-a-time grows in step with the length while all-at-once barely moves until the chip is full."
+    ).format(repeats=P.REPEATS)
 )
 
 st.header(_("Why this made the 2017 transformer trainable at scale"), anchor=False)

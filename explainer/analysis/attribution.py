@@ -22,9 +22,11 @@ import numpy as np
 import torch
 
 from explainer.backends.base import Backend
+from explainer.format import fixed_percent, number
+from explainer.i18n import N_, _
 from explainer.model.gpt import Trace
 
-METHODS = {"integrated": "Integrated gradients", "gradient": "Gradient × input"}
+METHODS = {"integrated": N_("Integrated gradients"), "gradient": N_("Gradient × input")}  # shown as _(METHODS[m])
 IG_STEPS = 16  # points on the path from all-zero embeddings to the text's (midpoint rule)
 
 
@@ -45,7 +47,7 @@ def token_attribution(
     if method not in METHODS:
         raise ValueError(f"unknown attribution method {method!r}: one of {', '.join(METHODS)}")
     scales = [1.0] if method == "gradient" else [(k + 0.5) / steps for k in range(steps)]
-    emb, grads, _ = backend.embedding_gradients(ids, target, scales)  # (T, D), (S, T, D)
+    emb, grads, _logp = backend.embedding_gradients(ids, target, scales)  # (T, D), (S, T, D)
     scores = (grads.mean(0) * emb).sum(-1)  # (T,)
     log_prob = float(backend.next_token_logits(ids).log_softmax(-1)[target])
     return TokenAttribution(scores.numpy(), method, log_prob)
@@ -74,7 +76,7 @@ class LogitAttribution:
 def logit_attribution(backend: Backend, trace: Trace, target: int) -> LogitAttribution:
     """Direct logit attribution of `target` at the trace's last position (see the module docstring)."""
     if not trace.resid_mid:
-        raise ValueError("this model's trace does not separate attention from the feed-forward network")
+        raise ValueError(_("this model's trace does not separate attention from the feed-forward network"))
     norm = backend.final_norm()
     w, b = backend.unembed_row(target)  # (D,), float
     x = trace.resid_post[-1][-1]  # (D,) the residual vector the final norm reads
@@ -99,18 +101,20 @@ def logit_attribution(backend: Backend, trace: Trace, target: int) -> LogitAttri
 
 def component_table(la: LogitAttribution) -> list[dict]:
     """One row per part of the logit, in the order they are added: what, layer (1-based, 0 = before the layers),
-    score. Heads are listed on their own when known, with the attention's bias as its own row."""
-    rows = [{"part": "embedding", "layer": 0, "score": la.embedding}]
+    score. Heads are listed on their own when known, with the attention's bias as its own row. The parts' names are
+    in the language in use (the keys are not: the page names the columns)."""
+    rows = [{"part": _("embedding"), "layer": 0, "score": la.embedding}]
     for layer in range(len(la.attention)):
         if la.heads is None:
-            rows.append({"part": "attention", "layer": layer + 1, "score": float(la.attention[layer])})
+            rows.append({"part": _("attention"), "layer": layer + 1, "score": float(la.attention[layer])})
         else:
             rows += [
-                {"part": f"head {h + 1}", "layer": layer + 1, "score": float(s)} for h, s in enumerate(la.heads[layer])
+                {"part": _("head {head}").format(head=h + 1), "layer": layer + 1, "score": float(s)}
+                for h, s in enumerate(la.heads[layer])
             ]
-            rows.append({"part": "attention bias", "layer": layer + 1, "score": float(la.attention_bias[layer])})
-        rows.append({"part": "feed-forward", "layer": layer + 1, "score": float(la.mlp[layer])})
-    rows.append({"part": "norm and output bias", "layer": len(la.attention) + 1, "score": la.constant})
+            rows.append({"part": _("attention bias"), "layer": layer + 1, "score": float(la.attention_bias[layer])})
+        rows.append({"part": _("feed-forward"), "layer": layer + 1, "score": float(la.mlp[layer])})
+    rows.append({"part": _("norm and output bias"), "layer": len(la.attention) + 1, "score": la.constant})
     return rows
 
 
@@ -120,25 +124,50 @@ def component_table(la: LogitAttribution) -> list[dict]:
 def pushes_sentence(labels: list[str], scores: np.ndarray, target: str) -> str:
     """What the token scores mean, in one sentence (labels: the tokens as shown)."""
     up, down = int(np.argmax(scores)), int(np.argmin(scores))
-    s = f"“{labels[up]}” pushed “{target}” up the most"
     if scores[down] < 0:
-        s += f"; “{labels[down]}” pushed it down the most"
-    return s + "."
+        return _("“{up}” pushed “{word}” up the most; “{down}” pushed it down the most.").format(
+            up=labels[up], word=target, down=labels[down]
+        )
+    return _("“{up}” pushed “{word}” up the most.").format(up=labels[up], word=target)
 
 
 def writers_sentence(la: LogitAttribution, target: str) -> str:
     """Which part of the model wrote most of the target's score, in one sentence."""
-    parts = {"the embedding": la.embedding}
+    parts: dict[tuple[str, int, int], float] = {("embedding", 0, 0): la.embedding}  # (kind, layer, head): score
     for layer in range(len(la.attention)):
         if la.heads is not None:
             for h, s in enumerate(la.heads[layer]):
-                parts[f"head {h + 1} of layer {layer + 1}"] = float(s)
+                parts["head", layer + 1, h + 1] = float(s)
         else:
-            parts[f"the attention of layer {layer + 1}"] = float(la.attention[layer])
-        parts[f"the feed-forward network of layer {layer + 1}"] = float(la.mlp[layer])
+            parts["attention", layer + 1, 0] = float(la.attention[layer])
+        parts["feed-forward", layer + 1, 0] = float(la.mlp[layer])
     best = max(parts, key=parts.get)
-    share = parts[best] / sum(v for v in parts.values() if v > 0)
-    return (
-        f"Of everything that raised the score of “{target}” (to {la.logit:.1f} in all), {best} wrote the most: "
-        f"{parts[best]:+.1f}, {share:.0%} of the pushes up."
+    score = parts[best]
+    share = score / sum(v for v in parts.values() if v > 0)
+    kind, layer, head = best
+    sentence = {  # one whole sentence per kind of part, so that a translation can word each its own way
+        "embedding": _(
+            "Of everything that raised the score of “{word}” (to {logit} in all), the embedding wrote the most: "
+            "{score}, {share} of the pushes up."
+        ),
+        "head": _(
+            "Of everything that raised the score of “{word}” (to {logit} in all), head {head} of layer {layer} wrote "
+            "the most: {score}, {share} of the pushes up."
+        ),
+        "attention": _(
+            "Of everything that raised the score of “{word}” (to {logit} in all), the attention of layer {layer} "
+            "wrote the most: {score}, {share} of the pushes up."
+        ),
+        "feed-forward": _(
+            "Of everything that raised the score of “{word}” (to {logit} in all), the feed-forward network of layer "
+            "{layer} wrote the most: {score}, {share} of the pushes up."
+        ),
+    }[kind]
+    return sentence.format(
+        word=target,
+        logit=number(la.logit, 1),
+        layer=layer,
+        head=head,
+        score=("" if score < 0 else "+") + number(score, 1),
+        share=fixed_percent(share, 0),
     )

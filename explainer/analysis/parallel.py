@@ -25,13 +25,13 @@ import torch
 import torch.nn as nn
 
 from explainer.format import milliseconds
-from explainer.i18n import _
+from explainer.i18n import N_, _
 from explainer.model.device import device_label, timed
 from explainer.model.gpt import GPT, GPTConfig
 from explainer.training.builtin import MODEL as BUILTIN
 
-SEQUENTIAL = "one word at a time (recurrent network)"
-PARALLEL = "all at once (transformer)"
+SEQUENTIAL = N_("one word at a time (recurrent network)")  # the chart's legend, translated there
+PARALLEL = N_("all at once (transformer)")
 DEFAULT_LENGTHS = (8, 16, 32, 64, 128, 256)  # the Why GPUs page's choices: all of them run in seconds on 2 cores
 REPEATS = 5  # timed calls per length and model, after one warm-up; the median is shown
 GROWTH = 1.15  # one word at a time: a longer text must take at least this much longer ...
@@ -134,7 +134,7 @@ def run_parallel_bench(
             result.parallel_runs.append(par)
             result.lengths.append(T)
             if progress:
-                progress((i + 1) / len(lengths), f"{T} tokens done on {result.device}")
+                progress((i + 1) / len(lengths), _("{n} tokens done on {device}").format(n=T, device=result.device))
     result.seconds = time.perf_counter() - start
     return result
 
@@ -145,17 +145,21 @@ def noise_problem(r: BenchResult) -> str | None:
     once must not get faster with length; the repeats at one length must roughly agree (within SPREAD times)."""
     for (n1, s1, p1), (n2, s2, p2) in itertools.pairwise(zip(r.lengths, r.sequential_ms, r.parallel_ms)):
         if s2 < GROWTH * s1:
-            return f"one word at a time took no longer for {n2} tokens than for {n1}"
+            return _("one word at a time took no longer for {longer} tokens than for {shorter}").format(
+                longer=n2, shorter=n1
+            )
         if s2 > SEQUENTIAL_JUMP * (n2 / n1) * s1:
-            return (
-                f"one word at a time jumped from {milliseconds(s1)} to {milliseconds(s2)} between {n1} and {n2} tokens"
+            return _("one word at a time jumped from {before} to {after} between {shorter} and {longer} tokens").format(
+                before=milliseconds(s1), after=milliseconds(s2), shorter=n1, longer=n2
             )
         if p2 < SHRINK * p1:
-            return f"all at once got faster from {n1} to {n2} tokens"
+            return _("all at once got faster from {shorter} to {longer} tokens").format(shorter=n1, longer=n2)
     for n, seq, par in zip(r.lengths, r.sequential_runs, r.parallel_runs):
         for runs in (seq, par):
             if max(runs) > SPREAD * min(runs):
-                return f"at {n} tokens, the same run took from {milliseconds(min(runs))} to {milliseconds(max(runs))}"
+                return _("at {n} tokens, the same run took from {fastest} to {slowest}").format(
+                    n=n, fastest=milliseconds(min(runs)), slowest=milliseconds(max(runs))
+                )
     return None
 
 

@@ -8,6 +8,8 @@ import plotly.graph_objects as go
 
 from explainer.analysis.attribution import LogitAttribution
 from explainer.charts.style import BLUE, GREY, GRID, ORANGE, RED, SMALL, axis, colorbar, figure, label, layout
+from explainer.format import number
+from explainer.i18n import _
 
 DIVERGING = [[0.0, RED], [0.5, "#ffffff"], [1.0, BLUE]]  # − red, 0 white, + blue
 
@@ -24,11 +26,11 @@ def token_pushes(tokens: list[str], scores: np.ndarray, target: str, title: str 
         "type": "bar", "x": list(range(T)), "y": [float(s) for s in scores], "marker": {"color": _signed(scores)},
         "customdata": names, "hovertemplate": "“%{customdata}”: %{y:+.2f}<extra></extra>",
     }  # fmt: skip
-    title = title or f"How much each word pushed “{label(target)}” up (blue) or down (red)"
+    title = title or _("How much each word pushed “{word}” up (blue) or down (red)").format(word=label(target))
     out = layout(
         title, 440, {"l": 70, "r": 20, "t": 70, "b": 20}, plot_bgcolor="white", bargap=0.15,
         xaxis=axis(tickmode="array", tickvals=list(range(T)), ticktext=names, tickangle=-55, automargin=True),
-        yaxis=axis("push (log-probability)", zeroline=True, zerolinecolor=GREY, gridcolor=GRID),
+        yaxis=axis(_("push (log-probability)"), zeroline=True, zerolinecolor=GREY, gridcolor=GRID),
     )  # fmt: skip
     return figure([bar], out)
 
@@ -37,23 +39,26 @@ def logit_parts(la: LogitAttribution, target: str, title: str = "") -> go.Figure
     """The target's score taken apart: the embedding, each layer's attention and feed-forward network, and the final
     norm's and output's bias, as bars that add up to the score."""
     L = len(la.attention)
-    layers = [f"layer {i + 1}" for i in range(L)]
+    layers = [_("layer {layer}").format(layer=i + 1) for i in range(L)]
+    embedding = _("embedding")
     data = [
-        {"type": "bar", "name": "embedding", "x": ["embedding"], "y": [la.embedding], "marker": {"color": GREY}},
-        {"type": "bar", "name": "attention", "x": layers, "y": la.attention.tolist(), "marker": {"color": BLUE}},
-        {"type": "bar", "name": "feed-forward", "x": layers, "y": la.mlp.tolist(), "marker": {"color": ORANGE}},
-        {"type": "bar", "name": "norm and bias", "x": ["norm + bias"], "y": [la.constant], "marker": {"color": GREY},
-         "showlegend": False},
+        {"type": "bar", "name": embedding, "x": [embedding], "y": [la.embedding], "marker": {"color": GREY}},
+        {"type": "bar", "name": _("attention"), "x": layers, "y": la.attention.tolist(), "marker": {"color": BLUE}},
+        {"type": "bar", "name": _("feed-forward"), "x": layers, "y": la.mlp.tolist(), "marker": {"color": ORANGE}},
+        {"type": "bar", "name": _("norm and bias"), "x": [_("norm + bias")], "y": [la.constant],
+         "marker": {"color": GREY}, "showlegend": False},
     ]  # fmt: skip
     for d in data:
         d["hovertemplate"] = "%{x} · " + d["name"] + ": %{y:+.2f}<extra></extra>"
-    title = title or f"What each part added to the score of “{label(target)}” ({la.logit:.1f} in all)"
+    title = title or _("What each part added to the score of “{word}” ({logit} in all)").format(
+        word=label(target), logit=number(la.logit, 1)
+    )
     out = layout(
         title, 420, {"l": 70, "r": 20, "t": 70, "b": 20}, plot_bgcolor="white", barmode="group",
         legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right",
                 "font": {"size": SMALL}},
         xaxis=axis(automargin=True),
-        yaxis=axis("added to the score", zeroline=True, zerolinecolor=GREY, gridcolor=GRID),
+        yaxis=axis(_("added to the score"), zeroline=True, zerolinecolor=GREY, gridcolor=GRID),
     )  # fmt: skip
     return figure(data, out)
 
@@ -62,14 +67,16 @@ def head_grid(heads: np.ndarray, target: str, title: str = "") -> go.Figure:
     """heads (L, H): what each attention head added to the target's score, as a grid (layers down, heads across)."""
     L, H = heads.shape
     top = float(np.abs(heads).max()) or 1.0
+    columns = [_("head {head}").format(head=h + 1) for h in range(H)]
+    rows = [_("layer {layer}").format(layer=i + 1) for i in range(L)]
     cells = {
-        "type": "heatmap", "z": heads.tolist(), "x": [f"head {h + 1}" for h in range(H)],
-        "y": [f"layer {i + 1}" for i in range(L)], "zmin": -top, "zmax": top, "colorscale": DIVERGING,
+        "type": "heatmap", "z": heads.tolist(), "x": columns, "y": rows, "zmin": -top, "zmax": top,
+        "colorscale": DIVERGING,
         "text": [[f"{v:+.1f}" for v in row] for row in heads], "texttemplate": "%{text}",
-        "textfont": {"size": SMALL}, "colorbar": colorbar("added to the score", ".1f"),
+        "textfont": {"size": SMALL}, "colorbar": colorbar(_("added to the score"), ".1f"),
         "hovertemplate": "%{y}, %{x}: %{z:+.2f}<extra></extra>", "xgap": 2, "ygap": 2,
     }  # fmt: skip
-    title = title or f"What each attention head added to the score of “{label(target)}”"
+    title = title or _("What each attention head added to the score of “{word}”").format(word=label(target))
     out = layout(
         title, 120 + 48 * L, {"l": 20, "r": 20, "t": 70, "b": 20}, plot_bgcolor="white",
         xaxis=axis(side="bottom"), yaxis=axis(autorange="reversed", automargin=True),

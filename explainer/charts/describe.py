@@ -12,12 +12,13 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from explainer.format import html_escape, percent
+from explainer.format import html_escape, number, percent
+from explainer.i18n import N_, _, ngettext
 
 MAX_ROWS = 400  # a table longer than this is cut (a screen reader reads it row by row): the sentence says so
 MAX_NAMED = 5  # items named in the sentence ("' Paris' 62 %, ' Rome' 11 %, …")
 MAX_SERIES = 4  # series summed up in the sentence (the table has them all)
-COLUMNS = ["series", "item", "x", "value"]
+COLUMNS = [N_("series"), N_("item"), N_("x"), N_("value")]  # the table's keys; its header shows _(name)
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -64,7 +65,7 @@ def _number(v, fmt: str = "") -> str:
     if isinstance(v, str):
         return v
     if v is None or (isinstance(v, float) and np.isnan(v)):
-        return "none"
+        return _("none")
     if "%" in fmt:
         return percent(float(v))
     return f"{float(v):,.3g}" if isinstance(v, (float, np.floating)) else str(v)
@@ -76,7 +77,8 @@ def _axis(layout: dict, trace: dict, letter: str) -> dict:
 
 
 def _series(trace: dict, i: int) -> str:
-    return plain(trace.get("name") or "") or f"series {i + 1}"  # (dropped from the table when it is the only one)
+    # (dropped from the table when it is the only one)
+    return plain(trace.get("name") or "") or _("series {n}").format(n=i + 1)
 
 
 def _bar_rows(trace: dict, layout: dict, name: str) -> tuple[list[list], list[str]]:
@@ -112,13 +114,17 @@ def _xy_rows(trace: dict, layout: dict, name: str) -> tuple[list[list], list[str
     if texts:  # points with names (a map of words): the first few names
         return rows, texts[:MAX_NAMED]
     first, last = rows[0], rows[-1]
-    at = f"at {_text(_axis(layout, trace, 'x').get('title')).lower() or 'x ='} "
-    return rows, [f"{name} from {first[3]} {at}{first[2]} to {last[3]} {at}{last[2]}"]
+    x_title = _text(_axis(layout, trace, "x").get("title")).lower()
+    if x_title:
+        line = _("{name} from {first} at {axis} {first_x} to {last} at {axis} {last_x}")
+    else:
+        line = _("{name} from {first} at x = {first_x} to {last} at x = {last_x}")
+    return rows, [line.format(name=name, first=first[3], first_x=first[2], last=last[3], last_x=last[2], axis=x_title)]
 
 
 def _heat_rows(trace: dict, layout: dict, name: str) -> tuple[list[list], list[str]]:
     scale = trace.get("colorscale")
-    if isinstance(scale, list) and len({c for _, c in scale}) == 1:  # one colour: a backdrop (the causal mask)
+    if isinstance(scale, list) and len({c for _stop, c in scale}) == 1:  # one colour: a backdrop (the causal mask)
         return [], []
     z = _array(trace.get("z"), float)
     if z.ndim == 1:
@@ -133,15 +139,16 @@ def _heat_rows(trace: dict, layout: dict, name: str) -> tuple[list[list], list[s
     r, c = np.unravel_index(np.nanargmax(z), z.shape)
     lo, hi = np.nanmin(z), np.nanmax(z)
     where = f"{ys[r]} / {xs[c]}" if z.shape[0] > 1 else xs[c]
-    summary = (f"a {z.shape[0]} × {z.shape[1]} grid from {_number(lo, fmt)} to {_number(hi, fmt)}, "
-               f"highest at {where}")  # fmt: skip
+    summary = _("a {rows} × {columns} grid from {low} to {high}, highest at {where}").format(
+        rows=z.shape[0], columns=z.shape[1], low=_number(lo, fmt), high=_number(hi, fmt), where=where
+    )
     return rows, [summary]
 
 
 def _axes_title(layout: dict) -> str:
     """A title for a chart without one: its axes' titles ("similarity by where in the model"), else "Chart"."""
     x, y = (_text((layout.get(k) or {}).get("title")) for k in ("xaxis", "yaxis"))
-    return f"{y} by {x}" if x and y else (y or x or "Chart")
+    return _("{y} by {x}").format(y=y, x=x) if x and y else (y or x or _("Chart"))
 
 
 _KINDS = {"bar": _bar_rows, "heatmap": _heat_rows, "scatter": _xy_rows, "scattergl": _xy_rows, "scatter3d": _xy_rows}
@@ -171,13 +178,16 @@ def describe(fig: go.Figure) -> tuple[str, pd.DataFrame]:
         more = ", …" if len(named) > MAX_NAMED else ""
         parts.append(", ".join(named[:MAX_NAMED]) + more)
     if len(parts) > MAX_SERIES:
-        parts = [*parts[:MAX_SERIES], f"and {len(parts) - MAX_SERIES} more"]
-    sentence = f"{title}: " + ("; ".join(parts) if parts else "no data") + "."
+        more = len(parts) - MAX_SERIES
+        parts = [*parts[:MAX_SERIES], ngettext("and {n} more", "and {n} more", more).format(n=more)]
+    sentence = _("{title}: {what}.").format(title=title, what="; ".join(parts) if parts else _("no data"))
     if len({r[0] for r in rows}) == 1:  # one series: its name says nothing the title does not
         for r in rows:
             r[0] = ""
     if len(rows) > MAX_ROWS:
-        sentence += f" The table lists the first {MAX_ROWS:,} of {len(rows):,} values."
+        sentence += " " + _("The table lists the first {shown} of {total} values.").format(
+            shown=number(MAX_ROWS), total=number(len(rows))
+        )
     return sentence, pd.DataFrame(rows[:MAX_ROWS], columns=COLUMNS)
 
 
@@ -185,7 +195,7 @@ def table_html(caption: str, table: pd.DataFrame, css_class: str) -> str:
     """`table` as an HTML table with `caption`, for screen readers (`css_class` hides it from sight); columns with
     nothing in them are left out."""
     cols = [c for c in table.columns if (table[c].astype(str) != "").any()]
-    head = "".join(f'<th scope="col">{html_escape(c)}</th>' for c in cols)
+    head = "".join(f'<th scope="col">{html_escape(_(c))}</th>' for c in cols)
     body = "".join("<tr>" + "".join(f"<td>{html_escape(v)}</td>" for v in row) + "</tr>" for row in table[cols].values)
     # In a box of its own: a table grows to fit its cells whatever its width, and would widen the page.
     return (f'<div class="{css_class}"><table><caption>{html_escape(caption)}</caption>'

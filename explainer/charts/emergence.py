@@ -7,6 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from explainer.charts.style import ORANGE, SMALL, axis, colorbar, colorscale, figure, layout
+from explainer.i18n import _
 
 
 def entity_heads_chart(table: np.ndarray, found: tuple[int, int], title: str = "") -> go.Figure:
@@ -16,8 +17,8 @@ def entity_heads_chart(table: np.ndarray, found: tuple[int, int], title: str = "
     cells = {
         "type": "heatmap", "z": table, "x": list(range(H)), "y": list(range(L)), "zmin": 0, "zmax": 1,
         "colorscale": colorscale("Blues"), "xgap": 3, "ygap": 3, "text": [[f"{v:.0%}" for v in row] for row in table],
-        "texttemplate": "%{text}", "textfont": {"size": SMALL}, "colorbar": colorbar("attention on the country"),
-        "hovertemplate": "layer %{y}, head %{x}: %{z:.0%}<extra></extra>",
+        "texttemplate": "%{text}", "textfont": {"size": SMALL}, "colorbar": colorbar(_("attention on the country")),
+        "hovertemplate": _("layer %{y}, head %{x}: %{z:.0%}<extra></extra>"),
     }  # fmt: skip
     layer, head = found
     box = {"type": "rect", "x0": head - 0.5, "x1": head + 0.5, "y0": layer - 0.5, "y1": layer + 0.5,
@@ -25,7 +26,7 @@ def entity_heads_chart(table: np.ndarray, found: tuple[int, int], title: str = "
     out = layout(title, 150 + 70 * L, {"l": 10, "r": 10, "t": 70 if title else 20, "b": 10}, plot_bgcolor="white")
     out.update(
         shapes=[box],
-        xaxis=axis("head", tickvals=list(range(H)), ticktext=[str(h + 1) for h in range(H)]),
-        yaxis=axis("layer", tickvals=list(range(L)), ticktext=[str(i + 1) for i in range(L)], autorange="reversed"),
+        xaxis=axis(_("head"), tickvals=list(range(H)), ticktext=[str(h + 1) for h in range(H)]),
+        yaxis=axis(_("layer"), tickvals=list(range(L)), ticktext=[str(i + 1) for i in range(L)], autorange="reversed"),
     )
     return figure([cells], out)

@@ -15,6 +15,7 @@ from pathlib import Path
 import plotly
 
 from explainer.format import html_escape
+from explainer.i18n import _, language, ngettext
 
 IMAGE_FORMATS = ("png", "svg")
 IMAGE_SCALE = 2  # PNG at twice the size on screen: sharp on a slide
@@ -64,12 +65,19 @@ def handout_html(title: str, model: str, when: str, views: list[View]) -> str:
     """One HTML file with every view: its title, its settings link, its charts (interactive, with the camera button
     set to download each as SVG), readable offline."""
     parts = [
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        f"<!DOCTYPE html><html lang='{language().replace('_', '-')}'><head><meta charset='utf-8'>",
         f"<title>{html_escape(title)}</title><style>{_CSS}</style>",
         f"<script>{plotly_js()}</script></head><body>",
         f"<h1>{html_escape(title)}</h1>",
-        f"<p class='note'>Model: {html_escape(model)} · {html_escape(when)} · {len(views)} views. "
-        "Each link reopens the view with the same settings on the server it came from.</p>",
+        "<p class='note'>"
+        + ngettext(
+            "Model: {model} · {when} · {n} view. Each link reopens the view with the same settings on the server it "
+            "came from.",
+            "Model: {model} · {when} · {n} views. Each link reopens the view with the same settings on the server it "
+            "came from.",
+            len(views),
+        ).format(model=html_escape(model), when=html_escape(when), n=len(views))
+        + "</p>",
     ]
     plots = []
     for v, view in enumerate(views):
@@ -82,7 +90,7 @@ def handout_html(title: str, model: str, when: str, views: list[View]) -> str:
             config = {**image_config(stem, "svg"), "responsive": True}
             plots.append(f"[{_script_json(div)},{_script_json(fig)},{_script_json(config)}]")
         if not view.figures:
-            parts.append("<p class='note'>(no charts on this view)</p>")
+            parts.append("<p class='note'>" + html_escape(_("(no charts on this view)")) + "</p>")
     parts.append(
         "<script>for (const [id, fig, config] of [" + ",".join(plots) + "]) "
         "Plotly.newPlot(id, fig.data || [], fig.layout || {}, config);</script></body></html>"

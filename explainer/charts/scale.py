@@ -124,7 +124,7 @@ def reading_chart(names: list[str], years: list[float], words_per_minute: float)
     """One bar per preset: years of reading its training text non-stop, on a log axis."""
     span = _span([*years, LIFETIME_YEARS])
     bars = _labelled_bars(
-        years, names, span, marker={"color": BLUE}, hovertemplate="%{y}: %{text} of reading<extra></extra>"
+        years, names, span, marker={"color": BLUE}, hovertemplate=_("%{y}: %{text} of reading") + "<extra></extra>"
     )
     title = _("Reading the training text non-stop,<br>at {words_per_minute:g} words a minute").format(
         words_per_minute=words_per_minute
@@ -148,7 +148,7 @@ def compute_chart(names: list[str], ops: list[float], rates: list[tuple[str, flo
         _labelled_bars(years, names, span, size=SMALL, name=label,
                        marker={"color": colour, "pattern": {"shape": shape, "bgcolor": colour, "fgcolor": "white",
                                                             "fgopacity": 0.35, "size": 9, "solidity": 0.2}},
-                       hovertemplate="%{y}: %{text} " + _("at {label}<extra></extra>").format(label=label))
+                       meta=label, hovertemplate=_("%{y}: %{text} at %{meta}") + "<extra></extra>")
         for (label, _rate), years, colour, shape in zip(rates, per_rate, RATE_COLOURS, RATE_PATTERNS)
     ]  # fmt: skip
     title = _("Training: 6 × parameters × tokens operations,<br>at three speeds")
@@ -176,15 +176,20 @@ def bench_chart(results: list[BenchResult], heading: str = "") -> go.Figure:
     """Milliseconds per batch against sequence length, both models, one line style per device (log-log)."""
     data = [
         {"type": "scatter", "x": r.lengths, "y": ms, "mode": "lines+markers",
-         "name": f"{name}, {r.device.split(' (')[0]}",
+         "name": _("{line}, {device}").format(line=_(name), device=r.device.split(" (")[0]),
          "line": {"color": colour, "width": 3, "dash": "solid" if k == 0 else "dash"}, "marker": {"size": 10},
-         "hovertemplate": "%{x} tokens: %{y:.3g} ms<extra>" + name + "</extra>"}
+         "hovertemplate": _("%{x} tokens: %{y:.3g} ms") + "<extra>" + _(name) + "</extra>"}
         for k, r in enumerate(results)
         for name, ms, colour in ((SEQUENTIAL, r.sequential_ms, ORANGE), (PARALLEL, r.parallel_ms, BLUE))
     ]  # fmt: skip
     lengths = sorted({n for r in results for n in r.lengths})
     ticks = _ms_ticks([v for r in results for v in r.sequential_ms + r.parallel_ms])
-    hardware = " and ".join(r.device for r in results)
+    names = [r.device for r in results]
+    hardware = (
+        ", ".join(names)
+        if len(names) < 2
+        else _("{first} and {second}").format(first=", ".join(names[:-1]), second=names[-1])
+    )
     first = results[0] if results else None
     detail = (
         _("batch of {batch_size}, width {d_model}, {n_layer} layers").format(

@@ -25,7 +25,7 @@ from explainer.charts.style import (
     row_axis,
 )
 from explainer.format import html_escape, number, percent, points
-from explainer.i18n import _
+from explainer.i18n import _, ngettext
 
 LAYER_COLOURS = ["#1f5fbf", "#e8590c", "#2b8a3e", "#9c36b5", "#c92a2a", "#0b7285", "#5c940d", "#d6336c"]
 
@@ -149,14 +149,14 @@ def nudge_chart(
     data = [
         {"type": "bar", "orientation": "h", "x": before, "y": y, "name": _("before the nudge"),
          "marker": {"color": strong if after is None else pale}, "text": [percent(b) for b in before],
-         "textposition": "outside", "cliponaxis": False, "hovertemplate": "%{x:.3%} before<extra></extra>"},
+         "textposition": "outside", "cliponaxis": False, "hovertemplate": _("%{x:.3%} before") + "<extra></extra>"},
     ]  # fmt: skip
     if after is not None:
         changes = [f"{percent(a)}  ({points(a - b)})" for a, b in zip(after, before)]
         data.append(
             {"type": "bar", "orientation": "h", "x": after, "y": y, "name": _("after one nudge"),
              "marker": {"color": strong}, "text": changes, "textposition": "outside", "cliponaxis": False,
-             "hovertemplate": "%{x:.3%} after<extra></extra>"}
+             "hovertemplate": _("%{x:.3%} after") + "<extra></extra>"}
         )  # fmt: skip
     top = max([*before, *(after or []), 1e-6])
     per_row = 62 if after is not None else 40
@@ -182,7 +182,8 @@ def nudge_change_chart(
     `rest` = (how many, before, after) for every other token together, in grey, so that the bars add up to zero:
     the true token's gain is what all the others lost."""
     n_rest, rest_before, rest_after = rest
-    rows = [f"<b>{label(labels[0])} ✓</b>", *(label(t) for t in labels[1:]), f"the other {n_rest:,} tokens"]
+    others = ngettext("the other {n} token", "the other {n} tokens", n_rest).format(n=number(n_rest))
+    rows = [f"<b>{label(labels[0])} ✓</b>", *(label(t) for t in labels[1:]), others]
     befores, afters = [*before, rest_before], [*after, rest_after]
     changes = [100 * (a - b) for a, b in zip(afters, befores)]
     colours = [TRUE] + [BLUE if c > 0 else RED for c in changes[1:-1]] + [GREY]
@@ -190,14 +191,14 @@ def nudge_change_chart(
     data = [
         {"type": "bar", "orientation": "h", "x": changes, "y": list(range(len(rows))), "marker": {"color": colours},
          "text": text, "textposition": "outside", "cliponaxis": False,
-         "hovertemplate": "%{x:+.3f} points<extra></extra>"},
+         "hovertemplate": _("%{x:+.3f} points") + "<extra></extra>"},
     ]  # fmt: skip
     reach = max([abs(c) for c in changes] + [1e-9])
     out = _base_layout(title, 130 + 44 * len(rows))
     out.update(
         showlegend=False,
         bargap=0.25,
-        xaxis=axis("change in percentage points (right: more likely, left: less likely)", gridcolor=GRID,
+        xaxis=axis(_("change in percentage points (right: more likely, left: less likely)"), gridcolor=GRID,
                    range=[-2.6 * reach, 2.6 * reach], zeroline=True, zerolinecolor="#555", zerolinewidth=2),
         yaxis=row_axis(rows),
     )  # fmt: skip

@@ -6,8 +6,9 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from explainer.charts.style import BLUE, FONT, GREY, ORANGE, SMALL, figure, label, layout
-from explainer.format import rough_percent
+from explainer.format import fixed_percent, rough_percent
 from explainer.generation.tree import Node, leaves, path_of
+from explainer.i18n import _
 
 MAX_WIDTH = 16  # px: a branch of probability 1
 INK = "#1f2328"  # the words
@@ -48,8 +49,11 @@ def continuation_tree(nodes: list[Node], tokens: list[str], prompt_tail: str, ti
             "opacity": 0.85, "hoverinfo": "skip", "showlegend": False,
         })  # fmt: skip
     texts = [label(prompt_tail)] + [f"{label(tokens[i])} {rough_percent(n.prob)}" for i, n in enumerate(nodes[1:], 1)]
-    hover = ["the prompt"] + [
-        f"“{label(n.text.strip())}”<br>this word: {n.prob:.1%} · the whole path: {n.path_prob:.2%}" for n in nodes[1:]
+    hover = [_("the prompt")] + [
+        _("“{words}”<br>this word: {word} · the whole path: {path}").format(
+            words=label(n.text.strip()), word=fixed_percent(n.prob, 1), path=fixed_percent(n.path_prob, 2)
+        )
+        for n in nodes[1:]
     ]
     points = {
         "type": "scatter", "mode": "markers", "x": [n.depth for n in nodes], "y": y,
@@ -64,11 +68,11 @@ def continuation_tree(nodes: list[Node], tokens: list[str], prompt_tail: str, ti
     ]  # fmt: skip
     depth = max(n.depth for n in nodes)
     rows = max(y) + 1 if len(nodes) > 1 else 1
-    title = title or "What else could it have said? (thicker = likelier; orange = the likeliest path)"
+    title = title or _("What else could it have said? (thicker = likelier; orange = the likeliest path)")
     out = layout(
         title, int(150 + 56 * rows), {"l": 10, "r": 10, "t": 70, "b": 30}, plot_bgcolor="white",
         xaxis={"range": [-0.2, depth + 0.9], "tickmode": "array", "tickvals": list(range(depth + 1)),
-               "ticktext": ["prompt"] + [f"word {d}" for d in range(1, depth + 1)], "showgrid": False,
+               "ticktext": [_("prompt")] + [_("word {d}").format(d=d) for d in range(1, depth + 1)], "showgrid": False,
                "zeroline": False, "tickfont": {"size": SMALL}},
         yaxis={"visible": False, "autorange": "reversed"}, hovermode="closest", dragmode=False, annotations=notes,
     )  # fmt: skip

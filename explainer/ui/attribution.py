@@ -8,12 +8,20 @@ import streamlit as st
 
 from explainer.analysis import attribution
 from explainer.format import html_escape
+from explainer.i18n import _
 from explainer.ui.inside import trace_for
 from explainer.ui.shell.models import get_backend
 
 
-@st.cache_data(max_entries=64, show_spinner="Following the gradients back to the words…")
 def token_attribution_for(spec: str, text: str, target: int, method: str) -> attribution.TokenAttribution:
+    """The token scores, cached; a spinner in the session's language while they are computed (st.spinner waits half a
+    second, so cached scores show none)."""
+    with st.spinner(_("Following the gradients back to the words…")):
+        return _token_attribution(spec, text, target, method)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _token_attribution(spec: str, text: str, target: int, method: str) -> attribution.TokenAttribution:
     backend = get_backend(spec)
     return attribution.token_attribution(backend, backend.encode(text), target, method)
 

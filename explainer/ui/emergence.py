@@ -14,6 +14,7 @@ from explainer.analysis.precomputed import ModelAnalyses
 from explainer.backends.base import Backend
 from explainer.backends.load import load_backend
 from explainer.corpus.generator import generate_corpus
+from explainer.i18n import _
 from explainer.model.device import serving_threads
 from explainer.ui.shell.models import get_backend
 
@@ -27,19 +28,19 @@ def twin_folder() -> Path:
 def twin_problem(folder: Path) -> str | None:
     """Why the twin cannot be shown (None: it loads)."""
     if not (folder / "config.json").is_file():
-        return (
-            f"The built-in model's twin is not installed here (it belongs in `{folder.name}/` next to the built-in "
+        return _(
+            "The built-in model's twin is not installed here (it belongs in `{folder}/` next to the built-in "
             "model). It is the same recipe trained from another random start; once it is there, this page compares "
             "the two."
-        )
+        ).format(folder=folder.name)
     try:
         twin_backend(str(folder))
     except Exception as e:  # a damaged folder: say so, never a traceback
-        return f"The built-in model's twin could not be loaded: {type(e).__name__}: {e}"
+        return _("The built-in model's twin could not be loaded: {error}").format(error=f"{type(e).__name__}: {e}")
     return None
 
 
-@st.cache_resource(show_spinner="Loading the twin…", max_entries=2)
+@st.cache_resource(show_spinner=False, max_entries=2)  # spinners: the page says it, translated
 def twin_backend(folder: str) -> Backend:
     """The twin, from the app's own folder (never from a student's input), shared: read it, never change it."""
     return load_backend(folder, None, serving_threads())
@@ -50,7 +51,7 @@ def twin_analyses(folder: str) -> ModelAnalyses:
     return ModelAnalyses(twin_backend(folder))
 
 
-@st.cache_resource(show_spinner="Asking both models the same questions (once per server)…", max_entries=2)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def both_answers(folder: str) -> list[AnswerPair]:
     """The built-in model and its twin on QUESTIONS held-out questions (phrasings neither was trained on)."""
     items = generate_corpus(seed=0).heldout

@@ -9,6 +9,7 @@ import streamlit as st
 
 from explainer.format import visible_token
 from explainer.generation.tree import Node, TreeLimits, continuation_tree
+from explainer.i18n import _
 from explainer.model.sampling import SamplingParams
 from explainer.ui.prediction import set_prompt
 from explainer.ui.shell.models import get_backend
@@ -21,8 +22,17 @@ class TreeState(SessionObject):
     history: list[str] = field(default_factory=list)  # the text before each "continue from here", for going back
 
 
-@st.cache_data(max_entries=64, show_spinner="Growing the tree…")
 def tree_for(
+    spec: str, text: str, temperature: float, top_k: int, top_p: float, depth: int, branches: int, floor: float
+) -> list[Node]:
+    """The tree, cached; a spinner in the session's language while it grows (st.spinner waits half a second, so a
+    cached tree shows none)."""
+    with st.spinner(_("Growing the tree…")):
+        return _tree(spec, text, temperature, top_k, top_p, depth, branches, floor)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _tree(
     spec: str, text: str, temperature: float, top_k: int, top_p: float, depth: int, branches: int, floor: float
 ) -> list[Node]:
     backend = get_backend(spec)

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from explainer.charts.export import IMAGE_FORMATS, View, file_stem, handout_html, image_config
+from explainer.i18n import _, language, ngettext, speaking
 from explainer.ui.shell.models import current_backend, current_spec
 from explainer.ui.shell.navigation import Navigation
 from explainer.ui.shell.pages import BY_URL
@@ -58,7 +59,7 @@ def _current_view() -> View | None:
     view = handout.views.pop(link, None)
     if view is None:
         entry = BY_URL.get(Navigation.of().current or "")
-        view = View(entry.title if entry else "Page", link)
+        view = View(entry.title if entry else _("Page"), link)
     handout.views[link] = view
     while len(handout.views) > MAX_VIEWS:
         handout.views.pop(next(iter(handout.views)))
@@ -85,12 +86,18 @@ def exported(fig: go.Figure, key: str, name: str | None = None) -> dict:
     return image_config(stem, st.session_state.get(FORMAT_KEY, IMAGE_FORMATS[0]))
 
 
-def csv_button(table: pd.DataFrame, name: str, where=st, label: str = "Download as CSV") -> None:
-    """A download button for `table` as '<page>_<name>.csv' (made only when clicked)."""
+def csv_button(table: pd.DataFrame, name: str, where=st, label: str | None = None) -> None:
+    """A download button for `table` as '<page>_<name>.csv' (made only when clicked); `label`: already translated."""
     where.download_button(
-        label, lambda: table.to_csv(index=False), file_name=f"{file_stem(_page(), name)}.csv", mime="text/csv",
-        icon=":material/download:", key=f"csv_{name}",
+        label or _("Download as CSV"), lambda: table.to_csv(index=False),
+        file_name=f"{file_stem(_page(), name)}.csv", mime="text/csv", icon=":material/download:", key=f"csv_{name}",
     )  # fmt: skip
+
+
+def _in(lang: str, make, *args):
+    """`make(*args)` in the language `lang` (a download made when clicked, maybe outside the session's thread)."""
+    with speaking(lang):
+        return make(*args)
 
 
 def export_sidebar() -> None:
@@ -99,26 +106,35 @@ def export_sidebar() -> None:
     handout = Handout.of()
     backend = current_backend(show_error=False)
     handout.model = backend.info.name if backend is not None else current_spec()
-    with st.sidebar.expander("Export for a lesson", icon=":material/download:"):
+    with st.sidebar.expander(_("Export for a lesson"), icon=":material/download:"):
         st.radio(
-            "Chart downloads (the camera above a chart)", IMAGE_FORMATS, format_func=str.upper, key=FORMAT_KEY,
-            horizontal=True, help="PNG for slides and documents; SVG stays sharp at any size.",
+            _("Chart downloads (the camera above a chart)"), IMAGE_FORMATS, format_func=str.upper, key=FORMAT_KEY,
+            horizontal=True, help=_("PNG for slides and documents; SVG stays sharp at any size."),
         )  # fmt: skip
         st.toggle(
-            "Record the views I visit", key=RECORD_KEY,
-            help="Each page you open (with its settings) and its charts go into a handout you can download.",
+            _("Record the views I visit"), key=RECORD_KEY,
+            help=_("Each page you open (with its settings) and its charts go into a handout you can download."),
         )  # fmt: skip
         n = len(handout.views)
-        st.caption(f"{n} view{'s' * (n != 1)} recorded before this one (at most {MAX_VIEWS}: the oldest go first).")
+        st.caption(
+            ngettext(
+                "{n} view recorded before this one (at most {max_views}: the oldest go first).",
+                "{n} views recorded before this one (at most {max_views}: the oldest go first).",
+                n,
+            ).format(n=n, max_views=MAX_VIEWS)
+        )
         when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        title, lang = _("How LLMs work — lesson handout"), language()
         st.download_button(
-            "Download the handout (HTML)",
-            lambda: handout_html("How LLMs work — lesson handout", handout.model, when, list(handout.views.values())),
+            _("Download the handout (HTML)"),
+            lambda: _in(lang, handout_html, title, handout.model, when, list(handout.views.values())),
             file_name="lesson_handout.html", mime="text/html", icon=":material/description:",
             key="handout_download", on_click="ignore",
-            help="One file with every recorded view: its charts (interactive) and the link that reopens it. "
-            "It opens offline.",
+            help=_(
+                "One file with every recorded view: its charts (interactive) and the link that reopens it. "
+                "It opens offline."
+            ),
         )  # fmt: skip
-        if st.button("Clear the handout", icon=":material/delete:", disabled=not n, key="handout_clear"):
+        if st.button(_("Clear the handout"), icon=":material/delete:", disabled=not n, key="handout_clear"):
             handout.views.clear()
             st.rerun()

@@ -9,8 +9,8 @@ import torch
 
 from explainer.charts.style import TRUE
 from explainer.charts.training import nudge_change_chart, nudge_chart
-from explainer.format import html_escape, md_escape, number, points, visible_token
-from explainer.i18n import _
+from explainer.format import fixed_percent, html_escape, md_escape, number, points, visible_token
+from explainer.i18n import _, ngettext
 from explainer.training.nudge import LEARNING_RATES, SMALL_GAIN, Nudge, example_windows, one_example_nudge
 from explainer.training.run import Run, run_backend
 from explainer.ui.shell.steady import steady_chart
@@ -27,7 +27,9 @@ MOVED = 6  # tokens in the change chart besides the true one
 
 
 def _step_label(lr: float) -> str:
-    return f"small: +{100 * SMALL_GAIN:g} points" if lr == SMALL else f"learning rate {lr:g}"
+    if lr == SMALL:
+        return _("small: +{gain} points").format(gain=number(100 * SMALL_GAIN))
+    return _("learning rate {lr}").format(lr=number(lr))
 
 
 # ---------------------------------------------------------------------------- one example, one nudge
@@ -80,19 +82,21 @@ def nudge_section(run: Run) -> None:
         return
     backend = run_backend(run)
     cols = st.container(key="train_pair_nudge").columns([2, 2, 1], vertical_alignment="bottom")
-    n = cols[0].select_slider("Example", list(range(1, len(examples) + 1)), key=EXAMPLE_KEY)
-    help_lr = (
+    n = cols[0].select_slider(_("Example"), list(range(1, len(examples) + 1)), key=EXAMPLE_KEY)
+    help_lr = _(
         "Small: a plain gradient step sized so that the true token gains 2 percentage points, as one step of "
         "real training does. A learning rate: every number moves by that times its gradient, however far it goes."
     )
-    lr = cols[1].select_slider("Size of the nudge", STEP_CHOICES, value=SMALL, key=LR_KEY, help=help_lr,
+    lr = cols[1].select_slider(_("Size of the nudge"), STEP_CHOICES, value=SMALL, key=LR_KEY, help=help_lr,
                                format_func=_step_label)  # fmt: skip
-    cols[2].button("Shuffle", icon=":material/shuffle:", on_click=_another_example, key="train_more_examples")
+    cols[2].button(_("Shuffle"), icon=":material/shuffle:", on_click=_another_example, key="train_more_examples")
     if lr != SMALL:
         st.warning(
-            f"**A big step, taken as asked.** Every number moves by {lr:g} times its gradient. One step that big "
-            "can **overshoot** (the true token ends up less likely than before) and **squash other words** that "
-            "had nothing to do with this example. Real training takes many small steps instead.",
+            _(
+                "**A big step, taken as asked.** Every number moves by {lr} times its gradient. One step that big "
+                "can **overshoot** (the true token ends up less likely than before) and **squash other words** that "
+                "had nothing to do with this example. Real training takes many small steps instead."
+            ).format(lr=number(lr)),
             icon=":material/warning:",
         )
     ids = examples[n - 1]
@@ -123,19 +127,21 @@ def nudge_section(run: Run) -> None:
     if nudge is None:
         before = backend.next_token_logits(context).softmax(-1)
         rows = _rows(before, None, true_id)
-        fig = nudge_chart([backend.token_str(i) for i in rows], [float(before[i]) for i in rows], None, 0,
-                          title=f"The model's guesses for the next word, at step {step:,}")  # fmt: skip
+        title = _("The model's guesses for the next word, at step {step}").format(step=number(step))
+        fig = nudge_chart([backend.token_str(i) for i in rows], [float(before[i]) for i in rows], None, 0, title=title)
         steady_chart(fig, "train_nudge")
         return
     moved = nudge_rows(nudge, MOVED)
     others = [i for i in range(len(nudge.change)) if i not in moved]
     rest = (len(others), float(nudge.before[others].sum()), float(nudge.after[others].sum()))
-    gain = f"“{true_tok}” {points(nudge.gain)}; every other token together {points(nudge.others_change)}"
+    title = _("One nudge at step {step}: “{true_tok}” {gain}; every other token together {others}").format(
+        step=number(saved[1]), true_tok=true_tok, gain=points(nudge.gain), others=points(nudge.others_change)
+    )
     fig = nudge_change_chart([backend.token_str(i) for i in moved], [float(nudge.before[i]) for i in moved],
-                             [float(nudge.after[i]) for i in moved], rest,
-                             title=f"One nudge at step {saved[1]:,}: {gain}")  # fmt: skip
+                             [float(nudge.after[i]) for i in moved], rest, title=title)  # fmt: skip
     steady_chart(fig, "train_nudge")
-    with st.expander(f"Every token's change (all {len(nudge.change):,})", icon=":material/table_rows:"):
+    every = _("Every token's change (all {n})").format(n=number(len(nudge.change)))
+    with st.expander(every, icon=":material/table_rows:"):
         st.dataframe(every_change(nudge, backend.token_str), hide_index=True, key="train_nudge_table")
     if saved[1] != step:
         st.caption(
@@ -159,10 +165,10 @@ def every_change(nudge: Nudge, token_str) -> pd.DataFrame:
     order = nudge.change.argsort(descending=True).tolist()
     return pd.DataFrame(
         {
-            "token": [visible_token(token_str(i)) for i in order],
-            "before (%)": (100 * nudge.before[order]).numpy(),
-            "after (%)": (100 * nudge.after[order]).numpy(),
-            "change (points)": (100 * nudge.change[order]).numpy(),
+            _("token"): [visible_token(token_str(i)) for i in order],
+            _("before (%)"): (100 * nudge.before[order]).numpy(),
+            _("after (%)"): (100 * nudge.after[order]).numpy(),
+            _("change (points)"): (100 * nudge.change[order]).numpy(),
         }
     )
 
@@ -171,19 +177,31 @@ def _nudge_summary(nudge: Nudge, true_tok: str, token_str) -> None:
     change = nudge.change.clone()
     change[nudge.true_id] = 0.0
     drop_id = int(change.argmin())
-    moved = f"{nudge.true_before:.2%} to {nudge.true_after:.2%}"
+    before, after = fixed_percent(nudge.true_before, 2), fixed_percent(nudge.true_after, 2)
     if nudge.gain > 0:
+        n_others = len(change) - 1
         st.success(
-            f"**“{true_tok}” went from {moved}** ({points(nudge.gain)}); **all the other {len(change) - 1:,} "
-            f"tokens together lost exactly as much** ({points(nudge.others_change)}; most of all "
-            f"“{visible_token(token_str(drop_id))}”, {points(float(change[drop_id]))}): the probabilities still "
-            "add up to 100 %. Training repeats this for every example of every batch, thousands of times.",
+            ngettext(
+                "**“{true_tok}” went from {before} to {after}** ({gain}); **the other {n} token lost exactly as "
+                "much** ({others}; most of all “{dropped}”, {drop}): the probabilities still add up to 100 %. "
+                "Training repeats this for every example of every batch, thousands of times.",
+                "**“{true_tok}” went from {before} to {after}** ({gain}); **all the other {n} tokens together lost "
+                "exactly as much** ({others}; most of all “{dropped}”, {drop}): the probabilities still add up to "
+                "100 %. Training repeats this for every example of every batch, thousands of times.",
+                n_others,
+            ).format(
+                true_tok=true_tok, before=before, after=after, gain=points(nudge.gain), n=number(n_others),
+                others=points(nudge.others_change), dropped=visible_token(token_str(drop_id)),
+                drop=points(float(change[drop_id])),
+            ),
             icon=":material/trending_up:",
-        )
+        )  # fmt: skip
     else:
         st.error(
-            f"**Overshot: “{true_tok}” went from {moved}**, less likely than before. The step was so big that it "
-            "went past the point where the true token was likeliest. Choose the small nudge: real training takes "
-            "many small steps.",
+            _(
+                "**Overshot: “{true_tok}” went from {before} to {after}**, less likely than before. The step was so "
+                "big that it went past the point where the true token was likeliest. Choose the small nudge: real "
+                "training takes many small steps."
+            ).format(true_tok=true_tok, before=before, after=after),
             icon=":material/trending_down:",
         )
