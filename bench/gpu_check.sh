@@ -2,7 +2,7 @@
 # One prepared run of the GPU path on a CUDA machine (the lent device): the GPU-marked tests and the
 # core tests on a CUDA host, then every GPU benchmark: inference on CUDA beside the CPU, the training
 # engine (6 layers, width 384, context 256, bf16, compiled) beside a plain PyTorch loop, and
-# one-word-at-a-time vs all-at-once (the Why GPUs page) on the GPU.
+# one-word-at-a-time vs all-at-once (the Why GPUs page) on the GPU, and the time to nanoGPT's loss.
 # Usage: bash bench/gpu_check.sh [OUTDIR]   (needs torch with CUDA, safetensors, tokenizers, plotly, pytest)
 set -uo pipefail
 out=${1:-${OUT:-/tmp/gpu_check}}
@@ -23,3 +23,7 @@ from explainer.analysis.parallel import run_parallel_bench
 r = run_parallel_bench(device=torch.device("cuda"))
 print(r)
 EOF
+# Time to nanoGPT's validation loss with its GPU recipe (6 layers, width 384, context 256, batch 64, dropout 0.2,
+# compiled, bf16): our engine beside the in-process rewrite of its loop. Carry bench/data/ for tinyshakespeare.
+$py -m bench.time_to_loss --recipe gpu --steps "${TTL_STEPS:-2000}" --eval-every 250 \
+  --picture "$out/time_to_loss_gpu.png" | tee "$out/time_to_loss_gpu.json"
