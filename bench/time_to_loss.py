@@ -151,8 +151,8 @@ def picture(result: dict, path: str | Path) -> Path:
     fig.add_hline(y=goal, line_dash="dash", line_color="gray", annotation_text=f"target {goal:.3f}")
     m = result["model"]
     fig.update_layout(
-        title=f"Validation loss against training time — {m['n_layer']} layers, width {m['d_model']}, context "
-        f"{m['context_length']}, batch {m['batch_size']}, {result['steps']} steps, {result['device']}",
+        title=f"Validation loss against training time<br><sup>{m['n_layer']} layers, width {m['d_model']}, context "
+        f"{m['context_length']}, batch {m['batch_size']}, {result['steps']} steps, {result['device']}</sup>",
         xaxis_title="training seconds", yaxis_title="validation loss (same fixed batches)",
         width=1100, height=620, font_size=16, legend=dict(x=0.55, y=0.95), template="plotly_white",
     )  # fmt: skip
