@@ -2,7 +2,8 @@
 # One prepared run of the GPU path on a CUDA machine (the lent device): the GPU-marked tests and the
 # core tests on a CUDA host, then every GPU benchmark: inference on CUDA beside the CPU, the training
 # engine (6 layers, width 384, context 256, bf16, compiled) beside a plain PyTorch loop, and
-# one-word-at-a-time vs all-at-once (the Why GPUs page's reference run) on the CPU and the GPU.
+# one-word-at-a-time vs all-at-once (the Why GPUs page's reference run) on the CPU and the GPU, and the time to
+# nanoGPT's loss.
 # Usage: bash bench/gpu_check.sh [OUTDIR]   (needs torch with CUDA, safetensors, tokenizers, plotly, pytest)
 set -uo pipefail
 out=${1:-${OUT:-/tmp/gpu_check}}
@@ -19,3 +20,7 @@ done
 $py -m explainer bench --training --quick --json | tee "$out/bench_training.json"
 # The Why GPUs page's reference run, CPU and GPU (copy it to assets/why_gpus_reference.json to ship it).
 $py -m bench.why_gpus_reference --out "$out/why_gpus_reference.json" 2>&1 | tee "$out/parallel.txt"
+# Time to nanoGPT's validation loss with its GPU recipe (6 layers, width 384, context 256, batch 64, dropout 0.2,
+# compiled, bf16): our engine beside the in-process rewrite of its loop. Carry bench/data/ for tinyshakespeare.
+$py -m bench.time_to_loss --recipe gpu --steps "${TTL_STEPS:-2000}" --eval-every 250 \
+  --picture "$out/time_to_loss_gpu.png" | tee "$out/time_to_loss_gpu.json"

@@ -100,3 +100,13 @@ def test_losses_are_read_back_in_order_without_a_callback():
     b.on_step = lambda t, loss: None  # per-step read-back
     assert a.step(25) == b.step(25)
     assert a.history.steps == list(range(1, 26))
+
+
+def test_adam_betas_default_to_nanogpts_and_the_builtin_recipe_keeps_its_own():
+    from explainer.training.builtin import TRAIN
+
+    data = torch.randint(0, 20, (500,))
+    model = GPT(GPTConfig(vocab_size=20, context_length=8, n_layer=1, n_head=1, d_model=8))
+    tr = Trainer(model, data, None, TrainConfig(steps=2, batch_size=2))
+    assert [g["betas"] for g in tr.opt.param_groups] == [(0.9, 0.99)] * 2
+    assert TRAIN.betas == (0.9, 0.95), "the shipped model was trained with these: same recipe, same model"

@@ -14,6 +14,7 @@ from tqdm import tqdm
 from explainer.model.checkpoints import save_checkpoint
 from explainer.model.device import configure_threads, device_label, pick_device
 from explainer.training.builtin import train_builtin
+from explainer.training.cores import sized_threads
 from explainer.training.run import new_run
 from explainer.training.spec import RunSpec
 from explainer.training.text import load_text, read_text_file
@@ -137,6 +138,7 @@ def train_from_args(args) -> dict:
     device = pick_device(args.device)
     if device.type == "cpu":
         configure_threads()
+    resize = sized_threads(device)  # threads follow the cores other work leaves free, chunk by chunk
     spec.compile = use_compile(args.compile, device, spec.steps)
     run = new_run(spec, text, device)
     data, tr = run.data, run.trainer
@@ -149,7 +151,13 @@ def train_from_args(args) -> dict:
     progress = Progress(spec.steps)
     tr.on_eval = progress.on_eval  # no on_step: the losses are read back once per chunk
     t0 = time.perf_counter()
-    first_step_s = train_to_end(tr, progress.chunk, progress.update)
+
+    def after_chunk(trainer: Trainer) -> None:
+        progress.update(trainer)
+        if resize:
+            resize()
+
+    first_step_s = train_to_end(tr, progress.chunk, after_chunk)
     progress.close()
     train_s = time.perf_counter() - t0
     recent = tr.history.train_loss[-10:]

@@ -12,6 +12,7 @@ import time
 
 from explainer.config import settings
 from explainer.model.device import cpu_threads
+from explainer.training.cores import CoreWatch
 
 
 class TrainingSlots:
@@ -22,6 +23,7 @@ class TrainingSlots:
         self._lock = threading.Lock()
         self._active: dict[str, float] = {}  # run id -> last heard from
         self._waiting: dict[str, float] = {}  # in arrival order (dicts keep insertion order)
+        self.cores = CoreWatch()  # what the other work on the machine leaves free
 
     def _drop_stale(self, now: float) -> None:
         for table in (self._active, self._waiting):
@@ -57,3 +59,8 @@ class TrainingSlots:
     def threads_per_run(self, cpu_count: int | None = None) -> int:
         cores = cpu_count if cpu_count is not None else cpu_threads()
         return max(1, cores // self.max_concurrent)
+
+    def threads_now(self) -> int:
+        """Threads for a slice starting now: the run's share of the cores, fewer while other work holds them
+        (report the slice with `self.cores.used(seconds, threads)`)."""
+        return self.cores.threads(self.threads_per_run())

@@ -59,6 +59,7 @@ class TrainConfig:
     min_lr_ratio: float = 0.1  # cosine decays to lr * min_lr_ratio
     warmup: int = 100
     weight_decay: float = 0.1
+    betas: tuple[float, float] = (0.9, 0.99)  # nanoGPT's for small models (bench/time_to_loss.py: 0.95 costs loss)
     grad_clip: float = 1.0
     eval_every: int = 200
     eval_batches: int = 8
@@ -131,9 +132,9 @@ class Trainer:
         no_decay = [p for n, p in params.items() if p.dim() < 2]
         groups = [{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
         try:  # one fused kernel per step (CUDA, and the CPU since torch 2.4)
-            self.opt = torch.optim.AdamW(groups, lr=cfg.lr, betas=(0.9, 0.95), fused=True)
+            self.opt = torch.optim.AdamW(groups, lr=cfg.lr, betas=cfg.betas, fused=True)
         except (RuntimeError, ValueError, TypeError):  # older torch, MPS: the multi-tensor kernels
-            self.opt = torch.optim.AdamW(groups, lr=cfg.lr, betas=(0.9, 0.95), foreach=True)
+            self.opt = torch.optim.AdamW(groups, lr=cfg.lr, betas=cfg.betas, foreach=True)
         # the optimizer's parameter order (group by group) <-> names, for the state tensors
         ids = {id(p): n for n, p in params.items()}
         self._opt_names = [ids[id(p)] for g in self.opt.param_groups for p in g["params"]]

@@ -85,17 +85,20 @@ def _give_way() -> None:
 
 @contextlib.contextmanager
 def bounded_threads(give_way: bool = True) -> Iterator[int]:
-    """Train with the queue's share of the CPU cores (the server answers each request with one thread otherwise:
-    explainer.model.device.serving_threads), so the server stays responsive."""
+    """Train with the queue's share of the CPU cores, fewer while other work holds them (the server answers each
+    request with one thread otherwise: explainer.model.device.serving_threads), so the server stays responsive."""
     if give_way:
         _give_way()
-    n = training_slots().threads_per_run()
+    slots = training_slots()
+    n = slots.threads_now()
     old = torch.get_num_threads()
     if n != old:
         torch.set_num_threads(n)
+    t0 = time.monotonic()
     try:
         yield n
     finally:
+        slots.cores.used(time.monotonic() - t0, n)
         if torch.get_num_threads() != old:
             torch.set_num_threads(old)
 

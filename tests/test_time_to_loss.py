@@ -1,0 +1,35 @@
+"""The time-to-loss benchmark's own arithmetic (issue 18): nanoGPT's schedule, the reading of a curve."""
+
+import math
+
+import pytest
+import torch
+
+from bench.nanogpt_reference import RefGPT, RefTrainer
+from bench.time_to_loss import fixed_batches, time_to
+
+
+def test_reference_schedule_is_nanogpts():
+    ref = RefTrainer(RefGPT(10, 8, 1, 1, 8), torch.arange(100) % 10, steps=2000, batch_size=2, context=8,
+                     lr=1e-3, device=torch.device("cpu"))  # fmt: skip
+    assert ref.lr_at(0) == pytest.approx(1e-3 / 101)  # (it + 1) / (warmup + 1)
+    assert ref.lr_at(100) == pytest.approx(1e-3)
+    assert ref.lr_at(1050) == pytest.approx(1e-4 + 0.5 * (1 + math.cos(math.pi / 2)) * 9e-4)
+    assert ref.lr_at(2000) == pytest.approx(1e-4) and ref.lr_at(2500) == pytest.approx(1e-4)
+    assert [g["betas"] for g in ref.opt.param_groups] == [(0.9, 0.99)] * 2
+    assert [g["weight_decay"] for g in ref.opt.param_groups] == [0.1, 0.0]
+
+
+def test_time_to_target_reads_between_evaluations():
+    curve = [(0, 0.0, 4.0), (100, 10.0, 3.0), (200, 20.0, 2.0)]
+    assert time_to(curve, 2.5) == pytest.approx(15.0)
+    assert time_to(curve, 2.0) == pytest.approx(20.0)
+    assert time_to(curve, 1.9) is None
+
+
+def test_fixed_validation_batches_are_the_same_each_time():
+    ids = torch.arange(1000)
+    a, b = fixed_batches(ids, 3, 4, 8, "cpu"), fixed_batches(ids, 3, 4, 8, "cpu")
+    assert all(torch.equal(x1, x2) and torch.equal(y1, y2) for (x1, y1), (x2, y2) in zip(a, b))
+    x, y = a[0]
+    assert x.shape == (4, 8) and torch.equal(y[:, :-1], x[:, 1:])  # y is x shifted by one
