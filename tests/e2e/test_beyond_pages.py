@@ -82,7 +82,7 @@ def test_the_camera_and_the_handout(browser, server: Server, tmp_path: Path) -> 
         page.get_by_text("Record the views I visit").click()
         settled(page)
         for link, n in (("What else could it have said?", 1), ("Why this word?", 3)):
-            page.locator("[data-testid=stSidebarNav] a").filter(has_text=link).click()
+            page.locator(".st-key-nav a").filter(has_text=link).first.click()
             expect(page.locator("h1").first).to_contain_text(link)
             charts(page, n)
         chart = page.locator(".js-plotly-plot").first
@@ -101,9 +101,11 @@ def test_the_camera_and_the_handout(browser, server: Server, tmp_path: Path) -> 
     doc.on("request", lambda r: requests.append(r.url))
     try:
         doc.goto(path.as_uri())
-        expect(doc.locator("h2")).to_have_count(2)
-        expect(doc.locator(".js-plotly-plot")).to_have_count(4)  # the tree, then the three of Why this word?
-        expect(doc.locator("h2").first).to_contain_text("What else could it have said?")
+        # each view recorded: the tree, and Why this word? with its three charts (the first visit, drawn before
+        # recording was switched on, may count as a view of its own: its address had no settings yet)
+        expect(doc.locator("h2").filter(has_text="What else could it have said?")).to_have_count(1)
+        expect(doc.locator("h2").filter(has_text="Why this word?").first).to_be_visible()
+        doc.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 4")
         assert [u for u in requests if not u.startswith("file:")] == []
         doc.screenshot(path=str(SHOTS / "handout.png"), full_page=True)
     finally:

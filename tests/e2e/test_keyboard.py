@@ -8,7 +8,17 @@ import re
 
 import pytest
 
-from .harness import PAGE_TIMEOUT_MS, SHOTS, VIEWPORTS, Server, assert_no_exception, closing_page, drawn, open_page
+from .harness import (
+    APP_IDLE,
+    PAGE_TIMEOUT_MS,
+    SHOTS,
+    VIEWPORTS,
+    Server,
+    assert_no_exception,
+    closing_page,
+    drawn,
+    open_page,
+)
 
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -85,6 +95,10 @@ def test_sampling_temperature_by_arrow_keys(browser, server: Server) -> None:
 def test_train_start_and_pause(browser, server: Server) -> None:
     page = open_page(browser, server, "train", VIEWPORTS["laptop"])
     with closing_page(page, server, failed_shot=SHOTS / "keyboard-train-failed.png"):
+        steps = page.locator(".st-key-train_steps input")  # a long run: a quiet machine ends 600 steps before Pause
+        steps.fill("20000")
+        steps.press("Enter")
+        page.wait_for_selector(APP_IDLE)
         tab_to(page, in_key("train_start"), "Start training")
         page.keyboard.press("Enter")
         expect(page.locator(".st-key-train_pause button")).to_be_visible(timeout=PAGE_TIMEOUT_MS)

@@ -46,7 +46,7 @@ def test_every_page_in_every_language(browser, server: Server, lang: str) -> Non
             assert_no_exception(page)
             with speaking(lang):
                 label = _(entry.title)
-            nav = page.get_by_test_id("stSidebarNav")
+            nav = page.locator(".st-key-nav")  # the navigation, drawn as page links (shell/navigation.py)
             sync_api.expect(nav).to_contain_text(label)  # the navigation speaks the language
             assert page.evaluate(OVERFLOW) == [], f"{name} ({lang}): wider than the window"
             assert_offline(page)
