@@ -13,7 +13,7 @@ from explainer.ui.shell.models import get_backend, model_analyses
 from explainer.ui.shell.navigation import stop
 from explainer.ui.shell.presenter import presented
 
-st.title(_("Emergence — nobody writes the rules"))
+st.title(_("Emergence — nobody writes the rules"), anchor="rules")  # the lesson plan's point 15 lands here
 st.markdown(
     _(
         "Researchers write the **recipe**: the shape of the network, the text it reads, how big each training step "

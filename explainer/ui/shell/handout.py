@@ -8,12 +8,12 @@ from explainer.i18n import _, language
 from explainer.ui.shell.lesson import PARTS, Step, starts
 
 _CSS = """
-@page { size: landscape; margin: 10mm; }
-body { font-family: system-ui, "Segoe UI", Helvetica, Arial, sans-serif; color: #111; margin: 0; font-size: 10.5pt; }
-h1 { font-size: 15pt; margin: 0 0 2mm; }
-p.note { margin: 0 0 3mm; color: #333; }
+@page { size: landscape; margin: 7mm; }
+body { font-family: system-ui, "Segoe UI", Helvetica, Arial, sans-serif; color: #111; margin: 0; font-size: 8pt; }
+h1 { font-size: 14pt; margin: 0 0 1.5mm; }
+p.note { margin: 0 0 2mm; color: #333; }
 table { border-collapse: collapse; width: 100%; }
-th, td { border: 1px solid #999; padding: 1.2mm 1.8mm; vertical-align: top; text-align: left; }
+th, td { border: 1px solid #999; padding: 0.7mm 1.4mm; vertical-align: top; text-align: left; }
 th { background: #eee; }
 td.part { background: #f6f6f6; font-weight: 700; }
 td.time { white-space: nowrap; }

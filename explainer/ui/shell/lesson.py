@@ -181,14 +181,14 @@ PARTS: dict[str, list[Step]] = {
         Step(
             15,
             N_("Emergence"),
-            3,
+            2,
             N_(
                 "Nobody writes the rules: they come from how training tuned the numbers. Two copies trained from "
                 "different random starts answer alike, with different insides."
             ),
             N_("the two models' answers, then “The head that finds the country”"),
             N_("If nobody wrote the rule, how can anyone say why a model answered as it did?"),
-            Link("emergence", "inside"),
+            Link("emergence", "rules"),
             (
                 Link("why-word", "pushes", {}, N_("Why this word? Which words and heads made the answer")),
                 Link("layers", "lens", {}, N_("Watch the logit lens form a guess, layer by layer")),
