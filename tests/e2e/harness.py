@@ -116,7 +116,10 @@ def _wait_healthy(srv: Server) -> None:
                     return
         except OSError:
             pass
-        time.sleep(0.3)
+        try:  # between polls, wait on the server's exit (reported at once above) rather than a fixed sleep
+            srv.proc.wait(timeout=0.3)
+        except subprocess.TimeoutExpired:
+            pass
     raise RuntimeError(f"streamlit not healthy after {START_TIMEOUT_S}s\n--- server log ---\n{srv.log()}")
 
 
