@@ -266,8 +266,11 @@ class HFTokenizer(Tokenizer):
 # --------------------------------------------------------------------------- training
 
 
-def train_tokenizer(kind: str, text: str, vocab_size: int | None = None, min_freq: int = 1) -> Tokenizer:
-    """Build a tokenizer of `kind` from `text`. vocab_size counts every entry (incl. <unk>)."""
+def train_tokenizer(
+    kind: str, text: str, vocab_size: int | None = None, min_freq: int = 1, fit_chars: int = FIT_MAX_CHARS
+) -> Tokenizer:
+    """Build a tokenizer of `kind` from `text`. vocab_size counts every entry (incl. <unk>); BPE learns its
+    pieces from the first `fit_chars` characters."""
     if vocab_size is not None and vocab_size < 1:
         raise ValueError(f"vocab_size must be positive, got {vocab_size}")
     if min_freq < 1:
@@ -278,7 +281,7 @@ def train_tokenizer(kind: str, text: str, vocab_size: int | None = None, min_fre
     if kind == "char":
         return CharTokenizer([UNK, *sorted(_most_common(Counter(text), vocab_size, min_freq))])
     if kind == "bpe":
-        return _train_bpe(text, 1024 if vocab_size is None else vocab_size, min_freq)
+        return _train_bpe(text, 1024 if vocab_size is None else vocab_size, min_freq, fit_chars)
     raise ValueError(f"unknown tokenizer kind {kind!r}: expected 'word', 'char' or 'bpe'")
 
 
@@ -288,7 +291,7 @@ def _most_common(counts: Counter, vocab_size: int | None, min_freq: int) -> list
     return ranked if vocab_size is None else ranked[: vocab_size - 1]
 
 
-def _train_bpe(text: str, vocab_size: int, min_freq: int) -> BPETokenizer:
+def _train_bpe(text: str, vocab_size: int, min_freq: int, fit_chars: int = FIT_MAX_CHARS) -> BPETokenizer:
     from tokenizers import Tokenizer as HF
     from tokenizers import decoders, models, pre_tokenizers, trainers
 
@@ -303,15 +306,15 @@ def _train_bpe(text: str, vocab_size: int, min_freq: int) -> BPETokenizer:
         initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
         show_progress=False,
     )
-    hf.train_from_iterator(_fitting_lines(text), trainer=trainer)
+    hf.train_from_iterator(_fitting_lines(text, fit_chars), trainer=trainer)
     return BPETokenizer(hf)
 
 
-def _fitting_lines(text: str) -> Iterator[str]:
+def _fitting_lines(text: str, fit_chars: int = FIT_MAX_CHARS) -> Iterator[str]:
     """What BPE learns from: the text's lines, with a space put into every run of more than MAX_WORD_CHARS
     non-space characters (the trainer's time grows with the square of a word's length: 200 KB of "a" took
-    minutes), cut to FIT_MAX_CHARS. Ordinary text is unchanged."""
-    for line in text[:FIT_MAX_CHARS].splitlines(keepends=True):
+    minutes), cut to `fit_chars` (FIT_MAX_CHARS unless the caller knows its text). Ordinary text is unchanged."""
+    for line in text[:fit_chars].splitlines(keepends=True):
         yield _LONG_RUN.sub(r"\1 ", line) if len(line) > MAX_WORD_CHARS else line
 
 
