@@ -38,7 +38,9 @@ def train(args) -> dict:
         extra = [f for f in ("text", "corpus", "tokenizer", "vocab_size", "layers", "heads", "width", "context",
                              "batch", "lr", "eval_every") if getattr(args, f) is not None]  # fmt: skip
         if extra:
-            raise ValueError("--preset builtin rebuilds the shipped model: it takes only --out, --steps, --device and --seed")
+            raise ValueError(
+                "--preset builtin rebuilds the shipped model: it takes only --out, --steps, --device and --seed"
+            )
         writable_folder(args.out)
         log = (lambda s: print(s, file=sys.stderr)) if args.json else print
         return train_builtin(args.out, steps=args.steps, device=args.device, log=log, seed=args.seed)

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import torch
 
-from explainer.backends.builtin import BuiltinBackend
 from explainer.analysis.sense_probe import probe_table
+from explainer.backends.builtin import BuiltinBackend
 from explainer.corpus.generator import CORPUS_BYTES, PROBE_SENTENCES, generate_corpus, unknown_names
 from explainer.model.checkpoints import save_checkpoint
 from explainer.model.device import configure_threads, device_label, pick_device
