@@ -1,21 +1,18 @@
-"""Meaning in context: the same word's vector, sentence by sentence, layer by layer."""
+"""Meaning in context: one word in many sentences; its vector splits by meaning, layer by layer."""
 
-import re
-
-import numpy as np
 import pandas as pd
 import streamlit as st
 
-from explainer.analysis import embeddings as em
-from explainer.charts.embeddings import similarity_lines, similarity_matrix, trajectory_map
-from explainer.corpus.generator import AMBIGUOUS_SENSES, AMBIGUOUS_WORDS
+from explainer.analysis import sense_probe as sp
+from explainer.charts.meaning import probe_chart, sense_maps
+from explainer.corpus.generator import AMBIGUOUS_SENSES, PROBE_SENTENCES
 from explainer.format import md_escape, visible_token
 from explainer.ui import embeddings as ui
 from explainer.ui.shell.models import current_spec, require_backend
 from explainer.ui.shell.navigation import stop
 from explainer.ui.shell.presenter import advanced, presented
 
-MAX_SENTENCES = 8  # per sense: more would crowd the charts
+MAX_SENTENCES = 25  # per meaning: more would crowd the maps
 MAX_CHARS = 300  # per sentence
 
 st.title("Meaning in context — bank")
@@ -24,113 +21,105 @@ spec, info = current_spec(), backend.info
 st.markdown(
     f"""
 “We sat on the **bank** of the river” and “She took her money to the **bank**”: one word, two meanings.
-The embedding table has only **one** vector for the token *bank*, so both sentences start from exactly
-the same list of numbers. Then the model's {info.n_layer} layers let every word's vector take in the
-words around it (that is what attention is for). Follow the vector of *bank* through the layers: do the
-river-banks end up closer to each other than to the money-banks?
+The embedding table has only **one** vector for the token *bank*, so every sentence starts from exactly the
+same list of numbers. Then the model's {info.n_layer} layers let each word's vector take in the words around
+it (that is what attention is for). Below, *bank* in 40 sentences the model never read in training: does its
+vector split into a river-bank group and a money-bank group?
 """
 )
 
-
-def defaults(word: str, sense: int) -> str:
-    """The corpus sentences where the word is written in lower case (the same token every time)."""
-    pool = AMBIGUOUS_WORDS[word][sense]
-    lower = [s for s in pool if re.search(rf"(?<!\w){word}(?!\w)", s)]
-    return "\n".join((lower + [s for s in pool if s not in lower])[:MAX_SENTENCES])
-
-
-word = st.selectbox("The word", list(AMBIGUOUS_WORDS), key="mean_word", bind="query-params")
-cols = st.columns(2)
+word = st.selectbox("The word", list(PROBE_SENTENCES), key="mean_word", bind="query-params")
+meanings = AMBIGUOUS_SENSES[word]
+box = st.expander("The sentences (none of them was in the training text) — edit them to try your own")
+cols = box.columns(2)
 texts = [
     col.text_area(
-        f"Sense {k + 1}: *{AMBIGUOUS_SENSES[word][k]}* — one sentence per line",
-        defaults(word, k),
-        height=200,
+        f"Meaning {k + 1}: *{meanings[k]}* — one sentence per line",
+        "\n".join(PROBE_SENTENCES[word][k]),
+        height=260,
         key=f"mean_s{k}_{word}",
     )
     for k, col in enumerate(cols)
 ]
-
-items, problems = [], []
+groups, problems = [], []
 for k, text in enumerate(texts):
-    lines = [s.strip() for s in text.splitlines() if s.strip()]
+    lines = [s.strip()[:MAX_CHARS] for s in text.splitlines() if s.strip()]
     if len(lines) > MAX_SENTENCES:
-        problems.append(
-            f"Sense {k + 1}: only the first {MAX_SENTENCES} sentences are used, to keep the charts readable."
-        )
-    for s in lines[:MAX_SENTENCES]:
-        w = ui.word_in_context(spec, s[:MAX_CHARS], word, k)
-        if w is None:
-            problems.append(f"“{md_escape(word)}” is not in “{md_escape(s[:80])}”, so that sentence is left out.")
-        else:
-            items.append(w)
+        problems.append(f"Meaning {k + 1}: only the first {MAX_SENTENCES} sentences are used.")
+    groups.append(tuple(lines[:MAX_SENTENCES]))
+with st.spinner(f"Following “{word}” through {sum(map(len, groups))} sentences…"):
+    sv = ui.sense_vectors(spec, word, tuple(groups))
+problems += [f"“{md_escape(word)}” is not in “{md_escape(s[:80])}”, so that sentence is left out." for s in sv.skipped]
 for p in problems:
     st.warning(p, icon=":material/info:")
-if len(items) < 2 or len({w.sense for w in items}) < 2:
-    st.error(f"Give at least one sentence with the word “{md_escape(word)}” for each sense.", icon=":material/error:")
+if len(sv.sentences) < 4 or min((sv.senses == k).sum() for k in (0, 1)) < 2:
+    st.error(f"Give at least two sentences with “{md_escape(word)}” for each meaning.", icon=":material/error:")
     stop()
-if any(w.pieces > 1 for w in items):
-    st.info(
-        f"This model splits “{md_escape(word)}” into several tokens in some sentences; we follow the **last** piece, "
-        "the first one that has seen the whole word."
-    )
-if len({w.token_id for w in items}) > 1:
-    forms = ", ".join(sorted({f"“{md_escape(visible_token(w.token))}”" for w in items}))
+if len(set(sv.token_ids)) > 1:
+    forms = ", ".join(sorted({f"“{md_escape(visible_token(backend.token_str(i)))}”" for i in sv.token_ids}))
     st.info(f"The word is not the same token in every sentence ({forms}), so even the embeddings differ.")
 
-stages = em.stage_names(info.n_layer)
-senses = [w.sense for w in items]
-sim = em.pairwise(items)  # (S, N, N)
-series = em.same_vs_different(sim, senses)
+stages = sv.stages
+acc = sp.probe_accuracy(sv.vectors, sv.senses)
+coords, _ = sp.centred_map(sv.vectors, sv.senses)
+n = len(sv.sentences)
+right = round(float(acc[-1]) * n)
+st.subheader(f"After the last layer, the vector alone tells which “{word}” is meant in {right} of {n} sentences")
+first, last = st.columns(2)
+first.metric("At the token embedding", f"{acc[0]:.0%}", help="The same vector every time: a coin toss.")
+last.metric(f"After layer {info.n_layer}", f"{acc[-1]:.0%}", f"{(acc[-1] - acc[0]) * 100:+.0f} points")
 
-st.subheader(f"How alike are the vectors of “{md_escape(word)}”, layer by layer?")
-st.plotly_chart(presented(similarity_lines(stages, series)), key="mean_lines")
-last = {name.split(" (")[0]: float(v[-1]) for name, v in series.items()}
-found = ", ".join(f"{name} **{v:.2f}**" for name, v in last.items())
-st.markdown(
-    f"""
-- **Token embedding**: the same token has the same vector, so the similarity is exactly 1.
-- **+ position**: the model also adds a vector for *where* the word sits in the sentence (models that mark
-  positions inside attention instead show no change here). The word's position differs between sentences,
-  so the similarity drops a little before any layer has looked at the context.
-- **After each layer**: each vector now carries information from the other words. After the last layer:
-  {found}.
-"""
-)
+st.markdown(f"#### The vectors of “{md_escape(word)}”, stage by stage")
+names = [f"{k + 1}: {m}" for k, m in enumerate(meanings)]
+st.plotly_chart(presented(sense_maps(coords, sv.senses.tolist(), stages, names, sv.sentences)), key="mean_maps")
 st.caption(
-    "Measured on the built-in model over all 12 words, 6–7 corpus sentences per sense: after the last layer, "
-    "vectors of the same sense average 0.52 and of different senses 0.49. Every context pulls the vectors "
-    "apart (from 1 to about 0.5) and the sense shows only as a small extra gap. For *bank* (0.55 vs 0.47) and "
-    "*bat* (0.64 vs 0.53) the gap is clear; for *bark*, *match*, *light*, *ring* and *key* there is none. "
-    "A small model trained on a small corpus separates senses weakly."
+    f"One dot per sentence, coloured by the meaning it uses. Each map shows how the {n} vectors differ from their "
+    f"average at that stage, squeezed from {info.d_model} numbers into the 2 directions where they differ most "
+    "(PCA), all maps on the same scale. At the token embedding every dot is on the same spot: the same token has "
+    "the same vector. Adding the position spreads them a little (the word sits at different places). Then each "
+    "layer mixes in the sentence, and the two colours drift apart."
 )
-if advanced() and st.button(
-    "Measure it now on this model, for all 12 words", icon=":material/science:", key="mean_all"
-):
-    rows = []
-    for w, pools in AMBIGUOUS_WORDS.items():
-        found = [v for k, pool in enumerate(pools) for x in pool if (v := ui.word_in_context(spec, x, w, k))]
-        gaps = em.same_vs_different(em.pairwise(found), [v.sense for v in found])
-        rows.append({"word": w} | {name.split(" (")[0]: float(v[-1]) for name, v in gaps.items()})
-    table = pd.DataFrame(rows)
-    table["gap"] = table["same sense"] - table["different senses"]
-    st.dataframe(table.round(3), hide_index=True)
-    st.caption("Cosine similarity after the last layer, averaged over every pair of corpus sentences.")
 
-st.subheader("The paths of the vectors")
-coords, kept = em.trajectories(items)
-names = [w.sentence for w in items]
-sense_names = [f"sense {k + 1}: {d}" for k, d in enumerate(AMBIGUOUS_SENSES[word])]
-st.plotly_chart(presented(trajectory_map(coords, names, senses, stages, sense_names)), key="mean_paths")
+st.markdown("#### Can the meaning be read from the vector?")
+st.plotly_chart(presented(probe_chart(stages, acc, word)), key="mean_probe")
 st.caption(
-    f"Each line is the word “{word}” in one sentence (colour: its sense), from the token embedding (circle) "
-    f"through the layers to the last one (star). The {info.d_model} numbers are squeezed into 2 directions by "
-    f"PCA after scaling every vector to length 1, since cosine similarity only compares directions; these two "
-    f"directions keep {kept.sum():.0%} of the spread, so the picture is only a rough shadow."
+    "A very simple test, the same at every stage: leave one sentence out, average the vectors of each meaning "
+    "over the others, and guess the meaning whose average is nearer. The share of sentences guessed right: 50% "
+    "means no better than tossing a coin."
 )
 
-box = st.expander("Every pair of sentences, at one stage", key="mean_pairs", on_change="rerun")
-if box.open:
-    stage = box.select_slider("Stage", stages, value=stages[-1], key="mean_stage")
-    s = stages.index(stage)
-    box.plotly_chart(presented(similarity_matrix(np.asarray(sim[s]), names)), key="mean_matrix")
+st.markdown(f"#### What each “{md_escape(word)}” points to")
+words = ui.sense_words(spec, word, tuple(groups))
+for col, name, ws in zip(st.columns(2), names, words):
+    col.markdown(f"**{md_escape(name)}**")
+    col.markdown(" · ".join(f"*{md_escape(w)}*" for w, _ in ws) or "—")
+st.caption(
+    "The words the last vector points to most when read the way the model reads its output (its last norm and "
+    "the unembedding), compared with the average over all the sentences, so that what every sentence shares "
+    "drops out."
+)
+if advanced():
+    table = st.expander(
+        "Every sentence: does the probe tell its meaning, and its nearest words", key="mean_table", on_change="rerun"
+    )
+    if table.open:
+        near = sp.nearest_words(backend, sv.vectors, k=4)
+        hits = sp.probe_hits(sv.vectors, sv.senses)[:, -1]
+        table.dataframe(
+            pd.DataFrame(
+                {
+                    "sentence": sv.sentences,
+                    "meaning": [names[k] for k in sv.senses],
+                    "after the last layer": [{1: "told right", 0: "told wrong"}.get(h, "a tie") for h in hits],
+                    "nearest words": [", ".join(w for w, _ in ws) for ws in near],
+                }
+            ),
+            hide_index=True,
+        )
+    if st.button("Measure it for all 12 words", icon=":material/science:", key="mean_all"):
+        rows = []
+        for w, by_sense in PROBE_SENTENCES.items():
+            other = ui.sense_vectors(spec, w, tuple(tuple(s) for s in by_sense))
+            rows.append({"word": w} | dict(zip(stages, sp.probe_accuracy(other.vectors, other.senses))))
+        st.dataframe(pd.DataFrame(rows).style.format("{:.0%}", subset=stages), hide_index=True)
+        st.caption("The probe's share of sentences told right, on the held-out sentences of each word.")

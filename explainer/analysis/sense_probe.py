@@ -64,15 +64,16 @@ def sense_vectors(backend, word: str, by_sense: tuple[list[str], list[str]] | li
     return SenseVectors(word, stage_names(backend.info.n_layer), sentences, np.asarray(senses), vectors, ids, skipped)
 
 
-def probe_accuracy(vectors: np.ndarray, senses: np.ndarray) -> np.ndarray:
-    """(N, S, D), (N,) -> (S,) leave-one-out accuracy of the nearest sense centroid, per stage.
+def probe_hits(vectors: np.ndarray, senses: np.ndarray) -> np.ndarray:
+    """(N, S, D), (N,) -> (N, S): 1 where the leave-one-out nearest-sense-centroid probe tells the sentence's
+    sense right at that stage, 0 where wrong, 0.5 on a tie.
 
     Each sentence's vector is compared (Euclidean distance) with the mean vector of each sense computed
     without it; a tie counts as half right, so identical vectors score exactly 0.5 (chance)."""
     x = np.asarray(vectors, dtype=np.float64)
     senses = np.asarray(senses)
     n, s, _ = x.shape
-    out = np.zeros(s)
+    out = np.zeros((n, s))
     if n == 0 or len(set(senses.tolist())) < 2:
         return out
     labels = sorted(set(senses.tolist()))
@@ -91,8 +92,14 @@ def probe_accuracy(vectors: np.ndarray, senses: np.ndarray) -> np.ndarray:
         others = np.min([dist[k] for k in labels if k != senses[i]], axis=0)
         scale = np.maximum(np.maximum(own, others), 1e-30)
         tie = np.isfinite(own) & (np.abs(own - others) <= 1e-6 * scale)  # no centroid of its own: wrong
-        out += np.where(tie, 0.5, (own < others).astype(float))
-    return out / n
+        out[i] = np.where(tie, 0.5, (own < others).astype(float))
+    return out
+
+
+def probe_accuracy(vectors: np.ndarray, senses: np.ndarray) -> np.ndarray:
+    """(N, S, D), (N,) -> (S,) leave-one-out accuracy of the nearest sense centroid, per stage (see `probe_hits`)."""
+    hits = probe_hits(vectors, senses)
+    return hits.mean(0) if len(hits) else np.zeros(np.asarray(vectors).shape[1])
 
 
 def centred_map(vectors: np.ndarray, senses: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:

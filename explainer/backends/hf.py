@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import threading
 from pathlib import Path
 
 import torch
@@ -74,6 +75,7 @@ class HFBackend(Backend):
         self.device = device
         self.model = model.to(device).eval()
         self.tokenizer = HFTokenizer(hf_tokenizer)
+        self._hooks = threading.Lock()  # a trace hooks the shared layers: two at once would mix their outputs
         cfg = model.config
         n_layer = cfg.num_hidden_layers
         self.layers = _find_layers(model, n_layer)
@@ -108,21 +110,8 @@ class HFBackend(Backend):
         attn_out: list[torch.Tensor] = []
         mlp_act: list[torch.Tensor] = []
         block_out: list[torch.Tensor] = []
-        first = lambda o: o[0] if isinstance(o, tuple) else o  # noqa: E731
-        hooks = []
-        for layer in self.layers:
-            attn = next((getattr(layer, n) for n in _ATTN_NAMES if hasattr(layer, n)), None)
-            if attn is not None:
-                hooks.append(attn.register_forward_hook(lambda m, i, o: attn_out.append(first(o)[0])))
-            act = _mlp_activation(layer)
-            if act is not None:
-                hooks.append(act.register_forward_hook(lambda m, i, o: mlp_act.append(o[0])))
-            hooks.append(layer.register_forward_hook(lambda m, i, o: block_out.append(first(o)[0])))
-        try:
-            out = self.model(input_ids=ids, output_attentions=True, output_hidden_states=True)
-        finally:
-            for h in hooks:
-                h.remove()
+        with self._hooks:
+            out = self._hooked_forward(ids, attn_out, mlp_act, block_out)
         tr = Trace()
         tr.attentions = [a[0].float().cpu() for a in out.attentions]  # (H, T, T) each
         resid = [out.hidden_states[0][0]] + block_out  # (T, D) each
@@ -135,6 +124,24 @@ class HFBackend(Backend):
         tr.final = self.final_norm(resid[-1]).float().cpu()
         tr.logits = out.logits[0].float().cpu()
         return tr
+
+    def _hooked_forward(self, ids: torch.Tensor, attn_out: list, mlp_act: list, block_out: list):
+        """The forward pass with hooks that collect every layer's attention output, MLP activation and output."""
+        first = lambda o: o[0] if isinstance(o, tuple) else o  # noqa: E731
+        hooks = []
+        for layer in self.layers:
+            attn = next((getattr(layer, n) for n in _ATTN_NAMES if hasattr(layer, n)), None)
+            if attn is not None:
+                hooks.append(attn.register_forward_hook(lambda m, i, o: attn_out.append(first(o)[0])))
+            act = _mlp_activation(layer)
+            if act is not None:
+                hooks.append(act.register_forward_hook(lambda m, i, o: mlp_act.append(o[0])))
+            hooks.append(layer.register_forward_hook(lambda m, i, o: block_out.append(first(o)[0])))
+        try:
+            return self.model(input_ids=ids, output_attentions=True, output_hidden_states=True)
+        finally:
+            for h in hooks:
+                h.remove()
 
     @torch.inference_mode()
     def unembed(self, h: torch.Tensor) -> torch.Tensor:

@@ -31,9 +31,9 @@ from explainer.training.trainer import TrainConfig, Trainer, train_to_end
 
 CORPUS_SEED = 0
 VOCAB_SIZE = 5632  # byte-level BPE: large enough that every word the assistant writes is one token (checked)
-MODEL = GPTConfig(context_length=128, n_layer=4, n_head=4, d_model=256)
-# bf16 autocast on the CPU: about twice as fast as float32 on CPUs with bf16 units (AVX512-BF16, AMX)
-TRAIN = TrainConfig(steps=3000, batch_size=32, lr=3e-3, warmup=150, eval_every=500, seed=0, cpu_bf16=True)
+MODEL = GPTConfig(context_length=128, n_layer=4, n_head=4, d_model=192)
+# bf16 autocast on the CPU: 2.5 times as fast as float32 here (AMD EPYC, AVX512-BF16, measured)
+TRAIN = TrainConfig(steps=1400, batch_size=32, lr=3e-3, warmup=100, eval_every=200, seed=0, cpu_bf16=True)
 
 
 def corpus_words(text: str) -> set[str]:
@@ -85,9 +85,6 @@ def train_builtin(
 
     trainer = Trainer(model, train_ids, val_ids, train_cfg, device=dev, on_eval=report)
     train_to_end(trainer, 50)  # the loop `llm-explainer train` runs
-    backend = BuiltinBackend(model.float(), tok, "built-in model", "builtin", dev)
-    result = heldout_accuracy(backend, corpus.heldout)
-    probe = probe_table(backend, PROBE_SENTENCES)
     meta = {
         "corpus_seed": CORPUS_SEED,
         "corpus_bytes": len(corpus.train_text),
@@ -102,13 +99,20 @@ def train_builtin(
         },  # fmt: skip
         "final_train_loss": trainer.history.train_loss[-1],
         "final_val_loss": trainer.history.val_loss[-1] if trainer.history.val_loss else None,
+        "device": device_label(dev),
+    }
+    save_checkpoint(model.cpu(), tok, out, meta)  # the weights are safe before the (long) evaluation
+    model.to(dev)
+    backend = BuiltinBackend(model.float(), tok, "built-in model", "builtin", dev)
+    result = heldout_accuracy(backend, corpus.heldout)
+    probe = probe_table(backend, PROBE_SENTENCES)
+    meta |= {
         "heldout_accuracy": result.accuracy,
         "heldout_items": result.n,
         "heldout_by_topic": {k: v[0] for k, v in result.by_topic.items()},
         "heldout_by_kind": {k: v[0] for k, v in result.by_kind.items()},
         "sense_probe": {w: [round(float(a), 3) for a in acc] for w, acc in probe.items()},
         "train_seconds": round(time.perf_counter() - t0, 1),
-        "device": device_label(dev),
     }
     save_checkpoint(model.cpu(), tok, out, meta)
     last = {w: acc[-1] for w, acc in probe.items()}
