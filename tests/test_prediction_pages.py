@@ -164,6 +164,13 @@ def test_long_text_on_the_hf_model_is_cut_too(tiny_hf_dir: Path) -> None:
     assert "cut off" in messages(at) and chart_specs(at)
 
 
+def test_a_word_without_a_token_of_its_own_is_shown_in_pieces(tiny_hf_dir: Path) -> None:
+    at = type_text(open_page(NEXT_WORD, f"hf:{tiny_hf_dir}"), "The zorblax sat on the mat")
+    said = messages(at)
+    assert "Not every word is one token" in said and "“zorblax” → " in said, said
+    assert "never saw in training" not in said and chart_specs(at)  # byte-level BPE: nothing is unknown
+
+
 def test_many_runs_with_a_fixed_seed_give_one_answer(spec: str) -> None:
     at = open_page(SAMPLING, spec, temperature="1.5")
     at.slider(key="n_runs").set_value(6)

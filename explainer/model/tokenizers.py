@@ -35,6 +35,20 @@ class Token:
     unknown: bool = False  # True when mapped to <unk>
 
 
+_WORD_SPAN = re.compile(r"\w+(?:'\w+)*")
+
+
+def split_words(text: str, tokens: list[Token]) -> list[tuple[str, list[Token]]]:
+    """The words of `text` that the tokenizer cut into several tokens: (word, its tokens), in order. A word is a
+    run of letters or digits (with inner apostrophes); a token overlapping it counts as one of its pieces."""
+    out = []
+    for m in _WORD_SPAN.finditer(text):
+        pieces = [t for t in tokens if t.start < m.end() and t.end > m.start()]
+        if len(pieces) > 1:
+            out.append((m.group(), pieces))
+    return out
+
+
 class Tokenizer(ABC):
     kind: str
     unk_id: int | None = None

@@ -27,6 +27,7 @@ from explainer.generation.next_token import (
     sample_runs,
 )
 from explainer.model.sampling import SamplingParams, sample
+from explainer.model.tokenizers import split_words
 from explainer.ui.shell.models import current_spec, get_backend, require_backend
 from explainer.ui.shell.navigation import stop
 from explainer.ui.shell.presenter import advanced
@@ -35,6 +36,7 @@ from explainer.ui.shell.state import SessionObject
 PROMPT_KEY = "prompt"  # the text box's key and the URL's parameter
 PICK_KEY = "pick"  # the word picked from the pills
 MAX_CHIPS = 400  # a longer context is shown by its last MAX_CHIPS tokens
+MAX_SPLIT_SHOWN = 3  # words shown in pieces under the chips
 
 
 @dataclass
@@ -108,14 +110,17 @@ _CHIP_CSS = """<style>
 </style>"""
 
 
+def _pieces(backend: Backend, tokens: list) -> list[str]:
+    """Each token's text as typed; byte pieces of one character share its span, so those show their own form."""
+    spans = [None] + [(t.start, t.end) for t in tokens]
+    return [
+        backend.token_str(t.id) if (t.start, t.end) == spans[i] or not t.text else t.text for i, t in enumerate(tokens)
+    ]
+
+
 def _chips_html(backend: Backend, tokens: list, n_hidden: int) -> str:
     chips = []
-    prev_span = None
-    for i, t in enumerate(tokens):
-        span = (t.start, t.end)
-        # Byte pieces of one character share its span: show each piece's own form instead.
-        shown = backend.token_str(t.id) if span == prev_span or not t.text else t.text
-        prev_span = span
+    for i, (t, shown) in enumerate(zip(tokens, _pieces(backend, tokens))):
         label = html_escape(visible_token(shown))
         tip = html_escape(
             f"token {i + 1 + n_hidden} · id {t.id}" + (" · unknown word → <unk>" if t.unknown else ""), True
@@ -150,6 +155,18 @@ def show_tokens(backend: Backend, text: str) -> Prompt | None:
     shown = kept[-MAX_CHIPS:]
     with st.expander(f"The model reads **{len(kept):,} tokens** — hover over one to see its number", expanded=True):
         st.markdown(_chips_html(backend, shown, len(tokens) - len(shown)), unsafe_allow_html=True)
+    split = split_words(text, kept)
+    if split:
+        shown = [
+            f"“{md_escape(word)}” → "
+            + " · ".join(md_escape(visible_token(p.strip() or p)) for p in _pieces(backend, pieces))
+            for word, pieces in split[:MAX_SPLIT_SHOWN]
+        ]
+        more = f" and {len(split) - MAX_SPLIT_SHOWN} more" if len(split) > MAX_SPLIT_SHOWN else ""
+        st.caption(
+            f"Not every word is one token: {', '.join(shown)}{more}. A word the model has no single token for is "
+            "read in pieces, so nothing it is given is unknown to it."
+        )
     n_unknown = sum(t.unknown for t in kept)
     if n_unknown == len(kept):
         st.warning(
