@@ -14,9 +14,10 @@ get a second stage of training in which **people judge the model's answers**, an
 the parameters toward the answers people prefer (*reinforcement learning from human feedback*).
 
 Try it: ask a question, pick the better of the model's answers or flag one as unhelpful, and watch the
-probabilities move. A made-up country such as *Zubrowka* is a good start: the model invents a capital,
-and a few clicks teach it to say it does not know. Then ask about another made-up country, and a real
-one, to see what else your feedback changed.
+probabilities move. A made-up country such as *Zubrowka* is a good start: if the model invents a capital,
+a few clicks teach it to say it does not know (if it already says so, flag that answer and watch it learn to
+make one up, which is how feedback can also teach the wrong thing). Then ask about another made-up country,
+and a real one, to see what else your feedback changed.
 """
 )
 st.info(
