@@ -19,13 +19,11 @@ from explainer.model.sampling import SamplingParams
 from explainer.training.builtin import corpus_words, whole_word_check
 from explainer.training.evaluate import heldout_accuracy
 
+from .helpers import RETRAIN, shipped_tokenizer_kind
+
 SEED1_DIR = ASSETS / "builtin-seed1"
 MAX_BYTES = 20 * 2**20
-SHIPPED_KIND = json.loads((BUILTIN_DIR / "tokenizer.json").read_text(encoding="utf-8")).get("kind")
-pytestmark = pytest.mark.skipif(
-    SHIPPED_KIND != "bpe",
-    reason="the shipped model predates the sub-word recipe: retrain it (llm-explainer train --preset builtin)",
-)
+pytestmark = pytest.mark.skipif(shipped_tokenizer_kind() != "bpe", reason=RETRAIN)
 
 
 @pytest.fixture(scope="module")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 
 from explainer.analysis import sense_probe as sp
-from explainer.config import BUILTIN_DIR
+
+from .helpers import RETRAIN, shipped_tokenizer_kind
 
 
 def test_identical_vectors_score_chance_and_land_on_one_point():
@@ -46,10 +45,7 @@ def builtin():
     return load_backend("builtin", "cpu")
 
 
-@pytest.mark.skipif(
-    json.loads((BUILTIN_DIR / "tokenizer.json").read_text(encoding="utf-8")).get("kind") != "bpe",
-    reason="the shipped model predates the sub-word recipe: retrain it (llm-explainer train --preset builtin)",
-)
+@pytest.mark.skipif(shipped_tokenizer_kind() != "bpe", reason=RETRAIN)
 def test_bank_on_the_shipped_model(builtin):
     from explainer.corpus.generator import PROBE_SENTENCES
 
