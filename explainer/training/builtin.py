@@ -19,9 +19,8 @@ from pathlib import Path
 
 import torch
 
-from explainer.analysis.sense_probe import probe_table
 from explainer.backends.builtin import BuiltinBackend
-from explainer.corpus.generator import CORPUS_BYTES, PROBE_SENTENCES, generate_corpus, unknown_names
+from explainer.corpus.generator import CORPUS_BYTES, generate_corpus, unknown_names
 from explainer.model.checkpoints import save_checkpoint
 from explainer.model.device import configure_threads, device_label, pick_device
 from explainer.model.gpt import GPT, GPTConfig
@@ -55,8 +54,10 @@ def train_builtin(
     device: str | None = None,
     log: Callable[[str], None] = print,
     seed: int = 0,
+    probe: Callable[[BuiltinBackend], dict] | None = None,
 ) -> dict:
-    """Train the built-in model into `out`; returns its metadata (losses, accuracy, probe, time)."""
+    """Train the built-in model into `out`; returns its metadata (losses, accuracy, probe, time). `probe` measures
+    the sense probe (word -> accuracy per stage: explainer/analysis/sense_probe.py, a layer above this one)."""
     dev = pick_device(device)
     if dev.type == "cpu":
         configure_threads()
@@ -105,17 +106,17 @@ def train_builtin(
     model.to(dev)
     backend = BuiltinBackend(model.float(), tok, "built-in model", "builtin", dev)
     result = heldout_accuracy(backend, corpus.heldout)
-    probe = probe_table(backend, PROBE_SENTENCES)
+    senses = probe(backend) if probe else {}
     meta |= {
         "heldout_accuracy": result.accuracy,
         "heldout_items": result.n,
         "heldout_by_topic": {k: v[0] for k, v in result.by_topic.items()},
         "heldout_by_kind": {k: v[0] for k, v in result.by_kind.items()},
-        "sense_probe": {w: [round(float(a), 3) for a in acc] for w, acc in probe.items()},
+        "sense_probe": {w: [round(float(a), 3) for a in acc] for w, acc in senses.items()},
         "train_seconds": round(time.perf_counter() - t0, 1),
     }
     save_checkpoint(model.cpu(), tok, out, meta)
-    last = {w: acc[-1] for w, acc in probe.items()}
+    last = {w: acc[-1] for w, acc in senses.items()}
     log(f"held-out accuracy {result.accuracy:.1%} on {result.n} items; by topic:")
     for t, (a, n) in result.by_topic.items():
         log(f"  {t:22s} {a:6.1%}  ({n})")
