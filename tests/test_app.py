@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from explainer.backends.load import load_backend
 from explainer.config import ASSETS, MODEL
 from explainer.format import human_count
+from explainer.model.device import serving_threads
 from explainer.ui.shell.models import FOLDER, GPT2_SPEC, OTHER_HF, URL_KEY, ModelInUse
 from explainer.ui.shell.sidebar import CHOICE_KEY, TYPED_KEY
 
@@ -60,7 +61,7 @@ def test_home_shows_the_builtin_model() -> None:
 
 def test_home_shows_a_checkpoint_from_the_environment(monkeypatch: pytest.MonkeyPatch, tiny_model_dir) -> None:
     monkeypatch.setenv(MODEL, str(tiny_model_dir))
-    info = load_backend(str(tiny_model_dir)).info
+    info = load_backend(str(tiny_model_dir), threads=serving_threads()).info  # as the app loads it
     at = run_app()
     assert not at.exception, at.exception
     assert in_use(at).spec == str(tiny_model_dir)

@@ -326,7 +326,7 @@ def test_a_link_to_hf_tests_and_hf_testsxyz_say_the_same(tests_folder: Path, no_
 # ============================================================================= the app keeps few Hub models
 def test_the_app_keeps_at_most_two_hub_models(monkeypatch: pytest.MonkeyPatch) -> None:
     loads: list[str] = []
-    monkeypatch.setattr(models, "load_backend", lambda spec, device=None: loads.append(spec) or object())
+    monkeypatch.setattr(models, "load_backend", lambda spec, device=None, threads=None: loads.append(spec) or object())
     models._shared_hf_backend.clear()
     models._shared_backend.clear()
     try:
