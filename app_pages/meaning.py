@@ -85,7 +85,8 @@ st.plotly_chart(presented(probe_chart(stages, acc, word)), key="mean_probe")
 st.caption(
     "A very simple test, the same at every stage: leave one sentence out, average the vectors of each meaning "
     "over the others, and guess the meaning whose average is nearer. The share of sentences guessed right: 50% "
-    "means no better than tossing a coin."
+    "means no better than tossing a coin. More than 50% at “+ position” means the two meanings tend to sit at "
+    "different places in these sentences, so the position alone gives a hint before any layer has read them."
 )
 
 st.markdown(f"#### What each “{md_escape(word)}” points to")
