@@ -21,14 +21,17 @@ from pathlib import Path
 
 import pytest
 import tomllib
+import torch
 from streamlit.testing.v1 import AppTest
 
 from explainer.backends.load import load_backend
 from explainer.backends.safety import ModelNotAllowed, allowed_model_dirs, model_path_problem
 from explainer.cli.main import main
 from explainer.config import ASSETS, MODEL, MODEL_DIRS, RUNS
+from explainer.generation.next_token import Comparison, compare
 from explainer.model import checkpoints
 from explainer.model.checkpoints import CONFIG, TOKENIZER, WEIGHTS
+from explainer.model.sampling import SamplingParams
 from explainer.training import runs as run_store
 from explainer.training.text import MAX_BYTES, MIN_CHARS, load_text
 from explainer.ui.shell import models
@@ -148,20 +151,24 @@ def test_cli_prompt_gets_a_prediction(capsys: pytest.CaptureFixture, case: str) 
 
 
 # ============================================================================= sampling settings in the app
-def words_left(at: AppTest) -> str:
-    return next(m.value for m in at.metric if m.label.startswith("Words left"))
+def drawn(at: AppTest) -> Comparison:
+    """What the sampling page's browser-drawn view shows: computed, as the browser does, from the logits and
+    settings the page sent it."""
+    (view,) = apptest.component_data(at)
+    p = view["params"]
+    return compare(torch.tensor(view["logits"]), SamplingParams(p["temperature"], p["top_k"], p["top_p"]), 10, str)
 
 
 def test_sampling_t0_in_a_link_is_greedy() -> None:
     at = open_page(SAMPLING, temperature="0")
-    chosen = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][1]
-    assert chosen["text"][0] == "100%" and at.metric[1].value == "0.00 bits" and not at.warning
+    c = drawn(at)
+    assert c.chosen[0] == 1.0 and c.chosen_bits == 0 and c.n_kept == 1 and not at.warning
 
 
 def test_sampling_t0_with_the_slider_is_greedy_and_keeps_the_text() -> None:
     at = type_prompt(open_page(SAMPLING), "User: What sound does a dog make?\nAssistant: A dog says")
     at.slider(key="temperature").set_value(0.0).run()
-    assert no_crash(at).metric[1].value == "0.00 bits"
+    assert drawn(no_crash(at)).chosen_bits == 0
     assert at.text_area(key="prompt").value.endswith("A dog says")
 
 
@@ -174,20 +181,20 @@ def test_sampling_t1000_is_clamped_with_a_message() -> None:
 @pytest.mark.parametrize("query", [{"top_k": "0"}, {"top_p": "1"}], ids=["top-k-0", "top-p-1"])
 def test_sampling_off_settings_keep_every_word(query: dict) -> None:
     at = open_page(SAMPLING, **query)
-    assert words_left(at) == f"{load_backend('builtin').info.vocab_size:,}" and not at.warning
+    assert drawn(at).n_kept == load_backend("builtin").info.vocab_size and not at.warning
 
 
 def test_sampling_top_k_above_the_vocabulary_is_clamped(tiny_dir: Path) -> None:
     vocab = load_backend(str(tiny_dir)).info.vocab_size
     at = open_page(SAMPLING, str(tiny_dir), top_k=str(vocab + 1000))
     assert at.slider(key="top_k").value == vocab
-    assert f"goes from 0 to {vocab}: using {vocab}" in said(at) and words_left(at) == str(vocab)
+    assert f"goes from 0 to {vocab}: using {vocab}" in said(at) and drawn(at).n_kept == vocab
 
 
 def test_sampling_top_p_0_is_clamped_with_a_message() -> None:
     at = open_page(SAMPLING, top_p="0")
     assert at.slider(key="top_p").value == 0.01 and "Top-p = 0 would leave no word to draw" in said(at)
-    assert words_left(at) != "0"
+    assert drawn(at).n_kept >= 1
 
 
 # ============================================================================= sampling settings on the command line
