@@ -21,6 +21,7 @@ def builtin():
 
 def test_shipped_files_are_small_and_safe():
     files = {p.name: p.stat().st_size for p in BUILTIN_DIR.iterdir()}
+    # the weights, their settings and tokenizer, and what is computed once from them (llm-explainer precompute)
     assert set(files) == {"config.json", "model.safetensors", "tokenizer.json", "analyses.safetensors"}
     assert sum(files.values()) <= 20 * 2**20
     meta = json.loads((BUILTIN_DIR / "config.json").read_text())["meta"]
