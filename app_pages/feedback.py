@@ -17,8 +17,9 @@ st.markdown(
 st.markdown(
     _(
         "Try it: ask a question, pick the better answer or flag one, and watch the probabilities move. A made-up "
-        "country such as *Zubrowka* is a good start: the model invents a capital, and a few clicks teach it to say it "
-        "does not know."
+        "country such as *Zubrowka* is a good start: if the model invents a capital, a few clicks teach it to say it "
+        "does not know; if it already says so, flag that answer and watch it learn to make one up (feedback can teach "
+        "the wrong thing too)."
     )
 )
 feedback.how_it_works()

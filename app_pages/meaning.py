@@ -1,15 +1,12 @@
-"""Meaning in context: the same word's vector, sentence by sentence, layer by layer."""
+"""Meaning in context: one word in many sentences; its vector splits by meaning, layer by layer."""
 
-import re
-
-import numpy as np
 import pandas as pd
 import streamlit as st
 
-from explainer.analysis import embeddings as em
-from explainer.charts.embeddings import similarity_lines, similarity_matrix, trajectory_map
-from explainer.corpus.generator import AMBIGUOUS_SENSES, AMBIGUOUS_WORDS
-from explainer.format import fixed_percent, md_escape, visible_token
+from explainer.analysis import sense_probe as sp
+from explainer.charts.meaning import probe_chart, sense_maps
+from explainer.corpus.generator import AMBIGUOUS_SENSES, PROBE_SENTENCES
+from explainer.format import fixed_percent, md_escape, number, points, visible_token
 from explainer.i18n import _
 from explainer.ui import embeddings as ui
 from explainer.ui.shell.chart import show_chart
@@ -19,7 +16,7 @@ from explainer.ui.shell.presenter import advanced, side_by_side
 from explainer.ui.shell.views import section, view
 from explainer.ui.shell.words import for_the_teacher
 
-MAX_SENTENCES = 8  # per sense: more would crowd the charts
+MAX_SENTENCES = 25  # per meaning: more would crowd the maps
 MAX_CHARS = 300  # per sentence
 
 st.title(_("Meaning in context — bank"))
@@ -31,148 +28,155 @@ st.markdown(
         "the same list of numbers to start from. Attention lets the words around it change that list, layer by layer."
     )
 )
-st.markdown(_("Do the river-banks end up closer to each other than to the money-banks?"))
+st.markdown(_("Below, the word in 40 sentences the model never read: does its vector split into two groups?"))
 with for_the_teacher("embedding", "attention", "residual-stream"):
     st.markdown(
         _(
-            "The embedding table has only **one** vector for the token *bank*, so both sentences start from "
-            "exactly the same numbers. Each of the model's {n_layer} layers adds to every word's vector what "
-            "attention gathered from the words before it. We compare the vectors of *bank* after each layer by "
-            "**cosine similarity** (1: the same direction, 0: unrelated)."
+            "The embedding table has only **one** vector for the token *bank*, so every sentence starts from exactly "
+            "the same numbers. Each of the model's {n_layer} layers adds to every word's vector what attention "
+            "gathered from the words before it. We follow the vector of the word after each layer, measured so that "
+            "what all the vectors share drops out: each map shows how they differ from their average."
         ).format(n_layer=info.n_layer)
     )
 
-
-def defaults(word: str, sense: int) -> str:
-    """The corpus sentences where the word is written in lower case (the same token every time)."""
-    pool = AMBIGUOUS_WORDS[word][sense]
-    lower = [s for s in pool if re.search(rf"(?<!\w){word}(?!\w)", s)]
-    return "\n".join((lower + [s for s in pool if s not in lower])[:MAX_SENTENCES])
-
-
-controls, main = side_by_side()  # presenter mode: the sentences beside the chart, on the first screen
-word = controls.selectbox(_("The word"), list(AMBIGUOUS_WORDS), key="mean_word", bind="query-params")
-# Open for a student; closed on a projector, so that the chart is on the first screen.
-sentences = controls.expander(_("The sentences: one per line, edit them"), expanded=advanced(), icon=":material/edit:")
-cols = sentences.columns(2)
+controls, main = side_by_side()  # presenter mode: the sentences beside the maps, on the first screen
+word = controls.selectbox(_("The word"), list(PROBE_SENTENCES), key="mean_word", bind="query-params")
+meanings = AMBIGUOUS_SENSES[word]
+# Open for a student; closed on a projector, so that the maps are on the first screen.
+box = controls.expander(
+    _("The sentences (none of them was in the training text) — edit them to try your own"),
+    expanded=advanced(),
+    icon=":material/edit:",
+)
+cols = box.columns(2)
 texts = [
     col.text_area(
-        _("Sense {k}: *{ambiguous_senses}* — one sentence per line").format(
-            k=k + 1, ambiguous_senses=AMBIGUOUS_SENSES[word][k]
-        ),
-        defaults(word, k),
-        height=200,
+        _("Meaning {k}: *{meaning}* — one sentence per line").format(k=k + 1, meaning=meanings[k]),
+        "\n".join(PROBE_SENTENCES[word][k]),
+        height=260,
         key=f"mean_s{k}_{word}",
     )
     for k, col in enumerate(cols)
 ]
-
-items, problems = [], []
+groups, problems = [], []
 for k, text in enumerate(texts):
-    lines = [s.strip() for s in text.splitlines() if s.strip()]
+    lines = [s.strip()[:MAX_CHARS] for s in text.splitlines() if s.strip()]
     if len(lines) > MAX_SENTENCES:
         problems.append(
-            _("Sense {k}: only the first {max_sentences} sentences are used, to keep the charts readable.").format(
-                k=k + 1, max_sentences=MAX_SENTENCES
-            )
+            _("Meaning {k}: only the first {n} sentences are used.").format(k=k + 1, n=number(MAX_SENTENCES))
         )
-    for s in lines[:MAX_SENTENCES]:
-        w = ui.word_in_context(spec, s[:MAX_CHARS], word, k)
-        if w is None:
-            problems.append(
-                _("“{word}” is not in “{s}”, so that sentence is left out.").format(
-                    word=md_escape(word), s=md_escape(s[:80])
-                )
-            )
-        else:
-            items.append(w)
+    groups.append(tuple(lines[:MAX_SENTENCES]))
+with st.spinner(_("Following “{word}” through {n} sentences…").format(word=word, n=number(sum(map(len, groups))))):
+    sv = ui.sense_vectors(spec, word, tuple(groups))
+problems += [
+    _("“{word}” is not in “{s}”, so that sentence is left out.").format(word=md_escape(word), s=md_escape(s[:80]))
+    for s in sv.skipped
+]
 for p in problems:
     st.warning(p, icon=":material/info:")
-if len(items) < 2 or len({w.sense for w in items}) < 2:
+if len(sv.sentences) < 4 or min((sv.senses == k).sum() for k in (0, 1)) < 2:
     st.error(
-        _("Give at least one sentence with the word “{word}” for each sense.").format(word=md_escape(word)),
+        _("Give at least two sentences with “{word}” for each meaning.").format(word=md_escape(word)),
         icon=":material/error:",
     )
     stop()
-if any(w.pieces > 1 for w in items):
-    st.info(
-        _(
-            "This model splits “{word}” into several tokens in some sentences; we follow the **last** piece, the "
-            "first one that has seen the whole word."
-        ).format(word=md_escape(word))
-    )
-if len({w.token_id for w in items}) > 1:
-    forms = ", ".join(sorted({f"“{md_escape(visible_token(w.token))}”" for w in items}))
+if len(set(sv.token_ids)) > 1:
+    forms = ", ".join(sorted({f"“{md_escape(visible_token(backend.token_str(i)))}”" for i in sv.token_ids}))
     st.info(
         _("The word is not the same token in every sentence ({forms}), so even the embeddings differ.").format(
             forms=forms
         )
     )
 
-stages = em.stage_names(info.n_layer)
-senses = [w.sense for w in items]
-sim = em.pairwise(items)  # (S, N, N)
-series = em.same_vs_different(sim, senses)
-
-alike = view("alike", main)
-alike.markdown(_("**How alike are the vectors of “{word}”, layer by layer?**").format(word=md_escape(word)))
-show_chart(similarity_lines(stages, series), "mean_lines", where=alike)
-last = {name.split(" (")[0]: float(v[-1]) for name, v in series.items()}
-found = ", ".join(f"{name} **{v:.2f}**" for name, v in last.items())
-st.markdown(
-    _(
-        "\n- **Token embedding**: the same token has the same vector, so the similarity is exactly 1.\n- **+ "
-        "position**: the model also adds a vector for *where* the word sits in the sentence (models that "
-        "mark\n  positions inside attention instead show no change here). The word's position differs between "
-        "sentences,\n  so the similarity drops a little before any layer has looked at the context.\n- **After "
-        "each layer**: each vector now carries information from the other words. After the last layer:\n  "
-        "{found}.\n"
-    ).format(found=found)
-)
-st.caption(
-    _(
-        "Measured on the built-in model over all 12 words, 6–7 corpus sentences per sense: after the last layer, "
-        "vectors of the same sense average 0.52 and of different senses 0.49. Every context pulls the vectors "
-        "apart (from 1 to about 0.5) and the sense shows only as a small extra gap. For *bank* (0.55 vs 0.47) and "
-        "*bat* (0.64 vs 0.53) the gap is clear; for *bark*, *match*, *light*, *ring* and *key* there is none. "
-        "A small model trained on a small corpus separates senses weakly."
+stages = sv.stages
+acc = sp.probe_accuracy(sv.vectors, sv.senses)
+coords, _kept = sp.centred_map(sv.vectors, sv.senses)
+n = len(sv.sentences)
+right = round(float(acc[-1]) * n)
+main.subheader(
+    _("After the last layer, the vector alone tells which “{word}” is meant in {right} of {n} sentences").format(
+        word=word, right=number(right), n=number(n)
     )
 )
-if advanced() and st.button(
-    _("Measure it now on this model, for all 12 words"), icon=":material/science:", key="mean_all"
-):
-    rows = []
-    for w, pools in AMBIGUOUS_WORDS.items():
-        found = [v for k, pool in enumerate(pools) for x in pool if (v := ui.word_in_context(spec, x, w, k))]
-        gaps = em.same_vs_different(em.pairwise(found), [v.sense for v in found])
-        rows.append({"word": w} | {name.split(" (")[0]: float(v[-1]) for name, v in gaps.items()})
-    table = pd.DataFrame(rows)
-    table["gap"] = table["same sense"] - table["different senses"]
-    labels = {
-        "word": _("word"),
-        "same sense": _("same sense"),
-        "different senses": _("different senses"),
-        "gap": _("gap"),
-    }
-    st.dataframe(table.round(3), hide_index=True, column_config=labels)
-    st.caption(_("Cosine similarity after the last layer, averaged over every pair of corpus sentences."))
-
-section(_("The paths of the vectors"), "paths")
-coords, kept = em.trajectories(items)
-names = [w.sentence for w in items]
-sense_names = [_("sense {k}: {d}").format(k=k + 1, d=d) for k, d in enumerate(AMBIGUOUS_SENSES[word])]
-show_chart(trajectory_map(coords, names, senses, stages, sense_names), "mean_paths")
-st.caption(
-    _(
-        "Each line is the word “{word}” in one sentence (colour: its sense), from the token embedding "
-        "(circle) through the layers to the last one (star). The {d_model} numbers are squeezed into 2 "
-        "directions by PCA after scaling every vector to length 1, since cosine similarity only compares "
-        "directions; these two directions keep {sum} of the spread, so the picture is only a rough shadow."
-    ).format(word=word, d_model=info.d_model, sum=fixed_percent(kept.sum(), 0))
+first, last = main.columns(2)
+first.metric(_("At the token embedding"), fixed_percent(acc[0]), help=_("The same vector every time: a coin toss."))
+last.metric(
+    _("After layer {n_layer}").format(n_layer=info.n_layer),
+    fixed_percent(acc[-1]),
+    points(round(float(acc[-1] - acc[0]), 2)),
 )
 
-box = st.expander(_("Every pair of sentences, at one stage"), key="mean_pairs", on_change="rerun")
-if box.open:
-    stage = box.select_slider(_("Stage"), stages, value=stages[-1], key="mean_stage")
-    s = stages.index(stage)
-    show_chart(similarity_matrix(np.asarray(sim[s]), names), "mean_matrix", box)
+maps = view("paths", main)
+maps.markdown(_("#### The vectors of “{word}”, stage by stage").format(word=md_escape(word)))
+names = [f"{k + 1}: {m}" for k, m in enumerate(meanings)]
+show_chart(
+    sense_maps(coords, sv.senses.tolist(), stages, names, sv.sentences),
+    "mean_maps",
+    maps,
+    name=f"meaning-{word}-maps",
+    summary=_(
+        "The vectors of “{word}” in {n} sentences, one small map per stage, coloured by meaning: one spot at the "
+        "token embedding, two groups after the last layer ({acc} told apart)."
+    ).format(word=word, n=number(n), acc=fixed_percent(acc[-1])),
+)
+maps.caption(
+    _(
+        "One dot per sentence, coloured by the meaning it uses. Each map shows how the {n} vectors differ from their "
+        "average at that stage, squeezed from {d_model} numbers into the 2 directions where they differ most (PCA), "
+        "all maps on the same scale. At the token embedding every dot is on the same spot: the same token has the "
+        "same vector. Adding the position spreads them a little (the word sits at different places). Then each "
+        "layer mixes in the sentence, and the two colours drift apart."
+    ).format(n=number(n), d_model=info.d_model)
+)
+
+section(_("Can the meaning be read from the vector?"), "probe")
+show_chart(probe_chart(stages, acc, word), "mean_probe", name=f"meaning-{word}-probe")
+st.caption(
+    _(
+        "A very simple test, the same at every stage: leave one sentence out, average the vectors of each meaning "
+        "over the others, and guess the meaning whose average is nearer. The share of sentences guessed right: 50% "
+        "means no better than tossing a coin. More than 50% at “+ position” means the two meanings tend to sit at "
+        "different places in these sentences, so the position alone gives a hint before any layer has read them."
+    )
+)
+
+section(_("What each “{word}” points to").format(word=md_escape(word)), "points-to")
+words = ui.sense_words(spec, word, tuple(groups))
+for col, name, ws in zip(st.columns(2), names, words):
+    col.markdown(f"**{md_escape(name)}**")
+    col.markdown(" · ".join(f"*{md_escape(w)}*" for w, _score in ws) or "—")
+st.caption(
+    _(
+        "The words the last vector points to most when read the way the model reads its output (its last norm and "
+        "the unembedding), compared with the average over all the sentences, so that what every sentence shares "
+        "drops out."
+    )
+)
+if advanced():
+    table = st.expander(
+        _("Every sentence: does the probe tell its meaning, and its nearest words"),
+        key="mean_table",
+        on_change="rerun",
+    )
+    if table.open:
+        near = sp.nearest_words(backend, sv.vectors, k=4)
+        hits = sp.probe_hits(sv.vectors, sv.senses)[:, -1]
+        verdict = {1: _("told right"), 0: _("told wrong")}
+        table.dataframe(
+            pd.DataFrame(
+                {
+                    _("sentence"): sv.sentences,
+                    _("meaning"): [names[k] for k in sv.senses],
+                    _("after the last layer"): [verdict.get(h, _("a tie")) for h in hits],
+                    _("nearest words"): [", ".join(w for w, _score in ws) for ws in near],
+                }
+            ),
+            hide_index=True,
+        )
+    if st.button(_("Measure it for all 12 words"), icon=":material/science:", key="mean_all"):
+        rows = []
+        for w, by_sense in PROBE_SENTENCES.items():
+            other = ui.sense_vectors(spec, w, tuple(tuple(s) for s in by_sense))
+            rows.append({_("word"): w} | dict(zip(stages, sp.probe_accuracy(other.vectors, other.senses))))
+        st.dataframe(pd.DataFrame(rows).style.format("{:.0%}", subset=stages), hide_index=True)
+        st.caption(_("The probe's share of sentences told right, on the held-out sentences of each word."))

@@ -3,11 +3,13 @@ never does."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import torch
 
 from explainer.backends.base import Backend
+from explainer.config import BUILTIN_DIR
 from explainer.model.checkpoints import save_checkpoint
 from explainer.model.gpt import GPT, GPTConfig
 from explainer.model.sampling import SamplingParams, make_generator
@@ -19,6 +21,14 @@ TEXT = (
     "User: What sound does a dog make?\nAssistant: A dog says woof.\n"
     "We sat on the bank of the river. She put money in the bank.\n"
 ) * 3
+
+
+def shipped_tokenizer_kind() -> str:
+    """The shipped model's tokenizer: "word" (before issue 13's recipe: unknown words read as <unk>) or "bpe"."""
+    return json.loads((BUILTIN_DIR / "tokenizer.json").read_text(encoding="utf-8"))["kind"]
+
+
+RETRAIN = "the shipped model predates the sub-word recipe: retrain it (llm-explainer train --preset builtin)"
 
 
 def tiny_checkpoint(folder: Path, seed: int = 0) -> Path:

@@ -12,6 +12,7 @@ import torch
 from explainer.analysis import embeddings as em
 from explainer.backends.load import load_backend
 from explainer.charts import embeddings as ch
+from explainer.charts import meaning as mc
 from explainer.model.tokenizers import Token
 
 RIVER = "We sat on the bank of the river."
@@ -76,27 +77,14 @@ def test_locate_follows_the_last_piece() -> None:
     assert em.locate(toks, "The bank.", "river") is None
 
 
-def test_layer0_similarity_is_one_then_context_changes_it(tiny) -> None:
+def test_word_in_context_starts_from_the_token_embedding(tiny) -> None:
     items = [em.word_in_context(tiny, s, "bank", k) for k, s in enumerate([RIVER, MONEY])]
     assert all(items)
     s = len(em.stage_names(tiny.info.n_layer))
     assert items[0].vectors.shape == (s, tiny.info.d_model)
-    sim = em.pairwise(items)  # (S, N, N)
-    assert sim.shape == (s, 2, 2)
-    assert sim[0, 0, 1] == pytest.approx(1.0, abs=1e-6)  # the same token embedding
-    assert sim[-1, 0, 1] < 0.999  # after the layers the contexts differ
+    assert np.allclose(items[0].vectors[0], items[1].vectors[0])  # the same token embedding
+    assert not np.allclose(items[0].vectors[-1], items[1].vectors[-1])  # after the layers the contexts differ
     assert em.word_in_context(tiny, "No such word here.", "bank") is None
-
-
-def test_same_vs_different_and_trajectories(tiny) -> None:
-    sents = [(RIVER, 0), ("The bank of the river.", 0), (MONEY, 1)]
-    items = [em.word_in_context(tiny, s, "bank", k) for s, k in sents]
-    sim = em.pairwise(items)
-    out = em.same_vs_different(sim, [0, 0, 1])
-    assert list(out) == ["same sense (1 pairs)", "different senses (2 pairs)"]
-    assert np.allclose(out["same sense (1 pairs)"], sim[:, 0, 1])
-    coords, kept = em.trajectories(items)
-    assert coords.shape == (3, sim.shape[0], 2) and kept.shape == (2,)
 
 
 def test_embedding_map_traces() -> None:
@@ -112,14 +100,22 @@ def test_embedding_map_traces() -> None:
 def test_other_figures() -> None:
     strip = ch.heat_strip({"a": np.ones(8), "b": -np.ones(8)})
     assert np.asarray(strip.data[0].z).shape == (2, 8)
-    stages = em.stage_names(2)
-    lines = ch.similarity_lines(stages, {"same": np.ones(4), "different": np.full(4, 0.5)})
-    assert len(lines.data) == 2 and lines.layout.yaxis.title.text == "cosine similarity"
-    assert lines.layout.yaxis.title.font.size >= 16
-    paths = ch.trajectory_map(np.zeros((3, 4, 2)), ["x", "y", "z"], [0, 0, 1], stages, ["river", "money"])
-    assert len(paths.data) == 3 and paths.data[0].line.color != paths.data[2].line.color
-    assert [t.showlegend for t in paths.data] == [True, False, True]  # one legend entry per sense
-    mat = ch.similarity_matrix(np.eye(3), ["x", "y", "z"])
-    assert np.asarray(mat.data[0].z).shape == (3, 3)
-    for fig in (strip, lines, paths, mat):
+    assert strip.layout.font.size >= 16
+
+
+def test_meaning_figures() -> None:
+    stages = em.stage_names(2)  # 4 stages
+    coords = np.zeros((3, 4, 2))
+    coords[:, -1, 0] = [-1, -1, 2]  # apart at the last stage only
+    maps = mc.sense_maps(coords, [0, 0, 1], stages, ["river", "money"], ["a", "b", "c"])
+    assert len(maps.data) == 4 * 2  # a trace per stage and meaning
+    assert [t.showlegend for t in maps.data[:2]] == [True, True] and not any(t.showlegend for t in maps.data[2:])
+    assert [a.text for a in maps.layout.annotations] == [f"<b>{s}</b>" for s in stages]
+    assert maps.layout.xaxis.range == maps.layout.xaxis4.range  # every map on the same scale
+    assert maps.data[0].marker.color != maps.data[1].marker.color
+    probe = mc.probe_chart(stages, np.array([0.5, 0.6, 0.8, 1.0]), "bank")
+    assert list(probe.data[0].text) == ["50%", "60%", "80%", "100%"]
+    assert probe.layout.yaxis.tickformat == ".0%" and probe.layout.shapes[0].y0 == 0.5  # the coin-toss line
+    for fig in (maps, probe):
+        go.Figure(fig.to_dict())  # valid for plotly
         assert fig.layout.font.size >= 16

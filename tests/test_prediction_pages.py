@@ -20,6 +20,7 @@ from explainer.ui.shell.models import get_backend
 
 from . import apptest
 from .apptest import chart_specs, checked, component_data
+from .helpers import shipped_tokenizer_kind
 
 NEXT_WORD, SAMPLING = "app_pages/next_word.py", "app_pages/sampling.py"
 DEFAULT_SAMPLING_PROMPT = build_script([], "Tell me a short story about a fox.") + " Once upon a time, there was a"
@@ -136,15 +137,18 @@ def test_bad_values_in_a_link_are_clamped_with_a_message(query: dict, expected: 
     assert said in messages(at)
 
 
+BPE = shipped_tokenizer_kind() == "bpe"  # sub-word tokens: nothing is unknown, new words are read in pieces
+
+
 @pytest.mark.parametrize("page", [NEXT_WORD, SAMPLING])
 @pytest.mark.parametrize(
     ("text", "said", "n_charts"),
     [
         ("", "Type some text", 0),
         ("   \n  ", "Type some text", 0),
-        ("🙂🙂", "knows none of these words", None),
-        ("Zorblax quuxified flibbertigibbets", "knows none of these words", None),
-        ("The zorblax sat on the mat", "never saw in training", None),
+        ("🙂🙂", "" if BPE else "knows none of these words", None),
+        ("Zorblax quuxified flibbertigibbets", "“Zorblax” → " if BPE else "knows none of these words", None),
+        ("The zorblax sat on the mat", "“zorblax” → " if BPE else "never saw in training", None),
         ("word " * 20_000, "cut off", None),  # 100 000 characters
     ],
     ids=["empty", "spaces", "emoji", "unknown", "some-unknown", "100k"],
@@ -152,6 +156,7 @@ def test_bad_values_in_a_link_are_clamped_with_a_message(query: dict, expected: 
 def test_bad_text_gives_a_message(page: str, text: str, said: str, n_charts: int | None) -> None:
     at = type_text(open_page(page), text)
     assert said in messages(at)
+    assert not BPE or "never saw" not in messages(at)  # with sub-word tokens no word is unknown
     shown = len(chart_specs(at)) + len(component_data(at))
     if n_charts is not None:
         assert shown == n_charts
@@ -162,6 +167,13 @@ def test_bad_text_gives_a_message(page: str, text: str, said: str, n_charts: int
 def test_long_text_on_the_hf_model_is_cut_too(tiny_hf_dir: Path) -> None:
     at = type_text(open_page(NEXT_WORD, f"hf:{tiny_hf_dir}"), "🙂 cat " * 20_000)
     assert "cut off" in messages(at) and chart_specs(at)
+
+
+def test_a_word_without_a_token_of_its_own_is_shown_in_pieces(tiny_hf_dir: Path) -> None:
+    at = type_text(open_page(NEXT_WORD, f"hf:{tiny_hf_dir}"), "The zorblax sat on the mat")
+    said = messages(at)
+    assert "Not every word is one token" in said and "“zorblax” → " in said, said
+    assert "never saw in training" not in said and chart_specs(at)  # byte-level BPE: nothing is unknown
 
 
 def test_many_runs_with_a_fixed_seed_give_one_answer(spec: str) -> None:

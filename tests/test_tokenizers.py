@@ -12,6 +12,7 @@ from explainer.model.tokenizers import (
     HFTokenizer,
     Token,
     load_tokenizer,
+    split_words,
     tokenizer_from_dict,
     train_tokenizer,
 )
@@ -264,3 +265,13 @@ def test_hf_wrapper(bpe: BPETokenizer):
         assert hf.token_to_id(hf.id_to_token(i)) == i
     with pytest.raises(NotImplementedError):
         hf.to_dict()
+
+
+def test_split_words_lists_the_words_read_in_pieces() -> None:
+    tok = train_tokenizer("bpe", "The cat sat on the mat. " * 200, 300)
+    text = "The cat sat on the zorblax 🙂 mat"
+    split = split_words(text, tok.tokens(text))
+    assert [w for w, _ in split] == ["zorblax"]  # the corpus words are whole; the emoji is no word
+    pieces = split[0][1]
+    assert len(pieces) > 1 and "".join(t.text for t in pieces).strip() == "zorblax"
+    assert split_words("The cat", tok.tokens("The cat")) == []

@@ -5,7 +5,6 @@ Pure numpy/torch (no Streamlit). Shapes: V vocabulary, D model width, N points, 
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass
 
@@ -179,36 +178,3 @@ def word_in_context(backend, sentence: str, word: str, sense: int = 0) -> WordIn
     stages = [backend.embedding_matrix()[tid], tr.resid_pre[0][index], *(r[index] for r in tr.resid_post)]
     vectors = torch.stack(stages).float().numpy()  # (L + 2, D)
     return WordInContext(sentence, sense, backend.token_str(tid), tid, index, pieces, vectors)
-
-
-def pairwise(items: list[WordInContext]) -> np.ndarray:
-    """(S, N, N) cosine similarity between every two sentences' vectors, at every stage."""
-    v = torch.from_numpy(np.stack([w.vectors for w in items], 1))  # (S, N, D)
-    u = unit_rows(v)
-    return (u @ u.transpose(1, 2)).numpy()
-
-
-def same_vs_different(sim: np.ndarray, senses: list[int]) -> dict[str, np.ndarray]:
-    """Mean similarity per stage over pairs of the same sense and of different senses: name -> (S,)."""
-    same, diff = [], []
-    for i, j in itertools.combinations(range(len(senses)), 2):
-        (same if senses[i] == senses[j] else diff).append(sim[:, i, j])
-    out = {}
-    if same:
-        out[f"same sense ({len(same)} pairs)"] = np.mean(same, 0)
-    if diff:
-        out[f"different senses ({len(diff)} pairs)"] = np.mean(diff, 0)
-    return out
-
-
-def trajectories(items: list[WordInContext]) -> tuple[np.ndarray, np.ndarray]:
-    """A 2D picture of each word's path through the stages: (N, S, 2) coordinates and the (2,)
-    variance kept. Vectors are scaled to length 1 first (direction is what cosine compares)."""
-    v = np.stack([w.vectors for w in items])  # (N, S, D)
-    u = v / np.clip(np.linalg.norm(v, axis=-1, keepdims=True), 1e-12, None)
-    n, s, d = u.shape
-    proj = pca(u.reshape(n * s, d), 2)
-    xy = proj(u.reshape(n * s, d))
-    if xy.shape[1] < 2:
-        xy = np.pad(xy, ((0, 0), (0, 2 - xy.shape[1])))
-    return xy.reshape(n, s, 2), proj.explained

@@ -175,7 +175,7 @@ def builtin_preset(folder: str | None = None) -> Preset:
     config = json.loads((folder_path / "config.json").read_text(encoding="utf-8"))
     cfg, meta = GPTConfig.from_dict(config["model"]), config.get("meta", {})
     params = cfg.n_params()  # by formula, nothing allocated
-    text = generate_corpus(seed=meta.get("corpus_seed", 0)).train_text
+    text = generate_corpus(seed=meta.get("corpus_seed", 0), size_bytes=meta.get("corpus_bytes", 1_200_000)).train_text
     corpus_tokens = len(load_tokenizer(folder_path / "tokenizer.json").encode(text))
     train = meta.get("train", {})
     seen = train.get("steps", 0) * train.get("batch_size", 0) * cfg.context_length or corpus_tokens

@@ -7,14 +7,12 @@ import numpy as np
 import plotly.graph_objects as go
 
 from explainer.analysis.embeddings import OTHER
-from explainer.charts.style import CHOSEN, DIVERGING, FONT, SMALL, axis, colorscale, diverging, figure, label, layout
-from explainer.format import html_escape
+from explainer.charts.style import CHOSEN, FONT, SMALL, axis, diverging, figure, label, layout
 from explainer.i18n import _
 
 GREY = "#b0b7bf"
 HIGHLIGHT = CHOSEN  # the words a student typed in
 SENSE_COLOURS = ["#1f5fbf", "#e8590c", "#2b8a3e", "#7048e8"]  # sentences, by sense
-LINE_COLOURS = ["#2b8a3e", "#862e9c", "#495057"]  # same sense / different senses
 GROUP_COLOURS = [
     "#1f77b4",
     "#d62728",
@@ -154,79 +152,4 @@ def heat_strip(vectors: dict[str, np.ndarray], title: str = "") -> go.Figure:
         xaxis=axis(_("position in the list (1 … {shape})").format(shape=z.shape[1])),
         yaxis={"tickfont": {"size": FONT}, "autorange": "reversed", "automargin": True},
     )
-    return figure([cells], out)
-
-
-def similarity_lines(stages: list[str], series: dict[str, np.ndarray], title: str = "") -> go.Figure:
-    """Cosine similarity (y) at every stage (x): one line per name -> (S,)."""
-    data = [
-        {
-            "type": "scatter",
-            "x": stages,
-            "y": [float(v) for v in ys],
-            "mode": "lines+markers",
-            "name": name,
-            "line": {"width": 4, "color": LINE_COLOURS[k % len(LINE_COLOURS)], "dash": "solid" if k == 0 else "dash"},
-            "marker": {"size": 11},
-            "hovertemplate": "%{x}: %{y:.3f}<extra>" + html_escape(name) + "</extra>",
-        }
-        for k, (name, ys) in enumerate(series.items())
-    ]
-    low = min([float(np.nanmin(v)) for v in series.values()] + [0.0])
-    out = _layout(title, 430)
-    out["legend"].update(orientation="h", y=-0.3, x=0)
-    out.update(xaxis=axis(_("where in the model")), yaxis=axis(_("cosine similarity"), range=[low - 0.05, 1.05]))
-    return figure(data, out)
-
-
-def trajectory_map(
-    coords: np.ndarray, names: list[str], senses: list[int], stages: list[str], sense_names: list[str], title: str = ""
-) -> go.Figure:
-    """Each sentence's word vector moving through the stages: coords (N, S, 2), one line per sentence,
-    coloured by sense (one legend entry per sense); the start is a circle, the last layer a large star."""
-    s = coords.shape[1]
-    data = []
-    for n, name in enumerate(names):
-        k = senses[n]
-        c = SENSE_COLOURS[k % len(SENSE_COLOURS)]
-        data.append(
-            {
-                "type": "scatter",
-                "x": coords[n, :, 0],
-                "y": coords[n, :, 1],
-                "mode": "lines+markers",
-                "name": html_escape(sense_names[k]),
-                "legendgroup": str(k),
-                "showlegend": k not in senses[:n],
-                "line": {"width": 3, "color": c},
-                "marker": {"size": [12] + [9] * (s - 2) + [20], "symbol": ["circle"] * (s - 1) + ["star"], "color": c},
-                "text": stages,
-                "hovertemplate": "%{text}<extra>" + html_escape(name[:60]) + "</extra>",
-            }
-        )
-    out = _layout(title, 520)
-    out["legend"].update(orientation="h", y=-0.2, x=0)
-    out.update(xaxis=_flat_axis(_("direction 1")), yaxis=_flat_axis(_("direction 2"), scaleanchor="x"))
-    return figure(data, out)
-
-
-def similarity_matrix(sim: np.ndarray, names: list[str], title: str = "") -> go.Figure:
-    """(N, N) cosine similarities as a labelled heatmap with the values written in."""
-    short = [f"{i + 1}. {html_escape(n[:28])}{'…' if len(n) > 28 else ''}" for i, n in enumerate(names)]
-    cells = {
-        "type": "heatmap",
-        "z": sim,
-        "x": short,
-        "y": short,
-        "zmin": -1,
-        "zmax": 1,
-        "colorscale": colorscale(DIVERGING),
-        "text": np.round(sim, 2),
-        "texttemplate": "%{text:.2f}",
-        "textfont": {"size": SMALL},
-        "colorbar": {"title": {"text": "cosine"}},
-        "hovertemplate": "%{y}<br>%{x}<br>%{z:.3f}<extra></extra>",
-    }
-    out = _layout(title, 160 + 60 * len(names), legend=False)
-    out.update(yaxis={"autorange": "reversed", "tickfont": {"size": SMALL}}, xaxis=axis(tickangle=-30))
     return figure([cells], out)

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from explainer.analysis.sense_probe import probe_table
+from explainer.corpus.generator import PROBE_SENTENCES
 from explainer.model.checkpoints import save_checkpoint
 from explainer.model.device import configure_threads, device_label, pick_device
 from explainer.training.builtin import train_builtin
@@ -39,11 +41,18 @@ def train(args) -> dict:
         extra = [f for f in ("text", "corpus", "tokenizer", "vocab_size", "layers", "heads", "width", "context",
                              "batch", "lr", "eval_every") if getattr(args, f) is not None]  # fmt: skip
         if extra:
-            raise ValueError("--preset builtin rebuilds the shipped model: it takes only --out, --steps and --device")
+            raise ValueError(
+                "--preset builtin rebuilds the shipped model: it takes only --out, --steps, --device and --seed"
+            )
         writable_folder(args.out)
         log = (lambda s: print(s, file=sys.stderr)) if args.json else print
-        return train_builtin(args.out, steps=args.steps, device=args.device, log=log)
+        return train_builtin(args.out, steps=args.steps, device=args.device, log=log, seed=args.seed, probe=sense_probe)
     return train_from_args(args)
+
+
+def sense_probe(backend) -> dict:
+    """The built-in recipe's sense probe: word -> accuracy per stage on the held-out two-meaning sentences."""
+    return probe_table(backend, PROBE_SENTENCES)
 
 
 def show_train(out: dict) -> str:

@@ -6,14 +6,21 @@ Every dialogue is a script made by `build_script`:
     User: What is the capital of France?
     Assistant: The capital of France is Paris.
 
-A small word-level GPT trained on it should learn *facts*, not lines, so every fact is asked with
-many phrasings, and a held-out set measures generalisation to phrasings it never saw:
+A small GPT trained on it should learn *facts*, not lines, so every fact is asked with many
+phrasings, and a held-out set measures generalisation to phrasings it never saw:
 (a) a few question templates per relation are used only in the held-out set, and
 (b) for every (fact, training template) pair a fixed hash holds out about 10% of the pairs.
-The held-out prompt stops right before the answer word ("...Assistant: The capital of France is").
+These held-out prompts stop right before the answer word ("...Assistant: The capital of France is").
 
-All text is canonical for the word tokenizer: ASCII words, single spaces, newlines and the
-punctuation . , ? ! : + = (attached to the previous word), apostrophes only inside words.
+Students type as they like, so user messages carry some noise (see `_noisy`): lower case, no final
+punctuation, American spellings, typos, "2+3", fragments such as "capital of canada". Questions about
+things the model was never taught (a made-up country, another topic) get an honest "Sorry, I do not
+know ...". Held-out items for these abilities (the held-out fact/phrasing pairs typed as kinds "case",
+"typo", "us_spelling", and the topic "unknown") end at "Assistant:" and list the replies that count as
+right (`HeldOutItem.replies`).
+
+The assistant's text is canonical: ASCII words, single spaces, newlines and the punctuation
+. , ? ! : + = (attached to the previous word), apostrophes only inside words.
 """
 
 from __future__ import annotations
@@ -22,9 +29,19 @@ import hashlib
 import random
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from explainer.corpus import data as D
-from explainer.corpus.data import AMBIGUOUS, ANIMALS, COUNTRIES, DAYS, MONTHS, NUMBER_WORDS, QUESTION_PREFIXES
+from explainer.corpus.data import (
+    AMBIGUOUS,
+    AMBIGUOUS_PROBES,
+    ANIMALS,
+    COUNTRIES,
+    DAYS,
+    MONTHS,
+    NUMBER_WORDS,
+    QUESTION_PREFIXES,
+)
 from explainer.generation.script import FRAMING, build_script
 from explainer.model.tokenizers import WORD_RE
 
@@ -37,6 +54,7 @@ __all__ = [
     "WORD_GROUPS",
     "Corpus",
     "HeldOutItem",
+    "PROBE_SENTENCES",
     "generate_corpus",
 ]
 
@@ -44,6 +62,26 @@ MAX_DIALOGUE_TOKENS = 110  # every dialogue (framing included) fits a 128-token 
 HELDOUT_FRACTION = 0.10  # share of (fact, training phrasing) pairs kept out of training
 MAX_HELDOUT_PAIRS_PER_FACT = 2  # so every fact keeps most of its training phrasings
 VALID_FRACTION = 0.05
+DIALOGUE_WEIGHTS = (48, 12, 26, 8, 14)  # facts, story, ambiguous words, small talk, things never taught
+CORPUS_BYTES = 3_000_000  # the built-in recipe's training text (generate_corpus's default)
+UNKNOWN_HELDOUT_FRACTION = 0.25  # share of made-up names and other-topic questions kept out of training
+HELDOUT_NAMES = ("Zubrowka",)  # always held out (the feedback page's made-up country)
+PROBE_PER_SENSE = 20  # held-out sentences per sense for the sense probe
+SMALL_RELATION = 24  # relations with at most this many facts use every held-out phrasing per fact
+TYPED_FACTS_PER_RELATION = 16  # facts per relation asked in each typed kind (case, typo, US spelling)
+UNKNOWN_ITEMS = dict(country=40, city=15, animal=15, thing=12, word=12, untaught=12, general=50)  # held out
+# How often a training user message gets each kind of noise (see _noisy).
+NOISE = dict(
+    us=0.4,
+    typo=0.2,
+    second_typo=0.2,
+    name_typo=0.04,
+    lower=0.18,
+    first_lower=0.1,
+    no_punct=0.25,
+    sum_mixed=0.15,
+    tight_plus=0.3,
+)
 
 _SENTINEL = "\x00"
 
@@ -54,7 +92,10 @@ class HeldOutItem:
     answer: str  # one word token
     topic: str  # "capital", "animal_sound", "sum", ...
     question: str  # the held-out user question inside the prompt
-    kind: str = "template"  # "template": phrasing never trained; "combination": this fact x phrasing never trained
+    kind: str = "template"  # "template": phrasing never trained; "combination": this fact x phrasing never trained;
+    # "case", "typo", "us_spelling": such a combination typed that way; "unknown": something never taught
+    replies: tuple[str, ...] = ()  # if set, the prompt ends at "Assistant:" and the greedy reply must start with
+    # one of these (a reply ending in "\n" must be the whole line)
 
 
 @dataclass(frozen=True)
@@ -124,6 +165,89 @@ def _with_opener(rng: random.Random, question: str, p: float = 0.3) -> str:
     if opener[-1] in ",:" and question.split(" ", 1)[0] in _LOWERABLE:
         question = question[0].lower() + question[1:]
     return f"{opener} {question}"
+
+
+_ALTERNATIVES = re.compile(r"\[([^\[\]]*)\]")
+
+
+def _expand(template: str, rng: random.Random | None = None) -> str:
+    """Pick one of each "[a|b|c]" in a template (the first one when rng is None)."""
+    return _ALTERNATIVES.sub(lambda m: (rng.choice if rng else lambda xs: xs[0])(m.group(1).split("|")), template)
+
+
+# ----------------------------------------------------------------------------- what students type
+_US = re.compile(r"\b(" + "|".join(D.US_SPELLINGS) + r")\b", re.IGNORECASE)
+_WORDS = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
+
+
+def _same_case(model: str, word: str) -> str:
+    """`word` written in the case of `model` ("Colour" -> "Color", "COLOUR" -> "COLOR")."""
+    if len(model) > 1 and model.isupper():
+        return word.upper()
+    return word[:1].upper() + word[1:] if model[:1].isupper() else word
+
+
+def _us_spelling(text: str) -> str:
+    return _US.sub(lambda m: _same_case(m.group(), D.US_SPELLINGS[m.group().lower()]), text)
+
+
+def _typo(rng: random.Random, word: str) -> str:
+    """One slip in a word: a known misspelling, or two letters swapped, one dropped, doubled or hit next to
+    the right key. The first letter is kept (people rarely get it wrong)."""
+    low = word.lower()
+    if low in D.COMMON_TYPOS and (len(word) < 4 or rng.random() < 0.5):
+        return _same_case(word, rng.choice(D.COMMON_TYPOS[low]))
+    for _ in range(10):
+        i = rng.randrange(1, len(word))
+        op = rng.randrange(4)
+        if op == 0 and i < len(word) - 1 and word[i] != word[i + 1]:
+            out = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+        elif op == 1:
+            out = word[:i] + word[i + 1 :]
+        elif op == 2:
+            out = word[:i] + word[i] + word[i:]
+        elif op == 3 and word[i].lower() in D.KEYBOARD_NEIGHBOURS:
+            out = word[:i] + rng.choice(D.KEYBOARD_NEIGHBOURS[word[i].lower()]) + word[i + 1 :]
+        else:
+            continue
+        if out.lower() != low:
+            return out
+    return word
+
+
+def _with_typos(rng: random.Random, text: str, n: int = 1) -> str:
+    """`text` with a slip in n of its words (words of 4+ letters, or ones with a known misspelling); in a template,
+    never inside a {slot}."""
+    slots = [m.span() for m in re.finditer(r"\{[^}]*\}", text)]
+    spans = [
+        m.span()
+        for m in _WORDS.finditer(text)
+        if (len(m.group()) >= 4 or m.group().lower() in D.COMMON_TYPOS)
+        and not any(a <= m.start() < b for a, b in slots)
+    ]
+    for a, b in sorted(rng.sample(spans, min(n, len(spans))), reverse=True):
+        text = text[:a] + _typo(rng, text[a:b]) + text[b:]
+    return text
+
+
+def _noisy(rng: random.Random, text: str) -> str:
+    """A user message as a student might type it: sometimes American spelling, all in lower case or a lower-case
+    first letter, no final punctuation (rates in NOISE). Typos come earlier, from _Writer.ask."""
+    if _US.search(text) and rng.random() < NOISE["us"]:
+        text = _us_spelling(text)
+    r = rng.random()
+    if r < NOISE["lower"]:
+        text = text.lower()
+    elif r < NOISE["lower"] + NOISE["first_lower"]:
+        text = text[:1].lower() + text[1:]
+    if rng.random() < NOISE["no_punct"]:
+        text = text.rstrip(".?!") or text
+    return text
+
+
+def _lower_case_kind(text: str) -> str:
+    """The held-out "case" form of a question: all lower case, no final punctuation."""
+    return text.lower().rstrip(".?!")
 
 
 # ----------------------------------------------------------------------------- relations (fact tables)
@@ -257,10 +381,116 @@ def _relations() -> list[_Relation]:
     return out
 
 
+def _bare(template: str) -> str:
+    return template.lower().rstrip(".?!")
+
+
+def _inside_another(templates: tuple[str, ...], fact: dict[str, str]) -> frozenset[int]:
+    """Phrasings that, asked about this fact, occur inside another one ("horse sound?" in "How does a horse
+    sound?"): never held out, since the trained longer question would contain the held-out one."""
+    asked = [_bare(_fill(t, fact)) for t in templates]
+    return frozenset(i for i, q in enumerate(asked) if any(j != i and q in u for j, u in enumerate(asked)))
+
+
 def _heldout_pairs(rel: _Relation, fact: dict[str, str]) -> tuple[int, ...]:
     """Indices of training phrasings that are held out for this fact (never [0])."""
-    idx = [i for i in range(1, len(rel.questions)) if _hash01(rel.name, fact["key"], str(i)) < HELDOUT_FRACTION]
-    return tuple(idx[:MAX_HELDOUT_PAIRS_PER_FACT])
+    key = (rel.name, fact["key"])
+    if key not in _PAIRS:
+        inside = _inside_another(rel.questions, fact)
+        idx = [
+            i
+            for i in range(1, len(rel.questions))
+            if i not in inside and _hash01(rel.name, fact["key"], str(i)) < HELDOUT_FRACTION
+        ]
+        _PAIRS[key] = tuple(idx[:MAX_HELDOUT_PAIRS_PER_FACT])
+    return _PAIRS[key]
+
+
+_PAIRS: dict[tuple[str, str], tuple[int, ...]] = {}  # (relation, fact) -> its held-out phrasings, computed once
+
+
+# ----------------------------------------------------------------------------- things never taught
+_UNKNOWN_RELATIONS = {  # which relations' questions are asked about an unknown name of each kind
+    "country": ("capital", "continent", "language"),
+    "city": ("capital_to_country",),
+    "animal": ("animal_sound", "animal_home", "animal_young", "animal_food"),
+    "thing": ("colour",),
+    "word": ("opposite", "plural"),
+}
+
+
+def _is_heldout_name(kind: str, name: str) -> bool:
+    return name in HELDOUT_NAMES or _hash01("unknown", kind, name) < UNKNOWN_HELDOUT_FRACTION
+
+
+def made_up_names(kind: str) -> list[str]:
+    """Invented names of a kind ("country", "city" or "word"), e.g. Zubrowka, Velgrad, blicket."""
+    if kind == "word":
+        combos = [a + b for a in D.MADE_UP_WORD_STARTS for b in D.MADE_UP_WORD_ENDS]
+    else:
+        ends = D.MADE_UP_COUNTRY_ENDS if kind == "country" else D.MADE_UP_CITY_ENDS
+        combos = [a + m + e for a in D.MADE_UP_STARTS for m in D.MADE_UP_MIDDLES for e in ends]
+    known = {c.name.lower() for c in COUNTRIES} | {c.capital.lower() for c in COUNTRIES} | _REAL_WORDS
+    return [n for n in dict.fromkeys(combos) if n.lower() not in known and len(n) >= 4]
+
+
+_REAL_WORDS = frozenset(["kerf"])  # real words the syllables make
+
+
+@cache
+def _unknown_pools(heldout: bool) -> dict[str, list[str]]:
+    """Names (or questions) of each kind, for training (heldout=False) or for the held-out set."""
+    words = made_up_names("word")
+    pools = {
+        "country": made_up_names("country") + D.UNTAUGHT_COUNTRIES,
+        "city": made_up_names("city") + D.UNTAUGHT_CITIES,
+        "animal": words + D.UNTAUGHT_ANIMALS,
+        "thing": [_a(w) for w in words] + D.UNTAUGHT_THINGS,
+        "word": words + D.UNTAUGHT_WORDS,
+        "general": D.GENERAL_QUESTIONS + [f.replace("<>", v) for f, values in D.GENERAL_FRAMES for v in values],
+    }
+    return {k: [n for n in v if _is_heldout_name(k, n) == heldout] for k, v in pools.items()}
+
+
+def _untaught_templates(heldout: bool) -> dict[str, list[str]]:
+    """slot -> questions about a known subject that ask what was never taught (UNTAUGHT_FRAMES, UNTAUGHT_QUESTIONS)."""
+    out = {slot: list(pair[heldout]) for slot, pair in D.UNTAUGHT_QUESTIONS.items()}
+    for slot, groups in D.UNTAUGHT_FRAMES.items():
+        for frames, train, held in groups:
+            out[slot] += [f.replace("<>", v) for f in frames for v in (held if heldout else train)]
+    return out
+
+
+_UNTAUGHT = {h: _untaught_templates(h) for h in (False, True)}
+
+
+def _unknown_slots(kind: str, name: str) -> dict[str, str]:
+    return {
+        "country": {"country": name},
+        "city": {"capital": name},
+        "animal": {"animal": name, "a_animal": _a(name)},
+        "thing": {"thing": name},
+        "word": {"word": name, "singular": name},
+    }[kind]
+
+
+def _unknown_reply(kind: str, name: str, other: str) -> str:
+    if kind == "country":
+        return D.UNKNOWN_COUNTRY_REPLY.format(X=name)
+    if kind == "city":
+        return D.UNKNOWN_CITY_REPLY.format(X=name)
+    return other
+
+
+def _known_subject(rng: random.Random, slot: str) -> dict[str, str]:
+    """Slots for a question about something known (a country, an animal ...) that asks what was never taught."""
+    c, (thing, colour) = rng.choice(COUNTRIES), rng.choice(D.COLOURED_THINGS)
+    words = rng.random() < 0.4
+    x, y = (NUMBER_WORDS[rng.randrange(11)] if words else str(rng.randrange(11)) for _ in range(2))
+    return dict(
+        country=c.name, capital=c.capital, a_animal=_a(rng.choice(ANIMALS).name), thing=thing, colour=colour,
+        x=x, y=y, big=str(rng.randrange(21, 100)),
+    )  # fmt: skip
 
 
 # ----------------------------------------------------------------------------- the dialogue writer
@@ -270,6 +500,7 @@ class _Writer:
     def __init__(self, rng: random.Random, relations: list[_Relation]):
         self.rng = rng
         self.relations = relations
+        self.unknown = _unknown_pools(heldout=False)
         self.decks: dict[str, list] = {}
         self.fact_ids = [(ri, fi) for ri, r in enumerate(relations) for fi in range(len(r.facts))]
         self.allowed = {  # training phrasings per fact; the canonical one [0] is dealt twice as often
@@ -280,6 +511,19 @@ class _Writer:
         self.by_subject: dict[tuple[str, str], dict[str, str]] = {
             (r.name, f[r.subject]): f for r in relations if r.subject for f in r.facts
         }
+
+    def ask(self, template: str, slots: dict[str, str] | None = None) -> str:
+        """A user message from a template, sometimes with a slip of the keyboard: in the template's own words
+        ("captial", "wich"), rarely in a name or number it is filled with."""
+        rng, slots = self.rng, {} if slots is None else slots
+        if rng.random() < NOISE["typo"]:
+            template = _with_typos(rng, template, 2 if rng.random() < NOISE["second_typo"] else 1)
+        if rng.random() < NOISE["name_typo"]:
+            keys = re.findall(r"\{(\w+)\}", template)
+            if used := [k for k in keys if k in slots and re.fullmatch(r"[A-Za-z]{4,}", slots[k])]:
+                key = rng.choice(used)
+                template = template.replace("{" + key + "}", _typo(rng, slots[key]))
+        return _fill(template, slots)
 
     def deal(self, key: str, items: list):
         """Draw from a shuffled deck of the items (refilled when empty), so every item is used about equally."""
@@ -301,9 +545,16 @@ class _Writer:
         return _fill(rel.answers[ai], fact)
 
     def fact_exchange(self, rel: _Relation, fact: dict[str, str]) -> tuple[str, str]:
+        rng = self.rng
         qi = self.deal(f"question|{rel.name}|{fact['key']}", self.allowed[rel.name, fact["key"]])
-        question = _with_opener(self.rng, _fill(rel.questions[qi], fact))
-        return question, self._answer(rel, fact)
+        asked = fact
+        if rel.name == "sum" and rng.random() < NOISE["sum_mixed"]:  # "What is 2 plus three?"
+            digits = {k: str(NUMBER_WORDS.index(fact[k])) for k in ("a", "b") if rng.random() < 0.7}
+            asked = {**fact, **(digits or {"a": str(NUMBER_WORDS.index(fact["a"]))})}
+        question = self.ask(rel.questions[qi], asked)
+        if rel.name == "sum_digits" and rng.random() < NOISE["tight_plus"]:  # "What is 2+3?"
+            question = re.sub(r"(\d) \+ (\d)", r"\1+\2", question)
+        return _with_opener(rng, question), self._answer(rel, fact)
 
     def _followup(self, rel: _Relation, fact: dict[str, str], prev_text: str):
         """A follow-up to the exchange (rel, fact): another relation on the same subject, or the same relation."""
@@ -322,7 +573,7 @@ class _Writer:
         if not options:
             return None
         r, f = self.rng.choice(options)
-        return (r, f), (_fill(self.rng.choice(r.followups), f), self._answer(r, f))
+        return (r, f), (self.ask(self.rng.choice(r.followups), f), self._answer(r, f))
 
     def random_training_exchange(self) -> tuple[str, str]:
         """One training-style exchange (used as an earlier turn in held-out prompts)."""
@@ -344,7 +595,7 @@ class _Writer:
     def small_talk(self, intent: str | None = None) -> tuple[str, str]:
         intent = intent or self.rng.choice(list(D.SMALL_TALK))
         users, replies = D.SMALL_TALK[intent]
-        return self.deal(f"talk-{intent}-user", users), self.deal(f"talk-{intent}-reply", replies)
+        return self.ask(self.deal(f"talk-{intent}-user", users)), self.deal(f"talk-{intent}-reply", replies)
 
     def facts_dialogue(self) -> list[tuple[str, str]]:
         rng = self.rng
@@ -391,7 +642,8 @@ class _Writer:
     def ambiguous_sentence(self, word: str, sense: int, hero: dict[str, str] | None = None, in_story=False) -> str:
         """A sentence using the word in one sense; in a story, one about the hero or a plain description."""
         templates = [t for t in AMBIGUOUS[word][sense][3] if not in_story or "{N}" in t or t.startswith(("The ", "A "))]
-        return _fill(self.deal(f"ambiguous-{word}-{sense}-{in_story}", templates), hero or self._character())
+        template = _expand(self.deal(f"ambiguous-{word}-{sense}-{in_story}", templates), self.rng)
+        return _fill(template, hero or self._character())
 
     def story_dialogue(self, creature: str = "", request: str = "") -> list[tuple[str, str]]:
         rng = self.rng
@@ -473,7 +725,7 @@ class _Writer:
         if "moral" in extra:
             parts.append((_fill(deal("morals", D.STORY_MORALS), slots), True))
 
-        request = request or _fill(rng.choice(D.STORY_REQUESTS), slots)
+        request = request or self.ask(rng.choice(D.STORY_REQUESTS), slots)
         turns = [self.small_talk("greet")] if rng.random() < 0.1 else []
         story = " ".join(s for s, _ in parts)
         while len(parts) > 6 or not self._fits([*turns, (request, story)]):
@@ -488,7 +740,7 @@ class _Writer:
         turns.append((request, story))
         if rng.random() < 0.25:
             q, a = rng.choice(D.STORY_FOLLOWUPS)
-            self._add(turns, (_fill(q, slots), _fill(a, slots)))
+            self._add(turns, (self.ask(q, slots), _fill(a, slots)))
         elif rng.random() < 0.1:
             self._add(turns, self.small_talk("thanks"))
         return turns
@@ -502,26 +754,66 @@ class _Writer:
         turns: list[tuple[str, str]] = []
         r = rng.random()
         if r < 0.35:
-            turns.append((_fill(rng.choice(D.AMBIG_SENTENCE_REQUESTS), slots), self.ambiguous_sentence(word, sense)))
+            turns.append((self.ask(rng.choice(D.AMBIG_SENTENCE_REQUESTS), slots), self.ambiguous_sentence(word, sense)))
             if rng.random() < 0.4:
                 other = dict(slots, t=senses[1 - sense][2])
-                q = _fill(rng.choice(D.AMBIG_SECOND_SENSE), other)
+                q = self.ask(rng.choice(D.AMBIG_SECOND_SENSE), other)
                 self._add(turns, (q, self.ambiguous_sentence(word, 1 - sense)))
         elif r < 0.65:
             q, a = rng.choice(D.AMBIG_MEANING_QUESTIONS)
             slots["s"] = self.ambiguous_sentence(word, sense)
-            turns.append((_fill(q, slots), _fill(a, slots)))
+            turns.append((self.ask(q, slots), _fill(a, slots)))
         elif r < 0.85:
-            q = _fill(rng.choice(D.AMBIG_TWO_SENTENCES), slots)
+            q = self.ask(rng.choice(D.AMBIG_TWO_SENTENCES), slots)
             turns.append((q, f"{self.ambiguous_sentence(word, 0)} {self.ambiguous_sentence(word, 1)}"))
         else:
             q, a = rng.choice(D.AMBIG_TWO_MEANINGS)
-            turns.append((_fill(q, slots), _fill(a, slots)))
+            turns.append((self.ask(q, slots), _fill(a, slots)))
+        return turns
+
+    def unknown_exchange(self) -> tuple[str, str]:
+        """A question about something never taught, and the honest reply."""
+        rng, pools = self.rng, self.unknown
+        kind = rng.choices(
+            ("country", "city", "animal", "thing", "word", "untaught", "general"), (28, 8, 10, 7, 7, 18, 22)
+        )[0]
+        by_name = {r.name: r for r in self.relations}
+        if kind == "untaught":
+            slot = self.deal("untaught-slot", list(_UNTAUGHT[False]))
+            template = self.deal(f"untaught-{slot}", _UNTAUGHT[False][slot])
+            return self.ask(template, _known_subject(rng, slot)), self.unknown_reply()
+        if kind == "general":
+            return self.ask(self.deal("general", pools["general"])), self.unknown_reply()
+        name = self.deal(f"unknown-{kind}", pools[kind])
+        rel = by_name[rng.choice(_UNKNOWN_RELATIONS[kind])]
+        question = self.ask(rng.choice(rel.questions), _unknown_slots(kind, name))
+        return question, _unknown_reply(kind, name, self.unknown_reply())
+
+    def unknown_reply(self) -> str:
+        return self.deal("unknown-reply", [t for t, w in D.UNKNOWN_REPLIES for _ in range(w)])
+
+    def unknown_dialogue(self) -> list[tuple[str, str]]:
+        rng = self.rng
+        turns = [self.small_talk("greet")] if rng.random() < 0.1 else []
+        if rng.random() < 0.3:
+            rel, fact, _ = self._draw_fact()
+            turns.append(self.fact_exchange(rel, fact))
+        self._add(turns, self.unknown_exchange())
+        r = rng.random()
+        if r < 0.3:
+            rel, fact, _ = self._draw_fact()
+            self._add(turns, self.fact_exchange(rel, fact))
+        elif r < 0.5:
+            self._add(turns, self.unknown_exchange())
+        if rng.random() < 0.1:
+            self._add(turns, self.small_talk("thanks"))
         return turns
 
     def dialogue(self) -> list[tuple[str, str]]:
-        kind = self.rng.choices(("facts", "story", "ambiguous", "small_talk"), weights=(59, 17, 16, 8))[0]
-        return getattr(self, f"{kind}_dialogue")()
+        """One training dialogue; the user's messages typed as a student might (see _noisy)."""
+        kinds = ("facts", "story", "ambiguous", "small_talk", "unknown")
+        kind = self.rng.choices(kinds, weights=DIALOGUE_WEIGHTS)[0]
+        return [(_noisy(self.rng, user), reply) for user, reply in getattr(self, f"{kind}_dialogue")()]
 
     def demo_dialogues(self, copies: int = 3) -> list[list[tuple[str, str]]]:
         """Dialogues that ask each DEMO_QUESTIONS question verbatim (the UI's examples must be in training)."""
@@ -560,7 +852,12 @@ def _heldout_items(relations: list[_Relation], train_text: str, rng: random.Rand
     items = []
     for rel in relations:
         for fact in rel.facts:
-            phrasings = [(rel.heldout[int(_hash01("heldout", rel.name, fact["key"]) * len(rel.heldout))], "template")]
+            if len(rel.facts) <= SMALL_RELATION:  # few facts: every held-out phrasing, for a steadier measure
+                phrasings = [(t, "template") for t in rel.heldout]
+            else:
+                phrasings = [
+                    (rel.heldout[int(_hash01("heldout", rel.name, fact["key"]) * len(rel.heldout))], "template")
+                ]
             phrasings += [(rel.questions[i], "combination") for i in _heldout_pairs(rel, fact)]
             answers = [i for i in rel.probe_answers if _fill(rel.answers[i], fact) in trained_answers]
             if not answers:
@@ -578,10 +875,75 @@ def _heldout_items(relations: list[_Relation], train_text: str, rng: random.Rand
                     if answer.lower() not in words and len(_tokens(prompt)) <= MAX_DIALOGUE_TOKENS:
                         items.append(HeldOutItem(prompt, answer, rel.topic, question, kind))
                         break
+    return items + _typed_items(relations, trained_answers, helper) + _unknown_items(relations, helper)
+
+
+def _reply_item(helper: _Writer, question: str, answer: str, topic: str, kind: str, replies) -> HeldOutItem:
+    """A held-out item whose prompt ends at "Assistant:" (sometimes after an earlier training-style exchange)."""
+    earlier = [helper.random_training_exchange()] if helper.rng.random() < 0.3 else []
+    if not helper._fits([*earlier, (question, max(replies, key=len))]):
+        earlier = []
+    return HeldOutItem(build_script(earlier, question), answer, topic, question, kind, tuple(replies))
+
+
+def _typed_items(relations: list[_Relation], trained_answers: set[str], helper: _Writer) -> list[HeldOutItem]:
+    """The held-out (fact, phrasing) pairs typed as students do: all lower case without punctuation ("case"), with a
+    slip in one of the question's own words ("typo"), in American spelling ("us_spelling"). Never trained in any
+    form; right when the greedy reply is one of the fact's trained answers."""
+    rng, items = helper.rng, []
+    for kind in ("case", "typo", "us_spelling"):
+        for rel in relations:
+            pairs = [(f, i) for f in rel.facts for i in _heldout_pairs(rel, f)]
+            if kind == "us_spelling":
+                pairs = [(f, i) for f, i in pairs if _US.search(rel.questions[i])]
+            pairs = sorted(pairs, key=lambda p: _hash01(kind, rel.name, p[0]["key"], str(p[1])))
+            seen: set[str] = set()
+            for fact, i in pairs:
+                if fact["key"] in seen or len(seen) >= TYPED_FACTS_PER_RELATION:
+                    continue
+                seen.add(fact["key"])
+                template = rel.questions[i]
+                if kind == "case":
+                    question = _lower_case_kind(_fill(template, fact))
+                elif kind == "typo":
+                    question = _fill(_with_typos(rng, template, 1), fact)
+                else:
+                    question = _us_spelling(_fill(template, fact))
+                replies = sorted({r + "\n" for t in rel.answers if (r := _fill(t, fact)) in trained_answers})
+                if replies and question != _fill(template, fact):
+                    items.append(_reply_item(helper, question, rel.answer_word(fact), rel.topic, kind, replies))
     return items
 
 
-def generate_corpus(seed: int = 0, size_bytes: int = 1_200_000) -> Corpus:
+def _unknown_items(relations: list[_Relation], helper: _Writer) -> list[HeldOutItem]:
+    """Questions about things never taught, all held out: made-up or untaught names asked in trained phrasings,
+    something never taught about a known subject, other topics. Right when the greedy reply starts with
+    "Sorry, I do not know"."""
+    rng, by_name = helper.rng, {r.name: r for r in relations}
+    pools, items = _unknown_pools(heldout=True), []
+    right = ("Sorry, I do not know",)
+
+    def add(question: str) -> None:
+        question = _lower_case_kind(question) if rng.random() < 0.3 else question
+        items.append(_reply_item(helper, question, "Sorry", "unknown", "unknown", right))
+
+    items.append(_reply_item(helper, "What is the capital of Zubrowka?", "Sorry", "unknown", "unknown", right))
+    for kind, n in UNKNOWN_ITEMS.items():
+        if kind == "untaught":
+            for slot, templates in _UNTAUGHT[True].items():
+                for template in sorted(templates, key=lambda t: _hash01("item", t))[:n]:
+                    add(_fill(template, _known_subject(rng, slot)))
+            continue
+        for name in sorted(pools[kind], key=lambda x: _hash01("item", kind, x))[:n]:
+            if kind == "general":
+                add(name)
+                continue
+            rel = by_name[rng.choice(_UNKNOWN_RELATIONS[kind])]
+            add(_fill(rng.choice(rel.questions), _unknown_slots(kind, name)))
+    return items
+
+
+def generate_corpus(seed: int = 0, size_bytes: int = CORPUS_BYTES) -> Corpus:
     """Train text (about size_bytes), validation text (~5% of it) and the held-out probes; deterministic per seed."""
     relations = _relations()
     train = _Writer(random.Random(f"corpus-{seed}-train"), relations)
@@ -589,6 +951,27 @@ def generate_corpus(seed: int = 0, size_bytes: int = 1_200_000) -> Corpus:
     valid_text = _Writer(random.Random(f"corpus-{seed}-valid"), relations).text(int(size_bytes * VALID_FRACTION))
     heldout = _heldout_items(relations, train_text, random.Random(f"corpus-{seed}-heldout"))
     return Corpus(train_text=train_text, valid_text=valid_text, heldout=heldout)
+
+
+def _probe_sentences(n: int = PROBE_PER_SENSE) -> dict[str, tuple[list[str], list[str]]]:
+    """n held-out sentences per sense of every two-sense word, from AMBIGUOUS_PROBES (never in training)."""
+    out = {}
+    for word, groups in AMBIGUOUS_PROBES.items():
+        senses = []
+        for sense, templates in enumerate(groups):
+            rng, found = random.Random(f"probe-{word}-{sense}"), []
+            for i in range(50 * n):
+                people = (D.NAMES_F, D.NAMES_M)[rng.randrange(2)]
+                he, his, him = ("she", "her", "her") if people is D.NAMES_F else ("he", "his", "him")
+                slots = dict(N=rng.choice(people), he=he, his=his, him=him, He=_cap(he), His=_cap(his))
+                sentence = _fill(_expand(templates[i % len(templates)], rng), slots)
+                if sentence not in found:
+                    found.append(sentence)
+                if len(found) == n:
+                    break
+            senses.append(found)
+        out[word] = (senses[0], senses[1])
+    return out
 
 
 # ----------------------------------------------------------------------------- tables for the UI
@@ -601,7 +984,7 @@ def _ambiguous_examples() -> tuple[dict[str, tuple[list[str], list[str]]], dict[
             out = []
             for i, t in enumerate(sense[3]):
                 name, he, his, him = people[i % len(people)]
-                out.append(_fill(t, dict(N=name, he=he, his=his, him=him, He=_cap(he), His=_cap(his))))
+                out.append(_fill(_expand(t), dict(N=name, he=he, his=his, him=him, He=_cap(he), His=_cap(his))))
             filled.append(out)
         examples[word] = (filled[0], filled[1])
         senses[word] = (s1[1], s2[1])
@@ -609,6 +992,7 @@ def _ambiguous_examples() -> tuple[dict[str, tuple[list[str], list[str]]], dict[
 
 
 AMBIGUOUS_WORDS, AMBIGUOUS_SENSES = _ambiguous_examples()  # word -> (sense 1 sentences, sense 2 sentences)
+PROBE_SENTENCES = _probe_sentences()  # word -> (sense 1, sense 2) held-out sentences for the sense probe
 
 WORD_GROUPS: dict[str, list[str]] = {
     "countries": [c.name for c in COUNTRIES],
@@ -640,3 +1024,10 @@ DEMO_QUESTIONS: list[str] = [
     "Tell me a short story about a fox.",
     "Use the word bank in a sentence about a river.",
 ]
+
+
+def unknown_names() -> set[str]:
+    """The names of countries and cities that are there to be unknown (made up, or real but untaught): the
+    assistant writes them only in "Sorry, I do not know a country called ..."."""
+    names = made_up_names("country") + made_up_names("city") + D.UNTAUGHT_COUNTRIES + D.UNTAUGHT_CITIES
+    return {w for n in names for w in n.split()}

@@ -38,6 +38,20 @@ class Token:
     unknown: bool = False  # True when mapped to <unk>
 
 
+_WORD_SPAN = re.compile(r"\w+(?:'\w+)*")
+
+
+def split_words(text: str, tokens: list[Token]) -> list[tuple[str, list[Token]]]:
+    """The words of `text` that the tokenizer cut into several tokens: (word, its tokens), in order. A word is a
+    run of letters or digits (with inner apostrophes); a token overlapping it counts as one of its pieces."""
+    out = []
+    for m in _WORD_SPAN.finditer(text):
+        pieces = [t for t in tokens if t.start < m.end() and t.end > m.start()]
+        if len(pieces) > 1:
+            out.append((m.group(), pieces))
+    return out
+
+
 class Tokenizer(ABC):
     kind: str
     unk_id: int | None = None
@@ -296,8 +310,11 @@ class HFTokenizer(Tokenizer):
 # --------------------------------------------------------------------------- training
 
 
-def train_tokenizer(kind: str, text: str, vocab_size: int | None = None, min_freq: int = 1) -> Tokenizer:
-    """Build a tokenizer of `kind` from `text`. vocab_size counts every entry (incl. <unk>)."""
+def train_tokenizer(
+    kind: str, text: str, vocab_size: int | None = None, min_freq: int = 1, fit_chars: int = FIT_MAX_CHARS
+) -> Tokenizer:
+    """Build a tokenizer of `kind` from `text`. vocab_size counts every entry (incl. <unk>); BPE learns its
+    pieces from the first `fit_chars` characters."""
     if vocab_size is not None and vocab_size < 1:
         raise ValueError(_("vocab_size must be positive, got {vocab_size}").format(vocab_size=vocab_size))
     if min_freq < 1:
@@ -308,7 +325,7 @@ def train_tokenizer(kind: str, text: str, vocab_size: int | None = None, min_fre
     if kind == "char":
         return CharTokenizer([UNK, *sorted(_most_common(Counter(text), vocab_size, min_freq))])
     if kind == "bpe":
-        return _train_bpe(text, 1024 if vocab_size is None else vocab_size, min_freq)
+        return _train_bpe(text, 1024 if vocab_size is None else vocab_size, min_freq, fit_chars)
     raise ValueError(_("unknown tokenizer kind {kind!r}: expected 'word', 'char' or 'bpe'").format(kind=kind))
 
 
@@ -318,7 +335,7 @@ def _most_common(counts: Counter, vocab_size: int | None, min_freq: int) -> list
     return ranked if vocab_size is None else ranked[: vocab_size - 1]
 
 
-def _train_bpe(text: str, vocab_size: int, min_freq: int) -> BPETokenizer:
+def _train_bpe(text: str, vocab_size: int, min_freq: int, fit_chars: int = FIT_MAX_CHARS) -> BPETokenizer:
     from tokenizers import Tokenizer as HF
     from tokenizers import decoders, models, pre_tokenizers, trainers
 
@@ -337,15 +354,15 @@ def _train_bpe(text: str, vocab_size: int, min_freq: int) -> BPETokenizer:
         initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
         show_progress=False,
     )
-    hf.train_from_iterator(_fitting_lines(text), trainer=trainer)
+    hf.train_from_iterator(_fitting_lines(text, fit_chars), trainer=trainer)
     return BPETokenizer(hf)
 
 
-def _fitting_lines(text: str) -> Iterator[str]:
+def _fitting_lines(text: str, fit_chars: int = FIT_MAX_CHARS) -> Iterator[str]:
     """What BPE learns from: the text's lines, with a space put into every run of more than MAX_WORD_CHARS
     non-space characters (the trainer's time grows with the square of a word's length: 200 KB of "a" took
-    minutes), cut to FIT_MAX_CHARS. Ordinary text is unchanged."""
-    for line in text[:FIT_MAX_CHARS].splitlines(keepends=True):
+    minutes), cut to `fit_chars` (FIT_MAX_CHARS unless the caller knows its text). Ordinary text is unchanged."""
+    for line in text[:fit_chars].splitlines(keepends=True):
         yield _LONG_RUN.sub(r"\1 ", line) if len(line) > MAX_WORD_CHARS else line
 
 

@@ -11,6 +11,7 @@ import streamlit as st
 import torch
 
 from explainer.analysis import embeddings as em
+from explainer.analysis import sense_probe as sp
 from explainer.i18n import _
 from explainer.ui.shell.models import get_backend, model_analyses
 
@@ -47,3 +48,16 @@ def tsne_for(spec: str, dims: int) -> np.ndarray:
 def word_in_context(spec: str, sentence: str, word: str, sense: int) -> em.WordInContext | None:
     """Shared by every session: read it, never change it."""
     return em.word_in_context(get_backend(spec), sentence, word, sense)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def sense_vectors(spec: str, word: str, by_sense: tuple[tuple[str, ...], tuple[str, ...]]) -> sp.SenseVectors:
+    """The word's vector in every sentence at every stage (shared by every session: read it, never change it)."""
+    return sp.sense_vectors(get_backend(spec), word, [list(s) for s in by_sense])
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def sense_words(spec: str, word: str, by_sense: tuple[tuple[str, ...], tuple[str, ...]]) -> list:
+    """Per meaning, the words its sentences' last vectors point to (read it, never change it)."""
+    backend = get_backend(spec)
+    return sp.sense_words(backend, sense_vectors(spec, word, by_sense))

@@ -28,6 +28,7 @@ from explainer.generation.next_token import (
 )
 from explainer.i18n import N_, _, ngettext
 from explainer.model.sampling import SamplingParams, sample
+from explainer.model.tokenizers import split_words
 from explainer.ui.shell.models import current_spec, get_backend, reads_english_note, require_backend
 from explainer.ui.shell.navigation import Navigation, stop
 from explainer.ui.shell.presenter import advanced
@@ -37,6 +38,7 @@ from explainer.ui.shell.views import section
 PROMPT_KEY = "prompt"  # the text box's key and the URL's parameter
 PICK_KEY = "pick"  # the word picked from the pills
 MAX_CHIPS = 400  # a longer context is shown by its last MAX_CHIPS tokens
+MAX_SPLIT_SHOWN = 3  # words shown in pieces under the chips
 
 
 @dataclass
@@ -118,14 +120,23 @@ _CHIP_CSS = """<style>
 </style>"""
 
 
+def _cut(tokens: list) -> list[bool]:
+    """Whether each token is a byte piece of one character: those share (part of) its span with a neighbour."""
+    spans = [(t.start, t.end) for t in tokens]
+    return [
+        (i > 0 and spans[i - 1][1] > t.start) or (i + 1 < len(spans) and spans[i + 1][0] < t.end)
+        for i, t in enumerate(tokens)
+    ]
+
+
+def _pieces(backend: Backend, tokens: list) -> list[str]:
+    """Each token's text as typed; a byte piece shows its own bytes (⟨e4 b8⟩), never half a character."""
+    return [backend.token_str(t.id) if cut or not t.text else t.text for t, cut in zip(tokens, _cut(tokens))]
+
+
 def _chips_html(backend: Backend, tokens: list, n_hidden: int) -> str:
     chips = []
-    spans = [(t.start, t.end) for t in tokens]
-    for i, t in enumerate(tokens):
-        # Byte pieces of one character share (part of) its span: each shows its own bytes (⟨e4 b8⟩), the tip the
-        # character.
-        cut = (i > 0 and spans[i - 1][1] > t.start) or (i + 1 < len(spans) and spans[i + 1][0] < t.end)
-        shown = backend.token_str(t.id) if cut or not t.text else t.text
+    for i, (t, shown, cut) in enumerate(zip(tokens, _pieces(backend, tokens), _cut(tokens))):
         label = html_escape(visible_token(shown))
         tip = _("token {i} · id {id}").format(i=i + 1 + n_hidden, id=t.id)
         if cut:
@@ -170,6 +181,21 @@ def show_tokens(backend: Backend, text: str) -> Prompt | None:
         expanded=advanced(),
     ):
         st.markdown(_chips_html(backend, shown, len(tokens) - len(shown)), unsafe_allow_html=True)
+    split = split_words(text, kept)
+    if split:
+        shown = [
+            f"“{md_escape(word)}” → "
+            + " · ".join(md_escape(visible_token(p.strip() or p)) for p in _pieces(backend, pieces))
+            for word, pieces in split[:MAX_SPLIT_SHOWN]
+        ]
+        extra = len(split) - MAX_SPLIT_SHOWN
+        more = ngettext(" and {n} more", " and {n} more", extra).format(n=number(extra)) if extra > 0 else ""
+        st.caption(
+            _(
+                "Not every word is one token: {words}{more}. A word the model has no single token for is read in "
+                "pieces, so nothing it is given is unknown to it."
+            ).format(words=", ".join(shown), more=more)
+        )
     n_unknown = sum(t.unknown for t in kept)
     if n_unknown == len(kept):
         st.warning(

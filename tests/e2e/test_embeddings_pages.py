@@ -45,8 +45,9 @@ def test_meaning_page(browser, server: Server, viewport: str) -> None:
         page.locator("[data-testid=stSelectbox]").filter(has_text="The word").click()
         page.get_by_role("option", name="bat", exact=True).click()
         main = page.locator("[data-testid=stMain]")
-        drawn(page, lambda: sync_api.expect(main).to_contain_text("How alike are the vectors of “bat”"))
+        drawn(page, lambda: sync_api.expect(main).to_contain_text("tells which “bat” is meant"))
         assert_no_exception(page)
+        page.get_by_text("The sentences (none of them").click()  # the expander with the sentences
         sync_api.expect(page.locator("[data-testid=stTextArea] textarea").nth(1)).to_contain_text("ball")
-        assert page.locator(".js-plotly-plot").count() == 2  # similarity by stage, the paths
+        assert page.locator(".js-plotly-plot").count() == 2  # the maps stage by stage, the probe
         finish(page, "meaning", viewport)

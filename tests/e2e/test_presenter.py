@@ -24,7 +24,7 @@ MAIN_CHART = {
     "scale": "scale_reading",
     "embeddings": "emb_map2d",
     "attention": "attn_heatmap",
-    "meaning": "mean_lines",
+    "meaning": "mean_maps",
     "layers": "layers_flow",
     "last-vector": "last_vector_strip",
 }

@@ -1,0 +1,200 @@
+"""Does the model tell the two meanings of a word apart? Measures for the meaning-in-context page.
+
+One word ("bank") in many sentences, each using one of its two senses (river / money). The word is one
+token, so every sentence starts from the same embedding; the layers then mix in the context. Per stage
+(token embedding, + position, after each layer) these functions give:
+
+- `sense_vectors`: the word's vector in every sentence at every stage, with the sentence's sense;
+- `centred_map`: the vectors with their mean removed, projected to 2-D (one point per sentence);
+- `probe_accuracy`: a leave-one-out nearest-sense-centroid probe (chance = 0.5; exactly 0.5 at the
+  token embedding, where every vector is the same);
+- `nearest_words`: the words each sentence's vector points to through the unembedding, compared with
+  the other sentences, so "bank" near "river" / "water" vs "money" / "coins" can be read.
+
+Plain numpy/torch on the Backend interface (`tokenize`, `trace`, `embedding_matrix`, `unembed`), so it
+works for Hugging Face models too. Shapes: N sentences, S stages, D model width, V vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from explainer.analysis.embeddings import stage_names, word_in_context
+
+# Function words left out of `nearest_words` (they say little about a meaning).
+STOPWORDS = frozenset(
+    "the a an and or but of to in on at by for from with into onto over under up down out off is are was were be "
+    "been am it its it's this that these those there here he she him her his hers they them their we us our you "
+    "your i me my not no so as if then than too very just also all some any each every one two what which who "
+    "whom whose when where why how do does did done has have had can could will would shall should may might "
+    "must let get got again once more most much many few only own same such both about after before while".split()
+)
+
+
+@dataclass(frozen=True)
+class SenseVectors:
+    word: str
+    stages: list[str]  # stage names, S of them
+    sentences: list[str]  # N, in order
+    senses: np.ndarray  # (N,) 0 or 1
+    vectors: np.ndarray  # (N, S, D) the word's vector (its last token) at every stage
+    token_ids: list[int]  # (N,) the token followed in each sentence
+    skipped: list[str]  # sentences where the word was not found (or was cut off)
+
+
+def sense_vectors(backend, word: str, by_sense: tuple[list[str], list[str]] | list[list[str]]) -> SenseVectors:
+    """The word's vector in each sentence at each stage; by_sense = (sense-0 sentences, sense-1 sentences)."""
+    rows, senses, sentences, ids, skipped = [], [], [], [], []
+    for sense, group in enumerate(by_sense):
+        for s in group:
+            w = word_in_context(backend, s, word, sense)
+            if w is None:
+                skipped.append(s)
+                continue
+            rows.append(w.vectors)
+            senses.append(sense)
+            sentences.append(s)
+            ids.append(w.token_id)
+    d = backend.info.d_model
+    vectors = np.stack(rows) if rows else np.zeros((0, backend.info.n_layer + 2, d), np.float32)
+    return SenseVectors(word, stage_names(backend.info.n_layer), sentences, np.asarray(senses), vectors, ids, skipped)
+
+
+def probe_hits(vectors: np.ndarray, senses: np.ndarray) -> np.ndarray:
+    """(N, S, D), (N,) -> (N, S): 1 where the leave-one-out nearest-sense-centroid probe tells the sentence's
+    sense right at that stage, 0 where wrong, 0.5 on a tie.
+
+    Each sentence's vector is compared (Euclidean distance) with the mean vector of each sense computed
+    without it; a tie counts as half right, so identical vectors score exactly 0.5 (chance)."""
+    x = np.asarray(vectors, dtype=np.float64)
+    senses = np.asarray(senses)
+    n, s, _ = x.shape
+    out = np.zeros((n, s))
+    if n == 0 or len(set(senses.tolist())) < 2:
+        return out
+    labels = sorted(set(senses.tolist()))
+    sums = {k: x[senses == k].sum(0) for k in labels}  # (S, D)
+    counts = {k: int((senses == k).sum()) for k in labels}
+    for i in range(n):
+        dist = {}
+        for k in labels:
+            m = counts[k] - (senses[i] == k)
+            if m == 0:
+                dist[k] = np.full(s, np.inf)
+                continue
+            centroid = (sums[k] - (x[i] if senses[i] == k else 0)) / m  # (S, D)
+            dist[k] = np.linalg.norm(x[i] - centroid, axis=-1)  # (S,)
+        own = dist[senses[i]]
+        others = np.min([dist[k] for k in labels if k != senses[i]], axis=0)
+        scale = np.maximum(np.maximum(own, others), 1e-30)
+        tie = np.isfinite(own) & (np.abs(own - others) <= 1e-6 * scale)  # no centroid of its own: wrong
+        out[i] = np.where(tie, 0.5, (own < others).astype(float))
+    return out
+
+
+def probe_accuracy(vectors: np.ndarray, senses: np.ndarray) -> np.ndarray:
+    """(N, S, D), (N,) -> (S,) leave-one-out accuracy of the nearest sense centroid, per stage (see `probe_hits`)."""
+    hits = probe_hits(vectors, senses)
+    return hits.mean(0) if len(hits) else np.zeros(np.asarray(vectors).shape[1])
+
+
+def centred_map(vectors: np.ndarray, senses: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(N, S, D) -> (N, S, 2) coordinates and (S, 2) share of the spread kept, stage by stage.
+
+    At each stage the mean over the sentences is removed and the points are projected on their own two
+    widest directions (PCA), then divided by the mean length of the vectors at that stage, so the spread
+    reads relative to the size of the vectors. Identical vectors all land on (0, 0). Signs are chosen so
+    that sense 0 lies left (and below) of sense 1, which keeps the picture steady from stage to stage."""
+    x = np.asarray(vectors, dtype=np.float64)
+    n, s, _ = x.shape
+    coords = np.zeros((n, s, 2))
+    kept = np.zeros((s, 2))
+    for j in range(s):
+        v = x[:, j]
+        c = v - v.mean(0)
+        size = max(float(np.linalg.norm(v, axis=-1).mean()), 1e-12)
+        total = float((c**2).sum())
+        if n < 2 or total <= 1e-12 * size**2 * n:
+            continue
+        _, sv, vt = np.linalg.svd(c, full_matrices=False)
+        k = min(2, vt.shape[0])
+        xy = c @ vt[:k].T / size  # (N, k)
+        if senses is not None and len(set(np.asarray(senses).tolist())) > 1:
+            senses = np.asarray(senses)
+            for a in range(k):
+                if xy[senses == 0, a].mean() > xy[senses != 0, a].mean():
+                    xy[:, a] *= -1
+        coords[:, j, :k] = xy
+        kept[j, :k] = sv[:k] ** 2 / total
+    return coords, kept
+
+
+_WORD = re.compile(r"^ ?[A-Za-z]{3,}$")
+
+
+def content_token_ids(backend) -> np.ndarray:
+    """Ids of the tokens that are whole words worth showing: letters only (3 or more, with or without a
+    leading space), not a function word."""
+    tok = backend.tokenizer
+    keep = []
+    for i in range(backend.info.vocab_size):
+        try:
+            s = tok.id_to_token(i)
+        except ValueError:
+            continue
+        if _WORD.match(s) and s.strip().lower() not in STOPWORDS:
+            keep.append(i)
+    return np.asarray(keep, dtype=np.int64)
+
+
+@torch.inference_mode()
+def nearest_words(backend, vectors: np.ndarray, stage: int = -1, k: int = 5, contrast: bool = True):
+    """The words each sentence's vector points to at one stage: (N) lists of (word, score).
+
+    The vector goes through the model's final norm and unembedding (as if it were the last vector), which
+    gives a score for every token. With `contrast`, each token's score is compared with its mean over all
+    the sentences, so what every sentence shares (the word itself, what usually follows it) drops out and
+    what this sentence adds stands out. Only content words are ranked (see `content_token_ids`)."""
+    h = torch.as_tensor(np.asarray(vectors)[:, stage], dtype=torch.float32)  # (N, D)
+    logits = backend.unembed(h).float()  # (N, V)
+    if contrast:
+        logits = logits - logits.mean(0, keepdim=True)
+    ids = torch.as_tensor(content_token_ids(backend))
+    scores = logits[:, ids]  # (N, C)
+    top = scores.topk(min(k, len(ids)), dim=-1)
+    return [
+        [(backend.token_str(int(ids[j])).strip(), float(v)) for v, j in zip(vals, idx)]
+        for vals, idx in zip(top.values, top.indices)
+    ]
+
+
+@torch.inference_mode()
+def sense_words(backend, sv: SenseVectors, stage: int = -1, k: int = 6) -> list[list[tuple[str, float]]]:
+    """Per sense, the content words its sentences point to most (mean contrasted score): [sense0, sense1]."""
+    h = torch.as_tensor(sv.vectors[:, stage], dtype=torch.float32)
+    logits = backend.unembed(h).float()
+    logits = logits - logits.mean(0, keepdim=True)
+    ids = torch.as_tensor(content_token_ids(backend))
+    out = []
+    for k_sense in (0, 1):
+        mask = torch.as_tensor(sv.senses == k_sense)
+        if not bool(mask.any()):
+            out.append([])
+            continue
+        mean = logits[mask][:, ids].mean(0)
+        top = mean.topk(min(k, len(ids)))
+        out.append([(backend.token_str(int(ids[j])).strip(), float(v)) for v, j in zip(top.values, top.indices)])
+    return out
+
+
+def probe_table(backend, probes: dict[str, tuple[list[str], list[str]]]) -> dict[str, np.ndarray]:
+    """word -> (S,) probe accuracy per stage, for every word of `probes` (e.g. corpus.PROBE_SENTENCES)."""
+    out = {}
+    for word, by_sense in probes.items():
+        sv = sense_vectors(backend, word, by_sense)
+        out[word] = probe_accuracy(sv.vectors, sv.senses)
+    return out

@@ -1,0 +1,63 @@
+"""The sense probe's measures (explainer/sense_probe.py) on made-up vectors, then on the shipped model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from explainer.analysis import sense_probe as sp
+
+from .helpers import RETRAIN, shipped_tokenizer_kind
+
+
+def test_identical_vectors_score_chance_and_land_on_one_point():
+    v = np.tile(np.arange(8.0), (10, 3, 1))  # (N, S, D): the same vector everywhere
+    senses = np.array([0] * 5 + [1] * 5)
+    assert np.allclose(sp.probe_accuracy(v, senses), 0.5)
+    coords, kept = sp.centred_map(v, senses)
+    assert coords.shape == (10, 3, 2) and np.allclose(coords, 0) and np.allclose(kept, 0)
+
+
+def test_separated_senses_score_one_and_noise_scores_near_chance():
+    rng = np.random.default_rng(0)
+    n, d = 40, 32
+    senses = np.array([0, 1] * (n // 2))
+    noise = rng.normal(size=(n, 1, d))
+    apart = noise + 6.0 * senses[:, None, None] * np.eye(d)[0]
+    assert sp.probe_accuracy(apart, senses)[0] == 1.0
+    assert sp.probe_accuracy(noise, senses)[0] <= 0.75  # no sense signal: around chance
+    coords, kept = sp.centred_map(apart, senses)
+    left, right = coords[senses == 0, 0, 0], coords[senses == 1, 0, 0]
+    assert left.max() < right.min()  # sense 0 is drawn on the left
+    assert 0 < kept[0, 0] <= 1 and kept[0, 1] <= kept[0, 0]
+
+
+def test_leave_one_out_keeps_a_lone_sentence_from_voting_for_itself():
+    v = np.array([[[0.0, 0.0]], [[0.1, 0.0]], [[5.0, 0.0]]])  # (3, 1, 2)
+    senses = np.array([0, 0, 1])  # the lone sense-1 sentence has no centroid without itself: counted wrong
+    assert sp.probe_accuracy(v, senses)[0] == pytest.approx(2 / 3)
+
+
+@pytest.fixture(scope="module")
+def builtin():
+    from explainer.backends.load import load_backend
+
+    return load_backend("builtin", "cpu")
+
+
+@pytest.mark.skipif(shipped_tokenizer_kind() != "bpe", reason=RETRAIN)
+def test_bank_on_the_shipped_model(builtin):
+    from explainer.corpus.generator import PROBE_SENTENCES
+
+    sv = sp.sense_vectors(builtin, "bank", PROBE_SENTENCES["bank"])
+    assert not sv.skipped and len(sv.sentences) == 40 and len(set(sv.token_ids)) == 1
+    assert sv.vectors.shape == (40, builtin.info.n_layer + 2, builtin.info.d_model)
+    assert sv.stages[0] == "token embedding" and sv.stages[-1] == f"after layer {builtin.info.n_layer}"
+    acc = sp.probe_accuracy(sv.vectors, sv.senses)
+    assert acc[0] == 0.5 and acc[-1] >= 0.9, acc  # chance at the embedding, separated after the last layer
+    words = sp.sense_words(builtin, sv)
+    river, money = ({w for w, _ in ws} for ws in words)
+    assert river & {"river", "water", "stream", "fish", "boat", "reeds", "muddy", "grassy"}, words
+    assert money & {"money", "coins", "cash", "savings", "loan", "account", "gold"}, words
+    per_sentence = sp.nearest_words(builtin, sv.vectors, k=5)
+    assert len(per_sentence) == 40 and all(len(ws) == 5 for ws in per_sentence)
