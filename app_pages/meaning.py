@@ -140,26 +140,25 @@ st.caption(
     )
 )
 
-section(_("What each “{word}” points to").format(word=md_escape(word)), "points-to")
-words = ui.sense_words(spec, word, tuple(groups))
-for col, name, ws in zip(st.columns(2), names, words):
+section(_("What the model writes after each “{word}”").format(word=md_escape(word)), "points-to")
+written = ui.continuations(spec, word, tuple(groups))
+for col, name, ws in zip(st.columns(2), names, sp.sense_words(sv, written)):
     col.markdown(f"**{md_escape(name)}**")
     col.markdown(" · ".join(f"*{md_escape(w)}*" for w, _score in ws) or "—")
 st.caption(
     _(
-        "The words the last vector points to most when read the way the model reads its output (its last norm and "
-        "the unembedding), compared with the average over all the sentences, so that what every sentence shares "
-        "drops out."
+        "Each sentence cut right after the word, and the model's own continuation (its likeliest token each time, "
+        "up to the end of the sentence): the words that come up after one meaning more than after the other. The "
+        "model reads only the words before, so this is the meaning it took from them."
     )
 )
 if advanced():
     table = st.expander(
-        _("Every sentence: does the probe tell its meaning, and its nearest words"),
+        _("Every sentence: does the probe tell its meaning, and what the model writes next"),
         key="mean_table",
         on_change="rerun",
     )
     if table.open:
-        near = sp.nearest_words(backend, sv.vectors, k=4)
         hits = sp.probe_hits(sv.vectors, sv.senses)[:, -1]
         verdict = {1: _("told right"), 0: _("told wrong")}
         table.dataframe(
@@ -168,7 +167,7 @@ if advanced():
                     _("sentence"): sv.sentences,
                     _("meaning"): [names[k] for k in sv.senses],
                     _("after the last layer"): [verdict.get(h, _("a tie")) for h in hits],
-                    _("nearest words"): [", ".join(w for w, _score in ws) for ws in near],
+                    _("what it writes next"): written,
                 }
             ),
             hide_index=True,

@@ -48,8 +48,9 @@ method = st.radio(
     _("Method"), list(attr.METHODS), format_func=lambda m: _(attr.METHODS[m]), key="method", bind="query-params",
     horizontal=True,
     help=_(
-        "Integrated gradients: the words are faded in from nothing, and each one's push is added up along the way. "
-        "Gradient × input: only the slope at the text itself (quicker, cruder)."
+        "Integrated gradients: each word is faded in from an average word, and its push is added up along the way. "
+        "Gradient × input: only the slope at the text itself (quicker, cruder). The last word stays as it is: the "
+        "prediction is read there."
     ),
 )  # fmt: skip
 try:

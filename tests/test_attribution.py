@@ -66,8 +66,10 @@ def test_gradients_leave_the_shared_model_alone(small) -> None:
     flags = [p.requires_grad for p in params]
     before = [p.detach().clone() for p in params]
     ids = small.encode(PROMPT)
-    emb, grads, logp = small.embedding_gradients(ids, 5, [0.5, 1.0])
-    assert emb.shape == (len(ids), small.info.d_model) and grads.shape == (2, len(ids), small.info.d_model)
+    emb, base, grads, logp = small.embedding_gradients(ids, 5, [0.5, 1.0])
+    assert emb.shape == base.shape == (len(ids), small.info.d_model)
+    assert grads.shape == (2, len(ids), small.info.d_model)
+    assert torch.equal(base[-1], emb[-1]) and torch.allclose(base[0], base[1])  # the last token stays; the average
     assert torch.isfinite(grads).all() and grads.abs().sum() > 0
     assert logp[1] == pytest.approx(float(small.next_token_logits(ids).log_softmax(-1)[5]), abs=1e-4)
     assert all(p.grad is None for p in params)
@@ -75,12 +77,12 @@ def test_gradients_leave_the_shared_model_alone(small) -> None:
     assert all(torch.equal(p, b) for p, b in zip(params, before))
 
 
-def test_integrated_gradients_add_up_to_the_change_from_nothing(small) -> None:
+def test_integrated_gradients_add_up_to_the_change_from_the_average_word(small) -> None:
     ids = small.encode(PROMPT)
     ta = attr.token_attribution(small, ids, 5, "integrated", steps=64)
-    _, _, ends = small.embedding_gradients(ids, 5, [0.0, 1.0])
+    _, _, _, ends = small.embedding_gradients(ids, 5, [0.0, 1.0])
     change = float(ends[1] - ends[0])
-    assert ta.scores.shape == (len(ids),)
+    assert ta.scores.shape == (len(ids),) and ta.scores[-1] == 0.0  # the last token is where the prediction is read
     assert ta.scores.sum() == pytest.approx(change, rel=0.05, abs=0.02)
 
 

@@ -55,9 +55,10 @@ def test_bank_on_the_shipped_model(builtin):
     assert sv.stages[0] == "token embedding" and sv.stages[-1] == f"after layer {builtin.info.n_layer}"
     acc = sp.probe_accuracy(sv.vectors, sv.senses)
     assert acc[0] == 0.5 and acc[-1] >= 0.9, acc  # chance at the embedding, separated after the last layer
-    words = sp.sense_words(builtin, sv)
+    written = sp.continuations(builtin, sv)
+    assert len(written) == 40 and all(isinstance(t, str) for t in written)
+    words = sp.sense_words(sv, written)
     river, money = ({w for w, _ in ws} for ws in words)
-    assert river & {"river", "water", "stream", "fish", "boat", "reeds", "muddy", "grassy"}, words
-    assert money & {"money", "coins", "cash", "savings", "loan", "account", "gold"}, words
-    per_sentence = sp.nearest_words(builtin, sv.vectors, k=5)
-    assert len(per_sentence) == 40 and all(len(ws) == 5 for ws in per_sentence)
+    assert river & {"river", "water", "stream", "fish", "boat", "reeds", "muddy", "grassy"}, (words, written)
+    assert money & {"money", "coins", "cash", "savings", "loan", "account", "gold"}, (words, written)
+    assert not river & money

@@ -27,7 +27,7 @@ from explainer.i18n import N_, _
 from explainer.model.gpt import Trace
 
 METHODS = {"integrated": N_("Integrated gradients"), "gradient": N_("Gradient × input")}  # shown as _(METHODS[m])
-IG_STEPS = 16  # points on the path from all-zero embeddings to the text's (midpoint rule)
+IG_STEPS = 16  # points on the path from the baseline (the average token) to the text (midpoint rule)
 
 
 @dataclass(frozen=True)
@@ -41,14 +41,15 @@ def token_attribution(
     backend: Backend, ids: list[int], target: int, method: str = "integrated", steps: int = IG_STEPS
 ) -> TokenAttribution:
     """Per-token scores for the log-probability of `target` after `ids` (left-cut to the context, like every
-    prediction). gradient: gradient · embedding at the text itself. integrated: the gradient averaged over the
-    embeddings scaled from 0 to 1, · embedding; its scores add up to about (the log-probability − the log-probability
-    with all-zero token embeddings)."""
+    prediction), against a baseline where every token but the last is the average token (`embedding_gradients`).
+    gradient: the gradient at the text itself · (embedding − baseline). integrated: the gradient averaged on the way
+    from the baseline to the text · (embedding − baseline); its scores add up to about (the log-probability − the
+    log-probability at the baseline). The last token scores 0: it stays what it is."""
     if method not in METHODS:
         raise ValueError(f"unknown attribution method {method!r}: one of {', '.join(METHODS)}")
     scales = [1.0] if method == "gradient" else [(k + 0.5) / steps for k in range(steps)]
-    emb, grads, _logp = backend.embedding_gradients(ids, target, scales)  # (T, D), (S, T, D)
-    scores = (grads.mean(0) * emb).sum(-1)  # (T,)
+    emb, base, grads, _logp = backend.embedding_gradients(ids, target, scales)  # (T, D), (T, D), (S, T, D)
+    scores = (grads.mean(0) * (emb - base)).sum(-1)  # (T,)
     log_prob = float(backend.next_token_logits(ids).log_softmax(-1)[target])
     return TokenAttribution(scores.numpy(), method, log_prob)
 

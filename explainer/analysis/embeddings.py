@@ -12,6 +12,7 @@ import numpy as np
 import torch
 
 from explainer.corpus.generator import WORD_GROUPS
+from explainer.i18n import _
 
 OTHER = "other"
 MAX_POINTS = 2000  # tokens drawn on a map at most (a sample for big vocabularies)
@@ -53,7 +54,7 @@ def tsne(x: np.ndarray, dims: int = 2, perplexity: float = 30.0, iters: int = TS
     # per-row Gaussian width so that each point has about `perplexity` neighbours
     lo, hi = torch.full((n, 1), 1e-20, dtype=torch.double), torch.full((n, 1), 1e20, dtype=torch.double)
     beta, target = torch.ones((n, 1), dtype=torch.double), np.log(min(perplexity, (n - 1) / 3))
-    for _ in range(60):
+    for _step in range(60):
         w = torch.exp(-(d2 - d2.min(1, keepdim=True).values) * beta)
         p = w / w.sum(1, keepdim=True)
         h = -(p * torch.log(p.clamp_min(1e-30))).sum(1, keepdim=True)  # entropy (nats)
@@ -149,7 +150,7 @@ class WordInContext:
 
 
 def stage_names(n_layer: int) -> list[str]:
-    return ["token embedding", "+ position"] + [f"after layer {i + 1}" for i in range(n_layer)]
+    return [_("token embedding"), _("+ position")] + [_("after layer {n}").format(n=i + 1) for i in range(n_layer)]
 
 
 def locate(tokens, sentence: str, word: str) -> tuple[int, int] | None:

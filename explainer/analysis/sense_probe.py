@@ -8,10 +8,12 @@ token, so every sentence starts from the same embedding; the layers then mix in 
 - `centred_map`: the vectors with their mean removed, projected to 2-D (one point per sentence);
 - `probe_accuracy`: a leave-one-out nearest-sense-centroid probe (chance = 0.5; exactly 0.5 at the
   token embedding, where every vector is the same);
-- `nearest_words`: the words each sentence's vector points to through the unembedding, compared with
-  the other sentences, so "bank" near "river" / "water" vs "money" / "coins" can be read.
+- `continuations` and `sense_words`: what the model writes after the word in each sentence, and the words that
+  come up after one meaning more than after the other ("bank" → "river" / "water" vs "money" / "coins"). The
+  vector at the word predicts the next token, so read through the unembedding at once it names what usually
+  follows a bank (" near", " of"), not what the bank is; a few tokens of the model's own writing do.
 
-Plain numpy/torch on the Backend interface (`tokenize`, `trace`, `embedding_matrix`, `unembed`), so it
+Plain numpy/torch on the Backend interface (`tokenize`, `trace`, `embedding_matrix`, `generate`), so it
 works for Hugging Face models too. Shapes: N sentences, S stages, D model width, V vocabulary.
 """
 
@@ -24,8 +26,10 @@ import numpy as np
 import torch
 
 from explainer.analysis.embeddings import stage_names, word_in_context
+from explainer.model.sampling import SamplingParams
 
-# Function words left out of `nearest_words` (they say little about a meaning).
+CONTINUATION_TOKENS = 6  # what the model writes after the word: at most this many tokens
+# Function words left out of `sense_words` (they say little about a meaning).
 STOPWORDS = frozenset(
     "the a an and or but of to in on at by for from with into onto over under up down out off is are was were be "
     "been am it its it's this that these those there here he she him her his hers they them their we us our you "
@@ -44,11 +48,12 @@ class SenseVectors:
     vectors: np.ndarray  # (N, S, D) the word's vector (its last token) at every stage
     token_ids: list[int]  # (N,) the token followed in each sentence
     skipped: list[str]  # sentences where the word was not found (or was cut off)
+    prefixes: list[list[int]]  # (N,) each sentence's tokens up to the word, the word included
 
 
 def sense_vectors(backend, word: str, by_sense: tuple[list[str], list[str]] | list[list[str]]) -> SenseVectors:
     """The word's vector in each sentence at each stage; by_sense = (sense-0 sentences, sense-1 sentences)."""
-    rows, senses, sentences, ids, skipped = [], [], [], [], []
+    rows, senses, sentences, ids, skipped, prefixes = [], [], [], [], [], []
     for sense, group in enumerate(by_sense):
         for s in group:
             w = word_in_context(backend, s, word, sense)
@@ -59,9 +64,11 @@ def sense_vectors(backend, word: str, by_sense: tuple[list[str], list[str]] | li
             senses.append(sense)
             sentences.append(s)
             ids.append(w.token_id)
+            prefixes.append(backend.fit(backend.encode(s))[0][: w.index + 1])
     d = backend.info.d_model
     vectors = np.stack(rows) if rows else np.zeros((0, backend.info.n_layer + 2, d), np.float32)
-    return SenseVectors(word, stage_names(backend.info.n_layer), sentences, np.asarray(senses), vectors, ids, skipped)
+    stages = stage_names(backend.info.n_layer)
+    return SenseVectors(word, stages, sentences, np.asarray(senses), vectors, ids, skipped, prefixes)
 
 
 def probe_hits(vectors: np.ndarray, senses: np.ndarray) -> np.ndarray:
@@ -133,62 +140,40 @@ def centred_map(vectors: np.ndarray, senses: np.ndarray | None = None) -> tuple[
     return coords, kept
 
 
-_WORD = re.compile(r"^ ?[A-Za-z]{3,}$")
-
-
-def content_token_ids(backend) -> np.ndarray:
-    """Ids of the tokens that are whole words worth showing: letters only (3 or more, with or without a
-    leading space), not a function word."""
-    tok = backend.tokenizer
-    keep = []
-    for i in range(backend.info.vocab_size):
-        try:
-            s = tok.id_to_token(i)
-        except ValueError:
-            continue
-        if _WORD.match(s) and s.strip().lower() not in STOPWORDS:
-            keep.append(i)
-    return np.asarray(keep, dtype=np.int64)
-
-
 @torch.inference_mode()
-def nearest_words(backend, vectors: np.ndarray, stage: int = -1, k: int = 5, contrast: bool = True):
-    """The words each sentence's vector points to at one stage: (N) lists of (word, score).
-
-    The vector goes through the model's final norm and unembedding (as if it were the last vector), which
-    gives a score for every token. With `contrast`, each token's score is compared with its mean over all
-    the sentences, so what every sentence shares (the word itself, what usually follows it) drops out and
-    what this sentence adds stands out. Only content words are ranked (see `content_token_ids`)."""
-    h = torch.as_tensor(np.asarray(vectors)[:, stage], dtype=torch.float32)  # (N, D)
-    logits = backend.unembed(h).float()  # (N, V)
-    if contrast:
-        logits = logits - logits.mean(0, keepdim=True)
-    ids = torch.as_tensor(content_token_ids(backend))
-    scores = logits[:, ids]  # (N, C)
-    top = scores.topk(min(k, len(ids)), dim=-1)
-    return [
-        [(backend.token_str(int(ids[j])).strip(), float(v)) for v, j in zip(vals, idx)]
-        for vals, idx in zip(top.values, top.indices)
-    ]
+def continuations(backend, sv: SenseVectors, max_new: int = CONTINUATION_TOKENS) -> list[str]:
+    """What the model writes after the word in each sentence cut right after it: its likeliest token each time,
+    up to `max_new` tokens or the end of the sentence. The model reads only the words before, so what it expects
+    next shows which meaning it took from them ("bank" → "of the river" or "to get some money")."""
+    out = []
+    for prefix in sv.prefixes:
+        text = ""
+        for step in backend.generate(prefix, max_new, SamplingParams(temperature=0), stop=_sentence_ends):
+            text += step.text
+        out.append(text.split("\n")[0].strip())
+    return out
 
 
-@torch.inference_mode()
-def sense_words(backend, sv: SenseVectors, stage: int = -1, k: int = 6) -> list[list[tuple[str, float]]]:
-    """Per sense, the content words its sentences point to most (mean contrasted score): [sense0, sense1]."""
-    h = torch.as_tensor(sv.vectors[:, stage], dtype=torch.float32)
-    logits = backend.unembed(h).float()
-    logits = logits - logits.mean(0, keepdim=True)
-    ids = torch.as_tensor(content_token_ids(backend))
+def sense_words(sv: SenseVectors, written: list[str], k: int = 6) -> list[list[tuple[str, float]]]:
+    """Per sense, the content words that come up in the continuations (`continuations`) after one meaning more than
+    after the other: (word, share of this sense's sentences − share of the other's), [sense0, sense1]."""
+    found = [{w.lower() for w in re.findall(r"[A-Za-z]{3,}", t)} - STOPWORDS for t in written]
     out = []
     for k_sense in (0, 1):
-        mask = torch.as_tensor(sv.senses == k_sense)
-        if not bool(mask.any()):
+        mine = [f for f, s in zip(found, sv.senses) if s == k_sense]
+        other = [f for f, s in zip(found, sv.senses) if s != k_sense]
+        if not mine:
             out.append([])
             continue
-        mean = logits[mask][:, ids].mean(0)
-        top = mean.topk(min(k, len(ids)))
-        out.append([(backend.token_str(int(ids[j])).strip(), float(v)) for v, j in zip(top.values, top.indices)])
+        share = lambda group, w: sum(w in f for f in group) / max(1, len(group))  # noqa: E731
+        scores = {w: share(mine, w) - share(other, w) for w in set().union(*mine)}
+        ranked = sorted(((w, v) for w, v in scores.items() if v > 0), key=lambda x: (-x[1], x[0]))
+        out.append(ranked[:k])
     return out
+
+
+def _sentence_ends(text: str) -> bool:
+    return any(c in text for c in ".!?\n")
 
 
 def probe_table(backend, probes: dict[str, tuple[list[str], list[str]]]) -> dict[str, np.ndarray]:

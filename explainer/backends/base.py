@@ -130,6 +130,10 @@ class Backend(ABC):
         """(B, T) ids on self.device -> (B, T, D) the input token embeddings (positions are added later, if at all)."""
 
     @abstractmethod
+    def _embedding_matrix(self) -> torch.Tensor:
+        """(V, D) the input token embeddings of the whole vocabulary (the model's own weights: read, never changed)."""
+
+    @abstractmethod
     def _last_logits(self, embeds: torch.Tensor) -> torch.Tensor:
         """(B, T, D) input token embeddings -> (B, V) logits at the last position, differentiable in `embeds`."""
 
@@ -223,23 +227,27 @@ class Backend(ABC):
 
     def embedding_gradients(
         self, ids: list[int], target: int, scales: list[float] | tuple[float, ...] = (1.0,), batch: int = 8
-    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """The log-probability of `target` after `ids` with the input token embeddings multiplied by each of the S
-        `scales` (1: the text itself; 0 < s < 1: on the way from all zeros, for integrated gradients), and its
-        gradients: (embeddings (T, D), gradients (S, T, D), log-probabilities (S,)). Only copies of the embeddings get
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+        """The log-probability of `target` after `ids` on the way from a baseline to the text, and its gradients.
+        The baseline puts the average token embedding (of the whole vocabulary) at every position but the last, which
+        keeps its own: the last token is where the prediction is read, the earlier ones are what it is read from.
+        Each of the S `scales` is a point on the way (1: the text itself; 0: the baseline). Returns (embeddings
+        (T, D), baseline (T, D), gradients (S, T, D), log-probabilities (S,)). Only copies of the embeddings get
         gradients: the model's parameters are neither marked nor changed, so the shared model stays as it is."""
         x = self._tensor(ids)
         grads, values = [], []
         with torch.inference_mode(False), torch.enable_grad():
             emb = self._token_embeddings(x.clone()).detach()  # (1, T, D)
+            base = self._embedding_matrix().detach().float().mean(0).to(emb.dtype).expand_as(emb).clone()  # (1, T, D)
+            base[:, -1] = emb[:, -1]
             for i in range(0, len(scales), batch):
                 s = torch.tensor(scales[i : i + batch], dtype=emb.dtype, device=self.device).view(-1, 1, 1)
-                path = (s * emb).requires_grad_(True)  # (S', T, D): a fresh leaf, not a parameter
+                path = (base + s * (emb - base)).requires_grad_(True)  # (S', T, D): a fresh leaf, not a parameter
                 logp = self._last_logits(path).float().log_softmax(-1)[:, target]  # (S',)
                 (g,) = torch.autograd.grad(logp.sum(), path)
                 grads.append(g.float().cpu())
                 values.append(logp.detach().cpu())
-        return emb[0].float().cpu(), torch.cat(grads), torch.cat(values)
+        return emb[0].float().cpu(), base[0].float().cpu(), torch.cat(grads), torch.cat(values)
 
     def generate(
         self,

@@ -54,6 +54,9 @@ class BuiltinBackend(Backend):
     def _token_embeddings(self, ids: torch.Tensor) -> torch.Tensor:
         return self.model.tok_emb(ids)
 
+    def _embedding_matrix(self) -> torch.Tensor:
+        return self.model.tok_emb.weight
+
     def _last_logits(self, embeds: torch.Tensor) -> torch.Tensor:
         return self.model.final_hidden(embeds)[:, -1] @ self.model.tok_emb.weight.T
 

@@ -168,6 +168,9 @@ class HFBackend(Backend):
     def _token_embeddings(self, ids: torch.Tensor) -> torch.Tensor:
         return self.model.get_input_embeddings()(ids)
 
+    def _embedding_matrix(self) -> torch.Tensor:
+        return self.model.get_input_embeddings().weight
+
     def _last_logits(self, embeds: torch.Tensor) -> torch.Tensor:
         h = self.model.base_model(inputs_embeds=embeds).last_hidden_state[:, -1]  # (B, D), final norm applied
         return self.model.get_output_embeddings()(h)

@@ -63,7 +63,7 @@ HELDOUT_FRACTION = 0.10  # share of (fact, training phrasing) pairs kept out of 
 MAX_HELDOUT_PAIRS_PER_FACT = 2  # so every fact keeps most of its training phrasings
 VALID_FRACTION = 0.05
 DIALOGUE_WEIGHTS = (48, 12, 26, 8, 14)  # facts, story, ambiguous words, small talk, things never taught
-CORPUS_BYTES = 3_000_000  # the built-in recipe's training text (generate_corpus's default)
+CORPUS_BYTES = 5_000_000  # the built-in recipe's training text (generate_corpus's default)
 UNKNOWN_HELDOUT_FRACTION = 0.25  # share of made-up names and other-topic questions kept out of training
 HELDOUT_NAMES = ("Zubrowka",)  # always held out (the feedback page's made-up country)
 PROBE_PER_SENSE = 20  # held-out sentences per sense for the sense probe
@@ -272,10 +272,17 @@ class _Relation:
 
     @property
     def probe_answers(self) -> tuple[int, ...]:
-        """Answer templates usable in held-out prompts: the answer word ends the sentence, after a subject slot."""
+        """Answer templates usable in held-out prompts: the answer word ends the sentence, after a subject slot, and
+        no other answer goes on from the same words ("X is" could go on "X is usually red": not a fair question)."""
         end = "{" + self.answer_slot + "}."
+        before = [t.split(end[:-1])[0] for t in self.answers]  # each template's words before the answer
         return tuple(
-            i for i, t in enumerate(self.answers) if t.endswith(end) and t.count("{") >= 2 and t.count(end[:-1]) == 1
+            i
+            for i, t in enumerate(self.answers)
+            if t.endswith(end)
+            and t.count("{") >= 2
+            and t.count(end[:-1]) == 1
+            and not any(j != i and b.startswith(before[i]) for j, b in enumerate(before))
         )
 
 

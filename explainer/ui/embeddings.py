@@ -57,7 +57,6 @@ def sense_vectors(spec: str, word: str, by_sense: tuple[tuple[str, ...], tuple[s
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def sense_words(spec: str, word: str, by_sense: tuple[tuple[str, ...], tuple[str, ...]]) -> list:
-    """Per meaning, the words its sentences' last vectors point to (read it, never change it)."""
-    backend = get_backend(spec)
-    return sp.sense_words(backend, sense_vectors(spec, word, by_sense))
+def continuations(spec: str, word: str, by_sense: tuple[tuple[str, ...], tuple[str, ...]]) -> list[str]:
+    """What the model writes after the word in each sentence (read it, never change it)."""
+    return sp.continuations(get_backend(spec), sense_vectors(spec, word, by_sense))

@@ -19,9 +19,14 @@ sync_api = pytest.importorskip("playwright.sync_api")
 # The x axis's type of the loss chart (the first plotly chart on the page), as drawn: "log" or "linear".
 LOSS_AXIS = "() => { const p = document.querySelector('.js-plotly-plot'); return p && p._fullLayout.xaxis.type }"
 # Number of training points in the loss chart, as drawn in the browser.
+_SLOTS = "[...document.querySelectorAll('.st-key-steady_train_loss .js-plotly-plot')]"
 LOSS_POINTS = (  # the loss chart's newest slot (explainer/ui/shell/steady.py stacks three): the most points
-    "() => Math.max(0, ...[...document.querySelectorAll('.st-key-steady_train_loss .js-plotly-plot')]"
-    ".map(p => (p.data && p.data.length ? p.data[0].x.length : 0)))"
+    f"() => Math.max(0, ...{_SLOTS}.map(p => (p.data && p.data.length ? p.data[0].x.length : 0)))"
+)
+# The last step the loss chart shows, as drawn (a new figure draws a few frames after the script has finished).
+LOSS_LAST_STEP = (
+    f"() => Math.max(0, ...{_SLOTS}.map(p => (p.data && p.data.length && p.data[0].x.length ? "
+    "+p.data[0].x[p.data[0].x.length - 1] : 0)))"
 )
 
 
@@ -50,10 +55,6 @@ def button(page, label: str):
     return page.locator("[data-testid=stButton] button, [data-testid=stDownloadButton] button").filter(has_text=label)
 
 
-@pytest.mark.skip(
-    reason="known failure after the steady (stacked) charts: the paused run's step and its loss points are "
-    "read from different slots; to fix next (closing note of stop 20)"
-)
 def test_train_pause_download_and_use_everywhere(browser, server: Server, tmp_path) -> None:
     page = open_page(browser, server, "train", VIEWPORTS["laptop"])
     try:
@@ -66,7 +67,9 @@ def test_train_pause_download_and_use_everywhere(browser, server: Server, tmp_pa
         button(page, "Pause").click()
         sync_api.expect(page.get_by_role("button", name="Continue", exact=True)).to_be_visible()
         page.wait_for_selector(APP_IDLE)
-        paused, step = loss_points(page), shown_step(page)
+        step = shown_step(page)
+        page.wait_for_function(f"() => ({LOSS_LAST_STEP})() >= {step}")  # the paused run's last figure is drawn
+        paused = loss_points(page)
         assert saved_step(server, page) == step, "the pause saved the run where it stopped"
         log_x = page.locator("[data-testid=stCheckbox]").filter(has_text="Log scale for the steps")
         for axis in ("log", "linear"):  # two whole reruns, the training fragment's included: no step taken
