@@ -64,10 +64,10 @@ def test_next_word_adds_the_likeliest_word_and_goes_back() -> None:
     at = open_page(NEXT_WORD)
     before = at.text_area(key="prompt").value
     assert before.endswith("The capital of France is")
-    next(b for b in at.button if b.label == "Add “Paris”").click()
+    next(b for b in at.button if b.label == "Add “␣Paris”").click()  # the token with its space, as the chips show
     after = checked(at.run()).text_area(key="prompt").value
     assert after == before + " Paris"
-    assert "Added “Paris”" in at.success[0].value
+    assert "Added “␣Paris”" in at.success[0].value
     next(b for b in at.button if b.label == "Back one word").click()
     assert checked(at.run()).text_area(key="prompt").value == before
 
