@@ -3,8 +3,11 @@
 - `token_attribution`: integrated gradients (or plain gradient × input) of the target token's log-probability with
   respect to the input token embeddings (`Backend.embedding_gradients`), summed over each token's numbers: one score
   per token. The log-probability, not the logit: a word that raises every answer alike (", the", a line break) does
-  not make this one likelier. On the shipped model, integrated gradients put the country first for 81 % of the
-  held-out capital questions (gradient × input alone: 22 %); tests/test_attribution.py holds it to that.
+  not make this one likelier. The path starts from an average word at every position but the last, which keeps its
+  own token: the prediction is read there. From all-zero embeddings instead, the last token (" is") took the first
+  place for two thirds of the capital questions on the BPE model. On the shipped model, integrated gradients put the
+  country first for 88 % of the 161 held-out capital questions (gradient × input alone: 13 %);
+  tests/test_attribution.py holds it to that.
 - `logit_attribution`: direct logit attribution. The last position's residual vector is a sum: the embedding, then
   for every layer each head's output, the attention's output bias, and the feed-forward network's output. Freezing
   the final norm's scale at that vector (its linearisation there: norm(x) = weight * centre(x) / scale + bias) makes
