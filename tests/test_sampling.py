@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from explainer.model.sampling import (
     SamplingParams,
     distribution,
+    distributions,
     entropy_bits,
     keep_mask,
     make_generator,
@@ -237,3 +238,28 @@ def test_property_valid_distribution(values, params):
     assert bool((p[:, None] >= p[None, :] - 1e-7)[larger].all())
     tok = sample(p, make_generator(0)[0])
     assert float(p[tok]) > 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.floats(0.0, 5.0),
+    st.integers(0, 60),
+    st.floats(0.01, 1.0),
+    st.integers(0, 10_000),
+)
+def test_rows_at_once_equal_one_row_at_a_time(temperature, top_k, top_p, seed):
+    """The batched distribution (the 20 runs) is, row by row, exactly the single-row one, ties and -inf included."""
+    x = torch.randn(4, 50, generator=torch.Generator().manual_seed(seed)) * 3
+    x[1, :10] = x[1, 10]  # ties
+    x[2, ::3] = -math.inf
+    params = P(temperature, top_k=top_k, top_p=top_p)
+    batch = distributions(x, params)
+    for r in range(4):
+        assert torch.equal(batch[r], distribution(x[r], params)), r
+
+
+def test_rows_at_once_refuse_bad_logits():
+    with pytest.raises(ValueError, match="2-D"):
+        distributions(torch.zeros(5), P())
+    with pytest.raises(ValueError, match="NaN"):
+        distributions(torch.tensor([[0.0, math.nan]]), P())

@@ -176,7 +176,8 @@ def builtin_preset(folder: str | None = None) -> Preset:
     cfg, meta = GPTConfig.from_dict(config["model"]), config.get("meta", {})
     params = cfg.n_params()  # by formula, nothing allocated
     text = generate_corpus(seed=meta.get("corpus_seed", 0), size_bytes=meta.get("corpus_bytes", 1_200_000)).train_text
-    corpus_tokens = len(load_tokenizer(folder_path / "tokenizer.json").encode(text))
+    # the training text's tokens, as the recipe counted them (encoding 5 MB again with a BPE takes a core for seconds)
+    corpus_tokens = meta.get("train_tokens") or len(load_tokenizer(folder_path / "tokenizer.json").encode(text))
     train = meta.get("train", {})
     seen = train.get("steps", 0) * train.get("batch_size", 0) * cfg.context_length or corpus_tokens
     words = sum(1 for w in WORD_RE.findall(text) if w[0].isalnum())  # tokens that are words, not punctuation

@@ -289,8 +289,9 @@ class Backend(ABC):
         live = [True] * len(generators)
         for i in range(max_new):
             tokens = []
+            dists = sampling.distributions(stream.logits, params)  # (B, V): every row at once
             for r, (gen, text) in enumerate(zip(generators, texts)):
-                tok = sampling.sample(sampling.distribution(stream.logits[r], params), gen) if live[r] else 0
+                tok = sampling.sample(dists[r], gen) if live[r] else 0
                 if live[r]:
                     text.add(tok)
                     live[r] = stop is None or not stop(text.produced)

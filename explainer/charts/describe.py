@@ -188,15 +188,19 @@ def describe(fig: go.Figure) -> tuple[str, pd.DataFrame]:
         sentence += " " + _("The table lists the first {shown} of {total} values.").format(
             shown=number(MAX_ROWS), total=number(len(rows))
         )
-    return sentence, pd.DataFrame(rows[:MAX_ROWS], columns=COLUMNS)
+    return sentence, pd.DataFrame(rows[:MAX_ROWS], columns=COLUMNS, dtype=object)  # object: no Arrow strings (slow)
 
 
 def table_html(caption: str, table: pd.DataFrame, css_class: str) -> str:
     """`table` as an HTML table with `caption`, for screen readers (`css_class` hides it from sight); columns with
     nothing in them are left out."""
-    cols = [c for c in table.columns if (table[c].astype(str) != "").any()]
+    columns = {c: [str(v) for v in table[c].tolist()] for c in table.columns}  # plain lists: the table is redrawn often
+    cols = [c for c, values in columns.items() if any(values)]
     head = "".join(f'<th scope="col">{html_escape(_(c))}</th>' for c in cols)
-    body = "".join("<tr>" + "".join(f"<td>{html_escape(v)}</td>" for v in row) + "</tr>" for row in table[cols].values)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html_escape(v)}</td>" for v in row) + "</tr>"
+        for row in zip(*(columns[c] for c in cols))
+    )
     # In a box of its own: a table grows to fit its cells whatever its width, and would widen the page.
     return (f'<div class="{css_class}"><table><caption>{html_escape(caption)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")  # fmt: skip

@@ -89,6 +89,34 @@ def distribution(logits: Tensor, params: SamplingParams) -> Tensor:
     return torch.softmax(z, dim=0).to(torch.float32)
 
 
+def distributions(logits: Tensor, params: SamplingParams) -> Tensor:
+    """(B, V) -> (B, V) float32: `distribution` of every row at once (the 20 runs, the feedback page's answers)."""
+    params.validate()
+    if logits.dim() != 2 or logits.numel() == 0:
+        raise ValueError(
+            _("expected a non-empty 2-D tensor of logits, got shape {tuple}").format(tuple=tuple(logits.shape))
+        )
+    x = logits.detach().to("cpu", torch.float64)  # (B, V)
+    if torch.isnan(x).any() or (x == math.inf).any():
+        raise ValueError(_("logits contain NaN or +inf"))
+    if (x == -math.inf).all(-1).any():
+        raise ValueError(_("every logit is -inf: no token can be chosen"))
+    rows = torch.arange(x.shape[0])
+    if params.temperature == 0:
+        out = torch.zeros(x.shape, dtype=torch.float32)
+        out[rows, torch.argmax(x, -1)] = 1.0  # the first maximum, as in `distribution`
+        return out
+    z = (x - x.max(-1, keepdim=True).values) / params.temperature  # (B, V) <= 0, 0 at each row's max
+    order = torch.sort(z, dim=-1, descending=True, stable=True).indices[:, : int(params.top_k) or z.shape[1]]  # (B, n)
+    kept = torch.ones(order.shape, dtype=torch.bool)
+    if params.top_p < 1.0:
+        probs = torch.softmax(z.gather(-1, order), dim=-1)
+        before = torch.cumsum(probs, dim=-1) - probs  # probability of the more likely ones, per row
+        kept = torch.arange(order.shape[1]) < (before < params.top_p).sum(-1, keepdim=True)
+    mask = torch.zeros(z.shape, dtype=torch.bool).scatter_(-1, order, kept) & (z > -math.inf)
+    return torch.softmax(z.masked_fill(~mask, -math.inf), dim=-1).to(torch.float32)
+
+
 def sample(probs: Tensor, generator: torch.Generator | None = None) -> int:
     """Draw one token id from `probs` (as returned by `distribution`)."""
     return int(torch.multinomial(probs.detach().cpu().float(), 1, generator=generator))

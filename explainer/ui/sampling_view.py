@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import streamlit as st
 import torch
 
@@ -49,7 +50,7 @@ def sampling_view(
     top = top_tokens(logits.double().softmax(-1), n_shown, token_str)
     vocab = logits.numel()
     data = {
-        "logits": [round(float(v), 5) for v in logits],
+        "logits": np.round(logits.detach().cpu().double().numpy(), 5).tolist(),
         "logits_key": logits_key,
         "shown": top.ids,
         "labels": [visible_token(t) for t in top.labels],
