@@ -9,9 +9,9 @@ from explainer.charts.emergence import entity_heads_chart
 from explainer.format import fixed_percent, md_escape
 from explainer.i18n import _
 from explainer.ui.emergence import both_answers, twin_analyses, twin_backend, twin_folder, twin_problem
+from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.models import get_backend, model_analyses
 from explainer.ui.shell.navigation import stop
-from explainer.ui.shell.presenter import presented
 
 st.title(_("Emergence — nobody writes the rules"), anchor="rules")  # the lesson plan's point 15 lands here
 st.markdown(
@@ -94,7 +94,7 @@ else:
     )
 for seed, (col, h) in enumerate(zip(st.columns(2), heads)):
     fig = entity_heads_chart(h.table, (h.layer, h.head), _("seed {seed}: attention on the country").format(seed=seed))
-    col.plotly_chart(presented(fig), key=f"emergence_heads_{seed}")
+    show_chart(fig, f"emergence_heads_{seed}", col, name=f"emergence-heads-seed-{seed}")
 st.caption(
     _(
         "Each cell: the share of attention one head gives the country's name from the position where the capital is "

@@ -15,9 +15,8 @@ from explainer.corpus.generator import generate_corpus
 from explainer.training.evaluate import answer_token
 
 PROMPT = "User: What is the capital of France?\nAssistant: The capital of France is"
-COUNTRY_SHARE = (
-    0.85  # integrated gradients from the average word put the country first: 88 % of all 161 held-out capital questions
-)
+# integrated gradients from the average word put the country first in 88 % of all 161 held-out capital questions
+COUNTRY_SHARE = 0.85  # (the goal is 90 %)
 
 
 def top_id(backend, text: str) -> int:

@@ -112,13 +112,13 @@ PROMPTS = {  # what a student types -> what the next-word page says about it
     "spaces-only": ("   \t \n  ", "Type some text"),
     "one-character": ("a", "reads **1 tokens**"),
     "100k-characters": ("word " * 20_000, "cut off (from the left)"),
-    "emoji": ("🙂👍🏽🇫🇷", "knows none of these words"),
-    "right-to-left": ("مرحبا بالعالم שלום", "knows none of these words"),
-    "combining-marks": ("the cafe\u0301 by the bank", "never saw in training"),
-    "control-characters": ("\x07\x1b[31mthe dog\x7f", "never saw in training"),
-    "nul": ("the\x00dog", "never saw in training"),
-    "only-nul": ("\x00", "knows none of these words"),
-    "only-unknown-words": ("Zorblax quuxified flibbertigibbets", "knows none of these words"),
+    "emoji": ("🙂👍🏽🇫🇷", "reads English only"),  # byte-level BPE: nothing is unknown, other scripts are pieces
+    "right-to-left": ("مرحبا بالعالم שלום", "read in pieces"),
+    "combining-marks": ("the cafe\u0301 by the bank", "read in pieces"),
+    "control-characters": ("\x07\x1b[31mthe dog\x7f", "read in pieces"),
+    "nul": ("the\x00dog", "read in pieces"),
+    "only-nul": ("\x00", "reads **1 tokens**"),
+    "only-unknown-words": ("Zorblax quuxified flibbertigibbets", "read in pieces"),
 }
 
 

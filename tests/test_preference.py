@@ -58,7 +58,7 @@ def test_clone_has_its_own_parameters(which: str, request: pytest.FixtureRequest
 
 def test_clone_of_a_model_too_large_is_refused(builtin, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(base.MAX_CLONE_PARAMS, "cpu", 1_000_000)
-    with pytest.raises(BackendError, match=r"2 M parameters: too many .*at most 1 M"):
+    with pytest.raises(BackendError, match=r"3 M parameters: too many .*at most 1 M"):
         builtin.clone()
 
 
@@ -128,17 +128,19 @@ def test_a_flagged_answer_falls(which: str, request) -> None:
 
 
 def test_a_few_clicks_teach_the_builtin_model_to_say_it_does_not_know(builtin) -> None:
-    """The page's demonstration: click "better" on "I do not know." beside the model's own answers."""
+    """The page's demonstration: click "better" on "I do not know." beside the model's own answers. The shipped model
+    already answers a made-up country honestly ("Sorry, I do not know a country called …"): the short answer has
+    to beat that, which takes repeated feedback (13 clicks with the shipped model), never one click."""
     student = builtin.clone()
     dont_know = pref.dont_know(student)
-    assert dont_know == "I do not know."  # the word tokenizer has no "don't"
+    assert dont_know == "I do not know."
     answers = pref.candidate_answers(student, ZUBROWKA, 2, seed=0, extra=dont_know)
-    assert pref.greedy_answer(builtin, ZUBROWKA) != dont_know
+    assert pref.greedy_answer(builtin, ZUBROWKA).startswith("Sorry, I do not know")
     clicks = 0
-    while pref.greedy_answer(student, ZUBROWKA) != dont_know and clicks < 8:
+    while pref.greedy_answer(student, ZUBROWKA) != dont_know and clicks < 16:
         pref.prefer(student, builtin, ZUBROWKA, dont_know, answers[:-1])
         clicks += 1
-    assert 2 <= clicks <= 6, clicks  # repeated feedback, not one click (4 with the shipped model)
+    assert 2 <= clicks <= 15, clicks
     assert pref.greedy_answer(student, FRANCE) == pref.greedy_answer(builtin, FRANCE)  # other facts stay
 
 

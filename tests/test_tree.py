@@ -69,7 +69,7 @@ def test_sampling_settings_shape_the_tree(builtin) -> None:
     one = grow(builtin, SamplingParams(top_k=1), depth=2, branches=5, floor=0.0)
     assert len(one) == 3
     cold = grow(builtin, SamplingParams(temperature=0.5), depth=1, branches=5, floor=0.01)
-    hot = grow(builtin, SamplingParams(temperature=1.5), depth=1, branches=5, floor=0.01)  # 3: all below the floor
+    hot = grow(builtin, SamplingParams(temperature=2.0), depth=1, branches=5, floor=0.001)  # 3: all below the floor
     assert len(hot) > len(cold) and hot[1].prob < cold[1].prob
 
 
