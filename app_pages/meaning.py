@@ -98,14 +98,6 @@ main.subheader(
         word=word, right=number(right), n=number(n)
     )
 )
-first, last = main.columns(2)
-first.metric(_("At the token embedding"), fixed_percent(acc[0]), help=_("The same vector every time: a coin toss."))
-last.metric(
-    _("After layer {n_layer}").format(n_layer=info.n_layer),
-    fixed_percent(acc[-1]),
-    points(round(float(acc[-1] - acc[0]), 2)),
-)
-
 maps = view("paths", main)
 maps.markdown(_("#### The vectors of “{word}”, stage by stage").format(word=md_escape(word)))
 names = [f"{k + 1}: {m}" for k, m in enumerate(meanings)]
@@ -130,6 +122,14 @@ maps.caption(
 )
 
 section(_("Can the meaning be read from the vector?"), "probe")
+first, last = st.columns(2)
+first.metric(_("At the token embedding"), fixed_percent(acc[0]), help=_("The same vector every time: a coin toss."))
+last.metric(
+    _("After layer {n_layer}").format(n_layer=info.n_layer),
+    fixed_percent(acc[-1]),
+    points(round(float(acc[-1] - acc[0]), 2)),
+)
+
 show_chart(probe_chart(stages, acc, word), "mean_probe", name=f"meaning-{word}-probe")
 st.caption(
     _(

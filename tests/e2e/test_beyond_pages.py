@@ -36,7 +36,7 @@ def test_why_this_word(browser, server: Server, viewport: str) -> None:
         expect(page.locator("h1").first).to_contain_text("Why this word?")
         charts(page, 3)
         assert page.locator(".why-tok").count() > 10  # the highlighted text
-        expect(page.get_by_text("pushed “Paris” up the most")).to_be_visible()
+        expect(page.get_by_text("Paris” up the most")).to_be_visible()  # the token “␣Paris”
         before = page.evaluate(CHART_DATA, 0)
         page.get_by_text("Gradient × input").click()
         page.wait_for_function(f"(b) => ({CHART_DATA})(0) !== null && ({CHART_DATA})(0) !== b", arg=before)

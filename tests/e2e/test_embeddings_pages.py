@@ -31,7 +31,7 @@ def test_embeddings_page(browser, server: Server, viewport: str) -> None:
         box.fill("cat")
         box.press("Enter")
         main = page.locator("[data-testid=stMain]")
-        drawn(page, lambda: sync_api.expect(main).to_contain_text("Nearest neighbours of “cat”"))
+        drawn(page, lambda: sync_api.expect(main).to_contain_text("Nearest neighbours of “␣cat”"))
         assert_no_exception(page)
         sync_api.expect(page.locator("[data-testid=stDataFrame]")).to_be_visible()
         assert page.locator(".js-plotly-plot").count() >= 2  # the map and the heat strip

@@ -42,6 +42,7 @@ def follow(page, locator, link: Link) -> None:
 
 
 def back_to_the_plan(page) -> None:
+    page.wait_for_selector(APP_IDLE)  # the view has finished (a chat reply written to its end): the footer is drawn
     footer = page.locator(".st-key-footer [data-testid=stPageLink-NavLink]")
     back = footer.filter(has_text="Back to the lesson plan")
     (back if back.count() else footer.filter(has_text="Previous: Lesson plan")).click()

@@ -23,11 +23,6 @@ _SLOTS = "[...document.querySelectorAll('.st-key-steady_train_loss .js-plotly-pl
 LOSS_POINTS = (  # the loss chart's newest slot (explainer/ui/shell/steady.py stacks three): the most points
     f"() => Math.max(0, ...{_SLOTS}.map(p => (p.data && p.data.length ? p.data[0].x.length : 0)))"
 )
-# The last step the loss chart shows, as drawn (a new figure draws a few frames after the script has finished).
-LOSS_LAST_STEP = (
-    f"() => Math.max(0, ...{_SLOTS}.map(p => (p.data && p.data.length && p.data[0].x.length ? "
-    "+p.data[0].x[p.data[0].x.length - 1] : 0)))"
-)
 
 
 def loss_points(page) -> int:
@@ -68,7 +63,7 @@ def test_train_pause_download_and_use_everywhere(browser, server: Server, tmp_pa
         sync_api.expect(page.get_by_role("button", name="Continue", exact=True)).to_be_visible()
         page.wait_for_selector(APP_IDLE)
         step = shown_step(page)
-        page.wait_for_function(f"() => ({LOSS_LAST_STEP})() >= {step}")  # the paused run's last figure is drawn
+        page.wait_for_function(f"() => ({LOSS_POINTS})() >= {step}")  # the paused run's last figure is drawn
         paused = loss_points(page)
         assert saved_step(server, page) == step, "the pause saved the run where it stopped"
         log_x = page.locator("[data-testid=stCheckbox]").filter(has_text="Log scale for the steps")
