@@ -12,7 +12,7 @@ from explainer.ui import embeddings as ui
 from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.models import current_spec, require_backend
 from explainer.ui.shell.navigation import stop
-from explainer.ui.shell.presenter import advanced, side_by_side
+from explainer.ui.shell.presenter import advanced, presenting, side_by_side
 from explainer.ui.shell.views import section, view
 from explainer.ui.shell.words import for_the_teacher
 
@@ -93,13 +93,13 @@ acc = sp.probe_accuracy(sv.vectors, sv.senses)
 coords, _kept = sp.centred_map(sv.vectors, sv.senses)
 n = len(sv.sentences)
 right = round(float(acc[-1]) * n)
-main.subheader(
-    _("After the last layer, the vector alone tells which “{word}” is meant in {right} of {n} sentences").format(
-        word=word, right=number(right), n=number(n)
-    )
+finding = _("After the last layer, the vector alone tells which “{word}” is meant in {right} of {n} sentences").format(
+    word=word, right=number(right), n=number(n)
 )
 maps = view("paths", main)
-maps.markdown(_("#### The vectors of “{word}”, stage by stage").format(word=md_escape(word)))
+if not presenting():  # on a projector the maps come first, the sentence that sums them up under them
+    maps.subheader(finding)
+    maps.markdown(_("#### The vectors of “{word}”, stage by stage").format(word=md_escape(word)))
 names = [f"{k + 1}: {m}" for k, m in enumerate(meanings)]
 show_chart(
     sense_maps(coords, sv.senses.tolist(), stages, names, sv.sentences),
@@ -120,6 +120,8 @@ maps.caption(
         "layer mixes in the sentence, and the two colours drift apart."
     ).format(n=number(n), d_model=info.d_model)
 )
+if presenting():
+    maps.subheader(finding)
 
 section(_("Can the meaning be read from the vector?"), "probe")
 first, last = st.columns(2)

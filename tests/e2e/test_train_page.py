@@ -17,7 +17,10 @@ pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
 
 # The x axis's type of the loss chart (the first plotly chart on the page), as drawn: "log" or "linear".
-LOSS_AXIS = "() => { const p = document.querySelector('.js-plotly-plot'); return p && p._fullLayout.xaxis.type }"
+LOSS_AXIS = (  # any slot of the loss chart: the newest figure is the only one drawn with a new axis type
+    "(axis) => [...document.querySelectorAll('.st-key-steady_train_loss .js-plotly-plot')]"
+    ".some(p => p._fullLayout && p._fullLayout.xaxis.type === axis)"
+)
 # Number of training points in the loss chart, as drawn in the browser.
 _SLOTS = "[...document.querySelectorAll('.st-key-steady_train_loss .js-plotly-plot')]"
 LOSS_POINTS = (  # the loss chart's newest slot (explainer/ui/shell/steady.py stacks three): the most points
@@ -27,6 +30,16 @@ LOSS_POINTS = (  # the loss chart's newest slot (explainer/ui/shell/steady.py st
 
 def loss_points(page) -> int:
     return page.evaluate(LOSS_POINTS)
+
+
+def settled_points(page) -> int:
+    """The loss chart's points once they have held still for 30 frames (the newest slot drawn)."""
+    return page.evaluate(
+        "() => new Promise((done) => { let last = -1, still = 0; const tick = () => { const n = ("
+        + LOSS_POINTS
+        + ")(); still = n === last ? still + 1 : 0; last = n; if (still >= 30) done(n); "
+        "else requestAnimationFrame(tick); }; tick(); })"
+    )
 
 
 def wait_for_points(page, more_than: int, timeout_ms: int = 30_000) -> int:
@@ -63,14 +76,13 @@ def test_train_pause_download_and_use_everywhere(browser, server: Server, tmp_pa
         sync_api.expect(page.get_by_role("button", name="Continue", exact=True)).to_be_visible()
         page.wait_for_selector(APP_IDLE)
         step = shown_step(page)
-        page.wait_for_function(f"() => ({LOSS_POINTS})() >= {step}")  # the paused run's last figure is drawn
-        paused = loss_points(page)
+        paused = settled_points(page)  # the paused run's last figure drawn (it comes a few frames after the script)
         assert saved_step(server, page) == step, "the pause saved the run where it stopped"
         log_x = page.locator("[data-testid=stCheckbox]").filter(has_text="Log scale for the steps")
         for axis in ("log", "linear"):  # two whole reruns, the training fragment's included: no step taken
             log_x.click()
-            drawn(page, lambda axis=axis: page.wait_for_function(f"() => ({LOSS_AXIS})() === '{axis}'"))
-            assert (loss_points(page), shown_step(page)) == (paused, step), "a paused run should not train"
+            drawn(page, lambda axis=axis: page.wait_for_function(f"() => ({LOSS_AXIS})('{axis}')"))
+            assert (settled_points(page), shown_step(page)) == (paused, step), "a paused run should not train"
         assert saved_step(server, page) == step
         finish(page, "train", "laptop")
         run_link = page.url.split("/", 3)[-1]
@@ -101,7 +113,7 @@ def test_train_pause_download_and_use_everywhere(browser, server: Server, tmp_pa
     try:  # a new tab (a new session) with the run's link: a copy of the run is back, paused where it was
         sync_api.expect(projector.locator("[data-testid=stAlert]").first).to_contain_text("is back at step")
         sync_api.expect(projector.get_by_role("button", name="Continue", exact=True)).to_be_visible()
-        projector.wait_for_function(f"() => ({LOSS_POINTS})() === {paused}")  # the same loss curve
+        assert settled_points(projector) == paused  # the same loss curve
         assert "run=" in projector.url and projector.url.split("run=")[1][:16] != run_link.split("run=")[1][:16]
         finish(projector, "train", "projector")
     except (AssertionError, sync_api.Error) as e:
