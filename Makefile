@@ -18,7 +18,7 @@ STAMP  := $(VENV)/.installed
 
 help:
 	@echo "make run       start the app (PORT=$(PORT))"
-	@echo "make test      ruff check + ruff format --check + pytest (all tests, e2e included)"
+	@echo "make test      ruff check + ruff format --check + pytest (all tests: 2 processes without the browser, then e2e)"
 	@echo "make unit      pytest without the browser tests"
 	@echo "make e2e       only the browser tests (needs /usr/bin/chromium: make e2e-deps)"
 	@echo "make lint      ruff check + ruff format --check"
@@ -41,8 +41,11 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/python -m explainer.ui.serve --server.port $(PORT) $(ARGS)
 
+# The tests without a browser on 2 processes (pytest-xdist), then the browser tests one at a time (each starts a
+# server and a Chromium: two at once on 2 cores only slow each other down).
 test: lint $(STAMP)
-	$(BIN)/pytest $(ARGS)
+	$(BIN)/pytest -m "not e2e" -n 2 $(ARGS)
+	$(BIN)/pytest -m e2e $(ARGS)
 
 unit: $(STAMP)
 	$(BIN)/pytest -m "not e2e" $(ARGS)
