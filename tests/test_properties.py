@@ -149,10 +149,10 @@ texts = st.one_of(st.text(min_size=1, max_size=200), st.lists(words, min_size=1,
 @settings(max_examples=40, deadline=None)
 @given(texts)
 def test_predict_gives_a_distribution_over_the_vocabulary_for_any_text(text: str) -> None:
-    """The built-in model (a word tokenizer: spaces alone make no token) for any text with a non-space character,
-    including emoji, NUL, right-to-left and texts longer than its context; a clear BackendError otherwise."""
+    """The built-in model (byte-level BPE: any character is a token) for any non-empty text, including emoji, NUL,
+    right-to-left and texts longer than its context; a clear BackendError for a text with no token."""
     b = builtin()
-    if not WORD_RE.search(text):
+    if not b.encode(text):
         with pytest.raises(BackendError, match="no tokens"):
             next_token_probs(b, text)
         return

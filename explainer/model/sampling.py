@@ -77,20 +77,15 @@ def keep_mask(logits: Tensor, top_k: int = 0, top_p: float = 1.0) -> Tensor:
 
 
 def distribution(logits: Tensor, params: SamplingParams) -> Tensor:
-    """(V,) float32 probabilities the next token is actually drawn from."""
-    params.validate()
-    x = _check_logits(logits)
-    if params.temperature == 0:
-        out = torch.zeros(x.numel(), dtype=torch.float32)
-        out[int(torch.argmax(x))] = 1.0  # argmax returns the first maximum
-        return out
-    z = (x - x.max()) / params.temperature  # <= 0 everywhere, 0 at the max: no overflow
-    z[~keep_mask(z, params.top_k, params.top_p)] = -math.inf
-    return torch.softmax(z, dim=0).to(torch.float32)
+    """(V,) float32 probabilities the next token is actually drawn from (one row of `distributions`)."""
+    _check_logits(logits)
+    return distributions(logits.unsqueeze(0), params)[0]
 
 
 def distributions(logits: Tensor, params: SamplingParams) -> Tensor:
-    """(B, V) -> (B, V) float32: `distribution` of every row at once (the 20 runs, the feedback page's answers)."""
+    """(B, V) -> (B, V) float32: the probabilities each row's next token is drawn from: temperature, then top-k, then
+    top-p renormalised over the top-k survivors (as `keep_mask`); ties go to the lower index, a -inf logit never
+    survives, T = 0 is the first maximum."""
     params.validate()
     if logits.dim() != 2 or logits.numel() == 0:
         raise ValueError(
