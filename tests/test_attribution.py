@@ -15,8 +15,9 @@ from explainer.corpus.generator import generate_corpus
 from explainer.training.evaluate import answer_token
 
 PROMPT = "User: What is the capital of France?\nAssistant: The capital of France is"
-# integrated gradients from the average word put the country first in 88 % of all 161 held-out capital questions
-COUNTRY_SHARE = 0.85  # (the goal is 90 %)
+# integrated gradients from the average word put the country first in 96.9 % of all 161 held-out capital questions
+# (its name as typed: "denmark" in a question typed in lower case is the country too)
+COUNTRY_SHARE = 0.9
 
 
 def top_id(backend, text: str) -> int:
@@ -100,7 +101,7 @@ def test_the_country_pushes_the_capital_most(builtin) -> None:
         ids = builtin.encode(it.prompt)
         ta = attr.token_attribution(builtin, ids, answer_token(builtin, it.prompt, it.answer))
         top = builtin.token_str(ids[int(np.argmax(ta.scores))]).strip()
-        hits.append(top in capitals[it.answer].split())
+        hits.append(top.lower() in capitals[it.answer].lower().split())
     assert len(items) >= 40
     assert np.mean(hits) >= COUNTRY_SHARE, f"{np.mean(hits):.0%} of {len(items)}"
 
