@@ -2,7 +2,7 @@
 visit of a page waits for it: the heavy imports (torch, and torch._dynamo, which torch's optimisers import: ~2.5 s),
 Streamlit's icon tables (the first message with an icon took ~1 s), the default model and its analyses
 (explainer/analysis/precomputed.py), the training page's measured machine speed and default text, the Scale page's
-corpus counts.
+corpus counts, the Emergence page's twin and both models' answers.
 
 `warm_up()` starts it once per process; `explainer.ui.serve` calls it at server start, and streamlit_app.py on every
 run (a no-op after the first). No Streamlit calls in the thread but the caches', which are process-wide.
@@ -36,6 +36,7 @@ def _work() -> None:
 
     from explainer.analysis.scale import builtin_preset
     from explainer.ui import prediction  # noqa: F401  the pages' helpers import pandas, plotly, the charts
+    from explainer.ui.emergence import warm_emergence_page
     from explainer.ui.shell.models import default_spec, get_backend, model_analyses
     from explainer.ui.training.setup import warm_training_page
 
@@ -45,6 +46,7 @@ def _work() -> None:
         lambda: model_analyses(default_spec()).warm(),
         warm_training_page,
         builtin_preset,
+        warm_emergence_page,
     ]
     for step in steps:
         try:
