@@ -274,8 +274,9 @@ def rows(r: dict) -> list[tuple[str, str, str]]:
         out.append(
             ("slider", "drag: the redraw's own work (JavaScript)", f"median {w['median']} ms, p95 {w['p95']} ms")
         )
-        out.append(("slider", "drag: redraws per second / server messages during the drag",
-                    f"{sl['redraws_per_s']} / {sl['server_messages_during_drag']}"))  # fmt: skip
+        out.append(("slider", "drag: redraws per second (of pointer moves per s) / server messages during the drag",
+                    f"{sl['redraws_per_s']} (of {sl.get('pointer_moves_per_s')}) / "
+                    f"{sl['server_messages_during_drag']}"))  # fmt: skip
     for page, f in _ok(r, "pages").items():
         out.append(("pages", page, f"first {f['first_s']} s, then median {f['median_s']} s"))
     load = _ok(r, "load")

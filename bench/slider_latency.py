@@ -5,7 +5,8 @@ while a thumb moves; the server hears of the value only when the student lets go
 temperature thumb back and forth with the mouse, and measures in the page:
 - per redraw: from the pointer's move to the frame painted after both charts were redrawn (median, p95, max ms);
   the goal is 33 ms or less (30 frames a second); and the redraw's own work in JavaScript;
-- redraws per second during a continuous drag (one pointer move every 16 ms, as a 60 Hz mouse sends them);
+- redraws per second during a continuous drag (one pointer move every 16 ms, as a 60 Hz mouse sends them), beside
+  the pointer moves per second the page received (the driver's own round trips make that fewer than 60);
 - messages sent to the server during the drags (the goal: none) and after letting go (the value, once).
 
     .venv/bin/python -m bench.slider_latency [--moves 120] [--model builtin]
@@ -26,10 +27,12 @@ VIEW = ".sv-root[data-version]"
 # Installed before the page loads: counts what goes to the server, and times each pointer move to the painted frame
 # after the view's next redraw (a move that arrives while one is pending is served by the same frame).
 SPY = """
-window.__sends = 0; window.__lat = []; window.__work = []; window.__draws = 0; window.__pending = false;
+window.__sends = 0; window.__lat = []; window.__work = []; window.__draws = 0; window.__moves = 0;
+window.__pending = false;
 const send = WebSocket.prototype.send;
 WebSocket.prototype.send = function (d) { window.__sends++; return send.call(this, d); };
 document.addEventListener('pointermove', () => {
+  window.__moves++;
   if (!window.__pending) { window.__pending = true; window.__move = performance.now(); }
 }, true);
 (function hook() {
@@ -67,14 +70,14 @@ def measure(url: str, moves: int) -> dict:
         sends = page.evaluate("window.__sends")
         page.mouse.move(x, y)
         page.mouse.down()
-        draws0, t0 = page.evaluate("[window.__draws, performance.now()]")
+        draws0, moves0, t0 = page.evaluate("[window.__draws, window.__moves, performance.now()]")
         span = 0.6 * width  # back and forth over most of the track: T from about 0.5 to 4
         for i in range(moves):
             phase = (i % 60) / 60
             frac = 2 * phase if phase < 0.5 else 2 - 2 * phase
             page.mouse.move(left + 0.1 * width + frac * span, y)
             page.wait_for_timeout(16)  # a 60 Hz mouse
-        draws1, t1 = page.evaluate("[window.__draws, performance.now()]")
+        draws1, moves1, t1 = page.evaluate("[window.__draws, window.__moves, performance.now()]")
         during = page.evaluate("window.__sends") - sends
         page.mouse.up()
         page.wait_for_function(f"() => window.__sends > {sends + during}")
@@ -86,6 +89,7 @@ def measure(url: str, moves: int) -> dict:
         "per_redraw_ms": _summary(latencies),
         "redraw_work_ms": _summary(work),
         "redraws_per_s": round((draws1 - draws0) / max(1e-9, (t1 - t0) / 1000), 1),
+        "pointer_moves_per_s": round((moves1 - moves0) / max(1e-9, (t1 - t0) / 1000), 1),  # what the driver sent
         "server_messages_during_drag": during,
         "server_messages_after_release": after,
     }
@@ -119,7 +123,8 @@ def main() -> None:
           f"max {f['max']} ms ({f['n']} redraws timed)")  # fmt: skip
     w = r["redraw_work_ms"]
     print(f"  the redraw's own work (both charts, in JavaScript): median {w['median']} ms, p95 {w['p95']} ms")
-    print(f"  redraws per second during the drag: {r['redraws_per_s']} (at most one per pointer move)")
+    print(f"  redraws per second during the drag: {r['redraws_per_s']} for {r['pointer_moves_per_s']} pointer moves "
+          "per second (at most one redraw per move)")  # fmt: skip
     print(f"  messages to the server: {r['server_messages_during_drag']} during the drag, "
           f"{r['server_messages_after_release']} after letting go")  # fmt: skip
 

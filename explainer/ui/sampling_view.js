@@ -150,11 +150,11 @@ function drawBars(svg, s, d, look) {
       const isOther = r === shown.length;
       const cut = k === 1 && !keptRow[r];
       const y = top + r * row + row * 0.15;
-      const w = Math.max(0, v * scale);
-      el("rect", { x: x0, y, width: w, height: row * 0.7, fill: cut ? `url(#${s.id}-cut)` : isOther ? look.grey : look.blue },
-        svg);
+      const barW = Math.max(0, v * scale); // (not `w`: that is the words' lookup, used just below)
+      el("rect", { x: x0, y, width: barW, height: row * 0.7,
+        fill: cut ? `url(#${s.id}-cut)` : isOther ? look.grey : look.blue }, svg);
       const label = cut && before[r] > 0 ? w("cut") : percent(k ? chosen[r] : v);
-      el("text", { x: x0 + w + 6, y: y + row * 0.35, "dominant-baseline": "central", "font-size": small }, svg, label)
+      el("text", { x: x0 + barW + 6, y: y + row * 0.35, "dominant-baseline": "central", "font-size": small }, svg, label)
         .dataset.role = k ? "chosen" : "base";
     });
   });
@@ -254,14 +254,12 @@ function readSliders(s) {
 function watch(s) {
   for (const o of s.observers || []) o.disconnect();
   s.observers = [];
+  // Drawn at once, in the observer's callback (one per batch of the slider's changes): before the frame that
+  // paints the moved thumb, so the charts follow in that same frame, not one frame later.
   const redraw = () => {
-    if (s.frame) return;
-    s.frame = requestAnimationFrame(() => {
-      s.frame = 0;
-      const before = `${s.t}|${s.topK}|${s.topP}`;
-      readSliders(s);
-      if (`${s.t}|${s.topK}|${s.topP}` !== before) draw(s);
-    });
+    const before = `${s.t}|${s.topK}|${s.topP}`;
+    readSliders(s);
+    if (`${s.t}|${s.topK}|${s.topP}` !== before) draw(s);
   };
   for (const key of Object.values(s.data.knobs)) {
     const box = document.querySelector(`.st-key-${key}`);

@@ -122,9 +122,6 @@ def test_a_link_with_top_p_zero_is_clamped_with_a_message(browser, server: Serve
         page.context.close()
 
 
-@pytest.mark.skip(
-    reason="known failure since the accessibility work (the drag's target moved); to fix next (closing note of stop 20)"
-)
 def test_dragging_a_slider_redraws_the_sampling_view_in_the_browser_alone(browser, server: Server) -> None:
     """While the thumb moves, the charts follow with no message to the server; the numbers are the model's
     (explainer.generation.next_token.compare on the same logits); letting go puts the value in the URL."""
