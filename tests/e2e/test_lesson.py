@@ -50,10 +50,6 @@ def back_to_the_plan(page) -> None:
     page.wait_for_selector(APP_IDLE)
 
 
-@pytest.mark.skip(
-    reason="known failure since the BPE model: after step 6 (Train it yourself, the nudge) the footer's link back to "
-    "the plan is clicked but the page does not change; steps 1-5 pass; to fix next (closing note of stop 21)"
-)
 def test_each_step_of_the_plan_lands_on_its_view(browser, server: Server) -> None:
     page = open_page(browser, server, "", VIEWPORTS["laptop"])
     with closing_page(page, server, failed_shot=SHOTS / "lesson-failed.png"):
@@ -65,6 +61,7 @@ def test_each_step_of_the_plan_lands_on_its_view(browser, server: Server) -> Non
             back_to_the_plan(page)
             if step.n > 1:  # "Back to the lesson plan" lands on the plan itself, not the top of the page
                 landed(page, "plan")
+                page.wait_for_selector("body[data-landed=plan]", state="attached")  # and lets go of the scroll
         assert_offline(page)
 
 

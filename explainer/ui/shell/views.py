@@ -11,22 +11,33 @@ import streamlit as st
 VIEW_KEY = "view"  # the URL's parameter
 
 # Scrolls to the anchor once the script has finished and the layout has held still for 10 frames (charts above it
-# may still grow as they draw), then lets go: the student scrolls freely afterwards. Gives up after 20 s.
+# may still grow as they draw), then lets go (and marks the page: data-landed on <body>, which the browser tests wait
+# for). The student's own scrolling (wheel, touch, keys, a click) ends it at once. Gives up after 20 s.
 _LAND_JS = """<script>
 (() => {
-  const id = %s, start = performance.now();
-  let last = null, still = 0;
-  const idle = () => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState === 'notRunning';
+  const id = %s, start = performance.now(), doc = document, body = doc.body;
+  const inputs = ['wheel', 'touchstart', 'keydown', 'mousedown'];
+  let last = null, still = 0, stopped = false;
+  const stop = () => {
+    stopped = true;
+    body.dataset.landed = id;
+    inputs.forEach((e) => doc.removeEventListener(e, stop, true));
+  };
+  inputs.forEach((e) => doc.addEventListener(e, stop, true));
+  delete body.dataset.landed;
+  const idle = () => doc.querySelector('[data-testid=stApp]')?.dataset.testScriptState === 'notRunning';
   const tick = () => {
-    const el = document.getElementById(id) || document.querySelector('.st-key-view-' + id);
+    if (stopped) return;
+    const el = doc.getElementById(id) || doc.querySelector('.st-key-view-' + id);
     if (el && idle()) {
       const top = el.getBoundingClientRect().top;
       if (last !== null && Math.abs(top - last) < 1) still += 1;
       else { el.scrollIntoView({block: 'start'}); still = 0; }
       last = el.getBoundingClientRect().top;
-      if (still >= 10) return;
+      if (still >= 10) return stop();
     }
     if (performance.now() - start < 20000) requestAnimationFrame(tick);
+    else stop();
   };
   requestAnimationFrame(tick);
 })();
