@@ -16,10 +16,11 @@ st.markdown(
 )
 st.markdown(
     _(
-        "Try it: ask a question, pick the better answer or flag one, and watch the probabilities move. A made-up "
-        "country such as *Zubrowka* is a good start: if the model invents a capital, a few clicks teach it to say it "
-        "does not know; if it already says so, flag that answer and watch it learn to make one up (feedback can teach "
-        "the wrong thing too)."
+        "Try it: ask a question, pick the better answer or flag one, and watch the probabilities move. A question "
+        "the model was never taught is a good start, such as *What sound does a shark make?*: it makes up an answer "
+        "(“A duck goes quack.”), and two clicks on “I do not know.” as the better answer teach it to admit it does "
+        "not know. About a made-up country such as *Zubrowka* it already says so: flag that answer and watch it learn "
+        "to make one up (feedback can teach the wrong thing too)."
     )
 )
 feedback.how_it_works()

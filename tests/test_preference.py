@@ -14,6 +14,7 @@ from explainer.training import preference as pref
 
 ZUBROWKA = "What is the capital of Zubrowka?"
 FRANCE = "What is the capital of France?"
+SHARK = "What sound does a shark make?"
 MADE_UP = "The capital of Zubrowka is Paris."
 
 
@@ -142,6 +143,21 @@ def test_a_few_clicks_teach_the_builtin_model_to_say_it_does_not_know(builtin) -
         clicks += 1
     assert 2 <= clicks <= 15, clicks
     assert pref.greedy_answer(student, FRANCE) == pref.greedy_answer(builtin, FRANCE)  # other facts stay
+
+
+def test_two_clicks_stop_the_builtin_model_making_up_an_answer(builtin) -> None:
+    """The page's first suggested question: never taught, so the shipped model makes up a sound ("A duck goes
+    quack."); two clicks on "I do not know." as the better answer and it admits it does not know (in its own words,
+    "Sorry, I do not know that one.", on the shipped model), while what it was taught stays."""
+    student = builtin.clone()
+    dont_know = pref.dont_know(student)
+    answers = pref.candidate_answers(student, SHARK, 2, seed=0, extra=dont_know)
+    assert not pref.greedy_answer(builtin, SHARK).startswith(("Sorry", "I do not know"))
+    for _ in range(2):
+        pref.prefer(student, builtin, SHARK, dont_know, answers[:-1])
+    assert pref.greedy_answer(student, SHARK).startswith(("Sorry, I do not know", dont_know))
+    for question in (FRANCE, "What sound does a dog make?", "What colour is the sky?"):
+        assert pref.greedy_answer(student, question) == pref.greedy_answer(builtin, question)
 
 
 def test_candidate_answers_differ_and_end_with_the_fixed_one(builtin) -> None:
