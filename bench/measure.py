@@ -22,6 +22,7 @@ class ProcWatch:
         self.roots = [psutil.Process(p) for p in pids]
         self.t0 = time.monotonic()
         self.samples: list[tuple[float, float, int]] = []
+        self.pss_mb: list[float] = []  # proportional set size of the trees: shared libraries counted once in all
 
     def tree(self) -> list[psutil.Process]:
         """The processes and all their descendants still alive."""
@@ -36,19 +37,26 @@ class ProcWatch:
 
     def sample(self) -> tuple[float, int]:
         """(resident memory in MB, threads) of the trees now, kept in `samples`."""
-        rss, threads = 0, 0
+        rss, threads, pss = 0, 0, 0
         for p in self.tree():
             try:
                 with p.oneshot():
                     rss, threads = rss + p.memory_info().rss, threads + p.num_threads()
+                pss += _pss_bytes(p.pid)
             except psutil.NoSuchProcess:  # it ended meanwhile
                 continue
         mb = rss / 2**20
+        self.pss_mb.append(round(pss / 2**20, 1))
         self.samples.append((round(time.monotonic() - self.t0, 1), round(mb, 1), threads))
         return mb, threads
 
     def peak_mb(self) -> float | None:
         return max((mb for _, mb, _ in self.samples), default=None)
+
+    def peak_pss_mb(self) -> float | None:
+        """The peak of the trees' memory with the pages they share (libtorch's code, ...) counted once: what
+        several replicas together take from the machine (RSS counts those pages once per process)."""
+        return max(self.pss_mb, default=None) or None
 
     def cpu_s(self, skip: set[int] = frozenset()) -> float:
         """User + system seconds of the trees (their ended children that were waited for included), but `skip`."""
@@ -70,6 +78,15 @@ class ProcWatch:
                 await asyncio.wait_for(stop.wait(), SAMPLE_EVERY_S)
             except asyncio.TimeoutError:
                 pass
+
+
+def _pss_bytes(pid: int) -> int:
+    """The process's proportional set size from /proc (Linux; 0 elsewhere or when it cannot be read)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            return next((int(line.split()[1]) * 1024 for line in f if line.startswith("Pss:")), 0)
+    except OSError:
+        return 0
 
 
 def pids_listening(port: int) -> list[int]:

@@ -150,6 +150,7 @@ async def run_load(
             "peak": _r(watch.peak_mb()) if watch else None,
             "end": _r(rss_end),
         },
+        "server_pss_peak_mb": _r(watch.peak_pss_mb()) if watch else None,
         "server_cpu_s": _r(cpu1 - cpu0) if watch else None,
         "server_cores_busy": round((cpu_b - cpu_a) / max(1e-9, duration), 2) if watch and duration else None,
         "client_cores_busy": round((me1 - me0) / max(1e-9, t1 - t0), 2),
@@ -193,7 +194,8 @@ def print_report(r: dict) -> None:
         print(f"fragment runs cut short by the next request (FINISHED_EARLY_FOR_RERUN): {r['fragment_runs_cut_short']}")
     rss = r["server_rss_mb"]
     if r["server_pids"]:
-        print(f"server RSS start / peak / end: {rss['start']} / {rss['peak']} / {rss['end']} MB; "
+        print(f"server RSS start / peak / end: {rss['start']} / {rss['peak']} / {rss['end']} MB "
+              f"(PSS peak {r.get('server_pss_peak_mb')} MB: shared pages counted once); "
               f"CPU {r['server_cpu_s']} s, {r['server_cores_busy']} cores busy after the ramp")  # fmt: skip
     else:
         print("server process figures: none (give --pids or --pid-file with --url)")
