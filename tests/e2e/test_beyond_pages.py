@@ -36,10 +36,13 @@ def test_why_this_word(browser, server: Server, viewport: str) -> None:
         expect(page.locator("h1").first).to_contain_text("Why this word?")
         charts(page, 3)
         assert page.locator(".why-tok").count() > 10  # the highlighted text
-        expect(page.get_by_text("Paris” up the most")).to_be_visible()  # the token “␣Paris”
+        claim = page.get_by_text(re.compile("France” pushed “.Paris” up the most"))  # the tokens “␣France”, “␣Paris”
+        expect(claim).to_be_visible()  # integrated gradients, the default: the country
         before = page.evaluate(CHART_DATA, 0)
         page.get_by_text("Gradient × input").click()
         page.wait_for_function(f"(b) => ({CHART_DATA})(0) !== null && ({CHART_DATA})(0) !== b", arg=before)
+        page.get_by_text("Integrated gradients").click()  # back: the screenshot shows what a student meets first
+        expect(claim).to_be_visible()
         finish(page, "why-word", viewport)
 
 
