@@ -21,11 +21,9 @@ import tempfile
 import time
 from pathlib import Path
 
-import psutil
-
 from bench.ws_students import Session, Stats
 from explainer.ui.shell.pages import PAGES
-from tests.e2e.harness import start_server, stop
+from tests.e2e.harness import start_server, stop, wait_warmed_up
 
 
 async def _visit(url: str, path: str, stats: Stats) -> float:
@@ -39,10 +37,7 @@ async def _visit(url: str, path: str, stats: Stats) -> float:
 def _server(tmp: str, name: str):
     """A new server, once it has warmed up (explainer/ui/warm.py): its CPU quiet for a second (at most 2 minutes)."""
     srv = start_server(Path(tmp) / f"{name or 'home'}.log")
-    proc, deadline = psutil.Process(srv.proc.pid), time.monotonic() + 120
-    proc.cpu_percent()
-    while time.monotonic() < deadline and proc.cpu_percent(interval=1.0) > 5:
-        pass
+    wait_warmed_up(srv)
     return srv
 
 

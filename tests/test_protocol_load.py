@@ -13,7 +13,7 @@ from bench.measure import run_async
 from bench.protocol_load import run_load
 from bench.ws_students import expected_kinds, user_key
 
-from .e2e.harness import start_server, stop
+from .e2e.harness import start_server, stop, wait_warmed_up
 
 
 @pytest.fixture(scope="module")
@@ -21,6 +21,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int,
     """The app on a free port with a run store of its own; (url, pid, log file)."""
     srv = start_server(tmp_path_factory.mktemp("protocol-load") / "server.log")  # its run store beside the log
     try:
+        wait_warmed_up(srv)  # else its warm-up competes with the 15 s of students (the training may not tick)
         yield srv.url, srv.proc.pid, srv.log_path
     finally:
         stop(srv.proc)

@@ -105,6 +105,17 @@ def start_server(log_path: Path, port: int | None = None, env: dict[str, str] | 
     return srv
 
 
+def wait_warmed_up(srv: Server, limit_s: float = 120) -> None:
+    """Until the server has done its warm-up (explainer/ui/warm.py: the model, analyses, the pages' first work):
+    its CPU quiet (under 5 % of a core) for a second, at most `limit_s`."""
+    import psutil
+
+    proc, deadline = psutil.Process(srv.proc.pid), time.monotonic() + limit_s
+    proc.cpu_percent()
+    while time.monotonic() < deadline and proc.cpu_percent(interval=1.0) > 5:
+        pass
+
+
 def _wait_healthy(srv: Server) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
