@@ -155,6 +155,7 @@ def test_two_clicks_stop_the_builtin_model_making_up_an_answer(builtin) -> None:
     assert not pref.greedy_answer(builtin, SHARK).startswith(("Sorry", "I do not know"))
     for _ in range(2):
         pref.prefer(student, builtin, SHARK, dont_know, answers[:-1])
+    assert all(p.grad is None for p in student.module.parameters())  # kept in a session: no gradients beside it
     assert pref.greedy_answer(student, SHARK).startswith(("Sorry, I do not know", dont_know))
     for question in (FRANCE, "What sound does a dog make?", "What colour is the sky?"):
         assert pref.greedy_answer(student, question) == pref.greedy_answer(builtin, question)

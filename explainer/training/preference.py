@@ -134,6 +134,7 @@ def _optimise(student: Backend, loss_fn, steps: int, lr: float) -> list[float]:
         loss.backward()
         opt.step()
         losses.append(float(loss.detach()))
+    opt.zero_grad(set_to_none=True)  # a student's copy stays in their session: without its gradients, half the size
     return losses
 
 

@@ -29,7 +29,8 @@ def _quiet(record: logging.LogRecord) -> bool:
     return not (record.threadName == THREAD and "missing ScriptRunContext" in record.getMessage())
 
 
-def _work() -> None:
+def steps() -> list:
+    """The warm-up's steps, in order: each a function of no arguments."""
     import streamlit.emojis  # noqa: F401  Streamlit compiles its emoji pattern on the first icon it checks: ~1 s
     import streamlit.material_icon_names  # noqa: F401
     import torch
@@ -40,16 +41,21 @@ def _work() -> None:
     from explainer.ui.shell.models import default_spec, get_backend, model_analyses
     from explainer.ui.training.setup import warm_training_page
 
-    steps = [
-        lambda: torch.optim.Adam([torch.zeros(1, requires_grad=True)]),  # imports torch._dynamo
-        lambda: get_backend(default_spec()),
-        lambda: model_analyses(default_spec()).warm(),
-        warm_training_page,
-        builtin_preset,
-        warm_emergence_page,
-    ]
-    for step in steps:
+    def import_dynamo() -> None:  # torch's optimisers import torch._dynamo
+        torch.optim.Adam([torch.zeros(1, requires_grad=True)])
+
+    def default_model() -> None:
+        get_backend(default_spec())
+
+    def default_analyses() -> None:
+        model_analyses(default_spec()).warm()
+
+    return [import_dynamo, default_model, default_analyses, warm_training_page, builtin_preset, warm_emergence_page]
+
+
+def _work() -> None:
+    for step in steps():
         try:
             step()
-        except Exception:  # a page that needs it computes it again and says what went wrong
-            pass
+        except Exception as e:  # a page that needs it computes it again and says what went wrong; the log says so
+            logging.getLogger(__name__).warning("warm-up step %s failed: %s: %s", step.__name__, type(e).__name__, e)

@@ -109,7 +109,7 @@ def warm_training_page() -> None:
     of time (explainer/ui/warm.py): the text's split and tokenizer, and the machine's measured training speed."""
     text = load_text("builtin")
     data = prepared_data(_digest(text), text, "char", None)
-    expected_speed(PRESETS["tiny"], data.tokenizer.vocab_size)
+    expected_speed(RunSpec.from_preset("tiny"), data.tokenizer.vocab_size)
 
 
 def _digest(text: str) -> str:
