@@ -19,7 +19,7 @@ from explainer.ui.shell.words import for_the_teacher
 MAX_SENTENCES = 25  # per meaning: more would crowd the maps
 MAX_CHARS = 300  # per sentence
 
-st.title(_("Meaning in context — bank"))
+st.title(_("Meaning in context"))  # the word is chosen below; "bank" is the example the text starts from
 backend = require_backend()
 spec, info = current_spec(), backend.info
 st.markdown(

@@ -121,12 +121,19 @@ def _prose(node: ast.AST) -> str | None:
     return text if PROSE.search(text) else None
 
 
+def _is_logger(receiver: ast.AST) -> bool:
+    """`log.warning(...)`, `logging.getLogger(...).warning(...)`: the server's log, read by whoever runs it."""
+    if isinstance(receiver, ast.Name):
+        return receiver.id in ("log", "logger", "logging")
+    return isinstance(receiver, ast.Call) and getattr(receiver.func, "attr", None) == "getLogger"
+
+
 def bare_strings(path: Path, root: Path = ROOT) -> list[str]:
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
             continue
-        if node.func.attr not in SHOWS_TEXT:
+        if node.func.attr not in SHOWS_TEXT or _is_logger(node.func.value):
             continue
         args = node.args[:1] + [k.value for k in node.keywords if k.arg in TEXT_KEYWORDS]
         if node.func.attr == "set_page_config":
@@ -152,7 +159,7 @@ def test_the_lint_finds_a_bare_label(tmp_path: Path) -> None:
     page = tmp_path / "page.py"
     page.write_text(
         'import streamlit as st\nst.button("Run it", key="run")\nst.slider(_("Fine"), help=f"{x} tokens")\n'
-        'st.markdown(f"**{name}**")\nst.caption(_("Fine"), help="")\n'
+        'st.markdown(f"**{name}**")\nst.caption(_("Fine"), help="")\nlog.warning("step %s failed", name)\n'
     )
     assert [hit.split(" ", 1)[1] for hit in bare_strings(page, tmp_path)] == ["button: 'Run it'", "slider: ' tokens'"]
 
