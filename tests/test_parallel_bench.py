@@ -63,6 +63,15 @@ def test_times_that_do_not_grow_with_the_length_are_too_noisy(seq, par, said) ->
     assert said in noise_problem(result(seq, par))
 
 
+def test_one_stray_repeat_of_five_is_not_noise() -> None:
+    """The page shows the median of 5: one slow (or fast) repeat does not move it; two do."""
+    par = [[5, 5, 5, 5, 6], [6, 6, 6, 6, 6], [9, 9, 9, 9, 9]]
+    stray = [[4, 4, 4, 4, 5], [7, 8, 8, 16, 8], [20, 20, 21, 20, 20]]  # 16 ms once among 8 ms
+    assert noise_problem(result(stray, par)) is None
+    stray[1] = [7, 8, 17, 17, 8]
+    assert "at 16 tokens, the same run took from 8 ms to 17 ms" in noise_problem(result(stray, par))
+
+
 def test_the_stored_reference_run_reads_back(tmp_path) -> None:
     machine, (cpu, *_) = load_reference(config.WHY_GPUS_REFERENCE)
     assert cpu.lengths == list(DEFAULT_LENGTHS), "the reference covers every length the page offers"
