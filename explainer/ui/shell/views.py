@@ -15,20 +15,20 @@ VIEW_KEY = "view"  # the URL's parameter
 # for). The student's own scrolling (wheel, touch, keys, a click) ends it at once. Gives up after 20 s.
 _LAND_JS = """<script>
 (() => {
-  const id = %s, start = performance.now(), doc = document, body = doc.body;
+  const id = %s, start = performance.now(), body = document.body;
   const inputs = ['wheel', 'touchstart', 'keydown', 'mousedown'];
   let last = null, still = 0, stopped = false;
   const stop = () => {
     stopped = true;
     body.dataset.landed = id;
-    inputs.forEach((e) => doc.removeEventListener(e, stop, true));
+    inputs.forEach((e) => document.removeEventListener(e, stop, true));
   };
-  inputs.forEach((e) => doc.addEventListener(e, stop, true));
+  inputs.forEach((e) => document.addEventListener(e, stop, true));
   delete body.dataset.landed;
-  const idle = () => doc.querySelector('[data-testid=stApp]')?.dataset.testScriptState === 'notRunning';
+  const idle = () => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState === 'notRunning';
   const tick = () => {
     if (stopped) return;
-    const el = doc.getElementById(id) || doc.querySelector('.st-key-view-' + id);
+    const el = document.getElementById(id) || document.querySelector('.st-key-view-' + id);
     if (el && idle()) {
       const top = el.getBoundingClientRect().top;
       if (last !== null && Math.abs(top - last) < 1) still += 1;
