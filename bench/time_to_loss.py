@@ -47,7 +47,8 @@ def fixed_batches(ids: torch.Tensor, n: int, batch: int, ctx: int, device) -> li
     """n validation batches drawn once (seed 1234): x, y (B, T) each."""
     gen = torch.Generator().manual_seed(1234)
     offsets = torch.arange(ctx + 1)
-    rows = [ids[torch.randint(0, len(ids) - ctx - 1, (batch,), generator=gen)[:, None] + offsets] for _ in range(n)]
+    starts = [torch.randint(0, len(ids) - ctx - 1, (batch,), generator=gen) for _ in range(n)]
+    rows = [ids[s[:, None] + offsets].long() for s in starts]
     return [(r[:, :-1].contiguous().to(device), r[:, 1:].contiguous().to(device)) for r in rows]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import pytest
 import torch
+from torch.nn import Embedding
 
 from explainer.backends import base
 from explainer.backends.base import Backend, BackendError
@@ -49,8 +50,15 @@ def test_clone_has_its_own_parameters(which: str, request: pytest.FixtureRequest
     reference = request.getfixturevalue(which)
     student = reference.clone()
     assert type(student) is type(reference) and student.info == reference.info
-    pairs = zip(student.module.parameters(), reference.module.parameters())
-    assert all(a is not b and a.data_ptr() != b.data_ptr() and torch.equal(a, b) for a, b in pairs)
+    own, shared = (
+        student.trainable_parameters(),
+        [m.weight for m in reference.module.modules() if isinstance(m, Embedding)],
+    )
+    assert len(shared) >= 2 and all(any(p is t for p in student.module.parameters()) for t in shared)  # not copied
+    assert not any(p is t for p in own for t in shared)
+    pairs = [(a, b) for a, b in zip(student.module.parameters(), reference.module.parameters()) if a is not b]
+    assert [a for a, _b in pairs] == own and len(own) > len(shared)  # the rest: copies of their own
+    assert all(a.data_ptr() != b.data_ptr() and torch.equal(a, b) for a, b in pairs)
     ids = torch.tensor([reference.encode("User: hello")])
     logits = student.train_logits(ids)  # (1, T, V), differentiable
     assert logits.requires_grad and logits.shape == (1, ids.shape[1], reference.info.vocab_size)
@@ -113,6 +121,7 @@ def test_preferred_answer_rises_and_only_the_students_copy_changes(which: str, r
     assert after[0] > before[0] and after[1] < before[1], (before, after)
     assert result.kind == "prefer" and len(result.losses) == pref.STEPS and result.losses[-1] < result.losses[0]
     assert_identical(reference, ref_snap)  # the shared model: bit for bit
+    assert all(p.grad is None for p in reference.module.parameters())  # nor a gradient left on a shared table
     assert_identical(classmate, mate_snap)  # another student's copy
     assert per_token(classmate, ZUBROWKA, answers) == pytest.approx(before)
 

@@ -155,8 +155,8 @@ class Backend(ABC):
         """(B, T) ids on self.device -> (B, T, V) logits with grad."""
 
     @abstractmethod
-    def _clone(self) -> Backend:
-        """The same backend around a deep copy of the model (tokenizer shared: it never changes)."""
+    def _clone(self, memo: dict) -> Backend:
+        """The same backend around `copy.deepcopy(model, memo)`: the tensors in memo (and the tokenizer) are shared."""
 
     # --- shared behaviour -------------------------------------------------
     def tokenize(self, text: str) -> list[Token]:
@@ -198,11 +198,21 @@ class Backend(ABC):
         )
 
     def clone(self) -> Backend:
-        """A copy with its own parameters, for one student to change; the original is untouched.
-        Refused (BackendError) for models too large to copy on this device."""
+        """A copy for one student to change, the original untouched: its own parameters but the embedding tables,
+        which it shares with the original and never changes (they are 4.3 of the built-in model's 11.5 MB, and a
+        class holds a copy per student). Refused (BackendError) for models too large to copy on this device."""
         if problem := self.clone_problem():
             raise BackendError(problem)
-        return self._clone()
+        tables = {id(m.weight): m.weight for m in self.module.modules() if isinstance(m, torch.nn.Embedding)}
+        copy = self._clone(dict(tables))
+        copy._shared = frozenset(tables)
+        return copy
+
+    _shared: frozenset[int] = frozenset()  # ids of the parameters a clone shares with its original
+
+    def trainable_parameters(self) -> list[torch.nn.Parameter]:
+        """The parameters an optimiser may change: on a clone, all but those shared with the original."""
+        return [p for p in self.module.parameters() if p.requires_grad and id(p) not in self._shared]
 
     @torch.inference_mode()
     def logits(self, ids: list[int]) -> torch.Tensor:

@@ -74,9 +74,9 @@ class BuiltinBackend(Backend):
     def _train_forward(self, ids: torch.Tensor) -> torch.Tensor:
         return self.model(ids)[0]
 
-    def _clone(self) -> Backend:
+    def _clone(self, memo: dict) -> Backend:
         i = self.info
-        return BuiltinBackend(copy.deepcopy(self.model), self.tokenizer, i.name, i.source, self.device)
+        return BuiltinBackend(copy.deepcopy(self.model, memo), self.tokenizer, i.name, i.source, self.device)
 
 
 def _to_cpu(tr: Trace) -> Trace:

@@ -204,8 +204,8 @@ class HFBackend(Backend):
     def _train_forward(self, ids: torch.Tensor) -> torch.Tensor:
         return self.model(input_ids=ids).logits
 
-    def _clone(self) -> HFBackend:
-        return HFBackend(copy.deepcopy(self.model), self.tokenizer.tok, self.info.name, self.device)
+    def _clone(self, memo: dict) -> HFBackend:
+        return HFBackend(copy.deepcopy(self.model, memo), self.tokenizer.tok, self.info.name, self.device)
 
 
 def _find_layers(model: nn.Module, n_layer: int) -> nn.ModuleList:

@@ -125,13 +125,13 @@ def score_answers(backend: Backend, question: str, answers: list[str]) -> list[A
 
 # ----------------------------------------------------------------------------- the updates
 def _optimise(student: Backend, loss_fn, steps: int, lr: float) -> list[float]:
-    params = [p for p in student.module.parameters() if p.requires_grad]
+    params = student.trainable_parameters()  # not the tables it shares with the model every student reads
     opt = torch.optim.Adam(params, lr=lr)
     losses = []
     for _step in range(steps):
-        opt.zero_grad(set_to_none=True)
         loss = loss_fn()
-        loss.backward()
+        for p, g in zip(params, torch.autograd.grad(loss, params)):  # no gradient lands on a shared tensor
+            p.grad = g
         opt.step()
         losses.append(float(loss.detach()))
     opt.zero_grad(set_to_none=True)  # a student's copy stays in their session: without its gradients, half the size

@@ -72,7 +72,7 @@ def estimate_tokens_per_s(spec: RunSpec, vocab_size: int, device: str = "cpu") -
 def char_data() -> tuple[torch.Tensor, int]:
     """The built-in corpus as character ids: (ids (N,), vocabulary size)."""
     data = prepare_data(load_text("builtin"), "char")
-    return data.train_ids, data.tokenizer.vocab_size
+    return data.train_ids.long(), data.tokenizer.vocab_size
 
 
 def _model(cfg: GPTConfig, device: torch.device, seed: int = 0) -> GPT:

@@ -123,8 +123,8 @@ class Trainer:
                     n_train_ids=len(train_ids), ctx=self.ctx + 2
                 )
             )
-        self.train_ids = train_ids.long().cpu()
-        self.val_ids = val_ids.long().cpu() if val_ids is not None and len(val_ids) > self.ctx + 1 else None
+        self.train_ids = train_ids.cpu()  # kept in their own (compact) type: batches are made int64
+        self.val_ids = val_ids.cpu() if val_ids is not None and len(val_ids) > self.ctx + 1 else None
         self._offsets = torch.arange(self.ctx + 1)  # (T+1,) window offsets
         self.on_step, self.on_eval = on_step, on_eval
         self.gen = torch.Generator().manual_seed(cfg.seed)
@@ -167,7 +167,7 @@ class Trainer:
     def batch(self, ids: torch.Tensor, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
         """Random windows: x (B, T), y (B, T) shifted by one."""
         starts = torch.randint(0, len(ids) - self.ctx - 1, (self.cfg.batch_size,), generator=gen)
-        rows = ids[starts[:, None] + self._offsets]  # (B, T+1), one gather
+        rows = ids[starts[:, None] + self._offsets].long()  # (B, T+1), one gather
         if self.device.type == "cuda":
             rows = rows.pin_memory().to(self.device, non_blocking=True)
         else:
