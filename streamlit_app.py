@@ -10,12 +10,13 @@ from explainer.config import ICON
 from explainer.i18n import _
 from explainer.ui.shell.accessible import accessible_page
 from explainer.ui.shell.export import export_sidebar, record_visit
-from explainer.ui.shell.language import language_picker
+from explainer.ui.shell.language import hold_session_language, language_picker
 from explainer.ui.shell.navigation import footer, navigation
 from explainer.ui.shell.presenter import presenter_toggle, sidebar_state
 from explainer.ui.shell.sidebar import render_sidebar
 from explainer.ui.warm import warm_up
 
+hold_session_language()  # this run's language, asked of the session once
 # The icon is a file the app serves itself: a material icon would be fetched from a font CDN (offline classrooms).
 st.set_page_config(page_title=_("How LLMs work"), page_icon=ICON, layout="wide", initial_sidebar_state=sidebar_state())
 warm_up()  # once per process: what the pages compute once, in a background thread

@@ -3,10 +3,10 @@ in explainer/locales/<language>/LC_MESSAGES/messages.po, read with Babel when a 
 .mo file, no build step). `make messages` extracts the strings into explainer/locales/messages.pot and updates the
 catalogs. Plain Python: no streamlit.
 
-The language in use is asked, on every call, of a getter that explainer/ui registers (the session's language:
-Streamlit reruns a page or a fragment in a script thread of its own, where a value set at the top of the app would
-be gone); outside a session (the CLI, tests) it is English. A module-level constant is marked with `N_()` and
-translated where it is shown (`_(CONSTANT)`)."""
+The language in use is asked of a getter that explainer/ui registers (the session's language), unless this thread
+holds one (`hold_language`: the app's top, for its run; Streamlit reruns a fragment in a script thread of its own,
+which asks the getter again); outside a session (the CLI, tests) it is English. A module-level constant is marked
+with `N_()` and translated where it is shown (`_(CONSTANT)`)."""
 
 from __future__ import annotations
 
@@ -47,6 +47,13 @@ def language() -> str:
     """The language in use: a `speaking()` block's, else the registered getter's, else English."""
     lang = _override.get() or (_getter() if _getter is not None else DEFAULT)
     return lang if lang in LANGUAGES else DEFAULT
+
+
+def hold_language(lang: str) -> None:
+    """Use `lang` for the rest of this thread's work without asking the getter (the app's top does it on every
+    run: a chart's text alternative translates hundreds of cells, and asking the session each time was 4 % of a
+    class's server time). A thread that did not hold one (a fragment rerun in a thread of its own) asks the getter."""
+    _override.set(lang)
 
 
 class speaking:  # noqa: N801 (used like a function: `with speaking("de"): ...`)

@@ -134,8 +134,9 @@ def _heat_rows(trace: dict, layout: dict, name: str) -> tuple[list[list], list[s
     xs = _labels(trace.get("x", list(range(z.shape[1]))), _axis(layout, trace, "x"))
     ys = _labels(trace.get("y", list(range(z.shape[0]))), _axis(layout, trace, "y"))
     fmt = ((trace.get("colorbar") or {}).get("tickformat")) or ""
-    rows = [[name, ys[r] if r < len(ys) else str(r), xs[c] if c < len(xs) else str(c), _number(z[r, c], fmt)]
-            for r in range(z.shape[0]) for c in range(z.shape[1])]  # fmt: skip
+    cells = z.tolist()  # Python floats: a numpy scalar per cell costs more than its text
+    rows = [[name, ys[r] if r < len(ys) else str(r), xs[c] if c < len(xs) else str(c), _number(v, fmt)]
+            for r, row in enumerate(cells) for c, v in enumerate(row)]  # fmt: skip
     r, c = np.unravel_index(np.nanargmax(z), z.shape)
     lo, hi = np.nanmin(z), np.nanmax(z)
     where = f"{ys[r]} / {xs[c]}" if z.shape[0] > 1 else xs[c]

@@ -1,14 +1,15 @@
 """The session's language: a picker in the sidebar (each language named in itself), kept in the URL (`?lang=de`) so
 that a teacher's link opens in the class's language and it stays on from page to page. explainer/i18n.py asks
-`session_language` on every `_()` call (registered in explainer/ui/__init__.py): a page or a fragment reruns in a
-script thread of its own, so the language is read from the session, never from a value set once at the top."""
+`session_language` on every `_()` call (registered in explainer/ui/__init__.py), except in a thread that holds the
+language: the app's top holds it for its run (`hold_session_language`); a fragment reruns in a script thread of its
+own, which asks the session again."""
 
 from __future__ import annotations
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from explainer.i18n import DEFAULT, LANGUAGES, _
+from explainer.i18n import DEFAULT, LANGUAGES, _, hold_language
 
 LANG_KEY = "lang"  # the picker's key and the URL's parameter: ?lang=de
 _ALIASES = {"pt": "pt_BR", "zh": "zh_CN"}  # what a person may type in a link (pt-br, zh-CN, ZH...)
@@ -29,6 +30,11 @@ def session_language() -> str:
     if LANG_KEY not in state:
         state[LANG_KEY] = _asked(str(st.query_params.get(LANG_KEY, "")))
     return state[LANG_KEY]
+
+
+def hold_session_language() -> None:
+    """This run's `_()` calls speak the session's language without asking the session each time."""
+    hold_language(session_language())
 
 
 def language_picker() -> None:
