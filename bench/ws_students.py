@@ -876,7 +876,7 @@ async def trainer(url: str, who: int, stats: Stats, until: float, think: float, 
     except SessionDropped:
         pass
     finally:
-        stats.training[who] = said
+        stats.training[who] = said + (f" (replica {session.replica})" if session.replica else "")
         await session.close()
 
 

@@ -12,15 +12,22 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import sys
 import threading
 
 THREAD = "warm-up"
 _started = threading.Lock()
 
 
+SWITCH_S = 0.001  # the interpreter lock's switch interval in the server (Python's default: 0.005)
+
+
 def warm_up() -> None:
-    """Start the warm-up thread, once per process."""
+    """Start the warm-up thread, once per process; and a shorter switch interval for the interpreter lock: a thread
+    that runs torch gives the lock up at every operation and, with the default 5 ms, waits up to that long to get it
+    back from a page's Python each time (a training step or a token is hundreds of operations)."""
     if _started.acquire(blocking=False):
+        sys.setswitchinterval(SWITCH_S)
         logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(_quiet)
         threading.Thread(target=_work, name=THREAD, daemon=True).start()
 
