@@ -3,7 +3,7 @@
 One `Session` is one browser tab: one websocket to `/_stcore/stream`, over which the client sends `BackMsg`s and
 the server answers with `ForwardMsg`s (both `streamlit.proto`). A tab's life, as the browser lives it:
 
-1. `GET` the page (`/next-word?...`: a replica's route cookie behind `deploy/`'s nginx), `/_stcore/health` and
+1. `GET` the page (`/next-word?...`: the cookie naming its replica behind `deploy/`'s nginx), `/_stcore/health` and
    `/_stcore/host-config`, then open the websocket with the subprotocol `streamlit`.
 2. Send `rerun_script` (a `ClientState`): the page's url path as `page_name`, its query string, no widget states.
    The server answers `new_session` (the run starts), `navigation` (the pages, with the current page's hash),

@@ -43,6 +43,7 @@ start() {
   mkdir -p "$RUN_DIR/nginx-temp" "$LLM_EXPLAINER_RUNS"
   : > "$RUN_DIR/replicas.pid"
   servers=""
+  replica_map=""
   for i in $(seq "$REPLICAS"); do
     port=$((BASE_PORT + i - 1))
     # Its own session (setsid): `stop` ends the replica and anything it started, and nothing else.
@@ -51,13 +52,14 @@ start() {
       --browser.gatherUsageStats false) > "$RUN_DIR/replica-$i.log" 2>&1 < /dev/null &
     echo $! >> "$RUN_DIR/replicas.pid"
     servers="$servers server 127.0.0.1:$port;"
+    replica_map="$replica_map        \"127.0.0.1:$port\" 127.0.0.1:$port;\n"
   done
   for i in $(seq "$REPLICAS"); do
     wait_healthy "http://127.0.0.1:$((BASE_PORT + i - 1))" 120 || { stop; exit 1; }
   done
   user_line=""
   [ "$(id -u)" = 0 ] && user_line="user $(id -un);"  # as root, workers would otherwise drop to nobody
-  sed -e "s|@RUN_DIR@|$RUN_DIR|g" -e "s|@LISTEN@|$LISTEN|g" -e "s|@PORT@|$PORT|g" -e "s|@SERVERS@|$servers|" \
+  sed -e "s|@RUN_DIR@|$RUN_DIR|g" -e "s|@LISTEN@|$LISTEN|g" -e "s|@PORT@|$PORT|g" -e "s|@SERVERS@|$servers|" -e "s|^@REPLICA_MAP@\$|${replica_map%\\n}|" \
     -e "s|@USER_LINE@|$user_line|" "$HERE/nginx.conf.template" > "$RUN_DIR/nginx.conf"
   "$NGINX" -t -q -e "$RUN_DIR/nginx-error.log" -c "$RUN_DIR/nginx.conf"
   "$NGINX" -e "$RUN_DIR/nginx-error.log" -c "$RUN_DIR/nginx.conf"
