@@ -148,7 +148,7 @@ TOUR: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("feedback", ("feedback: get answers", "feedback: better answer")),
 )
 TRAIN_PAGE = "train"
-TRAIN_START = Interaction("train: start training", TRAIN_PAGE, Widget(("button",), "train_start", "Start training"))
+TRAIN_START = Interaction("train: start training", TRAIN_PAGE, Widget(("button",), "train_run", "Start training"))
 TRAIN_MORE = Interaction("train: train more steps", TRAIN_PAGE, Widget(("button",), "train_more", "Train "))
 BY_NAME = {i.name: i for i in (*INTERACTIONS, TRAIN_START, TRAIN_MORE)}
 

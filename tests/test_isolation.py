@@ -92,11 +92,11 @@ def test_two_students_train_apart_and_the_shared_model_stays_as_shipped() -> Non
     for _ in range(2):
         click(a, "train_step")
         click(b, "train_step")
-    click(a, "train_start")
-    click(b, "train_start")
+    click(a, "train_run")
+    click(b, "train_run")
     checked(a.run())  # the training fragment's next slice
-    click(a, "train_pause")
-    click(b, "train_pause")
+    click(a, "train_run")
+    click(b, "train_run")
     run_a, run_b = session_run(a), session_run(b)
     assert run_a is not run_b and run_a.model is not run_b.model
     assert run_a.trainer.step_count > 2 and run_b.trainer.step_count > 2

@@ -92,7 +92,7 @@ def test_one_run_link_in_four_tabs_takes_four_places_and_never_changes_the_run(r
     assert len(ids) == 4 and rid not in ids, "every tab works on its own copy"
     try:
         for at in tabs:
-            apptest.click(at, "train_start", errors_ok=True)
+            apptest.click(at, "train_run", errors_ok=True)
         assert slots.max_concurrent == 2 and slots.request("probe") == 3, "two tabs train, two wait, then this"
         slots.release("probe")
         queued = [at for at in tabs if any("in the queue" in i.value for i in at.info)]
@@ -100,7 +100,7 @@ def test_one_run_link_in_four_tabs_takes_four_places_and_never_changes_the_run(r
     finally:
         for at in tabs:
             if TrainingSession.of(at.session_state).status == RUNNING:
-                apptest.click(at, "train_pause", errors_ok=True)
+                apptest.click(at, "train_run", errors_ok=True)
     assert RunStore(run_root).load(rid).trainer.step_count == 4, "the run behind the link is untouched"
 
 

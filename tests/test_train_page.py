@@ -49,7 +49,7 @@ def test_start_pause_one_step_reset(run_root: Path) -> None:
         assert shown in titles
     assert session(at).run.samples[0][0] == 0  # the random model's gibberish, kept as history
 
-    click(at, "train_start")
+    click(at, "train_run")
     rid = session(at).run_id
     assert session(at).status == RUNNING and step(at) > 0
     assert at.query_params["run"] == rid and RunStore(run_root).exists(rid)
@@ -59,7 +59,7 @@ def test_start_pause_one_step_reset(run_root: Path) -> None:
     assert session(at).tokens_seen > 0 and session(at).params > 0
     assert "Size of one step's change" in " | ".join(chart_titles(at))  # the dials
 
-    click(at, "train_pause")
+    click(at, "train_run")
     paused = step(at)
     no_crash(at.run())
     assert session(at).status == PAUSED and step(at) == paused
@@ -122,14 +122,14 @@ def test_a_run_link_brings_the_run_back_and_the_queue_waits(run_root: Path) -> N
     for other in others:  # the classroom's places are all taken
         assert slots.request(other) == 0
     try:
-        click(at, "train_start")
+        click(at, "train_run")
         assert step(at) == 6 and any("position 1 in the queue" in i.value for i in at.info)
     finally:
         for other in others:
             slots.release(other)
     no_crash(at.run())
     assert step(at) > 6  # a place freed up: it trains
-    click(at, "train_pause")
+    click(at, "train_run")
 
     gone = apptest.train_page(run="0123456789abcdef")
     assert any("not on this server" in w.value for w in gone.warning)
@@ -144,12 +144,12 @@ def test_a_finished_run_can_train_more_steps(run_root: Path) -> None:
     store.save(rid, run)
 
     at = apptest.train_page(run=rid)
-    assert session(at).status == FINISHED and at.button(key="train_start").proto.disabled
+    assert session(at).status == FINISHED and at.button(key="train_run").proto.disabled
     click(at, "train_more")
     more = session(at).run
     assert more.spec.steps == more.trainer.cfg.steps == 112  # at least 100 more
     assert session(at).status == RUNNING and step(at) > 12
-    click(at, "train_pause")  # frees its training place for the tests that follow
+    click(at, "train_run")  # frees its training place for the tests that follow
     copy = session(at).run_id
     assert copy != rid and at.query_params["run"] == copy  # a link opens a copy
     assert store.load(copy).spec.steps == 112  # a refresh keeps the longer run

@@ -27,12 +27,16 @@ expect = sync_api.expect
 MAX_TABS = 200  # more than every control of the longest page, sidebar included
 
 
+def focused(page, matches: str) -> bool:
+    """Whether the focused element matches `matches` (JavaScript, true for the element `e`)."""
+    return page.evaluate(f"() => {{ const e = document.activeElement; return !!(e && ({matches})); }}")
+
+
 def tab_to(page, matches: str, what: str) -> None:
-    """Press Tab until the focused element matches `matches` (JavaScript, true for the element `e`)."""
-    test = f"() => {{ const e = document.activeElement; return !!(e && ({matches})); }}"
+    """Press Tab until the focused element matches `matches`."""
     for _ in range(MAX_TABS):
         page.keyboard.press("Tab")
-        if page.evaluate(test):
+        if focused(page, matches):
             return
     raise AssertionError(f"Tab never reached {what}")
 
@@ -99,10 +103,11 @@ def test_train_start_and_pause(browser, server: Server) -> None:
         steps.fill("20000")
         steps.press("Enter")
         page.wait_for_selector(APP_IDLE)
-        tab_to(page, in_key("train_start"), "Start training")
+        tab_to(page, in_key("train_run"), "Start training")
         page.keyboard.press("Enter")
-        expect(page.locator(".st-key-train_pause button")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
-        tab_to(page, in_key("train_pause"), "Pause")
+        expect(page.locator(".st-key-train_run button")).to_contain_text("Pause", timeout=PAGE_TIMEOUT_MS)
+        # The same button now says Pause, and the keyboard's focus is still on it: no tabbing through the page again.
+        assert focused(page, in_key("train_run"))
         page.keyboard.press("Space")
         expect(page.get_by_role("button", name="Continue", exact=True)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
         assert_no_exception(page)

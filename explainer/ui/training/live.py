@@ -77,6 +77,9 @@ def sample_length(run: Run) -> int:
 # ---------------------------------------------------------------------------- controls
 
 
+RUN_BUTTON = "train_run"  # Start training / Pause / Continue
+
+
 def controls() -> None:
     """Start / Pause, One step, Reset, and what the run is doing."""
     session = TrainingSession.of()
@@ -84,17 +87,12 @@ def controls() -> None:
     done = run is not None and run.trainer.done
     row = st.container(horizontal=True, vertical_alignment="center")
     if state == RUNNING:
-        row.button(_("Pause"), icon=":material/pause:", key="train_pause", on_click=session.pause, type="primary")
+        label, icon, act, off = _("Pause"), ":material/pause:", session.pause, False
     else:
         label = _("Start training") if state == READY else _("Continue")
-        row.button(
-            label,
-            icon=":material/play_arrow:",
-            key="train_start",
-            on_click=session.start,
-            type="primary",
-            disabled=run is None or done,
-        )
+        icon, act, off = ":material/play_arrow:", session.start, run is None or done
+    # One button whose words change (its key is its identity): a keyboard's focus stays on it from Start to Pause.
+    row.button(label, icon=icon, key=RUN_BUTTON, on_click=act, type="primary", disabled=off)
     if done:
         more = max(100, run.spec.steps // 2)
         row.button(
