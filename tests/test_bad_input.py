@@ -76,11 +76,6 @@ def pick_model(at: AppTest, choice: str, text: str) -> AppTest:
     return no_crash(at.run())
 
 
-# One test process builds this module's fixtures (the CLI cases: about 20 interpreters that import torch, 45 s), not
-# each of `make test`'s two (pytest-xdist's --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("bad_input")
-
-
 def cli_runs(cases: dict[str, tuple[list, dict]]) -> dict[str, subprocess.CompletedProcess]:
     """Run `python -m explainer ARGS` for every case at once (they mostly wait on imports)."""
 

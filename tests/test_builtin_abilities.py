@@ -28,10 +28,7 @@ MAX_BYTES = 20 * 2**20
 TOPIC_GOAL, TOPIC_FLOOR = 0.97, {"unknown": 0.88, "animal_young": 0.96, "day_order": 0.96}  # 89.1, 96.4, 96.7 %
 KIND_GOAL, KIND_FLOOR = 0.95, {"unknown": 0.88, "us_spelling": 0.94}  # 89.1, 94.4 % (18 questions)
 BANK_FLOOR, WORDS_AT_90 = 0.85, 6  # bank 0.875; 6 of 12 words at 90 % or more
-pytestmark = [
-    pytest.mark.skipif(shipped_tokenizer_kind() != "bpe", reason=RETRAIN),
-    pytest.mark.xdist_group("builtin_abilities"),  # one process builds the module's fixtures (24 s), not each
-]
+pytestmark = pytest.mark.skipif(shipped_tokenizer_kind() != "bpe", reason=RETRAIN)
 
 
 @pytest.fixture(scope="module")
