@@ -213,7 +213,7 @@ def samples_html(samples: list[tuple[int, str]], newest_first: bool = True, max_
         "white-space:pre-wrap;overflow-wrap:anywhere;font-family:monospace;font-size:1.05rem;line-height:1.35;"
         "background:rgba(128,128,128,0.08);border-radius:.4rem;padding:.4rem .6rem"
     )
-    head = f"font-size:0.9rem;color:{GREY};font-weight:600"
+    head = "font-size:0.9rem;opacity:0.8;font-weight:600"  # the text's own colour, lighter: readable on either theme
     blocks = []
     for step, text in items:
         shown = html_escape(text[:max_chars] + ("…" if len(text) > max_chars else ""))
