@@ -102,7 +102,7 @@ def distributions(logits: Tensor, params: SamplingParams) -> Tensor:
         out[rows, torch.argmax(x, -1)] = 1.0  # the first maximum, as in `distribution`
         return out
     z = (x - x.max(-1, keepdim=True).values) / params.temperature  # (B, V) <= 0, 0 at each row's max
-    if params.top_k in (0, z.shape[1]) and params.top_p >= 1.0:  # nothing cut: no sort (the 20 runs' every token)
+    if (params.top_k == 0 or params.top_k >= z.shape[1]) and params.top_p >= 1.0:  # nothing cut: no sort
         return torch.softmax(z, dim=-1).to(torch.float32)
     order = torch.sort(z, dim=-1, descending=True, stable=True).indices[:, : int(params.top_k) or z.shape[1]]  # (B, n)
     kept = torch.ones(order.shape, dtype=torch.bool)
