@@ -9,7 +9,6 @@ import html
 import re
 
 import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 
 from explainer.format import html_escape, number, percent
@@ -50,15 +49,16 @@ def _ticks(axis: dict) -> dict:
     return {float(v): plain(t) for v, t in zip(vals, text, strict=False)}
 
 
+def _label(v, ticks: dict) -> str:
+    try:
+        return ticks.get(float(v), plain(_number(v))) if ticks else plain(_number(v))
+    except (TypeError, ValueError):
+        return plain(v)
+
+
 def _labels(values, axis: dict) -> list[str]:
     ticks = _ticks(axis)
-    out = []
-    for v in _array(values).ravel():
-        try:
-            out.append(ticks.get(float(v), plain(_number(v))) if ticks else plain(_number(v)))
-        except (TypeError, ValueError):
-            out.append(plain(v))
-    return out
+    return [_label(v, ticks) for v in _array(values).ravel()]
 
 
 def _number(v, fmt: str = "") -> str:
@@ -81,7 +81,7 @@ def _series(trace: dict, i: int) -> str:
     return plain(trace.get("name") or "") or _("series {n}").format(n=i + 1)
 
 
-def _bar_rows(trace: dict, layout: dict, name: str) -> tuple[list[list], list[str]]:
+def _bar_rows(trace: dict, layout: dict, name: str, room: int) -> tuple[list[list], list[str], int]:
     across = trace.get("orientation") == "h"
     cat, val = ("y", "x") if across else ("x", "y")
     labels = _labels(trace.get(cat), _axis(layout, trace, cat))
@@ -89,61 +89,70 @@ def _bar_rows(trace: dict, layout: dict, name: str) -> tuple[list[list], list[st
     texts = trace.get("text")
     fmt = _axis(layout, trace, val).get("tickformat", "")
     shown = [
-        plain(texts[i]) if isinstance(texts, (list, tuple)) and i < len(texts) and texts[i] else _number(v, fmt)
+        plain(texts[i])
+        if isinstance(texts, (list, tuple, np.ndarray)) and i < len(texts) and texts[i]
+        else _number(v, fmt)
         for i, v in enumerate(values)
     ]
     rows = [[name, lab, "", sh] for lab, sh in zip(labels, shown, strict=False)]
     named = [f"{lab} {sh}" for lab, sh in zip(labels, shown, strict=False)]
-    return rows, named
+    return rows[:room], named, len(rows)
 
 
-def _xy_rows(trace: dict, layout: dict, name: str) -> tuple[list[list], list[str]]:
-    xs = _labels(trace.get("x"), _axis(layout, trace, "x"))
-    ys = list(_array(trace.get("y")).ravel())
-    zs = list(_array(trace.get("z")).ravel()) if trace.get("type") == "scatter3d" else []
-    texts = trace.get("text") if isinstance(trace.get("text"), (list, tuple)) else trace.get("hovertext")
-    texts = [plain(t) for t in texts] if isinstance(texts, (list, tuple)) else []
+def _xy_rows(trace: dict, layout: dict, name: str, room: int) -> tuple[list[list], list[str], int]:
+    xs, x_ticks = _array(trace.get("x")).ravel(), _ticks(_axis(layout, trace, "x"))
+    ys = _array(trace.get("y")).ravel()
+    zs = _array(trace.get("z")).ravel() if trace.get("type") == "scatter3d" else ()
+    texts = trace.get("text")
+    texts = texts if isinstance(texts, (list, tuple, np.ndarray)) else trace.get("hovertext")
+    texts = texts if isinstance(texts, (list, tuple, np.ndarray)) else ()
     fmt = _axis(layout, trace, "y").get("tickformat", "")
-    rows = []
-    for i, (x, y) in enumerate(zip(xs, ys, strict=False)):
-        item = texts[i] if i < len(texts) else ""
-        value = _number(y, fmt) + (f", {_number(zs[i])}" if i < len(zs) else "")
-        rows.append([name, item, x, value])
-    if not rows:
-        return [], []
-    if texts:  # points with names (a map of words): the first few names
-        return rows, texts[:MAX_NAMED]
-    first, last = rows[0], rows[-1]
+    n = min(len(xs), len(ys))
+
+    def row(i: int) -> list:  # only the rows the table shows are written (a map of words has thousands of points)
+        item = plain(texts[i]) if i < len(texts) else ""
+        value = _number(ys[i], fmt) + (f", {_number(zs[i])}" if i < len(zs) else "")
+        return [name, item, _label(xs[i], x_ticks), value]
+
+    if not n:
+        return [], [], 0
+    rows = [row(i) for i in range(min(n, room))]
+    if len(texts):  # points with names (a map of words): the first few names
+        return rows, [plain(t) for t in texts[: MAX_NAMED + 1]], n
+    first, last = row(0), row(n - 1)
     x_title = _text(_axis(layout, trace, "x").get("title")).lower()
     if x_title:
         line = _("{name} from {first} at {axis} {first_x} to {last} at {axis} {last_x}")
     else:
         line = _("{name} from {first} at x = {first_x} to {last} at x = {last_x}")
-    return rows, [line.format(name=name, first=first[3], first_x=first[2], last=last[3], last_x=last[2], axis=x_title)]
+    named = [line.format(name=name, first=first[3], first_x=first[2], last=last[3], last_x=last[2], axis=x_title)]
+    return rows, named, n
 
 
-def _heat_rows(trace: dict, layout: dict, name: str) -> tuple[list[list], list[str]]:
+def _heat_rows(trace: dict, layout: dict, name: str, room: int) -> tuple[list[list], list[str], int]:
     scale = trace.get("colorscale")
-    if isinstance(scale, list) and len({c for _stop, c in scale}) == 1:  # one colour: a backdrop (the causal mask)
-        return [], []
+    if isinstance(scale, (list, tuple)) and len({c for _stop, c in scale}) == 1:  # one colour: a backdrop (the mask)
+        return [], [], 0
     z = _array(trace.get("z"), float)
     if z.ndim == 1:
         z = z[None, :]
     if z.size == 0:
-        return [], []
+        return [], [], 0
     xs = _labels(trace.get("x", list(range(z.shape[1]))), _axis(layout, trace, "x"))
     ys = _labels(trace.get("y", list(range(z.shape[0]))), _axis(layout, trace, "y"))
     fmt = ((trace.get("colorbar") or {}).get("tickformat")) or ""
-    cells = z.tolist()  # Python floats: a numpy scalar per cell costs more than its text
-    rows = [[name, ys[r] if r < len(ys) else str(r), xs[c] if c < len(xs) else str(c), _number(v, fmt)]
-            for r, row in enumerate(cells) for c, v in enumerate(row)]  # fmt: skip
+    first = z.ravel()[:room].tolist()  # only the cells the table shows: Python floats format faster than numpy's
+    rows = []
+    for i, v in enumerate(first):
+        r, c = divmod(i, z.shape[1])
+        rows.append([name, ys[r] if r < len(ys) else str(r), xs[c] if c < len(xs) else str(c), _number(v, fmt)])
     r, c = np.unravel_index(np.nanargmax(z), z.shape)
     lo, hi = np.nanmin(z), np.nanmax(z)
     where = f"{ys[r]} / {xs[c]}" if z.shape[0] > 1 else xs[c]
     summary = _("a {rows} × {columns} grid from {low} to {high}, highest at {where}").format(
         rows=z.shape[0], columns=z.shape[1], low=_number(lo, fmt), high=_number(hi, fmt), where=where
     )
-    return rows, [summary]
+    return rows, [summary], z.size
 
 
 def _axes_title(layout: dict) -> str:
@@ -155,15 +164,26 @@ def _axes_title(layout: dict) -> str:
 _KINDS = {"bar": _bar_rows, "heatmap": _heat_rows, "scatter": _xy_rows, "scattergl": _xy_rows, "scatter3d": _xy_rows}
 
 
-def describe(fig: go.Figure) -> tuple[str, pd.DataFrame]:
-    """(sentence, table): what the figure shows in one sentence ("Next-word probabilities: ' Paris' 62 %, …"), and
-    every value it draws, one row each (series, item, x, value as drawn), at most MAX_ROWS rows."""
+def _spec(fig: go.Figure) -> tuple[list[dict], dict]:
+    """The figure's traces and layout as plotly holds them, read without a copy (`to_dict` deep-copies every array
+    and writes it as base64; a page redraws its charts on every click)."""
+    data, layout = getattr(fig, "_data", None), getattr(fig, "_layout", None)
+    if isinstance(data, list) and isinstance(layout, dict):
+        return data, layout
     spec = fig.to_dict()
-    layout = spec.get("layout", {})
+    return spec.get("data", []), spec.get("layout", {})
+
+
+def describe(fig: go.Figure) -> tuple[str, dict[str, list[str]]]:
+    """(sentence, table): what the figure shows in one sentence ("Next-word probabilities: ' Paris' 62 %, …"), and
+    every value it draws, one row each (the columns series, item, x, value: each a list of texts as drawn), at most
+    MAX_ROWS rows."""
+    data, layout = _spec(fig)
     title = _text(layout.get("title")) or _axes_title(layout)
     rows: list[list] = []
     parts: list[str] = []
-    for i, trace in enumerate(spec.get("data", [])):
+    total, names = 0, set()
+    for i, trace in enumerate(data):
         kind = _KINDS.get(trace.get("type", "scatter"))
         if (
             kind is None
@@ -172,30 +192,31 @@ def describe(fig: go.Figure) -> tuple[str, pd.DataFrame]:
         ):
             continue  # hidden, or a decoration (a connecting line, a marker over a point already listed)
         name = _series(trace, i)
-        got, named = kind(trace, layout, name)
-        if not got:
+        got, named, count = kind(trace, layout, name, MAX_ROWS - len(rows))
+        if not count:
             continue
         rows += got
+        total = total + count
+        names.add(name)
         more = ", …" if len(named) > MAX_NAMED else ""
         parts.append(", ".join(named[:MAX_NAMED]) + more)
     if len(parts) > MAX_SERIES:
         more = len(parts) - MAX_SERIES
         parts = [*parts[:MAX_SERIES], ngettext("and {n} more", "and {n} more", more).format(n=more)]
     sentence = _("{title}: {what}.").format(title=title, what="; ".join(parts) if parts else _("no data"))
-    if len({r[0] for r in rows}) == 1:  # one series: its name says nothing the title does not
+    if len(names) == 1:  # one series: its name says nothing the title does not
         for r in rows:
             r[0] = ""
-    if len(rows) > MAX_ROWS:
+    if total > MAX_ROWS:
         sentence += " " + _("The table lists the first {shown} of {total} values.").format(
-            shown=number(MAX_ROWS), total=number(len(rows))
+            shown=number(MAX_ROWS), total=number(total)
         )
-    return sentence, pd.DataFrame(rows[:MAX_ROWS], columns=COLUMNS, dtype=object)  # object: no Arrow strings (slow)
+    return sentence, {c: [str(r[k]) for r in rows] for k, c in enumerate(COLUMNS)}
 
 
-def table_html(caption: str, table: pd.DataFrame, css_class: str) -> str:
-    """`table` as an HTML table with `caption`, for screen readers (`css_class` hides it from sight); columns with
-    nothing in them are left out."""
-    columns = {c: [str(v) for v in table[c].tolist()] for c in table.columns}  # plain lists: the table is redrawn often
+def table_html(caption: str, columns: dict[str, list[str]], css_class: str) -> str:
+    """A table from `describe` as HTML with `caption`, for screen readers (`css_class` hides it from sight); columns
+    with nothing in them are left out."""
     cols = [c for c, values in columns.items() if any(values)]
     head = "".join(f'<th scope="col">{html_escape(_(c))}</th>' for c in cols)
     body = "".join(
