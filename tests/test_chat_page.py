@@ -77,8 +77,16 @@ def test_a_message_gets_a_streamed_reply_with_its_seed(tiny_model_dir) -> None:
     assert not any(b.label == DEMO_QUESTIONS[0] for b in at.button), "suggestions are for an empty chat"
 
 
+def inspect(at: AppTest, index: int = 0) -> AppTest:
+    """Open turn `index`'s "Inspect each word" (its content is drawn only while it is open)."""
+    at.session_state[chat_ui.inspect_key(index)] = True
+    return checked(at.run())
+
+
 def test_inspection_table_and_chart_for_each_word(tiny_model_dir) -> None:
     at = send(open_chat(str(tiny_model_dir), temperature="1.0", seed="3"), QUESTION)
+    assert not at.dataframe and not at.get("plotly_chart"), "closed, the inspection is not drawn"
+    at = inspect(at)
     table = at.dataframe[0].value
     assert list(table.columns) == ["step", "word", "probability", "after temperature", "top guesses"]
     assert ((table["probability"] > 0) & (table["probability"] <= 1)).all()
@@ -180,6 +188,7 @@ def test_a_suggestion_button_asks_its_question(tiny_model_dir) -> None:
 def test_a_hugging_face_model_works_the_same_way(tiny_hf_dir) -> None:
     at = send(open_chat(f"hf:{tiny_hf_dir}", temperature="1.0", seed="1"), QUESTION)
     assert len(replies(at)) == 1
+    at = inspect(at)
     assert at.dataframe and at.get("plotly_chart")
     at.toggle(key="script").set_value(True)
     assert "Assistant:" in script_views(checked(at.run()))[0]

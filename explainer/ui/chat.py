@@ -29,6 +29,9 @@ from explainer.ui.shell.state import SessionObject
 MAX_REPLY_TOKENS = 200  # far beyond a reply of the built-in chats: only a model that runs on reaches it
 MAX_TEMPERATURE = 2.0
 PACE_S = 0.01  # at least this long per token: a fast small model is still seen writing word by word (60: 0.6 s)
+# The reply so far is sent at most this often (each update is a message with the whole reply: one a token made a
+# 60-token story cost the server 455 ms); the first token goes at once.
+SHOW_EVERY_S = 0.05
 READING_PACE_S = 0.15  # "write at reading pace": about 7 tokens a second, so a class can read along (and press Stop)
 INPUT_KEY = "chat_box"
 
@@ -172,6 +175,11 @@ ENDINGS = {
 }
 
 
+def inspect_key(index: int) -> str:
+    """The key of turn `index`'s "Inspect each word" (its session state says whether it is open)."""
+    return f"chat_inspect_{index}"
+
+
 def _details(turn: ChatTurn, index: int) -> None:
     ending = " · " + _(ENDINGS[turn.ending]).format(max_reply_tokens=MAX_REPLY_TOKENS) if turn.ending else ""
     st.caption(
@@ -181,7 +189,13 @@ def _details(turn: ChatTurn, index: int) -> None:
     )
     if not turn.steps:
         return
-    with st.expander(_("Inspect each word: how likely it was, and the alternatives")):
+    # Drawn only while open (opening it reruns the page): a conversation's every turn would otherwise send its table
+    # and chart again on each run, and a class's chats grow (12 turns: a question cost 70 -> 240 ms of the server).
+    box = st.expander(_("Inspect each word: how likely it was, and the alternatives"), key=inspect_key(index),
+                      on_change="rerun")  # fmt: skip
+    if not box.open:
+        return
+    with box:
         st.dataframe(
             pd.DataFrame(core.step_rows(turn.steps)),
             hide_index=True,
@@ -268,13 +282,15 @@ def write_reply(backend: Backend, temperature: float, seed: int | None, pace_s: 
         backend, history, turn.message, params, state.generator, MAX_REPLY_TOKENS, [s.token_id for s in turn.steps]
     )
     box.markdown(md_escape(turn.reply) + " ▌")
-    due = time.monotonic()
+    due = shown = time.monotonic()
     try:
         for step in steps:  # a click or a new question stops this run here; the next run takes the reply up again
             turn.steps.append(step)
             due += pace_s
             time.sleep(max(0.0, due - time.monotonic()))
-            box.markdown(md_escape(turn.reply) + " ▌")  # the reply so far, escaped as a whole: never Markdown
+            if len(turn.steps) == 1 or time.monotonic() - shown >= SHOW_EVERY_S:
+                box.markdown(md_escape(turn.reply) + " ▌")  # the reply so far, escaped as a whole: never Markdown
+                shown = time.monotonic()
     except (BackendError, ValueError) as e:
         state.writing = None
         st.error(_("The model could not reply: {e}").format(e=md_escape(e)), icon=":material/error:")

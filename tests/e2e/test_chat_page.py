@@ -70,7 +70,7 @@ def test_ask_a_question_and_read_the_script(browser, server: Server, viewport: s
         page.get_by_test_id("stExpander").get_by_text("Inspect each word").click()
         expect(main.get_by_test_id("stPlotlyChart")).to_be_visible()
         expect(main.get_by_test_id("stDataFrame")).to_be_visible()
-        settled(page)  # an expander opens in the browser alone: no rerun
+        settled(page)  # opening it reruns the page, which draws what it holds
         assert_no_exception(page)
         suffix = "" if viewport == "laptop" else f"-{viewport}"
         _fit_to_content(page)
