@@ -65,6 +65,16 @@ def test_clone_has_its_own_parameters(which: str, request: pytest.FixtureRequest
     assert torch.allclose(logits[0].detach(), reference.logits(ids[0].tolist()), atol=1e-5)
 
 
+@pytest.mark.parametrize("which", ["builtin", "tiny_hf"])
+def test_logits_at_some_positions_are_those_of_the_whole_pass(which: str, request: pytest.FixtureRequest) -> None:
+    student = request.getfixturevalue(which).clone()
+    ids, mask = pref._batch(student, SHARK, ["A duck goes quack.", "I do not know."])
+    where = torch.nn.functional.pad(mask, (0, 1))
+    some = student.train_logits(ids, where)  # (N, V): the answer positions only
+    assert some.requires_grad and some.shape == (int(mask.sum()), student.info.vocab_size)
+    assert torch.allclose(some, student.train_logits(ids)[where], atol=1e-5)
+
+
 def test_clone_of_a_model_too_large_is_refused(builtin, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(base.MAX_CLONE_PARAMS, "cpu", 1_000_000)
     with pytest.raises(BackendError, match=r"3 M parameters: too many .*at most 1 M"):

@@ -155,6 +155,14 @@ class Backend(ABC):
         """(B, T) ids on self.device -> (B, T, V) logits with grad."""
 
     @abstractmethod
+    def _train_hidden(self, ids: torch.Tensor) -> torch.Tensor:
+        """(B, T) ids on self.device -> (B, T, D) the vectors after the final norm, with grad."""
+
+    @abstractmethod
+    def _train_head(self, h: torch.Tensor) -> torch.Tensor:
+        """(..., D) vectors from `_train_hidden` -> (..., V) logits, with grad."""
+
+    @abstractmethod
     def _clone(self, memo: dict) -> Backend:
         """The same backend around `copy.deepcopy(model, memo)`: the tensors in memo (and the tokenizer) are shared."""
 
@@ -181,10 +189,15 @@ class Backend(ABC):
             raise BackendError(_("the text has no tokens: type at least one word"))
         return torch.tensor([self.fit(ids)[0]], dtype=torch.long, device=self.device)
 
-    def train_logits(self, ids: torch.Tensor) -> torch.Tensor:
+    def train_logits(self, ids: torch.Tensor, where: torch.Tensor | None = None) -> torch.Tensor:
         """(B, T) ids -> (B, T, V) float32 logits on self.device, differentiable (grad flows to
-        `module`'s parameters). Dropout stays off (eval mode), so a step is deterministic."""
-        return self._train_forward(ids.to(self.device)).float()
+        `module`'s parameters). Dropout stays off (eval mode), so a step is deterministic.
+        With `where` ((B, T) bool): only those positions' logits, (N, V) in row order: the unembedding is a small
+        model's largest product, and an answer's tokens are a few of its script's."""
+        ids = ids.to(self.device)
+        if where is None:
+            return self._train_forward(ids).float()
+        return self._train_head(self._train_hidden(ids)[where.to(self.device)]).float()
 
     def clone_problem(self) -> str | None:
         """Why this model is too large to give each student a copy on this device (None: it is not)."""

@@ -74,6 +74,12 @@ class BuiltinBackend(Backend):
     def _train_forward(self, ids: torch.Tensor) -> torch.Tensor:
         return self.model(ids)[0]
 
+    def _train_hidden(self, ids: torch.Tensor) -> torch.Tensor:
+        return self.model.final_hidden(self.model.tok_emb(ids))
+
+    def _train_head(self, h: torch.Tensor) -> torch.Tensor:
+        return h @ self.model.tok_emb.weight.T  # tied with the embedding
+
     def _clone(self, memo: dict) -> Backend:
         i = self.info
         return BuiltinBackend(copy.deepcopy(self.model, memo), self.tokenizer, i.name, i.source, self.device)

@@ -204,6 +204,12 @@ class HFBackend(Backend):
     def _train_forward(self, ids: torch.Tensor) -> torch.Tensor:
         return self.model(input_ids=ids).logits
 
+    def _train_hidden(self, ids: torch.Tensor) -> torch.Tensor:
+        return self.model.base_model(input_ids=ids).last_hidden_state  # (B, T, D), final norm applied
+
+    def _train_head(self, h: torch.Tensor) -> torch.Tensor:
+        return self.model.get_output_embeddings()(h)
+
     def _clone(self, memo: dict) -> HFBackend:
         return HFBackend(copy.deepcopy(self.model, memo), self.tokenizer.tok, self.info.name, self.device)
 
