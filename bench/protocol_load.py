@@ -72,17 +72,21 @@ async def run_load(
     seed: int = 0,
     pids: list[int] | None = None,
     warmup: bool = True,
+    trainers_url: str | None = None,
     log=None,
 ) -> dict:
     """`students` sessions on the app at `url` (`trainers` of them training), arriving evenly over `ramp` s and
     then active for `duration` s; returns the report (see `print_report`). `warmup`: first visit every page once
-    (not timed), so that the figures are a warm server's."""
+    (not timed), so that the figures are a warm server's. `trainers_url`: where the trainers go instead of `url`
+    (one replica's own address puts both trainings on it)."""
     stats = Stats(log=log)
     warm_stats = Stats()
     warm = await warm_up(url, warm_stats) if warmup else None
     stats.errors.update(warm_stats.errors)  # an error while warming up counts; its times and its session do not
     stats.error_samples.extend(warm_stats.error_samples)
     watch = ProcWatch(pids) if pids else None
+    if watch and students == 1:  # alone on the server: its CPU time between two clicks is theirs
+        stats.cpu_clock = watch.cpu_s
     me = psutil.Process()
     stop = asyncio.Event()
     rss_start = watch.sample()[0] if watch else None
@@ -94,7 +98,7 @@ async def run_load(
     async def one(i: int) -> None:
         await asyncio.sleep(ramp * i / max(1, students))
         if i < k:
-            await trainer(url, i, stats, until, think, seed)
+            await trainer(trainers_url or url, i, stats, until, think, seed)
         else:
             await student(url, i, stats, until, think, seed)
 
@@ -131,7 +135,12 @@ async def run_load(
         "machine_cores": psutil.cpu_count(),
         "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         "actions": {
-            kind: {**summary(_ms(stats.latencies[kind])), "unchanged": stats.unchanged.get(kind, 0)} for kind in kinds
+            kind: {
+                **summary(_ms(stats.latencies[kind])),
+                "unchanged": stats.unchanged.get(kind, 0),
+                "server_cpu_ms": _mean_ms(stats.cpu.get(kind)),
+            }
+            for kind in kinds
         },  # fmt: skip
         "interactions": summary(_ms(interactions)) if interactions else None,
         "interactions_note": "every action but opening a page, the chat's whole reply and the training view's "
@@ -164,6 +173,11 @@ def _ms(seconds: list[float]) -> list[float]:
     return [1000 * s for s in seconds]
 
 
+def _mean_ms(seconds: list[float] | None) -> float | None:
+    """The mean in ms (CPU times come in 10 ms ticks: a mean of many is fair where a median is not)."""
+    return round(1000 * sum(seconds) / len(seconds), 1) if seconds else None
+
+
 def _r(x: float | None) -> float | None:
     return None if x is None else round(x, 1)
 
@@ -174,11 +188,14 @@ def print_report(r: dict) -> None:
         f"\n{r['students']} protocol-level students ({r['trainers']} training) on {r['url']}: "
         f"{r['ramp_s']:g} s arriving, then {r['duration_s']:g} s; about {r['think_s']:g} s between actions{warm}"
     )
-    print(f"\n{'interaction':46s} {'n':>5s} {'p50':>7s} {'p95':>7s} {'p99':>7s} {'max':>7s}   (ms)  no change")
+    cpu = any(s.get("server_cpu_ms") is not None for s in r["actions"].values())
+    head = f"{'interaction':46s} {'n':>5s} {'p50':>7s} {'p95':>7s} {'p99':>7s} {'max':>7s}"
+    print(f"\n{head}" + ("  server CPU" if cpu else "") + "   (ms)  no change")
     for kind, s in r["actions"].items():
         paced = "  (paced by the app)" if kind in PACED else ""
+        used = f"  {s['server_cpu_ms']:10.0f}" if s.get("server_cpu_ms") is not None else ("  " + " " * 10) * cpu
         print(
-            f"{kind:46s} {s['n']:5d} {s['p50_ms']:7d} {s['p95_ms']:7d} {s['p99_ms']:7d} {s['max_ms']:7d}"
+            f"{kind:46s} {s['n']:5d} {s['p50_ms']:7d} {s['p95_ms']:7d} {s['p99_ms']:7d} {s['max_ms']:7d}{used}"
             f"        {s['unchanged'] or '':>4}{paced}"
         )
     if r["interactions"]:
@@ -221,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--think", type=float, default=3, help="mean pause before each action, s (3; uniform ±50 %%)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--url", help="a running app (e.g. nginx from deploy/); default: start a server of our own")
+    ap.add_argument("--trainers-url", help="the trainers' address instead of --url (e.g. one replica of deploy/)")
     ap.add_argument("--pids", type=int, nargs="*", default=None, help="with --url: the server's process ids")
     ap.add_argument("--pid-file", help="with --url: a file of process ids (deploy/start.sh writes replicas.pid)")
     ap.add_argument("--port", type=int, default=0, help="port of our own server (default: a free one)")
@@ -255,6 +273,7 @@ def main(argv: list[str] | None = None) -> int:
                 seed=args.seed,
                 pids=pids,
                 log=log,
+                trainers_url=args.trainers_url,
             )  # fmt: skip
         )
     finally:

@@ -177,6 +177,9 @@ class Stats:
     replicas: Counter = field(default_factory=Counter)  # X-Replica header of each session's page (deploy/)
     training: dict[int, str] = field(default_factory=dict)
     log: Callable[[str], None] | None = None  # prints each interaction's effect (the 1-student check)
+    # The server's CPU seconds so far (one student alone: what each interaction costs the server, CPU ms by kind)
+    cpu_clock: Callable[[], float] | None = None
+    cpu: dict[str, list[float]] = field(default_factory=dict)  # kind -> server CPU seconds
 
     def add(self, kind: str, seconds: float) -> None:
         self.latencies.setdefault(kind, []).append(seconds)
@@ -783,7 +786,9 @@ def chat_first_words(out: Outcome) -> float | None:
 
 
 async def timed(session: Session, who: int, name: str, action, stats: Stats) -> Outcome | None:
-    """Run one interaction, record its time or its error; None when it failed."""
+    """Run one interaction, record its time or its error (and the server's CPU time for it, with a `cpu_clock`);
+    None when it failed."""
+    cpu0 = await asyncio.to_thread(stats.cpu_clock) if stats.cpu_clock else None
     try:
         out = await action()
     except WidgetMissing as e:
@@ -798,6 +803,8 @@ async def timed(session: Session, who: int, name: str, action, stats: Stats) -> 
         stats.error(who, name, "connection failed", f"{type(e).__name__}: {e}")
         raise SessionDropped(str(e)) from e
     stats.add(name, out.seconds)
+    if cpu0 is not None:
+        stats.cpu.setdefault(name, []).append(await asyncio.to_thread(stats.cpu_clock) - cpu0)
     if not out.changed:
         stats.unchanged[name] += 1
     if name.startswith("chat:"):
