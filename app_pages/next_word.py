@@ -7,7 +7,13 @@ from explainer.format import number, visible_token
 from explainer.generation.next_token import top_tokens
 from explainer.generation.script import build_script
 from explainer.i18n import _
-from explainer.ui.prediction import distribution_table_for, logits_for, prompt_section, step_forward
+from explainer.ui.prediction import (
+    ALL_TOKENS_KEY,
+    distribution_table_for,
+    logits_for,
+    prompt_section,
+    step_forward,
+)
 from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.presenter import advanced, side_by_side
 from explainer.ui.shell.views import view
@@ -53,25 +59,29 @@ show_chart(fig, "next_word_bars", where=chart)
 with st.container() if advanced() else controls:  # presenter mode: the buttons under the text they add to
     step_forward(backend, text, probs, top)
 
-if advanced():  # not in presenter mode: the full table and its download
-    table = distribution_table_for(spec, text)
-    with st.expander(
-        _("All {n_table} tokens the model knows, with their probabilities").format(n_table=number(len(table)))
-    ):
-        st.dataframe(
-            table,
-            hide_index=True,
-            height=420,
-            column_config={
-                "probability": st.column_config.ProgressColumn(
-                    _("probability"), format="percent", min_value=0, max_value=1
-                )
-            },
-        )
-        st.download_button(
-            _("Download as CSV"),
-            lambda: table.to_csv(index=False),
-            file_name="next_token_probabilities.csv",
-            mime="text/csv",
-            icon=":material/download:",
-        )
+if advanced():  # not in presenter mode: the full table and its download, made (and sent) only while open
+    every = st.expander(
+        _("All {n_table} tokens the model knows, with their probabilities").format(n_table=number(probs.numel())),
+        key=ALL_TOKENS_KEY,
+        on_change="rerun",
+    )
+    if every.open:
+        table = distribution_table_for(spec, text)
+        with every:
+            st.dataframe(
+                table,
+                hide_index=True,
+                height=420,
+                column_config={
+                    "probability": st.column_config.ProgressColumn(
+                        _("probability"), format="percent", min_value=0, max_value=1
+                    )
+                },
+            )
+            st.download_button(
+                _("Download as CSV"),
+                lambda: table.to_csv(index=False),
+                file_name="next_token_probabilities.csv",
+                mime="text/csv",
+                icon=":material/download:",
+            )

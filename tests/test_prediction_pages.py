@@ -16,6 +16,7 @@ from explainer.format import visible_token
 from explainer.generation.next_token import compare
 from explainer.generation.script import build_script
 from explainer.model.sampling import SamplingParams
+from explainer.ui.prediction import ALL_TOKENS_KEY
 from explainer.ui.shell.models import get_backend
 
 from . import apptest
@@ -58,6 +59,18 @@ def test_next_word_shows_top_words_and_everything_else(spec: str) -> None:
     assert bar_counts(chart_specs(checked(at))[0]) == [6]
     at.toggle(key="log").set_value(True).run()
     assert chart_specs(checked(at))[0]["layout"]["xaxis"]["type"] == "log"
+
+
+def test_every_token_s_table_is_made_when_opened_and_adds_up(spec: str) -> None:
+    at = open_page(NEXT_WORD, spec)
+    assert not at.dataframe, "closed, the table of every token is neither made nor sent"
+    at.session_state[ALL_TOKENS_KEY] = True
+    table = checked(at.run()).dataframe[0].value
+    vocab = get_backend(spec).info.vocab_size
+    assert len(table) == vocab and table["probability"].sum() == pytest.approx(1.0, abs=1e-6)
+    assert table["probability"].is_monotonic_decreasing and list(table["rank"]) == list(range(1, vocab + 1))
+    (bars,) = chart_specs(at)
+    assert table["probability"].iloc[0] == pytest.approx(bars["data"][0]["x"][0], abs=1e-6)  # the same top word
 
 
 def test_next_word_adds_the_likeliest_word_and_goes_back() -> None:

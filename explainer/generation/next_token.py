@@ -32,8 +32,7 @@ class TopTokens:
 
 def top_tokens(probs: torch.Tensor, n: int, token_str: Callable[[int], str]) -> TopTokens:
     p, i = probs.float().topk(min(n, probs.numel()))
-    ids = [int(x) for x in i]
-    values = [float(x) for x in p]
+    ids, values = i.tolist(), p.tolist()  # plain numbers at once (iterating a tensor makes one tensor per item)
     return TopTokens(ids, [token_str(x) for x in ids], values, max(0.0, 1.0 - sum(values)))
 
 

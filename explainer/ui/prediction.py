@@ -36,6 +36,7 @@ from explainer.ui.shell.state import SessionObject
 from explainer.ui.shell.views import section
 
 PROMPT_KEY = "prompt"  # the text box's key and the URL's parameter
+ALL_TOKENS_KEY = "all_tokens"  # the next-word page's "All … tokens" (its session state: whether it is open)
 PICK_KEY = "pick"  # the word picked from the pills
 MAX_CHIPS = 400  # a longer context is shown by its last MAX_CHIPS tokens
 MAX_SPLIT_SHOWN = 3  # words shown in pieces under the chips
