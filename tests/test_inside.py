@@ -76,6 +76,8 @@ def test_attention_heatmap_draws_weights_mask_and_a_labelled_0_to_1_scale() -> N
     assert (weights.zmin, weights.zmax) == (0, 1)
     assert weights.colorbar.title.text == "attention weight"
     assert list(fig.layout.xaxis.ticktext) == ["a", "b", "&lt;unk&gt;", "a"]  # repeated words stay apart
+    assert len(set(weights.x)) == 4 and list(mask.x) == list(weights.x) == list(fig.layout.xaxis.tickvals)
+    assert weights.text is None and "%{y}" in weights.hovertemplate and weights.hoverongaps is False  # no text a cell
     assert fig.layout.font.size >= 16 and fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
 
 

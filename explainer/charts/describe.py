@@ -33,7 +33,7 @@ def _array(values, dtype=object) -> np.ndarray:
 def plain(text) -> str:
     """A chart's label as words: no HTML tags (<br> a space), entities unescaped, spaces collapsed."""
     text = _TAG.sub("", re.sub(r"<br\s*/?>", " ", str(text)))
-    return " ".join(html.unescape(text).split())
+    return " ".join(html.unescape(text).replace("\u200b", "").split())  # zero-width spaces: categories kept apart
 
 
 def _text(node) -> str:
@@ -41,19 +41,24 @@ def _text(node) -> str:
     return plain(node.get("text", "") if isinstance(node, dict) else node or "")
 
 
+def _place(v):
+    """A position on an axis as a key: a number (1 and 1.0 alike), else the category's name."""
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return str(v)
+
+
 def _ticks(axis: dict) -> dict:
     """{position: label} of an axis that names its positions (the bar charts' rows, a heat map's tokens)."""
     vals, text = axis.get("tickvals"), axis.get("ticktext")
     if vals is None or text is None:
         return {}
-    return {float(v): plain(t) for v, t in zip(vals, text, strict=False)}
+    return {_place(v): plain(t) for v, t in zip(vals, text, strict=False)}
 
 
 def _label(v, ticks: dict) -> str:
-    try:
-        return ticks.get(float(v), plain(_number(v))) if ticks else plain(_number(v))
-    except (TypeError, ValueError):
-        return plain(v)
+    return ticks.get(_place(v)) or plain(_number(v) if v is None or isinstance(_place(v), float) else v)
 
 
 def _labels(values, axis: dict) -> list[str]:
