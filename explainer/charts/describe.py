@@ -201,7 +201,7 @@ def describe(fig: go.Figure) -> tuple[str, dict[str, list[str]]]:
         if not count:
             continue
         rows += got
-        total = total + count
+        total += count
         names.add(name)
         more = ", …" if len(named) > MAX_NAMED else ""
         parts.append(", ".join(named[:MAX_NAMED]) + more)

@@ -49,8 +49,8 @@ def _tokens(labels: list[str], **extra) -> dict:
     seen: dict[str, int] = {}
     names = []
     for s in labels:
-        names.append(s + ZWSP * seen.get(s, 0))
-        seen[s] = seen.get(s, 0) + 1
+        seen[s] = seen.get(s, -1) + 1
+        names.append(s + ZWSP * seen[s])
     return {"type": "category", "tickmode": "array", "tickvals": names, "ticktext": labels, **extra}
 
 

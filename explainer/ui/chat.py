@@ -29,8 +29,8 @@ from explainer.ui.shell.state import SessionObject
 MAX_REPLY_TOKENS = 200  # far beyond a reply of the built-in chats: only a model that runs on reaches it
 MAX_TEMPERATURE = 2.0
 PACE_S = 0.01  # at least this long per token: a fast small model is still seen writing word by word (60: 0.6 s)
-# The reply so far is sent at most this often (each update is a message with the whole reply: one a token made a
-# 60-token story cost the server 455 ms); the first token goes at once.
+# The reply so far is sent at most this often (each update is a message with the whole reply: at PACE_S that was up
+# to 100 messages a second per student); the first token goes at once.
 SHOW_EVERY_S = 0.05
 READING_PACE_S = 0.15  # "write at reading pace": about 7 tokens a second, so a class can read along (and press Stop)
 INPUT_KEY = "chat_box"
