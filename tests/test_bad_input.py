@@ -34,6 +34,7 @@ from explainer.model.checkpoints import CONFIG, TOKENIZER, WEIGHTS
 from explainer.model.sampling import SamplingParams
 from explainer.training import runs as run_store
 from explainer.training.text import MAX_BYTES, MIN_CHARS, load_text
+from explainer.ui.sampling_view import logits_from_wire
 from explainer.ui.shell import models
 from explainer.ui.shell.models import FOLDER, OTHER_HF, URL_KEY, ModelInUse
 from explainer.ui.shell.sidebar import CHOICE_KEY, TYPED_KEY
@@ -156,7 +157,12 @@ def drawn(at: AppTest) -> Comparison:
     settings the page sent it."""
     (view,) = apptest.component_data(at)
     p = view["params"]
-    return compare(torch.tensor(view["logits"]), SamplingParams(p["temperature"], p["top_k"], p["top_p"]), 10, str)
+    return compare(
+        torch.tensor(logits_from_wire(view["logits"])),
+        SamplingParams(p["temperature"], p["top_k"], p["top_p"]),
+        10,
+        str,
+    )
 
 
 def test_sampling_t0_in_a_link_is_greedy() -> None:

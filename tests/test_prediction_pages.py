@@ -17,6 +17,7 @@ from explainer.generation.next_token import compare
 from explainer.generation.script import build_script
 from explainer.model.sampling import SamplingParams
 from explainer.ui.prediction import ALL_TOKENS_KEY
+from explainer.ui.sampling_view import logits_from_wire
 from explainer.ui.shell.models import get_backend
 
 from . import apptest
@@ -93,7 +94,7 @@ def test_sampling_sends_the_logits_once_and_the_sliders_reuse_them(spec: str, mo
     at = open_page(SAMPLING, spec)
     (view,) = component_data(at)
     assert not chart_specs(at), "the sampling charts are drawn in the browser"
-    assert len(view["logits"]) == get_backend(spec).info.vocab_size and len(view["labels"]) == 10
+    assert len(logits_from_wire(view["logits"])) == get_backend(spec).info.vocab_size and len(view["labels"]) == 10
     assert len(view["temperatures"]) == 101 and view["params"] == {"temperature": 1.0, "top_k": 0, "top_p": 1.0}
     n_calls = len(calls)
     at.slider(key="temperature").set_value(0.3).run()
@@ -107,12 +108,12 @@ def test_sampling_sends_the_logits_once_and_the_sliders_reuse_them(spec: str, mo
     "params", [SamplingParams(0.5, 3, 1.0), SamplingParams(0.0), SamplingParams(2.0, 0, 0.9), SamplingParams(1.0)]
 )
 def test_the_sent_logits_give_the_model_s_numbers(params: SamplingParams) -> None:
-    """The browser computes every number from the logits it is sent (rounded to 5 decimals): the same as the model's."""
+    """The browser computes every number from the logits it is sent (as float32): the same as the model's."""
     at = open_page(SAMPLING)
     (view,) = component_data(at)
     backend = get_backend("builtin")
     exact = compare(backend.next_token_logits(backend.encode(DEFAULT_SAMPLING_PROMPT)), params, 10, backend.token_str)
-    sent = compare(torch.tensor(view["logits"], dtype=torch.float64), params, 10, backend.token_str)
+    sent = compare(torch.tensor(logits_from_wire(view["logits"])), params, 10, backend.token_str)
     assert sent.kept == exact.kept and sent.n_kept == exact.n_kept
     assert [visible_token(t) for t in exact.labels] == view["labels"]
     np.testing.assert_allclose(sent.chosen, exact.chosen, atol=1e-5)

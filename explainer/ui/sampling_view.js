@@ -9,8 +9,16 @@ const SVG = "http://www.w3.org/2000/svg";
 
 // ---------------------------------------------------------------------------- the numbers
 
-function prepare(logits) {
-  const x = Float64Array.from(logits);
+// the logits as sent: base64 of little-endian float32 (sampling_view.py: logits_to_wire)
+function fromWire(text) {
+  const bytes = Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+  return new DataView(bytes.buffer);
+}
+
+function prepare(wire) {
+  const view = fromWire(wire);
+  const x = new Float64Array(view.byteLength / 4);
+  for (let i = 0; i < x.length; i++) x[i] = view.getFloat32(4 * i, true);
   const order = Array.from(x.keys()).sort((a, b) => x[b] - x[a] || a - b); // likeliest first, ties: lower id
   return { x, order, max: x[order[0]], base: softmax(x, order, 1, x.length) };
 }
