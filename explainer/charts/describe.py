@@ -76,6 +76,14 @@ def _number(v, fmt: str = "") -> str:
     return f"{float(v):,.3g}" if isinstance(v, (float, np.floating)) else str(v)
 
 
+def _numbers(values: list[float], fmt: str) -> list[str]:
+    """`_number` of each value (a heat map's hundreds of cells: one call each was most of its text alternative)."""
+    none = _("none")
+    if "%" in fmt:
+        return [none if v != v else percent(v) for v in values]  # v != v: NaN
+    return [none if v != v else f"{v:,.3g}" for v in values]
+
+
 def _axis(layout: dict, trace: dict, letter: str) -> dict:
     ref = trace.get(f"{letter}axis", letter)  # "x2" -> layout["xaxis2"]
     return layout.get(f"{letter}axis{ref[1:]}", {}) or {}
@@ -147,10 +155,11 @@ def _heat_rows(trace: dict, layout: dict, name: str, room: int) -> tuple[list[li
     ys = _labels(trace.get("y", list(range(z.shape[0]))), _axis(layout, trace, "y"))
     fmt = ((trace.get("colorbar") or {}).get("tickformat")) or ""
     first = z.ravel()[:room].tolist()  # only the cells the table shows: Python floats format faster than numpy's
-    rows = []
-    for i, v in enumerate(first):
-        r, c = divmod(i, z.shape[1])
-        rows.append([name, ys[r] if r < len(ys) else str(r), xs[c] if c < len(xs) else str(c), _number(v, fmt)])
+    width = z.shape[1]
+    ys += [str(r) for r in range(len(ys), -(-len(first) // width))]
+    xs += [str(c) for c in range(len(xs), width)]
+    cells = _numbers(first, fmt)
+    rows = [[name, ys[i // width], xs[i % width], cell] for i, cell in enumerate(cells)]
     r, c = np.unravel_index(np.nanargmax(z), z.shape)
     lo, hi = np.nanmin(z), np.nanmax(z)
     where = f"{ys[r]} / {xs[c]}" if z.shape[0] > 1 else xs[c]
