@@ -74,3 +74,21 @@ def test_one_diverging_scale_for_vectors_and_one_colour_per_role() -> None:
     assert chosen.data[0].marker.color[1] == style.CHOSEN
     nudge = valid(training.nudge_chart(["yes", "no"], [0.2, 0.8], [0.3, 0.7], 0))
     assert nudge.data[1].marker.color[0] == style.TRUE != style.CHOSEN
+
+
+def test_figures_carry_the_lean_template_not_streamlit_s_whole_theme() -> None:
+    """Streamlit's theme template (3.7 kB of colour scales) was copied into every figure and sent with it; the app's
+    lean copy keeps only its colour cycle (placeholders the browser swaps for the theme's colours)."""
+    import json
+
+    import plotly.io as pio
+    import streamlit.elements.plotly_chart  # noqa: F401  (registers Streamlit's template as the default)
+
+    from explainer.charts.prediction import next_token_bars
+    from explainer.ui.shell.chart import LEAN_TEMPLATE, use_lean_template
+
+    use_lean_template()
+    assert pio.templates.default == LEAN_TEMPLATE
+    template = next_token_bars(["a", "b"], [0.6, 0.4]).to_dict()["layout"]["template"]
+    assert len(json.dumps(template)) < 400
+    assert template["layout"]["colorway"] == list(pio.templates["streamlit"].layout.colorway)
