@@ -42,7 +42,7 @@ with for_the_teacher("token", "logit", "softmax"):
 controls, main = side_by_side()  # presenter mode: the text beside the chart, so that the chart is on the first screen
 backend, spec, text, prompt = prompt_section(DEFAULT_PROMPT, controls)
 
-probs = logits_for(spec, text).softmax(-1)
+probs = logits_for(spec, text).double().softmax(-1)  # float64: the bars and the table of every token agree
 bars = view("bars", main)
 chart, side = bars.columns([3, 1], vertical_alignment="top") if advanced() else (bars, controls)
 n_shown = side.slider(_("Words shown"), 3, 30, 10, key="shown", bind="query-params")
