@@ -69,15 +69,15 @@ def _labels(values, axis: dict) -> list[str]:
 def _number(v, fmt: str = "") -> str:
     if isinstance(v, str):
         return v
-    if v is None or (isinstance(v, float) and np.isnan(v)):
+    if v is None:
         return _("none")
-    if "%" in fmt:
-        return percent(float(v))
-    return f"{float(v):,.3g}" if isinstance(v, (float, np.floating)) else str(v)
+    if "%" in fmt or isinstance(v, (float, np.floating)):
+        return _numbers([float(v)], fmt)[0]
+    return str(v)
 
 
 def _numbers(values: list[float], fmt: str) -> list[str]:
-    """`_number` of each value (a heat map's hundreds of cells: one call each was most of its text alternative)."""
+    """Floats as the table shows them (NaN: "none"), all at once: a heat map's hundreds of cells."""
     none = _("none")
     if "%" in fmt:
         return [none if v != v else percent(v) for v in values]  # v != v: NaN
