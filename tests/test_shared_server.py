@@ -215,3 +215,29 @@ def test_a_five_megabyte_one_word_upload_settles(tokens: str) -> None:
     run = TrainingSession.of(at.session_state).run
     (step, sample), *_ = run.samples
     assert step == 0 and len(sample) <= 40 + 120 * 40, len(sample)  # a short prompt, then 120 tokens at most
+
+
+def test_the_spinner_wraps_only_the_first_making_of_a_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    from contextlib import nullcontext
+
+    from explainer.ui.shell import spinner
+
+    shown: list[str] = []
+    monkeypatch.setattr(spinner, "_made", set())
+    monkeypatch.setattr(spinner, "get_script_run_ctx", lambda suppress_warning=True: object())  # a page's run
+    monkeypatch.setattr(spinner.st, "spinner", lambda text: shown.append(text) or nullcontext())
+    made = [spinner.spinner_first_time(key, f"making {key}", lambda k=key: k * 2) for key in (1, 1, 2, 1)]
+    assert made == [2, 2, 4, 2]  # every call returns what make() gives (the cache's lookup)
+    assert shown == ["making 1", "making 2"]  # the spinner (a timer thread each) only the first time per key
+
+
+def test_the_warm_server_exempts_its_lasting_objects_from_full_collections() -> None:
+    import gc
+
+    from explainer.ui.warm import settle_garbage_collector
+
+    try:
+        settle_garbage_collector()
+        assert gc.get_freeze_count() > 10_000  # this test process alone holds far more than that once warm
+    finally:
+        gc.unfreeze()

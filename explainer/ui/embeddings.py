@@ -14,6 +14,7 @@ from explainer.analysis import embeddings as em
 from explainer.analysis import sense_probe as sp
 from explainer.i18n import _
 from explainer.ui.shell.models import get_backend, model_analyses
+from explainer.ui.shell.spinner import spinner_first_time
 
 
 def vocab_labels(spec: str) -> list[str]:
@@ -34,14 +35,14 @@ def map_sample(spec: str) -> tuple[np.ndarray, list[str]]:
 
 def pca_for(spec: str) -> em.Projection:
     """PCA fitted on the drawn tokens' embeddings."""
-    with st.spinner(_("Finding the directions of widest spread (PCA)…")):
-        return model_analyses(spec).pca()
+    text = _("Finding the directions of widest spread (PCA)…")
+    return spinner_first_time(("pca", spec), text, lambda: model_analyses(spec).pca())
 
 
 def tsne_for(spec: str, dims: int) -> np.ndarray:
     """(N, dims) t-SNE coordinates of the drawn tokens: shipped with the built-in model, else computed once."""
-    with st.spinner(_("Running t-SNE once for this model (seconds to minutes on a small CPU)…")):
-        return model_analyses(spec).tsne(dims)
+    text = _("Running t-SNE once for this model (seconds to minutes on a small CPU)…")
+    return spinner_first_time(("tsne", spec, dims), text, lambda: model_analyses(spec).tsne(dims))
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)

@@ -17,6 +17,7 @@ from explainer.i18n import _
 from explainer.model.gpt import Trace
 from explainer.model.sampling import SamplingParams
 from explainer.ui.shell.models import get_backend, model_analyses
+from explainer.ui.shell.spinner import spinner_first_time
 
 DEFAULT_PROMPT = build_script([], "What is the capital of France?") + " The capital of France is"
 
@@ -35,8 +36,8 @@ def trace_of_ids(spec: str, ids: tuple[int, ...]) -> Trace:
 
 
 def entity_head_for(spec: str) -> inside.EntityHead:
-    with st.spinner(_("Measuring every head on capital questions (once for this model)…")):
-        return model_analyses(spec).entity_head()
+    text = _("Measuring every head on capital questions (once for this model)…")
+    return spinner_first_time(("entity head", spec), text, lambda: model_analyses(spec).entity_head())
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -56,8 +57,8 @@ def continuation_for(spec: str, text: str, max_new: int = 12) -> list[int]:
 
 
 def neuron_index_for(spec: str) -> inside.NeuronIndex | None:
-    with st.spinner(_("Running a sample of the built-in corpus through the model (once for this model)…")):
-        return model_analyses(spec).neurons()
+    text = _("Running a sample of the built-in corpus through the model (once for this model)…")
+    return spinner_first_time(("neurons", spec), text, lambda: model_analyses(spec).neurons())
 
 
 def pick_layer_head(n_layer: int, n_head: int, default: tuple[int, int] = (0, 0), key: str = "") -> tuple[int, int]:

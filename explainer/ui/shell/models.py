@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from explainer.analysis.precomputed import ModelAnalyses
 from explainer.backends.base import Backend, ModelInfo
@@ -28,6 +27,7 @@ from explainer.format import human_count, md_escape, number
 from explainer.i18n import N_, _
 from explainer.model.device import serving_threads
 from explainer.ui.shell.navigation import stop
+from explainer.ui.shell.spinner import spinner_first_time
 from explainer.ui.shell.state import SessionObject
 
 URL_KEY = "model"  # ?model=... in the address bar, so that a shared link opens the same model
@@ -129,10 +129,8 @@ def get_backend(spec: str, device: str | None = None) -> Backend:
     a Hub model over LLM_EXPLAINER_MAX_HUB_MB is refused (explainer.backends.hub) before it is downloaded."""
     check_model_allowed(spec)
     load = _shared_hf_backend if spec.strip().startswith("hf:") else _shared_backend
-    if get_script_run_ctx(suppress_warning=True) is None:  # the warm-up's thread: nobody to tell
-        return load(spec, device)
-    with st.spinner(_("Loading the model…")):  # (shown only if it takes over half a second: a first load)
-        return load(spec, device)
+    # (the text shows only if loading takes over half a second)
+    return spinner_first_time(("model", spec, device), _("Loading the model…"), lambda: load(spec, device))
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
