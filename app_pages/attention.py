@@ -19,6 +19,7 @@ from explainer.ui.prediction import prompt_section
 from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.navigation import stop
 from explainer.ui.shell.presenter import side_by_side
+from explainer.ui.shell.spinner import spinner_first_time
 from explainer.ui.shell.views import section, view
 from explainer.ui.shell.words import for_the_teacher
 
@@ -134,8 +135,7 @@ st.markdown(
         "the one whose vector chose it."
     ).format(layer=layer + 1)
 )
-with st.spinner(_("Generating…")):
-    new = continuation_for(spec, text)
+new = spinner_first_time(("continuation", spec, text), _("Generating…"), lambda: continuation_for(spec, text))
 if not new:
     st.info(_("The model ended the text right away: there is nothing generated to step through."))
     stop()

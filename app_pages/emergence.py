@@ -12,6 +12,7 @@ from explainer.ui.emergence import both_answers, twin_analyses, twin_backend, tw
 from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.models import get_backend, model_analyses
 from explainer.ui.shell.navigation import stop
+from explainer.ui.shell.spinner import spinner_first_time
 
 st.title(_("Emergence — nobody writes the rules"), anchor="rules")  # the lesson plan's point 15 lands here
 st.markdown(
@@ -31,13 +32,12 @@ folder = twin_folder()
 if problem := twin_problem(folder):
     st.info(problem, icon=":material/info:")
     stop()
-with st.spinner(_("Loading the twin…")):
-    twin = twin_backend(str(folder))
+twin = spinner_first_time(("twin", str(folder)), _("Loading the twin…"), lambda: twin_backend(str(folder)))
 first = get_backend("builtin")
 
 st.header(_("Outside: the same answers"), anchor=False)
-with st.spinner(_("Asking both models the same questions (once per server)…")):
-    answers = both_answers(str(folder))
+asking = _("Asking both models the same questions (once per server)…")
+answers = spinner_first_time(("both answers", str(folder)), asking, lambda: both_answers(str(folder)))
 same = sum(a.same for a in answers)
 right = sum(a.first == a.expected for a in answers), sum(a.second == a.expected for a in answers)
 st.success(

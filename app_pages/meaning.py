@@ -13,6 +13,7 @@ from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.models import current_spec, require_backend
 from explainer.ui.shell.navigation import stop
 from explainer.ui.shell.presenter import advanced, presenting, side_by_side
+from explainer.ui.shell.spinner import spinner_first_time
 from explainer.ui.shell.views import section, view
 from explainer.ui.shell.words import for_the_teacher
 
@@ -66,8 +67,10 @@ for k, text in enumerate(texts):
             _("Meaning {k}: only the first {n} sentences are used.").format(k=k + 1, n=number(MAX_SENTENCES))
         )
     groups.append(tuple(lines[:MAX_SENTENCES]))
-with st.spinner(_("Following “{word}” through {n} sentences…").format(word=word, n=number(sum(map(len, groups))))):
-    sv = ui.sense_vectors(spec, word, tuple(groups))
+following = _("Following “{word}” through {n} sentences…").format(word=word, n=number(sum(map(len, groups))))
+sv = spinner_first_time(
+    ("senses", spec, word, tuple(groups)), following, lambda: ui.sense_vectors(spec, word, tuple(groups))
+)
 problems += [
     _("“{word}” is not in “{s}”, so that sentence is left out.").format(word=md_escape(word), s=md_escape(s[:80]))
     for s in sv.skipped

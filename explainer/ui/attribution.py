@@ -11,13 +11,14 @@ from explainer.format import html_escape
 from explainer.i18n import _
 from explainer.ui.inside import trace_for
 from explainer.ui.shell.models import get_backend
+from explainer.ui.shell.spinner import spinner_first_time
 
 
 def token_attribution_for(spec: str, text: str, target: int, method: str) -> attribution.TokenAttribution:
-    """The token scores, cached; a spinner in the session's language while they are computed (st.spinner waits half a
-    second, so cached scores show none)."""
-    with st.spinner(_("Following the gradients back to the words…")):
-        return _token_attribution(spec, text, target, method)
+    """The token scores, cached; a spinner in the session's language the first time they are computed."""
+    text_ = _("Following the gradients back to the words…")
+    key = ("attribution", spec, text, target, method)
+    return spinner_first_time(key, text_, lambda: _token_attribution(spec, text, target, method))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -13,6 +13,7 @@ from explainer.i18n import _
 from explainer.model.sampling import SamplingParams
 from explainer.ui.prediction import set_prompt
 from explainer.ui.shell.models import get_backend
+from explainer.ui.shell.spinner import spinner_first_time
 from explainer.ui.shell.state import SessionObject
 
 
@@ -25,10 +26,9 @@ class TreeState(SessionObject):
 def tree_for(
     spec: str, text: str, temperature: float, top_k: int, top_p: float, depth: int, branches: int, floor: float
 ) -> list[Node]:
-    """The tree, cached; a spinner in the session's language while it grows (st.spinner waits half a second, so a
-    cached tree shows none)."""
-    with st.spinner(_("Growing the tree…")):
-        return _tree(spec, text, temperature, top_k, top_p, depth, branches, floor)
+    """The tree, cached; a spinner in the session's language the first time it grows."""
+    args = (spec, text, temperature, top_k, top_p, depth, branches, floor)
+    return spinner_first_time(("tree", *args), _("Growing the tree…"), lambda: _tree(*args))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
