@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import plotly.graph_objects as go
+import plotly.io as pio
 import torch
 
 from explainer.backends.base import Backend
@@ -89,3 +91,11 @@ def current_save(store: RunStore, run_id: str) -> Path:
     """The run's save folder in use (a checkpoint folder): the one CURRENT names."""
     folder = store.root / run_id
     return folder / (folder / CURRENT).read_text(encoding="utf-8").strip()
+
+
+def valid_figure(fig: go.Figure) -> go.Figure:
+    """The builders skip plotly's validation for speed: validate here (raises if invalid); and what Streamlit sends
+    (the figure's own lean `to_dict`, explainer/charts/wire.py) must be plotly's own JSON of it."""
+    go.Figure(fig.to_dict())
+    assert pio.to_json(fig.to_dict(), validate=False) == pio.to_json(go.Figure.to_dict(fig), validate=False)
+    return fig

@@ -10,18 +10,14 @@ from explainer.charts import prediction as charts
 from explainer.generation.next_token import compare, top_tokens
 from explainer.model.sampling import SamplingParams
 
+from .helpers import valid_figure as valid
+
 VOCAB = ["the", "a", "\n", " cat", "<unk>", "dog", "sat", "."]
 LOGITS = torch.tensor([3.0, 2.5, 2.0, 1.0, 0.5, 0.0, -1.0, -2.0])
 
 
 def token_str(i: int) -> str:
     return VOCAB[i]
-
-
-def valid(fig: go.Figure) -> go.Figure:
-    """The builders skip plotly's validation for speed: validate here instead (raises if invalid)."""
-    go.Figure(fig.to_dict())
-    return fig
 
 
 def test_next_token_bars_sorted_with_everything_else() -> None:
@@ -92,3 +88,27 @@ def test_figures_carry_the_lean_template_not_streamlit_s_whole_theme() -> None:
     template = next_token_bars(["a", "b"], [0.6, 0.4]).to_dict()["layout"]["template"]
     assert len(json.dumps(template)) < 400
     assert template["layout"]["colorway"] == list(pio.templates["streamlit"].layout.colorway)
+
+
+def test_the_figure_streamlit_sends_is_plotly_s_json_without_its_deep_copy() -> None:
+    import numpy as np
+    import plotly.io as pio
+
+    from explainer.charts.style import figure
+    from explainer.charts.wire import typed_array
+
+    grid = np.arange(12, dtype=np.float64).reshape(3, 4)
+    data = [
+        {"type": "heatmap", "z": grid[:, ::2], "x": ["a", "b"], "hovertext": [["x", "y"]] * 3},  # not contiguous
+        {"type": "bar", "x": np.array([1, 2, 300]), "y": np.array([0.5, 0.25, 0.25], dtype=np.float32)},  # int64
+        {"type": "scatter", "x": np.array([5, 70_000], dtype=np.uint64), "y": np.array([True, False])},
+        {"type": "scatter", "x": np.array([2**40, 1]), "y": np.array([], dtype=float), "text": np.array(["p", "q"])},
+    ]
+    fig = valid(figure(data, {"xaxis": {"range": np.array([0.0, 1.0])}, "shapes": [{"type": "line", "x0": 0}]}))
+    sent = fig.to_dict()
+    assert pio.to_json(sent, validate=False) == pio.to_json(go.Figure.to_dict(fig), validate=False)
+    assert typed_array(np.array([1, 300]))["dtype"] == "i2" and typed_array(np.array([5], np.uint64))["dtype"] == "u1"
+    assert typed_array(grid)["shape"] == "3, 4" and isinstance(typed_array(np.array([2**40])), np.ndarray)
+    sent["layout"]["shapes"][0]["x0"] = 9  # the copy's dicts are its own: the figure is unchanged
+    sent["data"][0]["type"] = "bar"
+    assert fig.layout.shapes[0].x0 == 0 and fig.data[0].type == "heatmap"

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import math
 
-import plotly.graph_objects as go
 import pytest
 
 from explainer.charts import training as ct
 from explainer.charts.style import TRUE
 
-
-def valid(fig: go.Figure) -> go.Figure:
-    go.Figure(fig.to_dict())  # the builders skip plotly's validation for speed: validate here
-    return fig
+from .helpers import valid_figure as valid
 
 
 def test_smooth_is_bias_corrected() -> None:

@@ -15,6 +15,8 @@ from explainer.charts import embeddings as ch
 from explainer.charts import meaning as mc
 from explainer.model.tokenizers import Token
 
+from .helpers import valid_figure
+
 RIVER = "We sat on the bank of the river."
 MONEY = "She put money in the bank."
 
@@ -117,5 +119,5 @@ def test_meaning_figures() -> None:
     assert list(probe.data[0].text) == ["50%", "60%", "80%", "100%"]
     assert probe.layout.yaxis.tickformat == ".0%" and probe.layout.shapes[0].y0 == 0.5  # the coin-toss line
     for fig in (maps, probe):
-        go.Figure(fig.to_dict())  # valid for plotly
+        valid_figure(fig)
         assert fig.layout.font.size >= 16

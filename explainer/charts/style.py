@@ -18,6 +18,7 @@ import plotly.colors
 import plotly.graph_objects as go
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
+from explainer.charts.wire import WireFigure
 from explainer.format import html_escape, visible_token
 from explainer.i18n import _, language
 
@@ -68,7 +69,7 @@ def figure(data: list[dict], layout: dict) -> go.Figure:
                 axis_["title"].setdefault("font", {})
     layout.setdefault("legend", {}).setdefault("font", {})
     layout.setdefault("separators", separators())
-    return go.Figure({"data": data, "layout": inked(layout)}, _validate=False)
+    return WireFigure({"data": data, "layout": inked(layout)}, _validate=False)
 
 
 def separators() -> str:
