@@ -16,7 +16,7 @@ from explainer.ui.inside import (
     trace_of_ids,
 )
 from explainer.ui.prediction import prompt_section
-from explainer.ui.shell.chart import show_chart
+from explainer.ui.shell.chart import shared_chart, show_chart
 from explainer.ui.shell.navigation import stop
 from explainer.ui.shell.presenter import side_by_side
 from explainer.ui.shell.spinner import spinner_first_time
@@ -69,13 +69,16 @@ measured = _(
 with controls:
     layer, head = pick_layer_head(info.n_layer, info.n_head, (found.layer, found.head))
 sub = att[layer, head][win, win]  # (t, t)
-fig = attention_heatmap(
-    sub,
-    shown,
-    _("Layer {layer}, head {head}: who looks at whom").format(layer=layer + 1, head=head + 1),
-    highlight=len(shown) - 1,
+heatmap = shared_chart(  # the same for every student who looks at this text, layer and head
+    ("attn_heatmap", spec, text, layer, head),
+    lambda: attention_heatmap(
+        sub,
+        shown,
+        _("Layer {layer}, head {head}: who looks at whom").format(layer=layer + 1, head=head + 1),
+        highlight=len(shown) - 1,
+    ),
 )
-show_chart(fig, "attn_heatmap", where=view("head", main))
+show_chart(heatmap, "attn_heatmap", where=view("head", main))
 st.caption(
     _(
         "Each row is a token looking back; each row's weights add up to 100 %. Grey cells are the future, hidden "
@@ -105,7 +108,10 @@ else:
 section(_("All {n_head} heads of layer {layer}").format(n_head=info.n_head, layer=layer + 1), "heads")
 summaries = inside.head_summaries(att[layer])
 titles = [f"<b>{_('head {n}').format(n=h + 1)}</b><br>{s.habit()}" for h, s in enumerate(summaries)]
-show_chart(heads_grid(att[layer][:, win, win], shown, titles), "attn_grid")
+show_chart(
+    shared_chart(("attn_grid", spec, text, layer), lambda: heads_grid(att[layer][:, win, win], shown, titles)),
+    "attn_grid",
+)
 st.caption(
     _(
         "Heads in the same layer learn different habits: some look at the previous token, some at the first, "
@@ -125,7 +131,11 @@ q = query - win.start
 line_title = _("Where “{labels}” looks (layer {layer}, head {head})").format(
     labels=labels[query], layer=layer + 1, head=head + 1
 )
-show_chart(attention_lines(att[layer, head, query, win], shown, q, line_title), "attn_lines")
+lines = shared_chart(
+    ("attn_lines", spec, text, layer, head, query),
+    lambda: attention_lines(att[layer, head, query, win], shown, q, line_title),
+)
+show_chart(lines, "attn_lines")
 
 section(_("Attention during generation"), "generation")
 st.markdown(
@@ -155,10 +165,13 @@ st.markdown(
         so_far=md_escape(so_far.strip()) or "…", new_word=md_escape(new_word)
     )
 )
-fig = generation_heads(
-    weights,
-    g_labels[g_win],
-    is_new,
-    _("Choosing token {step}: where each head of layer {layer} looked").format(step=step, layer=layer + 1),
+generation = shared_chart(
+    ("attn_generation", spec, text, layer, step),
+    lambda: generation_heads(
+        weights,
+        g_labels[g_win],
+        is_new,
+        _("Choosing token {step}: where each head of layer {layer} looked").format(step=step, layer=layer + 1),
+    ),
 )
-show_chart(fig, "attn_generation")
+show_chart(generation, "attn_generation")

@@ -9,7 +9,7 @@ from explainer.charts.embeddings import embedding_map, heat_strip
 from explainer.format import fixed_percent, md_escape, number, visible_token
 from explainer.i18n import _
 from explainer.ui import embeddings as ui
-from explainer.ui.shell.chart import show_chart
+from explainer.ui.shell.chart import shared_chart, show_chart
 from explainer.ui.shell.models import current_spec, require_backend
 from explainer.ui.shell.navigation import stop
 from explainer.ui.shell.presenter import advanced, side_by_side
@@ -135,14 +135,20 @@ tab2, tab3 = the_map.tabs(
 )
 if tab2.open:  # only the open tab is drawn: a 3D map is heavy for the browser
     with tab2:
-        fig = embedding_map(coords[:, :2], shown_labels, shown_groups, hi, tuple(names[:2]))
-        show_chart(fig, "emb_map2d")
+        map2d = shared_chart(
+            ("emb_map2d", spec, method, first, tuple(found.values())),  # the same map for every student
+            lambda: embedding_map(coords[:, :2], shown_labels, shown_groups, hi, tuple(names[:2])),
+        )
+        show_chart(map2d, "emb_map2d")
 if tab3.open:
     with tab3:
         if method != "PCA":
             coords = ui.tsne_for(spec, 3)
-        fig = embedding_map(coords[:, :3], shown_labels, shown_groups, hi, tuple(names))
-        show_chart(fig, "emb_map3d")
+        map3d = shared_chart(
+            ("emb_map3d", spec, method, first, tuple(found.values())),
+            lambda: embedding_map(coords[:, :3], shown_labels, shown_groups, hi, tuple(names)),
+        )
+        show_chart(map3d, "emb_map3d")
 the_map.caption(note)
 if len(sample) < info.vocab_size:
     the_map.caption(

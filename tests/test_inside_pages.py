@@ -58,6 +58,9 @@ def test_picking_another_head_redraws_the_heatmap() -> None:
     at.slider[0].set_value(1)  # the first generated token
     checked(at.run())
     assert "Choosing token 1" in chart_specs(at)[3]["layout"]["title"]["text"]
+    at.text_area(key="prompt").input("The capital of Japan is")  # another text: other charts, not the shared ones
+    checked(at.run())
+    assert "Japan" in json.dumps(chart_specs(at)[0]["data"][1]) and "France" not in json.dumps(chart_specs(at)[0])
 
 
 def test_layers_lists_neurons_and_their_corpus_tokens() -> None:

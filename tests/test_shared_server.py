@@ -241,3 +241,31 @@ def test_the_warm_server_exempts_its_lasting_objects_from_full_collections() -> 
         assert gc.get_freeze_count() > 10_000  # this test process alone holds far more than that once warm
     finally:
         gc.unfreeze()
+
+
+def test_a_shared_chart_is_made_once_per_key_and_language_and_sent_from_one_copy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from collections import OrderedDict
+
+    from explainer.charts.prediction import next_token_bars
+    from explainer.i18n import _, speaking
+    from explainer.ui.shell import chart
+
+    monkeypatch.setattr(chart, "_shared", OrderedDict())
+    monkeypatch.setattr(chart, "SHARED_CHARTS", 2)
+    built: list[str] = []
+
+    def bars(word: str):
+        built.append(word)
+        return next_token_bars([word, "b"], [0.6, 0.3], title=_("Next-word probabilities"))
+
+    first = chart.shared_chart(("bars", "apple"), lambda: bars("apple"))
+    assert chart.shared_chart(("bars", "apple"), lambda: bars("apple")) is first  # another student: a lookup
+    assert first.fig.to_dict() is first.fig.to_dict()  # what Streamlit sends, copied once
+    assert "apple" in first.table and "zebra" not in first.table and first.sentence
+    with speaking("de"):
+        german = chart.shared_chart(("bars", "apple"), lambda: bars("apple"))  # the same chart in another language
+    assert german is not first and german.sentence != first.sentence
+    assert "zebra" in chart.shared_chart(("bars", "zebra"), lambda: bars("zebra")).table  # another key, another chart
+    assert built == ["apple", "apple", "zebra"] and len(chart._shared) == 2  # the oldest left when a third came

@@ -65,9 +65,20 @@ def wire_copy(node):
 
 class WireFigure(go.Figure):
     """A plotly figure whose `to_dict` is `wire_copy` (no deep copy). Read the result; to change a figure, change
-    the figure."""
+    the figure (and not one that is frozen)."""
+
+    _wire: dict | None = None
+
+    def freeze(self) -> WireFigure:
+        """Copy it once for sending, from now on: for a figure that no one changes any more (one shared by every
+        session). Every `to_dict` then returns that one copy: read it only."""
+        self._wire = None
+        self._wire = self.to_dict()
+        return self
 
     def to_dict(self) -> dict:
+        if self._wire is not None:
+            return self._wire
         spec = {"data": wire_copy(self._data), "layout": wire_copy(self._layout)}
         if self._frame_objs:
             spec["frames"] = wire_copy([frame._props for frame in self._frame_objs])

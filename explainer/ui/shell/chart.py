@@ -4,11 +4,18 @@ alternative: a sentence for screen readers (the chart's accessible name) and its
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+
 import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 
 from explainer.charts.describe import describe, table_html
+from explainer.charts.wire import WireFigure
+from explainer.i18n import language
 from explainer.ui.shell.accessible import SR_ONLY
 from explainer.ui.shell.export import exported
 from explainer.ui.shell.presenter import presented
@@ -41,11 +48,51 @@ def text_alternative(fig: go.Figure, summary: str | None = None) -> tuple[str, s
     return summary or sentence, table_html(summary or sentence, table, SR_ONLY)
 
 
-def show_chart(fig: go.Figure, key: str, where=st, *, name: str | None = None, summary: str | None = None, **kwargs):
-    """`fig` drawn in `where` (presenter-sized), exportable (export.py: the camera button's file name; the handout),
-    named by its sentence, its data in a table beneath for screen readers; `kwargs` go to st.plotly_chart, whose
-    return value (a selection, with on_select) this returns."""
-    sentence, table = text_alternative(fig, summary)
+@dataclass(frozen=True)
+class SharedChart:
+    """A figure drawn alike for every session, with its text alternative: read it, never change it."""
+
+    fig: go.Figure
+    sentence: str
+    table: str
+
+
+SHARED_CHARTS = 64  # figures kept for every session (a map of words is the largest: ~0.3 MB)
+_shared: OrderedDict[Hashable, SharedChart] = OrderedDict()
+_shared_lock = threading.Lock()
+
+
+def shared_chart(key: Hashable, build: Callable[[], go.Figure], summary: str | None = None) -> SharedChart:
+    """The figure `build()` makes, with its text alternative and what Streamlit sends of it, made once per process
+    for `key` and the language, then shared by every session (the most recent SHARED_CHARTS). `key` must name
+    everything the figure depends on (the model, the text, the layer, ...). A class looks at the same text: the
+    attention page's four charts cost a click 2-3 ms each to build, describe and copy."""
+    full = (key, language(), summary)
+    with _shared_lock:
+        if (made := _shared.get(full)) is not None:
+            _shared.move_to_end(full)
+            return made
+    fig = build()
+    if isinstance(fig, WireFigure):
+        fig.freeze()  # what Streamlit sends of it, copied once
+    made = SharedChart(fig, *text_alternative(fig, summary))
+    with _shared_lock:
+        _shared[full] = made
+        while len(_shared) > SHARED_CHARTS:
+            _shared.popitem(last=False)
+    return made
+
+
+def show_chart(
+    fig: go.Figure | SharedChart, key: str, where=st, *, name: str | None = None, summary: str | None = None, **kwargs
+):
+    """`fig` (or a shared chart) drawn in `where` (presenter-sized), exportable (export.py: the camera button's file
+    name; the handout), named by its sentence, its data in a table beneath for screen readers; `kwargs` go to
+    st.plotly_chart, whose return value (a selection, with on_select) this returns."""
+    if isinstance(fig, SharedChart):
+        fig, sentence, table = fig.fig, fig.sentence, fig.table
+    else:
+        sentence, table = text_alternative(fig, summary)
     box = where.container(gap=None)
     picked = box.plotly_chart(presented(fig), key=key, alt=sentence, config=exported(fig, key, name), **kwargs)
     box.html(table)
