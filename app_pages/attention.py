@@ -106,12 +106,15 @@ else:
 
 
 section(_("All {n_head} heads of layer {layer}").format(n_head=info.n_head, layer=layer + 1), "heads")
-summaries = inside.head_summaries(att[layer])
-titles = [f"<b>{_('head {n}').format(n=h + 1)}</b><br>{s.habit()}" for h, s in enumerate(summaries)]
-show_chart(
-    shared_chart(("attn_grid", spec, text, layer), lambda: heads_grid(att[layer][:, win, win], shown, titles)),
-    "attn_grid",
-)
+
+
+def _grid():  # each head titled by its habit in this text (made only when the shared chart is not there yet)
+    summaries = inside.head_summaries(att[layer])
+    titles = [f"<b>{_('head {n}').format(n=h + 1)}</b><br>{s.habit()}" for h, s in enumerate(summaries)]
+    return heads_grid(att[layer][:, win, win], shown, titles)
+
+
+show_chart(shared_chart(("attn_grid", spec, text, layer), _grid), "attn_grid")
 st.caption(
     _(
         "Heads in the same layer learn different habits: some look at the previous token, some at the first, "

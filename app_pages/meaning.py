@@ -68,9 +68,8 @@ for k, text in enumerate(texts):
         )
     groups.append(tuple(lines[:MAX_SENTENCES]))
 following = _("Following “{word}” through {n} sentences…").format(word=word, n=number(sum(map(len, groups))))
-sv = spinner_first_time(
-    ("senses", spec, word, tuple(groups)), following, lambda: ui.sense_vectors(spec, word, tuple(groups))
-)
+by_sense = tuple(groups)
+sv = spinner_first_time(("senses", spec, word, by_sense), following, lambda: ui.sense_vectors(spec, word, by_sense))
 problems += [
     _("“{word}” is not in “{s}”, so that sentence is left out.").format(word=md_escape(word), s=md_escape(s[:80]))
     for s in sv.skipped

@@ -229,6 +229,9 @@ def test_the_spinner_wraps_only_the_first_making_of_a_key(monkeypatch: pytest.Mo
     made = [spinner.spinner_first_time(key, f"making {key}", lambda k=key: k * 2) for key in (1, 1, 2, 1)]
     assert made == [2, 2, 4, 2]  # every call returns what make() gives (the cache's lookup)
     assert shown == ["making 1", "making 2"]  # the spinner (a timer thread each) only the first time per key
+    monkeypatch.setattr(spinner, "MAX_KEYS", 2)  # students' texts in the keys: the set never grows past its bound
+    spinner.spinner_first_time(3, "making 3", lambda: 6)
+    assert len(spinner._made) <= 2 and shown[-1] == "making 3"
 
 
 def test_the_warm_server_exempts_its_lasting_objects_from_full_collections() -> None:

@@ -37,9 +37,8 @@ def typed_array(a: np.ndarray):
         return to_typed_array_spec(a)
     if a.dtype in (np.int64, np.uint64):
         lo, hi = a.min(), a.max()
-        fits = [
-            t for t in (_UINTS if a.dtype == np.uint64 else _INTS) if np.iinfo(t).min <= lo and hi <= np.iinfo(t).max
-        ]
+        kinds = _UINTS if a.dtype == np.uint64 else _INTS
+        fits = [t for t in kinds if np.iinfo(t).min <= lo and hi <= np.iinfo(t).max]
         if not fits:
             return a
         a = a.astype(fits[0])

@@ -14,6 +14,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 T = TypeVar("T")
+MAX_KEYS = 4096  # keys remembered (they hold students' texts): past that the set starts again, a spinner once more
 _made: set[Hashable] = set()  # keys made once in this process (their results live in Streamlit's caches)
 
 
@@ -25,5 +26,7 @@ def spinner_first_time(key: Hashable, text: str, make: Callable[[], T]) -> T:
     else:
         with st.spinner(text):
             result = make()
+    if len(_made) >= MAX_KEYS:
+        _made.clear()
     _made.add(key)
     return result
