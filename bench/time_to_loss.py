@@ -4,6 +4,8 @@
 The two take turns, `--eval-every` steps each (who goes first alternates), so that a busy machine slows both alike;
 only the training steps are timed (the shared evaluations are not). The target is the reference's final
 validation loss unless `--target` is given; the time to it is read off each curve (linear between evaluations).
+Each side trains at its own learning rate: nanoGPT's 1e-3, the engine's for these sizes (the CPU recipe's sizes are
+`llm-explainer train --preset small`, 2e-3); `--lr 1e-3` gives the engine nanoGPT's.
 Prints one JSON object and draws both curves against training seconds into `--picture` (a PNG, via Chromium).
 
     python -m bench.time_to_loss                 # nanoGPT's CPU recipe: 4 layers, width 128, context 64, batch 12
@@ -30,7 +32,7 @@ from explainer.model.device import configure_threads, device_label, pick_device,
 from explainer.model.gpt import GPT
 from explainer.training.cores import sized_threads
 from explainer.training.data import prepare_data
-from explainer.training.spec import RunSpec
+from explainer.training.spec import PRESETS, RunSpec
 from explainer.training.text import load_text
 from explainer.training.trainer import Trainer, train_autocast
 
@@ -40,7 +42,15 @@ RECIPES = {
     "cpu": dict(n_layer=4, n_head=4, d_model=128, context_length=64, batch_size=12, lr=1e-3, steps=2000),
     "gpu": dict(n_layer=6, n_head=6, d_model=384, context_length=256, batch_size=64, lr=1e-3, steps=5000),
 }
+SIZES = ("n_layer", "n_head", "d_model", "context_length", "batch_size")
 EXTRA = {"cpu": dict(dropout=0.0, compile=False, eval_iters=20), "gpu": dict(dropout=0.2, compile=True, eval_iters=200)}
+
+
+def own_lr(recipe: dict) -> float:
+    """The learning rate `llm-explainer train` uses for a recipe's sizes: its preset's (the CPU recipe is exactly
+    `--preset small`, 2e-3), else the recipe's own (nanoGPT's)."""
+    same = [p for p in PRESETS.values() if all(getattr(p, k) == recipe[k] for k in SIZES)]
+    return same[0].lr if same else recipe["lr"]
 
 
 def fixed_batches(ids: torch.Tensor, n: int, batch: int, ctx: int, device) -> list[tuple[torch.Tensor, torch.Tensor]]:
@@ -93,6 +103,7 @@ def run(recipe: str = "cpu", steps: int | None = None, eval_every: int = 100, te
                      compile=spec.compile)  # fmt: skip
     torch.manual_seed(spec.seed)
     model = GPT(replace(spec.model_config(V), dropout=extra["dropout"]))
+    engine = {"lr": own_lr(RECIPES[recipe]), **engine}
     eng = Trainer(model, data.train_ids, None, replace(spec.train_config(), track_updates=False, **engine), dev)
 
     sides = {
@@ -120,9 +131,9 @@ def run(recipe: str = "cpu", steps: int | None = None, eval_every: int = 100, te
         "text": text_name,
         "device": device_label(dev),  # the thread count at the end
         "load_average": os.getloadavg(),
-        "model": {f: getattr(spec, f) for f in ("n_layer", "n_head", "d_model", "context_length", "batch_size")},
+        "model": {f: getattr(spec, f) for f in SIZES},
         "steps": spec.steps,
-        "lr": spec.lr,
+        "lr": spec.lr,  # the reference's; the engine's is in engine_settings
         "engine_settings": {"betas": list(eng.cfg.betas), "cpu_bf16": eng.cfg.cpu_bf16, **engine},
         "target_val_loss": round(goal, 4),
         "final_val_loss": {k: round(c[-1][2], 4) for k, c in curves.items()},
@@ -153,7 +164,8 @@ def picture(result: dict, path: str | Path) -> Path:
     m = result["model"]
     fig.update_layout(
         title=f"Validation loss against training time<br><sup>{m['n_layer']} layers, width {m['d_model']}, context "
-        f"{m['context_length']}, batch {m['batch_size']}, {result['steps']} steps, {result['device']}</sup>",
+        f"{m['context_length']}, batch {m['batch_size']}, {result['steps']} steps, {result['device']}; learning rate "
+        f"{result['lr']:g} (reference), {result['engine_settings']['lr']:g} (engine)</sup>",
         xaxis_title="training seconds", yaxis_title="validation loss (same fixed batches)",
         width=1100, height=620, font_size=16, legend=dict(x=0.55, y=0.95), template="plotly_white",
     )  # fmt: skip
@@ -180,6 +192,7 @@ def main() -> None:
     ap.add_argument("--target", type=float, help="validation loss to reach (default: the reference's final)")
     ap.add_argument("--betas", help="try other AdamW betas on the engine, e.g. 0.9,0.95")
     ap.add_argument("--cpu-bf16", choices=["on", "off"], help="bf16 autocast on the CPU for the engine")
+    ap.add_argument("--lr", type=float, help="the engine's peak learning rate (default: its own, see own_lr)")
     ap.add_argument("--picture", help="PNG of both curves, e.g. docs/time_to_loss_cpu.png")
     args = ap.parse_args()
     engine = {}
@@ -187,6 +200,8 @@ def main() -> None:
         engine["betas"] = tuple(float(b) for b in args.betas.split(","))
     if args.cpu_bf16:
         engine["cpu_bf16"] = args.cpu_bf16 == "on"
+    if args.lr:
+        engine["lr"] = args.lr
     t0 = time.perf_counter()
     result = run(args.recipe, args.steps, args.eval_every, args.text, args.target, **engine)
     result["wall_seconds"] = round(time.perf_counter() - t0, 1)

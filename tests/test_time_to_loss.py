@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from bench.nanogpt_reference import RefGPT, RefTrainer
-from bench.time_to_loss import fixed_batches, time_to
+from bench.time_to_loss import RECIPES, fixed_batches, own_lr, time_to
 
 
 def test_reference_schedule_is_nanogpts():
@@ -33,3 +33,8 @@ def test_fixed_validation_batches_are_the_same_each_time():
     assert all(torch.equal(x1, x2) and torch.equal(y1, y2) for (x1, y1), (x2, y2) in zip(a, b))
     x, y = a[0]
     assert x.shape == (4, 8) and torch.equal(y[:, :-1], x[:, 1:])  # y is x shifted by one
+
+
+def test_the_engine_trains_at_its_own_learning_rate_for_the_sizes():
+    assert own_lr(RECIPES["cpu"]) == 2e-3  # nanoGPT's CPU sizes are `llm-explainer train --preset small`
+    assert own_lr(RECIPES["gpu"]) == RECIPES["gpu"]["lr"] == 1e-3  # no preset of these sizes: nanoGPT's
