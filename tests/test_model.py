@@ -1,6 +1,8 @@
+import pytest
 import torch
 
 from explainer.model.gpt import GPT, GPTConfig, Trace
+from explainer.model.loss import linear_cross_entropy
 
 
 def small_model(seed: int = 0) -> GPT:
@@ -63,3 +65,31 @@ def test_embeddings_are_tied():
     tr = Trace()
     m(torch.tensor([[3, 4]]), trace=tr)
     torch.testing.assert_close(tr.logits, tr.final @ m.tok_emb.weight.T)
+
+
+@pytest.mark.parametrize("vocab", [50, 70_000])  # one slice; many slices of 14 rows, the last one short
+def test_loss_without_full_logits_equals_cross_entropy_and_its_gradients(vocab):
+    torch.manual_seed(0)
+    h = torch.randn(45, 8, requires_grad=True)
+    w = torch.randn(vocab, 8, requires_grad=True)
+    t = torch.randint(0, vocab, (45,))
+    plain = torch.nn.functional.cross_entropy(h @ w.T, t)
+    gh, gw = torch.autograd.grad(plain * 3, (h, w))
+    fused = linear_cross_entropy(h, w, t)
+    fh, fw = torch.autograd.grad(fused * 3, (h, w))  # the backward pass scales by what comes from above
+    torch.testing.assert_close(fused, plain)
+    torch.testing.assert_close(fh, gh)
+    torch.testing.assert_close(fw, gw)
+    with torch.no_grad():
+        torch.testing.assert_close(linear_cross_entropy(h, w, t), plain)  # evaluation: no gradients made
+
+
+def test_training_loss_in_bf16_autocast_is_close_to_float32():
+    m = small_model()
+    idx = torch.randint(0, 50, (2, 16))
+    _, loss32 = m(idx, targets=idx)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        _, loss16 = m(idx, targets=idx)
+    loss16.backward()
+    assert loss16.dtype == torch.float32 and abs(loss16.item() - loss32.item()) < 0.05
+    assert m.tok_emb.weight.grad is not None and m.tok_emb.weight.grad.dtype == torch.float32

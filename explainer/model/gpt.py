@@ -21,6 +21,7 @@ import torch.nn.functional as F
 
 from explainer.format import number
 from explainer.i18n import _
+from explainer.model.loss import linear_cross_entropy
 
 
 @dataclass
@@ -275,15 +276,15 @@ class GPT(nn.Module):
         targets: torch.Tensor | None = None,
         trace: Trace | None = None,
         cache: KVCache | None = None,
-    ) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """idx (B, T) token ids -> logits (B, T, V) and the mean cross-entropy if targets given.
-        With a `cache`, idx are the tokens after those it holds (positions go on from there); it keeps them too."""
+    ) -> tuple[torch.Tensor | None, torch.Tensor | None]:
+        """idx (B, T) token ids -> logits (B, T, V), or with targets (training) None and the mean cross-entropy,
+        computed without the full logits (explainer/model/loss.py). With a `cache`, idx are the tokens after those it
+        holds (positions go on from there); it keeps them too."""
         x = self.final_hidden(self.tok_emb(idx), trace, cache)  # (B, T, D)
-        logits = x @ self.tok_emb.weight.T  # (B, T, V), weights tied with the embedding
+        if targets is not None:  # weights tied with the embedding
+            return None, linear_cross_entropy(x.reshape(-1, x.size(-1)), self.tok_emb.weight, targets.reshape(-1))
+        logits = x @ self.tok_emb.weight.T  # (B, T, V)
         if trace is not None:
             trace.final = x[0].detach()
             trace.logits = logits[0].detach()
-        loss = None
-        if targets is not None:
-            loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)).float(), targets.reshape(-1))
-        return logits, loss
+        return logits, None
