@@ -20,6 +20,13 @@ def _rows(vocab: int) -> int:
     return max(16, SLICE_ELEMENTS // vocab)
 
 
+def _slice_loss(h: torch.Tensor, weight: torch.Tensor, targets: torch.Tensor) -> tuple[torch.Tensor, ...]:
+    """A slice's logits (n, V) in float32, their log-sum-exp (n,) and the sum of its losses."""
+    logits = (h @ weight.T).float()
+    lse = torch.logsumexp(logits, dim=-1)
+    return logits, lse, (lse - logits.gather(1, targets[:, None]).squeeze(1)).sum()
+
+
 class _LinearCrossEntropy(torch.autograd.Function):
     @staticmethod
     def forward(ctx, h: torch.Tensor, weight: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
@@ -30,9 +37,8 @@ class _LinearCrossEntropy(torch.autograd.Function):
         step = _rows(V)
         for i in range(0, N, step):
             hs, ts = h[i : i + step], targets[i : i + step]
-            logits = (hs @ weight.T).float()  # (n, V)
-            lse = torch.logsumexp(logits, dim=-1)  # (n,)
-            total += (lse - logits.gather(1, ts[:, None]).squeeze(1)).sum()
+            logits, lse, loss = _slice_loss(hs, weight, ts)
+            total += loss
             p = logits.sub_(lse[:, None]).exp_()  # softmax, in place of the logits
             p.scatter_add_(1, ts[:, None], torch.full((len(ts), 1), -1.0, device=p.device))
             p.div_(N)  # d(mean loss) / d(logits)
@@ -52,9 +58,7 @@ def _loss_only(h: torch.Tensor, weight: torch.Tensor, targets: torch.Tensor) -> 
     total = torch.zeros((), dtype=torch.float32, device=h.device)
     step = _rows(weight.shape[0])
     for i in range(0, h.shape[0], step):
-        logits = (h[i : i + step] @ weight.T).float()  # (n, V)
-        ts = targets[i : i + step]
-        total += (torch.logsumexp(logits, dim=-1) - logits.gather(1, ts[:, None]).squeeze(1)).sum()
+        total += _slice_loss(h[i : i + step], weight, targets[i : i + step])[2]
     return total / h.shape[0]
 
 
