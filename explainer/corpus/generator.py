@@ -62,14 +62,14 @@ MAX_DIALOGUE_TOKENS = 110  # every dialogue (framing included) fits a 128-token 
 HELDOUT_FRACTION = 0.10  # share of (fact, training phrasing) pairs kept out of training
 MAX_HELDOUT_PAIRS_PER_FACT = 2  # so every fact keeps most of its training phrasings
 VALID_FRACTION = 0.05
-DIALOGUE_WEIGHTS = (48, 12, 26, 8, 14)  # facts, story, ambiguous words, small talk, things never taught
-CORPUS_BYTES = 5_000_000  # the built-in recipe's training text (generate_corpus's default)
+DIALOGUE_WEIGHTS = (48, 11, 26, 8, 16)  # facts, story, ambiguous words, small talk, things never taught
+CORPUS_BYTES = 10_000_000  # the built-in recipe's training text (generate_corpus's default)
 UNKNOWN_HELDOUT_FRACTION = 0.25  # share of made-up names and other-topic questions kept out of training
 HELDOUT_NAMES = ("Zubrowka",)  # always held out (the feedback page's made-up country)
 PROBE_PER_SENSE = 20  # held-out sentences per sense for the sense probe
 SMALL_RELATION = 24  # relations with at most this many facts use every held-out phrasing per fact
 TYPED_FACTS_PER_RELATION = 16  # facts per relation asked in each typed kind (case, typo, US spelling)
-UNKNOWN_ITEMS = dict(country=40, city=15, animal=15, thing=12, word=12, untaught=12, general=50)  # held out
+UNKNOWN_ITEMS = dict(country=40, city=15, animal=15, thing=12, word=12, untaught=12, general=50, things=25)  # held out
 # How often a training user message gets each kind of noise (see _noisy).
 NOISE = dict(
     us=0.4,
@@ -448,13 +448,20 @@ _REAL_WORDS = frozenset(["kerf"])  # real words the syllables make
 def _unknown_pools(heldout: bool) -> dict[str, list[str]]:
     """Names (or questions) of each kind, for training (heldout=False) or for the held-out set."""
     words = made_up_names("word")
+    general = D.GENERAL_QUESTIONS + [f.replace("<>", v) for f, values in D.GENERAL_FRAMES for v in values]
     pools = {
         "country": made_up_names("country") + D.UNTAUGHT_COUNTRIES,
         "city": made_up_names("city") + D.UNTAUGHT_CITIES,
         "animal": words + D.UNTAUGHT_ANIMALS,
         "thing": [_a(w) for w in words] + D.UNTAUGHT_THINGS,
         "word": words + D.UNTAUGHT_WORDS,
-        "general": D.GENERAL_QUESTIONS + [f.replace("<>", v) for f, values in D.GENERAL_FRAMES for v in values],
+        "general": general,
+        "things": [
+            q
+            for one, many in D.GENERAL_NOUNS
+            for f in D.GENERAL_NOUN_FRAMES
+            if (q := f.format(a=_a(one), the=f"the {one}", one=one, many=many)) not in general
+        ],
     }
     return {k: [n for n in v if _is_heldout_name(k, n) == heldout] for k, v in pools.items()}
 
@@ -782,15 +789,16 @@ class _Writer:
         """A question about something never taught, and the honest reply."""
         rng, pools = self.rng, self.unknown
         kind = rng.choices(
-            ("country", "city", "animal", "thing", "word", "untaught", "general"), (28, 8, 10, 7, 7, 18, 22)
+            ("country", "city", "animal", "thing", "word", "untaught", "general", "things"),
+            (24, 8, 10, 7, 9, 20, 14, 18),
         )[0]
         by_name = {r.name: r for r in self.relations}
         if kind == "untaught":
             slot = self.deal("untaught-slot", list(_UNTAUGHT[False]))
             template = self.deal(f"untaught-{slot}", _UNTAUGHT[False][slot])
             return self.ask(template, _known_subject(rng, slot)), self.unknown_reply()
-        if kind == "general":
-            return self.ask(self.deal("general", pools["general"])), self.unknown_reply()
+        if kind in ("general", "things"):
+            return self.ask(self.deal(kind, pools[kind])), self.unknown_reply()
         name = self.deal(f"unknown-{kind}", pools[kind])
         rel = by_name[rng.choice(_UNKNOWN_RELATIONS[kind])]
         question = self.ask(rng.choice(rel.questions), _unknown_slots(kind, name))
@@ -925,10 +933,10 @@ def _typed_items(relations: list[_Relation], trained_answers: set[str], helper: 
 def _unknown_items(relations: list[_Relation], helper: _Writer) -> list[HeldOutItem]:
     """Questions about things never taught, all held out: made-up or untaught names asked in trained phrasings,
     something never taught about a known subject, other topics. Right when the greedy reply starts with
-    "Sorry, I do not know"."""
+    "Sorry, I do not know" or, the same honest answer without the apology, "I do not know"."""
     rng, by_name = helper.rng, {r.name: r for r in relations}
     pools, items = _unknown_pools(heldout=True), []
-    right = ("Sorry, I do not know",)
+    right = ("Sorry, I do not know", "I do not know")
 
     def add(question: str) -> None:
         question = _lower_case_kind(question) if rng.random() < 0.3 else question
@@ -942,7 +950,7 @@ def _unknown_items(relations: list[_Relation], helper: _Writer) -> list[HeldOutI
                     add(_fill(template, _known_subject(rng, slot)))
             continue
         for name in sorted(pools[kind], key=lambda x: _hash01("item", kind, x))[:n]:
-            if kind == "general":
+            if kind in ("general", "things"):
                 add(name)
                 continue
             rel = by_name[rng.choice(_UNKNOWN_RELATIONS[kind])]
