@@ -17,10 +17,10 @@ st.markdown(
 st.markdown(
     _(
         "Try it: ask a question, pick the better answer or flag one, and watch the probabilities move. A question "
-        "the model was never taught is a good start, such as *What sound does a shark make?*: it makes up an answer "
-        "(“A duck goes quack.”), and two clicks on “I do not know.” as the better answer teach it to admit it does "
-        "not know. About a made-up country such as *Zubrowka* it already says so: flag that answer and watch it learn "
-        "to make one up (feedback can teach the wrong thing too)."
+        "the model was never taught is a good start, such as *What is the capital of Atlantis?*: it makes up an "
+        "answer (“The capital of Tunisia is Tunis.”), and a few clicks on “I do not know.” as the better answer (five "
+        "with the shipped model) teach it to admit it does not know. About another made-up country, *Zubrowka*, it "
+        "already says so: flag that answer and watch it learn to make one up (feedback can teach the wrong thing too)."
     )
 )
 feedback.how_it_works()

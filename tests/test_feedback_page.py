@@ -76,7 +76,7 @@ def test_pick_an_answer_shifts_the_probabilities_then_reset() -> None:
 
 def test_flag_an_answer_makes_it_less_likely() -> None:
     at = open_page()
-    at.text_input(key=ui.QUESTION_KEY).set_value("What sound does a shark make?")
+    at.text_input(key=ui.QUESTION_KEY).set_value("What is the capital of Atlantis?")
     click(at, "Get answers")
     click(at, "Unhelpful", nth=0)
     before, after = (trace["x"] for trace in chart_specs(at)[0]["data"])
@@ -97,7 +97,7 @@ def test_other_models_work_the_same_way(fixture: str, request: pytest.FixtureReq
     """A Hugging Face GPT-2 and a checkpoint with a 32-token context: the same page, no special cases
     (checked() also fails on any warning, e.g. an answer too long to score)."""
     at = open_page(str(request.getfixturevalue(fixture)))
-    click(at, "What sound does a shark make?")
+    click(at, "What is the capital of Atlantis?")
     click(at, "Unhelpful", nth=0)
     before, after = (trace["x"] for trace in chart_specs(at)[0]["data"])
     assert after[0] < before[0]

@@ -33,7 +33,7 @@ EXAMPLE_QUESTION = (
     "What is the capital of Peru?"  # what the model reads: English (the built-in model reads nothing else)
 )
 EXAMPLES = (  # the first: never taught, and the shipped model makes up an answer (tests/test_preference.py)
-    "What sound does a shark make?",
+    "What is the capital of Atlantis?",
     "What is the capital of Zubrowka?",
     "What is the capital of France?",
     "Hello",
@@ -213,7 +213,7 @@ def question_box(student: Backend) -> None:
             key=DONT_KNOW_KEY,
             help=_(
                 "A fixed extra answer, so that you can teach the model to admit it does not know "
-                "(try a question it was never taught, such as what sound a shark makes)."
+                "(try a question it was never taught, such as the capital of Atlantis)."
             ),
         )
         st.slider(

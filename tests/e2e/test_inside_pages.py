@@ -39,7 +39,8 @@ def type_prompt(page, text: str) -> None:
 
 
 def attention(page) -> None:
-    choose(page, "Head", "head 4")
+    shown = page.locator("[data-testid=stSelectbox]").filter(has_text="Head").first.inner_text()
+    choose(page, "Head", "head 1" if "head 1" not in shown else "head 2")  # not the head the page starts on
 
 
 def layers(page) -> None:
