@@ -70,6 +70,7 @@ PROBE_PER_SENSE = 20  # held-out sentences per sense for the sense probe
 SMALL_RELATION = 24  # relations with at most this many facts use every held-out phrasing per fact
 TYPED_FACTS_PER_RELATION = 16  # facts per relation asked in each typed kind (case, typo, US spelling)
 UNKNOWN_ITEMS = dict(country=40, city=15, animal=15, thing=12, word=12, untaught=12, general=50, things=25)  # held out
+QUESTION_POOLS = ("general", "things")  # unknown pools of whole questions (the others hold names for a phrasing)
 # How often a training user message gets each kind of noise (see _noisy).
 NOISE = dict(
     us=0.4,
@@ -797,7 +798,7 @@ class _Writer:
             slot = self.deal("untaught-slot", list(_UNTAUGHT[False]))
             template = self.deal(f"untaught-{slot}", _UNTAUGHT[False][slot])
             return self.ask(template, _known_subject(rng, slot)), self.unknown_reply()
-        if kind in ("general", "things"):
+        if kind in QUESTION_POOLS:
             return self.ask(self.deal(kind, pools[kind])), self.unknown_reply()
         name = self.deal(f"unknown-{kind}", pools[kind])
         rel = by_name[rng.choice(_UNKNOWN_RELATIONS[kind])]
@@ -950,7 +951,7 @@ def _unknown_items(relations: list[_Relation], helper: _Writer) -> list[HeldOutI
                     add(_fill(template, _known_subject(rng, slot)))
             continue
         for name in sorted(pools[kind], key=lambda x: _hash01("item", kind, x))[:n]:
-            if kind in ("general", "things"):
+            if kind in QUESTION_POOLS:
                 add(name)
                 continue
             rel = by_name[rng.choice(_UNKNOWN_RELATIONS[kind])]
