@@ -74,6 +74,16 @@ def test_pick_an_answer_shifts_the_probabilities_then_reset() -> None:
     assert captions and all(c.split("**")[1] == c.rsplit("shared model: ", 1)[1] for c in captions)
 
 
+def test_a_pasted_page_of_a_question_is_answered_under_a_short_heading() -> None:
+    """The model reads the end of a question longer than its context; the heading shows only its start."""
+    at = open_page()
+    at.text_input(key=ui.QUESTION_KEY).set_value("What is the capital of France? " * 400)
+    click(at, "Get answers")
+    heading = next(h.value for h in at.subheader if h.value.startswith("Which answer is better?"))
+    assert len(heading) < 200 and heading.endswith("…”")
+    assert at.button(key="feedback_better_0").label == "Better" and not at.exception
+
+
 def test_flag_an_answer_makes_it_less_likely() -> None:
     at = open_page()
     at.text_input(key=ui.QUESTION_KEY).set_value("What is the capital of Atlantis?")

@@ -9,6 +9,7 @@ so that every number on the page already shows the update.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -38,6 +39,7 @@ EXAMPLES = (  # the first: never taught, and the shipped model makes up an answe
     "What is the capital of France?",
     "Hello",
 )
+HEADING_CHARS = 120  # the question as the heading shows it, at most
 STRENGTHS = {"gentle": core.LR / 2, "normal": core.LR, "strong": core.LR * 3}  # Adam learning rates
 
 
@@ -239,7 +241,8 @@ def answer_cards(student: Backend, reference: Backend, spec: str) -> None:
     if rnd is None:
         st.info(_("Ask a question to see the model's answers."), icon=":material/arrow_upward:")
         return
-    st.subheader(_("Which answer is better? · “{question}”").format(question=md_escape(rnd.question)), anchor=False)
+    shown = textwrap.shorten(rnd.question, HEADING_CHARS, placeholder=" …")  # a pasted page would fill the screen
+    st.subheader(_("Which answer is better? · “{question}”").format(question=md_escape(shown)), anchor=False)
     try:
         shared = shared_per_word(spec, rnd.question, tuple(rnd.answers))
         state = FeedbackState.of()
