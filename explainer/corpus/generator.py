@@ -62,7 +62,7 @@ MAX_DIALOGUE_TOKENS = 110  # every dialogue (framing included) fits a 128-token 
 HELDOUT_FRACTION = 0.10  # share of (fact, training phrasing) pairs kept out of training
 MAX_HELDOUT_PAIRS_PER_FACT = 2  # so every fact keeps most of its training phrasings
 VALID_FRACTION = 0.05
-DIALOGUE_WEIGHTS = (48, 11, 26, 8, 16)  # facts, story, ambiguous words, small talk, things never taught
+DIALOGUE_WEIGHTS = (48, 11, 26, 8, 20)  # facts, story, ambiguous words, small talk, things never taught
 CORPUS_BYTES = 10_000_000  # the built-in recipe's training text (generate_corpus's default)
 UNKNOWN_HELDOUT_FRACTION = 0.25  # share of made-up names and other-topic questions kept out of training
 HELDOUT_NAMES = ("Zubrowka",)  # always held out (the feedback page's made-up country)
@@ -74,7 +74,7 @@ QUESTION_POOLS = ("general", "things")  # unknown pools of whole questions (the 
 # How often a training user message gets each kind of noise (see _noisy).
 NOISE = dict(
     us=0.4,
-    typo=0.2,
+    typo=0.3,
     second_typo=0.2,
     name_typo=0.04,
     lower=0.18,
