@@ -1,7 +1,7 @@
 """The training loss without the full logits: the output layer and the cross-entropy, a slice of rows at a time.
 
-With a large vocabulary the logits are the biggest tensor of a training step (B*T rows of V: 92 MB for 32 x 128
-tokens and 5,632 entries) and their softmax, its gradient and their zeroing are bound by memory, not arithmetic
+With a large vocabulary the logits are the biggest tensor of a training step (B*T rows of V: 101 MB for 32 x 128
+tokens and 6,144 entries) and their softmax, its gradient and their zeroing are bound by memory, not arithmetic
 (a quarter of a CPU step on 2 cores, torch profiler). Here they are made a slice of rows at a time, and the forward
 pass computes the loss and, when gradients are wanted, the gradients too (softmax minus the one-hot target: the loss
 is a mean, so its gradient needs nothing from later layers but one scale); the backward pass only scales them.

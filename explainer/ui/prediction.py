@@ -70,7 +70,7 @@ def logits_for(spec: str, text: str) -> torch.Tensor:
 @st.cache_data(max_entries=32, show_spinner=False)
 def distribution_table_for(spec: str, text: str) -> pd.DataFrame:
     """Every token with its probability of coming next, likeliest first (in float64, so that the column adds up to
-    1: a float32 softmax over 5,632 tokens summed to 1.0000024 on an AVX2 CPU)."""
+    1: a float32 softmax over the 5,632 tokens of an earlier built-in model summed to 1.0000024 on an AVX2 CPU)."""
     table = distribution_table(logits_for(spec, text).double().softmax(-1), get_backend(spec).token_str)
     table["token"] = table["token"].map(visible_token)
     return table
