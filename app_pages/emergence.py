@@ -8,7 +8,14 @@ from explainer.analysis.emergence import shared_word_neurons
 from explainer.charts.emergence import entity_heads_chart
 from explainer.format import fixed_percent, md_escape
 from explainer.i18n import _
-from explainer.ui.emergence import both_answers, twin_analyses, twin_backend, twin_folder, twin_problem
+from explainer.ui.emergence import (
+    both_answers,
+    recipe_seeds,
+    twin_analyses,
+    twin_backend,
+    twin_folder,
+    twin_problem,
+)
 from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.models import get_backend, model_analyses
 from explainer.ui.shell.navigation import stop
@@ -21,17 +28,19 @@ st.markdown(
         "is. They do not write what the numbers inside end up doing. Training starts from **random** numbers and "
         "tunes them example after example, and whatever arrangement predicts the text well is where it lands."
     )
-    + "\n\n"
-    + _(
-        "To see it, the built-in model was trained **twice with the same recipe**. Only the random start differs "
-        "(seed 0 and seed 1). Below, the two are asked the same questions, and then opened up."
-    )
 )
 
 folder = twin_folder()
 if problem := twin_problem(folder):
     st.info(problem, icon=":material/info:")
     stop()
+seeds = recipe_seeds(folder)
+st.markdown(
+    _(
+        "To see it, the built-in model was trained **twice with the same recipe**. Only the random start differs "
+        "(seed {seed_0} and seed {seed_1}). Below, the two are asked the same questions, and then opened up."
+    ).format(seed_0=seeds[0], seed_1=seeds[1])
+)
 twin = spinner_first_time(("twin", str(folder)), _("Loading the twin…"), lambda: twin_backend(str(folder)))
 first = get_backend("builtin")
 
@@ -43,8 +52,8 @@ right = sum(a.first == a.expected for a in answers), sum(a.second == a.expected 
 st.success(
     _(
         "**{same} of {n} questions answered identically** by the two models: questions in wordings neither ever "
-        "read. Seed 0 got {right_0} right, seed 1 {right_1}."
-    ).format(same=same, n=len(answers), right_0=right[0], right_1=right[1]),
+        "read. Seed {seed_0} got {right_0} right, seed {seed_1} {right_1}."
+    ).format(same=same, n=len(answers), right_0=right[0], right_1=right[1], seed_0=seeds[0], seed_1=seeds[1]),
     icon=":material/done_all:",
 )
 one_per_topic = {a.topic: a for a in reversed([a for a in answers if a.same])}  # the first of each topic
@@ -52,8 +61,8 @@ shown = list(one_per_topic.values())[:6] + [a for a in answers if not a.same][:2
 table = pd.DataFrame(
     {
         _("question (never seen in training)"): [a.question for a in shown],
-        _("seed 0 answers"): [a.first for a in shown],
-        _("seed 1 answers"): [a.second for a in shown],
+        _("seed {seed} answers").format(seed=seeds[0]): [a.first for a in shown],
+        _("seed {seed} answers").format(seed=seeds[1]): [a.second for a in shown],
         _("same?"): ["✓" if a.same else _("✗ differs") for a in shown],
     }
 )
@@ -68,13 +77,15 @@ if where[0] != where[1]:
     st.success(
         _(
             "To answer “The capital of Japan is …”, both models look back at the country's name, but **not with the "
-            "same head**: seed 0 uses **{where_0}** ({weight_0} of its attention on the country), seed 1 uses "
-            "**{where_1}** ({weight_1}). Nobody assigned either job."
+            "same head**: seed {seed_0} uses **{where_0}** ({weight_0} of its attention on the country), seed "
+            "{seed_1} uses **{where_1}** ({weight_1}). Nobody assigned either job."
         ).format(
             where_0=where[0],
             weight_0=fixed_percent(heads[0].weight, 0),
             where_1=where[1],
             weight_1=fixed_percent(heads[1].weight, 0),
+            seed_0=seeds[0],
+            seed_1=seeds[1],
         ),
         icon=":material/travel_explore:",
     )
@@ -92,9 +103,9 @@ else:
         ),
         icon=":material/travel_explore:",
     )
-for seed, (col, h) in enumerate(zip(st.columns(2), heads)):
+for i, (seed, col, h) in enumerate(zip(seeds, st.columns(2), heads)):
     fig = entity_heads_chart(h.table, (h.layer, h.head), _("seed {seed}: attention on the country").format(seed=seed))
-    show_chart(fig, f"emergence_heads_{seed}", col, name=f"emergence-heads-seed-{seed}")
+    show_chart(fig, f"emergence_heads_{i}", col, name=f"emergence-heads-seed-{seed}")
 st.caption(
     _(
         "Each cell: the share of attention one head gives the country's name from the position where the capital is "
@@ -109,8 +120,9 @@ if words:
     st.success(
         _(
             "Some feed-forward neurons fire for one word almost alone. Both models grew one for **“{word}”**, but in "
-            "different places: seed 0's is **neuron {neuron_0} of layer {layer_0}**, seed 1's is **neuron {neuron_1} "
-            "of layer {layer_1}**. At seed 0's place, seed 1's neuron fires for “{twin_word}”."
+            "different places: seed {seed_0}'s is **neuron {neuron_0} of layer {layer_0}**, seed {seed_1}'s is "
+            "**neuron {neuron_1} of layer {layer_1}**. At seed {seed_0}'s place, seed {seed_1}'s neuron fires for "
+            "“{twin_word}”."
         ).format(
             word=md_escape(example.word),
             neuron_0=example.first.neuron,
@@ -118,6 +130,8 @@ if words:
             neuron_1=example.second.neuron,
             layer_1=example.second.layer + 1,
             twin_word=md_escape(example.twin_there),
+            seed_0=seeds[0],
+            seed_1=seeds[1],
         ),
         icon=":material/hub:",
     )
@@ -125,9 +139,11 @@ if words:
     table = pd.DataFrame(
         {
             _("word"): [w.word for w in words],
-            _("seed 0 keeps it in"): [place(w.first) for w in words],
-            _("seed 1 keeps it in"): [place(w.second) for w in words],
-            _("seed 1's neuron at seed 0's place fires for"): [w.twin_there for w in words],
+            _("seed {seed} keeps it in").format(seed=seeds[0]): [place(w.first) for w in words],
+            _("seed {seed} keeps it in").format(seed=seeds[1]): [place(w.second) for w in words],
+            _("seed {seed_1}'s neuron at seed {seed_0}'s place fires for").format(seed_0=seeds[0], seed_1=seeds[1]): [
+                w.twin_there for w in words
+            ],
         }
     )
     st.dataframe(table, hide_index=True, key="emergence_neurons")

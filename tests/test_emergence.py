@@ -5,6 +5,8 @@ page's logic: every answer the same), and, where the shipped twin is installed, 
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -14,6 +16,8 @@ from explainer.analysis.inside import NeuronIndex
 from explainer.analysis.precomputed import ModelAnalyses
 from explainer.backends.load import load_backend
 from explainer.corpus.generator import generate_corpus
+from explainer.model.checkpoints import FORMAT
+from explainer.ui.emergence import recipe_seeds
 from tests.apptest import open_page
 
 PAGE = "app_pages/emergence.py"
@@ -84,9 +88,29 @@ def test_the_page_compares_answers_heads_and_neurons(monkeypatch) -> None:
     assert answered.startswith("**60 of 60 questions answered identically**"), answered
     answers, neurons = at.dataframe
     assert list(answers.value["same?"]) == ["✓"] * 6
-    assert len(neurons.value) > 0 and (neurons.value["seed 0 keeps it in"] == neurons.value["seed 1 keeps it in"]).all()
+    assert (
+        len(neurons.value) > 0 and (neurons.value["seed 0 keeps it in"] == neurons.value["seed 0′ keeps it in"]).all()
+    )
     assert any("happen to use" in i.value for i in at.info), "one model's head is its own"
     assert len(at.get("plotly_chart")) == 2
+    assert any("(seed 0 and seed 0′)" in m.value for m in at.markdown), "the seeds come from the checkpoints"
+
+
+@pytest.mark.parametrize(
+    "metas, labels",
+    [
+        (({"seed": 4}, {"seed": 7}), ("4", "7")),
+        (({"seed": 3}, {}), ("3", "?")),
+        (({"seed": 2}, {"seed": 2}), ("2", "2′")),
+    ],
+)
+def test_the_page_names_the_seeds_each_checkpoint_records(tmp_path, monkeypatch, metas, labels) -> None:
+    folders = tmp_path / "first", tmp_path / "twin"
+    for folder, meta in zip(folders, metas):
+        folder.mkdir()
+        (folder / "config.json").write_text(json.dumps({"format": FORMAT, "model": {}, "meta": meta}))
+    monkeypatch.setattr(config, "BUILTIN_DIR", folders[0])
+    assert recipe_seeds(folders[1]) == labels
 
 
 @pytest.mark.skipif(

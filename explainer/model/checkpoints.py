@@ -87,6 +87,11 @@ def load_checkpoint(folder: str | Path, limits: SizeLimits = ANY_SIZE) -> tuple[
     return model, tokenizer, config["meta"]
 
 
+def read_meta(folder: str | Path) -> dict:
+    """A checkpoint's recorded metadata (seed, training figures, ...), without loading its weights."""
+    return _read_config(Path(folder) / CONFIG)["meta"]
+
+
 def _check_shapes(path: Path, expected: dict[str, tuple[int, ...]]) -> None:
     """The weights file holds exactly the tensors the config asks for (read from its header only)."""
     try:

@@ -15,6 +15,7 @@ from explainer.backends.base import Backend
 from explainer.backends.load import load_backend
 from explainer.corpus.generator import generate_corpus
 from explainer.i18n import _
+from explainer.model.checkpoints import read_meta
 from explainer.model.device import serving_threads
 from explainer.ui.shell.models import get_backend
 
@@ -38,6 +39,13 @@ def twin_problem(folder: Path) -> str | None:
     except Exception as e:  # a damaged folder: say so, never a traceback
         return _("The built-in model's twin could not be loaded: {error}").format(error=f"{type(e).__name__}: {e}")
     return None
+
+
+def recipe_seeds(folder: Path) -> tuple[str, str]:
+    """The random seeds the built-in model and its twin were trained from, as their checkpoints record them
+    ("?" where one does not say); a twin with the built-in model's own seed (a copy) is marked with a prime."""
+    first, second = (str(read_meta(f).get("seed", "?")) for f in (config.BUILTIN_DIR, folder))
+    return first, second + "′" if second == first else second
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)  # spinners: the page says it, translated
