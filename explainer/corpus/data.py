@@ -1741,7 +1741,7 @@ AMBIGUOUS_PROBES: dict[str, tuple[list[str], list[str]]] = {
             "The [night|moonlit] sky was full of insects, and a bat [swooped|dived] down.",
             "Under the [old|wooden] roof of the barn, a bat [slept|hid] all day.",
             "Like an owl, the bat [flies|hunts] only at night.",
-            "A [furry|little] bat with big ears [hung|rested] from the branch.",
+            "Hanging upside down from the branch, a [furry|little] bat [slept|rested].",
         ],
         [
             "The [batter|player] [gripped|grabbed] the bat and waited for the ball.",
@@ -1920,7 +1920,7 @@ AMBIGUOUS_PROBES: dict[str, tuple[list[str], list[str]]] = {
             "The [lock|door] [clicked|opened] when {N} turned the [small|brass] key.",
             "The [rusty|heavy] iron key [unlocked|opened] the [gate|chest].",
             "Hidden under the [mat|flowerpot] was a spare key to the [house|shed].",
-            "Without a key, the [locked|heavy] door would not open.",
+            "The [locked|heavy] door would not open without a key.",
             "The [guard|janitor] carried a key for every [room|door].",
         ],
         [
@@ -1929,7 +1929,7 @@ AMBIGUOUS_PROBES: dict[str, tuple[list[str], list[str]]] = {
             "{N} [tapped|touched] each piano key [one by one|slowly] to hear the notes.",
             "The [song|tune] [starts|begins] with the lowest key on the piano.",
             "The [keyboard|organ] player [hit|pressed] the wrong key and laughed.",
-            "Every [black|white] key on the piano plays a different note.",
+            "On the piano, every [black|white] key plays a different note.",
         ],
     ),
 }
