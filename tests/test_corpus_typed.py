@@ -116,6 +116,8 @@ def test_held_out_typed_and_unknown_items(corpus: C.Corpus):
         if item.kind == "us_spelling":
             assert re.search(r"\b(color|favorite)\b", item.question, re.IGNORECASE)
     assert any(i.question == "What is the capital of Zubrowka?" for i in items)
+    unknown = [i.question.lower().rstrip("?.") for i in items if i.kind == "unknown"]
+    assert len(unknown) == len(set(unknown))  # each asked once, so that a hard question does not count twice
 
 
 # ----------------------------------------------------------------------------- the sense probe's sentences

@@ -950,7 +950,8 @@ def _unknown_items(relations: list[_Relation], helper: _Writer) -> list[HeldOutI
                 for template in sorted(templates, key=lambda t: _hash01("item", t))[:n]:
                     add(_fill(template, _known_subject(rng, slot)))
             continue
-        for name in sorted(pools[kind], key=lambda x: _hash01("item", kind, x))[:n]:
+        # set(): a pool of general questions can hold one twice (GENERAL_QUESTIONS and GENERAL_FRAMES)
+        for name in sorted(set(pools[kind]), key=lambda x: _hash01("item", kind, x))[:n]:
             if kind in QUESTION_POOLS:
                 add(name)
                 continue
