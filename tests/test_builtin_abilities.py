@@ -23,12 +23,12 @@ from .helpers import RETRAIN, shipped_tokenizer_kind
 
 SEED1_DIR = ASSETS / "builtin-seed1"
 MAX_BYTES = 20 * 2**20
-# Issue 13's goals: 97 % in every topic, 95 % for every way of typing (both met by the shipped model), the probe at
-# 90 % for "bank" (met: 0.95) and for 9 of 12 words (not met: 8 of 12). Floors are what it measures, so that a
-# retrained model cannot fall back.
-TOPIC_GOAL, TOPIC_FLOOR = 0.97, {}
+# Issue 13's goals: 97 % in every topic (met but for "unknown": 96.7 %, 202 of 209), 95 % for every way of typing
+# (met), the probe at 90 % for "bank" (met: 0.95) and for 9 of 12 words (met: 10). Floors are what it measures, so
+# that a retrained model cannot fall back.
+TOPIC_GOAL, TOPIC_FLOOR = 0.97, {"unknown": 0.966}
 KIND_GOAL, KIND_FLOOR = 0.95, {}
-BANK_FLOOR, WORDS_AT_90 = 0.95, 8  # bank 0.95 (38 of 40 sentences); 8 of 12 words at 90 % or more
+BANK_FLOOR, WORDS_AT_90 = 0.95, 10  # bank 0.95 (38 of 40 sentences); 10 of 12 words at 90 % or more
 pytestmark = pytest.mark.skipif(shipped_tokenizer_kind() != "bpe", reason=RETRAIN)
 
 
