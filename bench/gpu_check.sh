@@ -4,7 +4,8 @@
 # engine (6 layers, width 384, context 256, bf16, compiled) beside a plain PyTorch loop, and
 # one-word-at-a-time vs all-at-once (the Why GPUs page's reference run) on the CPU and the GPU, and the time to
 # nanoGPT's loss.
-# Usage: bash bench/gpu_check.sh [OUTDIR]   (needs torch with CUDA, safetensors, tokenizers, plotly, pytest)
+# Usage: bash bench/gpu_check.sh [OUTDIR]   (needs torch with CUDA, safetensors, tokenizers, plotly, babel, pytest;
+# on the lent H200 carry plotly and babel as wheels, and bench/data/tinyshakespeare.txt)
 set -uo pipefail
 out=${1:-${OUT:-/tmp/gpu_check}}
 mkdir -p "$out"
@@ -24,3 +25,9 @@ $py -m bench.why_gpus_reference --out "$out/why_gpus_reference.json" 2>&1 | tee 
 # compiled, bf16): our engine beside the in-process rewrite of its loop. Carry bench/data/ for tinyshakespeare.
 $py -m bench.time_to_loss --recipe gpu --steps "${TTL_STEPS:-2000}" --eval-every 250 \
   --picture "$out/time_to_loss_gpu.png" | tee "$out/time_to_loss_gpu.json"
+# The same with the engine's forward and backward replayed as CUDA graphs (not yet measured: the next thing to try for
+# issue 18's 1.2x, since a step of this size is bound by kernel launches, not arithmetic).
+$py -m bench.time_to_loss --recipe gpu --steps "${TTL_STEPS:-2000}" --eval-every 250 --compile-mode reduce-overhead \
+  | tee "$out/time_to_loss_gpu_graphs.json"
+# The built-in recipe on the GPU, timed (README: 109 s on an H200).
+$py -m explainer train --preset builtin --seed 3 --device cuda --out /tmp/builtin_gpu 2>&1 | tee "$out/builtin_gpu.txt"

@@ -193,6 +193,7 @@ def main() -> None:
     ap.add_argument("--betas", help="try other AdamW betas on the engine, e.g. 0.9,0.95")
     ap.add_argument("--cpu-bf16", choices=["on", "off"], help="bf16 autocast on the CPU for the engine")
     ap.add_argument("--lr", type=float, help="the engine's peak learning rate (default: its own, see own_lr)")
+    ap.add_argument("--compile-mode", help='torch.compile mode for the engine, e.g. "reduce-overhead" (CUDA graphs)')
     ap.add_argument("--picture", help="PNG of both curves, e.g. docs/time_to_loss_cpu.png")
     args = ap.parse_args()
     engine = {}
@@ -202,6 +203,8 @@ def main() -> None:
         engine["cpu_bf16"] = args.cpu_bf16 == "on"
     if args.lr:
         engine["lr"] = args.lr
+    if args.compile_mode:
+        engine["compile_mode"] = args.compile_mode
     t0 = time.perf_counter()
     result = run(args.recipe, args.steps, args.eval_every, args.text, args.target, **engine)
     result["wall_seconds"] = round(time.perf_counter() - t0, 1)

@@ -38,3 +38,22 @@ def test_fixed_validation_batches_are_the_same_each_time():
 def test_the_engine_trains_at_its_own_learning_rate_for_the_sizes():
     assert own_lr(RECIPES["cpu"]) == 2e-3  # nanoGPT's CPU sizes are `llm-explainer train --preset small`
     assert own_lr(RECIPES["gpu"]) == RECIPES["gpu"]["lr"] == 1e-3  # no preset of these sizes: nanoGPT's
+
+
+def test_the_engine_drops_out_where_nanogpt_does():
+    """nanoGPT's GPU recipe trains with dropout 0.2 on the embeddings, the attention weights and both residual
+    branches; with fewer places the engine overfits (its validation loss rose after step 1,000 on an H200)."""
+    from explainer.model.gpt import GPT, GPTConfig
+
+    ours = GPT(GPTConfig(vocab_size=20, context_length=16, n_layer=3, n_head=2, d_model=16, dropout=0.2))
+    ref = RefGPT(20, 16, 3, 2, 16, dropout=0.2)
+    calls = {}
+    for model in (ours, ref):
+        name = type(model).__name__
+        calls[name] = 0
+        for m in model.modules():
+            if isinstance(m, torch.nn.Dropout) and m.p == 0.2:
+                m.register_forward_hook(lambda *_, n=name: calls.update({n: calls[n] + 1}))
+        model.train()
+        model(torch.randint(20, (2, 16)), torch.randint(20, (2, 16)))
+    assert calls["GPT"] == calls["RefGPT"] == 1 + 2 * 3  # embeddings, then attention and MLP per block

@@ -145,7 +145,8 @@ class CausalSelfAttention(nn.Module):
         self.n_head = cfg.n_head
         self.qkv = nn.Linear(cfg.d_model, 3 * cfg.d_model)
         self.proj = nn.Linear(cfg.d_model, cfg.d_model)
-        self.dropout = cfg.dropout
+        self.dropout = cfg.dropout  # on the attention weights (inside the fused kernel)
+        self.resid_drop = nn.Dropout(cfg.dropout)  # on the output, as GPT-2 and nanoGPT do
 
     def forward(self, x: torch.Tensor, trace: Trace | None = None, cache: KVCache | None = None) -> torch.Tensor:
         B, T, C = x.shape
@@ -157,7 +158,7 @@ class CausalSelfAttention(nn.Module):
             past = cache.length
             mask = None if T == 1 else torch.ones(T, past + T, dtype=torch.bool, device=x.device).tril(past)
             y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
-            return self.proj(y.transpose(1, 2).contiguous().view(B, T, C))
+            return self.resid_drop(self.proj(y.transpose(1, 2).contiguous().view(B, T, C)))
         if cache is not None:
             cache.extend(self.layer, k, v)
         if trace is None:
@@ -176,7 +177,7 @@ class CausalSelfAttention(nn.Module):
             w = self.proj.weight.view(C, self.n_head, C // self.n_head)  # (D out, nh, hs)
             trace.head_out.append(torch.einsum("hs,dhs->hd", y[0, :, -1], w).detach())  # (nh, D)
         y = y.transpose(1, 2).contiguous().view(B, T, C)
-        return self.proj(y)
+        return self.resid_drop(self.proj(y))
 
 
 class MLP(nn.Module):
@@ -184,12 +185,13 @@ class MLP(nn.Module):
         super().__init__()
         self.fc = nn.Linear(cfg.d_model, 4 * cfg.d_model)
         self.proj = nn.Linear(4 * cfg.d_model, cfg.d_model)
+        self.drop = nn.Dropout(cfg.dropout)
 
     def forward(self, x: torch.Tensor, trace: Trace | None = None) -> torch.Tensor:
         h = F.gelu(self.fc(x))  # (B, T, 4D)
         if trace is not None:
             trace.mlp_hidden.append(h[0].detach())
-        return self.proj(h)
+        return self.drop(self.proj(h))
 
 
 class Block(nn.Module):

@@ -12,6 +12,7 @@ The same numbers as `F.cross_entropy(h @ W.T, targets)` (tests/test_model.py); a
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 
 SLICE_ELEMENTS = 2**23  # logits per slice (32 MB in float32); 2**20 was slower than one slice, 2**22 and 2**24 slower
 
@@ -63,7 +64,11 @@ def _loss_only(h: torch.Tensor, weight: torch.Tensor, targets: torch.Tensor) -> 
 
 
 def linear_cross_entropy(h: torch.Tensor, weight: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-    """Mean cross-entropy of the logits h @ weight.T against targets: h (N, D), weight (V, D), targets (N,)."""
+    """Mean cross-entropy of the logits h @ weight.T against targets: h (N, D), weight (V, D), targets (N,).
+    On a GPU the plain form: there memory bandwidth is plentiful and torch.compile fuses it into the step, where
+    the slices' Python function would break the compiled graph (bench/time_to_loss.py, nanoGPT's GPU recipe)."""
+    if h.device.type != "cpu":
+        return F.cross_entropy(h @ weight.T, targets)
     if torch.is_grad_enabled() and (h.requires_grad or weight.requires_grad):
         return _LinearCrossEntropy.apply(h, weight, targets)
     return _loss_only(h, weight, targets)

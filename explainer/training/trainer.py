@@ -67,6 +67,7 @@ class TrainConfig:
     eval_batches: int = 8
     seed: int = 0
     compile: bool = False  # torch.compile the training forward (pays on CUDA; on the CPU only for long runs)
+    compile_mode: str | None = None  # torch.compile's mode: None (default) or "reduce-overhead" (CUDA graphs)
     cpu_bf16: bool | None = None  # bf16 autocast on the CPU; None = when it has bf16 instructions (AMX, AVX512-BF16)
     track_updates: bool = True  # record last_update_norms on the last step of each step(n) call
 
@@ -155,7 +156,7 @@ class Trainer:
     def enable_compile(self) -> None:
         """torch.compile the training forward (any device). On the CPU it costs 20-40 s once and
         saves little per step (throughput.py), so only long CLI runs ask for it there."""
-        self.forward = torch.compile(self.model)  # shares the parameters with self.model
+        self.forward = torch.compile(self.model, mode=self.cfg.compile_mode)  # shares the parameters with self.model
 
     def lr_at(self, step: int) -> float:
         c = self.cfg
@@ -193,6 +194,8 @@ class Trainer:
             for g in self.opt.param_groups:
                 g["lr"] = self.lr_at(self.step_count)
             x, y = self.batch(self.train_ids, self.gen)
+            if self.cfg.compile_mode == "reduce-overhead":  # a new step for the CUDA graphs' memory
+                torch.compiler.cudagraph_mark_step_begin()
             with train_autocast(self.device, self.cfg.cpu_bf16):
                 _logits, loss = self.forward(x, y)
             self.opt.zero_grad(set_to_none=True)
@@ -206,7 +209,7 @@ class Trainer:
                 self._record_update_norms(before)
             self.step_count += 1
             self.tokens_seen += x.numel()
-            pending.append(loss.detach())
+            pending.append(loss.detach().clone())  # a copy: a CUDA graph's next replay reuses its output
             evaluate = self.val_ids is not None and (self.step_count % self.cfg.eval_every == 0 or self.done)
             if self.on_step or evaluate or i == n - 1:
                 losses += self._read_back(pending)
