@@ -17,8 +17,8 @@ st.markdown(
 st.markdown(
     _(
         "Try it: ask a question, pick the better answer or flag one, and watch the probabilities move. A question "
-        "the model was never taught is a good start, such as *What is the capital of Wakanda?*: it makes up an "
-        "answer (“The capital of Croatia is Zagreb.”), and a few clicks on “I do not know.” as the better answer (six "
+        "the model was never taught is a good start, such as *What is the capital of Qumar?*: it makes up an "
+        "answer (“The capital of Qatar is Doha.”), and a few clicks on “I do not know.” as the better answer (seven "
         "with the shipped model) teach it to admit it does not know. About another made-up country, *Zubrowka*, it "
         "already says so: flag that answer and watch it learn to make one up (feedback can teach the wrong thing too)."
     )

@@ -13,7 +13,7 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"  # shipped next to th
 BUILTIN_DIR = ASSETS / "builtin"
 ICON = ASSETS / "icon.png"  # the browser tab's icon, served by the app itself (no font CDN: classrooms may be offline)
 WHY_GPUS_REFERENCE = ASSETS / "why_gpus_reference.json"  # bench/why_gpus_reference.py's run, beside the live one
-BUILTIN_TWIN = ASSETS / "builtin-seed1"  # the same recipe from another random seed (the Emergence page)
+BUILTIN_TWIN = ASSETS / "builtin-twin"  # the same recipe from another random seed (the Emergence page)
 
 MODEL = "LLM_EXPLAINER_MODEL"
 DEVICE = "LLM_EXPLAINER_DEVICE"

@@ -15,9 +15,9 @@ from explainer.corpus.generator import generate_corpus
 from explainer.training.evaluate import answer_token
 
 PROMPT = "User: What is the capital of France?\nAssistant: The capital of France is"
-# integrated gradients from the average word put the country first in 90.7 % of all 161 held-out capital questions
+# integrated gradients from the average word put the country first in 97.5 % of all 161 held-out capital questions
 # (its name as typed: "denmark" in a question typed in lower case is the country too)
-COUNTRY_SHARE = 0.9
+COUNTRY_SHARE = 0.97
 
 
 def top_id(backend, text: str) -> int:

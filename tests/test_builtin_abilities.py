@@ -21,14 +21,14 @@ from explainer.training.evaluate import heldout_accuracy
 
 from .helpers import RETRAIN, shipped_tokenizer_kind
 
-SEED1_DIR = ASSETS / "builtin-seed1"
+TWIN_DIR = ASSETS / "builtin-twin"
 MAX_BYTES = 20 * 2**20
-# Issue 13's goals: 97 % in every topic (met but for "unknown": 96.7 %, 202 of 209), 95 % for every way of typing
-# (met), the probe at 90 % for "bank" (met: 0.95) and for 9 of 12 words (met: 10). Floors are what it measures, so
-# that a retrained model cannot fall back.
-TOPIC_GOAL, TOPIC_FLOOR = 0.97, {"unknown": 0.966}
+# Issue 13's goals, all met by the shipped model: 97 % in every topic ("unknown": 98.6 %, 206 of 209; the lowest,
+# "animal_young": 97.6 %), 95 % for every way of typing (typos: 96.5 %), the probe at 90 % for "bank" (0.90, 36 of 40
+# sentences) and for 9 of 12 words (10). Floors are what it measures, so that a retrained model cannot fall back.
+TOPIC_GOAL, TOPIC_FLOOR = 0.97, {}
 KIND_GOAL, KIND_FLOOR = 0.95, {}
-BANK_FLOOR, WORDS_AT_90 = 0.95, 10  # bank 0.95 (38 of 40 sentences); 10 of 12 words at 90 % or more
+BANK_FLOOR, WORDS_AT_90 = 0.9, 10  # bank 0.90; 10 of 12 words at 90 % or more (spring 0.825, match 0.85 below)
 pytestmark = pytest.mark.skipif(shipped_tokenizer_kind() != "bpe", reason=RETRAIN)
 
 
@@ -137,7 +137,7 @@ def test_sense_probe_separates_bank_and_most_words(builtin):
 
 
 # ----------------------------------------------------------------------------- size and the second seed
-@pytest.mark.parametrize("folder", [BUILTIN_DIR, SEED1_DIR])
+@pytest.mark.parametrize("folder", [BUILTIN_DIR, TWIN_DIR])
 def test_weights_are_small(folder):
     assert (folder / "model.safetensors").stat().st_size <= MAX_BYTES
     meta = json.loads((folder / "config.json").read_text())["meta"]
@@ -145,11 +145,11 @@ def test_weights_are_small(folder):
 
 
 def test_two_seeds_answer_alike_but_differ_inside(builtin, corpus):
-    other = load_backend(str(SEED1_DIR), "cpu")
-    seeds = [json.loads((f / "config.json").read_text())["meta"]["seed"] for f in (BUILTIN_DIR, SEED1_DIR)]
-    assert seeds == [0, 1]
-    assert (BUILTIN_DIR / "tokenizer.json").read_text() == (SEED1_DIR / "tokenizer.json").read_text()
-    a, b = (load_file(f / "model.safetensors") for f in (BUILTIN_DIR, SEED1_DIR))
+    other = load_backend(str(TWIN_DIR), "cpu")
+    seeds = [json.loads((f / "config.json").read_text())["meta"]["seed"] for f in (BUILTIN_DIR, TWIN_DIR)]
+    assert seeds == [3, 2]  # the shipped pair: two runs of the recipe side by side on one GPU (README)
+    assert (BUILTIN_DIR / "tokenizer.json").read_text() == (TWIN_DIR / "tokenizer.json").read_text()
+    a, b = (load_file(f / "model.safetensors") for f in (BUILTIN_DIR, TWIN_DIR))
     assert a.keys() == b.keys() and all(a[k].shape == b[k].shape for k in a)
     emb_a, emb_b = a["tok_emb.weight"], b["tok_emb.weight"]
     cos = torch.nn.functional.cosine_similarity(emb_a, emb_b, dim=-1)  # the same token's vector in the two models

@@ -74,7 +74,7 @@ def test_a_model_compared_with_itself_answers_the_same(builtin) -> None:
 
 
 def test_the_page_says_plainly_when_the_twin_is_missing(monkeypatch, tmp_path) -> None:
-    monkeypatch.setattr(config, "BUILTIN_TWIN", tmp_path / "builtin-seed1")
+    monkeypatch.setattr(config, "BUILTIN_TWIN", tmp_path / "builtin-twin")
     at = open_page(PAGE)
     assert at.title[0].value.startswith("Emergence")
     assert any("not installed" in i.value for i in at.info)
@@ -89,11 +89,11 @@ def test_the_page_compares_answers_heads_and_neurons(monkeypatch) -> None:
     answers, neurons = at.dataframe
     assert list(answers.value["same?"]) == ["✓"] * 6
     assert (
-        len(neurons.value) > 0 and (neurons.value["seed 0 keeps it in"] == neurons.value["seed 0′ keeps it in"]).all()
+        len(neurons.value) > 0 and (neurons.value["seed 3 keeps it in"] == neurons.value["seed 3′ keeps it in"]).all()
     )
     assert any("happen to use" in i.value for i in at.info), "one model's head is its own"
     assert len(at.get("plotly_chart")) == 2
-    assert any("(seed 0 and seed 0′)" in m.value for m in at.markdown), "the seeds come from the checkpoints"
+    assert any("(seed 3 and seed 3′)" in m.value for m in at.markdown), "the seeds come from the checkpoints"
 
 
 @pytest.mark.parametrize(
@@ -114,7 +114,7 @@ def test_the_page_names_the_seeds_each_checkpoint_records(tmp_path, monkeypatch,
 
 
 @pytest.mark.skipif(
-    not (REAL_TWIN / "config.json").is_file(), reason="the shipped twin (assets/builtin-seed1) is absent"
+    not (REAL_TWIN / "config.json").is_file(), reason="the shipped twin (assets/builtin-twin) is absent"
 )
 def test_the_shipped_twin_answers_alike_with_different_insides(builtin) -> None:
     twin = load_backend(str(REAL_TWIN))

@@ -86,7 +86,7 @@ def test_a_pasted_page_of_a_question_is_answered_under_a_short_heading() -> None
 
 def test_flag_an_answer_makes_it_less_likely() -> None:
     at = open_page()
-    at.text_input(key=ui.QUESTION_KEY).set_value("What is the capital of Wakanda?")
+    at.text_input(key=ui.QUESTION_KEY).set_value("What is the capital of Qumar?")
     click(at, "Get answers")
     click(at, "Unhelpful", nth=0)
     before, after = (trace["x"] for trace in chart_specs(at)[0]["data"])
@@ -107,7 +107,7 @@ def test_other_models_work_the_same_way(fixture: str, request: pytest.FixtureReq
     """A Hugging Face GPT-2 and a checkpoint with a 32-token context: the same page, no special cases
     (checked() also fails on any warning, e.g. an answer too long to score)."""
     at = open_page(str(request.getfixturevalue(fixture)))
-    click(at, "What is the capital of Wakanda?")
+    click(at, "What is the capital of Qumar?")
     click(at, "Unhelpful", nth=0)
     before, after = (trace["x"] for trace in chart_specs(at)[0]["data"])
     assert after[0] < before[0]

@@ -15,7 +15,7 @@ from explainer.training import preference as pref
 
 ZUBROWKA = "What is the capital of Zubrowka?"
 FRANCE = "What is the capital of France?"
-WAKANDA = "What is the capital of Wakanda?"
+QUMAR = "What is the capital of Qumar?"
 MADE_UP = "The capital of Zubrowka is Paris."
 
 
@@ -68,7 +68,7 @@ def test_clone_has_its_own_parameters(which: str, request: pytest.FixtureRequest
 @pytest.mark.parametrize("which", ["builtin", "tiny_hf"])
 def test_logits_at_some_positions_are_those_of_the_whole_pass(which: str, request: pytest.FixtureRequest) -> None:
     student = request.getfixturevalue(which).clone()
-    ids, mask = pref._batch(student, WAKANDA, ["The capital of Croatia is Zagreb.", "I do not know."])
+    ids, mask = pref._batch(student, QUMAR, ["The capital of Qatar is Doha.", "I do not know."])
     where = torch.nn.functional.pad(mask, (0, 1))
     some = student.train_logits(ids, where)  # (N, V): the answer positions only
     assert some.requires_grad and some.shape == (int(mask.sum()), student.info.vocab_size)
@@ -166,17 +166,17 @@ def test_a_few_clicks_teach_the_builtin_model_to_say_it_does_not_know(builtin) -
 
 def test_a_few_clicks_stop_the_builtin_model_making_up_an_answer(builtin) -> None:
     """The page's first suggested question: never taught, so the shipped model makes up a capital ("The capital of
-    Croatia is Zagreb."); a few clicks on "I do not know." as the better answer (the page says six) and it admits it
+    Qatar is Doha."); a few clicks on "I do not know." as the better answer (the page says seven) and it admits it
     does not know (in its own words, "Sorry, I do not know a country called ..."), while what it was taught stays."""
     student = builtin.clone()
     dont_know = pref.dont_know(student)
-    answers = pref.candidate_answers(student, WAKANDA, 2, seed=0, extra=dont_know)
-    assert pref.greedy_answer(builtin, WAKANDA) == "The capital of Croatia is Zagreb."
+    answers = pref.candidate_answers(student, QUMAR, 2, seed=0, extra=dont_know)
+    assert pref.greedy_answer(builtin, QUMAR) == "The capital of Qatar is Doha."
     clicks = 0
-    while not pref.greedy_answer(student, WAKANDA).startswith(("Sorry, I do not know", dont_know)) and clicks < 8:
-        pref.prefer(student, builtin, WAKANDA, dont_know, answers[:-1])
+    while not pref.greedy_answer(student, QUMAR).startswith(("Sorry, I do not know", dont_know)) and clicks < 8:
+        pref.prefer(student, builtin, QUMAR, dont_know, answers[:-1])
         clicks += 1
-    assert clicks == 6, clicks
+    assert clicks == 7, clicks
     assert all(p.grad is None for p in student.module.parameters())  # kept in a session: no gradients beside it
     for question in (FRANCE, "What sound does a dog make?", "What colour is the sky?"):
         assert pref.greedy_answer(student, question) == pref.greedy_answer(builtin, question)

@@ -54,7 +54,7 @@ def test_bank_on_the_shipped_model(builtin):
     assert sv.vectors.shape == (40, builtin.info.n_layer + 2, builtin.info.d_model)
     assert sv.stages[0] == "token embedding" and sv.stages[-1] == f"after layer {builtin.info.n_layer}"
     acc = sp.probe_accuracy(sv.vectors, sv.senses)
-    assert acc[0] == 0.5 and acc[-1] >= 0.95, acc  # chance at the embedding, 38 of 40 after the last layer
+    assert acc[0] == 0.5 and acc[-1] >= 0.9, acc  # chance at the embedding, 36 of 40 after the last layer
     written = sp.continuations(builtin, sv)
     assert len(written) == 40 and all(isinstance(t, str) for t in written)
     words = sp.sense_words(sv, written)

@@ -2680,3 +2680,36 @@ GENERAL_QUESTIONS = [
     "How do you spell encyclopedia?", "What is the most popular sport?", "Who is the strongest person?",
     "What is the loudest animal?", "How do you say hello in Japanese?",
 ]  # fmt: skip
+
+# More never-taught questions, for training only (the held-out set keeps GENERAL_QUESTIONS's and GENERAL_FRAMES's
+# share): famous people, ideas, school subjects, food to cook, so that "I do not know" covers the shape of a question
+# about anything outside the taught topics, not a list. Values that appear in a held-out question are dropped.
+GENERAL_MORE: list[tuple[list[str], list[str]]] = [
+    (["Who was <>?", "Tell me about <>.", "What did <> do?", "Why is <> famous?", "When did <> live?"], [
+        "Napoleon", "Cleopatra", "Julius Caesar", "Isaac Newton", "Marie Curie", "Leonardo da Vinci", "Mozart",
+        "Beethoven", "Shakespeare", "Galileo", "Charles Darwin", "Queen Victoria", "Gandhi", "Nelson Mandela",
+        "Abraham Lincoln", "Picasso", "Van Gogh", "Christopher Columbus", "Marco Polo", "Aristotle", "Plato",
+        "Socrates", "Confucius", "Alexander the Great", "Genghis Khan", "Joan of Arc", "Frida Kahlo",
+        "Ada Lovelace", "Alan Turing", "Nikola Tesla", "Thomas Edison", "Neil Armstrong", "Amelia Earhart",
+        "Florence Nightingale", "Charlie Chaplin", "Elvis Presley", "Bach", "Homer", "Archimedes", "Pythagoras",
+    ]),
+    (["What is <>?", "Explain <> to me.", "What does <> mean?", "Why is <> important?", "Can you teach me <>?"], [
+        "freedom", "justice", "friendship", "happiness", "economics", "philosophy", "mathematics", "physics",
+        "chemistry", "biology", "geography", "algebra", "geometry", "a fraction", "an equation", "climate change",
+        "pollution", "evolution", "a molecule", "a protein", "an ecosystem", "a government", "a tax", "inflation",
+        "religion", "a century", "a dinosaur", "the weather", "a calendar", "a theory",
+        "a hypothesis", "recycling", "a vote", "a law", "a country's flag", "a metaphor",
+        "a rhyme", "a haiku", "a spreadsheet", "coding", "the universe", "infinity", "zero", "a prime number",
+        "a percentage", "a bacterium", "a hormone", "an allergy", "a fever", "a habit",
+    ]),
+    (["How do you make <>?", "How do I cook <>?", "What is the recipe for <>?", "What is in <>?"], [
+        "soup", "pancakes", "jam", "cheese", "butter", "chocolate", "ice cream", "pasta", "rice", "cookies",
+        "a salad", "tea", "coffee", "lemonade", "popcorn", "an omelette", "sushi", "noodles", "a pie", "yoghurt",
+        "a curry", "porridge", "waffles", "a smoothie", "toast", "a burger", "fries", "a muffin",
+    ]),
+    (["How do I <>?", "Can you help me <>?", "What is the best way to <>?"], [
+        "learn to draw", "save money", "play the guitar", "grow tomatoes", "build a website", "write a poem",
+        "stop being shy", "learn to juggle", "clean my room", "train for a race", "fold a paper plane",
+        "remember names", "speak in public", "plan a party", "fix a flat tyre", "paint a wall", "wake up early",
+    ]),
+]  # fmt: skip

@@ -464,7 +464,13 @@ def _unknown_pools(heldout: bool) -> dict[str, list[str]]:
             if (q := f.format(a=_a(one), the=f"the {one}", one=one, many=many)) not in general
         ],
     }
-    return {k: [n for n in v if _is_heldout_name(k, n) == heldout] for k, v in pools.items()}
+    out = {k: [n for n in v if _is_heldout_name(k, n) == heldout] for k, v in pools.items()}
+    if not heldout:  # GENERAL_MORE trains only, less any value a held-out question names
+        held_pools = _unknown_pools(True)
+        held = " ".join(q.lower() for q in held_pools["general"] + held_pools["things"])
+        more = [(frames, v) for frames, values in D.GENERAL_MORE for v in values if v.lower() not in held]
+        out["general"] += [f.replace("<>", v) for frames, v in more for f in frames]
+    return out
 
 
 def _untaught_templates(heldout: bool) -> dict[str, list[str]]:
@@ -791,7 +797,7 @@ class _Writer:
         rng, pools = self.rng, self.unknown
         kind = rng.choices(
             ("country", "city", "animal", "thing", "word", "untaught", "general", "things"),
-            (24, 8, 10, 7, 9, 20, 14, 18),
+            (24, 8, 10, 7, 9, 20, 20, 16),
         )[0]
         by_name = {r.name: r for r in self.relations}
         if kind == "untaught":

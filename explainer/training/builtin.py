@@ -6,8 +6,8 @@ a small GPT with the project's trainer, save a checkpoint and record in its meta
 accuracy (by topic and by kind of phrasing) and the sense probe's accuracy per word and layer.
 
 The seed sets the model's starting weights and the order of the training batches; the corpus (and so
-the tokenizer and the held-out set) is the same for every seed. assets/builtin is seed 0 and
-assets/builtin-seed1 seed 1: the same recipe, two runs (the Emergence page compares them).
+the tokenizer and the held-out set) is the same for every seed. assets/builtin is seed 3 and
+assets/builtin-twin seed 2: the same recipe, two runs side by side on one GPU (the Emergence page compares them).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from explainer.training.evaluate import heldout_accuracy
 from explainer.training.trainer import TrainConfig, Trainer, train_to_end
 
 CORPUS_SEED = 0
-VOCAB_SIZE = 6144  # byte-level BPE: the words the assistant writes stay one token (checked: 2,093 of 2,095)
+VOCAB_SIZE = 6144  # byte-level BPE: the words the assistant writes stay one token (checked: 2,095 of 2,095)
 MODEL = GPTConfig(context_length=128, n_layer=4, n_head=4, d_model=192)
 # bf16 autocast where the CPU has bf16 instructions (2.5 times as fast as float32 on an AMD EPYC with AVX512-BF16),
 # float32 where it does not (there bf16 is emulated: 250 tokens/s against 5,000 in float32 on an AVX2-only EPYC);

@@ -34,7 +34,7 @@ EXAMPLE_QUESTION = (
     "What is the capital of Peru?"  # what the model reads: English (the built-in model reads nothing else)
 )
 EXAMPLES = (  # the first: never taught, and the shipped model makes up an answer (tests/test_preference.py)
-    "What is the capital of Wakanda?",
+    "What is the capital of Qumar?",
     "What is the capital of Zubrowka?",
     "What is the capital of France?",
     "Hello",
@@ -215,7 +215,7 @@ def question_box(student: Backend) -> None:
             key=DONT_KNOW_KEY,
             help=_(
                 "A fixed extra answer, so that you can teach the model to admit it does not know "
-                "(try a question it was never taught, such as the capital of Wakanda)."
+                "(try a question it was never taught, such as the capital of Qumar)."
             ),
         )
         st.slider(

@@ -14,7 +14,7 @@ sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 expect.set_options(timeout=PAGE_TIMEOUT_MS)  # the first run on a fresh server loads torch and the model
 
-QUESTION = "What is the capital of Wakanda?"  # never taught: the model makes up an answer
+QUESTION = "What is the capital of Qumar?"  # never taught: the model makes up an answer
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS), ids=list(VIEWPORTS))
