@@ -126,15 +126,29 @@ if presenting():
     maps.subheader(finding)
 
 section(_("Can the meaning be read from the vector?"), "probe")
-first, last = st.columns(2)
+before = spinner_first_time(
+    ("untrained", spec, word, by_sense),
+    _("Asking the same network before training…"),
+    lambda: ui.untrained_probe(spec, word, by_sense),
+)
+first, last, untrained = st.columns(3)
 first.metric(_("At the token embedding"), fixed_percent(acc[0]), help=_("The same vector every time: a coin toss."))
 last.metric(
     _("After layer {n_layer}").format(n_layer=info.n_layer),
     fixed_percent(acc[-1]),
     points(round(float(acc[-1] - acc[0]), 2)),
 )
+if before is not None:
+    untrained.metric(
+        _("After layer {n_layer}, before training").format(n_layer=info.n_layer),
+        fixed_percent(before[-1]),
+        help=_(
+            "The same network with random weights, as its training starts (the mean of {n} random draws): what the "
+            "positions and the mixing of words alone give, before the model has learned anything."
+        ).format(n=number(len(sp.UNTRAINED_SEEDS))),
+    )
 
-show_chart(probe_chart(stages, acc, word), "mean_probe", name=f"meaning-{word}-probe")
+show_chart(probe_chart(stages, acc, before), "mean_probe", name=f"meaning-{word}-probe")
 st.caption(
     _(
         "A very simple test, the same at every stage: leave one sentence out, average the vectors of each meaning "
@@ -143,6 +157,14 @@ st.caption(
         "different places in these sentences, so the position alone gives a hint before any layer has read them."
     )
 )
+if before is not None:
+    st.caption(
+        _(
+            "The dashed grey line is the same test on the same network before any training, with random weights. "
+            "Even then each layer mixes some of the sentence into the word, so it tells some sentences apart. What "
+            "training adds is the gap between the two lines."
+        )
+    )
 
 section(_("What the model writes after each “{word}”").format(word=md_escape(word)), "points-to")
 written = ui.continuations(spec, word, tuple(groups))
@@ -178,8 +200,16 @@ if advanced():
         )
     if st.button(_("Measure it for all 12 words"), icon=":material/science:", key="mean_all"):
         rows = []
-        for w, by_sense in PROBE_SENTENCES.items():
-            other = ui.sense_vectors(spec, w, tuple(tuple(s) for s in by_sense))
-            rows.append({_("word"): w} | dict(zip(stages, sp.probe_accuracy(other.vectors, other.senses))))
-        st.dataframe(pd.DataFrame(rows).style.format("{:.0%}", subset=stages), hide_index=True)
+        untrained_col = _("after layer {n_layer}, before training").format(n_layer=info.n_layer)
+        with st.spinner(_("Measuring the 12 words, before and after training…")):
+            for w, by_sense in PROBE_SENTENCES.items():
+                key = tuple(tuple(s) for s in by_sense)
+                other = ui.sense_vectors(spec, w, key)
+                row = {_("word"): w} | dict(zip(stages, sp.probe_accuracy(other.vectors, other.senses)))
+                if (base := ui.untrained_probe(spec, w, key)) is not None:
+                    row[untrained_col] = base[-1]
+                rows.append(row)
+        measured = pd.DataFrame(rows)
+        shares = [c for c in measured.columns if c != _("word")]
+        st.dataframe(measured.style.format("{:.0%}", subset=shares), hide_index=True)
         st.caption(_("The probe's share of sentences told right, on the held-out sentences of each word."))

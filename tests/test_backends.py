@@ -52,6 +52,27 @@ def test_logit_lens_last_layer_equals_the_output(backend):
     torch.testing.assert_close(lens[-1], backend.logits(ids).softmax(-1), atol=1e-4, rtol=1e-3)
 
 
+def test_the_untrained_network_has_the_shape_and_fresh_weights(backend):
+    """The Meaning page's baseline: the same architecture and tokenizer, new random weights from a seed; the loaded
+    model and torch's own random stream are left as they were."""
+    before = {k: v.clone() for k, v in backend.module.state_dict().items()}
+    rng = torch.get_rng_state()
+    fresh, again, other = backend.untrained(7), backend.untrained(7), backend.untrained(8)  # tiny_checkpoint is seed 0
+    assert torch.equal(torch.get_rng_state(), rng)
+    assert fresh.info.n_params == backend.info.n_params and fresh.encode(PROMPT) == backend.encode(PROMPT)
+    assert (
+        fresh.trace(backend.encode(PROMPT)).attentions[0].shape
+        == backend.trace(backend.encode(PROMPT)).attentions[0].shape
+    )
+    mine, theirs = fresh.module.state_dict(), backend.module.state_dict()
+    assert mine.keys() == theirs.keys()
+    weights = [k for k, v in theirs.items() if v.dim() == 2]
+    assert all(not torch.equal(mine[k], theirs[k]) for k in weights)  # every matrix drawn anew
+    assert all(torch.equal(v, again.module.state_dict()[k]) for k, v in mine.items())  # the same seed, the same draw
+    assert any(not torch.equal(v, other.module.state_dict()[k]) for k, v in mine.items())
+    assert all(torch.equal(v, before[k]) for k, v in backend.module.state_dict().items())
+
+
 def test_greedy_generation_is_argmax_and_repeatable(backend):
     ids = backend.encode(PROMPT)
     steps = list(backend.generate(ids, 3, SamplingParams(temperature=0)))

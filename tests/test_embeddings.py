@@ -115,9 +115,15 @@ def test_meaning_figures() -> None:
     assert [a.text for a in maps.layout.annotations] == [f"<b>{s}</b>" for s in stages]
     assert maps.layout.xaxis.range == maps.layout.xaxis4.range  # every map on the same scale
     assert maps.data[0].marker.color != maps.data[1].marker.color
-    probe = mc.probe_chart(stages, np.array([0.5, 0.6, 0.8, 1.0]), "bank")
+    probe = mc.probe_chart(stages, np.array([0.5, 0.6, 0.8, 1.0]))
     assert list(probe.data[0].text) == ["50%", "60%", "80%", "100%"]
     assert probe.layout.yaxis.tickformat == ".0%" and probe.layout.shapes[0].y0 == 0.5  # the coin-toss line
-    for fig in (maps, probe):
+    assert len(probe.data) == 1 and not probe.layout.showlegend
+    both = mc.probe_chart(stages, np.array([0.5, 0.6, 0.8, 1.0]), np.array([0.5, 0.3, 0.55, 0.6]))
+    trained, before = both.data
+    assert list(before.y) == [0.5, 0.3, 0.55, 0.6] and before.line.dash == "dash" and both.layout.showlegend
+    assert "before training" in before.name and trained.line.color != before.line.color
+    assert both.layout.yaxis.range[0] <= 0.2  # the lowest baseline point (30 %) is inside the axis
+    for fig in (maps, probe, both):
         valid_figure(fig)
         assert fig.layout.font.size >= 16

@@ -59,6 +59,10 @@ def test_meaning_page_builtin() -> None:
     assert len(first) == 40 and max(abs(x) for x in first) < 1e-6  # the token embedding: one spot
     assert probe["data"][0]["y"][0] == pytest.approx(0.5)  # a coin toss at the token embedding
     assert at.metric[0].value == "50%" and "of 40 sentences" in at.subheader[0].value
+    trained, before = probe["data"]  # the trained model, the same network untrained (dashed)
+    assert before["line"]["dash"] == "dash" and before["y"][0] == pytest.approx(0.5)
+    assert "before training" in at.metric[2].label and at.metric[2].value == f"{round(before['y'][-1] * 100)}%"
+    assert trained["y"][-1] > before["y"][-1]  # what training adds on "bank"
     assert "river" in at.markdown[-2].value or "river" in texts(at, "markdown")  # a word the river-banks point to
     at.selectbox(key="mean_word").set_value("bat")
     no_crash(at.run())
@@ -77,3 +81,4 @@ def test_meaning_page_hf(tiny_hf_spec: str) -> None:
     at = run("meaning.py", tiny_hf_spec)
     maps, probe = chart_specs(at)
     assert len(probe["data"][0]["x"]) == 2 + 2  # two stages before the tiny model's two layers
+    assert len(probe["data"]) == 2  # a tiny model is copied for its untrained baseline

@@ -8,6 +8,9 @@ token, so every sentence starts from the same embedding; the layers then mix in 
 - `centred_map`: the vectors with their mean removed, projected to 2-D (one point per sentence);
 - `probe_accuracy`: a leave-one-out nearest-sense-centroid probe (chance = 0.5; exactly 0.5 at the
   token embedding, where every vector is the same);
+- `untrained_accuracy`: the same probe on the same network with random weights, before any training: the
+  positions and the mixing of words alone already tell some sentences apart (the built-in model's "bank": 75 %
+  after the last layer untrained, 90 % trained), so that is the baseline to read the trained model's figure against;
 - `continuations` and `sense_words`: what the model writes after the word in each sentence, and the words that
   come up after one meaning more than after the other ("bank" → "river" / "water" vs "money" / "coins"). The
   vector at the word predicts the next token, so read through the unembedding at once it names what usually
@@ -107,6 +110,19 @@ def probe_accuracy(vectors: np.ndarray, senses: np.ndarray) -> np.ndarray:
     """(N, S, D), (N,) -> (S,) leave-one-out accuracy of the nearest sense centroid, per stage (see `probe_hits`)."""
     hits = probe_hits(vectors, senses)
     return hits.mean(0) if len(hits) else np.zeros(np.asarray(vectors).shape[1])
+
+
+UNTRAINED_SEEDS = (0, 1, 2)  # random networks averaged for the baseline: one alone swings by ±10 points per word
+
+
+def untrained_accuracy(backend, word: str, by_sense, seeds: tuple[int, ...] = UNTRAINED_SEEDS) -> np.ndarray:
+    """(S,) the probe's accuracy per stage on the same network with random weights (`Backend.untrained`), the mean
+    over `seeds`: what the architecture does before it has learned anything."""
+    runs = []
+    for seed in seeds:
+        sv = sense_vectors(backend.untrained(seed), word, by_sense)
+        runs.append(probe_accuracy(sv.vectors, sv.senses))
+    return np.mean(runs, axis=0)
 
 
 def centred_map(vectors: np.ndarray, senses: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:

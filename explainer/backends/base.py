@@ -166,6 +166,10 @@ class Backend(ABC):
     def _clone(self, memo: dict) -> Backend:
         """The same backend around `copy.deepcopy(model, memo)`: the tensors in memo (and the tokenizer) are shared."""
 
+    @abstractmethod
+    def _fresh(self) -> Backend:
+        """The same network and tokenizer with newly drawn weights, as its training would start (torch's RNG)."""
+
     # --- shared behaviour -------------------------------------------------
     def tokenize(self, text: str) -> list[Token]:
         return self.tokenizer.tokens(text)
@@ -220,6 +224,16 @@ class Backend(ABC):
         copy = self._clone(dict(tables))
         copy._shared = frozenset(tables)
         return copy
+
+    def untrained(self, seed: int = 0) -> Backend:
+        """The same network, the same tokenizer, random weights drawn from `seed` as its training would start from:
+        what the architecture alone does, before it learned anything (the Meaning page's baseline). Torch's global
+        RNG is left as it was. Refused (BackendError) for models too large to copy on this device."""
+        if problem := self.clone_problem():
+            raise BackendError(problem)
+        with torch.random.fork_rng(devices=[self.device] if self.device.type == "cuda" else []):
+            torch.manual_seed(seed)
+            return self._fresh()
 
     _shared: frozenset[int] = frozenset()  # ids of the parameters a clone shares with its original
 

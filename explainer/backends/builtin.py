@@ -84,6 +84,10 @@ class BuiltinBackend(Backend):
         i = self.info
         return BuiltinBackend(copy.deepcopy(self.model, memo), self.tokenizer, i.name, i.source, self.device)
 
+    def _fresh(self) -> Backend:
+        i = self.info
+        return BuiltinBackend(GPT(self.model.cfg), self.tokenizer, i.name, i.source, self.device)
+
 
 def _to_cpu(tr: Trace) -> Trace:
     cpu = lambda xs: [x.float().cpu() for x in xs]  # noqa: E731

@@ -213,6 +213,10 @@ class HFBackend(Backend):
     def _clone(self, memo: dict) -> HFBackend:
         return HFBackend(copy.deepcopy(self.model, memo), self.tokenizer.tok, self.info.name, self.device)
 
+    def _fresh(self) -> HFBackend:
+        fresh = type(self.model)(self.model.config)  # its own init (post_init), nothing read from disk
+        return HFBackend(fresh.to(self.model.dtype), self.tokenizer.tok, self.info.name, self.device)
+
 
 def _find_layers(model: nn.Module, n_layer: int) -> nn.ModuleList:
     for m in model.modules():

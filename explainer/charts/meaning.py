@@ -56,23 +56,38 @@ def sense_maps(
     return figure(data, out)
 
 
-def probe_chart(stages: list[str], accuracy: np.ndarray, word: str) -> go.Figure:
+def probe_chart(stages: list[str], accuracy: np.ndarray, untrained: np.ndarray | None = None) -> go.Figure:
     """The probe's share of sentences whose meaning it tells right (y, 0-100 %) at each stage (x), with the
-    coin-toss level (50 %) drawn in."""
+    coin-toss level (50 %) drawn in, and, when given, the same probe on the network before training (dashed grey)."""
     acc = [float(a) for a in accuracy]
     data = [
-        {"type": "scatter", "x": stages, "y": acc, "mode": "lines+markers+text", "name": html_escape(word),
+        {"type": "scatter", "x": stages, "y": acc, "mode": "lines+markers+text", "name": _("the trained model"),
          "line": {"width": 4, "color": SENSE_COLOURS[0]}, "marker": {"size": 12},
          "text": [percent(round(a, 2)) for a in acc], "textposition": "top center", "textfont": {"size": SMALL},
          "hovertemplate": _("%{x}: %{y:.0%} told right") + "<extra></extra>"}
     ]  # fmt: skip
+    if untrained is not None:
+        base = [float(a) for a in untrained]
+        data.append(
+            {"type": "scatter", "x": stages, "y": base, "mode": "lines+markers+text",
+             "name": _("the same network before training (random weights)"),
+             "line": {"width": 3, "color": GREY, "dash": "dash"}, "marker": {"size": 9, "color": GREY},
+             "text": [percent(round(a, 2)) for a in base], "textposition": "bottom center",
+             "textfont": {"size": SMALL, "color": GREY},
+             "hovertemplate": _("%{x}: %{y:.0%} told right before training") + "<extra></extra>"}
+        )  # fmt: skip
     line, note = reference_line(0.5, _("a coin toss (50%)"), left=False)
-    out = layout("", 400, {"l": 10, "r": 10, "t": 20, "b": 10}, showlegend=False, shapes=[line], annotations=[note])
+    legend = {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "font": {"size": SMALL}}
+    out = layout(
+        "", 440 if untrained is not None else 400, {"l": 10, "r": 10, "t": 20 + 40 * (untrained is not None), "b": 10},
+        showlegend=untrained is not None, legend=legend, shapes=[line], annotations=[note],
+    )  # fmt: skip
+    low = min([0.35, *(float(a) - 0.1 for a in (untrained if untrained is not None else []))])
     out.update(
         xaxis=axis(_("where in the model")),
         yaxis=axis(
             _("meaning told right"),
-            range=[0.35, 1.1],
+            range=[low, 1.1],
             tickvals=[0.5, 0.75, 1],
             tickformat=".0%",
             gridcolor="rgba(128,128,128,0.25)",

@@ -61,3 +61,24 @@ def sense_vectors(spec: str, word: str, by_sense: tuple[tuple[str, ...], tuple[s
 def continuations(spec: str, word: str, by_sense: tuple[tuple[str, ...], tuple[str, ...]]) -> list[str]:
     """What the model writes after the word in each sentence (read it, never change it)."""
     return sp.continuations(get_backend(spec), sense_vectors(spec, word, by_sense))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def untrained_probe(spec: str, word: str, by_sense: tuple[tuple[str, ...], tuple[str, ...]]) -> np.ndarray | None:
+    """(S,) the probe on the same network with random weights, or None for a model too large to copy here."""
+    backend = get_backend(spec)
+    if backend.clone_problem():
+        return None
+    return sp.untrained_accuracy(backend, word, [list(s) for s in by_sense])
+
+
+def warm_meaning_page() -> None:
+    """The Meaning page's first visit on the default model and word (its sentences' vectors and the untrained
+    baseline: about 2.5 s on 2 cores), ahead of time (explainer/ui/warm.py)."""
+    from explainer.corpus.generator import PROBE_SENTENCES
+    from explainer.ui.shell.models import default_spec
+
+    word, by_sense = next(iter(PROBE_SENTENCES.items()))
+    by_sense = tuple(tuple(s) for s in by_sense)
+    sense_vectors(default_spec(), word, by_sense)
+    untrained_probe(default_spec(), word, by_sense)

@@ -2,7 +2,7 @@
 visit of a page waits for it: the heavy imports (torch, and torch._dynamo, which torch's optimisers import: ~2.5 s),
 Streamlit's icon tables (the first message with an icon took ~1 s), the default model and its analyses
 (explainer/analysis/precomputed.py), the training page's measured machine speed and default text, the Scale page's
-corpus counts, the Emergence page's twin and both models' answers.
+corpus counts, the Emergence page's twin and both models' answers, the Meaning page's default word.
 
 `warm_up()` starts it once per process; `explainer.ui.serve` calls it at server start, and streamlit_app.py on every
 run (a no-op after the first). No Streamlit calls in the thread but the caches', which are process-wide.
@@ -46,6 +46,7 @@ def steps() -> list:
 
     from explainer.analysis.scale import builtin_preset
     from explainer.ui import prediction  # noqa: F401  the pages' helpers import pandas, plotly, the charts
+    from explainer.ui.embeddings import warm_meaning_page
     from explainer.ui.emergence import warm_emergence_page
     from explainer.ui.shell.models import default_spec, get_backend, model_analyses
     from explainer.ui.training.setup import warm_training_page
@@ -59,7 +60,8 @@ def steps() -> list:
     def default_analyses() -> None:
         model_analyses(default_spec()).warm()
 
-    return [import_dynamo, default_model, default_analyses, warm_training_page, builtin_preset, warm_emergence_page]
+    return [import_dynamo, default_model, default_analyses, warm_training_page, builtin_preset, warm_emergence_page,
+            warm_meaning_page]  # fmt: skip
 
 
 def _work() -> None:
