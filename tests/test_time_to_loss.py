@@ -57,3 +57,21 @@ def test_the_engine_drops_out_where_nanogpt_does():
         model.train()
         model(torch.randint(20, (2, 16)), torch.randint(20, (2, 16)))
     assert calls["GPT"] == calls["RefGPT"] == 1 + 2 * 3  # embeddings, then attention and MLP per block
+
+
+def test_the_step_speed_benchmark_measures_every_variant():
+    """bench/step_speed.py, as a lent GPU runs it first (bench/gpu_check.sh), here on the CPU recipe, tiny."""
+    from bench.step_speed import VARIANTS, run, trainer, without_biases
+    from explainer.model.gpt import GPT, GPTConfig
+
+    bare = without_biases(GPT(GPTConfig(vocab_size=20, context_length=8, n_layer=2, n_head=2, d_model=8)))
+    assert not [n for n, _ in bare.named_parameters() if n.endswith("bias")]
+    assert bare(torch.randint(20, (1, 8)))[0].shape == (1, 8, 20)  # it still runs, as nanoGPT's bias=False does
+    ids = torch.randint(0, 65, (5000,), dtype=torch.int16)
+    graphs = trainer("engine-graphs", "gpu", ids, torch.device("cpu"), 10)
+    assert graphs.cfg.compile and graphs.cfg.compile_mode == "reduce-overhead"
+    out = run("cpu", VARIANTS, steps=2, rounds=1, warmup=1, profile_steps=1, device="cpu")
+    assert set(out["tokens_per_s"]) == set(VARIANTS) and all(v > 0 for v in out["tokens_per_s"].values())
+    assert out["vs_reference"]["reference"] == 1.0
+    for p in out["profile"].values():
+        assert p["wall_ms_per_step"] > 0 and p["operator_ms_per_step"] > 0 and p["top_ms_per_step"]

@@ -131,6 +131,7 @@ class Trainer:
         self.gen = torch.Generator().manual_seed(cfg.seed)
         torch.manual_seed(cfg.seed)
         params = dict(model.named_parameters())
+        self._params = list(params.values())  # walking the modules for them costs ~0.6 ms a step (cProfile)
         decay = [p for n, p in params.items() if p.dim() >= 2]
         no_decay = [p for n, p in params.items() if p.dim() < 2]
         groups = [{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
@@ -201,7 +202,7 @@ class Trainer:
             self.opt.zero_grad(set_to_none=True)
             loss.backward()
             if self.cfg.grad_clip > 0:
-                torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.cfg.grad_clip, foreach=True)
+                torch.nn.utils.clip_grad_norm_(self._params, self.cfg.grad_clip, foreach=True)
             track = self.cfg.track_updates and i == n - 1
             before = self._snapshot() if track else None
             self.opt.step()
