@@ -131,15 +131,11 @@ before = spinner_first_time(
     _("Asking the same network before training…"),
     lambda: ui.untrained_probe(spec, word, by_sense),
 )
-first, last, untrained = st.columns(3)
-first.metric(_("At the token embedding"), fixed_percent(acc[0]), help=_("The same vector every time: a coin toss."))
-last.metric(
-    _("After layer {n_layer}").format(n_layer=info.n_layer),
-    fixed_percent(acc[-1]),
-    points(round(float(acc[-1] - acc[0]), 2)),
-)
-if before is not None:
-    untrained.metric(
+first, last = st.columns(2)
+if before is None:  # a model too large to copy here: against the coin toss at the embedding
+    first.metric(_("At the token embedding"), fixed_percent(acc[0]), help=_("The same vector every time: a coin toss."))
+else:  # against the same network untrained, which already tells some sentences apart
+    first.metric(
         _("After layer {n_layer}, before training").format(n_layer=info.n_layer),
         fixed_percent(before[-1]),
         help=_(
@@ -147,6 +143,15 @@ if before is not None:
             "positions and the mixing of words alone give, before the model has learned anything."
         ).format(n=number(len(sp.UNTRAINED_SEEDS))),
     )
+gain = round(float(acc[-1]), 2) - round(float(acc[0] if before is None else before[-1]), 2)
+last.metric(
+    _("After layer {n_layer}").format(n_layer=info.n_layer),
+    fixed_percent(acc[-1]),
+    points(gain),  # written with a true minus sign, which Streamlit would read as a rise: direction and colour given
+    delta_arrow="up" if gain > 0 else "down" if gain < 0 else "off",
+    delta_color="green" if gain > 0 else "red" if gain < 0 else "gray",
+    help=None if before is None else _("The arrow: what training added, against the same network before training."),
+)
 
 show_chart(probe_chart(stages, acc, before), "mean_probe", name=f"meaning-{word}-probe")
 st.caption(

@@ -58,10 +58,13 @@ def test_meaning_page_builtin() -> None:
     first = maps["data"][0]["x"] + maps["data"][1]["x"]
     assert len(first) == 40 and max(abs(x) for x in first) < 1e-6  # the token embedding: one spot
     assert probe["data"][0]["y"][0] == pytest.approx(0.5)  # a coin toss at the token embedding
-    assert at.metric[0].value == "50%" and "of 40 sentences" in at.subheader[0].value
+    assert "of 40 sentences" in at.subheader[0].value
     trained, before = probe["data"]  # the trained model, the same network untrained (dashed)
     assert before["line"]["dash"] == "dash" and before["y"][0] == pytest.approx(0.5)
-    assert "before training" in at.metric[2].label and at.metric[2].value == f"{round(before['y'][-1] * 100)}%"
+    untrained, after = at.metric  # the same network before training beside the trained model, with what it added
+    assert "before training" in untrained.label and untrained.value == f"{round(before['y'][-1] * 100)}%"
+    assert after.value == f"{round(trained['y'][-1] * 100)}%"
+    assert after.delta == f"+{round(trained['y'][-1] * 100) - round(before['y'][-1] * 100)} pts"
     assert trained["y"][-1] > before["y"][-1]  # what training adds on "bank"
     assert "river" in at.markdown[-2].value or "river" in texts(at, "markdown")  # a word the river-banks point to
     at.selectbox(key="mean_word").set_value("bat")
