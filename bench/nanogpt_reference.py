@@ -7,8 +7,9 @@ What it reproduces of karpathy/nanoGPT (`train.py`, `model.py`, `config/train_sh
 - the optimizer: AdamW, betas (0.9, 0.99) (its small-model config), weight decay 0.1 on the 2-D parameters only,
   fused on CUDA; gradients clipped at 1.0;
 - the schedule: linear warmup over 100 steps from lr/(warmup+1), cosine down to min_lr (lr / 10) at the last step;
-- the batches: random windows stacked from per-row numpy slices (`get_batch`), the loss read back every step
-  (`log_interval=1`), bf16 autocast on CUDA only (float32 on the CPU), `torch.compile` when asked.
+- the batches: random windows stacked from per-row numpy slices (`get_batch`), the loss read back every
+  `log_interval` steps (its README's CPU command: 1; its GPU config: 10, and each read waits for the GPU), bf16
+  autocast on CUDA only (float32 on the CPU), `torch.compile` when asked.
 Its data come from the caller (our split and character ids, the same for both), so that both models see the same
 text and are scored on the same validation windows.
 """
@@ -92,10 +93,11 @@ class RefTrainer:
         warmup: int = 100,
         compile: bool = False,
         seed: int = 0,
+        log_interval: int = 1,
     ):
         self.model, self.device = model.to(device), device
         self.data = train_ids.numpy().astype(np.uint16)  # nanoGPT's train.bin
-        self.steps, self.batch_size, self.context = steps, batch_size, context
+        self.steps, self.batch_size, self.context, self.log_interval = steps, batch_size, context, log_interval
         self.lr, self.min_lr, self.warmup = lr, lr / 10, warmup
         params = [p for p in model.parameters() if p.requires_grad]
         groups = [
@@ -142,5 +144,6 @@ class RefTrainer:
             torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
             self.opt.step()
             self.opt.zero_grad(set_to_none=True)
-            self.losses.append(loss.item())  # log_interval=1
+            if self.step_count % self.log_interval == 0:
+                self.losses.append(loss.item())  # the GPU's queue drains here
             self.step_count += 1

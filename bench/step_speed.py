@@ -47,8 +47,8 @@ def trainer(variant: str, recipe: str, ids: torch.Tensor, dev: torch.device, ste
     torch.manual_seed(0)
     if variant == "reference":
         model = RefGPT(VOCAB, r["context_length"], r["n_layer"], r["n_head"], r["d_model"], extra["dropout"])
-        return RefTrainer(model, ids, steps=steps, batch_size=r["batch_size"], context=r["context_length"],
-                          lr=r["lr"], device=dev, compile=extra["compile"])  # fmt: skip
+        return RefTrainer(model, ids, steps=steps, batch_size=r["batch_size"], context=r["context_length"], lr=r["lr"],
+                          device=dev, compile=extra["compile"], log_interval=extra["log_interval"])  # fmt: skip
     cfg = GPTConfig(VOCAB, r["context_length"], r["n_layer"], r["n_head"], r["d_model"], extra["dropout"])
     model = without_biases(GPT(cfg)) if variant == "engine-no-bias" else GPT(cfg)
     mode = "reduce-overhead" if variant == "engine-graphs" else None

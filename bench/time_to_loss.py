@@ -43,7 +43,10 @@ RECIPES = {
     "gpu": dict(n_layer=6, n_head=6, d_model=384, context_length=256, batch_size=64, lr=1e-3, steps=5000),
 }
 SIZES = ("n_layer", "n_head", "d_model", "context_length", "batch_size")
-EXTRA = {"cpu": dict(dropout=0.0, compile=False, eval_iters=20), "gpu": dict(dropout=0.2, compile=True, eval_iters=200)}
+EXTRA = {
+    "cpu": dict(dropout=0.0, compile=False, eval_iters=20, log_interval=1),
+    "gpu": dict(dropout=0.2, compile=True, eval_iters=200, log_interval=10),
+}
 
 
 def own_lr(recipe: dict) -> float:
@@ -100,7 +103,7 @@ def run(recipe: str = "cpu", steps: int | None = None, eval_every: int = 100, te
     torch.manual_seed(0)
     ref_model = RefGPT(V, T, spec.n_layer, spec.n_head, spec.d_model, extra["dropout"])
     ref = RefTrainer(ref_model, data.train_ids, steps=spec.steps, batch_size=B, context=T, lr=spec.lr, device=dev,
-                     compile=spec.compile)  # fmt: skip
+                     compile=spec.compile, log_interval=extra["log_interval"])  # fmt: skip
     torch.manual_seed(spec.seed)
     model = GPT(replace(spec.model_config(V), dropout=extra["dropout"]))
     engine = {"lr": own_lr(RECIPES[recipe]), **engine}

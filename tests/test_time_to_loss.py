@@ -20,6 +20,18 @@ def test_reference_schedule_is_nanogpts():
     assert [g["weight_decay"] for g in ref.opt.param_groups] == [0.1, 0.0]
 
 
+def test_the_reference_reads_its_loss_back_as_nanogpt_does():
+    """A loss read back waits for the GPU: nanoGPT's GPU config reads every 10th step, its CPU command each step."""
+    from bench.time_to_loss import EXTRA
+
+    assert EXTRA["gpu"]["log_interval"] == 10 and EXTRA["cpu"]["log_interval"] == 1
+    for every, read in ((1, 20), (10, 2)):
+        ref = RefTrainer(RefGPT(10, 8, 1, 1, 8), torch.arange(100) % 10, steps=20, batch_size=2, context=8,
+                         device=torch.device("cpu"), log_interval=every)  # fmt: skip
+        ref.step(20)
+        assert len(ref.losses) == read
+
+
 def test_time_to_target_reads_between_evaluations():
     curve = [(0, 0.0, 4.0), (100, 10.0, 3.0), (200, 20.0, 2.0)]
     assert time_to(curve, 2.5) == pytest.approx(15.0)
