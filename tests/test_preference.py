@@ -79,6 +79,8 @@ def test_clone_of_a_model_too_large_is_refused(builtin, monkeypatch: pytest.Monk
     monkeypatch.setitem(base.MAX_CLONE_PARAMS, "cpu", 1_000_000)
     with pytest.raises(BackendError, match=r"3 M parameters: too many .*at most 1 M"):
         builtin.clone()
+    with pytest.raises(BackendError, match="too many"):  # nor an untrained copy (the Meaning page then shows none)
+        builtin.untrained(0)
 
 
 # ----------------------------------------------------------------------------- scoring

@@ -76,13 +76,12 @@ def probe_chart(stages: list[str], accuracy: np.ndarray, untrained: np.ndarray |
              "textfont": {"size": SMALL, "color": GREY},
              "hovertemplate": _("%{x}: %{y:.0%} told right before training") + "<extra></extra>"}
         )  # fmt: skip
+    both = untrained is not None
     line, note = reference_line(0.5, _("a coin toss (50%)"), left=False)
     legend = {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "font": {"size": SMALL}}
-    out = layout(
-        "", 440 if untrained is not None else 400, {"l": 10, "r": 10, "t": 20 + 40 * (untrained is not None), "b": 10},
-        showlegend=untrained is not None, legend=legend, shapes=[line], annotations=[note],
-    )  # fmt: skip
-    low = min([0.35, *(float(a) - 0.1 for a in (untrained if untrained is not None else []))])
+    out = layout("", 440 if both else 400, {"l": 10, "r": 10, "t": 60 if both else 20, "b": 10}, showlegend=both,
+                 legend=legend, shapes=[line], annotations=[note])  # fmt: skip
+    low = min(0.35, float(min(untrained)) - 0.1) if both else 0.35
     out.update(
         xaxis=axis(_("where in the model")),
         yaxis=axis(

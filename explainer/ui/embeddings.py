@@ -12,6 +12,7 @@ import torch
 
 from explainer.analysis import embeddings as em
 from explainer.analysis import sense_probe as sp
+from explainer.backends.base import BackendError
 from explainer.i18n import _
 from explainer.ui.shell.models import get_backend, model_analyses
 from explainer.ui.shell.spinner import spinner_first_time
@@ -66,10 +67,10 @@ def continuations(spec: str, word: str, by_sense: tuple[tuple[str, ...], tuple[s
 @st.cache_resource(max_entries=64, show_spinner=False)
 def untrained_probe(spec: str, word: str, by_sense: tuple[tuple[str, ...], tuple[str, ...]]) -> np.ndarray | None:
     """(S,) the probe on the same network with random weights, or None for a model too large to copy here."""
-    backend = get_backend(spec)
-    if backend.clone_problem():
+    try:
+        return sp.untrained_accuracy(get_backend(spec), word, [list(s) for s in by_sense])
+    except BackendError:  # Backend.untrained refuses a model too large to copy
         return None
-    return sp.untrained_accuracy(backend, word, [list(s) for s in by_sense])
 
 
 def warm_meaning_page() -> None:
