@@ -47,7 +47,8 @@ def test_meaning_page(browser, server: Server, viewport: str) -> None:
         main = page.locator("[data-testid=stMain]")
         drawn(page, lambda: sync_api.expect(main).to_contain_text("tells which “bat” is meant"))
         assert_no_exception(page)
-        page.get_by_text("The sentences (none of them").click()  # the expander with the sentences
-        sync_api.expect(page.locator("[data-testid=stTextArea] textarea").nth(1)).to_contain_text("ball")
+        sentences = page.locator("[data-testid=stTextArea] textarea").nth(1)  # open for a student (not presenting)
+        sync_api.expect(sentences).to_be_visible()
+        sync_api.expect(sentences).to_contain_text("ball")
         assert page.locator(".js-plotly-plot").count() == 2  # the maps stage by stage, the probe
         finish(page, "meaning", viewport)
