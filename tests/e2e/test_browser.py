@@ -20,6 +20,7 @@ from .harness import (
     PAGE_TIMEOUT_MS,
     VIEWPORTS,
     Server,
+    close_page,
     finish,
     open_page,
 )
@@ -57,4 +58,4 @@ def test_page_renders(browser, server: Server, page_spec: Page, viewport: str) -
     except (AssertionError, sync_api.Error) as e:
         raise AssertionError(f"{e}\n--- server log ---\n{server.log()}") from e
     finally:
-        page.context.close()
+        close_page(page)

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from .harness import APP_IDLE, VIEWPORTS, Server, finish, open_page
+from .harness import APP_IDLE, VIEWPORTS, Server, close_page, finish, open_page
 
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -77,4 +77,4 @@ def test_inside_page(browser, server: Server, path: str, viewport: str) -> None:
     except (AssertionError, sync_api.Error) as e:
         raise AssertionError(f"{e}\n--- server log ---\n{server.log()}") from e
     finally:
-        page.context.close()
+        close_page(page)

@@ -22,6 +22,7 @@ from .harness import (
     VIEWPORTS,
     Server,
     assert_no_exception,
+    close_page,
     drawn,
     finish,
     open_page,
@@ -93,7 +94,7 @@ def test_page_from_navigation(browser, server: Server, nav_title: str, slider: s
     except (AssertionError, sync_api.Error) as e:
         raise AssertionError(f"{e}\n--- server log ---\n{server.log()}") from e
     finally:
-        page.context.close()
+        close_page(page)
 
 
 def test_a_shared_link_reproduces_the_view(browser, server: Server) -> None:
@@ -106,7 +107,7 @@ def test_a_shared_link_reproduces_the_view(browser, server: Server) -> None:
         sync_api.expect(page.locator("[data-testid=stMain]")).to_contain_text("T = 0.5, top-k 3")
         assert_no_exception(page)
     finally:
-        page.context.close()
+        close_page(page)
 
 
 def test_a_link_with_top_p_zero_is_clamped_with_a_message(browser, server: Server) -> None:
@@ -119,7 +120,7 @@ def test_a_link_with_top_p_zero_is_clamped_with_a_message(browser, server: Serve
         assert_no_exception(page)
         screenshot(page, SHOTS / "sampling-clamped-link.png")
     finally:
-        page.context.close()
+        close_page(page)
 
 
 def test_dragging_a_slider_redraws_the_sampling_view_in_the_browser_alone(browser, server: Server) -> None:

@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from .harness import APP_IDLE, SHOTS, VIEWPORTS, Server, assert_no_exception, open_page, screenshot
+from .harness import APP_IDLE, SHOTS, VIEWPORTS, Server, assert_no_exception, close_page, open_page, screenshot
 
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -62,7 +62,7 @@ def test_present_link_and_next(browser, server: Server, start: str, shots: tuple
         sync_api.expect(page.locator("h1").first).not_to_have_text(heading)
         check_presenting(page, shots[1])
     finally:
-        page.context.close()
+        close_page(page)
 
 
 def test_a_lesson_link_opens_its_preset_view(browser, server: Server) -> None:
@@ -78,4 +78,4 @@ def test_a_lesson_link_opens_its_preset_view(browser, server: Server) -> None:
         slider = page.locator("[data-testid=stSlider]").filter(has_text="Temperature T")
         sync_api.expect(slider.get_by_test_id("stSliderThumbValue")).to_have_text("1.50")
     finally:
-        page.context.close()
+        close_page(page)

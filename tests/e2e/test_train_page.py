@@ -11,7 +11,7 @@ import pytest
 
 from explainer.training.runs import RunStore
 
-from .harness import APP_IDLE, SHOTS, VIEWPORTS, Server, drawn, finish, open_page
+from .harness import APP_IDLE, SHOTS, VIEWPORTS, Server, close_page, drawn, finish, open_page
 
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -107,7 +107,7 @@ def test_train_pause_download_and_use_everywhere(browser, server: Server, tmp_pa
     except (AssertionError, sync_api.Error) as e:
         raise AssertionError(f"{e}\n--- server log ---\n{server.log()}") from e
     finally:
-        page.context.close()
+        close_page(page)
 
     projector = open_page(browser, server, run_link, VIEWPORTS["projector"])
     try:  # a new tab (a new session) with the run's link: a copy of the run is back, paused where it was
@@ -119,5 +119,5 @@ def test_train_pause_download_and_use_everywhere(browser, server: Server, tmp_pa
     except (AssertionError, sync_api.Error) as e:
         raise AssertionError(f"{e}\n--- server log ---\n{server.log()}") from e
     finally:
-        projector.context.close()
+        close_page(projector)
     assert (SHOTS / "train.png").exists()
