@@ -4,9 +4,11 @@ every page in German and Chinese (the Chinese ones need a CJK font: make e2e-dep
 
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 import pytest
 
-from explainer.i18n import LANGUAGES, _, speaking
+from explainer.i18n import DEFAULT, LANGUAGES, _, speaking
 from explainer.ui.shell.pages import PAGES
 
 from .harness import (
@@ -45,21 +47,30 @@ def test_every_page_in_every_language(browser, server: Server, lang: str) -> Non
 
 
 def every_page_in(browser, server: Server, lang: str) -> None:
-    """Every page in `lang`: no exception, the navigation in the language, nothing wider than the window, offline."""
-    for entry in PAGES:
-        page = open_page(browser, server, f"{entry.url_path}?lang={lang}", VIEWPORTS["laptop"])
-        name = entry.url_path or "home"
-        with closing_page(page, server, SHOTS / f"lang-{lang}-{name}-failed.png"):
+    """Every page in `lang`, the first from its address and the others through the navigation, as a student goes
+    (and the language stays on): no exception, the navigation in the language, nothing wider than the window,
+    offline."""
+    first, *others = PAGES
+    page = open_page(browser, server, f"{first.url_path}?lang={lang}", VIEWPORTS["laptop"])
+    with closing_page(page, server, SHOTS / f"lang-{lang}-failed.png"):
+        for entry in [first, *others]:
+            name = entry.url_path or "home"
+            if entry is not first:
+                page.locator(f'.st-key-nav a[href="{entry.url_path}"]').click()
+                page.wait_for_url(lambda url, path=entry.url_path: urlparse(url).path.strip("/") == path)
+                page.wait_for_selector(APP_IDLE)
             page.wait_for_function(NOTHING_PENDING)  # every element drawn (a slow one shows a grey placeholder first)
             assert_no_exception(page)
+            assert lang == DEFAULT or f"lang={lang}" in page.url, f"{name}: the language left the address"
             with speaking(lang):
                 label = _(entry.title)
             nav = page.locator(".st-key-nav")  # the navigation, drawn as page links (shell/navigation.py)
             sync_api.expect(nav).to_contain_text(label)  # the navigation speaks the language
             assert page.evaluate(OVERFLOW) == [], f"{name} ({lang}): wider than the window"
-            assert_offline(page)
             if lang in SHOT_LANGUAGES:
                 screenshot(page, SHOTS / f"lang-{lang}-{name}.png")
+                page.set_viewport_size(dict(zip(("width", "height"), VIEWPORTS["laptop"])))  # grown for the shot
+        assert_offline(page)
 
 
 @pytest.mark.parametrize("lang", ["de", "zh_CN"])
