@@ -11,8 +11,9 @@ from explainer.analysis import attribution as attr
 from explainer.analysis.inside import capital_questions
 from explainer.backends.base import FinalNorm
 from explainer.corpus.data import COUNTRIES
-from explainer.corpus.generator import generate_corpus
 from explainer.training.evaluate import answer_token
+
+from .helpers import builtin_corpus
 
 PROMPT = "User: What is the capital of France?\nAssistant: The capital of France is"
 # integrated gradients from the average word put the country first in 97.5 % of all 161 held-out capital questions
@@ -95,7 +96,7 @@ def test_unknown_method_is_refused(small) -> None:
 
 def test_the_country_pushes_the_capital_most(builtin) -> None:
     capitals = {c.capital: c.name for c in COUNTRIES}
-    items = [it for it in generate_corpus().heldout if it.topic == "capital"][::3]
+    items = [it for it in builtin_corpus().heldout if it.topic == "capital"][::3]
     hits = []
     for it in items:
         ids = builtin.encode(it.prompt)

@@ -130,6 +130,24 @@ def test_many_continuations_in_one_batch_equal_one_at_a_time(backend):
     assert texts[2] == texts[3] and len(set(texts)) >= 2  # the same seed, the same text; others differ
 
 
+def test_top_tokens_in_one_batch_are_each_row_s_argmax(backend):
+    """Greedy decoding's token after every position, for rows of one length read together: each row's own argmax;
+    with `where`, the same at those positions and -1 elsewhere; rows of different lengths are refused."""
+    texts = ["The capital of France is", "The dog says woof and the", "User: What is two plus"]
+    rows = [backend.encode(t) for t in texts]
+    n = min(map(len, rows))
+    rows = [r[:n] for r in rows]
+    top = backend.top_tokens_batch(rows)
+    assert top.shape == (3, n)
+    assert top.tolist() == [backend.logits(r).argmax(-1).tolist() for r in rows]
+    where = torch.zeros(3, n, dtype=torch.bool)
+    where[0, -1] = where[1, 0] = where[2, 1:3] = True
+    some = backend.top_tokens_batch(rows, where)
+    assert torch.equal(some[where], top[where]) and bool((some[~where] == -1).all())
+    with pytest.raises(BackendError, match="one length"):
+        backend.top_tokens_batch([rows[0], rows[1][:-1]])
+
+
 def test_long_input_is_cut_from_the_left(backend):
     ids = backend.encode(PROMPT * 200)
     kept, cut = backend.fit(ids)

@@ -23,6 +23,8 @@ from explainer.corpus.generator import (
 from explainer.generation.script import FRAMING, build_script
 from explainer.training.text import load_user_text
 
+from .helpers import builtin_corpus
+
 TOKEN_RE = re.compile(r"\n|[A-Za-z0-9]+(?:'[A-Za-z]+)?|[^\sA-Za-z0-9]")
 NO_SPACE_BEFORE = set(".,?!:;")
 
@@ -74,7 +76,7 @@ def strip_opener(question: str) -> str:
 
 @pytest.fixture(scope="module")
 def corpus() -> Corpus:
-    return generate_corpus(seed=0)
+    return builtin_corpus()
 
 
 @pytest.fixture(scope="module")

@@ -12,10 +12,12 @@ import pytest
 from explainer.corpus import data as D
 from explainer.corpus import generator as C
 
+from .helpers import builtin_corpus
+
 
 @pytest.fixture(scope="module")
 def corpus() -> C.Corpus:
-    return C.generate_corpus(seed=0)
+    return builtin_corpus()
 
 
 def contains_words(text: str, phrase: str) -> bool:

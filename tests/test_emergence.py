@@ -20,6 +20,8 @@ from explainer.model.checkpoints import FORMAT
 from explainer.ui.emergence import recipe_seeds
 from tests.apptest import open_page
 
+from .helpers import builtin_corpus
+
 PAGE = "app_pages/emergence.py"
 REAL_TWIN = config.BUILTIN_TWIN
 
@@ -118,7 +120,7 @@ def test_the_page_names_the_seeds_each_checkpoint_records(tmp_path, monkeypatch,
 )
 def test_the_shipped_twin_answers_alike_with_different_insides(builtin) -> None:
     twin = load_backend(str(REAL_TWIN))
-    items = generate_corpus(seed=0).heldout
+    items = builtin_corpus().heldout
     pairs = compare_answers(builtin, twin, items[:: len(items) // 200])
     assert sum(p.same for p in pairs) >= 0.9 * len(pairs)
     first, second = ModelAnalyses(builtin), ModelAnalyses(twin)

@@ -4,11 +4,12 @@ import pytest
 import torch
 
 from explainer.backends.load import load_backend
-from explainer.corpus.generator import generate_corpus
 from explainer.training.evaluate import answer_token
 from explainer.training.nudge import SMALL_GAIN, example_windows, one_example_nudge
 from explainer.training.run import new_run
 from explainer.training.spec import RunSpec
+
+from .helpers import builtin_corpus
 
 HELD_OUT = 16  # held-out questions nudged on the shipped model
 TEXT = "the cat sat on the mat.\nthe dog ran to the park.\n" * 60
@@ -61,7 +62,7 @@ def test_a_huge_step_is_taken_as_asked_and_can_overshoot(run):
 @pytest.fixture(scope="module")
 def shipped():
     backend = load_backend("builtin")
-    items = generate_corpus(seed=0).heldout
+    items = builtin_corpus().heldout
     picked = items[:: max(1, len(items) // HELD_OUT)][:HELD_OUT]
     return backend, [backend.encode(it.prompt) + [answer_token(backend, it.prompt, it.answer)] for it in picked]
 

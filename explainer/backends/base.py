@@ -253,10 +253,26 @@ class Backend(ABC):
     @torch.inference_mode()
     def next_token_logits_batch(self, rows: list[list[int]]) -> torch.Tensor:
         """(N, V) next-token logits for N token lists of one length, in one forward pass (a level of a tree)."""
+        return self._train_forward(self._batch(rows))[:, -1].float().cpu()
+
+    @torch.inference_mode()
+    def top_tokens_batch(self, rows: list[list[int]], where: torch.Tensor | None = None) -> torch.Tensor:
+        """(N, T) the most likely token after every position of N token lists of one length, in one forward pass:
+        what greedy decoding writes there (the held-out evaluation checks whole replies this way). With `where`
+        ((N, T) bool): only at those positions, -1 elsewhere (the unembedding is a small model's largest product)."""
+        ids = self._batch(rows)
+        if where is None:
+            return self._train_forward(ids).argmax(-1).cpu()
+        where = where.to(self.device)
+        out = torch.full(ids.shape, -1, dtype=torch.long, device=self.device)
+        out[where] = self._train_head(self._train_hidden(ids)[where]).argmax(-1)
+        return out.cpu()
+
+    def _batch(self, rows: list[list[int]]) -> torch.Tensor:
+        """N token lists of one length -> (N, T) ids on self.device (each left-cut to the context)."""
         if not rows or len({len(r) for r in rows}) != 1:
             raise BackendError("a batch needs token lists of one length")
-        ids = torch.stack([self._tensor(r)[0] for r in rows])  # (N, T)
-        return self._train_forward(ids)[:, -1].float().cpu()
+        return torch.stack([self._tensor(r)[0] for r in rows])
 
     @torch.inference_mode()
     def trace(self, ids: list[int]) -> Trace:

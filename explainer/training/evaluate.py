@@ -4,9 +4,11 @@ Two kinds of item (corpus.HeldOutItem):
 - the prompt ends right before the answer word ("...Assistant: The capital of France is"): right when the
   model's top-1 next token is the answer's first token;
 - the prompt ends at "Assistant:" and the item lists `replies`: right when the model's greedy reply starts
-  with one of them (a reply that ends in a newline must be the whole line). This is checked in one forward
-  pass per reply: greedy decoding writes exactly that reply if and only if every one of its tokens is the
-  top-1 prediction after the ones before it.
+  with one of them (a reply that ends in a newline must be the whole line). This is checked by teacher forcing:
+  greedy decoding writes exactly that reply if and only if every one of its tokens is the top-1 prediction after
+  the ones before it, so one forward pass reads it all.
+
+Token lists of one length are read together in one batch.
 """
 
 from __future__ import annotations
@@ -14,10 +16,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import torch
+
 from explainer.backends.base import Backend
 from explainer.i18n import _
+from explainer.model.sampling import SamplingParams
 
 MAX_REPLY_TOKENS = 40  # greedy replies shown for misses stop here (or at the end of the line)
+BATCH_ROWS = 64  # token lists per forward pass
 
 
 @dataclass(frozen=True)
@@ -38,47 +44,88 @@ def answer_token(backend: Backend, prompt: str, answer: str) -> int:
     return full[len(ids)]
 
 
-def writes(backend: Backend, prompt: str, reply: str) -> bool:
-    """Whether greedy decoding after `prompt` writes " " + reply (teacher forcing: one forward pass)."""
+@dataclass(frozen=True)
+class _Check:
+    """What greedy decoding must write for an item to be right: after position p of `row`, token t, for every
+    (p, t) in `expect`."""
+
+    item: int  # the held-out item's index
+    row: list[int]  # the tokens read, left-cut to the context
+    expect: list[tuple[int, int]]
+
+
+def _answer_check(backend: Backend, item: int, prompt: str, answer: str) -> _Check:
+    kept, _cut = backend.fit(backend.encode(prompt))
+    return _Check(item, kept, [(len(kept) - 1, answer_token(backend, prompt, answer))])
+
+
+def _reply_check(backend: Backend, item: int, prompt: str, reply: str) -> _Check:
+    """Teacher forcing: the reply after the prompt, read in one pass; the logits at position t predict token t + 1."""
     ids = backend.encode(prompt)
     full = backend.encode(prompt + " " + reply)
     if full[: len(ids)] != ids or len(full) == len(ids):
         raise ValueError(f"cannot align reply {reply!r} after prompt")
-    kept, cut = backend.fit(full[:-1])  # the logits at position t predict token t + 1
-    pred = backend.logits(kept).argmax(-1).tolist()
-    return all(pred[t - 1 - cut] == full[t] for t in range(len(ids), len(full)) if t - 1 - cut >= 0)
+    kept, cut = backend.fit(full[:-1])
+    return _Check(item, kept, [(t - 1 - cut, full[t]) for t in range(len(ids), len(full)) if t - 1 - cut >= 0])
+
+
+def _run(backend: Backend, checks: list[_Check]) -> tuple[list[bool], list[int]]:
+    """Each check's verdict and the token greedy decoding writes after its row's end. Rows of one length go through
+    the model together, BATCH_ROWS at a time, its head only where a token is read (the built-in model's 2,700
+    items: 34 s one by one, 8 s so, on 2 cores; the same verdicts)."""
+    by_length: dict[int, list[int]] = defaultdict(list)
+    for k, c in enumerate(checks):
+        by_length[len(c.row)].append(k)
+    passed, last = [False] * len(checks), [0] * len(checks)
+    for group in by_length.values():
+        for start in range(0, len(group), BATCH_ROWS):
+            part = group[start : start + BATCH_ROWS]
+            where = torch.zeros(len(part), len(checks[part[0]].row), dtype=torch.bool)  # (n, T) the positions read
+            for r, k in enumerate(part):
+                where[r, [p for p, _t in checks[k].expect] + [-1]] = True
+            top = backend.top_tokens_batch([checks[k].row for k in part], where).tolist()  # (n, T)
+            for k, row in zip(part, top):
+                passed[k] = all(row[p] == t for p, t in checks[k].expect)
+                last[k] = row[-1]
+    return passed, last
+
+
+def writes(backend: Backend, prompt: str, reply: str) -> bool:
+    """Whether greedy decoding after `prompt` writes " " + reply."""
+    return _run(backend, [_reply_check(backend, 0, prompt, reply)])[0][0]
 
 
 def greedy_reply(backend: Backend, prompt: str, max_tokens: int = MAX_REPLY_TOKENS) -> str:
     """The model's most likely reply after the prompt, up to the end of the line."""
-    ids = backend.encode(prompt)
-    base = backend.decode(ids)
-    for _step in range(max_tokens):
-        ids.append(int(backend.next_token_logits(ids).argmax()))
-        text = backend.decode(ids)[len(base) :]
-        if "\n" in text:
-            return text.split("\n", 1)[0].strip()
-    return backend.decode(ids)[len(base) :].strip()
+    steps = backend.generate(backend.encode(prompt), max_tokens, SamplingParams(0), stop=lambda text: "\n" in text)
+    return "".join(s.text for s in steps).split("\n", 1)[0].strip()
 
 
 def heldout_accuracy(backend: Backend, items, limit: int | None = None) -> EvalResult:
     """items: objects with .prompt, .answer, .topic, .question and optionally .kind, .replies (corpus.HeldOutItem)."""
     items = list(items)[:limit] if limit else list(items)
+    checks = []
+    for i, it in enumerate(items):
+        replies = getattr(it, "replies", ())
+        if replies:
+            checks += [_reply_check(backend, i, it.prompt, r) for r in replies]
+        else:
+            checks.append(_answer_check(backend, i, it.prompt, it.answer))
+    passed, last = _run(backend, checks)
+    right, predicted = [False] * len(items), [0] * len(items)
+    for c, ok, tok in zip(checks, passed, last):
+        right[c.item] |= ok
+        predicted[c.item] = tok
     hits: dict[str, list[int]] = defaultdict(list)
     kinds: dict[str, list[int]] = defaultdict(list)
     misses = []
-    for it in items:
-        replies = getattr(it, "replies", ())
-        if replies:
-            ok = any(writes(backend, it.prompt, r) for r in replies)
-            if not ok and len(misses) < 20:
+    for it, ok, tok in zip(items, right, predicted):
+        if not ok and len(misses) < 20:
+            replies = getattr(it, "replies", ())
+            if replies:
                 misses.append((it.question, replies[0].strip(), greedy_reply(backend, it.prompt)))
-        else:
-            target = answer_token(backend, it.prompt, it.answer)
-            pred = int(backend.next_token_logits(backend.encode(it.prompt)).argmax())
-            ok = pred == target
-            if not ok and len(misses) < 20:
-                misses.append((it.question, it.answer, backend.token_str(pred)))
+            else:
+                misses.append((it.question, it.answer, backend.token_str(tok)))
         hits[it.topic].append(int(ok))
         kinds[getattr(it, "kind", "template")].append(int(ok))
     total = sum(sum(v) for v in hits.values())
