@@ -148,6 +148,18 @@ def test_top_tokens_in_one_batch_are_each_row_s_argmax(backend):
         backend.top_tokens_batch([rows[0], rows[1][:-1]])
 
 
+def test_residual_streams_in_one_batch_equal_each_text_s_trace(backend):
+    texts = ["The capital of France is", "The dog says woof and the", "User: What is two plus"]
+    rows = [backend.encode(t) for t in texts]
+    rows = [r[: min(map(len, rows))] for r in rows]
+    streams = backend.residual_streams(rows)
+    n_layer, d = backend.info.n_layer, backend.info.d_model
+    assert streams.shape == (n_layer + 1, 3, len(rows[0]), d)
+    for r, row in enumerate(rows):
+        tr = backend.trace(row)
+        assert torch.allclose(streams[:, r], torch.stack([tr.resid_pre[0], *tr.resid_post]), atol=1e-5)
+
+
 def test_long_input_is_cut_from_the_left(backend):
     ids = backend.encode(PROMPT * 200)
     kept, cut = backend.fit(ids)

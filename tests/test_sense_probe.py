@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from explainer.analysis import sense_probe as sp
+from explainer.analysis.embeddings import word_in_context
 
 from .helpers import RETRAIN, shipped_tokenizer_kind
 
@@ -53,6 +54,9 @@ def test_bank_on_the_shipped_model(builtin):
     assert not sv.skipped and len(sv.sentences) == 40 and len(set(sv.token_ids)) == 1
     assert sv.vectors.shape == (40, builtin.info.n_layer + 2, builtin.info.d_model)
     assert sv.stages[0] == "token embedding" and sv.stages[-1] == f"after layer {builtin.info.n_layer}"
+    alone = [word_in_context(builtin, s, "bank", int(k)) for s, k in zip(sv.sentences, sv.senses)]
+    assert np.allclose(sv.vectors, np.stack([w.vectors for w in alone]), atol=1e-5), "batched = one trace each"
+    assert sv.prefixes == [builtin.encode(w.sentence)[: w.index + 1] for w in alone]
     acc = sp.probe_accuracy(sv.vectors, sv.senses)
     assert acc[0] == 0.5 and acc[-1] >= 0.9, acc  # chance at the embedding, 36 of 40 after the last layer
     written = sp.continuations(builtin, sv)

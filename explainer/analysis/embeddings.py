@@ -163,17 +163,24 @@ def locate(tokens, sentence: str, word: str) -> tuple[int, int] | None:
 
 
 @torch.inference_mode()
-def word_in_context(backend, sentence: str, word: str, sense: int = 0) -> WordInContext | None:
-    """The vector of `word` in `sentence` at every stage, or None if the word is not in it (or was cut)."""
+def word_position(backend, sentence: str, word: str) -> tuple[list[int], int, int] | None:
+    """(the sentence's tokens left-cut to the context, the index of the word's last token there, how many tokens the
+    word is split into), or None if the word is not in it (or was cut)."""
     tokens = backend.tokenize(sentence)
     found = locate(tokens, sentence, word)
     if found is None:
         return None
     index, pieces = found
     kept, cut = backend.fit([t.id for t in tokens])
-    index -= cut
-    if index < 0:
+    return None if index < cut else (kept, index - cut, pieces)
+
+
+def word_in_context(backend, sentence: str, word: str, sense: int = 0) -> WordInContext | None:
+    """The vector of `word` in `sentence` at every stage, or None if the word is not in it (or was cut)."""
+    found = word_position(backend, sentence, word)
+    if found is None:
         return None
+    kept, index, pieces = found
     tr = backend.trace(kept)
     tid = kept[index]
     stages = [backend.embedding_matrix()[tid], tr.resid_pre[0][index], *(r[index] for r in tr.resid_post)]

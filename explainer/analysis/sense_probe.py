@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from explainer.analysis.embeddings import stage_names, word_in_context
+from explainer.analysis.embeddings import stage_names, word_position
 from explainer.model.sampling import SamplingParams
 
 CONTINUATION_TOKENS = 6  # what the model writes after the word: at most this many tokens
@@ -55,23 +55,33 @@ class SenseVectors:
 
 
 def sense_vectors(backend, word: str, by_sense: tuple[list[str], list[str]] | list[list[str]]) -> SenseVectors:
-    """The word's vector in each sentence at each stage; by_sense = (sense-0 sentences, sense-1 sentences)."""
-    rows, senses, sentences, ids, skipped, prefixes = [], [], [], [], [], []
+    """The word's vector in each sentence at each stage; by_sense = (sense-0 sentences, sense-1 sentences).
+    Sentences of one token length go through the model together (`Backend.residual_streams`)."""
+    found, skipped = [], []  # found: (sense, sentence, kept tokens, index of the word's last token)
     for sense, group in enumerate(by_sense):
         for s in group:
-            w = word_in_context(backend, s, word, sense)
-            if w is None:
+            where = word_position(backend, s, word)
+            if where is None:
                 skipped.append(s)
-                continue
-            rows.append(w.vectors)
-            senses.append(sense)
-            sentences.append(s)
-            ids.append(w.token_id)
-            prefixes.append(backend.fit(backend.encode(s))[0][: w.index + 1])
-    d = backend.info.d_model
-    vectors = np.stack(rows) if rows else np.zeros((0, backend.info.n_layer + 2, d), np.float32)
+            else:
+                found.append((sense, s, where[0], where[1]))
+    d, n_stages = backend.info.d_model, backend.info.n_layer + 2
+    vectors = np.zeros((len(found), n_stages, d), np.float32)
+    table = backend.embedding_matrix()  # (V, D)
+    by_length: dict[int, list[int]] = {}
+    for k, (_sense, _s, kept, _index) in enumerate(found):
+        by_length.setdefault(len(kept), []).append(k)
+    for group in by_length.values():
+        streams = backend.residual_streams([found[k][2] for k in group])  # (L + 1, n, T, D)
+        for r, k in enumerate(group):
+            kept, index = found[k][2], found[k][3]
+            vectors[k, 0] = table[kept[index]].numpy()
+            vectors[k, 1:] = streams[:, r, index].numpy()
+    senses = np.asarray([f[0] for f in found])
+    ids = [f[2][f[3]] for f in found]
+    prefixes = [f[2][: f[3] + 1] for f in found]
     stages = stage_names(backend.info.n_layer)
-    return SenseVectors(word, stages, sentences, np.asarray(senses), vectors, ids, skipped, prefixes)
+    return SenseVectors(word, stages, [f[1] for f in found], senses, vectors, ids, skipped, prefixes)
 
 
 def probe_hits(vectors: np.ndarray, senses: np.ndarray) -> np.ndarray:

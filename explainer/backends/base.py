@@ -118,6 +118,11 @@ class Backend(ABC):
         """(1, T) ids -> a Trace with CPU float32 tensors (explicit path)."""
 
     @abstractmethod
+    def _residuals(self, ids: torch.Tensor) -> torch.Tensor:
+        """(B, T) ids -> (L + 1, B, T, D) the residual stream: the input to the first block (embeddings + positions),
+        then each block's output (before the final norm), as `trace` gives them for one text."""
+
+    @abstractmethod
     def unembed(self, h: torch.Tensor) -> torch.Tensor:
         """Final norm + unembedding: (..., D) residual vectors -> (..., V) logits."""
 
@@ -267,6 +272,12 @@ class Backend(ABC):
         out = torch.full(ids.shape, -1, dtype=torch.long, device=self.device)
         out[where] = self._train_head(self._train_hidden(ids)[where]).argmax(-1)
         return out.cpu()
+
+    @torch.inference_mode()
+    def residual_streams(self, rows: list[list[int]]) -> torch.Tensor:
+        """(L + 1, N, T, D) float32 on the CPU: `trace`'s resid_pre[0] and resid_post for N token lists of one
+        length, in one forward pass (the Meaning page reads 40 sentences on three random networks)."""
+        return self._residuals(self._batch(rows)).float().cpu()
 
     def _batch(self, rows: list[list[int]]) -> torch.Tensor:
         """N token lists of one length -> (N, T) ids on self.device (each left-cut to the context)."""

@@ -44,6 +44,14 @@ class BuiltinBackend(Backend):
         self.model(ids, trace=tr)
         return _to_cpu(tr)
 
+    def _residuals(self, ids: torch.Tensor) -> torch.Tensor:
+        m = self.model
+        x = m.tok_emb(ids) + m.pos_emb(torch.arange(ids.shape[1], device=ids.device))  # (B, T, D)
+        out = [x]
+        for block in m.blocks:
+            out.append(block(out[-1], None, None))
+        return torch.stack(out)  # (L + 1, B, T, D)
+
     @torch.inference_mode()
     def unembed(self, h: torch.Tensor) -> torch.Tensor:
         return self.model.unembed(h.to(self.device)).float().cpu()

@@ -110,6 +110,22 @@ class HFBackend(Backend):
         if n > 1:
             cache.batch_repeat_interleave(n)
 
+    def _residuals(self, ids: torch.Tensor) -> torch.Tensor:
+        outs: list[torch.Tensor] = []  # (B, T, D) each block's output: the last hidden state has the final norm
+        me = threading.get_ident()  # the hooks sit on the shared model: record only this thread's pass
+
+        def record(module, inputs, output) -> None:
+            if threading.get_ident() == me:
+                outs.append(output[0] if isinstance(output, tuple) else output)
+
+        hooks = [layer.register_forward_hook(record) for layer in self.layers]
+        try:
+            first = self.model(input_ids=ids, output_hidden_states=True).hidden_states[0]  # (B, T, D)
+        finally:
+            for h in hooks:
+                h.remove()
+        return torch.stack([first, *outs])  # (L + 1, B, T, D)
+
     def _trace(self, ids: torch.Tensor) -> Trace:
         attn_out: list[torch.Tensor] = []
         mlp_act: list[torch.Tensor] = []

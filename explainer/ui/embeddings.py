@@ -75,7 +75,7 @@ def untrained_probe(spec: str, word: str, by_sense: tuple[tuple[str, ...], tuple
 
 def warm_meaning_page() -> None:
     """The Meaning page's first visit on the default model and word (its sentences' vectors and the untrained
-    baseline: about 2.5 s on 2 cores), ahead of time (explainer/ui/warm.py)."""
+    baseline: about 0.5 s on 2 cores, read in batches), ahead of time (explainer/ui/warm.py)."""
     from explainer.corpus.generator import PROBE_SENTENCES
     from explainer.ui.shell.models import default_spec
 
