@@ -61,7 +61,7 @@ def test_heldout_items_read_together_give_what_one_at_a_time_gives(builtin, held
     alone = []
     for it in items:
         if it.replies:
-            alone.append(any(reply_steps_greedy(builtin, it.prompt).startswith(" " + r) for r in it.replies))
+            alone.append(any(greedy_line(builtin, it.prompt).startswith(" " + r) for r in it.replies))
         else:
             pred = int(builtin.next_token_logits(builtin.encode(it.prompt)).argmax())
             alone.append(pred == answer_token(builtin, it.prompt, it.answer))
@@ -70,7 +70,7 @@ def test_heldout_items_read_together_give_what_one_at_a_time_gives(builtin, held
     assert [m[0] for m in result.misses] == [it.question for it, ok in zip(items, alone) if not ok]
 
 
-def reply_steps_greedy(backend, prompt: str) -> str:
+def greedy_line(backend, prompt: str) -> str:
     """What greedy decoding writes after the prompt, token by token (no batch), to the end of the line."""
     ids = backend.encode(prompt)
     start, text = len(backend.decode(ids)), ""

@@ -162,7 +162,6 @@ def locate(tokens, sentence: str, word: str) -> tuple[int, int] | None:
     return (covering[-1], len(covering)) if covering else None
 
 
-@torch.inference_mode()
 def word_position(backend, sentence: str, word: str) -> tuple[list[int], int, int] | None:
     """(the sentence's tokens left-cut to the context, the index of the word's last token there, how many tokens the
     word is split into), or None if the word is not in it (or was cut)."""
@@ -175,6 +174,7 @@ def word_position(backend, sentence: str, word: str) -> tuple[list[int], int, in
     return None if index < cut else (kept, index - cut, pieces)
 
 
+@torch.inference_mode()
 def word_in_context(backend, sentence: str, word: str, sense: int = 0) -> WordInContext | None:
     """The vector of `word` in `sentence` at every stage, or None if the word is not in it (or was cut)."""
     found = word_position(backend, sentence, word)

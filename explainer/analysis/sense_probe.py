@@ -74,14 +74,14 @@ def sense_vectors(backend, word: str, by_sense: tuple[list[str], list[str]] | li
     for group in by_length.values():
         streams = backend.residual_streams([found[k][2] for k in group])  # (L + 1, n, T, D)
         for r, k in enumerate(group):
-            kept, index = found[k][2], found[k][3]
+            _sense, _s, kept, index = found[k]
             vectors[k, 0] = table[kept[index]].numpy()
             vectors[k, 1:] = streams[:, r, index].numpy()
-    senses = np.asarray([f[0] for f in found])
-    ids = [f[2][f[3]] for f in found]
-    prefixes = [f[2][: f[3] + 1] for f in found]
-    stages = stage_names(backend.info.n_layer)
-    return SenseVectors(word, stages, [f[1] for f in found], senses, vectors, ids, skipped, prefixes)
+    senses = np.asarray([sense for sense, *_rest in found])
+    ids = [kept[index] for *_rest, kept, index in found]
+    prefixes = [kept[: index + 1] for *_rest, kept, index in found]
+    sentences = [s for _sense, s, *_rest in found]
+    return SenseVectors(word, stage_names(backend.info.n_layer), sentences, senses, vectors, ids, skipped, prefixes)
 
 
 def probe_hits(vectors: np.ndarray, senses: np.ndarray) -> np.ndarray:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import inspect
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import torch
@@ -75,6 +76,18 @@ def _need_transformers() -> None:
         raise BackendError(_("Hugging Face models need the optional extra: pip install 'llm-explainer[hf]'")) from None
 
 
+def _first(output):
+    """A module's output, or the first of its outputs (blocks and attentions return tuples in some models)."""
+    return output[0] if isinstance(output, tuple) else output
+
+
+def _mine(record: Callable) -> Callable:
+    """A hook that runs `record` for the calling thread's forward passes only: the hooks sit on the shared model, so
+    another thread's pass (another student, a background analysis) runs them too."""
+    me = threading.get_ident()
+    return lambda *args: record(*args) if threading.get_ident() == me else None
+
+
 class HFBackend(Backend):
     def __init__(self, model: nn.Module, hf_tokenizer, name: str, device: torch.device):
         self.device = device
@@ -112,12 +125,7 @@ class HFBackend(Backend):
 
     def _residuals(self, ids: torch.Tensor) -> torch.Tensor:
         outs: list[torch.Tensor] = []  # (B, T, D) each block's output: the last hidden state has the final norm
-        me = threading.get_ident()  # the hooks sit on the shared model: record only this thread's pass
-
-        def record(module, inputs, output) -> None:
-            if threading.get_ident() == me:
-                outs.append(output[0] if isinstance(output, tuple) else output)
-
+        record = _mine(lambda m, i, o: outs.append(_first(o)))
         hooks = [layer.register_forward_hook(record) for layer in self.layers]
         try:
             first = self.model(input_ids=ids, output_hidden_states=True).hidden_states[0]  # (B, T, D)
@@ -131,24 +139,19 @@ class HFBackend(Backend):
         mlp_act: list[torch.Tensor] = []
         block_out: list[torch.Tensor] = []
         head_out: list[torch.Tensor] = []
-        first = lambda o: o[0] if isinstance(o, tuple) else o  # noqa: E731
-        # The hooks sit on the shared model: another thread's forward pass (another student, a background analysis)
-        # runs them too, so each records only this thread's pass.
-        me = threading.get_ident()
-        mine = lambda record: lambda *args: record(*args) if threading.get_ident() == me else None  # noqa: E731
         hooks = []
         for layer in self.layers:
             attn = next((getattr(layer, n) for n in _ATTN_NAMES if hasattr(layer, n)), None)
             if attn is not None:
-                hooks.append(attn.register_forward_hook(mine(lambda m, i, o: attn_out.append(first(o)[0]))))
+                hooks.append(attn.register_forward_hook(_mine(lambda m, i, o: attn_out.append(_first(o)[0]))))
                 proj = next((getattr(attn, n) for n in _OUT_PROJ_NAMES if hasattr(attn, n)), None)
                 if isinstance(proj, nn.Module):
-                    heads = mine(lambda m, i: head_out.append(self._heads(m, i[0])))
+                    heads = _mine(lambda m, i: head_out.append(self._heads(m, i[0])))
                     hooks.append(proj.register_forward_pre_hook(heads))
             act = _mlp_activation(layer)
             if act is not None:
-                hooks.append(act.register_forward_hook(mine(lambda m, i, o: mlp_act.append(o[0]))))
-            hooks.append(layer.register_forward_hook(mine(lambda m, i, o: block_out.append(first(o)[0]))))
+                hooks.append(act.register_forward_hook(_mine(lambda m, i, o: mlp_act.append(o[0]))))
+            hooks.append(layer.register_forward_hook(_mine(lambda m, i, o: block_out.append(_first(o)[0]))))
         try:
             out = self.model(input_ids=ids, output_attentions=True, output_hidden_states=True)
         finally:

@@ -82,17 +82,12 @@ def _run(backend: Backend, checks: list[_Check]) -> tuple[list[bool], list[int]]
             part = group[start : start + BATCH_ROWS]
             where = torch.zeros(len(part), len(checks[part[0]].row), dtype=torch.bool)  # (n, T) the positions read
             for r, k in enumerate(part):
-                where[r, [p for p, _t in checks[k].expect] + [-1]] = True
+                where[r, [p for p, _t in checks[k].expect]] = True  # the last position always among them
             top = backend.top_tokens_batch([checks[k].row for k in part], where).tolist()  # (n, T)
             for k, row in zip(part, top):
                 passed[k] = all(row[p] == t for p, t in checks[k].expect)
                 last[k] = row[-1]
     return passed, last
-
-
-def writes(backend: Backend, prompt: str, reply: str) -> bool:
-    """Whether greedy decoding after `prompt` writes " " + reply."""
-    return _run(backend, [_reply_check(backend, 0, prompt, reply)])[0][0]
 
 
 def greedy_reply(backend: Backend, prompt: str, max_tokens: int = MAX_REPLY_TOKENS) -> str:
