@@ -300,7 +300,7 @@ CLI_ERRORS = {
     "pickled-hf-model": "no file named model.safetensors",
     **{f"checkpoint-{name}": words for name, (_, words) in BAD_CONFIGS.items()},
     "train-out-under-a-file": "--out /etc/passwd/x: cannot write there",  # before any training
-    "eval-limit-negative": "--limit must be at least 1",
+    "eval-limit-negative": "--limit: must be at least 1",
 }
 
 

@@ -66,6 +66,32 @@ def test_bad_input_is_one_line_and_exit_2(argv, words, model_dir):
     assert words.lower() in lines[0].lower()
 
 
+BAD_ARGUMENTS = [
+    ["predict", "  "],
+    ["chat", ""],
+    ["generate", "hi", "--top-p", "2"],
+    ["generate", "hi", "--temperature", "nan"],
+    ["predict", "hi", "--top", "0"],
+    ["eval", "--limit", "x"],
+]
+REFUSE_ALL = """import json, sys
+from explainer.cli.main import main
+codes = [main(argv) for argv in json.loads(sys.argv[1])]
+print(json.dumps({"codes": codes, "torch": "torch" in sys.modules}))"""
+
+
+def test_a_bad_argument_is_refused_before_torch_loads():
+    """Checked as it is parsed: a user does not wait for torch and the model (~3 s) to hear that the text is empty."""
+    r = subprocess.run(
+        [sys.executable, "-c", REFUSE_ALL, json.dumps(BAD_ARGUMENTS)], capture_output=True, text=True, timeout=60
+    )
+    out = json.loads(r.stdout)
+    assert out["codes"] == [2] * len(BAD_ARGUMENTS), r.stderr
+    assert not out["torch"], "torch was imported to refuse a bad argument"
+    errors = r.stderr.strip().splitlines()
+    assert len(errors) == len(BAD_ARGUMENTS) and all(e.startswith("llm-explainer ") for e in errors), errors
+
+
 def test_train_preset_writes_a_loadable_checkpoint(capsys, tmp_path, monkeypatch):
     """The recipe's plumbing on a small model: the full evaluation (2,700 held-out items, 480 probe sentences) would
     take minutes on 2 cores, so a slice of it is asked."""

@@ -1,19 +1,19 @@
-"""`llm-explainer ...` (= `python -m explainer ...`): the parser, each subcommand bound to its function with
-`set_defaults(run=..., show=...)`.
+"""`llm-explainer ...` (= `python -m explainer ...`): the parser, each subcommand bound to its function by name.
 
-Bad input never shows a traceback: one line on stderr and exit code 2.
+The arguments are checked as they are parsed (arguments.py); the command's module, and with it torch, is imported
+only after that, so a bad argument is refused at once. Bad input never shows a traceback: one line on stderr and
+exit code 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
 
-from explainer.backends.base import BackendError
-from explainer.cli import commands
-from explainer.cli.train import show_train, train
+from explainer.cli import arguments
 
 EXIT_BAD_INPUT = 2
 
@@ -34,10 +34,22 @@ def _model_options(p: argparse.ArgumentParser) -> None:
 
 
 def _sampling_options(p: argparse.ArgumentParser, top: bool = True) -> None:
-    p.add_argument("--temperature", type=float, default=1.0, help="0 = always the most likely word")
+    p.add_argument(
+        "--temperature",
+        type=arguments.sampling("temperature", float),
+        default=1.0,
+        help="0 = always the most likely word",
+    )
     if top:
-        p.add_argument("--top-k", type=int, default=0, help="keep the k most likely tokens (0 = off)")
-        p.add_argument("--top-p", type=float, default=1.0, help="keep the smallest set reaching p (1 = off)")
+        p.add_argument(
+            "--top-k", type=arguments.sampling("top_k", int), default=0, help="keep the k most likely tokens (0 = off)"
+        )
+        p.add_argument(
+            "--top-p",
+            type=arguments.sampling("top_p", float),
+            default=1.0,
+            help="keep the smallest set reaching p (1 = off)",
+        )
     p.add_argument("--seed", type=int, default=None, help="random seed (shown when not given)")
 
 
@@ -46,25 +58,25 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("predict", help="probabilities of the next token")
-    p.add_argument("text")
-    p.add_argument("--top", type=int, default=10)
+    p.add_argument("text", type=arguments.text)
+    p.add_argument("--top", type=arguments.positive, default=10)
     _model_options(p)
-    p.set_defaults(run=commands.predict, show=commands.show_predict)
+    p.set_defaults(handler=("commands", "predict"))
 
     p = sub.add_parser("generate", help="continue a text token by token")
-    p.add_argument("text")
-    p.add_argument("--max-new", type=int, default=40)
+    p.add_argument("text", type=arguments.text)
+    p.add_argument("--max-new", type=arguments.positive, default=40)
     _sampling_options(p)
     _model_options(p)
-    p.set_defaults(run=commands.generate, show=commands.show_generate)
+    p.set_defaults(handler=("commands", "generate"))
 
     p = sub.add_parser("chat", help="wrap a message in the assistant script and print the reply")
-    p.add_argument("message")
+    p.add_argument("message", type=arguments.text)
     p.add_argument("--show-script", action="store_true", help="print the whole script the model sees")
-    p.add_argument("--max-new", type=int, default=60)
+    p.add_argument("--max-new", type=arguments.positive, default=60)
     _sampling_options(p, top=False)
     _model_options(p)
-    p.set_defaults(run=commands.chat, show=commands.show_chat)
+    p.set_defaults(handler=("commands", "chat"))
 
     p = sub.add_parser("train", help="train a GPT on a text (or --preset builtin: rebuild the shipped model)")
     p.add_argument(
@@ -96,19 +108,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="output checkpoint folder")
     p.add_argument("--device", default=None)
     p.add_argument("--json", action="store_true")
-    p.set_defaults(run=train, show=show_train)
+    p.set_defaults(handler=("train", "train"))
 
     p = sub.add_parser("eval", help="top-1 answer accuracy on the held-out questions")
-    p.add_argument("--limit", type=int, default=None)
+    p.add_argument("--limit", type=arguments.positive, default=None, help="ask only the first N questions")
     _model_options(p)
-    p.set_defaults(run=commands.evaluate, show=commands.show_evaluate)
+    p.set_defaults(handler=("commands", "evaluate"))
 
     p = sub.add_parser(
         "precompute",
         help="compute a model's analyses once (embedding maps with t-SNE, the entity head, neurons) into its folder",
     )
     _model_options(p)
-    p.set_defaults(run=commands.precompute, show=commands.show_precompute)
+    p.set_defaults(handler=("commands", "precompute"))
 
     p = sub.add_parser("bench", help="print performance figures")
     p.add_argument("--quick", action="store_true", help="fewer repeats")
@@ -118,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="training speed: the engine beside a plain PyTorch loop (CPU, compiled CPU, GPU if present)",
     )
     _model_options(p)
-    p.set_defaults(run=commands.bench, show=commands.show_bench)
+    p.set_defaults(handler=("commands", "bench"))
     return parser
 
 
@@ -126,12 +138,14 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")  # its warnings would break "one line on stderr"
     try:
         args = build_parser().parse_args(argv)
-        out = args.run(args)
-    except (UsageError, BackendError, ValueError) as e:
+        module, name = args.handler
+        command = importlib.import_module(f"explainer.cli.{module}")  # torch comes in here
+        out = getattr(command, name)(args)
+    except (UsageError, ValueError) as e:  # BackendError is a ValueError
         msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         print(f"error: {msg}" if not msg.startswith("llm-explainer") else msg, file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
-    print(json.dumps(out, indent=2, ensure_ascii=False) if args.json else args.show(out))
+    print(json.dumps(out, indent=2, ensure_ascii=False) if args.json else getattr(command, f"show_{name}")(out))
     return 0

@@ -1,0 +1,50 @@
+"""Checks for the CLI's arguments, run by argparse as it parses (`type=`), before torch is imported: a bad argument
+is refused at once instead of after the ~3 s of loading torch and the model."""
+
+from __future__ import annotations
+
+import argparse
+
+from explainer.model.sampling_params import SamplingParams
+
+
+def text(value: str) -> str:
+    """A prompt or a message: at least one word, valid UTF-8."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("the text is empty: give at least one word")
+    try:
+        value.encode("utf-8")  # bytes that are not UTF-8 reach argv as lone surrogates
+    except UnicodeEncodeError:
+        raise argparse.ArgumentTypeError(
+            "the text is not valid UTF-8: check your terminal's character encoding"
+        ) from None
+    return value
+
+
+def _number(value: str, kind: type) -> int | float:
+    try:
+        return kind(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid {kind.__name__} value: {value!r}") from None
+
+
+def positive(value: str) -> int:
+    """A count that must be at least 1 (--top, --max-new, --limit)."""
+    n = _number(value, int)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
+    return n
+
+
+def sampling(field: str, kind: type):
+    """The parser of one sampling setting, checked by SamplingParams' own rules."""
+
+    def parse(value: str) -> int | float:
+        x = _number(value, kind)
+        try:
+            SamplingParams(**{field: x}).validate()
+        except ValueError as e:
+            raise argparse.ArgumentTypeError(str(e)) from None
+        return x
+
+    return parse
