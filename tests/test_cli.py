@@ -73,6 +73,7 @@ BAD_ARGUMENTS = [
     ["generate", "hi", "--temperature", "nan"],
     ["predict", "hi", "--top", "0"],
     ["eval", "--limit", "x"],
+    ["generate", "hi", "--seed", "-1"],
 ]
 REFUSE_ALL = """import json, sys
 from explainer.cli.main import main

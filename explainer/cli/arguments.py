@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from explainer.model.sampling_params import SamplingParams
+from explainer.model.sampling_params import SamplingParams, check_seed
 
 
 def text(value: str) -> str:
@@ -48,3 +48,13 @@ def sampling(field: str, kind: type):
         return x
 
     return parse
+
+
+def seed(value: str) -> int:
+    """A random seed, checked by the sampler's own rule."""
+    n = _number(value, int)
+    try:
+        check_seed(n)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+    return n

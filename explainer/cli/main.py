@@ -50,7 +50,7 @@ def _sampling_options(p: argparse.ArgumentParser, top: bool = True) -> None:
             default=1.0,
             help="keep the smallest set reaching p (1 = off)",
         )
-    p.add_argument("--seed", type=int, default=None, help="random seed (shown when not given)")
+    p.add_argument("--seed", type=arguments.seed, default=None, help="random seed (shown when not given)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -98,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--steps", type=int, default=None, help="optimisation steps (default: the preset's)")
     p.add_argument("--lr", type=float, default=None, help="peak learning rate")
     p.add_argument("--eval-every", type=int, default=None, help="validation loss every K steps")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=arguments.seed, default=0)
     p.add_argument(
         "--compile",
         choices=["auto", "on", "off"],

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import math
 import secrets
-from numbers import Integral
 
 import torch
 from torch import Tensor
 
 from explainer.i18n import _
-from explainer.model.sampling_params import SamplingParams
+from explainer.model.sampling_params import SamplingParams, check_seed
 
 
 def _check_logits(logits: Tensor) -> Tensor:
@@ -99,8 +98,7 @@ def make_generator(seed: int | None = None) -> tuple[torch.Generator, int]:
     so that the UI can show it and the run can be repeated."""
     if seed is None:
         seed = secrets.randbits(32)
-    if isinstance(seed, bool) or not isinstance(seed, Integral) or not 0 <= seed < 2**64:
-        raise ValueError(_("seed must be a whole number in [0, 2**64), got {seed!r}").format(seed=seed))
+    check_seed(seed)
     gen = torch.Generator(device="cpu")
     gen.manual_seed(int(seed))
     return gen, int(seed)

@@ -1,5 +1,5 @@
-"""The sampling settings (temperature, top-k, top-p) and their rules, without torch: the CLI checks its flags with
-them before it loads a model (sampling.py applies them)."""
+"""The sampling settings (temperature, top-k, top-p, the seed) and their rules, without torch: the CLI checks its
+flags with them before it loads a model (sampling.py applies them)."""
 
 from __future__ import annotations
 
@@ -33,3 +33,9 @@ class SamplingParams:
         if self.top_p < 1:
             parts.append(f"top-p {self.top_p:g}")
         return ", ".join(parts)
+
+
+def check_seed(seed) -> None:
+    """A random seed is a whole number in [0, 2**64) (torch.Generator's range)."""
+    if isinstance(seed, bool) or not isinstance(seed, Integral) or not 0 <= seed < 2**64:
+        raise ValueError(_("seed must be a whole number in [0, 2**64), got {seed!r}").format(seed=seed))
