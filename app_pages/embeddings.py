@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from explainer.analysis import embeddings as em
-from explainer.charts.embeddings import embedding_map, heat_strip
+from explainer.charts.embeddings import embedding_map, group_name, heat_strip
 from explainer.format import fixed_percent, md_escape, number, visible_token
 from explainer.i18n import _
 from explainer.ui import embeddings as ui
@@ -40,7 +40,7 @@ with for_the_teacher("embedding", "token", "parameter"):
 labels = ui.vocab_labels(spec)
 unit = ui.unit_matrix(spec)
 emb = backend.embedding_matrix()  # (V, D), read only
-sample, groups = ui.map_sample(spec)
+sample, drawn, groups = ui.map_sample(spec)
 
 
 def find(word: str) -> int | None:
@@ -67,19 +67,20 @@ if advanced():
     section(_("A map of the vocabulary"), "map")
     left, mid, right = controls.columns([2, 2, 3])
     method = left.segmented_control(
-        _("Projection"), ["PCA", "t-SNE"], default="PCA", key="emb_proj", bind="query-params", required=True
+        _("Projection"), ["t-SNE", "PCA"], default="t-SNE", key="emb_proj", bind="query-params", required=True
     )
     dirs = [(0, 1, 2), (1, 2, 3), (3, 4, 5)]
-    first = mid.selectbox(
-        _("PCA directions on the axes"),
-        dirs,
-        format_func=lambda d: ", ".join(str(i + 1) for i in d),
-        disabled=method != "PCA",
-        key="emb_dirs",
-    )
-else:  # presenter mode: the plain PCA map
-    method, first, right = "PCA", (0, 1, 2), controls
-typed = right.text_input(_("Find words (commas between them)"), "bank, river, money, Paris, dog", key="emb_find")
+    first = dirs[0]
+    if method == "PCA":  # shown only then: a disabled box's grey label would be too faint to read
+        first = mid.selectbox(
+            _("PCA directions on the axes"),
+            dirs,
+            format_func=lambda d: ", ".join(str(i + 1) for i in d),
+            key="emb_dirs",
+        )
+else:  # presenter mode: the t-SNE map
+    method, first, right = "t-SNE", (0, 1, 2), controls
+typed = right.text_input(_("Find words (commas between them)"), "dog, cat, Paris, France, Monday", key="emb_find")
 wanted = [w.strip() for w in typed.split(",") if w.strip()][:20]
 found = {w: ids[-1] for w in wanted if (ids := em.lookup(backend, w)[0])}
 if missing := [w for w in wanted if w not in found]:
@@ -88,11 +89,13 @@ if missing := [w for w in wanted if w not in found]:
         icon=":material/search_off:",
     )
 
+extra = [i for i in dict.fromkeys(found.values()) if i not in set(sample.tolist())]  # typed words not on the map
+ids = np.concatenate([sample, np.asarray(extra, dtype=int)])
+new = unit[extra].numpy()  # (M, D)
+near = em.nearest_drawn(drawn, new)  # (M, k) where t-SNE places them
 if method == "PCA":
     proj = ui.pca_for(spec)
-    extra = [i for i in found.values() if i not in set(sample.tolist())]
-    ids = np.concatenate([sample, np.asarray(extra, dtype=int)])
-    coords = proj(emb[ids].numpy())[:, list(first)]  # (N, 3)
+    coords = proj(np.concatenate([drawn, new]))[:, list(first)]  # (N + M, 3)
     names = [_("direction {n}").format(n=i + 1) for i in first]
     kept = proj.explained[list(first)]
     note = _(
@@ -110,20 +113,27 @@ if method == "PCA":
         share_abc=fixed_percent(kept.sum(), 0),
     )
 else:
-    ids = sample
-    coords = ui.tsne_for(spec, 2)
+
+    def tsne_coords(dims: int) -> np.ndarray:
+        """(N + M, dims): the map's t-SNE, with the typed words that are not on it placed among their neighbours."""
+        fitted = ui.tsne_for(spec, dims)
+        return np.concatenate([fitted, em.place_among(fitted, near)]) if extra else fitted
+
+    coords = tsne_coords(2)
     names = [_("t-SNE 1"), _("t-SNE 2"), _("t-SNE 3")]
     note = _(
         "t-SNE moves the points around until each one's nearest neighbours on the map are, as far as "
         "possible, its nearest neighbours among the {d_model}-number vectors. Clusters are meaningful; "
         "distances between clusters and the axes are not."
     ).format(d_model=info.d_model)
-    if outside := [w for w, i in found.items() if i not in set(sample.tolist())]:
-        st.info(
-            _("Not in the t-SNE sample, so not drawn: {outside} (switch to PCA to see them).").format(
-                outside=md_escape(", ".join(outside))
-            )
+    if extra:
+        placed = "; ".join(
+            f"{visible_token(labels[t])} → {', '.join(visible_token(labels[sample[j]]) for j in row)}"
+            for t, row in zip(extra, near)
         )
+        note += " " + _(
+            "A word you typed that is not in a group is placed in the middle of its {k} nearest group words: {placed}."
+        ).format(k=em.PLACE_K, placed=md_escape(placed))
 
 pos = {int(t): n for n, t in enumerate(ids)}
 hi = [pos[i] for i in found.values() if i in pos]
@@ -143,22 +153,38 @@ if tab2.open:  # only the open tab is drawn: a 3D map is heavy for the browser
 if tab3.open:
     with tab3:
         if method != "PCA":
-            coords = ui.tsne_for(spec, 3)
+            coords = tsne_coords(3)
         map3d = shared_chart(
             ("emb_map3d", spec, method, first, tuple(found.values())),
             lambda: embedding_map(coords[:, :3], shown_labels, shown_groups, hi, tuple(names)),
         )
         show_chart(map3d, "emb_map3d")
 the_map.caption(note)
-if len(sample) < info.vocab_size:
+grey = any(groups[i] == em.OTHER for i in sample)  # a character model's map: every token, or a sample
+if not grey:
     the_map.caption(
         _(
-            "This model knows {vocab_size} tokens; drawing them all would make the page slow, so the map shows "
-            "{n_sample}: the words of the corpus groups it has, a fixed random sample of the rest, and your "
-            "words."
-        ).format(vocab_size=number(info.vocab_size), n_sample=number(len(sample)))
+            "The map shows the {n_words} words of the built-in corpus's groups that are one token for this model, "
+            "coloured by group, and your words. The other {n_rest} tokens (pieces of words, punctuation, rarer "
+            "words) are left out; the neighbour table below searches all {vocab_size}."
+        ).format(
+            n_words=number(len(sample)),
+            n_rest=number(info.vocab_size - len(sample)),
+            vocab_size=number(info.vocab_size),
+        )
     )
-the_map.caption(_("Colours: word groups from the built-in corpus (countries, animals, …); grey: every other token."))
+else:
+    if len(sample) < info.vocab_size:
+        the_map.caption(
+            _(
+                "This model knows {vocab_size} tokens; drawing them all would make the page slow, so the map shows "
+                "{n_sample}: the words of the corpus groups it has, a fixed random sample of the rest, and your "
+                "words."
+            ).format(vocab_size=number(info.vocab_size), n_sample=number(len(sample)))
+        )
+    the_map.caption(
+        _("Colours: word groups from the built-in corpus (countries, animals, …); grey: every other token.")
+    )
 
 a, b, c = st.columns(3)
 a.metric(_("Tokens in the table"), number(info.vocab_size), border=True)
@@ -195,7 +221,7 @@ if j is not None:
 k = st.slider(_("Neighbours shown"), 5, 50, 15, key="emb_k") if advanced() else 15
 table = pd.DataFrame(
     [
-        {"rank": n, "token": visible_token(labels[t]), "cosine similarity": s, "group": groups[t].replace("_", " ")}
+        {"rank": n, "token": visible_token(labels[t]), "cosine similarity": s, "group": group_name(groups[t])}
         for n, (t, s) in enumerate(em.neighbours(unit, i, k + 1))
     ]
 )

@@ -135,12 +135,20 @@ def timings(quick: bool) -> dict:
 
         ModelAnalyses(load_backend("builtin", "cpu", threads=1)).tsne(2)
 
+    def computed_tsne() -> None:  # what a model without the file (a Hub model, a student's run) waits for, once
+        from explainer.analysis.embeddings import tsne
+        from explainer.analysis.precomputed import ModelAnalyses
+        from explainer.backends.load import load_backend
+
+        tsne(ModelAnalyses(load_backend("builtin", "cpu", threads=1)).map_vectors(), 2)
+
     tiny = {"batch_size": 2, "d_model": 16, "n_layer": 1, "n_head": 2, "vocab_size": 50, "repeats": 2}
     return {
         "machine_rate_s": seconds(lambda: measure_ops_per_second(seconds=0.1, n=128)),
         "tiny_why_gpus_s": seconds(lambda: run_parallel_bench((8, 4), **tiny)),
         "hub_dataset_offline_s": seconds(offline_dataset),
         "shipped_model_tsne_map_from_its_file_s": seconds(shipped_tsne),
+        "group_words_tsne_map_computed_s": seconds(computed_tsne),
     }
 
 

@@ -8,11 +8,13 @@ runs the app checks the result with `checked`: never an exception, and no st.err
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from explainer.ui.shell.models import ModelInUse
@@ -82,6 +84,13 @@ def click(at: AppTest, key: str, *, errors_ok: bool = False, warnings_ok: bool =
 def chart_specs(at: AppTest) -> list[dict]:
     """Every Plotly chart on the page, as its figure dict ({"data": [...], "layout": {...}}), in page order."""
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def values(array) -> np.ndarray:
+    """A figure dict's array as numbers: a list, or Plotly's packed form ({"dtype": "f8", "bdata": base64})."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"])
+    return np.asarray(array)
 
 
 def component_data(at: AppTest) -> list[dict]:

@@ -45,13 +45,46 @@ def test_tsne_keeps_clusters_apart() -> None:
     assert ((d.argmin(1) < 30) == (np.arange(60) < 30)).mean() >= 0.95  # nearest neighbour: same cluster
 
 
-def test_groups_and_sample() -> None:
+def test_groups_and_the_map_s_words() -> None:
     groups = em.word_groups([" Paris", "France", "dog", "zzz", "Monday"])
     assert groups == ["capitals", "countries", "animals", em.OTHER, "days"]
-    assert list(em.sample_ids(groups)) == [0, 1, 2, 3, 4]
+    # a word vocabulary: one token per group word, ' word' (as inside a sentence) before 'word', no other token
+    words = [f"w{n}" for n in range(em.MIN_MAP_WORDS)]
+    labels = ["Paris", " Paris", "zzz", *words]
+    groups = ["capitals", "capitals", em.OTHER, *["names"] * len(words)]
+    ids = em.map_ids(labels, groups)
+    assert 1 in ids and 0 not in ids and 2 not in ids and len(ids) == 1 + len(words)
+    # a character vocabulary, with too few group words to make a map of them: every token, or a sample
+    assert list(em.map_ids(list("abcde"), [em.OTHER] * 5)) == [0, 1, 2, 3, 4]
     big = ["countries"] * 10 + [em.OTHER] * 990
-    ids = em.sample_ids(big, max_points=100)
+    ids = em.map_ids([f"t{n}" for n in range(1000)], big, max_points=100)
     assert len(ids) == 100 and set(range(10)) <= set(ids.tolist())
+
+
+def test_a_word_off_the_map_is_placed_among_its_nearest() -> None:
+    drawn = np.eye(4, dtype=np.float32)  # (N, D) four drawn unit vectors
+    coords = np.array([[0.0, 0.0], [2.0, 0.0], [10.0, 10.0], [-10.0, 10.0]])
+    new = em.unit_rows(torch.tensor([[1.0, 0.9, 0.1, 0.0]])).numpy()  # nearest: 0, then 1
+    near = em.nearest_drawn(drawn, new, k=2)
+    assert near.tolist() == [[0, 1]]
+    assert em.place_among(coords, near).tolist() == [[1.0, 0.0]]
+
+
+def test_the_shipped_map_keeps_the_groups_apart(builtin) -> None:
+    """On the built-in model's t-SNE map, a word's 5 nearest points mostly share its group (the full 192 numbers:
+    about 80 %); a map of the raw vectors was dominated by their lengths and mixed the groups (about 33 %)."""
+    from explainer.analysis.precomputed import ModelAnalyses
+
+    analyses = ModelAnalyses(builtin)
+    groups = np.asarray(analyses.groups())[analyses.map_ids()]
+    assert em.OTHER not in groups and len(groups) >= 300  # the group words only
+
+    def same_group(points: np.ndarray) -> float:
+        d = ((points[:, None] - points[None]) ** 2).sum(-1) + np.eye(len(points)) * 1e9
+        return float((groups[np.argsort(d, 1)[:, :5]] == groups[:, None]).mean())
+
+    raw = analyses.backend.embedding_matrix()[analyses.map_ids()].numpy()
+    assert same_group(analyses.tsne(2)) >= 0.6 > 0.45 > same_group(em.pca(raw, 2)(raw))
 
 
 def test_neighbours_start_with_the_word_itself() -> None:
@@ -94,6 +127,10 @@ def test_embedding_map_traces() -> None:
     groups = ["animals", "animals", em.OTHER, "days", em.OTHER, "days"]
     fig = ch.embedding_map(coords, list("abcdef"), groups, highlight=[2])
     assert [t.name for t in fig.data] == [em.OTHER, "animals", "days", "your words"]
+    assert list(fig.data[0].text) == ["e"]  # the typed word is drawn once, as your word
+    capitals = ch.embedding_map(coords, list("abcdef"), ["capitals", "countries", "animal_sounds"] * 2)
+    assert [t.name for t in capitals.data] == ["countries", "capitals", "animal sounds"]  # the legend's order
+    assert capitals.data[1].marker.symbol == "circle-open"  # a ring around its country's dot
     assert fig.layout.font.size >= 16 and fig.layout.xaxis.title.text
     fig3 = ch.embedding_map(np.zeros((6, 3)), list("abcdef"), groups, axes=("a", "b", "c"))
     assert len(fig3.data) == 3 and all(isinstance(t, go.Scatter3d) for t in fig3.data)

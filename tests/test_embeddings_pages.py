@@ -3,10 +3,11 @@ and on a tiny random Hugging Face GPT-2 (byte-level BPE: words split into pieces
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from .apptest import chart_specs, no_crash, open_page
+from .apptest import chart_specs, no_crash, open_page, values
 from .helpers import shipped_tokenizer_kind
 
 
@@ -28,6 +29,17 @@ def test_embeddings_page_builtin() -> None:
     figs = chart_specs(at)
     assert len(figs) == 2  # 2D map (the 3D one is drawn only in its tab), heat strip
     assert "your words" in trace_names(figs[0]) and "capitals" in trace_names(figs[0])
+    assert "other" not in trace_names(figs[0])  # the map of the group words: no grey cloud
+    yours = next(t for t in figs[0]["data"] if t["name"] == "your words")
+    at_ = {w.lstrip("␣"): np.array(xy) for w, xy in zip(yours["text"], zip(values(yours["x"]), values(yours["y"])))}
+    span = max(np.ptp(np.concatenate([values(t[k]) for t in figs[0]["data"]])) for k in "xy")
+    assert set(at_) == {"dog", "cat", "Paris", "France", "Monday"}  # the words typed for a student
+    # what a student sees at a glance: each pair of the default words side by side
+    assert (
+        np.linalg.norm(at_["Paris"] - at_["France"]) < 0.1 * span
+        and np.linalg.norm(at_["dog"] - at_["cat"]) < 0.1 * span
+    )
+    assert np.linalg.norm(at_["dog"] - at_["Paris"]) > 0.2 * span
     assert at.dataframe[0].value["token"].iloc[0].lstrip("␣") == "Paris"  # the word itself comes first
     assert at.dataframe[0].value["cosine similarity"].iloc[0] == pytest.approx(1.0, abs=1e-5)
     assert "Cosine similarity" in at.metric[-1].label

@@ -16,6 +16,8 @@ from explainer.i18n import _
 
 OTHER = "other"
 MAX_POINTS = 2000  # tokens drawn on a map at most (a sample for big vocabularies)
+MIN_MAP_WORDS = 40  # group words a vocabulary needs as single tokens to be drawn as a map of them
+PLACE_K = 5  # a word outside the map's fit is placed among this many nearest drawn tokens
 TSNE_ITERS = 250
 
 
@@ -95,15 +97,35 @@ def word_groups(labels: list[str], groups: dict[str, list[str]] = WORD_GROUPS) -
     return [look.get(s.strip(), OTHER) for s in labels]
 
 
-def sample_ids(groups: list[str], max_points: int = MAX_POINTS, seed: int = 0) -> np.ndarray:
-    """Token ids to draw: all of them if they fit, else every grouped token plus a random sample."""
+def map_ids(labels: list[str], groups: list[str], max_points: int = MAX_POINTS, seed: int = 0) -> np.ndarray:
+    """Token ids to draw on the vocabulary's map: one token for each word of the corpus groups that is a single token
+    here (' Paris', as inside a sentence, before 'Paris'). A vocabulary with fewer than MIN_MAP_WORDS of them (a
+    character model) is drawn whole instead, or a random sample of it."""
+    best: dict[str, int] = {}
+    for i, (s, g) in enumerate(zip(labels, groups)):
+        w = s.strip()
+        if g != OTHER and (w not in best or (s.startswith(" ") and not labels[best[w]].startswith(" "))):
+            best[w] = i
+    if len(best) >= MIN_MAP_WORDS:
+        return np.sort(np.fromiter(best.values(), dtype=int))
     v = len(groups)
     if v <= max_points:
         return np.arange(v)
-    grouped = [i for i, g in enumerate(groups) if g != OTHER][: max_points // 2]
-    rest = np.setdiff1d(np.arange(v), grouped)
-    fill = np.random.default_rng(seed).choice(rest, max_points - len(grouped), replace=False)
-    return np.sort(np.concatenate([np.asarray(grouped, dtype=int), fill]))
+    rest = np.setdiff1d(np.arange(v), list(best.values()))
+    fill = np.random.default_rng(seed).choice(rest, max_points - len(best), replace=False)
+    return np.sort(np.concatenate([np.fromiter(best.values(), dtype=int), fill]))
+
+
+def nearest_drawn(drawn: np.ndarray, new: np.ndarray, k: int = PLACE_K) -> np.ndarray:
+    """(M, k) for each of the new unit rows (M, D), the indices of its k nearest drawn unit rows (N, D) by cosine
+    similarity, nearest first."""
+    return np.argsort(-(new @ drawn.T), axis=1, kind="stable")[:, :k]
+
+
+def place_among(coords: np.ndarray, near: np.ndarray) -> np.ndarray:
+    """(M, dims) map positions for words that were not in the map's fit: each at the mean position (coords (N, dims))
+    of its nearest drawn tokens (`near`, from nearest_drawn)."""
+    return coords[near].mean(axis=1)
 
 
 def lookup(backend, word: str) -> tuple[list[int], bool]:

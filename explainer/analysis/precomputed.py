@@ -1,6 +1,8 @@
 """What a model's pages need that depends on the model alone, computed once per model and never per student: the
 vocabulary map (which tokens, their PCA and t-SNE in 2D and 3D), the head that finds the country, and the tokens of
-the built-in corpus that fire each feed-forward neuron most.
+the built-in corpus that fire each feed-forward neuron most. The map is of the corpus groups' words, by the
+directions of their vectors (unit length: cosine geometry), so that a word's length, which mostly says how often
+training saw it, does not fill the picture.
 
 `ModelAnalyses(backend)` computes each piece the first time it is asked for; a class asking together waits for one
 computation (one lock per piece). A checkpoint folder may hold them ready in `analyses.safetensors`, with the
@@ -29,7 +31,7 @@ from explainer.backends.base import Backend
 from explainer.corpus.generator import generate_corpus
 
 FILE = "analyses.safetensors"
-FORMAT = "llm-explainer-analyses/1"
+FORMAT = "llm-explainer-analyses/2"  # 2: the map of the group words, on unit vectors
 SETTINGS = {
     "capital_questions": 36,  # prompts the entity-head search measures
     "corpus_sample_bytes": 40_000,  # the neurons' sample of the built-in corpus: ~8,000 words
@@ -92,21 +94,22 @@ class ModelAnalyses:
 
     def map_ids(self) -> np.ndarray:
         """(N,) the token ids drawn on the map: all of them, or a sample for a big vocabulary."""
-        return self._get("map_ids", lambda: em.sample_ids(self.groups(), SETTINGS["map_points"]))
+        return self._get("map_ids", lambda: em.map_ids(self.labels(), self.groups(), SETTINGS["map_points"]))
 
     def unit(self) -> torch.Tensor:
         """(V, D) the embeddings scaled to length 1 (for cosine neighbours)."""
         return self._get("unit", lambda: em.unit_rows(self.backend.embedding_matrix()))
 
-    def _map_vectors(self) -> np.ndarray:
-        return self.backend.embedding_matrix()[self.map_ids()].numpy()  # (N, D)
+    def map_vectors(self) -> np.ndarray:
+        """(N, D) the map's tokens' embeddings at unit length (what its PCA and t-SNE are fitted on)."""
+        return self.unit()[self.map_ids()].numpy()
 
     def pca(self) -> em.Projection:
-        return self._get("pca", lambda: em.pca(self._map_vectors(), SETTINGS["pca_directions"]))
+        return self._get("pca", lambda: em.pca(self.map_vectors(), SETTINGS["pca_directions"]))
 
     def tsne(self, dims: int) -> np.ndarray:
         """(N, dims) t-SNE coordinates of the map's tokens (seconds to minutes when not read from the file)."""
-        return self._get(f"tsne{dims}", lambda: em.tsne(self._map_vectors(), dims))
+        return self._get(f"tsne{dims}", lambda: em.tsne(self.map_vectors(), dims))
 
     # ------------------------------------------------------------------ inside the model
     def entity_head(self) -> inside.EntityHead:
