@@ -131,6 +131,11 @@ def test_embedding_map_traces() -> None:
     capitals = ch.embedding_map(coords, list("abcdef"), ["capitals", "countries", "animal_sounds"] * 2)
     assert [t.name for t in capitals.data] == ["countries", "capitals", "animal sounds"]  # the legend's order
     assert capitals.data[1].marker.symbol == "circle-open"  # a ring around its country's dot
+    close = np.array([[0.0, 0.0], [0.1, 0.1], [10.0, 10.0], [0.1, 0.0], [10.0, 10.2], [5.0, 5.0]])
+    fig = ch.embedding_map(close, list("abcdef"), ["days"] * 6, highlight=[0, 1, 2, 3, 4])
+    assert [n.ay for n in fig.layout.annotations] == [-34, 34, -34, -62, 34]  # labels of close words kept apart
+    fig3 = ch.embedding_map(np.c_[close, np.zeros(6)], list("abcdef"), ["days"] * 6, highlight=[0, 1])
+    assert list(fig3.data[-1].textposition) == ["top center", "bottom center"]
     assert fig.layout.font.size >= 16 and fig.layout.xaxis.title.text
     fig3 = ch.embedding_map(np.zeros((6, 3)), list("abcdef"), groups, axes=("a", "b", "c"))
     assert len(fig3.data) == 3 and all(isinstance(t, go.Scatter3d) for t in fig3.data)

@@ -77,17 +77,20 @@ def group_name(group: str) -> str:
     return _(GROUP_NAMES[group]) if group in GROUP_NAMES else group.replace("_", " ")
 
 
-def label_offsets(xy: np.ndarray, spans: tuple[float, float], gap: float = 0.07) -> list[int]:
-    """Vertical pixel offsets for the labels of points xy (K, 2), so that labels of points close together (within
-    `gap` of the axes' spans) do not sit on each other: above, below, further above, further below..."""
-    steps = [-34, 34, -62, 62, -90, 90]
+LABEL_STEPS = [-34, 34, -62, 62, -90, 90]  # a 2D label's offset in pixels: above, below, further above, ...
+LABEL_SIDES_3D = ["top center", "bottom center", "middle right", "middle left", "top right", "bottom left"]
+
+
+def label_places(points: np.ndarray, spans: np.ndarray, gap: float = 0.07) -> list[int]:
+    """For the labels of points (K, dims), indices into LABEL_STEPS (or LABEL_SIDES_3D), so that labels of points
+    close together (within `gap` of every axis' span, spans (dims,)) do not sit on each other."""
     placed: list[tuple[np.ndarray, int]] = []
     out = []
-    for p in xy:
-        taken = {ay for q, ay in placed if abs(p[0] - q[0]) < gap * spans[0] and abs(p[1] - q[1]) < gap * spans[1]}
-        ay = next((a for a in steps if a not in taken), steps[len(placed) % len(steps)])
-        placed.append((p, ay))
-        out.append(ay)
+    for p in points:
+        taken = {k for q, k in placed if (np.abs(p - q) < gap * spans).all()}
+        k = next((k for k in range(len(LABEL_STEPS)) if k not in taken), len(placed) % len(LABEL_STEPS))
+        placed.append((p, k))
+        out.append(k)
     return out
 
 
@@ -136,6 +139,8 @@ def embedding_map(
         )
     notes = []
     if hi:
+        spans = np.ptp(coords, axis=0)
+        places = label_places(coords[hi], np.where(spans > 0, spans, 1.0))
         data.append(
             {
                 "type": kind,
@@ -143,7 +148,7 @@ def embedding_map(
                 "mode": "markers+text" if dims == 3 else "markers",
                 "name": _("your words"),
                 "text": [shown[i] for i in hi],
-                "textposition": "top center",
+                "textposition": [LABEL_SIDES_3D[k] for k in places],
                 "textfont": {"size": FONT + 2, "color": HIGHLIGHT},
                 "marker": {
                     "size": base + (4 if dims == 3 else 7),
@@ -155,8 +160,6 @@ def embedding_map(
             }
         )
         if dims == 2:  # labels on a white card, readable over the dense cloud, apart from each other
-            spans = tuple(float(np.ptp(coords[:, n])) or 1.0 for n in range(2))
-            offsets = label_offsets(coords[hi, :2], spans)
             notes = [
                 {
                     "x": coords[i, 0],
@@ -165,13 +168,13 @@ def embedding_map(
                     "showarrow": True,
                     "arrowcolor": HIGHLIGHT,
                     "ax": 0,
-                    "ay": ay,
+                    "ay": LABEL_STEPS[k],
                     "font": {"size": FONT, "color": HIGHLIGHT},
                     "bgcolor": "rgba(255,255,255,0.85)",
                     "bordercolor": HIGHLIGHT,
                     "borderpad": 2,
                 }
-                for i, ay in zip(hi, offsets)
+                for i, k in zip(hi, places)
             ]
     axes = axes or (_("direction 1"), _("direction 2"))
     out = _layout(title, 620 if dims == 3 else 560)
