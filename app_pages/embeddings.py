@@ -67,7 +67,7 @@ if advanced():
     section(_("A map of the vocabulary"), "map")
     left, mid, right = controls.columns([2, 2, 3])
     method = left.segmented_control(
-        _("Projection"), ["t-SNE", "PCA"], default="t-SNE", key="emb_proj", bind="query-params", required=True
+        _("Projection"), ["PCA", "t-SNE"], default="PCA", key="emb_proj", bind="query-params", required=True
     )
     dirs = [(0, 1, 2), (1, 2, 3), (3, 4, 5)]
     first = dirs[0]
@@ -78,8 +78,8 @@ if advanced():
             format_func=lambda d: ", ".join(str(i + 1) for i in d),
             key="emb_dirs",
         )
-else:  # presenter mode: the t-SNE map
-    method, first, right = "t-SNE", (0, 1, 2), controls
+else:  # presenter mode: the plain PCA map
+    method, first, right = "PCA", (0, 1, 2), controls
 typed = right.text_input(_("Find words (commas between them)"), "dog, cat, Paris, France, Monday", key="emb_find")
 wanted = [w.strip() for w in typed.split(",") if w.strip()][:20]
 found = {w: ids[-1] for w in wanted if (ids := em.lookup(backend, w)[0])}

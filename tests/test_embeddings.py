@@ -72,7 +72,7 @@ def test_a_word_off_the_map_is_placed_among_its_nearest() -> None:
 
 def test_the_shipped_map_keeps_the_groups_apart(builtin) -> None:
     """On the built-in model's t-SNE map, a word's 5 nearest points mostly share its group (the full 192 numbers:
-    about 80 %); a map of the raw vectors was dominated by their lengths and mixed the groups (about 33 %)."""
+    about 80 %; the old map, PCA of 2,000 sampled tokens, 33 %), and PCA, a flat shadow, keeps less."""
     from explainer.analysis.precomputed import ModelAnalyses
 
     analyses = ModelAnalyses(builtin)
@@ -83,8 +83,8 @@ def test_the_shipped_map_keeps_the_groups_apart(builtin) -> None:
         d = ((points[:, None] - points[None]) ** 2).sum(-1) + np.eye(len(points)) * 1e9
         return float((groups[np.argsort(d, 1)[:, :5]] == groups[:, None]).mean())
 
-    raw = analyses.backend.embedding_matrix()[analyses.map_ids()].numpy()
-    assert same_group(analyses.tsne(2)) >= 0.6 > 0.45 > same_group(em.pca(raw, 2)(raw))
+    pca = analyses.pca()(analyses.map_vectors())[:, :2]
+    assert same_group(analyses.tsne(2)) >= 0.6 and same_group(pca) >= 0.35  # shipped: 0.73, 0.40
 
 
 def test_neighbours_start_with_the_word_itself() -> None:

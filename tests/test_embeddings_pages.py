@@ -24,22 +24,31 @@ def texts(at: AppTest, kind: str) -> str:
     return " ".join(str(e.value) for e in getattr(at, kind))
 
 
+def pair_and_apart(fig: dict) -> tuple[float, float]:
+    """On the map of the default words: (the larger distance within the pairs dog–cat and Paris–France, the distance
+    from dog to Paris), each as a share of the map's width or height."""
+    yours = next(t for t in fig["data"] if t["name"] == "your words")
+    at = {w.lstrip("␣"): np.array(xy) for w, xy in zip(yours["text"], zip(values(yours["x"]), values(yours["y"])))}
+    assert set(at) == {"dog", "cat", "Paris", "France", "Monday"}  # the words typed for a student
+    span = max(np.ptp(np.concatenate([values(t[k]) for t in fig["data"]])) for k in "xy")
+    pair = max(np.linalg.norm(at["dog"] - at["cat"]), np.linalg.norm(at["Paris"] - at["France"])) / span
+    return pair, np.linalg.norm(at["dog"] - at["Paris"]) / span
+
+
 def test_embeddings_page_builtin() -> None:
     at = run("embeddings.py")
     figs = chart_specs(at)
     assert len(figs) == 2  # 2D map (the 3D one is drawn only in its tab), heat strip
     assert "your words" in trace_names(figs[0]) and "capitals" in trace_names(figs[0])
     assert "other" not in trace_names(figs[0])  # the map of the group words: no grey cloud
-    yours = next(t for t in figs[0]["data"] if t["name"] == "your words")
-    at_ = {w.lstrip("␣"): np.array(xy) for w, xy in zip(yours["text"], zip(values(yours["x"]), values(yours["y"])))}
-    span = max(np.ptp(np.concatenate([values(t[k]) for t in figs[0]["data"]])) for k in "xy")
-    assert set(at_) == {"dog", "cat", "Paris", "France", "Monday"}  # the words typed for a student
-    # what a student sees at a glance: each pair of the default words side by side
-    assert (
-        np.linalg.norm(at_["Paris"] - at_["France"]) < 0.1 * span
-        and np.linalg.norm(at_["dog"] - at_["cat"]) < 0.1 * span
-    )
-    assert np.linalg.norm(at_["dog"] - at_["Paris"]) > 0.2 * span
+    # what a student sees at a glance: each pair of the default words side by side, the pairs apart (PCA, the default)
+    pair, apart = pair_and_apart(figs[0])  # shipped model: 0.19, 0.80
+    assert pair < 0.25 and apart > 0.5
+    at.segmented_control(key="emb_proj").set_value("t-SNE")
+    pair, apart = pair_and_apart(chart_specs(no_crash(at.run()))[0])  # 0.04, 0.28
+    assert pair < 0.1 and apart > 0.2
+    at.segmented_control(key="emb_proj").set_value("PCA")
+    no_crash(at.run())
     assert at.dataframe[0].value["token"].iloc[0].lstrip("␣") == "Paris"  # the word itself comes first
     assert at.dataframe[0].value["cosine similarity"].iloc[0] == pytest.approx(1.0, abs=1e-5)
     assert "Cosine similarity" in at.metric[-1].label

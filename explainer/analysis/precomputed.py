@@ -1,8 +1,9 @@
 """What a model's pages need that depends on the model alone, computed once per model and never per student: the
 vocabulary map (which tokens, their PCA and t-SNE in 2D and 3D), the head that finds the country, and the tokens of
 the built-in corpus that fire each feed-forward neuron most. The map is of the corpus groups' words, by the
-directions of their vectors (unit length: cosine geometry): on the shipped model the vectors' lengths held 62 % of
-the spread (tokens training rarely saw keep long vectors: 2.3 against 1.0) and hid the groups.
+directions of their vectors (unit length, the neighbour table's cosine geometry). A sample of the whole vocabulary
+drowned them: on the shipped model its rare tokens' long vectors (length 2.3 against 1.0 for tokens training saw)
+made the first PCA direction, 62 % of the spread.
 
 `ModelAnalyses(backend)` computes each piece the first time it is asked for; a class asking together waits for one
 computation (one lock per piece). A checkpoint folder may hold them ready in `analyses.safetensors`, with the
