@@ -52,6 +52,39 @@ def test_the_template_is_up_to_date() -> None:
     assert not missing, f"not in messages.pot (run `make messages`): {missing[:10]}"
 
 
+def messages_in_f_strings(path: Path) -> list[tuple[int, str]]:
+    """(line, message) of each _("literal") written inside an f-string's braces: babel's extractor does not look
+    there (before Python 3.12), so such a message is only translated if it is also marked somewhere else."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.JoinedStr):
+            for call in ast.walk(node):
+                if (
+                    isinstance(call, ast.Call)
+                    and isinstance(call.func, ast.Name)
+                    and call.func.id == "_"
+                    and call.args
+                    and isinstance(call.args[0], ast.Constant)
+                ):
+                    found.append((call.lineno, call.args[0].value))
+    return found
+
+
+def test_no_message_hides_in_an_f_string_alone() -> None:
+    paths = [ROOT / "streamlit_app.py", *sorted((ROOT / "app_pages").rglob("*.py"))]
+    paths += sorted((ROOT / "explainer").rglob("*.py"))
+    hidden = [
+        f"{p.relative_to(ROOT)}:{n} {m!r}" for p in paths for n, m in messages_in_f_strings(p) if m not in MESSAGES
+    ]
+    assert not hidden, "marked only inside an f-string, so never extracted:\n" + "\n".join(hidden)
+
+
+def test_the_f_string_check_finds_a_hidden_message(tmp_path: Path) -> None:
+    page = tmp_path / "page.py"
+    page.write_text('title = f"<b>{_(\'your word\')}</b>"\nlabel = _("outside")\n')
+    assert messages_in_f_strings(page) == [(1, "your word")]
+
+
 @pytest.mark.parametrize("lang", TRANSLATED)
 def test_every_message_is_translated(lang: str) -> None:
     with catalog_path(lang).open("rb") as f:
@@ -205,6 +238,23 @@ def test_charts_write_numbers_the_languages_way() -> None:
     assert fig.layout.separators == ",."
     assert fig.layout.title.text == said_in("de", "Next word")
     assert next_token_bars(["Paris"], [0.5], 0.5, title="x").layout.separators == ".,"
+
+
+def test_the_embedding_figures_speak_the_language() -> None:
+    """Legend, hover texts and colour bar: group names and labels come from the corpus or plotly in English unless
+    translated where the figure is made."""
+    import numpy as np
+
+    from explainer.charts.embeddings import embedding_map, heat_strip
+
+    with speaking("de"):
+        fig = embedding_map(np.zeros((3, 2)), ["a", "b", "c"], ["animals", "animal_sounds", "days"], highlight=[2])
+        strip = heat_strip({"a": np.ones(4)})
+    names = ["animals", "animal sounds", "your words"]
+    assert [t.name for t in fig.data] == [said_in("de", n) for n in names]
+    assert said_in("de", "your word") in fig.data[-1].hovertemplate
+    assert strip.data[0].colorbar.title.text == said_in("de", "value")
+    assert said_in("de", "number {n}").format(n="%{x}") in strip.data[0].hovertemplate
 
 
 def said_in(lang: str, message: str) -> str:

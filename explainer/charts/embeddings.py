@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 
 from explainer.analysis.embeddings import OTHER
 from explainer.charts.style import CHOSEN, FONT, SMALL, axis, diverging, figure, label, layout
+from explainer.format import html_escape
 from explainer.i18n import N_, _
 
 GREY = "#b0b7bf"
@@ -134,7 +135,7 @@ def embedding_map(
                     **({"line": {"width": 2, "color": colours[g]}} if symbol.endswith("-open") else {}),
                 },
                 "text": [shown[i] for i in idx],
-                "hovertemplate": f"<b>%{{text}}</b><br>{group_name(g)}<extra></extra>",
+                "hovertemplate": f"<b>%{{text}}</b><br>{html_escape(group_name(g))}<extra></extra>",
             }
         )
     notes = []
@@ -156,7 +157,7 @@ def embedding_map(
                     "symbol": "diamond",
                     "line": {"width": 1, "color": "white"},
                 },
-                "hovertemplate": "<b>%{text}</b><extra>your word</extra>",
+                "hovertemplate": "<b>%{text}</b><extra>" + html_escape(_("your word")) + "</extra>",
             }
         )
         if dims == 2:  # labels on a white card, readable over the dense cloud, apart from each other
@@ -200,7 +201,7 @@ def heat_strip(vectors: dict[str, np.ndarray], title: str = "") -> go.Figure:
         "y": [label(n) for n in names],
         "x": np.arange(1, z.shape[1] + 1),
         **diverging(z),
-        "hovertemplate": "%{y}, number %{x}: %{z:.3f}<extra></extra>",
+        "hovertemplate": "%{y}, " + _("number {n}").format(n="%{x}") + ": %{z:.3f}<extra></extra>",
     }
     out = _layout(title, 150 + 55 * len(names), legend=False)
     out.update(

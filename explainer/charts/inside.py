@@ -234,7 +234,11 @@ def change_bars(stages: list, title: str = "") -> go.Figure:
         "marker": {"color": [KIND_COLOUR[s.kind] for s in stages]},
         "text": [f"{s.change:.1f}" for s in stages], "textposition": "outside", "cliponaxis": False,
         "customdata": [f"{s.norm:.2f}" for s in stages],
-        "hovertemplate": "%{y}: adds a change of length %{x:.2f}; vector length after: %{customdata}<extra></extra>",
+        "hovertemplate": "%{y}: "
+        + _("adds a change of length {change}; vector length after: {length}").format(
+            change="%{x:.2f}", length="%{customdata}"
+        )
+        + "<extra></extra>",
     }  # fmt: skip
     axes = {
         "yaxis": _positions(names, autorange="reversed", automargin=True),

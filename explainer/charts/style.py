@@ -147,10 +147,12 @@ def colorbar(text: str, fmt: str = ".0%") -> dict:
     }
 
 
-def diverging(values, title: str = "value") -> dict:
+def diverging(values, title: str | None = None) -> dict:
     """A heatmap's colours for the numbers of a vector, the same on every page: DIVERGING, centred on 0, symmetric
-    around it (the largest size in `values`), with a colour bar that says which side is which."""
+    around it (the largest size in `values`), with a colour bar (titled `title`, else "value") that says which side
+    is which."""
     lim = max(float(abs(values).max()), 1e-9)
+    title = title or _("value")
     return {
         "colorscale": colorscale(DIVERGING), "zmin": -lim, "zmax": lim, "zmid": 0,
         "colorbar": {**colorbar(title, ".2~f"), "title": {"text": title, "side": "top", "font": {"size": SMALL}},
