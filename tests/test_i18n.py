@@ -79,6 +79,31 @@ def test_no_message_hides_in_an_f_string_alone() -> None:
     assert not hidden, "marked only inside an f-string, so never extracted:\n" + "\n".join(hidden)
 
 
+def bare_chart_words(path: Path) -> list[tuple[int, str]]:
+    """(line, words) a figure would show in English: a plotly dict's "text", "name" or "title" given as a plain
+    string with letters, not through _()."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values):
+                shown = isinstance(key, ast.Constant) and key.value in ("text", "name", "title")
+                if shown and isinstance(value, ast.Constant) and re.search("[A-Za-z]{2}", str(value.value)):
+                    found.append((value.lineno, value.value))
+    return found
+
+
+def test_charts_show_no_bare_english() -> None:
+    paths = sorted((ROOT / "explainer" / "charts").rglob("*.py"))
+    found = [f"{p.relative_to(ROOT)}:{n} {w!r}" for p in paths for n, w in bare_chart_words(p)]
+    assert not found, "wrap these in _():\n" + "\n".join(found)
+
+
+def test_the_chart_check_finds_a_bare_title(tmp_path: Path) -> None:
+    chart = tmp_path / "chart.py"
+    chart.write_text('layout = {"yaxis": {"title": {"text": "depth"}}, "name": _("kept"), "text": "%{x}"}\n')
+    assert bare_chart_words(chart) == [(1, "depth")]
+
+
 def test_the_f_string_check_finds_a_hidden_message(tmp_path: Path) -> None:
     page = tmp_path / "page.py"
     page.write_text('title = f"<b>{_(\'your word\')}</b>"\nlabel = _("outside")\n')

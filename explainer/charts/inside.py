@@ -275,7 +275,7 @@ def logit_lens_heatmap(
     axes = {
         "xaxis": _positions(xs, title={"text": _("position (the token just read)")}, tickangle=-45,
                             tickfont={"size": SMALL}, showgrid=False),
-        "yaxis": _positions(y_labels, title={"text": "depth"}, autorange="reversed", showgrid=False),
+        "yaxis": _positions(y_labels, title={"text": _("depth")}, autorange="reversed", showgrid=False),
     }  # fmt: skip
     return _figure([cells], 200 + 44 * Lp1, title, axes)
 
@@ -289,7 +289,7 @@ def neuron_bars(neurons: list[int], acts: list[float], title: str = "") -> go.Fi
     }  # fmt: skip
     axes = {
         "yaxis": _positions([_("neuron {n}").format(n=n) for n in neurons], autorange="reversed", automargin=True),
-        "xaxis": {"title": {"text": "activation"}, "gridcolor": GRID, "tickfont": {"size": SMALL}},
+        "xaxis": {"title": {"text": _("activation")}, "gridcolor": GRID, "tickfont": {"size": SMALL}},
     }
     return _figure([bars], 110 + 32 * len(neurons), title, axes, r=40)
 
