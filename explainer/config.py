@@ -5,9 +5,12 @@ the files that ship with the package. The README's settings table says what each
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from explainer.i18n import _
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"  # shipped next to the package
 BUILTIN_DIR = ASSETS / "builtin"
@@ -39,6 +42,18 @@ class Settings:
     runs_max_mb: float
     max_trainings: int  # students training at the same time
     max_train_mb: float  # memory one student's training may take, estimated before it starts
+
+
+DEVICE_NAME = re.compile(r"auto|cpu|mps|cuda(:\d+)?")
+
+
+def device_name(requested: str | None = None) -> str:
+    """The device asked for (`requested`, else the LLM_EXPLAINER_DEVICE setting), lower-cased and checked for its form
+    only, not whether this machine has it: auto, cpu, mps, cuda or cuda:N. ValueError otherwise."""
+    name = (requested or settings().device).strip().lower()
+    if not DEVICE_NAME.fullmatch(name):
+        raise ValueError(_("unknown device {name!r}: use auto, cpu, cuda or mps").format(name=name))
+    return name
 
 
 def settings(environ: Mapping[str, str] | None = None) -> Settings:

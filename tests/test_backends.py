@@ -3,6 +3,7 @@ import torch
 
 from explainer.backends.base import Backend, BackendError
 from explainer.backends.load import load_backend
+from explainer.config import device_name
 from explainer.model.sampling import SamplingParams, distribution, make_generator, sample
 
 from .helpers import complete, full_logit_lens, next_token_probs, tiny_checkpoint, tiny_hf_gpt2
@@ -189,3 +190,7 @@ def test_hf_id_without_network_is_refused_clearly(monkeypatch):
 def test_unknown_device_is_refused():
     with pytest.raises(ValueError, match="device"):
         load_backend("builtin", "tpu")
+    for name in ("meta", "cuda:x", "cuda:", "cpu0"):  # torch.device reads some of these; the app runs on none
+        with pytest.raises(ValueError, match="use auto, cpu, cuda or mps"):
+            device_name(name)
+    assert [device_name(n) for n in (" CPU", "cuda:1", "Auto", "mps")] == ["cpu", "cuda:1", "auto", "mps"]

@@ -74,6 +74,7 @@ BAD_ARGUMENTS = [
     ["predict", "hi", "--top", "0"],
     ["eval", "--limit", "x"],
     ["generate", "hi", "--seed", "-1"],
+    ["predict", "hi", "--device", "tpu"],
 ]
 REFUSE_ALL = """import json, sys
 from explainer.cli.main import main

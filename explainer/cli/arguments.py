@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 
+from explainer.config import device_name
 from explainer.model.sampling_params import SamplingParams, check_seed
 
 
@@ -58,3 +59,11 @@ def seed(value: str) -> int:
     except ValueError as e:
         raise argparse.ArgumentTypeError(str(e)) from None
     return n
+
+
+def device(value: str) -> str:
+    """auto, cpu, cuda, cuda:N or mps, by the form only (whether the machine has it is known once torch is in)."""
+    try:
+        return device_name(value)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None

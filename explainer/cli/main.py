@@ -29,7 +29,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", default="builtin", help="builtin | a checkpoint folder | hf:ID (e.g. hf:gpt2)")
-    p.add_argument("--device", default=None, help="auto | cpu | cuda | mps (default: auto)")
+    p.add_argument("--device", type=arguments.device, default=None, help="auto | cpu | cuda | mps (default: auto)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
 
@@ -106,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="torch.compile: auto = on CUDA, and on the CPU for long runs",
     )
     p.add_argument("--out", required=True, help="output checkpoint folder")
-    p.add_argument("--device", default=None)
+    p.add_argument("--device", type=arguments.device, default=None, help="auto | cpu | cuda | mps (default: auto)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=("train", "train"))
 

@@ -14,29 +14,24 @@ from collections.abc import Callable
 import torch
 from torch.utils import benchmark
 
-from explainer.config import settings
+from explainer.config import device_name, settings
 from explainer.i18n import _
 
 
 def pick_device(requested: str | None = None) -> torch.device:
     """Resolve a device name ('auto' or None picks the best available)."""
-    name = (requested or settings().device).strip().lower()
+    name = device_name(requested)
     if name == "auto":
         if torch.cuda.is_available():
             return torch.device("cuda")
         if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
             return torch.device("mps")
         return torch.device("cpu")
-    try:
-        dev = torch.device(name)
-    except RuntimeError:
-        raise ValueError(_("unknown device {name!r}: use auto, cpu, cuda or mps").format(name=name)) from None
+    dev = torch.device(name)
     if dev.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(_("device 'cuda' was requested but no CUDA GPU is available"))
     if dev.type == "mps" and not torch.backends.mps.is_available():
         raise ValueError(_("device 'mps' was requested but Apple MPS is not available"))
-    if dev.type not in ("cpu", "cuda", "mps"):
-        raise ValueError(_("unsupported device {name!r}: use auto, cpu, cuda or mps").format(name=name))
     return dev
 
 
