@@ -37,33 +37,26 @@ def positive(value: str) -> int:
     return n
 
 
+def _by(rule, value):
+    """`value` (or what `rule` made of it) once `rule(value)`, the app's own check, accepts it; argparse's error with
+    the rule's message when it raises ValueError."""
+    try:
+        out = rule(value)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+    return value if out is None else out
+
+
 def sampling(field: str, kind: type):
     """The parser of one sampling setting, checked by SamplingParams' own rules."""
-
-    def parse(value: str) -> int | float:
-        x = _number(value, kind)
-        try:
-            SamplingParams(**{field: x}).validate()
-        except ValueError as e:
-            raise argparse.ArgumentTypeError(str(e)) from None
-        return x
-
-    return parse
+    return lambda value: _by(lambda x: SamplingParams(**{field: x}).validate(), _number(value, kind))
 
 
 def seed(value: str) -> int:
     """A random seed, checked by the sampler's own rule."""
-    n = _number(value, int)
-    try:
-        check_seed(n)
-    except ValueError as e:
-        raise argparse.ArgumentTypeError(str(e)) from None
-    return n
+    return _by(check_seed, _number(value, int))
 
 
 def device(value: str) -> str:
     """auto, cpu, cuda, cuda:N or mps, by the form only (whether the machine has it is known once torch is in)."""
-    try:
-        return device_name(value)
-    except ValueError as e:
-        raise argparse.ArgumentTypeError(str(e)) from None
+    return _by(device_name, value)
