@@ -75,6 +75,7 @@ BAD_ARGUMENTS = [
     ["eval", "--limit", "x"],
     ["generate", "hi", "--seed", "-1"],
     ["predict", "hi", "--device", "tpu"],
+    ["predict", "hi", "--model", "no-such-folder"],
 ]
 REFUSE_ALL = """import json, sys
 from explainer.cli.main import main

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import torch
 
+from explainer.backends.spec import BackendError
 from explainer.format import complete_text, token_word
 from explainer.i18n import _
 from explainer.model import sampling
@@ -26,10 +27,6 @@ from explainer.model.tokenizers import Token, Tokenizer
 
 DECODE_TAIL = 16  # prompt tokens decoded with each generated one
 MAX_CLONE_PARAMS = {"cpu": 50_000_000, "gpu": 2_000_000_000}  # a student's copy + its optimiser must stay small
-
-
-class BackendError(ValueError):
-    """A model that cannot be loaded or used; the message is meant for the user."""
 
 
 @dataclass(frozen=True)

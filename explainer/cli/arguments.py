@@ -1,10 +1,12 @@
 """Checks for the CLI's arguments, run by argparse as it parses (`type=`), before torch is imported: a bad argument
-is refused at once instead of after the ~3 s of loading torch and the model."""
+is refused at once instead of after the ~3 s of loading torch and the model. Each uses the app's own rule (the
+sampler's, the device names', the model specs'), so the CLI and the app refuse the same things."""
 
 from __future__ import annotations
 
 import argparse
 
+from explainer.backends.spec import local_folder
 from explainer.config import device_name
 from explainer.model.sampling_params import SamplingParams, check_seed
 
@@ -60,3 +62,9 @@ def seed(value: str) -> int:
 def device(value: str) -> str:
     """auto, cpu, cuda, cuda:N or mps, by the form only (whether the machine has it is known once torch is in)."""
     return _by(device_name, value)
+
+
+def model(value: str) -> str:
+    """builtin, a checkpoint folder that exists, or hf:ID (the Hub is asked when the model loads)."""
+    _by(local_folder, value)
+    return value

@@ -28,7 +28,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _model_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--model", default="builtin", help="builtin | a checkpoint folder | hf:ID (e.g. hf:gpt2)")
+    p.add_argument(
+        "--model", type=arguments.model, default="builtin", help="builtin | a checkpoint folder | hf:ID (e.g. hf:gpt2)"
+    )
     p.add_argument("--device", type=arguments.device, default=None, help="auto | cpu | cuda | mps (default: auto)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
