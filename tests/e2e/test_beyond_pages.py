@@ -61,7 +61,9 @@ def test_a_click_on_the_tree_continues_the_text(browser, server: Server) -> None
     with closing_page(page, server, SHOTS / "what-else-failed.png"):
         charts(page, 1)
         box = page.locator("[data-testid=stTextArea] textarea").first
-        assert box.input_value().endswith("The capital of France is")
+        expect(box).to_have_value(
+            re.compile(r"The capital of France is$")
+        )  # waits: the box may be drawn after the chart
         finish(page, "what-else", "laptop")
         point = page.locator(".js-plotly-plot .scatterlayer .trace").last.locator(".point").nth(1)  # "Paris"
         point.click(force=True)
