@@ -92,7 +92,6 @@ if missing := [w for w in wanted if w not in found]:
 extra = [i for i in dict.fromkeys(found.values()) if i not in set(sample.tolist())]  # typed words not on the map
 ids = np.concatenate([sample, np.asarray(extra, dtype=int)])
 new = unit[extra].numpy()  # (M, D)
-near = em.nearest_drawn(drawn, new)  # (M, k) where t-SNE places them
 if method == "PCA":
     proj = ui.pca_for(spec)
     coords = proj(np.concatenate([drawn, new]))[:, list(first)]  # (N + M, 3)
@@ -113,6 +112,7 @@ if method == "PCA":
         share_abc=fixed_percent(kept.sum(), 0),
     )
 else:
+    near = em.nearest_drawn(drawn, new)  # (M, k): where the typed words off the map are placed
 
     def tsne_coords(dims: int) -> np.ndarray:
         """(N + M, dims): the map's t-SNE, with the typed words that are not on it placed among their neighbours."""

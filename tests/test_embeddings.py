@@ -141,6 +141,14 @@ def test_embedding_map_traces() -> None:
     assert len(fig3.data) == 3 and all(isinstance(t, go.Scatter3d) for t in fig3.data)
 
 
+def test_every_corpus_group_has_a_colour_and_a_name() -> None:
+    from explainer.corpus.generator import WORD_GROUPS
+
+    assert list(ch.GROUP_COLOURS) == list(WORD_GROUPS)  # the legend in the corpus's order
+    assert set(ch.GROUP_NAMES) == {*WORD_GROUPS, em.OTHER}
+    assert len(set(ch.GROUP_COLOURS.values()) | {ch.GREY, ch.HIGHLIGHT}) == len(WORD_GROUPS) + 2  # all distinct
+
+
 def test_other_figures() -> None:
     strip = ch.heat_strip({"a": np.ones(8), "b": -np.ones(8)})
     assert np.asarray(strip.data[0].z).shape == (2, 8)

@@ -103,7 +103,7 @@ class ModelAnalyses:
 
     def map_vectors(self) -> np.ndarray:
         """(N, D) the map's tokens' embeddings at unit length (what its PCA and t-SNE are fitted on)."""
-        return self.unit()[self.map_ids()].numpy()
+        return self._get("map_vectors", lambda: self.unit()[self.map_ids()].numpy())
 
     def pca(self) -> em.Projection:
         return self._get("pca", lambda: em.pca(self.map_vectors(), SETTINGS["pca_directions"]))

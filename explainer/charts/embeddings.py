@@ -51,7 +51,6 @@ GROUP_NAMES = {  # translated when shown
 # A capital's vector points almost the way its country's does (France's nearest token is Paris): capitals are rings
 # around their countries' dots, so both stay visible.
 GROUP_SYMBOLS = {"capitals": "circle-open"}
-EXTRA_COLOURS = ["#7f7f7f", "#bcbd22", "#637939", "#843c39"]  # groups not listed above, in turn
 
 
 def _layout(title: str, height: int, legend: bool = True) -> dict:
@@ -64,18 +63,14 @@ def _flat_axis(title: str, **extra) -> dict:
 
 
 def group_colours(groups: list[str]) -> dict[str, str]:
-    """The groups present, in the legend's order (GROUP_COLOURS', then any other), each with its colour; OTHER grey."""
+    """The groups present, in the legend's order (GROUP_COLOURS'), each with its colour; OTHER grey."""
     present = set(groups)
-    known = [g for g in GROUP_COLOURS if g in present]
-    unknown = [g for g in dict.fromkeys(groups) if g not in GROUP_COLOURS and g != OTHER]
-    colours = {g: GROUP_COLOURS[g] for g in known}
-    colours |= {g: EXTRA_COLOURS[i % len(EXTRA_COLOURS)] for i, g in enumerate(unknown)}
-    return colours | ({OTHER: GREY} if OTHER in present else {})
+    return {g: c for g, c in GROUP_COLOURS.items() if g in present} | ({OTHER: GREY} if OTHER in present else {})
 
 
 def group_name(group: str) -> str:
     """A word group's name for people, in the page's language."""
-    return _(GROUP_NAMES[group]) if group in GROUP_NAMES else group.replace("_", " ")
+    return _(GROUP_NAMES[group])
 
 
 LABEL_STEPS = [-34, 34, -62, 62, -90, 90]  # a 2D label's offset in pixels: above, below, further above, ...
