@@ -82,11 +82,20 @@ else:  # presenter mode: the plain PCA map
     method, first, right = "PCA", (0, 1, 2), controls
 typed = right.text_input(_("Find words (commas between them)"), "dog, cat, Paris, France, Monday", key="emb_find")
 wanted = [w.strip() for w in typed.split(",") if w.strip()][:20]
-found = {w: ids[-1] for w in wanted if (ids := em.lookup(backend, w)[0])}
-if missing := [w for w in wanted if w not in found]:
+looked = {w: em.lookup(backend, w) for w in wanted}  # word -> (token ids, one token?)
+found = {w: ids[0] for w, (ids, whole) in looked.items() if whole}  # only a whole word has a vector of its own
+if missing := [w for w, (ids, _whole) in looked.items() if not ids]:
     controls.warning(
         _("Not in this model's vocabulary: {missing}").format(missing=md_escape(", ".join(missing))),
         icon=":material/search_off:",
+    )
+if split := [w for w, (ids, whole) in looked.items() if ids and not whole]:
+    pieces = "; ".join(f"{w} = {' + '.join(visible_token(labels[i]) for i in looked[w][0])}" for w in split)
+    controls.info(
+        _("Not one token for this model, so not on the map (it has no vector of its own): {pieces}").format(
+            pieces=md_escape(pieces)
+        ),
+        icon=":material/call_split:",
     )
 
 extra = [i for i in dict.fromkeys(found.values()) if i not in set(sample.tolist())]  # typed words not on the map

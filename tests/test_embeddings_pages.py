@@ -60,6 +60,11 @@ def test_embeddings_page_builtin() -> None:
         assert "splits into" in texts(at, "info")  # sub-word tokens: a new word is read in pieces
     else:
         assert "not in this model's vocabulary" in texts(at, "warning")
+    at.text_input(key="emb_find").input("dog, qqxzzy")  # a made-up word: pieces, none of them the word
+    yours = next(t for t in chart_specs(no_crash(at.run()))[0]["data"] if t["name"] == "your words")
+    assert [w.lstrip("␣") for w in yours["text"]] == ["dog"], "a piece is drawn as if it were the word"
+    said = texts(at, "info") + texts(at, "warning")
+    assert "qqxzzy" in said and ("Not one token" in said or "not in this model's vocabulary" in said)
 
 
 def test_embeddings_page_hf_tsne_and_pieces(tiny_hf_spec: str) -> None:
