@@ -141,7 +141,7 @@ else:
         column_order=("after", "token", "activation"),
         column_config={
             "after": st.column_config.TextColumn(_("words before")),
-            "token": st.column_config.TextColumn("token"),
-            "activation": st.column_config.NumberColumn("activation", format="%.2f"),
+            "token": st.column_config.TextColumn(_("token")),
+            "activation": st.column_config.NumberColumn(_("activation"), format="%.2f"),
         },
     )

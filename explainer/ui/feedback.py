@@ -337,9 +337,9 @@ def history_table() -> None:
             key="feedback_table",
             column_config={
                 "#": st.column_config.NumberColumn("#", width=40),
-                "answer": st.column_config.TextColumn("answer", width="medium"),
-                "before": st.column_config.NumberColumn("before", format="percent", help=_("Probability per word")),
-                "after": st.column_config.NumberColumn("after", format="percent", help=_("Probability per word")),
+                "answer": st.column_config.TextColumn(_("answer"), width="medium"),
+                "before": st.column_config.NumberColumn(_("before"), format="percent", help=_("Probability per word")),
+                "after": st.column_config.NumberColumn(_("after"), format="percent", help=_("Probability per word")),
             },
         )
     st.button(

@@ -451,8 +451,8 @@ def many_runs(backend: Backend, spec: str, text: str) -> None:
         hide_index=True,
         width="stretch",
         column_config={
-            "answer": st.column_config.TextColumn("answer", width="large"),
-            "runs": st.column_config.ProgressColumn("runs", format="%d", min_value=0, max_value=len(runs)),
+            "answer": st.column_config.TextColumn(_("answer"), width="large"),
+            "runs": st.column_config.ProgressColumn(_("runs"), format="%d", min_value=0, max_value=len(runs)),
         },
     )
     if not advanced():
