@@ -3,9 +3,15 @@
 import streamlit as st
 
 from explainer.analysis import inside
-from explainer.charts.inside import attention_heatmap, attention_lines, generation_heads, heads_grid
-from explainer.format import fixed_percent, md_escape
-from explainer.i18n import _
+from explainer.charts.inside import (
+    attention_heatmap,
+    attention_lines,
+    generation_heads,
+    heads_grid,
+    scores_to_weights,
+)
+from explainer.format import fixed_percent, md_escape, number
+from explainer.i18n import _, ngettext
 from explainer.ui.inside import (
     DEFAULT_PROMPT,
     cap_note,
@@ -139,6 +145,46 @@ lines = shared_chart(
     lambda: attention_lines(att[layer, head, query, win], shown, q, line_title),
 )
 show_chart(lines, "attn_lines")
+
+section(_("Scores, then softmax: how the weights are made"), "scores")
+st.markdown(
+    _(
+        "The head gives every token up to “{word}” a **score**: the dot product of the *query* of “{word}” (what it "
+        "looks for) with that token's *key* (what it offers), divided by the square root of their length. The "
+        "**softmax** turns the scores into the weights above, as the last vector's scores become next-word "
+        "probabilities: one point of score less means e ≈ 2.7 times less weight. Only the gaps between scores "
+        "matter to the softmax, so they are counted here from the highest."
+    ).format(word=md_escape(labels[query]))
+)
+row = inside.scored_row(att[layer, head, query, : query + 1])  # every token it sees, not only the drawn window
+scored = shared_chart(
+    ("attn_scores", spec, text, layer, head, query),
+    lambda: scores_to_weights(
+        [f"{p + 1}: {labels[p]}" for p in row.positions],
+        row.gaps,
+        row.weights,
+        ngettext("{n} other token", "{n} other tokens", row.rest).format(n=row.rest) if row.rest else "",
+        row.rest_weight,
+        _("“{word}” (layer {layer}, head {head}): scores → weights").format(
+            word=labels[query], layer=layer + 1, head=head + 1
+        ),
+    ),
+)
+show_chart(scored, "attn_scores")
+if len(row.positions) > 1:  # the softmax checked by hand on the two heaviest tokens
+    st.caption(
+        _(
+            "Check it by hand: “{second}” scores {gap} below “{first}”, and e^−{gap} = {ratio}, so it gets {ratio} "
+            "times the weight: {w2} ≈ {ratio} × {w1}."
+        ).format(
+            first=md_escape(f"{row.positions[0] + 1}: {labels[row.positions[0]]}"),
+            second=md_escape(f"{row.positions[1] + 1}: {labels[row.positions[1]]}"),
+            gap=number(-row.gaps[1], 2),
+            ratio=number(row.weights[1] / row.weights[0], 3),
+            w2=fixed_percent(row.weights[1], 1),
+            w1=fixed_percent(row.weights[0], 1),
+        )
+    )
 
 section(_("Attention during generation"), "generation")
 st.markdown(

@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 import torch
 
@@ -22,6 +23,7 @@ from explainer.charts.inside import (
     logit_bars,
     logit_lens_heatmap,
     neuron_bars,
+    scores_to_weights,
 )
 from explainer.model.gpt import Trace
 
@@ -63,6 +65,51 @@ def test_attention_rows_sum_to_one_and_the_future_is_masked(backend) -> None:
     assert (L, H) == (backend.info.n_layer, backend.info.n_head)
     np.testing.assert_allclose(att.sum(-1), 1.0, atol=1e-5)
     assert np.all(att[..., np.triu_indices(T, 1)[0], np.triu_indices(T, 1)[1]] == 0)
+
+
+def query_key_scores(backend, trace, layer: int, head: int, query: int) -> torch.Tensor:
+    """The head's scores q·k/sqrt(head size) of `query` over the tokens up to it, computed here from the layer's
+    own weights (our GPT's qkv, GPT-2's c_attn), not from the attention the model returned."""
+    m, D, H = backend.module, backend.info.d_model, backend.info.n_head
+    block = m.blocks[layer] if hasattr(m, "blocks") else m.transformer.h[layer]
+    norm, qkv = (block.ln1, block.attn.qkv) if hasattr(m, "blocks") else (block.ln_1, block.attn.c_attn)
+    with torch.inference_mode():
+        q, k, _v = qkv(norm(trace.resid_pre[layer][: query + 1])).split(D, -1)  # (t, D) each
+    hs = D // H
+    q, k = q.view(-1, H, hs)[:, head], k.view(-1, H, hs)[:, head]  # (t, hs)
+    return (k @ q[query]).double() / math.sqrt(hs)  # (t,)
+
+
+def test_a_rows_score_gaps_are_the_heads_query_key_scores(backend) -> None:
+    tr = backend.trace(backend.encode(PROMPT))
+    att = inside.attention_stack(tr)
+    L, H, T, _T = att.shape
+    for layer, head, query in [(0, 0, T - 1), (L - 1, H - 1, T - 1), (L - 1, 0, 5)]:
+        row = inside.scored_row(att[layer, head, query, : query + 1], k=6)
+        scores = query_key_scores(backend, tr, layer, head, query)
+        expected = (scores - scores.max())[row.positions]
+        np.testing.assert_allclose(row.gaps, expected.numpy(), atol=2e-4)
+        assert row.positions[0] == int(scores.argmax()) and row.gaps[0] == 0.0
+        assert row.weights == sorted(row.weights, reverse=True) and row.rest == query + 1 - 6
+        assert sum(row.weights) + row.rest_weight == pytest.approx(1.0, abs=1e-5)
+        ratio = np.exp(row.gaps) * row.weights[0]  # the softmax by hand: e^gap times the top weight
+        np.testing.assert_allclose(row.weights, ratio, rtol=1e-4)
+
+
+def test_a_row_with_few_tokens_lists_them_all_and_skips_underflowed_ones() -> None:
+    row = inside.scored_row(np.array([0.25, 0.0, 0.75]), k=8)
+    assert row.positions == [2, 0] and row.rest == 1 and row.rest_weight == 0.0
+    assert row.gaps == pytest.approx([0.0, math.log(1 / 3)])
+
+
+def test_scores_to_weights_draws_a_score_and_a_weight_per_row_and_the_rest() -> None:
+    fig = scores_to_weights(["3: b", "1: <a>"], [0.0, -1.5], [0.7, 0.2], "the other 2 tokens", 0.1, "t")
+    go_fig = go.Figure(fig.to_dict())  # valid for plotly
+    dots, bars = go_fig.data
+    assert list(dots.x) == [0.0, -1.5] and list(dots.text) == ["0.00", "−1.50"]
+    assert list(bars.x) == [0.7, 0.2, 0.1] and bars.marker.color[-1] != bars.marker.color[0]
+    assert list(go_fig.layout.yaxis.ticktext) == ["3: b", "1: &lt;a&gt;", "<i>the other 2 tokens</i>"]
+    assert len(scores_to_weights(["a"], [0.0], [1.0], "", 0.0).data[1].x) == 1  # nothing else: no last row
 
 
 def test_attention_heatmap_draws_weights_mask_and_a_labelled_0_to_1_scale() -> None:

@@ -14,7 +14,7 @@ from explainer.backends.load import load_backend
 from .apptest import chart_specs, checked, open_page
 
 # page -> (plotly charts expected, graphviz diagrams expected)
-EXPECTED = {"attention": (4, 0), "layers": (3, 1), "last_vector": (3, 0)}
+EXPECTED = {"attention": (5, 0), "layers": (3, 1), "last_vector": (3, 0)}
 
 
 def run_page(page: str, spec: str = "builtin") -> AppTest:
@@ -56,6 +56,10 @@ def test_attention_names_the_measured_country_head_and_starts_there(country_head
     assert at.selectbox[0].value == country_head.layer and at.selectbox[1].value == country_head.head
     heat = chart_specs(at)[0]["data"][1]
     assert heat["colorbar"]["title"]["text"] == "attention weight" and heat["zmax"] == 1
+    dots, bars = chart_specs(at)[3]["data"]  # scores → weights of the last token, on the same head
+    assert "France" in chart_specs(at)[3]["layout"]["yaxis"]["ticktext"][0] and dots["x"][0] == 0
+    assert sum(bars["x"]) == pytest.approx(1.0, abs=1e-6) and bars["x"][0] > 0.5  # the country head's habit
+    assert any("Check it by hand" in c.value and "≈" in c.value for c in at.caption)
 
 
 def test_picking_another_head_redraws_the_heatmap(country_head) -> None:
@@ -68,7 +72,7 @@ def test_picking_another_head_redraws_the_heatmap(country_head) -> None:
     assert json.dumps(spec["data"][1]["z"]) != before and f"head {other + 1}" in spec["layout"]["title"]["text"]
     at.slider[0].set_value(1)  # the first generated token
     checked(at.run())
-    assert "Choosing token 1" in chart_specs(at)[3]["layout"]["title"]["text"]
+    assert "Choosing token 1" in chart_specs(at)[4]["layout"]["title"]["text"]
     at.text_area(key="prompt").input("The capital of Japan is")  # another text: other charts, not the shared ones
     checked(at.run())
     assert "Japan" in json.dumps(chart_specs(at)[0]["data"][1]) and "France" not in json.dumps(chart_specs(at)[0])

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from explainer.charts.describe import describe, table_html
-from explainer.charts.inside import attention_heatmap
+from explainer.charts.inside import attention_heatmap, scores_to_weights
 from explainer.charts.prediction import next_token_bars
 from explainer.charts.training import loss_chart
 from explainer.ui.shell.accessible import SR_ONLY
@@ -42,6 +42,13 @@ def test_a_heat_map_gives_its_range_and_its_highest_cell() -> None:
     sentence, table = describe(attention_heatmap(weights, ["a", "b"], "Attention"))
     assert sentence.startswith("Attention: a 2 × 2 grid") and "highest at a / a" in sentence
     assert len(table["value"]) == 4 and table["value"][:2] == ["100%", "none"]  # row by row; the masked cell is none
+
+
+def test_dots_on_named_rows_are_read_row_by_row_like_bars() -> None:
+    fig = scores_to_weights(["3: Paris", "1: <a>"], [0.0, -1.5], [0.7, 0.2], "2 other tokens", 0.1, "Scores")
+    sentence, table = describe(fig)
+    assert sentence == "Scores: 3: Paris 0, 1: <a> -1.5; 3: Paris 70%, 1: <a> 20%, 2 other tokens 10%."
+    assert table["series"][:3] == ["score − highest score", "score − highest score", "weight after the softmax"]
 
 
 def test_a_long_table_is_cut_and_the_sentence_says_so() -> None:

@@ -72,6 +72,33 @@ def head_summaries(att: np.ndarray) -> list[HeadSummary]:
     ]
 
 
+@dataclass(frozen=True)
+class ScoredRow:
+    """One query's row of a head, from its scores to its weights: the `positions` with the most weight, heaviest
+    first, each with its score's gap to the row's highest score and its weight; the others' count and weight."""
+
+    positions: list[int]
+    gaps: list[float]  # score - highest score (<= 0): softmax reads only these differences
+    weights: list[float]
+    rest: int  # tokens not listed
+    rest_weight: float  # their weight together
+
+
+def scored_row(weights: np.ndarray, k: int = 8) -> ScoredRow:
+    """weights (t,): one query's attention over the t tokens it sees (itself last) -> its k heaviest keys.
+
+    A weight is softmax(score), so score_j - max score = ln(w_j / w_max) exactly: the gaps are the head's scores
+    (query · key / sqrt(head size)) up to the one constant the softmax ignores. Keys whose weight underflowed to 0
+    are never listed (their gap is below about -100)."""
+    w = weights.astype(np.float64)
+    order = [int(j) for j in np.argsort(-w, kind="stable")[:k] if w[j] > 0]
+    top = w[order[0]]
+    rest = np.delete(w, order)
+    return ScoredRow(
+        order, [float(np.log(w[j] / top)) for j in order], [float(w[j]) for j in order], rest.size, float(rest.sum())
+    )
+
+
 # ---------------------------------------------------------------------------- the head that finds the country
 
 CAPITAL_TEMPLATES = (

@@ -129,6 +129,11 @@ def _xy_rows(trace: dict, layout: dict, name: str, room: int) -> tuple[list[list
 
     if not n:
         return [], [], 0
+    y_ticks = _ticks(_axis(layout, trace, "y"))
+    if y_ticks and not x_ticks:  # a dot per named row (a dot plot): the row names the item, x is its value
+        x_fmt = _axis(layout, trace, "x").get("tickformat", "")
+        rows = [[name, _label(ys[i], y_ticks), "", _number(xs[i], x_fmt)] for i in range(n)]
+        return rows[:room], [f"{r[1]} {r[3]}" for r in rows], n
     rows = [row(i) for i in range(min(n, room))]
     if len(texts):  # points with names (a map of words): the first few names
         return rows, [plain(t) for t in texts[: MAX_NAMED + 1]], n

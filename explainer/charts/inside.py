@@ -12,7 +12,10 @@ from explainer.charts.style import (
     FONT,
     GREY,
     GRID,
+    INK,
+    MUTED,
     ORANGE,
+    ROW_PX,
     SEQUENTIAL,
     SMALL,
     colorbar,
@@ -182,6 +185,43 @@ def generation_heads(att: np.ndarray, labels: list[str], generated: list[bool], 
                             autorange="reversed", showgrid=False),
     }  # fmt: skip
     return _figure([cells], 230 + 34 * H, title, axes)
+
+
+def scores_to_weights(
+    labels: list[str], gaps: list[float], weights: list[float], rest: str, rest_weight: float, title: str = ""
+) -> go.Figure:
+    """One query's row, two panels on the same rows: each listed key's score gap to the highest score (dots on a
+    line that ends at 0), then its weight after the softmax (bars); a last row `rest` ("the 20 other tokens") with
+    their weight together."""
+    n = len(labels)
+    rows = [*_esc(labels), f"<i>{html_escape(rest)}</i>"] if rest else _esc(labels)
+    shares = [*weights, rest_weight][: len(rows)]
+    y = list(range(len(rows)))
+    score = {
+        "type": "scatter", "name": _("score − highest score"), "x": gaps, "y": y[:n], "mode": "markers+text",
+        "marker": {"color": INK, "size": 13}, "text": [("−" if g < 0 else "") + number(abs(g), 2) for g in gaps],
+        "textposition": "middle left", "cliponaxis": False, "hovertext": rows[:n],
+        "hovertemplate": _("“%{hovertext}”: score − highest = %{x:.3f}<extra></extra>"),
+    }  # fmt: skip
+    weight = {
+        "type": "bar", "name": _("weight after the softmax"), "x": shares, "y": y, "xaxis": "x2", "yaxis": "y2",
+        "orientation": "h", "marker": {"color": [BLUE] * n + [GREY]}, "text": [fixed_percent(w, 1) for w in shares],
+        "textposition": "outside", "cliponaxis": False, "hovertext": rows,
+        "hovertemplate": _("“%{hovertext}”: weight %{x:.3%}<extra></extra>"),
+    }  # fmt: skip
+    low = min(gaps, default=0.0)
+    axes = {
+        "xaxis": {"domain": [0, 0.4], "range": [low * 1.25 - 1, 0.4], "gridcolor": GRID,
+                  "title": {"text": _("score − highest score")}},
+        "xaxis2": {"domain": [0.6, 1], "range": [0, 1.25], "tickformat": ".0%", "gridcolor": GRID, "anchor": "y2",
+                   "title": {"text": _("weight after the softmax")}},
+        "yaxis": _positions(rows, autorange="reversed", automargin=True, showgrid=False),
+        "yaxis2": _positions(rows, anchor="x2", matches="y", showticklabels=False, showgrid=False),
+        "annotations": [{"text": _("→ softmax →"), "x": 0.5, "xref": "paper", "y": 0, "yref": "y", "showarrow": False,
+                         "font": {"size": SMALL, "color": MUTED}}],
+        "showlegend": False,
+    }  # fmt: skip
+    return _figure([score, weight], 150 + ROW_PX * len(rows), title, axes)
 
 
 # ---------------------------------------------------------------------------- layers

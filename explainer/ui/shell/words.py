@@ -134,7 +134,7 @@ TERMS: dict[str, Term] = {  # key: the term's anchor on the glossary page, in th
             "How a head scores an earlier token: the looking token's query vector times "
             "the earlier token's key vector. High score, much attention."
         ),
-        ("attention", "head"),
+        ("attention", "scores"),
     ),
     "causal-mask": Term(
         N_("Causal mask"),
