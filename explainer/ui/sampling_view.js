@@ -221,8 +221,11 @@ function drawCurve(svg, s, d, look) {
   const [cx, cy] = [X(Math.min(s.t, tMax)), Y(now)];
   el("circle", { cx, cy, r: 9, fill: look.orange, stroke: "white", "stroke-width": 2 }, svg);
   const right = s.t < 0.6 * tMax;
-  el("text", { x: cx + (right ? 14 : -14), y: cy + font, "text-anchor": right ? "start" : "end", "font-size": font,
-    fill: look.orange }, svg, w("now", { t: fixed(s.t, 2), bits: fixed(now, 2) })).dataset.role = "now";
+  const below = cy + font + 4 < H - m.b; // under the dot, unless that is on the axis's numbers: then above it
+  const label = w("now", { t: fixed(s.t, 2), bits: fixed(now, 2) });
+  el("text", { x: cx + (right ? 14 : -14), y: below ? cy + font : cy - 16, "text-anchor": right ? "start" : "end",
+    "font-size": font, fill: look.orange, stroke: "white", "stroke-width": 5, "paint-order": "stroke",
+    "stroke-linejoin": "round" }, svg, label).dataset.role = "now"; // a white halo where it crosses the curve
 }
 
 function draw(s) {
