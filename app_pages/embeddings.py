@@ -5,13 +5,12 @@ import pandas as pd
 import streamlit as st
 
 from explainer.analysis import embeddings as em
-from explainer.charts.embeddings import embedding_map, group_name, heat_strip
+from explainer.charts.embeddings import embedding_map, group_name, heat_strip, position_arc
 from explainer.format import fixed_percent, md_escape, number, visible_token
 from explainer.i18n import _
 from explainer.ui import embeddings as ui
 from explainer.ui.shell.chart import shared_chart, show_chart
 from explainer.ui.shell.models import current_spec, require_backend
-from explainer.ui.shell.navigation import stop
 from explainer.ui.shell.presenter import advanced, side_by_side
 from explainer.ui.shell.views import section, view
 from explainer.ui.shell.words import for_the_teacher
@@ -25,7 +24,7 @@ st.markdown(
         "*embedding*. Words that the text uses in similar ways end up with similar lists."
     ).format(d_model=info.d_model)
 )
-with for_the_teacher("embedding", "token", "parameter"):
+with for_the_teacher("embedding", "token", "parameter", "position-vector"):
     st.markdown(
         _(
             "The model looks each token up in a table (the embedding matrix) and swaps it for a vector. It only "
@@ -201,61 +200,110 @@ b.metric(_("Numbers per token"), number(info.d_model), border=True)
 c.metric(_("Numbers in the table"), number(info.vocab_size * info.d_model), border=True)
 
 # ---------------------------------------------------------------------------- one word up close
-section(_("One word up close"), "word")
-l, r = st.columns(2)
-word = l.text_input(_("A word"), "Paris", key="emb_word", bind="query-params")
-other = r.text_input(_("Compare it with"), "Berlin", key="emb_other", bind="query-params")
-i, j = find(word), find(other) if other.strip() else None
-if i is None:
-    stop()
-strip = {labels[i]: emb[i].numpy()} | ({labels[j]: emb[j].numpy()} if j is not None else {})
-show_chart(
-    heat_strip(strip, _("The {d_model} numbers of each word (blue above 0, red below)").format(d_model=info.d_model)),
-    "emb_strip",
-)
-if j is not None:
-    sim = em.cosine(emb[i], emb[j])
-    st.metric(
-        _("Cosine similarity of “{word}” and “{other}”").format(
-            word=visible_token(labels[i]), other=visible_token(labels[j])
+
+
+def word_up_close() -> None:
+    """A typed word's numbers, its similarity to another, its nearest neighbours."""
+    section(_("One word up close"), "word")
+    l, r = st.columns(2)
+    word = l.text_input(_("A word"), "Paris", key="emb_word", bind="query-params")
+    other = r.text_input(_("Compare it with"), "Berlin", key="emb_other", bind="query-params")
+    i, j = find(word), find(other) if other.strip() else None
+    if i is None:
+        return
+    strip = {labels[i]: emb[i].numpy()} | ({labels[j]: emb[j].numpy()} if j is not None else {})
+    show_chart(
+        heat_strip(
+            strip, _("The {d_model} numbers of each word (blue above 0, red below)").format(d_model=info.d_model)
         ),
-        number(sim, 2),
+        "emb_strip",
+    )
+    if j is not None:
+        sim = em.cosine(emb[i], emb[j])
+        st.metric(
+            _("Cosine similarity of “{word}” and “{other}”").format(
+                word=visible_token(labels[i]), other=visible_token(labels[j])
+            ),
+            number(sim, 2),
+        )
+        st.caption(
+            _(
+                "Cosine similarity compares only the directions of two vectors: 1 means the same direction, "
+                "0 unrelated (at right angles), −1 opposite. Random vectors this long land near 0."
+            )
+        )
+    k = st.slider(_("Neighbours shown"), 5, 50, 15, key="emb_k") if advanced() else 15
+    table = pd.DataFrame(
+        [
+            {"rank": n, "token": visible_token(labels[t]), "cosine similarity": s, "group": group_name(groups[t])}
+            for n, (t, s) in enumerate(em.neighbours(unit, i, k + 1))
+        ]
+    )
+    st.markdown(
+        _("**Nearest neighbours of “{labels}”** (rank 0 is the word itself, similarity 1)").format(
+            labels=md_escape(visible_token(labels[i]))
+        )
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={
+            "rank": _("rank"),
+            "token": _("token"),
+            "cosine similarity": st.column_config.ProgressColumn(
+                _("cosine similarity"), format="%.3f", min_value=-1, max_value=1
+            ),
+            "group": _("group"),
+        },
+    )
+    if advanced():
+        st.download_button(
+            _("Download as CSV"),
+            table.to_csv(index=False),
+            file_name=f"neighbours_{word.strip()}.csv",
+            mime="text/csv",
+            icon=":material/download:",
+        )
+
+
+word_up_close()
+
+# ---------------------------------------------------------------------------- position vectors
+section(_("Where each token stands: position vectors"), "positions")
+st.markdown(
+    _(
+        "Attention on its own does not see word order: “the dog bit the man” and “the man bit the dog” hold the "
+        "same tokens. So before the first layer, each token's vector gets a second vector added: the one for its "
+        "**position** in the text (1st, 2nd, 3rd, …). These are parameters too, random at first."
+    )
+)
+positions = backend.position_matrix()  # (C, D) or None
+if positions is None or len(positions) < 2:
+    st.info(
+        _(
+            "This model adds no learned position vectors to its tokens: it marks the order inside attention "
+            "instead (most recent models turn each query and key by an angle that grows with the position)."
+        ),
+        icon=":material/info:",
+    )
+else:
+    where = ui.position_map(spec)
+    show_chart(
+        shared_chart(
+            ("emb_positions", spec),
+            lambda: position_arc(
+                where.coords,
+                where.explained,
+                _("The {n} position vectors, in order").format(n=number(len(where.coords))),
+            ),
+        ),
+        "emb_positions",
     )
     st.caption(
         _(
-            "Cosine similarity compares only the directions of two vectors: 1 means the same direction, "
-            "0 unrelated (at right angles), −1 opposite. Random vectors this long land near 0."
-        )
-    )
-k = st.slider(_("Neighbours shown"), 5, 50, 15, key="emb_k") if advanced() else 15
-table = pd.DataFrame(
-    [
-        {"rank": n, "token": visible_token(labels[t]), "cosine similarity": s, "group": group_name(groups[t])}
-        for n, (t, s) in enumerate(em.neighbours(unit, i, k + 1))
-    ]
-)
-st.markdown(
-    _("**Nearest neighbours of “{labels}”** (rank 0 is the word itself, similarity 1)").format(
-        labels=md_escape(visible_token(labels[i]))
-    )
-)
-st.dataframe(
-    table,
-    hide_index=True,
-    column_config={
-        "rank": _("rank"),
-        "token": _("token"),
-        "cosine similarity": st.column_config.ProgressColumn(
-            _("cosine similarity"), format="%.3f", min_value=-1, max_value=1
-        ),
-        "group": _("group"),
-    },
-)
-if advanced():
-    st.download_button(
-        _("Download as CSV"),
-        table.to_csv(index=False),
-        file_name=f"neighbours_{word.strip()}.csv",
-        mime="text/csv",
-        icon=":material/download:",
+            "Each dot is one position's {d_model} numbers, squeezed onto the 2 directions of widest spread (PCA), "
+            "joined in order. Nobody told the model that position 5 comes after position 4: training laid the "
+            "positions out in order by itself. Neighbouring positions' vectors point almost the same way (cosine "
+            "similarity {near} on average); positions at least half the text apart: {far}."
+        ).format(d_model=number(info.d_model), near=number(where.near, 2), far=number(where.far, 2))
     )

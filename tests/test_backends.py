@@ -45,6 +45,26 @@ def test_trace_matches_fast_path(backend):
     assert tr.mlp_hidden[0].shape == (T, 4 * backend.info.d_model)
 
 
+def test_the_first_layer_reads_token_plus_position_vectors(backend):
+    ids = backend.encode(PROMPT)
+    positions = backend.position_matrix()  # (C, D): the Embeddings page draws these
+    assert positions.shape == (backend.info.context_length, backend.info.d_model)
+    expected = backend.embedding_matrix()[ids] + positions[: len(ids)]  # (T, D)
+    torch.testing.assert_close(backend.trace(ids).resid_pre[0], expected, atol=1e-5, rtol=1e-5)
+
+
+def test_position_tables_of_other_architectures():
+    from transformers import LlamaConfig, LlamaForCausalLM, OPTConfig, OPTForCausalLM
+
+    from explainer.backends.hf import position_table
+
+    small = dict(vocab_size=64, hidden_size=16, num_attention_heads=2, num_hidden_layers=1, max_position_embeddings=32)
+    opt = OPTForCausalLM(OPTConfig(**small, ffn_dim=32, word_embed_proj_dim=16))
+    table = position_table(opt)  # OPT keeps 2 unused rows first: dropped
+    assert table.shape == (32, 16) and torch.equal(table, opt.model.decoder.embed_positions.weight[2:])
+    assert position_table(LlamaForCausalLM(LlamaConfig(**small, intermediate_size=32))) is None  # rotary positions
+
+
 def test_logit_lens_last_layer_equals_the_output(backend):
     ids = backend.encode(PROMPT)
     lens = full_logit_lens(backend, ids)

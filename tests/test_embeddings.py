@@ -87,6 +87,24 @@ def test_the_shipped_map_keeps_the_groups_apart(builtin) -> None:
     assert same_group(analyses.tsne(2)) >= 0.6 and same_group(pca) >= 0.35  # shipped: 0.73, 0.40
 
 
+def test_position_map_finds_positions_laid_out_in_order() -> None:
+    angle = np.linspace(0, np.pi, 64)  # 64 positions on a half circle, hidden in 24 dimensions
+    basis = np.linalg.qr(np.random.default_rng(0).normal(size=(24, 2)))[0].T  # (2, 24) orthonormal
+    where = em.position_map(torch.from_numpy(np.stack([np.cos(angle), np.sin(angle)], 1) @ basis).float())
+    assert where.coords.shape == (64, 2) and where.explained.sum() == pytest.approx(1.0, abs=1e-5)
+    step = np.linalg.norm(np.diff(where.coords, axis=0), axis=1)
+    assert np.allclose(step, step[0], rtol=1e-3)  # the map keeps the even steps of the arc
+    assert where.near == pytest.approx(np.cos(np.pi / 63), abs=1e-4) and where.far < 0.1
+
+
+def test_the_shipped_models_positions_are_ordered_by_training(builtin) -> None:
+    where = em.position_map(builtin.position_matrix())
+    assert where.near > 0.9 and where.far < 0  # the Embeddings page's claim: 0.94 and -0.58 on the shipped model
+    chart = ch.position_arc(where.coords, where.explained, "positions")
+    valid_figure(chart)
+    assert len(chart.data[1].x) == 128 and {"<b>1</b>", "<b>128</b>"} <= {a.text for a in chart.layout.annotations}
+
+
 def test_neighbours_start_with_the_word_itself() -> None:
     e = torch.randn(50, 16, generator=torch.Generator().manual_seed(0))
     unit = em.unit_rows(e)

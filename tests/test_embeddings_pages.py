@@ -38,7 +38,10 @@ def pair_and_apart(fig: dict) -> tuple[float, float]:
 def test_embeddings_page_builtin() -> None:
     at = run("embeddings.py")
     figs = chart_specs(at)
-    assert len(figs) == 2  # 2D map (the 3D one is drawn only in its tab), heat strip
+    assert len(figs) == 3  # 2D map (the 3D one is drawn only in its tab), heat strip, the positions' arc
+    arc = figs[2]["data"][1]
+    assert len(values(arc["x"])) == 128 and "128 position vectors" in figs[2]["layout"]["title"]["text"]
+    assert "cosine similarity 0.9" in texts(at, "caption")  # neighbouring positions alike (shipped model: 0.94)
     assert "your words" in trace_names(figs[0]) and "capitals" in trace_names(figs[0])
     assert "other" not in trace_names(figs[0])  # the map of the group words: no grey cloud
     # what a student sees at a glance: each pair of the default words side by side, the pairs apart (PCA, the default)
@@ -74,6 +77,15 @@ def test_embeddings_page_hf_tsne_and_pieces(tiny_hf_spec: str) -> None:
     no_crash(at.run())
     assert "splits into" in texts(at, "info")
     assert chart_specs(at)[0]["layout"]["xaxis"]["title"]["text"] == "t-SNE 1"
+    assert "position vectors, in order" in chart_specs(at)[-1]["layout"]["title"]["text"]  # GPT-2's wpe
+
+
+def test_a_word_the_vocabulary_lacks_leaves_the_positions_drawn(tiny_model_dir) -> None:
+    at = run("embeddings.py", str(tiny_model_dir))  # a word-level model: an unknown word has no token at all
+    at.text_input(key="emb_word").input("qqqqzzzz")
+    no_crash(at.run())
+    assert "not in this model's vocabulary" in texts(at, "warning")
+    assert "position vectors, in order" in chart_specs(at)[-1]["layout"]["title"]["text"]
 
 
 def test_meaning_page_builtin() -> None:

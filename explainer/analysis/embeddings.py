@@ -159,6 +159,27 @@ def cosine(a, b) -> float:
     return float(torch.nn.functional.cosine_similarity(a, b, dim=-1))
 
 
+# ----------------------------------------------------------------------------- position vectors
+@dataclass(frozen=True)
+class PositionMap:
+    coords: np.ndarray  # (C, 2) each position's vector on the two directions of widest spread
+    explained: np.ndarray  # (2,) share of the spread each direction keeps
+    near: float  # mean cosine similarity of neighbouring positions' vectors
+    far: float  # mean cosine similarity of positions at least half the context apart
+
+
+def position_map(positions: torch.Tensor) -> PositionMap:
+    """(C, D) position vectors -> their PCA map and how alike near and far positions are (C >= 2)."""
+    unit = unit_rows(positions.double())
+    sims = (unit @ unit.T).numpy()  # (C, C)
+    C = sims.shape[0]
+    gap = np.abs(np.arange(C)[:, None] - np.arange(C)[None, :])  # (C, C) distance between positions
+    proj = pca(positions.numpy(), 2)
+    return PositionMap(
+        proj(positions.numpy()), proj.explained, float(sims[gap == 1].mean()), float(sims[gap >= C // 2].mean())
+    )
+
+
 # ----------------------------------------------------------------------------- a word in context
 @dataclass(frozen=True)
 class WordInContext:

@@ -128,6 +128,11 @@ class Backend(ABC):
         """(V, D) token embeddings, float32 on the CPU."""
 
     @abstractmethod
+    def position_matrix(self) -> torch.Tensor | None:
+        """(C, D) the learned vectors added to the tokens' for positions 0..C-1, float32 on the CPU; None for a model
+        without such a table (it marks the order inside attention: rotary or relative positions)."""
+
+    @abstractmethod
     def _token_embeddings(self, ids: torch.Tensor) -> torch.Tensor:
         """(B, T) ids on self.device -> (B, T, D) the input token embeddings (positions are added later, if at all)."""
 

@@ -59,6 +59,9 @@ class BuiltinBackend(Backend):
     def embedding_matrix(self) -> torch.Tensor:
         return self.model.tok_emb.weight.detach().float().cpu()
 
+    def position_matrix(self) -> torch.Tensor:
+        return self.model.pos_emb.weight.detach().float().cpu()
+
     def _token_embeddings(self, ids: torch.Tensor) -> torch.Tensor:
         return self.model.tok_emb(ids)
 

@@ -27,6 +27,7 @@ from explainer.model.tokenizers import HFTokenizer
 _ATTN_NAMES = ("attn", "self_attn", "attention", "self_attention")
 _NORM_NAMES = ("ln_f", "norm", "final_layer_norm", "final_layernorm")
 _OUT_PROJ_NAMES = ("c_proj", "o_proj", "out_proj", "dense")  # an attention's output projection (heads -> residual)
+_POSITION_NAMES = ("wpe", "position_embeddings", "embed_positions")  # a learned table of position vectors
 
 
 def load_hf(model_id: str, device: torch.device) -> HFBackend:
@@ -67,6 +68,15 @@ def load_hf_folder(folder: Path, device: torch.device, name: str) -> HFBackend:
     if not getattr(tok, "is_fast", False):
         raise BackendError(_("{name!r}: only models with a fast tokenizer are supported").format(name=name))
     return HFBackend(model, tok, name, device)
+
+
+def position_table(model: nn.Module) -> torch.Tensor | None:
+    """(C, D) the model's learned position vectors (GPT-2's wpe, OPT's embed_positions without its 2 unused first
+    rows), float32 on the CPU; None when it has no such table (Llama, Mistral, Qwen: rotary positions)."""
+    for name, module in model.named_modules():
+        if isinstance(module, nn.Embedding) and name.rsplit(".", 1)[-1] in _POSITION_NAMES:
+            return module.weight.detach().float().cpu()[getattr(module, "offset", 0) :]
+    return None
 
 
 def _need_transformers() -> None:
@@ -183,6 +193,9 @@ class HFBackend(Backend):
     def unembed(self, h: torch.Tensor) -> torch.Tensor:
         head = self.model.get_output_embeddings()
         return head(self._final_norm(h.to(self.device))).float().cpu()
+
+    def position_matrix(self) -> torch.Tensor | None:
+        return position_table(self.model)
 
     def _token_embeddings(self, ids: torch.Tensor) -> torch.Tensor:
         return self.model.get_input_embeddings()(ids)

@@ -7,8 +7,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from explainer.analysis.embeddings import OTHER
-from explainer.charts.style import CHOSEN, FONT, SMALL, axis, diverging, figure, label, layout
-from explainer.format import html_escape
+from explainer.charts.style import CHOSEN, FONT, INK, SMALL, axis, colorbar, diverging, figure, label, layout
+from explainer.format import fixed_percent, html_escape
 from explainer.i18n import N_, _
 
 GREY = "#b0b7bf"
@@ -51,6 +51,7 @@ GROUP_NAMES = {  # translated when shown
 # A capital's vector points almost the way its country's does (France's nearest token is Paris): capitals are rings
 # around their countries' dots, so both stay visible.
 GROUP_SYMBOLS = {"capitals": "circle-open"}
+POSITION_SCALE = [[0.0, "#9ec0f0"], [0.5, "#1f5fbf"], [1.0, "#0b1f45"]]  # the first position light, the last dark
 
 
 def _layout(title: str, height: int, legend: bool = True) -> dict:
@@ -204,3 +205,31 @@ def heat_strip(vectors: dict[str, np.ndarray], title: str = "") -> go.Figure:
         yaxis={"tickfont": {"size": FONT}, "autorange": "reversed", "automargin": True},
     )
     return figure([cells], out)
+
+
+def position_arc(coords: np.ndarray, explained: np.ndarray, title: str = "") -> go.Figure:
+    """coords (C, 2): each position's vector on the two directions of widest spread, joined in order and coloured
+    from the first position (light) to the last (dark); a few positions named."""
+    C = len(coords)
+    named = sorted({0, C - 1, *range(0, C, max(1, C // 8))})
+    data = [
+        {"type": "scatter", "x": coords[:, 0], "y": coords[:, 1], "mode": "lines", "hoverinfo": "skip",
+         "line": {"color": GREY, "width": 2}},
+        {"type": "scatter", "name": _("position"), "x": coords[:, 0], "y": coords[:, 1], "mode": "markers",
+         "marker": {"size": 9, "color": np.arange(1, C + 1), "colorscale": POSITION_SCALE, "cmin": 1, "cmax": C,
+                    "colorbar": colorbar(_("position"), "d"), "line": {"width": 0.5, "color": "white"}},
+         "customdata": np.arange(1, C + 1), "hovertemplate": _("position %{customdata}<extra></extra>")},
+    ]  # fmt: skip
+    notes = [
+        {"x": float(coords[i, 0]), "y": float(coords[i, 1]), "text": f"<b>{i + 1}</b>", "showarrow": True,
+         "arrowcolor": INK, "ax": 18, "ay": -22, "font": {"size": SMALL}, "bgcolor": "rgba(255,255,255,0.85)"}
+        for i in named
+    ]  # fmt: skip
+    share = [fixed_percent(float(e)) for e in explained[:2]]
+    out = _layout(title, 520, legend=False)
+    out.update(
+        annotations=notes,
+        xaxis=_flat_axis(_("direction 1 ({share} of the spread)").format(share=share[0])),
+        yaxis=_flat_axis(_("direction 2 ({share})").format(share=share[1]), scaleanchor="x"),
+    )
+    return figure(data, out)

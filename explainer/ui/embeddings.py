@@ -48,6 +48,13 @@ def tsne_for(spec: str, dims: int) -> np.ndarray:
     return spinner_first_time(("tsne", spec, dims), text, lambda: model_analyses(spec).tsne(dims))
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def position_map(spec: str) -> em.PositionMap:
+    """The model's position vectors on a map, with how alike near and far positions are (it has them: the page asks
+    `position_matrix()` first)."""
+    return em.position_map(get_backend(spec).position_matrix())
+
+
 @st.cache_resource(max_entries=512, show_spinner=False)
 def word_in_context(spec: str, sentence: str, word: str, sense: int) -> em.WordInContext | None:
     """Shared by every session: read it, never change it."""

@@ -138,6 +138,7 @@ PARTS: dict[str, list[Step]] = {
             N_("type your own words into “Find words”"),
             N_("Which words ended up near each other, and why?"),
             Link("embeddings", "map"),
+            (Link("embeddings", "positions", {}, N_("where each word stands: position vectors")),),
         ),
         Step(
             11,

@@ -112,6 +112,15 @@ TERMS: dict[str, Term] = {  # key: the term's anchor on the glossary page, in th
         N_("The list of numbers (a vector) a token is turned into first. Words used alike end up with similar lists."),
         ("embeddings", "map"),
     ),
+    "position-vector": Term(
+        N_("Position vector"),
+        N_(
+            "A vector added to a token's embedding for its place in the text (1st, 2nd, …), so that attention can "
+            "tell word order. Learned like every other parameter; many recent models mark positions inside "
+            "attention instead."
+        ),
+        ("embeddings", "positions"),
+    ),
     "attention": Term(
         N_("Attention"),
         N_(
