@@ -163,6 +163,12 @@ def test_presenter_mode_hides_more_advanced_controls(path: str, hidden: str) -> 
             assert bool(at.main.get("download_button")) is not present
 
 
+def test_presenter_mode_keeps_the_projection_the_link_asks_for() -> None:
+    for asked, axis in (("t-SNE", "t-SNE 1"), ("PCA", "direction 1"), ("bogus", "direction 1")):
+        at = open_page("app_pages/embeddings.py", query={"present": "1", "emb_proj": asked}, errors_ok=True)
+        assert chart_specs(at)[0]["layout"]["xaxis"]["title"]["text"].startswith(axis), asked
+
+
 def test_a_link_without_present_is_not_presenter_mode() -> None:
     at = run_app()
     assert at.sidebar.toggle(key=PRESENT_KEY).value is False and PRESENT_KEY not in at.query_params
