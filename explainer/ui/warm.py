@@ -10,6 +10,7 @@ run (a no-op after the first). No Streamlit calls in the thread but the caches',
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import gc
 import logging
@@ -17,7 +18,9 @@ import sys
 import threading
 
 THREAD = "warm-up"
+EXIT_WAIT_S = 60  # at exit, how long to let the step under way finish
 _started = threading.Lock()
+_stopping = threading.Event()
 
 
 SWITCH_S = 0.001  # the interpreter lock's switch interval in the server (Python's default: 0.005)
@@ -30,7 +33,16 @@ def warm_up() -> None:
     if _started.acquire(blocking=False):
         sys.setswitchinterval(SWITCH_S)
         logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(_quiet)
-        threading.Thread(target=_work, name=THREAD, daemon=True).start()
+        worker = threading.Thread(target=_work, name=THREAD, daemon=True)
+        worker.start()
+        atexit.register(_stop, worker)
+
+
+def _stop(worker: threading.Thread) -> None:
+    """At exit: no further step, and the one under way may finish. A thread cut off inside torch when the interpreter
+    ends aborts the process ("terminate called without an active exception", exit status 134)."""
+    _stopping.set()
+    worker.join(EXIT_WAIT_S)
 
 
 def _quiet(record: logging.LogRecord) -> bool:
@@ -66,6 +78,8 @@ def steps() -> list:
 
 def _work() -> None:
     for step in steps():
+        if _stopping.is_set():
+            return
         try:
             step()
         except Exception as e:  # a page that needs it computes it again and says what went wrong; the log says so
