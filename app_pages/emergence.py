@@ -70,91 +70,110 @@ st.dataframe(table, hide_index=True, key="emergence_answers")
 st.caption(_("Each model's likeliest next word after the question's script, which ends right before the answer."))
 
 st.header(_("Inside: different places"), anchor="inside")
-st.subheader(_("The head that finds the country"))
 heads = model_analyses("builtin").entity_head(), twin_analyses(str(folder)).entity_head()
 where = [_("layer {layer}, head {head}").format(layer=h.layer + 1, head=h.head + 1) for h in heads]
-if where[0] != where[1]:
-    st.success(
-        _(
-            "To answer “The capital of Japan is …”, both models look back at the country's name, but **not with the "
-            "same head**: seed {seed_0} uses **{where_0}** ({weight_0} of its attention on the country), seed "
-            "{seed_1} uses **{where_1}** ({weight_1}). Nobody assigned either job."
-        ).format(
-            where_0=where[0],
-            weight_0=fixed_percent(heads[0].weight, 0),
-            where_1=where[1],
-            weight_1=fixed_percent(heads[1].weight, 0),
-            seed_0=seeds[0],
-            seed_1=seeds[1],
-        ),
-        icon=":material/travel_explore:",
-    )
-else:
-    st.info(
-        _(
-            "Both models happen to use **{where}** to look back at the country ({weight_0} and {weight_1} of its "
-            "attention): with only {n_heads} heads, two random starts can land on the same one. The other heads' "
-            "shares still differ below."
-        ).format(
-            where=where[0],
-            weight_0=fixed_percent(heads[0].weight, 0),
-            weight_1=fixed_percent(heads[1].weight, 0),
-            n_heads=first.info.n_layer * first.info.n_head,
-        ),
-        icon=":material/travel_explore:",
-    )
-for i, (seed, col, h) in enumerate(zip(seeds, st.columns(2), heads)):
-    fig = entity_heads_chart(h.table, (h.layer, h.head), _("seed {seed}: attention on the country").format(seed=seed))
-    show_chart(fig, f"emergence_heads_{i}", col, name=f"emergence-heads-seed-{seed}")
-st.caption(
-    _(
-        "Each cell: the share of attention one head gives the country's name from the position where the capital is "
-        "predicted, averaged over {n} capital questions. The orange box is the strongest head."
-    ).format(n=heads[0].n)
-)
 
-st.subheader(_("Neurons that fire for one word"))
-words = shared_word_neurons((model_analyses("builtin").neurons(), first), (twin_analyses(str(folder)).neurons(), twin))
-if words:
-    example = words[0]
-    st.success(
-        _(
-            "Some feed-forward neurons fire for one word almost alone. Both models grew one for **“{word}”**, but in "
-            "different places: seed {seed_0}'s is **neuron {neuron_0} of layer {layer_0}**, seed {seed_1}'s is "
-            "**neuron {neuron_1} of layer {layer_1}**. At seed {seed_0}'s place, seed {seed_1}'s neuron fires for "
-            "“{twin_word}”."
-        ).format(
-            word=md_escape(example.word),
-            neuron_0=example.first.neuron,
-            layer_0=example.first.layer + 1,
-            neuron_1=example.second.neuron,
-            layer_1=example.second.layer + 1,
-            twin_word=md_escape(example.twin_there),
-            seed_0=seeds[0],
-            seed_1=seeds[1],
-        ),
-        icon=":material/hub:",
-    )
-    place = lambda n: _("layer {layer}, neuron {neuron}").format(layer=n.layer + 1, neuron=n.neuron)  # noqa: E731
-    table = pd.DataFrame(
-        {
-            _("word"): [w.word for w in words],
-            _("seed {seed} keeps it in").format(seed=seeds[0]): [place(w.first) for w in words],
-            _("seed {seed} keeps it in").format(seed=seeds[1]): [place(w.second) for w in words],
-            _("seed {seed_1}'s neuron at seed {seed_0}'s place fires for").format(seed_0=seeds[0], seed_1=seeds[1]): [
-                w.twin_there for w in words
-            ],
-        }
-    )
-    st.dataframe(table, hide_index=True, key="emergence_neurons")
+
+def heads_section() -> None:
+    """Which head looks back at the country, in each model."""
+    st.subheader(_("The head that finds the country"))
+    if where[0] != where[1]:
+        st.success(
+            _(
+                "To answer “The capital of Japan is …”, both models look back at the country's name, but **not with "
+                "the same head**: seed {seed_0} uses **{where_0}** ({weight_0} of its attention on the country), seed "
+                "{seed_1} uses **{where_1}** ({weight_1}). Nobody assigned either job."
+            ).format(
+                where_0=where[0],
+                weight_0=fixed_percent(heads[0].weight, 0),
+                where_1=where[1],
+                weight_1=fixed_percent(heads[1].weight, 0),
+                seed_0=seeds[0],
+                seed_1=seeds[1],
+            ),
+            icon=":material/travel_explore:",
+        )
+    else:
+        st.info(
+            _(
+                "Both models happen to use **{where}** to look back at the country ({weight_0} and {weight_1} of its "
+                "attention): with only {n_heads} heads, two random starts can land on the same one. The other heads' "
+                "shares still differ below."
+            ).format(
+                where=where[0],
+                weight_0=fixed_percent(heads[0].weight, 0),
+                weight_1=fixed_percent(heads[1].weight, 0),
+                n_heads=first.info.n_layer * first.info.n_head,
+            ),
+            icon=":material/travel_explore:",
+        )
+    for i, (seed, col, h) in enumerate(zip(seeds, st.columns(2), heads)):
+        fig = entity_heads_chart(
+            h.table, (h.layer, h.head), _("seed {seed}: attention on the country").format(seed=seed)
+        )
+        show_chart(fig, f"emergence_heads_{i}", col, name=f"emergence-heads-seed-{seed}")
     st.caption(
         _(
-            "A neuron counts as a word's own when at least 6 of the 8 tokens that excite it most, in a sample of the "
-            "built-in corpus, are that word (the same tables as the Layers page)."
-        )
+            "Each cell: the share of attention one head gives the country's name from the position where the capital "
+            "is predicted, averaged over {n} capital questions. The orange box is the strongest head."
+        ).format(n=heads[0].n)
     )
-else:
-    st.info(_("Neither model has a neuron that fires for one word almost alone in the corpus sample."))
+
+
+def neurons_section() -> None:
+    """Neurons that fire for one word, and where each model keeps them."""
+    st.subheader(_("Neurons that fire for one word"))
+    words = shared_word_neurons(
+        (model_analyses("builtin").neurons(), first), (twin_analyses(str(folder)).neurons(), twin)
+    )
+    if words:
+        example = words[0]
+        st.success(
+            _(
+                "Some feed-forward neurons fire for one word almost alone. Both models grew one for **“{word}”**, but "
+                "in different places: seed {seed_0}'s is **neuron {neuron_0} of layer {layer_0}**, seed {seed_1}'s is "
+                "**neuron {neuron_1} of layer {layer_1}**. At seed {seed_0}'s place, seed {seed_1}'s neuron fires for "
+                "“{twin_word}”."
+            ).format(
+                word=md_escape(example.word),
+                neuron_0=example.first.neuron,
+                layer_0=example.first.layer + 1,
+                neuron_1=example.second.neuron,
+                layer_1=example.second.layer + 1,
+                twin_word=md_escape(example.twin_there),
+                seed_0=seeds[0],
+                seed_1=seeds[1],
+            ),
+            icon=":material/hub:",
+        )
+        place = lambda n: _("layer {layer}, neuron {neuron}").format(layer=n.layer + 1, neuron=n.neuron)  # noqa: E731
+        table = pd.DataFrame(
+            {
+                _("word"): [w.word for w in words],
+                _("seed {seed} keeps it in").format(seed=seeds[0]): [place(w.first) for w in words],
+                _("seed {seed} keeps it in").format(seed=seeds[1]): [place(w.second) for w in words],
+                _("seed {seed_1}'s neuron at seed {seed_0}'s place fires for").format(
+                    seed_0=seeds[0], seed_1=seeds[1]
+                ): [w.twin_there for w in words],
+            }
+        )
+        st.dataframe(table, hide_index=True, key="emergence_neurons")
+        st.caption(
+            _(
+                "A neuron counts as a word's own when at least 6 of the 8 tokens that excite it most, in a sample of "
+                "the built-in corpus, are that word (the same tables as the Layers page)."
+            )
+        )
+    else:
+        st.info(_("Neither model has a neuron that fires for one word almost alone in the corpus sample."))
+
+
+if where[0] != where[1]:
+    heads_section()
+    neurons_section()
+else:  # the same head by chance: the neurons, which differ, come first
+    neurons_section()
+    heads_section()
 
 st.header(_("Why this makes models hard to explain"), anchor=False)
 st.markdown(

@@ -94,6 +94,8 @@ def test_the_page_compares_answers_heads_and_neurons(monkeypatch) -> None:
         len(neurons.value) > 0 and (neurons.value["seed 3 keeps it in"] == neurons.value["seed 3′ keeps it in"]).all()
     )
     assert any("happen to use" in i.value for i in at.info), "one model's head is its own"
+    titles = [h.value for h in at.subheader]  # the same head: the neurons, where the models differ, come first
+    assert titles.index("Neurons that fire for one word") < titles.index("The head that finds the country")
     assert len(at.get("plotly_chart")) == 2
     assert any("(seed 3 and seed 3′)" in m.value for m in at.markdown), "the seeds come from the checkpoints"
 
