@@ -14,6 +14,7 @@ from explainer.ui.shell.models import current_spec, require_backend
 from explainer.ui.shell.presenter import advanced, side_by_side
 from explainer.ui.shell.views import section, view
 from explainer.ui.shell.words import for_the_teacher
+from explainer.ui.word_sums import word_arithmetic
 
 st.title(_("Embeddings — words as lists of numbers"))
 backend = require_backend()
@@ -270,6 +271,7 @@ def word_up_close() -> None:
 
 
 word_up_close()
+word_arithmetic(backend, spec)
 
 # ---------------------------------------------------------------------------- position vectors
 section(_("Where each token stands: position vectors"), "positions")

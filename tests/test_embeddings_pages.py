@@ -42,6 +42,11 @@ def test_embeddings_page_builtin() -> None:
     arc = figs[2]["data"][1]
     assert len(values(arc["x"])) == 128 and "128 position vectors" in figs[2]["layout"]["title"]["text"]
     assert "cosine similarity 0.9" in texts(at, "caption")  # neighbouring positions alike (shipped model: 0.94)
+    assert "Europe − Sweden + Kenya ≈ **Africa**" in texts(at, "markdown")  # word arithmetic, the page's example
+    assert "“Kenya” alone is “Nairobi”" in texts(at, "caption")  # ... which beats the plain guess
+    at.text_input(key="emb_sum_2").input("qqxzzy")  # not one token: said, not summed as its last piece
+    no_crash(at.run())
+    assert "no vector of its own: qqxzzy" in texts(at, "info") and "≈" not in texts(at, "markdown")
     assert "your words" in trace_names(figs[0]) and "capitals" in trace_names(figs[0])
     assert "other" not in trace_names(figs[0])  # the map of the group words: no grey cloud
     # what a student sees at a glance: each pair of the default words side by side, the pairs apart (PCA, the default)

@@ -138,7 +138,10 @@ PARTS: dict[str, list[Step]] = {
             N_("type your own words into “Find words”"),
             N_("Which words ended up near each other, and why?"),
             Link("embeddings", "map"),
-            (Link("embeddings", "positions", {}, N_("where each word stands: position vectors")),),
+            (
+                Link("embeddings", "arithmetic", {}, N_("word arithmetic: Europe − Sweden + Kenya")),
+                Link("embeddings", "positions", {}, N_("where each word stands: position vectors")),
+            ),
         ),
         Step(
             11,
