@@ -1,7 +1,6 @@
 """Embeddings: every token is a list of numbers; words used alike get similar lists."""
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from explainer.analysis import embeddings as em
@@ -237,29 +236,12 @@ def word_up_close() -> None:
             )
         )
     k = st.slider(_("Neighbours shown"), 5, 50, 15, key="emb_k") if advanced() else 15
-    table = pd.DataFrame(
-        [
-            {"rank": n, "token": visible_token(labels[t]), "cosine similarity": s, "group": group_name(groups[t])}
-            for n, (t, s) in enumerate(em.neighbours(unit, i, k + 1))
-        ]
-    )
     st.markdown(
         _("**Nearest neighbours of “{labels}”** (rank 0 is the word itself, similarity 1)").format(
             labels=md_escape(visible_token(labels[i]))
         )
     )
-    st.dataframe(
-        table,
-        hide_index=True,
-        column_config={
-            "rank": _("rank"),
-            "token": _("token"),
-            "cosine similarity": st.column_config.ProgressColumn(
-                _("cosine similarity"), format="%.3f", min_value=-1, max_value=1
-            ),
-            "group": _("group"),
-        },
-    )
+    table = ui.similar_tokens(em.neighbours(unit, i, k + 1), labels, 0, lambda t: group_name(groups[t]))
     if advanced():
         st.download_button(
             _("Download as CSV"),

@@ -7,12 +7,14 @@ The model's own analyses (its token strings, the map, PCA, t-SNE) are computed o
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 import torch
 
 from explainer.analysis import embeddings as em
 from explainer.analysis import sense_probe as sp
 from explainer.backends.base import BackendError
+from explainer.format import visible_token
 from explainer.i18n import _
 from explainer.ui.shell.models import get_backend, model_analyses
 from explainer.ui.shell.spinner import spinner_first_time
@@ -46,6 +48,22 @@ def tsne_for(spec: str, dims: int) -> np.ndarray:
     0.4 s for the ~400 group words on 2 cores, ~10 s for a character model's 2,000 tokens)."""
     text = _("Running t-SNE once for this model (seconds to minutes on a small CPU)…")
     return spinner_first_time(("tsne", spec, dims), text, lambda: model_analyses(spec).tsne(dims))
+
+
+def similar_tokens(found: list[tuple[int, float]], labels: list[str], first_rank: int = 1, groups=None) -> pd.DataFrame:
+    """A table of tokens, each with its cosine similarity as a bar (ranks from `first_rank`) and, given `groups`
+    (token -> group name), its word group; returned for a download."""
+    table = pd.DataFrame(
+        [
+            {"rank": first_rank + n, "token": visible_token(labels[t]), "cosine similarity": s}
+            | ({"group": groups(t)} if groups else {})
+            for n, (t, s) in enumerate(found)
+        ]
+    )
+    bar = st.column_config.ProgressColumn(_("cosine similarity"), format="%.3f", min_value=-1, max_value=1)
+    names = {"rank": _("rank"), "token": _("token"), "cosine similarity": bar, "group": _("group")}
+    st.dataframe(table, hide_index=True, column_config={k: v for k, v in names.items() if k in table})
+    return table
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

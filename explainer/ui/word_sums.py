@@ -11,7 +11,7 @@ from explainer.analysis import word_sums as ws
 from explainer.backends.base import Backend
 from explainer.format import fixed_percent, md_escape, number, visible_token
 from explainer.i18n import _
-from explainer.ui.embeddings import unit_matrix, vocab_labels
+from explainer.ui.embeddings import similar_tokens, unit_matrix, vocab_labels
 from explainer.ui.shell.models import get_backend
 from explainer.ui.shell.views import section
 
@@ -57,17 +57,7 @@ def word_arithmetic(backend: Backend, spec: str) -> None:
     shown = [visible_token(labels[i]).lstrip("␣") for i in ids]
     best = visible_token(labels[got.nearest[0][0]]).lstrip("␣")
     st.markdown(f"### {md_escape(shown[0])} − {md_escape(shown[1])} + {md_escape(shown[2])} ≈ **{md_escape(best)}**")
-    rows = [{"rank": n + 1, "token": visible_token(labels[t]), "cosine": s} for n, (t, s) in enumerate(got.nearest)]
-    table = pd.DataFrame(rows)
-    st.dataframe(
-        table,
-        hide_index=True,
-        column_config={
-            "rank": _("rank"),
-            "token": _("token"),
-            "cosine": st.column_config.ProgressColumn(_("cosine similarity"), format="%.3f", min_value=-1, max_value=1),
-        },
-    )
+    similar_tokens(got.nearest, labels)
     plain = visible_token(labels[got.plain[0]]).lstrip("␣")
     st.caption(
         _(
