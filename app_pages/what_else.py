@@ -15,7 +15,7 @@ from explainer.ui.shell.presenter import advanced
 from explainer.ui.shell.views import view
 from explainer.ui.tree import TreeState, clicked_node, continue_from, go_back, shown, tree_for
 
-DEFAULT_PROMPT = build_script([], "What is the capital of France?") + " The capital of France is"
+DEFAULT_PROMPT = build_script([], "Tell me a short story about a fox.") + " Once upon a time,"  # branches at every word
 FLOORS = (0.001, 0.005, 0.01, 0.02, 0.05, 0.1)
 
 st.title(_("What else could it have said?"))
