@@ -5,7 +5,7 @@ import streamlit as st
 
 from explainer import format as F
 from explainer.analysis import parallel as P
-from explainer.charts.scale import bench_chart
+from explainer.charts.scale import bench_chart, chain_chart
 from explainer.i18n import _, ngettext
 from explainer.model.device import device_label
 from explainer.ui.shell.chart import show_chart
@@ -41,6 +41,31 @@ position, which is what each training step does first. A GPU has thousands of sm
 arithmetic on different numbers at the same moment: the all-at-once reader keeps them busy.
 """)
     )
+
+section(_("Waiting, or side by side"), "chain")
+st.markdown(
+    _(
+        "First count, for a batch of {batch} texts: the steps each reader takes **one after another**, each waiting "
+        "for the one before, and the multiply-adds inside each step. The counts are the same on any machine."
+    ).format(batch=P.CHAIN_BATCH)
+)
+counted = P.chain(P.DEFAULT_LENGTHS, P.CHAIN_BATCH)
+show_chart(chain_chart(counted), "why_gpus_chain")
+st.caption(
+    _(
+        "At {n} tokens the recurrent network takes {seq_steps} steps in a row, of {seq_work} multiply-adds each; "
+        "the transformer {par_steps} steps, of {par_work} each. A GPU does hundreds of thousands of multiply-adds "
+        "at the same moment: the transformer's big steps keep it busy, while each of the recurrent network's small "
+        "steps leaves most of it idle, waiting for the one before. One CPU thread does the sums one after another "
+        "either way, so in the race below the two can finish close together."
+    ).format(
+        n=counted.lengths[-1],
+        seq_steps=F.number(counted.sequential_steps[-1]),
+        seq_work=F.human_count(counted.sequential_work[-1]),
+        par_steps=F.number(counted.parallel_steps[-1]),
+        par_work=F.human_count(counted.parallel_work[-1]),
+    )
+)
 
 section(_("The race"), "race")
 longest = st.select_slider(

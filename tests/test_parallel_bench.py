@@ -16,11 +16,12 @@ from explainer.analysis.parallel import (
     SEQUENTIAL,
     BenchResult,
     RecurrentLM,
+    chain,
     load_reference,
     noise_problem,
     run_parallel_bench,
 )
-from explainer.charts.scale import bench_chart
+from explainer.charts.scale import bench_chart, chain_chart
 
 TINY = {"batch_size": 2, "d_model": 16, "n_layer": 1, "n_head": 2, "vocab_size": 50, "repeats": 2}
 
@@ -97,6 +98,35 @@ def test_recurrent_model_reads_one_token_at_a_time() -> None:
     later = model(changed)
     torch.testing.assert_close(later[:, :4], out[:, :4])  # earlier positions never see later tokens
     assert not torch.allclose(later[:, 4:], out[:, 4:])  # ... and the state carries the change forward
+
+
+def test_the_counted_chain_is_what_the_two_models_run() -> None:
+    """Steps one after another and the multiply-adds in each, counted by formula, against the models themselves:
+    the cells and blocks they call (forward hooks) and the products they compute (torch's flop counter)."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    from explainer.model.gpt import GPT, GPTConfig, Trace
+
+    B, T, D, L = 2, 12, 16, 3
+    c = chain([T], B, D, L)
+    rnn = RecurrentLM(vocab_size=50, d_model=D, n_layer=L)
+    calls = []
+    for cell in rnn.cells:
+        cell.register_forward_hook(lambda *_a: calls.append(1))
+    with torch.no_grad():
+        rnn(torch.randint(0, 50, (B, T)))
+    assert len(calls) == c.sequential_steps[0] == T * L
+    with torch.no_grad(), FlopCounterMode(display=False) as one_cell:
+        rnn.cells[0](torch.randn(B, D), torch.randn(B, D))
+    assert one_cell.get_total_flops() == 2 * c.sequential_work[0]  # a flop is half a multiply-add
+    gpt = GPT(GPTConfig(vocab_size=50, context_length=T, n_layer=L, n_head=2, d_model=D))
+    with torch.no_grad(), FlopCounterMode(display=False) as one_block:  # the traced path: attention as plain products
+        gpt.blocks[0](torch.randn(B, T, D), Trace())
+    head_outputs = 2 * D * D  # what the trace adds: each head's output at the last position, for the pages
+    assert one_block.get_total_flops() - head_outputs == 2 * c.parallel_work[0]
+    assert c.parallel_steps == [L] and len(gpt.blocks) == L
+    fig = chain_chart(chain(DEFAULT_LENGTHS))
+    assert [t.name for t in fig.data[:2]] == [SEQUENTIAL, PARALLEL] and fig.data[0].y[-1] == 256 * 4
 
 
 def test_chart_states_the_hardware() -> None:

@@ -64,7 +64,8 @@ def test_no_model_picked_gives_a_message() -> None:
 
 def test_why_gpus_shows_the_reference_then_runs_every_length_offered() -> None:
     at = open_page(WHY_GPUS)
-    (reference,) = chart_specs(at)
+    chained, reference = chart_specs(at)  # the counted chain of steps, the stored reference run
+    assert chained["data"][0]["y"][-1] == 256 * 4 and "1,024 steps in a row" in " ".join(c.value for c in at.caption)
     assert reference["layout"]["title"]["text"].startswith("Reference run")
     assert "Press the button" in at.info[0].value and "stored with the app" in " ".join(s.value for s in at.subheader)
     at.select_slider(key="longest").set_value(16)
@@ -72,7 +73,7 @@ def test_why_gpus_shows_the_reference_then_runs_every_length_offered() -> None:
     at = checked(at.run())
     (result,) = WhyGpusState.of(at.session_state).results
     assert isinstance(result, BenchResult) and result.lengths == [8, 16]  # every length up to the one chosen
-    live, reference = chart_specs(at)
+    _chained, live, reference = chart_specs(at)
     assert result.device in live["layout"]["title"]["text"] and live["layout"]["title"]["text"].startswith("Live")
     assert len(live["data"]) == 2 and live["data"][0]["x"] == result.lengths
     said = text(at)

@@ -34,6 +34,7 @@ SEQUENTIAL = N_("one word at a time (recurrent network)")  # the chart's legend,
 PARALLEL = N_("all at once (transformer)")
 DEFAULT_LENGTHS = (8, 16, 32, 64, 128, 256)  # the Why GPUs page's choices: all of them run in seconds on 2 cores
 REPEATS = 5  # timed calls per length and model, after one warm-up; the median is shown
+CHAIN_BATCH = 8  # texts read at once, for the counted chain of steps (the race's default batch)
 GROWTH = 1.15  # one word at a time: a longer text must take at least this much longer ...
 SEQUENTIAL_JUMP = 3.0  # ... and at most this many times the length's growth
 SHRINK = 0.8  # all at once: a longer text must not take less than this share of a shorter one's time
@@ -143,6 +144,32 @@ def run_parallel_bench(
     result.lengths, result.sequential_runs, result.parallel_runs = list(lengths), seq, par
     result.seconds = time.perf_counter() - start
     return result
+
+
+@dataclass(frozen=True)
+class Chain:
+    """The two readers' work as a chain of steps, each waiting for the one before (counted, not timed: the same on
+    any hardware). A chip that does many multiply-adds at once finishes a step in one go if it is big enough."""
+
+    lengths: list[int]
+    sequential_steps: list[int]  # GRU cells in a row: one per token and layer
+    parallel_steps: list[int]  # transformer blocks in a row: one per layer, whatever the length
+    sequential_work: list[int]  # multiply-adds in one of those steps: batch × 6 D² (a GRU cell's six products)
+    parallel_work: list[int]  # batch × T × (12 D² + 2 T D): query/key/value, projection, feed-forward, attention
+
+
+def chain(
+    lengths: Sequence[int], batch_size: int = 8, d_model: int = BUILTIN.d_model, n_layer: int = BUILTIN.n_layer
+) -> Chain:
+    """The chain of steps of RecurrentLM and of the GPT (run_parallel_bench's two models) over each length."""
+    B, D, L = batch_size, d_model, n_layer
+    return Chain(
+        list(lengths),
+        [T * L for T in lengths],
+        [L for _T in lengths],
+        [B * 6 * D * D for _T in lengths],
+        [B * T * (12 * D * D + 2 * T * D) for T in lengths],
+    )
 
 
 def noise_problem(r: BenchResult) -> str | None:

@@ -11,9 +11,9 @@ import math
 
 import plotly.graph_objects as go
 
-from explainer.analysis.parallel import PARALLEL, SEQUENTIAL, BenchResult
+from explainer.analysis.parallel import PARALLEL, SEQUENTIAL, BenchResult, Chain
 from explainer.charts.style import BLUE, FONT, GREEN, ORANGE, SMALL, axis, figure, layout
-from explainer.format import SECONDS_PER_YEAR, duration_from_years
+from explainer.format import SECONDS_PER_YEAR, duration_from_years, human_count
 from explainer.i18n import N_, _
 
 DARK_GREY = "#6e7781"  # a bar that carries white text
@@ -221,3 +221,42 @@ def bench_chart(results: list[BenchResult], heading: str = "") -> go.Figure:
         ),
     )
     return figure(data, out)
+
+
+def chain_chart(c: Chain) -> go.Figure:
+    """Two panels over the text length (log-log): the steps each reader takes one after another, and the
+    multiply-adds in each of those steps; one word at a time orange, all at once blue, each point labelled."""
+    data = []
+    for col, (seq, par) in enumerate(((c.sequential_steps, c.parallel_steps), (c.sequential_work, c.parallel_work))):
+        n = "" if col == 0 else "2"
+        for name, values, colour in ((SEQUENTIAL, seq, ORANGE), (PARALLEL, par, BLUE)):
+            data.append(
+                {"type": "scatter", "x": c.lengths, "y": values, "mode": "lines+markers+text", "name": _(name),
+                 "legendgroup": name, "showlegend": col == 0, "xaxis": f"x{n}", "yaxis": f"y{n}",
+                 "line": {"color": colour, "width": 3}, "marker": {"size": 9},
+                 "text": [human_count(v) if i in (0, len(values) - 1) else "" for i, v in enumerate(values)],
+                 "textposition": "top center", "textfont": {"size": SMALL, "color": colour}, "cliponaxis": False,
+                 "hovertemplate": _("%{x} tokens: %{y:,}") + "<extra>" + _(name) + "</extra>"}
+            )  # fmt: skip
+    ticks = {"type": "log", "tickvals": c.lengths, "ticktext": [str(n) for n in c.lengths], "gridcolor": LOG_GRID}
+    heads = (_("steps one after another"), _("multiply-adds in each step"))
+    out = layout("", 520, {"l": 10, "r": 20, "t": 60, "b": 150}, plot_bgcolor="white", legend=BOTTOM_LEGEND)
+    out.update(
+        xaxis=axis(_("text length (tokens)"), domain=[0, 0.44], **ticks),
+        xaxis2=axis(_("text length (tokens)"), domain=[0.56, 1], anchor="y2", **ticks),
+        yaxis=axis("", type="log", gridcolor=LOG_GRID, **_powers(c.sequential_steps + c.parallel_steps)),
+        yaxis2=axis("", type="log", gridcolor=LOG_GRID, anchor="x2", **_powers(c.sequential_work + c.parallel_work)),
+        annotations=[
+            {"text": f"<b>{h}</b>", "x": x, "xref": "paper", "y": 1.04, "yref": "paper", "yanchor": "bottom",
+             "xanchor": "center", "showarrow": False, "font": {"size": FONT}}
+            for h, x in zip(heads, (0.22, 0.78))
+        ],
+    )  # fmt: skip
+    return figure(data, out)
+
+
+def _powers(values: list[int]) -> dict:
+    """A log axis's ticks at the powers of ten spanning the values, written as counts ("10", "1 K", "100 M")."""
+    lo, hi = math.floor(math.log10(max(1, min(values)))), math.ceil(math.log10(max(values)))
+    ticks = [10**e for e in range(lo, hi + 1)]
+    return {"tickvals": ticks, "ticktext": [human_count(t) for t in ticks]}

@@ -35,10 +35,10 @@ def test_why_gpus_runs_the_benchmark(browser, server: Server, viewport: str) -> 
     page = open_page(browser, server, url("why-gpus", viewport, longest="128"), VIEWPORTS[viewport])  # a quick run
     with closing_page(page, server):
         sync_api.expect(page.locator("h1").first).to_contain_text("Why GPUs")
-        sync_api.expect(page.locator(".js-plotly-plot")).to_have_count(1)  # the stored reference run
+        sync_api.expect(page.locator(".js-plotly-plot")).to_have_count(2)  # the counted chain, the stored reference
         sync_api.expect(page.locator(".js-plotly-plot .gtitle").first).to_contain_text("Reference run")
         page.get_by_role("button", name=re.compile("Run the benchmark")).click()
-        sync_api.expect(page.locator(".js-plotly-plot")).to_have_count(2, timeout=60_000)
+        sync_api.expect(page.locator(".js-plotly-plot")).to_have_count(3, timeout=60_000)
         page.wait_for_selector(APP_IDLE)
         sync_api.expect(page.locator(".js-plotly-plot .gtitle").first).to_contain_text("Live run")
         sync_api.expect(page.locator(".js-plotly-plot .gtitle").first).to_contain_text("measured on CPU")
