@@ -13,6 +13,7 @@ from explainer.format import fixed_percent, md_escape, number, visible_token
 from explainer.i18n import _
 from explainer.ui.embeddings import similar_tokens, unit_matrix, vocab_labels
 from explainer.ui.shell.models import get_backend
+from explainer.ui.shell.spinner import spinner_first_time
 from explainer.ui.shell.views import section
 
 DEFAULTS = ("Europe", "Sweden", "Kenya")  # the shipped model: Africa (the word nearest Kenya alone: Nairobi)
@@ -70,7 +71,8 @@ def word_arithmetic(backend: Backend, spec: str) -> None:
 
 
 def _how_often(spec: str) -> None:
-    scores = relation_scores(spec)
+    text = _("Measuring how often such sums work on this model…")  # ~1 s once for GPT-2's 50,257 tokens
+    scores = spinner_first_time(("word sums", spec), text, lambda: relation_scores(spec))
     if not scores:
         return
     st.markdown(_("**How often does it work?** Sums from the built-in corpus's word lists, on this model:"))
