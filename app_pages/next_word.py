@@ -19,7 +19,8 @@ from explainer.ui.shell.presenter import advanced, side_by_side
 from explainer.ui.shell.views import view
 from explainer.ui.shell.words import for_the_teacher
 
-DEFAULT_PROMPT = build_script([], "What is the capital of France?") + " The capital of France is"
+# Five likely next words of comparable odds (in, high, a, far, there: 14-25 % each on the shipped model), not one
+DEFAULT_PROMPT = build_script([], "Tell me a short story about a fox.") + " Once upon a time,"
 
 st.title(_("Next word"))
 st.markdown(

@@ -77,11 +77,15 @@ def test_every_token_s_table_is_made_when_opened_and_adds_up(spec: str) -> None:
 def test_next_word_adds_the_likeliest_word_and_goes_back() -> None:
     at = open_page(NEXT_WORD)
     before = at.text_area(key="prompt").value
-    assert before.endswith("The capital of France is")
-    next(b for b in at.button if b.label == "Add “␣Paris”").click()  # the token with its space, as the chips show
+    assert before.endswith("Once upon a time,")
+    (bars,) = chart_specs(at)  # several likely words, none near 100 % (the shipped model: in 25 %, high 24 %, a 21 %)
+    assert bars["data"][0]["x"][0] < 0.5 and sum(p >= 0.1 for p in bars["data"][0]["x"]) >= 3
+    add = next(b for b in at.button if b.label.startswith("Add “"))  # the likeliest word ("␣in" on the shipped model)
+    word = add.label.removeprefix("Add “").removesuffix("”")
+    add.click()
     after = checked(at.run()).text_area(key="prompt").value
-    assert after == before + " Paris"
-    assert "Added “␣Paris”" in at.success[0].value
+    assert after == before + word.replace("␣", " ")  # the token with its space, as the chips show
+    assert f"Added “{word}”" in at.success[0].value
     next(b for b in at.button if b.label == "Back one word").click()
     assert checked(at.run()).text_area(key="prompt").value == before
 
