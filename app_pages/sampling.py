@@ -11,7 +11,9 @@ from explainer.ui.shell.presenter import side_by_side
 from explainer.ui.shell.views import view
 from explainer.ui.shell.words import for_the_teacher
 
-DEFAULT_PROMPT = build_script([], "Tell me a short story about a fox.") + " Once upon a time, there was a"
+# A favourite with a tail (cosy 41 %, hidden 9 %, then many near 4 % on the shipped model): a low temperature makes
+# the favourite win every draw, a high one lifts the tail
+DEFAULT_PROMPT = build_script([], "Tell me a short story about a fox.") + " Once upon a time, in a"
 N_SHOWN = 10  # words in the side-by-side chart
 TEMPERATURES = tuple(round(0.05 * i, 2) for i in range(101))  # 0 .. 5, the curve's x-axis
 

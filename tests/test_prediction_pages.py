@@ -25,7 +25,7 @@ from .apptest import chart_specs, checked, component_data
 from .helpers import shipped_tokenizer_kind
 
 NEXT_WORD, SAMPLING = "app_pages/next_word.py", "app_pages/sampling.py"
-DEFAULT_SAMPLING_PROMPT = build_script([], "Tell me a short story about a fox.") + " Once upon a time, there was a"
+DEFAULT_SAMPLING_PROMPT = build_script([], "Tell me a short story about a fox.") + " Once upon a time, in a"
 
 
 @pytest.fixture(params=["builtin", "hf"])

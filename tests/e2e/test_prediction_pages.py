@@ -34,7 +34,7 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 PROMPT = "User: What sound does a cow make?\nAssistant: A cow says"
 
-SAMPLING_PROMPT = build_script([], "Tell me a short story about a fox.") + " Once upon a time, there was a"
+SAMPLING_PROMPT = build_script([], "Tell me a short story about a fox.") + " Once upon a time, in a"
 # What the page's first chart shows, as drawn in the browser: a plotly chart's traces' x values (null while it is
 # redrawn), else the sampling view's text (every label and number of its charts).
 CHART_DATA = """() => { const p = document.querySelector('.js-plotly-plot');
