@@ -31,7 +31,7 @@ from explainer.model.sampling import SamplingParams, sample
 from explainer.model.tokenizers import split_words
 from explainer.ui.shell.models import current_spec, get_backend, reads_english_note, require_backend
 from explainer.ui.shell.navigation import Navigation, stop
-from explainer.ui.shell.presenter import advanced
+from explainer.ui.shell.presenter import advanced, presenting
 from explainer.ui.shell.state import SessionObject
 from explainer.ui.shell.views import section
 
@@ -79,6 +79,9 @@ def distribution_table_for(spec: str, text: str) -> pd.DataFrame:
 # ---------------------------------------------------------------------------- the text and its tokens
 
 
+PRESENTER_BOX_PX = 190  # presenter mode's bigger font wraps the 3-line script to 4 lines on a 1280 × 720 projector
+
+
 def prompt_box(default: str, label: str | None = None, height: int = 140) -> str:
     """The text to predict from; kept in the URL as ?prompt=... The buttons that add a word set it through session
     state, so the box takes its page's default from there too (a widget given a default value and also set
@@ -92,7 +95,7 @@ def prompt_box(default: str, label: str | None = None, height: int = 140) -> str
         label or _("Text so far"),
         key=PROMPT_KEY,
         bind="query-params",
-        height=height,
+        height=max(height, PRESENTER_BOX_PX) if presenting() else height,
         help=_("Any text. The model only reads its last tokens, up to its context length."),
     )
     return text or ""

@@ -62,6 +62,8 @@ MEASURE = (
     const faint = parseFloat(s.fontSize) < 19 || (r + g + b) / 3 > 80 || parseFloat(s.opacity) < 1;
     if (faint) out.faint.push(c.innerText.slice(0, 40));
   }
+  const box = main.querySelector('.st-key-prompt textarea');  // the page's text: all of it in view, no scrolling
+  if (box && box.scrollHeight > box.clientHeight + 2) out.cut.push('text box: ' + box.value.slice(-40));
   const chart = key && document.querySelector('.st-key-' + key);
   out.chart = chart ? chart.getBoundingClientRect().top : null;
   const sidebar = document.querySelector('[data-testid=stSidebar]');
