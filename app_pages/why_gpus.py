@@ -49,7 +49,7 @@ st.markdown(
         "for the one before, and the multiply-adds inside each step. The counts are the same on any machine."
     ).format(batch=P.CHAIN_BATCH)
 )
-counted = P.chain(P.DEFAULT_LENGTHS, P.CHAIN_BATCH)
+counted = P.chain(P.DEFAULT_LENGTHS)
 show_chart(chain_chart(counted), "why_gpus_chain")
 st.caption(
     _(

@@ -159,7 +159,10 @@ class Chain:
 
 
 def chain(
-    lengths: Sequence[int], batch_size: int = 8, d_model: int = BUILTIN.d_model, n_layer: int = BUILTIN.n_layer
+    lengths: Sequence[int],
+    batch_size: int = CHAIN_BATCH,
+    d_model: int = BUILTIN.d_model,
+    n_layer: int = BUILTIN.n_layer,
 ) -> Chain:
     """The chain of steps of RecurrentLM and of the GPT (run_parallel_bench's two models) over each length."""
     B, D, L = batch_size, d_model, n_layer

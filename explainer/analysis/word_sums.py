@@ -71,9 +71,9 @@ def relation_scores(unit: torch.Tensor, token_of: Callable[[str], int | None], s
         x1, y1, x2, y2 = (torch.tensor([pair[i][j] for pair in sums]) for i, j in ((0, 0), (0, 1), (1, 0), (1, 1)))
         by_sum = _nearest(unit, unit[y1] - unit[x1] + unit[x2], (x1, y1, x2)) == y2  # (n,)
         by_plain = _nearest(unit, unit[x2], (x1, y1, x2)) == y2
-        (_x1, _y1, w1, v1), (_x2, _y2, w2, v2) = sums[0]
+        (*_ids, x1_word, y1_word), (*_ids, x2_word, y2_word) = sums[0]
         rates = float(by_sum.float().mean()), float(by_plain.float().mean())
-        out.append(RelationScore(name, (v1, w1, w2, v2), *rates, len(sums)))
+        out.append(RelationScore(name, (y1_word, x1_word, x2_word, y2_word), *rates, len(sums)))
     return out
 
 
