@@ -63,6 +63,7 @@ T = att.shape[-1]
 ids = backend.fit(backend.encode(text))[0]
 labels = inside.token_labels(backend, ids)
 win = inside.window(T)
+placed = lambda i: f"{i + 1}: {labels[i]}"  # noqa: E731  a token named by its place: a word can come twice
 shown = labels[win]
 
 found = entity_head_for(spec)
@@ -133,7 +134,7 @@ query = st.select_slider(
     _("The token looking back"),
     options=list(range(win.start, T)),
     value=T - 1,
-    format_func=lambda i: f"{i + 1}: {labels[i]}",
+    format_func=placed,
     key="attn_query",
 )
 q = query - win.start
@@ -160,7 +161,7 @@ row = inside.scored_row(att[layer, head, query, : query + 1])  # every token it 
 scored = shared_chart(
     ("attn_scores", spec, text, layer, head, query),
     lambda: scores_to_weights(
-        [f"{p + 1}: {labels[p]}" for p in row.positions],
+        [placed(p) for p in row.positions],
         row.gaps,
         row.weights,
         ngettext("{n} other token", "{n} other tokens", row.rest).format(n=row.rest) if row.rest else "",
@@ -177,8 +178,8 @@ if len(row.positions) > 1:  # the softmax checked by hand on the two heaviest to
             "Check it by hand: “{second}” scores {gap} below “{first}”, and e^−{gap} = {ratio}, so it gets {ratio} "
             "times the weight: {w2} ≈ {ratio} × {w1}."
         ).format(
-            first=md_escape(f"{row.positions[0] + 1}: {labels[row.positions[0]]}"),
-            second=md_escape(f"{row.positions[1] + 1}: {labels[row.positions[1]]}"),
+            first=md_escape(placed(row.positions[0])),
+            second=md_escape(placed(row.positions[1])),
             gap=number(-row.gaps[1], 2),
             ratio=number(row.weights[1] / row.weights[0], 3),
             w2=fixed_percent(row.weights[1], 1),

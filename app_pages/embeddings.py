@@ -264,8 +264,8 @@ st.markdown(
         "**position** in the text (1st, 2nd, 3rd, …). These are parameters too, random at first."
     )
 )
-positions = backend.position_matrix()  # (C, D) or None
-if positions is None or len(positions) < 2:
+where = ui.position_map(spec)
+if where is None:
     st.info(
         _(
             "This model adds no learned position vectors to its tokens: it marks the order inside attention "
@@ -274,7 +274,6 @@ if positions is None or len(positions) < 2:
         icon=":material/info:",
     )
 else:
-    where = ui.position_map(spec)
     show_chart(
         shared_chart(
             ("emb_positions", spec),

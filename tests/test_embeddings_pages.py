@@ -47,6 +47,9 @@ def test_embeddings_page_builtin() -> None:
     at.text_input(key="emb_sum_2").input("qqxzzy")  # not one token: said, not summed as its last piece
     no_crash(at.run())
     assert "no vector of its own: qqxzzy" in texts(at, "info") and "≈" not in texts(at, "markdown")
+    at.text_input(key="emb_sum_2").input("  ")  # an empty box: asked for, not called a missing token
+    no_crash(at.run())
+    assert "Type a word in each of the three boxes" in texts(at, "info")
     assert "your words" in trace_names(figs[0]) and "capitals" in trace_names(figs[0])
     assert "other" not in trace_names(figs[0])  # the map of the group words: no grey cloud
     # what a student sees at a glance: each pair of the default words side by side, the pairs apart (PCA, the default)

@@ -45,11 +45,8 @@ def test_on_the_shipped_model_directions_find_what_neighbours_do_not(builtin) ->
     """The Embeddings page's table: a capital is already its country's nearest word; continents and animal sounds
     are found by the sum alone (shipped model: 50 % and 50 %, nearest word 0 %)."""
 
-    def token_of(w: str) -> int | None:
-        ids, whole = em.lookup(builtin, w)
-        return ids[0] if whole else None
-
-    scores = {s.name: s for s in ws.relation_scores(em.unit_rows(builtin.embedding_matrix()), token_of)}
+    unit = em.unit_rows(builtin.embedding_matrix())
+    scores = {s.name: s for s in ws.relation_scores(unit, lambda w: em.whole_token(builtin, w))}
     assert scores["country → capital"].by_plain >= 0.9
     for name in ("country → continent", "animal → sound"):
         assert scores[name].by_sum >= 0.35 and scores[name].by_plain <= 0.05, name

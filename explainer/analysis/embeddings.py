@@ -142,6 +142,13 @@ def lookup(backend, word: str) -> tuple[list[int], bool]:
     return pieces, False
 
 
+def whole_token(backend, word: str) -> int | None:
+    """The token id of a typed word that is one token of the vocabulary, else None (pieces have no vector of
+    their own)."""
+    ids, whole = lookup(backend, word)
+    return ids[0] if whole else None
+
+
 def unit_rows(e: torch.Tensor) -> torch.Tensor:
     """(V, D) -> rows scaled to length 1, so that a dot product is a cosine similarity."""
     return e / e.norm(dim=-1, keepdim=True).clamp_min(1e-12)

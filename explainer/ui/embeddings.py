@@ -6,6 +6,8 @@ The model's own analyses (its token strings, the map, PCA, t-SNE) are computed o
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -50,7 +52,9 @@ def tsne_for(spec: str, dims: int) -> np.ndarray:
     return spinner_first_time(("tsne", spec, dims), text, lambda: model_analyses(spec).tsne(dims))
 
 
-def similar_tokens(found: list[tuple[int, float]], labels: list[str], first_rank: int = 1, groups=None) -> pd.DataFrame:
+def similar_tokens(
+    found: list[tuple[int, float]], labels: list[str], first_rank: int = 1, groups: Callable[[int], str] | None = None
+) -> pd.DataFrame:
     """A table of tokens, each with its cosine similarity as a bar (ranks from `first_rank`) and, given `groups`
     (token -> group name), its word group; returned for a download."""
     table = pd.DataFrame(
@@ -67,10 +71,11 @@ def similar_tokens(found: list[tuple[int, float]], labels: list[str], first_rank
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def position_map(spec: str) -> em.PositionMap:
-    """The model's position vectors on a map, with how alike near and far positions are (it has them: the page asks
-    `position_matrix()` first)."""
-    return em.position_map(get_backend(spec).position_matrix())
+def position_map(spec: str) -> em.PositionMap | None:
+    """The model's position vectors on a map, with how alike near and far positions are; None for a model without a
+    table of them (rotary positions), or with a single one."""
+    positions = get_backend(spec).position_matrix()  # (C, D) or None
+    return None if positions is None or len(positions) < 2 else em.position_map(positions)
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)

@@ -19,16 +19,11 @@ from explainer.ui.shell.views import section
 DEFAULTS = ("Europe", "Sweden", "Kenya")  # the shipped model: Africa (the word nearest Kenya alone: Nairobi)
 
 
-def _token(backend: Backend, word: str) -> int | None:
-    ids, whole = em.lookup(backend, word)
-    return ids[0] if whole else None
-
-
 @st.cache_resource(max_entries=16, show_spinner=False)
 def relation_scores(spec: str) -> list[ws.RelationScore]:
     """How often sums work for the built-in corpus's relations, on this model (0.1 s for the built-in model)."""
     backend = get_backend(spec)
-    return ws.relation_scores(unit_matrix(spec), lambda w: _token(backend, w))
+    return ws.relation_scores(unit_matrix(spec), lambda w: em.whole_token(backend, w))
 
 
 def word_arithmetic(backend: Backend, spec: str) -> None:
@@ -44,8 +39,11 @@ def word_arithmetic(backend: Backend, spec: str) -> None:
     names = (_("Start from"), _("take away"), _("add"))
     boxes = enumerate(zip(cols, names, DEFAULTS))
     words = [c.text_input(n, d, key=f"emb_sum_{i}", bind="query-params") for i, (c, n, d) in boxes]
-    ids = [_token(backend, w) for w in words]
-    if missing := [w.strip() or "∅" for w, i in zip(words, ids) if i is None]:
+    if not all(w.strip() for w in words):
+        st.info(_("Type a word in each of the three boxes."), icon=":material/edit:")
+        return
+    ids = [em.whole_token(backend, w) for w in words]
+    if missing := [w.strip() for w, i in zip(words, ids) if i is None]:
         st.info(
             _("Not one token for this model, so it has no vector of its own: {words}").format(
                 words=md_escape(", ".join(missing))
