@@ -7,6 +7,7 @@ from explainer.format import number, visible_token
 from explainer.generation.next_token import top_tokens
 from explainer.generation.script import build_script
 from explainer.i18n import _
+from explainer.ui.poll import poll_link
 from explainer.ui.prediction import (
     ALL_TOKENS_KEY,
     distribution_table_for,
@@ -59,6 +60,7 @@ show_chart(fig, "next_word_bars", where=chart)
 
 with st.container() if advanced() else controls:  # presenter mode: the buttons under the text they add to
     step_forward(backend, text, probs, top)
+    poll_link(text)
 
 if advanced():  # not in presenter mode: the full table and its download, made (and sent) only while open
     every = st.expander(

@@ -9,7 +9,8 @@
 # Settings from the environment: REPLICAS=2, PORT=8080 (nginx), LISTEN=127.0.0.1 (nginx's address; 0.0.0.0
 # to serve other computers), BASE_PORT=8601 (replica i listens on
 # BASE_PORT+i-1), RUN_DIR=/tmp/llm-explainer-deploy (config, logs, pid files), LLM_EXPLAINER_RUNS (the run
-# store; default RUN_DIR/runs, one folder that every replica shares). nginx runs as the current user
+# store; default RUN_DIR/runs, one folder that every replica shares), LLM_EXPLAINER_POLLS (the class polls; default
+# RUN_DIR/polls, shared likewise). nginx runs as the current user
 # with its own config in RUN_DIR (no system service); Debian: apt-get install -y nginx-light (or nginx).
 set -euo pipefail
 
@@ -24,6 +25,7 @@ PY=${PYTHON:-$ROOT/.venv/bin/python}
 command -v "$PY" > /dev/null || PY=python3
 NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
 export LLM_EXPLAINER_RUNS=${LLM_EXPLAINER_RUNS:-$RUN_DIR/runs}
+export LLM_EXPLAINER_POLLS=${LLM_EXPLAINER_POLLS:-$RUN_DIR/polls}  # shared too: a class's guesses reach every replica
 # Fewer malloc arenas: each Streamlit session runs in a thread of its own, and glibc's default (8 per core) keeps
 # freed memory in each; two arenas took the peak of 30 students on 2 replicas from 2.02 to 1.89 GB (README).
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
@@ -40,7 +42,7 @@ wait_healthy() {  # URL SECONDS
 start() {
   [ -x "$NGINX" ] || { echo "nginx is missing: apt-get install -y nginx-light (or nginx)" >&2; exit 2; }
   if [ -s "$RUN_DIR/replicas.pid" ]; then echo "already running (deploy/start.sh stop first)" >&2; exit 2; fi
-  mkdir -p "$RUN_DIR/nginx-temp" "$LLM_EXPLAINER_RUNS"
+  mkdir -p "$RUN_DIR/nginx-temp" "$LLM_EXPLAINER_RUNS" "$LLM_EXPLAINER_POLLS"
   : > "$RUN_DIR/replicas.pid"
   servers=""
   replica_map=""

@@ -25,6 +25,7 @@ MODEL_DIRS = "LLM_EXPLAINER_MODEL_DIRS"
 RUNS = "LLM_EXPLAINER_RUNS"
 RUNS_MAX_AGE_HOURS = "LLM_EXPLAINER_RUNS_MAX_AGE_HOURS"
 RUNS_MAX_MB = "LLM_EXPLAINER_RUNS_MAX_MB"
+POLLS = "LLM_EXPLAINER_POLLS"
 MAX_TRAININGS = "LLM_EXPLAINER_MAX_TRAININGS"
 MAX_TRAIN_MB = "LLM_EXPLAINER_MAX_TRAIN_MB"
 MAX_HUB_MB = "LLM_EXPLAINER_MAX_HUB_MB"
@@ -40,6 +41,7 @@ class Settings:
     runs: Path  # the run store, where students' training runs are saved
     runs_max_age_hours: float
     runs_max_mb: float
+    polls: Path  # the class polls' folder (shared by every replica, like the run store)
     max_trainings: int  # students training at the same time
     max_train_mb: float  # memory one student's training may take, estimated before it starts
 
@@ -61,14 +63,16 @@ def settings(environ: Mapping[str, str] | None = None) -> Settings:
     default, except LLM_EXPLAINER_MAX_HUB_MB, which `hub_limit_mb` refuses with a message."""
     env = os.environ if environ is None else environ
     threads, trainings, runs = _number(env, THREADS, whole=True), _number(env, MAX_TRAININGS, whole=True), env.get(RUNS)
+    cache, polls = Path.home() / ".cache" / "llm-explainer", env.get(POLLS)
     return Settings(
         model=env.get(MODEL, "").strip() or "builtin",
         device=env.get(DEVICE) or "auto",
         threads=threads if threads and threads > 0 else None,
         model_dirs=tuple(Path(d).expanduser() for d in env.get(MODEL_DIRS, "").split(os.pathsep) if d.strip()),
-        runs=Path(runs).expanduser() if runs else Path.home() / ".cache" / "llm-explainer" / "runs",
+        runs=Path(runs).expanduser() if runs else cache / "runs",
         runs_max_age_hours=_or(_number(env, RUNS_MAX_AGE_HOURS), 24.0),
         runs_max_mb=_or(_number(env, RUNS_MAX_MB), 2000.0),
+        polls=Path(polls).expanduser() if polls else cache / "polls",
         max_trainings=trainings if trainings and trainings > 0 else 2,
         max_train_mb=_or(_number(env, MAX_TRAIN_MB), 1000.0),
     )

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from explainer.config import MODEL, MODEL_DIRS, RUNS
+from explainer.config import MODEL, MODEL_DIRS, POLLS, RUNS
 
 from .helpers import tiny_checkpoint, tiny_hf_gpt2
 
@@ -21,6 +21,7 @@ def _allow_test_models(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
     with pytest.MonkeyPatch.context() as mp:
         extra = [str(tmp_path_factory.getbasetemp()), os.environ.get(MODEL_DIRS, "")]
         mp.setenv(MODEL_DIRS, os.pathsep.join(d for d in extra if d))
+        mp.setenv(POLLS, str(tmp_path_factory.mktemp("polls")))  # the class polls of this run, not the user's
         yield
 
 

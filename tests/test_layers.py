@@ -20,6 +20,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("explainer.corpus",),  # the built-in corpus
     ("explainer.training",),  # runs, the trainer, the run store, feedback
     ("explainer.analysis",),  # inside the model, embeddings, scale, benchmarks
+    ("explainer.classroom",),  # class polls: a class's guesses, kept where every replica reads them
     ("explainer.charts",),  # figures
     ("explainer.ui.shell",),  # navigation, presenter mode, sidebar, lesson, model loading
     ("explainer.cli", "explainer.ui"),  # the command line; the pages' helpers

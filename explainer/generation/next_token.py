@@ -146,3 +146,31 @@ def append_piece(backend: Backend, text: str, token_id: int) -> str:
     if text.endswith((" ", "\t")) and piece.startswith(" "):
         piece = piece.lstrip(" ")
     return text + piece
+
+
+def word_tokens(backend: Backend, text: str, word: str) -> list[int]:
+    """The tokens that would write `word` right after `text`: with a space before it after a word (none after a
+    space or a line break, none before punctuation), as the tokenizer splits the two together."""
+    before, whole = backend.encode(text), backend.encode(joined(text, word))
+    if len(whole) > len(before) and whole[: len(before)] == before:
+        return whole[len(before) :]
+    return backend.encode(joined(text, word)[len(text) :])  # the tokenizer merged across the join: the word's own
+
+
+def joined(text: str, word: str) -> str:
+    """`text` followed by the word `word`: a space between them after a word (none after a space or a line break,
+    none before punctuation)."""
+    return text + ("" if not text or text[-1].isspace() or not word[:1].isalnum() else " ") + word
+
+
+@torch.inference_mode()
+def word_probability(backend: Backend, text: str, word: str) -> float:
+    """The model's probability that `word` comes next after `text`: the chain rule over its tokens
+    (p(t1) · p(t2 | t1) ...), read from one forward pass."""
+    ids = word_tokens(backend, text, word)
+    if not ids:
+        return 0.0
+    prompt = backend.encode(text)[-(backend.info.context_length - len(ids)) :]
+    logits = backend.logits(prompt + ids)[-len(ids) - 1 : -1]  # (len(ids), V): the logits that predict each token
+    logp = logits.double().log_softmax(-1).gather(1, torch.tensor(ids).unsqueeze(1))
+    return float(logp.sum().exp())

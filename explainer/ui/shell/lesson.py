@@ -61,6 +61,7 @@ PARTS: dict[str, list[Step]] = {
             N_("“Add” the likeliest word, three times"),
             N_("Why isn't the likeliest word at 100 %?"),
             Link("next-word", "bars"),
+            (Link("poll", "ask", {}, N_("Class poll: every student guesses the next word, then the model answers")),),
         ),
         Step(
             3,

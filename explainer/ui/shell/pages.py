@@ -27,6 +27,7 @@ def _section(section: str, *pages: tuple[str, str, str, str], story: bool = True
 
 PAGES: tuple[PageEntry, ...] = (
     *_section(N_("Start"), ("home", N_("Lesson plan"), ":material/home:", "")),
+    *_section(N_("Start"), ("poll", N_("Class poll"), ":material/how_to_vote:", "poll"), story=False),
     *_section(
         N_("From prompt to reply"),
         ("chat", N_("The torn script"), ":material/forum:", "chat"),

@@ -1,0 +1,46 @@
+"""Class poll: every student guesses the next word on their own device; the board shows the class's guesses beside
+the model's probabilities (the class is a language model too)."""
+
+import streamlit as st
+
+from explainer.format import md_escape
+from explainer.generation.script import build_script
+from explainer.i18n import _
+from explainer.ui.poll import CODE_KEY, KEY_KEY, start_view, store, student_view, teacher_view
+from explainer.ui.shell.words import for_the_teacher
+
+DEFAULT_QUESTION = build_script([], "Tell me a short story about a fox.") + " Once upon a time,"
+
+st.title(_("Class poll"))
+st.markdown(
+    _(
+        "Before the model answers, the class does: what word comes next? A class's guesses spread over several "
+        "words, as a model's probabilities do."
+    )
+)
+with for_the_teacher("token"):
+    st.markdown(
+        _(
+            "Open a poll on any text, show the code or the QR code, and the students send their guesses from their "
+            "phones or laptops (on this app's address, no account). **Show the answers** ends the guessing and puts "
+            "the model's probability of each word beside the share of the class that guessed it: the probability "
+            "of a word is the product of its tokens' probabilities. Then add the class's word and ask again: the "
+            "class writes a text one word at a time, as a model does."
+        )
+    )
+
+code = st.query_params.get(CODE_KEY)
+poll = store().get(code) if code else None
+if poll is not None and poll.hosted_by(st.query_params.get(KEY_KEY)):
+    teacher_view(poll)
+elif poll is not None:
+    student_view(poll)
+else:
+    if code:
+        st.warning(
+            _("No poll with the code “{code}” is open: it has ended, or the code is mistyped.").format(
+                code=md_escape(code[:8])
+            ),
+            icon=":material/search_off:",
+        )
+    start_view(DEFAULT_QUESTION)

@@ -1,0 +1,105 @@
+"""A class in a poll, in real browsers (a benchmark: it measures, it never passes or fails on time).
+
+Starts the app, opens a teacher's tab that starts a poll, then N students' tabs that join it and send a guess.
+While everyone waits, each tab's fragment asks the server every 2 s how the poll stands: the figure is the server's
+CPU for that waiting class (its process, not the browsers'). Then the teacher shows the answers; the figure is how
+long until the last student's screen shows the model's answer by itself, and then how long the next question takes
+to reach every student.
+
+    .venv/bin/python -m bench.poll_class [--students 20] [--wait 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+from tests.e2e.harness import APP_IDLE, CHROMIUM, CHROMIUM_ARGS, start_server, stop, wait_warmed_up
+
+GUESSES = ["in", "high", "a", "far", "there", "in", "in", "a", "once", "high"]
+
+
+def _server_cpu(proc: psutil.Process, seconds: float) -> float:
+    """The server's CPU over `seconds`, in % of one core (its process tree)."""
+    tree = [proc, *proc.children(recursive=True)]
+    before = sum(p.cpu_times().user + p.cpu_times().system for p in tree)
+    time.sleep(seconds)  # a measuring window, not a wait for a condition
+    after = sum(p.cpu_times().user + p.cpu_times().system for p in tree)
+    return 100 * (after - before) / seconds
+
+
+def _until_all(pages, text: str) -> float:
+    """Seconds until every page's main area shows `text` (each page checked in turn)."""
+    t0 = time.perf_counter()
+    for page in pages:
+        page.get_by_test_id("stMain").get_by_text(text).first.wait_for(timeout=60_000)
+    return time.perf_counter() - t0
+
+
+def run(students: int = 20, wait_s: float = 20.0) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        srv = start_server(Path(tmp) / "server.log", env={"LLM_EXPLAINER_POLLS": str(Path(tmp) / "polls")})
+        try:
+            wait_warmed_up(srv)
+            server = psutil.Process(srv.proc.pid)
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+                teacher = browser.new_page(viewport={"width": 1280, "height": 800})
+                teacher.set_default_timeout(60_000)
+                teacher.goto(f"{srv.url}/poll")
+                teacher.wait_for_selector(APP_IDLE)
+                teacher.get_by_role("button", name="Start a poll").click()
+                code = teacher.locator(".poll-code").inner_text()
+                idle_cpu = _server_cpu(server, wait_s)  # the teacher's tab alone, counting
+                tabs, joins = [], []
+                for i in range(students):
+                    tab = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+                    tab.set_default_timeout(60_000)
+                    t0 = time.perf_counter()
+                    tab.goto(f"{srv.url}/poll?code={code}")
+                    tab.get_by_label("Your guess for the next word").fill(GUESSES[i % len(GUESSES)])
+                    tab.get_by_role("button", name="Send").click()
+                    tab.get_by_text("Sent:").wait_for()
+                    joins.append(time.perf_counter() - t0)
+                    tabs.append(tab)
+                teacher.get_by_text(f"{students} guesses so far").wait_for()
+                waiting_cpu = _server_cpu(server, wait_s)
+                teacher.get_by_role("button", name="Show the answers").click()
+                shown_s = _until_all(tabs, "You guessed")
+                teacher.get_by_role("button", name="Add “in” and ask again").click()
+                next_s = _until_all(tabs, "Once upon a time, in ____")
+                browser.close()
+        finally:
+            stop(srv.proc)
+    return {
+        "students": students,
+        "join_and_send_s": {"median": round(statistics.median(joins), 2), "max": round(max(joins), 2)},
+        "server_cpu_pct": {"teacher_alone": round(idle_cpu, 1), "class_waiting": round(waiting_cpu, 1)},
+        "answer_reaches_all_s": round(shown_s, 2),
+        "next_question_reaches_all_s": round(next_s, 2),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--students", type=int, default=20)
+    ap.add_argument("--wait", type=float, default=20.0, help="seconds of each CPU measurement")
+    args = ap.parse_args()
+    r = run(args.students, args.wait)
+    print(f"class poll, {r['students']} students in Chromium tabs, one teacher's tab (server on this machine)")
+    print(f"  join + send a guess      median {r['join_and_send_s']['median']} s, max {r['join_and_send_s']['max']} s")
+    cpu = r["server_cpu_pct"]
+    print(f"  server CPU while waiting teacher alone {cpu['teacher_alone']} %, whole class {cpu['class_waiting']} %")
+    print(f"  answer on every screen   {r['answer_reaches_all_s']} s after the click")
+    print(f"  next question everywhere {r['next_question_reaches_all_s']} s after the click")
+
+
+if __name__ == "__main__":
+    main()

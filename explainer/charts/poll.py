@@ -1,0 +1,59 @@
+"""The class poll's board: the class's guesses for the next word beside the model's probabilities of the same words.
+Data in (explainer/classroom/poll.py's rows), figure out."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from explainer.charts.style import BLUE, CHOSEN, GREY, ROW_PX, SMALL, figure, label, layout, row_axis
+from explainer.classroom.poll import Row
+from explainer.format import percent
+from explainer.i18n import N_, _
+
+CLASS = N_("the class")
+MODEL = N_("the model")
+OTHER_ANSWERS = N_("other answers")
+
+
+def class_and_model(rows: list[Row], other: float, title: str = "") -> go.Figure:
+    """Per word, two bars: the share of the class that guessed it (orange) and, once the model's answer is shown,
+    the model's probability (blue); a grey bar for the class's other answers. Each bar carries its %."""
+    names = [label(r.word) for r in rows] + ([f"<i>{_(OTHER_ANSWERS)}</i>"] if other > 0 else [])
+    shares = [r.share for r in rows] + ([other] if other > 0 else [])
+    colours = [CHOSEN] * len(rows) + [GREY] * (other > 0)
+    bars = [_bar(_(CLASS), shares, colours, "class")]
+    revealed = any(r.model is not None for r in rows)
+    if revealed:
+        model = [r.model if r.model is not None else 0.0 for r in rows]
+        texts = [percent(p) if r.model is not None else "" for p, r in zip(model, rows)]
+        bars.append(_bar(_(MODEL), model, [BLUE] * len(rows), "model", texts))
+    top = max([*shares, *(bars[-1]["x"] if revealed else [])], default=1.0) or 1.0
+    out = layout(
+        title,
+        90 + ROW_PX * max(len(names), 1) * (2 if revealed else 1),
+        {"l": 10, "r": 30, "t": 60 if title else 20, "b": 30},
+        showlegend=revealed,
+        legend={"orientation": "h", "y": -0.02, "yanchor": "top", "x": 0, "font": {"size": SMALL}},
+        barmode="group",
+        bargap=0.25,
+        bargroupgap=0.05,
+        uniformtext={"minsize": SMALL, "mode": "show"},
+    )
+    out.update(xaxis={"range": [0, top * 1.3], "showticklabels": False, "showgrid": False}, yaxis=row_axis(names))
+    return figure(bars, out)
+
+
+def _bar(name: str, values: list[float], colours: list[str], group: str, texts: list[str] | None = None) -> dict:
+    return {
+        "type": "bar",
+        "orientation": "h",
+        "name": name,
+        "offsetgroup": group,
+        "x": values,
+        "y": list(range(len(values))),
+        "marker": {"color": colours},
+        "text": texts if texts is not None else [percent(v) for v in values],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "hovertemplate": f"{name}: %{{x:.1%}}<extra></extra>",
+    }

@@ -1,0 +1,244 @@
+"""Class polls: a teacher asks "what word comes next?", every student sends a guess from their own browser, and the
+class's answers are counted beside the model's probabilities. The class is a language model too: its answers spread
+over several words, and their shares add up to 100 %.
+
+A folder per poll, shared by every replica of the app (like the run store), so that students behind a proxy
+reach the same poll wherever their session lives:
+
+root/<CODE>/
+  poll.json             the question (the text so far), its round, whether the model's answer is shown, and then
+                        the model's probabilities of the words guessed (written by the teacher's session)
+  round-<n>/<voter>     one student's guess in round n (a new question starts a new round)
+
+Every write goes to a new file that then replaces the old one, so a reader never sees half a file. Nothing here
+runs a model: the teacher's session does, and writes what the students' screens show.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import tempfile
+import time
+import unicodedata
+from collections import Counter
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+from explainer.i18n import _
+
+LETTERS = "ACDEFGHJKLMNPQRTUVWXY"  # no B/8, I/1, O/0, S/5, Z/2: a code read off a projector is typed right
+CODE_LENGTH = 4
+CODE = re.compile(f"[{LETTERS}]{{{CODE_LENGTH}}}")
+VOTER = re.compile(r"[0-9a-f]{16}")
+MAX_GUESS_CHARS = 30
+MAX_QUESTION_CHARS = 4_000
+MAX_VOTERS = 1_000  # guesses in one round: a lecture hall, not a flood
+MAX_AGE_HOURS = 12.0  # a poll not touched for this long is removed when the next one opens
+POLL_FILE = "poll.json"
+
+
+class PollError(ValueError):
+    """A guess or code the poll cannot take; the message is for the student."""
+
+
+@dataclass(frozen=True)
+class Poll:
+    code: str
+    question: str  # the text so far: the class guesses the word after it
+    round: int = 1
+    revealed: bool = False  # the model's answer is shown, and guessing for this round is over
+    answer: dict[str, float] = field(default_factory=dict)  # once revealed: the model's probability of each word
+    key: str = ""  # the teacher's: kept in the teacher's address (?key=), never shown to the students
+
+    def model_probability(self, word: str) -> float | None:
+        """The model's probability of `word` as the answer has it ("In" and "in" are one answer), None if unknown."""
+        return {w.casefold(): p for w, p in self.answer.items()}.get(word.casefold())
+
+    def hosted_by(self, key: str | None) -> bool:
+        return bool(self.key) and secrets.compare_digest(self.key, str(key or ""))
+
+
+def new_voter() -> str:
+    """A student's id in polls: random, kept in their session."""
+    return secrets.token_hex(8)
+
+
+def clean_guess(text: str) -> str:
+    """A guess as the poll keeps it (surrounding spaces gone, inner spaces single, no control characters), or
+    PollError with what to fix."""
+    text = "".join(c for c in str(text) if unicodedata.category(c)[0] != "C")
+    text = " ".join(text.split())
+    if not text:
+        raise PollError(_("Type a word first."))
+    if len(text) > MAX_GUESS_CHARS:
+        raise PollError(_("One word, please: at most {n} characters.").format(n=MAX_GUESS_CHARS))
+    return text
+
+
+def tally(guesses: list[str], answer: dict[str, float] | None = None) -> list[tuple[str, int]]:
+    """(word, count) per different answer, most given first; equal counts by the model's probability when `answer`
+    is known, else in alphabetical order. "In" and "in" are one answer, shown the way most students wrote it."""
+    groups: dict[str, Counter] = {}
+    for guess in guesses:
+        groups.setdefault(guess.casefold(), Counter())[guess] += 1
+    counted = [(spellings.most_common(1)[0][0], sum(spellings.values())) for spellings in groups.values()]
+    likely = {w.casefold(): p for w, p in (answer or {}).items()}
+    return sorted(counted, key=lambda wc: (-wc[1], -likely.get(wc[0].casefold(), 0.0), wc[0].casefold()))
+
+
+@dataclass(frozen=True)
+class Row:
+    word: str
+    share: float  # of the class's guesses, 0..1
+    model: float | None  # the model's probability of the word (None: not shown yet, or not known)
+
+
+def board(guesses: list[str], answer: dict[str, float] | None, n_rows: int = 8, n_favourites: int = 3):
+    """What the board shows: (rows, share of the class's other answers). The class's commonest answers, then (with
+    the model's answer) its likeliest words not on the board yet; each with its class share and model probability."""
+    counted, total = tally(guesses, answer), max(len(guesses), 1)
+    count = {w.casefold(): n for w, n in counted}
+    likely = None if answer is None else {w.casefold(): p for w, p in answer.items()}
+    rows = [Row(w, n / total, None if likely is None else likely.get(w.casefold())) for w, n in counted[:n_rows]]
+    if answer:
+        taken = {r.word.casefold() for r in rows}
+        favourites = sorted((p, w) for w, p in answer.items() if w.casefold() not in taken)[::-1][:n_favourites]
+        rows += [Row(w, count.get(w.casefold(), 0) / total, p) for p, w in favourites]
+    shown = {r.word.casefold() for r in rows}
+    return rows, sum(n for w, n in counted if w.casefold() not in shown) / total
+
+
+class PollStore:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    # --- the teacher's side ---------------------------------------------------
+    def open(self, question: str) -> Poll:
+        """A new poll with a code no other open poll has."""
+        self.prune()
+        question = _checked_question(question)
+        self.root.mkdir(parents=True, exist_ok=True)
+        for _attempt in range(100):
+            code = "".join(secrets.choice(LETTERS) for _i in range(CODE_LENGTH))
+            try:
+                (self.root / code).mkdir()
+            except FileExistsError:
+                continue
+            poll = Poll(code, question, key=secrets.token_hex(8))
+            self._save(poll)
+            return poll
+        raise PollError(_("Too many polls are open on this server: end one first."))
+
+    def ask(self, code: str, question: str) -> Poll:
+        """The next question of the poll: a new round, nobody has guessed yet."""
+        poll = self._existing(code)
+        shutil.rmtree(self._round_dir(poll), ignore_errors=True)  # the old round's guesses are no longer shown
+        poll = replace(poll, question=_checked_question(question), round=poll.round + 1, revealed=False, answer={})
+        self._save(poll)
+        return poll
+
+    def reveal(self, code: str, answer: dict[str, float]) -> Poll:
+        """Show the model's answer (its probability of each word guessed, and of its own favourites): guessing ends."""
+        poll = replace(self._existing(code), revealed=True, answer={str(w): float(p) for w, p in answer.items()})
+        self._save(poll)
+        return poll
+
+    def close(self, code: str) -> None:
+        if CODE.fullmatch(code or ""):
+            shutil.rmtree(self.root / code, ignore_errors=True)
+
+    def prune(self, max_age_hours: float = MAX_AGE_HOURS) -> None:
+        """Remove polls nobody touched for `max_age_hours` (a teacher who closed the tab without ending one)."""
+        if not self.root.is_dir():
+            return
+        now = time.time()
+        for folder in self.root.iterdir():
+            file = folder / POLL_FILE
+            if CODE.fullmatch(folder.name) and (not file.exists() or now - file.stat().st_mtime > max_age_hours * 3600):
+                shutil.rmtree(folder, ignore_errors=True)
+
+    # --- everyone's -----------------------------------------------------------
+    def get(self, code: str) -> Poll | None:
+        """The poll with this code (any case, spaces ignored), or None when there is none (ended, mistyped)."""
+        code = normal_code(code)
+        if not CODE.fullmatch(code):
+            return None
+        try:
+            data = json.loads((self.root / code / POLL_FILE).read_text(encoding="utf-8"))
+            return Poll(**{**data, "code": code})
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def guesses(self, poll: Poll) -> dict[str, str]:
+        """This round's guesses by voter."""
+        folder = self._round_dir(poll)
+        out = {}
+        for file in folder.iterdir() if folder.is_dir() else ():
+            if VOTER.fullmatch(file.name):
+                try:
+                    out[file.name] = file.read_text(encoding="utf-8")
+                except OSError:  # the student is replacing it this very moment
+                    continue
+        return out
+
+    def count(self, poll: Poll) -> int:
+        """How many have guessed this round (the files are listed, not read: every screen asks every few seconds)."""
+        folder = self._round_dir(poll)
+        return sum(1 for f in folder.iterdir() if VOTER.fullmatch(f.name)) if folder.is_dir() else 0
+
+    # --- the student's side ---------------------------------------------------
+    def vote(self, code: str, voter: str, guess: str) -> str:
+        """Record (or replace) a student's guess for the poll's current round; the guess as kept."""
+        poll = self.get(code)
+        if poll is None:
+            raise PollError(_("This poll has ended."))
+        if poll.revealed:
+            raise PollError(_("The model's answer is already on the board: wait for the next question."))
+        if not VOTER.fullmatch(voter):
+            raise ValueError(f"not a voter id: {voter!r}")
+        guess = clean_guess(guess)
+        folder = self._round_dir(poll)
+        folder.mkdir(parents=True, exist_ok=True)
+        if not (folder / voter).exists() and self.count(poll) >= MAX_VOTERS:
+            raise PollError(_("This poll is full ({n} guesses).").format(n=MAX_VOTERS))
+        _write(folder / voter, guess)
+        return guess
+
+    # --- files ----------------------------------------------------------------
+    def _existing(self, code: str) -> Poll:
+        poll = self.get(code)
+        if poll is None:
+            raise PollError(_("This poll has ended."))
+        return poll
+
+    def _round_dir(self, poll: Poll) -> Path:
+        return self.root / poll.code / f"round-{poll.round}"
+
+    def _save(self, poll: Poll) -> None:
+        _write(self.root / poll.code / POLL_FILE, json.dumps(asdict(poll), ensure_ascii=False))
+
+
+def normal_code(code: str) -> str:
+    return "".join(str(code or "").split()).upper()
+
+
+def _checked_question(question: str) -> str:
+    if not question.strip():
+        raise PollError(_("Write the text the class should continue first."))
+    return question[-MAX_QUESTION_CHARS:]
+
+
+def _write(path: Path, text: str) -> None:
+    """Write `text` to a new file beside `path`, then put it in its place: a reader sees the old file or the new."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

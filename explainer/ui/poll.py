@@ -1,0 +1,298 @@
+"""The class poll's page pieces: the teacher opens a poll on a text, the students join with its code (or the QR code)
+and each sends a guess for the next word; the board then shows the class's guesses beside the model's probabilities.
+
+Both sides follow the poll with a fragment that reruns every POLL_TICK_S: it shows how many have guessed and, when
+the teacher moves the poll on (answer shown, next question), reruns the page so that everyone's screen follows.
+"""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
+
+import segno
+import streamlit as st
+
+from explainer.backends.base import Backend
+from explainer.charts.poll import class_and_model
+from explainer.charts.style import INK
+from explainer.classroom.poll import Poll, PollError, PollStore, board, new_voter, normal_code, tally
+from explainer.config import settings
+from explainer.format import html_escape, md_escape, number, percent, visible_token
+from explainer.generation.next_token import joined, top_tokens, word_probability
+from explainer.i18n import _, ngettext
+from explainer.ui.prediction import PROMPT_KEY, prompt_box, set_prompt
+from explainer.ui.shell.chart import show_chart
+from explainer.ui.shell.models import current_spec, get_backend
+from explainer.ui.shell.navigation import link_page
+from explainer.ui.shell.presenter import presenting
+from explainer.ui.shell.state import SessionObject
+from explainer.ui.shell.views import VIEW_KEY, section
+
+CODE_KEY = "code"  # the URL's parameter a student joins with: /poll?code=KQXT
+POLL_TICK_S = 2.0
+N_FAVOURITES = 5  # the model's likeliest words the board may add
+
+
+KEY_KEY = "key"  # the teacher's: /poll?code=KQXT&key=..., so that a refresh keeps the teacher's view
+
+
+@dataclass
+class PollState(SessionObject):
+    KEY = "class_poll"
+    voter: str = field(default_factory=new_voter)  # this student's id in every poll
+    drawn: tuple[str, int, bool] | None = None  # (code, round, answer shown) the page was last drawn for
+    sent: dict[tuple[str, int], str] = field(default_factory=dict)  # (code, round) -> the guess sent
+    problem: str | None = None  # what went wrong in the teacher's last click, said once
+
+
+def store() -> PollStore:
+    return PollStore(settings().polls)
+
+
+# ---------------------------------------------------------------------------- shown to both
+
+
+def question_box(poll: Poll) -> None:
+    """The text the class continues, its end first in view, with a blank where the next word goes."""
+    text = poll.question if len(poll.question) <= 600 else "…" + poll.question[-600:]
+    lines = html_escape(text).replace("\n", "<br>")
+    label, blank = html_escape(_("The text so far"), True), html_escape(_("the next word"), True)
+    st.html(  # a column in reverse: a text too long for the box shows its end, where the blank is
+        f'<div class="poll-question" role="group" aria-label="{label}"><div>{lines}'
+        f'<span class="poll-blank" aria-label="{blank}"> ____ ?</span></div></div>'
+        "<style>.poll-question{font-size:1.35rem;line-height:1.6;padding:.8rem 1rem;border-radius:.5rem;"
+        "border:1px solid rgba(49,51,63,.2);background:#fafafa;max-height:14rem;overflow:auto;display:flex;"
+        f"flex-direction:column-reverse}}.poll-blank{{font-weight:700;color:{INK}}}"
+        "@media (max-width:640px){.poll-question{font-size:1.1rem}}</style>"
+    )
+
+
+def show_board(poll: Poll, guesses: list[str], key: str) -> None:
+    rows, other = board(guesses, poll.answer if poll.revealed else None)
+    if not guesses and not poll.revealed:
+        return
+    title = _("The class and the model") if poll.revealed else _("The class's guesses")
+    show_chart(class_and_model(rows, other, title), key)
+    if poll.revealed:
+        st.markdown(_summary(rows, len(guesses)))
+
+
+def _summary(rows, n_guesses: int) -> str:
+    """One or two sentences a class can read off the board: its favourite, the model's, and how they agree."""
+    said = []
+    if n_guesses:
+        first = rows[0]
+        said.append(
+            _("The class's favourite: **{word}** ({share} of {n} guesses); the model gives it {p}.").format(
+                word=md_escape(first.word),
+                share=percent(first.share),
+                n=number(n_guesses),
+                p=percent(first.model) if first.model is not None else "—",
+            )
+        )
+    known = [r for r in rows if r.model is not None]
+    if known:
+        best = max(known, key=lambda r: r.model)
+        said.append(
+            _("The model's favourite: **{word}** ({p}), guessed by {share} of the class.").format(
+                word=md_escape(best.word), p=percent(best.model), share=percent(best.share)
+            )
+        )
+    return " ".join(said)
+
+
+def model_answer(backend: Backend, question: str, guesses: list[str]) -> dict[str, float]:
+    """The model's probability of each word guessed and of its own likeliest words (what the teacher's session
+    computes once when the answer is shown, for every screen)."""
+    probs = backend.next_token_logits(backend.encode(question)).double().softmax(-1)
+    top = top_tokens(probs, N_FAVOURITES * 3, backend.token_str)
+    favourites = [w for w in (backend.decode([i]).strip() for i in top.ids) if w and visible_token(w) == w]
+    words = dict.fromkeys([*(w for w, _n in tally(guesses)), *favourites[:N_FAVOURITES]])
+    return {w: word_probability(backend, question, w) for w in words}
+
+
+# ---------------------------------------------------------------------------- the teacher's side
+
+
+def join_address(page_url: str | None, code: str) -> str:
+    """The address students open: this page's, with the code; a local address (localhost) becomes this machine's
+    address on its network, which the students' devices can reach."""
+    parts = urlsplit(page_url or "http://localhost:8501/poll")
+    host = parts.hostname or "localhost"
+    if host in ("localhost", "127.0.0.1", "::1"):
+        host = _network_address() or host
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme or "http", netloc, parts.path, f"{CODE_KEY}={code}", ""))
+
+
+def _network_address() -> str | None:
+    """This machine's address on its network (None if it has none): the address a datagram socket would send from.
+    Connecting a datagram socket sends nothing."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("10.255.255.255", 1))
+            address = s.getsockname()[0]
+    except OSError:
+        return None
+    return None if address.startswith("127.") else address
+
+
+def join_panel(code: str, address: str) -> None:
+    """The code, big, the address and its QR code: what the projector shows while the class joins."""
+    qr = segno.make(address, error="m").svg_data_uri(scale=5 if presenting() else 4, dark=INK, border=2)
+    alt = html_escape(_("QR code of {address}").format(address=address), True)
+    size, join = "5rem" if presenting() else "3.5rem", html_escape(_("Join with the code"))
+    st.html(
+        '<div style="display:flex;gap:2rem;align-items:center;flex-wrap:wrap">'
+        f'<img src="{qr}" alt="{alt}"><div><div>{join}</div>'
+        f'<div class="poll-code" style="font:700 {size}/1.1 ui-monospace,monospace;letter-spacing:.2em">{code}</div>'
+        f'<div style="font-size:1.1rem;word-break:break-all">{html_escape(address)}</div></div></div>'
+    )
+
+
+def teacher_view(poll: Poll) -> None:
+    if problem := PollState.of().problem:
+        PollState.of().problem = None
+        st.error(problem)
+    join_panel(poll.code, join_address(st.context.url, poll.code))
+    question_box(poll)
+    guesses = list(store().guesses(poll).values())
+    if poll.revealed:
+        show_board(poll, guesses, "poll_board")
+        word = (board(guesses, poll.answer)[0] or [None])[0]
+        if word is not None:
+            st.button(
+                _("Add “{word}” and ask again").format(word=word.word),
+                on_click=_ask,
+                args=(poll.code, joined(poll.question, word.word)),
+                type="primary",
+                icon=":material/redo:",
+                help=_("The class's favourite word joins the text, as a model adds its word: then the next guess."),
+            )
+    else:
+        follow(poll)
+        st.button(
+            _("Show the answers"),
+            on_click=_reveal,
+            args=(poll.code,),
+            type="primary",
+            icon=":material/visibility:",
+            help=_("Ends the guessing and shows the class's guesses beside the model's probabilities."),
+        )
+    with st.expander(_("Ask about another text")):
+        text = prompt_box(poll.question, label=_("The text the class continues"))
+        st.button(_("Ask this"), on_click=_ask, args=(poll.code, text), icon=":material/send:")
+    st.button(_("End the poll"), on_click=_end, args=(poll.code,), icon=":material/stop_circle:")
+
+
+def _reveal(code: str) -> None:
+    poll = store().get(code)
+    if poll is None:
+        return
+    backend = get_backend(current_spec())
+    store().reveal(code, model_answer(backend, poll.question, list(store().guesses(poll).values())))
+
+
+def _ask(code: str, question: str) -> None:
+    try:
+        store().ask(code, question)
+        set_prompt(question)
+    except PollError as e:
+        PollState.of().problem = str(e)
+
+
+def _end(code: str) -> None:
+    store().close(code)
+    st.query_params.pop(CODE_KEY, None)
+    st.query_params.pop(KEY_KEY, None)
+
+
+def start_view(default_question: str) -> None:
+    """No poll yet: a student joins one with its code; a teacher starts one."""
+    section(_("Join your class's poll"), "join")
+    with st.form("join", border=False, enter_to_submit=True):
+        code = st.text_input(_("The code on the board"), max_chars=8)
+        if st.form_submit_button(_("Join"), icon=":material/login:"):
+            if store().get(code) is None:
+                st.error(_("No poll has the code “{code}”: check the code on the board.").format(code=md_escape(code)))
+            else:
+                st.query_params[CODE_KEY] = normal_code(code)
+                st.rerun()
+    section(_("Ask your class"), "ask")
+    st.markdown(
+        _(
+            "Every student guesses the next word on their own device; the board then shows the class's guesses "
+            "beside the model's probabilities."
+        )
+    )
+    text = prompt_box(default_question, label=_("The text the class continues"))
+    if st.button(_("Start a poll"), type="primary", icon=":material/how_to_vote:"):
+        try:
+            poll = store().open(text)
+        except PollError as e:
+            st.error(str(e))
+            return
+        st.query_params[CODE_KEY], st.query_params[KEY_KEY] = poll.code, poll.key
+        st.rerun()
+
+
+def poll_link(text: str) -> None:
+    """A link that opens a class poll on `text` (from the next-word page)."""
+    if (page := link_page("poll")) is not None:
+        st.page_link(
+            page,
+            label=_("Ask the class first"),
+            query_params={PROMPT_KEY: text, VIEW_KEY: "ask"},
+            icon=":material/how_to_vote:",
+            help=_("A class poll on this text: every student guesses the next word, then the model answers."),
+        )
+
+
+def student_view(poll: Poll) -> None:
+    state = PollState.of()
+    question_box(poll)
+    sent = state.sent.get((poll.code, poll.round))
+    if poll.revealed:
+        if sent is not None:
+            p = poll.model_probability(sent)
+            st.markdown(
+                _("You guessed **{word}**: the model gives it {p}.").format(
+                    word=md_escape(sent), p=percent(p) if p is not None else "—"
+                )
+            )
+        show_board(poll, list(store().guesses(poll).values()), "poll_board")
+    else:
+        with st.form("guess", border=False, enter_to_submit=True, clear_on_submit=True):
+            guess = st.text_input(_("Your guess for the next word"), max_chars=40)
+            if st.form_submit_button(_("Send"), type="primary", icon=":material/send:"):
+                try:
+                    state.sent[(poll.code, poll.round)] = sent = store().vote(poll.code, state.voter, guess)
+                except PollError as e:
+                    st.error(str(e))
+        if sent is not None:
+            st.success(
+                _("Sent: **{word}**. You may change it until the answers are shown.").format(word=md_escape(sent)),
+                icon=":material/check:",
+            )
+    follow(poll)
+    if st.button(_("Leave the poll"), icon=":material/logout:"):
+        st.query_params.pop(CODE_KEY, None)
+        st.rerun()
+
+
+def follow(poll: Poll) -> None:
+    """Keep this screen with the poll: a fragment that counts the guesses every POLL_TICK_S and redraws the page
+    when the teacher moves the poll on."""
+    PollState.of().drawn = (poll.code, poll.round, poll.revealed)
+    st.fragment(run_every=POLL_TICK_S)(_follow)(poll.code)
+
+
+def _follow(code: str) -> None:
+    poll = store().get(code)
+    if poll is None or (poll.code, poll.round, poll.revealed) != PollState.of().drawn:
+        st.rerun()  # the whole page: the poll moved on (or ended)
+    if not poll.revealed:
+        n = store().count(poll)
+        st.markdown(ngettext("**{n}** guess so far", "**{n}** guesses so far", n).format(n=number(n)))

@@ -1,0 +1,72 @@
+"""The class poll in real browsers: a teacher's tab opens a poll, two students' tabs join (one by the link, one by
+typing the code), send guesses, and each screen follows the poll by itself: the teacher's count rises, and the
+students' screens show the model's answer when the teacher reveals it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .harness import PAGE_TIMEOUT_MS, SHOTS, VIEWPORTS, Server, closing_page, drawn, finish, open_page
+
+pytestmark = pytest.mark.e2e
+sync_api = pytest.importorskip("playwright.sync_api")
+expect = sync_api.expect
+expect.set_options(timeout=PAGE_TIMEOUT_MS)
+
+PHONE = (390, 844)
+CODE = re.compile(r"^[A-Z]{4}$")
+
+
+def _send(page, guess: str) -> None:
+    page.get_by_label("Your guess for the next word").fill(guess)
+    page.get_by_role("button", name="Send").click()
+    drawn(page, lambda: expect(page.get_by_test_id("stMain")).to_contain_text(f"Sent: {guess}."))
+
+
+def test_a_class_guesses_and_every_screen_follows_the_poll(browser, server: Server) -> None:
+    teacher = open_page(browser, server, "poll?present=1", VIEWPORTS["projector"])
+    with closing_page(teacher, server, failed_shot=SHOTS / "poll-failed-teacher.png"):
+        board = teacher.get_by_test_id("stMain")
+        teacher.get_by_role("button", name="Start a poll").click()
+        drawn(teacher, lambda: expect(board.locator(".poll-code")).to_have_text(CODE))
+        code = board.locator(".poll-code").inner_text()
+        qr = board.get_by_role("img", name="QR code of")
+        expect(qr).to_be_visible()
+        address = qr.get_attribute("alt").removeprefix("QR code of ")
+        assert address.endswith(f"/poll?code={code}")
+        expect(board).to_contain_text("0 guesses so far")
+
+        ann = open_page(browser, server, f"poll?code={code}", PHONE)  # the link (the QR code's address)
+        bo = open_page(browser, server, "poll", PHONE)
+        with closing_page(ann, server, SHOTS / "poll-failed-ann.png"), closing_page(bo, server):
+            expect(ann.get_by_test_id("stMain")).to_contain_text("Once upon a time,")
+            expect(ann.get_by_role("button", name="Show the answers")).to_have_count(0)
+            _send(ann, "in")
+            bo.get_by_label("The code on the board").fill(code.lower())
+            bo.get_by_role("button", name="Join").click()
+            drawn(bo, lambda: expect(bo.get_by_label("Your guess for the next word")).to_be_visible())
+            _send(bo, "far")
+            finish(bo, "poll-student", "laptop")
+
+            expect(board).to_contain_text("2 guesses so far")  # the teacher's screen counted them by itself
+            teacher.get_by_role("button", name="Show the answers").click()
+            drawn(teacher, lambda: expect(board).to_contain_text("The class's favourite"))
+            chart = board.get_by_test_id("stPlotlyChart")
+            expect(chart).to_contain_text("the model")
+            expect(chart).to_contain_text("50%")
+            finish(teacher, "poll-board", "projector")
+
+            student = ann.get_by_test_id("stMain")  # the student's screen followed without a click
+            expect(student).to_contain_text("You guessed in: the model gives it")
+            expect(student.get_by_test_id("stPlotlyChart")).to_be_visible()
+            finish(ann, "poll-student-answer", "laptop")
+
+            teacher.get_by_role("button", name="Add “in” and ask again").click()  # a tie: the model's likelier word
+            drawn(teacher, lambda: expect(board).to_contain_text("0 guesses so far"))
+            expect(student).to_contain_text("Once upon a time, in")  # the next question reached the student
+            expect(ann.get_by_label("Your guess for the next word")).to_be_visible()
+            teacher.get_by_role("button", name="End the poll").click()
+            drawn(teacher, lambda: expect(teacher.get_by_role("button", name="Start a poll")).to_be_visible())
+            expect(student).to_contain_text("has ended")

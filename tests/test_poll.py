@@ -1,0 +1,254 @@
+"""The class poll: its store (codes, guesses, rounds, the answer, old polls), the board's numbers, the model's
+probability of a guessed word, and the page for the teacher and for students (AppTest sessions side by side)."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import plotly.graph_objects as go
+import pytest
+import torch
+
+from explainer.charts.poll import class_and_model
+from explainer.classroom.poll import (
+    CODE,
+    MAX_GUESS_CHARS,
+    POLL_FILE,
+    Poll,
+    PollError,
+    PollStore,
+    board,
+    clean_guess,
+    new_voter,
+    tally,
+)
+from explainer.config import POLLS
+from explainer.generation.next_token import joined, word_probability, word_tokens
+from explainer.generation.script import build_script
+from explainer.ui.poll import CODE_KEY, KEY_KEY, join_address
+
+from . import apptest
+from .apptest import chart_specs, checked
+
+PAGE = "app_pages/poll.py"
+FOX = build_script([], "Tell me a short story about a fox.") + " Once upon a time,"
+
+
+@pytest.fixture
+def polls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> PollStore:
+    monkeypatch.setenv(POLLS, str(tmp_path / "polls"))
+    return PollStore(tmp_path / "polls")
+
+
+# ---------------------------------------------------------------------------- the store
+
+
+def test_a_poll_counts_each_students_last_guess(polls: PollStore) -> None:
+    poll = polls.open(FOX)
+    assert CODE.fullmatch(poll.code) and poll.question == FOX and poll.round == 1 and poll.key
+    ann, bo, cy, di = new_voter(), new_voter(), new_voter(), new_voter()
+    polls.vote(poll.code, ann, "high")
+    polls.vote(poll.code, ann, "  in ")  # a second guess replaces the first
+    polls.vote(poll.code, bo, "In")
+    polls.vote(poll.code.lower(), cy, "far")  # a code typed in lower case
+    polls.vote(f" {poll.code} ", di, "in")
+    assert polls.guesses(poll) == {ann: "in", bo: "In", cy: "far", di: "in"}
+    assert polls.count(poll) == 4
+    assert tally(list(polls.guesses(poll).values())) == [("in", 3), ("far", 1)]  # as most of the class wrote it
+
+
+def test_showing_the_answer_ends_the_guessing_and_the_next_question_starts_afresh(polls: PollStore) -> None:
+    poll = polls.open(FOX)
+    polls.vote(poll.code, new_voter(), "in")
+    shown = polls.reveal(poll.code, {"in": 0.25, "high": 0.24})
+    assert shown.revealed and polls.get(poll.code).answer == {"in": 0.25, "high": 0.24}
+    with pytest.raises(PollError, match="wait for the next question"):
+        polls.vote(poll.code, new_voter(), "a")
+    nxt = polls.ask(poll.code, joined(FOX, "in"))
+    assert (nxt.round, nxt.revealed, nxt.answer, nxt.question) == (2, False, {}, FOX + " in")
+    assert polls.guesses(nxt) == {}
+    assert nxt.key == poll.key  # still the same teacher's poll
+
+
+def test_codes_and_ids_from_outside_are_checked(polls: PollStore) -> None:
+    poll = polls.open(FOX)
+    for code in ["", "AB", "../" + poll.code, poll.code + "/..", "ABCDE", "IOSB"]:
+        assert polls.get(code) is None
+    with pytest.raises(PollError, match="ended"):
+        polls.vote("QQQQ", new_voter(), "in")
+    with pytest.raises(ValueError):
+        polls.vote(poll.code, "../../etc", "in")
+    assert not poll.hosted_by(None) and not poll.hosted_by("") and not poll.hosted_by("0" * 16)
+    assert poll.hosted_by(poll.key)
+
+
+@pytest.mark.parametrize(
+    "typed, kept",
+    [(" in ", "in"), ("once  upon", "once upon"), ("a\x00b\u200bc", "abc"), ("é", "é"), (",", ",")],
+)
+def test_a_guess_is_cleaned(typed: str, kept: str) -> None:
+    assert clean_guess(typed) == kept
+
+
+@pytest.mark.parametrize("typed, message", [("", "Type a word"), (" \n\t", "Type a word"), ("x" * 31, "at most 30")])
+def test_a_bad_guess_says_what_to_fix(typed: str, message: str) -> None:
+    assert MAX_GUESS_CHARS == 30
+    with pytest.raises(PollError, match=message):
+        clean_guess(typed)
+
+
+def test_a_full_round_takes_no_new_guesser_but_lets_one_change(polls: PollStore, monkeypatch) -> None:
+    monkeypatch.setattr("explainer.classroom.poll.MAX_VOTERS", 2)
+    poll, ann, bo = polls.open(FOX), new_voter(), new_voter()
+    polls.vote(poll.code, ann, "in")
+    polls.vote(poll.code, bo, "a")
+    with pytest.raises(PollError, match="full"):
+        polls.vote(poll.code, new_voter(), "far")
+    assert polls.vote(poll.code, ann, "high") == "high"
+
+
+def test_ended_and_forgotten_polls_are_gone(polls: PollStore) -> None:
+    old, new = polls.open(FOX), polls.open(FOX)
+    polls.close(new.code)
+    assert polls.get(new.code) is None
+    hours_ago = time.time() - 13 * 3600
+    os.utime(polls.root / old.code / POLL_FILE, (hours_ago, hours_ago))
+    polls.open(FOX)  # opening a poll clears the old ones
+    assert polls.get(old.code) is None
+
+
+def test_a_damaged_poll_file_is_no_poll(polls: PollStore) -> None:
+    poll = polls.open(FOX)
+    (polls.root / poll.code / POLL_FILE).write_text("{not json", encoding="utf-8")
+    assert polls.get(poll.code) is None
+    (polls.root / poll.code / POLL_FILE).write_text(json.dumps({"question": "x", "surprise": 1}), encoding="utf-8")
+    assert polls.get(poll.code) is None
+
+
+# ---------------------------------------------------------------------------- the board
+
+
+def test_the_board_shares_add_up_and_the_model_joins_once_shown() -> None:
+    guesses = ["in", "In", "high", "a", "far", "far", "there", "once", "then", "x", "y"]
+    rows, other = board(guesses, None, n_rows=4)
+    assert [r.word for r in rows] == ["far", "in", "a", "high"]  # most given first, ties in alphabetical order
+    assert all(r.model is None for r in rows)
+    assert sum(r.share for r in rows) + other == pytest.approx(1.0)
+    answer = {"in": 0.25, "high": 0.24, "a": 0.21, "far": 0.15, "x": 1e-6, "there": 0.14, "upon": 0.01}
+    rows, other = board(guesses, answer, n_rows=4, n_favourites=2)
+    words = [r.word.casefold() for r in rows]
+    assert len(words) == len(set(words)) == 6  # the 4 commonest answers, then the model's 2 likeliest others
+    assert [(r.word, r.model) for r in rows[4:]] == [("there", 0.14), ("upon", 0.01)]
+    assert sum(r.share for r in rows) + other == pytest.approx(1.0)  # a favourite some guessed keeps its share
+    fig = class_and_model(rows, other, "board")
+    go.Figure(fig.to_dict())  # valid for plotly
+    class_bars, model_bars = [t for t in fig.to_dict()["data"] if t["type"] == "bar"]
+    assert sum(class_bars["x"]) == pytest.approx(1.0)
+    assert model_bars["x"] == [answer[r.word.casefold()] for r in rows]
+
+
+def test_equal_counts_go_by_the_models_probability_once_it_is_known() -> None:
+    assert tally(["far", "in"]) == [("far", 1), ("in", 1)]
+    assert tally(["far", "in"], {"in": 0.25, "far": 0.15}) == [("in", 1), ("far", 1)]
+
+
+def test_before_the_answer_the_board_shows_the_class_alone() -> None:
+    rows, other = board(["in", "a"], None)
+    bars = [t for t in class_and_model(rows, other).to_dict()["data"] if t["type"] == "bar"]
+    assert len(bars) == 1 and bars[0]["x"] == [0.5, 0.5]
+
+
+# ---------------------------------------------------------------------------- the model's probability of a word
+
+
+def test_a_words_probability_is_its_tokens_chained(small) -> None:
+    text = "We sat on the"
+    for word in ["bank", "river", "capital of France"]:
+        ids = word_tokens(small, text, word)
+        assert small.decode(ids).strip() == word
+        p, context = 1.0, small.encode(text)
+        for i in ids:  # one token at a time, as a reply is written
+            p *= float(small.next_token_logits(context).double().softmax(-1)[i])
+            context = context + [i]
+        assert word_probability(small, text, word) == pytest.approx(p, rel=1e-4)
+
+
+def test_a_one_token_word_has_the_next_word_pages_probability(builtin) -> None:
+    probs = builtin.next_token_logits(builtin.encode(FOX)).double().softmax(-1)
+    (i,) = word_tokens(builtin, FOX, "in")
+    assert builtin.token_str(i) == " in"
+    assert word_probability(builtin, FOX, "in") == pytest.approx(float(probs[i]), rel=1e-6)
+    assert torch.argmax(probs).item() == i  # the shipped model's favourite here, as the board shows
+
+
+def test_words_join_the_text_as_a_writer_would() -> None:
+    assert joined("Once upon a time,", "in") == "Once upon a time, in"
+    assert joined("Once upon a time", ",") == "Once upon a time,"
+    assert joined("Assistant:\n", "Hello") == "Assistant:\nHello"
+
+
+def test_students_get_an_address_they_can_reach() -> None:
+    assert join_address("https://class.example.org/poll", "KQXT") == "https://class.example.org/poll?code=KQXT"
+    local = join_address("http://localhost:8501/poll", "KQXT")
+    assert local.endswith(":8501/poll?code=KQXT") and local.startswith("http://")
+
+
+# ---------------------------------------------------------------------------- the page
+
+
+def test_a_teacher_opens_a_poll_students_guess_and_the_board_shows_both(polls: PollStore) -> None:
+    teacher = apptest.open_page(PAGE)
+    next(b for b in teacher.button if b.label == "Start a poll").click()
+    checked(teacher.run())
+    code, key = teacher.query_params[CODE_KEY], teacher.query_params[KEY_KEY]
+    assert polls.get(code).hosted_by(key) and polls.get(code).question == FOX
+    assert any(code in h.proto.body for h in teacher.get("html"))  # the code, big, for the board
+
+    for guess in ["in", "In", "in", "high"]:
+        student = apptest.open_page(PAGE, query={CODE_KEY: code})
+        assert not any(b.label == "Show the answers" for b in student.button)  # a student cannot end the guessing
+        student.text_input[0].input(guess)
+        next(b for b in student.button if b.label == "Send").click()
+        checked(student.run())
+        assert any("Sent:" in s.value for s in student.success)
+
+    checked(teacher.run())
+    assert any("4** guesses so far" in m.value for m in teacher.markdown)
+    next(b for b in teacher.button if b.label == "Show the answers").click()
+    checked(teacher.run())
+    (board_spec,) = chart_specs(teacher)
+    class_bars, model_bars = [t for t in board_spec["data"] if t["type"] == "bar"]
+    assert class_bars["x"][:2] == pytest.approx([3 / 4, 1 / 4])  # "In" and "in" are one answer
+    assert model_bars["x"][0] == pytest.approx(polls.get(code).answer["in"])
+    assert any("The class's favourite: **in**" in m.value for m in teacher.markdown)
+
+    checked(student.run())  # the last student now sees the model's answer to their own guess
+    assert any("You guessed **high**" in m.value for m in student.markdown)
+
+    next(b for b in teacher.button if b.label.startswith("Add “in”")).click()
+    checked(teacher.run())
+    assert polls.get(code).question == FOX + " in" and polls.get(code).round == 2
+
+
+def test_a_wrong_code_or_an_empty_guess_gets_a_message(polls: PollStore) -> None:
+    at = apptest.open_page(PAGE, query={CODE_KEY: "QQQQ"})
+    assert any("No poll with the code “QQQQ”" in w.value for w in at.warning)
+    poll = polls.open(FOX)
+    at = apptest.open_page(PAGE, query={CODE_KEY: poll.code})
+    next(b for b in at.button if b.label == "Send").click()
+    at = apptest.no_crash(at.run())
+    assert [e.value for e in at.error] == ["Type a word first."]
+    at.text_input[0].input("in")
+    next(b for b in at.button if b.label == "Send").click()
+    checked(at.run())
+    polls.close(poll.code)  # the teacher ends it
+    checked(at.run())
+    assert any("has ended" in w.value for w in at.warning)
+
+
+def test_poll_dataclass_reads_what_it_wrote(polls: PollStore) -> None:
+    poll = polls.open(FOX)
+    assert polls.get(poll.code) == Poll(poll.code, FOX, key=poll.key)
