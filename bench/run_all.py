@@ -23,6 +23,8 @@ browser runs):
   slider     the temperature slider dragged: redraw time per frame, messages to the server (bench/slider_latency.py)
   pages      each page drawn after a navigation click, in Chromium (bench/page_render.py)
   load       N students at once on one server as Chromium tabs (bench/load_test.py; default 10 for 30 s)
+  poll       a class poll in Chromium tabs: the server's CPU while the class waits, the answer reaching every
+             screen (bench/poll_class.py; 20 students, --quick: 5)
 --only / --skip take a comma-separated list of sections. A section that fails is reported, the rest go on.
 """
 
@@ -39,6 +41,7 @@ from pathlib import Path
 
 SECTIONS = [
     "machine", "inference", "training", "parallel", "timings", "first", "chat", "protocol", "slider", "pages", "load",
+    "poll",
 ]  # fmt: skip
 
 
@@ -190,7 +193,7 @@ def protocol(quick: bool) -> dict:
 def browser_sections(wanted: list[str], quick: bool, load_sessions: int, load_duration: float,
                      server_cpus: set[int] | None = None) -> dict:  # fmt: skip
     """The slider and page figures share one server; the load test starts its own (clean memory figures)."""
-    from bench import load_test, page_render, slider_latency
+    from bench import load_test, page_render, poll_class, slider_latency
     from tests.e2e.harness import CHROMIUM, serving
 
     if not Path(CHROMIUM).exists():
@@ -206,6 +209,8 @@ def browser_sections(wanted: list[str], quick: bool, load_sessions: int, load_du
         n, d = (3, 10) if quick else (load_sessions, load_duration)
         k = min(2, n - 1)
         out["load"] = _guard(lambda: load_test.run_load_test(n, d, k, server_cpus=server_cpus))
+    if "poll" in wanted:
+        out["poll"] = _guard(lambda: poll_class.run(5 if quick else 20, 10 if quick else 20))
     return out
 
 
@@ -298,6 +303,13 @@ def rows(r: dict) -> list[tuple[str, str, str]]:
         out.append(("load", f"{head}: errors", str(load["errors"])))
         m = load["server_rss_mb"]
         out.append(("load", f"{head}: server memory (RSS)", f"start {m['start']} MB, peak {m['peak']} MB"))
+    poll = _ok(r, "poll")
+    if poll:
+        head, cpu = f"{poll['students']} students", poll["server_cpu_pct"]
+        out.append(("poll", f"{head}: server CPU while the class waits (teacher alone)",
+                    f"{cpu['class_waiting']} % ({cpu['teacher_alone']} %) of a core"))  # fmt: skip
+        out.append(("poll", f"{head}: answer on every screen (server CPU for it)",
+                    f"{poll['answer_reaches_all_s']} s ({poll['answer_server_cpu_s']} s)"))  # fmt: skip
     for name in SECTIONS:
         if isinstance(r.get(name), dict) and "error" in r[name]:
             out.append((name, "not measured", r[name]["error"]))
@@ -334,7 +346,7 @@ def main() -> None:
             print(f"[{time.strftime('%H:%M:%S')}] {name}…", file=sys.stderr, flush=True)
             fn = globals()[name]
             results[name] = _guard(fn if name == "machine" else lambda fn=fn: fn(args.quick))
-    browser = [s for s in ("slider", "pages", "load") if s in wanted]
+    browser = [s for s in ("slider", "pages", "load", "poll") if s in wanted]
     if browser:
         print(f"[{time.strftime('%H:%M:%S')}] {', '.join(browser)} (in Chromium)…", file=sys.stderr, flush=True)
         cpus = {int(c) for c in args.load_server_cpus.split(",")} if args.load_server_cpus else None
