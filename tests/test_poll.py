@@ -15,6 +15,7 @@ import torch
 from explainer.charts.poll import class_and_model
 from explainer.classroom.poll import (
     CODE,
+    CODE_KEY,
     MAX_GUESS_CHARS,
     POLL_FILE,
     Poll,
@@ -22,13 +23,15 @@ from explainer.classroom.poll import (
     PollStore,
     board,
     clean_guess,
+    join_address,
+    model_answer,
     new_voter,
     tally,
 )
 from explainer.config import POLLS
 from explainer.generation.next_token import joined, word_probability, word_tokens
 from explainer.generation.script import build_script
-from explainer.ui.poll import CODE_KEY, KEY_KEY, join_address
+from explainer.ui.poll import KEY_KEY
 
 from . import apptest
 from .apptest import chart_specs, checked
@@ -182,6 +185,15 @@ def test_a_one_token_word_has_the_next_word_pages_probability(builtin) -> None:
     assert builtin.token_str(i) == " in"
     assert word_probability(builtin, FOX, "in") == pytest.approx(float(probs[i]), rel=1e-6)
     assert torch.argmax(probs).item() == i  # the shipped model's favourite here, as the board shows
+
+
+def test_the_answer_covers_every_guess_and_the_models_favourites(builtin) -> None:
+    answer = model_answer(builtin, FOX, ["in", "In", "castle", "in a"])
+    assert list(answer)[:3] == ["in", "castle", "in a"]  # each answer once, as the class spelled it most
+    assert {"high", "far", "there"} <= set(answer)  # the model's likeliest words, which nobody may have guessed
+    assert answer["in a"] == pytest.approx(word_probability(builtin, FOX, "in a"))
+    assert answer["in a"] < answer["in"]  # a longer answer: one more token to get right
+    assert all(0 <= p <= 1 for p in answer.values())
 
 
 def test_words_join_the_text_as_a_writer_would() -> None:

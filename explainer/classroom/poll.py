@@ -10,8 +10,9 @@ root/<CODE>/
                         the model's probabilities of the words guessed (written by the teacher's session)
   round-<n>/<voter>     one student's guess in round n (a new question starts a new round)
 
-Every write goes to a new file that then replaces the old one, so a reader never sees half a file. Nothing here
-runs a model: the teacher's session does, and writes what the students' screens show.
+Every write goes to a new file that then replaces the old one, so a reader never sees half a file. Only the
+teacher's session runs the model (`model_answer`, once, when the answer is shown) and writes what every student's
+screen then shows: a student's screen never needs the model.
 """
 
 from __future__ import annotations
@@ -21,13 +22,18 @@ import os
 import re
 import secrets
 import shutil
+import socket
 import tempfile
 import time
 import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
+from explainer.backends.base import Backend
+from explainer.format import visible_token
+from explainer.generation.next_token import top_tokens, word_probability
 from explainer.i18n import _
 
 LETTERS = "ACDEFGHJKLMNPQRTUVWXY"  # no B/8, I/1, O/0, S/5, Z/2: a code read off a projector is typed right
@@ -39,6 +45,8 @@ MAX_QUESTION_CHARS = 4_000
 MAX_VOTERS = 1_000  # guesses in one round: a lecture hall, not a flood
 MAX_AGE_HOURS = 12.0  # a poll not touched for this long is removed when the next one opens
 POLL_FILE = "poll.json"
+CODE_KEY = "code"  # the address's parameter a student joins with: /poll?code=KQXT
+N_FAVOURITES = 5  # the model's likeliest words the answer adds to the class's
 
 
 class PollError(ValueError):
@@ -110,6 +118,39 @@ def board(guesses: list[str], answer: dict[str, float] | None, n_rows: int = 8, 
         rows += [Row(w, count.get(w.casefold(), 0) / total, p) for p, w in favourites]
     shown = {r.word.casefold() for r in rows}
     return rows, sum(n for w, n in counted if w.casefold() not in shown) / total
+
+
+def model_answer(backend: Backend, question: str, guesses: list[str]) -> dict[str, float]:
+    """The model's probability of each word guessed and of its own likeliest words (what the teacher's session
+    computes once when the answer is shown, for every screen)."""
+    probs = backend.next_token_logits(backend.encode(question)).double().softmax(-1)
+    top = top_tokens(probs, N_FAVOURITES * 3, backend.token_str)
+    favourites = [w for w in (backend.decode([i]).strip() for i in top.ids) if w and visible_token(w) == w]
+    words = dict.fromkeys([*(w for w, _n in tally(guesses)), *favourites[:N_FAVOURITES]])
+    return {w: word_probability(backend, question, w) for w in words}
+
+
+def join_address(page_url: str | None, code: str) -> str:
+    """The address students open: this page's, with the code; a local address (localhost) becomes this machine's
+    address on its network, which the students' devices can reach."""
+    parts = urlsplit(page_url or "http://localhost:8501/poll")
+    host = parts.hostname or "localhost"
+    if host in ("localhost", "127.0.0.1", "::1"):
+        host = _network_address() or host
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme or "http", netloc, parts.path, f"{CODE_KEY}={code}", ""))
+
+
+def _network_address() -> str | None:
+    """This machine's address on its network (None if it has none): the address a datagram socket would send from.
+    Connecting a datagram socket sends nothing."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("10.255.255.255", 1))
+            address = s.getsockname()[0]
+    except OSError:
+        return None
+    return None if address.startswith("127.") else address
 
 
 class PollStore:

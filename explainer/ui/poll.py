@@ -7,20 +7,27 @@ the teacher moves the poll on (answer shown, next question), reruns the page so 
 
 from __future__ import annotations
 
-import socket
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit, urlunsplit
 
 import segno
 import streamlit as st
 
-from explainer.backends.base import Backend
 from explainer.charts.poll import class_and_model
 from explainer.charts.style import INK
-from explainer.classroom.poll import Poll, PollError, PollStore, board, new_voter, normal_code, tally
+from explainer.classroom.poll import (
+    CODE_KEY,
+    Poll,
+    PollError,
+    PollStore,
+    board,
+    join_address,
+    model_answer,
+    new_voter,
+    normal_code,
+)
 from explainer.config import settings
-from explainer.format import html_escape, md_escape, number, percent, visible_token
-from explainer.generation.next_token import joined, top_tokens, word_probability
+from explainer.format import html_escape, md_escape, number, percent
+from explainer.generation.next_token import joined
 from explainer.i18n import _, ngettext
 from explainer.ui.prediction import PROMPT_KEY, prompt_box, set_prompt
 from explainer.ui.shell.chart import show_chart
@@ -30,9 +37,7 @@ from explainer.ui.shell.presenter import presenting
 from explainer.ui.shell.state import SessionObject
 from explainer.ui.shell.views import VIEW_KEY, section
 
-CODE_KEY = "code"  # the URL's parameter a student joins with: /poll?code=KQXT
 POLL_TICK_S = 2.0
-N_FAVOURITES = 5  # the model's likeliest words the board may add
 
 
 KEY_KEY = "key"  # the teacher's: /poll?code=KQXT&key=..., so that a refresh keeps the teacher's view
@@ -103,40 +108,7 @@ def _summary(rows, n_guesses: int) -> str:
     return " ".join(said)
 
 
-def model_answer(backend: Backend, question: str, guesses: list[str]) -> dict[str, float]:
-    """The model's probability of each word guessed and of its own likeliest words (what the teacher's session
-    computes once when the answer is shown, for every screen)."""
-    probs = backend.next_token_logits(backend.encode(question)).double().softmax(-1)
-    top = top_tokens(probs, N_FAVOURITES * 3, backend.token_str)
-    favourites = [w for w in (backend.decode([i]).strip() for i in top.ids) if w and visible_token(w) == w]
-    words = dict.fromkeys([*(w for w, _n in tally(guesses)), *favourites[:N_FAVOURITES]])
-    return {w: word_probability(backend, question, w) for w in words}
-
-
 # ---------------------------------------------------------------------------- the teacher's side
-
-
-def join_address(page_url: str | None, code: str) -> str:
-    """The address students open: this page's, with the code; a local address (localhost) becomes this machine's
-    address on its network, which the students' devices can reach."""
-    parts = urlsplit(page_url or "http://localhost:8501/poll")
-    host = parts.hostname or "localhost"
-    if host in ("localhost", "127.0.0.1", "::1"):
-        host = _network_address() or host
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit((parts.scheme or "http", netloc, parts.path, f"{CODE_KEY}={code}", ""))
-
-
-def _network_address() -> str | None:
-    """This machine's address on its network (None if it has none): the address a datagram socket would send from.
-    Connecting a datagram socket sends nothing."""
-    try:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-            s.connect(("10.255.255.255", 1))
-            address = s.getsockname()[0]
-    except OSError:
-        return None
-    return None if address.startswith("127.") else address
 
 
 def join_panel(code: str, address: str) -> None:
