@@ -7,7 +7,7 @@ from explainer.classroom.poll import CODE_KEY
 from explainer.format import md_escape
 from explainer.generation.script import build_script
 from explainer.i18n import _
-from explainer.ui.poll import KEY_KEY, start_view, store, student_view, teacher_view
+from explainer.ui.poll import KEY_KEY, said_problem, start_view, store, student_view, teacher_view
 from explainer.ui.shell.words import for_the_teacher
 
 DEFAULT_QUESTION = build_script([], "Tell me a short story about a fox.") + " Once upon a time,"
@@ -30,6 +30,7 @@ with for_the_teacher("token"):
         )
     )
 
+said_problem()
 code = st.query_params.get(CODE_KEY)
 poll = store().get(code) if code else None
 if poll is not None and poll.hosted_by(st.query_params.get(KEY_KEY)):

@@ -123,6 +123,35 @@ def test_ended_and_forgotten_polls_are_gone(polls: PollStore) -> None:
     assert polls.get(old.code) is None
 
 
+def test_a_folder_the_server_cannot_use_is_said_without_its_path(tmp_path: Path) -> None:
+    (tmp_path / "not-a-folder").write_text("x")
+    with pytest.raises(PollError, match="could not save the poll") as caught:
+        PollStore(tmp_path / "not-a-folder").open(FOX)
+    assert str(tmp_path) not in str(caught.value)
+
+
+def test_a_teachers_click_on_a_poll_that_ended_meanwhile_is_said(polls: PollStore) -> None:
+    teacher = apptest.open_page(PAGE)
+    next(b for b in teacher.button if b.label == "Start a poll").click()
+    checked(teacher.run())
+    polls.close(teacher.query_params[CODE_KEY])  # another tab of the teacher's ended it
+    next(b for b in teacher.button if b.label == "Show the answers").click()
+    teacher = apptest.no_crash(teacher.run())
+    assert [e.value for e in teacher.error] == ["This poll has ended."]
+    assert any(b.label == "Start a poll" for b in teacher.button)
+
+
+def test_ask_this_asks_what_was_just_typed(polls: PollStore) -> None:
+    teacher = apptest.open_page(PAGE)
+    next(b for b in teacher.button if b.label == "Start a poll").click()
+    checked(teacher.run())
+    teacher.text_area(key="prompt").input("User: What sound does a cow make?\nAssistant: A cow says")
+    next(b for b in teacher.button if b.label == "Ask this").click()  # typing and click in one run, as in a browser
+    checked(teacher.run())
+    poll = polls.get(teacher.query_params[CODE_KEY])
+    assert (poll.round, poll.question) == (2, "User: What sound does a cow make?\nAssistant: A cow says")
+
+
 def test_a_damaged_poll_file_is_no_poll(polls: PollStore) -> None:
     poll = polls.open(FOX)
     (polls.root / poll.code / POLL_FILE).write_text("{not json", encoding="utf-8")

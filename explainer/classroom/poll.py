@@ -27,6 +27,8 @@ import tempfile
 import time
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -162,16 +164,17 @@ class PollStore:
         """A new poll with a code no other open poll has."""
         self.prune()
         question = _checked_question(question)
-        self.root.mkdir(parents=True, exist_ok=True)
-        for _attempt in range(100):
-            code = "".join(secrets.choice(LETTERS) for _i in range(CODE_LENGTH))
-            try:
-                (self.root / code).mkdir()
-            except FileExistsError:
-                continue
-            poll = Poll(code, question, key=secrets.token_hex(8))
-            self._save(poll)
-            return poll
+        with _disk():
+            self.root.mkdir(parents=True, exist_ok=True)
+            for _attempt in range(100):
+                code = "".join(secrets.choice(LETTERS) for _i in range(CODE_LENGTH))
+                try:
+                    (self.root / code).mkdir()
+                except FileExistsError:
+                    continue  # the code is taken: draw another
+                poll = Poll(code, question, key=secrets.token_hex(8))
+                self._save(poll)
+                return poll
         raise PollError(_("Too many polls are open on this server: end one first."))
 
     def ask(self, code: str, question: str) -> Poll:
@@ -194,13 +197,15 @@ class PollStore:
 
     def prune(self, max_age_hours: float = MAX_AGE_HOURS) -> None:
         """Remove polls nobody touched for `max_age_hours` (a teacher who closed the tab without ending one)."""
-        if not self.root.is_dir():
-            return
         now = time.time()
-        for folder in self.root.iterdir():
-            file = folder / POLL_FILE
-            if CODE.fullmatch(folder.name) and (not file.exists() or now - file.stat().st_mtime > max_age_hours * 3600):
-                shutil.rmtree(folder, ignore_errors=True)
+        try:
+            for folder in self.root.iterdir() if self.root.is_dir() else ():
+                file = folder / POLL_FILE
+                touched = (file if file.exists() else folder).stat().st_mtime
+                if CODE.fullmatch(folder.name) and now - touched > max_age_hours * 3600:
+                    shutil.rmtree(folder, ignore_errors=True)
+        except OSError:  # tidying up is best effort: a poll removed meanwhile by another replica, say
+            pass
 
     # --- everyone's -----------------------------------------------------------
     def get(self, code: str) -> Poll | None:
@@ -243,7 +248,6 @@ class PollStore:
             raise ValueError(f"not a voter id: {voter!r}")
         guess = clean_guess(guess)
         folder = self._round_dir(poll)
-        folder.mkdir(parents=True, exist_ok=True)
         if not (folder / voter).exists() and self.count(poll) >= MAX_VOTERS:
             raise PollError(_("This poll is full ({n} guesses).").format(n=MAX_VOTERS))
         _write(folder / voter, guess)
@@ -275,11 +279,22 @@ def _checked_question(question: str) -> str:
 
 def _write(path: Path, text: str) -> None:
     """Write `text` to a new file beside `path`, then put it in its place: a reader sees the old file or the new."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    with _disk():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+@contextmanager
+def _disk() -> Iterator[None]:
+    """A folder or a disk that refuses (read-only, full): a PollError that says so, without the server's paths."""
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        yield
+    except OSError as e:
+        raise PollError(_("The server could not save the poll: {reason}.").format(reason=e.strerror or "?")) from e

@@ -125,9 +125,6 @@ def join_panel(code: str, address: str) -> None:
 
 
 def teacher_view(poll: Poll) -> None:
-    if problem := PollState.of().problem:
-        PollState.of().problem = None
-        st.error(problem)
     join_panel(poll.code, join_address(st.context.url, poll.code))
     question_box(poll)
     guesses = list(store().guesses(poll).values())
@@ -137,8 +134,8 @@ def teacher_view(poll: Poll) -> None:
         if word is not None:
             st.button(
                 _("Add “{word}” and ask again").format(word=word.word),
-                on_click=_ask,
-                args=(poll.code, joined(poll.question, word.word)),
+                on_click=_act,
+                args=(_ask, poll.code, joined(poll.question, word.word)),
                 type="primary",
                 icon=":material/redo:",
                 help=_("The class's favourite word joins the text, as a model adds its word: then the next guess."),
@@ -147,32 +144,51 @@ def teacher_view(poll: Poll) -> None:
         follow(poll)
         st.button(
             _("Show the answers"),
-            on_click=_reveal,
-            args=(poll.code,),
+            on_click=_act,
+            args=(_reveal, poll.code),
             type="primary",
             icon=":material/visibility:",
             help=_("Ends the guessing and shows the class's guesses beside the model's probabilities."),
         )
     with st.expander(_("Ask about another text")):
-        text = prompt_box(poll.question, label=_("The text the class continues"))
-        st.button(_("Ask this"), on_click=_ask, args=(poll.code, text), icon=":material/send:")
+        prompt_box(poll.question, label=_("The text the class continues"))
+        st.button(_("Ask this"), on_click=_act, args=(_ask_typed, poll.code), icon=":material/send:")
     st.button(_("End the poll"), on_click=_end, args=(poll.code,), icon=":material/stop_circle:")
+
+
+def _act(action, *args) -> None:
+    """A teacher's click (a widget callback): a poll that ended meanwhile, a folder the server cannot write, a model
+    that cannot be loaded are said at the top of the page, never raised."""
+    try:
+        action(*args)
+    except ValueError as e:  # PollError, BackendError
+        PollState.of().problem = str(e)
+
+
+def said_problem() -> None:
+    """What went wrong in the last click, said once."""
+    state = PollState.of()
+    if state.problem:
+        st.error(state.problem, icon=":material/error:")
+        state.problem = None
 
 
 def _reveal(code: str) -> None:
     poll = store().get(code)
     if poll is None:
-        return
+        raise PollError(_("This poll has ended."))
     backend = get_backend(current_spec())
     store().reveal(code, model_answer(backend, poll.question, list(store().guesses(poll).values())))
 
 
 def _ask(code: str, question: str) -> None:
-    try:
-        store().ask(code, question)
-        set_prompt(question)
-    except PollError as e:
-        PollState.of().problem = str(e)
+    store().ask(code, question)
+    set_prompt(question)
+
+
+def _ask_typed(code: str) -> None:
+    """Ask what the text box holds now (read in the callback: the click may be what committed the typing)."""
+    _ask(code, st.session_state.get(PROMPT_KEY) or "")
 
 
 def _end(code: str) -> None:
