@@ -182,6 +182,23 @@ def test_the_board_shares_add_up_and_the_model_joins_once_shown() -> None:
     assert model_bars["x"] == [answer[r.word.casefold()] for r in rows]
 
 
+def test_a_hidden_answer_leaves_the_board_but_still_counts() -> None:
+    guesses = ["in", "in", "rude", "Rude", "a"]
+    answer = {"in": 0.25, "rude": 1e-5, "a": 0.21, "Paris": 0.01}
+    rows, other = board(guesses, answer, hidden=["RUDE"])
+    assert [r.word for r in rows] == ["in", "a", "Paris"]  # the model's own word keeps its capital
+    assert other == pytest.approx(2 / 5)  # two of five guesses are now among the others, unnamed
+    assert sum(r.share for r in rows) + other == pytest.approx(1.0)
+
+
+def test_the_teacher_hides_an_answer_on_every_screen(polls: PollStore) -> None:
+    poll = polls.open(FOX)
+    polls.vote(poll.code, new_voter(), "rude")
+    polls.reveal(poll.code, {"rude": 1e-5, "in": 0.25})
+    assert polls.hide(poll.code, ["Rude"]).hidden == ["rude"]
+    assert polls.get(poll.code).hidden == ["rude"]
+
+
 def test_equal_counts_go_by_the_models_probability_once_it_is_known() -> None:
     assert tally(["far", "in"]) == [("far", 1), ("in", 1)]
     assert tally(["far", "in"], {"in": 0.25, "far": 0.15}) == [("in", 1), ("far", 1)]
@@ -268,6 +285,14 @@ def test_a_teacher_opens_a_poll_students_guess_and_the_board_shows_both(polls: P
 
     checked(student.run())  # the last student now sees the model's answer to their own guess
     assert any("You guessed **high**" in m.value for m in student.markdown)
+
+    teacher.button_group[0].set_value(["high"])  # the teacher takes "high" off the board
+    checked(teacher.run())
+    (board_spec,) = chart_specs(teacher)
+    assert "high" not in json.dumps(board_spec["layout"]["yaxis"]["ticktext"])
+    checked(student.run())
+    (board_spec,) = chart_specs(student)  # the student's screen too
+    assert "high" not in json.dumps(board_spec["layout"]["yaxis"]["ticktext"])
 
     next(b for b in teacher.button if b.label.startswith("Add “in”")).click()
     checked(teacher.run())

@@ -63,6 +63,7 @@ class Poll:
     revealed: bool = False  # the model's answer is shown, and guessing for this round is over
     answer: dict[str, float] = field(default_factory=dict)  # once revealed: the model's probability of each word
     key: str = ""  # the teacher's: kept in the teacher's address (?key=), never shown to the students
+    hidden: list[str] = field(default_factory=list)  # answers the teacher took off the board (case folded)
 
     def model_probability(self, word: str) -> float | None:
         """The model's probability of `word` as the answer has it ("In" and "in" are one answer), None if unknown."""
@@ -107,19 +108,28 @@ class Row:
     model: float | None  # the model's probability of the word (None: not shown yet, or not known)
 
 
-def board(guesses: list[str], answer: dict[str, float] | None, n_rows: int = 8, n_favourites: int = 3):
+def board(
+    guesses: list[str],
+    answer: dict[str, float] | None,
+    n_rows: int = 8,
+    n_favourites: int = 3,
+    hidden: list[str] = (),
+):
     """What the board shows: (rows, share of the class's other answers). The class's commonest answers, then (with
-    the model's answer) its likeliest words not on the board yet; each with its class share and model probability."""
-    counted, total = tally(guesses, answer), max(len(guesses), 1)
-    count = {w.casefold(): n for w, n in counted}
-    likely = None if answer is None else {w.casefold(): p for w, p in answer.items()}
-    rows = [Row(w, n / total, None if likely is None else likely.get(w.casefold())) for w, n in counted[:n_rows]]
-    if answer:
-        taken = {r.word.casefold() for r in rows}
-        favourites = sorted((p, w) for w, p in answer.items() if w.casefold() not in taken)[::-1][:n_favourites]
-        rows += [Row(w, count.get(w.casefold(), 0) / total, p) for p, w in favourites]
-    shown = {r.word.casefold() for r in rows}
-    return rows, sum(n for w, n in counted if w.casefold() not in shown) / total
+    the model's answer) its likeliest words not on the board yet; each with its class share and model probability.
+    An answer the teacher hid counts among the other answers, unnamed."""
+    off = {h.casefold() for h in hidden}
+    counts = {w.casefold(): n for w, n in tally(guesses, answer) if w.casefold() not in off}  # most given first
+    # how each answer is written: as the class wrote it, else as the model does
+    spelled = {w.casefold(): w for w in [*(answer or {}), *(w for w, _n in tally(guesses))]}
+    likely = {w.casefold(): p for w, p in (answer or {}).items() if w.casefold() not in off}
+    picked = list(counts)[:n_rows]
+    if answer is not None:
+        picked += sorted((k for k in likely if k not in picked), key=lambda k: -likely[k])[:n_favourites]
+    total = max(len(guesses), 1)
+    shown = None if answer is None else likely
+    rows = [Row(spelled[k], counts.get(k, 0) / total, None if shown is None else shown.get(k)) for k in picked]
+    return rows, (len(guesses) - sum(counts.get(k, 0) for k in picked)) / total
 
 
 def model_answer(backend: Backend, question: str, guesses: list[str]) -> dict[str, float]:
@@ -188,6 +198,12 @@ class PollStore:
     def reveal(self, code: str, answer: dict[str, float]) -> Poll:
         """Show the model's answer (its probability of each word guessed, and of its own favourites): guessing ends."""
         poll = replace(self._existing(code), revealed=True, answer={str(w): float(p) for w, p in answer.items()})
+        self._save(poll)
+        return poll
+
+    def hide(self, code: str, answers: list[str]) -> Poll:
+        """Take these answers off the board (a word a class should not see projected), on every screen."""
+        poll = replace(self._existing(code), hidden=sorted({a.casefold() for a in answers}))
         self._save(poll)
         return poll
 

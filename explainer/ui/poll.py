@@ -24,6 +24,7 @@ from explainer.classroom.poll import (
     model_answer,
     new_voter,
     normal_code,
+    tally,
 )
 from explainer.config import settings
 from explainer.format import html_escape, md_escape, number, percent
@@ -47,7 +48,7 @@ KEY_KEY = "key"  # the teacher's: /poll?code=KQXT&key=..., so that a refresh kee
 class PollState(SessionObject):
     KEY = "class_poll"
     voter: str = field(default_factory=new_voter)  # this student's id in every poll
-    drawn: tuple[str, int, bool] | None = None  # (code, round, answer shown) the page was last drawn for
+    drawn: tuple | None = None  # the poll's stage the page was last drawn for (`stage`)
     sent: dict[tuple[str, int], str] = field(default_factory=dict)  # (code, round) -> the guess sent
     problem: str | None = None  # what went wrong in the teacher's last click, said once
 
@@ -75,7 +76,7 @@ def question_box(poll: Poll) -> None:
 
 
 def show_board(poll: Poll, guesses: list[str], key: str) -> None:
-    rows, other = board(guesses, poll.answer if poll.revealed else None)
+    rows, other = board(guesses, poll.answer if poll.revealed else None, hidden=poll.hidden)
     if not guesses and not poll.revealed:
         return
     title = _("The class and the model") if poll.revealed else _("The class's guesses")
@@ -87,7 +88,7 @@ def show_board(poll: Poll, guesses: list[str], key: str) -> None:
 def _summary(rows, n_guesses: int) -> str:
     """One or two sentences a class can read off the board: its favourite, the model's, and how they agree."""
     said = []
-    if n_guesses:
+    if rows and rows[0].share > 0:  # (every answer hidden: the class has none on the board)
         first = rows[0]
         said.append(
             _("The class's favourite: **{word}** ({share} of {n} guesses); the model gives it {p}.").format(
@@ -130,7 +131,8 @@ def teacher_view(poll: Poll) -> None:
     guesses = list(store().guesses(poll).values())
     if poll.revealed:
         show_board(poll, guesses, "poll_board")
-        word = (board(guesses, poll.answer)[0] or [None])[0]
+        hide_control(poll, guesses)
+        word = (board(guesses, poll.answer, hidden=poll.hidden)[0] or [None])[0]
         if word is not None:
             st.button(
                 _("Add “{word}” and ask again").format(word=word.word),
@@ -154,6 +156,28 @@ def teacher_view(poll: Poll) -> None:
         prompt_box(poll.question, label=_("The text the class continues"))
         st.button(_("Ask this"), on_click=_act, args=(_ask_typed, poll.code), icon=":material/send:")
     st.button(_("End the poll"), on_click=_end, args=(poll.code,), icon=":material/stop_circle:")
+
+
+def hide_control(poll: Poll, guesses: list[str]) -> None:
+    """The teacher takes an answer off the board (a word the class should not see projected), on every screen."""
+    answers = [w for w, _n in tally(guesses)]
+    if not answers:
+        return
+    key = f"poll_hidden_{poll.code}_{poll.round}"
+    with st.expander(_("Hide an answer from the board"), icon=":material/visibility_off:"):
+        st.pills(
+            _("Click an answer to hide it on every screen (it still counts among the other answers)"),
+            answers,
+            selection_mode="multi",
+            default=[w for w in answers if w.casefold() in poll.hidden],
+            key=key,
+            on_change=_act,
+            args=(_hide, poll.code, key),
+        )
+
+
+def _hide(code: str, key: str) -> None:
+    store().hide(code, st.session_state.get(key) or [])
 
 
 def _act(action, *args) -> None:
@@ -273,13 +297,18 @@ def student_view(poll: Poll) -> None:
 def follow(poll: Poll) -> None:
     """Keep this screen with the poll: a fragment that counts the guesses every POLL_TICK_S and redraws the page
     when the teacher moves the poll on."""
-    PollState.of().drawn = (poll.code, poll.round, poll.revealed)
+    PollState.of().drawn = stage(poll)
     st.fragment(run_every=POLL_TICK_S)(_follow)(poll.code)
+
+
+def stage(poll: Poll) -> tuple:
+    """What a screen redraws for: a new question, the answer shown, an answer hidden."""
+    return poll.code, poll.round, poll.revealed, tuple(poll.hidden)
 
 
 def _follow(code: str) -> None:
     poll = store().get(code)
-    if poll is None or (poll.code, poll.round, poll.revealed) != PollState.of().drawn:
+    if poll is None or stage(poll) != PollState.of().drawn:
         st.rerun()  # the whole page: the poll moved on (or ended)
     if not poll.revealed:
         n = store().count(poll)
