@@ -16,6 +16,7 @@ from explainer.charts.poll import class_and_model
 from explainer.charts.style import INK
 from explainer.classroom.poll import (
     CODE_KEY,
+    MAX_GUESS_CHARS,
     Poll,
     PollError,
     PollStore,
@@ -277,7 +278,7 @@ def student_view(poll: Poll) -> None:
         show_board(poll, list(store().guesses(poll).values()), "poll_board")
     else:
         with st.form("guess", border=False, enter_to_submit=True, clear_on_submit=True):
-            guess = st.text_input(_("Your guess for the next word"), max_chars=40)
+            guess = st.text_input(_("Your guess for the next word"), max_chars=MAX_GUESS_CHARS)
             if st.form_submit_button(_("Send"), type="primary", icon=":material/send:"):
                 try:
                     state.sent[(poll.code, poll.round)] = sent = store().vote(poll.code, state.voter, guess)
