@@ -165,12 +165,13 @@ def hide_control(poll: Poll, guesses: list[str]) -> None:
     if not answers:
         return
     key = f"poll_hidden_{poll.code}_{poll.round}"
+    if key not in st.session_state:  # (not a default: a default that changes makes it another widget)
+        st.session_state[key] = [w for w in answers if w.casefold() in poll.hidden]
     with st.expander(_("Hide an answer from the board"), icon=":material/visibility_off:"):
         st.pills(
             _("Click an answer to hide it on every screen (it still counts among the other answers)"),
             answers,
             selection_mode="multi",
-            default=[w for w in answers if w.casefold() in poll.hidden],
             key=key,
             on_change=_act,
             args=(_hide, poll.code, key),

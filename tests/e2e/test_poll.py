@@ -65,7 +65,7 @@ def test_a_class_guesses_and_every_screen_follows_the_poll(browser, server: Serv
 
             teacher.get_by_text("Hide an answer from the board").click()  # "far" off the board, on every screen
             teacher.get_by_test_id("stButtonGroup").get_by_role("button", name="far", exact=True).click()
-            expect(chart.locator(".ytick").filter(has_text="far")).to_have_count(0)
+            drawn(teacher, lambda: expect(chart.locator(".ytick").filter(has_text="far")).to_have_count(0))
             expect(student.get_by_test_id("stPlotlyChart").locator(".ytick").filter(has_text="far")).to_have_count(0)
 
             teacher.get_by_role("button", name="Add “in” and ask again").click()  # a tie: the model's likelier word
