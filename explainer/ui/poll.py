@@ -165,7 +165,7 @@ def hide_control(poll: Poll, guesses: list[str]) -> None:
     if not answers:
         return
     key = f"poll_hidden_{poll.code}_{poll.round}"
-    if key not in st.session_state:  # (not a default: a default that changes makes it another widget)
+    if key not in st.session_state:  # what is hidden already (another tab of the teacher, a refresh)
         st.session_state[key] = [w for w in answers if w.casefold() in poll.hidden]
     with st.expander(_("Hide an answer from the board"), icon=":material/visibility_off:"):
         st.pills(
