@@ -72,6 +72,7 @@ st.caption(_("Each model's likeliest next word after the question's script, whic
 st.header(_("Inside: different places"), anchor="inside")
 heads = model_analyses("builtin").entity_head(), twin_analyses(str(folder)).entity_head()
 where = [_("layer {layer}, head {head}").format(layer=h.layer + 1, head=h.head + 1) for h in heads]
+on_country = [fixed_percent(h.weight, 0) for h in heads]  # each head's share of attention on the country
 
 
 def heads_section() -> None:
@@ -85,9 +86,9 @@ def heads_section() -> None:
                 "{seed_1} uses **{where_1}** ({weight_1}). Nobody assigned either job."
             ).format(
                 where_0=where[0],
-                weight_0=fixed_percent(heads[0].weight, 0),
+                weight_0=on_country[0],
                 where_1=where[1],
-                weight_1=fixed_percent(heads[1].weight, 0),
+                weight_1=on_country[1],
                 seed_0=seeds[0],
                 seed_1=seeds[1],
             ),
@@ -101,8 +102,8 @@ def heads_section() -> None:
                 "shares still differ below."
             ).format(
                 where=where[0],
-                weight_0=fixed_percent(heads[0].weight, 0),
-                weight_1=fixed_percent(heads[1].weight, 0),
+                weight_0=on_country[0],
+                weight_1=on_country[1],
                 n_heads=first.info.n_layer * first.info.n_head,
             ),
             icon=":material/travel_explore:",

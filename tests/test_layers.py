@@ -13,7 +13,7 @@ SOURCES = ["explainer", "app_pages", "tests", "bench", "streamlit_app.py"]
 # any entry of a lower layer; never one above, nor the other entry of its own layer.
 LAYERS: list[tuple[str, ...]] = [
     ("explainer.i18n",),  # translations: every layer above may show text
-    ("explainer.config", "explainer.format"),  # settings; text for people
+    ("explainer.config", "explainer.format", "explainer.files"),  # settings; text for people; files replaced whole
     ("explainer.model",),  # the GPT, tokenizers, checkpoints, sampling, device
     ("explainer.backends",),  # one interface over every model
     ("explainer.generation",),  # the chat script, replies, next-token runs

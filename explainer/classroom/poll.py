@@ -10,7 +10,7 @@ root/<CODE>/
                         the model's probabilities of the words guessed (written by the teacher's session)
   round-<n>/<voter>     one student's guess in round n (a new question starts a new round)
 
-Every write goes to a new file that then replaces the old one, so a reader never sees half a file. Only the
+Every write replaces a whole file (explainer/files.py), so a reader never sees half of one. Only the
 teacher's session runs the model (`model_answer`, once, when the answer is shown) and writes what every student's
 screen then shows: a student's screen never needs the model.
 """
@@ -18,12 +18,10 @@ screen then shows: a student's screen never needs the model.
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
 import shutil
 import socket
-import tempfile
 import time
 import unicodedata
 from collections import Counter
@@ -34,6 +32,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from explainer.backends.base import Backend
+from explainer.files import replace_file
 from explainer.format import visible_token
 from explainer.generation.next_token import top_tokens, word_probability
 from explainer.i18n import _
@@ -119,16 +118,17 @@ def board(
     the model's answer) its likeliest words not on the board yet; each with its class share and model probability.
     An answer the teacher hid counts among the other answers, unnamed."""
     off = {h.casefold() for h in hidden}
-    counts = {w.casefold(): n for w, n in tally(guesses, answer) if w.casefold() not in off}  # most given first
-    # how each answer is written: as the class wrote it, else as the model does
-    spelled = {w.casefold(): w for w in [*(answer or {}), *(w for w, _n in tally(guesses))]}
+    counted = tally(guesses, answer)
+    spelled = {
+        w.casefold(): w for w in [*(answer or {}), *(w for w, _n in counted)]
+    }  # the class's way, else the model's
+    counts = {w.casefold(): n for w, n in counted if w.casefold() not in off}  # most given first
     likely = {w.casefold(): p for w, p in (answer or {}).items() if w.casefold() not in off}
     picked = list(counts)[:n_rows]
     if answer is not None:
         picked += sorted((k for k in likely if k not in picked), key=lambda k: -likely[k])[:n_favourites]
     total = max(len(guesses), 1)
-    shown = None if answer is None else likely
-    rows = [Row(spelled[k], counts.get(k, 0) / total, None if shown is None else shown.get(k)) for k in picked]
+    rows = [Row(spelled[k], counts.get(k, 0) / total, likely.get(k) if answer is not None else None) for k in picked]
     return rows, (len(guesses) - sum(counts.get(k, 0) for k in picked)) / total
 
 
@@ -294,17 +294,9 @@ def _checked_question(question: str) -> str:
 
 
 def _write(path: Path, text: str) -> None:
-    """Write `text` to a new file beside `path`, then put it in its place: a reader sees the old file or the new."""
     with _disk():
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        replace_file(path, text.encode("utf-8"))
 
 
 @contextmanager

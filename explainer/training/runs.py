@@ -27,6 +27,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from explainer.config import settings
+from explainer.files import replace_file
 from explainer.format import number
 from explainer.i18n import _
 from explainer.model.checkpoints import CONFIG, TOKENIZER, WEIGHTS, CheckpointError, load_checkpoint, save_checkpoint
@@ -97,14 +98,14 @@ class RunStore:
         d = self._dir(run_id)
         d.mkdir(parents=True, exist_ok=True)
         if not (d / TEXT).exists() and (run.spec.source != "builtin" or run.data.text != builtin_text()):
-            _atomic_write(d / TEXT, run.data.text.encode("utf-8"))  # the built-in corpus is regenerated
+            replace_file(d / TEXT, run.data.text.encode("utf-8"))  # the built-in corpus is regenerated
         folder = d / f"save-{run.trainer.step_count:07d}-{secrets.token_hex(3)}"
         save_checkpoint(run.model, run.data.tokenizer, folder, {"spec": run.spec.to_dict()})
         tensors, meta = run.trainer.optimizer_state()
         save_file(tensors, str(folder / OPTIMIZER))
         state = {"spec": run.spec.to_dict(), "trainer": meta, "samples": [list(s) for s in run.samples]}
         (folder / STATE).write_text(json.dumps(state), encoding="utf-8")
-        _atomic_write(d / CURRENT, folder.name.encode())
+        replace_file(d / CURRENT, folder.name.encode())
         keep = {folder.name}
         saves = sorted((p for p in d.glob("save-*") if p.name not in keep), key=lambda p: p.stat().st_mtime)
         for old in saves[:-1]:  # keep the previous save for a reader that is halfway through it
@@ -250,12 +251,6 @@ def extract_checkpoint_zip(data: bytes, folder: Path) -> None:
                         filename=info.filename, name__=type(e).__name__
                     )
                 ) from None
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(3)}")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 def _touch(d: Path) -> None:

@@ -76,12 +76,12 @@ def question_box(poll: Poll) -> None:
     )
 
 
-def show_board(poll: Poll, guesses: list[str], key: str) -> None:
+def show_board(poll: Poll, guesses: list[str]) -> None:
     rows, other = board(guesses, poll.answer if poll.revealed else None, hidden=poll.hidden)
     if not guesses and not poll.revealed:
         return
     title = _("The class and the model") if poll.revealed else _("The class's guesses")
-    show_chart(class_and_model(rows, other, title), key)
+    show_chart(class_and_model(rows, other, title), "poll_board")
     if poll.revealed:
         st.markdown(_summary(rows, len(guesses)))
 
@@ -131,7 +131,7 @@ def teacher_view(poll: Poll) -> None:
     question_box(poll)
     guesses = list(store().guesses(poll).values())
     if poll.revealed:
-        show_board(poll, guesses, "poll_board")
+        show_board(poll, guesses)
         hide_control(poll, guesses)
         word = (board(guesses, poll.answer, hidden=poll.hidden)[0] or [None])[0]
         if word is not None:
@@ -276,7 +276,7 @@ def student_view(poll: Poll) -> None:
                     word=md_escape(sent), p=percent(p) if p is not None else "—"
                 )
             )
-        show_board(poll, list(store().guesses(poll).values()), "poll_board")
+        show_board(poll, list(store().guesses(poll).values()))
     else:
         with st.form("guess", border=False, enter_to_submit=True, clear_on_submit=True):
             guess = st.text_input(_("Your guess for the next word"), max_chars=MAX_GUESS_CHARS)
