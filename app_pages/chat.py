@@ -10,7 +10,7 @@ from explainer.ui.shell.words import for_the_teacher
 
 st.title(_("The torn script"))
 st.markdown(_("A chatbot has no special machinery for *answering*. It finishes a script, one word at a time."))
-with for_the_teacher("token", "temperature"):
+with for_the_teacher("token", "temperature", "chat-template"):
     st.markdown(
         _("""
 The app keeps a short script: one line that sets the scene, the conversation so far, then your question
@@ -22,6 +22,14 @@ reply is over: nobody told it to stop, it predicted the end.
 
 The **seed** fixes the dice: the same seed at the same temperature repeats the same reply.
 """)
+    )
+    st.markdown(
+        _(
+            "A model trained to chat (an *instruct* model, such as Qwen2.5-0.5B-Instruct in the sidebar's list) learnt "
+            "its own markers instead of `User:` and `Assistant:`, such as `<|im_start|>assistant`, and ends a reply "
+            "with one, such as `<|im_end|>`. The app writes the script in that model's own format, read from its "
+            "tokenizer (its chat template); “Show the script the model sees” shows it."
+        )
     )
 
 backend = require_backend()

@@ -32,6 +32,14 @@ def md_escape(text: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", _BARE_LINK.sub(lambda m: m.group(1) + ZWSP, str(text)))
 
 
+def md_code(text: str) -> str:
+    """`text` as inline code in Streamlit Markdown, shown literally: a code span whose fence is longer than any run of
+    backticks inside it."""
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def html_escape(text: object, attribute: bool = False) -> str:
     """`text` shown literally in HTML (st.html, a plotly label, which reads "<unk>" as a tag): < > & escaped, and
     quotes too inside an attribute's value."""

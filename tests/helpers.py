@@ -57,8 +57,18 @@ MULTILINGUAL_TEXT = (
 )
 
 
-def tiny_hf_gpt2(folder: Path, text: str = TEXT, vocab_size: int = 300) -> Path:
-    """A random GPT-2 with a byte-level BPE tokenizer trained here on `text`, saved like a Hub model."""
+# A chat template in the ChatML style of Qwen2.5's instruct models: a default system message, then every message
+# between <|im_start|>role and <|im_end|>; add_generation_prompt opens the assistant's reply.
+CHATML = (
+    "{% if messages[0]['role'] != 'system' %}<|im_start|>system\nYou are a tiny test assistant.<|im_end|>\n{% endif %}"
+    "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"
+    "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+
+
+def tiny_hf_gpt2(folder: Path, text: str = TEXT, vocab_size: int = 300, chat_template: str | None = None) -> Path:
+    """A random GPT-2 with a byte-level BPE tokenizer trained here on `text`, saved like a Hub model; with a
+    `chat_template`, like an instruct model (its markers <|im_start|> and <|im_end|> are special tokens)."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
 
@@ -66,14 +76,36 @@ def tiny_hf_gpt2(folder: Path, text: str = TEXT, vocab_size: int = 300) -> Path:
     raw.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     raw.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(
-        vocab_size=vocab_size, special_tokens=["<|endoftext|>"], initial_alphabet=pre_tokenizers.ByteLevel.alphabet()
+        vocab_size=vocab_size,
+        special_tokens=["<|endoftext|>", "<|im_start|>", "<|im_end|>"][: 3 if chat_template else 1],
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
     )
     raw.train_from_iterator([text], trainer)
     tok = PreTrainedTokenizerFast(tokenizer_object=raw, eos_token="<|endoftext|>")
+    if chat_template:
+        tok.add_special_tokens({"additional_special_tokens": ["<|im_start|>", "<|im_end|>"]})
+        tok.chat_template = chat_template
     torch.manual_seed(0)
     cfg = GPT2Config(vocab_size=len(tok), n_positions=64, n_embd=32, n_layer=2, n_head=2)
     GPT2LMHeadModel(cfg).save_pretrained(folder)
     tok.save_pretrained(folder)
+    return folder
+
+
+def tiny_hf_chat(folder: Path) -> Path:
+    """A random instruct model shaped like Qwen2.5-Instruct (rotary positions, grouped-query attention, RMSNorm,
+    tied embeddings), with the tiny GPT-2's tokenizer and a ChatML chat template, saved like a Hub model."""
+    from transformers import AutoTokenizer, Qwen2Config, Qwen2ForCausalLM
+
+    tiny_hf_gpt2(folder, chat_template=CHATML)
+    tok = AutoTokenizer.from_pretrained(folder)
+    torch.manual_seed(0)
+    cfg = Qwen2Config(
+        vocab_size=len(tok), hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=4,
+        num_key_value_heads=2, max_position_embeddings=128, tie_word_embeddings=True,
+        bos_token_id=None, eos_token_id=tok.convert_tokens_to_ids("<|im_end|>"),
+    )  # fmt: skip
+    Qwen2ForCausalLM(cfg).save_pretrained(folder)  # replaces the GPT-2's config and weights
     return folder
 
 

@@ -132,11 +132,15 @@ def test_home_links_to_each_page() -> None:
 
 
 # ----------------------------------------------------------------------------- the model picker
-def test_picker_offers_builtin_gpt2_any_hf_id_and_a_folder() -> None:
+def test_picker_offers_builtin_gpt2_a_chat_model_any_hf_id_and_a_folder() -> None:
     at = run_app()
     picker = at.sidebar.selectbox(key=CHOICE_KEY)
-    assert picker.options[:2] == ["Built-in model (small)", "GPT-2 (downloads ~500 MB on first use)"]
-    assert len(picker.options) == 4 and picker.value == "builtin"
+    assert picker.options[:3] == [
+        "Built-in model (small)",
+        "GPT-2 (downloads ~500 MB on first use)",
+        "Qwen2.5-0.5B-Instruct, trained to chat (downloads ~1 GB on first use)",
+    ]
+    assert len(picker.options) == 5 and picker.value == "builtin"
     assert "runs on" in sidebar_text(at)
 
 

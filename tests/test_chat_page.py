@@ -22,7 +22,7 @@ from explainer.generation.chat import (
     step_choices,
     whole_sentences,
 )
-from explainer.generation.script import FRAMING, build_script, script_segments
+from explainer.generation.script import FRAMING, ChatScript, build_script
 from explainer.model.sampling import SamplingParams, make_generator
 from explainer.ui import chat as chat_ui
 from explainer.ui.shell.accessible import SR_ONLY
@@ -223,10 +223,10 @@ def test_query_params_set_temperature_and_seed(tiny_model_dir) -> None:
 @pytest.mark.parametrize("message", [None, "What is 4 + 5?"])
 def test_script_segments_rebuild_the_script(message: str | None) -> None:
     turns = [("Hi there?", "Hello."), ("What is two plus three?", "Two plus three is five.")]
-    segments = script_segments(turns, message)
+    segments = ChatScript().segments(turns, message)
     assert "".join(t for t, _, _ in segments) == build_script(turns, message)
     assert [t for t, kind, _ in segments if kind == "model"] == ["Hello.", "Two plus three is five."]
-    cut = script_segments(turns, message, hidden_chars=30)
+    cut = ChatScript().segments(turns, message, hidden_chars=30)
     assert "".join(t for t, _, seen in cut if not seen) == build_script(turns, message)[:30]
 
 

@@ -11,6 +11,7 @@ from explainer.format import (
     duration_from_years,
     factor,
     human_count,
+    md_code,
     milliseconds,
     percent,
     points,
@@ -83,3 +84,16 @@ def test_factor_is_written_for_people(x: float, shown: str) -> None:
 )  # fmt: skip
 def test_milliseconds_are_written_for_people(ms: float, shown: str) -> None:
     assert milliseconds(ms) == shown
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("<|im_end|>", "`<|im_end|>`"),
+        ("a`b", "``a`b``"),
+        ("`x", "`` `x ``"),
+        ("**bold** [link](x)", "`**bold** [link](x)`"),
+    ],
+)
+def test_inline_code_shows_any_text_literally(text: str, code: str) -> None:
+    assert md_code(text) == code

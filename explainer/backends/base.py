@@ -25,6 +25,7 @@ from explainer.model import sampling
 from explainer.model.gpt import Trace
 from explainer.model.tokenizers import Token, Tokenizer
 
+Messages = list[dict[str, str]]  # [{"role": "user" | "assistant", "content": ...}], as chat templates take them
 DECODE_TAIL = 16  # prompt tokens decoded with each generated one
 MAX_CLONE_PARAMS = {"cpu": 50_000_000, "gpu": 2_000_000_000}  # a student's copy + its optimiser must stay small
 
@@ -84,6 +85,15 @@ class GenStep:
     def word(self) -> str:
         """The token as a word in a table: the text it added, or its bytes when it only began a character."""
         return token_word(self.text) if self.text or not self.piece else self.piece
+
+
+@dataclass(frozen=True)
+class ChatTemplate:
+    """A model's own chat format: `render(messages, open_reply)` writes the conversation as the model reads it, with
+    `open_reply` the markers that start the assistant's next reply; `end_of_text` is its tokenizer's end token."""
+
+    render: Callable[[Messages, bool], str]
+    end_of_text: str | None
 
 
 class Backend(ABC):
@@ -176,6 +186,11 @@ class Backend(ABC):
     @abstractmethod
     def _fresh(self) -> Backend:
         """The same network and tokenizer with newly drawn weights, as its training would start (torch's RNG)."""
+
+    def chat_template(self) -> ChatTemplate | None:
+        """The chat format this model was trained on, when its tokenizer carries one (an instruct model's); None
+        for a model that only learnt to continue text (the built-in one writes the plain script it was trained on)."""
+        return None
 
     # --- shared behaviour -------------------------------------------------
     def tokenize(self, text: str) -> list[Token]:

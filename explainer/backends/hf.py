@@ -18,7 +18,7 @@ import torch
 import torch.nn as nn
 
 from explainer.backends import hub
-from explainer.backends.base import Backend, BackendError, FinalNorm, ModelInfo
+from explainer.backends.base import Backend, BackendError, ChatTemplate, FinalNorm, Messages, ModelInfo
 from explainer.i18n import _
 from explainer.model.device import device_label
 from explainer.model.gpt import Trace
@@ -116,6 +116,16 @@ class HFBackend(Backend):
             name, "hf", len(hf_tokenizer), int(context), n_layer, cfg.num_attention_heads, cfg.hidden_size,
             n_params, device_label(device), "hf",
         )  # fmt: skip
+
+    def chat_template(self) -> ChatTemplate | None:
+        tok = self.tokenizer.tok
+        if not getattr(tok, "chat_template", None):
+            return None  # GPT-2 and other base models: plain text
+
+        def render(messages: Messages, open_reply: bool) -> str:  # transformers runs the template in a sandbox
+            return tok.apply_chat_template(messages, tokenize=False, add_generation_prompt=open_reply)
+
+        return ChatTemplate(render, tok.eos_token)
 
     def _forward(self, ids: torch.Tensor) -> torch.Tensor:
         return self.model(input_ids=ids).logits[0].float().cpu()

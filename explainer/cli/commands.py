@@ -12,7 +12,7 @@ from explainer.backends.base import Backend
 from explainer.backends.load import load_backend
 from explainer.corpus.generator import generate_corpus
 from explainer.generation.chat import reply_steps, reply_text
-from explainer.generation.script import build_script
+from explainer.generation.script import script_for
 from explainer.model.sampling import SamplingParams, make_generator
 from explainer.training.evaluate import heldout_accuracy
 from explainer.training.throughput import bench_training, format_training
@@ -71,7 +71,8 @@ def chat(args) -> dict:
     reply = reply_text(steps)
     out = {"model": b.info.name, "seed": seed, "temperature": args.temperature, "reply": reply}
     if args.show_script:
-        out["script"] = build_script([], args.message.strip()) + " " + reply
+        form = script_for(b)
+        out["script"] = form.script([], args.message.strip()) + form.answer(reply).rstrip("\n")
     return out
 
 

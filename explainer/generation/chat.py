@@ -1,4 +1,5 @@
-"""A chatbot is next-word prediction on a script: framing, the conversation, then 'Assistant:'."""
+"""A chatbot is next-word prediction on a script: the conversation so far, then the markers that open a reply
+(`explainer.generation.script`: "Assistant:", or the model's own chat template)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import torch
 
 from explainer.backends.base import Backend, GenStep
 from explainer.format import rough_percent, token_word
-from explainer.generation.script import build_script
+from explainer.generation.script import script_for
 from explainer.i18n import _
 from explainer.model.sampling import SamplingParams
 
@@ -36,7 +37,7 @@ SENTENCE_END = (".", "!", "?")
 
 
 def history(turns: list[ChatTurn]) -> list[tuple[str, str]]:
-    """(user, assistant) pairs, as `build_script` takes them."""
+    """(user, assistant) pairs, as a script takes them."""
     return [(t.message, t.reply) for t in turns]
 
 
@@ -49,16 +50,18 @@ def reply_steps(
     max_new: int = 60,
     so_far: list[int] = (),
 ) -> Iterator[GenStep]:
-    """The assistant's reply, token by token; it ends at the end of the line. `so_far`: the ids of the reply's first
-    tokens, already written (a reply taken up again after an interruption): it goes on from there."""
+    """The assistant's reply, token by token; it ends where the script's replies end (a line break, or the model's
+    end-of-turn marker). `so_far`: the ids of the reply's first tokens, already written (a reply taken up again after
+    an interruption): it goes on from there."""
     if not message.strip():
         raise ValueError(_("the message is empty: type a question"))
-    script = build_script(history, message.strip())
-    ids = backend.encode(script) + list(so_far)
-    steps = backend.generate(ids, max_new - len(so_far), params, generator, stop=lambda s: "\n" in s)
-    for step in steps:
-        if "\n" in step.text:  # the line break ends the reply; keep what came before it
-            head = step.text.split("\n", 1)[0]
+    form = script_for(backend)
+    ids = backend.encode(form.script(history, message.strip())) + list(so_far)
+    written = ""
+    for step in backend.generate(ids, max_new - len(so_far), params, generator, stop=form.ended):
+        written += step.text
+        if form.ended(written):  # the end is not part of the reply; keep what came before it in this token
+            head = form.before_end(written)[len(written) - len(step.text) :]
             if head.strip():
                 yield GenStep(step.token_id, head, step.prob, step.model_prob, step.top, step.piece)
             return
@@ -82,9 +85,10 @@ def replies(
     """One reply per generator, all written in one batch: reply r is what `reply_steps` writes with generators[r]."""
     if not message.strip():
         raise ValueError(_("the message is empty: type a question"))
-    ids = backend.encode(build_script(history, message.strip()))
-    texts = backend.generate_many(ids, generators, max_new, params, stop=lambda s: "\n" in s)
-    return [t.split("\n", 1)[0].strip() for t in texts]
+    form = script_for(backend)
+    ids = backend.encode(form.script(history, message.strip()))
+    texts = backend.generate_many(ids, generators, max_new, params, stop=form.ended)
+    return [form.before_end(t).strip() for t in texts]
 
 
 def reply_text(steps: list[GenStep]) -> str:
@@ -92,14 +96,17 @@ def reply_text(steps: list[GenStep]) -> str:
 
 
 def cut_message(backend: Backend, message: str) -> tuple[str, int]:
-    """The message cut from the left so that "User: msg / Assistant:" fits the model's context:
-    (kept text, number of tokens cut)."""
-    message = message.strip()
+    """The message cut from the left so that it fits the model's context with what frames it ("User: msg /
+    Assistant:", or the model's own markers): (kept text, number of tokens cut)."""
+    message, asked, n = message.strip(), script_for(backend).asked, backend.info.context_length
     tokens = backend.tokenize(message)
-    room = backend.info.context_length - len(backend.encode("User: \nAssistant:"))
-    if len(tokens) <= room:
+    if not tokens:
         return message, 0
-    return message[tokens[-room].start :].strip(), len(tokens) - room
+    over = len(tokens) + len(backend.encode(asked(""))) - n  # the frame's tokens and the message's, beyond n
+    cut = min(max(over, 0), len(tokens) - 1)  # the last token always stays
+    while cut < len(tokens) - 1 and len(backend.encode(asked(message[tokens[cut].start :].strip()))) > n:
+        cut += 1  # one more where the message's first piece and the frame's last merge into other tokens
+    return (message[tokens[cut].start :].strip() if cut else message), cut
 
 
 def out_of_view(backend: Backend, script: str) -> tuple[int, int]:

@@ -1,44 +1,150 @@
-"""The chat format, as text: a framing line, then "User: ..." / "Assistant: ..." lines, the reply torn off.
+"""The chat script: the text a chatbot's model reads, with the reply torn off. Two ways of writing it:
 
-A chatbot is next-word prediction on this script; the built-in corpus is written in it (explainer/corpus), so the
-built-in model sees exactly the format it learnt. Pure string work.
+- `ChatScript`, plain: a framing line, then "User: ..." / "Assistant: ..." lines; a reply ends with its line break.
+  The built-in corpus is written in it (explainer/corpus), so the built-in model sees exactly the format it learnt;
+  a base model such as GPT-2 gets it too.
+- `TemplateScript`: a model trained to chat (an instruct model) learnt its own markers, e.g. "<|im_start|>user";
+  its tokenizer's chat template writes them, and its reply ends with its end-of-turn marker, e.g. "<|im_end|>".
+
+`script_for(backend)` picks the one the model was trained on; callers never ask which model it is.
 """
 
 from __future__ import annotations
 
+import re
+
+from explainer.backends.base import Backend, ChatTemplate, Messages
+from explainer.format import md_code
+from explainer.i18n import _
+
 FRAMING = "A conversation between a curious person and a helpful AI assistant."
 
-# Kinds of script pieces: "framing", "label" (User: / Assistant:), "user", "model" (written by the model), "text".
+# Kinds of script pieces: "framing", "label" (User: / Assistant:, a template's markers), "user", "model" (written by
+# the model), "text".
 Segment = tuple[str, str, bool]  # (text, kind, seen by the model)
+Turn = tuple[str, str]  # (the user's message, the assistant's reply)
 
 
-def build_script(turns: list[tuple[str, str]], user_message: str | None = None, framing: str = FRAMING) -> str:
+def build_script(turns: list[Turn], user_message: str | None = None, framing: str = FRAMING) -> str:
     """Framing line, then "User: ...\\nAssistant: ...\\n" per turn, then an open "User: msg\\nAssistant:"."""
-    parts = [framing, "\n"]
-    for user, assistant in turns:
-        parts.append(f"User: {user}\nAssistant: {assistant}\n")
-    if user_message is not None:
-        parts.append(f"User: {user_message}\nAssistant:")
-    return "".join(parts)
+    return ChatScript(framing).script(turns, user_message)
 
 
-def script_segments(
-    turns: list[tuple[str, str]], message: str | None = None, hidden_chars: int = 0, framing: str = FRAMING
-) -> list[Segment]:
-    """`build_script(turns, message)` in labelled pieces; the first `hidden_chars` characters are marked unseen."""
-    parts = [(framing, "framing"), ("\n", "text")]
-    for user, assistant in turns:
-        parts += [("User:", "label"), (" ", "text"), (user, "user"), ("\n", "text")]
-        parts += [("Assistant:", "label"), (" ", "text"), (assistant, "model"), ("\n", "text")]
-    if message is not None:
-        parts += [("User:", "label"), (" ", "text"), (message, "user"), ("\n", "text"), ("Assistant:", "label")]
-    out: list[Segment] = []
-    pos = 0
-    for text, kind in parts:
-        cut = min(max(hidden_chars - pos, 0), len(text))
-        if cut:
-            out.append((text[:cut], kind, False))
-        if cut < len(text):
-            out.append((text[cut:], kind, True))
-        pos += len(text)
-    return out
+class ChatScript:
+    """The plain script."""
+
+    ends: tuple[str, ...] = ("\n",)  # text that ends a reply
+
+    def __init__(self, framing: str = FRAMING):
+        self.framing = framing
+
+    def _parts(self, turns: list[Turn], message: str | None) -> list[tuple[str, str]]:
+        parts = [(self.framing, "framing"), ("\n", "text")]
+        for user, assistant in turns:
+            parts += [("User:", "label"), (" ", "text"), (user, "user"), ("\n", "text")]
+            parts += [("Assistant:", "label"), (" ", "text"), (assistant, "model"), ("\n", "text")]
+        if message is not None:
+            parts += [("User:", "label"), (" ", "text"), (message, "user"), ("\n", "text"), ("Assistant:", "label")]
+        return parts
+
+    def script(self, turns: list[Turn], message: str | None = None) -> str:
+        """The conversation so far; with a message, that message too, and the reply torn off."""
+        return "".join(text for text, _kind in self._parts(turns, message))
+
+    def segments(self, turns: list[Turn], message: str | None = None, hidden_chars: int = 0) -> list[Segment]:
+        """`script(turns, message)` in labelled pieces; the first `hidden_chars` characters are marked unseen."""
+        out: list[Segment] = []
+        pos = 0
+        for text, kind in self._parts(turns, message):
+            cut = min(max(hidden_chars - pos, 0), len(text))
+            if cut:
+                out.append((text[:cut], kind, False))
+            if cut < len(text):
+                out.append((text[cut:], kind, True))
+            pos += len(text)
+        return out
+
+    def asked(self, message: str) -> str:
+        """The question with what frames it, which the model's context must hold whole (the framing line may scroll
+        out of view, the labels may not)."""
+        return f"User: {message}\nAssistant:"
+
+    def answer(self, reply: str) -> str:
+        """A finished reply as the model writes it after `script(..., message)`, its end included."""
+        return " " + reply + self.ends[0]
+
+    def ended(self, written: str) -> bool:
+        """Whether a reply being written is over."""
+        return any(end in written for end in self.ends)
+
+    def before_end(self, written: str) -> str:
+        """The reply: what was written before its end."""
+        cut = min((i for i in (written.find(end) for end in self.ends) if i >= 0), default=len(written))
+        return written[:cut]
+
+    def how_it_goes_on(self) -> str:
+        """One sentence for the page under the script: how the next question is added and how a reply ends."""
+        return _(
+            "For the next question, the app appends “User: …” and “Assistant:”, and the model continues from there; "
+            "its reply is over when it writes a line break."
+        )
+
+
+_MARK = re.compile("\ue000(\\d+)\ue001")  # a stand-in for message k while the template is rendered
+
+
+class TemplateScript(ChatScript):
+    """The script in a model's own chat format. The template is rendered with stand-ins for the messages, so that
+    every character of the result is known as the template's (a label) or a message's."""
+
+    def __init__(self, template: ChatTemplate):
+        super().__init__(framing="")
+        self.render = template.render
+        text, kind = self._rendered([("q", "a")], None)[-1]
+        closing = text if kind == "label" else ""  # what the template writes after a reply
+        self.ends = tuple(dict.fromkeys(e for e in (closing.strip(), template.end_of_text) if e))
+        if not self.ends:
+            raise ValueError("the chat template never ends a reply")
+
+    def _rendered(self, turns: list[Turn], message: str | None) -> list[tuple[str, str]]:
+        messages: Messages = []
+        for user, assistant in turns:
+            messages += [{"role": "user", "content": user}, {"role": "assistant", "content": assistant}]
+        if message is not None:
+            messages.append({"role": "user", "content": message})
+        stand_ins = [{**m, "content": f"\ue000{k}\ue001"} for k, m in enumerate(messages)]
+        pieces = _MARK.split(self.render(stand_ins, message is not None))  # label, k, label, k, ..., label
+        if [int(k) for k in pieces[1::2]] != list(range(len(messages))):
+            raise ValueError("the chat template does not write every message once, in order")
+        parts = [(pieces[0], "label")]
+        for k, label in zip(pieces[1::2], pieces[2::2]):
+            m = messages[int(k)]
+            parts += [(m["content"], "user" if m["role"] == "user" else "model"), (label, "label")]
+        return [(text, kind) for text, kind in parts if text]
+
+    def _parts(self, turns: list[Turn], message: str | None) -> list[tuple[str, str]]:
+        return self._rendered(turns, message)
+
+    def asked(self, message: str) -> str:
+        return self.script([], message)
+
+    def answer(self, reply: str) -> str:
+        return reply + self.ends[0]
+
+    def how_it_goes_on(self) -> str:
+        return _(
+            "This model was trained to chat in its own format, its chat template: the markers in bold are tokens it "
+            "learnt, like words. For the next question, the app writes them around it, and the model's reply is "
+            "over when it writes {end}."
+        ).format(end=md_code(self.ends[0]))
+
+
+def script_for(backend: Backend) -> ChatScript:
+    """The script the model was trained on: its own chat template if it has one that works, else the plain one."""
+    template = backend.chat_template()
+    if template is not None:
+        try:
+            return TemplateScript(template)
+        except Exception:  # a template that fails on a plain conversation (jinja errors, odd roles): plain text
+            pass
+    return ChatScript()

@@ -34,7 +34,7 @@ import torch.nn.functional as F
 
 from explainer.backends.base import Backend, BackendError
 from explainer.generation.chat import replies, reply_steps, reply_text
-from explainer.generation.script import build_script
+from explainer.generation.script import script_for
 from explainer.i18n import _
 from explainer.model.sampling import SamplingParams, make_generator
 
@@ -50,7 +50,7 @@ MAX_ANSWER_TOKENS = 40
 @dataclass(frozen=True)
 class AnswerScore:
     answer: str
-    logprob: float  # log π(answer | question), summed over the reply's tokens (its end of line included)
+    logprob: float  # log π(answer | question), summed over the reply's tokens (its end included)
     n_tokens: int
 
     @property
@@ -68,19 +68,21 @@ class UpdateResult:
 
 # ----------------------------------------------------------------------------- encoding and scoring
 def encode_answer(backend: Backend, question: str, answer: str) -> tuple[list[int], int]:
-    """(ids of script + answer + end of line, number of answer tokens at the end), cut from the left
-    to the model's context. The end of line counts: it is how the model says the reply is over."""
+    """(ids of script + answer + its end, number of answer tokens at the end), cut from the left to the model's
+    context. The end (a line break, or the model's end-of-turn marker) counts: it is how the model says the reply is
+    over."""
     question, answer = question.strip(), answer.strip()
     if not question:
         raise ValueError(_("the question is empty: type a question"))
     if not answer:
         raise ValueError(_("the answer is empty"))
-    prompt = backend.encode(build_script([], question))
-    full = backend.encode(build_script([], question) + " " + answer + "\n")
+    form = script_for(backend)
+    script, written = form.script([], question), form.answer(answer)  # the reply as the model would write it
+    prompt, full = backend.encode(script), backend.encode(script + written)
     if full[: len(prompt)] == prompt:
         reply = full[len(prompt) :]
     else:  # a tokenizer that merges across the boundary: encode the reply on its own
-        reply = backend.encode(" " + answer + "\n")
+        reply = backend.encode(written)
     room = backend.info.context_length - 1  # at least one script token before the reply
     if len(reply) > room:
         raise ValueError(

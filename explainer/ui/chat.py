@@ -18,7 +18,7 @@ from explainer.corpus.generator import COUNTRIES, DEMO_QUESTIONS
 from explainer.format import html_escape, md_escape, number
 from explainer.generation import chat as core
 from explainer.generation.chat import SHORTENED, STOPPED, ChatTurn
-from explainer.generation.script import Segment, build_script, script_segments
+from explainer.generation.script import Segment, script_for
 from explainer.i18n import N_, _
 from explainer.model.sampling import SamplingParams, make_generator
 from explainer.ui.shell.chart import show_chart
@@ -329,16 +329,14 @@ def script_html(segments: list[Segment]) -> str:
 
 
 def script_view(backend: Backend) -> None:
-    pairs = core.history(turns())
-    script = build_script(pairs)
-    hidden_chars, hidden_tokens = core.out_of_view(backend, script.removesuffix("\n"))
+    pairs, form = core.history(turns()), script_for(backend)
+    hidden_chars, hidden_tokens = core.out_of_view(backend, form.script(pairs).removesuffix("\n"))
     st.subheader(_("The script the model sees"), anchor=False)
-    st.html(script_html(script_segments(pairs, hidden_chars=hidden_chars)))
+    st.html(script_html(form.segments(pairs, hidden_chars=hidden_chars)))
     st.caption(
-        _(
-            "Bold: the labels that mark who speaks. Highlighted: words the model wrote, one prediction at a time. "
-            "For the next question, the app appends “User: …” and “Assistant:”, and the model continues from there."
-        )
+        _("Bold: the labels that mark who speaks. Highlighted: words the model wrote, one prediction at a time.")
+        + " "
+        + form.how_it_goes_on()
     )
     if hidden_tokens:
         st.info(

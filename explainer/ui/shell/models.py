@@ -32,6 +32,11 @@ from explainer.ui.shell.state import SessionObject
 
 URL_KEY = "model"  # ?model=... in the address bar, so that a shared link opens the same model
 GPT2_SPEC = "hf:gpt2"
+CHAT_SPEC = "hf:Qwen/Qwen2.5-0.5B-Instruct"  # a model trained to chat, in its own format (a chat template)
+HUB_LABELS = {
+    GPT2_SPEC: N_("GPT-2 (downloads ~500 MB on first use)"),
+    CHAT_SPEC: N_("Qwen2.5-0.5B-Instruct, trained to chat (downloads ~1 GB on first use)"),
+}
 OTHER_HF = "other-hf"  # picker entries that need a name or a path typed in
 FOLDER = "folder"
 CUSTOM_LABELS = {OTHER_HF: N_("Another Hugging Face model…"), FOLDER: N_("A checkpoint folder…")}
@@ -55,7 +60,8 @@ def model_choices() -> dict[str, str]:
     if spec != "builtin":
         choices[spec] = _("{name} (from {folder})").format(name=Path(spec).name or spec, folder=MODEL)
     choices["builtin"] = _("Built-in model (small)")
-    choices.setdefault(GPT2_SPEC, "GPT-2 (downloads ~500 MB on first use)")
+    for spec, label in HUB_LABELS.items():
+        choices.setdefault(spec, _(label))
     return {**choices, **{k: _(v) for k, v in CUSTOM_LABELS.items()}}
 
 

@@ -23,6 +23,15 @@ class Term:  # its words are marked for the catalog (N_) and translated where th
 
 
 TERMS: dict[str, Term] = {  # key: the term's anchor on the glossary page, in the order a lesson meets them
+    "chat-template": Term(
+        N_("Chat template"),
+        N_(
+            "The format a model trained to chat learnt its conversations in: markers such as `<|im_start|>user` around "
+            "each message, and one that ends a reply. It comes with the model's tokenizer; a chatbot writes every "
+            "conversation in it before the model predicts the reply."
+        ),
+        ("chat", "ask"),
+    ),
     "token": Term(
         N_("Token"),
         N_(

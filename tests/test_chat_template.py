@@ -1,0 +1,164 @@
+"""A model trained to chat reads its own chat template: the script, its replies' end, the feedback page's answers and
+the CLI follow it; a model without one (built-in, GPT-2) gets the plain script."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import pytest
+import torch
+
+from explainer.backends.base import ChatTemplate, GenStep
+from explainer.backends.load import load_backend
+from explainer.cli.main import main
+from explainer.generation.chat import cut_message, replies, reply_steps, reply_text
+from explainer.generation.script import ChatScript, TemplateScript, build_script, script_for
+from explainer.model.sampling import SamplingParams, make_generator
+from explainer.training.preference import encode_answer
+from explainer.ui.shell.pages import PAGES
+
+from .apptest import checked, open_page
+from .helpers import tiny_hf_chat
+
+TURNS = [("Hi there?", "Hello."), ("What is two plus three?", "Two plus three is five.")]
+QUESTION = "What is the capital of France?"
+
+
+@pytest.fixture(scope="module")
+def chat_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tiny_hf_chat(tmp_path_factory.mktemp("chat") / "tiny-chat")
+
+
+@pytest.fixture
+def chat_model(chat_dir: Path):
+    return load_backend(f"hf:{chat_dir}", "cpu")  # a new one per test: some tests change it
+
+
+def template_text(backend, turns, message: str | None) -> str:
+    """What transformers' own apply_chat_template writes for this conversation."""
+    messages = [{"role": r, "content": c} for u, a in turns for r, c in (("user", u), ("assistant", a))]
+    messages += [{"role": "user", "content": message}] if message is not None else []
+    tok = backend.tokenizer.tok
+    return tok.apply_chat_template(messages, tokenize=False, add_generation_prompt=message is not None)
+
+
+@pytest.mark.parametrize("turns, message", [([], QUESTION), (TURNS, None), (TURNS, "And four plus four?")])
+def test_the_script_is_the_models_own_template(chat_model, turns, message) -> None:
+    form = script_for(chat_model)
+    assert isinstance(form, TemplateScript) and form.ends == ("<|im_end|>", "<|endoftext|>")
+    assert form.script(turns, message) == template_text(chat_model, turns, message)
+    segments = form.segments(turns, message)
+    assert "".join(t for t, _kind, _seen in segments) == form.script(turns, message)
+    assert [t for t, kind, _ in segments if kind == "model"] == [a for _u, a in turns]
+    assert [t for t, kind, _ in segments if kind == "user"] == [u for u, _a in turns] + ([message] if message else [])
+    labels = "".join(t for t, kind, _ in segments if kind == "label")
+    assert labels.count("<|im_start|>") == 1 + 2 * len(turns) + (2 if message else 0)
+    cut = form.segments(turns, message, hidden_chars=40)
+    assert "".join(t for t, _kind, seen in cut if not seen) == form.script(turns, message)[:40]
+    assert chat_model.tokenize("<|im_end|>")[0].id == chat_model.tokenizer.tok.convert_tokens_to_ids("<|im_end|>")
+
+
+def test_a_model_without_a_template_gets_the_plain_script(tiny_hf_dir, tiny_model_dir) -> None:
+    for spec in (f"hf:{tiny_hf_dir}", str(tiny_model_dir)):
+        form = script_for(load_backend(spec, "cpu"))
+        assert type(form) is ChatScript and form.script(TURNS, QUESTION) == build_script(TURNS, QUESTION)
+
+
+class _Templated:
+    """A stand-in backend: only its chat template matters to `script_for`."""
+
+    def __init__(self, render):
+        self.render = render
+
+    def chat_template(self) -> ChatTemplate:
+        return ChatTemplate(self.render, None)
+
+
+def _fails(messages, open_reply):
+    raise ValueError("Conversation roles must alternate user/assistant/user/assistant/...")
+
+
+@pytest.mark.parametrize(
+    "render",
+    [
+        _fails,
+        lambda messages, open_reply: "Hello",  # writes none of the messages
+        lambda messages, open_reply: "".join(m["content"] for m in messages),  # never ends a reply
+        lambda messages, open_reply: "".join(m["content"] * 2 for m in messages),  # each message twice
+    ],
+)
+def test_a_template_that_does_not_work_falls_back_to_the_plain_script(render) -> None:
+    assert type(script_for(_Templated(render))) is ChatScript
+
+
+def test_the_reply_ends_when_the_model_writes_its_end_of_turn_marker(chat_model) -> None:
+    """A model rigged to always predict <|im_end|>: the reply is empty, and generation stops at that first token."""
+    end, vocab = chat_model.tokenizer.tok.convert_tokens_to_ids("<|im_end|>"), chat_model.info.vocab_size
+    always_end = torch.nn.functional.one_hot(torch.tensor(end), vocab).float() * 30  # (V,) logits
+    chat_model._read = lambda ids, cache: always_end.expand(ids.shape[0], -1)  # every read, the same prediction
+    written, generate = [], chat_model.generate
+
+    def counted(*args, **kwargs):
+        for step in generate(*args, **kwargs):
+            written.append(step.text)
+            yield step
+
+    chat_model.generate = counted
+    assert list(reply_steps(chat_model, [], QUESTION, SamplingParams(1.0), make_generator(1)[0], 50)) == []
+    assert written == ["<|im_end|>"]
+    assert replies(chat_model, [], QUESTION, SamplingParams(1.0), [make_generator(s)[0] for s in range(3)]) == [""] * 3
+
+
+@pytest.mark.parametrize(
+    "pieces, reply",
+    [([" Hel", "lo.", "<|im_end|>", " junk"], "Hello."), ([" Par", "is.<|im_end|>", "\n"], "Paris.")],
+)
+def test_a_reply_keeps_what_came_before_its_end(chat_model, pieces, reply) -> None:
+    steps = [GenStep(i, p, 0.5, 0.5, []) for i, p in enumerate(pieces)]
+    chat_model.generate = lambda *args, stop, **kwargs: iter(steps)
+    assert reply_text(list(reply_steps(chat_model, [], QUESTION, SamplingParams(1.0)))) == reply
+    plain = ChatScript()
+    assert plain.before_end(" Paris.\nUser:") == " Paris." and plain.ended("a\n") and not plain.ended("a")
+
+
+def test_feedback_answers_end_with_the_marker(chat_model) -> None:
+    ids, n_reply = encode_answer(chat_model, "Hi?", "Hello.")
+    assert ids[-n_reply:] == chat_model.encode("Hello.<|im_end|>")
+    assert chat_model.decode(ids).endswith("<|im_start|>user\nHi?<|im_end|>\n<|im_start|>assistant\nHello.<|im_end|>")
+
+
+def test_a_long_question_is_cut_to_leave_room_for_the_markers(chat_model) -> None:
+    kept, cut = cut_message(chat_model, "dog " * 200 + "Paris")
+    assert kept.endswith("Paris") and cut > 0
+    assert len(chat_model.encode(script_for(chat_model).script([], kept))) == chat_model.info.context_length
+
+
+def test_the_chat_page_shows_the_models_own_markers(chat_dir) -> None:
+    at = open_page("app_pages/chat.py", spec=f"hf:{chat_dir}", query={"temperature": "1.0", "seed": "1"}, timeout=120)
+    at.chat_input[0].set_value("Hi?")
+    at = checked(at.run())
+    at.toggle(key="script").set_value(True)
+    at = checked(at.run())
+    body = next(h.value for h in at.html if "im_start" in h.value)
+    text = html.unescape(re.sub(r"<[^>]+>", "", body))
+    assert text.startswith("<|im_start|>system\n")
+    assert "<|im_start|>user\nHi?<|im_end|>\n<|im_start|>assistant\n" in text
+    assert any("when it writes `<|im_end|>`" in c.value for c in at.caption), "how this model's reply ends"
+
+
+def test_the_cli_shows_the_models_own_script(capsys, chat_dir) -> None:
+    argv = ["chat", "Hi?", "--temperature", "0", "--max-new", "5", "--show-script", "--model", f"hf:{chat_dir}"]
+    assert main([*argv, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["script"].startswith("<|im_start|>system\n")
+    assert "<|im_start|>user\nHi?<|im_end|>\n<|im_start|>assistant\n" + out["reply"] in out["script"]
+
+
+@pytest.mark.parametrize("page", [p.file for p in PAGES if p.url_path != "poll"])
+def test_every_page_works_on_a_chat_model_of_another_shape(chat_dir, page: str) -> None:
+    """Rotary positions (no position table), grouped-query attention, RMSNorm, tied embeddings: Qwen2.5's shape."""
+    at = open_page(page, spec=f"hf:{chat_dir}", timeout=120)
+    assert at.title and "tiny-chat" in "".join(m.value for m in at.sidebar.markdown)
