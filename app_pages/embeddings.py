@@ -62,12 +62,13 @@ def find(word: str) -> int | None:
 
 # ---------------------------------------------------------------------------- the map
 CHOSEN_PROJECTION = "emb_projection_chosen"
+PROJECTIONS = ("t-SNE", "PCA")  # t-SNE first: its clusters show the page's claim at a glance; PCA's shadow mixes them
 controls, main = side_by_side((1, 2))  # presenter mode: the words to find beside the map, on the first screen
 if advanced():
     section(_("A map of the vocabulary"), "map")
     left, mid, right = controls.columns([2, 2, 3])
     method = left.segmented_control(
-        _("Projection"), ["PCA", "t-SNE"], default="PCA", key="emb_proj", bind="query-params", required=True
+        _("Projection"), PROJECTIONS, default=PROJECTIONS[0], key="emb_proj", bind="query-params", required=True
     )
     st.session_state[CHOSEN_PROJECTION] = method  # kept for presenter mode, where the switch (and its state) is gone
     dirs = [(0, 1, 2), (1, 2, 3), (3, 4, 5)]
@@ -79,9 +80,9 @@ if advanced():
             format_func=lambda d: ", ".join(str(i + 1) for i in d),
             key="emb_dirs",
         )
-else:  # presenter mode, no switches: the projection the link (or the teacher, before presenting) chose, else PCA
-    asked = st.query_params.get("emb_proj") or st.session_state.get(CHOSEN_PROJECTION, "PCA")
-    method, first, right = (asked if asked in ("PCA", "t-SNE") else "PCA"), (0, 1, 2), controls
+else:  # presenter mode, no switches: the projection the link (or the teacher, before presenting) chose, else t-SNE
+    asked = st.query_params.get("emb_proj") or st.session_state.get(CHOSEN_PROJECTION, PROJECTIONS[0])
+    method, first, right = (asked if asked in PROJECTIONS else PROJECTIONS[0]), (0, 1, 2), controls
 typed = right.text_input(_("Find words (commas between them)"), "dog, cat, Paris, France, Monday", key="emb_find")
 wanted = [w.strip() for w in typed.split(",") if w.strip()][:20]
 looked = {w: em.lookup(backend, w) for w in wanted}  # word -> (token ids, one token?)
