@@ -13,6 +13,7 @@ from explainer.ui.shell.export import export_sidebar, record_visit
 from explainer.ui.shell.language import hold_session_language, language_picker
 from explainer.ui.shell.navigation import footer, navigation
 from explainer.ui.shell.presenter import presenter_toggle, sidebar_state
+from explainer.ui.shell.share import share_sidebar
 from explainer.ui.shell.sidebar import render_sidebar
 from explainer.ui.warm import warm_up
 
@@ -24,6 +25,7 @@ warm_up()  # once per process: what the pages compute once, in a background thre
 page = navigation()  # st.navigation over the registry, drawn in the sidebar by section
 accessible_page()  # WCAG AA where Streamlit's own styles fall short
 presenter_toggle()
+share_sidebar()  # this view's QR code, for the class's own devices
 render_sidebar()
 language_picker()  # (its ?lang= is read on arrival, before anything is drawn) kept from page to page
 export_sidebar()  # chart image format, the lesson handout

@@ -3,11 +3,11 @@ the model's probabilities (the class is a language model too)."""
 
 import streamlit as st
 
-from explainer.classroom.poll import CODE_KEY
+from explainer.classroom.poll import CODE_KEY, KEY_KEY
 from explainer.format import md_escape
 from explainer.generation.script import build_script
 from explainer.i18n import _
-from explainer.ui.poll import KEY_KEY, said_problem, start_view, store, student_view, teacher_view
+from explainer.ui.poll import said_problem, start_view, store, student_view, teacher_view
 from explainer.ui.shell.words import for_the_teacher
 
 DEFAULT_QUESTION = build_script([], "Tell me a short story about a fox.") + " Once upon a time,"

@@ -18,6 +18,7 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from explainer.ui.shell.models import ModelInUse
+from explainer.ui.shell.sidebar import CHOICE_KEY, TYPED_KEY
 from explainer.ui.shell.state import SessionObject
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,6 +70,15 @@ def open_page(
         at.run()  # the entry file registers the pages with st.navigation first
         at.switch_page(page)
     return checked(at.run(), errors_ok=errors_ok, warnings_ok=warnings_ok)
+
+
+def load_typed(at: AppTest, choice: str, text: str) -> AppTest:
+    """Pick "another Hugging Face model" or "a checkpoint folder" in the sidebar, type, press Load (not checked:
+    callers look at the errors)."""
+    at.sidebar.selectbox(key=CHOICE_KEY).set_value(choice).run()
+    at.sidebar.text_input(key=TYPED_KEY[choice]).input(text)
+    next(b for b in at.sidebar.button if b.label == "Load").click()
+    return at.run()
 
 
 def train_page(**query: str) -> AppTest:

@@ -14,6 +14,8 @@ from explainer.model.device import serving_threads
 from explainer.ui.shell.models import FOLDER, GPT2_SPEC, OTHER_HF, URL_KEY, ModelInUse
 from explainer.ui.shell.sidebar import CHOICE_KEY, TYPED_KEY
 
+from .apptest import load_typed
+
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 
 
@@ -31,14 +33,6 @@ def in_use(at: AppTest) -> ModelInUse:
 
 def sidebar_text(at: AppTest) -> str:
     return " ".join(m.value for m in at.sidebar.markdown)
-
-
-def load_typed(at: AppTest, choice: str, text: str) -> AppTest:
-    """Pick "another Hugging Face model" or "a checkpoint folder", type, press Load."""
-    at.sidebar.selectbox(key=CHOICE_KEY).set_value(choice).run()
-    at.sidebar.text_input(key=TYPED_KEY[choice]).input(text)
-    at.sidebar.button[0].click()  # the form's Load button
-    return at.run()
 
 
 def metric(at: AppTest, label: str) -> str:

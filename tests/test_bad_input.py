@@ -37,11 +37,10 @@ from explainer.training.text import MAX_BYTES, MIN_CHARS, load_text
 from explainer.ui.sampling_view import logits_from_wire
 from explainer.ui.shell import models
 from explainer.ui.shell.models import FOLDER, OTHER_HF, URL_KEY, ModelInUse
-from explainer.ui.shell.sidebar import CHOICE_KEY, TYPED_KEY
 from explainer.ui.training.session import READY, TrainingSession
 
 from . import apptest
-from .apptest import ROOT, no_crash, plain
+from .apptest import ROOT, load_typed, no_crash, plain
 from .helpers import tiny_checkpoint
 
 NEXT_WORD, SAMPLING = "app_pages/next_word.py", "app_pages/sampling.py"
@@ -71,10 +70,7 @@ def type_prompt(at: AppTest, text: str) -> AppTest:
 
 def pick_model(at: AppTest, choice: str, text: str) -> AppTest:
     """Type a folder or a Hugging Face id in the sidebar and press Load."""
-    at.sidebar.selectbox(key=CHOICE_KEY).set_value(choice).run()
-    at.sidebar.text_input(key=TYPED_KEY[choice]).input(text)
-    at.sidebar.button[0].click()
-    return no_crash(at.run())
+    return no_crash(load_typed(at, choice, text))
 
 
 def cli_runs(cases: dict[str, tuple[list, dict]]) -> dict[str, subprocess.CompletedProcess]:

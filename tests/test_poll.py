@@ -16,6 +16,7 @@ from explainer.charts.poll import class_and_model
 from explainer.classroom.poll import (
     CODE,
     CODE_KEY,
+    KEY_KEY,
     MAX_GUESS_CHARS,
     POLL_FILE,
     Poll,
@@ -31,7 +32,6 @@ from explainer.classroom.poll import (
 from explainer.config import POLLS
 from explainer.generation.next_token import joined, word_probability, word_tokens
 from explainer.generation.script import build_script
-from explainer.ui.poll import KEY_KEY
 
 from . import apptest
 from .apptest import chart_specs, checked

@@ -21,7 +21,6 @@ import json
 import re
 import secrets
 import shutil
-import socket
 import time
 import unicodedata
 from collections import Counter
@@ -29,9 +28,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from explainer.backends.base import Backend
+from explainer.classroom.links import reachable
 from explainer.files import replace_file
 from explainer.format import visible_token
 from explainer.generation.next_token import top_tokens, word_probability
@@ -47,6 +46,7 @@ MAX_VOTERS = 1_000  # guesses in one round: a lecture hall, not a flood
 MAX_AGE_HOURS = 12.0  # a poll not touched for this long is removed when the next one opens
 POLL_FILE = "poll.json"
 CODE_KEY = "code"  # the address's parameter a student joins with: /poll?code=KQXT
+KEY_KEY = "key"  # the teacher's: /poll?code=KQXT&key=..., so that a refresh keeps the teacher's view; never shared
 N_FAVOURITES = 5  # the model's likeliest words the answer adds to the class's
 
 
@@ -143,26 +143,8 @@ def model_answer(backend: Backend, question: str, guesses: list[str]) -> dict[st
 
 
 def join_address(page_url: str | None, code: str) -> str:
-    """The address students open: this page's, with the code; a local address (localhost) becomes this machine's
-    address on its network, which the students' devices can reach."""
-    parts = urlsplit(page_url or "http://localhost:8501/poll")
-    host = parts.hostname or "localhost"
-    if host in ("localhost", "127.0.0.1", "::1"):
-        host = _network_address() or host
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit((parts.scheme or "http", netloc, parts.path, f"{CODE_KEY}={code}", ""))
-
-
-def _network_address() -> str | None:
-    """This machine's address on its network (None if it has none): the address a datagram socket would send from.
-    Connecting a datagram socket sends nothing."""
-    try:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-            s.connect(("10.255.255.255", 1))
-            address = s.getsockname()[0]
-    except OSError:
-        return None
-    return None if address.startswith("127.") else address
+    """The address students open: this page's, with the code, as their devices reach it."""
+    return reachable(page_url or "http://localhost:8501/poll", {CODE_KEY: code})
 
 
 class PollStore:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import segno
 import streamlit as st
 
 from explainer.charts.poll import class_and_model
 from explainer.charts.style import INK
 from explainer.classroom.poll import (
     CODE_KEY,
+    KEY_KEY,
     MAX_GUESS_CHARS,
     Poll,
     PollError,
@@ -36,13 +36,11 @@ from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.models import current_spec, get_backend
 from explainer.ui.shell.navigation import link_page
 from explainer.ui.shell.presenter import presenting
+from explainer.ui.shell.share import qr_code
 from explainer.ui.shell.state import SessionObject
 from explainer.ui.shell.views import VIEW_KEY, section
 
 POLL_TICK_S = 2.0
-
-
-KEY_KEY = "key"  # the teacher's: /poll?code=KQXT&key=..., so that a refresh keeps the teacher's view
 
 
 @dataclass
@@ -115,12 +113,10 @@ def _summary(rows, n_guesses: int) -> str:
 
 def join_panel(code: str, address: str) -> None:
     """The code, big, the address and its QR code: what the projector shows while the class joins."""
-    qr = segno.make(address, error="m").svg_data_uri(scale=5 if presenting() else 4, dark=INK, border=2)
-    alt = html_escape(_("QR code of {address}").format(address=address), True)
     size, join = "5rem" if presenting() else "3.5rem", html_escape(_("Join with the code"))
     st.html(
         '<div style="display:flex;gap:2rem;align-items:center;flex-wrap:wrap">'
-        f'<img src="{qr}" alt="{alt}"><div><div>{join}</div>'
+        f"{qr_code(address, 5 if presenting() else 4)}<div><div>{join}</div>"
         f'<div class="poll-code" style="font:700 {size}/1.1 ui-monospace,monospace;letter-spacing:.2em">{code}</div>'
         f'<div style="font-size:1.1rem;word-break:break-all">{html_escape(address)}</div></div></div>'
     )

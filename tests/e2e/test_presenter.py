@@ -5,6 +5,8 @@ SHOTS (present-*.png): look at them."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 
 from explainer.ui.shell.pages import PAGES
@@ -13,6 +15,7 @@ from .harness import SHOTS, Server, assert_no_exception, assert_offline, closing
 
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
+expect = sync_api.expect
 
 SIZES = [(1920, 1080), (1280, 720)]
 # The page's main chart, by its element's key (pages without one at first: the chat, the feedback and the GPU race
@@ -100,3 +103,24 @@ def test_presenter_mode_fits_a_projector(browser, server: Server, entry) -> None
                 assert found["chart"] <= FIRST_SCREEN * height, at + f"the main chart starts at {found['chart']:.0f} px"
             page.screenshot(path=str(SHOTS / f"present-{name}-{width}x{height}.png"))  # the first screen
         assert_offline(page)
+
+
+def test_the_teacher_hands_the_projected_view_to_the_class(browser, server: Server) -> None:
+    """From the projector's sidebar, the view's QR code, big; its address opens the same page with the same settings,
+    not in presenter mode, on a student's device."""
+    teacher = open_page(browser, server, "sampling?present=1&temperature=1.5", SIZES[0])
+    with closing_page(teacher, server, failed_shot=SHOTS / "share-failed.png"):
+        teacher.get_by_test_id("stExpandSidebarButton").click()  # presenter mode starts with the sidebar closed
+        teacher.get_by_role("button", name="Show this view's QR code").click()
+        qr = teacher.locator("[role=dialog] img[alt^='QR code of']")
+        qr.wait_for()
+        address = qr.get_attribute("alt").removeprefix("QR code of ")
+        port = urlsplit(server.url).port
+        assert address.endswith(f":{port}/sampling?temperature=1.5"), address
+        assert qr.bounding_box()["width"] >= 250, "big enough to scan from a classroom's back rows"
+        teacher.screenshot(path=str(SHOTS / "share-qr.png"))
+    student = open_page(browser, server, "sampling?" + urlsplit(address).query, (412, 915))  # a phone
+    with closing_page(student, server, failed_shot=SHOTS / "share-student-failed.png"):
+        expect(student.get_by_role("slider", name="Temperature")).to_have_value("1.5")
+        assert not student.evaluate(PRESENTING), "the student's page is not in presenter mode"
+        assert_offline(student)

@@ -40,10 +40,11 @@ def _page() -> str:
     return "home" if not current else current
 
 
-def view_link() -> str:
-    """The address of the view being drawn, settings included (absolute when the browser's address is known)."""
+def view_link(drop: tuple[str, ...] = ()) -> str:
+    """The address of the view being drawn, settings included but those in `drop` (absolute when the browser's
+    address is known)."""
     current = Navigation.of().current or ""
-    query = urlencode({k: st.query_params.get(k) for k in st.query_params})
+    query = urlencode({k: st.query_params.get(k) for k in st.query_params if k not in drop})
     base = (st.context.url or "").rstrip("/")
     if current and base.endswith("/" + current):
         base = base[: -len(current) - 1]
