@@ -8,6 +8,7 @@ from explainer.charts.inside import (
     attention_lines,
     generation_heads,
     heads_grid,
+    model_view,
     scores_to_weights,
 )
 from explainer.format import fixed_percent, md_escape, number
@@ -112,7 +113,7 @@ else:
     )
 
 
-section(_("All {n_head} heads of layer {layer}").format(n_head=info.n_head, layer=layer + 1), "heads")
+section(_("The heads side by side"), "heads")
 
 
 def _grid():  # each head titled by its habit in this text (made only when the shared chart is not there yet)
@@ -121,13 +122,34 @@ def _grid():  # each head titled by its habit in this text (made only when the s
     return heads_grid(att[layer][:, win, win], shown, titles)
 
 
-show_chart(shared_chart(("attn_grid", spec, text, layer), _grid), "attn_grid")
-st.caption(
-    _(
-        "Heads in the same layer learn different habits: some look at the previous token, some at the first, "
-        "some at one word that matters. The titles say where each head's weight goes on average in this text."
-    )
+this_layer, every_layer = st.tabs(
+    [_("Layer {layer}").format(layer=layer + 1), _("Every layer")], key="attn_heads_tab", on_change="rerun"
 )
+if this_layer.open:  # only the open tab is drawn
+    with this_layer:
+        show_chart(shared_chart(("attn_grid", spec, text, layer), _grid), "attn_grid")
+        st.caption(
+            _(
+                "Heads in the same layer learn different habits: some look at the previous token, some at the "
+                "first, some at one word that matters. The titles say where each head's weight goes on average in "
+                "this text."
+            )
+        )
+if every_layer.open:
+    with every_layer:
+        every = shared_chart(
+            ("attn_model_view", spec, text, layer, head),
+            lambda: model_view(att[:, :, win, win], shown, mark=(layer, head)),
+        )
+        show_chart(every, "attn_model_view")
+        st.caption(
+            _(
+                "All {n} heads at once, layer 1 at the top: the vectors pass down through the layers, and every head "
+                "of every layer reads the text its own way, all at the same time. Nobody assigned these patterns; "
+                "training made them. The orange box is the head chosen above: pick another layer or head there to "
+                "move it."
+            ).format(n=number(info.n_layer * info.n_head))
+        )
 
 section(_("One token's view"), "lines")
 query = st.select_slider(

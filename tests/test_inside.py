@@ -22,6 +22,7 @@ from explainer.charts.inside import (
     heads_grid,
     logit_bars,
     logit_lens_heatmap,
+    model_view,
     neuron_bars,
     scores_to_weights,
 )
@@ -132,6 +133,23 @@ def test_heads_grid_has_one_panel_per_head_and_one_colour_bar() -> None:
     att = np.stack([np.tril(np.ones((3, 3))) / np.arange(1, 4)[:, None]] * 6)
     fig = heads_grid(att, ["x", "y", "z"], [f"head {h}" for h in range(6)])
     assert len(fig.data) == 6 and sum(bool(t.showscale) for t in fig.data) == 1
+
+
+@pytest.mark.parametrize(("n_layer", "n_head"), [(4, 4), (12, 12), (3, 5)])
+def test_the_model_view_has_every_head_of_every_layer_inside_the_figure(n_layer: int, n_head: int) -> None:
+    att = np.broadcast_to(np.tril(np.ones((3, 3))) / np.arange(1, 4)[:, None], (n_layer, n_head, 3, 3))
+    fig = model_view(att, ["x", "y", "z"], mark=(n_layer - 1, 1))
+    assert len(fig.data) == n_layer * n_head and sum(bool(t.showscale) for t in fig.data) == 1
+    layout = fig.layout.to_plotly_json()
+    domains = [a["domain"] for k, a in layout.items() if k.startswith(("xaxis", "yaxis"))]
+    assert len(domains) == 2 * n_layer * n_head and all(0 <= lo < hi <= 1 for lo, hi in domains)
+    rows = [layout[f"yaxis{'' if r == 0 else r * n_head + 1}"]["title"]["text"] for r in range(n_layer)]
+    assert rows == [f"layer {r + 1}" for r in range(n_layer)]  # each row named, the first layer at the top
+    assert [a["text"] for a in layout["annotations"]] == [f"head {h + 1}" for h in range(n_head)]
+    (box,) = layout["shapes"]  # around the marked cell: the last layer's second head
+    cell = n_layer * n_head - n_head + 2
+    assert (box["x0"], box["x1"]) == tuple(layout[f"xaxis{cell}"]["domain"])
+    assert (box["y0"], box["y1"]) == tuple(layout[f"yaxis{cell}"]["domain"])
 
 
 def test_head_summaries_recognise_a_previous_token_head() -> None:

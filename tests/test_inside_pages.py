@@ -33,6 +33,20 @@ def test_page_renders_its_charts(page: str, model: str, tiny_hf_spec: str) -> No
         assert spec["layout"]["font"]["size"] >= 16
 
 
+@pytest.mark.parametrize("model", ["builtin", "hf"])
+def test_every_layer_shows_all_the_heads_with_the_chosen_one_outlined(model: str, tiny_hf_spec: str) -> None:
+    at = run_page("attention", "builtin" if model == "builtin" else tiny_hf_spec)
+    layer, head = at.selectbox[0].value, at.selectbox[1].value
+    at.session_state["attn_heads_tab"] = "Every layer"  # a click on the tab
+    every = chart_specs(checked(at.run()))[1]
+    n_layer, n_head = len(at.selectbox[0].options), len(at.selectbox[1].options)
+    assert len(every["data"]) == n_layer * n_head
+    cell = layer * n_head + head + 1
+    box = every["layout"]["shapes"][0]
+    assert [box["x0"], box["x1"]] == every["layout"][f"xaxis{'' if cell == 1 else cell}"]["domain"]
+    assert any(f"All {n_layer * n_head} heads at once" in c.value for c in at.caption)
+
+
 @pytest.mark.parametrize("page", list(EXPECTED))
 def test_an_empty_text_gives_a_message(page: str) -> None:
     at = run_page(page)

@@ -104,6 +104,7 @@ def _grid(rows: int, cols: int, titles: list[str], h_gap: float, v_gap: float) -
         r, c = divmod(cell, cols)
         x = [c * (width + h_gap), c * (width + h_gap) + width]
         y = [1 - r * (height + v_gap) - height, 1 - r * (height + v_gap)]
+        x, y = ([min(max(round(v, 9), 0.0), 1.0) for v in d] for d in (x, y))  # float sums may step past 0 or 1
         n = "" if cell == 0 else str(cell + 1)
         axes[f"xaxis{n}"] = {"anchor": f"y{n}", "domain": x}
         axes[f"yaxis{n}"] = {"anchor": f"x{n}", "domain": y}
@@ -114,27 +115,54 @@ def _grid(rows: int, cols: int, titles: list[str], h_gap: float, v_gap: float) -
     return {**axes, "annotations": notes}
 
 
-def heads_grid(att: np.ndarray, labels: list[str], titles: list[str]) -> go.Figure:
-    """att (H, T, T) for every head of one layer, small multiples sharing one 0–1 colour bar."""
-    H, T = att.shape[0], len(labels)
-    cols = min(H, 4)
-    rows = -(-H // cols)
-    lab = _esc(labels)
+def _small_maps(att: np.ndarray, labels: list[str], cols: int, titles: list[str], v_gap: float) -> tuple[list, dict]:
+    """att (N, T, T): N small attention maps in rows of `cols`, sharing one 0–1 colour bar: (traces, layout)."""
+    N, T = att.shape[0], len(labels)
+    rows = -(-N // cols)
     future = np.triu(np.ones((T, T), dtype=bool), 1)
+    names = _tokens(_esc(labels))["tickvals"]
     data = []
-    names = _tokens(lab)["tickvals"]
-    for h in range(H):
-        cell = _attention(np.where(future, np.nan, att[h]), x=names, y=names, showscale=h == 0)
-        if h:
-            cell.update(xaxis=f"x{h + 1}", yaxis=f"y{h + 1}")
+    for n in range(N):
+        cell = _attention(np.where(future, np.nan, att[n]), x=names, y=names, showscale=n == 0)
+        if n:
+            cell.update(xaxis=f"x{n + 1}", yaxis=f"y{n + 1}")
         data.append(cell)
-    axes = _grid(rows, cols, titles, 0.04, 0.08 / rows**0.5)
+    axes = _grid(rows, cols, titles, 0.04 if cols <= 4 else 0.015, v_gap)
     for key in [k for k in axes if k.startswith(("xaxis", "yaxis"))]:
         axes[key].update(showticklabels=False, showgrid=False, zeroline=False)
         if key.startswith("yaxis"):
             axes[key]["autorange"] = "reversed"
     axes["plot_bgcolor"] = MASK  # the masked future shows through as grey
+    return data, axes
+
+
+def heads_grid(att: np.ndarray, labels: list[str], titles: list[str]) -> go.Figure:
+    """att (H, T, T) for every head of one layer, small multiples sharing one 0–1 colour bar."""
+    H = att.shape[0]
+    cols = min(H, 4)
+    rows = -(-H // cols)
+    data, axes = _small_maps(att, labels, cols, titles, 0.08 / rows**0.5)
     return _figure(data, 80 + rows * (250 if cols > 2 else 320), axes=axes, t=70)
+
+
+def model_view(att: np.ndarray, labels: list[str], mark: tuple[int, int] | None = None) -> go.Figure:
+    """att (L, H, T, T): every head of every layer at once, a row per layer (the first at the top), a column per head;
+    `mark` (layer, head) outlined in orange."""
+    L, H = att.shape[:2]
+    titles = [_("head {n}").format(n=h + 1) for h in range(H)]  # over the first row only
+    data, axes = _small_maps(att.reshape(L * H, *att.shape[2:]), labels, H, titles, 0.1 / L**0.5 if H <= 4 else 0.02)
+    for layer in range(L):  # each row named on its left
+        n = "" if layer == 0 else str(layer * H + 1)
+        axes[f"yaxis{n}"].update(title={"text": _("layer {n}").format(n=layer + 1), "font": {"size": SMALL}})
+    if mark is not None:
+        n = "" if mark == (0, 0) else str(mark[0] * H + mark[1] + 1)
+        x, y = axes[f"xaxis{n}"]["domain"], axes[f"yaxis{n}"]["domain"]
+        axes["shapes"] = [
+            {"type": "rect", "xref": "paper", "yref": "paper", "x0": x[0], "x1": x[1], "y0": y[0], "y1": y[1],
+             "line": {"color": ORANGE, "width": 3}}
+        ]  # fmt: skip
+    cell = 1000 / max(H, 4)  # a row's height: a full-width map of 4 heads, down to ~85 px a row for 12
+    return _figure(data, 90 + int(L * cell), axes=axes, t=50, l=70)
 
 
 def attention_lines(weights: np.ndarray, labels: list[str], query: int, title: str = "") -> go.Figure:
