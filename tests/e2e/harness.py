@@ -246,17 +246,28 @@ def settled(page) -> None:
     page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
 
 
+# The height of what the page shows: the main column, and the sidebar's content unless it is collapsed (0 px wide).
+PAGE_HEIGHT = """() => {
+  const sidebar = document.querySelector('[data-testid=stSidebar]');
+  const shown = sidebar && sidebar.getBoundingClientRect().width > 1 ? ', [data-testid=stSidebarContent]' : '';
+  return Math.max(...[...document.querySelectorAll('[data-testid=stMain]' + shown)].map(e => e.scrollHeight),
+                  document.body.scrollHeight);
+}"""
+
+
 def screenshot(page, path: Path) -> None:
-    """The whole page: Streamlit scrolls inside its main container, so grow the viewport to fit it first."""
-    height = page.evaluate(
-        "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stSidebarContent]')]"
-        ".map(e => e.scrollHeight), document.body.scrollHeight)"
-    )
+    """The whole page: Streamlit scrolls inside its main container, so grow the viewport to fit it first, and give
+    the test its window back afterwards (a test clicks on in the window a person has, not in a 6,000 px one, where
+    the charts are still laying themselves out again)."""
     size = page.viewport_size
+    height = page.evaluate(PAGE_HEIGHT)
     if height > size["height"]:
         page.set_viewport_size({"width": size["width"], "height": min(int(height), 6000)})
         settled(page)
     page.screenshot(path=str(path), full_page=True)
+    if page.viewport_size != size:
+        page.set_viewport_size(size)
+        settled(page)
 
 
 def assert_no_exception(page) -> None:
