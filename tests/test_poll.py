@@ -195,8 +195,10 @@ def test_the_teacher_hides_an_answer_on_every_screen(polls: PollStore) -> None:
     poll = polls.open(FOX)
     polls.vote(poll.code, new_voter(), "rude")
     polls.reveal(poll.code, {"rude": 1e-5, "in": 0.25})
-    assert polls.hide(poll.code, ["Rude"]).hidden == ["rude"]
-    assert polls.get(poll.code).hidden == ["rude"]
+    assert polls.hide(poll.code, "Rude").hidden == ["rude"]
+    assert polls.hide(poll.code, "in").hidden == ["in", "rude"]
+    assert polls.get(poll.code).hidden == ["in", "rude"]
+    assert polls.hide(poll.code, "RUDE", hide=False).hidden == ["in"]  # back on the board
 
 
 def test_equal_counts_go_by_the_models_probability_once_it_is_known() -> None:
@@ -286,13 +288,18 @@ def test_a_teacher_opens_a_poll_students_guess_and_the_board_shows_both(polls: P
     checked(student.run())  # the last student now sees the model's answer to their own guess
     assert any("You guessed **high**" in m.value for m in student.markdown)
 
-    teacher.button_group[0].set_value(["high"])  # the teacher takes "high" off the board
+    next(b for b in teacher.button if b.label == "high").click()  # the teacher takes "high" off the board
     checked(teacher.run())
     (board_spec,) = chart_specs(teacher)
     assert "high" not in json.dumps(board_spec["layout"]["yaxis"]["ticktext"])
     checked(student.run())
     (board_spec,) = chart_specs(student)  # the student's screen too
     assert "high" not in json.dumps(board_spec["layout"]["yaxis"]["ticktext"])
+    next(b for b in teacher.button if b.label == "Show “high” again").click()  # and back
+    checked(teacher.run())
+    assert "high" in json.dumps(chart_specs(teacher)[0]["layout"]["yaxis"]["ticktext"])
+    next(b for b in teacher.button if b.label == "high").click()
+    checked(teacher.run())
 
     next(b for b in teacher.button if b.label.startswith("Add “in”")).click()
     checked(teacher.run())

@@ -183,9 +183,11 @@ class PollStore:
         self._save(poll)
         return poll
 
-    def hide(self, code: str, answers: list[str]) -> Poll:
-        """Take these answers off the board (a word a class should not see projected), on every screen."""
-        poll = replace(self._existing(code), hidden=sorted({a.casefold() for a in answers}))
+    def hide(self, code: str, answer: str, hide: bool = True) -> Poll:
+        """Take an answer off the board (a word a class should not see projected), on every screen; or put it back."""
+        poll = self._existing(code)
+        hidden = set(poll.hidden) | {answer.casefold()} if hide else set(poll.hidden) - {answer.casefold()}
+        poll = replace(poll, hidden=sorted(hidden))
         self._save(poll)
         return poll
 

@@ -156,26 +156,31 @@ def teacher_view(poll: Poll) -> None:
 
 
 def hide_control(poll: Poll, guesses: list[str]) -> None:
-    """The teacher takes an answer off the board (a word the class should not see projected), on every screen."""
-    answers = [w for w, _n in tally(guesses)]
-    if not answers:
+    """The teacher takes an answer off the board (a word the class should not see projected), on every screen, with
+    one click on it; a hidden answer gets a button that brings it back."""
+    rows, _other = board(guesses, poll.answer, hidden=poll.hidden)
+    shown = [r.word for r in rows if r.share > 0]  # the class's answers on the board
+    hidden = [w for w, _n in tally(guesses) if w.casefold() in poll.hidden]
+    if not shown and not hidden:
         return
-    key = f"poll_hidden_{poll.code}_{poll.round}"
-    if key not in st.session_state:  # what is hidden already (another tab of the teacher, a refresh)
-        st.session_state[key] = [w for w in answers if w.casefold() in poll.hidden]
     with st.expander(_("Hide an answer from the board"), icon=":material/visibility_off:"):
-        st.pills(
-            _("Click an answer to hide it on every screen (it still counts among the other answers)"),
-            answers,
-            selection_mode="multi",
-            key=key,
-            on_change=_act,
-            args=(_hide, poll.code, key),
-        )
+        st.caption(_("Click an answer to hide it on every screen (it still counts among the other answers)"))
+        with st.container(horizontal=True):
+            for word in shown:
+                st.button(
+                    md_escape(word), key=f"poll_hide_{poll.round}_{word.casefold()}", on_click=_act,
+                    args=(_hide, poll.code, word, True), icon=":material/visibility_off:",
+                )  # fmt: skip
+            for word in hidden:
+                st.button(
+                    _("Show “{word}” again").format(word=md_escape(word)), on_click=_act,
+                    key=f"poll_show_{poll.round}_{word.casefold()}", args=(_hide, poll.code, word, False),
+                    icon=":material/visibility:",
+                )  # fmt: skip
 
 
-def _hide(code: str, key: str) -> None:
-    store().hide(code, st.session_state.get(key) or [])
+def _hide(code: str, word: str, hide: bool) -> None:
+    store().hide(code, word, hide)
 
 
 def _act(action, *args) -> None:

@@ -64,9 +64,10 @@ def test_a_class_guesses_and_every_screen_follows_the_poll(browser, server: Serv
             finish(ann, "poll-student-answer", "laptop")
 
             teacher.get_by_text("Hide an answer from the board").click()  # "far" off the board, on every screen
-            teacher.get_by_test_id("stButtonGroup").get_by_role("button", name="far", exact=True).click()
+            teacher.get_by_role("button", name="far", exact=True).click()
             drawn(teacher, lambda: expect(chart.locator(".ytick").filter(has_text="far")).to_have_count(0))
             expect(student.get_by_test_id("stPlotlyChart").locator(".ytick").filter(has_text="far")).to_have_count(0)
+            expect(teacher.get_by_role("button", name="Show “far” again")).to_be_visible()
 
             teacher.get_by_role("button", name="Add “in” and ask again").click()  # a tie: the model's likelier word
             drawn(teacher, lambda: expect(board).to_contain_text("0 guesses so far"))
