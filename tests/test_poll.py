@@ -24,6 +24,8 @@ from explainer.classroom.poll import (
     PollStore,
     board,
     clean_guess,
+    draw,
+    drawn_answer,
     join_address,
     model_answer,
     new_voter,
@@ -254,6 +256,73 @@ def test_students_get_an_address_they_can_reach() -> None:
     assert join_address("https://class.example.org/poll", "KQXT") == "https://class.example.org/poll?code=KQXT"
     local = join_address("http://localhost:8501/poll", "KQXT")
     assert local.endswith(":8501/poll?code=KQXT") and local.startswith("http://")
+
+
+# ---------------------------------------------------------------------------- a class that draws
+
+
+def test_draws_come_from_the_models_distribution_at_the_temperature(builtin) -> None:
+    gen = torch.Generator().manual_seed(0)
+    probs = builtin.next_token_logits(builtin.encode(FOX)).softmax(-1)
+    likeliest = builtin.decode([int(probs.argmax())]).strip()
+    assert {draw(builtin, FOX, 0.0, gen) for _i in range(5)} == {likeliest}  # T = 0: every device the same word
+    assert drawn_answer(builtin, FOX, 0.0, [likeliest]) == {likeliest: pytest.approx(1.0)}
+    draws = [draw(builtin, FOX, 1.0, gen) for _i in range(400)]
+    answer = drawn_answer(builtin, FOX, 1.0, draws)
+    assert set(answer) >= set(draws) and sum(answer.values()) <= 1 + 1e-9
+    # T = 1: the model's own probability (and a hair more: another token, " In" say, shows the same word)
+    assert float(probs.max()) <= answer[likeliest] <= float(probs.max()) + 1e-3
+    common = {w: p for w, p in answer.items() if p >= 0.01}  # the rest: hundreds of rare words, together
+    shares = {w: draws.count(w) / len(draws) for w in common}
+    shares["rare"], common["rare"] = 1 - sum(shares.values()), 1 - sum(common.values())
+    for word, p in common.items():  # 400 draws: each share within 4 standard errors of its probability
+        assert abs(shares[word] - p) <= 4 * (p * (1 - p) / len(draws)) ** 0.5, (word, shares[word], p)
+    hot = drawn_answer(builtin, FOX, 2.0, [])
+    assert max(hot.values()) < answer[likeliest]  # hotter: the likeliest word less likely
+
+
+def test_a_drawing_poll_keeps_its_temperature_and_checks_it(polls: PollStore) -> None:
+    poll = polls.open(FOX, 0.7, model="builtin")
+    assert poll.drawing and poll.temperature == 0.7 and poll.model == "builtin"
+    assert polls.ask(poll.code, FOX + " in").temperature == 0.7  # the next word, at the same temperature
+    assert polls.ask(poll.code, FOX, temperature=1.5).temperature == 1.5  # the same text again, hotter
+    with pytest.raises(PollError, match="from 0 to 2"):
+        polls.open(FOX, 9.0)
+    assert not polls.open(FOX).drawing and polls.ask(polls.open(FOX).code, FOX, temperature=1.0).temperature is None
+
+
+def test_a_class_draws_at_temperature_zero_and_every_device_gets_the_same_word(polls: PollStore) -> None:
+    teacher = apptest.open_page(PAGE)
+    teacher.toggle(key="poll_drawing").set_value(True)
+    checked(teacher.run())
+    teacher.slider(key="poll_temperature").set_value(0.0)
+    next(b for b in teacher.button if b.label == "Start a poll").click()
+    checked(teacher.run())
+    code = teacher.query_params[CODE_KEY]
+    assert polls.get(code).temperature == 0.0 and any("temperature 0" in m.value for m in teacher.markdown)
+    drawn = []
+    for _student in range(3):
+        student = apptest.open_page(PAGE, query={CODE_KEY: code})
+        assert not student.text_input, "a drawing student types nothing"
+        next(b for b in student.button if b.label == "Draw the next word").click()
+        checked(student.run())
+        drawn.append(next(s.value for s in student.success if "You drew" in s.value))
+        assert not any(b.label == "Draw the next word" for b in student.button), "one draw a round"
+    assert len(set(drawn)) == 1 and "**in**" in drawn[0]  # T = 0: the likeliest word on every device
+    checked(teacher.run())
+    assert any("3** draws so far" in m.value for m in teacher.markdown)
+    next(b for b in teacher.button if b.label == "Show the answers").click()
+    checked(teacher.run())
+    class_bars, model_bars = [t for t in chart_specs(teacher)[0]["data"] if t["type"] == "bar"]
+    assert class_bars["x"][0] == 1.0 and model_bars["x"][0] == pytest.approx(1.0)
+    assert any("came up in 100%" in m.value for m in teacher.markdown)
+    checked(student.run())
+    assert any("You drew **in**: its probability was 100%" in m.value for m in student.markdown)
+    teacher.slider(key=f"poll_next_temperature_{code}").set_value(1.5)
+    checked(teacher.run())
+    next(b for b in teacher.button if b.label == "Draw again at 1.5").click()
+    checked(teacher.run())
+    assert polls.get(code).temperature == 1.5 and polls.get(code).round == 2 and polls.get(code).question == FOX
 
 
 # ---------------------------------------------------------------------------- the page

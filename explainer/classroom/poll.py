@@ -29,12 +29,16 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+import torch
+
 from explainer.backends.base import Backend
 from explainer.classroom.links import reachable
 from explainer.files import replace_file
 from explainer.format import visible_token
 from explainer.generation.next_token import top_tokens, word_probability
 from explainer.i18n import _
+from explainer.model import sampling
+from explainer.model.sampling import SamplingParams
 
 LETTERS = "ACDEFGHJKLMNPQRTUVWXY"  # no B/8, I/1, O/0, S/5, Z/2: a code read off a projector is typed right
 CODE_LENGTH = 4
@@ -48,6 +52,7 @@ POLL_FILE = "poll.json"
 CODE_KEY = "code"  # the address's parameter a student joins with: /poll?code=KQXT
 KEY_KEY = "key"  # the teacher's: /poll?code=KQXT&key=..., so that a refresh keeps the teacher's view; never shared
 N_FAVOURITES = 5  # the model's likeliest words the answer adds to the class's
+MAX_TEMPERATURE = 2.0  # a drawing class's temperature: from 0 (every draw the likeliest word) to 2
 
 
 class PollError(ValueError):
@@ -63,6 +68,12 @@ class Poll:
     answer: dict[str, float] = field(default_factory=dict)  # once revealed: the model's probability of each word
     key: str = ""  # the teacher's: kept in the teacher's address (?key=), never shown to the students
     hidden: list[str] = field(default_factory=list)  # answers the teacher took off the board (case folded)
+    temperature: float | None = None  # None: the class guesses; a number: each student draws the word at it
+    model: str = ""  # the model the teacher asked with (a backend spec): the students' draws come from it too
+
+    @property
+    def drawing(self) -> bool:
+        return self.temperature is not None
 
     def model_probability(self, word: str) -> float | None:
         """The model's probability of `word` as the answer has it ("In" and "in" are one answer), None if unknown."""
@@ -142,6 +153,47 @@ def model_answer(backend: Backend, question: str, guesses: list[str]) -> dict[st
     return {w: word_probability(backend, question, w) for w in words}
 
 
+def drawn_word(backend: Backend, token_id: int) -> str:
+    """A drawn token as a word on the board: its text without spaces around, a line break as ⏎, a piece of a
+    character as its bytes."""
+    text = backend.decode([token_id])
+    if "\ufffd" in text:
+        text = backend.token_str(token_id)
+    return " ".join(text.split())[:MAX_GUESS_CHARS] or visible_token(text)
+
+
+def _next_distribution(backend: Backend, question: str, temperature: float) -> torch.Tensor:
+    """(V,) the probabilities the next token is drawn from at `temperature`."""
+    return sampling.distribution(backend.next_token_logits(backend.encode(question)), SamplingParams(temperature))
+
+
+def draw(backend: Backend, question: str, temperature: float, generator: torch.Generator | None = None) -> str:
+    """One student's turn as the sampler: a token drawn from the model's next-token probabilities at `temperature`,
+    as the word it shows."""
+    return drawn_word(backend, sampling.sample(_next_distribution(backend, question, temperature), generator))
+
+
+def drawn_answer(backend: Backend, question: str, temperature: float, drawn: list[str]) -> dict[str, float]:
+    """The probability that a draw shows each word drawn and each of the likeliest words: the sum over the tokens
+    that show it (" in" and "In" are one answer, as on the board)."""
+    probs = _next_distribution(backend, question, temperature).double()
+    wanted, mass = {w.casefold() for w in drawn}, {}
+    spelled: dict[str, str] = {}
+    order = probs.argsort(descending=True).tolist()
+    seen = 0.0
+    for i in order:
+        p = float(probs[i])
+        if p == 0 or (seen > 1 - 1e-6 and wanted <= mass.keys() and len(mass) >= N_FAVOURITES):
+            break
+        word = drawn_word(backend, i)
+        key = word.casefold()
+        spelled.setdefault(key, word)  # the likeliest token's spelling
+        mass[key] = mass.get(key, 0.0) + p
+        seen += p
+    favourites = sorted(mass, key=lambda k: -mass[k])[:N_FAVOURITES]
+    return {spelled[k]: mass[k] for k in dict.fromkeys([*favourites, *(k for k in wanted if k in mass)])}
+
+
 def join_address(page_url: str | None, code: str) -> str:
     """The address students open: this page's, with the code, as their devices reach it."""
     return reachable(page_url or "http://localhost:8501/poll", {CODE_KEY: code})
@@ -152,10 +204,10 @@ class PollStore:
         self.root = Path(root)
 
     # --- the teacher's side ---------------------------------------------------
-    def open(self, question: str) -> Poll:
-        """A new poll with a code no other open poll has."""
+    def open(self, question: str, temperature: float | None = None, model: str = "") -> Poll:
+        """A new poll with a code no other open poll has: the class guesses, or (with a temperature) draws."""
         self.prune()
-        question = _checked_question(question)
+        question, temperature = _checked_question(question), _checked_temperature(temperature)
         with _disk():
             self.root.mkdir(parents=True, exist_ok=True)
             for _attempt in range(100):
@@ -164,15 +216,18 @@ class PollStore:
                     (self.root / code).mkdir()
                 except FileExistsError:
                     continue  # the code is taken: draw another
-                poll = Poll(code, question, key=secrets.token_hex(8))
+                poll = Poll(code, question, key=secrets.token_hex(8), temperature=temperature, model=model)
                 self._save(poll)
                 return poll
         raise PollError(_("Too many polls are open on this server: end one first."))
 
-    def ask(self, code: str, question: str) -> Poll:
-        """The next question of the poll: a new round, nobody has guessed yet."""
+    def ask(self, code: str, question: str, temperature: float | None = None) -> Poll:
+        """The next question of the poll: a new round, nobody has guessed yet (a drawing class draws at `temperature`
+        now, if given)."""
         poll = self._existing(code)
         shutil.rmtree(self._round_dir(poll), ignore_errors=True)  # the old round's guesses are no longer shown
+        if poll.drawing and temperature is not None:
+            poll = replace(poll, temperature=_checked_temperature(temperature))
         poll = replace(poll, question=_checked_question(question), round=poll.round + 1, revealed=False, answer={})
         self._save(poll)
         return poll
@@ -269,6 +324,12 @@ class PollStore:
 
 def normal_code(code: str) -> str:
     return "".join(str(code or "").split()).upper()
+
+
+def _checked_temperature(temperature: float | None) -> float | None:
+    if temperature is not None and not 0 <= float(temperature) <= MAX_TEMPERATURE:
+        raise PollError(_("The temperature goes from 0 to {t}.").format(t=MAX_TEMPERATURE))
+    return None if temperature is None else float(temperature)
 
 
 def _checked_question(question: str) -> str:

@@ -17,10 +17,13 @@ from explainer.classroom.poll import (
     CODE_KEY,
     KEY_KEY,
     MAX_GUESS_CHARS,
+    MAX_TEMPERATURE,
     Poll,
     PollError,
     PollStore,
     board,
+    draw,
+    drawn_answer,
     join_address,
     model_answer,
     new_voter,
@@ -74,14 +77,30 @@ def question_box(poll: Poll) -> None:
     )
 
 
+def drawing_note(poll: Poll) -> None:
+    """How a drawing class answers (nothing for a guessing one)."""
+    if poll.drawing:
+        st.markdown(
+            _(
+                "Every device draws the next word from the model's probabilities at **temperature {t}**, as a "
+                "chatbot does: each student is one run of the same prompt."
+            ).format(t=number(poll.temperature, 1))
+        )
+
+
 def show_board(poll: Poll, guesses: list[str]) -> None:
     rows, other = board(guesses, poll.answer if poll.revealed else None, hidden=poll.hidden)
     if not guesses and not poll.revealed:
         return
-    title = _("The class and the model") if poll.revealed else _("The class's guesses")
+    if poll.revealed:
+        title = _("The class and the model")
+    else:
+        title = _("The class's draws") if poll.drawing else _("The class's guesses")
     show_chart(class_and_model(rows, other, title), "poll_board")
     if poll.revealed:
-        st.markdown(_summary(rows, len(guesses)))
+        st.markdown(
+            _drawn_summary(rows, len(guesses), poll.temperature) if poll.drawing else _summary(rows, len(guesses))
+        )
 
 
 def _summary(rows, n_guesses: int) -> str:
@@ -108,6 +127,21 @@ def _summary(rows, n_guesses: int) -> str:
     return " ".join(said)
 
 
+def _drawn_summary(rows, n_draws: int, temperature: float) -> str:
+    """What a drawing class reads off the board: how often the model's likeliest word came up, against its odds."""
+    known = [r for r in rows if r.model is not None]
+    if not known:
+        return ""
+    best = max(known, key=lambda r: r.model)
+    return _(
+        "{n} draws at temperature {t}: the model's likeliest word, **{word}**, came up in {share} of them; its "
+        "probability is {p}. The more students draw, the closer the two get."
+    ).format(
+        n=number(n_draws), t=number(temperature, 1), word=md_escape(best.word), share=percent(best.share),
+        p=percent(best.model),
+    )  # fmt: skip
+
+
 # ---------------------------------------------------------------------------- the teacher's side
 
 
@@ -125,6 +159,7 @@ def join_panel(code: str, address: str) -> None:
 def teacher_view(poll: Poll) -> None:
     join_panel(poll.code, join_address(st.context.url, poll.code))
     question_box(poll)
+    drawing_note(poll)
     guesses = list(store().guesses(poll).values())
     if poll.revealed:
         show_board(poll, guesses)
@@ -139,6 +174,8 @@ def teacher_view(poll: Poll) -> None:
                 icon=":material/redo:",
                 help=_("The class's favourite word joins the text, as a model adds its word: then the next guess."),
             )
+        if poll.drawing:
+            again_control(poll)
     else:
         follow(poll)
         st.button(
@@ -153,6 +190,25 @@ def teacher_view(poll: Poll) -> None:
         prompt_box(poll.question, label=_("The text the class continues"))
         st.button(_("Ask this"), on_click=_act, args=(_ask_typed, poll.code), icon=":material/send:")
     st.button(_("End the poll"), on_click=_end, args=(poll.code,), icon=":material/stop_circle:")
+
+
+def again_control(poll: Poll) -> None:
+    """A drawing class draws the same word again at another temperature: the spread narrows or widens."""
+    key = f"poll_next_temperature_{poll.code}"
+    left, right = st.columns([3, 2], vertical_alignment="bottom")
+    t = left.slider(_("Temperature"), 0.0, MAX_TEMPERATURE, float(poll.temperature), 0.1, format="%.1f", key=key)
+    right.button(
+        _("Draw again at {t}").format(t=number(t, 1)), on_click=_act, args=(_draw_again, poll.code, key),
+        icon=":material/casino:",
+        help=_("The same text, a new round: every student draws again, at this temperature."),
+    )  # fmt: skip
+
+
+def _draw_again(code: str, key: str) -> None:
+    poll = store().get(code)
+    if poll is None:
+        raise PollError(_("This poll has ended."))
+    store().ask(code, poll.question, temperature=st.session_state.get(key))
 
 
 def hide_control(poll: Poll, guesses: list[str]) -> None:
@@ -204,8 +260,11 @@ def _reveal(code: str) -> None:
     poll = store().get(code)
     if poll is None:
         raise PollError(_("This poll has ended."))
-    backend = get_backend(current_spec())
-    store().reveal(code, model_answer(backend, poll.question, list(store().guesses(poll).values())))
+    backend, guesses = get_backend(poll.model or current_spec()), list(store().guesses(poll).values())
+    if poll.drawing:
+        store().reveal(code, drawn_answer(backend, poll.question, poll.temperature, guesses))
+    else:
+        store().reveal(code, model_answer(backend, poll.question, guesses))
 
 
 def _ask(code: str, question: str) -> None:
@@ -243,9 +302,17 @@ def start_view(default_question: str) -> None:
         )
     )
     text = prompt_box(default_question, label=_("The text the class continues"))
+    drawing = st.toggle(
+        _("The class draws the word from the model instead of guessing it"), key="poll_drawing",
+        help=_("Every student's device draws one word from the model's probabilities, as a chatbot does: the board "
+        "then shows how often each word came up beside its probability."),
+    )  # fmt: skip
+    temperature = None
+    if drawing:
+        temperature = st.slider(_("Temperature"), 0.0, MAX_TEMPERATURE, 1.0, 0.1, format="%.1f", key="poll_temperature")
     if st.button(_("Start a poll"), type="primary", icon=":material/how_to_vote:"):
         try:
-            poll = store().open(text)
+            poll = store().open(text, temperature, model=current_spec())
         except PollError as e:
             st.error(str(e))
             return
@@ -268,16 +335,20 @@ def poll_link(text: str) -> None:
 def student_view(poll: Poll) -> None:
     state = PollState.of()
     question_box(poll)
+    drawing_note(poll)
     sent = state.sent.get((poll.code, poll.round))
     if poll.revealed:
         if sent is not None:
             p = poll.model_probability(sent)
-            st.markdown(
-                _("You guessed **{word}**: the model gives it {p}.").format(
-                    word=md_escape(sent), p=percent(p) if p is not None else "—"
-                )
+            said = (
+                _("You drew **{word}**: its probability was {p}.")
+                if poll.drawing
+                else _("You guessed **{word}**: the model gives it {p}.")
             )
+            st.markdown(said.format(word=md_escape(sent), p=percent(p) if p is not None else "—"))
         show_board(poll, list(store().guesses(poll).values()))
+    elif poll.drawing:
+        draw_control(poll, sent)
     else:
         with st.form("guess", border=False, enter_to_submit=True, clear_on_submit=True):
             guess = st.text_input(_("Your guess for the next word"), max_chars=MAX_GUESS_CHARS)
@@ -295,6 +366,31 @@ def student_view(poll: Poll) -> None:
     if st.button(_("Leave the poll"), icon=":material/logout:"):
         st.query_params.pop(CODE_KEY, None)
         st.rerun()
+
+
+def draw_control(poll: Poll, sent: str | None) -> None:
+    """A drawing student's one draw of the round: the button, then the word it drew."""
+    if sent is None:
+        st.button(
+            _("Draw the next word"), type="primary", icon=":material/casino:", on_click=_draw, args=(poll,),
+            help=_("Your device draws one word from the model's probabilities: likelier words come up more often."),
+        )  # fmt: skip
+    else:
+        st.success(
+            _("You drew **{word}**. Wait for the board: how often did the others draw it?").format(
+                word=md_escape(sent)
+            ),
+            icon=":material/casino:",
+        )
+
+
+def _draw(poll: Poll) -> None:
+    state = PollState.of()
+    try:
+        word = draw(get_backend(poll.model or current_spec()), poll.question, poll.temperature)
+        state.sent[(poll.code, poll.round)] = store().vote(poll.code, state.voter, word)
+    except ValueError as e:  # PollError (the round ended meanwhile), BackendError
+        state.problem = str(e)
 
 
 def follow(poll: Poll) -> None:
@@ -315,4 +411,7 @@ def _follow(code: str) -> None:
         st.rerun()  # the whole page: the poll moved on (or ended)
     if not poll.revealed:
         n = store().count(poll)
-        st.markdown(ngettext("**{n}** guess so far", "**{n}** guesses so far", n).format(n=number(n)))
+        if poll.drawing:
+            st.markdown(ngettext("**{n}** draw so far", "**{n}** draws so far", n).format(n=number(n)))
+        else:
+            st.markdown(ngettext("**{n}** guess so far", "**{n}** guesses so far", n).format(n=number(n)))

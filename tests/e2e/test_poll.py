@@ -76,3 +76,34 @@ def test_a_class_guesses_and_every_screen_follows_the_poll(browser, server: Serv
             teacher.get_by_role("button", name="End the poll").click()
             drawn(teacher, lambda: expect(teacher.get_by_role("button", name="Start a poll")).to_be_visible())
             expect(student).to_contain_text("has ended")
+
+
+def test_a_class_draws_the_word_as_a_sampler_would(browser, server: Server) -> None:
+    """Each phone draws the next word from the model at the teacher's temperature; at 0 every phone draws the
+    likeliest word, and the board shows the class's draws beside the model's probabilities."""
+    teacher = open_page(browser, server, "poll", VIEWPORTS["laptop"])
+    with closing_page(teacher, server, failed_shot=SHOTS / "poll-draw-failed-teacher.png"):
+        board = teacher.get_by_test_id("stMain")
+        teacher.get_by_text("The class draws the word from the model instead of guessing it").click()
+        drawn(teacher, lambda: expect(teacher.get_by_role("slider", name="Temperature")).to_be_visible())
+        teacher.get_by_role("slider", name="Temperature").focus()
+        for _step in range(10):  # 1.0 down to 0.0 with the keyboard, as a teacher might
+            teacher.keyboard.press("ArrowLeft")
+        drawn(teacher, lambda: expect(teacher.get_by_role("slider", name="Temperature")).to_have_value("0"))
+        teacher.get_by_role("button", name="Start a poll").click()
+        drawn(teacher, lambda: expect(board.locator(".poll-code")).to_have_text(CODE))
+        expect(board).to_contain_text("temperature 0")
+        code = board.locator(".poll-code").inner_text()
+        phones = [open_page(browser, server, f"poll?code={code}", PHONE) for _i in range(2)]
+        for phone in phones:
+            with closing_page(phone, server, SHOTS / "poll-draw-failed-phone.png"):
+                phone.get_by_role("button", name="Draw the next word").click()
+                drawn(phone, lambda p=phone: expect(p.get_by_test_id("stMain")).to_contain_text("You drew in."))
+                expect(phone.get_by_role("button", name="Draw the next word")).to_have_count(0)
+        expect(board).to_contain_text("2 draws so far")
+        teacher.get_by_role("button", name="Show the answers").click()
+        drawn(teacher, lambda: expect(board).to_contain_text("came up in 100% of them"))
+        expect(board.get_by_test_id("stPlotlyChart")).to_contain_text("the model")
+        finish(teacher, "poll-draw-board", "laptop")
+        teacher.get_by_role("button", name="End the poll").click()
+        drawn(teacher, lambda: expect(teacher.get_by_role("button", name="Start a poll")).to_be_visible())
