@@ -34,6 +34,7 @@ from explainer.config import settings
 from explainer.format import html_escape, md_escape, number, percent
 from explainer.generation.next_token import joined
 from explainer.i18n import _, ngettext
+from explainer.model.sampling import make_generator
 from explainer.ui.prediction import PROMPT_KEY, prompt_box, set_prompt
 from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.models import current_spec, get_backend
@@ -387,7 +388,8 @@ def draw_control(poll: Poll, sent: str | None) -> None:
 def _draw(poll: Poll) -> None:
     state = PollState.of()
     try:
-        word = draw(get_backend(poll.model or current_spec()), poll.question, poll.temperature)
+        dice = make_generator()[0]  # a seed of its own: torch's shared one starts alike in every replica
+        word = draw(get_backend(poll.model or current_spec()), poll.question, poll.temperature, dice)
         state.sent[(poll.code, poll.round)] = store().vote(poll.code, state.voter, word)
     except ValueError as e:  # PollError (the round ended meanwhile), BackendError
         state.problem = str(e)
