@@ -304,7 +304,7 @@ def start_view(default_question: str) -> None:
     )
     text = prompt_box(default_question, label=_("The text the class continues"))
     drawing = st.toggle(
-        _("The class draws the word from the model instead of guessing it"), key="poll_drawing",
+        _("The class draws the word from the model instead of guessing it"), key="poll_drawing", bind="query-params",
         help=_("Every student's device draws one word from the model's probabilities, as a chatbot does: the board "
         "then shows how often each word came up beside its probability."),
     )  # fmt: skip

@@ -71,7 +71,15 @@ PARTS: dict[str, list[Step]] = {
             N_("drag the temperature from 0 to 2"),
             N_("At temperature 0, how many different stories would 20 runs write?"),
             Link("sampling", "compare", {"temperature": "1.5"}),
-            (Link("what-else", "tree", {}, N_("What else could it have said? Every likely reply as a tree")),),
+            (
+                Link("what-else", "tree", {}, N_("What else could it have said? Every likely reply as a tree")),
+                Link(
+                    "poll",
+                    "ask",
+                    {"poll_drawing": "true"},
+                    N_("Class poll: every phone draws the next word, as a chatbot does"),
+                ),
+            ),
         ),
     ],
     N_("Learning from text"): [
