@@ -95,6 +95,11 @@ def attention_heatmap(
     return _figure(data, height or 160 + 24 * T + 40 * bool(title), title, axes)
 
 
+def _axes_of(cell: int) -> str:
+    """The suffix of small plot `cell`'s axes in plotly's layout: xaxis, xaxis2, xaxis3..."""
+    return "" if cell == 0 else str(cell + 1)
+
+
 def _grid(rows: int, cols: int, titles: list[str], h_gap: float, v_gap: float) -> dict:
     """Axes (and title annotations) of a rows × cols grid of small plots, as plotly's make_subplots lays them out."""
     width, height = (1 - h_gap * (cols - 1)) / cols, (1 - v_gap * (rows - 1)) / rows
@@ -105,7 +110,7 @@ def _grid(rows: int, cols: int, titles: list[str], h_gap: float, v_gap: float) -
         x = [c * (width + h_gap), c * (width + h_gap) + width]
         y = [1 - r * (height + v_gap) - height, 1 - r * (height + v_gap)]
         x, y = ([min(max(round(v, 9), 0.0), 1.0) for v in d] for d in (x, y))  # float sums may step past 0 or 1
-        n = "" if cell == 0 else str(cell + 1)
+        n = _axes_of(cell)
         axes[f"xaxis{n}"] = {"anchor": f"y{n}", "domain": x}
         axes[f"yaxis{n}"] = {"anchor": f"x{n}", "domain": y}
         if cell < len(titles):
@@ -152,10 +157,10 @@ def model_view(att: np.ndarray, labels: list[str], mark: tuple[int, int] | None 
     titles = [_("head {n}").format(n=h + 1) for h in range(H)]  # over the first row only
     data, axes = _small_maps(att.reshape(L * H, *att.shape[2:]), labels, H, titles, 0.1 / L**0.5 if H <= 4 else 0.02)
     for layer in range(L):  # each row named on its left
-        n = "" if layer == 0 else str(layer * H + 1)
+        n = _axes_of(layer * H)
         axes[f"yaxis{n}"].update(title={"text": _("layer {n}").format(n=layer + 1), "font": {"size": SMALL}})
     if mark is not None:
-        n = "" if mark == (0, 0) else str(mark[0] * H + mark[1] + 1)
+        n = _axes_of(mark[0] * H + mark[1])
         x, y = axes[f"xaxis{n}"]["domain"], axes[f"yaxis{n}"]["domain"]
         axes["shapes"] = [
             {"type": "rect", "xref": "paper", "yref": "paper", "x0": x[0], "x1": x[1], "y0": y[0], "y1": y[1],

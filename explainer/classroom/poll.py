@@ -177,21 +177,17 @@ def drawn_answer(backend: Backend, question: str, temperature: float, drawn: lis
     """The probability that a draw shows each word drawn and each of the likeliest words: the sum over the tokens
     that show it (" in" and "In" are one answer, as on the board)."""
     probs = _next_distribution(backend, question, temperature).double()
-    wanted, mass = {w.casefold() for w in drawn}, {}
-    spelled: dict[str, str] = {}
-    order = probs.argsort(descending=True).tolist()
-    seen = 0.0
-    for i in order:
-        p = float(probs[i])
-        if p == 0 or (seen > 1 - 1e-6 and wanted <= mass.keys() and len(mass) >= N_FAVOURITES):
-            break
+    mass: dict[str, float] = {}  # case folded word -> probability
+    spelled: dict[str, str] = {}  # case folded word -> its likeliest token's spelling
+    for i in probs.argsort(descending=True).tolist():
+        if (p := float(probs[i])) == 0:
+            break  # the rest cannot be drawn (T = 0: only the first)
         word = drawn_word(backend, i)
-        key = word.casefold()
-        spelled.setdefault(key, word)  # the likeliest token's spelling
-        mass[key] = mass.get(key, 0.0) + p
-        seen += p
+        spelled.setdefault(word.casefold(), word)
+        mass[word.casefold()] = mass.get(word.casefold(), 0.0) + p
     favourites = sorted(mass, key=lambda k: -mass[k])[:N_FAVOURITES]
-    return {spelled[k]: mass[k] for k in dict.fromkeys([*favourites, *(k for k in wanted if k in mass)])}
+    keys = dict.fromkeys([*favourites, *(w.casefold() for w in drawn if w.casefold() in mass)])
+    return {spelled[k]: mass[k] for k in keys}
 
 
 def join_address(page_url: str | None, code: str) -> str:
@@ -327,9 +323,11 @@ def normal_code(code: str) -> str:
 
 
 def _checked_temperature(temperature: float | None) -> float | None:
-    if temperature is not None and not 0 <= float(temperature) <= MAX_TEMPERATURE:
+    if temperature is None:
+        return None
+    if not 0 <= float(temperature) <= MAX_TEMPERATURE:
         raise PollError(_("The temperature goes from 0 to {t}.").format(t=MAX_TEMPERATURE))
-    return None if temperature is None else float(temperature)
+    return float(temperature)
 
 
 def _checked_question(question: str) -> str:

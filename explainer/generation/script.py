@@ -100,13 +100,13 @@ class TemplateScript(ChatScript):
     def __init__(self, template: ChatTemplate):
         super().__init__(framing="")
         self.render = template.render
-        text, kind = self._rendered([("q", "a")], None)[-1]
+        text, kind = self._parts([("q", "a")], None)[-1]
         closing = text if kind == "label" else ""  # what the template writes after a reply
         self.ends = tuple(dict.fromkeys(e for e in (closing.strip(), template.end_of_text) if e))
         if not self.ends:
             raise ValueError("the chat template never ends a reply")
 
-    def _rendered(self, turns: list[Turn], message: str | None) -> list[tuple[str, str]]:
+    def _parts(self, turns: list[Turn], message: str | None) -> list[tuple[str, str]]:
         messages: Messages = []
         for user, assistant in turns:
             messages += [{"role": "user", "content": user}, {"role": "assistant", "content": assistant}]
@@ -121,9 +121,6 @@ class TemplateScript(ChatScript):
             m = messages[int(k)]
             parts += [(m["content"], "user" if m["role"] == "user" else "model"), (label, "label")]
         return [(text, kind) for text, kind in parts if text]
-
-    def _parts(self, turns: list[Turn], message: str | None) -> list[tuple[str, str]]:
-        return self._rendered(turns, message)
 
     def asked(self, message: str) -> str:
         return self.script([], message)
