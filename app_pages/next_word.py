@@ -5,7 +5,7 @@ import streamlit as st
 from explainer.charts.prediction import next_token_bars
 from explainer.format import number, visible_token
 from explainer.generation.next_token import top_tokens
-from explainer.generation.script import build_script
+from explainer.generation.script import StartedReply
 from explainer.i18n import _
 from explainer.ui.poll import poll_link
 from explainer.ui.prediction import (
@@ -21,7 +21,7 @@ from explainer.ui.shell.views import view
 from explainer.ui.shell.words import for_the_teacher
 
 # Five likely next words of comparable odds (in, high, a, far, there: 14-25 % each on the shipped model), not one
-DEFAULT_PROMPT = build_script([], "Tell me a short story about a fox.") + " Once upon a time,"
+DEFAULT_PROMPT = StartedReply("Tell me a short story about a fox.", "Once upon a time,")
 
 st.title(_("Next word"))
 st.markdown(

@@ -5,12 +5,12 @@ import streamlit as st
 
 from explainer.classroom.poll import CODE_KEY, KEY_KEY
 from explainer.format import md_escape
-from explainer.generation.script import build_script
+from explainer.generation.script import StartedReply
 from explainer.i18n import _
 from explainer.ui.poll import said_problem, start_view, store, student_view, teacher_view
 from explainer.ui.shell.words import for_the_teacher
 
-DEFAULT_QUESTION = build_script([], "Tell me a short story about a fox.") + " Once upon a time,"
+DEFAULT_QUESTION = StartedReply("Tell me a short story about a fox.", "Once upon a time,")
 
 st.title(_("Class poll"))
 st.markdown(

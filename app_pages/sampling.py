@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from explainer.generation.script import build_script
+from explainer.generation.script import StartedReply
 from explainer.i18n import _
 from explainer.ui.prediction import KNOB_KEYS, logits_for, many_runs, prompt_section, sampling_controls
 from explainer.ui.sampling_view import sampling_view
@@ -13,7 +13,7 @@ from explainer.ui.shell.words import for_the_teacher
 
 # A favourite with a tail (cosy 41 %, hidden 9 %, then many near 4 % on the shipped model): a low temperature makes
 # the favourite win every draw, a high one lifts the tail
-DEFAULT_PROMPT = build_script([], "Tell me a short story about a fox.") + " Once upon a time, in a"
+DEFAULT_PROMPT = StartedReply("Tell me a short story about a fox.", "Once upon a time, in a")
 N_SHOWN = 10  # words in the side-by-side chart
 TEMPERATURES = tuple(round(0.05 * i, 2) for i in range(101))  # 0 .. 5, the curve's x-axis
 

@@ -5,7 +5,7 @@ import streamlit as st
 
 from explainer.charts.tree import continuation_tree
 from explainer.format import md_escape, percent, visible_token
-from explainer.generation.script import build_script
+from explainer.generation.script import StartedReply
 from explainer.generation.tree import MAX_BRANCHES, leaves, path_of
 from explainer.i18n import _, ngettext
 from explainer.ui.prediction import prompt_section, sampling_controls
@@ -15,7 +15,7 @@ from explainer.ui.shell.presenter import advanced
 from explainer.ui.shell.views import view
 from explainer.ui.tree import TreeState, clicked_node, continue_from, go_back, shown, tree_for
 
-DEFAULT_PROMPT = build_script([], "Tell me a short story about a fox.") + " Once upon a time,"  # branches at every word
+DEFAULT_PROMPT = StartedReply("Tell me a short story about a fox.", "Once upon a time,")  # branches at every word
 FLOORS = (0.001, 0.005, 0.01, 0.02, 0.05, 0.1)
 
 st.title(_("What else could it have said?"))

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import torch
 
+from explainer.analysis.inside import capital_questions
 from explainer.backends.base import ChatTemplate, GenStep
 from explainer.backends.load import load_backend
 from explainer.cli.main import main
@@ -18,6 +19,8 @@ from explainer.generation.chat import cut_message, replies, reply_steps, reply_t
 from explainer.generation.script import ChatScript, TemplateScript, build_script, script_for
 from explainer.model.sampling import SamplingParams, make_generator
 from explainer.training.preference import encode_answer
+from explainer.ui.prediction import PROMPT_KEY
+from explainer.ui.shell.models import ModelInUse, default_spec
 from explainer.ui.shell.pages import PAGES
 
 from .apptest import checked, open_page
@@ -162,3 +165,30 @@ def test_every_page_works_on_a_chat_model_of_another_shape(chat_dir, page: str) 
     """Rotary positions (no position table), grouped-query attention, RMSNorm, tied embeddings: Qwen2.5's shape."""
     at = open_page(page, spec=f"hf:{chat_dir}", timeout=120)
     assert at.title and "tiny-chat" in "".join(m.value for m in at.sidebar.markdown)
+
+
+FOX = "Tell me a short story about a fox."
+
+
+def test_the_prompt_pages_start_from_the_models_own_script(chat_dir, chat_model) -> None:
+    """The next-word page's text is the torn script in the loaded model's format; loading another model while it is
+    untouched rewrites it in that model's format, and a text the student wrote stays."""
+    builtin = build_script([], FOX) + " Once upon a time,"
+    at = open_page("app_pages/next_word.py")
+    assert at.text_area(key=PROMPT_KEY).value == builtin
+    ModelInUse.of(at.session_state).spec = f"hf:{chat_dir}"
+    own = checked(at.run()).text_area(key=PROMPT_KEY).value
+    assert own == template_text(chat_model, [], FOX) + "Once upon a time,"
+    assert own.endswith("<|im_start|>assistant\nOnce upon a time,")
+    at.text_area(key=PROMPT_KEY).input("My own text about a fox,")
+    at = checked(at.run())
+    ModelInUse.of(at.session_state).spec = default_spec()
+    assert checked(at.run()).text_area(key=PROMPT_KEY).value == "My own text about a fox,"
+
+
+def test_the_head_that_finds_the_country_is_sought_in_the_models_own_script(chat_model) -> None:
+    plain, own = capital_questions(3), capital_questions(3, script_for(chat_model))
+    assert [(e, a) for _t, e, a in own] == [(e, a) for _t, e, a in plain]
+    for (text, country, _capital), (plain_text, _e, _a) in zip(own, plain):
+        assert text.endswith(f"<|im_start|>assistant\nThe capital of {country} is") and "User:" not in text
+        assert plain_text.endswith(f"\nAssistant: The capital of {country} is")

@@ -15,7 +15,7 @@ import torch
 from explainer.backends.base import Backend
 from explainer.corpus.data import COUNTRIES
 from explainer.format import fixed_percent, number, visible_token
-from explainer.generation.script import build_script
+from explainer.generation.script import ChatScript
 from explainer.i18n import N_, _
 from explainer.model.gpt import Trace
 
@@ -108,13 +108,14 @@ CAPITAL_TEMPLATES = (
 )
 
 
-def capital_questions(n: int = 36) -> list[tuple[str, str, str]]:
-    """(prompt ending right before the answer, entity = the country, answer = its capital), n of them."""
-    step = max(1, len(COUNTRIES) // n)
+def capital_questions(n: int = 36, form: ChatScript | None = None) -> list[tuple[str, str, str]]:
+    """(prompt ending right before the answer, entity = the country, answer = its capital), n of them, in the
+    script `form` (the model's own: plain unless given)."""
+    form, step = form or ChatScript(), max(1, len(COUNTRIES) // n)
     out = []
     for i, c in enumerate(COUNTRIES[::step][:n]):
         q = CAPITAL_TEMPLATES[i % len(CAPITAL_TEMPLATES)].format(c=c.name)
-        out.append((build_script([], q) + f" The capital of {c.name} is", c.name, c.capital))
+        out.append((form.started(q, f"The capital of {c.name} is"), c.name, c.capital))
     return out
 
 

@@ -30,6 +30,7 @@ from explainer.analysis import embeddings as em
 from explainer.analysis import inside
 from explainer.backends.base import Backend
 from explainer.corpus.generator import generate_corpus
+from explainer.generation.script import script_for
 
 FILE = "analyses.safetensors"
 FORMAT = "llm-explainer-analyses/2"  # 2: the map of the group words, on unit vectors
@@ -114,8 +115,9 @@ class ModelAnalyses:
 
     # ------------------------------------------------------------------ inside the model
     def entity_head(self) -> inside.EntityHead:
-        questions = inside.capital_questions(SETTINGS["capital_questions"])
-        return self._get("entity", lambda: inside.find_entity_head(self.backend, questions))
+        n = SETTINGS["capital_questions"]
+        questions = lambda: inside.capital_questions(n, script_for(self.backend))  # noqa: E731  in its own script
+        return self._get("entity", lambda: inside.find_entity_head(self.backend, questions()))
 
     def neurons(self) -> inside.NeuronIndex | None:
         small, large = SETTINGS["neuron_tokens"]

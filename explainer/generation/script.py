@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from explainer.backends.base import Backend, ChatTemplate, Messages
 from explainer.format import md_code
@@ -69,9 +70,17 @@ class ChatScript:
         out of view, the labels may not)."""
         return f"User: {message}\nAssistant:"
 
+    def opening(self, words: str) -> str:
+        """The first words of a reply as the model reads them after `script(..., message)`."""
+        return " " + words
+
     def answer(self, reply: str) -> str:
         """A finished reply as the model writes it after `script(..., message)`, its end included."""
-        return " " + reply + self.ends[0]
+        return self.opening(reply) + self.ends[0]
+
+    def started(self, message: str, words: str) -> str:
+        """A new conversation's script with the reply begun: the text a page predicts the next word from."""
+        return self.script([], message) + self.opening(words)
 
     def ended(self, written: str) -> bool:
         """Whether a reply being written is over."""
@@ -125,8 +134,8 @@ class TemplateScript(ChatScript):
     def asked(self, message: str) -> str:
         return self.script([], message)
 
-    def answer(self, reply: str) -> str:
-        return reply + self.ends[0]
+    def opening(self, words: str) -> str:
+        return words  # the template's marker ends where the reply begins
 
     def how_it_goes_on(self) -> str:
         return _(
@@ -134,6 +143,17 @@ class TemplateScript(ChatScript):
             "learnt, like words. For the next question, the app writes them around it, and the model's reply is "
             "over when it writes {end}."
         ).format(end=md_code(self.ends[0]))
+
+
+@dataclass(frozen=True)
+class StartedReply:
+    """A page's default text: a question and the reply's first words, in the script of whichever model is loaded."""
+
+    message: str
+    words: str
+
+    def text(self, backend: Backend) -> str:
+        return script_for(backend).started(self.message, self.words)
 
 
 def script_for(backend: Backend) -> ChatScript:

@@ -12,14 +12,14 @@ import streamlit as st
 
 from explainer.analysis import inside
 from explainer.format import number
-from explainer.generation.script import build_script
+from explainer.generation.script import StartedReply
 from explainer.i18n import _
 from explainer.model.gpt import Trace
 from explainer.model.sampling import SamplingParams
 from explainer.ui.shell.models import get_backend, model_analyses
 from explainer.ui.shell.spinner import spinner_first_time
 
-DEFAULT_PROMPT = build_script([], "What is the capital of France?") + " The capital of France is"
+DEFAULT_PROMPT = StartedReply("What is the capital of France?", "The capital of France is")
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)

@@ -33,11 +33,12 @@ from explainer.classroom.poll import (
 from explainer.config import settings
 from explainer.format import html_escape, md_escape, number, percent
 from explainer.generation.next_token import joined
+from explainer.generation.script import StartedReply
 from explainer.i18n import _, ngettext
 from explainer.model.sampling import make_generator
 from explainer.ui.prediction import PROMPT_KEY, prompt_box, set_prompt
 from explainer.ui.shell.chart import show_chart
-from explainer.ui.shell.models import current_spec, get_backend
+from explainer.ui.shell.models import current_spec, get_backend, require_backend
 from explainer.ui.shell.navigation import link_page
 from explainer.ui.shell.presenter import presenting
 from explainer.ui.shell.share import qr_code
@@ -284,7 +285,7 @@ def _end(code: str) -> None:
     st.query_params.pop(KEY_KEY, None)
 
 
-def start_view(default_question: str) -> None:
+def start_view(default_question: StartedReply) -> None:
     """No poll yet: a student joins one with its code; a teacher starts one."""
     section(_("Join your class's poll"), "join")
     with st.form("join", border=False, enter_to_submit=True):
@@ -302,7 +303,7 @@ def start_view(default_question: str) -> None:
             "beside the model's probabilities."
         )
     )
-    text = prompt_box(default_question, label=_("The text the class continues"))
+    text = prompt_box(default_question.text(require_backend()), label=_("The text the class continues"))
     drawing = st.toggle(
         _("The class draws the word from the model instead of guessing it"), key="poll_drawing", bind="query-params",
         help=_("Every student's device draws one word from the model's probabilities, as a chatbot does: the board "

@@ -26,6 +26,7 @@ from explainer.generation.next_token import (
     distribution_table,
     sample_runs,
 )
+from explainer.generation.script import StartedReply
 from explainer.i18n import N_, _, ngettext
 from explainer.model.sampling import SamplingParams, sample
 from explainer.model.tokenizers import split_words
@@ -51,6 +52,7 @@ class PredictionState(SessionObject):
     added: tuple[str, str, float] | None = None  # (text after, token, probability) of the word just added
     runs: tuple[tuple[str, str], SamplingParams, list[Continuation]] | None = None  # ((model, text), settings, runs)
     prompt_for: str | None = None  # the page whose default the text box was last given
+    default_given: str | None = None  # that default, in the script of the model loaded then
 
 
 # ---------------------------------------------------------------------------- the model's numbers
@@ -85,12 +87,16 @@ PRESENTER_BOX_PX = 190  # presenter mode's bigger font wraps the 3-line script t
 def prompt_box(default: str, label: str | None = None, height: int = 140) -> str:
     """The text to predict from; kept in the URL as ?prompt=... The buttons that add a word set it through session
     state, so the box takes its page's default from there too (a widget given a default value and also set
-    through session state makes Streamlit warn): once per visit of a page, unless the link brings its own text."""
+    through session state makes Streamlit warn): once per visit of a page, unless the link brings its own text,
+    and again when another model is loaded while the text is still the default (each model reads its own script)."""
     state, page = PredictionState.of(), Navigation.of().current
     if state.prompt_for != page or PROMPT_KEY not in st.session_state:
         state.prompt_for = page
         if PROMPT_KEY not in st.query_params:
             st.session_state[PROMPT_KEY] = default
+    elif st.session_state[PROMPT_KEY] == state.default_given:  # untouched, and another model's script: this one's
+        st.session_state[PROMPT_KEY] = default
+    state.default_given = default
     text = st.text_area(
         label or _("Text so far"),
         key=PROMPT_KEY,
@@ -226,12 +232,12 @@ def show_tokens(backend: Backend, text: str) -> Prompt | None:
 # ---------------------------------------------------------------------------- building a text word by word
 
 
-def prompt_section(default: str, where=None) -> tuple[Backend, str, str, Prompt]:
+def prompt_section(default: StartedReply, where=None) -> tuple[Backend, str, str, Prompt]:
     """The top of every page that reads a prompt: the model, its spec, the text box and the token chips (in `where`,
     a column in presenter mode). Stops the page (after saying why) when there is nothing to predict from."""
     backend = require_backend()
     with where or st.container():
-        text = prompt_box(default)
+        text = prompt_box(default.text(backend))
         reads_english_note()
         prompt = show_tokens(backend, text)
     if prompt is None:
