@@ -8,12 +8,13 @@ import pytest
 
 from explainer.charts import training as ct
 from explainer.charts.style import TRUE
+from explainer.training.compare import smooth
 
 from .helpers import valid_figure as valid
 
 
 def test_smooth_is_bias_corrected() -> None:
-    assert ct.smooth([2.0, 2.0, 2.0]) == pytest.approx([2.0, 2.0, 2.0])
+    assert smooth([2.0, 2.0, 2.0]) == pytest.approx([2.0, 2.0, 2.0])
     out = ct.smooth([4.0, 0.0])
     assert out[0] == pytest.approx(4.0) and 0 < out[1] < 4.0
 

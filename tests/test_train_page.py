@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from explainer.training.compare import smooth
 from explainer.training.run import new_run
 from explainer.training.runs import RunStore
 from explainer.training.spec import RunSpec
 from explainer.training.text import load_text
+from explainer.ui.shell.steady import SteadyCharts
 from explainer.ui.training.session import FINISHED, PAUSED, READY, RUNNING, TrainingSession, training_slots
 
 from . import apptest
@@ -154,3 +156,43 @@ def test_a_finished_run_can_train_more_steps(run_root: Path) -> None:
     assert copy != rid and at.query_params["run"] == copy  # a link opens a copy
     assert store.load(copy).spec.steps == 112  # a refresh keeps the longer run
     assert store.load(rid).spec.steps == 12  # the run behind the link is unchanged
+
+
+def loss_traces(at: AppTest) -> dict[str, dict]:
+    """The loss chart in front (its steady chart's newest slot), by trace name."""
+    slots = SteadyCharts.of(at.session_state).charts["train_loss"]
+    return {t["name"]: t for t in slots.figures[slots.order[-1]].to_dict()["data"] if t.get("showlegend", True)}
+
+
+def captions(at: AppTest) -> str:
+    return " | ".join(c.value for c in at.caption)
+
+
+def test_a_reset_run_stays_on_the_loss_chart_to_compare() -> None:
+    at = apptest.train_page()
+    assert not session(at).earlier and "train_forget" not in [b.key for b in at.button]
+    for _ in range(3):
+        click(at, "train_step")
+    history = session(at).run.trainer.history
+    old_lr = session(at).run.spec.lr
+    click(at, "train_reset")
+    at.number_input(key="train_lr").set_value(old_lr * 10)
+    no_crash(at.run())
+    assert session(at).status == READY and session(at).run.spec.lr == pytest.approx(old_lr * 10)
+    name = f"run 1: learning rate {old_lr:g}"
+    traces = loss_traces(at)
+    assert name in traces, list(traces)
+    assert traces[name]["x"] == history.steps and traces[name]["y"] == pytest.approx(smooth(history.train_loss))
+    assert "your earlier runs" in captions(at)
+
+    at.number_input(key="train_lr").set_value(old_lr)  # the same settings again: nothing differs
+    no_crash(at.run())
+    assert "run 1: the same settings" in loss_traces(at)
+
+    at.radio(key="train_tok").set_value("word")  # other tokens: a loss on another scale, not drawn
+    no_crash(at.run())
+    assert not [n for n in loss_traces(at) if n.startswith("run 1")]
+    assert "1 earlier run is not drawn" in captions(at)
+
+    click(at, "train_forget")
+    assert not session(at).earlier and "earlier run" not in captions(at)

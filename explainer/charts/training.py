@@ -26,8 +26,11 @@ from explainer.charts.style import (
 )
 from explainer.format import html_escape, number, percent, points
 from explainer.i18n import _, ngettext
+from explainer.training.compare import Curve, smooth
 
 LAYER_COLOURS = ["#1f5fbf", "#e8590c", "#2b8a3e", "#9c36b5", "#c92a2a", "#0b7285", "#5c940d", "#d6336c"]
+LEGEND_ROW_PX = 30
+EARLIER_COLOURS = ["#9c36b5", "#e8590c", "#5f3dc4"]  # earlier runs, newest first: none is this run's blue or green
 
 
 def _axis(title: str, **extra) -> dict:
@@ -41,15 +44,6 @@ def _base_layout(title: str, height: int) -> dict:
     return out
 
 
-def smooth(values: list[float], weight: float = 0.9) -> list[float]:
-    """Exponential moving average with bias correction (like TensorBoard's smoothing)."""
-    out, avg = [], 0.0
-    for i, v in enumerate(values, start=1):
-        avg = weight * avg + (1 - weight) * v
-        out.append(avg / (1 - weight**i))
-    return out
-
-
 def loss_chart(
     steps: list[int],
     train_loss: list[float],
@@ -59,12 +53,14 @@ def loss_chart(
     random_loss: float | None = None,
     log_x: bool = False,
     title: str = "",
+    earlier: list[tuple[str, Curve]] = (),
 ) -> go.Figure:
     """Training loss per step (faint, with a smoothed line on top) and validation loss (dots on a line).
 
     `random_loss` (ln of the vocabulary size) is drawn as a dashed line: the loss of a model that gives
-    every token the same probability, where random dials start."""
-    data = []
+    every token the same probability, where random dials start. `earlier`: (legend name, curve) of earlier runs,
+    newest first, drawn thinner behind this one (its smoothed training loss, its validation loss dotted)."""
+    data = [trace for i, (name, curve) in enumerate(earlier) for trace in _earlier_traces(name, curve, i)]
     if steps:
         data.append(
             {"type": "scatter", "mode": "lines", "x": steps, "y": train_loss, "name": _("training (each step)"),
@@ -83,10 +79,13 @@ def loss_chart(
              "marker": {"size": 10, "symbol": "diamond"},
              "hovertemplate": _("step %{x}: %{y:.3f}<extra>validation</extra>")}
         )  # fmt: skip
-    out = _base_layout(title, 420)
+    rows = LEGEND_ROW_PX * len(earlier)  # each earlier run's name may take a row of the legend above the plot
+    out = _base_layout(title, 420 + rows)
     out["showlegend"] = True
-    out["margin"]["t"] = 100 if title else 50
-    shown = [*train_loss, *val_loss]
+    out["margin"]["t"] = (100 if title else 50) + rows
+    if out["title"]:  # at the top, above the legend's rows (plotly's default: the middle of the top margin)
+        out["title"].update(yref="container", y=1, yanchor="top", pad={"t": 14})
+    shown = [*train_loss, *val_loss, *(v for _name, c in earlier for v in (*c.train_loss, *c.val_loss))]
     top = max([*shown, random_loss or 0.0, 1.0])
     low = min([*shown, top])
     shapes, notes = [], []
@@ -96,7 +95,7 @@ def loss_chart(
         )
         shapes.append(line)
         notes.append(note)
-    last = max([*steps, *val_steps, 1])
+    last = max([*steps, *val_steps, *(c.steps[-1] for _name, c in earlier if c.steps), 1])
     end = max(total_steps or last, last)
     if log_x:
         xaxis = _axis(_("training step (log scale)"), type="log", range=[0, math.log10(max(end, 10)) + 0.02])
@@ -109,6 +108,19 @@ def loss_chart(
         yaxis=_axis(_("loss (lower is better)"), range=[max(0.0, low * 0.9 - 0.1), top * 1.08]),
     )
     return figure(data, out)
+
+
+def _earlier_traces(name: str, curve: Curve, i: int) -> list[dict]:
+    """An earlier run's two lines, one legend entry for both (a click on it hides the run)."""
+    colour, group = EARLIER_COLOURS[i % len(EARLIER_COLOURS)], f"run{curve.number}"
+    hover = html_escape(name) + " · " + _("step %{x}: %{y:.3f}") + "<extra></extra>"
+    return [
+        {"type": "scatter", "mode": "lines", "x": list(curve.steps), "y": list(curve.train_loss), "name": name,
+         "legendgroup": group, "line": {"color": colour, "width": 2.5}, "opacity": 0.75, "hovertemplate": hover},
+        {"type": "scatter", "mode": "lines+markers", "x": list(curve.val_steps), "y": list(curve.val_loss),
+         "name": name, "legendgroup": group, "showlegend": False, "opacity": 0.75, "hovertemplate": hover,
+         "line": {"color": colour, "width": 1.5, "dash": "dot"}, "marker": {"size": 6, "symbol": "diamond"}},
+    ]  # fmt: skip
 
 
 def update_size_chart(steps: list[int], sizes: dict[str, list[float]], title: str = "") -> go.Figure:

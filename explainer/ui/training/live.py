@@ -12,10 +12,11 @@ import streamlit as st
 from explainer.analysis import inside
 from explainer.charts.inside import attention_heatmap
 from explainer.charts.prediction import next_token_bars
-from explainer.charts.training import loss_chart, samples_html, smooth, update_size_chart
+from explainer.charts.training import loss_chart, samples_html, update_size_chart
 from explainer.format import duration_from_seconds, fixed_percent, human_count, number, visible_token
 from explainer.generation.next_token import top_tokens
-from explainer.i18n import _
+from explainer.i18n import _, ngettext
+from explainer.training.compare import comparable, curve_label, smooth
 from explainer.training.run import Run, run_backend, sample_text
 from explainer.ui.shell.presenter import advanced
 from explainer.ui.shell.steady import steady_chart
@@ -230,18 +231,10 @@ def _charts(run: Run) -> None:
         log_x = advanced() and st.toggle(
             _("Log scale for the steps"), key=LOG_X_KEY, help=_("Stretches the first steps, where most happens.")
         )
-        fig = loss_chart(
-            h.steps,
-            h.train_loss,
-            h.val_steps,
-            h.val_loss,
-            run.trainer.cfg.steps,
-            random_loss,
-            log_x,
-            title=_("Loss: how wrong the guesses are"),
-        )
+        same, others = comparable(TrainingSession.of().earlier, run)
+        earlier = [(curve_label(c, run.spec), c) for c in reversed(same)]  # newest first
         fig = loss_chart(h.steps, h.train_loss, h.val_steps, h.val_loss, run.trainer.cfg.steps, random_loss, log_x,
-                         title=_("Loss: how wrong the guesses are"))  # fmt: skip
+                         title=_("Loss: how wrong the guesses are"), earlier=earlier)  # fmt: skip
         steady_chart(fig, "train_loss")
         st.caption(
             _(
@@ -250,6 +243,7 @@ def _charts(run: Run) -> None:
                 "patterns, not memorising."
             ).format(vocab_size=number(run.data.tokenizer.vocab_size))
         )
+        _earlier_note(run, len(same), others)
     with right:
         if not advanced():
             _metrics(run)
@@ -258,6 +252,37 @@ def _charts(run: Run) -> None:
             st.html(samples_html(run.samples))
     _probe(run)
     _dials(run)
+
+
+def _earlier_note(run: Run, drawn: int, others: int) -> None:
+    """What the earlier runs' lines are, or how to get some; and a button that forgets them."""
+    session = TrainingSession.of()
+    if drawn:
+        st.caption(
+            _(
+                "The other colours are your earlier runs (the validation loss dotted), named by what was different "
+                "from this run: change one setting, train again, and see what it does."
+            )
+        )
+    elif session.status == FINISHED and not others:
+        st.caption(
+            _(
+                "Try an experiment: press Reset, change one setting (the learning rate ten times higher, say) and "
+                "train again. This run's loss stays on the chart to compare."
+            )
+        )
+    if others:
+        st.caption(
+            ngettext(
+                "{n} earlier run is not drawn: it read another text or other tokens, so its loss is on another scale.",
+                "{n} earlier runs are not drawn: they read another text or other tokens, so their loss is on another "
+                "scale.",
+                others,
+            ).format(n=others)
+        )
+    if session.earlier:
+        st.button(_("Forget the earlier runs"), key="train_forget", type="tertiary", icon=":material/delete_sweep:",
+                  on_click=session.forget_earlier)  # fmt: skip
 
 
 def _probe(run: Run) -> None:

@@ -27,6 +27,7 @@ from explainer.config import settings
 from explainer.format import md_escape, number
 from explainer.i18n import _
 from explainer.training.clock import WallClock
+from explainer.training.compare import Curve
 from explainer.training.data import TrainingData, prepare_data
 from explainer.training.run import Run, make_run
 from explainer.training.runs import RunStore
@@ -40,6 +41,7 @@ SLICE_S = 0.45  # seconds of training per fragment rerun: pause takes effect wit
 TICK_S = 0.5  # the fragment's rerun interval while training (or waiting for a slot)
 SAVE_EVERY_S = 5.0
 SAMPLES_PER_RUN = 12  # about this many generated samples over a run
+EARLIER_KEPT = 3  # earlier runs' loss curves kept to compare with the current run
 
 
 # ---------------------------------------------------------------------------- shared, per process
@@ -132,6 +134,8 @@ class TrainingSession(SessionObject):
     nudge: tuple | None = None  # ((run id, example, lr), the step it was made at, Nudge) of the last nudge
     example_seed: int = 0  # which examples the nudge section draws
     clock: WallClock = field(default_factory=WallClock)  # steps against the wall clock while running: the time left
+    earlier: list[Curve] = field(default_factory=list)  # the last EARLIER_KEPT runs that trained, oldest first
+    runs_kept: int = 0  # how many curves this session has kept (their numbers)
 
     # ------------------------------------------------------------------ the queue
     def request_slot(self) -> int:
@@ -155,11 +159,22 @@ class TrainingSession(SessionObject):
     # ------------------------------------------------------------------ which run
     def adopt(self, run: Run, rid: str, state: str | None = None) -> None:
         """Make `run` this session's run (restored, imported or freshly built)."""
+        self.keep_curve()
         self.run, self.run_id = run, rid
         self.status = state or (FINISHED if run.trainer.done else PAUSED)
         self.saved = (run.trainer.step_count, time.monotonic()) if state != READY else None
         self.built_from = None
         self.record_progress()
+
+    def keep_curve(self) -> None:
+        """Keep the current run's loss to compare with the next runs, if it has trained."""
+        run = self.run
+        if run is not None and self.status != READY and run.trainer.step_count > 0:
+            self.runs_kept += 1
+            self.earlier = [*self.earlier, Curve.of(run, self.runs_kept)][-EARLIER_KEPT:]
+
+    def forget_earlier(self) -> None:
+        self.earlier = []
 
     def drop_run(self) -> None:
         self.run = self.run_id = self.saved = self.built_from = None
@@ -347,9 +362,11 @@ class TrainingSession(SessionObject):
         self.save(force=True)
 
     def reset(self) -> None:
-        """Forget this run (also on the server): the settings open again and the dials start random again.
-        Every run of a session is its own (a link opens a copy), so this never deletes someone else's run."""
+        """Forget this run (also on the server; its loss curve stays on the chart, to compare): the settings open
+        again and the dials start random again. Every run of a session is its own (a link opens a copy), so this
+        never deletes someone else's run."""
         self.release()
+        self.keep_curve()
         if self.run_id and self.status != READY:
             with contextlib.suppress(OSError, ValueError):
                 run_store().delete(self.run_id)
