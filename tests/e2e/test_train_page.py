@@ -116,6 +116,10 @@ def test_train_pause_download_and_use_everywhere(browser, server: Server, tmp_pa
         assert settled_points(projector) == paused  # the same loss curve
         assert "run=" in projector.url and projector.url.split("run=")[1][:16] != run_link.split("run=")[1][:16]
         finish(projector, "train", "projector")
+        projector.locator(".st-key-train_reset button:visible").click()  # the run's curve stays, to compare
+        legend = projector.locator(".js-plotly-plot .legendtext").filter(has_text="run 1: the same settings")
+        drawn(projector, lambda: sync_api.expect(legend.first).to_be_visible())
+        sync_api.expect(projector.get_by_role("button", name="Start training", exact=True)).to_be_visible()
     except (AssertionError, sync_api.Error) as e:
         raise AssertionError(f"{e}\n--- server log ---\n{server.log()}") from e
     finally:
