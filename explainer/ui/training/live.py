@@ -180,7 +180,7 @@ def _time_left(run: Run) -> str:
     """By the wall clock while it trains (drawing the page included), never by the training steps' time alone."""
     tr = run.trainer
     if tr.done:
-        return "done"
+        return _("done")
     left = TrainingSession.of().clock.seconds_left(tr.cfg.steps - tr.step_count)
     if left is None:
         return _("measuring…") if TrainingSession.of().status == RUNNING else "—"
