@@ -196,3 +196,20 @@ def test_a_reset_run_stays_on_the_loss_chart_to_compare() -> None:
 
     click(at, "train_forget")
     assert not session(at).earlier and "earlier run" not in captions(at)
+
+
+def test_again_at_ten_times_the_learning_rate_trains_at_once_beside_the_last_run() -> None:
+    at = apptest.train_page()
+    at.number_input(key="train_steps").set_value(2)
+    no_crash(at.run())
+    assert "train_again_up" not in [b.key for b in at.button], "offered once the run is finished"
+    for _ in range(2):
+        click(at, "train_step")
+    first = session(at).run
+    assert session(at).status == FINISHED
+    click(at, "train_again_up")
+    now = session(at).run
+    assert now is not first and session(at).status in (RUNNING, FINISHED) and now.trainer.step_count > 0
+    assert now.spec.lr == pytest.approx(first.spec.lr * 10) and now.spec.steps == first.spec.steps == 2
+    assert f"run 1: learning rate {first.spec.lr:g}" in loss_traces(at)
+    assert session(at).run.spec.n_layer == first.spec.n_layer

@@ -18,6 +18,7 @@ from explainer.generation.next_token import top_tokens
 from explainer.i18n import _, ngettext
 from explainer.training.compare import comparable, curve_label, smooth
 from explainer.training.run import Run, run_backend, sample_text
+from explainer.training.spec import PAGE_LIMITS
 from explainer.ui.shell.presenter import advanced
 from explainer.ui.shell.steady import steady_chart
 from explainer.ui.training.nudge import nudge_section
@@ -31,6 +32,7 @@ from explainer.ui.training.session import (
     bounded_threads,
     training_slots,
 )
+from explainer.ui.training.setup import again_with_lr
 
 PROBE_KEY = "train_probe"
 LOG_X_KEY = "train_log_x"
@@ -120,6 +122,8 @@ def controls() -> None:
         disabled=run is None or state == READY,
         help=_("Forget this run: random dials again, and the settings open again."),
     )
+    if done:
+        _experiments(row, run)
     note = {
         READY: _("The dials are random: press Start and watch them get tuned."),
         RUNNING: _("Training…"),
@@ -127,6 +131,21 @@ def controls() -> None:
         FINISHED: _("Finished: every step is done."),
     }[state]
     row.markdown(note)
+
+
+def _experiments(row, run: Run) -> None:
+    """Train again with the learning rate ten times higher, or lower: the two curves side by side show what the
+    learning rate does (too high: it jumps about, or stalls; too low: it crawls)."""
+    low, high = PAGE_LIMITS.lr
+    for factor, way in ((10, "up"), (0.1, "down")):
+        lr = float(f"{min(high, max(low, run.spec.lr * factor)):.2g}")
+        if lr != run.spec.lr:
+            row.button(
+                _("Again, learning rate {lr:g}").format(lr=lr), key=f"train_again_{way}",
+                icon=f":material/arrow_{way}ward:", on_click=again_with_lr, args=(lr,),
+                help=_("Reset and train again with the same settings but this learning rate: this run's loss "
+                       "stays on the chart to compare."),
+            )  # fmt: skip
 
 
 # ---------------------------------------------------------------------------- the live view
@@ -267,8 +286,8 @@ def _earlier_note(run: Run, drawn: int, others: int) -> None:
     elif session.status == FINISHED and not others:
         st.caption(
             _(
-                "Try an experiment: press Reset, change one setting (the learning rate ten times higher, say) and "
-                "train again. This run's loss stays on the chart to compare."
+                "Try an experiment: train again with the learning rate ten times higher or lower (the buttons "
+                "above), or press Reset and change any setting. This run's loss stays on the chart to compare."
             )
         )
     if others:

@@ -136,6 +136,7 @@ class TrainingSession(SessionObject):
     clock: WallClock = field(default_factory=WallClock)  # steps against the wall clock while running: the time left
     earlier: list[Curve] = field(default_factory=list)  # the last EARLIER_KEPT runs that trained, oldest first
     runs_kept: int = 0  # how many curves this session has kept (their numbers)
+    start_when_ready: bool = False  # an experiment's button: start the next run as soon as it is built
 
     # ------------------------------------------------------------------ the queue
     def request_slot(self) -> int:
@@ -200,6 +201,9 @@ class TrainingSession(SessionObject):
                 return None
             self.adopt(run, run_store().new_id(), READY)  # nothing saved until it trains
             self.built_from = key
+        if self.start_when_ready:
+            self.start_when_ready = False
+            self.start()
         return self.run
 
     def sync_url(self) -> None:

@@ -84,6 +84,19 @@ def show_spec(spec: RunSpec) -> None:
     st.session_state[SIZE] = match[0] if match else "custom"
 
 
+def again_with_lr(lr: float) -> None:
+    """A one-click experiment (a button's callback): Reset, the same settings but this learning rate, and train
+    again at once; the run's loss stays on the chart to compare."""
+    session = TrainingSession.of()
+    if session.run is None:
+        return
+    spec = session.run.spec
+    session.reset()
+    show_spec(spec)
+    st.session_state[KNOBS["lr"]] = lr
+    session.start_when_ready = True
+
+
 # ---------------------------------------------------------------------------- cached work
 
 
