@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from explainer.charts.describe import describe
 from explainer.charts.training import loss_chart
 from explainer.training.compare import Curve, comparable, curve_label, differences, smooth, thinned
 from explainer.training.run import new_run
@@ -62,9 +63,11 @@ def test_the_loss_chart_draws_earlier_runs_behind_this_one(run) -> None:
     h, curve = run.trainer.history, Curve.of(run, 1)
     fig = valid_figure(loss_chart(h.steps, h.train_loss, h.val_steps, h.val_loss, 60, 4.0,
                                   title="Loss", earlier=[("run 1: learning rate 0.03", curve)]))  # fmt: skip
-    names = [t.name for t in fig.data]
-    assert names[:2] == ["run 1: learning rate 0.03"] * 2, "drawn first: behind this run's lines"
-    assert [t.showlegend for t in fig.data[:2]] == [None, False], "one legend entry for both lines"
+    earlier = fig.data[-2:]  # listed after this run's lines, drawn behind them
+    assert [t.name for t in earlier] == ["run 1: learning rate 0.03", "run 1: learning rate 0.03, validation"]
+    assert [t.zorder for t in earlier] == [-1, -1] and all(t.zorder is None for t in fig.data[:-2])
+    assert [t.showlegend for t in earlier] == [None, False], "one legend entry for both lines"
+    assert describe(fig)[0].startswith("Loss: training (each step) from"), "a screen reader hears this run first"
     assert fig.layout.xaxis.range[1] >= 30 and fig.layout.height > 420
     plain = loss_chart(h.steps, h.train_loss, h.val_steps, h.val_loss, 60, 4.0, title="Loss")
     assert plain.layout.height == 420 and len(plain.data) == len(fig.data) - 2

@@ -60,7 +60,7 @@ def loss_chart(
     `random_loss` (ln of the vocabulary size) is drawn as a dashed line: the loss of a model that gives
     every token the same probability, where random dials start. `earlier`: (legend name, curve) of earlier runs,
     newest first, drawn thinner behind this one (its smoothed training loss, its validation loss dotted)."""
-    data = [trace for i, (name, curve) in enumerate(earlier) for trace in _earlier_traces(name, curve, i)]
+    data = []
     if steps:
         data.append(
             {"type": "scatter", "mode": "lines", "x": steps, "y": train_loss, "name": _("training (each step)"),
@@ -80,6 +80,7 @@ def loss_chart(
              "hovertemplate": _("step %{x}: %{y:.3f}<extra>validation</extra>")}
         )  # fmt: skip
     rows = LEGEND_ROW_PX * len(earlier)  # each earlier run's name may take a row of the legend above the plot
+    data += [trace for i, (name, curve) in enumerate(earlier) for trace in _earlier_traces(name, curve, i)]
     out = _base_layout(title, 420 + rows)
     out["showlegend"] = True
     out["margin"]["t"] = (100 if title else 50) + rows
@@ -111,15 +112,19 @@ def loss_chart(
 
 
 def _earlier_traces(name: str, curve: Curve, i: int) -> list[dict]:
-    """An earlier run's two lines, one legend entry for both (a click on it hides the run)."""
+    """An earlier run's two lines, drawn behind this run's (listed after them: a screen reader hears this run first),
+    one legend entry for both (a click on it hides the run)."""
     colour, group = EARLIER_COLOURS[i % len(EARLIER_COLOURS)], f"run{curve.number}"
-    hover = html_escape(name) + " · " + _("step %{x}: %{y:.3f}") + "<extra></extra>"
+    val_name = _("{run}, validation").format(run=name)
+    hover = lambda n: html_escape(n) + " · " + _("step %{x}: %{y:.3f}") + "<extra></extra>"  # noqa: E731
     return [
         {"type": "scatter", "mode": "lines", "x": list(curve.steps), "y": list(curve.train_loss), "name": name,
-         "legendgroup": group, "line": {"color": colour, "width": 2.5}, "opacity": 0.75, "hovertemplate": hover},
+         "legendgroup": group, "line": {"color": colour, "width": 2.5}, "opacity": 0.75, "zorder": -1,
+         "hovertemplate": hover(name)},
         {"type": "scatter", "mode": "lines+markers", "x": list(curve.val_steps), "y": list(curve.val_loss),
-         "name": name, "legendgroup": group, "showlegend": False, "opacity": 0.75, "hovertemplate": hover,
-         "line": {"color": colour, "width": 1.5, "dash": "dot"}, "marker": {"size": 6, "symbol": "diamond"}},
+         "name": val_name, "legendgroup": group, "showlegend": False, "opacity": 0.75, "zorder": -1,
+         "hovertemplate": hover(val_name), "line": {"color": colour, "width": 1.5, "dash": "dot"},
+         "marker": {"size": 6, "symbol": "diamond"}},
     ]  # fmt: skip
 
 
