@@ -7,7 +7,15 @@ import pytest
 
 from explainer.charts.describe import describe
 from explainer.charts.training import loss_chart
-from explainer.training.compare import Curve, comparable, curve_label, differences, smooth, thinned
+from explainer.training.compare import (
+    Curve,
+    comparable,
+    curve_label,
+    differences,
+    only_the_start_differs,
+    smooth,
+    thinned,
+)
 from explainer.training.run import new_run
 from explainer.training.spec import RunSpec
 from explainer.training.text import load_text
@@ -49,6 +57,9 @@ def test_the_label_names_what_was_different() -> None:
     curve = Curve(2, other, "t", (1,), (4.0,), (), ())
     assert curve_label(curve, now) == "run 2: 4 layers, learning rate 0.03, 1,500 steps"
     assert curve_label(Curve(1, now, "t", (1,), (4.0,), (), ()), now) == "run 1: the same settings"
+    restart = RunSpec.from_preset("tiny", seed=1)
+    assert differences(restart, now) == ["another random start"] and only_the_start_differs(restart, now)
+    assert not only_the_start_differs(now, now) and not only_the_start_differs(other, restart)
 
 
 def test_only_runs_on_the_same_tokens_are_comparable(run) -> None:

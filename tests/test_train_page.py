@@ -213,3 +213,13 @@ def test_again_at_ten_times_the_learning_rate_trains_at_once_beside_the_last_run
     assert now.spec.lr == pytest.approx(first.spec.lr * 10) and now.spec.steps == first.spec.steps == 2
     assert f"run 1: learning rate {first.spec.lr:g}" in loss_traces(at)
     assert session(at).run.spec.n_layer == first.spec.n_layer
+
+    while session(at).status == RUNNING:  # the fragment's slices, until this run is done too
+        no_crash(at.run())
+    second = session(at).run
+    click(at, "train_again_seed")  # the same settings from other random dials
+    third = session(at).run
+    assert third.spec.seed == second.spec.seed + 1 and third.spec.lr == second.spec.lr
+    assert third.trainer.history.train_loss[0] != second.trainer.history.train_loss[0], "other dials, other batches"
+    assert "run 2: another random start" in loss_traces(at) and "run 1: learning rate" in " ".join(loss_traces(at))
+    assert any("Emergence" in link.label for link in at.get("page_link")), "where the two models' insides differ"

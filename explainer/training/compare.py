@@ -72,8 +72,14 @@ def differences(earlier: RunSpec, now: RunSpec) -> list[str]:
         "batch_size": lambda v: _("batch {n}").format(n=v),
         "lr": lambda v: _("learning rate {lr:g}").format(lr=v),
         "steps": lambda v: _("{n} steps").format(n=number(v)),
+        "seed": lambda _v: _("another random start"),
     }
     return [say(getattr(earlier, f)) for f, say in words.items() if getattr(earlier, f) != getattr(now, f)]
+
+
+def only_the_start_differs(earlier: RunSpec, now: RunSpec) -> bool:
+    """Two runs of the same settings from other random dials."""
+    return earlier.seed != now.seed and replace(earlier, seed=now.seed) == now
 
 
 def curve_label(curve: Curve, now: RunSpec) -> str:

@@ -16,9 +16,10 @@ from explainer.charts.training import loss_chart, samples_html, update_size_char
 from explainer.format import duration_from_seconds, fixed_percent, human_count, number, visible_token
 from explainer.generation.next_token import top_tokens
 from explainer.i18n import _, ngettext
-from explainer.training.compare import comparable, curve_label, smooth
+from explainer.training.compare import comparable, curve_label, only_the_start_differs, smooth
 from explainer.training.run import Run, run_backend, sample_text
 from explainer.training.spec import PAGE_LIMITS
+from explainer.ui.shell.navigation import link_page
 from explainer.ui.shell.presenter import advanced
 from explainer.ui.shell.steady import steady_chart
 from explainer.ui.training.nudge import nudge_section
@@ -32,7 +33,7 @@ from explainer.ui.training.session import (
     bounded_threads,
     training_slots,
 )
-from explainer.ui.training.setup import again_with_lr
+from explainer.ui.training.setup import train_again
 
 PROBE_KEY = "train_probe"
 LOG_X_KEY = "train_log_x"
@@ -135,17 +136,24 @@ def controls() -> None:
 
 def _experiments(row, run: Run) -> None:
     """Train again with the learning rate ten times higher, or lower: the two curves side by side show what the
-    learning rate does (too high: it jumps about, or stalls; too low: it crawls)."""
+    learning rate does (too high: it jumps about, or stalls; too low: it crawls). Or from other random dials: the
+    curves end up alike, the numbers inside do not (the Emergence page)."""
     low, high = PAGE_LIMITS.lr
     for factor, way in ((10, "up"), (0.1, "down")):
         lr = float(f"{min(high, max(low, run.spec.lr * factor)):.2g}")
         if lr != run.spec.lr:
             row.button(
                 _("Again, learning rate {lr:g}").format(lr=lr), key=f"train_again_{way}",
-                icon=f":material/arrow_{way}ward:", on_click=again_with_lr, args=(lr,),
+                icon=f":material/arrow_{way}ward:", on_click=train_again, args=(lr,),
                 help=_("Reset and train again with the same settings but this learning rate: this run's loss "
                        "stays on the chart to compare."),
             )  # fmt: skip
+    row.button(
+        _("Again, another random start"), key="train_again_seed", icon=":material/casino:", on_click=train_again,
+        kwargs={"new_start": True},
+        help=_("Reset and train again with the same settings from other random dials (and the examples in another "
+               "order): does it end up as good?"),
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------------------- the live view
@@ -263,6 +271,8 @@ def _charts(run: Run) -> None:
             ).format(vocab_size=number(run.data.tokenizer.vocab_size))
         )
         _earlier_note(run, len(same), others)
+        if any(only_the_start_differs(c.spec, run.spec) for c in same):
+            _emergence_link()
     with right:
         if not advanced():
             _metrics(run)
@@ -302,6 +312,16 @@ def _earlier_note(run: Run, drawn: int, others: int) -> None:
     if session.earlier:
         st.button(_("Forget the earlier runs"), key="train_forget", type="tertiary", icon=":material/delete_sweep:",
                   on_click=session.forget_earlier)  # fmt: skip
+
+
+def _emergence_link() -> None:
+    """Two random starts, about the same loss: what differs is inside, where the Emergence page looks."""
+    if (page := link_page("emergence")) is not None:
+        st.page_link(
+            page,
+            label=_("Other random dials, about the same loss: inside, the two models are not alike (Emergence)"),
+            icon=":material/auto_awesome:",
+        )
 
 
 def _probe(run: Run) -> None:

@@ -38,6 +38,7 @@ SRC, UPLOAD, PASTE, HF_ID = "train_src", "train_upload", "train_paste", "train_h
 TOK, VOCAB, SIZE = "train_tok", "train_vocab", "train_size"
 DIMS = {"n_layer": "train_layers", "n_head": "train_heads", "d_model": "train_width", "context_length": "train_context"}
 KNOBS = {"lr": "train_lr", "batch_size": "train_batch", "steps": "train_steps"}
+SEED = "train_seed"  # the random start (dials and the order of examples): no widget, "Again, another random start"
 
 
 @dataclass
@@ -80,20 +81,24 @@ def show_spec(spec: RunSpec) -> None:
         st.session_state[VOCAB] = spec.vocab_size
     for field, key in {**DIMS, **KNOBS}.items():
         st.session_state[key] = getattr(spec, field)
+    st.session_state[SEED] = spec.seed
     match = [n for n, p in PRESETS.items() if all(getattr(p, f) == getattr(spec, f) for f in DIMS)]
     st.session_state[SIZE] = match[0] if match else "custom"
 
 
-def again_with_lr(lr: float) -> None:
-    """A one-click experiment (a button's callback): Reset, the same settings but this learning rate, and train
-    again at once; the run's loss stays on the chart to compare."""
+def train_again(lr: float | None = None, new_start: bool = False) -> None:
+    """A one-click experiment (a button's callback): Reset, the same settings but this learning rate or another
+    random start, and train again at once; the run's loss stays on the chart to compare."""
     session = TrainingSession.of()
     if session.run is None:
         return
     spec = session.run.spec
     session.reset()
     show_spec(spec)
-    st.session_state[KNOBS["lr"]] = lr
+    if lr is not None:
+        st.session_state[KNOBS["lr"]] = lr
+    if new_start:
+        st.session_state[SEED] = spec.seed + 1
     session.start_when_ready = True
 
 
@@ -291,7 +296,8 @@ def setup_panel(locked: bool) -> Setup | None:
         dims = {f: getattr(base, f) if base else st.session_state[k] for f, k in DIMS.items()}
         knobs = {f: (getattr(base, f) if base and size != st.session_state[SIZE] else st.session_state[k])
                  for f, k in KNOBS.items()}  # fmt: skip
-        return RunSpec(source=source, source_name=source_name, tokenizer=kind, vocab_size=vocab, **dims, **knobs)
+        return RunSpec(source=source, source_name=source_name, tokenizer=kind, vocab_size=vocab, **dims, **knobs,
+                       seed=st.session_state.get(SEED, 0))  # fmt: skip
 
     spec = spec_for(st.session_state[SIZE])
     spec.eval_every = max(10, spec.steps // 30)
