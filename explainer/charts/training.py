@@ -79,13 +79,13 @@ def loss_chart(
              "marker": {"size": 10, "symbol": "diamond"},
              "hovertemplate": _("step %{x}: %{y:.3f}<extra>validation</extra>")}
         )  # fmt: skip
-    rows = LEGEND_ROW_PX * len(earlier)  # each earlier run's name may take a row of the legend above the plot
     data += [trace for i, (name, curve) in enumerate(earlier) for trace in _earlier_traces(name, curve, i)]
-    out = _base_layout(title, 420 + rows)
+    out = _base_layout(title, 420 + LEGEND_ROW_PX * len(earlier))  # an earlier run's name may take a legend row
     out["showlegend"] = True
-    out["margin"]["t"] = (100 if title else 50) + rows
-    if out["title"]:  # at the top, above the legend's rows (plotly's default: the middle of the top margin)
-        out["title"].update(yref="container", y=1, yanchor="top", pad={"t": 14})
+    out["margin"]["t"] = 70 if title else 30
+    # The legend under the plot, at the bottom of the figure: plotly makes room for as many rows as it takes (above
+    # the plot it would run into the title on a narrow screen, the title being no part of that room).
+    out["legend"].update(y=0, yanchor="bottom", yref="container")
     shown = [*train_loss, *val_loss, *(v for _name, c in earlier for v in (*c.train_loss, *c.val_loss))]
     top = max([*shown, random_loss or 0.0, 1.0])
     low = min([*shown, top])
