@@ -45,7 +45,7 @@ with st.expander(
             _(
                 "This run trains on **{source_name}** with **{tokens}** as tokens ({vocab_size} of them): "
                 "{n_layer} layers, {n_head} heads, width {d_model}, context {context_length} · batch {batch_size} · "
-                "learning rate {lr:g} · {steps} steps. Press **Reset** to change them."
+                "learning rate {lr} · {steps} steps. Press **Reset** to change them."
             ).format(
                 source_name=md_escape(s.source_name),
                 tokens=_(TOKENIZERS[s.tokenizer]),
@@ -55,7 +55,7 @@ with st.expander(
                 d_model=s.d_model,
                 context_length=s.context_length,
                 batch_size=s.batch_size,
-                lr=s.lr,
+                lr=number(s.lr),
                 steps=number(s.steps),
             ),
             icon=":material/lock:",

@@ -7,6 +7,7 @@ import pytest
 
 from explainer.charts.describe import describe
 from explainer.charts.training import loss_chart
+from explainer.i18n import speaking
 from explainer.training.compare import (
     Curve,
     comparable,
@@ -57,6 +58,8 @@ def test_the_label_names_what_was_different() -> None:
     curve = Curve(2, other, "t", (1,), (4.0,), (), ())
     assert curve_label(curve, now) == "run 2: 4 layers, learning rate 0.03, 1,500 steps"
     assert curve_label(Curve(1, now, "t", (1,), (4.0,), (), ()), now) == "run 1: the same settings"
+    with speaking("de"):  # the class's language, its decimal comma too
+        assert differences(RunSpec.from_preset("tiny", lr=0.03), now) == ["Lernrate 0,03"]
     restart = RunSpec.from_preset("tiny", seed=1)
     assert differences(restart, now) == ["another random start"] and only_the_start_differs(restart, now)
     assert not only_the_start_differs(now, now) and not only_the_start_differs(other, restart)

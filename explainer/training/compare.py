@@ -70,7 +70,7 @@ def differences(earlier: RunSpec, now: RunSpec) -> list[str]:
         "d_model": lambda v: _("width {n}").format(n=v),
         "context_length": lambda v: _("context {n}").format(n=v),
         "batch_size": lambda v: _("batch {n}").format(n=v),
-        "lr": lambda v: _("learning rate {lr:g}").format(lr=v),
+        "lr": lambda v: _("learning rate {lr}").format(lr=number(v)),
         "steps": lambda v: _("{n} steps").format(n=number(v)),
         "seed": lambda _v: _("another random start"),
     }

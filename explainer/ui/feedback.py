@@ -226,8 +226,8 @@ def question_box(student: Backend) -> None:
             list(STRENGTHS),
             value="normal",
             key=STRENGTH_KEY,
-            help=_("The optimiser's step size (learning rate {lr:g} for 'normal'); {steps} steps per click.").format(
-                lr=core.LR, steps=core.STEPS
+            help=_("The optimiser's step size (learning rate {lr} for 'normal'); {steps} steps per click.").format(
+                lr=number(core.LR), steps=core.STEPS
             ),
         )
     state = FeedbackState.of()

@@ -143,7 +143,7 @@ def _experiments(row, run: Run) -> None:
         lr = float(f"{min(high, max(low, run.spec.lr * factor)):.2g}")
         if lr != run.spec.lr:
             row.button(
-                _("Again, learning rate {lr:g}").format(lr=lr), key=f"train_again_{way}",
+                _("Again, learning rate {lr}").format(lr=number(lr)), key=f"train_again_{way}",
                 icon=f":material/arrow_{way}ward:", on_click=train_again, args=(lr,),
                 help=_("Reset and train again with the same settings but this learning rate: this run's loss "
                        "stays on the chart to compare."),
