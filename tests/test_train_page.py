@@ -188,6 +188,7 @@ def test_a_reset_run_stays_on_the_loss_chart_to_compare() -> None:
     at.number_input(key="train_lr").set_value(old_lr)  # the same settings again: nothing differs
     no_crash(at.run())
     assert "run 1: the same settings" in loss_traces(at)
+    assert "lies under this one" in captions(at), "the same run again: say where its line went"
 
     at.radio(key="train_tok").set_value("word")  # other tokens: a loss on another scale, not drawn
     no_crash(at.run())

@@ -271,6 +271,13 @@ def _charts(run: Run) -> None:
             ).format(vocab_size=number(run.data.tokenizer.vocab_size))
         )
         _earlier_note(run, len(same), others)
+        if any(c.spec == run.spec for c in same):
+            st.caption(
+                _(
+                    "The same settings from the same random start make the same training again, to within rounding: "
+                    "that run's line lies under this one. “Again, another random start” changes only the start."
+                )
+            )
         if any(only_the_start_differs(c.spec, run.spec) for c in same):
             _emergence_link()
     with right:
