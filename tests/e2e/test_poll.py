@@ -25,6 +25,10 @@ def _send(page, guess: str) -> None:
     drawn(page, lambda: expect(page.get_by_test_id("stMain")).to_contain_text(f"Sent: {guess}."))
 
 
+# Three tabs, one of them following the poll by itself: about one full browser run in six (stops 41-43, always beside
+# the other test process's heavy pages) lost a step here for 90 s, never when the file ran alone (20+ runs, with the
+# cores burnt too). A second try, reported as "R" in the log; two failures in a row fail the run.
+@pytest.mark.flaky(reruns=1)
 def test_a_class_guesses_and_every_screen_follows_the_poll(browser, server: Server) -> None:
     teacher = open_page(browser, server, "poll?present=1", VIEWPORTS["projector"])
     with closing_page(teacher, server, failed_shot=SHOTS / "poll-failed-teacher.png"):
