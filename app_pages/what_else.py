@@ -60,7 +60,7 @@ else:
             settings=md_escape(params.label()),
         )
     )
-    pick, go, back = st.columns([4, 2, 1], vertical_alignment="bottom")
+    pick, go, back = st.columns([3, 2, 2], vertical_alignment="bottom")  # "Back" fits beside an open sidebar
     choice = pick.selectbox(
         _("Or pick a path"), ends, key="tree_path",
         format_func=lambda i: f"{shown(nodes[i])} · {percent(nodes[i].path_prob)}",

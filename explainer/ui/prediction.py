@@ -381,11 +381,12 @@ def _slider(knob: Knob, where=st, hi: float | None = None):
 
 
 def sampling_controls(vocab_size: int) -> SamplingParams:
-    """Temperature, top-k and top-p sliders side by side; their values live in the URL."""
-    left, mid, right = st.columns(3)
-    temperature = _slider(TEMPERATURE, left)
-    top_k = _slider(TOP_K, mid, hi=min(TOP_K.hi, vocab_size))
-    top_p = _slider(TOP_P, right)
+    """Temperature, top-k and top-p sliders side by side, in rows when the column is too narrow (a projector's big text
+    beside an open sidebar); their values live in the URL."""
+    row = st.container(horizontal=True, gap="small")
+    temperature = _slider(TEMPERATURE, row)
+    top_k = _slider(TOP_K, row, hi=min(TOP_K.hi, vocab_size))
+    top_p = _slider(TOP_P, row)
     return SamplingParams(float(temperature), int(top_k), float(top_p))
 
 

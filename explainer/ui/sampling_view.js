@@ -126,9 +126,32 @@ function drawBars(svg, s, d, look) {
   const labelW = Math.min(0.3 * W, Math.max(...labels.map((l) => textWidth(l, font))) + 16);
   const gap = 0.06 * W;
   const panel = (W - labelW - gap - 20) / 2;
-  const top = 3 * font + 14;
-  const H = top + row * labels.length + 10;
+  const centre = (k) => labelW + k * (panel + gap) + panel / 2;
   svg.replaceChildren();
+  // The panels' titles first: when one is wider than its panel (a projector's big text in a narrow column), both go on
+  // two lines, split at " · " (the bits under the name), and the bars start lower.
+  const titles = [
+    [w("model_own", { bits: fixed(bits(s.m.base), 2) }), w("nothing_cut")],
+    [w("drawn_from", { bits: fixed(bits(d.chosen), 2) }), settingsLabel(s.t, s.topK, s.topP)],
+  ];
+  const heads = titles.map(([name], k) => {
+    const head = el("text", { x: centre(k), y: font, "text-anchor": "middle", "font-size": font,
+      "font-weight": 700 }, svg, name);
+    head.dataset.role = k ? "chosen-title" : "base-title";
+    return head;
+  });
+  const split = heads.some((h) => h.getComputedTextLength() > panel + 0.8 * gap);
+  if (split) {
+    heads.forEach((h, k) => {
+      const [name, ...rest] = h.textContent.split(" · ");
+      h.replaceChildren();
+      el("tspan", { x: centre(k) }, h, name);
+      el("tspan", { x: centre(k), dy: 1.15 * font }, h, rest.join(" · "));
+    });
+  }
+  const subY = (split ? 3.2 : 2) * font + 6;
+  const top = subY + font + 8;
+  const H = top + row * labels.length + 10;
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
   svg.setAttribute("height", H);
   const defs = el("defs", {}, svg);
@@ -142,17 +165,10 @@ function drawBars(svg, s, d, look) {
       "font-size": font, class: r === shown.length ? "sv-other" : "" }, svg, l);
     if (r === shown.length) t.setAttribute("font-style", "italic");
   });
-  const titles = [
-    [w("model_own", { bits: fixed(bits(s.m.base), 2) }), w("nothing_cut")],
-    [w("drawn_from", { bits: fixed(bits(d.chosen), 2) }), settingsLabel(s.t, s.topK, s.topP)],
-  ];
   [base, chosen.map((v, r) => (keptRow[r] ? v : before[r]))].forEach((values, k) => {
     const x0 = labelW + k * (panel + gap);
     const scale = (0.72 * panel) / Math.max(...values, 1e-12);
-    const title = el("text", { x: x0 + panel / 2, y: font, "text-anchor": "middle", "font-size": font,
-      "font-weight": 700 }, svg, titles[k][0]);
-    title.dataset.role = k ? "chosen-title" : "base-title";
-    el("text", { x: x0 + panel / 2, y: 2 * font + 6, "text-anchor": "middle", "font-size": small }, svg, titles[k][1]);
+    el("text", { x: centre(k), y: subY, "text-anchor": "middle", "font-size": small }, svg, titles[k][1]);
     el("line", { x1: x0, x2: x0, y1: top, y2: H - 10, stroke: look.grid }, svg);
     values.forEach((v, r) => {
       const isOther = r === shown.length;

@@ -14,8 +14,10 @@ SR_ONLY = "sr-only"  # a class for what only screen readers read (a chart's data
 # - Chosen pills and segments in a darker red.
 # - The visually hidden class: kept in the page for screen readers, 1 px and clipped.
 # - Section names of the sidebar's page links, quieter than the links.
-# - Page links in the main column wrap instead of ending in "…" (Streamlit keeps a link on one line): with the sidebar
-#   open on a 1024 px projector the lesson plan's links lost their second half (German lost five).
+# - Page links wrap instead of ending in "…" (Streamlit keeps a link on one line): with the sidebar open on a 1024 px
+#   projector the lesson plan's links lost their second half (German lost five), and presenter mode's bigger text
+#   cut the sidebar's own ("Temperature & sampli"). Toggle and checkbox labels in the main column wrap too (the chat
+#   page's script toggle, beside its slider in presenter mode).
 ACCESSIBLE_CSS = f"""<style>
 [data-testid="stCaptionContainer"] {{ opacity: 1 !important; }}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {{ color: {CAPTION_INK} !important; }}
@@ -24,8 +26,12 @@ button[data-variant][data-selected="true"] p {{ color: {PILL_INK} !important; }}
   clip-path: inset(50%) !important; white-space: nowrap !important; margin: -1px !important; padding: 0 !important;
   border: 0 !important; }}
 .st-key-nav p strong {{ display: block; margin-top: 0.6rem; color: {CAPTION_INK}; font-size: 0.9rem; }}
-[data-testid="stMain"] [data-testid="stPageLink-NavLink"] * {{ white-space: normal !important;
-  text-overflow: clip !important; overflow: visible !important; }}
+[data-testid="stPageLink-NavLink"] *,
+[data-testid="stMainBlockContainer"] [data-testid="stCheckbox"] .stMarkdownEllipsis,
+[data-testid="stMainBlockContainer"] [data-testid="stCheckbox"] .stMarkdownEllipsis * {{
+  white-space: normal !important; text-overflow: clip !important; overflow: visible !important; }}
+[data-testid="stPageLink-NavLink"] {{ min-height: 2rem; align-items: center; }}
+[data-testid="stPageLink-NavLink"] span {{ line-height: 1.35 !important; padding: 0.3rem 0; }}
 </style>"""
 
 
