@@ -175,7 +175,7 @@ def open_page(browser, srv: Server, path: str, viewport: tuple[int, int]):
     The tab is one a finished test gave back when there is one: a tab that has drawn the app before draws the next
     page from its compiled scripts, as a student's does (17 pages in German on 2 cores: 25 s, against 65 s in a new
     tab each and 75 s in a new browser context each). Every test still starts its own session on a freshly loaded
-    page; the app keeps nothing in cookies or storage."""
+    page, with the browser's storage cleared (`close_page`)."""
     idle = _IDLE_TABS.setdefault(id(browser), [])
     if idle:
         page = idle.pop()
@@ -195,9 +195,11 @@ def open_page(browser, srv: Server, path: str, viewport: tuple[int, int]):
 
 def close_page(page) -> None:
     """The test is done with the tab: its page unloads (its Streamlit session ends, as when a tab is closed) and the
-    tab waits for the next test; one that cannot unload is closed with its context."""
+    tab waits for the next test, its storage cleared (Streamlit keeps the sidebar's state in localStorage: a test
+    that opened the sidebar would open it for the next); one that cannot unload is closed with its context."""
     page.remove_listener("request", page.watch_requests)
     try:
+        page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
         page.goto("about:blank")
     except Exception:  # a crashed or closed tab: not reused
         page.context.close()

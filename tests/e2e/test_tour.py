@@ -1,5 +1,6 @@
 """The guided tour in real Chromium on a projector-sized window: a ?present=1 link opens presenter mode,
-"Next" at the bottom of a page goes to the next page of the story and presenter mode stays on.
+"Next" at the bottom of a page goes to the next page of the story and presenter mode stays on; with the sidebar shut (as
+presenter mode starts) and open (the main column narrows), no text is cut short.
 Screenshots go to SHOTS (tour-*.png): look at them, text must be readable from the back of a room."""
 
 from __future__ import annotations
@@ -20,12 +21,16 @@ OVERFLOW = (
     "() => { const m = document.querySelector('[data-testid=stMainBlockContainer]');"
     " return m.scrollWidth - m.clientWidth; }"
 )
-# Texts in the main column cut short with "…" (a link label, a metric that does not fit).
-CUT_SHORT = (
-    "() => [...document.querySelectorAll('[data-testid=stMainBlockContainer] *')]"
-    ".filter(e => getComputedStyle(e).textOverflow === 'ellipsis' && e.scrollWidth > e.clientWidth + 1)"
-    ".map(e => e.innerText)"
-)
+# Texts cut short with "…" (a link label, a metric that does not fit): in the main column, and in the sidebar when open.
+CUT_SHORT = """() => {
+  const open = document.querySelector('[data-testid=stSidebar]').getBoundingClientRect().width > 1;
+  const where = '[data-testid=stMainBlockContainer] *' + (open ? ', [data-testid=stSidebarContent] *' : '');
+  return [...document.querySelectorAll(where)]
+    .filter(e => e.innerText && getComputedStyle(e).textOverflow === 'ellipsis' && e.scrollWidth > e.clientWidth + 1)
+    .map(e => e.innerText);
+}"""
+SIDEBAR_OPEN = "() => document.querySelector('[data-testid=stSidebar]').getBoundingClientRect().width > 200"
+SIDEBAR_SHUT = "() => document.querySelector('[data-testid=stSidebar]').getBoundingClientRect().width <= 1"
 
 
 def follow_next(page) -> str:
@@ -39,10 +44,12 @@ def follow_next(page) -> str:
     return href
 
 
-def check_presenting(page, name: str) -> None:
+def check_presenting(page, name: str, sidebar: bool) -> None:
+    """Presenter mode is on, the sidebar open or shut as `sidebar` says, nothing sticks out or is cut short."""
     page.wait_for_url(re.compile(r"present=1"))  # put back after a page switch
     page.wait_for_function(PRESENTER_FONT)  # presenter mode's bigger text
     page.wait_for_selector(APP_IDLE)
+    page.wait_for_function(SIDEBAR_OPEN if sidebar else SIDEBAR_SHUT)
     assert_no_exception(page)
     assert page.evaluate(OVERFLOW) <= 1, "nothing sticks out of the page sideways"
     try:  # the layout settles after the page is idle (fonts, the sidebar folding away): a cut that stays is the fault
@@ -58,12 +65,14 @@ def test_present_link_and_next(browser, server: Server, start: str, shots: tuple
     try:
         toggle = page.locator("[data-testid=stSidebar] [data-testid=stCheckbox]").filter(has_text="Presenter mode")
         sync_api.expect(toggle.locator("input")).to_be_checked()
-        check_presenting(page, shots[0])
+        check_presenting(page, shots[0], sidebar=False)  # presenter mode starts with the sidebar shut
+        page.get_by_test_id("stExpandSidebarButton").click()  # a teacher opens it: the main column narrows
+        check_presenting(page, shots[0] + "-sidebar", sidebar=True)
         heading = page.locator("h1").first.inner_text()
         href = follow_next(page)
         assert urlparse(page.url).path.strip("/") == href.strip("/"), (page.url, href)
         sync_api.expect(page.locator("h1").first).not_to_have_text(heading)
-        check_presenting(page, shots[1])
+        check_presenting(page, shots[1], sidebar=True)  # it stays open on the next page
     finally:
         close_page(page)
 
