@@ -16,6 +16,7 @@ from explainer.training.compare import (
     only_the_start_differs,
     smooth,
     thinned,
+    tokens_fingerprint,
 )
 from explainer.training.run import new_run
 from explainer.training.spec import RunSpec
@@ -70,7 +71,25 @@ def test_only_runs_on_the_same_tokens_are_comparable(run) -> None:
     chars_of_another_text = new_run(RunSpec.from_preset("tiny", steps=1), load_text("builtin")[:20_000])
     words = new_run(RunSpec.from_preset("tiny", steps=1, tokenizer="word", vocab_size=100), TEXT)
     others = [Curve.of(r, n) for n, r in ((2, chars_of_another_text), (3, words))]
-    assert comparable([same, *others], run) == ([same], 2)
+    assert comparable([same, *others], tokens_fingerprint(run)) == ([same], 2)
+
+
+def test_the_page_takes_a_runs_fingerprint_once(run, monkeypatch) -> None:
+    """The training fragment asks on every tick which earlier curves to draw: the current run's fingerprint (it reads
+    every validation token) is taken once per run, and not at all while there is nothing to compare with."""
+    from explainer.ui.training import session as module
+
+    taken = []
+    monkeypatch.setattr(module, "tokens_fingerprint", lambda r: taken.append(r) or tokens_fingerprint(r))
+    training = module.TrainingSession(run=run)
+    assert training.comparable_earlier() == ([], 0) and taken == []
+    other = new_run(RunSpec.from_preset("tiny", steps=1, tokenizer="word", vocab_size=100), TEXT)
+    training.earlier = [Curve.of(run, 1), Curve.of(other, 2)]
+    for _ in range(3):
+        assert training.comparable_earlier() == ([training.earlier[0]], 1)
+    assert taken == [run]
+    training.run = other  # Reset: a new run, a new fingerprint
+    assert training.comparable_earlier() == ([training.earlier[1]], 1) and taken == [run, other]
 
 
 def test_the_loss_chart_draws_earlier_runs_behind_this_one(run) -> None:

@@ -89,10 +89,7 @@ def curve_label(curve: Curve, now: RunSpec) -> str:
     return _("run {number}: {what}").format(number=curve.number, what=what)
 
 
-def comparable(curves: list[Curve], run: Run) -> tuple[list[Curve], int]:
-    """The earlier curves measured on the same validation tokens as `run`, and how many others there are."""
-    if not curves:
-        return [], 0  # no fingerprint to take (it reads every validation token: ~2 ms for the built-in text)
-    mine = tokens_fingerprint(run)
-    same = [c for c in curves if c.tokens == mine]
+def comparable(curves: list[Curve], tokens: str) -> tuple[list[Curve], int]:
+    """The earlier curves measured on the validation tokens `tokens` (a tokens_fingerprint), and how many others."""
+    same = [c for c in curves if c.tokens == tokens]
     return same, len(curves) - len(same)

@@ -16,7 +16,7 @@ from explainer.charts.training import loss_chart, samples_html, update_size_char
 from explainer.format import duration_from_seconds, fixed_percent, human_count, number, visible_token
 from explainer.generation.next_token import top_tokens
 from explainer.i18n import _, ngettext
-from explainer.training.compare import comparable, curve_label, only_the_start_differs, smooth
+from explainer.training.compare import curve_label, only_the_start_differs, smooth
 from explainer.training.run import Run, run_backend, sample_text
 from explainer.training.spec import PAGE_LIMITS
 from explainer.ui.shell.navigation import link_page
@@ -258,7 +258,7 @@ def _charts(run: Run) -> None:
         log_x = advanced() and st.toggle(
             _("Log scale for the steps"), key=LOG_X_KEY, help=_("Stretches the first steps, where most happens.")
         )
-        same, others = comparable(TrainingSession.of().earlier, run)
+        same, others = TrainingSession.of().comparable_earlier()
         earlier = [(curve_label(c, run.spec), c) for c in reversed(same)]  # newest first
         fig = loss_chart(h.steps, h.train_loss, h.val_steps, h.val_loss, run.trainer.cfg.steps, random_loss, log_x,
                          title=_("Loss: how wrong the guesses are"), earlier=earlier)  # fmt: skip
