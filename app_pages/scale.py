@@ -94,7 +94,7 @@ break_even = S.speed_for_years(gpt3_words, S.VIDEO_READING_YEARS)
 st.markdown(
     _(
         "\n**GPT-3's training text, worked out** (reading non-stop: 24 hours a day, 365.25 days a year):\n\n| "
-        "step | result |\n| --- | --- |\n| training tokens (the paper) | {tokens} |\n| × {words_per_token:g} "
+        "step | result |\n| --- | --- |\n| training tokens (the paper) | {tokens} |\n| × {words_per_token} "
         "words per token | = {gpt3_words} words |\n| ÷ {wpm} words a minute | = {minutes} minutes |\n| ÷ "
         "{minutes_per_year} minutes in a year | = **{gpt3_years}** |\n\nThe video says **over 2,600 years**. "
         "That holds at any reading speed below **{break_even} words a minute**\n— the pace of speech is about "
@@ -103,7 +103,7 @@ st.markdown(
         "standards: Llama 3.1 read {tokens2} times as much.\n"
     ).format(
         tokens=big_number(S.GPT3.tokens),
-        words_per_token=words_per_token,
+        words_per_token=number(words_per_token),
         gpt3_words=big_number(gpt3_words),
         wpm=wpm,
         minutes=big_number(minutes),

@@ -5,11 +5,12 @@ Streamlit's Markdown or in HTML. Plain Python: no plotly, no torch."""
 from __future__ import annotations
 
 import html
+import math
 import re
 from decimal import Decimal
 from functools import lru_cache
 
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal, format_percent, get_decimal_symbol
 
 from explainer.i18n import N_, _, language
 
@@ -102,9 +103,15 @@ def _sig(x: float, digits: int = 3) -> Decimal:
 
 
 def number(x: float, decimals: int | None = None) -> str:
-    """1234567 -> '1,234,567' (en), '1.234.567' (de); `decimals`: that many digits after the point (else as given)."""
+    """1234567 -> '1,234,567' (en), '1.234.567' (de); `decimals`: that many digits after the point (else as given, to
+    12 significant digits, without a float's noise: 0.03 / 10 -> '0.003'; beyond 1e15 or below 1e-6, or not finite,
+    as '{:g}' writes it: '1e+30')."""
     if decimals is not None:
         return format_decimal(x, format="#,##0" + ("." + "0" * decimals if decimals else ""), locale=language())
+    if isinstance(x, float):
+        if not math.isfinite(x) or (x and not 1e-6 <= abs(x) < 1e15):
+            return f"{x:g}".replace(".", get_decimal_symbol(language()))
+        x = float(f"{x:.12g}")
     return format_decimal(x, locale=language(), decimal_quantization=False)
 
 

@@ -156,6 +156,8 @@ def test_train_human_summary_and_word_tokenizer(tmp_path, capsys):
         (["--corpus", "builtin", "--heads", "3", "--width", "32"], "divide"),
         (["--corpus", "builtin", "--steps", "-5"], "steps"),
         (["--corpus", "builtin", "--lr", "-1"], "learning rate"),
+        (["--corpus", "builtin", "--lr", "1e30"], "learning rate must be between 0.000001 and 1 (got 1e+30)"),
+        (["--corpus", "builtin", "--lr", "nan"], "learning rate must be between 0.000001 and 1 (got nan)"),
         (["--corpus", "builtin", "--tokenizer", "bpe", "--vocab-size", "10"], "vocabulary size"),
         ([], "--text FILE or --corpus builtin"),
         (["--preset", "builtin", "--corpus", "builtin"], "preset builtin"),

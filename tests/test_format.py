@@ -13,6 +13,7 @@ from explainer.format import (
     human_count,
     md_code,
     milliseconds,
+    number,
     percent,
     points,
     rough_percent,
@@ -20,6 +21,7 @@ from explainer.format import (
     token_word,
     visible_token,
 )
+from explainer.i18n import speaking
 
 
 @pytest.mark.parametrize(
@@ -75,6 +77,20 @@ def test_token_words_and_rough_numbers() -> None:
 )  # fmt: skip
 def test_factor_is_written_for_people(x: float, shown: str) -> None:
     assert factor(x) == shown and "e" not in factor(x)
+
+
+@pytest.mark.parametrize(
+    ("x", "en", "de"),
+    [(1234567, "1,234,567", "1.234.567"), (0.03 / 10, "0.003", "0,003"), (0.1 + 0.2, "0.3", "0,3"), (24.0, "24", "24"),
+     (1234567.5, "1,234,567.5", "1.234.567,5"), (1e30, "1e+30", "1e+30"), (1.5e-9, "1.5e-09", "1,5e-09"),
+     (float("inf"), "inf", "inf"), (float("nan"), "nan", "nan")],
+)  # fmt: skip
+def test_number_in_the_class_language_without_float_noise(x: float, en: str, de: str) -> None:
+    """Learning rates, temperatures and limits in messages: 0.03 / 10 is 0.003 to a person, not 0.0029999999999999996,
+    and a value no format can write (a link's 1e30) still gives a message, not an exception."""
+    assert number(x) == en
+    with speaking("de"):
+        assert number(x) == de
 
 
 @pytest.mark.parametrize(

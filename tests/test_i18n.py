@@ -283,6 +283,27 @@ def test_the_embedding_figures_speak_the_language() -> None:
     assert said_in("de", "your word") in fig.data[-1].hovertemplate
     assert strip.data[0].colorbar.title.text == said_in("de", "value")
     assert said_in("de", "number {n}").format(n="%{x}") in strip.data[0].hovertemplate
+    assert list(strip.data[0].colorbar.ticktext) == [said_in("de", "{value} (red)").format(value="-1"), "0",
+                                                     said_in("de", "{value} (blue)").format(value="1")]  # fmt: skip
+    with speaking("de"):
+        half = heat_strip({"a": np.full(4, 0.25)}).data[0].colorbar.ticktext
+    assert half[0].startswith("-0,25") and half[2].startswith("0,25")
+
+
+def test_chart_numbers_written_by_python_speak_the_language() -> None:
+    """Numbers the figure carries as text (not plotly's formats, which follow `separators`): the screen reader's
+    table, the attention lines' shares."""
+    import numpy as np
+
+    from explainer.charts.describe import describe
+    from explainer.charts.inside import attention_lines, logit_bars
+
+    with speaking("de"):
+        table = str(describe(logit_bars(["a", "b"], [1234.5, 0.25])))
+        lines = attention_lines(np.array([0.125, 0.875]), ["a", "b"], 1)
+    assert "1.230" in table and "0,25" in table and "1,230" not in table, table
+    assert lines.data[-2].text[-1].endswith("88\xa0%"), lines.data[-2].text  # (German: a space before the sign)
+    assert all("." not in c for c in lines.data[-2].customdata), lines.data[-2].customdata
 
 
 def said_in(lang: str, message: str) -> str:

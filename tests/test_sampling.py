@@ -257,3 +257,15 @@ def test_rows_at_once_refuse_bad_logits():
         distributions(torch.zeros(5), P())
     with pytest.raises(ValueError, match="NaN"):
         distributions(torch.tensor([[0.0, math.nan]]), P())
+
+
+def test_settings_label_in_the_class_language() -> None:
+    """The settings as the what-else page and the poll name them: numbers in the class's format, "greedy" translated."""
+    from explainer.i18n import speaking
+
+    assert SamplingParams(0.0, 5, 0.9).label() == "T = 0 (greedy), top-k 5, top-p 0.9"
+    assert SamplingParams(1.5).label() == "T = 1.5"
+    with speaking("de"):
+        assert SamplingParams(1.5, 0, 0.95).label() == "T = 1,5, top-p 0,95"
+    with speaking("fr"):
+        assert SamplingParams(0.0).label() == "T = 0 (glouton)"

@@ -11,6 +11,7 @@ import re
 import numpy as np
 import plotly.graph_objects as go
 
+from explainer.charts.style import separators
 from explainer.format import html_escape, number, percent
 from explainer.i18n import N_, _, ngettext
 
@@ -81,7 +82,9 @@ def _numbers(values: list[float], fmt: str) -> list[str]:
     none = _("none")
     if "%" in fmt:
         return [none if v != v else percent(v) for v in values]  # v != v: NaN
-    return [none if v != v else f"{v:,.3g}" for v in values]
+    swap = str.maketrans(dict(zip(".,", separators(), strict=True)))  # the language's decimal point and separator
+    # 3 significant digits, written out up to 1e15 (1234.5 -> "1,230", not "1.23e+03")
+    return [none if v != v else f"{float(f'{v:.3g}'):,.15g}".translate(swap) for v in values]
 
 
 def _axis(layout: dict, trace: dict, letter: str) -> dict:

@@ -16,8 +16,8 @@ def entity_heads_chart(table: np.ndarray, found: tuple[int, int], title: str = "
     L, H = table.shape
     cells = {
         "type": "heatmap", "z": table, "x": list(range(H)), "y": list(range(L)), "zmin": 0, "zmax": 1,
-        "colorscale": colorscale("Blues"), "xgap": 3, "ygap": 3, "text": [[f"{v:.0%}" for v in row] for row in table],
-        "texttemplate": "%{text}", "textfont": {"size": SMALL}, "colorbar": colorbar(_("attention on the country")),
+        "colorscale": colorscale("Blues"), "xgap": 3, "ygap": 3, "texttemplate": "%{z:.0%}",
+        "textfont": {"size": SMALL}, "colorbar": colorbar(_("attention on the country")),
         "hovertemplate": _("layer %{y}, head %{x}: %{z:.0%}<extra></extra>"),
     }  # fmt: skip
     layer, head = found

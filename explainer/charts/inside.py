@@ -24,7 +24,7 @@ from explainer.charts.style import (
     layout,
     spoken_axes,
 )
-from explainer.format import fixed_percent, html_escape, number
+from explainer.format import fixed_percent, html_escape, number, percent
 from explainer.i18n import _
 
 MASK = "#c8cdd3"  # future tokens, hidden by the causal mask
@@ -183,12 +183,12 @@ def attention_lines(weights: np.ndarray, labels: list[str], query: int, title: s
         for k in range(query + 1)
         if float(weights[k]) >= 0.005
     ]  # fmt: skip
-    text = [f"{lab[k]}  {weights[k]:.0%}" if k <= query else lab[k] for k in range(T)]
+    text = [f"{lab[k]}  {fixed_percent(float(weights[k]))}" if k <= query else lab[k] for k in range(T)]
     data.append(
         {"type": "scatter", "x": [0] * T, "y": list(range(T)), "mode": "markers+text", "text": text,
          "textposition": "middle left",
          "textfont": {"size": SMALL, "color": [BLUE if k <= query else GREY for k in range(T)]},
-         "marker": {"size": 8, "color": BLUE}, "customdata": [f"{weights[k]:.3%}" for k in range(T)],
+         "marker": {"size": 8, "color": BLUE}, "customdata": [percent(float(weights[k])) for k in range(T)],
          "hovertemplate": _("“%{text}”: %{customdata}<extra></extra>")}
     )  # fmt: skip
     data.append(
@@ -305,11 +305,11 @@ def change_bars(stages: list, title: str = "") -> go.Figure:
     bars = {
         "type": "bar", "x": [s.change for s in stages], "y": list(range(len(stages))), "orientation": "h",
         "marker": {"color": [KIND_COLOUR[s.kind] for s in stages]},
-        "text": [f"{s.change:.1f}" for s in stages], "textposition": "outside", "cliponaxis": False,
-        "customdata": [f"{s.norm:.2f}" for s in stages],
+        "texttemplate": "%{x:.1f}", "textposition": "outside", "cliponaxis": False,
+        "customdata": [s.norm for s in stages],
         "hovertemplate": "%{y}: "
         + _("adds a change of length {change}; vector length after: {length}").format(
-            change="%{x:.2f}", length="%{customdata}"
+            change="%{x:.2f}", length="%{customdata:.2f}"
         )
         + "<extra></extra>",
     }  # fmt: skip
@@ -357,7 +357,7 @@ def neuron_bars(neurons: list[int], acts: list[float], title: str = "") -> go.Fi
     """The most active feed-forward neurons for one token (activation after the GELU)."""
     bars = {
         "type": "bar", "x": acts, "y": list(range(len(neurons))), "orientation": "h", "marker": {"color": ORANGE},
-        "text": [f"{a:.2f}" for a in acts], "textposition": "outside", "cliponaxis": False,
+        "texttemplate": "%{x:.2f}", "textposition": "outside", "cliponaxis": False,
         "customdata": neurons, "hovertemplate": _("neuron %{customdata}: %{x:.3f}<extra></extra>"),
     }  # fmt: skip
     axes = {
@@ -375,7 +375,7 @@ def logit_bars(labels: list[str], logits: list[float], title: str = "") -> go.Fi
     lab = _esc(labels)
     bars = {
         "type": "bar", "x": logits, "y": list(range(len(labels))), "orientation": "h", "marker": {"color": BLUE},
-        "text": [f"{z:.2f}" for z in logits], "textposition": "outside", "cliponaxis": False,
+        "texttemplate": "%{x:.2f}", "textposition": "outside", "cliponaxis": False,
         "hovertext": lab, "hovertemplate": _("“%{hovertext}”: logit %{x:.3f}<extra></extra>"),
     }  # fmt: skip
     lo = min(0.0, min(logits, default=0.0))

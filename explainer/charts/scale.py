@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from explainer.analysis.parallel import PARALLEL, SEQUENTIAL, BenchResult, Chain
 from explainer.charts.style import BLUE, FONT, GREEN, ORANGE, SMALL, axis, figure, layout
-from explainer.format import SECONDS_PER_YEAR, duration_from_years, human_count
+from explainer.format import SECONDS_PER_YEAR, duration_from_years, human_count, number
 from explainer.i18n import N_, _
 
 DARK_GREY = "#6e7781"  # a bar that carries white text
@@ -126,8 +126,8 @@ def reading_chart(names: list[str], years: list[float], words_per_minute: float)
     bars = _labelled_bars(
         years, names, span, marker={"color": BLUE}, hovertemplate=_("%{y}: %{text} of reading") + "<extra></extra>"
     )
-    title = _("Reading the training text non-stop,<br>at {words_per_minute:g} words a minute").format(
-        words_per_minute=words_per_minute
+    title = _("Reading the training text non-stop,<br>at {words_per_minute} words a minute").format(
+        words_per_minute=number(words_per_minute)
     )
     xaxis = _years_axis(span, _("time to read it all (log scale)"))
     return _years_figure(

@@ -78,6 +78,12 @@ def separators() -> str:
     return get_decimal_symbol(lang) + get_group_symbol(lang)
 
 
+def local(written: str) -> str:
+    """A number Python wrote ("1,234.5", "-0.52") with the language's own decimal point and thousands separator."""
+    decimal, group = separators()
+    return written.translate(str.maketrans({".": decimal, ",": group}))
+
+
 def heading(text: str, **extra) -> dict | None:
     """A chart's title in the title size, or None for no title."""
     return {"text": text, "font": {"size": FONT + 2}, **extra} if text else None
@@ -152,12 +158,12 @@ def diverging(values, title: str | None = None) -> dict:
     around it (the largest size in `values`), with a colour bar (titled `title`, else "value") that says which side
     is which."""
     lim = max(float(abs(values).max()), 1e-9)
-    title = title or _("value")
+    title, ends = title or _("value"), (local(f"{-lim:.2g}"), local(f"{lim:.2g}"))
     return {
         "colorscale": colorscale(DIVERGING), "zmin": -lim, "zmax": lim, "zmid": 0,
         "colorbar": {**colorbar(title, ".2~f"), "title": {"text": title, "side": "top", "font": {"size": SMALL}},
-                     "tickvals": [-lim, 0, lim], "ticktext": [_("{value} (red)").format(value=f"{-lim:.2g}"), "0",
-                                   _("{value} (blue)").format(value=f"{lim:.2g}")]},
+                     "tickvals": [-lim, 0, lim], "ticktext": [_("{value} (red)").format(value=ends[0]), "0",
+                                   _("{value} (blue)").format(value=ends[1])]},
     }  # fmt: skip
 
 

@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass
 from numbers import Integral, Real
 
+from explainer.format import number
 from explainer.i18n import _
 
 
@@ -27,11 +28,11 @@ class SamplingParams:
 
     def label(self) -> str:
         """The settings as a person reads them: 'T = 0.7, top-k 5', 'T = 0 (greedy)'."""
-        parts = [f"T = {self.temperature:g}" + (" (greedy)" if self.temperature == 0 else "")]
+        parts = [f"T = {number(self.temperature)}" + (_(" (greedy)") if self.temperature == 0 else "")]
         if self.top_k:
             parts.append(f"top-k {self.top_k}")
         if self.top_p < 1:
-            parts.append(f"top-p {self.top_p:g}")
+            parts.append(f"top-p {number(self.top_p)}")
         return ", ".join(parts)
 
 

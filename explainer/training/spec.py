@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from explainer.config import settings
+from explainer.format import number
 from explainer.i18n import N_, _
 from explainer.model.gpt import GPTConfig
 from explainer.training.trainer import TrainConfig
@@ -124,8 +125,8 @@ class RunSpec:
                 )
             if not lo <= value <= hi:
                 raise ValueError(
-                    _("{label} must be between {lo:g} and {hi:g} (got {value:g})").format(
-                        label=label, lo=lo, hi=hi, value=value
+                    _("{label} must be between {lo} and {hi} (got {value})").format(
+                        label=label, lo=number(lo), hi=number(hi), value=number(value)
                     )
                 )
 

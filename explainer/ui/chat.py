@@ -184,8 +184,8 @@ def _details(turn: ChatTurn, index: int) -> None:
     ending = " · " + _(ENDINGS[turn.ending]).format(max_reply_tokens=MAX_REPLY_TOKENS) if turn.ending else ""
     st.caption(
         _(
-            "{n_steps} tokens, each picked by next-word prediction · temperature {temperature:g} · seed {seed}{ending}"
-        ).format(n_steps=len(turn.steps), temperature=turn.temperature, seed=turn.seed, ending=ending)
+            "{n_steps} tokens, each picked by next-word prediction · temperature {temperature} · seed {seed}{ending}"
+        ).format(n_steps=len(turn.steps), temperature=number(turn.temperature), seed=turn.seed, ending=ending)
     )
     if not turn.steps:
         return

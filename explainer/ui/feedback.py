@@ -371,11 +371,11 @@ def how_it_works() -> None:
             _(
                 "Backpropagation then nudges every parameter so that the chosen answer gains on the others, measured "
                 "against where the shared model had them, plus a little plain training on the chosen answer. β = "
-                "{beta:g}: the larger it is, the sooner the loss stops pulling the copy away from the reference. "
+                "{beta}: the larger it is, the sooner the loss stops pulling the copy away from the reference. "
                 "**Unhelpful** uses the same loss with only the flagged answer: it pushes that answer below where "
                 "the shared model had it, then lets go.\n\nReal assistants are trained this way on huge numbers of "
                 "comparisons from many people, often by first training a *reward model* that predicts which answer "
                 "people prefer and then reinforcement learning against it (RLHF), or with DPO straight from the "
                 "comparisons."
-            ).format(beta=core.BETA)
+            ).format(beta=number(core.BETA))
         )

@@ -351,8 +351,8 @@ def _start_value(knob: Knob, hi: float | None = None) -> float:
         value = math.nan
     if not math.isfinite(value):
         st.warning(
-            _("The link's {key} = {repr} is not a number: using {default:g}.").format(
-                key=knob.key, repr=md_escape(repr(raw)[:40]), default=default
+            _("The link's {key} = {repr} is not a number: using {default}.").format(
+                key=knob.key, repr=md_escape(repr(raw)[:40]), default=number(default)
             ),
             icon=":material/link:",
         )
@@ -362,8 +362,12 @@ def _start_value(knob: Knob, hi: float | None = None) -> float:
         clamped = int(round(clamped))
     if clamped != value:
         st.warning(
-            _("The link asks for {setting} = {raw}, but it goes from {lo:g} to {hi:g}: using {clamped:g}.").format(
-                setting=_(knob.label).split(" (")[0], raw=raw, lo=knob.lo, hi=hi, clamped=clamped
+            _("The link asks for {setting} = {raw}, but it goes from {lo} to {hi}: using {clamped}.").format(
+                setting=_(knob.label).split(" (")[0],
+                raw=md_escape(raw[:40]),
+                lo=number(knob.lo),
+                hi=number(hi),
+                clamped=number(clamped),
             )
             + (_(" (Top-p = 0 would leave no word to draw.)") if knob is TOP_P else ""),
             icon=":material/link:",

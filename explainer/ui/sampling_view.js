@@ -86,7 +86,7 @@ function percent(p) {
 }
 
 function g(v) {
-  return String(parseFloat(Number(v).toPrecision(6)));
+  return parseFloat(Number(v).toPrecision(6)).toLocaleString(locale, { maximumFractionDigits: 6, useGrouping: false });
 }
 
 function settingsLabel(t, topK, topP) {

@@ -113,6 +113,5 @@ def _text_alternative(logits: torch.Tensor, params: SamplingParams, ids: list[in
     settings, as a sentence and a table (chart.py); the browser redraws while a slider moves, this when it stops."""
     drawn = distribution(logits, params)  # (V,)
     probs = [float(drawn[i]) for i in ids]
-    k = params.top_k or "off"
-    title = f"Chances of the next word at T = {params.temperature:g}, top-k {k}, top-p {params.top_p:g}"
+    title = _("Chances of the next word at {settings}").format(settings=params.label())
     return text_alternative(next_token_bars(labels, probs, other=max(1 - sum(probs), 0.0), title=title))[1]

@@ -84,8 +84,8 @@ def keep_section(run: Run) -> None:
             st.caption(
                 _(
                     "Saved at step {step}; saved again every few seconds while training. This page's address "
-                    "(…?run={rid}) brings it back after a refresh, for {max_age_hours:g} hours."
-                ).format(step=number(step), rid=rid, max_age_hours=run_store().max_age_hours)
+                    "(…?run={rid}) brings it back after a refresh, for {max_age_hours} hours."
+                ).format(step=number(step), rid=rid, max_age_hours=number(run_store().max_age_hours))
             )
     with middle:
         st.markdown("**" + _("Download") + "**")

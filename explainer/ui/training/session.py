@@ -237,9 +237,9 @@ class TrainingSession(SessionObject):
             self.flash(
                 "warning",
                 _(
-                    "The run in this link is not on this server any more: runs are kept for {max_age_hours:g} hours. "
+                    "The run in this link is not on this server any more: runs are kept for {max_age_hours} hours. "
                     "Start a new one below."
-                ).format(max_age_hours=store.max_age_hours),
+                ).format(max_age_hours=number(store.max_age_hours)),
             )
             return None
         try:
