@@ -94,3 +94,19 @@ def test_the_capital_is_the_thickest_branch(builtin) -> None:
 def test_limits_outside_their_range_are_refused(builtin, limits, message) -> None:
     with pytest.raises(ValueError, match=message):
         grow(builtin, **limits)
+
+
+def test_the_last_words_have_room_in_the_figure(small) -> None:
+    """The last column's labels stand in the right margin, which grows with the longest of them (on a phone a column
+    is narrower than "␣beautiful 4%"); the title names the chart and its subtitle says how to read it."""
+    from explainer.charts.style import FONT
+    from explainer.charts.tree import continuation_tree as tree_figure
+
+    nodes = grow(small, depth=2, branches=3, floor=0.0)
+    short = tree_figure(nodes, ["", *("x" for _n in nodes[1:])], "…is")
+    long = tree_figure(nodes, ["", *(" a very long word indeed" for _n in nodes[1:])], "…is")
+    depth = max(n.depth for n in nodes)
+    last = [a.text for a in long.layout.annotations if a.x == depth]
+    assert long.layout.margin.r >= 0.5 * FONT * max(map(len, last)) > short.layout.margin.r
+    assert long.layout.xaxis.range[1] < depth + 0.5  # the plot ends at the last column: its labels are in the margin
+    assert long.layout.title.text == "What else could it have said?" and "orange" in long.layout.title.subtitle.text

@@ -3,6 +3,8 @@ right of the one before, a branch as thick as its path is likely. Data in, figur
 
 from __future__ import annotations
 
+import html
+
 import plotly.graph_objects as go
 
 from explainer.charts.style import BLUE, FONT, GREY, ORANGE, SMALL, figure, label, layout
@@ -68,12 +70,18 @@ def continuation_tree(nodes: list[Node], tokens: list[str], prompt_tail: str, ti
     ]  # fmt: skip
     depth = max(n.depth for n in nodes)
     rows = max(y) + 1 if len(nodes) > 1 else 1
-    title = title or _("What else could it have said? (thicker = likelier; orange = the likeliest path)")
+    # The last words' labels stand in the right margin, as wide as the longest (a column's share of a phone's width
+    # is too narrow for "␣beautiful 4%"); the others stand between the columns.
+    right = max((len(html.unescape(texts[i])) for i, n in enumerate(nodes) if n.depth == depth), default=0)
     out = layout(
-        title, int(150 + 56 * rows), {"l": 10, "r": 10, "t": 70, "b": 30}, plot_bgcolor="white",
-        xaxis={"range": [-0.2, depth + 0.9], "tickmode": "array", "tickvals": list(range(depth + 1)),
+        title or _("What else could it have said?"), int(160 + 56 * rows),
+        {"l": 40, "r": 10 + 0.5 * FONT * right, "t": 90, "b": 30}, plot_bgcolor="white",
+        xaxis={"range": [-0.2, depth + 0.1], "tickmode": "array", "tickvals": list(range(depth + 1)),
                "ticktext": [_("prompt")] + [_("word {d}").format(d=d) for d in range(1, depth + 1)], "showgrid": False,
                "zeroline": False, "tickfont": {"size": SMALL}},
         yaxis={"visible": False, "autorange": "reversed"}, hovermode="closest", dragmode=False, annotations=notes,
     )  # fmt: skip
+    if not title:
+        key = _("thicker = likelier; orange = the likeliest path")
+        out["title"]["subtitle"] = {"text": key, "font": {"size": SMALL}}
     return figure(edges + [points], out)

@@ -18,6 +18,8 @@ SR_ONLY = "sr-only"  # a class for what only screen readers read (a chart's data
 #   projector the lesson plan's links lost their second half (German lost five), and presenter mode's bigger text
 #   cut the sidebar's own ("Temperature & sampli"). Toggle and checkbox labels in the main column wrap too (the chat
 #   page's script toggle, beside its slider in presenter mode).
+# - A row of pills wraps: Streamlit scrolls it sideways behind a fade, and on a phone the scale page's last model
+#   ("Built-in model") was out of sight.
 ACCESSIBLE_CSS = f"""<style>
 [data-testid="stCaptionContainer"] {{ opacity: 1 !important; }}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {{ color: {CAPTION_INK} !important; }}
@@ -30,6 +32,8 @@ button[data-variant][data-selected="true"] p {{ color: {PILL_INK} !important; }}
 [data-testid="stMainBlockContainer"] [data-testid="stCheckbox"] .stMarkdownEllipsis,
 [data-testid="stMainBlockContainer"] [data-testid="stCheckbox"] .stMarkdownEllipsis * {{
   white-space: normal !important; text-overflow: clip !important; overflow: visible !important; }}
+[data-testid="stButtonGroup"] div:has(> button) {{ flex-wrap: wrap !important; overflow: visible !important;
+  mask-image: none !important; -webkit-mask-image: none !important; }}
 [data-testid="stPageLink-NavLink"] {{ min-height: 2rem; align-items: center; }}
 [data-testid="stPageLink-NavLink"] span {{ line-height: 1.35 !important; padding: 0.3rem 0; }}
 </style>"""

@@ -20,7 +20,7 @@ HEIGHT_SCALE = 1.15
 # (21 px: a quarter above the 17 px of .streamlit/config.toml; 24 px on a full-HD projector).
 # The main column gets the room the side margins took and a smaller title, so that the main chart starts on the
 # first screen; captions are dark and full size (Streamlit's grey 14 px fades on a projector); metrics and their
-# notes wrap instead of being cut off with "…", and so do pills (Streamlit scrolls a long row of them sideways).
+# notes wrap instead of being cut off with "…" (pills wrap everywhere: accessible.py).
 PRESENTER_CSS = """<style>
 html { font-size: 21px !important; }
 @media (min-width: 1700px) { html { font-size: 24px !important; } }
@@ -34,8 +34,6 @@ h1 { font-size: 2.1rem !important; padding-top: 0.4rem !important; padding-botto
 [data-testid="stMetricValue"] { font-size: 1.9rem; }
 [data-testid="stPageLink-NavLink"] p { font-size: 1rem; }
 [data-baseweb="tag"] span { max-width: none !important; text-overflow: clip !important; }
-[data-testid="stButtonGroup"] div:has(> button) { flex-wrap: wrap !important; overflow: visible !important;
-  mask-image: none !important; -webkit-mask-image: none !important; }
 </style>"""
 
 
