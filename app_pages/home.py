@@ -5,6 +5,7 @@ import streamlit as st
 
 from explainer.format import md_escape, number
 from explainer.i18n import _
+from explainer.model.device import device_words
 from explainer.ui.shell.handout import handout_html
 from explainer.ui.shell.lesson import STEPS, lesson_plan
 from explainer.ui.shell.models import current_backend, model_facts
@@ -58,7 +59,9 @@ if backend is not None:
         for col, (label, value, help_text) in zip(st.columns(3), facts[row : row + 3]):
             col.metric(label, value, help=help_text, border=True)
     st.markdown(
-        _("**{name}**, running on **{device}**.").format(name=md_escape(_(info.name)), device=md_escape(info.device))
+        _("**{name}**, running on **{device}**.").format(
+            name=md_escape(_(info.name)), device=md_escape(device_words(backend.device))
+        )
     )
     st.caption(
         _(

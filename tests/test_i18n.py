@@ -352,3 +352,19 @@ def test_bold_text_stays_bold(lang: str) -> None:
         strings = m.string if isinstance(m.string, tuple) else (m.string,)
         bad += [f"{s!r}: {unreadable_bold(s)}" for s in strings if m.id and s and unreadable_bold(s)]
     assert not bad, "\n".join(bad[:10])
+
+
+def test_the_device_is_named_in_the_language() -> None:
+    """The sidebar and the home page say where the model runs ('CPU (1 Thread)'); records keep device_label's
+    English, whatever the language of the page that started them."""
+    import torch
+
+    from explainer.model.device import device_label, device_words
+
+    cpu = torch.device("cpu")
+    n = torch.get_num_threads()
+    with speaking("de"):
+        assert device_words(cpu) == f"CPU ({n} Thread{'s' if n != 1 else ''})"
+        assert device_label(cpu) == f"CPU ({n} thread{'s' if n != 1 else ''})"
+    with speaking("es"):
+        assert device_words(cpu).startswith(f"CPU ({n} hilo")

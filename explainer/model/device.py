@@ -15,7 +15,7 @@ import torch
 from torch.utils import benchmark
 
 from explainer.config import device_name, settings
-from explainer.i18n import _
+from explainer.i18n import _, ngettext
 
 
 def pick_device(requested: str | None = None) -> torch.device:
@@ -67,6 +67,14 @@ def device_label(device: torch.device) -> str:
         return "Apple GPU (MPS)"
     n = torch.get_num_threads()
     return f"CPU ({n} thread{'s' * (n != 1)})"
+
+
+def device_words(device: torch.device) -> str:
+    """`device_label` in the class's language, for a page ('CPU (2 Threads)' in German); records keep the English."""
+    if device.type == "cpu":
+        n = torch.get_num_threads()
+        return ngettext("CPU ({n} thread)", "CPU ({n} threads)", n).format(n=n)
+    return device_label(device)
 
 
 def measure(fn: Callable[[], object], min_run_time: float) -> benchmark.Measurement:

@@ -11,6 +11,7 @@ import streamlit as st
 
 from explainer.format import human_count, md_escape, number, weights_size
 from explainer.i18n import N_, _
+from explainer.model.device import device_words
 from explainer.ui.shell.models import (
     FOLDER,
     OTHER_HF,
@@ -110,6 +111,6 @@ def render_sidebar() -> None:
                 d_model=i.d_model,
                 vocab_size=number(i.vocab_size),
                 context_length=number(i.context_length),
-                device=i.device,
+                device=device_words(backend.device),
             )
         )
