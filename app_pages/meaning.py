@@ -42,7 +42,7 @@ with for_the_teacher("embedding", "attention", "residual-stream"):
 
 controls, main = side_by_side()  # presenter mode: the sentences beside the maps, on the first screen
 word = controls.selectbox(_("The word"), list(PROBE_SENTENCES), key="mean_word", bind="query-params")
-meanings = AMBIGUOUS_SENSES[word]
+meanings = [_(m) for m in AMBIGUOUS_SENSES[word]]  # what each meaning is, in the class's language
 # Open for a student; closed on a projector, so that the maps are on the first screen.
 box = controls.expander(
     _("The sentences (none of them was in the training text) — edit them to try your own"),

@@ -8,7 +8,7 @@ from explainer.analysis.inside import token_labels, window
 from explainer.charts.attribution import head_grid, logit_parts, token_pushes
 from explainer.format import md_escape, number, percent, visible_token
 from explainer.generation.next_token import top_tokens
-from explainer.i18n import N_, _, ngettext
+from explainer.i18n import _, ngettext
 from explainer.ui.attribution import highlighted_tokens, logit_attribution_for, token_attribution_for
 from explainer.ui.inside import DEFAULT_PROMPT
 from explainer.ui.prediction import logits_for, prompt_section
@@ -109,4 +109,4 @@ if parts is not None:
                 words = pd.DataFrame(
                     {_("position"): range(1, len(labels) + 1), _("token"): labels, _("push"): pushes.scores}
                 )
-                csv_button(words, "word_pushes", label=N_("Download the words' pushes as CSV"))
+                csv_button(words, "word_pushes", label=_("Download the words' pushes as CSV"))

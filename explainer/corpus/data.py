@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from explainer.i18n import N_
+
 
 class Country(NamedTuple):
     name: str
@@ -1049,7 +1051,7 @@ AMBIGUOUS: dict[str, tuple[tuple[str, str, str, list[str]], tuple[str, str, str,
     "bank": (
         (
             "river",
-            "the land along the side of a river",
+            N_("the land along the side of a river"),
             "a river",
             [
                 "We sat on the [grassy|muddy|sandy] bank of the [river|stream] and watched the fish.",
@@ -1079,7 +1081,7 @@ AMBIGUOUS: dict[str, tuple[tuple[str, str, str, list[str]], tuple[str, str, str,
         ),
         (
             "money",
-            "a place that keeps money safe",
+            N_("a place that keeps money safe"),
             "money",
             [
                 "{N} took {his} savings to the bank in town.",
@@ -1114,7 +1116,7 @@ AMBIGUOUS: dict[str, tuple[tuple[str, str, str, list[str]], tuple[str, str, str,
     "bat": (
         (
             "animal",
-            "a small animal that flies at night",
+            N_("a small animal that flies at night"),
             "an animal",
             [
                 "A bat flew out of the [cave|barn] at night.",
@@ -1138,7 +1140,7 @@ AMBIGUOUS: dict[str, tuple[tuple[str, str, str, list[str]], tuple[str, str, str,
         ),
         (
             "sports",
-            "a stick for hitting the ball in a game",
+            N_("a stick for hitting the ball in a game"),
             "sports",
             [
                 "{N} hit the ball with a wooden bat.",
@@ -1164,7 +1166,7 @@ AMBIGUOUS: dict[str, tuple[tuple[str, str, str, list[str]], tuple[str, str, str,
     "bark": (
         (
             "dog",
-            "the loud sound a dog makes",
+            N_("the loud sound a dog makes"),
             "a dog",
             [
                 "The dog gave a loud bark when the door opened.",
@@ -1188,7 +1190,7 @@ AMBIGUOUS: dict[str, tuple[tuple[str, str, str, list[str]], tuple[str, str, str,
         ),
         (
             "tree",
-            "the hard outer skin of a tree",
+            N_("the hard outer skin of a tree"),
             "a tree",
             [
                 "The bark of the old oak tree was rough and brown.",
@@ -1214,7 +1216,7 @@ AMBIGUOUS: dict[str, tuple[tuple[str, str, str, list[str]], tuple[str, str, str,
     "spring": (
         (
             "season",
-            "the season after winter",
+            N_("the season after winter"),
             "the seasons",
             [
                 "In spring, the flowers bloom and the birds sing.",
@@ -1243,7 +1245,7 @@ AMBIGUOUS: dict[str, tuple[tuple[str, str, str, list[str]], tuple[str, str, str,
         ),
         (
             "water",
-            "a place where water comes up out of the ground",
+            N_("a place where water comes up out of the ground"),
             "water",
             [
                 "We drank cold water from a spring in the mountains.",
@@ -1274,7 +1276,7 @@ AMBIGUOUS: dict[str, tuple[tuple[str, str, str, list[str]], tuple[str, str, str,
     "match": (
         (
             "fire",
-            "a small stick that makes fire",
+            N_("a small stick that makes fire"),
             "fire",
             [
                 "{N} lit a match to start the fire.",
@@ -1303,7 +1305,7 @@ AMBIGUOUS: dict[str, tuple[tuple[str, str, str, list[str]], tuple[str, str, str,
         ),
         (
             "game",
-            "a game between two teams or players",
+            N_("a game between two teams or players"),
             "a game",
             [
                 "Our team won the football match on Saturday.",
@@ -1334,7 +1336,7 @@ AMBIGUOUS: dict[str, tuple[tuple[str, str, str, list[str]], tuple[str, str, str,
     "ring": (
         (
             "jewellery",
-            "a round band worn on a finger",
+            N_("a round band worn on a finger"),
             "jewellery",
             [
                 "{N} wore a gold ring on {his} finger.",
@@ -1358,7 +1360,7 @@ AMBIGUOUS: dict[str, tuple[tuple[str, str, str, list[str]], tuple[str, str, str,
         ),
         (
             "sound",
-            "the sound a bell or a phone makes",
+            N_("the sound a bell or a phone makes"),
             "a sound",
             [
                 "We heard the bell ring at noon.",
@@ -1384,7 +1386,7 @@ AMBIGUOUS: dict[str, tuple[tuple[str, str, str, list[str]], tuple[str, str, str,
     "light": (
         (
             "lamp",
-            "brightness that lets us see",
+            N_("brightness that lets us see"),
             "a lamp",
             [
                 "Please turn on the light, it is dark in here.",
@@ -1413,7 +1415,7 @@ AMBIGUOUS: dict[str, tuple[tuple[str, str, str, list[str]], tuple[str, str, str,
         ),
         (
             "weight",
-            "not heavy",
+            N_("not heavy"),
             "weight",
             [
                 "The box is light, so {N} can carry it alone.",
@@ -1444,7 +1446,7 @@ AMBIGUOUS: dict[str, tuple[tuple[str, str, str, list[str]], tuple[str, str, str,
     "seal": (
         (
             "animal",
-            "a sea animal with flippers",
+            N_("a sea animal with flippers"),
             "an animal",
             [
                 "A seal was lying on the rocks in the sun.",
@@ -1468,7 +1470,7 @@ AMBIGUOUS: dict[str, tuple[tuple[str, str, str, list[str]], tuple[str, str, str,
         ),
         (
             "close",
-            "to close something tightly",
+            N_("to close something tightly"),
             "closing something",
             [
                 "Please seal the envelope before you post it.",
@@ -1494,7 +1496,7 @@ AMBIGUOUS: dict[str, tuple[tuple[str, str, str, list[str]], tuple[str, str, str,
     "duck": (
         (
             "bird",
-            "a bird that swims on ponds",
+            N_("a bird that swims on ponds"),
             "a bird",
             [
                 "A duck swam across the pond.",
@@ -1518,7 +1520,7 @@ AMBIGUOUS: dict[str, tuple[tuple[str, str, str, list[str]], tuple[str, str, str,
         ),
         (
             "move",
-            "to bend down quickly",
+            N_("to bend down quickly"),
             "moving down",
             [
                 "{N} had to duck to get under the low branch.",
@@ -1544,7 +1546,7 @@ AMBIGUOUS: dict[str, tuple[tuple[str, str, str, list[str]], tuple[str, str, str,
     "watch": (
         (
             "look",
-            "to look at something for a while",
+            N_("to look at something for a while"),
             "looking",
             [
                 "We like to watch the stars at night.",
@@ -1573,7 +1575,7 @@ AMBIGUOUS: dict[str, tuple[tuple[str, str, str, list[str]], tuple[str, str, str,
         ),
         (
             "clock",
-            "a small clock worn on the wrist",
+            N_("a small clock worn on the wrist"),
             "time",
             [
                 "{N} looked at {his} watch and saw that it was late.",
@@ -1604,7 +1606,7 @@ AMBIGUOUS: dict[str, tuple[tuple[str, str, str, list[str]], tuple[str, str, str,
     "rock": (
         (
             "stone",
-            "a big hard stone",
+            N_("a big hard stone"),
             "a stone",
             [
                 "{N} sat on a big rock near the sea.",
@@ -1633,7 +1635,7 @@ AMBIGUOUS: dict[str, tuple[tuple[str, str, str, list[str]], tuple[str, str, str,
         ),
         (
             "music",
-            "a kind of loud music",
+            N_("a kind of loud music"),
             "music",
             [
                 "{N} plays rock music on {his} guitar.",
@@ -1664,7 +1666,7 @@ AMBIGUOUS: dict[str, tuple[tuple[str, str, str, list[str]], tuple[str, str, str,
     "key": (
         (
             "door",
-            "a metal tool that opens a lock",
+            N_("a metal tool that opens a lock"),
             "a door",
             [
                 "{N} used a key to open the door.",
@@ -1688,7 +1690,7 @@ AMBIGUOUS: dict[str, tuple[tuple[str, str, str, list[str]], tuple[str, str, str,
         ),
         (
             "piano",
-            "one of the bars you press on a piano",
+            N_("one of the bars you press on a piano"),
             "a piano",
             [
                 "{N} pressed a white key on the piano.",
