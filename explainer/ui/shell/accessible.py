@@ -16,8 +16,8 @@ SR_ONLY = "sr-only"  # a class for what only screen readers read (a chart's data
 # - Section names of the sidebar's page links, quieter than the links.
 # - Page links wrap instead of ending in "…" (Streamlit keeps a link on one line): with the sidebar open on a 1024 px
 #   projector the lesson plan's links lost their second half (German lost five), and presenter mode's bigger text
-#   cut the sidebar's own ("Temperature & sampli"). Toggle and checkbox labels in the main column wrap too (the chat
-#   page's script toggle, beside its slider in presenter mode).
+#   cut the sidebar's own ("Temperature & sampli"). Toggle, checkbox and button labels in the main column wrap too
+#   (the chat page's script toggle beside its slider, the training page's "Use this model on every page").
 # - A row of pills wraps: Streamlit scrolls it sideways behind a fade, and on a phone the scale page's last model
 #   ("Built-in model") was out of sight.
 ACCESSIBLE_CSS = f"""<style>
@@ -29,8 +29,8 @@ button[data-variant][data-selected="true"] p {{ color: {PILL_INK} !important; }}
   border: 0 !important; }}
 .st-key-nav p strong {{ display: block; margin-top: 0.6rem; color: {CAPTION_INK}; font-size: 0.9rem; }}
 [data-testid="stPageLink-NavLink"] *,
-[data-testid="stMainBlockContainer"] [data-testid="stCheckbox"] .stMarkdownEllipsis,
-[data-testid="stMainBlockContainer"] [data-testid="stCheckbox"] .stMarkdownEllipsis * {{
+[data-testid="stMainBlockContainer"] :is([data-testid="stCheckbox"], button) .stMarkdownEllipsis,
+[data-testid="stMainBlockContainer"] :is([data-testid="stCheckbox"], button) .stMarkdownEllipsis * {{
   white-space: normal !important; text-overflow: clip !important; overflow: visible !important; }}
 [data-testid="stButtonGroup"] div:has(> button) {{ flex-wrap: wrap !important; overflow: visible !important;
   mask-image: none !important; -webkit-mask-image: none !important; }}
