@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from explainer.analysis import sense_probe as sp
+from explainer.analysis.embeddings import stage_names
 from explainer.charts.meaning import probe_chart, sense_maps
 from explainer.corpus.generator import AMBIGUOUS_SENSES, PROBE_SENTENCES
 from explainer.format import fixed_percent, md_escape, number, points, visible_token
@@ -90,7 +91,7 @@ if len(set(sv.token_ids)) > 1:
         )
     )
 
-stages = sv.stages
+stages = stage_names(info.n_layer)  # here, in the class's language: the vectors are shared by every session
 acc = sp.probe_accuracy(sv.vectors, sv.senses)
 coords, _kept = sp.centred_map(sv.vectors, sv.senses)
 n = len(sv.sentences)

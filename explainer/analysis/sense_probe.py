@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from explainer.analysis.embeddings import stage_names, word_position
+from explainer.analysis.embeddings import word_position
 from explainer.model.sampling import SamplingParams
 
 CONTINUATION_TOKENS = 6  # what the model writes after the word: at most this many tokens
@@ -45,7 +45,6 @@ STOPWORDS = frozenset(
 @dataclass(frozen=True)
 class SenseVectors:
     word: str
-    stages: list[str]  # stage names, S of them
     sentences: list[str]  # N, in order
     senses: np.ndarray  # (N,) 0 or 1
     vectors: np.ndarray  # (N, S, D) the word's vector (its last token) at every stage
@@ -81,7 +80,7 @@ def sense_vectors(backend, word: str, by_sense: tuple[list[str], list[str]] | li
     ids = [kept[index] for *_rest, kept, index in found]
     prefixes = [kept[: index + 1] for *_rest, kept, index in found]
     sentences = [s for _sense, s, *_rest in found]
-    return SenseVectors(word, stage_names(backend.info.n_layer), sentences, senses, vectors, ids, skipped, prefixes)
+    return SenseVectors(word, sentences, senses, vectors, ids, skipped, prefixes)
 
 
 def probe_hits(vectors: np.ndarray, senses: np.ndarray) -> np.ndarray:
