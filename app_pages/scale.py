@@ -57,7 +57,12 @@ if advanced():
     section(_("How much reading"), "reading", level="header")
 left, right = controls.columns([3, 2]) if advanced() else (controls, controls)
 chosen = left.pills(  # pills wrap onto more lines: a name is never cut short
-    _("Models to compare"), list(by_name), selection_mode="multi", default=list(by_name), key="scale_presets"
+    _("Models to compare"),
+    list(by_name),
+    selection_mode="multi",
+    default=list(by_name),
+    key="scale_presets",
+    format_func=_,  # the names are keys; "Built-in model" is shown in the class's language
 )
 wpm = right.slider(
     _("Reading speed (words per minute)"), 50, 600, S.SPEECH_WPM, 10, key="wpm", bind="query-params",
@@ -84,7 +89,7 @@ if not selected:
 words = [S.preset_words(p, words_per_token) for p in selected]
 years = [S.reading_years(w, wpm) for w in words]
 reading = view("reading", main)
-show_chart(reading_chart([p.name for p in selected], years, wpm), "scale_reading", where=reading)
+show_chart(reading_chart([_(p.name) for p in selected], years, wpm), "scale_reading", where=reading)
 
 gpt3_words = S.preset_words(S.GPT3, words_per_token)
 gpt3_years = S.reading_years(gpt3_words, wpm)
@@ -149,7 +154,7 @@ rates = [
     (_("{gpu_name}, {gpu_peak_ops}/s").format(gpu_name=S.GPU_NAME, gpu_peak_ops=sci(S.GPU_PEAK_OPS)), S.GPU_PEAK_OPS),
 ]
 ops = [S.training_ops(p.params, p.tokens) for p in selected]
-fig = compute_chart([p.name for p in selected], ops, rates, S.VIDEO_COMPUTE_YEARS)
+fig = compute_chart([_(p.name) for p in selected], ops, rates, S.VIDEO_COMPUTE_YEARS)
 show_chart(fig, "scale_compute")
 
 biggest = max(selected, key=lambda p: p.params * p.tokens)
@@ -171,7 +176,7 @@ st.markdown(
         "models at that speed would take **well over 100 million years**.\nFor comparison, GPT-3 alone: "
         "{training_ops} operations,\n{years_at2} at 10⁹ a second.\n"
     ).format(
-        name=biggest.name,
+        name=_(biggest.name),
         formula=formula,
         big_ops=sci(big_ops),
         stated=stated,
@@ -205,7 +210,7 @@ rows = []
 for p, w, y, n in zip(selected, words, years, ops):
     rows.append(
         {
-            _("model"): p.name,
+            _("model"): _(p.name),
             _("year"): str(p.year or "—"),
             _("parameters"): big_number(p.params),
             _("training tokens"): big_number(p.tokens),
@@ -218,17 +223,18 @@ for p, w, y, n in zip(selected, words, years, ops):
     )
 st.dataframe(pd.DataFrame(rows), hide_index=True)
 sources = []
-for p in selected:
-    title = f"[{p.source.title}]({p.source.url})" if p.source.url.startswith("http") else p.source.title
-    extra = f" — {p.note}" if p.note else ""
+for p in selected:  # (a paper's title stays as published; the app's own words are translated)
+    title = f"[{p.source.title}]({p.source.url})" if p.source.url.startswith("http") else _(p.source.title)
+    note = _(p.note).format(**{k: number(v) for k, v in p.note_args})
+    extra = f" — {note}" if p.note else ""
     when = f" ({p.year})" if p.year else ""
-    sources.append(f"- **{p.name}**{when}: {title}; {p.source.where}{extra}.")
+    sources.append(f"- **{_(p.name)}**{when}: {title}; {_(p.source.where)}{extra}.")
 for name, src in (
     (_("Words per token"), S.WORDS_PER_TOKEN_SOURCE),
     (_("Reading speed"), S.READING_SPEED_SOURCE),
     (_("GPU peak"), S.GPU_SOURCE),
 ):
-    sources.append(f"- **{name}**: [{src.title}]({src.url}); {src.where}.")
+    sources.append(f"- **{name}**: [{src.title}]({src.url}); {_(src.where)}.")
 sources.append(
     _(
         "- **6 × parameters × tokens**: Kaplan et al. 2020, "

@@ -77,7 +77,7 @@ def test_builtin_preset_is_counted_from_the_corpus_and_checkpoint() -> None:
     p = S.builtin_preset()
     train, model = config["meta"]["train"], config["model"]
     assert p.tokens == train["steps"] * train["batch_size"] * model["context_length"]
-    assert f"{config['meta']['train_tokens']:,} tokens" in p.note  # the corpus tokenises as when it was trained
+    assert dict(p.note_args)["corpus_tokens"] == config["meta"]["train_tokens"]  # tokenised as when it was trained
     assert 0.5 * config["meta"]["train_tokens"] < p.words < config["meta"]["train_tokens"]  # fewer words than tokens
     d, v = model["d_model"], model["vocab_size"]
     assert p.params == pytest.approx(12 * d * d * model["n_layer"] + (v + model["context_length"]) * d, rel=0.02)

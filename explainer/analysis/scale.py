@@ -20,7 +20,7 @@ import torch
 from explainer.config import BUILTIN_DIR
 from explainer.corpus.generator import generate_corpus
 from explainer.format import SECONDS_PER_YEAR
-from explainer.i18n import _
+from explainer.i18n import N_, _
 from explainer.model.device import measure
 from explainer.model.gpt import GPTConfig
 from explainer.model.tokenizers import WORD_RE, load_tokenizer
@@ -38,18 +38,18 @@ VIDEO_COMPUTE_YEARS = 100e6  # "well over 100 million years" to train the larges
 class Source:
     title: str  # authors, year, title
     url: str
-    where: str = ""  # the table or section that states the figure
+    where: str = ""  # the table or section that states the figure (a catalog message: the page translates it)
 
 
 WORDS_PER_TOKEN_SOURCE = Source(
     "OpenAI Help Center, “What are tokens and how to count them?”",
     "https://help.openai.com/en/articles/4936856-what-are-tokens-and-how-to-count-them",
-    "“100 tokens ≈ 75 words” for common English text",
+    N_("“100 tokens ≈ 75 words” for common English text"),
 )
 READING_SPEED_SOURCE = Source(
     "Brysbaert 2019, “How many words do we read per minute? A review and meta-analysis of reading rate”",
     "https://doi.org/10.1016/j.jml.2019.104047",
-    "silent reading of non-fiction: 238 words per minute",
+    N_("silent reading of non-fiction: 238 words per minute"),
 )
 GPU_PEAK_OPS = 989e12  # NVIDIA H100 SXM, BF16 tensor cores, dense (the datasheet's 1,979 TFLOPS is with sparsity)
 GPU_NAME = "NVIDIA H100 (peak)"
@@ -61,37 +61,38 @@ GPU_SOURCE = Source(
 @dataclass(frozen=True)
 class Preset:
     key: str
-    name: str  # short, for a chart's rows
+    name: str  # short, for a chart's rows (this app's models: a catalog message, translated where shown)
     year: int | None  # when it was published (None for this app's models)
     params: float  # parameters N
     tokens: float  # tokens processed in training D (what 6·N·D counts)
     source: Source
     words: float | None = None  # words of training text when counted directly; else tokens × words-per-token
     published_ops: float | None = None  # training operations the source states, to compare with 6·N·D
-    note: str = ""
+    note: str = ""  # a catalog message, its numbers in note_args (the page translates it: presets are shared)
+    note_args: tuple[tuple[str, float], ...] = ()
 
 
 GPT3 = Preset(
     "gpt3", "GPT-3", 2020, 175e9, 300e9,
     Source("Brown et al. 2020, “Language Models are Few-Shot Learners”", "https://arxiv.org/abs/2005.14165",
-           "§2.2 and Table D.1: 175 billion parameters, 300 billion training tokens, 3.14 × 10²³ operations"),
+           N_("§2.2 and Table D.1: 175 billion parameters, 300 billion training tokens, 3.14 × 10²³ operations")),
     published_ops=3.14e23,
 )  # fmt: skip
 CHINCHILLA = Preset(
     "chinchilla", "Chinchilla", 2022, 70e9, 1.4e12,
     Source("Hoffmann et al. 2022, “Training Compute-Optimal Large Language Models”",
-           "https://arxiv.org/abs/2203.15556", "70 billion parameters, 1.4 trillion training tokens"),
+           "https://arxiv.org/abs/2203.15556", N_("70 billion parameters, 1.4 trillion training tokens")),
     published_ops=5.76e23,
 )  # fmt: skip
 LLAMA2_70B = Preset(
     "llama2-70b", "Llama 2 70B", 2023, 70e9, 2.0e12,
     Source("Touvron et al. 2023, “Llama 2: Open Foundation and Fine-Tuned Chat Models”",
-           "https://arxiv.org/abs/2307.09288", "70 billion parameters, 2 trillion training tokens"),
+           "https://arxiv.org/abs/2307.09288", N_("70 billion parameters, 2 trillion training tokens")),
 )  # fmt: skip
 LLAMA31_405B = Preset(
     "llama3.1-405b", "Llama 3.1 405B", 2024, 405e9, 15.6e12,
     Source("Llama Team, AI @ Meta 2024, “The Llama 3 Herd of Models”", "https://arxiv.org/abs/2407.21783",
-           "405 billion parameters, 15.6 trillion training tokens, 3.8 × 10²⁵ operations"),
+           N_("405 billion parameters, 15.6 trillion training tokens, 3.8 × 10²⁵ operations")),
     published_ops=3.8e25,
 )  # fmt: skip
 PRESETS: tuple[Preset, ...] = (GPT3, CHINCHILLA, LLAMA2_70B, LLAMA31_405B)  # the published models, oldest first
@@ -101,11 +102,13 @@ CLUSTER_GPUS = 16_384  # H100 GPUs training Llama 3.1 405B together
 CLUSTER_OPS_PER_GPU = 0.4 * GPU_PEAK_OPS  # what each one actually sustained, about 40% of its peak
 
 BUILTIN_SOURCE = Source(
-    "This app's built-in model: corpus from explainer/corpus.py, trained by explainer/builtin.py",
+    N_("This app's built-in model: corpus from explainer/corpus/, trained by explainer/training/builtin.py"),
     "assets/builtin/config.json",
-    "words and tokens counted from the corpus; training tokens = steps × batch × context",
+    N_("words and tokens counted from the corpus; training tokens = steps × batch × context"),
 )
-OWN_RUN_SOURCE = Source("Your own training run on the Train page", "", "tokens it has seen so far, its parameters")
+OWN_RUN_SOURCE = Source(
+    N_("Your own training run on the Train page"), "", N_("tokens it has seen so far, its parameters")
+)
 
 
 # ----------------------------------------------------------------------------- reading
@@ -181,16 +184,19 @@ def builtin_preset(folder: str | None = None) -> Preset:
     train = meta.get("train", {})
     seen = train.get("steps", 0) * train.get("batch_size", 0) * cfg.context_length or corpus_tokens
     words = sum(1 for w in WORD_RE.findall(text) if w[0].isalnum())  # tokens that are words, not punctuation
-    note = (
-        f"corpus: {words:,} words, {corpus_tokens:,} tokens; training read it about {seen / corpus_tokens:.0f} times "
-        f"over ({seen:,} tokens)"
+    note = N_(
+        "corpus: {words} words, {corpus_tokens} tokens; training read it about {times} times over ({seen} tokens)"
     )
-    return Preset("builtin", "Built-in model", None, float(params), float(seen), BUILTIN_SOURCE, words, note=note)
+    args = (("words", words), ("corpus_tokens", corpus_tokens), ("times", round(seen / corpus_tokens)), ("seen", seen))
+    return Preset(
+        "builtin", N_("Built-in model"), None, float(params), float(seen), BUILTIN_SOURCE, words, None, note, args
+    )
 
 
 def own_run_preset(tokens_seen: float | None, params: float | None) -> Preset | None:
     """The student's own training run, if it has seen any tokens; words are estimated from its tokens."""
     if not tokens_seen or not params or tokens_seen <= 0 or params <= 0:
         return None
-    note = "words estimated as 0.75 per token (a character tokenizer's tokens are letters: far fewer words)"
-    return Preset("own", "Your training run", None, float(params), float(tokens_seen), OWN_RUN_SOURCE, note=note)
+    note = N_("words estimated as {per_token} per token (a character tokenizer's tokens are letters: far fewer words)")
+    return Preset("own", N_("Your training run"), None, float(params), float(tokens_seen), OWN_RUN_SOURCE, note=note,
+                  note_args=(("per_token", WORDS_PER_TOKEN),))  # fmt: skip
