@@ -5,7 +5,7 @@ import streamlit as st
 
 from explainer.analysis import embeddings as em
 from explainer.charts.embeddings import embedding_map, group_name, heat_strip, position_arc
-from explainer.format import fixed_percent, md_escape, number, visible_token
+from explainer.format import fixed_percent, human_count, md_escape, number, visible_token
 from explainer.i18n import _
 from explainer.ui import embeddings as ui
 from explainer.ui.shell.chart import shared_chart, show_chart
@@ -201,7 +201,8 @@ else:
 a, b, c = st.columns(3)
 a.metric(_("Tokens in the table"), number(info.vocab_size), border=True)
 b.metric(_("Numbers per token"), number(info.d_model), border=True)
-c.metric(_("Numbers in the table"), number(info.vocab_size * info.d_model), border=True)
+total = info.vocab_size * info.d_model  # "1.2 M" fits a third of a 1024 px page; GPT-2's 38,597,376 would not
+c.metric(_("Numbers in the table"), human_count(total), help=_("exactly {n}").format(n=number(total)), border=True)
 
 # ---------------------------------------------------------------------------- one word up close
 

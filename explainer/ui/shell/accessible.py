@@ -18,6 +18,7 @@ SR_ONLY = "sr-only"  # a class for what only screen readers read (a chart's data
 #   projector the lesson plan's links lost their second half (German lost five), and presenter mode's bigger text
 #   cut the sidebar's own ("Temperature & sampli"). Toggle, checkbox and button labels in the main column wrap too
 #   (the chat page's script toggle beside its slider, the training page's "Use this model on every page").
+# - A metric's label wraps (French on a 1024 px laptop: "Nombres dans la t…", "Après la couche 4, avant l'entraîne…").
 # - A row of pills wraps: Streamlit scrolls it sideways behind a fade, and on a phone the scale page's last model
 #   ("Built-in model") was out of sight.
 ACCESSIBLE_CSS = f"""<style>
@@ -32,6 +33,8 @@ button[data-variant][data-selected="true"] p {{ color: {PILL_INK} !important; }}
 [data-testid="stMainBlockContainer"] :is([data-testid="stCheckbox"], button) .stMarkdownEllipsis,
 [data-testid="stMainBlockContainer"] :is([data-testid="stCheckbox"], button) .stMarkdownEllipsis * {{
   white-space: normal !important; text-overflow: clip !important; overflow: visible !important; }}
+[data-testid="stMetricLabel"] > div, [data-testid="stMetricLabel"] p {{ white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; }}
 [data-testid="stButtonGroup"] div:has(> button) {{ flex-wrap: wrap !important; overflow: visible !important;
   mask-image: none !important; -webkit-mask-image: none !important; }}
 [data-testid="stPageLink-NavLink"] {{ min-height: 2rem; align-items: center; }}

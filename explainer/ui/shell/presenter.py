@@ -20,7 +20,7 @@ HEIGHT_SCALE = 1.15
 # (21 px: a quarter above the 17 px of .streamlit/config.toml; 24 px on a full-HD projector).
 # The main column gets the room the side margins took and a smaller title, so that the main chart starts on the
 # first screen; captions are dark and full size (Streamlit's grey 14 px fades on a projector); metrics and their
-# notes wrap instead of being cut off with "…" (pills wrap everywhere: accessible.py).
+# notes wrap instead of being cut off with "…" (pills and metric labels wrap everywhere: accessible.py).
 PRESENTER_CSS = """<style>
 html { font-size: 21px !important; }
 @media (min-width: 1700px) { html { font-size: 24px !important; } }
@@ -28,8 +28,7 @@ html { font-size: 21px !important; }
 h1 { font-size: 2.1rem !important; padding-top: 0.4rem !important; padding-bottom: 0.4rem !important; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {
   color: #262730 !important; font-size: 0.95rem !important; opacity: 1 !important; }
-[data-testid="stMetricValue"] > div, [data-testid="stMetricLabel"] > div, [data-testid="stMetricLabel"] p,
-[data-testid="stMetricDelta"] > div, [data-testid="stMetricDelta"] p {
+[data-testid="stMetricValue"] > div, [data-testid="stMetricDelta"] > div, [data-testid="stMetricDelta"] p {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 [data-testid="stMetricValue"] { font-size: 1.9rem; }
 [data-testid="stPageLink-NavLink"] p { font-size: 1rem; }
