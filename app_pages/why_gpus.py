@@ -7,7 +7,7 @@ from explainer import format as F
 from explainer.analysis import parallel as P
 from explainer.charts.scale import bench_chart, chain_chart
 from explainer.i18n import _, ngettext
-from explainer.model.device import device_label
+from explainer.model.device import device_words
 from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.presenter import advanced
 from explainer.ui.shell.views import section
@@ -75,7 +75,7 @@ batch_size = 8
 if advanced():
     with st.expander(_("Benchmark settings")):
         batch_size = st.slider(_("Texts read at once (batch)"), 1, 32, 8, key="why_gpus_batch")
-names = [device_label(d) for d in devices()]
+names = [device_words(d) for d in devices()]
 hardware = (
     names[0] if len(names) == 1 else _("{first} and {second}").format(first=", ".join(names[:-1]), second=names[-1])
 )
@@ -138,7 +138,7 @@ with live_col:
         st.subheader(_("Live, on this server now"), anchor=False)
         show_chart(bench_chart(results, _("Live run")), "why_gpus_chart")
         for r in results:
-            st.markdown(_("On **{device}**: {summary}").format(device=r.device, summary=summary(r)))
+            st.markdown(_("On **{device}**: {summary}").format(device=device_words(r.device), summary=summary(r)))
             if problem := P.noise_problem(r):
                 st.warning(
                     _(
@@ -155,7 +155,7 @@ if stored and reference_col is not None:
         st.subheader(_("Reference, stored with the app"), anchor=False)
         show_chart(bench_chart(ref_results, _("Reference run")), "why_gpus_reference")
         for r in ref_results:
-            st.markdown(_("On **{device}**: {summary}").format(device=r.device, summary=summary(r)))
+            st.markdown(_("On **{device}**: {summary}").format(device=device_words(r.device), summary=summary(r)))
         busy = machine.get("load_before", 0) > machine.get("cores", 1)
         measured = {
             "cpu": machine.get("cpu", _("a CPU")), "cores": machine.get("cores", "?"), "date": machine.get("date", "?"),
@@ -180,7 +180,7 @@ if stored and reference_col is not None:
 if results and advanced():
     one, every, speedup = _("one at a time (ms)"), _("all at once (ms)"), _("speed-up")
     rows = [
-        {_("hardware"): r.device, _("tokens"): n, one: s, every: p, speedup: s / p}
+        {_("hardware"): device_words(r.device), _("tokens"): n, one: s, every: p, speedup: s / p}
         for r in results
         for n, s, p in zip(r.lengths, r.sequential_ms, r.parallel_ms)
     ]

@@ -368,3 +368,5 @@ def test_the_device_is_named_in_the_language() -> None:
         assert device_label(cpu) == f"CPU ({n} thread{'s' if n != 1 else ''})"
     with speaking("es"):
         assert device_words(cpu).startswith(f"CPU ({n} hilo")
+        assert device_words("CPU (2 threads)") == "CPU (2 hilos)"  # a label a stored benchmark kept
+        assert device_words("GPU (NVIDIA H100 80GB HBM3)") == "GPU (NVIDIA H100 80GB HBM3)"

@@ -15,6 +15,7 @@ from explainer.analysis.parallel import PARALLEL, SEQUENTIAL, BenchResult, Chain
 from explainer.charts.style import BLUE, FONT, GREEN, ORANGE, SMALL, axis, figure, layout
 from explainer.format import SECONDS_PER_YEAR, duration_from_years, human_count, number
 from explainer.i18n import N_, _
+from explainer.model.device import device_words
 
 DARK_GREY = "#6e7781"  # a bar that carries white text
 TEXT = "#31333f"
@@ -184,7 +185,7 @@ def bench_chart(results: list[BenchResult], heading: str = "") -> go.Figure:
     ]  # fmt: skip
     lengths = sorted({n for r in results for n in r.lengths})
     ticks = _ms_ticks([v for r in results for v in r.sequential_ms + r.parallel_ms])
-    names = [r.device for r in results]
+    names = [device_words(r.device) for r in results]
     hardware = (
         ", ".join(names)
         if len(names) < 2

@@ -8,6 +8,7 @@ LLM_EXPLAINER_THREADS, else the number of cores this process may use (explainer/
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable
 
@@ -59,6 +60,9 @@ def configure_threads(n: int | None = None) -> int:
     return n
 
 
+CPU_LABEL = re.compile(r"CPU \((\d+) threads?\)")  # device_label's words for a CPU
+
+
 def device_label(device: torch.device) -> str:
     """The device as people read it: 'GPU (NVIDIA H100 80GB HBM3)', 'Apple GPU (MPS)', 'CPU (2 threads)'."""
     if device.type == "cuda":
@@ -69,12 +73,14 @@ def device_label(device: torch.device) -> str:
     return f"CPU ({n} thread{'s' * (n != 1)})"
 
 
-def device_words(device: torch.device) -> str:
-    """`device_label` in the class's language, for a page ('CPU (2 Threads)' in German); records keep the English."""
-    if device.type == "cpu":
-        n = torch.get_num_threads()
+def device_words(device: torch.device | str) -> str:
+    """`device_label` in the class's language, for a page ('CPU (2 Threads)' in German), of a device or of a label a
+    record kept (records keep the English; a GPU's name is a name)."""
+    label = device_label(device) if isinstance(device, torch.device) else device
+    if m := CPU_LABEL.fullmatch(label):
+        n = int(m.group(1))
         return ngettext("CPU ({n} thread)", "CPU ({n} threads)", n).format(n=n)
-    return device_label(device)
+    return label
 
 
 def measure(fn: Callable[[], object], min_run_time: float) -> benchmark.Measurement:
