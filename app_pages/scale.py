@@ -30,7 +30,8 @@ with for_the_teacher("token", "parameter"):
             "token of training text (2 to read it forward, 4 to work out the nudges backwards):"
         )
     )
-    st.latex(r"\text{operations} \approx 6 \times \text{parameters} \times \text{training tokens}")
+    ops, params, tokens = _("operations"), _("parameters"), _("training tokens")  # in the class's language
+    st.latex(rf"\text{{{ops}}} \approx 6 \times \text{{{params}}} \times \text{{{tokens}}}")
 
 
 @st.cache_data(ttl=3600, show_spinner=False)

@@ -224,3 +224,14 @@ def test_again_at_ten_times_the_learning_rate_trains_at_once_beside_the_last_run
     assert third.trainer.history.train_loss[0] != second.trainer.history.train_loss[0], "other dials, other batches"
     assert "run 2: another random start" in loss_traces(at) and "run 1: learning rate" in " ".join(loss_traces(at))
     assert any("Emergence" in link.label for link in at.get("page_link")), "where the two models' insides differ"
+
+
+def test_every_model_size_has_a_translated_name() -> None:
+    """The size buttons name every preset in the class's language ('Small' stayed English when names were made)."""
+    from explainer.i18n import _, speaking
+    from explainer.training.spec import PRESETS
+    from explainer.ui.training.setup import SIZES
+
+    assert set(SIZES) == {*PRESETS, "custom"}
+    with speaking("de"):
+        assert [_(SIZES[k]) for k in ("tiny", "small", "medium")] == ["Winzig", "Klein", "Mittel"]

@@ -31,7 +31,7 @@ TOKENIZER_NOTES = {
     "word": N_("Every word (and punctuation mark) is a token: the model writes real words from the start."),
     "bpe": N_("Frequent words whole, rare words in pieces, as GPT models do."),
 }
-SIZES = {**{name: name.capitalize() for name in PRESETS}, "custom": N_("Custom")}
+SIZES = {"tiny": N_("Tiny"), "small": N_("Small"), "medium": N_("Medium"), "custom": N_("Custom")}  # PRESETS' names
 
 # widget keys
 SRC, UPLOAD, PASTE, HF_ID = "train_src", "train_upload", "train_paste", "train_hf_id"
