@@ -102,6 +102,19 @@ def test_lesson_plan_links_each_point_to_a_page_of_the_app() -> None:
         assert point.line in text
 
 
+def test_every_lesson_link_names_its_section_in_the_class_language() -> None:
+    """The handout's "open (page → section)" column and the links' tooltips name the section a link opens; a German
+    handout read "Attention → head" (the anchor's id) before."""
+    from explainer.i18n import speaking
+    from explainer.ui.shell.lesson import VIEW_NAMES
+
+    links = [link for part in PARTS.values() for p in part for link in (p.link, *p.more)]
+    assert {(link.url_path, link.view) for link in links} == set(VIEW_NAMES), "a name for each, none left over"
+    with speaking("de"):
+        places = [link.place() for link in links]
+    assert "Attention → die Karte eines Heads" in places and not any(p.endswith(("→ head", "→ ask")) for p in places)
+
+
 PRESETS = [(BY_URL[link.url_path].file, link.params) for part in PARTS.values() for p in part
            for link in (p.link, *p.more) if link.params]  # fmt: skip
 

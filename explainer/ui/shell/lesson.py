@@ -13,6 +13,33 @@ from explainer.ui.shell.navigation import link_page
 from explainer.ui.shell.pages import BY_URL
 from explainer.ui.shell.views import VIEW_KEY
 
+# What the section a lesson link opens is called (its heading on the page where it has one), for the handout's "open
+# (page → section)" column and the links' tooltips.
+VIEW_NAMES: dict[tuple[str, str], str] = {
+    ("chat", "ask"): N_("the question box"),
+    ("next-word", "bars"): N_("the bars"),
+    ("poll", "ask"): N_("Ask your class"),
+    ("sampling", "compare"): N_("the two charts"),
+    ("what-else", "tree"): N_("the tree"),
+    ("scale", "reading"): N_("How much reading"),
+    ("scale", "computing"): N_("How much computing"),
+    ("train", "live"): N_("Watch it learn"),
+    ("train", "nudge"): N_("One example, one nudge"),
+    ("feedback", "try"): N_("Ask, then judge the answers"),
+    ("why-gpus", "race"): N_("The race"),
+    ("embeddings", "map"): N_("A map of the vocabulary"),
+    ("embeddings", "arithmetic"): N_("Word arithmetic: directions that carry meaning"),
+    ("embeddings", "positions"): N_("Where each token stands: position vectors"),
+    ("attention", "head"): N_("one head's map"),
+    ("meaning", "paths"): N_("the maps, stage by stage"),
+    ("layers", "flow"): N_("the chain of steps"),
+    ("layers", "neurons"): N_("Feed-forward: neurons"),
+    ("layers", "lens"): N_("The guess forming, layer by layer"),
+    ("last-vector", "scores"): N_("2 · One score per word"),
+    ("emergence", "rules"): N_("the top of the page"),
+    ("why-word", "pushes"): N_("which words pushed it"),
+}
+
 
 @dataclass(frozen=True)
 class Link:
@@ -26,8 +53,8 @@ class Link:
         return {**self.params, VIEW_KEY: self.view}
 
     def place(self) -> str:
-        """Where it lands, in words: "Train it yourself → nudge"."""
-        return f"{_(BY_URL[self.url_path].title)} → {self.view.replace('-', ' ')}"
+        """Where it lands, in words: "Train it yourself → One example, one nudge"."""
+        return f"{_(BY_URL[self.url_path].title)} → {_(VIEW_NAMES[self.url_path, self.view])}"
 
 
 @dataclass(frozen=True)
