@@ -31,10 +31,9 @@ button[data-variant][data-selected="true"] p {{ color: {PILL_INK} !important; }}
 .st-key-nav p strong {{ display: block; margin-top: 0.6rem; color: {CAPTION_INK}; font-size: 0.9rem; }}
 [data-testid="stPageLink-NavLink"] *,
 [data-testid="stMainBlockContainer"] :is([data-testid="stCheckbox"], button) .stMarkdownEllipsis,
-[data-testid="stMainBlockContainer"] :is([data-testid="stCheckbox"], button) .stMarkdownEllipsis * {{
+[data-testid="stMainBlockContainer"] :is([data-testid="stCheckbox"], button) .stMarkdownEllipsis *,
+[data-testid="stMetricLabel"] > div, [data-testid="stMetricLabel"] p {{
   white-space: normal !important; text-overflow: clip !important; overflow: visible !important; }}
-[data-testid="stMetricLabel"] > div, [data-testid="stMetricLabel"] p {{ white-space: normal !important;
-  overflow: visible !important; text-overflow: clip !important; }}
 [data-testid="stButtonGroup"] div:has(> button) {{ flex-wrap: wrap !important; overflow: visible !important;
   mask-image: none !important; -webkit-mask-image: none !important; }}
 [data-testid="stPageLink-NavLink"] {{ min-height: 2rem; align-items: center; }}
