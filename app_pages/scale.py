@@ -226,8 +226,7 @@ st.dataframe(pd.DataFrame(rows), hide_index=True)
 sources = []
 for p in selected:  # (a paper's title stays as published; the app's own words are translated)
     title = f"[{p.source.title}]({p.source.url})" if p.source.url.startswith("http") else _(p.source.title)
-    note = _(p.note).format(**{k: number(v) for k, v in p.note_args})
-    extra = f" — {note}" if p.note else ""
+    extra = " — " + _(p.note).format(**{k: number(v) for k, v in p.note_args}) if p.note else ""
     when = f" ({p.year})" if p.year else ""
     sources.append(f"- **{_(p.name)}**{when}: {title}; {_(p.source.where)}{extra}.")
 for name, src in (

@@ -11,8 +11,7 @@ import re
 import numpy as np
 import plotly.graph_objects as go
 
-from explainer.charts.style import separators
-from explainer.format import html_escape, number, percent
+from explainer.format import html_escape, local_digits, number, percent
 from explainer.i18n import N_, _, ngettext
 
 MAX_ROWS = 400  # a table longer than this is cut (a screen reader reads it row by row): the sentence says so
@@ -82,9 +81,8 @@ def _numbers(values: list[float], fmt: str) -> list[str]:
     none = _("none")
     if "%" in fmt:
         return [none if v != v else percent(v) for v in values]  # v != v: NaN
-    swap = str.maketrans(dict(zip(".,", separators(), strict=True)))  # the language's decimal point and separator
-    # 3 significant digits, written out up to 1e15 (1234.5 -> "1,230", not "1.23e+03")
-    return [none if v != v else f"{float(f'{v:.3g}'):,.15g}".translate(swap) for v in values]
+    # 3 significant digits, written out up to 1e15 (1234.5 -> "1,230", not "1.23e+03"), the language's way
+    return [none if v != v else local_digits(f"{float(f'{v:.3g}'):,.15g}") for v in values]
 
 
 def _axis(layout: dict, trace: dict, letter: str) -> dict:

@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from explainer.charts.wire import WireFigure
-from explainer.format import html_escape, visible_token
+from explainer.format import html_escape, local_digits, visible_token
 from explainer.i18n import _, language
 
 FONT = 18  # base font size (px): readable from the back of a classroom
@@ -76,12 +76,6 @@ def separators() -> str:
     """plotly's decimal point and thousands separator, the language's own: ".," in English, ",." in German."""
     lang = language()
     return get_decimal_symbol(lang) + get_group_symbol(lang)
-
-
-def local(written: str) -> str:
-    """A number Python wrote ("1,234.5", "-0.52") with the language's own decimal point and thousands separator."""
-    decimal, group = separators()
-    return written.translate(str.maketrans({".": decimal, ",": group}))
 
 
 def heading(text: str, **extra) -> dict | None:
@@ -158,7 +152,7 @@ def diverging(values, title: str | None = None) -> dict:
     around it (the largest size in `values`), with a colour bar (titled `title`, else "value") that says which side
     is which."""
     lim = max(float(abs(values).max()), 1e-9)
-    title, ends = title or _("value"), (local(f"{-lim:.2g}"), local(f"{lim:.2g}"))
+    title, ends = title or _("value"), (local_digits(f"{-lim:.2g}"), local_digits(f"{lim:.2g}"))
     return {
         "colorscale": colorscale(DIVERGING), "zmin": -lim, "zmax": lim, "zmid": 0,
         "colorbar": {**colorbar(title, ".2~f"), "title": {"text": title, "side": "top", "font": {"size": SMALL}},

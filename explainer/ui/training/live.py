@@ -325,7 +325,7 @@ def _emergence_link() -> None:
     """Two random starts, about the same loss: what differs is inside, where the Emergence page looks."""
     if (page := link_page("emergence")) is not None:
         st.caption(_("Other random dials, about the same loss: inside, the two models are not alike."))
-        st.page_link(page, label=_("Emergence"), icon=":material/auto_awesome:")  # one line: a link never wraps
+        st.page_link(page, label=_("Emergence"), icon=":material/auto_awesome:")
 
 
 def _probe(run: Run) -> None:
