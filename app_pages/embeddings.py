@@ -6,7 +6,7 @@ import streamlit as st
 from explainer.analysis import embeddings as em
 from explainer.charts.embeddings import embedding_map, group_name, heat_strip, position_arc
 from explainer.format import fixed_percent, human_count, md_escape, number, visible_token
-from explainer.i18n import _
+from explainer.i18n import _, ngettext
 from explainer.ui import embeddings as ui
 from explainer.ui.shell.chart import shared_chart, show_chart
 from explainer.ui.shell.models import current_spec, require_backend
@@ -212,7 +212,7 @@ def word_up_close() -> None:
     section(_("One word up close"), "word")
     l, r = st.columns(2)
     word = l.text_input(_("A word"), "Paris", key="emb_word", bind="query-params")
-    other = r.text_input(_("Compare it with"), "Berlin", key="emb_other", bind="query-params")
+    other = r.text_input(_("Compare it with"), "Madrid", key="emb_other", bind="query-params")
     i, j = find(word), find(other) if other.strip() else None
     if i is None:
         return
@@ -230,6 +230,19 @@ def word_up_close() -> None:
                 word=visible_token(labels[i]), other=visible_token(labels[j])
             ),
             number(sim, 2),
+        )
+        nearer = em.nearer_than(unit, i, j)
+        st.markdown(
+            ngettext(
+                "Of the {vocab} tokens, **{n}** points more nearly the same way as “{word}” than “{other}” does.",
+                "Of the {vocab} tokens, **{n}** point more nearly the same way as “{word}” than “{other}” does.",
+                nearer,
+            ).format(
+                n=number(nearer),
+                vocab=number(info.vocab_size),
+                word=md_escape(visible_token(labels[i])),
+                other=md_escape(visible_token(labels[j])),
+            )
         )
         st.caption(
             _(

@@ -113,6 +113,9 @@ def test_neighbours_start_with_the_word_itself() -> None:
     assert [s for _, s in top] == sorted((s for _, s in top), reverse=True)
     assert em.cosine(e[3], 2 * e[3]) == pytest.approx(1.0, abs=1e-6)
     assert em.cosine(e[3], -e[3]) == pytest.approx(-1.0, abs=1e-6)
+    ranked = [j for j, _ in em.neighbours(unit, 7, 50)]  # 7 itself, then the rest nearest first
+    assert [em.nearer_than(unit, 7, j) for j in ranked[1:]] == list(range(49))  # the n-th neighbour: n - 1 nearer
+    assert em.nearer_than(unit, 7, 7) == 0
 
 
 def test_lookup(tiny) -> None:

@@ -3,6 +3,8 @@ and on a tiny random Hugging Face GPT-2 (byte-level BPE: words split into pieces
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -41,6 +43,12 @@ def test_embeddings_page_builtin() -> None:
     assert len(figs) == 3  # 2D map (the 3D one is drawn only in its tab), heat strip, the positions' arc
     arc = figs[2]["data"][1]
     assert len(values(arc["x"])) == 128 and "128 position vectors" in figs[2]["layout"]["title"]["text"]
+    strip, (similar,) = figs[1], at.metric[3:]  # the default pair, two capitals: near neighbours, said in words
+    assert [y.lstrip("␣") for y in strip["data"][0]["y"]] == ["Paris", "Madrid"] and float(similar.value) > 0.3
+    nearer = re.search(
+        r"Of the 6,144 tokens, \*\*(\d+)\*\* points? more nearly .+ “␣Paris” than “␣Madrid”", texts(at, "markdown")
+    )
+    assert nearer and int(nearer[1]) < 10  # shipped model: 5
     assert "cosine similarity 0.9" in texts(at, "caption")  # neighbouring positions alike (shipped model: 0.94)
     assert "Europe − Sweden + Kenya ≈ **Africa**" in texts(at, "markdown")  # word arithmetic, the page's example
     assert "“Kenya” alone is “Nairobi”" in texts(at, "caption")  # ... which beats the plain guess

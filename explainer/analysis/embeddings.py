@@ -161,6 +161,12 @@ def neighbours(unit: torch.Tensor, i: int, k: int = 10) -> list[tuple[int, float
     return [(int(j), float(s)) for s, j in zip(top.values, top.indices)]
 
 
+def nearer_than(unit: torch.Tensor, i: int, j: int) -> int:
+    """How many tokens, token i itself left out, point more nearly the same way as token i than token j does."""
+    sims = unit @ unit[i]  # (V,)
+    return int((sims > sims[j]).sum()) - int(i != j)  # token i, similarity 1, is always nearer
+
+
 def cosine(a, b) -> float:
     a, b = torch.as_tensor(a, dtype=torch.float32), torch.as_tensor(b, dtype=torch.float32)
     return float(torch.nn.functional.cosine_similarity(a, b, dim=-1))
