@@ -1,5 +1,7 @@
 """Why this word? Which input words pushed a prediction up or down, and which layers and heads wrote it."""
 
+import math
+
 import pandas as pd
 import streamlit as st
 
@@ -68,9 +70,9 @@ if pushes is not None:
     show_chart(token_pushes(labels[shown], pushes.scores[shown], word), "token_pushes")
     caption = _(
         "Blue words made it likelier, red ones less likely; the stronger the colour, the bigger the push. "
-        "The push is measured on the log of its probability ({log_prob} here): a word that makes every answer "
-        "likelier alike does not count."
-    ).format(log_prob=number(pushes.log_prob, 2))
+        "The push is measured on the log of its probability (here the log of {probability}: {log_prob}): a word "
+        "that makes every answer likelier alike does not count."
+    ).format(probability=percent(math.exp(pushes.log_prob)), log_prob=number(float(f"{pushes.log_prob:.2g}")))
     if len(labels) > len(labels[shown]):
         n = len(labels[shown])
         shows = ngettext("The chart shows the last {n} word.", "The chart shows the last {n} words.", n)

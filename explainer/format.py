@@ -118,6 +118,7 @@ def number(x: float, decimals: int | None = None) -> str:
     12 significant digits, without a float's noise: 0.03 / 10 -> '0.003'; beyond 1e15 or below 1e-6, or not finite,
     as '{:g}' writes it: '1e+30')."""
     if decimals is not None:
+        x = round(x, decimals) + 0.0  # -0.0004 -> 0.0, never "-0.00"
         return format_decimal(x, format="#,##0" + ("." + "0" * decimals if decimals else ""), locale=language())
     if isinstance(x, float):
         if not math.isfinite(x) or (x and not 1e-6 <= abs(x) < 1e15):

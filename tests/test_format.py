@@ -93,6 +93,12 @@ def test_number_in_the_class_language_without_float_noise(x: float, en: str, de:
         assert number(x) == de
 
 
+def test_a_rounded_number_has_no_negative_zero() -> None:
+    """A log-probability of -0.0004 shown to 2 decimals reads 0.00, not "-0.00"; a real negative keeps its sign."""
+    assert number(-0.0004, 2) == "0.00" and number(-0.004, 2) == "0.00"
+    assert number(-0.006, 2) == "-0.01" and number(-2.0, 0) == "-2"
+
+
 @pytest.mark.parametrize(
     ("ms", "shown"),
     [(0.4213, "0.42 ms"), (2.5, "2.5 ms"), (24.3, "24 ms"), (999.4, "999 ms"), (999.6, "1 s"), (5445, "5.4 s"),
