@@ -98,7 +98,8 @@ def test_limits_outside_their_range_are_refused(builtin, limits, message) -> Non
 
 def test_the_last_words_have_room_in_the_figure(small) -> None:
     """The last column's labels stand in the right margin, which grows with the longest of them (on a phone a column
-    is narrower than "␣beautiful 4%"); the title names the chart and its subtitle says how to read it."""
+    is narrower than "␣beautiful 4%"), the words between columns take two lines; the title names the chart and its
+    subtitle says how to read it."""
     from explainer.charts.style import FONT
     from explainer.charts.tree import continuation_tree as tree_figure
 
@@ -108,5 +109,7 @@ def test_the_last_words_have_room_in_the_figure(small) -> None:
     depth = max(n.depth for n in nodes)
     last = [a.text for a in long.layout.annotations if a.x == depth]
     assert long.layout.margin.r >= 0.5 * FONT * max(map(len, last)) > short.layout.margin.r
+    between = [a.text for a in long.layout.annotations if 0 < a.x < depth]  # narrow: the word, then its share below
+    assert between and all(t.count("<br>") == 1 for t in between) and not any("<br>" in t for t in last)
     assert long.layout.xaxis.range[1] < depth + 0.5  # the plot ends at the last column: its labels are in the margin
     assert long.layout.title.text == "What else could it have said?" and "orange" in long.layout.title.subtitle.text

@@ -50,7 +50,13 @@ def continuation_tree(nodes: list[Node], tokens: list[str], prompt_tail: str, ti
             "line": {"width": 1 + (MAX_WIDTH - 1) * n.path_prob, "color": ORANGE if id(n) in on_best else BLUE},
             "opacity": 0.85, "hoverinfo": "skip", "showlegend": False,
         })  # fmt: skip
-    texts = [label(prompt_tail)] + [f"{label(tokens[i])} {rough_percent(n.prob)}" for i, n in enumerate(nodes[1:], 1)]
+    depth = max(n.depth for n in nodes)
+    # a word between two columns takes two lines (on a phone a column is narrower than "␣high 24%"); the last words
+    # have the right margin to themselves
+    texts = [label(prompt_tail)] + [
+        f"{label(tokens[i])}{' ' if n.depth == depth else '<br>'}{rough_percent(n.prob)}"
+        for i, n in enumerate(nodes[1:], 1)
+    ]
     hover = [_("the prompt")] + [
         _("“{words}”<br>this word: {word} · the whole path: {path}").format(
             words=label(n.text.strip()), word=fixed_percent(n.prob, 1), path=fixed_percent(n.path_prob, 2)
@@ -65,16 +71,16 @@ def continuation_tree(nodes: list[Node], tokens: list[str], prompt_tail: str, ti
     }  # fmt: skip
     notes = [  # the words above their nodes, on white: readable across a thick branch
         {"x": n.depth, "y": y[i], "text": texts[i], "showarrow": False, "xanchor": "left", "yanchor": "bottom",
-         "xshift": 2, "yshift": 6, "bgcolor": "rgba(255,255,255,0.85)", "font": {"size": FONT, "color": INK}}
+         "align": "left", "xshift": 2, "yshift": 6, "bgcolor": "rgba(255,255,255,0.85)",
+         "font": {"size": FONT, "color": INK}}
         for i, n in enumerate(nodes)
     ]  # fmt: skip
-    depth = max(n.depth for n in nodes)
     rows = max(y) + 1 if len(nodes) > 1 else 1
     # The last words' labels stand in the right margin, as wide as the longest (a column's share of a phone's width
     # is too narrow for "␣beautiful 4%"); the others stand between the columns.
     right = max((len(html.unescape(texts[i])) for i, n in enumerate(nodes) if n.depth == depth), default=0)
     out = layout(
-        title or _("What else could it have said?"), int(160 + 56 * rows),
+        title or _("What else could it have said?"), int(160 + 60 * rows),
         {"l": 40, "r": 10 + 0.5 * FONT * right, "t": 90, "b": 30}, plot_bgcolor="white",
         xaxis={"range": [-0.2, depth + 0.1], "tickmode": "array", "tickvals": list(range(depth + 1)),
                "ticktext": [_("prompt")] + [_("word {d}").format(d=d) for d in range(1, depth + 1)], "showgrid": False,
