@@ -112,3 +112,30 @@ def test_the_figure_streamlit_sends_is_plotly_s_json_without_its_deep_copy() -> 
     sent["layout"]["shapes"][0]["x0"] = 9  # the copy's dicts are its own: the figure is unchanged
     sent["data"][0]["type"] = "bar"
     assert fig.layout.shapes[0].x0 == 0 and fig.data[0].type == "heatmap"
+
+
+@pytest.mark.parametrize(
+    ("title", "lines"),
+    [("What else could it have said?", ["What else could it have said?"]),
+     ("How much each word pushed “␣Paris” up (blue) or down (red)",
+      ["How much each word pushed", "“␣Paris” up (blue) or down (red)"]),
+     ("Training: 6 × parameters × tokens operations, at three speeds",
+      ["Training: 6 × parameters × tokens", "operations, at three speeds"]),
+     ("每个词把“␣巴黎”推高（蓝）或压低（红）了多少，这是一个很长的标题",
+      ["每个词把“␣巴黎”推高（蓝）或压低", "（红）了多少，这是一个很长的标题"]),
+     ("by hand<br>kept", ["by hand", "kept"]),
+     ("<b>any other tag</b> keeps a title as it is, however long it is written", None)],
+)  # fmt: skip
+def test_a_long_title_is_drawn_on_lines_a_phone_can_show(title: str, lines: list[str] | None) -> None:
+    """plotly never wraps a title: a long one is cut at a phone's edge. It is broken between words (or Chinese
+    characters) into the fewest lines of at most TITLE_WIDTH letters, about as long as each other."""
+    from explainer.charts.style import TITLE_LINE_PX, TITLE_WIDTH, _width, layout, title_lines
+
+    wrapped = title_lines(title)
+    assert wrapped.split("<br>") == (lines or [title])
+    assert all(_width(line) <= TITLE_WIDTH for line in wrapped.split("<br>")) or lines is None
+    one_line = layout("short", 300, {"t": 60})
+    two = layout(title, 300, {"t": 60})
+    added = wrapped.count("<br>") - title.count("<br>")
+    assert two["margin"]["t"] - one_line["margin"]["t"] == two["height"] - 300 == TITLE_LINE_PX * added
+    assert ("yanchor" in two["title"]) == (added > 0)  # a wrapped title hangs from the top into the room made for it

@@ -39,7 +39,8 @@ def step(at: AppTest) -> int:
 
 
 def chart_titles(at: AppTest) -> list[str]:
-    return [(spec["layout"].get("title") or {}).get("text", "") for spec in chart_specs(at)]
+    """Each chart's title as read, on one line (a long one is drawn on several: charts/style.title_lines)."""
+    return [(spec["layout"].get("title") or {}).get("text", "").replace("<br>", " ") for spec in chart_specs(at)]
 
 
 def test_start_pause_one_step_reset(run_root: Path) -> None:

@@ -111,7 +111,7 @@ def _years_figure(
         "font": {"size": SMALL, "color": ORANGE},
         "bgcolor": "rgba(255,255,255,0.85)",
     }
-    out = layout(title, height, {"l": 10, "r": 20, "t": 90, "b": bottom}, plot_bgcolor="white", **extra)
+    out = layout(title, height, {"l": 10, "r": 20, "t": 64, "b": bottom}, plot_bgcolor="white", **extra)
     out.update(
         xaxis=xaxis,
         yaxis=axis(autorange="reversed", automargin=True, tickfont={"size": FONT}),
@@ -127,7 +127,7 @@ def reading_chart(names: list[str], years: list[float], words_per_minute: float)
     bars = _labelled_bars(
         years, names, span, marker={"color": BLUE}, hovertemplate=_("%{y}: %{text} of reading") + "<extra></extra>"
     )
-    title = _("Reading the training text non-stop,<br>at {words_per_minute} words a minute").format(
+    title = _("Reading the training text non-stop, at {words_per_minute} words a minute").format(
         words_per_minute=number(words_per_minute)
     )
     xaxis = _years_axis(span, _("time to read it all (log scale)"))
@@ -152,7 +152,7 @@ def compute_chart(names: list[str], ops: list[float], rates: list[tuple[str, flo
                        meta=label, hovertemplate=_("%{y}: %{text} at %{meta}") + "<extra></extra>")
         for (label, _rate), years, colour, shape in zip(rates, per_rate, RATE_COLOURS, RATE_PATTERNS)
     ]  # fmt: skip
-    title = _("Training: 6 × parameters × tokens operations,<br>at three speeds")
+    title = _("Training: 6 × parameters × tokens operations, at three speeds")
     height = 260 + 30 * len(names) * max(1, len(rates))
     xaxis = _years_axis(span, _("time to do every operation (log scale)"))
     bottom = 60 + 28 * len(rates)  # room for the axis, then one legend row per rate

@@ -12,6 +12,10 @@ figure: too slow for a slider that redraws on every step. The tests validate eve
 
 from __future__ import annotations
 
+import html
+import math
+import re
+import unicodedata
 from functools import cache
 
 import plotly.colors
@@ -38,6 +42,8 @@ GRID = "rgba(128,128,128,0.25)"
 ROW_PX = 36  # height of one bar row
 DIVERGING = "RdBu"  # the numbers of a vector: red below 0, white at 0, blue above (ColorBrewer: colour-blind safe)
 SEQUENTIAL = "Blues"  # a share from 0 to 1 (attention weights, probabilities): white to dark blue
+TITLE_WIDTH = 38  # a title line that fits a phone (412 px wide) at the title size, in Latin letters (a Chinese one: 2)
+TITLE_LINE_PX = 26  # what one more title line takes from the top margin
 
 
 def inked(node: dict) -> dict:
@@ -83,13 +89,54 @@ def heading(text: str, **extra) -> dict | None:
     return {"text": text, "font": {"size": FONT + 2}, **extra} if text else None
 
 
+def _width(text: str) -> int:
+    """How wide `text` is drawn, in Latin letters: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in html.unescape(text))
+
+
+def _greedy_lines(pieces: list[str], width: int) -> list[str]:
+    lines, line = [], ""
+    for piece in pieces:
+        if line.strip() and _width(line + piece.rstrip()) > width:
+            lines, line = [*lines, line.rstrip()], ""
+        line += piece
+    return [*lines, line.rstrip()]
+
+
+def title_lines(title: str) -> str:
+    """A long title on balanced lines ("<br>") of at most about TITLE_WIDTH letters: plotly never wraps a title and
+    cuts it at the chart's edge (a phone's narrow chart). Lines broken by hand are kept, each wrapped if still too
+    long; a title with any other tag is kept as it is."""
+    if "<" in title.replace("<br>", ""):
+        return title
+    return "<br>".join(_balanced(line) for line in title.split("<br>"))
+
+
+def _balanced(line: str) -> str:
+    total = _width(line)
+    if total <= TITLE_WIDTH:
+        return line
+    pieces = re.findall(r"[^\s]*?[\u2e80-\u9fff\uff00-\uffef]|\S+\s*|\s+", line)  # a word, or one CJK character
+    fewest = math.ceil(total / TITLE_WIDTH)
+    for width in range(math.ceil(total / fewest), TITLE_WIDTH + 1):  # the narrowest that needs no extra line
+        if len(lines := _greedy_lines(pieces, width)) <= fewest:
+            return "<br>".join(lines)
+    return "<br>".join(_greedy_lines(pieces, TITLE_WIDTH))
+
+
 def layout(title: str, height: int, margin: dict, **extra) -> dict:
-    """What every chart's layout starts with: its title, projector fonts (hover labels too), height and margins."""
+    """What every chart's layout starts with: its title (on as many lines as a phone needs, the top margin grown to
+    fit), projector fonts (hover labels too), height and margins."""
+    wrapped = title_lines(title)
+    more = TITLE_LINE_PX * (wrapped.count("<br>") - title.count("<br>"))
+    # plotly sets a title's first line on the middle of the top margin and the next ones below it: a wrapped title
+    # keeps its first line where it was, from the top, and its new lines take the margin added for them
+    top = {"yref": "container", "y": 1 - max(4, margin.get("t", 0) // 2 - 5) / (height + more), "yanchor": "top"}
     return {
-        "title": heading(title),
+        "title": heading(wrapped, **(top if more else {})),
         "font": {"size": FONT, "color": INK},
-        "height": height,
-        "margin": margin,
+        "height": height + more,
+        "margin": {**margin, "t": margin.get("t", 0) + more},
         "hoverlabel": {"font": {"size": FONT}},
         **extra,
     }

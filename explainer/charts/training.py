@@ -18,7 +18,6 @@ from explainer.charts.style import (
     TRUE,
     axis,
     figure,
-    heading,
     label,
     layout,
     reference_line,
@@ -38,8 +37,9 @@ def _axis(title: str, **extra) -> dict:
 
 
 def _base_layout(title: str, height: int) -> dict:
-    out = layout("", height, {"l": 10, "r": 20, "t": 60 if title else 20, "b": 10}, plot_bgcolor="white")
-    out["title"] = heading(title, x=0, xanchor="left")
+    out = layout(title, height, {"l": 10, "r": 20, "t": 60 if title else 20, "b": 10}, plot_bgcolor="white")
+    if title:
+        out["title"] |= {"x": 0, "xanchor": "left"}
     out["legend"] = {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": SMALL}}
     return out
 

@@ -80,14 +80,14 @@ def continuation_tree(nodes: list[Node], tokens: list[str], prompt_tail: str, ti
     # is too narrow for "␣beautiful 4%"); the others stand between the columns.
     right = max((len(html.unescape(texts[i])) for i, n in enumerate(nodes) if n.depth == depth), default=0)
     out = layout(
-        title or _("What else could it have said?"), int(160 + 60 * rows),
-        {"l": 40, "r": 10 + 0.5 * FONT * right, "t": 90, "b": 30}, plot_bgcolor="white",
+        title or _("What else could it have said?"), int(180 + 60 * rows),
+        {"l": 40, "r": 10 + 0.5 * FONT * right, "t": 110, "b": 30}, plot_bgcolor="white",
         xaxis={"range": [-0.2, depth + 0.1], "tickmode": "array", "tickvals": list(range(depth + 1)),
                "ticktext": [_("prompt")] + [_("word {d}").format(d=d) for d in range(1, depth + 1)], "showgrid": False,
                "zeroline": False, "tickfont": {"size": SMALL}},
         yaxis={"visible": False, "autorange": "reversed"}, hovermode="closest", dragmode=False, annotations=notes,
     )  # fmt: skip
     if not title:
-        key = _("thicker = likelier; orange = the likeliest path")
+        key = _("thicker = likelier<br>orange = the likeliest path")  # two lines: one on a phone is cut in German
         out["title"]["subtitle"] = {"text": key, "font": {"size": SMALL}}
     return figure(edges + [points], out)
