@@ -12,7 +12,7 @@ import math
 import plotly.graph_objects as go
 
 from explainer.analysis.parallel import PARALLEL, SEQUENTIAL, BenchResult, Chain
-from explainer.charts.style import BLUE, FONT, GREEN, ORANGE, SMALL, axis, figure, layout
+from explainer.charts.style import BLUE, FONT, GREEN, ORANGE, SMALL, TITLE_WIDTH, axis, figure, layout, title_lines
 from explainer.format import SECONDS_PER_YEAR, duration_from_years, human_count, number
 from explainer.i18n import N_, _
 from explainer.model.device import device_words
@@ -240,8 +240,10 @@ def chain_chart(c: Chain) -> go.Figure:
                  "hovertemplate": _("%{x} tokens: %{y:,}") + "<extra>" + _(name) + "</extra>"}
             )  # fmt: skip
     ticks = {"type": "log", "tickvals": c.lengths, "ticktext": [str(n) for n in c.lengths], "gridcolor": LOG_GRID}
-    heads = (_("steps one after another"), _("multiply-adds in each step"))
-    out = layout("", 520, {"l": 10, "r": 20, "t": 60, "b": 150}, plot_bgcolor="white", legend=BOTTOM_LEGEND)
+    # each panel's heading fits half a phone's width: on two lines there (and everywhere)
+    heads = [title_lines(h, TITLE_WIDTH // 2) for h in (_("steps one after another"), _("multiply-adds in each step"))]
+    top = 36 + 24 * max(h.count("<br>") + 1 for h in heads)  # the headings stand above the panels
+    out = layout("", 460 + top, {"l": 10, "r": 20, "t": top, "b": 150}, plot_bgcolor="white", legend=BOTTOM_LEGEND)
     out.update(
         xaxis=axis(_("text length (tokens)"), domain=[0, 0.44], **ticks),
         xaxis2=axis(_("text length (tokens)"), domain=[0.56, 1], anchor="y2", **ticks),

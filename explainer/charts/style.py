@@ -103,25 +103,25 @@ def _greedy_lines(pieces: list[str], width: int) -> list[str]:
     return [*lines, line.rstrip()]
 
 
-def title_lines(title: str) -> str:
-    """A long title on balanced lines ("<br>") of at most about TITLE_WIDTH letters: plotly never wraps a title and
+def title_lines(title: str, width: int = TITLE_WIDTH) -> str:
+    """A long title on balanced lines ("<br>") of at most about `width` letters: plotly never wraps a title and
     cuts it at the chart's edge (a phone's narrow chart). Lines broken by hand are kept, each wrapped if still too
     long; a title with any other tag is kept as it is."""
     if "<" in title.replace("<br>", ""):
         return title
-    return "<br>".join(_balanced(line) for line in title.split("<br>"))
+    return "<br>".join(_balanced(line, width) for line in title.split("<br>"))
 
 
-def _balanced(line: str) -> str:
+def _balanced(line: str, most: int) -> str:
     total = _width(line)
-    if total <= TITLE_WIDTH:
+    if total <= most:
         return line
     pieces = re.findall(r"[^\s]*?[\u2e80-\u9fff\uff00-\uffef]|\S+\s*|\s+", line)  # a word, or one CJK character
-    fewest = math.ceil(total / TITLE_WIDTH)
-    for width in range(math.ceil(total / fewest), TITLE_WIDTH + 1):  # the narrowest that needs no extra line
+    fewest = math.ceil(total / most)
+    for width in range(math.ceil(total / fewest), most + 1):  # the narrowest that needs no extra line
         if len(lines := _greedy_lines(pieces, width)) <= fewest:
             return "<br>".join(lines)
-    return "<br>".join(_greedy_lines(pieces, TITLE_WIDTH))
+    return "<br>".join(_greedy_lines(pieces, most))
 
 
 def layout(title: str, height: int, margin: dict, **extra) -> dict:
