@@ -90,3 +90,14 @@ def test_bad_examples(run):
         one_example_nudge(run.model, [3])
     with pytest.raises(ValueError, match="positive"):
         one_example_nudge(run.model, [3, 4], lr=0)
+
+
+def test_examples_end_on_a_word_worth_guessing(run):
+    """The nudge's examples hide a letter or a word, not a space: a student sees what the model had to guess. The same
+    seed draws the same examples; where too few windows end on a wanted token, the others fill in."""
+    even = lambda i: i % 2 == 0  # noqa: E731 (a stand-in for "has a letter")
+    drawn = example_windows(run.data, 10, 12, seed=3, wanted=even)
+    assert len(drawn) == 12 and all(even(w[-1]) for w in drawn) and all(len(w) == 10 for w in drawn)
+    assert drawn == example_windows(run.data, 10, 12, seed=3, wanted=even)
+    assert not all(even(w[-1]) for w in example_windows(run.data, 10, 12, seed=3))  # the choice is the filter's
+    assert len(example_windows(run.data, 10, 12, seed=3, wanted=lambda i: False)) == 12

@@ -120,11 +120,16 @@ def _calibrated_step(
     return (size, probs) if 0 < g <= target else (0.0, before)
 
 
-def example_windows(data, n_tokens: int, count: int, seed: int) -> list[list[int]]:
-    """`count` random windows of n_tokens ids from the training part of `data` (a TrainingData)."""
+def example_windows(data, n_tokens: int, count: int, seed: int, wanted=None) -> list[list[int]]:
+    """`count` random windows of n_tokens ids from the training part of `data` (a TrainingData). `wanted(id)`: whether
+    a window may end on that token (a letter or a word, not a space or a full stop, is a clearer word to guess);
+    windows that end otherwise are drawn only when too few end on a wanted token."""
     ids = data.train_ids
     if len(ids) <= n_tokens:
         return [ids.tolist()] if len(ids) >= 2 else []
     gen = torch.Generator().manual_seed(seed)
-    starts = torch.randint(0, len(ids) - n_tokens, (count,), generator=gen)
-    return [ids[s : s + n_tokens].tolist() for s in starts.tolist()]
+    starts = torch.randint(0, len(ids) - n_tokens, (count * (8 if wanted else 1),), generator=gen).tolist()
+    if wanted:
+        ends_well = [s for s in starts if wanted(int(ids[s + n_tokens - 1]))]
+        starts = (ends_well + [s for s in starts if s not in ends_well])[:count]
+    return [ids[s : s + n_tokens].tolist() for s in starts]

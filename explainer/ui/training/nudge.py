@@ -39,6 +39,11 @@ def _example_tokens(run: Run) -> int:
     return min(run.spec.context_length, 48 if run.spec.tokenizer == "char" else 16) + 1
 
 
+def _a_word(backend):
+    """Whether a token is worth guessing in the example: it has a letter or a digit (not a space, a full stop)."""
+    return lambda i: any(c.isalnum() for c in backend.token_str(i))
+
+
 def _another_example() -> None:
     TrainingSession.of().example_seed += 1
     st.session_state[EXAMPLE_KEY] = 1
@@ -76,11 +81,11 @@ def nudge_section(run: Run) -> None:
             )
         )
     session = TrainingSession.of()
-    examples = example_windows(run.data, _example_tokens(run), N_EXAMPLES, session.example_seed)
+    backend = run_backend(run)
+    examples = example_windows(run.data, _example_tokens(run), N_EXAMPLES, session.example_seed, _a_word(backend))
     if not examples:
         st.info(_("The training text is too short to pick an example from."))
         return
-    backend = run_backend(run)
     cols = st.container(key="train_pair_nudge").columns([2, 2, 1], vertical_alignment="bottom")
     n = cols[0].select_slider(_("Example"), list(range(1, len(examples) + 1)), key=EXAMPLE_KEY)
     help_lr = _(
