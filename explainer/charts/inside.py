@@ -23,12 +23,14 @@ from explainer.charts.style import (
     figure,
     layout,
     spoken_axes,
+    title_lines,
 )
 from explainer.format import fixed_percent, html_escape, number, percent
 from explainer.i18n import _
 
 MASK = "#c8cdd3"  # future tokens, hidden by the causal mask
 ZWSP = "\u200b"  # zero-width space: keeps a repeated token's category apart
+PANEL_TITLE = 14  # letters of an axis title under a panel 40 % as wide as a phone's chart
 
 
 def _esc(labels: list[str]) -> list[str]:
@@ -245,9 +247,9 @@ def scores_to_weights(
     low = min(gaps, default=0.0)
     axes = {
         "xaxis": {"domain": [0, 0.4], "range": [low * 1.25 - 1, 0.4], "gridcolor": GRID,
-                  "title": {"text": _("score − highest score")}},
+                  "title": {"text": title_lines(_("score − highest score"), PANEL_TITLE)}},
         "xaxis2": {"domain": [0.6, 1], "range": [0, 1.25], "tickformat": ".0%", "gridcolor": GRID, "anchor": "y2",
-                   "title": {"text": _("weight after the softmax")}},
+                   "title": {"text": title_lines(_("weight after the softmax"), PANEL_TITLE)}},
         "yaxis": _positions(rows, autorange="reversed", automargin=True, showgrid=False),
         "yaxis2": _positions(rows, anchor="x2", matches="y", showticklabels=False, showgrid=False),
         "annotations": [{"text": _("→ softmax →"), "x": 0.5, "xref": "paper", "y": 0, "yref": "y", "showarrow": False,

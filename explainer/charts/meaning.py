@@ -7,7 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from explainer.charts.embeddings import SENSE_COLOURS
-from explainer.charts.style import FONT, GREY, SMALL, axis, figure, layout, reference_line
+from explainer.charts.style import FONT, GREY, SMALL, axis, figure, layout, reference_line, title_lines
 from explainer.format import html_escape, percent
 from explainer.i18n import _
 
@@ -70,7 +70,7 @@ def probe_chart(stages: list[str], accuracy: np.ndarray, untrained: np.ndarray |
         base = [float(a) for a in untrained]
         data.append(
             {"type": "scatter", "x": stages, "y": base, "mode": "lines+markers+text",
-             "name": _("the same network before training (random weights)"),
+             "name": title_lines(_("the same network before training (random weights)")),  # a phone: two lines
              "line": {"width": 3, "color": GREY, "dash": "dash"}, "marker": {"size": 9, "color": GREY},
              "text": [percent(round(a, 2)) for a in base], "textposition": "bottom center",
              "textfont": {"size": SMALL, "color": GREY},
@@ -79,7 +79,7 @@ def probe_chart(stages: list[str], accuracy: np.ndarray, untrained: np.ndarray |
     both = untrained is not None
     line, note = reference_line(0.5, _("a coin toss (50%)"), left=False)
     legend = {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "font": {"size": SMALL}}
-    out = layout("", 440 if both else 400, {"l": 10, "r": 10, "t": 60 if both else 20, "b": 10}, showlegend=both,
+    out = layout("", 460 if both else 400, {"l": 10, "r": 10, "t": 80 if both else 20, "b": 10}, showlegend=both,
                  legend=legend, shapes=[line], annotations=[note])  # fmt: skip
     low = min(0.35, float(min(untrained)) - 0.1) if both else 0.35
     out.update(

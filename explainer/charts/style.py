@@ -44,6 +44,7 @@ DIVERGING = "RdBu"  # the numbers of a vector: red below 0, white at 0, blue abo
 SEQUENTIAL = "Blues"  # a share from 0 to 1 (attention weights, probabilities): white to dark blue
 TITLE_WIDTH = 38  # a title line that fits a phone (412 px wide) at the title size, in Latin letters (a Chinese one: 2)
 TITLE_LINE_PX = 26  # what one more title line takes from the top margin
+BREAK_AFTER = tuple(":;,)—–?.：；，）。？")  # a title line ends best after one of these
 
 
 def inked(node: dict) -> dict:
@@ -94,6 +95,17 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in html.unescape(text))
 
 
+def _two_lines(pieces: list[str], most: int) -> str | None:
+    """The best break into two lines of at most `most` letters: after a punctuation mark if one allows it ("…, head
+    4):<br>scores"), else the most even; None when no break fits."""
+    fits = []
+    for i in range(1, len(pieces)):
+        first, second = "".join(pieces[:i]).rstrip(), "".join(pieces[i:]).strip()
+        if first and second and _width(first) <= most and _width(second) <= most:
+            fits.append((not first.endswith(BREAK_AFTER), abs(_width(first) - _width(second)), first, second))
+    return "<br>".join(min(fits)[2:]) if fits else None
+
+
 def _greedy_lines(pieces: list[str], width: int) -> list[str]:
     lines, line = [], ""
     for piece in pieces:
@@ -118,6 +130,8 @@ def _balanced(line: str, most: int) -> str:
         return line
     pieces = re.findall(r"[^\s]*?[\u2e80-\u9fff\uff00-\uffef]|\S+\s*|\s+", line)  # a word, or one CJK character
     fewest = math.ceil(total / most)
+    if fewest == 2 and (pair := _two_lines(pieces, most)):
+        return pair
     for width in range(math.ceil(total / fewest), most + 1):  # the narrowest that needs no extra line
         if len(lines := _greedy_lines(pieces, width)) <= fewest:
             return "<br>".join(lines)
