@@ -145,9 +145,9 @@ def layout(title: str, height: int, margin: dict, **extra) -> dict:
     more = TITLE_LINE_PX * (wrapped.count("<br>") - title.count("<br>"))
     # plotly sets a title's first line on the middle of the top margin and the next ones below it: a wrapped title
     # keeps its first line where it was, from the top, and its new lines take the margin added for them
-    top = {"yref": "container", "y": 1 - max(4, margin.get("t", 0) // 2 - 5) / (height + more), "yanchor": "top"}
+    hang = {"yref": "container", "y": 1 - max(4, margin.get("t", 0) // 2 - 5) / (height + more), "yanchor": "top"}
     return {
-        "title": heading(wrapped, **(top if more else {})),
+        "title": heading(wrapped, **(hang if more else {})),
         "font": {"size": FONT, "color": INK},
         "height": height + more,
         "margin": {**margin, "t": margin.get("t", 0) + more},

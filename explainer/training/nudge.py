@@ -10,6 +10,7 @@ passed in is never touched.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
@@ -120,7 +121,9 @@ def _calibrated_step(
     return (size, probs) if 0 < g <= target else (0.0, before)
 
 
-def example_windows(data, n_tokens: int, count: int, seed: int, wanted=None) -> list[list[int]]:
+def example_windows(
+    data, n_tokens: int, count: int, seed: int, wanted: Callable[[int], bool] | None = None
+) -> list[list[int]]:
     """`count` random windows of n_tokens ids from the training part of `data` (a TrainingData). `wanted(id)`: whether
     a window may end on that token (a letter or a word, not a space or a full stop, is a clearer word to guess);
     windows that end otherwise are drawn only when too few end on a wanted token."""
