@@ -193,8 +193,12 @@ def test_meaning_figures() -> None:
     both = mc.probe_chart(stages, np.array([0.5, 0.6, 0.8, 1.0]), np.array([0.5, 0.3, 0.55, 0.6]))
     trained, before = both.data
     assert list(before.y) == [0.5, 0.3, 0.55, 0.6] and before.line.dash == "dash" and both.layout.showlegend
-    assert "before training" in before.name and trained.line.color != before.line.color
+    assert "before training" in before.name.replace("<br>", " ") and trained.line.color != before.line.color
     assert both.layout.yaxis.range[0] <= 0.2  # the lowest baseline point (30 %) is inside the axis
+    crossing = mc.probe_chart(stages, np.array([0.5, 0.68, 0.8, 1.0]), np.array([0.5, 0.75, 0.55, 0.6]))
+    trained, before = crossing.data  # each line's percentages on its own side, where the lines cross too
+    assert list(trained.textposition) == ["top center", "bottom center", "top center", "top center"]
+    assert list(before.textposition) == ["bottom center", "top center", "bottom center", "bottom center"]
     for fig in (maps, probe, both):
         valid_figure(fig)
         assert fig.layout.font.size >= 16

@@ -56,23 +56,28 @@ def sense_maps(
     return figure(data, out)
 
 
+_FLIP = {"top center": "bottom center", "bottom center": "top center"}
+
+
 def probe_chart(stages: list[str], accuracy: np.ndarray, untrained: np.ndarray | None = None) -> go.Figure:
     """The probe's share of sentences whose meaning it tells right (y, 0-100 %) at each stage (x), with the
     coin-toss level (50 %) drawn in, and, when given, the same probe on the network before training (dashed grey)."""
     acc = [float(a) for a in accuracy]
+    base = [float(a) for a in untrained] if untrained is not None else acc
+    # each line's percentages on its own side: the trained model's above its point where it is the higher one
+    side = ["bottom center" if a < b else "top center" for a, b in zip(acc, base)]
     data = [
         {"type": "scatter", "x": stages, "y": acc, "mode": "lines+markers+text", "name": _("the trained model"),
          "line": {"width": 4, "color": SENSE_COLOURS[0]}, "marker": {"size": 12},
-         "text": [percent(round(a, 2)) for a in acc], "textposition": "top center", "textfont": {"size": SMALL},
+         "text": [percent(round(a, 2)) for a in acc], "textposition": side, "textfont": {"size": SMALL},
          "hovertemplate": _("%{x}: %{y:.0%} told right") + "<extra></extra>"}
     ]  # fmt: skip
     if untrained is not None:
-        base = [float(a) for a in untrained]
         data.append(
             {"type": "scatter", "x": stages, "y": base, "mode": "lines+markers+text",
              "name": title_lines(_("the same network before training (random weights)")),  # a phone: two lines
              "line": {"width": 3, "color": GREY, "dash": "dash"}, "marker": {"size": 9, "color": GREY},
-             "text": [percent(round(a, 2)) for a in base], "textposition": "bottom center",
+             "text": [percent(round(a, 2)) for a in base], "textposition": [_FLIP[p] for p in side],
              "textfont": {"size": SMALL, "color": GREY},
              "hovertemplate": _("%{x}: %{y:.0%} told right before training") + "<extra></extra>"}
         )  # fmt: skip
