@@ -8,7 +8,7 @@ import streamlit as st
 from explainer.analysis import attribution as attr
 from explainer.analysis.inside import token_labels, window
 from explainer.charts.attribution import head_grid, logit_parts, token_pushes
-from explainer.format import md_escape, number, percent, visible_token
+from explainer.format import md_escape, number, percent, significant, visible_token
 from explainer.generation.next_token import top_tokens
 from explainer.i18n import _, ngettext
 from explainer.ui.attribution import highlighted_tokens, logit_attribution_for, token_attribution_for
@@ -72,7 +72,7 @@ if pushes is not None:
         "Blue words made it likelier, red ones less likely; the stronger the colour, the bigger the push. "
         "The push is measured on the log of its probability (here the log of {probability}: {log_prob}): a word "
         "that makes every answer likelier alike does not count."
-    ).format(probability=percent(math.exp(pushes.log_prob)), log_prob=number(float(f"{pushes.log_prob:.2g}")))
+    ).format(probability=percent(math.exp(pushes.log_prob)), log_prob=number(significant(pushes.log_prob, 2)))
     if len(labels) > len(labels[shown]):
         n = len(labels[shown])
         shows = ngettext("The chart shows the last {n} word.", "The chart shows the last {n} words.", n)

@@ -97,7 +97,7 @@ def token_word(text: str) -> str:
 
 # ----------------------------------------------------------------------------- numbers
 # Written the way the language in use writes them (Babel): 97.6% in English, 97,6 % in German, 1 234 in French.
-def _sig(x: float, digits: int = 3) -> Decimal:
+def significant(x: float, digits: int = 3) -> Decimal:
     """`x` rounded to `digits` significant figures, as a Decimal that keeps exactly those digits."""
     return Decimal(f"{x:.{digits}g}")
 
@@ -162,7 +162,7 @@ def points(delta: float) -> str:
     if abs(pts) < 0.0005:
         return "±0"
     sign = "+" if pts > 0 else "−"
-    return _("{value} pts").format(value=sign + number(_sig(abs(pts))))
+    return _("{value} pts").format(value=sign + number(significant(abs(pts))))
 
 
 _COUNT_UNITS = ((10**12, N_("{n} T")), (10**9, N_("{n} B")), (10**6, N_("{n} M")), (10**3, N_("{n} K")))
@@ -218,7 +218,7 @@ def big_number(x: float) -> str:
     """175e9 -> '175 billion', 1.4e12 -> '1.4 trillion', 293_977 -> '293,977'."""
     for size, word in _LARGE:
         if abs(x) >= size:
-            return _(word).format(n=number(_sig(x / size)))
+            return _(word).format(n=number(significant(x / size)))
     return number(x, 0)
 
 
@@ -246,7 +246,7 @@ def duration_from_years(years: float) -> str:
     seconds = years * SECONDS_PER_YEAR
     for size, per, unit in _UNITS:
         if seconds < size:
-            return _(unit).format(n=number(_sig(seconds / per)))
+            return _(unit).format(n=number(significant(seconds / per)))
     if years < 1e6:
-        return _("{n} years").format(n=number(years, 0) if years >= 100 else number(_sig(years)))
+        return _("{n} years").format(n=number(years, 0) if years >= 100 else number(significant(years)))
     return _("{n} years").format(n=big_number(years))

@@ -125,12 +125,14 @@ def test_the_figure_streamlit_sends_is_plotly_s_json_without_its_deep_copy() -> 
       ["每个词把“␣巴黎”推高（蓝）或压低（红）", "了多少，这是一个很长的标题"]),
      ("“␣is” (layer 1, head 4): scores → weights", ["“␣is” (layer 1, head 4):", "scores → weights"]),
      ("by hand<br>kept", ["by hand", "kept"]),
+     ("Choosing token 1: where each head of layer 1 looked, and how much each weight counts for the next word",
+      ["Choosing token 1: where each head of", "layer 1 looked, and how much each", "weight counts for the next word"]),
      ("<b>any other tag</b> keeps a title as it is, however long it is written", None)],
 )  # fmt: skip
 def test_a_long_title_is_drawn_on_lines_a_phone_can_show(title: str, lines: list[str] | None) -> None:
     """plotly never wraps a title: a long one is cut at a phone's edge. It is broken between words (or Chinese
-    characters) into the fewest lines of at most TITLE_WIDTH letters, two lines after a punctuation mark where one
-    fits, else about as long as each other."""
+    characters) into lines of at most TITLE_WIDTH letters: two after a punctuation mark where one fits, else as even
+    as can be; a longer title filled line by line."""
     from explainer.charts.style import TITLE_LINE_PX, TITLE_WIDTH, _width, layout, title_lines
 
     wrapped = title_lines(title)

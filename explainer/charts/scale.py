@@ -12,7 +12,19 @@ import math
 import plotly.graph_objects as go
 
 from explainer.analysis.parallel import PARALLEL, SEQUENTIAL, BenchResult, Chain
-from explainer.charts.style import BLUE, FONT, GREEN, ORANGE, SMALL, TITLE_WIDTH, axis, figure, layout, title_lines
+from explainer.charts.style import (
+    BLUE,
+    FONT,
+    GREEN,
+    ORANGE,
+    SMALL,
+    TITLE_LINE_PX,
+    TITLE_WIDTH,
+    axis,
+    figure,
+    layout,
+    title_lines,
+)
 from explainer.format import SECONDS_PER_YEAR, duration_from_years, human_count, number
 from explainer.i18n import N_, _
 from explainer.model.device import device_words
@@ -242,7 +254,7 @@ def chain_chart(c: Chain) -> go.Figure:
     ticks = {"type": "log", "tickvals": c.lengths, "ticktext": [str(n) for n in c.lengths], "gridcolor": LOG_GRID}
     # each panel's heading fits half a phone's width: on two lines there (and everywhere)
     heads = [title_lines(h, TITLE_WIDTH // 2) for h in (_("steps one after another"), _("multiply-adds in each step"))]
-    top = 36 + 24 * max(h.count("<br>") + 1 for h in heads)  # the headings stand above the panels
+    top = 36 + TITLE_LINE_PX * max(h.count("<br>") + 1 for h in heads)  # the headings stand above the panels
     out = layout("", 460 + top, {"l": 10, "r": 20, "t": top, "b": 150}, plot_bgcolor="white", legend=BOTTOM_LEGEND)
     out.update(
         xaxis=axis(_("text length (tokens)"), domain=[0, 0.44], **ticks),

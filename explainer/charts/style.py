@@ -13,7 +13,6 @@ figure: too slow for a slider that redraws on every step. The tests validate eve
 from __future__ import annotations
 
 import html
-import math
 import re
 import unicodedata
 from functools import cache
@@ -116,26 +115,19 @@ def _greedy_lines(pieces: list[str], width: int) -> list[str]:
 
 
 def title_lines(title: str, width: int = TITLE_WIDTH) -> str:
-    """A long title on balanced lines ("<br>") of at most about `width` letters: plotly never wraps a title and
+    """A long title on lines ("<br>") of at most about `width` letters: plotly never wraps a title and
     cuts it at the chart's edge (a phone's narrow chart). Lines broken by hand are kept, each wrapped if still too
     long; a title with any other tag is kept as it is."""
     if "<" in title.replace("<br>", ""):
         return title
-    return "<br>".join(_balanced(line, width) for line in title.split("<br>"))
+    return "<br>".join(_wrapped(line, width) for line in title.split("<br>"))
 
 
-def _balanced(line: str, most: int) -> str:
-    total = _width(line)
-    if total <= most:
+def _wrapped(line: str, most: int) -> str:
+    if _width(line) <= most:
         return line
     pieces = re.findall(r"[^\s]*?[\u2e80-\u9fff\uff00-\uffef]|\S+\s*|\s+", line)  # a word, or one CJK character
-    fewest = math.ceil(total / most)
-    if fewest == 2 and (pair := _two_lines(pieces, most)):
-        return pair
-    for width in range(math.ceil(total / fewest), most + 1):  # the narrowest that needs no extra line
-        if len(lines := _greedy_lines(pieces, width)) <= fewest:
-            return "<br>".join(lines)
-    return "<br>".join(_greedy_lines(pieces, most))
+    return _two_lines(pieces, most) or "<br>".join(_greedy_lines(pieces, most))  # more than two: filled in turn
 
 
 def layout(title: str, height: int, margin: dict, **extra) -> dict:

@@ -132,7 +132,6 @@ def example_windows(
         return [ids.tolist()] if len(ids) >= 2 else []
     gen = torch.Generator().manual_seed(seed)
     starts = torch.randint(0, len(ids) - n_tokens, (count * (8 if wanted else 1),), generator=gen).tolist()
-    if wanted:
-        ends_well = [s for s in starts if wanted(int(ids[s + n_tokens - 1]))]
-        starts = (ends_well + [s for s in starts if s not in ends_well])[:count]
+    if wanted:  # those that end on a wanted token first, each group in the order drawn
+        starts = sorted(starts, key=lambda s: not wanted(int(ids[s + n_tokens - 1])))[:count]
     return [ids[s : s + n_tokens].tolist() for s in starts]
