@@ -10,7 +10,7 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 
-from babel.numbers import format_decimal, format_percent, get_decimal_symbol, get_group_symbol
+from babel.numbers import format_compact_decimal, format_decimal, format_percent, get_decimal_symbol, get_group_symbol
 
 from explainer.i18n import N_, _, language
 
@@ -165,9 +165,6 @@ def points(delta: float) -> str:
     return _("{value} pts").format(value=sign + number(significant(abs(pts))))
 
 
-_COUNT_UNITS = ((10**12, N_("{n} T")), (10**9, N_("{n} B")), (10**6, N_("{n} M")), (10**3, N_("{n} K")))
-
-
 def factor(x: float) -> str:
     """How many times as much, as a person writes it: 312.4 -> '312×', 1234 -> '1,234×', 12.3 -> '12×',
     3.46 -> '3.5×', 0.62 -> '0.62×' (never '3e+02×')."""
@@ -186,12 +183,17 @@ def milliseconds(ms: float) -> str:
 
 
 def human_count(n: int) -> str:
-    """2_412_345 -> '2.4 M', 124_439_808 -> '124 M', 85_000 -> '85 K', 999 -> '999'."""
-    for div, unit in _COUNT_UNITS:
-        if abs(n) >= div:
-            x = n / div
-            return _(unit).format(n=number(x, 1 if round(x, 1) < 10 else 0))
-    return number(n)
+    """A count at a glance, as the language writes it short (CLDR, through Babel): 2_412_345 -> '2.4M' (German
+    '2,4 Mio.', Chinese '241万'), 124_439_808 -> '124M', 85_000 -> '85K', 999 -> '999'. Two digits at most before
+    the point, one after it below ten; a size the language has no short word for is written out ('85.000')."""
+    if abs(n) < 1000:
+        return number(n)
+    short = format_compact_decimal(n, locale=language(), fraction_digits=1)
+    if not re.search(r"[^\d\s.,]", short):  # no word for this size (German under a million)
+        return number(round(n))
+    if len(re.match(r"-?(\d*)", short).group(1)) >= 2:  # "124.4M": no decimal past ten
+        short = format_compact_decimal(n, locale=language(), fraction_digits=0)
+    return short
 
 
 def weights_size(n_params: int) -> str:

@@ -253,9 +253,13 @@ def test_numbers_are_written_per_language(lang: str, quarter: str, big: str, sha
 
 
 def test_units_follow_the_language() -> None:
-    assert human_count(2_412_345) == "2.4 M"
+    assert human_count(2_412_345) == "2.4M"
     with speaking("de"):
-        assert plain(human_count(2_412_345)).startswith("2,4")
+        assert plain(human_count(2_412_345)) == "2,4 Mio." and plain(human_count(85_000)) == "85.000"  # no short word
+    with speaking("zh_CN"):  # counted in ten-thousands (万) and hundred-millions (亿)
+        assert [human_count(n) for n in (2_412_345, 124_439_808, 85_000, 3_000)] == ["241万", "1.2亿", "8.5万", "3,000"]
+    with speaking("pt_BR"):
+        assert plain(human_count(2_412_345)) == "2,4 mi"
 
 
 def test_charts_write_numbers_the_languages_way() -> None:
