@@ -183,7 +183,11 @@ def test_meaning_figures() -> None:
     maps = mc.sense_maps(coords, [0, 0, 1], stages, ["river", "money"], ["a", "b", "c"])
     assert len(maps.data) == 4 * 2  # a trace per stage and meaning
     assert [t.showlegend for t in maps.data[:2]] == [True, True] and not any(t.showlegend for t in maps.data[2:])
-    assert [a.text for a in maps.layout.annotations] == [f"<b>{s}</b>" for s in stages]
+    names = [a.text for a in maps.layout.annotations]
+    assert [n.replace("<br>", " ") for n in names] == [f"<b>{s}</b>" for s in stages]
+    assert names[0] == "<b>token<br>embedding</b>"  # a third of a phone's chart holds about 12 letters a line
+    room = 1 - maps.layout.yaxis.domain[1]  # over the first map, where its name stands
+    assert maps.layout.annotations[0].y == maps.layout.yaxis.domain[1] and room * (maps.layout.height - 50) >= 2 * 20
     assert maps.layout.xaxis.range == maps.layout.xaxis4.range  # every map on the same scale
     assert maps.data[0].marker.color != maps.data[1].marker.color
     probe = mc.probe_chart(stages, np.array([0.5, 0.6, 0.8, 1.0]))

@@ -113,3 +113,9 @@ def test_the_last_words_have_room_in_the_figure(small) -> None:
     assert between and all(t.count("<br>") == 1 for t in between) and not any("<br>" in t for t in last)
     assert long.layout.xaxis.range[1] < depth + 0.5  # the plot ends at the last column: its labels are in the margin
     assert long.layout.title.text == "What else could it have said?" and "orange" in long.layout.title.subtitle.text
+    (prompt,) = [
+        a
+        for a in tree_figure(nodes, ["", *("x" for _n in nodes[1:])], "…a long time ago").layout.annotations
+        if a.x == 0
+    ]
+    assert prompt.xanchor == "right" and prompt.text == "…a long<br>time ago"  # left of its dot, clear of word 1

@@ -7,11 +7,13 @@ import numpy as np
 import plotly.graph_objects as go
 
 from explainer.charts.embeddings import SENSE_COLOURS
-from explainer.charts.style import FONT, GREY, SMALL, axis, figure, layout, reference_line, title_lines
+from explainer.charts.style import FONT, GREY, SMALL, TITLE_WIDTH, axis, figure, layout, reference_line, title_lines
 from explainer.format import html_escape, percent
 from explainer.i18n import _
 
 MAP_COLUMNS = 3
+STAGE_LETTERS = 12  # a line of a map's name: a third of a phone's chart
+LINE_PX = 22  # a line of text in the base size
 
 
 def sense_maps(
@@ -25,21 +27,24 @@ def sense_maps(
     reach = far * 1.15 if far > 0 else 1.0
     gap_x, gap_y = 0.04, 0.12
     width, height = (1 - gap_x * (MAP_COLUMNS - 1)) / MAP_COLUMNS, (1 - gap_y * (rows - 1)) / rows
-    out = layout("", 80 + 300 * rows, {"l": 10, "r": 10, "t": 40, "b": 10}, showlegend=True)
+    names = [f"<b>{title_lines(html_escape(stage), STAGE_LETTERS)}</b>" for stage in stages]
+    plot_px = 30 + 300 * rows
+    room = (LINE_PX * max((n.count("<br>") + 1 for n in names), default=1) + 4) / plot_px  # over each map
+    out = layout("", plot_px + 50, {"l": 10, "r": 10, "t": 40, "b": 10}, showlegend=True)
     out["legend"] = {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "font": {"size": FONT}}
     short = [html_escape(t[:70] + ("…" if len(t) > 70 else "")) for t in sentences]
     data, notes = [], []
     for j, stage in enumerate(stages):
         r, c = divmod(j, MAP_COLUMNS)
         x0, top = c * (width + gap_x), 1 - r * (height + gap_y)
-        y1 = round(top - 0.07, 4)  # the stage's name above its map
+        y1 = round(top - room, 4)  # the stage's name above its map
         xs, ys = f"x{j + 1 if j else ''}", f"y{j + 1 if j else ''}"
         plain = {"range": [-reach, reach], "showticklabels": False, "zeroline": False}
         out[xs.replace("x", "xaxis")] = axis(
             "", domain=[round(x0, 4), round(min(1.0, x0 + width), 4)], anchor=ys, **plain
         )
         out[ys.replace("y", "yaxis")] = axis("", domain=[round(max(0.0, top - height), 4), y1], anchor=xs, **plain)
-        notes.append({"text": f"<b>{html_escape(stage)}</b>", "xref": "paper", "yref": "paper", "y": y1,
+        notes.append({"text": names[j], "xref": "paper", "yref": "paper", "y": y1,
                       "x": x0 + width / 2, "xanchor": "center", "yanchor": "bottom", "showarrow": False,
                       "font": {"size": FONT}})  # fmt: skip
         for k, name in enumerate(sense_names):
@@ -47,7 +52,7 @@ def sense_maps(
             data.append(
                 {"type": "scatter", "mode": "markers", "xaxis": xs, "yaxis": ys,
                  "x": coords[mine, j, 0].tolist(), "y": coords[mine, j, 1].tolist(), "text": [short[i] for i in mine],
-                 "name": html_escape(name), "legendgroup": str(k), "showlegend": j == 0,
+                 "name": title_lines(html_escape(name), TITLE_WIDTH - 4), "legendgroup": str(k), "showlegend": j == 0,
                  "marker": {"size": 11, "color": SENSE_COLOURS[k % len(SENSE_COLOURS)], "opacity": 0.8,
                             "line": {"width": 1, "color": "white"}},
                  "hovertemplate": "%{text}<extra>" + html_escape(stage) + "</extra>"}

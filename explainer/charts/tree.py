@@ -7,12 +7,13 @@ import html
 
 import plotly.graph_objects as go
 
-from explainer.charts.style import BLUE, FONT, GREY, ORANGE, SMALL, figure, label, layout
+from explainer.charts.style import BLUE, FONT, GREY, ORANGE, SMALL, figure, label, layout, title_lines
 from explainer.format import fixed_percent, rough_percent
 from explainer.generation.tree import Node, leaves, path_of
 from explainer.i18n import _
 
 MAX_WIDTH = 16  # px: a branch of probability 1
+PROMPT_LETTERS = 9  # a line of the prompt's end, left of its dot: a phone has room for about nine
 INK = "#1f2328"  # the words
 
 
@@ -53,7 +54,7 @@ def continuation_tree(nodes: list[Node], tokens: list[str], prompt_tail: str, ti
     depth = max(n.depth for n in nodes)
     # a word between two columns takes two lines (on a phone a column is narrower than "␣high 24%"); the last words
     # have the right margin to themselves
-    texts = [label(prompt_tail)] + [
+    texts = [title_lines(label(prompt_tail), PROMPT_LETTERS)] + [
         f"{label(tokens[i])}{' ' if n.depth == depth else '<br>'}{rough_percent(n.prob)}"
         for i, n in enumerate(nodes[1:], 1)
     ]
@@ -69,10 +70,11 @@ def continuation_tree(nodes: list[Node], tokens: list[str], prompt_tail: str, ti
         "customdata": list(range(len(nodes))), "hovertext": hover, "hovertemplate": "%{hovertext}<extra></extra>",
         "showlegend": False,
     }  # fmt: skip
-    notes = [  # the words above their nodes, on white: readable across a thick branch
-        {"x": n.depth, "y": y[i], "text": texts[i], "showarrow": False, "xanchor": "left", "yanchor": "bottom",
-         "align": "left", "xshift": 2, "yshift": 6, "bgcolor": "rgba(255,255,255,0.85)",
-         "font": {"size": FONT, "color": INK}}
+    notes = [  # the words above their nodes, on white: readable across a thick branch; the prompt's ends at its
+        # dot, clear of the first words (on a phone a column is as wide as "…a time,")
+        {"x": n.depth, "y": y[i], "text": texts[i], "showarrow": False, "xanchor": "right" if i == 0 else "left",
+         "yanchor": "bottom", "align": "left", "xshift": 8 if i == 0 else 2, "yshift": 6,
+         "bgcolor": "rgba(255,255,255,0.85)", "font": {"size": FONT, "color": INK}}
         for i, n in enumerate(nodes)
     ]  # fmt: skip
     rows = max(y) + 1 if len(nodes) > 1 else 1
@@ -82,7 +84,7 @@ def continuation_tree(nodes: list[Node], tokens: list[str], prompt_tail: str, ti
     out = layout(
         title or _("What else could it have said?"), int(180 + 60 * rows),
         {"l": 40, "r": 10 + 0.5 * FONT * right, "t": 110, "b": 30}, plot_bgcolor="white",
-        xaxis={"range": [-0.2, depth + 0.1], "tickmode": "array", "tickvals": list(range(depth + 1)),
+        xaxis={"range": [-0.45, depth + 0.1], "tickmode": "array", "tickvals": list(range(depth + 1)),
                "ticktext": [_("prompt")] + [_("word {d}").format(d=d) for d in range(1, depth + 1)], "showgrid": False,
                "zeroline": False, "tickfont": {"size": SMALL}},
         yaxis={"visible": False, "autorange": "reversed"}, hovermode="closest", dragmode=False, annotations=notes,
