@@ -114,6 +114,27 @@ def test_the_figure_streamlit_sends_is_plotly_s_json_without_its_deep_copy() -> 
     assert fig.layout.shapes[0].x0 == 0 and fig.data[0].type == "heatmap"
 
 
+def test_a_colour_key_fills_lines_a_phone_can_show() -> None:
+    from explainer.charts.style import TITLE_WIDTH, colour_key
+
+    key = colour_key([("#111", "embedding"), ("#222", "attention"), ("#333", "feed-forward network")])
+    lines = key.split("<br>")
+    assert (
+        lines[0] == '<span style="color:#111">█</span> embedding\u2003\u2003<span style="color:#222">█</span> attention'
+    )
+    assert lines[1:] == ['<span style="color:#333">█</span> feed-forward network']  # the third would pass TITLE_WIDTH
+    assert len("embedding attention feed-forward network") + 6 > TITLE_WIDTH
+    assert colour_key([("#111", "a")]) == '<span style="color:#111">█</span> a'
+
+
+def test_a_narrow_title_breaks_after_a_long_words_hyphen_never_at_a_no_break_space() -> None:
+    from explainer.charts.style import title_lines
+
+    assert title_lines("le token précédent 83\xa0%", 12) == "le token<br>précédent<br>83\xa0%"  # "83" and "%" together
+    assert title_lines("multiplications-additions par étape", 19) == "multiplications-<br>additions par étape"
+    assert title_lines("GPT-3 and t-SNE x", 5) == "GPT-3<br>and<br>t-SNE<br>x"  # short parts stay whole
+
+
 @pytest.mark.parametrize(
     ("title", "lines"),
     [("What else could it have said?", ["What else could it have said?"]),

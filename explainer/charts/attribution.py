@@ -7,11 +7,25 @@ import numpy as np
 import plotly.graph_objects as go
 
 from explainer.analysis.attribution import LogitAttribution
-from explainer.charts.style import BLUE, GREY, GRID, ORANGE, RED, SMALL, axis, colorbar, figure, label, layout
-from explainer.format import number
+from explainer.charts.style import (
+    BLUE,
+    GREY,
+    GRID,
+    ORANGE,
+    RED,
+    SMALL,
+    axis,
+    colorbar,
+    colour_key,
+    figure,
+    label,
+    layout,
+)
+from explainer.format import html_escape, number
 from explainer.i18n import _
 
 DIVERGING = [[0.0, RED], [0.5, "#ffffff"], [1.0, BLUE]]  # − red, 0 white, + blue
+KEY_LINE_PX = 24  # a line of the colour key under the title
 
 
 def _signed(values: np.ndarray) -> list[str]:
@@ -53,13 +67,14 @@ def logit_parts(la: LogitAttribution, target: str, title: str = "") -> go.Figure
     title = title or _("What each part added to the score of “{word}” ({logit} in all)").format(
         word=label(target), logit=number(la.logit, 1)
     )
+    key = colour_key([(d["marker"]["color"], html_escape(d["name"])) for d in data if d.get("showlegend", True)])
     out = layout(
-        title, 420, {"l": 70, "r": 20, "t": 70, "b": 20}, plot_bgcolor="white", barmode="group",
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right",
-                "font": {"size": SMALL}},
+        title, 420, {"l": 70, "r": 20, "t": 70 + KEY_LINE_PX * (key.count("<br>") + 1), "b": 20},
+        plot_bgcolor="white", barmode="group", showlegend=False,
         xaxis=axis(automargin=True),
         yaxis=axis(_("added to the score"), zeroline=True, zerolinecolor=GREY, gridcolor=GRID),
     )  # fmt: skip
+    out["title"]["subtitle"] = {"text": key, "font": {"size": SMALL}}
     return figure(data, out)
 
 

@@ -105,6 +105,11 @@ def _two_lines(pieces: list[str], most: int) -> str | None:
     return "<br>".join(min(fits)[2:]) if fits else None
 
 
+def two_lines(text: str) -> str:
+    """`text` on two even lines, broken at a space (a tick label on a crowded axis); kept whole without a space."""
+    return _two_lines(re.findall(r"[^ ]+ *", text), _width(text)) or text
+
+
 def _greedy_lines(pieces: list[str], width: int) -> list[str]:
     lines, line = [], ""
     for piece in pieces:
@@ -126,8 +131,23 @@ def title_lines(title: str, width: int = TITLE_WIDTH) -> str:
 def _wrapped(line: str, most: int) -> str:
     if _width(line) <= most:
         return line
-    pieces = re.findall(r"[^\s]*?[\u2e80-\u9fff\uff00-\uffef]|\S+\s*|\s+", line)  # a word, or one CJK character
+    # a word, or one CJK character, or a long word's part up to a hyphen ("multiplications-"); never at a
+    # no-break space ("83 %")
+    pieces = re.findall(r"[^ \t]*?[\u2e80-\u9fff\uff00-\uffef]|[^ \t-]{4,}-(?=[^ \t-]{4})|[^ \t]+[ \t]*|[ \t]+", line)
     return _two_lines(pieces, most) or "<br>".join(_greedy_lines(pieces, most))  # more than two: filled in turn
+
+
+def colour_key(entries: list[tuple[str, str]]) -> str:
+    """A legend as text, for a title's subtitle: "█ attention   █ feed-forward", each block in its colour (an
+    entry is (colour, escaped name)), on lines a phone can show (plotly's own legend, wrapped on a phone, climbs
+    into the title)."""
+    lines, line, seen = [], [], 0
+    for colour, name in entries:
+        if line and seen + 2 + _width(name) > TITLE_WIDTH:
+            lines, line, seen = [*lines, line], [], 0
+        line.append(f'<span style="color:{colour}">█</span> {name}')
+        seen += 2 + _width(name) + 3
+    return "<br>".join("\u2003\u2003".join(items) for items in [*lines, line])  # em spaces: plotly folds plain ones
 
 
 def layout(title: str, height: int, margin: dict, **extra) -> dict:
