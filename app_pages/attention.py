@@ -117,9 +117,8 @@ section(_("The heads side by side"), "heads")
 
 
 def _grid():  # each head titled by its habit in this text (made only when the shared chart is not there yet)
-    summaries = inside.head_summaries(att[layer])
-    titles = [f"<b>{_('head {n}').format(n=h + 1)}</b><br>{s.habit()}" for h, s in enumerate(summaries)]
-    return heads_grid(att[layer][:, win, win], shown, titles)
+    habits = [s.habit() for s in inside.head_summaries(att[layer])]
+    return heads_grid(att[layer][:, win, win], shown, habits)
 
 
 this_layer, every_layer = st.tabs(

@@ -131,8 +131,17 @@ def test_attention_heatmap_draws_weights_mask_and_a_labelled_0_to_1_scale() -> N
 
 def test_heads_grid_has_one_panel_per_head_and_one_colour_bar() -> None:
     att = np.stack([np.tril(np.ones((3, 3))) / np.arange(1, 4)[:, None]] * 6)
-    fig = heads_grid(att, ["x", "y", "z"], [f"head {h}" for h in range(6)])
+    fig = heads_grid(att, ["x", "y", "z"], ["the previous token 83%"] * 5 + ["a<b>"])
     assert len(fig.data) == 6 and sum(bool(t.showscale) for t in fig.data) == 1
+    titles = [a.text for a in fig.layout.annotations]
+    assert titles[0] == "<b>head 1</b><br>the previous<br>token 83%"  # narrow lines: four maps share a phone
+    assert titles[5] == "<b>head 6</b><br>a&lt;b&gt;"
+    top = [fig.layout[f"yaxis{n}"].domain[1] for n in ("", 5)]  # the first map of each row
+    bottom = fig.layout.yaxis.domain[0]
+    gap_px = (bottom - top[1]) * (fig.layout.height - fig.layout.margin.t - fig.layout.margin.b)
+    assert gap_px >= 3 * 20  # the second row's three title lines fit between the rows
+    (bar,) = [t.colorbar for t in fig.data if t.showscale]
+    assert bar.orientation == "h" and bar.y == 0 and bar.yref == "container"
 
 
 @pytest.mark.parametrize(("n_layer", "n_head"), [(4, 4), (12, 12), (3, 5)])

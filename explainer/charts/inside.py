@@ -31,6 +31,9 @@ from explainer.i18n import _
 MASK = "#c8cdd3"  # future tokens, hidden by the causal mask
 ZWSP = "\u200b"  # zero-width space: keeps a repeated token's category apart
 PANEL_TITLE = 14  # letters of an axis title under a panel 40 % as wide as a phone's chart
+HEAD_TITLE = 12  # letters of a line over one of four maps side by side on a phone
+SMALL_LINE_PX = 21  # the height of a line of SMALL text
+COLOUR_BAR_PX = 90  # a colour bar laid flat under the maps, with its title and ticks
 
 
 def _esc(labels: list[str]) -> list[str]:
@@ -123,14 +126,18 @@ def _grid(rows: int, cols: int, titles: list[str], h_gap: float, v_gap: float) -
 
 
 def _small_maps(att: np.ndarray, labels: list[str], cols: int, titles: list[str], v_gap: float) -> tuple[list, dict]:
-    """att (N, T, T): N small attention maps in rows of `cols`, sharing one 0–1 colour bar: (traces, layout)."""
+    """att (N, T, T): N small attention maps in rows of `cols`, sharing one 0–1 colour bar laid flat under them (a
+    phone's chart has no width to spare beside four maps): (traces, layout)."""
     N, T = att.shape[0], len(labels)
     rows = -(-N // cols)
     future = np.triu(np.ones((T, T), dtype=bool), 1)
     names = _tokens(_esc(labels))["tickvals"]
+    flat = {**colorbar(_("attention weight")), "orientation": "h", "x": 0.5, "xanchor": "center", "y": 0,
+            "yref": "container", "yanchor": "bottom", "len": 0.6, "thickness": 14}  # fmt: skip
+    flat["title"] = {**flat["title"], "side": "bottom"}  # under its ticks: "top" draws it across the bar
     data = []
     for n in range(N):
-        cell = _attention(np.where(future, np.nan, att[n]), x=names, y=names, showscale=n == 0)
+        cell = _attention(np.where(future, np.nan, att[n]), x=names, y=names, showscale=n == 0, colorbar=flat)
         if n:
             cell.update(xaxis=f"x{n + 1}", yaxis=f"y{n + 1}")
         data.append(cell)
@@ -143,13 +150,22 @@ def _small_maps(att: np.ndarray, labels: list[str], cols: int, titles: list[str]
     return data, axes
 
 
-def heads_grid(att: np.ndarray, labels: list[str], titles: list[str]) -> go.Figure:
-    """att (H, T, T) for every head of one layer, small multiples sharing one 0–1 colour bar."""
+def heads_grid(att: np.ndarray, labels: list[str], habits: list[str]) -> go.Figure:
+    """att (H, T, T) for every head of one layer, small multiples sharing one 0–1 colour bar, each titled by its
+    number and `habits[h]` ("the previous token 83%"), on lines as narrow as a phone's panel."""
     H = att.shape[0]
     cols = min(H, 4)
     rows = -(-H // cols)
-    data, axes = _small_maps(att, labels, cols, titles, 0.08 / rows**0.5)
-    return _figure(data, 80 + rows * (250 if cols > 2 else 320), axes=axes, t=70)
+    name = _("head {n}")
+    titles = [
+        f"<b>{name.format(n=h + 1)}</b><br>{title_lines(html_escape(habit), HEAD_TITLE)}"
+        for h, habit in enumerate(habits)
+    ]
+    title_px = SMALL_LINE_PX * max((t.count("<br>") + 1 for t in titles), default=1) + 8
+    cell = 250 if cols > 2 else 320  # a map's height
+    plot = rows * cell + (rows - 1) * title_px
+    data, axes = _small_maps(att, labels, cols, titles, title_px / plot)
+    return _figure(data, plot + title_px + 10 + COLOUR_BAR_PX, axes=axes, t=title_px + 10, b=COLOUR_BAR_PX)
 
 
 def model_view(att: np.ndarray, labels: list[str], mark: tuple[int, int] | None = None) -> go.Figure:
@@ -169,7 +185,7 @@ def model_view(att: np.ndarray, labels: list[str], mark: tuple[int, int] | None 
              "line": {"color": ORANGE, "width": 3}}
         ]  # fmt: skip
     cell = 1000 / max(H, 4)  # a row's height: a full-width map of 4 heads, down to ~85 px a row for 12
-    return _figure(data, 90 + int(L * cell), axes=axes, t=50, l=70)
+    return _figure(data, 90 + int(L * cell) + COLOUR_BAR_PX, axes=axes, t=50, l=70, b=COLOUR_BAR_PX)
 
 
 def attention_lines(weights: np.ndarray, labels: list[str], query: int, title: str = "") -> go.Figure:
@@ -246,14 +262,15 @@ def scores_to_weights(
     }  # fmt: skip
     low = min(gaps, default=0.0)
     axes = {
-        "xaxis": {"domain": [0, 0.4], "range": [low * 1.25 - 1, 0.4], "gridcolor": GRID,
+        # room left of the lowest dot for its label, on a phone's 100 px panel too
+        "xaxis": {"domain": [0, 0.4], "range": [low * 1.8 - 1, 0.4], "gridcolor": GRID,
                   "title": {"text": title_lines(_("score − highest score"), PANEL_TITLE)}},
         "xaxis2": {"domain": [0.6, 1], "range": [0, 1.25], "tickformat": ".0%", "gridcolor": GRID, "anchor": "y2",
                    "title": {"text": title_lines(_("weight after the softmax"), PANEL_TITLE)}},
         "yaxis": _positions(rows, autorange="reversed", automargin=True, showgrid=False),
         "yaxis2": _positions(rows, anchor="x2", matches="y", showticklabels=False, showgrid=False),
-        "annotations": [{"text": _("→ softmax →"), "x": 0.5, "xref": "paper", "y": 0, "yref": "y", "showarrow": False,
-                         "font": {"size": SMALL, "color": MUTED}}],
+        "annotations": [{"text": _("→ softmax →"), "x": 0.5, "xref": "paper", "y": 1, "yref": "paper",
+                         "yanchor": "bottom", "showarrow": False, "font": {"size": SMALL, "color": MUTED}}],
         "showlegend": False,
     }  # fmt: skip
     return _figure([score, weight], 150 + ROW_PX * len(rows), title, axes)
