@@ -24,6 +24,7 @@ from explainer.charts.style import (
     figure,
     layout,
     title_lines,
+    two_lines,
 )
 from explainer.format import SECONDS_PER_YEAR, duration_from_years, human_count, number
 from explainer.i18n import N_, _
@@ -35,6 +36,7 @@ RATE_COLOURS = (DARK_GREY, BLUE, GREEN, ORANGE)  # 10⁹ ops/s, this machine, a 
 RATE_PATTERNS = ("", "/", ".", "x")  # the same rates told apart without colour (green and orange, for one)
 ROW_PX = 44
 MAX_TICKS = 4  # a narrow chart (a projector beside the sidebar) has room for about four
+TICK_LETTERS = 8  # a longer tick ("10,000 years") takes two lines: on a phone the ticks are 60 px apart
 INSIDE_FROM = 0.55  # a bar longer than this share of the axis carries its label inside, the rest just beyond it
 LOG_GRID = "rgba(128,128,128,0.3)"
 _S = 1 / SECONDS_PER_YEAR  # one second, in years
@@ -59,6 +61,10 @@ def _span(values: list[float]) -> tuple[float, float]:
     return math.log10(min(positive)) - 0.5, math.log10(max(positive)) + 0.35
 
 
+def _tick_text(text: str) -> str:
+    return two_lines(text) if len(text) > TICK_LETTERS else text
+
+
 def _years_axis(span: tuple[float, float], title: str) -> dict:
     """A log axis of years with spoken ticks ("1 day", "1 million years"), at most MAX_TICKS of them."""
     lo, hi = span
@@ -71,7 +77,7 @@ def _years_axis(span: tuple[float, float], title: str) -> dict:
         type="log",
         range=[lo, hi],
         tickvals=[v for v, _text in ticks],
-        ticktext=[_(t) for _tick, t in ticks],
+        ticktext=[_tick_text(_(t)) for _tick, t in ticks],
         tickangle=0,
         gridcolor=LOG_GRID,
     )
@@ -257,8 +263,8 @@ def chain_chart(c: Chain) -> go.Figure:
     top = 36 + TITLE_LINE_PX * max(h.count("<br>") + 1 for h in heads)  # the headings stand above the panels
     out = layout("", 460 + top, {"l": 10, "r": 20, "t": top, "b": 150}, plot_bgcolor="white", legend=BOTTOM_LEGEND)
     out.update(
-        xaxis=axis(_("text length (tokens)"), domain=[0, 0.44], **ticks),
-        xaxis2=axis(_("text length (tokens)"), domain=[0.56, 1], anchor="y2", **ticks),
+        xaxis=axis(title_lines(_("text length (tokens)"), TITLE_WIDTH // 2), domain=[0, 0.44], **ticks),
+        xaxis2=axis(title_lines(_("text length (tokens)"), TITLE_WIDTH // 2), domain=[0.56, 1], anchor="y2", **ticks),
         yaxis=axis("", type="log", gridcolor=LOG_GRID, **_powers(c.sequential_steps + c.parallel_steps)),
         yaxis2=axis("", type="log", gridcolor=LOG_GRID, anchor="x2", **_powers(c.sequential_work + c.parallel_work)),
         annotations=[
