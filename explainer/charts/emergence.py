@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from explainer.charts.style import ORANGE, SMALL, axis, colorbar, colorscale, figure, layout
+from explainer.charts.style import HALF_TITLE, ORANGE, SMALL, axis, colorbar, colorscale, figure, layout, title_lines
 from explainer.i18n import _
 
 
@@ -23,6 +23,7 @@ def entity_heads_chart(table: np.ndarray, found: tuple[int, int], title: str = "
     layer, head = found
     box = {"type": "rect", "x0": head - 0.5, "x1": head + 0.5, "y0": layer - 0.5, "y1": layer + 0.5,
            "line": {"color": ORANGE, "width": 5}}  # fmt: skip
+    title = title_lines(title, HALF_TITLE)  # two charts side by side
     out = layout(title, 150 + 70 * L, {"l": 10, "r": 10, "t": 70 if title else 20, "b": 10}, plot_bgcolor="white")
     out.update(
         shapes=[box],

@@ -12,6 +12,7 @@ from explainer.charts.style import (
     FONT,
     GREY,
     GRID,
+    HALF_TITLE,
     INK,
     MUTED,
     ORANGE,
@@ -383,7 +384,7 @@ def neuron_bars(neurons: list[int], acts: list[float], title: str = "") -> go.Fi
         "yaxis": _positions([_("neuron {n}").format(n=n) for n in neurons], autorange="reversed", automargin=True),
         "xaxis": {"title": {"text": _("activation")}, "gridcolor": GRID, "tickfont": {"size": SMALL}},
     }
-    return _figure([bars], 110 + 32 * len(neurons), title, axes, r=40)
+    return _figure([bars], 110 + 32 * len(neurons), title_lines(title, HALF_TITLE), axes, r=40)  # beside a table
 
 
 # ---------------------------------------------------------------------------- the last vector

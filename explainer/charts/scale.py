@@ -16,6 +16,7 @@ from explainer.charts.style import (
     BLUE,
     FONT,
     GREEN,
+    HALF_TITLE,
     ORANGE,
     SMALL,
     TITLE_LINE_PX,
@@ -195,7 +196,7 @@ def bench_chart(results: list[BenchResult], heading: str = "") -> go.Figure:
     """Milliseconds per batch against sequence length, both models, one line style per device (log-log)."""
     data = [
         {"type": "scatter", "x": r.lengths, "y": ms, "mode": "lines+markers",
-         "name": _("{line}, {device}").format(line=_(name), device=r.device.split(" (")[0]),
+         "name": title_lines(_("{line}, {device}").format(line=_(name), device=r.device.split(" (")[0]), HALF_TITLE),
          "line": {"color": colour, "width": 3, "dash": "solid" if k == 0 else "dash"}, "marker": {"size": 10},
          "hovertemplate": _("%{x} tokens: %{y:.3g} ms") + "<extra>" + _(name) + "</extra>"}
         for k, r in enumerate(results)
@@ -221,8 +222,10 @@ def bench_chart(results: list[BenchResult], heading: str = "") -> go.Figure:
     title = _("{heading}<br>{small}measured on {hardware}</span><br>{small}{detail}</span>").format(
         heading=heading or _("Time to read a batch of texts"), small=small, hardware=hardware, detail=detail
     )
-    margin = {"l": 10, "r": 20, "t": 120, "b": 80 + 26 * len(data)}  # the axis, then one legend row per line
-    out = layout(title, 540 + 26 * len(data), margin, plot_bgcolor="white", legend=BOTTOM_LEGEND)
+    # the axis, then the legend: a row per line of its names (two charts side by side: names on short lines)
+    rows = sum(d["name"].count("<br>") + 1 for d in data)
+    margin = {"l": 10, "r": 20, "t": 120, "b": 80 + 26 * rows}
+    out = layout(title, 540 + 26 * rows, margin, plot_bgcolor="white", legend=BOTTOM_LEGEND)
     out.update(
         xaxis=axis(
             type="log",

@@ -42,6 +42,7 @@ ROW_PX = 36  # height of one bar row
 DIVERGING = "RdBu"  # the numbers of a vector: red below 0, white at 0, blue above (ColorBrewer: colour-blind safe)
 SEQUENTIAL = "Blues"  # a share from 0 to 1 (attention weights, probabilities): white to dark blue
 TITLE_WIDTH = 38  # a title line that fits a phone (412 px wide) at the title size, in Latin letters (a Chinese one: 2)
+HALF_TITLE = 28  # a title line of a chart in one of two columns (beside the open sidebar of a 1024 px screen)
 TITLE_LINE_PX = 26  # what one more title line takes from the top margin
 BREAK_AFTER = tuple(":;,)—–?.：；，）。？")  # a title line ends best after one of these
 
