@@ -26,6 +26,7 @@ from explainer.charts.inside import (
     neuron_bars,
     scores_to_weights,
 )
+from explainer.charts.style import COLOUR_BAR_PX
 from explainer.model.gpt import Trace
 
 from .helpers import TEXT, full_logit_lens
@@ -216,6 +217,8 @@ def test_logit_lens_last_layer_is_the_models_output(backend) -> None:
     words = [["w"] * lens.ids.shape[1]] * lens.ids.shape[0]
     fig = logit_lens_heatmap(words, lens.probs, ["x"] * lens.ids.shape[1], ["d"] * lens.ids.shape[0])
     assert np.array(fig.data[0].z).shape == lens.probs.shape and fig.data[0].colorbar.title.text
+    bar = fig.data[0].colorbar  # flat over the cells, in the margin made for it: the words keep a phone's width
+    assert bar.orientation == "h" and bar.y > 1 and fig.layout.margin.t >= 20 + COLOUR_BAR_PX
 
 
 def test_neuron_index_keeps_the_true_top_activations(tiny) -> None:

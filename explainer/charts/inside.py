@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from explainer.charts.style import (
     BLUE,
+    COLOUR_BAR_PX,
     FONT,
     GREY,
     GRID,
@@ -22,6 +23,7 @@ from explainer.charts.style import (
     colorbar,
     colorscale,
     figure,
+    flat_colorbar,
     layout,
     spoken_axes,
     title_lines,
@@ -34,7 +36,6 @@ ZWSP = "\u200b"  # zero-width space: keeps a repeated token's category apart
 PANEL_TITLE = 14  # letters of an axis title under a panel 40 % as wide as a phone's chart
 HEAD_TITLE = 12  # letters of a line over one of four maps side by side on a phone
 SMALL_LINE_PX = 21  # the height of a line of SMALL text
-COLOUR_BAR_PX = 90  # a colour bar laid flat under the maps, with its title and ticks
 
 
 def _esc(labels: list[str]) -> list[str]:
@@ -133,9 +134,7 @@ def _small_maps(att: np.ndarray, labels: list[str], cols: int, titles: list[str]
     rows = -(-N // cols)
     future = np.triu(np.ones((T, T), dtype=bool), 1)
     names = _tokens(_esc(labels))["tickvals"]
-    flat = {**colorbar(_("attention weight")), "orientation": "h", "x": 0.5, "xanchor": "center", "y": 0,
-            "yref": "container", "yanchor": "bottom", "len": 0.6, "thickness": 14}  # fmt: skip
-    flat["title"] = {**flat["title"], "side": "bottom"}  # under its ticks: "top" draws it across the bar
+    flat = flat_colorbar(_("attention weight"))
     data = []
     for n in range(N):
         cell = _attention(np.where(future, np.nan, att[n]), x=names, y=names, showscale=n == 0, colorbar=flat)
@@ -363,14 +362,15 @@ def logit_lens_heatmap(
         "type": "heatmap", "z": probs, "x": list(range(P)), "y": list(range(Lp1)), "zmin": 0, "zmax": 1,
         "colorscale": colorscale(SEQUENTIAL), "xgap": 2, "ygap": 2, "text": short, "texttemplate": "%{text}",
         "textfont": {"size": SMALL}, "customdata": hover, "hovertemplate": "%{customdata}<extra></extra>",
-        "colorbar": colorbar(_("probability of the top word")),
+        "colorbar": flat_colorbar(_("probability of the top word"), over=True),  # the words need the width
     }  # fmt: skip
     axes = {
-        "xaxis": _positions(xs, title={"text": _("position (the token just read)")}, tickangle=-45,
-                            tickfont={"size": SMALL}, showgrid=False),
+        # under a plot narrowed by its rows' names
+        "xaxis": _positions(xs, title={"text": title_lines(_("position (the token just read)"), HALF_TITLE)},
+                            tickangle=-45, tickfont={"size": SMALL}, showgrid=False),
         "yaxis": _positions(y_labels, title={"text": _("depth")}, autorange="reversed", showgrid=False),
     }  # fmt: skip
-    return _figure([cells], 200 + 44 * Lp1, title, axes)
+    return _figure([cells], 200 + 44 * Lp1 + COLOUR_BAR_PX, title, axes, t=(60 if title else 20) + COLOUR_BAR_PX)
 
 
 def neuron_bars(neurons: list[int], acts: list[float], title: str = "") -> go.Figure:

@@ -44,6 +44,7 @@ SEQUENTIAL = "Blues"  # a share from 0 to 1 (attention weights, probabilities): 
 TITLE_WIDTH = 38  # a title line that fits a phone (412 px wide) at the title size, in Latin letters (a Chinese one: 2)
 HALF_TITLE = 28  # a title line of a chart in one of two columns (beside the open sidebar of a 1024 px screen)
 TITLE_LINE_PX = 26  # what one more title line takes from the top margin
+COLOUR_BAR_PX = 90  # a flat colour bar with its ticks and title
 BREAK_AFTER = tuple(":;,)—–?.：；，）。？")  # a title line ends best after one of these
 
 
@@ -218,6 +219,24 @@ def colorbar(text: str, fmt: str = ".0%") -> dict:
         "title": {"text": text, "side": "right", "font": {"size": SMALL}},
         "tickformat": fmt,
         "tickfont": {"size": SMALL},
+    }
+
+
+def flat_colorbar(text: str, fmt: str = ".0%", over: bool = False) -> dict:
+    """A colour bar laid flat, its ticks and title under it, at the foot of the figure (or `over` the plot, under
+    the title): beside a chart it takes a fifth of a phone's width. The margin it stands in: COLOUR_BAR_PX."""
+    place = {"y": 1.02, "yref": "paper"} if over else {"y": 0, "yref": "container"}
+    return {
+        **colorbar(text, fmt),
+        "orientation": "h",
+        "x": 0.5,
+        "xanchor": "center",
+        "yanchor": "bottom",
+        "len": 0.6,
+        "thickness": 14,
+        # ("top" is drawn across the bar); the bar is centred on a plot that long rows' names may narrow
+        "title": {"text": title_lines(text, HALF_TITLE), "side": "bottom", "font": {"size": SMALL}},
+        **place,
     }
 
 
