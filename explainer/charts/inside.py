@@ -20,7 +20,6 @@ from explainer.charts.style import (
     ROW_PX,
     SEQUENTIAL,
     SMALL,
-    colorbar,
     colorscale,
     figure,
     flat_colorbar,
@@ -70,7 +69,7 @@ def _attention(z: np.ndarray, hover: list[list[str]] | None = None, **extra) -> 
     text = {"text": hover, "hovertemplate": "%{text}<extra></extra>"} if hover is not None else {
         "hovertemplate": "“%{y}” → “%{x}”: %{z:.3%}<extra></extra>", "hoverongaps": False}  # fmt: skip
     return {"type": "heatmap", "z": z, "zmin": 0, "zmax": 1, "colorscale": colorscale(SEQUENTIAL),
-            "colorbar": colorbar(_("attention weight")), **text, **extra}  # fmt: skip
+            "colorbar": flat_colorbar(_("attention weight"), over=True), **text, **extra}  # fmt: skip
 
 
 def attention_heatmap(
@@ -99,7 +98,9 @@ def attention_heatmap(
             {"type": "rect", "x0": -0.5, "x1": T - 0.5, "y0": highlight - 0.5, "y1": highlight + 0.5,
              "line": {"color": ORANGE, "width": 3}}
         ]  # fmt: skip
-    return _figure(data, height or 160 + 24 * T + 40 * bool(title), title, axes)
+    # the colour bar over the map: beside it, it took a quarter of a phone's width from the map
+    height = (height or 160 + 24 * T + 40 * bool(title)) + COLOUR_BAR_PX
+    return _figure(data, height, title, axes, t=(60 if title else 20) + COLOUR_BAR_PX)
 
 
 def _axes_of(cell: int) -> str:
@@ -235,7 +236,7 @@ def generation_heads(att: np.ndarray, labels: list[str], generated: list[bool], 
         "yaxis": _positions([_("head {n}").format(n=h + 1) for h in range(H)], title={"text": _("head")},
                             autorange="reversed", showgrid=False),
     }  # fmt: skip
-    return _figure([cells], 230 + 34 * H, title, axes)
+    return _figure([cells], 230 + 34 * H + COLOUR_BAR_PX, title, axes, t=(60 if title else 20) + COLOUR_BAR_PX)
 
 
 def scores_to_weights(
