@@ -14,6 +14,7 @@ from explainer.i18n import _
 
 MAX_WIDTH = 16  # px: a branch of probability 1
 PROMPT_LETTERS = 9  # a line of the prompt's end, left of its dot: a phone has room for about nine
+COLUMN_LETTERS = 7  # a line of a column's name ("palabra 1" takes two): on a phone the columns are 65 px apart
 INK = "#1f2328"  # the words
 
 
@@ -81,12 +82,13 @@ def continuation_tree(nodes: list[Node], tokens: list[str], prompt_tail: str, ti
     # The last words' labels stand in the right margin, as wide as the longest (a column's share of a phone's width
     # is too narrow for "␣beautiful 4%"); the others stand between the columns.
     right = max((len(html.unescape(texts[i])) for i, n in enumerate(nodes) if n.depth == depth), default=0)
+    columns = [_("prompt")] + [_("word {d}").format(d=d) for d in range(1, depth + 1)]
     out = layout(
         title or _("What else could it have said?"), int(180 + 60 * rows),
         {"l": 40, "r": 10 + 0.5 * FONT * right, "t": 110, "b": 30}, plot_bgcolor="white",
         xaxis={"range": [-0.45, depth + 0.1], "tickmode": "array", "tickvals": list(range(depth + 1)),
-               "ticktext": [_("prompt")] + [_("word {d}").format(d=d) for d in range(1, depth + 1)], "showgrid": False,
-               "zeroline": False, "tickfont": {"size": SMALL}},
+               "ticktext": [title_lines(t, COLUMN_LETTERS) for t in columns],
+               "showgrid": False, "zeroline": False, "tickfont": {"size": SMALL}, "automargin": True},
         yaxis={"visible": False, "autorange": "reversed"}, hovermode="closest", dragmode=False, annotations=notes,
     )  # fmt: skip
     if not title:
