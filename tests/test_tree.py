@@ -8,6 +8,7 @@ import pytest
 
 from explainer.analysis.inside import capital_questions
 from explainer.generation.tree import TreeLimits, continuation_tree, leaves, path_of
+from explainer.i18n import speaking
 from explainer.model.sampling import SamplingParams
 
 PROMPT = "User: What is the capital of France?\nAssistant: The capital of France is"
@@ -119,3 +120,7 @@ def test_the_last_words_have_room_in_the_figure(small) -> None:
         if a.x == 0
     ]
     assert prompt.xanchor == "right" and prompt.text == "…a long<br>time ago"  # left of its dot, clear of word 1
+    assert list(long.layout.xaxis.ticktext)[:2] == ["prompt", "word 1"]
+    with speaking("es"):  # a long column name takes two lines: on a phone the columns are 65 px apart
+        spanish = tree_figure(nodes, ["", *("x" for _n in nodes[1:])], "…")
+    assert spanish.layout.xaxis.ticktext[1] == "palabra<br>1"
