@@ -29,7 +29,7 @@ def sense_maps(
     width, height = (1 - gap_x * (MAP_COLUMNS - 1)) / MAP_COLUMNS, (1 - gap_y * (rows - 1)) / rows
     names = [f"<b>{title_lines(html_escape(stage), STAGE_LETTERS)}</b>" for stage in stages]
     plot_px = 30 + 300 * rows
-    room = (LINE_PX * max((n.count("<br>") + 1 for n in names), default=1) + 4) / plot_px  # over each map
+    room = (LINE_PX * max((n.count("<br>") + 1 for n in names), default=1) + 12) / plot_px  # over each map
     out = layout("", plot_px + 50, {"l": 10, "r": 10, "t": 40, "b": 10}, showlegend=True)
     out["legend"] = {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "font": {"size": FONT}}
     short = [html_escape(t[:70] + ("…" if len(t) > 70 else "")) for t in sentences]
