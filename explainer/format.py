@@ -205,7 +205,6 @@ def weights_size(n_params: int) -> str:
 
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-_LARGE = ((1e12, N_("{n} trillion")), (1e9, N_("{n} billion")), (1e6, N_("{n} million")))
 
 
 def sci(x: float, digits: int = 2) -> str:
@@ -217,11 +216,13 @@ def sci(x: float, digits: int = 2) -> str:
 
 
 def big_number(x: float) -> str:
-    """175e9 -> '175 billion', 1.4e12 -> '1.4 trillion', 293_977 -> '293,977'."""
-    for size, word in _LARGE:
-        if abs(x) >= size:
-            return _(word).format(n=number(significant(x / size)))
-    return number(x, 0)
+    """175e9 -> '175 billion' (German '175 Milliarden', Chinese '1750亿'), 1.4e12 -> '1.4 trillion', 293_977 ->
+    '293,977': three significant figures and the language's own words for large numbers (CLDR, through Babel)."""
+    if abs(x) < 1e6:
+        return number(x, 0)
+    rough = format_compact_decimal(x, locale=language(), format_type="long", fraction_digits=2)
+    whole = len(re.match(r"-?(\d*)", rough).group(1))  # digits before the point, in the language's unit
+    return format_compact_decimal(x, locale=language(), format_type="long", fraction_digits=max(0, 3 - whole))
 
 
 # ----------------------------------------------------------------------------- durations
@@ -251,4 +252,4 @@ def duration_from_years(years: float) -> str:
             return _(unit).format(n=number(significant(seconds / per)))
     if years < 1e6:
         return _("{n} years").format(n=number(years, 0) if years >= 100 else number(significant(years)))
-    return _("{n} years").format(n=big_number(years))
+    return _("{large} years").format(large=big_number(years))  # "1.2 billion years": French "… d'années"

@@ -262,6 +262,20 @@ def test_units_follow_the_language() -> None:
         assert plain(human_count(2_412_345)) == "2,4 mi"
 
 
+def test_large_numbers_in_words_follow_the_language() -> None:
+    from explainer.format import big_number, duration_from_years
+
+    assert big_number(175e9) == "175 billion" and duration_from_years(1.2e9) == "1.2 billion years"
+    with speaking("zh_CN"):
+        assert big_number(175e9) == "1750亿" and big_number(15.6e12) == "15.6万亿"  # not "175 十亿"
+    with speaking("fr"):  # a billion is a thousand milliards; "d'années" after a number in words
+        assert (
+            plain(big_number(1.4e12)) == "1,4 billion" and plain(duration_from_years(1.2e9)) == "1,2 milliard d'années"
+        )
+    with speaking("de"):
+        assert plain(big_number(405e9)) == "405 Milliarden"
+
+
 def test_charts_write_numbers_the_languages_way() -> None:
     from explainer.charts.prediction import next_token_bars
 
