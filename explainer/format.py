@@ -188,12 +188,8 @@ def human_count(n: int) -> str:
     the point, one after it below ten; a size the language has no short word for is written out ('85.000')."""
     if abs(n) < 1000:
         return number(n)
-    short = format_compact_decimal(n, locale=language(), fraction_digits=1)
-    if not re.search(r"[^\d\s.,]", short):  # no word for this size (German under a million)
-        return number(round(n))
-    if len(re.match(r"-?(\d*)", short).group(1)) >= 2:  # "124.4M": no decimal past ten
-        short = format_compact_decimal(n, locale=language(), fraction_digits=0)
-    return short
+    short = _compact(n, 2)
+    return short if re.search(r"[^\d\s.,]", short) else number(round(n))  # no word for this size: German 85.000
 
 
 def weights_size(n_params: int) -> str:
@@ -218,11 +214,15 @@ def sci(x: float, digits: int = 2) -> str:
 def big_number(x: float) -> str:
     """175e9 -> '175 billion' (German '175 Milliarden', Chinese '1750亿'), 1.4e12 -> '1.4 trillion', 293_977 ->
     '293,977': three significant figures and the language's own words for large numbers (CLDR, through Babel)."""
-    if abs(x) < 1e6:
-        return number(x, 0)
-    rough = format_compact_decimal(x, locale=language(), format_type="long", fraction_digits=2)
-    whole = len(re.match(r"-?(\d*)", rough).group(1))  # digits before the point, in the language's unit
-    return format_compact_decimal(x, locale=language(), format_type="long", fraction_digits=max(0, 3 - whole))
+    return number(x, 0) if abs(x) < 1e6 else _compact(x, 3, "long")
+
+
+def _compact(x: float, figures: int, kind: str = "short") -> str:
+    """`x` in the language's unit for its size ("2.4M", "241万", long: "2.4 million"), with decimals up to `figures`
+    significant figures, none past the point once the digits before it reach them ("124M")."""
+    rough = format_compact_decimal(x, locale=language(), format_type=kind, fraction_digits=figures - 1)
+    whole = len(re.match(r"-?(\d*)", rough).group(1))  # digits before the point, in that unit
+    return format_compact_decimal(x, locale=language(), format_type=kind, fraction_digits=max(0, figures - whole))
 
 
 # ----------------------------------------------------------------------------- durations

@@ -119,12 +119,12 @@ def test_sentences_name_the_strongest(builtin) -> None:
 def test_the_parts_chart_keys_its_colours_under_the_title(builtin) -> None:
     """plotly's legend, wrapped on a phone, climbs into the title: the key is the title's subtitle, on lines a phone
     shows, with the top margin grown for each."""
-    from explainer.charts.attribution import KEY_LINE_PX, logit_parts
-    from explainer.charts.style import BLUE, ORANGE
+    from explainer.charts.attribution import logit_parts
+    from explainer.charts.style import BLUE, LINE_PX, ORANGE, SMALL
 
     la = attr.logit_attribution(builtin, builtin.trace(builtin.encode(PROMPT)), top_id(builtin, PROMPT))
     fig = logit_parts(la, "Paris")
     key = fig.layout.title.subtitle.text
     assert f'<span style="color:{BLUE}">█</span> attention' in key and f'<span style="color:{ORANGE}">█</span>' in key
     assert "norm and bias" not in key and not fig.layout.showlegend
-    assert fig.layout.margin.t >= 70 + KEY_LINE_PX * (key.count("<br>") + 1)
+    assert fig.layout.margin.t >= 70 + LINE_PX[SMALL] * (key.count("<br>") + 1)

@@ -11,6 +11,7 @@ from explainer.charts.style import (
     BLUE,
     GREY,
     GRID,
+    LINE_PX,
     ORANGE,
     RED,
     SMALL,
@@ -25,7 +26,6 @@ from explainer.format import html_escape, number
 from explainer.i18n import _
 
 DIVERGING = [[0.0, RED], [0.5, "#ffffff"], [1.0, BLUE]]  # − red, 0 white, + blue
-KEY_LINE_PX = 24  # a line of the colour key under the title
 
 
 def _signed(values: np.ndarray) -> list[str]:
@@ -69,7 +69,7 @@ def logit_parts(la: LogitAttribution, target: str, title: str = "") -> go.Figure
     )
     key = colour_key([(d["marker"]["color"], html_escape(d["name"])) for d in data if d.get("showlegend", True)])
     out = layout(
-        title, 420, {"l": 70, "r": 20, "t": 70 + KEY_LINE_PX * (key.count("<br>") + 1), "b": 20},
+        title, 420, {"l": 70, "r": 20, "t": 70 + LINE_PX[SMALL] * (key.count("<br>") + 1), "b": 20},
         plot_bgcolor="white", barmode="group", showlegend=False,
         xaxis=axis(automargin=True),
         yaxis=axis(_("added to the score"), zeroline=True, zerolinecolor=GREY, gridcolor=GRID),

@@ -15,6 +15,7 @@ from explainer.charts.style import (
     GRID,
     HALF_TITLE,
     INK,
+    LINE_PX,
     MUTED,
     ORANGE,
     ROW_PX,
@@ -34,7 +35,6 @@ MASK = "#c8cdd3"  # future tokens, hidden by the causal mask
 ZWSP = "\u200b"  # zero-width space: keeps a repeated token's category apart
 PANEL_TITLE = 14  # letters of an axis title under a panel 40 % as wide as a phone's chart
 HEAD_TITLE = 12  # letters of a line over one of four maps side by side on a phone
-SMALL_LINE_PX = 21  # the height of a line of SMALL text
 
 
 def _esc(labels: list[str]) -> list[str]:
@@ -162,7 +162,7 @@ def heads_grid(att: np.ndarray, labels: list[str], habits: list[str]) -> go.Figu
         f"<b>{name.format(n=h + 1)}</b><br>{title_lines(html_escape(habit), HEAD_TITLE)}"
         for h, habit in enumerate(habits)
     ]
-    title_px = SMALL_LINE_PX * max((t.count("<br>") + 1 for t in titles), default=1) + 8
+    title_px = LINE_PX[SMALL] * max((t.count("<br>") + 1 for t in titles), default=1) + 8
     cell = 250 if cols > 2 else 320  # a map's height
     plot = rows * cell + (rows - 1) * title_px
     data, axes = _small_maps(att, labels, cols, titles, title_px / plot)

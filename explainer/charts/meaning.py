@@ -7,13 +7,23 @@ import numpy as np
 import plotly.graph_objects as go
 
 from explainer.charts.embeddings import SENSE_COLOURS
-from explainer.charts.style import FONT, GREY, SMALL, TITLE_WIDTH, axis, figure, layout, reference_line, title_lines
+from explainer.charts.style import (
+    FONT,
+    GREY,
+    LINE_PX,
+    SMALL,
+    TITLE_WIDTH,
+    axis,
+    figure,
+    layout,
+    reference_line,
+    title_lines,
+)
 from explainer.format import html_escape, percent
 from explainer.i18n import _
 
 MAP_COLUMNS = 3
 STAGE_LETTERS = 12  # a line of a map's name: a third of a phone's chart
-LINE_PX = 22  # a line of text in the base size
 
 
 def sense_maps(
@@ -29,7 +39,7 @@ def sense_maps(
     width, height = (1 - gap_x * (MAP_COLUMNS - 1)) / MAP_COLUMNS, (1 - gap_y * (rows - 1)) / rows
     names = [f"<b>{title_lines(html_escape(stage), STAGE_LETTERS)}</b>" for stage in stages]
     plot_px = 30 + 300 * rows
-    room = (LINE_PX * max((n.count("<br>") + 1 for n in names), default=1) + 12) / plot_px  # over each map
+    room = (LINE_PX[FONT] * max((n.count("<br>") + 1 for n in names), default=1) + 12) / plot_px  # over each map
     out = layout("", plot_px + 50, {"l": 10, "r": 10, "t": 40, "b": 10}, showlegend=True)
     out["legend"] = {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "font": {"size": FONT}}
     short = [html_escape(t[:70] + ("…" if len(t) > 70 else "")) for t in sentences]

@@ -45,6 +45,7 @@ TITLE_WIDTH = 38  # a title line that fits a phone (412 px wide) at the title si
 HALF_TITLE = 28  # a title line of a chart in one of two columns (beside the open sidebar of a 1024 px screen)
 TITLE_LINE_PX = 26  # what one more title line takes from the top margin
 COLOUR_BAR_PX = 90  # a flat colour bar with its ticks and title
+LINE_PX = {SMALL: 22, FONT: 24}  # the height of a line of text, by its size
 BREAK_AFTER = tuple(":;,)—–?.：；，）。？")  # a title line ends best after one of these
 
 
