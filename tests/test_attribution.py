@@ -126,5 +126,5 @@ def test_the_parts_chart_keys_its_colours_under_the_title(builtin) -> None:
     fig = logit_parts(la, "Paris")
     key = fig.layout.title.subtitle.text
     assert f'<span style="color:{BLUE}">█</span> attention' in key and f'<span style="color:{ORANGE}">█</span>' in key
-    assert "norm and bias" not in key and not fig.layout.showlegend
+    assert "norm and bias" not in key and fig.layout.showlegend is False
     assert fig.layout.margin.t >= 70 + LINE_PX[SMALL] * (key.count("<br>") + 1)

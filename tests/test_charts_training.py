@@ -8,6 +8,7 @@ import pytest
 
 from explainer.charts import training as ct
 from explainer.charts.style import TRUE
+from explainer.i18n import speaking
 from explainer.training.compare import smooth
 
 from .helpers import valid_figure as valid
@@ -37,9 +38,13 @@ def test_update_size_chart_one_line_per_part_on_a_log_axis() -> None:
     sizes = {"embeddings": [0.02, 0.01], "layer 1": [0.005, 0.004], "final norm": [0.001, float("nan")]}
     fig = valid(ct.update_size_chart([10, 20], sizes, title="t"))
     assert [t.name for t in fig.data] == list(sizes)
+    key = fig.layout.title.subtitle.text  # the key under the title, not a legend that climbs into it on a phone
+    assert fig.layout.showlegend is False and all(f"━</span> {name}" in key for name in sizes)
+    with speaking("de"):  # the parts' names in the language in use
+        assert [t.name for t in ct.update_size_chart([10, 20], sizes, title="t").data][1] == "Schicht 1"
     lo, hi = fig.layout.yaxis.range
     assert fig.layout.yaxis.type == "log" and lo <= math.log10(0.001) and hi >= math.log10(0.02)
-    assert fig.layout.yaxis.tickformat.endswith("%")
+    assert fig.layout.yaxis.tickformat == ".2~p"  # two significant figures, as a percentage: never "0%" on a log axis
 
 
 def test_nudge_chart_marks_the_true_token_and_the_change() -> None:

@@ -140,15 +140,15 @@ def _wrapped(line: str, most: int) -> str:
     return _two_lines(pieces, most) or "<br>".join(_greedy_lines(pieces, most))  # more than two: filled in turn
 
 
-def colour_key(entries: list[tuple[str, str]]) -> str:
-    """A legend as text, for a title's subtitle: "█ attention   █ feed-forward", each block in its colour (an
-    entry is (colour, escaped name)), on lines a phone can show (plotly's own legend, wrapped on a phone, climbs
-    into the title)."""
+def colour_key(entries: list[tuple[str, str]], mark: str = "█") -> str:
+    """A legend as text, for a title's subtitle: "█ attention   █ feed-forward", each mark in its colour (an
+    entry is (colour, escaped name); "━" for lines), on lines a phone can show (plotly's own legend, wrapped on a
+    phone, climbs into the title)."""
     lines, line, seen = [], [], 0
     for colour, name in entries:
         if line and seen + 2 + _width(name) > TITLE_WIDTH:
             lines, line, seen = [*lines, line], [], 0
-        line.append(f'<span style="color:{colour}">█</span> {name}')
+        line.append(f'<span style="color:{colour}">{mark}</span> {name}')
         seen += 2 + _width(name) + 3
     return "<br>".join("\u2003\u2003".join(items) for items in [*lines, line])  # em spaces: plotly folds plain ones
 

@@ -12,11 +12,13 @@ from explainer.charts.style import (
     GREEN,
     GREY,
     GRID,
+    LINE_PX,
     PALE,
     RED,
     SMALL,
     TRUE,
     axis,
+    colour_key,
     figure,
     label,
     layout,
@@ -128,26 +130,38 @@ def _earlier_traces(name: str, curve: Curve, i: int) -> list[dict]:
     ]  # fmt: skip
 
 
+def _part(group: str) -> str:
+    """A part's name from `training.trainer.parameter_group` ("layer 2") in the language in use."""
+    if group.startswith("layer "):
+        return _("layer {n}").format(n=group.removeprefix("layer "))
+    return {"embeddings": _("embeddings"), "final norm": _("final norm")}.get(group, group)
+
+
 def update_size_chart(steps: list[int], sizes: dict[str, list[float]], title: str = "") -> go.Figure:
     """The dials: for each part of the model, how much one training step changed its numbers,
     as a share of their size (‖Δw‖ / ‖w‖), one line per part over the training steps (log y)."""
     data = []
     for i, (group, values) in enumerate(sizes.items()):
+        name = html_escape(_part(group))
         data.append(
             {"type": "scatter", "mode": "lines+markers" if len(steps) < 30 else "lines", "x": steps,
-             "y": [max(v, 1e-9) for v in values], "name": group,
+             "y": [max(v, 1e-9) for v in values], "name": name,
              "line": {"color": LAYER_COLOURS[i % len(LAYER_COLOURS)], "width": 3}, "marker": {"size": 7},
-             "hovertemplate": _("step %{x}: %{y:.3%} of its size<extra>") + html_escape(group) + "</extra>"}
+             "hovertemplate": _("step %{x}: %{y:.3%} of its size<extra>") + name + "</extra>"}
         )  # fmt: skip
     out = _base_layout(title, 400)
-    out["showlegend"] = True
-    out["margin"]["t"] = 100 if title else 50
+    if title:  # the key under the title, on lines a phone shows (there six names in a legend climbed into the title)
+        key = colour_key([(d["line"]["color"], d["name"]) for d in data], mark="━")
+        out["title"]["subtitle"] = {"text": key, "font": {"size": SMALL}}
+        out["showlegend"], out["margin"]["t"] = False, out["margin"]["t"] + LINE_PX[SMALL] * (key.count("<br>") + 1)
+    else:
+        out["showlegend"], out["margin"]["t"] = True, 50
     shown = [v for values in sizes.values() for v in values if v > 0 and math.isfinite(v)]
     lo, hi = (math.log10(min(shown)), math.log10(max(shown))) if shown else (-4.0, -2.0)
     pad = max(0.3, (1.2 - (hi - lo)) / 2)  # at least ~1.2 decades, so the 1-2-5 ticks never crowd
     out.update(
         xaxis=_axis(_("training step"), rangemode="tozero"),
-        yaxis=_axis(_("change in one step"), type="log", tickformat=".2~%", dtick="D2", range=[lo - pad, hi + pad]),
+        yaxis=_axis(_("change in one step"), type="log", tickformat=".2~p", dtick="D2", range=[lo - pad, hi + pad]),
     )
     return figure(data, out)
 
