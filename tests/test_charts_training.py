@@ -75,3 +75,16 @@ def test_samples_html_newest_first_and_escaped() -> None:
     out = ct.samples_html([(0, "x<unk>y"), (100, "the cat\nsat")])
     assert out.index("after step 100") < out.index("after step 0")
     assert "x&lt;unk&gt;y" in out and "<unk>" not in out
+
+
+def test_a_long_title_keeps_the_room_it_wraps_into() -> None:
+    """layout() makes room for each line a long title takes; no training chart takes it back."""
+    from explainer.charts.style import TITLE_LINE_PX
+
+    long = "A title long enough to take two lines on a phone's chart"
+    for chart in (
+        lambda t: ct.loss_chart([1, 2], [3.0, 2.0], [], [], title=t),
+        lambda t: ct.nudge_chart(["a", "b"], [0.5, 0.5], [0.6, 0.4], 0, t),
+        lambda t: ct.update_size_chart([1, 2], {"layer 1": [0.01, 0.02]}, title=t),
+    ):
+        assert chart(long).layout.margin.t - chart("short").layout.margin.t == TITLE_LINE_PX

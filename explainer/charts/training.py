@@ -38,8 +38,10 @@ def _axis(title: str, **extra) -> dict:
     return axis(title, gridcolor=GRID, zeroline=False, automargin=True, **extra)
 
 
-def _base_layout(title: str, height: int) -> dict:
-    out = layout(title, height, {"l": 10, "r": 20, "t": 60 if title else 20, "b": 10}, plot_bgcolor="white")
+def _base_layout(title: str, height: int, top: int = 60, bare: int = 20) -> dict:
+    """The layout every training chart starts from: `top` px over the plot with a title (layout() adds a line's
+    room to it for each line a long title wraps onto), `bare` without."""
+    out = layout(title, height, {"l": 10, "r": 20, "t": top if title else bare, "b": 10}, plot_bgcolor="white")
     if title:
         out["title"] |= {"x": 0, "xanchor": "left"}
     out["legend"] = {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": SMALL}}
@@ -82,9 +84,8 @@ def loss_chart(
              "hovertemplate": _("step %{x}: %{y:.3f}<extra>validation</extra>")}
         )  # fmt: skip
     data += [trace for i, (name, curve) in enumerate(earlier) for trace in _earlier_traces(name, curve, i)]
-    out = _base_layout(title, 420 + LEGEND_ROW_PX * len(earlier))  # an earlier run's name may take a legend row
+    out = _base_layout(title, 420 + LEGEND_ROW_PX * len(earlier), 70, 30)  # an earlier run's name: a legend row
     out["showlegend"] = True
-    out["margin"]["t"] = 70 if title else 30
     # The legend under the plot, at the bottom of the figure: plotly makes room for as many rows as it takes (above
     # the plot it would run into the title on a narrow screen, the title being no part of that room).
     out["legend"].update(y=0, yanchor="bottom", yref="container")
@@ -149,13 +150,13 @@ def update_size_chart(steps: list[int], sizes: dict[str, list[float]], title: st
              "line": {"color": LAYER_COLOURS[i % len(LAYER_COLOURS)], "width": 3}, "marker": {"size": 7},
              "hovertemplate": _("step %{x}: %{y:.3%} of its size<extra>") + name + "</extra>"}
         )  # fmt: skip
-    out = _base_layout(title, 400)
+    out = _base_layout(title, 400, 60, 50)
     if title:  # the key under the title, on lines a phone shows (there six names in a legend climbed into the title)
         key = colour_key([(d["line"]["color"], d["name"]) for d in data], mark="━")
         out["title"]["subtitle"] = {"text": key, "font": {"size": SMALL}}
         out["showlegend"], out["margin"]["t"] = False, out["margin"]["t"] + LINE_PX[SMALL] * (key.count("<br>") + 1)
     else:
-        out["showlegend"], out["margin"]["t"] = True, 50
+        out["showlegend"] = True
     shown = [v for values in sizes.values() for v in values if v > 0 and math.isfinite(v)]
     lo, hi = (math.log10(min(shown)), math.log10(max(shown))) if shown else (-4.0, -2.0)
     pad = max(0.3, (1.2 - (hi - lo)) / 2)  # at least ~1.2 decades, so the 1-2-5 ticks never crowd
@@ -191,7 +192,7 @@ def nudge_chart(
         )  # fmt: skip
     top = max([*before, *(after or []), 1e-6])
     per_row = 62 if after is not None else 40
-    out = _base_layout(title, 110 + per_row * max(len(labels), 1))
+    out = _base_layout(title, 110 + per_row * max(len(labels), 1), 100 if after is not None else 60, 50)
     out.update(
         showlegend=after is not None,
         barmode="group",
@@ -201,7 +202,6 @@ def nudge_chart(
                "showgrid": False, "zeroline": True},
         yaxis=row_axis(rows),
     )  # fmt: skip
-    out["margin"]["t"] = (100 if after is not None else 60) if title else 50
     return figure(data, out)
 
 
@@ -225,7 +225,7 @@ def nudge_change_chart(
          "hovertemplate": _("%{x:+.3f} points") + "<extra></extra>"},
     ]  # fmt: skip
     reach = max([abs(c) for c in changes] + [1e-9])
-    out = _base_layout(title, 130 + 44 * len(rows))
+    out = _base_layout(title, 130 + 44 * len(rows), 70, 30)
     out.update(
         showlegend=False,
         bargap=0.25,
@@ -233,7 +233,6 @@ def nudge_change_chart(
                    range=[-2.6 * reach, 2.6 * reach], zeroline=True, zerolinecolor="#555", zerolinewidth=2),
         yaxis=row_axis(rows),
     )  # fmt: skip
-    out["margin"]["t"] = 70 if title else 30
     return figure(data, out)
 
 
