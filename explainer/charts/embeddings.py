@@ -180,7 +180,7 @@ def embedding_map(
     if dims == 3:
         out["scene"] = {f"{k}axis": {"title": {"text": a, "font": {"size": FONT}}} for k, a in zip("xyz", axes)}
         out["scene"]["aspectmode"] = "cube"
-        out["margin"] = {"l": 0, "r": 0, "t": 30, "b": 0}
+        out["margin"] |= {"l": 0, "r": 0, "b": 0, "t": max(out["margin"]["t"], 30)}  # a title keeps its room
     else:
         out.update(xaxis=_flat_axis(axes[0]), yaxis=_flat_axis(axes[1]))
     return figure(data, out)
