@@ -86,9 +86,10 @@ st.markdown(
         "the model's real prediction. Nobody wrote these rules: they emerged from training."
     )
 )
-n_pos = st.slider(_("Positions shown"), 2, min(inside.MAX_DRAWN, max(T, 2)), min(8, max(T, 2)), key="lens_n")
-if T < 2:
-    n_pos = 1
+if T > 2:  # a slider needs two ends apart: a shorter text shows all its positions
+    n_pos = st.slider(_("Positions shown"), 2, min(inside.MAX_DRAWN, T), min(8, T), key="lens_n")
+else:
+    n_pos = max(T, 1)
 lens = lens_for(spec, text, n_pos)
 words = [[inside.token_labels(backend, [int(i)])[0] for i in row] for row in lens.ids]
 depths = [_("embedding")] + [_("after layer {i}").format(i=i + 1) for i in range(info.n_layer)]

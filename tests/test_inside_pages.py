@@ -56,6 +56,15 @@ def test_an_empty_text_gives_a_message(page: str) -> None:
     assert not at.get("plotly_chart")
 
 
+@pytest.mark.parametrize("page", list(EXPECTED))
+@pytest.mark.parametrize("text", ["a", "Hi", "Hi there", "Hi there friend"])
+def test_a_text_of_a_few_tokens_draws_every_chart(page: str, text: str) -> None:
+    at = run_page(page)
+    at.text_area[0].set_value(text)
+    checked(at.run())  # the Layers page's slider had both ends at 2 for a two-token text: an exception
+    assert len(at.get("plotly_chart")) == EXPECTED[page][0]
+
+
 @pytest.fixture(scope="module")
 def country_head():
     """The head that finds the country in the shipped model, as its analyses measure it (not as the page says)."""
