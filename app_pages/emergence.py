@@ -47,27 +47,30 @@ first = get_backend("builtin")
 st.header(_("Outside: the same answers"), anchor=False)
 asking = _("Asking both models the same questions (once per server)…")
 answers = spinner_first_time(("both answers", str(folder)), asking, lambda: both_answers(str(folder)))
-same = sum(a.same for a in answers)
-right = sum(a.first == a.expected for a in answers), sum(a.second == a.expected for a in answers)
+same, alike = sum(a.same for a in answers), sum(a.alike for a in answers)
+right = sum(a.first_right for a in answers), sum(a.second_right for a in answers)
 st.success(
     _(
-        "**{same} of {n} questions answered identically** by the two models: questions in wordings neither ever "
-        "read. Seed {seed_0} got {right_0} right, seed {seed_1} {right_1}."
-    ).format(same=same, n=len(answers), right_0=right[0], right_1=right[1], seed_0=seeds[0], seed_1=seeds[1]),
+        "**{alike} of {n} questions answered alike** by the two models, {same} of them word for word: questions in "
+        "wordings neither ever read. Seed {seed_0} got {right_0} right, seed {seed_1} {right_1}."
+    ).format(
+        alike=alike, same=same, n=len(answers), right_0=right[0], right_1=right[1], seed_0=seeds[0], seed_1=seeds[1]
+    ),
     icon=":material/done_all:",
 )
 one_per_topic = {a.topic: a for a in reversed([a for a in answers if a.same])}  # the first of each topic
 shown = list(one_per_topic.values())[:6] + [a for a in answers if not a.same][:2]
-table = pd.DataFrame(
-    {
-        _("question (never seen in training)"): [a.question for a in shown],
-        _("seed {seed} answers").format(seed=seeds[0]): [a.first for a in shown],
-        _("seed {seed} answers").format(seed=seeds[1]): [a.second for a in shown],
-        _("same?"): ["✓" if a.same else _("✗ differs") for a in shown],
-    }
+verdict = lambda a: "✓" if a.same else _("≈ same answer, other words") if a.alike else _("✗ differs")  # noqa: E731
+reply = lambda started, written: f"{md_escape(started)} **{md_escape(written)}**".strip()  # noqa: E731
+header = [_("question (never seen in training)"), *(_("seed {seed} answers").format(seed=s) for s in seeds), _("same?")]
+rows = [[md_escape(a.question), reply(a.started, a.first), reply(a.started, a.second), verdict(a)] for a in shown]
+st.markdown("\n".join("| " + " | ".join(r) + " |" for r in [header, ["---"] * 4, *rows]))
+st.caption(
+    _(
+        "In bold, what each model wrote: its likeliest word at every step, to the end of the line (where the script "
+        "had begun the reply, the rest of it). A reply is right when it gives the expected answer."
+    )
 )
-st.dataframe(table, hide_index=True, key="emergence_answers")
-st.caption(_("Each model's likeliest next word after the question's script, which ends right before the answer."))
 
 st.header(_("Inside: different places"), anchor="inside")
 heads = model_analyses("builtin").entity_head(), twin_analyses(str(folder)).entity_head()

@@ -71,8 +71,13 @@ def builtin():
 def test_a_model_compared_with_itself_answers_the_same(builtin) -> None:
     items = generate_corpus(seed=0, size_bytes=20_000).heldout[:8]
     pairs = compare_answers(builtin, builtin, items)
-    assert len(pairs) == 8 and all(p.same for p in pairs)
-    assert sum(p.first == p.expected for p in pairs) >= 6, "the built-in model answers held-out questions"
+    assert len(pairs) == 8 and all(p.same and p.alike for p in pairs)
+    assert [p.first_right for p in pairs] == [p.second_right for p in pairs]
+    assert sum(p.first_right for p in pairs) >= 6, "the built-in model answers held-out questions"
+    for p, it in zip(pairs, items):  # the script's own start of the reply, then what the model wrote after it
+        assert it.prompt.endswith(("Assistant:", f"Assistant: {p.started}")) and p.first and "\n" not in p.first
+        if p.first_right and not p.started:  # a whole reply, judged right: it is one of those the item allows
+            assert any(r.strip().startswith(p.first) or p.first.startswith(r.strip()) for r in it.replies), p
 
 
 def test_the_page_says_plainly_when_the_twin_is_missing(monkeypatch, tmp_path) -> None:
@@ -87,9 +92,13 @@ def test_the_page_compares_answers_heads_and_neurons(monkeypatch) -> None:
     monkeypatch.setattr(config, "BUILTIN_TWIN", config.BUILTIN_DIR)  # the model as its own twin
     at = open_page(PAGE, timeout=180)
     answered = at.success[0].value
-    assert answered.startswith("**60 of 60 questions answered identically**"), answered
-    answers, neurons = at.dataframe
-    assert list(answers.value["same?"]) == ["✓"] * 6
+    assert answered.startswith("**60 of 60 questions answered alike** by the two models, 60 of them word for word"), (
+        answered
+    )
+    (neurons,) = at.dataframe
+    table = next(m.value for m in at.markdown if m.value.startswith("| question (never seen in training) |"))
+    rows = [r.strip("| ").split(" | ") for r in table.splitlines()[2:]]
+    assert [r[3] for r in rows] == ["✓"] * 6 and all(r[1] == r[2] and "**" in r[1] for r in rows), rows
     assert (
         len(neurons.value) > 0 and (neurons.value["seed 3 keeps it in"] == neurons.value["seed 3′ keeps it in"]).all()
     )
@@ -123,8 +132,11 @@ def test_the_page_names_the_seeds_each_checkpoint_records(tmp_path, monkeypatch,
 def test_the_shipped_twin_answers_alike_with_different_insides(builtin) -> None:
     twin = load_backend(str(REAL_TWIN))
     items = builtin_corpus().heldout
-    pairs = compare_answers(builtin, twin, items[:: len(items) // 200])
-    assert sum(p.same for p in pairs) >= 0.9 * len(pairs)
+    pairs = compare_answers(builtin, twin, items[:: len(items) // 60])
+    assert sum(p.alike for p in pairs) >= 0.95 * len(pairs) and sum(p.same for p in pairs) >= 0.8 * len(pairs)
+    assert sum(p.first_right for p in pairs) >= 0.95 * len(pairs) and sum(p.second_right for p in pairs) >= 0.9 * len(
+        pairs
+    )
     first, second = ModelAnalyses(builtin), ModelAnalyses(twin)
     assert second.loaded_from is not None, "the twin's analyses are precomputed (llm-explainer precompute)"
     heads = first.entity_head(), second.entity_head()

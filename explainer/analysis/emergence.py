@@ -1,9 +1,10 @@
 """Emergence: two copies of the same model, trained the same way from different random seeds, compared.
 
-Outside they agree: the same answers to questions neither was trained on (`compare_answers`). Inside they do
-not: the head that finds the country sits elsewhere (`EntityHead` of each, from analysis/inside.py), and a word
-that has a neuron of its own in both has it at another place in each (`word_neurons`, `shared_word_neurons`).
-Nobody chose any of it: the places came out of the random start and the order of the examples.
+Outside they agree: the same answers to questions neither was trained on, often word for word (`compare_answers`).
+Inside they do not: the head that finds the country sits elsewhere (`EntityHead` of each, from analysis/inside.py),
+and a word that has a neuron of its own in both has it at another place in each (`word_neurons`,
+`shared_word_neurons`). Nobody chose any of it: the places came out of the random start and the order of the
+examples.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from explainer.analysis.inside import NeuronIndex
 from explainer.backends.base import Backend
 from explainer.format import token_word
+from explainer.training.evaluate import greedy_reply, item_verdicts, started_reply
 
 MIN_SHARE = 6  # a neuron is a word's own when at least this many of its top 8 tokens are that word
 
@@ -21,26 +23,44 @@ MIN_SHARE = 6  # a neuron is a word's own when at least this many of its top 8 t
 @dataclass(frozen=True)
 class AnswerPair:
     question: str
+    started: str  # what the script already holds of the reply ("The plural of dish is"), or ""
     topic: str
-    expected: str
-    first: str  # the first model's likeliest next word
+    expected: str  # the answer word
+    first: str  # what the first model writes after it, to the end of the line
     second: str  # the twin's
+    first_right: bool  # by the held-out test's rule (training/evaluate.py)
+    second_right: bool
 
     @property
     def same(self) -> bool:
+        """Word for word."""
         return self.first == self.second
+
+    @property
+    def alike(self) -> bool:
+        """The same reply, or both right in their own words."""
+        return self.same or (self.first_right and self.second_right)
 
 
 def compare_answers(first: Backend, second: Backend, items) -> list[AnswerPair]:
-    """Each held-out item (corpus.HeldOutItem: .prompt, .question, .answer) answered by both models: their
-    likeliest next word after the prompt, which ends right before the answer."""
-    out = []
-    for it in items:
-        words = [
-            token_word(b.token_str(int(b.next_token_logits(b.encode(it.prompt)).argmax()))) for b in (first, second)
-        ]
-        out.append(AnswerPair(it.question, it.topic, it.answer, *words))
-    return out
+    """Each held-out item (corpus.HeldOutItem) answered by both models: what greedy decoding writes after the
+    item's script (which may have started the reply) and whether it is right, as `llm-explainer eval` judges it."""
+    items = list(items)
+    right = [item_verdicts(b, items)[0] for b in (first, second)]
+    replies = [[greedy_reply(b, it.prompt) for it in items] for b in (first, second)]
+    return [
+        AnswerPair(
+            it.question,
+            started_reply(it.prompt),
+            it.topic,
+            it.answer,
+            replies[0][i],
+            replies[1][i],
+            right[0][i],
+            right[1][i],
+        )
+        for i, it in enumerate(items)
+    ]
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from explainer.model.sampling import SamplingParams
 
 MAX_REPLY_TOKENS = 40  # greedy replies shown for misses stop here (or at the end of the line)
 BATCH_ROWS = 64  # token lists per forward pass
+REPLY_MARK = "Assistant:"  # where the assistant's reply starts in an item's script
 
 
 @dataclass(frozen=True)
@@ -91,14 +92,20 @@ def _run(backend: Backend, checks: list[_Check]) -> tuple[list[bool], list[int]]
 
 
 def greedy_reply(backend: Backend, prompt: str, max_tokens: int = MAX_REPLY_TOKENS) -> str:
-    """The model's most likely reply after the prompt, up to the end of the line."""
+    """The model's most likely continuation after the prompt, up to the end of the line."""
     steps = backend.generate(backend.encode(prompt), max_tokens, SamplingParams(0), stop=lambda text: "\n" in text)
     return "".join(s.text for s in steps).split("\n", 1)[0].strip()
 
 
-def heldout_accuracy(backend: Backend, items, limit: int | None = None) -> EvalResult:
-    """items: objects with .prompt, .answer, .topic, .question and optionally .kind, .replies (corpus.HeldOutItem)."""
-    items = list(items)[:limit] if limit else list(items)
+def started_reply(prompt: str) -> str:
+    """What an item's script already holds of the reply ("The capital of France is"; "" when it ends at
+    "Assistant:")."""
+    return prompt[prompt.rindex(REPLY_MARK) + len(REPLY_MARK) :].strip() if REPLY_MARK in prompt else ""
+
+
+def item_verdicts(backend: Backend, items) -> tuple[list[bool], list[int]]:
+    """Per item (corpus.HeldOutItem): right or not by the rules above, and the token greedy decoding writes
+    after its prompt."""
     checks = []
     for i, it in enumerate(items):
         replies = getattr(it, "replies", ())
@@ -111,6 +118,13 @@ def heldout_accuracy(backend: Backend, items, limit: int | None = None) -> EvalR
     for c, ok, tok in zip(checks, passed, last):
         right[c.item] |= ok
         predicted[c.item] = tok
+    return right, predicted
+
+
+def heldout_accuracy(backend: Backend, items, limit: int | None = None) -> EvalResult:
+    """items: objects with .prompt, .answer, .topic, .question and optionally .kind, .replies (corpus.HeldOutItem)."""
+    items = list(items)[:limit] if limit else list(items)
+    right, predicted = item_verdicts(backend, items)
     hits: dict[str, list[int]] = defaultdict(list)
     kinds: dict[str, list[int]] = defaultdict(list)
     misses = []
