@@ -17,7 +17,7 @@ from explainer.corpus.generator import PROBE_SENTENCES
 from explainer.generation.chat import reply_steps, reply_text
 from explainer.model.sampling import SamplingParams
 from explainer.training.builtin import corpus_words, whole_word_check
-from explainer.training.evaluate import heldout_accuracy
+from explainer.training.evaluate import free_reply_right, heldout_accuracy
 
 from .helpers import RETRAIN, builtin_corpus, shipped_tokenizer_kind
 
@@ -91,6 +91,15 @@ def test_heldout_accuracy_for_each_way_of_typing(result):
     assert set(result.by_kind) == {"template", "combination", "case", "typo", "us_spelling", "unknown"}
     low = {k: a for k, (a, _) in result.by_kind.items() if a < KIND_FLOOR.get(k, KIND_GOAL)}
     assert not low, low
+
+
+def test_new_wordings_answered_in_its_own_words_about_three_in_four(builtin, corpus):
+    """The chat page's note says so: asked in a wording it never read, with no start of the reply given, the model
+    writes the right answer about three times in four (greedy; 78 % of 401 such questions, 2026-12-05). A model
+    far off that figure needs the note (explainer/ui/chat.py) changed with it."""
+    items = [i for i in corpus.heldout if i.kind == "template"][::8]
+    right = sum(free_reply_right(builtin, i) for i in items) / len(items)
+    assert 0.65 <= right <= 0.87, right
 
 
 @pytest.mark.parametrize(

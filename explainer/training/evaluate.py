@@ -9,10 +9,14 @@ Two kinds of item (corpus.HeldOutItem):
   the ones before it, so one forward pass reads it all.
 
 Token lists of one length are read together in one batch.
+
+The first kind gives the model the start of its reply. `free_reply_right` asks as the chat page does, with no
+start given: the model writes the whole reply itself (slower: token by token).
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -119,6 +123,17 @@ def item_verdicts(backend: Backend, items) -> tuple[list[bool], list[int]]:
         right[c.item] |= ok
         predicted[c.item] = tok
     return right, predicted
+
+
+def free_reply_right(backend: Backend, item) -> bool:
+    """The item's question answered as the chat page answers it: the model writes the whole reply from
+    "Assistant:" (greedy), with no start of it given. Right when it is one of the item's replies, or, for an item
+    that ends right before its answer word, when that word is in it."""
+    prompt = item.prompt[: item.prompt.rindex(REPLY_MARK) + len(REPLY_MARK)]
+    reply = greedy_reply(backend, prompt)
+    if getattr(item, "replies", ()):
+        return any(reply.startswith(r.strip()) for r in item.replies)
+    return re.search(rf"\b{re.escape(item.answer)}\b", reply) is not None
 
 
 def heldout_accuracy(backend: Backend, items, limit: int | None = None) -> EvalResult:
