@@ -74,6 +74,13 @@ def sense_maps(
 _FLIP = {"top center": "bottom center", "bottom center": "top center"}
 
 
+def _changes(values: list[float]) -> list[str]:
+    """Each point's percentage, left out where it repeats the one before (a flat run at 100 % is read from its
+    first label; on a phone, "100 %" side by side ran into one another)."""
+    labels = [percent(round(v, 2)) for v in values]
+    return [t if i == 0 or t != labels[i - 1] else "" for i, t in enumerate(labels)]
+
+
 def probe_chart(stages: list[str], accuracy: np.ndarray, untrained: np.ndarray | None = None) -> go.Figure:
     """The probe's share of sentences whose meaning it tells right (y, 0-100 %) at each stage (x), with the
     coin-toss level (50 %) drawn in, and, when given, the same probe on the network before training (dashed grey)."""
@@ -84,7 +91,7 @@ def probe_chart(stages: list[str], accuracy: np.ndarray, untrained: np.ndarray |
     data = [
         {"type": "scatter", "x": stages, "y": acc, "mode": "lines+markers+text", "name": _("the trained model"),
          "line": {"width": 4, "color": SENSE_COLOURS[0]}, "marker": {"size": 12},
-         "text": [percent(round(a, 2)) for a in acc], "textposition": side, "textfont": {"size": SMALL},
+         "text": _changes(acc), "textposition": side, "textfont": {"size": SMALL},
          "hovertemplate": _("%{x}: %{y:.0%} told right") + "<extra></extra>"}
     ]  # fmt: skip
     if untrained is not None:
@@ -92,7 +99,7 @@ def probe_chart(stages: list[str], accuracy: np.ndarray, untrained: np.ndarray |
             {"type": "scatter", "x": stages, "y": base, "mode": "lines+markers+text",
              "name": title_lines(_("the same network before training (random weights)")),  # a phone: two lines
              "line": {"width": 3, "color": GREY, "dash": "dash"}, "marker": {"size": 9, "color": GREY},
-             "text": [percent(round(a, 2)) for a in base], "textposition": [_FLIP[p] for p in side],
+             "text": _changes(base), "textposition": [_FLIP[p] for p in side],
              "textfont": {"size": SMALL, "color": GREY},
              "hovertemplate": _("%{x}: %{y:.0%} told right before training") + "<extra></extra>"}
         )  # fmt: skip
