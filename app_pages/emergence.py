@@ -131,7 +131,7 @@ def neurons_section() -> None:
         (model_analyses("builtin").neurons(), first), (twin_analyses(str(folder)).neurons(), twin)
     )
     if words:
-        example = words[0]
+        example = next((w for w in words if w.twin_there != w.word), words[0])  # its place does other work there
         st.success(
             _(
                 "Some feed-forward neurons fire for one word almost alone. Both models grew one for **“{word}”**, but "

@@ -146,3 +146,4 @@ def test_the_shipped_twin_answers_alike_with_different_insides(builtin) -> None:
         heads[0].table, heads[1].table, atol=0.05
     )
     assert len(shared) >= 3 and len(moved) == len(shared), "the same words live at other neurons"
+    assert any(s.twin_there != s.word for s in shared), "the page's example: the twin's neuron there does other work"
