@@ -6,8 +6,8 @@ a small GPT with the project's trainer, save a checkpoint and record in its meta
 accuracy (by topic and by kind of phrasing) and the sense probe's accuracy per word and layer.
 
 The seed sets the model's starting weights and the order of the training batches; the corpus (and so
-the tokenizer and the held-out set) is the same for every seed. assets/builtin is seed 3 and
-assets/builtin-twin seed 2: the same recipe, two runs side by side on one GPU (the Emergence page compares them).
+the tokenizer and the held-out set) is the same for every seed. assets/builtin is seed 3 (on a GPU) and
+assets/builtin-twin seed 4 (on 2 CPU cores): the same recipe, two runs the Emergence page compares.
 """
 
 from __future__ import annotations
