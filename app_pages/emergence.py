@@ -9,7 +9,9 @@ from explainer.charts.emergence import entity_heads_chart
 from explainer.format import fixed_percent, md_escape
 from explainer.i18n import _
 from explainer.ui.emergence import (
+    MAX_QUESTION_CHARS,
     both_answers,
+    both_replies,
     recipe_seeds,
     twin_analyses,
     twin_backend,
@@ -71,6 +73,29 @@ st.caption(
         "had begun the reply, the rest of it). A reply is right when it gives the expected answer."
     )
 )
+
+st.subheader(_("Ask both yourself"), anchor="ask")
+question = st.text_input(
+    _("A question of your own, to both models"),
+    key="ask",
+    bind="query-params",
+    placeholder=_("e.g. {question}").format(question="dublin is in which country"),
+)
+if question.strip():
+    said = both_replies(str(folder), question.strip())
+    for seed, col, reply in zip(seeds, st.columns(2), said[:2]):
+        with col.container(border=True):
+            st.caption(_("seed {seed} answers").format(seed=seed))
+            st.markdown(f"**{md_escape(reply)}**" if reply else _("(nothing: it ended the reply at once)"))
+    if said[2]:
+        st.caption(
+            _(
+                "Only the end of your question was read: its last {chars} letters at most, and the models read {n} "
+                "tokens at once."
+            ).format(chars=MAX_QUESTION_CHARS, n=first.info.context_length)
+        )
+    same_words = _("Word for word the same reply.") if said[0] == said[1] else _("Two different replies.")
+    st.markdown(same_words)
 
 st.header(_("Inside: different places"), anchor="inside")
 heads = model_analyses("builtin").entity_head(), twin_analyses(str(folder)).entity_head()

@@ -109,6 +109,38 @@ def test_the_page_compares_answers_heads_and_neurons(monkeypatch) -> None:
     assert any("(seed 3 and seed 3′)" in m.value for m in at.markdown), "the seeds come from the checkpoints"
 
 
+def _replies(at) -> list[str]:
+    """The two replies under "Ask both yourself" (each in bold in its own box)."""
+    return [
+        m.value for m in at.main.markdown if m.value.startswith("**") and m.value.endswith("**") and "|" not in m.value
+    ]
+
+
+@pytest.mark.parametrize(
+    "question, cut",
+    [("What is the capital of France?", False), ("blah " * 1000 + "What is the capital of France?", True)],
+)
+def test_a_student_asks_both_models_a_question_of_their_own(monkeypatch, question, cut) -> None:
+    monkeypatch.setattr(config, "BUILTIN_TWIN", config.BUILTIN_DIR)  # the model as its own twin: the same replies
+    at = open_page(PAGE, timeout=180, query={"ask": question})  # a link's question, or a pasted page: its end is read
+    first, second = _replies(at)
+    assert first == second and (cut or first == "**The capital of France is Paris.**"), (first, second)
+    assert any(m.value == "Word for word the same reply." for m in at.markdown)
+    assert any("Only the end of your question was read" in c.value for c in at.caption) == cut
+
+
+@pytest.mark.skipif(
+    not (REAL_TWIN / "config.json").is_file(), reason="the shipped twin (assets/builtin-twin) is absent"
+)
+def test_the_shipped_pair_can_differ_on_a_students_question() -> None:
+    at = open_page(PAGE, timeout=180)
+    assert not _replies(at), "nothing asked, nothing answered"
+    at.text_input(key="ask").set_value("dublin is in which country").run()
+    first, second = _replies(at)
+    assert "Ireland" in first and first != second, (first, second)
+    assert any(m.value == "Two different replies." for m in at.markdown)
+
+
 @pytest.mark.parametrize(
     "metas, labels",
     [

@@ -14,12 +14,15 @@ from explainer.analysis.precomputed import ModelAnalyses
 from explainer.backends.base import Backend
 from explainer.backends.load import load_backend
 from explainer.corpus.generator import generate_corpus
+from explainer.generation.chat import cut_message, reply_steps, reply_text
 from explainer.i18n import _
 from explainer.model.checkpoints import read_meta
 from explainer.model.device import serving_threads
+from explainer.model.sampling import SamplingParams
 from explainer.ui.shell.models import get_backend
 
 QUESTIONS = 60  # held-out questions both models answer, spread over every topic
+MAX_QUESTION_CHARS = 300  # a question of the student's own (a longer one from a link is cut to it)
 
 
 def twin_folder() -> Path:
@@ -65,6 +68,17 @@ def both_answers(folder: str) -> list[AnswerPair]:
     items = generate_corpus(seed=0).heldout
     picked = items[:: max(1, len(items) // QUESTIONS)][:QUESTIONS]
     return compare_answers(get_backend("builtin"), twin_backend(folder), picked)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def both_replies(folder: str, question: str) -> tuple[str, str, bool]:
+    """Both models' replies to a question of the student's own, in the chat page's script, each one's likeliest
+    word every time (so the same question always gets the same replies); and whether the question's start was cut
+    off to fit (the last MAX_QUESTION_CHARS letters, then the context; the two share a tokenizer)."""
+    first, twin = get_backend("builtin"), twin_backend(folder)
+    kept, cut = cut_message(first, question[-MAX_QUESTION_CHARS:])
+    said = [reply_text(list(reply_steps(b, [], kept, SamplingParams(temperature=0.0)))) for b in (first, twin)]
+    return said[0], said[1], bool(cut) or len(question) > MAX_QUESTION_CHARS
 
 
 def warm_emergence_page() -> None:

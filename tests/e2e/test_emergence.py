@@ -1,5 +1,6 @@
-"""The Emergence page in real Chromium: with the shipped twin, both models' answers side by side and both
-entity-head charts; without it, the plain message. Screenshots (laptop; projector in presenter mode) go to SHOTS."""
+"""The Emergence page in real Chromium: with the shipped twin, both models' answers side by side, a question of
+the student's own to both, and both entity-head charts; without it, the plain message. Screenshots (laptop;
+projector in presenter mode) go to SHOTS."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 
 from explainer import config
 
-from .harness import VIEWPORTS, Server, closing_page, finish, open_page
+from .harness import VIEWPORTS, Server, assert_no_exception, closing_page, drawn, finish, open_page
 
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -22,9 +23,14 @@ def test_emergence_shows_the_twins(browser, server: Server, viewport: str) -> No
         if (config.BUILTIN_TWIN / "config.json").is_file():
             sync_api.expect(page.get_by_text("answered alike").first).to_be_visible()
             sync_api.expect(page.locator(".js-plotly-plot")).to_have_count(2)
-            sync_api.expect(page.get_by_test_id("stDataFrame")).to_have_count(
-                1
-            )  # the neurons (the answers are a table of text)
+            sync_api.expect(page.get_by_test_id("stDataFrame")).to_have_count(1)  # the neurons (answers: text)
+            box = page.get_by_label("A question of your own, to both models")
+            box.fill("dublin is in which country")
+            box.press("Enter")
+            main = page.locator("[data-testid=stMain]")
+            drawn(page, lambda: sync_api.expect(main).to_contain_text("Two different replies."))
+            sync_api.expect(main).to_contain_text("Dublin is the capital of Ireland.")
+            assert_no_exception(page)
         else:
             sync_api.expect(page.get_by_text("twin is not installed").first).to_be_visible()
         finish(page, "emergence", viewport)
