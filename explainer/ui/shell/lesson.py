@@ -226,7 +226,7 @@ PARTS: dict[str, list[Step]] = {
                 "Nobody writes the rules: they come from how training tuned the numbers. Two copies trained from "
                 "different random starts answer alike, with different insides."
             ),
-            N_("the two models' answers, then what differs inside"),
+            N_("the two models' answers, your own question to both, then what differs inside"),
             N_("If nobody wrote the rule, how can anyone say why a model answered as it did?"),
             Link("emergence", "rules"),
             (
