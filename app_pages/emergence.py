@@ -62,13 +62,15 @@ st.success(
 )
 one_per_topic = {a.topic: a for a in reversed([a for a in answers if a.same])}  # the first of each topic
 shown = list(one_per_topic.values())[:6] + [a for a in answers if not a.same][:2]
-verdict = lambda a: "✓" if a.same else _("≈ same answer, other words") if a.alike else _("✗ differs")  # noqa: E731
+verdict = lambda a: "✓" if a.same else "≈" if a.alike else "✗"  # noqa: E731  (the key is under the table: a phone's width)
 reply = lambda started, written: f"{md_escape(started)} **{md_escape(written)}**".strip()  # noqa: E731
 header = [_("question (never seen in training)"), *(_("seed {seed} answers").format(seed=s) for s in seeds), _("same?")]
 rows = [[md_escape(a.question), reply(a.started, a.first), reply(a.started, a.second), verdict(a)] for a in shown]
 st.markdown("\n".join("| " + " | ".join(r) + " |" for r in [header, ["---"] * 4, *rows]))
 st.caption(
-    _(
+    _("✓ word for word · ≈ the same answer in other words · ✗ differs")
+    + "  \n"
+    + _(
         "In bold, what each model wrote: its likeliest word at every step, to the end of the line (where the script "
         "had begun the reply, the rest of it). A reply is right when it gives the expected answer."
     )
