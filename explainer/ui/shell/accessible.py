@@ -8,6 +8,7 @@ import streamlit as st
 # 7.9:1 on white (AA asks 4.5:1): Streamlit draws captions at 60 % opacity, 3.9:1 (streamlit/streamlit#8863)
 CAPTION_INK = "#4a5059"
 PILL_INK = "#a3202e"  # a chosen pill's text, 6.4:1 on its pink: Streamlit's primary red is 4.47:1 there
+TOOLS_PX = 30  # a plotly tool button's height (on a touch screen, the strip over a chart that holds them)
 SR_ONLY = "sr-only"  # a class for what only screen readers read (a chart's data as a table)
 
 # - Captions dark enough everywhere (presenter mode darkens them further, presenter.py).
@@ -21,6 +22,9 @@ SR_ONLY = "sr-only"  # a class for what only screen readers read (a chart's data
 # - A metric's label wraps (French on a 1024 px laptop: "Nombres dans la t…", "Après la couche 4, avant l'entraîne…").
 # - A row of pills wraps: Streamlit scrolls it sideways behind a fade, and on a phone the scale page's last model
 #   ("Built-in model") was out of sight.
+# - On a touch screen (a phone, a tablet: no hover) plotly shows every chart's tool buttons all the time, over the
+#   chart's top right, where a long title, a flat colour bar or a key ends: there they stand in a strip of their own
+#   over the chart.
 ACCESSIBLE_CSS = f"""<style>
 [data-testid="stCaptionContainer"] {{ opacity: 1 !important; }}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {{ color: {CAPTION_INK} !important; }}
@@ -38,6 +42,11 @@ button[data-variant][data-selected="true"] p {{ color: {PILL_INK} !important; }}
   mask-image: none !important; -webkit-mask-image: none !important; }}
 [data-testid="stPageLink-NavLink"] {{ min-height: 2rem; align-items: center; }}
 [data-testid="stPageLink-NavLink"] span {{ line-height: 1.35 !important; padding: 0.3rem 0; }}
+@media (hover: none) {{
+  [data-testid="stElementContainer"]:has(.js-plotly-plot) {{ margin-top: {TOOLS_PX}px; overflow: visible !important; }}
+  .js-plotly-plot {{ overflow: visible !important; }}
+  .js-plotly-plot .plotly .modebar {{ top: -{TOOLS_PX}px !important; }}
+}}
 </style>"""
 
 
