@@ -85,10 +85,10 @@ question = st.text_input(
 )
 if question.strip():
     said = both_replies(str(folder), question.strip())
-    for seed, col, reply in zip(seeds, st.columns(2), said[:2]):
+    for seed, col, written in zip(seeds, st.columns(2), said[:2]):
         with col.container(border=True):
             st.caption(_("seed {seed} answers").format(seed=seed))
-            st.markdown(f"**{md_escape(reply)}**" if reply else _("(nothing: it ended the reply at once)"))
+            st.markdown(f"**{md_escape(written)}**" if written else _("(nothing: it ended the reply at once)"))
     if said[2]:
         st.caption(
             _(

@@ -22,7 +22,7 @@ from explainer.model.sampling import SamplingParams
 from explainer.ui.shell.models import get_backend
 
 QUESTIONS = 60  # held-out questions both models answer, spread over every topic
-MAX_QUESTION_CHARS = 300  # a question of the student's own (a longer one from a link is cut to it)
+MAX_QUESTION_CHARS = 300  # a question of the student's own: a longer one (pasted, or from a link) keeps its end
 
 
 def twin_folder() -> Path:
