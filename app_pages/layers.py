@@ -11,9 +11,11 @@ from explainer.ui.inside import DEFAULT_PROMPT, lens_for, neuron_index_for, trac
 from explainer.ui.prediction import prompt_section
 from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.navigation import stop
-from explainer.ui.shell.presenter import advanced, side_by_side
+from explainer.ui.shell.presenter import advanced, on_a_phone, side_by_side
 from explainer.ui.shell.views import section, view
 from explainer.ui.shell.words import for_the_teacher
+
+LENS_POSITIONS, LENS_ON_A_PHONE = 8, 4  # the logit lens's columns at first (each cell holds a word)
 
 st.title(_("Layers — attention and feed-forward, many times over"))
 st.markdown(
@@ -87,7 +89,8 @@ st.markdown(
     )
 )
 if T > 2:  # a slider needs two ends apart: a shorter text shows all its positions
-    n_pos = st.slider(_("Positions shown"), 2, min(inside.MAX_DRAWN, T), min(8, T), key="lens_n")
+    start = LENS_ON_A_PHONE if on_a_phone() else LENS_POSITIONS  # a phone's cells are a quarter of a laptop's
+    n_pos = st.slider(_("Positions shown"), 2, min(inside.MAX_DRAWN, T), min(start, T), key="lens_n")
 else:
     n_pos = max(T, 1)
 lens = lens_for(spec, text, n_pos)

@@ -10,11 +10,16 @@ from streamlit.testing.v1 import AppTest
 
 from explainer.analysis.precomputed import ModelAnalyses
 from explainer.backends.load import load_backend
+from explainer.ui.shell import presenter
 
 from .apptest import chart_specs, checked, open_page
 
 # page -> (plotly charts expected, graphviz diagrams expected)
 EXPECTED = {"attention": (5, 0), "layers": (3, 1), "last_vector": (3, 0)}
+LAPTOP_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
+PHONE_AGENT = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36"
+)
 
 
 def run_page(page: str, spec: str = "builtin") -> AppTest:
@@ -99,6 +104,14 @@ def test_picking_another_head_redraws_the_heatmap(country_head) -> None:
     at.text_area(key="prompt").input("The capital of Japan is")  # another text: other charts, not the shared ones
     checked(at.run())
     assert "Japan" in json.dumps(chart_specs(at)[0]["data"][1]) and "France" not in json.dumps(chart_specs(at)[0])
+
+
+@pytest.mark.parametrize("agent, columns", [(LAPTOP_AGENT, 8), (PHONE_AGENT, 4)])
+def test_the_logit_lens_starts_with_fewer_columns_on_a_phone(monkeypatch, agent: str, columns: int) -> None:
+    monkeypatch.setattr(type(presenter.st.context), "headers", property(lambda _self: {"User-Agent": agent}))
+    at = run_page("layers")
+    assert at.slider(key="lens_n").value == columns
+    assert len(chart_specs(at)[1]["data"][0]["text"][0]) == columns  # each row: one word per position
 
 
 def test_layers_lists_neurons_and_their_corpus_tokens() -> None:

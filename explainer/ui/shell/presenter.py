@@ -48,6 +48,12 @@ def advanced() -> bool:
     return not presenting()
 
 
+def on_a_phone() -> bool:
+    """Whether the browser says it is a phone ("Mobi" in its User-Agent, as phones' browsers write it): a page may
+    then start a crowded view smaller (a chart never learns its width on the server)."""
+    return "Mobi" in (st.context.headers.get("User-Agent") or "")
+
+
 def sidebar_state() -> str:
     """How the sidebar starts: collapsed when presenting (the projector gets the whole width; its arrow opens it)."""
     return "collapsed" if presenting() else "auto"
