@@ -25,7 +25,7 @@ from explainer.ui.inside import (
 from explainer.ui.prediction import prompt_section
 from explainer.ui.shell.chart import shared_chart, show_chart
 from explainer.ui.shell.navigation import stop
-from explainer.ui.shell.presenter import side_by_side
+from explainer.ui.shell.presenter import on_a_phone, side_by_side
 from explainer.ui.shell.spinner import spinner_first_time
 from explainer.ui.shell.views import section, view
 from explainer.ui.shell.words import for_the_teacher
@@ -77,13 +77,15 @@ measured = _(
 with controls:
     layer, head = pick_layer_head(info.n_layer, info.n_head, (found.layer, found.head))
 sub = att[layer, head][win, win]  # (t, t)
-heatmap = shared_chart(  # the same for every student who looks at this text, layer and head
-    ("attn_heatmap", spec, text, layer, head),
+phone = on_a_phone()
+heatmap = shared_chart(  # the same for every student who looks at this text, layer and head (on a phone or not)
+    ("attn_heatmap", spec, text, layer, head, phone),
     lambda: attention_heatmap(
         sub,
         shown,
         _("Layer {layer}, head {head}: who looks at whom").format(layer=layer + 1, head=head + 1),
         highlight=len(shown) - 1,
+        narrow=phone,
     ),
 )
 show_chart(heatmap, "attn_heatmap", where=view("head", main))

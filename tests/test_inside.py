@@ -14,6 +14,7 @@ from explainer.analysis import inside
 from explainer.backends.load import load_backend
 from explainer.charts.embeddings import heat_strip
 from explainer.charts.inside import (
+    NARROW_NAMES,
     attention_heatmap,
     attention_lines,
     change_bars,
@@ -128,6 +129,19 @@ def test_attention_heatmap_draws_weights_mask_and_a_labelled_0_to_1_scale() -> N
     assert len(set(weights.x)) == 4 and list(mask.x) == list(weights.x) == list(fig.layout.xaxis.tickvals)
     assert weights.text is None and "%{y}" in weights.hovertemplate and weights.hoverongaps is False  # no text a cell
     assert fig.layout.font.size >= 16 and fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
+
+
+def test_on_a_phone_a_long_text_names_every_other_column_of_the_attention_map() -> None:
+    T = NARROW_NAMES + 3
+    att = np.tril(np.ones((T, T))) / np.arange(1, T + 1)[:, None]
+    labels = [f"w{i}" for i in range(T)]
+    wide, narrow = (attention_heatmap(att, labels, narrow=n) for n in (False, True))
+    assert list(wide.layout.xaxis.ticktext) == labels
+    names = list(narrow.layout.xaxis.ticktext)
+    assert names[-1] == labels[-1] and names[-2] == "" and sum(bool(n) for n in names) == (T + 1) // 2
+    assert list(narrow.layout.yaxis.ticktext) == labels and list(narrow.data[1].x) == list(wide.data[1].x)
+    short = attention_heatmap(att[:NARROW_NAMES, :NARROW_NAMES], labels[:NARROW_NAMES], narrow=True)
+    assert list(short.layout.xaxis.ticktext) == labels[:NARROW_NAMES]  # few enough: every name
 
 
 def test_heads_grid_has_one_panel_per_head_and_one_colour_bar() -> None:

@@ -52,6 +52,9 @@ def _positions(labels: list[str], **extra) -> dict:
     return {"tickmode": "array", "tickvals": list(range(len(labels))), "ticktext": labels, **extra}
 
 
+NARROW_NAMES = 16  # tokens whose names all fit under an attention map on a phone
+
+
 def _tokens(labels: list[str], **extra) -> dict:
     """An axis of the tokens as categories, labelled with the tokens: a repeated token's category gets zero-width
     spaces (it looks the same), so that each position stays its own."""
@@ -73,11 +76,17 @@ def _attention(z: np.ndarray, hover: list[list[str]] | None = None, **extra) -> 
 
 
 def attention_heatmap(
-    att: np.ndarray, labels: list[str], title: str = "", highlight: int | None = None, height: int | None = None
+    att: np.ndarray,
+    labels: list[str],
+    title: str = "",
+    highlight: int | None = None,
+    height: int | None = None,
+    narrow: bool = False,
 ) -> go.Figure:
     """att (T, T) for one head (rows: the token looking; columns: the token looked at), labels (T,).
     Cells above the diagonal are the future, hidden by the causal mask: drawn grey. The height grows with T
-    unless given."""
+    unless given. `narrow` (a phone): past NARROW_NAMES tokens, every other column is named (the last always), since
+    tilted names 10 px apart run into one another; the rows keep all their names."""
     T = len(labels)
     lab = _esc(labels)
     future = np.triu(np.ones((T, T), dtype=bool), 1)
@@ -87,6 +96,8 @@ def attention_heatmap(
                          **ticks),
         "yaxis": _tokens(lab, title={"text": _("looking (query)")}, autorange="reversed", showgrid=False, **ticks),
     }  # fmt: skip
+    if narrow and T > NARROW_NAMES:
+        axes["xaxis"]["ticktext"] = [name if (T - 1 - i) % 2 == 0 else "" for i, name in enumerate(lab)]
     cells = {"x": axes["xaxis"]["tickvals"], "y": axes["yaxis"]["tickvals"]}
     data = [
         {"type": "heatmap", "z": np.where(future, 1.0, np.nan), **cells, "colorscale": [[0, MASK], [1, MASK]],
