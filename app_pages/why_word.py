@@ -16,7 +16,7 @@ from explainer.ui.inside import DEFAULT_PROMPT
 from explainer.ui.prediction import logits_for, prompt_section
 from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.export import csv_button
-from explainer.ui.shell.presenter import advanced
+from explainer.ui.shell.presenter import advanced, on_a_phone
 from explainer.ui.shell.views import section
 
 N_CHOICES = 10  # the word to explain: one of the model's likeliest next words
@@ -67,7 +67,7 @@ if pushes is not None:
     st.markdown(highlighted_tokens(labels, pushes.scores), unsafe_allow_html=True)
     st.markdown(f"**{md_escape(attr.pushes_sentence(labels, pushes.scores, word))}**")
     shown = window(len(labels))
-    show_chart(token_pushes(labels[shown], pushes.scores[shown], word), "token_pushes")
+    show_chart(token_pushes(labels[shown], pushes.scores[shown], word, narrow=on_a_phone()), "token_pushes")
     caption = _(
         "Blue words made it likelier, red ones less likely; the stronger the colour, the bigger the push. "
         "The push is measured on the log of its probability (here the log of {probability}: {log_prob}): a word "

@@ -128,3 +128,16 @@ def test_the_parts_chart_keys_its_colours_under_the_title(builtin) -> None:
     assert f'<span style="color:{BLUE}">█</span> attention' in key and f'<span style="color:{ORANGE}">█</span>' in key
     assert "norm and bias" not in key and fig.layout.showlegend is False
     assert fig.layout.margin.t >= 70 + LINE_PX[SMALL] * (key.count("<br>") + 1)
+
+
+def test_the_word_bars_on_a_phone_name_every_other_word_of_a_long_text() -> None:
+    from explainer.charts.attribution import token_pushes
+    from explainer.charts.style import NARROW_NAMES
+
+    words = [f"w{i}" for i in range(NARROW_NAMES + 4)]
+    scores = np.linspace(-1, 1, len(words))
+    wide, narrow = (token_pushes(words, scores, "Paris", narrow=n) for n in (False, True))
+    assert list(wide.layout.xaxis.ticktext) == words and list(wide.data[0].customdata) == words
+    names = list(narrow.layout.xaxis.ticktext)
+    assert names[-1] == words[-1] and names[::-1][1::2] == [""] * (len(words) // 2)
+    assert list(narrow.data[0].customdata) == words  # every bar keeps its word on hover

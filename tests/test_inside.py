@@ -14,7 +14,6 @@ from explainer.analysis import inside
 from explainer.backends.load import load_backend
 from explainer.charts.embeddings import heat_strip
 from explainer.charts.inside import (
-    NARROW_NAMES,
     attention_heatmap,
     attention_lines,
     change_bars,
@@ -27,7 +26,7 @@ from explainer.charts.inside import (
     neuron_bars,
     scores_to_weights,
 )
-from explainer.charts.style import COLOUR_BAR_PX
+from explainer.charts.style import COLOUR_BAR_PX, NARROW_NAMES
 from explainer.model.gpt import Trace
 
 from .helpers import TEXT, full_logit_lens

@@ -18,6 +18,7 @@ from explainer.charts.style import (
     axis,
     colorbar,
     colour_key,
+    every_other_name,
     figure,
     label,
     layout,
@@ -32,8 +33,11 @@ def _signed(values: np.ndarray) -> list[str]:
     return [BLUE if v >= 0 else RED for v in values]
 
 
-def token_pushes(tokens: list[str], scores: np.ndarray, target: str, title: str = "") -> go.Figure:
-    """One bar per input token, in text order: how much it pushed `target` up (blue) or down (red)."""
+def token_pushes(
+    tokens: list[str], scores: np.ndarray, target: str, title: str = "", narrow: bool = False
+) -> go.Figure:
+    """One bar per input token, in text order: how much it pushed `target` up (blue) or down (red); `narrow` (a
+    phone): every other bar named past a few (`every_other_name`)."""
     T = len(tokens)
     names = [label(t) for t in tokens]
     bar = {
@@ -43,7 +47,8 @@ def token_pushes(tokens: list[str], scores: np.ndarray, target: str, title: str 
     title = title or _("How much each word pushed “{word}” up (blue) or down (red)").format(word=label(target))
     out = layout(
         title, 440, {"l": 70, "r": 20, "t": 70, "b": 20}, plot_bgcolor="white", bargap=0.15,
-        xaxis=axis(tickmode="array", tickvals=list(range(T)), ticktext=names, tickangle=-55, automargin=True),
+        xaxis=axis(tickmode="array", tickvals=list(range(T)), ticktext=every_other_name(names, narrow), tickangle=-55,
+                   automargin=True),
         yaxis=axis(_("push (log-probability)"), zeroline=True, zerolinecolor=GREY, gridcolor=GRID),
     )  # fmt: skip
     return figure([bar], out)

@@ -22,6 +22,7 @@ from explainer.charts.style import (
     SEQUENTIAL,
     SMALL,
     colorscale,
+    every_other_name,
     figure,
     flat_colorbar,
     layout,
@@ -50,9 +51,6 @@ def _figure(data: list[dict], height: int, title: str = "", axes: dict | None = 
 def _positions(labels: list[str], **extra) -> dict:
     """An axis of token positions 0..T-1 labelled with the tokens."""
     return {"tickmode": "array", "tickvals": list(range(len(labels))), "ticktext": labels, **extra}
-
-
-NARROW_NAMES = 16  # tokens whose names all fit under an attention map on a phone
 
 
 def _tokens(labels: list[str], **extra) -> dict:
@@ -85,8 +83,7 @@ def attention_heatmap(
 ) -> go.Figure:
     """att (T, T) for one head (rows: the token looking; columns: the token looked at), labels (T,).
     Cells above the diagonal are the future, hidden by the causal mask: drawn grey. The height grows with T
-    unless given. `narrow` (a phone): past NARROW_NAMES tokens, every other column is named (the last always), since
-    tilted names 10 px apart run into one another; the rows keep all their names."""
+    unless given. `narrow` (a phone): every other column named past a few (`every_other_name`); the rows keep all."""
     T = len(labels)
     lab = _esc(labels)
     future = np.triu(np.ones((T, T), dtype=bool), 1)
@@ -96,8 +93,7 @@ def attention_heatmap(
                          **ticks),
         "yaxis": _tokens(lab, title={"text": _("looking (query)")}, autorange="reversed", showgrid=False, **ticks),
     }  # fmt: skip
-    if narrow and T > NARROW_NAMES:
-        axes["xaxis"]["ticktext"] = [name if (T - 1 - i) % 2 == 0 else "" for i, name in enumerate(lab)]
+    axes["xaxis"]["ticktext"] = every_other_name(lab, narrow)
     cells = {"x": axes["xaxis"]["tickvals"], "y": axes["yaxis"]["tickvals"]}
     data = [
         {"type": "heatmap", "z": np.where(future, 1.0, np.nan), **cells, "colorscale": [[0, MASK], [1, MASK]],
