@@ -132,12 +132,14 @@ def test_the_parts_chart_keys_its_colours_under_the_title(builtin) -> None:
 
 def test_the_word_bars_on_a_phone_name_every_other_word_of_a_long_text() -> None:
     from explainer.charts.attribution import token_pushes
-    from explainer.charts.style import NARROW_NAMES
+    from explainer.charts.describe import describe
+    from explainer.charts.style import HIDDEN, NARROW_NAMES
 
     words = [f"w{i}" for i in range(NARROW_NAMES + 4)]
     scores = np.linspace(-1, 1, len(words))
     wide, narrow = (token_pushes(words, scores, "Paris", narrow=n) for n in (False, True))
     assert list(wide.layout.xaxis.ticktext) == words and list(wide.data[0].customdata) == words
     names = list(narrow.layout.xaxis.ticktext)
-    assert names[-1] == words[-1] and names[::-1][1::2] == [""] * (len(words) // 2)
+    assert names[-1] == words[-1] and all(n.startswith(HIDDEN) for n in names[::-1][1::2])
+    assert describe(narrow)[1] == describe(wide)[1], "the text alternative names every bar"
     assert list(narrow.data[0].customdata) == words  # every bar keeps its word on hover

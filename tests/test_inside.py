@@ -12,6 +12,7 @@ import torch
 
 from explainer.analysis import inside
 from explainer.backends.load import load_backend
+from explainer.charts.describe import plain
 from explainer.charts.embeddings import heat_strip
 from explainer.charts.inside import (
     attention_heatmap,
@@ -26,7 +27,7 @@ from explainer.charts.inside import (
     neuron_bars,
     scores_to_weights,
 )
-from explainer.charts.style import COLOUR_BAR_PX, NARROW_NAMES
+from explainer.charts.style import COLOUR_BAR_PX, HIDDEN, NARROW_NAMES
 from explainer.model.gpt import Trace
 
 from .helpers import TEXT, full_logit_lens
@@ -137,7 +138,8 @@ def test_on_a_phone_a_long_text_names_every_other_column_of_the_attention_map() 
     wide, narrow = (attention_heatmap(att, labels, narrow=n) for n in (False, True))
     assert list(wide.layout.xaxis.ticktext) == labels
     names = list(narrow.layout.xaxis.ticktext)
-    assert names[-1] == labels[-1] and names[-2] == "" and sum(bool(n) for n in names) == (T + 1) // 2
+    assert names[-1] == labels[-1] and names[-2] == HIDDEN + labels[-2] + "</span>"
+    assert sum(not n.startswith(HIDDEN) for n in names) == (T + 1) // 2 and [plain(n) for n in names] == labels
     assert list(narrow.layout.yaxis.ticktext) == labels and list(narrow.data[1].x) == list(wide.data[1].x)
     short = attention_heatmap(att[:NARROW_NAMES, :NARROW_NAMES], labels[:NARROW_NAMES], narrow=True)
     assert list(short.layout.xaxis.ticktext) == labels[:NARROW_NAMES]  # few enough: every name

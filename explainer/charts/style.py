@@ -43,6 +43,7 @@ DIVERGING = "RdBu"  # the numbers of a vector: red below 0, white at 0, blue abo
 SEQUENTIAL = "Blues"  # a share from 0 to 1 (attention weights, probabilities): white to dark blue
 TITLE_WIDTH = 38  # a title line that fits a phone (412 px wide) at the title size, in Latin letters (a Chinese one: 2)
 NARROW_NAMES = 16  # token names that all fit under a chart's columns on a phone
+HIDDEN = '<span style="color:rgba(0,0,0,0)">'  # text drawn transparent (it keeps its place and its words)
 HALF_TITLE = 28  # a title line of a chart in one of two columns (beside the open sidebar of a 1024 px screen)
 TITLE_LINE_PX = 26  # what one more title line takes from the top margin
 COLOUR_BAR_PX = 90  # a flat colour bar with its ticks and title
@@ -111,10 +112,11 @@ def _two_lines(pieces: list[str], most: int) -> str | None:
 
 def every_other_name(names: list[str], narrow: bool) -> list[str]:
     """Tick names under a row of token columns: on a narrow screen (`narrow`, a phone) past NARROW_NAMES of them,
-    every other one is left blank, the last kept (tilted names 10 px apart run into one another); else all."""
+    every other one is drawn transparent, the last kept (tilted names 10 px apart run into one another); else all.
+    A transparent name still names its column in the chart's text alternative (describe.py)."""
     if not narrow or len(names) <= NARROW_NAMES:
         return list(names)
-    return [name if (len(names) - 1 - i) % 2 == 0 else "" for i, name in enumerate(names)]
+    return [name if (len(names) - 1 - i) % 2 == 0 else f"{HIDDEN}{name}</span>" for i, name in enumerate(names)]
 
 
 def two_lines(text: str) -> str:
