@@ -25,7 +25,6 @@ class AnswerPair:
     question: str
     started: str  # what the script already holds of the reply ("The plural of dish is"), or ""
     topic: str
-    expected: str  # the answer word
     first: str  # what the first model writes after it, to the end of the line
     second: str  # the twin's
     first_right: bool  # by the held-out test's rule (training/evaluate.py)
@@ -53,7 +52,6 @@ def compare_answers(first: Backend, second: Backend, items) -> list[AnswerPair]:
             it.question,
             started_reply(it.prompt),
             it.topic,
-            it.answer,
             replies[0][i],
             replies[1][i],
             right[0][i],

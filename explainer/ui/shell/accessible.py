@@ -1,5 +1,5 @@
-"""What every page needs to meet WCAG 2.1 AA where Streamlit's own styles fall short, as one style sheet (the sidebar's
-page links are drawn in navigation.py, the charts' text alternatives in chart.py)."""
+"""What every page needs to meet WCAG 2.1 AA where Streamlit's own styles fall short, and to be read on a touch screen,
+as one style sheet (the sidebar's page links are drawn in navigation.py, the charts' text alternatives in chart.py)."""
 
 from __future__ import annotations
 
