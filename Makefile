@@ -41,10 +41,11 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/python -m explainer.ui.serve --server.port $(PORT) $(ARGS)
 
-# The tests without a browser on 2 processes (pytest-xdist), then the browser tests on 2 processes, a file's tests
-# together (each process its own server and Chromium, whose tabs the tests reuse: 5 min on 2 cores).
+# The tests without a browser on 2 processes (pytest-xdist), then the browser tests on 2 processes; a file's tests
+# run together, so a file's costly fixture (a server, CLI subprocesses) is made once, not on both processes. The
+# browser tests: each process its own server and Chromium, whose tabs the tests reuse (5 min on 2 cores).
 test: lint $(STAMP)
-	$(BIN)/pytest -m "not e2e" -n 2 $(ARGS)
+	$(BIN)/pytest -m "not e2e" -n 2 --dist loadfile $(ARGS)
 	$(BIN)/pytest -m e2e -n 2 --dist loadfile $(ARGS)
 
 unit: $(STAMP)

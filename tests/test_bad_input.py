@@ -214,7 +214,8 @@ def pickled_hf(tiny_hf_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> P
 def cli_errors(
     tiny_dir: Path, pickled_hf: Path, bad_checkpoints: dict[str, Path]
 ) -> dict[str, subprocess.CompletedProcess]:
-    """Every CLI case that must end in one stderr line and exit 2, run once, in parallel."""
+    """The CLI cases that must end in one stderr line and exit 2, run once, in parallel: one of each kind (a
+    subprocess pays for its imports, torch's included)."""
     offline = {"HF_HUB_OFFLINE": "1"}
     no_network = {"HF_ENDPOINT": "http://127.0.0.1:9"}  # nothing listens there: as if offline
     m = ["--model", str(tiny_dir)]
@@ -229,10 +230,7 @@ def cli_errors(
             "hf-no-network": (["predict", "hi", "--model", "hf:no-such-user/no-such-model"], no_network),
             "not-a-model-folder": (["predict", "hi", "--model", str(ASSETS)], {}),
             "pickled-hf-model": (["predict", "hi", "--model", f"hf:{pickled_hf}"], {}),
-            **{
-                f"checkpoint-{name}": (["predict", "hi", "--model", str(folder)], {})
-                for name, folder in bad_checkpoints.items()
-            },
+            "checkpoint-layers-as-text": (["predict", "hi", "--model", str(bad_checkpoints["layers-as-text"])], {}),
             "train-out-under-a-file": (["train", "--corpus", "builtin", "--steps", "1", "--out", "/etc/passwd/x"], {}),
             "eval-limit-negative": (["eval", "--limit", "-1", *m], {}),
         }
@@ -294,7 +292,7 @@ CLI_ERRORS = {
     "hf-no-network": "cannot be reached (no internet?)",  # the fast probe, not a minute of retries
     "not-a-model-folder": "config.json: missing",
     "pickled-hf-model": "no file named model.safetensors",
-    **{f"checkpoint-{name}": words for name, (_, words) in BAD_CONFIGS.items()},
+    "checkpoint-layers-as-text": BAD_CONFIGS["layers-as-text"][1],  # the others in-process, below
     "train-out-under-a-file": "--out /etc/passwd/x: cannot write there",  # before any training
     "eval-limit-negative": "--limit: must be at least 1",
 }
@@ -303,6 +301,14 @@ CLI_ERRORS = {
 @pytest.mark.parametrize("case", CLI_ERRORS)
 def test_cli_error_is_one_line_and_exit_2(cli_errors: dict, case: str) -> None:
     one_line_exit_2(cli_errors[case], CLI_ERRORS[case])
+
+
+@pytest.mark.parametrize("name", [name for name in BAD_CONFIGS if name != "layers-as-text"])
+def test_cli_bad_checkpoint_setting(capsys: pytest.CaptureFixture, bad_checkpoints: dict, name: str) -> None:
+    """Every other bad setting takes the path that the subprocess above shows prints one line: main() in-process."""
+    assert main(["predict", "hi", "--model", str(bad_checkpoints[name])]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and BAD_CONFIGS[name][1] in err[0], err
 
 
 def test_a_pickled_model_never_runs(cli_errors: dict, pickled_hf: Path, tiny_dir: Path, tmp_path: Path) -> None:
