@@ -9,6 +9,7 @@ from explainer.format import SECONDS_PER_YEAR, big_number, duration_from_years, 
 from explainer.i18n import _
 from explainer.model.device import device_label, pick_device
 from explainer.ui.shell.chart import show_chart
+from explainer.ui.shell.language import LOCALIZED
 from explainer.ui.shell.navigation import link_page, stop
 from explainer.ui.shell.presenter import advanced, side_by_side
 from explainer.ui.shell.views import section, view
@@ -76,7 +77,7 @@ words_per_token = S.WORDS_PER_TOKEN
 if advanced():
     with controls.expander(_("Change the assumptions")):
         words_per_token = st.slider(
-            _("Words per token"), 0.5, 1.0, S.WORDS_PER_TOKEN, 0.05, key="words_per_token",
+            _("Words per token"), 0.5, 1.0, S.WORDS_PER_TOKEN, 0.05, key="words_per_token", format=LOCALIZED,
             help=_("English text in a BPE tokenizer averages about 0.75 words per token (100 tokens ≈ 75 words)."),
         )  # fmt: skip
 if TrainingSession.of().tokens_seen is None and (train := link_page("train")):

@@ -49,6 +49,7 @@ def open_page(
     *,
     spec: str | None = None,
     query: Mapping[str, str] | None = None,
+    context: Mapping[str, object] | None = None,
     state: Iterable[SessionObject] = (),
     timeout: float = 60,
     direct: bool = False,
@@ -57,7 +58,8 @@ def open_page(
 ) -> AppTest:
     """A new session on `page` ("app_pages/x.py"; None: the home page), checked.
 
-    spec: the session's model (ModelInUse), query: the URL's parameters, state: session objects to start with.
+    spec: the session's model (ModelInUse), query: the URL's parameters, context: what the browser says of itself
+    (st.context: "locale", "url"...), state: session objects to start with.
     Through the app (the default), only the page's run is checked; direct=True runs the page file on its own.
     """
     at = AppTest.from_file(str(ROOT / page) if direct else APP, default_timeout=timeout)
@@ -66,6 +68,7 @@ def open_page(
     for obj in state:
         at.session_state[obj.KEY] = obj
     at.query_params.update(query or {})
+    at.context.update(context or {})
     if page is not None and not direct:
         at.run()  # the entry file registers the pages with st.navigation first
         at.switch_page(page)

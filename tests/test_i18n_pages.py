@@ -53,9 +53,29 @@ def test_the_picker_names_each_language_in_itself() -> None:
 
 
 def test_a_link_may_spell_the_language_its_own_way() -> None:
-    assert [_asked(v) for v in ("de", "pt-BR", "pt_br", "zh", "ZH-cn", "xx", "")] == [
-        "de", "pt_BR", "pt_BR", "zh_CN", "zh_CN", "en", "en"
+    assert [_asked(v) for v in ("de", "pt-BR", "pt_br", "zh", "ZH-cn", "xx", "", "de-AT", "es-419", "en-GB")] == [
+        "de", "pt_BR", "pt_BR", "zh_CN", "zh_CN", "en", "en", "de", "es", "en"
     ]  # fmt: skip
+
+
+def test_a_browser_in_german_opens_the_app_in_german_and_the_link_says_so() -> None:
+    at = open_page("app_pages/sampling.py", context={"locale": "de-DE"})
+    assert at.title[0].value == said("de", "Temperature & sampling")
+    assert at.query_params[LANG_KEY] == "de"  # a link copied from here opens in German in any browser
+    checked(at.sidebar.selectbox(key=LANG_KEY).set_value("en").run())  # English, picked in a German browser
+    assert at.title[0].value == "Temperature & sampling"
+    assert at.query_params[LANG_KEY] == "en"  # else a reload would open in German again
+
+
+@pytest.mark.parametrize(
+    ("locale", "query", "lang"),
+    [("fr-CA", {LANG_KEY: "de"}, "de"), ("de-DE", {LANG_KEY: "en"}, "en"), ("ja-JP", {}, "en"), (None, {}, "en")],
+    ids=["the-link-over-the-browser", "english-asked-in-a-german-browser", "a-language-it-lacks", "no-browser"],
+)
+def test_a_links_language_comes_before_the_browsers(locale: str | None, query: dict, lang: str) -> None:
+    at = open_page(query=query, context={"locale": locale})
+    assert at.sidebar.selectbox(key=LANG_KEY).value == lang
+    assert at.query_params.get(LANG_KEY) == (lang if query or lang != "en" else None)
 
 
 FRAGMENT_APP = """

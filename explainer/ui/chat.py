@@ -22,6 +22,7 @@ from explainer.generation.script import Segment, script_for
 from explainer.i18n import N_, _
 from explainer.model.sampling import SamplingParams, make_generator
 from explainer.ui.shell.chart import show_chart
+from explainer.ui.shell.language import LOCALIZED
 from explainer.ui.shell.models import reads_english_note
 from explainer.ui.shell.presenter import advanced
 from explainer.ui.shell.state import SessionObject
@@ -98,7 +99,7 @@ def sampling_controls() -> tuple[float, int | None, bool, float]:
     if st.session_state.get("temperature", 0.0) > MAX_TEMPERATURE:  # the sampling page's slider (same key) goes to 5
         st.session_state["temperature"] = MAX_TEMPERATURE
     temperature = left.slider(
-        _("Temperature"), 0.0, MAX_TEMPERATURE, 0.7, 0.1, format="%.1f", key="temperature", bind="query-params",
+        _("Temperature"), 0.0, MAX_TEMPERATURE, 0.7, 0.1, format=LOCALIZED, key="temperature", bind="query-params",
         help=_("0: always the most likely word, so the same question always gets the same reply. "
         "Higher: less likely words get picked more often."),
     )  # fmt: skip

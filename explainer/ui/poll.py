@@ -38,6 +38,7 @@ from explainer.i18n import _, ngettext
 from explainer.model.sampling import make_generator
 from explainer.ui.prediction import PROMPT_KEY, prompt_box, set_prompt
 from explainer.ui.shell.chart import show_chart
+from explainer.ui.shell.language import LOCALIZED
 from explainer.ui.shell.models import current_spec, get_backend, require_backend
 from explainer.ui.shell.navigation import link_page
 from explainer.ui.shell.presenter import presenting
@@ -198,7 +199,7 @@ def again_control(poll: Poll) -> None:
     """A drawing class draws the same word again at another temperature: the spread narrows or widens."""
     key = f"poll_next_temperature_{poll.code}"
     left, right = st.columns([3, 2], vertical_alignment="bottom")
-    t = left.slider(_("Temperature"), 0.0, MAX_TEMPERATURE, float(poll.temperature), 0.1, format="%.1f", key=key)
+    t = left.slider(_("Temperature"), 0.0, MAX_TEMPERATURE, float(poll.temperature), 0.1, format=LOCALIZED, key=key)
     right.button(
         _("Draw again at {t}").format(t=number(t, 1)), on_click=_act, args=(_draw_again, poll.code, key),
         icon=":material/casino:",
@@ -311,7 +312,9 @@ def start_view(default_question: StartedReply) -> None:
     )  # fmt: skip
     temperature = None
     if drawing:
-        temperature = st.slider(_("Temperature"), 0.0, MAX_TEMPERATURE, 1.0, 0.1, format="%.1f", key="poll_temperature")
+        temperature = st.slider(
+            _("Temperature"), 0.0, MAX_TEMPERATURE, 1.0, 0.1, format=LOCALIZED, key="poll_temperature"
+        )
     if st.button(_("Start a poll"), type="primary", icon=":material/how_to_vote:"):
         try:
             poll = store().open(text, temperature, model=current_spec())

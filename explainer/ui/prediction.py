@@ -30,6 +30,7 @@ from explainer.generation.script import StartedReply
 from explainer.i18n import N_, _, ngettext
 from explainer.model.sampling import SamplingParams, sample
 from explainer.model.tokenizers import split_words
+from explainer.ui.shell.language import LOCALIZED
 from explainer.ui.shell.models import current_spec, get_backend, reads_english_note, require_backend
 from explainer.ui.shell.navigation import Navigation, stop
 from explainer.ui.shell.presenter import advanced, presenting
@@ -380,8 +381,9 @@ def _slider(knob: Knob, where=st, hi: float | None = None):
     value = _start_value(knob, hi)
     hi = knob.hi if hi is None else hi
     return where.slider(
-        _(knob.label), knob.lo, hi, value, knob.step, key=knob.key, bind="query-params", help=_(knob.help)
-    )
+        _(knob.label), knob.lo, hi, value, knob.step, key=knob.key, bind="query-params", help=_(knob.help),
+        format=LOCALIZED if isinstance(knob.default, float) else None,
+    )  # fmt: skip
 
 
 def sampling_controls(vocab_size: int) -> SamplingParams:

@@ -38,6 +38,7 @@ CHROMIUM_ARGS = [
 ]
 APP_IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 START_TIMEOUT_S = 180
+LOCALE = "en-US"  # the browser's language, whatever the machine's: the app follows it (test_languages.py has others)
 PAGE_TIMEOUT_MS = 90_000
 VIEWPORTS = {"laptop": (1280, 800), "projector": (1024, 768)}
 # A line of the server's log that fails the browser suite: every Streamlit warning (a widget given a default value and
@@ -180,7 +181,7 @@ def open_page(browser, srv: Server, path: str, viewport: tuple[int, int]):
     if idle:
         page = idle.pop()
     else:
-        page = browser.new_context().new_page()
+        page = browser.new_context(locale=LOCALE).new_page()
     w, h = viewport
     page.set_viewport_size({"width": w, "height": h})
     origin = urlparse(srv.url).netloc

@@ -9,7 +9,19 @@ from pathlib import Path
 
 import pytest
 
-from .harness import APP_IDLE, SHOTS, VIEWPORTS, Server, closing_page, drawn, finish, open_page, screenshot, settled
+from .harness import (
+    APP_IDLE,
+    LOCALE,
+    SHOTS,
+    VIEWPORTS,
+    Server,
+    closing_page,
+    drawn,
+    finish,
+    open_page,
+    screenshot,
+    settled,
+)
 
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -98,7 +110,7 @@ def test_the_camera_and_the_handout(browser, server: Server, tmp_path: Path) -> 
         path = tmp_path / "handout.html"
         handout.value.save_as(path)
 
-    offline = browser.new_context(viewport={"width": 1100, "height": 900}, offline=True)
+    offline = browser.new_context(locale=LOCALE, viewport={"width": 1100, "height": 900}, offline=True)
     doc = offline.new_page()
     requests: list[str] = []
     doc.on("request", lambda r: requests.append(r.url))

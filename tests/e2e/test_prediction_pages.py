@@ -17,6 +17,7 @@ from explainer.model.sampling import SamplingParams
 
 from .harness import (
     APP_IDLE,
+    LOCALE,
     PAGE_TIMEOUT_MS,
     SHOTS,
     VIEWPORTS,
@@ -126,7 +127,7 @@ def test_a_link_with_top_p_zero_is_clamped_with_a_message(browser, server: Serve
 def test_dragging_a_slider_redraws_the_sampling_view_in_the_browser_alone(browser, server: Server) -> None:
     """While the thumb moves, the charts follow with no message to the server; the numbers are the model's
     (explainer.generation.next_token.compare on the same logits); letting go puts the value in the URL."""
-    ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+    ctx = browser.new_context(locale=LOCALE, viewport={"width": 1280, "height": 800})
     page = ctx.new_page()
     page.set_default_timeout(PAGE_TIMEOUT_MS)
     page.add_init_script(COUNT_SENDS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .harness import APP_IDLE, PAGE_TIMEOUT_MS, Server, assert_no_exception
+from .harness import APP_IDLE, LOCALE, PAGE_TIMEOUT_MS, Server, assert_no_exception
 
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -17,7 +17,7 @@ TOOLS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(plot => {
 
 
 def test_a_touch_screen_shows_the_chart_tools_over_the_chart_not_on_it(browser, server: Server) -> None:
-    context = browser.new_context(viewport={"width": 412, "height": 915}, is_mobile=True, has_touch=True)
+    context = browser.new_context(locale=LOCALE, viewport={"width": 412, "height": 915}, is_mobile=True, has_touch=True)
     try:
         page = context.new_page()
         page.set_default_timeout(PAGE_TIMEOUT_MS)

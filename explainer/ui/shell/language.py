@@ -1,8 +1,9 @@
-"""The session's language: a picker in the sidebar (each language named in itself), kept in the URL (`?lang=de`) so
-that a teacher's link opens in the class's language and it stays on from page to page. explainer/i18n.py asks
-`session_language` on every `_()` call (registered in explainer/ui/__init__.py), except in a thread that holds the
-language: the app's top holds it for its run (`hold_session_language`); a fragment reruns in a script thread of its
-own, which asks the session again."""
+"""The session's language: a link's `?lang=de`, else the browser's own language where the app speaks it (a German
+browser opens the app in German), else English; a picker in the sidebar (each language named in itself) changes
+it. It is kept in the URL, so that a teacher's link opens in the class's language and it stays on from page to
+page. explainer/i18n.py asks `session_language` on every `_()` call (registered in explainer/ui/__init__.py),
+except in a thread that holds the language: the app's top holds it for its run (`hold_session_language`); a
+fragment reruns in a script thread of its own, which asks the session again."""
 
 from __future__ import annotations
 
@@ -15,20 +16,33 @@ LANG_KEY = "lang"  # the picker's key and the URL's parameter: ?lang=de
 _ALIASES = {"pt": "pt_BR", "zh": "zh_CN"}  # what a person may type in a link (pt-br, zh-CN, ZH...)
 
 
-def _asked(value: str) -> str:
-    """A link's ?lang= as a language of the app: 'de', 'pt-BR' -> 'pt_BR', 'zh' -> 'zh_CN'; anything else: English."""
-    code = value.strip().replace("-", "_")
+def _known(code: str | None) -> str | None:
+    """A language tag as a language of the app: 'de', 'de-AT' -> 'de', 'pt-BR' -> 'pt_BR', 'zh' -> 'zh_CN'; None
+    for one the app does not speak."""
+    code = (code or "").strip().replace("-", "_").lower()
     by_lower = {k.lower(): k for k in LANGUAGES}
-    return by_lower.get(code.lower()) or _ALIASES.get(code.lower().split("_")[0], DEFAULT)
+    base = code.split("_")[0]
+    return by_lower.get(code) or by_lower.get(base) or _ALIASES.get(base)
+
+
+def _asked(value: str) -> str:
+    """A link's ?lang= as a language of the app; anything else: English."""
+    return _known(value) or DEFAULT
+
+
+def browser_language() -> str:
+    """The browser's own language (navigator.language, e.g. 'de-DE') where the app speaks it, else English."""
+    return _known(st.context.locale) or DEFAULT
 
 
 def session_language() -> str:
-    """This session's language (a link's ?lang= on arrival); English outside a session (the CLI, tests, threads)."""
+    """This session's language (on arrival: a link's ?lang=, else the browser's language); English outside a session
+    (the CLI, tests, threads)."""
     if get_script_run_ctx(suppress_warning=True) is None:
         return DEFAULT
     state = st.session_state
     if LANG_KEY not in state:
-        state[LANG_KEY] = _asked(str(st.query_params.get(LANG_KEY, "")))
+        state[LANG_KEY] = _known(str(st.query_params.get(LANG_KEY, ""))) or browser_language()
     return state[LANG_KEY]
 
 
@@ -38,7 +52,8 @@ def hold_session_language() -> None:
 
 
 def language_picker() -> None:
-    """The sidebar's picker; keeps ?lang= in the address bar (a page switch clears it), none for English."""
+    """The sidebar's picker; keeps ?lang= in the address bar (a page switch clears it), none for English in an
+    English browser (English picked in a German browser says so, or a reload would open in German)."""
     lang = session_language()
     label = _("Language")
     if lang != DEFAULT:  # the English word too, for whoever landed in a language they do not read
@@ -50,8 +65,14 @@ def language_picker() -> None:
         key=LANG_KEY,
     )
     lang = session_language()
-    if lang != DEFAULT:
+    if lang != DEFAULT or browser_language() != DEFAULT:
         if st.query_params.get(LANG_KEY) != lang:
             st.query_params[LANG_KEY] = lang
     elif LANG_KEY in st.query_params:
         del st.query_params[LANG_KEY]
+
+
+# A number in a slider written as the browser's language writes it ("0,7" in a German browser): Streamlit formats it
+# in the browser, which knows only its own language, not the session's (a link's ?lang= in another browser keeps the
+# browser's way).
+LOCALIZED = "localized"
