@@ -5,13 +5,14 @@ SHOTS (present-*.png): look at them."""
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit
 
 import pytest
 
 from explainer.ui.shell.pages import PAGES
 
-from .harness import SHOTS, Server, assert_no_exception, assert_offline, closing_page, open_page, settled
+from .harness import APP_IDLE, SHOTS, Server, assert_no_exception, assert_offline, closing_page, open_page, settled
 
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -124,3 +125,52 @@ def test_the_teacher_hands_the_projected_view_to_the_class(browser, server: Serv
         expect(student.get_by_role("slider", name="Temperature")).to_have_value("1.5")
         assert not student.evaluate(PRESENTING), "the student's page is not in presenter mode"
         assert_offline(student)
+
+
+SCROLLED = "() => [location.pathname.split('/').pop(), document.querySelector('[data-testid=stMain]')?.scrollTop ?? 0]"
+# True once the page (its address and how far it is scrolled) differs from `before` and has held still for 5 frames
+# (the clicker scrolls smoothly).
+MOVED_AND_STILL = (
+    """(before) => {
+  const now = JSON.stringify(("""
+    + SCROLLED
+    + """)());
+  window.stillFor = now === window.lastSeen ? (window.stillFor || 0) + 1 : 0;
+  window.lastSeen = now;
+  return now !== before && window.stillFor >= 5;
+}"""
+)
+
+
+FRAMES_30 = (  # resolves after 30 animation frames (half a second)
+    "() => new Promise((done) => { let n = 0; const f = () => (++n > 30 ? done() : requestAnimationFrame(f)); f() })"
+)
+
+
+def test_a_clicker_scrolls_the_page_then_turns_to_the_next_step(browser, server: Server) -> None:
+    """A presentation clicker sends Page Down / Page Up: in presenter mode the first scrolls the page a screen on,
+    and at its bottom goes to the next step of the story; Page Up at the top goes back. Without presenter mode the
+    key leaves the page where it is."""
+    page = open_page(browser, server, "next-word?present=1", SIZES[1])
+    with closing_page(page, server, failed_shot=SHOTS / "clicker-failed.png"):
+        page.wait_for_function(PRESENTING)
+        page.locator(".st-key-footer").wait_for()
+        seen = [tuple(page.evaluate(SCROLLED))]
+        while seen[-1][0] == "next-word":
+            assert len(seen) < 12, f"Page Down never reached the next step: {seen}"
+            page.keyboard.press("PageDown")
+            page.wait_for_function(MOVED_AND_STILL, arg=json.dumps(list(seen[-1]), separators=(",", ":")))
+            seen.append(tuple(page.evaluate(SCROLLED)))
+        assert seen[-1] == ("sampling", 0), seen
+        assert len(seen) >= 3 and all(b[1] > a[1] for a, b in zip(seen[:-2], seen[1:-1])), f"scrolled first: {seen}"
+        page.wait_for_selector(APP_IDLE)
+        page.keyboard.press("PageUp")  # at the top of the page: back to the step before
+        page.wait_for_url(lambda url: urlsplit(url).path.endswith("/next-word"))
+        page.wait_for_selector(APP_IDLE)
+        assert_no_exception(page)
+    plain = open_page(browser, server, "next-word", SIZES[1])
+    with closing_page(plain, server):
+        plain.locator(".st-key-footer").wait_for()
+        plain.keyboard.press("PageDown")
+        plain.evaluate(FRAMES_30)  # half a second of frames: a smooth scroll would have begun
+        assert plain.evaluate(SCROLLED) == ["next-word", 0] and "present" not in plain.url

@@ -74,8 +74,9 @@ def presenter_toggle() -> None:
         _("Presenter mode"),
         key=PRESENT_KEY,
         help=_(
-            "For a projector: bigger text and charts, advanced controls hidden. "
-            "The link in the address bar keeps it on, to share with a class."
+            "For a projector: bigger text and charts, advanced controls hidden. A presentation clicker (Page Down, "
+            "Page Up) scrolls the page, then turns to the next step or the one before. The link in the address bar "
+            "keeps it on, to share with a class."
         ),
     )
     if presenting():
