@@ -33,6 +33,10 @@ MAIN_CHART = {
     "last-vector": "last_vector_strip",
 }
 PRESENTING = "() => parseFloat(getComputedStyle(document.documentElement).fontSize) >= 21"
+SCROLLED = "() => [location.pathname.split('/').pop(), document.querySelector('[data-testid=stMain]')?.scrollTop ?? 0]"
+FRAMES_30 = (  # resolves after 30 animation frames (half a second)
+    "() => new Promise((done) => { let n = 0; const f = () => (++n > 30 ? done() : requestAnimationFrame(f)); f() })"
+)
 FIRST_SCREEN = 0.6  # the chart starts in the top 60 % of the screen: at least 40 % of the screen shows it
 
 # Elements that scroll sideways by design (a table, code, a text box, a chart's own canvas, a formula).
@@ -119,6 +123,9 @@ def test_the_teacher_hands_the_projected_view_to_the_class(browser, server: Serv
         port = urlsplit(server.url).port
         assert address.endswith(f":{port}/sampling?temperature=1.5"), address
         assert qr.bounding_box()["width"] >= 250, "big enough to scan from a classroom's back rows"
+        teacher.keyboard.press("PageDown")  # the clicker's key while the code is shown: the page stays
+        teacher.evaluate(FRAMES_30)
+        assert teacher.evaluate(SCROLLED) == ["sampling", 0] and qr.is_visible()
         teacher.screenshot(path=str(SHOTS / "share-qr.png"))
     student = open_page(browser, server, "sampling?" + urlsplit(address).query, (412, 915))  # a phone
     with closing_page(student, server, failed_shot=SHOTS / "share-student-failed.png"):
@@ -127,7 +134,6 @@ def test_the_teacher_hands_the_projected_view_to_the_class(browser, server: Serv
         assert_offline(student)
 
 
-SCROLLED = "() => [location.pathname.split('/').pop(), document.querySelector('[data-testid=stMain]')?.scrollTop ?? 0]"
 # True once the page (its address and how far it is scrolled) differs from `before` and has held still for 5 frames
 # (the clicker scrolls smoothly).
 MOVED_AND_STILL = (
@@ -139,11 +145,6 @@ MOVED_AND_STILL = (
   window.lastSeen = now;
   return now !== before && window.stillFor >= 5;
 }"""
-)
-
-
-FRAMES_30 = (  # resolves after 30 animation frames (half a second)
-    "() => new Promise((done) => { let n = 0; const f = () => (++n > 30 ? done() : requestAnimationFrame(f)); f() })"
 )
 
 

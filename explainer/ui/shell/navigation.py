@@ -76,16 +76,19 @@ BACK_ICON, NEXT_ICON = "arrow_back", "arrow_forward"  # the footer's previous / 
 # main column, which a key reaches only once something in it has focus: without this the key did nothing), and at
 # the bottom of the page turns to the next step, as a slide would; Page Up the way back, to the previous step.
 # Right / left arrows (some clickers send these) do the same unless a control has the focus (a slider's arrows).
-# One listener for the tab's life; it does nothing once presenter mode is off (no .st-key-clicker on the page).
+# One listener for the tab's life; it does nothing once presenter mode is off (no .st-key-clicker on the page) or
+# while a dialog is open.
 _CLICKER_JS = """<script>
 (() => {
   if (window.explainerClicker) return;
   window.explainerClicker = true;
   const ON = {PageDown: 1, ArrowRight: 1, PageUp: -1, ArrowLeft: -1};
-  const CONTROL = 'input, textarea, select, [role=slider], [role=tab], [role=radio], [contenteditable=true]';
+  const CONTROL = 'input, textarea, select, [role=slider], [role=tab], [role=radio], [contenteditable=true], '
+    + '[data-testid=stDataFrame]';
   document.addEventListener('keydown', (e) => {
     const way = ON[e.key];
     if (!way || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || !document.querySelector('.st-key-clicker')) return;
+    if (document.querySelector('[role=dialog]')) return;  // the QR code over the page: the key is the dialog's
     const focus = document.activeElement;
     if (focus && focus !== document.body && focus.closest(CONTROL)) return;
     const main = document.querySelector('[data-testid=stMain]');
