@@ -34,6 +34,8 @@ MAIN_CHART = {
 }
 PRESENTING = "() => parseFloat(getComputedStyle(document.documentElement).fontSize) >= 21"
 SCROLLED = "() => [location.pathname.split('/').pop(), document.querySelector('[data-testid=stMain]')?.scrollTop ?? 0]"
+BOTTOM = "() => { const m = document.querySelector('[data-testid=stMain]'); return m.scrollHeight - m.clientHeight; }"
+KEYS_ON = "() => window.explainerKeys === true"  # the page's keys script has run (explainer/ui/shell/keys.py)
 FRAMES_30 = (  # resolves after 30 animation frames (half a second)
     "() => new Promise((done) => { let n = 0; const f = () => (++n > 30 ? done() : requestAnimationFrame(f)); f() })"
 )
@@ -151,11 +153,11 @@ MOVED_AND_STILL = (
 def test_a_clicker_scrolls_the_page_then_turns_to_the_next_step(browser, server: Server) -> None:
     """A presentation clicker sends Page Down / Page Up: in presenter mode the first scrolls the page a screen on,
     and at its bottom goes to the next step of the story; Page Up at the top goes back. Without presenter mode the
-    key leaves the page where it is."""
+    keys only scroll."""
     page = open_page(browser, server, "next-word?present=1", SIZES[1])
     with closing_page(page, server, failed_shot=SHOTS / "clicker-failed.png"):
         page.wait_for_function(PRESENTING)
-        page.locator(".st-key-footer").wait_for()
+        page.wait_for_function(KEYS_ON)
         seen = [tuple(page.evaluate(SCROLLED))]
         while seen[-1][0] == "next-word":
             assert len(seen) < 12, f"Page Down never reached the next step: {seen}"
@@ -170,8 +172,13 @@ def test_a_clicker_scrolls_the_page_then_turns_to_the_next_step(browser, server:
         page.wait_for_selector(APP_IDLE)
         assert_no_exception(page)
     plain = open_page(browser, server, "next-word", SIZES[1])
-    with closing_page(plain, server):
-        plain.locator(".st-key-footer").wait_for()
-        plain.keyboard.press("PageDown")
-        plain.evaluate(FRAMES_30)  # half a second of frames: a smooth scroll would have begun
-        assert plain.evaluate(SCROLLED) == ["next-word", 0] and "present" not in plain.url
+    with closing_page(plain, server):  # not presenting: the keys scroll (they did nothing before a click), no more
+        plain.wait_for_function(KEYS_ON)
+        plain.locator(".st-key-next_word_bars .main-svg").first.wait_for()  # the page at its full height
+        settled(plain)
+        plain.keyboard.press("End")
+        plain.wait_for_function(MOVED_AND_STILL, arg=json.dumps(["next-word", 0], separators=(",", ":")))
+        assert plain.evaluate(SCROLLED)[1] >= plain.evaluate(BOTTOM) - 1, "End: the bottom of the page"
+        plain.keyboard.press("PageDown")  # at the bottom: the page stays
+        plain.evaluate(FRAMES_30)
+        assert plain.evaluate(SCROLLED)[0] == "next-word" and "present" not in plain.url

@@ -4,15 +4,14 @@ page of the app (`link_page`)."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import NoReturn
 
 import streamlit as st
 
 from explainer.i18n import _, language
+from explainer.ui.shell.keys import BACK_ICON, NEXT_ICON, page_keys
 from explainer.ui.shell.pages import BY_URL, PAGES, PageEntry, neighbours
-from explainer.ui.shell.presenter import presenting
 from explainer.ui.shell.state import SessionObject
 from explainer.ui.shell.views import VIEW_KEY, land_on_view
 
@@ -71,40 +70,6 @@ def link_page(url_path: str) -> st.Page | None:
     return _page(BY_URL[url_path])
 
 
-BACK_ICON, NEXT_ICON = "arrow_back", "arrow_forward"  # the footer's previous / next links, as the clicker finds them
-# A presentation clicker in presenter mode: its Page Down scrolls the page a screen on (Streamlit scrolls inside its
-# main column, which a key reaches only once something in it has focus: without this the key did nothing), and at
-# the bottom of the page turns to the next step, as a slide would; Page Up the way back, to the previous step.
-# Right / left arrows (some clickers send these) do the same unless a control has the focus (a slider's arrows).
-# One listener for the tab's life; it does nothing once presenter mode is off (no .st-key-clicker on the page) or
-# while a dialog is open.
-_CLICKER_JS = """<script>
-(() => {
-  if (window.explainerClicker) return;
-  window.explainerClicker = true;
-  const ON = {PageDown: 1, ArrowRight: 1, PageUp: -1, ArrowLeft: -1};
-  const CONTROL = 'input, textarea, select, [role=slider], [role=tab], [role=radio], [contenteditable=true], '
-    + '[data-testid=stDataFrame]';
-  document.addEventListener('keydown', (e) => {
-    const way = ON[e.key];
-    if (!way || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || !document.querySelector('.st-key-clicker')) return;
-    if (document.querySelector('[role=dialog]')) return;  // the QR code over the page: the key is the dialog's
-    const focus = document.activeElement;
-    if (focus && focus !== document.body && focus.closest(CONTROL)) return;
-    const main = document.querySelector('[data-testid=stMain]');
-    if (!main) return;
-    e.preventDefault();
-    const room = way > 0 ? main.scrollHeight - main.clientHeight - main.scrollTop : main.scrollTop;
-    if (room > 4) return main.scrollBy({top: way * Math.min(room, main.clientHeight * 0.85), behavior: 'smooth'});
-    const icon = way > 0 ? %s : %s;
-    const link = [...document.querySelectorAll('.st-key-footer a')]
-      .find((a) => a.querySelector('[data-testid=stIconMaterial]')?.textContent.trim() === icon);
-    link?.click();
-  }, true);
-})();
-</script>"""
-
-
 def footer() -> None:
     """Previous / next links (the neighbouring pages' titles) and the way back to the lesson plan, at the bottom of
     the page; then the landing on a linked view (?view=...), once everything above is drawn."""
@@ -139,9 +104,7 @@ def footer() -> None:
                 icon_position="right",
                 help="",
             )
-    if presenting():
-        with st.container(key="clicker"):
-            st.html(_CLICKER_JS % (json.dumps(NEXT_ICON), json.dumps(BACK_ICON)), unsafe_allow_javascript=True)
+    page_keys()
     land_on_view()
 
 

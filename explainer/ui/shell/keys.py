@@ -1,0 +1,58 @@
+"""The keyboard on every page. Streamlit scrolls inside its main column, which a key reaches only once something in
+it has the focus: on arrival, Page Down, Space, the arrows, Home and End did nothing until a click. While nothing has
+the focus they now scroll the main column. In presenter mode a presentation clicker walks the story: its Page Down
+scrolls the page a screen on and, at the bottom of the page, turns to the next step, as a slide would; Page Up the
+way back. Right / left arrows (some clickers send these) do the same unless a control has the focus (a slider's
+arrows are the slider's)."""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from explainer.ui.shell.presenter import presenting
+
+BACK_ICON, NEXT_ICON = "arrow_back", "arrow_forward"  # the footer's previous / next links, as the clicker finds them
+
+# One listener for the tab's life (a page's run draws the script again: it returns at once). Presenter mode is on
+# while the page holds .st-key-clicker; a key pressed while a dialog is open (the view's QR code) is the dialog's.
+_KEYS_JS = """<script>
+(() => {
+  if (window.explainerKeys) return;
+  window.explainerKeys = true;
+  const TURN = {PageDown: 1, ArrowRight: 1, PageUp: -1, ArrowLeft: -1};
+  const CONTROL = 'input, textarea, select, [role=slider], [role=tab], [role=radio], [contenteditable=true], '
+    + '[data-testid=stDataFrame]';
+  const turn = (main, way) => {
+    const room = way > 0 ? main.scrollHeight - main.clientHeight - main.scrollTop : main.scrollTop;
+    if (room > 4) return main.scrollBy({top: way * Math.min(room, main.clientHeight * 0.85), behavior: 'smooth'});
+    const icon = way > 0 ? %(next)s : %(back)s;
+    [...document.querySelectorAll('.st-key-footer a')]
+      .find((a) => a.querySelector('[data-testid=stIconMaterial]')?.textContent.trim() === icon)?.click();
+  };
+  document.addEventListener('keydown', (e) => {
+    const main = document.querySelector('[data-testid=stMain]');
+    if (!main || e.altKey || e.ctrlKey || e.metaKey || document.querySelector('[role=dialog]')) return;
+    const focus = document.activeElement, loose = !focus || focus === document.body;
+    if (TURN[e.key] && !e.shiftKey && document.querySelector('.st-key-clicker') && (loose || !focus.closest(CONTROL))) {
+      e.preventDefault();
+      return turn(main, TURN[e.key]);
+    }
+    if (!loose) return;  // a focused element scrolls its own way
+    const screen = main.clientHeight * 0.85;
+    const by = {PageDown: screen, PageUp: -screen, ' ': e.shiftKey ? -screen : screen, ArrowDown: 40, ArrowUp: -40,
+                Home: -main.scrollTop, End: main.scrollHeight}[e.key];
+    if (by === undefined) return;
+    e.preventDefault();
+    main.scrollBy({top: by, behavior: e.key.startsWith('Arrow') ? 'auto' : 'smooth'});
+  }, true);
+})();
+</script>"""
+
+
+def page_keys() -> None:
+    """The keys' script, at the foot of every page (the footer draws it); in presenter mode inside .st-key-clicker."""
+    script = _KEYS_JS % {"next": json.dumps(NEXT_ICON), "back": json.dumps(BACK_ICON)}
+    with st.container(key="clicker") if presenting() else st.container():
+        st.html(script, unsafe_allow_javascript=True)
