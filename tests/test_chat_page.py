@@ -159,8 +159,9 @@ def test_whole_sentences_cut_back_to_the_last_full_stop() -> None:
 
 
 def script_views(at) -> list[str]:
-    """The HTML the chat drew (the script the model reads), not the app's style sheet or a chart's data table."""
-    return [h.value for h in at.html if not h.value.startswith(("<style>", f'<div class="{SR_ONLY}">'))]
+    """The HTML the chat drew (the script the model reads), not the app's style sheet, its keys' script or a chart's
+    data table."""
+    return [h.value for h in at.html if not h.value.startswith(("<style>", "<script>", f'<div class="{SR_ONLY}">'))]
 
 
 def test_the_script_toggle_shows_what_the_model_reads(tiny_model_dir) -> None:
