@@ -29,7 +29,10 @@ section(
     level="header",
 )
 where = (
-    _("Presenter mode is on: text and charts are projector-sized, and the sidebar (top left arrow) has the switch.")
+    _(
+        "Presenter mode is on: text and charts are projector-sized, a presentation clicker's Page Down scrolls on and "
+        "then turns to the next step, and the sidebar (top left arrow) has the switch."
+    )
     if presenting()
     else _("Teaching on a projector? Turn on presenter mode in the sidebar.")
 )
