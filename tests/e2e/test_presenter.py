@@ -158,6 +158,8 @@ def test_a_clicker_scrolls_the_page_then_turns_to_the_next_step(browser, server:
     with closing_page(page, server, failed_shot=SHOTS / "clicker-failed.png"):
         page.wait_for_function(PRESENTING)
         page.wait_for_function(KEYS_ON)
+        page.locator("[data-testid=stCheckbox] input").first.focus()  # a switch has the focus (as after turning
+        assert page.evaluate("() => document.activeElement.type") == "checkbox"  # presenter mode on): it still goes
         seen = [tuple(page.evaluate(SCROLLED))]
         while seen[-1][0] == "next-word":
             assert len(seen) < 12, f"Page Down never reached the next step: {seen}"

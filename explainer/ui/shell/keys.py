@@ -2,8 +2,9 @@
 it has the focus: on arrival, Page Down, Space, the arrows, Home and End did nothing until a click. While nothing has
 the focus they now scroll the main column. In presenter mode a presentation clicker walks the story: its Page Down
 scrolls the page a screen on and, at the bottom of the page, turns to the next step, as a slide would; Page Up the
-way back. Right / left arrows (some clickers send these) do the same unless a control has the focus (a slider's
-arrows are the slider's)."""
+way back, whatever has the focus but a text field or a table (the switch just flipped to turn presenter mode on).
+Right / left arrows (some clickers send these) do the same unless a control has the focus (a slider's arrows are
+the slider's)."""
 
 from __future__ import annotations
 
@@ -22,8 +23,10 @@ _KEYS_JS = """<script>
   if (window.explainerKeys) return;
   window.explainerKeys = true;
   const TURN = {PageDown: 1, ArrowRight: 1, PageUp: -1, ArrowLeft: -1};
-  const CONTROL = 'input, textarea, select, [role=slider], [role=tab], [role=radio], [contenteditable=true], '
-    + '[data-testid=stDataFrame]';
+  // Where the key is the focused element's: Page Up / Down in a text field or a table; the arrows in any control.
+  const TYPING = 'textarea, select, [contenteditable=true], [data-testid=stDataFrame], '
+    + 'input:not([type=checkbox]):not([type=radio]):not([type=range]):not([type=button])';
+  const ARROWS = TYPING + ', input, [role=slider], [role=tab], [role=radio], [role=listbox]';
   const turn = (main, way) => {
     const room = way > 0 ? main.scrollHeight - main.clientHeight - main.scrollTop : main.scrollTop;
     if (room > 4) return main.scrollBy({top: way * Math.min(room, main.clientHeight * 0.85), behavior: 'smooth'});
@@ -35,7 +38,8 @@ _KEYS_JS = """<script>
     const main = document.querySelector('[data-testid=stMain]');
     if (!main || e.altKey || e.ctrlKey || e.metaKey || document.querySelector('[role=dialog]')) return;
     const focus = document.activeElement, loose = !focus || focus === document.body;
-    if (TURN[e.key] && !e.shiftKey && document.querySelector('.st-key-clicker') && (loose || !focus.closest(CONTROL))) {
+    const own = !loose && focus.closest(e.key.startsWith('Arrow') ? ARROWS : TYPING);
+    if (TURN[e.key] && !e.shiftKey && !own && document.querySelector('.st-key-clicker')) {
       e.preventDefault();
       return turn(main, TURN[e.key]);
     }
