@@ -35,7 +35,7 @@ _KEYS_JS = """<script>
       .find((a) => a.querySelector('[data-testid=stIconMaterial]')?.textContent.trim() === icon)?.click();
   };
   document.addEventListener('keydown', (e) => {
-    const main = document.querySelector('[data-testid=stMain]');
+    const main = document.querySelector('.stMain');  // (a chat page's: data-testid=stAppScrollToBottomContainer)
     if (!main || e.altKey || e.ctrlKey || e.metaKey || document.querySelector('[role=dialog]')) return;
     const focus = document.activeElement, loose = !focus || focus === document.body;
     const own = !loose && focus.closest(e.key.startsWith('Arrow') ? ARROWS : TYPING);
