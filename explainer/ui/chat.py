@@ -44,6 +44,7 @@ class ChatState(SessionObject):
     queue: list[str] = field(default_factory=list)  # questions to answer, in order (sent while a reply was written)
     writing: ChatTurn | None = None  # the reply being written: taken up again on the next run if one cut it short
     generator: torch.Generator | None = None  # its dice, where they stopped
+    refocus: bool = False  # the box moved to the window's bottom as it was used: give it the typing focus back
 
 
 def turns() -> list[ChatTurn]:
@@ -57,6 +58,7 @@ def ask(message: str) -> None:
 def _typed() -> None:
     """The chat box's callback: the question joins the queue (answered after the reply being written, if any)."""
     if (text := st.session_state.get(INPUT_KEY)) is not None:
+        ChatState.of().refocus = not turns() and not busy()  # the box stood in the page: it is pinned from now on
         ask(text)
 
 
@@ -84,10 +86,23 @@ def busy() -> bool:
     return state.writing is not None or bool(state.queue)
 
 
+_REFOCUS_JS = """<script>
+requestAnimationFrame(() => document.querySelector('[data-testid=stBottom] [data-testid=stChatInputTextArea]')
+  ?.focus());
+</script>"""
+
+
 def chat_box() -> None:
-    st.chat_input(
+    """The question box. Pinned to the bottom of the window once there is a conversation, where Streamlit keeps the
+    page scrolled to its end as a reply is written; before, it stands in the page, under the introduction (pinned,
+    the empty page opened scrolled to its end too: the title and the introduction out of view)."""
+    where = st if turns() or busy() else st.container()
+    where.chat_input(
         _("Ask the assistant a question (sent while it writes, it waits its turn)"), key=INPUT_KEY, on_submit=_typed
     )
+    if (state := ChatState.of()).refocus:
+        state.refocus = False
+        st.html(_REFOCUS_JS, unsafe_allow_javascript=True)
     reads_english_note()
 
 

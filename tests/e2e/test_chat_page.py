@@ -47,9 +47,14 @@ def test_ask_a_question_and_read_the_script(browser, server: Server, viewport: s
     page = open_page(browser, server, "", VIEWPORTS[viewport])
     with closing_page(page, server, failed_shot=SHOTS / f"chat-failed-{viewport}.png"):
         page.locator(".st-key-nav").get_by_role("link", name="The torn script").click()
-        main = page.get_by_role("main")  # with a chat input, main is not "stMain" but a scroll-to-bottom box
-        drawn(page, lambda: expect(main.get_by_role("heading", name="The torn script")).to_be_visible())
+        main = page.get_by_role("main")  # with a pinned chat input, main is not "stMain" but a scroll-to-bottom box
+        heading = main.get_by_role("heading", name="The torn script")
+        drawn(page, lambda: expect(heading).to_be_visible())
         expect(page.get_by_test_id("stSidebar")).to_contain_text("runs on")  # the shared sidebar is there too
+        settled(page)  # before a conversation the page opens at its top, the question box in it (once it opened at
+        expect(heading).to_be_in_viewport()  # its end, pinned there, the title out of view)
+        assert page.evaluate("() => document.querySelector('.stMain').scrollTop") == 0
+        expect(page.locator("[data-testid=stBottom] [data-testid=stChatInput]")).to_have_count(0)
 
         page.get_by_role("slider", name="Temperature").press("Home")  # temperature 0: the likeliest word
         drawn(page, lambda: expect(page).to_have_url(re.compile(r"/chat\?.*temperature=0")))
@@ -59,6 +64,9 @@ def test_ask_a_question_and_read_the_script(browser, server: Server, viewport: s
         reply = page.get_by_test_id("stChatMessage").nth(1)
         expect(reply).to_contain_text("Paris")
         drawn(page, lambda: expect(reply).to_contain_text("seed"))  # the caption under a finished reply
+        pinned = page.locator("[data-testid=stBottom] [data-testid=stChatInputTextArea]")
+        expect(pinned).to_be_focused()  # pinned to the window's bottom now, ready for the next question
+        expect(reply).to_be_in_viewport()
 
         page.get_by_test_id("stCheckbox").filter(has_text="Show the script the model sees").click()
         expect(page.get_by_role("switch", name="Show the script the model sees")).to_be_checked()
