@@ -33,8 +33,11 @@ The **seed** fixes the dice: the same seed at the same temperature repeats the s
     )
 
 backend = require_backend()
-chat.chat_box()
+if chat.pinned():
+    chat.chat_box()  # at the page's root: pinned to the window's bottom
 with view("ask"):
+    if not chat.pinned():
+        chat.chat_box()  # in the page, under the introduction
     temperature, seed, show_script, pace_s = chat.sampling_controls()
     chat.what_it_knows(builtin=current_spec() == "builtin", suggest=not chat.turns() and not chat.busy())
 for i, turn in enumerate(chat.turns()):

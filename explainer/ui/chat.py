@@ -92,12 +92,17 @@ requestAnimationFrame(() => document.querySelector('[data-testid=stBottom] [data
 </script>"""
 
 
+def pinned() -> bool:
+    """Whether the question box is pinned to the bottom of the window: once there is a conversation, where Streamlit
+    keeps the page scrolled to its end as a reply is written. Before, it stands in the page, under the introduction
+    (pinned, the empty page opened scrolled to its end too: the title and the introduction out of view)."""
+    return bool(turns()) or busy()
+
+
 def chat_box() -> None:
-    """The question box. Pinned to the bottom of the window once there is a conversation, where Streamlit keeps the
-    page scrolled to its end as a reply is written; before, it stands in the page, under the introduction (pinned,
-    the empty page opened scrolled to its end too: the title and the introduction out of view)."""
-    where = st if turns() or busy() else st.container()
-    where.chat_input(
+    """The question box, where it is called: at the page's root it is pinned, inside a container it is in the page
+    (see `pinned`)."""
+    st.chat_input(
         _("Ask the assistant a question (sent while it writes, it waits its turn)"), key=INPUT_KEY, on_submit=_typed
     )
     if (state := ChatState.of()).refocus:
