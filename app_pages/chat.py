@@ -39,7 +39,7 @@ with view("ask"):
     if not chat.pinned():
         chat.chat_box()  # in the page, under the introduction
     temperature, seed, show_script, pace_s = chat.sampling_controls()
-    chat.what_it_knows(builtin=current_spec() == "builtin", suggest=not chat.turns() and not chat.busy())
+    chat.what_it_knows(builtin=current_spec() == "builtin", suggest=not chat.pinned())
 for i, turn in enumerate(chat.turns()):
     chat.show_turn(turn, i, backend)
 chat.write_reply(backend, temperature, seed, pace_s)
