@@ -249,11 +249,12 @@ def settled(page) -> None:
     page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
 
 
-# The height of what the page shows: the main column, and the sidebar's content unless it is collapsed (0 px wide).
+# The height of what the page shows: the main column (class stMain: a chat page's is its scroll-to-bottom box), and
+# the sidebar's content unless it is collapsed (0 px wide).
 PAGE_HEIGHT = """() => {
   const sidebar = document.querySelector('[data-testid=stSidebar]');
   const shown = sidebar && sidebar.getBoundingClientRect().width > 1 ? ', [data-testid=stSidebarContent]' : '';
-  return Math.max(...[...document.querySelectorAll('[data-testid=stMain]' + shown)].map(e => e.scrollHeight),
+  return Math.max(...[...document.querySelectorAll('.stMain' + shown)].map(e => e.scrollHeight),
                   document.body.scrollHeight);
 }"""
 

@@ -33,15 +33,6 @@ expect.set_options(timeout=PAGE_TIMEOUT_MS)  # the first run on a fresh server l
 QUESTION = "What is the capital of France?"
 
 
-def _fit_to_content(page) -> None:
-    """Grow the viewport to the chat's scroll box, which the harness's screenshot() does not measure."""
-    height = page.evaluate("() => document.querySelector('[data-testid=stAppScrollToBottomContainer]').scrollHeight")
-    size = page.viewport_size
-    if height > size["height"]:
-        page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 6000)})
-        settled(page)
-
-
 @pytest.mark.parametrize("viewport", list(VIEWPORTS), ids=list(VIEWPORTS))
 def test_ask_a_question_and_read_the_script(browser, server: Server, viewport: str) -> None:
     page = open_page(browser, server, "", VIEWPORTS[viewport])
@@ -81,7 +72,6 @@ def test_ask_a_question_and_read_the_script(browser, server: Server, viewport: s
         settled(page)  # opening it reruns the page, which draws what it holds
         assert_no_exception(page)
         suffix = "" if viewport == "laptop" else f"-{viewport}"
-        _fit_to_content(page)
         screenshot(page, SHOTS / f"chat{suffix}.png")
 
 
@@ -132,7 +122,6 @@ def test_a_question_sent_mid_reply_waits_and_both_are_answered(browser, server: 
         expect(writing).to_have_count(0)
         page.wait_for_selector(APP_IDLE)
         assert_no_exception(page)
-        _fit_to_content(page)
         screenshot(page, SHOTS / "chat-two-questions.png")
 
 

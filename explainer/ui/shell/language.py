@@ -13,10 +13,10 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from explainer.i18n import DEFAULT, LANGUAGES, _, hold_language
 
 LANG_KEY = "lang"  # the picker's key and the URL's parameter: ?lang=de
-_ALIASES = {"pt": "pt_BR", "zh": "zh_CN"}  # what a person may type in a link (pt-br, zh-CN, ZH...)
+_ALIASES = {"pt": "pt_BR", "zh": "zh_CN"}  # a link's or a browser's tag for a language the app has in one form
 
 
-def _known(code: str | None) -> str | None:
+def known_language(code: str | None) -> str | None:
     """A language tag as a language of the app: 'de', 'de-AT' -> 'de', 'pt-BR' -> 'pt_BR', 'zh' -> 'zh_CN'; None
     for one the app does not speak."""
     code = (code or "").strip().replace("-", "_").lower()
@@ -25,14 +25,9 @@ def _known(code: str | None) -> str | None:
     return by_lower.get(code) or by_lower.get(base) or _ALIASES.get(base)
 
 
-def _asked(value: str) -> str:
-    """A link's ?lang= as a language of the app; anything else: English."""
-    return _known(value) or DEFAULT
-
-
 def browser_language() -> str:
     """The browser's own language (navigator.language, e.g. 'de-DE') where the app speaks it, else English."""
-    return _known(st.context.locale) or DEFAULT
+    return known_language(st.context.locale) or DEFAULT
 
 
 def session_language() -> str:
@@ -42,7 +37,7 @@ def session_language() -> str:
         return DEFAULT
     state = st.session_state
     if LANG_KEY not in state:
-        state[LANG_KEY] = _known(str(st.query_params.get(LANG_KEY, ""))) or browser_language()
+        state[LANG_KEY] = known_language(str(st.query_params.get(LANG_KEY, ""))) or browser_language()
     return state[LANG_KEY]
 
 
