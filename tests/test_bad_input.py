@@ -1,9 +1,10 @@
 """Bad input, as a classroom produces it: odd prompts, impossible sampling settings, odd uploads, models that
 cannot or must not be loaded. Each case gets a clear message (the app: st.error / st.warning / st.info, never a
 traceback; the CLI: one line on stderr and exit code 2) and nothing the user had is lost (the text typed, the model
-in use). The CLI's error cases run as real subprocesses (`python -m explainer ...`), all started at once; the
-impossible sampling settings and the odd prompts that get a prediction call the same main() in-process (NUL cannot
-travel in argv). The uploads are checked where they are read: load_text (training text) and RunStore.import_zip."""
+in use). The CLI's error cases that only a process shows run as real subprocesses (`python -m explainer ...`), all
+started at once; the other refusals and the odd prompts that get a prediction call the same main() in-process (NUL
+cannot travel in argv). The uploads are checked where they are read: load_text (training text) and
+RunStore.import_zip."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from streamlit.testing.v1 import AppTest
 
 from explainer.backends.load import load_backend
 from explainer.backends.safety import ModelNotAllowed, allowed_model_dirs, model_path_problem
+from explainer.cli import train as cli_train
 from explainer.cli.main import main
 from explainer.config import ASSETS, MODEL, MODEL_DIRS, RUNS
 from explainer.generation.next_token import Comparison, compare
@@ -221,18 +223,12 @@ def cli_errors(
     m = ["--model", str(tiny_dir)]
     return cli_runs(
         {
-            "empty": (["predict", "", *m], {}),
-            "spaces-only": (["chat", "  \t ", *m], {}),
             "not-utf8": (["predict", b"the \xff\xfe dog", *m], {}),
-            "top-p-0": (["generate", "hi", "--top-p", "0", *m], {}),
             "t-not-a-number": (["generate", "hi", "--temperature", "warm"], {}),
             "unknown-hf-id": (["predict", "hi", "--model", "hf:no-such-user/no-such-model"], offline),
             "hf-no-network": (["predict", "hi", "--model", "hf:no-such-user/no-such-model"], no_network),
-            "not-a-model-folder": (["predict", "hi", "--model", str(ASSETS)], {}),
             "pickled-hf-model": (["predict", "hi", "--model", f"hf:{pickled_hf}"], {}),
             "checkpoint-layers-as-text": (["predict", "hi", "--model", str(bad_checkpoints["layers-as-text"])], {}),
-            "train-out-under-a-file": (["train", "--corpus", "builtin", "--steps", "1", "--out", "/etc/passwd/x"], {}),
-            "eval-limit-negative": (["eval", "--limit", "-1", *m], {}),
         }
     )
 
@@ -282,25 +278,46 @@ def bad_checkpoints(tiny_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
     return out
 
 
-CLI_ERRORS = {
-    "empty": "the text is empty",
-    "spaces-only": "the text is empty",
+CLI_ERRORS = {  # what only a process shows: bytes in argv, argparse's own exit, the environment, a pickle
     "not-utf8": "not valid UTF-8",
-    "top-p-0": "top_p must be in (0, 1]",
     "t-not-a-number": "invalid float value: 'warm'",
     "unknown-hf-id": "cannot load Hugging Face model 'no-such-user/no-such-model'",
     "hf-no-network": "cannot be reached (no internet?)",  # the fast probe, not a minute of retries
-    "not-a-model-folder": "config.json: missing",
     "pickled-hf-model": "no file named model.safetensors",
     "checkpoint-layers-as-text": BAD_CONFIGS["layers-as-text"][1],  # the others in-process, below
-    "train-out-under-a-file": "--out /etc/passwd/x: cannot write there",  # before any training
-    "eval-limit-negative": "--limit: must be at least 1",
 }
 
 
 @pytest.mark.parametrize("case", CLI_ERRORS)
 def test_cli_error_is_one_line_and_exit_2(cli_errors: dict, case: str) -> None:
     one_line_exit_2(cli_errors[case], CLI_ERRORS[case])
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["predict", ""], "the text is empty"),
+        (["chat", "  \t "], "the text is empty"),
+        (["generate", "hi", "--top-p", "0"], "top_p must be in (0, 1]"),
+        (["predict", "hi", "--model", str(ASSETS)], "config.json: missing"),  # a folder that holds no model
+        (
+            ["train", "--corpus", "builtin", "--steps", "1", "--out", "/etc/passwd/x"],
+            "--out /etc/passwd/x: cannot write",
+        ),
+        (["eval", "--limit", "-1"], "--limit: must be at least 1"),
+    ],
+    ids=["empty", "spaces-only", "top-p-0", "not-a-model-folder", "train-out-under-a-file", "eval-limit-negative"],
+)
+def test_cli_refusal_in_process(
+    capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch, tiny_dir: Path, args: list, words: str
+) -> None:
+    """The other refusals, through the same main() as `python -m explainer` (a process adds only its imports); a
+    refused training never writes the built-in corpus first (seconds of waiting for a mistyped --out)."""
+    monkeypatch.setattr(cli_train, "load_text", lambda *a: pytest.fail("the text was read before the refusal"))
+    model = [] if "--model" in args or args[0] == "train" else ["--model", str(tiny_dir)]
+    assert main([*args, *model]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and words in err[0], err
 
 
 @pytest.mark.parametrize("name", [name for name in BAD_CONFIGS if name != "layers-as-text"])

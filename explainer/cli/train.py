@@ -78,25 +78,28 @@ def writable_folder(path: str) -> Path:
     return folder
 
 
-def spec_from_args(args) -> tuple[RunSpec, str]:
-    """The run's spec and text from the parsed flags (ValueError on bad input)."""
+def spec_from_args(args) -> RunSpec:
+    """The run's spec from the parsed flags, checked before any text is read (ValueError on bad input)."""
     overrides = {field: getattr(args, flag) for flag, field in FLAGS.items() if getattr(args, flag, None) is not None}
     if args.text:
-        raw = read_text_file(args.text)
-        try:
-            text = load_text("upload", raw)
-        except ValueError as e:
-            raise ValueError(f"{args.text}: {e}") from None
         overrides.update(source="upload", source_name=Path(args.text).name)
     elif args.corpus == "builtin":
-        text = load_text("builtin")
         overrides.update(source="builtin", source_name="built-in corpus")
     else:
         raise ValueError("say what to train on: --text FILE or --corpus builtin (or --preset builtin)")
     spec = RunSpec.from_preset(args.preset or "tiny", **overrides)
     if args.eval_every is None:
         spec.eval_every = max(1, min(200, spec.steps // 10))
-    return spec.validate(), text
+    return spec.validate()
+
+
+def file_text(path: str) -> str:
+    """A text file to train on, checked as an upload is (ValueError naming the file)."""
+    raw = read_text_file(path)  # its refusals name the file
+    try:
+        return load_text("upload", raw)
+    except ValueError as e:
+        raise ValueError(f"{path}: {e}") from None
 
 
 def use_compile(choice: str, device, steps: int) -> bool:
@@ -142,8 +145,10 @@ class Progress:
 
 def train_from_args(args) -> dict:
     t_start = time.perf_counter()
-    spec, text = spec_from_args(args)
-    writable_folder(args.out)  # before training: a bad --out must not cost the whole run
+    spec = spec_from_args(args)
+    text = file_text(args.text) if args.text else None
+    writable_folder(args.out)  # a bad flag, file or --out fails at once, before the built-in corpus (seconds to write)
+    text = text or load_text("builtin")
     device = pick_device(args.device)
     if device.type == "cpu":
         configure_threads()
