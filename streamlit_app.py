@@ -10,7 +10,7 @@ from explainer.config import ICON
 from explainer.i18n import _
 from explainer.ui.shell.accessible import accessible_page
 from explainer.ui.shell.export import export_sidebar, record_visit
-from explainer.ui.shell.language import hold_session_language, language_picker
+from explainer.ui.shell.language import NUMBERS_JS, hold_session_language, language_picker
 from explainer.ui.shell.navigation import footer, navigation
 from explainer.ui.shell.presenter import presenter_toggle, sidebar_state
 from explainer.ui.shell.share import share_sidebar
@@ -23,7 +23,7 @@ st.set_page_config(page_title=_("How LLMs work"), page_icon=ICON, layout="wide",
 warm_up()  # once per process: what the pages compute once, in a background thread
 
 page = navigation()  # st.navigation over the registry, drawn in the sidebar by section
-accessible_page()  # WCAG AA where Streamlit's own styles fall short
+accessible_page(NUMBERS_JS)  # WCAG AA where Streamlit's styles fall short; sliders' numbers in the language
 presenter_toggle()
 share_sidebar()  # this view's QR code, for the class's own devices
 render_sidebar()

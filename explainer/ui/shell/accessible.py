@@ -75,6 +75,7 @@ SCROLLABLE_JS = """<script>
 </script>"""
 
 
-def accessible_page() -> None:
-    """The style sheet and the script above, on the page being drawn (once per run, from streamlit_app.py)."""
-    st.html(ACCESSIBLE_CSS + SCROLLABLE_JS, unsafe_allow_javascript=True)
+def accessible_page(*scripts: str) -> None:
+    """The style sheet and the script above, and the page's other `scripts`, on the page being drawn (once per run,
+    from streamlit_app.py): one element, since each takes a gap at the top of the page."""
+    st.html(ACCESSIBLE_CSS + SCROLLABLE_JS + "".join(scripts), unsafe_allow_javascript=True)

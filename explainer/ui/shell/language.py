@@ -7,6 +7,8 @@ fragment reruns in a script thread of its own, which asks the session again."""
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -67,7 +69,25 @@ def language_picker() -> None:
         del st.query_params[LANG_KEY]
 
 
-# A number in a slider written as the browser's language writes it ("0,7" in a German browser): Streamlit formats it
-# in the browser, which knows only its own language, not the session's (a link's ?lang= in another browser keeps the
-# browser's way).
+# A number in a slider written as the session's language writes it ("0,7" in German): Streamlit formats a
+# "localized" number in the browser with navigator.languages, which this script heads with the session's language,
+# read where the picker above keeps it: ?lang= in the address, else the browser's own. It is read as the slider is
+# drawn, so a slider drawn again in another language (its label changes) writes its number the new way (a script
+# that set the language itself ran after those sliders now and then). navigator.language, from which Streamlit reads
+# the browser's own language, stays as it is.
 LOCALIZED = "localized"
+_NUMBERS_JS = """<script>
+(() => {
+  if (window.explainerNumbers) return;
+  window.explainerNumbers = true;
+  const TAGS = %s;  // ?lang= -> the tag Intl reads
+  const own = Object.getOwnPropertyDescriptor(Navigator.prototype, 'languages').get;
+  Object.defineProperty(navigator, 'languages', {configurable: true, get() {
+    const tag = TAGS[new URLSearchParams(location.search).get(%s)];
+    return tag ? [tag, ...own.call(navigator)] : own.call(navigator);
+  }});
+})();
+</script>"""
+NUMBERS_JS = _NUMBERS_JS % (json.dumps({lang: lang.replace("_", "-") for lang in LANGUAGES}), json.dumps(LANG_KEY))
+"""For the page's head (accessible_page): drawn before the page, whose sliders then write their numbers in the
+session's language."""
