@@ -31,8 +31,18 @@ _KEYS_JS = """<script>
     const room = way > 0 ? main.scrollHeight - main.clientHeight - main.scrollTop : main.scrollTop;
     if (room > 4) return main.scrollBy({top: way * Math.min(room, main.clientHeight * 0.85), behavior: 'smooth'});
     const icon = way > 0 ? %(next)s : %(back)s;
-    [...document.querySelectorAll('.st-key-footer a')]
-      .find((a) => a.querySelector('[data-testid=stIconMaterial]')?.textContent.trim() === icon)?.click();
+    const link = [...document.querySelectorAll('.st-key-footer a')]
+      .find((a) => a.querySelector('[data-testid=stIconMaterial]')?.textContent.trim() === icon);
+    if (link) { link.click(); atTop(location.pathname); }
+  };
+  // The step turned to opens at its top, as a slide does. The main column is one element from page to page: its
+  // scroll usually drops to 0 as the last page's content goes, but CI once showed the next page's address over the
+  // last page's scroll (545 px). Once the address has changed and the new page is drawn, it goes to the top.
+  const atTop = (from, frames = 0) => {
+    const app = document.querySelector('[data-testid=stApp]');
+    if (location.pathname !== from && app?.dataset.testScriptState === 'notRunning')
+      return document.querySelector('.stMain')?.scrollTo({top: 0});
+    if (frames < 1800) requestAnimationFrame(() => atTop(from, frames + 1));  // 30 s at most
   };
   document.addEventListener('keydown', (e) => {
     const main = document.querySelector('.stMain');  // (a chat page's: data-testid=stAppScrollToBottomContainer)
