@@ -86,9 +86,21 @@ def busy() -> bool:
     return state.writing is not None or bool(state.queue)
 
 
+# Frame by frame until the pinned box holds the focus (10 s at most): on a slow machine it is drawn, or drawn again,
+# after this script runs (CI: the focus was lost). Only while no other control holds the focus (the box the question
+# was typed in, in the page until now, does not count).
 _REFOCUS_JS = """<script>
-requestAnimationFrame(() => document.querySelector('[data-testid=stBottom] [data-testid=stChatInputTextArea]')
-  ?.focus());
+(() => {
+  const BOX = '[data-testid=stChatInputTextArea]';
+  let frames = 0, held = 0;
+  const step = () => {
+    const box = document.querySelector('[data-testid=stBottom] ' + BOX), now = document.activeElement;
+    if (box && now === box) held++;
+    else if (box && (!now || now === document.body || now.matches(BOX))) box.focus();
+    if (held < 10 && ++frames < 600) requestAnimationFrame(step);
+  };
+  requestAnimationFrame(step);
+})();
 </script>"""
 
 
