@@ -36,8 +36,8 @@ _KEYS_JS = """<script>
     if (link) { link.click(); atTop(location.pathname); }
   };
   // The step turned to opens at its top, as a slide does. The main column is one element from page to page: its
-  // scroll usually drops to 0 as the last page's content goes, but CI once showed the next page's address over the
-  // last page's scroll (545 px). Once the address has changed and the new page is drawn, it goes to the top.
+  // scroll usually drops to 0 as the last page's content goes, but CI showed Next word drawn under the chat page's
+  // scroll (545 px), twice. Once the address has changed and the new page is drawn, it goes to the top.
   const atTop = (from, frames = 0) => {
     const app = document.querySelector('[data-testid=stApp]');
     if (location.pathname !== from && app?.dataset.testScriptState === 'notRunning')
