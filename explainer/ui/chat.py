@@ -58,7 +58,7 @@ def ask(message: str) -> None:
 def _typed() -> None:
     """The chat box's callback: the question joins the queue (answered after the reply being written, if any)."""
     if (text := st.session_state.get(INPUT_KEY)) is not None:
-        ChatState.of().refocus = not turns() and not busy()  # the box stood in the page: it is pinned from now on
+        ChatState.of().refocus |= not turns() and not busy()  # the box stood in the page: it is pinned from now on
         ask(text)
 
 
@@ -86,9 +86,8 @@ def busy() -> bool:
     return state.writing is not None or bool(state.queue)
 
 
-# Frame by frame until the pinned box holds the focus (10 s at most): on a slow machine it is drawn, or drawn again,
-# after this script runs (CI: the focus was lost). Only while no other control holds the focus (the box the question
-# was typed in, in the page until now, does not count).
+# Frame by frame until the pinned box holds the focus (10 s at most), in case it is drawn after this script runs. Only
+# while no other control holds the focus (the box the question was typed in, in the page until now, does not count).
 _REFOCUS_JS = """<script>
 (() => {
   const BOX = '[data-testid=stChatInputTextArea]';
@@ -118,8 +117,8 @@ def chat_box() -> None:
         _("Ask the assistant a question (sent while it writes, it waits its turn)"), key=INPUT_KEY, on_submit=_typed
     )
     if (state := ChatState.of()).refocus:
-        state.refocus = False
-        st.html(_REFOCUS_JS, unsafe_allow_javascript=True)
+        state.refocus = busy()  # sent again until the reply is written: a run that the next one cuts short (the
+        st.html(_REFOCUS_JS, unsafe_allow_javascript=True)  # reply's rerun) may never reach a slow browser (CI)
     reads_english_note()
 
 
