@@ -40,6 +40,9 @@ APP_IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 START_TIMEOUT_S = 180
 LOCALE = "en-US"  # the browser's language, whatever the machine's: the app follows it (test_languages.py has others)
 PAGE_TIMEOUT_MS = 90_000
+# Every tab's scripts run this many times slower (Chromium's CPU throttling), e.g. E2E_CPU_SLOWDOWN=4: races between
+# the app's scripts and Streamlit's drawing that a slow machine's CI meets show up here too.
+CPU_SLOWDOWN = float(os.environ.get("E2E_CPU_SLOWDOWN", "1"))
 VIEWPORTS = {"laptop": (1280, 800), "projector": (1024, 768)}
 # A line of the server's log that fails the browser suite: every Streamlit warning (a widget given a default value and
 # also set through session state, for one) is a defect to fix, not noise.
@@ -189,9 +192,28 @@ def open_page(browser, srv: Server, path: str, viewport: tuple[int, int]):
     page.watch_requests = lambda r: page.foreign_requests.append(r.url) if _foreign(r.url, origin) else None
     page.on("request", page.watch_requests)
     page.set_default_timeout(PAGE_TIMEOUT_MS)
+    cpu_slowdown(page, CPU_SLOWDOWN)  # also undoes what a test that failed inside `slow_cpu` left
     page.goto(f"{srv.url}/{path}", wait_until="domcontentloaded")
     page.wait_for_selector(APP_IDLE)
     return page
+
+
+def cpu_slowdown(page, rate: float) -> None:
+    """The tab's scripts run `rate` times slower from now on (1: full speed)."""
+    if not hasattr(page, "cdp"):
+        page.cdp = page.context.new_cdp_session(page)
+    page.cdp.send("Emulation.setCPUThrottlingRate", {"rate": rate})
+
+
+@contextmanager
+def slow_cpu(page, rate: float = 8) -> Iterator[None]:
+    """Steps run as on a slow machine's browser (its scripts `rate` times slower), where a script of the app's
+    can run before, or never after, what Streamlit draws."""
+    cpu_slowdown(page, max(rate, CPU_SLOWDOWN))
+    try:
+        yield
+    finally:
+        cpu_slowdown(page, CPU_SLOWDOWN)
 
 
 def close_page(page) -> None:

@@ -23,6 +23,7 @@ from .harness import (
     open_page,
     screenshot,
     settled,
+    slow_cpu,
 )
 
 pytestmark = pytest.mark.e2e
@@ -50,16 +51,14 @@ def test_ask_a_question_and_read_the_script(browser, server: Server, viewport: s
         page.get_by_role("slider", name="Temperature").press("Home")  # temperature 0: the likeliest word
         drawn(page, lambda: expect(page).to_have_url(re.compile(r"/chat\?.*temperature=0")))
 
-        cdp = page.context.new_cdp_session(page)  # a slow machine's browser, where the box lost its focus (CI): the
-        cdp.send("Emulation.setCPUThrottlingRate", {"rate": 8})  # reply's rerun outran the script that focuses it
-        page.get_by_test_id("stChatInputTextArea").fill(QUESTION)
-        page.get_by_test_id("stChatInputTextArea").press("Enter")
-        reply = page.get_by_test_id("stChatMessage").nth(1)
-        expect(reply).to_contain_text("Paris")
-        drawn(page, lambda: expect(reply).to_contain_text("seed"))  # the caption under a finished reply
-        pinned = page.locator("[data-testid=stBottom] [data-testid=stChatInputTextArea]")
-        expect(pinned).to_be_focused()  # pinned to the window's bottom now, ready for the next question
-        cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
+        with slow_cpu(page):  # where the box lost its focus (CI): the reply's rerun outran the script that focuses it
+            page.get_by_test_id("stChatInputTextArea").fill(QUESTION)
+            page.get_by_test_id("stChatInputTextArea").press("Enter")
+            reply = page.get_by_test_id("stChatMessage").nth(1)
+            expect(reply).to_contain_text("Paris")
+            drawn(page, lambda: expect(reply).to_contain_text("seed"))  # the caption under a finished reply
+            pinned = page.locator("[data-testid=stBottom] [data-testid=stChatInputTextArea]")
+            expect(pinned).to_be_focused()  # pinned to the window's bottom now, ready for the next question
         expect(reply).to_be_in_viewport()
 
         page.get_by_test_id("stCheckbox").filter(has_text="Show the script the model sees").click()
