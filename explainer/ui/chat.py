@@ -86,19 +86,17 @@ def busy() -> bool:
     return state.writing is not None or bool(state.queue)
 
 
-# Frame by frame until the pinned box holds the focus (10 s at most), in case it is drawn after this script runs. Only
-# while no other control holds the focus (the box the question was typed in, in the page until now, does not count).
+# Once the pinned box is drawn (frame by frame, 10 s at most), it gets the focus unless another control holds it (the
+# box the question was typed in, in the page until now, does not count).
 _REFOCUS_JS = """<script>
 (() => {
   const BOX = '[data-testid=stChatInputTextArea]';
-  let frames = 0, held = 0;
-  const step = () => {
+  const step = (frames) => {
     const box = document.querySelector('[data-testid=stBottom] ' + BOX), now = document.activeElement;
-    if (box && now === box) held++;
-    else if (box && (!now || now === document.body || now.matches(BOX))) box.focus();
-    if (held < 10 && ++frames < 600) requestAnimationFrame(step);
+    if (!box) return frames < 600 && requestAnimationFrame(() => step(frames + 1));
+    if (!now || now === document.body || now.matches(BOX)) box.focus();
   };
-  requestAnimationFrame(step);
+  step(0);
 })();
 </script>"""
 
