@@ -7,9 +7,10 @@ from explainer.format import md_escape, number
 from explainer.i18n import _
 from explainer.model.device import device_words
 from explainer.ui.shell.handout import handout_html
-from explainer.ui.shell.lesson import STEPS, lesson_plan
+from explainer.ui.shell.lesson import STEPS
 from explainer.ui.shell.models import current_backend, model_facts
 from explainer.ui.shell.navigation import PLAN_VIEW
+from explainer.ui.shell.plan import lesson_plan
 from explainer.ui.shell.presenter import presenting
 from explainer.ui.shell.views import section
 
@@ -38,8 +39,8 @@ where = (
 )
 st.caption(
     _(
-        "Each step opens the exact view that shows it. {where} At the bottom of every page, previous / next "
-        "walk the story in this order, and “Back to the lesson plan” comes back here."
+        "Each step opens the exact view that shows it, and at the bottom of its page “Next step” opens the next one, "
+        "in this order (“Back to the lesson plan” comes back here). {where}"
     ).format(where=where)
 )
 st.download_button(

@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explainer.ui.shell.lesson import PARTS
+from explainer.ui.shell.lesson import PARTS, STEP_KEY, STEPS, Link, Step
 from explainer.ui.shell.pages import BY_URL, PAGES, STORY
 from explainer.ui.shell.presenter import PRESENT_KEY, PRESENTER_CSS, _scaled
 
@@ -98,8 +98,63 @@ def test_lesson_plan_links_each_point_to_a_page_of_the_app() -> None:
         head = f"{point.n} · {point.title}"
         first = [p for p in lesson if p.label == head]
         assert len(first) == 1 and first[0].page == point.link.url_path, f"point {point.n} links to its page once"
-        assert dict(parse_qsl(first[0].query_string)) == point.link.query, "the link lands on its view and settings"
+        query = dict(parse_qsl(first[0].query_string))
+        assert query == {**point.link.query, STEP_KEY: str(point.n)}, "its view and settings, and the step it is"
         assert point.line in text
+
+
+def follow(at: AppTest, step: Step, link: Link) -> AppTest:
+    """Click one of `step`'s links on the lesson plan (or a footer's link to it)."""
+    at.switch_page(BY_URL[link.url_path].file)
+    at.query_params.clear()
+    at.query_params.update(step.query(link))
+    return no_crash(at.run())
+
+
+def turns(at: AppTest) -> list[tuple[str, str, dict[str, str]]]:
+    """The footer's links, in order: (url path, label, query parameters)."""
+    links = [el.proto for el in at.main.get("page_link")]
+    footer_links = [p for p in links if p.label.startswith(("Previous", "Back to the lesson plan", "Next"))]
+    return [(p.page, p.label, dict(parse_qsl(p.query_string))) for p in footer_links]
+
+
+def test_a_page_opened_from_the_plan_walks_the_plans_steps() -> None:
+    """In the plan, Scale's reading (step 4) comes before Train it yourself (step 5); in the sidebar Human feedback
+    follows Scale. A page opened from the plan turns to the plan's steps (a clicker follows the lesson), each link
+    with its step's view and settings; the way back lands on the step's box. Opened from the sidebar: the story."""
+    at = follow(run_app(), STEPS[3], STEPS[3].link)
+    assert turns(at) == [
+        ("sampling", "Previous step: 3 · Sampling", STEPS[2].query(STEPS[2].link)),
+        ("", "Back to the lesson plan", {"view": "step-4"}),
+        ("train", "Next step: 5 · Parameters are dials", {"view": "live", STEP_KEY: "5"}),
+    ]
+    assert STEP_KEY not in at.query_params, "taken out of the address bar, as the view is"
+    at = follow(at, STEPS[4], STEPS[4].link)
+    assert turns(at)[2] == ("train", "Next step: 6 · One training step", {"view": "nudge", STEP_KEY: "6"})
+    story_next = [t for t in turns(go(at, "app_pages/layers.py")) if t[0] == "last-vector"]
+    assert story_next == [("last-vector", "Next: The last vector", {})], "a page of another step: the sidebar's story"
+    assert turns(go(at, "app_pages/train.py"))[0][1] == "Previous step: 4 · Training data", "back on the step's page"
+    first = follow(at, STEPS[0], STEPS[0].link)
+    assert [label for _p, label, _q in turns(first)] == ["Back to the lesson plan", "Next step: 2 · Probabilities"]
+    last = follow(at, STEPS[-1], STEPS[-1].more[0])  # a step's second link (Why this word?) is that step too
+    assert [label for _p, label, _q in turns(last)] == [
+        "Previous step: 14 · The last vector",
+        "Back to the lesson plan",
+    ]
+
+
+@pytest.mark.parametrize("asked", ["0", "16", "-1", "3.5", "x", ""])
+def test_a_bad_step_in_the_address_is_ignored(asked: str) -> None:
+    at = run_app()
+    at.switch_page("app_pages/scale.py")
+    at.query_params.clear()
+    at.query_params[STEP_KEY] = asked
+    at = no_crash(at.run())
+    assert [label for _p, label, _q in turns(at)] == [
+        "Previous: Train it yourself",
+        "Back to the lesson plan",
+        "Next: Human feedback",
+    ], "the sidebar's story"
 
 
 def test_every_lesson_link_names_its_section_in_the_class_language() -> None:

@@ -1,17 +1,20 @@
 """The lesson plan in real Chromium: each of its links opens its page and lands on the exact view (the section is
 scrolled to the top part of the screen, the preset settings are in the address bar), "Back to the lesson plan" comes
-back to the plan, and the handout prints on one page."""
+back to the step's box on the plan, a presentation clicker walks the plan's steps, and the handout prints on one
+page."""
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import parse_qsl, urlparse
 
 import pytest
 
-from explainer.ui.shell.lesson import STEPS, Link
+from explainer.ui.shell.lesson import STEP_KEY, STEPS, Link
 
-from .harness import APP_IDLE, SHOTS, VIEWPORTS, Server, assert_offline, closing_page, open_page
+from .harness import APP_IDLE, SHOTS, VIEWPORTS, Server, assert_no_exception, assert_offline, closing_page, open_page
+from .test_presenter import KEYS_ON, MOVED_AND_STILL, PRESENTING, SCROLLED
 
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -39,13 +42,13 @@ def follow(page, locator, link: Link) -> None:
     landed(page, link.view)
     query = dict(parse_qsl(urlparse(page.url).query))
     assert {k: query.get(k) for k in link.params} == link.params, f"the preset settings of {link}: {page.url}"
+    assert STEP_KEY not in query, "the step is taken out of the address bar"
 
 
 def back_to_the_plan(page) -> None:
     page.wait_for_selector(APP_IDLE)  # the view has finished (a chat reply written to its end): the footer is drawn
     footer = page.locator(".st-key-footer [data-testid=stPageLink-NavLink]")
-    back = footer.filter(has_text="Back to the lesson plan")
-    (back if back.count() else footer.filter(has_text="Previous: Lesson plan")).click()
+    footer.filter(has_text="Back to the lesson plan").click()
     page.wait_for_url(lambda url: urlparse(url).path.strip("/") == "")
     page.wait_for_selector(APP_IDLE)
 
@@ -54,14 +57,13 @@ def test_each_step_of_the_plan_lands_on_its_view(browser, server: Server) -> Non
     page = open_page(browser, server, "", VIEWPORTS["laptop"])
     with closing_page(page, server, failed_shot=SHOTS / "lesson-failed.png"):
         for step in STEPS:
-            box = page.locator(f".st-key-plan_step_{step.n}")
+            box = page.locator(f".st-key-view-{step.view}")
             sync_api.expect(box).to_contain_text(f"{step.minutes} min")
             follow(page, box.locator("[data-testid=stPageLink-NavLink]").first, step.link)
             page.screenshot(path=str(SHOTS / f"lesson-step-{step.n:02d}.png"))  # the first screen: the view
             back_to_the_plan(page)
-            if step.n > 1:  # "Back to the lesson plan" lands on the plan itself, not the top of the page
-                landed(page, "plan")
-                page.wait_for_selector("body[data-landed=plan]", state="attached")  # and lets go of the scroll
+            landed(page, step.view)  # the step's own box on the plan, not the top of the page
+            page.wait_for_selector(f"body[data-landed={step.view}]", state="attached")  # and lets go of the scroll
         assert_offline(page)
 
 
@@ -78,3 +80,28 @@ def test_the_handout_prints_on_one_page(browser, server: Server, tmp_path) -> No
         pdf = page.pdf(landscape=True, format="A4", print_background=True)
         assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, "the whole plan on one printed page"
         page.screenshot(path=str(SHOTS / "lesson-handout.png"), full_page=True)
+
+
+def test_a_clicker_walks_the_plans_steps(browser, server: Server) -> None:
+    """Opened from the plan, Scale's reading (step 4) is followed by Train it yourself (step 5), whose view is lower
+    on its page; the sidebar's next page would be Human feedback. A clicker's Page Down scrolls Scale to its bottom,
+    then opens step 5 landed on its view, not at the top."""
+    page = open_page(browser, server, "?present=1", VIEWPORTS["laptop"])
+    with closing_page(page, server, failed_shot=SHOTS / "lesson-clicker-failed.png"):
+        page.wait_for_function(PRESENTING)
+        follow(page, page.locator(".st-key-view-step-4 [data-testid=stPageLink-NavLink]").first, STEPS[3].link)
+        page.wait_for_function(KEYS_ON)
+        seen = [tuple(page.evaluate(SCROLLED))]
+        while seen[-1][0] == "scale":
+            assert len(seen) < 30, f"Page Down never turned to the next step: {seen}"
+            page.keyboard.press("PageDown")
+            page.wait_for_function(MOVED_AND_STILL, arg=json.dumps(list(seen[-1]), separators=(",", ":")))
+            seen.append(tuple(page.evaluate(SCROLLED)))
+        assert seen[-1][0] == "train", f"the plan's next step, not the sidebar's next page: {seen}"
+        page.wait_for_selector(APP_IDLE)
+        landed(page, STEPS[4].link.view)
+        page.wait_for_selector(f"body[data-landed={STEPS[4].link.view}]", state="attached")
+        assert page.evaluate(SCROLLED)[1] > 0, "on its view, below the top of the page"
+        query = dict(parse_qsl(urlparse(page.url).query))
+        assert query.get("present") == "1" and STEP_KEY not in query, query
+        assert_no_exception(page)

@@ -1,10 +1,10 @@
 """The keyboard on every page. Streamlit scrolls inside its main column, which a key reaches only once something in
 it has the focus: on arrival, Page Down, Space, the arrows, Home and End did nothing until a click. While nothing has
 the focus they now scroll the main column. In presenter mode a presentation clicker walks the story: its Page Down
-scrolls the page a screen on and, at the bottom of the page, turns to the next step, as a slide would; Page Up the
-way back, whatever has the focus but a text field or a table (the switch just flipped to turn presenter mode on).
-Right / left arrows (some clickers send these) do the same unless a control has the focus (a slider's arrows are
-the slider's)."""
+scrolls the page a screen on and, at the bottom of the page, turns to the next step, as a slide would (the footer's
+next: the sidebar's next page, or the plan's next step on a page opened from the lesson plan); Page Up the way back,
+whatever has the focus but a text field or a table (the switch just flipped to turn presenter mode on). Right / left
+arrows (some clickers send these) do the same unless a control has the focus (a slider's arrows are the slider's)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,9 @@ _KEYS_JS = """<script>
     const icon = way > 0 ? %(next)s : %(back)s;
     const link = [...document.querySelectorAll('.st-key-footer a')]
       .find((a) => a.querySelector('[data-testid=stIconMaterial]')?.textContent.trim() === icon);
-    if (link) { link.click(); atTop(location.pathname); }
+    if (!link) return;
+    link.click();
+    if (!new URL(link.href, location.href).searchParams.has('view')) atTop(location.pathname);  // else it lands there
   };
   // The step turned to opens at its top, as a slide does. The main column is one element from page to page: its
   // scroll usually drops to 0 as the last page's content goes, but CI showed Next word drawn under the chat page's

@@ -1,6 +1,9 @@
 """The lesson plan: the story's 15 points (../shared/STORY.md) as a 45-minute lesson. Each step has its minutes, the
 one thing to click, the question to ask the class, and a deep link to the exact view that shows it (a page, a section
-anchor and preset settings). The home page draws it; handout.py prints it on one page."""
+anchor and preset settings). plan.py draws it on the home page; handout.py prints it on one page.
+
+A page opened from the plan (`?step=N` in its link) is that step of the lesson: its footer's previous / next then walk
+the plan's steps, not the sidebar's pages, so a presentation clicker follows the lesson (navigation.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +12,11 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from explainer.i18n import N_, _
-from explainer.ui.shell.navigation import link_page
 from explainer.ui.shell.pages import BY_URL
+from explainer.ui.shell.state import SessionObject
 from explainer.ui.shell.views import VIEW_KEY
+
+STEP_KEY = "step"  # a lesson link's parameter: the step it opens
 
 # What the section a lesson link opens is called (its heading on the page where it has one), for the handout's "open
 # (page → section)" column and the links' tooltips.
@@ -67,6 +72,20 @@ class Step:  # its words are marked for the catalog (N_) and translated where th
     ask: str  # the question for the class
     link: Link
     more: tuple[Link, ...] = ()
+
+    @property
+    def heading(self) -> str:
+        """ "5 · Parameters are dials", in the language in use."""
+        return f"{self.n} · {_(self.title)}"
+
+    @property
+    def view(self) -> str:
+        """Its box on the lesson plan, as a view a link lands on."""
+        return f"step-{self.n}"
+
+    def query(self, link: Link) -> dict[str, str]:
+        """The query parameters of one of its links: the view and settings, and the step."""
+        return {**link.query, STEP_KEY: str(self.n)}
 
 
 PARTS: dict[str, list[Step]] = {
@@ -247,29 +266,28 @@ def starts() -> dict[int, int]:
     return out
 
 
-def _link(link: Link, label: str, where=st) -> None:
-    page = link_page(link.url_path)
-    if page is None:  # a page script run on its own, outside the app's navigation
-        where.markdown(f"**{label}**")
-    else:
-        where.page_link(page, label=label, query_params=link.query, help=_("Opens {place}").format(place=link.place()))
+@dataclass
+class Lesson(SessionObject):
+    KEY = "lesson"
+    step: int | None = None  # the step last opened from the plan
 
 
-def lesson_plan() -> None:
-    """The 15 steps in order, grouped by part: each a box with its link, minutes, what to click and what to ask."""
-    start = starts()
-    for part, steps in PARTS.items():
-        st.subheader(_(part), anchor=False)
-        for step in steps:
-            with st.container(border=True, key=f"plan_step_{step.n}"):
-                top = st.container(horizontal=True, vertical_alignment="center", gap="small")
-                _link(step.link, f"{step.n} · {_(step.title)}", top)
-                top.badge(
-                    _("{minutes} min · from {start}′").format(minutes=step.minutes, start=start[step.n]),
-                    icon=":material/schedule:",
-                    color="gray",
-                )
-                top.markdown(_(step.line))
-                st.markdown(_("**Click:** {click}  \n**Ask:** {ask}").format(click=_(step.click), ask=_(step.ask)))
-                for link in step.more:
-                    _link(link, f"↳ {_(link.label)}")
+def lesson_step(current: str) -> Step | None:
+    """The lesson's step when the page at `current` is one of its views: the step a lesson link (?step=N) just opened,
+    or the one opened last if this page is one of its own; else None. Takes the parameter out of the address bar."""
+    lesson = Lesson.of()
+    if STEP_KEY in st.query_params:
+        asked = str(st.query_params.get(STEP_KEY, ""))
+        del st.query_params[STEP_KEY]
+        if asked.isdecimal() and 1 <= int(asked) <= len(STEPS):
+            lesson.step = int(asked)
+    if lesson.step is None:
+        return None
+    step = STEPS[lesson.step - 1]
+    return step if current in {link.url_path for link in (step.link, *step.more)} else None
+
+
+def around(step: Step) -> tuple[Step | None, Step | None]:
+    """The steps before and after `step` (None at either end)."""
+    i = step.n - 1
+    return (STEPS[i - 1] if i > 0 else None), (STEPS[i + 1] if i + 1 < len(STEPS) else None)

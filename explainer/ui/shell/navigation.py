@@ -1,6 +1,6 @@
 """The guided tour: st.navigation over the page registry (pages.py) in the story's order, drawn in the sidebar as page
-links under their sections, previous / next and "back to the lesson plan" at the bottom of every page, and links to any
-page of the app (`link_page`)."""
+links under their sections, previous / next and "back to the lesson plan" at the bottom of every page (the lesson
+plan's steps on a page opened from it), and links to any page of the app (`link_page`)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import streamlit as st
 
 from explainer.i18n import _, language
 from explainer.ui.shell.keys import BACK_ICON, NEXT_ICON, page_keys
+from explainer.ui.shell.lesson import Step, around, lesson_step
 from explainer.ui.shell.pages import BY_URL, PAGES, PageEntry, neighbours
 from explainer.ui.shell.state import SessionObject
 from explainer.ui.shell.views import VIEW_KEY, land_on_view
@@ -70,40 +71,66 @@ def link_page(url_path: str) -> st.Page | None:
     return _page(BY_URL[url_path])
 
 
+@dataclass(frozen=True)
+class Turn:
+    """One of the footer's links: where it goes and what it says."""
+
+    label: str
+    page: st.Page
+    query: dict[str, str] = field(default_factory=dict)
+
+
+def _story_turns(current: str) -> tuple[Turn | None, Turn | None, Turn | None]:
+    """Previous, back to the plan, next: the neighbouring pages of the sidebar's story (the first page's previous is
+    the plan itself)."""
+    before, after = neighbours(current)
+    back = None
+    if current != "" and (before is None or before.url_path != ""):
+        back = Turn(_("Back to the lesson plan"), _page(BY_URL[""]), {VIEW_KEY: PLAN_VIEW})
+    return (
+        before and Turn(_("Previous: {title}").format(title=_(before.title)), _page(before)),
+        back,
+        after and Turn(_("Next: {title}").format(title=_(after.title)), _page(after)),
+    )
+
+
+def _step_turn(words: str, step: Step | None) -> Turn | None:
+    """A link to `step`'s view, saying `words` ("Next step: {step}")."""
+    if step is None:
+        return None
+    return Turn(words.format(step=step.heading), _page(BY_URL[step.link.url_path]), step.query(step.link))
+
+
+def _lesson_turns(step: Step) -> tuple[Turn | None, Turn, Turn | None]:
+    """Previous step, back to this step on the plan, next step: a page opened from the lesson plan walks its steps."""
+    before, after = around(step)
+    back = Turn(_("Back to the lesson plan"), _page(BY_URL[""]), {VIEW_KEY: step.view})
+    return _step_turn(_("Previous step: {step}"), before), back, _step_turn(_("Next step: {step}"), after)
+
+
 def footer() -> None:
-    """Previous / next links (the neighbouring pages' titles) and the way back to the lesson plan, at the bottom of
-    the page; then the landing on a linked view (?view=...), once everything above is drawn."""
+    """Previous / next links and the way back to the lesson plan, at the bottom of the page: the lesson's steps on a
+    page opened from the plan, else the sidebar's pages; then the landing on a linked view (?view=...), once
+    everything above is drawn."""
     current = Navigation.of().current
     if current is None:  # a page script run on its own: no navigation to link within
         return
-    before, after = neighbours(current)
+    step = lesson_step(current)
+    before, back, after = _story_turns(current) if step is None else _lesson_turns(step)
     st.divider()
     # One row, previous on the left and next on the right; on a narrow screen it wraps (never cut short).
-    align = "right" if before is None and current == "" else "distribute"
+    align = "right" if before is None and back is None else "distribute"
     with st.container(horizontal=True, horizontal_alignment=align, vertical_alignment="center", key="footer"):
-        if before is not None:
-            st.page_link(
-                _page(before),
-                label=_("Previous: {title}").format(title=_(before.title)),
-                icon=f":material/{BACK_ICON}:",
-                help="",
-            )
-        if current != "" and (before is None or before.url_path != ""):  # (the first page's previous is the plan)
-            st.page_link(
-                _page(BY_URL[""]),
-                label=_("Back to the lesson plan"),
-                icon=":material/list_alt:",
-                query_params={VIEW_KEY: PLAN_VIEW},
-                help="",
-            )
-        if after is not None:
-            st.page_link(
-                _page(after),
-                label=_("Next: {title}").format(title=_(after.title)),
-                icon=f":material/{NEXT_ICON}:",
-                icon_position="right",
-                help="",
-            )
+        for turn, icon in ((before, BACK_ICON), (back, "list_alt"), (after, NEXT_ICON)):
+            if turn is not None:
+                st.page_link(
+                    turn.page,
+                    label=turn.label,
+                    icon=f":material/{icon}:",
+                    icon_position="right" if turn is after else "left",
+                    query_params=turn.query,
+                    help="",
+                )
     page_keys()
     land_on_view()
 
