@@ -118,6 +118,11 @@ def turns(at: AppTest) -> list[tuple[str, str, dict[str, str]]]:
     return [(p.page, p.label, dict(parse_qsl(p.query_string))) for p in footer_links]
 
 
+def asked(at: AppTest) -> list[str]:
+    """The lesson step's question above the footer's links."""
+    return [m.value for m in at.main.markdown if "ask the class" in m.value]
+
+
 def test_a_page_opened_from_the_plan_walks_the_plans_steps() -> None:
     """In the plan, Scale's reading (step 4) comes before Train it yourself (step 5); in the sidebar Human feedback
     follows Scale. A page opened from the plan turns to the plan's steps (a clicker follows the lesson), each link
@@ -129,10 +134,12 @@ def test_a_page_opened_from_the_plan_walks_the_plans_steps() -> None:
         ("train", "Next step: 5 · Parameters are dials", {"view": "live", STEP_KEY: "5"}),
     ]
     assert STEP_KEY not in at.query_params, "taken out of the address bar, as the view is"
+    assert asked(at) == ["**Step 4 of 15** · ask the class: How many lifetimes is that?"], "the step's question"
     at = follow(at, STEPS[4], STEPS[4].link)
     assert turns(at)[2] == ("train", "Next step: 6 · One training step", {"view": "nudge", STEP_KEY: "6"})
     story_next = [t for t in turns(go(at, "app_pages/layers.py")) if t[0] == "last-vector"]
     assert story_next == [("last-vector", "Next: The last vector", {})], "a page of another step: the sidebar's story"
+    assert not asked(at)
     assert turns(go(at, "app_pages/train.py"))[0][1] == "Previous step: 4 · Training data", "back on the step's page"
     first = follow(at, STEPS[0], STEPS[0].link)
     assert [label for _p, label, _q in turns(first)] == ["Back to the lesson plan", "Next step: 2 · Probabilities"]

@@ -11,7 +11,7 @@ import streamlit as st
 
 from explainer.i18n import _, language
 from explainer.ui.shell.keys import BACK_ICON, NEXT_ICON, page_keys
-from explainer.ui.shell.lesson import Step, around, lesson_step
+from explainer.ui.shell.lesson import STEPS, Step, around, lesson_step
 from explainer.ui.shell.pages import BY_URL, PAGES, PageEntry, neighbours
 from explainer.ui.shell.state import SessionObject
 from explainer.ui.shell.views import VIEW_KEY, land_on_view
@@ -118,6 +118,9 @@ def footer() -> None:
     step = lesson_step(current)
     before, back, after = _story_turns(current) if step is None else _lesson_turns(step)
     st.divider()
+    if step is not None:  # the step's question, for the class, before the teacher turns to the next step
+        ask = _("**Step {n} of {total}** · ask the class: {ask}").format(n=step.n, total=len(STEPS), ask=_(step.ask))
+        st.container(key="lesson_ask").markdown(ask)
     # One row, previous on the left and next on the right; on a narrow screen it wraps (never cut short).
     align = "right" if before is None and back is None else "distribute"
     with st.container(horizontal=True, horizontal_alignment=align, vertical_alignment="center", key="footer"):
