@@ -3,7 +3,6 @@ never does."""
 
 from __future__ import annotations
 
-import functools
 import json
 from pathlib import Path
 
@@ -13,7 +12,6 @@ import torch
 
 from explainer.backends.base import Backend
 from explainer.config import BUILTIN_DIR
-from explainer.corpus.generator import Corpus, generate_corpus
 from explainer.model.checkpoints import save_checkpoint
 from explainer.model.gpt import GPT, GPTConfig
 from explainer.model.sampling import SamplingParams, make_generator
@@ -25,13 +23,6 @@ TEXT = (
     "User: What sound does a dog make?\nAssistant: A dog says woof.\n"
     "We sat on the bank of the river. She put money in the bank.\n"
 ) * 3
-
-
-@functools.cache
-def builtin_corpus() -> Corpus:
-    """The built-in corpus (seed 0, full size), made once per test process (5 s each time): read it, never change
-    it."""
-    return generate_corpus()
 
 
 def shipped_tokenizer_kind() -> str:

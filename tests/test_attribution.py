@@ -11,9 +11,8 @@ from explainer.analysis import attribution as attr
 from explainer.analysis.inside import capital_questions
 from explainer.backends.base import FinalNorm
 from explainer.corpus.data import COUNTRIES
+from explainer.corpus.generator import builtin_corpus
 from explainer.training.evaluate import answer_token
-
-from .helpers import builtin_corpus
 
 PROMPT = "User: What is the capital of France?\nAssistant: The capital of France is"
 # integrated gradients from the average word put the country first in 97.5 % of all 161 held-out capital questions

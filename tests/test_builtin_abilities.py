@@ -13,13 +13,13 @@ from safetensors.torch import load_file
 from explainer.analysis.sense_probe import probe_table
 from explainer.backends.load import load_backend
 from explainer.config import ASSETS, BUILTIN_DIR
-from explainer.corpus.generator import PROBE_SENTENCES
+from explainer.corpus.generator import PROBE_SENTENCES, builtin_corpus
 from explainer.generation.chat import reply_steps, reply_text
 from explainer.model.sampling import SamplingParams
 from explainer.training.builtin import corpus_words, whole_word_check
 from explainer.training.evaluate import free_reply_right, heldout_accuracy
 
-from .helpers import RETRAIN, builtin_corpus, shipped_tokenizer_kind
+from .helpers import RETRAIN, shipped_tokenizer_kind
 
 TWIN_DIR = ASSETS / "builtin-twin"
 MAX_BYTES = 20 * 2**20

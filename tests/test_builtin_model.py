@@ -6,11 +6,12 @@ import pytest
 
 from explainer.backends.load import load_backend
 from explainer.config import BUILTIN_DIR
+from explainer.corpus.generator import builtin_corpus
 from explainer.generation.chat import reply_steps, reply_text
 from explainer.model.sampling import SamplingParams, make_generator
 from explainer.training.evaluate import answer_token, heldout_accuracy
 
-from .helpers import RETRAIN, builtin_corpus, next_token_probs, shipped_tokenizer_kind
+from .helpers import RETRAIN, next_token_probs, shipped_tokenizer_kind
 
 
 @pytest.fixture(scope="module")

@@ -17,13 +17,12 @@ from explainer.corpus.generator import (
     QUESTION_PREFIXES,
     WORD_GROUPS,
     Corpus,
+    builtin_corpus,
     generate_corpus,
     unknown_names,
 )
 from explainer.generation.script import FRAMING, build_script
 from explainer.training.text import load_user_text
-
-from .helpers import builtin_corpus
 
 TOKEN_RE = re.compile(r"\n|[A-Za-z0-9]+(?:'[A-Za-z]+)?|[^\sA-Za-z0-9]")
 NO_SPACE_BEFORE = set(".,?!:;")

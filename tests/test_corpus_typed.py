@@ -11,8 +11,7 @@ import pytest
 
 from explainer.corpus import data as D
 from explainer.corpus import generator as C
-
-from .helpers import builtin_corpus
+from explainer.corpus.generator import builtin_corpus
 
 
 @pytest.fixture(scope="module")

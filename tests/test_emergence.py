@@ -15,12 +15,10 @@ from explainer.analysis.emergence import compare_answers, neuron_word, shared_wo
 from explainer.analysis.inside import NeuronIndex
 from explainer.analysis.precomputed import ModelAnalyses
 from explainer.backends.load import load_backend
-from explainer.corpus.generator import generate_corpus
+from explainer.corpus.generator import builtin_corpus, generate_corpus
 from explainer.model.checkpoints import FORMAT
 from explainer.ui.emergence import recipe_seeds
 from tests.apptest import open_page
-
-from .helpers import builtin_corpus
 
 PAGE = "app_pages/emergence.py"
 REAL_TWIN = config.BUILTIN_TWIN

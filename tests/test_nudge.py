@@ -4,12 +4,11 @@ import pytest
 import torch
 
 from explainer.backends.load import load_backend
+from explainer.corpus.generator import builtin_corpus
 from explainer.training.evaluate import answer_token
 from explainer.training.nudge import SMALL_GAIN, example_windows, one_example_nudge
 from explainer.training.run import new_run
 from explainer.training.spec import RunSpec
-
-from .helpers import builtin_corpus
 
 HELD_OUT = 16  # held-out questions nudged on the shipped model
 TEXT = "the cat sat on the mat.\nthe dog ran to the park.\n" * 60

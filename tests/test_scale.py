@@ -10,6 +10,7 @@ import pytest
 from explainer.analysis import scale as S
 from explainer.charts.scale import MAX_TICKS, compute_chart, reading_chart
 from explainer.config import BUILTIN_DIR
+from explainer.corpus.generator import builtin_corpus
 from explainer.format import SECONDS_PER_YEAR, duration_from_years
 
 from .helpers import RETRAIN, shipped_tokenizer_kind
@@ -76,6 +77,8 @@ def test_builtin_preset_is_counted_from_the_corpus_and_checkpoint() -> None:
     config = json.loads((BUILTIN_DIR / "config.json").read_text())
     p = S.builtin_preset()
     train, model = config["meta"]["train"], config["model"]
+    # it reads the pages' shared corpus, generate_corpus's defaults: the one the shipped model was trained on
+    assert (config["meta"]["corpus_seed"], config["meta"]["corpus_bytes"]) == (0, len(builtin_corpus().train_text))
     assert p.tokens == train["steps"] * train["batch_size"] * model["context_length"]
     assert dict(p.note_args)["corpus_tokens"] == config["meta"]["train_tokens"]  # tokenised as when it was trained
     assert 0.5 * config["meta"]["train_tokens"] < p.words < config["meta"]["train_tokens"]  # fewer words than tokens

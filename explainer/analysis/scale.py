@@ -18,7 +18,7 @@ from pathlib import Path
 import torch
 
 from explainer.config import BUILTIN_DIR
-from explainer.corpus.generator import generate_corpus
+from explainer.corpus.generator import builtin_corpus, generate_corpus
 from explainer.format import SECONDS_PER_YEAR
 from explainer.i18n import N_, _
 from explainer.model.device import measure
@@ -178,7 +178,12 @@ def builtin_preset(folder: str | None = None) -> Preset:
     config = json.loads((folder_path / "config.json").read_text(encoding="utf-8"))
     cfg, meta = GPTConfig.from_dict(config["model"]), config.get("meta", {})
     params = cfg.n_params()  # by formula, nothing allocated
-    text = generate_corpus(seed=meta.get("corpus_seed", 0), size_bytes=meta.get("corpus_bytes", 1_200_000)).train_text
+    if folder_path == BUILTIN_DIR:  # trained on the recipe's corpus, which the pages share
+        text = builtin_corpus().train_text
+    else:
+        text = generate_corpus(
+            seed=meta.get("corpus_seed", 0), size_bytes=meta.get("corpus_bytes", 1_200_000)
+        ).train_text
     # the training text's tokens, as the recipe counted them (encoding 5 MB again with a BPE takes a core for seconds)
     corpus_tokens = meta.get("train_tokens") or len(load_tokenizer(folder_path / "tokenizer.json").encode(text))
     train = meta.get("train", {})

@@ -29,7 +29,7 @@ import hashlib
 import random
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from explainer.corpus import data as D
 from explainer.corpus.data import (
@@ -974,6 +974,14 @@ def generate_corpus(seed: int = 0, size_bytes: int = CORPUS_BYTES) -> Corpus:
     valid_text = _Writer(random.Random(f"corpus-{seed}-valid"), relations).text(int(size_bytes * VALID_FRACTION))
     heldout = _heldout_items(relations, train_text, random.Random(f"corpus-{seed}-heldout"))
     return Corpus(train_text=train_text, valid_text=valid_text, heldout=heldout)
+
+
+@lru_cache(maxsize=1)
+def builtin_corpus() -> Corpus:
+    """The built-in recipe's corpus (generate_corpus's defaults, ~9 s to write on one core), made once per process
+    and shared: the Train page's default text, the Scale page's counts and the Emergence page's questions all read
+    it (each wrote its own before). Read it, never change it."""
+    return generate_corpus()
 
 
 def _probe_sentences(n: int = PROBE_PER_SENSE) -> dict[str, tuple[list[str], list[str]]]:

@@ -4,11 +4,10 @@ a ValueError with a one-line message meant for the user."""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 from explainer.backends.hub import dataset_text
-from explainer.corpus.generator import generate_corpus
+from explainer.corpus.generator import builtin_corpus
 from explainer.format import number
 from explainer.i18n import _
 from explainer.training.spec import SOURCES
@@ -17,9 +16,8 @@ MIN_CHARS = 2_000
 MAX_BYTES = 5_000_000
 
 
-@lru_cache(maxsize=1)
 def builtin_text() -> str:
-    return generate_corpus().train_text
+    return builtin_corpus().train_text
 
 
 def load_text(source: str, data: bytes | str | None = None, hf_id: str | None = None) -> str:

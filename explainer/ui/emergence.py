@@ -13,7 +13,7 @@ from explainer.analysis.emergence import AnswerPair, compare_answers
 from explainer.analysis.precomputed import ModelAnalyses
 from explainer.backends.base import Backend
 from explainer.backends.load import load_backend
-from explainer.corpus.generator import generate_corpus
+from explainer.corpus.generator import builtin_corpus
 from explainer.generation.chat import cut_message, reply_steps, reply_text
 from explainer.i18n import _
 from explainer.model.checkpoints import read_meta
@@ -65,7 +65,7 @@ def twin_analyses(folder: str) -> ModelAnalyses:
 @st.cache_resource(show_spinner=False, max_entries=2)
 def both_answers(folder: str) -> list[AnswerPair]:
     """The built-in model and its twin on QUESTIONS held-out questions (phrasings neither was trained on)."""
-    items = generate_corpus(seed=0).heldout
+    items = builtin_corpus().heldout
     picked = items[:: max(1, len(items) // QUESTIONS)][:QUESTIONS]
     return compare_answers(get_backend("builtin"), twin_backend(folder), picked)
 
