@@ -65,10 +65,10 @@ def test_pages_link_to_their_neighbours_in_story_order() -> None:
         if i:
             go(at, files[i])
         links = footer(at)
-        if i == 0:
-            assert "Previous" not in links, "the first page has no previous page"
-        else:
-            assert links["Previous"] == (pages[i - 1][0], f"Previous: {pages[i - 1][1]}")
+        if i == 0:  # the lesson plan: on to its first step
+            assert turns(at) == [("chat", "Next step: 1 · The torn script", STEPS[0].query(STEPS[0].link))]
+            continue
+        assert links["Previous"] == (pages[i - 1][0], f"Previous: {pages[i - 1][1]}")
         if i == len(pages) - 1:
             assert "Next" not in links, "the last page has no next page"
         else:
@@ -141,6 +141,8 @@ def test_a_page_opened_from_the_plan_walks_the_plans_steps() -> None:
     assert story_next == [("last-vector", "Next: The last vector", {})], "a page of another step: the sidebar's story"
     assert not asked(at)
     assert turns(go(at, "app_pages/train.py"))[0][1] == "Previous step: 4 · Training data", "back on the step's page"
+    home = turns(go(at, "app_pages/home.py"))
+    assert home == [("train", "Next step: 6 · One training step", STEPS[5].query(STEPS[5].link))], "the lesson goes on"
     first = follow(at, STEPS[0], STEPS[0].link)
     assert [label for _p, label, _q in turns(first)] == ["Back to the lesson plan", "Next step: 2 · Probabilities"]
     last = follow(at, STEPS[-1], STEPS[-1].more[0])  # a step's second link (Why this word?) is that step too

@@ -34,8 +34,9 @@ SIDEBAR_SHUT = "() => document.querySelector('[data-testid=stSidebar]').getBound
 
 
 def follow_next(page) -> str:
-    """Click the "Next: …" link at the bottom of the page; return the address it points to."""
-    link = page.locator("[data-testid=stPageLink-NavLink]").filter(has_text="Next:").last
+    """Click the "Next: …" link at the bottom of the page ("Next step: …" on the lesson plan); return the address it
+    points to."""
+    link = page.locator(".st-key-footer [data-testid=stPageLink-NavLink]").filter(has_text=re.compile("^Next")).last
     href, heading = urlparse(link.get_attribute("href")).path, page.locator("h1").first.inner_text()
     link.click()
     page.wait_for_url(lambda url: urlparse(url).path.strip("/") == href.strip("/"))

@@ -287,6 +287,12 @@ def lesson_step(current: str) -> Step | None:
     return step if current in {link.url_path for link in (step.link, *step.more)} else None
 
 
+def next_in_lesson() -> Step:
+    """The step the lesson plan's own page leads to: the one after the step last opened from it, else the first."""
+    n = Lesson.of().step
+    return STEPS[n] if n is not None and n < len(STEPS) else STEPS[0]
+
+
 def around(step: Step) -> tuple[Step | None, Step | None]:
     """The steps before and after `step` (None at either end)."""
     i = step.n - 1

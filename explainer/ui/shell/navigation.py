@@ -11,7 +11,7 @@ import streamlit as st
 
 from explainer.i18n import _, language
 from explainer.ui.shell.keys import BACK_ICON, NEXT_ICON, page_keys
-from explainer.ui.shell.lesson import STEPS, Step, around, lesson_step
+from explainer.ui.shell.lesson import STEPS, Step, around, lesson_step, next_in_lesson
 from explainer.ui.shell.pages import BY_URL, PAGES, PageEntry, neighbours
 from explainer.ui.shell.state import SessionObject
 from explainer.ui.shell.views import VIEW_KEY, land_on_view
@@ -82,10 +82,10 @@ class Turn:
 
 def _story_turns(current: str) -> tuple[Turn | None, Turn | None, Turn | None]:
     """Previous, back to the plan, next: the neighbouring pages of the sidebar's story (the first page's previous is
-    the plan itself)."""
+    the plan itself), for a page not opened from the plan."""
     before, after = neighbours(current)
     back = None
-    if current != "" and (before is None or before.url_path != ""):
+    if before is None or before.url_path != "":
         back = Turn(_("Back to the lesson plan"), _page(BY_URL[""]), {VIEW_KEY: PLAN_VIEW})
     return (
         before and Turn(_("Previous: {title}").format(title=_(before.title)), _page(before)),
@@ -110,13 +110,16 @@ def _lesson_turns(step: Step) -> tuple[Turn | None, Turn, Turn | None]:
 
 def footer() -> None:
     """Previous / next links and the way back to the lesson plan, at the bottom of the page: the lesson's steps on a
-    page opened from the plan, else the sidebar's pages; then the landing on a linked view (?view=...), once
-    everything above is drawn."""
+    page opened from the plan (and on the plan itself), else the sidebar's pages; then the landing on a linked view
+    (?view=...), once everything above is drawn."""
     current = Navigation.of().current
     if current is None:  # a page script run on its own: no navigation to link within
         return
     step = lesson_step(current)
-    before, back, after = _story_turns(current) if step is None else _lesson_turns(step)
+    if current == "":  # the lesson plan itself: on to the lesson's next step
+        before, back, after = None, None, _step_turn(_("Next step: {step}"), next_in_lesson())
+    else:
+        before, back, after = _story_turns(current) if step is None else _lesson_turns(step)
     st.divider()
     if step is not None:  # the step's question, for the class, before the teacher turns to the next step
         ask = _("**Step {n} of {total}** · ask the class: {ask}").format(n=step.n, total=len(STEPS), ask=_(step.ask))
