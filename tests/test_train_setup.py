@@ -155,19 +155,3 @@ def test_every_warm_up_step_runs():
 
     for step in warm.steps():
         step()
-
-
-def test_the_warm_up_stops_between_steps_at_exit(monkeypatch):
-    """At exit the warm-up starts no further step and the one under way may finish: a thread cut off inside torch
-    when the interpreter ends aborts the process (exit status 134, seen running one test file alone)."""
-    import threading
-
-    from explainer.ui import warm
-
-    ran, stopping = [], threading.Event()
-    monkeypatch.setattr(warm, "_stopping", stopping)
-    monkeypatch.setattr(warm, "steps", lambda: [lambda: ran.append(1), stopping.set, lambda: ran.append(3)])
-    worker = threading.Thread(target=warm._work)
-    worker.start()
-    warm._stop(worker)  # what atexit calls: waits for the thread
-    assert not worker.is_alive() and ran == [1], "the step after the stop ran"

@@ -19,6 +19,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -124,12 +125,20 @@ class ModelAnalyses:
         max_tokens = small if self.backend.info.n_params < 20_000_000 else large  # a few seconds on 2 CPU cores
         return self._get("neurons", lambda: inside.neuron_index(self.backend, corpus_sample(), max_tokens=max_tokens))
 
+    def pieces(self, tsne: bool = False) -> list[Callable[[], object]]:
+        """Every piece, as functions that compute it (t-SNE only if asked: it is the slow one)."""
+        return [
+            self.unit,
+            self.pca,
+            self.entity_head,
+            self.neurons,
+            *(partial(self.tsne, d) for d in TSNE_DIMS if tsne),
+        ]
+
     def warm(self, tsne: bool = False) -> None:
-        """Compute every piece now (t-SNE only if asked: it is the slow one)."""
-        self.unit(), self.pca(), self.entity_head(), self.neurons()
-        if tsne:
-            for dims in TSNE_DIMS:
-                self.tsne(dims)
+        """Compute every piece now."""
+        for piece in self.pieces(tsne):
+            piece()
 
 
 # ---------------------------------------------------------------------------- the file

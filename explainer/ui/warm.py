@@ -10,17 +10,17 @@ run (a no-op after the first). No Streamlit calls in the thread but the caches',
 
 from __future__ import annotations
 
-import atexit
 import ctypes
 import gc
 import logging
 import sys
 import threading
+from collections.abc import Callable, Iterator
+
+from explainer.ui.shell.background import run_pieces
 
 THREAD = "warm-up"
-EXIT_WAIT_S = 60  # at exit, how long to let the step under way finish
 _started = threading.Lock()
-_stopping = threading.Event()
 
 
 SWITCH_S = 0.001  # the interpreter lock's switch interval in the server (Python's default: 0.005)
@@ -33,16 +33,7 @@ def warm_up() -> None:
     if _started.acquire(blocking=False):
         sys.setswitchinterval(SWITCH_S)
         logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(_quiet)
-        worker = threading.Thread(target=_work, name=THREAD, daemon=True)
-        worker.start()
-        atexit.register(_stop, worker)
-
-
-def _stop(worker: threading.Thread) -> None:
-    """At exit: no further step, and the one under way may finish. A thread cut off inside torch when the interpreter
-    ends aborts the process ("terminate called without an active exception", exit status 134)."""
-    _stopping.set()
-    worker.join(EXIT_WAIT_S)
+        run_pieces(THREAD, _pieces(), _step_failed)  # (at exit: no further step, the one under way may finish)
 
 
 def _quiet(record: logging.LogRecord) -> bool:
@@ -76,16 +67,16 @@ def steps() -> list:
             warm_meaning_page]  # fmt: skip
 
 
-def _work() -> None:
-    for step in steps():
-        if _stopping.is_set():
-            return
-        try:
-            step()
-        except Exception as e:  # a page that needs it computes it again and says what went wrong; the log says so
-            logging.getLogger(__name__).warning("warm-up step %s failed: %s: %s", step.__name__, type(e).__name__, e)
-    give_back_free_memory()
-    settle_garbage_collector()
+def _pieces() -> Iterator[Callable[[], object]]:
+    """The steps, then the memory given back (a generator: the steps' imports happen in the thread)."""
+    yield from steps()
+    yield give_back_free_memory
+    yield settle_garbage_collector
+
+
+def _step_failed(step: Callable, e: Exception) -> None:
+    """A page that needs it computes it again and says what went wrong; the log says so."""
+    logging.getLogger(__name__).warning("warm-up step %s failed: %s: %s", step.__name__, type(e).__name__, e)
 
 
 def settle_garbage_collector() -> None:

@@ -12,7 +12,6 @@ through `get_backend`, which checks first.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from explainer.config import MODEL, settings
 from explainer.format import human_count, md_escape, number
 from explainer.i18n import N_, _
 from explainer.model.device import serving_threads
+from explainer.ui.shell.background import run_pieces
 from explainer.ui.shell.navigation import stop
 from explainer.ui.shell.spinner import spinner_first_time
 from explainer.ui.shell.state import SessionObject
@@ -145,16 +145,9 @@ def model_analyses(spec: str) -> ModelAnalyses:
     object per model that every session shares: read from its folder's file when that matches the weights, else
     computed from now on in a background thread (no Streamlit calls there), t-SNE only when a page asks."""
     analyses = ModelAnalyses(get_backend(spec))
-    if analyses.loaded_from is None:
-        threading.Thread(target=_warm, args=(analyses,), name=f"analyses of {spec}", daemon=True).start()
+    if analyses.loaded_from is None:  # a piece that fails here fails again, with its message, on the page that asks
+        run_pieces(f"analyses of {spec}", analyses.pieces(), lambda _piece, _e: None)
     return analyses
-
-
-def _warm(analyses: ModelAnalyses) -> None:
-    try:
-        analyses.warm()
-    except Exception:  # a piece that fails here fails again, with its message, on the page that asks for it
-        pass
 
 
 def load_error(spec: str, device: str | None = None) -> str | None:
