@@ -10,7 +10,7 @@ from explainer.analysis import precomputed
 from explainer.analysis.inference import run_bench
 from explainer.backends.base import Backend
 from explainer.backends.load import load_backend
-from explainer.corpus.generator import generate_corpus
+from explainer.corpus.generator import builtin_corpus
 from explainer.generation.chat import reply_steps, reply_text
 from explainer.generation.script import script_for
 from explainer.model.sampling import SamplingParams, make_generator
@@ -84,7 +84,7 @@ def show_chat(out: dict) -> str:
 # ----------------------------------------------------------------------------- eval
 def evaluate(args) -> dict:
     b = _backend(args)
-    r = heldout_accuracy(b, generate_corpus().heldout, args.limit)
+    r = heldout_accuracy(b, builtin_corpus().heldout, args.limit)
     return {
         "model": b.info.name,
         "accuracy": r.accuracy,

@@ -20,7 +20,7 @@ from pathlib import Path
 import torch
 
 from explainer.backends.builtin import BuiltinBackend
-from explainer.corpus.generator import CORPUS_BYTES, generate_corpus, unknown_names
+from explainer.corpus.generator import builtin_corpus, unknown_names
 from explainer.i18n import N_
 from explainer.model.checkpoints import save_checkpoint
 from explainer.model.device import configure_threads, device_label, pick_device
@@ -29,7 +29,7 @@ from explainer.model.tokenizers import Tokenizer, train_tokenizer
 from explainer.training.evaluate import heldout_accuracy
 from explainer.training.trainer import TrainConfig, Trainer, train_to_end
 
-CORPUS_SEED = 0
+CORPUS_SEED = 0  # the corpus: builtin_corpus(), generate_corpus's defaults (this seed, CORPUS_BYTES)
 VOCAB_SIZE = 6144  # byte-level BPE: the words the assistant writes stay one token (checked: 2,095 of 2,095)
 MODEL = GPTConfig(context_length=128, n_layer=4, n_head=4, d_model=192)
 # bf16 autocast where the CPU has bf16 instructions (2.5 times as fast as float32 on an AMD EPYC with AVX512-BF16),
@@ -67,7 +67,7 @@ def train_builtin(
     if dev.type == "cpu":
         configure_threads()
     t0 = time.perf_counter()
-    corpus = generate_corpus(seed=CORPUS_SEED, size_bytes=CORPUS_BYTES)
+    corpus = builtin_corpus()  # made once per process
     tok = train_tokenizer("bpe", corpus.train_text, VOCAB_SIZE, fit_chars=len(corpus.train_text))
     whole, split = whole_word_check(tok, corpus_words(corpus.train_text))
     train_ids = torch.tensor(tok.encode(corpus.train_text))
