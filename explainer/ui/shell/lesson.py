@@ -75,7 +75,7 @@ class Step:  # its words are marked for the catalog (N_) and translated where th
 
     @property
     def heading(self) -> str:
-        """ "5 · Parameters are dials", in the language in use."""
+        """Its number and title in the language in use, as in "5 · Parameters are dials"."""
         return f"{self.n} · {_(self.title)}"
 
     @property
