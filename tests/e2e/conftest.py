@@ -8,11 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from .harness import CHROMIUM, CHROMIUM_ARGS, SHOTS, Server, start_server, stop
+from .harness import CHROMIUM, CHROMIUM_ARGS, PAGE_TIMEOUT_MS, SHOTS, Server, start_server, stop
 
 if not Path(CHROMIUM).exists():
     pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (make e2e-deps)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright Python package is not installed")
+# expect()'s wait, for every browser test (Playwright's is one setting per process): a page's first run on a fresh
+# server, or on a slowed browser, can take longer than the default 5 s. Three test files set it before, so a test's
+# wait depended on which files its process had run first (the tour failed alone under E2E_CPU_SLOWDOWN=4).
+sync_api.expect.set_options(timeout=PAGE_TIMEOUT_MS)
 
 
 @pytest.fixture(scope="session")

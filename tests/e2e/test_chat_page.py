@@ -13,7 +13,6 @@ import pytest
 from ..helpers import tiny_checkpoint
 from .harness import (
     APP_IDLE,
-    PAGE_TIMEOUT_MS,
     SHOTS,
     VIEWPORTS,
     Server,
@@ -29,7 +28,6 @@ from .harness import (
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
-expect.set_options(timeout=PAGE_TIMEOUT_MS)  # the first run on a fresh server loads torch and the model
 
 QUESTION = "What is the capital of France?"
 

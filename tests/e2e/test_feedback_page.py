@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from .harness import PAGE_TIMEOUT_MS, SHOTS, VIEWPORTS, Server, closing_page, drawn, finish, open_page
+from .harness import SHOTS, VIEWPORTS, Server, closing_page, drawn, finish, open_page
 
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
-expect.set_options(timeout=PAGE_TIMEOUT_MS)  # the first run on a fresh server loads torch and the model
 
 QUESTION = "What is the capital of Qumar?"  # never taught: the model makes up an answer
 

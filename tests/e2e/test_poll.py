@@ -8,12 +8,11 @@ import re
 
 import pytest
 
-from .harness import PAGE_TIMEOUT_MS, SHOTS, VIEWPORTS, Server, closing_page, drawn, finish, open_page
+from .harness import SHOTS, VIEWPORTS, Server, closing_page, drawn, finish, open_page
 
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
-expect.set_options(timeout=PAGE_TIMEOUT_MS)
 
 PHONE = (390, 844)
 CODE = re.compile(r"^[A-Z]{4}$")
