@@ -34,13 +34,9 @@ def story() -> list[tuple[str, str, str]]:
 
 
 def footer(at: AppTest) -> dict[str, tuple[str, str]]:
-    """{"Previous" / "Next": (url path, label)} from the links at the bottom of the page."""
-    links = {}
-    for el in at.main.get("page_link"):
-        word = el.proto.label.split(":")[0]
-        if word in ("Previous", "Next"):
-            links[word] = (el.proto.page, el.proto.label)
-    return links
+    """{"Previous" / "Next": (url path, label)}: the story's links at the bottom of the page."""
+    by_word = {label.split(":")[0]: (page, label) for page, label, _query in turns(at)}
+    return {word: link for word, link in by_word.items() if word in ("Previous", "Next")}
 
 
 def test_sidebar_lists_every_page_by_section_in_the_registrys_order() -> None:
