@@ -296,6 +296,35 @@ def screenshot(page, path: Path) -> None:
         settled(page)
 
 
+# Accessibility (WCAG 2.1 AA): axe-core's critical and serious findings fail a test. Axe runs on a page the test has
+# already drawn in full (test_languages.py: every page in English; test_presenter.py: every page presented), after the
+# script that makes scrolling boxes focusable is installed (explainer/ui/shell/accessible.py).
+AXE_BLOCKING = {"critical", "serious"}
+SCROLL_FOCUS = "() => window.__llmScrollFocus === true"
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's critical and serious violations on the page as drawn now (WCAG 2.0 / 2.1 A and AA, best practice)."""
+    from axe_playwright_python.sync_playwright import Axe  # a dev dependency: imported by the tests that use it
+
+    page.wait_for_function(SCROLL_FOCUS)
+    settled(page)
+    return [v for v in Axe().run(page).response["violations"] if v["impact"] in AXE_BLOCKING]
+
+
+def readable(violations: list[dict]) -> str:
+    """One paragraph per rule: its id, impact, what it asks, and the first few elements at fault."""
+    out = []
+    for v in violations:
+        nodes = v["nodes"]
+        lines = [f"{v['id']} ({v['impact']}, {len(nodes)} nodes): {v['help']}"]
+        for node in nodes[:4]:
+            summary = (node.get("failureSummary") or "").replace("\n", " ")[:200]
+            lines.append(f"    {' '.join(map(str, node['target']))}: {summary}")
+        out.append("\n".join(lines))
+    return "\n".join(out)
+
+
 def assert_no_exception(page) -> None:
     exceptions = page.get_by_test_id("stException")
     assert exceptions.count() == 0, exceptions.first.inner_text()

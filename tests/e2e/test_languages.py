@@ -1,6 +1,7 @@
 """Every page in every language, in Chromium (built-in model): no exception, the page's own title in the language,
-nothing wider than the window (German's long words), ?lang= kept when a link goes to the next page. Screenshots of
-every page in German and Chinese (the Chinese ones need a CJK font: make e2e-deps installs Noto CJK)."""
+nothing wider than the window (German's long words), ?lang= kept when a link goes to the next page; in English, no
+critical or serious accessibility violation (axe-core, WCAG 2.1 AA; presenter mode's: test_presenter.py). Screenshots
+of every page in German and Chinese (the Chinese ones need a CJK font: make e2e-deps installs Noto CJK)."""
 
 from __future__ import annotations
 
@@ -18,9 +19,11 @@ from .harness import (
     Server,
     assert_no_exception,
     assert_offline,
+    axe_violations,
     closing_page,
     drawn,
     open_page,
+    readable,
     screenshot,
 )
 
@@ -49,8 +52,9 @@ def test_every_page_in_every_language(browser, server: Server, lang: str) -> Non
 def every_page_in(browser, server: Server, lang: str) -> None:
     """Every page in `lang`, the first from its address and the others through the navigation, as a student goes
     (and the language stays on): no exception, the navigation in the language, nothing wider than the window,
-    offline."""
+    offline; in the default language, no serious accessibility violation on any page (all of them said at the end)."""
     first, *others = PAGES
+    inaccessible = {}
     page = open_page(browser, server, f"{first.url_path}?lang={lang}", VIEWPORTS["laptop"])
     with closing_page(page, server, SHOTS / f"lang-{lang}-failed.png"):
         for entry in [first, *others]:
@@ -70,7 +74,10 @@ def every_page_in(browser, server: Server, lang: str) -> None:
             if lang in SHOT_LANGUAGES:
                 screenshot(page, SHOTS / f"lang-{lang}-{name}.png")
                 page.set_viewport_size(dict(zip(("width", "height"), VIEWPORTS["laptop"])))  # grown for the shot
+            if lang == DEFAULT and (violations := axe_violations(page)):
+                inaccessible[name] = readable(violations)
         assert_offline(page)
+    assert not inaccessible, "\n".join(f"{name}:\n{said}" for name, said in inaccessible.items())
 
 
 @pytest.mark.parametrize("lang", ["de", "zh_CN"])

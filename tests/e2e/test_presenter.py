@@ -1,6 +1,7 @@
 """Presenter mode on a projector, measured in real Chromium at 1920×1080 and 1280×720, on every page: the sidebar
 collapsed, captions dark and large, the main chart starting on the first screen, nothing cut off (no text cut short,
-nothing sticking out sideways, every text of a chart inside the chart), no request to another host. Screenshots go to
+nothing sticking out sideways, every text of a chart inside the chart), no request to another host, no critical or
+serious accessibility violation (axe-core, WCAG 2.1 AA; normal mode's: test_languages.py). Screenshots go to
 SHOTS (present-*.png): look at them."""
 
 from __future__ import annotations
@@ -12,7 +13,18 @@ import pytest
 
 from explainer.ui.shell.pages import PAGES
 
-from .harness import APP_IDLE, SHOTS, Server, assert_no_exception, assert_offline, closing_page, open_page, settled
+from .harness import (
+    APP_IDLE,
+    SHOTS,
+    Server,
+    assert_no_exception,
+    assert_offline,
+    axe_violations,
+    closing_page,
+    open_page,
+    readable,
+    settled,
+)
 
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -109,6 +121,8 @@ def test_presenter_mode_fits_a_projector(browser, server: Server, entry) -> None
             if key:
                 assert found["chart"] <= FIRST_SCREEN * height, at + f"the main chart starts at {found['chart']:.0f} px"
             page.screenshot(path=str(SHOTS / f"present-{name}-{width}x{height}.png"))  # the first screen
+        violations = axe_violations(page)
+        assert not violations, f"{name} (presenter mode):\n{readable(violations)}"
         assert_offline(page)
 
 
