@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -14,7 +15,7 @@ from explainer.training.run import new_run
 from explainer.training.runs import RunStore
 from explainer.training.spec import RunSpec
 from explainer.training.text import load_text
-from explainer.ui.shell.steady import SteadyCharts
+from explainer.ui.shell.steady import N_SLOTS, Slots, SteadyCharts
 from explainer.ui.training.session import FINISHED, PAUSED, READY, RUNNING, TrainingSession, training_slots
 
 from . import apptest
@@ -157,6 +158,26 @@ def test_a_finished_run_can_train_more_steps(run_root: Path) -> None:
     assert copy != rid and at.query_params["run"] == copy  # a link opens a copy
     assert store.load(copy).spec.steps == 112  # a refresh keeps the longer run
     assert store.load(rid).spec.steps == 12  # the run behind the link is unchanged
+
+
+def test_a_steady_chart_gains_a_slot_per_new_figure_up_to_three_then_reuses_the_oldest() -> None:
+    figs = [go.Figure(go.Scatter(y=[i])) for i in range(5)]
+    slots = Slots([figs[0]], ["0"], [0])
+    slots.put(go.Figure(go.Scatter(y=[0])), "same")  # the figure in front again: nothing changes (no redraw)
+    assert (len(slots.figures), slots.order, slots.alts) == (1, [0], ["0"])
+    for i in range(1, N_SLOTS):
+        slots.put(figs[i], str(i))
+    assert slots.order == [0, 1, 2] and slots.alts == ["0", "1", "2"]
+    slots.put(figs[3], "3")  # full: the oldest slot (0) takes it and comes to the front; the others are untouched
+    assert slots.order == [1, 2, 0] and slots.figures[0] is figs[3] and slots.figures[1:] == figs[1:3]
+    slots.put(figs[4], "4")
+    assert slots.order == [2, 0, 1] and slots.alts == ["3", "4", "2"]
+
+
+def test_the_training_page_opens_with_one_plotly_chart_per_steady_chart() -> None:
+    at = apptest.train_page()
+    steady = SteadyCharts.of(at.session_state).charts
+    assert "train_loss" in steady and {k: len(s.figures) for k, s in steady.items()} == dict.fromkeys(steady, 1)
 
 
 def loss_traces(at: AppTest) -> dict[str, dict]:

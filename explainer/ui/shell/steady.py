@@ -6,7 +6,9 @@ about one look in five while training). Here each chart has two slots stacked in
 into one slot and is brought to the front; the other slot keeps the previous figure, unchanged (same identity: not
 redrawn), behind it. While the new one draws, its slot is empty and transparent, and the previous figure shows
 through; once drawn, it covers it. Three slots, not two: on a busy browser the next figure can come before the last
-one is drawn, and the oldest slot (drawn long ago) is the one replaced.
+one is drawn, and the oldest slot (drawn long ago) is the one replaced. A chart starts with one slot and gains one with
+each new figure up to three: a page that opens on a still chart draws it once, not three times (the training page's
+four charts were twelve plotly charts for the browser to draw on every visit).
 """
 
 from __future__ import annotations
@@ -29,6 +31,20 @@ class Slots:
     figures: list[go.Figure]  # what each slot shows
     alts: list[str]  # each slot's sentence for screen readers (a new one would redraw the slot: kept with its figure)
     order: list[int]  # the slots, oldest figure first: the last one is in front
+
+    def put(self, figure: go.Figure, sentence: str) -> None:
+        """`figure` in front: nothing changes if it is the one there; else it goes into a new slot (fewer than
+        N_SLOTS) or into the oldest one."""
+        if self.figures[self.order[-1]].to_json() == figure.to_json():
+            return
+        if len(self.figures) < N_SLOTS:
+            self.figures.append(figure)
+            self.alts.append(sentence)
+            self.order.append(len(self.figures) - 1)
+        else:
+            oldest = self.order.pop(0)
+            self.figures[oldest], self.alts[oldest] = figure, sentence
+            self.order.append(oldest)
 
 
 @dataclass
@@ -53,11 +69,8 @@ def steady_chart(fig: go.Figure, key: str, where=st, summary: str | None = None)
     config = exported(fig, key)
     sentence, table = text_alternative(fig, summary)
     shown = presented(fig)
-    slots = charts.setdefault(key, Slots([shown] * N_SLOTS, [sentence] * N_SLOTS, list(range(N_SLOTS))))
-    if slots.figures[slots.order[-1]].to_json() != shown.to_json():  # new data: into the oldest slot, to the front
-        oldest = slots.order.pop(0)
-        slots.figures[oldest], slots.alts[oldest] = shown, sentence
-        slots.order.append(oldest)
+    slots = charts.setdefault(key, Slots([shown], [sentence], [0]))
+    slots.put(shown, sentence)
     st.html(_css(key, slots.order))
     box = where.container(key=f"steady_{key}")
     for i, figure in enumerate(slots.figures):
