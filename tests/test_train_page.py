@@ -174,12 +174,6 @@ def test_a_steady_chart_gains_a_slot_per_new_figure_up_to_three_then_reuses_the_
     assert slots.order == [2, 0, 1] and slots.alts == ["3", "4", "2"]
 
 
-def test_the_training_page_opens_with_one_plotly_chart_per_steady_chart() -> None:
-    at = apptest.train_page()
-    steady = SteadyCharts.of(at.session_state).charts
-    assert "train_loss" in steady and {k: len(s.figures) for k, s in steady.items()} == dict.fromkeys(steady, 1)
-
-
 def loss_traces(at: AppTest) -> dict[str, dict]:
     """The loss chart in front (its steady chart's newest slot), by trace name."""
     slots = SteadyCharts.of(at.session_state).charts["train_loss"]
@@ -193,6 +187,8 @@ def captions(at: AppTest) -> str:
 def test_a_reset_run_stays_on_the_loss_chart_to_compare() -> None:
     at = apptest.train_page()
     assert not session(at).earlier and "train_forget" not in [b.key for b in at.button]
+    steady = SteadyCharts.of(at.session_state).charts  # a fresh page draws each steady chart once, in one slot
+    assert "train_loss" in steady and {k: len(s.figures) for k, s in steady.items()} == dict.fromkeys(steady, 1)
     for _ in range(3):
         click(at, "train_step")
     history = session(at).run.trainer.history

@@ -2,9 +2,9 @@
 Debian's Chromium.
 
 conftest.py turns it into fixtures (`server`, `browser`); test files use `open_page` and `close_page` (or
-`closing_page`), `drawn`, `settled`, `finish` and `screenshot`; the benchmarks in bench/ use the server and the
-Chromium settings too. Every wait is for a condition (an element, a value, the app idle after its effect is drawn),
-never a fixed time.
+`closing_page`), `drawn`, `settled`, `finish`, `screenshot` and `axe_violations`; the benchmarks in bench/ use the
+server and the Chromium settings too. Every wait is for a condition (an element, a value, the app idle after its effect
+is drawn), never a fixed time.
 """
 
 from __future__ import annotations
