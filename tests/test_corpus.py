@@ -17,11 +17,13 @@ from explainer.corpus.generator import (
     QUESTION_PREFIXES,
     WORD_GROUPS,
     Corpus,
+    _script_tokens,
     builtin_corpus,
     generate_corpus,
     unknown_names,
 )
 from explainer.generation.script import FRAMING, build_script
+from explainer.model.tokenizers import WORD_RE
 from explainer.training.text import load_user_text
 
 TOKEN_RE = re.compile(r"\n|[A-Za-z0-9]+(?:'[A-Za-z]+)?|[^\sA-Za-z0-9]")
@@ -111,6 +113,16 @@ def test_dialogues_are_scripts_separated_by_blank_lines(corpus: Corpus):
             for user, assistant in zip(lines[1::2], lines[2::2]):
                 assert user.startswith("User: ") and assistant.startswith("Assistant: ")
             assert len(tokenize(d + "\n")) <= MAX_DIALOGUE_TOKENS
+
+
+def test_a_scripts_tokens_counted_turn_by_turn_are_the_whole_scripts(corpus: Corpus):
+    """The generator counts a growing dialogue's tokens a turn at a time (_script_tokens); the same as reading the
+    whole script, on the corpus's own dialogues, one turn more at a time."""
+    for d in corpus.train_text.split("\n\n")[:400]:
+        lines = d.rstrip("\n").split("\n")[1:]
+        turns = [(u.removeprefix("User: "), a.removeprefix("Assistant: ")) for u, a in zip(lines[::2], lines[1::2])]
+        for n in range(len(turns) + 1):
+            assert _script_tokens(turns[:n]) == len(WORD_RE.findall(build_script(turns[:n]))), turns[:n]
 
 
 def test_text_is_canonical(corpus: Corpus):
@@ -219,10 +231,11 @@ def test_heldout_items_are_well_formed(corpus: Corpus, vocab: Counter):
 
 
 def test_heldout_questions_never_in_training(corpus: Corpus):
-    train, valid = corpus.train_text.lower(), corpus.valid_text.lower()
+    # Each distinct line once (a question never spans two lines): a third of the text to search, the same answer.
+    train, valid = ("\n".join(dict.fromkeys(t.lower().split("\n"))) for t in (corpus.train_text, corpus.valid_text))
     for item in corpus.heldout:
         core = strip_opener(item.question).lower()
-        assert not contains_words(train, core) and not contains_words(valid, core), item.question
+        assert "\n" not in core and not contains_words(train, core) and not contains_words(valid, core), item.question
 
 
 def test_heldout_answer_prefixes_are_trained(corpus: Corpus):
