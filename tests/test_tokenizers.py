@@ -1,4 +1,5 @@
 import json
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -8,9 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from explainer.model.tokenizers import (
+    ENCODE_PIECE_CHARS,
     BPETokenizer,
     HFTokenizer,
     Token,
+    bpe_pieces,
     load_tokenizer,
     split_words,
     tokenizer_from_dict,
@@ -133,6 +136,53 @@ def _small_bpe(cache={}):  # noqa: B006 - hypothesis cannot use fixtures; train 
     if "t" not in cache:
         cache["t"] = train_tokenizer("bpe", CORPUS, vocab_size=300)
     return cache["t"]
+
+
+PIECE_BITS = [
+    *"ab1'.!",
+    " ",
+    " ",
+    "  ",
+    "\n",
+    "\n\n",
+    "\t",
+    "\r\n",
+    "é",
+    "你",
+    "😀",
+    "'s",
+    "\u0301",
+    "\u00a0",
+    "\u3000",
+    "\x1c",
+]
+PIECE_TEXT = st.lists(st.sampled_from(PIECE_BITS), max_size=40).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(PIECE_TEXT, st.integers(1, 12))
+def test_bpe_pieces_encode_to_the_ids_of_the_whole(text, size):
+    """A long text is encoded in pieces (bpe_pieces): the same ids as the whole, whatever the spaces, newlines,
+    contractions and scripts at the cuts."""
+    tok = _piece_bpe()
+    pieces = list(bpe_pieces(text, size))
+    assert "".join(pieces) == text
+    assert [i for enc in tok.hf.encode_batch(pieces) for i in enc.ids] == tok.hf.encode(text).ids
+
+
+def _piece_bpe(cache={}):  # noqa: B006 - hypothesis cannot use fixtures; train once
+    """A BPE that learnt the pieces' bits side by side, runs of spaces and newlines included (merges a cut would
+    break if it fell inside them)."""
+    if "t" not in cache:
+        rng = random.Random(0)
+        cache["t"] = train_tokenizer("bpe", "".join(rng.choice(PIECE_BITS) for _ in range(20_000)), vocab_size=400)
+    return cache["t"]
+
+
+def test_a_long_text_is_encoded_in_pieces_to_the_same_ids(bpe):
+    big = (CORPUS + ODD_TEXT) * (4 * ENCODE_PIECE_CHARS // len(CORPUS + ODD_TEXT) + 1)
+    assert len(list(bpe_pieces(big))) > 3
+    assert bpe.encode(big) == bpe.hf.encode(big).ids
 
 
 def test_bpe_learns_merges_and_readable_pieces(bpe):
