@@ -44,6 +44,7 @@ class Settings:
     polls: Path  # the class polls' folder (shared by every replica, like the run store)
     max_trainings: int  # students training at the same time
     max_train_mb: float  # memory one student's training may take, estimated before it starts
+    cache: Path  # what the app writes once per machine and reads back (the built-in corpus: corpus/stored.py)
 
 
 DEVICE_NAME = re.compile(r"auto|cpu|mps|cuda(:\d+)?")
@@ -75,6 +76,7 @@ def settings(environ: Mapping[str, str] | None = None) -> Settings:
         polls=Path(polls).expanduser() if polls else cache / "polls",
         max_trainings=trainings if trainings and trainings > 0 else 2,
         max_train_mb=_or(_number(env, MAX_TRAIN_MB), 1000.0),
+        cache=cache,
     )
 
 

@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from explainer.config import settings
 from explainer.corpus import data as D
 from explainer.corpus.data import (
     AMBIGUOUS,
@@ -42,6 +43,7 @@ from explainer.corpus.data import (
     NUMBER_WORDS,
     QUESTION_PREFIXES,
 )
+from explainer.corpus.stored import code_digest, kept
 from explainer.generation.script import FRAMING, build_script
 from explainer.model.tokenizers import WORD_RE
 
@@ -995,10 +997,21 @@ def generate_corpus(seed: int = 0, size_bytes: int = CORPUS_BYTES) -> Corpus:
 
 @lru_cache(maxsize=1)
 def builtin_corpus() -> Corpus:
-    """The built-in recipe's corpus (generate_corpus's defaults, ~9 s to write on one core), made once per process
+    """The built-in recipe's corpus (generate_corpus's defaults, ~9 s to write on one core), read once per process
     and shared: the Train page's default text, the Scale page's counts and the Emergence page's questions all read
-    it (each wrote its own before). Read it, never change it."""
-    return generate_corpus()
+    it (each wrote its own before). Written once per machine (corpus/stored.py), read back after. Read it, never
+    change it."""
+    name = f"builtin-{code_digest(__name__)}"
+    return kept(settings().cache / "corpus", name, generate_corpus, _corpus_json, _corpus_from_json)
+
+
+def _corpus_json(corpus: Corpus) -> dict:
+    return {"train": corpus.train_text, "valid": corpus.valid_text, "heldout": [vars(it) for it in corpus.heldout]}
+
+
+def _corpus_from_json(data: dict) -> Corpus:
+    items = [HeldOutItem(**{**it, "replies": tuple(it["replies"])}) for it in data["heldout"]]
+    return Corpus(train_text=data["train"], valid_text=data["valid"], heldout=items)
 
 
 def _probe_sentences(n: int = PROBE_PER_SENSE) -> dict[str, tuple[list[str], list[str]]]:
