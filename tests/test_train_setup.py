@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from explainer.model.gpt import GPT
-from explainer.training.data import prepare_data, split_point
+from explainer.training.data import compact_ids, prepare_data, split_point
 from explainer.training.run import new_run, run_backend, sample_text
 from explainer.training.spec import PRESETS, RunSpec, parameter_count
 from explainer.training.text import MIN_CHARS, load_text
@@ -155,3 +155,9 @@ def test_every_warm_up_step_runs():
 
     for step in warm.steps():
         step()
+
+
+def test_ids_are_kept_in_the_smallest_type_that_holds_the_vocabulary() -> None:
+    small, large = compact_ids([0, 5, 32_767], 32_768), compact_ids([0, 40_000, 150_000], 151_000)
+    assert small.dtype == torch.int16 and small.tolist() == [0, 5, 32_767]
+    assert large.dtype == torch.int32 and large.tolist() == [0, 40_000, 150_000]
