@@ -36,7 +36,11 @@ def test_a_file_cut_short_or_of_another_shape_is_written_again(tmp_path: Path) -
         assert json.load(f) == {"text": "x"}, "written again, whole"
     (tmp_path / "thing-abc.json.gz").write_bytes(gzip.compress(b'{"other": 1}'))
     assert kept(tmp_path, "thing-abc", make, dict, lambda d: {"text": d["text"]}) == {"text": "x"}
-    assert len(calls) == 2
+    spoilt = bytearray(gzip.compress(json.dumps({"text": "x" * 1000}).encode()))
+    spoilt[10] ^= 0xFF  # the compressed stream's first byte: zlib.error
+    (tmp_path / "thing-abc.json.gz").write_bytes(bytes(spoilt))
+    assert kept(tmp_path, "thing-abc", make, dict, lambda d: {"text": d["text"]}) == {"text": "x"}
+    assert len(calls) == 3
 
 
 def test_what_older_code_wrote_is_removed(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ import json
 import os
 import sys
 import tempfile
+import zlib
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -30,7 +31,7 @@ def kept(folder: Path, name: str, make: Callable[[], Any], to_json: Callable, fr
     try:
         with gzip.open(path, "rt", encoding="utf-8") as f:
             return from_json(json.load(f))
-    except (OSError, EOFError, ValueError, KeyError, TypeError):  # missing, cut short or of another shape
+    except (OSError, EOFError, zlib.error, ValueError, KeyError, TypeError):  # missing, cut short, spoilt, other shape
         pass
     made = make()
     try:
