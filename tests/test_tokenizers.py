@@ -159,7 +159,7 @@ PIECE_BITS = [
 PIECE_TEXT = st.lists(st.sampled_from(PIECE_BITS), max_size=40).map("".join)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(PIECE_TEXT, st.integers(1, 12))
 def test_bpe_pieces_encode_to_the_ids_of_the_whole(text, size):
     """A long text is encoded in pieces (bpe_pieces): the same ids as the whole, whatever the spaces, newlines,
