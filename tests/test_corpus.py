@@ -17,13 +17,11 @@ from explainer.corpus.generator import (
     QUESTION_PREFIXES,
     WORD_GROUPS,
     Corpus,
-    _script_tokens,
     builtin_corpus,
     generate_corpus,
     unknown_names,
 )
 from explainer.generation.script import FRAMING, build_script
-from explainer.model.tokenizers import WORD_RE
 from explainer.training.text import load_user_text
 
 TOKEN_RE = re.compile(r"\n|[A-Za-z0-9]+(?:'[A-Za-z]+)?|[^\sA-Za-z0-9]")
@@ -113,16 +111,6 @@ def test_dialogues_are_scripts_separated_by_blank_lines(corpus: Corpus):
             for user, assistant in zip(lines[1::2], lines[2::2]):
                 assert user.startswith("User: ") and assistant.startswith("Assistant: ")
             assert len(tokenize(d + "\n")) <= MAX_DIALOGUE_TOKENS
-
-
-def test_a_scripts_tokens_counted_turn_by_turn_are_the_whole_scripts(corpus: Corpus):
-    """The generator counts a growing dialogue's tokens a turn at a time (_script_tokens); the same as reading the
-    whole script, on the corpus's own dialogues, one turn more at a time."""
-    for d in corpus.train_text.split("\n\n")[:400]:
-        lines = d.rstrip("\n").split("\n")[1:]
-        turns = [(u.removeprefix("User: "), a.removeprefix("Assistant: ")) for u, a in zip(lines[::2], lines[1::2])]
-        for n in range(len(turns) + 1):
-            assert _script_tokens(turns[:n]) == len(WORD_RE.findall(build_script(turns[:n]))), turns[:n]
 
 
 def test_text_is_canonical(corpus: Corpus):

@@ -113,23 +113,6 @@ def _tokens(text: str) -> list[str]:
     return WORD_RE.findall(text)  # the word tokenizer's tokens: the corpus is written for it
 
 
-def _script_tokens(turns: list[tuple[str, str]]) -> int:
-    """len(_tokens(build_script(turns))), counted a turn at a time: each turn of the script starts after a newline
-    and ends with one, and no token spans a newline, so the count is the framing's plus each turn's (a dialogue is
-    grown a turn at a time: counting the whole script again at every turn took a third of the corpus's 9 s)."""
-    return _framing_tokens() + sum(_turn_tokens(turn) for turn in turns)
-
-
-@cache
-def _framing_tokens() -> int:
-    return len(_tokens(build_script([])))
-
-
-@lru_cache(maxsize=4096)
-def _turn_tokens(turn: tuple[str, str]) -> int:
-    return len(_tokens(build_script([turn]))) - _framing_tokens()
-
-
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -624,7 +607,7 @@ class _Writer:
 
     # -- dialogue kinds
     def _fits(self, turns: list[tuple[str, str]]) -> bool:
-        return _script_tokens(turns) <= MAX_DIALOGUE_TOKENS
+        return len(_tokens(build_script(turns))) <= MAX_DIALOGUE_TOKENS
 
     def _add(self, turns: list[tuple[str, str]], turn: tuple[str, str]) -> bool:
         if self._fits([*turns, turn]):
