@@ -28,6 +28,7 @@ from explainer.format import milliseconds
 from explainer.i18n import N_, _
 from explainer.model.device import device_label, timed
 from explainer.model.gpt import GPT, GPTConfig
+from explainer.model.seeding import seeded
 from explainer.training.builtin import MODEL as BUILTIN
 
 SEQUENTIAL = N_("one word at a time (recurrent network)")  # the chart's legend, translated there
@@ -119,10 +120,10 @@ def run_parallel_bench(
         raise ValueError(_("give at least one positive sequence length"))
     dev = torch.device(device)
     start = time.perf_counter()
-    torch.manual_seed(0)
     cfg = GPTConfig(vocab_size=vocab_size, context_length=lengths[-1], n_layer=n_layer, n_head=n_head, d_model=d_model)
-    parallel = GPT(cfg).to(dev).eval()
-    sequential = RecurrentLM(vocab_size, d_model, n_layer).to(dev).eval()
+    with seeded(0):
+        parallel = GPT(cfg).to(dev).eval()
+        sequential = RecurrentLM(vocab_size, d_model, n_layer).to(dev).eval()
     result = BenchResult(device_label(dev), batch_size, d_model, n_layer)
     gen = torch.Generator().manual_seed(0)
     inputs = [torch.randint(0, vocab_size, (batch_size, T), generator=gen).to(dev) for T in lengths]  # (B, T) each

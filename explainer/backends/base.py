@@ -23,6 +23,7 @@ from explainer.format import complete_text, token_word
 from explainer.i18n import _
 from explainer.model import sampling
 from explainer.model.gpt import Trace
+from explainer.model.seeding import seeded
 from explainer.model.tokenizers import Token, Tokenizer
 
 Messages = list[dict[str, str]]  # [{"role": "user" | "assistant", "content": ...}], as chat templates take them
@@ -253,8 +254,7 @@ class Backend(ABC):
         RNG is left as it was. Refused (BackendError) for models too large to copy on this device."""
         if problem := self.clone_problem():
             raise BackendError(problem)
-        with torch.random.fork_rng(devices=[self.device] if self.device.type == "cuda" else []):
-            torch.manual_seed(seed)
+        with seeded(seed, devices=[self.device] if self.device.type == "cuda" else []):
             return self._fresh()
 
     _shared: frozenset[int] = frozenset()  # ids of the parameters a clone shares with its original

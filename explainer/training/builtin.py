@@ -25,6 +25,7 @@ from explainer.i18n import N_
 from explainer.model.checkpoints import save_checkpoint
 from explainer.model.device import configure_threads, device_label, pick_device
 from explainer.model.gpt import GPT, GPTConfig
+from explainer.model.seeding import seeded
 from explainer.model.tokenizers import Tokenizer, train_tokenizer
 from explainer.training.evaluate import heldout_accuracy
 from explainer.training.trainer import TrainConfig, Trainer, train_to_end
@@ -79,8 +80,8 @@ def train_builtin(
     )
     cfg = GPTConfig(**{**MODEL.to_dict(), "vocab_size": tok.vocab_size})
     train_cfg = TrainConfig(**{**TRAIN.__dict__, "seed": seed, **({"steps": steps} if steps else {})})
-    torch.manual_seed(train_cfg.seed)
-    model = GPT(cfg)
+    with seeded(train_cfg.seed):
+        model = GPT(cfg)
     log(f"model: {model.n_params():,} parameters on {device_label(dev)}, seed {seed}")
 
     def report(tr: Trainer, val: float) -> None:

@@ -13,6 +13,7 @@ from explainer.i18n import _
 from explainer.model.device import pick_device
 from explainer.model.gpt import GPT
 from explainer.model.sampling import SamplingParams
+from explainer.model.seeding import seeded
 from explainer.training.data import TrainingData, prepare_data
 from explainer.training.spec import CLI_LIMITS, RunSpec, SpecLimits, memory_problem
 from explainer.training.trainer import Trainer
@@ -55,8 +56,8 @@ def make_run(
             ).format(n_train_ids=number(len(data.train_ids)), context_length=spec.context_length, need=number(need))
         )
     if model is None:
-        torch.manual_seed(spec.seed)
-        model = GPT(spec.model_config(data.tokenizer.vocab_size))
+        with seeded(spec.seed):
+            model = GPT(spec.model_config(data.tokenizer.vocab_size))
     trainer = Trainer(model, data.train_ids, data.val_ids, spec.train_config(), device=dev)
     return Run(spec, data, model, trainer)
 

@@ -20,6 +20,7 @@ import torch
 
 from explainer.model.device import configure_threads, device_label, pick_device, timed
 from explainer.model.gpt import GPT, GPTConfig
+from explainer.model.seeding import DRAWING
 from explainer.training.data import prepare_data
 from explainer.training.spec import PRESETS, RunSpec
 from explainer.training.text import load_text
@@ -39,9 +40,11 @@ def training_tokens_per_s(
 ) -> float:
     """Training tokens per second of a fresh model of `cfg` on random tokens: the best of `repeats` timings of
     `steps` steps, after `warmup` steps (each timing reads the losses back: a GPU's queued work is inside)."""
-    data = torch.randint(0, cfg.vocab_size, (batch_size * (cfg.context_length + 1) * 4,))
+    with DRAWING:  # random tokens and weights: the values do not matter, but they may not spoil a seeded draw
+        data = torch.randint(0, cfg.vocab_size, (batch_size * (cfg.context_length + 1) * 4,))
+        model = GPT(cfg)
     tcfg = TrainConfig(steps=10**9, batch_size=batch_size, warmup=1, **train)
-    tr = Trainer(GPT(cfg), data, None, tcfg, device=device)
+    tr = Trainer(model, data, None, tcfg, device=device)
     tr.step(warmup)
     best = min(timed(lambda: tr.step(steps), tr.device) for _ in range(repeats))
     return steps * batch_size * cfg.context_length / best
@@ -76,8 +79,9 @@ def char_data() -> tuple[torch.Tensor, int]:
 
 
 def _model(cfg: GPTConfig, device: torch.device, seed: int = 0) -> GPT:
-    torch.manual_seed(seed)
-    return GPT(cfg).to(device)
+    with DRAWING:  # the reference's batches follow from the seed too (torch.randint in its loop)
+        torch.manual_seed(seed)
+        return GPT(cfg).to(device)
 
 
 class Reference:

@@ -27,6 +27,7 @@ import torch
 
 from explainer.i18n import _
 from explainer.model.gpt import GPT
+from explainer.model.seeding import DRAWING
 
 
 @cache
@@ -129,7 +130,8 @@ class Trainer:
         self._offsets = torch.arange(self.ctx + 1)  # (T+1,) window offsets
         self.on_step, self.on_eval = on_step, on_eval
         self.gen = torch.Generator().manual_seed(cfg.seed)
-        torch.manual_seed(cfg.seed)
+        with DRAWING:  # seeded for what draws from torch's generator while training (dropout)
+            torch.manual_seed(cfg.seed)
         params = dict(model.named_parameters())
         self._params = list(params.values())  # for the clip: walking the modules costs ~0.1 ms a step
         decay = [p for n, p in params.items() if p.dim() >= 2]
