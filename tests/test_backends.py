@@ -5,6 +5,7 @@ from explainer.backends.base import Backend, BackendError
 from explainer.backends.load import load_backend
 from explainer.config import device_name
 from explainer.model.sampling import SamplingParams, distribution, make_generator, sample
+from explainer.model.seeding import DRAWING
 
 from .helpers import complete, full_logit_lens, next_token_probs, tiny_checkpoint, tiny_hf_gpt2
 
@@ -77,9 +78,10 @@ def test_the_untrained_network_has_the_shape_and_fresh_weights(backend):
     """The Meaning page's baseline: the same architecture and tokenizer, new random weights from a seed; the loaded
     model and torch's own random stream are left as they were."""
     before = {k: v.clone() for k, v in backend.module.state_dict().items()}
-    rng = torch.get_rng_state()
-    fresh, again, other = backend.untrained(7), backend.untrained(7), backend.untrained(8)  # tiny_checkpoint is seed 0
-    assert torch.equal(torch.get_rng_state(), rng)
+    with DRAWING:  # no other thread seeds torch's generator meanwhile (an AppTest's warm-up may be running)
+        rng = torch.get_rng_state()
+        fresh, again, other = backend.untrained(7), backend.untrained(7), backend.untrained(8)  # tiny_checkpoint: 0
+        assert torch.equal(torch.get_rng_state(), rng)
     assert fresh.info.n_params == backend.info.n_params and fresh.encode(PROMPT) == backend.encode(PROMPT)
     assert (
         fresh.trace(backend.encode(PROMPT)).attentions[0].shape
