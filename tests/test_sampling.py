@@ -201,6 +201,17 @@ def test_sample_follows_distribution():
     assert sample(distribution(rand_logits(), P(0.0)), None) == int(rand_logits().argmax())
 
 
+def test_a_greedy_choice_draws_nothing_from_torchs_shared_generator():
+    """A greedy reply with no generator of its own leaves torch's generator as it was (other threads seed it for
+    their weights); a distribution that is not certain is still drawn from it."""
+    logits = rand_logits()
+    state = torch.get_rng_state()
+    assert sample(distribution(logits, P(0.0))) == int(logits.argmax())
+    assert torch.equal(torch.get_rng_state(), state)
+    sample(torch.tensor([0.5, 0.5]))
+    assert not torch.equal(torch.get_rng_state(), state)
+
+
 def test_entropy_bits():
     assert entropy_bits(torch.full((8,), 1 / 8)) == pytest.approx(3.0)
     assert entropy_bits(torch.tensor([0.0, 1.0, 0.0])) == 0.0

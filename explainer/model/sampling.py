@@ -89,8 +89,13 @@ def distributions(logits: Tensor, params: SamplingParams) -> Tensor:
 
 
 def sample(probs: Tensor, generator: torch.Generator | None = None) -> int:
-    """Draw one token id from `probs` (as returned by `distribution`)."""
-    return int(torch.multinomial(probs.detach().cpu().float(), 1, generator=generator))
+    """Draw one token id from `probs` (as returned by `distribution`). Without a generator of its own, a certain
+    choice (temperature 0: every greedy reply) is taken without a draw from torch's shared one, which other
+    threads seed for their weights (explainer/model/seeding.py)."""
+    p = probs.detach().cpu().float()
+    if generator is None and int(torch.count_nonzero(p)) == 1:
+        return int(p.argmax())
+    return int(torch.multinomial(p, 1, generator=generator))
 
 
 def make_generator(seed: int | None = None) -> tuple[torch.Generator, int]:
