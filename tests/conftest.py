@@ -15,6 +15,18 @@ from .helpers import tiny_checkpoint, tiny_hf_gpt2
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _no_warm_up_thread() -> None:
+    """The server's warm-up (explainer/ui/warm.py) is for a server: every AppTest runs streamlit_app.py, which would
+    start it in the test process, where it ran beside whichever tests came next (seeding torch's generator in the
+    middle of a test's seeded draw; once, a dict changed during an AppTest run). Marked as started, it never runs
+    here; the browser tests' server and test_protocol_load's warm up as a classroom's does, and
+    test_train_setup.py runs each of its steps."""
+    from explainer.ui import warm
+
+    warm._started.acquire(blocking=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _allow_test_models(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """The app loads local models only from allowed folders (explainer/backends/safety.py): allow this run's
     temporary folders, where the tiny test models live (the browser tests' server inherits it)."""
