@@ -4,7 +4,8 @@ weights drawn from a seed came out different when another thread seeded that gen
 middle of the draw (the Meaning page's untrained model beside the server's warm-up measuring a training step).
 
 Every place that seeds torch's generator, or draws a model's weights from it, holds `DRAWING` while it does; the
-draws that must repeat run inside `seeded`. (Sampling and batches draw from generators of their own.)"""
+draws that must repeat run inside `seeded`. (Batches and seeded sampling draw from generators of their own; a
+greedy choice draws nothing: model/sampling.py.)"""
 
 from __future__ import annotations
 
