@@ -150,6 +150,7 @@ async def run_load(
         "error_samples": stats.error_samples[:20],
         "app_error_messages": dict(stats.app_errors),
         "fragment_runs_cut_short": dict(stats.cut_short),
+        "finishes_never_sent": stats.lost_finishes,
         "sessions_opened": stats.sessions_opened,
         "sessions_per_s": round(len(opened) / max(1e-9, opened[-1] - t0), 2) if opened else None,
         "interactions_per_s": round(len(interactions) / max(1e-9, t1 - t0), 2),
@@ -209,6 +210,9 @@ def print_report(r: dict) -> None:
         print(f"error messages the app showed (st.error, not counted as errors): {r['app_error_messages']}")
     if r["fragment_runs_cut_short"]:
         print(f"fragment runs cut short by the next request (FINISHED_EARLY_FOR_RERUN): {r['fragment_runs_cut_short']}")
+    if r["finishes_never_sent"]:
+        print("runs whose end the server never sent (a fragment run after them shows they ended): "
+              f"{r['finishes_never_sent']}")  # fmt: skip
     rss = r["server_rss_mb"]
     if r["server_pids"]:
         print(f"server RSS start / peak / end: {rss['start']} / {rss['peak']} / {rss['end']} MB "

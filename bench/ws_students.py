@@ -23,6 +23,8 @@ Each interaction is timed from sending its `BackMsg` to the `script_finished` of
 also to the first delta of the reply). A fragment with `run_every` (the training page's live view) gets what a
 browser's `setInterval` sends: a fragment rerun every interval, whether or not the last one has ended; a run still
 going when the next request comes ends `FINISHED_EARLY_FOR_RERUN`, and such a tick is timed to that end.
+A run whose `script_finished` Streamlit never sends (a request met its script runner just as it stopped) has
+ended when a fragment run starts after it (counted in `Stats.lost_finishes`).
 
 Errors: an `exception` element on the page, no `script_finished` within `ACTION_TIMEOUT_S`, a websocket the server
 dropped, a widget that cannot be found (or is disabled), a cached message missing.
@@ -171,6 +173,7 @@ class Stats:
     error_samples: list[str] = field(default_factory=list)
     unchanged: Counter = field(default_factory=Counter)  # interaction kind -> runs that changed nothing shown
     cut_short: Counter = field(default_factory=Counter)  # fragment id -> auto-reruns that ended early for a rerun
+    lost_finishes: int = 0  # runs whose script_finished the server never sent (Session._new_session)
     app_errors: Counter = field(default_factory=Counter)  # st.error messages the app showed, by interaction
     sessions_opened: int = 0
     open_times: list[float] = field(default_factory=list)  # monotonic time each first page was drawn
@@ -374,6 +377,7 @@ class Session:
         self.run = 0  # number of new_session messages seen
         self.run_fragments: list[str] = []
         self.running = False
+        self.ended = True  # the last run's script_finished came (of any kind)
         self.waiters: list[Waiter] = []
         self.pending = ""  # the interaction in flight, to name an exception seen meanwhile
         # the forward-message cache: hash -> [message, run count when last used, fragment id]
@@ -604,7 +608,7 @@ class Session:
         if kind == "delta":
             self._delta(msg, now)
         elif kind == "new_session":
-            self._new_session(msg)
+            self._new_session(msg, now)
         elif kind == "navigation":
             self.pages = {p.url_pathname: p.page_script_hash for p in msg.navigation.app_pages}
             if msg.navigation.page_script_hash:
@@ -624,10 +628,20 @@ class Session:
             text = msg.session_event.script_compilation_exception.message
             self.stats.error(self.who, self.pending or "idle", "exception", f"compile error: {text}")
 
-    def _new_session(self, msg: ForwardMsg) -> None:
+    def _new_session(self, msg: ForwardMsg, now: float) -> None:
+        fragments = list(msg.metadata.run.fragment_ids)
+        if not self.ended and fragments:
+            # The last run ended, though its script_finished never came. Streamlit drops it when a request reaches
+            # a script runner that has just stopped: it starts a new runner and ignores the old one's last events
+            # (app_session.py). A run cut short for another request ends FINISHED_EARLY_FOR_RERUN, or (fastReruns)
+            # gives way to a full run, never to a fragment run. A training view's tick did it after "Start training"
+            # (once in CI: the click waited 30 s while 45 tick runs came and went; 1 click in 400 against a fragment
+            # ticking every 50 ms, on a quiet machine).
+            self.stats.lost_finishes += 1
+            self._finished(ForwardMsg.FINISHED_SUCCESSFULLY, now)
         self.run += 1
-        self.running = True
-        self.run_fragments = list(msg.metadata.run.fragment_ids)
+        self.running, self.ended = True, False
+        self.run_fragments = fragments
         ns = msg.new_session
         self.main_hash = ns.main_script_hash
         self.max_cache_age = ns.config.max_cached_message_age or self.max_cache_age
@@ -686,6 +700,7 @@ class Session:
             del self.nodes[p]
 
     def _finished(self, status: int, now: float) -> None:
+        self.ended = True
         frags = self.run_fragments
         if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:  # another request stopped this run: the browser waits
             if frags:

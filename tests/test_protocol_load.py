@@ -4,14 +4,16 @@ each kind of action changed what the page shows. It never checks a time: that is
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench.measure import run_async
 from bench.protocol_load import run_load
-from bench.ws_students import expected_kinds, user_key
+from bench.ws_students import Session, Stats, Waiter, expected_kinds, user_key
 
 from .e2e.harness import start_server, stop, wait_warmed_up
 
@@ -31,6 +33,47 @@ def test_user_key_is_the_end_of_a_widget_id() -> None:
     assert user_key("$$ID-64d9456ff0500e8d490f226c1811650a-prompt") == "prompt"
     assert user_key("$$ID-64d9456ff0500e8d490f226c1811650a-feedback-better-0") == "feedback-better-0"
     assert user_key("$$ID-7e4eef51477cfe4e2e81a575849ee28a-None") is None
+
+
+def _started(fragments: list[str]) -> bytes:
+    msg = ForwardMsg()
+    msg.new_session.main_script_hash = "main"
+    msg.metadata.run.fragment_ids.extend(fragments)
+    return msg.SerializeToString()
+
+
+def _finished(status: int) -> bytes:
+    msg = ForwardMsg()
+    msg.script_finished = status
+    return msg.SerializeToString()
+
+
+def _click_then(*messages: bytes) -> tuple[bool, Stats]:
+    """A click's full run, then `messages`: whether the click's wait has ended, and what the client counted."""
+
+    async def go() -> tuple[bool, Stats]:
+        stats = Stats()
+        session = Session("http://127.0.0.1:1", 0, stats)
+        click = Waiter("click", session.run, "", 0.0, asyncio.get_running_loop().create_future())
+        session.waiters.append(click)
+        for t, data in enumerate([_started([]), *messages]):
+            session._handle(data, float(t))
+        return click.done.done(), stats
+
+    return asyncio.run(go())
+
+
+def test_a_full_run_whose_end_never_came_ends_when_a_fragment_run_starts() -> None:
+    """Streamlit may drop a full run's script_finished (a fragment's rerun request reaching the script runner just as
+    it stopped): the fragment run that follows shows the full run ended. A full run that starts instead means the
+    first was cut short: its wait goes on to the end of the second."""
+    done, stats = _click_then(_started(["live"]), _finished(ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY))
+    assert done and stats.lost_finishes == 1
+    assert _click_then(_started([]))[0] is False
+    done, stats = _click_then(_started([]), _finished(ForwardMsg.FINISHED_SUCCESSFULLY))
+    assert done and stats.lost_finishes == 0
+    done, stats = _click_then(_finished(ForwardMsg.FINISHED_SUCCESSFULLY), _started(["live"]))
+    assert done and stats.lost_finishes == 0
 
 
 def test_five_students_one_training_without_errors(server: tuple[str, int, Path]) -> None:
