@@ -153,6 +153,26 @@ def test_many_continuations_in_one_batch_equal_one_at_a_time(backend):
     assert texts[2] == texts[3] and len(set(texts)) >= 2  # the same seed, the same text; others differ
 
 
+def test_next_token_logits_are_the_last_row_of_every_positions_logits(backend, monkeypatch):
+    """The next word's logits (one text, or rows of one length together) equal the last row of `logits`, which
+    unembeds every position; the fast path unembeds only the last one (its head gets one vector per row)."""
+    texts = ["The capital of France is", "The dog says woof and the", "User: What is two plus"]
+    rows = [backend.encode(t) for t in texts]
+    rows = [r[: min(map(len, rows))] for r in rows]
+    torch.testing.assert_close(backend.next_token_logits(rows[0]), backend.logits(rows[0])[-1], atol=1e-4, rtol=1e-4)
+    batch = backend.next_token_logits_batch(rows)
+    torch.testing.assert_close(batch, torch.stack([backend.logits(r)[-1] for r in rows]), atol=1e-4, rtol=1e-4)
+    head = backend.module.get_output_embeddings() if hasattr(backend.module, "get_output_embeddings") else None
+    if head is None:  # the built-in model: its head is the tied embedding, applied in _train_head
+        seen, real = [], backend._train_head
+        monkeypatch.setattr(backend, "_train_head", lambda h: seen.append(tuple(h.shape)) or real(h))
+    else:
+        seen = []
+        monkeypatch.setattr(head, "forward", lambda h, real=head.forward: seen.append(tuple(h.shape)) or real(h))
+    backend.next_token_logits_batch(rows)
+    assert seen and all(shape[:-1] in {(3,), (3, 1)} for shape in seen), seen
+
+
 def test_top_tokens_in_one_batch_are_each_row_s_argmax(backend):
     """Greedy decoding's token after every position, for rows of one length read together: each row's own argmax;
     with `where`, the same at those positions and -1 elsewhere; rows of different lengths are refused."""

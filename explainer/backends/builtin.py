@@ -33,8 +33,8 @@ class BuiltinBackend(Backend):
         return KVCache(self.model.cfg.n_layer)
 
     def _read(self, ids: torch.Tensor, cache: KVCache | None) -> torch.Tensor:
-        logits, _ = self.model(ids, cache=cache)
-        return logits[:, -1].float().cpu()
+        last = self.model.final_hidden(self.model.tok_emb(ids), cache=cache)[:, -1]  # (B, D)
+        return self._train_head(last).float().cpu()
 
     def _repeat_cache(self, cache: KVCache, n: int) -> None:
         cache.repeat(n)

@@ -111,7 +111,9 @@ class HFBackend(Backend):
         context = getattr(cfg, "n_positions", None) or getattr(cfg, "max_position_embeddings", None) or 1024
         n_params = sum(p.numel() for p in model.parameters())
         # the KV cache's argument: `cache` in recent transformers, `past_key_values` before
-        self._cache_arg = "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
+        takes = inspect.signature(model.forward).parameters
+        self._cache_arg = "cache" if "cache" in takes else "past_key_values"
+        self._last_only = {"logits_to_keep": 1} if "logits_to_keep" in takes else {}  # unembed the last position
         self.info = ModelInfo(
             name, "hf", len(hf_tokenizer), int(context), n_layer, cfg.num_attention_heads, cfg.hidden_size,
             n_params, device_label(device), "hf",
@@ -137,7 +139,7 @@ class HFBackend(Backend):
 
     def _read(self, ids: torch.Tensor, cache) -> torch.Tensor:
         past = {} if cache is None else {"use_cache": True, self._cache_arg: cache}
-        return self.model(input_ids=ids, **past).logits[:, -1].float().cpu()
+        return self.model(input_ids=ids, **self._last_only, **past).logits[:, -1].float().cpu()
 
     def _repeat_cache(self, cache, n: int) -> None:
         if n > 1:
