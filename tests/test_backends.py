@@ -153,6 +153,20 @@ def test_many_continuations_in_one_batch_equal_one_at_a_time(backend):
     assert texts[2] == texts[3] and len(set(texts)) >= 2  # the same seed, the same text; others differ
 
 
+def test_greedy_texts_of_many_prompts_equal_each_one_written_alone(backend):
+    """Greedy replies to many prompts at once (those of one length in one batch; one of them twice; one past the
+    context, left-cut and read whole again for each token): each what `generate` writes at temperature 0."""
+    ids = backend.encode(PROMPT)
+    others = [t for t in range(backend.info.vocab_size) if t != ids[-1]][:2]
+    long = backend.encode("the dog says woof. " * 40)
+    assert len(long) > backend.info.context_length
+    prompts = [ids, ids[:-1] + [others[0]], backend.encode("Hello"), ids[:-1] + [others[1]], ids, long]
+    stop = lambda text: "." in text  # noqa: E731
+    alone = ["".join(s.text for s in backend.generate(p, 12, SamplingParams(0), stop=stop)) for p in prompts]
+    assert backend.greedy_texts(prompts, 12, stop) == alone
+    assert len(set(alone)) >= 3, alone  # not one text everywhere
+
+
 def test_next_token_logits_are_the_last_row_of_every_positions_logits(backend, monkeypatch):
     """The next word's logits (one text, or rows of one length together) equal the last row of `logits`, which
     unembeds every position; the fast path unembeds only the last one (its head gets one vector per row)."""

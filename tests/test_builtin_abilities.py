@@ -17,7 +17,7 @@ from explainer.corpus.generator import PROBE_SENTENCES, builtin_corpus
 from explainer.generation.chat import reply_steps, reply_text
 from explainer.model.sampling import SamplingParams
 from explainer.training.builtin import corpus_words, whole_word_check
-from explainer.training.evaluate import free_reply_right, heldout_accuracy
+from explainer.training.evaluate import free_replies_right, heldout_accuracy
 
 from .helpers import RETRAIN, shipped_tokenizer_kind
 
@@ -98,7 +98,7 @@ def test_new_wordings_answered_in_its_own_words_about_three_in_four(builtin, cor
     writes the right answer about three times in four (greedy; 78 % of 401 such questions, 2026-12-05). A model
     far off that figure needs the note (explainer/ui/chat.py) changed with it."""
     items = [i for i in corpus.heldout if i.kind == "template"][::8]
-    right = sum(free_reply_right(builtin, i) for i in items) / len(items)
+    right = sum(free_replies_right(builtin, items)) / len(items)
     assert 0.65 <= right <= 0.87, right
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from explainer.analysis.inside import NeuronIndex
 from explainer.backends.base import Backend
 from explainer.format import token_word
-from explainer.training.evaluate import greedy_reply, item_verdicts, started_reply
+from explainer.training.evaluate import greedy_replies, item_verdicts, started_reply
 
 MIN_SHARE = 6  # a neuron is a word's own when at least this many of its top 8 tokens are that word
 
@@ -46,7 +46,7 @@ def compare_answers(first: Backend, second: Backend, items) -> list[AnswerPair]:
     item's script (which may have started the reply) and whether it is right, as `llm-explainer eval` judges it."""
     items = list(items)
     right = [item_verdicts(b, items)[0] for b in (first, second)]
-    replies = [[greedy_reply(b, it.prompt) for it in items] for b in (first, second)]
+    replies = [greedy_replies(b, [it.prompt for it in items]) for b in (first, second)]
     return [
         AnswerPair(
             it.question,

@@ -28,6 +28,7 @@ from explainer.model.tokenizers import Token, Tokenizer
 
 Messages = list[dict[str, str]]  # [{"role": "user" | "assistant", "content": ...}], as chat templates take them
 DECODE_TAIL = 16  # prompt tokens decoded with each generated one
+GREEDY_ROWS = 64  # prompts read together by `greedy_texts`
 MAX_CLONE_PARAMS = {"cpu": 50_000_000, "gpu": 2_000_000_000}  # a student's copy + its optimiser must stay small
 
 
@@ -344,7 +345,7 @@ class Backend(ABC):
     ) -> Iterator[GenStep]:
         """Yield tokens one by one; stop after max_new or when stop(continuation) is true."""
         params.validate()
-        stream, text = _Stream(self, ids, 1), _Text(self, ids)
+        stream, text = _Stream(self, [ids]), _Text(self, ids)
         for i in range(max_new):
             logits = stream.logits[0]  # (V,)
             model_probs = logits.softmax(-1)
@@ -369,7 +370,7 @@ class Backend(ABC):
         """One continuation of `ids` per generator, all in one batch: row r writes what `generate` writes with
         generators[r] (the same draws), until max_new tokens or stop(its text). Returns each row's text."""
         params.validate()
-        stream, texts = _Stream(self, ids, len(generators)), [_Text(self, ids) for _gen in generators]
+        stream, texts = _Stream(self, [ids] * len(generators)), [_Text(self, ids) for _gen in generators]
         live = [True] * len(generators)
         for i in range(max_new):
             tokens = []
@@ -385,22 +386,54 @@ class Backend(ABC):
             stream.push(tokens)
         return [t.produced for t in texts]
 
+    def greedy_texts(
+        self, prompts: list[list[int]], max_new: int, stop: Callable[[str], bool] | None = None
+    ) -> list[str]:
+        """What greedy decoding (temperature 0: `generate` with SamplingParams(0)) writes after each prompt, until
+        max_new tokens or stop(its text). Prompts of one (left-cut) length are read together, GREEDY_ROWS at a time:
+        the Emergence page's 60 questions on two models, the held-out replies of `llm-explainer eval`."""
+        by_length: dict[int, list[int]] = {}
+        for i, ids in enumerate(prompts):
+            by_length.setdefault(len(self.fit(ids)[0]), []).append(i)
+        out = [""] * len(prompts)
+        for group in by_length.values():
+            for start in range(0, len(group), GREEDY_ROWS):
+                part = group[start : start + GREEDY_ROWS]
+                stream = _Stream(self, [self.fit(prompts[i])[0] for i in part])
+                texts = [_Text(self, prompts[i]) for i in part]
+                live = [True] * len(part)
+                for step in range(max_new):
+                    tokens = stream.logits.argmax(-1).tolist()  # (B,): the first of equal maxima, as sampling takes
+                    for r, tok in enumerate(tokens):
+                        if live[r]:
+                            texts[r].add(tok)
+                            live[r] = stop is None or not stop(texts[r].produced)
+                    if not any(live) or step == max_new - 1:
+                        break
+                    stream.push(tokens)  # a finished row reads on (one position), its text no longer changes
+                for i, text in zip(part, texts):
+                    out[i] = text.produced
+        return out
+
 
 class _Stream:
-    """B continuations of one prompt, read by the model token by token. While the text fits the context, a new token
-    costs one position (the model's KV cache); past it, the model reads its whole left-cut context again, exactly
-    as `Backend.logits` would (learned positions cannot slide)."""
+    """B continuations of B prompts of one (left-cut) length, read by the model token by token; one prompt repeated
+    B times is read once. While the text fits the context, a new token costs one position (the model's KV cache);
+    past it, the model reads its whole left-cut context again, exactly as `Backend.logits` would (learned positions
+    cannot slide)."""
 
-    def __init__(self, backend: Backend, ids: list[int], rows: int):
-        prompt = backend._tensor(ids)  # (1, T), left-cut; a clear error for no tokens
+    def __init__(self, backend: Backend, prompts: list[list[int]]):
+        same = all(ids == prompts[0] for ids in prompts)
+        tensor = backend._tensor(prompts[0]) if same else backend._batch(prompts)  # (1 or B, T); clear errors
         self.backend, self.context = backend, backend.info.context_length
-        self.rows = [prompt[0].tolist() for _row in range(rows)]
+        self.rows = [tensor[0 if same else r].tolist() for r in range(len(prompts))]
         self.cache: object | None = backend._new_cache()
         with torch.inference_mode():
-            first = backend._read(prompt, self.cache)  # (1, V): the prompt is read once for every row
-            backend._repeat_cache(self.cache, rows)
-        self.logits = first.expand(rows, -1)  # (B, V)
-        self.length = prompt.shape[1]  # tokens the cache holds
+            first = backend._read(tensor, self.cache)  # (1 or B, V): a repeated prompt is read once for every row
+            if same:
+                backend._repeat_cache(self.cache, len(prompts))
+        self.logits = first.expand(len(prompts), -1)  # (B, V)
+        self.length = tensor.shape[1]  # tokens the cache holds
 
     def push(self, tokens: list[int]) -> None:
         """Append one token to each row and read the next logits."""

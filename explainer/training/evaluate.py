@@ -10,8 +10,8 @@ Two kinds of item (corpus.HeldOutItem):
 
 Token lists of one length are read together in one batch.
 
-The first kind gives the model the start of its reply. `free_reply_right` asks as the chat page does, with no
-start given: the model writes the whole reply itself (slower: token by token).
+The first kind gives the model the start of its reply. `free_replies_right` asks as the chat page does, with no
+start given: the model writes the whole reply itself (slower: token by token, prompts of one length together).
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ import torch
 
 from explainer.backends.base import Backend
 from explainer.i18n import _
-from explainer.model.sampling import SamplingParams
 
 MAX_REPLY_TOKENS = 40  # greedy replies shown for misses stop here (or at the end of the line)
+MAX_MISSES = 20  # missed items shown with what the model wrote
 BATCH_ROWS = 64  # token lists per forward pass
 REPLY_MARK = "Assistant:"  # where the assistant's reply starts in an item's script
 
@@ -95,10 +95,11 @@ def _run(backend: Backend, checks: list[_Check]) -> tuple[list[bool], list[int]]
     return passed, last
 
 
-def greedy_reply(backend: Backend, prompt: str, max_tokens: int = MAX_REPLY_TOKENS) -> str:
-    """The model's most likely continuation after the prompt, up to the end of the line."""
-    steps = backend.generate(backend.encode(prompt), max_tokens, SamplingParams(0), stop=lambda text: "\n" in text)
-    return "".join(s.text for s in steps).split("\n", 1)[0].strip()
+def greedy_replies(backend: Backend, prompts: list[str], max_tokens: int = MAX_REPLY_TOKENS) -> list[str]:
+    """The model's most likely continuation after each prompt, up to the end of the line (prompts of one length
+    written together)."""
+    texts = backend.greedy_texts([backend.encode(p) for p in prompts], max_tokens, stop=lambda text: "\n" in text)
+    return [text.split("\n", 1)[0].strip() for text in texts]
 
 
 def started_reply(prompt: str) -> str:
@@ -125,12 +126,15 @@ def item_verdicts(backend: Backend, items) -> tuple[list[bool], list[int]]:
     return right, predicted
 
 
-def free_reply_right(backend: Backend, item) -> bool:
-    """The item's question answered as the chat page answers it: the model writes the whole reply from
+def free_replies_right(backend: Backend, items) -> list[bool]:
+    """Each item's question answered as the chat page answers it: the model writes the whole reply from
     "Assistant:" (greedy), with no start of it given. Right when it is one of the item's replies, or, for an item
     that ends right before its answer word, when that word is in it."""
-    prompt = item.prompt[: item.prompt.rindex(REPLY_MARK) + len(REPLY_MARK)]
-    reply = greedy_reply(backend, prompt)
+    prompts = [it.prompt[: it.prompt.rindex(REPLY_MARK) + len(REPLY_MARK)] for it in items]
+    return [_free_reply_right(it, reply) for it, reply in zip(items, greedy_replies(backend, prompts))]
+
+
+def _free_reply_right(item, reply: str) -> bool:
     if getattr(item, "replies", ()):
         return any(reply.startswith(r.strip()) for r in item.replies)
     return re.search(rf"\b{re.escape(item.answer)}\b", reply) is not None
@@ -142,14 +146,15 @@ def heldout_accuracy(backend: Backend, items, limit: int | None = None) -> EvalR
     right, predicted = item_verdicts(backend, items)
     hits: dict[str, list[int]] = defaultdict(list)
     kinds: dict[str, list[int]] = defaultdict(list)
-    misses = []
-    for it, ok, tok in zip(items, right, predicted):
-        if not ok and len(misses) < 20:
-            replies = getattr(it, "replies", ())
-            if replies:
-                misses.append((it.question, replies[0].strip(), greedy_reply(backend, it.prompt)))
-            else:
-                misses.append((it.question, it.answer, backend.token_str(tok)))
+    missed = [(it, tok) for it, ok, tok in zip(items, right, predicted) if not ok][:MAX_MISSES]
+    written = iter(greedy_replies(backend, [it.prompt for it, _tok in missed if getattr(it, "replies", ())]))
+    misses = [
+        (it.question, it.replies[0].strip(), next(written))
+        if getattr(it, "replies", ())
+        else (it.question, it.answer, backend.token_str(tok))
+        for it, tok in missed
+    ]
+    for it, ok in zip(items, right):
         hits[it.topic].append(int(ok))
         kinds[getattr(it, "kind", "template")].append(int(ok))
     total = sum(sum(v) for v in hits.values())
