@@ -17,8 +17,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import torch
-
 from explainer.backends.builtin import BuiltinBackend
 from explainer.corpus.generator import builtin_corpus, unknown_names
 from explainer.i18n import N_
@@ -27,6 +25,7 @@ from explainer.model.device import configure_threads, device_label, pick_device
 from explainer.model.gpt import GPT, GPTConfig
 from explainer.model.seeding import seeded
 from explainer.model.tokenizers import Tokenizer, train_tokenizer
+from explainer.training.data import compact_ids
 from explainer.training.evaluate import heldout_accuracy
 from explainer.training.trainer import TrainConfig, Trainer, train_to_end
 
@@ -71,8 +70,8 @@ def train_builtin(
     corpus = builtin_corpus()  # made once per process
     tok = train_tokenizer("bpe", corpus.train_text, VOCAB_SIZE, fit_chars=len(corpus.train_text))
     whole, split = whole_word_check(tok, corpus_words(corpus.train_text))
-    train_ids = torch.tensor(tok.encode(corpus.train_text))
-    val_ids = torch.tensor(tok.encode(corpus.valid_text))
+    train_ids = compact_ids(tok.encode(corpus.train_text), tok.vocab_size)
+    val_ids = compact_ids(tok.encode(corpus.valid_text), tok.vocab_size)
     log(
         f"corpus: {len(corpus.train_text) / 1e6:.2f} MB, {len(train_ids):,} tokens; BPE vocabulary {tok.vocab_size:,}, "
         f"{whole:,} of {whole + len(split):,} corpus words are one token"
