@@ -48,11 +48,17 @@ def html_escape(text: object, attribute: bool = False) -> str:
 
 
 # ----------------------------------------------------------------------------- tokens
+# The other control characters as their one byte's value, as byte_piece writes bytes (NUL as ⟨00⟩): a browser shows
+# NUL as � and the rest as nothing or an empty box, and Unicode's pictures of them (␀) are missing from common fonts.
+_CONTROLS = {c: f"⟨{c:02x}⟩" for c in [*range(0x20), 0x7F] if chr(c) not in "\n\t"}
+
+
 def visible_token(token: str) -> str:
-    """A token as a student can see it: newlines as ⏎, tabs as ⇥, edge spaces as ␣, nothing as ∅."""
+    """A token as a student can see it: line breaks as ⏎, tabs as ⇥, other control characters as their byte
+    (⟨00⟩, ⟨0d⟩), edge spaces as ␣, nothing as ∅."""
     if token == "":
         return "∅"
-    shown = token.replace("\r", "").replace("\n", "⏎").replace("\t", "⇥")
+    shown = token.replace("\r\n", "⏎").replace("\n", "⏎").replace("\t", "⇥").translate(_CONTROLS)
     core = shown.strip(" ")
     if not core:
         return "␣" * len(shown)

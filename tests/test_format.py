@@ -26,7 +26,21 @@ from explainer.i18n import speaking
 
 @pytest.mark.parametrize(
     ("token", "shown"),
-    [("the", "the"), ("\n", "⏎"), (" the", "␣the"), ("a ", "a␣"), ("  ", "␣␣"), ("", "∅"), ("\t", "⇥")],
+    [
+        ("the", "the"),
+        ("\n", "⏎"),
+        (" the", "␣the"),
+        ("a ", "a␣"),
+        ("  ", "␣␣"),
+        ("", "∅"),
+        ("\t", "⇥"),
+        ("\r\n", "⏎"),
+        ("\r", "⟨0d⟩"),
+        ("\x00", "⟨00⟩"),
+        (" a\x01b", "␣a⟨01⟩b"),
+        ("\x7f", "⟨7f⟩"),
+        ("\x1b[", "⟨1b⟩["),
+    ],  # fmt: skip
 )
 def test_visible_token(token: str, shown: str) -> None:
     assert visible_token(token) == shown
