@@ -171,6 +171,9 @@ def word_probability(backend: Backend, text: str, word: str) -> float:
     if not ids:
         return 0.0
     prompt = backend.encode(text)[-(backend.info.context_length - len(ids)) :]
-    logits = backend.logits(prompt + ids)[-len(ids) - 1 : -1]  # (len(ids), V): the logits that predict each token
+    x = torch.tensor([prompt + ids])  # (1, T)
+    where = torch.zeros(x.shape, dtype=torch.bool)
+    where[0, -len(ids) - 1 : -1] = True  # the positions that predict each of the word's tokens: only they unembedded
+    logits = backend.train_logits(x, where).cpu()  # (len(ids), V)
     logp = logits.double().log_softmax(-1).gather(1, torch.tensor(ids).unsqueeze(1))
     return float(logp.sum().exp())
