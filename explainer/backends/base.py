@@ -370,21 +370,13 @@ class Backend(ABC):
         """One continuation of `ids` per generator, all in one batch: row r writes what `generate` writes with
         generators[r] (the same draws), until max_new tokens or stop(its text). Returns each row's text."""
         params.validate()
-        stream, texts = _Stream(self, [ids] * len(generators)), [_Text(self, ids) for _gen in generators]
-        live = [True] * len(generators)
-        for i in range(max_new):
-            tokens = []
-            dists = sampling.distributions(stream.logits, params)  # (B, V): every row at once
-            for r, (gen, text) in enumerate(zip(generators, texts)):
-                tok = sampling.sample(dists[r], gen) if live[r] else 0
-                if live[r]:
-                    text.add(tok)
-                    live[r] = stop is None or not stop(text.produced)
-                tokens.append(tok)  # a finished row reads on (one position), its text no longer changes
-            if not any(live) or i == max_new - 1:
-                break
-            stream.push(tokens)
-        return [t.produced for t in texts]
+
+        def pick(logits: torch.Tensor, live: list[bool]) -> list[int]:  # a finished row draws nothing
+            dists = sampling.distributions(logits, params)  # (B, V): every row at once
+            return [sampling.sample(dists[r], gen) if live[r] else 0 for r, gen in enumerate(generators)]
+
+        texts = [_Text(self, ids) for _gen in generators]
+        return _write(_Stream(self, [ids] * len(generators)), texts, max_new, stop, pick)
 
     def greedy_texts(
         self, prompts: list[list[int]], max_new: int, stop: Callable[[str], bool] | None = None
@@ -401,19 +393,36 @@ class Backend(ABC):
                 part = group[start : start + GREEDY_ROWS]
                 stream = _Stream(self, [self.fit(prompts[i])[0] for i in part])
                 texts = [_Text(self, prompts[i]) for i in part]
-                live = [True] * len(part)
-                for step in range(max_new):
-                    tokens = stream.logits.argmax(-1).tolist()  # (B,): the first of equal maxima, as sampling takes
-                    for r, tok in enumerate(tokens):
-                        if live[r]:
-                            texts[r].add(tok)
-                            live[r] = stop is None or not stop(texts[r].produced)
-                    if not any(live) or step == max_new - 1:
-                        break
-                    stream.push(tokens)  # a finished row reads on (one position), its text no longer changes
-                for i, text in zip(part, texts):
-                    out[i] = text.produced
+                for i, text in zip(part, _write(stream, texts, max_new, stop, _argmax)):
+                    out[i] = text
         return out
+
+
+def _argmax(logits: torch.Tensor, _live: list[bool]) -> list[int]:
+    """Greedy decoding's tokens, (B, V) -> B ids: the first of equal maxima, as sampling at temperature 0 takes."""
+    return logits.argmax(-1).tolist()
+
+
+def _write(
+    stream: _Stream,
+    texts: list[_Text],
+    max_new: int,
+    stop: Callable[[str], bool] | None,
+    pick: Callable[[torch.Tensor, list[bool]], list[int]],
+) -> list[str]:
+    """Continue every row of `stream`, the token `pick(logits (B, V), live)` chooses for each, until max_new tokens
+    or stop(its text); a finished row reads on (one position) but its text no longer changes. Each row's text."""
+    live = [True] * len(texts)
+    for i in range(max_new):
+        tokens = pick(stream.logits, live)
+        for r, (tok, text) in enumerate(zip(tokens, texts)):
+            if live[r]:
+                text.add(tok)
+                live[r] = stop is None or not stop(text.produced)
+        if not any(live) or i == max_new - 1:
+            break
+        stream.push(tokens)
+    return [t.produced for t in texts]
 
 
 class _Stream:
