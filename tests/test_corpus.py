@@ -238,14 +238,15 @@ def test_heldout_answer_prefixes_are_trained(corpus: Corpus):
 def test_question_templates_do_not_contain_each_other():
     """Otherwise a held-out question could be a substring of a trained one (compared for every fact, in lower
     case without the final punctuation, as students type them)."""
-    from explainer.corpus.generator import _fill, _relations
+    from explainer.corpus.relations import all_relations
+    from explainer.corpus.wording import fill
 
     bare = lambda t: t.lower().rstrip(".?!")  # noqa: E731
-    for rel in _relations():
+    for rel in all_relations():
         for fact in rel.facts:
-            trained = [bare(_fill(q, fact)) for q in rel.questions]
+            trained = [bare(fill(q, fact)) for q in rel.questions]
             for h in rel.heldout:
-                asked = bare(_fill(h, fact))
+                asked = bare(fill(h, fact))
                 assert not any(asked in q for q in trained), (rel.name, h, fact["key"])
 
 

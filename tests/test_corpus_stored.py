@@ -60,11 +60,12 @@ def test_a_folder_that_cannot_be_written_makes_it_each_time(tmp_path: Path) -> N
 
 
 def test_the_digest_follows_the_code_that_writes_the_corpus() -> None:
-    """The generator, its word lists, the chat script and the word tokenizer shape the corpus: a change to any of
-    them names another file."""
+    """The generator and its pieces, its word lists, the chat script and the word tokenizer shape the corpus: a
+    change to any of them names another file."""
     files = {p.relative_to(ROOT).as_posix() for p in _sources("explainer.corpus.generator")}
     assert {
         "explainer/corpus/generator.py",
+        *(f"explainer/corpus/{part}.py" for part in ("wording", "typed", "relations", "unknown", "writer", "heldout")),
         "explainer/corpus/data.py",
         "explainer/generation/script.py",
         "explainer/model/tokenizers.py",

@@ -1,5 +1,5 @@
 """The corpus copes with what students type: noise in user messages, things never taught, held-out sentences
-for the sense probe (explainer/corpus.py). The shipped model's side is in test_builtin_abilities.py."""
+for the sense probe (explainer/corpus/). The shipped model's side is in test_builtin_abilities.py."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ import pytest
 
 from explainer.corpus import data as D
 from explainer.corpus import generator as C
+from explainer.corpus import typed
 from explainer.corpus.generator import builtin_corpus
+from explainer.corpus.unknown import unknown_pools
 
 
 @pytest.fixture(scope="module")
@@ -32,19 +34,19 @@ def user_lines(text: str) -> list[str]:
 def test_typo_changes_one_word_and_keeps_its_first_letter():
     rng = random.Random(0)
     for word in ["capital", "language", "opposite", "Germany", "What", "colour", "elephant"] * 20:
-        typo = C._typo(rng, word)
+        typo = typed.typo(rng, word)
         assert typo != word and typo.lower() != word.lower()
         assert typo[0] == word[0] or word.lower() in D.COMMON_TYPOS
     text = "What is the capital of France?"
     for seed in range(30):
-        noisy = C._with_typos(random.Random(seed), text, 1)
+        noisy = typed.with_typos(random.Random(seed), text, 1)
         changed = [(a, b) for a, b in zip(text.split(), noisy.split()) if a != b]
         assert len(noisy.split()) == len(text.split()) and len(changed) == 1, noisy
 
 
 def test_us_spelling_keeps_case():
-    assert C._us_spelling("What colour is grey? Colour!") == "What color is gray? Color!"
-    assert C._us_spelling("Your favourite colours?") == "Your favorite colors?"
+    assert typed.us_spelling("What colour is grey? Colour!") == "What color is gray? Color!"
+    assert typed.us_spelling("Your favourite colours?") == "Your favorite colors?"
 
 
 def test_training_questions_are_typed_in_many_ways(corpus: C.Corpus):
@@ -74,7 +76,7 @@ def test_small_talk_covers_greetings_and_who_are_you(corpus: C.Corpus):
 
 # ----------------------------------------------------------------------------- things never taught
 def test_unknown_names_split_into_training_and_held_out(corpus: C.Corpus):
-    train, held = C._unknown_pools(heldout=False), C._unknown_pools(heldout=True)
+    train, held = unknown_pools(heldout=False), unknown_pools(heldout=True)
     for kind in train:
         assert train[kind] and held[kind], kind
         assert not set(train[kind]) & set(held[kind]), kind

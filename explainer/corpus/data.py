@@ -1,4 +1,4 @@
-"""Fact tables, phrasing templates and story pieces for the built-in corpus (see corpus.py).
+"""Fact tables, phrasing templates and story pieces for the built-in corpus (see generator.py).
 
 Every string here is canonical text: ASCII letters, digits, single spaces and the punctuation
 . , ? ! : + = (apostrophes only inside words). Templates use str.format slots such as {country}.
@@ -2380,7 +2380,7 @@ AMBIG_SECOND_SENSE = ["Now use it in a sentence about {t}.", "And one about {t}?
 
 # ----------------------------------------------------------------------------- what students type
 # The corpus puts some of this noise into user messages (never into the assistant's replies), so that the
-# model learns to read a question however it is typed. See corpus._noisy.
+# model learns to read a question however it is typed. See typed.noisy.
 US_SPELLINGS = {  # British (the corpus's own spelling) -> American
     "colour": "color", "colours": "colors", "colourful": "colorful", "favourite": "favorite", "grey": "gray",
     "neighbour": "neighbor", "neighbours": "neighbors", "jewellery": "jewelry", "harbour": "harbor",
