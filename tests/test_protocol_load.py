@@ -13,7 +13,8 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench.measure import run_async
 from bench.protocol_load import run_load
-from bench.ws_students import Session, Stats, Waiter, expected_kinds, user_key
+from bench.widget_states import user_key
+from bench.ws_students import Session, Stats, Waiter, expected_kinds
 
 from .e2e.harness import start_server, stop, wait_warmed_up
 
