@@ -156,13 +156,15 @@ def stop(proc: subprocess.Popen) -> None:
 
 @contextmanager
 def serving(url: str | None = None) -> Iterator[str]:
-    """The app's URL: `url` if given, else a server started here for the block (and stopped after)."""
+    """The app's URL: `url` if given, else a server started here for the block (and stopped after), once it has
+    warmed up: the benchmarks that use it time a warm server, as a class meets it."""
     if url:
         yield url
         return
     with tempfile.TemporaryDirectory() as tmp:
         srv = start_server(Path(tmp) / "server.log")
         try:
+            wait_warmed_up(srv)
             yield srv.url
         finally:
             stop(srv.proc)
