@@ -27,6 +27,7 @@ from .harness import (
 
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
+CHART_CODE_FETCHED = "() => performance.getEntriesByType('resource').some((e) => e.name.includes('/PlotlyChart.'))"
 
 
 def _expected_params() -> str:
@@ -54,6 +55,8 @@ def test_page_renders(browser, server: Server, page_spec: Page, viewport: str) -
         for text in (t() for t in page_spec.texts):
             sync_api.expect(main).to_contain_text(text, timeout=PAGE_TIMEOUT_MS)
         page.wait_for_selector(APP_IDLE)
+        if page_spec.path == "":  # no chart here: the charts' code is loaded ahead (explainer/ui/shell/chart_code.py)
+            page.wait_for_function(CHART_CODE_FETCHED)
         finish(page, page_spec.name, viewport)
     except (AssertionError, sync_api.Error) as e:
         raise AssertionError(f"{e}\n--- server log ---\n{server.log()}") from e

@@ -67,8 +67,9 @@ _KEYS_JS = """<script>
 </script>"""
 
 
-def page_keys() -> None:
-    """The keys' script, at the foot of every page (the footer draws it); in presenter mode inside .st-key-clicker."""
-    script = _KEYS_JS % {"next": json.dumps(NEXT_ICON), "back": json.dumps(BACK_ICON)}
+def page_keys(more: str = "") -> None:
+    """The keys' script, at the foot of every page (the footer draws it); in presenter mode inside .st-key-clicker.
+    `more`: another script of the page's to draw in the same element (chart_code.py's)."""
+    script = _KEYS_JS % {"next": json.dumps(NEXT_ICON), "back": json.dumps(BACK_ICON)} + more
     with st.container(key="clicker") if presenting() else st.container():
         st.html(script, unsafe_allow_javascript=True)

@@ -10,6 +10,7 @@ from typing import NoReturn
 import streamlit as st
 
 from explainer.i18n import _, language
+from explainer.ui.shell.chart_code import preload_script
 from explainer.ui.shell.keys import BACK_ICON, NEXT_ICON, page_keys
 from explainer.ui.shell.lesson import STEPS, Step, around, lesson_step, next_in_lesson
 from explainer.ui.shell.pages import BY_URL, PAGES, PageEntry, neighbours
@@ -137,7 +138,7 @@ def footer() -> None:
                     query_params=turn.query,
                     help="",
                 )
-    page_keys()
+    page_keys(more=preload_script(current))  # the charts' code loaded ahead on the pages before the first chart
     land_on_view()
 
 
