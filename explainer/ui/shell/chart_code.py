@@ -1,8 +1,8 @@
 """The charts' code, loaded ahead. Streamlit loads plotly (its PlotlyChart chunk: 4.7 MB of JavaScript) the first
 time a page of the tab draws a plotly chart, and a student's first chart page waited for it: Next word, clicked from
-the lesson plan, drew its chart 3.1 s after the click, then 0.5 s on every later visit. The pages a lesson starts on
+the lesson plan, drew its chart 2.6-3.4 s after the click, then 0.5 s on every later visit. The pages a lesson starts on
 without a chart (the lesson plan, the torn script) load that chunk once the browser is idle, as Streamlit itself
-would import it, so that the first chart page finds it ready (1.1-1.8 s). Other chartless pages, such as the class
+would import it, so that the first chart page finds it ready (1.0-1.5 s). Other chartless pages, such as the class
 poll a phone opens, do not: they have no chart to come."""
 
 from __future__ import annotations
