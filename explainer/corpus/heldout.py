@@ -39,6 +39,9 @@ class HeldOutItem:
 
 
 def heldout_items(relations: list[Relation], train_text: str, rng: random.Random) -> list[HeldOutItem]:
+    """The held-out set of a corpus whose training text is `train_text`: each fact asked in a phrasing never trained
+    and in its (fact, phrasing) pairs never trained, the prompt ending right before the answer word; then the same
+    pairs typed as students type them, and the things never taught."""
     trained_answers = set(re.findall(r"^Assistant: (.*)$", train_text, re.MULTILINE))
     helper = Writer(rng, relations)  # writes the optional earlier (training-style) turn
     items = []
