@@ -29,6 +29,7 @@ import numpy as np
 import torch
 
 from explainer.analysis.embeddings import word_position
+from explainer.backends.base import same_length_batches
 from explainer.model.sampling import SamplingParams
 
 CONTINUATION_TOKENS = 6  # what the model writes after the word: at most this many tokens
@@ -67,10 +68,7 @@ def sense_vectors(backend, word: str, by_sense: tuple[list[str], list[str]] | li
     d, n_stages = backend.info.d_model, backend.info.n_layer + 2
     vectors = np.zeros((len(found), n_stages, d), np.float32)
     table = backend.embedding_matrix()  # (V, D)
-    by_length: dict[int, list[int]] = {}
-    for k, (_sense, _s, kept, _index) in enumerate(found):
-        by_length.setdefault(len(kept), []).append(k)
-    for group in by_length.values():
+    for group in same_length_batches([kept for _sense, _s, kept, _index in found], size=None):
         streams = backend.residual_streams([found[k][2] for k in group])  # (L + 1, n, T, D)
         for r, k in enumerate(group):
             _sense, _s, kept, index = found[k]

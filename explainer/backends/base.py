@@ -28,7 +28,7 @@ from explainer.model.tokenizers import Token, Tokenizer
 
 Messages = list[dict[str, str]]  # [{"role": "user" | "assistant", "content": ...}], as chat templates take them
 DECODE_TAIL = 16  # prompt tokens decoded with each generated one
-GREEDY_ROWS = 64  # prompts read together by `greedy_texts`
+BATCH_ROWS = 64  # token lists read in one forward pass (`same_length_batches`' default)
 MAX_CLONE_PARAMS = {"cpu": 50_000_000, "gpu": 2_000_000_000}  # a student's copy + its optimiser must stay small
 
 
@@ -382,20 +382,27 @@ class Backend(ABC):
         self, prompts: list[list[int]], max_new: int, stop: Callable[[str], bool] | None = None
     ) -> list[str]:
         """What greedy decoding (temperature 0: `generate` with SamplingParams(0)) writes after each prompt, until
-        max_new tokens or stop(its text). Prompts of one (left-cut) length are read together, GREEDY_ROWS at a time:
+        max_new tokens or stop(its text). Prompts of one (left-cut) length are read together, BATCH_ROWS at a time:
         the Emergence page's 60 questions on two models, the held-out replies of `llm-explainer eval`."""
-        by_length: dict[int, list[int]] = {}
-        for i, ids in enumerate(prompts):
-            by_length.setdefault(len(self.fit(ids)[0]), []).append(i)
-        out = [""] * len(prompts)
-        for group in by_length.values():
-            for start in range(0, len(group), GREEDY_ROWS):
-                part = group[start : start + GREEDY_ROWS]
-                stream = _Stream(self, [self.fit(prompts[i])[0] for i in part])
-                texts = [_Text(self, prompts[i]) for i in part]
-                for i, text in zip(part, _write(stream, texts, max_new, stop, _argmax)):
-                    out[i] = text
+        fitted, out = [self.fit(ids)[0] for ids in prompts], [""] * len(prompts)
+        for part in same_length_batches(fitted):
+            stream = _Stream(self, [fitted[i] for i in part])
+            texts = [_Text(self, prompts[i]) for i in part]
+            for i, text in zip(part, _write(stream, texts, max_new, stop, _argmax)):
+                out[i] = text
         return out
+
+
+def same_length_batches(rows: list[list[int]], size: int | None = BATCH_ROWS) -> Iterator[list[int]]:
+    """The indices of `rows` in groups of one length, at most `size` a group (None: no limit): the token lists that go
+    through the model together."""
+    by_length: dict[int, list[int]] = {}
+    for i, row in enumerate(rows):
+        by_length.setdefault(len(row), []).append(i)
+    for group in by_length.values():
+        step = size or len(group)
+        for start in range(0, len(group), step):
+            yield group[start : start + step]
 
 
 def _argmax(logits: torch.Tensor, _live: list[bool]) -> list[int]:

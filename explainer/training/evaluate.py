@@ -22,12 +22,11 @@ from dataclasses import dataclass, field
 
 import torch
 
-from explainer.backends.base import Backend
+from explainer.backends.base import Backend, same_length_batches
 from explainer.i18n import _
 
 MAX_REPLY_TOKENS = 40  # greedy replies shown for misses stop here (or at the end of the line)
 MAX_MISSES = 20  # missed items shown with what the model wrote
-BATCH_ROWS = 64  # token lists per forward pass
 REPLY_MARK = "Assistant:"  # where the assistant's reply starts in an item's script
 
 
@@ -76,22 +75,17 @@ def _reply_check(backend: Backend, item: int, prompt: str, reply: str) -> _Check
 
 def _run(backend: Backend, checks: list[_Check]) -> tuple[list[bool], list[int]]:
     """Each check's verdict and the token greedy decoding writes after its row's end. Rows of one length go through
-    the model together, BATCH_ROWS at a time, its head only where a token is read (the built-in model's 2,700
-    items: 34 s one by one, 8 s so, on 2 cores; the same verdicts)."""
-    by_length: dict[int, list[int]] = defaultdict(list)
-    for k, c in enumerate(checks):
-        by_length[len(c.row)].append(k)
+    the model together (`same_length_batches`: 64 at a time), its head only where a token is read (the built-in
+    model's 2,700 items: 34 s one by one, 8 s so, on 2 cores; the same verdicts)."""
     passed, last = [False] * len(checks), [0] * len(checks)
-    for group in by_length.values():
-        for start in range(0, len(group), BATCH_ROWS):
-            part = group[start : start + BATCH_ROWS]
-            where = torch.zeros(len(part), len(checks[part[0]].row), dtype=torch.bool)  # (n, T) the positions read
-            for r, k in enumerate(part):
-                where[r, [p for p, _t in checks[k].expect]] = True  # the last position always among them
-            top = backend.top_tokens_batch([checks[k].row for k in part], where).tolist()  # (n, T)
-            for k, row in zip(part, top):
-                passed[k] = all(row[p] == t for p, t in checks[k].expect)
-                last[k] = row[-1]
+    for part in same_length_batches([c.row for c in checks]):
+        where = torch.zeros(len(part), len(checks[part[0]].row), dtype=torch.bool)  # (n, T) the positions read
+        for r, k in enumerate(part):
+            where[r, [p for p, _t in checks[k].expect]] = True  # the last position always among them
+        top = backend.top_tokens_batch([checks[k].row for k in part], where).tolist()  # (n, T)
+        for k, row in zip(part, top):
+            passed[k] = all(row[p] == t for p, t in checks[k].expect)
+            last[k] = row[-1]
     return passed, last
 
 
