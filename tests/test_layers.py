@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ["explainer", "app_pages", "tests", "bench", "streamlit_app.py"]
+SOURCES = ["explainer", "app_pages", "tests", "bench", "streamlit_app.py", "app_server.py"]
 # explainer/'s layers, bottom to top. A module may import its own entry (its folder, or its file at the top level) and
 # any entry of a lower layer; never one above, nor the other entry of its own layer.
 LAYERS: list[tuple[str, ...]] = [

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-APP = Path(__file__).resolve().parents[2] / "streamlit_app.py"
+APP = Path(__file__).resolve().parents[2] / "app_server.py"  # streamlit_app.py behind gzip_static.py's middleware
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -78,7 +78,7 @@ class Server:
 
 
 def start_server(log_path: Path, port: int | None = None, env: dict[str, str] | None = None) -> Server:
-    """`python -m explainer.ui.serve` (`streamlit run streamlit_app.py`, warmed up at start) on 127.0.0.1:`port`
+    """`python -m explainer.ui.serve` (`streamlit run app_server.py`, warmed up at start) on 127.0.0.1:`port`
     (default: a free one) in its own process group, healthy
     when this returns; its run store beside its log unless `env` names another; RuntimeError if it never is."""
     port = port or free_port()

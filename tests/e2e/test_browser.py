@@ -28,6 +28,8 @@ from .harness import (
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
 CHART_CODE_FETCHED = "() => performance.getEntriesByType('resource').some((e) => e.name.includes('/PlotlyChart.'))"
+CHART_CODE_SIZES = """() => performance.getEntriesByType('resource').filter((e) => e.name.includes('/PlotlyChart.'))
+  .map((e) => [e.encodedBodySize, e.decodedBodySize])[0]"""
 
 
 def _expected_params() -> str:
@@ -57,6 +59,10 @@ def test_page_renders(browser, server: Server, page_spec: Page, viewport: str) -
         page.wait_for_selector(APP_IDLE)
         if page_spec.path == "":  # no chart here: the charts' code is loaded ahead (explainer/ui/shell/chart_code.py)
             page.wait_for_function(CHART_CODE_FETCHED)
+            sent, size = page.evaluate(
+                CHART_CODE_SIZES
+            )  # its 4.7 MB sent gzip-compressed (explainer/ui/gzip_static.py)
+            assert 0 < sent < size / 2, f"plotly's chart code: {sent:,} bytes sent for {size:,}"
         finish(page, page_spec.name, viewport)
     except (AssertionError, sync_api.Error) as e:
         raise AssertionError(f"{e}\n--- server log ---\n{server.log()}") from e
