@@ -22,6 +22,8 @@ browser runs):
              server), 30 and 100 students with 2 of them training (--quick: 1 and 10)
   slider     the temperature slider dragged: redraw time per frame, messages to the server (bench/slider_latency.py)
   pages      each page drawn after a navigation click, in Chromium (bench/page_render.py)
+  weight     what a student's first visit downloads, gzip and not, and its time on 1 Mbit/s (a class of 30 on a
+             30 Mbit/s Wi-Fi link; --quick: no throttle) (bench/page_weight.py)
   load       N students at once on one server as Chromium tabs (bench/load_test.py; default 10 for 30 s)
   poll       a class poll in Chromium tabs: the server's CPU while the class waits, the answer reaching every
              screen (bench/poll_class.py; 20 students, --quick: 5)
@@ -40,8 +42,8 @@ import traceback
 from pathlib import Path
 
 SECTIONS = [
-    "machine", "inference", "training", "parallel", "timings", "first", "chat", "protocol", "slider", "pages", "load",
-    "poll",
+    "machine", "inference", "training", "parallel", "timings", "first", "chat", "protocol", "slider", "pages", "weight",
+    "load", "poll",
 ]  # fmt: skip
 
 
@@ -193,18 +195,20 @@ def protocol(quick: bool) -> dict:
 def browser_sections(wanted: list[str], quick: bool, load_sessions: int, load_duration: float,
                      server_cpus: set[int] | None = None) -> dict:  # fmt: skip
     """The slider and page figures share one server; the load test starts its own (clean memory figures)."""
-    from bench import load_test, page_render, poll_class, slider_latency
+    from bench import load_test, page_render, page_weight, poll_class, slider_latency
     from tests.e2e.harness import CHROMIUM, serving
 
     if not Path(CHROMIUM).exists():
         return {s: {"error": f"{CHROMIUM} is missing (make e2e-deps)"} for s in wanted}
     out = {}
-    if {"slider", "pages"} & set(wanted):
+    if {"slider", "pages", "weight"} & set(wanted):
         with serving() as url:
             if "slider" in wanted:
                 out["slider"] = _guard(lambda: slider_latency.run(60 if quick else 240, url=url))
             if "pages" in wanted:
                 out["pages"] = _guard(lambda: page_render.run(1 if quick else 3, url=url))
+            if "weight" in wanted:
+                out["weight"] = _guard(lambda: page_weight.run(url, None if quick else 1.0))
     if "load" in wanted:
         n, d = (3, 10) if quick else (load_sessions, load_duration)
         k = min(2, n - 1)
@@ -292,6 +296,11 @@ def rows(r: dict) -> list[tuple[str, str, str]]:
                     f"{sl['server_messages_during_drag']}"))  # fmt: skip
     for page, f in _ok(r, "pages").items():
         out.append(("pages", page, f"first {f['first_s']} s, then median {f['median_s']} s"))
+    weight = _ok(r, "weight")
+    link = f"{weight['mbit']:g} Mbit/s" if weight.get("mbit") else "no throttle"
+    for visit, w in weight.items():
+        if isinstance(w, dict):
+            out.append(("weight", f"first visit, {visit}", f"{w['mb_sent']} MB, {w['seconds']} s on {link}"))
     load = _ok(r, "load")
     if load:
         head = f"{load['sessions']} sessions ({load['trainers']} training), {load['duration_s']:.0f} s"
@@ -346,7 +355,7 @@ def main() -> None:
             print(f"[{time.strftime('%H:%M:%S')}] {name}…", file=sys.stderr, flush=True)
             fn = globals()[name]
             results[name] = _guard(fn if name == "machine" else lambda fn=fn: fn(args.quick))
-    browser = [s for s in ("slider", "pages", "load", "poll") if s in wanted]
+    browser = [s for s in ("slider", "pages", "weight", "load", "poll") if s in wanted]
     if browser:
         print(f"[{time.strftime('%H:%M:%S')}] {', '.join(browser)} (in Chromium)…", file=sys.stderr, flush=True)
         cpus = {int(c) for c in args.load_server_cpus.split(",")} if args.load_server_cpus else None
