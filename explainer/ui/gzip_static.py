@@ -56,6 +56,7 @@ class GzipStatic:
                 yield partial(self._compress, file)
 
     def _compress(self, file: Path) -> None:
+        """Compress `file` unless that is done (in a thread: zlib lets go of the interpreter lock while it works)."""
         if file not in self._gzipped:
             self._gzipped[file] = gzip.compress(file.read_bytes(), LEVEL, mtime=0)
 
@@ -65,7 +66,7 @@ class GzipStatic:
             await self.app(scope, receive, send)
             return
         extensions = {k: v for k, v in scope.get("extensions", {}).items() if k != "http.response.pathsend"}
-        sent = {"ours": False, "theirs": False}
+        sent = []  # our answer, once sent
 
         async def send_gzipped(message) -> None:
             kind = message["type"]
@@ -73,8 +74,8 @@ class GzipStatic:
                 body = await self.gzipped(file)
                 await send({**message, "headers": _gzip_headers(message["headers"], len(body))})
                 await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
-                sent["ours"] = True
-            elif kind == "http.response.body" and sent["ours"]:
+                sent.append(True)
+            elif kind == "http.response.body" and sent:
                 pass  # the file's own bytes, already sent compressed
             else:  # a 304, a 404, a redirect: Streamlit's answer as it is
                 await send(message)
@@ -98,14 +99,10 @@ class GzipStatic:
         return file if file.stat().st_size >= MIN_BYTES else None
 
     async def gzipped(self, file: Path) -> bytes:
-        """The file's bytes compressed, once per process (a class arriving at once waits on one compression, which
-        runs in a worker thread: zlib lets go of the interpreter lock while it works)."""
-        if (body := self._gzipped.get(file)) is not None:
-            return body
-        async with self._locks.setdefault(file, anyio.Lock()):
-            if file not in self._gzipped:
-                data = await anyio.to_thread.run_sync(file.read_bytes)
-                self._gzipped[file] = await anyio.to_thread.run_sync(lambda: gzip.compress(data, LEVEL, mtime=0))
+        """The file's bytes compressed, once per process: a class arriving at once waits on one compression."""
+        if file not in self._gzipped:
+            async with self._locks.setdefault(file, anyio.Lock()):
+                await anyio.to_thread.run_sync(self._compress, file)
         return self._gzipped[file]
 
 
