@@ -3,7 +3,8 @@
 
 - home: the lesson plan opened from its link, until it has loaded plotly's chart code ahead (explainer/ui/shell/
   chart_code.py);
-- chart: a lesson link straight to the Next word page, until its chart is drawn (the heaviest first visit).
+- chart: a lesson link straight to the Next word page, until its chart is drawn (the heaviest first visit);
+- poll: a phone that scanned the class poll's code, until the page is drawn (no chart: no plotly).
 
 Each visit twice: as the app's server sends it (gzip, explainer/ui/gzip_static.py) and with the browser asking for no
 compression (what Streamlit alone sends). With --mbit, the browser's link is throttled to that many Mbit/s (30
@@ -25,6 +26,7 @@ CHART_CODE_FETCHED = "() => performance.getEntriesByType('resource').some(e => e
 VISITS = {
     "home": ("", CHART_CODE_FETCHED),
     "chart": ("next-word", "() => !!document.querySelector('.st-key-next_word_bars .main-svg')"),
+    "poll": ("poll", "() => !!document.querySelector('.st-key-footer')"),
 }
 TIMEOUT_MS = 300_000
 
