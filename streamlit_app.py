@@ -1,4 +1,5 @@
-"""Entry point: `python -m explainer.ui.serve` (`make run`), or `streamlit run streamlit_app.py`.
+"""Entry point: `python -m explainer.ui.serve` (`make run`: app_server.py, this script behind gzip middleware, warmed
+up at start), or `streamlit run streamlit_app.py`.
 
 Sets up the page, draws the sidebar every page shares (which model is running), and routes to the pages of the
 registry (explainer/ui/shell/pages.py), listed in the order the story tells them (see README).
