@@ -59,9 +59,8 @@ def test_page_renders(browser, server: Server, page_spec: Page, viewport: str) -
         page.wait_for_selector(APP_IDLE)
         if page_spec.path == "":  # no chart here: the charts' code is loaded ahead (explainer/ui/shell/chart_code.py)
             page.wait_for_function(CHART_CODE_FETCHED)
-            sent, size = page.evaluate(
-                CHART_CODE_SIZES
-            )  # its 4.7 MB sent gzip-compressed (explainer/ui/gzip_static.py)
+            # its 4.7 MB sent gzip-compressed (explainer/ui/gzip_static.py), from the network or the cache
+            sent, size = page.evaluate(CHART_CODE_SIZES)
             assert 0 < sent < size / 2, f"plotly's chart code: {sent:,} bytes sent for {size:,}"
         finish(page, page_spec.name, viewport)
     except (AssertionError, sync_api.Error) as e:
