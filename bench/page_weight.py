@@ -20,9 +20,8 @@ import json
 import time
 from urllib.parse import urlparse
 
-from tests.e2e.harness import APP_IDLE, CHROMIUM, CHROMIUM_ARGS, serving
+from tests.e2e.harness import APP_IDLE, CHART_CODE_FETCHED, CHROMIUM, CHROMIUM_ARGS, serving
 
-CHART_CODE_FETCHED = "() => performance.getEntriesByType('resource').some(e => e.name.includes('/PlotlyChart.'))"
 VISITS = {
     "home": ("", CHART_CODE_FETCHED),
     "chart": ("next-word", "() => !!document.querySelector('.st-key-next_word_bars .main-svg')"),

@@ -50,10 +50,9 @@ class GzipStatic:
 
     def _pieces(self):
         """Every file worth compressing under static/, largest first (plotly's chunk is the first a class needs)."""
-        files = [f for f in (self.root / "static").rglob("*") if f.suffix in COMPRESSIBLE and f.is_file()]
+        files = [f for f in (self.root / "static").rglob("*") if _worth_compressing(f)]
         for file in sorted(files, key=lambda f: -f.stat().st_size):
-            if file.stat().st_size >= MIN_BYTES:
-                yield partial(self._compress, file)
+            yield partial(self._compress, file)
 
     def _compress(self, file: Path) -> None:
         """Compress `file` unless that is done (in a thread: zlib lets go of the interpreter lock while it works)."""
@@ -94,9 +93,7 @@ class GzipStatic:
             return None
         relative = path[len(self.prefix) - len("static/") :]
         file = (self.root / relative).resolve()
-        if not file.is_relative_to(self.root) or file.suffix not in COMPRESSIBLE or not file.is_file():
-            return None
-        return file if file.stat().st_size >= MIN_BYTES else None
+        return file if file.is_relative_to(self.root) and _worth_compressing(file) else None
 
     async def gzipped(self, file: Path) -> bytes:
         """The file's bytes compressed, once per process: a class arriving at once waits on one compression."""
@@ -104,6 +101,10 @@ class GzipStatic:
             async with self._locks.setdefault(file, anyio.Lock()):
                 await anyio.to_thread.run_sync(self._compress, file)
         return self._gzipped[file]
+
+
+def _worth_compressing(file: Path) -> bool:
+    return file.suffix in COMPRESSIBLE and file.is_file() and file.stat().st_size >= MIN_BYTES
 
 
 def _failed(piece, e: Exception) -> None:  # that file is compressed at its first request instead

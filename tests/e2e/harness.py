@@ -37,6 +37,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 APP_IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
+# The page has fetched plotly's chunk (explainer/ui/shell/chart_code.py loads it ahead on the pages without a chart).
+CHART_CODE_FETCHED = "() => performance.getEntriesByType('resource').some((e) => e.name.includes('/PlotlyChart.'))"
 START_TIMEOUT_S = 180
 LOCALE = "en-US"  # the browser's language, whatever the machine's: the app follows it (test_languages.py has others)
 PAGE_TIMEOUT_MS = 90_000

@@ -17,6 +17,7 @@ from explainer.ui.shell.models import default_spec
 
 from .harness import (
     APP_IDLE,
+    CHART_CODE_FETCHED,
     PAGE_TIMEOUT_MS,
     VIEWPORTS,
     Server,
@@ -27,7 +28,6 @@ from .harness import (
 
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
-CHART_CODE_FETCHED = "() => performance.getEntriesByType('resource').some((e) => e.name.includes('/PlotlyChart.'))"
 CHART_CODE_SIZES = """() => performance.getEntriesByType('resource').filter((e) => e.name.includes('/PlotlyChart.'))
   .map((e) => [e.encodedBodySize, e.decodedBodySize])[0]"""
 

@@ -11,9 +11,9 @@ import json
 from functools import cache
 from pathlib import Path
 
-import streamlit
+from streamlit import file_util
 
-STATIC_JS = Path(streamlit.__file__).parent / "static" / "static" / "js"  # the frontend's chunks
+STATIC_JS = Path(file_util.get_static_dir()) / "static" / "js"  # the frontend's chunks (as gzip_static.py finds them)
 BEFORE_THE_FIRST_CHART = {"", "chat"}  # url paths: the lesson plan, the torn script
 
 # Once per document: the chunk's URL beside Streamlit's own index chunk (any base path), imported when the page has
