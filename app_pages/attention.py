@@ -29,6 +29,7 @@ from explainer.ui.shell.presenter import on_a_phone, side_by_side
 from explainer.ui.shell.spinner import spinner_first_time
 from explainer.ui.shell.views import section, view
 from explainer.ui.shell.words import for_the_teacher
+from explainer.ui.switch_off import without_head
 
 st.title(_("Attention — letting the vectors talk"))
 st.markdown(
@@ -102,7 +103,9 @@ if found.found:
             "**A head that finds the country.** In **{where}**, the answer position puts on average **{weight}** "
             "of its attention on the country's name. {measured} The layer and head above start there: look at "
             "the last row."
-        ).format(where=where, weight=fixed_percent(found.weight, 0), measured=measured),
+        ).format(where=where, weight=fixed_percent(found.weight, 0), measured=measured)
+        + " "
+        + without_head(backend, spec, text, len(ids), found.layer, found.head),
         icon=":material/travel_explore:",
     )
 else:

@@ -14,6 +14,7 @@ from explainer.ui.shell.navigation import stop
 from explainer.ui.shell.presenter import advanced, on_a_phone, side_by_side
 from explainer.ui.shell.views import section, view
 from explainer.ui.shell.words import for_the_teacher
+from explainer.ui.switch_off import switch_off_section
 
 LENS_POSITIONS, LENS_ON_A_PHONE = 8, 4  # the logit lens's columns at first (each cell holds a word)
 
@@ -25,7 +26,7 @@ st.markdown(
     )
 )
 st.markdown(_("Neither replaces the vector: each **adds** a change to it, so it is refined a little at every step."))
-with for_the_teacher("residual-stream", "feed-forward", "neuron", "logit-lens", "unembedding"):
+with for_the_teacher("residual-stream", "feed-forward", "neuron", "logit-lens", "ablation", "unembedding"):
     st.markdown(
         _(
             "The running vector is called the **residual stream**: each attention and feed-forward step adds a change "
@@ -104,6 +105,8 @@ if T > n_pos:
             n_pos=n_pos, t=T
         )
     )
+
+switch_off_section(backend, spec, text, ids)
 
 section(_("Feed-forward: neurons"), "neurons")
 if not trace.mlp_hidden:

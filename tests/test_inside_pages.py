@@ -12,10 +12,10 @@ from explainer.analysis.precomputed import ModelAnalyses
 from explainer.backends.load import load_backend
 from explainer.ui.shell import presenter
 
-from .apptest import chart_specs, checked, open_page
+from .apptest import chart_specs, checked, open_page, values
 
 # page -> (plotly charts expected, graphviz diagrams expected)
-EXPECTED = {"attention": (5, 0), "layers": (3, 1), "last_vector": (3, 0)}
+EXPECTED = {"attention": (5, 0), "layers": (6, 1), "last_vector": (3, 0)}
 LAPTOP_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 PHONE_AGENT = (
     "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36"
@@ -120,3 +120,30 @@ def test_layers_lists_neurons_and_their_corpus_tokens() -> None:
     assert len(lens["text"]) == 5  # the embedding and 4 layers
     assert "Paris" in lens["text"][-1][-1]  # the last layer at the last position: the model's answer
     assert len(at.dataframe) == 1 and len(at.dataframe[0].value) >= 3
+
+
+def test_switching_parts_off_shows_what_the_answer_needs(country_head) -> None:
+    """The Layers page's "Switch a part off": each part tried alone (the answer's word falls without the part it
+    needs most, which the page names and picks), each head tried alone (the country head is the pale one), then the
+    parts a student picks, the likeliest words with and without them."""
+    at = run_page("layers")
+    parts, heads, compare = chart_specs(at)[2:5]
+    assert "“␣Paris” needs" in parts["layout"]["title"]["text"]
+    attention, feed_forward = (values(bars["y"]) for bars in parts["data"])
+    assert min(attention.min(), feed_forward.min()) < 0.05 < 0.9 < max(attention.max(), feed_forward.max())
+    z = values(heads["data"][0]["z"]).reshape(4, 4)
+    assert divmod(int(z.argmin()), 4) == (country_head.layer, country_head.head)
+    picked = at.button_group(key="off_parts")
+    assert len(picked.value) == 1  # the part the answer needs most, picked for a first look
+    said = next(c.value for c in at.caption if "falls from" in c.value)
+    assert "Switch off layer 1 · " in said and "2 of the 8 parts" in said
+    on, off = compare["data"]
+    assert compare["layout"]["yaxis"]["ticktext"][0] == "␣Paris" and on["x"][0] > 0.9 > 0.05 > off["x"][0]
+    picked.set_value([("feed-forward", 3)])  # a part the answer barely needs
+    checked(at.run())
+    on, off = chart_specs(at)[4]["data"]
+    assert off["x"][0] > 0.5 and any("with yours off, “␣Paris”" in c.value for c in at.caption)
+    at.button_group(key="off_parts").set_value([])
+    checked(at.run())
+    assert "switch_off_compare" not in [c.key for c in at.get("plotly_chart")]
+    assert any("Pick parts above" in c.value for c in at.caption)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import torch
 
+from explainer.backends.hooks import Off, Sublayers, switched_off
 from explainer.backends.spec import BackendError
 from explainer.format import complete_text, token_word
 from explainer.i18n import _
@@ -262,6 +263,11 @@ class Backend(ABC):
 
     _shared: frozenset[int] = frozenset()  # ids of the parameters a clone shares with its original
 
+    def _sublayers(self) -> list[Sublayers]:
+        """Each layer's attention, feed-forward network and output projection, which parts can be switched off by
+        (explainer/backends/hooks.py); BackendError where the model's are not found."""
+        raise BackendError(_("this model's parts cannot be switched off"))
+
     def trainable_parameters(self) -> list[torch.nn.Parameter]:
         """The parameters an optimiser may change: on a clone, all but those shared with the original."""
         return [p for p in self.module.parameters() if p.requires_grad and id(p) not in self._shared]
@@ -275,6 +281,31 @@ class Backend(ABC):
     def next_token_logits(self, ids: list[int]) -> torch.Tensor:
         """(V,) logits for the token after `ids` (the unembedding at the last position only)."""
         return self._read(self._tensor(ids), None)[0]
+
+    def heads_switch_off(self) -> bool:
+        """Whether each attention head can be switched off alone (`next_token_logits_off`)."""
+        try:
+            return all(layer.out_proj is not None for layer in self._sublayers())
+        except BackendError:
+            return False
+
+    @torch.inference_mode()
+    def next_token_logits_off(self, ids: list[int], offs: list[Off]) -> torch.Tensor:
+        """(N, V) the logits for the token after `ids` with offs[i]'s parts switched off, row by row (BATCH_ROWS rows a
+        forward pass); the shared model is not changed. BackendError for a layer or head the model does not have."""
+        layers, H = self._sublayers(), self.info.n_head
+        for off in offs:
+            parts = [*off.attention, *off.feed_forward, *(layer for layer, _head in off.heads)]
+            if any(not 0 <= i < len(layers) for i in parts) or any(not 0 <= h < H for _layer, h in off.heads):
+                raise BackendError(_("no such layer or head in this model"))
+            if any(layers[layer].out_proj is None for layer, _head in off.heads):
+                raise BackendError(_("this model's heads cannot be switched off one by one"))
+        x, out = self._tensor(ids), []
+        for start in range(0, len(offs), BATCH_ROWS):
+            rows = offs[start : start + BATCH_ROWS]
+            with switched_off(layers, rows, H, self.device):
+                out.append(self._read(x.expand(len(rows), -1), None))
+        return torch.cat(out) if out else torch.empty(0, self.info.vocab_size)
 
     @torch.inference_mode()
     def next_token_logits_batch(self, rows: list[list[int]]) -> torch.Tensor:

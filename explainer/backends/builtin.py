@@ -7,6 +7,7 @@ import copy
 import torch
 
 from explainer.backends.base import Backend, FinalNorm, ModelInfo
+from explainer.backends.hooks import Sublayers
 from explainer.model.device import device_label
 from explainer.model.gpt import GPT, KVCache, Trace
 from explainer.model.tokenizers import Tokenizer
@@ -51,6 +52,9 @@ class BuiltinBackend(Backend):
         for block in m.blocks:
             out.append(block(out[-1], None, None))
         return torch.stack(out)  # (L + 1, B, T, D)
+
+    def _sublayers(self) -> list[Sublayers]:
+        return [Sublayers(b.attn, b.mlp, b.attn.proj) for b in self.model.blocks]
 
     @torch.inference_mode()
     def unembed(self, h: torch.Tensor) -> torch.Tensor:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import copy
 import inspect
-import threading
-from collections.abc import Callable
 from pathlib import Path
 
 import torch
@@ -19,12 +17,14 @@ import torch.nn as nn
 
 from explainer.backends import hub
 from explainer.backends.base import Backend, BackendError, ChatTemplate, FinalNorm, Messages, ModelInfo
+from explainer.backends.hooks import Sublayers, first_output, mine
 from explainer.i18n import _
 from explainer.model.device import device_label
 from explainer.model.gpt import Trace
 from explainer.model.tokenizers import HFTokenizer
 
 _ATTN_NAMES = ("attn", "self_attn", "attention", "self_attention")
+_FF_NAMES = ("mlp", "feed_forward")
 _NORM_NAMES = ("ln_f", "norm", "final_layer_norm", "final_layernorm")
 _OUT_PROJ_NAMES = ("c_proj", "o_proj", "out_proj", "dense")  # an attention's output projection (heads -> residual)
 _POSITION_NAMES = ("wpe", "position_embeddings", "embed_positions")  # a learned table of position vectors
@@ -86,18 +86,6 @@ def _need_transformers() -> None:
         raise BackendError(_("Hugging Face models need the optional extra: pip install 'llm-explainer[hf]'")) from None
 
 
-def _first(output):
-    """A module's output, or the first of its outputs (blocks and attentions return tuples in some models)."""
-    return output[0] if isinstance(output, tuple) else output
-
-
-def _mine(record: Callable) -> Callable:
-    """A hook that runs `record` for the calling thread's forward passes only: the hooks sit on the shared model, so
-    another thread's pass (another student, a background analysis) runs them too."""
-    me = threading.get_ident()
-    return lambda *args: record(*args) if threading.get_ident() == me else None
-
-
 class HFBackend(Backend):
     def __init__(self, model: nn.Module, hf_tokenizer, name: str, device: torch.device):
         self.device = device
@@ -147,7 +135,7 @@ class HFBackend(Backend):
 
     def _residuals(self, ids: torch.Tensor) -> torch.Tensor:
         outs: list[torch.Tensor] = []  # (B, T, D) each block's output: the last hidden state has the final norm
-        record = _mine(lambda m, i, o: outs.append(_first(o)))
+        record = mine(lambda m, i, o: outs.append(first_output(o)))
         hooks = [layer.register_forward_hook(record) for layer in self.layers]
         try:
             first = self.model(input_ids=ids, output_hidden_states=True).hidden_states[0]  # (B, T, D)
@@ -156,6 +144,15 @@ class HFBackend(Backend):
                 h.remove()
         return torch.stack([first, *outs])  # (L + 1, B, T, D)
 
+    def _sublayers(self) -> list[Sublayers]:
+        found = []
+        for layer in self.layers:
+            attn, ff = _named(layer, _ATTN_NAMES), _named(layer, _FF_NAMES)
+            if attn is None or ff is None:
+                raise BackendError(_("this model's parts cannot be switched off"))
+            found.append(Sublayers(attn, ff, _named(attn, _OUT_PROJ_NAMES)))
+        return found
+
     def _trace(self, ids: torch.Tensor) -> Trace:
         attn_out: list[torch.Tensor] = []
         mlp_act: list[torch.Tensor] = []
@@ -163,17 +160,17 @@ class HFBackend(Backend):
         head_out: list[torch.Tensor] = []
         hooks = []
         for layer in self.layers:
-            attn = next((getattr(layer, n) for n in _ATTN_NAMES if hasattr(layer, n)), None)
+            attn = _named(layer, _ATTN_NAMES)
             if attn is not None:
-                hooks.append(attn.register_forward_hook(_mine(lambda m, i, o: attn_out.append(_first(o)[0]))))
-                proj = next((getattr(attn, n) for n in _OUT_PROJ_NAMES if hasattr(attn, n)), None)
-                if isinstance(proj, nn.Module):
-                    heads = _mine(lambda m, i: head_out.append(self._heads(m, i[0])))
+                hooks.append(attn.register_forward_hook(mine(lambda m, i, o: attn_out.append(first_output(o)[0]))))
+                proj = _named(attn, _OUT_PROJ_NAMES)
+                if proj is not None:
+                    heads = mine(lambda m, i: head_out.append(self._heads(m, i[0])))
                     hooks.append(proj.register_forward_pre_hook(heads))
             act = _mlp_activation(layer)
             if act is not None:
-                hooks.append(act.register_forward_hook(_mine(lambda m, i, o: mlp_act.append(o[0]))))
-            hooks.append(layer.register_forward_hook(_mine(lambda m, i, o: block_out.append(_first(o)[0]))))
+                hooks.append(act.register_forward_hook(mine(lambda m, i, o: mlp_act.append(o[0]))))
+            hooks.append(layer.register_forward_hook(mine(lambda m, i, o: block_out.append(first_output(o)[0]))))
         try:
             out = self.model(input_ids=ids, output_attentions=True, output_hidden_states=True)
         finally:
@@ -271,8 +268,11 @@ def _find_layers(model: nn.Module, n_layer: int) -> nn.ModuleList:
     )
 
 
+def _named(parent: nn.Module, names: tuple[str, ...]) -> nn.Module | None:
+    """The first of `parent`'s submodules called one of `names`, or None."""
+    return next((m for n in names if isinstance(m := getattr(parent, n, None), nn.Module)), None)
+
+
 def _mlp_activation(layer: nn.Module) -> nn.Module | None:
-    mlp = getattr(layer, "mlp", None) or getattr(layer, "feed_forward", None)
-    if mlp is None:
-        return None
-    return getattr(mlp, "act", None) or getattr(mlp, "act_fn", None)
+    mlp = _named(layer, _FF_NAMES)
+    return None if mlp is None else _named(mlp, ("act", "act_fn"))

@@ -8,9 +8,11 @@ The model's own analyses (the entity head, neurons) are computed once per model:
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
-from explainer.analysis import inside
+from explainer.analysis import inside, switch_off
+from explainer.backends.hooks import Off
 from explainer.format import number
 from explainer.generation.script import StartedReply
 from explainer.i18n import _
@@ -54,6 +56,24 @@ def continuation_for(spec: str, text: str, max_new: int = 12) -> list[int]:
     ids = backend.fit(backend.encode(text))[0]
     steps = backend.generate(ids, max_new, SamplingParams(temperature=0.0), stop=lambda s: "\n" in s.strip(" "))
     return [s.token_id for s in steps]
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def parts_sweep_for(spec: str, text: str) -> switch_off.PartsSweep:
+    """Each part of the model switched off alone, for the word it predicts after `text` (explainer/analysis/
+    switch_off.py); call `switch_off.can_sweep` first."""
+    backend = get_backend(spec)
+    return switch_off.sweep(backend, backend.encode(text))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def with_and_without_for(
+    spec: str, text: str, attention: tuple[int, ...], feed_forward: tuple[int, ...]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(V,) the next word's probabilities with every part on, and with these layers' parts switched off."""
+    backend = get_backend(spec)
+    off = Off(attention=frozenset(attention), feed_forward=frozenset(feed_forward))
+    return switch_off.with_and_without(backend, backend.encode(text), off)
 
 
 def neuron_index_for(spec: str) -> inside.NeuronIndex | None:

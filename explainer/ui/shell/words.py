@@ -195,6 +195,14 @@ TERMS: dict[str, Term] = {  # key: the term's anchor on the glossary page, in th
         ),
         ("layers", "lens"),
     ),
+    "ablation": Term(
+        N_("Ablation"),
+        N_(
+            "Switching a part of the model off (a head, or a layer's attention or feed-forward network) so that it "
+            "adds nothing, and watching what the prediction loses. The plainest test of what a part does."
+        ),
+        ("layers", "switch-off"),
+    ),
     "unembedding": Term(
         N_("Unembedding"),
         N_(

@@ -1,0 +1,73 @@
+"""Parts of the model switched off (an ablation): which ones a prediction needs. A part switched off adds nothing to
+the residual stream (explainer/backends/hooks.py); if the model's word then loses its probability, that part was
+doing the work. Every part is tried alone, all in a few batched forward passes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from explainer.backends.base import Backend
+from explainer.backends.hooks import Off
+
+SWEEP_FLOPS = 2e11  # the most a sweep may cost (about 2 s of a busy 2-core machine); a larger model: no sweep
+NEEDED = 0.5  # a part is needed when switching it off alone keeps less than half of the word's probability
+
+
+@dataclass(frozen=True)
+class PartsSweep:
+    """The model's likeliest next word and its probability with every part on, then with each part alone off."""
+
+    token: int
+    on: float
+    attention: np.ndarray  # (L,) layer l's attention off
+    feed_forward: np.ndarray  # (L,) layer l's feed-forward network off
+    heads: np.ndarray | None  # (L, H) one head off; None when the model's heads cannot be, or it would cost too much
+
+    def most_needed(self) -> tuple[str, int, float]:
+        """("attention" | "feed-forward", layer, the word's probability without it): the part whose loss costs the
+        word most."""
+        parts = [("attention", layer, p) for layer, p in enumerate(self.attention)]
+        parts += [("feed-forward", layer, p) for layer, p in enumerate(self.feed_forward)]
+        return min(parts, key=lambda part: part[2])
+
+    def needed(self) -> int:
+        """How many of the 2 L parts the word needs (switched off alone, it keeps under half its probability)."""
+        return int((np.concatenate([self.attention, self.feed_forward]) < NEEDED * self.on).sum())
+
+
+def _pass_flops(backend: Backend, n_tokens: int) -> float:
+    return 2.0 * backend.info.n_params * n_tokens  # a forward pass: a multiply and an add per parameter per token
+
+
+def can_sweep(backend: Backend, n_tokens: int) -> bool:
+    """Whether trying every layer's two parts alone stays within SWEEP_FLOPS for a text this long."""
+    return (1 + 2 * backend.info.n_layer) * _pass_flops(backend, n_tokens) <= SWEEP_FLOPS
+
+
+@torch.inference_mode()
+def sweep(backend: Backend, ids: list[int]) -> PartsSweep:
+    """Every layer's attention and feed-forward network switched off alone, and each head too when the model's
+    heads can be and it stays within SWEEP_FLOPS (call `can_sweep` first)."""
+    L, H = backend.info.n_layer, backend.info.n_head
+    ids = backend.fit(ids)[0]
+    one = frozenset
+    offs = [Off(), *(Off(attention=one({i})) for i in range(L)), *(Off(feed_forward=one({i})) for i in range(L))]
+    heads = [Off(heads=one({(i, h)})) for i in range(L) for h in range(H)]
+    with_heads = backend.heads_switch_off()
+    with_heads &= (len(offs) + len(heads)) * _pass_flops(backend, len(ids)) <= SWEEP_FLOPS
+    probs = backend.next_token_logits_off(ids, offs + heads if with_heads else offs).softmax(-1)  # (N, V)
+    token = int(probs[0].argmax())
+    p = probs[:, token].numpy().astype(np.float64)
+    return PartsSweep(
+        token, float(p[0]), p[1 : 1 + L], p[1 + L : 1 + 2 * L], p[1 + 2 * L :].reshape(L, H) if with_heads else None
+    )
+
+
+@torch.inference_mode()
+def with_and_without(backend: Backend, ids: list[int], off: Off) -> tuple[np.ndarray, np.ndarray]:
+    """(V,) the next word's probabilities with every part on, and with `off`'s parts switched off."""
+    probs = backend.next_token_logits_off(backend.fit(ids)[0], [Off(), off]).softmax(-1).numpy()
+    return probs[0], probs[1]

@@ -1,0 +1,87 @@
+"""Forward hooks on a shared model, for the calling thread's passes only, and the parts of a model switched off.
+
+A part switched off (an ablation) adds nothing to the residual stream: a layer's attention or feed-forward output is
+zero, or one head's slice of what enters the attention's output projection is zero (the projection's bias, no head's
+own, stays). The model is never changed: the hooks are added for one forward pass, act on that thread's pass alone,
+and are removed after it. Every row of a batch can switch off other parts, so one pass tries many.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import torch
+import torch.nn as nn
+
+
+def first_output(output):
+    """A module's output, or the first of its outputs (blocks and attentions return tuples in some models)."""
+    return output[0] if isinstance(output, tuple) else output
+
+
+def mine(record: Callable) -> Callable:
+    """A hook that runs `record` for the calling thread's forward passes only: the hooks sit on the shared model, so
+    another thread's pass (another student, a background analysis) runs them too."""
+    me = threading.get_ident()
+    return lambda *args: record(*args) if threading.get_ident() == me else None
+
+
+@dataclass(frozen=True)
+class Off:
+    """Parts of a model switched off (layers and heads counted from 0)."""
+
+    attention: frozenset[int] = frozenset()  # layers whose attention adds nothing
+    feed_forward: frozenset[int] = frozenset()  # layers whose feed-forward network adds nothing
+    heads: frozenset[tuple[int, int]] = frozenset()  # (layer, head): that head writes nothing
+
+    def __bool__(self) -> bool:
+        return bool(self.attention or self.feed_forward or self.heads)
+
+
+@dataclass(frozen=True)
+class Sublayers:
+    """One layer's parts that can be switched off: the modules whose outputs are added to the residual stream, and
+    the attention's output projection, whose input holds the heads side by side (None: heads cannot be)."""
+
+    attention: nn.Module
+    feed_forward: nn.Module
+    out_proj: nn.Module | None
+
+
+@contextmanager
+def switched_off(layers: list[Sublayers], offs: list[Off], n_head: int, device: torch.device) -> Iterator[None]:
+    """While open, this thread's forward passes of a batch of len(offs) rows run row i with offs[i] switched off."""
+    N, L = len(offs), len(layers)
+    keep_attn = torch.tensor([[i not in o.attention for i in range(L)] for o in offs], device=device)  # (N, L)
+    keep_ff = torch.tensor([[i not in o.feed_forward for i in range(L)] for o in offs], device=device)
+    keep_head = torch.ones(N, L, n_head, dtype=torch.bool, device=device)  # (N, L, H)
+    for row, o in enumerate(offs):
+        for layer, head in o.heads:
+            keep_head[row, layer, head] = False
+
+    def times(out, keep: torch.Tensor):  # (N, T, D) output, or a tuple that starts with it; keep (N,)
+        scaled = first_output(out) * keep.view(N, 1, 1).to(first_output(out).dtype)
+        return (scaled, *out[1:]) if isinstance(out, tuple) else scaled
+
+    hooks = []
+    try:
+        for i, layer in enumerate(layers):
+            a, f, h = keep_attn[:, i], keep_ff[:, i], keep_head[:, i]
+            if not a.all():
+                hooks.append(layer.attention.register_forward_hook(mine(lambda m, x, out, a=a: times(out, a))))
+            if not f.all():
+                hooks.append(layer.feed_forward.register_forward_hook(mine(lambda m, x, out, f=f: times(out, f))))
+            if not h.all() and layer.out_proj is not None:  # (Backend.next_token_logits_off checks it is there)
+
+                def heads(m, x, h=h):  # x[0]: (N, T, H*hs), the heads side by side
+                    mask = h.repeat_interleave(x[0].shape[-1] // n_head, dim=1).to(x[0].dtype)  # (N, H*hs)
+                    return (x[0] * mask[:, None, :], *x[1:])
+
+                hooks.append(layer.out_proj.register_forward_pre_hook(mine(heads)))
+        yield
+    finally:
+        for hook in hooks:
+            hook.remove()

@@ -1,0 +1,102 @@
+"""Figures for parts of the model switched off (the Layers page): the word's probability without each part, without
+each head, and the likeliest words with and without the parts a student picked. Data in, figure out
+(explainer/charts/style.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from explainer.charts.style import (
+    BLUE,
+    FONT,
+    GREY,
+    GRID,
+    LINE_PX,
+    ORANGE,
+    PALE,
+    SMALL,
+    axis,
+    colorbar,
+    colorscale,
+    colour_key,
+    figure,
+    label,
+    layout,
+    reference_line,
+    row_axis,
+)
+from explainer.format import percent, rough_percent
+from explainer.i18n import _
+
+
+def parts_needed(attention: np.ndarray, feed_forward: np.ndarray, on: float, word: str, title: str) -> go.Figure:
+    """Per layer, two bars: the probability of `word` with that layer's attention (blue) or feed-forward network
+    (orange) alone switched off; a dashed line at `on`, its probability with every part on. A short bar: a part the
+    word needs."""
+    layers = [_("layer {n}").format(n=i + 1) for i in range(len(attention))]
+    names = {"attention": _("attention off"), "ff": _("feed-forward off")}
+
+    def bars(name: str, values: np.ndarray, colour: str) -> dict:
+        return {
+            "type": "bar", "name": name, "x": layers, "y": values, "marker": {"color": colour},
+            "text": [rough_percent(v) for v in values], "textposition": "outside", "cliponaxis": False,
+            "textfont": {"size": SMALL},
+            "hovertemplate": f"%{{x}}, {name}: “{label(word)}” %{{y:.1%}}<extra></extra>",
+        }  # fmt: skip
+
+    line, _note = reference_line(on, "")
+    key = colour_key([(BLUE, names["attention"]), (ORANGE, names["ff"])])
+    key += "<br>" + colour_key([(GREY, _("every part on: {p}").format(p=percent(on)))], mark="╌╌")
+    top = 70 + LINE_PX[SMALL] * (key.count("<br>") + 1)
+    out = layout(title, 440, {"l": 10, "r": 10, "t": top, "b": 10})
+    out["title"]["subtitle"] = {"text": key, "font": {"size": SMALL}}
+    out.update(
+        barmode="group", bargap=0.3, showlegend=False, shapes=[line], plot_bgcolor="white",
+        xaxis=axis(tickfont={"size": FONT}),
+        yaxis=axis(_("probability of “{word}”").format(word=label(word)), range=[0, 1.15], tickformat=".0%",
+                   gridcolor=GRID),
+    )  # fmt: skip
+    return figure([bars(names["attention"], attention, BLUE), bars(names["ff"], feed_forward, ORANGE)], out)
+
+
+def heads_needed(table: np.ndarray, word: str, title: str) -> go.Figure:
+    """table (L, H): the probability of `word` with one head alone switched off, every cell written out; a pale cell
+    is a head the word needs."""
+    L, H = table.shape
+    cells = {
+        "type": "heatmap", "z": table, "x": list(range(1, H + 1)), "y": list(range(1, L + 1)), "zmin": 0, "zmax": 1,
+        "colorscale": colorscale("Blues"), "xgap": 3, "ygap": 3, "texttemplate": "%{z:.0%}",
+        "textfont": {"size": SMALL}, "colorbar": colorbar(_("probability of “{word}”").format(word=label(word))),
+        "hovertemplate": _("layer %{y}, head %{x} off: %{z:.1%}<extra></extra>"),
+    }  # fmt: skip
+    out = layout(title, 150 + min(70, 600 // L) * L, {"l": 10, "r": 10, "t": 70, "b": 10}, plot_bgcolor="white")
+    out.update(
+        xaxis=axis(_("head"), tickvals=list(range(1, H + 1))),  # numbered from 1 for people, in the hover too
+        yaxis=axis(_("layer"), tickvals=list(range(1, L + 1)), autorange="reversed"),
+    )
+    return figure([cells], out)
+
+
+def with_and_without(words: list[str], on: list[float], off: list[float], title: str) -> go.Figure:
+    """Per word, two horizontal bars: its probability with every part on (pale) and with the picked parts switched
+    off (blue)."""
+    names = [label(w) for w in words]
+    rows = list(range(len(words)))
+
+    def bars(name: str, values: list[float], colour: str) -> dict:
+        return {
+            "type": "bar", "orientation": "h", "name": name, "x": values, "y": rows, "marker": {"color": colour},
+            "text": [percent(v) for v in values], "textposition": "outside", "cliponaxis": False,
+            "textfont": {"size": SMALL}, "hovertext": names,
+            "hovertemplate": f"“%{{hovertext}}”, {name}: %{{x:.2%}}<extra></extra>",
+        }  # fmt: skip
+
+    out = layout(title, 130 + 56 * len(words), {"l": 10, "r": 40, "t": 100, "b": 10}, plot_bgcolor="white")
+    out.update(
+        barmode="group", bargap=0.25, bargroupgap=0.05,
+        legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": SMALL}},
+        xaxis=axis(range=[0, 1.25], tickvals=[0, 0.25, 0.5, 0.75, 1], tickformat=".0%", gridcolor=GRID, zeroline=True),
+        yaxis=row_axis(names),
+    )  # fmt: skip
+    return figure([bars(_("every part on"), on, PALE[BLUE]), bars(_("your parts off"), off, BLUE)], out)

@@ -1,0 +1,119 @@
+"""The Layers page's "Switch a part off" section: which parts the model's next word needs (each tried alone), then
+the parts a student picks switched off together, the likeliest words with and without them."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from explainer.analysis import inside, switch_off
+from explainer.backends.base import Backend, BackendError
+from explainer.charts.switch_off import heads_needed, parts_needed, with_and_without
+from explainer.format import percent
+from explainer.i18n import _
+from explainer.ui.inside import parts_sweep_for, with_and_without_for
+from explainer.ui.shell.chart import show_chart
+from explainer.ui.shell.views import section
+
+PICKED_KEY = "off_parts"
+WORDS = 4  # the likeliest words of each side drawn
+
+
+def _part_name(part: tuple[str, int]) -> str:
+    kind, layer = part
+    if kind == "attention":
+        return _("layer {n} · attention").format(n=layer + 1)
+    return _("layer {n} · feed-forward").format(n=layer + 1)
+
+
+def switch_off_section(backend: Backend, spec: str, text: str, ids: list[int]) -> None:
+    section(_("Switch a part off"), "switch-off")
+    st.markdown(
+        _(
+            "Which parts does the prediction need? Switch one off, so that it adds nothing to the vectors, and let "
+            "the model predict without it. Researchers call this an *ablation*: the plainest test of what a part "
+            "does."
+        )
+    )
+    try:
+        sweep = parts_sweep_for(spec, text) if switch_off.can_sweep(backend, len(ids)) else None
+    except BackendError as e:
+        st.info(str(e))
+        return
+    most = None
+    if sweep is None:
+        st.info(_("Trying every part one at a time would take too long on this model: pick parts yourself below."))
+    else:
+        word = inside.token_labels(backend, [sweep.token])[0]
+        title = _("Which parts “{word}” needs: its probability with one part switched off").format(word=word)
+        show_chart(parts_needed(sweep.attention, sweep.feed_forward, sweep.on, word, title), "switch_off_parts")
+        most = sweep.most_needed()
+        st.caption(
+            _(
+                "Switch off {part} and “{word}” falls from {on} to {p}. Switched off alone, {n} of the {total} parts "
+                "take more than half of its probability away; a bar near the dashed line is a part this word does not "
+                "need."
+            ).format(
+                part=_part_name(most[:2]),
+                word=word,
+                on=percent(sweep.on),
+                p=percent(most[2]),
+                n=sweep.needed(),
+                total=2 * backend.info.n_layer,
+            )  # fmt: skip
+        )
+        if sweep.heads is not None:
+            title = _("One attention head at a time: the probability of “{word}” without it").format(word=word)
+            show_chart(heads_needed(sweep.heads, word, title), "switch_off_heads")
+    _your_parts(backend, spec, text, most)
+
+
+def without_head(backend: Backend, spec: str, text: str, n_tokens: int, layer: int, head: int) -> str:
+    """A sentence for the Attention page: what switching this head off does to the next word here ("" when the
+    model's heads cannot be switched off, or trying them would cost too much)."""
+    if not switch_off.can_sweep(backend, n_tokens) or not backend.heads_switch_off():
+        return ""
+    sweep = parts_sweep_for(spec, text)
+    if sweep.heads is None:
+        return ""
+    return _("Switch this head off and the next word here, “{word}”, goes from {on} to {p} (Layers page: “Switch a "
+             "part off”).").format(
+        word=inside.token_labels(backend, [sweep.token])[0], on=percent(sweep.on), p=percent(sweep.heads[layer, head])
+    )  # fmt: skip
+
+
+def _your_parts(backend: Backend, spec: str, text: str, most: tuple[str, int, float] | None) -> None:
+    L = backend.info.n_layer
+    parts = [(kind, layer) for layer in range(L) for kind in ("attention", "feed-forward")]
+    picked = st.pills(
+        _("Switch off"),
+        parts,
+        selection_mode="multi",
+        default=[most[:2]] if most else None,
+        format_func=_part_name,
+        key=PICKED_KEY,
+        help=_("Pick any parts: they are switched off together."),
+    )
+    if not picked:
+        st.caption(_("Pick parts above to see the next word without them."))
+        return
+    attention = tuple(sorted(layer for kind, layer in picked if kind == "attention"))
+    feed_forward = tuple(sorted(layer for kind, layer in picked if kind == "feed-forward"))
+    try:
+        on, off = with_and_without_for(spec, text, attention, feed_forward)
+    except BackendError as e:
+        st.info(str(e))
+        return
+    top = [*on.argsort()[::-1][:WORDS], *off.argsort()[::-1][:WORDS]]
+    ids = sorted(dict.fromkeys(int(i) for i in top), key=lambda i: -max(on[i], off[i]))  # once each
+    words = inside.token_labels(backend, ids)
+    title = _("The likeliest next words, with every part on and with yours off")
+    show_chart(with_and_without(words, [on[i] for i in ids], [off[i] for i in ids], title), "switch_off_compare")
+    before, after = int(on.argmax()), int(off.argmax())
+    st.caption(
+        _("With every part on, the model says “{before}” ({p_before}); with yours off, “{after}” ({p_after}).").format(
+            before=inside.token_labels(backend, [before])[0],
+            p_before=percent(float(on[before])),
+            after=inside.token_labels(backend, [after])[0],
+            p_after=percent(float(off[after])),
+        )  # fmt: skip
+    )

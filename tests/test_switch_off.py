@@ -1,0 +1,160 @@
+"""Parts of a model switched off (explainer/backends/hooks.py, explainer/analysis/switch_off.py): the hooks give what
+the same model with those parts' weights zeroed gives, on our GPT, a Hugging Face GPT-2 and a Qwen2-shaped model;
+each row of a batch keeps its own parts; the shared model is left as it was, and another thread's pass is untouched;
+on the shipped model, the capital question needs the head that its attention says finds the country."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import torch
+
+from explainer.analysis import switch_off
+from explainer.analysis.precomputed import ModelAnalyses
+from explainer.backends.base import Backend, BackendError
+from explainer.backends.hooks import Off, switched_off
+from explainer.backends.load import load_backend
+from explainer.charts.switch_off import heads_needed, parts_needed, with_and_without
+from explainer.ui.inside import DEFAULT_PROMPT
+
+from .helpers import tiny_hf_chat, valid_figure
+
+TEXT = "the cat sat on the mat and the dog"
+one = frozenset
+
+
+@pytest.fixture(scope="module", params=["gpt", "gpt2", "qwen2"])
+def model(request, tiny_model_dir: Path, tiny_hf_spec: str, tmp_path_factory) -> Backend:
+    """Our GPT, a Hugging Face GPT-2 and a Qwen2-shaped model (grouped-query attention, no biases), small and random."""
+    spec = {"gpt": str(tiny_model_dir), "gpt2": tiny_hf_spec}.get(request.param)
+    if spec is None:
+        spec = f"hf:{tiny_hf_chat(tmp_path_factory.mktemp('qwen') / 'tiny-qwen')}"
+    return load_backend(spec, "cpu")
+
+
+def _zeroed(backend: Backend, off: Off) -> Backend:
+    """A copy of `backend` whose weights do what `off` switches off: the output projection of an attention or of a
+    feed-forward network all zero, or a head's slice of the attention's output projection zero."""
+    copy = backend.clone()
+    H = backend.info.n_head
+    for i, layer in enumerate(copy._sublayers()):
+        ff_out = [m for m in layer.feed_forward.modules() if hasattr(m, "weight")][-1]  # its last projection
+        for module, switched in ((layer.out_proj, i in off.attention), (ff_out, i in off.feed_forward)):
+            if switched:
+                for p in module.parameters():
+                    p.data.zero_()
+        w = layer.out_proj.weight.data  # Linear: (D out, H*hs in); GPT-2's Conv1D: (H*hs in, D out)
+        heads_in = 0 if type(layer.out_proj).__name__ == "Conv1D" else 1
+        hs = w.shape[heads_in] // H
+        for head in (h for layer_, h in off.heads if layer_ == i):
+            w.narrow(heads_in, head * hs, hs).zero_()
+    return copy
+
+
+def test_a_part_switched_off_is_that_part_with_zero_weights(model: Backend) -> None:
+    ids, last = model.encode(TEXT), model.info.n_head - 1  # (the tiny models: 2 layers)
+    offs = [
+        Off(),
+        Off(attention=one({0})),
+        Off(feed_forward=one({1})),
+        Off(heads=one({(0, 1), (1, last)})),
+        Off(attention=one({1}), feed_forward=one({0}), heads=one({(0, 0)})),
+    ]
+    got = model.next_token_logits_off(ids, offs)  # (5, V), one pass
+    assert torch.allclose(got[0], model.next_token_logits(ids), atol=1e-5)  # nothing off: the model itself
+    for row, off in enumerate(offs[1:], 1):
+        want = _zeroed(model, off).next_token_logits(ids)
+        assert torch.allclose(got[row], want, atol=1e-4), off
+        assert not torch.allclose(got[row], got[0], atol=1e-3), off  # and it did change the prediction
+
+
+def test_every_part_off_leaves_the_last_token_alone(model: Backend) -> None:
+    """With every attention and feed-forward switched off, nothing reaches the last position from the others: its
+    prediction is the unembedding of its own embedding (and position), whatever came before it."""
+    L = model.info.n_layer
+    off = Off(attention=one(range(L)), feed_forward=one(range(L)))
+    long = model.encode(TEXT)
+    short = long[-2:]
+    a, b = model.next_token_logits_off(short, [off])[0], model.next_token_logits_off(long, [off])[0]
+    first = model.residual_streams([long])[0, 0, -1]  # (D,) the last token's embedding (+ its position)
+    if model.position_matrix() is None:  # rotary positions: the embedding alone, the same at any position
+        assert torch.allclose(a, b, atol=1e-4)
+    assert torch.allclose(b, model.unembed(first), atol=1e-4)
+
+
+def test_the_shared_model_is_left_as_it_was_and_other_threads_are_untouched(model: Backend) -> None:
+    ids = model.encode(TEXT)
+    before = model.next_token_logits(ids)
+    hooks = lambda: [(len(m._forward_hooks), len(m._forward_pre_hooks)) for m in model.module.modules()]  # noqa: E731
+    had = hooks()  # (transformers puts hooks of its own on its models)
+    layers = model._sublayers()
+    seen = {}
+    with switched_off(layers, [Off(attention=one({0}), feed_forward=one({0}))], model.info.n_head, model.device):
+        other = threading.Thread(target=lambda: seen.update(logits=model.next_token_logits(ids)))
+        other.start()
+        other.join()
+        mine = model.next_token_logits(ids)
+    # another student's pass while the hooks were on (another thread may split the sums its own way: not bit-equal)
+    assert torch.allclose(seen["logits"], before, atol=1e-6)
+    assert not torch.allclose(mine, before, atol=1e-3)
+    assert hooks() == had
+    assert torch.allclose(model.next_token_logits(ids), before, atol=1e-6)
+
+
+def test_a_layer_or_head_the_model_lacks_is_refused(model: Backend) -> None:
+    L, H = model.info.n_layer, model.info.n_head
+    for off in (Off(attention=one({L})), Off(feed_forward=one({-1})), Off(heads=one({(0, H)}))):
+        with pytest.raises(BackendError, match="no such layer or head"):
+            model.next_token_logits_off(model.encode(TEXT), [off])
+
+
+def test_more_rows_than_a_batch_come_back_in_order(model: Backend) -> None:
+    ids = model.encode(TEXT)
+    offs = [Off(attention=one({i % model.info.n_layer})) for i in range(70)]  # two passes of BATCH_ROWS
+    got = model.next_token_logits_off(ids, offs)
+    assert got.shape == (70, model.info.vocab_size)
+    assert torch.allclose(got[65], model.next_token_logits_off(ids, [offs[65]])[0], atol=1e-5)
+
+
+@pytest.fixture(scope="module")
+def capital(builtin):
+    return switch_off.sweep(builtin, builtin.encode(DEFAULT_PROMPT.text(builtin)))
+
+
+def test_the_capital_needs_the_head_that_attention_says_finds_the_country(builtin, capital) -> None:
+    """Two measures of one head agree: where its attention goes (the Attention page) and what the answer loses
+    without it (the Layers page)."""
+    assert builtin.token_str(capital.token) == " Paris" and capital.on > 0.9
+    found = ModelAnalyses(builtin).entity_head()
+    layer, head = divmod(int(capital.heads.argmin()), builtin.info.n_head)
+    assert (layer, head) == (found.layer, found.head)
+    assert capital.heads[layer, head] < 0.05 < 0.9 < sorted(capital.heads.ravel())[1]  # that head alone matters
+    kind, layer, p = capital.most_needed()
+    assert p < 0.05 and capital.needed() < 2 * builtin.info.n_layer  # some parts matter, not all
+    plain = builtin.next_token_logits(builtin.encode(DEFAULT_PROMPT.text(builtin))).softmax(-1)
+    assert capital.on == pytest.approx(float(plain[capital.token]), abs=1e-5)
+
+
+def test_a_sweep_that_would_cost_too_much_is_not_offered(builtin) -> None:
+    assert switch_off.can_sweep(builtin, 128)
+    big = SimpleNamespace(info=SimpleNamespace(n_layer=24, n_params=500_000_000))  # Qwen2.5-0.5B's size
+    assert not switch_off.can_sweep(big, 30)
+
+
+def test_with_and_without_are_probabilities(builtin) -> None:
+    on, off = switch_off.with_and_without(builtin, builtin.encode(TEXT), Off(feed_forward=one({0})))
+    assert on.sum() == pytest.approx(1, abs=1e-4) and off.sum() == pytest.approx(1, abs=1e-4)
+    assert abs(on - off).max() > 0.01
+
+
+def test_the_charts_are_valid_and_number_layers_and_heads_from_one(capital) -> None:
+    parts = valid_figure(parts_needed(capital.attention, capital.feed_forward, capital.on, " Paris", "t"))
+    assert [len(bars.y) for bars in parts.data] == [4, 4] and parts.layout.shapes[0].y0 == capital.on
+    assert "every part on: 99." in parts.layout.title.subtitle.text
+    heads = valid_figure(heads_needed(capital.heads, " Paris", "t"))
+    assert list(heads.data[0].x) == [1, 2, 3, 4] and list(heads.data[0].y) == [1, 2, 3, 4]  # the hover says these
+    both = valid_figure(with_and_without(["a", "b"], [0.9, 0.1], [0.2, 0.7], "t"))
+    assert [list(bars.x) for bars in both.data] == [[0.9, 0.1], [0.2, 0.7]]
