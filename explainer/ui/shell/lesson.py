@@ -40,6 +40,7 @@ VIEW_NAMES: dict[tuple[str, str], str] = {
     ("layers", "flow"): N_("the chain of steps"),
     ("layers", "neurons"): N_("Feed-forward: neurons"),
     ("layers", "lens"): N_("The guess forming, layer by layer"),
+    ("layers", "switch-off"): N_("Switch a part off"),
     ("last-vector", "scores"): N_("2 · One score per word"),
     ("emergence", "rules"): N_("the top of the page"),
     ("why-word", "pushes"): N_("which words pushed it"),
@@ -216,6 +217,7 @@ PARTS: dict[str, list[Step]] = {
             N_("a neuron in the list"),
             N_("What do the words that excite this neuron have in common?"),
             Link("layers", "neurons"),
+            (Link("layers", "switch-off", {}, N_("switch a feed-forward network off: what does the answer lose?")),),
         ),
         Step(
             13,
