@@ -4,6 +4,7 @@ model and on a tiny Hugging Face GPT-2 (the same code path as any HF model)."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -81,6 +82,8 @@ def test_attention_names_the_measured_country_head_and_starts_there(country_head
     note = at.success[0].value
     where = f"layer {country_head.layer + 1}, head {country_head.head + 1}"
     assert country_head.found and "finds the country" in note and where in note
+    without = re.search(r"Switch this head off and the next word here, “␣Paris”, goes from 99\.\d% to ([0-9.]+)%", note)
+    assert without and float(without[1]) < 5  # the answer needs the head its attention points to
     assert at.selectbox[0].value == country_head.layer and at.selectbox[1].value == country_head.head
     heat = chart_specs(at)[0]["data"][1]
     assert heat["colorbar"]["title"]["text"] == "attention weight" and heat["zmax"] == 1

@@ -15,7 +15,7 @@ from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.views import section
 
 PICKED_KEY = "off_parts"
-WORDS = 4  # the likeliest words of each side drawn
+WORDS = 3  # the likeliest words of each side drawn
 
 
 def _part_name(part: tuple[str, int]) -> str:

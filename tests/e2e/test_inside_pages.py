@@ -43,8 +43,8 @@ def attention(page) -> None:
     choose(page, "Head", "head 1" if "head 1" not in shown else "head 2")  # not the head the page starts on
 
 
-def layers(page) -> None:
-    choose(page, "Layer", "layer 3")
+def layers(page) -> None:  # one more part switched off (the page starts with the one the answer needs most)
+    page.locator(".st-key-off_parts button").filter(has_text="layer 4 · feed-forward").click()
 
 
 def last_vector(page) -> None:
@@ -54,7 +54,7 @@ def last_vector(page) -> None:
 # url path -> (title, the chart that must change, the interaction)
 PAGES = {
     "attention": ("Attention", 0, attention),
-    "layers": ("Layers", 2, layers),
+    "layers": ("Layers", 4, layers),  # the likeliest words with and without the parts switched off
     "last-vector": ("The last vector", 2, last_vector),
 }
 
