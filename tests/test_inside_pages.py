@@ -150,3 +150,22 @@ def test_switching_parts_off_shows_what_the_answer_needs(country_head) -> None:
     checked(at.run())
     assert "switch_off_compare" not in [c.key for c in at.get("plotly_chart")]
     assert any("Pick parts above" in c.value for c in at.caption)
+
+
+def test_a_model_whose_parts_cannot_be_found_says_so_on_the_layers_page(monkeypatch, tiny_hf_spec: str) -> None:
+    from explainer.backends.base import BackendError
+    from explainer.backends.hf import HFBackend
+    from explainer.ui.inside import parts_sweep_for
+
+    def not_found(self):
+        raise BackendError("this model's parts cannot be switched off")
+
+    monkeypatch.setattr(HFBackend, "_sublayers", not_found)
+    parts_sweep_for.clear()  # (an earlier test's sweep of this model and text would be shared)
+    try:
+        at = run_page("layers", tiny_hf_spec)
+    finally:
+        parts_sweep_for.clear()
+    assert any("cannot be switched off" in i.value for i in at.info)
+    keys = [c.key for c in at.get("plotly_chart")]
+    assert "layers_lens" in keys and "layers_neurons" in keys and not any(k.startswith("switch_off") for k in keys)

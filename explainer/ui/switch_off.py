@@ -11,7 +11,7 @@ from explainer.charts.switch_off import heads_needed, parts_needed, with_and_wit
 from explainer.format import percent
 from explainer.i18n import _
 from explainer.ui.inside import parts_sweep_for, with_and_without_for
-from explainer.ui.shell.chart import show_chart
+from explainer.ui.shell.chart import shared_chart, show_chart
 from explainer.ui.shell.views import section
 
 PICKED_KEY = "off_parts"
@@ -45,7 +45,8 @@ def switch_off_section(backend: Backend, spec: str, text: str, ids: list[int]) -
     else:
         word = inside.token_labels(backend, [sweep.token])[0]
         title = _("Which parts “{word}” needs: its probability with one part switched off").format(word=word)
-        show_chart(parts_needed(sweep.attention, sweep.feed_forward, sweep.on, word, title), "switch_off_parts")
+        build = lambda: parts_needed(sweep.attention, sweep.feed_forward, sweep.on, word, title)  # noqa: E731
+        show_chart(shared_chart(("switch_off_parts", spec, text), build), "switch_off_parts")  # alike for a class
         most = sweep.most_needed()
         st.caption(
             _(
@@ -63,7 +64,8 @@ def switch_off_section(backend: Backend, spec: str, text: str, ids: list[int]) -
         )
         if sweep.heads is not None:
             title = _("One attention head at a time: the probability of “{word}” without it").format(word=word)
-            show_chart(heads_needed(sweep.heads, word, title), "switch_off_heads")
+            build = lambda: heads_needed(sweep.heads, word, title)  # noqa: E731
+            show_chart(shared_chart(("switch_off_heads", spec, text), build), "switch_off_heads")
     _your_parts(backend, spec, text, most)
 
 
@@ -107,7 +109,8 @@ def _your_parts(backend: Backend, spec: str, text: str, most: tuple[str, int, fl
     ids = sorted(dict.fromkeys(int(i) for i in top), key=lambda i: -max(on[i], off[i]))  # once each
     words = inside.token_labels(backend, ids)
     title = _("The likeliest next words, with every part on and with yours off")
-    show_chart(with_and_without(words, [on[i] for i in ids], [off[i] for i in ids], title), "switch_off_compare")
+    build = lambda: with_and_without(words, [on[i] for i in ids], [off[i] for i in ids], title)  # noqa: E731
+    show_chart(shared_chart(("switch_off_compare", spec, text, attention, feed_forward), build), "switch_off_compare")
     before, after = int(on.argmax()), int(off.argmax())
     st.caption(
         _("With every part on, the model says “{before}” ({p_before}); with yours off, “{after}” ({p_after}).").format(
