@@ -147,6 +147,16 @@ def timings(quick: bool) -> dict:
 
         tsne(ModelAnalyses(load_backend("builtin", "cpu", threads=1)).map_vectors(), 2)
 
+    def switch_off_sweep():  # the Layers page: every part and head of the shipped model switched off alone
+        from explainer.analysis.switch_off import sweep
+        from explainer.backends.load import load_backend
+        from explainer.ui.inside import DEFAULT_PROMPT
+
+        backend = load_backend("builtin", "cpu", threads=1)
+        ids = backend.encode(DEFAULT_PROMPT.text(backend))
+        sweep(backend, ids)  # (the first pass sets torch up)
+        return lambda: sweep(backend, ids)
+
     tiny = {"batch_size": 2, "d_model": 16, "n_layer": 1, "n_head": 2, "vocab_size": 50, "repeats": 2}
     return {
         "machine_rate_s": seconds(lambda: measure_ops_per_second(seconds=0.1, n=128)),
@@ -154,6 +164,7 @@ def timings(quick: bool) -> dict:
         "hub_dataset_offline_s": seconds(offline_dataset),
         "shipped_model_tsne_map_from_its_file_s": seconds(shipped_tsne),
         "group_words_tsne_map_computed_s": seconds(computed_tsne),
+        "switch_every_part_off_alone_s": seconds(switch_off_sweep()),
     }
 
 
