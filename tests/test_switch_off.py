@@ -158,3 +158,13 @@ def test_the_charts_are_valid_and_number_layers_and_heads_from_one(capital) -> N
     assert list(heads.data[0].x) == [1, 2, 3, 4] and list(heads.data[0].y) == [1, 2, 3, 4]  # the hover says these
     both = valid_figure(with_and_without(["a", "b"], [0.9, 0.1], [0.2, 0.7], "t"))
     assert [list(bars.x) for bars in both.data] == [[0.9, 0.1], [0.2, 0.7]]
+
+
+def test_the_page_says_when_no_part_matters(builtin, capital) -> None:
+    from explainer.ui.switch_off import _needed_parts
+
+    said = _needed_parts(builtin, capital, "␣Paris", capital.most_needed())
+    assert said.startswith("Switch off layer 1 · ") and "2 of the 8 parts" in said
+    near, above = capital.attention * 0 + 0.48, capital.feed_forward * 0 + 0.6  # every part off: about as likely
+    robust = switch_off.PartsSweep(capital.token, 0.5, near, above, None)
+    assert _needed_parts(builtin, robust, "␣Paris", robust.most_needed()).startswith("No part matters much here")

@@ -48,25 +48,26 @@ def switch_off_section(backend: Backend, spec: str, text: str, ids: list[int]) -
         build = lambda: parts_needed(sweep.attention, sweep.feed_forward, sweep.on, word, title)  # noqa: E731
         show_chart(shared_chart(("switch_off_parts", spec, text), build), "switch_off_parts")  # alike for a class
         most = sweep.most_needed()
-        st.caption(
-            _(
-                "Switch off {part} and “{word}” falls from {on} to {p}. Switched off alone, {n} of the {total} parts "
-                "take more than half of its probability away; a bar near the dashed line is a part this word does not "
-                "need."
-            ).format(
-                part=_part_name(most[:2]),
-                word=word,
-                on=percent(sweep.on),
-                p=percent(most[2]),
-                n=sweep.needed(),
-                total=2 * backend.info.n_layer,
-            )  # fmt: skip
-        )
+        st.caption(_needed_parts(backend, sweep, word, most))
         if sweep.heads is not None:
             title = _("One attention head at a time: the probability of “{word}” without it").format(word=word)
             build = lambda: heads_needed(sweep.heads, word, title)  # noqa: E731
             show_chart(shared_chart(("switch_off_heads", spec, text), build), "switch_off_heads")
     _your_parts(backend, spec, text, most)
+
+
+def _needed_parts(backend: Backend, sweep: switch_off.PartsSweep, word: str, most: tuple[str, int, float]) -> str:
+    if most[2] > 0.9 * sweep.on:  # a word that every part could go without (a random model's, say)
+        return _(
+            "No part matters much here: switched off alone, none takes a tenth of “{word}”'s probability away."
+        ).format(word=word)
+    return _(
+        "Switch off {part} and “{word}” falls from {on} to {p}. Switched off alone, {n} of the {total} parts take more "
+        "than half of its probability away; a bar near the dashed line is a part this word does not need."
+    ).format(
+        part=_part_name(most[:2]), word=word, on=percent(sweep.on), p=percent(most[2]), n=sweep.needed(),
+        total=2 * backend.info.n_layer,
+    )  # fmt: skip
 
 
 def without_head(backend: Backend, spec: str, text: str, n_tokens: int, layer: int, head: int) -> str:
