@@ -23,7 +23,8 @@ def test_a_touch_screen_shows_the_chart_tools_over_the_chart_not_on_it(browser, 
         page.set_default_timeout(PAGE_TIMEOUT_MS)
         page.goto(f"{server.url}/layers", wait_until="domcontentloaded")
         page.wait_for_selector(APP_IDLE)
-        sync_api.expect(page.locator(".js-plotly-plot .modebar")).to_have_count(6)  # steps, lens, 3 switched off, neurons
+        charts = page.locator(".js-plotly-plot .modebar")
+        sync_api.expect(charts).to_have_count(6)  # the steps, the lens, three of parts switched off, the neurons
         assert_no_exception(page)
         for bottom, top, opacity in page.evaluate(TOOLS):
             assert bottom <= top + 1 and opacity == "1", (bottom, top, opacity)  # shown, and above the chart
