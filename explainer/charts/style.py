@@ -266,6 +266,23 @@ def diverging(values, title: str | None = None) -> dict:
     }  # fmt: skip
 
 
+def layers_by_heads(table, colour_title: str, hover: str, title: str, row_px: int = 70) -> tuple[dict, dict]:
+    """(heat map, layout) of one share per head, table (L, H): layers down, heads across, both numbered from 1 (the
+    hover's %{y} and %{x} too), every cell written out as a percentage."""
+    L, H = table.shape
+    cells = {
+        "type": "heatmap", "z": table, "x": list(range(1, H + 1)), "y": list(range(1, L + 1)), "zmin": 0, "zmax": 1,
+        "colorscale": colorscale("Blues"), "xgap": 3, "ygap": 3, "texttemplate": "%{z:.0%}",
+        "textfont": {"size": SMALL}, "colorbar": colorbar(colour_title), "hovertemplate": hover,
+    }  # fmt: skip
+    out = layout(title, 150 + row_px * L, {"l": 10, "r": 10, "t": 70 if title else 20, "b": 10}, plot_bgcolor="white")
+    out.update(
+        xaxis=axis(_("head"), tickvals=list(range(1, H + 1))),
+        yaxis=axis(_("layer"), tickvals=list(range(1, L + 1)), autorange="reversed"),
+    )
+    return cells, out
+
+
 def spoken_axes(layout: dict) -> dict:
     """Every axis of `layout` with projector sizes where none is set (Streamlit's plotly theme draws small ones)."""
     for key in [k for k in layout if k.startswith(("xaxis", "yaxis"))] or ["xaxis", "yaxis"]:

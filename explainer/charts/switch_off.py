@@ -17,11 +17,10 @@ from explainer.charts.style import (
     PALE,
     SMALL,
     axis,
-    colorbar,
-    colorscale,
     colour_key,
     figure,
     label,
+    layers_by_heads,
     layout,
     reference_line,
     row_axis,
@@ -63,18 +62,9 @@ def parts_needed(attention: np.ndarray, feed_forward: np.ndarray, on: float, wor
 def heads_needed(table: np.ndarray, word: str, title: str) -> go.Figure:
     """table (L, H): the probability of `word` with one head alone switched off, every cell written out; a pale cell
     is a head the word needs."""
-    L, H = table.shape
-    cells = {
-        "type": "heatmap", "z": table, "x": list(range(1, H + 1)), "y": list(range(1, L + 1)), "zmin": 0, "zmax": 1,
-        "colorscale": colorscale("Blues"), "xgap": 3, "ygap": 3, "texttemplate": "%{z:.0%}",
-        "textfont": {"size": SMALL}, "colorbar": colorbar(_("probability of “{word}”").format(word=label(word))),
-        "hovertemplate": _("layer %{y}, head %{x} off: %{z:.1%}<extra></extra>"),
-    }  # fmt: skip
-    out = layout(title, 150 + min(70, 600 // L) * L, {"l": 10, "r": 10, "t": 70, "b": 10}, plot_bgcolor="white")
-    out.update(
-        xaxis=axis(_("head"), tickvals=list(range(1, H + 1))),  # numbered from 1 for people, in the hover too
-        yaxis=axis(_("layer"), tickvals=list(range(1, L + 1)), autorange="reversed"),
-    )
+    hover = _("layer %{y}, head %{x} off: %{z:.1%}<extra></extra>")
+    colour = _("probability of “{word}”").format(word=label(word))
+    cells, out = layers_by_heads(table, colour, hover, title, row_px=min(70, 600 // len(table)))
     return figure([cells], out)
 
 
