@@ -37,9 +37,6 @@ class Off:
     feed_forward: frozenset[int] = frozenset()  # layers whose feed-forward network adds nothing
     heads: frozenset[tuple[int, int]] = frozenset()  # (layer, head): that head writes nothing
 
-    def __bool__(self) -> bool:
-        return bool(self.attention or self.feed_forward or self.heads)
-
 
 @dataclass(frozen=True)
 class Sublayers:
