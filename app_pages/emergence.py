@@ -4,20 +4,24 @@ answer alike while their insides differ."""
 import pandas as pd
 import streamlit as st
 
+from explainer.analysis import inside
 from explainer.analysis.emergence import shared_word_neurons
 from explainer.charts.emergence import entity_heads_chart
-from explainer.format import fixed_percent, md_escape
+from explainer.charts.switch_off import heads_needed
+from explainer.format import fixed_percent, md_escape, percent
 from explainer.i18n import _
 from explainer.ui.emergence import (
     MAX_QUESTION_CHARS,
     both_answers,
     both_replies,
+    both_without_each_head,
     recipe_seeds,
     twin_analyses,
     twin_backend,
     twin_folder,
     twin_problem,
 )
+from explainer.ui.inside import DEFAULT_PROMPT
 from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.models import get_backend, model_analyses
 from explainer.ui.shell.navigation import stop
@@ -148,6 +152,43 @@ def heads_section() -> None:
             "Each cell: the share of attention one head gives the country's name from the position where the capital "
             "is predicted, averaged over {n} capital questions. The orange box is the strongest head."
         ).format(n=heads[0].n)
+    )
+    heads_switched_off()
+
+
+def heads_switched_off() -> None:
+    """The same heads switched off: each model's answer needs its own head, not the other's."""
+    sweeps = both_without_each_head(str(folder), DEFAULT_PROMPT.text(first))
+    if any(sw.heads is None for sw in sweeps) or sweeps[0].token != sweeps[1].token:
+        return
+    word = inside.token_labels(first, [sweeps[0].token])[0]
+    for i, (seed, col, sw) in enumerate(zip(seeds, st.columns(2), sweeps)):
+        title = _("seed {seed}: “{word}” with one head switched off").format(seed=seed, word=word)
+        show_chart(heads_needed(sw.heads, word, title, half=True), f"emergence_heads_off_{i}", col)
+    needs = [divmod(int(sw.heads.argmin()), first.info.n_head) for sw in sweeps]  # each one's most needed head
+    if needs[0] != needs[1]:
+        st.success(
+            _(
+                "Switched off, the heads tell the same story: without **{where_0}**, seed {seed_0} gives “{word}” "
+                "only {p_0}, while seed {seed_1} without that same head still gives it {p_1}; seed {seed_1} needs "
+                "**{where_1}** instead ({p_2} without it)."
+            ).format(
+                where_0=_("layer {layer}, head {head}").format(layer=needs[0][0] + 1, head=needs[0][1] + 1),
+                where_1=_("layer {layer}, head {head}").format(layer=needs[1][0] + 1, head=needs[1][1] + 1),
+                seed_0=seeds[0],
+                seed_1=seeds[1],
+                word=word,
+                p_0=percent(sweeps[0].heads[needs[0]]),
+                p_1=percent(sweeps[1].heads[needs[0]]),
+                p_2=percent(sweeps[1].heads[needs[1]]),
+            ),  # fmt: skip
+            icon=":material/toggle_off:",
+        )
+    st.caption(
+        _(
+            "Each cell: the probability of “{word}” after “{prompt}” with that one head switched off (the Layers page "
+            "switches any part off)."
+        ).format(word=word, prompt=DEFAULT_PROMPT.words)
     )
 
 

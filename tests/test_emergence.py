@@ -6,6 +6,7 @@ page's logic: every answer the same), and, where the shipped twin is installed, 
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -103,8 +104,26 @@ def test_the_page_compares_answers_heads_and_neurons(monkeypatch) -> None:
     assert any("happen to use" in i.value for i in at.info), "one model's head is its own"
     titles = [h.value for h in at.subheader]  # the same head: the neurons, where the models differ, come first
     assert titles.index("Neurons that fire for one word") < titles.index("The head that finds the country")
-    assert len(at.get("plotly_chart")) == 2
+    assert len(at.get("plotly_chart")) == 4  # attention on the country, then heads switched off, for each model
+    assert not any("Switched off, the heads" in s.value for s in at.success)  # the same model needs the same head
     assert any("(seed 3 and seed 3′)" in m.value for m in at.markdown), "the seeds come from the checkpoints"
+
+
+SWITCHED_OFF = re.compile(
+    r"without \*\*layer (\d), head (\d)\*\*, seed \S+ gives “␣Paris” only ([\d.]+)%, while seed \S+ without that "
+    r"same head still gives it ([\d.]+)%; seed \S+ needs \*\*layer (\d), head (\d)\*\* instead \(([\d.]+)% without it\)"
+)
+
+
+def test_switched_off_each_shipped_twin_needs_its_own_head() -> None:
+    """Where the twins look (attention) and what their answers need (heads switched off) agree: each model's answer
+    falls without its own country head and barely notices the other model's."""
+    at = open_page(PAGE, timeout=180)  # the shipped twin
+    said = next(s.value for s in at.success if "Switched off, the heads" in s.value)
+    layer_0, head_0, p_0, p_1, layer_1, head_1, p_2 = SWITCHED_OFF.search(said).groups()
+    assert (layer_0, head_0) != (layer_1, head_1)
+    assert float(p_0) < 5 and float(p_1) > 90 and float(p_2) < 50, said
+    assert [c.key for c in at.get("plotly_chart")][-2:] == ["emergence_heads_off_0", "emergence_heads_off_1"]
 
 
 def _replies(at) -> list[str]:

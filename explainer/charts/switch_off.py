@@ -12,6 +12,7 @@ from explainer.charts.style import (
     FONT,
     GREY,
     GRID,
+    HALF_TITLE,
     LINE_PX,
     ORANGE,
     PALE,
@@ -24,6 +25,7 @@ from explainer.charts.style import (
     layout,
     reference_line,
     row_axis,
+    title_lines,
 )
 from explainer.format import percent, rough_percent
 from explainer.i18n import _
@@ -59,11 +61,12 @@ def parts_needed(attention: np.ndarray, feed_forward: np.ndarray, on: float, wor
     return figure([bars(names["attention"], attention, BLUE), bars(names["ff"], feed_forward, ORANGE)], out)
 
 
-def heads_needed(table: np.ndarray, word: str, title: str) -> go.Figure:
+def heads_needed(table: np.ndarray, word: str, title: str, half: bool = False) -> go.Figure:
     """table (L, H): the probability of `word` with one head alone switched off, every cell written out; a pale cell
-    is a head the word needs."""
+    is a head the word needs. `half`: one of two charts side by side (a shorter title line)."""
     hover = _("layer %{y}, head %{x} off: %{z:.1%}<extra></extra>")
     colour = _("probability of “{word}”").format(word=label(word))
+    title = title_lines(title, HALF_TITLE) if half else title
     cells, out = layers_by_heads(table, colour, hover, title, row_px=min(70, 600 // len(table)))
     return figure([cells], out)
 

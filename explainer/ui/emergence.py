@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from explainer import config
+from explainer.analysis import switch_off
 from explainer.analysis.emergence import AnswerPair, compare_answers
 from explainer.analysis.precomputed import ModelAnalyses
 from explainer.backends.base import Backend
@@ -68,6 +69,13 @@ def both_answers(folder: str) -> list[AnswerPair]:
     items = builtin_corpus().heldout
     picked = items[:: max(1, len(items) // QUESTIONS)][:QUESTIONS]
     return compare_answers(get_backend("builtin"), twin_backend(folder), picked)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def both_without_each_head(folder: str, text: str) -> tuple[switch_off.PartsSweep, switch_off.PartsSweep]:
+    """Both models' next word after `text` with each of their parts switched off alone (explainer/analysis/
+    switch_off.py): which head each one's answer needs. Read them, never change them."""
+    return tuple(switch_off.sweep(b, b.encode(text)) for b in (get_backend("builtin"), twin_backend(folder)))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
