@@ -165,7 +165,7 @@ def heads_switched_off() -> None:
     for i, (seed, col, sw) in enumerate(zip(seeds, st.columns(2), sweeps)):
         title = _("seed {seed}: “{word}” with one head switched off").format(seed=seed, word=word)
         show_chart(heads_needed(sw.heads, word, title, half=True), f"emergence_heads_off_{i}", col)
-    needs = [divmod(int(sw.heads.argmin()), first.info.n_head) for sw in sweeps]  # each one's most needed head
+    needs = [sw.most_needed_head() for sw in sweeps]
     if needs[0] != needs[1]:
         st.success(
             _(

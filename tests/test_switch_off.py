@@ -129,7 +129,7 @@ def test_the_capital_needs_the_head_that_attention_says_finds_the_country(builti
     without it (the Layers page)."""
     assert builtin.token_str(capital.token) == " Paris" and capital.on > 0.9
     found = ModelAnalyses(builtin).entity_head()
-    layer, head = divmod(int(capital.heads.argmin()), builtin.info.n_head)
+    layer, head = capital.most_needed_head()
     assert (layer, head) == (found.layer, found.head)
     assert capital.heads[layer, head] < 0.05 < 0.9 < sorted(capital.heads.ravel())[1]  # that head alone matters
     kind, layer, p = capital.most_needed()
@@ -140,8 +140,11 @@ def test_the_capital_needs_the_head_that_attention_says_finds_the_country(builti
 
 def test_a_sweep_that_would_cost_too_much_is_not_offered(builtin) -> None:
     assert switch_off.can_sweep(builtin, 128)
-    big = SimpleNamespace(info=SimpleNamespace(n_layer=24, n_params=500_000_000))  # Qwen2.5-0.5B's size
+    big = SimpleNamespace(info=SimpleNamespace(n_layer=24, n_head=14, n_params=500_000_000))  # Qwen2.5-0.5B's size
     assert not switch_off.can_sweep(big, 30)
+    gpt2_info = SimpleNamespace(n_layer=12, n_head=12, n_params=124_000_000)
+    gpt2 = SimpleNamespace(info=gpt2_info, heads_switch_off=lambda: True)
+    assert switch_off.can_sweep(gpt2, 20) and not switch_off.can_sweep(gpt2, 20, heads=True)  # parts, not heads
 
 
 def test_with_and_without_are_probabilities(builtin) -> None:

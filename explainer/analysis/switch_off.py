@@ -33,6 +33,11 @@ class PartsSweep:
         parts += [("feed-forward", layer, p) for layer, p in enumerate(self.feed_forward)]
         return min(parts, key=lambda part: part[2])
 
+    def most_needed_head(self) -> tuple[int, int]:
+        """(layer, head) whose loss costs the word most (`heads` must have been measured)."""
+        layer, head = np.unravel_index(int(self.heads.argmin()), self.heads.shape)
+        return int(layer), int(head)
+
     def needed(self) -> int:
         """How many of the 2 L parts the word needs (switched off alone, it keeps under half its probability)."""
         return int((np.concatenate([self.attention, self.feed_forward]) < NEEDED * self.on).sum())
@@ -42,22 +47,24 @@ def _pass_flops(backend: Backend, n_tokens: int) -> float:
     return 2.0 * backend.info.n_params * n_tokens  # a forward pass: a multiply and an add per parameter per token
 
 
-def can_sweep(backend: Backend, n_tokens: int) -> bool:
-    """Whether trying every layer's two parts alone stays within SWEEP_FLOPS for a text this long."""
-    return (1 + 2 * backend.info.n_layer) * _pass_flops(backend, n_tokens) <= SWEEP_FLOPS
+def can_sweep(backend: Backend, n_tokens: int, heads: bool = False) -> bool:
+    """Whether trying every layer's two parts alone (and, with `heads`, every head: only where the model's heads can
+    be switched off) stays within SWEEP_FLOPS for a text this long."""
+    L, H = backend.info.n_layer, backend.info.n_head
+    rows = 1 + 2 * L + (L * H if heads else 0)
+    return rows * _pass_flops(backend, n_tokens) <= SWEEP_FLOPS and (not heads or backend.heads_switch_off())
 
 
 @torch.inference_mode()
 def sweep(backend: Backend, ids: list[int]) -> PartsSweep:
-    """Every layer's attention and feed-forward network switched off alone, and each head too when the model's
-    heads can be and it stays within SWEEP_FLOPS (call `can_sweep` first)."""
+    """Every layer's attention and feed-forward network switched off alone, and each head too when
+    `can_sweep(..., heads=True)` (call `can_sweep` first)."""
     L, H = backend.info.n_layer, backend.info.n_head
     ids = backend.fit(ids)[0]
     one = frozenset
     offs = [Off(), *(Off(attention=one({i})) for i in range(L)), *(Off(feed_forward=one({i})) for i in range(L))]
     heads = [Off(heads=one({(i, h)})) for i in range(L) for h in range(H)]
-    with_heads = backend.heads_switch_off()
-    with_heads &= (len(offs) + len(heads)) * _pass_flops(backend, len(ids)) <= SWEEP_FLOPS
+    with_heads = can_sweep(backend, len(ids), heads=True)
     probs = backend.next_token_logits_off(ids, offs + heads if with_heads else offs).softmax(-1)  # (N, V)
     token = int(probs[0].argmax())
     p = probs[:, token].numpy().astype(np.float64)

@@ -73,11 +73,9 @@ def _needed_parts(backend: Backend, sweep: switch_off.PartsSweep, word: str, mos
 def without_head(backend: Backend, spec: str, text: str, n_tokens: int, layer: int, head: int) -> str:
     """A sentence for the Attention page: what switching this head off does to the next word here ("" when the
     model's heads cannot be switched off, or trying them would cost too much)."""
-    if not switch_off.can_sweep(backend, n_tokens) or not backend.heads_switch_off():
+    if not switch_off.can_sweep(backend, n_tokens, heads=True):  # (else the Attention page would pay for nothing)
         return ""
     sweep = parts_sweep_for(spec, text)
-    if sweep.heads is None:
-        return ""
     return _("Switch this head off and the next word here, “{word}”, goes from {on} to {p} (Layers page: “Switch a "
              "part off”).").format(
         word=inside.token_labels(backend, [sweep.token])[0], on=percent(sweep.on), p=percent(sweep.heads[layer, head])
