@@ -1,4 +1,4 @@
-"""Translations: every string the app shows goes through `_()` (or `ngettext`); the catalogs are gettext `.po` files
+"""Translations: every string the app shows goes through `_()` (or `ngettext`, `pgettext`); the catalogs are gettext `.po` files
 in explainer/locales/<language>/LC_MESSAGES/messages.po, read with Babel when a language is first used (no compiled
 .mo file, no build step). `make messages` extracts the strings into explainer/locales/messages.pot and updates the
 catalogs. Plain Python: no streamlit.
@@ -96,6 +96,12 @@ def _(message: str) -> str:
 def N_(message: str) -> str:  # noqa: N802 (gettext's name)
     """Marks `message` for the catalog without translating it (a module-level constant, translated where shown)."""
     return message
+
+
+def pgettext(context: str, message: str) -> str:
+    """`message` in the language in use, in the sense `context` names (English uses one word, e.g. "Layers", where
+    another language needs two: the page's name and a count of layers)."""
+    return translations(language()).pgettext(context, message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

@@ -15,7 +15,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
 from explainer.format import fixed_percent, human_count, number, percent
-from explainer.i18n import DEFAULT, LANGUAGES, LOCALES, _, catalog_path, ngettext, speaking
+from explainer.i18n import DEFAULT, LANGUAGES, LOCALES, _, catalog_path, ngettext, pgettext, speaking
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATED = [lang for lang in LANGUAGES if lang != DEFAULT]
@@ -23,15 +23,17 @@ KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}
 SOURCES = [("streamlit_app.py", "python"), ("app_pages/**.py", "python"), ("explainer/**.py", "python")]
 
 
-def extracted() -> dict[str | tuple[str, ...], list[str]]:
-    """Every message marked in the source (_ N_ ngettext), with where it is: what `make messages` extracts."""
-    found: dict[str | tuple[str, ...], list[str]] = {}
-    for path, line, message, _comments, _context in extract_from_dir(ROOT, SOURCES, keywords=KEYWORDS):
-        found.setdefault(message, []).append(f"{path}:{line}")
+def extracted() -> dict[tuple[str | None, str | tuple[str, ...]], list[str]]:
+    """Every message marked in the source (_ N_ ngettext pgettext), keyed by (context, message), with where it is:
+    what `make messages` extracts."""
+    found: dict[tuple[str | None, str | tuple[str, ...]], list[str]] = {}
+    for path, line, message, _comments, context in extract_from_dir(ROOT, SOURCES, keywords=KEYWORDS):
+        found.setdefault((context, message), []).append(f"{path}:{line}")
     return found
 
 
-MESSAGES = extracted()
+IN_CONTEXT = extracted()
+MESSAGES = {message: where for (_context, message), where in IN_CONTEXT.items()}
 
 
 def fields(text: str) -> set[str]:
@@ -47,8 +49,8 @@ def test_the_source_has_its_messages() -> None:
 def test_the_template_is_up_to_date() -> None:
     """explainer/locales/messages.pot holds what the source marks: `make messages` was run after the last change."""
     with (LOCALES / "messages.pot").open("rb") as f:
-        template = {m.id for m in read_po(f) if m.id}
-    missing = sorted(str(m) for m in set(MESSAGES) - template)
+        template = {(m.context, m.id) for m in read_po(f) if m.id}
+    missing = sorted(str(m) for m in set(IN_CONTEXT) - template)
     assert not missing, f"not in messages.pot (run `make messages`): {missing[:10]}"
 
 
@@ -115,9 +117,9 @@ def test_every_message_is_translated(lang: str) -> None:
     with catalog_path(lang).open("rb") as f:
         catalog = read_po(f, locale=lang)
     problems = []
-    for msgid, where in MESSAGES.items():
+    for (context, msgid), where in IN_CONTEXT.items():
         key = msgid[0] if isinstance(msgid, tuple) else msgid
-        entry = catalog.get(key)
+        entry = catalog.get(key, context=context)
         if entry is None:
             problems.append(f"missing: {msgid!r} ({where[0]})")
             continue
@@ -148,6 +150,15 @@ def test_translations_are_used(lang: str) -> None:
     assert title != "How large language models work"
     assert "{n}" in plural and "are words" not in plural
     assert _("How large language models work") == "How large language models work"
+
+
+def test_one_english_word_may_be_two_in_another_language() -> None:
+    """The page "Layers" and a model's count of layers are one word in English and two in Chinese (层数 is "the
+    number of layers": as a page's name it read as a count); the count asks for its sense by context."""
+    with speaking("zh_CN"):
+        page, count = _("Layers"), pgettext("how many", "Layers")
+    assert (page, count) == ("网络层", "层数")
+    assert pgettext("how many", "Layers") == "Layers"
 
 
 # ----------------------------------------------------------------------------- the pages pass no bare English

@@ -23,7 +23,7 @@ from explainer.backends.load import load_backend
 from explainer.backends.safety import check_model_allowed
 from explainer.config import MODEL, settings
 from explainer.format import human_count, md_escape, number
-from explainer.i18n import N_, _
+from explainer.i18n import N_, _, pgettext
 from explainer.model.device import serving_threads
 from explainer.ui.shell.background import run_pieces
 from explainer.ui.shell.navigation import stop
@@ -209,7 +209,7 @@ def model_facts(info: ModelInfo) -> list[tuple[str, str, str]]:
             human_count(info.n_params),
             _("{n_params} numbers set by training").format(n_params=number(info.n_params)),
         ),
-        (_("Layers"), str(info.n_layer), _("attention + feed-forward blocks the vectors flow through")),
+        (pgettext("how many", "Layers"), str(info.n_layer), _("attention + feed-forward blocks the vectors flow through")),
         (_("Heads"), str(info.n_head), _("attention heads in each layer")),
         (_("Width"), str(info.d_model), _("numbers in each token's vector")),
         (

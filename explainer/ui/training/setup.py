@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from explainer.format import duration_from_seconds, fixed_percent, human_count, md_escape, number
-from explainer.i18n import N_, _
+from explainer.i18n import N_, _, pgettext
 from explainer.training.data import DEFAULT_VOCAB, TrainingData
 from explainer.training.spec import PAGE_LIMITS, PRESETS, RunSpec, memory_problem, parameter_count
 from explainer.training.text import MAX_BYTES, MIN_CHARS, load_text
@@ -273,7 +273,7 @@ def setup_panel(locked: bool) -> Setup | None:
     if st.session_state[SIZE] == "custom":
         cols = st.columns(4)
         labels = {
-            "n_layer": _("Layers"),
+            "n_layer": pgettext("how many", "Layers"),
             "n_head": _("Heads"),
             "d_model": _("Width"),
             "context_length": _("Context (tokens)"),
