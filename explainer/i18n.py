@@ -1,7 +1,7 @@
-"""Translations: every string the app shows goes through `_()` (or `ngettext`, `pgettext`); the catalogs are gettext `.po` files
-in explainer/locales/<language>/LC_MESSAGES/messages.po, read with Babel when a language is first used (no compiled
-.mo file, no build step). `make messages` extracts the strings into explainer/locales/messages.pot and updates the
-catalogs. Plain Python: no streamlit.
+"""Translations: every string the app shows goes through `_()` (or `ngettext`, `pgettext`); the catalogs are gettext
+`.po` files in explainer/locales/<language>/LC_MESSAGES/messages.po, read with Babel when a language is first used
+(no compiled .mo file, no build step). `make messages` extracts the strings into explainer/locales/messages.pot and
+updates the catalogs. Plain Python: no streamlit.
 
 The language in use is asked of a getter that explainer/ui registers (the session's language), unless this thread
 holds one (`hold_language`: the app's top, for its run; Streamlit reruns a fragment in a script thread of its own,

@@ -209,7 +209,11 @@ def model_facts(info: ModelInfo) -> list[tuple[str, str, str]]:
             human_count(info.n_params),
             _("{n_params} numbers set by training").format(n_params=number(info.n_params)),
         ),
-        (pgettext("how many", "Layers"), str(info.n_layer), _("attention + feed-forward blocks the vectors flow through")),
+        (
+            pgettext("how many", "Layers"),
+            str(info.n_layer),
+            _("attention + feed-forward blocks the vectors flow through"),
+        ),
         (_("Heads"), str(info.n_head), _("attention heads in each layer")),
         (_("Width"), str(info.d_model), _("numbers in each token's vector")),
         (
