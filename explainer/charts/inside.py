@@ -347,6 +347,12 @@ def change_bars(stages: list, title: str = "") -> go.Figure:
     return _figure([bars], 110 + 34 * len(stages), title, axes, r=40)
 
 
+# Characters of SMALL text across the logit lens's cells at the narrowest width it is read at: a 1024 px projector
+# with the sidebar open leaves ~420 px for the cells (8 columns: ~50 px each, "Assistant" overflowed its cell); and
+# in one cell at most, a phone's 4 columns (~60 px each).
+LENS_ROW_CHARS, LENS_CELL_CHARS = 64, 10
+
+
 def logit_lens_heatmap(
     words: list[list[str]], probs: np.ndarray, x_labels: list[str], y_labels: list[str], title: str = ""
 ) -> go.Figure:
@@ -354,7 +360,7 @@ def logit_lens_heatmap(
     position (columns: the token just read); each cell shows that top token."""
     Lp1, P = probs.shape
     w = [_esc(r) for r in words]
-    room = 12 if P <= 8 else 8 if P <= 12 else 5  # characters a cell holds at this many columns; hover has it all
+    room = max(3, min(LENS_CELL_CHARS, round(LENS_ROW_CHARS / P)))  # what a cell holds; hover has it all
     short = [[t if len(t) <= room else t[: room - 1] + "…" for t in r] for r in w]
     xs = _esc(x_labels)
     hover = [
