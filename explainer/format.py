@@ -15,6 +15,7 @@ from babel.numbers import format_compact_decimal, format_decimal, format_percent
 from explainer.i18n import N_, _, language
 
 SECONDS_PER_YEAR = 365.25 * 24 * 3600  # a year of 365.25 days
+MINUS = "\u2212"  # −, the sign Plotly's axes write before a negative number
 
 # ----------------------------------------------------------------------------- strings from outside
 # What Streamlit's Markdown could turn into something other than the text itself: links and images ([ ]),
@@ -115,22 +116,36 @@ def _digit_marks(lang: str) -> dict[int, str]:
 
 def local_digits(written: str) -> str:
     """A number Python wrote ("1,234.5", "-0.52", "1.5e-09") with the language's decimal point and thousands
-    separator ("1.234,5" in German): for numbers a format string writes faster or other than babel does."""
-    return written.translate(_digit_marks(language()))
+    separator ("1.234,5" in German) and a minus sign ("−0,52"): for numbers a format string writes faster or other
+    than babel does."""
+    return _minus(written.translate(_digit_marks(language())))
+
+
+def _minus(written: str) -> str:
+    """A number written with a leading hyphen, with a minus sign instead."""
+    return MINUS + written[1:] if written.startswith("-") else written
 
 
 def number(x: float, decimals: int | None = None) -> str:
-    """1234567 -> '1,234,567' (en), '1.234.567' (de); `decimals`: that many digits after the point (else as given, to
+    """1234567 -> '1,234,567' (en), '1.234.567' (de); -0.58 -> '−0.58' (a minus sign, as the charts' axes write it:
+    a hyphen is easy to miss on a projector); `decimals`: that many digits after the point (else as given, to
     12 significant digits, without a float's noise: 0.03 / 10 -> '0.003'; beyond 1e15 or below 1e-6, or not finite,
     as '{:g}' writes it: '1e+30')."""
     if decimals is not None:
         x = round(x, decimals) + 0.0  # -0.0004 -> 0.0, never "-0.00"
-        return format_decimal(x, format="#,##0" + ("." + "0" * decimals if decimals else ""), locale=language())
-    if isinstance(x, float):
-        if not math.isfinite(x) or (x and not 1e-6 <= abs(x) < 1e15):
-            return local_digits(f"{x:g}")
-        x = float(f"{x:.12g}")
-    return format_decimal(x, locale=language(), decimal_quantization=False)
+        written = format_decimal(x, format="#,##0" + ("." + "0" * decimals if decimals else ""), locale=language())
+    elif isinstance(x, float) and (not math.isfinite(x) or (x and not 1e-6 <= abs(x) < 1e15)):
+        written = local_digits(f"{x:g}")
+    else:
+        x = float(f"{x:.12g}") if isinstance(x, float) else x
+        written = format_decimal(x, locale=language(), decimal_quantization=False)
+    return _minus(written)
+
+
+def signed(x: float, decimals: int = 1) -> str:
+    """A change with its sign: 0.8 -> '+0.8', -0.12 -> '−0.1', and 0 (or what rounds to it) -> '0.0', never '-0.0'."""
+    written = number(x, decimals)
+    return written if written.startswith(MINUS) or round(x, decimals) == 0 else "+" + written
 
 
 def percent(p: float) -> str:
@@ -167,7 +182,7 @@ def points(delta: float) -> str:
     pts = 100 * delta
     if abs(pts) < 0.0005:
         return "±0"
-    sign = "+" if pts > 0 else "−"
+    sign = "+" if pts > 0 else MINUS
     return _("{value} pts").format(value=sign + number(significant(abs(pts))))
 
 

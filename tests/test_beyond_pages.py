@@ -39,7 +39,7 @@ def test_why_this_word_explains_paris_on_the_shipped_model() -> None:
     assert at.selectbox(key="rank").value == 0
     assert "Paris" in chart_specs(at)[0]["layout"]["title"]["text"]
     caption = next(c.value for c in at.caption if "log of its probability" in c.value)
-    assert re.search(r"here the log of 99\.\d+%: -0\.00\d+\)", caption)  # not "-0.00": the shipped model is sure
+    assert re.search(r"here the log of 99\.\d+%: −0\.00\d+\)", caption)  # not "−0.00": the shipped model is sure
     at.radio(key="method").set_value("gradient")
     at.selectbox(key="rank").set_value(1)
     checked(at.run())

@@ -18,6 +18,7 @@ from explainer.format import (
     points,
     rough_percent,
     sci,
+    signed,
     token_word,
     visible_token,
 )
@@ -110,7 +111,7 @@ def test_number_in_the_class_language_without_float_noise(x: float, en: str, de:
 def test_a_rounded_number_has_no_negative_zero() -> None:
     """A log-probability of -0.0004 shown to 2 decimals reads 0.00, not "-0.00"; a real negative keeps its sign."""
     assert number(-0.0004, 2) == "0.00" and number(-0.004, 2) == "0.00"
-    assert number(-0.006, 2) == "-0.01" and number(-2.0, 0) == "-2"
+    assert number(-0.006, 2) == "−0.01" and number(-2.0, 0) == "−2" and number(-0.58) == "−0.58"
 
 
 @pytest.mark.parametrize(
@@ -133,3 +134,10 @@ def test_milliseconds_are_written_for_people(ms: float, shown: str) -> None:
 )
 def test_inline_code_shows_any_text_literally(text: str, code: str) -> None:
     assert md_code(text) == code
+
+
+def test_a_signed_change_shows_its_sign_and_no_negative_zero() -> None:
+    assert [signed(v) for v in (0.8, -0.12, -0.04, 0.0, 0.04)] == ["+0.8", "−0.1", "0.0", "0.0", "0.0"]
+    assert signed(-1.234, 2) == "−1.23"
+    with speaking("de"):
+        assert signed(1234.5) == "+1.234,5"

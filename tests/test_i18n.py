@@ -312,11 +312,11 @@ def test_the_embedding_figures_speak_the_language() -> None:
     assert said_in("de", "your word") in fig.data[-1].hovertemplate
     assert strip.data[0].colorbar.title.text == said_in("de", "value")
     assert said_in("de", "number {n}").format(n="%{x}") in strip.data[0].hovertemplate
-    assert list(strip.data[0].colorbar.ticktext) == [said_in("de", "{value} (red)").format(value="-1"), "0",
+    assert list(strip.data[0].colorbar.ticktext) == [said_in("de", "{value} (red)").format(value="−1"), "0",
                                                      said_in("de", "{value} (blue)").format(value="1")]  # fmt: skip
     with speaking("de"):
         half = heat_strip({"a": np.full(4, 0.25)}).data[0].colorbar.ticktext
-    assert half[0].startswith("-0,25") and half[2].startswith("0,25")
+    assert half[0].startswith("−0,25") and half[2].startswith("0,25")
 
 
 def test_chart_numbers_written_by_python_speak_the_language() -> None:

@@ -47,7 +47,7 @@ def test_a_heat_map_gives_its_range_and_its_highest_cell() -> None:
 def test_dots_on_named_rows_are_read_row_by_row_like_bars() -> None:
     fig = scores_to_weights(["3: Paris", "1: <a>"], [0.0, -1.5], [0.7, 0.2], "2 other tokens", 0.1, "Scores")
     sentence, table = describe(fig)
-    assert sentence == "Scores: 3: Paris 0, 1: <a> -1.5; 3: Paris 70%, 1: <a> 20%, 2 other tokens 10%."
+    assert sentence == "Scores: 3: Paris 0, 1: <a> −1.5; 3: Paris 70%, 1: <a> 20%, 2 other tokens 10%."
     assert table["series"][:3] == ["score − highest score", "score − highest score", "weight after the softmax"]
 
 

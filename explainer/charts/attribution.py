@@ -23,7 +23,7 @@ from explainer.charts.style import (
     label,
     layout,
 )
-from explainer.format import html_escape, number
+from explainer.format import html_escape, number, signed
 from explainer.i18n import _
 
 DIVERGING = [[0.0, RED], [0.5, "#ffffff"], [1.0, BLUE]]  # − red, 0 white, + blue
@@ -92,7 +92,7 @@ def head_grid(heads: np.ndarray, target: str, title: str = "") -> go.Figure:
     cells = {
         "type": "heatmap", "z": heads.tolist(), "x": columns, "y": rows, "zmin": -top, "zmax": top,
         "colorscale": DIVERGING,
-        "text": [[f"{v:+.1f}" for v in row] for row in heads], "texttemplate": "%{text}",
+        "text": [[signed(v) for v in row] for row in heads], "texttemplate": "%{text}",
         "textfont": {"size": SMALL}, "colorbar": colorbar(_("added to the score"), ".1f"),
         "hovertemplate": "%{y}, %{x}: %{z:+.2f}<extra></extra>", "xgap": 2, "ygap": 2,
     }  # fmt: skip

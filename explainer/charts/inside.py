@@ -258,7 +258,7 @@ def scores_to_weights(
     y = list(range(len(rows)))
     score = {
         "type": "scatter", "name": _("score − highest score"), "x": gaps, "y": y[:n], "mode": "markers+text",
-        "marker": {"color": INK, "size": 13}, "text": [("−" if g < 0 else "") + number(abs(g), 2) for g in gaps],
+        "marker": {"color": INK, "size": 13}, "text": [number(g, 2) for g in gaps],
         "textposition": "middle left", "cliponaxis": False, "hovertext": rows[:n],
         "hovertemplate": _("“%{hovertext}”: score − highest = %{x:.3f}<extra></extra>"),
     }  # fmt: skip

@@ -7,7 +7,7 @@ import numpy as np
 import streamlit as st
 
 from explainer.analysis import attribution
-from explainer.format import html_escape
+from explainer.format import html_escape, signed
 from explainer.i18n import _
 from explainer.ui.inside import trace_for
 from explainer.ui.shell.models import get_backend
@@ -46,7 +46,7 @@ def highlighted_tokens(labels: list[str], scores: np.ndarray) -> str:
     for word, s in zip(labels, scores):
         alpha = min(1.0, abs(float(s)) / top) * 0.75
         rgb = "31,95,191" if s >= 0 else "201,42,42"
-        tip = html_escape(f"{word}: {float(s):+.2f}", True)
+        tip = html_escape(f"{word}: {signed(float(s), 2)}", True)
         chips.append(f'<span class="why-tok" style="background:rgba({rgb},{alpha:.2f})" title="{tip}">'
                      f"{html_escape(word)}</span>")  # fmt: skip
     return f'{_CSS}<div class="why-text">{"".join(chips)}</div>'
