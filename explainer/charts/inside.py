@@ -348,9 +348,9 @@ def change_bars(stages: list, title: str = "") -> go.Figure:
 
 
 # Characters of SMALL text across the logit lens's cells at the narrowest width it is read at: a 1024 px projector
-# with the sidebar open leaves ~420 px for the cells (8 columns: ~50 px each, "Assistant" overflowed its cell); and
-# in one cell at most, a phone's 4 columns (~60 px each).
-LENS_ROW_CHARS, LENS_CELL_CHARS = 64, 10
+# with the sidebar open leaves ~370 px for them (8 columns of ~46 px: 7 characters each; "Assistant" overflowed its
+# cell); and in one cell at most, a phone's 4 columns (~60 px each).
+LENS_ROW_CHARS, LENS_CELL_CHARS = 56, 10
 
 
 def logit_lens_heatmap(
