@@ -18,6 +18,7 @@ from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.export import csv_button
 from explainer.ui.shell.presenter import advanced, on_a_phone
 from explainer.ui.shell.views import section
+from explainer.ui.switch_off import needed_beside_written
 
 N_CHOICES = 10  # the word to explain: one of the model's likeliest next words
 
@@ -99,6 +100,8 @@ if parts is not None:
             "share of the score is simply its own dot product with the word's vector."
         ).format(total=number(parts.total, 3), logit=number(parts.logit, 3))
     )
+    if needed := needed_beside_written(backend, spec, text, len(prompt.ids), target, parts):
+        st.info(needed, icon=":material/power_settings_new:")
     if advanced():
         with st.expander(_("The numbers")):
             score = _("score")

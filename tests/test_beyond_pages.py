@@ -40,11 +40,19 @@ def test_why_this_word_explains_paris_on_the_shipped_model() -> None:
     assert "Paris" in chart_specs(at)[0]["layout"]["title"]["text"]
     caption = next(c.value for c in at.caption if "log of its probability" in c.value)
     assert re.search(r"here the log of 99\.\d+%: −0\.00\d+\)", caption)  # not "−0.00": the shipped model is sure
+    needed = plain(next(i.value for i in at.info if "Switch a part off" in i.value))
+    # layer 1, head 4 moves the country into the last vector: it writes little of the score itself (the head that
+    # writes the most is another), yet the answer cannot do without it
+    assert re.search(
+        r"Layer 1, head 4 adds only \+0\.\d to the score of “␣Paris” \(layer \d, head \d adds the most", needed
+    )
+    assert re.search(r"takes “␣Paris” from 99\.\d+% to 0\.\d+%", needed)
     at.radio(key="method").set_value("gradient")
     at.selectbox(key="rank").set_value(1)
     checked(at.run())
     title = chart_specs(at)[0]["layout"]["title"]["text"]
     assert "Paris" not in title and "pushed" in title
+    assert not [i for i in at.info if "Switch a part off" in i.value]  # the sweep measured the first choice only
 
 
 def test_why_this_word_offers_its_numbers_as_csv() -> None:

@@ -9,10 +9,12 @@ import threading
 from pathlib import Path
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 import torch
 
 from explainer.analysis import switch_off
+from explainer.analysis.attribution import LogitAttribution
 from explainer.analysis.precomputed import ModelAnalyses
 from explainer.backends.base import Backend, BackendError
 from explainer.backends.hooks import Off, switched_off
@@ -171,3 +173,29 @@ def test_the_page_says_when_no_part_matters(builtin, capital) -> None:
     near, above = capital.attention * 0 + 0.48, capital.feed_forward * 0 + 0.6  # every part off: about as likely
     robust = switch_off.PartsSweep(capital.token, 0.5, near, above, None)
     assert _needed_parts(builtin, robust, "␣Paris", robust.most_needed()).startswith("No part matters much here")
+
+
+def _attribution(heads: np.ndarray | None, attention: list[float], mlp: list[float]) -> LogitAttribution:
+    return LogitAttribution(
+        logit=0.0, embedding=0.0, heads=heads, attention=np.array(attention), mlp=np.array(mlp), constant=0.0
+    )
+
+
+def test_a_needed_head_is_named_beside_the_head_that_writes_the_most() -> None:
+    heads = np.array([[0.9, 0.9], [0.9, 0.01]])  # the word without each head: layer 2, head 2 is needed
+    sweep = switch_off.PartsSweep(7, 0.95, np.array([0.9, 0.9]), np.array([0.9, 0.9]), heads)
+    part = switch_off.needed_beside_written(sweep, _attribution(np.array([[2.0, 0.1], [0.5, 0.2]]), [2, 1], [3, 1]))
+    assert (part.kind, part.layer, part.head, part.without, part.writes) == ("head", 1, 1, 0.01, 0.2)
+    assert part.best == ("head", 0, 0) and part.best_writes == 2.0 and not part.writes_most
+    same = switch_off.needed_beside_written(sweep, _attribution(np.array([[0.1, 0.1], [0.5, 3.0]]), [0, 3], [1, 1]))
+    assert same.writes_most
+
+
+def test_without_a_needed_head_the_needed_layer_part_is_named_and_without_one_nothing() -> None:
+    heads = np.full((2, 2), 0.9)  # no head alone matters; layer 1's feed-forward does
+    sweep = switch_off.PartsSweep(7, 0.95, np.array([0.9, 0.8]), np.array([0.02, 0.9]), heads)
+    part = switch_off.needed_beside_written(sweep, _attribution(np.ones((2, 2)), [0.5, 4.0], [1.5, 2.0]))
+    assert (part.kind, part.layer, part.head, part.writes) == ("feed-forward", 0, -1, 1.5)
+    assert part.best == ("attention", 1, -1) and part.best_writes == 4.0
+    calm = switch_off.PartsSweep(7, 0.95, np.full(2, 0.9), np.full(2, 0.9), None)
+    assert switch_off.needed_beside_written(calm, _attribution(None, [1, 1], [1, 1])) is None

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from explainer.analysis.attribution import LogitAttribution
 from explainer.backends.base import Backend
 from explainer.backends.hooks import Off
 
@@ -78,3 +79,43 @@ def with_and_without(backend: Backend, ids: list[int], off: Off) -> tuple[np.nda
     """(V,) the next word's probabilities with every part on, and with `off`'s parts switched off."""
     probs = backend.next_token_logits_off(backend.fit(ids)[0], [Off(), off]).softmax(-1).numpy()
     return probs[0], probs[1]
+
+
+@dataclass(frozen=True)
+class NeededPart:
+    """The part a word needs most (switched off alone) beside what it writes into the word's score directly (the
+    logit attribution): a part can be needed without writing the word itself, when the layers after it read what it
+    moved into the vectors."""
+
+    kind: str  # "head" | "attention" | "feed-forward"
+    layer: int
+    head: int  # (-1 for a whole layer's part)
+    without: float  # the word's probability with this part off
+    writes: float  # what it adds to the word's score directly
+    best: tuple[str, int, int]  # (kind, layer, head) of the part of the same kind that adds the most directly
+    best_writes: float
+
+    @property
+    def writes_most(self) -> bool:
+        return self.best == (self.kind, self.layer, self.head)
+
+
+def needed_beside_written(sweep: PartsSweep, la: LogitAttribution) -> NeededPart | None:
+    """The part the sweep's word needs most (a head where heads were measured), with its direct share of the score
+    from `la` (the same word's logit attribution, for the same text); None when no part is needed (switched off
+    alone, each keeps over half the word's probability)."""
+    if sweep.heads is not None and la.heads is not None:
+        layer, head = sweep.most_needed_head()
+        if sweep.heads[layer, head] < NEEDED * sweep.on:
+            best = np.unravel_index(int(la.heads.argmax()), la.heads.shape)
+            return NeededPart(
+                "head", layer, head, float(sweep.heads[layer, head]), float(la.heads[layer, head]),
+                ("head", int(best[0]), int(best[1])), float(la.heads.max()),
+            )  # fmt: skip
+    kind, layer, without = sweep.most_needed()
+    if without >= NEEDED * sweep.on:
+        return None
+    direct = {("attention", i, -1): float(s) for i, s in enumerate(la.attention)}
+    direct |= {("feed-forward", i, -1): float(s) for i, s in enumerate(la.mlp)}
+    best = max(direct, key=direct.get)
+    return NeededPart(kind, layer, -1, float(without), direct[kind, layer, -1], best, direct[best])

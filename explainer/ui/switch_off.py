@@ -6,9 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 from explainer.analysis import inside, switch_off
+from explainer.analysis.attribution import LogitAttribution
 from explainer.backends.base import Backend, BackendError
 from explainer.charts.switch_off import heads_needed, parts_needed, with_and_without
-from explainer.format import percent
+from explainer.format import md_escape, percent, signed
 from explainer.i18n import _
 from explainer.ui.inside import parts_sweep_for, with_and_without_for
 from explainer.ui.shell.chart import shared_chart, show_chart
@@ -79,6 +80,44 @@ def without_head(backend: Backend, spec: str, text: str, n_tokens: int, layer: i
     return _("Switch this head off and the next word here, “{word}”, goes from {on} to {p} (Layers page: “Switch a "
              "part off”).").format(
         word=inside.token_labels(backend, [sweep.token])[0], on=percent(sweep.on), p=percent(sweep.heads[layer, head])
+    )  # fmt: skip
+
+
+def _named(kind: str, layer: int, head: int) -> str:
+    if kind == "head":
+        return _("layer {layer}, head {head}").format(layer=layer + 1, head=head + 1)
+    return _part_name((kind, layer))
+
+
+def needed_beside_written(
+    backend: Backend, spec: str, text: str, n_tokens: int, target: int, la: LogitAttribution
+) -> str:
+    """A sentence for Why this word?: the part the model's next word needs most (switched off alone) beside what it
+    writes into the word's score directly; "" when the word explained is not the model's first choice, no part is
+    needed, or trying the parts would cost too much."""
+    if not switch_off.can_sweep(backend, n_tokens):
+        return ""
+    sweep = parts_sweep_for(spec, text)
+    part = switch_off.needed_beside_written(sweep, la)
+    if part is None or target != sweep.token:  # (`la` is `target`'s attribution: the sweep's is the first choice's)
+        return ""
+    word = inside.token_labels(backend, [sweep.token])[0]
+    named = _named(part.kind, part.layer, part.head)
+    if part.writes_most:
+        sentence = _(
+            "**Writing the word and needing a part agree here.** {part} adds the most to the score of “{word}” "
+            "({writes}), and switched off alone it takes “{word}” from {on} to {without}."
+        )
+    else:
+        sentence = _(
+            "**Writing the word is not the same as being needed.** {part} adds only {writes} to the score of "
+            "“{word}” ({best} adds the most: {best_writes}), yet switched off alone it takes “{word}” from {on} to "
+            "{without}. The layers after it read what it put into the vectors, and they write the word: a part can "
+            "matter without writing the answer itself."
+        )
+    return (sentence + " " + _("(Layers page: “Switch a part off”.)")).format(
+        part=named[:1].upper() + named[1:], word=md_escape(word), writes=signed(part.writes), on=percent(sweep.on),
+        without=percent(part.without), best=_named(*part.best), best_writes=signed(part.best_writes),
     )  # fmt: skip
 
 
