@@ -1,4 +1,5 @@
-"""Why this word? Which input words pushed a prediction up or down, and which layers and heads wrote it."""
+"""Why this word? Which input words pushed a prediction up or down, which layers and heads wrote it, and which
+vector carries it from layer to layer (one swapped in from another text)."""
 
 import math
 
@@ -13,6 +14,7 @@ from explainer.generation.next_token import top_tokens
 from explainer.i18n import _, ngettext
 from explainer.ui.attribution import highlighted_tokens, logit_attribution_for, token_attribution_for
 from explainer.ui.inside import DEFAULT_PROMPT
+from explainer.ui.patching import swap_section
 from explainer.ui.prediction import logits_for, prompt_section
 from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.export import csv_button
@@ -25,11 +27,12 @@ N_CHOICES = 10  # the word to explain: one of the model's likeliest next words
 st.title(_("Why this word?"))
 st.markdown(
     _(
-        "A model's prediction comes out of millions of multiplications, and nobody wrote a rule for it. Two questions "
-        "still have answers you can measure. **Which words of the text pushed this word up, and which pushed it "
-        "down?** Follow the gradients back to the input words. **Which parts of the model wrote it?** The last vector "
-        "is a sum of what every layer and every attention head added to it, so the word's score can be split into "
-        "their shares."
+        "A model's prediction comes out of millions of multiplications, and nobody wrote a rule for it. Three "
+        "questions still have answers you can measure. **Which words of the text pushed this word up, and which "
+        "pushed it down?** Follow the gradients back to the input words. **Which parts of the model wrote it?** The "
+        "last vector is a sum of what every layer and every attention head added to it, so the word's score can be "
+        "split into their shares. **Where does the answer travel?** Swap one vector for another text's and see "
+        "whether the answer follows."
     )
 )
 
@@ -115,3 +118,5 @@ if parts is not None:
                     {_("position"): range(1, len(labels) + 1), _("token"): labels, _("push"): pushes.scores}
                 )
                 csv_button(words, "word_pushes", label=_("Download the words' pushes as CSV"))
+
+swap_section(backend, spec, text, prompt.ids)

@@ -11,7 +11,7 @@ import torch
 
 from explainer.config import MODEL, MODEL_DIRS, POLLS, RUNS
 
-from .helpers import tiny_checkpoint, tiny_hf_gpt2
+from .helpers import tiny_checkpoint, tiny_hf_chat, tiny_hf_gpt2
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -68,6 +68,18 @@ def small(request: pytest.FixtureRequest, tiny_model_dir: Path, tiny_hf_spec: st
     from explainer.backends.load import load_backend
 
     return load_backend(str(tiny_model_dir) if request.param == "tiny" else tiny_hf_spec, "cpu")
+
+
+@pytest.fixture(scope="session", params=["gpt", "gpt2", "qwen2"])
+def three_shapes(request, tiny_model_dir: Path, tiny_hf_spec: str, tmp_path_factory):
+    """Our GPT, a Hugging Face GPT-2 and a Qwen2-shaped model (grouped-query attention, no biases), small and random:
+    what hooks on a model's parts must work on."""
+    from explainer.backends.load import load_backend
+
+    spec = {"gpt": str(tiny_model_dir), "gpt2": tiny_hf_spec}.get(request.param)
+    if spec is None:
+        spec = f"hf:{tiny_hf_chat(tmp_path_factory.mktemp('qwen') / 'tiny-qwen')}"
+    return load_backend(spec, "cpu")
 
 
 @pytest.fixture

@@ -26,7 +26,13 @@ def prompt_of(at: AppTest) -> str:
 def test_why_this_word_draws_its_three_views(model: str, tiny_hf_spec: str) -> None:
     at = open_page(WHY, spec="builtin" if model == "builtin" else tiny_hf_spec, timeout=120)
     titles = [s["layout"]["title"]["text"] for s in chart_specs(at)]
-    assert len(titles) == 3 and "pushed" in titles[0] and "each part" in titles[1] and "head" in titles[2]
+    assert "pushed" in titles[0] and "each part" in titles[1] and "head" in titles[2]
+    # the swap map: our model answers Japan with Tokyo; a random one answers both texts alike, and says so
+    assert (
+        titles[3:] == ["Which one vector turns<br>“␣Paris” into “␣Tokyo”"] if model == "builtin" else len(titles) == 3
+    )
+    if model == "hf":
+        assert any("same word" in i.value or "not a word" in i.value for i in at.info)
     sentences = [plain(m.value) for m in at.markdown if m.value.startswith("**")]
     assert any("up the most" in s for s in sentences) and any("wrote the most" in s for s in sentences)
     sums = next(c.value for c in at.caption if "add up to" in c.value)
@@ -53,6 +59,28 @@ def test_why_this_word_explains_paris_on_the_shipped_model() -> None:
     title = chart_specs(at)[0]["layout"]["title"]["text"]
     assert "Paris" not in title and "pushed" in title
     assert not [i for i in at.info if "Switch a part off" in i.value]  # the sweep measured the first choice only
+
+
+def test_where_the_answer_travels_on_the_shipped_model() -> None:
+    """France -> Japan: one vector turns Paris into Tokyo, the last "France" at the embedding and the last token from
+    layer 1 on; a word not in the text, a swap for itself and a swap of another length each get a message."""
+    at = open_page(WHY, timeout=120)
+    said = next(plain(m.value) for m in at.markdown if "One vector alone" in m.value)
+    assert re.fullmatch(
+        r"One vector alone turns “␣Paris” into “␣Tokyo”: in the embedding, the vector of “␣France” \(9\d\.\d+%\); "
+        r"after layers 1 to 4, the vector of “␣is” \(9\d\.\d+%\)\.",
+        said.strip("*"),
+    )
+    for word, new, message in [
+        ("Germany", "Japan", "“Germany” is not a word of the text"),
+        ("France", "France", "the two texts are the same"),
+        ("France", "South Korea", "the same number of tokens (30 and 3"),
+    ]:
+        at.text_input(key="swap_from").set_value(word)
+        at.text_input(key="swap_to").set_value(new)
+        checked(at.run())
+        assert any(message in i.value.replace("\\", "") for i in at.info), (word, new)
+        assert len(chart_specs(at)) == 3
 
 
 def test_why_this_word_offers_its_numbers_as_csv() -> None:
@@ -92,7 +120,7 @@ def test_every_chart_downloads_with_a_name_that_says_what_it_is() -> None:
     at = open_page(WHY, timeout=120)
     configs = [json.loads(c.proto.config) for c in at.get("plotly_chart")]
     names = [c["toImageButtonOptions"]["filename"] for c in configs]
-    assert names == ["why-word_token-pushes", "why-word_logit-parts", "why-word_head-grid"]
+    assert names == ["why-word_token-pushes", "why-word_logit-parts", "why-word_head-grid", "why-word_swap-map"]
     assert {c["toImageButtonOptions"]["format"] for c in configs} == {"png"}
     at.session_state[FORMAT_KEY] = "svg"
     checked(at.run())
@@ -111,7 +139,9 @@ def test_the_handout_records_each_view_with_its_figures() -> None:
     views = list(Handout.of(at.session_state).views.values())
     assert [v.title for v in views] == ["Temperature & sampling", "What else could it have said?", "Why this word?"]
     assert views[0].link.startswith("/sampling?") and "temperature=1.5" in views[0].link
-    assert list(views[2].figures) == ["why-word_token-pushes", "why-word_logit-parts", "why-word_head-grid"]
+    assert list(views[2].figures) == [
+        "why-word_token-pushes", "why-word_logit-parts", "why-word_head-grid", "why-word_swap-map"
+    ]  # fmt: skip
     html = handout_html("Lesson", "built-in model", "today", views)
     assert html.count("Plotly.newPlot") == 1 and "why-word_head-grid" in html
 

@@ -6,7 +6,6 @@ on the shipped model, the capital question needs the head that its attention say
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -18,23 +17,18 @@ from explainer.analysis.attribution import LogitAttribution
 from explainer.analysis.precomputed import ModelAnalyses
 from explainer.backends.base import Backend, BackendError
 from explainer.backends.hooks import Off, switched_off
-from explainer.backends.load import load_backend
 from explainer.charts.switch_off import heads_needed, parts_needed, with_and_without
 from explainer.ui.inside import DEFAULT_PROMPT
 
-from .helpers import tiny_hf_chat, valid_figure
+from .helpers import valid_figure
 
 TEXT = "the cat sat on the mat and the dog"
 one = frozenset
 
 
-@pytest.fixture(scope="module", params=["gpt", "gpt2", "qwen2"])
-def model(request, tiny_model_dir: Path, tiny_hf_spec: str, tmp_path_factory) -> Backend:
-    """Our GPT, a Hugging Face GPT-2 and a Qwen2-shaped model (grouped-query attention, no biases), small and random."""
-    spec = {"gpt": str(tiny_model_dir), "gpt2": tiny_hf_spec}.get(request.param)
-    if spec is None:
-        spec = f"hf:{tiny_hf_chat(tmp_path_factory.mktemp('qwen') / 'tiny-qwen')}"
-    return load_backend(spec, "cpu")
+@pytest.fixture
+def model(three_shapes: Backend) -> Backend:
+    return three_shapes
 
 
 def _zeroed(backend: Backend, off: Off) -> Backend:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import torch
 
-from explainer.backends.hooks import Off, Sublayers, switched_off
+from explainer.backends.hooks import Off, Sublayers, patched, switched_off
 from explainer.backends.spec import BackendError
 from explainer.format import complete_text, token_word
 from explainer.i18n import _
@@ -305,6 +305,36 @@ class Backend(ABC):
             rows = offs[start : start + BATCH_ROWS]
             with switched_off(layers, rows, H, self.device):
                 out.append(self._read(x.expand(len(rows), -1), None))
+        return torch.cat(out) if out else torch.empty(0, self.info.vocab_size)
+
+    def _blocks(self) -> list[torch.nn.Module]:
+        """The model's layers (blocks), in order, whose outputs are the residual stream (`_residuals` after the
+        first); BackendError where they cannot be reached."""
+        raise BackendError(_("this model's layers cannot be reached"))
+
+    @torch.inference_mode()
+    def next_token_logits_patched(
+        self, ids: list[int], source_ids: list[int], rows: list[tuple[int, int]]
+    ) -> torch.Tensor:
+        """(N, V) the logits for the token after `ids` with one vector of the residual stream taken from `source_ids`
+        (a text of the same length) in each row: rows[i] = (depth, position), depth 0 the embedding (with the
+        position's), depth d the vector after layer d (explainer/backends/hooks.py `patched`). BackendError for
+        texts of two lengths, or a depth or position the text does not have."""
+        x, src = self._tensor(ids), self._tensor(source_ids)
+        if x.shape != src.shape:
+            raise BackendError(
+                _("the two texts need the same number of tokens ({n} and {m})").format(n=x.shape[1], m=src.shape[1])
+            )
+        L, T = self.info.n_layer, x.shape[1]
+        if any(not (0 <= d <= L and 0 <= p < T) for d, p in rows):
+            raise BackendError(_("no such layer or position in this text"))
+        blocks = self._blocks()
+        source = self._residuals(src)[:, 0]  # (L + 1, T, D)
+        out = []
+        for start in range(0, len(rows), BATCH_ROWS):
+            part = rows[start : start + BATCH_ROWS]
+            with patched(blocks, part, source):
+                out.append(self._read(x.expand(len(part), -1), None))
         return torch.cat(out) if out else torch.empty(0, self.info.vocab_size)
 
     @torch.inference_mode()

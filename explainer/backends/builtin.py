@@ -56,6 +56,9 @@ class BuiltinBackend(Backend):
     def _sublayers(self) -> list[Sublayers]:
         return [Sublayers(b.attn, b.mlp, b.attn.proj) for b in self.model.blocks]
 
+    def _blocks(self) -> list[torch.nn.Module]:
+        return list(self.model.blocks)
+
     @torch.inference_mode()
     def unembed(self, h: torch.Tensor) -> torch.Tensor:
         return self.model.unembed(h.to(self.device)).float().cpu()

@@ -144,6 +144,9 @@ class HFBackend(Backend):
                 h.remove()
         return torch.stack([first, *outs])  # (L + 1, B, T, D)
 
+    def _blocks(self) -> list[nn.Module]:
+        return list(self.layers)
+
     def _sublayers(self) -> list[Sublayers]:
         found = []
         for layer in self.layers:

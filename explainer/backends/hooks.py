@@ -1,4 +1,5 @@
-"""Forward hooks on a shared model, for the calling thread's passes only, and the parts of a model switched off.
+"""Forward hooks on a shared model, for the calling thread's passes only: parts of a model switched off, and vectors
+of the residual stream taken from another text (activation patching).
 
 A part switched off (an ablation) adds nothing to the residual stream: a layer's attention or feed-forward output is
 zero, or one head's slice of what enters the attention's output projection is zero (the projection's bias, no head's
@@ -78,6 +79,44 @@ def switched_off(layers: list[Sublayers], offs: list[Off], n_head: int, device: 
                     return (x[0] * mask[:, None, :], *x[1:])
 
                 hooks.append(layer.out_proj.register_forward_pre_hook(mine(heads)))
+        yield
+    finally:
+        for hook in hooks:
+            hook.remove()
+
+
+@contextmanager
+def patched(blocks: list[nn.Module], rows: list[tuple[int, int]], source: torch.Tensor) -> Iterator[None]:
+    """While open, this thread's forward passes of a batch of len(rows) rows run row i with one vector of the
+    residual stream taken from another text: rows[i] = (depth, position), depth 0 the vector entering the first block
+    (embedding + position), depth d the one leaving block d; source (L + 1, T, D) that text's residual stream (its
+    `_residuals`). The blocks after it read the patched vector as their own."""
+    depth = torch.tensor([d for d, _p in rows])
+    pos = torch.tensor([p for _d, p in rows])
+
+    def put(h: torch.Tensor, d: int) -> torch.Tensor:  # h (N, T, D) at depth d
+        which = (depth == d).nonzero().flatten()
+        h = h.clone()
+        h[which.to(h.device), pos[which].to(h.device)] = source[d, pos[which]].to(h.device, h.dtype)
+        return h
+
+    def entering(m, args, kwargs):  # the first block's input: positional in our model, a keyword in some others
+        if args:
+            return (put(args[0], 0), *args[1:]), kwargs
+        return args, {**kwargs, "hidden_states": put(kwargs["hidden_states"], 0)}
+
+    def leaving(out, d: int):
+        h = put(first_output(out), d)
+        return (h, *out[1:]) if isinstance(out, tuple) else h
+
+    present = set(depth.tolist())
+    hooks = []
+    try:
+        if 0 in present:
+            hooks.append(blocks[0].register_forward_pre_hook(mine(entering), with_kwargs=True))
+        for d in range(1, len(blocks) + 1):
+            if d in present:
+                hooks.append(blocks[d - 1].register_forward_hook(mine(lambda m, x, out, d=d: leaving(out, d))))
         yield
     finally:
         for hook in hooks:

@@ -46,7 +46,7 @@ def test_why_this_word(browser, server: Server, viewport: str) -> None:
     page = open_page(browser, server, "why-word", VIEWPORTS[viewport])
     with closing_page(page, server, SHOTS / f"why-word-{viewport}-failed.png"):
         expect(page.locator("h1").first).to_contain_text("Why this word?")
-        charts(page, 3)
+        charts(page, 4)
         assert page.locator(".why-tok").count() > 10  # the highlighted text
         claim = page.get_by_text(re.compile("France” pushed “.Paris” up the most"))  # the tokens “␣France”, “␣Paris”
         expect(claim).to_be_visible()  # integrated gradients, the default: the country
@@ -58,7 +58,7 @@ def test_why_this_word(browser, server: Server, viewport: str) -> None:
         finish(page, "why-word", viewport)
 
 
-@pytest.mark.parametrize(("path", "n"), [("why-word", 3), ("what-else", 1)])
+@pytest.mark.parametrize(("path", "n"), [("why-word", 4), ("what-else", 1)])
 def test_presenter_mode_on_a_small_projector(browser, server: Server, path: str, n: int) -> None:
     page = open_page(browser, server, f"{path}?present=1", (1280, 720))
     with closing_page(page, server, SHOTS / f"{path}-present-failed.png"):

@@ -44,6 +44,7 @@ VIEW_NAMES: dict[tuple[str, str], str] = {
     ("last-vector", "scores"): N_("2 · One score per word"),
     ("emergence", "rules"): N_("the top of the page"),
     ("why-word", "pushes"): N_("which words pushed it"),
+    ("why-word", "swap"): N_("3 · Where the answer travels"),
 }
 
 
@@ -227,6 +228,7 @@ PARTS: dict[str, list[Step]] = {
             N_("“Follow the vector of” another word"),
             N_("Which step changes the vector the most?"),
             Link("layers", "flow"),
+            (Link("why-word", "swap", {}, N_("France → Japan: which vector carries the answer, layer by layer?")),),
         ),
         Step(
             14,

@@ -203,6 +203,14 @@ TERMS: dict[str, Term] = {  # key: the term's anchor on the glossary page, in th
         ),
         ("layers", "switch-off"),
     ),
+    "activation-patching": Term(
+        N_("Activation patching"),
+        N_(
+            "Running a text with one of its vectors, at one layer and one token, taken from another text that the "
+            "model answers differently. Where that single vector turns the answer, it carried the difference."
+        ),
+        ("why-word", "swap"),
+    ),
     "unembedding": Term(
         N_("Unembedding"),
         N_(
