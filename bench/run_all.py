@@ -157,6 +157,17 @@ def timings(quick: bool) -> dict:
         sweep(backend, ids)  # (the first pass sets torch up)
         return lambda: sweep(backend, ids)
 
+    def swap_map():  # Why this word?: every vector of the last 10 positions at every depth swapped in (France->Japan)
+        from explainer.analysis.patching import patch_map
+        from explainer.backends.load import load_backend
+        from explainer.ui.inside import DEFAULT_PROMPT
+
+        backend = load_backend("builtin", "cpu", threads=1)
+        text = DEFAULT_PROMPT.text(backend)
+        ids, other = backend.encode(text), backend.encode(text.replace("France", "Japan"))
+        patch_map(backend, ids, other)
+        return lambda: patch_map(backend, ids, other)
+
     tiny = {"batch_size": 2, "d_model": 16, "n_layer": 1, "n_head": 2, "vocab_size": 50, "repeats": 2}
     return {
         "machine_rate_s": seconds(lambda: measure_ops_per_second(seconds=0.1, n=128)),
@@ -165,6 +176,7 @@ def timings(quick: bool) -> dict:
         "shipped_model_tsne_map_from_its_file_s": seconds(shipped_tsne),
         "group_words_tsne_map_computed_s": seconds(computed_tsne),
         "switch_every_part_off_alone_s": seconds(switch_off_sweep()),
+        "swap_every_vector_in_alone_s": seconds(swap_map()),
     }
 
 

@@ -5,12 +5,15 @@ on the shipped model, the country's vector carries the answer to the last token 
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 import torch
 
 import explainer.backends.base as base
 from explainer.analysis import patching
 from explainer.backends.base import Backend, BackendError
+from explainer.backends.hooks import patched
 from explainer.charts.patching import swapped_vectors
 from explainer.ui.inside import DEFAULT_PROMPT
 
@@ -72,6 +75,22 @@ def test_rows_stay_apart_across_batches_and_no_hook_is_left(three_shapes: Backen
     monkeypatch.setattr(base, "BATCH_ROWS", 3)
     assert torch.allclose(model.next_token_logits_patched(ids, other, rows), whole, atol=1e-4)
     assert hooks() == before
+
+
+def test_another_threads_pass_while_a_vector_is_swapped_in_is_untouched(three_shapes: Backend) -> None:
+    model = three_shapes
+    ids, other, at = _pair(model)
+    before = model.next_token_logits(ids)
+    source = model.residual_streams([other])[:, 0]  # (L + 1, T, D)
+    seen = {}
+    with patched(model._blocks(), [(0, at)], source):
+        thread = threading.Thread(target=lambda: seen.update(logits=model.next_token_logits(ids)))
+        thread.start()
+        thread.join()
+        mine = model.next_token_logits(ids)
+    assert torch.allclose(seen["logits"], before, atol=1e-6)  # another student's pass
+    assert torch.allclose(mine, model.next_token_logits(other), atol=1e-4)  # this thread's: the other text's
+    assert torch.allclose(model.next_token_logits(ids), before, atol=1e-6)
 
 
 def test_texts_of_two_lengths_or_a_missing_layer_are_refused(builtin) -> None:

@@ -65,6 +65,8 @@ def test_bank_on_the_shipped_model(builtin):
     assert river & {"river", "water", "stream", "fish", "boat", "reeds", "muddy", "grassy"}, (words, written)
     assert money & {"money", "coins", "cash", "savings", "loan", "account", "gold"}, (words, written)
     assert not river & money
+    assert all(n >= sp.MIN_SENTENCES for ws in words for _w, n in ws)  # a word written once is not named
+    assert dict(words[0])["river"] >= 10  # of 20: what the model writes after the river's bank
 
 
 @pytest.mark.skipif(shipped_tokenizer_kind() != "bpe", reason=RETRAIN)

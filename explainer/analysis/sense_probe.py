@@ -33,13 +33,15 @@ from explainer.backends.base import same_length_batches
 from explainer.model.sampling import SamplingParams
 
 CONTINUATION_TOKENS = 6  # what the model writes after the word: at most this many tokens
+MIN_SENTENCES = 2  # a word `sense_words` names comes up after at least this many of a meaning's sentences
 # Function words left out of `sense_words` (they say little about a meaning).
 STOPWORDS = frozenset(
     "the a an and or but of to in on at by for from with into onto over under up down out off is are was were be "
     "been am it its it's this that these those there here he she him her his hers they them their we us our you "
     "your i me my not no so as if then than too very just also all some any each every one two what which who "
     "whom whose when where why how do does did done has have had can could will would shall should may might "
-    "must let get got again once more most much many few only own same such both about after before while".split()
+    "must let get got again once more most much many few only own same such both about after before while near "
+    "beside behind across along through".split()
 )
 
 
@@ -177,9 +179,10 @@ def continuations(backend, sv: SenseVectors, max_new: int = CONTINUATION_TOKENS)
     return out
 
 
-def sense_words(sv: SenseVectors, written: list[str], k: int = 6) -> list[list[tuple[str, float]]]:
+def sense_words(sv: SenseVectors, written: list[str], k: int = 6) -> list[list[tuple[str, int]]]:
     """Per sense, the content words that come up in the continuations (`continuations`) after one meaning more than
-    after the other: (word, share of this sense's sentences − share of the other's), [sense0, sense1]."""
+    after the other, in at least MIN_SENTENCES of its sentences (a word written once says little): (word, in how many
+    of this sense's sentences), [sense0, sense1], the clearest first (share of this sense's sentences − the other's)."""
     found = [{w.lower() for w in re.findall(r"[A-Za-z]{3,}", t)} - STOPWORDS for t in written]
     out = []
     for k_sense in (0, 1):
@@ -188,10 +191,10 @@ def sense_words(sv: SenseVectors, written: list[str], k: int = 6) -> list[list[t
         if not mine:
             out.append([])
             continue
-        share = lambda group, w: sum(w in f for f in group) / max(1, len(group))  # noqa: E731
-        scores = {w: share(mine, w) - share(other, w) for w in set().union(*mine)}
-        ranked = sorted(((w, v) for w, v in scores.items() if v > 0), key=lambda x: (-x[1], x[0]))
-        out.append(ranked[:k])
+        count = lambda group, w: sum(w in f for f in group)  # noqa: E731
+        score = {w: count(mine, w) / len(mine) - count(other, w) / max(1, len(other)) for w in set().union(*mine)}
+        kept = [w for w, v in score.items() if v > 0 and count(mine, w) >= MIN_SENTENCES]
+        out.append([(w, count(mine, w)) for w in sorted(kept, key=lambda w: (-score[w], w))[:k]])
     return out
 
 

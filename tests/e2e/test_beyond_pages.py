@@ -85,7 +85,7 @@ def test_a_click_on_the_tree_continues_the_text(browser, server: Server) -> None
 def test_the_camera_and_the_handout(browser, server: Server, tmp_path: Path) -> None:
     page = open_page(browser, server, "why-word", VIEWPORTS["laptop"])
     with closing_page(page, server, SHOTS / "handout-failed.png"):
-        charts(page, 3)
+        charts(page, 4)
         chart = page.locator(".js-plotly-plot").first
         chart.hover()
         with page.expect_download() as png:
@@ -96,7 +96,7 @@ def test_the_camera_and_the_handout(browser, server: Server, tmp_path: Path) -> 
         page.get_by_text("SVG", exact=True).click()
         page.get_by_text("Record the views I visit").click()
         settled(page)
-        for link, n in (("What else could it have said?", 1), ("Why this word?", 3)):
+        for link, n in (("What else could it have said?", 1), ("Why this word?", 4)):
             page.locator(".st-key-nav a").filter(has_text=link).first.click()
             expect(page.locator("h1").first).to_contain_text(link)
             charts(page, n)
@@ -116,11 +116,11 @@ def test_the_camera_and_the_handout(browser, server: Server, tmp_path: Path) -> 
     doc.on("request", lambda r: requests.append(r.url))
     try:
         doc.goto(path.as_uri())
-        # each view recorded: the tree, and Why this word? with its three charts (the first visit, drawn before
+        # each view recorded: the tree, and Why this word? with its four charts (the first visit, drawn before
         # recording was switched on, may count as a view of its own: its address had no settings yet)
         expect(doc.locator("h2").filter(has_text="What else could it have said?")).to_have_count(1)
         expect(doc.locator("h2").filter(has_text="Why this word?").first).to_be_visible()
-        doc.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 4")
+        doc.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 5")
         assert [u for u in requests if not u.startswith("file:")] == []
         doc.screenshot(path=str(SHOTS / "handout.png"), full_page=True)
     finally:
