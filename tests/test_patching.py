@@ -65,10 +65,20 @@ def test_a_middle_layer_swap_is_the_rest_of_the_model_run_on_the_changed_vectors
     assert torch.allclose(got, want, atol=1e-4) and not torch.allclose(got, model.next_token_logits(ids), atol=1e-3)
 
 
+def test_the_tokens_before_the_swaps_read_once_give_what_the_whole_text_gives(three_shapes: Backend) -> None:
+    """Rows that all swap at or after a position read the tokens before it once (a KV cache): the same logits as
+    the whole text read in every row (a row at position 0 makes the pass read everything)."""
+    model = three_shapes
+    ids, other, at = _pair(model)
+    rows = [(d, p) for d in range(model.info.n_layer + 1) for p in range(at, len(ids))]
+    whole = model.next_token_logits_patched(ids, other, [*rows, (0, 0)])[:-1]
+    assert torch.allclose(model.next_token_logits_patched(ids, other, rows), whole, atol=1e-4)
+
+
 def test_rows_stay_apart_across_batches_and_no_hook_is_left(three_shapes: Backend, monkeypatch) -> None:
     model = three_shapes
-    ids, other, _at = _pair(model)
-    rows = [(d, p) for d in range(model.info.n_layer + 1) for p in range(len(ids))]
+    ids, other, at = _pair(model)
+    rows = [(d, p) for d in range(model.info.n_layer + 1) for p in range(at, len(ids))]  # (the shared tokens cached)
     hooks = lambda: [(len(b._forward_hooks), len(b._forward_pre_hooks)) for b in model._blocks()]  # noqa: E731
     before = hooks()  # (transformers puts hooks of its own on a layer)
     whole = model.next_token_logits_patched(ids, other, rows)

@@ -329,12 +329,19 @@ class Backend(ABC):
         if any(not (0 <= d <= L and 0 <= p < T) for d, p in rows):
             raise BackendError(_("no such layer or position in this text"))
         blocks = self._blocks()
-        source = self._residuals(src)[:, 0]  # (L + 1, T, D)
+        # the tokens before the first position swapped are read once per batch (a KV cache): every row shares them
+        first = min((p for _d, p in rows), default=0)
+        source = self._residuals(src)[:, 0, first:]  # (L + 1, T - first, D)
         out = []
         for start in range(0, len(rows), BATCH_ROWS):
             part = rows[start : start + BATCH_ROWS]
-            with patched(blocks, part, source):
-                out.append(self._read(x.expand(len(part), -1), None))
+            cache = None
+            if first:
+                cache = self._new_cache()
+                self._read(x[:, :first], cache)
+                self._repeat_cache(cache, len(part))
+            with patched(blocks, [(d, p - first) for d, p in part], source):
+                out.append(self._read(x[:, first:].expand(len(part), -1), cache))
         return torch.cat(out) if out else torch.empty(0, self.info.vocab_size)
 
     @torch.inference_mode()
