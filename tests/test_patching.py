@@ -5,6 +5,7 @@ on the shipped model, the country's vector carries the answer to the last token 
 
 from __future__ import annotations
 
+import re
 import threading
 
 import pytest
@@ -131,6 +132,9 @@ def test_the_country_travels_to_the_last_token_in_layer_one(builtin) -> None:
     valid_figure(fig)
     assert fig.data[0].text[0][labels.index(" France", 2)] == "99%"
     assert sum("<b>" in t for t in fig.layout.xaxis.ticktext) == 2  # the two Frances
+    phone = swapped_vectors(found.probs, labels, [False] * len(labels), " Tokyo", ["d"] * (L + 1), "t", narrow=True)
+    assert not any(t for row in phone.data[0].text for t in row)  # a phone's cells: colour, and the hover
+    assert re.search(r"9\d\.\d%", phone.data[0].customdata[0][8])
 
 
 def test_the_columns_start_where_the_texts_differ_and_keep_the_last() -> None:

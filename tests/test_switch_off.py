@@ -153,6 +153,9 @@ def test_the_charts_are_valid_and_number_layers_and_heads_from_one(capital) -> N
     parts = valid_figure(parts_needed(capital.attention, capital.feed_forward, capital.on, " Paris", "t"))
     assert [len(bars.y) for bars in parts.data] == [4, 4] and parts.layout.shapes[0].y0 == capital.on
     assert "every part on: 99." in parts.layout.title.subtitle.text
+    assert all(t for bars in parts.data for t in bars.text)  # a laptop: every bar written on
+    phone = parts_needed(capital.attention, capital.feed_forward, capital.on, " Paris", "t", narrow=True)
+    assert [[bool(t) for t in bars.text] for bars in phone.data] == [[True, False, False, False]] * 2  # layer 1's
     heads = valid_figure(heads_needed(capital.heads, " Paris", "t"))
     assert list(heads.data[0].x) == [1, 2, 3, 4] and list(heads.data[0].y) == [1, 2, 3, 4]  # the hover says these
     both = valid_figure(with_and_without(["a", "b"], [0.9, 0.1], [0.2, 0.7], "t"))

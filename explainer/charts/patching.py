@@ -27,11 +27,18 @@ SHOWN = 0.01  # a cell writes its probability from 1 % up (the rest are blank, n
 
 
 def swapped_vectors(
-    probs: np.ndarray, tokens: list[str], differs: list[bool], word: str, depths: list[str], title: str
+    probs: np.ndarray,
+    tokens: list[str],
+    differs: list[bool],
+    word: str,
+    depths: list[str],
+    title: str,
+    narrow: bool = False,
 ) -> go.Figure:
     """probs (L + 1, P): the probability of `word` (the other text's answer) with one vector swapped in, at each
     depth (rows, the embedding on top) and position (columns, named `tokens`; bold where the two texts differ). A
-    dark cell: that vector alone carries the answer there."""
+    dark cell: that vector alone carries the answer there. `narrow` (a phone): the cells are too small to write in,
+    their colour and the hover say it."""
     names = [f"<b>{label(t)}</b>" if d else label(t) for t, d in zip(tokens, differs)]
     plain = [label(t) for t in tokens]
     hover = [
@@ -46,7 +53,8 @@ def swapped_vectors(
     cells = {
         "type": "heatmap", "z": probs, "x": list(range(len(tokens))), "y": list(range(len(depths))), "zmin": 0,
         "zmax": 1, "colorscale": colorscale(SEQUENTIAL), "xgap": 2, "ygap": 2,
-        "text": [[rough_percent(v) if v >= SHOWN else "" for v in row] for row in probs], "texttemplate": "%{text}",
+        "text": [[rough_percent(v) if v >= SHOWN and not narrow else "" for v in row] for row in probs],
+        "texttemplate": "%{text}",
         "textfont": {"size": SMALL}, "customdata": hover, "hovertemplate": "%{customdata}<extra></extra>",
         "colorbar": flat_colorbar(_("probability of “{word}”").format(word=label(word)), over=True),
     }  # fmt: skip

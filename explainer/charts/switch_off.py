@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from explainer.analysis.switch_off import NEEDED
 from explainer.charts.style import (
     BLUE,
     FONT,
@@ -31,17 +32,20 @@ from explainer.format import percent, rough_percent
 from explainer.i18n import _
 
 
-def parts_needed(attention: np.ndarray, feed_forward: np.ndarray, on: float, word: str, title: str) -> go.Figure:
+def parts_needed(
+    attention: np.ndarray, feed_forward: np.ndarray, on: float, word: str, title: str, narrow: bool = False
+) -> go.Figure:
     """Per layer, two bars: the probability of `word` with that layer's attention (blue) or feed-forward network
     (orange) alone switched off; a dashed line at `on`, its probability with every part on. A short bar: a part the
-    word needs."""
+    word needs. `narrow` (a phone): only those bars are written on; the others' labels ran into each other."""
     layers = [_("layer {n}").format(n=i + 1) for i in range(len(attention))]
     names = {"attention": _("attention off"), "ff": _("feed-forward off")}
 
     def bars(name: str, values: np.ndarray, colour: str) -> dict:
         return {
             "type": "bar", "name": name, "x": layers, "y": values, "marker": {"color": colour},
-            "text": [rough_percent(v) for v in values], "textposition": "outside", "cliponaxis": False,
+            "text": [rough_percent(v) if not narrow or v < NEEDED * on else "" for v in values],
+            "textposition": "outside", "cliponaxis": False,
             "textfont": {"size": SMALL},
             "hovertemplate": f"%{{x}}, {name}: “{label(word)}” %{{y:.1%}}<extra></extra>",
         }  # fmt: skip

@@ -15,6 +15,7 @@ from explainer.format import md_escape, percent
 from explainer.i18n import _, pgettext
 from explainer.ui.shell.chart import shared_chart, show_chart
 from explainer.ui.shell.models import get_backend
+from explainer.ui.shell.presenter import on_a_phone
 from explainer.ui.shell.views import section
 
 DEFAULT_SWAP = ("France", "Japan")  # the page's default text asks for the capital of France
@@ -63,11 +64,12 @@ def swap_section(backend: Backend, spec: str, text: str, ids: list[int]) -> None
     depths = [_("embedding")] + [_("after layer {i}").format(i=i + 1) for i in range(backend.info.n_layer)]
     differs = [a != b for a, b in zip(backend.fit(ids)[0], backend.fit(other_ids)[0])]
     title = _("Which one vector turns “{clean}” into “{source}”").format(clean=clean, source=source)
+    narrow = on_a_phone()
     build = lambda: swapped_vectors(  # noqa: E731
         found.probs, [labels[p] for p in found.positions], [differs[p] for p in found.positions], source, depths,
-        title,
+        title, narrow,
     )  # fmt: skip
-    show_chart(shared_chart(("patching", spec, text, other), build), "swap_map")
+    show_chart(shared_chart(("patching", spec, text, other, narrow), build), "swap_map")
     st.markdown(f"**{carriers_sentence(found, labels, clean, source)}**")
     st.caption(
         _(

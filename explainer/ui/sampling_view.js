@@ -210,7 +210,7 @@ function drawCurve(svg, s, d, look) {
   svg.replaceChildren();
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
   svg.setAttribute("height", H);
-  el("text", { x: 10, y: font + 2, "font-size": font + 2 }, svg, s.data.curve_title);
+  el("text", { x: 10, y: font + 2, "font-size": font + 2, "font-weight": 700 }, svg, s.data.curve_title);
   for (let t = 0; t <= tMax; t += 1) {
     el("line", { x1: X(t), x2: X(t), y1: m.t, y2: H - m.b, stroke: look.grid }, svg);
     el("text", { x: X(t), y: H - m.b + small + 6, "text-anchor": "middle", "font-size": small }, svg, String(t));

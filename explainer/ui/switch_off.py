@@ -13,6 +13,7 @@ from explainer.format import md_escape, percent, signed
 from explainer.i18n import _
 from explainer.ui.inside import parts_sweep_for, with_and_without_for
 from explainer.ui.shell.chart import shared_chart, show_chart
+from explainer.ui.shell.presenter import on_a_phone
 from explainer.ui.shell.views import section
 
 PICKED_KEY = "off_parts"
@@ -46,8 +47,9 @@ def switch_off_section(backend: Backend, spec: str, text: str, ids: list[int]) -
     else:
         word = inside.token_labels(backend, [sweep.token])[0]
         title = _("Which parts “{word}” needs: its probability with one part switched off").format(word=word)
-        build = lambda: parts_needed(sweep.attention, sweep.feed_forward, sweep.on, word, title)  # noqa: E731
-        show_chart(shared_chart(("switch_off_parts", spec, text), build), "switch_off_parts")  # alike for a class
+        narrow = on_a_phone()
+        build = lambda: parts_needed(sweep.attention, sweep.feed_forward, sweep.on, word, title, narrow)  # noqa: E731
+        show_chart(shared_chart(("switch_off_parts", spec, text, narrow), build), "switch_off_parts")  # for a class
         most = sweep.most_needed()
         st.caption(_needed_parts(backend, sweep, word, most))
         if sweep.heads is not None:
