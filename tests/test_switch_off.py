@@ -158,6 +158,8 @@ def test_the_charts_are_valid_and_number_layers_and_heads_from_one(capital) -> N
     assert [[bool(t) for t in bars.text] for bars in phone.data] == [[True, False, False, False]] * 2  # layer 1's
     heads = valid_figure(heads_needed(capital.heads, " Paris", "t"))
     assert list(heads.data[0].x) == [1, 2, 3, 4] and list(heads.data[0].y) == [1, 2, 3, 4]  # the hover says these
+    half = valid_figure(heads_needed(capital.heads, " Paris", "t", half=True))  # one of two side by side
+    assert heads.data[0].colorbar.orientation != "h" and half.data[0].colorbar.orientation == "h"  # flat: cells wide
     both = valid_figure(with_and_without(["a", "b"], [0.9, 0.1], [0.2, 0.7], "t"))
     assert [list(bars.x) for bars in both.data] == [[0.9, 0.1], [0.2, 0.7]]
 

@@ -18,6 +18,7 @@ def entity_heads_chart(table: np.ndarray, found: tuple[int, int], title: str = "
         _("attention on the country"),
         _("layer %{y}, head %{x}: %{z:.0%}<extra></extra>"),
         title_lines(title, HALF_TITLE),  # two charts side by side
+        half=True,
     )
     layer, head = found[0] + 1, found[1] + 1
     out["shapes"] = [{"type": "rect", "x0": head - 0.5, "x1": head + 0.5, "y0": layer - 0.5, "y1": layer + 0.5,

@@ -266,16 +266,22 @@ def diverging(values, title: str | None = None) -> dict:
     }  # fmt: skip
 
 
-def layers_by_heads(table, colour_title: str, hover: str, title: str, row_px: int = 70) -> tuple[dict, dict]:
+def layers_by_heads(
+    table, colour_title: str, hover: str, title: str, row_px: int = 70, half: bool = False
+) -> tuple[dict, dict]:
     """(heat map, layout) of one share per head, table (L, H): layers down, heads across, both numbered from 1 (the
-    hover's %{y} and %{x} too), every cell written out as a percentage."""
+    hover's %{y} and %{x} too), every cell written out as a percentage. `half`: one of two charts side by side, its
+    colour bar laid flat over the cells (beside them it left a 1024 px projector's cells 15 px wide, "100%" in each
+    running into the next)."""
     L, H = table.shape
+    bar = flat_colorbar(colour_title, over=True) if half else colorbar(colour_title)
     cells = {
         "type": "heatmap", "z": table, "x": list(range(1, H + 1)), "y": list(range(1, L + 1)), "zmin": 0, "zmax": 1,
         "colorscale": colorscale("Blues"), "xgap": 3, "ygap": 3, "texttemplate": "%{z:.0%}",
-        "textfont": {"size": SMALL}, "colorbar": colorbar(colour_title), "hovertemplate": hover,
+        "textfont": {"size": SMALL}, "colorbar": bar, "hovertemplate": hover,
     }  # fmt: skip
-    out = layout(title, 150 + row_px * L, {"l": 10, "r": 10, "t": 70 if title else 20, "b": 10}, plot_bgcolor="white")
+    top, more = (70 if title else 20), (COLOUR_BAR_PX if half else 0)
+    out = layout(title, 150 + row_px * L + more, {"l": 10, "r": 10, "t": top + more, "b": 10}, plot_bgcolor="white")
     out.update(
         xaxis=axis(_("head"), tickvals=list(range(1, H + 1))),
         yaxis=axis(_("layer"), tickvals=list(range(1, L + 1)), autorange="reversed"),

@@ -71,7 +71,7 @@ def heads_needed(table: np.ndarray, word: str, title: str, half: bool = False) -
     hover = _("layer %{y}, head %{x} off: %{z:.1%}<extra></extra>")
     colour = _("probability of “{word}”").format(word=label(word))
     title = title_lines(title, HALF_TITLE) if half else title
-    cells, out = layers_by_heads(table, colour, hover, title, row_px=min(70, 600 // len(table)))
+    cells, out = layers_by_heads(table, colour, hover, title, row_px=min(70, 600 // len(table)), half=half)
     return figure([cells], out)
 
 
