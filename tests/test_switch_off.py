@@ -198,3 +198,16 @@ def test_without_a_needed_head_the_needed_layer_part_is_named_and_without_one_no
     assert part.best == ("attention", 1, -1) and part.best_writes == 4.0
     calm = switch_off.PartsSweep(7, 0.95, np.full(2, 0.9), np.full(2, 0.9), None)
     assert switch_off.needed_beside_written(calm, _attribution(None, [1, 1], [1, 1])) is None
+
+
+@pytest.mark.parametrize(
+    ("writes", "best", "said"),
+    [(3.0, ("head", 1, 1), "agree here"), (0.2, ("head", 0, 0), "adds only"), (1.5, ("head", 0, 0), "less than")],
+)
+def test_the_needed_part_is_worded_by_how_much_it_writes(writes: float, best: tuple, said: str) -> None:
+    """The part the word needs most, beside the part that writes most of its score (3.0 here): the same part; one
+    that writes little (under half); one that writes less, but not little."""
+    from explainer.ui.switch_off import _needed_template
+
+    part = switch_off.NeededPart("head", 1, 1, 0.01, writes, best, 3.0)
+    assert said in _needed_template(part)

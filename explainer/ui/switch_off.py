@@ -17,6 +17,7 @@ from explainer.ui.shell.presenter import on_a_phone
 from explainer.ui.shell.views import section
 
 PICKED_KEY = "off_parts"
+LITTLE = 0.5  # a part "adds only" its share when that is under half of what the part that writes the most adds
 WORDS = 3  # the likeliest words of each side drawn
 
 
@@ -105,22 +106,31 @@ def needed_beside_written(
         return ""
     word = inside.token_labels(backend, [sweep.token])[0]
     named = _named(part.kind, part.layer, part.head)
+    return (_needed_template(part) + " " + _("(Layers page: “Switch a part off”.)")).format(
+        part=named[:1].upper() + named[1:], word=md_escape(word), writes=signed(part.writes), on=percent(sweep.on),
+        without=percent(part.without), best=_named(*part.best), best_writes=signed(part.best_writes),
+    )  # fmt: skip
+
+
+def _needed_template(part: switch_off.NeededPart) -> str:
+    """The sentence for `needed_beside_written`, by how much the part the word needs writes into its score."""
     if part.writes_most:
-        sentence = _(
+        return _(
             "**Writing the word and needing a part agree here.** {part} adds the most to the score of “{word}” "
             "({writes}), and switched off alone it takes “{word}” from {on} to {without}."
         )
-    else:
-        sentence = _(
+    if part.writes < LITTLE * part.best_writes:
+        return _(
             "**Writing the word is not the same as being needed.** {part} adds only {writes} to the score of "
             "“{word}” ({best} adds the most: {best_writes}), yet switched off alone it takes “{word}” from {on} to "
             "{without}. The layers after it read what it put into the vectors, and they write the word: a part can "
             "matter without writing the answer itself."
         )
-    return (sentence + " " + _("(Layers page: “Switch a part off”.)")).format(
-        part=named[:1].upper() + named[1:], word=md_escape(word), writes=signed(part.writes), on=percent(sweep.on),
-        without=percent(part.without), best=_named(*part.best), best_writes=signed(part.best_writes),
-    )  # fmt: skip
+    return _(
+        "**Writing the word is not the same as being needed.** {part} adds {writes} to the score of “{word}”, less "
+        "than {best} ({best_writes}), yet switched off alone it takes “{word}” from {on} to {without}: the layers "
+        "after it build on what it put into the vectors."
+    )
 
 
 def _your_parts(backend: Backend, spec: str, text: str, most: tuple[str, int, float] | None) -> None:
