@@ -15,7 +15,8 @@ import time
 from tests.e2e.harness import APP_IDLE, CHROMIUM, CHROMIUM_ARGS, serving
 
 PAGES = ["The torn script", "Next word", "Temperature & sampling", "Train it yourself", "Scale", "Human feedback",
-         "Why GPUs", "Embeddings", "Attention", "Meaning in context", "Layers", "The last vector"]  # fmt: skip
+         "Why GPUs", "Embeddings", "Attention", "Meaning in context", "Layers", "The last vector", "Emergence",
+         "Why this word?"]  # fmt: skip
 NO_CHART = {"The torn script", "Human feedback", "Why GPUs"}  # pages that open without a chart
 
 
@@ -33,7 +34,7 @@ def measure(url: str, repeats: int = 3) -> dict[str, list[float]]:
         for _ in range(repeats):
             for name in PAGES:
                 t0 = time.perf_counter()
-                page.locator(".st-key-nav").get_by_text(name, exact=True).click()
+                page.locator(".st-key-nav").get_by_role("link", name=name, exact=True).click()  # (not a section)
                 page.wait_for_selector("h1:has-text('" + name.split(" ")[0] + "')")
                 if name not in NO_CHART:
                     page.locator(".js-plotly-plot, .sv-root[data-version]").first.wait_for()
