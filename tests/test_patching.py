@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import threading
+from types import SimpleNamespace
 
 import pytest
 import torch
@@ -140,3 +141,10 @@ def test_the_country_travels_to_the_last_token_in_layer_one(builtin) -> None:
 def test_the_columns_start_where_the_texts_differ_and_keep_the_last() -> None:
     assert patching.columns([1, 2, 3, 4], [1, 9, 3, 4]) == [1, 2, 3]
     assert patching.columns(list(range(30)), [99] + list(range(1, 30)), most=12) == list(range(18, 30))
+
+
+def test_a_map_that_would_cost_too_much_is_not_offered(builtin) -> None:
+    """Our model's map costs ~2 % of the budget; a 0.5 B-parameter model of 24 layers would cost ~18 times it."""
+    assert patching.can_patch(builtin, 30, patching.MAX_COLUMNS)
+    big = SimpleNamespace(info=SimpleNamespace(n_layer=24, n_params=5e8))
+    assert not patching.can_patch(big, 30, patching.MAX_COLUMNS)

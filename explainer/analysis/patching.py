@@ -49,9 +49,10 @@ def columns(ids: list[int], source_ids: list[int], most: int = MAX_COLUMNS) -> l
 
 
 def can_patch(backend: Backend, n_tokens: int, n_columns: int) -> bool:
-    """Whether trying every vector of `n_columns` positions at every depth stays within the sweep's cost."""
+    """Whether trying every vector of the last `n_columns` positions at every depth stays within the sweep's cost:
+    each row reads those positions (the tokens before them are read once, `next_token_logits_patched`)."""
     rows = (backend.info.n_layer + 1) * n_columns
-    return rows * 2.0 * backend.info.n_params * n_tokens <= SWEEP_FLOPS
+    return 2.0 * backend.info.n_params * (rows * min(n_columns, n_tokens) + n_tokens) <= SWEEP_FLOPS
 
 
 @torch.inference_mode()
