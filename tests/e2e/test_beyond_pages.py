@@ -58,6 +58,26 @@ def test_why_this_word(browser, server: Server, viewport: str) -> None:
         finish(page, "why-word", viewport)
 
 
+def test_a_word_swapped_for_another_moves_the_answer(browser, server: Server) -> None:
+    """Where the answer travels: Japan typed over Sweden in the box, the map and its sentence follow (Stockholm);
+    a word the text lacks gets a message and no map."""
+    page = open_page(browser, server, "why-word?view=swap", VIEWPORTS["projector"])
+    with closing_page(page, server, SHOTS / "why-word-swap-failed.png"):
+        charts(page, 4)
+        said = page.get_by_text(re.compile("One vector alone turns"))
+        expect(said).to_contain_text("Tokyo")
+        box = page.locator(".st-key-swap_to input")
+        box.fill("Sweden")
+        box.press("Enter")
+        drawn(page, lambda: expect(said).to_contain_text("Stockholm"))
+        expect(page.locator(".js-plotly-plot")).to_have_count(4)
+        page.locator(".st-key-swap_from input").fill("Narnia")
+        page.locator(".st-key-swap_from input").press("Enter")
+        drawn(page, lambda: expect(page.get_by_text("“Narnia” is not a word of the text")).to_be_visible())
+        expect(page.locator(".js-plotly-plot")).to_have_count(3)
+        finish(page, "why-word-swap", "projector")
+
+
 @pytest.mark.parametrize(("path", "n"), [("why-word", 4), ("what-else", 1)])
 def test_presenter_mode_on_a_small_projector(browser, server: Server, path: str, n: int) -> None:
     page = open_page(browser, server, f"{path}?present=1", (1280, 720))
