@@ -156,6 +156,7 @@ def test_the_charts_are_valid_and_number_layers_and_heads_from_one(capital) -> N
     assert all(t for bars in parts.data for t in bars.text)  # a laptop: every bar written on
     phone = parts_needed(capital.attention, capital.feed_forward, capital.on, " Paris", "t", narrow=True)
     assert [[bool(t) for t in bars.text] for bars in phone.data] == [[True, False, False, False]] * 2  # layer 1's
+    assert phone.data[0].textangle == -90 and parts.data[0].textangle in (None, 0)  # side by side in narrow bars
     heads = valid_figure(heads_needed(capital.heads, " Paris", "t"))
     assert list(heads.data[0].x) == [1, 2, 3, 4] and list(heads.data[0].y) == [1, 2, 3, 4]  # the hover says these
     half = valid_figure(heads_needed(capital.heads, " Paris", "t", half=True))  # one of two side by side

@@ -46,6 +46,7 @@ def parts_needed(
             "type": "bar", "name": name, "x": layers, "y": values, "marker": {"color": colour},
             "text": [rough_percent(v) if not narrow or v < NEEDED * on else "" for v in values],
             "textposition": "outside", "cliponaxis": False,
+            **({"textangle": -90, "constraintext": "none"} if narrow else {}),  # upright in a phone's narrow bar
             "textfont": {"size": SMALL},
             "hovertemplate": f"%{{x}}, {name}: “{label(word)}” %{{y:.1%}}<extra></extra>",
         }  # fmt: skip
