@@ -20,6 +20,7 @@ from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.export import csv_button
 from explainer.ui.shell.presenter import advanced, on_a_phone
 from explainer.ui.shell.views import section
+from explainer.ui.shell.words import for_the_teacher
 from explainer.ui.switch_off import needed_beside_written
 
 N_CHOICES = 10  # the word to explain: one of the model's likeliest next words
@@ -36,6 +37,21 @@ st.markdown(
     )
 )
 
+with for_the_teacher("logit", "head", "residual-stream", "ablation", "activation-patching"):
+    st.markdown(
+        _(
+            "**Integrated gradients** (1): every token but the last is faded in from the average token *x′* to its "
+            "own embedding *x* in {steps} steps; a token's push is (*x* − *x′*) · the gradient of log *p*(word), "
+            "averaged over the steps. The pushes add up to about log *p* at the text minus log *p* at that "
+            "baseline. *Gradient × input* takes the gradient at the text alone.\n\n"
+            "**Direct logit attribution** (2): the last vector is the embedding plus what every head and "
+            "feed-forward network added to it; with the final normalisation's division held fixed for this vector, "
+            "the word's score (logit) is the sum of each part's dot product with the word's unembedding vector.\n\n"
+            "An **ablation** (switching a part off) and **activation patching** (3: one vector of the residual "
+            "stream taken from a second text) measure what a part or a vector *causes*; the attribution measures "
+            "what it *writes*. The two can differ, and the box under (2) says where."
+        ).format(steps=attr.IG_STEPS)
+    )
 backend, spec, text, prompt = prompt_section(DEFAULT_PROMPT)
 probs = logits_for(spec, text).softmax(-1)
 top = top_tokens(probs, N_CHOICES, backend.token_str)
