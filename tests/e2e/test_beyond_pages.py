@@ -51,9 +51,10 @@ def test_why_this_word(browser, server: Server, viewport: str) -> None:
         claim = page.get_by_text(re.compile("France” pushed “.Paris” up the most"))  # the tokens “␣France”, “␣Paris”
         expect(claim).to_be_visible()  # integrated gradients, the default: the country
         before = page.evaluate(CHART_DATA, 0)
-        page.get_by_text("Gradient × input").click()
+        method = page.locator("[data-testid=stRadio]")  # (the teacher's box names both methods too)
+        method.get_by_text("Gradient × input").click()
         page.wait_for_function(f"(b) => ({CHART_DATA})(0) !== null && ({CHART_DATA})(0) !== b", arg=before)
-        page.get_by_text("Integrated gradients").click()  # back: the screenshot shows what a student meets first
+        method.get_by_text("Integrated gradients").click()  # back: the screenshot shows what a student meets first
         expect(claim).to_be_visible()
         finish(page, "why-word", viewport)
 
