@@ -18,6 +18,7 @@ from explainer.ui.inside import (
     cap_note,
     continuation_for,
     entity_head_for,
+    head_name,
     pick_layer_head,
     trace_for,
     trace_of_ids,
@@ -69,7 +70,7 @@ placed = lambda i: f"{i + 1}: {labels[i]}"  # noqa: E731  a token named by its p
 shown = labels[win]
 
 found = entity_head_for(spec)
-where = _("layer {layer}, head {head}").format(layer=found.layer + 1, head=found.head + 1)
+where = head_name(found.layer, found.head)
 measured = _(
     "Measured on {n} capital questions (“…The capital of Japan is”), from the last position, where the "
     "capital is predicted. Spreading attention evenly would give the country {baseline}; the model's top "

@@ -21,7 +21,7 @@ from explainer.ui.emergence import (
     twin_folder,
     twin_problem,
 )
-from explainer.ui.inside import DEFAULT_PROMPT
+from explainer.ui.inside import DEFAULT_PROMPT, head_name
 from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.models import get_backend, model_analyses
 from explainer.ui.shell.navigation import stop
@@ -105,7 +105,7 @@ if question.strip():
 
 st.header(_("Inside: different places"), anchor="inside")
 heads = model_analyses("builtin").entity_head(), twin_analyses(str(folder)).entity_head()
-where = [_("layer {layer}, head {head}").format(layer=h.layer + 1, head=h.head + 1) for h in heads]
+where = [head_name(h.layer, h.head) for h in heads]
 on_country = [fixed_percent(h.weight, 0) for h in heads]  # each head's share of attention on the country
 
 
@@ -173,8 +173,8 @@ def heads_switched_off() -> None:
                 "only {p_0}, while seed {seed_1} without that same head still gives it {p_1}; seed {seed_1} needs "
                 "**{where_1}** instead ({p_2} without it)."
             ).format(
-                where_0=_("layer {layer}, head {head}").format(layer=needs[0][0] + 1, head=needs[0][1] + 1),
-                where_1=_("layer {layer}, head {head}").format(layer=needs[1][0] + 1, head=needs[1][1] + 1),
+                where_0=head_name(*needs[0]),
+                where_1=head_name(*needs[1]),
                 seed_0=seeds[0],
                 seed_1=seeds[1],
                 word=word,

@@ -23,6 +23,11 @@ def first_output(output):
     return output[0] if isinstance(output, tuple) else output
 
 
+def with_first(output, first: torch.Tensor):
+    """`output` with `first` in place of its first output (a tuple's first item, or the tensor itself)."""
+    return (first, *output[1:]) if isinstance(output, tuple) else first
+
+
 def mine(record: Callable) -> Callable:
     """A hook that runs `record` for the calling thread's forward passes only: the hooks sit on the shared model, so
     another thread's pass (another student, a background analysis) runs them too."""
@@ -61,8 +66,7 @@ def switched_off(layers: list[Sublayers], offs: list[Off], n_head: int, device: 
             keep_head[row, layer, head] = False
 
     def times(out, keep: torch.Tensor):  # (N, T, D) output, or a tuple that starts with it; keep (N,)
-        scaled = first_output(out) * keep.view(N, 1, 1).to(first_output(out).dtype)
-        return (scaled, *out[1:]) if isinstance(out, tuple) else scaled
+        return with_first(out, first_output(out) * keep.view(N, 1, 1).to(first_output(out).dtype))
 
     hooks = []
     try:
@@ -105,10 +109,6 @@ def patched(blocks: list[nn.Module], rows: list[tuple[int, int]], source: torch.
             return (put(args[0], 0), *args[1:]), kwargs
         return args, {**kwargs, "hidden_states": put(kwargs["hidden_states"], 0)}
 
-    def leaving(out, d: int):
-        h = put(first_output(out), d)
-        return (h, *out[1:]) if isinstance(out, tuple) else h
-
     present = set(depth.tolist())
     hooks = []
     try:
@@ -116,7 +116,8 @@ def patched(blocks: list[nn.Module], rows: list[tuple[int, int]], source: torch.
             hooks.append(blocks[0].register_forward_pre_hook(mine(entering), with_kwargs=True))
         for d in range(1, len(blocks) + 1):
             if d in present:
-                hooks.append(blocks[d - 1].register_forward_hook(mine(lambda m, x, out, d=d: leaving(out, d))))
+                leaving = mine(lambda m, x, out, d=d: with_first(out, put(first_output(out), d)))
+                hooks.append(blocks[d - 1].register_forward_hook(leaving))
         yield
     finally:
         for hook in hooks:

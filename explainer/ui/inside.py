@@ -58,6 +58,11 @@ def continuation_for(spec: str, text: str, max_new: int = 12) -> list[int]:
     return [s.token_id for s in steps]
 
 
+def head_name(layer: int, head: int) -> str:
+    """A head as the pages name it, counted from 1 ("layer 1, head 4") from 0-based indexes."""
+    return _("layer {layer}, head {head}").format(layer=layer + 1, head=head + 1)
+
+
 @st.cache_resource(max_entries=32, show_spinner=False)
 def parts_sweep_for(spec: str, text: str) -> switch_off.PartsSweep:
     """Each part of the model switched off alone, for the word it predicts after `text` (explainer/analysis/

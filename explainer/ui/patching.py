@@ -28,9 +28,13 @@ def patch_map_for(spec: str, text: str, other: str) -> patching.PatchMap:
     return patching.patch_map(backend, backend.encode(text), backend.encode(other))
 
 
+def _whole(word: str) -> re.Pattern:
+    return re.compile(rf"(?<!\w){re.escape(word)}(?!\w)")
+
+
 def swapped(text: str, word: str, new: str) -> str:
     """`text` with every whole `word` in it written `new` (case as typed)."""
-    return re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", lambda _m: new, text)
+    return _whole(word).sub(lambda _m: new, text)
 
 
 def swap_section(backend: Backend, spec: str, text: str, ids: list[int]) -> None:
@@ -46,11 +50,10 @@ def swap_section(backend: Backend, spec: str, text: str, ids: list[int]) -> None
     left, right = st.columns(2)
     word = left.text_input(_("Replace the word"), DEFAULT_SWAP[0], max_chars=MOST_CHARS, key="swap_from").strip()
     new = right.text_input(_("with"), DEFAULT_SWAP[1], max_chars=MOST_CHARS, key="swap_to").strip()
-    other = swapped(text, word, new) if word and new else text
-    if word and not re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text):
+    if word and not _whole(word).search(text):
         st.info(_("“{word}” is not a word of the text: type one that is.").format(word=md_escape(word)))
         return
-    other_ids = backend.encode(other)
+    other = swapped(text, word, new) if word and new else text
     if not patching.can_patch(backend, len(ids), patching.MAX_COLUMNS):
         st.info(_("Swapping every vector one at a time would take too long on this model."))
         return
@@ -59,15 +62,15 @@ def swap_section(backend: Backend, spec: str, text: str, ids: list[int]) -> None
     except BackendError as e:
         st.info(_("Nothing to swap: {problem}.").format(problem=md_escape(e)))
         return
-    labels = inside.token_labels(backend, backend.fit(ids)[0])
+    fitted, other_fitted = backend.fit(ids)[0], backend.fit(backend.encode(other))[0]
+    labels = inside.token_labels(backend, fitted)
     clean, source = inside.token_labels(backend, [found.clean_token, found.source_token])
     depths = [_("embedding")] + [_("after layer {i}").format(i=i + 1) for i in range(backend.info.n_layer)]
-    differs = [a != b for a, b in zip(backend.fit(ids)[0], backend.fit(other_ids)[0])]
     title = _("Which one vector turns “{clean}” into “{source}”").format(clean=clean, source=source)
     narrow = on_a_phone()
     build = lambda: swapped_vectors(  # noqa: E731
-        found.probs, [labels[p] for p in found.positions], [differs[p] for p in found.positions], source, depths,
-        title, narrow,
+        found.probs, [labels[p] for p in found.positions], [fitted[p] != other_fitted[p] for p in found.positions],
+        source, depths, title, narrow,
     )  # fmt: skip
     show_chart(shared_chart(("patching", spec, text, other, narrow), build), "swap_map")
     st.markdown(f"**{carriers_sentence(found, labels, clean, source)}**")

@@ -11,7 +11,7 @@ from explainer.backends.base import Backend, BackendError
 from explainer.charts.switch_off import heads_needed, parts_needed, with_and_without
 from explainer.format import md_escape, percent, signed
 from explainer.i18n import _
-from explainer.ui.inside import parts_sweep_for, with_and_without_for
+from explainer.ui.inside import head_name, parts_sweep_for, with_and_without_for
 from explainer.ui.shell.chart import shared_chart, show_chart
 from explainer.ui.shell.presenter import on_a_phone
 from explainer.ui.shell.views import section
@@ -88,7 +88,7 @@ def without_head(backend: Backend, spec: str, text: str, n_tokens: int, layer: i
 
 def _named(kind: str, layer: int, head: int) -> str:
     if kind == "head":
-        return _("layer {layer}, head {head}").format(layer=layer + 1, head=head + 1)
+        return head_name(layer, head)
     return _part_name((kind, layer))
 
 
