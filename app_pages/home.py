@@ -44,12 +44,15 @@ st.caption(
     ).format(where=where)
 )
 st.download_button(
-    _("Print the plan on one page"),
+    _("Print the plan and the answers"),
     handout_html(),
     file_name="lesson-plan.html",
     mime="text/html",
     icon=":material/print:",
-    help=_("A one-page handout: open the file in a browser and print it (landscape)."),
+    help=_(
+        "Open the file in a browser and print it (landscape): the plan on one page, then the class questions with "
+        "their answers on the next."
+    ),
     on_click="ignore",
 )
 lesson_plan()

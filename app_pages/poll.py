@@ -1,5 +1,6 @@
 """Class poll: every student guesses the next word on their own device; the board shows the class's guesses beside
-the model's probabilities (the class is a language model too)."""
+the model's probabilities (the class is a language model too). Or the class answers a question about how the model
+works, talks, and answers again (explainer/ui/poll_questions.py)."""
 
 import streamlit as st
 
@@ -7,18 +8,30 @@ from explainer.classroom.poll import CODE_KEY, KEY_KEY
 from explainer.format import md_escape
 from explainer.generation.script import StartedReply
 from explainer.i18n import _
+from explainer.ui import poll_questions as questions
 from explainer.ui.poll import said_problem, start_view, store, student_view, teacher_view
+from explainer.ui.shell.models import require_backend
 from explainer.ui.shell.words import for_the_teacher
 
 DEFAULT_QUESTION = StartedReply("Tell me a short story about a fox.", "Once upon a time,")
 
 st.title(_("Class poll"))
-st.markdown(
-    _(
-        "Before the model answers, the class does: what word comes next? A class's guesses spread over several "
-        "words, as a model's probabilities do."
+code = st.query_params.get(CODE_KEY)
+poll = store().get(code) if code else None
+if poll is not None and poll.asked is not None:
+    st.markdown(
+        _(
+            "A question for the whole class: everyone answers on their own device, and the board shows how the class "
+            "answered before the right answer."
+        )
     )
-)
+else:
+    st.markdown(
+        _(
+            "Before the model answers, the class does: what word comes next? A class's guesses spread over several "
+            "words, as a model's probabilities do."
+        )
+    )
 with for_the_teacher("token"):
     st.markdown(
         _(
@@ -29,14 +42,21 @@ with for_the_teacher("token"):
             "class writes a text one word at a time, as a model does."
         )
     )
+    st.markdown(
+        _(
+            "A class question works as peer instruction: each student answers alone first; then they try to "
+            "convince a neighbour and everyone answers again, before you show the answer. Talking it over usually "
+            "moves the class toward the right answer, and the board shows both votes. Each answer links to the "
+            "demo that shows it."
+        )
+    )
 
 said_problem()
-code = st.query_params.get(CODE_KEY)
-poll = store().get(code) if code else None
 if poll is not None and poll.hosted_by(st.query_params.get(KEY_KEY)):
-    teacher_view(poll)
+    (teacher_view if poll.asked is None else questions.teacher_view)(poll)
+    questions.teacher_controls(poll)
 elif poll is not None:
-    student_view(poll)
+    (student_view if poll.asked is None else questions.student_view)(poll)
 else:
     if code:
         st.warning(
@@ -46,3 +66,4 @@ else:
             icon=":material/search_off:",
         )
     start_view(DEFAULT_QUESTION)
+    questions.start_section(DEFAULT_QUESTION.text(require_backend()))

@@ -168,7 +168,7 @@ def test_every_lesson_link_names_its_section_in_the_class_language() -> None:
     from explainer.i18n import speaking
     from explainer.ui.shell.lesson import VIEW_NAMES
 
-    links = [link for part in PARTS.values() for p in part for link in (p.link, *p.more)]
+    links = [link for part in PARTS.values() for p in part for link in (p.link, *p.more, *p.questions)]
     assert {(link.url_path, link.view) for link in links} == set(VIEW_NAMES), "a name for each, none left over"
     with speaking("de"):
         places = [link.place() for link in links]

@@ -1,18 +1,22 @@
-"""The class poll's board: the class's guesses for the next word beside the model's probabilities of the same words.
-Data in (explainer/classroom/poll.py's rows), figure out."""
+"""The class poll's boards: the class's guesses for the next word beside the model's probabilities of the same words;
+a class question's votes, per answer, the first vote beside the second. Data in (explainer/classroom/poll.py's rows,
+votes by letter), figure out."""
 
 from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from explainer.charts.style import BLUE, CHOSEN, GREY, ROW_PX, SMALL, figure, label, layout, row_axis
+from explainer.charts.style import BLUE, CHOSEN, GREY, PALE, ROW_PX, SMALL, TRUE, figure, label, layout, row_axis
 from explainer.classroom.poll import Row
-from explainer.format import percent
+from explainer.format import number, percent
 from explainer.i18n import N_, _
 
 CLASS = N_("the class")
 MODEL = N_("the model")
 OTHER_ANSWERS = N_("other answers")
+FIRST_VOTE = N_("first vote")
+SECOND_VOTE = N_("after talking")
+RIGHT = "✓"
 
 
 def class_and_model(rows: list[Row], other: float, title: str = "") -> go.Figure:
@@ -57,3 +61,44 @@ def _bar(name: str, values: list[float], colours: list[str], group: str, texts: 
         "cliponaxis": False,
         "hovertemplate": f"{name}: %{{x:.1%}}<extra></extra>",
     }
+
+
+def class_votes(
+    letters: str, votes: list[int], before: list[int] | None = None, right: int | None = None, title: str = ""
+):
+    """A class question's board: per answer (its letter), the share of the class that chose it; with `before`, the
+    first vote's shares as pale bars above the second vote's. Once `right` is shown its bars turn green and its
+    letter gets a tick. Each bar carries its % and its count."""
+    names = [f"<b>{x} {RIGHT}</b>" if k == right else x for k, x in enumerate(letters)]
+    colour = [TRUE if k == right else CHOSEN for k in range(len(letters))]
+    bars = []
+    if before is not None:
+        bars.append(_vote_bar(_(FIRST_VOTE), before, [PALE[c] for c in colour], "before"))
+    bars.append(_vote_bar(_(SECOND_VOTE) if before is not None else _(CLASS), votes, colour, "now"))
+    out = layout(
+        title,
+        90 + ROW_PX * len(letters) * len(bars),
+        {"l": 10, "r": 30, "t": 60 if title else 20, "b": 30},
+        showlegend=before is not None,
+        legend={
+            "orientation": "h",
+            "y": -0.02,
+            "yanchor": "top",
+            "x": 0,
+            "font": {"size": SMALL},
+            "traceorder": "normal",
+        },
+        barmode="group",
+        bargap=0.25,
+        bargroupgap=0.05,
+        uniformtext={"minsize": SMALL, "mode": "show"},
+    )
+    out.update(xaxis={"range": [0, 1.3], "showticklabels": False, "showgrid": False}, yaxis=row_axis(names))
+    return figure(bars, out)
+
+
+def _vote_bar(name: str, counts: list[int], colours: list[str], group: str) -> dict:
+    total = max(sum(counts), 1)
+    bar = _bar(name, [n / total for n in counts], colours, group)
+    bar["text"] = [f"{percent(n / total)} ({number(n)})" if n else percent(0) for n in counts]
+    return bar

@@ -6,8 +6,9 @@ A folder per poll, shared by every replica of the app (like the run store), so t
 reach the same poll wherever their session lives:
 
 root/<CODE>/
-  poll.json             the question (the text so far), its round, whether the model's answer is shown, and then
-                        the model's probabilities of the words guessed (written by the teacher's session)
+  poll.json             the question (the text so far, or a class question: questions.py), its round, whether the
+                        answer is shown, and then the model's probabilities of the words guessed (written by the
+                        teacher's session)
   round-<n>/<voter>     one student's guess in round n (a new question starts a new round)
 
 Every write replaces a whole file (explainer/files.py), so a reader never sees half of one. Only the
@@ -33,6 +34,7 @@ import torch
 
 from explainer.backends.base import Backend
 from explainer.classroom.links import reachable
+from explainer.classroom.questions import BY_KEY, Question
 from explainer.files import replace_file
 from explainer.format import visible_token
 from explainer.generation.next_token import top_tokens, word_probability
@@ -70,10 +72,17 @@ class Poll:
     hidden: list[str] = field(default_factory=list)  # answers the teacher took off the board (case folded)
     temperature: float | None = None  # None: the class guesses; a number: each student draws the word at it
     model: str = ""  # the model the teacher asked with (a backend spec): the students' draws come from it too
+    quiz: str = ""  # a class question's key (questions.py): the class answers with its letters, not a next word
+    before: dict[str, int] = field(default_factory=dict)  # a question asked again: the first vote's count per letter
 
     @property
     def drawing(self) -> bool:
         return self.temperature is not None
+
+    @property
+    def asked(self) -> Question | None:
+        """The class question the class answers now, None when it guesses (or draws) a next word."""
+        return BY_KEY.get(self.quiz)
 
     def model_probability(self, word: str) -> float | None:
         """The model's probability of `word` as the answer has it ("In" and "in" are one answer), None if unknown."""
@@ -200,10 +209,12 @@ class PollStore:
         self.root = Path(root)
 
     # --- the teacher's side ---------------------------------------------------
-    def open(self, question: str, temperature: float | None = None, model: str = "") -> Poll:
-        """A new poll with a code no other open poll has: the class guesses, or (with a temperature) draws."""
+    def open(self, question: str, temperature: float | None = None, model: str = "", quiz: str = "") -> Poll:
+        """A new poll with a code no other open poll has: the class guesses, or (with a temperature) draws, or (with
+        a class question's key) answers that question."""
         self.prune()
         question, temperature = _checked_question(question), _checked_temperature(temperature)
+        quiz = _checked_quiz(quiz)
         with _disk():
             self.root.mkdir(parents=True, exist_ok=True)
             for _attempt in range(100):
@@ -212,7 +223,7 @@ class PollStore:
                     (self.root / code).mkdir()
                 except FileExistsError:
                     continue  # the code is taken: draw another
-                poll = Poll(code, question, key=secrets.token_hex(8), temperature=temperature, model=model)
+                poll = Poll(code, question, key=secrets.token_hex(8), temperature=temperature, model=model, quiz=quiz)
                 self._save(poll)
                 return poll
         raise PollError(_("Too many polls are open on this server: end one first."))
@@ -221,10 +232,28 @@ class PollStore:
         """The next question of the poll: a new round, nobody has guessed yet (a drawing class draws at `temperature`
         now, if given)."""
         poll = self._existing(code)
-        shutil.rmtree(self._round_dir(poll), ignore_errors=True)  # the old round's guesses are no longer shown
         if poll.drawing and temperature is not None:
             poll = replace(poll, temperature=_checked_temperature(temperature))
         poll = replace(poll, question=_checked_question(question), round=poll.round + 1, revealed=False, answer={})
+        return self._next_round(replace(poll, quiz="", before={}))
+
+    def ask_question(self, code: str, quiz: str) -> Poll:
+        """A class question as the poll's next round (the text so far, and a drawing class's temperature, stay for a
+        later next-word question)."""
+        poll = replace(self._existing(code), quiz=_checked_quiz(quiz), before={})
+        return self._next_round(replace(poll, round=poll.round + 1, revealed=False, answer={}))
+
+    def vote_again(self, code: str) -> Poll:
+        """Peer instruction: after talking to a neighbour, the class answers the same question again; the first
+        vote's counts stay on the board beside the second."""
+        poll = self._existing(code)
+        if poll.asked is None or poll.revealed:
+            raise PollError(_("Only a class question whose answer is not shown yet can be voted on again."))
+        before = Counter(self.guesses(poll).values())
+        return self._next_round(replace(poll, round=poll.round + 1, before={k: before[k] for k in poll.asked.letters}))
+
+    def _next_round(self, poll: Poll) -> Poll:
+        shutil.rmtree(self.root / poll.code / f"round-{poll.round - 1}", ignore_errors=True)  # no longer shown
         self._save(poll)
         return poll
 
@@ -293,11 +322,15 @@ class PollStore:
         poll = self.get(code)
         if poll is None:
             raise PollError(_("This poll has ended."))
+        if poll.revealed and poll.asked is not None:
+            raise PollError(_("The answer is already on the board: wait for the next question."))
         if poll.revealed:
             raise PollError(_("The model's answer is already on the board: wait for the next question."))
         if not VOTER.fullmatch(voter):
             raise ValueError(f"not a voter id: {voter!r}")
         guess = clean_guess(guess)
+        if poll.asked is not None and guess not in poll.asked.letters:
+            raise PollError(_("Choose one of the answers, {letters}.").format(letters=", ".join(poll.asked.letters)))
         folder = self._round_dir(poll)
         if not (folder / voter).exists() and self.count(poll) >= MAX_VOTERS:
             raise PollError(_("This poll is full ({n} guesses).").format(n=MAX_VOTERS))
@@ -334,6 +367,12 @@ def _checked_question(question: str) -> str:
     if not question.strip():
         raise PollError(_("Write the text the class should continue first."))
     return question[-MAX_QUESTION_CHARS:]
+
+
+def _checked_quiz(quiz: str) -> str:
+    if quiz and quiz not in BY_KEY:
+        raise PollError(_("There is no class question “{key}”.").format(key=str(quiz)[:40]))
+    return quiz
 
 
 def _write(path: Path, text: str) -> None:

@@ -171,7 +171,7 @@ def teacher_view(poll: Poll) -> None:
         if word is not None:
             st.button(
                 _("Add “{word}” and ask again").format(word=word.word),
-                on_click=_act,
+                on_click=act,
                 args=(_ask, poll.code, joined(poll.question, word.word)),
                 type="primary",
                 icon=":material/redo:",
@@ -183,16 +183,18 @@ def teacher_view(poll: Poll) -> None:
         follow(poll)
         st.button(
             _("Show the answers"),
-            on_click=_act,
+            on_click=act,
             args=(_reveal, poll.code),
             type="primary",
             icon=":material/visibility:",
             help=_("Ends the guessing and shows the class's guesses beside the model's probabilities."),
         )
-    with st.expander(_("Ask about another text")):
-        prompt_box(poll.question, label=_("The text the class continues"))
-        st.button(_("Ask this"), on_click=_act, args=(_ask_typed, poll.code), icon=":material/send:")
-    st.button(_("End the poll"), on_click=_end, args=(poll.code,), icon=":material/stop_circle:")
+
+
+def text_control(poll: Poll) -> None:
+    """The teacher asks the class to continue another text (or, after a class question, a text again)."""
+    prompt_box(poll.question, label=_("The text the class continues"))
+    st.button(_("Ask this"), on_click=act, args=(_ask_typed, poll.code), icon=":material/send:")
 
 
 def again_control(poll: Poll) -> None:
@@ -201,7 +203,7 @@ def again_control(poll: Poll) -> None:
     left, right = st.columns([3, 2], vertical_alignment="bottom")
     t = left.slider(_("Temperature"), 0.0, MAX_TEMPERATURE, float(poll.temperature), 0.1, format=LOCALIZED, key=key)
     right.button(
-        _("Draw again at {t}").format(t=number(t, 1)), on_click=_act, args=(_draw_again, poll.code, key),
+        _("Draw again at {t}").format(t=number(t, 1)), on_click=act, args=(_draw_again, poll.code, key),
         icon=":material/casino:",
         help=_("The same text, a new round: every student draws again, at this temperature."),
     )  # fmt: skip
@@ -227,12 +229,12 @@ def hide_control(poll: Poll, guesses: list[str]) -> None:
         with st.container(horizontal=True):
             for word in shown:
                 st.button(
-                    md_escape(word), key=f"poll_hide_{poll.round}_{word.casefold()}", on_click=_act,
+                    md_escape(word), key=f"poll_hide_{poll.round}_{word.casefold()}", on_click=act,
                     args=(_hide, poll.code, word, True), icon=":material/visibility_off:",
                 )  # fmt: skip
             for word in hidden:
                 st.button(
-                    _("Show “{word}” again").format(word=md_escape(word)), on_click=_act,
+                    _("Show “{word}” again").format(word=md_escape(word)), on_click=act,
                     key=f"poll_show_{poll.round}_{word.casefold()}", args=(_hide, poll.code, word, False),
                     icon=":material/visibility:",
                 )  # fmt: skip
@@ -242,7 +244,7 @@ def _hide(code: str, word: str, hide: bool) -> None:
     store().hide(code, word, hide)
 
 
-def _act(action, *args) -> None:
+def act(action, *args) -> None:
     """A teacher's click (a widget callback): a poll that ended meanwhile, a folder the server cannot write, a model
     that cannot be loaded are said at the top of the page, never raised."""
     try:
@@ -280,7 +282,7 @@ def _ask_typed(code: str) -> None:
     _ask(code, st.session_state.get(PROMPT_KEY) or "")
 
 
-def _end(code: str) -> None:
+def end_poll(code: str) -> None:
     store().close(code)
     st.query_params.pop(CODE_KEY, None)
     st.query_params.pop(KEY_KEY, None)
@@ -368,6 +370,10 @@ def student_view(poll: Poll) -> None:
                 icon=":material/check:",
             )
     follow(poll)
+    leave_button()
+
+
+def leave_button() -> None:
     if st.button(_("Leave the poll"), icon=":material/logout:"):
         st.query_params.pop(CODE_KEY, None)
         st.rerun()
@@ -417,7 +423,9 @@ def _follow(code: str) -> None:
         st.rerun()  # the whole page: the poll moved on (or ended)
     if not poll.revealed:
         n = store().count(poll)
-        if poll.drawing:
+        if poll.asked is not None:
+            st.markdown(ngettext("**{n}** answer so far", "**{n}** answers so far", n).format(n=number(n)))
+        elif poll.drawing:
             st.markdown(ngettext("**{n}** draw so far", "**{n}** draws so far", n).format(n=number(n)))
         else:
             st.markdown(ngettext("**{n}** guess so far", "**{n}** guesses so far", n).format(n=number(n)))

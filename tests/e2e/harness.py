@@ -285,10 +285,20 @@ PAGE_HEIGHT = """() => {
 }"""
 
 
+NO_SKELETON = "() => !document.querySelector('[data-testid=stSkeleton]')"
+
+
+def drawn_in_full(page) -> None:
+    """Every element drawn: on a tab's first page Streamlit shows a grey skeleton for each kind of element until its
+    code has loaded (a page link, a select box), which can be after the script is done."""
+    page.wait_for_function(NO_SKELETON, timeout=30_000)
+
+
 def screenshot(page, path: Path) -> None:
     """The whole page: Streamlit scrolls inside its main container, so grow the viewport to fit it first, and give
     the test its window back afterwards (a test clicks on in the window a person has, not in a 6,000 px one, where
     the charts are still laying themselves out again)."""
+    drawn_in_full(page)
     size = page.viewport_size
     height = page.evaluate(PAGE_HEIGHT)
     if height > size["height"]:

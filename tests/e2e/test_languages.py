@@ -22,6 +22,7 @@ from .harness import (
     axe_violations,
     closing_page,
     drawn,
+    drawn_in_full,
     open_page,
     readable,
     screenshot,
@@ -30,7 +31,6 @@ from .harness import (
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
 SHOT_LANGUAGES = {"de", "zh_CN"}
-NOTHING_PENDING = "() => !document.querySelector('[data-testid=stSkeleton]')"
 # The main column's content may not be wider than the column itself (a word or a button too long to wrap).
 OVERFLOW = """() => {
   const main = document.querySelector('[data-testid=stMainBlockContainer]');
@@ -63,7 +63,7 @@ def every_page_in(browser, server: Server, lang: str) -> None:
                 page.locator(f'.st-key-nav a[href="{entry.url_path}"]').click()
                 page.wait_for_url(lambda url, path=entry.url_path: urlparse(url).path.strip("/") == path)
                 page.wait_for_selector(APP_IDLE)
-            page.wait_for_function(NOTHING_PENDING)  # every element drawn (a slow one shows a grey placeholder first)
+            drawn_in_full(page)
             assert_no_exception(page)
             assert lang == DEFAULT or f"lang={lang}" in page.url, f"{name}: the language left the address"
             with speaking(lang):

@@ -11,6 +11,8 @@ from urllib.parse import parse_qsl, urlparse
 
 import pytest
 
+from explainer.classroom.questions import QUESTIONS
+from explainer.format import html_escape
 from explainer.ui.shell.lesson import STEP_KEY, STEPS, Link
 
 from .harness import APP_IDLE, SHOTS, VIEWPORTS, Server, assert_no_exception, assert_offline, closing_page, open_page
@@ -67,18 +69,19 @@ def test_each_step_of_the_plan_lands_on_its_view(browser, server: Server) -> Non
         assert_offline(page)
 
 
-def test_the_handout_prints_on_one_page(browser, server: Server, tmp_path) -> None:
+def test_the_handout_prints_the_plan_on_one_page_and_the_answers_on_the_next(browser, server: Server, tmp_path) -> None:
     page = open_page(browser, server, "", VIEWPORTS["laptop"])
     with closing_page(page, server):
         with page.expect_download() as got:
-            page.get_by_role("button", name="Print the plan on one page").click()
+            page.get_by_role("button", name="Print the plan and the answers").click()
         path = tmp_path / "plan.html"
         got.value.save_as(path)
         html = path.read_text(encoding="utf-8")
         assert all(f"<b>{s.n} · " in html for s in STEPS) and "http" not in html, "every step, nothing fetched"
         page.set_content(html)
         pdf = page.pdf(landscape=True, format="A4", print_background=True)
-        assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, "the whole plan on one printed page"
+        assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 2, "the whole plan on one printed page, the answers next"
+        assert all(f"{q.step}</td><td>{html_escape(q.text)}</td>" in html for q in QUESTIONS)
         page.screenshot(path=str(SHOTS / "lesson-handout.png"), full_page=True)
 
 

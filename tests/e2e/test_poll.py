@@ -110,3 +110,38 @@ def test_a_class_draws_the_word_as_a_sampler_would(browser, server: Server) -> N
         finish(teacher, "poll-draw-board", "laptop")
         teacher.get_by_role("button", name="End the poll").click()
         drawn(teacher, lambda: expect(teacher.get_by_role("button", name="Start a poll")).to_be_visible())
+
+
+def test_a_class_answers_a_question_talks_and_votes_again(browser, server: Server) -> None:
+    """Peer instruction on phones: the lesson's link opens the question, a phone taps an answer, the class votes
+    again after talking, and the board shows both votes, the right answer and why, on the teacher's screen and the
+    student's."""
+    teacher = open_page(browser, server, "poll?view=question&question=temperature-zero", VIEWPORTS["projector"])
+    with closing_page(teacher, server, failed_shot=SHOTS / "poll-question-failed-teacher.png"):
+        board = teacher.get_by_test_id("stMain")
+        expect(board.locator(".class-question")).to_contain_text("At temperature 0, twenty runs")
+        teacher.get_by_role("button", name="Start the vote on this question").click()
+        drawn(teacher, lambda: expect(board.locator(".poll-code")).to_have_text(CODE))
+        code = board.locator(".poll-code").inner_text()
+        phone = open_page(browser, server, f"poll?code={code}", PHONE)
+        with closing_page(phone, server, SHOTS / "poll-question-failed-phone.png"):
+            student = phone.get_by_test_id("stMain")
+            expect(student.locator(".class-question")).to_contain_text("the same reply twenty times")
+            phone.get_by_role("button", name="B", exact=True).click()
+            drawn(phone, lambda: expect(student).to_contain_text("Sent: B."))
+            expect(board).to_contain_text("1 answer so far")
+            teacher.get_by_role("button", name="Talk to a neighbour, then vote again").click()
+            drawn(teacher, lambda: expect(board).to_contain_text("0 answers so far"))
+            expect(student).to_contain_text("Vote again")  # the phone followed by itself
+            phone.get_by_role("button", name="A", exact=True).click()
+            drawn(phone, lambda: expect(student).to_contain_text("Sent: A."))
+            finish(phone, "poll-question-phone", "phone")
+            teacher.get_by_role("button", name="Show the answer", exact=True).click()
+            drawn(teacher, lambda: expect(board).to_contain_text("no dice roll"))
+            chart = board.get_by_test_id("stPlotlyChart")
+            expect(chart).to_contain_text("first vote")
+            expect(chart).to_contain_text("100% (1)")
+            expect(board.locator(".class-question li.right")).to_contain_text("the same reply twenty times")
+            expect(board.get_by_role("link", name="See it: Temperature & sampling")).to_be_visible()
+            finish(teacher, "poll-question-board", "projector")
+            expect(student).to_contain_text("You answered A: right!")

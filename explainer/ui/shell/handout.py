@@ -1,8 +1,10 @@
 """The lesson plan on one printed page: a self-contained HTML file (no fonts, scripts or images from anywhere) with
-print CSS for one landscape A4 / Letter sheet, downloaded from the home page."""
+print CSS for one landscape A4 / Letter sheet, downloaded from the home page; on a second sheet, the class questions
+(explainer/classroom/questions.py) with their answers, for the teacher."""
 
 from __future__ import annotations
 
+from explainer.classroom.questions import QUESTIONS
 from explainer.format import html_escape
 from explainer.i18n import _, language
 from explainer.ui.shell.lesson import PARTS, Step, starts
@@ -18,6 +20,8 @@ th { background: #eee; }
 td.part { background: #f6f6f6; font-weight: 700; }
 td.time { white-space: nowrap; }
 tr { break-inside: avoid; }
+h2 { font-size: 12pt; margin: 0 0 1.5mm; break-before: page; }
+span.right { font-weight: 700; }
 """
 
 
@@ -46,8 +50,27 @@ def handout_html(title: str | None = None) -> str:
         "the story in this order. Presenter mode (sidebar) makes everything projector-sized."
     )
     heading = _("{title} · {total} minutes").format(title=title, total=total)
+    answers = _("Class questions and their answers")
     return (
         f'<!doctype html><html lang="{language().replace("_", "-")}"><head><meta charset="utf-8">'
         f"<title>{html_escape(title)}</title><style>{_CSS}</style></head><body><h1>{html_escape(heading)}</h1>"
-        f'<p class="note">{html_escape(note)}</p><table>{head}{"".join(rows)}</table></body></html>'
+        f'<p class="note">{html_escape(note)}</p><table>{head}{"".join(rows)}</table>'
+        f"<h2>{html_escape(answers)}</h2>{_answer_key()}</body></html>"
     )
+
+
+def _answer_key() -> str:
+    """A row per class question: its step, the question, its answers (the right one bold), and why."""
+    columns = (_("step"), _("question"), _("answers"), _("why"))
+    rows = [
+        f"<tr><td>{q.step}</td><td>{html_escape(_(q.text))}</td><td>"
+        + " · ".join(
+            f'<span class="{"right" if k == q.right else ""}">{x} {html_escape(_(c))}{" ✓" if k == q.right else ""}'
+            "</span>"
+            for k, (x, c) in enumerate(zip(q.letters, q.choices))
+        )
+        + f"</td><td>{html_escape(_(q.why))}</td></tr>"
+        for q in QUESTIONS
+    ]
+    head = "<tr>" + "".join(f"<th>{html_escape(c)}</th>" for c in columns) + "</tr>"
+    return f"<table>{head}{''.join(rows)}</table>"

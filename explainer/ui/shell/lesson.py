@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
+from explainer.classroom.questions import QUESTION_KEY, QUESTIONS
 from explainer.i18n import N_, _
 from explainer.ui.shell.pages import BY_URL
 from explainer.ui.shell.state import SessionObject
@@ -24,6 +25,7 @@ VIEW_NAMES: dict[tuple[str, str], str] = {
     ("chat", "ask"): N_("the question box"),
     ("next-word", "bars"): N_("the bars"),
     ("poll", "ask"): N_("Ask your class"),
+    ("poll", "question"): N_("Ask the class a question"),
     ("sampling", "compare"): N_("the two charts"),
     ("what-else", "tree"): N_("the tree"),
     ("scale", "reading"): N_("How much reading"),
@@ -84,6 +86,11 @@ class Step:  # its words are marked for the catalog (N_) and translated where th
     def view(self) -> str:
         """Its box on the lesson plan, as a view a link lands on."""
         return f"step-{self.n}"
+
+    @property
+    def questions(self) -> tuple[Link, ...]:
+        """Links that open the class poll on this step's class questions (classroom/questions.py)."""
+        return tuple(Link("poll", "question", {QUESTION_KEY: q.key}, q.text) for q in QUESTIONS if q.step == self.n)
 
     def query(self, link: Link) -> dict[str, str]:
         """The query parameters of one of its links: the view and settings, and the step."""

@@ -38,3 +38,5 @@ def lesson_plan() -> None:
                 st.markdown(_("**Click:** {click}  \n**Ask:** {ask}").format(click=_(step.click), ask=_(step.ask)))
                 for link in step.more:
                     _link(step, link, f"↳ {_(link.label)}")
+                for link in step.questions:  # answered on the students' phones
+                    _link(step, link, "↳ " + _("Class question: {question}").format(question=_(link.label)))

@@ -1,0 +1,246 @@
+"""Class questions: one multiple-choice question per point of the story, for a class to answer on their phones
+before (and after) the demo that settles it. Peer instruction: the class votes, talks to a neighbour, votes again,
+and the board shows both votes before the right answer.
+
+Each question names the lesson step it checks and the view whose demo shows the answer (a page, a section anchor and
+preset settings, as the lesson plan's links do). The wrong choices are the common wrong ideas. Where the app can
+check a right answer on the model itself, tests/test_questions.py does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from explainer.i18n import N_
+
+LETTERS = "ABCD"
+QUESTION_KEY = "question"  # a link's preset question: /poll?view=question&question=temperature-zero
+
+
+@dataclass(frozen=True)
+class Question:  # its words are marked for the catalog (N_) and translated where they are shown
+    key: str  # in addresses (QUESTION_KEY)
+    step: int  # the lesson step it checks (explainer/ui/shell/lesson.py)
+    text: str
+    choices: tuple[str, ...]
+    right: int  # the index of the right choice
+    why: str  # the answer in one or two sentences, shown with the board
+    page: str  # where the demo is: a page's url path, its view, preset settings
+    view: str
+    params: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def letters(self) -> str:
+        return LETTERS[: len(self.choices)]
+
+    @property
+    def right_letter(self) -> str:
+        return LETTERS[self.right]
+
+
+QUESTIONS: tuple[Question, ...] = (
+    Question(
+        "one-word-at-a-time",
+        1,
+        N_("How does a chatbot write its reply?"),
+        (
+            N_("It looks the reply up among answers people wrote"),
+            N_("It predicts one word, adds it to the text, and predicts again"),
+            N_("It plans the whole reply first, then writes it out"),
+        ),
+        1,
+        N_(
+            "The model only ever predicts the next token. The app adds it to the script and asks again, until the "
+            "model predicts the end of the reply."
+        ),
+        "chat",
+        "ask",
+        {"script": "true"},
+    ),
+    Question(
+        "a-probability-for-every-word",
+        2,
+        N_("The model reads “The capital of France is”. What does it give back?"),
+        (
+            N_("One word: “Paris”"),
+            N_("A probability for every word it knows"),
+            N_("The three best answers"),
+        ),
+        1,
+        N_("Every token of its vocabulary gets a probability, and together they add up to 100 %."),
+        "next-word",
+        "bars",
+    ),
+    Question(
+        "temperature-zero",
+        3,
+        N_("At temperature 0, twenty runs of the same prompt write…"),
+        (
+            N_("the same reply twenty times"),
+            N_("twenty different replies"),
+            N_("about ten different replies"),
+        ),
+        0,
+        N_("At temperature 0 the likeliest word is always taken: no dice roll, so every run writes the same."),
+        "sampling",
+        "compare",
+        {"temperature": "0"},
+    ),
+    Question(
+        "random-dials",
+        5,
+        N_("Before any training, the model's parameters are…"),
+        (
+            N_("set by hand by its engineers"),
+            N_("random numbers, so it writes gibberish"),
+            N_("copied from a dictionary"),
+        ),
+        1,
+        N_(
+            "They start random, and training refines them from examples: the first samples of a training are gibberish."
+        ),
+        "train",
+        "live",
+    ),
+    Question(
+        "one-step-nudges-all",
+        6,
+        N_("One training step on “The capital of France is Paris”: what changes?"),
+        (
+            N_("Only the numbers of the word “Paris”"),
+            N_("Almost every parameter, each a little, so that “Paris” gets likelier"),
+            N_("The model stores the sentence, to look it up later"),
+        ),
+        1,
+        N_(
+            "Backpropagation gives almost every parameter a small nudge: the true word gets likelier, the others "
+            "a little less likely. Nothing is stored as a sentence."
+        ),
+        "train",
+        "nudge",
+    ),
+    Question(
+        "hundred-million-years",
+        7,
+        N_("At a billion operations a second, computing the training of the largest models would take…"),
+        (N_("about a year"), N_("about 10,000 years"), N_("well over 100 million years")),
+        2,
+        N_("Well over 100 million years: that is why they are trained on thousands of chips working in parallel."),
+        "scale",
+        "computing",
+    ),
+    Question(
+        "second-training",
+        8,
+        N_("After reading the internet, a chatbot is trained a second time. Why?"),
+        (
+            N_("To learn more facts"),
+            N_("Finishing internet text is not the same as being a helpful assistant"),
+            N_("To make it run faster"),
+        ),
+        1,
+        N_(
+            "People judge its answers, and their preferences move the parameters toward the replies users find helpful."
+        ),
+        "feedback",
+        "try",
+    ),
+    Question(
+        "all-at-once",
+        9,
+        N_("What made the transformer so much faster to train than earlier language models?"),
+        (
+            N_("It reads every word of a text at once, in parallel"),
+            N_("It has fewer parameters"),
+            N_("It skips the unimportant words"),
+        ),
+        0,
+        N_(
+            "Before 2017 most models read one word after the other. A transformer works on every position at once, "
+            "which is what GPUs are built for."
+        ),
+        "why-gpus",
+        "race",
+    ),
+    Question(
+        "one-vector-per-token",
+        10,
+        N_("“bank” by a river and “bank” for money: before the first layer, their vectors are…"),
+        (
+            N_("exactly the same"),
+            N_("different, because the meanings differ"),
+            N_("opposite to each other"),
+        ),
+        0,
+        N_(
+            "The embedding table has one vector per token, so both start the same. Only the layers mix in the "
+            "words around them."
+        ),
+        "meaning",
+        "paths",
+        {"mean_word": "bank"},
+    ),
+    Question(
+        "attention-looks-back",
+        11,
+        N_("In “The capital of France is”, which words can the vector of “of” take information from?"),
+        (
+            N_("All five words"),
+            N_("“The”, “capital” and itself"),
+            N_("Only “France”"),
+        ),
+        1,
+        N_(
+            "A model that predicts the next word only looks back: each token attends to itself and to the tokens "
+            "before it, never to the words still to come."
+        ),
+        "attention",
+        "head",
+    ),
+    Question(
+        "last-vector-predicts",
+        14,
+        N_("Which vector gives the probabilities of the next word?"),
+        (
+            N_("The average of all the vectors"),
+            N_("The vector of the last token, after the last layer"),
+            N_("The vector of the most important word"),
+        ),
+        1,
+        N_(
+            "Only the last token's vector is turned into scores, one per word of the vocabulary. By then, attention "
+            "has brought into it what the words before say."
+        ),
+        "last-vector",
+        "scores",
+    ),
+    Question(
+        "score-two-higher",
+        14,
+        N_("Before the softmax, word A scores 2 more than word B. Word A is…"),
+        (N_("2 % likelier"), N_("twice as likely"), N_("about 7 times as likely")),
+        2,
+        N_("The softmax turns a score into e to the power of that score: 2 more is e² ≈ 7.4 times as likely."),
+        "last-vector",
+        "scores",
+    ),
+    Question(
+        "nobody-wrote-the-rule",
+        15,
+        N_("Who decided that this model answers “Paris”?"),
+        (
+            N_("An engineer wrote a rule for it"),
+            N_("Nobody: it came out of training on examples"),
+            N_("The model looked it up online"),
+        ),
+        1,
+        N_(
+            "People design the framework; the behaviour comes from how training tuned the parameters. That is why "
+            "it is hard to say why a model answers as it does."
+        ),
+        "emergence",
+        "rules",
+    ),
+)
+
+BY_KEY: dict[str, Question] = {q.key: q for q in QUESTIONS}

@@ -1,0 +1,219 @@
+"""Class questions: the catalog (one right answer, a step of the lesson, a demo that exists), the right answers
+checked on the shipped model where the app can check them, the poll that asks them (vote, vote again, the answer),
+and the page for the teacher and for students (AppTest sessions side by side)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+import torch
+
+from explainer.classroom.poll import CODE_KEY, KEY_KEY, PollError, PollStore
+from explainer.classroom.questions import BY_KEY, LETTERS, QUESTIONS
+from explainer.config import POLLS
+from explainer.corpus.generator import PROBE_SENTENCES
+from explainer.model.sampling import SamplingParams, make_generator
+from explainer.training.nudge import one_example_nudge
+from explainer.ui.shell.lesson import PARTS, VIEW_NAMES
+from explainer.ui.shell.pages import BY_URL
+
+from . import apptest
+from .apptest import chart_specs, checked
+
+PAGE = "app_pages/poll.py"
+
+
+@pytest.fixture
+def polls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> PollStore:
+    monkeypatch.setenv(POLLS, str(tmp_path / "polls"))
+    return PollStore(tmp_path / "polls")
+
+
+def right(key: str) -> str:
+    q = BY_KEY[key]
+    return q.choices[q.right]
+
+
+# ---------------------------------------------------------------------------- the catalog
+
+
+def test_every_question_has_one_right_answer_a_lesson_step_and_a_demo() -> None:
+    steps = {s.n for steps in PARTS.values() for s in steps}
+    assert len(BY_KEY) == len(QUESTIONS)  # keys are unique
+    for q in QUESTIONS:
+        assert 3 <= len(q.choices) <= len(LETTERS) and 0 <= q.right < len(q.choices), q.key
+        assert len(set(q.choices)) == len(q.choices), q.key
+        assert q.step in steps, q.key
+        assert q.page in BY_URL and (q.page, q.view) in VIEW_NAMES, q.key  # the demo's page and its section
+    assert len({q.step for q in QUESTIONS}) >= 10  # most of the lesson's steps have one
+    assert len({q.right for q in QUESTIONS}) == 3  # the right answer is not always the same letter
+
+
+# ---------------------------------------------------------------------------- the right answers, on the model
+
+
+def test_at_temperature_zero_every_run_writes_the_same(builtin) -> None:
+    assert right("temperature-zero") == "the same reply twenty times"
+    ids = builtin.encode("Once upon a time,")
+    runs = {
+        tuple(s.token_id for s in builtin.generate(ids, 12, SamplingParams(temperature=0.0), make_generator(seed)[0]))
+        for seed in range(5)
+    }
+    assert len(runs) == 1
+    hot = {
+        tuple(s.token_id for s in builtin.generate(ids, 12, SamplingParams(temperature=1.5), make_generator(seed)[0]))
+        for seed in range(5)
+    }
+    assert len(hot) > 1  # the test would see a sampler that ignores its dice
+
+
+def test_the_model_gives_every_word_a_probability(builtin) -> None:
+    assert right("a-probability-for-every-word") == "A probability for every word it knows"
+    probs = builtin.next_token_logits(builtin.encode("The capital of France is")).double().softmax(-1)
+    assert probs.numel() == builtin.info.vocab_size and bool((probs > 0).all())
+    assert float(probs.sum()) == pytest.approx(1.0)
+
+
+def test_one_step_nudges_almost_every_parameter(builtin) -> None:
+    assert right("one-step-nudges-all").startswith("Almost every parameter")
+    model = builtin.module
+    ids = builtin.encode("The capital of France is Paris")
+    grads = _gradients(model, ids)
+    moved = sum(int((g != 0).sum()) for g in grads)
+    total = sum(p.numel() for p in model.parameters())
+    assert moved / total > 0.9  # the rows of positions past the example, say, get no gradient: "almost"
+    assert one_example_nudge(model, ids).gain > 0  # and the step makes the true word likelier
+
+
+def _gradients(model: torch.nn.Module, ids: list[int]) -> list[torch.Tensor]:
+    import copy
+
+    import torch.nn.functional as F
+
+    copy_ = copy.deepcopy(model).float().eval()
+    logits, _cache = copy_(torch.tensor([ids[:-1]]))
+    F.cross_entropy(logits[0, -1:], torch.tensor([ids[-1]])).backward()
+    return [p.grad for p in copy_.parameters() if p.grad is not None]
+
+
+def test_bank_starts_from_one_vector_in_every_sentence(builtin) -> None:
+    from explainer.analysis.sense_probe import sense_vectors
+
+    assert right("one-vector-per-token") == "exactly the same"
+    sv = sense_vectors(builtin, "bank", PROBE_SENTENCES["bank"])
+    assert len(set(sv.senses.tolist())) == 2
+    first = sv.vectors[:, 0]  # (N, D) at the token embedding
+    assert (first == first[0]).all()
+    assert not (sv.vectors[:, -1] == sv.vectors[0, -1]).all()  # after the layers they differ
+
+
+def test_a_token_takes_information_only_from_itself_and_the_tokens_before(builtin) -> None:
+    assert right("attention-looks-back") == "“The”, “capital” and itself"
+    ids = builtin.encode("The capital of France is")
+    of = [builtin.decode([i]).strip() for i in ids].index("of")  # ("The" may be two tokens)
+    assert builtin.decode(ids[of + 1 :]).split() == ["France", "is"]
+    for att in builtin.trace(ids).attentions:  # (H, T, T) per layer
+        assert float(att[:, of, of + 1 :].abs().max()) == 0.0  # "of" never reads "France" or "is"
+        assert float(att[:, of, : of + 1].sum(-1).min()) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_a_score_two_higher_is_about_seven_times_as_likely() -> None:
+    assert right("score-two-higher") == "about 7 times as likely"
+    p = torch.tensor([3.0, 1.0, -0.5]).softmax(-1)
+    assert float(p[0] / p[1]) == pytest.approx(math.e**2) and 7 <= math.e**2 < 7.5
+
+
+# ---------------------------------------------------------------------------- the poll
+
+
+def test_a_class_votes_talks_votes_again_and_sees_both_votes(polls: PollStore) -> None:
+    poll = polls.open("Once upon a time,", quiz="temperature-zero")
+    assert poll.asked is BY_KEY["temperature-zero"]
+    voters = [f"{k:016x}" for k in range(5)]
+    for voter, letter in zip(voters, "BBBAC"):
+        polls.vote(poll.code, voter, letter)
+    polls.vote(poll.code, voters[0], "A")  # a student changes their mind: the last answer counts
+    with pytest.raises(PollError, match="Choose one of the answers, A, B, C"):
+        polls.vote(poll.code, voters[1], "D")
+    again = polls.vote_again(poll.code)
+    assert again.round == 2 and again.before == {"A": 2, "B": 2, "C": 1}
+    assert polls.guesses(again) == {}  # everyone answers afresh
+    polls.vote(poll.code, voters[0], "A")
+    shown = polls.reveal(poll.code, {})
+    assert shown.revealed and shown.before == again.before
+    with pytest.raises(PollError, match="already on the board"):
+        polls.vote(poll.code, voters[1], "A")
+    with pytest.raises(PollError, match="not shown yet"):
+        polls.vote_again(poll.code)
+
+
+def test_a_poll_moves_between_next_words_and_questions(polls: PollStore) -> None:
+    poll = polls.open("Once upon a time,")
+    assert poll.asked is None
+    with pytest.raises(PollError, match="Only a class question"):
+        polls.vote_again(poll.code)
+    with pytest.raises(PollError, match="no class question"):
+        polls.ask_question(poll.code, "no-such-question")
+    asked = polls.ask_question(poll.code, "random-dials")
+    assert asked.asked.key == "random-dials" and asked.round == 2 and asked.question == "Once upon a time,"
+    polls.vote(poll.code, "0" * 16, "B")
+    back = polls.ask(poll.code, "Once upon a time, a fox")
+    assert back.asked is None and back.before == {} and polls.guesses(back) == {}
+    polls.vote(poll.code, "0" * 16, "a free word again")
+    with pytest.raises(PollError, match="no class question"):
+        polls.open("text", quiz="../etc")
+
+
+# ---------------------------------------------------------------------------- the page
+
+
+def test_a_teacher_asks_a_question_students_tap_an_answer_and_the_board_shows_the_right_one(polls: PollStore) -> None:
+    teacher = apptest.open_page(PAGE, query={"question": "temperature-zero"})
+    assert teacher.selectbox[0].value == "temperature-zero"  # the lesson's link chose it
+    next(b for b in teacher.button if b.label == "Start the vote on this question").click()
+    checked(teacher.run())
+    code, key = teacher.query_params[CODE_KEY], teacher.query_params[KEY_KEY]
+    assert polls.get(code).hosted_by(key) and polls.get(code).quiz == "temperature-zero"
+
+    students = []
+    for letter in "ABB":
+        student = apptest.open_page(PAGE, query={CODE_KEY: code})
+        assert not any(b.label == "Show the answer" for b in student.button)
+        next(b for b in student.button if b.label == letter).click()
+        checked(student.run())
+        assert any(f"Sent: {letter}" in c.value for c in student.caption)
+        students.append(student)
+
+    checked(teacher.run())
+    assert any("3** answers so far" in m.value for m in teacher.markdown)
+    next(b for b in teacher.button if b.label == "Talk to a neighbour, then vote again").click()
+    checked(teacher.run())
+    for student in students:
+        checked(student.run())
+        assert any("Vote again" in m.value for m in student.markdown)
+        next(b for b in student.button if b.label == "A").click()
+        checked(student.run())
+    next(b for b in teacher.button if b.label == "Show the answer").click()
+    checked(teacher.run())
+    (board,) = chart_specs(teacher)
+    first, second = (t for t in board["data"] if t["type"] == "bar")
+    assert first["x"] == pytest.approx([1 / 3, 2 / 3, 0]) and second["x"] == pytest.approx([1, 0, 0])
+    assert "✓" in board["layout"]["yaxis"]["ticktext"][0]  # A is right
+    assert any("no dice roll" in s.value for s in teacher.success)  # why
+
+    checked(students[1].run())
+    assert any("You answered **A**: right!" in m.value for m in students[1].markdown)
+    next(b for b in teacher.button if b.label == "Ask it").click()  # the next question, in the same poll
+    checked(teacher.run())
+    assert polls.get(code).quiz == QUESTIONS[[q.key for q in QUESTIONS].index("temperature-zero") + 1].key
+
+
+def test_a_student_answer_after_the_reveal_is_said_not_raised(polls: PollStore) -> None:
+    poll = polls.open("Once upon a time,", quiz="all-at-once")
+    student = apptest.open_page(PAGE, query={CODE_KEY: poll.code})
+    polls.reveal(poll.code, {})  # the teacher shows the answer while the student's page is still open
+    next(b for b in student.button if b.label == "A").click()
+    checked(student.run(), errors_ok=True)
+    assert [e.value for e in student.error] == ["The answer is already on the board: wait for the next question."]
