@@ -1,7 +1,8 @@
 """How long each page takes to draw in a real browser (a benchmark, not a test).
 
 Starts the app, opens the home page in headless Chromium, then for each page clicks its link in the
-navigation and times until its first chart is drawn and the app is idle. Prints a table in seconds.
+navigation and times until its first chart is drawn, the app is idle and no element is still a grey placeholder
+(Streamlit loads the code of each kind of element the first time a tab shows one). Prints a table in seconds.
 
     .venv/bin/python -m bench.page_render [--repeats 3]
 """
@@ -12,7 +13,7 @@ import argparse
 import statistics
 import time
 
-from tests.e2e.harness import APP_IDLE, CHROMIUM, CHROMIUM_ARGS, serving
+from tests.e2e.harness import APP_IDLE, CHROMIUM, CHROMIUM_ARGS, NO_SKELETON, serving
 
 PAGES = ["The torn script", "Next word", "Temperature & sampling", "Train it yourself", "Scale", "Human feedback",
          "Why GPUs", "Embeddings", "Attention", "Meaning in context", "Layers", "The last vector", "Emergence",
@@ -39,6 +40,7 @@ def measure(url: str, repeats: int = 3) -> dict[str, list[float]]:
                 if name not in NO_CHART:
                     page.locator(".js-plotly-plot, .sv-root[data-version]").first.wait_for()
                 page.wait_for_selector(APP_IDLE)
+                page.wait_for_function(NO_SKELETON)
                 times[name].append(time.perf_counter() - t0)
         browser.close()
     return times

@@ -119,6 +119,33 @@ def test_a_token_takes_information_only_from_itself_and_the_tokens_before(builti
         assert float(att[:, of, : of + 1].sum(-1).min()) == pytest.approx(1.0, abs=1e-5)
 
 
+def test_the_last_tokens_vector_after_the_last_layer_gives_the_next_word(builtin) -> None:
+    assert right("last-vector-predicts") == "The vector of the last token, after the last layer"
+    ids = builtin.encode("The capital of France is")
+    after_last_layer = builtin.trace(ids).resid_post[-1]  # (T, D)
+    logits = builtin.next_token_logits(ids)  # (V,)
+    assert torch.allclose(builtin.unembed(after_last_layer[-1]), logits, atol=1e-4)
+    assert builtin.decode([int(logits.argmax())]).strip() == "Paris"
+    average = builtin.unembed(after_last_layer.mean(0))  # the wrong choice A gives another word
+    assert builtin.decode([int(average.argmax())]).strip() != "Paris"
+
+
+def test_gpt3s_training_text_takes_over_2600_years_at_the_pace_of_speech() -> None:
+    from explainer.analysis.scale import GPT3, SPEECH_WPM, preset_words, reading_years
+
+    assert right("years-of-reading") == "over 2,600 years"
+    words = preset_words(GPT3)
+    assert 2_600 < reading_years(words, SPEECH_WPM) < 3_000 and 200e9 < words < 250e9  # the answer's "some 2,800"
+
+
+def test_the_largest_models_take_over_a_hundred_million_years_at_a_billion_a_second() -> None:
+    from explainer.analysis.scale import BILLION_PER_SECOND, LLAMA31_405B, training_ops, years_at
+
+    assert right("hundred-million-years") == "well over 100 million years"
+    years = years_at(training_ops(LLAMA31_405B.params, LLAMA31_405B.tokens), BILLION_PER_SECOND)
+    assert years > 100e6  # the Scale page's largest model, at its own count of operations (6 · N · D)
+
+
 def test_a_score_two_higher_is_about_seven_times_as_likely() -> None:
     assert right("score-two-higher") == "about 7 times as likely"
     p = torch.tensor([3.0, 1.0, -0.5]).softmax(-1)

@@ -87,6 +87,19 @@ QUESTIONS: tuple[Question, ...] = (
         {"temperature": "0"},
     ),
     Question(
+        "years-of-reading",
+        4,
+        N_(
+            "Reading non-stop, day and night, at the pace of speech: how long would one person need for GPT-3's "
+            "training text?"
+        ),
+        (N_("about 30 years"), N_("over 2,600 years"), N_("about 3 million years")),
+        1,
+        N_("Some 2,800 years: about 225 billion words at 150 words a minute. Later models read far more."),
+        "scale",
+        "reading",
+    ),
+    Question(
         "random-dials",
         5,
         N_("Before any training, the model's parameters are…"),
