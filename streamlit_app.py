@@ -9,6 +9,7 @@ import streamlit as st
 
 from explainer.config import ICON
 from explainer.i18n import _
+from explainer.ui.check_yourself import check_yourself
 from explainer.ui.shell.accessible import accessible_page
 from explainer.ui.shell.export import export_sidebar, record_visit
 from explainer.ui.shell.language import NUMBERS_JS, hold_session_language, language_picker
@@ -31,5 +32,6 @@ render_sidebar()
 language_picker()  # (its ?lang= is read on arrival, before anything is drawn) kept from page to page
 export_sidebar()  # chart image format, the lesson handout
 page.run()
+check_yourself(page.url_path)  # the class questions this page's demo answers, for a student alone
 record_visit()  # the page's view and link into the handout, when recording
 footer()  # previous / next, back to the plan (a page that stops early draws it itself)

@@ -244,3 +244,25 @@ def test_a_student_answer_after_the_reveal_is_said_not_raised(polls: PollStore) 
     next(b for b in student.button if b.label == "A").click()
     checked(student.run(), errors_ok=True)
     assert [e.value for e in student.error] == ["The answer is already on the board: wait for the next question."]
+
+
+def test_a_student_alone_checks_themselves_at_the_foot_of_the_demos_page() -> None:
+    at = apptest.open_page("app_pages/last_vector.py")
+    checks = [r for r in at.radio if r.key and r.key.startswith("check_")]
+    assert [r.key for r in checks] == ["check_last-vector-predicts", "check_score-two-higher"]
+    assert checks[1].value is None and not at.success  # nothing picked, nothing said
+    checks[1].set_value(1)  # "twice as likely"
+    checked(at.run())
+    assert [w.value for w in at.warning][-1].startswith("Not quite: the answer is C. The softmax")
+    next(r for r in at.radio if r.key == "check_score-two-higher").set_value(2)
+    checked(at.run())
+    assert at.success[-1].value.startswith("Right. The softmax turns a score")
+    assert at.get("page_link") and not any(
+        p.proto.label == "Ask the class on their phones" for p in at.get("page_link")
+    )
+
+
+def test_a_teacher_presenting_can_ask_the_class_the_same_question() -> None:
+    at = apptest.open_page("app_pages/sampling.py", query={"present": "1"})
+    links = [p for p in at.get("page_link") if p.proto.label == "Ask the class on their phones"]
+    assert len(links) == 1 and "question=temperature-zero" in links[0].proto.page + links[0].proto.query_string
