@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from explainer.classroom.poll import CODE_KEY, KEY_KEY, PollError, PollStore
+from explainer.classroom.poll import CODE_KEY, KEY_KEY, PollError, PollStore, outcomes
 from explainer.classroom.questions import BY_KEY, LETTERS, QUESTIONS
 from explainer.config import POLLS
 from explainer.corpus.generator import PROBE_SENTENCES
@@ -176,6 +176,26 @@ def test_a_class_votes_talks_votes_again_and_sees_both_votes(polls: PollStore) -
         polls.vote_again(poll.code)
 
 
+def test_the_poll_keeps_how_the_class_did_on_each_question(polls: PollStore) -> None:
+    poll = polls.open("Once upon a time,", quiz="temperature-zero")  # right: A
+    for k, letter in enumerate("ABBC"):
+        polls.vote(poll.code, f"{k:016x}", letter)
+    polls.vote_again(poll.code)
+    for k, letter in enumerate("AAAB"):
+        polls.vote(poll.code, f"{k:016x}", letter)
+    polls.reveal(poll.code, {})
+    polls.reveal(poll.code, {})  # a second click records nothing twice
+    polls.ask_question(poll.code, "all-at-once")  # right: A, voted once
+    polls.vote(poll.code, "0" * 16, "B")
+    polls.vote(poll.code, "1" * 16, "A")
+    polls.reveal(polls.get(poll.code).code, {})
+    polls.ask(poll.code, "a text between the questions")
+    polls.reveal(poll.code, {"in": 0.5})  # a next word: not a class question
+    (zero, together) = outcomes(polls.get(poll.code))
+    assert (zero.question.key, zero.voters, zero.first, zero.second) == ("temperature-zero", 4, 0.25, 0.75)
+    assert (together.question.key, together.voters, together.first, together.second) == ("all-at-once", 2, 0.5, None)
+
+
 def test_a_poll_moves_between_next_words_and_questions(polls: PollStore) -> None:
     poll = polls.open("Once upon a time,")
     assert poll.asked is None
@@ -232,6 +252,13 @@ def test_a_teacher_asks_a_question_students_tap_an_answer_and_the_board_shows_th
 
     checked(students[1].run())
     assert any("You answered **A**: right!" in m.value for m in students[1].markdown)
+    (record,) = teacher.dataframe  # how the class did, for the teacher
+    assert record.value.iloc[0].tolist() == [
+        "3 · At temperature 0, twenty runs of the same prompt write…",
+        "33%",
+        "100%",
+        "3",
+    ]
     next(b for b in teacher.button if b.label == "Ask it").click()  # the next question, in the same poll
     checked(teacher.run())
     assert polls.get(code).quiz == QUESTIONS[[q.key for q in QUESTIONS].index("temperature-zero") + 1].key

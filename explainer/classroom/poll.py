@@ -74,6 +74,7 @@ class Poll:
     model: str = ""  # the model the teacher asked with (a backend spec): the students' draws come from it too
     quiz: str = ""  # a class question's key (questions.py): the class answers with its letters, not a next word
     before: dict[str, int] = field(default_factory=dict)  # a question asked again: the first vote's count per letter
+    answered: list[dict] = field(default_factory=list)  # each class question shown: its key, votes and first votes
 
     @property
     def drawing(self) -> bool:
@@ -90,6 +91,34 @@ class Poll:
 
     def hosted_by(self, key: str | None) -> bool:
         return bool(self.key) and secrets.compare_digest(self.key, str(key or ""))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How the class did on one class question."""
+
+    question: Question
+    voters: int  # in the last vote
+    first: float | None  # the share right in the first vote (None: nobody answered)
+    second: float | None  # the share right after talking (None: the class voted once)
+
+
+def outcomes(poll: Poll) -> list[Outcome]:
+    """The class questions this poll showed the answer to, in order, with the share of the class that was right."""
+    out = []
+    for asked in poll.answered:
+        question = BY_KEY.get(asked.get("quiz", ""))
+        if question is None:  # a question the app no longer has
+            continue
+        votes, before = asked.get("votes", {}), asked.get("before", {})
+        first, last = (before, votes) if before else (votes, None)
+        out.append(Outcome(question, sum(votes.values()), _right_share(question, first), _right_share(question, last)))
+    return out
+
+
+def _right_share(question: Question, votes: dict[str, int] | None) -> float | None:
+    total = sum((votes or {}).values())
+    return votes.get(question.right_letter, 0) / total if total else None
 
 
 def new_voter() -> str:
@@ -258,8 +287,14 @@ class PollStore:
         return poll
 
     def reveal(self, code: str, answer: dict[str, float]) -> Poll:
-        """Show the model's answer (its probability of each word guessed, and of its own favourites): guessing ends."""
-        poll = replace(self._existing(code), revealed=True, answer={str(w): float(p) for w, p in answer.items()})
+        """Show the model's answer (its probability of each word guessed, and of its own favourites), or a class
+        question's right answer (the class's votes join the poll's record): guessing ends."""
+        poll = self._existing(code)
+        if poll.asked is not None and not poll.revealed:
+            votes = Counter(self.guesses(poll).values())
+            asked = {"quiz": poll.quiz, "votes": {x: votes[x] for x in poll.asked.letters}, "before": poll.before}
+            poll = replace(poll, answered=[*poll.answered, asked])
+        poll = replace(poll, revealed=True, answer={str(w): float(p) for w, p in answer.items()})
         self._save(poll)
         return poll
 

@@ -4,12 +4,13 @@ link to the demo that shows it. The poll's code, QR code and screens that follow
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from explainer.charts.poll import class_votes
-from explainer.classroom.poll import CODE_KEY, KEY_KEY, Poll, PollError
+from explainer.classroom.poll import CODE_KEY, KEY_KEY, Poll, PollError, outcomes
 from explainer.classroom.questions import BY_KEY, QUESTION_KEY, QUESTIONS, Question
-from explainer.format import html_escape, md_escape
+from explainer.format import fixed_percent, html_escape, md_escape, number
 from explainer.i18n import _
 from explainer.ui.poll import (
     PollState,
@@ -117,7 +118,30 @@ def teacher_controls(poll: Poll) -> None:
     if not (poll.asked and poll.revealed):
         with st.expander(_("Ask a class question")):
             next_question(poll)
+    how_the_class_did(poll)
     st.button(_("End the poll"), on_click=end_poll, args=(poll.code,), icon=":material/stop_circle:")
+
+
+def how_the_class_did(poll: Poll) -> None:
+    """Every class question answered in this poll, with the share of the class right in each vote: what to come
+    back to."""
+    done = outcomes(poll)
+    if not done:
+        return
+    label = _("How the class did on the questions so far ({n})").format(n=number(len(done)))
+    with st.expander(label, icon=":material/fact_check:"):
+        table = {
+            _("question"): [title(o.question) for o in done],
+            _("right, first vote"): [_share(o.first) for o in done],
+            _("right, after talking"): [_share(o.second) for o in done],
+            _("answers"): [number(o.voters) for o in done],
+        }
+        st.dataframe(pd.DataFrame(table), hide_index=True)
+        st.caption(_("A question few got right, even after talking, is the one to come back to."))
+
+
+def _share(share: float | None) -> str:
+    return "—" if share is None else fixed_percent(share)
 
 
 def next_question(poll: Poll) -> None:
