@@ -254,10 +254,11 @@ def test_a_teacher_asks_a_question_students_tap_an_answer_and_the_board_shows_th
     assert any("You answered **A**: right!" in m.value for m in students[1].markdown)
     (record,) = teacher.dataframe  # how the class did, for the teacher
     assert record.value.iloc[0].tolist() == [
-        "3 · At temperature 0, twenty runs of the same prompt write…",
+        3,
         "33%",
         "100%",
         "3",
+        "At temperature 0, twenty runs of the same prompt write…",
     ]
     next(b for b in teacher.button if b.label == "Ask it").click()  # the next question, in the same poll
     checked(teacher.run())

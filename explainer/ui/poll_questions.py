@@ -130,11 +130,12 @@ def how_the_class_did(poll: Poll) -> None:
         return
     label = _("How the class did on the questions so far ({n})").format(n=number(len(done)))
     with st.expander(label, icon=":material/fact_check:"):
-        table = {
-            _("question"): [title(o.question) for o in done],
+        table = {  # the long question last: the figures stay in view on a narrow screen
+            _("step"): [o.question.step for o in done],
             _("right, first vote"): [_share(o.first) for o in done],
             _("right, after talking"): [_share(o.second) for o in done],
             _("answers"): [number(o.voters) for o in done],
+            _("question"): [_(o.question.text) for o in done],
         }
         st.dataframe(pd.DataFrame(table), hide_index=True)
         st.caption(_("A question few got right, even after talking, is the one to come back to."))
