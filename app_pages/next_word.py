@@ -7,6 +7,7 @@ from explainer.format import number, visible_token
 from explainer.generation.next_token import top_tokens
 from explainer.generation.script import StartedReply
 from explainer.i18n import _
+from explainer.ui.guess_first import guess_for, guessing_first, verdict
 from explainer.ui.poll import poll_link
 from explainer.ui.prediction import (
     ALL_TOKENS_KEY,
@@ -16,6 +17,7 @@ from explainer.ui.prediction import (
     step_forward,
 )
 from explainer.ui.shell.chart import show_chart
+from explainer.ui.shell.navigation import stop
 from explainer.ui.shell.presenter import advanced, side_by_side
 from explainer.ui.shell.views import view
 from explainer.ui.shell.words import for_the_teacher
@@ -44,8 +46,13 @@ with for_the_teacher("token", "logit", "softmax"):
 controls, main = side_by_side()  # presenter mode: the text beside the chart, so that the chart is on the first screen
 backend, spec, text, prompt = prompt_section(DEFAULT_PROMPT, controls)
 
+guessing = guessing_first(controls)
 probs = logits_for(spec, text).double().softmax(-1)  # float64: the bars and the table of every token agree
 bars = view("bars", main)
+guess = guess_for(text, bars) if guessing else None
+if guessing and guess is None:
+    stop()  # the bars, and the buttons that name the likeliest word, wait for the student's guess
+said = verdict(backend, text, guess, probs) if guess else None
 chart, side = bars.columns([3, 1], vertical_alignment="top") if advanced() else (bars, controls)
 n_shown = side.slider(_("Words shown"), 3, 30, 10, key="shown", bind="query-params")
 log_x = advanced() and side.toggle(
@@ -53,9 +60,10 @@ log_x = advanced() and side.toggle(
 )
 top = top_tokens(probs, n_shown, backend.token_str)
 tail = visible_token(backend.decode(prompt.ids[-4:]).strip()[-40:])
-fig = next_token_bars(
-    top.labels, top.probs, top.other, log_x=log_x, title=_("What comes after “…{tail}”?").format(tail=tail)
-)
+title = _("What comes after “…{tail}”?").format(tail=tail)
+fig = next_token_bars(top.labels, top.probs, top.other, said and said.token, log_x=log_x, title=title)
+if said:
+    chart.markdown(said.sentence)
 show_chart(fig, "next_word_bars", where=chart)
 
 with st.container() if advanced() else controls:  # presenter mode: the buttons under the text they add to

@@ -116,7 +116,10 @@ PARTS: dict[str, list[Step]] = {
             N_("“Add” the likeliest word, three times"),
             N_("Why isn't the likeliest word at 100 %?"),
             Link("next-word", "bars"),
-            (Link("poll", "ask", {}, N_("Class poll: every student guesses the next word, then the model answers")),),
+            (
+                Link("poll", "ask", {}, N_("Class poll: every student guesses the next word, then the model answers")),
+                Link("next-word", "bars", {"guess_first": "true"}, N_("Guess first, alone: type a guess, then see it")),
+            ),
         ),
         Step(
             3,
