@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from explainer.classroom.poll import CODE_KEY, KEY_KEY, PollError, PollStore, outcomes
-from explainer.classroom.questions import BY_KEY, LETTERS, QUESTIONS
+from explainer.classroom.questions import BY_KEY, LETTERS, QUESTIONS, next_move
 from explainer.config import POLLS
 from explainer.corpus.generator import PROBE_SENTENCES
 from explainer.model.sampling import SamplingParams, make_generator
@@ -152,6 +152,13 @@ def test_a_score_two_higher_is_about_seven_times_as_likely() -> None:
     assert float(p[0] / p[1]) == pytest.approx(math.e**2) and 7 <= math.e**2 < 7.5
 
 
+def test_the_teacher_is_told_what_to_do_next_without_the_answer() -> None:
+    assert next_move(0.1).startswith("Few have it right") and next_move(0.9).startswith("Most have it right")
+    assert next_move(0.5).startswith("The class is split")
+    for q in QUESTIONS:  # never a word of a right answer in the suggestion
+        assert not any(_word in next_move(s) for s in (0.1, 0.5, 0.9) for _word in [q.choices[q.right]])
+
+
 # ---------------------------------------------------------------------------- the poll
 
 
@@ -235,6 +242,9 @@ def test_a_teacher_asks_a_question_students_tap_an_answer_and_the_board_shows_th
 
     checked(teacher.run())
     assert any("3** answers so far" in m.value for m in teacher.markdown)
+    assert any("The class is split" in c.value for c in teacher.caption)  # 1 of 3 right: talk, then vote again
+    checked(students[0].run())
+    assert not any("split" in c.value for c in students[0].caption)  # the suggestion is the teacher's
     next(b for b in teacher.button if b.label == "Talk to a neighbour, then vote again").click()
     checked(teacher.run())
     for student in students:

@@ -11,10 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from explainer.i18n import N_
+from explainer.i18n import N_, _
 
 LETTERS = "ABCD"
 QUESTION_KEY = "question"  # a link's preset question: /poll?view=question&question=temperature-zero
+# Peer instruction's rule of thumb (Crouch & Mazur 2001, "Peer Instruction: Ten years of experience and results"):
+# with fewer than about a third right, teach it again first; with more than about 70 %, explain briefly and move on;
+# in between, the class gains most from talking it over.
+FEW_RIGHT, MOST_RIGHT = 0.3, 0.7
+ADVICE_FROM = 3  # answers before the teacher gets a suggestion
 
 
 @dataclass(frozen=True)
@@ -257,3 +262,13 @@ QUESTIONS: tuple[Question, ...] = (
 )
 
 BY_KEY: dict[str, Question] = {q.key: q for q in QUESTIONS}
+
+
+def next_move(share_right: float) -> str:
+    """What the teacher might do next, from the share of the class right so far; it never names the right answer (the
+    teacher's screen is on the projector)."""
+    if share_right < FEW_RIGHT:
+        return _("Few have it right so far: show the demo first, then ask again.")
+    if share_right > MOST_RIGHT:
+        return _("Most have it right: show the answer, and let someone explain it.")
+    return _("The class is split: a good moment to talk to a neighbour and vote again.")

@@ -30,6 +30,7 @@ from explainer.classroom.poll import (
     normal_code,
     tally,
 )
+from explainer.classroom.questions import ADVICE_FROM, next_move
 from explainer.config import settings
 from explainer.format import html_escape, md_escape, number, percent
 from explainer.generation.next_token import joined
@@ -405,11 +406,11 @@ def _draw(poll: Poll) -> None:
         state.problem = str(e)
 
 
-def follow(poll: Poll) -> None:
+def follow(poll: Poll, teacher: bool = False) -> None:
     """Keep this screen with the poll: a fragment that counts the guesses every POLL_TICK_S and redraws the page
-    when the teacher moves the poll on."""
+    when the teacher moves the poll on; a class question's teacher also gets a suggestion of what to do next."""
     PollState.of().drawn = stage(poll)
-    st.fragment(run_every=POLL_TICK_S)(_follow)(poll.code)
+    st.fragment(run_every=POLL_TICK_S)(_follow)(poll.code, teacher)
 
 
 def stage(poll: Poll) -> tuple:
@@ -417,7 +418,7 @@ def stage(poll: Poll) -> tuple:
     return poll.code, poll.round, poll.revealed, tuple(poll.hidden)
 
 
-def _follow(code: str) -> None:
+def _follow(code: str, teacher: bool) -> None:
     poll = store().get(code)
     if poll is None or stage(poll) != PollState.of().drawn:
         st.rerun()  # the whole page: the poll moved on (or ended)
@@ -425,6 +426,9 @@ def _follow(code: str) -> None:
         n = store().count(poll)
         if poll.asked is not None:
             st.markdown(ngettext("**{n}** answer so far", "**{n}** answers so far", n).format(n=number(n)))
+            if teacher and n >= ADVICE_FROM:
+                answers = list(store().guesses(poll).values())
+                st.caption(next_move(answers.count(poll.asked.right_letter) / max(len(answers), 1)))
         elif poll.drawing:
             st.markdown(ngettext("**{n}** draw so far", "**{n}** draws so far", n).format(n=number(n)))
         else:

@@ -96,7 +96,7 @@ def teacher_view(poll: Poll) -> None:
             st.markdown(
                 _("**Second vote**, after talking to a neighbour: the first vote stays hidden until the answer.")
             )
-        follow(poll)
+        follow(poll, teacher=True)
         left, right = st.columns(2)
         left.button(
             _("Show the answer"), on_click=act, args=(_reveal, poll.code), type="primary",
