@@ -119,6 +119,33 @@ def test_a_token_takes_information_only_from_itself_and_the_tokens_before(builti
         assert float(att[:, of, : of + 1].sum(-1).min()) == pytest.approx(1.0, abs=1e-5)
 
 
+def test_a_feed_forward_network_works_on_each_vector_alone_attention_does_not(builtin) -> None:
+    assert right("feed-forward-one-vector") == "each token's vector on its own, the same way for every token"
+    block = builtin.module.blocks[0]
+    middle = builtin.trace(builtin.encode("The capital of France is")).resid_mid[0]  # (T, D)
+    with torch.inference_mode():
+        h = block.ln2(middle).unsqueeze(0)  # (1, T, D) what the feed-forward network reads
+        together = block.mlp(h)[0]  # (T, D)
+        alone = torch.cat([block.mlp(h[:, i : i + 1])[0] for i in range(h.shape[1])])
+        changed = h.clone()
+        changed[0, 0] += 1.0  # another first token
+        mixed_mlp, mixed_attn = block.mlp(changed)[0], block.attn(changed)[0]
+        plain_attn = block.attn(h)[0]
+    assert torch.allclose(together, alone, atol=1e-5)
+    assert torch.allclose(mixed_mlp[1:], together[1:], atol=1e-6)  # the other tokens' results do not move
+    assert not torch.allclose(mixed_attn[1:], plain_attn[1:], atol=1e-4)  # attention's do: it mixes the tokens
+
+
+def test_each_layer_adds_to_the_vector(builtin) -> None:
+    assert right("layers-add") == "It adds to it: the vector keeps what it had and gains more"
+    trace = builtin.trace(builtin.encode("The capital of France is"))
+    for block, before, middle, after in zip(builtin.module.blocks, trace.resid_pre, trace.resid_mid, trace.resid_post):
+        with torch.inference_mode():
+            attention = block.attn(block.ln1(before).unsqueeze(0))[0]
+            feed_forward = block.mlp(block.ln2(middle).unsqueeze(0))[0]
+        assert torch.allclose(before + attention + feed_forward, after, atol=1e-4)
+
+
 def test_the_last_tokens_vector_after_the_last_layer_gives_the_next_word(builtin) -> None:
     assert right("last-vector-predicts") == "The vector of the last token, after the last layer"
     ids = builtin.encode("The capital of France is")

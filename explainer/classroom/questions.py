@@ -216,6 +216,40 @@ QUESTIONS: tuple[Question, ...] = (
         "head",
     ),
     Question(
+        "feed-forward-one-vector",
+        12,
+        N_("A feed-forward network works on…"),
+        (
+            N_("all the tokens' vectors together, mixing them"),
+            N_("each token's vector on its own, the same way for every token"),
+            N_("only the vector of the last token"),
+        ),
+        1,
+        N_(
+            "Attention is where the vectors talk to each other; the feed-forward network then works on each vector "
+            "alone, with the same weights for every token: the patterns it learned in training."
+        ),
+        "layers",
+        "neurons",
+    ),
+    Question(
+        "layers-add",
+        13,
+        N_("What does each layer do to a token's vector?"),
+        (
+            N_("It replaces it with a new vector"),
+            N_("It adds to it: the vector keeps what it had and gains more"),
+            N_("It leaves it alone unless the token is important"),
+        ),
+        1,
+        N_(
+            "Attention and the feed-forward network each add their result to the vector (the residual stream), "
+            "layer after layer, so it keeps what it had and gathers what the next word needs."
+        ),
+        "layers",
+        "flow",
+    ),
+    Question(
         "last-vector-predicts",
         14,
         N_("Which vector gives the probabilities of the next word?"),
