@@ -327,6 +327,11 @@ def test_a_student_alone_checks_themselves_at_the_foot_of_the_demos_page() -> No
     )
 
 
+def test_the_chat_keeps_its_foot_for_the_conversation() -> None:
+    at = apptest.open_page("app_pages/chat.py")
+    assert not [r for r in at.radio if r.key and r.key.startswith("check_")]
+
+
 def test_a_teacher_presenting_can_ask_the_class_the_same_question() -> None:
     at = apptest.open_page("app_pages/sampling.py", query={"present": "1"})
     links = [p for p in at.get("page_link") if p.proto.label == "Ask the class on their phones"]

@@ -1,4 +1,4 @@
-""" "Check yourself" at the foot of a page: the class questions (explainer/classroom/questions.py) whose demo is on
+"""The "Check yourself" section at the foot of a page: the class questions (explainer/classroom/questions.py) whose demo is on
 this page, for a student exploring alone. Pick an answer, then read whether it is right and why. A teacher presenting
 gets a link that asks the class the same question on their phones instead (the class poll)."""
 
@@ -12,10 +12,12 @@ from explainer.ui.shell.navigation import link_page
 from explainer.ui.shell.presenter import presenting
 from explainer.ui.shell.views import VIEW_KEY, section
 
+GROWS_AT_THE_FOOT = {"chat"}  # a conversation: the questions would sit between the latest reply and the box
+
 
 def check_yourself(url_path: str) -> None:
     asked = [q for q in QUESTIONS if q.page == url_path]
-    if not asked:
+    if not asked or url_path in GROWS_AT_THE_FOOT:
         return
     section(_("Check yourself"), "check")
     for q in asked:
