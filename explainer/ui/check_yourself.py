@@ -1,6 +1,6 @@
-"""The "Check yourself" section at the foot of a page: the class questions (explainer/classroom/questions.py) whose demo is on
-this page, for a student exploring alone. Pick an answer, then read whether it is right and why. A teacher presenting
-gets a link that asks the class the same question on their phones instead (the class poll)."""
+"""The "Check yourself" section at the foot of a page: the class questions (explainer/classroom/questions.py) whose
+demo is on this page, for a student exploring alone. Pick an answer, then read whether it is right and why. A teacher
+presenting gets a link that asks the class the same question on their phones instead (the class poll)."""
 
 from __future__ import annotations
 
