@@ -69,6 +69,7 @@ screenshots: e2e
 	mkdir -p docs
 	cp tests/e2e/screenshots/home.png tests/e2e/screenshots/chat.png tests/e2e/screenshots/train.png docs/
 	cp tests/e2e/screenshots/lang-zh_CN-next-word.png docs/next-word-zh.png
+	cp tests/e2e/screenshots/poll-question-board-projector.png docs/class-question.png
 
 # Chromium, and the Noto CJK fonts it draws the Chinese pages with (Debian's Chromium has none of its own; the app
 # never fetches a font from elsewhere).
