@@ -262,7 +262,7 @@ def test_a_teacher_asks_a_question_students_tap_an_answer_and_the_board_shows_th
     for letter in "ABB":
         student = apptest.open_page(PAGE, query={CODE_KEY: code})
         assert not any(b.label == "Show the answer" for b in student.button)
-        next(b for b in student.button if b.label == letter).click()
+        next(b for b in student.button if b.label.startswith(f"{letter} · ")).click()
         checked(student.run())
         assert any(f"Sent: {letter}" in c.value for c in student.caption)
         students.append(student)
@@ -277,7 +277,7 @@ def test_a_teacher_asks_a_question_students_tap_an_answer_and_the_board_shows_th
     for student in students:
         checked(student.run())
         assert any("Vote again" in m.value for m in student.markdown)
-        next(b for b in student.button if b.label == "A").click()
+        next(b for b in student.button if b.label.startswith("A · ")).click()
         checked(student.run())
     next(b for b in teacher.button if b.label == "Show the answer").click()
     checked(teacher.run())
@@ -306,7 +306,7 @@ def test_a_student_answer_after_the_reveal_is_said_not_raised(polls: PollStore) 
     poll = polls.open("Once upon a time,", quiz="all-at-once")
     student = apptest.open_page(PAGE, query={CODE_KEY: poll.code})
     polls.reveal(poll.code, {})  # the teacher shows the answer while the student's page is still open
-    next(b for b in student.button if b.label == "A").click()
+    next(b for b in student.button if b.label.startswith("A · ")).click()
     checked(student.run(), errors_ok=True)
     assert [e.value for e in student.error] == ["The answer is already on the board: wait for the next question."]
 

@@ -65,7 +65,7 @@ def _bar(name: str, values: list[float], colours: list[str], group: str, texts: 
 
 def class_votes(
     letters: str, votes: list[int], before: list[int] | None = None, right: int | None = None, title: str = ""
-):
+) -> go.Figure:
     """A class question's board: per answer (its letter), the share of the class that chose it; with `before`, the
     first vote's shares as pale bars above the second vote's. Once `right` is shown its bars turn green and its
     letter gets a tick. Each bar carries its % and its count."""

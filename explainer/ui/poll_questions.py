@@ -35,17 +35,19 @@ def title(q: Question) -> str:
     return f"{q.step} · {_(q.text)}"
 
 
-def question_card(q: Question, right_shown: bool = False) -> None:
-    """The question and its answers, big enough for the back of the room; once shown, the right one is green."""
+def question_card(q: Question, right_shown: bool = False, choices: bool = True) -> None:
+    """The question and (unless `choices` is False: a student's answer buttons say them) its answers, big enough for
+    the back of the room; once shown, the right one is green."""
     rows = "".join(
         f'<li class="{"right" if right_shown and k == q.right else ""}"><b>{x}</b> {html_escape(_(choice))}'
         f"{' ✓' if right_shown and k == q.right else ''}</li>"
         for k, (x, choice) in enumerate(zip(q.letters, q.choices))
+        if choices
     )
     label = html_escape(_("The question"), True)
     st.html(
         f'<div class="class-question" role="group" aria-label="{label}"><p>{html_escape(_(q.text))}</p>'
-        f"<ol>{rows}</ol></div>"
+        f"{f'<ol>{rows}</ol>' if rows else ''}</div>"
         "<style>.class-question{font-size:1.35rem;line-height:1.5;padding:.8rem 1rem;border-radius:.5rem;"
         "border:1px solid rgba(49,51,63,.2);background:#fafafa}.class-question p{font-weight:700;margin:0 0 .4rem}"
         ".class-question ol{list-style:none;padding:0;margin:0}.class-question li{padding:.15rem .3rem}"
@@ -198,7 +200,7 @@ def student_view(poll: Poll) -> None:
     state = PollState.of()
     q = poll.asked
     sent = state.sent.get((poll.code, poll.round))
-    question_card(q, poll.revealed)
+    question_card(q, poll.revealed, choices=poll.revealed)
     if poll.revealed:
         if sent is not None:
             if sent == q.right_letter:
@@ -210,12 +212,11 @@ def student_view(poll: Poll) -> None:
         if poll.before:
             st.markdown(_("**Vote again**, now that you have talked about it."))
         st.markdown(_("Your answer:"))
-        with st.container(horizontal=True):
-            for x in q.letters:
-                st.button(  # the answer sent is the filled button (no tick: it is not marked right)
-                    x, key=f"poll_answer_{poll.round}_{x}", on_click=_answer,
-                    args=(poll, x), type="primary" if x == sent else "secondary", width=96,
-                )  # fmt: skip
+        for x, choice in zip(q.letters, q.choices):  # a whole answer to tap; the one sent is filled (no tick)
+            st.button(
+                f"{x} · {_(choice)}", key=f"poll_answer_{poll.round}_{x}", on_click=_answer, args=(poll, x),
+                type="primary" if x == sent else "secondary", width="stretch",
+            )  # fmt: skip
         if sent is not None:
             st.caption(_("Sent: {x}. You may change it until the answer is shown.").format(x=md_escape(sent)))
     follow(poll)

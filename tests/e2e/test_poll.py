@@ -126,14 +126,14 @@ def test_a_class_answers_a_question_talks_and_votes_again(browser, server: Serve
         phone = open_page(browser, server, f"poll?code={code}", PHONE)
         with closing_page(phone, server, SHOTS / "poll-question-failed-phone.png"):
             student = phone.get_by_test_id("stMain")
-            expect(student.locator(".class-question")).to_contain_text("the same reply twenty times")
-            phone.get_by_role("button", name="B", exact=True).click()
+            expect(student.locator(".class-question")).to_contain_text("At temperature 0, twenty runs")
+            phone.get_by_role("button", name="B · twenty different replies").click()
             drawn(phone, lambda: expect(student).to_contain_text("Sent: B."))
             expect(board).to_contain_text("1 answer so far")
             teacher.get_by_role("button", name="Talk to a neighbour, then vote again").click()
             drawn(teacher, lambda: expect(board).to_contain_text("0 answers so far"))
             expect(student).to_contain_text("Vote again")  # the phone followed by itself
-            phone.get_by_role("button", name="A", exact=True).click()
+            phone.get_by_role("button", name="A · the same reply twenty times").click()
             drawn(phone, lambda: expect(student).to_contain_text("Sent: A."))
             finish(phone, "poll-question-phone", "phone")
             teacher.get_by_role("button", name="Show the answer", exact=True).click()
