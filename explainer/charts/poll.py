@@ -32,12 +32,25 @@ def class_and_model(rows: list[Row], other: float, title: str = "") -> go.Figure
         texts = [percent(p) if r.model is not None else "" for p, r in zip(model, rows)]
         bars.append(_bar(_(MODEL), model, [BLUE] * len(rows), "model", texts))
     top = max([*shares, *(bars[-1]["x"] if revealed else [])], default=1.0) or 1.0
+    return _board(bars, names, title, top)
+
+
+def _board(bars: list[dict], names: list[str], title: str, top: float) -> go.Figure:
+    """Rows of grouped horizontal bars (one group per name), room after the longest for its text; the legend under
+    the rows when there is more than one kind of bar."""
     out = layout(
         title,
-        90 + ROW_PX * max(len(names), 1) * (2 if revealed else 1),
+        90 + ROW_PX * max(len(names), 1) * len(bars),
         {"l": 10, "r": 30, "t": 60 if title else 20, "b": 30},
-        showlegend=revealed,
-        legend={"orientation": "h", "y": -0.02, "yanchor": "top", "x": 0, "font": {"size": SMALL}},
+        showlegend=len(bars) > 1,
+        legend={
+            "orientation": "h",
+            "y": -0.02,
+            "yanchor": "top",
+            "x": 0,
+            "font": {"size": SMALL},
+            "traceorder": "normal",
+        },
         barmode="group",
         bargap=0.25,
         bargroupgap=0.05,
@@ -75,26 +88,7 @@ def class_votes(
     if before is not None:
         bars.append(_vote_bar(_(FIRST_VOTE), before, [PALE[c] for c in colour], "before"))
     bars.append(_vote_bar(_(SECOND_VOTE) if before is not None else _(CLASS), votes, colour, "now"))
-    out = layout(
-        title,
-        90 + ROW_PX * len(letters) * len(bars),
-        {"l": 10, "r": 30, "t": 60 if title else 20, "b": 30},
-        showlegend=before is not None,
-        legend={
-            "orientation": "h",
-            "y": -0.02,
-            "yanchor": "top",
-            "x": 0,
-            "font": {"size": SMALL},
-            "traceorder": "normal",
-        },
-        barmode="group",
-        bargap=0.25,
-        bargroupgap=0.05,
-        uniformtext={"minsize": SMALL, "mode": "show"},
-    )
-    out.update(xaxis={"range": [0, 1.3], "showticklabels": False, "showgrid": False}, yaxis=row_axis(names))
-    return figure(bars, out)
+    return _board(bars, names, title, 1.0)
 
 
 def _vote_bar(name: str, counts: list[int], colours: list[str], group: str) -> dict:

@@ -61,15 +61,16 @@ def guess_for(text: str, where=st) -> str | None:
 def verdict(backend: Backend, text: str, word: str, probs: torch.Tensor) -> Verdict:
     """How likely the model finds the guessed word after `text`; probs (V,) its next-token probabilities."""
     ids = word_tokens(backend, text, word)
-    p = percent(word_probability(backend, text, word))
     shown = md_escape(word)
     if len(ids) != 1:
+        p = percent(word_probability(backend, text, word))
         sentence = _(
             "You guessed **{word}**: the model gives it {p}. It is {n} tokens, so its probability is theirs "
             "multiplied, each given the ones before."
         ).format(word=shown, p=p, n=number(len(ids)))
         return Verdict(sentence, None)
     likelier = int((probs > probs[ids[0]]).sum())
+    p = percent(float(probs[ids[0]]))  # the bar's own figure
     if likelier == 0:
         sentence = _("You guessed **{word}**: the model's favourite too, at {p}.").format(word=shown, p=p)
     else:

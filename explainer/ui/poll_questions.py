@@ -177,9 +177,10 @@ def start_section(text: str) -> None:
     )
     keys = [q.key for q in QUESTIONS]
     preset = st.query_params.get(QUESTION_KEY)
-    key = st.selectbox(
-        _("The question"), keys, keys.index(preset) if preset in keys else 0, format_func=lambda k: title(BY_KEY[k])
-    )
+    key = st.selectbox(  # a key of its own: the choice stays when the language (and so the label) changes
+        _("The question"), keys, keys.index(preset) if preset in keys else 0, format_func=lambda k: title(BY_KEY[k]),
+        key=f"poll_question_{preset}",
+    )  # fmt: skip
     question_card(BY_KEY[key])
     if st.button(_("Start the vote on this question"), type="primary", icon=":material/quiz:"):
         try:
