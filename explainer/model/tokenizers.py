@@ -79,6 +79,11 @@ class Tokenizer(ABC):
         """The bytes token `i` stands for, for a byte-level tokenizer (its tokens may cut a character); else None."""
         return None
 
+    def byte_level_bpe(self) -> Any | None:
+        """The Hugging Face `tokenizers.Tokenizer` of a byte-level BPE, whose merges can be replayed
+        (analysis/token_merges.py); None for another kind."""
+        return None
+
     def encode(self, text: str) -> list[int]:
         return [t.id for t in self.tokens(text)]
 
@@ -191,7 +196,7 @@ def _raw_bytes(raw: str) -> bytes | None:
     return bytes(table[c] for c in raw)
 
 
-def _bytes_display(raw: str) -> str | None:
+def byte_level_display(raw: str) -> str | None:
     """A byte-level token ("Ġthe", "ðŁĺ") as readable text (" the", "⟨f0 9f 98⟩": part of a character, see
     format.byte_piece); None if `raw` is not made of byte-level characters."""
     data = _raw_bytes(raw)
@@ -253,11 +258,14 @@ class BPETokenizer(Tokenizer):
     def id_to_token(self, i: int) -> str:
         self._check_id(i)
         raw = self.hf.id_to_token(i)
-        return _bytes_display(raw) or raw
+        return byte_level_display(raw) or raw
 
     def token_bytes(self, i: int) -> bytes | None:
         self._check_id(i)
         return _raw_bytes(self.hf.id_to_token(i))
+
+    def byte_level_bpe(self) -> Any | None:
+        return self.hf
 
     def token_to_id(self, s: str) -> int | None:
         i = self.hf.token_to_id(s)  # the raw byte-level form, e.g. "Ġthe"
@@ -305,7 +313,7 @@ class HFTokenizer(Tokenizer):
         self._check_id(i)
         raw = self.tok.convert_ids_to_tokens(i)
         if self._byte_level:
-            return _bytes_display(raw) or raw
+            return byte_level_display(raw) or raw
         if m := _BYTE_FALLBACK.fullmatch(raw):
             return byte_piece(bytes([int(m.group(1), 16)]))
         text = self.decode([i])
@@ -315,10 +323,16 @@ class HFTokenizer(Tokenizer):
         self._check_id(i)
         return _raw_bytes(self.tok.convert_ids_to_tokens(i)) if self._byte_level else None
 
+    def byte_level_bpe(self) -> Any | None:
+        from tokenizers import models
+
+        backend = self.tok.backend_tokenizer
+        return backend if self._byte_level and isinstance(backend.model, models.BPE) else None
+
     def token_to_id(self, s: str) -> int | None:
         if self._vocab is None:
             raw = self.tok.get_vocab()  # e.g. "Ġthe"
-            shown = {_bytes_display(r): i for r, i in raw.items()} if self._byte_level else {}  # e.g. " the"
+            shown = {byte_level_display(r): i for r, i in raw.items()} if self._byte_level else {}  # e.g. " the"
             shown.pop(None, None)
             self._vocab = {**shown, **raw}
         if s in self._vocab:

@@ -120,7 +120,7 @@ class Prompt:
     n_cut: int  # tokens cut from the left to fit the context
 
 
-_CHIP_CSS = """<style>
+CHIP_CSS = """<style>
 .tok-chips{line-height:2.3;font-size:18px;margin:.2rem 0 .6rem}
 .tok-chip{display:inline-block;padding:0 .45em;margin:0 .18em .25em 0;border-radius:.35em;
   font-family:ui-monospace,SFMono-Regular,Menlo,monospace;white-space:pre;line-height:1.7;
@@ -162,7 +162,7 @@ def _chips_html(backend: Backend, tokens: list, n_hidden: int) -> str:
             chips.append(f'<span class="tok-chip" title="{tip}">{label}</span>')
     hidden = _("… {n} tokens before these").format(n=number(n_hidden))
     cut = f'<span class="tok-cut">{html_escape(hidden)}</span>' if n_hidden else ""
-    return f'{_CHIP_CSS}<div class="tok-chips">{cut}{"".join(chips)}</div>'
+    return f'{CHIP_CSS}<div class="tok-chips">{cut}{"".join(chips)}</div>'
 
 
 def show_tokens(backend: Backend, text: str) -> Prompt | None:

@@ -53,3 +53,22 @@ def test_meaning_page(browser, server: Server, viewport: str) -> None:
         sync_api.expect(sentences).to_contain_text("ball")
         assert page.locator(".js-plotly-plot").count() == 2  # the maps stage by stage, the probe
         finish(page, "meaning", viewport)
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_tokens_page(browser, server: Server, viewport: str) -> None:
+    """The text's tokens as numbered chips; the slider assembles them from the bytes, merge by merge, and the
+    staircase's marker follows (36 bytes to the model's 13 tokens)."""
+    page = opened(browser, server, "tokens", viewport)
+    with closing_page(page, server):
+        main = page.locator("[data-testid=stMain]")
+        sync_api.expect(main).to_contain_text("What the model reads: 13 tokens")
+        sync_api.expect(main).to_contain_text("The start: your text as 36 bytes")
+        marker = "() => document.querySelectorAll('.js-plotly-plot')[0]?.data?.[1]?.y?.[0]"
+        assert page.evaluate(marker) == 36
+        page.get_by_role("slider", name="Merges made on your text").focus()
+        page.keyboard.press("End")  # every merge made
+        drawn(page, lambda: sync_api.expect(main).to_contain_text("Merge 22 of 22"))
+        page.wait_for_function(f"() => ({marker})() === 13")
+        assert_no_exception(page)
+        finish(page, "tokens", viewport)

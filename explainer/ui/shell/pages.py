@@ -44,6 +44,7 @@ PAGES: tuple[PageEntry, ...] = (
     ),
     *_section(
         N_("Inside the transformer"),
+        ("tokens", N_("Tokens"), ":material/token:", "tokens"),
         ("embeddings", N_("Embeddings"), ":material/scatter_plot:", "embeddings"),
         ("attention", N_("Attention"), ":material/visibility:", "attention"),
         ("meaning", N_("Meaning in context"), ":material/compare_arrows:", "meaning"),

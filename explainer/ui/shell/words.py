@@ -40,6 +40,15 @@ TERMS: dict[str, Term] = {  # key: the term's anchor on the glossary page, in th
         ),
         ("next-word", "bars"),
     ),
+    "bpe": Term(
+        N_("BPE (byte-pair encoding)"),
+        N_(
+            "How most tokenizers learn their tokens: start from single bytes (letters) and, again and again, make the "
+            "pair of neighbours that comes up most often in the training text into one new token, until the "
+            "vocabulary is full."
+        ),
+        ("tokens", "merges"),
+    ),
     "logit": Term(
         N_("Logit (score)"),
         N_(

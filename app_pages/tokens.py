@@ -1,0 +1,161 @@
+"""Tokens: the text as the model reads it (pieces and their numbers), and where the pieces come from: a byte-level BPE
+learnt them from the training text by merging frequent pairs, replayed here merge by merge on the student's text."""
+
+import streamlit as st
+
+from explainer.analysis import token_merges as tm
+from explainer.charts.tokens import pieces_by_vocabulary
+from explainer.format import md_escape, number, visible_token
+from explainer.i18n import _, ngettext
+from explainer.ui.shell.chart import show_chart
+from explainer.ui.shell.models import current_spec, require_backend
+from explainer.ui.shell.navigation import stop
+from explainer.ui.shell.presenter import side_by_side
+from explainer.ui.shell.views import section, view
+from explainer.ui.shell.words import for_the_teacher
+from explainer.ui.tokens import chips_html, merges_for
+
+DEFAULT_TEXT = "The hippopotamus swims in the river."  # common words whole, a rare one in pieces (built-in model)
+MAX_CHARS = 300
+FIRST_MERGES = 24  # the merges learnt first, shown as pairs
+LONGEST = 12
+
+st.title(_("Tokens: the pieces a model reads"))
+st.markdown(
+    _(
+        "A model never sees letters or words. Its **tokenizer** cuts the text into **tokens** (whole common words, "
+        "pieces of rare ones, signs) and gives each one a number. Those numbers are all the model gets; the next "
+        "page turns each one into a list of numbers it can compute with."
+    )
+)
+with for_the_teacher("token", "bpe", "embedding"):
+    st.markdown(
+        _(
+            "This model's tokenizer is a byte-level **BPE** (byte-pair encoding), as GPT-2's and most chatbots' are. "
+            "The text is first split before spaces and signs, then each part starts as its bytes (UTF-8) and the "
+            "learnt merges join neighbours, always the one learnt earliest, until none applies. Learning the "
+            "merges (training the tokenizer) counts every pair of neighbours in the training text and adds the most "
+            "frequent one as a new token, again and again, until the vocabulary is full. The replay below is checked "
+            "against the tokenizer's own tokens."
+        )
+    )
+
+backend = require_backend()
+spec, info = current_spec(), backend.info
+controls, main = side_by_side()  # presenter mode: the text beside its pieces, on the first screen
+text = controls.text_area(
+    _("Your text"), DEFAULT_TEXT, max_chars=MAX_CHARS, height=110, key="tok_text", bind="query-params"
+)
+if not text.strip():
+    st.info(_("Type some text in the box to see its tokens."), icon=":material/edit:")
+    stop()
+
+tokens = backend.tokenize(text)
+ids = [t.id for t in tokens]
+pieces = view("pieces", main)
+pieces.markdown(_("#### What the model reads: {n} tokens, each a number").format(n=number(len(ids))))
+pieces.html(chips_html([backend.token_str(i) for i in ids], ids))
+n_words = len(text.split())
+pieces.caption(
+    _(
+        "{chars} characters, {words} words, {n} tokens. The number under each piece is its token id, its place in "
+        "the model's vocabulary of {vocab} tokens; ␣ is a space, which belongs to the word after it."
+    ).format(chars=number(len(text)), words=number(n_words), n=number(len(ids)), vocab=number(info.vocab_size))
+)
+
+section(_("Where the pieces come from"), "merges")
+merges = merges_for(spec)
+if merges is None:
+    st.info(
+        _(
+            "This model's tokenizer does not build its tokens by merging bytes, so there are no merges to replay. "
+            "The built-in model and GPT-2 do: pick one in the sidebar."
+        ),
+        icon=":material/info:",
+    )
+    stop()
+assembly = tm.assemble(backend.tokenizer, merges, text)
+if assembly is None:
+    st.info(
+        _(
+            "This text holds a piece the tokenizer sets apart before any merge (a special marker such as "
+            "<|endoftext|>), so its merges are not replayed here. Take it out to see them."
+        ),
+        icon=":material/info:",
+    )
+    stop()
+st.markdown(
+    _(
+        "Nobody wrote the list of tokens: the tokenizer learnt it from the training text. It started with one token "
+        "per byte (256 of them: an English letter is one byte, é takes two, 😀 four). Then it found the two "
+        "neighbours that came up together most often in the whole text and made them one new token, and again, "
+        "{n_merges} times: its vocabulary has {vocab} tokens in all. To cut your text, it starts from the bytes and "
+        "makes those merges in the order it learnt them. Move the slider to watch."
+    ).format(n_merges=number(merges.n_merges), vocab=number(info.vocab_size))
+)
+steps = assembly.steps
+if not steps:
+    st.markdown(_("No two neighbours in this text make a learnt token: each byte stays a token of its own."))
+    at = 0
+else:
+    at = st.slider(_("Merges made on your text"), 0, len(steps), 0, key="tok_step")
+counts = assembly.counts()
+shown = assembly.pieces(at)
+st.html(chips_html(shown, assembly.ids(at), assembly.joined(at)))
+if at == 0:
+    st.caption(
+        _("The start: your text as {n} bytes, one token each.").format(n=number(assembly.n_bytes))
+        if steps
+        else _("Your text as {n} bytes, one token each.").format(n=number(assembly.n_bytes))
+    )
+else:
+    step = steps[at - 1]
+    st.caption(
+        ngettext(
+            "Merge {k} of {m}: “{left}” + “{right}” → “{both}” (in orange), joined in {uses} place. The tokenizer "
+            "learnt it as merge number {rank} of {n_merges}: the earlier a merge, the more often that pair came up.",
+            "Merge {k} of {m}: “{left}” + “{right}” → “{both}” (in orange), joined in {uses} places. The tokenizer "
+            "learnt it as merge number {rank} of {n_merges}: the earlier a merge, the more often that pair came up.",
+            step.uses,
+        ).format(
+            k=number(at),
+            m=number(len(steps)),
+            left=md_escape(visible_token(step.left)),
+            right=md_escape(visible_token(step.right)),
+            both=md_escape(visible_token(step.left + step.right)),
+            uses=number(step.uses),
+            rank=number(step.rank + 1),
+            n_merges=number(merges.n_merges),
+        )  # fmt: skip
+    )
+base = len(merges.vocab) - merges.n_merges  # the bytes (and any special markers) it started with
+sizes = [base] + [base + s.rank + 1 for s in steps]
+show_chart(
+    pieces_by_vocabulary(sizes, counts, len(merges.vocab), at, _("Your text in fewer pieces as the vocabulary grows")),
+    "tok_staircase",
+    name="tokens-by-vocabulary",
+    summary=_(
+        "Your text takes {bytes} pieces with the {base} starting tokens and {n} with all {vocab}: each merge it "
+        "uses saves pieces."
+    ).format(bytes=number(assembly.n_bytes), base=number(base), n=number(counts[-1]), vocab=number(len(merges.vocab))),
+)
+st.caption(
+    _(
+        "A bigger vocabulary cuts a text into fewer tokens, so more text fits in what the model reads at once "
+        "({context} tokens for this model) and each prediction covers more of a word. But each token needs its own "
+        "list of numbers and its own score at the output, and a rare token is seen too seldom in training to be "
+        "learnt well: tokenizers stop at tens of thousands of tokens, not millions."
+    ).format(context=number(info.context_length))
+)
+
+section(_("What it learnt first, and its longest tokens"), "vocabulary")
+first, longest = st.columns(2)
+pairs = [f"{visible_token(a)} + {visible_token(b)}" for a, b in (tm.readable(p) for p in merges.pairs[:FIRST_MERGES])]
+first.markdown(_("**The first {n} merges it learnt**").format(n=number(len(pairs))))
+first.html(chips_html(pairs))
+first.caption(
+    _("The pairs most frequent in its training text: pieces of the commonest words, and a space before a letter.")
+)
+longest.markdown(_("**Its {n} longest tokens**").format(n=number(LONGEST)))
+longest.html(chips_html(tm.longest(merges, LONGEST)))
+longest.caption(_("Pieces that came up often enough in its training text to earn a token of their own, however long."))

@@ -1,0 +1,38 @@
+"""The tokens page's figure: how many pieces a text takes as a byte-level BPE's vocabulary grows, merge by merge."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from explainer.charts.style import BLUE, CHOSEN, SMALL, axis, figure, layout
+from explainer.format import number
+from explainer.i18n import _
+
+
+def pieces_by_vocabulary(sizes: list[int], counts: list[int], full: int, at: int, title: str = "") -> go.Figure:
+    """A staircase: the text's pieces (y) against the vocabulary's size when each of its merges was learnt (x, log:
+    the bytes alone at sizes[0], one step down per merge), flat on to the whole vocabulary (`full`); the point after
+    `at` of its merges marked."""
+    x, y = [*sizes, full], [*counts, counts[-1]]
+    hover = _("a vocabulary of %{x:,} tokens: your text in %{y} pieces") + "<extra></extra>"
+    data = [
+        {"type": "scatter", "x": x, "y": y, "mode": "lines", "line": {"shape": "hv", "width": 4, "color": BLUE},
+         "hovertemplate": hover},
+        {"type": "scatter", "x": [sizes[at]], "y": [counts[at]], "mode": "markers+text",
+         "marker": {"size": 18, "color": CHOSEN, "line": {"width": 2, "color": "white"}},
+         "text": [number(counts[at])], "textposition": "top right", "textfont": {"size": SMALL, "color": CHOSEN},
+         "hovertemplate": hover},
+    ]  # fmt: skip
+    out = layout(title, 360, {"l": 10, "r": 20, "t": 60 if title else 20, "b": 10}, showlegend=False)
+    ticks = sorted({sizes[0], full, *(v for v in (1_000, 10_000, 100_000) if sizes[0] < v < full)})
+    out.update(
+        xaxis=axis(
+            _("tokens in the vocabulary (log scale)"),
+            type="log",
+            tickvals=ticks,
+            ticktext=[number(v) for v in ticks],
+            gridcolor="rgba(128,128,128,0.25)",
+        ),
+        yaxis=axis(_("pieces of your text"), range=[0, counts[0] * 1.2], gridcolor="rgba(128,128,128,0.25)"),
+    )
+    return figure(data, out)
