@@ -96,6 +96,14 @@ def _gradients(model: torch.nn.Module, ids: list[int]) -> list[torch.Tensor]:
     return [p.grad for p in copy_.parameters() if p.grad is not None]
 
 
+def test_a_rare_word_is_read_in_pieces_of_the_vocabulary(builtin) -> None:
+    assert right("rare-word-in-pieces") == "in smaller pieces that are in its vocabulary"
+    assert builtin.tokenizer.token_to_id(" hippopotamus") is None  # not one token
+    pieces = builtin.tokenize(" hippopotamus")
+    assert len(pieces) > 2 and not any(t.unknown for t in pieces)
+    assert builtin.decode([t.id for t in pieces]) == " hippopotamus"  # every letter of it reaches the model
+
+
 def test_bank_starts_from_one_vector_in_every_sentence(builtin) -> None:
     from explainer.analysis.sense_probe import sense_vectors
 

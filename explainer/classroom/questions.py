@@ -181,6 +181,24 @@ QUESTIONS: tuple[Question, ...] = (
         "race",
     ),
     Question(
+        "rare-word-in-pieces",
+        10,
+        N_("“hippopotamus” is not in the model's vocabulary. The model reads it…"),
+        (
+            N_("as one “unknown” token: it cannot tell what was written"),
+            N_("in smaller pieces that are in its vocabulary"),
+            N_("as the word in its vocabulary closest in spelling"),
+        ),
+        1,
+        N_(
+            "Its tokens start from single bytes, so any text can be written with tokens it knows: a rare word comes "
+            "in several pieces, each with its own number."
+        ),
+        "tokens",
+        "pieces",
+        {"tok_text": "The hippopotamus swims in the river."},
+    ),
+    Question(
         "one-vector-per-token",
         10,
         N_("“bank” by a river and “bank” for money: before the first layer, their vectors are…"),

@@ -34,6 +34,7 @@ VIEW_NAMES: dict[tuple[str, str], str] = {
     ("train", "nudge"): N_("One example, one nudge"),
     ("feedback", "try"): N_("Ask, then judge the answers"),
     ("why-gpus", "race"): N_("The race"),
+    ("tokens", "pieces"): N_("What the model reads"),
     ("tokens", "merges"): N_("Where the pieces come from"),
     ("embeddings", "map"): N_("A map of the vocabulary"),
     ("embeddings", "arithmetic"): N_("Word arithmetic: directions that carry meaning"),
