@@ -35,7 +35,6 @@ VIEW_NAMES: dict[tuple[str, str], str] = {
     ("feedback", "try"): N_("Ask, then judge the answers"),
     ("why-gpus", "race"): N_("The race"),
     ("tokens", "pieces"): N_("What the model reads"),
-    ("tokens", "merges"): N_("Where the pieces come from"),
     ("embeddings", "map"): N_("A map of the vocabulary"),
     ("embeddings", "arithmetic"): N_("Word arithmetic: directions that carry meaning"),
     ("embeddings", "positions"): N_("Where each token stands: position vectors"),
@@ -208,7 +207,7 @@ PARTS: dict[str, list[Step]] = {
             N_("Which words ended up near each other, and why?"),
             Link("embeddings", "map"),
             (
-                Link("tokens", "merges", {}, N_("first, the pieces it reads: tokens, learnt by merging letters")),
+                Link("tokens", "pieces", {}, N_("first, the pieces it reads: tokens, learnt by merging letters")),
                 Link("embeddings", "arithmetic", {}, N_("word arithmetic: Europe − Sweden + Kenya")),
                 Link("embeddings", "positions", {}, N_("where each word stands: position vectors")),
             ),
