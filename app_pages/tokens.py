@@ -4,16 +4,16 @@ learnt them from the training text by merging frequent pairs, replayed here merg
 import streamlit as st
 
 from explainer.analysis import token_merges as tm
-from explainer.charts.tokens import pieces_by_vocabulary
+from explainer.charts.tokens import pieces_by_vocabulary, tokens_by_language
 from explainer.format import md_escape, number, visible_token
-from explainer.i18n import _, ngettext
+from explainer.i18n import LANGUAGES, _, language, ngettext
 from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.models import current_spec, require_backend
 from explainer.ui.shell.navigation import stop
 from explainer.ui.shell.presenter import side_by_side
 from explainer.ui.shell.views import section, view
 from explainer.ui.shell.words import for_the_teacher
-from explainer.ui.tokens import chips_html, merges_for
+from explainer.ui.tokens import SAME_SENTENCE, chips_html, merges_for
 
 DEFAULT_TEXT = "The hippopotamus swims in the river."  # common words whole, a rare one in pieces (built-in model)
 MAX_CHARS = 300
@@ -62,6 +62,42 @@ pieces.caption(
         "the model's vocabulary of {vocab} tokens; ␣ is a space, which belongs to the word after it."
     ).format(chars=number(len(text)), words=number(n_words), n=number(len(ids)), vocab=number(info.vocab_size))
 )
+
+section(_("The same sentence in six languages"), "languages")
+codes = list(SAME_SENTENCE)
+sentences = [SAME_SENTENCE[c] for c in codes]
+per_language = [len(backend.encode(s)) for s in sentences]
+show_chart(
+    tokens_by_language(
+        [LANGUAGES[c] for c in codes], per_language, sentences, codes.index(language()), _("One sentence, in tokens")
+    ),
+    "tok_languages",
+    name="tokens-by-language",
+)
+most = max(range(len(codes)), key=per_language.__getitem__)
+if per_language[most] > per_language[0]:  # the first is English
+    st.markdown(
+        _("Here {first} takes {n_first} tokens and {most} {n_most}: **{times} times as many**.").format(
+            first=LANGUAGES[codes[0]],
+            n_first=number(per_language[0]),
+            most=LANGUAGES[codes[most]],
+            n_most=number(per_language[most]),
+            times=number(per_language[most] / per_language[0], 1),
+        )
+    )
+st.caption(
+    _(
+        "A tokenizer learns its pieces from its training text: the languages that fill it get whole words as "
+        "tokens, the others come in more and smaller pieces (in a byte-level tokenizer, down to single bytes: a "
+        "Chinese character takes three). A model pays for every token: such a text fills its {context} tokens "
+        "sooner and costs more computing, and the model learnt less from that language. Models trained on many "
+        "languages learn their tokenizer from all of them."
+    ).format(context=number(info.context_length))
+)
+each = st.expander(_("Each sentence's tokens"))
+for code, sentence in zip(codes, sentences):
+    each.markdown(f"**{LANGUAGES[code]}**")
+    each.html(chips_html([backend.token_str(i) for i in backend.encode(sentence)]))
 
 section(_("Where the pieces come from"), "merges")
 merges = merges_for(spec)

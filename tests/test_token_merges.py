@@ -10,6 +10,7 @@ import pytest
 
 from explainer.analysis import token_merges as tm
 from explainer.model.tokenizers import train_tokenizer
+from explainer.ui.tokens import SAME_SENTENCE
 
 from .apptest import chart_specs, open_page
 from .helpers import MULTILINGUAL_TEXT, TEXT
@@ -94,15 +95,30 @@ def page(spec: str = "builtin", text: str | None = None):
     return open_page("app_pages/tokens.py", spec=spec, query=query, direct=True)
 
 
+def caption(at, start: str) -> str:
+    return next(c.value for c in at.caption if c.value.startswith(start))
+
+
 def test_the_page_shows_the_tokens_and_walks_the_merges() -> None:
     at = page()
-    assert "13 tokens" in at.markdown[2].value  # "The hippopotamus swims in the river."
-    staircase = chart_specs(at)[0]
+    assert any("What the model reads: 13 tokens" in m.value for m in at.markdown)  # "The hippopotamus swims…"
+    staircase = chart_specs(at)[1]
     assert staircase["data"][1]["y"] == [36]  # the marker: the text's 36 bytes before any merge
     at.slider(key="tok_step").set_value(2).run()
-    assert "“h” + “e” → “he”" in at.caption[1].value and "2 places" in at.caption[1].value
+    assert "“h” + “e” → “he”" in caption(at, "Merge 2 of 22") and "2 places" in caption(at, "Merge 2 of 22")
     at.slider(key="tok_step").set_value(22).run()
-    assert chart_specs(at)[0]["data"][1]["y"] == [13]  # every merge made: the model's 13 tokens
+    assert chart_specs(at)[1]["data"][1]["y"] == [13]  # every merge made: the model's 13 tokens
+
+
+def test_a_language_the_tokenizer_rarely_read_takes_more_tokens() -> None:
+    at = open_page("app_pages/tokens.py", query={"lang": "de"})
+    bars = chart_specs(at)[0]["data"][0]
+    counts = dict(zip(SAME_SENTENCE, bars["x"]))
+    assert counts["en"] < min(v for k, v in counts.items() if k != "en")  # its tokenizer learnt from English
+    assert counts["zh_CN"] == max(counts.values())  # each Chinese character in bytes: 3 tokens a character
+    colours = bars["marker"]["color"]
+    assert colours[list(SAME_SENTENCE).index("de")] != colours[0] == colours[1]  # the class's language marked
+    assert any("3,0" in m.value for m in at.markdown)  # "45 tokens … 3,0-mal so viele", in German numbers
 
 
 def test_the_page_says_why_when_there_is_nothing_to_replay(tiny_model_dir: Path, tiny_hf_spec: str) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from explainer.charts.style import BLUE, CHOSEN, SMALL, axis, figure, layout
-from explainer.format import number
+from explainer.charts.style import BLUE, CHOSEN, ROW_PX, SMALL, axis, figure, layout, row_axis
+from explainer.format import html_escape, number
 from explainer.i18n import _
 
 
@@ -36,3 +36,24 @@ def pieces_by_vocabulary(sizes: list[int], counts: list[int], full: int, at: int
         yaxis=axis(_("pieces of your text"), range=[0, counts[0] * 1.2], gridcolor="rgba(128,128,128,0.25)"),
     )
     return figure(data, out)
+
+
+def tokens_by_language(
+    names: list[str], tokens: list[int], sentences: list[str], mark: int, title: str = ""
+) -> go.Figure:
+    """One bar per language: how many tokens the same sentence takes in it (its text in the hover); the class's
+    language (`mark`) in orange."""
+    bars = {
+        "type": "bar", "orientation": "h", "x": tokens, "y": list(range(len(names))),
+        "marker": {"color": [CHOSEN if i == mark else BLUE for i in range(len(names))]},
+        "text": [_("{n} tokens").format(n=number(n)) for n in tokens], "textposition": "outside",
+        "cliponaxis": False, "textfont": {"size": SMALL},
+        "hovertext": [html_escape(s) for s in sentences], "hovertemplate": "%{hovertext}<extra></extra>",
+    }  # fmt: skip
+    out = layout(title, 130 + ROW_PX * len(names), {"l": 10, "r": 10, "t": 60 if title else 20, "b": 10})
+    out.update(
+        showlegend=False,
+        xaxis=axis(_("tokens"), range=[0, max(tokens) * 1.35], gridcolor="rgba(128,128,128,0.25)"),
+        yaxis=row_axis(names),
+    )
+    return figure([bars], out)

@@ -10,6 +10,16 @@ from explainer.i18n import _
 from explainer.ui.prediction import CHIP_CSS
 from explainer.ui.shell.models import get_backend
 
+# One sentence in each of the app's languages (i18n.LANGUAGES), written to say the same thing.
+SAME_SENTENCE = {
+    "en": "The weather is nice today, so we are going to the park.",
+    "es": "Hoy hace buen tiempo, así que vamos al parque.",
+    "fr": "Il fait beau aujourd'hui, alors nous allons au parc.",
+    "de": "Das Wetter ist heute schön, also gehen wir in den Park.",
+    "pt_BR": "O tempo está bom hoje, então vamos ao parque.",
+    "zh_CN": "今天天气很好，所以我们去公园。",
+}
+
 _MORE_CSS = """<style>
 .tok-chip.with-id{display:inline-flex;flex-direction:column;align-items:center;line-height:1.35;padding:.15em .45em}
 .tok-id{font-size:.62em;opacity:.8;font-family:ui-monospace,monospace}
