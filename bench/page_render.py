@@ -16,8 +16,8 @@ import time
 from tests.e2e.harness import APP_IDLE, CHROMIUM, CHROMIUM_ARGS, NO_SKELETON, serving
 
 PAGES = ["The torn script", "Next word", "Temperature & sampling", "Train it yourself", "Scale", "Human feedback",
-         "Why GPUs", "Embeddings", "Attention", "Meaning in context", "Layers", "The last vector", "Emergence",
-         "Why this word?"]  # fmt: skip
+         "Why GPUs", "Tokens", "Embeddings", "Attention", "Meaning in context", "Layers", "The last vector",
+         "Emergence", "Why this word?"]  # fmt: skip
 NO_CHART = {"The torn script", "Human feedback", "Why GPUs"}  # pages that open without a chart
 
 

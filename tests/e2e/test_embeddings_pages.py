@@ -64,7 +64,9 @@ def test_tokens_page(browser, server: Server, viewport: str) -> None:
         main = page.locator("[data-testid=stMain]")
         sync_api.expect(main).to_contain_text("What the model reads: 13 tokens")
         sync_api.expect(main).to_contain_text("The start: your text as 36 bytes")
-        marker = "() => document.querySelectorAll('.js-plotly-plot')[0]?.data?.[1]?.y?.[0]"
+        staircase = "document.querySelectorAll('.js-plotly-plot')[1]"  # under the six languages' bars
+        marker = f"() => {staircase}?.data?.[1]?.y?.[0]"
+        page.wait_for_function(f"() => {staircase}?.data !== undefined")
         assert page.evaluate(marker) == 36
         page.get_by_role("slider", name="Merges made on your text").focus()
         page.keyboard.press("End")  # every merge made
