@@ -7,16 +7,16 @@ from explainer.analysis import token_merges as tm
 from explainer.charts.tokens import pieces_by_vocabulary, tokens_by_language
 from explainer.format import md_escape, number, visible_token
 from explainer.i18n import LANGUAGES, _, language, ngettext
+from explainer.ui.chips import chips_html
 from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.models import current_spec, require_backend
 from explainer.ui.shell.navigation import stop
 from explainer.ui.shell.presenter import side_by_side
 from explainer.ui.shell.views import section, view
 from explainer.ui.shell.words import for_the_teacher
-from explainer.ui.tokens import SAME_SENTENCE, chips_html, merges_for
+from explainer.ui.tokens import MAX_CHARS, SAME_SENTENCE, TEXT_KEY, merges_for
 
 DEFAULT_TEXT = "The hippopotamus swims in the river."  # common words whole, a rare one in pieces (built-in model)
-MAX_CHARS = 300
 FIRST_MERGES = 24  # the merges learnt first, shown as pairs
 LONGEST = 12
 
@@ -44,7 +44,7 @@ backend = require_backend()
 spec, info = current_spec(), backend.info
 controls, main = side_by_side()  # presenter mode: the text beside its pieces, on the first screen
 text = controls.text_area(
-    _("Your text"), DEFAULT_TEXT, max_chars=MAX_CHARS, height=110, key="tok_text", bind="query-params"
+    _("Your text"), DEFAULT_TEXT, max_chars=MAX_CHARS, height=110, key=TEXT_KEY, bind="query-params"
 )
 if not text.strip():
     st.info(_("Type some text in the box to see its tokens."), icon=":material/edit:")

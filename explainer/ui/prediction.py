@@ -30,12 +30,15 @@ from explainer.generation.script import StartedReply
 from explainer.i18n import N_, _, ngettext
 from explainer.model.sampling import SamplingParams, sample
 from explainer.model.tokenizers import split_words
+from explainer.ui.chips import CHIP_CSS
 from explainer.ui.shell.language import LOCALIZED
 from explainer.ui.shell.models import current_spec, get_backend, reads_english_note, require_backend
-from explainer.ui.shell.navigation import Navigation, stop
+from explainer.ui.shell.navigation import Navigation, link_page, stop
 from explainer.ui.shell.presenter import advanced, presenting
 from explainer.ui.shell.state import SessionObject
-from explainer.ui.shell.views import section
+from explainer.ui.shell.views import VIEW_KEY, section
+from explainer.ui.tokens import MAX_CHARS as TOKENS_MAX_CHARS
+from explainer.ui.tokens import TEXT_KEY as TOKENS_TEXT_KEY
 
 PROMPT_KEY = "prompt"  # the text box's key and the URL's parameter
 ALL_TOKENS_KEY = "all_tokens"  # the next-word page's "All … tokens" (its session state: whether it is open)
@@ -120,18 +123,6 @@ class Prompt:
     n_cut: int  # tokens cut from the left to fit the context
 
 
-CHIP_CSS = """<style>
-.tok-chips{line-height:2.3;font-size:18px;margin:.2rem 0 .6rem}
-.tok-chip{display:inline-block;padding:0 .45em;margin:0 .18em .25em 0;border-radius:.35em;
-  font-family:ui-monospace,SFMono-Regular,Menlo,monospace;white-space:pre;line-height:1.7;
-  background:rgba(31,95,191,.14);border:1px solid rgba(31,95,191,.35)}
-.tok-chip:nth-child(even){background:rgba(232,89,12,.12);border-color:rgba(232,89,12,.35)}
-.tok-chip.unk{background:rgba(207,34,46,.16);border:2px dashed rgb(207,34,46)}
-.tok-chip.unk sup{color:rgb(207,34,46);font-size:.7em;margin-left:.25em}
-.tok-cut{opacity:.7;font-style:italic;margin-right:.4em}
-</style>"""
-
-
 def _cut(tokens: list) -> list[bool]:
     """Whether each token is a byte piece of one character: those share (part of) its span with a neighbour."""
     spans = [(t.start, t.end) for t in tokens]
@@ -193,6 +184,13 @@ def show_tokens(backend: Backend, text: str) -> Prompt | None:
         expanded=advanced(),
     ):
         st.markdown(_chips_html(backend, shown, len(tokens) - len(shown)), unsafe_allow_html=True)
+        if (pieces_page := link_page("tokens")) is not None:  # the same text, there taken apart merge by merge
+            st.page_link(
+                pieces_page,
+                label=_("Where these pieces come from: the Tokens page"),
+                icon=":material/token:",
+                query_params={TOKENS_TEXT_KEY: text[:TOKENS_MAX_CHARS], VIEW_KEY: "merges"},
+            )
     split = split_words(text, kept)
     if split:
         shown = [

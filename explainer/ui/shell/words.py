@@ -38,7 +38,7 @@ TERMS: dict[str, Term] = {  # key: the term's anchor on the glossary page, in th
             "A piece of text the model reads and writes: a word, part of a word, a punctuation mark "
             "or a line break. The model knows a fixed list of them, its vocabulary."
         ),
-        ("next-word", "bars"),
+        ("tokens", "pieces"),
     ),
     "bpe": Term(
         N_("BPE (byte-pair encoding)"),
