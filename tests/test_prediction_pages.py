@@ -4,6 +4,7 @@ and on a tiny local GPT-2 (the Hugging Face path); bad input gives a message, ne
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlencode
 
 import numpy as np
 import pytest
@@ -77,6 +78,8 @@ def test_every_token_s_table_is_made_when_opened_and_adds_up(spec: str) -> None:
 def test_next_word_adds_the_likeliest_word_and_goes_back() -> None:
     at = open_page(NEXT_WORD)
     before = at.text_area(key="prompt").value
+    (pieces,) = [p.proto for p in at.get("page_link") if p.proto.label.startswith("Where these pieces come from")]
+    assert pieces.page == "tokens" and urlencode({"tok_text": before}) in pieces.query_string  # the same text there
     assert before.endswith("Once upon a time,")
     (bars,) = chart_specs(at)  # several likely words, none near 100 % (the shipped model: in 25 %, high 24 %, a 21 %)
     assert bars["data"][0]["x"][0] < 0.5 and sum(p >= 0.1 for p in bars["data"][0]["x"]) >= 3
