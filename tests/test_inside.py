@@ -143,6 +143,7 @@ def test_on_a_phone_a_long_text_names_every_other_column_of_the_attention_map() 
     assert list(narrow.layout.yaxis.ticktext) == labels and list(narrow.data[1].x) == list(wide.data[1].x)
     short = attention_heatmap(att[:NARROW_NAMES, :NARROW_NAMES], labels[:NARROW_NAMES], narrow=True)
     assert list(short.layout.xaxis.ticktext) == labels[:NARROW_NAMES]  # few enough: every name
+    assert short.layout.xaxis.tickangle == -60 and wide.layout.xaxis.tickangle == -90  # many: upright, side by side
 
 
 def test_heads_grid_has_one_panel_per_head_and_one_colour_bar() -> None:

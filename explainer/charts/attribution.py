@@ -18,6 +18,7 @@ from explainer.charts.style import (
     axis,
     colorbar,
     colour_key,
+    column_angle,
     every_other_name,
     figure,
     label,
@@ -47,8 +48,8 @@ def token_pushes(
     title = title or _("How much each word pushed “{word}” up (blue) or down (red)").format(word=label(target))
     out = layout(
         title, 440, {"l": 70, "r": 20, "t": 70, "b": 20}, plot_bgcolor="white", bargap=0.15,
-        xaxis=axis(tickmode="array", tickvals=list(range(T)), ticktext=every_other_name(names, narrow), tickangle=-55,
-                   automargin=True),
+        xaxis=axis(tickmode="array", tickvals=list(range(T)), ticktext=every_other_name(names, narrow),
+                   tickangle=column_angle(T, -55), automargin=True),
         yaxis=axis(_("push (log-probability)"), zeroline=True, zerolinecolor=GREY, gridcolor=GRID),
     )  # fmt: skip
     return figure([bar], out)

@@ -22,6 +22,7 @@ from explainer.charts.style import (
     SEQUENTIAL,
     SMALL,
     colorscale,
+    column_angle,
     every_other_name,
     figure,
     flat_colorbar,
@@ -89,8 +90,8 @@ def attention_heatmap(
     future = np.triu(np.ones((T, T), dtype=bool), 1)
     ticks = {"tickfont": {"size": SMALL}}
     axes = {
-        "xaxis": _tokens(lab, title={"text": _("looked at (key)")}, tickangle=-60, side="bottom", showgrid=False,
-                         **ticks),
+        "xaxis": _tokens(lab, title={"text": _("looked at (key)")}, tickangle=column_angle(T), side="bottom",
+                         showgrid=False, **ticks),
         "yaxis": _tokens(lab, title={"text": _("looking (query)")}, autorange="reversed", showgrid=False, **ticks),
     }  # fmt: skip
     axes["xaxis"]["ticktext"] = every_other_name(lab, narrow)
@@ -238,7 +239,8 @@ def generation_heads(att: np.ndarray, labels: list[str], generated: list[bool], 
     ]
     cells = _attention(att, hover, x=list(range(T)), y=list(range(H)), xgap=1, ygap=2)
     axes = {
-        "xaxis": _positions(ticks, title={"text": _("earlier tokens (orange: generated)")}, tickangle=-60,
+        "xaxis": _positions(ticks, title={"text": _("earlier tokens (orange: generated)")},
+                            tickangle=column_angle(T),
                             tickfont={"size": SMALL}, showgrid=False),
         "yaxis": _positions([_("head {n}").format(n=h + 1) for h in range(H)], title={"text": _("head")},
                             autorange="reversed", showgrid=False),

@@ -110,6 +110,13 @@ def _two_lines(pieces: list[str], most: int) -> str | None:
     return "<br>".join(min(fits)[2:]) if fits else None
 
 
+def column_angle(n_columns: int, tilt: int = -60) -> int:
+    """How the names under a row of token columns tilt: upright past NARROW_NAMES columns (at 1024 px beside the
+    sidebar, an attention map's 30 columns are 12 px apart, and names tilted at 60° ran into each other), else at
+    `tilt`, easier to read."""
+    return -90 if n_columns > NARROW_NAMES else tilt
+
+
 def every_other_name(names: list[str], narrow: bool) -> list[str]:
     """Tick names under a row of token columns: on a narrow screen (`narrow`, a phone) past NARROW_NAMES of them,
     every other one is drawn transparent, the last kept (tilted names 10 px apart run into one another); else all.
