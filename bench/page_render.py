@@ -18,6 +18,7 @@ from tests.e2e.harness import APP_IDLE, CHROMIUM, CHROMIUM_ARGS, NO_SKELETON, se
 PAGES = ["The torn script", "Next word", "Temperature & sampling", "Train it yourself", "Scale", "Human feedback",
          "Why GPUs", "Tokens", "Embeddings", "Attention", "Meaning in context", "Layers", "The last vector",
          "Emergence", "Why this word?"]  # fmt: skip
+CODE_AHEAD = "() => window.explainerCodeAhead === 'loaded'"  # the code loaded ahead (ui/shell/chart_code.py)
 NO_CHART = {"The torn script", "Human feedback", "Why GPUs"}  # pages that open without a chart
 
 
@@ -32,6 +33,7 @@ def measure(url: str, repeats: int = 3) -> dict[str, list[float]]:
         page.set_default_timeout(60_000)
         page.goto(url)
         page.wait_for_selector(APP_IDLE)
+        page.wait_for_function(CODE_AHEAD)  # as a student who reads the plan a few seconds finds it
         for _ in range(repeats):
             for name in PAGES:
                 t0 = time.perf_counter()
