@@ -2,6 +2,7 @@
 learnt them from the training text by merging frequent pairs, replayed here merge by merge on the student's text."""
 
 import streamlit as st
+from babel.lists import format_list
 
 from explainer.analysis import token_merges as tm
 from explainer.charts.tokens import pieces_by_vocabulary, tokens_by_language
@@ -53,14 +54,27 @@ if not text.strip():
 tokens = backend.tokenize(text)
 ids = [t.id for t in tokens]
 pieces = view("pieces", main)
-pieces.markdown(_("#### What the model reads: {n} tokens, each a number").format(n=number(len(ids))))
+pieces.markdown(
+    ngettext(
+        "#### What the model reads: {n} token, a number",
+        "#### What the model reads: {n} tokens, each a number",
+        len(ids),
+    ).format(n=number(len(ids)))
+)
 pieces.html(chips_html([backend.token_str(i) for i in ids], ids))
-n_words = len(text.split())
+counts_said = format_list(
+    [
+        ngettext("{n} character", "{n} characters", len(text)).format(n=number(len(text))),
+        ngettext("{n} word", "{n} words", len(text.split())).format(n=number(len(text.split()))),
+        ngettext("{n} token", "{n} tokens", len(ids)).format(n=number(len(ids))),
+    ],
+    locale=language(),
+)
 pieces.caption(
     _(
-        "{chars} characters, {words} words, {n} tokens. The number under each piece is its token id, its place in "
-        "the model's vocabulary of {vocab} tokens; ␣ is a space, which belongs to the word after it."
-    ).format(chars=number(len(text)), words=number(n_words), n=number(len(ids)), vocab=number(info.vocab_size))
+        "{counts}. The number under each piece is its token id, its place in the model's vocabulary of {vocab} "
+        "tokens; ␣ is a space, which belongs to the word after it."
+    ).format(counts=counts_said, vocab=number(info.vocab_size))
 )
 
 section(_("The same sentence in six languages"), "languages")
@@ -139,10 +153,11 @@ counts = assembly.counts()
 shown = assembly.pieces(at)
 st.html(chips_html(shown, assembly.ids(at), assembly.joined(at)))
 if at == 0:
+    as_bytes = ngettext("{n} byte", "{n} bytes", assembly.n_bytes).format(n=number(assembly.n_bytes))
     st.caption(
-        _("The start: your text as {n} bytes, one token each.").format(n=number(assembly.n_bytes))
+        _("The start: your text as {bytes}, one token each.").format(bytes=as_bytes)
         if steps
-        else _("Your text as {n} bytes, one token each.").format(n=number(assembly.n_bytes))
+        else _("Your text as {bytes}, one token each.").format(bytes=as_bytes)
     )
 else:
     step = steps[at - 1]
@@ -162,7 +177,7 @@ else:
             uses=number(step.uses),
             rank=number(step.rank + 1),
             n_merges=number(merges.n_merges),
-        )  # fmt: skip
+        )
     )
 base = len(merges.vocab) - merges.n_merges  # the bytes (and any special markers) it started with
 sizes = [base] + [base + s.rank + 1 for s in steps]

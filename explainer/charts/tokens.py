@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 
 from explainer.charts.style import BLUE, CHOSEN, ROW_PX, SMALL, axis, figure, layout, row_axis
 from explainer.format import html_escape, number
-from explainer.i18n import _
+from explainer.i18n import _, ngettext
 
 
 def pieces_by_vocabulary(sizes: list[int], counts: list[int], full: int, at: int, title: str = "") -> go.Figure:
@@ -46,7 +46,7 @@ def tokens_by_language(
     bars = {
         "type": "bar", "orientation": "h", "x": tokens, "y": list(range(len(names))),
         "marker": {"color": [CHOSEN if i == mark else BLUE for i in range(len(names))]},
-        "text": [_("{n} tokens").format(n=number(n)) for n in tokens], "textposition": "outside",
+        "text": [ngettext("{n} token", "{n} tokens", n).format(n=number(n)) for n in tokens], "textposition": "outside",
         "cliponaxis": False, "textfont": {"size": SMALL},
         "hovertext": [html_escape(s) for s in sentences], "hovertemplate": "%{hovertext}<extra></extra>",
     }  # fmt: skip
