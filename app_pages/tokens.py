@@ -5,8 +5,8 @@ import streamlit as st
 from babel.lists import format_list
 
 from explainer.analysis import token_merges as tm
-from explainer.charts.tokens import pieces_by_vocabulary, tokens_by_language
-from explainer.format import md_escape, number, visible_token
+from explainer.charts.tokens import tokens_by_language
+from explainer.format import number, visible_token
 from explainer.i18n import LANGUAGES, _, language, ngettext
 from explainer.ui.chips import chips_html
 from explainer.ui.shell.chart import show_chart
@@ -15,7 +15,7 @@ from explainer.ui.shell.navigation import stop
 from explainer.ui.shell.presenter import side_by_side
 from explainer.ui.shell.views import section, view
 from explainer.ui.shell.words import for_the_teacher
-from explainer.ui.tokens import MAX_CHARS, SAME_SENTENCE, TEXT_KEY, merges_for
+from explainer.ui.tokens import MAX_CHARS, SAME_SENTENCE, TEXT_KEY, merges_for, replay_merges
 
 DEFAULT_TEXT = "The hippopotamus swims in the river."  # common words whole, a rare one in pieces (built-in model)
 FIRST_MERGES = 24  # the merges learnt first, shown as pairs
@@ -143,53 +143,7 @@ st.markdown(
         "makes those merges in the order it learnt them. Move the slider to watch."
     ).format(n_merges=number(merges.n_merges), vocab=number(info.vocab_size))
 )
-steps = assembly.steps
-if not steps:
-    st.markdown(_("No two neighbours in this text make a learnt token: each byte stays a token of its own."))
-    at = 0
-else:
-    at = st.slider(_("Merges made on your text"), 0, len(steps), 0, key="tok_step")
-counts = assembly.counts()
-shown = assembly.pieces(at)
-st.html(chips_html(shown, assembly.ids(at), assembly.joined(at)))
-if at == 0:
-    as_bytes = ngettext("{n} byte", "{n} bytes", assembly.n_bytes).format(n=number(assembly.n_bytes))
-    st.caption(
-        _("The start: your text as {bytes}, one token each.").format(bytes=as_bytes)
-        if steps
-        else _("Your text as {bytes}, one token each.").format(bytes=as_bytes)
-    )
-else:
-    step = steps[at - 1]
-    st.caption(
-        ngettext(
-            "Merge {k} of {m}: “{left}” + “{right}” → “{both}” (in orange), joined in {uses} place. The tokenizer "
-            "learnt it as merge number {rank} of {n_merges}: the earlier a merge, the more often that pair came up.",
-            "Merge {k} of {m}: “{left}” + “{right}” → “{both}” (in orange), joined in {uses} places. The tokenizer "
-            "learnt it as merge number {rank} of {n_merges}: the earlier a merge, the more often that pair came up.",
-            step.uses,
-        ).format(
-            k=number(at),
-            m=number(len(steps)),
-            left=md_escape(visible_token(step.left)),
-            right=md_escape(visible_token(step.right)),
-            both=md_escape(visible_token(step.left + step.right)),
-            uses=number(step.uses),
-            rank=number(step.rank + 1),
-            n_merges=number(merges.n_merges),
-        )
-    )
-base = len(merges.vocab) - merges.n_merges  # the bytes (and any special markers) it started with
-sizes = [base] + [base + s.rank + 1 for s in steps]
-show_chart(
-    pieces_by_vocabulary(sizes, counts, len(merges.vocab), at, _("Your text in fewer pieces as the vocabulary grows")),
-    "tok_staircase",
-    name="tokens-by-vocabulary",
-    summary=_(
-        "Your text takes {bytes} pieces with the {base} starting tokens and {n} with all {vocab}: each merge it "
-        "uses saves pieces."
-    ).format(bytes=number(assembly.n_bytes), base=number(base), n=number(counts[-1]), vocab=number(len(merges.vocab))),
-)
+replay_merges(assembly)
 st.caption(
     _(
         "A bigger vocabulary cuts a text into fewer tokens, so more text fits in what the model reads at once "

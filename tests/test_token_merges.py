@@ -110,6 +110,25 @@ def test_the_page_shows_the_tokens_and_walks_the_merges() -> None:
     assert chart_specs(at)[1]["data"][1]["y"] == [13]  # every merge made: the model's 13 tokens
 
 
+def test_play_makes_one_merge_a_run_and_stops_at_the_last() -> None:
+    at = page(text="the theme")  # a few merges: "t"+"h", "th"+"e", …
+    n = int(at.slider(key="tok_step").max)
+    at.button(key="tok_play").click().run()  # each run (the fragment's tick, in a browser) makes one more merge
+    assert at.slider(key="tok_step").value == 1 and at.button(key="tok_play").label == "Pause"
+    at.run()
+    assert at.slider(key="tok_step").value == 2
+    at.button(key="tok_play").click().run()  # paused: stays
+    at.run()
+    assert at.slider(key="tok_step").value == 2 and at.button(key="tok_play").label.startswith("Play")
+    at.button(key="tok_play").click().run()
+    for _ in range(n):
+        at.run()
+    assert at.slider(key="tok_step").value == n and at.button(key="tok_play").label.startswith("Play")  # stopped
+    at.button(key="tok_play").click().run()  # played to the end: from the bytes again
+    assert at.slider(key="tok_step").value == 1
+    assert "Merge 1 of" in caption(at, "Merge 1 of")
+
+
 def test_a_language_the_tokenizer_rarely_read_takes_more_tokens() -> None:
     at = open_page("app_pages/tokens.py", query={"lang": "de"})
     bars = chart_specs(at)[0]["data"][0]

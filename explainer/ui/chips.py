@@ -19,7 +19,7 @@ CHIP_CSS = """<style>
 _NUMBERED_CSS = """<style>
 .tok-chip.with-id{display:inline-flex;flex-direction:column;align-items:center;line-height:1.35;padding:.15em .45em}
 .tok-id{font-size:.62em;opacity:.8;font-family:ui-monospace,monospace}
-.tok-chip.joined{background:rgba(232,89,12,.30);border:2px solid #e8590c}
+.tok-chip.joined{background:rgba(232,89,12,.45);border:2px solid #e8590c;font-weight:700}
 </style>"""
 
 

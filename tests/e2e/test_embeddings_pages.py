@@ -72,5 +72,9 @@ def test_tokens_page(browser, server: Server, viewport: str) -> None:
         page.keyboard.press("End")  # every merge made
         drawn(page, lambda: sync_api.expect(main).to_contain_text("Merge 22 of 22"))
         page.wait_for_function(f"() => ({marker})() === 13")
+        page.get_by_role("button", name="Play the merges, one by one").click()  # at the end: from the bytes again
+        drawn(page, lambda: sync_api.expect(main).to_contain_text("Merge 3 of 22", timeout=20_000))  # its own timer
+        page.get_by_role("button", name="Pause").click()
+        sync_api.expect(page.get_by_role("button", name="Play the merges, one by one")).to_be_visible()
         assert_no_exception(page)
         finish(page, "tokens", viewport)
