@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from explainer.charts.style import BLUE, CHOSEN, ROW_PX, SMALL, axis, figure, layout, row_axis
+from explainer.charts.style import BLUE, CHOSEN, GRID, ROW_PX, SMALL, axis, figure, layout, row_axis
 from explainer.format import html_escape, number
 from explainer.i18n import _, ngettext
 
@@ -31,9 +31,9 @@ def pieces_by_vocabulary(sizes: list[int], counts: list[int], full: int, at: int
             type="log",
             tickvals=ticks,
             ticktext=[number(v) for v in ticks],
-            gridcolor="rgba(128,128,128,0.25)",
+            gridcolor=GRID,
         ),
-        yaxis=axis(_("pieces of your text"), range=[0, counts[0] * 1.2], gridcolor="rgba(128,128,128,0.25)"),
+        yaxis=axis(_("pieces of your text"), range=[0, counts[0] * 1.2], gridcolor=GRID),
     )
     return figure(data, out)
 
@@ -53,7 +53,7 @@ def tokens_by_language(
     out = layout(title, 130 + ROW_PX * len(names), {"l": 10, "r": 10, "t": 60 if title else 20, "b": 10})
     out.update(
         showlegend=False,
-        xaxis=axis(_("tokens"), range=[0, max(tokens) * 1.35], gridcolor="rgba(128,128,128,0.25)"),
+        xaxis=axis(_("tokens"), range=[0, max(tokens) * 1.35], gridcolor=GRID),
         yaxis=row_axis(names),
     )
     return figure([bars], out)
