@@ -80,7 +80,8 @@ pieces.caption(
 section(_("The same sentence in six languages"), "languages")
 codes = list(SAME_SENTENCE)
 sentences = [SAME_SENTENCE[c] for c in codes]
-per_language = [len(backend.encode(s)) for s in sentences]
+encoded = [backend.encode(s) for s in sentences]
+per_language = [len(ids) for ids in encoded]
 show_chart(
     tokens_by_language(
         [LANGUAGES[c] for c in codes], per_language, sentences, codes.index(language()), _("One sentence, in tokens")
@@ -109,9 +110,9 @@ st.caption(
     ).format(context=number(info.context_length))
 )
 each = st.expander(_("Each sentence's tokens"))
-for code, sentence in zip(codes, sentences):
+for code, sentence_ids in zip(codes, encoded):
     each.markdown(f"**{LANGUAGES[code]}**")
-    each.html(chips_html([backend.token_str(i) for i in backend.encode(sentence)]))
+    each.html(chips_html([backend.token_str(i) for i in sentence_ids]))
 
 section(_("Where the pieces come from"), "merges")
 merges = merges_for(spec)

@@ -30,7 +30,7 @@ from explainer.generation.script import StartedReply
 from explainer.i18n import N_, _, ngettext
 from explainer.model.sampling import SamplingParams, sample
 from explainer.model.tokenizers import split_words
-from explainer.ui.chips import CHIP_CSS
+from explainer.ui.chips import chip, chip_row
 from explainer.ui.shell.language import LOCALIZED
 from explainer.ui.shell.models import current_spec, get_backend, reads_english_note, require_backend
 from explainer.ui.shell.navigation import Navigation, link_page, stop
@@ -140,20 +140,15 @@ def _pieces(backend: Backend, tokens: list) -> list[str]:
 def _chips_html(backend: Backend, tokens: list, n_hidden: int) -> str:
     chips = []
     for i, (t, shown, cut) in enumerate(zip(tokens, _pieces(backend, tokens), _cut(tokens))):
-        label = html_escape(visible_token(shown))
         tip = _("token {i} · id {id}").format(i=i + 1 + n_hidden, id=t.id)
         if cut:
             tip += _(" · part of the character “{char}”").format(char=t.text)
         if t.unknown:
             tip += _(" · unknown word → <unk>")
-        tip = html_escape(tip, True)
-        if t.unknown:
-            chips.append(f'<span class="tok-chip unk" title="{tip}">{label}<sup>&lt;unk&gt;</sup></span>')
-        else:
-            chips.append(f'<span class="tok-chip" title="{tip}">{label}</span>')
+        mark = "<sup>&lt;unk&gt;</sup>" if t.unknown else ""
+        chips.append(chip(shown, tip=tip, classes="unk" if t.unknown else "", inner=mark))
     hidden = _("… {n} tokens before these").format(n=number(n_hidden))
-    cut = f'<span class="tok-cut">{html_escape(hidden)}</span>' if n_hidden else ""
-    return f'{CHIP_CSS}<div class="tok-chips">{cut}{"".join(chips)}</div>'
+    return chip_row(chips, f'<span class="tok-cut">{html_escape(hidden)}</span>' if n_hidden else "")
 
 
 def show_tokens(backend: Backend, text: str) -> Prompt | None:
