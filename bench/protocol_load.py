@@ -4,10 +4,12 @@ measures, it never passes or fails on time).
 Each simulated student (bench/ws_students.py) speaks Streamlit's websocket protocol: it opens a page, waits
 for the run to finish, then goes round Next word (types a prompt, adds the likeliest word, rolls the dice),
 Temperature & sampling (moves the slider, runs the text 20 times at T = 3), Embeddings (switches the map between
-PCA and t-SNE), Attention (switches layer and head), the chat (asks a question)
-and Human feedback (gets answers, picks the better one), pausing about `--think` s before each action; K of
-them train on Train it yourself instead. No browser draws anything, so the latencies are the server's:
-from sending the message to the end of the run it caused (the chat also to the first words of its reply).
+PCA and t-SNE), Attention (switches layer and head), the chat (asks a question), Human feedback (gets answers,
+picks the better one) and Tokens (types a short text, presses Play and watches its merges to the last one),
+pausing about `--think` s before each action; K of them train on Train it yourself instead. `--pages` keeps
+some of those pages only (`--pages tokens`: the whole class presses Play). No browser draws anything, so the
+latencies are the server's: from sending the message to the end of the run it caused (the chat also to the first
+words of its reply).
 
 Prints, per interaction, count and p50 / p95 / p99 / max; the errors (an exception on the page, no end of the
 run within 30 s, a dropped websocket, a widget not found); the server's memory (RSS of its process tree,
@@ -15,6 +17,7 @@ start / peak / end) and CPU; sessions opened per second. `--json FILE` writes th
 
     python -m bench.protocol_load --students 30 --trainers 2 --duration 60           # starts its own server
     python -m bench.protocol_load --students 1 --trainers 0 --duration 40 --verbose  # what each action changed
+    python -m bench.protocol_load --students 30 --trainers 0 --pages tokens           # everybody plays the merges
     deploy/start.sh start && python -m bench.protocol_load --url http://127.0.0.1:8080 \\
         --pid-file /tmp/llm-explainer-deploy/replicas.pid --students 100 --trainers 2   # through nginx + replicas
 
@@ -44,6 +47,9 @@ from bench.ws_students import (
     CHAT_FIRST,
     NAVIGATE,
     OPEN_PAGE,
+    TOKENS_REPLAY,
+    TOKENS_TICK,
+    TOUR,
     TRAIN_REFRESH,
     TRAIN_TICK,
     Stats,
@@ -55,7 +61,9 @@ from tests.e2e.harness import start_server, stop
 
 # Times set by the app's own pace, not by the server's speed: the chat writes at most one word per 0.05 s, and
 # the live training view trains for 0.45 s in each of its reruns. Reported, but not among "interactions".
-PACED = {TRAIN_TICK, TRAIN_REFRESH, "chat: ask a question (whole reply)"}
+PACED = {TRAIN_TICK, TRAIN_REFRESH, TOKENS_REPLAY, "chat: ask a question (whole reply)"}
+# Runs that no click started: a replay's next merge, drawn on the page's own timer. Reported, not among interactions.
+AUTO = {TOKENS_TICK}
 
 
 # ---------------------------------------------------------------------------- the run
@@ -73,12 +81,13 @@ async def run_load(
     pids: list[int] | None = None,
     warmup: bool = True,
     trainers_url: str | None = None,
+    pages: list[str] | None = None,
     log=None,
 ) -> dict:
     """`students` sessions on the app at `url` (`trainers` of them training), arriving evenly over `ramp` s and
     then active for `duration` s; returns the report (see `print_report`). `warmup`: first visit every page once
     (not timed), so that the figures are a warm server's. `trainers_url`: where the trainers go instead of `url`
-    (one replica's own address puts both trainings on it)."""
+    (one replica's own address puts both trainings on it). `pages`: the tour's pages to visit (default: all)."""
     stats = Stats(log=log)
     warm_stats = Stats()
     warm = await warm_up(url, warm_stats) if warmup else None
@@ -94,13 +103,14 @@ async def run_load(
     steady_from, until = t0 + ramp, t0 + ramp + duration
     watcher = asyncio.create_task(watch.watch(stop)) if watch else None
     k = min(trainers, students)
+    tour = tuple(t for t in TOUR if pages is None or t[0] in pages)
 
     async def one(i: int) -> None:
         await asyncio.sleep(ramp * i / max(1, students))
         if i < k:
             await trainer(trainers_url or url, i, stats, until, think, seed)
         else:
-            await student(url, i, stats, until, think, seed)
+            await student(url, i, stats, until, think, seed, tour)
 
     async def steady_cpu() -> tuple[float, float]:
         await asyncio.sleep(max(0.0, steady_from - time.monotonic()))
@@ -120,7 +130,7 @@ async def run_load(
 
     kinds = sorted(stats.latencies, key=lambda k_: (k_ not in (OPEN_PAGE, NAVIGATE), k_))
     interactions = [
-        s for kind, xs in stats.latencies.items() if kind not in PACED | {OPEN_PAGE, CHAT_FIRST} for s in xs
+        s for kind, xs in stats.latencies.items() if kind not in PACED | AUTO | {OPEN_PAGE, CHAT_FIRST} for s in xs
     ]
     opened = sorted(stats.open_times)
     return {
@@ -130,6 +140,7 @@ async def run_load(
         "duration_s": duration,
         "ramp_s": ramp,
         "think_s": think,
+        "pages": [page for page, _ in tour],
         "seed": seed,
         "warm_up_s": warm,
         "machine_cores": psutil.cpu_count(),
@@ -143,8 +154,8 @@ async def run_load(
             for kind in kinds
         },  # fmt: skip
         "interactions": summary(_ms(interactions)) if interactions else None,
-        "interactions_note": "every action but opening a page, the chat's whole reply and the training view's "
-        "ticks (both paced by the app itself)",
+        "interactions_note": "every action but opening a page, the chat's whole reply, the training view's "
+        "ticks, the Tokens replay (all paced by the app itself) and the replay's ticks (no click starts them)",
         "errors": sum(stats.errors.values()),
         "errors_by_kind": dict(stats.errors),
         "error_samples": stats.error_samples[:20],
@@ -193,7 +204,7 @@ def print_report(r: dict) -> None:
     head = f"{'interaction':46s} {'n':>5s} {'p50':>7s} {'p95':>7s} {'p99':>7s} {'max':>7s}"
     print(f"\n{head}" + ("  server CPU" if cpu else "") + "   (ms)  no change")
     for kind, s in r["actions"].items():
-        paced = "  (paced by the app)" if kind in PACED else ""
+        paced = "  (paced by the app)" if kind in PACED else "  (auto-rerun)" if kind in AUTO else ""
         used = f"  {s['server_cpu_ms']:10.0f}" if s.get("server_cpu_ms") is not None else ("  " + " " * 10) * cpu
         print(
             f"{kind:46s} {s['n']:5d} {s['p50_ms']:7d} {s['p95_ms']:7d} {s['p99_ms']:7d} {s['max_ms']:7d}{used}"
@@ -248,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--port", type=int, default=0, help="port of our own server (default: a free one)")
     ap.add_argument("--json", help="write the report to this file")
     ap.add_argument("--verbose", action="store_true", help="print each interaction: time and what it changed")
+    ap.add_argument("--pages", nargs="+", choices=[page for page, _ in TOUR], help="tour these pages only (all)")
     ap.add_argument("--no-warmup", action="store_true", help="no warm-up visit: the first students meet a cold server")
     args = ap.parse_args(argv)
 
@@ -278,6 +290,7 @@ def main(argv: list[str] | None = None) -> int:
                 pids=pids,
                 log=log,
                 trainers_url=args.trainers_url,
+                pages=args.pages,
             )  # fmt: skip
         )
     finally:

@@ -59,11 +59,22 @@ OPEN_PAGE, NAVIGATE = "open a page", "switch page"
 CHAT_FIRST = "chat: first words of the reply"
 TRAIN_TICK = "train: live view tick (auto-rerun)"  # to the end of its run, finished or cut short by the next tick
 TRAIN_REFRESH = "train: live view refresh (step count redrawn)"  # time between two new step counts on screen
+TOKENS_TICK = "tokens: replay tick (auto-rerun)"  # one more merge drawn, every 0.6 s while the replay plays
+TOKENS_REPLAY = "tokens: whole replay (Play to the last merge)"
 FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR}
 
 COUNTRIES = ["France", "Japan", "Kenya", "Peru", "Norway", "Egypt", "Canada", "India", "Chile", "Spain", "Italy"]
 PROMPTS = [f"User: What is the capital of {c}?\nAssistant: The capital of {c} is" for c in COUNTRIES]
 QUESTIONS = [f"What is the capital of {c}?" for c in COUNTRIES] + ["What sound does a cat make?", "Hello"]
+# What students type on the Tokens page before pressing Play: 7 to 22 merges, so 4 to 13 s of replay.
+TOKEN_TEXTS = [
+    "My name is Ana.",
+    "Hello, I am a student.",
+    "The hippopotamus swims in the river.",
+    "I like pizza and football.",
+    "Tomorrow we visit the museum.",
+    "My dog is called Biscuit.",
+]
 STORY = "Tell me a short story about a fox."  # the longest reply: up to the chat's 60 tokens
 FEEDBACK_QUESTIONS = ["What is the capital of Zubrowka?", *QUESTIONS[:4]]
 
@@ -91,6 +102,7 @@ class Interaction:
     widget: Widget
     value: Callable[[random.Random, Any, Any], Any] | None = None  # (rng, current value, widget proto)
     also: tuple[tuple[Widget, Callable[[random.Random, Any, Any], Any]], ...] = ()
+    watch: str = ""  # starts a fragment's timer: the student watches it to its end, timed under this name
 
 
 def _nudge_temperature(rng: random.Random, current: Any, proto: Any) -> list[float]:
@@ -134,6 +146,8 @@ INTERACTIONS: tuple[Interaction, ...] = (
                 also=((Widget(("text_input",), "feedback_question", "Ask the model"),
                        _pick(FEEDBACK_QUESTIONS)),)),
     Interaction("feedback: better answer", "feedback", Widget(("button",), "feedback_better_0", "Better")),
+    Interaction("tokens: type a text", "tokens", Widget(("text_area",), "tok_text", "Your text"), _pick(TOKEN_TEXTS)),
+    Interaction("tokens: press Play", "tokens", Widget(("button",), "tok_play", "Play"), watch=TOKENS_REPLAY),
 )  # fmt: skip
 # A student's tour: the pages in this order, each visit doing these interactions (a student starts at one of
 # them, by number, then goes round). The sampling slider moves three times per visit, then the text is run 20 times.
@@ -144,6 +158,7 @@ TOUR: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("attention", ("attention: switch layer", "attention: switch head")),
     ("chat", ("chat: ask a question (whole reply)",)),
     ("feedback", ("feedback: get answers", "feedback: better answer")),
+    ("tokens", ("tokens: type a text", "tokens: press Play")),
 )
 TRAIN_PAGE = "train"
 TRAIN_START = Interaction("train: start training", TRAIN_PAGE, Widget(("button",), "train_run", "Start training"))
@@ -153,7 +168,7 @@ BY_NAME = {i.name: i for i in (*INTERACTIONS, TRAIN_START, TRAIN_MORE)}
 
 def expected_kinds(trainers: bool = True) -> set[str]:
     """Every interaction kind a long enough run records (the smoke test checks each happened)."""
-    kinds = {i.name for i in INTERACTIONS} | {OPEN_PAGE, NAVIGATE, CHAT_FIRST}
+    kinds = {i.name for i in INTERACTIONS} | {OPEN_PAGE, NAVIGATE, CHAT_FIRST, TOKENS_TICK}
     return kinds | ({TRAIN_START.name, TRAIN_TICK, TRAIN_REFRESH} if trainers else set())
 
 
@@ -271,6 +286,7 @@ class Session:
         self.page_hash = ""
         self.pages: dict[str, str] = {}  # url path -> page script hash
         self.query = ""
+        self.path = ""  # the page's url path
         self.nodes: dict[tuple[int, ...], Node] = {}
         self.values: dict[str, WidgetState] = {}  # widget id -> value held by the "browser"
         # runs
@@ -314,7 +330,7 @@ class Session:
             close_timeout=2,
         )
         self.reader = asyncio.create_task(self._read(), name=f"student {self.who} reader")
-        self.query = query
+        self.query, self.path = query, path
         out = await self._rerun(OPEN_PAGE, {}, page_name=path, t0=t0)
         self.stats.sessions_opened += 1
         self.stats.open_times.append(time.monotonic())
@@ -398,6 +414,17 @@ class Session:
             changes[proto.id] = set_state(kind, proto.id, value)
         return await self._rerun(interaction.name, changes, fragment_id=node.fragment_id)
 
+    async def watch(self, name: str, since: float, until: float) -> None:
+        """The student watches a fragment that reruns on its own (a replay) until its timer stops, at most until
+        `until` (monotonic s); the time from `since` (perf_counter) to the end of the run that stopped it is
+        recorded as `name`, unless the watch was cut short."""
+        if not self.auto_reruns:
+            return  # nothing plays (a text without merges)
+        while (self.auto_reruns or self.running) and not self.dropped and time.monotonic() < until:
+            await asyncio.sleep(0.02)
+        if not (self.auto_reruns or self.running or self.dropped):
+            self.stats.add(name, time.perf_counter() - since)
+
     async def switch_page(self, path: str) -> Outcome:
         """Click the page's link in the navigation: the new page's hash, only the sidebar's widget values."""
         target = self.pages.get(path)
@@ -406,7 +433,7 @@ class Session:
         self._stop_auto_reruns()
         states = self._active_states(only_script=self.main_hash)
         self.nodes = {p: n for p, n in self.nodes.items() if n.script_hash == self.main_hash}
-        self.query = ""
+        self.query, self.path = "", path
         return await self._rerun(NAVIGATE, {}, page_hash=target, states=states)
 
     async def _rerun(
@@ -667,11 +694,12 @@ class Session:
             tick.add_done_callback(self.ticks.discard)
 
     async def _timed_tick(self, fragment_id: str) -> None:
+        name = TOKENS_TICK if self.path == "tokens" else TRAIN_TICK
         try:
-            out = await self._rerun(TRAIN_TICK, {}, fragment_id=fragment_id, auto=True)
-            self.stats.add(TRAIN_TICK, out.seconds)
+            out = await self._rerun(name, {}, fragment_id=fragment_id, auto=True)
+            self.stats.add(name, out.seconds)
         except ActionTimeout as e:
-            self.stats.error(self.who, TRAIN_TICK, "timeout", str(e))
+            self.stats.error(self.who, name, "timeout", str(e))
         except SessionDropped:
             pass  # counted once, where the socket was lost
 
@@ -736,21 +764,21 @@ async def timed(session: Session, who: int, name: str, action, stats: Stats) -> 
     return out
 
 
-async def student(url: str, who: int, stats: Stats, until: float, think: float, seed: int) -> None:
+async def student(url: str, who: int, stats: Stats, until: float, think: float, seed: int, tour: tuple = TOUR) -> None:
     """Opens the app on one page of the tour, then goes round it until `until` (monotonic s): each page's
     interactions with a pause of about `think` s before each, then the next page via the navigation."""
     rng = random.Random(seed * 1000 + who)
-    start = who % len(TOUR)
+    start = who % len(tour)
     reconnects = 0
     while time.monotonic() < until and reconnects <= 3:
         session = Session(url, who, stats)
         try:
-            page = TOUR[start][0]
+            page = tour[start][0]
             if await timed(session, who, OPEN_PAGE, lambda p=page, s=session: s.open(p), stats) is None:
                 return
             step = 0
             while time.monotonic() < until:
-                page, names = TOUR[(start + step) % len(TOUR)]
+                page, names = tour[(start + step) % len(tour)]
                 if step:
                     await _pause(rng, think, until)
                     if time.monotonic() >= until:
@@ -760,12 +788,14 @@ async def student(url: str, who: int, stats: Stats, until: float, think: float, 
                     await _pause(rng, think, until)
                     if time.monotonic() >= until:
                         break
-                    await timed(session, who, name, lambda n=name, s=session: s.act(BY_NAME[n], rng), stats)
+                    out = await timed(session, who, name, lambda n=name, s=session: s.act(BY_NAME[n], rng), stats)
+                    if out is not None and BY_NAME[name].watch:
+                        await session.watch(BY_NAME[name].watch, out.sent, until)
                 step += 1
             return
         except SessionDropped:
             reconnects += 1  # a browser reconnects: a fresh session on the page it was on
-            start = (start + 1) % len(TOUR)
+            start = (start + 1) % len(tour)
         finally:
             await session.close()
 

@@ -1,6 +1,7 @@
-"""Smoke test of the browserless load generator (bench/protocol_load.py): a real server, five students (one of
-them training) for 15 s. It checks that the students could do everything they do, without errors, and that
-each kind of action changed what the page shows. It never checks a time: that is the benchmark's job."""
+"""Smoke test of the browserless load generator (bench/protocol_load.py): a real server, eight students (one of
+them training, and each page of the tour with a student from the start) for 15 s. It checks that the students could
+do everything they do, without errors, and that each kind of action changed what the page shows. It never checks a
+time: that is the benchmark's job."""
 
 from __future__ import annotations
 
@@ -77,10 +78,10 @@ def test_a_full_run_whose_end_never_came_ends_when_a_fragment_run_starts() -> No
     assert done and stats.lost_finishes == 0
 
 
-def test_five_students_one_training_without_errors(server: tuple[str, int, Path]) -> None:
+def test_eight_students_one_training_without_errors(server: tuple[str, int, Path]) -> None:
     url, pid, log = server
     report = run_async(  # beside the browser tests' Playwright, whose event loop runs in this thread
-        run_load(url, students=5, trainers=1, duration=15, ramp=2, think=0.5, seed=1, pids=[pid], warmup=False)
+        run_load(url, students=8, trainers=1, duration=15, ramp=2, think=0.5, seed=1, pids=[pid], warmup=False)
     )
     # An exception is redacted on the page (client.showErrorDetails = "none"): its traceback is in the log.
     assert report["errors"] == 0, (report["error_samples"], log.read_text(errors="replace")[-4000:])
