@@ -146,6 +146,8 @@ def test_a_narrow_title_breaks_after_a_long_words_hyphen_never_at_a_no_break_spa
       ["每个词把“␣巴黎”推高（蓝）或压低（红）", "了多少，这是一个很长的标题"]),
      ("“␣is” (layer 1, head 4): scores → weights", ["“␣is” (layer 1, head 4):", "scores → weights"]),
      ("by hand<br>kept", ["by hand", "kept"]),
+     ("1: the land along the side of a big river",  # not "1:" alone on a line (a meaning's legend)
+      ["1: the land along the", "side of a big river"]),
      ("Choosing token 1: where each head of layer 1 looked, and how much each weight counts for the next word",
       ["Choosing token 1: where each head of", "layer 1 looked, and how much each", "weight counts for the next word"]),
      ("<b>any other tag</b> keeps a title as it is, however long it is written", None)],

@@ -101,12 +101,14 @@ def _width(text: str) -> int:
 
 def _two_lines(pieces: list[str], most: int) -> str | None:
     """The best break into two lines of at most `most` letters: after a punctuation mark if one allows it ("…, head
-    4):<br>scores"), else the most even; None when no break fits."""
+    4):<br>scores") and leaves a first line of a third of the most or more (not "1:<br>the land…"), else the most
+    even; None when no break fits."""
     fits = []
     for i in range(1, len(pieces)):
         first, second = "".join(pieces[:i]).rstrip(), "".join(pieces[i:]).strip()
         if first and second and _width(first) <= most and _width(second) <= most:
-            fits.append((not first.endswith(BREAK_AFTER), abs(_width(first) - _width(second)), first, second))
+            mark = first.endswith(BREAK_AFTER) and 3 * _width(first) >= most
+            fits.append((not mark, abs(_width(first) - _width(second)), first, second))
     return "<br>".join(min(fits)[2:]) if fits else None
 
 
