@@ -10,6 +10,7 @@ import streamlit as st
 from explainer.config import ICON
 from explainer.i18n import _
 from explainer.ui.check_yourself import check_yourself
+from explainer.ui.follow import bar_slot, class_bar, lead_the_class, teacher_sidebar
 from explainer.ui.shell.accessible import accessible_page
 from explainer.ui.shell.export import export_sidebar, record_visit
 from explainer.ui.shell.language import NUMBERS_JS, hold_session_language, language_picker
@@ -28,10 +29,15 @@ page = navigation()  # st.navigation over the registry, drawn in the sidebar by 
 accessible_page(NUMBERS_JS)  # WCAG AA where Streamlit's styles fall short; sliders' numbers in the language
 presenter_toggle()
 share_sidebar()  # this view's QR code, for the class's own devices
+teacher_sidebar()  # a tab that runs a class poll: back to it, and whether the class sees where this tab is
 render_sidebar()
 language_picker()  # (its ?lang= is read on arrival, before anything is drawn) kept from page to page
 export_sidebar()  # chart image format, the lesson handout
+bar = bar_slot()  # a student in a class poll: at the top, where the teacher is and whether the class is voting
+lead_the_class()  # a teacher's tab: where it is now, for the students' class bar (even if the page stops early)
 page.run()
+class_bar(bar)
+lead_the_class()  # and the settings the page's widgets just put in the address
 check_yourself(page.url_path)  # the class questions this page's demo answers, for a student alone
 record_visit()  # the page's view and link into the handout, when recording
 footer()  # previous / next, back to the plan (a page that stops early draws it itself)

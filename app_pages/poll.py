@@ -9,7 +9,7 @@ from explainer.format import md_escape
 from explainer.generation.script import StartedReply
 from explainer.i18n import _
 from explainer.ui import poll_questions as questions
-from explainer.ui.poll import said_problem, start_view, store, student_view, teacher_view
+from explainer.ui.poll import PollState, said_problem, start_view, store, student_view, teacher_view
 from explainer.ui.shell.models import require_backend
 from explainer.ui.shell.words import for_the_teacher
 
@@ -50,12 +50,21 @@ with for_the_teacher("token"):
             "demo that shows it."
         )
     )
+    st.markdown(
+        _(
+            "Run the lesson from the tab that opened the poll: while it is open, the students who joined see at the "
+            "top of every page the page you show, with a link to it (the switch is in the sidebar), and the "
+            "lesson's next questions go to the same poll, so the class keeps its code."
+        )
+    )
 
 said_problem()
 if poll is not None and poll.hosted_by(st.query_params.get(KEY_KEY)):
+    PollState.of().hosting = (poll.code, poll.key)  # this tab leads the class from now on (explainer/ui/follow.py)
     (teacher_view if poll.asked is None else questions.teacher_view)(poll)
     questions.teacher_controls(poll)
 elif poll is not None:
+    PollState.of().joined = poll.code  # every page now says where the teacher is
     (student_view if poll.asked is None else questions.student_view)(poll)
 else:
     if code:

@@ -19,6 +19,7 @@ from explainer.classroom.poll import (
     KEY_KEY,
     MAX_GUESS_CHARS,
     POLL_FILE,
+    VIEW_FILE,
     Poll,
     PollError,
     PollStore,
@@ -31,9 +32,11 @@ from explainer.classroom.poll import (
     new_voter,
     tally,
 )
+from explainer.classroom.questions import QUESTION_KEY
 from explainer.config import POLLS
 from explainer.generation.next_token import joined, word_probability, word_tokens
 from explainer.generation.script import build_script
+from explainer.ui.follow import LEAD_KEY
 
 from . import apptest
 from .apptest import chart_specs, checked
@@ -394,3 +397,72 @@ def test_a_wrong_code_or_an_empty_guess_gets_a_message(polls: PollStore) -> None
 def test_poll_dataclass_reads_what_it_wrote(polls: PollStore) -> None:
     poll = polls.open(FOX)
     assert polls.get(poll.code) == Poll(poll.code, FOX, key=poll.key)
+
+
+# ---------------------------------------------------------------------------- following the teacher
+
+
+def test_the_teachers_view_is_kept_apart_from_the_poll_and_read_back_with_care(polls: PollStore) -> None:
+    poll = polls.open(FOX)
+    assert polls.teacher_at(poll) is None  # the teacher has not moved yet
+    polls.lead(poll.code, "attention", {"prompt": "The capital of France is", "view": "heads"})
+    assert polls.teacher_at(poll) == ("attention", {"prompt": "The capital of France is", "view": "heads"})
+    assert polls.get(poll.code) == poll  # the poll itself is untouched: another tab of the teacher may change it
+    polls.lead(poll.code, "tokens", {"tok_text": "x" * 3000})  # too long for an address: the page alone
+    assert polls.teacher_at(poll) == ("tokens", {})
+    polls.lead(poll.code, "", {})  # the teacher stops leading
+    assert polls.teacher_at(poll) is None
+    for damaged in ("{not json", "[1, 2]", '{"page": 3, "params": {}}', '{"page": "tokens", "params": "x"}'):
+        (polls.root / poll.code / VIEW_FILE).write_text(damaged, encoding="utf-8")
+        assert polls.teacher_at(poll) is None
+    polls.close(poll.code)
+    with pytest.raises(PollError, match="has ended"):
+        polls.lead(poll.code, "tokens", {})
+
+
+def test_a_student_who_joined_sees_where_the_teacher_is_and_that_the_class_votes(polls: PollStore) -> None:
+    teacher = apptest.open_page(PAGE)
+    next(b for b in teacher.button if b.label == "Start a poll").click()
+    checked(teacher.run())
+    code = teacher.query_params[CODE_KEY]
+    student = apptest.open_page(PAGE, query={CODE_KEY: code})
+    student.switch_page("app_pages/next_word.py")
+    checked(student.run())
+    assert any("Your class is voting" in m.value for m in student.markdown)  # no guess sent yet
+    assert not any("The teacher is showing" in m.value for m in student.markdown)  # the teacher is on the poll
+
+    teacher.switch_page("app_pages/tokens.py")
+    teacher.query_params["tok_text"] = "My name is Ana."
+    checked(teacher.run())
+    assert polls.teacher_at(polls.get(code)) == ("tokens", {"tok_text": "My name is Ana."})
+    assert any(f"Back to your class poll ({code})" in link.proto.label for link in teacher.get("page_link"))
+    checked(student.run())
+    assert any("The teacher is showing **Tokens**." in m.value for m in student.markdown)
+    (go,) = [link.proto for link in student.get("page_link") if link.proto.label == "Go there"]
+    assert go.page.endswith("tokens") and "tok_text=My+name+is+Ana." in go.query_string
+
+    teacher.toggle(key=LEAD_KEY).set_value(False)  # the teacher stops leading
+    checked(teacher.run())
+    checked(student.run())
+    assert not any("The teacher is showing" in m.value for m in student.markdown)
+    next(b for b in student.button if b.label == "Stop following").click()
+    checked(student.run())
+    assert not any("Your class is voting" in m.value for m in student.markdown)
+
+
+def test_the_lessons_next_question_goes_to_the_open_poll_so_the_class_keeps_its_code(polls: PollStore) -> None:
+    teacher = apptest.open_page(PAGE)
+    next(b for b in teacher.button if b.label == "Start a poll").click()
+    checked(teacher.run())
+    code = teacher.query_params[CODE_KEY]
+    teacher.switch_page("app_pages/sampling.py")
+    checked(teacher.run())
+    teacher.switch_page(PAGE)  # the lesson plan's link to the next class question (a page switch clears the address)
+    teacher.query_params.clear()
+    teacher.query_params[QUESTION_KEY] = "temperature-zero"
+    checked(teacher.run())
+    next(b for b in teacher.button if b.label == f"Ask this question in your poll ({code})").click()
+    checked(teacher.run())
+    assert teacher.query_params[CODE_KEY] == code
+    poll = polls.get(code)
+    assert (poll.quiz, poll.round) == ("temperature-zero", 2)

@@ -6,6 +6,8 @@ A folder per poll, shared by every replica of the app (like the run store), so t
 reach the same poll wherever their session lives:
 
 root/<CODE>/
+  view.json             where the teacher is: a page's url path and its settings (ui/follow.py), written by the
+                        teacher's tab as it moves, so that the students' screens offer to go there too
   poll.json             the question (the text so far, or a class question: questions.py), its round, whether the
                         answer is shown, and then the model's probabilities of the words guessed (written by the
                         teacher's session)
@@ -51,6 +53,8 @@ MAX_QUESTION_CHARS = 4_000
 MAX_VOTERS = 1_000  # guesses in one round: a lecture hall, not a flood
 MAX_AGE_HOURS = 12.0  # a poll not touched for this long is removed when the next one opens
 POLL_FILE = "poll.json"
+VIEW_FILE = "view.json"  # a file of its own: a teacher's presenting tab never rewrites the poll another tab changed
+MAX_VIEW_CHARS = 2_000  # a view's page and settings, as the teacher's address holds them
 CODE_KEY = "code"  # the address's parameter a student joins with: /poll?code=KQXT
 KEY_KEY = "key"  # the teacher's: /poll?code=KQXT&key=..., so that a refresh keeps the teacher's view; never shared
 N_FAVOURITES = 5  # the model's likeliest words the answer adds to the class's
@@ -306,6 +310,13 @@ class PollStore:
         self._save(poll)
         return poll
 
+    def lead(self, code: str, page: str, params: dict[str, str]) -> None:
+        """Show the class where the teacher is: `page` (a url path) with its settings; an empty `page` shows nothing."""
+        view = json.dumps({"page": page, "params": params}, ensure_ascii=False) if page else "{}"
+        if len(view) > MAX_VIEW_CHARS:  # a long text in the address: the page alone, with its defaults
+            view = json.dumps({"page": page, "params": {}})
+        _write(self.root / self._existing(code).code / VIEW_FILE, view)
+
     def close(self, code: str) -> None:
         if CODE.fullmatch(code or ""):
             shutil.rmtree(self.root / code, ignore_errors=True)
@@ -333,6 +344,17 @@ class PollStore:
             return Poll(**{**data, "code": code})
         except (OSError, ValueError, TypeError):
             return None
+
+    def teacher_at(self, poll: Poll) -> tuple[str, dict[str, str]] | None:
+        """The page and settings the teacher shows the class (`lead`), None when the teacher shows none."""
+        try:
+            data = json.loads((self.root / poll.code / VIEW_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        page, params = (data.get("page"), data.get("params")) if isinstance(data, dict) else (None, None)
+        if not isinstance(page, str) or not page or not isinstance(params, dict):
+            return None
+        return page, {str(k): str(v) for k, v in params.items()}
 
     def guesses(self, poll: Poll) -> dict[str, str]:
         """This round's guesses by voter."""

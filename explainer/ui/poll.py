@@ -7,6 +7,7 @@ the teacher moves the poll on (answer shown, next question), reruns the page so 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import streamlit as st
@@ -30,7 +31,7 @@ from explainer.classroom.poll import (
     normal_code,
     tally,
 )
-from explainer.classroom.questions import ADVICE_FROM, next_move
+from explainer.classroom.questions import ADVICE_FROM, QUESTION_KEY, next_move
 from explainer.config import settings
 from explainer.format import html_escape, md_escape, number, percent
 from explainer.generation.next_token import joined
@@ -57,6 +58,9 @@ class PollState(SessionObject):
     drawn: tuple | None = None  # the poll's stage the page was last drawn for (`stage`)
     sent: dict[tuple[str, int], str] = field(default_factory=dict)  # (code, round) -> the guess sent
     problem: str | None = None  # what went wrong in the teacher's last click, said once
+    hosting: tuple[str, str] | None = None  # (code, teacher's key) of the poll this tab runs (explainer/ui/follow.py)
+    joined: str | None = None  # the code of the poll this student joined: every page says where the teacher is
+    led: tuple | None = None  # the view this teacher's tab last showed the class
 
 
 def store() -> PollStore:
@@ -285,6 +289,7 @@ def _ask_typed(code: str) -> None:
 
 def end_poll(code: str) -> None:
     store().close(code)
+    PollState.of().hosting = None
     st.query_params.pop(CODE_KEY, None)
     st.query_params.pop(KEY_KEY, None)
 
@@ -318,14 +323,36 @@ def start_view(default_question: StartedReply) -> None:
         temperature = st.slider(
             _("Temperature"), 0.0, MAX_TEMPERATURE, 1.0, 0.1, format=LOCALIZED, key="poll_temperature"
         )
-    if st.button(_("Start a poll"), type="primary", icon=":material/how_to_vote:"):
-        try:
-            poll = store().open(text, temperature, model=current_spec())
-        except PollError as e:
-            st.error(str(e))
-            return
-        st.query_params[CODE_KEY], st.query_params[KEY_KEY] = poll.code, poll.key
-        st.rerun()
+    hosted = hosted_poll()
+    if hosted is not None and hosted.drawing == drawing:  # the class keeps its code: the question goes to its poll
+        if st.button(
+            _("Ask this text in your poll ({code})").format(code=hosted.code),
+            type="primary",
+            icon=":material/how_to_vote:",
+        ):
+            show_poll(lambda: store().ask(hosted.code, text, temperature))
+    elif st.button(_("Start a poll"), type="primary", icon=":material/how_to_vote:"):
+        show_poll(lambda: store().open(text, temperature, model=current_spec()))
+
+
+def hosted_poll() -> Poll | None:
+    """The poll this tab runs, while it is open: a new question goes to it, so that the class keeps its code (and
+    the students who joined keep following, explainer/ui/follow.py)."""
+    hosting = PollState.of().hosting
+    return store().get(hosting[0]) if hosting else None
+
+
+def show_poll(make: Callable[[], Poll]) -> None:
+    """Open a poll or ask its next question (`make`), then show it as its teacher; what went wrong is said."""
+    try:
+        poll = make()
+    except PollError as e:
+        st.error(str(e))
+        return
+    st.query_params[CODE_KEY], st.query_params[KEY_KEY] = poll.code, poll.key
+    st.query_params.pop(QUESTION_KEY, None)
+    st.query_params.pop(VIEW_KEY, None)
+    st.rerun()
 
 
 def poll_link(text: str) -> None:
@@ -377,6 +404,7 @@ def student_view(poll: Poll) -> None:
 def leave_button() -> None:
     if st.button(_("Leave the poll"), icon=":material/logout:"):
         st.query_params.pop(CODE_KEY, None)
+        PollState.of().joined = None
         st.rerun()
 
 

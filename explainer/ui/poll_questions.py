@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from explainer.charts.poll import class_votes
-from explainer.classroom.poll import CODE_KEY, KEY_KEY, Poll, PollError, outcomes
+from explainer.classroom.poll import Poll, PollError, outcomes
 from explainer.classroom.questions import BY_KEY, QUESTION_KEY, QUESTIONS, Question
 from explainer.format import fixed_percent, html_escape, md_escape, number
 from explainer.i18n import _
@@ -17,9 +17,11 @@ from explainer.ui.poll import (
     act,
     end_poll,
     follow,
+    hosted_poll,
     join_address,
     join_panel,
     leave_button,
+    show_poll,
     store,
     text_control,
 )
@@ -27,7 +29,7 @@ from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.lesson import Link
 from explainer.ui.shell.models import current_spec
 from explainer.ui.shell.navigation import link_page
-from explainer.ui.shell.views import VIEW_KEY, section
+from explainer.ui.shell.views import section
 
 
 def title(q: Question) -> str:
@@ -182,16 +184,16 @@ def start_section(text: str) -> None:
         key=f"poll_question_{preset}",
     )  # fmt: skip
     question_card(BY_KEY[key])
-    if st.button(_("Start the vote on this question"), type="primary", icon=":material/quiz:"):
-        try:
-            poll = store().open(text, model=current_spec(), quiz=key)
-        except PollError as e:
-            st.error(str(e))
-            return
-        st.query_params[CODE_KEY], st.query_params[KEY_KEY] = poll.code, poll.key
-        st.query_params.pop(QUESTION_KEY, None)
-        st.query_params.pop(VIEW_KEY, None)
-        st.rerun()
+    hosted = hosted_poll()
+    if hosted is not None:  # the class keeps its code
+        if st.button(
+            _("Ask this question in your poll ({code})").format(code=hosted.code),
+            type="primary",
+            icon=":material/quiz:",
+        ):
+            show_poll(lambda: store().ask_question(hosted.code, key))
+    elif st.button(_("Start the vote on this question"), type="primary", icon=":material/quiz:"):
+        show_poll(lambda: store().open(text, model=current_spec(), quiz=key))
 
 
 # ---------------------------------------------------------------------------- the student's side

@@ -145,3 +145,44 @@ def test_a_class_answers_a_question_talks_and_votes_again(browser, server: Serve
             expect(board.get_by_role("link", name="See it: Temperature & sampling")).to_be_visible()
             finish(teacher, "poll-question-board", "projector")
             expect(student).to_contain_text("You answered A: right!")
+
+
+def test_the_students_follow_the_teacher_from_page_to_page(browser, server: Server) -> None:
+    """A student who joined the poll sees, on any page, where the teacher's tab is (the page and its settings) and that
+    the class is voting, each with a link; the teacher keeps a way back to the poll, and can stop leading."""
+    teacher = open_page(browser, server, "poll", VIEWPORTS["laptop"])
+    with closing_page(teacher, server, failed_shot=SHOTS / "follow-failed-teacher.png"):
+        board = teacher.get_by_test_id("stMain")
+        teacher.get_by_role("button", name="Start a poll").click()
+        drawn(teacher, lambda: expect(board.locator(".poll-code")).to_have_text(CODE))
+        code = board.locator(".poll-code").inner_text()
+        phone = open_page(browser, server, f"poll?code={code}", PHONE)
+        with closing_page(phone, server, SHOTS / "follow-failed-phone.png"):
+            student = phone.get_by_test_id("stMain")
+            expect(student).to_contain_text("Once upon a time,")
+            sidebar = teacher.get_by_test_id("stSidebar")
+            sidebar.get_by_role("link", name="Tokens").click()
+            drawn(teacher, lambda: expect(board.get_by_role("textbox", name="Your text")).to_be_visible())
+            board.get_by_role("textbox", name="Your text").fill("My name is Ana.")
+            board.get_by_role("textbox", name="Your text").press("Control+Enter")
+            drawn(teacher, lambda: expect(board).to_contain_text("15 characters"))
+            bar = student.get_by_text("The teacher is showing Tokens.")
+            expect(bar).to_be_visible(timeout=15_000)  # asked every 3 s, without a click
+            finish(phone, "follow-bar", "phone")
+            phone.get_by_role("link", name="Go there").click()
+            text = student.get_by_role("textbox", name="Your text")
+            drawn(phone, lambda: expect(text).to_have_value("My name is Ana."))  # the teacher's text came along
+            expect(bar).to_have_count(0)  # on the teacher's view: nothing to follow
+            expect(student).to_contain_text("Your class is voting.")  # and no guess sent yet
+            phone.get_by_role("link", name="Answer").click()
+            drawn(phone, lambda: expect(phone.get_by_label("Your guess for the next word")).to_be_visible())
+            _send(phone, "far")
+            expect(student).to_contain_text("The teacher is showing Tokens.", timeout=15_000)
+
+            lead = sidebar.get_by_role("switch", name="Show the class where I am")
+            lead.uncheck(force=True)  # a toggle: its input is hidden under the drawn switch
+            drawn(teacher, lambda: expect(lead).not_to_be_checked())
+            expect(student.get_by_text("The teacher is showing")).to_have_count(0, timeout=15_000)
+            sidebar.get_by_role("link", name=f"Back to your class poll ({code})").click()
+            drawn(teacher, lambda: expect(board).to_contain_text("1 guess so far"))
+            finish(teacher, "follow-teacher", "laptop")
