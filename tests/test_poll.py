@@ -36,7 +36,8 @@ from explainer.classroom.questions import QUESTION_KEY
 from explainer.config import POLLS
 from explainer.generation.next_token import joined, word_probability, word_tokens
 from explainer.generation.script import build_script
-from explainer.ui.follow import LEAD_KEY
+from explainer.ui.follow import LEAD_KEY, same_view
+from explainer.ui.shell.views import VIEW_KEY
 
 from . import apptest
 from .apptest import chart_specs, checked
@@ -441,6 +442,13 @@ def test_a_student_who_joined_sees_where_the_teacher_is_and_that_the_class_votes
     (go,) = [link.proto for link in student.get("page_link") if link.proto.label == "Go there"]
     assert go.page.endswith("tokens") and "tok_text=My+name+is+Ana." in go.query_string
 
+    student.switch_page("app_pages/tokens.py")  # the same page, the student's own text
+    student.query_params.clear()  # as a browser's page switch does
+    checked(student.run())
+    assert any("The teacher shows this page with other settings." in m.value for m in student.markdown)
+    assert [link.proto.label for link in student.get("page_link") if "tok_text" in link.proto.query_string] == [
+        "Take them"
+    ]
     teacher.toggle(key=LEAD_KEY).set_value(False)  # the teacher stops leading
     checked(teacher.run())
     checked(student.run())
@@ -466,3 +474,10 @@ def test_the_lessons_next_question_goes_to_the_open_poll_so_the_class_keeps_its_
     assert teacher.query_params[CODE_KEY] == code
     poll = polls.get(code)
     assert (poll.quiz, poll.round) == ("temperature-zero", 2)
+
+
+def test_the_same_view_is_the_same_page_and_settings_wherever_it_is_scrolled_to() -> None:
+    tokens = ("tokens", {"tok_text": "My name is Ana."})
+    assert same_view(tokens, ("tokens", {"tok_text": "My name is Ana.", VIEW_KEY: "merges"}))
+    assert not same_view(tokens, ("tokens", {}))  # the default text: other settings
+    assert not same_view(tokens, ("next-word", {"tok_text": "My name is Ana."}))

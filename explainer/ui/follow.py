@@ -16,11 +16,17 @@ from explainer.ui.shell.language import LANG_KEY
 from explainer.ui.shell.navigation import Navigation, link_page
 from explainer.ui.shell.pages import BY_URL
 from explainer.ui.shell.presenter import PRESENT_KEY
+from explainer.ui.shell.views import VIEW_KEY
+from explainer.ui.training.session import URL_KEY as RUN_KEY
 
-FOLLOW_TICK_S = 3.0  # how often a student's screen asks where the teacher is
+# How often a student's screen asks where the teacher is: a teacher moves every minute or so, and 30 students ask 6
+# times a second (bench.protocol_load --follow: within the spread of runs without it, at 3 s and at 5 s).
+FOLLOW_TICK_S = 5.0
 LEAD_KEY = "poll_lead"
 POLL_PAGE = "poll"
-NOT_SHARED = (CODE_KEY, KEY_KEY, PRESENT_KEY, LANG_KEY)  # the teacher's own, and each student's language
+# The teacher's own, each student's language, and the teacher's training run (a student's "Go there" must not swap
+# their own run for a copy of the teacher's; a QR code of the view does share it).
+NOT_SHARED = (CODE_KEY, KEY_KEY, PRESENT_KEY, LANG_KEY, RUN_KEY)
 
 
 def this_view() -> tuple[str, dict[str, str]]:
@@ -108,7 +114,7 @@ def _class_bar() -> None:
     here, params = this_view()
     voting = here != POLL_PAGE and not poll.revealed and (poll.code, poll.round) not in state.sent
     teacher = store().teacher_at(poll)
-    away = teacher is not None and teacher[0] in BY_URL and teacher != (here, params)
+    away = teacher is not None and teacher[0] in BY_URL and not same_view(teacher, (here, params))
     if not (voting or away):
         return
     with st.container(border=True, horizontal=True, vertical_alignment="center", gap="medium"):
@@ -116,11 +122,24 @@ def _class_bar() -> None:
             st.markdown(_("**Your class is voting.**"), width="content")
             st.page_link(page, label=_("Answer"), query_params={CODE_KEY: poll.code}, icon=":material/how_to_vote:")
         if away and (page := link_page(teacher[0])) is not None:
-            title = md_escape(_(BY_URL[teacher[0]].title))
-            st.markdown(_("The teacher is showing **{page}**.").format(page=title), width="content")
-            st.page_link(page, label=_("Go there"), query_params=teacher[1], icon=":material/east:")
+            if teacher[0] == here:
+                st.markdown(_("The teacher shows this page with other settings."), width="content")
+                st.page_link(page, label=_("Take them"), query_params=teacher[1], icon=":material/tune:")
+            else:
+                title = md_escape(_(BY_URL[teacher[0]].title))
+                st.markdown(_("The teacher is showing **{page}**.").format(page=title), width="content")
+                st.page_link(page, label=_("Go there"), query_params=teacher[1], icon=":material/east:")
         if here != POLL_PAGE:  # there, "Leave the poll" says it
             st.button(_("Stop following"), key="follow_stop", type="tertiary", on_click=_stop)
+
+
+def same_view(a: tuple[str, dict[str, str]], b: tuple[str, dict[str, str]]) -> bool:
+    """The same page with the same settings; the section a lesson link scrolled to does not count."""
+    return a[0] == b[0] and _settings(a[1]) == _settings(b[1])
+
+
+def _settings(params: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in params.items() if k != VIEW_KEY}
 
 
 def _stop() -> None:

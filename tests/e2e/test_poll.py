@@ -167,7 +167,7 @@ def test_the_students_follow_the_teacher_from_page_to_page(browser, server: Serv
             board.get_by_role("textbox", name="Your text").press("Control+Enter")
             drawn(teacher, lambda: expect(board).to_contain_text("15 characters"))
             bar = student.get_by_text("The teacher is showing Tokens.")
-            expect(bar).to_be_visible(timeout=15_000)  # asked every 3 s, without a click
+            expect(bar).to_be_visible(timeout=15_000)  # asked every 5 s, without a click
             finish(phone, "follow-bar", "phone")
             phone.get_by_role("link", name="Go there").click()
             text = student.get_by_role("textbox", name="Your text")
