@@ -18,6 +18,7 @@ start / peak / end) and CPU; sessions opened per second. `--json FILE` writes th
     python -m bench.protocol_load --students 30 --trainers 2 --duration 60           # starts its own server
     python -m bench.protocol_load --students 1 --trainers 0 --duration 40 --verbose  # what each action changed
     python -m bench.protocol_load --students 30 --trainers 0 --pages tokens           # everybody plays the merges
+    python -m bench.protocol_load --students 30 --trainers 2 --follow                 # all in a poll the teacher leads
     deploy/start.sh start && python -m bench.protocol_load --url http://127.0.0.1:8080 \\
         --pid-file /tmp/llm-explainer-deploy/replicas.pid --students 100 --trainers 2   # through nginx + replicas
 
@@ -45,8 +46,10 @@ import psutil
 from bench.measure import ProcWatch, pids_listening, read_pid_file, summary
 from bench.ws_students import (
     CHAT_FIRST,
+    FOLLOW_TICK,
     NAVIGATE,
     OPEN_PAGE,
+    POLL_TICK,
     TOKENS_REPLAY,
     TOKENS_TICK,
     TOUR,
@@ -54,6 +57,7 @@ from bench.ws_students import (
     TRAIN_TICK,
     Stats,
     student,
+    teacher,
     trainer,
     warm_up,
 )
@@ -63,7 +67,7 @@ from tests.e2e.harness import start_server, stop
 # the live training view trains for 0.45 s in each of its reruns. Reported, but not among "interactions".
 PACED = {TRAIN_TICK, TRAIN_REFRESH, TOKENS_REPLAY, "chat: ask a question (whole reply)"}
 # Runs that no click started: a replay's next merge, drawn on the page's own timer. Reported, not among interactions.
-AUTO = {TOKENS_TICK}
+AUTO = {TOKENS_TICK, FOLLOW_TICK, POLL_TICK}
 
 
 # ---------------------------------------------------------------------------- the run
@@ -82,12 +86,15 @@ async def run_load(
     warmup: bool = True,
     trainers_url: str | None = None,
     pages: list[str] | None = None,
+    follow: bool = False,
     log=None,
 ) -> dict:
     """`students` sessions on the app at `url` (`trainers` of them training), arriving evenly over `ramp` s and
     then active for `duration` s; returns the report (see `print_report`). `warmup`: first visit every page once
     (not timed), so that the figures are a warm server's. `trainers_url`: where the trainers go instead of `url`
-    (one replica's own address puts both trainings on it). `pages`: the tour's pages to visit (default: all)."""
+    (one replica's own address puts both trainings on it). `pages`: the tour's pages to visit (default: all).
+    `follow`: a teacher's tab opens a class poll and moves from page to page; every student joins the poll first, so
+    every page they see carries the class bar (explainer/ui/follow.py)."""
     stats = Stats(log=log)
     warm_stats = Stats()
     warm = await warm_up(url, warm_stats) if warmup else None
@@ -104,13 +111,18 @@ async def run_load(
     watcher = asyncio.create_task(watch.watch(stop)) if watch else None
     k = min(trainers, students)
     tour = tuple(t for t in TOUR if pages is None or t[0] in pages)
+    code, leading = "", None
+    if follow:
+        ready = asyncio.get_running_loop().create_future()
+        leading = asyncio.create_task(teacher(url, stats, ready, until, think))
+        code = await ready
 
     async def one(i: int) -> None:
         await asyncio.sleep(ramp * i / max(1, students))
         if i < k:
             await trainer(trainers_url or url, i, stats, until, think, seed)
         else:
-            await student(url, i, stats, until, think, seed, tour)
+            await student(url, i, stats, until, think, seed, tour, code)
 
     async def steady_cpu() -> tuple[float, float]:
         await asyncio.sleep(max(0.0, steady_from - time.monotonic()))
@@ -119,7 +131,7 @@ async def run_load(
         return a, watch.cpu_s() if watch else 0.0
 
     steady = asyncio.create_task(steady_cpu())
-    await asyncio.gather(*(one(i) for i in range(students)))
+    await asyncio.gather(*(one(i) for i in range(students)), *([leading] if leading else []))
     cpu_a, cpu_b = await steady
     t1 = time.monotonic()
     cpu1, me1 = (watch.cpu_s() if watch else 0.0), sum(me.cpu_times()[:2])
@@ -141,6 +153,7 @@ async def run_load(
         "ramp_s": ramp,
         "think_s": think,
         "pages": [page for page, _ in tour],
+        "follow": code or None,
         "seed": seed,
         "warm_up_s": warm,
         "machine_cores": psutil.cpu_count(),
@@ -155,7 +168,8 @@ async def run_load(
         },  # fmt: skip
         "interactions": summary(_ms(interactions)) if interactions else None,
         "interactions_note": "every action but opening a page, the chat's whole reply, the training view's "
-        "ticks, the Tokens replay (all paced by the app itself) and the replay's ticks (no click starts them)",
+        "ticks, the Tokens replay (all paced by the app itself) and the runs no click starts (the replay's ticks, the "
+        "class bar's and the poll's)",
         "errors": sum(stats.errors.values()),
         "errors_by_kind": dict(stats.errors),
         "error_samples": stats.error_samples[:20],
@@ -220,7 +234,8 @@ def print_report(r: dict) -> None:
     if r["app_error_messages"]:
         print(f"error messages the app showed (st.error, not counted as errors): {r['app_error_messages']}")
     if r["fragment_runs_cut_short"]:
-        print(f"fragment runs cut short by the next request (FINISHED_EARLY_FOR_RERUN): {r['fragment_runs_cut_short']}")
+        print("fragment runs whose end came as FINISHED_EARLY_FOR_RERUN (stopped by the next request, or finished "
+              f"as the next run started): {r['fragment_runs_cut_short']}")  # fmt: skip
     if r["finishes_never_sent"]:
         print("runs whose end the server never sent (a fragment run after them shows they ended): "
               f"{r['finishes_never_sent']}")  # fmt: skip
@@ -260,6 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", help="write the report to this file")
     ap.add_argument("--verbose", action="store_true", help="print each interaction: time and what it changed")
     ap.add_argument("--pages", nargs="+", choices=[page for page, _ in TOUR], help="tour these pages only (all)")
+    ap.add_argument("--follow", action="store_true", help="a teacher leads a class poll that every student joined")
     ap.add_argument("--no-warmup", action="store_true", help="no warm-up visit: the first students meet a cold server")
     args = ap.parse_args(argv)
 
@@ -291,6 +307,7 @@ def main(argv: list[str] | None = None) -> int:
                 log=log,
                 trainers_url=args.trainers_url,
                 pages=args.pages,
+                follow=args.follow,
             )  # fmt: skip
         )
     finally:

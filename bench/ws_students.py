@@ -52,6 +52,9 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from bench.widget_states import TRIGGERS, VALUED, current_value, set_state, user_key, value_state, widget_label
+from explainer.ui.follow import FOLLOW_TICK_S
+from explainer.ui.poll import POLL_TICK_S
+from explainer.ui.tokens import PLAY_TICK_S
 
 ACTION_TIMEOUT_S = 30.0  # no script_finished within this long: a timeout error
 HTTP_TIMEOUT_S = 30.0
@@ -61,6 +64,12 @@ TRAIN_TICK = "train: live view tick (auto-rerun)"  # to the end of its run, fini
 TRAIN_REFRESH = "train: live view refresh (step count redrawn)"  # time between two new step counts on screen
 TOKENS_TICK = "tokens: replay tick (auto-rerun)"  # one more merge drawn, every 0.6 s while the replay plays
 TOKENS_REPLAY = "tokens: whole replay (Play to the last merge)"
+FOLLOW_TICK = "class bar: where the teacher is (auto-rerun)"  # a student in a class poll, every 5 s on every page
+POLL_TICK = "poll: the count of answers (auto-rerun)"  # on the poll page, every 2 s
+TEACHER_MOVES = "teacher: next page (class bars follow)"
+# Each auto-rerun by its interval: the app's own constants (the training view's live ticks are the others); the
+# protocol sends a float32, so 0.6 comes as 0.6000000238: rounded before the look-up.
+AUTO_NAMES = {PLAY_TICK_S: TOKENS_TICK, FOLLOW_TICK_S: FOLLOW_TICK, POLL_TICK_S: POLL_TICK}
 FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR}
 
 COUNTRIES = ["France", "Japan", "Kenya", "Peru", "Norway", "Egypt", "Canada", "India", "Chile", "Spain", "Italy"]
@@ -166,9 +175,10 @@ TRAIN_MORE = Interaction("train: train more steps", TRAIN_PAGE, Widget(("button"
 BY_NAME = {i.name: i for i in (*INTERACTIONS, TRAIN_START, TRAIN_MORE)}
 
 
-def expected_kinds(trainers: bool = True) -> set[str]:
+def expected_kinds(trainers: bool = True, follow: bool = False) -> set[str]:
     """Every interaction kind a long enough run records (the smoke test checks each happened)."""
     kinds = {i.name for i in INTERACTIONS} | {OPEN_PAGE, NAVIGATE, CHAT_FIRST, TOKENS_TICK}
+    kinds |= {START_POLL.name, TEACHER_MOVES} if follow else set()
     return kinds | ({TRAIN_START.name, TRAIN_TICK, TRAIN_REFRESH} if trainers else set())
 
 
@@ -294,6 +304,7 @@ class Session:
         self.run_fragments: list[str] = []
         self.running = False
         self.ended = True  # the last run's script_finished came (of any kind)
+        self.ended_early: tuple[float, list[str]] | None = None  # (time, fragments) of a fragment run's early end
         self.waiters: list[Waiter] = []
         self.pending = ""  # the interaction in flight, to name an exception seen meanwhile
         # the forward-message cache: hash -> [message, run count when last used, fragment id]
@@ -414,15 +425,19 @@ class Session:
             changes[proto.id] = set_state(kind, proto.id, value)
         return await self._rerun(interaction.name, changes, fragment_id=node.fragment_id)
 
-    async def watch(self, name: str, since: float, until: float) -> None:
+    async def watch(self, name: str, since: float, until: float, before: set[str]) -> None:
         """The student watches a fragment that reruns on its own (a replay) until its timer stops, at most until
         `until` (monotonic s); the time from `since` (perf_counter) to the end of the run that stopped it is
-        recorded as `name`, unless the watch was cut short."""
-        if not self.auto_reruns:
+        recorded as `name`, unless the watch was cut short. `before`: the timers that ran already (the class bar's)."""
+
+        def playing() -> bool:
+            return bool(set(self.auto_reruns) - before) or self.running
+
+        if not set(self.auto_reruns) - before:
             return  # nothing plays (a text without merges)
-        while (self.auto_reruns or self.running) and not self.dropped and time.monotonic() < until:
+        while playing() and not self.dropped and time.monotonic() < until:
             await asyncio.sleep(0.02)
-        if not (self.auto_reruns or self.running or self.dropped):
+        if not (playing() or self.dropped):
             self.stats.add(name, time.perf_counter() - since)
 
     async def switch_page(self, path: str) -> Outcome:
@@ -557,6 +572,10 @@ class Session:
 
     def _new_session(self, msg: ForwardMsg, now: float) -> None:
         fragments = list(msg.metadata.run.fragment_ids)
+        if self.ended_early is not None:
+            if fragments:  # not stopped for a full run: the fragment run before had finished
+                self._resolve(*self.ended_early)
+            self.ended_early = None
         if not self.ended and fragments:
             # The last run ended, though its script_finished never came. Streamlit drops it when a request reaches
             # a script runner that has just stopped: it starts a new runner and ignores the old one's last events
@@ -629,9 +648,14 @@ class Session:
     def _finished(self, status: int, now: float) -> None:
         self.ended = True
         frags = self.run_fragments
-        if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:  # another request stopped this run: the browser waits
+        if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+            # Another run started before this one's end went out. Either a request stopped it, and a full run follows
+            # (the waits go on to its end), or the fragment run had finished and Streamlit relabelled its end when the
+            # next run started, keeping what it drew (forward_msg_queue.py, `_update_script_finished_message`): the
+            # browser shows it all, so the next run, if it is not a full one, ends this one's waits (`_new_session`).
             if frags:
                 self.stats.cut_short["auto-rerun" if self.auto_reruns else "fragment"] += 1
+                self.ended_early = (now, frags)
             self._resolve(now, frags, auto_only=True)
             return
         self.running = False
@@ -676,7 +700,8 @@ class Session:
         if held is not None and held[0] == interval:
             return
         self._stop_auto_reruns(fragment_id)
-        timer = asyncio.get_running_loop().create_task(self._tick(fragment_id, interval))
+        name = AUTO_NAMES.get(round(interval, 3))
+        timer = asyncio.get_running_loop().create_task(self._tick(fragment_id, interval, name))
         self.auto_reruns[fragment_id] = (interval, timer)
 
     def _stop_auto_reruns(self, fragment_id: str | None = None) -> None:
@@ -685,16 +710,16 @@ class Session:
             if held is not None:
                 held[1].cancel()
 
-    async def _tick(self, fragment_id: str, interval: float) -> None:
-        """The browser's setInterval: a fragment rerun every `interval` s, whether or not the last one ended."""
+    async def _tick(self, fragment_id: str, interval: float, name: str | None) -> None:
+        """The browser's setInterval: a fragment rerun every `interval` s, whether or not the last one ended; timed as
+        `name` (None: the training view's)."""
         while not self.dropped and not self.closing:
             await asyncio.sleep(interval)
-            tick = asyncio.get_running_loop().create_task(self._timed_tick(fragment_id))
+            tick = asyncio.get_running_loop().create_task(self._timed_tick(fragment_id, name or TRAIN_TICK))
             self.ticks.add(tick)
             tick.add_done_callback(self.ticks.discard)
 
-    async def _timed_tick(self, fragment_id: str) -> None:
-        name = TOKENS_TICK if self.path == "tokens" else TRAIN_TICK
+    async def _timed_tick(self, fragment_id: str, name: str) -> None:
         try:
             out = await self._rerun(name, {}, fragment_id=fragment_id, auto=True)
             self.stats.add(name, out.seconds)
@@ -764,9 +789,12 @@ async def timed(session: Session, who: int, name: str, action, stats: Stats) -> 
     return out
 
 
-async def student(url: str, who: int, stats: Stats, until: float, think: float, seed: int, tour: tuple = TOUR) -> None:
+async def student(
+    url: str, who: int, stats: Stats, until: float, think: float, seed: int, tour: tuple = TOUR, join: str = ""
+) -> None:
     """Opens the app on one page of the tour, then goes round it until `until` (monotonic s): each page's
-    interactions with a pause of about `think` s before each, then the next page via the navigation."""
+    interactions with a pause of about `think` s before each, then the next page via the navigation. `join`: a
+    class poll's code, joined first on the poll page (from then on every page shows the class bar)."""
     rng = random.Random(seed * 1000 + who)
     start = who % len(tour)
     reconnects = 0
@@ -774,7 +802,16 @@ async def student(url: str, who: int, stats: Stats, until: float, think: float, 
         session = Session(url, who, stats)
         try:
             page = tour[start][0]
-            if await timed(session, who, OPEN_PAGE, lambda p=page, s=session: s.open(p), stats) is None:
+            if join:
+                joining, going = (
+                    (lambda s=session: s.open("poll", f"code={join}")),
+                    (lambda s=session, p=page: s.switch_page(p)),
+                )
+                if await timed(session, who, OPEN_PAGE, joining, stats) is None:
+                    return
+                if await timed(session, who, NAVIGATE, going, stats) is None:
+                    return
+            elif await timed(session, who, OPEN_PAGE, lambda p=page, s=session: s.open(p), stats) is None:
                 return
             step = 0
             while time.monotonic() < until:
@@ -788,9 +825,10 @@ async def student(url: str, who: int, stats: Stats, until: float, think: float, 
                     await _pause(rng, think, until)
                     if time.monotonic() >= until:
                         break
+                    before = set(session.auto_reruns)
                     out = await timed(session, who, name, lambda n=name, s=session: s.act(BY_NAME[n], rng), stats)
                     if out is not None and BY_NAME[name].watch:
-                        await session.watch(BY_NAME[name].watch, out.sent, until)
+                        await session.watch(BY_NAME[name].watch, out.sent, until, before)
                 step += 1
             return
         except SessionDropped:
@@ -829,6 +867,38 @@ async def trainer(url: str, who: int, stats: Stats, until: float, think: float, 
         pass
     finally:
         stats.training[who] = said + (f" (replica {session.replica})" if session.replica else "")
+        await session.close()
+
+
+START_POLL = Interaction("teacher: start a poll", "poll", Widget(("button",), None, "Start a poll"))
+
+
+async def teacher(url: str, stats: Stats, ready: asyncio.Future, until: float, think: float) -> None:
+    """Opens a class poll (its code goes to `ready`, for the students to join), then shows the class one page of the
+    tour after another, about every 5 × `think` s, until `until`: each move rewrites where the teacher is, which
+    every joined student's class bar reads."""
+    session = Session(url, -2, stats)
+    try:
+        await timed(session, -2, OPEN_PAGE, lambda: session.open("poll"), stats)
+        await timed(session, -2, START_POLL.name, lambda: session.act(START_POLL, random.Random(0)), stats)
+        code = dict(p.split("=", 1) for p in session.query.split("&") if "=" in p).get("code", "")
+        ready.set_result(code)
+        if not code:
+            stats.error(-2, START_POLL.name, "no poll", f"no code in the address: {session.query!r}")
+            return
+        step = 0
+        while time.monotonic() < until and not session.dropped:
+            await asyncio.sleep(min(5 * think, max(0.0, until - time.monotonic())))
+            if time.monotonic() >= until:
+                break
+            page = TOUR[step % len(TOUR)][0]
+            await timed(session, -2, TEACHER_MOVES, lambda p=page: session.switch_page(p), stats)
+            step += 1
+    except SessionDropped:
+        pass
+    finally:
+        if not ready.done():
+            ready.set_result("")
         await session.close()
 
 

@@ -1,5 +1,6 @@
 """Smoke test of the browserless load generator (bench/protocol_load.py): a real server, eight students (one of
-them training, and each page of the tour with a student from the start) for 15 s. It checks that the students could
+them training, and each page of the tour with a student from the start) in a class poll whose teacher moves from page
+to page, for 15 s. It checks that the students could
 do everything they do, without errors, and that each kind of action changed what the page shows. It never checks a
 time: that is the benchmark's job."""
 
@@ -50,19 +51,30 @@ def _finished(status: int) -> bytes:
     return msg.SerializeToString()
 
 
-def _click_then(*messages: bytes) -> tuple[bool, Stats]:
-    """A click's full run, then `messages`: whether the click's wait has ended, and what the client counted."""
+def _click_then(*messages: bytes, fragment: str = "") -> tuple[bool, Stats]:
+    """A click's run (a full one, or `fragment`'s), then `messages`: whether the click's wait has ended, and what the
+    client counted."""
 
     async def go() -> tuple[bool, Stats]:
         stats = Stats()
         session = Session("http://127.0.0.1:1", 0, stats)
-        click = Waiter("click", session.run, "", 0.0, asyncio.get_running_loop().create_future())
+        click = Waiter("click", session.run, fragment, 0.0, asyncio.get_running_loop().create_future())
         session.waiters.append(click)
-        for t, data in enumerate([_started([]), *messages]):
+        for t, data in enumerate([_started([fragment] if fragment else []), *messages]):
             session._handle(data, float(t))
         return click.done.done(), stats
 
     return asyncio.run(go())
+
+
+def test_a_fragment_run_whose_end_was_relabelled_ends_when_the_next_run_is_not_a_full_one() -> None:
+    """A fragment run that finished just as another fragment's timer asked for a run: Streamlit keeps what it drew
+    and relabels its end FINISHED_EARLY_FOR_RERUN. The browser shows it all, so the click has its answer; a run that
+    a request really stopped is followed by a full run, which the click waits for."""
+    early = _finished(ForwardMsg.FINISHED_EARLY_FOR_RERUN)
+    assert _click_then(early, _started(["bar"]), fragment="runs")[0]
+    assert not _click_then(early, _started([]), fragment="runs")[0]
+    assert _click_then(early, _started([]), _finished(ForwardMsg.FINISHED_SUCCESSFULLY), fragment="runs")[0]
 
 
 def test_a_full_run_whose_end_never_came_ends_when_a_fragment_run_starts() -> None:
@@ -81,11 +93,14 @@ def test_a_full_run_whose_end_never_came_ends_when_a_fragment_run_starts() -> No
 def test_eight_students_one_training_without_errors(server: tuple[str, int, Path]) -> None:
     url, pid, log = server
     report = run_async(  # beside the browser tests' Playwright, whose event loop runs in this thread
-        run_load(url, students=8, trainers=1, duration=15, ramp=2, think=0.5, seed=1, pids=[pid], warmup=False)
+        run_load(
+            url, students=8, trainers=1, duration=15, ramp=2, think=0.5, seed=1, pids=[pid], warmup=False, follow=True
+        )
     )
+    assert report["follow"], "the teacher's tab opened no poll"
     # An exception is redacted on the page (client.showErrorDetails = "none"): its traceback is in the log.
     assert report["errors"] == 0, (report["error_samples"], log.read_text(errors="replace")[-4000:])
-    missing = expected_kinds(trainers=True) - set(report["actions"])
+    missing = expected_kinds(trainers=True, follow=True) - set(report["actions"])
     assert not missing, f"never happened: {sorted(missing)}; happened: {report['actions']}"
     no_effect = [kind for kind, s in report["actions"].items() if s["unchanged"] == s["n"]]
     assert not no_effect, f"changed nothing on the page: {no_effect}"
