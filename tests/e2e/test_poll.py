@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from .harness import SHOTS, VIEWPORTS, Server, closing_page, drawn, finish, open_page
+from .harness import SHOTS, VIEWPORTS, Server, axe_violations, closing_page, drawn, finish, open_page, readable
 
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -168,6 +168,7 @@ def test_the_students_follow_the_teacher_from_page_to_page(browser, server: Serv
             drawn(teacher, lambda: expect(board).to_contain_text("15 characters"))
             bar = student.get_by_text("The teacher is showing Tokens.")
             expect(bar).to_be_visible(timeout=15_000)  # asked every 5 s, without a click
+            assert not (found := axe_violations(phone)), readable(found)
             finish(phone, "follow-bar", "phone")
             phone.get_by_role("link", name="Go there").click()
             text = student.get_by_role("textbox", name="Your text")
