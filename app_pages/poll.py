@@ -9,7 +9,7 @@ from explainer.format import md_escape
 from explainer.generation.script import StartedReply
 from explainer.i18n import _
 from explainer.ui import poll_questions as questions
-from explainer.ui.poll import PollState, said_problem, start_view, store, student_view, teacher_view
+from explainer.ui.poll import PollState, host, said_problem, start_view, store, student_view, teacher_view
 from explainer.ui.shell.models import require_backend
 from explainer.ui.shell.words import for_the_teacher
 
@@ -60,7 +60,7 @@ with for_the_teacher("token"):
 
 said_problem()
 if poll is not None and poll.hosted_by(st.query_params.get(KEY_KEY)):
-    PollState.of().hosting = (poll.code, poll.key)  # this tab leads the class from now on (explainer/ui/follow.py)
+    host(poll)  # this tab leads the class from now on (explainer/ui/follow.py)
     (teacher_view if poll.asked is None else questions.teacher_view)(poll)
     questions.teacher_controls(poll)
 elif poll is not None:

@@ -481,3 +481,23 @@ def test_the_same_view_is_the_same_page_and_settings_wherever_it_is_scrolled_to(
     assert same_view(tokens, ("tokens", {"tok_text": "My name is Ana.", VIEW_KEY: "merges"}))
     assert not same_view(tokens, ("tokens", {}))  # the default text: other settings
     assert not same_view(tokens, ("next-word", {"tok_text": "My name is Ana."}))
+
+
+def test_a_teacher_who_opens_another_poll_stops_leading_the_first(polls: PollStore) -> None:
+    teacher = apptest.open_page(PAGE)
+    next(b for b in teacher.button if b.label == "Start a poll").click()
+    checked(teacher.run())
+    first = polls.get(teacher.query_params[CODE_KEY])
+    teacher.switch_page("app_pages/tokens.py")
+    teacher.query_params.clear()
+    checked(teacher.run())
+    assert polls.teacher_at(first) == ("tokens", {})
+    teacher.switch_page(PAGE)
+    teacher.query_params.clear()
+    checked(teacher.run())
+    teacher.toggle(key="poll_drawing").set_value(True)  # a drawing class: not the first poll's kind, a new poll
+    checked(teacher.run())
+    next(b for b in teacher.button if b.label == "Start a poll").click()
+    checked(teacher.run())
+    assert teacher.query_params[CODE_KEY] != first.code
+    assert polls.teacher_at(first) is None  # its students no longer point at a page the teacher left

@@ -74,7 +74,7 @@ def lead_the_class() -> None:
         return
     page, params = this_view()
     shown = (page, params) if st.session_state.get(LEAD_KEY, True) else ("", {})
-    if page == POLL_PAGE or shown == state.led:
+    if shown == state.led or shown[0] == POLL_PAGE:
         return  # the poll page itself: the students have the poll already
     try:
         store().lead(state.hosting[0], *shown)

@@ -8,6 +8,7 @@ the teacher moves the poll on (answer shown, next question), reruns the page so 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 import streamlit as st
@@ -333,6 +334,17 @@ def start_view(default_question: StartedReply) -> None:
             show_poll(lambda: store().ask(hosted.code, text, temperature))
     elif st.button(_("Start a poll"), type="primary", icon=":material/how_to_vote:"):
         show_poll(lambda: store().open(text, temperature, model=current_spec()))
+
+
+def host(poll: Poll) -> None:
+    """This tab runs `poll` from now on (explainer/ui/follow.py); a poll it ran before stops showing its class where
+    this tab is (its students' screens would point at a page the teacher has left)."""
+    state = PollState.of()
+    if state.hosting is not None and state.hosting[0] != poll.code:
+        with suppress(PollError):
+            store().lead(state.hosting[0], "", {})
+        state.led = None
+    state.hosting = (poll.code, poll.key)
 
 
 def hosted_poll() -> Poll | None:

@@ -24,6 +24,14 @@ def _send(page, guess: str) -> None:
     drawn(page, lambda: expect(page.get_by_test_id("stMain")).to_contain_text(f"Sent: {guess}."))
 
 
+def _start(teacher, button: str = "Start a poll") -> str:
+    """The teacher presses `button`; the poll's code, once the board shows it."""
+    board = teacher.get_by_test_id("stMain")
+    teacher.get_by_role("button", name=button).click()
+    drawn(teacher, lambda: expect(board.locator(".poll-code")).to_have_text(CODE))
+    return board.locator(".poll-code").inner_text()
+
+
 # Three tabs, one of them following the poll by itself: about one full browser run in six (stops 41-43, always beside
 # the other test process's heavy pages) lost a step here for 90 s, never when the file ran alone (20+ runs, with the
 # cores burnt too). A second try, reported as "R" in the log; two failures in a row fail the run.
@@ -32,9 +40,7 @@ def test_a_class_guesses_and_every_screen_follows_the_poll(browser, server: Serv
     teacher = open_page(browser, server, "poll?present=1", VIEWPORTS["projector"])
     with closing_page(teacher, server, failed_shot=SHOTS / "poll-failed-teacher.png"):
         board = teacher.get_by_test_id("stMain")
-        teacher.get_by_role("button", name="Start a poll").click()
-        drawn(teacher, lambda: expect(board.locator(".poll-code")).to_have_text(CODE))
-        code = board.locator(".poll-code").inner_text()
+        code = _start(teacher)
         qr = board.get_by_role("img", name="QR code of")
         expect(qr).to_be_visible()
         address = qr.get_attribute("alt").removeprefix("QR code of ")
@@ -93,10 +99,8 @@ def test_a_class_draws_the_word_as_a_sampler_would(browser, server: Server) -> N
         for _step in range(10):  # 1.0 down to 0.0 with the keyboard, as a teacher might
             teacher.keyboard.press("ArrowLeft")
         drawn(teacher, lambda: expect(teacher.get_by_role("slider", name="Temperature")).to_have_value("0"))
-        teacher.get_by_role("button", name="Start a poll").click()
-        drawn(teacher, lambda: expect(board.locator(".poll-code")).to_have_text(CODE))
+        code = _start(teacher)
         expect(board).to_contain_text("temperature 0")
-        code = board.locator(".poll-code").inner_text()
         phones = [open_page(browser, server, f"poll?code={code}", PHONE) for _i in range(2)]
         for phone in phones:
             with closing_page(phone, server, SHOTS / "poll-draw-failed-phone.png"):
@@ -120,9 +124,7 @@ def test_a_class_answers_a_question_talks_and_votes_again(browser, server: Serve
     with closing_page(teacher, server, failed_shot=SHOTS / "poll-question-failed-teacher.png"):
         board = teacher.get_by_test_id("stMain")
         expect(board.locator(".class-question")).to_contain_text("At temperature 0, twenty runs")
-        teacher.get_by_role("button", name="Start the vote on this question").click()
-        drawn(teacher, lambda: expect(board.locator(".poll-code")).to_have_text(CODE))
-        code = board.locator(".poll-code").inner_text()
+        code = _start(teacher, "Start the vote on this question")
         phone = open_page(browser, server, f"poll?code={code}", PHONE)
         with closing_page(phone, server, SHOTS / "poll-question-failed-phone.png"):
             student = phone.get_by_test_id("stMain")
@@ -153,9 +155,7 @@ def test_the_students_follow_the_teacher_from_page_to_page(browser, server: Serv
     teacher = open_page(browser, server, "poll", VIEWPORTS["laptop"])
     with closing_page(teacher, server, failed_shot=SHOTS / "follow-failed-teacher.png"):
         board = teacher.get_by_test_id("stMain")
-        teacher.get_by_role("button", name="Start a poll").click()
-        drawn(teacher, lambda: expect(board.locator(".poll-code")).to_have_text(CODE))
-        code = board.locator(".poll-code").inner_text()
+        code = _start(teacher)
         phone = open_page(browser, server, f"poll?code={code}", PHONE)
         with closing_page(phone, server, SHOTS / "follow-failed-phone.png"):
             student = phone.get_by_test_id("stMain")
