@@ -296,7 +296,6 @@ class Session:
         self.page_hash = ""
         self.pages: dict[str, str] = {}  # url path -> page script hash
         self.query = ""
-        self.path = ""  # the page's url path
         self.nodes: dict[tuple[int, ...], Node] = {}
         self.values: dict[str, WidgetState] = {}  # widget id -> value held by the "browser"
         # runs
@@ -341,7 +340,7 @@ class Session:
             close_timeout=2,
         )
         self.reader = asyncio.create_task(self._read(), name=f"student {self.who} reader")
-        self.query, self.path = query, path
+        self.query = query
         out = await self._rerun(OPEN_PAGE, {}, page_name=path, t0=t0)
         self.stats.sessions_opened += 1
         self.stats.open_times.append(time.monotonic())
@@ -448,7 +447,7 @@ class Session:
         self._stop_auto_reruns()
         states = self._active_states(only_script=self.main_hash)
         self.nodes = {p: n for p, n in self.nodes.items() if n.script_hash == self.main_hash}
-        self.query, self.path = "", path
+        self.query = ""
         return await self._rerun(NAVIGATE, {}, page_hash=target, states=states)
 
     async def _rerun(
