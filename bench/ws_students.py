@@ -43,7 +43,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import websockets
 from streamlit.proto.Alert_pb2 import Alert
@@ -880,7 +880,7 @@ async def teacher(url: str, stats: Stats, ready: asyncio.Future, until: float, t
     try:
         await timed(session, -2, OPEN_PAGE, lambda: session.open("poll"), stats)
         await timed(session, -2, START_POLL.name, lambda: session.act(START_POLL, random.Random(0)), stats)
-        code = dict(p.split("=", 1) for p in session.query.split("&") if "=" in p).get("code", "")
+        code = parse_qs(session.query).get("code", [""])[0]
         ready.set_result(code)
         if not code:
             stats.error(-2, START_POLL.name, "no poll", f"no code in the address: {session.query!r}")
