@@ -5,7 +5,7 @@ import streamlit as st
 
 from explainer.analysis import sense_probe as sp
 from explainer.analysis.embeddings import stage_names
-from explainer.charts.meaning import probe_chart, sense_maps
+from explainer.charts.meaning import probe_chart, sense_strips
 from explainer.corpus.generator import AMBIGUOUS_SENSES, PROBE_SENTENCES
 from explainer.format import fixed_percent, md_escape, number, points, visible_token
 from explainer.i18n import _
@@ -18,7 +18,7 @@ from explainer.ui.shell.spinner import spinner_first_time
 from explainer.ui.shell.views import section, view
 from explainer.ui.shell.words import for_the_teacher
 
-MAX_SENTENCES = 25  # per meaning: more would crowd the maps
+MAX_SENTENCES = 25  # per meaning: more would crowd the picture
 MAX_CHARS = 300  # per sentence
 
 st.title(_("Meaning in context"))  # the word is chosen below; "bank" is the example the text starts from
@@ -36,15 +36,16 @@ with for_the_teacher("embedding", "attention", "residual-stream"):
         _(
             "The embedding table has only **one** vector for the token *bank*, so every sentence starts from exactly "
             "the same numbers. Each of the model's {n_layer} layers adds to every word's vector what attention "
-            "gathered from the words before it. We follow the vector of the word after each layer, measured so that "
-            "what all the vectors share drops out: each map shows how they differ from their average."
+            "gathered from the words before it. We follow the vector of the word after each layer and place it on the "
+            "line between the two meanings' average vectors, the direction in which the two groups differ, found "
+            "afresh at every stage: what all the vectors share drops out."
         ).format(n_layer=info.n_layer)
     )
 
-controls, main = side_by_side()  # presenter mode: the sentences beside the maps, on the first screen
+controls, main = side_by_side()  # presenter mode: the sentences beside the picture, on the first screen
 word = controls.selectbox(_("The word"), list(PROBE_SENTENCES), key="mean_word", bind="query-params")
 meanings = [_(m) for m in AMBIGUOUS_SENSES[word]]  # what each meaning is, in the class's language
-# Open for a student; closed on a projector, so that the maps are on the first screen.
+# Open for a student; closed on a projector, so that the picture is on the first screen.
 box = controls.expander(
     _("The sentences (none of them was in the training text) — edit them to try your own"),
     expanded=advanced(),
@@ -93,38 +94,39 @@ if len(set(sv.token_ids)) > 1:
 
 stages = stage_names(info.n_layer)  # here, in the class's language: the vectors are shared by every session
 acc = sp.probe_accuracy(sv.vectors, sv.senses)
-coords, _kept = sp.centred_map(sv.vectors, sv.senses)
+where = sp.sense_positions(sv.vectors, sv.senses)
 n = len(sv.sentences)
 right = round(float(acc[-1]) * n)
 finding = _("After the last layer, the vector alone tells which “{word}” is meant in {right} of {n} sentences").format(
     word=word, right=number(right), n=number(n)
 )
-maps = view("paths", main)
-if not presenting():  # on a projector the maps come first, the sentence that sums them up under them
-    maps.subheader(finding)
-    maps.markdown(_("#### The vectors of “{word}”, stage by stage").format(word=md_escape(word)))
+picture = view("paths", main)
+if not presenting():  # on a projector the picture comes first, the sentence that sums it up under it
+    picture.subheader(finding)
+    picture.markdown(_("#### Which meaning each “{word}” is nearer to, stage by stage").format(word=md_escape(word)))
 names = [f"{k + 1}: {m}" for k, m in enumerate(meanings)]
 show_chart(
-    sense_maps(coords, sv.senses.tolist(), stages, names, sv.sentences),
-    "mean_maps",
-    maps,
-    name=f"meaning-{word}-maps",
+    sense_strips(where, sv.senses.tolist(), stages, names, sv.sentences),
+    "mean_strips",
+    picture,
+    name=f"meaning-{word}-sides",
     summary=_(
-        "The vectors of “{word}” in {n} sentences, one small map per stage, coloured by meaning: one spot at the "
-        "token embedding, two groups after the last layer ({acc} told apart)."
+        "The vectors of “{word}” in {n} sentences, one row per stage, each placed between the two meanings: all in "
+        "the middle at the token embedding, {acc} on their own meaning's side after the last layer."
     ).format(word=word, n=number(n), acc=fixed_percent(acc[-1])),
 )
-maps.caption(
+picture.caption(
     _(
-        "One dot per sentence, coloured by the meaning it uses. Each map shows how the {n} vectors differ from their "
-        "average at that stage, squeezed from {d_model} numbers into the 2 directions where they differ most (PCA), "
-        "all maps on the same scale. At the token embedding every dot is on the same spot: the same token has the "
-        "same vector. Adding the position spreads them a little (the word sits at different places). Then each "
-        "layer mixes in the sentence, and the two colours drift apart."
-    ).format(n=number(n), d_model=info.d_model)
+        "One dot per sentence, coloured by the meaning it uses; one row per stage. A dot's place says which "
+        "meaning's average vector it is nearer to, the averages taken over the other sentences (−1 and +1 mark "
+        "them, 0 is halfway). On the half tinted in its own colour, the vector alone gives away its meaning; on the "
+        "other half it looks like the other meaning. At the token embedding every dot is in the middle: the same "
+        "token has the same vector. Then each layer mixes in the sentence, and each “{word}” moves toward its own "
+        "meaning."
+    ).format(word=md_escape(word))
 )
 if presenting():
-    maps.subheader(finding)
+    picture.subheader(finding)
 
 section(_("Can the meaning be read from the vector?"), "probe")
 before = spinner_first_time(

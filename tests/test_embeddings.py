@@ -178,18 +178,18 @@ def test_other_figures() -> None:
 
 def test_meaning_figures() -> None:
     stages = em.stage_names(2)  # 4 stages
-    coords = np.zeros((3, 4, 2))
-    coords[:, -1, 0] = [-1, -1, 2]  # apart at the last stage only
-    maps = mc.sense_maps(coords, [0, 0, 1], stages, ["river", "money"], ["a", "b", "c"])
-    assert len(maps.data) == 4 * 2  # a trace per stage and meaning
-    assert [t.showlegend for t in maps.data[:2]] == [True, True] and not any(t.showlegend for t in maps.data[2:])
-    names = [a.text for a in maps.layout.annotations]
-    assert [n.replace("<br>", " ") for n in names] == [f"<b>{s}</b>" for s in stages]
-    assert names[0] == "<b>token<br>embedding</b>"  # a third of a phone's chart holds about 12 letters a line
-    room = 1 - maps.layout.yaxis.domain[1]  # over the first map, where its name stands
-    assert maps.layout.annotations[0].y == maps.layout.yaxis.domain[1] and room * (maps.layout.height - 50) >= 2 * 20
-    assert maps.layout.xaxis.range == maps.layout.xaxis4.range  # every map on the same scale
-    assert maps.data[0].marker.color != maps.data[1].marker.color
+    where = np.array([[0.0, 0.5, -1.0, -9.0], [0.0, -0.2, -1.2, -0.7], [0.0, 0.1, 1.1, 4.0]])  # (N, S)
+    strips = mc.sense_strips(where, [0, 0, 1], stages, ["river", "money"], ["a", "b", "c"])
+    river, money = strips.data
+    assert len(river.x) == 2 * 4 and len(money.x) == 4 and river.marker.color != money.marker.color
+    assert list(strips.layout.yaxis.ticktext) == stages and list(strips.layout.yaxis.range) == [3.5, -0.5]
+    assert list(money.x) == [0.0, 0.1, 1.1, mc.REACH] and money.marker.symbol[-1] == "triangle-right"  # pinned
+    assert river.x[-2] == -mc.REACH and river.marker.symbol[-2] == "triangle-left"
+    assert river.marker.symbol[0] == "circle"
+    assert all(y < j for y, j in zip(river.y, [0, 0, 1, 1, 2, 2, 3, 3])) and all(y > j for j, y in enumerate(money.y))
+    tints = [sh for sh in strips.layout.shapes if sh.type == "rect"]
+    assert [(t.x0 < 0, t.x1 > 0) for t in tints] == [(True, False), (False, True)]  # each meaning's half
+    assert strips.layout.xaxis.range[1] > mc.REACH and list(strips.layout.xaxis.tickvals) == [-1, 0, 1]
     probe = mc.probe_chart(stages, np.array([0.5, 0.6, 0.8, 1.0]))
     assert list(probe.data[0].text) == ["50%", "60%", "80%", "100%"]
     flat = mc.probe_chart(stages, np.array([0.6, 1.0, 0.999, 1.0]))  # a flat run is labelled once
@@ -205,6 +205,6 @@ def test_meaning_figures() -> None:
     trained, before = crossing.data  # each line's percentages on its own side, where the lines cross too
     assert list(trained.textposition) == ["top center", "bottom center", "top center", "top center"]
     assert list(before.textposition) == ["bottom center", "top center", "bottom center", "bottom center"]
-    for fig in (maps, probe, both):
+    for fig in (strips, probe, both):
         valid_figure(fig)
         assert fig.layout.font.size >= 16

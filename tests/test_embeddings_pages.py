@@ -106,11 +106,15 @@ def test_a_word_the_vocabulary_lacks_leaves_the_positions_drawn(tiny_model_dir) 
 
 def test_meaning_page_builtin() -> None:
     at = run("meaning.py")
-    maps, probe = chart_specs(at)  # the maps stage by stage, the probe by stage
+    strips, probe = chart_specs(at)  # where each "bank" sits between the meanings, stage by stage; the probe by stage
     stages = probe["data"][0]["x"]
-    assert len(maps["data"]) == 2 * len(stages)  # one trace per stage and meaning
-    first = maps["data"][0]["x"] + maps["data"][1]["x"]
-    assert len(first) == 40 and max(abs(x) for x in first) < 1e-6  # the token embedding: one spot
+    river, money = strips["data"]
+    assert len(river["x"]) == len(money["x"]) == 20 * len(stages)  # a dot per sentence and stage
+    for j, stage in enumerate(stages):  # the picture is the probe: a dot on its own meaning's half is told right
+        own = [(x < 0) + 0.5 * (x == 0) for x, at_ in zip(river["x"], river["customdata"]) if at_ == stage]
+        own += [(x > 0) + 0.5 * (x == 0) for x, at_ in zip(money["x"], money["customdata"]) if at_ == stage]
+        assert len(own) == 40 and sum(own) / 40 == pytest.approx(probe["data"][0]["y"][j]), stage
+    assert set(river["x"][:20]) == set(money["x"][:20]) == {0.0}  # the token embedding: every one halfway
     assert probe["data"][0]["y"][0] == pytest.approx(0.5)  # a coin toss at the token embedding
     assert "of 40 sentences" in at.subheader[0].value
     trained, before = probe["data"]  # the trained model, the same network untrained (dashed)

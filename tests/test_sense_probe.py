@@ -15,8 +15,7 @@ def test_identical_vectors_score_chance_and_land_on_one_point():
     v = np.tile(np.arange(8.0), (10, 3, 1))  # (N, S, D): the same vector everywhere
     senses = np.array([0] * 5 + [1] * 5)
     assert np.allclose(sp.probe_accuracy(v, senses), 0.5)
-    coords, kept = sp.centred_map(v, senses)
-    assert coords.shape == (10, 3, 2) and np.allclose(coords, 0) and np.allclose(kept, 0)
+    assert np.array_equal(sp.sense_positions(v, senses), np.zeros((10, 3)))  # all halfway: the means coincide
 
 
 def test_separated_senses_score_one_and_noise_scores_near_chance():
@@ -27,16 +26,34 @@ def test_separated_senses_score_one_and_noise_scores_near_chance():
     apart = noise + 6.0 * senses[:, None, None] * np.eye(d)[0]
     assert sp.probe_accuracy(apart, senses)[0] == 1.0
     assert sp.probe_accuracy(noise, senses)[0] <= 0.75  # no sense signal: around chance
-    coords, kept = sp.centred_map(apart, senses)
-    left, right = coords[senses == 0, 0, 0], coords[senses == 1, 0, 0]
-    assert left.max() < right.min()  # sense 0 is drawn on the left
-    assert 0 < kept[0, 0] <= 1 and kept[0, 1] <= kept[0, 0]
+    where = sp.sense_positions(apart, senses)[:, 0]
+    assert where[senses == 0].max() < 0 < where[senses == 1].min()  # sense 0 on the left
+    assert np.mean(where[senses == 0]) == pytest.approx(-1, abs=0.2) and np.mean(where[senses == 1]) > 0.8
+
+
+def test_a_position_is_the_nearer_mean_measured_directly():
+    rng = np.random.default_rng(1)
+    v = rng.normal(size=(12, 4, 6))  # (N, S, D)
+    senses = np.array([0, 1, 1, 0, 1, 0, 0, 1, 1, 1, 0, 0])
+    where = sp.sense_positions(v, senses)  # (N, S)
+    for i in range(12):
+        rest = np.arange(12) != i
+        means = [v[rest & (senses == k)].mean(0) for k in (0, 1)]  # (S, D) each
+        near = [np.linalg.norm(v[i] - m, axis=-1) for m in means]  # (S,) each
+        assert np.array_equal(where[i] > 0, near[1] < near[0])  # above 0 exactly where meaning 1's mean is nearer
+        for k, sign in ((0, -1), (1, 1)):  # a vector on a mean sits on -1 or +1
+            w = v.copy()
+            w[i] = means[k]
+            assert sp.sense_positions(w, senses)[i] == pytest.approx(np.full(4, sign))
+    hits = sp.probe_hits(v, senses)
+    assert np.array_equal(hits, np.where(senses[:, None] == 1, where > 0, where < 0).astype(float))
 
 
 def test_leave_one_out_keeps_a_lone_sentence_from_voting_for_itself():
     v = np.array([[[0.0, 0.0]], [[0.1, 0.0]], [[5.0, 0.0]]])  # (3, 1, 2)
     senses = np.array([0, 0, 1])  # the lone sense-1 sentence has no centroid without itself: counted wrong
     assert sp.probe_accuracy(v, senses)[0] == pytest.approx(2 / 3)
+    assert np.isnan(sp.sense_positions(v, senses)[2, 0]) and not np.isnan(sp.sense_positions(v, senses)[:2]).any()
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +75,9 @@ def test_bank_on_the_shipped_model(builtin):
     assert sv.prefixes == [builtin.encode(w.sentence)[: w.index + 1] for w in alone]
     acc = sp.probe_accuracy(sv.vectors, sv.senses)
     assert acc[0] == 0.5 and acc[-1] >= 0.9, acc  # chance at the embedding, 36 of 40 after the last layer
+    where = sp.sense_positions(sv.vectors, sv.senses)  # the page's picture
+    own_side = np.where(sv.senses == 1, where[:, 2] > 0, where[:, 2] < 0)
+    assert (where[:, 0] == 0).all() and own_side.all()  # all halfway at the embedding; after layer 1 each on its side
     written = sp.continuations(builtin, sv)
     assert len(written) == 40 and all(isinstance(t, str) for t in written)
     words = sp.sense_words(sv, written)

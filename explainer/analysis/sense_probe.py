@@ -5,9 +5,10 @@ token, so every sentence starts from the same embedding; the layers then mix in 
 (token embedding, + position, after each layer) these functions give:
 
 - `sense_vectors`: the word's vector in every sentence at every stage, with the sentence's sense;
-- `centred_map`: the vectors with their mean removed, projected to 2-D (one point per sentence);
-- `probe_accuracy`: a leave-one-out nearest-sense-centroid probe (chance = 0.5; exactly 0.5 at the
-  token embedding, where every vector is the same);
+- `sense_positions`: where each sentence's vector sits between the two meanings' mean vectors (one number per
+  sentence and stage: the page's picture);
+- `probe_accuracy`: a leave-one-out nearest-sense-mean probe, the sign of that position (chance = 0.5; exactly 0.5
+  at the token embedding, where every vector is the same);
 - `untrained_accuracy`: the same probe on the same network with random weights, before any training: the
   positions and the mixing of words alone already tell some sentences apart (the built-in model's "bank": 75 %
   after the last layer untrained, 90 % trained), so that is the baseline to read the trained model's figure against;
@@ -83,40 +84,45 @@ def sense_vectors(backend, word: str, by_sense: tuple[list[str], list[str]] | li
     return SenseVectors(word, sentences, senses, vectors, ids, skipped, prefixes)
 
 
-def probe_hits(vectors: np.ndarray, senses: np.ndarray) -> np.ndarray:
-    """(N, S, D), (N,) -> (N, S): 1 where the leave-one-out nearest-sense-centroid probe tells the sentence's
-    sense right at that stage, 0 where wrong, 0.5 on a tie.
-
-    Each sentence's vector is compared (Euclidean distance) with the mean vector of each sense computed
-    without it; a tie counts as half right, so identical vectors score exactly 0.5 (chance)."""
+def sense_positions(vectors: np.ndarray, senses: np.ndarray) -> np.ndarray:
+    """(N, S, D), (N,) senses 0 / 1 -> (N, S): where each sentence's vector sits between the two meanings' mean
+    vectors at each stage, both means taken without it (leave one out): -1 on meaning 0's mean, +1 on meaning 1's,
+    0 halfway. It is the projection on the line through the two means, so a vector is nearer meaning 1's mean
+    exactly when its position is above 0: the sign is the nearest-mean guess of `probe_hits`. 0 where the two means
+    coincide (every vector the same); nan where the sentence's own meaning has no other sentence."""
     x = np.asarray(vectors, dtype=np.float64)
     senses = np.asarray(senses)
     n, s, _ = x.shape
-    out = np.zeros((n, s))
-    if n == 0 or len(set(senses.tolist())) < 2:
-        return out
-    labels = sorted(set(senses.tolist()))
-    sums = {k: x[senses == k].sum(0) for k in labels}  # (S, D)
-    counts = {k: int((senses == k).sum()) for k in labels}
+    out = np.full((n, s), np.nan)
+    sums = [x[senses == k].sum(0) for k in (0, 1)]  # (S, D) each
+    counts = [int((senses == k).sum()) for k in (0, 1)]
     for i in range(n):
-        dist = {}
-        for k in labels:
-            m = counts[k] - (senses[i] == k)
-            if m == 0:
-                dist[k] = np.full(s, np.inf)
-                continue
-            centroid = (sums[k] - (x[i] if senses[i] == k else 0)) / m  # (S, D)
-            dist[k] = np.linalg.norm(x[i] - centroid, axis=-1)  # (S,)
-        own = dist[senses[i]]
-        others = np.min([dist[k] for k in labels if k != senses[i]], axis=0)
-        scale = np.maximum(np.maximum(own, others), 1e-30)
-        tie = np.isfinite(own) & (np.abs(own - others) <= 1e-6 * scale)  # no centroid of its own: wrong
-        out[i] = np.where(tie, 0.5, (own < others).astype(float))
+        others = [counts[k] - int(senses[i] == k) for k in (0, 1)]
+        if min(others) == 0:
+            continue
+        mean = [(sums[k] - (x[i] if senses[i] == k else 0)) / others[k] for k in (0, 1)]  # (S, D) each
+        d = mean[1] - mean[0]  # (S, D)
+        gap = (d * d).sum(-1)  # (S,) squared distance between the means
+        apart = gap > 1e-18 * ((mean[0] ** 2).sum(-1) + (mean[1] ** 2).sum(-1))  # not one point up to rounding
+        along = ((x[i] - (mean[0] + mean[1]) / 2) * d).sum(-1)  # (S,)
+        out[i] = np.where(apart, 2 * along / np.where(apart, gap, 1.0), 0.0)
     return out
 
 
+def probe_hits(vectors: np.ndarray, senses: np.ndarray) -> np.ndarray:
+    """(N, S, D), (N,) senses 0 / 1 -> (N, S): 1 where the leave-one-out nearest-sense-mean probe tells the
+    sentence's sense right at that stage, 0 where wrong, 0.5 on a tie.
+
+    Each sentence's vector is compared (Euclidean distance) with the mean vector of each sense computed without it
+    (`sense_positions`: nearer meaning 1 where its position is above 0). A tie counts as half right, so identical
+    vectors score exactly 0.5 (chance); a sentence whose meaning has no other sentence counts as wrong."""
+    where = sense_positions(vectors, senses)  # (N, S)
+    right = np.where(np.asarray(senses)[:, None] == 1, where > 0, where < 0)
+    return np.where(np.isnan(where), 0.0, np.where(np.abs(where) <= 1e-9, 0.5, right.astype(float)))
+
+
 def probe_accuracy(vectors: np.ndarray, senses: np.ndarray) -> np.ndarray:
-    """(N, S, D), (N,) -> (S,) leave-one-out accuracy of the nearest sense centroid, per stage (see `probe_hits`)."""
+    """(N, S, D), (N,) -> (S,) leave-one-out accuracy of the nearest sense mean, per stage (see `probe_hits`)."""
     hits = probe_hits(vectors, senses)
     return hits.mean(0) if len(hits) else np.zeros(np.asarray(vectors).shape[1])
 
@@ -132,37 +138,6 @@ def untrained_accuracy(backend, word: str, by_sense, seeds: tuple[int, ...] = UN
         sv = sense_vectors(backend.untrained(seed), word, by_sense)
         runs.append(probe_accuracy(sv.vectors, sv.senses))
     return np.mean(runs, axis=0)
-
-
-def centred_map(vectors: np.ndarray, senses: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(N, S, D) -> (N, S, 2) coordinates and (S, 2) share of the spread kept, stage by stage.
-
-    At each stage the mean over the sentences is removed and the points are projected on their own two
-    widest directions (PCA), then divided by the mean length of the vectors at that stage, so the spread
-    reads relative to the size of the vectors. Identical vectors all land on (0, 0). Signs are chosen so
-    that sense 0 lies left (and below) of sense 1, which keeps the picture steady from stage to stage."""
-    x = np.asarray(vectors, dtype=np.float64)
-    n, s, _ = x.shape
-    coords = np.zeros((n, s, 2))
-    kept = np.zeros((s, 2))
-    for j in range(s):
-        v = x[:, j]
-        c = v - v.mean(0)
-        size = max(float(np.linalg.norm(v, axis=-1).mean()), 1e-12)
-        total = float((c**2).sum())
-        if n < 2 or total <= 1e-12 * size**2 * n:
-            continue
-        _, sv, vt = np.linalg.svd(c, full_matrices=False)
-        k = min(2, vt.shape[0])
-        xy = c @ vt[:k].T / size  # (N, k)
-        if senses is not None and len(set(np.asarray(senses).tolist())) > 1:
-            senses = np.asarray(senses)
-            for a in range(k):
-                if xy[senses == 0, a].mean() > xy[senses != 0, a].mean():
-                    xy[:, a] *= -1
-        coords[:, j, :k] = xy
-        kept[j, :k] = sv[:k] ** 2 / total
-    return coords, kept
 
 
 @torch.inference_mode()

@@ -1,5 +1,5 @@
-"""Figures for the meaning-in-context page: one word's vectors in many sentences, stage by stage (a small map per
-stage, coloured by meaning), and how often a simple probe tells the meaning from the vector alone."""
+"""Figures for the meaning-in-context page: one word's vectors in many sentences, stage by stage (where each sits
+between the two meanings, coloured by meaning), and how often a simple probe tells the meaning from the vector alone."""
 
 from __future__ import annotations
 
@@ -10,64 +10,95 @@ from explainer.charts.embeddings import SENSE_COLOURS
 from explainer.charts.style import (
     FONT,
     GREY,
-    LINE_PX,
+    GRID,
+    NARROW_NAMES,
     SMALL,
     TITLE_WIDTH,
     axis,
     figure,
     layout,
     reference_line,
+    row_axis,
     title_lines,
 )
 from explainer.format import html_escape, percent
 from explainer.i18n import _
 
-MAP_COLUMNS = 3
-STAGE_LETTERS = 12  # a line of a map's name: a third of a phone's chart
+REACH = 2.5  # positions beyond ±this (a unit: half the gap between the two averages) are pinned at the edge
+TINT = 0.08  # how strongly each half of the strip is tinted with its meaning's colour
 
 
-def sense_maps(
-    coords: np.ndarray, senses: list[int], stages: list[str], sense_names: list[str], sentences: list[str]
+def _tint(colour: str) -> str:
+    """A "#rrggbb" colour as a pale rgba fill."""
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{TINT})"
+
+
+def sense_strips(
+    positions: np.ndarray, senses: list[int], stages: list[str], sense_names: list[str], sentences: list[str]
 ) -> go.Figure:
-    """coords (N, S, 2): one small map per stage, one dot per sentence coloured by its meaning, all on the same
-    scale (so the dots start on one point and drift apart); one legend entry per meaning."""
-    n, s, _ = coords.shape
-    rows = -(-s // MAP_COLUMNS)
-    far = float(np.abs(coords).max()) if n else 0.0
-    reach = far * 1.15 if far > 0 else 1.0
-    gap_x, gap_y = 0.04, 0.12
-    width, height = (1 - gap_x * (MAP_COLUMNS - 1)) / MAP_COLUMNS, (1 - gap_y * (rows - 1)) / rows
-    names = [f"<b>{title_lines(html_escape(stage), STAGE_LETTERS)}</b>" for stage in stages]
-    plot_px = 30 + 300 * rows
-    room = (LINE_PX[FONT] * max((n.count("<br>") + 1 for n in names), default=1) + 12) / plot_px  # over each map
-    out = layout("", plot_px + 50, {"l": 10, "r": 10, "t": 40, "b": 10}, showlegend=True)
-    out["legend"] = {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "font": {"size": FONT}}
+    """positions (N, S) (`sense_probe.sense_positions`): one row per stage, the token embedding on top; one dot per
+    sentence, coloured by its meaning, placed between the two meanings' average vectors (-1: meaning 1's, +1:
+    meaning 2's, 0: halfway). Each half is tinted with its meaning's colour, so a dot on the other colour's half is
+    a sentence the probe gets wrong. A meaning's dots sit in their own band of the row, which keeps the two colours
+    apart where the dots pile up (the token embedding: all on 0)."""
+    n, s = positions.shape
     short = [html_escape(t[:70] + ("…" if len(t) > 70 else "")) for t in sentences]
-    data, notes = [], []
-    for j, stage in enumerate(stages):
-        r, c = divmod(j, MAP_COLUMNS)
-        x0, top = c * (width + gap_x), 1 - r * (height + gap_y)
-        y1 = round(top - room, 4)  # the stage's name above its map
-        xs, ys = f"x{j + 1 if j else ''}", f"y{j + 1 if j else ''}"
-        plain = {"range": [-reach, reach], "showticklabels": False, "zeroline": False}
-        out[xs.replace("x", "xaxis")] = axis(
-            "", domain=[round(x0, 4), round(min(1.0, x0 + width), 4)], anchor=ys, **plain
+    colours = [SENSE_COLOURS[k % len(SENSE_COLOURS)] for k in range(len(sense_names))]
+    data = []
+    for k, name in enumerate(sense_names):
+        mine = [i for i in range(n) if senses[i] == k]
+        band = [0.08 + 0.3 * ((r * 0.618034) % 1) for r in range(len(mine))]  # a steady spread, not random
+        xs, ys, symbols, text, where = [], [], [], [], []
+        for j, stage in enumerate(stages):
+            for i, off in zip(mine, band):
+                x = float(positions[i, j])
+                if np.isnan(x):
+                    continue
+                xs.append(min(REACH, max(-REACH, x)))
+                ys.append(j - off if k == 0 else j + off)
+                symbols.append("circle" if abs(x) <= REACH else "triangle-left" if x < 0 else "triangle-right")
+                text.append(short[i])
+                where.append(html_escape(stage))
+        data.append(
+            {"type": "scatter", "mode": "markers", "x": xs, "y": ys, "text": text, "customdata": where,
+             "name": title_lines(html_escape(name), TITLE_WIDTH - 4),
+             "marker": {"size": 11, "color": colours[k], "opacity": 0.85, "symbol": symbols,
+                        "line": {"width": 1, "color": "white"}},
+             "hovertemplate": "%{text}<extra>%{customdata}</extra>"}
+        )  # fmt: skip
+    edge = REACH + 0.2
+    shapes = [
+        {"type": "rect", "xref": "x", "yref": "paper", "x0": x0, "x1": x1, "y0": 0, "y1": 1, "layer": "below",
+         "line": {"width": 0}, "fillcolor": _tint(colours[k])}
+        for k, (x0, x1) in enumerate(((-edge, 0), (0, edge)))
+    ] + [
+        {"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1,
+         "line": {"color": GREY, "width": 2 if x == 0 else 1, "dash": "dash" if x == 0 else "dot"}}
+        for x in (-1, 0, 1)
+    ] + [
+        {"type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": j + 0.5, "y1": j + 0.5,
+         "line": {"color": GRID, "width": 1}}
+        for j in range(s - 1)
+    ]  # fmt: skip
+    ends = [
+        {"text": title_lines(text, NARROW_NAMES), "xref": "paper", "yref": "paper", "x": x, "y": 0, "yshift": -34,
+         "xanchor": anchor, "yanchor": "top", "showarrow": False, "font": {"size": SMALL, "color": colours[k]}}
+        for k, (text, x, anchor) in enumerate(
+            ((_("← nearer meaning 1"), 0, "left"), (_("nearer meaning 2 →"), 1, "right"))
         )
-        out[ys.replace("y", "yaxis")] = axis("", domain=[round(max(0.0, top - height), 4), y1], anchor=xs, **plain)
-        notes.append({"text": names[j], "xref": "paper", "yref": "paper", "y": y1,
-                      "x": x0 + width / 2, "xanchor": "center", "yanchor": "bottom", "showarrow": False,
-                      "font": {"size": FONT}})  # fmt: skip
-        for k, name in enumerate(sense_names):
-            mine = [i for i in range(n) if senses[i] == k]
-            data.append(
-                {"type": "scatter", "mode": "markers", "xaxis": xs, "yaxis": ys,
-                 "x": coords[mine, j, 0].tolist(), "y": coords[mine, j, 1].tolist(), "text": [short[i] for i in mine],
-                 "name": title_lines(html_escape(name), TITLE_WIDTH - 4), "legendgroup": str(k), "showlegend": j == 0,
-                 "marker": {"size": 11, "color": SENSE_COLOURS[k % len(SENSE_COLOURS)], "opacity": 0.8,
-                            "line": {"width": 1, "color": "white"}},
-                 "hovertemplate": "%{text}<extra>" + html_escape(stage) + "</extra>"}
-            )  # fmt: skip
-    out["annotations"] = notes
+    ]  # fmt: skip
+    row_px = 64 if s <= 8 else 44
+    out = layout("", row_px * s + 60, {"l": 10, "r": 10, "t": 60, "b": 90}, showlegend=True, shapes=shapes,
+                 annotations=ends)  # fmt: skip
+    out["legend"] = {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "font": {"size": FONT}}
+    out["xaxis"] = axis(
+        "", range=[-edge, edge], tickvals=[-1, 0, 1], ticktext=["−1", _("halfway"), "+1"], zeroline=False,
+        showgrid=False, fixedrange=True,
+    )  # fmt: skip
+    out["yaxis"] = row_axis(
+        [html_escape(t) for t in stages], SMALL, autorange=False, range=[s - 0.5, -0.5], fixedrange=True
+    )
     return figure(data, out)
 
 

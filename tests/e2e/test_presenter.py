@@ -40,7 +40,7 @@ MAIN_CHART = {
     "scale": "scale_reading",
     "embeddings": "emb_map2d",
     "attention": "attn_heatmap",
-    "meaning": "mean_maps",
+    "meaning": "mean_strips",
     "layers": "layers_flow",
     "last-vector": "last_vector_strip",
 }

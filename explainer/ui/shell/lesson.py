@@ -39,7 +39,7 @@ VIEW_NAMES: dict[tuple[str, str], str] = {
     ("embeddings", "arithmetic"): N_("Word arithmetic: directions that carry meaning"),
     ("embeddings", "positions"): N_("Where each token stands: position vectors"),
     ("attention", "head"): N_("one head's map"),
-    ("meaning", "paths"): N_("the maps, stage by stage"),
+    ("meaning", "paths"): N_("which meaning each vector is nearer to, stage by stage"),
     ("layers", "flow"): N_("the chain of steps"),
     ("layers", "neurons"): N_("Feed-forward: neurons"),
     ("layers", "lens"): N_("The guess forming, layer by layer"),
