@@ -38,6 +38,7 @@ student = feedback.student_model(reference, spec)  # None (with a message) if th
 if student is not None:
     feedback.question_box(student)
     feedback.answer_cards(student, reference, spec)
+    feedback.class_judges(reference, spec)
     feedback.last_update()
     feedback.says_now(student, reference, spec)
     feedback.history_table()

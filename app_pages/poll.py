@@ -8,6 +8,7 @@ from explainer.classroom.poll import CODE_KEY, KEY_KEY
 from explainer.format import md_escape
 from explainer.generation.script import StartedReply
 from explainer.i18n import _
+from explainer.ui import poll_judge as judging
 from explainer.ui import poll_questions as questions
 from explainer.ui.poll import PollState, host, said_problem, start_view, store, student_view, teacher_view
 from explainer.ui.shell.models import require_backend
@@ -23,6 +24,13 @@ if poll is not None and poll.asked is not None:
         _(
             "A question for the whole class: everyone answers on their own device, and the board shows how the class "
             "answered before the right answer."
+        )
+    )
+elif poll is not None and poll.judging:
+    st.markdown(
+        _(
+            "The class trains the model: everyone votes for the answer they would rather get, and the votes then "
+            "change the model, as people's judgements change a real chatbot."
         )
     )
 else:
@@ -52,6 +60,13 @@ with for_the_teacher("token"):
     )
     st.markdown(
         _(
+            "The class can also be the people who judge a chatbot's answers: on the Human feedback page, ask a "
+            "question and let the class judge the answers. Every student votes for the better one, and all the "
+            "votes then change your copy of the model at once."
+        )
+    )
+    st.markdown(
+        _(
             "Run the lesson from the tab that opened the poll: while it is open, the students who joined see at the "
             "top of every page the page you show, with a link to it (the switch is in the sidebar), and the "
             "lesson's next questions go to the same poll, so the class keeps its code."
@@ -61,11 +76,13 @@ with for_the_teacher("token"):
 said_problem()
 if poll is not None and poll.hosted_by(st.query_params.get(KEY_KEY)):
     host(poll)  # this tab leads the class from now on (explainer/ui/follow.py)
-    (teacher_view if poll.asked is None else questions.teacher_view)(poll)
+    kind = questions if poll.asked is not None else judging if poll.judging else None  # else: a next word
+    (kind.teacher_view if kind else teacher_view)(poll)
     questions.teacher_controls(poll)
 elif poll is not None:
     PollState.of().joined = poll.code  # every page now says where the teacher is
-    (student_view if poll.asked is None else questions.student_view)(poll)
+    kind = questions if poll.asked is not None else judging if poll.judging else None
+    (kind.student_view if kind else student_view)(poll)
 else:
     if code:
         st.warning(

@@ -62,7 +62,8 @@ def before_after_bars(
             "hovertemplate": _("{name}: %{{x:.2%}}<extra></extra>").format(name=name),
         }
 
-    out = layout(title, 130 + 34 * lines + 40 * len(answers), {"l": 10, "r": 30, "t": 100, "b": 50})
+    # the top: the title (two lines on a phone) over a legend that may take two rows (German: "vor deinem Feedback")
+    out = layout(title, 150 + 34 * lines + 40 * len(answers), {"l": 10, "r": 30, "t": 120, "b": 50})
     out.update(
         barmode="group",
         bargap=0.3,

@@ -8,9 +8,9 @@ reach the same poll wherever their session lives:
 root/<CODE>/
   view.json             where the teacher is: a page's url path and its settings (ui/follow.py), written by the
                         teacher's tab as it moves, so that the students' screens offer to go there too
-  poll.json             the question (the text so far, or a class question: questions.py), its round, whether the
-                        answer is shown, and then the model's probabilities of the words guessed (written by the
-                        teacher's session)
+  poll.json             the question (the text so far, a class question: questions.py, or the model's answers for
+                        the class to judge: the human-feedback page), its round, whether the answer is shown, and
+                        then the model's probabilities of the words guessed (written by the teacher's session)
   round-<n>/<voter>     one student's guess in round n (a new question starts a new round)
 
 Every write replaces a whole file (explainer/files.py), so a reader never sees half of one. Only the
@@ -31,6 +31,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import torch
 
@@ -55,10 +56,13 @@ MAX_AGE_HOURS = 12.0  # a poll not touched for this long is removed when the nex
 POLL_FILE = "poll.json"
 VIEW_FILE = "view.json"  # a file of its own: a teacher's presenting tab never rewrites the poll another tab changed
 MAX_VIEW_CHARS = 2_000  # a view's page and settings, as the teacher's address holds them
+POLL_PAGE = "poll"  # the poll page's url path
 CODE_KEY = "code"  # the address's parameter a student joins with: /poll?code=KQXT
 KEY_KEY = "key"  # the teacher's: /poll?code=KQXT&key=..., so that a refresh keeps the teacher's view; never shared
 N_FAVOURITES = 5  # the model's likeliest words the answer adds to the class's
 MAX_TEMPERATURE = 2.0  # a drawing class's temperature: from 0 (every draw the likeliest word) to 2
+JUDGE_LETTERS = "ABCDE"  # the answers a class judges, as its votes name them
+MAX_ANSWER_CHARS = 400  # one answer the class judges
 
 
 class PollError(ValueError):
@@ -79,10 +83,22 @@ class Poll:
     quiz: str = ""  # a class question's key (questions.py): the class answers with its letters, not a next word
     before: dict[str, int] = field(default_factory=dict)  # a question asked again: the first vote's count per letter
     answered: list[dict] = field(default_factory=list)  # each class question shown: its key, votes and first votes
+    judge: list[str] = field(default_factory=list)  # the model's answers the class judges (each votes for the best)
+    judged: str = ""  # the question those answers reply to
 
     @property
     def drawing(self) -> bool:
         return self.temperature is not None
+
+    @property
+    def judging(self) -> bool:
+        """The class votes for the best of the model's answers (human feedback), with the letters `letters`."""
+        return bool(self.judge)
+
+    @property
+    def letters(self) -> str:
+        """The letters a student may answer with: a class question's, or one per answer judged ("" for a word)."""
+        return self.asked.letters if self.asked is not None else JUDGE_LETTERS[: len(self.judge)]
 
     @property
     def asked(self) -> Question | None:
@@ -118,6 +134,11 @@ def outcomes(poll: Poll) -> list[Outcome]:
         first, last = (before, votes) if before else (votes, None)
         out.append(Outcome(question, sum(votes.values()), _right_share(question, first), _right_share(question, last)))
     return out
+
+
+def letter_counts(poll: Poll, guesses: list[str]) -> list[int]:
+    """How many chose each of the poll's letters (a class question's answers, or the answers judged), in order."""
+    return [guesses.count(x) for x in poll.letters]
 
 
 def _right_share(question: Question, votes: dict[str, int] | None) -> float | None:
@@ -233,8 +254,11 @@ def drawn_answer(backend: Backend, question: str, temperature: float, drawn: lis
 
 
 def join_address(page_url: str | None, code: str) -> str:
-    """The address students open: this page's, with the code, as their devices reach it."""
-    return reachable(page_url or "http://localhost:8501/poll", {CODE_KEY: code})
+    """The address students open: the poll page beside this page (whichever page the teacher is on), with the code,
+    as their devices reach it."""
+    parts = urlsplit(page_url or "http://localhost:8501/")
+    poll_page = urlunsplit((parts.scheme, parts.netloc, parts.path.rsplit("/", 1)[0] + "/" + POLL_PAGE, "", ""))
+    return reachable(poll_page, {CODE_KEY: code})
 
 
 class PollStore:
@@ -242,12 +266,16 @@ class PollStore:
         self.root = Path(root)
 
     # --- the teacher's side ---------------------------------------------------
-    def open(self, question: str, temperature: float | None = None, model: str = "", quiz: str = "") -> Poll:
+    def open(
+        self, question: str, temperature: float | None = None, model: str = "", quiz: str = "",
+        judge: list[str] | None = None,
+    ) -> Poll:  # fmt: skip
         """A new poll with a code no other open poll has: the class guesses, or (with a temperature) draws, or (with
-        a class question's key) answers that question."""
+        a class question's key) answers that question, or (with `judge`, the model's answers to `question`) votes
+        for the best answer."""
         self.prune()
         question, temperature = _checked_question(question), _checked_temperature(temperature)
-        quiz = _checked_quiz(quiz)
+        quiz, judge = _checked_quiz(quiz), _checked_answers(judge) if judge is not None else []
         with _disk():
             self.root.mkdir(parents=True, exist_ok=True)
             for _attempt in range(100):
@@ -257,6 +285,8 @@ class PollStore:
                 except FileExistsError:
                     continue  # the code is taken: draw another
                 poll = Poll(code, question, key=secrets.token_hex(8), temperature=temperature, model=model, quiz=quiz)
+                if judge:
+                    poll = replace(poll, judge=judge, judged=question)
                 self._save(poll)
                 return poll
         raise PollError(_("Too many polls are open on this server: end one first."))
@@ -268,12 +298,19 @@ class PollStore:
         if poll.drawing and temperature is not None:
             poll = replace(poll, temperature=_checked_temperature(temperature))
         poll = replace(poll, question=_checked_question(question), round=poll.round + 1, revealed=False, answer={})
-        return self._next_round(replace(poll, quiz="", before={}))
+        return self._next_round(replace(poll, quiz="", before={}, judge=[], judged=""))
 
     def ask_question(self, code: str, quiz: str) -> Poll:
         """A class question as the poll's next round (the text so far, and a drawing class's temperature, stay for a
         later next-word question)."""
-        poll = replace(self._existing(code), quiz=_checked_quiz(quiz), before={})
+        poll = replace(self._existing(code), quiz=_checked_quiz(quiz), before={}, judge=[], judged="")
+        return self._next_round(replace(poll, round=poll.round + 1, revealed=False, answer={}))
+
+    def ask_judgement(self, code: str, question: str, answers: list[str]) -> Poll:
+        """The model's answers to `question` as the poll's next round: each student votes for the best one (the text
+        so far, and a drawing class's temperature, stay for a later next-word question)."""
+        judged, answers = _checked_question(question), _checked_answers(answers)
+        poll = replace(self._existing(code), quiz="", before={}, judge=answers, judged=judged)
         return self._next_round(replace(poll, round=poll.round + 1, revealed=False, answer={}))
 
     def vote_again(self, code: str) -> Poll:
@@ -379,15 +416,15 @@ class PollStore:
         poll = self.get(code)
         if poll is None:
             raise PollError(_("This poll has ended."))
-        if poll.revealed and poll.asked is not None:
+        if poll.revealed and poll.letters:
             raise PollError(_("The answer is already on the board: wait for the next question."))
         if poll.revealed:
             raise PollError(_("The model's answer is already on the board: wait for the next question."))
         if not VOTER.fullmatch(voter):
             raise ValueError(f"not a voter id: {voter!r}")
         guess = clean_guess(guess)
-        if poll.asked is not None and guess not in poll.asked.letters:
-            raise PollError(_("Choose one of the answers, {letters}.").format(letters=", ".join(poll.asked.letters)))
+        if poll.letters and guess not in poll.letters:
+            raise PollError(_("Choose one of the answers, {letters}.").format(letters=", ".join(poll.letters)))
         folder = self._round_dir(poll)
         if not (folder / voter).exists() and self.count(poll) >= MAX_VOTERS:
             raise PollError(_("This poll is full ({n} guesses).").format(n=MAX_VOTERS))
@@ -424,6 +461,24 @@ def _checked_question(question: str) -> str:
     if not question.strip():
         raise PollError(_("Write the text the class should continue first."))
     return question[-MAX_QUESTION_CHARS:]
+
+
+def clean_answers(answers: list[str]) -> list[str]:
+    """The answers a class judges: each one's text (control characters gone, cut to MAX_ANSWER_CHARS), no two alike,
+    at most one per letter; fewer than two: none (there is nothing to choose between)."""
+    kept: list[str] = []
+    for answer in answers:
+        text = " ".join("".join(c for c in str(answer) if unicodedata.category(c)[0] != "C").split())
+        text = text[:MAX_ANSWER_CHARS]
+        if text and text not in kept:
+            kept.append(text)
+    return kept[: len(JUDGE_LETTERS)] if len(kept) >= 2 else []
+
+
+def _checked_answers(answers: list[str]) -> list[str]:
+    if not (kept := clean_answers(answers)):
+        raise PollError(_("Give the class at least two different answers to judge."))
+    return kept
 
 
 def _checked_quiz(quiz: str) -> str:

@@ -162,21 +162,43 @@ def prefer(
     beta: float = BETA,
 ) -> UpdateResult:
     """DPO steps on `student`: `chosen` is better than each of `rejected`. `reference` is only read."""
-    _check(student, reference)
     rejected = [r for r in rejected if r.strip() and r.strip() != chosen.strip()]
     if not rejected:
         raise ValueError(_("pick an answer that differs from the others: there is nothing to prefer it to"))
+    return prefer_votes(student, reference, question, [chosen, *rejected], [1] + [0] * len(rejected), steps, lr, beta)
+
+
+def prefer_votes(
+    student: Backend,
+    reference: Backend,
+    question: str,
+    answers: list[str],
+    votes: list[int],
+    steps: int = STEPS,
+    lr: float = LR,
+    beta: float = BETA,
+) -> UpdateResult:
+    """DPO steps on `student` from many people's judgements: `votes[i]` people found `answers[i]` the best, so each
+    of their votes is one comparison "answers[i] is better than each other answer". The loss is the mean over the
+    votes: one vote is `prefer`; a class split evenly between two answers pulls them apart by nothing (their
+    comparisons cancel), and only the plain "learn this answer" term, shared between them, is left."""
+    _check(student, reference)
+    if len(answers) < 2 or len(votes) != len(answers) or min(votes, default=0) < 0 or sum(votes) == 0:
+        raise ValueError(_("there is no vote to learn from: at least one vote for one of two answers or more"))
     start = time.perf_counter()
-    ids, mask = _batch(student, question, [chosen, *rejected])  # row 0: chosen
+    ids, mask = _batch(student, question, answers)
     with torch.no_grad():
-        ref = _logprobs(reference, ids, mask).to(student.device)  # (1 + R,)
-    n_chosen = mask[0].sum().clamp(min=1).to(student.device)
+        ref = _logprobs(reference, ids, mask).to(student.device)  # (A,)
+    share = torch.tensor(votes, dtype=ref.dtype, device=student.device) / sum(votes)  # (A,) each answer's votes
+    lengths = mask.sum(1).clamp(min=1).to(student.device)  # (A,) answer tokens
+    others = ~torch.eye(len(answers), dtype=torch.bool, device=student.device)  # (A, A) j != i
 
     def loss() -> torch.Tensor:
-        lp = _logprobs(student, ids, mask)  # (1 + R,)
+        lp = _logprobs(student, ids, mask)  # (A,)
         gain = lp - ref  # how much more likely than the reference has it, each answer
-        dpo = -F.logsigmoid(beta * (gain[0] - gain[1:])).mean()
-        return dpo - SFT_WEIGHT * lp[0] / n_chosen
+        beats = -F.logsigmoid(beta * (gain[:, None] - gain[None, :]))  # (A, A): i better than j
+        dpo = (beats * others).sum(1) / (len(answers) - 1)  # (A,) a vote for i, against each other answer
+        return (share * dpo).sum() - SFT_WEIGHT * (share * lp / lengths).sum()
 
     return UpdateResult("prefer", _optimise(student, loss, steps, lr), time.perf_counter() - start)
 

@@ -17,9 +17,13 @@ import streamlit as st
 
 from explainer.backends.base import Backend, BackendError
 from explainer.charts.feedback import before_after_bars
+from explainer.classroom.poll import JUDGE_LETTERS, Poll, PollError, clean_answers
 from explainer.format import md_escape, number, percent
 from explainer.i18n import _, ngettext
 from explainer.training import preference as core
+from explainer.ui.poll import POLL_TICK_S, host, hosted_poll, join_address, join_panel, store
+from explainer.ui.poll_judge import counts as judge_counts
+from explainer.ui.poll_judge import verdict
 from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.models import get_backend, reads_english_note
 from explainer.ui.shell.state import SessionObject
@@ -72,6 +76,7 @@ class FeedbackState(SessionObject):
     # answers on screen, and its likeliest reply to the question
     scores: tuple[tuple[str, tuple[str, ...]], list[float]] | None = None
     says: tuple[str, str] | None = None
+    taught: tuple[str, int] | None = None  # the poll round (code, round) whose votes the copy learnt from
 
     def forget_copy(self) -> None:
         """Back to the shared model: no copy, no update, no history."""
@@ -156,37 +161,68 @@ def ask(student: Backend, question: str | None = None) -> None:
 
 def judge(reference: Backend, spec: str, index: int, kind: str) -> None:
     """Apply the student's judgement of answer `index` ("better" or "flagged") to their copy."""
-    state = FeedbackState.of()
-    rnd = state.round
+    rnd = FeedbackState.of().round
     if rnd is None:  # a button from a page drawn before a reset or a change of model
         return
-    answers, q = rnd.answers, rnd.question
-    lr = STRENGTHS[st.session_state.get(STRENGTH_KEY, "normal")]
+    answers, q, lr = rnd.answers, rnd.question, _strength()
+
+    def update(student: Backend) -> core.UpdateResult:
+        if kind == "better":
+            return core.prefer(student, reference, q, answers[index], answers[:index] + answers[index + 1 :], lr=lr)
+        return core.flag(student, reference, q, answers[index], lr=lr)
+
+    _update(reference, spec, update, [kind if i == index else "" for i in range(len(answers))], kind)
+
+
+def teach_class(reference: Backend, spec: str, code: str) -> None:
+    """Apply the class's votes on the answers on screen (the poll `code` judges them) to the teacher's copy: every
+    vote is one comparison, all learnt from at once (`preference.prefer_votes`); then the class sees the votes."""
+    state, rnd = FeedbackState.of(), FeedbackState.of().round
+    poll = store().get(code)
+    if rnd is None or poll is None or not judges(poll, rnd):
+        state.message = _("This poll has ended.") if poll is None else _("The class is judging other answers now.")
+        return
+    votes = judge_counts(poll)
+    if not sum(votes):
+        state.message = _("No student has voted yet.")
+        return
+    lr = _strength()
+    marks = ["better" if n == max(votes) else "" for n in votes]
+    if _update(reference, spec, lambda s: core.prefer_votes(s, reference, rnd.question, rnd.answers, votes, lr=lr),
+               marks, "class", dict(zip(poll.letters, votes))):  # fmt: skip
+        state.taught = (poll.code, poll.round)
+        try:
+            if not poll.revealed:
+                store().reveal(code, {})  # every student's screen shows the votes
+        except PollError as e:
+            state.message = str(e)
+
+
+def _strength() -> float:
+    return STRENGTHS[st.session_state.get(STRENGTH_KEY, "normal")]
+
+
+def _update(reference: Backend, spec: str, update, marks: list[str], kind: str, votes: dict | None = None) -> bool:
+    """Run `update` (copy -> UpdateResult) on this student's copy, keep the before / after of the answers on screen
+    for the chart and a row of the history (for the answer marked first); False, with a message, if it failed."""
+    state = FeedbackState.of()
+    answers, q = state.round.answers, state.round.question
     try:
         student = _own_copy(reference, spec)
         before = state.copy_scores(student, q, answers)  # what the cards showed
-        if kind == "better":
-            others = answers[:index] + answers[index + 1 :]
-            result = core.prefer(student, reference, q, answers[index], others, lr=lr)
-        else:
-            result = core.flag(student, reference, q, answers[index], lr=lr)
+        result = update(student)
         state.scores, state.says = None, None  # the copy changed
         after = state.copy_scores(student, q, answers)
     except (BackendError, ValueError) as e:
         state.message = _("The update could not be made: {e}").format(e=md_escape(e))
-        return
-    marks = [kind if i == index else "" for i in range(len(answers))]
+        return False
     state.last = Judged(q, answers, marks, before, after, result.seconds)
+    index = next(i for i, m in enumerate(marks) if m)
     _history().append(  # the question last: on a narrow screen the table scrolls sideways
-        {
-            "#": len(_history()) + 1,
-            "feedback": "better" if kind == "better" else "unhelpful",
-            "answer": answers[index],
-            "before": before[index],
-            "after": after[index],
-            "question": q,
-        }
-    )
+        {"#": len(_history()) + 1, "kind": kind, "votes": votes or {}, "answer": answers[index],
+         "before": before[index], "after": after[index], "question": q}
+    )  # fmt: skip
+    return True
 
 
 def reset() -> None:
@@ -256,7 +292,7 @@ def answer_cards(student: Backend, reference: Backend, spec: str) -> None:
     cols = st.columns(len(rnd.answers))
     for i, (col, answer) in enumerate(zip(cols, rnd.answers)):
         with col.container(border=True, height="stretch"):
-            st.markdown(f"**{md_escape(answer)}**")
+            st.markdown(f"{JUDGE_LETTERS[i]} · **{md_escape(answer)}**")  # a class that judges votes by letter
             st.caption(
                 _("Your copy: **{mine}** per word · shared model: {shared}").format(
                     mine=percent(mine[i]), shared=percent(shared[i])
@@ -289,11 +325,76 @@ def answer_cards(student: Backend, reference: Backend, spec: str) -> None:
     )
 
 
+def judges(poll: Poll, rnd: Round) -> bool:
+    """Whether `poll` has the class judge the answers on screen now."""
+    return poll.judging and poll.judged == rnd.question.strip() and poll.judge == clean_answers(rnd.answers)
+
+
+def class_judges(reference: Backend, spec: str) -> None:
+    """The whole class as the people who judge: the answers on screen go to the class poll this tab runs (or a new
+    one), every student votes for the best on their own device, and the votes then teach this tab's copy."""
+    state, rnd = FeedbackState.of(), FeedbackState.of().round
+    if rnd is None or len(clean_answers(rnd.answers)) < 2:
+        return
+    poll = hosted_poll()
+    st.markdown(_("#### Let the whole class judge"))
+    if poll is None or not judges(poll, rnd):
+        st.markdown(
+            _(
+                "Every student votes for the better answer on their own phone or laptop; all their votes then teach "
+                "your copy at once, as many people's comparisons teach a real chatbot."
+            )
+        )
+        label = (
+            _("Let the class judge these answers (poll {code})").format(code=poll.code)
+            if poll is not None
+            else _("Let the class judge these answers: open a class poll")
+        )
+        st.button(label, icon=":material/how_to_vote:", on_click=_ask_class, args=(rnd, spec), key="feedback_class")
+        return
+    with st.expander(_("How students join: the code {code}").format(code=poll.code), icon=":material/qr_code_2:"):
+        join_panel(poll.code, join_address(st.context.url, poll.code))
+    if state.taught == (poll.code, poll.round):
+        st.markdown(verdict(poll.letters, judge_counts(poll)) + " " + _("Your copy learnt from these votes (below)."))
+        return
+    st.fragment(run_every=POLL_TICK_S)(_class_votes)(poll.code, poll.letters)
+    st.button(
+        _("Teach your copy the class's votes"), type="primary", icon=":material/school:", key="feedback_teach",
+        on_click=teach_class, args=(reference, spec, poll.code),
+        help=_("One update from all the votes at once: each vote says its answer is better than the others."),
+    )  # fmt: skip
+
+
+def _class_votes(code: str, letters: str) -> None:
+    """The class's votes so far, asked again every POLL_TICK_S."""
+    poll = store().get(code)
+    if poll is None:
+        st.rerun()  # the poll ended: the whole page
+    votes = judge_counts(poll)
+    st.markdown(
+        ngettext("**{n}** vote so far", "**{n}** votes so far", sum(votes)).format(n=number(sum(votes)))
+        + (": " + " · ".join(f"**{x}** {number(n)}" for x, n in zip(letters, votes)) if sum(votes) else "")
+    )
+
+
+def _ask_class(rnd: Round, spec: str) -> None:
+    """The answers on screen to the class: the next round of this tab's poll, or a new poll this tab runs."""
+    poll = hosted_poll()
+    try:
+        if poll is not None:
+            store().ask_judgement(poll.code, rnd.question, rnd.answers)
+        else:
+            host(store().open(rnd.question, model=spec, judge=rnd.answers))
+    except PollError as e:
+        FeedbackState.of().message = str(e)
+
+
 def last_update() -> None:
     last = FeedbackState.of().last
     if last is None:
         return
-    show_chart(before_after_bars(last.answers, last.before, last.after, last.marks), "feedback_chart")
+    answers = [f"{x} · {a}" for x, a in zip(JUDGE_LETTERS, last.answers)]  # as the cards name them
+    show_chart(before_after_bars(answers, last.before, last.after, last.marks), "feedback_chart")
     st.caption(
         _(
             "The update took {seconds} s ({steps} optimiser steps). Probability per word: the average over the "
@@ -331,12 +432,19 @@ def history_table() -> None:
     if not rows:
         st.caption(_("None yet: your copy is the same as the shared model."))
     else:
+        said = {"better": _("better"), "flagged": _("unhelpful")}
+        table = [
+            {"#": r["#"], "feedback": said.get(r["kind"]) or _class_feedback(r["votes"]), **{k: r[k] for k in SHOWN}}
+            for r in rows
+        ]
         st.dataframe(
-            pd.DataFrame(rows),
+            pd.DataFrame(table),
             hide_index=True,
             key="feedback_table",
             column_config={
                 "#": st.column_config.NumberColumn("#", width=40),
+                "feedback": st.column_config.TextColumn(_("feedback")),
+                "question": st.column_config.TextColumn(_("question")),
                 "answer": st.column_config.TextColumn(_("answer"), width="medium"),
                 "before": st.column_config.NumberColumn(_("before"), format="percent", help=_("Probability per word")),
                 "after": st.column_config.NumberColumn(_("after"), format="percent", help=_("Probability per word")),
@@ -349,6 +457,14 @@ def history_table() -> None:
         disabled=not rows,
         help=_("Throw away your copy and its feedback."),
     )
+
+
+SHOWN = ("answer", "before", "after", "question")  # a history row's columns after its kind
+
+
+def _class_feedback(votes: dict[str, int]) -> str:
+    """A class's votes as the history names them: "the class's votes: A 9 · B 5"."""
+    return _("the class's votes: {votes}").format(votes=" · ".join(f"{x} {number(n)}" for x, n in votes.items()))
 
 
 def how_it_works() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from explainer.classroom.poll import CODE_KEY, KEY_KEY, PollError
+from explainer.classroom.poll import CODE_KEY, KEY_KEY, POLL_PAGE, PollError
 from explainer.format import md_escape
 from explainer.i18n import _
 from explainer.ui.poll import PollState, store
@@ -23,7 +23,6 @@ from explainer.ui.training.session import URL_KEY as RUN_KEY
 # times a second (bench.protocol_load --follow: within the spread of runs without it, at 3 s and at 5 s).
 FOLLOW_TICK_S = 5.0
 LEAD_KEY = "poll_lead"
-POLL_PAGE = "poll"
 # The teacher's own, each student's language, and the teacher's training run (a student's "Go there" must not swap
 # their own run for a copy of the teacher's; a QR code of the view does share it).
 NOT_SHARED = (CODE_KEY, KEY_KEY, PRESENT_KEY, LANG_KEY, RUN_KEY)

@@ -464,7 +464,9 @@ def _follow(code: str, teacher: bool) -> None:
         st.rerun()  # the whole page: the poll moved on (or ended)
     if not poll.revealed:
         n = store().count(poll)
-        if poll.asked is not None:
+        if poll.judging:
+            st.markdown(ngettext("**{n}** vote so far", "**{n}** votes so far", n).format(n=number(n)))
+        elif poll.asked is not None:
             st.markdown(ngettext("**{n}** answer so far", "**{n}** answers so far", n).format(n=number(n)))
             if teacher and n >= ADVICE_FROM:
                 answers = list(store().guesses(poll).values())

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from explainer.charts.poll import class_votes
-from explainer.classroom.poll import Poll, PollError, outcomes
+from explainer.classroom.poll import Poll, PollError, letter_counts, outcomes
 from explainer.classroom.questions import BY_KEY, QUESTION_KEY, QUESTIONS, Question
 from explainer.format import fixed_percent, html_escape, md_escape, number
 from explainer.i18n import _
@@ -40,19 +40,25 @@ def title(q: Question) -> str:
 def question_card(q: Question, right_shown: bool = False, choices: bool = True) -> None:
     """The question and (unless `choices` is False: a student's answer buttons say them) its answers, big enough for
     the back of the room; once shown, the right one is green."""
+    shown = [_(choice) for choice in q.choices] if choices else []
+    choices_card(_(q.text), q.letters, shown, q.right if right_shown else None)
+
+
+def choices_card(text: str, letters: str, choices: list[str], right: int | None = None) -> None:
+    """A question and its lettered answers (none: the question alone), big enough for the back of the room; the
+    `right` one green."""
     rows = "".join(
-        f'<li class="{"right" if right_shown and k == q.right else ""}"><b>{x}</b> {html_escape(_(choice))}'
-        f"{' ✓' if right_shown and k == q.right else ''}</li>"
-        for k, (x, choice) in enumerate(zip(q.letters, q.choices))
-        if choices
+        f'<li class="{"right" if k == right else ""}"><b>{x}</b> {html_escape(choice)}{" ✓" if k == right else ""}</li>'
+        for k, (x, choice) in enumerate(zip(letters, choices))
     )
     label = html_escape(_("The question"), True)
     st.html(
-        f'<div class="class-question" role="group" aria-label="{label}"><p>{html_escape(_(q.text))}</p>'
+        f'<div class="class-question" role="group" aria-label="{label}"><p>{html_escape(text)}</p>'
         f"{f'<ol>{rows}</ol>' if rows else ''}</div>"
         "<style>.class-question{font-size:1.35rem;line-height:1.5;padding:.8rem 1rem;border-radius:.5rem;"
         "border:1px solid rgba(49,51,63,.2);background:#fafafa}.class-question p{font-weight:700;margin:0 0 .4rem}"
-        ".class-question ol{list-style:none;padding:0;margin:0}.class-question li{padding:.15rem .3rem}"
+        ".class-question ol{list-style:none;padding:0;margin:0}"
+        ".class-question li{padding:.15rem .3rem .15rem 1.9rem;text-indent:-1.6rem}"  # a long answer's lines hang
         ".class-question li b{display:inline-block;width:1.6rem}.class-question li.right{color:#1e6b30;"
         "background:#e3f2e6;border-radius:.3rem;font-weight:600}"
         "@media (max-width:640px){.class-question{font-size:1.1rem}}</style>"
@@ -61,8 +67,7 @@ def question_card(q: Question, right_shown: bool = False, choices: bool = True) 
 
 def votes(poll: Poll) -> list[int]:
     """This round's count per answer, in the letters' order."""
-    given = list(store().guesses(poll).values())
-    return [given.count(x) for x in poll.asked.letters]
+    return letter_counts(poll, list(store().guesses(poll).values()))
 
 
 def show_votes(poll: Poll) -> None:
@@ -215,15 +220,20 @@ def student_view(poll: Poll) -> None:
         if poll.before:
             st.markdown(_("**Vote again**, now that you have talked about it."))
         st.markdown(_("Your answer:"))
-        for x, choice in zip(q.letters, q.choices):  # a whole answer to tap; the one sent is filled (no tick)
-            st.button(
-                f"{x} · {_(choice)}", key=f"poll_answer_{poll.round}_{x}", on_click=_answer, args=(poll, x),
-                type="primary" if x == sent else "secondary", width="stretch",
-            )  # fmt: skip
-        if sent is not None:
-            st.caption(_("Sent: {x}. You may change it until the answer is shown.").format(x=md_escape(sent)))
+        letter_buttons(poll, [_(choice) for choice in q.choices], sent)
     follow(poll)
     leave_button()
+
+
+def letter_buttons(poll: Poll, choices: list[str], sent: str | None) -> None:
+    """A student's answer: a whole answer to tap per letter, the one sent filled (no tick), and what was sent."""
+    for x, choice in zip(poll.letters, choices):
+        st.button(
+            f"{x} · {choice}", key=f"poll_answer_{poll.round}_{x}", on_click=_answer, args=(poll, x),
+            type="primary" if x == sent else "secondary", width="stretch",
+        )  # fmt: skip
+    if sent is not None:
+        st.caption(_("Sent: {x}. You may change it until the answer is shown.").format(x=md_escape(sent)))
 
 
 def _answer(poll: Poll, letter: str) -> None:

@@ -187,3 +187,31 @@ def test_the_students_follow_the_teacher_from_page_to_page(browser, server: Serv
             sidebar.get_by_role("link", name=f"Back to your class poll ({code})").click()
             drawn(teacher, lambda: expect(board).to_contain_text("1 guess so far"))
             finish(teacher, "follow-teacher", "laptop")
+
+
+def test_the_class_judges_the_answers_and_its_votes_teach_the_model(browser, server: Server) -> None:
+    """Human feedback from a whole class: the teacher's Human feedback page puts the model's answers in a new poll, a
+    phone votes for one, and the votes teach the teacher's copy; the phone then shows how the class voted."""
+    teacher = open_page(browser, server, "feedback", VIEWPORTS["laptop"])
+    with closing_page(teacher, server, failed_shot=SHOTS / "judge-failed-teacher.png"):
+        main = teacher.get_by_test_id("stMain")
+        main.get_by_role("button", name="What is the capital of Qumar?").click()
+        drawn(teacher, lambda: expect(main).to_contain_text("C · I do not know."))
+        main.get_by_role("button", name="Let the class judge these answers: open a class poll").click()
+        drawn(teacher, lambda: expect(main).to_contain_text("0 votes so far"))
+        main.get_by_text("How students join: the code").click()
+        code = main.locator(".poll-code").inner_text()
+        assert CODE.match(code)
+        phone = open_page(browser, server, f"poll?code={code}", PHONE)
+        with closing_page(phone, server, SHOTS / "judge-failed-phone.png"):
+            student = phone.get_by_test_id("stMain")
+            expect(student.locator(".class-question")).to_contain_text("What is the capital of Qumar?")
+            phone.get_by_role("button", name="C · I do not know.").click()
+            drawn(phone, lambda: expect(student).to_contain_text("Sent: C."))
+            expect(main).to_contain_text("1 vote so far: A 0 · B 0 · C 1")  # the teacher's count, asked every 2 s
+            main.get_by_role("button", name="Teach your copy the class's votes").click()
+            drawn(teacher, lambda: expect(main).to_contain_text("Your copy learnt from these votes"))
+            expect(main.get_by_test_id("stPlotlyChart").first).to_contain_text("✔ better")
+            expect(student).to_contain_text("The class chose C (1 of 1 votes).")  # the phone followed by itself
+            assert not (found := axe_violations(phone)), readable(found)
+            finish(phone, "judge-phone", "phone")

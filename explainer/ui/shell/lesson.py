@@ -183,7 +183,7 @@ PARTS: dict[str, list[Step]] = {
             N_("Human feedback"),
             4,
             N_("People's preferences retune the model into a helpful assistant."),
-            N_("pick the better answer, or flag a made-up one"),
+            N_("pick the better answer, or let the whole class vote for it"),
             N_("What else did your feedback change?"),
             Link("feedback", "try"),
         ),
