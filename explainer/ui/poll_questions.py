@@ -59,7 +59,7 @@ def choices_card(text: str, letters: str, choices: list[str], right: int | None 
         "border:1px solid rgba(49,51,63,.2);background:#fafafa}.class-question p{font-weight:700;margin:0 0 .4rem}"
         ".class-question ol{list-style:none;padding:0;margin:0}"
         ".class-question li{padding:.15rem .3rem .15rem 1.9rem;text-indent:-1.6rem}"  # a long answer's lines hang
-        ".class-question li b{display:inline-block;width:1.6rem}.class-question li.right{color:#1e6b30;"
+        ".class-question li b{display:inline-block;width:1.6rem;text-indent:0}.class-question li.right{color:#1e6b30;"
         "background:#e3f2e6;border-radius:.3rem;font-weight:600}"
         "@media (max-width:640px){.class-question{font-size:1.1rem}}</style>"
     )
