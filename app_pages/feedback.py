@@ -3,7 +3,7 @@
 import streamlit as st
 
 from explainer.i18n import _
-from explainer.ui import feedback
+from explainer.ui import feedback, feedback_class
 from explainer.ui.shell.models import current_spec, require_backend
 from explainer.ui.shell.views import section
 
@@ -38,7 +38,7 @@ student = feedback.student_model(reference, spec)  # None (with a message) if th
 if student is not None:
     feedback.question_box(student)
     feedback.answer_cards(student, reference, spec)
-    feedback.class_judges(reference, spec)
+    feedback_class.class_judges(reference, spec)
     feedback.last_update()
     feedback.says_now(student, reference, spec)
     feedback.history_table()

@@ -17,13 +17,10 @@ import streamlit as st
 
 from explainer.backends.base import Backend, BackendError
 from explainer.charts.feedback import before_after_bars
-from explainer.classroom.poll import JUDGE_LETTERS, Poll, PollError, clean_answers
+from explainer.classroom.poll import JUDGE_LETTERS
 from explainer.format import md_escape, number, percent
 from explainer.i18n import _, ngettext
 from explainer.training import preference as core
-from explainer.ui.poll import POLL_TICK_S, host, hosted_poll, join_address, join_panel, store
-from explainer.ui.poll_judge import counts as judge_counts
-from explainer.ui.poll_judge import verdict
 from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.models import get_backend, reads_english_note
 from explainer.ui.shell.state import SessionObject
@@ -44,6 +41,7 @@ EXAMPLES = (  # the first: never taught, and the shipped model makes up an answe
     "Hello",
 )
 HEADING_CHARS = 120  # the question as the heading shows it, at most
+SHOWN = ("answer", "before", "after", "question")  # a history row's columns after its kind
 STRENGTHS = {"gentle": core.LR / 2, "normal": core.LR, "strong": core.LR * 3}  # Adam learning rates
 
 
@@ -164,45 +162,21 @@ def judge(reference: Backend, spec: str, index: int, kind: str) -> None:
     rnd = FeedbackState.of().round
     if rnd is None:  # a button from a page drawn before a reset or a change of model
         return
-    answers, q, lr = rnd.answers, rnd.question, _strength()
+    answers, q, lr = rnd.answers, rnd.question, strength()
 
     def update(student: Backend) -> core.UpdateResult:
         if kind == "better":
             return core.prefer(student, reference, q, answers[index], answers[:index] + answers[index + 1 :], lr=lr)
         return core.flag(student, reference, q, answers[index], lr=lr)
 
-    _update(reference, spec, update, [kind if i == index else "" for i in range(len(answers))], kind)
+    update_copy(reference, spec, update, [kind if i == index else "" for i in range(len(answers))], kind)
 
 
-def teach_class(reference: Backend, spec: str, code: str) -> None:
-    """Apply the class's votes on the answers on screen (the poll `code` judges them) to the teacher's copy: every
-    vote is one comparison, all learnt from at once (`preference.prefer_votes`); then the class sees the votes."""
-    state, rnd = FeedbackState.of(), FeedbackState.of().round
-    poll = store().get(code)
-    if rnd is None or poll is None or not judges(poll, rnd):
-        state.message = _("This poll has ended.") if poll is None else _("The class is judging other answers now.")
-        return
-    votes = judge_counts(poll)
-    if not sum(votes):
-        state.message = _("No student has voted yet.")
-        return
-    lr = _strength()
-    marks = ["better" if n == max(votes) else "" for n in votes]
-    if _update(reference, spec, lambda s: core.prefer_votes(s, reference, rnd.question, rnd.answers, votes, lr=lr),
-               marks, "class", dict(zip(poll.letters, votes))):  # fmt: skip
-        state.taught = (poll.code, poll.round)
-        try:
-            if not poll.revealed:
-                store().reveal(code, {})  # every student's screen shows the votes
-        except PollError as e:
-            state.message = str(e)
-
-
-def _strength() -> float:
+def strength() -> float:
     return STRENGTHS[st.session_state.get(STRENGTH_KEY, "normal")]
 
 
-def _update(reference: Backend, spec: str, update, marks: list[str], kind: str, votes: dict | None = None) -> bool:
+def update_copy(reference: Backend, spec: str, update, marks: list[str], kind: str, votes: dict | None = None) -> bool:
     """Run `update` (copy -> UpdateResult) on this student's copy, keep the before / after of the answers on screen
     for the chart and a row of the history (for the answer marked first); False, with a message, if it failed."""
     state = FeedbackState.of()
@@ -325,70 +299,6 @@ def answer_cards(student: Backend, reference: Backend, spec: str) -> None:
     )
 
 
-def judges(poll: Poll, rnd: Round) -> bool:
-    """Whether `poll` has the class judge the answers on screen now."""
-    return poll.judging and poll.judged == rnd.question.strip() and poll.judge == clean_answers(rnd.answers)
-
-
-def class_judges(reference: Backend, spec: str) -> None:
-    """The whole class as the people who judge: the answers on screen go to the class poll this tab runs (or a new
-    one), every student votes for the best on their own device, and the votes then teach this tab's copy."""
-    state, rnd = FeedbackState.of(), FeedbackState.of().round
-    if rnd is None or len(clean_answers(rnd.answers)) < 2:
-        return
-    poll = hosted_poll()
-    st.markdown(_("#### Let the whole class judge"))
-    if poll is None or not judges(poll, rnd):
-        st.markdown(
-            _(
-                "Every student votes for the better answer on their own phone or laptop; all their votes then teach "
-                "your copy at once, as many people's comparisons teach a real chatbot."
-            )
-        )
-        label = (
-            _("Let the class judge these answers (poll {code})").format(code=poll.code)
-            if poll is not None
-            else _("Let the class judge these answers: open a class poll")
-        )
-        st.button(label, icon=":material/how_to_vote:", on_click=_ask_class, args=(rnd, spec), key="feedback_class")
-        return
-    with st.expander(_("How students join: the code {code}").format(code=poll.code), icon=":material/qr_code_2:"):
-        join_panel(poll.code, join_address(st.context.url, poll.code))
-    if state.taught == (poll.code, poll.round):
-        st.markdown(verdict(poll.letters, judge_counts(poll)) + " " + _("Your copy learnt from these votes (below)."))
-        return
-    st.fragment(run_every=POLL_TICK_S)(_class_votes)(poll.code, poll.letters)
-    st.button(
-        _("Teach your copy the class's votes"), type="primary", icon=":material/school:", key="feedback_teach",
-        on_click=teach_class, args=(reference, spec, poll.code),
-        help=_("One update from all the votes at once: each vote says its answer is better than the others."),
-    )  # fmt: skip
-
-
-def _class_votes(code: str, letters: str) -> None:
-    """The class's votes so far, asked again every POLL_TICK_S."""
-    poll = store().get(code)
-    if poll is None:
-        st.rerun()  # the poll ended: the whole page
-    votes = judge_counts(poll)
-    st.markdown(
-        ngettext("**{n}** vote so far", "**{n}** votes so far", sum(votes)).format(n=number(sum(votes)))
-        + (": " + " · ".join(f"**{x}** {number(n)}" for x, n in zip(letters, votes)) if sum(votes) else "")
-    )
-
-
-def _ask_class(rnd: Round, spec: str) -> None:
-    """The answers on screen to the class: the next round of this tab's poll, or a new poll this tab runs."""
-    poll = hosted_poll()
-    try:
-        if poll is not None:
-            store().ask_judgement(poll.code, rnd.question, rnd.answers)
-        else:
-            host(store().open(rnd.question, model=spec, judge=rnd.answers))
-    except PollError as e:
-        FeedbackState.of().message = str(e)
-
-
 def last_update() -> None:
     last = FeedbackState.of().last
     if last is None:
@@ -457,9 +367,6 @@ def history_table() -> None:
         disabled=not rows,
         help=_("Throw away your copy and its feedback."),
     )
-
-
-SHOWN = ("answer", "before", "after", "question")  # a history row's columns after its kind
 
 
 def _class_feedback(votes: dict[str, int]) -> str:
