@@ -212,6 +212,6 @@ def test_the_class_judges_the_answers_and_its_votes_teach_the_model(browser, ser
             main.get_by_role("button", name="Teach your copy the class's votes").click()
             drawn(teacher, lambda: expect(main).to_contain_text("Your copy learnt from these votes"))
             expect(main.get_by_test_id("stPlotlyChart").first).to_contain_text("✔ better")
-            expect(student).to_contain_text("The class chose C (1 of 1 votes).")  # the phone followed by itself
+            expect(student).to_contain_text("The class chose C (1 of 1 vote).")  # the phone followed by itself
             assert not (found := axe_violations(phone)), readable(found)
             finish(phone, "judge-phone", "phone")
