@@ -142,3 +142,20 @@ def test_the_class_votes_on_phones_and_the_votes_teach_the_teachers_copy(polls: 
 
     board = apptest.open_page("app_pages/poll.py", query={CODE_KEY: code, KEY_KEY: poll.key})  # the teacher's board
     assert any("The class chose **B**" in m.value for m in board.markdown)
+
+
+def test_a_poll_ended_meanwhile_or_no_vote_yet_is_said_not_raised(polls: PollStore) -> None:
+    teacher = apptest.open_page("app_pages/feedback.py", timeout=120)
+    next(b for b in teacher.button if b.label == QUMAR).click()
+    checked(teacher.run())
+    next(b for b in teacher.button if b.key == "feedback_class").click()
+    checked(teacher.run())
+    next(b for b in teacher.button if b.label == "Teach your copy the class's votes").click()
+    checked(teacher.run(), warnings_ok=True)
+    assert any("No student has voted yet" in w.value for w in teacher.warning)
+    (code,) = [p.name for p in polls.root.iterdir()]
+    polls.close(code)  # ended from another tab
+    checked(teacher.run(), warnings_ok=True)
+    assert not any(b.label == "Teach your copy the class's votes" for b in teacher.button)
+    assert any(b.key == "feedback_class" for b in teacher.button)  # a new poll can be opened
+    assert ui.FeedbackState.of(teacher.session_state).copy is None  # nothing was learnt
