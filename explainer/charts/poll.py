@@ -13,6 +13,7 @@ from explainer.i18n import N_, _
 
 CLASS = N_("the class")
 MODEL = N_("the model")
+TRAINED = N_("the model, trained on the class's guesses")
 OTHER_ANSWERS = N_("other answers")
 FIRST_VOTE = N_("first vote")
 SECOND_VOTE = N_("after talking")
@@ -21,18 +22,26 @@ RIGHT = "✓"
 
 def class_and_model(rows: list[Row], other: float, title: str = "") -> go.Figure:
     """Per word, two bars: the share of the class that guessed it (orange) and, once the model's answer is shown,
-    the model's probability (blue); a grey bar for the class's other answers. Each bar carries its %."""
+    the model's probability (blue); a grey bar for the class's other answers. Once the model was trained on the
+    class's guesses, a third: its probability after (blue), the one before turned pale. Each bar carries its %."""
     names = [label(r.word) for r in rows] + ([f"<i>{_(OTHER_ANSWERS)}</i>"] if other > 0 else [])
     shares = [r.share for r in rows] + ([other] if other > 0 else [])
     colours = [CHOSEN] * len(rows) + [GREY] * (other > 0)
     bars = [_bar(_(CLASS), shares, colours, "class")]
     revealed = any(r.model is not None for r in rows)
-    if revealed:
-        model = [r.model if r.model is not None else 0.0 for r in rows]
-        texts = [percent(p) if r.model is not None else "" for p, r in zip(model, rows)]
-        bars.append(_bar(_(MODEL), model, [BLUE] * len(rows), "model", texts))
-    top = max([*shares, *(bars[-1]["x"] if revealed else [])], default=1.0) or 1.0
+    trained = any(r.trained is not None for r in rows)
+    if revealed:  # once trained on the class's guesses, the model as it was turns pale, as before any change
+        bars.append(_model_bar(_(MODEL), [r.model for r in rows], PALE[BLUE] if trained else BLUE, "model"))
+    if trained:
+        bars.append(_model_bar(_(TRAINED), [r.trained for r in rows], BLUE, "trained"))
+    top = max([v for bar in bars for v in bar["x"]], default=1.0) or 1.0
     return _board(bars, names, title, top)
+
+
+def _model_bar(name: str, probs: list[float | None], colour: str, group: str) -> dict:
+    """The model's probability of each word (no bar, no text where it is not known)."""
+    texts = [percent(p) if p is not None else "" for p in probs]
+    return _bar(name, [p or 0.0 for p in probs], [colour] * len(probs), group, texts)
 
 
 def _board(bars: list[dict], names: list[str], title: str, top: float) -> go.Figure:

@@ -85,6 +85,7 @@ class Poll:
     answered: list[dict] = field(default_factory=list)  # each class question shown: its key, votes and first votes
     judge: list[str] = field(default_factory=list)  # the model's answers the class judges (each votes for the best)
     judged: str = ""  # the question those answers reply to
+    trained: dict[str, float] = field(default_factory=dict)  # the answer's words, after training on the class's guesses
 
     @property
     def drawing(self) -> bool:
@@ -179,6 +180,7 @@ class Row:
     word: str
     share: float  # of the class's guesses, 0..1
     model: float | None  # the model's probability of the word (None: not shown yet, or not known)
+    trained: float | None = None  # its probability after training on the class's guesses (None: not trained)
 
 
 def board(
@@ -187,10 +189,12 @@ def board(
     n_rows: int = 8,
     n_favourites: int = 3,
     hidden: list[str] = (),
+    trained: dict[str, float] | None = None,
 ):
     """What the board shows: (rows, share of the class's other answers). The class's commonest answers, then (with
     the model's answer) its likeliest words not on the board yet; each with its class share and model probability.
-    An answer the teacher hid counts among the other answers, unnamed."""
+    An answer the teacher hid counts among the other answers, unnamed. With `trained` (the model after learning from
+    the class's guesses), each row has that probability too."""
     off = {h.casefold() for h in hidden}
     counted = tally(guesses, answer)
     spelled = {
@@ -202,7 +206,11 @@ def board(
     if answer is not None:
         picked += sorted((k for k in likely if k not in picked), key=lambda k: -likely[k])[:n_favourites]
     total = max(len(guesses), 1)
-    rows = [Row(spelled[k], counts.get(k, 0) / total, likely.get(k) if answer is not None else None) for k in picked]
+    after = {w.casefold(): p for w, p in (trained or {}).items()}
+    rows = [
+        Row(spelled[k], counts.get(k, 0) / total, likely.get(k) if answer is not None else None, after.get(k))
+        for k in picked
+    ]
     return rows, (len(guesses) - sum(counts.get(k, 0) for k in picked)) / total
 
 
@@ -324,6 +332,7 @@ class PollStore:
 
     def _next_round(self, poll: Poll) -> Poll:
         shutil.rmtree(self.root / poll.code / f"round-{poll.round - 1}", ignore_errors=True)  # no longer shown
+        poll = replace(poll, trained={})
         self._save(poll)
         return poll
 
@@ -336,6 +345,15 @@ class PollStore:
             asked = {"quiz": poll.quiz, "votes": {x: votes[x] for x in poll.asked.letters}, "before": poll.before}
             poll = replace(poll, answered=[*poll.answered, asked])
         poll = replace(poll, revealed=True, answer={str(w): float(p) for w, p in answer.items()})
+        self._save(poll)
+        return poll
+
+    def learnt(self, code: str, trained: dict[str, float]) -> Poll:
+        """The model's probability of the answer's words after training on the class's guesses, on every screen."""
+        poll = self._existing(code)
+        if not poll.revealed or poll.letters or poll.drawing:
+            raise PollError(_("Only the class's guesses, once the answers are shown, can train the model."))
+        poll = replace(poll, trained={str(w): float(p) for w, p in trained.items()})
         self._save(poll)
         return poll
 

@@ -107,7 +107,7 @@ def _batch(backend: Backend, question: str, answers: list[str]) -> tuple[torch.T
     return ids, mask
 
 
-def _logprobs(backend: Backend, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+def reply_logprobs(backend: Backend, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     """(B,) summed log-probability of each row's answer tokens (differentiable if grad is on). Logits are made
     only where an answer token is predicted (the built-in model's update: 147 -> 120 ms a click)."""
     where = F.pad(mask, (0, 1))  # (B, T): the logits at t predict token t + 1
@@ -124,12 +124,12 @@ def score_answers(backend: Backend, question: str, answers: list[str]) -> list[A
         return []
     ids, mask = _batch(backend, question, answers)
     with torch.no_grad():
-        lp = _logprobs(backend, ids, mask).cpu()
+        lp = reply_logprobs(backend, ids, mask).cpu()
     return [AnswerScore(a.strip(), float(v), int(m.sum())) for a, v, m in zip(answers, lp, mask)]
 
 
 # ----------------------------------------------------------------------------- the updates
-def _optimise(student: Backend, loss_fn, steps: int, lr: float) -> list[float]:
+def optimise(student: Backend, loss_fn, steps: int, lr: float) -> list[float]:
     params = student.trainable_parameters()  # not the tables it shares with the model every student reads
     try:  # one fused kernel a step (the default on the CPU is a Python loop over every tensor)
         opt = torch.optim.Adam(params, lr=lr, fused=True)
@@ -188,19 +188,19 @@ def prefer_votes(
     start = time.perf_counter()
     ids, mask = _batch(student, question, answers)
     with torch.no_grad():
-        ref = _logprobs(reference, ids, mask).to(student.device)  # (A,)
+        ref = reply_logprobs(reference, ids, mask).to(student.device)  # (A,)
     share = torch.tensor(votes, dtype=ref.dtype, device=student.device) / sum(votes)  # (A,) each answer's votes
     lengths = mask.sum(1).clamp(min=1).to(student.device)  # (A,) answer tokens
     others = ~torch.eye(len(answers), dtype=torch.bool, device=student.device)  # (A, A) j != i
 
     def loss() -> torch.Tensor:
-        lp = _logprobs(student, ids, mask)  # (A,)
+        lp = reply_logprobs(student, ids, mask)  # (A,)
         gain = lp - ref  # how much more likely than the reference has it, each answer
         beats = -F.logsigmoid(beta * (gain[:, None] - gain[None, :]))  # (A, A): i better than j
         dpo = (beats * others).sum(1) / (len(answers) - 1)  # (A,) a vote for i, against each other answer
         return (share * dpo).sum() - SFT_WEIGHT * (share * lp / lengths).sum()
 
-    return UpdateResult("prefer", _optimise(student, loss, steps, lr), time.perf_counter() - start)
+    return UpdateResult("prefer", optimise(student, loss, steps, lr), time.perf_counter() - start)
 
 
 def flag(
@@ -217,13 +217,13 @@ def flag(
     start = time.perf_counter()
     ids, mask = _batch(student, question, [answer])
     with torch.no_grad():
-        ref = _logprobs(reference, ids, mask).to(student.device)
+        ref = reply_logprobs(reference, ids, mask).to(student.device)
 
     def loss() -> torch.Tensor:
-        gain = _logprobs(student, ids, mask) - ref
+        gain = reply_logprobs(student, ids, mask) - ref
         return -(2 / beta) * F.logsigmoid(-beta * gain).mean()
 
-    return UpdateResult("flag", _optimise(student, loss, steps, lr), time.perf_counter() - start)
+    return UpdateResult("flag", optimise(student, loss, steps, lr), time.perf_counter() - start)
 
 
 # ----------------------------------------------------------------------------- the answers to judge

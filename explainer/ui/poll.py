@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from explainer.charts.poll import class_and_model
-from explainer.charts.style import INK
 from explainer.classroom.poll import (
     CODE_KEY,
     KEY_KEY,
@@ -35,12 +33,13 @@ from explainer.classroom.poll import (
 from explainer.classroom.questions import ADVICE_FROM, QUESTION_KEY, next_move
 from explainer.config import settings
 from explainer.format import html_escape, md_escape, number, percent
-from explainer.generation.next_token import joined
+from explainer.generation.next_token import joined, word_probability
 from explainer.generation.script import StartedReply
 from explainer.i18n import _, ngettext
 from explainer.model.sampling import make_generator
+from explainer.training.class_words import learn_words
+from explainer.ui.poll_board import drawing_note, question_box, show_board
 from explainer.ui.prediction import PROMPT_KEY, prompt_box, set_prompt
-from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.language import LOCALIZED
 from explainer.ui.shell.models import current_spec, get_backend, require_backend
 from explainer.ui.shell.navigation import link_page
@@ -66,89 +65,6 @@ class PollState(SessionObject):
 
 def store() -> PollStore:
     return PollStore(settings().polls)
-
-
-# ---------------------------------------------------------------------------- shown to both
-
-
-def question_box(poll: Poll) -> None:
-    """The text the class continues, its end first in view, with a blank where the next word goes."""
-    text = poll.question if len(poll.question) <= 600 else "…" + poll.question[-600:]
-    lines = html_escape(text).replace("\n", "<br>")
-    label, blank = html_escape(_("The text so far"), True), html_escape(_("the next word"), True)
-    st.html(  # a column in reverse: a text too long for the box shows its end, where the blank is
-        f'<div class="poll-question" role="group" aria-label="{label}"><div>{lines}'
-        f'<span class="poll-blank" aria-label="{blank}"> ____ ?</span></div></div>'
-        "<style>.poll-question{font-size:1.35rem;line-height:1.6;padding:.8rem 1rem;border-radius:.5rem;"
-        "border:1px solid rgba(49,51,63,.2);background:#fafafa;max-height:14rem;overflow:auto;display:flex;"
-        f"flex-direction:column-reverse}}.poll-blank{{font-weight:700;color:{INK}}}"
-        "@media (max-width:640px){.poll-question{font-size:1.1rem}}</style>"
-    )
-
-
-def drawing_note(poll: Poll) -> None:
-    """How a drawing class answers (nothing for a guessing one)."""
-    if poll.drawing:
-        st.markdown(
-            _(
-                "Every device draws the next word from the model's probabilities at **temperature {t}**, as a "
-                "chatbot does: each student is one run of the same prompt."
-            ).format(t=number(poll.temperature, 1))
-        )
-
-
-def show_board(poll: Poll, guesses: list[str]) -> None:
-    rows, other = board(guesses, poll.answer if poll.revealed else None, hidden=poll.hidden)
-    if not guesses and not poll.revealed:
-        return
-    if poll.revealed:
-        title = _("The class and the model")
-    else:
-        title = _("The class's draws") if poll.drawing else _("The class's guesses")
-    show_chart(class_and_model(rows, other, title), "poll_board")
-    if poll.revealed:
-        st.markdown(
-            _drawn_summary(rows, len(guesses), poll.temperature) if poll.drawing else _summary(rows, len(guesses))
-        )
-
-
-def _summary(rows, n_guesses: int) -> str:
-    """One or two sentences a class can read off the board: its favourite, the model's, and how they agree."""
-    said = []
-    if rows and rows[0].share > 0:  # (every answer hidden: the class has none on the board)
-        first = rows[0]
-        said.append(
-            _("The class's favourite: **{word}** ({share} of {n} guesses); the model gives it {p}.").format(
-                word=md_escape(first.word),
-                share=percent(first.share),
-                n=number(n_guesses),
-                p=percent(first.model) if first.model is not None else "—",
-            )
-        )
-    known = [r for r in rows if r.model is not None]
-    if known:
-        best = max(known, key=lambda r: r.model)
-        said.append(
-            _("The model's favourite: **{word}** ({p}), guessed by {share} of the class.").format(
-                word=md_escape(best.word), p=percent(best.model), share=percent(best.share)
-            )
-        )
-    return " ".join(said)
-
-
-def _drawn_summary(rows, n_draws: int, temperature: float) -> str:
-    """What a drawing class reads off the board: how often the model's likeliest word came up, against its odds."""
-    known = [r for r in rows if r.model is not None]
-    if not known:
-        return ""
-    best = max(known, key=lambda r: r.model)
-    return _(
-        "{n} draws at temperature {t}: the model's likeliest word, **{word}**, came up in {share} of them; its "
-        "probability is {p}. The more students draw, the closer the two get."
-    ).format(
-        n=number(n_draws), t=number(temperature, 1), word=md_escape(best.word), share=percent(best.share),
-        p=percent(best.model),
-    )  # fmt: skip
 
 
 # ---------------------------------------------------------------------------- the teacher's side
@@ -185,6 +101,13 @@ def teacher_view(poll: Poll) -> None:
             )
         if poll.drawing:
             again_control(poll)
+        elif guesses and not poll.trained:
+            st.button(
+                _("Train the model on the class's guesses"), on_click=act, args=(_train, poll.code),
+                icon=":material/model_training:",
+                help=_("Each guess is one training example, “this text, then this word”: a few training steps on a "
+                       "copy of the model make the class's words likelier (the shared model does not change)."),
+            )  # fmt: skip
     else:
         follow(poll)
         st.button(
@@ -276,6 +199,22 @@ def _reveal(code: str) -> None:
         store().reveal(code, drawn_answer(backend, poll.question, poll.temperature, guesses))
     else:
         store().reveal(code, model_answer(backend, poll.question, guesses))
+
+
+def _train(code: str) -> None:
+    """A copy of the model learns from the class's guesses (a word taken off the board is no example); every screen
+    then shows its probabilities beside the model's."""
+    poll = store().get(code)
+    if poll is None:
+        raise PollError(_("This poll has ended."))
+    counts = {w: n for w, n in tally(list(store().guesses(poll).values())) if w.casefold() not in poll.hidden}
+    backend = get_backend(poll.model or current_spec())
+    if problem := backend.clone_problem():
+        raise PollError(problem)
+    copy = backend.clone()
+    learn_words(copy, poll.question, counts)
+    asked = [w for w in poll.answer if w.casefold() not in poll.hidden]
+    store().learnt(code, {w: word_probability(copy, poll.question, w) for w in asked})
 
 
 def _ask(code: str, question: str) -> None:
@@ -454,8 +393,8 @@ def follow(poll: Poll, teacher: bool = False) -> None:
 
 
 def stage(poll: Poll) -> tuple:
-    """What a screen redraws for: a new question, the answer shown, an answer hidden."""
-    return poll.code, poll.round, poll.revealed, tuple(poll.hidden)
+    """What a screen redraws for: a new question, the answer shown, an answer hidden, the model trained."""
+    return poll.code, poll.round, poll.revealed, tuple(poll.hidden), bool(poll.trained)
 
 
 def _follow(code: str, teacher: bool) -> None:

@@ -168,6 +168,7 @@ PARTS: dict[str, list[Step]] = {
             N_("“Nudge: one training step on this example”"),
             N_("The true word went up: which words went down, and why must they?"),
             Link("train", "nudge"),
+            (Link("poll", "ask", {}, N_("the class as training data: after a poll, train the model on its guesses")),),
         ),
         Step(
             7,
