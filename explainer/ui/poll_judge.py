@@ -1,7 +1,7 @@
 """The class judges the model's answers (human feedback, as a class): the teacher's Human feedback page puts the
 model's answers to a question in the poll, every student votes for the best one on their own device, and the
-teacher's copy of the model then learns from every vote at once (explainer/ui/feedback.py). The poll's code, QR code
-and screens that follow the teacher are the class poll's."""
+teacher's copy of the model then learns from every vote at once (explainer/ui/feedback_class.py). The poll's code,
+QR code and screens that follow the teacher are the class poll's."""
 
 from __future__ import annotations
 
