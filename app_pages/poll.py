@@ -47,7 +47,8 @@ with for_the_teacher("token"):
             "phones or laptops (on this app's address, no account). **Show the answers** ends the guessing and puts "
             "the model's probability of each word beside the share of the class that guessed it: the probability "
             "of a word is the product of its tokens' probabilities. Then add the class's word and ask again: the "
-            "class writes a text one word at a time, as a model does."
+            "class writes a text one word at a time, as a model does. Or train the model on the class's guesses: "
+            "each guess is one training example, and the board shows the model moving toward the class."
         )
     )
     st.markdown(
