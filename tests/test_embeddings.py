@@ -13,6 +13,7 @@ from explainer.analysis import embeddings as em
 from explainer.backends.load import load_backend
 from explainer.charts import embeddings as ch
 from explainer.charts import meaning as mc
+from explainer.charts.describe import describe
 from explainer.model.tokenizers import Token
 
 from .helpers import valid_figure
@@ -190,6 +191,9 @@ def test_meaning_figures() -> None:
     tints = [sh for sh in strips.layout.shapes if sh.type == "rect"]
     assert [(t.x0 < 0, t.x1 > 0) for t in tints] == [(True, False), (False, True)]  # each meaning's half
     assert strips.layout.xaxis.range[1] > mc.REACH and list(strips.layout.xaxis.tickvals) == [-1, 0, 1]
+    _sentence, table = describe(strips)  # for a screen reader: each dot's sentence, place, and stage (not its jitter)
+    rows = list(zip(*table.values()))
+    assert rows[0] == ("river", "a", "halfway", stages[0]) and rows[-1] == ("money", "c", "2.5", stages[3])  # pinned
     probe = mc.probe_chart(stages, np.array([0.5, 0.6, 0.8, 1.0]))
     assert list(probe.data[0].text) == ["50%", "60%", "80%", "100%"]
     flat = mc.probe_chart(stages, np.array([0.6, 1.0, 0.999, 1.0]))  # a flat run is labelled once

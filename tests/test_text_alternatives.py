@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 
 from explainer.charts.describe import describe, table_html
@@ -49,6 +50,17 @@ def test_dots_on_named_rows_are_read_row_by_row_like_bars() -> None:
     sentence, table = describe(fig)
     assert sentence == "Scores: 3: Paris 0, 1: <a> −1.5; 3: Paris 70%, 1: <a> 20%, 2 other tokens 10%."
     assert table["series"][:3] == ["score − highest score", "score − highest score", "weight after the softmax"]
+
+
+def test_dots_spread_within_named_rows_are_read_by_their_row_and_values_by_their_number() -> None:
+    named = {"tickvals": [-1, 0, 1], "ticktext": ["left", "middle", "right"]}
+    dots = {"type": "scatter", "x": [0, 0.4], "y": [0.2, 1.3], "text": ["a", "b"]}
+    rows = {"tickvals": [0, 1], "ticktext": ["first", "second"]}
+    _sentence, table = describe(go.Figure({"data": [dots], "layout": {"xaxis": named, "yaxis": rows}}))
+    assert table["value"] == ["first", "second"] and table["x"] == ["middle", "0.4"]  # the row, not its jitter
+    counts = {"tickvals": [1, 10], "ticktext": ["1", "10"]}  # a value axis whose ticks are numbers: kept as numbers
+    _sentence, table = describe(go.Figure({"data": [dots], "layout": {"xaxis": named, "yaxis": counts}}))
+    assert table["value"] == ["0.2", "1.3"]
 
 
 def test_a_long_table_is_cut_and_the_sentence_says_so() -> None:

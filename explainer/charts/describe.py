@@ -122,15 +122,15 @@ def _xy_rows(trace: dict, layout: dict, name: str, room: int) -> tuple[list[list
     texts = texts if isinstance(texts, (list, tuple, np.ndarray)) else ()
     fmt = _axis(layout, trace, "y").get("tickformat", "")
     n = min(len(xs), len(ys))
+    y_ticks = _ticks(_axis(layout, trace, "y"))
 
     def row(i: int) -> list:  # only the rows the table shows are written (a map of words has thousands of points)
         item = plain(texts[i]) if i < len(texts) else ""
         value = _number(ys[i], fmt) + (f", {_number(zs[i])}" if i < len(zs) else "")
-        return [name, item, _label(xs[i], x_ticks), value]
+        return [name, item, _label(xs[i], x_ticks), _row_name(ys[i], y_ticks) or value]
 
     if not n:
         return [], [], 0
-    y_ticks = _ticks(_axis(layout, trace, "y"))
     if y_ticks and not x_ticks:  # a dot per named row (a dot plot): the row names the item, x is its value
         x_fmt = _axis(layout, trace, "x").get("tickformat", "")
         rows = [[name, _label(ys[i], y_ticks), "", _number(xs[i], x_fmt)] for i in range(n)]
@@ -146,6 +146,16 @@ def _xy_rows(trace: dict, layout: dict, name: str, room: int) -> tuple[list[list
         line = _("{name} from {first} at x = {first_x} to {last} at x = {last_x}")
     named = [line.format(name=name, first=first[3], first_x=first[2], last=last[3], last_x=last[2], axis=x_title)]
     return rows, named, n
+
+
+def _row_name(v, ticks: dict) -> str | None:
+    """The named row a point sits in, on an axis of rows (ticks at 0, 1, 2... each naming a row, as `row_axis` makes
+    them; a dot may be spread within half a row of its name), else None (a value axis whose ticks are numbers)."""
+    at = _place(v)
+    if not isinstance(at, float) or not ticks or set(ticks) != {float(i) for i in range(len(ticks))}:
+        return None
+    nearest = round(at)
+    return ticks.get(float(nearest)) if abs(nearest - at) <= 0.5 else None
 
 
 def _heat_rows(trace: dict, layout: dict, name: str, room: int) -> tuple[list[list], list[str], int]:
