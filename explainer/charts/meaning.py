@@ -28,12 +28,6 @@ REACH = 2.5  # positions beyond ±this (a unit: half the gap between the two ave
 TINT = 0.08  # how strongly each half of the strip is tinted with its meaning's colour
 
 
-def _tint(colour: str) -> str:
-    """A "#rrggbb" colour as a pale rgba fill."""
-    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({r},{g},{b},{TINT})"
-
-
 def sense_strips(
     positions: np.ndarray, senses: list[int], stages: list[str], sense_names: list[str], sentences: list[str]
 ) -> go.Figure:
@@ -70,7 +64,7 @@ def sense_strips(
     edge = REACH + 0.2
     shapes = [
         {"type": "rect", "xref": "x", "yref": "paper", "x0": x0, "x1": x1, "y0": 0, "y1": 1, "layer": "below",
-         "line": {"width": 0}, "fillcolor": _tint(colours[k])}
+         "line": {"width": 0}, "fillcolor": colours[k], "opacity": TINT}
         for k, (x0, x1) in enumerate(((-edge, 0), (0, edge)))
     ] + [
         {"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1,

@@ -152,11 +152,15 @@ def new_voter() -> str:
     return secrets.token_hex(8)
 
 
+def _plain(text: str) -> str:
+    """`text` on one line: control characters gone, spaces single, none around."""
+    return " ".join("".join(c for c in str(text) if unicodedata.category(c)[0] != "C").split())
+
+
 def clean_guess(text: str) -> str:
     """A guess as the poll keeps it (surrounding spaces gone, inner spaces single, no control characters), or
     PollError with what to fix."""
-    text = "".join(c for c in str(text) if unicodedata.category(c)[0] != "C")
-    text = " ".join(text.split())
+    text = _plain(text)
     if not text:
         raise PollError(_("Type a word first."))
     if len(text) > MAX_GUESS_CHARS:
@@ -486,8 +490,7 @@ def clean_answers(answers: list[str]) -> list[str]:
     at most one per letter; fewer than two: none (there is nothing to choose between)."""
     kept: list[str] = []
     for answer in answers:
-        text = " ".join("".join(c for c in str(answer) if unicodedata.category(c)[0] != "C").split())
-        text = text[:MAX_ANSWER_CHARS]
+        text = _plain(answer)[:MAX_ANSWER_CHARS]
         if text and text not in kept:
             kept.append(text)
     return kept[: len(JUDGE_LETTERS)] if len(kept) >= 2 else []

@@ -13,7 +13,7 @@ import torch
 from explainer.backends.base import Backend
 from explainer.generation.next_token import word_tokens
 from explainer.i18n import _
-from explainer.training.preference import UpdateResult, optimise, reply_logprobs
+from explainer.training.preference import UpdateResult, optimise, padded, reply_logprobs
 
 STEPS = 5  # optimiser steps on the class's answers
 LR = 3e-4  # Adam step size: the class's favourite moves by tens of points on the built-in model, not all the way
@@ -27,15 +27,9 @@ def learn_words(
     if not rows:
         raise ValueError(_("there is no answer to learn from"))
     start = time.perf_counter()
-    width = student.info.context_length
-    prompt = student.encode(text)
-    seqs = [(prompt[-(width - len(ids)) :] if len(ids) < width else []) + ids[-width:] for ids, _n in rows]
-    longest = max(len(s) for s in seqs)
-    ids = torch.zeros(len(seqs), longest, dtype=torch.long)  # (W, T) right-padded: real positions never see padding
-    mask = torch.zeros(len(seqs), longest - 1, dtype=torch.bool)  # (W, T - 1) positions that predict a word's token
-    for r, (seq, (tokens, _n)) in enumerate(zip(seqs, rows)):
-        ids[r, : len(seq)] = torch.tensor(seq)
-        mask[r, len(seq) - 1 - len(tokens) : len(seq) - 1] = True
+    prompt, width = student.encode(text), student.info.context_length
+    # (W, T) each word after the text (cut from the left to the context, as `word_probability` reads it), its tokens
+    ids, mask = padded([(prompt[-(width - len(tokens)) :] + tokens, len(tokens)) for tokens, _n in rows])
     share = torch.tensor([n for _ids, n in rows], dtype=torch.float32, device=student.device)
     share = share / share.sum()  # (W,) the class's distribution over its words
 

@@ -97,13 +97,18 @@ def encode_answer(backend: Backend, question: str, answer: str) -> tuple[list[in
 def _batch(backend: Backend, question: str, answers: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
     """Right-padded ids (B, T) and a mask (B, T - 1) of the positions that predict an answer token.
     Padding sits after every real token, so a causal model's real positions never see it."""
-    encoded = [encode_answer(backend, question, a) for a in answers]
-    width = max(len(ids) for ids, _mask in encoded)
-    ids = torch.zeros(len(encoded), width, dtype=torch.long)
-    mask = torch.zeros(len(encoded), width - 1, dtype=torch.bool)
-    for row, (seq, n_reply) in enumerate(encoded):
+    return padded([encode_answer(backend, question, a) for a in answers])
+
+
+def padded(rows: list[tuple[list[int], int]]) -> tuple[torch.Tensor, torch.Tensor]:
+    """(token ids, how many at the end are scored) per row -> right-padded ids (B, T) and the mask (B, T - 1) of the
+    positions that predict a scored token."""
+    width = max(len(seq) for seq, _n in rows)
+    ids = torch.zeros(len(rows), width, dtype=torch.long)
+    mask = torch.zeros(len(rows), width - 1, dtype=torch.bool)
+    for row, (seq, n_scored) in enumerate(rows):
         ids[row, : len(seq)] = torch.tensor(seq)
-        mask[row, len(seq) - 1 - n_reply : len(seq) - 1] = True  # logits at t predict token t + 1
+        mask[row, len(seq) - 1 - n_scored : len(seq) - 1] = True  # logits at t predict token t + 1
     return ids, mask
 
 
