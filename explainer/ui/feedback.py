@@ -69,6 +69,7 @@ class FeedbackState(SessionObject):
     last: Judged | None = None  # the last update, for the before/after chart
     history: list[dict] = field(default_factory=list)  # the table's rows
     message: str | None = None  # a problem to tell the student on the next draw
+    class_message: str | None = None  # a problem with the class's judging, said beside it (feedback_class.py)
     seed: int = 0  # the next sampling seed: new answers each time
     # what the copy says, kept until it changes (every draw would ask the model again): per-word probabilities of the
     # answers on screen, and its likeliest reply to the question

@@ -31,6 +31,9 @@ def class_judges(reference: Backend, spec: str) -> None:
         return
     poll = hosted_poll()
     st.markdown(_("#### Let the whole class judge"))
+    if state.class_message:  # said here, beside the buttons that caused it, once
+        st.warning(state.class_message, icon=":material/warning:")
+        state.class_message = None
     if poll is None or not judges(poll, rnd):
         st.markdown(
             _(
@@ -79,7 +82,7 @@ def _ask_class(rnd: Round, spec: str) -> None:
         else:
             host(store().open(rnd.question, model=spec, judge=rnd.answers))
     except PollError as e:
-        FeedbackState.of().message = str(e)
+        FeedbackState.of().class_message = str(e)
 
 
 def teach_class(reference: Backend, spec: str, code: str) -> None:
@@ -89,11 +92,12 @@ def teach_class(reference: Backend, spec: str, code: str) -> None:
     rnd = state.round
     poll = store().get(code)
     if rnd is None or poll is None or not judges(poll, rnd):
-        state.message = _("This poll has ended.") if poll is None else _("The class is judging other answers now.")
+        ended = poll is None
+        state.class_message = _("This poll has ended.") if ended else _("The class is judging other answers now.")
         return
     votes = judge_counts(poll)
     if not sum(votes):
-        state.message = _("No student has voted yet.")
+        state.class_message = _("No student has voted yet.")
         return
     lr = strength()
     marks = ["better" if n == max(votes) else "" for n in votes]
@@ -104,4 +108,4 @@ def teach_class(reference: Backend, spec: str, code: str) -> None:
             if not poll.revealed:
                 store().reveal(code, {})  # every student's screen shows the votes
         except PollError as e:
-            state.message = str(e)
+            state.class_message = str(e)
