@@ -9,6 +9,7 @@ from explainer.charts.inside import (
     generation_heads,
     heads_grid,
     model_view,
+    score_products,
     scores_to_weights,
 )
 from explainer.format import fixed_percent, md_escape, number
@@ -20,6 +21,7 @@ from explainer.ui.inside import (
     entity_head_for,
     head_name,
     pick_layer_head,
+    queries_keys_for,
     trace_for,
     trace_of_ids,
 )
@@ -211,6 +213,50 @@ if len(row.positions) > 1:  # the softmax checked by hand on the two heaviest to
             ratio=number(row.weights[1] / row.weights[0], 3),
             w2=fixed_percent(row.weights[1], 1),
             w1=fixed_percent(row.weights[0], 1),
+        )
+    )
+
+qk = queries_keys_for(spec, text, layer) if len(row.positions) > 1 else None
+if qk is not None:  # where a score comes from: the query and a key, multiplied number by number
+    hs = qk.queries.shape[-1]
+    st.markdown(
+        _(
+            "**Where a score comes from.** In this head every token has a *query* and a *key*, each a list of {n} "
+            "numbers. Multiply the query of “{word}” by a token's key number by number, add up the {n} products, "
+            "divide by √{n} ≈ {root}: that is the token's score. A number where both lists are large and of the same "
+            "sign raises it; one where their signs differ lowers it."
+        ).format(n=hs, word=md_escape(labels[query]), root=number(hs**0.5, 2))
+    )
+    other = st.selectbox(
+        _("Compare “{first}” with").format(first=placed(row.positions[0])),
+        row.positions[1:],
+        index=len(row.positions) - 2,
+        format_func=placed,
+    )
+    pair = [row.positions[0], other]
+    terms = inside.score_terms(qk, head, query, pair)
+    products = shared_chart(
+        ("attn_products", spec, text, layer, head, query, other),
+        lambda: score_products(
+            terms.products,
+            [placed(p) for p in pair],
+            terms.scores.tolist(),
+            _("Query of “{word}” × each key, number by number (layer {layer}, head {head})").format(
+                word=labels[query], layer=layer + 1, head=head + 1
+            ),
+        ),
+    )
+    show_chart(products, "attn_products")
+    st.caption(
+        _(
+            "Scores: “{first}” {s1}, “{second}” {s2}. Their gap, {gap}, is the gap the dots above show, read from the "
+            "weights alone: the softmax needs nothing else from the query and the keys."
+        ).format(
+            first=md_escape(placed(pair[0])),
+            second=md_escape(placed(pair[1])),
+            s1=number(float(terms.scores[0]), 2),
+            s2=number(float(terms.scores[1]), 2),
+            gap=number(float(terms.scores[1] - terms.scores[0]), 2),
         )
     )
 

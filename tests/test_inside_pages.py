@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -16,7 +17,7 @@ from explainer.ui.shell import presenter
 from .apptest import chart_specs, checked, open_page, values
 
 # page -> (plotly charts expected, graphviz diagrams expected)
-EXPECTED = {"attention": (5, 0), "layers": (6, 1), "last_vector": (3, 0)}
+EXPECTED = {"attention": (6, 0), "layers": (6, 1), "last_vector": (3, 0)}
 LAPTOP_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 PHONE_AGENT = (
     "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36"
@@ -68,7 +69,8 @@ def test_a_text_of_a_few_tokens_draws_every_chart(page: str, text: str) -> None:
     at = run_page(page)
     at.text_area[0].set_value(text)
     checked(at.run())  # the Layers page's slider had both ends at 2 for a two-token text: an exception
-    assert len(at.get("plotly_chart")) == EXPECTED[page][0]
+    alone = page == "attention" and text == "a"  # one token: no second token to compare its score with
+    assert len(at.get("plotly_chart")) == EXPECTED[page][0] - alone
 
 
 @pytest.fixture(scope="module")
@@ -103,10 +105,24 @@ def test_picking_another_head_redraws_the_heatmap(country_head) -> None:
     assert json.dumps(spec["data"][1]["z"]) != before and f"head {other + 1}" in spec["layout"]["title"]["text"]
     at.slider[0].set_value(1)  # the first generated token
     checked(at.run())
-    assert "Choosing token 1" in chart_specs(at)[4]["layout"]["title"]["text"]
+    assert "Choosing token 1" in chart_specs(at)[5]["layout"]["title"]["text"]
     at.text_area(key="prompt").input("The capital of Japan is")  # another text: other charts, not the shared ones
     checked(at.run())
     assert "Japan" in json.dumps(chart_specs(at)[0]["data"][1]) and "France" not in json.dumps(chart_specs(at)[0])
+
+
+@pytest.mark.parametrize("model", ["builtin", "hf"])
+def test_a_score_is_the_query_times_the_key_added_up(model: str, tiny_hf_spec: str) -> None:
+    at = run_page("attention", "builtin" if model == "builtin" else tiny_hf_spec)
+    compare = at.selectbox[2]
+    for other in (compare.options[-1], compare.options[0]):  # the lowest listed, then the second heaviest
+        compare.set_value(int(other.split(":")[0]) - 1)
+        specs = chart_specs(checked(at.run()))
+        dots, bars = specs[3]["data"][0], specs[4]["data"]
+        first, second = (np.sum(values(b["y"])) / np.sqrt(len(values(b["y"]))) for b in bars)  # sum / sqrt(hs)
+        row = dots["hovertext"].index(bars[1]["name"])
+        assert dots["hovertext"][0] == bars[0]["name"]  # the heaviest token, whose gap is 0
+        assert abs((second - first) - dots["x"][row]) < 1e-3  # the gap the weights alone give
 
 
 @pytest.mark.parametrize("agent, columns", [(LAPTOP_AGENT, 8), (PHONE_AGENT, 4)])

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from explainer.backends.base import Backend
+from explainer.backends.base import Backend, QueriesKeys
 from explainer.corpus.data import COUNTRIES
 from explainer.format import fixed_percent, number, visible_token
 from explainer.generation.script import ChatScript
@@ -97,6 +97,30 @@ def scored_row(weights: np.ndarray, k: int = 8) -> ScoredRow:
     return ScoredRow(
         order, [float(np.log(w[j] / top)) for j in order], [float(w[j]) for j in order], rest.size, float(rest.sum())
     )
+
+
+@dataclass(frozen=True)
+class ScoreTerms:
+    """One query's scores against some keys, number by number: products[j, i] = query[i] * key_j[i], and each score
+    is its row's sum times `scale`."""
+
+    products: np.ndarray  # (K, hs)
+    scale: float
+
+    @property
+    def sums(self) -> np.ndarray:  # (K,)
+        return self.products.sum(-1)
+
+    @property
+    def scores(self) -> np.ndarray:  # (K,)
+        return self.sums * self.scale
+
+
+def score_terms(qk: QueriesKeys, head: int, query: int, keys: list[int]) -> ScoreTerms:
+    """The products that make `query`'s scores for `keys` (positions) in one head."""
+    q = qk.queries[head, query].double().numpy()  # (hs,)
+    k = qk.keys[head, keys].double().numpy()  # (K, hs)
+    return ScoreTerms(q[None, :] * k, qk.scale)
 
 
 # ---------------------------------------------------------------------------- the head that finds the country

@@ -48,6 +48,22 @@ class ModelInfo:
 
 
 @dataclass(frozen=True)
+class QueriesKeys:
+    """One layer's queries and keys as its heads score them: score[h, i, j] = queries[h, i] · keys[h, j] * scale
+    (before the causal mask and the softmax), float32 on the CPU."""
+
+    queries: torch.Tensor  # (H, T, hs) after rotary positions where the model has them
+    keys: torch.Tensor  # (H, T, hs); a key that a group of heads shares is repeated for each
+    scale: float  # 1 / sqrt(hs) in most models
+
+    def scores(self) -> torch.Tensor:
+        """(H, T, T) every head's scores, the future masked to -inf."""
+        s = self.queries @ self.keys.transpose(-2, -1) * self.scale
+        T = s.shape[-1]
+        return s.masked_fill(~torch.ones(T, T, dtype=torch.bool).tril(), float("-inf"))
+
+
+@dataclass(frozen=True)
 class FinalNorm:
     """The norm before the unembedding, as numbers (D,): norm(x) = weight * c(x) / scale(x) + bias, where
     c(x) = x - mean(x), scale = sqrt(var(x) + eps) for a LayerNorm (centred); c(x) = x, scale = sqrt(mean(x²) + eps)
@@ -128,6 +144,10 @@ class Backend(ABC):
     @abstractmethod
     def _trace(self, ids: torch.Tensor) -> Trace:
         """(1, T) ids -> a Trace with CPU float32 tensors (explicit path)."""
+
+    @abstractmethod
+    def _queries_keys(self, ids: torch.Tensor, layer: int) -> QueriesKeys | None:
+        """One layer's queries and keys for ids (1, T), or None where this model's cannot be read."""
 
     @abstractmethod
     def _residuals(self, ids: torch.Tensor) -> torch.Tensor:
@@ -377,6 +397,18 @@ class Backend(ABC):
     @torch.inference_mode()
     def trace(self, ids: list[int]) -> Trace:
         return self._trace(self._tensor(ids))
+
+    @torch.inference_mode()
+    def queries_keys(self, ids: list[int], layer: int) -> QueriesKeys | None:
+        """One layer's queries and keys, checked: their scores' softmax must give the attention weights the model's
+        own pass gives (`trace`), or this says None rather than show numbers the model did not use."""
+        x = self._tensor(ids)
+        found = self._queries_keys(x, layer)
+        if found is None:
+            return None
+        weights = self._trace(x).attentions[layer].float().cpu()  # (H, T, T)
+        made = found.scores().softmax(-1)
+        return found if made.shape == weights.shape and torch.allclose(made, weights, atol=1e-4) else None
 
     def embedding_gradients(
         self, ids: list[int], target: int, scales: list[float] | tuple[float, ...] = (1.0,), batch: int = 8

@@ -6,7 +6,7 @@ import copy
 
 import torch
 
-from explainer.backends.base import Backend, FinalNorm, ModelInfo
+from explainer.backends.base import Backend, FinalNorm, ModelInfo, QueriesKeys
 from explainer.backends.hooks import Sublayers
 from explainer.model.device import device_label
 from explainer.model.gpt import GPT, KVCache, Trace
@@ -52,6 +52,14 @@ class BuiltinBackend(Backend):
         for block in m.blocks:
             out.append(block(out[-1], None, None))
         return torch.stack(out)  # (L + 1, B, T, D)
+
+    def _queries_keys(self, ids: torch.Tensor, layer: int) -> QueriesKeys:
+        block = self.model.blocks[layer]
+        x = block.ln1(self._residuals(ids)[layer])  # (1, T, D) what the layer's attention reads
+        H, (_, T, D) = block.attn.n_head, x.shape
+        q, k, _v = block.attn.qkv(x).split(D, dim=2)
+        q, k = (t[0].view(T, H, D // H).transpose(0, 1).float().cpu() for t in (q, k))  # (H, T, hs)
+        return QueriesKeys(q, k, (D // H) ** -0.5)
 
     def _sublayers(self) -> list[Sublayers]:
         return [Sublayers(b.attn, b.mlp, b.attn.proj) for b in self.model.blocks]

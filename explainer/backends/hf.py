@@ -10,13 +10,22 @@ from __future__ import annotations
 
 import copy
 import inspect
+import sys
 from pathlib import Path
 
 import torch
 import torch.nn as nn
 
 from explainer.backends import hub
-from explainer.backends.base import Backend, BackendError, ChatTemplate, FinalNorm, Messages, ModelInfo
+from explainer.backends.base import (
+    Backend,
+    BackendError,
+    ChatTemplate,
+    FinalNorm,
+    Messages,
+    ModelInfo,
+    QueriesKeys,
+)
 from explainer.backends.hooks import Sublayers, first_output, mine
 from explainer.i18n import _
 from explainer.model.device import device_label
@@ -193,6 +202,52 @@ class HFBackend(Backend):
         tr.final = self._final_norm(resid[-1]).float().cpu()
         tr.logits = out.logits[0].float().cpu()
         return tr
+
+    def _queries_keys(self, ids: torch.Tensor, layer: int) -> QueriesKeys | None:
+        """Read from the attention's own parts: GPT-2's fused c_attn, or q_proj and k_proj (their q_norm and k_norm
+        where the model has them) turned by the rotary positions the layer is handed. `queries_keys` checks them."""
+        attn = _named(self.layers[layer], _ATTN_NAMES)
+        if attn is None:
+            return None
+        H = self.info.n_head
+        hs = getattr(attn, "head_dim", self.info.d_model // H)
+        got: dict[str, torch.Tensor | tuple] = {}
+
+        def keep(name: str):  # a hook that notes a part's output and changes nothing
+            def note(m, i, o) -> None:
+                got.setdefault(name, first_output(o))
+
+            return mine(note)
+
+        def rotary(m, args, kwargs) -> None:  # the (cos, sin) a rotary model hands its attention layers
+            got.setdefault("rotary", kwargs.get("position_embeddings"))
+
+        parts = {n: _named(attn, (n,)) for n in ("c_attn", "q_norm", "q_proj", "k_norm", "k_proj")}
+        hooks = [attn.register_forward_pre_hook(mine(rotary), with_kwargs=True)]
+        for name, module in parts.items():
+            if module is not None:
+                hooks.append(module.register_forward_hook(keep(name)))
+        try:
+            self.model(input_ids=ids)
+        finally:
+            for h in hooks:
+                h.remove()
+        heads = lambda t: t[0].reshape(t.shape[1], -1, hs).transpose(0, 1)  # noqa: E731  (1, T, n*hs) -> (n, T, hs)
+        if "c_attn" in got:  # GPT-2: queries, keys and values side by side
+            q, k, _v = got["c_attn"].split(self.info.d_model, dim=-1)
+        elif ("q_norm" in got or "q_proj" in got) and ("k_norm" in got or "k_proj" in got):
+            q, k = got.get("q_norm", got.get("q_proj")), got.get("k_norm", got.get("k_proj"))
+        else:
+            return None
+        q, k = heads(q)[None], heads(k)[None]  # (1, n, T, hs)
+        if got.get("rotary") is not None:
+            turn = getattr(sys.modules[type(attn).__module__], "apply_rotary_pos_emb", None)
+            if turn is None:
+                return None
+            q, k = turn(q, k, *got["rotary"])
+        q, k = q[0].float().cpu(), k[0].float().cpu()
+        k = k.repeat_interleave(H // k.shape[0], dim=0) if k.shape[0] != H else k  # grouped-query attention
+        return QueriesKeys(q, k, float(getattr(attn, "scaling", hs**-0.5)))
 
     def _heads(self, proj: nn.Module, x: torch.Tensor) -> torch.Tensor:
         """The output projection's input (B, T, H*hs) -> (H, D): each head's slice alone through it, bias taken off."""

@@ -21,7 +21,9 @@ from explainer.charts.style import (
     ROW_PX,
     SEQUENTIAL,
     SMALL,
+    axis,
     colorscale,
+    colour_key,
     column_angle,
     every_other_name,
     figure,
@@ -284,6 +286,36 @@ def scores_to_weights(
         "showlegend": False,
     }  # fmt: skip
     return _figure([score, weight], 150 + ROW_PX * len(rows), title, axes)
+
+
+def score_products(products: np.ndarray, names: list[str], scores: list[float], title: str = "") -> go.Figure:
+    """products (K, hs): for each of K keys (`names`), query[i] * key[i] at each of the head's hs numbers, as bars
+    side by side over i; the colour key gives each key's sum and score (the sum times the head's scale)."""
+    colours = [BLUE, ORANGE, GREY]
+    data = [
+        {"type": "bar", "name": name, "x": list(range(1, row.size + 1)), "y": row.tolist(),
+         "marker": {"color": colours[j % len(colours)]},
+         "hovertemplate": _("“{name}”, number %{{x}}: query × key = %{{y:+.3f}}").format(name=html_escape(name))
+         + "<extra></extra>"}
+        for j, (name, row) in enumerate(zip(names, products))
+    ]  # fmt: skip
+    key = colour_key(
+        [
+            (colours[j % len(colours)], html_escape(_("“{name}”: adds up to {sum}, score {score}")).format(
+                name=html_escape(name), sum=number(float(row.sum()), 2), score=number(score, 2)))
+            for j, (name, row, score) in enumerate(zip(names, products, scores))
+        ]
+    )  # fmt: skip
+    top = float(np.abs(products).max()) or 1.0
+    out = layout(
+        title, 380, {"l": 70, "r": 20, "t": 70 + LINE_PX[SMALL] * (key.count("<br>") + 1), "b": 20},
+        plot_bgcolor="white", barmode="group", bargap=0.15, showlegend=False,
+        xaxis=axis(_("number i of the query and of the key"), range=[0.3, products.shape[1] + 0.7], gridcolor=GRID),
+        yaxis=axis(_("query[i] × key[i]"), range=[-1.1 * top, 1.1 * top], zeroline=True, zerolinecolor=GREY,
+                   gridcolor=GRID),
+    )  # fmt: skip
+    out["title"]["subtitle"] = {"text": key, "font": {"size": SMALL}}
+    return figure(data, spoken_axes(out))
 
 
 # ---------------------------------------------------------------------------- layers

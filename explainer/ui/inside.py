@@ -12,6 +12,7 @@ import numpy as np
 import streamlit as st
 
 from explainer.analysis import inside, switch_off
+from explainer.backends.base import QueriesKeys
 from explainer.backends.hooks import Off
 from explainer.format import number
 from explainer.generation.script import StartedReply
@@ -35,6 +36,13 @@ def trace_for(spec: str, text: str) -> Trace:
 def trace_of_ids(spec: str, ids: tuple[int, ...]) -> Trace:
     """The same for token ids (a prompt with its generated continuation)."""
     return get_backend(spec).trace(list(ids))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def queries_keys_for(spec: str, text: str, layer: int) -> QueriesKeys | None:
+    """One layer's queries and keys for `text` (None where the model's cannot be read)."""
+    backend = get_backend(spec)
+    return backend.queries_keys(backend.encode(text), layer)
 
 
 def entity_head_for(spec: str) -> inside.EntityHead:
