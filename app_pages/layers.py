@@ -4,10 +4,17 @@ import pandas as pd
 import streamlit as st
 
 from explainer.analysis import inside
-from explainer.charts.inside import change_bars, flow_dot, logit_lens_heatmap, neuron_bars
+from explainer.charts.inside import change_bars, flow_dot, logit_lens_heatmap, neuron_bars, neuron_writers_bars
 from explainer.format import md_escape, number, percent
 from explainer.i18n import _
-from explainer.ui.inside import DEFAULT_PROMPT, lens_for, neuron_index_for, trace_for
+from explainer.ui.inside import (
+    DEFAULT_PROMPT,
+    lens_for,
+    neuron_index_for,
+    neuron_words_for,
+    neuron_writers_for,
+    trace_for,
+)
 from explainer.ui.prediction import prompt_section
 from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.navigation import stop
@@ -119,10 +126,51 @@ st.markdown(
         "many researchers read a neuron by finding the words that make it fire most."
     ).format(f=number(F))
 )
+writers = neuron_writers_for(spec, text, pos)
+if writers is not None:
+    found, raised = writers
+    word = inside.token_labels(backend, [found.target])[0]
+    named = lambda i, n: _("layer {layer} · neuron {n}").format(layer=i + 1, n=n)  # noqa: E731
+    st.markdown(
+        _(
+            "**Which neurons write the next word.** When a neuron fires, the network adds the neuron's own vector to "
+            "the token's, times how strongly it fired. Read through the unembedding, that vector raises some words' "
+            "scores and lowers others'. At “{token}”, these {k} of the model's {n} neurons add the most to the score "
+            "of the next word, “{word}”; under each, the words it raises most here."
+        ).format(token=md_escape(labels[pos]), k=len(found.neurons), n=number(found.n), word=md_escape(word))
+    )
+    show_chart(
+        neuron_writers_bars(
+            [named(i, n) for i, n in zip(found.layers, found.neurons)],
+            [" · ".join(inside.token_labels(backend, ids_)) for ids_ in raised],
+            found.added,
+            _("The neurons that add most to the score of “{word}”").format(word=word),
+        ),
+        "layers_writers",
+    )
+    st.caption(
+        _(
+            "“{word}” scores {score} here. The neuron that writes most adds {top}; all {n} neurons together add "
+            "{total}. What a network learnt is spread over many neurons, each adding a little, and one neuron "
+            "serves many patterns: few write only one kind of word. (The shares are read as on the “Why this "
+            "word?” page, with the final normalisation's division held as it is for this vector; switching a neuron "
+            "off can change the score by more or less, as the normalisation and the layers after it react.)"
+        ).format(
+            word=md_escape(word),
+            score=number(found.score, 1),
+            top=number(found.added[0], 2),
+            n=number(found.n),
+            total=number(found.total, 1),
+        )
+    )
+    st.session_state.setdefault("ff_layer", found.layers[0])  # the neuron that adds most, until a student picks
 layer = st.selectbox(
     _("Layer"), range(info.n_layer), format_func=lambda i: _("layer {n}").format(n=i + 1), key="ff_layer"
 )
 neurons, acts = inside.top_neurons(trace.mlp_hidden[layer][pos], 10)
+if writers is not None and st.session_state.get("ff_neuron") not in neurons:
+    mine = [n for i, n in zip(found.layers, found.neurons) if i == layer and n in neurons]
+    st.session_state["ff_neuron"] = mine[0] if mine else neurons[0]
 left, right = st.columns([1, 1]) if advanced() else (st.container(), st.container())  # presenter: full width
 show_chart(
     neuron_bars(
@@ -151,4 +199,13 @@ else:
             "token": st.column_config.TextColumn(_("token")),
             "activation": st.column_config.NumberColumn(_("activation"), format="%.2f"),
         },
+    )
+raised_here = neuron_words_for(spec, text, pos, layer, neuron)
+if raised_here:
+    right.markdown(
+        _("**What neuron {neuron} writes** at “{token}”: the words whose scores it raises most are {words}.").format(
+            neuron=neuron,
+            token=md_escape(labels[pos]),
+            words=" · ".join(md_escape(w) for w in inside.token_labels(backend, raised_here)),
+        )
     )

@@ -11,6 +11,7 @@ import pytest
 import torch
 
 from explainer.analysis import inside
+from explainer.analysis.attribution import logit_attribution
 from explainer.backends.load import load_backend
 from explainer.charts.describe import plain
 from explainer.charts.embeddings import heat_strip
@@ -25,9 +26,11 @@ from explainer.charts.inside import (
     logit_lens_heatmap,
     model_view,
     neuron_bars,
+    neuron_writers_bars,
     scores_to_weights,
 )
 from explainer.charts.style import COLOUR_BAR_PX, HIDDEN, NARROW_NAMES
+from explainer.corpus.data import COUNTRIES
 from explainer.model.gpt import Trace
 
 from .helpers import TEXT, full_logit_lens
@@ -261,6 +264,36 @@ def test_neuron_index_keeps_the_true_top_activations(tiny) -> None:
     neurons, values = inside.top_neurons(acts[0, 0], 4)
     assert len(neurons) == 4 and values == sorted(values, reverse=True)
     assert len(neuron_bars(neurons, values).data[0].x) == 4
+
+
+def test_the_neurons_that_write_a_word_add_up_to_what_their_networks_write(backend) -> None:
+    ids = backend.encode(PROMPT)
+    trace, writes = backend.trace(ids), backend.neuron_writes(ids)
+    found = inside.neuron_writers(backend, writes, trace, len(ids) - 1, k=5)
+    assert found.target == int(trace.logits[-1].argmax()) and found.added == sorted(found.added, reverse=True)
+    parts = logit_attribution(backend, trace, found.target)  # what each feed-forward network writes, as a whole
+    norm, (w, _b) = backend.final_norm(), backend.unembed_row(found.target)
+    for layer, m in enumerate(backend._ff_out(i) for i in range(backend.info.n_layer)):
+        bias = norm.frozen(m.bias.detach().float()[None], trace.resid_post[-1][-1]) @ w  # the network's output bias
+        assert found.by_layer[layer] + float(bias) == pytest.approx(parts.mlp[layer], abs=1e-3)
+    layer, neuron = found.layers[0], found.neurons[0]
+    words, raised = inside.neuron_words(backend, writes, trace, len(ids) - 1, layer, neuron, k=backend.info.vocab_size)
+    assert raised[words.index(found.target)] == pytest.approx(found.added[0], abs=1e-4)  # the same number, read
+    assert len(neuron_writers_bars(["a", "b"], ["x · y", "z"], [0.5, 0.2]).data[0].x) == 2  # for every word
+
+
+def test_the_shipped_model_writes_paris_with_neurons_that_write_capitals(builtin) -> None:
+    ids = builtin.encode(PROMPT)
+    trace = builtin.trace(ids)
+    writes = builtin.neuron_writes(ids)
+    found = inside.neuron_writers(builtin, writes, trace, len(ids) - 1, k=8)
+    assert builtin.token_str(found.target) == " Paris" and found.added[0] < 0.25 * found.score  # spread over many
+    raised = [
+        {builtin.token_str(t) for t in inside.neuron_words(builtin, writes, trace, len(ids) - 1, i, n)[0]}
+        for i, n in zip(found.layers, found.neurons)
+    ]
+    capitals = {f" {c.capital}" for c in COUNTRIES}
+    assert any(len(words & capitals) >= 4 for words in raised)  # one of them writes capital cities above all
 
 
 def test_last_vector_unembedding_and_softmax(backend) -> None:

@@ -17,7 +17,7 @@ from explainer.ui.shell import presenter
 from .apptest import chart_specs, checked, open_page, values
 
 # page -> (plotly charts expected, graphviz diagrams expected)
-EXPECTED = {"attention": (6, 0), "layers": (6, 1), "last_vector": (3, 0)}
+EXPECTED = {"attention": (6, 0), "layers": (7, 1), "last_vector": (3, 0)}
 LAPTOP_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 PHONE_AGENT = (
     "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36"

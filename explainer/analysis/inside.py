@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from explainer.backends.base import Backend, QueriesKeys
+from explainer.backends.base import Backend, NeuronWrites, QueriesKeys
 from explainer.corpus.data import COUNTRIES
 from explainer.format import fixed_percent, number, visible_token
 from explainer.generation.script import ChatScript
@@ -252,6 +252,56 @@ def logit_lens_top(backend: Backend, trace: Trace, positions: list[int] | slice)
 def top_neurons(hidden: torch.Tensor, k: int = 10) -> tuple[list[int], list[float]]:
     """hidden (F,) activations of one token in one layer -> the k most active neurons and their values."""
     v, i = hidden.float().topk(min(k, hidden.numel()))
+    return i.tolist(), v.tolist()
+
+
+@dataclass(frozen=True)
+class NeuronWriters:
+    """The neurons that add most to one word's score at one position: what each neuron's column, times its value
+    there, adds to the score through the final norm (frozen at that position's vector) and the unembedding."""
+
+    target: int  # the word (token id): the model's likeliest next token there
+    score: float  # its score (logit)
+    layers: list[int]  # 0-based, the neurons that add most first
+    neurons: list[int]
+    added: list[float]  # what each adds to the score
+    by_layer: list[float]  # what each layer's neurons add together (the network's output bias not counted)
+    n: int  # how many neurons the model has
+
+    @property
+    def total(self) -> float:
+        """What every neuron of every layer adds, together."""
+        return sum(self.by_layer)
+
+
+def _frozen_columns(backend: Backend, out: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """out (D, F) columns -> (F, D) as they leave the final norm frozen at the vector x (D,)."""
+    return backend.final_norm().frozen(out.T.float().cpu(), x)
+
+
+def neuron_writers(backend: Backend, writes: list[NeuronWrites], trace: Trace, pos: int, k: int = 8) -> NeuronWriters:
+    """writes: `Backend.neuron_writes` for the trace's text; pos: the position whose next word is split."""
+    target = int(trace.logits[pos].argmax())
+    w, _bias = backend.unembed_row(target)  # (D,)
+    x = trace.resid_post[-1][pos]  # (D,) the vector the final norm reads
+    added = torch.stack([nw.values[pos] * (_frozen_columns(backend, nw.out, x) @ w) for nw in writes])  # (L, F)
+    top = added.flatten().topk(min(k, added.numel())).indices
+    F = added.shape[1]
+    return NeuronWriters(
+        target, float(trace.logits[pos, target]), (top // F).tolist(), (top % F).tolist(),
+        added.flatten()[top].tolist(), added.sum(1).tolist(), added.numel(),
+    )  # fmt: skip
+
+
+def neuron_words(
+    backend: Backend, writes: list[NeuronWrites], trace: Trace, pos: int, layer: int, neuron: int, k: int = 8
+) -> tuple[list[int], list[float]]:
+    """The k tokens whose scores one neuron raises most at `pos` (its column times its value there, through the final
+    norm frozen at that position's vector and the unembedding), and by how much."""
+    nw = writes[layer]
+    col = nw.out[:, neuron : neuron + 1]  # (D, 1)
+    raised = backend.unembed_directions(_frozen_columns(backend, col, trace.resid_post[-1][pos]))[0]  # (V,)
+    v, i = (raised * float(nw.values[pos, neuron])).topk(min(k, raised.numel()))
     return i.tolist(), v.tolist()
 
 

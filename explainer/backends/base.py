@@ -18,7 +18,7 @@ from pathlib import Path
 
 import torch
 
-from explainer.backends.hooks import Off, Sublayers, patched, switched_off
+from explainer.backends.hooks import Off, Sublayers, first_output, mine, patched, switched_off
 from explainer.backends.spec import BackendError
 from explainer.format import complete_text, token_word
 from explainer.i18n import _
@@ -61,6 +61,16 @@ class QueriesKeys:
         s = self.queries @ self.keys.transpose(-2, -1) * self.scale
         T = s.shape[-1]
         return s.masked_fill(~torch.ones(T, T, dtype=torch.bool).tril(), float("-inf"))
+
+
+@dataclass(frozen=True)
+class NeuronWrites:
+    """One layer's feed-forward neurons as they write: column n of `out` is what neuron n adds to a token's vector per
+    unit of its value, values[t, n] its value at position t (its activation; in a gated network, the gate times the
+    up projection). values @ out.T, plus the output's bias, is what the network adds to the residual stream."""
+
+    values: torch.Tensor  # (T, F) float32 on the CPU
+    out: torch.Tensor  # (D, F) the output matrix as the model holds it (not copied: read it, never change it)
 
 
 @dataclass(frozen=True)
@@ -148,6 +158,10 @@ class Backend(ABC):
     @abstractmethod
     def _queries_keys(self, ids: torch.Tensor, layer: int) -> QueriesKeys | None:
         """One layer's queries and keys for ids (1, T), or None where this model's cannot be read."""
+
+    @abstractmethod
+    def _ff_out(self, layer: int) -> torch.nn.Module | None:
+        """The layer's feed-forward output projection (neurons -> residual stream), or None where it is not found."""
 
     @abstractmethod
     def _residuals(self, ids: torch.Tensor) -> torch.Tensor:
@@ -409,6 +423,48 @@ class Backend(ABC):
         weights = self._trace(x).attentions[layer].float().cpu()  # (H, T, T)
         made = found.scores().softmax(-1)
         return found if made.shape == weights.shape and torch.allclose(made, weights, atol=1e-4) else None
+
+    @torch.inference_mode()
+    def neuron_writes(self, ids: list[int]) -> list[NeuronWrites] | None:
+        """Every layer's neurons as they write for `ids`, from one pass; None where a layer's output projection is not
+        found, or its input times its matrix is not its output (a matrix read the wrong way round)."""
+        modules = [self._ff_out(i) for i in range(self.info.n_layer)]
+        if any(not isinstance(getattr(m, "weight", None), torch.Tensor) for m in modules):
+            return None
+        seen: list[dict[int, torch.Tensor]] = [{}, {}]  # layer -> the projection's input, and its output
+
+        def note(side: int, layer: int):
+            def hook(m, args, out=None) -> None:  # returns None: the pass goes on unchanged
+                seen[side].setdefault(layer, (args[0] if out is None else first_output(out))[0])  # (T, F) / (T, D)
+
+            return mine(hook)
+
+        hooks = [h for i, m in enumerate(modules) for h in (
+            m.register_forward_pre_hook(note(0, i)), m.register_forward_hook(note(1, i)))]  # fmt: skip
+        try:
+            self._forward(self._tensor(ids))
+        finally:
+            for h in hooks:
+                h.remove()
+        found = []
+        for i, m in enumerate(modules):
+            weight = m.weight.detach()
+            out = weight if isinstance(m, torch.nn.Linear) else weight.T  # GPT-2's Conv1D holds (F, D)
+            values, made = seen[0].get(i), seen[1].get(i)
+            bias = 0.0 if getattr(m, "bias", None) is None else m.bias.detach()
+            if values is None or made is None or out.shape != (made.shape[-1], values.shape[-1]):
+                return None
+            if not torch.allclose(values @ out.T + bias, made, atol=1e-4, rtol=1e-3):
+                return None
+            found.append(NeuronWrites(values.float().cpu(), out))
+        return found
+
+    @torch.inference_mode()
+    def unembed_directions(self, v: torch.Tensor) -> torch.Tensor:
+        """(N, D) directions already past the final norm -> (N, V) what each adds to every token's score: the
+        unembedding's linear part alone (no norm, no bias), float32 on the CPU."""
+        v = v.to(self.device, self._embedding_matrix().dtype)
+        return (self._train_head(v) - self._train_head(torch.zeros_like(v[:1]))).float().cpu()
 
     def embedding_gradients(
         self, ids: list[int], target: int, scales: list[float] | tuple[float, ...] = (1.0,), batch: int = 8

@@ -61,6 +61,9 @@ class BuiltinBackend(Backend):
         q, k = (t[0].view(T, H, D // H).transpose(0, 1).float().cpu() for t in (q, k))  # (H, T, hs)
         return QueriesKeys(q, k, (D // H) ** -0.5)
 
+    def _ff_out(self, layer: int) -> torch.nn.Module:
+        return self.model.blocks[layer].mlp.proj
+
     def _sublayers(self) -> list[Sublayers]:
         return [Sublayers(b.attn, b.mlp, b.attn.proj) for b in self.model.blocks]
 

@@ -36,6 +36,7 @@ _ATTN_NAMES = ("attn", "self_attn", "attention", "self_attention")
 _FF_NAMES = ("mlp", "feed_forward")
 _NORM_NAMES = ("ln_f", "norm", "final_layer_norm", "final_layernorm")
 _OUT_PROJ_NAMES = ("c_proj", "o_proj", "out_proj", "dense")  # an attention's output projection (heads -> residual)
+_FF_OUT_NAMES = ("c_proj", "down_proj", "fc2", "fc_out", "dense_4h_to_h", "w2")  # neurons -> residual
 _POSITION_NAMES = ("wpe", "position_embeddings", "embed_positions")  # a learned table of position vectors
 
 
@@ -248,6 +249,10 @@ class HFBackend(Backend):
         q, k = q[0].float().cpu(), k[0].float().cpu()
         k = k.repeat_interleave(H // k.shape[0], dim=0) if k.shape[0] != H else k  # grouped-query attention
         return QueriesKeys(q, k, float(getattr(attn, "scaling", hs**-0.5)))
+
+    def _ff_out(self, layer: int) -> nn.Module | None:
+        mlp = _named(self.layers[layer], _FF_NAMES)
+        return None if mlp is None else _named(mlp, _FF_OUT_NAMES)
 
     def _heads(self, proj: nn.Module, x: torch.Tensor) -> torch.Tensor:
         """The output projection's input (B, T, H*hs) -> (H, D): each head's slice alone through it, bias taken off."""

@@ -435,6 +435,27 @@ def neuron_bars(neurons: list[int], acts: list[float], title: str = "") -> go.Fi
     return _figure([bars], 110 + 32 * len(neurons), title_lines(title, HALF_TITLE), axes, r=40)  # beside a table
 
 
+def neuron_writers_bars(names: list[str], words: list[str], added: list[float], title: str = "") -> go.Figure:
+    """The neurons that add most to one word's score, largest at the top; each row is a neuron's name over the words
+    it raises most there (`words`, one text a row)."""
+    rows = [
+        f'{html_escape(n)}<br><span style="font-size:{SMALL}px;color:{MUTED}">{html_escape(w)}</span>'
+        for n, w in zip(names, words)
+    ]
+    bars = {
+        "type": "bar", "x": added, "y": list(range(len(rows))), "orientation": "h", "marker": {"color": ORANGE},
+        "texttemplate": "%{x:+.2f}", "textposition": "outside", "cliponaxis": False,
+        "hovertext": _esc(names), "hovertemplate": _("%{hovertext}: adds %{x:+.3f} to the score<extra></extra>"),
+    }  # fmt: skip
+    lo = min(0.0, min(added, default=0.0))
+    axes = {
+        "yaxis": _positions(rows, autorange="reversed", automargin=True),
+        "xaxis": {"title": {"text": _("added to the score")}, "range": [lo * 1.2, max(added, default=1.0) * 1.25],
+                  "gridcolor": GRID, "tickfont": {"size": SMALL}},
+    }  # fmt: skip
+    return _figure([bars], 110 + 52 * len(rows), title, axes, r=40)
+
+
 # ---------------------------------------------------------------------------- the last vector
 
 

@@ -89,6 +89,30 @@ def with_and_without_for(
     return switch_off.with_and_without(backend, backend.encode(text), off)
 
 
+@st.cache_resource(max_entries=32, show_spinner=False)
+def neuron_writers_for(spec: str, text: str, pos: int, k: int = 8) -> tuple[inside.NeuronWriters, list] | None:
+    """The k neurons that add most to the next word's score at `pos`, and the 3 tokens each raises most there (None
+    where the model's neurons cannot be read)."""
+    backend = get_backend(spec)
+    writes = backend.neuron_writes(backend.encode(text))
+    if writes is None:
+        return None
+    trace = trace_for(spec, text)
+    found = inside.neuron_writers(backend, writes, trace, pos, k)
+    words = [inside.neuron_words(backend, writes, trace, pos, i, n, 3)[0] for i, n in zip(found.layers, found.neurons)]
+    return found, words
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def neuron_words_for(spec: str, text: str, pos: int, layer: int, neuron: int) -> list[int] | None:
+    """The tokens whose scores one neuron raises most at `pos`."""
+    backend = get_backend(spec)
+    writes = backend.neuron_writes(backend.encode(text))
+    if writes is None:
+        return None
+    return inside.neuron_words(backend, writes, trace_for(spec, text), pos, layer, neuron)[0]
+
+
 def neuron_index_for(spec: str) -> inside.NeuronIndex | None:
     text = _("Running a sample of the built-in corpus through the model (once for this model)…")
     return spinner_first_time(("neurons", spec), text, lambda: model_analyses(spec).neurons())

@@ -24,7 +24,7 @@ def test_a_touch_screen_shows_the_chart_tools_over_the_chart_not_on_it(browser, 
         page.goto(f"{server.url}/layers", wait_until="domcontentloaded")
         page.wait_for_selector(APP_IDLE)
         charts = page.locator(".js-plotly-plot .modebar")
-        sync_api.expect(charts).to_have_count(6)  # the steps, the lens, three of parts switched off, the neurons
+        sync_api.expect(charts).to_have_count(7)  # the steps, the lens, three of parts switched off, two of neurons
         assert_no_exception(page)
         for bottom, top, opacity in page.evaluate(TOOLS):
             assert bottom <= top + 1 and opacity == "1", (bottom, top, opacity)  # shown, and above the chart
