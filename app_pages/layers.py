@@ -169,8 +169,8 @@ layer = st.selectbox(
 )
 neurons, acts = inside.top_neurons(trace.mlp_hidden[layer][pos], 10)
 if writers is not None and st.session_state.get("ff_neuron") not in neurons:
-    mine = [n for i, n in zip(found.layers, found.neurons) if i == layer and n in neurons]
-    st.session_state["ff_neuron"] = mine[0] if mine else neurons[0]
+    writing = [n for i, n in zip(found.layers, found.neurons) if i == layer and n in neurons]  # in writing order
+    st.session_state["ff_neuron"] = writing[0] if writing else neurons[0]
 left, right = st.columns([1, 1]) if advanced() else (st.container(), st.container())  # presenter: full width
 show_chart(
     neuron_bars(

@@ -422,7 +422,7 @@ class Backend(ABC):
             return None
         weights = self._trace(x).attentions[layer].float().cpu()  # (H, T, T)
         made = found.scores().softmax(-1)
-        return found if made.shape == weights.shape and torch.allclose(made, weights, atol=1e-4) else None
+        return found if made.shape == weights.shape and torch.allclose(made, weights, atol=1e-3) else None
 
     @torch.inference_mode()
     def neuron_writes(self, ids: list[int]) -> list[NeuronWrites] | None:
@@ -454,7 +454,7 @@ class Backend(ABC):
             bias = 0.0 if getattr(m, "bias", None) is None else m.bias.detach()
             if values is None or made is None or out.shape != (made.shape[-1], values.shape[-1]):
                 return None
-            if not torch.allclose(values @ out.T + bias, made, atol=1e-4, rtol=1e-3):
+            if not torch.allclose(values @ out.T + bias, made, atol=1e-3, rtol=1e-3):
                 return None
             found.append(NeuronWrites(values.float().cpu(), out))
         return found
