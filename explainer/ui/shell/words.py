@@ -183,7 +183,8 @@ TERMS: dict[str, Term] = {  # key: the term's anchor on the glossary page, in th
         N_("Neuron"),
         N_(
             "One of the feed-forward network's inner numbers. For a given token a few fire "
-            "strongly; the words that excite one most hint at what it does."
+            "strongly, and each adds its own vector to the token's, raising some words' scores: "
+            "what excites a neuron and which words it writes hint at what it does."
         ),
         ("layers", "neurons"),
     ),
