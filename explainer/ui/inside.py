@@ -118,22 +118,16 @@ def neuron_index_for(spec: str) -> inside.NeuronIndex | None:
     return spinner_first_time(("neurons", spec), text, lambda: model_analyses(spec).neurons())
 
 
-def pick_layer_head(n_layer: int, n_head: int, default: tuple[int, int] = (0, 0), key: str = "") -> tuple[int, int]:
-    """Two select boxes, numbered from 1 for people; returns 0-based (layer, head)."""
+def pick_layer_head(n_layer: int, n_head: int, default: tuple[int, int] = (0, 0)) -> tuple[int, int]:
+    """Two select boxes, numbered from 1 for people; returns 0-based (layer, head). Both are in the page's address
+    (?layer=2&head=1, the same in every language), so a link, a QR code or "Follow the teacher" opens the same head."""
     a, b = st.columns(2)
+    number_from_1 = lambda i: str(i + 1)  # noqa: E731
     layer = a.selectbox(
-        _("Layer"),
-        range(n_layer),
-        index=default[0],
-        format_func=lambda i: _("layer {n}").format(n=i + 1),
-        key=f"{key}layer",
+        _("Layer"), range(n_layer), index=default[0], format_func=number_from_1, key="layer", bind="query-params"
     )
     head = b.selectbox(
-        _("Head"),
-        range(n_head),
-        index=default[1],
-        format_func=lambda i: _("head {n}").format(n=i + 1),
-        key=f"{key}head",
+        _("Head"), range(n_head), index=default[1], format_func=number_from_1, key="head", bind="query-params"
     )
     return layer, head
 

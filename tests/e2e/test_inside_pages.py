@@ -39,8 +39,8 @@ def type_prompt(page, text: str) -> None:
 
 
 def attention(page) -> None:
-    shown = page.locator("[data-testid=stSelectbox]").filter(has_text="Head").first.inner_text()
-    choose(page, "Head", "head 1" if "head 1" not in shown else "head 2")  # not the head the page starts on
+    shown = page.locator("[data-testid=stSelectbox]").filter(has_text="Head").first.inner_text().split()[-1]
+    choose(page, "Head", "1" if shown != "1" else "2")  # not the head the page starts on
 
 
 def layers(page) -> None:  # one more part switched off (the page starts with the one the answer needs most)
@@ -74,6 +74,28 @@ def test_inside_page(browser, server: Server, path: str, viewport: str) -> None:
         page.wait_for_function(CHANGED, arg=[chart, before])  # the interaction redraws the chart
         assert chart_data(page, chart) != before
         finish(page, path, viewport)
+    except (AssertionError, sync_api.Error) as e:
+        raise AssertionError(f"{e}\n--- server log ---\n{server.log()}") from e
+    finally:
+        close_page(page)
+
+
+HEATMAP_TITLE = "() => document.querySelectorAll('.js-plotly-plot')[0]?.layout?.title?.text || ''"
+
+
+@pytest.mark.parametrize(
+    "query, title",
+    [
+        ("layer=2&head=3&lang=de", "Schicht 2, Head 3"),  # a link from an English page opens the same head in German
+        ("layer=9&head=x", "Layer 1, head 4"),  # no such head: the page's own (the head that finds the country)
+    ],
+)
+def test_a_link_opens_the_head_it_names(browser, server: Server, query: str, title: str) -> None:
+    page = open_page(browser, server, f"attention?{query}", VIEWPORTS["laptop"])
+    try:
+        page.locator(".js-plotly-plot").first.wait_for()
+        page.wait_for_function(f"() => ({HEATMAP_TITLE})().includes({title!r})")
+        finish(page, "attention-link", "laptop")
     except (AssertionError, sync_api.Error) as e:
         raise AssertionError(f"{e}\n--- server log ---\n{server.log()}") from e
     finally:
