@@ -142,6 +142,19 @@ def test_a_feed_forward_network_works_on_each_vector_alone_attention_does_not(bu
     assert not torch.allclose(mixed_attn[1:], plain_attn[1:], atol=1e-4)  # attention's do: it mixes the tokens
 
 
+def test_a_neuron_adds_its_vector_and_none_decides_alone(builtin) -> None:
+    from explainer.analysis.inside import neuron_writers
+
+    assert right("neuron-writes") == "It adds its own vector to the token's, raising some words' scores a little"
+    ids = builtin.encode("User: What is the capital of France?\nAssistant: The capital of France is")
+    trace, writes = builtin.trace(ids), builtin.neuron_writes(ids)
+    for layer, w in enumerate(writes):  # what the network adds is its neurons' vectors, each times its value
+        added = trace.resid_post[layer] - trace.resid_mid[layer]
+        assert torch.allclose(w.values @ w.out.T + builtin.module.blocks[layer].mlp.proj.bias, added, atol=1e-4)
+    found = neuron_writers(builtin, writes, trace, len(ids) - 1)
+    assert builtin.token_str(found.target) == " Paris" and found.added[0] < found.score / 10
+
+
 def test_each_layer_adds_to_the_vector(builtin) -> None:
     assert right("layers-add") == "It adds to it: the vector keeps what it had and gains more"
     trace = builtin.trace(builtin.encode("The capital of France is"))

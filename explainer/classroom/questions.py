@@ -251,6 +251,23 @@ QUESTIONS: tuple[Question, ...] = (
         "neurons",
     ),
     Question(
+        "neuron-writes",
+        12,
+        N_("A neuron of a feed-forward network fires for a token. What does it do?"),
+        (
+            N_("It picks the next word on its own"),
+            N_("It replaces the token's vector with one it stored"),
+            N_("It adds its own vector to the token's, raising some words' scores a little"),
+        ),
+        2,
+        N_(
+            "Each neuron that fires adds its own vector to the token's, times how strongly it fired. No single neuron "
+            "decides: for “Paris”, the neuron that writes most adds less than a tenth of its score."
+        ),
+        "layers",
+        "neurons",
+    ),
+    Question(
         "layers-add",
         13,
         N_("What does each layer do to a token's vector?"),
