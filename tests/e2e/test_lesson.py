@@ -13,6 +13,7 @@ import pytest
 
 from explainer.classroom.questions import QUESTIONS
 from explainer.format import html_escape
+from explainer.i18n import _, speaking
 from explainer.ui.shell.lesson import STEP_KEY, STEPS, Link
 
 from .harness import APP_IDLE, SHOTS, VIEWPORTS, Server, assert_no_exception, assert_offline, closing_page, open_page
@@ -69,11 +70,14 @@ def test_each_step_of_the_plan_lands_on_its_view(browser, server: Server) -> Non
         assert_offline(page)
 
 
-def test_the_handout_prints_the_plan_on_one_page_and_the_answers_on_the_next(browser, server: Server, tmp_path) -> None:
-    page = open_page(browser, server, "", VIEWPORTS["laptop"])
-    with closing_page(page, server):
+@pytest.mark.parametrize("lang", ["en", "de"])  # German's words are longer: the plan still fits on its page
+def test_the_handout_prints_the_plan_on_one_page_and_the_answers_on_the_next(
+    browser, server: Server, tmp_path, lang: str
+) -> None:
+    page = open_page(browser, server, f"?lang={lang}", VIEWPORTS["laptop"])
+    with closing_page(page, server), speaking(lang):
         with page.expect_download() as got:
-            page.get_by_role("button", name="Print the plan and the answers").click()
+            page.get_by_role("button", name=_("Print the plan and the answers")).click()
         path = tmp_path / "plan.html"
         got.value.save_as(path)
         html = path.read_text(encoding="utf-8")
@@ -81,8 +85,8 @@ def test_the_handout_prints_the_plan_on_one_page_and_the_answers_on_the_next(bro
         page.set_content(html)
         pdf = page.pdf(landscape=True, format="A4", print_background=True)
         assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 2, "the whole plan on one printed page, the answers next"
-        assert all(f"{q.step}</td><td>{html_escape(q.text)}</td>" in html for q in QUESTIONS)
-        page.screenshot(path=str(SHOTS / "lesson-handout.png"), full_page=True)
+        assert all(f"{q.step}</td><td>{html_escape(_(q.text))}</td>" in html for q in QUESTIONS)
+        page.screenshot(path=str(SHOTS / f"lesson-handout-{lang}.png"), full_page=True)
 
 
 def test_a_clicker_walks_the_plans_steps(browser, server: Server) -> None:

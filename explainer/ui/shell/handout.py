@@ -11,7 +11,7 @@ from explainer.ui.shell.lesson import PARTS, Step, starts
 
 _CSS = """
 @page { size: landscape; margin: 7mm; }
-body { font-family: system-ui, "Segoe UI", Helvetica, Arial, sans-serif; color: #111; margin: 0; font-size: 8pt; }
+body { font-family: system-ui, "Segoe UI", Helvetica, Arial, sans-serif; color: #111; margin: 0; font-size: 7.5pt; }
 h1 { font-size: 14pt; margin: 0 0 1.5mm; }
 p.note { margin: 0 0 2mm; color: #333; }
 table { border-collapse: collapse; width: 100%; }
@@ -22,6 +22,8 @@ td.time { white-space: nowrap; }
 tr { break-inside: avoid; }
 h2 { font-size: 12pt; margin: 0 0 1.5mm; break-before: page; }
 span.right { font-weight: 700; }
+table.answers td:first-child { width: 3%; }
+table.answers td:nth-child(2) { width: 24%; }
 """
 
 
@@ -73,4 +75,4 @@ def _answer_key() -> str:
         for q in QUESTIONS
     ]
     head = "<tr>" + "".join(f"<th>{html_escape(c)}</th>" for c in columns) + "</tr>"
-    return f"<table>{head}{''.join(rows)}</table>"
+    return f'<table class="answers">{head}{"".join(rows)}</table>'
