@@ -24,6 +24,12 @@ def _send(page, guess: str) -> None:
     drawn(page, lambda: expect(page.get_by_test_id("stMain")).to_contain_text(f"Sent: {guess}."))
 
 
+def _tap(page, answer: str) -> None:
+    """A phone taps a lettered answer ("B · twenty different replies"), once its screen says it was sent."""
+    page.get_by_role("button", name=answer).click()
+    drawn(page, lambda: expect(page.get_by_test_id("stMain")).to_contain_text(f"Sent: {answer[0]}."))
+
+
 def _start(teacher, button: str = "Start a poll") -> str:
     """The teacher presses `button`; the poll's code, once the board shows it."""
     board = teacher.get_by_test_id("stMain")
@@ -129,14 +135,12 @@ def test_a_class_answers_a_question_talks_and_votes_again(browser, server: Serve
         with closing_page(phone, server, SHOTS / "poll-question-failed-phone.png"):
             student = phone.get_by_test_id("stMain")
             expect(student.locator(".class-question")).to_contain_text("At temperature 0, twenty runs")
-            phone.get_by_role("button", name="B · twenty different replies").click()
-            drawn(phone, lambda: expect(student).to_contain_text("Sent: B."))
+            _tap(phone, "B · twenty different replies")
             expect(board).to_contain_text("1 answer so far")
             teacher.get_by_role("button", name="Talk to a neighbour, then vote again").click()
             drawn(teacher, lambda: expect(board).to_contain_text("0 answers so far"))
             expect(student).to_contain_text("Vote again")  # the phone followed by itself
-            phone.get_by_role("button", name="A · the same reply twenty times").click()
-            drawn(phone, lambda: expect(student).to_contain_text("Sent: A."))
+            _tap(phone, "A · the same reply twenty times")
             finish(phone, "poll-question-phone", "phone")
             teacher.get_by_role("button", name="Show the answer", exact=True).click()
             drawn(teacher, lambda: expect(board).to_contain_text("no dice roll"))
@@ -206,8 +210,7 @@ def test_the_class_judges_the_answers_and_its_votes_teach_the_model(browser, ser
         with closing_page(phone, server, SHOTS / "judge-failed-phone.png"):
             student = phone.get_by_test_id("stMain")
             expect(student.locator(".class-question")).to_contain_text("What is the capital of Qumar?")
-            phone.get_by_role("button", name="C · I do not know.").click()
-            drawn(phone, lambda: expect(student).to_contain_text("Sent: C."))
+            _tap(phone, "C · I do not know.")
             expect(main).to_contain_text("1 vote so far: A 0 · B 0 · C 1")  # the teacher's count, asked every 2 s
             main.get_by_role("button", name="Teach your copy the class's votes").click()
             drawn(teacher, lambda: expect(main).to_contain_text("Your copy learnt from these votes"))
