@@ -10,6 +10,7 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 
+from babel.lists import format_list
 from babel.numbers import format_compact_decimal, format_decimal, format_percent, get_decimal_symbol, get_group_symbol
 
 from explainer.i18n import N_, _, language
@@ -142,6 +143,12 @@ def number(x: float, decimals: int | None = None) -> str:
     return _minus(written)
 
 
+def listing(items: list[str]) -> str:
+    """['CPU (1 thread)', 'CPU (2 threads)'] -> 'CPU (1 thread) and CPU (2 threads)', in the class's language
+    ('… und …', '…、…和…')."""
+    return format_list(list(items), locale=language()) if items else ""
+
+
 def signed(x: float, decimals: int = 1) -> str:
     """A change with its sign: 0.8 -> '+0.8', -0.12 -> '−0.1', and 0 (or what rounds to it) -> '0.0', never '-0.0'."""
     written = number(x, decimals)
@@ -188,19 +195,24 @@ def points(delta: float) -> str:
 
 def factor(x: float) -> str:
     """How many times as much, as a person writes it: 312.4 -> '312×', 1234 -> '1,234×', 12.3 -> '12×',
-    3.46 -> '3.5×', 0.62 -> '0.62×' (never '3e+02×')."""
+    3.46 -> '3.5×', 0.62 -> '0.62×' (never '3e+02×'); in the class's language ('1,9×' in German)."""
     if x >= 9.95:
-        return f"{x:,.0f}×"
+        return f"{number(x, 0)}×"
     if x >= 0.995:
-        return f"{x:.1f}×"
-    return f"{x:.2g}×"
+        return f"{number(x, 1)}×"
+    return f"{_two_figures(x)}×"
+
+
+def _two_figures(x: float) -> str:
+    """x to two significant figures, in the class's language: 0.4213 -> '0.42', 5.0 -> '5'."""
+    return number(float(f"{x:.2g}"))
 
 
 def milliseconds(ms: float) -> str:
-    """A timing: 0.4213 -> '0.42 ms', 24.3 -> '24 ms', 5445 -> '5.4 s', 12_345 -> '12 s'."""
+    """A timing: 0.4213 -> '0.42 ms', 24.3 -> '24 ms', 5445 -> '5.4 s', 12_345 -> '12 s' ('5,4 s' in German)."""
     if ms >= 999.5:
-        return f"{ms / 1000:.2g} s" if ms < 9950 else f"{ms / 1000:,.0f} s"
-    return f"{ms:.2g} ms" if ms < 10 else f"{ms:.0f} ms"
+        return f"{_two_figures(ms / 1000)} s" if ms < 9950 else f"{number(ms / 1000, 0)} s"
+    return f"{_two_figures(ms)} ms" if ms < 10 else f"{number(ms, 0)} ms"
 
 
 def human_count(n: int) -> str:

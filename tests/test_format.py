@@ -11,6 +11,7 @@ from explainer.format import (
     duration_from_years,
     factor,
     human_count,
+    listing,
     md_code,
     milliseconds,
     number,
@@ -94,6 +95,12 @@ def test_factor_is_written_for_people(x: float, shown: str) -> None:
     assert factor(x) == shown and "e" not in factor(x)
 
 
+def test_factors_and_timings_are_written_in_the_class_language() -> None:
+    with speaking("de"):
+        assert [factor(x) for x in (1234.0, 3.46, 0.62)] == ["1.234×", "3,5×", "0,62×"]
+        assert [milliseconds(ms) for ms in (0.4213, 5445, 12_345)] == ["0,42 ms", "5,4 s", "12 s"]
+
+
 @pytest.mark.parametrize(
     ("x", "en", "de"),
     [(1234567, "1,234,567", "1.234.567"), (0.03 / 10, "0.003", "0,003"), (0.1 + 0.2, "0.3", "0,3"), (24.0, "24", "24"),
@@ -106,6 +113,16 @@ def test_number_in_the_class_language_without_float_noise(x: float, en: str, de:
     assert number(x) == en
     with speaking("de"):
         assert number(x) == de
+
+
+def test_a_list_is_written_in_the_class_language() -> None:
+    names = ["CPU (1 thread)", "CPU (2 threads)", "GPU"]
+    assert listing(names) == "CPU (1 thread), CPU (2 threads), and GPU" and listing(names[:1]) == "CPU (1 thread)"
+    with speaking("de"):
+        assert listing(names[1:]) == "CPU (2 threads) und GPU"
+    with speaking("zh_CN"):
+        assert listing(names[1:]) == "CPU (2 threads)和GPU"
+    assert listing([]) == ""
 
 
 def test_a_rounded_number_has_no_negative_zero() -> None:
