@@ -12,7 +12,7 @@ from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.presenter import advanced
 from explainer.ui.shell.views import section
 from explainer.ui.shell.words import for_the_teacher
-from explainer.ui.why_gpus import WhyGpusState, bench_lock, devices, reference
+from explainer.ui.why_gpus import WhyGpusState, bench_lock, more_hands, reference, summary
 
 st.title(_("Why GPUs — one word at a time vs all at once"))
 st.markdown(
@@ -37,8 +37,11 @@ with for_the_teacher("attention"):
   through **attention**, so all of them are computed together, as a few big matrix products.
 
 Both models here have the width and depth of the built-in model and make a next-word prediction at every
-position, which is what each training step does first. A GPU has thousands of small cores running the same
-arithmetic on different numbers at the same moment: the all-at-once reader keeps them busy.
+position, which is what each training step does first. Each layer of the recurrent network is a GRU cell and a
+small feed-forward network, sized so that a token costs it the same multiply-adds as the transformer's matrices
+(12 × width² per layer); the transformer's attention comes on top. So the race compares the order of the sums, not
+their number. A GPU has thousands of small cores running the same arithmetic on different numbers at the same
+moment: the all-at-once reader keeps them busy.
 """)
     )
 
@@ -46,7 +49,8 @@ section(_("Waiting, or side by side"), "chain")
 st.markdown(
     _(
         "First count, for a batch of {batch} texts: the steps each reader takes **one after another**, each waiting "
-        "for the one before, and the multiply-adds inside each step. The counts are the same on any machine."
+        "for the one before, and the multiply-adds inside each step. Both do the same sums for each word (the "
+        "transformer adds its attention on top): only their order differs. The counts are the same on any machine."
     ).format(batch=P.CHAIN_BATCH)
 )
 counted = P.chain(P.DEFAULT_LENGTHS)
@@ -54,10 +58,9 @@ show_chart(chain_chart(counted), "why_gpus_chain")
 st.caption(
     _(
         "At {n} tokens the recurrent network takes {seq_steps} steps in a row, of {seq_work} multiply-adds each; "
-        "the transformer {par_steps} steps, of {par_work} each. A GPU does hundreds of thousands of multiply-adds "
-        "at the same moment: the transformer's big steps keep it busy, while each of the recurrent network's small "
-        "steps leaves most of it idle, waiting for the one before. One CPU thread does the sums one after another "
-        "either way, so in the race below the two can finish close together."
+        "the transformer {par_steps} steps, of {par_work} each. A chip that does many multiply-adds at the same "
+        "moment finishes a big step almost as fast as a small one: the transformer's few big steps keep it busy, "
+        "while each of the recurrent network's small steps leaves most of it idle, waiting for the one before."
     ).format(
         n=counted.lengths[-1],
         seq_steps=F.number(counted.sequential_steps[-1]),
@@ -75,10 +78,8 @@ batch_size = 8
 if advanced():
     with st.expander(_("Benchmark settings")):
         batch_size = st.slider(_("Texts read at once (batch)"), 1, 32, 8, key="why_gpus_batch")
-names = [device_words(d) for d in devices()]
-hardware = (
-    names[0] if len(names) == 1 else _("{first} and {second}").format(first=", ".join(names[:-1]), second=names[-1])
-)
+runs = P.race_hardware()
+hardware = F.listing([device_words(hw.label()) for hw in runs])
 if st.button(_("Run the benchmark on {hardware}").format(hardware=hardware), icon=":material/timer:", type="primary"):
     lock = bench_lock()
     if not lock.acquire(timeout=60):
@@ -87,48 +88,16 @@ if st.button(_("Run the benchmark on {hardware}").format(hardware=hardware), ico
         try:
             bar = st.progress(0.0, text=_("Starting…"))
             results = []
-            for k, dev in enumerate(devices()):
-                share = lambda f, msg, k=k: bar.progress(min(1.0, (k + f) / len(devices())), text=msg)  # noqa: E731
-                lengths = [n for n in P.DEFAULT_LENGTHS if n <= longest]
-                results.append(P.run_parallel_bench(lengths, batch_size, device=dev, progress=share))
+            lengths = [n for n in P.DEFAULT_LENGTHS if n <= longest]
+            for k, hw in enumerate(runs):
+                share = lambda f, msg, k=k: bar.progress(min(1.0, (k + f) / len(runs)), text=msg)  # noqa: E731
+                results.append(
+                    P.run_parallel_bench(lengths, batch_size, device=hw.device, threads=hw.threads, progress=share)
+                )
             bar.empty()
             WhyGpusState.of().results = results
         finally:
             lock.release()
-
-
-def summary(r: P.BenchResult) -> str:
-    """What one run shows, in words: the speed-up at the longest text, and how each time grew with the length."""
-    n, factor = r.lengths[-1], r.speedups()[-1]
-    if len(r.lengths) > 1:
-        grow = lambda ms: F.factor(ms[-1] / ms[0])  # noqa: E731
-        fields = {
-            "n": n, "first": r.lengths[0], "longer": F.factor(n / r.lengths[0]),
-            "one_grew": grow(r.sequential_ms), "all_grew": grow(r.parallel_ms),
-        }  # fmt: skip
-        if 0.9 <= factor <= 1.1:
-            return _(
-                "At {n} tokens, all at once was **about as fast as** one word at a time; from {first} to {n} tokens "
-                "({longer} longer), one at a time took {one_grew} as long, all at once {all_grew}."
-            ).format(**fields)
-        if factor > 1:
-            return _(
-                "At {n} tokens, all at once was **{factor} faster** than one word at a time; from {first} to {n} "
-                "tokens ({longer} longer), one at a time took {one_grew} as long, all at once {all_grew}."
-            ).format(factor=F.factor(factor), **fields)
-        return _(
-            "At {n} tokens, all at once was **{factor} slower** than one word at a time; from {first} to {n} "
-            "tokens ({longer} longer), one at a time took {one_grew} as long, all at once {all_grew}."
-        ).format(factor=F.factor(1 / factor), **fields)
-    if 0.9 <= factor <= 1.1:
-        return _("At {n} tokens, all at once was **about as fast as** one word at a time.").format(n=n)
-    if factor > 1:
-        return _("At {n} tokens, all at once was **{factor} faster** than one word at a time.").format(
-            n=n, factor=F.factor(factor)
-        )
-    return _("At {n} tokens, all at once was **{factor} slower** than one word at a time.").format(
-        n=n, factor=F.factor(1 / factor)
-    )
 
 
 results, stored = WhyGpusState.of().results, reference()
@@ -139,6 +108,9 @@ with live_col:
         show_chart(bench_chart(results, _("Live run")), "why_gpus_chart")
         for r in results:
             st.markdown(_("On **{device}**: {summary}").format(device=device_words(r.device), summary=summary(r)))
+        for line in more_hands(results):
+            st.markdown(line)
+        for r in results:
             if problem := P.noise_problem(r):
                 st.warning(
                     _(
@@ -156,6 +128,8 @@ if stored and reference_col is not None:
         show_chart(bench_chart(ref_results, _("Reference run")), "why_gpus_reference")
         for r in ref_results:
             st.markdown(_("On **{device}**: {summary}").format(device=device_words(r.device), summary=summary(r)))
+        for line in more_hands(ref_results):
+            st.markdown(line)
         busy = machine.get("load_before", 0) > machine.get("cores", 1)
         measured = {
             "cpu": machine.get("cpu", _("a CPU")), "cores": machine.get("cores", "?"), "date": machine.get("date", "?"),
@@ -189,10 +163,11 @@ if results and advanced():
     st.dataframe(pd.DataFrame(rows), hide_index=True, column_config=config)
 st.caption(
     _(
-        "Each time is the median of {repeats} runs after a warm-up, at every length up to the one chosen. On one "
-        "CPU thread both ways do the same arithmetic one operation after another, so all at once wins little or "
-        "nothing there: reading all at once pays on hardware that does many operations at the same moment. On a "
-        "GPU, one-at-a-time grows in step with the length while all-at-once barely moves until the chip is full."
+        "Each time is the median of {repeats} runs after a warm-up, at every length up to the one chosen. Even one "
+        "CPU core does several multiply-adds at the same moment (its vector units), and the transformer's big "
+        "products keep them busy; more cores help only the reader whose sums need not wait. A GPU does hundreds of "
+        "thousands at once: there, one word at a time grows in step with the length while all at once barely moves "
+        "until the chip is full."
     ).format(repeats=P.REPEATS)
 )
 

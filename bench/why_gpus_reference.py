@@ -1,6 +1,7 @@
 """The Why GPUs page's reference run: the page's benchmark at every length its slider offers (the defaults), on the
-CPU with the app's threads (and on a CUDA GPU when there is one), written with the machine's description and load to
-assets/why_gpus_reference.json, which the page shows beside a student's live run. Run it on a quiet machine:
+hardware the page races on (one CPU thread, every core, a CUDA GPU when there is one), written with the machine's
+description and load to assets/why_gpus_reference.json, which the page shows beside a student's live run. Run it on
+a quiet machine:
 
     python -m bench.why_gpus_reference [--out FILE]
 """
@@ -15,9 +16,8 @@ import platform
 
 import torch
 
-from explainer.analysis.parallel import REPEATS, noise_problem, run_parallel_bench
+from explainer.analysis.parallel import REPEATS, noise_problem, race_hardware, run_parallel_bench
 from explainer.config import WHY_GPUS_REFERENCE
-from explainer.model.device import configure_threads, serving_threads
 
 
 def cpu_name() -> str:
@@ -32,11 +32,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(WHY_GPUS_REFERENCE))
     args = parser.parse_args()
-    configure_threads(serving_threads())
     load_before = os.getloadavg()
-    results = [run_parallel_bench(device="cpu")]
-    if torch.cuda.is_available():
-        results.append(run_parallel_bench(device="cuda"))
+    results = [run_parallel_bench(device=hw.device, threads=hw.threads) for hw in race_hardware()]
     machine = {
         "cpu": cpu_name(),
         "cores": os.cpu_count(),

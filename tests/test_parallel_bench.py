@@ -15,13 +15,17 @@ from explainer.analysis.parallel import (
     PARALLEL,
     SEQUENTIAL,
     BenchResult,
+    Hardware,
     RecurrentLM,
     chain,
     load_reference,
     noise_problem,
+    race_hardware,
     run_parallel_bench,
 )
 from explainer.charts.scale import bench_chart, chain_chart
+from explainer.model.device import cpu_threads
+from explainer.ui.why_gpus import more_hands
 
 TINY = {"batch_size": 2, "d_model": 16, "n_layer": 1, "n_head": 2, "vocab_size": 50, "repeats": 2}
 
@@ -111,19 +115,22 @@ def test_the_counted_chain_is_what_the_two_models_run() -> None:
     c = chain([T], B, D, L)
     rnn = RecurrentLM(vocab_size=50, d_model=D, n_layer=L)
     calls = []
-    for cell in rnn.cells:
-        cell.register_forward_hook(lambda *_a: calls.append(1))
+    for layer in rnn.layers:
+        layer.register_forward_hook(lambda *_a: calls.append(1))
     with torch.no_grad():
         rnn(torch.randint(0, 50, (B, T)))
     assert len(calls) == c.sequential_steps[0] == T * L
-    with torch.no_grad(), FlopCounterMode(display=False) as one_cell:
-        rnn.cells[0](torch.randn(B, D), torch.randn(B, D))
-    assert one_cell.get_total_flops() == 2 * c.sequential_work[0]  # a flop is half a multiply-add
+    with torch.no_grad(), FlopCounterMode(display=False) as one_step:
+        rnn.layers[0](torch.randn(B, D), torch.randn(B, D))
+    assert one_step.get_total_flops() == 2 * c.sequential_work[0]  # a flop is half a multiply-add
     gpt = GPT(GPTConfig(vocab_size=50, context_length=T, n_layer=L, n_head=2, d_model=D))
     with torch.no_grad(), FlopCounterMode(display=False) as one_block:  # the traced path: attention as plain products
         gpt.blocks[0](torch.randn(B, T, D), Trace())
     head_outputs = 2 * D * D  # what the trace adds: each head's output at the last position, for the pages
-    assert one_block.get_total_flops() - head_outputs == 2 * c.parallel_work[0]
+    block = one_block.get_total_flops() - head_outputs
+    assert block == 2 * c.parallel_work[0]
+    attention = 2 * B * T * 2 * T * D  # scores and weighted sum: what the recurrent network has no part of
+    assert block - attention == 2 * T * c.sequential_work[0], "per token, both do the same sums in their matrices"
     assert c.parallel_steps == [L] and len(gpt.blocks) == L
     fig = chain_chart(chain(DEFAULT_LENGTHS))
     assert [t.name for t in fig.data[:2]] == [SEQUENTIAL, PARALLEL] and fig.data[0].y[-1] == 256 * 4
@@ -133,14 +140,59 @@ def test_chart_states_the_hardware() -> None:
     r = run_parallel_bench((4, 8), **TINY)
     fig = go.Figure(bench_chart([r]).to_dict())
     assert r.device in fig.layout.title.text
-    names = [t.name.replace("<br>", " ") for t in fig.data]
-    assert names == [f"{SEQUENTIAL}, CPU", f"{PARALLEL}, CPU"]  # the details are in the title
+    names = [t.name.replace("<br>", " ").replace("\u00a0", " ") for t in fig.data]
+    assert names == [f"{SEQUENTIAL}, {r.device}", f"{PARALLEL}, {r.device}"]  # a CPU with its threads, on one line
     rows = sum(t.name.count("<br>") + 1 for t in fig.data)  # names on short lines: two charts stand side by side
     assert rows > 2 and fig.layout.margin.b >= 80 + 26 * rows
     assert list(fig.data[0].x) == [4, 8] and fig.layout.yaxis.type == "log"
     ticks = fig.layout.yaxis.tickvals  # round 1-2-5 values around the timings, written out in full
     assert len(ticks) >= 2 and all(f"{t:.0e}"[0] in "125" for t in ticks)
     assert list(fig.layout.yaxis.ticktext) == [f"{t:g}" for t in ticks]
+
+
+def test_the_race_runs_on_one_thread_then_every_core() -> None:
+    before = torch.get_num_threads()
+    runs = race_hardware()
+    assert runs[0] == Hardware(torch.device("cpu"), 1) and runs[0].label() == "CPU (1 thread)"
+    cores = cpu_threads()
+    assert (runs[1].threads == cores and runs[1].device.type == "cpu") if cores > 1 else len(runs) == 1 + has_cuda()
+    for threads in (1, 2):
+        r = run_parallel_bench((4,), threads=threads, **TINY)
+        assert r.device == f"CPU ({threads} thread{'s' * (threads > 1)})"
+        assert torch.get_num_threads() == before, "the server's own thread count is set back"
+
+
+def has_cuda() -> int:
+    return int(torch.cuda.is_available())
+
+
+def test_the_shipped_reference_shows_the_claim() -> None:
+    """On the stored run a student sees the page's point: all at once is faster at every length from 32 tokens, and
+    the run on every core speeds all at once up more than one word at a time."""
+    _machine, (one, *more) = load_reference(config.WHY_GPUS_REFERENCE)
+    assert one.device == "CPU (1 thread)" and more, "the reference raced on one thread and on every core"
+    for r in (one, *more):
+        assert all(f > 1.2 for n, f in zip(r.lengths, r.speedups()) if n >= 32), r.device
+        assert noise_problem(r) is None
+    many = more[0]
+    assert many.parallel_ms[-1] < 0.75 * one.parallel_ms[-1]
+    assert one.parallel_ms[-1] / many.parallel_ms[-1] > 1.2 * one.sequential_ms[-1] / many.sequential_ms[-1]
+
+
+def test_more_hands_says_which_reader_they_help() -> None:
+    one = BenchResult("CPU (1 thread)", 8, 192, 4, [8, 256], [[10], [200]], [[5], [120]])
+    two = BenchResult("CPU (2 threads)", 8, 192, 4, [8, 256], [[8], [160]], [[3], [63]])
+    gpu = BenchResult("GPU (NVIDIA H100)", 8, 192, 4, [8, 256], [[20], [210]], [[1], [1.2]])
+    assert more_hands([one, two, gpu]) == [
+        "With **CPU (2 threads)** instead of **CPU (1 thread)**, at 256 tokens: all at once ran **1.9× faster**, "
+        "one word at a time **1.2× faster**.",
+        "With **GPU (NVIDIA H100)** instead of **CPU (1 thread)**, at 256 tokens: all at once ran **100× faster**, "
+        "one word at a time about as fast.",
+    ]
+    slow = BenchResult("CPU (2 threads)", 8, 192, 4, [8], [[20]], [[5]])
+    (said,) = more_hands([one, slow])
+    assert "at 8 tokens: all at once ran about as fast, one word at a time **2.0× slower**" in said
+    assert more_hands([one]) == [] and more_hands([]) == []
 
 
 @pytest.mark.gpu

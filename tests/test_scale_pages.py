@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from explainer import config
 from explainer.analysis import scale as S
-from explainer.analysis.parallel import BenchResult, noise_problem
+from explainer.analysis.parallel import BenchResult, load_reference, noise_problem, race_hardware
 from explainer.ui.training.session import TrainingSession
-from explainer.ui.why_gpus import WhyGpusState
+from explainer.ui.why_gpus import WhyGpusState, more_hands
 
 from .apptest import chart_specs, checked, open_page
 
@@ -71,11 +72,15 @@ def test_why_gpus_shows_the_reference_then_runs_every_length_offered() -> None:
     at.select_slider(key="longest").set_value(16)
     at.button[0].click()
     at = checked(at.run())
-    (result,) = WhyGpusState.of(at.session_state).results
+    results = WhyGpusState.of(at.session_state).results
+    assert [r.device for r in results] == [hw.label() for hw in race_hardware()]  # one thread, then every core
+    result = results[0]
     assert isinstance(result, BenchResult) and result.lengths == [8, 16]  # every length up to the one chosen
     _chained, live, reference = chart_specs(at)
     assert result.device in live["layout"]["title"]["text"] and live["layout"]["title"]["text"].startswith("Live")
-    assert len(live["data"]) == 2 and live["data"][0]["x"] == result.lengths
+    assert len(live["data"]) == 2 * len(results) and live["data"][0]["x"] == result.lengths
     said = text(at)
     assert f"On **{result.device}**" in said and "e+" not in said  # numbers for people: 300×, never 3e+02×
-    assert bool(at.warning) == (noise_problem(result) is not None)
+    for line in more_hands(results) + more_hands(load_reference(config.WHY_GPUS_REFERENCE)[1]):
+        assert line in said  # what more cores did, live and in the reference
+    assert bool(at.warning) == any(noise_problem(r) is not None for r in results)

@@ -27,7 +27,7 @@ from explainer.charts.style import (
     title_lines,
     two_lines,
 )
-from explainer.format import SECONDS_PER_YEAR, duration_from_years, human_count, number
+from explainer.format import SECONDS_PER_YEAR, duration_from_years, human_count, listing, number
 from explainer.i18n import N_, _
 from explainer.model.device import device_words
 
@@ -192,24 +192,31 @@ def _ms_ticks(values: list[float]) -> list[float]:
     return inside if len(inside) >= 2 else ticks
 
 
+SMALL_HALF_TITLE = 34  # a line of a title's small letters, in a chart in one of two columns
+
+
+def _hardware_name(device: str) -> str:
+    """A run's hardware in a legend: a CPU with its threads (the race runs it with one and with all), on one line; a
+    GPU's kind alone (its full name is in the title)."""
+    return device_words(device).replace(" ", "\u00a0") if device.startswith("CPU") else device.split(" (")[0]
+
+
+DASHES = ("solid", "dash", "dot", "dashdot")  # one line style per run of the race
+
+
 def bench_chart(results: list[BenchResult], heading: str = "") -> go.Figure:
-    """Milliseconds per batch against sequence length, both models, one line style per device (log-log)."""
+    """Milliseconds per batch against sequence length, both models, one line style per run (log-log)."""
     data = [
         {"type": "scatter", "x": r.lengths, "y": ms, "mode": "lines+markers",
-         "name": title_lines(_("{line}, {device}").format(line=_(name), device=r.device.split(" (")[0]), HALF_TITLE),
-         "line": {"color": colour, "width": 3, "dash": "solid" if k == 0 else "dash"}, "marker": {"size": 10},
+         "name": title_lines(_("{line}, {device}").format(line=_(name), device=_hardware_name(r.device)), HALF_TITLE),
+         "line": {"color": colour, "width": 3, "dash": DASHES[k % len(DASHES)]}, "marker": {"size": 10},
          "hovertemplate": _("%{x} tokens: %{y:.3g} ms") + "<extra>" + _(name) + "</extra>"}
         for k, r in enumerate(results)
         for name, ms, colour in ((SEQUENTIAL, r.sequential_ms, ORANGE), (PARALLEL, r.parallel_ms, BLUE))
     ]  # fmt: skip
     lengths = sorted({n for r in results for n in r.lengths})
     ticks = _ms_ticks([v for r in results for v in r.sequential_ms + r.parallel_ms])
-    names = [device_words(r.device) for r in results]
-    hardware = (
-        ", ".join(names)
-        if len(names) < 2
-        else _("{first} and {second}").format(first=", ".join(names[:-1]), second=names[-1])
-    )
+    hardware = listing([device_words(r.device) for r in results])
     first = results[0] if results else None
     detail = (
         _("batch of {batch_size}, width {d_model}, {n_layer} layers").format(
@@ -218,14 +225,15 @@ def bench_chart(results: list[BenchResult], heading: str = "") -> go.Figure:
         if first
         else ""
     )
-    small = f"<span style='font-size:{SMALL}px'>"
-    title = _("{heading}<br>{small}measured on {hardware}</span><br>{small}{detail}</span>").format(
-        heading=heading or _("Time to read a batch of texts"), small=small, hardware=hardware, detail=detail
+    # under the heading, in small letters on lines short enough for a chart in one of two columns
+    small = title_lines(_("measured on {hardware}").format(hardware=hardware), SMALL_HALF_TITLE).split("<br>")
+    title = (heading or _("Time to read a batch of texts")) + "".join(
+        f"<br><span style='font-size:{SMALL}px'>{line}</span>" for line in [*small, detail]
     )
     # the axis, then the legend: a row per line of its names (two charts side by side: names on short lines)
     rows = sum(d["name"].count("<br>") + 1 for d in data)
-    margin = {"l": 10, "r": 20, "t": 120, "b": 80 + 26 * rows}
-    out = layout(title, 540 + 26 * rows, margin, plot_bgcolor="white", legend=BOTTOM_LEGEND)
+    margin = {"l": 10, "r": 20, "t": 96 + 24 * len(small), "b": 80 + 26 * rows}
+    out = layout(title, 516 + 24 * len(small) + 26 * rows, margin, plot_bgcolor="white", legend=BOTTOM_LEGEND)
     out.update(
         xaxis=axis(
             type="log",

@@ -7,10 +7,11 @@ LLM_EXPLAINER_THREADS, else the number of cores this process may use (explainer/
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import torch
 from torch.utils import benchmark
@@ -60,16 +61,30 @@ def configure_threads(n: int | None = None) -> int:
     return n
 
 
+@contextlib.contextmanager
+def using_threads(n: int) -> Iterator[int]:
+    """torch's intra-op thread count set to `n` for the block, and set back after it."""
+    old = torch.get_num_threads()
+    if n != old:
+        torch.set_num_threads(n)
+    try:
+        yield n
+    finally:
+        if torch.get_num_threads() != old:
+            torch.set_num_threads(old)
+
+
 CPU_LABEL = re.compile(r"CPU \((\d+) threads?\)")  # device_label's words for a CPU
 
 
-def device_label(device: torch.device) -> str:
-    """The device as people read it: 'GPU (NVIDIA H100 80GB HBM3)', 'Apple GPU (MPS)', 'CPU (2 threads)'."""
+def device_label(device: torch.device, threads: int | None = None) -> str:
+    """The device as people read it: 'GPU (NVIDIA H100 80GB HBM3)', 'Apple GPU (MPS)', 'CPU (2 threads)' (torch's
+    CPU threads now, or `threads`)."""
     if device.type == "cuda":
         return f"GPU ({torch.cuda.get_device_name(device)})"
     if device.type == "mps":
         return "Apple GPU (MPS)"
-    n = torch.get_num_threads()
+    n = threads or torch.get_num_threads()
     return f"CPU ({n} thread{'s' * (n != 1)})"
 
 

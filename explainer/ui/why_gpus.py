@@ -1,5 +1,5 @@
-"""Streamlit pieces of the Why GPUs page: the devices to time, one benchmark at a time per server, the stored
-reference run, and this student's last results (`WhyGpusState`)."""
+"""Streamlit pieces of the Why GPUs page: one benchmark at a time per server, the stored reference run, this
+student's last results (`WhyGpusState`), and what a run shows, in words."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ import threading
 from dataclasses import dataclass, field
 
 import streamlit as st
-import torch
 
 from explainer import config
+from explainer import format as F
 from explainer.analysis.parallel import BenchResult, load_reference
+from explainer.i18n import _
+from explainer.model.device import device_words
 from explainer.ui.shell.state import SessionObject
 
 
@@ -32,8 +34,73 @@ def reference() -> tuple[dict, list[BenchResult]] | None:
     return load_reference(config.WHY_GPUS_REFERENCE)
 
 
-def devices() -> list[torch.device]:
-    found = [torch.device("cpu")]
-    if torch.cuda.is_available():
-        found.append(torch.device("cuda"))
-    return found
+def summary(r: BenchResult) -> str:
+    """What one run shows, in words: the speed-up at the longest text, and how each time grew with the length."""
+    n, factor = r.lengths[-1], r.speedups()[-1]
+    if len(r.lengths) > 1:
+        grow = lambda ms: F.factor(ms[-1] / ms[0])  # noqa: E731
+        fields = {
+            "n": n, "first": r.lengths[0], "longer": F.factor(n / r.lengths[0]),
+            "one_grew": grow(r.sequential_ms), "all_grew": grow(r.parallel_ms),
+        }  # fmt: skip
+        if 0.9 <= factor <= 1.1:
+            return _(
+                "At {n} tokens, all at once was **about as fast as** one word at a time; from {first} to {n} tokens "
+                "({longer} longer), one at a time took {one_grew} as long, all at once {all_grew}."
+            ).format(**fields)
+        if factor > 1:
+            return _(
+                "At {n} tokens, all at once was **{factor} faster** than one word at a time; from {first} to {n} "
+                "tokens ({longer} longer), one at a time took {one_grew} as long, all at once {all_grew}."
+            ).format(factor=F.factor(factor), **fields)
+        return _(
+            "At {n} tokens, all at once was **{factor} slower** than one word at a time; from {first} to {n} "
+            "tokens ({longer} longer), one at a time took {one_grew} as long, all at once {all_grew}."
+        ).format(factor=F.factor(1 / factor), **fields)
+    if 0.9 <= factor <= 1.1:
+        return _("At {n} tokens, all at once was **about as fast as** one word at a time.").format(n=n)
+    if factor > 1:
+        return _("At {n} tokens, all at once was **{factor} faster** than one word at a time.").format(
+            n=n, factor=F.factor(factor)
+        )
+    return _("At {n} tokens, all at once was **{factor} slower** than one word at a time.").format(
+        n=n, factor=F.factor(1 / factor)
+    )
+
+
+def _change(before_ms: float, after_ms: float) -> str:
+    """How much faster (or slower) a reader ran, in words."""
+    factor = before_ms / after_ms
+    if 0.9 <= factor <= 1.1:
+        return _("about as fast")
+    if factor > 1:
+        return _("**{factor} faster**").format(factor=F.factor(factor))
+    return _("**{factor} slower**").format(factor=F.factor(1 / factor))
+
+
+def more_hands(results: list[BenchResult]) -> list[str]:
+    """What the runs after the first (one CPU thread) show against it, at the longest text they share: more cores,
+    or a GPU, speed up the reader whose sums need not wait far more than the one whose sums wait in a row."""
+    if not results:
+        return []
+    first, *others = results
+    lines = []
+    for r in others:
+        shared = set(first.lengths) & set(r.lengths)
+        if not shared:
+            continue
+        n = max(shared)
+        i, j = first.lengths.index(n), r.lengths.index(n)
+        lines.append(
+            _(
+                "With **{other}** instead of **{first}**, at {n} tokens: all at once ran {all_change}, one word at a "
+                "time {one_change}."
+            ).format(
+                other=device_words(r.device),
+                first=device_words(first.device),
+                n=n,
+                all_change=_change(first.parallel_ms[i], r.parallel_ms[j]),
+                one_change=_change(first.sequential_ms[i], r.sequential_ms[j]),
+            )  # fmt: skip
+        )
+    return lines

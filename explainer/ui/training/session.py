@@ -21,11 +21,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import streamlit as st
-import torch
 
 from explainer.config import settings
 from explainer.format import md_escape, number
 from explainer.i18n import _
+from explainer.model.device import using_threads
 from explainer.training.clock import WallClock
 from explainer.training.compare import Curve, comparable, tokens_fingerprint
 from explainer.training.data import TrainingData, prepare_data
@@ -93,16 +93,12 @@ def bounded_threads(give_way: bool = True) -> Iterator[int]:
         _give_way()
     slots = training_slots()
     n = slots.threads_now()
-    old = torch.get_num_threads()
-    if n != old:
-        torch.set_num_threads(n)
     t0 = time.monotonic()
     try:
-        yield n
+        with using_threads(n):
+            yield n
     finally:
         slots.cores.used(time.monotonic() - t0, n)
-        if torch.get_num_threads() != old:
-            torch.set_num_threads(old)
 
 
 # ---------------------------------------------------------------------------- this session's run
