@@ -229,7 +229,7 @@ def neurons_section() -> None:
                 ): [w.twin_there for w in words],
             }
         )
-        st.dataframe(table, hide_index=True, key="emergence_neurons")
+        st.table(table, hide_index=True)  # a static table: its long headers wrap instead of running off a projector
         st.caption(
             _(
                 "A neuron counts as a word's own when at least 6 of the 8 tokens that excite it most, in a sample of "

@@ -223,7 +223,8 @@ for p, w, y, n in zip(selected, words, years, ops):
             **{_("at {label}").format(label=label): duration_from_years(S.years_at(n, rate)) for label, rate in rates},
         }
     )
-st.dataframe(pd.DataFrame(rows), hide_index=True)
+# one column per model, one row per figure: every number fits a projector's width without scrolling sideways
+st.table(pd.DataFrame(rows).set_index(_("model")).T)
 sources = []
 for p in selected:  # (a paper's title stays as published; the app's own words are translated)
     title = f"[{p.source.title}]({p.source.url})" if p.source.url.startswith("http") else _(p.source.title)

@@ -84,7 +84,7 @@ def test_the_page_says_plainly_when_the_twin_is_missing(monkeypatch, tmp_path) -
     at = open_page(PAGE)
     assert at.title[0].value.startswith("Emergence")
     assert any("not installed" in i.value for i in at.info)
-    assert not at.dataframe
+    assert not at.table
 
 
 def test_the_page_compares_answers_heads_and_neurons(monkeypatch) -> None:
@@ -94,7 +94,7 @@ def test_the_page_compares_answers_heads_and_neurons(monkeypatch) -> None:
     assert answered.startswith("**60 of 60 questions answered alike** by the two models, 60 of them word for word"), (
         answered
     )
-    (neurons,) = at.dataframe
+    (neurons,) = at.table
     table = next(m.value for m in at.markdown if m.value.startswith("| question (never seen in training) |"))
     rows = [r.strip("| ").split(" | ") for r in table.splitlines()[2:]]
     assert [r[3] for r in rows] == ["✓"] * 6 and all(r[1] == r[2] and "**" in r[1] for r in rows), rows
