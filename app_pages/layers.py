@@ -190,15 +190,9 @@ else:
             neuron=neuron, n_ids=number(len(index.ids))
         )
     )
-    right.dataframe(
-        rows,
-        hide_index=True,
-        column_order=("after", "token", "activation"),
-        column_config={
-            "after": st.column_config.TextColumn(_("words before")),
-            "token": st.column_config.TextColumn(_("token")),
-            "activation": st.column_config.NumberColumn(_("activation"), format="%.2f"),
-        },
+    shown = {_("words before"): rows["after"], _("token"): rows["token"], _("activation"): rows["activation"]}
+    right.table(  # static: its words wrap in a half-width column, the token and its activation stay in view
+        pd.DataFrame(shown).style.format("{:.2f}", subset=[_("activation")]), hide_index=True
     )
 raised_here = neuron_words_for(spec, text, pos, layer, neuron)
 if raised_here:

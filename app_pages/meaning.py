@@ -197,7 +197,7 @@ if advanced():
     if table.open:
         hits = sp.probe_hits(sv.vectors, sv.senses)[:, -1]
         verdict = {1: _("told right"), 0: _("told wrong")}
-        table.dataframe(
+        table.table(  # static: a sentence wraps instead of pushing the verdict off a projector
             pd.DataFrame(
                 {
                     _("sentence"): sv.sentences,
@@ -221,5 +221,5 @@ if advanced():
                 rows.append(row)
         measured = pd.DataFrame(rows)
         shares = [c for c in measured.columns if c != _("word")]
-        st.dataframe(measured.style.format("{:.0%}", subset=shares), hide_index=True)
+        st.table(measured.style.format("{:.0%}", subset=shares), hide_index=True)  # static: headers wrap
         st.caption(_("The probe's share of sentences told right, on the held-out sentences of each word."))

@@ -138,7 +138,8 @@ def test_layers_lists_neurons_and_their_corpus_tokens() -> None:
     lens = chart_specs(at)[1]["data"][0]
     assert len(lens["text"]) == 5  # the embedding and 4 layers
     assert "Paris" in lens["text"][-1][-1]  # the last layer at the last position: the model's answer
-    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) >= 3
+    (examples,) = at.table  # the tokens that excite the chosen neuron, with their activations
+    assert list(examples.value.columns) == ["words before", "token", "activation"] and len(examples.value) >= 3
 
 
 def test_switching_parts_off_shows_what_the_answer_needs(country_head) -> None:

@@ -74,25 +74,19 @@ def _how_often(spec: str) -> None:
     if not scores:
         return
     st.markdown(_("**How often does it work?** Sums from the built-in corpus's word lists, on this model:"))
-    st.dataframe(
+    st.table(  # static: its long headers wrap instead of running off a projector
         pd.DataFrame(
             [
                 {
-                    "relation": _(r.name),
-                    "example": f"{r.example[0]} − {r.example[1]} + {r.example[2]} → {r.example[3]}",
-                    "sum": fixed_percent(r.by_sum),
-                    "plain": fixed_percent(r.by_plain),
+                    _("relation"): _(r.name),
+                    _("example"): f"{r.example[0]} − {r.example[1]} + {r.example[2]} → {r.example[3]}",
+                    _("the sum finds it"): fixed_percent(r.by_sum),
+                    _("the word nearest to the third finds it"): fixed_percent(r.by_plain),
                 }
                 for r in scores
             ]
         ),
         hide_index=True,
-        column_config={
-            "relation": _("relation"),
-            "example": _("example"),
-            "sum": _("the sum finds it"),
-            "plain": _("the word nearest to the third finds it"),
-        },
     )
     st.caption(
         _(

@@ -1,7 +1,8 @@
 """Every page in every language, in Chromium (built-in model): no exception, the page's own title in the language,
-nothing wider than the window (German's long words), ?lang= kept when a link goes to the next page; in English, no
-critical or serious accessibility violation (axe-core, WCAG 2.1 AA; presenter mode's: test_presenter.py). Screenshots
-of every page in German and Chinese (the Chinese ones need a CJK font: make e2e-deps installs Noto CJK)."""
+nothing wider than the window (German's long words) and no table scrolling sideways, ?lang= kept when a link goes to
+the next page; in English, no critical or serious accessibility violation (axe-core, WCAG 2.1 AA; presenter mode's:
+test_presenter.py). Screenshots of every page in German and Chinese (the Chinese ones need a CJK font: make e2e-deps
+installs Noto CJK)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,11 @@ OVERFLOW = """() => {
     .map(e => e.tagName + ': ' + e.innerText.slice(0, 60));
 }"""
 
+# A table may not scroll sideways: a column past the edge is a number nobody in the room sees (a long table is
+# st.table, whose cells wrap). Interactive tables (st.dataframe) draw on a canvas inside a scroller.
+WIDE_TABLES = """() => [...document.querySelectorAll('[data-testid=stDataFrame] .dvn-scroller')]
+  .filter(e => e.scrollWidth > e.clientWidth + 2).map(e => e.scrollWidth + ' px in ' + e.clientWidth)"""
+
 
 FIRST_HALF = list(LANGUAGES)[:3]  # the others: test_languages_more.py (a file runs on one test process: two balance)
 
@@ -55,7 +61,9 @@ def every_page_in(browser, server: Server, lang: str) -> None:
     offline; in the default language, no serious accessibility violation on any page (all of them said at the end)."""
     first, *others = PAGES
     inaccessible = {}
-    page = open_page(browser, server, f"{first.url_path}?lang={lang}", VIEWPORTS["laptop"])
+    # English on a classroom projector's 1024 px, the others on a laptop (their screenshots)
+    viewport = VIEWPORTS["projector" if lang == DEFAULT else "laptop"]
+    page = open_page(browser, server, f"{first.url_path}?lang={lang}", viewport)
     with closing_page(page, server, SHOTS / f"lang-{lang}-failed.png"):
         for entry in [first, *others]:
             name = entry.url_path or "home"
@@ -71,9 +79,10 @@ def every_page_in(browser, server: Server, lang: str) -> None:
             nav = page.locator(".st-key-nav")  # the navigation, drawn as page links (shell/navigation.py)
             sync_api.expect(nav).to_contain_text(label)  # the navigation speaks the language
             assert page.evaluate(OVERFLOW) == [], f"{name} ({lang}): wider than the window"
+            assert page.evaluate(WIDE_TABLES) == [], f"{name} ({lang}): a table scrolls sideways"
             if lang in SHOT_LANGUAGES:
                 screenshot(page, SHOTS / f"lang-{lang}-{name}.png")
-                page.set_viewport_size(dict(zip(("width", "height"), VIEWPORTS["laptop"])))  # grown for the shot
+                page.set_viewport_size(dict(zip(("width", "height"), viewport)))  # grown for the shot
             if lang == DEFAULT and (violations := axe_violations(page)):
                 inaccessible[name] = readable(violations)
         assert_offline(page)
