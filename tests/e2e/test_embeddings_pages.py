@@ -34,7 +34,8 @@ def test_embeddings_page(browser, server: Server, viewport: str) -> None:
         main = page.locator("[data-testid=stMain]")
         drawn(page, lambda: sync_api.expect(main).to_contain_text("Nearest neighbours of “␣cat”"))
         assert_no_exception(page)
-        sync_api.expect(page.locator("[data-testid=stDataFrame]")).to_have_count(3)  # neighbours, a sum, how often
+        sync_api.expect(page.locator("[data-testid=stDataFrame]")).to_have_count(2)  # neighbours, a sum
+        sync_api.expect(page.locator("[data-testid=stTable]")).to_contain_text("the sum finds it")  # how often
         sync_api.expect(main).to_contain_text("Europe − Sweden + Kenya ≈ Africa")  # word arithmetic
         assert page.locator(".js-plotly-plot").count() >= 3  # the map, the heat strip, the positions
         finish(page, "embeddings", viewport)
