@@ -165,6 +165,7 @@ query = st.select_slider(
     value=T - 1,
     format_func=placed,
     key="attn_query",
+    bind="query-params",  # a link (and a class following the teacher) opens the same token's view
 )
 q = query - win.start
 line_title = _("Where “{labels}” looks (layer {layer}, head {head})").format(
@@ -232,6 +233,8 @@ if qk is not None:  # where a score comes from: the query and a key, multiplied 
         row.positions[1:],
         index=len(row.positions) - 2,
         format_func=placed,
+        key="attn_compare",
+        bind="query-params",
     )
     pair = [row.positions[0], other]
     terms = inside.score_terms(qk, head, query, pair)
@@ -275,7 +278,7 @@ if not new:
 full = (ids + new)[-info.context_length :]
 gen_trace = trace_of_ids(spec, tuple(full))
 n0 = len(full) - len(new)
-step = st.slider(_("Generated token"), 1, len(new), 1, key="gen_step") if len(new) > 1 else 1
+step = st.slider(_("Generated token"), 1, len(new), 1, key="gen_step", bind="query-params") if len(new) > 1 else 1
 qpos = n0 + step - 2  # the position whose vector predicted token n0 + step - 1
 g_labels = inside.token_labels(backend, full[: qpos + 1])
 g_win = inside.window(qpos + 1)

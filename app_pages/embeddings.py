@@ -79,11 +79,14 @@ if advanced():
             dirs,
             format_func=lambda d: ", ".join(str(i + 1) for i in d),
             key="emb_dirs",
+            bind="query-params",
         )
 else:  # presenter mode, no switches: the projection the link (or the teacher, before presenting) chose, else t-SNE
     asked = st.query_params.get("emb_proj") or st.session_state.get(CHOSEN_PROJECTION, PROJECTIONS[0])
     method, first, right = (asked if asked in PROJECTIONS else PROJECTIONS[0]), (0, 1, 2), controls
-typed = right.text_input(_("Find words (commas between them)"), "dog, cat, Paris, France, Monday", key="emb_find")
+typed = right.text_input(
+    _("Find words (commas between them)"), "dog, cat, Paris, France, Monday", key="emb_find", bind="query-params"
+)
 wanted = [w.strip() for w in typed.split(",") if w.strip()][:20]
 looked = {w: em.lookup(backend, w) for w in wanted}  # word -> (token ids, one token?)
 found = {w: ids[0] for w, (ids, whole) in looked.items() if whole}  # only a whole word has a vector of its own
@@ -250,7 +253,7 @@ def word_up_close() -> None:
                 "0 unrelated (at right angles), −1 opposite. Random vectors this long land near 0."
             )
         )
-    k = st.slider(_("Neighbours shown"), 5, 50, 15, key="emb_k") if advanced() else 15
+    k = st.slider(_("Neighbours shown"), 5, 50, 15, key="emb_k", bind="query-params") if advanced() else 15
     st.markdown(
         _("**Nearest neighbours of “{labels}”** (rank 0 is the word itself, similarity 1)").format(
             labels=md_escape(visible_token(labels[i]))

@@ -60,6 +60,7 @@ pos = controls.select_slider(
     value=T - 1,
     format_func=lambda i: f"{i + 1}: {labels[i]}",
     key="layers_pos",
+    bind="query-params",  # a link (and a class following the teacher) follows the same token
     help=_("The last token's vector is the one that predicts the next word."),
 )
 
@@ -164,8 +165,8 @@ if writers is not None:
         )
     )
     st.session_state.setdefault("ff_layer", found.layers[0])  # the neuron that adds most, until a student picks
-layer = st.selectbox(
-    _("Layer"), range(info.n_layer), format_func=lambda i: _("layer {n}").format(n=i + 1), key="ff_layer"
+layer = st.selectbox(  # plain numbers, in the address too: one link in every language
+    _("Layer"), range(info.n_layer), format_func=lambda i: str(i + 1), key="ff_layer", bind="query-params"
 )
 neurons, acts = inside.top_neurons(trace.mlp_hidden[layer][pos], 10)
 if writers is not None and st.session_state.get("ff_neuron") not in neurons:
@@ -179,7 +180,7 @@ show_chart(
     "layers_neurons",
     where=left,
 )
-neuron = right.selectbox(_("Neuron"), neurons, format_func=lambda n: _("neuron {n}").format(n=n), key="ff_neuron")
+neuron = right.selectbox(_("Neuron"), neurons, format_func=str, key="ff_neuron", bind="query-params")
 index = neuron_index_for(spec)
 if index is None:
     right.info(_("This model does not expose its feed-forward activations for the corpus sample."))

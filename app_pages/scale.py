@@ -78,6 +78,7 @@ if advanced():
     with controls.expander(_("Change the assumptions")):
         words_per_token = st.slider(
             _("Words per token"), 0.5, 1.0, S.WORDS_PER_TOKEN, 0.05, key="words_per_token", format=LOCALIZED,
+            bind="query-params",
             help=_("English text in a BPE tokenizer averages about 0.75 words per token (100 tokens ≈ 75 words)."),
         )  # fmt: skip
 if TrainingSession.of().tokens_seen is None and (train := link_page("train")):

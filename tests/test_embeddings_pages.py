@@ -85,6 +85,13 @@ def test_embeddings_page_builtin() -> None:
     assert "qqxzzy" in said and ("Not one token" in said or "not in this model's vocabulary" in said)
 
 
+def test_a_link_finds_the_words_it_names() -> None:
+    at = open_page("app_pages/embeddings.py", spec="builtin", direct=True, query={"emb_find": "tiger, lion"})
+    assert at.text_input(key="emb_find").value == "tiger, lion"
+    found = [t for spec in chart_specs(at) for d in spec["data"] for t in (d.get("text") or []) if isinstance(t, str)]
+    assert {"tiger", "lion"} <= {t.strip().lstrip("␣") for t in found}, "the typed words are on the map"
+
+
 def test_embeddings_page_hf_both_maps_and_pieces(tiny_hf_spec: str) -> None:
     at = run("embeddings.py", tiny_hf_spec)
     assert chart_specs(at)[0]["layout"]["xaxis"]["title"]["text"] == "t-SNE 1"  # the default, fitted here: none shipped

@@ -142,6 +142,37 @@ def test_layers_lists_neurons_and_their_corpus_tokens() -> None:
     assert list(examples.value.columns) == ["words before", "token", "activation"] and len(examples.value) >= 3
 
 
+def test_a_link_opens_the_token_and_neuron_it_names() -> None:
+    """What the teacher shows travels in the address (a QR code, a class following the teacher): the token followed,
+    the token compared, the layer and the neuron; a neuron the token does not light up falls back to the page's own
+    choice, the layer's top writer, and leaves the address."""
+    at = run_page("attention")
+    looking = at.select_slider(key="attn_query").options[-2]  # the token before the last, "29: ␣France"
+    linked = open_page("app_pages/attention.py", spec="builtin", direct=True, query={"attn_query": looking})
+    compare = linked.selectbox(key="attn_compare").options[1]
+    linked = open_page(
+        "app_pages/attention.py", spec="builtin", direct=True, query={"attn_query": looking, "attn_compare": compare}
+    )
+    assert linked.select_slider(key="attn_query").value == int(looking.split(":")[0]) - 1
+    assert linked.selectbox(key="attn_compare").value == int(compare.split(":")[0]) - 1
+    assert dict(linked.query_params) == {"attn_query": looking, "attn_compare": compare}
+
+    at = run_page("layers")
+    position = at.select_slider(key="layers_pos").options[-3]
+    query = {"layers_pos": position, "ff_layer": "2", "ff_neuron": "99999"}
+    linked = open_page("app_pages/layers.py", spec="builtin", direct=True, query=query)
+    assert linked.select_slider(key="layers_pos").value == int(position.split(":")[0]) - 1
+    assert linked.selectbox(key="ff_layer").value == 1
+    neurons = linked.selectbox(key="ff_neuron").options
+    assert (
+        linked.selectbox(key="ff_neuron").value in {int(n) for n in neurons} and "ff_neuron" not in linked.query_params
+    )
+    query["ff_neuron"] = neurons[3]
+    linked = open_page("app_pages/layers.py", spec="builtin", direct=True, query=query)
+    assert linked.selectbox(key="ff_neuron").value == int(neurons[3])
+    assert f"**What neuron {neurons[3]} writes**" in " ".join(m.value for m in linked.markdown)
+
+
 def test_switching_parts_off_shows_what_the_answer_needs(country_head) -> None:
     """The Layers page's "Switch a part off": each part tried alone (the answer's word falls without the part it
     needs most, which the page names and picks), each head tried alone (the country head is the pale one), then the
