@@ -10,7 +10,7 @@ from explainer import config
 from explainer.analysis import scale as S
 from explainer.analysis.parallel import BenchResult, load_reference, noise_problem, race_hardware
 from explainer.ui.training.session import TrainingSession
-from explainer.ui.why_gpus import WhyGpusState, more_hands
+from explainer.ui.why_gpus import FRESH_S, RaceBoard, WhyGpusState, more_hands, race_board
 
 from .apptest import chart_specs, checked, open_page
 
@@ -85,3 +85,35 @@ def test_why_gpus_shows_the_reference_then_runs_every_length_offered() -> None:
     for line in more_hands(results) + more_hands(load_reference(config.WHY_GPUS_REFERENCE)[1]):
         assert line in said  # what more cores did, live and in the reference
     assert bool(at.warning) == any(noise_problem(r) is not None for r in results)
+
+
+def test_a_class_pressing_together_gets_one_race() -> None:
+    """Thirty students pressing "Run" in a row queue behind one lock; a race with the same settings run under a
+    minute before is shown again (with a word that it is a classmate's), not run again."""
+    race_board.clear()
+    first = open_page(WHY_GPUS, query={"longest": "16"})
+    first.button[0].click()
+    first = checked(first.run())
+    mine = WhyGpusState.of(first.session_state).results
+    assert mine and not any("A classmate's race" in c.value for c in first.caption)
+    second = open_page(WHY_GPUS, query={"longest": "16"})
+    second.button[0].click()
+    second = checked(second.run())
+    assert WhyGpusState.of(second.session_state).results is mine  # the same race, not a second one
+    assert any("A classmate's race, run on this server" in c.value for c in second.caption)
+    third = open_page(WHY_GPUS, query={"longest": "32"})  # other settings: a race of its own
+    third.button[0].click()
+    third = checked(third.run())
+    assert WhyGpusState.of(third.session_state).results[0].lengths == [8, 16, 32]
+
+
+def test_a_race_is_shared_for_a_minute_and_only_with_the_same_settings() -> None:
+    now = [100.0]
+    board = RaceBoard(clock=lambda: now[0])
+    results = [BenchResult("CPU (1 thread)", 8, 192, 4, [8], [[1.0]], [[1.0]])]
+    assert board.recent("a") is None
+    board.keep("a", results)
+    now[0] += 30
+    assert board.recent("a") == (results, 30.0) and board.recent("b") is None
+    now[0] += FRESH_S
+    assert board.recent("a") is None

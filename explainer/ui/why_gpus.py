@@ -1,9 +1,12 @@
-"""Streamlit pieces of the Why GPUs page: one benchmark at a time per server, the stored reference run, this
-student's last results (`WhyGpusState`), and what a run shows, in words."""
+"""Streamlit pieces of the Why GPUs page: one race at a time per server, shared with a class that presses together
+(`RaceBoard`), the stored reference run, this student's last results (`WhyGpusState`), and what a run shows, in
+words."""
 
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
 import streamlit as st
@@ -15,17 +18,40 @@ from explainer.i18n import _
 from explainer.model.device import device_words
 from explainer.ui.shell.state import SessionObject
 
+FRESH_S = 60.0  # a race this recent, with the same settings, is shown again instead of run again
+
 
 @dataclass
 class WhyGpusState(SessionObject):
     KEY = "why_gpus"
     results: list[BenchResult] = field(default_factory=list)  # one per device, from the last run
+    shared_s: float | None = None  # how old those results were when shown, when another student's race gave them
+
+
+class RaceBoard:
+    """One race at a time on this server (two at once would spoil each other's timings), and the last race's results:
+    a class that presses the button together gets one race, measured once, instead of thirty in a queue."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic):
+        self.lock = threading.Lock()
+        self._clock = clock
+        self._last: tuple[Hashable, float, list[BenchResult]] | None = None  # (settings, when, results)
+
+    def recent(self, settings: Hashable) -> tuple[list[BenchResult], float] | None:
+        """(results, seconds since) of the last race, when it had these settings and ran under FRESH_S ago."""
+        if self._last is None or self._last[0] != settings:
+            return None
+        age = self._clock() - self._last[1]
+        return (self._last[2], age) if age < FRESH_S else None
+
+    def keep(self, settings: Hashable, results: list[BenchResult]) -> None:
+        """A race just run (its results are shared from now on: read them, never change them)."""
+        self._last = (settings, self._clock(), results)
 
 
 @st.cache_resource
-def bench_lock() -> threading.Lock:
-    """One benchmark at a time on this server: two at once would spoil each other's timings."""
-    return threading.Lock()
+def race_board() -> RaceBoard:
+    return RaceBoard()
 
 
 @st.cache_resource(show_spinner=False)
