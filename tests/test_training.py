@@ -1,3 +1,4 @@
+import pytest
 import torch
 
 from explainer.model.gpt import GPT, GPTConfig
@@ -122,3 +123,28 @@ def test_builtin_recipe_uses_bf16_only_where_the_cpu_has_it(monkeypatch):
     for has_bf16 in (False, True):
         monkeypatch.setattr(trainer, "cpu_has_bf16_matmul", lambda has=has_bf16: has)
         assert trainer.uses_bf16(cpu, TRAIN.cpu_bf16) is has_bf16
+
+
+def test_the_size_cards_estimate_rests_on_a_fixed_cost_and_the_operations(monkeypatch) -> None:
+    """A step takes a fixed time plus its operations at the machine's rate; two measured sizes give both (a tiny
+    model is mostly fixed cost: operations alone made its card 1.7× too fast). Noisy timings that make either part
+    negative leave the operations alone."""
+    from explainer.training import throughput as tp
+    from explainer.training.spec import RunSpec
+
+    true = tp.MachineRate(step_s=0.01, flops=2e11)
+    measured = {spec.d_model: true.tokens_per_s(spec, 128) for spec in tp.CALIBRATION}
+    monkeypatch.setattr(tp, "training_tokens_per_s", lambda cfg, *a, **k: measured[cfg.d_model])
+    tp.machine_rate.cache_clear()
+    try:
+        found = tp.machine_rate("cpu")
+        assert found.step_s == pytest.approx(0.01) and found.flops == pytest.approx(2e11)
+        medium = RunSpec.from_preset("medium")
+        assert tp.estimate_tokens_per_s(medium, 73) == pytest.approx(true.tokens_per_s(medium, 73))
+        tiny, small = tp.CALIBRATION
+        measured[small.d_model] = measured[tiny.d_model] * 10  # the bigger model timed faster per step: noise
+        tp.machine_rate.cache_clear()
+        noisy = tp.machine_rate("cpu")
+        assert noisy.step_s == 0 and noisy.tokens_per_s(small, 128) == pytest.approx(measured[small.d_model])
+    finally:
+        tp.machine_rate.cache_clear()
