@@ -30,12 +30,8 @@ class ModelPreset:
 
 
 PRESETS: dict[str, ModelPreset] = {
-    "tiny": ModelPreset(
-        "tiny", 2, 2, 64, 64, 16, 3e-3, 600, N_("2 layers, width 64: the first words come soonest")
-    ),
-    "small": ModelPreset(
-        "small", 4, 4, 128, 64, 12, 2e-3, 1500, N_("4 layers, width 128: slower, clearer words")
-    ),
+    "tiny": ModelPreset("tiny", 2, 2, 64, 64, 16, 3e-3, 600, N_("2 layers, width 64: the first words come soonest")),
+    "small": ModelPreset("small", 4, 4, 128, 64, 12, 2e-3, 1500, N_("4 layers, width 128: slower, clearer words")),
     "medium": ModelPreset(
         "medium", 6, 6, 192, 128, 16, 1e-3, 3000, N_("6 layers, width 192: slow on a CPU, best text")
     ),
