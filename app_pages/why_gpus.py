@@ -28,7 +28,7 @@ st.markdown(
         "how the time grows with the length of the text."
     )
 )
-with for_the_teacher("attention"):
+with for_the_teacher("recurrent-network", "transformer", "gpu", "attention"):
     st.markdown(
         _("""
 - A **recurrent network**, the usual design before 2017, reads like we do: one word after another, carrying a

@@ -125,6 +125,32 @@ TERMS: dict[str, Term] = {  # key: the term's anchor on the glossary page, in th
         ),
         ("feedback", "try"),
     ),
+    "recurrent-network": Term(
+        N_("Recurrent network"),
+        N_(
+            "The usual design of language models before 2017: it reads a text one word after another, carrying a "
+            "summary of everything so far from each step to the next, so no word can be read before the one before it "
+            "is done."
+        ),
+        ("why-gpus", "chain"),
+    ),
+    "transformer": Term(
+        N_("Transformer"),
+        N_(
+            "The design of today's language models, published in 2017: every word of a text is read at the same "
+            "time, each position looking back at the earlier ones through attention, so training on a whole text is a "
+            "few big matrix products instead of a chain of small steps."
+        ),
+        ("why-gpus", "race"),
+    ),
+    "gpu": Term(
+        N_("GPU"),
+        N_(
+            "A chip with thousands of small cores that do the same sum on different numbers at the same moment. It is "
+            "fast only when there are enough sums that need not wait for each other to keep its cores busy."
+        ),
+        ("why-gpus", "race"),
+    ),
     "embedding": Term(
         N_("Embedding"),
         N_("The list of numbers (a vector) a token is turned into first. Words used alike end up with similar lists."),
