@@ -21,6 +21,7 @@ from explainer.ui.shell.navigation import stop
 from explainer.ui.shell.presenter import advanced, side_by_side
 from explainer.ui.shell.views import view
 from explainer.ui.shell.words import for_the_teacher
+from explainer.ui.surprise import surprise_section
 
 # Five likely next words of comparable odds (in, high, a, far, there: 14-25 % each on the shipped model), not one
 DEFAULT_PROMPT = StartedReply("Tell me a short story about a fox.", "Once upon a time,")
@@ -69,6 +70,8 @@ show_chart(fig, "next_word_bars", where=chart)
 with st.container() if advanced() else controls:  # presenter mode: the buttons under the text they add to
     step_forward(backend, text, probs, top)
     poll_link(text)
+
+surprise_section(backend, spec, text, prompt)  # every token of the text, as the model guessed it
 
 if advanced():  # not in presenter mode: the full table and its download, made (and sent) only while open
     every = st.expander(

@@ -11,6 +11,7 @@ continuation (`generate`) or many at once in one batch (`generate_many`).
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -97,6 +98,28 @@ class FinalNorm:
         plus `bias` add up to norm(x) exactly when the parts add up to x."""
         c = parts - parts.mean(-1, keepdim=True) if self.centred else parts
         return self.weight * c / self.scale(x)
+
+
+@dataclass(frozen=True)
+class Guesses:
+    """How a model guessed each token of a text from the tokens before it, all from one reading of the text (as
+    training reads it): one entry per token after the first, which nothing comes before to guess from."""
+
+    ids: list[int]  # the text's tokens (left-cut to the context), the first one included
+    probs: list[float]  # the probability the model gave each token (2..T) before it came
+    ranks: list[int]  # its place among the model's guesses there (1: the favourite)
+    favourites: list[int]  # the model's favourite at each place
+    favourite_probs: list[float]
+
+    @property
+    def loss(self) -> float:
+        """The average of -ln p over the guessed tokens (nats): the loss training lowers, for this one text."""
+        return -sum(math.log(max(p, 1e-300)) for p in self.probs) / len(self.probs) if self.probs else 0.0
+
+    @property
+    def right(self) -> int:
+        """How many tokens were the model's favourite guess (greedy decoding would have written them)."""
+        return sum(r == 1 for r in self.ranks)
 
 
 @dataclass(frozen=True)
@@ -310,6 +333,22 @@ class Backend(ABC):
     def logits(self, ids: list[int]) -> torch.Tensor:
         """(T, V) logits for every position of the (left-cut) ids."""
         return self._forward(self._tensor(ids))
+
+    @torch.inference_mode()
+    def guesses(self, ids: list[int], rows: int = BATCH_ROWS) -> Guesses:
+        """How the model guessed each of the (left-cut) ids from those before it, from one forward pass; the
+        positions are unembedded `rows` at a time (GPT-2's 50,257 logits at 1,024 positions are 200 MB at once)."""
+        x = self._tensor(ids)[0]  # (T,)
+        h = self._train_hidden(x[None])[0, :-1]  # (T-1, D): position t's vector guesses token t+1
+        came = x[1:, None]  # (T-1, 1)
+        out = []
+        for s in range(0, len(h), rows):
+            logp = self._train_head(h[s : s + rows]).double().log_softmax(-1)  # (R, V)
+            mine = logp.gather(-1, came[s : s + rows])  # (R, 1)
+            best_logp, best = logp.max(-1)
+            out.append((mine[:, 0].exp(), (logp > mine).sum(-1) + 1, best, best_logp.exp()))
+        probs, ranks, best, best_p = (torch.cat(parts).cpu().tolist() for parts in zip(*out)) if out else ([],) * 4
+        return Guesses(x.cpu().tolist(), probs, ranks, best, best_p)
 
     @torch.inference_mode()
     def next_token_logits(self, ids: list[int]) -> torch.Tensor:

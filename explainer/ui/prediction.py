@@ -132,14 +132,14 @@ def _cut(tokens: list) -> list[bool]:
     ]
 
 
-def _pieces(backend: Backend, tokens: list) -> list[str]:
+def typed_pieces(backend: Backend, tokens: list) -> list[str]:
     """Each token's text as typed; a byte piece shows its own bytes (⟨e4 b8⟩), never half a character."""
     return [backend.token_str(t.id) if cut or not t.text else t.text for t, cut in zip(tokens, _cut(tokens))]
 
 
 def _chips_html(backend: Backend, tokens: list, n_hidden: int) -> str:
     chips = []
-    for i, (t, shown, cut) in enumerate(zip(tokens, _pieces(backend, tokens), _cut(tokens))):
+    for i, (t, shown, cut) in enumerate(zip(tokens, typed_pieces(backend, tokens), _cut(tokens))):
         tip = _("token {i} · id {id}").format(i=i + 1 + n_hidden, id=t.id)
         if cut:
             tip += _(" · part of the character “{char}”").format(char=t.text)
@@ -190,7 +190,7 @@ def show_tokens(backend: Backend, text: str) -> Prompt | None:
     if split:
         shown = [
             f"“{md_escape(word)}” → "
-            + " · ".join(md_escape(visible_token(p.strip() or p)) for p in _pieces(backend, pieces))
+            + " · ".join(md_escape(visible_token(p.strip() or p)) for p in typed_pieces(backend, pieces))
             for word, pieces in split[:MAX_SPLIT_SHOWN]
         ]
         extra = len(split) - MAX_SPLIT_SHOWN

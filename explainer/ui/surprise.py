@@ -1,0 +1,127 @@
+"""Every token of a text as the model guessed it from the tokens before (the next-word page): chips shaded by the
+probability it gave each token before reading it, what it expected at its biggest surprises, and the average
+surprise, which is the loss that training lowers."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from explainer.backends.base import Backend, Guesses
+from explainer.format import fixed_percent, html_escape, md_escape, number, percent, visible_token
+from explainer.i18n import _
+from explainer.ui.chips import chip, chip_row
+from explainer.ui.prediction import MAX_CHIPS, Prompt, typed_pieces
+from explainer.ui.shell.accessible import SR_ONLY
+from explainer.ui.shell.models import get_backend
+from explainer.ui.shell.views import section
+
+# The lowest probability of each band, likeliest first, and its chip's class: dark blue for a token the model saw
+# coming, white (a gap in the blue) for a surprise. Text and background pass WCAG AA (4.5:1) in every band.
+BANDS = ((0.5, "g0"), (0.1, "g1"), (0.01, "g2"), (0.0, "g3"))
+_CSS = """<style>
+.tok-chips .tok-chip.g0{background:#08519c;border-color:#08519c;color:#fff}
+.tok-chips .tok-chip.g1{background:#6baed6;border-color:#4292c6;color:#1f2328}
+.tok-chips .tok-chip.g2{background:#deebf7;border-color:#9ecae1;color:#1f2328}
+.tok-chips .tok-chip.g3{background:#fff;border:2px dashed #57606a;color:#1f2328}
+.tok-chips .tok-chip.first{background:transparent;border:1px dotted #57606a}
+.surprise-key .tok-chip{font-family:inherit;font-size:.85em}
+</style>"""
+N_SURPRISES = 3  # the surprises named under the chips
+
+
+def band(prob: float) -> str:
+    """The chip class of a token the model gave `prob`."""
+    return next(cls for low, cls in BANDS if prob >= low)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _guesses(spec: str, ids: tuple[int, ...]) -> Guesses:
+    return get_backend(spec).guesses(list(ids))
+
+
+def _word(backend: Backend, token_id: int) -> str:
+    return visible_token(backend.token_str(token_id))
+
+
+def _spoken(text: str) -> str:
+    """What a screen reader reads after a chip's token (its shade and hover text are not read)."""
+    return f'<span class="{SR_ONLY}"> ({html_escape(text)})</span>'
+
+
+def _tip(backend: Backend, g: Guesses, i: int, piece: str) -> str:
+    """The hover text of token i + 1 (the i-th guessed one)."""
+    said = _("“{token}”: {p}").format(token=visible_token(piece), p=percent(g.probs[i]))
+    if g.ranks[i] == 1:
+        return said + _(", its favourite guess")
+    return said + _(", its guess no. {rank}; it expected “{best}” ({best_p})").format(
+        rank=number(g.ranks[i]), best=_word(backend, g.favourites[i]), best_p=percent(g.favourite_probs[i])
+    )
+
+
+def surprise_chips(backend: Backend, g: Guesses, pieces: list[str]) -> str:
+    """The text's tokens as chips shaded by band (the last MAX_CHIPS), with the key to the shades."""
+    chips = [chip(pieces[0], tip=_("the first token: nothing before it to guess from"), classes="first")]
+    chips += [
+        chip(p, tip=_tip(backend, g, i, p), classes=band(g.probs[i]), inner=_spoken(percent(g.probs[i])))
+        for i, p in enumerate(pieces[1:])
+    ]
+    n_hidden = max(0, len(chips) - MAX_CHIPS)
+    hidden = _("… {n} tokens before these").format(n=number(n_hidden))
+    shown = chip_row(chips[n_hidden:], f'<span class="tok-cut">{html_escape(hidden)}</span>' if n_hidden else "")
+    high, mid, low = fixed_percent(0.5), fixed_percent(0.1), fixed_percent(0.01)
+    key = [
+        (_("{p} or more: it saw it coming").format(p=high), "g0"),
+        (_("{low} to {high}").format(low=mid, high=high), "g1"),
+        (_("{low} to {high}").format(low=low, high=mid), "g2"),
+        (_("under {p}: a surprise").format(p=low), "g3"),
+    ]
+    legend = f'<div class="surprise-key">{chip_row([chip(text, classes=cls) for text, cls in key])}</div>'
+    return _CSS + shown + legend
+
+
+def surprises(backend: Backend, g: Guesses, pieces: list[str], n: int = N_SURPRISES) -> list[str]:
+    """Markdown lines for the n tokens the model found least likely among those it did not guess first."""
+    missed = sorted((i for i, r in enumerate(g.ranks) if r > 1), key=lambda i: g.probs[i])[:n]
+    return [
+        _("“{token}” ({p}): it expected “{best}” ({best_p})").format(
+            token=md_escape(visible_token(pieces[i + 1])),
+            p=percent(g.probs[i]),
+            best=md_escape(_word(backend, g.favourites[i])),
+            best_p=percent(g.favourite_probs[i]),
+        )
+        for i in missed
+    ]
+
+
+def surprise_section(backend: Backend, spec: str, text: str, prompt: Prompt) -> None:
+    """The text's tokens shaded by how well the model guessed each, its biggest surprises and the loss."""
+    section(_("Every word, guessed in turn"), "surprise")
+    st.markdown(
+        _(
+            "The model guessed more than the next word. At every place in the text it guessed the token after, from "
+            "the tokens before, all in one reading, as in training. Each token below is shaded by the probability the "
+            "model gave it **before** seeing it; hover over one for its number and the model's favourite there."
+        )
+    )
+    g = _guesses(spec, tuple(prompt.ids))
+    if not g.probs:
+        st.info(_("A text of one token gives the model nothing to guess: add a word or two."))
+        return
+    tokens = backend.tokenize(text)[-len(prompt.ids) :]
+    pieces = typed_pieces(backend, tokens)
+    st.html(surprise_chips(backend, g, pieces))
+    st.markdown(
+        _(
+            "Its favourite guess was right for **{right} of {n}** tokens. Its average surprise, "
+            "−ln p per token, is **{loss}**: the **loss**, the number that training lowers (the Train page draws it "
+            "while a model learns)."
+        ).format(right=number(g.right), n=number(len(g.probs)), loss=number(g.loss, 2))
+    )
+    if lines := surprises(backend, g, pieces):
+        st.markdown(_("Its biggest surprises:") + "\n" + "\n".join(f"- {line}" for line in lines))
+    st.caption(
+        _(
+            "A text unlike those it learnt from surprises it at almost every word, and its loss is far higher: what "
+            "a model can guess is what its training text taught it."
+        )
+    )

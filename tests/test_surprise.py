@@ -1,0 +1,81 @@
+"""Every word of a text, guessed in turn (the next-word page's "Every word, guessed in turn"): the probabilities read
+from one forward pass are the next-word page's own, one prefix at a time; their average surprise is the training
+loss; and on the shipped model the picture says what the page says."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from explainer.generation.script import build_script
+from explainer.ui.surprise import band
+
+from .apptest import open_page, plain
+
+TEXT = "User: What is the capital of France?\nAssistant: The capital of France is"
+
+
+def test_each_guess_is_the_next_word_distribution_of_its_prefix(three_shapes) -> None:
+    backend = three_shapes
+    ids = backend.encode(TEXT)
+    g = backend.guesses(ids, rows=4)  # several chunks of positions
+    assert len(g.probs) == len(ids) - 1 and g.ids == ids
+    for t in range(len(ids) - 1):
+        p = backend.next_token_logits(ids[: t + 1]).double().softmax(-1)
+        assert g.probs[t] == pytest.approx(float(p[ids[t + 1]]), rel=1e-4, abs=1e-7)
+        assert g.favourites[t] == int(p.argmax()) and g.favourite_probs[t] == pytest.approx(float(p.max()), rel=1e-4)
+        assert g.ranks[t] == 1 + int((p > p[ids[t + 1]]).sum())
+    assert g.right == sum(f == c for f, c in zip(g.favourites, ids[1:]))
+
+
+def test_the_average_surprise_is_the_training_loss(small) -> None:
+    ids = small.encode(TEXT)
+    g = small.guesses(ids)
+    with torch.no_grad():
+        logits = small.train_logits(torch.tensor([ids]))[0]
+    assert g.loss == pytest.approx(float(F.cross_entropy(logits[:-1], torch.tensor(ids[1:]))), rel=1e-4)
+    assert g.loss == pytest.approx(-sum(math.log(p) for p in g.probs) / len(g.probs))
+
+
+def test_one_token_has_nothing_to_guess(small) -> None:
+    g = small.guesses(small.encode("User")[:1])
+    assert g.probs == [] and g.loss == 0.0 and g.right == 0
+
+
+@pytest.mark.parametrize(("p", "shade"), [(1.0, "g0"), (0.5, "g0"), (0.49, "g1"), (0.1, "g1"), (0.05, "g2"),
+                                          (0.01, "g2"), (0.0099, "g3"), (0.0, "g3")])  # fmt: skip
+def test_bands(p: float, shade: str) -> None:
+    assert band(p) == shade
+
+
+def test_the_shipped_model_sees_the_answer_coming_not_the_question(builtin) -> None:
+    """The page's claim on its own text: the script's framing and the answer are dark (the model saw them coming), the
+    country the student asks about is a surprise, and a sentence unlike its lessons surprises it far more."""
+    ids = builtin.encode(build_script([], "What is the capital of France?") + " The capital of France is Paris.")
+    g = builtin.guesses(ids)
+    pieces = [builtin.token_str(i) for i in ids[1:]]
+    paris, asked = pieces.index(" Paris"), pieces.index(" France")  # the first France is the one in the question
+    assert band(g.probs[paris]) == "g0" and g.ranks[paris] == 1
+    assert g.probs[asked] < 0.1 and g.ranks[asked] > 1
+    assert sum(band(p) == "g0" for p in g.probs) > 0.7 * len(g.probs)
+    other = builtin.guesses(builtin.encode("The cat sat on the mat and the dog barked at the moon."))
+    assert other.loss > 5 * g.loss
+
+
+def test_the_page_shades_every_token_and_names_its_surprises() -> None:
+    at = open_page("app_pages/next_word.py")
+    shown = " ".join(plain(m.value) for m in at.markdown)
+    assert "Every word, guessed in turn" in " ".join(h.value for h in at.subheader)
+    chips = next(h.value for h in at.html if "surprise-key" in h.value)
+    n = chips.count('class="tok-chip g')  # guessed tokens, shaded (the key's four chips included)
+    right, of = (int(x) for x in shown.split("right for ")[1].split(" tokens")[0].strip("*").split(" of "))
+    assert n - 4 == of and 0 < right <= of
+    assert "it expected “␣hippo”" in shown  # the default text's biggest surprise: a fox, where it expected a hippo
+
+
+def test_one_token_says_there_is_nothing_to_guess() -> None:
+    at = open_page("app_pages/next_word.py", query={"prompt": "User"})
+    assert any("nothing to guess" in m.value for m in at.info)
