@@ -10,10 +10,13 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from explainer.backends.base import Guesses
 from explainer.generation.script import build_script
+from explainer.training.run import run_backend
 from explainer.ui.surprise import band
+from explainer.ui.training.session import TrainingSession
 
-from .apptest import open_page, plain
+from .apptest import open_page, plain, train_page
 
 TEXT = "User: What is the capital of France?\nAssistant: The capital of France is"
 
@@ -79,3 +82,20 @@ def test_the_page_shades_every_token_and_names_its_surprises() -> None:
 def test_one_token_says_there_is_nothing_to_guess() -> None:
     at = open_page("app_pages/next_word.py", query={"prompt": "User"})
     assert any("nothing to guess" in m.value for m in at.info)
+
+
+def test_a_trace_gives_the_same_guesses(small) -> None:
+    """The training page shades its prompt from the trace it draws the bars from: the same numbers."""
+    ids = small.encode(TEXT)
+    a, b = Guesses.of(ids, small.trace(ids).logits), small.guesses(ids)
+    assert a.ranks == b.ranks and a.favourites == b.favourites
+    assert a.probs == pytest.approx(b.probs, rel=1e-4, abs=1e-7)
+
+
+def test_the_training_page_shades_its_prompt() -> None:
+    at = train_page()
+    prompt = at.text_area(key="train_probe").value
+    backend = run_backend(TrainingSession.of(at.session_state).run)
+    ids = backend.fit(backend.encode(prompt))[0]
+    chips = next(h.value for h in at.html if "surprise-key" in h.value)
+    assert chips.count('class="tok-chip g') - 4 == len(ids) - 1

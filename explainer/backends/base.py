@@ -100,6 +100,15 @@ class FinalNorm:
         return self.weight * c / self.scale(x)
 
 
+def _scored(logits: torch.Tensor, came: torch.Tensor) -> tuple[torch.Tensor, ...]:
+    """(R, V) logits at R positions, (R,) the tokens that came after them -> (R,) each token's probability, its rank
+    among the guesses there (1: the favourite), the favourite and the favourite's probability."""
+    logp = logits.double().log_softmax(-1)
+    mine = logp.gather(-1, came[:, None].to(logp.device))  # (R, 1)
+    best_logp, best = logp.max(-1)
+    return mine[:, 0].exp(), (logp > mine).sum(-1) + 1, best, best_logp.exp()
+
+
 @dataclass(frozen=True)
 class Guesses:
     """How a model guessed each token of a text from the tokens before it, all from one reading of the text (as
@@ -110,6 +119,17 @@ class Guesses:
     ranks: list[int]  # its place among the model's guesses there (1: the favourite)
     favourites: list[int]  # the model's favourite at each place
     favourite_probs: list[float]
+
+    @classmethod
+    def read(cls, ids: list[int], parts: list[tuple[torch.Tensor, ...]]) -> Guesses:
+        """From `_scored`'s answers for consecutive chunks of the positions."""
+        columns = [torch.cat(column).cpu().tolist() for column in zip(*parts)] if parts else [[], [], [], []]
+        return cls(list(ids), *columns)
+
+    @classmethod
+    def of(cls, ids: list[int], logits: torch.Tensor) -> Guesses:
+        """From the (T, V) logits of every position of ids (a trace's)."""
+        return cls.read(ids, [_scored(logits[:-1], torch.tensor(ids[1:]))] if len(ids) > 1 else [])
 
     @property
     def loss(self) -> float:
@@ -340,15 +360,9 @@ class Backend(ABC):
         positions are unembedded `rows` at a time (GPT-2's 50,257 logits at 1,024 positions are 200 MB at once)."""
         x = self._tensor(ids)[0]  # (T,)
         h = self._train_hidden(x[None])[0, :-1]  # (T-1, D): position t's vector guesses token t+1
-        came = x[1:, None]  # (T-1, 1)
-        out = []
-        for s in range(0, len(h), rows):
-            logp = self._train_head(h[s : s + rows]).double().log_softmax(-1)  # (R, V)
-            mine = logp.gather(-1, came[s : s + rows])  # (R, 1)
-            best_logp, best = logp.max(-1)
-            out.append((mine[:, 0].exp(), (logp > mine).sum(-1) + 1, best, best_logp.exp()))
-        probs, ranks, best, best_p = (torch.cat(parts).cpu().tolist() for parts in zip(*out)) if out else ([],) * 4
-        return Guesses(x.cpu().tolist(), probs, ranks, best, best_p)
+        came = x[1:]
+        parts = [_scored(self._train_head(h[s : s + rows]), came[s : s + rows]) for s in range(0, len(h), rows)]
+        return Guesses.read(x.cpu().tolist(), parts)
 
     @torch.inference_mode()
     def next_token_logits(self, ids: list[int]) -> torch.Tensor:

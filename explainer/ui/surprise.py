@@ -58,16 +58,18 @@ def _tip(backend: Backend, g: Guesses, i: int, piece: str) -> str:
     )
 
 
-def surprise_chips(backend: Backend, g: Guesses, pieces: list[str]) -> str:
-    """The text's tokens as chips shaded by band (the last MAX_CHIPS), with the key to the shades."""
+def surprise_chips(backend: Backend, g: Guesses, pieces: list[str], n_cut: int = 0) -> str:
+    """The text's tokens as chips shaded by band (the last MAX_CHIPS), with the key to the shades; `n_cut`: tokens
+    before them that the model does not read (cut to its context)."""
     chips = [chip(pieces[0], tip=_("the first token: nothing before it to guess from"), classes="first")]
     chips += [
         chip(p, tip=_tip(backend, g, i, p), classes=band(g.probs[i]), inner=_spoken(percent(g.probs[i])))
         for i, p in enumerate(pieces[1:])
     ]
     n_hidden = max(0, len(chips) - MAX_CHIPS)
-    hidden = _("… {n} tokens before these").format(n=number(n_hidden))
-    shown = chip_row(chips[n_hidden:], f'<span class="tok-cut">{html_escape(hidden)}</span>' if n_hidden else "")
+    hidden = _("… {n} tokens before these").format(n=number(n_cut + n_hidden))
+    before = f'<span class="tok-cut">{html_escape(hidden)}</span>' if n_cut + n_hidden else ""
+    shown = chip_row(chips[n_hidden:], before)
     high, mid, low = fixed_percent(0.5), fixed_percent(0.1), fixed_percent(0.01)
     key = [
         (_("{p} or more: it saw it coming").format(p=high), "g0"),
@@ -109,7 +111,7 @@ def surprise_section(backend: Backend, spec: str, text: str, prompt: Prompt) -> 
         return
     tokens = backend.tokenize(text)[-len(prompt.ids) :]
     pieces = typed_pieces(backend, tokens)
-    st.html(surprise_chips(backend, g, pieces))
+    st.html(surprise_chips(backend, g, pieces, prompt.n_cut))
     st.markdown(
         _(
             "Its favourite guess was right for **{right} of {n}** tokens. Its average surprise, "

@@ -10,6 +10,7 @@ import time
 import streamlit as st
 
 from explainer.analysis import inside
+from explainer.backends.base import Guesses
 from explainer.charts.inside import attention_heatmap
 from explainer.charts.prediction import next_token_bars
 from explainer.charts.training import loss_chart, samples_html, update_size_chart
@@ -19,9 +20,11 @@ from explainer.i18n import _, ngettext
 from explainer.training.compare import curve_label, only_the_start_differs, smooth
 from explainer.training.run import Run, run_backend, sample_text
 from explainer.training.spec import PAGE_LIMITS
+from explainer.ui.prediction import typed_pieces
 from explainer.ui.shell.navigation import link_page
 from explainer.ui.shell.presenter import advanced
 from explainer.ui.shell.steady import steady_chart
+from explainer.ui.surprise import surprise_chips
 from explainer.ui.training.nudge import nudge_section
 from explainer.ui.training.session import (
     FINISHED,
@@ -342,7 +345,12 @@ def _probe(run: Run) -> None:
     if not ids:
         st.info(_("Type a prompt to see what the model predicts after it."))
         return
-    trace = backend.trace(ids)  # one forward pass for the bars and the attention map
+    trace = backend.trace(ids)  # one forward pass for the shaded prompt, the bars and the attention map
+    if len(ids) > 1:  # the prompt's own tokens, each shaded by how well the model sees it coming
+        st.markdown(_("**The prompt, each token shaded by the probability the model gives it from those before**"))
+        tokens = backend.tokenize(prompt)
+        pieces = typed_pieces(backend, tokens[-len(ids) :])
+        st.html(surprise_chips(backend, Guesses.of(ids, trace.logits), pieces, len(tokens) - len(ids)))
     probs = trace.logits[-1].softmax(-1)
     top = top_tokens(probs, 8, backend.token_str)
     tail = visible_token(backend.decode(ids[-6:]).lstrip()[-30:])
@@ -366,8 +374,9 @@ def _probe(run: Run) -> None:
     steady_chart(fig, "train_probe_attention", attn)
     st.caption(
         _(
-            "At the start every next token is about equally likely and attention is spread evenly. As training goes "
-            "on, the bars pick out likely tokens and each head learns where to look."
+            "At the start every next token is about equally likely: the prompt is pale (no token seen coming) and "
+            "attention is spread evenly. As training goes on, the prompt darkens token by token, the bars pick out "
+            "likely tokens and each head learns where to look."
         )
     )
 
