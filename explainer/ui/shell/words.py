@@ -97,7 +97,7 @@ TERMS: dict[str, Term] = {  # key: the term's anchor on the glossary page, in th
             "How surprised the model is by the word that really came next, on average. Training "
             "pushes it down; a model guessing blindly starts high."
         ),
-        ("train", "live"),
+        ("next-word", "surprise"),  # each word's surprise, and their average: the loss
     ),
     "backpropagation": Term(
         N_("Backpropagation"),
