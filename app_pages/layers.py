@@ -99,7 +99,9 @@ st.markdown(
 )
 if T > 2:  # a slider needs two ends apart: a shorter text shows all its positions
     start = LENS_ON_A_PHONE if on_a_phone() else LENS_POSITIONS  # a phone's cells are a quarter of a laptop's
-    n_pos = st.slider(_("Positions shown"), 2, min(inside.MAX_DRAWN, T), min(start, T), key="lens_n")
+    n_pos = st.slider(
+        _("Positions shown"), 2, min(inside.MAX_DRAWN, T), min(start, T), key="lens_n", bind="query-params"
+    )
 else:
     n_pos = max(T, 1)
 lens = lens_for(spec, text, n_pos)

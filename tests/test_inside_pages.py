@@ -167,9 +167,11 @@ def test_a_link_opens_the_token_and_neuron_it_names() -> None:
     assert (
         linked.selectbox(key="ff_neuron").value in {int(n) for n in neurons} and "ff_neuron" not in linked.query_params
     )
-    query["ff_neuron"] = neurons[3]
+    query["ff_neuron"], query["lens_n"] = neurons[3], "5"
     linked = open_page("app_pages/layers.py", spec="builtin", direct=True, query=query)
     assert linked.selectbox(key="ff_neuron").value == int(neurons[3])
+    lens = next(c["data"][0] for c in chart_specs(linked) if c["data"][0]["type"] == "heatmap")  # the first heatmap
+    assert linked.slider(key="lens_n").value == 5 and len(lens["x"]) == 5
     assert f"**What neuron {neurons[3]} writes**" in " ".join(m.value for m in linked.markdown)
 
 
