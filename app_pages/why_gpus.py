@@ -9,8 +9,9 @@ from explainer.charts.scale import bench_chart, chain_chart
 from explainer.i18n import _, ngettext
 from explainer.model.device import device_words
 from explainer.ui.shell.chart import show_chart
+from explainer.ui.shell.navigation import link_page
 from explainer.ui.shell.presenter import advanced
-from explainer.ui.shell.views import section
+from explainer.ui.shell.views import VIEW_KEY, section
 from explainer.ui.shell.words import for_the_teacher
 from explainer.ui.why_gpus import WhyGpusState, more_hands, race_board, reference, summary
 
@@ -201,3 +202,10 @@ trillions of tokens through models with hundreds of billions of parameters in we
 the bigger cost, is not.)
 """)
 )
+if (page := link_page("next-word")) is not None:  # every position's guess from one reading, on a text of one's own
+    st.page_link(
+        page,
+        label=_("See it: every word of a text guessed in one reading, on the Next word page"),
+        query_params={VIEW_KEY: "surprise"},
+        icon=":material/visibility:",
+    )
