@@ -24,6 +24,7 @@ STEP_KEY = "step"  # a lesson link's parameter: the step it opens
 VIEW_NAMES: dict[tuple[str, str], str] = {
     ("chat", "ask"): N_("the question box"),
     ("next-word", "bars"): N_("the bars"),
+    ("next-word", "surprise"): N_("every word, guessed in turn"),
     ("poll", "ask"): N_("Ask your class"),
     ("poll", "question"): N_("Ask the class a question"),
     ("sampling", "compare"): N_("the two charts"),
@@ -168,7 +169,10 @@ PARTS: dict[str, list[Step]] = {
             N_("“Nudge: one training step on this example”"),
             N_("The true word went up: which words went down, and why must they?"),
             Link("train", "nudge"),
-            (Link("poll", "ask", {}, N_("the class as training data: after a poll, train the model on its guesses")),),
+            (
+                Link("next-word", "surprise", {}, N_("the loss, word by word: how surprised the model was by each")),
+                Link("poll", "ask", {}, N_("the class as training data: after a poll, train the model on its guesses")),
+            ),
         ),
         Step(
             7,
