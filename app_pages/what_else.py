@@ -6,7 +6,7 @@ import streamlit as st
 from explainer.charts.tree import continuation_tree
 from explainer.format import md_escape, percent, visible_token
 from explainer.generation.script import StartedReply
-from explainer.generation.tree import MAX_BRANCHES, leaves, path_of
+from explainer.generation.tree import MAX_BRANCHES, greedy_end, leaves, path_of
 from explainer.i18n import _, ngettext
 from explainer.ui.prediction import prompt_section, sampling_controls
 from explainer.ui.shell.chart import show_chart
@@ -60,6 +60,18 @@ else:
             settings=md_escape(params.label()),
         )
     )
+    greedy = path_of(nodes, greedy_end(nodes))
+    if greedy[-1] is not best[-1] and len(greedy) == len(best):  # the favourite word each time is another path
+        st.markdown(
+            _(
+                "Taking the likeliest word each time would write **“{path}”**: {product} = **{probability}**. The "
+                "likeliest word at every step does not always make the likeliest path."
+            ).format(
+                path=md_escape(shown(greedy[-1])),
+                product=" × ".join(percent(n.prob) for n in greedy),
+                probability=percent(greedy[-1].path_prob),
+            )
+        )
     pick, go, back = st.columns([3, 2, 2], vertical_alignment="bottom")  # "Back" fits beside an open sidebar
     choice = pick.selectbox(
         _("Or pick a path"), ends, key="tree_path",

@@ -108,6 +108,8 @@ def test_the_tree_shows_the_capital_thickest_and_follows_the_settings() -> None:
     at = open_page(TREE)
     line = plain(next(m.value for m in at.markdown if "likeliest path" in m.value))
     assert "T = 1" in line
+    greedy = plain(next(m.value for m in at.markdown if "likeliest word each time" in m.value))
+    assert "“in a cosy”" in greedy and "“high up in”" in line  # the favourite word first is another, rarer path
     paths = at.selectbox(key="tree_path").options  # the default story prompt: several replies, not one
     assert len(paths) >= 4 and len({p.split()[0] for p in paths}) >= 2, paths  # branching at the first word too
     at.slider(key="temperature").set_value(0.0)

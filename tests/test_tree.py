@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from explainer.analysis.inside import capital_questions
-from explainer.generation.tree import TreeLimits, continuation_tree, leaves, path_of
+from explainer.generation.script import build_script
+from explainer.generation.tree import TreeLimits, continuation_tree, greedy_end, leaves, path_of
 from explainer.i18n import speaking
 from explainer.model.sampling import SamplingParams
 
@@ -124,3 +125,23 @@ def test_the_last_words_have_room_in_the_figure(small) -> None:
     with speaking("es"):  # a long column name takes two lines: on a phone the columns are 65 px apart
         spanish = tree_figure(nodes, ["", *("x" for _n in nodes[1:])], "…")
     assert spanish.layout.xaxis.ticktext[1] == "palabra<br>1"
+
+
+def test_greedy_follows_the_likeliest_child_at_each_level(small) -> None:
+    nodes = grow(small, depth=3, branches=3, floor=0.0)
+    path = path_of(nodes, greedy_end(nodes))
+    assert len(path) == 3
+    for n in path:  # each step: no sibling likelier
+        assert n.prob == max(m.prob for m in nodes[1:] if m.parent == n.parent)
+    assert greedy_end(nodes[:1]) == 0
+
+
+def test_the_likeliest_word_each_time_is_not_the_likeliest_path(builtin) -> None:
+    """The page's default story (“Once upon a time,”): greedy writes “in a cosy” (24.5 % first, then 9.7 % in all),
+    where “high up in” starts a little less likely (23.9 %) and then never doubts (23.9 % in all)."""
+    text = build_script([], "Tell me a short story about a fox.") + " Once upon a time,"
+    nodes = continuation_tree(builtin, builtin.encode(text), SamplingParams(), TreeLimits())
+    best, greedy = leaves(nodes)[0], greedy_end(nodes)
+    assert greedy != best and nodes[greedy].depth == nodes[best].depth == 3
+    assert path_of(nodes, greedy)[0].prob > path_of(nodes, best)[0].prob  # it starts with the favourite word
+    assert nodes[best].path_prob > 2 * nodes[greedy].path_prob

@@ -97,3 +97,15 @@ def path_of(nodes: list[Node], i: int) -> list[Node]:
         path.append(nodes[i])
         i = nodes[i].parent
     return path[::-1]
+
+
+def greedy_end(nodes: list[Node]) -> int:
+    """The node that always taking the likeliest next token reaches (greedy decoding, within the tree): from the
+    root, the child with the highest probability, as deep as the tree goes there. 0 (the root) for a bare tree."""
+    children: dict[int, list[int]] = {}
+    for i, n in enumerate(nodes[1:], start=1):
+        children.setdefault(n.parent, []).append(i)
+    i = 0
+    while i in children:
+        i = max(children[i], key=lambda c: nodes[c].prob)
+    return i
