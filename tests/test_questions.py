@@ -13,7 +13,7 @@ import torch
 import torch.nn.functional as F
 
 from explainer.classroom.poll import CODE_KEY, KEY_KEY, PollError, PollStore, outcomes
-from explainer.classroom.questions import BY_KEY, LETTERS, QUESTIONS, next_move
+from explainer.classroom.questions import BY_KEY, LETTERS, QUESTIONS, SURPRISE_TEXT, next_move
 from explainer.config import POLLS
 from explainer.corpus.generator import PROBE_SENTENCES
 from explainer.model.sampling import SamplingParams, make_generator
@@ -76,6 +76,17 @@ def test_the_model_gives_every_word_a_probability(builtin) -> None:
     probs = builtin.next_token_logits(builtin.encode("The capital of France is")).double().softmax(-1)
     assert probs.numel() == builtin.info.vocab_size and bool((probs > 0).all())
     assert float(probs.sum()) == pytest.approx(1.0)
+
+
+def test_the_word_it_least_expected_is_the_one_the_question_brings(builtin) -> None:
+    assert right("the-surprising-word") == "“France”, in the question"
+    ids = builtin.encode(SURPRISE_TEXT)
+    g = builtin.guesses(ids)
+    pieces = [builtin.token_str(i) for i in ids[1:]]
+    asked, answer = pieces.index(" France"), pieces.index(" Paris")
+    capital = len(pieces) - 1 - pieces[::-1].index(" capital")  # the answer's
+    assert g.probs[asked] < 0.01 < 0.95 < min(g.probs[answer], g.probs[capital])
+    assert g.probs[asked] == min(g.probs)  # the least expected word of the whole text
 
 
 def test_one_step_nudges_almost_every_parameter(builtin) -> None:

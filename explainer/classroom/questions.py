@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from explainer.i18n import N_, _
 
 LETTERS = "ABCD"
+SURPRISE_TEXT = "User: What is the capital of France?\nAssistant: The capital of France is Paris."
 QUESTION_KEY = "question"  # a link's preset question: /poll?view=question&question=temperature-zero
 # Peer instruction's rule of thumb (Crouch & Mazur 2001, "Peer Instruction: Ten years of experience and results"):
 # with fewer than about a third right, teach it again first; with more than about 70 %, explain briefly and move on;
@@ -75,6 +76,23 @@ QUESTIONS: tuple[Question, ...] = (
         N_("Every token of its vocabulary gets a probability, and together they add up to 100 %."),
         "next-word",
         "bars",
+    ),
+    Question(
+        "the-surprising-word",
+        2,
+        N_(
+            "The model reads “User: What is the capital of France? Assistant: The capital of France is Paris.” Which "
+            "word had it least expected, from the words before it?"
+        ),
+        (N_("“France”, in the question"), N_("“Paris”, in the answer"), N_("“capital”, in the answer")),
+        0,
+        N_(
+            "“France” in the question (under 1 %): nothing before it says which country will be asked about. By the "
+            "answer every word follows from the question (“Paris”: 99.6 %). What surprises a model is the news."
+        ),
+        "next-word",
+        "surprise",
+        {"prompt": SURPRISE_TEXT},
     ),
     Question(
         "temperature-zero",
