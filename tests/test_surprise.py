@@ -10,9 +10,10 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from explainer.backends.base import Guesses
+from explainer.backends.base import MAX_CLONE_PARAMS, Guesses
 from explainer.generation.script import build_script
 from explainer.training.run import run_backend
+from explainer.ui import surprise
 from explainer.ui.surprise import band
 from explainer.ui.training.session import TrainingSession
 
@@ -99,3 +100,24 @@ def test_the_training_page_shades_its_prompt() -> None:
     ids = backend.fit(backend.encode(prompt))[0]
     chips = next(h.value for h in at.html if "surprise-key" in h.value)
     assert chips.count('class="tok-chip g') - 4 == len(ids) - 1
+
+
+def test_before_training_every_word_is_a_blind_guess() -> None:
+    """The toggle puts the same network with random dials beside the trained one: its loss on the text is about
+    ln(vocabulary), a blind guess, where training brought it down to a fraction of that."""
+    at = open_page("app_pages/next_word.py", query={"untrained": "true"})
+    assert at.toggle(key="untrained").value
+    shown = " ".join(plain(m.value) for m in at.markdown)
+    blind = math.log(6144)
+    assert f"ln 6,144 = **{blind:.2f}**" in shown
+    loss = float(shown.split("per token, is **")[1].split("**")[0])
+    trained = float(shown.split("down to **")[1].split("**")[0])
+    assert abs(loss - blind) < 1.0 and trained < loss / 5
+    assert "biggest surprises" not in shown
+
+
+def test_a_model_too_large_to_copy_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(MAX_CLONE_PARAMS, "cpu", 1000)
+    surprise._guesses.clear()  # an earlier test's random dials, kept for the class, would answer
+    at = open_page("app_pages/next_word.py", query={"untrained": "true"})
+    assert any("too many to give each student a copy" in m.value for m in at.info)

@@ -4,9 +4,12 @@ surprise, which is the loss that training lowers."""
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
 from explainer.backends.base import Backend, Guesses
+from explainer.backends.spec import BackendError
 from explainer.format import fixed_percent, html_escape, md_escape, number, percent, visible_token
 from explainer.i18n import _
 from explainer.ui.chips import chip, chip_row
@@ -27,6 +30,7 @@ _CSS = """<style>
 .surprise-key .tok-chip{font-family:inherit;font-size:.85em}
 </style>"""
 N_SURPRISES = 3  # the surprises named under the chips
+UNTRAINED_KEY = "untrained"  # the toggle's key and the URL's parameter
 
 
 def band(prob: float) -> str:
@@ -35,8 +39,11 @@ def band(prob: float) -> str:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _guesses(spec: str, ids: tuple[int, ...]) -> Guesses:
-    return get_backend(spec).guesses(list(ids))
+def _guesses(spec: str, ids: tuple[int, ...], untrained: bool = False) -> Guesses:
+    """The model's guesses, or (`untrained`) those of the same network with the random dials its training started
+    from (a BackendError for a model too large to copy)."""
+    backend = get_backend(spec)
+    return (backend.untrained() if untrained else backend).guesses(list(ids))
 
 
 def _word(backend: Backend, token_id: int) -> str:
@@ -105,7 +112,17 @@ def surprise_section(backend: Backend, spec: str, text: str, prompt: Prompt) -> 
             "model gave it **before** seeing it; hover over one for its number and the model's favourite there."
         )
     )
-    g = _guesses(spec, tuple(prompt.ids))
+    untrained = st.toggle(
+        _("Before training: the same network with random dials"),
+        key=UNTRAINED_KEY,
+        bind="query-params",
+        help=_("The numbers training started from: the model before it read a word."),
+    )
+    try:
+        g = _guesses(spec, tuple(prompt.ids), untrained)
+    except BackendError as e:
+        st.info(str(e), icon=":material/info:")
+        return
     if not g.probs:
         st.info(_("A text of one token gives the model nothing to guess: add a word or two."))
         return
@@ -119,6 +136,19 @@ def surprise_section(backend: Backend, spec: str, text: str, prompt: Prompt) -> 
             "while a model learns)."
         ).format(right=number(g.right), n=number(len(g.probs)), loss=number(g.loss, 2))
     )
+    if untrained:  # no favourite worth naming: every word is about as likely as any other
+        vocab, trained = backend.info.vocab_size, _guesses(spec, tuple(prompt.ids))
+        st.markdown(
+            _(
+                "With random dials every token is about as likely as any other, one in {vocab}: a loss near "
+                "ln {vocab} = **{blind}**, guessing blindly. Training brought this text down to **{loss}**."
+            ).format(
+                vocab=number(vocab),
+                blind=number(math.log(vocab), 2),
+                loss=number(trained.loss, 2),
+            )
+        )
+        return
     if lines := surprises(backend, g, pieces):
         st.markdown(_("Its biggest surprises:") + "\n" + "\n".join(f"- {line}" for line in lines))
     st.caption(
