@@ -34,6 +34,7 @@ pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
 
 PROMPT = "User: What sound does a cow make?\nAssistant: A cow says"
+PROMPT_CHIPS = ".tok-chips >> nth=0"  # the text's tokens (Next word shades them again, further down)
 
 SAMPLING_PROMPT = build_script([], "Tell me a short story about a fox.") + " Once upon a time, in a"
 # What the page's first chart shows, as drawn in the browser: a plotly chart's traces' x values (null while it is
@@ -68,7 +69,7 @@ def type_prompt(page, text: str) -> None:
     box = page.locator("[data-testid=stTextArea] textarea").first
     box.fill(text)
     box.press("Control+Enter")  # commits the text area
-    drawn(page, lambda: sync_api.expect(page.locator(".tok-chips")).to_contain_text(text.split()[-1]))
+    drawn(page, lambda: sync_api.expect(page.locator(PROMPT_CHIPS)).to_contain_text(text.split()[-1]))
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
@@ -81,7 +82,7 @@ def test_page_from_navigation(browser, server: Server, nav_title: str, slider: s
     try:
         go_to(page, nav_title)
         type_prompt(page, PROMPT)
-        sync_api.expect(page.locator(".tok-chips")).to_contain_text("cow")
+        sync_api.expect(page.locator(PROMPT_CHIPS)).to_contain_text("cow")
         before = chart_data(page)
         thumb = slider_thumb(page, slider)
         thumb.focus()
@@ -104,7 +105,7 @@ def test_a_shared_link_reproduces_the_view(browser, server: Server) -> None:
     try:
         sync_api.expect(slider_thumb(page, "Temperature T")).to_have_value("0.5")
         sync_api.expect(slider_thumb(page, "Top-k")).to_have_value("3")
-        sync_api.expect(page.locator(".tok-chips")).to_contain_text("cow")
+        sync_api.expect(page.locator(PROMPT_CHIPS)).to_contain_text("cow")
         sync_api.expect(page.locator("[data-testid=stMain]")).to_contain_text("T = 0.5, top-k 3")
         assert_no_exception(page)
     finally:
