@@ -83,8 +83,10 @@ def test_the_handout_prints_the_plan_on_one_page_and_the_answers_on_the_next(
         html = path.read_text(encoding="utf-8")
         assert all(f"<b>{s.n} · " in html for s in STEPS) and "http" not in html, "every step, nothing fetched"
         page.set_content(html)
-        pdf = page.pdf(landscape=True, format="A4", print_background=True)
-        assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 2, "the whole plan on one printed page, the answers next"
+        for paper in ("A4", "Letter"):
+            pdf = page.pdf(landscape=True, format=paper, print_background=True)
+            pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+            assert pages == 2, f"{paper}: the whole plan on one printed page, the answers next"
         assert all(f"{q.step}</td><td>{html_escape(_(q.text))}</td>" in html for q in QUESTIONS)
         page.screenshot(path=str(SHOTS / f"lesson-handout-{lang}.png"), full_page=True)
 
