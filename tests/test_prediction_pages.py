@@ -54,7 +54,7 @@ def messages(at: AppTest) -> str:
 
 def test_next_word_shows_top_words_and_everything_else(spec: str) -> None:
     at = open_page(NEXT_WORD, spec)
-    (bars,) = chart_specs(at)
+    bars = chart_specs(at)[0]  # the bars (the look at one place of the text comes after)
     assert bar_counts(bars) == [11]  # 10 words + "everything else"
     assert sum(bars["data"][0]["x"]) == pytest.approx(1.0, abs=1e-4)
     at.slider(key="shown").set_value(5).run()
@@ -71,7 +71,7 @@ def test_every_token_s_table_is_made_when_opened_and_adds_up(spec: str) -> None:
     vocab = get_backend(spec).info.vocab_size
     assert len(table) == vocab and table["probability"].sum() == pytest.approx(1.0, abs=1e-6)
     assert table["probability"].is_monotonic_decreasing and list(table["rank"]) == list(range(1, vocab + 1))
-    (bars,) = chart_specs(at)
+    bars = chart_specs(at)[0]  # the bars (the look at one place of the text comes after)
     assert table["probability"].iloc[0] == pytest.approx(bars["data"][0]["x"][0], abs=1e-6)  # the same top word
 
 
@@ -81,7 +81,7 @@ def test_next_word_adds_the_likeliest_word_and_goes_back() -> None:
     (pieces,) = [p.proto for p in at.get("page_link") if p.proto.label.startswith("Where these pieces come from")]
     assert pieces.page == "tokens" and urlencode({"tok_text": before}) in pieces.query_string  # the same text there
     assert before.endswith("Once upon a time,")
-    (bars,) = chart_specs(at)  # several likely words, none near 100 % (the shipped model: in 25 %, high 24 %, a 21 %)
+    bars = chart_specs(at)[0]  # several likely words, none near 100 % (the shipped model: in 25 %, high 24 %, a 21 %)
     assert bars["data"][0]["x"][0] < 0.5 and sum(p >= 0.1 for p in bars["data"][0]["x"]) >= 3
     add = next(b for b in at.button if b.label.startswith("Add “"))  # the likeliest word ("␣in" on the shipped model)
     word = add.label.removeprefix("Add “").removesuffix("”")

@@ -17,7 +17,7 @@ from explainer.ui import surprise
 from explainer.ui.surprise import band
 from explainer.ui.training.session import TrainingSession
 
-from .apptest import open_page, plain, train_page
+from .apptest import chart_specs, open_page, plain, train_page
 
 TEXT = "User: What is the capital of France?\nAssistant: The capital of France is"
 
@@ -121,3 +121,17 @@ def test_a_model_too_large_to_copy_says_so(monkeypatch: pytest.MonkeyPatch) -> N
     surprise._guesses.clear()  # an earlier test's random dials, kept for the class, would answer
     at = open_page("app_pages/next_word.py", query={"untrained": "true"})
     assert any("too many to give each student a copy" in m.value for m in at.info)
+
+
+def test_looking_closer_shows_what_it_expected_where_it_was_surprised() -> None:
+    """The view opens on the biggest surprise: the model's likeliest tokens there and the one that came (green, ✓),
+    with the probability the chips gave it; a link can name another place."""
+    at = open_page("app_pages/next_word.py")
+    assert at.select_slider(key="look_at").value == "23: ␣fox"
+    fig = next(c for c in chart_specs(at) if "what it expected" in c["layout"]["title"]["text"])
+    bars = fig["data"][0]
+    assert bars["y"][-1] == 7 and "␣fox ✓" in fig["layout"]["yaxis"]["ticktext"][-1]  # the eighth row: it came
+    assert bars["text"][-1] == "0.954%" and bars["x"][:7] == sorted(bars["x"][:7], reverse=True)
+    linked = open_page("app_pages/next_word.py", query={"look_at": "3: ␣between"})
+    bars = next(c for c in chart_specs(linked) if "Before “␣between”" in c["layout"]["title"]["text"])["data"][0]
+    assert bars["x"][0] > 0.99 and len(bars["x"]) == 7  # the script's framing: seen coming, the favourite itself

@@ -10,11 +10,13 @@ import streamlit as st
 
 from explainer.backends.base import Backend, Guesses
 from explainer.backends.spec import BackendError
+from explainer.charts.training import nudge_chart
 from explainer.format import fixed_percent, html_escape, md_escape, number, percent, visible_token
 from explainer.i18n import _
 from explainer.ui.chips import chip, chip_row
 from explainer.ui.prediction import MAX_CHIPS, Prompt, typed_pieces
 from explainer.ui.shell.accessible import SR_ONLY
+from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.models import get_backend
 from explainer.ui.shell.views import section
 
@@ -30,7 +32,9 @@ _CSS = """<style>
 .surprise-key .tok-chip{font-family:inherit;font-size:.85em}
 </style>"""
 N_SURPRISES = 3  # the surprises named under the chips
+N_EXPECTED = 7  # the likeliest tokens drawn where a student looks closer
 UNTRAINED_KEY = "untrained"  # the toggle's key and the URL's parameter
+LOOK_KEY = "look_at"  # the place looked at closer: its slider's key and the URL's parameter
 
 
 def band(prob: float) -> str:
@@ -44,6 +48,17 @@ def _guesses(spec: str, ids: tuple[int, ...], untrained: bool = False) -> Guesse
     from (a BackendError for a model too large to copy)."""
     backend = get_backend(spec)
     return (backend.untrained() if untrained else backend).guesses(list(ids))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _expected(spec: str, before: tuple[int, ...], came: int, n: int = N_EXPECTED) -> tuple[list[str], list[float], int]:
+    """What the model expected after the tokens `before`: its n likeliest tokens, and the token that came if it is
+    not among them, with their probabilities; and where the one that came is in that list."""
+    backend = get_backend(spec)
+    probs = backend.next_token_logits(list(before)).double().softmax(-1)  # (V,)
+    top = probs.topk(n).indices.tolist()
+    ids = top if came in top else [*top, came]
+    return [backend.token_str(i) for i in ids], [float(probs[i]) for i in ids], ids.index(came)
 
 
 def _word(backend: Backend, token_id: int) -> str:
@@ -151,9 +166,30 @@ def surprise_section(backend: Backend, spec: str, text: str, prompt: Prompt) -> 
         return
     if lines := surprises(backend, g, pieces):
         st.markdown(_("Its biggest surprises:") + "\n" + "\n".join(f"- {line}" for line in lines))
+    _look_closer(backend, spec, g, pieces)
     st.caption(
         _(
             "A text unlike those it learnt from surprises it at almost every word, and its loss is far higher: what "
             "a model can guess is what its training text taught it."
         )
+    )
+
+
+def _look_closer(backend: Backend, spec: str, g: Guesses, pieces: list[str]) -> None:
+    """The model's guesses at one place of the text (its biggest surprise at first), the token that came in green."""
+    places = [f"{i + 2}: {visible_token(p)}" for i, p in enumerate(pieces[1:])]  # token numbers as on the chips
+    worst = min(range(len(g.probs)), key=lambda i: g.probs[i])
+    place = st.select_slider(
+        _("Look closer: what it expected at"), places, places[worst], key=LOOK_KEY, bind="query-params"
+    )
+    i = places.index(place)
+    labels, probs, came = _expected(spec, tuple(g.ids[: i + 1]), g.ids[i + 1])
+    title = _("Before “{token}”, what it expected").format(token=visible_token(pieces[i + 1]))
+    show_chart(nudge_chart(labels, probs, None, came, title=title), "surprise_expected")
+    st.caption(
+        _(
+            "Its {n} likeliest tokens there hold {share} between them. A model that spreads its guesses over many "
+            "tokens is surprised a little by whichever comes; one that bets on a single token is surprised a lot "
+            "when another comes."
+        ).format(n=number(N_EXPECTED), share=percent(sum(p for k, p in enumerate(probs) if k < N_EXPECTED)))
     )
