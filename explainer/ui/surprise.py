@@ -151,6 +151,7 @@ def surprise_section(backend: Backend, spec: str, text: str, prompt: Prompt) -> 
             "while a model learns)."
         ).format(right=number(g.right), n=number(len(g.probs)), loss=number(g.loss, 2))
     )
+    _maths(backend, g, text)
     if untrained:  # no favourite worth naming: every word is about as likely as any other
         vocab, trained = backend.info.vocab_size, _guesses(spec, tuple(prompt.ids))
         st.markdown(
@@ -193,3 +194,28 @@ def _look_closer(backend: Backend, spec: str, g: Guesses, pieces: list[str]) -> 
             "when another comes."
         ).format(n=number(N_EXPECTED), share=percent(sum(p for k, p in enumerate(probs) if k < N_EXPECTED)))
     )
+
+
+def _maths(backend: Backend, g: Guesses, text: str) -> None:
+    """The loss as a formula, its perplexity, and the same surprise in bits: the size a compressor sharing the
+    model's guesses would store the text in."""
+    with st.expander(_("The maths: loss, perplexity and bits"), icon=":material/functions:"):
+        st.markdown(_("For a text of tokens x₁ … x_N the loss is the average surprise of the tokens after the first:"))
+        st.latex(r"L = -\frac{1}{N-1}\sum_{t=2}^{N} \ln p(x_t \mid x_1 \dots x_{t-1})")
+        n, bits = len(g.probs), g.loss * len(g.probs) / math.log(2)
+        st.markdown(
+            _(
+                "Here L = {loss}. Its **perplexity**, e^L = {perplexity}: on average the model was as unsure as a "
+                "choice among {perplexity} equally likely tokens (guessing blindly: {vocab}). In bits, −log₂ p, the "
+                "surprise of these {n} tokens adds up to **{bits} bits**: a compressor that shares the model's "
+                "guesses (arithmetic coding) would store them in about that many, where the whole text takes "
+                "{raw} bits as plain UTF-8. Guessing well is compressing well."
+            ).format(
+                loss=number(g.loss, 2),
+                perplexity=number(math.exp(g.loss), 2),
+                vocab=number(backend.info.vocab_size),
+                n=number(n),
+                bits=number(bits, 0),
+                raw=number(8 * len(text.encode("utf-8"))),
+            )
+        )

@@ -99,6 +99,15 @@ TERMS: dict[str, Term] = {  # key: the term's anchor on the glossary page, in th
         ),
         ("next-word", "surprise"),  # each word's surprise, and their average: the loss
     ),
+    "perplexity": Term(
+        N_("Perplexity"),
+        N_(
+            "The loss turned into a number of choices: e to the power of the loss. A perplexity of 2 means the model "
+            "was, on average, as unsure as a coin toss between two words; a blind guess among its whole vocabulary "
+            "gives the vocabulary's size."
+        ),
+        ("next-word", "surprise"),
+    ),
     "backpropagation": Term(
         N_("Backpropagation"),
         N_(
