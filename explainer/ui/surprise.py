@@ -18,6 +18,7 @@ from explainer.ui.prediction import MAX_CHIPS, Prompt, typed_pieces
 from explainer.ui.shell.accessible import SR_ONLY
 from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.models import get_backend
+from explainer.ui.shell.presenter import presenting
 from explainer.ui.shell.views import section
 
 # The lowest probability of each band, likeliest first, and its chip's class: dark blue for a token the model saw
@@ -198,8 +199,9 @@ def _look_closer(backend: Backend, spec: str, g: Guesses, pieces: list[str]) -> 
 
 def _maths(backend: Backend, g: Guesses, text: str) -> None:
     """The loss as a formula, its perplexity, and the same surprise in bits: the size a compressor sharing the
-    model's guesses would store the text in."""
-    with st.expander(_("The maths: loss, perplexity and bits"), icon=":material/functions:"):
+    model's guesses would store the text in. In presenter mode it waits in the sidebar, as the teacher's box does."""
+    where = st.sidebar if presenting() else st
+    with where.expander(_("The maths: loss, perplexity and bits"), icon=":material/functions:"):
         st.markdown(_("For a text of tokens x₁ … x_N the loss is the average surprise of the tokens after the first:"))
         st.latex(r"L = -\frac{1}{N-1}\sum_{t=2}^{N} \ln p(x_t \mid x_1 \dots x_{t-1})")
         n, bits = len(g.probs), g.loss * len(g.probs) / math.log(2)
