@@ -8,11 +8,13 @@ from explainer.analysis import inside
 from explainer.analysis.emergence import shared_word_neurons
 from explainer.charts.emergence import entity_heads_chart
 from explainer.charts.switch_off import heads_needed
-from explainer.format import fixed_percent, md_escape, percent
+from explainer.classroom.questions import SURPRISE_TEXT
+from explainer.format import fixed_percent, md_escape, number, percent
 from explainer.i18n import _
 from explainer.ui.emergence import (
     MAX_QUESTION_CHARS,
     both_answers,
+    both_guesses,
     both_replies,
     both_without_each_head,
     recipe_seeds,
@@ -26,6 +28,7 @@ from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.models import get_backend, model_analyses
 from explainer.ui.shell.navigation import stop
 from explainer.ui.shell.spinner import spinner_first_time
+from explainer.ui.surprise import surprise_chips, text_pieces
 
 st.title(_("Emergence — nobody writes the rules"), anchor="rules")  # the lesson plan's point 15 lands here
 st.markdown(
@@ -79,6 +82,18 @@ st.caption(
         "had begun the reply, the rest of it). A reply is right when it gives the expected answer."
     )
 )
+
+st.subheader(_("Word by word, the same surprises"), anchor="surprise")
+st.markdown(
+    _(
+        "Read the same text, the two models give almost every token the same probability. Each token is shaded by "
+        "the probability the model gave it before it came, as on the Next word page."
+    )
+)
+for i, (seed, g) in enumerate(zip(seeds, both_guesses(str(folder), SURPRISE_TEXT))):
+    pieces, n_cut = text_pieces(first, SURPRISE_TEXT, len(g.ids))
+    st.caption(_("seed {seed} · loss {loss}").format(seed=seed, loss=number(g.loss, 2)))
+    st.html(surprise_chips(first, g, pieces, n_cut, key=i == 1))
 
 st.subheader(_("Ask both yourself"), anchor="ask")
 question = st.text_input(

@@ -16,6 +16,7 @@ from explainer.analysis.emergence import compare_answers, neuron_word, shared_wo
 from explainer.analysis.inside import NeuronIndex
 from explainer.analysis.precomputed import ModelAnalyses
 from explainer.backends.load import load_backend
+from explainer.classroom.questions import SURPRISE_TEXT
 from explainer.corpus.generator import builtin_corpus, generate_corpus
 from explainer.model.checkpoints import FORMAT
 from explainer.ui.emergence import recipe_seeds
@@ -196,3 +197,21 @@ def test_the_shipped_twin_answers_alike_with_different_insides(builtin) -> None:
     )
     assert len(shared) >= 3 and len(moved) == len(shared), "the same words live at other neurons"
     assert any(s.twin_there != s.word for s in shared), "the page's example: the twin's neuron there does other work"
+
+
+@pytest.mark.skipif(
+    not (REAL_TWIN / "config.json").is_file(), reason="the shipped twin (assets/builtin-twin) is absent"
+)
+def test_the_shipped_twin_guesses_the_same_words_alike(builtin) -> None:
+    """The page's “Word by word, the same surprises”: on the capital question the two seeds' losses are within 0.05
+    and every token's probability within 25 points (the country asked about: 0.85 % and 1.2 %; “Paris” 99.6 and
+    99.4)."""
+    twin = load_backend(str(REAL_TWIN))
+    ids = builtin.encode(SURPRISE_TEXT)
+    a, b = builtin.guesses(ids), twin.guesses(ids)
+    assert abs(a.loss - b.loss) < 0.05
+    assert max(abs(p - q) for p, q in zip(a.probs, b.probs)) < 0.25
+    at = open_page(PAGE, timeout=180)
+    said = " ".join(c.value for c in at.caption)
+    assert f"seed 3 · loss {a.loss:.2f}" in said and f"seed 4 · loss {b.loss:.2f}" in said
+    assert sum('<div class="surprise-key">' in h.value for h in at.html) == 1  # the key once, under both rows

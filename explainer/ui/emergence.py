@@ -12,7 +12,7 @@ from explainer import config
 from explainer.analysis import switch_off
 from explainer.analysis.emergence import AnswerPair, compare_answers
 from explainer.analysis.precomputed import ModelAnalyses
-from explainer.backends.base import Backend
+from explainer.backends.base import Backend, Guesses
 from explainer.backends.load import load_backend
 from explainer.corpus.generator import builtin_corpus
 from explainer.generation.chat import cut_message, reply_steps, reply_text
@@ -87,6 +87,13 @@ def both_replies(folder: str, question: str) -> tuple[str, str, bool]:
     kept, cut = cut_message(first, question[-MAX_QUESTION_CHARS:])
     said = [reply_text(list(reply_steps(b, [], kept, SamplingParams(temperature=0.0)))) for b in (first, twin)]
     return said[0], said[1], bool(cut) or len(question) > MAX_QUESTION_CHARS
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def both_guesses(folder: str, text: str) -> tuple[Guesses, Guesses]:
+    """Both models' guesses at every token of `text` (the two share a tokenizer)."""
+    first, twin = get_backend("builtin"), twin_backend(folder)
+    return first.guesses(first.encode(text)), twin.guesses(twin.encode(text))
 
 
 def warm_emergence_page() -> None:

@@ -81,9 +81,15 @@ def _tip(backend: Backend, g: Guesses, i: int, piece: str) -> str:
     )
 
 
-def surprise_chips(backend: Backend, g: Guesses, pieces: list[str], n_cut: int = 0) -> str:
-    """The text's tokens as chips shaded by band (the last MAX_CHIPS), with the key to the shades; `n_cut`: tokens
-    before them that the model does not read (cut to its context)."""
+def text_pieces(backend: Backend, text: str, n: int) -> tuple[list[str], int]:
+    """The typed pieces of the last n tokens of `text` (those the model reads), and how many tokens come before."""
+    tokens = backend.tokenize(text)
+    return typed_pieces(backend, tokens[-n:]), len(tokens) - n
+
+
+def surprise_chips(backend: Backend, g: Guesses, pieces: list[str], n_cut: int = 0, key: bool = True) -> str:
+    """The text's tokens as chips shaded by band (the last MAX_CHIPS), with the key to the shades unless `key` is
+    False; `n_cut`: tokens before them that the model does not read (cut to its context)."""
     chips = [chip(pieces[0], tip=_("the first token: nothing before it to guess from"), classes="first")]
     chips += [
         chip(p, tip=_tip(backend, g, i, p), classes=band(g.probs[i]), inner=_spoken(percent(g.probs[i])))
@@ -94,14 +100,14 @@ def surprise_chips(backend: Backend, g: Guesses, pieces: list[str], n_cut: int =
     before = f'<span class="tok-cut">{html_escape(hidden)}</span>' if n_cut + n_hidden else ""
     shown = chip_row(chips[n_hidden:], before)
     high, mid, low = fixed_percent(0.5), fixed_percent(0.1), fixed_percent(0.01)
-    key = [
+    shades = [
         (_("{p} or more: it saw it coming").format(p=high), "g0"),
         (_("{low} to {high}").format(low=mid, high=high), "g1"),
         (_("{low} to {high}").format(low=low, high=mid), "g2"),
         (_("under {p}: a surprise").format(p=low), "g3"),
     ]
-    legend = f'<div class="surprise-key">{chip_row([chip(text, classes=cls) for text, cls in key])}</div>'
-    return _CSS + shown + legend
+    legend = f'<div class="surprise-key">{chip_row([chip(text, classes=cls) for text, cls in shades])}</div>'
+    return _CSS + shown + (legend if key else "")
 
 
 def surprises(backend: Backend, g: Guesses, pieces: list[str], n: int = N_SURPRISES) -> list[str]:
@@ -142,8 +148,7 @@ def surprise_section(backend: Backend, spec: str, text: str, prompt: Prompt) -> 
     if not g.probs:
         st.info(_("A text of one token gives the model nothing to guess: add a word or two."))
         return
-    tokens = backend.tokenize(text)[-len(prompt.ids) :]
-    pieces = typed_pieces(backend, tokens)
+    pieces, _n_cut = text_pieces(backend, text, len(prompt.ids))
     st.html(surprise_chips(backend, g, pieces, prompt.n_cut))
     st.markdown(
         _(

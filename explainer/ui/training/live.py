@@ -20,11 +20,10 @@ from explainer.i18n import _, ngettext
 from explainer.training.compare import curve_label, only_the_start_differs, smooth
 from explainer.training.run import Run, run_backend, sample_text
 from explainer.training.spec import PAGE_LIMITS
-from explainer.ui.prediction import typed_pieces
 from explainer.ui.shell.navigation import link_page
 from explainer.ui.shell.presenter import advanced
 from explainer.ui.shell.steady import steady_chart
-from explainer.ui.surprise import surprise_chips
+from explainer.ui.surprise import surprise_chips, text_pieces
 from explainer.ui.training.nudge import nudge_section
 from explainer.ui.training.session import (
     FINISHED,
@@ -348,9 +347,8 @@ def _probe(run: Run) -> None:
     trace = backend.trace(ids)  # one forward pass for the shaded prompt, the bars and the attention map
     if len(ids) > 1:  # the prompt's own tokens, each shaded by how well the model sees it coming
         st.markdown(_("**The prompt, each token shaded by the probability the model gives it from those before**"))
-        tokens = backend.tokenize(prompt)
-        pieces = typed_pieces(backend, tokens[-len(ids) :])
-        st.html(surprise_chips(backend, Guesses.of(ids, trace.logits), pieces, len(tokens) - len(ids)))
+        pieces, n_cut = text_pieces(backend, prompt, len(ids))
+        st.html(surprise_chips(backend, Guesses.of(ids, trace.logits), pieces, n_cut))
     probs = trace.logits[-1].softmax(-1)
     top = top_tokens(probs, 8, backend.token_str)
     tail = visible_token(backend.decode(ids[-6:]).lstrip()[-30:])
