@@ -91,7 +91,7 @@ st.markdown(
     )
 )
 for i, (seed, g) in enumerate(zip(seeds, both_guesses(str(folder), SURPRISE_TEXT))):
-    pieces, n_cut = text_pieces(first, SURPRISE_TEXT, len(g.ids))
+    pieces, n_cut, _read = text_pieces(first, SURPRISE_TEXT, len(g.ids))
     st.caption(_("seed {seed} · loss {loss}").format(seed=seed, loss=number(g.loss, 2)))
     st.html(surprise_chips(first, g, pieces, n_cut, key=i == 1))
 

@@ -81,10 +81,11 @@ def _tip(backend: Backend, g: Guesses, i: int, piece: str) -> str:
     )
 
 
-def text_pieces(backend: Backend, text: str, n: int) -> tuple[list[str], int]:
-    """The typed pieces of the last n tokens of `text` (those the model reads), and how many tokens come before."""
+def text_pieces(backend: Backend, text: str, n: int) -> tuple[list[str], int, str]:
+    """The typed pieces of the last n tokens of `text` (those the model reads), how many tokens come before them, and
+    the part of the text they stand for."""
     tokens = backend.tokenize(text)
-    return typed_pieces(backend, tokens[-n:]), len(tokens) - n
+    return typed_pieces(backend, tokens[-n:]), len(tokens) - n, text[tokens[-n].start :]
 
 
 def surprise_chips(backend: Backend, g: Guesses, pieces: list[str], n_cut: int = 0, key: bool = True) -> str:
@@ -148,8 +149,8 @@ def surprise_section(backend: Backend, spec: str, text: str, prompt: Prompt) -> 
     if not g.probs:
         st.info(_("A text of one token gives the model nothing to guess: add a word or two."))
         return
-    pieces, _n_cut = text_pieces(backend, text, len(prompt.ids))
-    st.html(surprise_chips(backend, g, pieces, prompt.n_cut))
+    pieces, n_cut, read = text_pieces(backend, text, len(prompt.ids))
+    st.html(surprise_chips(backend, g, pieces, n_cut))
     st.markdown(
         _(
             "Its favourite guess was right for **{right} of {n}** tokens. Its average surprise, "
@@ -157,7 +158,7 @@ def surprise_section(backend: Backend, spec: str, text: str, prompt: Prompt) -> 
             "while a model learns)."
         ).format(right=number(g.right), n=number(len(g.probs)), loss=number(g.loss, 2))
     )
-    _maths(backend, g, text)
+    _maths(backend, g, read)
     if untrained:  # no favourite worth naming: every word is about as likely as any other
         vocab, trained = backend.info.vocab_size, _guesses(spec, tuple(prompt.ids))
         st.markdown(
@@ -202,9 +203,10 @@ def _look_closer(backend: Backend, spec: str, g: Guesses, pieces: list[str]) -> 
     )
 
 
-def _maths(backend: Backend, g: Guesses, text: str) -> None:
+def _maths(backend: Backend, g: Guesses, read: str) -> None:
     """The loss as a formula, its perplexity, and the same surprise in bits: the size a compressor sharing the
-    model's guesses would store the text in. In presenter mode it waits in the sidebar, as the teacher's box does."""
+    model's guesses would store the text it read (`read`) in. In presenter mode it waits in the sidebar, as the
+    teacher's box does."""
     where = st.sidebar if presenting() else st
     with where.expander(_("The maths: loss, perplexity and bits"), icon=":material/functions:"):
         st.markdown(_("For a text of tokens x₁ … x_N the loss is the average surprise of the tokens after the first:"))
@@ -215,7 +217,7 @@ def _maths(backend: Backend, g: Guesses, text: str) -> None:
                 "Here L = {loss}. Its **perplexity**, e^L = {perplexity}: on average the model was as unsure as a "
                 "choice among {perplexity} equally likely tokens (guessing blindly: {vocab}). In bits, −log₂ p, the "
                 "surprise of these {n} tokens adds up to **{bits} bits**: a compressor that shares the model's "
-                "guesses (arithmetic coding) would store them in about that many, where the whole text takes "
+                "guesses (arithmetic coding) would store them in about that many, where the text it read takes "
                 "{raw} bits as plain UTF-8. Guessing well is compressing well."
             ).format(
                 loss=number(g.loss, 2),
@@ -223,6 +225,6 @@ def _maths(backend: Backend, g: Guesses, text: str) -> None:
                 vocab=number(backend.info.vocab_size),
                 n=number(n),
                 bits=number(bits, 0),
-                raw=number(8 * len(text.encode("utf-8"))),
+                raw=number(8 * len(read.encode("utf-8"))),
             )
         )

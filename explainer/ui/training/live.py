@@ -347,7 +347,7 @@ def _probe(run: Run) -> None:
     trace = backend.trace(ids)  # one forward pass for the shaded prompt, the bars and the attention map
     if len(ids) > 1:  # the prompt's own tokens, each shaded by how well the model sees it coming
         st.markdown(_("**The prompt, each token shaded by the probability the model gives it from those before**"))
-        pieces, n_cut = text_pieces(backend, prompt, len(ids))
+        pieces, n_cut, _read = text_pieces(backend, prompt, len(ids))
         st.html(surprise_chips(backend, Guesses.of(ids, trace.logits), pieces, n_cut))
     probs = trace.logits[-1].softmax(-1)
     top = top_tokens(probs, 8, backend.token_str)
