@@ -26,6 +26,7 @@ from explainer.generation.script import FRAMING, ChatScript, build_script
 from explainer.model.sampling import SamplingParams, make_generator
 from explainer.ui import chat as chat_ui
 from explainer.ui.shell.accessible import SR_ONLY
+from explainer.ui.surprise import band
 
 from .apptest import checked, open_page
 
@@ -92,6 +93,10 @@ def test_inspection_table_and_chart_for_each_word(tiny_model_dir) -> None:
     assert ((table["probability"] > 0) & (table["probability"] <= 1)).all()
     spec = at.get("plotly_chart")[0].proto.spec
     assert '"orientation":"h"' in spec.replace(" ", "") and "everything else" in spec
+    chips = next(h.value for h in at.html if '<div class="surprise-key">' in h.value)  # the reply, shaded
+    assert chips.count('class="tok-chip g') - 4 == len(table)  # one chip a word, and the key's four
+    for p, shade in zip(table["probability"], re.findall(r'class="tok-chip (g\d)"', chips)):
+        assert shade == band(p)  # each word's shade is its probability from the model (temperature 1)
 
 
 def test_regenerate_at_temperature_zero_repeats_the_reply(tiny_model_dir) -> None:

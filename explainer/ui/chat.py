@@ -11,11 +11,11 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from explainer.backends.base import Backend, BackendError
+from explainer.backends.base import Backend, BackendError, GenStep
 from explainer.charts.prediction import next_token_bars
 from explainer.charts.style import CHOSEN, PALE
 from explainer.corpus.generator import COUNTRIES, DEMO_QUESTIONS
-from explainer.format import html_escape, md_escape, number
+from explainer.format import html_escape, md_escape, number, percent
 from explainer.generation import chat as core
 from explainer.generation.chat import SHORTENED, STOPPED, ChatTurn
 from explainer.generation.script import Segment, script_for
@@ -26,6 +26,7 @@ from explainer.ui.shell.language import LOCALIZED
 from explainer.ui.shell.models import reads_english_note
 from explainer.ui.shell.presenter import advanced
 from explainer.ui.shell.state import SessionObject
+from explainer.ui.surprise import shaded_chips
 
 MAX_REPLY_TOKENS = 200  # far beyond a reply of the built-in chats: only a model that runs on reaches it
 MAX_TEMPERATURE = 2.0
@@ -227,6 +228,13 @@ def _details(turn: ChatTurn, index: int) -> None:
     if not box.open:
         return
     with box:
+        st.html(shaded_chips([(s.text or s.piece, s.model_prob, _step_tip(s)) for s in turn.steps]))
+        st.caption(
+            _(
+                "The reply, each word shaded by the probability the model gave it (at temperature 1): a pale word is "
+                "one the dice picked although the model found it unlikely."
+            )
+        )
         st.dataframe(
             pd.DataFrame(core.step_rows(turn.steps)),
             hide_index=True,
@@ -253,6 +261,13 @@ def _details(turn: ChatTurn, index: int) -> None:
             },
         )
         _step_chart(turn, index)
+
+
+def _step_tip(step: GenStep) -> str:
+    """A reply's word on hover: its probability from the model, and its chance at the reply's temperature."""
+    return _("“{word}”: {p} from the model, {q} at this temperature").format(
+        word=step.word, p=percent(step.model_prob), q=percent(step.prob)
+    )
 
 
 def _step_chart(turn: ChatTurn, index: int) -> None:

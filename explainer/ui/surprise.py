@@ -88,13 +88,15 @@ def text_pieces(backend: Backend, text: str, n: int) -> tuple[list[str], int, st
     return typed_pieces(backend, tokens[-n:]), len(tokens) - n, text[tokens[-n].start :]
 
 
-def surprise_chips(backend: Backend, g: Guesses, pieces: list[str], n_cut: int = 0, key: bool = True) -> str:
-    """The text's tokens as chips shaded by band (the last MAX_CHIPS), with the key to the shades unless `key` is
-    False; `n_cut`: tokens before them that the model does not read (cut to its context)."""
-    chips = [chip(pieces[0], tip=_("the first token: nothing before it to guess from"), classes="first")]
-    chips += [
-        chip(p, tip=_tip(backend, g, i, p), classes=band(g.probs[i]), inner=_spoken(percent(g.probs[i])))
-        for i, p in enumerate(pieces[1:])
+def shaded_chips(cells: list[tuple[str, float | None, str]], n_cut: int = 0, key: bool = True) -> str:
+    """Chips of (piece, the probability it had before it came, hover text), shaded by band (None: not guessed, a
+    text's first token): the last MAX_CHIPS, with the key to the shades unless `key` is False; `n_cut`: tokens before
+    them that the model does not read (cut to its context)."""
+    chips = [
+        chip(piece, tip=tip, classes="first")
+        if p is None
+        else chip(piece, tip=tip, classes=band(p), inner=_spoken(percent(p)))
+        for piece, p, tip in cells
     ]
     n_hidden = max(0, len(chips) - MAX_CHIPS)
     hidden = _("… {n} tokens before these").format(n=number(n_cut + n_hidden))
@@ -109,6 +111,13 @@ def surprise_chips(backend: Backend, g: Guesses, pieces: list[str], n_cut: int =
     ]
     legend = f'<div class="surprise-key">{chip_row([chip(text, classes=cls) for text, cls in shades])}</div>'
     return _CSS + shown + (legend if key else "")
+
+
+def surprise_chips(backend: Backend, g: Guesses, pieces: list[str], n_cut: int = 0, key: bool = True) -> str:
+    """A text's tokens (`pieces`, those the model read) shaded by how well the model guessed each (`shaded_chips`)."""
+    cells = [(pieces[0], None, _("the first token: nothing before it to guess from"))]
+    cells += [(p, g.probs[i], _tip(backend, g, i, p)) for i, p in enumerate(pieces[1:])]
+    return shaded_chips(cells, n_cut, key)
 
 
 def surprises(backend: Backend, g: Guesses, pieces: list[str], n: int = N_SURPRISES) -> list[str]:
