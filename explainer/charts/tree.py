@@ -7,9 +7,9 @@ import html
 
 import plotly.graph_objects as go
 
-from explainer.charts.style import BLUE, FONT, GREY, ORANGE, SMALL, figure, label, layout, title_lines
+from explainer.charts.style import BLUE, FONT, GREY, LINE_PX, ORANGE, SMALL, figure, label, layout, title_lines
 from explainer.format import fixed_percent, rough_percent
-from explainer.generation.tree import Node, leaves, path_of
+from explainer.generation.tree import Node, greedy_end, leaves, path_of
 from explainer.i18n import _
 
 MAX_WIDTH = 16  # px: a branch of probability 1
@@ -45,11 +45,14 @@ def continuation_tree(nodes: list[Node], tokens: list[str], prompt_tail: str, ti
     y = _rows(nodes)
     ends = leaves(nodes)
     on_best = {id(n) for n in path_of(nodes, ends[0])} if ends else set()
+    # the favourite word at each step (greedy), dashed where it leaves the likeliest path
+    on_greedy = {id(n) for n in path_of(nodes, greedy_end(nodes))} - on_best if ends else set()
     edges = []
     for i, n in enumerate(nodes[1:], 1):
         edges.append({
             "type": "scatter", "mode": "lines", "x": [n.depth - 1, n.depth], "y": [y[n.parent], y[i]],
-            "line": {"width": 1 + (MAX_WIDTH - 1) * n.path_prob, "color": ORANGE if id(n) in on_best else BLUE},
+            "line": {"width": 1 + (MAX_WIDTH - 1) * n.path_prob, "color": ORANGE if id(n) in on_best else BLUE,
+                     "dash": "dash" if id(n) in on_greedy else "solid"},
             "opacity": 0.85, "hoverinfo": "skip", "showlegend": False,
         })  # fmt: skip
     depth = max(n.depth for n in nodes)
@@ -83,15 +86,19 @@ def continuation_tree(nodes: list[Node], tokens: list[str], prompt_tail: str, ti
     # is too narrow for "␣beautiful 4%"); the others stand between the columns.
     right = max((len(html.unescape(texts[i])) for i, n in enumerate(nodes) if n.depth == depth), default=0)
     columns = [_("prompt")] + [_("word {d}").format(d=d) for d in range(1, depth + 1)]
+    key = "" if title else _("thicker = likelier<br>orange = the likeliest path")  # one line on a phone: cut in German
+    if key and on_greedy:
+        key += "<br>" + _("dashed = the likeliest word at each step")
+    lines = key.count("<br>") + 1 if key else 0
+    top = 110 + (LINE_PX[SMALL] * (lines - 1) if lines > 2 else 0)  # a longer key pushes the tree and its top word down
     out = layout(
-        title or _("What else could it have said?"), int(180 + 60 * rows),
-        {"l": 40, "r": 10 + 0.5 * FONT * right, "t": 110, "b": 30}, plot_bgcolor="white",
+        title or _("What else could it have said?"), int(180 + 60 * rows + top - 110),
+        {"l": 40, "r": 10 + 0.5 * FONT * right, "t": top, "b": 30}, plot_bgcolor="white",
         xaxis={"range": [-0.45, depth + 0.1], "tickmode": "array", "tickvals": list(range(depth + 1)),
                "ticktext": [title_lines(t, COLUMN_LETTERS) for t in columns],
                "showgrid": False, "zeroline": False, "tickfont": {"size": SMALL}, "automargin": True},
         yaxis={"visible": False, "autorange": "reversed"}, hovermode="closest", dragmode=False, annotations=notes,
     )  # fmt: skip
-    if not title:
-        key = _("thicker = likelier<br>orange = the likeliest path")  # two lines: one on a phone is cut in German
+    if key:
         out["title"]["subtitle"] = {"text": key, "font": {"size": SMALL}}
     return figure(edges + [points], out)
