@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from explainer.analysis.inside import capital_questions
-from explainer.charts.tree import continuation_tree as tree_chart
+from explainer.charts.tree import continuation_tree as tree_figure
 from explainer.generation.script import build_script
 from explainer.generation.tree import TreeLimits, continuation_tree, greedy_end, leaves, path_of
 from explainer.i18n import speaking
@@ -104,7 +104,6 @@ def test_the_last_words_have_room_in_the_figure(small) -> None:
     is narrower than "␣beautiful 4%"), the words between columns take two lines; the title names the chart and its
     subtitle says how to read it."""
     from explainer.charts.style import FONT
-    from explainer.charts.tree import continuation_tree as tree_figure
 
     nodes = grow(small, depth=2, branches=3, floor=0.0)
     short = tree_figure(nodes, ["", *("x" for _n in nodes[1:])], "…is")
@@ -146,9 +145,9 @@ def test_the_likeliest_word_each_time_is_not_the_likeliest_path(builtin) -> None
     assert greedy != best and nodes[greedy].depth == nodes[best].depth == 3
     assert path_of(nodes, greedy)[0].prob > path_of(nodes, best)[0].prob  # it starts with the favourite word
     assert nodes[best].path_prob > 2 * nodes[greedy].path_prob
-    fig = tree_chart(nodes, [""] + [builtin.token_str(n.path[-1]) for n in nodes[1:]], "…a time,").to_dict()
+    fig = tree_figure(nodes, [""] + [builtin.token_str(n.path[-1]) for n in nodes[1:]], "…a time,").to_dict()
     dashed = [t for t in fig["data"] if t["mode"] == "lines" and t["line"]["dash"] == "dash"]
     assert len(dashed) == 3 and "dashed" in fig["layout"]["title"]["subtitle"]["text"]  # the greedy path, drawn
     alone = continuation_tree(builtin, builtin.encode(text), SamplingParams(temperature=0.0), TreeLimits())
-    fig = tree_chart(alone, [""] + [builtin.token_str(n.path[-1]) for n in alone[1:]], "…a time,").to_dict()
+    fig = tree_figure(alone, [""] + [builtin.token_str(n.path[-1]) for n in alone[1:]], "…a time,").to_dict()
     assert "dashed" not in fig["layout"]["title"]["subtitle"]["text"]  # one path: greedy is the likeliest
