@@ -24,11 +24,12 @@ from explainer.ui.emergence import (
     twin_problem,
 )
 from explainer.ui.inside import DEFAULT_PROMPT, head_name
+from explainer.ui.prediction import typed_pieces
 from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.models import get_backend, model_analyses
 from explainer.ui.shell.navigation import stop
 from explainer.ui.shell.spinner import spinner_first_time
-from explainer.ui.surprise import surprise_chips, text_pieces
+from explainer.ui.surprise import surprise_chips
 
 st.title(_("Emergence — nobody writes the rules"), anchor="rules")  # the lesson plan's point 15 lands here
 st.markdown(
@@ -91,9 +92,8 @@ st.markdown(
     )
 )
 for i, (seed, g) in enumerate(zip(seeds, both_guesses(str(folder), SURPRISE_TEXT))):
-    pieces, n_cut, _read = text_pieces(first, SURPRISE_TEXT, len(g.ids))
     st.caption(_("seed {seed} · loss {loss}").format(seed=seed, loss=number(g.loss, 2)))
-    st.html(surprise_chips(first, g, pieces, n_cut, key=i == 1))
+    st.html(surprise_chips(first, g, typed_pieces(first, first.tokenize(SURPRISE_TEXT)), key=i == 1))
 
 st.subheader(_("Ask both yourself"), anchor="ask")
 question = st.text_input(

@@ -29,7 +29,7 @@ from explainer.generation.next_token import (
 from explainer.generation.script import StartedReply
 from explainer.i18n import N_, _, ngettext
 from explainer.model.sampling import SamplingParams, sample
-from explainer.model.tokenizers import split_words
+from explainer.model.tokenizers import Token, split_words
 from explainer.ui.chips import chip, chip_row
 from explainer.ui.shell.language import LOCALIZED
 from explainer.ui.shell.models import current_spec, get_backend, reads_english_note, require_backend
@@ -121,6 +121,7 @@ class Prompt:
     text: str
     ids: list[int]  # the tokens the model reads, after the cut from the left
     n_cut: int  # tokens cut from the left to fit the context
+    tokens: list[Token]  # the tokens it reads, with their places in the text (tokenizing a long text takes seconds)
 
 
 def _cut(tokens: list) -> list[bool]:
@@ -220,7 +221,7 @@ def show_tokens(backend: Backend, text: str) -> Prompt | None:
                 n_unknown,
             ).format(n=n_unknown)
         )
-    return Prompt(text, [t.id for t in kept], n_cut)
+    return Prompt(text, [t.id for t in kept], n_cut, kept)
 
 
 # ---------------------------------------------------------------------------- building a text word by word

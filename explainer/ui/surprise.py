@@ -81,13 +81,6 @@ def _tip(backend: Backend, g: Guesses, i: int, piece: str) -> str:
     )
 
 
-def text_pieces(backend: Backend, text: str, n: int) -> tuple[list[str], int, str]:
-    """The typed pieces of the last n tokens of `text` (those the model reads), how many tokens come before them, and
-    the part of the text they stand for."""
-    tokens = backend.tokenize(text)
-    return typed_pieces(backend, tokens[-n:]), len(tokens) - n, text[tokens[-n].start :]
-
-
 def shaded_chips(cells: list[tuple[str, float | None, str]], n_cut: int = 0, key: bool = True) -> str:
     """Chips of (piece, the probability it had before it came, hover text), shaded by band (None: not guessed, a
     text's first token): the last MAX_CHIPS, with the key to the shades unless `key` is False; `n_cut`: tokens before
@@ -158,8 +151,8 @@ def surprise_section(backend: Backend, spec: str, text: str, prompt: Prompt) -> 
     if not g.probs:
         st.info(_("A text of one token gives the model nothing to guess: add a word or two."))
         return
-    pieces, n_cut, read = text_pieces(backend, text, len(prompt.ids))
-    st.html(surprise_chips(backend, g, pieces, n_cut))
+    pieces = typed_pieces(backend, prompt.tokens)
+    st.html(surprise_chips(backend, g, pieces, prompt.n_cut))
     st.markdown(
         _(
             "Its favourite guess was right for **{right} of {n}** tokens. Its average surprise, "
@@ -167,7 +160,7 @@ def surprise_section(backend: Backend, spec: str, text: str, prompt: Prompt) -> 
             "while a model learns)."
         ).format(right=number(g.right), n=number(len(g.probs)), loss=number(g.loss, 2))
     )
-    _maths(backend, g, read)
+    _maths(backend, g, text[prompt.tokens[0].start :])  # the part of the text the model read
     if untrained:  # no favourite worth naming: every word is about as likely as any other
         vocab, trained = backend.info.vocab_size, _guesses(spec, tuple(prompt.ids))
         st.markdown(
@@ -183,7 +176,7 @@ def surprise_section(backend: Backend, spec: str, text: str, prompt: Prompt) -> 
         return
     if lines := surprises(backend, g, pieces):
         st.markdown(_("Its biggest surprises:") + "\n" + "\n".join(f"- {line}" for line in lines))
-    _look_closer(backend, spec, g, pieces)
+    _look_closer(backend, spec, g, pieces, prompt.n_cut)
     st.caption(
         _(
             "A text unlike those it learnt from surprises it at almost every word, and its loss is far higher: what "
@@ -192,9 +185,9 @@ def surprise_section(backend: Backend, spec: str, text: str, prompt: Prompt) -> 
     )
 
 
-def _look_closer(backend: Backend, spec: str, g: Guesses, pieces: list[str]) -> None:
+def _look_closer(backend: Backend, spec: str, g: Guesses, pieces: list[str], n_cut: int) -> None:
     """The model's guesses at one place of the text (its biggest surprise at first), the token that came in green."""
-    places = [f"{i + 2}: {visible_token(p)}" for i, p in enumerate(pieces[1:])]  # token numbers as on the chips
+    places = [f"{n_cut + i + 2}: {visible_token(p)}" for i, p in enumerate(pieces[1:])]  # numbered as the token chips
     worst = min(range(len(g.probs)), key=lambda i: g.probs[i])
     place = st.select_slider(
         _("Look closer: what it expected at"), places, places[worst], key=LOOK_KEY, bind="query-params"

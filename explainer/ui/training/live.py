@@ -20,10 +20,11 @@ from explainer.i18n import _, ngettext
 from explainer.training.compare import curve_label, only_the_start_differs, smooth
 from explainer.training.run import Run, run_backend, sample_text
 from explainer.training.spec import PAGE_LIMITS
+from explainer.ui.prediction import typed_pieces
 from explainer.ui.shell.navigation import link_page
 from explainer.ui.shell.presenter import advanced
 from explainer.ui.shell.steady import steady_chart
-from explainer.ui.surprise import surprise_chips, text_pieces
+from explainer.ui.surprise import surprise_chips
 from explainer.ui.training.nudge import nudge_section
 from explainer.ui.training.session import (
     FINISHED,
@@ -340,14 +341,15 @@ def _probe(run: Run) -> None:
         _("Prompt"), key=PROBE_KEY, height=80, help=_("Any text: the bars show what your model predicts after it.")
     )
     backend = run_backend(run)
-    ids = backend.fit(backend.encode(prompt))[0]
+    tokens = backend.tokenize(prompt)
+    ids, n_cut = backend.fit([t.id for t in tokens])
     if not ids:
         st.info(_("Type a prompt to see what the model predicts after it."))
         return
     trace = backend.trace(ids)  # one forward pass for the shaded prompt, the bars and the attention map
     if len(ids) > 1:  # the prompt's own tokens, each shaded by how well the model sees it coming
         st.markdown(_("**The prompt, each token shaded by the probability the model gives it from those before**"))
-        pieces, n_cut, _read = text_pieces(backend, prompt, len(ids))
+        pieces = typed_pieces(backend, tokens[n_cut:])
         st.html(surprise_chips(backend, Guesses.of(ids, trace.logits), pieces, n_cut))
     probs = trace.logits[-1].softmax(-1)
     top = top_tokens(probs, 8, backend.token_str)
