@@ -16,6 +16,7 @@ from explainer.ui.shell.navigation import link_page
 from explainer.ui.shell.presenter import side_by_side
 from explainer.ui.shell.views import section, view
 from explainer.ui.shell.words import for_the_teacher
+from explainer.ui.two_texts import context_section
 
 st.title(_("The last vector → the next word"))
 st.markdown(
@@ -112,3 +113,5 @@ if (next_word := link_page("next-word")) is not None:
     )
 else:  # this page run on its own, outside the app's navigation
     st.markdown(_("These are the bars of the **Next word** page: try it there."))
+
+context_section(backend, spec, text)

@@ -203,24 +203,29 @@ class Stage:
     norm: float  # length of the vector after it
 
 
-def residual_stages(trace: Trace, pos: int = -1) -> list[Stage]:
-    """The vector of one position through the model: embedding, then per layer attention and
-    feed-forward (one "block" stage when the attention output was not recorded), then the final norm."""
-    n = lambda v: float(v.norm())  # noqa: E731
-    x0 = trace.resid_pre[0][pos]  # (D,)
-    stages = [Stage(_("embedding"), "embed", n(x0), n(x0))]  # (names in the language in use: drawn as they are)
+def stage_vectors(trace: Trace, pos: int = -1) -> list[tuple[str, str, torch.Tensor]]:
+    """(name, kind, the vector after it) of one position through the model: the embedding, then per layer attention
+    and feed-forward (one "block" stage when the attention output was not recorded), then the final norm."""
+    out = [(_("embedding"), "embed", trace.resid_pre[0][pos])]  # (D,) (names in the language in use: drawn as they are)
     has_mid = len(trace.resid_mid) == len(trace.resid_pre)
-    for i, (pre, post) in enumerate(zip(trace.resid_pre, trace.resid_post)):
+    for i, post in enumerate(trace.resid_post):
         if has_mid:
-            mid = trace.resid_mid[i][pos]
-            stages.append(Stage(_("layer {n} · attention").format(n=i + 1), "attn", n(mid - pre[pos]), n(mid)))
-            stages.append(Stage(_("layer {n} · feed-forward").format(n=i + 1), "ff", n(post[pos] - mid), n(post[pos])))
+            out.append((_("layer {n} · attention").format(n=i + 1), "attn", trace.resid_mid[i][pos]))
+            out.append((_("layer {n} · feed-forward").format(n=i + 1), "ff", post[pos]))
         else:
-            stages.append(Stage(_("layer {n}").format(n=i + 1), "block", n(post[pos] - pre[pos]), n(post[pos])))
+            out.append((_("layer {n}").format(n=i + 1), "block", post[pos]))
     if trace.final is not None:
-        stages.append(
-            Stage(_("final norm"), "final", n(trace.final[pos] - trace.resid_post[-1][pos]), n(trace.final[pos]))
-        )
+        out.append((_("final norm"), "final", trace.final[pos]))
+    return out
+
+
+def residual_stages(trace: Trace, pos: int = -1) -> list[Stage]:
+    """The vector of one position through the model (`stage_vectors`), with what each stage adds to it."""
+    stages, before = [], None
+    for name, kind, v in stage_vectors(trace, pos):
+        change = v if before is None else v - before  # each layer reads the vector the stage before it wrote
+        stages.append(Stage(name, kind, float(change.norm()), float(v.norm())))
+        before = v
     return stages
 
 
@@ -376,6 +381,31 @@ def last_vector(backend: Backend, trace: Trace) -> LastVector:
     E = backend.embedding_matrix()  # (V, D)
     tied = E.shape == (logits.numel(), h.numel()) and torch.allclose(E @ h, logits, atol=1e-3, rtol=1e-3)
     return LastVector(h.numpy(), logits.numpy(), bool(tied))
+
+
+@dataclass(frozen=True)
+class TwoTexts:
+    """The last token's vector in two texts that end alike, compared stage by stage (`stage_vectors`)."""
+
+    names: list[str]  # the stages, the embedding first
+    kinds: list[str]  # "embed" | "attn" | "ff" | "block" | "final"
+    alike: list[float]  # cosine similarity of the two vectors after each stage: 1 = pointing the same way
+
+    @property
+    def parted(self) -> int | None:
+        """The first stage after which the two vectors differ (None: alike throughout)."""
+        return next((i for i, a in enumerate(self.alike) if a < ALIKE), None)
+
+
+ALIKE = 0.9995  # cosine similarity read as "the same vector" (float32 sums of the same numbers in another order)
+
+
+def two_texts(a: Trace, b: Trace) -> TwoTexts:
+    """How alike the last position's vectors of two texts are after each stage of the model."""
+    sa, sb = stage_vectors(a), stage_vectors(b)
+    alike = [float(torch.nn.functional.cosine_similarity(x.float(), y.float(), dim=0)) for (_n, _k, x), (*_, y) in
+             zip(sa, sb)]  # fmt: skip
+    return TwoTexts([n for n, _k, _v in sa], [k for _n, k, _v in sa], alike)
 
 
 def softmax_table(logits: np.ndarray, k: int = 8) -> list[dict]:

@@ -360,25 +360,39 @@ def _dot(s: str) -> str:
     return s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
-def change_bars(stages: list, title: str = "") -> go.Figure:
-    """How much each stage changes one position's vector (the embedding bar is its own length)."""
-    names = [s.name for s in stages]
-    bars = {
-        "type": "bar", "x": [s.change for s in stages], "y": list(range(len(stages))), "orientation": "h",
-        "marker": {"color": [KIND_COLOUR[s.kind] for s in stages]},
-        "texttemplate": "%{x:.1f}", "textposition": "outside", "cliponaxis": False,
-        "customdata": [s.norm for s in stages],
-        "hovertemplate": "%{y}: "
-        + _("adds a change of length {change}; vector length after: {length}").format(
-            change="%{x:.2f}", length="%{customdata:.2f}"
-        )
-        + "<extra></extra>",
-    }  # fmt: skip
+def _stage_bars(names: list[str], kinds: list[str], x: list[float], xaxis: dict, title: str, **bar) -> go.Figure:
+    """One bar per stage of the residual stream, the embedding on top, coloured by the kind of stage."""
+    bars = {"type": "bar", "x": x, "y": list(range(len(names))), "orientation": "h",
+            "marker": {"color": [KIND_COLOUR[k] for k in kinds]}, "textposition": "outside", "cliponaxis": False,
+            "hovertext": names, **bar}  # fmt: skip
     axes = {
         "yaxis": _positions(names, autorange="reversed", automargin=True),
-        "xaxis": {"title": {"text": _("length of the change (‖Δ‖)")}, "gridcolor": GRID, "tickfont": {"size": SMALL}},
+        "xaxis": {"gridcolor": GRID, "tickfont": {"size": SMALL}, **xaxis},
     }
-    return _figure([bars], 110 + 34 * len(stages), title, axes, r=40)
+    return _figure([bars], 110 + 34 * len(names), title, axes, r=40)
+
+
+def change_bars(stages: list, title: str = "") -> go.Figure:
+    """How much each stage changes one position's vector (the embedding bar is its own length)."""
+    hover = _("adds a change of length {change}; vector length after: {length}").format(
+        change="%{x:.2f}", length="%{customdata:.2f}"
+    )
+    return _stage_bars(
+        [s.name for s in stages], [s.kind for s in stages], [s.change for s in stages],
+        {"title": {"text": _("length of the change (‖Δ‖)")}}, title,
+        texttemplate="%{x:.1f}", customdata=[s.norm for s in stages],
+        hovertemplate=f"%{{hovertext}}: {hover}<extra></extra>",
+    )  # fmt: skip
+
+
+def alike_bars(names: list[str], kinds: list[str], alike: list[float], title: str = "") -> go.Figure:
+    """How alike one position's vector is in two texts after each stage (cosine similarity, 1: the same direction),
+    coloured by the kind of stage as `change_bars` is."""
+    hover = _("{alike} alike").format(alike="%{x:.3f}")
+    axis = {"title": {"text": _("how alike (cosine similarity: 1 = the same direction)")},
+            "range": [min(0.0, *alike), 1.12]}  # fmt: skip
+    return _stage_bars(names, kinds, alike, axis, title, texttemplate="%{x:.2f}",
+                       hovertemplate=f"%{{hovertext}}: {hover}<extra></extra>")  # fmt: skip
 
 
 # Characters of SMALL text across the logit lens's cells at the narrowest width it is read at: a 1024 px projector

@@ -4,8 +4,6 @@ single vector turns the answer, and a sentence that reads it."""
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
 from explainer.analysis import inside, patching
@@ -17,24 +15,15 @@ from explainer.ui.shell.chart import shared_chart, show_chart
 from explainer.ui.shell.models import get_backend
 from explainer.ui.shell.presenter import on_a_phone
 from explainer.ui.shell.views import section
+from explainer.ui.swap import other_text
 
 DEFAULT_SWAP = ("France", "Japan")  # the page's default text asks for the capital of France
-MOST_CHARS = 40  # a word typed to swap
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def patch_map_for(spec: str, text: str, other: str) -> patching.PatchMap:
     backend = get_backend(spec)
     return patching.patch_map(backend, backend.encode(text), backend.encode(other))
-
-
-def _whole(word: str) -> re.Pattern:
-    return re.compile(rf"(?<!\w){re.escape(word)}(?!\w)")
-
-
-def swapped(text: str, word: str, new: str) -> str:
-    """`text` with every whole `word` in it written `new` (case as typed)."""
-    return _whole(word).sub(lambda _m: new, text)
 
 
 def swap_section(backend: Backend, spec: str, text: str, ids: list[int]) -> None:
@@ -47,13 +36,8 @@ def swap_section(backend: Backend, spec: str, text: str, ids: list[int]) -> None
             "Researchers call this *activation patching*."
         )
     )
-    left, right = st.columns(2)
-    word = left.text_input(_("Replace the word"), DEFAULT_SWAP[0], max_chars=MOST_CHARS, key="swap_from").strip()
-    new = right.text_input(_("with"), DEFAULT_SWAP[1], max_chars=MOST_CHARS, key="swap_to").strip()
-    if word and not _whole(word).search(text):
-        st.info(_("“{word}” is not a word of the text: type one that is.").format(word=md_escape(word)))
+    if (other := other_text(text, DEFAULT_SWAP, "swap")) is None:
         return
-    other = swapped(text, word, new) if word and new else text
     if not patching.can_patch(backend, len(ids), patching.MAX_COLUMNS):
         st.info(_("Swapping every vector one at a time would take too long on this model."))
         return

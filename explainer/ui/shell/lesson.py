@@ -46,6 +46,7 @@ VIEW_NAMES: dict[tuple[str, str], str] = {
     ("layers", "lens"): N_("The guess forming, layer by layer"),
     ("layers", "switch-off"): N_("Switch a part off"),
     ("last-vector", "scores"): N_("2 · One score per word"),
+    ("last-vector", "context"): N_("5 · The same last token in another text"),
     ("emergence", "rules"): N_("the top of the page"),
     ("why-word", "pushes"): N_("which words pushed it"),
     ("why-word", "swap"): N_("3 · Where the answer travels"),
@@ -255,6 +256,7 @@ PARTS: dict[str, list[Step]] = {
             N_("the highest scores, then the softmax below"),
             N_("A score 2 higher: how much likelier?"),
             Link("last-vector", "scores"),
+            (Link("last-vector", "context", {}, N_("France → Germany: the same last token, another vector")),),
         ),
     ],
     N_("Emergence"): [

@@ -174,6 +174,15 @@ TERMS: dict[str, Term] = {  # key: the term's anchor on the glossary page, in th
         ),
         ("embeddings", "positions"),
     ),
+    "cosine-similarity": Term(
+        N_("Cosine similarity"),
+        N_(
+            "How alike two vectors' directions are, whatever their lengths: 1 when they point the same way, 0 when "
+            "they have nothing in common, −1 when they point opposite ways. It says how near two words' embeddings "
+            "are, and how far a word changed earlier in a text moves the last vector."
+        ),
+        ("embeddings", "word"),
+    ),
     "attention": Term(
         N_("Attention"),
         N_(

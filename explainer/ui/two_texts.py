@@ -1,0 +1,115 @@
+"""The last vector page's fifth section: the same last token in two texts that differ by one word earlier ("a cow
+says" / "a dog says"). Its vector enters the model the same in both; attention brings the changed word in, stage by
+stage, until the two vectors point to different next words."""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+from explainer.analysis import inside
+from explainer.analysis.swap import suggested_swap
+from explainer.backends.base import Backend
+from explainer.charts.inside import alike_bars
+from explainer.charts.prediction import next_token_bars
+from explainer.format import md_escape, number, percent
+from explainer.i18n import _
+from explainer.ui.inside import trace_for
+from explainer.ui.shell.chart import show_chart
+from explainer.ui.shell.views import section
+from explainer.ui.swap import other_text
+
+N_BARS = 5  # next words drawn for each text
+
+
+def _key(text: str) -> str:
+    """The inputs' key: another text gets inputs of its own, filled with its own suggestion."""
+    return "context_" + hashlib.sha1(text.encode("utf-8", "replace")).hexdigest()[:10]
+
+
+def context_section(backend: Backend, spec: str, text: str) -> None:
+    section(_("5 · The same last token in another text"), "context")
+    ids = backend.fit(backend.encode(text))[0]
+    word = inside.token_labels(backend, ids[-1:])[0]
+    st.markdown(
+        _(
+            "The vector of “{word}” entered the model as the embedding of “{word}”, the same in every text. "
+            "Whatever it knows of the words before it, attention brought in. Change one of those words and compare "
+            "the vector of “{word}” in the two texts, stage by stage."
+        ).format(word=md_escape(word))
+    )
+    swap = suggested_swap(text) or ("", "")
+    key = _key(text)
+    if (other := other_text(text, swap, key)) is None:
+        return
+    other_ids = backend.fit(backend.encode(other))[0]
+    if other_ids == ids:
+        st.info(_("Type a word of the text and another word for it: two texts to compare."))
+        return
+    if other_ids[-1] != ids[-1]:
+        other_word = inside.token_labels(backend, other_ids[-1:])[0]
+        st.info(
+            _("The second text ends with “{other}”, not “{word}”: change a word before the last one.").format(
+                other=md_escape(other_word), word=md_escape(word)
+            )
+        )
+        return
+    first, second = trace_for(spec, text), trace_for(spec, other)
+    found = inside.two_texts(first, second)
+    title = _("How alike the vector of “{word}” is in the two texts").format(word=word)
+    show_chart(alike_bars(found.names, found.kinds, found.alike, title), "context_alike")
+    picks = [_top(backend, t) for t in (first, second)]
+    st.markdown(f"**{context_sentence(found, word, len(ids), len(other_ids), picks)}**")
+    names = [st.session_state[f"{key}_{end}"].strip() for end in ("from", "to")]  # the inputs' words, as typed
+    for i, (column, trace, name) in enumerate(zip(st.columns(2), (first, second), names)):
+        table = inside.softmax_table(trace.logits[-1].numpy(), N_BARS)
+        labels = inside.token_labels(backend, [r["id"] for r in table])
+        probs = [r["prob"] for r in table]
+        fig = next_token_bars(labels, probs, max(0.0, 1.0 - sum(probs)), title=_("With “{word}”").format(word=name))
+        show_chart(fig, f"context_bars_{i}", column)
+    st.caption(
+        _(
+            "Cosine similarity: 1 when the two vectors point the same way, 0 when they have nothing in common. A "
+            "feed-forward network works on each token's vector alone; only attention reads the other tokens, so a "
+            "change earlier in the text first reaches the last vector through attention."
+        )
+    )
+
+
+def _top(backend: Backend, trace) -> tuple[str, float]:
+    """The likeliest next token after a traced text, and its probability."""
+    p = trace.logits[-1].float().softmax(-1)  # (V,)
+    best = int(p.argmax())
+    return inside.token_labels(backend, [best])[0], float(p[best])
+
+
+def context_sentence(
+    found: inside.TwoTexts, word: str, n_first: int, n_second: int, picks: list[tuple[str, float]]
+) -> str:
+    """What the comparison shows, as a sentence: where the two vectors part, how alike they end, and what each
+    predicts."""
+    w = md_escape(word)
+    if found.parted == 0:
+        start = _(
+            "“{word}” stands at another place in the second text ({n_second} tokens, against {n_first}), so its "
+            "vector entered the model a little different ({alike} alike)."
+        ).format(word=w, n_first=number(n_first), n_second=number(n_second), alike=f"{found.alike[0]:.2f}")
+    elif found.parted is None:
+        start = _("The vector of “{word}” stays the same in both texts, stage after stage.").format(word=w)
+    else:
+        stage = found.names[found.parted]
+        start = _(
+            "“{word}” entered the model with the same vector in both texts; they first part at {stage} ({alike} "
+            "alike after it)."
+        ).format(word=w, stage=stage, alike=f"{found.alike[found.parted]:.2f}")
+    (a, pa), (b, pb) = picks
+    if a == b:
+        end = _("After the last stage they are {alike} alike, and both still point to “{a}” ({pa} and {pb}).")
+    else:
+        end = _(
+            "After the last stage they are {alike} alike, and point to different next words: “{a}” ({pa}) after the "
+            "first text, “{b}” ({pb}) after the second."
+        )
+    alike = f"{found.alike[-1]:.2f}"
+    return start + " " + end.format(alike=alike, a=md_escape(a), pa=percent(pa), b=md_escape(b), pb=percent(pb))

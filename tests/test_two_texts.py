@@ -1,0 +1,128 @@
+"""The last vector's fifth section: the same last token in two texts a word apart. Its vector enters the model the
+same in both and parts at an attention stage (a feed-forward network reads one token alone), on every model shape;
+on the shipped model the two vectors end far apart and point to the changed word's answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from explainer.analysis import inside
+from explainer.analysis.swap import has_word, suggested_swap, swapped
+from explainer.backends.base import Backend
+from explainer.charts.inside import KIND_COLOUR, alike_bars
+from explainer.ui.two_texts import context_sentence
+
+from .apptest import plain
+from .test_inside_pages import run_page
+
+COW = "User: What sound does a cow make?\nAssistant: A cow says"
+CAPITAL = "User: What is the capital of France?\nAssistant: The capital of France is"
+
+
+def test_a_swap_is_suggested_from_the_corpus_word_groups_before_the_last_word() -> None:
+    assert suggested_swap(COW) == ("cow", "dog")
+    assert suggested_swap(CAPITAL) == ("France", "Germany")
+    assert suggested_swap("Tell me about Paris") is None, "the last word is the one whose vector is compared"
+    assert suggested_swap("Nothing here to change at all") is None
+    assert suggested_swap("") is None
+    assert suggested_swap("A dog and a cow") == ("dog", "cat"), "the first word a group lists, the group's next"
+
+
+def test_a_swap_changes_whole_words_only() -> None:
+    assert has_word("the cat sat", "cat") and not has_word("a category", "cat")
+    assert swapped("a cat, a category, a cat.", "cat", "dog") == "a dog, a category, a dog."
+
+
+def _last_ids(backend: Backend, text: str) -> list[int]:
+    return backend.fit(backend.encode(text))[0]
+
+
+def test_two_texts_part_first_where_attention_reads_the_changed_word(three_shapes: Backend) -> None:
+    """A feed-forward network works on each token's vector alone: with the last token at the same place, the two
+    vectors are the same until the first stage that reads other tokens (attention, or a whole block where the
+    attention's output is not recorded)."""
+    ids = three_shapes.encode("the cat sat on the mat")
+    other = [ids[0], (ids[1] + 1) % three_shapes.info.vocab_size, *ids[2:]]  # one token changed, the same length
+    found = inside.two_texts(three_shapes.trace(ids), three_shapes.trace(other))
+    assert found.names[0] == "embedding" and found.alike[0] > inside.ALIKE
+    assert found.parted is not None and found.kinds[found.parted] in {"attn", "block"}
+    assert len(found.alike) == len(found.names) == len(found.kinds)
+
+
+def test_a_text_compared_with_itself_is_alike_throughout(builtin: Backend) -> None:
+    trace = builtin.trace(builtin.encode(COW))
+    found = inside.two_texts(trace, trace)
+    assert found.parted is None and min(found.alike) > inside.ALIKE
+
+
+def test_on_the_shipped_model_the_changed_word_turns_the_answer(builtin: Backend) -> None:
+    """A cow says “moo”, a dog “woof”: the same last token “says”, the same vector as it enters, 0.55 alike after
+    the last layer (0.66 already after layer 1's attention)."""
+    first, second = (builtin.trace(builtin.encode(t)) for t in (COW, swapped(COW, "cow", "dog")))
+    found = inside.two_texts(first, second)
+    assert found.alike[0] > inside.ALIKE and found.kinds[found.parted] == "attn" and found.parted == 1
+    assert found.alike[-1] < 0.7 and found.alike[1] < 0.8
+    top = [builtin.decode([int(t.logits[-1].argmax())]) for t in (first, second)]
+    assert top == [" moo", " woof"]
+
+
+def test_a_text_with_more_tokens_starts_the_last_token_elsewhere(builtin: Backend) -> None:
+    """Learned position vectors: the same token one place later enters the model already a little different."""
+    other = swapped(CAPITAL, "capital", "capital city")
+    assert len(_last_ids(builtin, other)) > len(_last_ids(builtin, CAPITAL))
+    found = inside.two_texts(builtin.trace(builtin.encode(CAPITAL)), builtin.trace(builtin.encode(other)))
+    assert found.parted == 0 and 0.5 < found.alike[0] < inside.ALIKE
+
+
+def test_the_sentence_says_where_the_vectors_part_and_what_each_predicts() -> None:
+    found = inside.TwoTexts(["embedding", "layer 1 · attention", "final norm"], ["embed", "attn", "final"],
+                            [1.0, 0.62, 0.41])  # fmt: skip
+    parted = context_sentence(found, " says", 15, 15, [(" moo", 0.997), (" woof", 0.995)])
+    assert "same vector in both texts" in parted and "layer 1 · attention (0.62 alike" in parted
+    assert "0.41 alike" in parted and "“ moo” (99.7%) after the first text, “ woof” (99.5%)" in parted
+    same = context_sentence(found, " says", 15, 15, [(" moo", 0.9), (" moo", 0.8)])
+    assert "both still point to “ moo” (90% and 80%)" in same
+    moved = inside.TwoTexts(["embedding", "final norm"], ["embed", "final"], [0.93, 0.5])
+    assert "another place in the second text (16 tokens, against 15)" in context_sentence(
+        moved, " says", 15, 16, [(" moo", 0.9), (" moo", 0.8)]
+    )
+
+
+def test_the_chart_draws_a_bar_per_stage_coloured_by_its_kind() -> None:
+    fig = alike_bars(["embedding", "layer 1 · attention", "layer 1 · feed-forward"], ["embed", "attn", "ff"],
+                     [1.0, 0.6, -0.1])  # fmt: skip
+    bar = fig.data[0]
+    assert list(bar.x) == [1.0, 0.6, -0.1]
+    assert list(bar.marker.color) == [KIND_COLOUR[k] for k in ("embed", "attn", "ff")]
+    assert fig.layout.xaxis.range[0] <= -0.1 and fig.layout.xaxis.range[1] > 1
+
+
+def _inputs(at):
+    return [t for t in at.text_input if t.key.startswith("context_")]
+
+
+def test_the_page_compares_the_default_text_with_the_suggested_swap() -> None:
+    at = run_page("last_vector")
+    assert [t.value for t in _inputs(at)] == ["France", "Germany"]
+    said = [plain(m.value) for m in at.markdown if "after the second" in m.value]
+    assert said and "“␣Paris” (99.6%) after the first text, “␣Berlin”" in said[0], said
+    assert "layer 1 · attention" in said[0]
+
+
+@pytest.mark.parametrize(
+    ("word", "new", "message"),
+    [
+        ("is", "was", "The second text ends with “␣was”, not “␣is”"),
+        ("Spain", "Italy", "“Spain” is not a word of the text"),
+        ("France", "", "Type a word of the text and another word for it"),
+    ],
+)
+def test_a_swap_that_cannot_be_compared_says_why(word: str, new: str, message: str) -> None:
+    at = run_page("last_vector")
+    first, second = _inputs(at)
+    first.set_value(word)
+    second.set_value(new)
+    at.run()
+    assert not at.exception
+    assert any(message in plain(i.value) for i in at.info), [i.value for i in at.info]
+    assert len(at.get("plotly_chart")) == 3, "the page above still drawn; nothing compared"
