@@ -48,7 +48,9 @@ def layers(page) -> None:  # one more part switched off (the page starts with th
 
 
 def last_vector(page) -> None:
-    type_prompt(page, COW)
+    type_prompt(page, COW)  # and the same last token in another text: the cow's swap suggested, "dog"
+    said = page.locator("[data-testid=stMarkdown]").filter(has_text="after the second")
+    sync_api.expect(said).to_contain_text("“␣moo” (99.7%) after the first text, “␣woof”", timeout=60_000)
 
 
 # url path -> (title, the chart that must change, the interaction)
