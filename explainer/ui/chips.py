@@ -18,13 +18,20 @@ _CSS = """<style>
 .tok-chip.with-id{display:inline-flex;flex-direction:column;align-items:center;line-height:1.35;padding:.15em .45em}
 .tok-id{font-size:.62em;opacity:.8;font-family:ui-monospace,monospace}
 .tok-chip.joined{background:rgba(232,89,12,.45);border:2px solid #e8590c;font-weight:700}
+@media (hover:none){.tok-chips .tok-chip[data-tip]:focus{outline:3px solid #1f5fbf !important;outline-offset:1px}
+.tok-chip[data-tip]:focus::after{content:attr(data-tip);position:fixed;left:.75rem;right:.75rem;bottom:.75rem;
+  z-index:1000;padding:.55em .8em;border-radius:.45em;background:#262730;color:#fff;white-space:normal;
+  font:1rem/1.4 "Source Sans",sans-serif;box-shadow:0 2px 10px rgba(0,0,0,.35)}}
 </style>"""
 
 
 def chip(piece: str, *, tip: str = "", classes: str = "", inner: str = "") -> str:
-    """One chip: `piece` made visible (edge spaces as ␣, line breaks as ⏎) and escaped, with a hover `tip`; `inner`:
-    HTML after the piece inside the chip (its id, a mark), already escaped."""
-    title = f' title="{html_escape(tip, True)}"' if tip else ""
+    """One chip: `piece` made visible (edge spaces as ␣, line breaks as ⏎) and escaped, with a hover `tip` (on a touch
+    screen, which has no hover, a tap shows it in a bar along the bottom; the chip is not a stop of the Tab key, whose
+    readers hear the chip's `inner` text); `inner`: HTML after the piece inside the chip (its id, a mark), already
+    escaped."""
+    quoted = html_escape(tip, True)
+    title = f' title="{quoted}" data-tip="{quoted}" tabindex="-1"' if tip else ""
     return f'<span class="tok-chip {classes}"{title}>{html_escape(visible_token(piece))}{inner}</span>'
 
 

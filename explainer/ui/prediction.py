@@ -176,7 +176,9 @@ def show_tokens(backend: Backend, text: str) -> Prompt | None:
     shown = kept[-MAX_CHIPS:]
     # Open for a student; closed on a projector, where the chart below must start on the first screen.
     with st.expander(
-        _("The model reads **{n_kept} tokens** — hover over one to see its number").format(n_kept=number(len(kept))),
+        _("The model reads **{n_kept} tokens** — hover over one (or tap it) to see its number").format(
+            n_kept=number(len(kept))
+        ),
         expanded=advanced(),
     ):
         st.markdown(_chips_html(backend, shown, len(tokens) - len(shown)), unsafe_allow_html=True)

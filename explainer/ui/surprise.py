@@ -134,7 +134,8 @@ def surprise_section(backend: Backend, spec: str, text: str, prompt: Prompt) -> 
         _(
             "The model guessed more than the next word. At every place in the text it guessed the token after, from "
             "the tokens before, all in one reading, as in training. Each token below is shaded by the probability the "
-            "model gave it **before** seeing it; hover over one for its number and the model's favourite there."
+            "model gave it **before** seeing it; hover over one (or tap it) for its number and the model's favourite "
+            "there."
         )
     )
     untrained = st.toggle(
