@@ -12,7 +12,7 @@ from explainer.backends.base import Backend
 from explainer.charts.inside import KIND_COLOUR, alike_bars
 from explainer.ui.two_texts import context_sentence
 
-from .apptest import plain
+from .apptest import chart_specs, plain
 from .test_inside_pages import run_page
 
 COW = "User: What sound does a cow make?\nAssistant: A cow says"
@@ -126,3 +126,12 @@ def test_a_swap_that_cannot_be_compared_says_why(word: str, new: str, message: s
     assert not at.exception
     assert any(message in plain(i.value) for i in at.info), [i.value for i in at.info]
     assert len(at.get("plotly_chart")) == 3, "the page above still drawn; nothing compared"
+
+
+def test_a_typed_word_is_drawn_as_typed_not_as_markup() -> None:
+    at = run_page("last_vector")
+    _inputs(at)[1].set_value("<i>Spain</i>")
+    at.run()
+    assert not at.exception
+    titles = [s["layout"].get("title", {}).get("text", "") for s in chart_specs(at)]
+    assert any("“&lt;i&gt;Spain&lt;/i&gt;”" in t for t in titles), titles

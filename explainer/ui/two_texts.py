@@ -13,7 +13,7 @@ from explainer.analysis.swap import suggested_swap
 from explainer.backends.base import Backend
 from explainer.charts.inside import alike_bars
 from explainer.charts.prediction import next_token_bars
-from explainer.format import md_escape, number, percent
+from explainer.format import html_escape, md_escape, number, percent
 from explainer.i18n import _
 from explainer.ui.inside import trace_for
 from explainer.ui.shell.chart import show_chart
@@ -57,17 +57,18 @@ def context_section(backend: Backend, spec: str, text: str) -> None:
         return
     first, second = trace_for(spec, text), trace_for(spec, other)
     found = inside.two_texts(first, second)
-    title = _("How alike the vector of “{word}” is in the two texts").format(word=word)
+    title = _("How alike the vector of “{word}” is in the two texts").format(word=html_escape(word))
     show_chart(alike_bars(found.names, found.kinds, found.alike, title), "context_alike")
-    picks = [_top(backend, t) for t in (first, second)]
+    tops = [inside.softmax_table(t.logits[-1].numpy(), N_BARS) for t in (first, second)]  # each text's likeliest
+    labels = [inside.token_labels(backend, [r["id"] for r in table]) for table in tops]
+    picks = [(names[0], table[0]["prob"]) for names, table in zip(labels, tops)]
     st.markdown(f"**{context_sentence(found, word, len(ids), len(other_ids), picks)}**")
-    names = [st.session_state[f"{key}_{end}"].strip() for end in ("from", "to")]  # the inputs' words, as typed
-    for i, (column, trace, name) in enumerate(zip(st.columns(2), (first, second), names)):
-        table = inside.softmax_table(trace.logits[-1].numpy(), N_BARS)
-        labels = inside.token_labels(backend, [r["id"] for r in table])
-        probs = [r["prob"] for r in table]
-        fig = next_token_bars(labels, probs, max(0.0, 1.0 - sum(probs)), title=_("With “{word}”").format(word=name))
-        show_chart(fig, f"context_bars_{i}", column)
+    typed = [st.session_state[f"{key}_{end}"].strip() for end in ("from", "to")]  # the inputs' words, as typed
+    for i, column in enumerate(st.columns(2)):
+        probs = [r["prob"] for r in tops[i]]
+        chart_title = _("With “{word}”").format(word=html_escape(typed[i]))
+        bars = next_token_bars(labels[i], probs, max(0.0, 1.0 - sum(probs)), title=chart_title)
+        show_chart(bars, f"context_bars_{i}", column)
     st.caption(
         _(
             "Cosine similarity: 1 when the two vectors point the same way, 0 when they have nothing in common. A "
@@ -75,13 +76,6 @@ def context_section(backend: Backend, spec: str, text: str) -> None:
             "change earlier in the text first reaches the last vector through attention."
         )
     )
-
-
-def _top(backend: Backend, trace) -> tuple[str, float]:
-    """The likeliest next token after a traced text, and its probability."""
-    p = trace.logits[-1].float().softmax(-1)  # (V,)
-    best = int(p.argmax())
-    return inside.token_labels(backend, [best])[0], float(p[best])
 
 
 def context_sentence(
