@@ -135,3 +135,26 @@ def test_a_typed_word_is_drawn_as_typed_not_as_markup() -> None:
     assert not at.exception
     titles = [s["layout"].get("title", {}).get("text", "") for s in chart_specs(at)]
     assert any("“&lt;i&gt;Spain&lt;/i&gt;”" in t for t in titles), titles
+
+
+def test_the_inputs_follow_a_new_text_and_keep_a_word_the_student_typed() -> None:
+    at = run_page("last_vector")
+    at.text_area(key="prompt").input(COW).run()
+    assert [t.value for t in _inputs(at)] == ["cow", "dog"], "a word of the new text suggested"
+    _inputs(at)[1].set_value("duck")
+    at.run()
+    assert any("“␣quack”" in plain(m.value) for m in at.markdown if "after the second" in m.value)
+    at.text_area(key="prompt").input(COW.replace("make?", "make, please?")).run()
+    assert [t.value for t in _inputs(at)] == ["cow", "duck"], "the student's words kept: the new text has “cow”"
+    _inputs(at)[0].set_value("horse").run()
+    assert [t.value for t in _inputs(at)] == ["horse", "duck"], "a word typed into the same text is kept"
+    assert any("“horse” is not a word of the text" in plain(i.value) for i in at.info)
+
+
+def test_why_this_word_suggests_a_swap_for_a_text_without_france() -> None:
+    at = run_page("why_word")
+    assert [at.text_input(key=k).value for k in ("swap_from", "swap_to")] == ["France", "Japan"]
+    at.text_area(key="prompt").input(COW).run()
+    assert not at.exception
+    assert [at.text_input(key=k).value for k in ("swap_from", "swap_to")] == ["cow", "dog"]
+    assert not [i.value for i in at.info if "not a word of the text" in i.value]

@@ -5,19 +5,34 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explainer.analysis.swap import has_word, swapped
+from explainer.analysis.swap import has_word, suggested_swap, swapped
 from explainer.format import md_escape
 from explainer.i18n import _
 
 MOST_CHARS = 40  # a word typed to swap
 
 
+def _filled(text: str, key: str, default: tuple[str, str]) -> None:
+    """Fill the inputs for `text` when it is new to them and lacks their word: with `default` where the text has its
+    word, else with a word of the text that the corpus's word groups list and the next word of its group (a cow's
+    question: "cow" → "dog"). A word the student typed into the same text stays, with a message if it is not in it."""
+    state, word_key = st.session_state, f"{key}_from"
+    if state.get(f"{key}_text") == text:
+        return
+    state[f"{key}_text"] = text
+    if state.get(word_key) and has_word(text, state[word_key].strip()):
+        return
+    fill = default if default[0] and has_word(text, default[0]) else suggested_swap(text) or ("", "")
+    state[word_key], state[f"{key}_to"] = fill
+
+
 def other_text(text: str, default: tuple[str, str], key: str) -> str | None:
     """`text` with the word the student names written as the word they type (the text itself while either is empty);
     None, with a message, where that word is not in the text. The inputs' keys: `key`_from and `key`_to."""
-    left, right = st.columns(2)
-    word = left.text_input(_("Replace the word"), default[0], max_chars=MOST_CHARS, key=f"{key}_from").strip()
-    new = right.text_input(_("with"), default[1], max_chars=MOST_CHARS, key=f"{key}_to").strip()
+    _filled(text, key, default)
+    left, right = st.columns(2)  # their values live in the session state (`_filled`), hence no default value here
+    word = (left.text_input(_("Replace the word"), None, max_chars=MOST_CHARS, key=f"{key}_from") or "").strip()
+    new = (right.text_input(_("with"), None, max_chars=MOST_CHARS, key=f"{key}_to") or "").strip()
     if word and not has_word(text, word):
         st.info(_("“{word}” is not a word of the text: type one that is.").format(word=md_escape(word)))
         return None

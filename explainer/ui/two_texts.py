@@ -4,12 +4,9 @@ stage, until the two vectors point to different next words."""
 
 from __future__ import annotations
 
-import hashlib
-
 import streamlit as st
 
 from explainer.analysis import inside
-from explainer.analysis.swap import suggested_swap
 from explainer.backends.base import Backend
 from explainer.charts.inside import alike_bars
 from explainer.charts.prediction import next_token_bars
@@ -23,11 +20,6 @@ from explainer.ui.swap import other_text
 N_BARS = 5  # next words drawn for each text
 
 
-def _key(text: str) -> str:
-    """The inputs' key: another text gets inputs of its own, filled with its own suggestion."""
-    return "context_" + hashlib.sha1(text.encode("utf-8", "replace")).hexdigest()[:10]
-
-
 def context_section(backend: Backend, spec: str, text: str) -> None:
     section(_("5 · The same last token in another text"), "context")
     ids = backend.fit(backend.encode(text))[0]
@@ -39,9 +31,7 @@ def context_section(backend: Backend, spec: str, text: str) -> None:
             "the vector of “{word}” in the two texts, stage by stage."
         ).format(word=md_escape(word))
     )
-    swap = suggested_swap(text) or ("", "")
-    key = _key(text)
-    if (other := other_text(text, swap, key)) is None:
+    if (other := other_text(text, ("", ""), "context")) is None:  # a word of the text suggested
         return
     other_ids = backend.fit(backend.encode(other))[0]
     if other_ids == ids:
@@ -63,7 +53,7 @@ def context_section(backend: Backend, spec: str, text: str) -> None:
     labels = [inside.token_labels(backend, [r["id"] for r in table]) for table in tops]
     picks = [(names[0], table[0]["prob"]) for names, table in zip(labels, tops)]
     st.markdown(f"**{context_sentence(found, word, len(ids), len(other_ids), picks)}**")
-    typed = [st.session_state[f"{key}_{end}"].strip() for end in ("from", "to")]  # the inputs' words, as typed
+    typed = [(st.session_state[f"context_{end}"] or "").strip() for end in ("from", "to")]  # the inputs' words
     for i, column in enumerate(st.columns(2)):
         probs = [r["prob"] for r in tops[i]]
         chart_title = _("With “{word}”").format(word=html_escape(typed[i]))
