@@ -12,7 +12,7 @@ from explainer.backends.base import Backend
 from explainer.charts.inside import KIND_COLOUR, alike_bars
 from explainer.ui.two_texts import context_sentence
 
-from .apptest import chart_specs, plain
+from .apptest import chart_specs, open_page, plain
 from .test_inside_pages import run_page
 
 COW = "User: What sound does a cow make?\nAssistant: A cow says"
@@ -158,3 +158,13 @@ def test_why_this_word_suggests_a_swap_for_a_text_without_france() -> None:
     assert not at.exception
     assert [at.text_input(key=k).value for k in ("swap_from", "swap_to")] == ["cow", "dog"]
     assert not [i.value for i in at.info if "not a word of the text" in i.value]
+
+
+def test_the_swap_is_drawn_again_after_another_page() -> None:
+    """Streamlit forgets a page's inputs when the student leaves it: back on it, they are filled again."""
+    at = open_page("app_pages/why_word.py")
+    at.switch_page("app_pages/what_else.py").run()
+    at.switch_page("app_pages/why_word.py").run()
+    assert not at.exception
+    assert [at.text_input(key=k).value for k in ("swap_from", "swap_to")] == ["France", "Japan"]
+    assert len(at.get("plotly_chart")) == 4, "the swap's map drawn too"

@@ -17,7 +17,7 @@ def _filled(text: str, key: str, default: tuple[str, str]) -> None:
     word, else with a word of the text that the corpus's word groups list and the next word of its group (a cow's
     question: "cow" → "dog"). A word the student typed into the same text stays, with a message if it is not in it."""
     state, word_key = st.session_state, f"{key}_from"
-    if state.get(f"{key}_text") == text:
+    if state.get(f"{key}_text") == text and word_key in state:  # (a page left and come back to: its inputs forgotten)
         return
     state[f"{key}_text"] = text
     if state.get(word_key) and has_word(text, state[word_key].strip()):
