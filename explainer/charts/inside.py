@@ -389,7 +389,7 @@ def alike_bars(names: list[str], kinds: list[str], alike: list[float], title: st
     """How alike one position's vector is in two texts after each stage (cosine similarity, 1: the same direction),
     coloured by the kind of stage as `change_bars` is."""
     hover = _("{alike} alike").format(alike="%{x:.3f}")
-    axis = {"title": {"text": _("how alike (cosine similarity: 1 = the same direction)")},
+    axis = {"title": {"text": _("cosine similarity<br>(1 = the same direction)")},
             "range": [min(0.0, *alike), 1.12]}  # fmt: skip
     return _stage_bars(names, kinds, alike, axis, title, texttemplate="%{x:.2f}",
                        hovertemplate=f"%{{hovertext}}: {hover}<extra></extra>")  # fmt: skip

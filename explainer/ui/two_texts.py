@@ -78,7 +78,7 @@ def context_sentence(
         start = _(
             "“{word}” stands at another place in the second text ({n_second} tokens, against {n_first}), so its "
             "vector entered the model a little different ({alike} alike)."
-        ).format(word=w, n_first=number(n_first), n_second=number(n_second), alike=f"{found.alike[0]:.2f}")
+        ).format(word=w, n_first=number(n_first), n_second=number(n_second), alike=number(found.alike[0], 2))
     elif found.parted is None:
         start = _("The vector of “{word}” stays the same in both texts, stage after stage.").format(word=w)
     else:
@@ -86,7 +86,7 @@ def context_sentence(
         start = _(
             "“{word}” entered the model with the same vector in both texts; they first part at {stage} ({alike} "
             "alike after it)."
-        ).format(word=w, stage=stage, alike=f"{found.alike[found.parted]:.2f}")
+        ).format(word=w, stage=stage, alike=number(found.alike[found.parted], 2))
     (a, pa), (b, pb) = picks
     if a == b:
         end = _("After the last stage they are {alike} alike, and both still point to “{a}” ({pa} and {pb}).")
@@ -95,5 +95,5 @@ def context_sentence(
             "After the last stage they are {alike} alike, and point to different next words: “{a}” ({pa}) after the "
             "first text, “{b}” ({pb}) after the second."
         )
-    alike = f"{found.alike[-1]:.2f}"
+    alike = number(found.alike[-1], 2)
     return start + " " + end.format(alike=alike, a=md_escape(a), pa=percent(pa), b=md_escape(b), pb=percent(pb))
