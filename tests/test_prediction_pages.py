@@ -209,3 +209,17 @@ def test_many_runs_with_a_fixed_seed_give_one_answer(spec: str) -> None:
     next(b for b in at.button if b.label.startswith("Run 6 times")).click()
     text = " ".join(m.value for m in checked(at.run()).markdown)
     assert "**6 runs** with T = 1.5 (each with its own random seed)" in text
+
+
+def test_a_long_text_is_tokenized_once_not_on_every_click(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pasted book took 1.3 s to tokenize, on every click of every student: the tokens are kept per text."""
+    st.cache_resource.clear()
+    calls = []
+    real = Backend.tokenize
+    monkeypatch.setattr(Backend, "tokenize", lambda self, text: calls.append(len(text)) or real(self, text))
+    text = "The river ran past the bank. " * 2_000 + "The capital of France is"
+    at = type_text(open_page(NEXT_WORD), text)
+    assert "cut off" in messages(at)
+    read = sum(1 for n in calls if n == len(text))
+    checked(at.run())  # a click: the page runs again
+    assert sum(1 for n in calls if n == len(text)) == read == 1

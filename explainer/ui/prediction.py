@@ -152,25 +152,33 @@ def _chips_html(backend: Backend, tokens: list, n_hidden: int) -> str:
     return chip_row(chips, f'<span class="tok-cut">{html_escape(hidden)}</span>' if n_hidden else "")
 
 
-def show_tokens(backend: Backend, text: str) -> Prompt | None:
+@st.cache_resource(max_entries=16, show_spinner=False)
+def read_tokens(spec: str, text: str) -> tuple[int, tuple[Token, ...]]:
+    """How many tokens `text` has, and the last context-length of them, which the model reads: once per (model, text)
+    for the whole class, not on every click (a million characters take 1.3 s to tokenize)."""
+    backend = get_backend(spec)
+    tokens = backend.tokenize(text)
+    return len(tokens), tuple(tokens[-backend.info.context_length :])
+
+
+def show_tokens(backend: Backend, spec: str, text: str) -> Prompt | None:
     """Draw the text's tokens as chips, with notices for a cut and for unknown words.
     None (after a message saying why) when there is nothing to predict from."""
     if not text.strip():
         st.info(_("Type some text in the box: the model needs at least one word to predict the next one."))
         return None
-    tokens = backend.tokenize(text)
-    if not tokens:
+    n_tokens, read = read_tokens(spec, text)
+    if not n_tokens:
         st.info(_("This text has no tokens the model can read: type a word or two."))
         return None
     context = backend.info.context_length
-    n_cut = max(0, len(tokens) - context)
-    kept = tokens[n_cut:]
+    n_cut, kept = n_tokens - len(read), list(read)
     if n_cut:
         st.warning(
             _(
                 "This text is {n_tokens} tokens long, but the model reads at most {context}. The first {n_cut} "
                 "tokens are cut off (from the left); only the last {context} count."
-            ).format(n_tokens=number(len(tokens)), context=number(context), n_cut=number(n_cut)),
+            ).format(n_tokens=number(n_tokens), context=number(context), n_cut=number(n_cut)),
             icon=":material/content_cut:",
         )
     shown = kept[-MAX_CHIPS:]
@@ -181,7 +189,7 @@ def show_tokens(backend: Backend, text: str) -> Prompt | None:
         ),
         expanded=advanced(),
     ):
-        st.markdown(_chips_html(backend, shown, len(tokens) - len(shown)), unsafe_allow_html=True)
+        st.markdown(_chips_html(backend, shown, n_tokens - len(shown)), unsafe_allow_html=True)
         if (pieces_page := link_page("tokens")) is not None:  # the same text, there taken apart merge by merge
             st.page_link(
                 pieces_page,
@@ -236,10 +244,10 @@ def prompt_section(default: StartedReply, where=None) -> tuple[Backend, str, str
     with where or st.container():
         text = prompt_box(default.text(backend))
         reads_english_note()
-        prompt = show_tokens(backend, text)
+        prompt = show_tokens(backend, spec := current_spec(), text)
     if prompt is None:
         stop()
-    return backend, current_spec(), text, prompt
+    return backend, spec, text, prompt
 
 
 def _add(backend: Backend, text: str, token_id: int, prob: float) -> None:
