@@ -37,12 +37,12 @@ with for_the_teacher("unembedding", "logit", "softmax"):
     )
 
 controls, main = side_by_side()  # presenter mode: the text beside the vector, so that it is on the first screen
-backend, spec, text, _prompt = prompt_section(DEFAULT_PROMPT, controls)
+backend, spec, text, prompt = prompt_section(DEFAULT_PROMPT, controls)
 info = backend.info
 
 trace = trace_for(spec, text)
 last = inside.last_vector(backend, trace)
-ids = backend.fit(backend.encode(text))[0]
+ids = prompt.ids  # (tokenized once: a long text takes seconds)
 word = inside.token_labels(backend, ids[-1:])[0]
 
 vector = view("vector", main)
@@ -114,4 +114,4 @@ if (next_word := link_page("next-word")) is not None:
 else:  # this page run on its own, outside the app's navigation
     st.markdown(_("These are the bars of the **Next word** page: try it there."))
 
-context_section(backend, spec, text)
+context_section(backend, spec, text, ids)

@@ -168,3 +168,15 @@ def test_the_swap_is_drawn_again_after_another_page() -> None:
     assert not at.exception
     assert [at.text_input(key=k).value for k in ("swap_from", "swap_to")] == ["France", "Japan"]
     assert len(at.get("plotly_chart")) == 4, "the swap's map drawn too"
+
+
+def test_a_word_changed_before_the_context_says_so() -> None:
+    """A long text: the suggestion comes from the tokens the model reads, and a word changed only before them says
+    that the model does not read it."""
+    at = run_page("last_vector")
+    at.text_area(key="prompt").input("A cow lived here. " + "The river was wide and slow. " * 40 + CAPITAL).run()
+    assert [t.value for t in _inputs(at)] == ["France", "Germany"], "not “cow”, which the model does not read"
+    _inputs(at)[0].set_value("cow")
+    _inputs(at)[1].set_value("dog")
+    at.run()
+    assert any("the word changed is before them" in i.value for i in at.info), [i.value for i in at.info]

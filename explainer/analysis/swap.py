@@ -8,6 +8,10 @@ import re
 from explainer.corpus.generator import WORD_GROUPS
 
 WORD = re.compile(r"\w+")
+GROUP_OF: dict[str, list[str]] = {}  # a word -> the first of the corpus's word groups that lists it
+for _words in WORD_GROUPS.values():
+    for _word in _words:
+        GROUP_OF.setdefault(_word, _words)
 
 
 def _whole(word: str) -> re.Pattern:
@@ -23,13 +27,13 @@ def swapped(text: str, word: str, new: str) -> str:
     return _whole(word).sub(lambda _m: new, text)
 
 
-def suggested_swap(text: str, groups: dict[str, list[str]] = WORD_GROUPS) -> tuple[str, str] | None:
-    """The first word of `text`, before its last word, that one of the corpus's word groups lists, and the next word of
-    that group ("cow" -> "dog", "France" -> "Germany"); None where no word before the last is in a group."""
-    words = WORD.findall(text)[:-1]
-    last = WORD.findall(text)[-1:] or [""]
-    for word in words:
-        for group in groups.values():
-            if word in group and word != last[0]:
-                return word, group[(group.index(word) + 1) % len(group)]
+def suggested_swap(text: str) -> tuple[str, str] | None:
+    """The first word of `text` that one of the corpus's word groups lists, other than its last word, and the next word
+    of that group ("cow" -> "dog", "France" -> "Germany"); None where the text has no such word. One pass over the
+    text (a pasted book has a million characters)."""
+    last = WORD.findall(text[-100:])[-1:]  # (no group lists a word of 100 letters)
+    for match in WORD.finditer(text):
+        word = match.group()
+        if (group := GROUP_OF.get(word)) is not None and [word] != last:
+            return word, group[(group.index(word) + 1) % len(group)]
     return None

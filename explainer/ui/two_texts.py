@@ -7,12 +7,13 @@ from __future__ import annotations
 import streamlit as st
 
 from explainer.analysis import inside
+from explainer.analysis.swap import suggested_swap
 from explainer.backends.base import Backend
 from explainer.charts.inside import alike_bars
 from explainer.charts.prediction import next_token_bars
 from explainer.format import html_escape, md_escape, number, percent
 from explainer.i18n import _
-from explainer.ui.inside import trace_for
+from explainer.ui.inside import read_ids, trace_for, trace_of_ids
 from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.views import section
 from explainer.ui.swap import other_text
@@ -20,9 +21,9 @@ from explainer.ui.swap import other_text
 N_BARS = 5  # next words drawn for each text
 
 
-def context_section(backend: Backend, spec: str, text: str) -> None:
+def context_section(backend: Backend, spec: str, text: str, ids: list[int]) -> None:
+    """`ids`: the tokens of `text` that the model reads."""
     section(_("5 · The same last token in another text"), "context")
-    ids = backend.fit(backend.encode(text))[0]
     word = inside.token_labels(backend, ids[-1:])[0]
     st.markdown(
         _(
@@ -31,11 +32,19 @@ def context_section(backend: Backend, spec: str, text: str) -> None:
             "the vector of “{word}” in the two texts, stage by stage."
         ).format(word=md_escape(word))
     )
-    if (other := other_text(text, ("", ""), "context")) is None:  # a word of the text suggested
+    suggested = suggested_swap(backend.decode(ids)) or ("", "")  # a word of the part the model reads
+    if (other := other_text(text, suggested, "context")) is None:
         return
-    other_ids = backend.fit(backend.encode(other))[0]
-    if other_ids == ids:
+    other_ids = list(read_ids(spec, other))
+    if other == text:
         st.info(_("Type a word of the text and another word for it: two texts to compare."))
+        return
+    if other_ids == ids:
+        st.info(
+            _("The model reads only the last {n} tokens of the text, and the word changed is before them.").format(
+                n=number(len(ids))
+            )
+        )
         return
     if other_ids[-1] != ids[-1]:
         other_word = inside.token_labels(backend, other_ids[-1:])[0]
@@ -45,7 +54,7 @@ def context_section(backend: Backend, spec: str, text: str) -> None:
             )
         )
         return
-    first, second = trace_for(spec, text), trace_for(spec, other)
+    first, second = trace_for(spec, text), trace_of_ids(spec, tuple(other_ids))  # (the page's own trace first)
     found = inside.two_texts(first, second)
     title = _("How alike the vector of “{word}” is in the two texts").format(word=html_escape(word))
     show_chart(alike_bars(found.names, found.kinds, found.alike, title), "context_alike")
