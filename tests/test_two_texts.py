@@ -180,3 +180,13 @@ def test_a_word_changed_before_the_context_says_so() -> None:
     _inputs(at)[1].set_value("dog")
     at.run()
     assert any("the word changed is before them" in i.value for i in at.info), [i.value for i in at.info]
+
+
+def test_a_link_names_the_swap() -> None:
+    """The lesson plan's links and a teacher's page, followed by the class, carry the words in the address (the
+    browser writes a student's words there: tests/e2e/test_inside_pages.py)."""
+    at = open_page("app_pages/last_vector.py", query={"context_from": "France", "context_to": "Japan"})
+    assert [t.value for t in _inputs(at)] == ["France", "Japan"]
+    assert any("“␣Tokyo”" in plain(m.value) for m in at.markdown if "after the second" in m.value)
+    at = open_page("app_pages/why_word.py", query={"swap_to": "Italy"})
+    assert [at.text_input(key=k).value for k in ("swap_from", "swap_to")] == ["France", "Italy"]

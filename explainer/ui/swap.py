@@ -15,15 +15,19 @@ MOST_CHARS = 40  # a word typed to swap
 def _filled(text: str, key: str, default: tuple[str, str]) -> None:
     """Fill the inputs for `text` when it is new to them and lacks their word: with `default` where the text has its
     word, else with a word of the text that the corpus's word groups list and the next word of its group (a cow's
-    question: "cow" → "dog"). A word the student typed into the same text stays, with a message if it is not in it."""
-    state, word_key = st.session_state, f"{key}_from"
-    if state.get(f"{key}_text") == text and word_key in state:  # (a page left and come back to: its inputs forgotten)
+    question: "cow" → "dog"). A word the student typed into the same text stays, with a message if it is not in it.
+    On a visit, a link's words come first (the lesson plan's, or the teacher's page that a class follows)."""
+    state, keys = st.session_state, (f"{key}_from", f"{key}_to")
+    visit = keys[0] not in state  # Streamlit forgets a page's inputs when the student leaves it
+    if state.get(f"{key}_text") == text and not visit:
         return
     state[f"{key}_text"] = text
-    if state.get(word_key) and has_word(text, state[word_key].strip()):
+    if not visit and state[keys[0]] and has_word(text, state[keys[0]].strip()):
         return
     fill = default if default[0] and has_word(text, default[0]) else suggested_swap(text) or ("", "")
-    state[word_key], state[f"{key}_to"] = fill
+    link = st.query_params if visit else {}
+    for k, word in zip(keys, fill):
+        state[k] = link.get(k, word)[:MOST_CHARS]
 
 
 def other_text(text: str, default: tuple[str, str], key: str) -> str | None:
@@ -31,8 +35,8 @@ def other_text(text: str, default: tuple[str, str], key: str) -> str | None:
     None, with a message, where that word is not in the text. The inputs' keys: `key`_from and `key`_to."""
     _filled(text, key, default)
     left, right = st.columns(2)  # their values live in the session state (`_filled`), hence no default value here
-    word = (left.text_input(_("Replace the word"), None, max_chars=MOST_CHARS, key=f"{key}_from") or "").strip()
-    new = (right.text_input(_("with"), None, max_chars=MOST_CHARS, key=f"{key}_to") or "").strip()
+    word = (left.text_input(_("Replace the word"), None, MOST_CHARS, f"{key}_from", bind="query-params") or "").strip()
+    new = (right.text_input(_("with"), None, MOST_CHARS, f"{key}_to", bind="query-params") or "").strip()
     if word and not has_word(text, word):
         st.info(_("“{word}” is not a word of the text: type one that is.").format(word=md_escape(word)))
         return None

@@ -3,6 +3,7 @@ draws its charts, redraws after one interaction, and leaves screenshots in SHOTS
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -51,6 +52,11 @@ def last_vector(page) -> None:
     type_prompt(page, COW)  # and the same last token in another text: the cow's swap suggested, "dog"
     said = page.locator("[data-testid=stMarkdown]").filter(has_text="after the second")
     sync_api.expect(said).to_contain_text("“␣moo” (99.7%) after the first text, “␣woof”", timeout=60_000)
+    box = page.locator(".st-key-context_to input")
+    box.fill("duck")
+    box.press("Enter")
+    sync_api.expect(said).to_contain_text("“␣quack”", timeout=60_000)
+    page.wait_for_url(re.compile("context_to=duck"))  # in the address: a link to this view, a class following
 
 
 # url path -> (title, the chart that must change, the interaction)
