@@ -5,6 +5,7 @@ on the shipped model the two vectors end far apart and point to the changed word
 from __future__ import annotations
 
 import pytest
+import torch
 
 from explainer.analysis import inside
 from explainer.analysis.swap import has_word, suggested_swap, swapped
@@ -190,3 +191,13 @@ def test_a_link_names_the_swap() -> None:
     assert any("“␣Tokyo”" in plain(m.value) for m in at.markdown if "after the second" in m.value)
     at = open_page("app_pages/why_word.py", query={"swap_to": "Italy"})
     assert [at.text_input(key=k).value for k in ("swap_from", "swap_to")] == ["France", "Italy"]
+
+
+def test_each_layer_reads_the_vector_the_layer_before_wrote(three_shapes: Backend) -> None:
+    """What the stages of the residual stream rest on: a block's input is the block before's output, so a stage's
+    change is the difference from the stage before it (the Layers page's bars)."""
+    trace = three_shapes.trace(three_shapes.encode("the cat sat on the mat"))
+    for before, after in zip(trace.resid_post[:-1], trace.resid_pre[1:]):
+        assert torch.allclose(before, after, atol=1e-5)
+    stages, vectors = inside.residual_stages(trace), inside.stage_vectors(trace)
+    assert stages[1].change == pytest.approx(float((vectors[1][2] - vectors[0][2]).norm()), rel=1e-5)
