@@ -331,8 +331,8 @@ def test_split_words_reads_only_from_the_first_token_kept() -> None:
     """A text cut to a model's context: the words before the tokens kept are not read (a million characters took
     0.7 s), and a word the cut falls inside is read whole."""
     tok = train_tokenizer("bpe", "The cat sat on the mat. " * 200, 300)
-    text = "zorblax " * 1000 + "The cat sat on the quuxify mat"
+    text = "zorblax " * 200 + "The cat sat on the quuxify mat"
     tokens = tok.tokens(text)
     tail = [t for t in tokens if t.start >= text.index("quuxify") + 2]  # cut inside the word "quuxify"
     assert [w for w, _ in split_words(text, tail)] == ["quuxify"]
-    assert [w for w, _ in split_words(text, tokens)][-1] == "quuxify" and len(split_words(text, tokens)) == 1001
+    assert [w for w, _ in split_words(text, tokens)][-1] == "quuxify" and len(split_words(text, tokens)) == 201
