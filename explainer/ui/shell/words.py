@@ -49,6 +49,22 @@ TERMS: dict[str, Term] = {  # key: the term's anchor on the glossary page, in th
         ),
         ("tokens", "merges"),
     ),
+    "vocabulary": Term(
+        N_("Vocabulary"),
+        N_(
+            "Every token a model knows, and so every token it can write next: 6,144 for the built-in model, 50,257 "
+            "for GPT-2. At each step the model gives each of them a score."
+        ),
+        ("tokens", "pieces"),
+    ),
+    "context-window": Term(
+        N_("Context window"),
+        N_(
+            "How many tokens a model reads at once: 128 for the built-in model, 1,024 for GPT-2 (the sidebar names it "
+            "for the model in use). A longer text is cut from the left, and the model knows nothing of what was cut."
+        ),
+        ("next-word", "bars"),
+    ),
     "logit": Term(
         N_("Logit (score)"),
         N_(
@@ -84,7 +100,7 @@ TERMS: dict[str, Term] = {  # key: the term's anchor on the glossary page, in th
     "entropy": Term(
         N_("Entropy (bits)"),
         N_("How open the draw is. 0 bits: no choice at all; 1 bit: a fair coin; 3 bits: a fair choice among 8 words."),
-        ("sampling", "entropy"),
+        ("sampling", "compare"),  # the entropy curve is drawn with the two charts
     ),
     "parameter": Term(
         N_("Parameter (weight)"),
