@@ -1,6 +1,6 @@
-"""Every link to a view lands on one: the glossary's terms and the lesson plan's steps name a page and a section of it
-(`?view=NAME`), and some page of the app draws an anchor of that name (`section`, `view`, or a heading's anchor). A
-misspelt view opens its page at the top, far from what the link promised."""
+"""Every link to a view lands on one: the glossary's terms, the lesson plan's steps and the class questions' demos
+name a page and a section of it (`?view=NAME`), and some page of the app draws an anchor of that name (`section`,
+`view`, or a heading's anchor). A misspelt view opens its page at the top, far from what the link promised."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from explainer.classroom.questions import QUESTIONS
 from explainer.ui.shell.lesson import STEPS, VIEW_NAMES
 from explainer.ui.shell.pages import BY_URL
 from explainer.ui.shell.words import TERMS
@@ -39,6 +40,7 @@ LINKS = (
         for i, link in enumerate((step.link, *step.more, *step.questions))
     }
     | {("named", i): where for i, where in enumerate(VIEW_NAMES)}
+    | {("question", q.key): (q.page, q.view) for q in QUESTIONS}  # the demo each class question's answer opens
 )
 
 
