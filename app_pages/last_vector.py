@@ -5,7 +5,7 @@ import streamlit as st
 
 from explainer.analysis import inside
 from explainer.charts.embeddings import heat_strip
-from explainer.charts.inside import logit_bars
+from explainer.charts.layers import logit_bars
 from explainer.charts.prediction import next_token_bars
 from explainer.format import md_escape, number, percent
 from explainer.i18n import _

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from explainer.analysis import inside
-from explainer.charts.inside import change_bars, flow_dot, logit_lens_heatmap, neuron_bars, neuron_writers_bars
+from explainer.charts.layers import change_bars, flow_dot, logit_lens_heatmap, neuron_bars, neuron_writers_bars
 from explainer.format import md_escape, number, percent
 from explainer.i18n import _
 from explainer.ui.inside import (

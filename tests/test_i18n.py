@@ -325,7 +325,8 @@ def test_chart_numbers_written_by_python_speak_the_language() -> None:
     import numpy as np
 
     from explainer.charts.describe import describe
-    from explainer.charts.inside import attention_lines, logit_bars
+    from explainer.charts.inside import attention_lines
+    from explainer.charts.layers import logit_bars
 
     with speaking("de"):
         table = str(describe(logit_bars(["a", "b"], [1234.5, 0.25])))

@@ -18,16 +18,18 @@ from explainer.charts.embeddings import heat_strip
 from explainer.charts.inside import (
     attention_heatmap,
     attention_lines,
-    change_bars,
-    flow_dot,
     generation_heads,
     heads_grid,
+    model_view,
+    scores_to_weights,
+)
+from explainer.charts.layers import (
+    change_bars,
+    flow_dot,
     logit_bars,
     logit_lens_heatmap,
-    model_view,
     neuron_bars,
     neuron_writers_bars,
-    scores_to_weights,
 )
 from explainer.charts.style import COLOUR_BAR_PX, HIDDEN, NARROW_NAMES
 from explainer.corpus.data import COUNTRIES

@@ -10,7 +10,7 @@ import torch
 from explainer.analysis import inside
 from explainer.analysis.swap import has_word, suggested_swap, swapped
 from explainer.backends.base import Backend
-from explainer.charts.inside import KIND_COLOUR, alike_bars
+from explainer.charts.layers import KIND_COLOUR, alike_bars
 from explainer.ui.two_texts import context_sentence
 
 from .apptest import chart_specs, open_page, plain

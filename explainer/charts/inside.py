@@ -1,6 +1,7 @@
-"""Figures for the attention, layers and last-vector pages: heatmaps of who looks at whom, the residual stream's
-flow, the logit lens, neurons, the last vector and its scores. Data in, figure out (explainer/charts/style.py);
-token axes are numbered positions with the words as tick text, so that a repeated word never merges."""
+"""Figures for the attention page: heatmaps of who looks at whom, one token's lines, how scores become weights; and
+what the figures inside the transformer share (explainer/charts/layers.py draws the layers' and the last vector's).
+Data in, figure out (explainer/charts/style.py); token axes are numbered positions with the words as tick text, so
+that a repeated word never merges."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from explainer.charts.style import (
     FONT,
     GREY,
     GRID,
-    HALF_TITLE,
     INK,
     LINE_PX,
     MUTED,
@@ -41,17 +41,17 @@ PANEL_TITLE = 14  # letters of an axis title under a panel 40 % as wide as a pho
 HEAD_TITLE = 12  # letters of a line over one of four maps side by side on a phone
 
 
-def _esc(labels: list[str]) -> list[str]:
+def escaped(labels: list[str]) -> list[str]:
     return [html_escape(s) for s in labels]
 
 
-def _figure(data: list[dict], height: int, title: str = "", axes: dict | None = None, **margin) -> go.Figure:
+def white_figure(data: list[dict], height: int, title: str = "", axes: dict | None = None, **margin) -> go.Figure:
     """The figure with this module's layout: white plot, projector sizes on every axis."""
     out = layout(title, height, {"l": 10, "r": 10, "t": 60 if title else 20, "b": 10, **margin}, plot_bgcolor="white")
     return figure(data, spoken_axes({**out, **(axes or {})}))
 
 
-def _positions(labels: list[str], **extra) -> dict:
+def position_axis(labels: list[str], **extra) -> dict:
     """An axis of token positions 0..T-1 labelled with the tokens."""
     return {"tickmode": "array", "tickvals": list(range(len(labels))), "ticktext": labels, **extra}
 
@@ -88,7 +88,7 @@ def attention_heatmap(
     Cells above the diagonal are the future, hidden by the causal mask: drawn grey. The height grows with T
     unless given. `narrow` (a phone): every other column named past a few (`every_other_name`); the rows keep all."""
     T = len(labels)
-    lab = _esc(labels)
+    lab = escaped(labels)
     future = np.triu(np.ones((T, T), dtype=bool), 1)
     ticks = {"tickfont": {"size": SMALL}}
     axes = {
@@ -110,7 +110,7 @@ def attention_heatmap(
         ]  # fmt: skip
     # the colour bar over the map: beside it, it took a quarter of a phone's width from the map
     height = (height or 160 + 24 * T + 40 * bool(title)) + COLOUR_BAR_PX
-    return _figure(data, height, title, axes, t=(60 if title else 20) + COLOUR_BAR_PX)
+    return white_figure(data, height, title, axes, t=(60 if title else 20) + COLOUR_BAR_PX)
 
 
 def _axes_of(cell: int) -> str:
@@ -144,7 +144,7 @@ def _small_maps(att: np.ndarray, labels: list[str], cols: int, titles: list[str]
     N, T = att.shape[0], len(labels)
     rows = -(-N // cols)
     future = np.triu(np.ones((T, T), dtype=bool), 1)
-    names = _tokens(_esc(labels))["tickvals"]
+    names = _tokens(escaped(labels))["tickvals"]
     flat = flat_colorbar(_("attention weight"))
     data = []
     for n in range(N):
@@ -176,7 +176,7 @@ def heads_grid(att: np.ndarray, labels: list[str], habits: list[str]) -> go.Figu
     cell = 250 if cols > 2 else 320  # a map's height
     plot = rows * cell + (rows - 1) * title_px
     data, axes = _small_maps(att, labels, cols, titles, title_px / plot)
-    return _figure(data, plot + title_px + 10 + COLOUR_BAR_PX, axes=axes, t=title_px + 10, b=COLOUR_BAR_PX)
+    return white_figure(data, plot + title_px + 10 + COLOUR_BAR_PX, axes=axes, t=title_px + 10, b=COLOUR_BAR_PX)
 
 
 def model_view(att: np.ndarray, labels: list[str], mark: tuple[int, int] | None = None) -> go.Figure:
@@ -196,14 +196,14 @@ def model_view(att: np.ndarray, labels: list[str], mark: tuple[int, int] | None 
              "line": {"color": ORANGE, "width": 3}}
         ]  # fmt: skip
     cell = 1000 / max(H, 4)  # a row's height: a full-width map of 4 heads, down to ~85 px a row for 12
-    return _figure(data, 90 + int(L * cell) + COLOUR_BAR_PX, axes=axes, t=50, l=70, b=COLOUR_BAR_PX)
+    return white_figure(data, 90 + int(L * cell) + COLOUR_BAR_PX, axes=axes, t=50, l=70, b=COLOUR_BAR_PX)
 
 
 def attention_lines(weights: np.ndarray, labels: list[str], query: int, title: str = "") -> go.Figure:
     """weights (T,) of one query over the keys: lines from the query (right) to every earlier
     token (left), thicker and darker for more weight."""
     T = len(labels)
-    lab = _esc(labels)
+    lab = escaped(labels)
     top = max(float(weights[: query + 1].max()), 1e-9)
     data = [
         {"type": "scatter", "x": [0, 1], "y": [k, query], "mode": "lines", "hoverinfo": "skip",
@@ -226,14 +226,14 @@ def attention_lines(weights: np.ndarray, labels: list[str], query: int, title: s
          "marker": {"size": 14, "color": ORANGE}, "hoverinfo": "skip"}
     )  # fmt: skip
     axes = {"xaxis": {"visible": False, "range": [-0.9, 1.6]}, "yaxis": {"visible": False, "autorange": "reversed"}}
-    return _figure(data, 80 + 26 * T, title, {**axes, "showlegend": False})
+    return white_figure(data, 80 + 26 * T, title, {**axes, "showlegend": False})
 
 
 def generation_heads(att: np.ndarray, labels: list[str], generated: list[bool], title: str = "") -> go.Figure:
     """att (H, T) for one query (the position that predicted the new token): a row per head over
     the tokens it could see; generated tokens' labels in orange."""
     H, T = att.shape
-    lab = _esc(labels)
+    lab = escaped(labels)
     ticks = [f'<span style="color:{ORANGE}"><b>{s}</b></span>' if g else s for s, g in zip(lab, generated)]
     hover = [
         [_("head {h} → “{lab}”: {att}").format(h=h + 1, lab=lab[k], att=fixed_percent(att[h, k], 3)) for k in range(T)]
@@ -241,13 +241,13 @@ def generation_heads(att: np.ndarray, labels: list[str], generated: list[bool], 
     ]
     cells = _attention(att, hover, x=list(range(T)), y=list(range(H)), xgap=1, ygap=2)
     axes = {
-        "xaxis": _positions(ticks, title={"text": _("earlier tokens (orange: generated)")},
+        "xaxis": position_axis(ticks, title={"text": _("earlier tokens (orange: generated)")},
                             tickangle=column_angle(T),
                             tickfont={"size": SMALL}, showgrid=False),
-        "yaxis": _positions([_("head {n}").format(n=h + 1) for h in range(H)], title={"text": _("head")},
+        "yaxis": position_axis([_("head {n}").format(n=h + 1) for h in range(H)], title={"text": _("head")},
                             autorange="reversed", showgrid=False),
     }  # fmt: skip
-    return _figure([cells], 230 + 34 * H + COLOUR_BAR_PX, title, axes, t=(60 if title else 20) + COLOUR_BAR_PX)
+    return white_figure([cells], 230 + 34 * H + COLOUR_BAR_PX, title, axes, t=(60 if title else 20) + COLOUR_BAR_PX)
 
 
 def scores_to_weights(
@@ -257,7 +257,7 @@ def scores_to_weights(
     line that ends at 0), then its weight after the softmax (bars); a last row `rest` ("the 20 other tokens") with
     their weight together."""
     n = len(labels)
-    rows = [*_esc(labels), f"<i>{html_escape(rest)}</i>"] if rest else _esc(labels)
+    rows = [*escaped(labels), f"<i>{html_escape(rest)}</i>"] if rest else escaped(labels)
     shares = [*weights, rest_weight][: len(rows)]
     y = list(range(len(rows)))
     score = {
@@ -279,13 +279,13 @@ def scores_to_weights(
                   "title": {"text": title_lines(_("score − highest score"), PANEL_TITLE)}},
         "xaxis2": {"domain": [0.6, 1], "range": [0, 1.25], "tickformat": ".0%", "gridcolor": GRID, "anchor": "y2",
                    "title": {"text": title_lines(_("weight after the softmax"), PANEL_TITLE)}},
-        "yaxis": _positions(rows, autorange="reversed", automargin=True, showgrid=False),
-        "yaxis2": _positions(rows, anchor="x2", matches="y", showticklabels=False, showgrid=False),
+        "yaxis": position_axis(rows, autorange="reversed", automargin=True, showgrid=False),
+        "yaxis2": position_axis(rows, anchor="x2", matches="y", showticklabels=False, showgrid=False),
         "annotations": [{"text": _("→ softmax →"), "x": 0.5, "xref": "paper", "y": 1, "yref": "paper",
                          "yanchor": "bottom", "showarrow": False, "font": {"size": SMALL, "color": MUTED}}],
         "showlegend": False,
     }  # fmt: skip
-    return _figure([score, weight], 150 + ROW_PX * len(rows), title, axes)
+    return white_figure([score, weight], 150 + ROW_PX * len(rows), title, axes)
 
 
 def score_products(products: np.ndarray, names: list[str], scores: list[float], title: str = "") -> go.Figure:
@@ -316,175 +316,3 @@ def score_products(products: np.ndarray, names: list[str], scores: list[float], 
     )  # fmt: skip
     out["title"]["subtitle"] = {"text": key, "font": {"size": SMALL}}
     return figure(data, spoken_axes(out))
-
-
-# ---------------------------------------------------------------------------- layers
-
-KIND_COLOUR = {"embed": GREY, "attn": BLUE, "ff": ORANGE, "block": BLUE, "final": GREY}
-
-
-def flow_dot(stages: list, result: str) -> str:
-    """Graphviz DOT of the flow: embedding → (attention → feed-forward) per layer → final norm → result.
-    `stages` are inside.Stage; each box shows the change it adds (+Δ) and the vector's length after.
-    One layer per row: attention on the left, feed-forward on the right."""
-    fill = {"embed": "#eef1f4", "attn": "#dbe7f8", "ff": "#fde4d5", "block": "#dbe7f8", "final": "#eef1f4"}
-    lines = [
-        "digraph flow {",
-        'rankdir=TB; nodesep=0.5; ranksep=0.3; bgcolor="transparent";',
-        'node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=18, color="#8c959f", width=2.4];',
-        'edge [color="#57606a", arrowsize=0.9, penwidth=1.5];',
-    ]
-    left = None  # the previous row's first box, to keep the rows in one column
-    for i, s in enumerate(stages):
-        if s.kind in ("embed", "final"):
-            label = _("{name}\\nlength {norm}").format(name=s.name, norm=number(s.norm, 1))
-        else:
-            label = _("{name}\\n+Δ {change} → length {norm}").format(
-                name=s.name, change=number(s.change, 1), norm=number(s.norm, 1)
-            )
-        lines.append(f'n{i} [label="{label}", fillcolor="{fill[s.kind]}"];')
-        if i == 0:
-            left = 0
-            continue
-        if s.kind == "ff" and stages[i - 1].kind == "attn":  # same row as its attention
-            lines += [f"n{i - 1} -> n{i};", f"{{rank=same; n{i - 1}; n{i};}}"]
-        else:
-            lines += [f"n{i - 1} -> n{i} [constraint=false];", f"n{left} -> n{i} [style=invis];"]
-            left = i
-    lines.append(f'out [label="{_dot(result)}", style="rounded,filled,bold", fillcolor="#d3f0d9"];')
-    lines += [f"n{len(stages) - 1} -> out;", "}"]
-    return "\n".join(lines)
-
-
-def _dot(s: str) -> str:
-    return s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-
-
-def _stage_bars(names: list[str], kinds: list[str], x: list[float], xaxis: dict, title: str, **bar) -> go.Figure:
-    """One bar per stage of the residual stream, the embedding on top, coloured by the kind of stage."""
-    bars = {"type": "bar", "x": x, "y": list(range(len(names))), "orientation": "h",
-            "marker": {"color": [KIND_COLOUR[k] for k in kinds]}, "textposition": "outside", "cliponaxis": False,
-            "hovertext": names, **bar}  # fmt: skip
-    axes = {
-        "yaxis": _positions(names, autorange="reversed", automargin=True),
-        "xaxis": {"gridcolor": GRID, "tickfont": {"size": SMALL}, **xaxis},
-    }
-    return _figure([bars], 110 + 34 * len(names), title, axes, r=40)
-
-
-def change_bars(stages: list, title: str = "") -> go.Figure:
-    """How much each stage changes one position's vector (the embedding bar is its own length)."""
-    hover = _("adds a change of length {change}; vector length after: {length}").format(
-        change="%{x:.2f}", length="%{customdata:.2f}"
-    )
-    return _stage_bars(
-        [s.name for s in stages], [s.kind for s in stages], [s.change for s in stages],
-        {"title": {"text": _("length of the change (‖Δ‖)")}}, title,
-        texttemplate="%{x:.1f}", customdata=[s.norm for s in stages],
-        hovertemplate=f"%{{hovertext}}: {hover}<extra></extra>",
-    )  # fmt: skip
-
-
-def alike_bars(names: list[str], kinds: list[str], alike: list[float], title: str = "") -> go.Figure:
-    """How alike one position's vector is in two texts after each stage (cosine similarity, 1: the same direction),
-    coloured by the kind of stage as `change_bars` is."""
-    hover = _("{alike} alike").format(alike="%{x:.3f}")
-    axis = {"title": {"text": _("cosine similarity<br>(1 = the same direction)")},
-            "range": [min(0.0, *alike), 1.12]}  # fmt: skip
-    return _stage_bars(names, kinds, alike, axis, title, texttemplate="%{x:.2f}",
-                       hovertemplate=f"%{{hovertext}}: {hover}<extra></extra>")  # fmt: skip
-
-
-# Characters of SMALL text across the logit lens's cells at the narrowest width it is read at: a 1024 px projector
-# with the sidebar open leaves ~370 px for them (8 columns of ~46 px: 7 characters each; "Assistant" overflowed its
-# cell); and in one cell at most, a phone's 4 columns (~60 px each).
-LENS_ROW_CHARS, LENS_CELL_CHARS = 56, 10
-
-
-def logit_lens_heatmap(
-    words: list[list[str]], probs: np.ndarray, x_labels: list[str], y_labels: list[str], title: str = ""
-) -> go.Figure:
-    """probs (L+1, P): the top token's probability at each depth (rows, embedding on top) and
-    position (columns: the token just read); each cell shows that top token."""
-    Lp1, P = probs.shape
-    w = [_esc(r) for r in words]
-    room = max(3, min(LENS_CELL_CHARS, round(LENS_ROW_CHARS / P)))  # what a cell holds; hover has it all
-    short = [[t if len(t) <= room else t[: room - 1] + "…" for t in r] for r in w]
-    xs = _esc(x_labels)
-    hover = [
-        [
-            _("after “{xs}”, {y_labels}: “{w}” {probs}").format(
-                xs=xs[p], y_labels=y_labels[d], w=w[d][p], probs=fixed_percent(probs[d, p], 1)
-            )
-            for p in range(P)
-        ]
-        for d in range(Lp1)
-    ]
-    cells = {
-        "type": "heatmap", "z": probs, "x": list(range(P)), "y": list(range(Lp1)), "zmin": 0, "zmax": 1,
-        "colorscale": colorscale(SEQUENTIAL), "xgap": 2, "ygap": 2, "text": short, "texttemplate": "%{text}",
-        "textfont": {"size": SMALL}, "customdata": hover, "hovertemplate": "%{customdata}<extra></extra>",
-        "colorbar": flat_colorbar(_("probability of the top word"), over=True),  # the words need the width
-    }  # fmt: skip
-    axes = {
-        # under a plot narrowed by its rows' names
-        "xaxis": _positions(xs, title={"text": title_lines(_("position (the token just read)"), HALF_TITLE)},
-                            tickangle=-45, tickfont={"size": SMALL}, showgrid=False),
-        "yaxis": _positions(y_labels, title={"text": _("depth")}, autorange="reversed", showgrid=False),
-    }  # fmt: skip
-    return _figure([cells], 200 + 44 * Lp1 + COLOUR_BAR_PX, title, axes, t=(60 if title else 20) + COLOUR_BAR_PX)
-
-
-def neuron_bars(neurons: list[int], acts: list[float], title: str = "") -> go.Figure:
-    """The most active feed-forward neurons for one token (activation after the GELU)."""
-    bars = {
-        "type": "bar", "x": acts, "y": list(range(len(neurons))), "orientation": "h", "marker": {"color": ORANGE},
-        "texttemplate": "%{x:.2f}", "textposition": "outside", "cliponaxis": False,
-        "customdata": neurons, "hovertemplate": _("neuron %{customdata}: %{x:.3f}<extra></extra>"),
-    }  # fmt: skip
-    axes = {
-        "yaxis": _positions([_("neuron {n}").format(n=n) for n in neurons], autorange="reversed", automargin=True),
-        "xaxis": {"title": {"text": _("activation")}, "gridcolor": GRID, "tickfont": {"size": SMALL}},
-    }
-    return _figure([bars], 110 + 32 * len(neurons), title_lines(title, HALF_TITLE), axes, r=40)  # beside a table
-
-
-def neuron_writers_bars(names: list[str], words: list[str], added: list[float], title: str = "") -> go.Figure:
-    """The neurons that add most to one word's score, largest at the top; each row is a neuron's name over the words
-    it raises most there (`words`, one text a row)."""
-    rows = [
-        f'{html_escape(n)}<br><span style="font-size:{SMALL}px;color:{MUTED}">{html_escape(w)}</span>'
-        for n, w in zip(names, words)
-    ]
-    bars = {
-        "type": "bar", "x": added, "y": list(range(len(rows))), "orientation": "h", "marker": {"color": ORANGE},
-        "texttemplate": "%{x:+.2f}", "textposition": "outside", "cliponaxis": False,
-        "hovertext": _esc(names), "hovertemplate": _("%{hovertext}: adds %{x:+.3f} to the score<extra></extra>"),
-    }  # fmt: skip
-    lo = min(0.0, min(added, default=0.0))
-    axes = {
-        "yaxis": _positions(rows, autorange="reversed", automargin=True),
-        "xaxis": {"title": {"text": _("added to the score")}, "range": [lo * 1.2, max(added, default=1.0) * 1.25],
-                  "gridcolor": GRID, "tickfont": {"size": SMALL}},
-    }  # fmt: skip
-    return _figure([bars], 110 + 52 * len(rows), title, axes, r=40)
-
-
-# ---------------------------------------------------------------------------- the last vector
-
-
-def logit_bars(labels: list[str], logits: list[float], title: str = "") -> go.Figure:
-    """The highest scores (logits) before the softmax; they can be any real number."""
-    lab = _esc(labels)
-    bars = {
-        "type": "bar", "x": logits, "y": list(range(len(labels))), "orientation": "h", "marker": {"color": BLUE},
-        "texttemplate": "%{x:.2f}", "textposition": "outside", "cliponaxis": False,
-        "hovertext": lab, "hovertemplate": _("“%{hovertext}”: logit %{x:.3f}<extra></extra>"),
-    }  # fmt: skip
-    lo = min(0.0, min(logits, default=0.0))
-    axes = {
-        "yaxis": _positions(lab, autorange="reversed", automargin=True),
-        "xaxis": {"title": {"text": _("score (logit)")}, "range": [lo * 1.15, max(logits, default=1.0) * 1.2],
-                  "tickfont": {"size": SMALL}},
-    }  # fmt: skip
-    return _figure([bars], 110 + 34 * len(labels), title, axes, r=40)

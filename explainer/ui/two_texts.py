@@ -9,7 +9,7 @@ import streamlit as st
 from explainer.analysis import inside
 from explainer.analysis.swap import suggested_swap
 from explainer.backends.base import Backend
-from explainer.charts.inside import alike_bars
+from explainer.charts.layers import alike_bars
 from explainer.charts.prediction import next_token_bars
 from explainer.format import html_escape, md_escape, number, percent
 from explainer.i18n import _
