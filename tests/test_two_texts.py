@@ -11,7 +11,7 @@ from explainer.analysis import inside
 from explainer.analysis.swap import has_word, suggested_swap, swapped
 from explainer.backends.base import Backend
 from explainer.charts.layers import KIND_COLOUR, alike_bars
-from explainer.ui.two_texts import context_sentence
+from explainer.ui.two_texts import TAIL_CHARS, context_sentence, tail_line
 
 from .apptest import chart_specs, open_page, plain
 from .test_inside_pages import run_page
@@ -108,6 +108,8 @@ def test_the_page_compares_the_default_text_with_the_suggested_swap() -> None:
     said = [plain(m.value) for m in at.markdown if "after the second" in m.value]
     assert said and "“␣Paris” (99.6%) after the first text, “␣Berlin”" in said[0], said
     assert "layer 1 · attention" in said[0]
+    second = [plain(c.value) for c in at.caption if c.value.startswith("The second text: ")]
+    assert second and second[0].endswith("User: What is the capital of Germany? ⏎ Assistant: The capital of Germany is")
 
 
 @pytest.mark.parametrize(
@@ -201,3 +203,9 @@ def test_each_layer_reads_the_vector_the_layer_before_wrote(three_shapes: Backen
         assert torch.allclose(before, after, atol=1e-5)
     stages, vectors = inside.residual_stages(trace), inside.stage_vectors(trace)
     assert stages[1].change == pytest.approx(float((vectors[1][2] - vectors[0][2]).norm()), rel=1e-5)
+
+
+def test_a_long_second_text_is_shown_by_its_end_on_one_line() -> None:
+    assert tail_line("a\nb") == "a ⏎ b"
+    long = tail_line("word " * 100 + "the end")
+    assert long.startswith("…") and long.endswith("the end") and len(long) <= TAIL_CHARS + 1

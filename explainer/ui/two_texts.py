@@ -19,6 +19,13 @@ from explainer.ui.shell.views import section
 from explainer.ui.swap import other_text
 
 N_BARS = 5  # next words drawn for each text
+TAIL_CHARS = 160  # of the second text shown, its end
+
+
+def tail_line(text: str, most: int = TAIL_CHARS) -> str:
+    """The end of `text` on one line (its line breaks as ⏎), "…" before it where it was longer."""
+    line = " ⏎ ".join(part.strip() for part in text.strip().splitlines())
+    return line if len(line) <= most else "…" + line[-most:].lstrip()
 
 
 def context_section(backend: Backend, spec: str, text: str, ids: list[int]) -> None:
@@ -39,6 +46,7 @@ def context_section(backend: Backend, spec: str, text: str, ids: list[int]) -> N
     if other == text:
         st.info(_("Type a word of the text and another word for it: two texts to compare."))
         return
+    st.caption(_("The second text: {text}").format(text=md_escape(tail_line(other))))
     if other_ids == ids:
         st.info(
             _("The model reads only the last {n} tokens of the text, and the word changed is before them.").format(
