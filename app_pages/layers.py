@@ -17,9 +17,9 @@ from explainer.ui.inside import (
 )
 from explainer.ui.prediction import prompt_section
 from explainer.ui.shell.chart import show_chart
-from explainer.ui.shell.navigation import stop
+from explainer.ui.shell.navigation import link_page, stop
 from explainer.ui.shell.presenter import advanced, on_a_phone, side_by_side
-from explainer.ui.shell.views import section, view
+from explainer.ui.shell.views import VIEW_KEY, section, view
 from explainer.ui.shell.words import for_the_teacher
 from explainer.ui.switch_off import switch_off_section
 
@@ -88,6 +88,11 @@ st.caption(
         else _(" For this model, attention and feed-forward are shown together.")
     )
 )
+if (last := link_page("last-vector")) is not None:
+    st.page_link(
+        last, label=_("The same steps in two texts a word apart: The last vector"), query_params={VIEW_KEY: "context"},
+        icon=":material/compare_arrows:",
+    )  # fmt: skip
 
 section(_("The guess forming, layer by layer"), "lens")
 st.markdown(

@@ -31,6 +31,18 @@ def _anchors() -> set[str]:
     return found
 
 
+def _linked() -> dict[tuple[str, int], str]:
+    """The views that the code's own links name: {VIEW_KEY: "NAME"} in a page link's query (file, line) -> NAME."""
+    found = {}
+    for path in [*ROOT.glob("app_pages/*.py"), *ROOT.glob("explainer/ui/**/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Dict):
+                for k, v in zip(node.keys, node.values):
+                    if getattr(k, "id", "") == "VIEW_KEY" and isinstance(v, ast.Constant):
+                        found[(path.name, node.lineno)] = v.value
+    return found
+
+
 ANCHORS = _anchors()
 LINKS = (
     {("glossary", key): term.see for key, term in TERMS.items()}
@@ -54,3 +66,12 @@ def test_a_link_to_a_view_names_a_page_and_an_anchor_drawn(where: tuple) -> None
 def test_the_collector_finds_the_views_it_should() -> None:
     assert {"scores", "context", "surprise", "head", "map", "swap"} <= ANCHORS
     assert "no-such-view" not in ANCHORS
+
+
+@pytest.mark.parametrize(("where", "view"), list(_linked().items()))
+def test_a_page_s_own_link_names_a_view_drawn(where: tuple, view: str) -> None:
+    assert view in ANCHORS, f"{where}: no view {view!r} on any page"
+
+
+def test_the_page_links_are_found() -> None:
+    assert "context" in _linked().values() and "merges" in _linked().values()
