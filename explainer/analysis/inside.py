@@ -383,6 +383,9 @@ def last_vector(backend: Backend, trace: Trace) -> LastVector:
     return LastVector(h.numpy(), logits.numpy(), bool(tied))
 
 
+ALIKE = 0.9995  # cosine similarity read as "the same vector" (float32 sums of the same numbers in another order)
+
+
 @dataclass(frozen=True)
 class TwoTexts:
     """The last token's vector in two texts that end alike, compared stage by stage (`stage_vectors`)."""
@@ -397,15 +400,12 @@ class TwoTexts:
         return next((i for i, a in enumerate(self.alike) if a < ALIKE), None)
 
 
-ALIKE = 0.9995  # cosine similarity read as "the same vector" (float32 sums of the same numbers in another order)
-
-
 def two_texts(a: Trace, b: Trace) -> TwoTexts:
     """How alike the last position's vectors of two texts are after each stage of the model."""
-    sa, sb = stage_vectors(a), stage_vectors(b)
-    alike = [float(torch.nn.functional.cosine_similarity(x.float(), y.float(), dim=0)) for (_n, _k, x), (*_, y) in
-             zip(sa, sb)]  # fmt: skip
-    return TwoTexts([n for n, _k, _v in sa], [k for _n, k, _v in sa], alike)
+    stages = stage_vectors(a)
+    vectors = [(x, y) for (_name, _kind, x), (_n, _k, y) in zip(stages, stage_vectors(b))]  # (D,) each
+    alike = [float(torch.nn.functional.cosine_similarity(x.float(), y.float(), dim=0)) for x, y in vectors]
+    return TwoTexts([name for name, _k, _v in stages], [kind for _n, kind, _v in stages], alike)
 
 
 def softmax_table(logits: np.ndarray, k: int = 8) -> list[dict]:

@@ -33,13 +33,6 @@ def trace_for(spec: str, text: str) -> Trace:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def read_ids(spec: str, text: str) -> tuple[int, ...]:
-    """The tokens of `text` that the model reads (its last context-length), once per (model, text)."""
-    backend = get_backend(spec)
-    return tuple(backend.fit(backend.encode(text))[0])
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
 def trace_of_ids(spec: str, ids: tuple[int, ...]) -> Trace:
     """The same for token ids (a prompt with its generated continuation)."""
     return get_backend(spec).trace(list(ids))

@@ -36,8 +36,9 @@ def swap_section(backend: Backend, spec: str, text: str, ids: list[int]) -> None
             "Researchers call this *activation patching*."
         )
     )
-    if (other := other_text(text, DEFAULT_SWAP, "swap")) is None:
+    if (swap := other_text(text, DEFAULT_SWAP, "swap")) is None:
         return
+    other = swap[0]
     if not patching.can_patch(backend, len(ids), patching.MAX_COLUMNS):
         st.info(_("Swapping every vector one at a time would take too long on this model."))
         return

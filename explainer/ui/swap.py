@@ -30,9 +30,10 @@ def _filled(text: str, key: str, default: tuple[str, str]) -> None:
         state[k] = link.get(k, word)[:MOST_CHARS]
 
 
-def other_text(text: str, default: tuple[str, str], key: str) -> str | None:
-    """`text` with the word the student names written as the word they type (the text itself while either is empty);
-    None, with a message, where that word is not in the text. The inputs' keys: `key`_from and `key`_to."""
+def other_text(text: str, default: tuple[str, str], key: str) -> tuple[str, str, str] | None:
+    """(`text` with the word the student names written as the word they type, that word, the new one); the text
+    itself while either word is empty; None, with a message, where that word is not in the text. The inputs' keys, also
+    their names in the address: `key`_from and `key`_to."""
     _filled(text, key, default)
     left, right = st.columns(2)  # their values live in the session state (`_filled`), hence no default value here
     word = (left.text_input(_("Replace the word"), None, MOST_CHARS, f"{key}_from", bind="query-params") or "").strip()
@@ -40,4 +41,4 @@ def other_text(text: str, default: tuple[str, str], key: str) -> str | None:
     if word and not has_word(text, word):
         st.info(_("“{word}” is not a word of the text: type one that is.").format(word=md_escape(word)))
         return None
-    return swapped(text, word, new) if word and new else text
+    return (swapped(text, word, new) if word and new else text), word, new

@@ -13,7 +13,8 @@ from explainer.charts.layers import alike_bars
 from explainer.charts.prediction import next_token_bars
 from explainer.format import html_escape, md_escape, number, percent
 from explainer.i18n import _
-from explainer.ui.inside import read_ids, trace_for, trace_of_ids
+from explainer.ui.inside import trace_for, trace_of_ids
+from explainer.ui.prediction import read_tokens
 from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.views import section
 from explainer.ui.swap import other_text
@@ -40,12 +41,13 @@ def context_section(backend: Backend, spec: str, text: str, ids: list[int]) -> N
         ).format(word=md_escape(word))
     )
     suggested = suggested_swap(backend.decode(ids)) or ("", "")  # a word of the part the model reads
-    if (other := other_text(text, suggested, "context")) is None:
+    if (swap := other_text(text, suggested, "context")) is None:
         return
-    other_ids = list(read_ids(spec, other))
+    other, *typed = swap
     if other == text:
         st.info(_("Type a word of the text and another word for it: two texts to compare."))
         return
+    other_ids = [t.id for t in read_tokens(spec, other)[1]]
     st.caption(_("The second text: {text}").format(text=md_escape(tail_line(other))))
     if other_ids == ids:
         st.info(
@@ -70,7 +72,6 @@ def context_section(backend: Backend, spec: str, text: str, ids: list[int]) -> N
     labels = [inside.token_labels(backend, [r["id"] for r in table]) for table in tops]
     picks = [(names[0], table[0]["prob"]) for names, table in zip(labels, tops)]
     st.markdown(f"**{context_sentence(found, word, len(ids), len(other_ids), picks)}**")
-    typed = [(st.session_state[f"context_{end}"] or "").strip() for end in ("from", "to")]  # the inputs' words
     for i, column in enumerate(st.columns(2)):
         probs = [r["prob"] for r in tops[i]]
         chart_title = _("With “{word}”").format(word=html_escape(typed[i]))
