@@ -26,10 +26,9 @@ _CSS = """<style>
 
 
 def chip(piece: str, *, tip: str = "", classes: str = "", inner: str = "") -> str:
-    """One chip: `piece` made visible (edge spaces as ␣, line breaks as ⏎) and escaped, with a hover `tip` (on a touch
-    screen, which has no hover, a tap shows it in a bar along the bottom; the chip is not a stop of the Tab key, whose
-    readers hear the chip's `inner` text); `inner`: HTML after the piece inside the chip (its id, a mark), already
-    escaped."""
+    """One chip: `piece` made visible (edge spaces as ␣, line breaks as ⏎) and escaped, with a hover `tip` (a touch
+    screen has no hover: a tap shows the tip in a bar along the bottom; the chip is no Tab stop, as a screen reader
+    already reads its `inner` text); `inner`: HTML after the piece inside the chip (its id, a mark), already escaped."""
     quoted = html_escape(tip, True)
     title = f' title="{quoted}" data-tip="{quoted}" tabindex="-1"' if tip else ""
     return f'<span class="tok-chip {classes}"{title}>{html_escape(visible_token(piece))}{inner}</span>'
