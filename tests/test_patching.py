@@ -82,8 +82,8 @@ def test_rows_stay_apart_across_batches_and_no_hook_is_left(three_shapes: Backen
     ids, other, at = _pair(model)
     rows = [(d, p) for d in range(model.info.n_layer + 1) for p in range(at, len(ids))]  # (the shared tokens cached)
     hooks = lambda: [(len(b._forward_hooks), len(b._forward_pre_hooks)) for b in model._blocks()]  # noqa: E731
-    before = hooks()  # (transformers puts hooks of its own on a layer)
     whole = model.next_token_logits_patched(ids, other, rows)
+    before = hooks()  # after a first pass: transformers puts an output-capturing hook of its own on a layer, once
     monkeypatch.setattr(base, "BATCH_ROWS", 3)
     assert torch.allclose(model.next_token_logits_patched(ids, other, rows), whole, atol=1e-4)
     assert hooks() == before
