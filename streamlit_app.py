@@ -14,7 +14,7 @@ from explainer.ui.follow import bar_slot, class_bar, lead_the_class, teacher_sid
 from explainer.ui.shell.accessible import accessible_page
 from explainer.ui.shell.export import export_sidebar, record_visit
 from explainer.ui.shell.language import NUMBERS_JS, hold_session_language, language_picker
-from explainer.ui.shell.navigation import footer, navigation
+from explainer.ui.shell.navigation import footer, navigation, take_carried_settings
 from explainer.ui.shell.presenter import presenter_toggle, sidebar_state
 from explainer.ui.shell.share import share_sidebar
 from explainer.ui.shell.sidebar import render_sidebar
@@ -26,6 +26,7 @@ st.set_page_config(page_title=_("How LLMs work"), page_icon=ICON, layout="wide",
 warm_up()  # once per process: what the pages compute once, in a background thread
 
 page = navigation()  # st.navigation over the registry, drawn in the sidebar by section
+take_carried_settings()  # a link that brings its page a text or a setting: before any widget is drawn
 accessible_page(NUMBERS_JS)  # WCAG AA where Streamlit's styles fall short; sliders' numbers in the language
 presenter_toggle()
 share_sidebar()  # this view's QR code, for the class's own devices

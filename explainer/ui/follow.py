@@ -13,7 +13,7 @@ from explainer.format import md_escape
 from explainer.i18n import _
 from explainer.ui.poll import PollState, store
 from explainer.ui.shell.language import LANG_KEY
-from explainer.ui.shell.navigation import Navigation, link_page
+from explainer.ui.shell.navigation import Navigation, carrying, link_page
 from explainer.ui.shell.pages import BY_URL
 from explainer.ui.shell.presenter import PRESENT_KEY
 from explainer.ui.shell.views import VIEW_KEY
@@ -127,7 +127,7 @@ def _class_bar() -> None:
             else:
                 title = md_escape(_(BY_URL[teacher[0]].title))
                 st.markdown(_("The teacher is showing **{page}**.").format(page=title), width="content")
-                st.page_link(page, label=_("Go there"), query_params=teacher[1], icon=":material/east:")
+                st.page_link(page, label=_("Go there"), query_params=carrying(teacher[1]), icon=":material/east:")
         if here != POLL_PAGE:  # there, "Leave the poll" says it
             st.button(_("Stop following"), key="follow_stop", type="tertiary", on_click=_stop)
 

@@ -42,7 +42,7 @@ from explainer.ui.poll_board import drawing_note, question_box, show_board
 from explainer.ui.prediction import PROMPT_KEY, prompt_box, set_prompt
 from explainer.ui.shell.language import LOCALIZED
 from explainer.ui.shell.models import current_spec, get_backend, require_backend
-from explainer.ui.shell.navigation import link_page
+from explainer.ui.shell.navigation import carrying, link_page
 from explainer.ui.shell.presenter import presenting
 from explainer.ui.shell.share import qr_code
 from explainer.ui.shell.state import SessionObject
@@ -312,7 +312,7 @@ def poll_link(text: str) -> None:
         st.page_link(
             page,
             label=_("Ask the class first"),
-            query_params={PROMPT_KEY: text, VIEW_KEY: "ask"},
+            query_params=carrying({PROMPT_KEY: text, VIEW_KEY: "ask"}),
             icon=":material/how_to_vote:",
             help=_("A class poll on this text: every student guesses the next word, then the model answers."),
         )

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import NoReturn
+from urllib.parse import parse_qs
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from explainer.i18n import _, language
 from explainer.ui.shell.chart_code import preload_script
@@ -19,6 +21,7 @@ from explainer.ui.shell.views import VIEW_KEY, land_on_view
 
 PLAN_VIEW = "plan"  # the lesson plan's anchor on the home page
 NAV_KEY = "nav"  # the sidebar's list of pages (.st-key-nav)
+CARRY_KEY = "carry"  # marks a link that brings settings to its page on purpose (`carrying`)
 
 
 @dataclass
@@ -26,6 +29,7 @@ class Navigation(SessionObject):
     KEY = "navigation"
     current: str | None = None  # the url path of the page being shown (None: a page script run on its own)
     pages: dict[tuple[str, str], st.Page] = field(default_factory=dict)  # (language, url path) -> its st.Page
+    carried: str | None = None  # the last link's address run again for its settings (never twice in a row)
 
 
 def _page(entry: PageEntry) -> st.Page:
@@ -62,6 +66,30 @@ def _draw(sections: dict[str, list[st.Page]]) -> None:
             st.markdown(f"**{section}**")
             for p in pages:
                 st.page_link(p, width="stretch")  # its title and icon
+
+
+def carrying(query: dict[str, str]) -> dict[str, str]:
+    """A page link's query that sets the widgets of the page it opens (a text, a temperature), even those the page
+    left also has: see `take_carried_settings`."""
+    return {**query, CARRY_KEY: "1"}
+
+
+def take_carried_settings() -> None:
+    """On the way to another page Streamlit drops an address's parameter that a widget of the page left is bound to,
+    so that the sidebar's links, which keep the address, do not take one page's text to the next. A link made with
+    `carrying` means it: when its run lost a parameter, the run starts again once with the link's whole address
+    (those bindings are gone by then), the page's widgets start from the link's values, and the address keeps one
+    value of each (two texts would open an empty box on a refresh). Call before the page draws a widget."""
+    if CARRY_KEY not in st.query_params:
+        return
+    ctx, nav = get_script_run_ctx(), Navigation.of()
+    address = ctx.query_string if ctx is not None else ""
+    if nav.carried != address and any(key not in st.query_params for key in parse_qs(address)):
+        nav.carried = address
+        st.rerun()
+    nav.carried = None
+    # The browser keeps the page left's parameters before the link's: the link's value of each is the last.
+    st.query_params.from_dict({k: st.query_params.get_all(k)[-1] for k in st.query_params if k != CARRY_KEY})
 
 
 def link_page(url_path: str) -> st.Page | None:
