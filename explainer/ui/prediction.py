@@ -37,6 +37,7 @@ from explainer.ui.shell.navigation import Navigation, link_page, stop
 from explainer.ui.shell.presenter import advanced, presenting
 from explainer.ui.shell.state import SessionObject
 from explainer.ui.shell.views import VIEW_KEY, section
+from explainer.ui.text_elsewhere import MAX_LINK_CHARS, other_pages
 from explainer.ui.tokens import MAX_CHARS as TOKENS_MAX_CHARS
 from explainer.ui.tokens import TEXT_KEY as TOKENS_TEXT_KEY
 
@@ -242,12 +243,21 @@ def prompt_section(default: StartedReply, where=None) -> tuple[Backend, str, str
     a column in presenter mode). Stops the page (after saying why) when there is nothing to predict from."""
     backend = require_backend()
     with where or st.container():
-        text = prompt_box(default.text(backend))
+        text = prompt_box(example := default.text(backend))
         reads_english_note()
         prompt = show_tokens(backend, spec := current_spec(), text)
+        if prompt is not None and text.strip() != example.strip() and (carried := read_part(prompt)) is not None:
+            other_pages({PROMPT_KEY: carried})  # the student's own text: one click shows it on the other pages
     if prompt is None:
         stop()
     return backend, spec, text, prompt
+
+
+def read_part(prompt: Prompt) -> str | None:
+    """The text from its first token the model reads (a link then opens on the same tokens), or None when that is
+    too long for an address."""
+    part = prompt.text[prompt.tokens[0].start :] if prompt.tokens else prompt.text
+    return part if len(part) <= MAX_LINK_CHARS else None
 
 
 def _add(backend: Backend, text: str, token_id: int, prob: float) -> None:

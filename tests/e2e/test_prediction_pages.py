@@ -112,6 +112,28 @@ def test_a_shared_link_reproduces_the_view(browser, server: Server) -> None:
         close_page(page)
 
 
+def test_a_typed_text_goes_to_attention_in_one_click(browser, server: Server) -> None:
+    page = open_page(browser, server, "next-word", VIEWPORTS["laptop"])
+    try:
+        own = "The boat came slowly to the bank of the river and"
+        type_prompt(page, own)
+        row = page.locator(".st-key-text_elsewhere")
+        row.get_by_role("link", name="Attention").click()
+        drawn(page, lambda: sync_api.expect(page.locator("h1").first).to_contain_text("Attention"))
+        sync_api.expect(page.locator("[data-testid=stTextArea] textarea").first).to_have_value(own)
+        sync_api.expect(page.locator(PROMPT_CHIPS)).to_contain_text("river")
+        sync_api.expect(page.locator(".st-key-text_elsewhere")).to_contain_text("Next word")  # and back from there
+        assert "prompt=The+boat" in page.url and "carry" not in page.url  # one text, so a refresh keeps it
+        page.locator(".st-key-text_elsewhere").get_by_role("link", name="Next word").click()
+        drawn(page, lambda: sync_api.expect(page.locator("h1").first).to_contain_text("Next word"))
+        page.get_by_role("link", name="Ask the class first").click()  # a class poll on the same text
+        box = page.get_by_role("textbox", name="The text the class continues")
+        drawn(page, lambda: sync_api.expect(box).to_have_value(own))
+        assert_no_exception(page)
+    finally:
+        close_page(page)
+
+
 def test_a_link_with_top_p_zero_is_clamped_with_a_message(browser, server: Server) -> None:
     page = open_page(browser, server, "sampling?top_p=0&temperature=99", VIEWPORTS["laptop"])
     try:
