@@ -123,7 +123,7 @@ def _class_bar() -> None:
         if away and (page := link_page(teacher[0])) is not None:
             if teacher[0] == here:
                 st.markdown(_("The teacher shows this page with other settings."), width="content")
-                st.page_link(page, label=_("Take them"), query_params=teacher[1], icon=":material/tune:")
+                st.page_link(page, label=_("Take them"), query_params=carrying(teacher[1]), icon=":material/tune:")
             else:
                 title = md_escape(_(BY_URL[teacher[0]].title))
                 st.markdown(_("The teacher is showing **{page}**.").format(page=title), width="content")

@@ -178,6 +178,9 @@ def test_the_students_follow_the_teacher_from_page_to_page(browser, server: Serv
             text = student.get_by_role("textbox", name="Your text")
             drawn(phone, lambda: expect(text).to_have_value("My name is Ana."))  # the teacher's text came along
             expect(bar).to_have_count(0)  # on the teacher's view: nothing to follow
+            _follow_texts(teacher, phone)  # from one text box to another, and on the same page
+            sidebar.get_by_role("link", name="Tokens").click()
+            drawn(teacher, lambda: expect(board.get_by_role("textbox", name="Your text")).to_be_visible())
             expect(student).to_contain_text("Your class is voting.")  # and no guess sent yet
             phone.get_by_role("link", name="Answer").click()
             drawn(phone, lambda: expect(phone.get_by_label("Your guess for the next word")).to_be_visible())
@@ -191,6 +194,23 @@ def test_the_students_follow_the_teacher_from_page_to_page(browser, server: Serv
             sidebar.get_by_role("link", name=f"Back to your class poll ({code})").click()
             drawn(teacher, lambda: expect(board).to_contain_text("1 guess so far"))
             finish(teacher, "follow-teacher", "laptop")
+
+
+def _follow_texts(teacher, phone) -> None:
+    """The teacher's text reaches a student whose page has a text box of the same name: "Go there" from Next word to
+    Attention, and "Take them" on the same page (the box's own text used to win over the link's)."""
+    board, student = teacher.get_by_test_id("stMain"), phone.get_by_test_id("stMain")
+    teacher_box, student_box = (p.get_by_role("textbox", name="Text so far") for p in (board, student))
+    for page, own in (("Next word", "A cow says"), ("Attention", "A dog says"), ("Attention", "A duck says")):
+        if not board.locator("h1").first.text_content().startswith(page):
+            teacher.get_by_test_id("stSidebar").get_by_role("link", name=page).click()
+            drawn(teacher, lambda page=page: expect(board.locator("h1").first).to_contain_text(page))
+        teacher_box.fill(own)
+        teacher_box.press("Control+Enter")
+        drawn(teacher, lambda own=own: expect(board.locator(".tok-chips").first).to_contain_text(own.split()[1]))
+        link = "Take them" if student.locator("h1").first.text_content().startswith(page) else "Go there"
+        phone.get_by_role("link", name=link).click(timeout=15_000)  # the bar asks every 5 s
+        drawn(phone, lambda own=own: expect(student_box).to_have_value(own))
 
 
 def test_the_class_judges_the_answers_and_its_votes_teach_the_model(browser, server: Server) -> None:
