@@ -28,7 +28,7 @@ from explainer.ui.poll import (
 from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.lesson import Link
 from explainer.ui.shell.models import current_spec
-from explainer.ui.shell.navigation import link_page
+from explainer.ui.shell.navigation import carrying, link_page
 from explainer.ui.shell.views import section
 
 
@@ -85,7 +85,7 @@ def demo_link(q: Question) -> None:
         st.page_link(
             page,
             label=_("See it: {place}").format(place=link.place()),
-            query_params=link.query,
+            query_params=carrying(link.query),  # the teacher's poll page has a text box of its own
             icon=":material/play_circle:",
         )
 

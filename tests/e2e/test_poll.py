@@ -151,6 +151,9 @@ def test_a_class_answers_a_question_talks_and_votes_again(browser, server: Serve
             expect(board.get_by_role("link", name="See it: Temperature & sampling")).to_be_visible()
             finish(teacher, "poll-question-board", "projector")
             expect(student).to_contain_text("You answered A: right!")
+            board.get_by_role("link", name="See it: Temperature & sampling").click()  # the demo, at temperature 0
+            slider = board.get_by_test_id("stSlider").filter(has_text="Temperature T").locator("input[type=range]")
+            drawn(teacher, lambda: expect(slider).to_have_value("0"))
 
 
 def test_the_students_follow_the_teacher_from_page_to_page(browser, server: Server) -> None:
