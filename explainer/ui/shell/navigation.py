@@ -77,37 +77,28 @@ def carrying(query: dict[str, str]) -> dict[str, str]:
 def take_carried_settings() -> None:
     """On the way to another page Streamlit drops an address's parameter that a widget of the page left is bound to,
     so that the sidebar's links, which keep the address, do not take one page's text to the next; and on the same
-    page a widget keeps its own value over the address's. A link made with `carrying` means it: a widget already
-    drawn takes the link's value (in its own type), a run that lost a parameter starts again once with the link's
-    whole address (those bindings are gone by then) so that the page's widgets start from it, and the address keeps
-    one value of each (two texts would open an empty box on a refresh). Call before the page draws a widget."""
+    page a value the page's code gave a widget wins over the address's. A link made with `carrying` means it: a run
+    that lost a parameter starts again once with the link's whole address (those bindings are gone by then), a value
+    held for one of its parameters is forgotten, so that the page's widgets start from the link's values, and the
+    address keeps one value of each (two texts would open an empty box on a refresh). Call before the page draws a
+    widget."""
     if CARRY_KEY not in st.query_params:
         return
     ctx, nav = get_script_run_ctx(), Navigation.of()
     address = ctx.query_string if ctx is not None else ""
-    asked = {key: values[-1] for key, values in parse_qs(address).items() if key != CARRY_KEY}
+    asked = [key for key in parse_qs(address) if key != CARRY_KEY]
     if nav.carried != address:
-        for key, value in asked.items():
-            if key in st.session_state and (typed := _typed_like(st.session_state[key], value)) is not None:
-                st.session_state[key] = typed
         if any(key not in st.query_params for key in asked):
             nav.carried = address
             st.rerun()
+        for key in asked:
+            if key in st.session_state:
+                del st.session_state[key]  # (Streamlit reads the address into the widget, in the widget's own format)
     nav.carried = None
     del st.query_params[CARRY_KEY]
     # To another page the browser keeps the page left's parameters before the link's: the link's value is the last.
     for key in [k for k in st.query_params if len(st.query_params.get_all(k)) > 1]:
         st.query_params[key] = st.query_params.get_all(key)[-1]  # (no widget of this page is bound to it yet)
-
-
-def _typed_like(held: object, value: str) -> object | None:
-    """`value` (from an address) in the type of a widget's `held` value; None when it does not read as one."""
-    try:
-        if isinstance(held, bool):
-            return {"true": True, "false": False}.get(value.lower())
-        return type(held)(value) if isinstance(held, (int, float, str)) else None
-    except ValueError:
-        return None
 
 
 def link_page(url_path: str) -> st.Page | None:
