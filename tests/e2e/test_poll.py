@@ -214,6 +214,14 @@ def _follow_texts(teacher, phone) -> None:
         link = "Take them" if student.locator("h1").first.text_content().startswith(page) else "Go there"
         phone.get_by_role("link", name=link).click(timeout=15_000)  # the bar asks every 5 s
         drawn(phone, lambda own=own: expect(student_box).to_have_value(own))
+    for label, option, shown in (("Layer", "2", "Layer 2, head"), ("Head", "3", "Layer 2, head 3")):
+        picker = board.get_by_test_id("stSelectbox").filter(has_text=label).first.locator("input")
+        picker.focus()  # pickers too: Streamlit reads the address into them in their own format
+        for key in ("ArrowDown", option, "Enter"):
+            teacher.keyboard.press(key)
+        drawn(teacher, lambda shown=shown: expect(board).to_contain_text(shown))
+    phone.get_by_role("link", name="Take them").click(timeout=15_000)
+    drawn(phone, lambda: expect(student).to_contain_text("Layer 2, head 3"))
 
 
 def test_the_class_judges_the_answers_and_its_votes_teach_the_model(browser, server: Server) -> None:
