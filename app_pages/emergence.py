@@ -5,11 +5,11 @@ import pandas as pd
 import streamlit as st
 
 from explainer.analysis import inside
-from explainer.analysis.emergence import shared_word_neurons
-from explainer.charts.emergence import entity_heads_chart
+from explainer.analysis.emergence import same_guesses, shared_word_neurons
+from explainer.charts.emergence import entity_heads_chart, same_guesses_chart
 from explainer.charts.switch_off import heads_needed
 from explainer.classroom.questions import SURPRISE_TEXT
-from explainer.format import fixed_percent, md_escape, number, percent
+from explainer.format import fixed_percent, md_escape, number, percent, visible_token
 from explainer.i18n import _
 from explainer.ui.emergence import (
     MAX_QUESTION_CHARS,
@@ -91,9 +91,32 @@ st.markdown(
         "the probability the model gave it before it came, as on the Next word page."
     )
 )
-for i, (seed, g) in enumerate(zip(seeds, both_guesses(str(folder), SURPRISE_TEXT))):
+guessed = both_guesses(str(folder), SURPRISE_TEXT)
+for i, (seed, g) in enumerate(zip(seeds, guessed)):
     st.caption(_("seed {seed} · loss {loss}").format(seed=seed, loss=number(g.loss, 2)))
     st.html(surprise_chips(first, g, typed_pieces(first, first.tokenize(SURPRISE_TEXT)), key=i == 1))
+tokens, names = [first.token_str(t) for t in guessed[0].ids[1:]], [_("seed {seed}").format(seed=s) for s in seeds]
+chart, words = st.columns([3, 2], vertical_alignment="center")  # a square chart, and what it says beside it
+with chart:
+    show_chart(same_guesses_chart(tokens, guessed[0].probs, guessed[1].probs, (names[0], names[1])), "same_guesses")
+alike = same_guesses(guessed[0].probs, guessed[1].probs)
+apart = (
+    _("Here no token's two probabilities are more than {factor} times apart").format(factor=number(alike.factor, 1))
+    if round(alike.factor, 1) > 1
+    else _("Here every token has the same probability in both")
+)
+words.markdown(
+    _(
+        "Each dot is a token of the text, placed by the probability each model gave it: on the dashed line the two "
+        "agree. {apart}; the least expected, “{word}”, has {first} and {second}. The shading's bands can part two "
+        "numbers that close."
+    ).format(
+        apart=apart,
+        word=md_escape(visible_token(tokens[alike.least])),
+        first=percent(guessed[0].probs[alike.least]),
+        second=percent(guessed[1].probs[alike.least]),
+    )
+)
 
 st.subheader(_("Ask both yourself"), anchor="ask")
 question = st.text_input(

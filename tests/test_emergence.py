@@ -9,13 +9,21 @@ import json
 import re
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 
 from explainer import config
-from explainer.analysis.emergence import compare_answers, neuron_word, shared_word_neurons, word_neurons
+from explainer.analysis.emergence import (
+    compare_answers,
+    neuron_word,
+    same_guesses,
+    shared_word_neurons,
+    word_neurons,
+)
 from explainer.analysis.inside import NeuronIndex
 from explainer.analysis.precomputed import ModelAnalyses
 from explainer.backends.load import load_backend
+from explainer.charts.emergence import same_guesses_chart
 from explainer.classroom.questions import SURPRISE_TEXT
 from explainer.corpus.generator import builtin_corpus, generate_corpus
 from explainer.model.checkpoints import FORMAT
@@ -105,7 +113,9 @@ def test_the_page_compares_answers_heads_and_neurons(monkeypatch) -> None:
     assert any("happen to use" in i.value for i in at.info), "one model's head is its own"
     titles = [h.value for h in at.subheader]  # the same head: the neurons, where the models differ, come first
     assert titles.index("Neurons that fire for one word") < titles.index("The head that finds the country")
-    assert len(at.get("plotly_chart")) == 4  # attention on the country, then heads switched off, for each model
+    charts = at.get("plotly_chart")  # the two models' guesses, then attention on the country and heads off, for each
+    assert len(charts) == 5 and charts[0].key == "same_guesses"
+    assert any("Here every token has the same probability in both;" in m.value for m in at.markdown)
     assert not any("Switched off, the heads" in s.value for s in at.success)  # the same model needs the same head
     assert any("(seed 3 and seed 3′)" in m.value for m in at.markdown), "the seeds come from the checkpoints"
 
@@ -215,3 +225,19 @@ def test_the_shipped_twin_guesses_the_same_words_alike(builtin) -> None:
     said = " ".join(c.value for c in at.caption)
     assert f"seed 3 · loss {a.loss:.2f}" in said and f"seed 4 · loss {b.loss:.2f}" in said
     assert sum('<div class="surprise-key">' in h.value for h in at.html) == 1  # the key once, under both rows
+    alike = same_guesses(a.probs, b.probs)  # and beside the dots: within 1.4 times, the country the least expected
+    assert alike.factor < 1.5 and builtin.token_str(a.ids[alike.least + 1]) == " France"
+    said = next(m.value for m in at.markdown if m.value.startswith("Each dot is a token"))
+    assert "more than 1.4 times apart" in said and "0.847% and 1.2%" in said, said
+
+
+def test_two_models_guesses_compared_token_by_token() -> None:
+    alike = same_guesses([0.5, 0.01, 0.9], [0.25, 0.02, 0.9])
+    assert alike.factor == pytest.approx(2.0) and alike.least == 1
+    fig = same_guesses_chart(["a", " b", "c"], [0.5, 0.009, 0.9], [0.25, 0.02, 0.9], ("one", "two"))
+    go.Figure(fig.to_dict())  # valid for plotly
+    diagonal, dots = fig.to_dict()["data"]
+    assert diagonal["x"] == diagonal["y"] == [0.001, 1]  # from the decade below the least likely token
+    assert dots["x"] == [0.5, 0.009, 0.9] and dots["y"] == [0.25, 0.02, 0.9]
+    assert dots["text"] == ["", "␣b", ""]  # only a token under 10 % in either model is named
+    assert fig.to_dict()["layout"]["yaxis"]["scaleanchor"] == "x"  # square: the diagonal at 45°

@@ -108,3 +108,17 @@ def shared_word_neurons(
     both = sorted(set(a) & set(b), key=lambda w: (-(a[w].share + b[w].share), -len(w), w))[:limit]
     index, backend = second
     return [SharedWord(w, a[w], b[w], neuron_word(index, backend, a[w].layer, a[w].neuron)[0]) for w in both]
+
+
+@dataclass(frozen=True)
+class SameGuesses:
+    """How alike two models guessed the tokens of one text (the probability each gave each token before it came)."""
+
+    factor: float  # the largest ratio between the two probabilities of one token (1: identical)
+    least: int  # the token both found least likely (an index into the guesses), by the product of the two
+
+
+def same_guesses(first: list[float], second: list[float]) -> SameGuesses:
+    """first, second: each model's probability of every token of the same text, in order (at least one)."""
+    factor = max(max(a / b, b / a) for a, b in zip(first, second, strict=True))
+    return SameGuesses(factor, min(range(len(first)), key=lambda i: first[i] * second[i]))
