@@ -9,6 +9,7 @@ import pytest
 
 from explainer.ui import prediction
 from explainer.ui.shell.models import get_backend
+from explainer.ui.shell.navigation import CARRY_KEY
 from explainer.ui.shell.pages import BY_URL
 from explainer.ui.text_elsewhere import PROMPT_PAGES
 
@@ -34,8 +35,9 @@ def test_the_pages_example_offers_no_links_and_a_typed_text_offers_every_other_p
 
 
 def test_a_link_opens_the_other_page_on_the_same_text() -> None:
-    at = open_page(ATTENTION, query={"prompt": OWN})
+    at = open_page(ATTENTION, query={"prompt": OWN, CARRY_KEY: "1"})
     assert at.text_area(key="prompt").value == OWN
+    assert CARRY_KEY not in at.query_params and at.query_params["prompt"] == OWN  # the mark goes once read
     assert set(_carried(at)) == set(PROMPT_PAGES) - {"attention"}  # and on from there
 
 
