@@ -22,7 +22,8 @@ def test_emergence_shows_the_twins(browser, server: Server, viewport: str) -> No
         sync_api.expect(page.locator("h1").first).to_contain_text("Emergence")
         if (config.BUILTIN_TWIN / "config.json").is_file():
             sync_api.expect(page.get_by_text("answered alike").first).to_be_visible()
-            sync_api.expect(page.locator(".js-plotly-plot")).to_have_count(4)  # each model's heads: looks, needed
+            # the two models' guesses, token by token; then each model's heads: where they look, which are needed
+            sync_api.expect(page.locator(".js-plotly-plot")).to_have_count(5)
             sync_api.expect(page.get_by_test_id("stTable")).to_have_count(1)  # the neurons (answers: text)
             box = page.get_by_label("A question of your own, to both models")
             box.fill("dublin is in which country")
