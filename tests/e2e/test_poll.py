@@ -199,29 +199,31 @@ def test_the_students_follow_the_teacher_from_page_to_page(browser, server: Serv
             finish(teacher, "follow-teacher", "laptop")
 
 
+PICKED = (("Layer", "2", "Layer 2, head"), ("Head", "3", "Layer 2, head 3"))  # (picker, option, chart title)
+
+
 def _follow_texts(teacher, phone) -> None:
     """The teacher's text reaches a student whose page has a text box of the same name: "Go there" from Next word to
-    Attention, and "Take them" on the same page (the box's own text used to win over the link's)."""
+    Attention, then "Take them" on the same page, with a new text (the box's own text used to win over the link's)
+    and the layer and head picked (Streamlit reads the address into a picker in the picker's own format)."""
     board, student = teacher.get_by_test_id("stMain"), phone.get_by_test_id("stMain")
     teacher_box, student_box = (p.get_by_role("textbox", name="Text so far") for p in (board, student))
-    for page, own in (("Next word", "A cow says"), ("Attention", "A dog says"), ("Attention", "A duck says")):
+    for page, own, link in (("Next word", "A cow says", "Go there"), ("Attention", "A dog says", "Go there"),
+                            ("Attention", "A duck says", "Take them")):  # fmt: skip
         if not board.locator("h1").first.text_content().startswith(page):
             teacher.get_by_test_id("stSidebar").get_by_role("link", name=page).click()
             drawn(teacher, lambda page=page: expect(board.locator("h1").first).to_contain_text(page))
         teacher_box.fill(own)
         teacher_box.press("Control+Enter")
         drawn(teacher, lambda own=own: expect(board.locator(".tok-chips").first).to_contain_text(own.split()[1]))
-        link = "Take them" if student.locator("h1").first.text_content().startswith(page) else "Go there"
+        for label, option, shown in PICKED if link == "Take them" else ():
+            board.get_by_test_id("stSelectbox").filter(has_text=label).first.locator("input").focus()
+            for key in ("ArrowDown", option, "Enter"):
+                teacher.keyboard.press(key)
+            drawn(teacher, lambda shown=shown: expect(board).to_contain_text(shown))
         phone.get_by_role("link", name=link).click(timeout=15_000)  # the bar asks every 5 s
         drawn(phone, lambda own=own: expect(student_box).to_have_value(own))
-    for label, option, shown in (("Layer", "2", "Layer 2, head"), ("Head", "3", "Layer 2, head 3")):
-        picker = board.get_by_test_id("stSelectbox").filter(has_text=label).first.locator("input")
-        picker.focus()  # pickers too: Streamlit reads the address into them in their own format
-        for key in ("ArrowDown", option, "Enter"):
-            teacher.keyboard.press(key)
-        drawn(teacher, lambda shown=shown: expect(board).to_contain_text(shown))
-    phone.get_by_role("link", name="Take them").click(timeout=15_000)
-    drawn(phone, lambda: expect(student).to_contain_text("Layer 2, head 3"))
+    expect(student).to_contain_text("Layer 2, head 3")
 
 
 def test_the_class_judges_the_answers_and_its_votes_teach_the_model(browser, server: Server) -> None:
