@@ -9,12 +9,14 @@ from explainer.charts.tokens import tokens_by_language
 from explainer.format import number, visible_token
 from explainer.i18n import LANGUAGES, _, language, ngettext
 from explainer.ui.chips import chips_html
+from explainer.ui.prediction import PROMPT_KEY
 from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.models import current_spec, require_backend
 from explainer.ui.shell.navigation import stop
 from explainer.ui.shell.presenter import side_by_side
 from explainer.ui.shell.views import section, view
 from explainer.ui.shell.words import for_the_teacher
+from explainer.ui.text_elsewhere import other_pages
 from explainer.ui.tokens import MAX_CHARS, SAME_SENTENCE, TEXT_KEY, merges_for, replay_merges
 
 DEFAULT_TEXT = "The hippopotamus swims in the river."  # common words whole, a rare one in pieces (built-in model)
@@ -76,6 +78,9 @@ pieces.caption(
         "tokens; ␣ is a space, which belongs to the word after it."
     ).format(counts=counts_said, vocab=number(info.vocab_size))
 )
+if text.strip() != DEFAULT_TEXT.strip():  # the student's own text: what the model makes of it, one click away
+    with pieces:
+        other_pages({PROMPT_KEY: text})
 
 section(_("The same sentence in six languages"), "languages")
 codes = list(SAME_SENTENCE)

@@ -15,7 +15,7 @@ from explainer.ui.text_elsewhere import PROMPT_PAGES
 
 from .apptest import ROOT, checked, open_page
 
-NEXT_WORD, ATTENTION = "app_pages/next_word.py", "app_pages/attention.py"
+NEXT_WORD, ATTENTION, TOKENS = "app_pages/next_word.py", "app_pages/attention.py", "app_pages/tokens.py"
 OWN = "The boat came slowly to the bank of the river and"
 
 
@@ -63,3 +63,10 @@ def test_the_list_names_every_page_with_the_shared_text_box() -> None:
         if "prompt_section" in names:
             calling.add(entry.url_path)
     assert calling == set(PROMPT_PAGES)
+
+
+def test_a_text_typed_on_the_tokens_page_goes_to_every_prompt_page() -> None:
+    at = open_page(TOKENS)
+    assert _carried(at) == {}  # its example
+    at.text_area(key="tok_text").set_value(OWN)
+    assert _carried(checked(at.run())) == dict.fromkeys(PROMPT_PAGES, OWN)
