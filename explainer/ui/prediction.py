@@ -256,7 +256,7 @@ def prompt_section(default: StartedReply, where=None) -> tuple[Backend, str, str
 def read_part(prompt: Prompt) -> str | None:
     """The text from its first token the model reads (a link then opens on the same tokens), or None when that is
     too long for an address."""
-    part = prompt.text[prompt.tokens[0].start :] if prompt.tokens else prompt.text
+    part = prompt.text[prompt.tokens[0].start :]  # (a prompt has at least one token: show_tokens says so)
     return part if len(part) <= MAX_LINK_CHARS else None
 
 
