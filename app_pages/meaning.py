@@ -176,16 +176,23 @@ if before is not None:
 
 section(_("What the model writes after each “{word}”").format(word=md_escape(word)), "points-to")
 written = ui.continuations(spec, word, tuple(groups))
-for k, (col, name, ws) in enumerate(zip(st.columns(2), names, sp.sense_words(sv, written))):
+for k, (col, name, said) in enumerate(zip(st.columns(2), names, sp.common_continuations(sv, written))):
     of = int((sv.senses == k).sum())
     col.markdown(f"**{md_escape(name)}**")
-    col.markdown(" · ".join(_("*{word}* in {n} of {of}").format(word=md_escape(w), n=n, of=of) for w, n in ws) or "—")
+    col.markdown(
+        "\n".join(
+            "- " + _("“{phrase}” in {n} of {of}").format(phrase=md_escape(phrase), n=number(n), of=number(of))
+            for phrase, n in said
+        )
+        or "—"
+    )
 st.caption(
     _(
         "Each sentence cut right after the word, and the model's own continuation (its likeliest token each time, "
-        "up to the end of the sentence): the words that come up after one meaning more than after the other, in at "
-        "least two of its sentences. The model reads only the words before, so this is the meaning it took from "
-        "them; the rest of the time it wrote words that fit both, or ended the sentence."
+        "up to the end of the sentence): what it wrote most often after each meaning, and in how many of that "
+        "meaning's sentences. The model reads only the words before, so what it writes shows the meaning it took "
+        "from them: a continuation of the other meaning is a sentence it misread, and the word alone followed by a "
+        "full stop is a sentence it ended there."
     )
 )
 if advanced():

@@ -131,7 +131,8 @@ def test_meaning_page_builtin() -> None:
     assert after.value == f"{round(trained['y'][-1] * 100)}%"
     assert after.delta == f"+{round(trained['y'][-1] * 100) - round(before['y'][-1] * 100)} pts"
     assert trained["y"][-1] > before["y"][-1]  # what training adds on "bank"
-    assert "river" in at.markdown[-2].value or "river" in texts(at, "markdown")  # a word the river-banks point to
+    said = texts(at, "markdown")  # what the model writes after each meaning, whole, with how often
+    assert "- “bank of the river.” in 9 of 20" in said and "- “bank.” in 11 of 20" in said
     at.selectbox(key="mean_word").set_value("bat")
     no_crash(at.run())
     assert any("“bat”" in m.value for m in at.markdown) and "ball" in at.text_area[1].value

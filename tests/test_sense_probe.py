@@ -80,13 +80,22 @@ def test_bank_on_the_shipped_model(builtin):
     assert (where[:, 0] == 0).all() and own_side.all()  # all halfway at the embedding; after layer 1 each on its side
     written = sp.continuations(builtin, sv)
     assert len(written) == 40 and all(isinstance(t, str) for t in written)
-    words = sp.sense_words(sv, written)
-    river, money = ({w for w, _ in ws} for ws in words)
-    assert river & {"river", "water", "stream", "fish", "boat", "reeds", "muddy", "grassy"}, (words, written)
-    assert money & {"money", "coins", "cash", "savings", "loan", "account", "gold"}, (words, written)
-    assert not river & money
-    assert all(n >= sp.MIN_SENTENCES for ws in words for _w, n in ws)  # a word written once is not named
-    assert dict(words[0])["river"] >= 10  # of 20: what the model writes after the river's bank
+    river, money = sp.common_continuations(sv, written)
+    for said in (river, money):  # the most common first, each counted over its meaning's 20 sentences
+        assert 0 < len(said) <= sp.SHOWN_CONTINUATIONS and all(p.startswith("bank") for p, _n in said)
+        assert [n for _p, n in said] == sorted((n for _p, n in said), reverse=True) and sum(n for _p, n in said) <= 20
+    assert river[0] == ("bank of the river.", 9), river  # the page's first line: the river's bank, read as one
+    assert money[0] == ("bank.", 11), money  # the money's bank mostly ends its sentence
+    assert "bank account." in dict(money)  # ... or reads as money; "near the river." (3) is shown as misread
+
+
+def test_common_continuations_counts_whole_phrases():
+    """Each continuation read on from the word and counted per meaning; ties keep the order written."""
+    sv = sp.SenseVectors("bank", ["s"] * 6, np.array([0, 0, 0, 1, 1, 1]), np.zeros((6, 1, 1)), [0] * 6, [], [[0]] * 6)
+    written = ["of the river.", "near the water", "of the river.", ".", ", then home.", "."]
+    river, money = sp.common_continuations(sv, written, k=3)
+    assert river == [("bank of the river.", 2), ("bank near the water …", 1)]  # cut short: "…"
+    assert money == [("bank.", 2), ("bank, then home.", 1)]  # no space before punctuation
 
 
 @pytest.mark.skipif(shipped_tokenizer_kind() != "bpe", reason=RETRAIN)

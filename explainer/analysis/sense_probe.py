@@ -12,8 +12,8 @@ token, so every sentence starts from the same embedding; the layers then mix in 
 - `untrained_accuracy`: the same probe on the same network with random weights, before any training: the
   positions and the mixing of words alone already tell some sentences apart (the built-in model's "bank": 75 %
   after the last layer untrained, 90 % trained), so that is the baseline to read the trained model's figure against;
-- `continuations` and `sense_words`: what the model writes after the word in each sentence, and the words that
-  come up after one meaning more than after the other ("bank" → "river" / "water" vs "money" / "coins"). The
+- `continuations` and `common_continuations`: what the model writes after the word in each sentence, and what it
+  wrote most often after each meaning ("bank of the river." 9 of 20; after the money's bank, "bank." 11). The
   vector at the word predicts the next token, so read through the unembedding at once it names what usually
   follows a bank (" near", " of"), not what the bank is; a few tokens of the model's own writing do.
 
@@ -23,7 +23,7 @@ works for Hugging Face models too. Shapes: N sentences, S stages, D model width,
 
 from __future__ import annotations
 
-import re
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,16 +34,7 @@ from explainer.backends.base import same_length_batches
 from explainer.model.sampling import SamplingParams
 
 CONTINUATION_TOKENS = 6  # what the model writes after the word: at most this many tokens
-MIN_SENTENCES = 2  # a word `sense_words` names comes up after at least this many of a meaning's sentences
-# Function words left out of `sense_words` (they say little about a meaning).
-STOPWORDS = frozenset(
-    "the a an and or but of to in on at by for from with into onto over under up down out off is are was were be "
-    "been am it its it's this that these those there here he she him her his hers they them their we us our you "
-    "your i me my not no so as if then than too very just also all some any each every one two what which who "
-    "whom whose when where why how do does did done has have had can could will would shall should may might "
-    "must let get got again once more most much many few only own same such both about after before while near "
-    "beside behind across along through".split()
-)
+SHOWN_CONTINUATIONS = 4  # `common_continuations`: the most common this many, per meaning
 
 
 @dataclass(frozen=True)
@@ -154,23 +145,27 @@ def continuations(backend, sv: SenseVectors, max_new: int = CONTINUATION_TOKENS)
     return out
 
 
-def sense_words(sv: SenseVectors, written: list[str], k: int = 6) -> list[list[tuple[str, int]]]:
-    """Per sense, the content words that come up in the continuations (`continuations`) after one meaning more than
-    after the other, in at least MIN_SENTENCES of its sentences (a word written once says little): (word, in how many
-    of this sense's sentences), [sense0, sense1], the clearest first (share of this sense's sentences − the other's)."""
-    found = [{w.lower() for w in re.findall(r"[A-Za-z]{3,}", t)} - STOPWORDS for t in written]
+def common_continuations(
+    sv: SenseVectors, written: list[str], k: int = SHOWN_CONTINUATIONS
+) -> list[list[tuple[str, int]]]:
+    """Per sense, [sense0, sense1]: the `k` continuations (`continuations`) the model wrote most often after that
+    meaning's sentences, each read on from the word ("bank of the river.", "bank." where it ended the sentence, "…"
+    where it was cut short), with in how many of its sentences; the most common first, ties in the order written.
+    Whole continuations, not words picked out of them: after the money's "bank" the built-in model wrote "into the
+    water." twice, and a list of words that come up after one meaning more than the other named "water" a word of
+    the money's bank."""
     out = []
     for k_sense in (0, 1):
-        mine = [f for f, s in zip(found, sv.senses) if s == k_sense]
-        other = [f for f, s in zip(found, sv.senses) if s != k_sense]
-        if not mine:
-            out.append([])
-            continue
-        count = lambda group, w: sum(w in f for f in group)  # noqa: E731
-        score = {w: count(mine, w) / len(mine) - count(other, w) / max(1, len(other)) for w in set().union(*mine)}
-        kept = [w for w, v in score.items() if v > 0 and count(mine, w) >= MIN_SENTENCES]
-        out.append([(w, count(mine, w)) for w in sorted(kept, key=lambda w: (-score[w], w))[:k]])
+        counts = Counter(_read_on(sv.word, t) for t, s in zip(written, sv.senses) if s == k_sense)
+        out.append(counts.most_common(k))  # Counter keeps first-seen order among ties
     return out
+
+
+def _read_on(word: str, text: str) -> str:
+    """The word and what the model wrote after it, as one phrase."""
+    cut = "" if not text or _sentence_ends(text[-1]) else " …"
+    gap = "" if not text or not text[0].isalnum() else " "
+    return f"{word}{gap}{text}{cut}"
 
 
 def _sentence_ends(text: str) -> bool:
