@@ -31,6 +31,15 @@ The **seed** fixes the dice: the same seed at the same temperature repeats the s
             "tokenizer (its chat template); “Show the script the model sees” shows it."
         )
     )
+    st.markdown(
+        _(
+            "**Start its reply yourself** puts your words into the script after the assistant's label. The model goes "
+            "on from them as if it had written them: nothing in the script says who wrote which words. Asked the "
+            "capital of France, the built-in model answers Paris; made to begin “I do not know”, it goes on “the "
+            "answer to that.” A chatbot's reply is text in the same kind of script, so the words already in it steer "
+            "the rest."
+        )
+    )
 
 backend = require_backend()
 if chat.pinned():

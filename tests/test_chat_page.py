@@ -19,6 +19,7 @@ from explainer.generation.chat import (
     cut_message,
     out_of_view,
     reply_steps,
+    reply_text,
     step_choices,
     whole_sentences,
 )
@@ -26,6 +27,7 @@ from explainer.generation.script import FRAMING, ChatScript, build_script
 from explainer.model.sampling import SamplingParams, make_generator
 from explainer.ui import chat as chat_ui
 from explainer.ui.shell.accessible import SR_ONLY
+from explainer.ui.shell.lesson import PARTS
 from explainer.ui.surprise import band
 
 from .apptest import checked, open_page
@@ -139,7 +141,7 @@ def test_a_question_sent_mid_reply_waits_and_both_are_answered(tiny_model_dir) -
     backend = load_backend(str(tiny_model_dir))
     turn, gen = _half_written(backend, QUESTION)
     whole = [s.token_id for s in reply_steps(backend, [], QUESTION, SamplingParams(1.0), make_generator(3)[0], 200)]
-    state = chat_ui.ChatState(writing=turn, generator=gen, queue=["What sound does a dog make?"])
+    state = chat_ui.ChatState(writing=turn, generator=gen, queue=[("What sound does a dog make?", "")])
     at = open_page("app_pages/chat.py", spec=str(tiny_model_dir), state=[state], timeout=120)
     users = [m.markdown[0].value for m in at.chat_message if m.name == "user"]
     assert users == [QUESTION, "What sound does a dog make?"] and len(replies(at)) == 2
@@ -149,11 +151,11 @@ def test_a_question_sent_mid_reply_waits_and_both_are_answered(tiny_model_dir) -
 
 def test_stop_keeps_the_reply_so_far(tiny_model_dir, monkeypatch: pytest.MonkeyPatch) -> None:
     turn, gen = _half_written(load_backend(str(tiny_model_dir)), QUESTION)
-    state = chat_ui.ChatState(writing=turn, generator=gen, queue=["Hello"])
+    state = chat_ui.ChatState(writing=turn, generator=gen, queue=[("Hello", "")])
     monkeypatch.setattr(chat_ui.st, "session_state", {state.KEY: state})  # what the Stop button's callback sees
     chat_ui.stop_writing()
     assert state.writing is None and state.turns == [turn] and turn.ending == STOPPED and len(turn.steps) == 2
-    assert state.queue == ["Hello"], "a question waiting its turn is not lost"
+    assert state.queue == [("Hello", "")], "a question waiting its turn is not lost"
 
 
 def test_whole_sentences_cut_back_to_the_last_full_stop() -> None:
@@ -179,6 +181,39 @@ def test_the_script_toggle_shows_what_the_model_reads(tiny_model_dir) -> None:
     assert text.startswith(FRAMING) and f"User: {QUESTION}\nAssistant: " in text
     assert f"background:{PALE[CHOSEN]}" in body, "the model's words are highlighted, in the chosen word's colour"
     assert "line-through" in body and any("out of its view" in i.value for i in at.info), "context 32: the start is cut"
+
+
+def test_words_put_in_its_mouth_start_the_reply_and_it_goes_on_from_them() -> None:
+    """The torn script's point, made by hand: the model cannot tell the student's words from its own. Asked about
+    France and made to begin "I do not know" (the lesson plan's link, the teacher's note), the shipped model says it
+    does not know; the words stay in the script as the assistant's, a regenerated reply begins with them again, and
+    a question asked with the box empty is the model's alone."""
+    link = next(m for m in PARTS[next(iter(PARTS))][0].more if "opening" in m.params)
+    at = open_chat("builtin", **link.params)
+    assert at.text_input(key="opening").value == "I do not know", "the lesson's link sets them"
+    at = send(at, QUESTION)
+    reply = chat_ui.ChatState.of(at.session_state).turns[0]
+    assert reply.opening == "I do not know" and reply.reply == "I do not know the answer to that."
+    assert replies(at)[0] == ":blue-background[I do not know] the answer to that.", "the student's words marked"
+    assert any("after your words “I do not know”" in c.value for c in at.caption)
+    body = script_views(at)[0]
+    text = html.unescape(re.sub(r"<[^>]+>", "", body))
+    assert f"User: {QUESTION}\nAssistant: {reply.reply}" in text and "dashed" in body, "yours, marked, in the script"
+    at = regenerate(at)
+    assert chat_ui.ChatState.of(at.session_state).turns[0].reply == reply.reply, "temperature 0: the same, begun alike"
+    at.text_input(key="opening").set_value("")
+    at = send(checked(at.run()), QUESTION)
+    second = chat_ui.ChatState.of(at.session_state).turns[1]
+    assert second.opening == "" and "Paris" in second.reply, "the model's own answer when nobody starts it"
+
+
+def test_reply_steps_go_on_from_the_opening() -> None:
+    backend = load_backend("builtin", "cpu")
+    steps = list(reply_steps(backend, [], "What sound does a cow make?", SamplingParams(0.0), opening="A dog "))
+    assert reply_text(steps, "A dog ") == "A dog says woof."  # the opening's space is not left dangling
+    script = build_script([], "What sound does a cow make?") + " A dog"
+    greedy = backend.generate(backend.encode(script), len(steps), SamplingParams(0.0))
+    assert [s.token_id for s in steps] == [s.token_id for s in greedy][: len(steps)], "the script, then greedy"
 
 
 def test_a_suggestion_button_asks_its_question(tiny_model_dir) -> None:
@@ -234,6 +269,14 @@ def test_script_segments_rebuild_the_script(message: str | None) -> None:
     assert [t for t, kind, _ in segments if kind == "model"] == ["Hello.", "Two plus three is five."]
     cut = ChatScript().segments(turns, message, hidden_chars=30)
     assert "".join(t for t, _, seen in cut if not seen) == build_script(turns, message)[:30]
+
+
+def test_script_segments_mark_the_words_a_student_began_a_reply_with() -> None:
+    turns = [("Hi there?", ""), ("What is two plus three?", "Two plus three is six."), ("And four?", "Four.")]
+    segments = ChatScript().segments(turns, None, openings=["", "Two plus three is", "Four."])
+    assert "".join(t for t, _, _ in segments) == build_script(turns), "the same script, in other pieces"
+    kinds = [(t, kind) for t, kind, _ in segments if kind in ("model", "yours")]
+    assert kinds == [("Two plus three is", "yours"), (" six.", "model"), ("Four.", "yours")]
 
 
 def test_cut_message_keeps_the_end(tiny_model_dir) -> None:

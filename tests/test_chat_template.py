@@ -127,6 +127,25 @@ def test_a_reply_keeps_what_came_before_its_end(chat_model, pieces, reply) -> No
     assert plain.before_end(" Paris.\nUser:") == " Paris." and plain.ended("a\n") and not plain.ended("a")
 
 
+def test_a_reply_begun_for_the_model_follows_its_own_marker(chat_model) -> None:
+    """Words put in its mouth go right after the template's "<|im_start|>assistant\n", and the reply holds them."""
+    read = []
+    chat_model.generate = lambda ids, *args, **kwargs: (
+        read.append(ids) or iter([GenStep(1, " Paris.<|im_end|>", 1, 1, [])])
+    )
+    steps = list(reply_steps(chat_model, [], QUESTION, SamplingParams(1.0), opening="It is"))
+    form = script_for(chat_model)
+    assert read == [chat_model.encode(form.script([], QUESTION) + "It is")]
+    assert (
+        form.script([], QUESTION).endswith("<|im_start|>assistant\n") and reply_text(steps, "It is") == "It is Paris."
+    )
+    parts = form.segments([(QUESTION, "It is Paris.")], openings=["It is"])
+    assert [(t, kind) for t, kind, _ in parts if kind in ("yours", "model")] == [
+        ("It is", "yours"),
+        (" Paris.", "model"),
+    ]
+
+
 def test_feedback_answers_end_with_the_marker(chat_model) -> None:
     ids, n_reply = encode_answer(chat_model, "Hi?", "Hello.")
     assert ids[-n_reply:] == chat_model.encode("Hello.<|im_end|>")

@@ -42,6 +42,9 @@ def test_chat_shows_the_script(capsys, model_dir):
     out = run_json(capsys, "chat", "Hello", "--temperature", "0", "--show-script", "--model", model_dir)
     assert "User: Hello\nAssistant:" in out["script"]
     assert "\n" not in out["reply"]
+    begun = run_json(capsys, "chat", "Hello", "--temperature", "0", "--begin", "Hi,", "--show-script",
+                     "--model", model_dir)  # fmt: skip
+    assert begun["reply"].startswith("Hi,") and begun["script"].endswith("Assistant: " + begun["reply"])
 
 
 @pytest.mark.parametrize(
@@ -53,6 +56,7 @@ def test_chat_shows_the_script(capsys, model_dir):
         (["generate", "hi", "--top-p", "0", "--model", "MODEL"], "top_p"),
         (["generate", "hi", "--temperature", "warm"], "invalid float"),
         (["chat", "   ", "--model", "MODEL"], "empty"),
+        (["chat", "Hi", "--begin", " ", "--model", "MODEL"], "empty"),
         (["predict", "hi", "--device", "tpu"], "device"),
         (["frobnicate"], "invalid choice"),
     ],

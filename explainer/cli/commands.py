@@ -67,8 +67,8 @@ def chat(args) -> dict:
     params = _sampling(args)
     b = _backend(args)
     gen, seed = make_generator(args.seed)
-    steps = list(reply_steps(b, [], args.message, params, gen, args.max_new))
-    reply = reply_text(steps)
+    steps = list(reply_steps(b, [], args.message, params, gen, args.max_new, opening=args.begin or ""))
+    reply = reply_text(steps, args.begin or "")
     out = {"model": b.info.name, "seed": seed, "temperature": args.temperature, "reply": reply}
     if args.show_script:
         form = script_for(b)

@@ -75,6 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("chat", help="wrap a message in the assistant script and print the reply")
     p.add_argument("message", type=arguments.text)
     p.add_argument("--show-script", action="store_true", help="print the whole script the model sees")
+    p.add_argument(
+        "--begin", type=arguments.text, default=None, metavar="WORDS",
+        help="the reply's first words, written for the model (it goes on from them as if it had written them)",
+    )  # fmt: skip
     p.add_argument("--max-new", type=arguments.positive, default=60)
     _sampling_options(p, top=False)
     _model_options(p)

@@ -25,10 +25,11 @@ class ChatTurn:
     temperature: float = 1.0
     cut_tokens: int = 0  # tokens cut from the left of a message too long for the context
     ending: str = ""  # how the reply ended: "" (a line break, as the model chose), STOPPED or SHORTENED
+    opening: str = ""  # the reply's first words, written by the student: the model reads them as its own
 
     @property
     def reply(self) -> str:
-        return reply_text(self.steps)
+        return reply_text(self.steps, self.opening)
 
 
 STOPPED = "stopped"  # the student pressed Stop
@@ -37,8 +38,13 @@ SENTENCE_END = (".", "!", "?")
 
 
 def history(turns: list[ChatTurn]) -> list[tuple[str, str]]:
-    """(user, assistant) pairs, as a script takes them."""
+    """(user, assistant) pairs, as a script takes them (a reply begun by the student is in it as the model's own)."""
     return [(t.message, t.reply) for t in turns]
+
+
+def openings(turns: list[ChatTurn]) -> list[str]:
+    """Each reply's first words written by the student ("" where the model wrote the whole reply)."""
+    return [t.opening for t in turns]
 
 
 def reply_steps(
@@ -49,14 +55,17 @@ def reply_steps(
     generator: torch.Generator | None = None,
     max_new: int = 60,
     so_far: list[int] = (),
+    opening: str = "",
 ) -> Iterator[GenStep]:
-    """The assistant's reply, token by token; it ends where the script's replies end (a line break, or the model's
-    end-of-turn marker). `so_far`: the ids of the reply's first tokens, already written (a reply taken up again after
-    an interruption): it goes on from there."""
+    """The assistant's reply, token by token, after its `opening` (its first words, written for it; the steps are
+    what the model writes after them); it ends where the script's replies end (a line break, or the model's
+    end-of-turn marker). `so_far`: the ids of the tokens it has already written (a reply taken up again after an
+    interruption): it goes on from there."""
     if not message.strip():
         raise ValueError(_("the message is empty: type a question"))
     form = script_for(backend)
-    ids = backend.encode(form.script(history, message.strip())) + list(so_far)
+    begun = form.opening(opening.strip()) if opening.strip() else ""
+    ids = backend.encode(form.script(history, message.strip()) + begun) + list(so_far)
     written = ""
     for step in backend.generate(ids, max_new - len(so_far), params, generator, stop=form.ended):
         written += step.text
@@ -91,8 +100,9 @@ def replies(
     return [form.before_end(t).strip() for t in texts]
 
 
-def reply_text(steps: list[GenStep]) -> str:
-    return "".join(s.text for s in steps).strip()
+def reply_text(steps: list[GenStep], opening: str = "") -> str:
+    """The reply as the script holds it: its opening (written for the model), then the words the model wrote."""
+    return (opening.strip() + "".join(s.text for s in steps)).strip()
 
 
 def cut_message(backend: Backend, message: str) -> tuple[str, int]:

@@ -21,7 +21,7 @@ from explainer.i18n import _
 FRAMING = "A conversation between a curious person and a helpful AI assistant."
 
 # Kinds of script pieces: "framing", "label" (User: / Assistant:, a template's markers), "user", "model" (written by
-# the model), "text".
+# the model), "yours" (a reply's first words, written by the student), "text".
 Segment = tuple[str, str, bool]  # (text, kind, seen by the model)
 Turn = tuple[str, str]  # (the user's message, the assistant's reply)
 
@@ -52,11 +52,14 @@ class ChatScript:
         """The conversation so far; with a message, that message too, and the reply torn off."""
         return "".join(text for text, _kind in self._parts(turns, message))
 
-    def segments(self, turns: list[Turn], message: str | None = None, hidden_chars: int = 0) -> list[Segment]:
-        """`script(turns, message)` in labelled pieces; the first `hidden_chars` characters are marked unseen."""
+    def segments(
+        self, turns: list[Turn], message: str | None = None, hidden_chars: int = 0, openings: list[str] = ()
+    ) -> list[Segment]:
+        """`script(turns, message)` in labelled pieces; the first `hidden_chars` characters are marked unseen.
+        `openings[i]`: the first words of turn i's reply, written by the student ("yours"; the rest is "model")."""
         out: list[Segment] = []
         pos = 0
-        for text, kind in self._parts(turns, message):
+        for text, kind in _split_openings(self._parts(turns, message), turns, openings):
             cut = min(max(hidden_chars - pos, 0), len(text))
             if cut:
                 out.append((text[:cut], kind, False))
@@ -97,6 +100,20 @@ class ChatScript:
             "For the next question, the app appends “User: …” and “Assistant:”, and the model continues from there; "
             "its reply is over when it writes a line break."
         )
+
+
+def _split_openings(parts: list[tuple[str, str]], turns: list[Turn], openings: list[str]) -> list[tuple[str, str]]:
+    """`parts` with each reply that a student began cut in two: their words ("yours"), then the model's. Replies are
+    "model" parts in turn order (a template writes no part for an empty reply, hence only the non-empty ones)."""
+    begun = iter([o.strip() for (_user, reply), o in zip(turns, openings) if reply] + [""] * len(parts))
+    out = []
+    for text, kind in parts:
+        mine = next(begun) if kind == "model" and text else ""
+        if mine and text.startswith(mine):
+            out += [(mine, "yours"), (text[len(mine) :], "model")]
+        else:
+            out.append((text, kind))
+    return out
 
 
 _MARK = re.compile("\ue000(\\d+)\ue001")  # a stand-in for message k while the template is rendered

@@ -36,13 +36,15 @@ PACE_S = 0.01  # at least this long per token: a fast small model is still seen 
 SHOW_EVERY_S = 0.05
 READING_PACE_S = 0.15  # "write at reading pace": about 7 tokens a second, so a class can read along (and press Stop)
 INPUT_KEY = "chat_box"
+OPENING_KEY = "opening"  # the reply's first words, written by the student (the URL keeps them: a teacher's link)
+MAX_OPENING_CHARS = 200
 
 
 @dataclass
 class ChatState(SessionObject):
     KEY = "chat"
     turns: list[ChatTurn] = field(default_factory=list)  # the conversation so far
-    queue: list[str] = field(default_factory=list)  # questions to answer, in order (sent while a reply was written)
+    queue: list[tuple[str, str]] = field(default_factory=list)  # (question, opening) to answer, in order
     writing: ChatTurn | None = None  # the reply being written: taken up again on the next run if one cut it short
     generator: torch.Generator | None = None  # its dice, where they stopped
     refocus: bool = False  # the box moved to the window's bottom as it was used: give it the typing focus back
@@ -52,8 +54,11 @@ def turns() -> list[ChatTurn]:
     return ChatState.of().turns
 
 
-def ask(message: str) -> None:
-    ChatState.of().queue.append(message)
+def ask(message: str, opening: str | None = None) -> None:
+    """Queue a question; its reply begins with `opening` (None: the words in the page's box at this moment)."""
+    if opening is None:
+        opening = st.session_state.get(OPENING_KEY) or ""
+    ChatState.of().queue.append((message, opening.strip()))
 
 
 def _typed() -> None:
@@ -65,7 +70,8 @@ def _typed() -> None:
 
 def regenerate() -> None:
     if turns():
-        ask(turns().pop().message)
+        last = turns().pop()
+        ask(last.message, last.opening)
 
 
 def clear() -> None:
@@ -147,6 +153,12 @@ def sampling_controls() -> tuple[float, int | None, bool, float]:
         _("Write at reading pace"), key="slow", bind="query-params",
         help=_("The built-in model writes a reply in under a second. Slower, a class can read along and stop it."),
     )  # fmt: skip
+    st.text_input(
+        _("Start its reply yourself"), key=OPENING_KEY, bind="query-params", max_chars=MAX_OPENING_CHARS,
+        placeholder=_("empty: the model writes all of it · try “I do not know”"),
+        help=_("Your words go into the script as the start of the assistant's reply, and the model goes on from "
+        "them. It cannot tell them from its own: it continues whatever the script says it said."),
+    )  # fmt: skip
     return temperature, None if seed is None else int(seed), show_script, READING_PACE_S if slow else PACE_S
 
 
@@ -214,6 +226,10 @@ def inspect_key(index: int) -> str:
 
 def _details(turn: ChatTurn, index: int) -> None:
     ending = " · " + _(ENDINGS[turn.ending]).format(max_reply_tokens=MAX_REPLY_TOKENS) if turn.ending else ""
+    if turn.opening:
+        ending += " · " + _("after your words “{opening}” (highlighted), which it read as its own").format(
+            opening=md_escape(turn.opening)
+        )
     st.caption(
         _(
             "{n_steps} tokens, each picked by next-word prediction · temperature {temperature} · seed {seed}{ending}"
@@ -284,10 +300,18 @@ def _step_chart(turn: ChatTurn, index: int) -> None:
     )
 
 
+def reply_markdown(turn: ChatTurn) -> str:
+    """The reply as Markdown, shown literally; the words the student began it with highlighted."""
+    if not turn.opening:
+        return md_escape(turn.reply)
+    rest = turn.reply[len(turn.opening) :] if turn.reply.startswith(turn.opening) else turn.reply
+    return f":blue-background[{md_escape(turn.opening)}]{md_escape(rest)}"
+
+
 def show_turn(turn: ChatTurn, index: int, backend: Backend) -> None:
     _user_bubble(turn, backend)
     with st.chat_message("assistant"):
-        st.markdown(md_escape(turn.reply) or _("*(the model ended its reply at once)*"))
+        st.markdown(reply_markdown(turn) or _("*(the model ended its reply at once)*"))
         _details(turn, index)
 
 
@@ -295,12 +319,13 @@ def _start_next(backend: Backend, temperature: float, seed: int | None) -> ChatT
     """Take the next question off the queue as the reply to write (None when there is none left to answer)."""
     state = ChatState.of()
     while state.queue:
-        kept, cut = core.cut_message(backend, state.queue.pop(0))
+        message, opening = state.queue.pop(0)
+        kept, cut = core.cut_message(backend, message)
         if not kept:
             st.info(_("The message is empty: type a question."), icon=":material/info:")
             continue
         state.generator, used_seed = make_generator(seed)
-        state.writing = ChatTurn(kept, [], used_seed, temperature, cut)
+        state.writing = ChatTurn(kept, [], used_seed, temperature, cut, opening=opening)
         return state.writing
     return None
 
@@ -318,16 +343,17 @@ def write_reply(backend: Backend, temperature: float, seed: int | None, pace_s: 
             st.markdown(":material/edit_note: *" + _("writing…") + "*")
             st.button(_("Stop"), icon=":material/stop_circle:", key="chat_stop", on_click=stop_writing)
         box = st.empty()
-    for waiting in state.queue:
+    for waiting, _opening in state.queue:
         with st.chat_message("user"):
             st.markdown(md_escape(waiting))
             st.caption(_("Waiting: the model answers it as soon as the reply above is finished."))
     history = core.history(state.turns)
     params = SamplingParams(turn.temperature)
     steps = core.reply_steps(
-        backend, history, turn.message, params, state.generator, MAX_REPLY_TOKENS, [s.token_id for s in turn.steps]
-    )
-    box.markdown(md_escape(turn.reply) + " ▌")
+        backend, history, turn.message, params, state.generator, MAX_REPLY_TOKENS, [s.token_id for s in turn.steps],
+        turn.opening,
+    )  # fmt: skip
+    box.markdown(reply_markdown(turn) + " ▌")
     due = shown = time.monotonic()
     try:
         for step in steps:  # a click or a new question stops this run here; the next run takes the reply up again
@@ -335,7 +361,7 @@ def write_reply(backend: Backend, temperature: float, seed: int | None, pace_s: 
             due += pace_s
             time.sleep(max(0.0, due - time.monotonic()))
             if len(turn.steps) == 1 or time.monotonic() - shown >= SHOW_EVERY_S:
-                box.markdown(md_escape(turn.reply) + " ▌")  # the reply so far, escaped as a whole: never Markdown
+                box.markdown(reply_markdown(turn) + " ▌")  # the reply so far, escaped: never Markdown
                 shown = time.monotonic()
     except (BackendError, ValueError) as e:
         state.writing = None
@@ -354,6 +380,7 @@ _STYLE = {
     "label": "font-weight:700",
     "user": "",
     "model": f"background:{PALE[CHOSEN]};color:#000;border-radius:3px;padding:0 2px",  # the words the model chose
+    "yours": "background:#dbe7fb;color:#000;border-radius:3px;padding:0 2px;border-bottom:2px dashed #1d4ed8",
     "text": "",
 }
 _UNSEEN = "opacity:.45;text-decoration:line-through"
@@ -378,9 +405,15 @@ def script_view(backend: Backend) -> None:
     pairs, form = core.history(turns()), script_for(backend)
     hidden_chars, hidden_tokens = core.out_of_view(backend, form.script(pairs).removesuffix("\n"))
     st.subheader(_("The script the model sees"), anchor=False)
-    st.html(script_html(form.segments(pairs, hidden_chars=hidden_chars)))
+    begun = core.openings(turns())
+    st.html(script_html(form.segments(pairs, hidden_chars=hidden_chars, openings=begun)))
     st.caption(
         _("Bold: the labels that mark who speaks. Highlighted: words the model wrote, one prediction at a time.")
+        + (
+            " " + _("Blue, underlined: the words you began a reply with, which the model reads as the assistant's.")
+            if any(begun)
+            else ""
+        )
         + " "
         + form.how_it_goes_on()
     )

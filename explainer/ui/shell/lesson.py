@@ -110,6 +110,14 @@ PARTS: dict[str, list[Step]] = {
             N_("a suggested question, then “Show the script the model sees”"),
             N_("Where does the model's reply stop, and who decided that?"),
             Link("chat", "ask", {"script": "true"}),
+            (
+                Link(
+                    "chat",
+                    "ask",
+                    {"script": "true", "temperature": "0", "opening": "I do not know"},
+                    N_("Put words in its mouth: its reply starts “I do not know”; ask it the capital of France"),
+                ),
+            ),
         ),
         Step(
             2,
