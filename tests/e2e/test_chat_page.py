@@ -90,6 +90,22 @@ def test_a_shared_link_opens_the_same_view(browser, server: Server, tmp_path) ->
         expect(page).to_have_url(re.compile(r"/next-word\?model="))
 
 
+def test_the_lesson_puts_words_in_its_mouth(browser, server: Server) -> None:
+    """Step 1's second link: the chat opens with the reply's first words written for the model; asked about France,
+    the shipped model goes on from them as from its own, and the script marks which words were the student's."""
+    page = open_page(browser, server, "", VIEWPORTS["laptop"])
+    with closing_page(page, server, failed_shot=SHOTS / "chat-mouth-failed.png"):
+        page.get_by_role("link", name=re.compile("Put words in its mouth")).click()
+        drawn(page, lambda: expect(page.locator(".st-key-opening input")).to_have_value("I do not know"))
+        _send(page, QUESTION)
+        reply = _bubbles(page, "Assistant").first
+        expect(reply).to_contain_text("I do not know the answer to that.")
+        expect(reply).to_contain_text("after your words “I do not know”")
+        expect(page.get_by_role("main").locator("pre span[style*=dashed]")).to_have_text("I do not know")
+        settled(page)
+        assert_no_exception(page)
+
+
 STORY = "Tell me a short story about a fox."  # a long reply: at reading pace, seconds to send a question into
 
 
