@@ -243,15 +243,16 @@ def test_logit_lens_last_layer_is_the_models_output(backend) -> None:
 
 
 @pytest.mark.parametrize("columns", [4, 8, 16])
-def test_the_logit_lens_shortens_a_word_to_its_cell_and_hovers_it_whole(columns: int) -> None:
-    """8 columns at a 1024 px projector's width hold ~7 characters a cell: "Assistant" overflowed into its
-    neighbours; a long word is cut with "…" to what its cell holds (more cells, fewer characters), a short one
-    is not."""
-    words = [["Assistant", "of"] * (columns // 2)] * 2
+def test_the_logit_lens_fits_a_word_to_its_cell_and_hovers_it_whole(columns: int) -> None:
+    """8 columns at a 1024 px projector's width hold ~7 characters a line: "Assistant" overflowed into its
+    neighbours, then was cut to "Assist…"; a long word now takes the cell's two lines, split in the middle, and is cut
+    with "…" only past them (more cells, fewer characters); a short one stays whole. Each part is escaped alone."""
+    words = [["Assistant", "of", "a&b<c>defgh", "of"] * (columns // 4)] * 2
     fig = logit_lens_heatmap(words, np.full((2, columns), 0.5), ["x"] * columns, ["d"] * 2)
-    cell, short = fig.data[0].text[0][0], fig.data[0].text[0][1]
-    room = {4: 10, 8: 7, 16: 4}[columns]
-    assert len(cell) <= room and (cell == "Assistant" if room >= 9 else cell.endswith("…")) and short == "of"
+    cell, short, odd = fig.data[0].text[0][:3]
+    assert cell == {4: "Assistant", 8: "Assis<br>tant", 16: "Assi<br>sta…"}[columns] and short == "of"
+    two_lines = "a&amp;b&lt;c&gt;<br>defgh"
+    assert odd == {4: two_lines, 8: two_lines, 16: "a&amp;b&lt;<br>c&gt;d…"}[columns]
     assert "Assistant" in fig.data[0].customdata[0][0]
 
 

@@ -101,8 +101,18 @@ def alike_bars(names: list[str], kinds: list[str], alike: list[float], title: st
 
 # Characters of SMALL text across the logit lens's cells at the narrowest width it is read at: a 1024 px projector
 # with the sidebar open leaves ~370 px for them (8 columns of ~46 px: 7 characters each; "Assistant" overflowed its
-# cell); and in one cell at most, a phone's 4 columns (~60 px each).
+# cell); and in one cell at most, a phone's 4 columns (~60 px each). A cell's row is tall enough for two lines.
 LENS_ROW_CHARS, LENS_CELL_CHARS = 56, 10
+
+
+def _lens_cell(word: str, room: int) -> str:
+    """A word as its cell shows it, HTML-escaped: whole on one line if it fits, else split in the middle over two
+    ("Assis" / "tant"), cut with "…" only past two lines."""
+    if len(word) <= room:
+        return html_escape(word)
+    half = min(room, (len(word) + 1) // 2)
+    rest = word[half:] if len(word) - half <= room else word[half : half + room - 1] + "…"
+    return f"{html_escape(word[:half])}<br>{html_escape(rest)}"
 
 
 def logit_lens_heatmap(
@@ -112,8 +122,8 @@ def logit_lens_heatmap(
     position (columns: the token just read); each cell shows that top token."""
     Lp1, P = probs.shape
     w = [escaped(r) for r in words]
-    room = max(3, min(LENS_CELL_CHARS, round(LENS_ROW_CHARS / P)))  # what a cell holds; hover has it all
-    short = [[t if len(t) <= room else t[: room - 1] + "…" for t in r] for r in w]
+    room = max(3, min(LENS_CELL_CHARS, round(LENS_ROW_CHARS / P)))  # what a cell's line holds; hover has it all
+    short = [[_lens_cell(t, room) for t in r] for r in words]
     xs = escaped(x_labels)
     hover = [
         [
