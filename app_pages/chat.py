@@ -10,7 +10,7 @@ from explainer.ui.shell.words import for_the_teacher
 
 st.title(_("The torn script"))
 st.markdown(_("A chatbot has no special machinery for *answering*. It finishes a script, one word at a time."))
-with for_the_teacher("token", "temperature", "chat-template"):
+with for_the_teacher("token", "temperature", "chat-template", "prefill"):
     st.markdown(
         _("""
 The app keeps a short script: one line that sets the scene, the conversation so far, then your question

@@ -32,6 +32,15 @@ TERMS: dict[str, Term] = {  # key: the term's anchor on the glossary page, in th
         ),
         ("chat", "ask"),
     ),
+    "prefill": Term(
+        N_("Prefill"),
+        N_(
+            "Writing the first words of a model's reply yourself, so that it goes on from them. The model cannot tell "
+            "them from its own: they are text in the script like everything else, which is why words already in a "
+            "reply steer the rest of it."
+        ),
+        ("chat", "ask"),
+    ),
     "token": Term(
         N_("Token"),
         N_(
