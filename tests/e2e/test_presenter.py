@@ -6,6 +6,7 @@ SHOTS (present-*.png): look at them."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from urllib.parse import urlsplit
 
@@ -94,6 +95,8 @@ MEASURE = (
 }"""
 )
 
+FITS = f"(key) => ({MEASURE})(key).outside.length === 0"  # every chart's texts inside it
+
 
 @pytest.mark.parametrize("entry", PAGES, ids=[p.url_path or "home" for p in PAGES])
 def test_presenter_mode_fits_a_projector(browser, server: Server, entry) -> None:
@@ -111,6 +114,8 @@ def test_presenter_mode_fits_a_projector(browser, server: Server, entry) -> None
             page.set_viewport_size({"width": width, "height": height})
             settled(page)
             assert_no_exception(page)
+            with contextlib.suppress(sync_api.TimeoutError):  # plotly redraws for the new width after a debounce: a
+                page.wait_for_function(FITS, arg=key, timeout=5_000)  # loaded CI measured the old layout once
             found = page.evaluate(MEASURE, key)
             at = f"at {width}x{height}: "
             assert found["sidebar"] <= 1, at + "the sidebar starts collapsed: the projector gets the whole width"
