@@ -97,7 +97,7 @@ def test_the_lesson_puts_words_in_its_mouth(browser, server: Server) -> None:
     with closing_page(page, server, failed_shot=SHOTS / "chat-mouth-failed.png"):
         page.get_by_role("link", name=re.compile("Put words in its mouth")).click()
         drawn(page, lambda: expect(page.locator(".st-key-opening input")).to_have_value("I do not know"))
-        _send(page, QUESTION)
+        page.get_by_role("button", name=QUESTION).click()  # as the plan says: the suggested question
         reply = _bubbles(page, "Assistant").first
         expect(reply).to_contain_text("I do not know the answer to that.")
         expect(reply).to_contain_text("after your words “I do not know”")

@@ -115,7 +115,10 @@ PARTS: dict[str, list[Step]] = {
                     "chat",
                     "ask",
                     {"script": "true", "temperature": "0", "opening": "I do not know"},
-                    N_("Put words in its mouth: its reply starts “I do not know”; ask it the capital of France"),
+                    N_(
+                        "Put words in its mouth: its reply starts “I do not know”; "
+                        "then click “What is the capital of France?”"
+                    ),
                 ),
             ),
         ),
