@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from explainer.charts.wire import WireFigure
-from explainer.format import html_escape, local_digits, visible_token
+from explainer.format import html_escape, local_digits, rough_percent, visible_token
 from explainer.i18n import _, language
 
 FONT = 18  # base font size (px): readable from the back of a classroom
@@ -279,14 +279,16 @@ def layers_by_heads(
     table, colour_title: str, hover: str, title: str, row_px: int = 70, half: bool = False
 ) -> tuple[dict, dict]:
     """(heat map, layout) of one share per head, table (L, H): layers down, heads across, both numbered from 1 (the
-    hover's %{y} and %{x} too), every cell written out as a percentage. `half`: one of two charts side by side, its
-    colour bar laid flat over the cells (beside them it left a 1024 px projector's cells 15 px wide, "100%" in each
-    running into the next)."""
+    hover's %{y} and %{x} too), every cell written out as a percentage in the language's way, under 0.5 % as "<1%"
+    (a head whose loss leaves "Paris" 0.26 % read "0%"). `half`: one of two charts side by side, its colour bar laid
+    flat over the cells (beside them it left a 1024 px projector's cells 15 px wide, "100%" in each running into the
+    next)."""
     L, H = table.shape
     bar = flat_colorbar(colour_title, over=True) if half else colorbar(colour_title)
     cells = {
         "type": "heatmap", "z": table, "x": list(range(1, H + 1)), "y": list(range(1, L + 1)), "zmin": 0, "zmax": 1,
-        "colorscale": colorscale("Blues"), "xgap": 3, "ygap": 3, "texttemplate": "%{z:.0%}",
+        "colorscale": colorscale("Blues"), "xgap": 3, "ygap": 3, "texttemplate": "%{text}",
+        "text": [[rough_percent(float(v)) for v in row] for row in table],
         "textfont": {"size": SMALL}, "colorbar": bar, "hovertemplate": hover,
     }  # fmt: skip
     top, more = (70 if title else 20), (COLOUR_BAR_PX if half else 0)
