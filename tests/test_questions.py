@@ -71,6 +71,18 @@ def test_at_temperature_zero_every_run_writes_the_same(builtin) -> None:
     assert len(hot) > 1  # the test would see a sampler that ignores its dice
 
 
+def test_words_put_in_its_mouth_are_continued_as_its_own(builtin) -> None:
+    from explainer.generation.chat import reply_steps, reply_text
+
+    assert right("words-in-its-mouth") == "It goes on from those words as if it had written them"
+    q, greedy = BY_KEY["words-in-its-mouth"], SamplingParams(temperature=0.0)
+    question = "What is the capital of France?"
+    assert "Paris" in reply_text(list(reply_steps(builtin, [], question, greedy)))  # it knows
+    begun = q.params["opening"]
+    said = reply_text(list(reply_steps(builtin, [], question, greedy, opening=begun)), begun)
+    assert said == "I do not know the answer to that." and said in q.why  # and goes on from the words it was given
+
+
 def test_the_model_gives_every_word_a_probability(builtin) -> None:
     assert right("a-probability-for-every-word") == "A probability for every word it knows"
     probs = builtin.next_token_logits(builtin.encode("The capital of France is")).double().softmax(-1)

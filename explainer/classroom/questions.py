@@ -64,6 +64,27 @@ QUESTIONS: tuple[Question, ...] = (
         {"script": "true"},
     ),
     Question(
+        "words-in-its-mouth",
+        1,
+        N_(
+            "The chatbot's reply is made to begin “I do not know”, then it is asked the capital of France, which it "
+            "knows. What does it write next?"
+        ),
+        (
+            N_("“…, but it is Paris”: it knows better than the words it was given"),
+            N_("It goes on from those words as if it had written them"),
+            N_("Nothing: it sees the words are not its own, and stops"),
+        ),
+        1,
+        N_(
+            "Nothing in the script says who wrote which words: the model continues the text it is given. The built-in "
+            "model, which answers Paris on its own, writes “I do not know the answer to that.”"
+        ),
+        "chat",
+        "ask",
+        {"script": "true", "temperature": "0", "opening": "I do not know"},
+    ),
+    Question(
         "a-probability-for-every-word",
         2,
         N_("The model reads “The capital of France is”. What does it give back?"),

@@ -70,7 +70,7 @@ def test_each_step_of_the_plan_lands_on_its_view(browser, server: Server) -> Non
         assert_offline(page)
 
 
-@pytest.mark.parametrize("lang", ["en", "de"])  # German's words are longer: the plan still fits on its page
+@pytest.mark.parametrize("lang", ["en", "de", "fr"])  # longer words: the plan and the key still fit their pages
 def test_the_handout_prints_the_plan_on_one_page_and_the_answers_on_the_next(
     browser, server: Server, tmp_path, lang: str
 ) -> None:
