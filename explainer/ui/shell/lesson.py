@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from explainer.classroom.questions import QUESTION_KEY, QUESTIONS
+from explainer.classroom.questions import BY_KEY, QUESTION_KEY, QUESTIONS
 from explainer.i18n import N_, _
 from explainer.ui.shell.pages import BY_URL
 from explainer.ui.shell.state import SessionObject
@@ -114,7 +114,7 @@ PARTS: dict[str, list[Step]] = {
                 Link(
                     "chat",
                     "ask",
-                    {"script": "true", "temperature": "0", "opening": "I do not know"},
+                    BY_KEY["words-in-its-mouth"].params,  # the class question's demo
                     N_(
                         "Put words in its mouth: its reply starts “I do not know”; "
                         "then click “What is the capital of France?”"
