@@ -63,9 +63,10 @@ def find(word: str) -> int | None:
 # ---------------------------------------------------------------------------- the map
 CHOSEN_PROJECTION = "emb_projection_chosen"
 PROJECTIONS = ("t-SNE", "PCA")  # t-SNE first: its clusters show the page's claim at a glance; PCA's shadow mixes them
+if advanced():  # over the map's controls (written after `side_by_side`'s boxes, it stood under the map)
+    section(_("A map of the vocabulary"), "map")
 controls, main = side_by_side((1, 2))  # presenter mode: the words to find beside the map, on the first screen
 if advanced():
-    section(_("A map of the vocabulary"), "map")
     left, mid, right = controls.columns([2, 2, 3])
     method = left.segmented_control(
         _("Projection"), PROJECTIONS, default=PROJECTIONS[0], key="emb_proj", bind="query-params", required=True
@@ -152,6 +153,8 @@ else:
 
 pos = {int(t): n for n, t in enumerate(ids)}
 hi = [pos[i] for i in found.values() if i in pos]
+capitals = em.capital_rows(backend, {int(t): n for n, t in enumerate(sample)})  # on the map as drawn (2D)
+beside = em.nearest_is_partner(coords[: len(sample), :2], [(c, land) for c, land, _cap, _name in capitals])
 shown_labels = [labels[i] for i in ids]
 shown_groups = [groups[i] for i in ids]
 the_map = view("map", main)
@@ -174,6 +177,15 @@ if tab3.open:
             lambda: embedding_map(coords[:, :3], shown_labels, shown_groups, hi, tuple(names)),
         )
         show_chart(map3d, "emb_map3d")
+if 2 * beside.sum() > len(capitals):  # what t-SNE keeps; PCA's shadow mixes them (0 of 70 on the built-in model)
+    seen = [f"{cap} / {name}" for (_c, _l, cap, name), ok in zip(capitals, beside) if ok]
+    the_map.markdown(
+        _(
+            "**Capitals beside their countries.** For {n} of the {m} countries on this map, the point nearest to the "
+            "capital (a ring) is its own country: {examples}. Nobody told the model which capital goes with which "
+            "country: training on sentences that name both gave each pair similar numbers."
+        ).format(n=number(int(beside.sum())), m=number(len(capitals)), examples=md_escape(", ".join(seen[:3]) or "—"))
+    )
 the_map.caption(note)
 grey = any(groups[i] == em.OTHER for i in sample)  # a character model's map: every token, or a sample
 if not grey:

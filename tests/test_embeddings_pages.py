@@ -49,6 +49,7 @@ def test_embeddings_page_builtin() -> None:
         r"Of the 6,144 tokens, \*\*(\d+)\*\* points? more nearly .+ “␣Paris” than “␣Madrid”", texts(at, "markdown")
     )
     assert nearer and int(nearer[1]) < 10  # shipped model: 5
+    assert "For 70 of the 70 countries on this map" in texts(at, "markdown")  # each capital by its own country
     assert "cosine similarity 0.9" in texts(at, "caption")  # neighbouring positions alike (shipped model: 0.94)
     assert "Europe − Sweden + Kenya ≈ **Africa**" in texts(at, "markdown")  # word arithmetic, the page's example
     assert "“Kenya” alone is “Nairobi”" in texts(at, "caption")  # ... which beats the plain guess

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from explainer.corpus.generator import WORD_GROUPS
+from explainer.corpus.generator import COUNTRIES, WORD_GROUPS
 from explainer.i18n import _
 
 OTHER = "other"
@@ -126,6 +126,28 @@ def place_among(coords: np.ndarray, near: np.ndarray) -> np.ndarray:
     """(M, dims) map positions for words that were not in the map's fit: each at the mean position (coords (N, dims))
     of its nearest drawn tokens (`near`, from nearest_drawn)."""
     return coords[near].mean(axis=1)
+
+
+def capital_rows(backend, rows: dict[int, int]) -> list[tuple[int, int, str, str]]:
+    """(capital's row, country's row, capital, country) for the corpus's countries whose name and capital are both
+    one token drawn on the map (`rows`: token id -> its row of the map's points)."""
+    out = []
+    for c in COUNTRIES:
+        (cap, cap_whole), (land, land_whole) = lookup(backend, c.capital), lookup(backend, c.name)
+        if cap_whole and land_whole and cap[0] in rows and land[0] in rows:
+            out.append((rows[cap[0]], rows[land[0]], c.capital, c.name))
+    return out
+
+
+def nearest_is_partner(coords: np.ndarray, pairs: list[tuple[int, int]]) -> np.ndarray:
+    """(P,) for each pair (a, b) of rows of `coords` (N, dims), whether b is the point nearest to a (on the map: a
+    capital by its own country)."""
+    if not pairs:
+        return np.zeros(0, dtype=bool)
+    a, b = np.array(pairs).T  # (P,), (P,)
+    dist = np.linalg.norm(coords[a][:, None, :] - coords[None, :, :], axis=-1)  # (P, N)
+    dist[np.arange(len(a)), a] = np.inf  # not itself
+    return dist.argmin(axis=1) == b
 
 
 def lookup(backend, word: str) -> tuple[list[int], bool]:
