@@ -54,9 +54,9 @@ def available_presets() -> list[S.Preset]:
 
 presets = available_presets()
 by_name = {p.name: p for p in presets}
-controls, main = side_by_side((1, 2))  # presenter mode: the settings beside the chart, on the first screen
-if advanced():
+if advanced():  # over the settings and the reading chart (after `side_by_side`'s boxes, it stood under the chart)
     section(_("How much reading"), "reading", level="header")
+controls, main = side_by_side((1, 2))  # presenter mode: the settings beside the chart, on the first screen
 left, right = controls.columns([3, 2]) if advanced() else (controls, controls)
 chosen = left.pills(  # pills wrap onto more lines: a name is never cut short
     _("Models to compare"),
