@@ -51,6 +51,12 @@ VIEWPORTS = {"laptop": (1280, 800), "projector": (1024, 768)}
 LOG_WARNING = re.compile(r"WARNING|was created with a default value")
 
 
+def assert_above(first, second) -> None:
+    """`first` (a Playwright locator) starts higher on the page than `second`: a heading over what it names."""
+    a, b = first.bounding_box(), second.bounding_box()
+    assert a and b and a["y"] < b["y"], f"{first} should stand over {second}: y {a and a['y']} vs {b and b['y']}"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from .harness import VIEWPORTS, Server, assert_no_exception, closing_page, drawn, finish, open_page
+from .harness import VIEWPORTS, Server, assert_above, assert_no_exception, closing_page, drawn, finish, open_page
 
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -38,6 +38,8 @@ def test_embeddings_page(browser, server: Server, viewport: str) -> None:
         sync_api.expect(page.locator("[data-testid=stTable]")).to_contain_text("the sum finds it")  # how often
         sync_api.expect(main).to_contain_text("Europe − Sweden + Kenya ≈ Africa")  # word arithmetic
         assert page.locator(".js-plotly-plot").count() >= 3  # the map, the heat strip, the positions
+        heading = main.get_by_role("heading", name="A map of the vocabulary")
+        assert_above(heading, page.locator(".st-key-emb_map2d"))  # over its map, not under it
         finish(page, "embeddings", viewport)
 
 

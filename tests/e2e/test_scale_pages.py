@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from .harness import APP_IDLE, VIEWPORTS, Server, closing_page, finish, open_page
+from .harness import APP_IDLE, VIEWPORTS, Server, assert_above, closing_page, finish, open_page
 
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -27,6 +27,8 @@ def test_scale_page(browser, server: Server, viewport: str) -> None:
         sync_api.expect(page.locator(".js-plotly-plot")).to_have_count(2)
         sync_api.expect(page.get_by_text("years", exact=False).first).to_be_visible()
         sync_api.expect(page.locator("[data-testid=stMarkdown]").filter(has_text="2,852 years").first).to_be_visible()
+        if viewport == "laptop":  # headings (none in presenter mode): over what they name, not under it
+            assert_above(page.locator("h2#reading"), page.locator(".st-key-scale_reading"))
         finish(page, "scale", viewport)
 
 
