@@ -196,6 +196,10 @@ def test_words_put_in_its_mouth_start_the_reply_and_it_goes_on_from_them() -> No
     assert reply.opening == "I do not know" and reply.reply == "I do not know the answer to that."
     assert replies(at)[0] == ":blue-background[I do not know] the answer to that.", "the student's words marked"
     assert any("after your words “I do not know”" in c.value for c in at.caption)
+    script = build_script([], QUESTION)  # ... "Assistant:", then the model's own odds of the words, token by token
+    words = backend_ids(script + " I do not know")[len(backend_ids(script)) :]
+    assert reply.opening_prob == pytest.approx(chain_rule(script, words), rel=1e-4) and reply.opening_prob < 1e-5
+    assert any("begun so itself with a probability of <0.001%, about 1 in" in c.value for c in at.caption)
     body = script_views(at)[0]
     text = html.unescape(re.sub(r"<[^>]+>", "", body))
     assert f"User: {QUESTION}\nAssistant: {reply.reply}" in text and "dashed" in body, "yours, marked, in the script"
@@ -205,6 +209,19 @@ def test_words_put_in_its_mouth_start_the_reply_and_it_goes_on_from_them() -> No
     at = send(checked(at.run()), QUESTION)
     second = chat_ui.ChatState.of(at.session_state).turns[1]
     assert second.opening == "" and "Paris" in second.reply, "the model's own answer when nobody starts it"
+
+
+def backend_ids(text: str) -> list[int]:
+    return load_backend("builtin", "cpu").encode(text)
+
+
+def chain_rule(text: str, ids: list[int]) -> float:
+    """p(ids[0] | text) · p(ids[1] | text, ids[0]) ...: one next-token distribution per step."""
+    backend, p, so_far = load_backend("builtin", "cpu"), 1.0, backend_ids(text)
+    for token in ids:
+        p *= float(backend.next_token_logits(so_far).double().softmax(-1)[token])
+        so_far = so_far + [token]
+    return p
 
 
 def test_reply_steps_go_on_from_the_opening() -> None:

@@ -45,6 +45,7 @@ def test_chat_shows_the_script(capsys, model_dir):
     begun = run_json(capsys, "chat", "Hello", "--temperature", "0", "--begin", "Hi,", "--show-script",
                      "--model", model_dir)  # fmt: skip
     assert begun["reply"].startswith("Hi,") and begun["script"].endswith("Assistant: " + begun["reply"])
+    assert 0 < begun["begin_probability"] < 1 and "begin_probability" not in out  # its own odds of those words
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from explainer.analysis.inference import run_bench
 from explainer.backends.base import Backend
 from explainer.backends.load import load_backend
 from explainer.corpus.generator import builtin_corpus
-from explainer.generation.chat import reply_steps, reply_text
+from explainer.generation.chat import opening_probability, reply_steps, reply_text
 from explainer.generation.script import script_for
 from explainer.model.sampling import SamplingParams, make_generator
 from explainer.training.evaluate import heldout_accuracy
@@ -70,6 +70,8 @@ def chat(args) -> dict:
     steps = list(reply_steps(b, [], args.message, params, gen, args.max_new, opening=args.begin or ""))
     reply = reply_text(steps, args.begin or "")
     out = {"model": b.info.name, "seed": seed, "temperature": args.temperature, "reply": reply}
+    if args.begin:  # how likely the model was to begin so itself
+        out["begin_probability"] = opening_probability(b, [], args.message, args.begin)
     if args.show_script:
         form = script_for(b)
         out["script"] = form.script([], args.message.strip()) + form.answer(reply).rstrip("\n")

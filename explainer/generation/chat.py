@@ -10,6 +10,7 @@ import torch
 
 from explainer.backends.base import Backend, GenStep
 from explainer.format import rough_percent, token_word
+from explainer.generation.next_token import word_probability
 from explainer.generation.script import script_for
 from explainer.i18n import _
 from explainer.model.sampling import SamplingParams
@@ -26,6 +27,7 @@ class ChatTurn:
     cut_tokens: int = 0  # tokens cut from the left of a message too long for the context
     ending: str = ""  # how the reply ended: "" (a line break, as the model chose), STOPPED or SHORTENED
     opening: str = ""  # the reply's first words, written by the student: the model reads them as its own
+    opening_prob: float | None = None  # the model's own probability of beginning its reply with them
 
     @property
     def reply(self) -> str:
@@ -75,6 +77,12 @@ def reply_steps(
                 yield GenStep(step.token_id, head, step.prob, step.model_prob, step.top, step.piece)
             return
         yield step
+
+
+def opening_probability(backend: Backend, history: list[tuple[str, str]], message: str, opening: str) -> float:
+    """The model's own probability of beginning its reply to `message` with `opening` (the chain rule over its tokens,
+    after the script's "Assistant:" or the template's marker): how likely the words put in its mouth were to it."""
+    return word_probability(backend, script_for(backend).script(history, message.strip()), opening.strip())
 
 
 def whole_sentences(steps: list[GenStep]) -> list[GenStep]:

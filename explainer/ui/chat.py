@@ -15,7 +15,7 @@ from explainer.backends.base import Backend, BackendError, GenStep
 from explainer.charts.prediction import next_token_bars
 from explainer.charts.style import CHOSEN, PALE
 from explainer.corpus.generator import COUNTRIES, DEMO_QUESTIONS
-from explainer.format import html_escape, md_escape, number, percent
+from explainer.format import big_number, html_escape, md_escape, number, percent
 from explainer.generation import chat as core
 from explainer.generation.chat import SHORTENED, STOPPED, ChatTurn
 from explainer.generation.script import Segment, script_for
@@ -230,6 +230,10 @@ def _details(turn: ChatTurn, index: int) -> None:
         ending += " · " + _("after your words “{opening}” (highlighted), which it read as its own").format(
             opening=md_escape(turn.opening)
         )
+        if turn.opening_prob is not None:
+            ending += " · " + _("it would have begun so itself with a probability of {p}").format(
+                p=odds(turn.opening_prob)
+            )
     st.caption(
         _(
             "{n_steps} tokens, each picked by next-word prediction · temperature {temperature} · seed {seed}{ending}"
@@ -300,6 +304,13 @@ def _step_chart(turn: ChatTurn, index: int) -> None:
     )
 
 
+def odds(p: float) -> str:
+    """A probability as a class reads it: 34.2%; under 1 %, with its odds too (<0.001%, about 1 in 3.76 million)."""
+    if p >= 0.01 or p <= 0:
+        return percent(p)
+    return _("{p}, about 1 in {n}").format(p=percent(p), n=big_number(1 / p))
+
+
 def reply_markdown(turn: ChatTurn) -> str:
     """The reply as Markdown, shown literally; the words the student began it with highlighted."""
     if not turn.opening:
@@ -326,6 +337,8 @@ def _start_next(backend: Backend, temperature: float, seed: int | None) -> ChatT
             continue
         state.generator, used_seed = make_generator(seed)
         state.writing = ChatTurn(kept, [], used_seed, temperature, cut, opening=opening)
+        if opening:  # how likely the model was to begin so itself (one forward pass)
+            state.writing.opening_prob = core.opening_probability(backend, core.history(state.turns), kept, opening)
         return state.writing
     return None
 
