@@ -224,6 +224,19 @@ def chain_rule(text: str, ids: list[int]) -> float:
     return p
 
 
+def test_a_long_odd_opening_is_cut_shown_literally_and_never_called_impossible() -> None:
+    """A link's 300-character opening is cut to the box's 200; its chain of probabilities underflows to 0, which the
+    caption must not write as "0%"; a one-token reply is "1 token"."""
+    odd = "<b>x</b> **y** " + "z" * 300
+    at = send(open_chat("builtin", temperature="0", opening=odd), "What sound does a cow make?")
+    turn = chat_ui.ChatState.of(at.session_state).turns[0]
+    assert len(turn.opening) == chat_ui.MAX_OPENING_CHARS and turn.opening_prob == 0.0 and len(turn.steps) == 1
+    assert replies(at)[0].startswith(r":blue-background[\<b\>x\</b\> \*\*y\*\* zzz"), "shown literally"
+    said = next(c.value for c in at.caption if "after your words" in c.value)
+    assert said.startswith("1 token, picked") and said.endswith("with a probability of <0.001%")
+    assert chat_ui.odds(2.66e-7) == "<0.001%, about 1 in 3.76 million" and chat_ui.odds(0.342) == "34.2%"
+
+
 def test_reply_steps_go_on_from_the_opening() -> None:
     backend = load_backend("builtin", "cpu")
     steps = list(reply_steps(backend, [], "What sound does a cow make?", SamplingParams(0.0), opening="A dog "))

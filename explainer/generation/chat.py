@@ -44,11 +44,6 @@ def history(turns: list[ChatTurn]) -> list[tuple[str, str]]:
     return [(t.message, t.reply) for t in turns]
 
 
-def openings(turns: list[ChatTurn]) -> list[str]:
-    """Each reply's first words written by the student ("" where the model wrote the whole reply)."""
-    return [t.opening for t in turns]
-
-
 def reply_steps(
     backend: Backend,
     history: list[tuple[str, str]],

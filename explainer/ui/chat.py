@@ -19,7 +19,7 @@ from explainer.format import big_number, html_escape, md_escape, number, percent
 from explainer.generation import chat as core
 from explainer.generation.chat import SHORTENED, STOPPED, ChatTurn
 from explainer.generation.script import Segment, script_for
-from explainer.i18n import N_, _
+from explainer.i18n import N_, _, ngettext
 from explainer.model.sampling import SamplingParams, make_generator
 from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.language import LOCALIZED
@@ -235,8 +235,10 @@ def _details(turn: ChatTurn, index: int) -> None:
                 p=odds(turn.opening_prob)
             )
     st.caption(
-        _(
-            "{n_steps} tokens, each picked by next-word prediction · temperature {temperature} · seed {seed}{ending}"
+        ngettext(
+            "{n_steps} token, picked by next-word prediction · temperature {temperature} · seed {seed}{ending}",
+            "{n_steps} tokens, each picked by next-word prediction · temperature {temperature} · seed {seed}{ending}",
+            len(turn.steps),
         ).format(n_steps=len(turn.steps), temperature=number(turn.temperature), seed=turn.seed, ending=ending)
     )
     if not turn.steps:
@@ -305,9 +307,13 @@ def _step_chart(turn: ChatTurn, index: int) -> None:
 
 
 def odds(p: float) -> str:
-    """A probability as a class reads it: 34.2%; under 1 %, with its odds too (<0.001%, about 1 in 3.76 million)."""
-    if p >= 0.01 or p <= 0:
+    """A probability as a class reads it: 34.2%; under 1 %, with its odds too (<0.001%, about 1 in 3.76 million);
+    past 1 in a trillion "<0.001%" alone (a long opening's chain of probabilities even underflows to 0, which no
+    softmax gives: never "0%")."""
+    if p >= 0.01:
         return percent(p)
+    if p < 1e-12:
+        return percent(max(p, 1e-300))
     return _("{p}, about 1 in {n}").format(p=percent(p), n=big_number(1 / p))
 
 
@@ -315,7 +321,7 @@ def reply_markdown(turn: ChatTurn) -> str:
     """The reply as Markdown, shown literally; the words the student began it with highlighted."""
     if not turn.opening:
         return md_escape(turn.reply)
-    rest = turn.reply[len(turn.opening) :] if turn.reply.startswith(turn.opening) else turn.reply
+    rest = turn.reply[len(turn.opening) :]  # the reply is the opening (stripped when asked), then the model's words
     return f":blue-background[{md_escape(turn.opening)}]{md_escape(rest)}"
 
 
@@ -418,7 +424,7 @@ def script_view(backend: Backend) -> None:
     pairs, form = core.history(turns()), script_for(backend)
     hidden_chars, hidden_tokens = core.out_of_view(backend, form.script(pairs).removesuffix("\n"))
     st.subheader(_("The script the model sees"), anchor=False)
-    begun = core.openings(turns())
+    begun = [t.opening for t in turns()]  # each reply's first words written by the student ("" if none)
     st.html(script_html(form.segments(pairs, hidden_chars=hidden_chars, openings=begun)))
     st.caption(
         _("Bold: the labels that mark who speaks. Highlighted: words the model wrote, one prediction at a time.")
