@@ -107,3 +107,8 @@ def pgettext(context: str, message: str) -> str:
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The form of `singular` / `plural` for `n` in the language in use (`.format(n=...)` it after)."""
     return translations(language()).ngettext(singular, plural, n)
+
+
+def sentences(*parts: str) -> str:
+    """Translated sentences as one paragraph: a space between them, none in Chinese ("…。它…", not "…。 它…")."""
+    return ("" if language() == "zh_CN" else " ").join(p for p in parts if p)

@@ -15,7 +15,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
 from explainer.format import fixed_percent, human_count, number, percent
-from explainer.i18n import DEFAULT, LANGUAGES, LOCALES, _, catalog_path, ngettext, pgettext, speaking
+from explainer.i18n import DEFAULT, LANGUAGES, LOCALES, _, catalog_path, ngettext, pgettext, sentences, speaking
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATED = [lang for lang in LANGUAGES if lang != DEFAULT]
@@ -382,6 +382,48 @@ def test_bold_text_stays_bold(lang: str) -> None:
         strings = m.string if isinstance(m.string, tuple) else (m.string,)
         bad += [f"{s!r}: {unreadable_bold(s)}" for s in strings if m.id and s and unreadable_bold(s)]
     assert not bad, "\n".join(bad[:10])
+
+
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def cjk_soft_breaks(text: str) -> list[str]:
+    """The line breaks inside a Chinese paragraph: Markdown reads one as a space, and Chinese has none between words
+    ("…的词， 往下走…"). A blank line, a break after two spaces (a hard break), a table row or a list item is meant."""
+    text, found = text.strip("\n"), []
+    for i in (i for i, c in enumerate(text) if c == "\n"):
+        before, after = text[:i], text[i + 1 :]
+        if before.endswith(("\n", "  ")) or after.startswith(("\n", "|", "- ")):
+            continue
+        if CJK.search(before[-1:]) or CJK.search(after.removeprefix("**")[:1]):
+            found.append(text[max(0, i - 8) : i + 9])
+    return found
+
+
+def test_the_break_check_finds_a_space_chinese_does_not_have() -> None:
+    assert cjk_soft_breaks("最可能的词，\n往下走") == ["最可能的词，\n往下走"]
+    assert cjk_soft_breaks("一样。\n**点击一个词**") == ["一样。\n**点击一个词*"]
+    assert cjk_soft_breaks("第一段。\n\n第二段") == [] and cjk_soft_breaks("参数  \n{n} 层") == []
+    assert cjk_soft_breaks("| 步骤 |\n| --- |") == [] and cjk_soft_breaks("a\nb") == []
+
+
+def test_chinese_paragraphs_have_no_stray_spaces() -> None:
+    """Prose written for Markdown (a message that begins with a line break, as the pages' paragraphs do)."""
+    with catalog_path("zh_CN").open("rb") as f:
+        catalog = read_po(f, locale="zh_CN")
+    bad = [
+        f"{m.string[:40]!r}: {cjk_soft_breaks(m.string)}"
+        for m in catalog
+        if isinstance(m.id, str) and m.id.startswith("\n") and cjk_soft_breaks(m.string)
+    ]
+    assert not bad, "\n".join(bad[:10])
+
+
+def test_sentences_join_as_the_language_writes() -> None:
+    with speaking("zh_CN"):
+        assert sentences("它猜对了。", "", "（网络层页面）") == "它猜对了。（网络层页面）"
+    with speaking("fr"):
+        assert sentences("Il a deviné.", "", "(Page Couches)") == "Il a deviné. (Page Couches)"
 
 
 def test_the_device_is_named_in_the_language() -> None:

@@ -9,7 +9,7 @@ import streamlit as st
 from explainer.backends.base import Backend
 from explainer.classroom.poll import Poll, PollError, clean_answers
 from explainer.format import number
-from explainer.i18n import _, ngettext
+from explainer.i18n import _, ngettext, sentences
 from explainer.training import preference as core
 from explainer.ui.feedback import FeedbackState, Round, strength, update_copy
 from explainer.ui.poll import POLL_TICK_S, host, hosted_poll, join_address, join_panel, store
@@ -51,7 +51,9 @@ def class_judges(reference: Backend, spec: str) -> None:
     with st.expander(_("How students join: the code {code}").format(code=poll.code), icon=":material/qr_code_2:"):
         join_panel(poll.code, join_address(st.context.url, poll.code))
     if state.taught == (poll.code, poll.round):
-        st.markdown(verdict(poll.letters, judge_counts(poll)) + " " + _("Your copy learnt from these votes (below)."))
+        st.markdown(
+            sentences(verdict(poll.letters, judge_counts(poll)), _("Your copy learnt from these votes (below)."))
+        )
         return
     st.fragment(run_every=POLL_TICK_S)(_class_votes)(poll.code, poll.letters)
     st.button(

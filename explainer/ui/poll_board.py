@@ -10,7 +10,7 @@ from explainer.charts.poll import class_and_model
 from explainer.charts.style import INK
 from explainer.classroom.poll import Poll, board
 from explainer.format import html_escape, md_escape, number, percent
-from explainer.i18n import _
+from explainer.i18n import _, sentences
 from explainer.training.class_words import STEPS
 from explainer.ui.shell.chart import show_chart
 
@@ -92,7 +92,7 @@ def _summary(rows, n_guesses: int) -> str:
                 word=md_escape(best.word), p=percent(best.model), share=percent(best.share)
             )
         )
-    return " ".join(said)
+    return sentences(*said)
 
 
 def _drawn_summary(rows, n_draws: int, temperature: float) -> str:

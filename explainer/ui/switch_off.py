@@ -10,7 +10,7 @@ from explainer.analysis.attribution import LogitAttribution
 from explainer.backends.base import Backend, BackendError
 from explainer.charts.switch_off import heads_needed, parts_needed, with_and_without
 from explainer.format import md_escape, percent, signed
-from explainer.i18n import _
+from explainer.i18n import _, sentences
 from explainer.ui.inside import head_name, parts_sweep_for, with_and_without_for
 from explainer.ui.shell.chart import shared_chart, show_chart
 from explainer.ui.shell.presenter import on_a_phone
@@ -106,7 +106,7 @@ def needed_beside_written(
         return ""
     word = inside.token_labels(backend, [sweep.token])[0]
     named = _named(part.kind, part.layer, part.head)
-    return (_needed_template(part) + " " + _("(Layers page: “Switch a part off”.)")).format(
+    return sentences(_needed_template(part), _("(Layers page: “Switch a part off”.)")).format(
         part=named[:1].upper() + named[1:], word=md_escape(word), writes=signed(part.writes), on=percent(sweep.on),
         without=percent(part.without), best=_named(*part.best), best_writes=signed(part.best_writes),
     )  # fmt: skip

@@ -12,7 +12,7 @@ from explainer.backends.base import Backend
 from explainer.charts.layers import alike_bars
 from explainer.charts.prediction import next_token_bars
 from explainer.format import html_escape, md_escape, number, percent
-from explainer.i18n import _
+from explainer.i18n import _, sentences
 from explainer.ui.inside import trace_for, trace_of_ids
 from explainer.ui.prediction import read_tokens
 from explainer.ui.shell.chart import show_chart
@@ -114,4 +114,4 @@ def context_sentence(
             "first text, “{b}” ({pb}) after the second."
         )
     alike = number(found.alike[-1], 2)
-    return start + " " + end.format(alike=alike, a=md_escape(a), pa=percent(pa), b=md_escape(b), pb=percent(pb))
+    return sentences(start, end.format(alike=alike, a=md_escape(a), pa=percent(pa), b=md_escape(b), pb=percent(pb)))
