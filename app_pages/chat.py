@@ -10,7 +10,7 @@ from explainer.ui.shell.words import for_the_teacher
 
 st.title(_("The torn script"))
 st.markdown(_("A chatbot has no special machinery for *answering*. It finishes a script, one word at a time."))
-with for_the_teacher("token", "temperature", "chat-template", "prefill"):
+with for_the_teacher("token", "temperature", "chat-template", "prefill", "stop-sequence"):
     st.markdown(
         _("""
 The app keeps a short script: one line that sets the scene, the conversation so far, then your question
@@ -40,6 +40,14 @@ The **seed** fixes the dice: the same seed at the same temperature repeats the s
             "the rest."
         )
     )
+    st.markdown(
+        _(
+            "**Let it write past its reply** shows what the app hides: the model does not stop where its reply ends. "
+            "After “Two plus three is five.” the built-in model goes on “User: What about seven plus ten?” and "
+            "answers it. It writes the person's lines as readily as the assistant's; the chatbot is the app around "
+            "it, which stops reading at the end of the reply and waits for a real person."
+        )
+    )
 
 backend = require_backend()
 if chat.pinned():
@@ -47,12 +55,15 @@ if chat.pinned():
 with view("ask"):
     if not chat.pinned():
         chat.chat_box()  # in the page, under the introduction
-    temperature, seed, show_script, pace_s = chat.sampling_controls()
+    controls = chat.sampling_controls()
     chat.what_it_knows(builtin=current_spec() == "builtin", suggest=not chat.pinned())
 for i, turn in enumerate(chat.turns()):
     chat.show_turn(turn, i, backend)
-chat.write_reply(backend, temperature, seed, pace_s)
+chat.write_reply(backend, controls.temperature, controls.seed, controls.pace_s)
+past = chat.past_its_reply(backend, controls.temperature, controls.seed) if controls.run_on else None
+if past is not None:
+    chat.show_run_on(past)
 if chat.turns():
     chat.conversation_buttons()
-if show_script:
-    chat.script_view(backend)
+if controls.show_script:
+    chat.script_view(backend, past)

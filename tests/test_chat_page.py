@@ -16,10 +16,12 @@ from explainer.generation.chat import (
     SHORTENED,
     STOPPED,
     ChatTurn,
+    RunOn,
     cut_message,
     out_of_view,
     reply_steps,
     reply_text,
+    run_on,
     step_choices,
     whole_sentences,
 )
@@ -209,6 +211,67 @@ def test_words_put_in_its_mouth_start_the_reply_and_it_goes_on_from_them() -> No
     at = send(checked(at.run()), QUESTION)
     second = chat_ui.ChatState.of(at.session_state).turns[1]
     assert second.opening == "" and "Paris" in second.reply, "the model's own answer when nobody starts it"
+
+
+COW = "What sound does a cow make?"
+
+
+def test_past_its_reply_the_model_writes_the_persons_next_question_too() -> None:
+    """The torn script's other half: the app stops at the end of a reply, not the model. Let go on, the shipped model
+    writes the person's next line as well (after the cow's sound, "What does it eat?") and answers it; the page shows
+    that exchange with the person's side marked as the model's, and the script view adds it, dotted, after the reply."""
+    at = send(open_chat("builtin", temperature="0", run_on="true", script="true"), COW)
+    found = chat_ui.ChatState.of(at.session_state).run_on[1]
+    history = [(COW, "A cow says moo.")]
+    assert found.exchange == ("What does it eat?", "A cow eats grass.") and not found.new_conversation
+    assert build_script(history) + found.text == build_script(history + [found.exchange]), "the script's next lines"
+    user, assistant = at.chat_message[-2:]
+    assert (user.name, user.avatar, user.markdown[0].value) == ("user", ":material/smart_toy:", "What does it eat?")
+    assert "written by the model" in user.caption[0].value and assistant.markdown[0].value == "A cow eats grass."
+    assert any(m.value.startswith("**It wrote your next question too**") for m in at.markdown)
+    body = script_views(at)[0]
+    text = html.unescape(re.sub(r"<[^>]+>", "", body))
+    assert text.endswith(
+        f"User: {COW}\nAssistant: A cow says moo.\nUser: What does it eat?\nAssistant: A cow eats grass.\n"
+    )
+    assert "dotted" in body and any("Grey, dotted" in c.value for c in at.caption)
+    at = checked(at.run())
+    assert chat_ui.ChatState.of(at.session_state).run_on[1] is found, "written once: a rerun shows the same"
+    at.toggle(key="run_on").set_value(False)
+    at = checked(at.run())
+    assert at.chat_message[-1].markdown[0].value == "A cow says moo." and "dotted" not in script_views(at)[0]
+
+
+def test_past_its_reply_it_may_end_the_conversation_and_begin_another() -> None:
+    """After its fox story the shipped model ends the chat with a blank line and starts a new one: the framing line
+    again, a question of its own, the answer."""
+    story = reply_text(list(reply_steps(load_backend("builtin", "cpu"), [], DEMO_QUESTIONS[-2], SamplingParams(0.0))))
+    found = run_on(load_backend("builtin", "cpu"), [(DEMO_QUESTIONS[-2], story)], SamplingParams(0.0))
+    assert found.new_conversation and found.text.startswith(f"\n{FRAMING}\nUser: ")
+    assert found.exchange == ("What is the capital of Egypt?", "Cairo is the capital of Egypt.")
+    with pytest.raises(ValueError, match="ask a question first"):
+        run_on(load_backend("builtin", "cpu"), [], SamplingParams(0.0))
+
+
+def test_past_its_reply_text_out_of_the_scripts_form_is_shown_raw(monkeypatch) -> None:
+    monkeypatch.setattr(chat_ui.core, "run_on", lambda *args: RunOn("User: a\nUser: <b>b</b>", None))
+    at = send(open_chat("builtin", temperature="0", run_on="true"), COW)
+    assert "User: a\nUser: &lt;b&gt;b&lt;/b&gt;" in script_views(at)[0] and at.chat_message[-1].name == "assistant"
+    assert any(m.value.startswith("What it wrote next, as the script holds it.") for m in at.markdown)
+
+
+@pytest.mark.parametrize(
+    "written, exchange",
+    [
+        ("User: And a dog?\nAssistant: A dog says woof.\n", ("And a dog?", "A dog says woof.")),
+        ("User: And a dog?\nAssistant: A dog says", None),  # its reply not ended yet
+        ("User: And a dog?\nUser: Or a cat?\nAssistant: Meow.\n", None),  # a message of two lines
+        ("Assistant: Moo.\n", None),
+        ("User: \nAssistant: Hello.\n", None),
+    ],
+)
+def test_the_plain_script_reads_an_exchange_the_model_wrote(written: str, exchange) -> None:
+    assert ChatScript().exchange(written) == exchange
 
 
 def backend_ids(text: str) -> list[int]:

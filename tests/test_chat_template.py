@@ -15,7 +15,7 @@ from explainer.analysis.inside import capital_questions
 from explainer.backends.base import ChatTemplate, GenStep
 from explainer.backends.load import load_backend
 from explainer.cli.main import main
-from explainer.generation.chat import cut_message, replies, reply_steps, reply_text
+from explainer.generation.chat import cut_message, replies, reply_steps, reply_text, run_on
 from explainer.generation.script import ChatScript, TemplateScript, build_script, script_for
 from explainer.model.sampling import SamplingParams, make_generator
 from explainer.training.preference import encode_answer
@@ -144,6 +144,34 @@ def test_a_reply_begun_for_the_model_follows_its_own_marker(chat_model) -> None:
         ("It is", "yours"),
         (" Paris.", "model"),
     ]
+
+
+def test_past_its_reply_a_chat_model_writes_the_next_turn_in_its_own_markers(chat_model) -> None:
+    """Let go on after its reply's <|im_end|>, a chat model writes the person's turn in its own markers: the exchange is
+    read from them, and writing stops once the reply to it has ended."""
+    form, read = script_for(chat_model), []
+    pieces = [
+        "<|im_start|>",
+        "user\nAnd four",
+        " plus four?<|im_end|>\n",
+        "<|im_start|>assistant\nEight.",
+        "<|im_end|>",
+    ]
+
+    def generate(ids, max_new, params, generator=None, stop=None, **kwargs):
+        read.append(ids)
+        for i, piece in enumerate([*pieces, "\njunk"]):
+            yield GenStep(i, piece, 1.0, 1.0, [])
+            if stop("".join(pieces[: i + 1])):
+                return
+
+    chat_model.generate = generate
+    found = run_on(chat_model, TURNS, SamplingParams(1.0))
+    assert read == [chat_model.encode(form.script(TURNS))] and found.text == "".join(pieces)
+    assert found.exchange == ("And four plus four?", "Eight.") and not found.new_conversation
+    assert form.script(TURNS + [found.exchange]).startswith(form.script(TURNS) + found.text)
+    assert form.exchange(found.text[:-4]) is None, "not before its reply has ended"
+    assert form.exchange("<|im_start|>assistant\nEight.<|im_end|>") is None, "no person's turn: no exchange"
 
 
 def test_feedback_answers_end_with_the_marker(chat_model) -> None:

@@ -48,6 +48,23 @@ def test_chat_shows_the_script(capsys, model_dir):
     assert 0 < begun["begin_probability"] < 1 and "begin_probability" not in out  # its own odds of those words
 
 
+def test_chat_runs_on_past_its_reply(capsys):
+    """--run-on: what the model writes past its reply's end, the person's next line included (the shipped model)."""
+    out = run_json(capsys, "chat", "What sound does a cow make?", "--temperature", "0", "--run-on")
+    assert out["reply"] == "A cow says moo." and out["run_on"] == {
+        "text": "User: What does it eat?\nAssistant: A cow eats grass.\n",
+        "message": "What does it eat?",
+        "reply": "A cow eats grass.",
+        "new_conversation": False,
+    }
+    assert main(["chat", "What sound does a cow make?", "--temperature", "0", "--run-on"]) == 0
+    assert capsys.readouterr().out.splitlines()[1:] == [
+        "--- past the end of its reply, where a chatbot stops reading ---",
+        "User: What does it eat?",
+        "Assistant: A cow eats grass.",
+    ]
+
+
 @pytest.mark.parametrize(
     "argv, words",
     [

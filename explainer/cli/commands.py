@@ -11,7 +11,7 @@ from explainer.analysis.inference import run_bench
 from explainer.backends.base import Backend
 from explainer.backends.load import load_backend
 from explainer.corpus.generator import builtin_corpus
-from explainer.generation.chat import opening_probability, reply_steps, reply_text
+from explainer.generation.chat import opening_probability, reply_steps, reply_text, run_on
 from explainer.generation.script import script_for
 from explainer.model.sampling import SamplingParams, make_generator
 from explainer.training.evaluate import heldout_accuracy
@@ -75,12 +75,26 @@ def chat(args) -> dict:
     if args.show_script:
         form = script_for(b)
         out["script"] = form.script([], args.message.strip()) + form.answer(reply).rstrip("\n")
+    if args.run_on:  # what it writes past its reply's end, where a chatbot stops reading
+        found = run_on(b, [(args.message.strip(), reply)], params, gen)
+        message, answer = found.exchange or (None, None)
+        out["run_on"] = {
+            "text": found.text,
+            "message": message,
+            "reply": answer,
+            "new_conversation": found.new_conversation,
+        }
     return out
 
 
 def show_chat(out: dict) -> str:
     seed = "" if out["temperature"] == 0 else f"\n(seed {out['seed']})"
-    return out.get("script", out["reply"]) + seed
+    past = (
+        f"\n--- past the end of its reply, where a chatbot stops reading ---\n{out['run_on']['text']}"
+        if "run_on" in out
+        else ""
+    )
+    return out.get("script", out["reply"]) + past.rstrip("\n") + seed
 
 
 # ----------------------------------------------------------------------------- eval

@@ -79,6 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--begin", type=arguments.text, default=None, metavar="WORDS",
         help="the reply's first words, written for the model (it goes on from them as if it had written them)",
     )  # fmt: skip
+    p.add_argument(
+        "--run-on", action="store_true",
+        help="also print what the model writes past the end of its reply (the person's next line included)",
+    )  # fmt: skip
     p.add_argument("--max-new", type=arguments.positive, default=60)
     _sampling_options(p, top=False)
     _model_options(p)

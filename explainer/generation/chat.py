@@ -80,6 +80,43 @@ def opening_probability(backend: Backend, history: list[tuple[str, str]], messag
     return word_probability(backend, script_for(backend).script(history, message.strip()), opening.strip())
 
 
+@dataclass(frozen=True)
+class RunOn:
+    """What the model writes past the end of its reply, where the app stops reading: the script goes on."""
+
+    text: str  # as the model wrote it, from just after the reply's end
+    exchange: tuple[str, str] | None  # the person's next message and the reply to it, if it wrote them in the script
+    new_conversation: bool = False  # it ended this conversation and began another (a blank line, the framing again)
+
+
+def run_on(
+    backend: Backend,
+    history: list[tuple[str, str]],
+    params: SamplingParams,
+    generator: torch.Generator | None = None,
+    max_new: int = 60,
+) -> RunOn:
+    """What the model writes when nobody stops it after its last reply: it goes on with the script, the person's next
+    message included (to the model it is one text; nothing in it says which lines are its own). It stops once it has
+    written a whole exchange, or after `max_new` tokens."""
+    if not history:
+        raise ValueError(_("there is no reply to go on from: ask a question first"))
+    form = script_for(backend)
+    ids = backend.encode(form.script(history))
+    fresh = form.beginning()
+
+    def read(written: str) -> tuple[str, bool]:  # (the text from its exchange on, whether it began a new conversation)
+        body = written.lstrip("\n")
+        if fresh.strip() and body != written and body.startswith(fresh):
+            return body[len(fresh) :], True
+        return written, False
+
+    steps = backend.generate(ids, max_new, params, generator, stop=lambda w: form.exchange(read(w)[0]) is not None)
+    written = "".join(s.text for s in steps)
+    rest, new = read(written)
+    return RunOn(written, form.exchange(rest), new)
+
+
 def whole_sentences(steps: list[GenStep]) -> list[GenStep]:
     """The steps up to the end of the last full sentence (all of them if no sentence ends)."""
     ends = [i for i, s in enumerate(steps) if s.text.rstrip().endswith(SENTENCE_END)]

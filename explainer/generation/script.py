@@ -94,6 +94,33 @@ class ChatScript:
         cut = min((i for i in (written.find(end) for end in self.ends) if i >= 0), default=len(written))
         return written[:cut]
 
+    def _around_an_exchange(self) -> tuple[str, str]:
+        """The script's own text of an exchange that goes on from a finished reply: (what comes before the person's
+        message, what comes between it and the reply), "User: " and "\\nAssistant: " here; a template's markers."""
+        u0, a0, u1, a1 = "\ue010", "\ue011", "\ue012", "\ue013"  # stand-ins for the messages
+        text = self.script([(u0, a0), (u1, a1)])
+        closing = text[text.index(a1) + 1 :]  # what follows the reply that ends a script
+        return text[text.index(a0) + 1 : text.index(u1)].removeprefix(closing), text[
+            text.index(u1) + 1 : text.index(a1)
+        ]
+
+    def beginning(self) -> str:
+        """What a conversation's script begins with: the framing line (a model that ends one chat may begin
+        another with it)."""
+        return self.script([])
+
+    def exchange(self, written: str) -> Turn | None:
+        """The exchange in `written`, text a model wrote on from the end of a finished conversation's script, once
+        its reply has ended: (the person's next message, the assistant's reply to it). None before that, or where
+        `written` does not go on in the script's form (a message of several lines, a new conversation)."""
+        intro, middle = self._around_an_exchange()
+        if not written.startswith(intro) or middle not in written:
+            return None
+        message, reply = written[len(intro) :].split(middle, 1)
+        if not message.strip() or self.ended(message) or not self.ended(reply):
+            return None
+        return message, self.before_end(reply)
+
     def how_it_goes_on(self) -> str:
         """One sentence for the page under the script: how the next question is added and how a reply ends."""
         return _(
@@ -150,6 +177,9 @@ class TemplateScript(ChatScript):
 
     def asked(self, message: str) -> str:
         return self.script([], message)
+
+    def beginning(self) -> str:
+        return ""  # a template writes nothing for a conversation without messages (most refuse to)
 
     def opening(self, words: str) -> str:
         return words  # the template's marker ends where the reply begins

@@ -19,7 +19,7 @@ from explainer.format import big_number, html_escape, md_escape, number, percent
 from explainer.generation import chat as core
 from explainer.generation.chat import SHORTENED, STOPPED, ChatTurn
 from explainer.generation.script import Segment, script_for
-from explainer.i18n import N_, _, ngettext
+from explainer.i18n import N_, _, ngettext, sentences
 from explainer.model.sampling import SamplingParams, make_generator
 from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.language import LOCALIZED
@@ -48,6 +48,7 @@ class ChatState(SessionObject):
     writing: ChatTurn | None = None  # the reply being written: taken up again on the next run if one cut it short
     generator: torch.Generator | None = None  # its dice, where they stopped
     refocus: bool = False  # the box moved to the window's bottom as it was used: give it the typing focus back
+    run_on: tuple[tuple, core.RunOn] | None = None  # what it wrote past its last reply, and for which conversation
 
 
 def turns() -> list[ChatTurn]:
@@ -128,9 +129,17 @@ def chat_box() -> None:
 
 
 # ----------------------------------------------------------------------------- controls
-def sampling_controls() -> tuple[float, int | None, bool, float]:
-    """Temperature, seed (None = a new random one per reply), the script toggle and the writing pace (seconds per
-    token at least), kept in the URL."""
+@dataclass(frozen=True)
+class Controls:
+    temperature: float
+    seed: int | None  # None: a new random one per reply
+    show_script: bool
+    pace_s: float  # seconds per token at least
+    run_on: bool  # show what the model writes past the end of its reply
+
+
+def sampling_controls() -> Controls:
+    """The page's settings, kept in the URL."""
     left, right = st.columns([3, 2], vertical_alignment="bottom")
     if st.session_state.get("temperature", 0.0) > MAX_TEMPERATURE:  # the sampling page's slider (same key) goes to 5
         st.session_state["temperature"] = MAX_TEMPERATURE
@@ -153,13 +162,20 @@ def sampling_controls() -> tuple[float, int | None, bool, float]:
         _("Write at reading pace"), key="slow", bind="query-params",
         help=_("The built-in model writes a reply in under a second. Slower, a class can read along and stop it."),
     )  # fmt: skip
+    go_on = st.toggle(
+        _("Let it write past its reply"), key="run_on", bind="query-params",
+        help=_("The app stops reading where the model ends its reply. Here it lets the model go on, and shows what "
+        "it writes next."),
+    )  # fmt: skip
     st.text_input(
         _("Start its reply yourself"), key=OPENING_KEY, bind="query-params", max_chars=MAX_OPENING_CHARS,
         placeholder=_("empty: the model writes all of it · try “I do not know”"),
         help=_("Your words go into the script as the start of the assistant's reply, and the model goes on from "
         "them. It cannot tell them from its own: it continues whatever the script says it said."),
     )  # fmt: skip
-    return temperature, None if seed is None else int(seed), show_script, READING_PACE_S if slow else PACE_S
+    return Controls(
+        temperature, None if seed is None else int(seed), show_script, READING_PACE_S if slow else PACE_S, go_on
+    )
 
 
 def what_it_knows(builtin: bool, suggest: bool) -> None:
@@ -393,6 +409,60 @@ def write_reply(backend: Backend, temperature: float, seed: int | None, pace_s: 
     st.rerun()  # the finished turn drawn with its details, then the next question
 
 
+# ----------------------------------------------------------------------------- past the end of its reply
+def past_its_reply(backend: Backend, temperature: float, seed: int | None) -> core.RunOn | None:
+    """What the model writes past the end of its last reply, written once per conversation and settings (a rerun
+    shows the same); None while a reply is being written, or when the last one did not end by itself."""
+    state = ChatState.of()
+    if not state.turns or busy() or state.turns[-1].ending:
+        return None
+    history = core.history(state.turns)
+    key = (backend.info.name, tuple(history), temperature, seed)
+    if state.run_on is None or state.run_on[0] != key:
+        try:
+            found = core.run_on(backend, history, SamplingParams(temperature), make_generator(seed)[0])
+        except (BackendError, ValueError) as e:
+            st.error(_("The model could not go on: {e}").format(e=md_escape(e)), icon=":material/error:")
+            return None
+        state.run_on = key, found
+    return state.run_on[1]
+
+
+def show_run_on(found: core.RunOn) -> None:
+    """The exchange the model wrote past its reply, as the chat would show it (the person's side marked as the
+    model's), else the raw text it wrote; and what it shows."""
+    with st.container(border=True, key="past_its_reply"):
+        st.markdown(":material/fast_forward: **" + _("Past the end of its reply") + "**")
+        if found.exchange is None:
+            st.html(script_html([(found.text, "past", True)]))
+        else:
+            message, reply = found.exchange
+            with st.chat_message("user", avatar=":material/smart_toy:"):
+                st.markdown(md_escape(message))
+                st.caption(_("written by the model, not by you"))
+            with st.chat_message("assistant"):
+                st.markdown(md_escape(reply))
+        if found.exchange is not None and not found.new_conversation:
+            said = _("**It wrote your next question too**, then answered it.")
+        elif found.exchange is not None:
+            said = _(
+                "**It ended the conversation** and began a new one, as the chats it learnt from follow one another: "
+                "the opening line again, then a question of its own and the answer."
+            )
+        else:
+            said = _("What it wrote next, as the script holds it.")
+        st.markdown(
+            sentences(
+                said,
+                _(
+                    "The app stops reading where the model ends its reply and gives the turn back to you. The model "
+                    "has no turns: the script is one text to it, and it goes on with whatever is likely to come next, "
+                    "the person's lines included."
+                ),
+            )
+        )
+
+
 # ----------------------------------------------------------------------------- the raw script
 _STYLE = {
     "framing": "color:#4a4a4a;font-style:italic",
@@ -400,6 +470,7 @@ _STYLE = {
     "user": "",
     "model": f"background:{PALE[CHOSEN]};color:#000;border-radius:3px;padding:0 2px",  # the words the model chose
     "yours": "background:#dbe7fb;color:#000;border-radius:3px;padding:0 2px;border-bottom:2px dashed #1d4ed8",
+    "past": "color:#595959;border-bottom:2px dotted #8a8a8a",  # written past the reply's end, which the app drops
     "text": "",
 }
 _UNSEEN = "opacity:.45;text-decoration:line-through"
@@ -420,21 +491,23 @@ def script_html(segments: list[Segment]) -> str:
     return f'<pre style="{_BOX}">{"".join(spans)}</pre>'
 
 
-def script_view(backend: Backend) -> None:
+def script_view(backend: Backend, past: core.RunOn | None = None) -> None:
+    """The script as the model reads it, and (`past`) what it wrote past the end of its last reply."""
     pairs, form = core.history(turns()), script_for(backend)
     hidden_chars, hidden_tokens = core.out_of_view(backend, form.script(pairs).removesuffix("\n"))
     st.subheader(_("The script the model sees"), anchor=False)
     begun = [t.opening for t in turns()]  # each reply's first words written by the student ("" if none)
-    st.html(script_html(form.segments(pairs, hidden_chars=hidden_chars, openings=begun)))
+    segments = form.segments(pairs, hidden_chars=hidden_chars, openings=begun)
+    st.html(script_html(segments + ([(past.text, "past", True)] if past else [])))
     st.caption(
-        _("Bold: the labels that mark who speaks. Highlighted: words the model wrote, one prediction at a time.")
-        + (
-            " " + _("Blue, underlined: the words you began a reply with, which the model reads as the assistant's.")
+        sentences(
+            _("Bold: the labels that mark who speaks. Highlighted: words the model wrote, one prediction at a time."),
+            _("Blue, underlined: the words you began a reply with, which the model reads as the assistant's.")
             if any(begun)
-            else ""
+            else "",
+            _("Grey, dotted: what it wrote past the end of its reply, which the app throws away.") if past else "",
+            form.how_it_goes_on(),
         )
-        + " "
-        + form.how_it_goes_on()
     )
     if hidden_tokens:
         st.info(

@@ -106,6 +106,21 @@ def test_the_lesson_puts_words_in_its_mouth(browser, server: Server) -> None:
         assert_no_exception(page)
 
 
+def test_the_lesson_lets_it_write_past_its_reply(browser, server: Server) -> None:
+    """Step 1's third link: after its reply the shipped model, let go on, writes the person's next question and
+    answers it; the page shows that exchange apart, the question marked as the model's."""
+    page = open_page(browser, server, "", VIEWPORTS["laptop"])
+    with closing_page(page, server, failed_shot=SHOTS / "chat-run-on-failed.png"):
+        page.get_by_role("link", name=re.compile("Let it write past its reply")).click()
+        page.get_by_role("button", name="What is two plus three?").click()
+        expect(_bubbles(page, "Assistant").first).to_contain_text("Two plus three is five.")
+        past = page.locator(".st-key-past_its_reply")
+        expect(past).to_contain_text("What about seven plus ten?written by the model, not by you")
+        expect(past).to_contain_text("Seven plus ten is seventeen.")
+        settled(page)
+        assert_no_exception(page)
+
+
 STORY = "Tell me a short story about a fox."  # a long reply: at reading pace, seconds to send a question into
 
 

@@ -120,6 +120,14 @@ PARTS: dict[str, list[Step]] = {
                         "then click “What is the capital of France?”"
                     ),
                 ),
+                Link(
+                    "chat",
+                    "ask",
+                    {"run_on": "true", "temperature": "0"},
+                    N_(
+                        "Let it write past its reply: it writes your next question too; click “What is two plus three?”"
+                    ),
+                ),
             ),
         ),
         Step(

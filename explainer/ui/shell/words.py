@@ -41,6 +41,15 @@ TERMS: dict[str, Term] = {  # key: the term's anchor on the glossary page, in th
         ),
         ("chat", "ask"),
     ),
+    "stop-sequence": Term(
+        N_("Stop sequence"),
+        N_(
+            "The text at which a chatbot stops reading what the model writes: the end of the assistant's line, or "
+            "a chat model's end-of-turn marker. The model itself would go on, and write the person's next message "
+            "too; the program around it cuts the reply there and waits for a real person."
+        ),
+        ("chat", "ask"),
+    ),
     "token": Term(
         N_("Token"),
         N_(
