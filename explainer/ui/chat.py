@@ -140,7 +140,8 @@ class Controls:
 
 def sampling_controls() -> Controls:
     """The page's settings, kept in the URL."""
-    left, right = st.columns([3, 2], vertical_alignment="bottom")
+    # presenter mode: no seed (a fresh one each time), the slider alone on its row
+    left, right = st.columns([3, 2], vertical_alignment="bottom") if advanced() else (st.container(), None)
     if st.session_state.get("temperature", 0.0) > MAX_TEMPERATURE:  # the sampling page's slider (same key) goes to 5
         st.session_state["temperature"] = MAX_TEMPERATURE
     temperature = left.slider(
@@ -148,21 +149,22 @@ def sampling_controls() -> Controls:
         help=_("0: always the most likely word, so the same question always gets the same reply. "
         "Higher: less likely words get picked more often."),
     )  # fmt: skip
-    seed = None if not advanced() else right.number_input(  # presenter mode: a fresh seed each time
+    seed = None if right is None else right.number_input(
         _("Seed"), min_value=0, max_value=2**32 - 1, value=None, step=1, key="seed", bind="query-params",
         placeholder=_("random each time"),
         help=_("The starting point of the random draws. Empty: a new one for every reply. "
         "A fixed seed repeats the same draws, so the same reply."),
     )  # fmt: skip
-    show_script = (right if not advanced() else st).toggle(  # presenter mode: beside the slider, one row less
+    toggles = st.container(horizontal=True, gap="medium", key="chat_toggles")  # one row where they fit
+    show_script = toggles.toggle(
         _("Show the script the model sees"), key="script", bind="query-params",
         help=_("The raw text behind the chat: what the model reads before it predicts each word."),
     )  # fmt: skip
-    slow = st.toggle(
+    slow = toggles.toggle(
         _("Write at reading pace"), key="slow", bind="query-params",
         help=_("The built-in model writes a reply in under a second. Slower, a class can read along and stop it."),
     )  # fmt: skip
-    go_on = st.toggle(
+    go_on = toggles.toggle(
         _("Let it write past its reply"), key="run_on", bind="query-params",
         help=_("The app stops reading where the model ends its reply. Here it lets the model go on, and shows what "
         "it writes next."),
