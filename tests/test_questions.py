@@ -83,6 +83,20 @@ def test_words_put_in_its_mouth_are_continued_as_its_own(builtin) -> None:
     assert said == "I do not know the answer to that." and said in q.why  # and goes on from the words it was given
 
 
+def test_past_its_reply_the_model_writes_the_persons_next_question(builtin) -> None:
+    from explainer.generation.chat import reply_steps, reply_text, run_on
+
+    assert right("past-its-reply") == "The person's next question, then an answer to it"
+    question, greedy = "What is two plus three?", SamplingParams(temperature=0.0)
+    reply = reply_text(list(reply_steps(builtin, [], question, greedy)))
+    found = run_on(builtin, [(question, reply)], greedy)
+    assert reply in BY_KEY["past-its-reply"].text and found.exchange == (
+        "What about seven plus ten?",
+        "Seven plus ten is seventeen.",
+    )
+    assert f"User: {found.exchange[0]}" in BY_KEY["past-its-reply"].why
+
+
 def test_the_model_gives_every_word_a_probability(builtin) -> None:
     assert right("a-probability-for-every-word") == "A probability for every word it knows"
     probs = builtin.next_token_logits(builtin.encode("The capital of France is")).double().softmax(-1)

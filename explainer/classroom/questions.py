@@ -85,6 +85,28 @@ QUESTIONS: tuple[Question, ...] = (
         {"script": "true", "temperature": "0", "opening": "I do not know"},
     ),
     Question(
+        "past-its-reply",
+        1,
+        N_(
+            "The chatbot has answered “Two plus three is five.” If the app did not stop reading there, what would "
+            "the model write next?"
+        ),
+        (
+            N_("Nothing: it knows its answer is complete"),
+            N_("The person's next question, then an answer to it"),
+            N_("Its answer again, word for word"),
+        ),
+        1,
+        N_(
+            "The model continues the script, whoever's line comes next: the built-in model goes on “User: What about "
+            "seven plus ten?” and answers it. The app stops reading at the end of the reply and waits for a real "
+            "person."
+        ),
+        "chat",
+        "ask",
+        {"script": "true", "temperature": "0", "run_on": "true"},
+    ),
+    Question(
         "a-probability-for-every-word",
         2,
         N_("The model reads “The capital of France is”. What does it give back?"),

@@ -22,7 +22,7 @@ td.time { white-space: nowrap; }
 tr { break-inside: avoid; }
 h2 { font-size: 12pt; margin: 0 0 1.5mm; break-before: page; }
 span.right { font-weight: 700; }
-table.answers { font-size: 6.8pt; }  /* 19 questions on one sheet, A4 or Letter, in every language (7pt: 2 on Letter) */
+table.answers { font-size: 6.8pt; }  /* 20 questions on one sheet, A4 or Letter, in every language (7pt: 2 on Letter) */
 table.answers td { padding: 0.4mm 1.2mm; }
 table.answers td:first-child { width: 3%; }
 table.answers td:nth-child(2) { width: 24%; }
