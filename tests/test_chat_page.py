@@ -260,6 +260,13 @@ def test_past_its_reply_text_out_of_the_scripts_form_is_shown_raw(monkeypatch) -
     assert any(m.value.startswith("What it wrote next, as the script holds it.") for m in at.markdown)
 
 
+def test_a_reply_cut_at_the_length_limit_has_no_end_to_go_past(tiny_model_dir) -> None:
+    at = send(open_chat(str(tiny_model_dir), temperature="0", run_on="true"), COW)  # an untrained model runs on
+    state = chat_ui.ChatState.of(at.session_state)
+    assert state.turns[0].ending == SHORTENED and state.run_on is None
+    assert any("no end to go past" in c.value for c in at.caption)
+
+
 @pytest.mark.parametrize(
     "written, exchange",
     [

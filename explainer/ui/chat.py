@@ -416,7 +416,11 @@ def past_its_reply(backend: Backend, temperature: float, seed: int | None) -> co
     """What the model writes past the end of its last reply, written once per conversation and settings (a rerun
     shows the same); None while a reply is being written, or when the last one did not end by itself."""
     state = ChatState.of()
-    if not state.turns or busy() or state.turns[-1].ending:
+    if not state.turns or busy():
+        return None
+    if state.turns[-1].ending:
+        st.caption(_("Past the end of its reply: this reply did not end by itself (it was stopped or cut), so it has "
+                     "no end to go past."))  # fmt: skip
         return None
     history = core.history(state.turns)
     key = (backend.info.name, tuple(history), temperature, seed)
