@@ -7,7 +7,7 @@ from explainer.analysis import scale as S
 from explainer.charts.scale import LIFETIME_YEARS, compute_chart, reading_chart
 from explainer.format import SECONDS_PER_YEAR, big_number, duration_from_years, md_escape, number, sci
 from explainer.i18n import _
-from explainer.model.device import device_label, pick_device
+from explainer.model.device import device_words, pick_device
 from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.language import LOCALIZED
 from explainer.ui.shell.navigation import link_page, stop
@@ -146,7 +146,7 @@ st.markdown(
     _(
         "This machine (**{device_label}**) just did **{measured} operations a second**, measured live by "
         "multiplying two large matrices again and again."
-    ).format(device_label=device_label(device), measured=sci(measured))
+    ).format(device_label=device_words(device), measured=sci(measured))
 )
 if st.button(_("Measure again"), icon=":material/speed:"):
     machine_rate.clear()

@@ -442,3 +442,6 @@ def test_the_device_is_named_in_the_language() -> None:
         assert device_words(cpu).startswith(f"CPU ({n} hilo")
         assert device_words("CPU (2 threads)") == "CPU (2 hilos)"  # a label a stored benchmark kept
         assert device_words("GPU (NVIDIA H100 80GB HBM3)") == "GPU (NVIDIA H100 80GB HBM3)"
+    shown = [ROOT / "streamlit_app.py", *(ROOT / "app_pages").glob("*.py"), *(ROOT / "explainer/ui").rglob("*.py")]
+    english = [f.name for f in shown if "device_label(" in f.read_text(encoding="utf-8")]
+    assert not english, f"a page names the device in the records' English (device_label, not device_words): {english}"
