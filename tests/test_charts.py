@@ -133,6 +133,10 @@ def test_a_narrow_title_breaks_after_a_long_words_hyphen_never_at_a_no_break_spa
     assert title_lines("le token précédent 83\xa0%", 12) == "le token<br>précédent<br>83\xa0%"  # "83" and "%" together
     assert title_lines("multiplications-additions par étape", 19) == "multiplications-<br>additions par étape"
     assert title_lines("GPT-3 and t-SNE x", 5) == "GPT-3<br>and<br>t-SNE<br>x"  # short parts stay whole
+    assert (
+        title_lines("逐词读（循环神经网络），CPU（1 个线程）", 28) == "逐词读（循环神经网络），<br>CPU（1 个线程）"
+    )  # not "<br>，"
+    assert title_lines("甲乙丙丁（戊己庚辛壬癸）", 10) == "甲乙丙丁<br>（戊己庚辛<br>壬癸）"  # not "（<br>"
 
 
 @pytest.mark.parametrize(

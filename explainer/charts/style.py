@@ -49,6 +49,8 @@ TITLE_LINE_PX = 26  # what one more title line takes from the top margin
 COLOUR_BAR_PX = 90  # a flat colour bar with its ticks and title
 LINE_PX = {SMALL: 22, FONT: 24}  # the height of a line of text, by its size
 BREAK_AFTER = tuple(":;,)—–?.：；，）。？")  # a title line ends best after one of these
+NO_LINE_START = set("，。、：；！？）」』】》〉,.;:!?)")  # marks that close what came before
+NO_LINE_END = set("（「『【《〈“‘")  # marks that open what comes after
 
 
 def inked(node: dict) -> dict:
@@ -157,6 +159,10 @@ def _wrapped(line: str, most: int) -> str:
     # a word, or one CJK character, or a long word's part up to a hyphen ("multiplications-"); never at a
     # no-break space ("83 %")
     pieces = re.findall(r"[^ \t]*?[\u2e80-\u9fff\uff00-\uffef]|[^ \t-]{4,}-(?=[^ \t-]{4})|[^ \t]+[ \t]*|[ \t]+", line)
+    # no line starts with a closing mark ("）<br>，CPU") or ends with an opening one: it stays with its neighbour
+    for i in range(len(pieces) - 1, 0, -1):
+        if pieces[i][:1] in NO_LINE_START or pieces[i - 1][-1:] in NO_LINE_END:
+            pieces[i - 1 : i + 1] = [pieces[i - 1] + pieces[i]]
     return _two_lines(pieces, most) or "<br>".join(_greedy_lines(pieces, most))  # more than two: filled in turn
 
 
