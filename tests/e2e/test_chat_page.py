@@ -17,9 +17,11 @@ from .harness import (
     VIEWPORTS,
     Server,
     assert_no_exception,
+    axe_violations,
     closing_page,
     drawn,
     open_page,
+    readable,
     screenshot,
     settled,
     slow_cpu,
@@ -119,6 +121,7 @@ def test_the_lesson_lets_it_write_past_its_reply(browser, server: Server) -> Non
         expect(past).to_contain_text("Seven plus ten is seventeen.")
         settled(page)
         assert_no_exception(page)
+        assert not (found := axe_violations(page)), readable(found)  # the model's question in the person's place
 
 
 STORY = "Tell me a short story about a fox."  # a long reply: at reading pace, seconds to send a question into
