@@ -6,7 +6,7 @@ import streamlit as st
 from explainer.analysis import embeddings as em
 from explainer.charts.embeddings import embedding_map, group_name, heat_strip, position_arc
 from explainer.format import fixed_percent, human_count, md_escape, number, visible_token
-from explainer.i18n import _, ngettext
+from explainer.i18n import _, ngettext, sentences
 from explainer.ui import embeddings as ui
 from explainer.ui.shell.chart import shared_chart, show_chart
 from explainer.ui.shell.models import current_spec, require_backend
@@ -147,9 +147,13 @@ else:
             f"{visible_token(labels[t])} → {', '.join(visible_token(labels[sample[j]]) for j in row)}"
             for t, row in zip(extra, near)
         )
-        note += " " + _(
-            "A word you typed that is not in a group is placed in the middle of its {k} nearest group words: {placed}."
-        ).format(k=em.PLACE_K, placed=md_escape(placed))
+        note = sentences(
+            note,
+            _(
+                "A word you typed that is not in a group is placed in the middle of its {k} nearest group words: "
+                "{placed}."
+            ).format(k=em.PLACE_K, placed=md_escape(placed)),
+        )
 
 pos = {int(t): n for n, t in enumerate(ids)}
 hi = [pos[i] for i in found.values() if i in pos]

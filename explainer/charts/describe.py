@@ -12,7 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from explainer.format import html_escape, local_digits, number, percent
-from explainer.i18n import N_, _, ngettext
+from explainer.i18n import N_, _, ngettext, sentences
 
 MAX_ROWS = 400  # a table longer than this is cut (a screen reader reads it row by row): the sentence says so
 MAX_NAMED = 5  # items named in the sentence ("' Paris' 62 %, ' Rome' 11 %, …")
@@ -238,8 +238,11 @@ def describe(fig: go.Figure) -> tuple[str, dict[str, list[str]]]:
         for r in rows:
             r[0] = ""
     if total > MAX_ROWS:
-        sentence += " " + _("The table lists the first {shown} of {total} values.").format(
-            shown=number(MAX_ROWS), total=number(total)
+        sentence = sentences(
+            sentence,
+            _("The table lists the first {shown} of {total} values.").format(
+                shown=number(MAX_ROWS), total=number(total)
+            ),
         )
     return sentence, {c: [str(r[k]) for r in rows] for k, c in enumerate(COLUMNS)}
 
