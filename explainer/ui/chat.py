@@ -155,7 +155,7 @@ def sampling_controls() -> Controls:
         help=_("The starting point of the random draws. Empty: a new one for every reply. "
         "A fixed seed repeats the same draws, so the same reply."),
     )  # fmt: skip
-    toggles = st.container(horizontal=True, gap="medium", key="chat_toggles")  # one row where they fit
+    toggles = st.container(horizontal=True, key="chat_toggles")  # one row where they fit
     show_script = toggles.toggle(
         _("Show the script the model sees"), key="script", bind="query-params",
         help=_("The raw text behind the chat: what the model reads before it predicts each word."),
