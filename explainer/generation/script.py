@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from explainer.backends.base import Backend, ChatTemplate, Messages
 from explainer.format import md_code
@@ -94,15 +95,15 @@ class ChatScript:
         cut = min((i for i in (written.find(end) for end in self.ends) if i >= 0), default=len(written))
         return written[:cut]
 
+    @cached_property
     def _around_an_exchange(self) -> tuple[str, str]:
         """The script's own text of an exchange that goes on from a finished reply: (what comes before the person's
         message, what comes between it and the reply), "User: " and "\\nAssistant: " here; a template's markers."""
         u0, a0, u1, a1 = "\ue010", "\ue011", "\ue012", "\ue013"  # stand-ins for the messages
         text = self.script([(u0, a0), (u1, a1)])
         closing = text[text.index(a1) + 1 :]  # what follows the reply that ends a script
-        return text[text.index(a0) + 1 : text.index(u1)].removeprefix(closing), text[
-            text.index(u1) + 1 : text.index(a1)
-        ]
+        between, asked = text[text.index(a0) + 1 : text.index(u1)], text[text.index(u1) + 1 : text.index(a1)]
+        return between.removeprefix(closing), asked
 
     def beginning(self) -> str:
         """What a conversation's script begins with: the framing line (a model that ends one chat may begin
@@ -113,7 +114,7 @@ class ChatScript:
         """The exchange in `written`, text a model wrote on from the end of a finished conversation's script, once
         its reply has ended: (the person's next message, the assistant's reply to it). None before that, or where
         `written` does not go on in the script's form (a message of several lines, a new conversation)."""
-        intro, middle = self._around_an_exchange()
+        intro, middle = self._around_an_exchange
         if not written.startswith(intro) or middle not in written:
             return None
         message, reply = written[len(intro) :].split(middle, 1)
