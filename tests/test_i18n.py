@@ -297,6 +297,28 @@ def test_charts_write_numbers_the_languages_way() -> None:
     assert next_token_bars(["Paris"], [0.5], 0.5, title="x").layout.separators == ".,"
 
 
+def test_percent_ticks_are_written_as_the_cells_beside_them() -> None:
+    """plotly's tickformat writes "50%" in every language, beside cells and bar labels that say "50 %" in German:
+    colour bars and percent axes carry their ticks written out."""
+    from explainer.charts.prediction import next_token_bars
+    from explainer.charts.style import colorbar, decade_ticks, flat_colorbar, share_ticks
+
+    with speaking("de"):
+        assert colorbar("x")["ticktext"] == ["0\xa0%", "50\xa0%", "100\xa0%"]
+        assert flat_colorbar("x")["ticktext"] == ["0\xa0%", "50\xa0%", "100\xa0%"] and "ticktext" not in colorbar(
+            "x", ".1f"
+        )
+        axis = next_token_bars(["Paris", "Lyon"], [0.9, 0.001], log_x=True).layout.xaxis
+    assert list(axis.tickvals) == [0.001, 0.01, 0.1, 1.0] and list(axis.ticktext) == [
+        "0,1\xa0%",
+        "1\xa0%",
+        "10\xa0%",
+        "100\xa0%",
+    ]
+    assert share_ticks(1.0) == [0, 0.2, 0.4, 0.6, 0.8, 1.0] and share_ticks(0.3) == [0, 0.1, 0.2, 0.3]
+    assert share_ticks(0.04) == [0, 0.01, 0.02, 0.03, 0.04] and decade_ticks(-2.5, 3) == [0.01, 0.1, 1.0]
+
+
 def test_the_embedding_figures_speak_the_language() -> None:
     """Legend, hover texts and colour bar: group names and labels come from the corpus or plotly in English unless
     translated where the figure is made."""

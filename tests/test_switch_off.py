@@ -161,8 +161,10 @@ def test_the_charts_are_valid_and_number_layers_and_heads_from_one(capital) -> N
     assert list(heads.data[0].x) == [1, 2, 3, 4] and list(heads.data[0].y) == [1, 2, 3, 4]  # the hover says these
     assert capital.heads[0, 3] < 0.005 and heads.data[0].text[0][3] == "<1%", "0.26 % is not written 0 %"
     assert heads.data[0].text[1][0] == f"{round(100 * capital.heads[1, 0])}%"
-    half = valid_figure(heads_needed(capital.heads, " Paris", "t", half=True))  # one of two side by side
-    assert heads.data[0].colorbar.orientation != "h" and half.data[0].colorbar.orientation == "h"  # flat: cells wide
+    long = "One attention head at a time: the probability of “Paris” without it"
+    full, half = (valid_figure(heads_needed(capital.heads, " Paris", long, half=h)) for h in (False, True))
+    assert full.data[0].colorbar.orientation == half.data[0].colorbar.orientation == "h"  # flat: the cells wide
+    assert half.layout.title.text.count("<br>") > full.layout.title.text.count("<br>")  # one of two: shorter lines
     both = valid_figure(with_and_without(["a", "b"], [0.9, 0.1], [0.2, 0.7], "t"))
     assert [list(bars.x) for bars in both.data] == [[0.9, 0.1], [0.2, 0.7]]
 

@@ -21,6 +21,7 @@ from explainer.charts.style import (
     label,
     layers_by_heads,
     layout,
+    percent_ticks,
     title_lines,
 )
 from explainer.format import percent
@@ -37,7 +38,6 @@ def entity_heads_chart(table: np.ndarray, found: tuple[int, int], title: str = "
         _("attention on the country"),
         _("layer %{y}, head %{x}: %{z:.0%}<extra></extra>"),
         title_lines(title, HALF_TITLE),  # two charts side by side
-        half=True,
     )
     layer, head = found[0] + 1, found[1] + 1
     out["shapes"] = [{"type": "rect", "x0": head - 0.5, "x1": head + 0.5, "y0": layer - 0.5, "y1": layer + 0.5,
@@ -61,7 +61,7 @@ def same_guesses_chart(tokens: list[str], first: list[float], second: list[float
          "textfont": {"size": SMALL}, "marker": {"color": BLUE, "size": 12, "opacity": 0.8},
          "customdata": hover, "hovertemplate": "%{customdata}<extra></extra>"},
     ]  # fmt: skip
-    ticked = {"type": "log", "tickvals": ticks, "tickformat": "~%", "range": [math.log10(low) - 0.1, 0.1],
+    ticked = {"type": "log", **percent_ticks(ticks), "tickformat": "~%", "range": [math.log10(low) - 0.1, 0.1],
               "gridcolor": GRID, "zeroline": False}  # fmt: skip
     out = layout(_("Each token's probability in the two models"), 460,
                  {"l": 10, "r": 20, "t": 80, "b": 10}, plot_bgcolor="white")  # fmt: skip

@@ -8,7 +8,21 @@ import textwrap
 
 import plotly.graph_objects as go
 
-from explainer.charts.style import BLUE, FONT, GREEN, GREY, GRID, RED, SMALL, axis, figure, layout, row_axis
+from explainer.charts.style import (
+    BLUE,
+    FONT,
+    GREEN,
+    GREY,
+    GRID,
+    RED,
+    SMALL,
+    axis,
+    figure,
+    layout,
+    percent_ticks,
+    row_axis,
+    share_ticks,
+)
 from explainer.format import html_escape, percent
 from explainer.i18n import N_, _
 
@@ -70,7 +84,12 @@ def before_after_bars(
         bargroupgap=0.08,
         legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": FONT}},
         xaxis=axis(
-            _("probability per word"), range=[0, min(1.0, top) * 1.25], tickformat=".0%", gridcolor=GRID, zeroline=True
+            _("probability per word"),
+            range=[0, min(1.0, top) * 1.25],
+            tickformat=".0%",
+            gridcolor=GRID,
+            zeroline=True,
+            **percent_ticks(share_ticks(min(1.0, top) * 1.25)),
         ),
         yaxis=row_axis(labels, size=SMALL),
     )

@@ -29,6 +29,7 @@ from explainer.charts.style import (
     figure,
     flat_colorbar,
     layout,
+    percent_ticks,
     spoken_axes,
     title_lines,
 )
@@ -277,7 +278,8 @@ def scores_to_weights(
         # room left of the lowest dot for its label, on a phone's 100 px panel too
         "xaxis": {"domain": [0, 0.4], "range": [low * 1.8 - 1, 0.4], "gridcolor": GRID,
                   "title": {"text": title_lines(_("score − highest score"), PANEL_TITLE)}},
-        "xaxis2": {"domain": [0.6, 1], "range": [0, 1.25], "tickformat": ".0%", "gridcolor": GRID, "anchor": "y2",
+        "xaxis2": {"domain": [0.6, 1], "range": [0, 1.25], "tickformat": ".0%", **percent_ticks([0, 0.5, 1]),
+                   "gridcolor": GRID, "anchor": "y2",
                    "title": {"text": title_lines(_("weight after the softmax"), PANEL_TITLE)}},
         "yaxis": position_axis(rows, autorange="reversed", automargin=True, showgrid=False),
         "yaxis2": position_axis(rows, anchor="x2", matches="y", showticklabels=False, showgrid=False),

@@ -17,6 +17,7 @@ from explainer.charts.style import (
     axis,
     figure,
     layout,
+    percent_ticks,
     reference_line,
     row_axis,
     title_lines,
@@ -139,7 +140,7 @@ def probe_chart(stages: list[str], accuracy: np.ndarray, untrained: np.ndarray |
         yaxis=axis(
             _("meaning told right"),
             range=[low, 1.1],
-            tickvals=[0.5, 0.75, 1],
+            **percent_ticks([0.5, 0.75, 1]),
             tickformat=".0%",
             gridcolor="rgba(128,128,128,0.25)",
         ),

@@ -15,9 +15,11 @@ from explainer.charts.style import (
     ROW_PX,
     SMALL,
     axis,
+    decade_ticks,
     figure,
     label,
     layout,
+    percent_ticks,
     row_axis,
 )
 from explainer.format import percent
@@ -40,7 +42,8 @@ def _prob_axis(values: list[float], log_x: bool, **extra) -> dict:
     top = max([v for v in values if v > 0], default=1.0)
     if log_x:
         low = min([v for v in values if v > 0], default=1e-6)
-        out = axis(type="log", range=[math.log10(low) - 0.3, math.log10(top) + 0.9], tickformat="~%", gridcolor=GRID)
+        lo, hi = math.log10(low) - 0.3, math.log10(top) + 0.9
+        out = axis(type="log", range=[lo, hi], tickformat="~%", **percent_ticks(decade_ticks(lo, hi)), gridcolor=GRID)
     else:  # every bar carries its % label: no axis numbers to compete with them
         out = {"range": [0, top * 1.3], "showticklabels": False, "showgrid": False}
     return {**out, "zeroline": True, **extra}

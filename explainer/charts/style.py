@@ -13,6 +13,7 @@ figure: too slow for a slider that redraws on every step. The tests validate eve
 from __future__ import annotations
 
 import html
+import math
 import re
 import unicodedata
 from functools import cache
@@ -22,7 +23,7 @@ import plotly.graph_objects as go
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from explainer.charts.wire import WireFigure
-from explainer.format import html_escape, local_digits, rough_percent, visible_token
+from explainer.format import html_escape, local_digits, percent, rough_percent, visible_token
 from explainer.i18n import _, language
 
 FONT = 18  # base font size (px): readable from the back of a classroom
@@ -241,11 +242,32 @@ def colorscale(name: str) -> list[list]:
     return [[float(v), c] for v, c in plotly.colors.get_colorscale(name)]
 
 
+def percent_ticks(values) -> dict:
+    """Ticks at the shares `values`, written as the language writes a percentage ("50 %" in German, as the cells and
+    bar labels beside them): plotly's own tickformat writes "50%" in every language."""
+    return {"tickmode": "array", "tickvals": list(values), "ticktext": [percent(v) for v in values]}
+
+
+def share_ticks(top: float, most: int = 6) -> list[float]:
+    """Round shares from 0 up to `top`, at most `most` of them: 0, 20 %, 40 % … or 0, 5 %, 10 % …"""
+    count = lambda step: int(top / step + 1e-9) + 1  # noqa: E731
+    step = next((s for s in (0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5) if count(s) <= most), 1.0)
+    return [round(i * step, 4) for i in range(count(step))]
+
+
+def decade_ticks(lo: float, hi: float) -> list[float]:
+    """The powers of ten between 10**lo and 10**hi (a log axis's range), at most 1: 0.1 %, 1 %, 10 %, 100 %."""
+    return [10.0**k for k in range(math.ceil(lo), min(math.floor(hi), 0) + 1)]
+
+
 def colorbar(text: str, fmt: str = ".0%") -> dict:
+    """A colour bar titled `text`; a share's (fmt ".0%") ticked at 0, 50 % and 100 %, written the language's way
+    (three: a flat bar in one of two charts side by side is 200 px wide)."""
     return {
         "title": {"text": text, "side": "right", "font": {"size": SMALL}},
         "tickformat": fmt,
         "tickfont": {"size": SMALL},
+        **(percent_ticks([0, 0.5, 1]) if fmt == ".0%" else {}),
     }
 
 
@@ -281,26 +303,27 @@ def diverging(values, title: str | None = None) -> dict:
     }  # fmt: skip
 
 
-def layers_by_heads(
-    table, colour_title: str, hover: str, title: str, row_px: int = 70, half: bool = False
-) -> tuple[dict, dict]:
+def layers_by_heads(table, colour_title: str, hover: str, title: str, row_px: int = 70) -> tuple[dict, dict]:
     """(heat map, layout) of one share per head, table (L, H): layers down, heads across, both numbered from 1 (the
     hover's %{y} and %{x} too), every cell written out as a percentage in the language's way, under 0.5 % as "<1%"
-    (a head whose loss leaves "Paris" 0.26 % read "0%"). `half`: one of two charts side by side, its colour bar laid
-    flat over the cells (beside them it left a 1024 px projector's cells 15 px wide, "100%" in each running into the
-    next)."""
+    (a head whose loss leaves "Paris" 0.26 % read "0%"). The colour bar lies flat over the cells: beside them, in one
+    of two charts side by side, it left a 1024 px projector's cells 15 px wide; and plotly draws a standing bar's
+    title over its ticks once they are written the language's way ("100 %")."""
     L, H = table.shape
-    bar = flat_colorbar(colour_title, over=True) if half else colorbar(colour_title)
+    bar = flat_colorbar(colour_title, over=True)
     cells = {
         "type": "heatmap", "z": table, "x": list(range(1, H + 1)), "y": list(range(1, L + 1)), "zmin": 0, "zmax": 1,
         "colorscale": colorscale("Blues"), "xgap": 3, "ygap": 3, "texttemplate": "%{text}",
         "text": [[rough_percent(float(v)) for v in row] for row in table],
         "textfont": {"size": SMALL}, "colorbar": bar, "hovertemplate": hover,
     }  # fmt: skip
-    top, more = (70 if title else 20), (COLOUR_BAR_PX if half else 0)
-    out = layout(title, 150 + row_px * L + more, {"l": 10, "r": 10, "t": top + more, "b": 10}, plot_bgcolor="white")
+    top = (70 if title else 20) + COLOUR_BAR_PX
+    out = layout(title, 150 + row_px * L + COLOUR_BAR_PX, {"l": 10, "r": 10, "t": top, "b": 10}, plot_bgcolor="white")
+    # the heads named under their cells, "head 1  2  3  4": with a flat colour bar over the cells, plotly drew an axis
+    # title over the heads' numbers
+    heads = [_("head {n}").format(n=1), *map(str, range(2, H + 1))]
     out.update(
-        xaxis=axis(_("head"), tickvals=list(range(1, H + 1))),
+        xaxis=axis(tickmode="array", tickvals=list(range(1, H + 1)), ticktext=heads),
         yaxis=axis(_("layer"), tickvals=list(range(1, L + 1)), autorange="reversed"),
     )
     return cells, out

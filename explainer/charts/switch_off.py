@@ -24,8 +24,10 @@ from explainer.charts.style import (
     label,
     layers_by_heads,
     layout,
+    percent_ticks,
     reference_line,
     row_axis,
+    share_ticks,
     title_lines,
 )
 from explainer.format import percent, rough_percent
@@ -61,6 +63,7 @@ def parts_needed(
         barmode="group", bargap=0.3, showlegend=False, shapes=[line], plot_bgcolor="white",
         xaxis=axis(tickfont={"size": FONT}),
         yaxis=axis(_("probability of “{word}”").format(word=label(word)), range=[0, 1.15], tickformat=".0%",
+            **percent_ticks(share_ticks(1.0)),
                    gridcolor=GRID),
     )  # fmt: skip
     return figure([bars(names["attention"], attention, BLUE), bars(names["ff"], feed_forward, ORANGE)], out)
@@ -72,7 +75,7 @@ def heads_needed(table: np.ndarray, word: str, title: str, half: bool = False) -
     hover = _("layer %{y}, head %{x} off: %{z:.1%}<extra></extra>")
     colour = _("probability of “{word}”").format(word=label(word))
     title = title_lines(title, HALF_TITLE) if half else title
-    cells, out = layers_by_heads(table, colour, hover, title, row_px=min(70, 600 // len(table)), half=half)
+    cells, out = layers_by_heads(table, colour, hover, title, row_px=min(70, 600 // len(table)))
     return figure([cells], out)
 
 
@@ -94,7 +97,8 @@ def with_and_without(words: list[str], on: list[float], off: list[float], title:
     out.update(
         barmode="group", bargap=0.25, bargroupgap=0.05,
         legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": SMALL}},
-        xaxis=axis(range=[0, 1.25], tickvals=[0, 0.25, 0.5, 0.75, 1], tickformat=".0%", gridcolor=GRID, zeroline=True),
+        xaxis=axis(range=[0, 1.25], **percent_ticks([0, 0.25, 0.5, 0.75, 1]), tickformat=".0%", gridcolor=GRID,
+                   zeroline=True),
         yaxis=row_axis(names),
     )  # fmt: skip
     return figure([bars(_("every part on"), on, PALE[BLUE]), bars(_("your parts off"), off, BLUE)], out)
