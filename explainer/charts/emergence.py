@@ -17,6 +17,7 @@ from explainer.charts.style import (
     ORANGE,
     SMALL,
     axis,
+    decade_ticks,
     figure,
     label,
     layers_by_heads,
@@ -50,7 +51,7 @@ def same_guesses_chart(tokens: list[str], first: list[float], second: list[float
     log axes; on the dashed diagonal the two agree. The tokens either model found unlikely are named by their dot (the
     bands of the shaded text can part two close numbers: 0.85 % and 1.2 %)."""
     low = 10.0 ** math.floor(math.log10(max(min(first + second), 1e-6)))
-    ticks = [10.0**k for k in range(round(math.log10(low)), 1)]
+    ticks = decade_ticks(math.log10(low), 0)  # 0.1 %, 1 %, … 100 %
     named = {i for i in range(len(tokens)) if min(first[i], second[i]) < NAMED_BELOW}
     hover = [f"{label(t)}: {percent(a)} · {percent(b)}" for t, a, b in zip(tokens, first, second)]
     data = [

@@ -63,8 +63,7 @@ def parts_needed(
         barmode="group", bargap=0.3, showlegend=False, shapes=[line], plot_bgcolor="white",
         xaxis=axis(tickfont={"size": FONT}),
         yaxis=axis(_("probability of “{word}”").format(word=label(word)), range=[0, 1.15], tickformat=".0%",
-            **percent_ticks(share_ticks(1.0)),
-                   gridcolor=GRID),
+                   **percent_ticks(share_ticks(1.0)), gridcolor=GRID),
     )  # fmt: skip
     return figure([bars(names["attention"], attention, BLUE), bars(names["ff"], feed_forward, ORANGE)], out)
 
