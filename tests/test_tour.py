@@ -158,7 +158,7 @@ def test_a_bad_step_in_the_address_is_ignored(asked: str) -> None:
     assert [label for _p, label, _q in turns(at)] == [
         "Previous: Train it yourself",
         "Back to the lesson plan",
-        "Next: Human feedback",
+        "Next: What it read",
     ], "the sidebar's story"
 
 

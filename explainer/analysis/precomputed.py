@@ -29,6 +29,7 @@ from safetensors.numpy import save_file
 
 from explainer.analysis import embeddings as em
 from explainer.analysis import inside
+from explainer.analysis.lookup import TrainingText, training_text
 from explainer.backends.base import Backend
 from explainer.corpus.generator import generate_corpus
 from explainer.generation.script import script_for
@@ -124,6 +125,11 @@ class ModelAnalyses:
         small, large = SETTINGS["neuron_tokens"]
         max_tokens = small if self.backend.info.n_params < 20_000_000 else large  # a few seconds on 2 CPU cores
         return self._get("neurons", lambda: inside.neuron_index(self.backend, corpus_sample(), max_tokens=max_tokens))
+
+    # ------------------------------------------------------------------ what it read
+    def training_text(self) -> TrainingText | None:
+        """The text the model was trained on, as its tokens, to look texts up in (None: the app does not have it)."""
+        return self._get("training_text", lambda: training_text(self.backend))
 
     def pieces(self, tsne: bool = False) -> list[Callable[[], object]]:
         """Every piece, as functions that compute it (t-SNE only if asked: it is the slow one)."""

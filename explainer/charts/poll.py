@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from explainer.charts.style import BLUE, CHOSEN, GREY, PALE, ROW_PX, SMALL, TRUE, figure, label, layout, row_axis
+from explainer.charts.rows import grouped_rows, row_bar
+from explainer.charts.style import BLUE, CHOSEN, GREY, PALE, TRUE, label
 from explainer.classroom.poll import Row
 from explainer.format import number, percent
 from explainer.i18n import N_, _
@@ -27,7 +28,7 @@ def class_and_model(rows: list[Row], other: float, title: str = "") -> go.Figure
     names = [label(r.word) for r in rows] + ([f"<i>{_(OTHER_ANSWERS)}</i>"] if other > 0 else [])
     shares = [r.share for r in rows] + ([other] if other > 0 else [])
     colours = [CHOSEN] * len(rows) + [GREY] * (other > 0)
-    bars = [_bar(_(CLASS), shares, colours, "class")]
+    bars = [row_bar(_(CLASS), shares, colours, "class")]
     revealed = any(r.model is not None for r in rows)
     trained = any(r.trained is not None for r in rows)
     if revealed:  # once trained on the class's guesses, the model as it was turns pale, as before any change
@@ -35,54 +36,13 @@ def class_and_model(rows: list[Row], other: float, title: str = "") -> go.Figure
     if trained:
         bars.append(_model_bar(_(TRAINED), [r.trained for r in rows], BLUE, "trained"))
     top = max([v for bar in bars for v in bar["x"]], default=1.0) or 1.0
-    return _board(bars, names, title, top)
+    return grouped_rows(bars, names, title, top)
 
 
 def _model_bar(name: str, probs: list[float | None], colour: str, group: str) -> dict:
     """The model's probability of each word (no bar, no text where it is not known)."""
     texts = [percent(p) if p is not None else "" for p in probs]
-    return _bar(name, [p or 0.0 for p in probs], [colour] * len(probs), group, texts)
-
-
-def _board(bars: list[dict], names: list[str], title: str, top: float) -> go.Figure:
-    """Rows of grouped horizontal bars (one group per name), room after the longest for its text; the legend under
-    the rows when there is more than one kind of bar."""
-    out = layout(
-        title,
-        90 + ROW_PX * max(len(names), 1) * len(bars),
-        {"l": 10, "r": 30, "t": 60 if title else 20, "b": 30},
-        showlegend=len(bars) > 1,
-        legend={
-            "orientation": "h",
-            "y": -0.02,
-            "yanchor": "top",
-            "x": 0,
-            "font": {"size": SMALL},
-            "traceorder": "normal",
-        },
-        barmode="group",
-        bargap=0.25,
-        bargroupgap=0.05,
-        uniformtext={"minsize": SMALL, "mode": "show"},
-    )
-    out.update(xaxis={"range": [0, top * 1.3], "showticklabels": False, "showgrid": False}, yaxis=row_axis(names))
-    return figure(bars, out)
-
-
-def _bar(name: str, values: list[float], colours: list[str], group: str, texts: list[str] | None = None) -> dict:
-    return {
-        "type": "bar",
-        "orientation": "h",
-        "name": name,
-        "offsetgroup": group,
-        "x": values,
-        "y": list(range(len(values))),
-        "marker": {"color": colours},
-        "text": texts if texts is not None else [percent(v) for v in values],
-        "textposition": "outside",
-        "cliponaxis": False,
-        "hovertemplate": f"{name}: %{{x:.1%}}<extra></extra>",
-    }
+    return row_bar(name, [p or 0.0 for p in probs], [colour] * len(probs), group, texts)
 
 
 def class_votes(
@@ -97,11 +57,11 @@ def class_votes(
     if before is not None:
         bars.append(_vote_bar(_(FIRST_VOTE), before, [PALE[c] for c in colour], "before"))
     bars.append(_vote_bar(_(SECOND_VOTE) if before is not None else _(CLASS), votes, colour, "now"))
-    return _board(bars, names, title, 1.0)
+    return grouped_rows(bars, names, title, 1.0)
 
 
 def _vote_bar(name: str, counts: list[int], colours: list[str], group: str) -> dict:
     total = max(sum(counts), 1)
-    bar = _bar(name, [n / total for n in counts], colours, group)
+    bar = row_bar(name, [n / total for n in counts], colours, group)
     bar["text"] = [f"{percent(n / total)} ({number(n)})" if n else percent(0) for n in counts]
     return bar

@@ -11,7 +11,7 @@ from explainer.ui.shell.navigation import Navigation, carrying, link_page
 from explainer.ui.shell.pages import BY_URL
 
 # The pages whose text box is the shared prompt box (explainer/ui/prediction.py), in the story's order.
-PROMPT_PAGES = ("next-word", "sampling", "what-else", "attention", "layers", "last-vector", "why-word")
+PROMPT_PAGES = ("next-word", "sampling", "what-else", "what-it-read", "attention", "layers", "last-vector", "why-word")
 MAX_LINK_CHARS = 4_000  # the most of a text a link carries in its address (proxies refuse addresses of ~8 kB)
 
 

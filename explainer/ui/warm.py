@@ -2,7 +2,8 @@
 visit of a page waits for it: the heavy imports (torch, and torch._dynamo, which torch's optimisers import: ~2.5 s),
 Streamlit's icon tables (the first message with an icon took ~1 s), the default model and its analyses
 (explainer/analysis/precomputed.py), the training page's measured machine speed and default text, the Scale page's
-corpus counts, the Emergence page's twin and both models' answers, the Meaning page's default word.
+corpus counts, the Emergence page's twin and both models' answers, the Meaning page's default word, the
+model's training text for What it read.
 
 `warm_up()` starts it once per process; `explainer.ui.serve` calls it at server start, and streamlit_app.py on every
 run (a no-op after the first). No Streamlit calls in the thread but the caches', which are process-wide.
@@ -63,8 +64,11 @@ def steps() -> list:
     def default_analyses() -> None:
         model_analyses(default_spec()).warm()
 
+    def training_text() -> None:  # What it read: the corpus read back and encoded (~3 s)
+        model_analyses(default_spec()).training_text()
+
     return [import_dynamo, default_model, default_analyses, warm_training_page, builtin_preset, warm_emergence_page,
-            warm_meaning_page]  # fmt: skip
+            warm_meaning_page, training_text]  # fmt: skip
 
 
 def _pieces() -> Iterator[Callable[[], object]]:

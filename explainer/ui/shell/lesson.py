@@ -26,6 +26,7 @@ VIEW_NAMES: dict[tuple[str, str], str] = {
     ("next-word", "bars"): N_("the bars"),
     ("next-word", "surprise"): N_("every word, guessed in turn"),
     ("poll", "ask"): N_("Ask your class"),
+    ("what-it-read", "lookup"): N_("Look it up, or ask the model?"),
     ("poll", "question"): N_("Ask the class a question"),
     ("sampling", "compare"): N_("the two charts"),
     ("what-else", "tree"): N_("the tree"),
@@ -171,6 +172,11 @@ PARTS: dict[str, list[Step]] = {
             N_("the reading speed slider"),
             N_("How many lifetimes is that?"),
             Link("scale", "reading"),
+            (
+                Link(
+                    "what-it-read", "lookup", {}, N_("what the built-in model read: does it just look its answers up?")
+                ),
+            ),
         ),
         Step(
             5,

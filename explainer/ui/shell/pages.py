@@ -39,6 +39,7 @@ PAGES: tuple[PageEntry, ...] = (
         N_("Learning from text"),
         ("train", N_("Train it yourself"), ":material/model_training:", "train"),
         ("scale", N_("Scale"), ":material/menu_book:", "scale"),
+        ("what_it_read", N_("What it read"), ":material/find_in_page:", "what-it-read"),
         ("feedback", N_("Human feedback"), ":material/thumb_up:", "feedback"),
         ("why_gpus", N_("Why GPUs"), ":material/memory:", "why-gpus"),
     ),

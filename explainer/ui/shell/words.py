@@ -120,6 +120,23 @@ TERMS: dict[str, Term] = {  # key: the term's anchor on the glossary page, in th
         N_("How open the draw is. 0 bits: no choice at all; 1 bit: a fair coin; 3 bits: a fair choice among 8 words."),
         ("sampling", "compare"),  # the entropy curve is drawn with the two charts
     ),
+    "n-gram": Term(
+        N_("N-gram model (a lookup)"),
+        N_(
+            "A model that looks its answers up: it finds the last few words of a text in its training text and counts "
+            "which word came next there. The longest end it finds decides; it knows nothing of the words before it, "
+            "and nothing of a text it never read."
+        ),
+        ("what-it-read", "lookup"),
+    ),
+    "generalisation": Term(
+        N_("Generalisation"),
+        N_(
+            "Doing well on text never seen in training: a question typed with a slip, a fact asked in new words. It "
+            "is measured on held-out text, kept out of the training text on purpose."
+        ),
+        ("what-it-read", "lookup"),
+    ),
     "parameter": Term(
         N_("Parameter (weight)"),
         N_("One of the many numbers inside the model, like a dial. Training sets them all; nobody sets them by hand."),

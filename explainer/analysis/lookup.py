@@ -1,0 +1,138 @@
+"""A lookup in the training text, beside the model: does the model just look its answers up?
+
+A lookup (an n-gram model as long as it can be: the "infini-gram" of Liu et al., 2024) finds the longest end of a text
+that the training text holds word for word, and counts the tokens that came after it there. It needs no training, and
+it knows nothing past that end. The model read the same text; the pages set the two side by side: where the text was
+read word for word they agree, and where it never was (a question typed with a slip, something never taught) the
+lookup only sees the last few tokens, while the model reads the whole text.
+
+Searched with numpy over the training text's tokens (2.5 million for the built-in model: a few milliseconds a lookup),
+never an index: the positions of the last token, kept while the token before each matches the text's, one step back
+at a time.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import torch
+
+from explainer.backends.base import Backend
+from explainer.corpus.generator import builtin_corpus
+from explainer.model.checkpoints import read_meta
+from explainer.training.builtin import CORPUS_SEED
+
+PAGE_CHARS = 700  # a page of the training text, as the page shows it
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What the training text holds after the end of a text."""
+
+    length: int  # tokens of the text's end found there (0: not even its last token is followed by anything)
+    times: int  # how often that end is followed by a token there
+    after: dict[int, int]  # token id -> how many of those times it came next
+    whole: bool  # the whole text was found (nothing before it to miss)
+
+    def share(self, token: int) -> float:
+        """How often `token` came next, of all times (0 when the end was never found)."""
+        return self.after.get(token, 0) / self.times if self.times else 0.0
+
+    def favourite(self) -> int | None:
+        """The token that came next most often (the lowest id among equals), None when the end was never found."""
+        return min(self.after, key=lambda t: (-self.after[t], t)) if self.after else None
+
+    def tied(self) -> int:
+        """How many other tokens came next as often as the favourite."""
+        return sum(n == max(self.after.values()) for n in self.after.values()) - 1 if self.after else 0
+
+
+class TrainingText:
+    """A model's training text as token ids, to look texts up in. Shared: read, never change."""
+
+    def __init__(self, ids: np.ndarray, text: str = ""):
+        self.ids = ids  # (N,) int16 or int32
+        self.text = text  # the text itself, where it is known
+
+    @classmethod
+    def of(cls, ids: list[int], vocab_size: int, text: str = "") -> TrainingText:
+        small = vocab_size <= np.iinfo(np.int16).max + 1
+        return cls(np.asarray(ids, dtype=np.int16 if small else np.int32), text)
+
+    def page(self, n: int, chars: int = PAGE_CHARS) -> str:
+        """The n-th page of the text shown: about `chars` characters from a line's start to a line's end, at a place
+        drawn from `n` (the same page for the same n)."""
+        if len(self.text) <= chars:
+            return self.text
+        start = random.Random(f"page-{n}").randrange(len(self.text) - chars)
+        start = self.text.rfind("\n", 0, start) + 1
+        end = self.text.find("\n", start + chars)
+        return self.text[start : end if end >= 0 else len(self.text)]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @cached_property
+    def _starts(self) -> np.ndarray:
+        """(N-1,) the tokens that have one after them: where a text's end may be found."""
+        return self.ids[:-1]
+
+    def lookup(self, ids: list[int]) -> Lookup:
+        """The longest end of `ids` found in the training text followed by a token, and what came next."""
+        if not ids:
+            return Lookup(0, 0, {}, False)
+        pos = np.flatnonzero(self._starts == ids[-1])  # where the last token is, with a token after it
+        n = 1 if len(pos) else 0
+        while n and n < len(ids):
+            before = pos[pos >= n]
+            before = before[self.ids[before - n] == ids[-1 - n]]
+            if not len(before):
+                break
+            pos, n = before, n + 1
+        if not n:
+            return Lookup(0, 0, {}, False)
+        came, counts = np.unique(self.ids[pos + 1], return_counts=True)
+        return Lookup(n, len(pos), dict(zip(came.tolist(), counts.tolist())), n == len(ids))
+
+
+@dataclass(frozen=True)
+class Side:
+    """One next word, as the lookup and the model give it."""
+
+    token: int
+    counted: int  # times it came after the lookup's end in the training text
+    share: float  # of all those times
+    probability: float  # the model's
+
+
+def side_by_side(backend: Backend, ids: list[int], found: Lookup, top: int = 6) -> list[Side]:
+    """The lookup's `top` likeliest next tokens and the model's, with both numbers each, the model's likeliest
+    first (then by the lookup's share)."""
+    probs = backend.next_token_logits(ids).float().softmax(-1).cpu()  # (V,)
+    mine = probs.topk(min(top, probs.numel())).indices.tolist()
+    looked = sorted(found.after, key=lambda t: (-found.after[t], t))[:top]
+    tokens = list(dict.fromkeys(mine + looked))
+    rows = [Side(t, found.after.get(t, 0), found.share(t), float(probs[t])) for t in tokens]
+    return sorted(rows, key=lambda r: (-r.probability, -r.share))
+
+
+def training_text(backend: Backend) -> TrainingText | None:
+    """The text `backend` was trained on, as its tokens (~3 s: the corpus read back and encoded), or None where the
+    app does not have it: a Hugging Face model (its text is not shipped), a student's run, a checkpoint trained on
+    another text. Only the built-in corpus is known, from what a checkpoint's metadata records of it (the shipped
+    model and its twin), checked against the number of tokens its training counted."""
+    try:
+        meta = read_meta(backend.folder) if backend.folder is not None else {}
+    except (OSError, ValueError):
+        return None
+    if meta.get("corpus_seed") != CORPUS_SEED or "corpus_bytes" not in meta:
+        return None
+    text = builtin_corpus().train_text
+    if len(text) != meta["corpus_bytes"]:
+        return None  # written by other code than today's
+    with torch.inference_mode():
+        found = TrainingText.of(backend.encode(text), backend.info.vocab_size, text)
+    return found if meta.get("train_tokens", len(found)) == len(found) else None

@@ -1,0 +1,31 @@
+"""The lookup beside the model (explainer/analysis/lookup.py): per next word, how often it came after the text's end
+in the training text (green: what really came next there) and the model's probability (blue). Data in, figure out."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from explainer.analysis.lookup import Side
+from explainer.charts.rows import grouped_rows, row_bar
+from explainer.charts.style import BLUE, TRUE, label
+from explainer.format import number, percent
+from explainer.i18n import N_, _
+
+LOOKED_UP = N_("the lookup: what came next in the training text")
+MODEL = N_("the model")
+NEVER = N_("never")
+
+
+def lookup_and_model(words: list[str], rows: list[Side], title: str = "") -> go.Figure:
+    """Per word (`words[i]` is rows[i]'s token as text), the share of the times it came next where the lookup found
+    the text's end, with its count (or “never”), beside the model's probability."""
+    looked = row_bar(
+        _(LOOKED_UP),
+        [r.share for r in rows],
+        [TRUE] * len(rows),
+        "lookup",
+        [f"{percent(r.share)} ({number(r.counted)})" if r.counted else _(NEVER) for r in rows],
+    )
+    model = row_bar(_(MODEL), [r.probability for r in rows], [BLUE] * len(rows), "model")
+    top = max([r.share for r in rows] + [r.probability for r in rows], default=1.0) or 1.0
+    return grouped_rows([looked, model], [label(w) for w in words], title, top)

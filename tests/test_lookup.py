@@ -1,0 +1,157 @@
+"""What it read: the lookup in the training text (the longest end found, what came next, counted) against a plain
+count, the shipped model's training text and the claims the page makes of it, the chart and the page."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from explainer.analysis.lookup import Lookup, TrainingText, side_by_side, training_text
+from explainer.backends.load import load_backend
+from explainer.charts.lookup import lookup_and_model
+from explainer.model.checkpoints import read_meta
+from explainer.ui.lookup import EXAMPLES
+from tests import apptest
+from tests.helpers import valid_figure
+
+PAGE = "app_pages/what_it_read.py"
+
+
+def counted(text: list[int], end: list[int]) -> dict[int, int]:
+    """What came after each place where `end` occurs in `text`, by walking the text (the slow, plain way)."""
+    n, out = len(end), {}
+    for i in range(len(text) - n):
+        if text[i : i + n] == end:
+            out[text[i + n]] = out.get(text[i + n], 0) + 1
+    return out
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_lookup_finds_the_longest_end_and_counts_what_came_next(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    text = rng.integers(0, 4, 3000).tolist()  # 4 tokens: ends of 5-7 tokens are found, longer ones rarely
+    found_text = TrainingText.of(text, 4)
+    for _ in range(60):
+        query = rng.integers(0, 5, int(rng.integers(1, 14))).tolist()  # token 4 is never in the text
+        found = found_text.lookup(query)
+        n = found.length
+        assert counted(text, query[len(query) - n :] if n else []) == found.after if n else found.after == {}
+        assert found.times == sum(found.after.values())
+        if n < len(query):  # one token more is never followed by anything
+            assert counted(text, query[len(query) - n - 1 :]) == {}
+        assert found.whole == (n == len(query))
+        if found.after:
+            assert found.share(found.favourite()) == max(found.after.values()) / found.times
+            assert sum(found.share(t) for t in found.after) == pytest.approx(1.0)
+
+
+def test_an_end_never_read_and_an_empty_text_give_nothing() -> None:
+    found_text = TrainingText.of([0, 1, 2, 0, 1, 3], 8)
+    assert found_text.lookup([7]) == Lookup(0, 0, {}, False)
+    assert found_text.lookup([]) == Lookup(0, 0, {}, False)
+    assert found_text.lookup([3]).length == 0, "the last token, with nothing after it, is no place to go on from"
+    assert found_text.lookup([2, 0, 1]) == Lookup(3, 1, {3: 1}, True)
+    assert found_text.lookup([5, 0, 1]).after == {2: 1, 3: 1}
+    assert found_text.lookup([5, 0, 1]).tied() == 1
+
+
+@pytest.fixture(scope="module")
+def read(builtin) -> TrainingText:
+    found = training_text(builtin)
+    assert found is not None, "the shipped model's metadata names the built-in corpus"
+    return found
+
+
+def test_the_shipped_model_read_the_recipe_s_tokens(builtin, read: TrainingText) -> None:
+    assert len(read) == read_meta(builtin.folder)["train_tokens"]
+    assert read.ids.dtype == np.int16 and read.ids.max() < builtin.info.vocab_size
+    assert read.page(3) == read.page(3) and read.page(3) != read.page(4)
+    assert read.page(3).startswith(("User:", "Assistant:", "A conversation", "")) and len(read.page(3)) >= 700
+
+
+def example(name: str, backend) -> list[int]:
+    started = dict(EXAMPLES)[name]
+    return backend.encode(started.text(backend).rstrip(" "))
+
+
+def test_a_question_it_read_word_for_word_is_answered_alike(builtin, read: TrainingText) -> None:
+    ids = example("Read word for word", builtin)
+    found = read.lookup(ids)
+    assert found.whole and found.after == {builtin.encode(" Paris")[0]: found.times}
+    rows = side_by_side(builtin, ids, found)
+    assert rows[0].token == found.favourite() and rows[0].probability > 0.99
+
+
+@pytest.mark.parametrize(
+    ("name", "answer", "share"),
+    [("Asked in new words", " sheep", 0.0), ("Typed in a hurry", " horse", 0.0), ("Never taught", " Sorry", 0.07)],
+)
+def test_where_the_lookup_sees_only_an_end_the_model_answers_what_never_came_there(
+    builtin, read: TrainingText, name: str, answer: str, share: float
+) -> None:
+    """The page's claim on its examples: the lookup finds only a short end, and the model's first choice (the right
+    answer) never came after that end in the training text (or, after “Assistant:”, in 7 % of the times at most)."""
+    ids = example(name, builtin)
+    found = read.lookup(ids)
+    assert 0 < found.length < 10 and not found.whole
+    rows = side_by_side(builtin, ids, found, top=4)
+    model = max(rows, key=lambda r: r.probability)
+    assert builtin.token_str(model.token) == answer and model.probability > 0.9
+    assert model.share <= share and found.favourite() != model.token
+    probs = builtin.next_token_logits(ids).float().softmax(-1)
+    assert all(r.probability == pytest.approx(float(probs[r.token]), abs=1e-6) for r in rows)
+    assert {found.favourite()} <= {r.token for r in rows}
+
+
+def test_a_model_whose_training_text_the_app_has_not_gets_none(small) -> None:
+    assert training_text(small) is None
+
+
+def test_a_copy_with_other_metadata_is_not_taken_for_the_built_in_model(builtin, tmp_path) -> None:
+    from explainer.model.checkpoints import save_checkpoint
+
+    meta = {**read_meta(builtin.folder), "corpus_bytes": 12}
+    save_checkpoint(builtin.module, builtin.tokenizer, tmp_path / "other", meta)
+    assert training_text(load_backend(str(tmp_path / "other"), "cpu")) is None
+
+
+def test_the_chart_sets_each_word_s_count_beside_the_model_s_probability(builtin, read: TrainingText) -> None:
+    ids = example("Asked in new words", builtin)
+    found = read.lookup(ids)
+    rows = side_by_side(builtin, ids, found, top=4)
+    fig = valid_figure(lookup_and_model([builtin.token_str(r.token) for r in rows], rows))
+    looked, model = fig.data
+    assert list(looked.x) == [r.share for r in rows] and list(model.x) == [r.probability for r in rows]
+    assert looked.text[0] == "never" and "(" in looked.text[list(looked.x).index(max(looked.x))]
+
+
+def test_the_page_shows_the_lookup_beside_the_model() -> None:
+    at = apptest.open_page(PAGE, timeout=120)
+    text = " ".join(apptest.plain(m.value) for m in at.markdown)
+    assert "last **6 tokens**" in text and "**never** came next there" in text
+    assert "2,457,581 tokens" in text
+    assert len(apptest.chart_specs(at)) == 1
+    at.button(key="example_Read word for word").click()
+    at = apptest.checked(at.run())
+    text = " ".join(apptest.plain(m.value) for m in at.markdown)
+    assert "Your whole text, all 30 tokens, is in the training text word for word, 3 times" in text
+    assert "Both put “␣Paris” first" in text
+    page = at.text[0].value
+    at.button(key="another_page").click()
+    assert apptest.checked(at.run()).text[0].value != page, "another page of the training text"
+
+
+def test_a_model_without_its_training_text_says_so(tiny_model_dir) -> None:
+    at = apptest.open_page(PAGE, spec=str(tiny_model_dir))
+    assert "does not have the text" in at.info[0].value and not at.get("plotly_chart")
+
+
+def test_an_empty_text_gets_a_message() -> None:
+    at = apptest.open_page(PAGE, timeout=120)
+    at.text_area(key="prompt").set_value("")
+    at = apptest.checked(at.run())
+    assert any("Type some text" in i.value for i in at.info)
+
+
+def test_an_example_whose_reply_is_not_begun_ends_where_the_reply_would(builtin) -> None:
+    assert builtin.decode(example("Never taught", builtin)).endswith("Kesgowka.\nAssistant:")
