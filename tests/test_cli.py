@@ -9,6 +9,7 @@ import pytest
 
 from explainer.cli import train as train_cli
 from explainer.cli.main import main
+from explainer.generation.script import ChatScript
 from explainer.model.gpt import GPTConfig
 from explainer.training import builtin as recipe
 
@@ -30,6 +31,18 @@ def test_predict_json(capsys, model_dir):
     assert len(out["next"]) == 5
     probs = [r["prob"] for r in out["next"]]
     assert probs == sorted(probs, reverse=True) and 0 < sum(probs) <= 1 + 1e-6
+
+
+def test_predict_looks_the_text_up_in_the_training_text(capsys):
+    text = ChatScript().started("Tell me what a sheep eats.", "A")
+    out = run_json(capsys, "predict", text, "--top", "3", "--lookup")
+    assert out["next"][0]["token"] == " sheep" and out["next"][0]["prob"] > 0.99
+    found = out["lookup"]
+    assert found["end"] == " eats.\nAssistant: A" and found["tokens"] == 6 and not found["whole_text"]
+    assert [r["count"] for r in found["next"]] == [4, 4, 4] and found["times"] == 49
+    assert " sheep" not in {r["token"] for r in found["next"]}
+    assert main(["predict", text, "--lookup"]) == 0
+    assert "in the training text: its last 6 tokens, ' eats.\\nAssistant: A', 49 times" in capsys.readouterr().out
 
 
 def test_generate_is_repeatable_with_a_seed(capsys, model_dir):
@@ -76,6 +89,7 @@ def test_chat_runs_on_past_its_reply(capsys):
         (["chat", "   ", "--model", "MODEL"], "empty"),
         (["chat", "Hi", "--begin", " ", "--model", "MODEL"], "empty"),
         (["predict", "hi", "--device", "tpu"], "device"),
+        (["predict", "hi", "--lookup", "--model", "MODEL"], "trained on is not here"),
         (["frobnicate"], "invalid choice"),
     ],
 )

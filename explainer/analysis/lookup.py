@@ -25,7 +25,7 @@ from explainer.corpus.generator import builtin_corpus
 from explainer.model.checkpoints import read_meta
 from explainer.training.builtin import CORPUS_SEED
 
-PAGE_CHARS = 700  # a page of the training text, as the page shows it
+PAGE_CHARS = 450  # a page of the training text, as the page shows it (a dozen lines)
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,8 @@ class Lookup:
 
     def tied(self) -> int:
         """How many other tokens came next as often as the favourite."""
-        return sum(n == max(self.after.values()) for n in self.after.values()) - 1 if self.after else 0
+        most = max(self.after.values(), default=0)
+        return sum(n == most for n in self.after.values()) - 1 if self.after else 0
 
 
 class TrainingText:
@@ -108,7 +109,7 @@ class Side:
     probability: float  # the model's
 
 
-def side_by_side(backend: Backend, ids: list[int], found: Lookup, top: int = 6) -> list[Side]:
+def next_words(backend: Backend, ids: list[int], found: Lookup, top: int = 6) -> list[Side]:
     """The lookup's `top` likeliest next tokens and the model's, with both numbers each, the model's likeliest
     first (then by the lookup's share)."""
     probs = backend.next_token_logits(ids).float().softmax(-1).cpu()  # (V,)

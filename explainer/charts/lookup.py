@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from explainer.analysis.lookup import Side
 from explainer.charts.rows import grouped_rows, row_bar
-from explainer.charts.style import BLUE, TRUE, label
+from explainer.charts.style import BLUE, TRUE, label, title_lines
 from explainer.format import number, percent
 from explainer.i18n import N_, _
 
@@ -20,7 +20,7 @@ def lookup_and_model(words: list[str], rows: list[Side], title: str = "") -> go.
     """Per word (`words[i]` is rows[i]'s token as text), the share of the times it came next where the lookup found
     the text's end, with its count (or “never”), beside the model's probability."""
     looked = row_bar(
-        _(LOOKED_UP),
+        title_lines(_(LOOKED_UP)),  # a phone's width: the legend runs on one line and cuts a long name
         [r.share for r in rows],
         [TRUE] * len(rows),
         "lookup",

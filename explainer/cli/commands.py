@@ -8,6 +8,7 @@ import time
 
 from explainer.analysis import precomputed
 from explainer.analysis.inference import run_bench
+from explainer.analysis.lookup import training_text
 from explainer.backends.base import Backend
 from explainer.backends.load import load_backend
 from explainer.corpus.generator import builtin_corpus
@@ -34,11 +35,30 @@ def predict(args) -> dict:
     ids, cut = b.fit(b.encode(args.text))
     probs = b.next_token_logits(ids).softmax(-1)
     p, i = probs.topk(min(args.top, probs.numel()))
-    return {
+    out = {
         "model": b.info.name,
         "tokens": [b.token_str(t) for t in ids],
         "cut_from_left": cut,
         "next": [{"token": b.token_str(int(t)), "prob": float(q)} for q, t in zip(p, i)],
+    }
+    if args.lookup:
+        out["lookup"] = _lookup(b, ids, args.top)
+    return out
+
+
+def _lookup(b: Backend, ids: list[int], top: int) -> dict:
+    """The text looked up in the model's training text (a ValueError where the app does not have that text)."""
+    training = training_text(b)
+    if training is None:
+        raise ValueError(f"the text {b.info.name} was trained on is not here: --lookup needs the built-in model")
+    found = training.lookup(ids)
+    after = sorted(found.after.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    return {
+        "end": b.decode(ids[len(ids) - found.length :]),
+        "tokens": found.length,
+        "times": found.times,
+        "whole_text": found.whole,
+        "next": [{"token": b.token_str(t), "count": n, "share": n / found.times} for t, n in after],
     }
 
 
@@ -46,6 +66,10 @@ def show_predict(out: dict) -> str:
     lines = [f"{row['prob']:7.2%}  {row['token']!r}" for row in out["next"]]
     if out["cut_from_left"]:
         lines.insert(0, f"(the first {out['cut_from_left']} tokens were cut to fit the context)")
+    if (found := out.get("lookup")) is not None:
+        where = "the whole text" if found["whole_text"] else f"its last {found['tokens']} tokens, {found['end']!r}"
+        lines += ["", f"in the training text: {where}, {found['times']} times; next came:"]
+        lines += [f"{row['share']:7.2%}  {row['token']!r} ({row['count']})" for row in found["next"]]
     return "\n".join(lines)
 
 

@@ -62,6 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("predict", help="probabilities of the next token")
     p.add_argument("text", type=arguments.text)
     p.add_argument("--top", type=arguments.positive, default=10)
+    p.add_argument(
+        "--lookup",
+        action="store_true",
+        help="also look the text up in the model's training text: the longest end found there and what came next",
+    )
     _model_options(p)
     p.set_defaults(handler=("commands", "predict"))
 

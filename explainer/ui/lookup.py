@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from explainer.analysis.lookup import Lookup, Side, TrainingText, side_by_side
+from explainer.analysis.lookup import Lookup, Side, TrainingText, next_words
 from explainer.backends.base import Backend
 from explainer.charts.lookup import lookup_and_model
 from explainer.format import md_escape, number, percent, visible_token
@@ -57,7 +57,7 @@ def looked_up(spec: str, ids: tuple[int, ...]) -> tuple[Lookup, list[Side]]:
     """The lookup of the text's tokens and the two sides' next words, once per (model, text) for the whole class."""
     backend, training = get_backend(spec), model_analyses(spec).training_text()
     found = training.lookup(list(ids))
-    return found, side_by_side(backend, list(ids), found, TOP)
+    return found, next_words(backend, list(ids), found, TOP)
 
 
 def the_training_text(training: TrainingText, backend: Backend) -> None:
