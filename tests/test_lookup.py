@@ -30,7 +30,7 @@ def counted(text: list[int], end: list[int]) -> dict[int, int]:
 def test_the_lookup_finds_the_longest_end_and_counts_what_came_next(seed: int) -> None:
     rng = np.random.default_rng(seed)
     text = rng.integers(0, 4, 3000).tolist()  # 4 tokens: ends of 5-7 tokens are found, longer ones rarely
-    found_text = TrainingText.of(text, 4)
+    found_text = TrainingText(np.asarray(text, dtype=np.int16))
     for _ in range(60):
         query = rng.integers(0, 5, int(rng.integers(1, 14))).tolist()  # token 4 is never in the text
         found = found_text.lookup(query)
@@ -46,7 +46,7 @@ def test_the_lookup_finds_the_longest_end_and_counts_what_came_next(seed: int) -
 
 
 def test_an_end_never_read_and_an_empty_text_give_nothing() -> None:
-    found_text = TrainingText.of([0, 1, 2, 0, 1, 3], 8)
+    found_text = TrainingText(np.asarray([0, 1, 2, 0, 1, 3], dtype=np.int16))
     assert found_text.lookup([7]) == Lookup(0, 0, {}, False)
     assert found_text.lookup([]) == Lookup(0, 0, {}, False)
     assert found_text.lookup([3]).length == 0, "the last token, with nothing after it, is no place to go on from"
@@ -64,6 +64,7 @@ def read(builtin) -> TrainingText:
 
 def test_the_shipped_model_read_the_recipe_s_tokens(builtin, read: TrainingText) -> None:
     assert len(read) == read_meta(builtin.folder)["train_tokens"]
+    assert np.array_equal(read.ids, builtin.encode(read.text)), "encoded in pieces: the tokens of the whole text"
     assert read.ids.dtype == np.int16 and read.ids.max() < builtin.info.vocab_size
     assert read.page(3) == read.page(3) and read.page(3) != read.page(4)
     assert read.page(3).startswith(("User:", "Assistant:", "A conversation", "")) and len(read.page(3)) >= 450

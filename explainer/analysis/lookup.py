@@ -25,6 +25,7 @@ from explainer.corpus.generator import builtin_corpus
 from explainer.model.checkpoints import read_meta
 from explainer.training.builtin import CORPUS_SEED
 
+ENCODE_PIECE = 200_000  # characters of the training text encoded at a time
 PAGE_CHARS = 450  # a page of the training text, as the page shows it (a dozen lines)
 
 
@@ -57,11 +58,6 @@ class TrainingText:
     def __init__(self, ids: np.ndarray, text: str = ""):
         self.ids = ids  # (N,) int16 or int32
         self.text = text  # the text itself, where it is known
-
-    @classmethod
-    def of(cls, ids: list[int], vocab_size: int, text: str = "") -> TrainingText:
-        small = vocab_size <= np.iinfo(np.int16).max + 1
-        return cls(np.asarray(ids, dtype=np.int16 if small else np.int32), text)
 
     def page(self, n: int, chars: int = PAGE_CHARS) -> str:
         """The n-th page of the text shown: about `chars` characters from a line's start to a line's end, at a place
@@ -134,6 +130,20 @@ def training_text(backend: Backend) -> TrainingText | None:
     text = builtin_corpus().train_text
     if len(text) != meta["corpus_bytes"]:
         return None  # written by other code than today's
-    with torch.inference_mode():
-        found = TrainingText.of(backend.encode(text), backend.info.vocab_size, text)
+    found = TrainingText(encoded(backend, text), text)
     return found if meta.get("train_tokens", len(found)) == len(found) else None
+
+
+def encoded(backend: Backend, text: str, piece: int = ENCODE_PIECE) -> np.ndarray:
+    """`text` as the backend's token ids, encoded a piece at a time, each piece ending after a blank line (where the
+    built-in corpus's tokens always break: the same ids as the whole text at once, checked): encoding 10 MB at once
+    held the tokenizer's offsets and strings for every token, ~390 MB for a moment; in pieces, ~10 MB."""
+    small = backend.info.vocab_size <= np.iinfo(np.int16).max + 1
+    parts, start = [], 0
+    with torch.inference_mode():
+        while start < len(text):
+            end = text.find("\n\n", start + piece)
+            end = len(text) if end < 0 else end + 2
+            parts.append(np.asarray(backend.encode(text[start:end]), dtype=np.int16 if small else np.int32))
+            start = end
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int16)
