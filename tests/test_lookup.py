@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from explainer.analysis.lookup import Lookup, TrainingText, next_words, training_text
+from explainer.analysis.scale import builtin_preset
 from explainer.backends.load import load_backend
 from explainer.charts.lookup import lookup_and_model
 from explainer.model.checkpoints import read_meta
@@ -47,10 +48,10 @@ def test_the_lookup_finds_the_longest_end_and_counts_what_came_next(seed: int) -
 
 def test_an_end_never_read_and_an_empty_text_give_nothing() -> None:
     found_text = TrainingText(np.asarray([0, 1, 2, 0, 1, 3], dtype=np.int16))
-    assert found_text.lookup([7]) == Lookup(0, 0, {}, False)
-    assert found_text.lookup([]) == Lookup(0, 0, {}, False)
+    assert found_text.lookup([7]) == Lookup(0, {}, False)
+    assert found_text.lookup([]) == Lookup(0, {}, False)
     assert found_text.lookup([3]).length == 0, "the last token, with nothing after it, is no place to go on from"
-    assert found_text.lookup([2, 0, 1]) == Lookup(3, 1, {3: 1}, True)
+    assert found_text.lookup([2, 0, 1]) == Lookup(3, {3: 1}, True)
     assert found_text.lookup([5, 0, 1]).after == {2: 1, 3: 1}
     assert found_text.lookup([5, 0, 1]).tied() == 1
 
@@ -66,13 +67,16 @@ def test_the_shipped_model_read_the_recipe_s_tokens(builtin, read: TrainingText)
     assert len(read) == read_meta(builtin.folder)["train_tokens"]
     assert np.array_equal(read.ids, builtin.encode(read.text)), "encoded in pieces: the tokens of the whole text"
     assert read.ids.dtype == np.int16 and read.ids.max() < builtin.info.vocab_size
-    assert read.page(3) == read.page(3) and read.page(3) != read.page(4)
-    assert read.page(3).startswith(("User:", "Assistant:", "A conversation", "")) and len(read.page(3)) >= 450
+    page = read.page(3)
+    assert page == read.page(3) and page != read.page(4) and len(page) >= 450
+    start = read.text.index(page)
+    assert read.text[start - 1] == "\n" and read.text[start + len(page)] == "\n", "whole lines"
+    assert read.words == builtin_preset().words, "the words the Scale page counts"
 
 
 def example(name: str, backend) -> list[int]:
     started = dict(EXAMPLES)[name]
-    return backend.encode(started.text(backend).rstrip(" "))
+    return backend.encode(started.text(backend))
 
 
 def test_a_question_it_read_word_for_word_is_answered_alike(builtin, read: TrainingText) -> None:

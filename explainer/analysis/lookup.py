@@ -20,6 +20,7 @@ from functools import cached_property
 import numpy as np
 import torch
 
+from explainer.analysis.scale import count_words
 from explainer.backends.base import Backend
 from explainer.corpus.generator import builtin_corpus
 from explainer.model.checkpoints import read_meta
@@ -34,17 +35,25 @@ class Lookup:
     """What the training text holds after the end of a text."""
 
     length: int  # tokens of the text's end found there (0: not even its last token is followed by anything)
-    times: int  # how often that end is followed by a token there
-    after: dict[int, int]  # token id -> how many of those times it came next
+    after: dict[int, int]  # token id -> how many times it came next there
     whole: bool  # the whole text was found (nothing before it to miss)
+
+    @property
+    def times(self) -> int:
+        """How often that end is followed by a token there."""
+        return sum(self.after.values())
 
     def share(self, token: int) -> float:
         """How often `token` came next, of all times (0 when the end was never found)."""
-        return self.after.get(token, 0) / self.times if self.times else 0.0
+        return self.after.get(token, 0) / self.times if self.after else 0.0
+
+    def ranked(self) -> list[int]:
+        """The tokens that came next, the most frequent first (the lowest id first among equals)."""
+        return sorted(self.after, key=lambda t: (-self.after[t], t))
 
     def favourite(self) -> int | None:
-        """The token that came next most often (the lowest id among equals), None when the end was never found."""
-        return min(self.after, key=lambda t: (-self.after[t], t)) if self.after else None
+        """The token that came next most often, None when the end was never found."""
+        return self.ranked()[0] if self.after else None
 
     def tied(self) -> int:
         """How many other tokens came next as often as the favourite."""
@@ -73,15 +82,15 @@ class TrainingText:
         return len(self.ids)
 
     @cached_property
-    def _starts(self) -> np.ndarray:
-        """(N-1,) the tokens that have one after them: where a text's end may be found."""
-        return self.ids[:-1]
+    def words(self) -> int:
+        """Its words, as the Scale page counts them (~0.6 s: counted once, when it is read)."""
+        return count_words(self.text)
 
     def lookup(self, ids: list[int]) -> Lookup:
         """The longest end of `ids` found in the training text followed by a token, and what came next."""
         if not ids:
-            return Lookup(0, 0, {}, False)
-        pos = np.flatnonzero(self._starts == ids[-1])  # where the last token is, with a token after it
+            return Lookup(0, {}, False)
+        pos = np.flatnonzero(self.ids[:-1] == ids[-1])  # where the last token is, with a token after it
         n = 1 if len(pos) else 0
         while n and n < len(ids):
             before = pos[pos >= n]
@@ -90,9 +99,9 @@ class TrainingText:
                 break
             pos, n = before, n + 1
         if not n:
-            return Lookup(0, 0, {}, False)
+            return Lookup(0, {}, False)
         came, counts = np.unique(self.ids[pos + 1], return_counts=True)
-        return Lookup(n, len(pos), dict(zip(came.tolist(), counts.tolist())), n == len(ids))
+        return Lookup(n, dict(zip(came.tolist(), counts.tolist())), n == len(ids))
 
 
 @dataclass(frozen=True)
@@ -110,17 +119,17 @@ def next_words(backend: Backend, ids: list[int], found: Lookup, top: int = 6) ->
     first (then by the lookup's share)."""
     probs = backend.next_token_logits(ids).float().softmax(-1).cpu()  # (V,)
     mine = probs.topk(min(top, probs.numel())).indices.tolist()
-    looked = sorted(found.after, key=lambda t: (-found.after[t], t))[:top]
+    looked = found.ranked()[:top]
     tokens = list(dict.fromkeys(mine + looked))
     rows = [Side(t, found.after.get(t, 0), found.share(t), float(probs[t])) for t in tokens]
     return sorted(rows, key=lambda r: (-r.probability, -r.share))
 
 
 def training_text(backend: Backend) -> TrainingText | None:
-    """The text `backend` was trained on, as its tokens (~3 s: the corpus read back and encoded), or None where the
-    app does not have it: a Hugging Face model (its text is not shipped), a student's run, a checkpoint trained on
-    another text. Only the built-in corpus is known, from what a checkpoint's metadata records of it (the shipped
-    model and its twin), checked against the number of tokens its training counted."""
+    """The text `backend` was trained on, as its tokens (~2 s: the corpus read back, encoded and its words counted),
+    or None where the app does not have it: a Hugging Face model (its text is not shipped), a student's run, a
+    checkpoint trained on another text. Only the built-in corpus is known, from what a checkpoint's metadata records
+    of it (the shipped model and its twin), checked against the number of tokens its training counted."""
     try:
         meta = read_meta(backend.folder) if backend.folder is not None else {}
     except (OSError, ValueError):
@@ -131,13 +140,16 @@ def training_text(backend: Backend) -> TrainingText | None:
     if len(text) != meta["corpus_bytes"]:
         return None  # written by other code than today's
     found = TrainingText(encoded(backend, text), text)
-    return found if meta.get("train_tokens", len(found)) == len(found) else None
+    if meta.get("train_tokens", len(found)) != len(found):
+        return None
+    found.words  # noqa: B018  counted now, not on a student's first visit
+    return found
 
 
 def encoded(backend: Backend, text: str, piece: int = ENCODE_PIECE) -> np.ndarray:
     """`text` as the backend's token ids, encoded a piece at a time, each piece ending after a blank line (where the
     built-in corpus's tokens always break: the same ids as the whole text at once, checked): encoding 10 MB at once
-    held the tokenizer's offsets and strings for every token, ~390 MB for a moment; in pieces, ~10 MB."""
+    held the tokenizer's offsets and strings for every token, ~390 MB for a moment; in pieces, a few MB."""
     small = backend.info.vocab_size <= np.iinfo(np.int16).max + 1
     parts, start = [], 0
     with torch.inference_mode():

@@ -52,7 +52,7 @@ def _lookup(b: Backend, ids: list[int], top: int) -> dict:
     if training is None:
         raise ValueError(f"the text {b.info.name} was trained on is not here: --lookup needs the built-in model")
     found = training.lookup(ids)
-    after = sorted(found.after.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    after = [(t, found.after[t]) for t in found.ranked()[:top]]
     return {
         "end": b.decode(ids[len(ids) - found.length :]),
         "tokens": found.length,

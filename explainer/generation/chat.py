@@ -61,7 +61,7 @@ def reply_steps(
     if not message.strip():
         raise ValueError(_("the message is empty: type a question"))
     form = script_for(backend)
-    begun = form.opening(opening.strip()) if opening.strip() else ""
+    begun = form.opening(opening.strip())
     ids = backend.encode(form.script(history, message.strip()) + begun) + list(so_far)
     written = ""
     for step in backend.generate(ids, max_new - len(so_far), params, generator, stop=form.ended):

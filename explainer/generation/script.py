@@ -75,8 +75,9 @@ class ChatScript:
         return f"User: {message}\nAssistant:"
 
     def opening(self, words: str) -> str:
-        """The first words of a reply as the model reads them after `script(..., message)`."""
-        return " " + words
+        """The first words of a reply as the model reads them after `script(..., message)` (none: nothing, the
+        script ending where the reply begins)."""
+        return " " + words if words else ""
 
     def answer(self, reply: str) -> str:
         """A finished reply as the model writes it after `script(..., message)`, its end included."""

@@ -62,13 +62,12 @@ def looked_up(spec: str, ids: tuple[int, ...]) -> tuple[Lookup, list[Side]]:
 
 def the_training_text(training: TrainingText, backend: Backend) -> None:
     """Its size in characters, words and tokens, and a page of it, with a button for another."""
-    words = len(training.text.split())
     st.markdown(
         _(
             "It read **{chars} characters**: **{words} words**, or **{tokens} tokens** as it reads them. The app "
             "writes this text itself (short conversations, facts, stories), and every word of the model's knowledge "
             "comes from it."
-        ).format(chars=number(len(training.text)), words=number(words), tokens=number(len(training)))
+        ).format(chars=number(len(training.text)), words=number(training.words), tokens=number(len(training)))
     )
     turns = PageTurns.of()
     with st.container(border=True, key="training_page"):
@@ -83,8 +82,7 @@ def examples_row(backend: Backend) -> None:
     row = st.container(horizontal=True, gap="small", vertical_alignment="center", key="lookup_examples")
     row.caption(_("Try:"))
     for name, example in EXAMPLES:
-        text = example.text(backend).rstrip(" ")  # a reply not begun: the script ends where it begins
-        row.button(_(name), on_click=set_prompt, args=(text,), key=f"example_{name}")
+        row.button(_(name), on_click=set_prompt, args=(example.text(backend),), key=f"example_{name}")
 
 
 def marked_text(backend: Backend, ids: list[int], found: Lookup) -> None:
