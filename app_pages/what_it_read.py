@@ -52,6 +52,6 @@ section(_("Look it up, or ask the model?"), "lookup")
 controls, main = side_by_side()  # presenter mode: the text beside the chart, so that it is on the first screen
 with controls:
     examples_row(backend)
-backend, spec, text, prompt = prompt_section(DEFAULT, controls)
+backend, spec, text, prompt = prompt_section(DEFAULT, controls, chips_open=False)  # its own chips mark the end found
 with view("answers", main):
     lookup_section(backend, spec, prompt.ids)

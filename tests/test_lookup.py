@@ -136,6 +136,8 @@ def test_the_page_shows_the_lookup_beside_the_model() -> None:
     assert "last **6 tokens**" in text and "**never** came next there" in text
     assert "2,457,581 tokens" in text
     assert len(apptest.chart_specs(at)) == 1
+    shared = next(e for e in at.expander if e.label.startswith("The model reads"))
+    assert not shared.proto.expanded, "the page marks the tokens itself: the shared box's chips start closed"
     at.button(key="example_Read word for word").click()
     at = apptest.checked(at.run())
     text = " ".join(apptest.plain(m.value) for m in at.markdown)

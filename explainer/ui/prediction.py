@@ -162,9 +162,10 @@ def read_tokens(spec: str, text: str) -> tuple[int, tuple[Token, ...]]:
     return len(tokens), tuple(tokens[-backend.info.context_length :])
 
 
-def show_tokens(backend: Backend, spec: str, text: str) -> Prompt | None:
-    """Draw the text's tokens as chips, with notices for a cut and for unknown words.
-    None (after a message saying why) when there is nothing to predict from."""
+def show_tokens(backend: Backend, spec: str, text: str, chips_open: bool = True) -> Prompt | None:
+    """Draw the text's tokens as chips, with notices for a cut and for unknown words (the chips closed unless
+    `chips_open`: a page that draws the tokens its own way). None (after a message saying why) when there is nothing
+    to predict from."""
     if not text.strip():
         st.info(_("Type some text in the box: the model needs at least one word to predict the next one."))
         return None
@@ -188,7 +189,7 @@ def show_tokens(backend: Backend, spec: str, text: str) -> Prompt | None:
         _("The model reads **{n_kept} tokens** — hover over one (or tap it) to see its number").format(
             n_kept=number(len(kept))
         ),
-        expanded=advanced(),
+        expanded=chips_open and advanced(),
     ):
         st.markdown(_chips_html(backend, shown, n_tokens - len(shown)), unsafe_allow_html=True)
         if (pieces_page := link_page("tokens")) is not None:  # the same text, there taken apart merge by merge
@@ -238,14 +239,15 @@ def show_tokens(backend: Backend, spec: str, text: str) -> Prompt | None:
 # ---------------------------------------------------------------------------- building a text word by word
 
 
-def prompt_section(default: StartedReply, where=None) -> tuple[Backend, str, str, Prompt]:
+def prompt_section(default: StartedReply, where=None, chips_open: bool = True) -> tuple[Backend, str, str, Prompt]:
     """The top of every page that reads a prompt: the model, its spec, the text box and the token chips (in `where`,
-    a column in presenter mode). Stops the page (after saying why) when there is nothing to predict from."""
+    a column in presenter mode; closed unless `chips_open`). Stops the page (after saying why) when there is nothing
+    to predict from."""
     backend = require_backend()
     with where or st.container():
         text = prompt_box(example := default.text(backend))
         reads_english_note()
-        prompt = show_tokens(backend, spec := current_spec(), text)
+        prompt = show_tokens(backend, spec := current_spec(), text, chips_open)
         if prompt is not None and text.strip() != example.strip() and (carried := read_part(prompt)) is not None:
             other_pages({PROMPT_KEY: carried})  # the student's own text: one click shows it on the other pages
     if prompt is None:
