@@ -51,7 +51,7 @@ st.download_button(
     icon=":material/print:",
     help=_(
         "Open the file in a browser and print it (landscape): the plan on one page, then the class questions with "
-        "their answers on the next."
+        "their answers on the pages after it."
     ),
     on_click="ignore",
 )

@@ -10,6 +10,7 @@ from explainer.analysis.lookup import Lookup, TrainingText, next_words, training
 from explainer.analysis.scale import builtin_preset
 from explainer.backends.load import load_backend
 from explainer.charts.lookup import lookup_and_model
+from explainer.classroom.questions import BY_KEY
 from explainer.model.checkpoints import read_meta
 from explainer.ui.lookup import EXAMPLES
 from tests import apptest
@@ -106,6 +107,21 @@ def test_where_the_lookup_sees_only_an_end_the_model_answers_what_never_came_the
     probs = builtin.next_token_logits(ids).float().softmax(-1)
     assert all(r.probability == pytest.approx(float(probs[r.token]), abs=1e-6) for r in rows)
     assert {found.favourite()} <= {r.token for r in rows}
+
+
+def test_the_class_question_on_it_holds_on_the_shipped_model(builtin, read: TrainingText) -> None:
+    """The class question's words: the question is nowhere in the text; after the end the lookup finds come wolf,
+    deer and bear (its first three), never sheep; the model says sheep, at the 99.8% its answer quotes."""
+    q = BY_KEY["looked-up-or-learnt"]
+    assert q.choices[q.right].startswith("sheep") and "99.8%" in q.why
+    assert "Tell me what a sheep eats." not in read.text
+    ids = example("Asked in new words", builtin)
+    found = read.lookup(ids)
+    assert builtin.decode(ids[-found.length :]) == " eats.\nAssistant: A"
+    first_three = {builtin.token_str(t) for t in found.ranked()[:3]}
+    assert first_three == {" wolf", " deer", " bear"} and builtin.encode(" sheep")[0] not in found.after
+    probs = builtin.next_token_logits(ids).float().softmax(-1)
+    assert builtin.token_str(int(probs.argmax())) == " sheep" and round(float(probs.max()) * 100, 1) == 99.8
 
 
 def test_a_model_whose_training_text_the_app_has_not_gets_none(small) -> None:

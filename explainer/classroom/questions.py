@@ -166,6 +166,27 @@ QUESTIONS: tuple[Question, ...] = (
         "reading",
     ),
     Question(
+        "looked-up-or-learnt",
+        4,
+        N_(
+            "“Tell me what a sheep eats.” is nowhere in the built-in model's training text. After “…eats. Assistant: "
+            "A” that text has wolf, deer or bear, never sheep. Asked what a sheep eats, what does the model write "
+            "after “A”?"
+        ),
+        (
+            N_("wolf, deer or bear: what came after those words in its text"),
+            N_("nothing sensible: it cannot answer what it never read"),
+            N_("sheep: it learnt that the answer names the animal asked about"),
+        ),
+        2,
+        N_(
+            "“sheep”, at 99.8%: the model does not look answers up. From many questions it learnt that the reply "
+            "repeats the animal asked about, and it reads the whole question, not only its last words."
+        ),
+        "what-it-read",
+        "lookup",
+    ),
+    Question(
         "random-dials",
         5,
         N_("Before any training, the model's parameters are…"),

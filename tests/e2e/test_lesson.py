@@ -71,7 +71,7 @@ def test_each_step_of_the_plan_lands_on_its_view(browser, server: Server) -> Non
 
 
 @pytest.mark.parametrize("lang", ["en", "de", "fr"])  # longer words: the plan and the key still fit their pages
-def test_the_handout_prints_the_plan_on_one_page_and_the_answers_on_the_next(
+def test_the_handout_prints_the_plan_on_one_sheet_and_the_answers_after_it(
     browser, server: Server, tmp_path, lang: str
 ) -> None:
     page = open_page(browser, server, f"?lang={lang}", VIEWPORTS["laptop"])
@@ -82,13 +82,24 @@ def test_the_handout_prints_the_plan_on_one_page_and_the_answers_on_the_next(
         got.value.save_as(path)
         html = path.read_text(encoding="utf-8")
         assert all(f"<b>{s.n} · " in html for s in STEPS) and "http" not in html, "every step, nothing fetched"
-        page.set_content(html)
+        head, key = html.split("<h2>")
         for paper in ("A4", "Letter"):
-            pdf = page.pdf(landscape=True, format=paper, print_background=True)
-            pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
-            assert pages == 2, f"{paper}: the whole plan on one printed page, the answers next"
+            plan, answers, both = (
+                sheets(page, part, paper) for part in (head, f"{head[: head.index('<h1>')]}<h2>{key}", html)
+            )
+            assert plan == 1 and answers <= 2, f"{paper}: the whole plan on one sheet, the answers on two at most"
+            assert both == plan + answers, f"{paper}: the answers start on a sheet of their own"
+        page.set_content(html)
+        size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('table.answers')).fontSize)")
+        assert size >= 8 * 96 / 72 - 0.01, f"the answer key in type a teacher can read, 8 pt at least: {size}px"
         assert all(f"{q.step}</td><td>{html_escape(_(q.text))}</td>" in html for q in QUESTIONS)
         page.screenshot(path=str(SHOTS / f"lesson-handout-{lang}.png"), full_page=True)
+
+
+def sheets(page, html: str, paper: str) -> int:
+    """How many landscape sheets of `paper` the page `html` prints on."""
+    page.set_content(html)
+    return len(re.findall(rb"/Type\s*/Page[^s]", page.pdf(landscape=True, format=paper, print_background=True)))
 
 
 def test_a_clicker_walks_the_plans_steps(browser, server: Server) -> None:

@@ -1,6 +1,6 @@
 """The lesson plan on one printed page: a self-contained HTML file (no fonts, scripts or images from anywhere) with
-print CSS for one landscape A4 / Letter sheet, downloaded from the home page; on a second sheet, the class questions
-(explainer/classroom/questions.py) with their answers, for the teacher."""
+print CSS for one landscape A4 / Letter sheet, downloaded from the home page; on the sheets after it (two, in every
+language), the class questions (explainer/classroom/questions.py) with their answers, for the teacher."""
 
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ td.time { white-space: nowrap; }
 tr { break-inside: avoid; }
 h2 { font-size: 12pt; margin: 0 0 1.5mm; break-before: page; }
 span.right { font-weight: 700; }
-table.answers { font-size: 6.8pt; }  /* 20 questions on one sheet, A4 or Letter, in every language (7pt: 2 on Letter) */
-table.answers td { padding: 0.4mm 1.2mm; }
+table.answers { font-size: 8pt; }  /* the teacher's key: readable type, on as many sheets as the questions take */
+table.answers td { padding: 0.6mm 1.4mm; }
 table.answers td:first-child { width: 3%; }
 table.answers td:nth-child(2) { width: 24%; }
 table.answers td:nth-child(3) { width: 33%; }  /* the answers' lines set most rows' height */
@@ -77,5 +77,5 @@ def _answer_key() -> str:
         + f"</td><td>{html_escape(_(q.why))}</td></tr>"
         for q in QUESTIONS
     ]
-    head = "<tr>" + "".join(f"<th>{html_escape(c)}</th>" for c in columns) + "</tr>"
-    return f'<table class="answers">{head}{"".join(rows)}</table>'
+    head = "<thead><tr>" + "".join(f"<th>{html_escape(c)}</th>" for c in columns) + "</tr></thead>"
+    return f'<table class="answers">{head}<tbody>{"".join(rows)}</tbody></table>'
