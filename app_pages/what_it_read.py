@@ -38,8 +38,9 @@ if training is None:
     st.info(
         _(
             "The app does not have the text **{model}** was trained on, so nothing can be looked up in it: GPT-2 and "
-            "the other Hugging Face models read billions of words of web pages, which are not shipped, and a model "
-            "you trained keeps only its weights. Pick the built-in model in the sidebar to see the lookup."
+            "the other Hugging Face models read billions of words of web pages, which are not shipped, and a "
+            "checkpoint folder keeps only its weights. Pick the built-in model in the sidebar, or a model you "
+            "trained here (Train it yourself → “Use this model on every page”), to see the lookup."
         ).format(model=md_escape(backend.info.name)),
         icon=":material/menu_book:",
     )

@@ -6,12 +6,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from explainer.analysis.lookup import Lookup, TrainingText, next_words, training_text
+from explainer.analysis.lookup import Lookup, TrainingText, encoded, next_words, training_text
 from explainer.analysis.scale import builtin_preset
 from explainer.backends.load import load_backend
 from explainer.charts.lookup import lookup_and_model
 from explainer.classroom.questions import BY_KEY
 from explainer.model.checkpoints import read_meta
+from explainer.training.run import new_run
+from explainer.training.runs import RunStore
+from explainer.training.spec import RunSpec
+from explainer.training.text import builtin_text
 from explainer.ui.lookup import EXAMPLES
 from tests import apptest
 from tests.helpers import valid_figure
@@ -124,6 +128,53 @@ def test_the_class_question_on_it_holds_on_the_shipped_model(builtin, read: Trai
     assert builtin.token_str(int(probs.argmax())) == " sheep" and round(float(probs.max()) * 100, 1) == 99.8
 
 
+STORY = "".join(
+    f"the {a} saw a {b} by the {c}.\nit said: {b}s like the {c}!\n\n" if i % 3 else f"{a} and {b}, {c}; {a} again.\n"
+    for i, (a, b, c) in enumerate(
+        zip(["fox", "cat", "owl", "hen"] * 30, ["bee", "dog", "cow"] * 40, ["sea", "hill"] * 60)
+    )
+)
+
+
+@pytest.mark.parametrize("tokens", ["char", "word", "bpe"])
+def test_a_students_run_is_looked_up_in_the_part_of_its_text_it_trains_on(run_root, tokens: str) -> None:
+    """“Use this model on every page” hands the pages a snapshot of the run: its text is the one the run keeps on this
+    server, up to the validation part, encoded as the run encoded it (in pieces too)."""
+    spec = RunSpec(source="paste", source_name="my story", tokenizer=tokens, n_layer=1, n_head=2, d_model=32,
+                   context_length=16, batch_size=4, steps=5)  # fmt: skip
+    run, store = new_run(spec, STORY, "cpu"), RunStore()
+    run.trainer.step(2)
+    rid = store.new_id()
+    store.save(rid, run)  # keeps the text
+    backend = load_backend(str(store.snapshot(rid, run)))
+    found = training_text(backend)
+    assert found is not None and found.name == "my story"
+    assert found.text == run.data.train_text and len(found.text) < len(STORY), "the validation part held back"
+    assert np.array_equal(found.ids, run.data.train_ids.numpy())
+    assert np.array_equal(encoded(backend, found.text, piece=40), found.ids), "in pieces: the same tokens"
+    line = backend.encode("it said: dogs like the")
+    assert found.lookup(line).whole and found.page(3) in found.text
+
+
+def test_a_run_s_text_must_be_the_one_it_trains_on(run_root) -> None:
+    run, store = new_run(RunSpec(source="paste", source_name="x", n_layer=1, n_head=2, d_model=32, context_length=16,
+                                 batch_size=4, steps=5), STORY, "cpu"), RunStore()  # fmt: skip
+    rid = store.new_id()
+    store.save(rid, run)
+    folder = store.snapshot(rid, run)
+    (run_root / rid / "text.txt").write_text(STORY.replace("fox", "wolf"), encoding="utf-8")  # other tokens
+    assert training_text(load_backend(str(folder))) is None
+    (run_root / rid / "text.txt").unlink()
+    assert store.snapshot_text(folder, "paste") is None and store.snapshot_text(folder, "builtin") is builtin_text()
+    assert RunStore(run_root.parent / "elsewhere").snapshot_text(folder, "builtin") is None, "not a run kept there"
+
+
+def test_a_long_line_s_page_is_cut_between_words() -> None:
+    text = " ".join(f"word{i}" for i in range(5_000))  # one 44,000-character line
+    page = TrainingText(np.zeros(1, np.int16), text).page(7)
+    assert 300 < len(page) <= 450 and f" {page} " in f" {text} ", "whole words, a page long"
+
+
 def test_a_model_whose_training_text_the_app_has_not_gets_none(small) -> None:
     assert training_text(small) is None
 
@@ -167,6 +218,18 @@ def test_the_page_shows_the_lookup_beside_the_model() -> None:
 def test_a_model_without_its_training_text_says_so(tiny_model_dir) -> None:
     at = apptest.open_page(PAGE, spec=str(tiny_model_dir))
     assert "does not have the text" in at.info[0].value and not at.get("plotly_chart")
+
+
+def test_a_students_run_shows_the_text_it_trains_on(run_root) -> None:
+    spec = RunSpec(source="paste", source_name="my story", tokenizer="bpe", n_layer=1, n_head=2, d_model=32,
+                   context_length=16, batch_size=4, steps=5)  # fmt: skip
+    run, store = new_run(spec, STORY, "cpu"), RunStore()
+    rid = store.new_id()
+    store.save(rid, run)
+    at = apptest.open_page(PAGE, spec=str(store.snapshot(rid, run)))
+    text = " ".join(apptest.plain(m.value) for m in at.markdown)
+    assert "Your model trains on **my story**" in text and f"**{len(run.data.train_text):,} characters**" in text
+    assert at.text[0].value in STORY and len(apptest.chart_specs(at)) == 1
 
 
 def test_an_empty_text_gets_a_message() -> None:

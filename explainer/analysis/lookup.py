@@ -25,6 +25,8 @@ from explainer.backends.base import Backend
 from explainer.corpus.generator import builtin_corpus
 from explainer.model.checkpoints import read_meta
 from explainer.training.builtin import CORPUS_SEED
+from explainer.training.data import text_digest
+from explainer.training.runs import RunStore
 
 ENCODE_PIECE = 200_000  # characters of the training text encoded at a time
 PAGE_CHARS = 450  # a page of the training text, as the page shows it (a dozen lines)
@@ -64,19 +66,24 @@ class Lookup:
 class TrainingText:
     """A model's training text as token ids, to look texts up in. Shared: read, never change."""
 
-    def __init__(self, ids: np.ndarray, text: str = ""):
+    def __init__(self, ids: np.ndarray, text: str = "", name: str | None = None):
         self.ids = ids  # (N,) int16 or int32
         self.text = text  # the text itself, where it is known
+        self.name = name  # a student's run: its text as the training page names it; None: the built-in corpus
 
     def page(self, n: int, chars: int = PAGE_CHARS) -> str:
         """The n-th page of the text shown: about `chars` characters from a line's start to a line's end, at a place
-        drawn from `n` (the same page for the same n)."""
+        drawn from `n` (the same page for the same n); inside a line longer than that, from a word to a word."""
         if len(self.text) <= chars:
             return self.text
         start = random.Random(f"page-{n}").randrange(len(self.text) - chars)
-        start = self.text.rfind("\n", 0, start) + 1
-        end = self.text.find("\n", start + chars)
-        return self.text[start : end if end >= 0 else len(self.text)]
+        line = self.text.rfind("\n", 0, start) + 1
+        start = line if start - line <= chars else self.text.find(" ", start, start + chars) + 1 or start
+        end = self.text.find("\n", start + chars, start + 2 * chars)
+        if end < 0:  # no line ends near: after the last whole word
+            end = self.text.rfind(" ", start, start + chars)
+            end = end if end > start else start + chars
+        return self.text[start:end]
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -126,24 +133,43 @@ def next_words(backend: Backend, ids: list[int], found: Lookup, top: int = 6) ->
 
 
 def training_text(backend: Backend) -> TrainingText | None:
-    """The text `backend` was trained on, as its tokens (~2 s: the corpus read back, encoded and its words counted),
-    or None where the app does not have it: a Hugging Face model (its text is not shipped), a student's run, a
-    checkpoint trained on another text. Only the built-in corpus is known, from what a checkpoint's metadata records
-    of it (the shipped model and its twin), checked against the number of tokens its training counted."""
+    """The text `backend` was trained on, as its tokens (~2 s for the built-in model: the corpus read back, encoded
+    and its words counted), or None where the app does not have it: a Hugging Face model (its text is not shipped), a
+    checkpoint folder trained elsewhere or on another text. Known are the built-in corpus, from what a checkpoint's
+    metadata records of it (the shipped model and its twin), and a student's run on the training page, from the run
+    kept on this server; each checked against the number of tokens its training counted."""
     try:
         meta = read_meta(backend.folder) if backend.folder is not None else {}
     except (OSError, ValueError):
         return None
-    if meta.get("corpus_seed") != CORPUS_SEED or "corpus_bytes" not in meta:
+    run = meta.get("spec") if isinstance(meta.get("spec"), dict) else None
+    text = _runs_text(backend, meta) if run is not None else _builtin_text(meta)
+    if text is None:
         return None
-    text = builtin_corpus().train_text
-    if len(text) != meta["corpus_bytes"]:
-        return None  # written by other code than today's
-    found = TrainingText(encoded(backend, text), text)
+    name = None if run is None or run.get("source") == "builtin" else str(run.get("source_name", ""))
+    found = TrainingText(encoded(backend, text), text, name)
     if meta.get("train_tokens", len(found)) != len(found):
         return None
     found.words  # noqa: B018  counted now, not on a student's first visit
     return found
+
+
+def _builtin_text(meta: dict) -> str | None:
+    """The built-in corpus's training text, for a checkpoint whose metadata names it (and its size)."""
+    if meta.get("corpus_seed") != CORPUS_SEED or "corpus_bytes" not in meta:
+        return None
+    text = builtin_corpus().train_text
+    return text if len(text) == meta["corpus_bytes"] else None  # else written by other code than today's
+
+
+def _runs_text(backend: Backend, meta: dict) -> str | None:
+    """The part of a student's run's text that it trains on, for a snapshot of the run ("use this model on every
+    page"): the run's text, kept on this server, up to where its validation part starts."""
+    if not isinstance(meta.get("train_chars"), int) or "train_digest" not in meta:
+        return None  # a snapshot from before the pages looked texts up in it
+    whole = RunStore().snapshot_text(backend.folder, meta["spec"].get("source"))
+    text = None if whole is None else whole[: meta["train_chars"]]
+    return text if text is not None and text_digest(text) == meta["train_digest"] else None
 
 
 def encoded(backend: Backend, text: str, piece: int = ENCODE_PIECE) -> np.ndarray:

@@ -50,7 +50,10 @@ def _lookup(b: Backend, ids: list[int], top: int) -> dict:
     """The text looked up in the model's training text (a ValueError where the app does not have that text)."""
     training = training_text(b)
     if training is None:
-        raise ValueError(f"the text {b.info.name} was trained on is not here: --lookup needs the built-in model")
+        raise ValueError(
+            f"the text {b.info.name} was trained on is not here: --lookup needs the built-in model or a run's snapshot "
+            "(the training page's “Use this model on every page”)"
+        )
     found = training.lookup(ids)
     after = [(t, found.after[t]) for t in found.ranked()[:top]]
     return {

@@ -3,6 +3,7 @@ on the training part only, both parts as token ids."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,6 +39,11 @@ def compact_ids(ids: list[int], vocab_size: int) -> torch.Tensor:
     a batch is turned into int64 when it is drawn (explainer.training.trainer.Trainer.batch). Through numpy: 10 M ids
     in 0.36 s, 1.46 s by torch.tensor."""
     return torch.from_numpy(np.array(ids, dtype=np.int16 if vocab_size <= 2**15 else np.int32))
+
+
+def text_digest(text: str) -> str:
+    """A short fingerprint of a text: a snapshot's text is checked against the one its run trained on."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
 
 
 def split_point(text: str, val_fraction: float) -> int:

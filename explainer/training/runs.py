@@ -32,7 +32,7 @@ from explainer.format import number
 from explainer.i18n import _
 from explainer.model.checkpoints import CONFIG, TOKENIZER, WEIGHTS, CheckpointError, load_checkpoint, save_checkpoint
 from explainer.model.gpt import SizeLimits
-from explainer.training.data import prepare_data
+from explainer.training.data import prepare_data, text_digest
 from explainer.training.run import Run, make_run
 from explainer.training.spec import PAGE_LIMITS, RunSpec
 from explainer.training.text import builtin_text, load_text
@@ -41,6 +41,7 @@ OPTIMIZER = "optimizer.safetensors"
 STATE = "state.json"
 CURRENT = "CURRENT"
 TEXT = "text.txt"
+SNAPSHOTS = "snapshots"
 ZIP_NAMES = (WEIGHTS, CONFIG, TOKENIZER)
 MAX_ZIP_BYTES = 200_000_000
 # What a run folder or an uploaded zip may hold: the training page's own limits (explainer.training.spec.PAGE_LIMITS).
@@ -142,16 +143,35 @@ class RunStore:
         return load_text("builtin")
 
     def snapshot(self, run_id: str, run: Run) -> Path:
-        """A checkpoint folder for this step that never changes (safe under a cached model)."""
-        folder = self._dir(run_id) / "snapshots" / f"your-model-step-{run.trainer.step_count}"
+        """A checkpoint folder for this step that never changes (safe under a cached model). Its metadata says which
+        part of the run's text it trains on (the first `train_chars` characters, `train_tokens` tokens, their digest),
+        so that the pages can look texts up in it (`snapshot_text`)."""
+        folder = self._dir(run_id) / SNAPSHOTS / f"your-model-step-{run.trainer.step_count}"
         if not (folder / CONFIG).exists():
             tmp = folder.with_name(folder.name + f".tmp-{secrets.token_hex(3)}")
-            save_checkpoint(run.model, run.data.tokenizer, tmp, {"spec": run.spec.to_dict()})
+            data = run.data
+            read = {"train_chars": data.train_chars, "train_tokens": len(data.train_ids),
+                    "train_digest": text_digest(data.train_text)}  # fmt: skip
+            save_checkpoint(run.model, run.data.tokenizer, tmp, {"spec": run.spec.to_dict(), **read})
             try:
                 tmp.rename(folder)
             except OSError:  # someone else made it first
                 shutil.rmtree(tmp, ignore_errors=True)
         return folder
+
+    def snapshot_text(self, folder: str | Path, source: str) -> str | None:
+        """The whole text (training and validation parts) of the run that `folder` is a snapshot of, None when
+        `folder` is not a snapshot of a run kept here (or its text is gone). `source`: the run's, from its metadata."""
+        folder = Path(folder).resolve()
+        run_dir = folder.parent.parent
+        if folder.parent.name != SNAPSHOTS or run_dir.parent != self.root.resolve() or not self.valid_id(run_dir.name):
+            return None
+        try:
+            return (run_dir / TEXT).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return builtin_text() if source == "builtin" else None  # the built-in corpus is regenerated, not saved
+        except (OSError, UnicodeError):
+            return None
 
     # ------------------------------------------------------------------ zip
     def export_zip(self, run_id: str) -> bytes:

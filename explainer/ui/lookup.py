@@ -62,13 +62,20 @@ def looked_up(spec: str, ids: tuple[int, ...]) -> tuple[Lookup, list[Side]]:
 
 def the_training_text(training: TrainingText, backend: Backend) -> None:
     """Its size in characters, words and tokens, and a page of it, with a button for another."""
-    st.markdown(
-        _(
+    sizes = {"chars": number(len(training.text)), "words": number(training.words), "tokens": number(len(training))}
+    if training.name is None:  # the built-in corpus
+        said = _(
             "It read **{chars} characters**: **{words} words**, or **{tokens} tokens** as it reads them. The app "
             "writes this text itself (short conversations, facts, stories), and every word of the model's knowledge "
             "comes from it."
-        ).format(chars=number(len(training.text)), words=number(training.words), tokens=number(len(training)))
-    )
+        )
+    else:  # a student's run
+        said = _(
+            "Your model trains on **{name}**: its first **{chars} characters**, **{words} words**, or **{tokens} "
+            "tokens** as it reads them (the rest is held back, to check it on text it never read). Every word of its "
+            "knowledge comes from them."
+        )
+    st.markdown(said.format(name=md_escape(training.name or ""), **sizes))
     turns = PageTurns.of()
     with st.container(border=True, key="training_page"):
         st.text(training.page(turns.page))

@@ -104,6 +104,11 @@ def test_train_pause_download_and_use_everywhere(browser, server: Server, tmp_pa
         sync_api.expect(sidebar).to_contain_text("In use: your-model-step-")
         sync_api.expect(page.locator(".js-plotly-plot").first).to_be_visible()
         finish(page, "train-next-word", "laptop")
+        page.locator(".st-key-nav a").filter(has_text="What it read").first.click()  # the text the run trains on
+        sync_api.expect(page.locator("h1").first).to_contain_text("What it read")
+        sync_api.expect(page.locator(".st-key-training_page")).to_contain_text("Assistant:")  # a page of its text
+        sync_api.expect(page.locator(".js-plotly-plot").first).to_be_visible()  # the lookup beside the model
+        finish(page, "train-what-it-read", "laptop")
     except (AssertionError, sync_api.Error) as e:
         raise AssertionError(f"{e}\n--- server log ---\n{server.log()}") from e
     finally:
