@@ -156,6 +156,18 @@ def test_a_students_run_is_looked_up_in_the_part_of_its_text_it_trains_on(run_ro
     assert found.lookup(line).whole and found.page(3) in found.text
 
 
+def test_runs_on_the_same_text_and_tokens_share_one_copy(run_root) -> None:
+    """A class trains on the built-in chats with the same tokens: the server encodes and keeps that text once."""
+    store, found = RunStore(), {}
+    for student, tokens in [(1, "word"), (2, "word"), (3, "char")]:
+        spec = RunSpec(source="paste", source_name="our story", tokenizer=tokens, n_layer=1, n_head=2, d_model=32,
+                       context_length=16, batch_size=4, steps=5, seed=student)  # fmt: skip
+        run, rid = new_run(spec, STORY, "cpu"), store.new_id()
+        store.save(rid, run)
+        found[student] = training_text(load_backend(str(store.snapshot(rid, run))))
+    assert found[1] is found[2] and found[3] is not found[1] and found[3].text == found[1].text
+
+
 def test_a_run_s_text_must_be_the_one_it_trains_on(run_root) -> None:
     run, store = new_run(RunSpec(source="paste", source_name="x", n_layer=1, n_head=2, d_model=32, context_length=16,
                                  batch_size=4, steps=5), STORY, "cpu"), RunStore()  # fmt: skip

@@ -13,9 +13,13 @@ at a time.
 
 from __future__ import annotations
 
+import hashlib
 import random
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -23,13 +27,16 @@ import torch
 from explainer.analysis.scale import count_words
 from explainer.backends.base import Backend
 from explainer.corpus.generator import builtin_corpus
-from explainer.model.checkpoints import read_meta
+from explainer.model.checkpoints import TOKENIZER, read_meta
 from explainer.training.builtin import CORPUS_SEED
 from explainer.training.data import text_digest
 from explainer.training.runs import RunStore
 
 ENCODE_PIECE = 200_000  # characters of the training text encoded at a time
 PAGE_CHARS = 450  # a page of the training text, as the page shows it (a dozen lines)
+SHARED_TEXTS = 4  # students' runs' training texts kept at once (each: a few to ~30 MB of ids and text)
+_SHARED: dict[tuple, TrainingText] = {}  # (text digest, tokenizer digest, name) -> the text as tokens, oldest first
+_SHARED_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -142,11 +149,15 @@ def training_text(backend: Backend) -> TrainingText | None:
         meta = read_meta(backend.folder) if backend.folder is not None else {}
     except (OSError, ValueError):
         return None
-    run = meta.get("spec") if isinstance(meta.get("spec"), dict) else None
-    text = _runs_text(backend, meta) if run is not None else _builtin_text(meta)
-    if text is None:
-        return None
-    name = None if run is None or run.get("source") == "builtin" else str(run.get("source_name", ""))
+    if isinstance(meta.get("spec"), dict):
+        return _runs_training_text(backend, meta)
+    text = _builtin_text(meta)
+    return None if text is None else _read(backend, text, meta)
+
+
+def _read(backend: Backend, text: str, meta: dict, name: str | None = None) -> TrainingText | None:
+    """`text` encoded as `backend` reads it, its words counted; None when its tokens are not as many as `meta` says
+    its training counted."""
     found = TrainingText(encoded(backend, text), text, name)
     if meta.get("train_tokens", len(found)) != len(found):
         return None
@@ -162,14 +173,33 @@ def _builtin_text(meta: dict) -> str | None:
     return text if len(text) == meta["corpus_bytes"] else None  # else written by other code than today's
 
 
-def _runs_text(backend: Backend, meta: dict) -> str | None:
-    """The part of a student's run's text that it trains on, for a snapshot of the run ("use this model on every
-    page"): the run's text, kept on this server, up to where its validation part starts."""
+def _runs_training_text(backend: Backend, meta: dict) -> TrainingText | None:
+    """A snapshot of a student's run ("use this model on every page"): the part of the run's text it trains on, kept
+    on this server, up to where its validation part starts. Shared by every run with the same text and tokenizer: a
+    class that trains on the built-in chats with the same tokens encodes them once, and keeps them once."""
     if not isinstance(meta.get("train_chars"), int) or "train_digest" not in meta:
         return None  # a snapshot from before the pages looked texts up in it
-    whole = RunStore().snapshot_text(backend.folder, meta["spec"].get("source"))
+    spec = meta["spec"]
+    whole = RunStore().snapshot_text(backend.folder, spec.get("source"))
     text = None if whole is None else whole[: meta["train_chars"]]
-    return text if text is not None and text_digest(text) == meta["train_digest"] else None
+    if text is None or text_digest(text) != meta["train_digest"]:
+        return None
+    name = None if spec.get("source") == "builtin" else str(spec.get("source_name", ""))
+    tokens = hashlib.blake2b((Path(backend.folder) / TOKENIZER).read_bytes(), digest_size=8).hexdigest()
+    return _shared((meta["train_digest"], tokens, name), lambda: _read(backend, text, meta, name))
+
+
+def _shared(key: tuple, make: Callable[[], TrainingText | None]) -> TrainingText | None:
+    """The TrainingText for `key`, made once (the lock is held while it is made: two first visits encode once) and
+    kept while it is among the last SHARED_TEXTS made."""
+    with _SHARED_LOCK:
+        if key not in _SHARED:
+            if (found := make()) is None:
+                return None
+            _SHARED[key] = found
+            while len(_SHARED) > SHARED_TEXTS:
+                del _SHARED[next(iter(_SHARED))]
+        return _SHARED[key]
 
 
 def encoded(backend: Backend, text: str, piece: int = ENCODE_PIECE) -> np.ndarray:
