@@ -148,7 +148,7 @@ def test_a_students_run_is_looked_up_in_the_part_of_its_text_it_trains_on(run_ro
     store.save(rid, run)  # keeps the text
     backend = load_backend(str(store.snapshot(rid, run)))
     found = training_text(backend)
-    assert found is not None and found.name == "my story"
+    assert found is not None and (found.source, found.name) == ("paste", "my story")
     assert found.text == run.data.train_text and len(found.text) < len(STORY), "the validation part held back"
     assert np.array_equal(found.ids, run.data.train_ids.numpy())
     assert np.array_equal(encoded(backend, found.text, piece=40), found.ids), "in pieces: the same tokens"
@@ -166,6 +166,14 @@ def test_runs_on_the_same_text_and_tokens_share_one_copy(run_root) -> None:
         store.save(rid, run)
         found[student] = training_text(load_backend(str(store.snapshot(rid, run))))
     assert found[1] is found[2] and found[3] is not found[1] and found[3].text == found[1].text
+
+
+def test_how_much_of_its_text_a_run_has_read_is_said_in_words() -> None:
+    from explainer.ui.lookup import _so_far
+
+    assert "not read any of it yet" in _so_far(0, 1_000)
+    assert _so_far(250, 1_000).endswith("as many as 25% of it.")
+    assert _so_far(3_500, 1_000).endswith("as many as all of it 3.5 times over.")
 
 
 def test_a_run_s_text_must_be_the_one_it_trains_on(run_root) -> None:
@@ -241,7 +249,12 @@ def test_a_students_run_shows_the_text_it_trains_on(run_root) -> None:
     at = apptest.open_page(PAGE, spec=str(store.snapshot(rid, run)))
     text = " ".join(apptest.plain(m.value) for m in at.markdown)
     assert "Your model trains on **my story**" in text and f"**{len(run.data.train_text):,} characters**" in text
+    assert "It has not read any of it yet" in text  # snapshot at step 0
     assert at.text[0].value in STORY and len(apptest.chart_specs(at)) == 1
+    run.trainer.step(3)  # 3 batches of 4 pieces of 16 tokens
+    at = apptest.open_page(PAGE, spec=str(store.snapshot(rid, run)))
+    text = " ".join(apptest.plain(m.value) for m in at.markdown)
+    assert "So far it has read **192 tokens** of it" in text
 
 
 def test_an_empty_text_gets_a_message() -> None:

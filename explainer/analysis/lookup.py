@@ -35,7 +35,7 @@ from explainer.training.runs import RunStore
 ENCODE_PIECE = 200_000  # characters of the training text encoded at a time
 PAGE_CHARS = 450  # a page of the training text, as the page shows it (a dozen lines)
 SHARED_TEXTS = 4  # students' runs' training texts kept at once (each: a few to ~30 MB of ids and text)
-_SHARED: dict[tuple, TrainingText] = {}  # (text digest, tokenizer digest, name) -> the text as tokens, oldest first
+_SHARED: dict[tuple, TrainingText] = {}  # (text digest, tokenizer digest, source, name) -> its tokens, oldest first
 _SHARED_LOCK = threading.Lock()
 
 
@@ -73,10 +73,11 @@ class Lookup:
 class TrainingText:
     """A model's training text as token ids, to look texts up in. Shared: read, never change."""
 
-    def __init__(self, ids: np.ndarray, text: str = "", name: str | None = None):
+    def __init__(self, ids: np.ndarray, text: str = "", source: str | None = None, name: str = ""):
         self.ids = ids  # (N,) int16 or int32
         self.text = text  # the text itself, where it is known
-        self.name = name  # a student's run: its text as the training page names it; None: the built-in corpus
+        self.source = source  # a student's run: where its text comes from (RunSpec.source); None: the built-in model
+        self.name = name  # and its text's name, as the training page names it
 
     def page(self, n: int, chars: int = PAGE_CHARS) -> str:
         """The n-th page of the text shown: about `chars` characters from a line's start to a line's end, at a place
@@ -155,10 +156,10 @@ def training_text(backend: Backend) -> TrainingText | None:
     return None if text is None else _read(backend, text, meta)
 
 
-def _read(backend: Backend, text: str, meta: dict, name: str | None = None) -> TrainingText | None:
+def _read(backend: Backend, text: str, meta: dict, source: str | None = None, name: str = "") -> TrainingText | None:
     """`text` encoded as `backend` reads it, its words counted; None when its tokens are not as many as `meta` says
     its training counted."""
-    found = TrainingText(encoded(backend, text), text, name)
+    found = TrainingText(encoded(backend, text), text, source, name)
     if meta.get("train_tokens", len(found)) != len(found):
         return None
     found.words  # noqa: B018  counted now, not on a student's first visit
@@ -184,9 +185,18 @@ def _runs_training_text(backend: Backend, meta: dict) -> TrainingText | None:
     text = None if whole is None else whole[: meta["train_chars"]]
     if text is None or text_digest(text) != meta["train_digest"]:
         return None
-    name = None if spec.get("source") == "builtin" else str(spec.get("source_name", ""))
+    source, name = str(spec.get("source", "")), str(spec.get("source_name", ""))
     tokens = hashlib.blake2b((Path(backend.folder) / TOKENIZER).read_bytes(), digest_size=8).hexdigest()
-    return _shared((meta["train_digest"], tokens, name), lambda: _read(backend, text, meta, name))
+    return _shared((meta["train_digest"], tokens, source, name), lambda: _read(backend, text, meta, source, name))
+
+
+def tokens_read(backend: Backend) -> int | None:
+    """How many tokens a student's run had read in training when it was handed to the pages (None: not a run's)."""
+    try:
+        seen = read_meta(backend.folder).get("tokens_seen") if backend.folder is not None else None
+    except (OSError, ValueError):
+        return None
+    return seen if isinstance(seen, int) else None
 
 
 def _shared(key: tuple, make: Callable[[], TrainingText | None]) -> TrainingText | None:

@@ -151,7 +151,7 @@ class RunStore:
             tmp = folder.with_name(folder.name + f".tmp-{secrets.token_hex(3)}")
             data = run.data
             read = {"train_chars": data.train_chars, "train_tokens": len(data.train_ids),
-                    "train_digest": text_digest(data.train_text)}  # fmt: skip
+                    "train_digest": text_digest(data.train_text), "tokens_seen": run.trainer.tokens_seen}  # fmt: skip
             save_checkpoint(run.model, run.data.tokenizer, tmp, {"spec": run.spec.to_dict(), **read})
             try:
                 tmp.rename(folder)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from explainer.analysis.lookup import Lookup, Side, TrainingText, next_words
+from explainer.analysis.lookup import Lookup, Side, TrainingText, next_words, tokens_read
 from explainer.backends.base import Backend
 from explainer.charts.lookup import lookup_and_model
 from explainer.format import md_escape, number, percent, visible_token
@@ -63,25 +63,42 @@ def looked_up(spec: str, ids: tuple[int, ...]) -> tuple[Lookup, list[Side]]:
 def the_training_text(training: TrainingText, backend: Backend) -> None:
     """Its size in characters, words and tokens, and a page of it, with a button for another."""
     sizes = {"chars": number(len(training.text)), "words": number(training.words), "tokens": number(len(training))}
-    if training.name is None:  # the built-in corpus
+    if training.source is None:  # the built-in model's corpus
         said = _(
             "It read **{chars} characters**: **{words} words**, or **{tokens} tokens** as it reads them. The app "
             "writes this text itself (short conversations, facts, stories), and every word of the model's knowledge "
             "comes from it."
-        )
+        ).format(**sizes)
     else:  # a student's run
+        name = _("built-in chats") if training.source == "builtin" else md_escape(training.name)
         said = _(
             "Your model trains on **{name}**: its first **{chars} characters**, **{words} words**, or **{tokens} "
             "tokens** as it reads them (the rest is held back, to check it on text it never read). Every word of its "
             "knowledge comes from them."
-        )
-    st.markdown(said.format(name=md_escape(training.name or ""), **sizes))
+        ).format(name=name, **sizes)
+        if (seen := tokens_read(backend)) is not None:
+            said += " " + _so_far(seen, len(training))
+    st.markdown(said)
     turns = PageTurns.of()
     with st.container(border=True, key="training_page"):
         st.text(training.page(turns.page))
     if st.button(_("Another page"), icon=":material/auto_stories:", key="another_page"):
         turns.page += 1
         st.rerun()
+
+
+def _so_far(seen: int, tokens: int) -> str:
+    """How much of its text a run has read (training draws pieces at random: some twice, some never)."""
+    if not seen:
+        return _("It has not read any of it yet: its dials are still random.")
+    if seen < tokens:
+        return _(
+            "So far it has read **{seen} tokens** of it, in pieces drawn at random: as many as {share} of it."
+        ).format(seen=number(seen), share=percent(seen / tokens))
+    return _(
+        "So far it has read **{seen} tokens** of it, in pieces drawn at random: as many as all of it {times} times "
+        "over."
+    ).format(seen=number(seen), times=number(seen / tokens, 1))
 
 
 def examples_row(backend: Backend) -> None:
