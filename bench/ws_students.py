@@ -151,6 +151,9 @@ INTERACTIONS: tuple[Interaction, ...] = (
     Interaction("attention: switch head", "attention", Widget(("selectbox",), "head", "Head"), _other_option),
     Interaction("chat: ask a question (whole reply)", "chat", Widget(("chat_input",), None, "Ask the assistant"),
                 _pick([*QUESTIONS, STORY])),
+    Interaction("what it read: type a text", "what-it-read", Widget(("text_area",), "prompt", "Text so far"),
+                _pick(PROMPTS)),
+    Interaction("what it read: another page", "what-it-read", Widget(("button",), "another_page", "Another page")),
     Interaction("feedback: get answers", "feedback", Widget(("button",), None, "Get answers"),
                 also=((Widget(("text_input",), "feedback_question", "Ask the model"),
                        _pick(FEEDBACK_QUESTIONS)),)),
@@ -166,6 +169,7 @@ TOUR: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("embeddings", ("embeddings: switch the map (PCA / t-SNE)",)),
     ("attention", ("attention: switch layer", "attention: switch head")),
     ("chat", ("chat: ask a question (whole reply)",)),
+    ("what-it-read", ("what it read: type a text", "what it read: another page")),
     ("feedback", ("feedback: get answers", "feedback: better answer")),
     ("tokens", ("tokens: type a text", "tokens: press Play")),
 )
