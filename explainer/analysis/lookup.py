@@ -186,7 +186,10 @@ def _runs_training_text(backend: Backend, meta: dict) -> TrainingText | None:
     if text is None or text_digest(text) != meta["train_digest"]:
         return None
     source, name = str(spec.get("source", "")), str(spec.get("source_name", ""))
-    tokens = hashlib.blake2b((Path(backend.folder) / TOKENIZER).read_bytes(), digest_size=8).hexdigest()
+    try:
+        tokens = hashlib.blake2b((Path(backend.folder) / TOKENIZER).read_bytes(), digest_size=8).hexdigest()
+    except OSError:  # the run was cleaned up meanwhile
+        return None
     return _shared((meta["train_digest"], tokens, source, name), lambda: _read(backend, text, meta, source, name))
 
 
