@@ -12,7 +12,7 @@ from explainer.backends.base import Backend
 from explainer.charts.lookup import lookup_and_model
 from explainer.format import md_escape, number, percent, visible_token
 from explainer.generation.script import StartedReply
-from explainer.i18n import N_, _, ngettext
+from explainer.i18n import N_, _, ngettext, sentences
 from explainer.ui.chips import chip, chip_row
 from explainer.ui.prediction import set_prompt
 from explainer.ui.shell.chart import show_chart
@@ -70,14 +70,14 @@ def the_training_text(training: TrainingText, backend: Backend) -> None:
             "comes from it."
         ).format(**sizes)
     else:  # a student's run
-        name = _("built-in chats") if training.source == "builtin" else md_escape(training.name)
+        name = _("the built-in chats") if training.source == "builtin" else md_escape(training.name)
         said = _(
             "Your model trains on **{name}**: its first **{chars} characters**, **{words} words**, or **{tokens} "
             "tokens** as it reads them (the rest is held back, to check it on text it never read). Every word of its "
             "knowledge comes from them."
         ).format(name=name, **sizes)
         if (seen := tokens_read(backend)) is not None:
-            said += " " + _so_far(seen, len(training))
+            said = sentences(said, _so_far(seen, len(training)))
     st.markdown(said)
     turns = PageTurns.of()
     with st.container(border=True, key="training_page"):
