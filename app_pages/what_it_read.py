@@ -52,7 +52,7 @@ the_training_text(training, backend)
 section(_("Look it up, or ask the model?"), "lookup")
 controls, main = side_by_side()  # presenter mode: the text beside the chart, so that it is on the first screen
 with controls:
-    examples_row(backend)
+    examples_row(backend, training)
 backend, spec, text, prompt = prompt_section(DEFAULT, controls, chips_open=False)  # its own chips mark the end found
 with view("answers", main):
     lookup_section(backend, spec, prompt.ids)

@@ -6,11 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from explainer.analysis.lookup import Lookup, TrainingText, encoded, next_words, training_text
+from explainer.analysis.lookup import Lookup, TrainingText, encoded, next_words, piece, training_text
 from explainer.analysis.scale import builtin_preset
 from explainer.backends.load import load_backend
 from explainer.charts.lookup import lookup_and_model
 from explainer.classroom.questions import BY_KEY
+from explainer.corpus.generator import builtin_corpus
 from explainer.model.checkpoints import read_meta
 from explainer.training.run import new_run
 from explainer.training.runs import RunStore
@@ -189,6 +190,23 @@ def test_a_run_s_text_must_be_the_one_it_trains_on(run_root) -> None:
     assert RunStore(run_root.parent / "elsewhere").snapshot_text(folder, "builtin") is None, "not a run kept there"
 
 
+@pytest.mark.parametrize("n", range(6))
+def test_a_piece_of_a_text_stops_before_one_of_its_words(n: int) -> None:
+    for text in (STORY, builtin_corpus().valid_text):
+        p = piece(text, n)
+        at = text.index(p)
+        assert text[at + len(p)] == " " and len(p.rsplit("\n", 1)[-1].split(" ")) >= 2, "mid-line, a word to guess"
+        assert at == 0 or text[at - 1] == "\n", "from a line's start"
+    assert piece(STORY, n) == piece(STORY, n) and len({piece(STORY, k) for k in range(6)}) > 3
+
+
+def test_a_piece_it_never_read_is_held_out_and_nowhere_in_its_text(builtin, read: TrainingText) -> None:
+    for n in range(5):
+        p = read.unread_piece(builtin, n)
+        assert p in read.held_out and not read.lookup(builtin.fit(builtin.encode(p))[0]).whole
+    assert read.lookup(builtin.encode(piece(read.text, 3))).whole, "a piece it read is found whole"
+
+
 def test_a_long_line_s_page_is_cut_between_words() -> None:
     text = " ".join(f"word{i}" for i in range(5_000))  # one 44,000-character line
     page = TrainingText(np.zeros(1, np.int16), text).page(7)
@@ -217,7 +235,7 @@ def test_the_chart_sets_each_word_s_count_beside_the_model_s_probability(builtin
     assert looked.text[0] == "never" and "(" in looked.text[list(looked.x).index(max(looked.x))]
 
 
-def test_the_page_shows_the_lookup_beside_the_model() -> None:
+def test_the_page_shows_the_lookup_beside_the_model(read: TrainingText) -> None:
     at = apptest.open_page(PAGE, timeout=120)
     text = " ".join(apptest.plain(m.value) for m in at.markdown)
     assert "last **6 tokens**" in text and "**never** came next there" in text
@@ -230,6 +248,14 @@ def test_the_page_shows_the_lookup_beside_the_model() -> None:
     text = " ".join(apptest.plain(m.value) for m in at.markdown)
     assert "Your whole text, all 30 tokens, is in the training text word for word, 3 times" in text
     assert "Both put “␣Paris” first" in text
+    at.button(key="example_read").click()
+    at = apptest.checked(at.run())
+    assert at.text_area(key="prompt").value in read.text
+    assert "is in the training text word for word" in " ".join(apptest.plain(m.value) for m in at.markdown)
+    at.button(key="example_unread").click()
+    at = apptest.checked(at.run())
+    assert at.text_area(key="prompt").value in builtin_corpus().valid_text
+    assert "is in the training text word for word" not in " ".join(apptest.plain(m.value) for m in at.markdown)
     page = at.text[0].value
     at.button(key="another_page").click()
     assert apptest.checked(at.run()).text[0].value != page, "another page of the training text"
@@ -250,6 +276,9 @@ def test_a_students_run_shows_the_text_it_trains_on(run_root) -> None:
     text = " ".join(apptest.plain(m.value) for m in at.markdown)
     assert "Your model trains on **my story**" in text and f"**{len(run.data.train_text):,} characters**" in text
     assert "It has not read any of it yet" in text  # snapshot at step 0
+    assert not any((b.key or "").startswith("example_Read") for b in at.button), "no chat examples for a story"
+    at.button(key="example_unread").click()
+    assert apptest.checked(at.run()).text_area(key="prompt").value in run.data.val_text
     assert at.text[0].value in STORY and len(apptest.chart_specs(at)) == 1
     run.trainer.step(3)  # 3 batches of 4 pieces of 16 tokens
     at = apptest.open_page(PAGE, spec=str(store.snapshot(rid, run)))

@@ -34,6 +34,7 @@ from explainer.training.runs import RunStore
 
 ENCODE_PIECE = 200_000  # characters of the training text encoded at a time
 PAGE_CHARS = 450  # a page of the training text, as the page shows it (a dozen lines)
+PIECE_CHARS = 300  # a piece of it for the text box, at most
 SHARED_TEXTS = 4  # students' runs' training texts kept at once (each: a few to ~30 MB of ids and text)
 _SHARED: dict[tuple, TrainingText] = {}  # (text digest, tokenizer digest, source, name) -> its tokens, oldest first
 _SHARED_LOCK = threading.Lock()
@@ -73,11 +74,12 @@ class Lookup:
 class TrainingText:
     """A model's training text as token ids, to look texts up in. Shared: read, never change."""
 
-    def __init__(self, ids: np.ndarray, text: str = "", source: str | None = None, name: str = ""):
+    def __init__(self, ids: np.ndarray, text: str = "", source: str | None = None, name: str = "", held_out: str = ""):
         self.ids = ids  # (N,) int16 or int32
         self.text = text  # the text itself, where it is known
         self.source = source  # a student's run: where its text comes from (RunSpec.source); None: the built-in model
         self.name = name  # and its text's name, as the training page names it
+        self.held_out = held_out  # text of the same kind it was never trained on (its validation text), if known
 
     def page(self, n: int, chars: int = PAGE_CHARS) -> str:
         """The n-th page of the text shown: about `chars` characters from a line's start to a line's end, at a place
@@ -92,6 +94,18 @@ class TrainingText:
             end = self.text.rfind(" ", start, start + chars)
             end = end if end > start else start + chars
         return self.text[start:end]
+
+    def unread_piece(self, backend: Backend, n: int, tries: int = 20) -> str:
+        """A piece of the held-out text whose tokens, as the model reads them, are nowhere in the training text
+        word for word (a held-out text of the same kind can repeat a training line: those are passed over), drawn
+        from `n`; '' without a held-out text."""
+        if not self.held_out:
+            return ""
+        for k in range(tries):
+            found = piece(self.held_out, n * tries + k)
+            if not self.lookup(backend.fit(backend.encode(found))[0]).whole:
+                return found
+        return found  # (every try found whole: a text that repeats itself)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -129,6 +143,27 @@ class Side:
     probability: float  # the model's
 
 
+def piece(text: str, n: int, max_chars: int = PIECE_CHARS) -> str:
+    """A piece of `text` that stops inside a line, just before one of its words (there is a next word to guess),
+    from the start of its paragraph, or of a line at most `max_chars` before; drawn from `n`."""
+    rng = random.Random(f"piece-{n}")
+    for _try in range(50):
+        at = rng.randrange(len(text))
+        line, end = text.rfind("\n", 0, at) + 1, text.find("\n", at)
+        spaces = [line + i for i, c in enumerate(text[line : end if end >= 0 else len(text)]) if c == " "]
+        if len(spaces) >= 3:
+            cut = spaces[rng.randrange(2, len(spaces))]  # two words of the line at least before it
+            break
+    else:
+        return text[:max_chars]  # no line of three words: a text without spaces
+    para = text.rfind("\n\n", 0, line)
+    start = para + 2 if para >= 0 else 0
+    if cut - start > max_chars:  # a long paragraph: from the first line start near enough, else the line's
+        near = text.find("\n", cut - max_chars, line)
+        start = near + 1 if near >= 0 else line
+    return text[start:cut]
+
+
 def next_words(backend: Backend, ids: list[int], found: Lookup, top: int = 6) -> list[Side]:
     """The lookup's `top` likeliest next tokens and the model's, with both numbers each, the model's likeliest
     first (then by the lookup's share)."""
@@ -153,13 +188,13 @@ def training_text(backend: Backend) -> TrainingText | None:
     if isinstance(meta.get("spec"), dict):
         return _runs_training_text(backend, meta)
     text = _builtin_text(meta)
-    return None if text is None else _read(backend, text, meta)
+    return None if text is None else _read(backend, text, meta, held_out=builtin_corpus().valid_text)
 
 
-def _read(backend: Backend, text: str, meta: dict, source: str | None = None, name: str = "") -> TrainingText | None:
+def _read(backend: Backend, text: str, meta: dict, source=None, name="", held_out="") -> TrainingText | None:
     """`text` encoded as `backend` reads it, its words counted; None when its tokens are not as many as `meta` says
     its training counted."""
-    found = TrainingText(encoded(backend, text), text, source, name)
+    found = TrainingText(encoded(backend, text), text, source, name, held_out)
     if meta.get("train_tokens", len(found)) != len(found):
         return None
     found.words  # noqa: B018  counted now, not on a student's first visit
@@ -190,7 +225,10 @@ def _runs_training_text(backend: Backend, meta: dict) -> TrainingText | None:
         tokens = hashlib.blake2b((Path(backend.folder) / TOKENIZER).read_bytes(), digest_size=8).hexdigest()
     except OSError:  # the run was cleaned up meanwhile
         return None
-    return _shared((meta["train_digest"], tokens, source, name), lambda: _read(backend, text, meta, source, name))
+    held_out = whole[meta["train_chars"] :]  # the run's validation part
+    return _shared(
+        (meta["train_digest"], tokens, source, name), lambda: _read(backend, text, meta, source, name, held_out)
+    )
 
 
 def tokens_read(backend: Backend) -> int | None:

@@ -3,11 +3,12 @@ model (explainer/analysis/lookup.py), with the end the lookup found marked on th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
 
-from explainer.analysis.lookup import Lookup, Side, TrainingText, next_words, tokens_read
+from explainer.analysis.lookup import Lookup, Side, TrainingText, next_words, piece, tokens_read
 from explainer.backends.base import Backend
 from explainer.charts.lookup import lookup_and_model
 from explainer.format import md_escape, number, percent, visible_token
@@ -39,10 +40,11 @@ _CSS = (
 
 @dataclass
 class PageTurns(SessionObject):
-    """Which page of the training text this student is reading."""
+    """Which page of the training text this student is reading, and which piece of text was drawn last."""
 
     KEY = "what_it_read"
     page: int = 0
+    piece: int = 0  # the last piece of text drawn for the text box
 
 
 def training_text_for(spec: str) -> TrainingText | None:
@@ -101,12 +103,32 @@ def _so_far(seen: int, tokens: int) -> str:
     ).format(seen=number(seen), times=number(seen / tokens, 1))
 
 
-def examples_row(backend: Backend) -> None:
-    """One button per example text; a click puts it in the text box."""
+def examples_row(backend: Backend, training: TrainingText) -> None:
+    """One button per example text (the chat examples where the training text is the built-in chats), and two that
+    take a piece of its training text or of text held out from it; a click puts it in the text box."""
     row = st.container(horizontal=True, gap="small", vertical_alignment="center", key="lookup_examples")
     row.caption(_("Try:"))
-    for name, example in EXAMPLES:
-        row.button(_(name), on_click=set_prompt, args=(example.text(backend),), key=f"example_{name}")
+    if training.source in (None, "builtin"):
+        for name, example in EXAMPLES:
+            row.button(_(name), on_click=set_prompt, args=(example.text(backend),), key=f"example_{name}")
+    row.button(
+        _("A piece it read"),
+        on_click=_next_piece,
+        args=(lambda n: piece(training.text, n),),
+        key="example_read",
+        help=_("Each click: another piece of its training text, stopped before a word."),
+    )
+    if training.held_out:
+        row.button(_("A piece it never read"), on_click=_next_piece,
+                   args=(lambda n: training.unread_piece(backend, n),), key="example_unread",
+                   help=_("Each click: another piece of text held out from its training, whose words are nowhere in "
+                          "its training text one after the other, stopped before a word."))  # fmt: skip
+
+
+def _next_piece(draw: Callable[[int], str]) -> None:
+    turns = PageTurns.of()
+    turns.piece += 1
+    set_prompt(draw(turns.piece))
 
 
 def marked_text(backend: Backend, ids: list[int], found: Lookup) -> None:
