@@ -107,7 +107,12 @@ def keep_section(run: Run) -> None:
         st.markdown(_("**Every page**"))
         st.button(_("Use this model on every page"), icon=":material/swap_horiz:", on_click=_use_everywhere,
                   key="train_use_everywhere", disabled=state == RUNNING)  # fmt: skip
-        st.caption(_("The next word, sampling and attention pages then show your model instead of the built-in one."))
+        st.caption(
+            _(
+                "The next word, sampling and attention pages then show your model instead of the built-in one, and "
+                "What it read sets it beside a lookup in the text it trains on."
+            )
+        )
     with st.expander(_("Continue from a model zip"), icon=":material/upload:"):
         st.file_uploader(_("A zip downloaded from this page"), type=["zip"], key=ZIP_KEY)
         st.button(_("Continue training from this zip"), icon=":material/play_arrow:", on_click=_continue_from_zip,
