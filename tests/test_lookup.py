@@ -3,6 +3,8 @@ count, the shipped model's training text and the claims the page makes of it, th
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -11,6 +13,7 @@ from explainer.analysis.scale import builtin_preset
 from explainer.backends.load import load_backend
 from explainer.charts.lookup import lookup_and_model
 from explainer.classroom.questions import BY_KEY
+from explainer.cli.main import main
 from explainer.corpus.generator import builtin_corpus
 from explainer.model.checkpoints import read_meta
 from explainer.training.run import new_run
@@ -138,7 +141,7 @@ STORY = "".join(
 
 
 @pytest.mark.parametrize("tokens", ["char", "word", "bpe"])
-def test_a_students_run_is_looked_up_in_the_part_of_its_text_it_trains_on(run_root, tokens: str) -> None:
+def test_a_students_run_is_looked_up_in_the_part_of_its_text_it_trains_on(run_root, capsys, tokens: str) -> None:
     """“Use this model on every page” hands the pages a snapshot of the run: its text is the one the run keeps on this
     server, up to the validation part, encoded as the run encoded it (in pieces too)."""
     spec = RunSpec(source="paste", source_name="my story", tokenizer=tokens, n_layer=1, n_head=2, d_model=32,
@@ -155,6 +158,9 @@ def test_a_students_run_is_looked_up_in_the_part_of_its_text_it_trains_on(run_ro
     assert np.array_equal(encoded(backend, found.text, piece=40), found.ids), "in pieces: the same tokens"
     line = backend.encode("it said: dogs like the")
     assert found.lookup(line).whole and found.page(3) in found.text
+    if tokens == "word":  # the command line looks it up too
+        assert main(["predict", "it said: dogs like the", "--lookup", "--model", str(backend.folder), "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["lookup"]["whole_text"]
 
 
 def test_runs_on_the_same_text_and_tokens_share_one_copy(run_root) -> None:
