@@ -5,7 +5,14 @@ import streamlit as st
 
 from explainer.format import md_escape
 from explainer.i18n import _
-from explainer.ui.lookup import DEFAULT, examples_row, lookup_section, the_training_text, training_text_for
+from explainer.ui.lookup import (
+    DEFAULT,
+    examples_row,
+    guesses_section,
+    lookup_section,
+    the_training_text,
+    training_text_for,
+)
 from explainer.ui.prediction import prompt_section
 from explainer.ui.shell.models import current_spec, require_backend
 from explainer.ui.shell.navigation import stop
@@ -56,3 +63,6 @@ with controls:
 backend, spec, text, prompt = prompt_section(DEFAULT, controls, chips_open=False)  # its own chips mark the end found
 with view("answers", main):
     lookup_section(backend, spec, prompt.ids)
+
+section(_("Who guesses better?"), "score")
+guesses_section(spec)

@@ -8,10 +8,20 @@ import json
 import numpy as np
 import pytest
 
-from explainer.analysis.lookup import Lookup, TrainingText, encoded, next_words, piece, training_text
+from explainer.analysis.lookup import (
+    Guesses,
+    Lookup,
+    TrainingText,
+    encoded,
+    next_words,
+    piece,
+    training_text,
+    who_guesses_better,
+)
 from explainer.analysis.scale import builtin_preset
 from explainer.backends.load import load_backend
 from explainer.charts.lookup import lookup_and_model
+from explainer.charts.lookup import who_guesses_better as who_guesses_better_chart
 from explainer.classroom.questions import BY_KEY
 from explainer.cli.main import main
 from explainer.corpus.generator import builtin_corpus
@@ -20,7 +30,7 @@ from explainer.training.run import new_run
 from explainer.training.runs import RunStore
 from explainer.training.spec import RunSpec
 from explainer.training.text import builtin_text
-from explainer.ui.lookup import EXAMPLES
+from explainer.ui.lookup import EXAMPLES, guesses_verdict
 from tests import apptest
 from tests.helpers import valid_figure
 
@@ -213,6 +223,37 @@ def test_a_piece_it_never_read_is_held_out_and_nowhere_in_its_text(builtin, read
     assert read.lookup(builtin.encode(piece(read.text, 3))).whole, "a piece it read is found whole"
 
 
+def test_the_lookup_wins_on_what_it_read_and_the_model_on_what_it_never_read(builtin, read: TrainingText) -> None:
+    """The page's scoreboard on the shipped model: 100 pieces of each kind, the lookup right on nearly all it read,
+    the model right more often on what it never read."""
+    scores = who_guesses_better(builtin, read)
+    seen, unseen = scores["read"], scores["unread"]
+    assert seen.pieces == unseen.pieces == 100
+    assert seen.lookup >= 0.95 * seen.pieces and seen.lookup > seen.model
+    assert unseen.model >= unseen.lookup + 0.05 * unseen.pieces
+    fig = who_guesses_better_chart(scores)
+    valid_figure(fig)
+    looked, model = fig.data
+    assert list(looked.x) == [seen.lookup / 100, unseen.lookup / 100]
+    assert list(model.x) == [seen.model / 100, unseen.model / 100]
+    assert looked.text[0] == f"{seen.lookup}%"
+
+
+@pytest.mark.parametrize(
+    ("read", "unread", "says"),
+    [
+        ((196, 179), (136, 156), ["the lookup is right more often", "the model is right more often"]),
+        ((90, 60), (50, 50), ["the lookup is right more often", "the lookup does as well or better"]),
+        ((60, 90), (50, 80), ["Even on text it read, the model", "the model is right more often"]),
+        ((90, 60), None, ["the lookup is right more often"]),
+    ],
+)
+def test_the_scoreboard_s_sentence_follows_the_scores(read, unread, says) -> None:
+    scores = {"read": Guesses(*read, 200)} | ({"unread": Guesses(*unread, 200)} if unread else {})
+    said = guesses_verdict(scores)
+    assert all(s in said for s in says) and ("never read" in said) == (unread is not None)
+
+
 def test_a_long_line_s_page_is_cut_between_words() -> None:
     text = " ".join(f"word{i}" for i in range(5_000))  # one 44,000-character line
     page = TrainingText(np.zeros(1, np.int16), text).page(7)
@@ -246,7 +287,8 @@ def test_the_page_shows_the_lookup_beside_the_model(read: TrainingText) -> None:
     text = " ".join(apptest.plain(m.value) for m in at.markdown)
     assert "last **6 tokens**" in text and "**never** came next there" in text
     assert "2,457,581 tokens" in text
-    assert len(apptest.chart_specs(at)) == 1
+    assert "On text it never read, the model is right more often" in text  # who guesses better
+    assert len(apptest.chart_specs(at)) == 2  # the lookup beside the model; who guesses better
     shared = next(e for e in at.expander if e.label.startswith("The model reads"))
     assert not shared.proto.expanded, "the page marks the tokens itself: the shared box's chips start closed"
     at.button(key="example_Read word for word").click()
@@ -285,7 +327,7 @@ def test_a_students_run_shows_the_text_it_trains_on(run_root) -> None:
     assert not any((b.key or "").startswith("example_Read") for b in at.button), "no chat examples for a story"
     at.button(key="example_unread").click()
     assert apptest.checked(at.run()).text_area(key="prompt").value in run.data.val_text
-    assert at.text[0].value in STORY and len(apptest.chart_specs(at)) == 1
+    assert at.text[0].value in STORY and len(apptest.chart_specs(at)) == 2
     run.trainer.step(3)  # 3 batches of 4 pieces of 16 tokens
     at = apptest.open_page(PAGE, spec=str(store.snapshot(rid, run)))
     text = " ".join(apptest.plain(m.value) for m in at.markdown)

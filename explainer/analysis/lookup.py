@@ -35,6 +35,9 @@ from explainer.training.runs import RunStore
 ENCODE_PIECE = 200_000  # characters of the training text encoded at a time
 PAGE_CHARS = 450  # a page of the training text, as the page shows it (a dozen lines)
 PIECE_CHARS = 300  # a piece of it for the text box, at most
+SCORED_PIECES = 100  # pieces of each kind on which the lookup and the model are scored (~2 s in all)
+SCORE_DRAWS = 10_000  # the scored pieces' numbers start here: not the ones the page's buttons draw first
+NEXT_CHARS = 40  # characters after a piece read to find the token that came next
 SHARED_TEXTS = 4  # students' runs' training texts kept at once (each: a few to ~30 MB of ids and text)
 _SHARED: dict[tuple, TrainingText] = {}  # (text digest, tokenizer digest, source, name) -> its tokens, oldest first
 _SHARED_LOCK = threading.Lock()
@@ -162,6 +165,42 @@ def piece(text: str, n: int, max_chars: int = PIECE_CHARS) -> str:
         near = text.find("\n", cut - max_chars, line)
         start = near + 1 if near >= 0 else line
     return text[start:cut]
+
+
+@dataclass(frozen=True)
+class Guesses:
+    """On how many pieces the lookup's first choice and the model's were the token that really came next."""
+
+    lookup: int
+    model: int
+    pieces: int  # pieces scored
+
+
+def who_guesses_better(backend: Backend, training: TrainingText, n: int = SCORED_PIECES) -> dict[str, Guesses]:
+    """Each side's first choice after `n` pieces of the training text ("read") and, where there is a held-out text,
+    `n` pieces of text it never read ("unread"), drawn as the page's buttons draw them but from numbers of their
+    own, against the token that came next where the piece was taken from (~2 s a kind for the built-in model)."""
+    kinds = {"read": (training.text, lambda k: piece(training.text, k))}
+    if training.held_out:
+        kinds["unread"] = (training.held_out, lambda k: training.unread_piece(backend, k))
+    return {kind: _scored(backend, training, source, draw, n) for kind, (source, draw) in kinds.items()}
+
+
+def _scored(backend: Backend, training: TrainingText, source: str, draw: Callable[[int], str], n: int) -> Guesses:
+    looked = model = scored = 0
+    with torch.inference_mode():
+        for k in range(SCORE_DRAWS, SCORE_DRAWS + 2 * n):
+            text = draw(k)
+            ids, at = backend.encode(text), source.index(text)
+            more = backend.encode(source[at : at + len(text) + NEXT_CHARS])  # the piece and what came after it
+            if more[: len(ids)] != ids or len(more) <= len(ids):
+                continue  # (a piece whose tokens change with what follows it: another is drawn)
+            kept, came = backend.fit(ids)[0], more[len(ids)]
+            looked += training.lookup(kept).favourite() == came
+            model += int(backend.next_token_logits(kept).argmax()) == came
+            if (scored := scored + 1) == n:
+                break
+    return Guesses(looked, model, scored)
 
 
 def next_words(backend: Backend, ids: list[int], found: Lookup, top: int = 6) -> list[Side]:

@@ -29,7 +29,7 @@ from safetensors.numpy import save_file
 
 from explainer.analysis import embeddings as em
 from explainer.analysis import inside
-from explainer.analysis.lookup import TrainingText, training_text
+from explainer.analysis.lookup import Guesses, TrainingText, training_text, who_guesses_better
 from explainer.backends.base import Backend
 from explainer.corpus.generator import generate_corpus
 from explainer.generation.script import script_for
@@ -130,6 +130,12 @@ class ModelAnalyses:
     def training_text(self) -> TrainingText | None:
         """The text the model was trained on, as its tokens, to look texts up in (None: the app does not have it)."""
         return self._get("training_text", lambda: training_text(self.backend))
+
+    def guesses(self) -> dict[str, Guesses] | None:
+        """How often the lookup and the model guess the next token right, on text it read and text it never read
+        (None without its training text)."""
+        found = self.training_text()
+        return self._get("guesses", lambda: found and who_guesses_better(self.backend, found))
 
     def pieces(self, tsne: bool = False) -> list[Callable[[], object]]:
         """Every piece, as functions that compute it (t-SNE only if asked: it is the slow one)."""

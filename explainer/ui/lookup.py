@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from explainer.analysis.lookup import Lookup, Side, TrainingText, next_words, piece, tokens_read
+from explainer.analysis.lookup import Guesses, Lookup, Side, TrainingText, next_words, piece, tokens_read
 from explainer.backends.base import Backend
-from explainer.charts.lookup import lookup_and_model
+from explainer.charts.lookup import lookup_and_model, who_guesses_better
 from explainer.format import md_escape, number, percent, visible_token
 from explainer.generation.script import StartedReply
 from explainer.i18n import N_, _, ngettext, sentences
@@ -217,3 +217,50 @@ def lookup_section(backend: Backend, spec: str, ids: list[int]) -> None:
     words = [backend.token_str(r.token) for r in rows]
     show_chart(lookup_and_model(words, rows, _("What comes next?")), "lookup_and_model")
     st.markdown(verdict(backend, found, rows))
+
+
+def guesses_section(spec: str) -> None:
+    """Who guesses the next word better, the lookup or the model, on text it read and text it never read."""
+    with st.spinner(_("Scoring both on pieces of text (once for the whole class)…"), show_time=True):
+        guesses = model_analyses(spec).guesses()
+    if not guesses:
+        return
+    n = number(guesses["read"].pieces)
+    st.markdown(
+        _(
+            "Each guesses the next word of {n} pieces of its training text, and of as many pieces of text it never "
+            "read: held out from its training, and nowhere in its training text word for word. A guess is right when "
+            "its first choice is the word that really came next."
+        ).format(n=n)
+        if "unread" in guesses
+        else _(
+            "Each guesses the next word of {n} pieces of its training text; a guess is right when its first choice "
+            "is the word that really came next."
+        ).format(n=n)  # fmt: skip
+    )
+    chart = who_guesses_better(guesses, _("How often the first choice was right"))
+    show_chart(chart, "who_guesses_better")
+    st.markdown(guesses_verdict(guesses))
+
+
+def guesses_verdict(guesses: dict[str, Guesses]) -> str:
+    """What the scores say: the lookup wins on what it read, the model on what it never read (when it has learnt)."""
+    read, unread = guesses["read"], guesses.get("unread")
+    on_read = (
+        _("On text it read, the lookup is right more often: it keeps every word of it, the model only what it learnt.")
+        if read.lookup >= read.model
+        else _("Even on text it read, the model is right more often than the lookup.")
+    )
+    if unread is None:
+        return on_read
+    if unread.model > unread.lookup:
+        on_unread = _(
+            "On text it never read, the model is right more often: it learnt what such texts go on with, and reads "
+            "the whole text, where a lookup only finds its last few words. That is what training buys."
+        )
+    else:
+        on_unread = _(
+            "On text it never read, the lookup does as well or better: this model has not learnt more yet than its "
+            "text's last few words tell (a model trained longer does)."
+        )
+    return sentences(on_read, on_unread)
