@@ -14,8 +14,8 @@ browser runs):
   training   the training engine beside a plain PyTorch loop (explainer/training/throughput.py)
   parallel   one word at a time vs all at once (explainer/analysis/parallel.py, the Why GPUs page)
   timings    how long the app's quick measurements and refusals take (the page's machine rate, a tiny
-             Why GPUs run, the Hub probe with no network, the shipped t-SNE map read from its file): figures the
-             tests leave to this script
+             Why GPUs run, the Hub probe with no network, the shipped t-SNE map read from its file, What it read's
+             training text, lookups and scoreboard): figures the tests leave to this script
   first      each page's first visit after the server starts (bench/first_visit.py, protocol level)
   chat       the chat's longest reply: first words, whole reply, longest pause (bench/chat_reply.py)
   protocol   students without a browser (bench/protocol_load.py): 1 student (every interaction's time on a quiet
@@ -168,6 +168,24 @@ def timings(quick: bool) -> dict:
         patch_map(backend, ids, other)
         return lambda: patch_map(backend, ids, other)
 
+    def what_it_read() -> dict:  # the training text read and encoded, its places indexed, lookups, the scoreboard
+        from explainer.analysis.lookup import training_text, who_guesses_better
+        from explainer.backends.load import load_backend
+        from explainer.ui.lookup import EXAMPLES
+
+        backend = load_backend("builtin", "cpu", threads=1)
+        found = {}
+        read = seconds(lambda: found.setdefault("text", training_text(backend)))
+        text, examples = found["text"], [backend.encode(example.text(backend)) for _name, example in EXAMPLES]
+        return {
+            "what_it_read_training_text_read_s": read,
+            "what_it_read_places_sorted_by_token_s": seconds(lambda: text.lookup([0])),  # on the first lookup
+            "what_it_read_5_examples_looked_up_100_times_s": seconds(
+                lambda: [text.lookup(ids) for ids in examples for _ in range(100)]
+            ),
+            "what_it_read_who_guesses_better_s": seconds(lambda: who_guesses_better(backend, text)),
+        }
+
     tiny = {"batch_size": 2, "d_model": 16, "n_layer": 1, "n_head": 2, "vocab_size": 50, "repeats": 2}
     return {
         "machine_rate_s": seconds(lambda: measure_ops_per_second(seconds=0.1, n=128)),
@@ -177,6 +195,7 @@ def timings(quick: bool) -> dict:
         "group_words_tsne_map_computed_s": seconds(computed_tsne),
         "switch_every_part_off_alone_s": seconds(switch_off_sweep()),
         "swap_every_vector_in_alone_s": seconds(swap_map()),
+        **what_it_read(),
     }
 
 
