@@ -1,5 +1,6 @@
 """The What it read page's parts: the training text in numbers and a page of it; a text looked up in it beside the
-model (explainer/analysis/lookup.py), with the end the lookup found marked on the text's tokens."""
+model (explainer/analysis/lookup.py), with the end the lookup found marked on the text's tokens, and examples or pieces
+of text it read or never read to try; who guesses better on such pieces, the lookup or the model."""
 
 from __future__ import annotations
 
