@@ -15,6 +15,7 @@ from explainer.analysis.lookup import (
     encoded,
     next_words,
     piece,
+    to_the_word,
     training_text,
     who_guesses_better,
 )
@@ -168,6 +169,7 @@ def test_a_students_run_is_looked_up_in_the_part_of_its_text_it_trains_on(run_ro
     assert np.array_equal(encoded(backend, found.text, piece=40), found.ids), "in pieces: the same tokens"
     line = backend.encode("it said: dogs like the")
     assert found.lookup(line).whole and found.page(3) in found.text
+    assert to_the_word(backend, "it said:").endswith(" ") == (tokens == "char"), "a space that is a token: kept"
     if tokens == "word":  # the command line looks it up too
         assert main(["predict", "it said: dogs like the", "--lookup", "--model", str(backend.folder), "--json"]) == 0
         assert json.loads(capsys.readouterr().out)["lookup"]["whole_text"]

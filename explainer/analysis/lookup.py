@@ -98,6 +98,10 @@ class TrainingText:
             end = end if end > start else start + chars
         return self.text[start:end]
 
+    def read_piece(self, backend: Backend, n: int) -> str:
+        """A piece of the training text that stops before a word, as `backend` reads it (`to_the_word`)."""
+        return to_the_word(backend, piece(self.text, n))
+
     def unread_piece(self, backend: Backend, n: int, tries: int = 20) -> str:
         """A piece of the held-out text whose tokens, as the model reads them, are nowhere in the training text
         word for word (a held-out text of the same kind can repeat a training line: those are passed over), drawn
@@ -105,7 +109,7 @@ class TrainingText:
         if not self.held_out:
             return ""
         for k in range(tries):
-            found = piece(self.held_out, n * tries + k)
+            found = to_the_word(backend, piece(self.held_out, n * tries + k))
             if not self.lookup(backend.fit(backend.encode(found))[0]).whole:
                 return found
         return found  # (every try found whole: a text that repeats itself)
@@ -190,8 +194,8 @@ class Guesses:
 def who_guesses_better(backend: Backend, training: TrainingText, n: int = SCORED_PIECES) -> dict[str, Guesses]:
     """Each side's first choice after `n` pieces of the training text ("read") and, where there is a held-out text,
     `n` pieces of text it never read ("unread"), drawn as the page's buttons draw them but from numbers of their
-    own, against the token that came next where the piece was taken from (~2 s a kind for the built-in model)."""
-    kinds = {"read": (training.text, lambda k: piece(training.text, k))}
+    own, against the token that came next where the piece was taken from (~1 s a kind for the built-in model)."""
+    kinds = {"read": (training.text, lambda k: training.read_piece(backend, k))}
     if training.held_out:
         kinds["unread"] = (training.held_out, lambda k: training.unread_piece(backend, k))
     return {kind: _scored(backend, training, source, draw, n) for kind, (source, draw) in kinds.items()}
@@ -204,19 +208,21 @@ def _scored(backend: Backend, training: TrainingText, source: str, draw: Callabl
             text = draw(k)
             ids, at = backend.encode(text), source.index(text)
             more = backend.encode(source[at : at + len(text) + NEXT_CHARS])  # the piece and what came after it
-            if more[: len(ids)] != ids:
+            if more[: len(ids)] != ids or len(more) <= len(ids):
                 continue  # (a piece whose tokens change with what follows it: another is drawn)
-            at = len(ids)  # the next word's first token: past a space that is a token of its own (characters)
-            while at < len(more) - 1 and not backend.token_str(more[at]).strip():
-                at += 1
-            if at >= len(more):
-                continue
-            kept, came = backend.fit(more[:at])[0], more[at]
+            kept, came = backend.fit(ids)[0], more[len(ids)]
             looked += training.lookup(kept).favourite() == came
             model += int(backend.next_token_logits(kept).argmax()) == came
             if (scored := scored + 1) == n:
                 break
     return Guesses(looked, model, scored)
+
+
+def to_the_word(backend: Backend, text: str) -> str:
+    """`text`, which stops before a space and a word, with that space where `backend` reads a space as a token of its
+    own (characters): its next token is then the word's first, not the space."""
+    ids = backend.encode(text)
+    return text + " " if not backend.token_str(backend.encode(text + " a")[len(ids)]).strip() else text
 
 
 def next_words(backend: Backend, ids: list[int], found: Lookup, top: int = 6) -> list[Side]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from explainer.analysis.lookup import Guesses, Lookup, Side, TrainingText, next_words, piece, tokens_read
+from explainer.analysis.lookup import Guesses, Lookup, Side, TrainingText, next_words, tokens_read
 from explainer.backends.base import Backend
 from explainer.charts.lookup import lookup_and_model, who_guesses_better
 from explainer.format import md_escape, number, percent, visible_token
@@ -115,7 +115,7 @@ def examples_row(backend: Backend, training: TrainingText) -> None:
     row.button(
         _("A piece it read"),
         on_click=_next_piece,
-        args=(lambda n: piece(training.text, n),),
+        args=(lambda n: training.read_piece(backend, n),),
         key="example_read",
         help=_("Each click: another piece of its training text, stopped before a word."),
     )
