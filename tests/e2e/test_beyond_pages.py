@@ -1,6 +1,7 @@
-"""Why this word?, What else could it have said? and the export for lessons in real Chromium: the views draw on the
-built-in model, a click on the tree continues the text, a chart's camera button downloads a file named for what it
-is, and the recorded handout opens offline with its charts. Screenshots go to SHOTS: look at them."""
+"""Why this word?, What else could it have said?, What it read and the export for lessons in real Chromium: the views
+draw on the built-in model, a click on the tree continues the text, a piece of text it never read is looked up, a
+chart's camera button downloads a file named for what it is, and the recorded handout opens offline with its charts.
+Screenshots go to SHOTS: look at them."""
 
 from __future__ import annotations
 
@@ -101,6 +102,22 @@ def test_a_click_on_the_tree_continues_the_text(browser, server: Server) -> None
         drawn(page, lambda: expect(box).to_have_value(re.compile(r"Once upon a time, \w+$"), timeout=60_000))
         charts(page, 1)
         screenshot(page, SHOTS / "what-else-continued.png")
+
+
+def test_a_piece_it_never_read_is_looked_up_and_scored(browser, server: Server) -> None:
+    """What it read: a click puts a held-out piece in the text box, and the lookup and the model answer it; under them,
+    who guesses better on such pieces (the model, on text it never read)."""
+    page = open_page(browser, server, "what-it-read", VIEWPORTS["laptop"])
+    with closing_page(page, server, SHOTS / "what-it-read-failed.png"):
+        charts(page, 2)  # the lookup beside the model; who guesses better
+        expect(page.get_by_text("On text it never read, the model is right more often")).to_be_visible()
+        box = page.locator(".st-key-prompt textarea")
+        before = box.input_value()
+        page.locator(".st-key-example_unread button:visible").click()
+        drawn(page, lambda: expect(box).not_to_have_value(before))
+        charts(page, 2)
+        expect(page.get_by_text("The longest end of your text that is in the training text")).to_be_visible()
+        finish(page, "what-it-read-unread", "laptop")
 
 
 def test_the_camera_and_the_handout(browser, server: Server, tmp_path: Path) -> None:
