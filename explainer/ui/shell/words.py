@@ -135,7 +135,7 @@ TERMS: dict[str, Term] = {  # key: the term's anchor on the glossary page, in th
             "Doing well on text never seen in training: a question typed with a slip, a fact asked in new words. It "
             "is measured on held-out text, kept out of the training text on purpose."
         ),
-        ("what-it-read", "lookup"),
+        ("what-it-read", "score"),  # the lookup and the model scored on text it never read
     ),
     "parameter": Term(
         N_("Parameter (weight)"),
