@@ -233,6 +233,9 @@ def test_the_lookup_wins_on_what_it_read_and_the_model_on_what_it_never_read(bui
     assert seen.pieces == unseen.pieces == 100
     assert seen.lookup >= 0.95 * seen.pieces and seen.lookup > seen.model
     assert unseen.model >= unseen.lookup + 0.05 * unseen.pieces
+    why = BY_KEY["who-guesses-better"].why  # the class question's answer quotes these scores
+    assert f"guessed {unseen.model} next words right, the lookup {unseen.lookup}" in why
+    assert f"{seen.lookup} to {seen.model}" in why
     fig = who_guesses_better_chart(scores)
     valid_figure(fig)
     looked, model = fig.data

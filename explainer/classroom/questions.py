@@ -220,6 +220,26 @@ QUESTIONS: tuple[Question, ...] = (
         "nudge",
     ),
     Question(
+        "who-guesses-better",
+        6,
+        N_(
+            "A lookup finds the last words of a text in the model's training text and takes the word that came next "
+            "there most often. On text that neither has read, who guesses the next word right more often?"
+        ),
+        (
+            N_("The lookup: it holds every word of the training text"),
+            N_("Both the same: neither has read that text"),
+            N_("The model: it learnt what such texts go on with"),
+        ),
+        2,
+        N_(
+            "The model: on 100 pieces of text it never read, the built-in model guessed 79 next words right, the "
+            "lookup 69. On text it read, the lookup wins, 98 to 88: it stores the text, the model learns from it."
+        ),
+        "what-it-read",
+        "score",
+    ),
+    Question(
         "hundred-million-years",
         7,
         N_("At a billion operations a second, computing the training of the largest models would take…"),

@@ -27,6 +27,7 @@ VIEW_NAMES: dict[tuple[str, str], str] = {
     ("next-word", "surprise"): N_("every word, guessed in turn"),
     ("poll", "ask"): N_("Ask your class"),
     ("what-it-read", "lookup"): N_("Look it up, or ask the model?"),
+    ("what-it-read", "score"): N_("Who guesses better?"),
     ("poll", "question"): N_("Ask the class a question"),
     ("sampling", "compare"): N_("the two charts"),
     ("what-else", "tree"): N_("the tree"),
@@ -198,6 +199,7 @@ PARTS: dict[str, list[Step]] = {
             (
                 Link("next-word", "surprise", {}, N_("the loss, word by word: how surprised the model was by each")),
                 Link("poll", "ask", {}, N_("the class as training data: after a poll, train the model on its guesses")),
+                Link("what-it-read", "score", {}, N_("text it never read: who guesses better, a lookup or the model?")),
             ),
         ),
         Step(
