@@ -229,14 +229,14 @@ def guesses_section(spec: str) -> None:
     n = number(guesses["read"].pieces)
     st.markdown(
         _(
-            "Each guesses the next word of {n} pieces of its training text, and of as many pieces of text it never "
-            "read: held out from its training, and nowhere in its training text word for word. A guess is right when "
-            "its first choice is the word that really came next."
+            "The lookup and the model each guess the next word of {n} pieces of its training text, and of as many "
+            "pieces of text it never read: held out from its training, and nowhere in its training text word for "
+            "word. A guess is right when its first choice is the word that really came next."
         ).format(n=n)
         if "unread" in guesses
         else _(
-            "Each guesses the next word of {n} pieces of its training text; a guess is right when its first choice "
-            "is the word that really came next."
+            "The lookup and the model each guess the next word of {n} pieces of its training text; a guess is right "
+            "when its first choice is the word that really came next."
         ).format(n=n)  # fmt: skip
     )
     chart = who_guesses_better(guesses, _("How often the first choice was right"))
