@@ -21,8 +21,7 @@ from explainer.analysis.lookup import (
 )
 from explainer.analysis.scale import builtin_preset
 from explainer.backends.load import load_backend
-from explainer.charts.lookup import lookup_and_model
-from explainer.charts.lookup import who_guesses_better as who_guesses_better_chart
+from explainer.charts.lookup import guesses_chart, lookup_and_model
 from explainer.classroom.questions import BY_KEY
 from explainer.cli.main import main
 from explainer.corpus.generator import builtin_corpus
@@ -166,7 +165,7 @@ def test_a_students_run_is_looked_up_in_the_part_of_its_text_it_trains_on(run_ro
     assert found is not None and (found.source, found.name) == ("paste", "my story")
     assert found.text == run.data.train_text and len(found.text) < len(STORY), "the validation part held back"
     assert np.array_equal(found.ids, run.data.train_ids.numpy())
-    assert np.array_equal(encoded(backend, found.text, piece=40), found.ids), "in pieces: the same tokens"
+    assert np.array_equal(encoded(backend, found.text, chars=40), found.ids), "in pieces: the same tokens"
     line = backend.encode("it said: dogs like the")
     assert found.lookup(line).whole and found.page(3) in found.text
     assert to_the_word(backend, "it said:").endswith(" ") == (tokens == "char"), "a space that is a token: kept"
@@ -236,7 +235,7 @@ def test_the_lookup_wins_on_what_it_read_and_the_model_on_what_it_never_read(bui
     why = BY_KEY["who-guesses-better"].why  # the class question's answer quotes these scores
     assert f"guessed {unseen.model} next words right, the lookup {unseen.lookup}" in why
     assert f"{seen.lookup} to {seen.model}" in why
-    fig = who_guesses_better_chart(scores)
+    fig = guesses_chart(scores)
     valid_figure(fig)
     looked, model = fig.data
     assert list(looked.x) == [seen.lookup / 100, unseen.lookup / 100]

@@ -314,15 +314,15 @@ def _shared(key: tuple, make: Callable[[], TrainingText | None]) -> TrainingText
         return _SHARED[key]
 
 
-def encoded(backend: Backend, text: str, piece: int = ENCODE_PIECE) -> np.ndarray:
-    """`text` as the backend's token ids, encoded a piece at a time, each piece ending after a blank line (where the
-    built-in corpus's tokens always break: the same ids as the whole text at once, checked): encoding 10 MB at once
-    held the tokenizer's offsets and strings for every token, ~390 MB for a moment; in pieces, a few MB."""
+def encoded(backend: Backend, text: str, chars: int = ENCODE_PIECE) -> np.ndarray:
+    """`text` as the backend's token ids, encoded about `chars` characters at a time, each part ending after a blank
+    line (where the built-in corpus's tokens always break: the same ids as the whole text at once, checked): encoding
+    10 MB at once held the tokenizer's offsets and strings for every token, ~390 MB for a moment; in parts, a few MB."""
     small = backend.info.vocab_size <= np.iinfo(np.int16).max + 1
     parts, start = [], 0
     with torch.inference_mode():
         while start < len(text):
-            end = text.find("\n\n", start + piece)
+            end = text.find("\n\n", start + chars)
             end = len(text) if end < 0 else end + 2
             parts.append(np.asarray(backend.encode(text[start:end]), dtype=np.int16 if small else np.int32))
             start = end

@@ -135,7 +135,7 @@ class ModelAnalyses:
         """How often the lookup and the model guess the next token right, on text it read and text it never read
         (None without its training text)."""
         found = self.training_text()
-        return self._get("guesses", lambda: found and who_guesses_better(self.backend, found))
+        return self._get("guesses", lambda: None if found is None else who_guesses_better(self.backend, found))
 
     def pieces(self, tsne: bool = False) -> list[Callable[[], object]]:
         """Every piece, as functions that compute it (t-SNE only if asked: it is the slow one)."""

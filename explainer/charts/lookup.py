@@ -33,7 +33,7 @@ def lookup_and_model(words: list[str], rows: list[Side], title: str = "") -> go.
     return grouped_rows([looked, model], [label(w) for w in words], title, top)
 
 
-def who_guesses_better(guesses: dict[str, Guesses], title: str = "") -> go.Figure:
+def guesses_chart(guesses: dict[str, Guesses], title: str = "") -> go.Figure:
     """Per kind of piece (text it read, text it never read), the share of pieces on which the lookup's first choice
     was the token that came next, beside the model's (each a share only: "98% (196 of 200)" ran off a phone's chart;
     the page says how many pieces)."""

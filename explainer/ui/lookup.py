@@ -11,7 +11,7 @@ import streamlit as st
 
 from explainer.analysis.lookup import Guesses, Lookup, Side, TrainingText, next_words, tokens_read
 from explainer.backends.base import Backend
-from explainer.charts.lookup import lookup_and_model, who_guesses_better
+from explainer.charts.lookup import guesses_chart, lookup_and_model
 from explainer.format import md_escape, number, percent, visible_token
 from explainer.generation.script import StartedReply
 from explainer.i18n import N_, _, ngettext, sentences
@@ -239,7 +239,7 @@ def guesses_section(spec: str) -> None:
             "when its first choice is the word that really came next."
         ).format(n=n)  # fmt: skip
     )
-    chart = who_guesses_better(guesses, _("How often the first choice was right"))
+    chart = guesses_chart(guesses, _("How often the first choice was right"))
     show_chart(chart, "who_guesses_better")
     st.markdown(guesses_verdict(guesses))
 

@@ -64,11 +64,11 @@ def steps() -> list:
     def default_analyses() -> None:
         model_analyses(default_spec()).warm()
 
-    def training_text() -> None:  # What it read: the corpus read and encoded (~3 s), who guesses better (~2 s)
+    def what_it_read() -> None:  # the corpus read and encoded (~3 s), then who guesses better (~1 s)
         model_analyses(default_spec()).guesses()
 
     return [import_dynamo, default_model, default_analyses, warm_training_page, builtin_preset, warm_emergence_page,
-            warm_meaning_page, training_text]  # fmt: skip
+            warm_meaning_page, what_it_read]  # fmt: skip
 
 
 def _pieces() -> Iterator[Callable[[], object]]:
