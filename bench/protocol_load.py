@@ -19,6 +19,7 @@ start / peak / end) and CPU; sessions opened per second. `--json FILE` writes th
     python -m bench.protocol_load --students 1 --trainers 0 --duration 40 --verbose  # what each action changed
     python -m bench.protocol_load --students 30 --trainers 0 --pages tokens           # everybody plays the merges
     python -m bench.protocol_load --students 30 --trainers 2 --follow                 # all in a poll the teacher leads
+    python -m bench.protocol_load --students 30 --trainers 2 --duration 600 --refresh 60  # a long class: new tabs
     deploy/start.sh start && python -m bench.protocol_load --url http://127.0.0.1:8080 \\
         --pid-file /tmp/llm-explainer-deploy/replicas.pid --students 100 --trainers 2   # through nginx + replicas
 
@@ -87,6 +88,7 @@ async def run_load(
     trainers_url: str | None = None,
     pages: list[str] | None = None,
     follow: bool = False,
+    refresh: float = 0.0,
     log=None,
 ) -> dict:
     """`students` sessions on the app at `url` (`trainers` of them training), arriving evenly over `ramp` s and
@@ -94,7 +96,8 @@ async def run_load(
     (not timed), so that the figures are a warm server's. `trainers_url`: where the trainers go instead of `url`
     (one replica's own address puts both trainings on it). `pages`: the tour's pages to visit (default: all).
     `follow`: a teacher's tab opens a class poll and moves from page to page; every student joins the poll first, so
-    every page they see carries the class bar (explainer/ui/follow.py)."""
+    every page they see carries the class bar (explainer/ui/follow.py). `refresh`: each student opens a new tab about
+    every so many seconds (ws_students.student), leaving its old session to the server's clean-up."""
     stats = Stats(log=log)
     warm_stats = Stats()
     warm = await warm_up(url, warm_stats) if warmup else None
@@ -122,7 +125,7 @@ async def run_load(
         if i < k:
             await trainer(trainers_url or url, i, stats, until, think, seed)
         else:
-            await student(url, i, stats, until, think, seed, tour, code)
+            await student(url, i, stats, until, think, seed, tour, code, refresh)
 
     async def steady_cpu() -> tuple[float, float]:
         await asyncio.sleep(max(0.0, steady_from - time.monotonic()))
@@ -177,6 +180,7 @@ async def run_load(
         "fragment_runs_cut_short": dict(stats.cut_short),
         "finishes_never_sent": stats.lost_finishes,
         "sessions_opened": stats.sessions_opened,
+        "refreshes": stats.refreshes,
         "sessions_per_s": round(len(opened) / max(1e-9, opened[-1] - t0), 2) if opened else None,
         "interactions_per_s": round(len(interactions) / max(1e-9, t1 - t0), 2),
         "server_pids": pids or None,
@@ -186,6 +190,7 @@ async def run_load(
             "end": _r(rss_end),
         },
         "server_pss_peak_mb": _r(watch.peak_pss_mb()) if watch else None,
+        "server_rss_by_minute_mb": by_minute(watch.samples) if watch else None,
         "server_cpu_s": _r(cpu1 - cpu0) if watch else None,
         "server_cores_busy": round((cpu_b - cpu_a) / max(1e-9, duration), 2) if watch and duration else None,
         "client_cores_busy": round((me1 - me0) / max(1e-9, t1 - t0), 2),
@@ -193,6 +198,15 @@ async def run_load(
         "replicas": dict(stats.replicas) or None,
         "training": {str(w): said for w, said in sorted(stats.training.items())} or None,
     }
+
+
+def by_minute(samples: list[tuple[float, float, int]]) -> list[float]:
+    """The server's memory at the end of each whole minute of the run (and at its end), from (s, MB, threads) samples:
+    whether a long class makes it grow or it levels off."""
+    ends: dict[int, float] = {}
+    for seconds, mb, _threads in samples:
+        ends[int(seconds // 60)] = mb
+    return [round(ends[m]) for m in sorted(ends)]
 
 
 def _ms(seconds: list[float]) -> list[float]:
@@ -250,7 +264,9 @@ def print_report(r: dict) -> None:
         f"client (this load generator): {r['client_cores_busy']} cores busy; machine: {r['machine_cores']} cores, "
         f"load average {r['load_average_at_end']}"
     )
-    print(f"sessions: {r['sessions_opened']} opened, {r['sessions_per_s']} per s; "
+    if r.get("server_rss_by_minute_mb") and len(r["server_rss_by_minute_mb"]) > 2:
+        print(f"server RSS at the end of each minute (MB): {' · '.join(map(str, r['server_rss_by_minute_mb']))}")
+    print(f"sessions: {r['sessions_opened']} opened ({r['refreshes']} for a refresh), {r['sessions_per_s']} per s; "
           f"{r['interactions_per_s']} interactions per s")  # fmt: skip
     if r["replicas"]:
         print(f"replicas (X-Replica of each session's page): {r['replicas']}")
@@ -276,6 +292,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--verbose", action="store_true", help="print each interaction: time and what it changed")
     ap.add_argument("--pages", nargs="+", choices=[page for page, _ in TOUR], help="tour these pages only (all)")
     ap.add_argument("--follow", action="store_true", help="a teacher leads a class poll that every student joined")
+    ap.add_argument(
+        "--refresh",
+        type=float,
+        default=0,
+        help="each student opens a new tab about every so many seconds (0: never): a long class's churn",
+    )
     ap.add_argument("--no-warmup", action="store_true", help="no warm-up visit: the first students meet a cold server")
     args = ap.parse_args(argv)
 
@@ -308,6 +330,7 @@ def main(argv: list[str] | None = None) -> int:
                 trainers_url=args.trainers_url,
                 pages=args.pages,
                 follow=args.follow,
+                refresh=args.refresh,
             )  # fmt: skip
         )
     finally:

@@ -36,6 +36,7 @@ end of its id first, then by its label, so that renamed keys keep working.
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import time
 import urllib.request
@@ -201,6 +202,7 @@ class Stats:
     lost_finishes: int = 0  # runs whose script_finished the server never sent (Session._new_session)
     app_errors: Counter = field(default_factory=Counter)  # st.error messages the app showed, by interaction
     sessions_opened: int = 0
+    refreshes: int = 0  # sessions a student left for a new tab (student's `refresh`)
     open_times: list[float] = field(default_factory=list)  # monotonic time each first page was drawn
     replicas: Counter = field(default_factory=Counter)  # X-Replica header of each session's page (deploy/)
     training: dict[int, str] = field(default_factory=dict)
@@ -793,16 +795,27 @@ async def timed(session: Session, who: int, name: str, action, stats: Stats) -> 
 
 
 async def student(
-    url: str, who: int, stats: Stats, until: float, think: float, seed: int, tour: tuple = TOUR, join: str = ""
+    url: str,
+    who: int,
+    stats: Stats,
+    until: float,
+    think: float,
+    seed: int,
+    tour: tuple = TOUR,
+    join: str = "",
+    refresh: float = 0.0,
 ) -> None:
     """Opens the app on one page of the tour, then goes round it until `until` (monotonic s): each page's
     interactions with a pause of about `think` s before each, then the next page via the navigation. `join`: a
-    class poll's code, joined first on the poll page (from then on every page shows the class bar)."""
+    class poll's code, joined first on the poll page (from then on every page shows the class bar). `refresh`: about
+    every so many seconds (uniform ±50 %) the student opens the next page in a new tab instead, as a reload or a
+    phone waking up does: the old session is left to the server's clean-up (0: never)."""
     rng = random.Random(seed * 1000 + who)
     start = who % len(tour)
     reconnects = 0
     while time.monotonic() < until and reconnects <= 3:
         session = Session(url, who, stats)
+        refresh_at = time.monotonic() + rng.uniform(0.5 * refresh, 1.5 * refresh) if refresh else math.inf
         try:
             page = tour[start][0]
             if join:
@@ -823,7 +836,15 @@ async def student(
                     await _pause(rng, think, until)
                     if time.monotonic() >= until:
                         break
-                    await timed(session, who, NAVIGATE, lambda p=page, s=session: s.switch_page(p), stats)
+                    if time.monotonic() >= refresh_at:  # a new tab on the next page; the old one is closed
+                        await session.close()
+                        session = Session(url, who, stats)
+                        refresh_at = time.monotonic() + rng.uniform(0.5 * refresh, 1.5 * refresh)
+                        stats.refreshes += 1
+                        if await timed(session, who, OPEN_PAGE, lambda p=page, s=session: s.open(p), stats) is None:
+                            return
+                    else:
+                        await timed(session, who, NAVIGATE, lambda p=page, s=session: s.switch_page(p), stats)
                 for name in names:
                     await _pause(rng, think, until)
                     if time.monotonic() >= until:

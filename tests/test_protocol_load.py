@@ -14,7 +14,7 @@ import pytest
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench.measure import run_async
-from bench.protocol_load import run_load
+from bench.protocol_load import by_minute, run_load
 from bench.widget_states import user_key
 from bench.ws_students import Session, Stats, Waiter, expected_kinds
 
@@ -106,3 +106,31 @@ def test_eight_students_one_training_without_errors(server: tuple[str, int, Path
     assert not no_effect, f"changed nothing on the page: {no_effect}"
     assert report["server_rss_mb"]["peak"] > 0
     assert report["training"] and all(said != "did not start" for said in report["training"].values())
+
+
+def test_students_who_open_new_tabs_leave_the_server_without_errors(server: tuple[str, int, Path]) -> None:
+    """`--refresh`: a long class's churn, every student opening the next page in a new tab now and then."""
+    url, pid, log = server
+    report = run_async(
+        run_load(
+            url,
+            students=2,
+            duration=6,
+            ramp=0,
+            think=0.3,
+            seed=2,
+            pids=[pid],
+            warmup=False,
+            refresh=1.0,
+            pages=["next-word", "sampling"],
+        )  # fmt: skip
+    )
+    assert report["errors"] == 0, (report["error_samples"], log.read_text(errors="replace")[-4000:])
+    assert report["refreshes"] >= 2
+    assert report["sessions_opened"] == 2 + report["refreshes"]  # every new tab drew its page
+    assert report["actions"]["open a page"]["n"] == report["sessions_opened"]
+
+
+def test_memory_by_minute_is_the_last_sample_of_each_minute() -> None:
+    samples = [(0.0, 500.0, 9), (30.0, 610.4, 9), (59.9, 700.2, 9), (60.0, 720.0, 9), (125.0, 800.6, 9)]
+    assert by_minute(samples) == [700, 720, 801]
