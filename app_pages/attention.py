@@ -125,7 +125,7 @@ section(_("The heads side by side"), "heads")
 
 
 def _grid():  # each head titled by its habit in this text (made only when the shared chart is not there yet)
-    habits = [s.habit() for s in inside.head_summaries(att[layer])]
+    habits = [s.habit(labels) for s in inside.head_summaries(att[layer])]
     return heads_grid(att[layer][:, win, win], shown, habits)
 
 
@@ -138,8 +138,9 @@ if this_layer.open:  # only the open tab is drawn
         st.caption(
             _(
                 "Heads in the same layer learn different habits: some look at the previous token, some at the "
-                "first, some at one word that matters. The titles say where each head's weight goes on average in "
-                "this text."
+                "first, some at one word that matters. A title gives a head's habit where it has one (its weight "
+                "on average, in this text); else where the last token, whose vector predicts the next word, looks "
+                "most."
             )
         )
 if every_layer.open:

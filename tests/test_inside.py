@@ -188,9 +188,10 @@ def test_head_summaries_recognise_a_previous_token_head() -> None:
     prev[0, 0, 0] = 1
     prev[0, np.arange(1, 5), np.arange(0, 4)] = 1
     (s,) = inside.head_summaries(prev)
-    assert s.previous == 1.0 and s.bits == 0.0 and s.habit() == "the previous token 100%"
+    assert s.previous == 1.0 and s.habit(list("abcde")) == "the previous token 100%"
     (u,) = inside.head_summaries(np.tril(np.ones((1, 5, 5))) / np.arange(1, 6)[:, None])
-    assert u.habit().startswith("spread out")
+    assert u.habit(list("abcde")) == "“e” → “a” 20%"  # no habit: where the last token looks most
+    assert u.habit(["␣conversation", *"bcd", "␣is"]) == "“␣is” → “␣conversa…” 20%"  # a phone's narrow title
 
 
 def test_entity_positions_follow_the_left_cut(tiny) -> None:

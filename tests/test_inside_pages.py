@@ -94,6 +94,9 @@ def test_attention_names_the_measured_country_head_and_starts_there(country_head
     assert "France" in chart_specs(at)[3]["layout"]["yaxis"]["ticktext"][0] and dots["x"][0] == 0
     assert sum(bars["x"]) == pytest.approx(1.0, abs=1e-6) and bars["x"][0] > 0.5  # the country head's habit
     assert any("Check it by hand" in c.value and "≈" in c.value for c in at.caption)
+    grid = next(s for s in chart_specs(at) if "<b>head 1</b>" in json.dumps(s["layout"].get("annotations", [])))
+    titles = [a["text"] for a in grid["layout"]["annotations"] if a["text"].startswith("<b>head")]
+    assert "France" in titles[country_head.head]  # a head without a habit: where the last token looks most
 
 
 def test_picking_another_head_redraws_the_heatmap(country_head) -> None:

@@ -14,7 +14,7 @@ import torch
 
 from explainer.backends.base import Backend, NeuronWrites, QueriesKeys
 from explainer.corpus.data import COUNTRIES
-from explainer.format import fixed_percent, number, visible_token
+from explainer.format import fixed_percent, visible_token
 from explainer.generation.script import ChatScript
 from explainer.i18n import N_, _
 from explainer.model.gpt import Trace
@@ -40,33 +40,44 @@ def attention_stack(trace: Trace) -> np.ndarray:
 # ---------------------------------------------------------------------------- what each head does
 
 
+HABIT_TOKEN = 10  # letters of a token named in a head's habit: a title over one of four maps on a phone
+
+
 @dataclass(frozen=True)
 class HeadSummary:
     previous: float  # mean weight on the token just before (over queries 1..T-1)
     itself: float  # mean weight on the query's own token
     first: float  # mean weight on the very first token
-    bits: float  # mean entropy of a row: 0 = one token only, higher = spread out
+    last_key: int  # the position the last token (whose vector predicts the next word) puts the most weight on
+    last_weight: float  # and that weight
 
-    def habit(self) -> str:
-        """Where the head's weight goes on average, in a few words: 'the previous token 83%', 'spread out'."""
+    def habit(self, labels: list[str]) -> str:
+        """A head in a few words: its habit where it has one ('the previous token 83%', on average over the text),
+        else where the last token looks most ('“␣is” → “␣France” 76%'). `labels`: the text's tokens."""
         parts = {N_("the previous token"): self.previous, N_("itself"): self.itself, N_("the first token"): self.first}
         what, w = max(parts.items(), key=lambda kv: kv[1])
         if w >= 0.4:
             return _("{what} {share}").format(what=_(what), share=fixed_percent(w))
-        return _("spread out ({bits} bits)").format(bits=number(self.bits, 1))
+        cut = lambda t: t if len(t) <= HABIT_TOKEN else t[: HABIT_TOKEN - 1] + "…"  # noqa: E731
+        return _("“{query}” → “{key}” {share}").format(
+            query=cut(labels[-1]), key=cut(labels[self.last_key]), share=fixed_percent(self.last_weight)
+        )
 
 
 def head_summaries(att: np.ndarray) -> list[HeadSummary]:
-    """att (H, T, T) for one layer -> one summary per head (queries from position 1 on)."""
+    """att (H, T, T) for one layer -> one summary per head (its habits over queries from position 1 on)."""
     H, T, _T = att.shape
     if T < 2:
-        return [HeadSummary(0.0, 1.0, 1.0, 0.0) for _h in range(H)]
+        return [HeadSummary(0.0, 1.0, 1.0, 0, 1.0) for _h in range(H)]
     q = np.arange(1, T)
-    p = np.clip(att[:, 1:, :], 1e-12, 1.0)
-    bits = -(att[:, 1:, :] * np.log2(p)).sum(-1).mean(-1)  # (H,)
+    last = att[:, -1, :].argmax(-1)  # (H,)
     return [
         HeadSummary(
-            float(att[h, q, q - 1].mean()), float(att[h, q, q].mean()), float(att[h, 1:, 0].mean()), float(bits[h])
+            float(att[h, q, q - 1].mean()),
+            float(att[h, q, q].mean()),
+            float(att[h, 1:, 0].mean()),
+            int(last[h]),
+            float(att[h, -1, last[h]]),
         )
         for h in range(H)
     ]
