@@ -137,9 +137,9 @@ if this_layer.open:  # only the open tab is drawn
         show_chart(shared_chart(("attn_grid", spec, text, layer), _grid), "attn_grid")
         st.caption(
             _(
-                "Heads in the same layer learn different habits: some look at the previous token, some at the "
-                "first, some at one word that matters. A title gives a head's habit where it has one (its weight "
-                "on average, in this text); else where the last token, whose vector predicts the next word, looks "
+                "Heads in the same layer read the same text differently. In a large model some have a habit: "
+                "the previous token, or the first. A title gives a head's habit where it has one (its weight on "
+                "average, in this text); else where the last token, whose vector predicts the next word, looks "
                 "most."
             )
         )
