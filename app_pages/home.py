@@ -9,7 +9,7 @@ from explainer.model.device import device_words
 from explainer.ui.shell.handout import handout_html
 from explainer.ui.shell.lesson import STEPS
 from explainer.ui.shell.models import current_backend, model_facts
-from explainer.ui.shell.navigation import PLAN_VIEW
+from explainer.ui.shell.navigation import PLAN_VIEW, start_link
 from explainer.ui.shell.plan import lesson_plan
 from explainer.ui.shell.presenter import presenting
 from explainer.ui.shell.views import section
@@ -22,6 +22,7 @@ st.markdown(
     )
 )
 st.markdown(_("Each page of this app shows one step of that, on a real (small) language model running right here."))
+start_link()
 
 minutes = sum(step.minutes for step in STEPS)
 section(

@@ -114,6 +114,20 @@ def turns(at: AppTest) -> list[tuple[str, str, dict[str, str]]]:
     return [(p.page, p.label, dict(parse_qsl(p.query_string))) for p in footer_links]
 
 
+def start(at: AppTest) -> tuple[str, str, dict[str, str]]:
+    """The lesson plan's link at its top: (url path, label, query parameters)."""
+    (link,) = [el.proto for el in at.main.get("page_link") if el.proto.label.startswith(("On your own", "Go on"))]
+    return link.page, link.label, dict(parse_qsl(link.query_string))
+
+
+def test_a_newcomer_starts_at_the_top_of_the_plan_where_its_footer_would_take_them() -> None:
+    at = run_app()
+    assert start(at) == ("chat", "On your own? Start here: 1 · The torn script", STEPS[0].query(STEPS[0].link))
+    assert start(at)[2] == turns(at)[-1][2], "the same view as the footer's Next step"
+    links = [el.proto.label for el in at.main.get("page_link")]
+    assert links.index(start(at)[1]) == 0, "above the plan's own links"
+
+
 def asked(at: AppTest) -> list[str]:
     """The lesson step's question above the footer's links."""
     return [m.value for m in at.main.markdown if "ask the class" in m.value]
@@ -137,8 +151,9 @@ def test_a_page_opened_from_the_plan_walks_the_plans_steps() -> None:
     assert story_next == [("last-vector", "Next: The last vector", {})], "a page of another step: the sidebar's story"
     assert not asked(at)
     assert turns(go(at, "app_pages/train.py"))[0][1] == "Previous step: 4 · Training data", "back on the step's page"
-    home = turns(go(at, "app_pages/home.py"))
-    assert home == [("train", "Next step: 6 · One training step", STEPS[5].query(STEPS[5].link))], "the lesson goes on"
+    home = go(at, "app_pages/home.py")
+    assert turns(home) == [("train", "Next step: 6 · One training step", STEPS[5].query(STEPS[5].link))], "goes on"
+    assert start(home) == ("train", "Go on with the lesson: 6 · One training step", STEPS[5].query(STEPS[5].link))
     first = follow(at, STEPS[0], STEPS[0].link)
     assert [label for _p, label, _q in turns(first)] == ["Back to the lesson plan", "Next step: 2 · Probabilities"]
     last = follow(at, STEPS[-1], STEPS[-1].more[0])  # a step's second link (Why this word?) is that step too

@@ -146,6 +146,17 @@ def _lesson_turns(step: Step) -> tuple[Turn | None, Turn, Turn | None]:
     return _step_turn(_("Previous step: {step}"), before), back, _step_turn(_("Next step: {step}"), after)
 
 
+def start_link() -> None:
+    """On the lesson plan's page, under its opening words: the lesson's next step (the first for a newcomer), the
+    same as the footer's link at the bottom, so that a student on their own need not scroll past the whole plan."""
+    if Navigation.of().current is None:
+        return
+    step = next_in_lesson()
+    words = _("On your own? Start here: {step}") if step is STEPS[0] else _("Go on with the lesson: {step}")
+    turn = _step_turn(words, step)
+    st.page_link(turn.page, label=turn.label, icon=f":material/{NEXT_ICON}:", query_params=turn.query, help="")
+
+
 def footer() -> None:
     """Previous / next links and the way back to the lesson plan, at the bottom of the page: the lesson's steps on a
     page opened from the plan (and on the plan itself), else the sidebar's pages; then the landing on a linked view
