@@ -139,6 +139,22 @@ def test_every_message_is_translated(lang: str) -> None:
     assert not problems, f"{len(problems)} problems in {lang}:\n" + "\n".join(problems[:40])
 
 
+def test_french_marks_never_start_or_end_a_line() -> None:
+    """French puts a space before : ? ! ; and inside « »: a no-break one, else a line (a projector's narrow caption)
+    may end on « or begin with ? or »."""
+    with catalog_path("fr").open("rb") as f:
+        catalog = read_po(f, locale="fr")
+    breakable = re.compile(r"« |(?<=\S) [»:?!;](?=\s|$|[*)»\]_,.])")
+    found = [
+        s
+        for entry in catalog
+        if entry.id
+        for s in (entry.string if isinstance(entry.string, tuple) else (entry.string,))
+        if breakable.search(s)
+    ]
+    assert not found, f"{len(found)} with a breakable space, e.g. {found[:3]}"
+
+
 @pytest.mark.parametrize("lang", TRANSLATED)
 def test_translations_are_used(lang: str) -> None:
     """A catalog is read and used: the app's name reads differently in each language, and back in English."""
