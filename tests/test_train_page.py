@@ -253,3 +253,31 @@ def test_every_model_size_has_a_translated_name() -> None:
     assert set(SIZES) == {*PRESETS, "custom"}
     with speaking("de"):
         assert [_(SIZES[k]) for k in ("tiny", "small", "medium")] == ["Winzig", "Klein", "Mittel"]
+
+
+def test_again_on_a_short_piece_of_the_text_shows_it_memorising() -> None:
+    """“Again, on just 3,000 characters”: the same settings on the start of the text, pasted; trained long enough, the
+    validation loss climbs while the training loss falls, and the page says so."""
+    at = apptest.train_page()
+    at.number_input(key="train_steps").set_value(2)
+    no_crash(at.run())
+    for _ in range(2):
+        click(at, "train_step")
+    first = session(at).run
+    click(at, "train_again_short")
+    now = session(at).run
+    assert at.session_state["train_src"] == "paste" and now.data.text == at.session_state["train_paste"]
+    assert first.data.text.startswith(now.data.text) and 2_000 <= len(now.data.text) <= 3_000
+    assert now.data.text.endswith("\n") and now.spec.n_layer == first.spec.n_layer
+    assert "train_again_short" not in [b.key for b in at.button], "not offered on a text this short"
+    while session(at).status == RUNNING:
+        no_crash(at.run())
+    click(at, "train_reset")
+    at.number_input(key="train_steps").set_value(400)
+    no_crash(at.run())
+    click(at, "train_run")
+    assert not any("memorising" in w.value for w in at.warning), "not before it has climbed"
+    while session(at).status == RUNNING:
+        no_crash(at.run())
+    (said,) = [w.value for w in at.warning if "It is memorising" in w.value]
+    assert f"its {now.data.train_chars:,} characters by heart" in said

@@ -18,6 +18,7 @@ from explainer.format import duration_from_seconds, fixed_percent, human_count, 
 from explainer.generation.next_token import top_tokens
 from explainer.i18n import _, ngettext
 from explainer.training.compare import curve_label, only_the_start_differs, smooth
+from explainer.training.memorising import memorising
 from explainer.training.run import Run, run_backend, sample_text
 from explainer.training.spec import PAGE_LIMITS
 from explainer.ui.prediction import typed_pieces
@@ -36,7 +37,7 @@ from explainer.ui.training.session import (
     bounded_threads,
     training_slots,
 )
-from explainer.ui.training.setup import train_again
+from explainer.ui.training.setup import SHORT_CHARS, train_again
 
 PROBE_KEY = "train_probe"
 LOG_X_KEY = "train_log_x"
@@ -157,6 +158,13 @@ def _experiments(row, run: Run) -> None:
         help=_("Reset and train again with the same settings from other random dials (and the examples in another "
                "order): does it end up as good?"),
     )  # fmt: skip
+    if run.data.train_chars > 10 * SHORT_CHARS:
+        row.button(
+            _("Again, on just {n} characters of its text").format(n=number(SHORT_CHARS)), key="train_again_short",
+            icon=":material/content_cut:", on_click=train_again, kwargs={"short": True},
+            help=_("Reset and train again with the same settings on only the start of this text (pasted in the "
+                   "settings): will the model learn patterns from so little, or learn the text by heart?"),
+        )  # fmt: skip
 
 
 # ---------------------------------------------------------------------------- the live view
@@ -273,6 +281,7 @@ def _charts(run: Run) -> None:
                 "patterns, not memorising."
             ).format(vocab_size=number(run.data.tokenizer.vocab_size))
         )
+        _memorising_note(run)
         _earlier_note(run, len(same), others)
         if any(c.spec == run.spec for c in same):
             st.caption(
@@ -291,6 +300,28 @@ def _charts(run: Run) -> None:
             st.html(samples_html(run.samples))
     _probe(run)
     _dials(run)
+
+
+def _memorising_note(run: Run) -> None:
+    """Said as soon as the run memorises: the validation loss climbing while the training loss falls."""
+    seen = memorising(run.trainer.history)
+    if seen is None:
+        return
+    st.warning(
+        _(
+            "**It is memorising.** The validation loss has climbed from {best} (step {step}) to {now} while the "
+            "training loss went on falling ({then} → {train}): the model is learning its {chars} characters by "
+            "heart, not patterns that carry over to text it has not read."
+        ).format(
+            best=number(seen.best_val, 2),
+            step=number(seen.best_step),
+            now=number(seen.val, 2),
+            then=number(seen.train_then, 2),
+            train=number(seen.train_now, 2),
+            chars=number(run.data.train_chars),
+        ),  # fmt: skip
+        icon=":material/psychology_alt:",
+    )
 
 
 def _earlier_note(run: Run, drawn: int, others: int) -> None:

@@ -39,6 +39,7 @@ TOK, VOCAB, SIZE = "train_tok", "train_vocab", "train_size"
 DIMS = {"n_layer": "train_layers", "n_head": "train_heads", "d_model": "train_width", "context_length": "train_context"}
 KNOBS = {"lr": "train_lr", "batch_size": "train_batch", "steps": "train_steps"}
 SEED = "train_seed"  # the random start (dials and the order of examples): no widget, "Again, another random start"
+SHORT_CHARS = 3_000  # "Again, on just … characters": the tiny model learns so much text by heart in 300 steps
 
 
 @dataclass
@@ -86,19 +87,30 @@ def show_spec(spec: RunSpec) -> None:
     st.session_state[SIZE] = match[0] if match else "custom"
 
 
-def train_again(lr: float | None = None, new_start: bool = False) -> None:
-    """A one-click experiment (a button's callback): Reset, the same settings but this learning rate or another
-    random start, and train again at once; the run's loss stays on the chart to compare."""
+def short_piece(text: str) -> str:
+    """The first SHORT_CHARS characters of `text`, ended at a line's end where that keeps MIN_CHARS (the least a
+    pasted text may have)."""
+    piece = text[:SHORT_CHARS]
+    cut = piece.rfind("\n") + 1
+    return piece[:cut] if cut >= MIN_CHARS else piece
+
+
+def train_again(lr: float | None = None, new_start: bool = False, short: bool = False) -> None:
+    """A one-click experiment (a button's callback): Reset, the same settings but this learning rate, another
+    random start, or only a short piece of the text (pasted: `short_piece`), and train again at once; the run's loss
+    stays on the chart to compare where the validation text is the same."""
     session = TrainingSession.of()
     if session.run is None:
         return
-    spec = session.run.spec
+    spec, text = session.run.spec, session.run.data.text
     session.reset()
     show_spec(spec)
     if lr is not None:
         st.session_state[KNOBS["lr"]] = lr
     if new_start:
         st.session_state[SEED] = spec.seed + 1
+    if short:
+        st.session_state[SRC], st.session_state[PASTE] = "paste", short_piece(text)
     session.start_when_ready = True
 
 
