@@ -167,11 +167,21 @@ def test_train_on_a_text_file_end_to_end(tmp_path, capsys):
     summary = json.loads(r.stdout)
     assert summary["steps"] == 40 and summary["parameters"] > 10_000
     assert summary["final_train_loss"] < 3.0 and summary["final_val_loss"] is not None
+    assert summary["memorising"] is None  # 40 steps: still learning
     assert summary["tokens_per_s"] > 0 and summary["wall_seconds"] >= summary["train_seconds"] > 0
     assert "step 40/40" in r.stderr and "tok/s" in r.stderr  # plain progress lines when not a terminal
     assert "Traceback" not in r.stderr
     pred = run_json(capsys, "predict", "the ca", "--model", str(out), "--top", "3")
     assert len(pred["next"]) == 3
+
+
+def test_the_summary_says_when_a_run_memorised() -> None:
+    seen = {"best_step": 160, "best_val_loss": 1.86}
+    out = {"out": "m", "parameters": 108_000, "steps": 600, "final_train_loss": 0.19, "final_val_loss": 2.48,
+           "tokens_per_s": 90_000, "wall_seconds": 8.1, "memorising": seen}  # fmt: skip
+    said = train_cli.show_train(out).splitlines()
+    assert said[1].startswith("memorising: the validation loss was lowest at step 160 (1.860)")
+    assert len(train_cli.show_train({**out, "memorising": None}).splitlines()) == 1
 
 
 def test_train_human_summary_and_word_tokenizer(tmp_path, capsys):

@@ -17,6 +17,7 @@ from explainer.model.checkpoints import save_checkpoint
 from explainer.model.device import configure_threads, device_label, pick_device
 from explainer.training.builtin import train_builtin
 from explainer.training.cores import sized_threads
+from explainer.training.memorising import memorising
 from explainer.training.run import new_run
 from explainer.training.spec import RunSpec
 from explainer.training.text import load_text, read_text_file
@@ -59,11 +60,23 @@ def show_train(out: dict) -> str:
     if "heldout_accuracy" in out:  # the built-in recipe
         return f"held-out accuracy {out['heldout_accuracy']:.1%}, {out['train_seconds']} s"
     val = f", validation loss {out['final_val_loss']:.3f}" if out["final_val_loss"] is not None else ""
-    return (
+    said = (
         f"saved to {out['out']}: {out['parameters']:,} parameters, {out['steps']} steps, "
         f"train loss {out['final_train_loss']:.3f}{val}, {out['tokens_per_s']:,.0f} tokens/s, "
         f"{out['wall_seconds']} s in all"
     )
+    if seen := out.get("memorising"):
+        said += (
+            f"\nmemorising: the validation loss was lowest at step {seen['best_step']:,} ({seen['best_val_loss']:.3f}) "
+            "and has climbed since while the training loss fell; fewer steps or more text would do better"
+        )
+    return said
+
+
+def _memorising(history) -> dict | None:
+    """Where the validation loss was lowest, when it has climbed since while the training loss fell; else None."""
+    seen = memorising(history)
+    return None if seen is None else {"best_step": seen.best_step, "best_val_loss": round(seen.best_val, 4)}
 
 
 def writable_folder(path: str) -> Path:
@@ -182,6 +195,7 @@ def train_from_args(args) -> dict:
         "tokens_seen": tr.tokens_seen,
         "final_train_loss": round(sum(recent) / len(recent), 4),  # mean of the last 10 steps
         "final_val_loss": round(tr.history.val_loss[-1], 4) if tr.history.val_loss else None,
+        "memorising": _memorising(tr.history),
         "tokens_per_s": round(tr.tokens_seen / train_s, 1),
         "wall_seconds": None,
         "train_seconds": round(train_s, 2),
