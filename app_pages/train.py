@@ -17,7 +17,7 @@ st.title(_("Train it yourself"))
 st.html(STACK_CSS)  # side-by-side columns stack on a projector-sized screen
 st.markdown(_("A model's behaviour is set by many numbers, like dials. They start **random**: it writes gibberish."))
 st.markdown(_("Training **nudges** every dial so the right next word gets likelier. Watch gibberish turn into words."))
-with for_the_teacher("parameter", "loss", "backpropagation", "learning-rate"):
+with for_the_teacher("parameter", "loss", "backpropagation", "learning-rate", "memorising"):
     st.markdown(
         _(
             "The dials are the model's **parameters** (weights). Each step takes a batch of pieces of text, "

@@ -175,6 +175,14 @@ TERMS: dict[str, Term] = {  # key: the term's anchor on the glossary page, in th
         ),
         ("train", "nudge"),
     ),
+    "memorising": Term(
+        N_("Memorising (overfitting)"),
+        N_(
+            "Learning the training text by heart instead of patterns that carry over: the loss on the training text "
+            "keeps falling while the loss on held-out text climbs. Many parameters and little text make it quick."
+        ),
+        ("train", "live"),  # "Again, on just 3,000 characters of its text", then "It is memorising"
+    ),
     "rlhf-dpo": Term(
         N_("RLHF and DPO"),
         N_(
