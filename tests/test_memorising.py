@@ -1,13 +1,11 @@
-"""Memorising: the validation loss climbing while the training loss falls, seen in a history and in a real run."""
+"""Memorising: the validation loss climbing while the training loss falls (a real run on the training page:
+test_train_page.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from explainer.training.memorising import memorising
-from explainer.training.run import new_run
-from explainer.training.spec import RunSpec
-from explainer.training.text import load_text
 from explainer.training.trainer import History
 
 
@@ -42,12 +40,3 @@ def test_not_memorising(val: list[float], why: str) -> None:
 
 def test_both_rising_is_a_learning_rate_too_high_not_memorising() -> None:
     assert memorising(history([1.0 + 0.05 * i for i in range(50)], [2.5, 2.0, 1.9, 2.1, 2.3])) is None
-
-
-def test_the_tiny_model_learns_two_thousand_characters_by_heart() -> None:
-    text = load_text("builtin")[:2_000]
-    run = new_run(RunSpec.from_preset("tiny", steps=500, eval_every=50), text)
-    while not run.trainer.done:
-        run.trainer.step(50)
-    seen = memorising(run.trainer.history)
-    assert seen is not None and seen.val > seen.best_val + 0.3 and seen.train_now < 0.5 * seen.train_then
