@@ -240,6 +240,26 @@ QUESTIONS: tuple[Question, ...] = (
         "score",
     ),
     Question(
+        "memorising",
+        6,
+        N_(
+            "During training, the loss on the training text keeps falling, while the loss on the validation text, "
+            "never trained on, starts to climb. What is the model doing?"
+        ),
+        (
+            N_("Learning patterns that carry over to any text"),
+            N_("Learning its training text by heart"),
+            N_("Nothing: its learning rate is too small"),
+        ),
+        1,
+        N_(
+            "It is memorising (overfitting): better on the text it reads, worse on text it has not read. After a run "
+            "on Train it yourself, “Again, on just 3,000 characters of its text” shows it, and the page says so."
+        ),
+        "train",
+        "live",
+    ),
+    Question(
         "hundred-million-years",
         7,
         N_("At a billion operations a second, computing the training of the largest models would take…"),
