@@ -200,6 +200,7 @@ PARTS: dict[str, list[Step]] = {
                 Link("next-word", "surprise", {}, N_("the loss, word by word: how surprised the model was by each")),
                 Link("poll", "ask", {}, N_("the class as training data: after a poll, train the model on its guesses")),
                 Link("what-it-read", "score", {}, N_("text it never read: who guesses better, a lookup or the model?")),
+                Link("train", "live", {}, N_("memorising: after a run, “Again, on just 3,000 characters of its text”")),
             ),
         ),
         Step(
