@@ -809,7 +809,8 @@ async def student(
     interactions with a pause of about `think` s before each, then the next page via the navigation. `join`: a
     class poll's code, joined first on the poll page (from then on every page shows the class bar). `refresh`: about
     every so many seconds (uniform ±50 %) the student opens the next page in a new tab instead, as a reload or a
-    phone waking up does: the old session is left to the server's clean-up (0: never)."""
+    phone waking up does: the old session is left to the server's clean-up (0: never; the new tab has not joined
+    `join`'s poll)."""
     rng = random.Random(seed * 1000 + who)
     start = who % len(tour)
     reconnects = 0
