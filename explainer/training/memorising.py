@@ -5,6 +5,7 @@ the validation loss falls to 1.8 (step 210), then climbs to 2.6; on 4,000, 2.3 â
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from explainer.training.trainer import History
@@ -39,6 +40,7 @@ def memorising(history: History) -> Memorising | None:
 
 
 def _train_loss_at(history: History, step: int) -> float | None:
-    """The mean training loss of the last AROUND steps up to `step`."""
-    losses = [loss for s, loss in zip(history.steps, history.train_loss) if s <= step][-AROUND:]
+    """The mean training loss of the last AROUND steps up to `step` (asked on every tick of the live view: no scan)."""
+    end = bisect_right(history.steps, step)
+    losses = history.train_loss[max(0, end - AROUND) : end]
     return sum(losses) / len(losses) if losses else None

@@ -319,7 +319,7 @@ def _memorising_note(run: Run) -> None:
             then=number(seen.train_then, 2),
             train=number(seen.train_now, 2),
             chars=number(run.data.train_chars),
-        ),  # fmt: skip
+        ),
         icon=":material/psychology_alt:",
     )
 
