@@ -15,6 +15,7 @@ from explainer.analysis.lookup import (
     encoded,
     next_words,
     piece,
+    piece_span,
     to_the_word,
     training_text,
     who_guesses_better,
@@ -215,6 +216,16 @@ def test_a_piece_of_a_text_stops_before_one_of_its_words(n: int) -> None:
         assert text[at + len(p)] == " " and len(p.rsplit("\n", 1)[-1].split(" ")) >= 2, "mid-line, a word to guess"
         assert at == 0 or text[at - 1] == "\n", "from a line's start"
     assert piece(STORY, n) == piece(STORY, n) and len({piece(STORY, k) for k in range(6)}) > 3
+
+
+def test_a_piece_is_placed_where_it_was_cut_not_where_its_words_first_occur() -> None:
+    """The scoreboard takes the word that came next from the place a piece was cut: a paragraph the text holds twice,
+    going on differently, is scored against its own copy."""
+    text = "The cat sat on the mat today.\n\nThe cat sat on the rug now.\n\n" * 3
+    spans = [piece_span(text, n) for n in range(40)]
+    assert all(text[start:cut] == piece(text, n) for n, (start, cut) in enumerate(spans))
+    later = [(start, cut) for start, cut in spans if start != text.index(text[start:cut])]
+    assert later, "some pieces are cut from a later copy of the same words"
 
 
 def test_a_piece_it_never_read_is_held_out_and_nowhere_in_its_text(builtin, read: TrainingText) -> None:

@@ -100,19 +100,29 @@ class TrainingText:
 
     def read_piece(self, backend: Backend, n: int) -> str:
         """A piece of the training text that stops before a word, as `backend` reads it (`to_the_word`)."""
-        return to_the_word(backend, piece(self.text, n))
+        return self.read_place(backend, n)[0]
 
-    def unread_piece(self, backend: Backend, n: int, tries: int = 20) -> str:
+    def read_place(self, backend: Backend, n: int) -> tuple[str, int]:
+        """`read_piece` and where in the training text it starts (the same piece can be there more than once)."""
+        start, cut = piece_span(self.text, n)
+        return to_the_word(backend, self.text[start:cut]), start
+
+    def unread_piece(self, backend: Backend, n: int) -> str:
         """A piece of the held-out text whose tokens, as the model reads them, are nowhere in the training text
         word for word (a held-out text of the same kind can repeat a training line: those are passed over), drawn
         from `n`; '' without a held-out text."""
+        return self.unread_place(backend, n)[0]
+
+    def unread_place(self, backend: Backend, n: int, tries: int = 20) -> tuple[str, int]:
+        """`unread_piece` and where in the held-out text it starts."""
         if not self.held_out:
-            return ""
+            return "", 0
         for k in range(tries):
-            found = to_the_word(backend, piece(self.held_out, n * tries + k))
+            start, cut = piece_span(self.held_out, n * tries + k)
+            found = to_the_word(backend, self.held_out[start:cut])
             if not self.lookup(backend.fit(backend.encode(found))[0]).whole:
-                return found
-        return found  # (every try found whole: a text that repeats itself)
+                break
+        return found, start  # (every try found whole: a text that repeats itself, its last)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -164,6 +174,12 @@ class Side:
 def piece(text: str, n: int, max_chars: int = PIECE_CHARS) -> str:
     """A piece of `text` that stops inside a line, just before one of its words (there is a next word to guess),
     from the start of its paragraph, or of a line at most `max_chars` before; drawn from `n`."""
+    start, cut = piece_span(text, n, max_chars)
+    return text[start:cut]
+
+
+def piece_span(text: str, n: int, max_chars: int = PIECE_CHARS) -> tuple[int, int]:
+    """Where `piece` starts and stops in `text`."""
     rng = random.Random(f"piece-{n}")
     for _try in range(50):
         at = rng.randrange(len(text))
@@ -173,13 +189,13 @@ def piece(text: str, n: int, max_chars: int = PIECE_CHARS) -> str:
             cut = spaces[rng.randrange(2, len(spaces))]  # two words of the line at least before it
             break
     else:
-        return text[:max_chars]  # no line of three words: a text without spaces
+        return 0, min(len(text), max_chars)  # no line of three words: a text without spaces
     para = text.rfind("\n\n", 0, line)
     start = para + 2 if para >= 0 else 0
     if cut - start > max_chars:  # a long paragraph: from the first line start near enough, else the line's
         near = text.find("\n", cut - max_chars, line)
         start = near + 1 if near >= 0 else line
-    return text[start:cut]
+    return start, cut
 
 
 @dataclass(frozen=True)
@@ -195,18 +211,20 @@ def who_guesses_better(backend: Backend, training: TrainingText, n: int = SCORED
     """Each side's first choice after `n` pieces of the training text ("read") and, where there is a held-out text,
     `n` pieces of text it never read ("unread"), drawn as the page's buttons draw them but from numbers of their
     own, against the token that came next where the piece was taken from (~1 s a kind for the built-in model)."""
-    kinds = {"read": (training.text, lambda k: training.read_piece(backend, k))}
+    kinds = {"read": (training.text, lambda k: training.read_place(backend, k))}
     if training.held_out:
-        kinds["unread"] = (training.held_out, lambda k: training.unread_piece(backend, k))
+        kinds["unread"] = (training.held_out, lambda k: training.unread_place(backend, k))
     return {kind: _scored(backend, training, source, draw, n) for kind, (source, draw) in kinds.items()}
 
 
-def _scored(backend: Backend, training: TrainingText, source: str, draw: Callable[[int], str], n: int) -> Guesses:
+def _scored(
+    backend: Backend, training: TrainingText, source: str, draw: Callable[[int], tuple[str, int]], n: int
+) -> Guesses:
     looked = model = scored = 0
     with torch.inference_mode():
         for k in range(SCORE_DRAWS, SCORE_DRAWS + 2 * n):
-            text = draw(k)
-            ids, at = backend.encode(text), source.index(text)
+            text, at = draw(k)  # the piece and where it was cut from: the same words can be there before
+            ids = backend.encode(text)
             more = backend.encode(source[at : at + len(text) + NEXT_CHARS])  # the piece and what came after it
             if more[: len(ids)] != ids or len(more) <= len(ids):
                 continue  # (a piece whose tokens change with what follows it: another is drawn)

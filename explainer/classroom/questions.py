@@ -234,7 +234,7 @@ QUESTIONS: tuple[Question, ...] = (
         2,
         N_(
             "The model: on 100 pieces of text it never read, the built-in model guessed 79 next words right, the "
-            "lookup 69. On text it read, the lookup wins, 98 to 88: it stores the text, the model learns from it."
+            "lookup 69. On text it read, the lookup wins, 97 to 89: it stores the text, the model learns from it."
         ),
         "what-it-read",
         "score",
