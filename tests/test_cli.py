@@ -197,6 +197,7 @@ def test_train_human_summary_and_word_tokenizer(tmp_path, capsys):
     "argv, words",
     [
         (["--text", "NOFILE"], "no such file"),
+        (["--text", "FOLDER"], "not a file (a folder or a device)"),
         (["--text", "BINARY"], "binary"),
         (["--text", "SHORT"], "too short"),
         (["--corpus", "builtin", "--heads", "3", "--width", "32"], "divide"),
@@ -213,7 +214,8 @@ def test_train_human_summary_and_word_tokenizer(tmp_path, capsys):
 def test_train_bad_input_is_one_line_and_exit_2(argv, words, tmp_path, capsys):
     (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02" * 1000)
     (tmp_path / "short.txt").write_text("too short", encoding="utf-8")
-    names = {"NOFILE": tmp_path / "missing.txt", "BINARY": tmp_path / "binary.txt", "SHORT": tmp_path / "short.txt"}
+    names = {"NOFILE": tmp_path / "missing.txt", "FOLDER": tmp_path, "BINARY": tmp_path / "binary.txt"}
+    names["SHORT"] = tmp_path / "short.txt"
     argv = [str(names.get(a, a)) for a in argv]
     assert main(["train", *argv, "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err.strip().splitlines()

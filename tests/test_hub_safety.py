@@ -341,3 +341,20 @@ def test_the_app_keeps_at_most_two_hub_models(monkeypatch: pytest.MonkeyPatch) -
     finally:
         models._shared_hf_backend.clear()
         models._shared_backend.clear()
+
+
+@pytest.mark.parametrize(
+    "message, line",
+    [
+        ("Repository not found.\nmore detail", "Repository not found."),
+        (
+            "Could not build it from one of:\n(1) a file,\n(2) a class",
+            "Could not build it from one of: (1) a file, (2) a class",
+        ),
+        ("", "OSError"),
+        ("x" * 300, "x" * 199 + "…"),
+    ],
+)
+def test_an_error_is_told_in_one_line(message: str, line: str) -> None:
+    """One line for stderr and the UI: a first line ending in a colon keeps the lines it announces."""
+    assert hub.first_line(OSError(message)) == line

@@ -82,9 +82,12 @@ def repo_info(repo: str, repo_type: str = "model", revision: str | None = None):
         raise HubUnreachable(_("{where} cannot be reached (no internet?)").format(where=where())) from None
 
 
-def first_line(e: Exception) -> str:
-    s = str(e).strip()
-    return (s.splitlines()[0] if s else type(e).__name__)[:200]
+def first_line(e: Exception, most: int = 200) -> str:
+    """An error's first line, for one line on stderr or in a message (with the lines it announces, where it ends with
+    a colon: transformers lists what it tried there), at most `most` characters."""
+    lines = [line.strip() for line in str(e).strip().splitlines() if line.strip()] or [type(e).__name__]
+    line = " ".join(lines) if lines[0].endswith(":") else lines[0]
+    return line if len(line) <= most else line[: most - 1].rstrip() + "…"
 
 
 # ----------------------------------------------------------------------------- models

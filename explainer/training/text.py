@@ -85,8 +85,10 @@ def load_user_text(data: bytes, min_chars: int = 500, max_bytes: int = 5_000_000
 def read_text_file(path: str) -> bytes:
     """A text file's bytes for `load_text("upload", ...)`, refused before reading if it is too large."""
     p = Path(path).expanduser()
-    if not p.is_file():
+    if not p.exists():
         raise ValueError(_("{path}: no such file").format(path=path))
+    if not p.is_file():
+        raise ValueError(_("{path}: not a file (a folder or a device): give a text file").format(path=path))
     if p.stat().st_size > MAX_BYTES:
         raise ValueError(
             _("{path}: too large, {st_size} bytes (the limit is {max_bytes} bytes)").format(
