@@ -20,6 +20,7 @@ from explainer.ui.shell.words import for_the_teacher
 
 MAX_SENTENCES = 25  # per meaning: more would crowd the picture
 MAX_CHARS = 300  # per sentence
+COIN_TOSS = 0.6  # told right in at most this share of the sentences: about what tossing a coin does
 
 st.title(_("Meaning in context"))  # the word is chosen below; "bank" is the example the text starts from
 backend = require_backend()
@@ -97,9 +98,15 @@ acc = sp.probe_accuracy(sv.vectors, sv.senses)
 where = sp.sense_positions(sv.vectors, sv.senses)
 n = len(sv.sentences)
 right = round(float(acc[-1]) * n)
-finding = _("After the last layer, the vector alone tells which “{word}” is meant in {right} of {n} sentences").format(
-    word=word, right=number(right), n=number(n)
-)
+coin = right <= COIN_TOSS * n  # a model that has not learnt the two meanings (a student's, a few minutes old)
+finding = (
+    _(
+        "After the last layer, the vector tells which “{word}” is meant in only {right} of {n} sentences: no better "
+        "than tossing a coin"
+    )
+    if coin
+    else _("After the last layer, the vector alone tells which “{word}” is meant in {right} of {n} sentences")
+).format(word=word, right=number(right), n=number(n))
 picture = view("paths", main)
 if not presenting():  # on a projector the picture comes first, the sentence that sums it up under it
     picture.subheader(finding)
@@ -121,8 +128,8 @@ picture.caption(
         "meaning's average vector it is nearer to, the averages taken over the other sentences (−1 and +1 mark "
         "them, 0 is halfway). On the half tinted in its own colour, the vector alone gives away its meaning; on the "
         "other half it looks like the other meaning. At the token embedding every dot is in the middle: the same "
-        "token has the same vector. Then each layer mixes in the sentence, and each “{word}” moves toward its own "
-        "meaning."
+        "token has the same vector. Then each layer mixes in the sentence, and in a model that has learnt the two "
+        "meanings each “{word}” moves toward its own."
     ).format(word=md_escape(word))
 )
 if presenting():

@@ -112,6 +112,17 @@ def test_a_word_the_vocabulary_lacks_leaves_the_positions_drawn(tiny_model_dir) 
     assert "position vectors, in order" in chart_specs(at)[-1]["layout"]["title"]["text"]
 
 
+def test_a_meaning_the_vectors_cannot_tell_is_called_a_coin_toss() -> None:
+    """The same sentences for both meanings: nothing in the vectors tells them apart, and the headline says so
+    instead of "the vector alone tells which is meant"."""
+    at = run("meaning.py")
+    same = "The bank was closed.\nWe walked to the bank.\nThe bank was quiet today.\nShe saw the bank."
+    at.text_area[0].input(same)
+    at.text_area[1].input(same)
+    no_crash(at.run())
+    assert "of 8 sentences: no better than tossing a coin" in at.subheader[0].value
+
+
 def test_meaning_page_builtin() -> None:
     at = run("meaning.py")
     strips, probe = chart_specs(at)  # where each "bank" sits between the meanings, stage by stage; the probe by stage
@@ -124,7 +135,8 @@ def test_meaning_page_builtin() -> None:
         assert len(own) == 40 and sum(own) / 40 == pytest.approx(probe["data"][0]["y"][j]), stage
     assert set(river["x"][:20]) == set(money["x"][:20]) == {0.0}  # the token embedding: every one halfway
     assert probe["data"][0]["y"][0] == pytest.approx(0.5)  # a coin toss at the token embedding
-    assert "of 40 sentences" in at.subheader[0].value
+    assert "of 40 sentences" in at.subheader[0].value and "coin" not in at.subheader[0].value
+    assert probe["layout"]["yaxis"]["ticktext"][0] == "50%<br>a coin toss"  # on the axis, never under a point
     trained, before = probe["data"]  # the trained model, the same network untrained (dashed)
     assert before["line"]["dash"] == "dash" and before["y"][0] == pytest.approx(0.5)
     untrained, after = at.metric  # the same network before training beside the trained model, with what it added

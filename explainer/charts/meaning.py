@@ -130,20 +130,15 @@ def probe_chart(stages: list[str], accuracy: np.ndarray, untrained: np.ndarray |
              "hovertemplate": _("%{x}: %{y:.0%} told right before training") + "<extra></extra>"}
         )  # fmt: skip
     both = untrained is not None
-    line, note = reference_line(0.5, _("a coin toss (50%)"), left=False)
+    line, _note = reference_line(0.5, "")
     legend = {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "font": {"size": SMALL}}
     out = layout("", 460 if both else 400, {"l": 10, "r": 10, "t": 80 if both else 20, "b": 10}, showlegend=both,
-                 legend=legend, shapes=[line], annotations=[note])  # fmt: skip
+                 legend=legend, shapes=[line])  # fmt: skip
     low = min(0.35, float(min(untrained)) - 0.1) if both else 0.35
+    ticks = percent_ticks([0.5, 0.75, 1])
+    ticks["ticktext"][0] += "<br>" + html_escape(_("a coin toss"))  # on the axis: a point near 50 % never covers it
     out.update(
         xaxis=axis(_("where in the model")),
-        yaxis=axis(
-            _("meaning told right"),
-            range=[low, 1.1],
-            **percent_ticks([0.5, 0.75, 1]),
-            tickformat=".0%",
-            gridcolor="rgba(128,128,128,0.25)",
-        ),
+        yaxis=axis(_("meaning told right"), range=[low, 1.1], **ticks, gridcolor="rgba(128,128,128,0.25)"),
     )
-    out["annotations"][0]["font"] = {"size": SMALL, "color": GREY}
     return figure(data, out)
