@@ -45,15 +45,17 @@ def split_words(text: str, tokens: list[Token]) -> list[tuple[str, list[Token]]]
     """The words of `text` that the tokenizer cut into several of `tokens` (the text's own, or the last of them):
     (word, its tokens), in order. A word is a run of letters or digits (with inner apostrophes); a token overlapping
     it counts as one of its pieces. Only the words from the first token on are read (a long text cut to a model's
-    context is read where it is kept, not through a million characters before it)."""
-    start = tokens[0].start if tokens else len(text)
+    context is read where it is kept, not through a million characters before it); a word the cut falls inside is
+    given as the model reads it, its end after "…"."""
+    first = tokens[0].start if tokens else len(text)
+    start = first
     while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_'"):  # back to the start of its word
         start -= 1
     out = []
     for m in _WORD_SPAN.finditer(text, start):
         pieces = [t for t in tokens if t.start < m.end() and t.end > m.start()]
         if len(pieces) > 1:
-            out.append((m.group(), pieces))
+            out.append((m.group() if m.start() >= first else "…" + text[first : m.end()], pieces))
     return out
 
 
