@@ -222,7 +222,7 @@ def test_meaning_figures() -> None:
     assert list(probe.data[0].text) == ["50%", "60%", "80%", "100%"]
     flat = mc.probe_chart(stages, np.array([0.6, 1.0, 0.999, 1.0]))  # a flat run is labelled once
     assert list(flat.data[0].text) == ["60%", "100%", "", ""] and list(flat.data[0].y) == [0.6, 1.0, 0.999, 1.0]
-    assert probe.layout.yaxis.tickformat == ".0%" and probe.layout.shapes[0].y0 == 0.5  # the coin-toss line
+    assert probe.layout.yaxis.ticktext[0] == "50%<br>a coin toss" and probe.layout.shapes[0].y0 == 0.5  # its line
     assert len(probe.data) == 1 and not probe.layout.showlegend
     both = mc.probe_chart(stages, np.array([0.5, 0.6, 0.8, 1.0]), np.array([0.5, 0.3, 0.55, 0.6]))
     trained, before = both.data
