@@ -158,6 +158,19 @@ def test_bad_values_in_a_link_are_clamped_with_a_message(query: dict, expected: 
     assert said in messages(at)
 
 
+@pytest.mark.parametrize(
+    ("page", "seed", "using"),
+    [(SAMPLING, 42, "using 42"), ("app_pages/chat.py", None, "using a new one for every reply")],
+)
+@pytest.mark.parametrize("endless", ["inf", "1e400", "-inf"])
+def test_an_endless_seed_in_a_link_is_left_out_with_a_message(page: str, seed, using: str, endless: str) -> None:
+    """Streamlit raises on an infinite value for a bound whole-number box (a traceback on the page): the page takes it
+    out of the address, runs again and says so."""
+    at = open_page(page, fixed_seed="true", seed=endless)
+    assert at.number_input(key="seed").value == seed and "seed" not in at.query_params
+    assert f"The link's seed = '{endless}' is not a number: {using}" in messages(at)
+
+
 BPE = shipped_tokenizer_kind() == "bpe"  # sub-word tokens: nothing is unknown, new words are read in pieces
 
 

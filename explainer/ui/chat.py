@@ -25,7 +25,7 @@ from explainer.ui.shell.chart import show_chart
 from explainer.ui.shell.language import LOCALIZED
 from explainer.ui.shell.models import reads_english_note
 from explainer.ui.shell.presenter import advanced
-from explainer.ui.shell.state import SessionObject
+from explainer.ui.shell.state import SessionObject, whole_number_from_link
 from explainer.ui.surprise import shaded_chips
 
 MAX_REPLY_TOKENS = 200  # far beyond a reply of the built-in chats: only a model that runs on reaches it
@@ -149,6 +149,8 @@ def sampling_controls() -> Controls:
         help=_("0: always the most likely word, so the same question always gets the same reply. "
         "Higher: less likely words get picked more often."),
     )  # fmt: skip
+    if right is not None:
+        whole_number_from_link("seed", _("a new one for every reply"))
     seed = None if right is None else right.number_input(
         _("Seed"), min_value=0, max_value=2**32 - 1, value=None, step=1, key="seed", bind="query-params",
         placeholder=_("random each time"),

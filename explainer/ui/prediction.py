@@ -35,7 +35,7 @@ from explainer.ui.shell.language import LOCALIZED
 from explainer.ui.shell.models import current_spec, get_backend, reads_english_note, require_backend
 from explainer.ui.shell.navigation import Navigation, link_page, stop
 from explainer.ui.shell.presenter import advanced, presenting
-from explainer.ui.shell.state import SessionObject
+from explainer.ui.shell.state import SessionObject, whole_number_from_link
 from explainer.ui.shell.views import VIEW_KEY, section
 from explainer.ui.text_elsewhere import MAX_LINK_CHARS, other_pages
 from explainer.ui.tokens import MAX_CHARS as TOKENS_MAX_CHARS
@@ -419,6 +419,7 @@ def seed_control(where=st) -> int | None:
     )
     if not fixed:
         return None
+    whole_number_from_link(SEED.key, number(SEED.default))
     start = int(_start_value(SEED))
     seed = where.number_input(
         _(SEED.label), int(SEED.lo), int(SEED.hi), start, 1, key=SEED.key, bind="query-params", help=_(SEED.help)
