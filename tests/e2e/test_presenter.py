@@ -203,3 +203,7 @@ def test_a_clicker_scrolls_the_page_then_turns_to_the_next_step(browser, server:
         plain.keyboard.press("PageDown")  # at the bottom: the page stays
         plain.evaluate(FRAMES_30)
         assert plain.evaluate(SCROLLED)[0] == "next-word" and "present" not in plain.url
+        plain.emulate_media(reduced_motion="reduce")  # less motion asked for: a screen back at once, no glide
+        bottom = plain.evaluate(SCROLLED)[1]
+        plain.keyboard.press("PageUp")
+        assert bottom - plain.evaluate(SCROLLED)[1] > 300, "moved in the key's own frame"

@@ -27,9 +27,11 @@ _KEYS_JS = """<script>
   const TYPING = 'textarea, select, [contenteditable=true], [data-testid=stDataFrame], '
     + 'input:not([type=checkbox]):not([type=radio]):not([type=range]):not([type=button])';
   const ARROWS = TYPING + ', input, [role=slider], [role=tab], [role=radio], [role=listbox]';
+  // A screen on glides, unless the reader's system asks for less motion.
+  const glide = () => (matchMedia('(prefers-reduced-motion: reduce)').matches ? 'instant' : 'smooth');
   const turn = (main, way) => {
     const room = way > 0 ? main.scrollHeight - main.clientHeight - main.scrollTop : main.scrollTop;
-    if (room > 4) return main.scrollBy({top: way * Math.min(room, main.clientHeight * 0.85), behavior: 'smooth'});
+    if (room > 4) return main.scrollBy({top: way * Math.min(room, main.clientHeight * 0.85), behavior: glide()});
     const icon = way > 0 ? %(next)s : %(back)s;
     const link = [...document.querySelectorAll('.st-key-footer a')]
       .find((a) => a.querySelector('[data-testid=stIconMaterial]')?.textContent.trim() === icon);
@@ -61,7 +63,7 @@ _KEYS_JS = """<script>
                 Home: -main.scrollTop, End: main.scrollHeight}[e.key];
     if (by === undefined) return;
     e.preventDefault();
-    main.scrollBy({top: by, behavior: e.key.startsWith('Arrow') ? 'auto' : 'smooth'});
+    main.scrollBy({top: by, behavior: e.key.startsWith('Arrow') ? 'auto' : glide()});
   }, true);
 })();
 </script>"""
