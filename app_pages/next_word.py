@@ -7,6 +7,7 @@ from explainer.format import number, visible_token
 from explainer.generation.next_token import top_tokens
 from explainer.generation.script import StartedReply
 from explainer.i18n import _
+from explainer.ui.beside import beside_default
 from explainer.ui.guess_first import guess_for, guessing_first, verdict
 from explainer.ui.poll import poll_link
 from explainer.ui.prediction import (
@@ -66,6 +67,7 @@ fig = next_token_bars(top.labels, top.probs, top.other, said and said.token, log
 if said:
     chart.markdown(said.sentence)
 show_chart(fig, "next_word_bars", where=chart)
+beside_default(spec, text, probs, n_shown, chart)  # another model in use: the app's own beside it
 
 with st.container() if advanced() else controls:  # presenter mode: the buttons under the text they add to
     step_forward(backend, text, probs, top)

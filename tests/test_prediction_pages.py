@@ -171,6 +171,23 @@ def test_an_endless_seed_in_a_link_is_left_out_with_a_message(page: str, seed, u
     assert f"The link's seed = '{endless}' is not a number: {using}" in messages(at)
 
 
+def test_a_students_model_beside_the_built_in_one(tiny_model_dir: Path) -> None:
+    """Another model in use: a switch draws the built-in model's bars for the same text under its own, and a sentence
+    sets their first choices side by side; the built-in model in use has no switch (nothing to set beside it)."""
+    assert not [t for t in open_page(NEXT_WORD).toggle if t.key == "beside"]
+    at = open_page(NEXT_WORD, str(tiny_model_dir))
+    before = chart_specs(at)
+    at.toggle(key="beside").set_value(True)
+    checked(at.run())
+    mine, theirs = chart_specs(at)[:2]
+    assert len(chart_specs(at)) == len(before) + 1 and mine == before[0]
+    assert "The app's own model, after the same text" in theirs["layout"]["title"]["text"].replace("<br>", " ")
+    assert theirs["data"][0]["hovertext"] != mine["data"][0]["hovertext"]  # two vocabularies, two sets of words
+    said = next(m.value for m in at.markdown if m.value.startswith("First choices"))
+    assert "for the app's own model" in said and "tokens of its own" in said
+    assert len(chart_specs(open_page(NEXT_WORD, str(tiny_model_dir), beside="true"))) == len(before) + 1  # a link
+
+
 BPE = shipped_tokenizer_kind() == "bpe"  # sub-word tokens: nothing is unknown, new words are read in pieces
 
 
