@@ -35,7 +35,7 @@ def _use_everywhere() -> None:
             "success",
             _(
                 "Every page now uses your model as it is at step {step_count} (see the sidebar). Try it on the Next "
-                "word page; pick “Built-in model” in the sidebar to go back."
+                "word page, beside the app's own model; pick “Built-in model” in the sidebar to go back."
             ).format(step_count=number(run.trainer.step_count)),
             "keep",
         )
