@@ -3,7 +3,7 @@
 import streamlit as st
 
 from explainer.charts.prediction import next_token_bars
-from explainer.format import number, visible_token
+from explainer.format import html_escape, number, visible_token
 from explainer.generation.next_token import top_tokens
 from explainer.generation.script import StartedReply
 from explainer.i18n import _
@@ -62,7 +62,7 @@ log_x = advanced() and side.toggle(
 )
 top = top_tokens(probs, n_shown, backend.token_str)
 tail = visible_token(backend.decode(prompt.ids[-4:]).strip()[-40:])
-title = _("What comes after “…{tail}”?").format(tail=tail)
+title = _("What comes after “…{tail}”?").format(tail=html_escape(tail))  # (the student's own text)
 fig = next_token_bars(top.labels, top.probs, top.other, said and said.token, log_x=log_x, title=title)
 if said:
     chart.markdown(said.sentence)

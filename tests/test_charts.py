@@ -139,6 +139,18 @@ def test_a_narrow_title_breaks_after_a_long_words_hyphen_never_at_a_no_break_spa
     assert title_lines("甲乙丙丁（戊己庚辛壬癸）", 10) == "甲乙丙丁<br>（戊己庚辛<br>壬癸）"  # not "（<br>"
 
 
+def test_a_token_in_a_title_is_text_and_the_title_still_wraps() -> None:
+    """A word-level model's "<unk>" (GPT-2's "<|endoftext|>") in a title: plotly would read it as a tag, and a title
+    with a tag other than <br> was never wrapped (cut at a phone's edge); the charts' own tags stay tags."""
+    from explainer.charts.style import layout, plain_markup
+
+    assert plain_markup("after “<unk> a <|endoftext|>” <b>x</b><br><span style='c'>█</span> 3 < 4") == (
+        "after “&lt;unk> a &lt;|endoftext|>” <b>x</b><br><span style='c'>█</span> 3 &lt; 4"
+    )
+    title = layout("Qu'est-ce qui vient après «\xa0…<unk> a time,\xa0»\xa0?", 300, {"t": 60})["title"]["text"]
+    assert "&lt;unk>" in title and "<br>" in title and "<unk>" not in title
+
+
 @pytest.mark.parametrize(
     ("title", "lines"),
     [("What else could it have said?", ["What else could it have said?"]),

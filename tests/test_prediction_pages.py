@@ -171,6 +171,12 @@ def test_an_endless_seed_in_a_link_is_left_out_with_a_message(page: str, seed, u
     assert f"The link's seed = '{endless}' is not a number: {using}" in messages(at)
 
 
+def test_the_students_text_in_a_title_is_text() -> None:
+    at = open_page(NEXT_WORD, prompt="Tell me a <b>story</b> <a href='http://x'>now</a>")
+    title = chart_specs(at)[0]["layout"]["title"]["text"]
+    assert "&lt;/a&gt;" in title and "<a" not in title and "</b>" not in title  # not bold, no link to elsewhere
+
+
 def test_a_students_model_beside_the_built_in_one(tiny_model_dir: Path) -> None:
     """Another model in use: a switch draws the built-in model's bars for the same text under its own, and a sentence
     sets their first choices side by side; the built-in model in use has no switch (nothing to set beside it)."""

@@ -145,6 +145,15 @@ def _greedy_lines(pieces: list[str], width: int) -> list[str]:
     return [*lines, line.rstrip()]
 
 
+_NOT_A_TAG = re.compile(r"<(?!/?(?:br|b|i|span|sup|sub)\b[^<>]*>)")  # a "<" that opens none of the charts' tags
+
+
+def plain_markup(text: str) -> str:
+    """`text` with each "<" that opens none of the tags the charts write (br, b, i, span, sup, sub) escaped: a token in
+    a title (a word-level model's "<unk>", GPT-2's "<|endoftext|>") is text, and the title can still be wrapped."""
+    return _NOT_A_TAG.sub("&lt;", text)
+
+
 def title_lines(title: str, width: int = TITLE_WIDTH) -> str:
     """A long title on lines ("<br>") of at most about `width` letters: plotly never wraps a title and
     cuts it at the chart's edge (a phone's narrow chart). Lines broken by hand are kept, each wrapped if still too
@@ -183,6 +192,7 @@ def colour_key(entries: list[tuple[str, str]], mark: str = "█") -> str:
 def layout(title: str, height: int, margin: dict, **extra) -> dict:
     """What every chart's layout starts with: its title (on as many lines as a phone needs, the top margin grown to
     fit), projector fonts (hover labels too), height and margins."""
+    title = plain_markup(title)  # (a token such as "<unk>" in it is text)
     wrapped = title_lines(title)
     more = TITLE_LINE_PX * (wrapped.count("<br>") - title.count("<br>"))
     # plotly sets a title's first line on the middle of the top margin and the next ones below it: a wrapped title

@@ -14,7 +14,7 @@ from explainer.backends.base import Guesses
 from explainer.charts.inside import attention_heatmap
 from explainer.charts.prediction import next_token_bars
 from explainer.charts.training import loss_chart, samples_html, update_size_chart
-from explainer.format import duration_from_seconds, fixed_percent, human_count, number, visible_token
+from explainer.format import duration_from_seconds, fixed_percent, html_escape, human_count, number, visible_token
 from explainer.generation.next_token import top_tokens
 from explainer.i18n import _, ngettext
 from explainer.training.compare import curve_label, only_the_start_differs, smooth
@@ -384,7 +384,7 @@ def _probe(run: Run) -> None:
         st.html(surprise_chips(backend, Guesses.of(ids, trace.logits), pieces, n_cut))
     probs = trace.logits[-1].softmax(-1)
     top = top_tokens(probs, 8, backend.token_str)
-    tail = visible_token(backend.decode(ids[-6:]).lstrip()[-30:])
+    tail = html_escape(visible_token(backend.decode(ids[-6:]).lstrip()[-30:]))  # (a title: the student's text)
     bars, attn = st.container(key="train_pair_probe").columns([2, 3], gap="medium")
     steady_chart(
         next_token_bars(top.labels, top.probs, top.other, title=_("What comes after “…{tail}”?").format(tail=tail)),
