@@ -42,6 +42,9 @@ button[data-variant][data-selected="true"] p {{ color: {PILL_INK} !important; }}
   mask-image: none !important; -webkit-mask-image: none !important; }}
 [data-testid="stPageLink-NavLink"] {{ min-height: 2rem; align-items: center; }}
 [data-testid="stPageLink-NavLink"] span {{ line-height: 1.35 !important; padding: 0.3rem 0; }}
+@media (max-width: 480px) {{  /* a phone: a table of short answers fits its width (it stuck out at 360 px) */
+  [data-testid="stMarkdownContainer"] :is(th, td) {{ padding: 0.35rem 0.2rem !important; }}
+}}
 @media (hover: none) {{
   [data-testid="stElementContainer"]:has(.js-plotly-plot) {{ margin-top: {TOOLS_PX}px; overflow: visible !important; }}
   .js-plotly-plot {{ overflow: visible !important; }}
