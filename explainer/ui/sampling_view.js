@@ -110,6 +110,20 @@ function textWidth(text, px) {
   return 0.6 * px * [...text].length; // a monospace-ish estimate: labels get at least this room
 }
 
+// `text` on as many lines as fit `width` at `px` (a phone's narrow chart: its title ran off the edge), broken after
+// a word, or at any Chinese character.
+function wrapped(text, width, px) {
+  const pieces = text.match(/[\u2e80-\u9fff\uff00-\uffef]|[^\s\u2e80-\u9fff\uff00-\uffef]+\s*/g) || [text];
+  const wide = (t) => [...t].reduce((a, c) => a + (/[\u2e80-\u9fff\uff00-\uffef]/.test(c) ? 1 : 0.58) * px, 0);
+  const lines = [""];
+  for (const piece of pieces) {
+    const line = lines[lines.length - 1];
+    if (line.trim() && wide(line + piece.trimEnd()) > width) lines.push(piece);
+    else lines[lines.length - 1] = line + piece;
+  }
+  return lines.map((l) => l.trim());
+}
+
 function drawBars(svg, s, d, look) {
   const { font, small, row } = look;
   const shown = s.data.shown;
@@ -167,7 +181,11 @@ function drawBars(svg, s, d, look) {
   });
   [base, chosen.map((v, r) => (keptRow[r] ? v : before[r]))].forEach((values, k) => {
     const x0 = labelW + k * (panel + gap);
-    const scale = (0.72 * panel) / Math.max(...values, 1e-12);
+    const texts = values.map((v, r) =>
+      (k === 1 && !keptRow[r] && before[r] > 0 ? w("cut") : percent(k ? chosen[r] : v)));
+    // the longest bar leaves room for its number before the next panel (a phone: "41,1 %" ran into it)
+    const room = Math.max(...texts.map((t) => textWidth(t, small))) + 8;
+    const scale = Math.min(0.72 * panel, panel + gap - room) / Math.max(...values, 1e-12);
     el("text", { x: centre(k), y: subY, "text-anchor": "middle", "font-size": small }, svg, titles[k][1]);
     el("line", { x1: x0, x2: x0, y1: top, y2: H - 10, stroke: look.grid }, svg);
     values.forEach((v, r) => {
@@ -177,9 +195,8 @@ function drawBars(svg, s, d, look) {
       const barW = Math.max(0, v * scale); // (not `w`: that is the words' lookup, used just below)
       el("rect", { x: x0, y, width: barW, height: row * 0.7,
         fill: cut ? `url(#${s.id}-cut)` : isOther ? look.grey : look.blue }, svg);
-      const label = cut && before[r] > 0 ? w("cut") : percent(k ? chosen[r] : v);
-      el("text", { x: x0 + barW + 6, y: y + row * 0.35, "dominant-baseline": "central", "font-size": small }, svg, label)
-        .dataset.role = k ? "chosen" : "base";
+      el("text", { x: x0 + barW + 6, y: y + row * 0.35, "dominant-baseline": "central", "font-size": small }, svg,
+        texts[r]).dataset.role = k ? "chosen" : "base";
     });
   });
 }
@@ -201,8 +218,10 @@ function drawCurve(svg, s, d, look) {
   const nMax = Math.min(s.topK || V, V);
   const maxBits = s.topP === 1 ? Math.log2(nMax) : null;
   const W = Math.max(320, svg.parentElement.clientWidth || 800);
-  const H = Math.round(380 * look.scale);
-  const m = { l: 70 * look.scale, r: 30, t: 2 * font + 10, b: 60 * look.scale };
+  const title = wrapped(s.data.curve_title, W - 20, font + 2);
+  const more = (title.length - 1) * (font + 6); // each line the title takes beyond the first
+  const H = Math.round(380 * look.scale) + more;
+  const m = { l: 70 * look.scale, r: 30, t: 2 * font + 10 + more, b: 60 * look.scale };
   const tMax = ts[ts.length - 1];
   const yMax = 1.12 * Math.max(...ys, maxBits || 0, 1);
   const X = (t) => m.l + ((W - m.l - m.r) * t) / tMax;
@@ -210,7 +229,8 @@ function drawCurve(svg, s, d, look) {
   svg.replaceChildren();
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
   svg.setAttribute("height", H);
-  el("text", { x: 10, y: font + 2, "font-size": font + 2, "font-weight": 700 }, svg, s.data.curve_title);
+  title.forEach((line, i) =>
+    el("text", { x: 10, y: font + 2 + i * (font + 6), "font-size": font + 2, "font-weight": 700 }, svg, line));
   for (let t = 0; t <= tMax; t += 1) {
     el("line", { x1: X(t), x2: X(t), y1: m.t, y2: H - m.b, stroke: look.grid }, svg);
     el("text", { x: X(t), y: H - m.b + small + 6, "text-anchor": "middle", "font-size": small }, svg, String(t));

@@ -147,6 +147,30 @@ def test_a_link_with_top_p_zero_is_clamped_with_a_message(browser, server: Serve
         close_page(page)
 
 
+NARROW_VIEW = """() => {
+  const bars = document.querySelector('.sv-bars'), curve = document.querySelector('.sv-curve');
+  const end = (t) => t.getBBox().x + t.getBBox().width;
+  const panels = [...new Set([...bars.querySelectorAll(':scope > rect')].map((r) => +r.getAttribute('x')))];
+  const right = Math.max(...[...bars.querySelectorAll('[data-role=base]')].map(end));
+  const title = [...curve.querySelectorAll('text[font-weight="700"]')];
+  const width = +curve.getAttribute('viewBox').split(' ')[2];
+  return {gap: Math.max(...panels) - right, lines: title.length, over: Math.max(...title.map(end)) - width};
+}"""
+
+
+def test_the_sampling_view_fits_the_narrowest_phone_in_german(browser, server: Server) -> None:
+    """At 320 px, in German (longer words, "41,1 %"): the model's own bars leave their numbers room before the drawn
+    ones (they ran into them), and the curve's title wraps instead of running off the edge."""
+    page = open_page(browser, server, "sampling?lang=de", (320, 900))
+    try:
+        page.locator(VIEW).wait_for()
+        fit = page.evaluate(NARROW_VIEW)
+        assert fit["gap"] > 0 and fit["lines"] >= 2 and fit["over"] < 0, fit
+        assert_no_exception(page)
+    finally:
+        close_page(page)
+
+
 def test_dragging_a_slider_redraws_the_sampling_view_in_the_browser_alone(browser, server: Server) -> None:
     """While the thumb moves, the charts follow with no message to the server; the numbers are the model's
     (explainer.generation.next_token.compare on the same logits); letting go puts the value in the URL."""
