@@ -5,6 +5,8 @@ that a repeated word never merges."""
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -40,6 +42,7 @@ MASK = "#c8cdd3"  # future tokens, hidden by the causal mask
 ZWSP = "\u200b"  # zero-width space: keeps a repeated token's category apart
 PANEL_TITLE = 14  # letters of an axis title under a panel 40 % as wide as a phone's chart
 HEAD_TITLE = 12  # letters of a line over one of four maps side by side on a phone
+LINE_LABEL_ROOM = 0.085  # the lines' x-axis units a label's letter takes on the left (1 unit: the lines' length)
 
 
 def escaped(labels: list[str]) -> list[str]:
@@ -226,7 +229,9 @@ def attention_lines(weights: np.ndarray, labels: list[str], query: int, title: s
          "textposition": "middle right", "textfont": {"size": FONT, "color": ORANGE},
          "marker": {"size": 14, "color": ORANGE}, "hoverinfo": "skip"}
     )  # fmt: skip
-    axes = {"xaxis": {"visible": False, "range": [-0.9, 1.6]}, "yaxis": {"visible": False, "autorange": "reversed"}}
+    # room on the left for the longest label ("␣conversation  0%" was cut at a phone's 360 px)
+    left = max(0.9, LINE_LABEL_ROOM * max(len(html.unescape(t)) for t in text))
+    axes = {"xaxis": {"visible": False, "range": [-left, 1.6]}, "yaxis": {"visible": False, "autorange": "reversed"}}
     return white_figure(data, 80 + 26 * T, title, {**axes, "showlegend": False})
 
 
@@ -270,7 +275,9 @@ def scores_to_weights(
     weight = {
         "type": "bar", "name": _("weight after the softmax"), "x": shares, "y": y, "xaxis": "x2", "yaxis": "y2",
         "orientation": "h", "marker": {"color": [BLUE] * n + [GREY]}, "text": [fixed_percent(w, 1) for w in shares],
-        "textposition": "outside", "cliponaxis": False, "hovertext": rows,
+        # a long bar's number inside it: beyond it, a phone's 100 px panel cut it off
+        "textposition": ["inside" if w > 0.5 else "outside" for w in shares], "insidetextanchor": "end",
+        "insidetextfont": {"color": "white"}, "cliponaxis": False, "hovertext": rows,
         "hovertemplate": _("“%{hovertext}”: weight %{x:.3%}<extra></extra>"),
     }  # fmt: skip
     low = min(gaps, default=0.0)

@@ -8,6 +8,8 @@ from explainer.charts.style import BLUE, CHOSEN, GRID, ROW_PX, SMALL, axis, figu
 from explainer.format import html_escape, number
 from explainer.i18n import _, ngettext
 
+INSIDE_FROM = 0.6  # a bar longer than this share of the longest carries its number inside
+
 
 def pieces_by_vocabulary(sizes: list[int], counts: list[int], full: int, at: int, title: str = "") -> go.Figure:
     """A staircase: the text's pieces (y) against the vocabulary's size when each of its merges was learnt (x, log:
@@ -46,14 +48,17 @@ def tokens_by_language(
     bars = {
         "type": "bar", "orientation": "h", "x": tokens, "y": list(range(len(names))),
         "marker": {"color": [CHOSEN if i == mark else BLUE for i in range(len(names))]},
-        "text": [ngettext("{n} token", "{n} tokens", n).format(n=number(n)) for n in tokens], "textposition": "outside",
+        "text": [ngettext("{n} token", "{n} tokens", n).format(n=number(n)) for n in tokens],
+        # the long bars carry their number inside, the short ones just beyond: a phone's narrow chart cut it off
+        "textposition": ["inside" if n > INSIDE_FROM * max(tokens) else "outside" for n in tokens],
+        "insidetextanchor": "end", "insidetextfont": {"color": "white", "size": SMALL},
         "cliponaxis": False, "textfont": {"size": SMALL},
         "hovertext": [html_escape(s) for s in sentences], "hovertemplate": "%{hovertext}<extra></extra>",
     }  # fmt: skip
     out = layout(title, 130 + ROW_PX * len(names), {"l": 10, "r": 10, "t": 60 if title else 20, "b": 10})
     out.update(
         showlegend=False,
-        xaxis=axis(_("tokens"), range=[0, max(tokens) * 1.35], gridcolor=GRID),
+        xaxis=axis(_("tokens"), range=[0, max(tokens) * 1.2], gridcolor=GRID),
         yaxis=row_axis(names),
     )
     return figure([bars], out)

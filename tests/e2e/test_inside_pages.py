@@ -108,3 +108,25 @@ def test_a_link_opens_the_head_it_names(browser, server: Server, query: str, tit
         raise AssertionError(f"{e}\n--- server log ---\n{server.log()}") from e
     finally:
         close_page(page)
+
+
+# Each chart text (a title, a label, an axis) that leaves its chart's box, by how many pixels.
+CUT_TEXT = """() => [...document.querySelectorAll('.stMain .js-plotly-plot svg.main-svg')].flatMap((svg) => {
+  const b = svg.getBoundingClientRect();
+  return [...svg.querySelectorAll('text')].map((t) => [t.textContent, t.getBoundingClientRect()])
+    .filter(([s, r]) => s.trim() && r.width > 0 && Math.max(r.right - b.right, b.left - r.left) > 2)
+    .map(([s, r]) => `${s.slice(0, 40)}: ${Math.round(Math.max(r.right - b.right, b.left - r.left))} px`);
+})"""
+
+
+def test_the_attention_charts_fit_a_small_phone(browser, server: Server) -> None:
+    """At 360 px: the titles (a smaller type on a small phone), the lines' labels ("␣conversation  0%") and the
+    softmax's numbers (the long bar's inside it) all inside their charts; they were cut by 8-31 px."""
+    page = open_page(browser, server, "attention", (360, 800))
+    try:
+        page.wait_for_selector(APP_IDLE)
+        sync_api.expect(page.locator(".js-plotly-plot").first).to_be_visible()
+        page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+        assert page.evaluate(CUT_TEXT) == []
+    finally:
+        close_page(page)

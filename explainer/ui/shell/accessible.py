@@ -45,6 +45,10 @@ button[data-variant][data-selected="true"] p {{ color: {PILL_INK} !important; }}
 @media (max-width: 480px) {{  /* a phone: a table of short answers fits its width (it stuck out at 360 px) */
   [data-testid="stMarkdownContainer"] :is(th, td) {{ padding: 0.35rem 0.2rem !important; }}
 }}
+@media (max-width: 400px) {{  /* a small phone: titles wrapped for ~400 px, and the axes, in a smaller type */
+  .js-plotly-plot .gtitle {{ font-size: 16px !important; }}
+  .js-plotly-plot :is(.xtitle, .ytitle, .xtick text, .ytick text) {{ font-size: 14px !important; }}
+}}
 @media (hover: none) {{
   [data-testid="stElementContainer"]:has(.js-plotly-plot) {{ margin-top: {TOOLS_PX}px; overflow: visible !important; }}
   .js-plotly-plot {{ overflow: visible !important; }}
