@@ -178,6 +178,11 @@ function drawBars(svg, s, d, look) {
     const t = el("text", { x: labelW - 8, y, "text-anchor": "end", "dominant-baseline": "central",
       "font-size": font, class: r === shown.length ? "sv-other" : "" }, svg, l);
     if (r === shown.length) t.setAttribute("font-style", "italic");
+    const fits = labelW - 10; // a label longer than its column ("todo lo demás" on a phone) is drawn narrower
+    if (t.getComputedTextLength() > fits) {
+      t.setAttribute("textLength", fits);
+      t.setAttribute("lengthAdjust", "spacingAndGlyphs");
+    }
   });
   [base, chosen.map((v, r) => (keptRow[r] ? v : before[r]))].forEach((values, k) => {
     const x0 = labelW + k * (panel + gap);
@@ -219,9 +224,13 @@ function drawCurve(svg, s, d, look) {
   const maxBits = s.topP === 1 ? Math.log2(nMax) : null;
   const W = Math.max(320, svg.parentElement.clientWidth || 800);
   const title = wrapped(s.data.curve_title, W - 20, font + 2);
-  const more = (title.length - 1) * (font + 6); // each line the title takes beyond the first
+  const l = 70 * look.scale, r = 30;
+  const what = s.topK ? w("all_left", { n: nMax.toLocaleString(locale) }) : w("every_word");
+  const level = maxBits === null ? [] : wrapped(w("max_bits", { what, bits: fixed(maxBits, 1) }), W - l - r, small);
+  // each line the title, and the label over the top line, take beyond their first: the plot starts that much lower
+  const more = (title.length - 1) * (font + 6) + Math.max(0, level.length - 1) * (small + 2);
   const H = Math.round(380 * look.scale) + more;
-  const m = { l: 70 * look.scale, r: 30, t: 2 * font + 10 + more, b: 60 * look.scale };
+  const m = { l, r, t: 2 * font + 10 + more, b: 60 * look.scale };
   const tMax = ts[ts.length - 1];
   const yMax = 1.12 * Math.max(...ys, maxBits || 0, 1);
   const X = (t) => m.l + ((W - m.l - m.r) * t) / tMax;
@@ -247,9 +256,9 @@ function drawCurve(svg, s, d, look) {
   if (maxBits !== null) {
     el("line", { x1: m.l, x2: W - m.r, y1: Y(maxBits), y2: Y(maxBits), stroke: look.grey, "stroke-width": 2,
       "stroke-dasharray": "8 6" }, svg);
-    const what = s.topK ? w("all_left", { n: nMax.toLocaleString(locale) }) : w("every_word");
-    el("text", { x: W - m.r - 6, y: Y(maxBits) - 6, "text-anchor": "end", "font-size": small, fill: look.grey }, svg,
-      w("max_bits", { what, bits: fixed(maxBits, 1) }));
+    // over the line at its right end, on more lines where the plot is too narrow for one (a phone, in Portuguese)
+    level.forEach((line, i) => el("text", { x: W - m.r - 6, y: Y(maxBits) - 6 - (level.length - 1 - i) * (small + 2),
+      "text-anchor": "end", "font-size": small, fill: look.grey }, svg, line));
   }
   el("path", { d: ts.map((t, i) => `${i ? "L" : "M"}${X(t).toFixed(1)},${Y(ys[i]).toFixed(1)}`).join(""),
     fill: "none", stroke: look.blue, "stroke-width": 4 }, svg);
