@@ -42,8 +42,10 @@ button[data-variant][data-selected="true"] p {{ color: {PILL_INK} !important; }}
   mask-image: none !important; -webkit-mask-image: none !important; }}
 [data-testid="stPageLink-NavLink"] {{ min-height: 2rem; align-items: center; }}
 [data-testid="stPageLink-NavLink"] span {{ line-height: 1.35 !important; padding: 0.3rem 0; }}
-@media (max-width: 480px) {{  /* a phone: a table of short answers fits its width (it stuck out at 360 px) */
+/* A phone: a table of short answers fits its width (Emergence's stuck out at 360 px), a wider one scrolls by itself. */
+@media (max-width: 480px) {{
   [data-testid="stMarkdownContainer"] :is(th, td) {{ padding: 0.35rem 0.2rem !important; }}
+  [data-testid="stMarkdownContainer"] table {{ display: block !important; max-width: 100%; overflow-x: auto; }}
 }}
 @media (max-width: 400px) {{  /* a small phone: titles wrapped for ~400 px, and the axes, in a smaller type */
   .js-plotly-plot .gtitle {{ font-size: 16px !important; }}
@@ -66,7 +68,8 @@ SCROLLABLE_JS = """<script>
 (() => {
   if (window.__llmScrollFocus) return;
   window.__llmScrollFocus = true;
-  const BOXES = '[data-testid=stSidebarContent], [data-testid=stVerticalBlock], .katex-display';
+  const BOXES = '[data-testid=stSidebarContent], [data-testid=stVerticalBlock], .katex-display, '
+    + '[data-testid=stMarkdownContainer] table';  // (a table wider than a phone scrolls by itself)
   const scrolls = (e, s) => (['auto', 'scroll'].includes(s.overflowY) && e.scrollHeight > e.clientHeight + 1)
     || (['auto', 'scroll'].includes(s.overflowX) && e.scrollWidth > e.clientWidth + 1);
   const mark = () => {
