@@ -179,7 +179,7 @@ function drawBars(svg, s, d, look) {
       "font-size": font, class: r === shown.length ? "sv-other" : "" }, svg, l);
     if (r === shown.length) t.setAttribute("font-style", "italic");
     const fits = labelW - 10; // a label longer than its column ("todo lo demás" on a phone) is drawn narrower
-    if (t.getComputedTextLength() > fits) {
+    if (textWidth(l, font) > fits && t.getComputedTextLength() > fits) { // (measured only when it may not fit)
       t.setAttribute("textLength", fits);
       t.setAttribute("lengthAdjust", "spacingAndGlyphs");
     }
