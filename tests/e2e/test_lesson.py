@@ -39,6 +39,7 @@ def landed(page, view: str) -> None:
 
 
 def follow(page, locator, link: Link) -> None:
+    page.wait_for_selector(APP_IDLE)  # the plan drawn in full: a link still moving can take the click of the next one
     locator.click()
     page.wait_for_url(lambda url: urlparse(url).path.strip("/") == link.url_path)
     page.wait_for_selector(APP_IDLE)
