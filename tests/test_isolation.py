@@ -16,7 +16,7 @@ from explainer.config import RUNS
 from explainer.generation.next_token import top_tokens
 from explainer.training.run import Run, new_run, run_backend
 from explainer.ui.shell.models import get_backend
-from explainer.ui.training.session import TrainingSession, bounded_threads
+from explainer.ui.training.session import TrainingSession, bounded_threads, training_slots
 
 from .apptest import ROOT, chart_specs, checked, click, open_page
 
@@ -87,6 +87,7 @@ def digest(tensors: dict[str, torch.Tensor]) -> str:
 
 
 def test_two_students_train_apart_and_the_shared_model_stays_as_shipped() -> None:
+    training_slots.clear()  # an earlier test's runs in this process keep their places for 30 s: b would wait its turn
     a, b = student_with_text(TEXT_A), student_with_text(TEXT_B)
     # Interleaved, as on a server: single steps, then a slice of the live training each, then pause.
     for _ in range(2):
