@@ -30,6 +30,7 @@ from explainer.charts.style import (
     every_other_name,
     figure,
     flat_colorbar,
+    labels_inside,
     layout,
     percent_ticks,
     spoken_axes,
@@ -275,9 +276,7 @@ def scores_to_weights(
     weight = {
         "type": "bar", "name": _("weight after the softmax"), "x": shares, "y": y, "xaxis": "x2", "yaxis": "y2",
         "orientation": "h", "marker": {"color": [BLUE] * n + [GREY]}, "text": [fixed_percent(w, 1) for w in shares],
-        # a long bar's number inside it: beyond it, a phone's 100 px panel cut it off
-        "textposition": ["inside" if w > 0.5 else "outside" for w in shares], "insidetextanchor": "end",
-        "insidetextfont": {"color": "white"}, "cliponaxis": False, "hovertext": rows,
+        **labels_inside([w > 0.5 for w in shares]), "hovertext": rows,  # (a phone's panel is 100 px wide)
         "hovertemplate": _("“%{hovertext}”: weight %{x:.3%}<extra></extra>"),
     }  # fmt: skip
     low = min(gaps, default=0.0)

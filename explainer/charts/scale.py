@@ -23,6 +23,7 @@ from explainer.charts.style import (
     TITLE_WIDTH,
     axis,
     figure,
+    labels_inside,
     layout,
     title_lines,
     two_lines,
@@ -95,11 +96,8 @@ def _labelled_bars(x: list[float], y: list[str], span: tuple[float, float], size
         "y": y,
         "orientation": "h",
         "text": [duration_from_years(v) for v in x],
-        "textposition": ["inside" if i else "outside" for i in inside],
-        "insidetextanchor": "end",
-        "insidetextfont": {"color": "white", "size": size},
+        **labels_inside(inside, size),
         "outsidetextfont": {"color": TEXT, "size": size},
-        "cliponaxis": False,
         **bar,
     }
 

@@ -240,6 +240,13 @@ def reference_line(y: float, text: str, left: bool = True) -> tuple[dict, dict]:
     return line, note
 
 
+def labels_inside(long: list[bool], size: int = FONT) -> dict:
+    """A horizontal bar chart's labels: inside its `long` bars (white, at their end), just beyond the others, never
+    clipped: beyond a long bar, a phone's narrow chart cut its label off."""
+    return {"textposition": ["inside" if x else "outside" for x in long], "insidetextanchor": "end",
+            "insidetextfont": {"color": "white", "size": size}, "cliponaxis": False}  # fmt: skip
+
+
 def label(token: str) -> str:
     """A token as a chart's label: visible (edge spaces, line breaks) and escaped (plotly reads "<unk>" as a tag)."""
     return html_escape(visible_token(token))

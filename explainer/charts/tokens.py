@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from explainer.charts.style import BLUE, CHOSEN, GRID, ROW_PX, SMALL, axis, figure, layout, row_axis
+from explainer.charts.style import BLUE, CHOSEN, GRID, ROW_PX, SMALL, axis, figure, labels_inside, layout, row_axis
 from explainer.format import html_escape, number
 from explainer.i18n import _, ngettext
 
@@ -49,10 +49,7 @@ def tokens_by_language(
         "type": "bar", "orientation": "h", "x": tokens, "y": list(range(len(names))),
         "marker": {"color": [CHOSEN if i == mark else BLUE for i in range(len(names))]},
         "text": [ngettext("{n} token", "{n} tokens", n).format(n=number(n)) for n in tokens],
-        # the long bars carry their number inside, the short ones just beyond: a phone's narrow chart cut it off
-        "textposition": ["inside" if n > INSIDE_FROM * max(tokens) else "outside" for n in tokens],
-        "insidetextanchor": "end", "insidetextfont": {"color": "white", "size": SMALL},
-        "cliponaxis": False, "textfont": {"size": SMALL},
+        **labels_inside([n > INSIDE_FROM * max(tokens) for n in tokens], SMALL), "textfont": {"size": SMALL},
         "hovertext": [html_escape(s) for s in sentences], "hovertemplate": "%{hovertext}<extra></extra>",
     }  # fmt: skip
     out = layout(title, 130 + ROW_PX * len(names), {"l": 10, "r": 10, "t": 60 if title else 20, "b": 10})
