@@ -14,7 +14,6 @@ from explainer.analysis.lookup import (
     TrainingText,
     encoded,
     next_words,
-    piece,
     piece_span,
     to_the_word,
     training_text,
@@ -208,12 +207,17 @@ def test_a_run_s_text_must_be_the_one_it_trains_on(run_root) -> None:
     assert RunStore(run_root.parent / "elsewhere").snapshot_text(folder, "builtin") is None, "not a run kept there"
 
 
+def piece(text: str, n: int) -> str:
+    start, cut = piece_span(text, n)
+    return text[start:cut]
+
+
 @pytest.mark.parametrize("n", range(6))
 def test_a_piece_of_a_text_stops_before_one_of_its_words(n: int) -> None:
     for text in (STORY, builtin_corpus().valid_text):
-        p = piece(text, n)
-        at = text.index(p)
-        assert text[at + len(p)] == " " and len(p.rsplit("\n", 1)[-1].split(" ")) >= 2, "mid-line, a word to guess"
+        at, cut = piece_span(text, n)
+        p = text[at:cut]
+        assert text[cut] == " " and len(p.rsplit("\n", 1)[-1].split(" ")) >= 2, "mid-line, a word to guess"
         assert at == 0 or text[at - 1] == "\n", "from a line's start"
     assert piece(STORY, n) == piece(STORY, n) and len({piece(STORY, k) for k in range(6)}) > 3
 
@@ -223,9 +227,7 @@ def test_a_piece_is_placed_where_it_was_cut_not_where_its_words_first_occur() ->
     going on differently, is scored against its own copy."""
     text = "The cat sat on the mat today.\n\nThe cat sat on the rug now.\n\n" * 3
     spans = [piece_span(text, n) for n in range(40)]
-    assert all(text[start:cut] == piece(text, n) for n, (start, cut) in enumerate(spans))
-    later = [(start, cut) for start, cut in spans if start != text.index(text[start:cut])]
-    assert later, "some pieces are cut from a later copy of the same words"
+    assert any(start != text.index(text[start:cut]) for start, cut in spans), "some cut from a later copy"
 
 
 def test_a_piece_it_never_read_is_held_out_and_nowhere_in_its_text(builtin, read: TrainingText) -> None:

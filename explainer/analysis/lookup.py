@@ -171,15 +171,9 @@ class Side:
     probability: float  # the model's
 
 
-def piece(text: str, n: int, max_chars: int = PIECE_CHARS) -> str:
-    """A piece of `text` that stops inside a line, just before one of its words (there is a next word to guess),
-    from the start of its paragraph, or of a line at most `max_chars` before; drawn from `n`."""
-    start, cut = piece_span(text, n, max_chars)
-    return text[start:cut]
-
-
 def piece_span(text: str, n: int, max_chars: int = PIECE_CHARS) -> tuple[int, int]:
-    """Where `piece` starts and stops in `text`."""
+    """Where a piece of `text` starts and stops: inside a line, just before one of its words (there is a next word
+    to guess), from the start of its paragraph, or of a line at most `max_chars` before; drawn from `n`."""
     rng = random.Random(f"piece-{n}")
     for _try in range(50):
         at = rng.randrange(len(text))

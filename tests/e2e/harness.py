@@ -274,6 +274,13 @@ def drawn(page, effect) -> None:
     page.wait_for_selector(APP_IDLE)
 
 
+# How far the main column's content sticks out sideways (0: nothing cut off on the right, no sideways scroll).
+OVERFLOW = (
+    "() => { const m = document.querySelector('[data-testid=stMainBlockContainer]');"
+    " return m.scrollWidth - m.clientWidth; }"
+)
+
+
 def settled(page) -> None:
     """The app idle and the browser done laying it out (two animation frames later): after a resize, which
     reruns nothing."""

@@ -13,6 +13,7 @@ import pytest
 from .harness import (
     APP_IDLE,
     LOCALE,
+    OVERFLOW,
     SHOTS,
     VIEWPORTS,
     Server,
@@ -29,10 +30,6 @@ sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
 PRESENTER_FONT = "() => getComputedStyle(document.documentElement).fontSize === '21px'"
-OVERFLOW = (  # how far the main column's content sticks out sideways
-    "() => { const m = document.querySelector('[data-testid=stMainBlockContainer]');"
-    " return m.scrollWidth - m.clientWidth; }"
-)
 CHART_DATA = """(n) => { const p = document.querySelectorAll('.js-plotly-plot')[n];
   return p && p.data ? JSON.stringify(p.data.map(t => t.y)) : null; }"""
 

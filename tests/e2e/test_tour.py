@@ -10,17 +10,22 @@ from urllib.parse import urlparse
 
 import pytest
 
-from .harness import APP_IDLE, SHOTS, VIEWPORTS, Server, assert_no_exception, close_page, open_page, screenshot
+from .harness import (
+    APP_IDLE,
+    OVERFLOW,
+    SHOTS,
+    VIEWPORTS,
+    Server,
+    assert_no_exception,
+    close_page,
+    open_page,
+    screenshot,
+)
 
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api")
 
 PRESENTER_FONT = "() => getComputedStyle(document.documentElement).fontSize === '21px'"
-# How far the main column's content sticks out sideways (0: nothing cut off on the right).
-OVERFLOW = (
-    "() => { const m = document.querySelector('[data-testid=stMainBlockContainer]');"
-    " return m.scrollWidth - m.clientWidth; }"
-)
 # Texts cut short with "…" (a link label, a metric that does not fit): in the main column, and in the sidebar when open.
 CUT_SHORT = """() => {
   const open = document.querySelector('[data-testid=stSidebar]').getBoundingClientRect().width > 1;
